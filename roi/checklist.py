@@ -1,0 +1,209 @@
+"""The rollout checklist: data-driven actions, each with the numbers that triggered it.
+
+Rules follow the lesson of the AI productivity paradox (Faros 2025; DORA 2024/2025): the
+organisation has to change with the tool — smaller PRs, review capacity, test automation,
+honest expectations — or the downstream bottleneck eats the gain.  Thresholds live in
+``roi.defaults`` with their sources.  Items are sorted by priority (1 = do first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from roi import defaults
+from roi.models import ChecklistItem, FinanceResult, ProductivityResult, ReviewResult, Scenario
+
+
+@dataclass(frozen=True)
+class ChecklistContext:
+    """What the rules read: the scenario and the engine's deterministic results."""
+
+    scenario: Scenario
+    productivity: ProductivityResult
+    review: ReviewResult
+    finance: FinanceResult
+
+    @property
+    def effective_review_speed(self) -> float:
+        """LOC/h reviewers would have to read to keep up: n·P1·L1 / (c·f·H)."""
+        s = self.scenario
+        demand_loc = s.team.developers * s.post.prs_per_dev_week * s.post.pr_size_loc
+        hours = s.review.reviewers * s.review.review_share * s.team.hours_per_week
+        return demand_loc / hours
+
+
+def _pct(x: float) -> str:
+    return f"{x:+.0%}"
+
+
+def _baseline_first(ctx: ChecklistContext) -> ChecklistItem | None:
+    if ctx.scenario.measurement is not None:
+        return None
+    return ChecklistItem(
+        id="baseline-first", category="measurement", priority=1, owner_role="Engineering manager", due_week=0,
+        title="Measure a baseline before rolling out",
+        reason="The baseline is estimated, not measured: export 3–6 months of PRs, reviews and deployments "
+        "before the first seats are assigned, so the change can be shown rather than assumed.",
+    )
+
+
+def _pr_size_limit(ctx: ChecklistContext) -> ChecklistItem | None:
+    before, after = ctx.scenario.baseline.pr_size_loc, ctx.scenario.post.pr_size_loc
+    growth = after / before - 1.0
+    if after <= defaults.PR_SIZE_LIMIT_LOC and growth <= defaults.PR_SIZE_GROWTH_LIMIT:
+        return None
+    return ChecklistItem(
+        id="pr-size-limit", category="review", priority=1, owner_role="Tech lead", due_week=2,
+        title=f"Limit PR size to {defaults.PR_SIZE_LIMIT_LOC} lines changed",
+        reason=f"PR size goes {before:,.0f} → {after:,.0f} LOC ({_pct(growth)}); above "
+        f"{defaults.PR_SIZE_LIMIT_LOC} LOC reviews find fewer defects (SmartBear/Cisco), and time in review "
+        f"can never fall below {ctx.review.min_time_in_review_hours:.1f} h at this size.",
+    )
+
+
+def _review_capacity(ctx: ChecklistContext) -> ChecklistItem | None:
+    post = ctx.review.post
+    if post.stable and post.utilization < defaults.UTILIZATION_LIMIT:
+        return None
+    reviewers = ctx.scenario.review.reviewers
+    needed = ctx.review.reviewers_needed
+    add = f"add {needed - reviewers} reviewers ({reviewers} → {needed})" if needed else "add reviewers"
+    state = (
+        f"unstable: {ctx.review.backlog_growth_hours_per_week:,.0f} review hours pile up every week"
+        if not post.stable else f"{post.wait_hours:.1f} h average wait"
+    )
+    return ChecklistItem(
+        id="review-capacity", category="review", priority=1, owner_role="Engineering manager", due_week=4,
+        title="Grow review capacity before the extra PRs arrive",
+        reason=f"Reviewer utilisation goes {ctx.review.baseline.utilization:.0%} → {post.utilization:.0%} "
+        f"({state}). To meet the {ctx.review.target_wait_hours or 0:.1f} h target: {add}, pool reviewers "
+        "across teams, and let an AI first-pass review catch the mechanical issues.",
+    )
+
+
+def _review_depth(ctx: ChecklistContext) -> ChecklistItem | None:
+    speed = ctx.effective_review_speed
+    if speed <= defaults.REVIEW_SPEED_LIMIT:
+        return None
+    return ChecklistItem(
+        id="review-depth", category="quality", priority=2, owner_role="Tech lead", due_week=4,
+        title="Protect review depth",
+        reason=f"To keep up, reviewers would read {speed:,.0f} LOC/h; above {defaults.REVIEW_SPEED_LIMIT:,.0f} "
+        "LOC/h reviews become skims (SmartBear/Cisco). Smaller PRs and more review time restore depth.",
+    )
+
+
+def _test_automation(ctx: ChecklistContext) -> ChecklistItem | None:
+    b, p = ctx.scenario.baseline, ctx.scenario.post
+    reasons = []
+    if b.change_failure_rate is not None and p.change_failure_rate is not None and p.change_failure_rate > b.change_failure_rate:
+        reasons.append(f"change failure rate {b.change_failure_rate:.1%} → {p.change_failure_rate:.1%}")
+    bugs_per_task_before = b.bugs_per_dev_week / b.tasks_per_dev_week
+    bugs_per_task_after = p.bugs_per_dev_week / p.tasks_per_dev_week
+    if bugs_per_task_after > bugs_per_task_before:
+        reasons.append(f"bugs per task {bugs_per_task_before:.3f} → {bugs_per_task_after:.3f}")
+    if not reasons:
+        return None
+    return ChecklistItem(
+        id="test-automation", category="quality", priority=2, owner_role="QA lead", due_week=6,
+        title="Invest in test automation before scaling",
+        reason="Quality slips: " + "; ".join(reasons) + ". Automated tests in CI catch what faster coding lets through.",
+    )
+
+
+def _rework(ctx: ChecklistContext) -> ChecklistItem | None:
+    before, after = ctx.scenario.baseline.rework_rate, ctx.scenario.post.rework_rate
+    if before is None or after is None or after <= before:
+        return None
+    return ChecklistItem(
+        id="rework", category="quality", priority=2, owner_role="Engineering manager", due_week=6,
+        title="Track and cut deployment rework",
+        reason=f"Unplanned deployments rise from {before:.1%} to {after:.1%} of deployments; review incidents' "
+        "root causes for AI-generated changes.",
+    )
+
+
+def _expectation_setting(ctx: ChecklistContext) -> ChecklistItem | None:
+    g = ctx.productivity.output_change
+    quality_adjusted = ctx.productivity.qapi - 1.0
+    if g <= 0 or quality_adjusted >= defaults.EXPECTATION_GAP_SHARE * g:
+        return None
+    return ChecklistItem(
+        id="expectation-setting", category="people", priority=2, owner_role="VP Engineering", due_week=1,
+        title="Plan roadmaps on the quality-adjusted gain",
+        reason=f"Output rises {_pct(g)} but quality-adjusted productivity only {_pct(quality_adjusted)}: "
+        "commit roadmaps to the smaller figure, not the headline.",
+    )
+
+
+def _workload_watch(ctx: ChecklistContext) -> ChecklistItem | None:
+    g = ctx.productivity.output_change
+    if g <= defaults.WORKLOAD_GROWTH_LIMIT:
+        return None
+    return ChecklistItem(
+        id="workload-watch", category="people", priority=3, owner_role="Engineering manager", due_week=8,
+        title="Watch workload and burnout",
+        reason=f"Tasks per developer rise {_pct(g)} (over {defaults.WORKLOAD_GROWTH_LIMIT:.0%}); check that the "
+        "extra output is not paid for in overtime and context switching.",
+    )
+
+
+def _idle_seats(ctx: ChecklistContext) -> ChecklistItem | None:
+    idle = ctx.finance.idle_seat_cost_by_year
+    if max(idle, default=0.0) <= 0:
+        return None
+    currency = ctx.scenario.currency
+    return ChecklistItem(
+        id="idle-seats", category="cost", priority=3, owner_role="Finance partner", due_week=12,
+        title="Reclaim idle seats",
+        reason=f"Seats nobody uses cost {sum(idle):,.0f} {currency} over the horizon "
+        f"({idle[1]:,.0f} {currency} in year 1): assign seats in waves and reclaim inactive ones monthly.",
+    )
+
+
+def _monitor_each_wave(ctx: ChecklistContext) -> ChecklistItem:
+    return ChecklistItem(
+        id="monitor-each-wave", category="measurement", priority=3, owner_role="Engineering manager", due_week=4,
+        title="Re-measure after each rollout wave",
+        reason="Gate every wave on measured change failure rate, review wait and PR size, not on seat counts.",
+    )
+
+
+def _small_batches(ctx: ChecklistContext) -> ChecklistItem:
+    return ChecklistItem(
+        id="small-batches", category="delivery", priority=4, owner_role="Tech lead", due_week=8,
+        title="Work in small batches",
+        reason="DORA 2025 AI capabilities model: small batches are among the practices that turn AI adoption "
+        "into delivery performance.",
+    )
+
+
+def _ai_policy(ctx: ChecklistContext) -> ChecklistItem:
+    return ChecklistItem(
+        id="ai-policy", category="governance", priority=4, owner_role="CTO", due_week=2,
+        title="Publish a clear AI-use policy",
+        reason="DORA 2025: a clear, communicated AI stance (what is allowed, with which data) amplifies the gains.",
+    )
+
+
+RULES: tuple[Callable[[ChecklistContext], ChecklistItem | None], ...] = (
+    _baseline_first,
+    _review_capacity,
+    _pr_size_limit,
+    _review_depth,
+    _test_automation,
+    _rework,
+    _expectation_setting,
+    _workload_watch,
+    _idle_seats,
+    _monitor_each_wave,
+    _small_batches,
+    _ai_policy,
+)
+
+
+def build_checklist(ctx: ChecklistContext) -> list[ChecklistItem]:
+    """Every rule that fires, most urgent first (stable within a priority)."""
+    items = [item for rule in RULES if (item := rule(ctx)) is not None]
+    return sorted(items, key=lambda item: item.priority)

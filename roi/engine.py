@@ -1,0 +1,128 @@
+"""``compute(scenario) -> Results``: the one entry point every number in the product comes from."""
+
+from __future__ import annotations
+
+from roi import capacity, productivity, uncertainty
+from roi.checklist import ChecklistContext, build_checklist
+from roi.inputs import cash_flows, npv_per_net_hour, productivity_terms, resolve_inputs
+from roi.models import (
+    Calibration,
+    FinanceResult,
+    ProductivityResult,
+    ReviewResult,
+    Results,
+    Scenario,
+)
+from roi.finance import payback_months, roi
+
+
+def compute_productivity(scenario: Scenario) -> ProductivityResult:
+    """Quality-adjusted productivity per adopting developer (METHODS §1)."""
+    terms = productivity_terms(resolve_inputs(scenario))
+    return ProductivityResult(
+        output_change=float(terms.output_change),
+        gross_gain_hours=float(terms.gross),
+        review_tax_hours=float(terms.review_tax),
+        defect_hours=float(terms.defects),
+        incident_hours=float(terms.incidents),
+        net_hours=float(terms.net),
+        qapi=float(productivity.qapi(terms.net, scenario.team.delivery_hours_per_week)),
+        naive_index=productivity.naive_index(
+            float(terms.output_change), scenario.baseline.bugs_per_dev_week, scenario.post.bugs_per_dev_week
+        ),
+    )
+
+
+def compute_review(scenario: Scenario, reviewers: int | None = None) -> ReviewResult:
+    """The review queue before and after adoption, and the staffing that meets the target (METHODS §2).
+
+    ``reviewers`` overrides the scenario's pool size (for what-if curves).
+    """
+    team, review = scenario.team, scenario.review
+    pool = reviewers if reviewers is not None else review.reviewers
+
+    def period(prs_per_dev_week: float, pr_size_loc: float, share: float):
+        effort = productivity.review_effort_hours(pr_size_loc, review.overhead_hours, review.loc_per_hour)
+        arrivals = capacity.arrival_rate_per_hour(team.developers, prs_per_dev_week, team.hours_per_week)
+        return capacity.queue_stats(arrivals, effort, share, pool, review.arrival_cv2, review.service_cv2)
+
+    baseline = period(scenario.baseline.prs_per_dev_week, scenario.baseline.pr_size_loc, review.review_share)
+    post = period(scenario.post.prs_per_dev_week, scenario.post.pr_size_loc, review.review_share)
+    target = review.target_wait_hours if review.target_wait_hours is not None else baseline.wait_hours
+    needed = (
+        capacity.reviewers_needed(
+            post.arrival_per_hour, post.effort_hours, review.review_share, review.arrival_cv2, review.service_cv2,
+            target,
+        )
+        if target is not None and target > 0
+        else None
+    )
+    return ReviewResult(
+        baseline=baseline,
+        post=post,
+        target_wait_hours=target,
+        reviewers_needed=needed,
+        backlog_growth_hours_per_week=capacity.backlog_growth_hours_per_week(
+            team.developers, scenario.post.prs_per_dev_week, post.effort_hours, pool, review.review_share,
+            team.hours_per_week,
+        ),
+        min_time_in_review_hours=capacity.min_time_in_review_hours(post.effort_hours, review.review_share),
+        calibration=_calibration(scenario, baseline.arrival_per_hour, baseline.effort_hours, pool, period),
+    )
+
+
+def _calibration(scenario: Scenario, arrivals: float, effort: float, pool: int, period) -> Calibration | None:
+    observed = scenario.baseline.review_hours
+    if observed is None:
+        return None
+    review = scenario.review
+    working = capacity.calendar_to_working_hours(observed, scenario.team.hours_per_week)
+    share = capacity.calibrate_review_share(working, arrivals, effort, pool, review.arrival_cv2, review.service_cv2)
+    if share is None:
+        return Calibration(
+            observed_hours=observed, review_share=None,
+            reason=f"{observed:g} calendar h ({working:.2f} working h) is faster than full-time reviewers "
+            "could achieve in this model; check the review speed and overhead",
+        )
+    return Calibration(
+        observed_hours=observed, review_share=share,
+        post=period(scenario.post.prs_per_dev_week, scenario.post.pr_size_loc, share),
+    )
+
+
+def compute_finance(scenario: Scenario, net_hours: float) -> FinanceResult:
+    """Cash flows, NPV, ROI, payback and break-even for the given net hours N (METHODS §3)."""
+    inputs = resolve_inputs(scenario)
+    flows = cash_flows(inputs, net_hours)
+    benefits = [float(x) for x in flows.benefits]
+    costs = [float(x) for x in flows.costs]
+    npv = float(flows.npv)
+    slope = float(npv_per_net_hour(inputs))
+    return FinanceResult(
+        benefits_by_year=benefits,
+        costs_by_year=costs,
+        idle_seat_cost_by_year=[float(x) for x in flows.idle_seat_costs],
+        pv_benefits=float(flows.pv_benefits),
+        pv_costs=float(flows.pv_costs),
+        npv=npv,
+        roi=roi(npv, float(flows.pv_costs)),
+        payback_months=payback_months(benefits, costs),
+        break_even_net_hours=net_hours - npv / slope if slope > 0 else None,
+    )
+
+
+def compute(scenario: Scenario) -> Results:
+    """Every result of the scenario: productivity, review capacity, finance, uncertainty, checklist."""
+    productivity_result = compute_productivity(scenario)
+    review_result = compute_review(scenario)
+    finance_result = compute_finance(scenario, productivity_result.net_hours)
+    context = ChecklistContext(scenario, productivity_result, review_result, finance_result)
+    return Results(
+        scenario_name=scenario.name,
+        currency=scenario.currency,
+        productivity=productivity_result,
+        review=review_result,
+        finance=finance_result,
+        uncertainty=uncertainty.analyse(scenario),
+        checklist=build_checklist(context),
+    )

@@ -1,0 +1,59 @@
+"""The one exception family of the project.
+
+Every error a user can cause (a bad scenario file, an export in an unknown format, a
+date outside the data) is a :class:`RoiError` whose message says *where* the problem is
+(file, row, column or field) and *how to fix it*.  The command line prints it as one
+``error:`` line; the app shows it with ``st.error``.  Anything else escaping the engine is
+a bug.
+"""
+
+from __future__ import annotations
+
+
+class RoiError(Exception):
+    """Base class: a problem with the user's input, with an actionable message."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.row = row
+        self.column = column
+        self.field = field
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """The message prefixed with the location, e.g. ``pulls.json, row 3, column 'merged_at': …``."""
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        if self.field:
+            where.append(f"field '{self.field}'")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class ScenarioError(RoiError):
+    """The scenario file is invalid (a field out of range, an unknown key, bad JSON)."""
+
+
+class SchemaVersionError(ScenarioError):
+    """The scenario file was written by a newer version of the tool."""
+
+
+class InputFormatError(RoiError):
+    """An export file cannot be read: unknown format, missing column, unparsable value."""
+
+
+class DataError(RoiError):
+    """The data read fine but cannot answer the question (no merged PRs, date outside the data)."""

@@ -1,0 +1,113 @@
+"""Financial ROI of the tool spend, Forrester TEI style (METHODS §3).
+
+Cash flows are indexed by year, 0..Y: year 0 (set-up) is undiscounted, later years are
+discounted at the year's end.  Every function accepts floats or numpy arrays of draws
+(the Monte Carlo evaluates all draws at once); money is in the scenario's currency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+MONTHS_PER_YEAR = 12.0
+
+Money = float | np.ndarray
+
+
+@dataclass(frozen=True)
+class ToolPricing:
+    """One licence line: seat price and usage billing [currency/month], share of developers seated."""
+
+    price_per_seat_month: Money
+    usage_per_dev_month: Money
+    seat_coverage: Money
+
+
+def setup_cost(
+    developers: Money, training_hours_per_dev: Money, loaded_cost_per_hour: Money, one_off_cost: Money,
+    cost_risk: Money,
+) -> Money:
+    """cost_0 = (training hours · n · rate + one-off cost) · (1 + r_c) [currency]."""
+    return (training_hours_per_dev * developers * loaded_cost_per_hour + one_off_cost) * (1.0 + cost_risk)
+
+
+def running_cost(
+    developers: Money, adoption: Money, tools: Sequence[ToolPricing], governance_fte: Money, fte_annual_cost: Money,
+    cost_risk: Money,
+) -> Money:
+    """cost_t = [FTE · FTE cost + Σ_k (seats_k·price_k·12 + min(seats_k, n·a_t)·usage_k·12)]·(1 + r_c) [currency/year].
+
+    Seats are bought for n·coverage developers; usage is billed only for those who use the tool.
+    """
+    licences: Money = 0.0
+    active = developers * adoption
+    for tool in tools:
+        seats = developers * tool.seat_coverage
+        licences = licences + (
+            seats * tool.price_per_seat_month + np.minimum(seats, active) * tool.usage_per_dev_month
+        ) * MONTHS_PER_YEAR
+    return (governance_fte * fte_annual_cost + licences) * (1.0 + cost_risk)
+
+
+def idle_seat_cost(developers: Money, adoption: Money, tools: Sequence[ToolPricing]) -> Money:
+    """Σ_k max(0, seats_k − n·a_t)·price_k·12 [currency/year]: what seats nobody uses cost."""
+    cost: Money = 0.0
+    for tool in tools:
+        idle = np.maximum(0.0, developers * tool.seat_coverage - developers * adoption)
+        cost = cost + idle * tool.price_per_seat_month * MONTHS_PER_YEAR
+    return cost
+
+
+def downtime_cost_change_per_year(
+    failure_hours_change_per_week: Money, working_weeks_per_year: Money, downtime_cost_per_hour: Money,
+    impact_share: Money,
+) -> Money:
+    """ΔDT = (D1·CFR1·M1 − D0·CFR0·M0)·W·C_dt·s [currency/year]: business cost of extra downtime."""
+    return failure_hours_change_per_week * working_weeks_per_year * downtime_cost_per_hour * impact_share
+
+
+def yearly_benefit(
+    developers: Money, adoption: Money, net_hours: Money, working_weeks_per_year: Money,
+    loaded_cost_per_hour: Money, capture_factor: Money, downtime_change: Money, benefit_risk: Money,
+) -> Money:
+    """benefit_t = [n·a_t·N·W·rate·φ − a_t·ΔDT]·(1 − r_b) [currency/year]."""
+    value_of_time = developers * adoption * net_hours * working_weeks_per_year * loaded_cost_per_hour * capture_factor
+    return (value_of_time - adoption * downtime_change) * (1.0 - benefit_risk)
+
+
+def discount_factors(discount_rate: Money, horizon_years: int) -> list[Money]:
+    """1/(1+d)^t for t = 0..Y."""
+    return [1.0 / (1.0 + discount_rate) ** year for year in range(horizon_years + 1)]
+
+
+def present_value(flows: Sequence[Money], discount_rate: Money) -> Money:
+    """PV = Σ_t CF_t / (1+d)^t, year 0 undiscounted [currency]."""
+    total: Money = 0.0
+    for flow, factor in zip(flows, discount_factors(discount_rate, len(flows) - 1)):
+        total = total + flow * factor
+    return total
+
+
+def payback_months(benefits: Sequence[float], costs: Sequence[float]) -> float | None:
+    """First month at which cumulative undiscounted (benefit − cost) reaches 0, linear inside a year.
+
+    12(t−1) + 12·(−cum_{t−1})/net_t for the first year t with cum_t ≥ 0; 0 when nothing is
+    spent up front; ``None`` when the horizon ends before payback.
+    """
+    cumulative = benefits[0] - costs[0]
+    if cumulative >= 0:
+        return 0.0
+    for year in range(1, len(benefits)):
+        net = benefits[year] - costs[year]
+        if cumulative + net >= 0 and net > 0:
+            return MONTHS_PER_YEAR * (year - 1) + MONTHS_PER_YEAR * (-cumulative) / net
+        cumulative += net
+    return None
+
+
+def roi(npv: float, pv_costs: float) -> float | None:
+    """ROI = NPV / PV(costs) [fraction]; ``None`` when nothing is spent."""
+    return npv / pv_costs if pv_costs > 0 else None

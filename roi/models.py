@@ -1,0 +1,459 @@
+"""The scenario file (input) and the results (output) as frozen pydantic models.
+
+The field names are a public interface (see docs/scenario-file.md): never rename or drop
+one.  Units: hours are working hours, money is in the scenario's ``currency``, rates per
+week are per working week, shares are fractions in [0, 1].
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from roi import defaults
+from roi.errors import ScenarioError, SchemaVersionError
+
+SCHEMA_VERSION = 1
+
+Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+# The largest magnitude we accept anywhere: beyond it products overflow to infinity.
+MAX_ABS_VALUE = 1e12
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class Team(_Model):
+    """Who is in scope."""
+
+    developers: Annotated[int, Field(gt=0, le=1_000_000)] = Field(description="developers in scope [people]")
+    hours_per_week: Positive = Field(defaults.HOURS_PER_WEEK, le=168, description="working hours per week [h]")
+    delivery_hours_per_week: Positive = Field(
+        defaults.DELIVERY_HOURS_PER_WEEK, le=168, description="hours on delivery work per week [h]"
+    )
+    working_weeks_per_year: Positive = Field(defaults.WORKING_WEEKS_PER_YEAR, le=52, description="[weeks/year]")
+    loaded_cost_per_hour: Positive = Field(defaults.LOADED_COST_PER_HOUR, description="[currency/h]")
+
+    @model_validator(mode="after")
+    def _delivery_within_week(self) -> Team:
+        if self.delivery_hours_per_week > self.hours_per_week:
+            raise ValueError(
+                "delivery_hours_per_week cannot exceed hours_per_week; lower it to at most "
+                f"{self.hours_per_week:g}"
+            )
+        return self
+
+
+class PeriodMetrics(_Model):
+    """Metrics of one period (baseline or post-adoption), per developer-week unless noted.
+
+    The post period describes an *adopting* developer; benefits are scaled by adoption.
+    """
+
+    tasks_per_dev_week: Positive = Field(description="completed tasks per developer-week")
+    prs_per_dev_week: Positive = Field(description="merged PRs per developer-week")
+    pr_size_loc: Positive = Field(description="mean lines added + deleted per merged PR [LOC]")
+    bugs_per_dev_week: NonNegative = Field(0.0, description="bugs created per developer-week")
+    deployments_per_week: NonNegative | None = Field(None, description="production deployments per week (team)")
+    change_failure_rate: Share | None = Field(None, description="failed deployments / deployments")
+    recovery_hours: NonNegative | None = Field(None, description="failed deployment recovery time [h]")
+    rework_rate: Share | None = Field(None, description="unplanned deployments / deployments")
+    lead_time_hours: NonNegative | None = Field(None, description="change lead time, commit to production [h]")
+    review_hours: NonNegative | None = Field(None, description="observed median time in review [calendar h]")
+
+
+class Review(_Model):
+    """The shared reviewer pool (METHODS §2)."""
+
+    reviewers: Annotated[int, Field(gt=0, le=1_000_000)] = Field(description="people who review")
+    review_share: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = Field(
+        defaults.REVIEW_SHARE, description="share of a reviewer's time spent reviewing"
+    )
+    overhead_hours: NonNegative = Field(defaults.REVIEW_OVERHEAD_HOURS, description="fixed effort per review [h]")
+    loc_per_hour: Positive = Field(defaults.REVIEW_LOC_PER_HOUR, description="review speed [LOC/h]")
+    arrival_cv2: NonNegative = Field(defaults.ARRIVAL_CV2, le=100)
+    service_cv2: NonNegative = Field(defaults.SERVICE_CV2, le=100)
+    target_wait_hours: Positive | None = Field(None, description="target wait for a review [h]; null = baseline wait")
+
+
+class Quality(_Model):
+    fix_hours_per_bug: NonNegative = Field(defaults.FIX_HOURS_PER_BUG, description="[h]")
+    responders_per_incident: NonNegative = Field(defaults.RESPONDERS_PER_INCIDENT, description="[people]")
+    rework_hours_per_deploy: NonNegative = Field(defaults.REWORK_HOURS_PER_DEPLOY, description="[h]")
+    downtime_cost_per_hour: NonNegative = Field(0.0, description="business cost of downtime [currency/h]")
+    impact_share: Share = Field(0.0, description="share of downtime that hurts the business")
+
+
+class Tool(_Model):
+    """One AI assistant licence line (METHODS §3)."""
+
+    name: str = Field(min_length=1, max_length=200)
+    price_per_seat_month: NonNegative = Field(description="list price per seat [currency/month]")
+    usage_per_dev_month: NonNegative = Field(0.0, description="usage billing per active developer [currency/month]")
+    seat_coverage: Share = Field(1.0, description="share of developers given a seat")
+
+
+class Costs(_Model):
+    tools: list[Tool] = Field(default_factory=list)
+    training_hours_per_dev: NonNegative = Field(0.0, description="[h per developer], year 0")
+    one_off_cost: NonNegative = Field(0.0, description="set-up cost in year 0 [currency]")
+    governance_fte: NonNegative = Field(0.0, description="people running the programme [FTE]")
+    fte_annual_cost: NonNegative | None = Field(None, description="[currency/year]; null = loaded rate × 2080 h")
+
+
+class Finance(_Model):
+    horizon_years: Annotated[int, Field(ge=1, le=10)] = defaults.HORIZON_YEARS
+    discount_rate: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = defaults.DISCOUNT_RATE
+    capture_factor: Share = defaults.CAPTURE_FACTOR
+    benefit_risk: Share = defaults.BENEFIT_RISK
+    cost_risk: Annotated[float, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = defaults.COST_RISK
+    adoption_by_year: list[Share] | None = Field(
+        None, description="share of developers using the tool in years 1..Y; null = 0.7, then 0.9"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_adoption(cls, data: Any) -> Any:
+        # Omitted adoption follows the horizon: 0.7 in year 1, 0.9 afterwards.
+        if isinstance(data, dict) and data.get("adoption_by_year") is None:
+            years = data.get("horizon_years", defaults.HORIZON_YEARS)
+            if isinstance(years, int) and 1 <= years <= 10:
+                first, later = defaults.ADOPTION_BY_YEAR[0], defaults.ADOPTION_BY_YEAR[-1]
+                data = {**data, "adoption_by_year": [first] + [later] * (years - 1)}
+        return data
+
+    @model_validator(mode="after")
+    def _adoption_matches_horizon(self) -> Finance:
+        if self.adoption_by_year is None or len(self.adoption_by_year) != self.horizon_years:
+            got = 0 if self.adoption_by_year is None else len(self.adoption_by_year)
+            raise ValueError(
+                f"adoption_by_year has {got} values but horizon_years is {self.horizon_years}; "
+                "give one adoption share per year"
+            )
+        return self
+
+    @property
+    def adoption(self) -> list[float]:
+        """Adoption shares for years 1..Y (never None after validation)."""
+        return list(self.adoption_by_year or [])
+
+
+RANGE_SPECIAL_KEYS = ("productivity_uplift", "pr_count_growth", "pr_size_growth")
+"""Range keys that are not scenario fields: g, and P1/P0 − 1, L1/L0 − 1 (METHODS §4)."""
+
+
+class Uncertainty(_Model):
+    draws: Annotated[int, Field(ge=100, le=1_000_000)] = defaults.MONTE_CARLO_DRAWS
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = defaults.MONTE_CARLO_SEED
+    distribution: Literal["pert", "triangular"] = "pert"
+    ranges: dict[str, tuple[Finite, Finite, Finite]] = Field(default_factory=dict)
+
+    @field_validator("ranges")
+    @classmethod
+    def _ordered(cls, ranges: dict[str, tuple[float, float, float]]) -> dict[str, tuple[float, float, float]]:
+        for key, (low, likely, high) in ranges.items():
+            if not low <= likely <= high:
+                raise ValueError(
+                    f"range '{key}' must satisfy low <= likely <= high, got [{low:g}, {likely:g}, {high:g}]"
+                )
+        return ranges
+
+
+class Measurement(_Model):
+    """Where the scenario's baseline and post metrics were measured (absent = estimates)."""
+
+    adoption_date: date = Field(description="day the AI tool was rolled out (UTC)")
+    ramp_weeks: Annotated[int, Field(ge=0, le=104)] = 0
+    sources: list[str] = Field(default_factory=list, description="files the metrics were read from")
+    column_mappings: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="per file name: our column -> the user's column"
+    )
+
+
+class Scenario(_Model):
+    """A complete what-if: team, the two periods, review pool, quality, costs, finance."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    name: str = Field("Untitled scenario", max_length=200)
+    currency: str = Field("USD", min_length=1, max_length=10)
+    notes: str | None = Field(None, max_length=20_000, description="sources and caveats, shown with the scenario")
+    team: Team
+    baseline: PeriodMetrics
+    post: PeriodMetrics
+    review: Review
+    quality: Quality = Field(default_factory=Quality)
+    costs: Costs = Field(default_factory=Costs)
+    finance: Finance = Field(default_factory=Finance)
+    uncertainty: Uncertainty | None = None
+    measurement: Measurement | None = None
+
+    @model_validator(mode="after")
+    def _ranges_name_fields(self) -> Scenario:
+        if self.uncertainty is None:
+            return self
+        for key in self.uncertainty.ranges:
+            if key in RANGE_SPECIAL_KEYS:
+                continue
+            value = get_path(self, key)
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise ValueError(
+                    f"uncertainty range '{key}' does not name a number in the scenario; use one of "
+                    f"{', '.join(RANGE_SPECIAL_KEYS)} or a dotted path such as 'review.loc_per_hour'"
+                )
+        return self
+
+    @property
+    def fte_annual_cost(self) -> float:
+        """Cost of one governance FTE [currency/year]; defaults to the loaded rate × 2080 h."""
+        if self.costs.fte_annual_cost is not None:
+            return self.costs.fte_annual_cost
+        return self.team.loaded_cost_per_hour * defaults.HOURS_PER_YEAR_FTE
+
+
+_MISSING = object()
+
+
+def get_path(model: BaseModel, path: str) -> Any:
+    """Value at a dotted path such as ``review.loc_per_hour`` or ``costs.tools.0.price_per_seat_month``.
+
+    Returns ``None`` where the path leads nowhere.
+    """
+    node: Any = model
+    for part in path.split("."):
+        if isinstance(node, BaseModel):
+            node = getattr(node, part, _MISSING) if part in type(node).model_fields else _MISSING
+        elif isinstance(node, (list, tuple)) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            node = _MISSING
+        if node is _MISSING:
+            return None
+    return node
+
+
+# --- Loading and saving ----------------------------------------------------------------
+
+
+def _reject_non_finite(value: Any, path: str = "") -> None:
+    """NaN, infinity and numbers beyond ±1e12 are refused with the field that holds them."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _reject_non_finite(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _reject_non_finite(item, f"{path}.{index}")
+    elif isinstance(value, float) and (not math.isfinite(value) or abs(value) > MAX_ABS_VALUE):
+        raise ScenarioError(
+            f"{value!r} is not a usable number; give a finite value below {MAX_ABS_VALUE:g} in magnitude",
+            field=path,
+        )
+
+
+def _pydantic_message(error: ValidationError) -> tuple[str, str]:
+    """(field path, message) of the first validation error, phrased for a user."""
+    first = error.errors()[0]
+    path = ".".join(str(p) for p in first["loc"])
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        return path, "unknown key; remove it or check its spelling against docs/scenario-file.md"
+    if kind == "missing":
+        return path, "is required; add it to the file"
+    message = first["msg"].removeprefix("Value error, ")
+    received = first.get("input")
+    if kind not in ("value_error",) and not isinstance(received, (dict, list)):
+        message = f"{message} (got {received!r})"
+    return path, message
+
+
+def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
+    """Validate a decoded scenario file, migrating older schema versions.
+
+    Raises:
+        SchemaVersionError: the file comes from a newer version of the tool.
+        ScenarioError: any field is missing, unknown or out of range (the message names it).
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError("a scenario file must hold a JSON object ({...}) at the top level", file=source)
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ScenarioError(f"schema_version must be a whole number, got {version!r}", file=source)
+    if version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"schema_version {version} was written by a newer version of this tool (this one reads "
+            f"up to {SCHEMA_VERSION}); upgrade the tool to open it",
+            file=source,
+        )
+    if version < 1:
+        raise ScenarioError(f"schema_version {version} is not a known version; use {SCHEMA_VERSION}", file=source)
+    try:
+        _reject_non_finite(data)
+    except ScenarioError as error:
+        raise ScenarioError(error.message, file=source, field=error.field) from None
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        field, message = _pydantic_message(error)
+        raise ScenarioError(message, file=source, field=field) from None
+
+
+def parse_scenario(text: str | bytes, *, source: str = "scenario") -> Scenario:
+    """Parse scenario JSON text; errors name ``source`` and the line of a JSON syntax error."""
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise ScenarioError(
+            f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}; "
+            "fix the syntax or re-save the scenario from the app",
+            file=source,
+        ) from None
+    except UnicodeDecodeError:
+        raise ScenarioError("is not UTF-8 text; save the scenario file as UTF-8 JSON", file=source) from None
+    except ValueError as error:
+        raise ScenarioError(str(error), file=source) from None
+    return scenario_from_dict(data, source=source)
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows; give a finite value")
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file from disk."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ScenarioError(f"cannot be read ({error.strerror}); check the path", file=str(path)) from None
+    return parse_scenario(raw, source=str(path))
+
+
+def scenario_to_json(scenario: Scenario) -> str:
+    """The scenario as indented JSON; ``parse_scenario`` of it gives back an equal scenario."""
+    return scenario.model_dump_json(indent=2) + "\n"
+
+
+def save_scenario(scenario: Scenario, path: str | Path) -> None:
+    """Write the scenario atomically (a temporary file renamed into place: nothing half-written)."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(scenario_to_json(scenario), encoding="utf-8")
+    tmp.replace(path)
+
+
+# --- Results ---------------------------------------------------------------------------
+
+
+class ProductivityResult(_Model):
+    """Quality-adjusted productivity per adopting developer (METHODS §1), hours per week."""
+
+    output_change: float = Field(description="g = T1/T0 − 1 [fraction]")
+    gross_gain_hours: float = Field(description="G = g · H_task [h/dev-week]")
+    review_tax_hours: float = Field(description="ΔR = P1·E(L1) − P0·E(L0) [h/dev-week]")
+    defect_hours: float = Field(description="ΔD = (B1 − B0) · h_fix [h/dev-week]")
+    incident_hours: float = Field(description="ΔI, incident and rework hours [h/dev-week]")
+    net_hours: float = Field(description="N = G − ΔR − ΔD − ΔI [h/dev-week]")
+    qapi: float = Field(description="quality-adjusted productivity index, 1 + N / H_task")
+    naive_index: float = Field(description="(1 + g)·(1 − bug growth per developer); a contrast only")
+
+
+class QueueStats(_Model):
+    """The review queue in one period (METHODS §2). Wait fields are null when unstable."""
+
+    arrival_per_hour: float = Field(description="λ, PRs arriving for review per working hour")
+    effort_hours: float = Field(description="E(L), review effort per PR [h]")
+    offered_load: float = Field(description="a = λ/μ [reviewers busy on average]")
+    utilization: float = Field(description="ρ = a/c [fraction; ≥ 1 is unstable]")
+    stable: bool
+    p_wait: float | None = Field(description="Erlang C: probability a PR waits [fraction]")
+    wait_hours: float | None = Field(description="Wq, Allen–Cunneen mean wait [working h]")
+    time_in_review_hours: float | None = Field(description="Wq + E(L)/f [working h]")
+    wip_prs: float | None = Field(description="PRs in review, Little's law")
+
+
+class Calibration(_Model):
+    """review_share solved from the observed baseline median time in review."""
+
+    observed_hours: float = Field(description="baseline median time in review [h]")
+    review_share: float | None = Field(description="f that reproduces it; null if none in (0, 1]")
+    reason: str | None = Field(None, description="why no f was found")
+    post: QueueStats | None = Field(None, description="the post period predicted with that f")
+
+
+class ReviewResult(_Model):
+    baseline: QueueStats
+    post: QueueStats
+    target_wait_hours: float | None = Field(description="target used [h]; null if none could be set")
+    reviewers_needed: int | None = Field(description="smallest pool meeting the target after adoption")
+    backlog_growth_hours_per_week: float = Field(description="review hours piling up per week after adoption")
+    min_time_in_review_hours: float = Field(description="E(L1)/f, time in review no staffing beats [h]")
+    calibration: Calibration | None = None
+
+
+class FinanceResult(_Model):
+    """Cash flows by year (index 0 = year 0) and their summary (METHODS §3)."""
+
+    benefits_by_year: list[float]
+    costs_by_year: list[float]
+    idle_seat_cost_by_year: list[float]
+    pv_benefits: float
+    pv_costs: float
+    npv: float
+    roi: float | None = Field(description="NPV / PV(costs) [fraction]; null when there are no costs")
+    payback_months: float | None = Field(description="null if not within the horizon")
+    break_even_net_hours: float | None = Field(description="N that makes NPV = 0; null if NPV ignores N")
+
+
+class TornadoRow(_Model):
+    input: str
+    low: float = Field(description="the input's P10")
+    high: float = Field(description="the input's P90")
+    npv_low: float
+    npv_high: float
+    swing: float = Field(description="|npv_high − npv_low|")
+
+
+class UncertaintyResult(_Model):
+    """Monte Carlo over the whole model; P10 is the downside (10% of outcomes are worse)."""
+
+    draws: int
+    npv_p10: float
+    npv_p50: float
+    npv_p90: float
+    npv_mean: float
+    prob_npv_positive: float
+    tornado: list[TornadoRow]
+    histogram_edges: list[float] = Field(description="NPV histogram bin edges")
+    histogram_counts: list[int] = Field(description="draws per bin")
+
+
+class ChecklistItem(_Model):
+    id: str
+    category: str
+    priority: int = Field(description="1 = do first")
+    title: str
+    reason: str = Field(description="the numbers that triggered the item")
+    owner_role: str
+    due_week: int = Field(description="week of the rollout by which it should be done")
+    status: Literal["todo", "doing", "done", "not applicable"] = "todo"
+
+
+class Results(_Model):
+    """Everything ``compute`` returns; ``python -m roi compute`` prints it as JSON."""
+
+    scenario_name: str
+    currency: str
+    productivity: ProductivityResult
+    review: ReviewResult
+    finance: FinanceResult
+    uncertainty: UncertaintyResult | None
+    checklist: list[ChecklistItem]
