@@ -79,7 +79,7 @@ def queue_stats(
     """The review queue's steady state: utilisation, P(wait), wait, time in review, WIP.
 
     Parameters: λ [PRs/h], E(L) [h], f [fraction], c [reviewers], ca², cs².
-    Wq = C/(cμ − λ)·(ca² + cs²)/2; T_review = Wq + E/f; WIP = λ·T_review (Little's law).
+    Wq = C/(cμ − λ)·(ca² + cs²)/2, computed as C/(μ(c − a)) to stay exact near a = c; T_review = Wq + E/f; WIP = λ·T_review (Little's law).
     """
     service_rate = review_share / effort_hours
     offered = arrival_per_hour / service_rate
@@ -97,7 +97,7 @@ def queue_stats(
             wip_prs=None,
         )
     p_wait = erlang_c(reviewers, offered)
-    wait = p_wait / (reviewers * service_rate - arrival_per_hour) * allen_cunneen_factor(arrival_cv2, service_cv2)
+    wait = p_wait / (service_rate * (reviewers - offered)) * allen_cunneen_factor(arrival_cv2, service_cv2)
     time_in_review = wait + effort_hours / review_share
     return QueueStats(
         arrival_per_hour=arrival_per_hour,
@@ -134,7 +134,7 @@ def wait_curve(
     wait = np.full(max_reviewers, np.nan)
     p_wait = erlang_c_from_b(servers[stable], offered, blocking[stable])
     wait[stable] = (
-        p_wait / (servers[stable] * service_rate - arrival_per_hour) * allen_cunneen_factor(arrival_cv2, service_cv2)
+        p_wait / (service_rate * (servers[stable] - offered)) * allen_cunneen_factor(arrival_cv2, service_cv2)
     )
     return servers, utilization, wait
 
@@ -162,10 +162,10 @@ def reviewers_needed(
     blocking = 1.0
     for servers in range(1, limit + 1):
         blocking = offered * blocking / (servers + offered * blocking)
-        if servers < first:
+        if servers < first or servers <= offered:
             continue
         p_wait = erlang_c_from_b(servers, offered, blocking)
-        wait = p_wait / (servers * service_rate - arrival_per_hour) * factor
+        wait = p_wait / (service_rate * (servers - offered)) * factor
         if wait <= target_wait_hours:
             return servers
     return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from roi import capacity, productivity, uncertainty
 from roi.checklist import ChecklistContext, build_checklist
 from roi.inputs import cash_flows, npv_per_net_hour, productivity_terms, resolve_inputs
@@ -98,6 +100,7 @@ def compute_finance(scenario: Scenario, net_hours: float) -> FinanceResult:
     costs = [float(x) for x in flows.costs]
     npv = float(flows.npv)
     slope = float(npv_per_net_hour(inputs))
+    break_even = net_hours - npv / slope if slope > 0 else math.inf
     return FinanceResult(
         benefits_by_year=benefits,
         costs_by_year=costs,
@@ -107,7 +110,8 @@ def compute_finance(scenario: Scenario, net_hours: float) -> FinanceResult:
         npv=npv,
         roi=roi(npv, float(flows.pv_costs)),
         payback_months=payback_months(benefits, costs),
-        break_even_net_hours=net_hours - npv / slope if slope > 0 else None,
+        # Null when NPV barely depends on N (no capture, no adoption): no finite break-even.
+        break_even_net_hours=break_even if math.isfinite(break_even) else None,
     )
 
 

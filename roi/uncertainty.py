@@ -94,13 +94,23 @@ def simulate_npv(scenario: Scenario) -> np.ndarray:
     return np.broadcast_to(values, (scenario.uncertainty.draws,))
 
 
+def _histogram_range(outcomes: np.ndarray) -> tuple[float, float]:
+    """The draws' range, widened when (nearly) every draw is the same NPV so 40 bins still fit."""
+    low, high = float(outcomes.min()), float(outcomes.max())
+    scale = max(1.0, abs(low), abs(high))
+    if high - low < 1e-6 * scale:
+        pad = 1e-6 * scale
+        return low - pad, high + pad
+    return low, high
+
+
 def analyse(scenario: Scenario) -> UncertaintyResult | None:
     """Monte Carlo percentiles, P(NPV > 0), histogram and tornado; ``None`` without ranges."""
     if scenario.uncertainty is None or not scenario.uncertainty.ranges:
         return None
     outcomes = simulate_npv(scenario)
     p10, p50, p90 = np.percentile(outcomes, [10, 50, 90])
-    counts, edges = np.histogram(outcomes, bins=HISTOGRAM_BINS)
+    counts, edges = np.histogram(outcomes, bins=HISTOGRAM_BINS, range=_histogram_range(outcomes))
     return UncertaintyResult(
         draws=int(outcomes.size),
         npv_p10=float(p10),

@@ -1,0 +1,127 @@
+"""Invariants of the engine, checked over many generated scenarios (hypothesis)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from scipy.special import gammaln, logsumexp
+
+from roi import capacity
+from roi.engine import compute
+from roi.models import parse_scenario, scenario_to_json
+from tests.strategies import scenarios
+
+
+def erlang_c_log_space(servers: int, load: float) -> float:
+    """Erlang C from its closed form, every term in log space (independent of the recursion)."""
+    k = np.arange(servers)
+    terms = k * math.log(load) - gammaln(k + 1)
+    last = servers * math.log(load) - gammaln(servers + 1) + math.log(servers / (servers - load))
+    return float(math.exp(last - logsumexp(np.append(terms, last))))
+
+
+def with_post(scenario, **changes):
+    return scenario.model_copy(update={"post": scenario.post.model_copy(update=changes)})
+
+
+@given(st.integers(1, 5000), st.floats(0.001, 0.999))
+def test_erlang_c_is_a_probability_matching_log_space(servers, utilization):
+    load = servers * utilization
+    value = capacity.erlang_c(servers, load)
+    assert 0.0 <= value <= 1.0
+    assert math.isclose(value, erlang_c_log_space(servers, load), rel_tol=1e-9, abs_tol=1e-12)
+
+
+@given(scenarios(), st.floats(1.01, 3.0))
+def test_qapi_falls_as_post_pr_size_grows(scenario, factor):
+    smaller = compute(scenario).productivity.qapi
+    larger = compute(with_post(scenario, pr_size_loc=scenario.post.pr_size_loc * factor)).productivity.qapi
+    assert larger < smaller
+
+
+@given(scenarios(), st.floats(0.0, 0.99), st.floats(0.001, 0.5))
+def test_npv_rises_with_capture_factor_when_net_hours_positive(scenario, capture, step):
+    assume(compute(scenario).productivity.net_hours > 1e-6)
+    assume(capture + step <= 1.0)
+
+    def npv_at(phi):
+        return compute(scenario.model_copy(
+            update={"finance": scenario.finance.model_copy(update={"capture_factor": phi}), "uncertainty": None}
+        )).finance.npv
+
+    assert npv_at(capture + step) > npv_at(capture)
+
+
+@given(
+    st.floats(0.01, 500), st.floats(1.01, 3.0), st.floats(0.05, 4.0), st.floats(0.05, 1.0),
+    st.floats(0.0, 3.0), st.floats(0.0, 3.0), st.floats(0.05, 40.0),
+)
+def test_reviewers_needed_never_falls_as_arrivals_rise(arrivals, factor, effort, share, ca2, cs2, target):
+    fewer = capacity.reviewers_needed(arrivals, effort, share, ca2, cs2, target)
+    more = capacity.reviewers_needed(arrivals * factor, effort, share, ca2, cs2, target)
+    assert fewer is not None and more is not None
+    assert more >= fewer
+
+
+@given(st.floats(0.01, 200), st.floats(0.05, 4.0), st.floats(0.05, 1.0), st.floats(0.05, 40.0))
+def test_reviewers_needed_is_the_smallest_pool_meeting_the_target(arrivals, effort, share, target):
+    needed = capacity.reviewers_needed(arrivals, effort, share, 1.0, 1.5, target)
+    meets = capacity.queue_stats(arrivals, effort, share, needed, 1.0, 1.5)
+    assert meets.stable and meets.wait_hours <= target
+    if needed > 1:
+        below = capacity.queue_stats(arrivals, effort, share, needed - 1, 1.0, 1.5)
+        assert not below.stable or below.wait_hours > target
+
+
+@given(st.floats(0.01, 100), st.floats(0.05, 4.0), st.floats(0.05, 1.0), st.integers(1, 300))
+def test_wait_curve_agrees_with_queue_stats(arrivals, effort, share, max_reviewers):
+    servers, utilization, wait = capacity.wait_curve(arrivals, effort, share, max_reviewers, 1.0, 1.5)
+    for c in {1, max_reviewers, (max_reviewers + 1) // 2}:
+        stats = capacity.queue_stats(arrivals, effort, share, c, 1.0, 1.5)
+        assert math.isclose(utilization[c - 1], stats.utilization)
+        if stats.stable:
+            assert math.isclose(wait[c - 1], stats.wait_hours, rel_tol=1e-9)
+        else:
+            assert math.isnan(wait[c - 1])
+
+
+@given(scenarios(with_uncertainty=True))
+def test_scenario_json_round_trips_exactly(scenario):
+    text = scenario_to_json(scenario)
+    again = parse_scenario(text)
+    assert again == scenario
+    assert scenario_to_json(again) == text
+
+
+def _all_numbers(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _all_numbers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _all_numbers(item)
+    elif isinstance(value, float):
+        yield value
+
+
+@given(scenarios(with_uncertainty=True))
+def test_results_never_contain_nan_or_infinity(scenario):
+    results = compute(scenario)
+    # The JSON the CLI prints must be strict JSON: NaN/Infinity would not parse.
+    decoded = json.loads(results.model_dump_json(), parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name)))
+    assert all(math.isfinite(x) for x in _all_numbers(decoded))
+
+
+@given(scenarios(), st.integers(1, 5))
+def test_more_reviewers_never_lengthen_the_wait(scenario, extra):
+    base = compute(scenario).review.post
+    bigger = scenario.model_copy(update={"review": scenario.review.model_copy(
+        update={"reviewers": scenario.review.reviewers + extra})})
+    after = compute(bigger).review.post
+    assert after.utilization < base.utilization
+    if base.stable:
+        assert after.wait_hours <= base.wait_hours
