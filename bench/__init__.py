@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): speed and scale, measured beside their targets. Never part of `make test`."""
