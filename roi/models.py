@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from roi import defaults
 from roi.errors import ScenarioError, SchemaVersionError
+from roi.rollout_models import RolloutPlan
 
 SCHEMA_VERSION = 1
 
@@ -196,6 +197,7 @@ class Scenario(_Model):
     finance: Finance = Field(default_factory=Finance)
     uncertainty: Uncertainty | None = None
     measurement: Measurement | None = None
+    rollout: RolloutPlan | None = Field(None, description="the rollout plan (roi.rollout_models); null = none yet")
 
     @model_validator(mode="after")
     def _ranges_name_fields(self) -> Scenario:
