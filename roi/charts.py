@@ -1,0 +1,351 @@
+"""Altair charts of the results: pure functions from engine outputs to a chart, no streamlit.
+
+Every function returns a fully configured top-level chart (fonts large enough for a projector,
+one palette, numbers formatted by :mod:`roi.formatting`), so pages only call
+``st.altair_chart(chart)`` and tests inspect ``chart.data`` and ``chart.to_dict()``.
+Unstable review queues are never drawn as a number: their waits are left out and the
+region is shaded and labelled instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from roi import formatting as fmt
+from roi.models import FinanceResult, ProductivityResult, UncertaintyResult
+
+GAIN = "#2e7d32"
+LOSS = "#c62828"
+BRAND = "#1f4e79"
+ACCENT = "#ef6c00"
+MUTED = "#8a8f98"
+UNSTABLE_FILL = "#fde0dc"
+
+FONT_SIZE = 15
+TITLE_SIZE = 18
+HEIGHT = 320
+WIDTH = "container"
+
+_MONEY_AXIS = "~s"  # d3 SI format: 750000 → "750k", 1.2e6 → "1.2M"
+
+
+def _finish(chart: alt.TopLevelMixin, title: str | None = None, height: int = HEIGHT) -> alt.TopLevelMixin:
+    """Fonts and layout shared by every chart (readable on a projector)."""
+    if title is not None:
+        chart = chart.properties(title=alt.TitleParams(title, anchor="start", fontSize=TITLE_SIZE))
+    if not isinstance(chart, (alt.VConcatChart, alt.HConcatChart)):
+        chart = chart.properties(height=height, width=WIDTH)
+    return (
+        chart.configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelLimit=320, grid=True,
+                             gridColor="#e6e9ef")
+        .configure_legend(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, orient="bottom", labelLimit=400)
+        .configure_view(stroke=None)
+        .configure_text(fontSize=FONT_SIZE - 1)
+    )
+
+
+# --- Productivity --------------------------------------------------------------------------
+
+
+def waterfall_data(productivity: ProductivityResult) -> pd.DataFrame:
+    """G → −ΔR → −ΔD → −ΔI → N as bars from ``start`` to ``end`` [h per adopting developer-week]."""
+    steps = [
+        ("Gross gain from AI", productivity.gross_gain_hours),
+        ("Review tax (more, larger PRs)", -productivity.review_tax_hours),
+        ("Extra bug fixing", -productivity.defect_hours),
+        ("Incidents and rework", -productivity.incident_hours),
+    ]
+    rows, level = [], 0.0
+    for order, (label, delta) in enumerate(steps):
+        kind = "gain" if delta > 0 else "cost"  # a side effect that improved (fewer bugs) adds hours
+        rows.append({"order": order, "step": label, "start": level, "end": level + delta, "value": delta,
+                     "kind": kind, "label": fmt.hours(delta, digits=2, signed=True)})
+        level += delta
+    rows.append({"order": len(steps), "step": "Net gain", "start": 0.0, "end": productivity.net_hours,
+                 "value": productivity.net_hours, "kind": "net",
+                 "label": fmt.hours(productivity.net_hours, digits=2, signed=True)})
+    return pd.DataFrame(rows)
+
+
+def waterfall(productivity: ProductivityResult) -> alt.TopLevelMixin:
+    """Waterfall from the gross gain to the net hours, N = G − ΔR − ΔD − ΔI."""
+    data = waterfall_data(productivity)
+    data["top"] = data[["start", "end"]].max(axis=1)
+    order = list(data["step"])
+    x = alt.X("step:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=200))
+    colour = alt.Color(
+        "kind:N", legend=None,
+        scale=alt.Scale(domain=["gain", "cost", "net"], range=[GAIN, LOSS, BRAND]),
+    )
+    base = alt.Chart(data)
+    bars = base.mark_bar(size=70).encode(
+        x=x, y=alt.Y("start:Q", title="Hours per developer-week"), y2="end:Q", color=colour,
+        tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("label:N", title="Hours per developer-week")],
+    )
+    labels = base.mark_text(dy=-12, fontWeight="bold").encode(x=x, y="top:Q", text="label:N")
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED).encode(y="y:Q")
+    return _finish(alt.layer(bars, labels, zero), "Where the gain goes, hours per developer-week")
+
+
+def index_data(productivity: ProductivityResult) -> pd.DataFrame:
+    """Headline output change, the naive index and the quality-adjusted index, as changes vs no AI."""
+    rows = [
+        ("Output (tasks per developer)", productivity.output_change, "headline"),
+        ("Naive: output × (1 − bug growth)", productivity.naive_index - 1.0, "naive"),
+        ("Quality-adjusted productivity", productivity.qapi - 1.0, "qapi"),
+    ]
+    return pd.DataFrame(
+        [{"measure": m, "change": v, "kind": k, "label": fmt.percent(v, signed=True, digits=1)} for m, v, k in rows]
+    )
+
+
+def index_bars(productivity: ProductivityResult) -> alt.TopLevelMixin:
+    """Naive vs quality-adjusted productivity: the gap is the review tax the headline hides."""
+    data = index_data(productivity)
+    y = alt.Y("measure:N", sort=list(data["measure"]), title=None)
+    base = alt.Chart(data)
+    bars = base.mark_bar(size=40).encode(
+        y=y, x=alt.X("change:Q", title="Change vs. no AI", axis=alt.Axis(format="+.0%")),
+        color=alt.Color("kind:N", legend=None,
+                        scale=alt.Scale(domain=["headline", "naive", "qapi"], range=[MUTED, ACCENT, BRAND])),
+        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("label:N", title="Change")],
+    )
+    labels = base.mark_text(align="left", dx=6, fontWeight="bold").encode(y=y, x="change:Q", text="label:N")
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(x="x:Q")
+    return _finish(alt.layer(bars, labels, zero), "Headline vs quality-adjusted productivity", height=220)
+
+
+def distribution(before: Sequence[float], after: Sequence[float], measure: str, unit: str,
+                 log_scale: bool = True) -> alt.TopLevelMixin:
+    """Before vs after adoption of a per-PR measure (PR size, cycle time) as box plots with medians.
+
+    Parameters: per-PR values of each period; ``measure`` names the axis; ``unit`` e.g. "LOC" or
+    "hours".  A log axis (default) keeps heavy right tails readable; values ≤ 0 are left out then.
+    """
+    frame = pd.concat([
+        pd.DataFrame({"period": "Before AI", "value": np.asarray(before, dtype=float)}),
+        pd.DataFrame({"period": "After AI", "value": np.asarray(after, dtype=float)}),
+    ], ignore_index=True)
+    frame = frame[np.isfinite(frame["value"])]
+    if log_scale:
+        frame = frame[frame["value"] > 0]
+    medians = frame.groupby("period", sort=False)["value"].median().reset_index()
+    medians["label"] = [f"median {fmt.number(v, digits=0 if v >= 10 else 1)} {unit}" for v in medians["value"]]
+    y = alt.Y("period:N", sort=["Before AI", "After AI"], title=None)
+    scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
+    colour = alt.Color("period:N", legend=None,
+                       scale=alt.Scale(domain=["Before AI", "After AI"], range=[MUTED, BRAND]))
+    boxes = alt.Chart(frame).mark_boxplot(size=36, extent="min-max").encode(
+        y=y, x=alt.X("value:Q", title=f"{measure} ({unit}, per PR)", scale=scale), color=colour,
+    )
+    labels = alt.Chart(medians).mark_text(dy=-28, fontWeight="bold").encode(y=y, x="value:Q", text="label:N")
+    return _finish(alt.layer(boxes, labels), f"{measure}: before vs after", height=200)
+
+
+# --- Review capacity -----------------------------------------------------------------------
+
+
+def capacity_chart(
+    curve: pd.DataFrame, *, current: int, needed: int | None, target_wait_hours: float | None,
+) -> alt.TopLevelMixin:
+    """Utilisation (top) and mean wait for review (bottom) against the number of reviewers.
+
+    ``curve`` is :func:`roi.whatif.review_curve`'s frame.  Waits of unstable pools (NaN) are not
+    drawn: that region is shaded "unstable".  The wait axis is capped (at 3× the target, at least
+    8 h) so the curve near the stability bound cannot flatten everything else.
+    """
+    data = curve.copy()
+    data["wait_label"] = [fmt.hours(w, digits=1) if s else "unstable" for w, s in zip(data["wait_hours"],
+                                                                                    data["stable"])]
+    data["util_label"] = [fmt.percent(u) for u in data["utilization"]]
+    first_stable = int(data.loc[data["stable"], "reviewers"].min()) if data["stable"].any() else None
+    x_max = int(data["reviewers"].max())
+    x_scale = alt.Scale(domain=[0.5, x_max + 0.5], nice=False)
+    x = alt.X("reviewers:Q", title="Reviewers in the pool", scale=x_scale)
+    tooltip = [alt.Tooltip("reviewers:Q", title="Reviewers"), alt.Tooltip("util_label:N", title="Utilisation"),
+               alt.Tooltip("wait_label:N", title="Mean wait")]
+
+    unstable_to = (first_stable - 0.5) if first_stable is not None else x_max + 0.5
+    region = pd.DataFrame({"x": [0.5], "x2": [unstable_to], "label": ["Unstable: the backlog grows every week"]})
+    shade = alt.Chart(region).mark_rect(color=UNSTABLE_FILL).encode(x=alt.X("x:Q", scale=x_scale), x2="x2:Q")
+    shade_text = alt.Chart(region).mark_text(align="left", baseline="top", dx=6, dy=6, color=LOSS).encode(
+        x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N")
+
+    markers = [{"reviewers": current, "label": f"Today: {current}", "kind": "today"}]
+    if needed is not None:
+        markers.append({"reviewers": needed, "label": f"Needed: {needed}", "kind": "needed"})
+    marker_frame = pd.DataFrame(markers)
+    marker_colour = alt.Color("kind:N", legend=None,
+                              scale=alt.Scale(domain=["today", "needed"], range=["#333333", GAIN]))
+    rules = alt.Chart(marker_frame).mark_rule(strokeDash=[6, 4], strokeWidth=2).encode(
+        x=alt.X("reviewers:Q", scale=x_scale), color=marker_colour)
+    rule_text = alt.Chart(marker_frame).mark_text(align="left", dx=5, baseline="top", dy=24, fontWeight="bold").encode(
+        x=alt.X("reviewers:Q", scale=x_scale), y=alt.value(0), text="label:N", color=marker_colour)
+
+    u_cap = max(1.2, min(float(data["utilization"].max()), 3.0))
+    util_line = alt.Chart(data).mark_line(color=BRAND, strokeWidth=3, clip=True).encode(
+        x=x, y=alt.Y("utilization:Q", title="Utilisation", axis=alt.Axis(format=".0%"),
+                     scale=alt.Scale(domain=[0, u_cap])), tooltip=tooltip)
+    full = alt.Chart(pd.DataFrame({"y": [1.0], "label": ["100%: demand = capacity"]}))
+    full_rule = full.mark_rule(color=LOSS).encode(y="y:Q")
+    util = alt.layer(shade, shade_text, full_rule, util_line, rules, rule_text).properties(
+        height=220, width=WIDTH, title=alt.TitleParams("Reviewer utilisation after adoption", anchor="start",
+                                                        fontSize=TITLE_SIZE))
+
+    cap = max(8.0, 3.0 * target_wait_hours) if target_wait_hours else 8.0
+    stable = data[data["stable"]]
+    wait_line = alt.Chart(stable).mark_line(color=BRAND, strokeWidth=3, clip=True, point=True).encode(
+        x=x, y=alt.Y("wait_hours:Q", title="Mean wait for review (working h)", scale=alt.Scale(domain=[0, cap])),
+        tooltip=tooltip)
+    wait_layers = [shade, wait_line, rules]
+    if target_wait_hours is not None:
+        target = pd.DataFrame({"y": [target_wait_hours], "x": [x_max + 0.4],
+                               "label": [f"Target {fmt.hours(target_wait_hours)}"]})
+        wait_layers.append(alt.Chart(target).mark_rule(color=GAIN, strokeWidth=2).encode(y="y:Q"))
+        wait_layers.append(alt.Chart(target).mark_text(align="right", dy=-10, color=GAIN, fontWeight="bold").encode(
+            y="y:Q", x=alt.X("x:Q", scale=x_scale), text="label:N"))
+    wait = alt.layer(*wait_layers).properties(
+        height=220, width=WIDTH, title=alt.TitleParams("Mean wait for a review", anchor="start", fontSize=TITLE_SIZE))
+    return _finish(alt.vconcat(util, wait).resolve_scale(x="shared"))
+
+
+# --- Finance ------------------------------------------------------------------------------
+
+
+def _year_labels(years: int) -> list[str]:
+    return ["Year 0 (set-up)"] + [f"Year {t}" for t in range(1, years)]
+
+
+def cash_flow_data(finance: FinanceResult, currency: str) -> pd.DataFrame:
+    """Benefits (+) and costs (−) by year and the cumulative undiscounted net [currency]."""
+    years = _year_labels(len(finance.benefits_by_year))
+    cumulative = np.cumsum(np.asarray(finance.benefits_by_year) - np.asarray(finance.costs_by_year))
+    rows = []
+    for t, year in enumerate(years):
+        rows.append({"year": year, "flow": "Benefits", "amount": finance.benefits_by_year[t],
+                     "label": fmt.money(finance.benefits_by_year[t], currency, compact=True),
+                     "cumulative": float(cumulative[t])})
+        rows.append({"year": year, "flow": "Costs", "amount": -finance.costs_by_year[t],
+                     "label": fmt.money(-finance.costs_by_year[t], currency, compact=True),
+                     "cumulative": float(cumulative[t])})
+    frame = pd.DataFrame(rows)
+    frame["cumulative_label"] = [fmt.money(v, currency, compact=True) for v in frame["cumulative"]]
+    return frame
+
+
+def cash_flow(finance: FinanceResult, currency: str) -> alt.TopLevelMixin:
+    """Benefits up, costs down, by year, with the cumulative net as a line (undiscounted)."""
+    data = cash_flow_data(finance, currency)
+    years = list(dict.fromkeys(data["year"]))
+    x = alt.X("year:N", sort=years, title=None, axis=alt.Axis(labelAngle=0))
+    y_title = f"{currency} per year"
+    bars = alt.Chart(data).mark_bar(size=46).encode(
+        x=x, y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(format=_MONEY_AXIS)),
+        color=alt.Color("flow:N", title=None, scale=alt.Scale(domain=["Benefits", "Costs", "Cumulative net"],
+                                                              range=[GAIN, LOSS, "#333333"])),
+        tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("flow:N", title="Flow"),
+                 alt.Tooltip("label:N", title="Amount")],
+    )
+    line_data = data.drop_duplicates("year").assign(flow="Cumulative net")
+    line = alt.Chart(line_data).mark_line(point=alt.OverlayMarkDef(size=80), strokeWidth=3).encode(
+        x=x, y="cumulative:Q", color=alt.Color("flow:N"),
+        tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("cumulative_label:N", title="Cumulative net")])
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED).encode(y="y:Q")
+    return _finish(alt.layer(bars, zero, line), "Cash flow by year")
+
+
+def histogram_data(uncertainty: UncertaintyResult, currency: str) -> pd.DataFrame:
+    """Monte Carlo NPV bins with their share of draws; ``outcome`` is loss or gain by bin midpoint."""
+    edges = np.asarray(uncertainty.histogram_edges)
+    counts = np.asarray(uncertainty.histogram_counts)
+    mids = (edges[:-1] + edges[1:]) / 2.0
+    return pd.DataFrame({
+        "start": edges[:-1], "end": edges[1:], "count": counts, "share": counts / max(1, counts.sum()),
+        "outcome": np.where(mids < 0, "Loss", "Gain"),
+        "range": [f"{fmt.money(a, currency, compact=True)} to {fmt.money(b, currency, compact=True)}"
+                  for a, b in zip(edges[:-1], edges[1:])],
+    })
+
+
+def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevelMixin:
+    """Distribution of NPV over the Monte Carlo draws, with P10 / P50 / P90 marked."""
+    data = histogram_data(uncertainty, currency)
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("start:Q", title=f"Net present value ({currency})", axis=alt.Axis(format=_MONEY_AXIS)),
+        x2="end:Q",
+        y=alt.Y("share:Q", title="Share of outcomes", axis=alt.Axis(format=".0%")),
+        color=alt.Color("outcome:N", title=None, scale=alt.Scale(domain=["Loss", "Gain"], range=[LOSS, GAIN])),
+        tooltip=[alt.Tooltip("range:N", title="NPV"), alt.Tooltip("share:Q", title="Share", format=".1%")],
+    )
+    marks = pd.DataFrame({
+        "x": [uncertainty.npv_p10, uncertainty.npv_p50, uncertainty.npv_p90],
+        "label": [f"P10 {fmt.money(uncertainty.npv_p10, currency, compact=True)}",
+                  f"P50 {fmt.money(uncertainty.npv_p50, currency, compact=True)}",
+                  f"P90 {fmt.money(uncertainty.npv_p90, currency, compact=True)}"],
+        "dy": [4, 28, 4],  # P50 on a second line: it often sits close to P10 or P90
+    })
+    rules = alt.Chart(marks).mark_rule(color="#333333", strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
+    text = [
+        alt.Chart(marks.iloc[[i]]).mark_text(align="left", dx=5, dy=int(marks["dy"][i]), baseline="top",
+                                             fontWeight="bold").encode(x="x:Q", y=alt.value(0), text="label:N")
+        for i in range(len(marks))
+    ]
+    return _finish(alt.layer(bars, rules, *text), f"NPV over {uncertainty.draws:,} simulated outcomes")
+
+
+def tornado_data(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> pd.DataFrame:
+    """One row per input and side: the bar from the base NPV to the NPV with the input at P10 or P90."""
+    rows = []
+    for rank, row in enumerate(uncertainty.tornado):
+        name = (f"{fmt.input_label(row.input)} ({fmt.input_value(row.input, row.low, currency)} to "
+                f"{fmt.input_value(row.input, row.high, currency)})")
+        for side, value, npv in (("Input at its P10", row.low, row.npv_low), ("Input at its P90", row.high, row.npv_high)):
+            rows.append({"rank": rank, "input": name, "side": side, "base": base_npv, "npv": npv,
+                         "npv_label": fmt.money(npv, currency, compact=True),
+                         "value_label": fmt.input_value(row.input, value, currency)})
+    return pd.DataFrame(rows)
+
+
+def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> alt.TopLevelMixin:
+    """NPV swing of each uncertain input from its P10 to its P90, largest first.
+
+    ``base_npv`` is the NPV with every input at its likely value (the bars' common origin).
+    """
+    data = tornado_data(uncertainty, base_npv, currency)
+    order = list(dict.fromkeys(data["input"]))
+    y = alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=460))
+    bars = alt.Chart(data).mark_bar(size=22).encode(
+        y=y, x=alt.X("base:Q", title=f"Net present value ({currency})", axis=alt.Axis(format=_MONEY_AXIS)),
+        x2="npv:Q",
+        color=alt.Color("side:N", title=None, scale=alt.Scale(domain=["Input at its P10", "Input at its P90"],
+                                                              range=[ACCENT, BRAND])),
+        tooltip=[alt.Tooltip("input:N", title="Input"), alt.Tooltip("side:N", title="Case"),
+                 alt.Tooltip("value_label:N", title="Input value"), alt.Tooltip("npv_label:N", title="NPV")],
+    )
+    base_rule = alt.Chart(pd.DataFrame({"x": [base_npv]})).mark_rule(color="#333333").encode(x="x:Q")
+    height = max(220, 46 * len(order))
+    return _finish(alt.layer(bars, base_rule), "What moves the NPV most", height=height)
+
+
+def break_even(net_hours: float, break_even_hours: float | None) -> alt.TopLevelMixin:
+    """Net hours per developer-week today vs the net hours at which NPV = 0."""
+    rows = [{"measure": "Net gain today", "hours": net_hours, "kind": "today"}]
+    if break_even_hours is not None and math.isfinite(break_even_hours):
+        rows.append({"measure": "Needed to break even", "hours": break_even_hours, "kind": "needed"})
+    data = pd.DataFrame(rows)
+    data["label"] = [fmt.hours(h, digits=2) for h in data["hours"]]
+    y = alt.Y("measure:N", sort=list(data["measure"]), title=None)
+    covered = break_even_hours is None or net_hours >= break_even_hours
+    bars = alt.Chart(data).mark_bar(size=34).encode(
+        y=y, x=alt.X("hours:Q", title="Net hours per developer-week"),
+        color=alt.Color("kind:N", legend=None, scale=alt.Scale(domain=["today", "needed"],
+                                                               range=[GAIN if covered else LOSS, MUTED])),
+        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("label:N", title="Hours")],
+    )
+    text = alt.Chart(data).mark_text(align="left", dx=6, fontWeight="bold").encode(y=y, x="hours:Q", text="label:N")
+    return _finish(alt.layer(bars, text), "Break-even", height=150)

@@ -1,0 +1,173 @@
+"""How numbers read on screen: money, percentages, hours and months, one format everywhere.
+
+Pure functions (no streamlit) so every page, chart tooltip and test agrees on the text.
+Negative numbers use the true minus sign (U+2212), which stays legible on a projector.
+``None`` (not applicable, e.g. the wait of an unstable queue) is rendered as ``NOT_APPLICABLE``
+unless the caller gives its own text.
+"""
+
+from __future__ import annotations
+
+import math
+
+MINUS = "\u2212"
+NOT_APPLICABLE = "n/a"
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "AUD": "A$", "CAD": "C$"}
+"""Currencies written with a symbol before the number; any other code follows the number."""
+
+_COMPACT_STEPS = ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
+
+
+def _sign(value: float, signed: bool) -> str:
+    if value < 0:
+        return MINUS
+    return "+" if signed and value > 0 else ""
+
+
+def _magnitude(value: float, compact: bool, digits: int | None) -> str:
+    """|value| with thousands separators, or compacted to k / M / bn with 2–3 significant digits."""
+    size = abs(value)
+    if compact:
+        for step, suffix in _COMPACT_STEPS:
+            if size >= step * 0.9995:
+                scaled = size / step
+                places = (1 if round(scaled, 1) < 100 else 0) if digits is None else digits
+                return f"{scaled:,.{places}f}{suffix}"
+    places = 0 if digits is None else digits
+    return f"{size:,.{places}f}"
+
+
+def money(
+    value: float | None,
+    currency: str = "USD",
+    *,
+    compact: bool = False,
+    signed: bool = False,
+    digits: int | None = None,
+    missing: str = NOT_APPLICABLE,
+) -> str:
+    """A sum of money: ``money(-8499.02, "USD")`` → "−$8,499"; ``compact=True`` → "−$8.5k".
+
+    Parameters: value [currency]; currency an ISO code (symbol where one is listed in
+    ``CURRENCY_SYMBOLS``, otherwise the code after the number: "1,200 CHF"); ``signed`` adds "+"
+    to positive values; ``digits`` fixes the decimal places.
+    """
+    if value is None or not math.isfinite(value):
+        return missing
+    number = _magnitude(value, compact, digits)
+    sign = _sign(value, signed) if any(ch in "123456789" for ch in number) else ""
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency}"
+
+
+def percent(
+    value: float | None, *, signed: bool = False, digits: int = 0, missing: str = NOT_APPLICABLE
+) -> str:
+    """A fraction as a percentage: ``percent(0.21, signed=True)`` → "+21%"; ``percent(2.1008)`` → "210%"."""
+    if value is None or not math.isfinite(value):
+        return missing
+    shown = round(abs(value) * 100, digits)
+    sign = _sign(value, signed) if shown != 0 else ""
+    return f"{sign}{shown:,.{digits}f}%"
+
+
+def hours(
+    value: float | None, *, digits: int = 1, unit: str = "h", signed: bool = False, missing: str = NOT_APPLICABLE
+) -> str:
+    """Hours: ``hours(0.85215, digits=2)`` → "0.85 h"; ``hours(187.1, digits=0, unit="h/week")`` → "187 h/week"."""
+    if value is None or not math.isfinite(value):
+        return missing
+    shown = round(abs(value), digits)
+    sign = _sign(value, signed) if shown != 0 else ""
+    return f"{sign}{shown:,.{digits}f} {unit}"
+
+
+def number(value: float | None, *, digits: int = 0, signed: bool = False, missing: str = NOT_APPLICABLE) -> str:
+    """A plain count or rate with thousands separators: ``number(1234.5)`` → "1,235"."""
+    if value is None or not math.isfinite(value):
+        return missing
+    shown = round(abs(value), digits)
+    sign = _sign(value, signed) if shown != 0 else ""
+    return f"{sign}{shown:,.{digits}f}"
+
+
+def months(value: float | None, *, horizon_years: int | None = None) -> str:
+    """Payback time: ``months(14.2)`` → "14 months"; ``None`` → "not within 3 years" (given the horizon)."""
+    if value is None or not math.isfinite(value):
+        return f"not within {horizon_years} years" if horizon_years else "never"
+    if value < 0.5:
+        return "immediately"
+    rounded = round(value)
+    return "1 month" if rounded == 1 else f"{rounded} months"
+
+
+def index(value: float | None, *, digits: int = 3, missing: str = NOT_APPLICABLE) -> str:
+    """An index relative to 1: ``index(1.028405)`` → "1.028"."""
+    if value is None or not math.isfinite(value):
+        return missing
+    return f"{value:.{digits}f}"
+
+
+def change(before: str, after: str) -> str:
+    """"before → after", the one way the app shows a change between periods."""
+    return f"{before} → {after}"
+
+
+# --- Names of inputs, as a reader knows them ----------------------------------------------
+
+INPUT_LABELS = {
+    "productivity_uplift": "Output change per developer",
+    "pr_count_growth": "Growth in PRs per developer",
+    "pr_size_growth": "Growth in PR size",
+    "review.loc_per_hour": "Review speed",
+    "review.review_share": "Reviewers' time spent reviewing",
+    "review.reviewers": "Reviewers",
+    "review.overhead_hours": "Fixed effort per review",
+    "finance.capture_factor": "Share of freed time turned into value",
+    "finance.discount_rate": "Discount rate",
+    "finance.benefit_risk": "Benefit risk adjustment",
+    "finance.cost_risk": "Cost risk adjustment",
+    "team.loaded_cost_per_hour": "Loaded cost of a developer hour",
+    "team.developers": "Developers",
+    "quality.fix_hours_per_bug": "Hours to fix a bug",
+    "costs.training_hours_per_dev": "Training hours per developer",
+    "costs.one_off_cost": "One-off set-up cost",
+    "costs.governance_fte": "Programme staff",
+}
+"""Reader-facing names of the inputs that uncertainty ranges and the tornado name."""
+
+_PERCENT_INPUTS = {
+    "productivity_uplift", "pr_count_growth", "pr_size_growth", "review.review_share", "finance.capture_factor",
+    "finance.discount_rate", "finance.benefit_risk", "finance.cost_risk",
+}
+_INPUT_UNITS = {
+    "review.loc_per_hour": "LOC/h", "quality.fix_hours_per_bug": "h", "review.overhead_hours": "h",
+    "costs.training_hours_per_dev": "h", "costs.governance_fte": "FTE",
+}
+_MONEY_INPUTS = {"team.loaded_cost_per_hour", "costs.one_off_cost"}
+
+
+def input_label(key: str) -> str:
+    """The reader-facing name of an input: ``input_label("review.loc_per_hour")`` → "Review speed".
+
+    Unknown dotted paths read as their last part: ``costs.tools.0.seat_coverage`` → "Seat coverage".
+    """
+    if key in INPUT_LABELS:
+        return INPUT_LABELS[key]
+    return key.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+
+
+def input_value(key: str, value: float, currency: str = "USD") -> str:
+    """An input's value in its unit: growth and shares as %, money with its currency, else the unit."""
+    if key in _PERCENT_INPUTS or key.endswith(("_share", "_rate", "_coverage", "_factor")):
+        return percent(value, signed=key in RANGE_GROWTH_KEYS, digits=1 if abs(value) < 1 else 0)
+    if key in _MONEY_INPUTS or "price" in key or "cost" in key:
+        return money(value, currency, digits=0 if abs(value) >= 100 else 2)
+    unit = _INPUT_UNITS.get(key)
+    shown = number(value, digits=0 if abs(value) >= 100 else 2)
+    return f"{shown} {unit}" if unit else shown
+
+
+RANGE_GROWTH_KEYS = {"productivity_uplift", "pr_count_growth", "pr_size_growth"}
+"""Range keys that are changes relative to the baseline (shown with a sign)."""

@@ -1,0 +1,170 @@
+"""What-ifs: a changed scenario, and the review-pool views the engine does not give directly.
+
+Every what-if is a *new* validated :class:`~roi.models.Scenario` passed to the engine, so a
+what-if and a saved scenario can never disagree.  Units as in METHODS.md: hours are working
+hours, rates are per developer-week, shares are fractions.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from roi import capacity
+from roi.engine import compute_review
+from roi.errors import ScenarioError
+from roi.models import QueueStats, Scenario, scenario_from_dict
+
+_EDIT_SOURCE = ""  # edits come from the screen, not a file: errors name only the field
+
+
+def with_values(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
+    """The scenario with each dotted path in ``changes`` set, re-validated as a whole.
+
+    Paths are as in :func:`roi.models.get_path` (``review.reviewers``,
+    ``costs.tools.0.price_per_seat_month``, ``finance.adoption_by_year.1``).
+
+    Raises:
+        ScenarioError: a path names no field, or the new value breaks a rule (the message
+        names the field and the fix, e.g. "delivery_hours_per_week cannot exceed ...").
+    """
+    data = scenario.model_dump(mode="json")
+    for path, value in changes.items():
+        node: Any = data
+        parts = path.split(".")
+        for part in parts[:-1]:
+            node = _child(node, part, path)
+        last = parts[-1]
+        if isinstance(node, dict) and last in node:
+            node[last] = value
+        elif isinstance(node, list) and last.isdigit() and int(last) < len(node):
+            node[int(last)] = value
+        else:
+            raise ScenarioError("is not a field of the scenario", field=path)
+    return scenario_from_dict(data, source=_EDIT_SOURCE)
+
+
+def with_value(scenario: Scenario, path: str, value: Any) -> Scenario:
+    """The scenario with one dotted path set (see :func:`with_values`)."""
+    return with_values(scenario, {path: value})
+
+
+def _child(node: Any, part: str, path: str) -> Any:
+    if isinstance(node, dict) and isinstance(node.get(part), (dict, list)):
+        return node[part]
+    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        return node[int(part)]
+    raise ScenarioError("is not a field of the scenario (or is empty)", field=path)
+
+
+def with_horizon(scenario: Scenario, years: int) -> Scenario:
+    """The scenario over ``years`` years; adoption is cut, or extended with its last year's share."""
+    adoption = scenario.finance.adoption
+    resized = (adoption + [adoption[-1]] * years)[:years] if adoption else None
+    return with_values(scenario, {"finance.horizon_years": years, "finance.adoption_by_year": resized})
+
+
+def with_pr_size_limit(scenario: Scenario, limit_loc: float) -> Scenario:
+    """The scenario with post-adoption PR size capped at ``limit_loc`` [LOC], PR count unchanged.
+
+    L1' = min(L1, limit).  As in METHODS §5 ("PR size held to +25%: L1 = 187.5 → N = 3.726 h"),
+    the PR count is held: a limit is taken to stop AI-inflated diffs, not to split the same
+    code into more PRs (splitting would add t0 overhead per extra PR).
+    """
+    if not limit_loc > 0:
+        raise ScenarioError(f"a PR size limit must be above 0 lines, got {limit_loc:g}", field="post.pr_size_loc")
+    return with_value(scenario, "post.pr_size_loc", min(scenario.post.pr_size_loc, float(limit_loc)))
+
+
+def review_curve(scenario: Scenario, max_reviewers: int | None = None) -> pd.DataFrame:
+    """Post-adoption utilisation and mean wait for pools of 1..max_reviewers reviewers.
+
+    Columns: ``reviewers``, ``utilization`` [fraction], ``wait_hours`` [working h; NaN where the
+    queue is unstable], ``stable``.  ``max_reviewers`` defaults to a range that shows today's
+    pool, the pool the target needs and the stability bound with room to spare.
+    """
+    review = compute_review(scenario)
+    post = review.post
+    if max_reviewers is None:
+        needed = review.reviewers_needed or 0
+        max_reviewers = max(10, math.ceil(1.4 * max(scenario.review.reviewers, needed, post.offered_load + 1)))
+    servers, utilization, wait = capacity.wait_curve(
+        post.arrival_per_hour, post.effort_hours, scenario.review.review_share, max_reviewers,
+        scenario.review.arrival_cv2, scenario.review.service_cv2,
+    )
+    return pd.DataFrame(
+        {"reviewers": servers, "utilization": utilization, "wait_hours": wait, "stable": utilization < 1.0}
+    )
+
+
+@dataclass(frozen=True)
+class TeamPools:
+    """The post-adoption review queue split into ``teams`` separate pools (or pooled, teams = 1).
+
+    Attributes:
+        teams: number of separate reviewer pools.
+        reviewers_per_team: pool sizes, as even as whole people allow.
+        pools: queue statistics of each pool.
+        stable: every pool keeps up with its PRs.
+        mean_wait_hours: mean wait for review over all PRs [working h]; None when any pool is unstable.
+        reviewers_needed: reviewers in total so that *every* pool meets the target wait; None if no target.
+    """
+
+    teams: int
+    reviewers_per_team: tuple[int, ...]
+    pools: tuple[QueueStats, ...]
+    stable: bool
+    mean_wait_hours: float | None
+    reviewers_needed: int | None
+
+
+def team_pools(scenario: Scenario, teams: int) -> TeamPools:
+    """Per-team review: ``teams`` pools each with n/k developers and about c/k reviewers (post period).
+
+    The pooling effect (Smith & Whitt, "Resource sharing for efficiency in traffic systems",
+    Bell System Technical Journal 60(1), 1981): one pool of c servers waits less than k pools
+    of c/k servers at the same utilisation, because in separate pools a PR can queue for a busy
+    team while another team's reviewer is idle.  So per-team review needs more reviewers in total
+    for the same target.  Developers split evenly (arrivals λ/k each); reviewers split as whole
+    people, the first c mod k teams getting one more.
+
+    Raises:
+        ScenarioError: fewer reviewers than teams, or fewer than one team.
+    """
+    reviewers = scenario.review.reviewers
+    if teams < 1:
+        raise ScenarioError(f"the number of teams must be at least 1, got {teams}", field="teams")
+    if teams > reviewers:
+        raise ScenarioError(
+            f"{reviewers} reviewers cannot staff {teams} separate teams; use at most {reviewers} teams "
+            "or add reviewers",
+            field="teams",
+        )
+    review, pooled = scenario.review, compute_review(scenario)
+    arrivals = pooled.post.arrival_per_hour / teams
+    effort = pooled.post.effort_hours
+    sizes = tuple(reviewers // teams + (1 if t < reviewers % teams else 0) for t in range(teams))
+    pools = tuple(
+        capacity.queue_stats(arrivals, effort, review.review_share, size, review.arrival_cv2, review.service_cv2)
+        for size in sizes
+    )
+    stable = all(pool.stable for pool in pools)
+    # Every pool receives the same share of PRs, so the mean wait over PRs is the plain mean.
+    mean_wait = sum(pool.wait_hours for pool in pools) / teams if stable else None  # type: ignore[misc]
+    target = pooled.target_wait_hours
+    per_team = (
+        capacity.reviewers_needed(arrivals, effort, review.review_share, review.arrival_cv2, review.service_cv2, target)
+        if target is not None and target > 0
+        else None
+    )
+    return TeamPools(
+        teams=teams,
+        reviewers_per_team=sizes,
+        pools=pools,
+        stable=stable,
+        mean_wait_hours=mean_wait,
+        reviewers_needed=per_team * teams if per_team is not None else None,
+    )

@@ -1,0 +1,159 @@
+"""roi.charts: pure chart builders, checked on their data and spec without streamlit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import altair as alt
+import pytest
+from hypothesis import given, settings
+
+from roi import charts
+from roi import formatting as fmt
+from roi.engine import compute, compute_productivity
+from roi.inputs import npv
+from roi.uncertainty import likely_values
+from roi.whatif import review_curve
+from tests.strategies import scenarios
+
+
+@pytest.fixture(scope="module")
+def results(worked_example):
+    return compute(worked_example)
+
+
+def _layers(spec: dict, inherited: dict | None = None) -> list[dict]:
+    """Every single-view spec inside a (nested) layer / concat spec, with the data it inherits."""
+    data = spec.get("data", inherited)
+    found = []
+    for key in ("layer", "vconcat", "hconcat"):
+        for child in spec.get(key, []):
+            found.extend(_layers(child, data))
+    if "mark" in spec:
+        found.append({**spec, "data": data})
+    return found
+
+
+def _data(chart_spec: dict, view: dict) -> list[dict]:
+    return chart_spec["datasets"][view["data"]["name"]]
+
+
+def test_roi_never_imports_streamlit():
+    code = "import sys, roi.charts, roi.formatting, roi.whatif, roi.presets; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+class TestWaterfall:
+    def test_steps_from_the_worked_example(self, results):
+        data = charts.waterfall_data(results.productivity)
+        # METHODS §5: G, ΔR, ΔD, N = 6.30, 5.268, 0.180, 0.852 h.
+        assert list(data["value"].round(3)) == [6.3, -5.268, -0.18, 0.0, 0.852]
+        assert list(data["kind"]) == ["gain", "cost", "cost", "cost", "net"]
+        assert data["end"].iloc[3] == pytest.approx(data["end"].iloc[4])  # the steps land on N
+        assert list(data["label"]) == ["+6.30 h", f"{fmt.MINUS}5.27 h", f"{fmt.MINUS}0.18 h", "0.00 h", "+0.85 h"]
+
+    @settings(max_examples=30)
+    @given(scenario=scenarios())
+    def test_steps_always_land_on_net(self, scenario):
+        data = charts.waterfall_data(compute_productivity(scenario))
+        assert data["end"].iloc[3] == pytest.approx(data["end"].iloc[4], rel=1e-9, abs=1e-9)
+
+    def test_spec_is_valid_and_readable(self, results):
+        spec = charts.waterfall(results.productivity).to_dict()  # to_dict validates against Vega-Lite
+        assert spec["config"]["axis"]["labelFontSize"] >= 14
+        assert spec["title"]["text"] == "Where the gain goes, hours per developer-week"
+
+
+def test_index_bars(results):
+    data = charts.index_data(results.productivity)
+    # Faros: 1.21 × 0.91 = 1.101 (METHODS §1); QAPI 1.0284.
+    assert list(data["change"].round(4)) == [0.21, 0.1011, 0.0284]
+    assert list(data["label"]) == ["+21.0%", "+10.1%", "+2.8%"]
+    charts.index_bars(results.productivity).to_dict()
+
+
+class TestCapacity:
+    def test_unstable_waits_are_never_drawn(self, worked_example, results):
+        chart = charts.capacity_chart(review_curve(worked_example), current=17, needed=37, target_wait_hours=4.0)
+        spec = chart.to_dict()
+        views = _layers(spec)
+        wait_views = [v for v in views if v["encoding"].get("y", {}).get("field") == "wait_hours"]
+        assert len(wait_views) == 1
+        plotted = _data(spec, wait_views[0])
+        assert min(row["reviewers"] for row in plotted) == 36  # first stable pool
+        assert all(row["wait_hours"] is not None for row in plotted)
+        texts = [row["label"] for v in views if v["mark"]["type"] == "text" for row in _data(spec, v)]
+        assert "Today: 17" in texts and "Needed: 37" in texts and "Target 4.0 h" in texts
+        assert "Unstable: the backlog grows every week" in texts
+        shade = next(v for v in views if v["mark"]["type"] == "rect")
+        assert _data(spec, shade)[0]["x2"] == 35.5
+
+    def test_no_target_no_needed(self, worked_example):
+        spec = charts.capacity_chart(review_curve(worked_example), current=17, needed=None,
+                                     target_wait_hours=None).to_dict()
+        texts = [row["label"] for v in _layers(spec) if v["mark"]["type"] == "text" for row in _data(spec, v)]
+        assert "Today: 17" in texts and not any(t.startswith("Needed") for t in texts)
+
+
+class TestFinanceCharts:
+    def test_cash_flow(self, results):
+        data = charts.cash_flow_data(results.finance, "USD")
+        assert list(data["year"].unique()) == ["Year 0 (set-up)", "Year 1", "Year 2", "Year 3"]
+        costs = data[data["flow"] == "Costs"]["amount"].round(2).tolist()
+        assert costs == [-25432.0, -51086.09, -52406.09, -52406.09]  # METHODS §5 costs by year
+        benefits = data[data["flow"] == "Benefits"]["amount"].round(2).tolist()
+        assert benefits == [0.0, 49719.88, 63925.57, 63925.57]
+        final = data["cumulative"].iloc[-1]
+        assert final == pytest.approx(sum(results.finance.benefits_by_year) - sum(results.finance.costs_by_year))
+        charts.cash_flow(results.finance, "USD").to_dict()
+
+    def test_histogram_marks_percentiles(self, results):
+        data = charts.histogram_data(results.uncertainty, "USD")
+        assert data["share"].sum() == pytest.approx(1.0)
+        assert data["count"].sum() == 20000
+        assert set(data.loc[data["end"] <= 0, "outcome"]) == {"Loss"}
+        spec = charts.npv_histogram(results.uncertainty, "USD").to_dict()
+        labels = [row["label"] for v in _layers(spec) if v["mark"]["type"] == "text" for row in _data(spec, v)]
+        u = results.uncertainty
+        assert labels == [f"P10 {fmt.money(u.npv_p10, 'USD', compact=True)}",
+                          f"P50 {fmt.money(u.npv_p50, 'USD', compact=True)}",
+                          f"P90 {fmt.money(u.npv_p90, 'USD', compact=True)}"]
+        rules = next(v for v in _layers(spec) if v["mark"]["type"] == "rule")
+        assert [row["x"] for row in _data(spec, rules)] == [u.npv_p10, u.npv_p50, u.npv_p90]
+
+    def test_tornado_order_and_origin(self, worked_example, results):
+        base = float(npv(worked_example, likely_values(worked_example)))
+        assert base == pytest.approx(results.finance.npv)  # the likely values are the scenario's own
+        data = charts.tornado_data(results.uncertainty, base, "USD")
+        names = list(dict.fromkeys(data["input"]))
+        # METHODS §5 tornado order.
+        assert names[0].startswith("Output change per developer (+5.8% to +33.5%)")
+        assert [n.split(" (")[0] for n in names] == [
+            "Output change per developer", "Review speed", "Growth in PR size", "Growth in PRs per developer",
+            "Share of freed time turned into value", "Loaded cost of a developer hour", "Hours to fix a bug"]
+        assert len(data) == 2 * len(results.uncertainty.tornado)
+        assert (data["base"] == base).all()
+        charts.tornado(results.uncertainty, base, "USD").to_dict()
+
+    def test_break_even(self, results):
+        spec = charts.break_even(results.productivity.net_hours, results.finance.break_even_net_hours).to_dict()
+        bars = next(v for v in _layers(spec) if v["mark"]["type"] == "bar")
+        rows = _data(spec, bars)
+        assert [r["label"] for r in rows] == ["0.85 h", "0.90 h"]  # METHODS §5: break-even N = 0.9017 h
+        assert bars["encoding"]["color"]["scale"]["range"][0] == charts.LOSS  # short of break-even
+
+
+def test_distribution_medians():
+    chart = charts.distribution([100, 150, 200], [200, 381, 900, 1200], "PR size", "LOC")
+    spec = chart.to_dict()
+    text = next(v for v in _layers(spec) if v["mark"]["type"] == "text")
+    assert [r["label"] for r in _data(spec, text)] == ["median 150 LOC", "median 640 LOC"]
+    assert isinstance(chart, alt.LayerChart)
+
+
+def test_distribution_log_axis_drops_non_positive():
+    spec = charts.distribution([0, 2.0, 4.0], [1.0, -1.0, 3.0], "Cycle time", "hours").to_dict()
+    box = next(v for v in _layers(spec) if v["mark"]["type"] == "boxplot")
+    assert sorted(r["value"] for r in _data(spec, box)) == [1.0, 2.0, 3.0, 4.0]

@@ -1,0 +1,116 @@
+"""roi.formatting: one format for money, percentages, hours and months everywhere in the app."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from roi import formatting as fmt
+
+M = fmt.MINUS
+
+
+class TestMoney:
+    @pytest.mark.parametrize(
+        ("value", "kwargs", "expected"),
+        [
+            (-8499.023657701386, {}, f"{M}$8,499"),  # worked example NPV (METHODS §5)
+            (-8499.023657701386, {"compact": True}, f"{M}$8.5k"),
+            (884455.55, {"compact": True}, "$884k"),  # 3 significant digits from 100 up
+            (-750543.54, {"compact": True}, f"{M}$751k"),
+            (1_426_850.88, {"compact": True}, "$1.4M"),
+            (2.5e9, {"compact": True}, "$2.5bn"),
+            (999_600, {"compact": True}, "$1.0M"),  # rounds up into the next step, never "1000k"
+            (850, {"compact": True}, "$850"),
+            (146059.16559849697, {"digits": 2}, "$146,059.17"),
+            (1200, {"signed": True}, "+$1,200"),
+            (0, {"signed": True}, "$0"),
+            (-0.4, {}, "$0"),  # no minus on an amount that rounds to zero
+        ],
+    )
+    def test_usd(self, value, kwargs, expected):
+        assert fmt.money(value, "USD", **kwargs) == expected
+
+    def test_symbol_currencies_and_codes(self):
+        assert fmt.money(1234.4, "EUR") == "€1,234"
+        assert fmt.money(-1234.4, "gbp") == f"{M}£1,234"
+        assert fmt.money(1234.4, "CHF") == "1,234 CHF"
+        assert fmt.money(-2_000_000, "SEK", compact=True) == f"{M}2.0M SEK"
+
+    @pytest.mark.parametrize("value", [None, float("nan"), float("inf")])
+    def test_not_applicable(self, value):
+        assert fmt.money(value) == "n/a"
+        assert fmt.money(value, missing="none") == "none"
+
+
+class TestPercent:
+    @pytest.mark.parametrize(
+        ("value", "kwargs", "expected"),
+        [
+            (0.20999999999999996, {"signed": True}, "+21%"),  # worked example g
+            (2.1008382352941175, {}, "210%"),  # post utilisation
+            (0.5514705882352942, {}, "55%"),
+            (-0.054989151326127764, {"digits": 1}, f"{M}5.5%"),  # worked example ROI
+            (0.028405, {"signed": True, "digits": 1}, "+2.8%"),  # QAPI − 1
+            (-0.0001, {"signed": True}, "0%"),  # no sign on a value that rounds to zero
+            (0.4513, {}, "45%"),
+        ],
+    )
+    def test_values(self, value, kwargs, expected):
+        assert fmt.percent(value, **kwargs) == expected
+
+    def test_none(self):
+        assert fmt.percent(None) == "n/a"
+
+
+class TestHoursMonthsIndex:
+    def test_hours(self):
+        assert fmt.hours(0.8521499999999977, digits=2) == "0.85 h"
+        assert fmt.hours(187.14250000000004, digits=0, unit="h/week") == "187 h/week"
+        assert fmt.hours(-5.26785, digits=2, signed=True) == f"{M}5.27 h"
+        assert fmt.hours(-0.0, digits=2, signed=True) == "0.00 h"
+        assert fmt.hours(None) == "n/a"
+        assert fmt.hours(None, missing="unstable") == "unstable"
+
+    def test_months(self):
+        assert fmt.months(None, horizon_years=3) == "not within 3 years"
+        assert fmt.months(None) == "never"
+        assert fmt.months(14.2) == "14 months"
+        assert fmt.months(0.8) == "1 month"
+        assert fmt.months(0.0) == "immediately"
+
+    def test_index_number_change(self):
+        assert fmt.index(1.028405) == "1.028"
+        assert fmt.number(1234.6) == "1,235"
+        assert fmt.number(-3.14159, digits=2) == f"{M}3.14"
+        assert fmt.change("55%", "210%") == "55% → 210%"
+
+
+class TestInputs:
+    @pytest.mark.parametrize(
+        ("key", "value", "expected"),
+        [
+            ("productivity_uplift", 0.05751586666759115, "+5.8%"),  # tornado P10 of the worked example
+            ("pr_size_growth", 1.793068560238115, "+179%"),
+            ("review.loc_per_hour", 317.61329075439346, "318 LOC/h"),
+            ("team.loaded_cost_per_hour", 82.0501571018189, "$82.05"),
+            ("quality.fix_hours_per_bug", 7.45334050433582, "7.45 h"),
+            ("finance.capture_factor", 0.39430957995681715, "39.4%"),
+            ("costs.tools.0.seat_coverage", 0.8, "80.0%"),
+        ],
+    )
+    def test_values(self, key, value, expected):
+        assert fmt.input_value(key, value, "USD") == expected
+
+    def test_labels(self):
+        assert fmt.input_label("review.loc_per_hour") == "Review speed"
+        assert fmt.input_label("costs.tools.0.seat_coverage") == "Seat coverage"
+
+
+@given(st.floats(-1e11, 1e11, allow_nan=False))
+def test_compact_money_keeps_sign_and_is_short(value):
+    text = fmt.money(value, "USD", compact=True)
+    shows_digits = any(ch in "123456789" for ch in text)
+    assert text.startswith(M) == (value < 0 and shows_digits)
+    assert len(text) <= 8  # "−$999.9k" is the longest: fits a metric tile on a projector

@@ -1,0 +1,125 @@
+"""roi.whatif: scenario edits, the PR size cap, the review curve and pooled vs per-team review."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from roi.engine import compute, compute_productivity, compute_review
+from roi.errors import ScenarioError
+from roi.models import Scenario
+from roi.whatif import review_curve, team_pools, with_horizon, with_pr_size_limit, with_value, with_values
+
+
+class TestWithValues:
+    def test_sets_nested_fields_and_list_items(self, worked_example):
+        edited = with_values(worked_example, {"review.reviewers": 30, "costs.tools.0.price_per_seat_month": 19,
+                                              "finance.adoption_by_year.0": 0.5})
+        assert edited.review.reviewers == 30
+        assert edited.costs.tools[0].price_per_seat_month == 19
+        assert edited.finance.adoption_by_year == [0.5, 0.9, 0.9]
+        assert worked_example.review.reviewers == 17  # the original is untouched (frozen)
+
+    def test_breaking_a_rule_names_the_field(self, worked_example):
+        with pytest.raises(ScenarioError) as caught:
+            with_value(worked_example, "team.delivery_hours_per_week", 50)
+        assert "delivery_hours_per_week cannot exceed hours_per_week" in caught.value.describe()
+
+    def test_out_of_range_names_the_field(self, worked_example):
+        with pytest.raises(ScenarioError) as caught:
+            with_value(worked_example, "review.reviewers", 0)
+        assert caught.value.field == "review.reviewers"
+        assert caught.value.describe().startswith("field 'review.reviewers': ")
+
+    def test_unknown_path(self, worked_example):
+        with pytest.raises(ScenarioError) as caught:
+            with_value(worked_example, "review.speed", 3)
+        assert caught.value.field == "review.speed"
+
+    def test_horizon_resizes_adoption(self, worked_example):
+        assert with_horizon(worked_example, 5).finance.adoption_by_year == [0.7, 0.9, 0.9, 0.9, 0.9]
+        assert with_horizon(worked_example, 2).finance.adoption_by_year == [0.7, 0.9]
+        assert compute(with_horizon(worked_example, 5)).finance.costs_by_year[5] == pytest.approx(52406.09)
+
+
+class TestPrSizeLimit:
+    def test_methods_vector(self, worked_example):
+        # METHODS §5: PR size held to +25% (L1 = 187.5) → N = 3.726 h, QAPI 1.124.
+        result = compute_productivity(with_pr_size_limit(worked_example, 187.5))
+        assert result.net_hours == pytest.approx(6.3 - (5.94 * 0.71875 - 3 * 0.625) - 0.18)  # 3.725625
+        assert result.qapi == pytest.approx(1 + 3.725625 / 30)
+
+    def test_limit_above_size_changes_nothing(self, worked_example):
+        assert with_pr_size_limit(worked_example, 1000) == worked_example
+
+    def test_limit_must_be_positive(self, worked_example):
+        with pytest.raises(ScenarioError):
+            with_pr_size_limit(worked_example, 0)
+
+
+class TestReviewCurve:
+    def test_matches_reviewers_needed(self, worked_example):
+        curve = review_curve(worked_example)
+        # a = 35.71 (METHODS §5: post ρ = 2.101 with 17 reviewers): stable from 36 reviewers.
+        assert curve.loc[curve["stable"], "reviewers"].min() == 36
+        assert curve.loc[~curve["stable"], "wait_hours"].isna().all()
+        wait = dict(zip(curve["reviewers"], curve["wait_hours"]))
+        assert wait[37] <= 4.0 < wait[36]  # reviewers needed for Wq ≤ 4 h is 37
+        assert curve["reviewers"].max() >= 37
+        assert curve.loc[curve["reviewers"] == 17, "utilization"].item() == pytest.approx(2.1008382, rel=1e-6)
+
+
+def _pool_scenario(reviewers: int) -> Scenario:
+    """λ = 40·5/40 = 5 PRs/h; E = 0.25 + 300/400 = 1 h; f = 1 → μ = 1/h, a = 5; ca² = cs² = 1 (M/M/c)."""
+    return Scenario.model_validate({
+        "team": {"developers": 40},
+        "baseline": {"tasks_per_dev_week": 4, "prs_per_dev_week": 4, "pr_size_loc": 300},
+        "post": {"tasks_per_dev_week": 4, "prs_per_dev_week": 5, "pr_size_loc": 300},
+        "review": {"reviewers": reviewers, "review_share": 1.0, "loc_per_hour": 400, "arrival_cv2": 1.0,
+                   "service_cv2": 1.0, "target_wait_hours": 1.0},
+    })
+
+
+class TestTeamPools:
+    def test_hand_computed_split(self):
+        # Two teams of 3 reviewers, λ = 2.5/h each, a = 2.5: C(3, 2.5) = 0.702247 (METHODS §2),
+        # Wq = C / (μ(c − a)) = 0.702247 / 0.5 = 1.404494 h.
+        split = team_pools(_pool_scenario(6), 2)
+        assert split.reviewers_per_team == (3, 3)
+        assert split.mean_wait_hours == pytest.approx(1.404494, abs=1e-6)
+        pooled = team_pools(_pool_scenario(6), 1)
+        assert pooled.mean_wait_hours < split.mean_wait_hours
+
+    def test_one_team_is_the_pooled_queue(self, worked_example):
+        assert team_pools(worked_example, 1).pools[0] == compute_review(worked_example).post
+        assert team_pools(worked_example, 1).reviewers_needed == 37
+
+    def test_uneven_split_and_unstable(self, worked_example):
+        split = team_pools(worked_example, 3)
+        assert split.reviewers_per_team == (6, 6, 5)
+        assert not split.stable and split.mean_wait_hours is None
+
+    def test_too_many_teams(self, worked_example):
+        with pytest.raises(ScenarioError) as caught:
+            team_pools(worked_example, 18)
+        assert "17 reviewers cannot staff 18 separate teams" in caught.value.message
+
+    @given(reviewers=st.integers(6, 60), teams=st.integers(2, 6))
+    def test_pooling_never_waits_longer(self, reviewers, teams):
+        assume(teams <= reviewers)
+        scenario = _pool_scenario(reviewers)
+        split, pooled = team_pools(scenario, teams), team_pools(scenario, 1)
+        assert pooled.reviewers_needed <= split.reviewers_needed
+        if split.stable:
+            assert pooled.stable
+            assert pooled.mean_wait_hours <= split.mean_wait_hours + 1e-12
+
+
+def test_curve_waits_fall_with_more_reviewers(worked_example):
+    waits = review_curve(worked_example)["wait_hours"].dropna().to_numpy()
+    assert np.all(np.diff(waits) < 0)
+    assert math.isfinite(waits[-1])
