@@ -1,56 +1,42 @@
-"""roi.presets: published findings applied to the scenario's own baseline."""
+"""Presets from published research: each loads, cites its source and encodes the published ratios."""
 
 from __future__ import annotations
 
 import pytest
 
 from roi.engine import compute
-from roi.presets import PRESETS, PRESETS_BY_KEY, apply_preset
+from roi.models import load_scenario
+from tests.conftest import SCENARIOS
+
+# (file, tasks ratio, PRs ratio, PR size ratio, bugs ratio, words its notes must cite)
+PUBLISHED = [
+    ("faros_paradox_2025.json", 1.21, 1.98, 2.54, 1.09, "Faros"),
+    ("dora_2024.json", 0.985, 0.985, 1.0, 1.0, "DORA"),
+    ("metr_2025.json", 0.81, 0.81, 1.0, 1.0, "METR"),
+    ("github_peng_2023.json", 1.558, 1.558, 1.0, 1.0, "Peng"),
+    ("cui_field_rcts.json", 1.261, 1.261, 1.0, 1.0, "Cui"),
+    ("uplevel_2024.json", 1.0, 1.0, 1.0, 1.41, "Uplevel"),
+]
 
 
-def test_faros_reproduces_the_worked_example(worked_example):
-    # The worked example *is* the Faros ratios on a 50-developer team (METHODS §5).
-    applied = apply_preset(worked_example, PRESETS_BY_KEY["faros-2025"])
-    assert applied.post.tasks_per_dev_week == pytest.approx(4.84)
-    assert applied.post.prs_per_dev_week == pytest.approx(5.94)
-    assert applied.post.pr_size_loc == pytest.approx(381)
-    assert applied.post.bugs_per_dev_week == pytest.approx(0.545)
-    assert applied.uncertainty.ranges["productivity_uplift"] == pytest.approx((-0.10, 0.21, 0.45))
-    assert compute(applied).productivity.net_hours == pytest.approx(0.85215, abs=1e-5)
+@pytest.mark.parametrize(("name", "tasks", "prs", "size", "bugs", "source"), PUBLISHED)
+def test_preset_encodes_the_published_finding(name, tasks, prs, size, bugs, source):
+    s = load_scenario(SCENARIOS / name)
+    assert source in (s.notes or "")
+    assert s.post.tasks_per_dev_week / s.baseline.tasks_per_dev_week == pytest.approx(tasks)
+    assert s.post.prs_per_dev_week / s.baseline.prs_per_dev_week == pytest.approx(prs)
+    assert s.post.pr_size_loc / s.baseline.pr_size_loc == pytest.approx(size)
+    assert s.post.bugs_per_dev_week / s.baseline.bugs_per_dev_week == pytest.approx(bugs)
 
 
-@pytest.mark.parametrize(
-    ("key", "tasks_change"),
-    [
-        ("metr-2025", 1 / 1.19 - 1),  # 19% slower → −16.0% output
-        ("google-rct-2024", 1 / 0.79 - 1),  # 21% faster → +26.6%
-        ("peng-2023", 1 / 0.442 - 1),  # 55.8% faster → 2.26×
-        ("cui-rct", 0.261),
-    ],
-)
-def test_speed_findings_become_output(worked_example, key, tasks_change):
-    applied = apply_preset(worked_example, PRESETS_BY_KEY[key])
-    assert applied.post.tasks_per_dev_week == pytest.approx(4.0 * (1 + tasks_change))
-    assert applied.post.pr_size_loc == pytest.approx(150)  # size not reported: unchanged
-    assert compute(applied).productivity.output_change == pytest.approx(tasks_change)
+def test_dora_preset_raises_change_failure_rate_by_7_2_percent():
+    s = load_scenario(SCENARIOS / "dora_2024.json")
+    assert s.post.change_failure_rate / s.baseline.change_failure_rate == pytest.approx(1.072)
+    # Worse stability costs incident hours: ΔI = (9.85·0.1608·8 − 10·0.15·8)·2 / 50 = 0.5348 − … h.
+    expected = (9.85 * 0.1608 * 8 - 10 * 0.15 * 8) * 2 / 50
+    assert compute(s).productivity.incident_hours == pytest.approx(expected)
 
 
-def test_ranges_are_recentred_keeping_their_width(worked_example):
-    applied = apply_preset(worked_example, PRESETS_BY_KEY["cui-rct"])
-    assert applied.uncertainty.ranges["productivity_uplift"] == pytest.approx((-0.049, 0.261, 0.501))
-    assert applied.uncertainty.ranges["pr_size_growth"] == pytest.approx((-1.29, 0.0, 0.46))
-    # Inputs the preset does not describe keep their ranges.
-    assert applied.uncertainty.ranges["review.loc_per_hour"] == (250, 400, 800)
-
-
-def test_uplevel_raises_bugs_only(worked_example):
-    applied = apply_preset(worked_example, PRESETS_BY_KEY["uplevel-2024"])
-    assert applied.post.bugs_per_dev_week == pytest.approx(0.5 * 1.41)
-    assert applied.post.tasks_per_dev_week == pytest.approx(4.0)
-
-
-def test_every_preset_applies_to_the_worked_example(worked_example):
-    keys = [preset.key for preset in PRESETS]
-    assert len(keys) == len(set(keys))
-    for preset in PRESETS:
-        assert compute(apply_preset(worked_example, preset)).finance.pv_costs > 0
+def test_metr_preset_loses_money():
+    results = compute(load_scenario(SCENARIOS / "metr_2025.json"))
+    assert results.productivity.qapi < 1 and results.finance.npv < 0
