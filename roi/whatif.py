@@ -168,3 +168,44 @@ def team_pools(scenario: Scenario, teams: int) -> TeamPools:
         mean_wait_hours=mean_wait,
         reviewers_needed=per_team * teams if per_team is not None else None,
     )
+
+
+_FINDING_RATES = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc", "bugs_per_dev_week")
+_FINDING_DELIVERY = ("deployments_per_week", "change_failure_rate", "recovery_hours", "rework_rate")
+_SHARES = ("change_failure_rate", "rework_rate")
+_RELATIVE_RANGES = ("productivity_uplift", "pr_count_growth", "pr_size_growth")
+
+
+def apply_finding(scenario: Scenario, preset: Scenario) -> Scenario:
+    """The scenario with a published finding (a preset scenario's post / baseline ratios) on its own baseline.
+
+    Keeps the scenario's team, review pool, costs and finance.  ``post = baseline × (preset post /
+    preset baseline)`` for tasks, PRs, PR size and bugs, and for each delivery metric (deployments,
+    change failure rate, recovery, rework) that both the preset and this baseline have.  The
+    uncertainty ranges that are relative to the baseline (``productivity_uplift``,
+    ``pr_count_growth``, ``pr_size_growth``) are the preset's, and dropped where the preset has
+    none (a finding that reports no PR-size change must not be simulated with one); ranges over
+    the scenario's own assumptions stay.
+    """
+    base, found_before, found_after = scenario.baseline, preset.baseline, preset.post
+    changes: dict[str, Any] = {}
+    for field in _FINDING_RATES + _FINDING_DELIVERY:
+        before, after, own = getattr(found_before, field), getattr(found_after, field), getattr(base, field)
+        if own is None:
+            continue
+        ratio = after / before if before and after is not None else 1.0
+        value = own * ratio
+        changes[f"post.{field}"] = min(value, 1.0) if field in _SHARES else value
+    ranges = {k: v for k, v in (scenario.uncertainty.ranges if scenario.uncertainty else {}).items()
+              if k not in _RELATIVE_RANGES}
+    ranges |= {k: v for k, v in (preset.uncertainty.ranges if preset.uncertainty else {}).items()
+               if k in _RELATIVE_RANGES}
+    data = with_values(scenario, changes).model_dump(mode="json")
+    if ranges:
+        spec = data["uncertainty"] or {}
+        data["uncertainty"] = {**spec, "ranges": {k: list(v) for k, v in ranges.items()}}
+    else:
+        data["uncertainty"] = None
+    note = f"Post-adoption change from the preset '{preset.name}'."
+    data["notes"] = f"{scenario.notes}\n{note}" if scenario.notes else note
+    return scenario_from_dict(data, source=_EDIT_SOURCE)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from roi.engine import compute, compute_productivity, compute_review
 from roi.errors import ScenarioError
 from roi.models import Scenario
-from roi.whatif import review_curve, team_pools, with_horizon, with_pr_size_limit, with_value, with_values
+from roi.whatif import apply_finding, review_curve, team_pools, with_horizon, with_pr_size_limit, with_value, with_values
 
 
 class TestWithValues:
@@ -123,3 +123,47 @@ def test_curve_waits_fall_with_more_reviewers(worked_example):
     waits = review_curve(worked_example)["wait_hours"].dropna().to_numpy()
     assert np.all(np.diff(waits) < 0)
     assert math.isfinite(waits[-1])
+
+
+class TestApplyFinding:
+    """A preset's post / baseline ratios applied to this scenario's own baseline."""
+
+    @pytest.fixture(scope="class")
+    def presets(self):
+        from roi.models import load_scenario
+        from tests.conftest import SCENARIOS
+
+        return {name: load_scenario(SCENARIOS / f"{name}.json") for name in
+                ("faros_paradox_2025", "cui_field_rcts", "dora_2024", "metr_2025")}
+
+    def test_faros_on_the_worked_example_changes_no_result(self, worked_example, presets):
+        # The worked example is the Faros ratios on 50 developers (METHODS §5).
+        applied = apply_finding(worked_example, presets["faros_paradox_2025"])
+        assert applied.post.tasks_per_dev_week == pytest.approx(4.84)
+        assert applied.post.prs_per_dev_week == pytest.approx(5.94)
+        assert applied.post.pr_size_loc == pytest.approx(381)
+        assert applied.post.bugs_per_dev_week == pytest.approx(0.545)
+        assert applied.team == worked_example.team and applied.costs == worked_example.costs
+        assert compute(applied).finance.npv == pytest.approx(-8499.02, abs=0.01)
+        assert "Faros AI Productivity Paradox" in applied.notes
+
+    def test_relative_ranges_follow_the_preset(self, worked_example, presets):
+        applied = apply_finding(worked_example, presets["cui_field_rcts"])
+        assert applied.post.tasks_per_dev_week == pytest.approx(4.0 * 1.261)
+        assert applied.post.pr_size_loc == pytest.approx(150)  # Cui reports no size change
+        ranges = applied.uncertainty.ranges
+        assert ranges["productivity_uplift"] == (0.111, 0.261, 0.411)
+        assert "pr_size_growth" not in ranges  # the worked example's +154% range would contradict it
+        assert ranges["review.loc_per_hour"] == (250, 400, 800)  # the user's own assumption stays
+        assert applied.uncertainty.draws == worked_example.uncertainty.draws
+
+    def test_delivery_metrics_only_where_the_baseline_has_them(self, worked_example, presets):
+        # The worked example has no deployment data: DORA's stability change cannot apply to it.
+        applied = apply_finding(worked_example, presets["dora_2024"])
+        assert applied.post.change_failure_rate is None
+        assert applied.post.tasks_per_dev_week == pytest.approx(4.0 * 0.985)
+        with_deploys = with_values(worked_example, {
+            "baseline.deployments_per_week": 5, "baseline.change_failure_rate": 0.2, "baseline.recovery_hours": 6,
+            "post.deployments_per_week": 5, "post.change_failure_rate": 0.2, "post.recovery_hours": 6})
+        applied = apply_finding(with_deploys, presets["dora_2024"])
+        assert applied.post.change_failure_rate == pytest.approx(0.2 * 1.072)
