@@ -125,16 +125,17 @@ def test_curve_waits_fall_with_more_reviewers(worked_example):
     assert math.isfinite(waits[-1])
 
 
+@pytest.fixture(scope="module")
+def presets():
+    from roi.models import load_scenario
+    from tests.conftest import SCENARIOS
+
+    return {name: load_scenario(SCENARIOS / f"{name}.json") for name in
+            ("faros_paradox_2025", "cui_field_rcts", "dora_2024", "metr_2025")}
+
+
 class TestApplyFinding:
     """A preset's post / baseline ratios applied to this scenario's own baseline."""
-
-    @pytest.fixture(scope="class")
-    def presets(self):
-        from roi.models import load_scenario
-        from tests.conftest import SCENARIOS
-
-        return {name: load_scenario(SCENARIOS / f"{name}.json") for name in
-                ("faros_paradox_2025", "cui_field_rcts", "dora_2024", "metr_2025")}
 
     def test_faros_on_the_worked_example_changes_no_result(self, worked_example, presets):
         # The worked example is the Faros ratios on 50 developers (METHODS §5).
