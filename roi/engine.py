@@ -7,15 +7,16 @@ import math
 from roi import capacity, productivity, uncertainty
 from roi.checklist import ChecklistContext, build_checklist
 from roi.inputs import cash_flows, npv_per_net_hour, productivity_terms, resolve_inputs
+from roi.finance import payback_months, roi
 from roi.models import (
     Calibration,
     FinanceResult,
     ProductivityResult,
+    QueueStats,
     ReviewResult,
     Results,
     Scenario,
 )
-from roi.finance import payback_months, roi
 
 
 def compute_productivity(scenario: Scenario) -> ProductivityResult:
@@ -35,6 +36,15 @@ def compute_productivity(scenario: Scenario) -> ProductivityResult:
     )
 
 
+def period_queue(scenario: Scenario, prs_per_dev_week: float, pr_size_loc: float, review_share: float,
+                 reviewers: int) -> QueueStats:
+    """The review queue for one period's PR rate and size, at a given review share and pool size."""
+    team, review = scenario.team, scenario.review
+    effort = productivity.review_effort_hours(pr_size_loc, review.overhead_hours, review.loc_per_hour)
+    arrivals = capacity.arrival_rate_per_hour(team.developers, prs_per_dev_week, team.hours_per_week)
+    return capacity.queue_stats(arrivals, effort, review_share, reviewers, review.arrival_cv2, review.service_cv2)
+
+
 def compute_review(scenario: Scenario, reviewers: int | None = None) -> ReviewResult:
     """The review queue before and after adoption, and the staffing that meets the target (METHODS §2).
 
@@ -42,14 +52,9 @@ def compute_review(scenario: Scenario, reviewers: int | None = None) -> ReviewRe
     """
     team, review = scenario.team, scenario.review
     pool = reviewers if reviewers is not None else review.reviewers
-
-    def period(prs_per_dev_week: float, pr_size_loc: float, share: float):
-        effort = productivity.review_effort_hours(pr_size_loc, review.overhead_hours, review.loc_per_hour)
-        arrivals = capacity.arrival_rate_per_hour(team.developers, prs_per_dev_week, team.hours_per_week)
-        return capacity.queue_stats(arrivals, effort, share, pool, review.arrival_cv2, review.service_cv2)
-
-    baseline = period(scenario.baseline.prs_per_dev_week, scenario.baseline.pr_size_loc, review.review_share)
-    post = period(scenario.post.prs_per_dev_week, scenario.post.pr_size_loc, review.review_share)
+    before, after = scenario.baseline, scenario.post
+    baseline = period_queue(scenario, before.prs_per_dev_week, before.pr_size_loc, review.review_share, pool)
+    post = period_queue(scenario, after.prs_per_dev_week, after.pr_size_loc, review.review_share, pool)
     target = review.target_wait_hours if review.target_wait_hours is not None else baseline.wait_hours
     needed = (
         capacity.reviewers_needed(
@@ -65,30 +70,34 @@ def compute_review(scenario: Scenario, reviewers: int | None = None) -> ReviewRe
         target_wait_hours=target,
         reviewers_needed=needed,
         backlog_growth_hours_per_week=capacity.backlog_growth_hours_per_week(
-            team.developers, scenario.post.prs_per_dev_week, post.effort_hours, pool, review.review_share,
+            team.developers, after.prs_per_dev_week, post.effort_hours, pool, review.review_share,
             team.hours_per_week,
         ),
         min_time_in_review_hours=capacity.min_time_in_review_hours(post.effort_hours, review.review_share),
-        calibration=_calibration(scenario, baseline.arrival_per_hour, baseline.effort_hours, pool, period),
+        calibration=calibrate(scenario, baseline, pool),
     )
 
 
-def _calibration(scenario: Scenario, arrivals: float, effort: float, pool: int, period) -> Calibration | None:
+def calibrate(scenario: Scenario, baseline: QueueStats, reviewers: int) -> Calibration | None:
+    """Solve review_share from the observed baseline median time in review; predict the post queue with it."""
     observed = scenario.baseline.review_hours
     if observed is None:
         return None
     review = scenario.review
     working = capacity.calendar_to_working_hours(observed, scenario.team.hours_per_week)
-    share = capacity.calibrate_review_share(working, arrivals, effort, pool, review.arrival_cv2, review.service_cv2)
+    share = capacity.calibrate_review_share(
+        working, baseline.arrival_per_hour, baseline.effort_hours, reviewers, review.arrival_cv2, review.service_cv2
+    )
     if share is None:
         return Calibration(
             observed_hours=observed, review_share=None,
             reason=f"{observed:g} calendar h ({working:.2f} working h) is faster than full-time reviewers "
             "could achieve in this model; check the review speed and overhead",
         )
+    post = scenario.post
     return Calibration(
         observed_hours=observed, review_share=share,
-        post=period(scenario.post.prs_per_dev_week, scenario.post.pr_size_loc, share),
+        post=period_queue(scenario, post.prs_per_dev_week, post.pr_size_loc, share, reviewers),
     )
 
 

@@ -1,0 +1,36 @@
+"""Calibration of review_share from an observed baseline median time in review (METHODS §2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from roi import capacity
+from roi.engine import compute
+
+
+def with_observed(scenario, hours):
+    return scenario.model_copy(update={"baseline": scenario.baseline.model_copy(update={"review_hours": hours})})
+
+
+def test_calibrated_share_reproduces_the_observation(worked_example):
+    # 24 calendar hours = 24 × 40/168 = 5.714 working hours in review.
+    calibration = compute(with_observed(worked_example, 24.0)).review.calibration
+    assert calibration.observed_hours == 24.0
+    f = calibration.review_share
+    assert 0 < f < 0.25  # slower than the 2.5 h the default share gives, so reviewers give it less time
+    base = compute(worked_example).review.baseline
+    again = capacity.queue_stats(base.arrival_per_hour, base.effort_hours, f, 17, 1.0, 1.5)
+    assert again.time_in_review_hours == pytest.approx(24.0 * 40 / 168, rel=1e-9)
+    # The post period at that share is predicted with the same f: unstable at 17 reviewers.
+    assert calibration.post.stable is False
+
+
+def test_observation_faster_than_full_time_reviewers_has_no_share(worked_example):
+    # Full-time reviewers (f = 1) take at least E(L0) = 0.625 working h = 2.625 calendar h.
+    calibration = compute(with_observed(worked_example, 1.0)).review.calibration
+    assert calibration.review_share is None and calibration.post is None
+    assert "faster than full-time reviewers" in calibration.reason
+
+
+def test_no_observation_no_calibration(worked_example):
+    assert compute(worked_example).review.calibration is None
