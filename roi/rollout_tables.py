@@ -1,0 +1,467 @@
+"""The rollout plan as tables: rows to show or export, and edited rows back into a plan.
+
+*Output tables* (``wave_table``, ``schedule_table``, ``gate_table``, ``checklist_table``) are
+lists of dicts with reader-facing column names in a fixed order: the Rollout page shows
+them and the workbook's "Rollout plan" and "Checklist" sheets write them, so both show the
+same numbers.  Money is in the report's currency, hours per week are working hours.
+
+*Input tables* (``wave_input_rows`` / ``waves_from_rows`` and the like) are what the page's
+editors hold; the ``*_from_rows`` functions turn edited rows back into plan models and raise
+:class:`~roi.errors.ScenarioError` naming the row (1-based) and column of a bad cell.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from roi.errors import ScenarioError
+from roi.models import Results, Scenario
+from roi.rollout import (
+    METRICS,
+    ExpectationsResult,
+    RolloutReport,
+    TrackedChecklistItem,
+    baseline_metrics,
+    format_metric,
+    track_checklist,
+)
+from roi.rollout_models import (
+    ChecklistTracking,
+    Expectations,
+    Gate,
+    RolloutPlan,
+    TimeAllocation,
+    Wave,
+)
+
+COMPARISON_LABELS = {"at_most": "at most", "at_least": "at least"}
+BASIS_LABELS = {"absolute": "value", "baseline_plus": "baseline +", "baseline_times": "baseline ×"}
+STATUSES = ("todo", "doing", "done", "not applicable")
+DECISION_LABELS = {"go": "go", "no-go": "no-go", "incomplete": "not measured yet", "no gates": "no gates"}
+
+
+# --- Output tables -------------------------------------------------------------------------
+
+
+def wave_table(report: RolloutReport) -> list[dict[str, Any]]:
+    """One row per wave: seats, monthly cost, review load and staffing, decision."""
+    return [
+        {
+            "Wave": w.name,
+            "Teams": w.teams,
+            "Start week": w.start_week,
+            "End week": w.end_week,
+            "Measure from week": w.measure_from_week,
+            "Share of developers": w.seat_share,
+            "Developers with a seat": w.developers,
+            "Developers added": w.developers_added,
+            "Seats": w.seats,
+            "Seat cost / month": w.seat_cost_per_month,
+            "Usage cost / month": w.usage_cost_per_month,
+            "Licence cost / month": w.licence_cost_per_month,
+            "Training h / developer": w.training_hours_per_dev,
+            "Training cost": w.training_cost,
+            "PRs / week": w.prs_per_week,
+            "Extra PRs / week": w.extra_prs_per_week,
+            "Review h / week": w.review_hours_per_week,
+            "Extra review h / week": w.extra_review_hours_per_week,
+            "Review capacity h / week": w.review_capacity_hours_per_week,
+            "Reviewers": w.reviewers,
+            "Reviewers needed": w.reviewers_needed,
+            "Reviewers to add": w.reviewers_to_add,
+            "Reviewer utilisation": w.utilization,
+            "Review wait (working h)": w.wait_hours,
+            "Review backlog growth h / week": w.backlog_growth_hours_per_week,
+            "Freed h / week": w.net_hours_per_week,
+            "Extra bugs / week": w.extra_bugs_per_week,
+            "Go / no-go": DECISION_LABELS[w.decision],
+        }
+        for w in report.waves
+    ]
+
+
+def schedule_table(report: RolloutReport) -> list[dict[str, Any]]:
+    """One row per month of the horizon: cost by kind, total and running total (not risk-adjusted)."""
+    return [
+        {
+            "Month": m.month,
+            "Year": m.year,
+            "Wave": m.wave or "",
+            "Developers with a seat": m.developers,
+            "Seats": m.seats,
+            "Seat cost": m.seat_cost,
+            "Usage cost": m.usage_cost,
+            "Training cost": m.training_cost,
+            "Governance cost": m.governance_cost,
+            "One-off cost": m.one_off_cost,
+            "Total cost": m.total_cost,
+            "Cumulative cost": m.cumulative_cost,
+        }
+        for m in report.schedule
+    ]
+
+
+def _rule(basis: str, comparison: str, threshold: float, metric: str) -> str:
+    """The gate's rule in words: "at most baseline +2.0 points", "at most 400 LOC"."""
+    if basis == "absolute":
+        return f"{COMPARISON_LABELS[comparison]} {format_metric(metric, threshold)}"
+    if basis == "baseline_plus":
+        amount = f"{threshold * 100:+.1f} points" if METRICS[metric].unit == "fraction" else f"{threshold:+g}"
+        return f"{COMPARISON_LABELS[comparison]} baseline {amount}"
+    return f"{COMPARISON_LABELS[comparison]} baseline × {threshold:g}"
+
+
+def gate_table(report: RolloutReport, *, formatted: bool = False) -> list[dict[str, Any]]:
+    """One row per gate: the rule, baseline, threshold and measured value side by side, and the verdict.
+
+    ``formatted=True`` gives the values as text in their unit (for the page); otherwise numbers
+    with a unit column (for the workbook).
+    """
+    rows = []
+    for wave, result in ((w, g) for w in report.waves for g in w.gates):
+        values = {"Baseline": result.baseline, "Threshold": result.threshold, "Measured": result.measured}
+        if formatted:
+            values = {key: format_metric(result.metric, value) if value is not None else "—"
+                      for key, value in values.items()}
+        rows.append(
+            {
+                "Wave": wave.name,
+                "Metric": result.label,
+                "Rule": _rule(result.basis, result.comparison, result.setting, result.metric),
+                **values,
+                **({} if formatted else {"Unit": METRICS[result.metric].unit}),
+                "Result": "pass" if result.passed else "fail" if result.passed is False else "not judged",
+                "Reason": result.reason,
+            }
+        )
+    return rows
+
+
+def checklist_table(report: RolloutReport) -> list[dict[str, Any]]:
+    """One row per tracked checklist item, engine order, then items that no longer fire."""
+    return [
+        {
+            "Item": item.id,
+            "Title": item.title,
+            "Category": item.category or "",
+            "Priority": item.priority,
+            "Owner": item.owner_role,
+            "Due week": item.due_week,
+            "Due before wave": item.wave or "",
+            "Status": item.status,
+            "Notes": item.notes,
+            "Still triggered": item.fires,
+            "Why": item.reason,
+        }
+        for item in report.checklist
+    ]
+
+
+# --- Cell parsing ----------------------------------------------------------------------------
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or (
+        isinstance(value, str) and not value.strip()
+    )
+
+
+def _number(row: Mapping[str, Any], column: str, index: int, *, required: bool = True) -> float | None:
+    value = row.get(column)
+    if _blank(value):
+        if required:
+            raise ScenarioError(f"is empty; enter a number", row=index + 1, column=column)
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ScenarioError(f"{value!r} is not a number", row=index + 1, column=column) from None
+    if not math.isfinite(number):
+        raise ScenarioError("is not a finite number", row=index + 1, column=column)
+    return number
+
+
+def _whole(row: Mapping[str, Any], column: str, index: int, *, required: bool = True) -> int | None:
+    number = _number(row, column, index, required=required)
+    if number is None:
+        return None
+    if number != int(number):
+        raise ScenarioError(f"{number:g} is not a whole number", row=index + 1, column=column)
+    return int(number)
+
+
+def _text(row: Mapping[str, Any], column: str) -> str:
+    value = row.get(column)
+    return "" if _blank(value) else str(value).strip()
+
+
+def _choice(row: Mapping[str, Any], column: str, index: int, labels: Mapping[str, str]) -> str:
+    value = _text(row, column)
+    for key, label in labels.items():
+        if value in (key, label):
+            return key
+    raise ScenarioError(
+        f"{value!r} is not one of {', '.join(labels.values())}" if value else f"is empty; choose one of "
+        f"{', '.join(labels.values())}",
+        row=index + 1, column=column,
+    )
+
+
+def _validated(model: type, data: dict[str, Any], index: int | None = None):
+    """``model.model_validate(data)``; a validation error becomes a ScenarioError naming the field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise ScenarioError(message, row=None if index is None else index + 1, field=field or None) from None
+
+
+def update_plan(plan: RolloutPlan, **changes: Any) -> RolloutPlan:
+    """The plan with ``changes`` applied and the whole plan re-validated (ScenarioError if invalid)."""
+    data = plan.model_dump()
+    for key, value in changes.items():
+        if isinstance(value, list):
+            value = [item.model_dump() if hasattr(item, "model_dump") else item for item in value]
+        elif hasattr(value, "model_dump"):
+            value = value.model_dump()
+        data[key] = value
+    return _validated(RolloutPlan, data)
+
+
+# --- Waves -----------------------------------------------------------------------------------
+
+
+def wave_input_rows(plan: RolloutPlan) -> list[dict[str, Any]]:
+    """The waves as editable rows; the share is in percent (10 = 10% of developers)."""
+    return [
+        {
+            "name": wave.name,
+            "start_week": wave.start_week,
+            "seat_share_pct": round(wave.seat_share * 100, 6),
+            "teams": wave.teams,
+            "training_hours_per_dev": wave.training_hours_per_dev,
+            "reviewers": wave.reviewers,
+        }
+        for wave in plan.waves
+    ]
+
+
+def waves_from_rows(rows: Sequence[Mapping[str, Any]], previous: Sequence[Wave]) -> list[Wave]:
+    """Edited wave rows back into waves, sorted by start week.
+
+    A row's ``source`` (its position in ``previous``, absent for a new row) keeps that wave's
+    gates; a new wave copies the last wave's gates without their measurements.  Fully empty
+    rows are ignored.
+    """
+    waves: list[tuple[int, Wave]] = []
+    for index, row in enumerate(rows):
+        cells = {key: value for key, value in row.items() if key != "source"}
+        if all(_blank(value) for value in cells.values()):
+            continue
+        name = _text(row, "name")
+        if not name:
+            raise ScenarioError("is empty; give the wave a name", row=index + 1, column="name")
+        share_pct = _number(row, "seat_share_pct", index)
+        if not 0 < share_pct <= 100:
+            raise ScenarioError(
+                f"{share_pct:g}% is outside 0–100%; enter the share of developers with a seat once the wave starts",
+                row=index + 1, column="seat_share_pct",
+            )
+        source = row.get("source")
+        if not _blank(source) and 0 <= int(source) < len(previous):
+            gates = previous[int(source)].gates
+        else:
+            gates = [gate.model_copy(update={"measured": None}) for gate in previous[-1].gates] if previous else []
+        data = {
+            "name": name,
+            "start_week": _whole(row, "start_week", index),
+            "seat_share": share_pct / 100,
+            "teams": _text(row, "teams"),
+            "training_hours_per_dev": _number(row, "training_hours_per_dev", index, required=False) or 0.0,
+            "reviewers": _whole(row, "reviewers", index, required=False),
+            "gates": [gate.model_dump() for gate in gates],
+        }
+        waves.append((index, _validated(Wave, data, index)))
+    if not waves:
+        raise ScenarioError("the plan needs at least one wave; add a row", row=1, column="name")
+    return [wave for _, wave in sorted(waves, key=lambda pair: pair[1].start_week)]
+
+
+# --- Gates -----------------------------------------------------------------------------------
+
+
+def gate_input_rows(plan: RolloutPlan) -> list[dict[str, Any]]:
+    """Every gate of every wave as an editable row (metric, rule and measured value)."""
+    return [
+        {
+            "wave": wave.name,
+            "metric": METRICS[gate.metric].label,
+            "comparison": COMPARISON_LABELS[gate.comparison],
+            "basis": BASIS_LABELS[gate.basis],
+            "threshold": gate.threshold,
+            "unit": METRICS[gate.metric].unit,
+            "measured": gate.measured,
+        }
+        for wave in plan.waves
+        for gate in wave.gates
+    ]
+
+
+def gates_from_rows(rows: Sequence[Mapping[str, Any]], waves: Sequence[Wave]) -> list[Wave]:
+    """The waves with their gates replaced by the edited gate rows (fully empty rows are ignored)."""
+    labels = {key: info.label for key, info in METRICS.items()}
+    by_wave: dict[str, list[Gate]] = {wave.name: [] for wave in waves}
+    for index, row in enumerate(rows):
+        if all(_blank(value) for key, value in row.items() if key != "unit"):
+            continue
+        wave = _text(row, "wave")
+        if wave not in by_wave:
+            raise ScenarioError(
+                f"{wave!r} is not a wave of the plan; choose one of {', '.join(by_wave)}" if wave
+                else f"is empty; choose one of {', '.join(by_wave)}",
+                row=index + 1, column="wave",
+            )
+        data = {
+            "metric": _choice(row, "metric", index, labels),
+            "comparison": _choice(row, "comparison", index, COMPARISON_LABELS),
+            "basis": _choice(row, "basis", index, BASIS_LABELS),
+            "threshold": _number(row, "threshold", index),
+            "measured": _number(row, "measured", index, required=False),
+        }
+        by_wave[wave].append(_validated(Gate, data, index))
+    return [wave.model_copy(update={"gates": by_wave[wave.name]}) for wave in waves]
+
+
+def baseline_input_rows(scenario: Scenario, plan: RolloutPlan) -> list[dict[str, Any]]:
+    """One row per gated metric: its pre-rollout value and where it comes from."""
+    from_scenario = baseline_metrics(scenario)
+    merged = baseline_metrics(scenario, plan)
+    metrics = dict.fromkeys(gate.metric for wave in plan.waves for gate in wave.gates)
+    return [
+        {
+            "metric": METRICS[metric].label,
+            "baseline": merged.get(metric),
+            "unit": METRICS[metric].unit,
+            "source": "entered" if metric in plan.baseline else "scenario" if metric in from_scenario else "missing",
+        }
+        for metric in metrics
+    ]
+
+
+def baseline_from_rows(
+    rows: Sequence[Mapping[str, Any]], scenario: Scenario, plan: RolloutPlan
+) -> dict[str, float]:
+    """The plan's baseline overrides: entered values that differ from the scenario's."""
+    labels = {key: info.label for key, info in METRICS.items()}
+    from_scenario = baseline_metrics(scenario)
+    overrides: dict[str, float] = {}
+    for index, row in enumerate(rows):
+        metric = _choice(row, "metric", index, labels)
+        value = _number(row, "baseline", index, required=False)
+        if value is not None and (metric in plan.baseline or not math.isclose(value, from_scenario.get(metric, math.nan))):
+            overrides[metric] = value
+    return overrides
+
+
+# --- Checklist -------------------------------------------------------------------------------
+
+
+def checklist_input_rows(report: RolloutReport) -> list[dict[str, Any]]:
+    """The tracked checklist as editable rows keyed by item id."""
+    return [
+        {
+            "id": item.id,
+            "title": item.title,
+            "owner_role": item.owner_role,
+            "due_week": item.due_week,
+            "wave": item.wave or "",
+            "status": item.status,
+            "notes": item.notes,
+            "fires": item.fires,
+        }
+        for item in report.checklist
+    ]
+
+
+def tracking_from_rows(
+    rows: Sequence[Mapping[str, Any]], defaults: Sequence[TrackedChecklistItem]
+) -> list[ChecklistTracking]:
+    """What the team recorded, from edited checklist rows: only what differs from the defaults.
+
+    ``defaults`` is ``track_checklist(results.checklist, [], waves)`` (the engine's items with
+    due weeks tied to the waves).  Rows equal to their default are not stored, so their due
+    week keeps following the waves.
+    """
+    by_id = {item.id: item for item in defaults}
+    tracking = []
+    for index, row in enumerate(rows):
+        item_id = _text(row, "id")
+        status = _text(row, "status") or "todo"
+        if status not in STATUSES:
+            raise ScenarioError(f"{status!r} is not one of {', '.join(STATUSES)}", row=index + 1, column="status")
+        default = by_id.get(item_id)
+        owner = _text(row, "owner_role") or None
+        due = _whole(row, "due_week", index, required=False)
+        if default is not None:
+            owner = None if owner in (None, default.owner_role) else owner
+            due = None if due in (None, default.due_week) else due
+        entry = _validated(
+            ChecklistTracking,
+            {"item_id": item_id, "title": _text(row, "title"), "status": status, "owner_role": owner,
+             "due_week": due, "notes": _text(row, "notes")},
+            index,
+        )
+        if entry.touched:
+            tracking.append(entry)
+    return tracking
+
+
+def default_tracking(report: RolloutReport, results: Results) -> list[TrackedChecklistItem]:
+    """The checklist as it would be with nothing recorded (the defaults ``tracking_from_rows`` compares with)."""
+    return track_checklist(results.checklist, [], report.waves)
+
+
+# --- Expectations -----------------------------------------------------------------------------
+
+
+def expectations_from_inputs(
+    previous: Expectations,
+    shown: ExpectationsResult,
+    *,
+    basis: str,
+    allocation_pct: tuple[float, float, float],
+    guardrails_text: str,
+) -> Expectations:
+    """Expectations from the page's inputs.
+
+    ``shown`` is what the inputs were filled with; an allocation or guardrail text left as
+    shown keeps ``previous``'s choice (null = keep following the numbers), a changed one is
+    stored.  ``allocation_pct`` is (quality, learning, roadmap) in percent; guardrails one per line.
+    """
+    if basis not in ("p10", "likely"):
+        raise ScenarioError(f"{basis!r} is not a planning basis; choose p10 or likely", field="plan_gain_basis")
+    quality, learning, roadmap = (value / 100 for value in allocation_pct)
+    unchanged = all(
+        math.isclose(value, getattr(shown.allocation, use), abs_tol=1e-9)
+        for value, use in zip((quality, learning, roadmap), ("quality", "learning", "roadmap"))
+    )
+    allocation = (
+        previous.time_allocation if unchanged
+        else _validated(TimeAllocation, {"quality": quality, "learning": learning, "roadmap": roadmap})
+    )
+    lines = [line.strip() for line in guardrails_text.splitlines() if line.strip()]
+    guardrails = previous.guardrails if lines == shown.guardrails else lines
+    return _validated(
+        Expectations,
+        {
+            "plan_gain_basis": basis,
+            "time_allocation": allocation.model_dump() if allocation is not None else None,
+            "guardrails": guardrails,
+        },
+    )
