@@ -26,6 +26,20 @@ def _compute(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from roi.engine import compute
+    from roi.export import build_workbook, write_atomic
+    from roi.models import load_scenario
+
+    if Path(args.out).suffix.lower() != ".xlsx":
+        raise RoiError("the workbook must be an .xlsx file; give --out REPORT.xlsx", file=args.out)
+    scenario = load_scenario(args.scenario)
+    write_atomic(args.out, build_workbook(scenario, compute(scenario)))
+    return EXIT_OK
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m roi",
@@ -36,6 +50,11 @@ def _build_parser() -> argparse.ArgumentParser:
     compute = commands.add_parser("compute", help="print the results JSON of a scenario")
     compute.add_argument("scenario", metavar="SCENARIO.json")
     compute.set_defaults(handler=_compute)
+
+    export = commands.add_parser("export", help="write the stakeholder workbook (a live Excel model)")
+    export.add_argument("scenario", metavar="SCENARIO.json")
+    export.add_argument("--out", required=True, metavar="REPORT.xlsx", help="where to write the workbook")
+    export.set_defaults(handler=_export)
 
     # metrics, scenario, export, template: each adds its sub-parser here, with a `handler`.
     return parser

@@ -1,0 +1,9 @@
+"""Exports for stakeholders: the live Excel workbook, the metrics as CSV, the scenario as JSON.
+
+Every function returns ``bytes`` (what a download button or a file write needs).
+"""
+
+from roi.export.files import metrics_csv, scenario_json, write_atomic
+from roi.export.workbook import build_workbook
+
+__all__ = ["build_workbook", "metrics_csv", "scenario_json", "write_atomic"]

@@ -1,0 +1,243 @@
+"""The Assumptions sheet: every scenario input as an editable, named cell with its unit and source.
+
+Each assumption gets a defined name (``developers``, ``capture_factor``, ``post_pr_size_loc``,
+``tool_1_price_per_seat_month``, ``adoption_year_2`` …) and the model sheets' formulas use
+only these names, so changing a value here moves every live output.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from dataclasses import dataclass
+from functools import cache
+
+from roi import defaults
+from roi.export.layout import Cell, Format, Sheet, text
+from roi.models import Scenario, get_path
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One input: where it lives in the scenario, its workbook name, label, unit and format."""
+
+    path: str
+    name: str
+    label: str
+    unit: str
+    fmt: Format
+    default: str | None = None
+    """Name of the constant in ``roi.defaults`` that supplies the value when the file omits it."""
+    blank_means: str | None = None
+    """What an empty cell means, for inputs that may be null."""
+
+
+PERIOD_FIELDS: tuple[tuple[str, str, str, Format, str | None], ...] = (
+    ("tasks_per_dev_week", "Completed tasks per developer-week", "tasks/dev-week", "number", None),
+    ("prs_per_dev_week", "Merged PRs per developer-week", "PRs/dev-week", "number", None),
+    ("pr_size_loc", "Mean PR size (lines added + deleted)", "LOC", "number", None),
+    ("bugs_per_dev_week", "Bugs created per developer-week", "bugs/dev-week", "number", None),
+    ("deployments_per_week", "Production deployments per week (team)", "deploys/week", "number", "not measured"),
+    ("change_failure_rate", "Change failure rate", "fraction", "percent", "not measured"),
+    ("recovery_hours", "Failed deployment recovery time", "h", "hours", "not measured"),
+    ("rework_rate", "Deployment rework rate", "fraction", "percent", "not measured"),
+    ("lead_time_hours", "Change lead time (shown, not used by the model)", "h", "hours", "not measured"),
+    ("review_hours", "Observed median time in review (shown, not used)", "calendar h", "hours", "not measured"),
+)
+
+
+def _period(period: str) -> list[Assumption]:
+    return [
+        Assumption(f"{period}.{field}", f"{period}_{field}", label, unit, fmt, blank_means=blank)
+        for field, label, unit, fmt, blank in PERIOD_FIELDS
+    ]
+
+
+SECTIONS: tuple[tuple[str, tuple[Assumption, ...]], ...] = (
+    ("Team", (
+        Assumption("team.developers", "developers", "Developers in scope (n)", "people", "int"),
+        Assumption("team.hours_per_week", "hours_per_week", "Working hours per week (H)", "h/week", "number",
+                   "HOURS_PER_WEEK"),
+        Assumption("team.delivery_hours_per_week", "delivery_hours_per_week", "Delivery hours per week (H_task)",
+                   "h/week", "number", "DELIVERY_HOURS_PER_WEEK"),
+        Assumption("team.working_weeks_per_year", "working_weeks_per_year", "Working weeks per year (W)",
+                   "weeks/year", "number", "WORKING_WEEKS_PER_YEAR"),
+        Assumption("team.loaded_cost_per_hour", "loaded_cost_per_hour", "Loaded cost per developer hour (rate)",
+                   "{currency}/h", "money_exact", "LOADED_COST_PER_HOUR"),
+    )),
+    ("Baseline period (before adoption)", tuple(_period("baseline"))),
+    ("After adoption (an adopting developer)", tuple(_period("post"))),
+    ("Review", (
+        Assumption("review.reviewers", "reviewers", "Reviewers in the pool (c)", "people", "int"),
+        Assumption("review.review_share", "review_share", "Share of a reviewer's time spent reviewing (f)",
+                   "fraction", "percent", "REVIEW_SHARE"),
+        Assumption("review.overhead_hours", "overhead_hours", "Fixed effort per review (t0)", "h", "hours",
+                   "REVIEW_OVERHEAD_HOURS"),
+        Assumption("review.loc_per_hour", "loc_per_hour", "Review speed (r)", "LOC/h", "number",
+                   "REVIEW_LOC_PER_HOUR"),
+        Assumption("review.arrival_cv2", "arrival_cv2", "Arrival variability (ca²)", "", "number", "ARRIVAL_CV2"),
+        Assumption("review.service_cv2", "service_cv2", "Review effort variability (cs²)", "", "number",
+                   "SERVICE_CV2"),
+        Assumption("review.target_wait_hours", "target_wait_hours", "Target wait for a review", "h", "hours",
+                   blank_means="the baseline wait"),
+    )),
+    ("Quality", (
+        Assumption("quality.fix_hours_per_bug", "fix_hours_per_bug", "Hours to fix a bug (h_fix)", "h", "hours",
+                   "FIX_HOURS_PER_BUG"),
+        Assumption("quality.responders_per_incident", "responders_per_incident", "Responders per failed deployment",
+                   "people", "number", "RESPONDERS_PER_INCIDENT"),
+        Assumption("quality.rework_hours_per_deploy", "rework_hours_per_deploy", "Effort per rework deployment",
+                   "h", "hours", "REWORK_HOURS_PER_DEPLOY"),
+        Assumption("quality.downtime_cost_per_hour", "downtime_cost_per_hour", "Business cost of downtime",
+                   "{currency}/h", "money"),
+        Assumption("quality.impact_share", "impact_share", "Share of downtime that hurts the business",
+                   "fraction", "percent"),
+    )),
+    ("Costs", (
+        Assumption("costs.training_hours_per_dev", "training_hours_per_dev", "Training per developer (year 0)",
+                   "h", "hours"),
+        Assumption("costs.one_off_cost", "one_off_cost", "One-off set-up cost (year 0)", "{currency}", "money"),
+        Assumption("costs.governance_fte", "governance_fte", "People running the programme", "FTE", "number"),
+        Assumption("costs.fte_annual_cost", "fte_annual_cost", "Cost of one FTE per year", "{currency}/year",
+                   "money", "HOURS_PER_YEAR_FTE", blank_means="loaded cost per hour × 2080 h"),
+    )),
+    ("Finance", (
+        Assumption("finance.discount_rate", "discount_rate", "Discount rate (d)", "per year", "percent",
+                   "DISCOUNT_RATE"),
+        Assumption("finance.capture_factor", "capture_factor", "Capture factor (φ): freed time that becomes value",
+                   "fraction", "percent", "CAPTURE_FACTOR"),
+        Assumption("finance.benefit_risk", "benefit_risk", "Benefit risk adjustment (r_b)", "fraction", "percent",
+                   "BENEFIT_RISK"),
+        Assumption("finance.cost_risk", "cost_risk", "Cost risk adjustment (r_c)", "fraction", "percent",
+                   "COST_RISK"),
+    )),
+)
+
+TOOL_FIELDS: tuple[tuple[str, str, str, Format], ...] = (
+    ("price_per_seat_month", "list price per seat", "{currency}/seat-month", "money_exact"),
+    ("usage_per_dev_month", "usage billing per active developer", "{currency}/dev-month", "money_exact"),
+    ("seat_coverage", "share of developers given a seat", "fraction", "percent"),
+)
+
+
+def tool_assumptions(scenario: Scenario) -> list[tuple[int, list[Assumption]]]:
+    """(tool number from 1, its numeric assumptions) for every licence line of the scenario."""
+    return [
+        (k, [
+            Assumption(f"costs.tools.{k - 1}.{field}", f"tool_{k}_{field}", f"Tool {k}: {label}", unit, fmt)
+            for field, label, unit, fmt in TOOL_FIELDS
+        ])
+        for k in range(1, len(scenario.costs.tools) + 1)
+    ]
+
+
+def adoption_assumptions(scenario: Scenario) -> list[Assumption]:
+    """One assumption per year of the horizon: the share of developers using the tool."""
+    return [
+        Assumption(f"finance.adoption_by_year.{t - 1}", f"adoption_year_{t}", f"Adoption in year {t} (a_{t})",
+                   "fraction", "percent", "ADOPTION_BY_YEAR")
+        for t in range(1, scenario.finance.horizon_years + 1)
+    ]
+
+
+def all_assumptions(scenario: Scenario) -> list[Assumption]:
+    """Every numeric input of the scenario that the workbook exposes, in sheet order."""
+    listed = [a for _, section in SECTIONS for a in section]
+    listed += [a for _, tools in tool_assumptions(scenario) for a in tools]
+    return listed + adoption_assumptions(scenario)
+
+
+@cache
+def default_sources() -> dict[str, str]:
+    """Each constant of ``roi.defaults`` → its docstring (the value's source), read from the module."""
+    try:
+        tree = ast.parse(inspect.getsource(defaults))
+    except (OSError, TypeError):  # no source shipped: the sheet just says "default"
+        return {}
+    sources: dict[str, str] = {}
+    for node, following in zip(tree.body, tree.body[1:]):
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    sources[target.id] = " ".join(following.value.value.split())
+    return sources
+
+
+def _was_given(scenario: Scenario, path: str) -> bool:
+    """True when the scenario file set the field itself (rather than leaving the default)."""
+    *parents, leaf = path.split(".")
+    if leaf.isdigit():  # an item of a list (tools, adoption): given when the list was
+        *parents, leaf = parents
+    owner = get_path(scenario, ".".join(parents)) if parents else scenario
+    return owner is not None and leaf in owner.model_fields_set
+
+
+def source_of(scenario: Scenario, assumption: Assumption) -> str:
+    """Where the value comes from: measured exports, the scenario file, or a default (with its source)."""
+    section = assumption.path.split(".")[0]
+    if section in ("baseline", "post") and scenario.measurement is not None:
+        files = ", ".join(scenario.measurement.sources) or "exports"
+        return f"Measured from {files} (adoption {scenario.measurement.adoption_date.isoformat()})"
+    note = f"Blank = {assumption.blank_means}. " if assumption.blank_means else ""
+    if _was_given(scenario, assumption.path) or assumption.default is None:
+        return f"{note}Scenario file"
+    return f"{note}Default: {default_sources().get(assumption.default, assumption.default)}"
+
+
+def _value_cell(scenario: Scenario, assumption: Assumption) -> Cell:
+    value = get_path(scenario, assumption.path)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        value = None
+    return Cell(value, assumption.fmt, "input", name=assumption.name)
+
+
+def _unit(assumption: Assumption, currency: str) -> str:
+    return assumption.unit.replace("{currency}", currency)
+
+
+def assumptions_sheet(scenario: Scenario) -> Sheet:
+    """The Assumptions sheet: section headings, then one named, editable row per input."""
+    sheet = Sheet("Assumptions", widths={1: 52, 2: 16, 3: 20, 4: 90, 5: 34, 6: 36})
+    sheet.add(text("Assumptions: every input of the model", "title"))
+    sheet.add(text("Yellow cells are inputs: change one and every live output (Productivity, Review capacity, "
+                   "Cash flow, Summary) recalculates. Each input has the defined name in column E.", "note"))
+    sheet.add(*(text(h, "header") for h in ("Assumption", "Value", "Unit", "Source / note", "Name", "Scenario field")))
+    sheet.freeze = "B4"
+
+    def row(assumption: Assumption) -> None:
+        sheet.add(
+            text(assumption.label), _value_cell(scenario, assumption), text(_unit(assumption, scenario.currency)),
+            text(source_of(scenario, assumption), "note"), text(assumption.name), text(assumption.path),
+        )
+
+    for title, section in SECTIONS:
+        sheet.add(text(title, "heading"))
+        for assumption in section:
+            row(assumption)
+
+    sheet.add(text("AI tools (licence lines)", "heading"))
+    for k, tools in tool_assumptions(scenario):
+        tool = scenario.costs.tools[k - 1]
+        sheet.add(text(f"Tool {k}: name"), Cell(tool.name, "text", "input", name=f"tool_{k}_name"), None,
+                  text("Scenario file", "note"), text(f"tool_{k}_name"), text(f"costs.tools.{k - 1}.name"))
+        for assumption in tools:
+            row(assumption)
+    if not scenario.costs.tools:
+        sheet.add(text("No AI tool licences in this scenario.", "note"))
+
+    sheet.add(text("Adoption and horizon", "heading"))
+    sheet.add(
+        text("Horizon (years of cash flow after year 0)"),
+        Cell(scenario.finance.horizon_years, "int", "plain", name="horizon_years"), text("years"),
+        text("Fixed in this workbook: each year is a column of the Cash flow sheet. To change it, change the "
+             "scenario and export again.", "note"),
+        text("horizon_years"), text("finance.horizon_years"),
+    )
+    for assumption in adoption_assumptions(scenario):
+        row(assumption)
+    return sheet

@@ -1,0 +1,80 @@
+"""The other downloads (metrics as CSV, the scenario as JSON) and writing any of them safely."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from roi.errors import RoiError
+from roi.export.report_sheets import METRIC_DEFINITIONS, plain
+from roi.export.safety import csv_safe_text
+from roi.models import Scenario, scenario_to_json
+
+_NEW_FILE_MODE = 0o644
+
+METRICS_CSV_COLUMNS = ("metric", "label", "baseline", "post", "change", "ci_low", "ci_high", "p_value")
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)  # every digit: the CSV is for further analysis
+    return csv_safe_text(value)
+
+
+def metrics_csv(metrics: Any) -> bytes:
+    """The measured metrics (CONTRACT "Metrics JSON", as a mapping or model) as UTF-8 CSV.
+
+    One row per metric: baseline and post values, the change with its 95% interval and p-value
+    (empty where not applicable).  Text that could run as a formula is prefixed with "'".
+    """
+    data = plain(metrics)
+    baseline, post = data.get("baseline") or {}, data.get("post") or {}
+    changes = data.get("changes") or {}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(METRICS_CSV_COLUMNS)
+    for key in dict.fromkeys([*baseline, *post, *changes]):
+        change = changes.get(key) or {}
+        label = METRIC_DEFINITIONS.get(key, (key,))[0]
+        writer.writerow([
+            csv_safe_text(key), csv_safe_text(label), _csv_value(baseline.get(key)), _csv_value(post.get(key)),
+            *(_csv_value(change.get(part)) for part in ("change", "ci_low", "ci_high", "p_value")),
+        ])
+    return buffer.getvalue().encode("utf-8")
+
+
+def scenario_json(scenario: Scenario) -> bytes:
+    """The scenario file as UTF-8 JSON bytes (``roi.models.scenario_to_json``)."""
+    return scenario_to_json(scenario).encode("utf-8")
+
+
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed into place: never half-written.
+
+    Raises:
+        RoiError: the folder does not exist or cannot be written (the message names the path).
+    """
+    path = Path(path)
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise RoiError(f"cannot write here ({error.strerror}); choose an existing, writable folder",
+                       file=str(path)) from None
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        # mkstemp makes the file private; give it the mode a plain write would (or the old file's).
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else _NEW_FILE_MODE)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise RoiError(f"cannot be written ({error.strerror})", file=str(path)) from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

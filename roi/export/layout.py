@@ -1,0 +1,151 @@
+"""A writer-agnostic description of the workbook: sheets of rows of cells, names, charts, drop-downs.
+
+The sheet builders (``roi.export.sheets``) say *what* goes where; ``roi.export.xlsx`` is the one
+renderer that says *how* (openpyxl).  A :class:`Formula` is the only thing that can become a
+spreadsheet formula; every ``str`` value is written as text (see ``roi.export.safety``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+from openpyxl.utils import get_column_letter
+
+Format = Literal[
+    "text", "int", "number", "factor", "percent", "money", "money_exact", "hours", "months", "date",
+]
+"""Number formats: counts, plain numbers, indices (4 decimals), fractions as %, money in the
+scenario's currency (whole units or cents), working hours, months, ISO dates."""
+
+Role = Literal["plain", "input", "output", "key", "header", "title", "heading", "note", "warning"]
+"""What a cell is for: inputs are the editable assumptions, outputs are named model results,
+key numbers are the Summary's headline figures."""
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A spreadsheet formula, written without the leading ``=`` (e.g. ``"npv/pv_costs"``)."""
+
+    text: str
+
+
+Value = str | int | float | bool | date | datetime | Formula | None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: its value, how it is formatted and, optionally, the defined name that points at it."""
+
+    value: Value = None
+    fmt: Format = "text"
+    role: Role = "plain"
+    name: str | None = None
+    wrap: bool = False
+
+
+def text(value: object, role: Role = "plain", *, wrap: bool = False) -> Cell:
+    """A text cell (``None`` stays empty)."""
+    return Cell(None if value is None else str(value), "text", role, wrap=wrap)
+
+
+def col(index: int) -> str:
+    """Column letter of a 1-based column index (1 → "A")."""
+    return get_column_letter(index)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One chart series: its title and the range of its values on the chart's data sheet."""
+
+    title: str
+    values: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native chart drawn from ranges of ``data_sheet``.
+
+    ``kind`` "column" is a clustered column chart (cash flow by year); "tornado" is a horizontal
+    bar chart whose two series overlap, largest swing on top.
+    """
+
+    kind: Literal["column", "tornado"]
+    title: str
+    data_sheet: str
+    categories: str
+    series: tuple[Series, ...]
+    anchor: str
+    y_title: str = ""
+    x_title: str = ""
+    width_cm: float = 18.0
+    height_cm: float = 8.5
+
+
+@dataclass(frozen=True)
+class Dropdown:
+    """A list validation on ``cells`` (e.g. "H4:H15") offering ``options``."""
+
+    cells: str
+    options: tuple[str, ...]
+
+
+@dataclass
+class Sheet:
+    """One sheet, built row by row; row numbers are 1-based as in the spreadsheet."""
+
+    title: str
+    rows: list[list[Cell | None]] = field(default_factory=list)
+    widths: dict[int, float] = field(default_factory=dict)
+    freeze: str | None = None
+    charts: list[Chart] = field(default_factory=list)
+    dropdowns: list[Dropdown] = field(default_factory=list)
+    range_names: dict[str, str] = field(default_factory=dict)
+    tail: Iterable[Sequence[Value]] = ()
+    """Bulk rows of plain values written after ``rows``, streamed (the event tables)."""
+
+    def add(self, *cells: Cell | None) -> int:
+        """Append a row; returns its row number."""
+        self.rows.append(list(cells))
+        return len(self.rows)
+
+    def add_row(self, cells: list[Cell | None]) -> int:
+        """Append a row given as a list; returns its row number."""
+        return self.add(*cells)
+
+    def blank(self, count: int = 1) -> None:
+        """Append ``count`` empty rows."""
+        for _ in range(count):
+            self.rows.append([])
+
+    @property
+    def next_row(self) -> int:
+        """Row number the next :meth:`add` will use."""
+        return len(self.rows) + 1
+
+    def name_range(self, name: str, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        """Define ``name`` as an absolute range on this sheet."""
+        self.range_names[name] = (
+            f"${col(first_col)}${first_row}:${col(last_col)}${last_row}"
+        )
+
+
+@dataclass(frozen=True)
+class DocumentProperties:
+    title: str
+    subject: str
+    created: datetime
+    description: str = ""
+    keywords: str = ""
+
+
+@dataclass
+class WorkbookLayout:
+    """Everything the renderer needs: sheets in tab order, document properties, the currency."""
+
+    sheets: list[Sheet]
+    properties: DocumentProperties
+    currency: str
+    custom_properties: dict[str, str] = field(default_factory=dict)

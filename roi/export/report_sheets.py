@@ -1,0 +1,272 @@
+"""The report around the model: Summary, Metrics, Sensitivity, Rollout plan and Checklist sheets.
+
+Headline figures on the Summary are formulas that point at the live model's named cells;
+Monte Carlo and tornado results are values computed by the engine for the exported
+scenario (they are labelled so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, get_args
+
+from roi.export.assumptions import PERIOD_FIELDS
+from roi.export.layout import Cell, Chart, Dropdown, Format, Formula, Series, Sheet, col, text
+from roi.inputs import npv
+from roi.models import ChecklistItem, Results, Scenario
+from roi.uncertainty import TORNADO_HIGH_QUANTILE, TORNADO_LOW_QUANTILE, likely_values
+
+CHECKLIST_STATUSES: tuple[str, ...] = get_args(ChecklistItem.model_fields["status"].annotation)
+"""The checklist's status values, offered as a drop-down."""
+
+VALUES_NOTE = "Values computed by the app for the exported scenario: they do not change when you edit Assumptions."
+
+
+def summary_sheet(scenario: Scenario, results: Results, created: datetime, charts: list[Chart]) -> Sheet:
+    """Verdict, headline numbers (live formulas), and the cash flow and tornado charts."""
+    sheet = Sheet("Summary", widths={1: 44, 2: 18, 3: 16, 4: 60})
+    sheet.add(text("AI coding assistant ROI: summary", "title"))
+    sheet.add(text("Scenario", "key"), text(scenario.name))
+    sheet.add(text("Currency", "key"), text(scenario.currency))
+    sheet.add(text("Exported", "key"), Cell(created.date(), "date"))
+    if scenario.notes:
+        sheet.add(text("Notes", "key"), text(scenario.notes, wrap=True))
+    sheet.blank()
+    sheet.add(text("Verdict", "key"), Cell(Formula(
+        'IF(npv>=0,"Pays off: NPV is positive over "&horizon_years&" years",'
+        '"Does not pay off over "&horizon_years&" years at these assumptions")'
+        '&IF(utilization_post>=1,". Review becomes the bottleneck: the queue is unstable after adoption.",".")'
+    ), "text", "key"))
+    sheet.blank()
+    sheet.add(*(text(h, "header") for h in ("Key number", "Value", "Unit", "Where it comes from")))
+    cur = scenario.currency
+    rows: list[tuple[str, Any, Format, str, str]] = [
+        ("NPV", Formula("npv"), "money", cur, "Cash flow: PV(benefits) − PV(costs)"),
+        ("ROI", Formula("roi"), "percent", "", "NPV / PV(costs)"),
+        ("Payback", Formula("payback_months"), "months", "", "cumulative undiscounted cash flow turns ≥ 0"),
+        ("PV of benefits", Formula("pv_benefits"), "money", cur, "Cash flow"),
+        ("PV of costs", Formula("pv_costs"), "money", cur, "Cash flow"),
+        ("Net hours per adopting developer-week (N)", Formula("net_hours"), "hours", "h/dev-week", "Productivity"),
+        ("Break-even net hours", Formula("break_even_net_hours"), "hours", "h/dev-week", "the N that makes NPV = 0"),
+        ("Quality-adjusted productivity index (QAPI)", Formula("qapi"), "factor", "", "1 + N / H_task"),
+        ("Output change (g)", Formula("output_change"), "percent", "", "the headline gain, before side effects"),
+        ("Review tax (ΔR)", Formula("review_tax_hours"), "hours", "h/dev-week", "Productivity"),
+        ("Reviewer utilisation, baseline", Formula("utilization_baseline"), "percent", "", "Review capacity"),
+        ("Reviewer utilisation, after adoption", Formula("utilization_post"), "percent", "",
+         "100% or more: the review queue grows without end"),
+        ("Review backlog growth", Formula("backlog_growth_hours_per_week"), "hours", "review h/week",
+         "Review capacity"),
+        ("Reviewers needed for the target wait", results.review.reviewers_needed, "int", "people",
+         "Erlang C (value computed by the app)"),
+    ]
+    if results.uncertainty is not None:
+        u = results.uncertainty
+        rows += [
+            ("NPV P10 (downside)", u.npv_p10, "money", cur, "Monte Carlo (value computed by the app)"),
+            ("NPV P50", u.npv_p50, "money", cur, "Monte Carlo"),
+            ("NPV P90", u.npv_p90, "money", cur, "Monte Carlo"),
+            ("Probability NPV > 0", u.prob_npv_positive, "percent", "", "Monte Carlo"),
+        ]
+    for label, value, fmt, unit, where in rows:
+        sheet.add(text(label), Cell(value, fmt, "key") if value is not None else text("none found", "warning"),
+                  text(unit), text(where, "note"))
+    sheet.blank()
+    anchor = sheet.next_row
+    for index, chart in enumerate(charts):
+        sheet.charts.append(replace(chart, anchor=f"A{anchor + 18 * index}"))
+    return sheet
+
+
+METRIC_DEFINITIONS: dict[str, tuple[str, Format, str]] = {
+    "start": ("Period start", "text", "first event of the period (baseline) or adoption date + ramp (post)"),
+    "end": ("Period end", "text", "adoption date (baseline) or last event (post)"),
+    "weeks": ("Weeks", "number", "period length in days / 7"),
+    "developers": ("Active developers", "int", "distinct non-bot authors of a merged PR in the period"),
+    "prs_merged": ("PRs merged", "int", "PRs whose merged_at falls in the period; drafts, bots, unmerged skipped"),
+    "prs_per_dev_week": ("PRs per developer-week", "number", "merged PRs / (active developers × weeks)"),
+    "pr_size_loc": ("PR size, mean", "number", "mean additions + deletions per merged PR [LOC]"),
+    "pr_size_loc_median": ("PR size, median", "number", "median additions + deletions per merged PR [LOC]"),
+    "pickup_hours_median": ("Pickup time, median", "hours", "created → first review by someone else [calendar h]"),
+    "review_hours_median": ("Review time, median", "hours", "first review → merged [calendar h]"),
+    "cycle_hours_median": ("Cycle time, median", "hours", "created → merged [calendar h]"),
+    "tasks_per_dev_week": ("Tasks per developer-week", "number", "completed issues per developer-week"),
+    "bugs_per_dev_week": ("Bugs per developer-week", "number", "bugs created per developer-week"),
+    "deployments_per_week": ("Deployments per week", "number", "production deployments per week (team)"),
+    "change_failure_rate": ("Change failure rate", "percent",
+                            "deployments needing immediate intervention / deployments (DORA)"),
+    "recovery_hours": ("Failed deployment recovery time", "hours", "failure → restored [h] (DORA)"),
+    "rework_rate": ("Deployment rework rate", "percent",
+                    "unplanned deployments made because of an incident / deployments (DORA)"),
+    "lead_time_hours": ("Change lead time", "hours", "commit → deployed in production [h] (DORA)"),
+    "review_hours": ("Time in review, median", "hours", "observed median time in review [calendar h]"),
+    "ai_active_users": ("AI active users", "number", "mean daily active users of the AI tool"),
+    "ai_acceptance_rate": ("AI suggestion acceptance rate", "percent",
+                           "Σ acceptances / Σ suggestions, by count (as GitHub's metrics viewer)"),
+}
+"""Label, number format and definition of each metric (CONTRACT "Metrics JSON"; METHODS §6–7)."""
+
+
+def plain(value: Any) -> Any:
+    """A pydantic model (or mapping, list of them) as plain JSON-like Python data."""
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def _metric_value(value: Any, fmt: Format) -> Cell:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return text(value)
+    return Cell(value, fmt)
+
+
+def metrics_sheet(scenario: Scenario, metrics: Any | None) -> Sheet:
+    """The scenario's period metrics with live changes, and the measured metrics with intervals when given."""
+    sheet = Sheet("Metrics", widths={1: 40, 2: 16, 3: 16, 4: 14, 5: 14, 6: 14, 7: 12, 8: 80}, freeze="A4")
+    sheet.add(text("Metrics: baseline vs after adoption", "title"))
+    sheet.add(text("The model's period metrics (from Assumptions; blank = not measured). Change = after / baseline − 1.",
+                   "note"))
+    sheet.add(*(text(h, "header") for h in ("Metric", "Baseline", "After adoption", "Change", "", "", "", "Definition")))
+    for field, label, _, fmt, _ in PERIOD_FIELDS:
+        before, after = f"baseline_{field}", f"post_{field}"
+        definition = METRIC_DEFINITIONS.get(field, ("", "", ""))[2]
+        sheet.add(
+            text(label), Cell(Formula(f'IF(ISNUMBER({before}),{before},"")'), fmt),
+            Cell(Formula(f'IF(ISNUMBER({after}),{after},"")'), fmt),
+            Cell(Formula(f'IF(AND(ISNUMBER({before}),ISNUMBER({after})),IF({before}<>0,{after}/{before}-1,""),"")'),
+                 "percent"),
+            None, None, None, text(definition, "note"),
+        )
+    if metrics is None:
+        sheet.blank()
+        sheet.add(text("No measured metrics were loaded: the periods above are the scenario's estimates.", "note"))
+        return sheet
+    _measured_metrics(sheet, plain(metrics))
+    return sheet
+
+
+def _measured_metrics(sheet: Sheet, data: dict[str, Any]) -> None:
+    """The measured metrics (CONTRACT "Metrics JSON"): periods, changes with 95% intervals, sources, cohorts."""
+    sheet.blank()
+    sheet.add(text("Measured from exports", "heading"))
+    sheet.add(text("Adoption date", "key"), text(data.get("adoption_date")))
+    sheet.add(text("Ramp weeks excluded", "key"), _metric_value(data.get("ramp_weeks"), "int"))
+    sheet.add(*(text(h, "header") for h in (
+        "Metric", "Baseline", "After adoption", "Change", "95% CI low", "95% CI high", "p-value", "Definition")))
+    baseline, post = data.get("baseline") or {}, data.get("post") or {}
+    changes = data.get("changes") or {}
+    for key in dict.fromkeys([*baseline, *post, *changes]):
+        label, fmt, definition = METRIC_DEFINITIONS.get(key, (key, "number", ""))
+        change = changes.get(key) or {}
+        sheet.add(
+            text(label), _metric_value(baseline.get(key), fmt), _metric_value(post.get(key), fmt),
+            *(_metric_value(change.get(part), "number") for part in ("change", "ci_low", "ci_high", "p_value")),
+            text(definition, "note"),
+        )
+    sources = data.get("sources") or []
+    if sources:
+        sheet.blank()
+        sheet.add(text("Sources", "heading"))
+        sheet.add(*(text(h, "header") for h in ("File", "Format", "Rows", "Used rows", "Skipped")))
+        for source in sources:
+            skipped = source.get("skipped") or {}
+            sheet.add(text(source.get("file")), text(source.get("format")), _metric_value(source.get("rows"), "int"),
+                      _metric_value(source.get("used_rows"), "int"),
+                      text("; ".join(f"{reason}: {count}" for reason, count in skipped.items())))
+    cohorts = data.get("cohorts")
+    if cohorts:
+        sheet.blank()
+        sheet.add(text("Cohorts (difference-in-differences on logs)", "heading"))
+        sheet.add(text("AI users", "key"), _metric_value(cohorts.get("ai_users"), "int"))
+        sheet.add(text("Non-users", "key"), _metric_value(cohorts.get("non_users"), "int"))
+        for key, value in (cohorts.get("did") or {}).items():
+            sheet.add(text(METRIC_DEFINITIONS.get(key, (key,))[0]), _metric_value(value, "number"))
+
+
+def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
+    """Monte Carlo percentiles and the tornado (table and chart), as values from the engine."""
+    sheet = Sheet("Sensitivity", widths={1: 34, 2: 16, 3: 16, 4: 16, 5: 16, 6: 16, 7: 18, 8: 18})
+    sheet.add(text("Sensitivity: Monte Carlo and tornado (METHODS §4)", "title"))
+    sheet.add(text(VALUES_NOTE, "note"))
+    spec, result = scenario.uncertainty, results.uncertainty
+    if spec is None or result is None:
+        sheet.add(text("This scenario has no uncertainty ranges: add (low, likely, high) ranges to see the Monte "
+                       "Carlo percentiles and the tornado.", "note"))
+        return sheet
+    sheet.blank()
+    sheet.add(text("Monte Carlo", "heading"))
+    for label, value, fmt in (
+        ("Draws", result.draws, "int"), ("Distribution", spec.distribution, "text"), ("Seed", spec.seed, "int"),
+        ("NPV P10 (downside: 10% of outcomes are worse)", result.npv_p10, "money"),
+        ("NPV P50", result.npv_p50, "money"), ("NPV P90", result.npv_p90, "money"),
+        ("NPV mean", result.npv_mean, "money"), ("Probability NPV > 0", result.prob_npv_positive, "percent"),
+    ):
+        sheet.add(text(label), Cell(value, fmt, "key") if fmt != "text" else text(value, "key"))
+    sheet.blank()
+    sheet.add(text("Ranges (low, likely, high)", "heading"))
+    sheet.add(*(text(h, "header") for h in ("Input", "Low", "Likely", "High")))
+    for key, (low, likely, high) in spec.ranges.items():
+        sheet.add(text(key), Cell(low, "number"), Cell(likely, "number"), Cell(high, "number"))
+    sheet.blank()
+    low_q, high_q = round(TORNADO_LOW_QUANTILE * 100), round(TORNADO_HIGH_QUANTILE * 100)
+    sheet.add(text(f"Tornado: each input at its P{low_q} and P{high_q}, the others at their likely values",
+                   "heading"))
+    base = float(npv(scenario, likely_values(scenario)))
+    base_row = sheet.add(text("NPV with every input at its likely value", "key"), Cell(base, "money", "key"))
+    header = sheet.add(*(text(h, "header") for h in (
+        "Input", f"Value at P{low_q}", f"Value at P{high_q}", f"NPV at P{low_q}", f"NPV at P{high_q}", "Swing",
+        f"P{low_q} vs likely", f"P{high_q} vs likely")))
+    for row in result.tornado:
+        r = sheet.next_row
+        sheet.add(text(row.input), Cell(row.low, "number"), Cell(row.high, "number"), Cell(row.npv_low, "money"),
+                  Cell(row.npv_high, "money"), Cell(row.swing, "money"),
+                  Cell(Formula(f"D{r}-$B${base_row}"), "money"), Cell(Formula(f"E{r}-$B${base_row}"), "money"))
+    first, last = header + 1, header + len(result.tornado)
+    sheet.blank()
+    sheet.charts.append(Chart(
+        "tornado", "Tornado: NPV change from the likely case", sheet.title, f"$A${first}:$A${last}",
+        (Series(f"Input at P{low_q}", f"$G${first}:$G${last}"), Series(f"Input at P{high_q}", f"$H${first}:$H${last}")),
+        anchor=f"A{sheet.next_row}", x_title=scenario.currency,
+    ))
+    return sheet
+
+
+def default_rollout_sheet(scenario: Scenario, results: Results) -> Sheet:
+    """The rollout plan from the adoption schedule and the checklist's due weeks (until a plan is given)."""
+    sheet = Sheet("Rollout plan", widths={1: 14, 2: 60, 3: 24, 4: 12, 5: 16})
+    sheet.add(text("Rollout plan", "title"))
+    sheet.add(text("Adoption by year (live, from Assumptions) and the checklist's actions by due week.", "note"))
+    sheet.blank()
+    sheet.add(text("Adoption by year", "heading"))
+    sheet.add(*(text(h, "header") for h in ("Year", "Adoption", "Active developers")))
+    for t in range(1, scenario.finance.horizon_years + 1):
+        sheet.add(Cell(t, "int"), Cell(Formula(f"adoption_year_{t}"), "percent"),
+                  Cell(Formula(f"developers*adoption_year_{t}"), "number"))
+    sheet.blank()
+    sheet.add(text("Actions by week", "heading"))
+    sheet.add(*(text(h, "header") for h in ("Due week", "Action", "Owner", "Priority", "Status")))
+    for item in sorted(results.checklist, key=lambda i: (i.due_week, i.priority)):
+        sheet.add(Cell(item.due_week, "int"), text(item.title), text(item.owner_role), Cell(item.priority, "int"),
+                  text(item.status))
+    return sheet
+
+
+def checklist_sheet(items: list[ChecklistItem]) -> Sheet:
+    """The data-driven checklist with a status drop-down."""
+    sheet = Sheet("Checklist", widths={1: 22, 2: 9, 3: 14, 4: 48, 5: 90, 6: 22, 7: 10, 8: 16}, freeze="A4")
+    sheet.add(text("Rollout checklist", "title"))
+    sheet.add(text("Each action with the numbers that triggered it; set the status with the drop-down.", "note"))
+    header = sheet.add(*(text(h, "header") for h in (
+        "ID", "Priority", "Category", "Action", "Why", "Owner", "Due week", "Status")))
+    for item in items:
+        sheet.add(text(item.id), Cell(item.priority, "int"), text(item.category), text(item.title, wrap=True),
+                  text(item.reason, wrap=True), text(item.owner_role), Cell(item.due_week, "int"),
+                  Cell(item.status, "text", "input"))
+    if items:
+        sheet.dropdowns.append(Dropdown(f"H{header + 1}:H{header + len(items)}", CHECKLIST_STATUSES))
+    return sheet

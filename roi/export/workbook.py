@@ -1,0 +1,107 @@
+"""``build_workbook``: the stakeholder workbook as .xlsx bytes, a live Excel model of the scenario.
+
+Sheets: Summary, Assumptions, Metrics, Productivity, Review capacity, Cash flow, Sensitivity,
+Rollout plan, Checklist, Data.  Productivity, Review capacity (utilisation, backlog) and Cash
+flow are formulas over the named Assumption cells, so the workbook recalculates when an
+assumption changes and agrees with ``roi.compute`` to floating-point precision.  See
+docs/workbook.md for every sheet and defined name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+import pandas as pd
+
+from roi.export.assumptions import assumptions_sheet
+from roi.export.data_sheets import data_sheets
+from roi.export.layout import DocumentProperties, Sheet, WorkbookLayout
+from roi.export.model_sheets import cash_flow_sheet, productivity_sheet, review_capacity_sheet
+from roi.export.report_sheets import (
+    checklist_sheet,
+    default_rollout_sheet,
+    metrics_sheet,
+    sensitivity_sheet,
+    summary_sheet,
+)
+from roi.export.xlsx import render
+from roi.models import Results, Scenario
+
+SHEET_ORDER = (
+    "Summary", "Assumptions", "Metrics", "Productivity", "Review capacity", "Cash flow", "Sensitivity",
+    "Rollout plan", "Checklist",
+)
+"""Tab order of the fixed sheets; the Data sheet(s) follow."""
+
+
+def rollout_sheet(scenario: Scenario, results: Results, plan: Any | None) -> Sheet:
+    """The Rollout plan sheet: the given plan, or the adoption schedule and checklist weeks."""
+    return default_rollout_sheet(scenario, results)
+
+
+def build_layout(
+    scenario: Scenario,
+    results: Results,
+    *,
+    metrics: Any | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    plan: Any | None = None,
+    created: datetime | None = None,
+) -> WorkbookLayout:
+    """The workbook's description (see :func:`build_workbook`), before rendering."""
+    created = created or datetime.now(timezone.utc)
+    cash_flow = cash_flow_sheet(scenario)
+    sensitivity = sensitivity_sheet(scenario, results)
+    charts = [*cash_flow.charts, *sensitivity.charts]
+    sheets = [
+        summary_sheet(scenario, results, created, charts),
+        assumptions_sheet(scenario),
+        metrics_sheet(scenario, metrics),
+        productivity_sheet(scenario),
+        review_capacity_sheet(scenario, results),
+        cash_flow,
+        sensitivity,
+        rollout_sheet(scenario, results, plan),
+        checklist_sheet(results.checklist),
+    ]
+    assert [s.title for s in sheets] == list(SHEET_ORDER)
+    sheets += data_sheets(tables, {s.title for s in sheets})
+    return WorkbookLayout(
+        sheets=sheets,
+        properties=DocumentProperties(
+            title=f"AI coding assistant ROI: {scenario.name}",
+            subject=scenario.name,
+            created=created,
+            description="Live model: edit the yellow cells on the Assumptions sheet and every output recalculates.",
+            keywords="ROI, NPV, AI coding assistant, review capacity",
+        ),
+        currency=scenario.currency,
+        custom_properties={"Scenario": scenario.name, "Exported": created.date().isoformat()},
+    )
+
+
+def build_workbook(
+    scenario: Scenario,
+    results: Results,
+    *,
+    metrics: Any | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    plan: Any | None = None,
+    created: datetime | None = None,
+) -> bytes:
+    """The stakeholder workbook of ``scenario`` as .xlsx bytes.
+
+    Parameters:
+        scenario: the scenario; its inputs become the named Assumption cells.
+        results: ``roi.compute(scenario)``; values the workbook cannot recompute (Erlang C queue,
+            Monte Carlo, tornado, checklist) are taken from it.
+        metrics: measured metrics (a mapping or pydantic model shaped like CONTRACT "Metrics
+            JSON"), shown with their intervals on the Metrics sheet; ``None`` for estimates.
+        tables: normalised event tables by name, one Data sheet each, cut at
+            ``roi.export.data_sheets.ROW_LIMIT`` rows with a note.
+        plan: the rollout plan; ``None`` derives one from adoption and the checklist.
+        created: export time for the document properties (default: now, UTC).
+    """
+    return render(build_layout(scenario, results, metrics=metrics, tables=tables, plan=plan, created=created))

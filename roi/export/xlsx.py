@@ -1,0 +1,208 @@
+"""The one renderer: a :class:`~roi.export.layout.WorkbookLayout` to .xlsx bytes with openpyxl.
+
+Streams every sheet (openpyxl's write-only mode), so large event tables stay cheap.  Only
+:class:`~roi.export.layout.Formula` values become formulas; every ``str`` is written as a
+string cell after :func:`~roi.export.safety.safe_text`, with Excel's quote prefix when it
+looks like a formula, so user text can never run.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from io import BytesIO
+from typing import TYPE_CHECKING
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.chart import BarChart, Reference, Series as ChartSeries
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from roi.export.layout import Cell, Chart, Format, Formula, Role, Sheet, WorkbookLayout, col
+from roi.export.safety import looks_like_formula, safe_text
+from roi.formatting import CURRENCY_SYMBOLS
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+_FIXED_FORMATS: dict[Format, str] = {
+    "text": "General",
+    "int": "#,##0",
+    "number": "#,##0.00",
+    "factor": "0.0000",
+    "percent": "0.0%",
+    "hours": '#,##0.00" h"',
+    "months": '0.0" months"',
+    "date": "yyyy-mm-dd",
+}
+
+_DARK_BLUE = "1F4E79"
+_THIN = Side(style="thin", color="BFBFBF")
+_ROLE_STYLES: dict[Role, dict] = {
+    "plain": {},
+    "title": {"font": Font(bold=True, size=14, color=_DARK_BLUE)},
+    "heading": {"font": Font(bold=True, size=12, color=_DARK_BLUE)},
+    "header": {"font": Font(bold=True, color="FFFFFF"), "fill": PatternFill("solid", fgColor=_DARK_BLUE),
+               "alignment": Alignment(wrap_text=True, vertical="center")},
+    "input": {"font": Font(color="0000CC"), "fill": PatternFill("solid", fgColor="FFF2CC"),
+              "border": Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN),
+              "protection": Protection(locked=False)},
+    "output": {"fill": PatternFill("solid", fgColor="F2F2F2")},
+    "key": {"font": Font(bold=True)},
+    "note": {"font": Font(italic=True, color="595959")},
+    "warning": {"font": Font(bold=True, color="C00000")},
+}
+
+
+def money_formats(currency: str) -> tuple[str, str]:
+    """(whole units, with cents) number formats for ``currency``: "$" before, or the code after.
+
+    A code that is not plain letters is left out rather than risk a broken format string.
+    """
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    code = currency.upper() if re.fullmatch(r"[A-Za-z]{1,10}", currency) else ""
+
+    def fmt(number: str) -> str:
+        if symbol:
+            return f'"{symbol}"{number};[Red]-"{symbol}"{number}'
+        suffix = f'" {code}"' if code else ""
+        return f"{number}{suffix};[Red]-{number}{suffix}"
+
+    return fmt("#,##0"), fmt("#,##0.00")
+
+
+def _number_format(fmt: Format, currency: str) -> str:
+    if fmt in ("money", "money_exact"):
+        whole, exact = money_formats(currency)
+        return whole if fmt == "money" else exact
+    return _FIXED_FORMATS[fmt]
+
+
+@cache
+def _alignment(wrap: bool) -> Alignment | None:
+    return Alignment(wrap_text=True, vertical="top") if wrap else None
+
+
+def _write_cell(ws: WriteOnlyWorksheet, cell: Cell, currency: str) -> WriteOnlyCell:
+    out = WriteOnlyCell(ws)
+    value = cell.value
+    if isinstance(value, Formula):
+        out.value = "=" + value.text
+    elif isinstance(value, str):
+        _set_text(out, value)
+    else:
+        out.value = value
+    for attribute, style in _ROLE_STYLES[cell.role].items():
+        setattr(out, attribute, style)
+    out.number_format = "@" if cell.role == "input" and cell.fmt == "text" else _number_format(cell.fmt, currency)
+    if cell.wrap:
+        out.alignment = _alignment(True)
+    return out
+
+
+def _set_text(out: WriteOnlyCell, value: str) -> None:
+    """Store ``value`` as a literal string cell, never a formula or an error code."""
+    out.value = safe_text(value)
+    out.data_type = "s"
+    if looks_like_formula(out.value):
+        out.quotePrefix = True
+
+
+def _plain_row(ws: WriteOnlyWorksheet, values) -> list:
+    row = []
+    for value in values:
+        if isinstance(value, str):
+            out = WriteOnlyCell(ws)
+            _set_text(out, value)
+            row.append(out)
+        else:
+            row.append(value)
+    return row
+
+
+def _quoted(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _chart(chart: Chart):
+    bar = BarChart()
+    bar.type = "bar" if chart.kind == "tornado" else "col"
+    bar.grouping = "clustered"
+    bar.title = chart.title
+    bar.width, bar.height = chart.width_cm, chart.height_cm  # openpyxl sizes are in centimetres
+    sheet = _quoted(chart.data_sheet)
+    for series in chart.series:
+        bar.series.append(ChartSeries(Reference(range_string=f"{sheet}!{series.values}"), title=series.title))
+    bar.set_categories(Reference(range_string=f"{sheet}!{chart.categories}"))
+    if chart.kind == "tornado":
+        bar.overlap = 100
+        bar.gapWidth = 40
+        bar.x_axis.scaling.orientation = "maxMin"  # largest swing on top
+        bar.x_axis.tickLblPos = "low"  # labels beside the bars, not over them
+    bar.y_axis.title = chart.x_title if chart.kind == "tornado" else chart.y_title
+    bar.x_axis.delete = bar.y_axis.delete = False  # openpyxl 3.1 hides axes unless told
+    return bar
+
+
+def _render_sheet(wb: Workbook, sheet: Sheet, currency: str, names: dict[str, str]) -> None:
+    ws = wb.create_sheet(sheet.title)
+    for index, width in sheet.widths.items():
+        ws.column_dimensions[col(index)].width = width
+    if sheet.freeze:
+        ws.freeze_panes = sheet.freeze
+        header_rows = int(re.sub(r"[A-Z]+", "", sheet.freeze)) - 1
+        if header_rows > 0:
+            ws.print_title_rows = f"1:{header_rows}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    for chart in sheet.charts:
+        ws.add_chart(_chart(chart), chart.anchor)
+    for dropdown in sheet.dropdowns:
+        validation = DataValidation(type="list", formula1='"' + ",".join(dropdown.options) + '"', allow_blank=True,
+                                    showErrorMessage=True, errorTitle="Status",
+                                    error="Choose one of: " + ", ".join(dropdown.options))
+        validation.add(dropdown.cells)
+        ws.data_validations.append(validation)
+    for row_number, row in enumerate(sheet.rows, start=1):
+        cells = []
+        for column, cell in enumerate(row, start=1):
+            if cell is None:
+                cells.append(None)
+                continue
+            cells.append(_write_cell(ws, cell, currency))
+            if cell.name:
+                names[cell.name] = f"{_quoted(sheet.title)}!${col(column)}${row_number}"
+        ws.append(cells)
+    for row in sheet.tail:
+        ws.append(_plain_row(ws, row))
+    for name, cells in sheet.range_names.items():
+        names[name] = f"{_quoted(sheet.title)}!{cells}"
+
+
+def render(layout: WorkbookLayout) -> bytes:
+    """The workbook as .xlsx bytes (recalculated in full when a spreadsheet opens it)."""
+    wb = Workbook(write_only=True)
+    names: dict[str, str] = {}
+    for sheet in layout.sheets:
+        _render_sheet(wb, sheet, layout.currency, names)
+    for name, target in names.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=target)
+    props = layout.properties
+    wb.properties.title = safe_text(props.title)
+    wb.properties.subject = safe_text(props.subject)
+    wb.properties.description = safe_text(props.description)
+    wb.properties.keywords = safe_text(props.keywords)
+    wb.properties.creator = "AI coding assistant ROI calculator"
+    wb.properties.created = wb.properties.modified = props.created.replace(tzinfo=None)
+    for key, value in layout.custom_properties.items():
+        wb.custom_doc_props.append(StringProperty(name=key, value=safe_text(value)))
+    wb.calculation.fullCalcOnLoad = True
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
