@@ -1,0 +1,352 @@
+"""Defences every reader applies to a user's file *before* parsing it.
+
+Consultants load exports from clients' systems they have never seen, so every file is
+treated as hostile until these checks pass:
+
+* :func:`check_size` / :func:`read_file` — the upload limit, checked before the bytes are read.
+* :func:`gunzip` — ``.gz`` content decompressed with a hard output limit (no gzip bomb).
+* :func:`inspect_zip_container` — an ``.xlsx``/``.xlsm`` checked from its zip directory
+  *before* any member is decompressed: member count, total declared size, compression ratio,
+  compression method, encryption, macros (``vbaProject.bin``), and XML with a ``DOCTYPE`` or
+  ``ENTITY`` declaration (the "billion laughs" entity bomb) — refused with a message, never
+  expanded.  openpyxl then parses with defusedxml as a second line of defence.
+* :func:`decode_text` — text encodings (UTF-8 with or without BOM, UTF-16/32 with BOM, else
+  Windows-1252 with the assumption written down); binary files refused.
+* :func:`check_rows` / :func:`count_lines` — the row limit, checked before a table is built.
+* :func:`quote` — user text quoted in a message: one line, no control characters, short.
+* :func:`markdown_safe` — a message made inert for Markdown renderers (``st.error``).
+
+Nothing here pickles, evaluates or executes anything from a file.  Every refusal is an
+:class:`~roi.errors.InputFormatError` naming the file and saying what to do instead.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from roi.errors import InputFormatError
+
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "MAX_UNCOMPRESSED_BYTES",
+    "MAX_COMPRESSION_RATIO",
+    "MAX_ZIP_MEMBERS",
+    "MAX_ROWS",
+    "DecodedText",
+    "check_size",
+    "read_file",
+    "gunzip",
+    "inspect_zip_container",
+    "decode_text",
+    "check_rows",
+    "count_lines",
+    "quote",
+    "markdown_safe",
+]
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+"""Largest file accepted [bytes]: Streamlit's default upload limit, set explicitly as
+``server.maxUploadSize = 200`` (MB) in ``.streamlit/config.toml``; the CLI applies the same."""
+
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+"""Largest decompressed content of a ``.gz`` file or of all parts of a workbook [bytes]."""
+
+MAX_COMPRESSION_RATIO = 200
+"""Largest uncompressed/compressed ratio of one workbook part over 1 MiB.  Real sheets
+compress 5-30×; deflate tops out near 1032× on constant data, which is what bombs use."""
+
+_RATIO_CHECK_FROM_BYTES = 1024 * 1024
+"""Parts smaller than this are never a threat, whatever their ratio."""
+
+MAX_ZIP_MEMBERS = 10_000
+"""Most parts a workbook may hold (Excel writes a few dozen)."""
+
+MAX_ROWS = 1_048_576
+"""Most data rows in one file: Excel's own sheet limit (2^20 rows)."""
+
+_MIB = 1024 * 1024
+_SPLIT_ADVICE = "export a shorter date range (or fewer repositories/projects) per file and load the files together"
+
+# Magic numbers of binary files people upload by mistake, with what to do instead.
+_BINARY_KINDS = (
+    (b"PK\x03\x04", "is a zip archive (an .xlsx workbook?); give it its .xlsx extension, or save it as CSV UTF-8"),
+    (b"\xd0\xcf\x11\xe0", "is an old .xls or a password-protected workbook; open it in Excel, remove any "
+                          "password and save it as .xlsx or CSV UTF-8"),
+    (b"%PDF", "is a PDF; load the export itself (CSV, JSON or .xlsx), not a printout of it"),
+    (b"\x1f\x8b", "is gzip-compressed; give it a .gz extension or decompress it first"),
+)
+
+# Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
+
+
+# --- Size ---------------------------------------------------------------------------------
+
+
+def check_size(name: str, size: int, limit: int = MAX_UPLOAD_BYTES) -> None:
+    """Refuse a file of ``size`` bytes over ``limit`` bytes, naming the limit and how to split."""
+    if size > limit:
+        raise InputFormatError(
+            f"is {size / _MIB:,.1f} MB, over the {limit / _MIB:,.0f} MB limit per file; {_SPLIT_ADVICE}",
+            file=name,
+        )
+
+
+def read_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> bytes:
+    """The bytes of the file at ``path``; its size is checked from the directory entry before reading."""
+    path = Path(path)
+    try:
+        if not path.is_file():
+            what = "is a folder, not a file" if path.is_dir() else "does not exist"
+            raise InputFormatError(f"{what}; check the path", file=str(path))
+        check_size(str(path), path.stat().st_size, limit)
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)  # +1: a file that grew after stat is still caught
+    except OSError as error:
+        raise InputFormatError(f"cannot be read ({error.strerror or error}); check the path", file=str(path)) from None
+    check_size(str(path), len(data), limit)
+    return data
+
+
+# --- Compression --------------------------------------------------------------------------
+
+
+def gunzip(name: str, data: bytes, limit: int = MAX_UNCOMPRESSED_BYTES) -> bytes:
+    """Decompress gzip ``data`` (several members allowed), refusing more than ``limit`` bytes of output.
+
+    The output is produced incrementally and abandoned as soon as it passes ``limit``, so a
+    gzip bomb costs at most ``limit`` bytes of memory.
+    """
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            out = stream.read(limit + 1)
+    except (OSError, EOFError, zlib.error):
+        raise InputFormatError(
+            "is not a complete gzip file (damaged or cut short); download or compress it again", file=name
+        ) from None
+    if len(out) > limit:
+        raise InputFormatError(
+            f"decompresses to more than {limit / _MIB:,.0f} MB (a compressed file this large, or a "
+            f"'zip bomb', is refused); {_SPLIT_ADVICE}",
+            file=name,
+        )
+    return out
+
+
+def inspect_zip_container(name: str, data: bytes) -> None:
+    """Check an ``.xlsx``/``.xlsm`` before any XML parser sees it; raise if it is unsafe or broken.
+
+    Reads the zip directory (sizes as declared, which :mod:`zipfile` then enforces on every
+    read), refuses bombs and macros, then streams each XML part once, decompressing at most
+    :data:`MAX_UNCOMPRESSED_BYTES` in total, to refuse ``DOCTYPE``/``ENTITY`` declarations.
+    """
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise InputFormatError(dict(_BINARY_KINDS)[b"\xd0\xcf\x11\xe0"], file=name)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise InputFormatError(
+            "is not a valid .xlsx workbook (the file is damaged, cut short or not a workbook); "
+            "open it in Excel and save it again as .xlsx",
+            file=name,
+        ) from None
+    with archive:
+        members = archive.infolist()
+        _check_members(name, members)
+        for member in members:
+            if member.filename.lower().endswith((".xml", ".rels", ".vml")):
+                _refuse_dtd(name, archive, member)
+
+
+def _check_members(name: str, members: list[zipfile.ZipInfo]) -> None:
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise InputFormatError(
+            f"holds {len(members):,} parts, more than the {MAX_ZIP_MEMBERS:,} a workbook ever needs; "
+            "this is not a normal .xlsx: save the data again from Excel as .xlsx or CSV UTF-8",
+            file=name,
+        )
+    names = {m.filename.lower() for m in members}
+    if any(n.endswith("vbaproject.bin") for n in names):
+        raise InputFormatError(
+            "contains macros (VBA), which this tool never opens; in Excel use File › Save As › "
+            "'Excel Workbook (.xlsx)' to save the data without them, and load that file",
+            file=name,
+        )
+    if "[content_types].xml" not in names:
+        raise InputFormatError(
+            "is a zip archive but not an .xlsx workbook (no [Content_Types].xml); load the export "
+            "files themselves, or save the workbook again from Excel as .xlsx",
+            file=name,
+        )
+    total = 0
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise InputFormatError(
+                "is encrypted; remove the password in Excel and save it again as .xlsx", file=name
+            )
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise InputFormatError(
+                f"part '{quote(member.filename)}' uses a compression method Excel never writes "
+                f"(zip method {member.compress_type}); open it in Excel and save it again as .xlsx",
+                file=name,
+            )
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > _RATIO_CHECK_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise InputFormatError(
+                f"part '{quote(member.filename)}' would expand {ratio:,.0f}-fold to "
+                f"{member.file_size / _MIB:,.0f} MB (over the {MAX_COMPRESSION_RATIO}× limit: a "
+                "'zip bomb'); refused without opening it. Export the data again from its source",
+                file=name,
+            )
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise InputFormatError(
+            f"would expand to {total / _MIB:,.0f} MB, over the {MAX_UNCOMPRESSED_BYTES / _MIB:,.0f} MB limit "
+            f"for a workbook's content; refused without opening it. {_SPLIT_ADVICE[0].upper()}{_SPLIT_ADVICE[1:]}",
+            file=name,
+        )
+
+
+# Declarations in UTF-8/ASCII and in UTF-16 (both byte orders); XML keywords are upper case,
+# the search is case-insensitive anyway.
+_DTD_MARKERS = tuple(
+    marker.encode(codec) for marker in ("<!doctype", "<!entity") for codec in ("ascii", "utf-16-le", "utf-16-be")
+)
+_CHUNK = 1024 * 1024
+
+
+def _refuse_dtd(name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Stream one XML part and refuse it if it declares a DOCTYPE or an ENTITY."""
+    overlap = max(len(m) for m in _DTD_MARKERS) - 1
+    tail = b""
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(_CHUNK):
+                window = (tail + chunk).lower()
+                if any(marker in window for marker in _DTD_MARKERS):
+                    raise InputFormatError(
+                        f"part '{quote(member.filename)}' declares a DOCTYPE or XML entities, which Excel "
+                        "never writes (an 'entity expansion' attack); refused without expanding it. "
+                        "Save the workbook again from Excel as .xlsx",
+                        file=name,
+                    )
+                tail = window[-overlap:]
+    except InputFormatError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError):
+        raise InputFormatError(
+            f"part '{quote(member.filename)}' is damaged (it cannot be decompressed); open the workbook "
+            "in Excel and save it again as .xlsx",
+            file=name,
+        ) from None
+
+
+# --- Text ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """Text decoded from a file, the codec used and, when it was a guess, a note saying so."""
+
+    text: str
+    encoding: str
+    note: str | None = None
+
+
+def decode_text(name: str, data: bytes) -> DecodedText:
+    """Decode an export's bytes as text.
+
+    A byte-order mark decides (UTF-8, UTF-16, UTF-32); without one the text must be UTF-8,
+    else it is read as Windows-1252 (what Excel writes when it re-saves a CSV), else as
+    Latin-1 — both with a ``note`` for the user, since accented names may then be wrong
+    (numbers and dates are ASCII and unaffected).  Binary content (NUL bytes, a zip, an old
+    ``.xls``, a PDF) is refused with what to load instead.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return DecodedText(data.decode(codec), codec.removesuffix("-sig"))
+            except UnicodeDecodeError as error:
+                raise InputFormatError(
+                    f"starts with a {codec.removesuffix('-sig').upper()} byte-order mark but is not valid "
+                    f"{codec.removesuffix('-sig').upper()} (byte {error.start:,}); save it again as CSV UTF-8",
+                    file=name,
+                ) from None
+    for magic, message in _BINARY_KINDS:
+        if data.startswith(magic):
+            raise InputFormatError(message, file=name)
+    if b"\x00" in data:
+        raise InputFormatError(
+            f"contains binary data (a NUL byte at position {data.index(0):,}), so it is not a "
+            "text export; load the CSV, JSON or .xlsx file itself, saved as UTF-8",
+            file=name,
+        )
+    try:
+        return DecodedText(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    for codec, label in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        return DecodedText(
+            text, codec,
+            f"not UTF-8: read as {label}, the encoding Excel uses when it re-saves a CSV; "
+            "check accented names, or save the file as CSV UTF-8",
+        )
+    raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+
+# --- Rows ---------------------------------------------------------------------------------
+
+
+def count_lines(data: bytes | str) -> int:
+    """Lines in ``data`` (an upper bound on its CSV/NDJSON records), counted without parsing."""
+    newline = b"\n" if isinstance(data, bytes) else "\n"
+    lines = data.count(newline)  # type: ignore[arg-type]
+    return lines + (1 if data and not data.endswith(newline) else 0)  # type: ignore[arg-type]
+
+
+def check_rows(name: str, rows: int, limit: int = MAX_ROWS) -> None:
+    """Refuse a file of more than ``limit`` rows before a table is built from it."""
+    if rows > limit:
+        raise InputFormatError(f"has {rows:,} rows, over the limit of {limit:,} per file; {_SPLIT_ADVICE}", file=name)
+
+
+# --- Messages -----------------------------------------------------------------------------
+
+
+def quote(value: object, limit: int = 60) -> str:
+    """User text for an error message: on one line, control characters shown as ``?``, cut to ``limit``.
+
+    A cell from a CSV can hold line breaks, escape sequences or 30,000 characters; quoting it
+    raw would break the one-line ``error:`` contract and bury the message.
+    """
+    text = _CONTROL.sub("?", str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def markdown_safe(text: str) -> str:
+    """``text`` with every Markdown-significant character backslash-escaped.
+
+    ``st.error`` renders Markdown: a column name such as ``![x](https://attacker.example/p.png)``
+    quoted in a message would otherwise make the viewer's browser fetch that address.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+

@@ -1,0 +1,77 @@
+"""roi.privacy: salted pseudonyms, consistent across tables, bots kept, nothing reversible without the salt."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from roi import privacy
+
+
+def test_pseudonym_is_hmac_sha256_of_the_casefolded_login():
+    # Independent computation of the documented construction.
+    expected = "dev-" + hmac.new(b"pepper", b"octocat", hashlib.sha256).hexdigest()[:10]
+    assert privacy.pseudonymise("OctoCat", b"pepper") == expected
+    assert privacy.pseudonymise(" octocat ", b"pepper") == expected
+
+
+def test_salt_changes_every_pseudonym():
+    assert privacy.pseudonymise("octocat", b"a") != privacy.pseudonymise("octocat", b"b")
+
+
+def test_new_salt_is_random():
+    assert len(privacy.new_salt()) == 16
+    assert privacy.new_salt() != privacy.new_salt()
+
+
+@given(st.lists(st.text(min_size=1, max_size=12).filter(str.strip), max_size=40), st.binary(min_size=1, max_size=8))
+def test_map_keeps_people_distinct_and_equal_logins_equal(logins, salt):
+    mapping = privacy.pseudonym_map(logins, salt)
+    people = {}
+    for login, pseudonym in mapping.items():
+        assert pseudonym.startswith("dev-") and len(pseudonym) == 14
+        people.setdefault(pseudonym, set()).add(login.strip().casefold())
+    assert all(len(owners) == 1 for owners in people.values())
+
+
+def test_collisions_are_resolved_by_lengthening(monkeypatch):
+    monkeypatch.setattr(privacy, "_DIGITS", 1)  # 16 values: 40 people must collide
+    logins = [f"user{i}" for i in range(40)]
+    mapping = privacy.pseudonym_map(logins, b"s")
+    assert len(set(mapping.values())) == 40
+    assert len({len(v) for v in mapping.values()}) == 1
+
+
+def test_frame_keeps_bots_and_empties():
+    frame = pd.DataFrame({
+        "author": ["alice", "dependabot[bot]", None, "", "Alice"],
+        "author_is_bot": [False, True, False, False, False],
+    })
+    out = privacy.pseudonymise_frame(frame, {"author": "author_is_bot"}, b"k")
+    assert out["author"][1] == "dependabot[bot]"
+    assert pd.isna(out["author"][2]) and out["author"][3] == ""
+    assert out["author"][0] == out["author"][4] == privacy.pseudonymise("alice", b"k")
+    assert frame["author"][0] == "alice"  # the input is not modified
+
+
+def test_dataset_uses_one_mapping_across_tables():
+    from roi.ingest.tables import Dataset, SCHEMAS, empty
+
+    prs = empty("pull_requests")
+    prs = pd.concat([prs, pd.DataFrame({"author": ["alice", "copilot"], "assignee": [None, "bob"],
+                                        "author_is_bot": [False, True]})], ignore_index=True)
+    reviews = pd.DataFrame({"reviewer": ["bob", "Alice"], "reviewer_is_bot": [False, False]})
+    seats = pd.DataFrame({"user": ["bob"]})
+    dataset = privacy.pseudonymise_dataset(Dataset(pull_requests=prs, reviews=reviews, seats=seats), b"salt")
+    alice, bob = privacy.pseudonymise("alice", b"salt"), privacy.pseudonymise("bob", b"salt")
+    assert list(dataset.pull_requests["author"]) == [alice, "copilot"]
+    assert dataset.pull_requests["assignee"][1] == bob
+    assert list(dataset.reviews["reviewer"]) == [bob, alice]
+    assert list(dataset.seats["user"]) == [bob]
+    # Every person column the canonical tables define is covered.
+    for table, columns in privacy.PERSON_COLUMNS.items():
+        assert set(columns) <= set(SCHEMAS[table])

@@ -1,0 +1,222 @@
+"""roi.safety: size, decompression, workbook-container and text-decoding defences."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import zipfile
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from roi import safety
+from roi.errors import InputFormatError
+from tests.bad_inputs import generate
+
+
+def _refused(call, *words: str) -> InputFormatError:
+    with pytest.raises(InputFormatError) as info:
+        call()
+    message = info.value.describe()
+    for word in words:
+        assert word in message, message
+    return info.value
+
+
+# --- size ---------------------------------------------------------------------------------
+
+
+def test_size_limit_names_the_limit_and_the_fix():
+    error = _refused(lambda: safety.check_size("pulls.json", 3 * 1024 * 1024, limit=2 * 1024 * 1024),
+                     "3.0 MB", "2 MB limit", "shorter date range")
+    assert error.file == "pulls.json"
+
+
+def test_size_at_the_limit_is_accepted():
+    safety.check_size("a.csv", 100, limit=100)
+
+
+def test_read_file_checks_size_before_reading(tmp_path):
+    big = tmp_path / "big.csv"
+    with big.open("wb") as handle:  # sparse: no disk used
+        handle.truncate(safety.MAX_UPLOAD_BYTES + 1)
+    _refused(lambda: safety.read_file(big), "200.0 MB", "200 MB limit")
+
+
+def test_read_file_missing_and_folder(tmp_path):
+    _refused(lambda: safety.read_file(tmp_path / "nope.csv"), "does not exist")
+    _refused(lambda: safety.read_file(tmp_path), "is a folder")
+
+
+def test_read_file_returns_the_bytes(tmp_path):
+    path = tmp_path / "ok.csv"
+    path.write_bytes(b"a,b\n1,2\n")
+    assert safety.read_file(path) == b"a,b\n1,2\n"
+
+
+# --- gzip ---------------------------------------------------------------------------------
+
+
+def test_gunzip_round_trip_and_several_members():
+    data = gzip.compress(b'[{"a": 1}]') + gzip.compress(b'[{"a": 2}]')
+    assert safety.gunzip("x.json.gz", data) == b'[{"a": 1}][{"a": 2}]'
+
+
+def test_gunzip_bomb_is_cut_at_the_limit():
+    bomb = gzip.compress(b"\0" * (4 * 1024 * 1024))
+    _refused(lambda: safety.gunzip("bomb.json.gz", bomb, limit=1024 * 1024), "more than 1 MB", "zip bomb")
+
+
+def test_gunzip_truncated():
+    data = gzip.compress(b"x" * 1000)[:-10]
+    _refused(lambda: safety.gunzip("cut.json.gz", data), "not a complete gzip file")
+
+
+# --- zip containers -----------------------------------------------------------------------
+
+
+def test_a_plain_workbook_passes():
+    safety.inspect_zip_container("ok.xlsx", generate.plain_workbook())
+
+
+def test_macros_are_refused():
+    _refused(lambda: safety.inspect_zip_container("m.xlsm", generate.macro_workbook()), "macros", "Save As", ".xlsx")
+
+
+def test_entity_bomb_is_refused_before_parsing():
+    _refused(lambda: safety.inspect_zip_container("e.xlsx", generate.entity_bomb_workbook()),
+             "xl/sharedStrings.xml", "DOCTYPE", "entity")
+
+
+def test_doctype_in_utf16_xml_is_found():
+    xml = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]><sst/>'.encode("utf-16")
+    data = generate.workbook_with_part("xl/sharedStrings.xml", xml)
+    _refused(lambda: safety.inspect_zip_container("u.xlsx", data), "DOCTYPE")
+
+
+def test_doctype_split_across_read_chunks_is_found(monkeypatch):
+    monkeypatch.setattr(safety, "_CHUNK", 7)
+    data = generate.workbook_with_part("xl/styles.xml", b"<?xml version='1.0'?><!DOCTYPE z><a/>")
+    _refused(lambda: safety.inspect_zip_container("s.xlsx", data), "DOCTYPE")
+
+
+def test_zip_bomb_by_ratio_is_refused_without_decompressing():
+    _refused(lambda: safety.inspect_zip_container("b.xlsx", generate.ratio_bomb_workbook()),
+             "zip bomb", "xl/worksheets/sheet1.xml")
+
+
+def test_zip_bomb_by_declared_size_is_refused():
+    _refused(lambda: safety.inspect_zip_container("d.xlsx", generate.declared_size_bomb_workbook()),
+             "would expand", "10,240 MB", "zip bomb")
+
+
+def test_total_uncompressed_size_limit(monkeypatch):
+    monkeypatch.setattr(safety, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    data = generate.workbook_with_part("xl/media/noise.bin", bytes(range(256)) * 8 * 1024, zipfile.ZIP_STORED)
+    _refused(lambda: safety.inspect_zip_container("t.xlsx", data), "would expand to 2 MB", "1 MB limit")
+
+
+def test_too_many_parts(monkeypatch):
+    monkeypatch.setattr(safety, "MAX_ZIP_MEMBERS", 5)
+    _refused(lambda: safety.inspect_zip_container("p.xlsx", generate.plain_workbook()), "parts")
+
+
+def test_bzip2_parts_are_refused():
+    data = generate.workbook_with_part("xl/extra.bin", b"x" * 100, compress_type=zipfile.ZIP_BZIP2)
+    _refused(lambda: safety.inspect_zip_container("z.xlsx", data), "compression method")
+
+
+def test_a_zip_that_is_not_a_workbook():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("pulls.json", "[]")
+    _refused(lambda: safety.inspect_zip_container("exports.xlsx", buffer.getvalue()), "not an .xlsx workbook")
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"", "not a valid .xlsx"),
+    (b"hello", "not a valid .xlsx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "password-protected"),
+])
+def test_not_a_zip(data, words):
+    _refused(lambda: safety.inspect_zip_container("x.xlsx", data), words)
+
+
+def test_corrupt_part_is_a_clear_error():
+    data = bytearray(generate.plain_workbook())
+    start = data.index(b"xl/worksheets/sheet1.xml") + 40  # inside the local header's compressed data
+    data[start:start + 20] = b"\xff" * 20
+    _refused(lambda: safety.inspect_zip_container("c.xlsx", bytes(data)), "c.xlsx")
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoded, encoding", [
+    ("Clé,Ünïcode\n".encode("utf-8"), "utf-8"),
+    ("\ufeffClé,Ünïcode\n".encode("utf-8"), "utf-8"),
+    ("Clé,Ünïcode\n".encode("utf-16"), "utf-16"),
+    ("Clé,Ünïcode\n".encode("utf-32"), "utf-32"),
+])
+def test_unicode_encodings_are_exact(encoded, encoding):
+    decoded = safety.decode_text("f.csv", encoded)
+    assert decoded.text == "Clé,Ünïcode\n"
+    assert decoded.encoding == encoding and decoded.note is None
+
+
+def test_windows_1252_is_read_with_a_note():
+    decoded = safety.decode_text("f.csv", "Schlüssel;Zusammenfassung €\n".encode("cp1252"))
+    assert decoded.text == "Schlüssel;Zusammenfassung €\n"
+    assert decoded.encoding == "cp1252" and "Windows-1252" in decoded.note
+
+
+def test_bytes_cp1252_leaves_undefined_fall_back_to_latin1():
+    decoded = safety.decode_text("f.csv", b"a\x81b")
+    assert decoded.encoding == "latin-1" and decoded.text == "a\x81b" and "Latin-1" in decoded.note
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"PK\x03\x04rest", "zip archive"),
+    (b"\xd0\xcf\x11\xe0rest", "old .xls"),
+    (b"%PDF-1.7", "PDF"),
+    (b"\x1f\x8b\x08\x00", "gzip"),
+    (b"a,b\n1,\x00\n", "NUL byte at position 6"),
+    (b"\xff\xfeA\x00\x00\xd8", "UTF-16 byte-order mark but is not valid"),
+])
+def test_binary_and_broken_text_is_refused(data, words):
+    _refused(lambda: safety.decode_text("f.csv", data), words)
+
+
+@given(st.binary(max_size=300))
+def test_decode_text_only_raises_input_format_error(data):
+    try:
+        decoded = safety.decode_text("f", data)
+    except InputFormatError:
+        return
+    assert isinstance(decoded.text, str)
+
+
+# --- rows and messages --------------------------------------------------------------------
+
+
+def test_count_lines():
+    assert safety.count_lines(b"") == 0
+    assert safety.count_lines(b"a\nb\n") == 2
+    assert safety.count_lines("a\nb") == 2
+
+
+def test_row_limit():
+    safety.check_rows("f.csv", 10, limit=10)
+    _refused(lambda: safety.check_rows("f.csv", 11, limit=10), "11 rows", "limit of 10")
+
+
+def test_quote_keeps_messages_on_one_short_line():
+    assert safety.quote("a\nb\x1b[31m") == "a?b?[31m"
+    assert safety.quote("x" * 500, limit=10) == "x" * 9 + "…"
+
+
+def test_markdown_safe_makes_images_and_links_inert():
+    escaped = safety.markdown_safe("column '![x](https://attacker.example/p.png)' <b>")
+    assert "![" not in escaped and "](" not in escaped and "<b>" not in escaped
+    assert escaped.replace("\\", "") == "column '![x](https://attacker.example/p.png)' <b>"
