@@ -246,6 +246,10 @@ def get_path(model: BaseModel, path: str) -> Any:
 # --- Loading and saving ----------------------------------------------------------------
 
 
+_WIDE_INTEGER_FIELDS = frozenset({"uncertainty.seed"})
+"""Integer fields whose valid range goes beyond MAX_ABS_VALUE (they are never used in arithmetic)."""
+
+
 def _reject_non_finite(value: Any, path: str = "") -> None:
     """NaN, infinity and numbers beyond ±1e12 are refused with the field that holds them."""
     if isinstance(value, dict):
@@ -257,6 +261,15 @@ def _reject_non_finite(value: Any, path: str = "") -> None:
     elif isinstance(value, float) and (not math.isfinite(value) or abs(value) > MAX_ABS_VALUE):
         raise ScenarioError(
             f"{value!r} is not a usable number; give a finite value below {MAX_ABS_VALUE:g} in magnitude",
+            field=path,
+        )
+    elif (
+        isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ABS_VALUE
+        and path not in _WIDE_INTEGER_FIELDS
+    ):
+        # JSON integers are exact and unbounded: 10**300 would otherwise become 1e300 in a float field.
+        raise ScenarioError(
+            f"a whole number over {MAX_ABS_VALUE:g} in magnitude is not usable; give a smaller value",
             field=path,
         )
 
@@ -322,6 +335,8 @@ def parse_scenario(text: str | bytes, *, source: str = "scenario") -> Scenario:
         raise ScenarioError("is not UTF-8 text; save the scenario file as UTF-8 JSON", file=source) from None
     except ValueError as error:
         raise ScenarioError(str(error), file=source) from None
+    except RecursionError:
+        raise ScenarioError("is nested too deeply to be a scenario file; re-save it from the app", file=source) from None
     return scenario_from_dict(data, source=source)
 
 
