@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from roi.errors import RoiError
+from roi.safety import one_line
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -74,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except RoiError as error:
-        print(f"error: {error.describe()}", file=sys.stderr)
+        # One line whatever the message quotes (a multi-line cell, an escape sequence in a name).
+        print(f"error: {one_line(error.describe())}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

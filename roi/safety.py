@@ -13,7 +13,8 @@ treated as hostile until these checks pass:
 * :func:`decode_text` — text encodings (UTF-8 with or without BOM, UTF-16/32 with BOM, else
   Windows-1252 with the assumption written down); binary files refused.
 * :func:`check_rows` / :func:`count_lines` — the row limit, checked before a table is built.
-* :func:`quote` — user text quoted in a message: one line, no control characters, short.
+* :func:`quote` — user text quoted in a message: one line, no control characters, short;
+  :func:`one_line` — a whole message on one line (the CLI's ``error:`` line).
 * :func:`markdown_safe` — a message made inert for Markdown renderers (``st.error``).
 
 Nothing here pickles, evaluates or executes anything from a file.  Every refusal is an
@@ -47,6 +48,7 @@ __all__ = [
     "check_rows",
     "count_lines",
     "quote",
+    "one_line",
     "markdown_safe",
 ]
 
@@ -340,6 +342,15 @@ def quote(value: object, limit: int = 60) -> str:
     """
     text = _CONTROL.sub("?", str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: line breaks and tabs become spaces, other control characters ``?``.
+
+    Keeps the CLI's single ``error:`` line single, and terminal escape sequences from a file
+    name or a cell out of the user's terminal.
+    """
+    return _CONTROL.sub("?", " ".join(text.split()))
 
 
 def markdown_safe(text: str) -> str:

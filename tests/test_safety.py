@@ -220,3 +220,17 @@ def test_markdown_safe_makes_images_and_links_inert():
     escaped = safety.markdown_safe("column '![x](https://attacker.example/p.png)' <b>")
     assert "![" not in escaped and "](" not in escaped and "<b>" not in escaped
     assert escaped.replace("\\", "") == "column '![x](https://attacker.example/p.png)' <b>"
+
+
+def test_one_line_collapses_breaks_and_neutralises_escapes():
+    assert safety.one_line("a.csv, row 3: 'x\r\ny'\tis bad\x1b]0;pwned\x07") == "a.csv, row 3: 'x y' is bad?]0;pwned?"
+
+
+def test_cli_error_is_one_line_whatever_the_message_holds(tmp_path, capsys):
+    from roi.cli import main
+
+    bad = tmp_path / "multi\nline.json"
+    bad.write_text("{")
+    assert main(["compute", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and "multi line.json" in err
