@@ -1,0 +1,200 @@
+"""Read the exports people really have into canonical tables.
+
+``read_exports(files)`` takes paths or ``(name, bytes)`` pairs (the app passes uploaded
+bytes), recognises each file's format from its content, and returns a :class:`Dataset`: pandas
+tables of pull requests, reviews, deployments, incidents, work items and AI use, plus one
+:class:`SourceReport` per file saying what was read, used and skipped and why.
+
+>>> from roi.ingest import read_exports  # doctest: +SKIP
+>>> data = read_exports(["pulls.json", "reviews.json", "jira.csv"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from roi.errors import InputFormatError
+from roi.ingest import devlake, generic
+from roi.ingest._common import SourceReport, decompress
+from roi.ingest.detect import EXPECTED, FORMATS, detect
+from roi.ingest.tables import SCHEMAS, Dataset, build_dataset, with_tables
+
+FileInput = str | Path | tuple[str, bytes]
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "sample_data" / "demo"
+"""The bundled demo organisation (written by sample_data/generate_demo.py)."""
+
+DEMO_ADOPTION_DATE = date(2025, 3, 3)
+"""The day the demo organisation rolled out its AI assistant."""
+
+
+def _load(files: Iterable[FileInput]) -> list[tuple[str, bytes]]:
+    loaded = []
+    for item in files:
+        if isinstance(item, tuple):
+            name, data = item
+            loaded.append((str(name), bytes(data)))
+            continue
+        path = Path(item)
+        try:
+            loaded.append((str(item), path.read_bytes()))
+        except OSError as error:
+            raise InputFormatError(f"cannot be read ({error.strerror}); check the path", file=str(item)) from None
+    if not loaded:
+        raise InputFormatError("no export files given; pass at least one file")
+    return loaded
+
+
+def _check_timezone(timezone: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise InputFormatError(f"'{timezone}' is not a time zone name; use an IANA name such as Europe/Berlin",
+                               field="timezone") from None
+
+
+def _mapping_for(name: str, mappings: Mapping[str, Mapping[str, str]] | None) -> dict[str, str] | None:
+    if not mappings:
+        return None
+    found = mappings.get(name) or mappings.get(Path(name).name)
+    return dict(found) if found else None
+
+
+def read_file(name: str, data: bytes, *, timezone: str = "UTC",
+              mapping: Mapping[str, str] | None = None) -> tuple[dict[str, pd.DataFrame], SourceReport]:
+    """One export: its partial canonical tables and its report."""
+    data = decompress(data)
+    if mapping:
+        report = SourceReport(name, "mapped CSV/XLSX")
+        return generic.read_mapped(name, data, report, timezone, dict(mapping)), report
+    format_id = detect(name, data)
+    if format_id is None:
+        raise InputFormatError(
+            f"is not an export format this tool recognises; expected {EXPECTED}. For any other CSV or "
+            "Excel file, map its columns to ours (column mapping) first", file=name)
+    report = SourceReport(name, format_id)
+    return FORMATS[format_id].reader(name, data, report, timezone), report
+
+
+def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mapping[str, str]] | None = None,
+                 *, timezone: str = "UTC") -> Dataset:
+    """Read every export into one :class:`Dataset`.
+
+    Parameters:
+        files: paths, or ``(file name, bytes)`` pairs; gzip-compressed content is unpacked.
+        column_mappings: per file name (or base name), ``{"table": ..., our column: their column}``
+            for files in no known format (see :data:`roi.ingest.generic.MAPPABLE`).
+        timezone: IANA zone for timestamps written without an offset (Jira, some CSVs); the
+            assumption is noted in each affected file's report.
+
+    Raises:
+        InputFormatError: a file is empty, in an unknown format, misses a column or holds an
+            unparsable value (the message names file, row and column).
+    """
+    _check_timezone(timezone)
+    parts: dict[str, list[pd.DataFrame]] = defaultdict(list)
+    reports: list[SourceReport] = []
+    for name, data in _load(files):
+        tables, report = read_file(name, data, timezone=timezone, mapping=_mapping_for(name, column_mappings))
+        for table, frame in tables.items():
+            parts[table].append(frame)
+        reports.append(report)
+    _attach_devlake_reviews(parts, reports)
+    dataset = build_dataset(parts, reports, timezone)
+    return _deduplicate(dataset, reports)
+
+
+def _by_name(reports: list[SourceReport]) -> dict[str, SourceReport]:
+    return {r.file: r for r in reports}
+
+
+def _count_skipped(frame: pd.DataFrame, mask, reason: str, reports: list[SourceReport]) -> None:
+    if not mask.any():
+        return
+    by_name = _by_name(reports)
+    for source, count in frame.loc[mask, "source"].value_counts().items():
+        by_name[source].skip(reason, int(count))
+
+
+def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]], reports: list[SourceReport]) -> None:
+    """DevLake comments name their PR by its DevLake ``id``: map it to (repo, number)."""
+    ids = parts.pop(devlake.PR_ID_MAP, [])
+    if not any((f["number"] == -1).any() for f in parts.get("reviews", [])):
+        return
+    lookup = pd.concat(ids, ignore_index=True).drop_duplicates("pr_id") if ids else pd.DataFrame(
+        columns=["pr_id", "repo", "number"])
+    resolved = []
+    for frame in parts["reviews"]:
+        pending = frame["number"].eq(-1)
+        if not pending.any():
+            resolved.append(frame)
+            continue
+        merged = frame[pending].drop(columns=["repo", "number"]).assign(pr_id=frame.loc[pending, "repo"].to_numpy())
+        merged = merged.merge(lookup, on="pr_id", how="left")
+        missing = merged["number"].isna()
+        _count_skipped(merged, missing.to_numpy(), "review of a PR not in the exports", reports)
+        merged = merged[~missing].drop(columns="pr_id")
+        merged["number"] = merged["number"].astype("int64")
+        resolved.extend([frame[~pending], merged])
+    parts["reviews"] = resolved
+
+
+def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
+    """The same record in several pages or files is kept once (FORMATS.md: dedupe on repo+number)."""
+    pulls = dataset.pull_requests
+    if len(pulls):
+        # Prefer the copy with sizes (detail over list), then the later file.
+        order = pulls["additions"].notna().to_numpy().argsort(kind="stable")
+        pulls = pulls.iloc[order]
+        duplicated = pulls.duplicated(["repo", "number"], keep="last").to_numpy()
+        _count_skipped(pulls, duplicated, "duplicate of a PR in another page or file", reports)
+        pulls = pulls[~duplicated].sort_index()
+    out = {"pull_requests": pulls}
+    keys = {"reviews": ["repo", "number", "reviewer", "submitted_at"], "work_items": ["key"],
+            "deployments": ["deploy_id"], "incidents": ["incident_id"], "changes": ["sha"], "ai_daily": ["date"],
+            "ai_user_days": ["date", "user"], "seats": ["user"]}
+    for table, columns in keys.items():
+        frame = getattr(dataset, table)
+        if len(frame):
+            duplicated = frame.duplicated(columns, keep="last").to_numpy()
+            _count_skipped(frame, duplicated, "duplicate of a row in another page or file", reports)
+            frame = frame[~duplicated].reset_index(drop=True)
+        out[table] = frame
+    for table in ("deployment_changes", "incident_changes"):
+        out[table] = getattr(dataset, table).drop_duplicates().reset_index(drop=True)
+    return with_tables(dataset, **out)
+
+
+def suggest_adoption_date(dataset: Dataset) -> date | None:
+    """The day the AI tool arrived: the first seat assignment, else the first day with active users."""
+    if len(dataset.seats) and dataset.seats["assigned_at"].notna().any():
+        return dataset.seats["assigned_at"].min().date()
+    daily = dataset.ai_daily
+    if len(daily):
+        active = daily.loc[daily["active_users"].fillna(0) > 0, "date"]
+        if len(active):
+            return active.min().date()
+    users = dataset.ai_user_days
+    if len(users) and users["active"].any():
+        return users.loc[users["active"], "date"].min().date()
+    return None
+
+
+def demo_files() -> list[Path]:
+    """The demo organisation's export files."""
+    return sorted(p for p in DEMO_DIR.iterdir() if p.is_file() and not p.name.startswith((".", "README")))
+
+
+def load_demo() -> Dataset:
+    """The bundled demo organisation (about 120 developers, six months either side of 2025-03-03)."""
+    return read_exports(demo_files())
+
+
+__all__ = ["DEMO_ADOPTION_DATE", "DEMO_DIR", "Dataset", "FORMATS", "SCHEMAS", "SourceReport", "demo_files",
+           "detect", "load_demo", "read_exports", "read_file", "suggest_adoption_date"]

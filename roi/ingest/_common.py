@@ -1,0 +1,367 @@
+"""Helpers shared by the readers: decoding, JSON records into Arrow, CSV tables, timestamps.
+
+Readers are pure functions ``bytes -> tables``.  Every user-caused problem is an
+:class:`~roi.errors.InputFormatError` naming the file, the row (spreadsheet row for CSV: the
+header is row 1; record number for JSON, counting from 1) and the column, and saying what was
+expected.  Rows a reader leaves out are counted in a :class:`SourceReport`, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.json as pa_json
+
+from roi.errors import InputFormatError
+
+UTC = "UTC"
+_MAX_JSON_BLOCK = 2**31 - 64
+"""pyarrow parses one JSON array as one block, and a block is at most 2 GiB."""
+
+
+@dataclass
+class SourceReport:
+    """What one file contributed: its format, rows read, rows used, rows skipped by reason."""
+
+    file: str
+    format: str
+    rows: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    notes: list[str] = field(default_factory=list)
+    tables: set[str] = field(default_factory=set)
+    """Canonical tables the file provided (a metric is null only when no file provided its table)."""
+
+    def skip(self, reason: str, count: int) -> None:
+        """Count ``count`` rows left out for ``reason`` (zero counts are not recorded)."""
+        if count:
+            self.skipped[reason] += int(count)
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+
+    @property
+    def used_rows(self) -> int:
+        return self.rows - sum(self.skipped.values())
+
+
+# --- Bytes -------------------------------------------------------------------------------
+
+
+def decompress(data: bytes) -> bytes:
+    """Unpack gzip content (exports are often saved as ``.json.gz``); other bytes pass through."""
+    if data[:2] == b"\x1f\x8b":
+        return gzip.decompress(data)
+    return data
+
+
+def decode_text(data: bytes, name: str, report: SourceReport | None = None) -> str:
+    """UTF-8 text without a BOM; falls back to Windows-1252 (Excel re-saves) and says so."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if report is not None:
+            report.note("not UTF-8: read as Windows-1252 (cp1252), the encoding Excel uses when it re-saves a CSV")
+        return data.decode("cp1252", errors="replace")
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def first_json_value(text: str) -> Any:
+    """The first complete JSON value of ``text`` (enough to recognise a format)."""
+    stripped = text.lstrip()
+    try:
+        value, _ = json.JSONDecoder().raw_decode(stripped)
+        return value
+    except json.JSONDecodeError:
+        return None
+
+
+def first_record(text: str) -> dict | None:
+    """The first object of a JSON array, of NDJSON or of a single object, without parsing the rest."""
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        body = stripped[1:].lstrip()
+        if body.startswith("{"):
+            value = first_json_value(body)
+            return value if isinstance(value, dict) else None
+        return None
+    value = first_json_value(stripped)
+    return value if isinstance(value, dict) else None
+
+
+def load_json(data: bytes, name: str) -> Any:
+    """The whole document decoded, or every value of a stream of JSON values (NDJSON, ``gh --paginate``)."""
+    text = decode_text(data, name)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as first_error:
+        values = []
+        decoder = json.JSONDecoder()
+        position, end = 0, len(text)
+        while True:
+            while position < end and text[position] in " \t\r\n":
+                position += 1
+            if position >= end:
+                break
+            try:
+                value, position = decoder.raw_decode(text, position)
+            except json.JSONDecodeError:
+                line = text.count("\n", 0, first_error.pos) + 1
+                raise InputFormatError(
+                    f"is not valid JSON (line {line}: {first_error.msg}); export it again or check the file is complete",
+                    file=name,
+                ) from None
+            values.append(value)
+        if len(values) > 1 and all(isinstance(v, list) for v in values):
+            return [item for page in values for item in page]  # concatenated pages
+        return values
+
+
+def records_table(data: bytes | list, schema: pa.Schema, name: str) -> pa.Table:
+    """JSON records (array, concatenated arrays or NDJSON) as an Arrow table of ``schema``'s fields.
+
+    Bytes take the vectorised path: pyarrow's C++ JSON parser reads only the schema's fields
+    (extra fields are ignored), with no Python object per record.  A top-level array is parsed
+    as the single field of a wrapper object; NDJSON is read as it is.
+    """
+    if isinstance(data, list):
+        try:
+            return pa.Table.from_pylist([r for r in data if isinstance(r, dict)], schema=schema)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+            raise _typed_error(data, schema, name, error) from None
+    data = decompress(data)
+    if data[:3] == b"\xef\xbb\xbf":
+        data = data[3:]
+    start = len(data) - len(data.lstrip())
+    options = pa_json.ParseOptions(explicit_schema=pa.schema([("items", pa.list_(pa.struct(schema)))]),
+                                   unexpected_field_behavior="ignore", newlines_in_values=True)
+    if data[start:start + 1] == b"[":
+        if len(data) > _MAX_JSON_BLOCK:
+            raise InputFormatError(
+                "is a single JSON array larger than 2 GB; save it as several pages or as NDJSON "
+                "(one record per line, e.g. with jq -c '.[]')", file=name)
+        wrapped = b'{"items":' + data + b"}"
+        try:
+            table = pa_json.read_json(pa.BufferReader(wrapped), read_options=pa_json.ReadOptions(
+                block_size=len(wrapped) + 1), parse_options=options)
+        except pa.ArrowInvalid:
+            # Concatenated pages (`gh api --paginate`) or a type surprise: the slow, precise path.
+            return records_table(_as_list(load_json(data, name)), schema, name)
+        items = table.column("items").combine_chunks()
+        if len(items) == 0 or items.null_count:
+            return pa.table({f.name: pa.array([], f.type) for f in schema})
+        return pa.Table.from_struct_array(items.flatten())
+    try:
+        return pa_json.read_json(pa.BufferReader(data), parse_options=pa_json.ParseOptions(
+            explicit_schema=schema, unexpected_field_behavior="ignore", newlines_in_values=True))
+    except pa.ArrowInvalid:
+        return records_table(_as_list(load_json(data, name)), schema, name)
+
+
+def _as_list(value: Any) -> list:
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, dict) else []
+
+
+def _typed_error(records: list, schema: pa.Schema, name: str, error: Exception) -> InputFormatError:
+    """Find the record and field whose value does not have the type the format defines."""
+    for index, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            continue
+        for f in schema:
+            try:
+                pa.array([record.get(f.name)], type=f.type)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                return InputFormatError(
+                    f"{record.get(f.name)!r} is not a {_type_name(f.type)}; the field should hold one",
+                    file=name, row=index, column=f.name)
+    return InputFormatError(f"cannot be read as JSON records ({error})", file=name)
+
+
+def _type_name(kind: pa.DataType) -> str:
+    if pa.types.is_integer(kind):
+        return "whole number"
+    if pa.types.is_floating(kind):
+        return "number"
+    if pa.types.is_boolean(kind):
+        return "true/false value"
+    if pa.types.is_struct(kind):
+        return "JSON object"
+    if pa.types.is_list(kind):
+        return "JSON array"
+    return "text value"
+
+
+def column(table: pa.Table, path: str) -> pa.ChunkedArray | pa.Array:
+    """A (possibly nested) field such as ``user.login`` of an Arrow table."""
+    first, *rest = path.split(".")
+    values = table.column(first).combine_chunks()
+    for part in rest:
+        values = pa.compute.struct_field(values, part)
+    return values
+
+
+def list_text(values: pa.Array, field_name: str | None = None, separator: str = ",") -> pd.Series:
+    """A list column (of strings, or of structs with ``field_name``) as one joined string per row."""
+    if field_name is not None:
+        flat = pa.compute.struct_field(values.flatten(), field_name)
+        values = pa.ListArray.from_arrays(values.offsets, flat, mask=values.is_null())
+    return pd.Series(pa.compute.binary_join(values, separator).to_pandas(), dtype="object").fillna("")
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter of a CSV header line: the most frequent of ``, ; tab |`` outside quotes."""
+    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
+    return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+
+
+def header_row(lines: list[str], delimiter: str, is_header) -> int:
+    """Index of the first of ``lines`` that ``is_header`` accepts (title rows above it are skipped)."""
+    for index, line in enumerate(lines):
+        cells = [c.strip().strip('"').strip() for c in next(csv.reader([line], delimiter=delimiter), [])]
+        if is_header(cells):
+            return index
+    return 0
+
+
+def read_csv_text(text: str, name: str, delimiter: str | None = None, skip_rows: int = 0) -> pd.DataFrame:
+    """All cells as text (empty cells are ''), duplicate headers renamed ``X``, ``X.1`` ..."""
+    lines = text.splitlines()[skip_rows:skip_rows + 1]
+    if not lines or not lines[0].strip():
+        raise InputFormatError("is empty: there is no header row", file=name)
+    delimiter = delimiter or sniff_delimiter(lines[0])
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            skiprows=skip_rows, skip_blank_lines=True, engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise InputFormatError(f"cannot be read as CSV ({error}); check the delimiter and quoting",
+                               file=name) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def find_column(columns, *aliases: str) -> str | None:
+    """The first column whose name matches one of ``aliases`` (case and spacing ignored)."""
+    wanted = [a.casefold() for a in aliases]
+    normal = {str(c).strip().casefold(): c for c in columns}
+    for alias in wanted:
+        if alias in normal:
+            return normal[alias]
+    return None
+
+
+def require_columns(frame: pd.DataFrame, name: str, fmt: str, columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Our name -> the file's column for every required column; a missing one is an error naming it."""
+    found = {}
+    for ours, aliases in columns.items():
+        theirs = find_column(frame.columns, *aliases)
+        if theirs is None:
+            raise InputFormatError(
+                f"looks like {fmt} but has no '{aliases[0]}' column; export it with that column "
+                f"(columns found: {', '.join(map(str, frame.columns[:12]))}{'…' if len(frame.columns) > 12 else ''})",
+                file=name, column=aliases[0])
+        found[ours] = theirs
+    return found
+
+
+# --- Values ------------------------------------------------------------------------------
+
+def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column_name: str,
+               report: SourceReport | None = None, *, timezone: str = UTC, row_offset: int = 1,
+               required: bool = False) -> pd.Series:
+    """ISO-8601-like text as UTC timestamps (``datetime64[ns, UTC]``); empty or null stays NaT.
+
+    Offsets (``Z``, ``-06:00``, `` UTC``) are honoured.  Values without one are read in
+    ``timezone`` and the assumption is written to ``report``.  An unparsable value is an error
+    naming its row (``row_offset`` is the row number of the first value).  Vectorised (Arrow
+    compute and pandas' C parser): no Python code per value.
+    """
+    index = values.index if isinstance(values, pd.Series) else None
+    if isinstance(values, pd.Series):
+        values = pa.array(values.astype("object").where(values.notna(), None), type=pa.string(), from_pandas=True)
+    elif isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    text = pa.compute.utf8_trim_whitespace(values)
+    present = pa.compute.fill_null(pa.compute.not_equal(text, ""), False).to_numpy(zero_copy_only=False)
+    out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if required and not present.all():
+        raise InputFormatError("is empty; every row needs this date", file=name,
+                               row=int(np.flatnonzero(~present)[0]) + row_offset, column=column_name)
+    if present.any():
+        where = np.flatnonzero(present)
+        clean = pa.compute.replace_substring_regex(text.take(pa.array(where)), r"\s*(UTC|GMT)$", "Z")
+        zoned = pa.compute.match_substring_regex(clean, r"(Z|[+-]\d\d:?\d\d)$").to_numpy(zero_copy_only=False)
+        strings = pd.Series(clean.to_pandas(), dtype="object")
+        parsed = pd.to_datetime(strings, utc=True, format="ISO8601", errors="coerce")
+        if not zoned.all():
+            naive = ~zoned
+            local = pd.to_datetime(strings[naive], format="ISO8601", errors="coerce")
+            if getattr(local.dt, "tz", None) is None:
+                parsed[naive] = localize(local, timezone)
+            if report is not None:
+                report.note(f"'{column_name}' has times without a time zone: read as {timezone}")
+        bad = parsed.isna().to_numpy()
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            raise InputFormatError(
+                f"'{strings.iloc[first]}' is not a date-time; expected ISO 8601 such as 2025-03-12T15:04:00Z",
+                file=name, row=int(where[first]) + row_offset, column=column_name)
+        out[where] = parsed.dt.tz_convert(UTC).dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    return pd.Series(out, index=index).dt.tz_localize(UTC)
+
+
+def localize(naive: pd.Series, timezone: str) -> pd.Series:
+    """Naive local times as UTC; a time repeated by a DST change is read as standard time."""
+    if timezone == UTC:
+        return naive.dt.tz_localize(UTC)
+    ambiguous = np.zeros(len(naive), dtype=bool)
+    return naive.dt.tz_localize(timezone, ambiguous=ambiguous, nonexistent="shift_forward").dt.tz_convert(UTC)
+
+
+def numbers(values: pd.Series, name: str, column_name: str, *, row_offset: int = 2) -> pd.Series:
+    """Text cells as floats ('' → NaN); decimal commas (``3,0``) are accepted."""
+    text = values.astype(str).str.strip()
+    text = text.where(text != "", None)
+    comma = text.str.fullmatch(r"-?\d+,\d+", na=False)
+    text = text.where(~comma, text.str.replace(",", ".", regex=False))
+    parsed = pd.to_numeric(text, errors="coerce")
+    bad = parsed.isna() & text.notna()
+    if bad.any():
+        position = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputFormatError(f"'{values.iloc[position]}' is not a number", file=name,
+                               row=position + row_offset, column=column_name)
+    return parsed.astype(float)
+
+
+def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
+    """An empty canonical table with typed columns."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+
+
+def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with exactly the canonical ``columns`` (missing ones added as nulls)."""
+    out = {}
+    for name, kind in columns.items():
+        if name in frame:
+            out[name] = frame[name]
+        else:
+            out[name] = pd.Series(pd.NaT if kind.startswith("datetime") else None, index=frame.index, dtype=kind)
+    return pd.DataFrame(out, index=frame.index).reset_index(drop=True)

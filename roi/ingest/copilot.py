@@ -1,0 +1,170 @@
+"""GitHub Copilot: ``/copilot/metrics`` days, the legacy ``/copilot/usage``, usage reports, seats.
+
+FORMATS.md §2.  Copilot days are UTC calendar days.  Acceptance counts come from code
+completions only and must be summed over ``editors[].models[].languages[]`` (there is no
+top-level total); a zero-usage day collapses to ``{"total_engaged_users": 0}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from roi.errors import InputFormatError
+from roi.ingest._common import SourceReport, load_json, timestamps
+
+
+def _records(name: str, data: bytes) -> list[dict]:
+    document = load_json(data, name)
+    records = document if isinstance(document, list) else [document]
+    return [r for r in records if isinstance(r, dict)]
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _completion_totals(day: dict) -> tuple[float | None, ...]:
+    """Σ suggestions, acceptances, lines suggested, lines accepted over editors → models → languages."""
+    completions = day.get("copilot_ide_code_completions")
+    if not isinstance(completions, dict):
+        return (None, None, None, None)
+    sums = [0.0, 0.0, 0.0, 0.0]
+    keys = ("total_code_suggestions", "total_code_acceptances", "total_code_lines_suggested",
+            "total_code_lines_accepted")
+    for editor in completions.get("editors") or []:
+        for model in (editor or {}).get("models") or []:
+            for language in (model or {}).get("languages") or []:
+                for i, key in enumerate(keys):
+                    sums[i] += _number((language or {}).get(key)) or 0.0
+    return tuple(sums)
+
+
+def _days(name: str, values: list, column: str, report: SourceReport) -> pd.Series:
+    """Copilot days are UTC calendar days by definition: no time-zone assumption to report."""
+    return timestamps(pd.Series(values, dtype="object"), name, column).dt.floor("D")
+
+
+def read_metrics(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """``GET /orgs/{org}/copilot/metrics`` (also enterprise and team): one record per day."""
+    days = _records(name, data)
+    report.rows = len(days)
+    rows = []
+    for day in days:
+        suggestions, acceptances, lines_suggested, lines_accepted = _completion_totals(day)
+        rows.append((day.get("date"), _number(day.get("total_active_users")), _number(day.get("total_engaged_users")),
+                     suggestions, acceptances, lines_suggested, lines_accepted))
+    frame = pd.DataFrame(rows, columns=["date", "active_users", "engaged_users", "suggestions", "acceptances",
+                                        "lines_suggested", "lines_accepted"])
+    frame["date"] = _days(name, frame["date"].tolist(), "date", report)
+    missing = frame["date"].isna()
+    report.skip("day without a date", int(missing.sum()))
+    frame["source"] = name
+    report.tables.add("ai_daily")
+    return {"ai_daily": _dedupe_days(frame[~missing], report)}
+
+
+def read_usage_legacy(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """The retired ``GET /orgs/{org}/copilot/usage`` (``day``, ``total_suggestions_count`` …)."""
+    days = _records(name, data)
+    report.rows = len(days)
+    frame = pd.DataFrame({
+        "date": [d.get("day") for d in days],
+        "active_users": [_number(d.get("total_active_users")) for d in days],
+        "suggestions": [_number(d.get("total_suggestions_count")) for d in days],
+        "acceptances": [_number(d.get("total_acceptances_count")) for d in days],
+        "lines_suggested": [_number(d.get("total_lines_suggested")) for d in days],
+        "lines_accepted": [_number(d.get("total_lines_accepted")) for d in days],
+    })
+    frame["date"] = _days(name, frame["date"].tolist(), "day", report)
+    missing = frame["date"].isna()
+    report.skip("day without a date", int(missing.sum()))
+    frame["source"] = name
+    report.tables.add("ai_daily")
+    return {"ai_daily": _dedupe_days(frame[~missing], report)}
+
+
+def _dedupe_days(frame: pd.DataFrame, report: SourceReport) -> pd.DataFrame:
+    duplicated = frame.duplicated("date", keep="last")
+    report.skip("day repeated in the file (the last copy is kept)", int(duplicated.sum()))
+    return frame[~duplicated]
+
+
+_USER_ACTIVITY = ("user_initiated_interaction_count", "code_generation_activity_count",
+                  "code_acceptance_activity_count")
+
+
+def read_user_report(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """Usage-metrics report, user level (NDJSON from the download links): one record per user and day.
+
+    A user counts as active on a day with any interaction, generation or acceptance, or with
+    ``used_chat``/``used_agent``/``used_cli`` set.  Suggestions = ``code_generation_activity_count``,
+    acceptances = ``code_acceptance_activity_count`` (all features, by count).
+    """
+    records = _records(name, data)
+    report.rows = len(records)
+    frame = pd.DataFrame({
+        "date": [r.get("day") for r in records],
+        "user": [r.get("user_login") for r in records],
+        **{key: [_number(r.get(key)) or 0.0 for r in records] for key in _USER_ACTIVITY},
+        "flags": [any(bool(r.get(k)) for k in ("used_chat", "used_agent", "used_cli")) for r in records],
+    })
+    frame["date"] = _days(name, frame["date"].tolist(), "day", report)
+    no_user = frame["user"].isna() | frame["user"].astype(str).str.strip().eq("")
+    report.skip("record without user_login", int(no_user.sum()))
+    frame = frame[~no_user]
+    out = pd.DataFrame({
+        "source": name, "date": frame["date"], "user": frame["user"].astype(str),
+        "active": (frame[list(_USER_ACTIVITY)].sum(axis=1) > 0) | frame["flags"],
+        "suggestions": frame["code_generation_activity_count"], "acceptances": frame["code_acceptance_activity_count"],
+    })
+    report.tables.add("ai_user_days")
+    return {"ai_user_days": out}
+
+
+def read_org_report(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """Usage-metrics report, organisation/enterprise level: ``day_totals[]`` per report."""
+    days = [d for r in _records(name, data) for d in (r.get("day_totals") or []) if isinstance(d, dict)]
+    report.rows = len(days)
+    frame = pd.DataFrame({
+        "date": [d.get("day") for d in days],
+        "active_users": [_number(d.get("daily_active_users")) for d in days],
+        "suggestions": [_number(d.get("code_generation_activity_count")) for d in days],
+        "acceptances": [_number(d.get("code_acceptance_activity_count")) for d in days],
+        "lines_suggested": [_number(d.get("loc_suggested_to_add_sum")) for d in days],
+        "lines_accepted": [_number(d.get("loc_added_sum")) for d in days],
+    })
+    frame["date"] = _days(name, frame["date"].tolist(), "day", report)
+    frame["source"] = name
+    report.tables.add("ai_daily")
+    return {"ai_daily": _dedupe_days(frame[frame["date"].notna()], report)}
+
+
+def read_seats(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """``GET /orgs/{org}/copilot/billing/seats`` pages: ``{total_seats, seats[]}``."""
+    pages = load_json(data, name)
+    pages = pages if isinstance(pages, list) else [pages]
+    seats = [s for page in pages if isinstance(page, dict) for s in page.get("seats") or [] if isinstance(s, dict)]
+    report.rows = len(seats)
+    users = pd.Series([(s.get("assignee") or {}).get("login") for s in seats], dtype="object")
+    frame = pd.DataFrame({
+        "source": name, "user": users,
+        "assigned_at": timestamps(pd.Series([s.get("created_at") for s in seats], dtype="object"), name,
+                                  "created_at", report),
+        "last_activity_at": timestamps(pd.Series([s.get("last_activity_at") for s in seats], dtype="object"), name,
+                                       "last_activity_at", report),
+        "pending_cancellation": timestamps(pd.Series([s.get("pending_cancellation_date") for s in seats],
+                                                     dtype="object"), name, "pending_cancellation_date"),
+    })
+    no_user = users.isna()
+    report.skip("seat without an assignee login (team or enterprise seat)", int(no_user.sum()))
+    report.tables.add("seats")
+    return {"seats": frame[~no_user.to_numpy()]}
+
+
+def refuse_download_links(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """The reports endpoint returns only signed links; the data is in the NDJSON files behind them."""
+    raise InputFormatError(
+        "holds only 'download_links' of a Copilot usage report; download the NDJSON files those "
+        "links point to (they expire within hours) and add those files instead", file=name)

@@ -1,0 +1,148 @@
+"""Recognise an export's format from its content (never from its file name).
+
+JSON: the keys of the first record (or the top-level object) decide.  CSV: the header row
+(title rows above it are searched through).  XLSX: the estimates template, else a column
+mapping is needed.  :data:`FORMATS` names every format with the reader that handles it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import csv
+from dataclasses import dataclass
+
+import pandas as pd
+
+from roi.errors import InputFormatError
+from roi.ingest import copilot, devlake, fourkeys, github, gitlab, jira, template
+from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record, header_row, sniff_delimiter
+
+Reader = Callable[[str, bytes, SourceReport, str], dict[str, pd.DataFrame]]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A recognised export format: its id, a human name, and its reader."""
+
+    id: str
+    title: str
+    reader: Reader
+
+
+FORMATS: dict[str, Format] = {f.id: f for f in (
+    Format("github_pulls", "GitHub REST pull requests (list or detail)", github.read_pulls),
+    Format("github_reviews", "GitHub REST pull request reviews", github.read_reviews),
+    Format("github_gh_cli", "gh pr list --json", github.read_gh),
+    Format("github_graphql", "GitHub GraphQL pullRequests pages", github.read_gh),
+    Format("gitlab_merge_requests", "GitLab merge requests API", gitlab.read_merge_requests),
+    Format("copilot_metrics", "GitHub Copilot metrics API (/copilot/metrics)", copilot.read_metrics),
+    Format("copilot_usage_legacy", "GitHub Copilot usage API (retired /copilot/usage)", copilot.read_usage_legacy),
+    Format("copilot_user_report", "GitHub Copilot usage report, users (NDJSON)", copilot.read_user_report),
+    Format("copilot_org_report", "GitHub Copilot usage report, organisation", copilot.read_org_report),
+    Format("copilot_report_links", "GitHub Copilot usage report download links", copilot.refuse_download_links),
+    Format("copilot_seats", "GitHub Copilot seats (billing/seats)", copilot.read_seats),
+    Format("jira_csv", "Jira CSV export", jira.read_jira),
+    Format("fourkeys_deployments", "Four Keys deployments", fourkeys.read_deployments),
+    Format("fourkeys_incidents", "Four Keys incidents", fourkeys.read_incidents),
+    Format("fourkeys_changes", "Four Keys changes", fourkeys.read_changes),
+    *(Format(fid, f"Apache DevLake {fid.removeprefix('devlake_')} table", reader)
+      for fid, reader in devlake.READERS.items()),
+    Format("estimates_template", "Estimates template", template.read_estimates),
+)}
+
+EXPECTED = ("GitHub pulls/reviews JSON, gh or GraphQL output, GitLab merge requests, Copilot metrics/usage/"
+            "seats JSON, a Jira CSV export, Four Keys or DevLake tables, or the estimates template")
+
+
+def _json_format(text: str) -> str | None:
+    stripped = text.lstrip()
+    record = first_record(stripped)
+    if stripped.startswith("{") and record is not None:
+        if "data" in record and isinstance(record["data"], dict):
+            return "github_graphql"
+        if "seats" in record or "total_seats" in record:
+            return "copilot_seats"
+        if "download_links" in record:
+            return "copilot_report_links"
+        if "day_totals" in record:
+            return "copilot_org_report"
+    if record is None:
+        return None
+    keys = set(record)
+    if "number" in keys and "user" in keys and keys & {"merged_at", "head", "base", "created_at"}:
+        return "github_pulls"
+    if "pull_request_url" in keys and "state" in keys:
+        return "github_reviews"
+    if "number" in keys and keys & {"createdAt", "mergedAt", "isDraft", "author"}:
+        return "github_gh_cli"
+    if "iid" in keys and keys & {"project_id", "merged_at", "web_url"}:
+        return "gitlab_merge_requests"
+    if "date" in keys and keys & {"total_active_users", "total_engaged_users", "copilot_ide_code_completions"}:
+        return "copilot_metrics"
+    if "day" in keys and keys & {"total_suggestions_count", "total_acceptances_count", "breakdown"}:
+        return "copilot_usage_legacy"
+    if "user_login" in keys and "day" in keys:
+        return "copilot_user_report"
+    if "deploy_id" in keys and "time_created" in keys:
+        return "fourkeys_deployments"
+    if "incident_id" in keys and "time_created" in keys:
+        return "fourkeys_incidents"
+    if "change_id" in keys and "time_created" in keys:
+        return "fourkeys_changes"
+    return None
+
+
+def _csv_format(columns: list[str]) -> str | None:
+    names = {c.strip() for c in columns}
+    lower = {c.casefold() for c in names}
+    for fid, required in devlake.HEADERS.items():
+        if required <= names:
+            return fid
+    if {"deploy_id", "time_created"} <= lower:
+        return "fourkeys_deployments"
+    if {"incident_id", "time_created"} <= lower:
+        return "fourkeys_incidents"
+    if {"change_id", "time_created"} <= lower:
+        return "fourkeys_changes"
+    if template.is_template_header(columns):
+        return "estimates_template"
+    if jira.is_jira_header(columns):
+        return "jira_csv"
+    return None
+
+
+def csv_header(text: str) -> list[str]:
+    """The header cells of CSV text, skipping title rows above a Jira header."""
+    lines = text.splitlines()[:30]
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = sniff_delimiter(first)
+    index = header_row(lines, delimiter, jira.is_jira_header)
+    return [c.strip() for c in next(csv.reader([lines[index] if lines else ""], delimiter=delimiter), [])]
+
+
+_PEEK = 262_144
+"""Bytes read to recognise a format (a whole GitHub PR object is ~20 kB)."""
+
+
+def detect(name: str, data: bytes) -> str | None:
+    """The format id of an export, or ``None`` when the content is not one we know.
+
+    Raises:
+        InputFormatError: the file is empty.
+    """
+    if not data.strip():
+        raise InputFormatError("is empty; export it again", file=name)
+    if data[:4] == b"PK\x03\x04":
+        frame = template.read_table(name, data)
+        return "estimates_template" if template.is_template_header(frame.columns) else None
+    text = decode_text(data[:_PEEK], name)
+    stripped = text.lstrip()
+    if stripped.startswith(("[", "{")):
+        found = _json_format(stripped)
+        if found is None and len(data) > _PEEK:  # a first record longer than the peek
+            stripped = decode_text(data, name).lstrip()
+            found = _json_format(stripped)
+        if found is None and first_json_value(stripped) in ([], {}):
+            raise InputFormatError("holds no records (an empty JSON array); export a period with data", file=name)
+        return found
+    return _csv_format(csv_header(text))

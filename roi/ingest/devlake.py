@@ -1,0 +1,232 @@
+"""Apache DevLake domain-layer tables exported as CSV.
+
+FORMATS.md §5: ``pull_requests``, ``pull_request_comments``, ``cicd_deployments``,
+``cicd_deployment_commits``, ``issues``, ``incidents``.  Timestamps look like
+``2018-07-25T08:19:30.000+00:00``.  Read with pyarrow's CSV reader, only the columns used, so a
+million-row ``pull_requests`` table costs about what parsing it does.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from roi.errors import InputFormatError
+from roi.ingest._common import SourceReport, decompress, timestamps
+from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
+
+HEADERS = {
+    "devlake_pull_requests": {"base_repo_id", "author_name", "created_date", "merged_date", "pull_request_key"},
+    "devlake_pull_request_comments": {"pull_request_id", "account_id", "created_date", "type"},
+    "devlake_cicd_deployment_commits": {"cicd_deployment_id", "commit_sha", "environment", "result"},
+    "devlake_cicd_deployments": {"cicd_scope_id", "environment", "result", "finished_date"},
+    "devlake_issues": {"issue_key", "type", "status", "created_date", "resolution_date"},
+    "devlake_incidents": {"incident_key", "created_date", "resolution_date"},
+}
+"""Columns that identify each table (checked in this order: commits before deployments)."""
+
+_KINDS = {"BUG": "bug", "INCIDENT": "incident", "REQUIREMENT": "story", "STORY": "story", "TASK": "task",
+          "SUBTASK": "subtask", "SUB_TASK": "subtask", "EPIC": "epic"}
+
+PR_ID_MAP = "_devlake_pr_ids"
+"""Internal table: DevLake PR ``id`` → (repo, number), to attach comments to their PRs."""
+
+
+def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = ()) -> pa.Table:
+    data = decompress(data)
+    if data[:3] == b"\xef\xbb\xbf":
+        data = data[3:]
+    header = data[: data.find(b"\n")].decode("utf-8", "replace").strip().split(",")
+    header = [h.strip().strip('"') for h in header]
+    for column in wanted:
+        if column not in header:
+            raise InputFormatError(f"looks like a DevLake table but has no '{column}' column; export the whole table",
+                                   file=name, column=column)
+    include = [c for c in (*wanted, *optional) if c in header]
+    try:
+        return pa_csv.read_csv(io.BytesIO(data), convert_options=pa_csv.ConvertOptions(
+            include_columns=include, column_types={c: pa.string() for c in include}, strings_can_be_null=True),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True))
+    except pa.ArrowInvalid as error:
+        raise InputFormatError(f"cannot be read as CSV ({error})", file=name) from None
+
+
+def _text(table: pa.Table, column: str) -> pd.Series:
+    if column not in table.column_names:
+        return pd.Series([None] * table.num_rows, dtype="object")
+    return pd.Series(table.column(column).to_pandas(), dtype="object")
+
+
+def _ints(table: pa.Table, column: str, name: str, *, required: bool = False) -> np.ndarray:
+    """A numeric column as floats (NaN where empty); a non-number is an error naming its row."""
+    if column not in table.column_names:
+        return np.full(table.num_rows, np.nan)
+    try:
+        values = pc.cast(table.column(column), pa.float64()).to_numpy(zero_copy_only=False)
+        bad = np.isnan(values) if required else np.zeros(len(values), bool)
+    except pa.ArrowInvalid:
+        text = _text(table, column)
+        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+        bad = np.isnan(values) & text.notna().to_numpy()
+        if required:
+            bad |= np.isnan(values)
+    if bad.any():
+        raise InputFormatError("is not a number", file=name, row=int(np.flatnonzero(bad)[0]) + 2, column=column)
+    return values
+
+
+def _flag(table: pa.Table, column: str) -> np.ndarray:
+    return _text(table, column).fillna("").str.strip().str.lower().isin(["1", "true", "t", "yes"]).to_numpy()
+
+
+def read_pull_requests(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    table = _table(name, data, ["id", "base_repo_id", "author_name", "created_date", "merged_date",
+                                "pull_request_key"],
+                   ["closed_date", "additions", "deletions", "is_draft", "merge_commit_sha", "head_ref", "status",
+                    "title", "description"])
+    report.rows = table.num_rows
+    ts = {c: timestamps(table.column(c), name, c, report, timezone=timezone, row_offset=2)
+          for c in ("created_date", "merged_date", "closed_date") if c in table.column_names}
+    status = _text(table, "status").fillna("").str.upper()
+    merged = ts["merged_date"]
+    if "closed_date" not in ts:
+        ts["closed_date"] = merged
+    login = _text(table, "author_name")
+    labels = pd.Series("", index=login.index)
+    frame = pd.DataFrame({
+        "source": name, "repo": _text(table, "base_repo_id").fillna(""),
+        "number": _ints(table, "pull_request_key", name, required=True).astype(np.int64),
+        "author": login.fillna("ghost"), "author_is_bot": bot_mask(login).to_numpy(),
+        "ai_agent": agent_mask(login, _text(table, "head_ref")).to_numpy(), "assignee": None,
+        "is_draft": _flag(table, "is_draft"), "created_at": ts["created_date"],
+        "merged_at": merged.where(~status.eq("OPEN").to_numpy()), "closed_at": ts["closed_date"],
+        "additions": _ints(table, "additions", name), "deletions": _ints(table, "deletions", name),
+        "labels": labels, "ai_evidence": ai_evidence(labels, _text(table, "description")),
+        "merge_commit_sha": _text(table, "merge_commit_sha"),
+    })
+    if "created_date" in ts and ts["created_date"].isna().any():
+        row = int(np.flatnonzero(ts["created_date"].isna().to_numpy())[0]) + 2
+        raise InputFormatError("is empty; every pull request needs its creation date", file=name, row=row,
+                               column="created_date")
+    ids = pd.DataFrame({"pr_id": _text(table, "id"), "repo": frame["repo"], "number": frame["number"]})
+    report.tables.add("pull_requests")
+    return {"pull_requests": frame, PR_ID_MAP: ids}
+
+
+def read_pull_request_comments(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """Review rows (``type = REVIEW``) become reviews; other comments are counted and left out."""
+    table = _table(name, data, ["pull_request_id", "account_id", "created_date", "type"], ["status"])
+    report.rows = table.num_rows
+    kind = _text(table, "type").fillna("").str.upper()
+    is_review = kind.eq("REVIEW").to_numpy()
+    report.skip("comment that is not a review (type NORMAL or DIFF)", int((~is_review).sum()))
+    table = table.filter(pa.array(is_review))
+    reviewer = _text(table, "account_id")
+    frame = pd.DataFrame({
+        "source": name, "repo": _text(table, "pull_request_id"), "number": np.full(table.num_rows, -1, np.int64),
+        "reviewer": reviewer.fillna("ghost"), "reviewer_is_bot": bot_mask(reviewer).to_numpy(),
+        "state": _text(table, "status").fillna("").str.upper(),
+        "submitted_at": timestamps(table.column("created_date"), name, "created_date", report, timezone=timezone,
+                                   row_offset=2),
+    })
+    report.tables.add("reviews")
+    return {"reviews": frame}
+
+
+def _deployment_frame(name: str, table: pa.Table, id_column: str, report: SourceReport,
+                      timezone: str) -> tuple[pd.DataFrame, np.ndarray]:
+    environment = _text(table, "environment").fillna("").str.upper()
+    result = _text(table, "result").fillna("").str.upper()
+    production = environment.eq("PRODUCTION").to_numpy()
+    success = result.eq("SUCCESS").to_numpy()
+    report.skip("not a production deployment", int((~production).sum()))
+    report.skip("deployment did not succeed (result is not SUCCESS)", int((production & ~success).sum()))
+    keep = production & success
+    when = None
+    for column in ("finished_date", "started_date", "created_date"):
+        if column in table.column_names:
+            values = timestamps(table.column(column), name, column, report, timezone=timezone, row_offset=2)
+            when = values if when is None else when.fillna(values)
+    if when is None:
+        raise InputFormatError("has no finished_date column; export the whole table", file=name,
+                               column="finished_date")
+    no_time = when.isna().to_numpy() & keep
+    report.skip("deployment without a finish time", int(no_time.sum()))
+    keep &= ~no_time
+    frame = pd.DataFrame({"source": name, "deploy_id": _text(table, id_column), "deployed_at": when})
+    return frame, keep
+
+
+def read_cicd_deployments(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    table = _table(name, data, ["id", "environment", "result"], ["finished_date", "started_date", "created_date"])
+    report.rows = table.num_rows
+    frame, keep = _deployment_frame(name, table, "id", report, timezone)
+    report.tables.add("deployments")
+    return {"deployments": frame[keep]}
+
+
+def read_cicd_deployment_commits(name: str, data: bytes, report: SourceReport,
+                                 timezone: str) -> dict[str, pd.DataFrame]:
+    """One row per deployed commit: the deployments (once each) and the commits they shipped."""
+    table = _table(name, data, ["cicd_deployment_id", "commit_sha", "environment", "result"],
+                   ["finished_date", "started_date", "created_date"])
+    report.rows = table.num_rows
+    frame, keep = _deployment_frame(name, table, "cicd_deployment_id", report, timezone)
+    links = pd.DataFrame({"deploy_id": frame["deploy_id"], "sha": _text(table, "commit_sha")})[keep]
+    report.tables.add("deployments")
+    return {"deployments": frame[keep].drop_duplicates("deploy_id"), "deployment_changes": links}
+
+
+def read_issues(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    table = _table(name, data, ["issue_key", "type", "status", "created_date", "resolution_date"],
+                   ["story_point", "assignee_name"])
+    report.rows = table.num_rows
+    kind = _text(table, "type").fillna("").str.upper().map(_KINDS).fillna("other")
+    created = timestamps(table.column("created_date"), name, "created_date", report, timezone=timezone,
+                         row_offset=2, required=True)
+    resolved = timestamps(table.column("resolution_date"), name, "resolution_date", report, timezone=timezone,
+                          row_offset=2)
+    items = pd.DataFrame({
+        "source": name, "key": _text(table, "issue_key"), "kind": kind,
+        "done": _text(table, "status").fillna("").str.upper().eq("DONE").to_numpy(),
+        "created_at": created, "resolved_at": resolved,
+        "story_points": pd.to_numeric(_text(table, "story_point"), errors="coerce"),
+        "assignee": _text(table, "assignee_name"),
+    })
+    report.tables.add("work_items")
+    out = {"work_items": items}
+    incidents = items[items["kind"].eq("incident")]
+    if len(incidents):
+        out["incidents"] = pd.DataFrame({"source": name, "incident_id": incidents["key"],
+                                         "created_at": incidents["created_at"],
+                                         "resolved_at": incidents["resolved_at"]})
+        report.tables.add("incidents")
+    return out
+
+
+def read_incidents(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    table = _table(name, data, ["incident_key", "created_date", "resolution_date"])
+    report.rows = table.num_rows
+    report.tables.add("incidents")
+    return {"incidents": pd.DataFrame({
+        "source": name, "incident_id": _text(table, "incident_key"),
+        "created_at": timestamps(table.column("created_date"), name, "created_date", report, timezone=timezone,
+                                 row_offset=2, required=True),
+        "resolved_at": timestamps(table.column("resolution_date"), name, "resolution_date", report,
+                                  timezone=timezone, row_offset=2),
+    })}
+
+
+READERS = {
+    "devlake_pull_requests": read_pull_requests,
+    "devlake_pull_request_comments": read_pull_request_comments,
+    "devlake_cicd_deployment_commits": read_cicd_deployment_commits,
+    "devlake_cicd_deployments": read_cicd_deployments,
+    "devlake_issues": read_issues,
+    "devlake_incidents": read_incidents,
+}

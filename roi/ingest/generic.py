@@ -1,0 +1,133 @@
+"""Any other CSV or XLSX, through a column mapping the user makes once (saved in the scenario).
+
+A mapping is ``{"table": <canonical table>, <our column>: <their column>, ...}`` and lives in
+``Scenario.measurement.column_mappings[<file name>]``.  Swarmia, LinearB, Jellyfish or a home-grown
+BI export become canonical rows this way.  ``first_review_at`` on pull requests stands in for a
+review table when the export has only per-PR timings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from roi.errors import InputFormatError
+from roi.ingest._common import SourceReport, numbers, timestamps
+from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
+from roi.ingest.jira import issue_kind
+from roi.ingest.template import read_table
+
+MAPPABLE: dict[str, dict[str, bool]] = {
+    "pull_requests": {"author": True, "created_at": True, "merged_at": True, "number": False, "repo": False,
+                      "closed_at": False, "additions": False, "deletions": False, "size": False, "is_draft": False,
+                      "is_bot": False, "labels": False, "first_review_at": False},
+    "reviews": {"number": True, "reviewer": True, "submitted_at": True, "repo": False, "state": False},
+    "deployments": {"deployed_at": True, "deploy_id": False},
+    "incidents": {"created_at": True, "resolved_at": False, "incident_id": False},
+    "work_items": {"created_at": True, "key": False, "type": False, "resolved_at": False, "done": False},
+}
+"""Per canonical table: our column -> required?  The mapping UI offers exactly these."""
+
+TRUE_WORDS = {"1", "true", "yes", "y", "t", "x", "wahr", "sí", "si", "oui", "ja"}
+
+
+def columns_of(name: str, data: bytes) -> list[str]:
+    """The column names of a CSV/XLSX file, for the mapping step."""
+    return list(read_table(name, data).columns)
+
+
+def validate_mapping(name: str, mapping: dict[str, str], columns) -> str:
+    """The mapping's table, after checking every required column is mapped to a column that exists."""
+    table = mapping.get("table")
+    if table not in MAPPABLE:
+        raise InputFormatError(f"the column mapping must name a table: one of {', '.join(MAPPABLE)}", file=name,
+                               field="table")
+    for ours, required in MAPPABLE[table].items():
+        theirs = mapping.get(ours)
+        if required and not theirs:
+            raise InputFormatError(f"the column mapping for {table} needs '{ours}'; choose which column holds it",
+                                   file=name, field=ours)
+        if theirs and theirs not in columns:
+            raise InputFormatError(f"the mapping names column '{theirs}' for '{ours}', but the file has no such "
+                                   "column; map it again", file=name, column=theirs)
+    unknown = set(mapping) - set(MAPPABLE[table]) - {"table"}
+    if unknown:
+        raise InputFormatError(f"the mapping has unknown keys {sorted(unknown)}; {table} accepts "
+                               f"{', '.join(MAPPABLE[table])}", file=name, field=sorted(unknown)[0])
+    return table
+
+
+def _flag(values: pd.Series) -> np.ndarray:
+    return values.astype(str).str.strip().str.casefold().isin(TRUE_WORDS).to_numpy()
+
+
+def read_mapped(name: str, data: bytes, report: SourceReport, timezone: str,
+                mapping: dict[str, str]) -> dict[str, pd.DataFrame]:
+    frame = read_table(name, data, report)
+    report.rows = len(frame)
+    table = validate_mapping(name, mapping, frame.columns)
+    report.format = f"mapped CSV/XLSX ({table})"
+
+    def text(ours: str, default=None) -> pd.Series:
+        theirs = mapping.get(ours)
+        if not theirs:
+            return pd.Series(default, index=frame.index, dtype="object")
+        return frame[theirs].astype(str).str.strip().replace("", None)
+
+    def when(ours: str, required: bool = False) -> pd.Series:
+        theirs = mapping.get(ours)
+        if not theirs:
+            return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
+        return timestamps(frame[theirs], name, theirs, report, timezone=timezone, row_offset=2, required=required)
+
+    def number(ours: str) -> pd.Series:
+        theirs = mapping.get(ours)
+        return numbers(frame[theirs], name, theirs) if theirs else pd.Series(np.nan, index=frame.index)
+
+    report.tables.add(table)
+    if table == "pull_requests":
+        login = text("author")
+        size = number("size")
+        additions = number("additions").fillna(size)
+        deletions = number("deletions").fillna(0.0 if mapping.get("size") else np.nan)
+        labels = text("labels", "").fillna("")
+        numbers_ = number("number")
+        pulls = pd.DataFrame({
+            "source": name, "repo": text("repo", "").fillna(""),
+            "number": numbers_.fillna(pd.Series(np.arange(1, len(frame) + 1), index=frame.index)).astype(np.int64),
+            "author": login.fillna("ghost"),
+            "author_is_bot": (bot_mask(login) | (_flag(text("is_bot", "")) if mapping.get("is_bot") else False)),
+            "ai_agent": agent_mask(login), "is_draft": _flag(text("is_draft", "")),
+            "created_at": when("created_at", True), "merged_at": when("merged_at"), "closed_at": when("closed_at"),
+            "additions": additions, "deletions": deletions, "labels": labels, "ai_evidence": ai_evidence(labels),
+        })
+        out = {"pull_requests": pulls}
+        if mapping.get("first_review_at"):
+            first = when("first_review_at")
+            has = first.notna().to_numpy()
+            out["reviews"] = pd.DataFrame({"source": name, "repo": pulls["repo"], "number": pulls["number"],
+                                           "reviewer": "(first reviewer)", "reviewer_is_bot": False,
+                                           "state": "COMMENTED", "submitted_at": first})[has]
+            report.tables.add("reviews")
+        return out
+    if table == "reviews":
+        reviewer = text("reviewer")
+        return {"reviews": pd.DataFrame({
+            "source": name, "repo": text("repo", "").fillna(""), "number": number("number").astype("Int64"),
+            "reviewer": reviewer.fillna("ghost"), "reviewer_is_bot": bot_mask(reviewer),
+            "state": text("state", "COMMENTED").fillna("COMMENTED").str.upper(),
+            "submitted_at": when("submitted_at", True)})}
+    if table == "deployments":
+        ids = text("deploy_id").fillna(pd.Series([f"{name}:{i}" for i in range(len(frame))], index=frame.index))
+        return {"deployments": pd.DataFrame({"source": name, "deploy_id": ids, "deployed_at": when("deployed_at", True)})}
+    if table == "incidents":
+        ids = text("incident_id").fillna(pd.Series([f"{name}:{i}" for i in range(len(frame))], index=frame.index))
+        return {"incidents": pd.DataFrame({"source": name, "incident_id": ids, "created_at": when("created_at", True),
+                                           "resolved_at": when("resolved_at")})}
+    from roi.ingest.jira import _kind  # the same type words as Jira
+
+    resolved = when("resolved_at")
+    done = pd.Series(_flag(text("done", "")), index=frame.index) if mapping.get("done") else resolved.notna()
+    return {"work_items": pd.DataFrame({
+        "source": name, "key": text("key"), "kind": issue_kind(text("type", "").fillna("")), "done": done,
+        "created_at": when("created_at", True), "resolved_at": resolved, "story_points": np.nan, "assignee": None})}

@@ -1,0 +1,198 @@
+"""GitHub pull requests and reviews: REST list and detail pages, reviews, ``gh pr list --json``, GraphQL.
+
+FORMATS.md §1.  The REST path is the fast path for big exports: pyarrow's JSON parser reads
+only the fields below, straight from the bytes.  Sizes (``additions``/``deletions``) exist only
+in single-PR detail objects, gh and GraphQL output; the list shape leaves them null.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from roi.errors import InputFormatError
+from roi.ingest._common import SourceReport, column, list_text, load_json, records_table, timestamps
+from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
+
+_USER = pa.struct([("login", pa.string()), ("type", pa.string())])
+
+PULLS_SCHEMA = pa.schema([
+    ("url", pa.string()), ("html_url", pa.string()), ("number", pa.int64()), ("state", pa.string()),
+    ("draft", pa.bool_()), ("body", pa.string()), ("user", _USER),
+    ("assignees", pa.list_(pa.struct([("login", pa.string())]))),
+    ("labels", pa.list_(pa.struct([("name", pa.string())]))),
+    ("created_at", pa.string()), ("closed_at", pa.string()), ("merged_at", pa.string()),
+    ("merge_commit_sha", pa.string()), ("head", pa.struct([("ref", pa.string())])),
+    ("base", pa.struct([("repo", pa.struct([("full_name", pa.string())]))])),
+    ("additions", pa.int64()), ("deletions", pa.int64()),
+])
+
+REVIEWS_SCHEMA = pa.schema([
+    ("user", _USER), ("state", pa.string()), ("submitted_at", pa.string()),
+    ("pull_request_url", pa.string()), ("html_url", pa.string()),
+])
+
+_GH_AUTHOR = pa.struct([("login", pa.string()), ("is_bot", pa.bool_()), ("__typename", pa.string())])
+_GH_REVIEW = pa.struct([("author", _GH_AUTHOR), ("state", pa.string()), ("submittedAt", pa.string())])
+GH_SCHEMA = pa.schema([
+    ("number", pa.int64()), ("url", pa.string()), ("state", pa.string()), ("isDraft", pa.bool_()),
+    ("createdAt", pa.string()), ("mergedAt", pa.string()), ("closedAt", pa.string()),
+    ("additions", pa.int64()), ("deletions", pa.int64()), ("author", _GH_AUTHOR), ("headRefName", pa.string()),
+    ("body", pa.string()), ("labels", pa.list_(pa.struct([("name", pa.string())]))),
+    ("assignees", pa.list_(pa.struct([("login", pa.string())]))), ("reviews", pa.list_(_GH_REVIEW)),
+])
+
+_REPO_FROM_API_URL = r"/repos/(?P<repo>[^/]+/[^/]+)/pulls/(?P<number>\d+)"
+_REPO_FROM_HTML_URL = r"github\.com/(?P<repo>[^/]+/[^/]+)/pull/(?P<number>\d+)"
+
+
+def _pandas(values) -> pd.Series:
+    return pd.Series(values.to_pandas(), dtype="object") if not isinstance(values, pd.Series) else values
+
+
+def _repo(api_urls: pa.Array, html_urls: pa.Array) -> pa.Array:
+    """``owner/name`` from the API URL, else from the web URL."""
+    return pc.coalesce(pc.struct_field(pc.extract_regex(api_urls, _REPO_FROM_API_URL), "repo"),
+                       pc.struct_field(pc.extract_regex(html_urls, _REPO_FROM_HTML_URL), "repo"))
+
+
+def read_pulls(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """REST ``GET /pulls`` list pages or ``GET /pulls/{n}`` detail objects (array, NDJSON or one object)."""
+    table = records_table(data, PULLS_SCHEMA, name)
+    report.rows = table.num_rows
+    number = column(table, "number")
+    if number.null_count:
+        row = pc.index(pc.is_null(number), True).as_py() + 1
+        raise InputFormatError("has no PR 'number'; export whole pull-request objects", file=name, row=row,
+                               column="number")
+    repo = pc.coalesce(column(table, "base.repo.full_name"), _repo(column(table, "url"), column(table, "html_url")))
+    login = _pandas(column(table, "user.login"))
+    head_ref = _pandas(column(table, "head.ref"))
+    labels = list_text(column(table, "labels"), "name")
+    assignees = list_text(column(table, "assignees"), "login")
+    frame = pd.DataFrame({
+        "source": name,
+        "repo": _pandas(repo).fillna(""),
+        "number": number.to_numpy(),
+        "author": login.fillna("ghost"),
+        "author_is_bot": bot_mask(login, _pandas(column(table, "user.type"))).to_numpy(),
+        "ai_agent": agent_mask(login, head_ref).to_numpy(),
+        "assignee": assignees.str.split(",").str[0].replace("", None),
+        "is_draft": pc.fill_null(column(table, "draft"), False).to_numpy(zero_copy_only=False),
+        "created_at": timestamps(column(table, "created_at"), name, "created_at", report, timezone=timezone,
+                                 required=True),
+        "merged_at": timestamps(column(table, "merged_at"), name, "merged_at", report, timezone=timezone),
+        "closed_at": timestamps(column(table, "closed_at"), name, "closed_at", report, timezone=timezone),
+        "additions": column(table, "additions").to_numpy(zero_copy_only=False).astype(float),
+        "deletions": column(table, "deletions").to_numpy(zero_copy_only=False).astype(float),
+        "labels": labels,
+        "ai_evidence": ai_evidence(labels, _pandas(column(table, "body"))),
+        "merge_commit_sha": _pandas(column(table, "merge_commit_sha")),
+    })
+    if frame["additions"].isna().all() and len(frame):
+        report.note("list pages carry no PR sizes (additions/deletions): add the single-PR detail "
+                    "objects (GET /pulls/{number}), gh or GraphQL output for pr_size_loc")
+    report.tables.add("pull_requests")
+    return {"pull_requests": frame}
+
+
+def read_reviews(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """REST ``GET /pulls/{n}/reviews`` pages; PENDING reviews (no ``submitted_at``) are counted and left out."""
+    table = records_table(data, REVIEWS_SCHEMA, name)
+    report.rows = table.num_rows
+    link_api = pc.extract_regex(column(table, "pull_request_url"), _REPO_FROM_API_URL)
+    link_html = pc.extract_regex(column(table, "html_url"), _REPO_FROM_HTML_URL)
+    repo = pc.coalesce(pc.struct_field(link_api, "repo"), pc.struct_field(link_html, "repo"))
+    number = pc.coalesce(pc.struct_field(link_api, "number"), pc.struct_field(link_html, "number"))
+    if number.null_count:
+        row = pc.index(pc.is_null(number), True).as_py() + 1
+        raise InputFormatError("does not say which PR the review belongs to; keep the review's "
+                               "'pull_request_url' in the export", file=name, row=row, column="pull_request_url")
+    login = _pandas(column(table, "user.login"))
+    frame = pd.DataFrame({
+        "source": name,
+        "repo": _pandas(repo),
+        "number": pc.cast(number, pa.int64()).to_numpy(),
+        "reviewer": login.fillna("ghost"),
+        "reviewer_is_bot": bot_mask(login, _pandas(column(table, "user.type"))).to_numpy(),
+        "state": _pandas(column(table, "state")).fillna("").str.upper(),
+        "submitted_at": timestamps(column(table, "submitted_at"), name, "submitted_at", report, timezone=timezone),
+    })
+    pending = frame["submitted_at"].isna()
+    report.skip("review not submitted (PENDING, no submitted_at)", int(pending.sum()))
+    report.tables.add("reviews")
+    return {"reviews": frame[~pending.to_numpy()]}
+
+
+def graphql_nodes(document: dict) -> tuple[list, str]:
+    """The ``pullRequests.nodes`` of a GraphQL response page and the repository's name, if given."""
+    data = document.get("data", document)
+    repository = data.get("repository") or {}
+    connection = repository.get("pullRequests") or data.get("search") or {}
+    nodes = connection.get("nodes") or [e.get("node") for e in connection.get("edges") or [] if isinstance(e, dict)]
+    return [n for n in nodes if isinstance(n, dict)], repository.get("nameWithOwner") or ""
+
+
+def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """``gh pr list --json`` output or GraphQL ``pullRequests`` pages: PRs with their reviews."""
+    document = load_json(data, name)
+    repo_name = ""
+    pages = document if isinstance(document, list) else [document]
+    if pages and isinstance(pages[0], dict) and "data" in pages[0]:
+        records = []
+        for page in pages:
+            nodes, repo_name = graphql_nodes(page)
+            records.extend(nodes)
+        for record in records:  # GraphQL connections hold lists under 'nodes'
+            for key in ("reviews", "labels", "assignees"):
+                if isinstance(record.get(key), dict):
+                    record[key] = record[key].get("nodes") or []
+    else:
+        records = [r for r in pages if isinstance(r, dict)]
+    table = records_table(records, GH_SCHEMA, name)
+    report.rows = table.num_rows
+    number = column(table, "number")
+    if number.null_count:
+        row = pc.index(pc.is_null(number), True).as_py() + 1
+        raise InputFormatError("has no PR 'number'; include number in --json", file=name, row=row, column="number")
+    repo = _pandas(pc.struct_field(pc.extract_regex(column(table, "url"), _REPO_FROM_HTML_URL), "repo"))
+    repo = repo.fillna(repo_name)
+    if repo.eq("").any():
+        report.note("no repository in the file (add 'url' to the query): PRs are keyed by number only")
+    login = _pandas(column(table, "author.login"))
+    kind = _pandas(column(table, "author.__typename"))
+    labels = list_text(column(table, "labels"), "name")
+    created = timestamps(column(table, "createdAt"), name, "createdAt", report, timezone=timezone, required=True)
+    merged = timestamps(column(table, "mergedAt"), name, "mergedAt", report, timezone=timezone)
+    pulls = pd.DataFrame({
+        "source": name, "repo": repo, "number": number.to_numpy(), "author": login.fillna("ghost"),
+        "author_is_bot": bot_mask(login, kind, _pandas(column(table, "author.is_bot"))).to_numpy(),
+        "ai_agent": agent_mask(login, _pandas(column(table, "headRefName"))).to_numpy(),
+        "assignee": list_text(column(table, "assignees"), "login").str.split(",").str[0].replace("", None),
+        "is_draft": pc.fill_null(column(table, "isDraft"), False).to_numpy(zero_copy_only=False),
+        "created_at": created, "merged_at": merged,
+        "closed_at": timestamps(column(table, "closedAt"), name, "closedAt", report, timezone=timezone),
+        "additions": column(table, "additions").to_numpy(zero_copy_only=False).astype(float),
+        "deletions": column(table, "deletions").to_numpy(zero_copy_only=False).astype(float),
+        "labels": labels, "ai_evidence": ai_evidence(labels, _pandas(column(table, "body"))),
+    })
+    reviews_list = column(table, "reviews")
+    flat = reviews_list.flatten()
+    parent = pc.list_parent_indices(reviews_list).to_numpy()
+    reviewer = _pandas(pc.struct_field(pc.struct_field(flat, "author"), "login"))
+    reviews = pd.DataFrame({
+        "source": name, "repo": repo.to_numpy()[parent] if len(parent) else [],
+        "number": number.to_numpy()[parent] if len(parent) else [],
+        "reviewer": reviewer.fillna("ghost"),
+        "reviewer_is_bot": bot_mask(reviewer, _pandas(pc.struct_field(pc.struct_field(flat, "author"), "__typename")),
+                                    _pandas(pc.struct_field(pc.struct_field(flat, "author"), "is_bot"))).to_numpy(),
+        "state": _pandas(pc.struct_field(flat, "state")).fillna("").str.upper(),
+        "submitted_at": timestamps(pc.struct_field(flat, "submittedAt"), name, "reviews.submittedAt", report,
+                                   timezone=timezone),
+    })
+    pending = reviews["submitted_at"].isna()
+    if pending.any():
+        report.note(f"{int(pending.sum())} review(s) without submittedAt (pending) left out")
+    report.tables.update({"pull_requests", "reviews"})
+    return {"pull_requests": pulls, "reviews": reviews[~pending.to_numpy()]}

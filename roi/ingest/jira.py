@@ -1,0 +1,181 @@
+"""Jira Cloud CSV exports ("all fields" and "current fields"), in any UI language.
+
+FORMATS.md §4.  Quirks handled: UTF-8 BOM and CRLF; ``;`` delimiters; title rows above the
+header (Excel re-saves); Windows-1252; repeated columns (``Sprint``, ``Labels`` …); localised
+headers, issue types and month names (``12/Mar/24 3:04 PM``, ``19/ago/25 18:06``,
+``19.08.2025 18:06``); decimal commas.  Dates carry no offset: they are in the exporting
+user's profile time zone, read in the time zone given (UTC unless told) and said so.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from roi.errors import InputFormatError
+from roi.ingest._common import (SourceReport, decode_text, find_column, header_row, localize, numbers,
+                                read_csv_text, sniff_delimiter)
+
+KEY = ("Issue key", "Clave de incidencia", "Clave", "Vorgangsschlüssel", "Schlüssel", "Clé", "Clé de ticket",
+       "Chave", "Chiave", "Sleutel", "Klucz")
+TYPE = ("Issue Type", "Tipo de Incidencia", "Vorgangstyp", "Type de ticket", "Tipo de item", "Tipo di ticket",
+        "Tipo de ticket")
+STATUS_CATEGORY = ("Status Category", "Categoría de estado", "Statuskategorie", "Catégorie d'état",
+                   "Categoria di stato")
+RESOLUTION = ("Resolution", "Resolución", "Lösung", "Résolution", "Risoluzione", "Resolução")
+CREATED = ("Created", "Creada", "Creado", "Erstellt", "Création", "Créé", "Creato", "Criado")
+RESOLVED = ("Resolved", "Resuelta", "Resuelto", "Erledigt", "Gelöst", "Résolu", "Résolue", "Risolto", "Resolvido")
+ASSIGNEE = ("Assignee", "Persona asignada", "Responsable", "Bearbeiter", "Zugewiesene Person", "Assegnatario",
+            "Responsável")
+STORY_POINTS = ("Custom field (Story Points)", "Custom field (Story point estimate)",
+                "Campo personalizado (Story Points)", "Campo personalizado (Story point estimate)",
+                "Benutzerdefiniertes Feld (Story Points)", "Champ personnalisé (Story Points)", "Story Points",
+                "Story point estimate")
+
+KINDS = {
+    "bug": {"bug", "error", "fehler", "bogue", "defect", "defecto", "errore", "defeito"},
+    "incident": {"incident", "incidente", "vorfall", "incidence"},
+    "epic": {"epic", "épica", "epos", "épopée", "epica"},
+    "subtask": {"sub-task", "subtask", "subtarea", "sub-tarea", "unteraufgabe", "sous-tâche", "sotto-task",
+                "subtarefa"},
+    "story": {"story", "historia", "user story", "geschichte", "histoire", "storia", "história"},
+    "task": {"task", "tarea", "aufgabe", "tâche", "attività", "tarefa"},
+}
+DONE_CATEGORIES = {"done", "listo", "hecho", "fertig", "erledigt", "terminé", "completato", "concluído", "finalizado"}
+NOT_DONE_RESOLUTIONS = {
+    "won't do", "won't fix", "duplicate", "cannot reproduce", "declined", "incomplete", "no se hará", "duplicado",
+    "rechazado", "wird nicht erledigt", "duplikat", "abgelehnt", "ne sera pas fait", "doublon",
+}
+
+_MONTHS = {
+    1: ("jan", "ene", "janv", "janvier", "januar", "jän", "gen", "enero"),
+    2: ("feb", "febr", "févr", "fév", "fev", "februar", "febrero"),
+    3: ("mar", "mär", "mrz", "märz", "mars", "marzo", "março"),
+    4: ("apr", "abr", "avr", "avril", "april", "abril", "aprile"),
+    5: ("may", "mai", "mag", "mayo", "maio"),
+    6: ("jun", "juin", "giu", "juni", "junio", "junho"),
+    7: ("jul", "juil", "lug", "juli", "julio", "julho"),
+    8: ("aug", "ago", "août", "aou", "august", "agosto"),
+    9: ("sep", "sept", "set", "september", "septiembre", "setembro"),
+    10: ("oct", "okt", "ott", "out", "oktober", "octubre", "outubro"),
+    11: ("nov", "november", "noviembre", "novembro"),
+    12: ("dec", "dez", "dic", "déc", "dezember", "diciembre", "dezembro"),
+}
+_MONTH_NUMBER = {name: number for number, names in _MONTHS.items() for name in names}
+_MONTH_WORD = re.compile(r"(?<=[\s/.\-])([^\W\d_]+)\.?(?=[\s/.\-])")
+_DATE_FORMATS = ("%d/%m/%y %I:%M %p", "%d/%m/%Y %I:%M %p", "%d/%m/%y %H:%M", "%d/%m/%Y %H:%M",
+                 "%d.%m.%Y %H:%M", "%d.%m.%y %H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S",
+                 "%Y-%m-%d %H:%M", "%d/%m/%y", "%d.%m.%Y", "%Y-%m-%d")
+
+
+def is_jira_header(cells: list[str]) -> bool:
+    return find_column(cells, *KEY) is not None and find_column(cells, *CREATED) is not None
+
+
+def _normalise_dates(text: pd.Series) -> pd.Series:
+    """Month names to numbers and localised AM/PM to ``AM``/``PM``: ``19/ago/25 6:06 p. m.`` → ``19/8/25 6:06 PM``."""
+    text = text.str.strip().str.replace(r"\s+", " ", regex=True)
+    text = text.str.replace(r"(?i)\ba\.?\s?m\.?$", "AM", regex=True).str.replace(r"(?i)\bp\.?\s?m\.?$", "PM", regex=True)
+
+    def month(match: re.Match) -> str:
+        number = _MONTH_NUMBER.get(match.group(1).casefold())
+        return str(number) if number else match.group(0)
+
+    return text.map(lambda v: _MONTH_WORD.sub(month, f" {v} ")[1:-1] if v else v)
+
+
+def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, row_offset: int) -> pd.Series:
+    """Jira's localised date-times as UTC; the first format that reads every value wins."""
+    text = values.astype(str).str.strip()
+    present = text.ne("")
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
+    if not present.any():
+        return out
+    clean = _normalise_dates(text[present])
+    for fmt in _DATE_FORMATS:
+        parsed = pd.to_datetime(clean, format=fmt, errors="coerce")
+        if parsed.notna().all():
+            out[present] = localize(parsed, timezone)
+            return out
+    best = max(_DATE_FORMATS, key=lambda f: pd.to_datetime(clean, format=f, errors="coerce").notna().sum())
+    parsed = pd.to_datetime(clean, format=best, errors="coerce")
+    first = int(np.flatnonzero(parsed.isna().to_numpy())[0])
+    position = int(np.flatnonzero(present.to_numpy())[first])
+    raise InputFormatError(
+        f"'{text[present].iloc[first]}' is not a date Jira writes; expected e.g. 12/Mar/24 3:04 PM, "
+        "12/03/24 15:04 or 12.03.2024 15:04 like the rest of the column",
+        file=name, row=position + row_offset, column=column_name)
+
+
+def issue_kind(types: pd.Series) -> pd.Series:
+    """Localised issue type names as bug, incident, epic, subtask, story, task or other."""
+    lower = types.astype(str).str.strip().str.casefold()
+    out = pd.Series("other", index=types.index, dtype="object")
+    for kind, names in KINDS.items():
+        out[lower.isin(names)] = kind
+    return out
+
+
+def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """A Jira CSV export as work items (and incidents for issues of type Incident)."""
+    text = decode_text(data, name, report)
+    lines = text.splitlines()[:30]
+    delimiter = sniff_delimiter(next((line for line in lines if line.strip()), ","))
+    skip = header_row(lines, delimiter, is_jira_header)
+    if skip:
+        report.note(f"{skip} title row(s) above the header skipped")
+    frame = read_csv_text(text, name, delimiter, skip_rows=skip)
+    report.rows = len(frame)
+    row_offset = skip + 2  # spreadsheet row of the first data row
+    key = find_column(frame.columns, *KEY)
+    created = find_column(frame.columns, *CREATED)
+    if key is None or created is None:
+        missing = "Issue key" if key is None else "Created"
+        raise InputFormatError(f"looks like a Jira export but has no '{missing}' column; export with that field",
+                               file=name, column=missing)
+    type_column = find_column(frame.columns, *TYPE)
+    resolved = find_column(frame.columns, *RESOLVED)
+    category = find_column(frame.columns, *STATUS_CATEGORY)
+    resolution = find_column(frame.columns, *RESOLUTION)
+    points = find_column(frame.columns, *STORY_POINTS)
+    assignee = find_column(frame.columns, *ASSIGNEE)
+    report.note(f"Jira writes times in the exporting user's time zone without an offset: read as {timezone}")
+
+    no_key = frame[key].str.strip().eq("")
+    report.skip("row without an issue key", int(no_key.sum()))
+    created_at = parse_dates(frame[created], name, created, timezone, row_offset)
+    no_created = created_at.isna() & ~no_key
+    if no_created.any():
+        raise InputFormatError("is empty; every issue needs its creation date", file=name,
+                               row=int(np.flatnonzero(no_created.to_numpy())[0]) + row_offset, column=created)
+    resolved_at = (parse_dates(frame[resolved], name, resolved, timezone, row_offset) if resolved
+                   else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]"))
+    if category:
+        done = frame[category].str.strip().str.casefold().isin(DONE_CATEGORIES)
+    else:
+        done = resolved_at.notna()
+    if resolution:
+        declined = frame[resolution].str.strip().str.casefold().isin(NOT_DONE_RESOLUTIONS)
+        if declined.any():
+            report.note(f"{int(declined.sum())} issue(s) resolved as won't do / duplicate are not counted as done")
+        done &= ~declined
+    if type_column is None:
+        report.note("no issue type column: bugs cannot be told apart (bugs_per_dev_week stays empty)")
+    kind = issue_kind(frame[type_column]) if type_column else pd.Series("other", index=frame.index)
+    items = pd.DataFrame({
+        "source": name, "key": frame[key].str.strip(), "kind": kind, "done": done.to_numpy(),
+        "created_at": created_at, "resolved_at": resolved_at,
+        "story_points": numbers(frame[points], name, points, row_offset=row_offset) if points else np.nan,
+        "assignee": frame[assignee].str.strip().replace("", None) if assignee else None,
+    })[~no_key.to_numpy()]
+    report.tables.add("work_items")
+    incidents = items[items["kind"].eq("incident")]
+    out = {"work_items": items}
+    if len(incidents):
+        out["incidents"] = pd.DataFrame({"source": name, "incident_id": incidents["key"],
+                                         "created_at": incidents["created_at"],
+                                         "resolved_at": incidents["resolved_at"]})
+        report.tables.add("incidents")
+    return out

@@ -1,0 +1,126 @@
+"""The canonical tables every reader normalises to, and the :class:`Dataset` that holds them.
+
+All timestamps are ``datetime64[ns, UTC]``.  Column meanings:
+
+pull_requests  one row per pull/merge request: ``repo``, ``number``, ``author`` (login),
+               ``author_is_bot``, ``ai_agent`` (an AI coding agent opened it), ``assignee`` (the
+               human an agent PR is credited to), ``is_draft``, ``created_at``, ``merged_at``
+               (NaT = not merged), ``closed_at``, ``additions``/``deletions`` [lines] (NaN when the
+               export has no sizes), ``labels`` (comma-joined), ``ai_evidence`` (why the PR counts as
+               AI-assisted: a label or a ``Co-authored-by`` trailer; '' if none),
+               ``merge_commit_sha``.
+reviews        ``repo``, ``number``, ``reviewer``, ``reviewer_is_bot``, ``state``, ``submitted_at``.
+deployments    successful production deployments: ``deploy_id``, ``deployed_at``.
+deployment_changes  ``deploy_id``, ``sha``: the commits each deployment shipped.
+incidents      ``incident_id``, ``created_at``, ``resolved_at`` (NaT = still open).
+incident_changes    ``incident_id``, ``sha``: root-cause commits, where the source records them.
+changes        ``sha``, ``committed_at``: commit times for change lead time.
+work_items     ``key``, ``kind`` (bug, task, story, incident, epic, subtask, other), ``done``,
+               ``created_at``, ``resolved_at``, ``story_points``, ``assignee``.
+ai_daily       organisation-level AI assistant use per UTC day: ``date``, ``active_users``,
+               ``engaged_users``, ``suggestions``, ``acceptances`` (code completions, by count),
+               ``lines_suggested``, ``lines_accepted``.
+ai_user_days   per user and day: ``date``, ``user``, ``active``, ``suggestions``, ``acceptances``.
+seats          AI assistant seats: ``user``, ``assigned_at``, ``last_activity_at`` (NaT = never
+               used), ``pending_cancellation``.
+estimates      the estimates template: ``metric``, ``baseline``, ``post``, ``low``, ``high``.
+Every table but the link tables has a ``source`` column: the file the row came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from roi.ingest._common import SourceReport, conform, empty_frame
+
+TS = "datetime64[ns, UTC]"
+
+SCHEMAS: dict[str, dict[str, str]] = {
+    "pull_requests": {
+        "source": "object", "repo": "object", "number": "int64", "author": "object", "author_is_bot": "bool",
+        "ai_agent": "bool", "assignee": "object", "is_draft": "bool", "created_at": TS, "merged_at": TS,
+        "closed_at": TS, "additions": "float64", "deletions": "float64", "labels": "object",
+        "ai_evidence": "object", "merge_commit_sha": "object",
+    },
+    "reviews": {
+        "source": "object", "repo": "object", "number": "int64", "reviewer": "object", "reviewer_is_bot": "bool",
+        "state": "object", "submitted_at": TS,
+    },
+    "deployments": {"source": "object", "deploy_id": "object", "deployed_at": TS},
+    "deployment_changes": {"deploy_id": "object", "sha": "object"},
+    "incidents": {"source": "object", "incident_id": "object", "created_at": TS, "resolved_at": TS},
+    "incident_changes": {"incident_id": "object", "sha": "object"},
+    "changes": {"source": "object", "sha": "object", "committed_at": TS},
+    "work_items": {
+        "source": "object", "key": "object", "kind": "object", "done": "bool", "created_at": TS,
+        "resolved_at": TS, "story_points": "float64", "assignee": "object",
+    },
+    "ai_daily": {
+        "source": "object", "date": TS, "active_users": "float64", "engaged_users": "float64",
+        "suggestions": "float64", "acceptances": "float64", "lines_suggested": "float64",
+        "lines_accepted": "float64",
+    },
+    "ai_user_days": {
+        "source": "object", "date": TS, "user": "object", "active": "bool", "suggestions": "float64",
+        "acceptances": "float64",
+    },
+    "seats": {
+        "source": "object", "user": "object", "assigned_at": TS, "last_activity_at": TS,
+        "pending_cancellation": TS,
+    },
+    "estimates": {
+        "source": "object", "metric": "object", "baseline": "float64", "post": "float64", "low": "float64",
+        "high": "float64",
+    },
+}
+
+TABLES = tuple(SCHEMAS)
+
+
+def empty(table: str) -> pd.DataFrame:
+    return empty_frame(SCHEMAS[table])
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Canonical tables read from a set of exports, and what each file contributed."""
+
+    pull_requests: pd.DataFrame = field(default_factory=lambda: empty("pull_requests"))
+    reviews: pd.DataFrame = field(default_factory=lambda: empty("reviews"))
+    deployments: pd.DataFrame = field(default_factory=lambda: empty("deployments"))
+    deployment_changes: pd.DataFrame = field(default_factory=lambda: empty("deployment_changes"))
+    incidents: pd.DataFrame = field(default_factory=lambda: empty("incidents"))
+    incident_changes: pd.DataFrame = field(default_factory=lambda: empty("incident_changes"))
+    changes: pd.DataFrame = field(default_factory=lambda: empty("changes"))
+    work_items: pd.DataFrame = field(default_factory=lambda: empty("work_items"))
+    ai_daily: pd.DataFrame = field(default_factory=lambda: empty("ai_daily"))
+    ai_user_days: pd.DataFrame = field(default_factory=lambda: empty("ai_user_days"))
+    seats: pd.DataFrame = field(default_factory=lambda: empty("seats"))
+    estimates: pd.DataFrame = field(default_factory=lambda: empty("estimates"))
+    sources: tuple[SourceReport, ...] = ()
+    timezone: str = "UTC"
+
+    def has(self, table: str) -> bool:
+        """True when some file provided this table (even if it has no rows in a period)."""
+        return any(table in s.tables for s in self.sources) or len(getattr(self, table)) > 0
+
+    def formats(self) -> set[str]:
+        return {s.format for s in self.sources}
+
+
+def build_dataset(parts: dict[str, list[pd.DataFrame]], sources: list[SourceReport], timezone: str) -> Dataset:
+    """Concatenate the readers' partial tables into a :class:`Dataset` with canonical columns."""
+    tables = {}
+    for name in TABLES:
+        frames = [conform(f, SCHEMAS[name]) for f in parts.get(name, []) if len(f)]
+        tables[name] = pd.concat(frames, ignore_index=True) if frames else empty(name)
+    return Dataset(**tables, sources=tuple(sources), timezone=timezone)
+
+
+def with_tables(dataset: Dataset, **tables: pd.DataFrame) -> Dataset:
+    return replace(dataset, **tables)
+
+
+__all__ = ["Dataset", "SCHEMAS", "TABLES", "build_dataset", "empty", "with_tables"]

@@ -1,0 +1,137 @@
+"""The estimates template: one row per metric with baseline, post and an optional low/high range.
+
+For teams without exports: they fill in what they believe (or measured elsewhere) and the tool
+treats it like measured data, with ``low``/``high`` bounding the post value.  Written by
+``python -m roi template --out ESTIMATES.xlsx|.csv`` and read back like any other export.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pandas as pd
+
+from roi.errors import InputFormatError
+from roi.ingest._common import SourceReport, decode_text, find_column, numbers, read_csv_text
+
+METRICS: dict[str, tuple[str, str]] = {
+    "tasks_per_dev_week": ("tasks/dev-week", "completed work items per developer-week"),
+    "prs_per_dev_week": ("PRs/dev-week", "merged pull requests per developer-week"),
+    "pr_size_loc": ("lines", "mean lines added + deleted per merged PR"),
+    "bugs_per_dev_week": ("bugs/dev-week", "bugs created per developer-week"),
+    "deployments_per_week": ("deploys/week", "production deployments per week (team)"),
+    "change_failure_rate": ("fraction 0-1", "failed deployments / deployments"),
+    "recovery_hours": ("hours", "failed deployment recovery time"),
+    "rework_rate": ("fraction 0-1", "unplanned deployments / deployments"),
+    "lead_time_hours": ("hours", "change lead time, commit to production"),
+    "review_hours": ("hours", "median time in review, first review to merge"),
+}
+"""Template rows: scenario period fields (METHODS §0), unit and meaning."""
+
+SHARES = {"change_failure_rate", "rework_rate"}
+HEADER = ("metric", "baseline", "post", "low", "high", "unit", "description")
+EXAMPLE = {"tasks_per_dev_week": (4.0, 4.84, 4.4, 5.2), "prs_per_dev_week": (3.0, 5.94, 3.9, 6.6),
+           "pr_size_loc": (150, 381, 190, 450), "bugs_per_dev_week": (0.5, 0.545, 0.5, 0.6)}
+"""Values pre-filled in the template: the Faros-style worked example (METHODS §5)."""
+
+
+def rows() -> list[tuple]:
+    out = []
+    for metric, (unit, description) in METRICS.items():
+        baseline, post, low, high = EXAMPLE.get(metric, (None, None, None, None))
+        out.append((metric, baseline, post, low, high, unit, description))
+    return out
+
+
+def template_csv() -> bytes:
+    """The template as UTF-8 CSV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(["" if v is None else v for v in row] for row in rows())
+    return buffer.getvalue().encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    """The template as an Excel workbook (sheet ``Estimates``, header frozen)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Estimates"
+    sheet.append(HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows():
+        sheet.append(list(row))
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFG", (24, 10, 10, 10, 10, 16, 48)):
+        sheet.column_dimensions[letter].width = width
+    notes = book.create_sheet("How to fill")
+    for line in ("One row per metric; leave a cell empty when you do not know it.",
+                 "baseline: before the AI tool; post: for a developer who uses it.",
+                 "low/high (optional): the range you believe for the post value; it becomes the uncertainty range.",
+                 "Rates are fractions (0.12 for 12%). Hours are calendar hours."):
+        notes.append([line])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def is_template_header(columns) -> bool:
+    return all(find_column(columns, c) is not None for c in ("metric", "baseline", "post"))
+
+
+def read_table(name: str, data: bytes, report: SourceReport | None = None) -> pd.DataFrame:
+    """A CSV or XLSX file as text cells (first sheet for workbooks)."""
+    if data[:4] == b"PK\x03\x04":
+        try:
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, sheet_name=0).fillna("")
+        except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+            raise InputFormatError(f"cannot be read as an Excel workbook ({error})", file=name) from None
+        frame.columns = [str(c).strip() for c in frame.columns]
+        return frame
+    return read_csv_text(decode_text(data, name, report), name)
+
+
+def read_estimates(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    frame = read_table(name, data, report)
+    report.rows = len(frame)
+    metric_column = find_column(frame.columns, "metric")
+    metric = frame[metric_column].str.strip()
+    unknown = ~metric.isin(METRICS) & metric.ne("")
+    if unknown.any():
+        row = int(np.flatnonzero(unknown.to_numpy())[0]) + 2
+        raise InputFormatError(f"'{metric[unknown].iloc[0]}' is not a metric of the template; use one of "
+                               f"{', '.join(METRICS)}", file=name, row=row, column="metric")
+    values = {}
+    for key in ("baseline", "post", "low", "high"):
+        theirs = find_column(frame.columns, key)
+        values[key] = numbers(frame[theirs], name, key) if theirs else pd.Series(np.nan, index=frame.index)
+    out = pd.DataFrame({"source": name, "metric": metric, **values})
+    for position, row in enumerate(out.itertuples(index=False), start=2):
+        _check_row(row, name, position)
+    empty = out["metric"].eq("") | (out["baseline"].isna() & out["post"].isna())
+    report.skip("metric left empty", int(empty.sum()))
+    report.tables.add("estimates")
+    return {"estimates": out[~empty.to_numpy()]}
+
+
+def _check_row(row, name: str, position: int) -> None:
+    for key in ("baseline", "post", "low", "high"):
+        value = getattr(row, key)
+        if pd.isna(value):
+            continue
+        if value < 0:
+            raise InputFormatError(f"{value:g} is negative; give a value of zero or more", file=name, row=position,
+                                   column=key)
+        if row.metric in SHARES and value > 1:
+            raise InputFormatError(f"{value:g} is not a fraction; write {value / 100:g} for {value:g}%", file=name,
+                                   row=position, column=key)
+    low, post, high = row.low, row.post, row.high
+    if not pd.isna(low) and not pd.isna(high) and not (low <= (post if not pd.isna(post) else low) <= high):
+        raise InputFormatError(f"low {low:g}, post {post:g}, high {high:g} must satisfy low <= post <= high",
+                               file=name, row=position, column="low")
