@@ -38,9 +38,9 @@ PERIOD_FIELDS: tuple[tuple[str, str, str, Format, str | None], ...] = (
     ("pr_size_loc", "Mean PR size (lines added + deleted)", "LOC", "number", None),
     ("bugs_per_dev_week", "Bugs created per developer-week", "bugs/dev-week", "number", None),
     ("deployments_per_week", "Production deployments per week (team)", "deploys/week", "number", "not measured"),
-    ("change_failure_rate", "Change failure rate", "fraction", "percent", "not measured"),
+    ("change_failure_rate", "Change failure rate", "share", "percent", "not measured"),
     ("recovery_hours", "Failed deployment recovery time", "h", "hours", "not measured"),
-    ("rework_rate", "Deployment rework rate", "fraction", "percent", "not measured"),
+    ("rework_rate", "Deployment rework rate", "share", "percent", "not measured"),
     ("lead_time_hours", "Change lead time (shown, not used by the model)", "h", "hours", "not measured"),
     ("review_hours", "Observed median time in review (shown, not used)", "calendar h", "hours", "not measured"),
 )
@@ -70,7 +70,7 @@ SECTIONS: tuple[tuple[str, tuple[Assumption, ...]], ...] = (
     ("Review", (
         Assumption("review.reviewers", "reviewers", "Reviewers in the pool (c)", "people", "int"),
         Assumption("review.review_share", "review_share", "Share of a reviewer's time spent reviewing (f)",
-                   "fraction", "percent", "REVIEW_SHARE"),
+                   "share", "percent", "REVIEW_SHARE"),
         Assumption("review.overhead_hours", "overhead_hours", "Fixed effort per review (t0)", "h", "hours",
                    "REVIEW_OVERHEAD_HOURS"),
         Assumption("review.loc_per_hour", "loc_per_hour", "Review speed (r)", "LOC/h", "number",
@@ -91,7 +91,7 @@ SECTIONS: tuple[tuple[str, tuple[Assumption, ...]], ...] = (
         Assumption("quality.downtime_cost_per_hour", "downtime_cost_per_hour", "Business cost of downtime",
                    "{currency}/h", "money"),
         Assumption("quality.impact_share", "impact_share", "Share of downtime that hurts the business",
-                   "fraction", "percent"),
+                   "share", "percent"),
     )),
     ("Costs", (
         Assumption("costs.training_hours_per_dev", "training_hours_per_dev", "Training per developer (year 0)",
@@ -105,10 +105,10 @@ SECTIONS: tuple[tuple[str, tuple[Assumption, ...]], ...] = (
         Assumption("finance.discount_rate", "discount_rate", "Discount rate (d)", "per year", "percent",
                    "DISCOUNT_RATE"),
         Assumption("finance.capture_factor", "capture_factor", "Capture factor (φ): freed time that becomes value",
-                   "fraction", "percent", "CAPTURE_FACTOR"),
-        Assumption("finance.benefit_risk", "benefit_risk", "Benefit risk adjustment (r_b)", "fraction", "percent",
+                   "share", "percent", "CAPTURE_FACTOR"),
+        Assumption("finance.benefit_risk", "benefit_risk", "Benefit risk adjustment (r_b)", "share", "percent",
                    "BENEFIT_RISK"),
-        Assumption("finance.cost_risk", "cost_risk", "Cost risk adjustment (r_c)", "fraction", "percent",
+        Assumption("finance.cost_risk", "cost_risk", "Cost risk adjustment (r_c)", "share", "percent",
                    "COST_RISK"),
     )),
 )
@@ -116,7 +116,7 @@ SECTIONS: tuple[tuple[str, tuple[Assumption, ...]], ...] = (
 TOOL_FIELDS: tuple[tuple[str, str, str, Format], ...] = (
     ("price_per_seat_month", "list price per seat", "{currency}/seat-month", "money_exact"),
     ("usage_per_dev_month", "usage billing per active developer", "{currency}/dev-month", "money_exact"),
-    ("seat_coverage", "share of developers given a seat", "fraction", "percent"),
+    ("seat_coverage", "share of developers given a seat", "share", "percent"),
 )
 
 
@@ -135,7 +135,7 @@ def adoption_assumptions(scenario: Scenario) -> list[Assumption]:
     """One assumption per year of the horizon: the share of developers using the tool."""
     return [
         Assumption(f"finance.adoption_by_year.{t - 1}", f"adoption_year_{t}", f"Adoption in year {t} (a_{t})",
-                   "fraction", "percent", "ADOPTION_BY_YEAR")
+                   "share", "percent", "ADOPTION_BY_YEAR")
         for t in range(1, scenario.finance.horizon_years + 1)
     ]
 
@@ -183,10 +183,10 @@ def source_of(scenario: Scenario, assumption: Assumption) -> str:
     if section in ("baseline", "post") and scenario.measurement is not None:
         files = ", ".join(scenario.measurement.sources) or "exports"
         return f"Measured from {files} (adoption {scenario.measurement.adoption_date.isoformat()})"
-    note = f"Blank = {assumption.blank_means}. " if assumption.blank_means else ""
+    note = f" (blank = {assumption.blank_means})" if assumption.blank_means else ""
     if _was_given(scenario, assumption.path) or assumption.default is None:
-        return f"{note}Scenario file"
-    return f"{note}Default: {default_sources().get(assumption.default, assumption.default)}"
+        return f"Scenario file{note}"
+    return f"Default{note}: {default_sources().get(assumption.default, assumption.default)}"
 
 
 def _value_cell(scenario: Scenario, assumption: Assumption) -> Cell:

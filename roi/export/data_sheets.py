@@ -67,7 +67,9 @@ def data_sheet(name: str, frame: pd.DataFrame, taken: set[str], limit: int = ROW
     return sheet
 
 
-def data_sheets(tables: Mapping[str, pd.DataFrame] | None, taken: set[str]) -> list[Sheet]:
+def data_sheets(
+    tables: Mapping[str, pd.DataFrame] | None, taken: set[str], limit: int = ROW_LIMIT
+) -> list[Sheet]:
     """A sheet per table, or one "Data" sheet saying that no event data was loaded."""
     if not tables:
         sheet = Sheet(safe_sheet_title("Data", taken))
@@ -75,4 +77,4 @@ def data_sheets(tables: Mapping[str, pd.DataFrame] | None, taken: set[str]) -> l
         sheet.add(text("No event data was loaded: the scenario's metrics are estimates or were entered directly.",
                        "note"))
         return [sheet]
-    return [data_sheet(name, frame, taken) for name, frame in tables.items()]
+    return [data_sheet(name, frame, taken, limit) for name, frame in tables.items()]

@@ -114,7 +114,7 @@ def _queue_value(value: float | None, fmt: Format) -> Cell:
 def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
     """Workload, capacity, utilisation and backlog as formulas; the Erlang C queue as values."""
     review = results.review
-    sheet = Sheet("Review capacity", widths={1: 52, 2: 16, 3: 16, 4: 16, 5: 16, 6: 18, 7: 60}, freeze="A4")
+    sheet = Sheet("Review capacity", widths={1: 52, 2: 21, 3: 21, 4: 21, 5: 21, 6: 22, 7: 60}, freeze="A4")
     sheet.add(text("Review capacity: the reviewer pool as a queue (METHODS §2)", "title"))
     sheet.add(text("Workload, capacity, utilisation and backlog are live formulas. Times are working hours.", "note"))
     sheet.add(*(text(h, "header") for h in ("Quantity", "Baseline", "After adoption", "Unit", "", "", "Formula")))
@@ -315,7 +315,7 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
          "(failure_hours_post-failure_hours_baseline)*working_weeks_per_year*downtime_cost_per_hour*impact_share",
          "money", "(D1·CFR1·M1 − D0·CFR0·M0) · W · C_dt · s", "downtime_cost_change_per_year"),
     ):
-        sheet.add(text(label, "key"), Cell(Formula(formula), fmt, "output", name=name), text(name), text(how, "note"))
+        sheet.add(text(label, "key"), Cell(Formula(formula), fmt, "output", name=name), text(f"{name}: {how}", "note"))
     sheet.blank()
     sheet.charts.append(cash_flow_chart(sheet.title, header, first, last, benefits, costs, net,
                                         scenario.currency, anchor=f"A{sheet.next_row}"))

@@ -10,16 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, get_args
+from typing import Any
 
 from roi.export.assumptions import PERIOD_FIELDS
-from roi.export.layout import Cell, Chart, Dropdown, Format, Formula, Series, Sheet, col, text
+from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text
 from roi.inputs import npv
-from roi.models import ChecklistItem, Results, Scenario
+from roi.models import Results, Scenario
 from roi.uncertainty import TORNADO_HIGH_QUANTILE, TORNADO_LOW_QUANTILE, likely_values
-
-CHECKLIST_STATUSES: tuple[str, ...] = get_args(ChecklistItem.model_fields["status"].annotation)
-"""The checklist's status values, offered as a drop-down."""
 
 VALUES_NOTE = "Values computed by the app for the exported scenario: they do not change when you edit Assumptions."
 
@@ -32,7 +29,7 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
     sheet.add(text("Currency", "key"), text(scenario.currency))
     sheet.add(text("Exported", "key"), Cell(created.date(), "date"))
     if scenario.notes:
-        sheet.add(text("Notes", "key"), text(scenario.notes, wrap=True))
+        sheet.add(text("Notes", "key"), text(scenario.notes))
     sheet.blank()
     sheet.add(text("Verdict", "key"), Cell(Formula(
         'IF(npv>=0,"Pays off: NPV is positive over "&horizon_years&" years",'
@@ -229,44 +226,8 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
     first, last = header + 1, header + len(result.tornado)
     sheet.blank()
     sheet.charts.append(Chart(
-        "tornado", "Tornado: NPV change from the likely case", sheet.title, f"$A${first}:$A${last}",
+        "tornado", "Tornado: NPV swing by input", sheet.title, f"$A${first}:$A${last}",
         (Series(f"Input at P{low_q}", f"$G${first}:$G${last}"), Series(f"Input at P{high_q}", f"$H${first}:$H${last}")),
         anchor=f"A{sheet.next_row}", x_title=scenario.currency,
     ))
-    return sheet
-
-
-def default_rollout_sheet(scenario: Scenario, results: Results) -> Sheet:
-    """The rollout plan from the adoption schedule and the checklist's due weeks (until a plan is given)."""
-    sheet = Sheet("Rollout plan", widths={1: 14, 2: 60, 3: 24, 4: 12, 5: 16})
-    sheet.add(text("Rollout plan", "title"))
-    sheet.add(text("Adoption by year (live, from Assumptions) and the checklist's actions by due week.", "note"))
-    sheet.blank()
-    sheet.add(text("Adoption by year", "heading"))
-    sheet.add(*(text(h, "header") for h in ("Year", "Adoption", "Active developers")))
-    for t in range(1, scenario.finance.horizon_years + 1):
-        sheet.add(Cell(t, "int"), Cell(Formula(f"adoption_year_{t}"), "percent"),
-                  Cell(Formula(f"developers*adoption_year_{t}"), "number"))
-    sheet.blank()
-    sheet.add(text("Actions by week", "heading"))
-    sheet.add(*(text(h, "header") for h in ("Due week", "Action", "Owner", "Priority", "Status")))
-    for item in sorted(results.checklist, key=lambda i: (i.due_week, i.priority)):
-        sheet.add(Cell(item.due_week, "int"), text(item.title), text(item.owner_role), Cell(item.priority, "int"),
-                  text(item.status))
-    return sheet
-
-
-def checklist_sheet(items: list[ChecklistItem]) -> Sheet:
-    """The data-driven checklist with a status drop-down."""
-    sheet = Sheet("Checklist", widths={1: 22, 2: 9, 3: 14, 4: 48, 5: 90, 6: 22, 7: 10, 8: 16}, freeze="A4")
-    sheet.add(text("Rollout checklist", "title"))
-    sheet.add(text("Each action with the numbers that triggered it; set the status with the drop-down.", "note"))
-    header = sheet.add(*(text(h, "header") for h in (
-        "ID", "Priority", "Category", "Action", "Why", "Owner", "Due week", "Status")))
-    for item in items:
-        sheet.add(text(item.id), Cell(item.priority, "int"), text(item.category), text(item.title, wrap=True),
-                  text(item.reason, wrap=True), text(item.owner_role), Cell(item.due_week, "int"),
-                  Cell(item.status, "text", "input"))
-    if items:
-        sheet.dropdowns.append(Dropdown(f"H{header + 1}:H{header + len(items)}", CHECKLIST_STATUSES))
     return sheet

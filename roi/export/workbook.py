@@ -16,18 +16,15 @@ from typing import Any
 import pandas as pd
 
 from roi.export.assumptions import assumptions_sheet
-from roi.export.data_sheets import data_sheets
-from roi.export.layout import DocumentProperties, Sheet, WorkbookLayout
+from roi.export.data_sheets import ROW_LIMIT, data_sheets
+from roi.export.layout import DocumentProperties, WorkbookLayout
 from roi.export.model_sheets import cash_flow_sheet, productivity_sheet, review_capacity_sheet
-from roi.export.report_sheets import (
-    checklist_sheet,
-    default_rollout_sheet,
-    metrics_sheet,
-    sensitivity_sheet,
-    summary_sheet,
-)
+from roi.export.report_sheets import metrics_sheet, sensitivity_sheet, summary_sheet
+from roi.export.rollout_sheets import checklist_sheet, rollout_sheet
 from roi.export.xlsx import render
 from roi.models import Results, Scenario
+from roi.rollout import rollout_report
+from roi.rollout_models import RolloutPlan
 
 SHEET_ORDER = (
     "Summary", "Assumptions", "Metrics", "Productivity", "Review capacity", "Cash flow", "Sensitivity",
@@ -36,22 +33,19 @@ SHEET_ORDER = (
 """Tab order of the fixed sheets; the Data sheet(s) follow."""
 
 
-def rollout_sheet(scenario: Scenario, results: Results, plan: Any | None) -> Sheet:
-    """The Rollout plan sheet: the given plan, or the adoption schedule and checklist weeks."""
-    return default_rollout_sheet(scenario, results)
-
-
 def build_layout(
     scenario: Scenario,
     results: Results,
     *,
     metrics: Any | None = None,
     tables: Mapping[str, pd.DataFrame] | None = None,
-    plan: Any | None = None,
+    plan: RolloutPlan | None = None,
     created: datetime | None = None,
+    row_limit: int = ROW_LIMIT,
 ) -> WorkbookLayout:
     """The workbook's description (see :func:`build_workbook`), before rendering."""
     created = created or datetime.now(timezone.utc)
+    rollout = rollout_report(scenario if plan is None else scenario.model_copy(update={"rollout": plan}), results)
     cash_flow = cash_flow_sheet(scenario)
     sensitivity = sensitivity_sheet(scenario, results)
     charts = [*cash_flow.charts, *sensitivity.charts]
@@ -63,11 +57,11 @@ def build_layout(
         review_capacity_sheet(scenario, results),
         cash_flow,
         sensitivity,
-        rollout_sheet(scenario, results, plan),
-        checklist_sheet(results.checklist),
+        rollout_sheet(scenario, rollout),
+        checklist_sheet(rollout),
     ]
     assert [s.title for s in sheets] == list(SHEET_ORDER)
-    sheets += data_sheets(tables, {s.title for s in sheets})
+    sheets += data_sheets(tables, {s.title for s in sheets}, row_limit)
     return WorkbookLayout(
         sheets=sheets,
         properties=DocumentProperties(
@@ -88,8 +82,9 @@ def build_workbook(
     *,
     metrics: Any | None = None,
     tables: Mapping[str, pd.DataFrame] | None = None,
-    plan: Any | None = None,
+    plan: RolloutPlan | None = None,
     created: datetime | None = None,
+    row_limit: int = ROW_LIMIT,
 ) -> bytes:
     """The stakeholder workbook of ``scenario`` as .xlsx bytes.
 
@@ -99,9 +94,12 @@ def build_workbook(
             Monte Carlo, tornado, checklist) are taken from it.
         metrics: measured metrics (a mapping or pydantic model shaped like CONTRACT "Metrics
             JSON"), shown with their intervals on the Metrics sheet; ``None`` for estimates.
-        tables: normalised event tables by name, one Data sheet each, cut at
-            ``roi.export.data_sheets.ROW_LIMIT`` rows with a note.
-        plan: the rollout plan; ``None`` derives one from adoption and the checklist.
+        tables: normalised event tables by name, one Data sheet each, cut at ``row_limit``
+            rows with a note.
+        plan: the rollout plan to show instead of ``scenario.rollout``; with neither, the
+            default plan of ``roi.rollout`` (pilot, expansion, full rollout).
         created: export time for the document properties (default: now, UTC).
+        row_limit: rows of each event table written; the rest are left out with a note.
     """
-    return render(build_layout(scenario, results, metrics=metrics, tables=tables, plan=plan, created=created))
+    return render(build_layout(scenario, results, metrics=metrics, tables=tables, plan=plan, created=created,
+                               row_limit=row_limit))

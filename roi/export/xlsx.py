@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 _FIXED_FORMATS: dict[Format, str] = {
     "text": "General",
     "int": "#,##0",
-    "number": "#,##0.00",
+    "number": "#,##0.00##",  # up to 4 decimals: 0.545 bugs must not read 0.55
     "factor": "0.0000",
     "percent": "0.0%",
     "hours": '#,##0.00" h"',
@@ -83,11 +83,12 @@ def _number_format(fmt: Format, currency: str) -> str:
 
 
 @cache
-def _alignment(wrap: bool) -> Alignment | None:
-    return Alignment(wrap_text=True, vertical="top") if wrap else None
+def _alignment(wrap: bool) -> Alignment:
+    return Alignment(wrap_text=wrap, vertical="top")
 
 
-def _write_cell(ws: WriteOnlyWorksheet, cell: Cell, currency: str) -> WriteOnlyCell:
+def _write_cell(ws: WriteOnlyWorksheet, cell: Cell, currency: str, *, tall_row: bool = False) -> WriteOnlyCell:
+    """One cell; in a row made tall by wrapped text every cell sits at the top, so the row reads level."""
     out = WriteOnlyCell(ws)
     value = cell.value
     if isinstance(value, Formula):
@@ -99,8 +100,8 @@ def _write_cell(ws: WriteOnlyWorksheet, cell: Cell, currency: str) -> WriteOnlyC
     for attribute, style in _ROLE_STYLES[cell.role].items():
         setattr(out, attribute, style)
     out.number_format = "@" if cell.role == "input" and cell.fmt == "text" else _number_format(cell.fmt, currency)
-    if cell.wrap:
-        out.alignment = _alignment(True)
+    if cell.wrap or tall_row:
+        out.alignment = _alignment(cell.wrap)
     return out
 
 
@@ -124,6 +125,21 @@ def _plain_row(ws: WriteOnlyWorksheet, values) -> list:
     return row
 
 
+LINE_HEIGHT_POINTS = 15.0
+_DEFAULT_WIDTH = 8.43  # characters, a spreadsheet's default column width
+
+
+def _wrapped_lines(row: list[Cell | None], widths: dict[int, float]) -> int:
+    """Lines the tallest wrapped text of ``row`` needs at its column's width (a generous estimate)."""
+    lines = 1
+    for column, cell in enumerate(row, start=1):
+        if cell is not None and cell.wrap and isinstance(cell.value, str):
+            per_line = max(1, int(widths.get(column, _DEFAULT_WIDTH) * 0.95))
+            needed = sum(-(-max(1, len(part)) // per_line) for part in cell.value.split("\n"))
+            lines = max(lines, needed)
+    return lines
+
+
 def _quoted(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
@@ -143,6 +159,8 @@ def _chart(chart: Chart):
         bar.gapWidth = 40
         bar.x_axis.scaling.orientation = "maxMin"  # largest swing on top
         bar.x_axis.tickLblPos = "low"  # labels beside the bars, not over them
+    else:
+        bar.x_axis.tickLblPos = "low"  # year labels below negative bars too
     bar.y_axis.title = chart.x_title if chart.kind == "tornado" else chart.y_title
     bar.x_axis.delete = bar.y_axis.delete = False  # openpyxl 3.1 hides axes unless told
     return bar
@@ -170,12 +188,15 @@ def _render_sheet(wb: Workbook, sheet: Sheet, currency: str, names: dict[str, st
         validation.add(dropdown.cells)
         ws.data_validations.append(validation)
     for row_number, row in enumerate(sheet.rows, start=1):
+        lines = _wrapped_lines(row, sheet.widths)
+        if lines > 1:  # spreadsheets do not grow rows for wrapped text on their own
+            ws.row_dimensions[row_number].height = LINE_HEIGHT_POINTS * lines
         cells = []
         for column, cell in enumerate(row, start=1):
             if cell is None:
                 cells.append(None)
                 continue
-            cells.append(_write_cell(ws, cell, currency))
+            cells.append(_write_cell(ws, cell, currency, tall_row=lines > 1))
             if cell.name:
                 names[cell.name] = f"{_quoted(sheet.title)}!${col(column)}${row_number}"
         ws.append(cells)
