@@ -35,15 +35,18 @@ def looks_like_formula(text: str) -> bool:
 def safe_text(value: object) -> str:
     """The text to store in a cell: characters XML cannot hold removed, cut to 32,767 characters.
 
-    The leading ``=``/``+``/``-``/``@`` is kept: the renderer writes the result as a string cell
-    (with the quote prefix when :func:`looks_like_formula`), so it shows literally.
+    Carriage returns become line feeds (an XML reader turns a lone CR into LF anyway, so this
+    keeps what is written equal to what is read).  The leading ``=``/``+``/``-``/``@`` is kept:
+    the renderer writes the result as a string cell (with the quote prefix when
+    :func:`looks_like_formula`), so it shows literally.
     """
-    return _ILLEGAL_XML.sub("", str(value))[:CELL_TEXT_LIMIT]
+    text = _ILLEGAL_XML.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return text[:CELL_TEXT_LIMIT]
 
 
 def csv_safe_text(value: object) -> str:
-    """Text for a CSV field: as :func:`safe_text`, with an apostrophe before formula-like text."""
-    text = safe_text(value)
+    """Text for a CSV field, with an apostrophe before text a spreadsheet would run as a formula."""
+    text = str(value)
     return "'" + text if looks_like_formula(text) else text
 
 

@@ -1,0 +1,559 @@
+"""The stakeholder workbook, re-opened with openpyxl: sheets, names, formats, formulas, safety, CLI.
+
+The numbers themselves are checked by recalculating in LibreOffice (test_export_recalc.py);
+here the structure: every output a formula over defined names that exist, every input a
+named cell holding the scenario's value, the formats, charts, drop-down, print set-up and
+document properties, user text stored as text, and the other downloads (CSV, JSON).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+from pydantic import BaseModel
+
+from roi.cli import main
+from roi.engine import compute
+from roi.export import build_workbook, metrics_csv, scenario_json, write_atomic
+from roi.export.assumptions import all_assumptions
+from roi.export.layout import Cell, DocumentProperties, Sheet, WorkbookLayout
+from roi.export.model_sheets import MAX_CURVE_ROWS, NOT_WITHIN_HORIZON, reviewer_counts
+from roi.export.rollout_sheets import CHECKLIST_STATUSES
+from roi.export.safety import SHEET_TITLE_LIMIT, csv_safe_text, safe_sheet_title, safe_text
+from roi.export.workbook import SHEET_ORDER
+from roi.export.xlsx import render
+from roi.models import PeriodMetrics, Scenario, parse_scenario, scenario_from_dict
+from roi.rollout_models import RolloutPlan
+from tests.conftest import SCENARIOS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "export"
+KEY_OUTPUTS = ("npv", "roi", "payback_months", "pv_benefits", "pv_costs", "net_hours", "qapi")
+CREATED = datetime(2026, 1, 15, 9, 30, tzinfo=timezone.utc)
+INJECTION_TITLE = '=HYPERLINK("http://example.invalid","x")'
+INJECTION_NAME = "@SUM(1)"
+
+
+def worked_data() -> dict:
+    return json.loads((SCENARIOS / "worked_example.json").read_text())
+
+
+def rich_data() -> dict:
+    """The worked example with every optional input in use: DORA metrics, two tools, downtime cost."""
+    data = worked_data()
+    data["baseline"].update(deployments_per_week=5, change_failure_rate=0.1, recovery_hours=3, rework_rate=0.05)
+    data["post"].update(deployments_per_week=6, change_failure_rate=0.15, recovery_hours=4, rework_rate=0.08)
+    data["quality"].update(downtime_cost_per_hour=2000, impact_share=0.3)
+    data["costs"]["tools"].append({"name": "Claude Team", "price_per_seat_month": 25, "usage_per_dev_month": 150,
+                                   "seat_coverage": 0.4})
+    data["costs"]["fte_annual_cost"] = None
+    return data
+
+
+def load(data: bytes):
+    return load_workbook(io.BytesIO(data))
+
+
+def target(workbook, name: str):
+    """(sheet title, coordinate or range) a defined name points at."""
+    ((title, ref),) = list(workbook.defined_names[name].destinations)
+    return title, ref.replace("$", "")
+
+
+def named_cell(workbook, name: str):
+    title, ref = target(workbook, name)
+    return workbook[title][ref]
+
+
+@pytest.fixture(scope="module")
+def worked():
+    scenario = scenario_from_dict(worked_data())
+    return scenario, compute(scenario)
+
+
+@pytest.fixture(scope="module")
+def book(worked):
+    scenario, results = worked
+    return load(build_workbook(scenario, results, created=CREATED))
+
+
+@pytest.fixture(scope="module")
+def rich():
+    scenario = scenario_from_dict(rich_data())
+    return scenario, compute(scenario)
+
+
+@pytest.fixture(scope="module")
+def rich_book(rich):
+    scenario, results = rich
+    return load(build_workbook(scenario, results, created=CREATED))
+
+
+# --- Sheets and defined names --------------------------------------------------------------
+
+
+def test_sheets_come_in_the_documented_order(book):
+    assert book.sheetnames == [*SHEET_ORDER, "Data"]
+
+
+@pytest.mark.parametrize("name", KEY_OUTPUTS)
+def test_key_outputs_are_named_formula_cells(book, name):
+    cell = named_cell(book, name)
+    assert cell.data_type == "f" and cell.value.startswith("="), (name, cell.value)
+
+
+def test_cash_flow_rows_are_named_ranges_of_formulas(book, worked):
+    scenario, _ = worked
+    for name in ("benefits_by_year", "costs_by_year", "idle_seat_cost_by_year"):
+        title, ref = target(book, name)
+        cells = [c for row in book[title][ref] for c in row]
+        assert len(cells) == scenario.finance.horizon_years + 1
+        assert all(c.data_type == "f" for c in cells[1:]), name
+
+
+def test_every_assumption_is_a_named_input_holding_the_scenario_value(rich_book, rich):
+    scenario, _ = rich
+    assumptions = all_assumptions(scenario)
+    assert len({a.name for a in assumptions}) == len(assumptions)
+    for assumption in assumptions:
+        cell = named_cell(rich_book, assumption.name)
+        assert cell.parent.title == "Assumptions"
+        expected = get(scenario, assumption.path)
+        assert cell.value == expected, assumption.name
+        assert expected is None or cell.data_type == "n", assumption.name
+        assert cell.fill.fgColor.rgb.endswith("FFF2CC"), f"{assumption.name} is not styled as an input"
+        assert cell.protection.locked is False
+
+
+def get(scenario: Scenario, path: str):
+    from roi.models import get_path
+
+    return get_path(scenario, path)
+
+
+def _numeric_leaves(model: BaseModel, prefix: str = "") -> set[str]:
+    """Dotted paths of every number (or nullable number) a scenario holds, lists expanded."""
+    paths = set()
+    for field, info in type(model).model_fields.items():
+        value, path = getattr(model, field), f"{prefix}{field}"
+        if isinstance(value, BaseModel):
+            paths |= _numeric_leaves(value, path + ".")
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            for index, item in enumerate(value):
+                paths |= _numeric_leaves(item, f"{path}.{index}.")
+        elif isinstance(value, list):
+            paths |= {f"{path}.{index}" for index in range(len(value))}
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) or (
+            value is None and "float" in str(info.annotation)
+        ):
+            paths.add(path)
+    return paths
+
+
+def test_every_number_of_the_scenario_has_an_assumption_cell(rich):
+    """A field added to the scenario model later must get its cell (or be consciously left out here)."""
+    scenario, _ = rich
+    left_out = {"schema_version", "uncertainty", "measurement", "rollout"}
+    expected = set()
+    for field in type(scenario).model_fields:
+        value = getattr(scenario, field)
+        if field not in left_out and isinstance(value, BaseModel):
+            expected |= _numeric_leaves(value, field + ".")
+    covered = {a.path for a in all_assumptions(scenario)} | {"finance.horizon_years"}
+    assert expected - covered == set()
+    assert covered - expected == set()
+
+
+def test_defined_names_are_valid_excel_names(rich_book):
+    """Names Excel would refuse (or read as cell references) trigger a repair prompt."""
+    cell_reference = re.compile(r"^[A-Za-z]{1,3}[0-9]+$|^[Rr][0-9]*([Cc][0-9]*)?$")
+    for name in rich_book.defined_names:
+        assert re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]{0,254}", name), name
+        assert not cell_reference.match(name), name
+
+
+_TOKEN = re.compile(r'"[^"]*"|[0-9]+(?:\.[0-9]*)?(?:[Ee][+-]?[0-9]+)?|\$?[A-Za-z_][A-Za-z0-9_.]*\$?[0-9]*\(?')
+
+
+def _names_in(formula: str) -> set[str]:
+    """Identifiers a formula refers to: not strings, functions, cell references or booleans."""
+    found = set()
+    for token in _TOKEN.findall(formula):
+        if token[0] in '"0123456789' or token.endswith("(") or token.upper() in ("TRUE", "FALSE"):
+            continue
+        if re.fullmatch(r"\$?[A-Z]{1,3}\$?[0-9]+", token):
+            continue
+        found.add(token)
+    return found
+
+
+def test_every_name_a_formula_uses_is_defined(rich_book):
+    """No formula can show #NAME?: every identifier it uses is one of the workbook's defined names."""
+    defined = set(rich_book.defined_names)
+    formulas = [(ws.title, c.coordinate, c.value) for ws in rich_book.worksheets for row in ws.iter_rows()
+                for c in row if c.data_type == "f"]
+    assert len(formulas) > 100
+    for title, coordinate, formula in formulas:
+        assert _names_in(formula[1:]) <= defined, (title, coordinate, formula)
+
+
+def test_model_sheets_hold_formulas_not_numbers(rich_book):
+    """Productivity's values and every year of the cash flow are live formulas."""
+    productivity = rich_book["Productivity"]
+    values = [row[1] for row in productivity.iter_rows(min_row=4) if row[0].value]
+    assert len(values) >= 12 and all(c.data_type == "f" for c in values)
+    cash = rich_book["Cash flow"]
+    summary = next(row[0].row for row in cash.iter_rows() if row[0].value == "Summary")
+    years = [row[2:5] for row in cash.iter_rows(min_row=5, max_row=summary - 1) if row[0].value]  # years 1..3
+    assert len(years) >= 18
+    assert all(c.data_type == "f" for row in years for c in row if c.value is not None)
+    assert all(c.value is not None for c in years[-1])  # the break-even row spans every year
+
+
+def test_utilisation_and_backlog_are_formulas_queue_values_are_numbers(book):
+    for name in ("utilization_baseline", "utilization_post", "backlog_growth_hours_per_week",
+                 "review_workload_post_hours", "review_capacity_hours"):
+        assert named_cell(book, name).data_type == "f", name
+    sheet = book["Review capacity"]
+    header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Reviewers")
+    rows = list(sheet.iter_rows(min_row=header + 1, max_col=6))
+    counts = [row[0].value for row in rows]
+    assert counts == list(range(10, 43))  # stable from ⌊a_baseline⌋ + 1 = 10 to 37 needed + 5
+    by_count = {row[0].value: row for row in rows}
+    assert by_count[17][1].data_type == "f" and by_count[17][3].data_type == "f"
+    assert by_count[17][2].value == pytest.approx(0.007259801573, rel=1e-9)  # METHODS §5 baseline Wq
+    assert by_count[17][4].value == "unstable"
+    assert isinstance(by_count[37][4].value, float) and by_count[37][4].value <= 4.0
+
+
+# --- Formats, layout, properties ----------------------------------------------------------
+
+
+def test_number_formats_for_money_percent_and_hours(book):
+    assert '"$"#,##0' in named_cell(book, "npv").number_format
+    assert named_cell(book, "roi").number_format.endswith("%")
+    assert named_cell(book, "net_hours").number_format.endswith('" h"')
+    assert named_cell(book, "capture_factor").number_format == "0.0%"
+    assert named_cell(book, "developers").number_format == "#,##0"
+    assert "months" in named_cell(book, "payback_months").number_format
+
+
+@pytest.mark.parametrize("currency, marker", [("EUR", '"€"'), ("CHF", '" CHF"'), ('X"Y', "#,##0")])
+def test_money_format_follows_the_currency(currency, marker):
+    data = worked_data()
+    data["currency"] = currency
+    scenario = scenario_from_dict(data)
+    book = load(build_workbook(scenario, compute(scenario)))
+    fmt = named_cell(book, "pv_costs").number_format
+    assert marker in fmt and fmt.count('"') % 2 == 0
+
+
+def test_frozen_headers_widths_and_landscape_print_fit_to_width(book):
+    assert book["Assumptions"].freeze_panes == "B4"
+    assert book["Cash flow"].freeze_panes == "B4"
+    assert book["Checklist"].freeze_panes == "A4"
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+    assert book["Assumptions"].column_dimensions["A"].width == 52
+    assert book["Assumptions"].print_title_rows == "$1:$3"
+
+
+def test_document_properties_name_the_scenario_and_date(book, worked):
+    scenario, _ = worked
+    assert book.properties.title == f"AI coding assistant ROI: {scenario.name}"
+    assert book.properties.subject == scenario.name
+    assert book.properties.created == datetime(2026, 1, 15, 9, 30)
+    custom = {prop.name: prop.value for prop in book.custom_doc_props.props}
+    assert custom == {"Scenario": scenario.name, "Exported": "2026-01-15"}
+
+
+def test_native_charts_for_cash_flow_and_tornado(book):
+    assert len(book["Summary"]._charts) == 2
+    assert len(book["Cash flow"]._charts) == 1
+    tornado = book["Sensitivity"]._charts[0]
+    assert tornado.type == "bar" and tornado.overlap == 100 and len(tornado.series) == 2
+    column = book["Cash flow"]._charts[0]
+    assert column.type == "col" and len(column.series) == 3
+    title, ref = target(book, "benefits_by_year")
+    assert column.series[0].val.numRef.f.replace("$", "") == f"'{title}'!{ref}"
+
+
+def test_without_ranges_there_is_no_tornado_and_the_sheet_says_why():
+    data = worked_data()
+    data["uncertainty"] = None
+    scenario = scenario_from_dict(data)
+    book = load(build_workbook(scenario, compute(scenario)))
+    assert len(book["Summary"]._charts) == 1 and not book["Sensitivity"]._charts
+    assert any("no uncertainty ranges" in str(c.value) for row in book["Sensitivity"].iter_rows() for c in row)
+
+
+def test_checklist_status_has_a_drop_down(book, worked):
+    _, results = worked
+    sheet = book["Checklist"]
+    (validation,) = sheet.data_validations.dataValidation
+    assert validation.type == "list"
+    assert validation.formula1 == '"' + ",".join(CHECKLIST_STATUSES) + '"'
+    header = [c.value for c in sheet[3]]
+    status = header.index("Status") + 1
+    cells = [sheet.cell(row, status) for row in range(4, 4 + len(results.checklist))]
+    assert all(c.value == "todo" for c in cells)
+    assert all(c.coordinate in validation.sqref for c in cells)
+
+
+def test_payback_is_text_when_not_within_the_horizon(book):
+    """The worked example never pays back in 3 years (METHODS §5): the formula's text branch."""
+    assert NOT_WITHIN_HORIZON in named_cell(book, "payback_months").value
+
+
+def test_sources_say_default_scenario_or_measured():
+    data = worked_data()
+    del data["review"]["review_share"]
+    data["measurement"] = {"adoption_date": "2025-03-01", "sources": ["pulls.json"]}
+    scenario = scenario_from_dict(data)
+    sheet = load(build_workbook(scenario, compute(scenario)))["Assumptions"]
+    source = {row[4].value: row[3].value for row in sheet.iter_rows(min_row=4) if row[4].value}
+    assert source["review_share"].startswith("Default: Share of a reviewer's working time")
+    assert source["developers"] == "Scenario file"
+    assert source["post_pr_size_loc"] == "Measured from pulls.json (adoption 2025-03-01)"
+    assert source["target_wait_hours"] == "Scenario file (blank = the baseline wait)"
+
+
+def test_a_given_plan_replaces_the_default_waves(worked):
+    scenario, results = worked
+    plan = RolloutPlan.model_validate({"waves": [{"name": "Platform team", "start_week": 0, "seat_share": 0.2},
+                                                 {"name": "Everyone", "start_week": 6, "seat_share": 1.0}]})
+    sheet = load(build_workbook(scenario, results, plan=plan))["Rollout plan"]
+    header = next(row for row in sheet.iter_rows() if row[0].value == "Wave")
+    assert [c.value for c in header[1:3]] == ["Platform team", "Everyone"]
+    assert not any("default plan" in str(row[0].value) for row in sheet.iter_rows(max_row=3))
+
+
+# --- User text stays text -----------------------------------------------------------------
+
+
+def _pulls(rows: int = 3) -> pd.DataFrame:
+    return pd.DataFrame({
+        "number": np.arange(1, rows + 1),
+        "title": [INJECTION_TITLE, "+1 fix", "-2 revert", *(f"PR {i}" for i in range(4, rows + 1))][:rows],
+        "author": ["\tTab", "\rReturn", "#N/A", *(f"dev{i}" for i in range(4, rows + 1))][:rows],
+        "merged_at": pd.to_datetime(["2025-01-01T12:00:00+02:00"] * rows, utc=False),
+        "additions": [10.5, np.nan, np.inf, *([1.0] * (rows - 3))][:rows],
+        "draft": [False, True, None, *([False] * (rows - 3))][:rows],
+    })
+
+
+def test_injection_strings_arrive_as_literal_text(worked):
+    scenario, results = worked
+    named = scenario.model_copy(update={"name": INJECTION_NAME})
+    book = load(build_workbook(named, results, tables={"pulls": _pulls()}))
+    name_cell = book["Summary"]["B2"]
+    assert (name_cell.value, name_cell.data_type, name_cell.quotePrefix) == (INJECTION_NAME, "s", True)
+    data = book["Data pulls"]
+    assert [c.value for c in data[2]] == ["number", "title", "author", "merged_at", "additions", "draft"]
+    texts = [(c.value, c.data_type) for c in (data["B3"], data["B4"], data["B5"], data["C3"], data["C4"], data["C5"])]
+    assert texts == [(INJECTION_TITLE, "s"), ("+1 fix", "s"), ("-2 revert", "s"), ("\tTab", "s"),
+                     ("\nReturn", "s"), ("#N/A", "s")]  # XML keeps no lone carriage return: it is a line break
+    assert all(data[ref].quotePrefix for ref in ("B3", "B4", "B5", "C3"))
+
+
+def test_event_values_are_spreadsheet_values(worked):
+    scenario, results = worked
+    data = load(build_workbook(scenario, results, tables={"pulls": _pulls()}))["Data pulls"]
+    assert data["D3"].value == datetime(2025, 1, 1, 10, 0)  # +02:00 stored as UTC without a zone
+    assert [data["E3"].value, data["E4"].value, data["E5"].value] == [10.5, None, None]  # NaN, inf → empty
+    assert [data["F3"].value, data["F4"].value, data["F5"].value] == [False, True, None]
+
+
+def test_large_tables_are_truncated_with_a_note(worked):
+    scenario, results = worked
+    tables = {"pulls/2025?": _pulls(25), "reviews": _pulls(4)}
+    book = load(build_workbook(scenario, results, tables=tables, row_limit=10))
+    assert book.sheetnames[-2:] == ["Data pulls 2025", "Data reviews"]
+    pulls = book["Data pulls 2025"]
+    assert pulls.max_row == 2 + 10 and pulls["A12"].value == 10
+    assert "Truncated: showing the first 10 of 25 rows" in pulls["A1"].value
+    assert book["Data reviews"].max_row == 2 + 4 and "4 rows" in book["Data reviews"]["A1"].value
+
+
+@given(st.text(max_size=300))
+def test_any_text_is_written_as_that_text(value):
+    layout = WorkbookLayout(
+        [Sheet(safe_sheet_title(value), rows=[[Cell(value)]])],
+        DocumentProperties(value, value, CREATED), "USD",
+    )
+    cell = load(render(layout)).worksheets[0]["A1"]
+    if safe_text(value) == "":
+        assert cell.value is None
+    else:
+        assert (cell.value, cell.data_type) == (safe_text(value), "s")
+
+
+# --- Safety helpers -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title, taken, expected", [
+    ("Data pulls/2024?", (), "Data pulls 2024"),
+    ("[x]:*y\\z", (), "x y z"),
+    ("'quoted'", (), "quoted"),
+    ("", (), "Sheet"),
+    ("History", (), "History sheet"),
+    ("A" * 40, (), "A" * 31),
+    ("Summary", ("summary",), "Summary (2)"),
+    ("B" * 40, ("B" * 31, "B" * 27 + " (2)"), "B" * 27 + " (3)"),
+])
+def test_safe_sheet_title(title, taken, expected):
+    assert safe_sheet_title(title, taken) == expected
+
+
+@given(st.text(max_size=60), st.lists(st.text(max_size=35), max_size=5))
+def test_safe_sheet_title_is_always_valid_and_new(title, taken):
+    result = safe_sheet_title(title, taken)
+    assert 1 <= len(result) <= SHEET_TITLE_LIMIT
+    assert not re.search(r"[\\*?:/\[\]\x00-\x1f]", result)
+    assert not result.startswith("'") and not result.endswith("'")
+    assert result.lower() not in {t.lower() for t in taken} and result.lower() != "history"
+
+
+def test_safe_text_drops_xml_illegal_characters_and_cuts_at_the_cell_limit():
+    assert safe_text("a\x00b\x07c\td\ne") == "abc\td\ne"
+    assert safe_text("\r=1\r\nx\ry") == "\n=1\nx\ny"
+    assert len(safe_text("x" * 40_000)) == 32_767
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(1)", "'@SUM(1)"), ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"), ("plain", "plain"), ("a=b", "a=b"),
+])
+def test_csv_safe_text(text, expected):
+    assert csv_safe_text(text) == expected
+
+
+@given(st.integers(1, 500), st.one_of(st.none(), st.integers(1, 2000)), st.floats(0, 600))
+def test_reviewer_counts_cover_the_pool_and_the_need(current, needed, offered):
+    counts = reviewer_counts(current, needed, offered)
+    assert counts == sorted(set(counts)) and counts[0] >= 1
+    assert current in counts and (needed is None or needed in counts)
+    assert len(counts) <= MAX_CURVE_ROWS + 2
+
+
+# --- Metrics sheet, CSV, scenario JSON ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def metrics() -> dict:
+    return json.loads((FIXTURES / "metrics.json").read_text())
+
+
+def test_metrics_sheet_shows_measured_values_with_intervals(worked, metrics):
+    scenario, results = worked
+    sheet = load(build_workbook(scenario, results, metrics=metrics))["Metrics"]
+    rows = {row[0].value: [c.value for c in row[1:8]] for row in sheet.iter_rows() if row[0].value}
+    assert rows["PR size, median"] == [90, 130, 0.444, 0.21, 0.7, 0.003, rows["PR size, median"][6]]
+    assert rows["Review time, median"][:6] == [20.25, 31.5, 0.556, -0.05, 1.1, 0.08]
+    assert rows["Change failure rate"][:2] == [0.1, 0.125]
+    assert rows["Tasks per developer-week"][:3] == [None, None, None]  # null stays empty, never 0
+    file_cell = next(row[0] for row in sheet.iter_rows() if str(row[0].value).startswith("=cmd"))
+    assert file_cell.data_type == "s"
+
+
+def test_metrics_sheet_without_measurements_compares_the_scenario_periods(book):
+    sheet = book["Metrics"]
+    row = next(r for r in sheet.iter_rows() if r[0].value == "Mean PR size (lines added + deleted)")
+    assert [c.data_type for c in row[1:4]] == ["f", "f", "f"]
+    assert row[3].value == '=IF(AND(ISNUMBER(baseline_pr_size_loc),ISNUMBER(post_pr_size_loc)),' \
+                           'IF(baseline_pr_size_loc<>0,post_pr_size_loc/baseline_pr_size_loc-1,""),"")'
+
+
+def test_metrics_csv(metrics):
+    rows = list(csv.DictReader(io.StringIO(metrics_csv(metrics).decode("utf-8"))))
+    by_metric = {row["metric"]: row for row in rows}
+    assert list(rows[0]) == ["metric", "label", "baseline", "post", "change", "ci_low", "ci_high", "p_value"]
+    assert by_metric["pr_size_loc_median"] == {
+        "metric": "pr_size_loc_median", "label": "PR size, median", "baseline": "90", "post": "130",
+        "change": "0.444", "ci_low": "0.21", "ci_high": "0.7", "p_value": "0.003"}
+    assert by_metric["tasks_per_dev_week"]["baseline"] == ""
+    assert by_metric["start"]["baseline"] == "2024-12-01"
+
+
+def test_metrics_csv_quotes_formula_like_text():
+    data = {"baseline": {"start": "=1+1"}, "post": {"start": "@SUM(1)"}, "changes": {}}
+    (row,) = list(csv.DictReader(io.StringIO(metrics_csv(data).decode("utf-8"))))
+    assert (row["baseline"], row["post"]) == ("'=1+1", "'@SUM(1)")
+
+
+def test_metrics_may_be_a_pydantic_model(worked, metrics):
+    class Metrics(BaseModel):
+        baseline: dict
+        post: dict
+        changes: dict
+
+    model = Metrics(baseline=metrics["baseline"], post=metrics["post"], changes=metrics["changes"])
+    assert metrics_csv(model) == metrics_csv({k: metrics[k] for k in ("baseline", "post", "changes")})
+
+
+def test_scenario_json_round_trips(rich):
+    scenario, _ = rich
+    assert parse_scenario(scenario_json(scenario)) == scenario
+
+
+# --- Command line and atomic writes -------------------------------------------------------
+
+
+def test_cli_export_writes_the_workbook(tmp_path, capsys):
+    out = tmp_path / "report.xlsx"
+    assert main(["export", str(SCENARIOS / "worked_example.json"), "--out", str(out)]) == 0
+    assert load(out.read_bytes()).sheetnames[:len(SHEET_ORDER)] == list(SHEET_ORDER)
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
+    assert capsys.readouterr().err == ""
+
+
+def test_cli_export_of_a_bad_scenario_leaves_the_old_file(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    data = worked_data()
+    data["finance"]["capture_factor"] = 1.5
+    bad.write_text(json.dumps(data))
+    out = tmp_path / "report.xlsx"
+    out.write_bytes(b"previous report")
+    assert main(["export", str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {bad}") and "finance.capture_factor" in err[0]
+    assert out.read_bytes() == b"previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json", "report.xlsx"]
+
+
+@pytest.mark.parametrize("out, message", [
+    ("report.csv", "must be an .xlsx file"),
+    ("missing/report.xlsx", "cannot write here"),
+])
+def test_cli_export_refuses_a_bad_destination(tmp_path, capsys, out, message):
+    assert main(["export", str(SCENARIOS / "worked_example.json"), "--out", str(tmp_path / out)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: ") and message in err[0]
+
+
+def test_write_atomic_replaces_the_file_and_keeps_its_mode(tmp_path):
+    path = tmp_path / "x.xlsx"
+    write_atomic(path, b"one")
+    assert path.stat().st_mode & 0o777 == 0o644
+    path.chmod(0o600)
+    write_atomic(path, b"two")
+    assert path.read_bytes() == b"two" and path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["x.xlsx"]
+
+
+def test_period_metric_fields_are_all_on_the_assumptions_sheet():
+    from roi.export.assumptions import PERIOD_FIELDS
+
+    assert [f[0] for f in PERIOD_FIELDS] == list(PeriodMetrics.model_fields)
