@@ -41,6 +41,68 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _adoption_date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; give YYYY-MM-DD") from None
+
+
+def _read_and_measure(args: argparse.Namespace, mappings: dict | None = None):
+    from roi.ingest import read_exports
+    from roi.metrics import measure
+
+    dataset = read_exports(args.files, mappings, timezone=args.timezone)
+    return measure(dataset, args.adoption_date, args.ramp_weeks)
+
+
+def _metrics(args: argparse.Namespace) -> int:
+    from roi.metrics import metrics_json
+
+    sys.stdout.write(metrics_json(_read_and_measure(args)))
+    return EXIT_OK
+
+
+def _scenario(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from roi.models import load_scenario, save_scenario
+    from roi.scenario_builder import scenario_from_metrics
+
+    if Path(args.out).suffix.lower() != ".json":
+        raise RoiError("the scenario must be a .json file; give --out NEW.json", file=args.out)
+    base = load_scenario(args.base) if args.base else None
+    mappings = dict(base.measurement.column_mappings) if base is not None and base.measurement else None
+    scenario = scenario_from_metrics(_read_and_measure(args, mappings), base, column_mappings=mappings)
+    save_scenario(scenario, args.out)
+    return EXIT_OK
+
+
+def _template(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from roi.export import write_atomic
+    from roi.ingest.template import template_csv, template_xlsx
+
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise RoiError("the template must be an .xlsx or .csv file; give --out ESTIMATES.xlsx", file=args.out)
+    write_atomic(args.out, template_xlsx() if suffix == ".xlsx" else template_csv())
+    return EXIT_OK
+
+
+def _add_export_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("files", nargs="+", metavar="FILE", help="exports (format recognised from content)")
+    command.add_argument("--adoption-date", required=True, type=_adoption_date, metavar="YYYY-MM-DD",
+                         help="first day with the AI tool (UTC)")
+    command.add_argument("--ramp-weeks", type=int, default=0, metavar="N",
+                         help="weeks after adoption left out while people learn the tool")
+    command.add_argument("--timezone", default="UTC", metavar="ZONE",
+                         help="time zone of timestamps written without one, e.g. Jira's (default UTC)")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m roi",
@@ -57,7 +119,21 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="REPORT.xlsx", help="where to write the workbook")
     export.set_defaults(handler=_export)
 
-    # metrics, scenario, export, template: each adds its sub-parser here, with a `handler`.
+    metrics = commands.add_parser("metrics", help="read exports and print the before/after metrics JSON")
+    _add_export_arguments(metrics)
+    metrics.set_defaults(handler=_metrics)
+
+    scenario = commands.add_parser("scenario", help="build a scenario from exports (other assumptions from --base)")
+    _add_export_arguments(scenario)
+    scenario.add_argument("--base", metavar="SCENARIO.json", help="scenario giving every unmeasured assumption")
+    scenario.add_argument("--out", required=True, metavar="NEW.json", help="where to write the scenario")
+    scenario.set_defaults(handler=_scenario)
+
+    template = commands.add_parser("template", help="write the estimates template (metric, baseline, post, low, high)")
+    template.add_argument("--out", required=True, metavar="ESTIMATES.xlsx", help="an .xlsx or .csv file")
+    template.set_defaults(handler=_template)
+
+    # Each further sub-command adds its sub-parser here, with a `handler`.
     return parser
 
 

@@ -1,0 +1,799 @@
+"""Before/after metrics from exports: the Metrics JSON of ``python -m roi metrics`` (CONTRACT.md).
+
+``measure(dataset, adoption_date, ramp_weeks)`` splits the events at the adoption date, normalises
+throughput per developer-week, takes medians per PR for size and latency, computes the DORA
+metrics and AI use, and gives every change a cluster-bootstrap 95% interval (resampling
+developers, fixed seed) and a Mann–Whitney p-value (METHODS §6–7).  When AI users can be told
+from non-users it adds the two cohorts and a difference-in-differences; otherwise it says the
+comparison is before/after only.  :data:`DEFINITIONS` says what each metric means; the app shows
+it beside the number and docs/metrics.md repeats it.
+
+Units: hours are calendar hours; rates per week are per calendar week (7 days); shares are
+fractions in [0, 1].  A metric whose source is absent is ``None`` (JSON null), never 0.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+from scipy import sparse, stats
+
+from roi.errors import DataError, InputFormatError
+from roi.ingest.tables import Dataset
+
+BOOTSTRAP_DRAWS = 1000
+"""Bootstrap resamples per metric; percentile intervals from 1,000 draws are stable to ~±1%."""
+
+BOOTSTRAP_SEED = 20260101
+"""Fixed seed: the same exports always give the same intervals."""
+
+MIN_SAMPLE = 30
+"""Below this many events (PRs, deployments …) in a period, no interval or test (METHODS §6)."""
+
+MEDIAN_BINS = 2048
+"""Value bins for bootstrapping medians of large samples (exact below this many distinct values)."""
+
+HOUR = np.timedelta64(3600, "s")
+
+DEFINITIONS: dict[str, str] = {
+    "developers": "Active developers: distinct people (not bots) who authored at least one merged PR in the "
+                  "period.",
+    "reviewers": "Distinct people (not bots, not the PR's author) who reviewed a counted PR of the period.",
+    "prs_merged": "Merged pull requests of the period by people. A PR belongs to the period of its merge time; "
+                  "unmerged, draft, bot and AI-agent PRs are skipped and counted under 'skipped'.",
+    "prs_per_dev_week": "Merged PRs / (active developers × weeks in the period).",
+    "pr_size_loc": "Mean lines added + deleted per merged PR.",
+    "pr_size_loc_median": "Median lines added + deleted per merged PR.",
+    "pickup_hours_median": "Median calendar hours from PR creation to its first review by someone other than "
+                           "the author (bots and the author's own thread replies excluded), among PRs reviewed "
+                           "before they were merged.",
+    "review_hours_median": "Median calendar hours from that first review to the merge.",
+    "cycle_hours_median": "Median calendar hours from PR creation to merge.",
+    "tasks_per_dev_week": "Work items completed in the period (done, resolved in the period, not epics, not "
+                          "resolved as won't do/duplicate) / (active developers × weeks the work-item export "
+                          "covers).",
+    "bugs_per_dev_week": "Work items of type bug created in the period / (active developers × weeks covered).",
+    "deployments_per_week": "Successful production deployments per week of the period (team total).",
+    "change_failure_rate": "Deployments that needed immediate intervention / deployments. A deployment failed "
+                           "when an incident names one of its commits as the root cause (Four Keys); incidents "
+                           "without commit links are charged to the last deployment before them (DevLake's "
+                           "rule).",
+    "recovery_hours": "Median calendar hours from an incident's creation to its resolution (failed deployment "
+                      "recovery time), over incidents created in the period and resolved.",
+    "rework_rate": "Deployments made while an incident was open (unplanned deployments made because of a "
+                   "production incident) / deployments.",
+    "lead_time_hours": "Median calendar hours from a commit to the first production deployment that shipped it. "
+                       "Commit times come from a changes table (Four Keys); without one, a PR's creation time "
+                       "stands in for its commits (matched through the merge commit).",
+    "ai_active_users": "Mean daily active users of the AI assistant over the period's days with data.",
+    "ai_acceptance_rate": "Σ code-completion acceptances / Σ suggestions over the period's days, by count (as "
+                          "GitHub's metrics viewer computes it).",
+    "change": "Relative change post / baseline − 1, with a 95% cluster-bootstrap interval (developers resampled "
+              "for PR metrics; days, deployments or incidents for team metrics) and a two-sided Mann–Whitney U "
+              "p-value; effect_size is the probability that a post value exceeds a baseline value. Below 30 "
+              "events in a period the interval and test are left out: the sample is too small.",
+    "did": "Difference-in-differences on logs: (ln AI_post − ln AI_pre) − (ln non-users_post − ln non-users_pre); "
+           "did_change = e^did − 1 is the change attributable to AI use if both cohorts shared the same trend.",
+}
+"""Metric → definition, shown beside each number (also in docs/metrics.md)."""
+
+PR_METRICS = ("prs_per_dev_week", "pr_size_loc", "pr_size_loc_median", "pickup_hours_median",
+              "review_hours_median", "cycle_hours_median")
+"""Metrics computed per cohort and compared by difference-in-differences."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+class SourceSummary(_Model):
+    """What one file contributed."""
+
+    file: str
+    format: str
+    rows: int
+    used_rows: int
+    skipped: dict[str, int] = Field(description="rows left out, by reason")
+    notes: list[str] = Field(default_factory=list, description="assumptions made reading the file")
+
+
+class PeriodMetrics(_Model):
+    """One period (baseline or post-adoption); null where no export provides the metric."""
+
+    start: datetime | None = Field(description="first instant of the period (UTC)")
+    end: datetime | None = Field(description="last instant of the period (UTC)")
+    weeks: float | None = Field(description="period length in days / 7")
+    developers: int | None = None
+    reviewers: int | None = None
+    prs_merged: int | None = None
+    prs_per_dev_week: float | None = None
+    pr_size_loc: float | None = Field(None, description="mean lines added + deleted per merged PR")
+    pr_size_loc_median: float | None = None
+    pickup_hours_median: float | None = None
+    review_hours_median: float | None = None
+    cycle_hours_median: float | None = None
+    tasks_per_dev_week: float | None = None
+    bugs_per_dev_week: float | None = None
+    deployments_per_week: float | None = None
+    change_failure_rate: float | None = Field(None, ge=0, le=1)
+    recovery_hours: float | None = None
+    rework_rate: float | None = Field(None, ge=0, le=1)
+    lead_time_hours: float | None = None
+    ai_active_users: float | None = None
+    ai_acceptance_rate: float | None = Field(None, ge=0, le=1)
+
+
+class ChangeStat(_Model):
+    """The change of one metric from baseline to post."""
+
+    change: float | None = Field(description="post / baseline − 1 [fraction]")
+    ci_low: float | None = Field(None, description="2.5th percentile of the bootstrap change")
+    ci_high: float | None = Field(None, description="97.5th percentile of the bootstrap change")
+    p_value: float | None = Field(None, description="two-sided Mann–Whitney U")
+    effect_size: float | None = Field(None, description="P(post value > baseline value), U / (n1·n2)")
+    n_baseline: int = Field(description="events behind the baseline value")
+    n_post: int = Field(description="events behind the post value")
+    note: str | None = None
+
+
+class CohortPeriods(_Model):
+    baseline: PeriodMetrics
+    post: PeriodMetrics
+
+
+class Cohorts(_Model):
+    """AI users versus non-users, where the exports tell them apart."""
+
+    ai_users: int = Field(description="active developers identified as AI users")
+    non_users: int = Field(description="active developers with no sign of AI use")
+    identified_by: list[str] = Field(description="the evidence used: seat activity, usage reports, labels, trailers")
+    did: dict[str, float | None] = Field(description="log difference-in-differences per metric")
+    did_change: dict[str, float | None] = Field(description="e^did − 1 per metric [fraction]")
+    did_ci: dict[str, tuple[float, float] | None] = Field(description="95% bootstrap interval of did_change")
+    ai: CohortPeriods
+    control: CohortPeriods
+
+
+class Estimate(_Model):
+    baseline: float | None
+    post: float | None
+    low: float | None
+    high: float | None
+
+
+class Metrics(_Model):
+    """The Metrics JSON (CONTRACT.md)."""
+
+    adoption_date: date
+    ramp_weeks: int
+    comparison: Literal["difference-in-differences", "before/after only"]
+    sources: list[SourceSummary]
+    baseline: PeriodMetrics
+    post: PeriodMetrics
+    changes: dict[str, ChangeStat]
+    cohorts: Cohorts | None
+    estimates: dict[str, Estimate] | None = Field(None, description="values from the estimates template")
+    notes: list[str] = Field(default_factory=list)
+
+
+# --- Samples for the statistics ----------------------------------------------------------
+
+
+@dataclass
+class _Sample:
+    """What the bootstrap and the test need for one metric in one period.
+
+    ``ratio``: statistic = scale · Σ a / Σ b over resampled units.  ``median``: the median of
+    ``values`` when each value's unit (``unit_of``) is resampled with its cluster.
+    """
+
+    kind: Literal["ratio", "median"]
+    n_units: int
+    events: int
+    test_values: np.ndarray
+    a: np.ndarray | None = None
+    b: np.ndarray | None = None
+    scale: float = 1.0
+    values: np.ndarray | None = None
+    unit_of: np.ndarray | None = None
+
+
+def _ratio(a: np.ndarray, b: np.ndarray, events: int, test: np.ndarray, scale: float = 1.0) -> _Sample:
+    return _Sample("ratio", len(a), events, test, a=a.astype(float), b=b.astype(float), scale=scale)
+
+
+def _median(values: np.ndarray, unit_of: np.ndarray | None = None) -> _Sample:
+    if unit_of is None:
+        unit_of = np.arange(len(values))
+    codes, uniques = pd.factorize(unit_of)
+    return _Sample("median", len(uniques), len(values), values, values=values.astype(float), unit_of=codes)
+
+
+def _draws(sample: _Sample, rng: np.random.Generator, draws: int) -> np.ndarray:
+    """Bootstrap replicates of the sample's statistic (resampling its units with replacement)."""
+    n = sample.n_units
+    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=draws).astype(float)
+    if sample.kind == "ratio":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return sample.scale * (weights @ sample.a) / (weights @ sample.b)
+    values = sample.values
+    uniques, inverse = np.unique(values, return_inverse=True)
+    if len(uniques) <= MEDIAN_BINS:
+        bins, representative = inverse, uniques
+    else:  # quantile bins, each represented by the mean of its values
+        edges = np.quantile(values, np.linspace(0.0, 1.0, MEDIAN_BINS + 1))
+        bins = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, MEDIAN_BINS - 1)
+        counts = np.bincount(bins, minlength=MEDIAN_BINS)
+        representative = np.bincount(bins, values, minlength=MEDIAN_BINS) / np.maximum(counts, 1)
+    histogram = sparse.csr_matrix((np.ones(len(values)), (sample.unit_of, bins)), shape=(n, len(representative)))
+    mass = np.asarray((histogram.T @ weights.T).T)
+    cumulative = np.cumsum(mass, axis=1)
+    half = cumulative[:, -1:] / 2.0
+    return representative[np.argmax(cumulative >= half, axis=1)]
+
+
+def _change(base: float | None, post: float | None, samples: tuple[_Sample | None, _Sample | None],
+            rng: np.random.Generator, draws: int, event_name: str) -> ChangeStat | None:
+    if base is None or post is None:
+        return None
+    sample_base, sample_post = samples
+    n_base = sample_base.events if sample_base else 0
+    n_post = sample_post.events if sample_post else 0
+    change = post / base - 1.0 if base > 0 else None
+    if change is None:
+        return ChangeStat(change=None, n_baseline=n_base, n_post=n_post,
+                          note="baseline is zero: a relative change is not defined")
+    if sample_base is None or sample_post is None or min(n_base, n_post) < MIN_SAMPLE:
+        return ChangeStat(change=change, n_baseline=n_base, n_post=n_post,
+                          note=f"sample too small: fewer than {MIN_SAMPLE} {event_name} in a period, so no "
+                               "interval or test")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        replicate = _draws(sample_post, rng, draws) / _draws(sample_base, rng, draws) - 1.0
+    replicate = replicate[np.isfinite(replicate)]
+    low, high = (float(np.percentile(replicate, 2.5)), float(np.percentile(replicate, 97.5))) \
+        if len(replicate) else (None, None)
+    p_value = effect = None
+    x, y = sample_post.test_values, sample_base.test_values
+    if len(x) and len(y) and not (np.all(x == x[0]) and np.all(y == x[0])):
+        test = stats.mannwhitneyu(x, y, alternative="two-sided")
+        p_value = float(test.pvalue)
+        effect = float(test.statistic) / (len(x) * len(y))
+    return ChangeStat(change=change, ci_low=low, ci_high=high, p_value=p_value, effect_size=effect,
+                      n_baseline=n_base, n_post=n_post)
+
+
+# --- Periods -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Period:
+    name: str
+    start: pd.Timestamp
+    end: pd.Timestamp  # inclusive last instant
+
+    @property
+    def weeks(self) -> float:
+        return max((self.end - self.start) / pd.Timedelta(days=7), 0.0)
+
+    def mask(self, times: pd.Series) -> np.ndarray:
+        values = _ns(times)
+        return (values >= self.start.to_datetime64()) & (values <= self.end.to_datetime64())
+
+    def covered_weeks(self, times: pd.Series) -> float:
+        """Weeks of the period that a source's events span (its first to its last event)."""
+        present = times.dropna()
+        if present.empty:
+            return 0.0
+        start, end = max(self.start, present.min()), min(self.end, present.max())
+        return max((end - start) / pd.Timedelta(days=7), 0.0) if end > start else 0.0
+
+
+def _finite(value) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+def _ns(times: pd.Series) -> np.ndarray:
+    """UTC timestamps as ``datetime64[ns]`` (NaT kept), for fast numpy comparisons."""
+    return times.to_numpy(dtype="datetime64[ns]")
+
+
+def _hours(later: pd.Series, earlier: pd.Series) -> np.ndarray:
+    return ((_ns(later) - _ns(earlier)) / HOUR).astype(float)
+
+
+@dataclass
+class _Prepared:
+    """The dataset reduced to what the periods need, with skip counts per source."""
+
+    prs: pd.DataFrame  # counted PRs: author, created, merged, size, first_review
+    has_prs: bool
+    has_sizes: bool
+    has_reviews: bool
+    reviewer_pairs: pd.DataFrame  # (pr index, reviewer) of qualifying reviews
+    skipped: dict[str, Counter]
+    agent_humans: set[str]
+
+
+def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _Prepared:
+    skipped: dict[str, Counter] = {}
+
+    def skip(frame: pd.DataFrame, mask: np.ndarray, reason: str) -> None:
+        if mask.any():
+            for source, count in frame.loc[mask, "source"].value_counts().items():
+                skipped.setdefault(source, Counter())[reason] += int(count)
+
+    pulls = dataset.pull_requests
+    agent = pulls["ai_agent"].to_numpy(bool)
+    bot = pulls["author_is_bot"].to_numpy(bool) & ~agent
+    unmerged = pulls["merged_at"].isna().to_numpy() & ~agent & ~bot
+    draft = pulls["is_draft"].to_numpy(bool) & ~agent & ~bot & ~unmerged
+    skip(pulls, agent, "opened by an AI coding agent (credited to its human assignee as AI use)")
+    skip(pulls, bot, "bot author")
+    skip(pulls, unmerged, "not merged (open, or closed without merging)")
+    skip(pulls, draft, "draft")
+    keep = ~(agent | bot | unmerged | draft)
+    merged_at = pulls["merged_at"]
+    in_ramp = keep & (_ns(merged_at) >= ramp[0].to_datetime64()) & (_ns(merged_at) < ramp[1].to_datetime64())
+    skip(pulls, in_ramp, "merged during the ramp-up weeks")
+    keep &= ~in_ramp
+    agent_humans = set(pulls.loc[agent, "assignee"].dropna().str.lower())
+    prs = pulls.loc[keep, ["source", "repo", "number", "author", "created_at", "merged_at", "additions", "deletions",
+                           "ai_evidence"]].reset_index(drop=True)
+    prs["author_key"] = prs["author"].str.lower()
+    prs["size"] = prs["additions"] + prs["deletions"]
+    prs["first_review"] = pd.Series(pd.NaT, index=prs.index, dtype="datetime64[ns, UTC]")
+
+    reviews = dataset.reviews
+    pairs = pd.DataFrame({"pr": pd.Series(dtype="int64"), "reviewer": pd.Series(dtype="object")})
+    if len(reviews):
+        repo_codes, _ = pd.factorize(pd.concat([prs["repo"], reviews["repo"]], ignore_index=True))
+        pr_key = repo_codes[: len(prs)].astype(np.int64) << 32 | prs["number"].to_numpy(np.int64)
+        review_key = repo_codes[len(prs):].astype(np.int64) << 32 | reviews["number"].to_numpy(np.int64)
+        position = pd.Index(pr_key).get_indexer(review_key)
+        matched = position >= 0
+        skip(reviews, ~matched, "review of a PR that is not counted (bot, draft, unmerged or not exported)")
+        is_bot = reviews["reviewer_is_bot"].to_numpy(bool) & matched
+        skip(reviews, is_bot, "review by a bot (Copilot code review and the like)")
+        ok = matched & ~is_bot
+        reviewer = reviews["reviewer"].str.lower().to_numpy()
+        own = ok.copy()
+        own[ok] = reviewer[ok] == prs["author_key"].to_numpy()[position[ok]]
+        skip(reviews, own, "by the PR's own author (thread reply)")
+        ok &= ~own
+        submitted = _ns(reviews["submitted_at"])
+        merged = _ns(prs["merged_at"])
+        after = ok.copy()
+        after[ok] = submitted[ok] > merged[position[ok]]
+        skip(reviews, after, "submitted after the merge")
+        ok &= ~after
+        first = pd.Series(submitted[ok]).groupby(position[ok]).min()
+        prs.loc[first.index, "first_review"] = pd.to_datetime(first.to_numpy(), utc=True)
+        pairs = pd.DataFrame({"pr": position[ok], "reviewer": reviewer[ok]})
+    return _Prepared(prs=prs, has_prs=dataset.has("pull_requests"), has_sizes=bool(prs["size"].notna().any()),
+                     has_reviews=dataset.has("reviews"), reviewer_pairs=pairs, skipped=skipped,
+                     agent_humans=agent_humans)
+
+
+def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None) -> tuple[dict, dict]:
+    """PR metrics of one period (optionally for a subset of authors) and their samples."""
+    if not prep.has_prs:
+        return {}, {}
+    prs = prep.prs
+    mask = period.mask(prs["merged_at"])
+    if authors is not None:
+        mask &= prs["author_key"].isin(authors).to_numpy()
+    chosen = prs[mask]
+    values: dict = {"prs_merged": int(len(chosen))}
+    samples: dict[str, _Sample] = {}
+    if chosen.empty:
+        values["developers"] = 0
+        return values, samples
+    dev_codes, devs = pd.factorize(chosen["author_key"])
+    n_dev, weeks = len(devs), period.covered_weeks(prs["merged_at"])
+    values["developers"] = n_dev
+    reviewers = prep.reviewer_pairs[np.isin(prep.reviewer_pairs["pr"].to_numpy(), np.flatnonzero(mask))]
+    values["reviewers"] = int(reviewers["reviewer"].nunique()) if prep.has_reviews else None
+    per_dev = np.bincount(dev_codes, minlength=n_dev).astype(float)
+    if weeks > 0:
+        values["prs_per_dev_week"] = len(chosen) / (n_dev * weeks)
+        samples["prs_per_dev_week"] = _ratio(per_dev, np.full(n_dev, weeks), len(chosen), per_dev / weeks)
+    size = chosen["size"].to_numpy(float)
+    sized = ~np.isnan(size)
+    if prep.has_sizes and sized.any():
+        values["pr_size_loc"] = float(size[sized].mean())
+        values["pr_size_loc_median"] = float(np.median(size[sized]))
+        sum_size = np.bincount(dev_codes[sized], size[sized], minlength=n_dev)
+        count = np.bincount(dev_codes[sized], minlength=n_dev).astype(float)
+        samples["pr_size_loc"] = _ratio(sum_size, count, int(sized.sum()), size[sized])
+        samples["pr_size_loc_median"] = _median(size[sized], dev_codes[sized])
+    latencies = {"cycle_hours_median": _hours(chosen["merged_at"], chosen["created_at"])}
+    if prep.has_reviews:
+        latencies["pickup_hours_median"] = _hours(chosen["first_review"], chosen["created_at"])
+        latencies["review_hours_median"] = _hours(chosen["merged_at"], chosen["first_review"])
+    for name, hours in latencies.items():
+        ok = ~np.isnan(hours)
+        if ok.any():
+            values[name] = float(np.median(hours[ok]))
+            samples[name] = _median(hours[ok], dev_codes[ok])
+    return values, samples
+
+
+def _daily(times: pd.Series, period: _Period, weights: np.ndarray | None = None) -> np.ndarray:
+    """Counts (or sums of ``weights``) per calendar day of the period: the units for team rates."""
+    days = max(int(np.ceil((period.end - period.start) / pd.Timedelta(days=1))), 1)
+    index = ((_ns(times) - period.start.to_datetime64()) // np.timedelta64(1, "D")).astype(np.int64)
+    index = np.clip(index, 0, days - 1)
+    return np.bincount(index, weights, minlength=days).astype(float)
+
+
+def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tuple[dict, dict]:
+    items = dataset.work_items
+    if not dataset.has("work_items") or not developers:
+        return {}, {}
+    values, samples = {}, {}
+    done = items[items["done"].to_numpy(bool) & items["kind"].ne("epic").to_numpy() & items["resolved_at"].notna().to_numpy()]
+    weeks = period.covered_weeks(pd.concat([items["created_at"], items["resolved_at"]]))
+    if weeks > 0:
+        finished = done[period.mask(done["resolved_at"])]
+        values["tasks_per_dev_week"] = len(finished) / (developers * weeks)
+        daily = _daily(finished["resolved_at"], period)
+        samples["tasks_per_dev_week"] = _ratio(daily, np.ones_like(daily), len(finished), daily, 7.0 / developers)
+        if items["kind"].eq("bug").any():
+            bugs = items[items["kind"].eq("bug").to_numpy() & period.mask(items["created_at"])]
+            values["bugs_per_dev_week"] = len(bugs) / (developers * weeks)
+            daily = _daily(bugs["created_at"], period)
+            samples["bugs_per_dev_week"] = _ratio(daily, np.ones_like(daily), len(bugs), daily, 7.0 / developers)
+    return values, samples
+
+
+def _failed_deployments(dataset: Dataset) -> np.ndarray:
+    """Per deployment: True when an incident is charged to it (root-cause commit, else the last one before)."""
+    deployments, incidents = dataset.deployments, dataset.incidents
+    failed = np.zeros(len(deployments), bool)
+    if not len(deployments) or not len(incidents):
+        return failed
+    linked_incidents = set()
+    if len(dataset.incident_changes) and len(dataset.deployment_changes):
+        causes = dataset.incident_changes.merge(dataset.deployment_changes, on="sha")
+        failed |= deployments["deploy_id"].isin(set(causes["deploy_id"])).to_numpy()
+        linked_incidents = set(causes["incident_id"])
+    unlinked = incidents[~incidents["incident_id"].isin(linked_incidents)]
+    if len(unlinked):
+        order = np.argsort(_ns(deployments["deployed_at"]), kind="stable")
+        times = _ns(deployments["deployed_at"])[order]
+        before = np.searchsorted(times, _ns(unlinked["created_at"]), side="right") - 1
+        failed[order[before[before >= 0]]] = True
+    return failed
+
+
+def _dora(dataset: Dataset, period: _Period, commit_times: pd.DataFrame, failed: np.ndarray) -> tuple[dict, dict]:
+    values, samples = {}, {}
+    deployments, incidents = dataset.deployments, dataset.incidents
+    if dataset.has("deployments"):
+        weeks = period.covered_weeks(deployments["deployed_at"])
+        in_period = period.mask(deployments["deployed_at"])
+        count = int(in_period.sum())
+        if weeks > 0:
+            values["deployments_per_week"] = count / weeks
+            daily = _daily(deployments["deployed_at"][in_period], period)
+            samples["deployments_per_week"] = _ratio(daily, np.ones_like(daily), count, daily, 7.0)
+        if count and dataset.has("incidents"):
+            flags = failed[in_period].astype(float)
+            values["change_failure_rate"] = float(flags.mean())
+            samples["change_failure_rate"] = _ratio(flags, np.ones_like(flags), count, flags)
+            opened = np.sort(_ns(incidents["created_at"]))
+            closed = np.sort(_ns(incidents["resolved_at"].dropna()))
+            times = _ns(deployments["deployed_at"])[in_period]
+            open_now = np.searchsorted(opened, times, side="right") - np.searchsorted(closed, times, side="right")
+            rework = (open_now > 0).astype(float)
+            values["rework_rate"] = float(rework.mean())
+            samples["rework_rate"] = _ratio(rework, np.ones_like(rework), count, rework)
+        if len(commit_times):
+            lead = commit_times[period.mask(commit_times["deployed_at"])]
+            if len(lead):
+                hours = _hours(lead["deployed_at"], lead["committed_at"])
+                values["lead_time_hours"] = float(np.median(hours))
+                samples["lead_time_hours"] = _median(hours)
+    if dataset.has("incidents"):
+        chosen = incidents[period.mask(incidents["created_at"]) & incidents["resolved_at"].notna().to_numpy()]
+        if len(chosen):
+            hours = _hours(chosen["resolved_at"], chosen["created_at"])
+            values["recovery_hours"] = float(np.median(hours))
+            samples["recovery_hours"] = _median(hours)
+    return values, samples
+
+
+def _commit_times(dataset: Dataset) -> pd.DataFrame:
+    """(deployed_at, committed_at) for every commit's first production deployment."""
+    links = dataset.deployment_changes
+    if not len(links) or not len(dataset.deployments):
+        return pd.DataFrame(columns=["deployed_at", "committed_at"])
+    shipped = links.merge(dataset.deployments[["deploy_id", "deployed_at"]], on="deploy_id")
+    shipped = shipped.groupby("sha", as_index=False)["deployed_at"].min()
+    commits = dataset.changes[["sha", "committed_at"]]
+    if not len(commits):
+        pulls = dataset.pull_requests.dropna(subset=["merge_commit_sha"])
+        commits = pulls.rename(columns={"merge_commit_sha": "sha", "created_at": "committed_at"})[["sha", "committed_at"]]
+    out = shipped.merge(commits.drop_duplicates("sha"), on="sha")
+    return out[out["deployed_at"] >= out["committed_at"]]
+
+
+def _ai_days(dataset: Dataset) -> pd.DataFrame:
+    """Daily active users, suggestions and acceptances: org-level days, else summed user reports."""
+    daily = dataset.ai_daily[["date", "active_users", "suggestions", "acceptances"]]
+    users = dataset.ai_user_days
+    if len(users):
+        from_users = users.groupby("date").agg(active_users=("active", "sum"), suggestions=("suggestions", "sum"),
+                                               acceptances=("acceptances", "sum")).reset_index()
+        from_users = from_users[~from_users["date"].isin(set(daily["date"]))]
+        daily = pd.concat([daily, from_users], ignore_index=True) if len(daily) else from_users
+    return daily
+
+
+def _ai(days: pd.DataFrame, period: _Period, present: bool) -> tuple[dict, dict]:
+    if not present:
+        return {}, {}
+    chosen = days[period.mask(days["date"])]
+    values, samples = {}, {}
+    active = chosen["active_users"].dropna().to_numpy(float)
+    if len(active):
+        values["ai_active_users"] = float(active.mean())
+        samples["ai_active_users"] = _ratio(active, np.ones_like(active), len(active), active)
+    rated = chosen.dropna(subset=["suggestions", "acceptances"])
+    suggested, accepted = rated["suggestions"].to_numpy(float), rated["acceptances"].to_numpy(float)
+    if suggested.sum() > 0:
+        values["ai_acceptance_rate"] = float(min(accepted.sum() / suggested.sum(), 1.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            daily_rate = accepted[suggested > 0] / suggested[suggested > 0]
+        samples["ai_acceptance_rate"] = _ratio(accepted, suggested, len(suggested), daily_rate)
+    return values, samples
+
+
+# --- Cohorts -----------------------------------------------------------------------------
+
+
+def _ai_users(dataset: Dataset, prep: _Prepared, post: _Period) -> tuple[set[str], set[str], list[str]]:
+    """Logins (lower case) with evidence of AI use, logins known not to use it, and the evidence kinds."""
+    users: set[str] = set()
+    non_users: set[str] = set()
+    evidence = []
+    seats = dataset.seats
+    if len(seats):
+        active = seats["last_activity_at"].notna()
+        users |= set(seats.loc[active, "user"].str.lower())
+        non_users |= set(seats.loc[~active, "user"].str.lower())
+        evidence.append("Copilot seat activity (last_activity_at)")
+    days = dataset.ai_user_days
+    if len(days):
+        users |= set(days.loc[days["active"], "user"].str.lower())
+        evidence.append("Copilot usage report (active user-days)")
+    prs = prep.prs
+    flagged = prs[prs["ai_evidence"].ne("").to_numpy() & post.mask(prs["merged_at"])]
+    for kind, label in (("label", "PR labels"), ("co-author trailer", "Co-authored-by trailers of AI tools")):
+        found = set(flagged.loc[flagged["ai_evidence"].eq(kind), "author_key"])
+        if found:
+            users |= found
+            evidence.append(label)
+    if prep.agent_humans:
+        users |= prep.agent_humans
+        evidence.append("assignees of AI coding-agent PRs")
+    return users, non_users - users, evidence
+
+
+def _did(ai: dict, control: dict) -> tuple[dict, dict]:
+    did, did_change = {}, {}
+    for name in PR_METRICS:
+        values = [ai[0].get(name), ai[1].get(name), control[0].get(name), control[1].get(name)]
+        if any(v is None or v <= 0 for v in values):
+            did[name] = did_change[name] = None
+            continue
+        value = (np.log(values[1]) - np.log(values[0])) - (np.log(values[3]) - np.log(values[2]))
+        did[name], did_change[name] = float(value), float(np.expm1(value))
+    return did, did_change
+
+
+def _did_ci(samples: list[dict], rng: np.random.Generator, draws: int) -> dict:
+    out = {}
+    for name in PR_METRICS:
+        group = [s.get(name) for s in samples]
+        if any(g is None or g.events < MIN_SAMPLE for g in group):
+            out[name] = None
+            continue
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logs = [np.log(_draws(g, rng, draws)) for g in group]
+            replicate = np.expm1((logs[1] - logs[0]) - (logs[3] - logs[2]))
+        replicate = replicate[np.isfinite(replicate)]
+        out[name] = (float(np.percentile(replicate, 2.5)), float(np.percentile(replicate, 97.5))) \
+            if len(replicate) else None
+    return out
+
+
+# --- Putting it together -----------------------------------------------------------------
+
+
+def _event_times(dataset: Dataset, prep: _Prepared) -> pd.Series:
+    """Every dated event that bounds the periods: merged PRs, deployments, incidents, completed work
+    items and bugs.  Each source's rates use only the weeks that source covers."""
+    items = dataset.work_items
+    parts = [prep.prs["merged_at"], dataset.deployments["deployed_at"], dataset.incidents["created_at"],
+             items["resolved_at"], items.loc[items["kind"].eq("bug"), "created_at"]]
+    return pd.concat([p for p in parts if len(p)] or [pd.Series(dtype="datetime64[ns, UTC]")]).dropna()
+
+
+def _period_model(period: _Period | None, values: dict) -> PeriodMetrics:
+    if period is None:
+        return PeriodMetrics(start=None, end=None, weeks=None)
+    clean = {k: (_finite(v) if isinstance(v, float) else v) for k, v in values.items()}
+    return PeriodMetrics(start=period.start.to_pydatetime(), end=period.end.to_pydatetime(),
+                         weeks=round(period.weeks, 6), **clean)
+
+
+def _summaries(dataset: Dataset, extra: dict[str, Counter]) -> list[SourceSummary]:
+    out = []
+    for report in dataset.sources:
+        skipped = Counter(report.skipped) + extra.get(report.file, Counter())
+        out.append(SourceSummary(file=report.file, format=report.format, rows=report.rows,
+                                 used_rows=max(report.rows - sum(skipped.values()), 0),
+                                 skipped=dict(skipped), notes=list(report.notes)))
+    return out
+
+
+def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws: int = BOOTSTRAP_DRAWS,
+            seed: int = BOOTSTRAP_SEED) -> Metrics:
+    """Baseline and post-adoption metrics of ``dataset`` split at ``adoption_date`` (UTC midnight).
+
+    Parameters:
+        adoption_date: first day with the AI tool; events before it are the baseline.
+        ramp_weeks: weeks after the adoption date left out while people learn the tool [weeks].
+        draws, seed: bootstrap resamples and the seed of ``numpy.random.default_rng``.
+
+    Raises:
+        DataError: exports of pull requests hold no merged PR by a person, or the adoption date
+            (plus ramp) leaves no data on one side.
+    """
+    if isinstance(adoption_date, datetime):
+        adoption_date = adoption_date.date()
+    if not isinstance(ramp_weeks, int) or isinstance(ramp_weeks, bool) or not 0 <= ramp_weeks <= 104:
+        raise InputFormatError(f"ramp weeks must be a whole number from 0 to 104, got {ramp_weeks!r}",
+                               field="ramp_weeks")
+    adoption = pd.Timestamp(adoption_date, tz="UTC")
+    post_start = adoption + pd.Timedelta(weeks=ramp_weeks)
+    prep = _prepare_prs(dataset, (adoption, post_start))
+    pr_files = [s.file for s in dataset.sources if "pull_requests" in s.tables]
+    if prep.has_prs and prep.prs.empty:
+        counts = Counter()
+        for source in pr_files:
+            counts.update(prep.skipped.get(source, {}))
+        detail = "; ".join(f"{count} {reason}" for reason, count in counts.items()) or "no rows"
+        raise DataError(f"hold no merged pull request by a person ({detail}); export a period with merged PRs "
+                        "(state=all)", file=", ".join(pr_files))
+    events = _event_times(dataset, prep)
+    if events.empty and not len(dataset.estimates):
+        raise DataError("the exports hold no dated events (merged PRs, deployments, work items or incidents) to "
+                        "split at the adoption date; add such an export")
+    notes: list[str] = []
+    baseline = post = None
+    if not events.empty:
+        first, last = events.min(), events.max()
+        if not first < adoption or not post_start <= last:
+            ramp = f" plus {ramp_weeks} ramp-up week(s)" if ramp_weeks else ""
+            raise DataError(
+                f"adoption date {adoption_date.isoformat()}{ramp} is outside the data: its events run from "
+                f"{first.date().isoformat()} to {last.date().isoformat()}; choose a date with data on both sides",
+                file=", ".join(pr_files) or None, field="adoption_date")
+        baseline = _Period("baseline", first, adoption - pd.Timedelta(microseconds=1))
+        post = _Period("post", post_start, last)
+
+    values: dict[str, dict] = {"baseline": {}, "post": {}}
+    samples: dict[str, dict] = {"baseline": {}, "post": {}}
+    if baseline is not None:
+        commit_times = _commit_times(dataset)
+        failed = _failed_deployments(dataset)
+        ai_days = _ai_days(dataset)
+        ai_present = dataset.has("ai_daily") or dataset.has("ai_user_days")
+        for key, period in (("baseline", baseline), ("post", post)):
+            parts = [_pr_period(prep, period)]
+            developers = parts[0][0].get("developers")
+            if not prep.has_prs and len(dataset.work_items):
+                done = dataset.work_items
+                developers = int(done.loc[period.mask(done["resolved_at"]), "assignee"].dropna().nunique()) or None
+                parts[0][0]["developers"] = developers
+            parts += [_work_items(dataset, period, developers), _dora(dataset, period, commit_times, failed),
+                      _ai(ai_days, period, ai_present)]
+            for v, s in parts:
+                values[key].update(v)
+                samples[key].update(s)
+        for name, source_name in (("work_items", "work-item"), ("deployments", "deployment")):
+            frame = getattr(dataset, name)
+            column = "resolved_at" if name == "work_items" else "deployed_at"
+            if len(frame):
+                covered = baseline.covered_weeks(frame[column]) + post.covered_weeks(frame[column])
+                total = baseline.weeks + post.weeks
+                if covered < total - 1:
+                    notes.append(f"the {source_name} export covers {covered:.1f} of the {total:.1f} measured weeks; "
+                                 "its rates use the weeks it covers")
+        if prep.has_prs and not prep.has_sizes:
+            notes.append("no PR sizes in the exports (list pages only): pr_size_loc is null")
+
+    changes: dict[str, ChangeStat] = {}
+    event_names = {"prs_per_dev_week": "PRs", "pr_size_loc": "PRs", "pr_size_loc_median": "PRs",
+                   "pickup_hours_median": "PRs", "review_hours_median": "PRs", "cycle_hours_median": "PRs",
+                   "tasks_per_dev_week": "completed work items", "bugs_per_dev_week": "bugs",
+                   "deployments_per_week": "deployments", "change_failure_rate": "deployments",
+                   "rework_rate": "deployments", "lead_time_hours": "deployed changes",
+                   "recovery_hours": "incidents", "ai_active_users": "days", "ai_acceptance_rate": "days"}
+    for index, (name, event_name) in enumerate(event_names.items()):
+        rng = np.random.default_rng([seed, index])
+        found = _change(values["baseline"].get(name), values["post"].get(name),
+                        (samples["baseline"].get(name), samples["post"].get(name)), rng, draws, event_name)
+        if found is not None:
+            if event_name == "PRs" and min(values["baseline"].get("prs_merged", 0), values["post"].get("prs_merged", 0)) < MIN_SAMPLE:
+                found = ChangeStat(change=found.change, n_baseline=values["baseline"]["prs_merged"],
+                                   n_post=values["post"]["prs_merged"],
+                                   note=f"sample too small: fewer than {MIN_SAMPLE} PRs in a period, so no interval or test")
+            changes[name] = found
+
+    cohorts = None
+    comparison: Literal["difference-in-differences", "before/after only"] = "before/after only"
+    if baseline is not None and prep.has_prs:
+        users, known_non_users, evidence = _ai_users(dataset, prep, post)
+        active = set(prep.prs.loc[post.mask(prep.prs["merged_at"]), "author_key"])
+        ai_group = users & active
+        control_group = active - users
+        if not evidence:
+            notes.append("AI users cannot be told from non-users (no seats, usage reports, AI labels or co-author "
+                         "trailers): the comparison is before/after only, so changes are 'associated with' adoption")
+        elif not ai_group or not control_group:
+            notes.append(f"{'no' if not ai_group else 'every'} active developer shows AI use: without a comparison "
+                         "cohort the comparison is before/after only")
+        else:
+            periods = {}
+            cohort_samples = []
+            for label, group in (("ai", ai_group), ("control", control_group)):
+                (b_values, b_samples), (p_values, p_samples) = (_pr_period(prep, baseline, group),
+                                                                _pr_period(prep, post, group))
+                periods[label] = (b_values, p_values)
+                cohort_samples += [b_samples, p_samples]
+            if not periods["ai"][0].get("prs_merged") or not periods["control"][0].get("prs_merged"):
+                notes.append("a cohort has no merged PRs before adoption: the comparison is before/after only")
+            else:
+                did, did_change = _did(periods["ai"], periods["control"])
+                did_ci = _did_ci(cohort_samples, np.random.default_rng([seed, 999]), draws)
+                cohorts = Cohorts(
+                    ai_users=len(ai_group), non_users=len(control_group), identified_by=evidence, did=did,
+                    did_change=did_change, did_ci=did_ci,
+                    ai=CohortPeriods(baseline=_period_model(baseline, periods["ai"][0]),
+                                     post=_period_model(post, periods["ai"][1])),
+                    control=CohortPeriods(baseline=_period_model(baseline, periods["control"][0]),
+                                          post=_period_model(post, periods["control"][1])))
+                comparison = "difference-in-differences"
+                if known_non_users & control_group:
+                    notes.append(f"{len(known_non_users & control_group)} non-user(s) hold a seat they never used")
+
+    estimates = None
+    if len(dataset.estimates):
+        estimates = {row.metric: Estimate(baseline=_finite(row.baseline), post=_finite(row.post),
+                                          low=_finite(row.low), high=_finite(row.high))
+                     for row in dataset.estimates.itertuples(index=False)}
+    return Metrics(adoption_date=adoption_date, ramp_weeks=ramp_weeks, comparison=comparison,
+                   sources=_summaries(dataset, prep.skipped), baseline=_period_model(baseline, values["baseline"]),
+                   post=_period_model(post, values["post"]), changes=changes, cohorts=cohorts,
+                   estimates=estimates, notes=notes)
+
+
+def metrics_json(metrics: Metrics) -> str:
+    """The Metrics JSON as printed by ``python -m roi metrics``."""
+    return metrics.model_dump_json(indent=2) + "\n"
+
+
+__all__ = ["BOOTSTRAP_DRAWS", "BOOTSTRAP_SEED", "DEFINITIONS", "MIN_SAMPLE", "ChangeStat", "Cohorts", "Metrics",
+           "PeriodMetrics", "SourceSummary", "measure", "metrics_json"]

@@ -1,0 +1,196 @@
+"""Build a scenario from measured metrics (METHODS §6, "Building a scenario from measured data").
+
+The scenario's post metrics describe an *adopting* developer (benefits are later scaled by
+``finance.adoption_by_year``).  When the exports tell AI users from non-users, the AI-user
+cohort's own baseline and post metrics are used for PR throughput, size and review time.
+Otherwise the organisation-wide change is scaled by the measured adoption share:
+change per adopter = org-wide change / (ai_active_users / developers).  Team-level DORA
+metrics are taken as measured.  Whatever the exports cannot measure comes from the estimates
+template, else from the base scenario; the scenario's ``notes`` say which and how.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from roi import defaults
+from roi.errors import DataError
+from roi.metrics import ChangeStat, Metrics
+from roi.models import Measurement, PeriodMetrics, Review, Scenario, Team, Uncertainty
+
+REQUIRED = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc")
+"""Period fields a scenario cannot do without."""
+
+MEASURED = {
+    "tasks_per_dev_week": "tasks_per_dev_week", "prs_per_dev_week": "prs_per_dev_week",
+    "pr_size_loc": "pr_size_loc", "bugs_per_dev_week": "bugs_per_dev_week",
+    "deployments_per_week": "deployments_per_week", "change_failure_rate": "change_failure_rate",
+    "recovery_hours": "recovery_hours", "rework_rate": "rework_rate", "lead_time_hours": "lead_time_hours",
+    "review_hours": "review_hours_median",
+}
+"""Scenario period field → Metrics period field."""
+
+PER_ADOPTER = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc", "bugs_per_dev_week", "review_hours")
+"""Fields whose change is attributed to adopters (scaled by the adoption share); the rest are team-level."""
+
+COHORT_FIELDS = ("prs_per_dev_week", "pr_size_loc", "review_hours")
+"""Fields the AI-user cohort provides directly when cohorts exist."""
+
+RANGE_KEYS = {"tasks_per_dev_week": "productivity_uplift", "prs_per_dev_week": "pr_count_growth",
+              "pr_size_loc": "pr_size_growth"}
+"""Scenario fields whose growth has a special uncertainty key (METHODS §4)."""
+
+MIN_FRACTION_OF_BASELINE = 0.01
+"""A scaled post value is kept at or above 1% of its baseline (a scaled fall cannot pass −100%)."""
+
+
+def _adoption_share(metrics: Metrics, notes: list[str]) -> float:
+    """Share of active developers using the tool after adoption, in (0, 1]."""
+    if metrics.cohorts is not None:
+        share = metrics.cohorts.ai_users / max(metrics.cohorts.ai_users + metrics.cohorts.non_users, 1)
+        notes.append(f"Adoption share {share:.0%}: {metrics.cohorts.ai_users} of "
+                     f"{metrics.cohorts.ai_users + metrics.cohorts.non_users} active developers are AI users.")
+        return max(share, 1e-6)
+    users, developers = metrics.post.ai_active_users, metrics.post.developers
+    if users and developers:
+        share = min(users / developers, 1.0)
+        notes.append(f"Adoption share {share:.0%} = mean daily AI users {users:.1f} / {developers} active "
+                     "developers after adoption; org-wide changes are divided by it to describe an adopter "
+                     "(METHODS §6).")
+        return max(share, 1e-6)
+    notes.append("Adoption share unknown (no Copilot activity data): org-wide changes are used as they are, "
+                 "which understates the effect per adopter if not everyone used the tool.")
+    return 1.0
+
+
+def _scaled(base: float, change: float, share: float) -> float:
+    return max(base * (1.0 + change / share), base * MIN_FRACTION_OF_BASELINE)
+
+
+def _range(likely_growth: float, stat: ChangeStat | None, share: float) -> tuple[float, float, float] | None:
+    """(low, likely, high) growth for an uncertainty key from a change's bootstrap interval."""
+    if stat is None or stat.change is None or stat.ci_low is None or stat.ci_high is None:
+        return None
+    low = likely_growth - (stat.change - stat.ci_low) / share
+    high = likely_growth + (stat.ci_high - stat.change) / share
+    low = max(min(low, likely_growth), -1.0 + MIN_FRACTION_OF_BASELINE)
+    return (round(low, 6), round(likely_growth, 6), round(max(high, likely_growth), 6))
+
+
+def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, name: str | None = None,
+                          column_mappings: dict[str, dict[str, str]] | None = None) -> Scenario:
+    """A scenario whose team, periods and review pool are measured; every other assumption from ``base``.
+
+    Raises:
+        DataError: tasks, PRs or PR size can be neither measured nor taken from ``base`` or the
+            estimates template.
+    """
+    notes: list[str] = [f"Measured from exports, adoption date {metrics.adoption_date.isoformat()}"
+                        + (f", {metrics.ramp_weeks} ramp-up week(s) left out." if metrics.ramp_weeks else ".")]
+    share = _adoption_share(metrics, notes)
+    estimates = metrics.estimates or {}
+    baseline: dict[str, float | None] = {}
+    post: dict[str, float | None] = {}
+    ranges: dict[str, tuple[float, float, float]] = {}
+    cohort = metrics.cohorts
+    if cohort is not None:
+        notes.append("AI users were told apart by " + ", ".join(cohort.identified_by) + "; PR throughput, size and "
+                     "review time are the AI-user cohort's own before/after values. Difference-in-differences "
+                     "against non-users: " + ", ".join(f"{k} {v:+.1%}" for k, v in cohort.did_change.items()
+                                                         if v is not None) + ".")
+    else:
+        notes.append("Before/after comparison only (AI users not identified): the changes are associated with "
+                     "adoption, not proven to be caused by it.")
+
+    for field, measured in MEASURED.items():
+        b_value = getattr(metrics.baseline, measured)
+        p_value = getattr(metrics.post, measured)
+        if cohort is not None and field in COHORT_FIELDS:
+            cb, cp = getattr(cohort.ai.baseline, measured), getattr(cohort.ai.post, measured)
+            if cb is not None and cp is not None:
+                baseline[field], post[field] = cb, cp
+                stat = metrics.changes.get(measured)
+                if field in RANGE_KEYS and cb > 0:
+                    found = _range(cp / cb - 1.0, stat, share)
+                    if found:
+                        ranges[RANGE_KEYS[field]] = found
+                continue
+        if b_value is not None and p_value is not None:
+            baseline[field] = b_value
+            if field in PER_ADOPTER and b_value > 0:
+                change = p_value / b_value - 1.0
+                post[field] = _scaled(b_value, change, share)
+                if post[field] == b_value * MIN_FRACTION_OF_BASELINE:
+                    notes.append(f"{field}: the org-wide change {change:+.0%} divided by the adoption share falls "
+                                 f"below −99%; held at 1% of the baseline. Check the exports cover the same teams.")
+                if field in RANGE_KEYS:
+                    found = _range(post[field] / b_value - 1.0, metrics.changes.get(measured), share)
+                    if found:
+                        ranges[RANGE_KEYS[field]] = found
+            else:
+                post[field] = p_value
+            continue
+        estimate = estimates.get(field)
+        if estimate is not None and estimate.baseline is not None and estimate.post is not None:
+            baseline[field], post[field] = estimate.baseline, estimate.post
+            notes.append(f"{field}: from the estimates template ({estimate.baseline:g} → {estimate.post:g}).")
+            if estimate.low is not None and estimate.high is not None:
+                if field in RANGE_KEYS and estimate.baseline > 0:
+                    ranges[RANGE_KEYS[field]] = tuple(round(v / estimate.baseline - 1.0, 6) for v in
+                                                      (estimate.low, estimate.post, estimate.high))
+                else:
+                    ranges[f"post.{field}"] = (estimate.low, estimate.post, estimate.high)
+            continue
+        if base is not None:
+            baseline[field], post[field] = getattr(base.baseline, field), getattr(base.post, field)
+            if field in REQUIRED or baseline[field] is not None:
+                notes.append(f"{field}: not measured by these exports; kept from the base scenario.")
+            continue
+        baseline[field] = post[field] = None
+
+    missing = [f for f in REQUIRED if not baseline.get(f) or not post.get(f)]
+    if missing:
+        raise DataError(f"{', '.join(missing)} cannot be measured from these exports (tasks need a work-item "
+                        "export such as Jira; PR size needs PR detail, gh or GraphQL output); add such an export, "
+                        "fill in the estimates template, or give a base scenario with --base",
+                        field=missing[0])
+    for period in (baseline, post):  # the scenario model requires these to be positive
+        if period.get("bugs_per_dev_week") is None:
+            period["bugs_per_dev_week"] = 0.0
+
+    developers = max(metrics.baseline.developers or 0, metrics.post.developers or 0)
+    team = (base.team if base is not None else None)
+    if developers:
+        team = Team(**{**(team.model_dump() if team else {}), "developers": developers})
+        notes.append(f"Team: {developers} active developers (the larger period).")
+    elif team is None:
+        raise DataError("the number of developers cannot be measured (no PR or work-item export with people); "
+                        "give a base scenario with --base", field="team.developers")
+    reviewers = metrics.baseline.reviewers
+    review = base.review if base is not None else None
+    if reviewers:
+        review = Review(**{**(review.model_dump() if review else {}), "reviewers": reviewers})
+        notes.append(f"Review pool: {reviewers} distinct reviewers before adoption.")
+    elif review is None:
+        review = Review(reviewers=max(1, round(developers * defaults.REVIEW_SHARE)))
+        notes.append("Review pool not measured (no reviews): a quarter of the developers assumed.")
+
+    uncertainty = base.uncertainty if base is not None else None
+    if ranges:
+        kept = dict(uncertainty.ranges) if uncertainty else {}
+        kept.update(ranges)
+        uncertainty = Uncertainty(**{**(uncertainty.model_dump() if uncertainty else {}), "ranges": kept})
+        notes.append("Uncertainty ranges " + ", ".join(sorted(ranges)) + " come from the measured 95% intervals "
+                     "(scaled per adopter like the values).")
+    data = {} if base is None else base.model_dump(exclude={"team", "baseline", "post", "review", "uncertainty",
+                                                            "measurement", "notes", "name"})
+    sources = [Path(s.file).name for s in metrics.sources]
+    return Scenario(
+        **data,
+        name=name or (f"{base.name} — measured" if base is not None else "Measured from exports")[:200],
+        notes="\n".join(notes)[:20_000],
+        team=team, baseline=PeriodMetrics(**baseline), post=PeriodMetrics(**post), review=review,
+        uncertainty=uncertainty,
+        measurement=Measurement(adoption_date=metrics.adoption_date, ramp_weeks=metrics.ramp_weeks, sources=sources,
+                                column_mappings=dict(column_mappings or {})),
+    )
