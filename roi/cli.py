@@ -75,7 +75,8 @@ def _scenario(args: argparse.Namespace) -> int:
         raise RoiError("the scenario must be a .json file; give --out NEW.json", file=args.out)
     base = load_scenario(args.base) if args.base else None
     mappings = dict(base.measurement.column_mappings) if base is not None and base.measurement else None
-    scenario = scenario_from_metrics(_read_and_measure(args, mappings), base, column_mappings=mappings)
+    scenario = scenario_from_metrics(_read_and_measure(args, mappings), base, name=args.name,
+                                     column_mappings=mappings)
     save_scenario(scenario, args.out)
     return EXIT_OK
 
@@ -127,6 +128,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_export_arguments(scenario)
     scenario.add_argument("--base", metavar="SCENARIO.json", help="scenario giving every unmeasured assumption")
     scenario.add_argument("--out", required=True, metavar="NEW.json", help="where to write the scenario")
+    scenario.add_argument("--name", help="the new scenario's name (default: the base's name + ' — measured')")
     scenario.set_defaults(handler=_scenario)
 
     template = commands.add_parser("template", help="write the estimates template (metric, baseline, post, low, high)")
