@@ -1,10 +1,39 @@
-"""Streamlit entry point (the full app arrives with the app issue)."""
+"""Streamlit entry point: page set-up, session state, the sidebar and navigation.
+
+Run with ``streamlit run app.py`` (or ``make run``).  Pages live in ``pages/``; every number
+they show comes from the ``roi`` package; shared state and caching are in ``appstate.py``.
+"""
 
 import streamlit as st
 
-from roi import compute, load_scenario
+import appstate
 
-st.set_page_config(page_title="AI Coding Assistant ROI", layout="wide")
-results = compute(load_scenario("sample_data/scenarios/worked_example.json"))
-st.title("AI coding assistant ROI")
-st.metric("NPV", f"{results.finance.npv:,.0f} {results.currency}")
+st.set_page_config(
+    page_title="AI Coding Assistant ROI",
+    page_icon=":material/insights:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+appstate.init()
+
+pages = [
+    st.Page("pages/summary.py", title="Executive summary", icon=":material/insights:", default=True),
+    st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
+    st.Page("pages/productivity.py", title="Productivity", icon=":material/speed:"),
+    st.Page("pages/review.py", title="Review capacity", icon=":material/groups:"),
+    st.Page("pages/finance.py", title="ROI & risk", icon=":material/payments:"),
+]
+if appstate.has_rollout_page():
+    pages.append(st.Page("pages/rollout.py", title="Rollout plan", icon=":material/flag:"))
+pages.append(st.Page("pages/export.py", title="Export", icon=":material/download:"))
+page = st.navigation(pages)
+
+with st.sidebar:
+    current = appstate.scenario()
+    appstate.text_field("Scenario name", "name", key="sidebar_name",
+                        help="Shown on every page and in the exported workbook.")
+    st.caption(appstate.source_line(current))
+    st.button("Reset to the demo organisation", key="sidebar_reset", on_click=appstate.reset,
+              icon=":material/restart_alt:", help="Forget uploads and edits and start again from the demo data.")
+
+page.run()

@@ -1,8 +1,8 @@
 """Altair charts of the results: pure functions from engine outputs to a chart, no streamlit.
 
 Every function returns a fully configured top-level chart (fonts large enough for a projector,
-one palette, numbers formatted by :mod:`roi.formatting`), so pages only call
-``st.altair_chart(chart)`` and tests inspect ``chart.data`` and ``chart.to_dict()``.
+one palette, numbers formatted by :mod:`roi.formatting`), so pages only draw it (with
+``theme=None``: the charts carry their own styling) and tests inspect ``chart.to_dict()``.
 Unstable review queues are never drawn as a number: their waits are left out and the
 region is shaded and labelled instead.
 """
@@ -26,6 +26,8 @@ ACCENT = "#ef6c00"
 MUTED = "#8a8f98"
 UNSTABLE_FILL = "#fde0dc"
 
+FONT = "Source Sans Pro, Source Sans 3, Helvetica Neue, Arial, sans-serif"  # Streamlit's own font first
+TEXT = "#1a1a1a"
 FONT_SIZE = 15
 TITLE_SIZE = 18
 HEIGHT = 320
@@ -38,14 +40,17 @@ def _finish(chart: alt.TopLevelMixin, title: str | None = None, height: int = HE
     """Fonts and layout shared by every chart (readable on a projector)."""
     if title is not None:
         chart = chart.properties(title=alt.TitleParams(title, anchor="start", fontSize=TITLE_SIZE))
-    if not isinstance(chart, (alt.VConcatChart, alt.HConcatChart)):
-        chart = chart.properties(height=height, width=WIDTH)
+    chart = chart.properties(height=height, width=WIDTH)
     return (
-        chart.configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelLimit=320, grid=True,
-                             gridColor="#e6e9ef")
-        .configure_legend(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, orient="bottom", labelLimit=400)
+        chart.configure(font=FONT)
+        .configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelLimit=320, grid=True,
+                        gridColor="#e6e9ef", labelColor=TEXT, titleColor=TEXT, titleFontWeight="normal",
+                        domainColor="#b0b6c0", tickColor="#b0b6c0")
+        .configure_legend(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, orient="bottom", labelLimit=400,
+                          labelColor=TEXT)
+        .configure_title(color=TEXT, fontWeight=600)
         .configure_view(stroke=None)
-        .configure_text(fontSize=FONT_SIZE - 1)
+        .configure_text(fontSize=FONT_SIZE - 1, color=TEXT)
     )
 
 
@@ -54,11 +59,11 @@ def _finish(chart: alt.TopLevelMixin, title: str | None = None, height: int = HE
 
 def waterfall_data(productivity: ProductivityResult) -> pd.DataFrame:
     """G → −ΔR → −ΔD → −ΔI → N as bars from ``start`` to ``end`` [h per adopting developer-week]."""
-    steps = [
-        ("Gross gain from AI", productivity.gross_gain_hours),
-        ("Review tax (more, larger PRs)", -productivity.review_tax_hours),
-        ("Extra bug fixing", -productivity.defect_hours),
-        ("Incidents and rework", -productivity.incident_hours),
+    steps = [  # "|" breaks an axis label into lines
+        ("Gross gain|from AI", productivity.gross_gain_hours),
+        ("Review tax|(more, larger PRs)", -productivity.review_tax_hours),
+        ("Extra bug|fixing", -productivity.defect_hours),
+        ("Incidents|and rework", -productivity.incident_hours),
     ]
     rows, level = [], 0.0
     for order, (label, delta) in enumerate(steps):
@@ -66,7 +71,7 @@ def waterfall_data(productivity: ProductivityResult) -> pd.DataFrame:
         rows.append({"order": order, "step": label, "start": level, "end": level + delta, "value": delta,
                      "kind": kind, "label": fmt.hours(delta, digits=2, signed=True)})
         level += delta
-    rows.append({"order": len(steps), "step": "Net gain", "start": 0.0, "end": productivity.net_hours,
+    rows.append({"order": len(steps), "step": "Net gain|(N)", "start": 0.0, "end": productivity.net_hours,
                  "value": productivity.net_hours, "kind": "net",
                  "label": fmt.hours(productivity.net_hours, digits=2, signed=True)})
     return pd.DataFrame(rows)
@@ -76,8 +81,10 @@ def waterfall(productivity: ProductivityResult) -> alt.TopLevelMixin:
     """Waterfall from the gross gain to the net hours, N = G − ΔR − ΔD − ΔI."""
     data = waterfall_data(productivity)
     data["top"] = data[["start", "end"]].max(axis=1)
+    data["name"] = data["step"].str.replace("|", " ", regex=False)
     order = list(data["step"])
-    x = alt.X("step:N", sort=order, title=None, axis=alt.Axis(labelAngle=0, labelLimit=200))
+    x = alt.X("step:N", sort=order, title=None,
+              axis=alt.Axis(labelAngle=0, labelLimit=200, labelExpr="split(datum.label, '|')"))
     colour = alt.Color(
         "kind:N", legend=None,
         scale=alt.Scale(domain=["gain", "cost", "net"], range=[GAIN, LOSS, BRAND]),
@@ -85,7 +92,7 @@ def waterfall(productivity: ProductivityResult) -> alt.TopLevelMixin:
     base = alt.Chart(data)
     bars = base.mark_bar(size=70).encode(
         x=x, y=alt.Y("start:Q", title="Hours per developer-week"), y2="end:Q", color=colour,
-        tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("label:N", title="Hours per developer-week")],
+        tooltip=[alt.Tooltip("name:N", title="Step"), alt.Tooltip("label:N", title="Hours per developer-week")],
     )
     labels = base.mark_text(dy=-12, fontWeight="bold").encode(x=x, y="top:Q", text="label:N")
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED).encode(y="y:Q")
@@ -95,9 +102,9 @@ def waterfall(productivity: ProductivityResult) -> alt.TopLevelMixin:
 def index_data(productivity: ProductivityResult) -> pd.DataFrame:
     """Headline output change, the naive index and the quality-adjusted index, as changes vs no AI."""
     rows = [
-        ("Output (tasks per developer)", productivity.output_change, "headline"),
-        ("Naive: output × (1 − bug growth)", productivity.naive_index - 1.0, "naive"),
-        ("Quality-adjusted productivity", productivity.qapi - 1.0, "qapi"),
+        ("Output (headline)", productivity.output_change, "headline"),
+        ("Naive (output × bug change)", productivity.naive_index - 1.0, "naive"),
+        ("Quality-adjusted", productivity.qapi - 1.0, "qapi"),
     ]
     return pd.DataFrame(
         [{"measure": m, "change": v, "kind": k, "label": fmt.percent(v, signed=True, digits=1)} for m, v, k in rows]
@@ -150,18 +157,10 @@ def distribution(before: Sequence[float], after: Sequence[float], measure: str, 
 # --- Review capacity -----------------------------------------------------------------------
 
 
-def capacity_chart(
-    curve: pd.DataFrame, *, current: int, needed: int | None, target_wait_hours: float | None,
-) -> alt.TopLevelMixin:
-    """Utilisation (top) and mean wait for review (bottom) against the number of reviewers.
-
-    ``curve`` is :func:`roi.whatif.review_curve`'s frame.  Waits of unstable pools (NaN) are not
-    drawn: that region is shaded "unstable".  The wait axis is capped (at 3× the target, at least
-    8 h) so the curve near the stability bound cannot flatten everything else.
-    """
+def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None):
+    """The parts both capacity panels share: data, x axis, the unstable region and the staffing markers."""
     data = curve.copy()
-    data["wait_label"] = [fmt.hours(w, digits=1) if s else "unstable" for w, s in zip(data["wait_hours"],
-                                                                                    data["stable"])]
+    data["wait_label"] = [fmt.duration(w) if s else "unstable" for w, s in zip(data["wait_hours"], data["stable"])]
     data["util_label"] = [fmt.percent(u) for u in data["utilization"]]
     first_stable = int(data.loc[data["stable"], "reviewers"].min()) if data["stable"].any() else None
     x_max = int(data["reviewers"].max())
@@ -169,13 +168,12 @@ def capacity_chart(
     x = alt.X("reviewers:Q", title="Reviewers in the pool", scale=x_scale)
     tooltip = [alt.Tooltip("reviewers:Q", title="Reviewers"), alt.Tooltip("util_label:N", title="Utilisation"),
                alt.Tooltip("wait_label:N", title="Mean wait")]
-
     unstable_to = (first_stable - 0.5) if first_stable is not None else x_max + 0.5
     region = pd.DataFrame({"x": [0.5], "x2": [unstable_to], "label": ["Unstable: the backlog grows every week"]})
     shade = alt.Chart(region).mark_rect(color=UNSTABLE_FILL).encode(x=alt.X("x:Q", scale=x_scale), x2="x2:Q")
-    shade_text = alt.Chart(region).mark_text(align="left", baseline="top", dx=6, dy=6, color=LOSS).encode(
+    shade_text = alt.Chart(region).mark_text(align="left", baseline="top", dx=6, dy=6, color=LOSS,
+                                             fontWeight="bold").encode(
         x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N")
-
     markers = [{"reviewers": current, "label": f"Today: {current}", "kind": "today"}]
     if needed is not None:
         markers.append({"reviewers": needed, "label": f"Needed: {needed}", "kind": "needed"})
@@ -184,34 +182,49 @@ def capacity_chart(
                               scale=alt.Scale(domain=["today", "needed"], range=["#333333", GAIN]))
     rules = alt.Chart(marker_frame).mark_rule(strokeDash=[6, 4], strokeWidth=2).encode(
         x=alt.X("reviewers:Q", scale=x_scale), color=marker_colour)
-    rule_text = alt.Chart(marker_frame).mark_text(align="left", dx=5, baseline="top", dy=24, fontWeight="bold").encode(
+    rule_text = alt.Chart(marker_frame).mark_text(align="left", dx=5, baseline="top", dy=30,
+                                                  fontWeight="bold").encode(
         x=alt.X("reviewers:Q", scale=x_scale), y=alt.value(0), text="label:N", color=marker_colour)
+    return data, x, x_scale, x_max, tooltip, [shade, shade_text], [rules, rule_text]
 
+
+def utilisation_chart(curve: pd.DataFrame, *, current: int, needed: int | None) -> alt.TopLevelMixin:
+    """Reviewer utilisation after adoption against the pool size, with today's and the needed pool marked.
+
+    ``curve`` is :func:`roi.whatif.review_curve`'s frame; the region where utilisation ≥ 100% is
+    shaded "unstable".
+    """
+    data, x, _, _, tooltip, region, markers = _capacity_layers(curve, current, needed)
     u_cap = max(1.2, min(float(data["utilization"].max()), 3.0))
-    util_line = alt.Chart(data).mark_line(color=BRAND, strokeWidth=3, clip=True).encode(
+    line = alt.Chart(data).mark_line(color=BRAND, strokeWidth=3, clip=True).encode(
         x=x, y=alt.Y("utilization:Q", title="Utilisation", axis=alt.Axis(format=".0%"),
                      scale=alt.Scale(domain=[0, u_cap])), tooltip=tooltip)
-    full = alt.Chart(pd.DataFrame({"y": [1.0], "label": ["100%: demand = capacity"]}))
-    full_rule = full.mark_rule(color=LOSS).encode(y="y:Q")
-    util = alt.layer(shade, shade_text, full_rule, util_line, rules, rule_text).properties(
-        height=220, width=WIDTH, title=alt.TitleParams("Reviewer utilisation after adoption", anchor="start",
-                                                        fontSize=TITLE_SIZE))
+    full = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color=LOSS, strokeWidth=2).encode(y="y:Q")
+    return _finish(alt.layer(*region, full, line, *markers), "Reviewer utilisation after adoption", height=260)
 
+
+def wait_chart(
+    curve: pd.DataFrame, *, current: int, needed: int | None, target_wait_hours: float | None,
+) -> alt.TopLevelMixin:
+    """Mean wait for a review after adoption against the pool size, with the target line.
+
+    Waits of unstable pools (NaN) are not drawn: that region is shaded "unstable".  The axis is
+    capped at 3× the target (at least 8 h) so the curve near the stability bound cannot flatten
+    everything else.
+    """
+    data, x, x_scale, x_max, tooltip, region, markers = _capacity_layers(curve, current, needed)
     cap = max(8.0, 3.0 * target_wait_hours) if target_wait_hours else 8.0
-    stable = data[data["stable"]]
-    wait_line = alt.Chart(stable).mark_line(color=BRAND, strokeWidth=3, clip=True, point=True).encode(
-        x=x, y=alt.Y("wait_hours:Q", title="Mean wait for review (working h)", scale=alt.Scale(domain=[0, cap])),
+    line = alt.Chart(data[data["stable"]]).mark_line(color=BRAND, strokeWidth=3, clip=True, point=True).encode(
+        x=x, y=alt.Y("wait_hours:Q", title="Mean wait (working h)", scale=alt.Scale(domain=[0, cap])),
         tooltip=tooltip)
-    wait_layers = [shade, wait_line, rules]
+    layers = [*region, line, *markers]
     if target_wait_hours is not None:
         target = pd.DataFrame({"y": [target_wait_hours], "x": [x_max + 0.4],
                                "label": [f"Target {fmt.hours(target_wait_hours)}"]})
-        wait_layers.append(alt.Chart(target).mark_rule(color=GAIN, strokeWidth=2).encode(y="y:Q"))
-        wait_layers.append(alt.Chart(target).mark_text(align="right", dy=-10, color=GAIN, fontWeight="bold").encode(
+        layers.append(alt.Chart(target).mark_rule(color=GAIN, strokeWidth=2).encode(y="y:Q"))
+        layers.append(alt.Chart(target).mark_text(align="right", dy=-10, color=GAIN, fontWeight="bold").encode(
             y="y:Q", x=alt.X("x:Q", scale=x_scale), text="label:N"))
-    wait = alt.layer(*wait_layers).properties(
-        height=220, width=WIDTH, title=alt.TitleParams("Mean wait for a review", anchor="start", fontSize=TITLE_SIZE))
-    return _finish(alt.vconcat(util, wait).resolve_scale(x="shared"))
+    return _finish(alt.layer(*layers), "Mean wait for a review after adoption", height=260)
 
 
 # --- Finance ------------------------------------------------------------------------------
@@ -244,8 +257,12 @@ def cash_flow(finance: FinanceResult, currency: str) -> alt.TopLevelMixin:
     years = list(dict.fromkeys(data["year"]))
     x = alt.X("year:N", sort=years, title=None, axis=alt.Axis(labelAngle=0))
     y_title = f"{currency} per year"
+    low = min(0.0, float(data["amount"].min()), float(data["cumulative"].min()))
+    high = max(0.0, float(data["amount"].max()), float(data["cumulative"].max()))
+    pad = 0.12 * (high - low or 1.0)
     bars = alt.Chart(data).mark_bar(size=46).encode(
-        x=x, y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(format=_MONEY_AXIS)),
+        x=x, y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(format=_MONEY_AXIS),
+                     scale=alt.Scale(domain=[low - pad if low < 0 else 0.0, high + pad])),
         color=alt.Color("flow:N", title=None, scale=alt.Scale(domain=["Benefits", "Costs", "Cumulative net"],
                                                               range=[GAIN, LOSS, "#333333"])),
         tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("flow:N", title="Flow"),
@@ -276,24 +293,26 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
     """Distribution of NPV over the Monte Carlo draws, with P10 / P50 / P90 marked."""
     data = histogram_data(uncertainty, currency)
     bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("start:Q", title=f"Net present value ({currency})", axis=alt.Axis(format=_MONEY_AXIS)),
+        x=alt.X("start:Q", title=f"Net present value ({currency})", axis=alt.Axis(format=_MONEY_AXIS, tickCount=6)),
         x2="end:Q",
-        y=alt.Y("share:Q", title="Share of outcomes", axis=alt.Axis(format=".0%")),
+        y=alt.Y("share:Q", title="Share of outcomes", axis=alt.Axis(format=".0%"), stack=None),
+        y2=alt.datum(0),
         color=alt.Color("outcome:N", title=None, scale=alt.Scale(domain=["Loss", "Gain"], range=[LOSS, GAIN])),
         tooltip=[alt.Tooltip("range:N", title="NPV"), alt.Tooltip("share:Q", title="Share", format=".1%")],
     )
     marks = pd.DataFrame({
         "x": [uncertainty.npv_p10, uncertainty.npv_p50, uncertainty.npv_p90],
-        "label": [f"P10 {fmt.money(uncertainty.npv_p10, currency, compact=True)}",
-                  f"P50 {fmt.money(uncertainty.npv_p50, currency, compact=True)}",
-                  f"P90 {fmt.money(uncertainty.npv_p90, currency, compact=True)}"],
-        "dy": [4, 28, 4],  # P50 on a second line: it often sits close to P10 or P90
+        "label": [f"P10 {fmt.money(uncertainty.npv_p10, currency, compact=True, signed=True)}",
+                  f"P50 {fmt.money(uncertainty.npv_p50, currency, compact=True, signed=True)}",
+                  f"P90 {fmt.money(uncertainty.npv_p90, currency, compact=True, signed=True)}"],
     })
     rules = alt.Chart(marks).mark_rule(color="#333333", strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
+    # P10 to the left of its line, P90 to the right, P50 on a second line: they never overlap.
+    placement = (("right", -5, 4), ("center", 0, 26), ("left", 5, 4))
     text = [
-        alt.Chart(marks.iloc[[i]]).mark_text(align="left", dx=5, dy=int(marks["dy"][i]), baseline="top",
-                                             fontWeight="bold").encode(x="x:Q", y=alt.value(0), text="label:N")
-        for i in range(len(marks))
+        alt.Chart(marks.iloc[[i]]).mark_text(align=align, dx=dx, dy=dy, baseline="top", fontWeight="bold").encode(
+            x="x:Q", y=alt.value(0), text="label:N")
+        for i, (align, dx, dy) in enumerate(placement)
     ]
     return _finish(alt.layer(bars, rules, *text), f"NPV over {uncertainty.draws:,} simulated outcomes")
 
@@ -348,4 +367,4 @@ def break_even(net_hours: float, break_even_hours: float | None) -> alt.TopLevel
         tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("label:N", title="Hours")],
     )
     text = alt.Chart(data).mark_text(align="left", dx=6, fontWeight="bold").encode(y=y, x="hours:Q", text="label:N")
-    return _finish(alt.layer(bars, text), "Break-even", height=150)
+    return _finish(alt.layer(bars, text), None, height=150)

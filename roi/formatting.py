@@ -171,3 +171,31 @@ def input_value(key: str, value: float, currency: str = "USD") -> str:
 
 RANGE_GROWTH_KEYS = {"productivity_uplift", "pr_count_growth", "pr_size_growth"}
 """Range keys that are changes relative to the baseline (shown with a sign)."""
+
+
+def duration(value: float | None, *, missing: str = NOT_APPLICABLE) -> str:
+    """A wait or latency [h] in the unit a reader expects: "under 1 min", "25 min", "4.0 h", "3.2 days".
+
+    Days are 24-hour days, for calendar latencies; working-hour waits stay in hours up to 48 h.
+    """
+    if value is None or not math.isfinite(value):
+        return missing
+    minutes = value * 60.0
+    if minutes < 1.0:
+        return "under 1 min"
+    if value < 1.0:
+        return f"{minutes:.0f} min"
+    if value < 48.0:
+        return hours(value)
+    return f"{value / 24.0:,.1f} days"
+
+
+def chance(value: float | None, *, missing: str = NOT_APPLICABLE) -> str:
+    """A probability as a percentage that never rounds a possibility away: 0.003 → "<1%", 0.997 → ">99%"."""
+    if value is None or not math.isfinite(value):
+        return missing
+    if 0.0 < value < 0.005:
+        return "<1%"
+    if 0.995 <= value < 1.0:
+        return ">99%"
+    return percent(value)

@@ -25,7 +25,9 @@ def with_values(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
     """The scenario with each dotted path in ``changes`` set, re-validated as a whole.
 
     Paths are as in :func:`roi.models.get_path` (``review.reviewers``,
-    ``costs.tools.0.price_per_seat_month``, ``finance.adoption_by_year.1``).
+    ``costs.tools.0.price_per_seat_month``, ``finance.adoption_by_year.1``).  An uncertainty range
+    is ``uncertainty.ranges.<key>`` (the key may hold dots: ``uncertainty.ranges.review.loc_per_hour``)
+    set to ``[low, likely, high]``, or to ``None`` to drop it; the first range creates the section.
 
     Raises:
         ScenarioError: a path names no field, or the new value breaks a rule (the message
@@ -33,6 +35,9 @@ def with_values(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
     """
     data = scenario.model_dump(mode="json")
     for path, value in changes.items():
+        if path.startswith(_RANGES):
+            _set_range(data, path.removeprefix(_RANGES), value)
+            continue
         node: Any = data
         parts = path.split(".")
         for part in parts[:-1]:
@@ -45,6 +50,19 @@ def with_values(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
         else:
             raise ScenarioError("is not a field of the scenario", field=path)
     return scenario_from_dict(data, source=_EDIT_SOURCE)
+
+
+_RANGES = "uncertainty.ranges."
+
+
+def _set_range(data: dict[str, Any], key: str, value: Any) -> None:
+    spec = data.get("uncertainty") or {}
+    ranges = dict(spec.get("ranges") or {})
+    if value is None:
+        ranges.pop(key, None)
+    else:
+        ranges[key] = list(value)
+    data["uncertainty"] = {**spec, "ranges": ranges} if ranges or spec else None
 
 
 def with_value(scenario: Scenario, path: str, value: Any) -> Scenario:
@@ -209,3 +227,16 @@ def apply_finding(scenario: Scenario, preset: Scenario) -> Scenario:
     note = f"Post-adoption change from the preset '{preset.name}'."
     data["notes"] = f"{scenario.notes}\n{note}" if scenario.notes else note
     return scenario_from_dict(data, source=_EDIT_SOURCE)
+
+
+def npv_at_likely(scenario: Scenario) -> float:
+    """NPV [currency] with every uncertain input at its likely value: the tornado's common origin.
+
+    Equals the scenario's NPV when the likely values are the scenario's own; without ranges it is
+    simply the scenario's NPV.
+    """
+    from roi.inputs import npv
+    from roi.uncertainty import likely_values
+
+    overrides = likely_values(scenario) if scenario.uncertainty is not None else {}
+    return float(npv(scenario, overrides))

@@ -64,6 +64,7 @@ class TestWaterfall:
         spec = charts.waterfall(results.productivity).to_dict()  # to_dict validates against Vega-Lite
         assert spec["config"]["axis"]["labelFontSize"] >= 14
         assert spec["title"]["text"] == "Where the gain goes, hours per developer-week"
+        assert spec["layer"][0]["encoding"]["x"]["axis"]["labelExpr"] == "split(datum.label, '|')"
 
 
 def test_index_bars(results):
@@ -75,14 +76,13 @@ def test_index_bars(results):
 
 
 class TestCapacity:
-    def test_unstable_waits_are_never_drawn(self, worked_example, results):
-        chart = charts.capacity_chart(review_curve(worked_example), current=17, needed=37, target_wait_hours=4.0)
-        spec = chart.to_dict()
+    def test_unstable_waits_are_never_drawn(self, worked_example):
+        spec = charts.wait_chart(review_curve(worked_example), current=17, needed=37, target_wait_hours=4.0).to_dict()
         views = _layers(spec)
         wait_views = [v for v in views if v["encoding"].get("y", {}).get("field") == "wait_hours"]
         assert len(wait_views) == 1
         plotted = _data(spec, wait_views[0])
-        assert min(row["reviewers"] for row in plotted) == 36  # first stable pool
+        assert min(row["reviewers"] for row in plotted) == 36  # first stable pool (a = 35.71)
         assert all(row["wait_hours"] is not None for row in plotted)
         texts = [row["label"] for v in views if v["mark"]["type"] == "text" for row in _data(spec, v)]
         assert "Today: 17" in texts and "Needed: 37" in texts and "Target 4.0 h" in texts
@@ -90,11 +90,21 @@ class TestCapacity:
         shade = next(v for v in views if v["mark"]["type"] == "rect")
         assert _data(spec, shade)[0]["x2"] == 35.5
 
+    def test_utilisation_marks_full_capacity(self, worked_example):
+        spec = charts.utilisation_chart(review_curve(worked_example), current=17, needed=37).to_dict()
+        views = _layers(spec)
+        line = next(v for v in views if v["mark"]["type"] == "line")
+        assert line["encoding"]["y"]["axis"]["format"] == ".0%"
+        at_17 = next(row for row in _data(spec, line) if row["reviewers"] == 17)
+        assert at_17["util_label"] == "210%" and at_17["wait_label"] == "unstable"
+        rules = [row for v in views if v["mark"]["type"] == "rule" for row in _data(spec, v) if "y" in row]
+        assert rules == [{"y": 1.0}]
+
     def test_no_target_no_needed(self, worked_example):
-        spec = charts.capacity_chart(review_curve(worked_example), current=17, needed=None,
-                                     target_wait_hours=None).to_dict()
+        spec = charts.wait_chart(review_curve(worked_example), current=17, needed=None,
+                                 target_wait_hours=None).to_dict()
         texts = [row["label"] for v in _layers(spec) if v["mark"]["type"] == "text" for row in _data(spec, v)]
-        assert "Today: 17" in texts and not any(t.startswith("Needed") for t in texts)
+        assert "Today: 17" in texts and not any(t.startswith(("Needed", "Target")) for t in texts)
 
 
 class TestFinanceCharts:
@@ -117,9 +127,7 @@ class TestFinanceCharts:
         spec = charts.npv_histogram(results.uncertainty, "USD").to_dict()
         labels = [row["label"] for v in _layers(spec) if v["mark"]["type"] == "text" for row in _data(spec, v)]
         u = results.uncertainty
-        assert labels == [f"P10 {fmt.money(u.npv_p10, 'USD', compact=True)}",
-                          f"P50 {fmt.money(u.npv_p50, 'USD', compact=True)}",
-                          f"P90 {fmt.money(u.npv_p90, 'USD', compact=True)}"]
+        assert labels == [f"P10 {fmt.MINUS}$751k", "P50 +$78.7k", "P90 +$884k"]  # METHODS §5: −750k, 79k, 884k
         rules = next(v for v in _layers(spec) if v["mark"]["type"] == "rule")
         assert [row["x"] for row in _data(spec, rules)] == [u.npv_p10, u.npv_p50, u.npv_p90]
 

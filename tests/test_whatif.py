@@ -168,3 +168,30 @@ class TestApplyFinding:
             "post.deployments_per_week": 5, "post.change_failure_rate": 0.2, "post.recovery_hours": 6})
         applied = apply_finding(with_deploys, presets["dora_2024"])
         assert applied.post.change_failure_rate == pytest.approx(0.2 * 1.072)
+
+
+def test_npv_at_likely(worked_example):
+    from roi.whatif import npv_at_likely
+
+    # The worked example's likely values are its own inputs: NPV −8,499.02 (METHODS §5).
+    assert npv_at_likely(worked_example) == pytest.approx(-8499.02, abs=0.01)
+    shifted = with_value(worked_example, "uncertainty.ranges.finance.capture_factor", [0.3, 0.6, 0.8])
+    assert npv_at_likely(shifted) > npv_at_likely(worked_example)  # more captured value at the likely point
+    assert npv_at_likely(with_value(worked_example, "uncertainty", None)) == pytest.approx(-8499.02, abs=0.01)
+
+
+class TestRanges:
+    def test_set_drop_and_create(self, worked_example):
+        edited = with_value(worked_example, "uncertainty.ranges.review.loc_per_hour", [300, 400, 600])
+        assert edited.uncertainty.ranges["review.loc_per_hour"] == (300, 400, 600)
+        dropped = with_value(edited, "uncertainty.ranges.review.loc_per_hour", None)
+        assert "review.loc_per_hour" not in dropped.uncertainty.ranges
+        bare = with_value(worked_example, "uncertainty", None)
+        created = with_value(bare, "uncertainty.ranges.productivity_uplift", [0.0, 0.1, 0.3])
+        assert created.uncertainty.ranges == {"productivity_uplift": (0.0, 0.1, 0.3)}
+        assert created.uncertainty.draws == 20000  # defaults for the rest
+
+    def test_bad_range_names_the_key(self, worked_example):
+        with pytest.raises(ScenarioError) as caught:
+            with_value(worked_example, "uncertainty.ranges.productivity_uplift", [0.3, 0.1, 0.5])
+        assert "range 'productivity_uplift' must satisfy low <= likely <= high" in caught.value.describe()

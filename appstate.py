@@ -1,0 +1,320 @@
+"""Session state, cached computation and scenario-bound widgets shared by every page.
+
+The only Streamlit glue outside the page scripts; the logic it calls lives in ``roi``.
+
+* Session state holds user *inputs* only: the current :class:`~roi.models.Scenario` under
+  ``"scenario"`` (the contract with every page, including the rollout page), the uploaded exports
+  as ``(name, bytes)`` pairs, the adoption date and ramp.  Results are never stored: they come
+  from :func:`results`, cached on the scenario's JSON.
+* A widget bound to a scenario field (:func:`number_field`) takes its value from the scenario on
+  every run and writes edits back through :func:`roi.whatif.with_value`, so nothing entered is
+  lost on a page switch, and an edit the scenario refuses leaves the earlier value in place and
+  shows the reason.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from roi import formatting as fmt
+from roi.engine import compute
+from roi.errors import RoiError
+from roi.models import Results, Scenario, get_path, load_scenario, parse_scenario
+from roi.whatif import with_value
+
+ROOT = Path(__file__).resolve().parent
+SCENARIOS = ROOT / "sample_data" / "scenarios"
+DEMO_FILE = SCENARIOS / "demo_org.json"
+FALLBACK_FILE = SCENARIOS / "worked_example.json"
+
+PRESET_FILES = (
+    "faros_paradox_2025.json", "cui_field_rcts.json", "github_peng_2023.json", "dora_2024.json",
+    "uplevel_2024.json", "metr_2025.json",
+)
+"""Scenarios that encode published research (docs/methodology.md §7), in the order offered."""
+
+SCENARIO = "scenario"
+EXPORTS = "exports"  # list[tuple[str, bytes]]: the exports the measured metrics come from
+ADOPTION_DATE = "adoption_date"
+RAMP_WEEKS = "ramp_weeks"
+NOTICE = "notice"  # (kind, text) shown once at the top of the next page run
+_EDIT_ERRORS = "edit_errors"  # widget key -> message of the last refused edit
+
+
+def demo_scenario() -> Scenario:
+    """The bundled demo organisation (the worked example until the demo data exists)."""
+    return _load_bundled(str(DEMO_FILE if DEMO_FILE.exists() else FALLBACK_FILE))
+
+
+@st.cache_data(show_spinner=False)
+def _load_bundled(path: str) -> Scenario:
+    return load_scenario(path)
+
+
+def init() -> None:
+    """First run of a session: open on the demo organisation with no uploads."""
+    state = st.session_state
+    if SCENARIO not in state:
+        state[SCENARIO] = demo_scenario()
+    state.setdefault(EXPORTS, [])
+    state.setdefault(ADOPTION_DATE, None)
+    state.setdefault(RAMP_WEEKS, 0)
+    state.setdefault(_EDIT_ERRORS, {})
+
+
+def require_app() -> None:
+    """Send a visitor through ``app.py`` when a page runs without it.
+
+    When the first request to a freshly started server asks for a page URL, Streamlit runs the
+    page file on its own (its legacy ``pages/`` directory mode) until ``st.navigation`` has run
+    once.  Such a run has none of the set-up, so it switches to the entry point instead.
+    """
+    if SCENARIO not in st.session_state:
+        st.switch_page("app.py")
+
+
+def scenario() -> Scenario:
+    return st.session_state[SCENARIO]
+
+
+def set_scenario(new: Scenario, notice: str | None = None) -> None:
+    """Replace the scenario (every bound widget follows on the next run)."""
+    st.session_state[SCENARIO] = new
+    st.session_state[_EDIT_ERRORS] = {}
+    if notice:
+        st.session_state[NOTICE] = ("success", notice)
+
+
+def reset() -> None:
+    """Back to the demo organisation: forget uploads and edits."""
+    st.session_state[EXPORTS] = []
+    st.session_state[ADOPTION_DATE] = None
+    st.session_state[RAMP_WEEKS] = 0
+    set_scenario(demo_scenario(), "Back to the demo organisation.")
+
+
+@st.cache_data(show_spinner="Computing the results…", max_entries=64)
+def _compute(scenario_json: str) -> Results:
+    return compute(parse_scenario(scenario_json))
+
+
+def results(current: Scenario | None = None) -> Results:
+    """Every result of the current (or given) scenario, cached on its JSON."""
+    return _compute((current or scenario()).model_dump_json())
+
+
+def show_notice() -> None:
+    """A message left by the previous action (e.g. "Scenario loaded"), shown once."""
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        kind, text = notice
+        getattr(st, kind)(text)
+
+
+def chart(figure: Any, key: str, container: Any = st) -> None:
+    """Draw a :mod:`roi.charts` chart; they carry their own styling, so Streamlit's theme stays off."""
+    container.altair_chart(figure, key=key, theme=None)
+
+
+def show_error(error: RoiError) -> None:
+    """A user's mistake, located and actionable (file, row, column or field)."""
+    st.error(error.describe(), icon=":material/error:")
+
+
+# --- Widgets bound to scenario fields ---------------------------------------------------------
+
+
+def _write_back(key: str, path: str, scale: float, convert: Callable[[Any], Any], nullable: bool) -> None:
+    value = st.session_state[key]
+    errors = st.session_state[_EDIT_ERRORS]
+    if value is None and not nullable:
+        errors[key] = f"field '{path}': give a value; it cannot be left empty."
+        return
+    try:
+        new = None if value is None else convert(value / scale if scale != 1 else value)
+        st.session_state[SCENARIO] = with_value(scenario(), path, new)
+        errors.pop(key, None)
+    except RoiError as error:
+        errors[key] = error.describe()
+
+
+def number_field(
+    label: str,
+    path: str,
+    key: str,
+    *,
+    percent: bool = False,
+    integer: bool = False,
+    min_value: float | None = None,
+    max_value: float | None = None,
+    step: float | None = None,
+    digits: int | None = None,
+    nullable: bool = False,
+    placeholder: str | None = None,
+    help: str | None = None,
+    label_visibility: str = "visible",
+    container: Any = st,
+) -> None:
+    """A number input showing the scenario's value at ``path``; edits go back into the scenario.
+
+    ``percent`` shows a fraction as a percentage (0.25 → 25); ``digits`` fixes the decimals shown
+    (default: none for whole steps, two otherwise); a ``nullable`` field may be left empty
+    (``placeholder`` says what empty means).  A refused edit (out of range,
+    breaks a rule) shows ``st.error`` under the field and the earlier value stays.
+    """
+    scale = 100.0 if percent else 1.0
+    current = get_path(scenario(), path)
+    if current is None and not nullable:
+        current = 0
+    if current is None:
+        shown = None
+    else:
+        shown = int(round(current)) if integer else float(current) * scale
+    st.session_state[key] = shown
+    convert: Callable[[Any], Any] = int if integer else float
+    step = 1 if integer else float(step or (1.0 if percent else 0.1))
+    if digits is None:
+        digits = 0 if float(step).is_integer() else 2
+    container.number_input(
+        label,
+        key=key,
+        min_value=None if min_value is None else (int(min_value) if integer else float(min_value)),
+        max_value=None if max_value is None else (int(max_value) if integer else float(max_value)),
+        step=step,
+        format=None if integer else f"%.{digits}f",
+        help=help or field_help(path),
+        placeholder=placeholder,
+        label_visibility=label_visibility,
+        on_change=_write_back,
+        args=(key, path, scale, convert, nullable),
+    )
+    message = st.session_state[_EDIT_ERRORS].get(key)
+    if message:
+        container.error(message, icon=":material/error:")
+
+
+def text_field(label: str, path: str, key: str, *, help: str | None = None, container: Any = st) -> None:
+    """A text input showing the scenario's text at ``path``; edits go back into the scenario."""
+    st.session_state[key] = get_path(scenario(), path) or ""
+    container.text_input(label, key=key, help=help, on_change=_write_back, args=(key, path, 1.0, str, False))
+    message = st.session_state[_EDIT_ERRORS].get(key)
+    if message:
+        container.error(message, icon=":material/error:")
+
+
+def kept_number(label: str, key: str, default: float, container: Any = st, **kwargs: Any) -> Any:
+    """A number input for a what-if that is not part of the scenario, kept across page switches.
+
+    Streamlit forgets a widget's value when its page is left; the value is kept under
+    ``"kept_" + key`` and put back before the widget is drawn.
+    """
+    kept = f"kept_{key}"
+    st.session_state.setdefault(kept, default)
+    st.session_state[key] = st.session_state[kept]
+
+    def keep() -> None:
+        st.session_state[kept] = st.session_state[key]
+
+    return container.number_input(label, key=key, on_change=keep, **kwargs)
+
+
+def field_help(path: str) -> str | None:
+    """The field's description from roi/models.py (units in brackets), for tooltips and tables."""
+    model: Any = Scenario
+    info = None
+    for part in path.split("."):
+        if part.isdigit():
+            continue
+        fields = getattr(model, "model_fields", None)
+        if not fields or part not in fields:
+            return None
+        info = fields[part]
+        annotation = info.annotation
+        args = getattr(annotation, "__args__", ())
+        model = next((a for a in (annotation, *args) if hasattr(a, "model_fields")), None)
+        if model is None:
+            # list[Tool] and similar: look inside the container's item type
+            for arg in args:
+                inner = getattr(arg, "__args__", ())
+                model = next((a for a in inner if hasattr(a, "model_fields")), model)
+    return info.description if info is not None else None
+
+
+def source_line(current: Scenario) -> str:
+    """Where the scenario's numbers come from, in one line for the sidebar and page captions."""
+    if current.measurement is not None:
+        files = len(current.measurement.sources)
+        return (f"Measured from {files} export{'s' if files != 1 else ''}, AI adopted "
+                f"{current.measurement.adoption_date:%d %b %Y}")
+    return "Estimates (no exports loaded)"
+
+
+def money(value: float | None, current: Scenario | None = None, **kwargs: Any) -> str:
+    """Money in the scenario's currency (see :func:`roi.formatting.money`)."""
+    return fmt.money(value, (current or scenario()).currency, **kwargs)
+
+
+def has_rollout_page() -> bool:
+    """The rollout page arrives with its own issue; link to it only once it exists."""
+    return (ROOT / "pages" / "rollout.py").exists()
+
+
+def pr_distributions():
+    """((size before, after), (cycle hours before, after)) per merged PR when PR exports are loaded, else None."""
+    return None
+
+
+def _source(current: Scenario, item: Any, source_of: Callable[[Scenario, Any], str]) -> str:
+    """The workbook's source text, but a value equal to its default cites the default's source."""
+    from roi import defaults
+    from roi.export.assumptions import default_sources
+
+    text = source_of(current, item)
+    given = "Scenario file"
+    if not text.endswith(given):
+        return text
+    default = getattr(defaults, item.default, None) if item.default else None
+    if isinstance(default, tuple):  # one value per year: compare this year's
+        default = default[min(int(item.path.rsplit(".", 1)[1]), len(default) - 1)]
+    value = get_path(current, item.path)
+    if isinstance(default, (int, float)) and isinstance(value, (int, float)) and math.isclose(value, default):
+        return text.removesuffix(given) + f"Default: {default_sources().get(item.default, item.default)}"
+    return text.removesuffix(given) + "Set in this scenario"
+
+
+# How each kind of assumption (roi.export.assumptions formats) is edited: (step, decimals shown).
+_EDIT_STEPS = {"percent": (1.0, 1), "money": (100.0, 0), "money_exact": (0.5, 2), "hours": (0.25, 2),
+               "number": (0.1, 2)}
+
+
+def assumption_rows(items: list, prefix: str) -> None:
+    """Editable assumptions, one row each: label and unit, the value, and where the value comes from.
+
+    ``items`` are :class:`roi.export.assumptions.Assumption` (the workbook's own list, so the app
+    and the exported Assumptions sheet name, unit and source every input the same way).
+    """
+    from roi.export.assumptions import source_of
+
+    current = scenario()
+    widths = [3, 2, 4]
+    header = st.columns(widths)
+    for col, title in zip(header, ("Assumption", "Value", "Source")):
+        col.caption(f"**{title}**")
+    for item in items:
+        label_col, value_col, source_col = st.columns(widths, vertical_alignment="center")
+        unit = "%" if item.fmt == "percent" else item.unit.replace("{currency}", current.currency)
+        label_col.markdown(f"{item.label}" + (f"  \n:gray[{unit}]" if unit else ""))
+        step, digits = _EDIT_STEPS.get(item.fmt, (1.0, 0))
+        number_field(
+            item.label, item.path, key=f"{prefix}_{item.name}", percent=item.fmt == "percent",
+            integer=item.fmt == "int", step=step, digits=digits, min_value=0,
+            nullable=item.blank_means is not None,
+            placeholder=f"blank = {item.blank_means}" if item.blank_means else None,
+            label_visibility="collapsed", container=value_col,
+        )
+        source_col.caption(_source(current, item, source_of))

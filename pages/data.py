@@ -1,0 +1,5 @@
+"""data (in progress)."""
+
+import streamlit as st
+
+st.title("data")

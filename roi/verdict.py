@@ -1,0 +1,114 @@
+"""The executive verdict in words: one headline and three short findings built from the results.
+
+Pure and deterministic, so the summary page, the tests and any report say the same thing.
+Thresholds: a result "pays back" when NPV ≥ 0 and the chance of a loss is at most
+``CONFIDENT_LOSS_CHANCE``; reviewers are "stretched" from ``defaults.UTILIZATION_LIMIT``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from roi import defaults
+from roi import formatting as fmt
+from roi.models import Results, Scenario
+
+CONFIDENT_LOSS_CHANCE = 0.2
+"""Chance of a loss (1 − P(NPV > 0)) up to which a positive NPV is called a clear case."""
+
+Tone = Literal["good", "mixed", "bad"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """``tone`` picks the colour; ``headline`` is the answer; ``points`` are the reasons."""
+
+    tone: Tone
+    headline: str
+    points: tuple[str, ...]
+
+
+def loss_chance(results: Results) -> float | None:
+    """Probability that the NPV is negative or zero [fraction]; None without uncertainty ranges."""
+    return None if results.uncertainty is None else 1.0 - results.uncertainty.prob_npv_positive
+
+
+def _tone(results: Results) -> Tone:
+    loss = loss_chance(results)
+    if results.finance.npv < 0:
+        return "bad"
+    if loss is not None and loss > CONFIDENT_LOSS_CHANCE:
+        return "mixed"
+    return "good"
+
+
+_HEADLINES: dict[Tone, str] = {
+    "good": "The AI rollout pays back as planned.",
+    "mixed": "The AI rollout likely pays back, but with real downside risk.",
+    "bad": "As planned, the AI rollout does not pay back.",
+}
+
+
+def _direction(change: float) -> str:
+    if round(change, 2) == 0:
+        return "is unchanged"
+    return f"{'rises' if change > 0 else 'falls'} {fmt.percent(abs(change))}"
+
+
+def productivity_point(results: Results) -> str:
+    p = results.productivity
+    adjusted = fmt.percent(p.qapi - 1.0, signed=True, digits=1)
+    hours = fmt.hours(p.net_hours, digits=2, unit="h per developer-week", signed=True)
+    side_effects = p.review_tax_hours + p.defect_hours + p.incident_hours
+    if p.output_change > 0 and side_effects > 0:
+        return (f"Output per developer {_direction(p.output_change)}, but after the review tax and extra bugs "
+                f"the quality-adjusted gain is {adjusted} ({hours}).")
+    return (f"Output per developer {_direction(p.output_change)}; quality-adjusted productivity changes "
+            f"{adjusted} ({hours}).")
+
+
+def review_point(scenario: Scenario, results: Results) -> str:
+    r = results.review
+    before, after = fmt.percent(r.baseline.utilization), fmt.percent(r.post.utilization)
+    needed = r.reviewers_needed
+    have = scenario.review.reviewers
+    staffing = ""
+    if needed is not None and r.target_wait_hours is not None:
+        target = fmt.hours(r.target_wait_hours)
+        staffing = (f" Meeting the {target} wait target takes {needed} reviewers (today {have})."
+                    if needed > have else f" Today's {have} reviewers meet the {target} wait target.")
+    if not r.post.stable:
+        backlog = fmt.hours(r.backlog_growth_hours_per_week, digits=0, unit="review hours")
+        return (f"Review becomes the bottleneck: reviewer utilisation goes {before} → {after}, so {backlog} "
+                f"pile up every week.{staffing}")
+    wait = fmt.duration(r.post.wait_hours)
+    if r.post.utilization >= defaults.UTILIZATION_LIMIT:
+        return (f"Reviewers are stretched: utilisation {before} → {after}; the mean wait for a review is "
+                f"{wait}.{staffing}")
+    return f"Review keeps up: utilisation {before} → {after}; the mean wait for a review is {wait}.{staffing}"
+
+
+def money_point(scenario: Scenario, results: Results) -> str:
+    f = results.finance
+    currency = scenario.currency
+    years = scenario.finance.horizon_years
+    npv = fmt.money(f.npv, currency, compact=True, signed=True)
+    text = f"Net present value over {years} years: {npv}"
+    u = results.uncertainty
+    if u is not None:
+        text += (f" (P10 {fmt.money(u.npv_p10, currency, compact=True, signed=True)} to P90 "
+                 f"{fmt.money(u.npv_p90, currency, compact=True, signed=True)}), with a "
+                 f"{fmt.chance(loss_chance(results))} chance of losing money")
+    payback = fmt.months(f.payback_months, horizon_years=years)
+    return f"{text}; payback {payback}."
+
+
+def verdict(scenario: Scenario, results: Results) -> Verdict:
+    """The headline and the three findings behind it: productivity, review capacity, money."""
+    tone = _tone(results)
+    return Verdict(
+        tone=tone,
+        headline=_HEADLINES[tone],
+        points=(productivity_point(results), review_point(scenario, results), money_point(scenario, results)),
+    )
