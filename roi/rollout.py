@@ -285,6 +285,7 @@ class RolloutReport(_Result):
     baseline: dict[str, float] = Field(description="pre-rollout values the gates compare with")
     waves: list[WaveResult]
     schedule: list[MonthCost]
+    cost_by_year: list[float] = Field(description="the schedule's cost per plan year 1..Y [currency, not risk-adjusted]")
     checklist: list[TrackedChecklistItem]
     expectations: ExpectationsResult
 
@@ -808,13 +809,18 @@ def rollout_report(scenario: Scenario, results: Results | None = None) -> Rollou
     results = results if results is not None else compute(scenario)
     plan = scenario.rollout if scenario.rollout is not None else default_plan(scenario, results)
     waves = plan_waves(scenario, plan)
+    schedule = monthly_cost_schedule(scenario, plan, waves)
     return RolloutReport(
         currency=scenario.currency,
         plan=plan,
         plan_is_default=scenario.rollout is None,
         baseline=baseline_metrics(scenario, plan),
         waves=waves,
-        schedule=monthly_cost_schedule(scenario, plan, waves),
+        schedule=schedule,
+        cost_by_year=[
+            sum(month.total_cost for month in schedule if month.year == year)
+            for year in range(1, scenario.finance.horizon_years + 1)
+        ],
         checklist=track_checklist(results.checklist, plan.checklist, waves),
         expectations=expectations(scenario, results, plan.expectations),
     )

@@ -1,0 +1,193 @@
+"""AppTest of the Rollout page: values on screen, and edits that change them and land in the scenario.
+
+The page is run on its own (``AppTest.from_file``): it falls back to the demo scenario when the
+app has not put one in session state.  Expected values are the worked example's (METHODS §5),
+computed by hand in tests/test_rollout.py; data-editor edits are seeded as the editor's edit
+state, the way the browser sends them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from roi.models import Scenario
+from roi.rollout import default_plan
+from roi.rollout_models import Gate, RolloutPlan, Wave
+from tests.conftest import ROOT
+
+PAGE = str(ROOT / "pages" / "rollout.py")
+
+
+def _edit(rows: dict[int, dict] | None = None, added: list[dict] | None = None) -> dict:
+    return {"edited_rows": rows or {}, "added_rows": added or [], "deleted_rows": []}
+
+
+def _table(at: AppTest, key: str):
+    return at.main.get_by_key(key).dataframe[0].value
+
+
+def _metric(at: AppTest, key: str) -> str:
+    return at.main.get_by_key(key).metric[0].value
+
+
+def _page(scenario: Scenario) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["scenario"] = scenario
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def page(worked_example) -> AppTest:
+    return _page(worked_example)
+
+
+def test_default_plan_is_shown_and_not_saved(page, worked_example):
+    costs = _table(page, "rollout_wave_costs")
+    assert list(costs["Wave"]) == ["Pilot", "Expansion", "Full rollout"]
+    assert list(costs["Developers with a seat"]) == [5, 15, 50]
+    assert list(costs["Licence cost / month"]) == pytest.approx([245, 735, 2450])  # × ($39 + $10)
+    review = _table(page, "rollout_wave_review")
+    assert list(review["Reviewers needed"]) == [13, 19, 37]
+    assert list(review["Reviewers to add"]) == [0, 2, 20]
+    assert page.session_state["scenario"].rollout is None  # nothing edited: the plan follows the numbers
+    assert _metric(page, "rollout_reviewers_needed") == "37"
+
+
+def test_page_falls_back_to_the_demo_scenario():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert isinstance(at.session_state["scenario"], Scenario)
+    assert len(_table(at, "rollout_wave_costs")) >= 1
+
+
+def test_editing_a_wave_changes_its_cost_and_reviewers_needed(page):
+    # Pilot 10% → 20%: 10 developers; licences 10 × $49 = $490, training 10 × 4 h × $90.6 = $3,624.
+    # Review work 40 × 3 × 0.625 + 10 × 5.94 × 1.2025 = 146.43 h/week = 14.64 reviewers busy; with 15 the
+    # wait is 10.2 h, with 16 it is 1.9 h ≤ 4 h: 16 needed (Erlang C by the factorial formula).
+    page.session_state["rollout_waves"] = _edit({0: {"seat_share_pct": 20}})
+    page.run()
+    assert not page.error, [e.value for e in page.error]
+    costs = _table(page, "rollout_wave_costs")
+    assert costs["Developers with a seat"][0] == 10
+    assert costs["Licence cost / month"][0] == pytest.approx(490)
+    assert costs["Training cost"][0] == pytest.approx(3624)
+    assert costs["Training cost"][1] == pytest.approx(5 * 4 * 90.6)  # the expansion now adds 5, not 10
+    assert _table(page, "rollout_wave_review")["Reviewers needed"][0] == 16
+    saved = page.session_state["scenario"].rollout
+    assert saved is not None and saved.waves[0].seat_share == pytest.approx(0.2)
+
+
+def test_adding_a_wave_copies_the_gates_and_sorts_by_week(page):
+    page.session_state["rollout_waves"] = _edit(added=[{"name": "Second pilot", "start_week": 3,
+                                                        "seat_share_pct": 20, "training_hours_per_dev": 2}])
+    page.run()
+    saved = page.session_state["scenario"].rollout
+    assert [w.name for w in saved.waves] == ["Pilot", "Second pilot", "Expansion", "Full rollout"]
+    assert [g.metric for g in saved.waves[1].gates] == [g.metric for g in saved.waves[-1].gates]
+    assert _table(page, "rollout_wave_costs")["Training cost"][1] == pytest.approx(5 * 2 * 90.6)
+
+
+def test_a_bad_wave_edit_is_refused_with_its_row_and_column(page):
+    page.session_state["rollout_waves"] = _edit({1: {"seat_share_pct": 150}})
+    page.run()
+    assert any("row 2" in e.value and "seat_share_pct" in e.value for e in page.error)
+    assert page.session_state["scenario"].rollout is None
+
+
+def test_moving_a_wave_moves_the_checklist_due_weeks(page):
+    # review-capacity is due before the first wave needing more than 17 reviewers: the expansion.
+    page.session_state["rollout_waves"] = _edit({1: {"start_week": 10}})
+    page.run()
+    checklist = page.data_editor(key="rollout_checklist").value
+    assert checklist.loc["review-capacity", "due_week"] == 10
+    assert checklist.loc["review-capacity", "wave"] == "Expansion"
+
+
+def _gated(worked_example: Scenario, measured: float) -> Scenario:
+    plan = RolloutPlan(waves=[
+        Wave(name="Pilot", start_week=0, seat_share=0.1,
+             gates=[Gate(metric="pr_size_loc_median", threshold=400, measured=measured)]),
+        Wave(name="Everyone", start_week=8, seat_share=1.0),
+    ])
+    return worked_example.model_copy(update={"rollout": plan})
+
+
+def test_a_gate_flips_when_its_threshold_moves_past_the_measured_value(worked_example):
+    at = _page(_gated(worked_example, measured=380))
+    gates = _table(at, "rollout_gate_results")
+    assert (gates["Measured"][0], gates["Threshold"][0], gates["Result"][0]) == ("380 LOC", "400 LOC", "pass")
+    assert _table(at, "rollout_wave_review")["Go / no-go"][0] == "go"
+
+    at.session_state["rollout_gates"] = _edit({0: {"threshold": 350}})
+    at.run()
+    gates = _table(at, "rollout_gate_results")
+    assert (gates["Measured"][0], gates["Threshold"][0], gates["Result"][0]) == ("380 LOC", "350 LOC", "fail")
+    assert gates["Reason"][0] == "380 LOC > 350 LOC: fail"
+    assert _table(at, "rollout_wave_review")["Go / no-go"][0] == "no-go"
+    assert at.session_state["scenario"].rollout.waves[0].gates[0].threshold == 350
+
+
+def test_entering_a_measured_value_judges_the_gate(worked_example):
+    at = _page(_gated(worked_example, measured=380))
+    at.session_state["rollout_gates"] = _edit({0: {"measured": 420}})
+    at.run()
+    assert _table(at, "rollout_gate_results")["Result"][0] == "fail"
+    assert at.session_state["scenario"].rollout.waves[0].gates[0].measured == 420
+
+
+def test_a_gate_baseline_can_be_entered(worked_example, page):
+    # The worked example has no change failure rate: the CFR gate cannot be judged until one is entered.
+    gates = _table(page, "rollout_gate_results")
+    assert gates["Result"][0] == "not judged" and "no baseline" in gates["Reason"][0]
+    rows = list(page.data_editor(key="rollout_gate_baselines").value["metric"])
+    page.session_state["rollout_gate_baselines"] = _edit({rows.index("Change failure rate"): {"baseline": 0.1}})
+    page.run()
+    assert page.session_state["scenario"].rollout.baseline == {"change_failure_rate": 0.1}
+    assert _table(page, "rollout_gate_results")["Threshold"][0] == "12.0%"
+
+
+def test_checklist_status_and_notes_are_saved_in_the_scenario(page):
+    ids = list(page.data_editor(key="rollout_checklist").value.index)
+    row = ids.index("ai-policy")
+    page.session_state["rollout_checklist"] = _edit({row: {"status": "done", "notes": "on the wiki"}})
+    page.run()
+    tracking = page.session_state["scenario"].rollout.checklist
+    assert [(t.item_id, t.status, t.notes, t.due_week, t.owner_role) for t in tracking] == [
+        ("ai-policy", "done", "on the wiki", None, None)]
+    shown = page.data_editor(key="rollout_checklist").value
+    assert shown.loc["ai-policy", "status"] == "done"
+
+
+def test_planning_basis_and_allocation(page):
+    # Likely values: N = 0.85215 h, roadmap share 50% → 0.85215 × 0.5 / 30 = +1.4% to commit.
+    assert _metric(page, "rollout_plan_gain") == "0.0%"
+    page.radio(key="rollout_gain_basis").set_value("likely").run()
+    assert _metric(page, "rollout_plan_gain") == "+1.4%"
+    assert page.session_state["scenario"].rollout.expectations.plan_gain_basis == "likely"
+    # 40 / 20 / 40 → +1.1%; stored because it differs from the generated 30 / 20 / 50.
+    page.number_input(key="rollout_alloc_quality").set_value(40.0)
+    page.number_input(key="rollout_alloc_roadmap").set_value(40.0).run()
+    assert _metric(page, "rollout_plan_gain") == "+1.1%"
+    allocation = page.session_state["scenario"].rollout.expectations.time_allocation
+    assert (allocation.quality, allocation.roadmap) == (pytest.approx(0.4), pytest.approx(0.4))
+
+
+def test_an_allocation_that_does_not_add_up_is_refused(page):
+    page.number_input(key="rollout_alloc_quality").set_value(60.0).run()
+    assert any("add up to 100%" in e.value for e in page.error)
+    assert page.session_state["scenario"].rollout is None
+
+
+def test_saved_plan_is_shown_and_can_be_reset(worked_example):
+    plan = default_plan(worked_example).model_copy(update={"start_date": None})
+    shifted = plan.model_copy(update={"waves": [plan.waves[0].model_copy(update={"seat_share": 0.2}),
+                                                *plan.waves[1:]]})
+    at = _page(worked_example.model_copy(update={"rollout": shifted}))
+    assert _table(at, "rollout_wave_costs")["Developers with a seat"][0] == 10
+    at.button(key="rollout_reset").click().run()
+    assert at.session_state["scenario"].rollout is None
+    assert _table(at, "rollout_wave_costs")["Developers with a seat"][0] == 5
