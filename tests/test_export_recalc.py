@@ -1,0 +1,407 @@
+"""The workbook recalculated by a real spreadsheet engine agrees with ``roi.compute``.
+
+Every workbook is opened, recalculated and saved by LibreOffice headless (one process for
+all of them, with a fresh profile set to recalculate on load), then read back with
+openpyxl ``data_only=True``.  Every named formula output must equal the engine's value to
+1e-6 relative: for the worked example (also against the published METHODS §5 vector), for
+seeded random scenarios covering every optional input, and after an assumption cell is
+edited in the file (the outputs must move exactly as ``compute`` of the changed scenario).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from roi import capacity, finance, productivity
+from roi.engine import compute
+from roi.export import build_workbook
+from roi.export.assumptions import all_assumptions
+from roi.export.model_sheets import NO_BREAK_EVEN, NO_COSTS, NOT_WITHIN_HORIZON
+from roi.inputs import npv_per_net_hour, resolve_inputs
+from roi.models import Scenario, scenario_from_dict
+from tests.conftest import SCENARIOS
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; `make test` installs "
+                                               "libreoffice-calc-nogui"),
+]
+
+RELATIVE = 1e-6
+ERROR_VALUES = {"#NAME?", "#VALUE!", "#DIV/0!", "#REF!", "#N/A", "#NUM!", "#NULL!", "Err:502", "Err:504"}
+INJECTION_TITLE = '=HYPERLINK("http://example.invalid","x")'
+INJECTION_NAME = "@SUM(1)"
+
+# LibreOffice's "recalculation on file load" for Excel files: 0 = always (the default asks).
+_RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def recalculate(workbooks: dict[str, bytes], folder: Path) -> dict[str, tuple[Any, Any]]:
+    """Each workbook after LibreOffice opened, recalculated and saved it: (values, formulas) views."""
+    source, target, profile = folder / "in", folder / "out", folder / "profile"
+    source.mkdir()
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(_RECALC_ALWAYS)
+    paths = []
+    for name, data in workbooks.items():
+        paths.append(source / f"{name}.xlsx")
+        paths[-1].write_bytes(data)
+    done = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to", "xlsx",
+         "--outdir", str(target), *map(str, paths)],
+        capture_output=True, text=True, timeout=600,
+    )
+    converted = {}
+    for name in workbooks:
+        out = target / f"{name}.xlsx"
+        assert out.exists(), f"LibreOffice did not convert {name}: {done.stdout}\n{done.stderr}"
+        converted[name] = (load_workbook(out, data_only=True), load_workbook(out))
+    return converted
+
+
+# --- What the engine says each named output must be ---------------------------------------
+
+
+def expected_outputs(scenario: Scenario) -> dict[str, Any]:
+    """Every named formula output of the workbook → the engine's value (text where the engine says null)."""
+    results = compute(scenario)
+    p, review, fin = results.productivity, results.review, results.finance
+    team, s = scenario.team, scenario
+    inputs = resolve_inputs(scenario)
+
+    def workload(prs: float, effort: float) -> float:  # n·P·E(L): the demand side of METHODS §2's backlog
+        return team.developers * prs * effort
+
+    return {
+        "output_change": p.output_change, "gross_gain_hours": p.gross_gain_hours,
+        "review_tax_hours": p.review_tax_hours, "defect_hours": p.defect_hours,
+        "incident_hours": p.incident_hours, "net_hours": p.net_hours, "qapi": p.qapi, "naive_index": p.naive_index,
+        "effort_baseline_hours": review.baseline.effort_hours, "effort_post_hours": review.post.effort_hours,
+        "failure_hours_baseline": productivity.failure_hours_per_week(
+            s.baseline.deployments_per_week, s.baseline.change_failure_rate, s.baseline.recovery_hours),
+        "failure_hours_post": productivity.failure_hours_per_week(
+            s.post.deployments_per_week, s.post.change_failure_rate, s.post.recovery_hours),
+        "rework_deploys_baseline": productivity.rework_deploys_per_week(
+            s.baseline.deployments_per_week, s.baseline.rework_rate),
+        "rework_deploys_post": productivity.rework_deploys_per_week(s.post.deployments_per_week, s.post.rework_rate),
+        "arrival_baseline_per_hour": review.baseline.arrival_per_hour,
+        "arrival_post_per_hour": review.post.arrival_per_hour,
+        "offered_load_baseline": review.baseline.offered_load, "offered_load_post": review.post.offered_load,
+        "utilization_baseline": review.baseline.utilization, "utilization_post": review.post.utilization,
+        "review_workload_baseline_hours": workload(s.baseline.prs_per_dev_week, review.baseline.effort_hours),
+        "review_workload_post_hours": workload(s.post.prs_per_dev_week, review.post.effort_hours),
+        "review_capacity_hours": s.review.reviewers * s.review.review_share * team.hours_per_week,
+        "backlog_growth_baseline_hours_per_week": capacity.backlog_growth_hours_per_week(
+            team.developers, s.baseline.prs_per_dev_week, review.baseline.effort_hours, s.review.reviewers,
+            s.review.review_share, team.hours_per_week),
+        "backlog_growth_hours_per_week": review.backlog_growth_hours_per_week,
+        "min_time_in_review_hours": review.min_time_in_review_hours,
+        "benefits_by_year": fin.benefits_by_year, "costs_by_year": fin.costs_by_year,
+        "idle_seat_cost_by_year": fin.idle_seat_cost_by_year,
+        "pv_benefits": fin.pv_benefits, "pv_costs": fin.pv_costs, "npv": fin.npv,
+        "roi": NO_COSTS if fin.roi is None else fin.roi,
+        "payback_months": NOT_WITHIN_HORIZON if fin.payback_months is None else fin.payback_months,
+        "break_even_net_hours": NO_BREAK_EVEN if fin.break_even_net_hours is None else fin.break_even_net_hours,
+        "npv_per_net_hour": npv_per_net_hour(inputs),
+        "fte_cost_used": scenario.fte_annual_cost,
+        "downtime_cost_change_per_year": finance.downtime_cost_change_per_year(
+            inputs.failure_hours_change, team.working_weeks_per_year, s.quality.downtime_cost_per_hour,
+            s.quality.impact_share),
+    }
+
+
+def _cells(workbook, name: str) -> list:
+    ((title, ref),) = list(workbook.defined_names[name].destinations)
+    found = workbook[title][ref.replace("$", "")]
+    return [c for row in found for c in row] if isinstance(found, tuple) else [found]
+
+
+def output_names(workbook) -> set[str]:
+    """Every defined name outside the Assumptions sheet (the model's outputs)."""
+    return {name for name in workbook.defined_names if _cells(workbook, name)[0].parent.title != "Assumptions"}
+
+
+def workbook_value(values, name: str) -> Any:
+    cells = [c.value for c in _cells(values, name)]
+    return cells if len(cells) > 1 else cells[0]
+
+
+def assert_outputs_match(values, formulas, scenario: Scenario) -> None:
+    expected = expected_outputs(scenario)
+    assert output_names(formulas) == set(expected), "every named output must be checked"
+    for name, want in expected.items():
+        got = workbook_value(values, name)
+        if isinstance(want, list) and len(want) == 1:
+            want = want[0]
+        if isinstance(want, str):
+            assert got == want, name
+        else:
+            assert got == pytest.approx(want, rel=RELATIVE, abs=1e-9), name
+
+
+def assert_no_error_values(values) -> None:
+    for ws in values.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.value not in ERROR_VALUES, f"{ws.title}!{cell.coordinate} = {cell.value}"
+
+
+# --- Scenarios -----------------------------------------------------------------------------
+
+
+def worked_data() -> dict:
+    return json.loads((SCENARIOS / "worked_example.json").read_text())
+
+
+def random_data(seed: int) -> dict:
+    """A valid scenario with every input drawn at random, optional inputs on or off by seed."""
+    rng = np.random.default_rng(seed)
+
+    def u(low: float, high: float) -> float:
+        return float(rng.uniform(low, high))
+
+    def period(tasks: float, prs: float, size: float, bugs: float, dora: str) -> dict:
+        data = {"tasks_per_dev_week": tasks, "prs_per_dev_week": prs, "pr_size_loc": size, "bugs_per_dev_week": bugs}
+        if dora != "none":
+            data.update(deployments_per_week=u(0.5, 20), change_failure_rate=u(0, 0.4), recovery_hours=u(0.2, 48),
+                        rework_rate=u(0, 0.3))
+        if dora == "partial":
+            data["recovery_hours"] = None
+        return data
+
+    horizon = int(rng.integers(1, 7))
+    tasks, prs, size, bugs = u(1, 8), u(0.5, 6), u(40, 600), u(0, 1.5)
+    dora = ("both", "partial", "none")[seed % 3]
+    return {
+        "name": f"random {seed}", "currency": ("USD", "EUR", "CHF")[seed % 3],
+        "team": {"developers": int(rng.integers(3, 800)), "hours_per_week": u(35, 45),
+                 "delivery_hours_per_week": u(20, 34), "working_weeks_per_year": u(40, 48),
+                 "loaded_cost_per_hour": u(40, 160)},
+        "baseline": period(tasks, prs, size, bugs, "none" if dora == "none" else "both"),
+        "post": period(tasks * u(0.9, 1.8), prs * u(0.8, 2.2), size * u(0.6, 2.5), bugs * u(0.5, 2), dora),
+        "review": {"reviewers": int(rng.integers(1, 80)), "review_share": u(0.1, 0.6), "overhead_hours": u(0, 0.5),
+                   "loc_per_hour": u(150, 900), "arrival_cv2": u(0.5, 2), "service_cv2": u(0.5, 3),
+                   "target_wait_hours": u(1, 12)},
+        "quality": {"fix_hours_per_bug": u(1, 12), "responders_per_incident": u(1, 4),
+                    "rework_hours_per_deploy": u(1, 8), "downtime_cost_per_hour": u(0, 5000), "impact_share": u(0, 1)},
+        "costs": {"tools": [{"name": f"tool {k}", "price_per_seat_month": u(0, 60), "usage_per_dev_month": u(0, 200),
+                             "seat_coverage": u(0.2, 1)} for k in range(seed % 4)],
+                  "training_hours_per_dev": u(0, 16), "one_off_cost": u(0, 50_000), "governance_fte": u(0, 1),
+                  "fte_annual_cost": None if seed % 2 else u(80_000, 250_000)},
+        "finance": {"horizon_years": horizon, "discount_rate": u(0, 0.2), "capture_factor": u(0.2, 0.9),
+                    "benefit_risk": u(0, 0.4), "cost_risk": u(0, 0.3),
+                    "adoption_by_year": [u(0.2, 1) for _ in range(horizon)]},
+    }
+
+
+def edge_data() -> dict[str, dict]:
+    """Scenarios that reach each branch of the text outputs and of payback."""
+    pays_back = worked_data()
+    pays_back["post"]["tasks_per_dev_week"] = 6.0  # a large gain: payback inside year 1 or 2
+    no_costs = worked_data()
+    no_costs["costs"] = {"tools": []}
+    no_capture = worked_data()
+    no_capture["finance"]["capture_factor"] = 0.0
+    return {"pays_back": pays_back, "no_costs": no_costs, "no_capture": no_capture}
+
+
+RANDOM_SEEDS = (11, 12, 13, 14, 15, 16)
+
+EDITS: dict[str, dict[str, float | None]] = {
+    "developers": {"developers": 80},
+    "capture_factor": {"capture_factor": 0.7},
+    "pr_size_held": {"post_pr_size_loc": 187.5},  # METHODS §5: PR size held to +25%
+    "adoption": {"adoption_year_1": 0.8},
+    "fte_cost_blank": {"fte_annual_cost": None},
+    "bigger_gain": {"post_tasks_per_dev_week": 6.0},
+    "seat_price": {"tool_1_price_per_seat_month": 19},
+    "several": {"discount_rate": 0.05, "loaded_cost_per_hour": 120, "reviewers": 40, "post_bugs_per_dev_week": 0.7},
+}
+"""Edits made to assumption cells in the written file, by their defined names."""
+
+
+def _set_path(data: dict, path: str, value: Any) -> None:
+    *parents, leaf = path.split(".")
+    node: Any = data
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if isinstance(node, list):
+        node[int(leaf)] = value
+    else:
+        node[leaf] = value
+
+
+def edited_scenario(base: dict, edits: dict[str, Any]) -> Scenario:
+    """The scenario the edited workbook describes: each named assumption's field set to the new value."""
+    paths = {a.name: a.path for a in all_assumptions(scenario_from_dict(base))}
+    data = json.loads(json.dumps(base))
+    for name, value in edits.items():
+        _set_path(data, paths[name], value)
+    return scenario_from_dict(data)
+
+
+def edit_workbook(data: bytes, edits: dict[str, Any]) -> bytes:
+    """Change assumption cells (found by defined name) with openpyxl, as a user would in Excel."""
+    book = load_workbook(io.BytesIO(data))
+    for name, value in edits.items():
+        (cell,) = _cells(book, name)
+        cell.value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _injection_table() -> pd.DataFrame:
+    return pd.DataFrame({"number": [1, 2], "title": [INJECTION_TITLE, "+1 plain"], "author": ["@dev", "-x"]})
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory):
+    """Every workbook of this module, recalculated in one LibreOffice run: name → (scenario, values, formulas)."""
+    worked = worked_data()
+    cases: dict[str, tuple[Scenario, bytes]] = {}
+
+    def add(name: str, scenario: Scenario, data: bytes | None = None, **extra) -> None:
+        cases[name] = (scenario, data or build_workbook(scenario, compute(scenario), **extra))
+
+    add("worked", scenario_from_dict(worked))
+    for seed in RANDOM_SEEDS:
+        add(f"random_{seed}", scenario_from_dict(random_data(seed)))
+    for name, data in edge_data().items():
+        add(name, scenario_from_dict(data))
+    base = cases["worked"][1]
+    for name, edits in EDITS.items():
+        add(f"edit_{name}", edited_scenario(worked, edits), edit_workbook(base, edits))
+    named = scenario_from_dict({**worked, "name": INJECTION_NAME})
+    add("injection", named, tables={"pulls": _injection_table()})
+    books = recalculate({name: data for name, (_, data) in cases.items()}, tmp_path_factory.mktemp("libreoffice"))
+    return {name: (cases[name][0], *books[name]) for name in cases}
+
+
+# --- Tests ---------------------------------------------------------------------------------
+
+
+def test_worked_example_matches_the_engine(recalculated):
+    scenario, values, formulas = recalculated["worked"]
+    assert_outputs_match(values, formulas, scenario)
+    assert_no_error_values(values)
+
+
+def test_worked_example_matches_the_published_vector(recalculated):
+    """METHODS §5, to the digits published there."""
+    _, values, _ = recalculated["worked"]
+
+    def v(name: str):
+        return workbook_value(values, name)
+
+    assert (round(v("gross_gain_hours"), 2), round(v("review_tax_hours"), 3), round(v("defect_hours"), 3),
+            round(v("net_hours"), 3)) == (6.30, 5.268, 0.180, 0.852)
+    assert round(v("qapi"), 4) == 1.0284
+    assert (round(v("utilization_baseline"), 4), round(v("utilization_post"), 3)) == (0.5515, 2.101)
+    assert round(v("backlog_growth_hours_per_week"), 1) == 187.1
+    assert round(v("min_time_in_review_hours"), 2) == 4.81
+    assert [round(x, 2) for x in v("costs_by_year")] == [25_432, 51_086.09, 52_406.09, 52_406.09]
+    assert [round(x, 2) for x in v("benefits_by_year")] == [0, 49_719.88, 63_925.57, 63_925.57]
+    assert [round(x) for x in v("idle_seat_cost_by_year")] == [0, 7_020, 2_340, 2_340]
+    assert (round(v("pv_benefits"), 2), round(v("pv_costs"), 2), round(v("npv"), 2)) == (
+        146_059.17, 154_558.19, -8_499.02)
+    assert round(v("roi"), 4) == -0.0550
+    assert v("payback_months") == NOT_WITHIN_HORIZON
+    assert round(v("break_even_net_hours"), 4) == 0.9017
+
+
+def test_summary_shows_the_live_outputs(recalculated):
+    _, values, _ = recalculated["worked"]
+    summary = {row[0].value: row[1].value for row in values["Summary"].iter_rows() if row[0].value}
+    assert summary["NPV"] == workbook_value(values, "npv")
+    assert summary["Payback"] == NOT_WITHIN_HORIZON
+    assert summary["Verdict"] == ("Does not pay off over 3 years at these assumptions. Review becomes the "
+                                  "bottleneck: the queue is unstable after adoption.")
+
+
+@pytest.mark.parametrize("seed", RANDOM_SEEDS)
+def test_random_scenarios_match_the_engine(recalculated, seed):
+    scenario, values, formulas = recalculated[f"random_{seed}"]
+    assert_outputs_match(values, formulas, scenario)
+    assert_no_error_values(values)
+
+
+def test_random_scenarios_cover_the_optional_inputs(recalculated):
+    """The random set is only worth something if it reaches every kind of input."""
+    scenarios = [recalculated[f"random_{seed}"][0] for seed in RANDOM_SEEDS]
+    assert any(s.post.recovery_hours is None and s.post.deployments_per_week is not None for s in scenarios)
+    assert any(s.baseline.deployments_per_week is not None for s in scenarios)
+    assert any(s.costs.fte_annual_cost is None for s in scenarios)
+    assert any(len(s.costs.tools) >= 2 for s in scenarios) and any(not s.costs.tools for s in scenarios)
+    assert len({s.finance.horizon_years for s in scenarios}) >= 3
+
+
+@pytest.mark.parametrize("name", ["pays_back", "no_costs", "no_capture"])
+def test_edge_scenarios_match_the_engine(recalculated, name):
+    scenario, values, formulas = recalculated[name]
+    assert_outputs_match(values, formulas, scenario)
+    results = compute(scenario).finance
+    reached = {"pays_back": results.payback_months is not None and results.payback_months > 0,
+               "no_costs": results.roi is None and results.payback_months == 0.0,
+               "no_capture": results.break_even_net_hours is None}
+    assert reached[name], f"{name} no longer reaches the branch it is meant to test"
+
+
+@pytest.mark.parametrize("name", list(EDITS))
+def test_editing_an_assumption_moves_outputs_as_the_engine_does(recalculated, name):
+    scenario, values, formulas = recalculated[f"edit_{name}"]
+    assert_outputs_match(values, formulas, scenario)
+    assert_no_error_values(values)
+    before = compute(recalculated["worked"][0]).finance.npv
+    assert workbook_value(values, "npv") != pytest.approx(before, rel=1e-9), "the edit must move NPV"
+
+
+def test_pr_size_held_to_a_quarter_gives_the_published_net_hours(recalculated):
+    _, values, _ = recalculated["edit_pr_size_held"]
+    assert (round(workbook_value(values, "net_hours"), 3), round(workbook_value(values, "qapi"), 3)) == (3.726, 1.124)
+
+
+@pytest.mark.parametrize("name, stale", [("developers", True), ("several", True), ("capture_factor", False)])
+def test_the_queue_values_say_when_they_are_stale(recalculated, name, stale):
+    _, values, _ = recalculated[f"edit_{name}"]
+    texts = [str(row[0].value) for row in values["Review capacity"].iter_rows()]
+    assert any(t.startswith("Assumptions changed since export") for t in texts) == stale
+    assert any(t.startswith("Up to date") for t in texts) == (not stale)
+
+
+def test_injected_text_stays_literal_after_libreoffice(recalculated):
+    _, values, formulas = recalculated["injection"]
+    for book in (values, formulas):
+        assert (book["Summary"]["B2"].value, book["Summary"]["B2"].data_type) == (INJECTION_NAME, "s")
+        data = book["Data pulls"]
+        assert [(c.value, c.data_type) for c in (data["B3"], data["C3"], data["B4"], data["C4"])] == [
+            (INJECTION_TITLE, "s"), ("@dev", "s"), ("+1 plain", "s"), ("-x", "s")]
+
+
+def test_libreoffice_keeps_sheets_names_charts_and_validation(recalculated):
+    """Opening and saving in LibreOffice loses nothing: no part of the file needed repairing."""
+    scenario, _, formulas = recalculated["worked"]
+    original = load_workbook(io.BytesIO(build_workbook(scenario, compute(scenario))))
+    assert formulas.sheetnames == original.sheetnames
+    assert set(original.defined_names) <= set(formulas.defined_names)
+    for title in original.sheetnames:
+        assert len(formulas[title]._charts) == len(original[title]._charts), title
+    (validation,) = formulas["Checklist"].data_validations.dataValidation
+    assert validation.type == "list"
