@@ -190,10 +190,13 @@ class _Sample:
     """What the bootstrap and the test need for one metric in one period.
 
     ``ratio``: statistic = scale · Σ a / Σ b over resampled units.  ``median``: the median of
-    ``values`` when each value's unit (``unit_of``) is resampled with its cluster.
+    ``values`` when each value's unit (``unit_of``) is resampled with its cluster.  Samples with
+    the same ``group`` (e.g. the baseline's developers) share one set of bootstrap weights, so
+    their replicates are drawn jointly and the weights are drawn once.
     """
 
     kind: Literal["ratio", "median"]
+    group: str
     n_units: int
     events: int
     test_values: np.ndarray
@@ -204,42 +207,72 @@ class _Sample:
     unit_of: np.ndarray | None = None
 
 
-def _ratio(a: np.ndarray, b: np.ndarray, events: int, test: np.ndarray, scale: float = 1.0) -> _Sample:
-    return _Sample("ratio", len(a), events, test, a=a.astype(float), b=b.astype(float), scale=scale)
+def _ratio(group: str, a: np.ndarray, b: np.ndarray, events: int, test: np.ndarray, scale: float = 1.0) -> _Sample:
+    return _Sample("ratio", group, len(a), events, test, a=a.astype(float), b=b.astype(float), scale=scale)
 
 
-def _median(values: np.ndarray, unit_of: np.ndarray | None = None) -> _Sample:
+def _median(group: str | None, values: np.ndarray, unit_of: np.ndarray | None = None) -> _Sample:
+    """A median over ``values``; ``unit_of`` gives each value's cluster (None: values resampled alone)."""
     if unit_of is None:
-        unit_of = np.arange(len(values))
-    codes, uniques = pd.factorize(unit_of)
-    return _Sample("median", len(uniques), len(values), values, values=values.astype(float), unit_of=codes)
+        return _Sample("median", "", len(values), len(values), values, values=values.astype(float))
+    return _Sample("median", group or "", int(unit_of.max()) + 1 if len(unit_of) else 0, len(values), values,
+                   values=values.astype(float), unit_of=unit_of)
 
 
-def _draws(sample: _Sample, rng: np.random.Generator, draws: int) -> np.ndarray:
-    """Bootstrap replicates of the sample's statistic (resampling its units with replacement)."""
-    n = sample.n_units
-    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=draws).astype(float)
-    if sample.kind == "ratio":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return sample.scale * (weights @ sample.a) / (weights @ sample.b)
-    values = sample.values
+class _Weights:
+    """Poisson(1) bootstrap weights per unit group, drawn once per group (fixed seed).
+
+    Poisson weights approximate the multinomial bootstrap (Hanley & MacGibbon 2006) and cost one
+    vectorised draw instead of a multinomial per replicate.
+    """
+
+    def __init__(self, seed: int, draws: int) -> None:
+        self.seed, self.draws, self.cache = seed, draws, {}
+
+    def get(self, group: str, n: int) -> np.ndarray:
+        key = (group, n)
+        if key not in self.cache:
+            rng = np.random.default_rng([self.seed, len(self.cache)])
+            self.cache[key] = rng.poisson(1.0, size=(self.draws, n)).astype(np.float64)
+        return self.cache[key]
+
+
+def _bins(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's bin and each bin's representative value (exact below MEDIAN_BINS distinct values)."""
     uniques, inverse = np.unique(values, return_inverse=True)
     if len(uniques) <= MEDIAN_BINS:
-        bins, representative = inverse, uniques
-    else:  # quantile bins, each represented by the mean of its values
-        edges = np.quantile(values, np.linspace(0.0, 1.0, MEDIAN_BINS + 1))
-        bins = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, MEDIAN_BINS - 1)
-        counts = np.bincount(bins, minlength=MEDIAN_BINS)
-        representative = np.bincount(bins, values, minlength=MEDIAN_BINS) / np.maximum(counts, 1)
-    histogram = sparse.csr_matrix((np.ones(len(values)), (sample.unit_of, bins)), shape=(n, len(representative)))
-    mass = np.asarray((histogram.T @ weights.T).T)
+        return inverse.ravel(), uniques
+    edges = np.quantile(values, np.linspace(0.0, 1.0, MEDIAN_BINS + 1))
+    bins = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, MEDIAN_BINS - 1)
+    counts = np.bincount(bins, minlength=MEDIAN_BINS)
+    return bins, np.bincount(bins, values, minlength=MEDIAN_BINS) / np.maximum(counts, 1)
+
+
+def _draws(sample: _Sample, weights: _Weights, rng: np.random.Generator) -> np.ndarray:
+    """Bootstrap replicates of the sample's statistic."""
+    if sample.kind == "ratio":
+        w = weights.get(sample.group, sample.n_units)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return sample.scale * (w @ sample.a) / (w @ sample.b)
+    bins, representative = _bins(sample.values)
+    k = len(representative)
+    if sample.unit_of is None:  # independent values: bin counts are multinomial
+        mass = rng.multinomial(len(sample.values), np.bincount(bins, minlength=k) / len(bins), size=weights.draws)
+    else:
+        w = weights.get(sample.group, sample.n_units)
+        if sample.n_units * k <= 50_000_000:  # dense units × bins histogram: one BLAS product
+            histogram = np.zeros((sample.n_units, k))
+            np.add.at(histogram, (sample.unit_of, bins), 1.0)
+            mass = w @ histogram
+        else:
+            histogram = sparse.csr_matrix((np.ones(len(bins)), (sample.unit_of, bins)), shape=(sample.n_units, k))
+            mass = np.asarray((histogram.T @ w.T).T)
     cumulative = np.cumsum(mass, axis=1)
-    half = cumulative[:, -1:] / 2.0
-    return representative[np.argmax(cumulative >= half, axis=1)]
+    return representative[np.argmax(cumulative >= cumulative[:, -1:] / 2.0, axis=1)]
 
 
 def _change(base: float | None, post: float | None, samples: tuple[_Sample | None, _Sample | None],
-            rng: np.random.Generator, draws: int, event_name: str) -> ChangeStat | None:
+            weights: _Weights, rng: np.random.Generator, event_name: str) -> ChangeStat | None:
     if base is None or post is None:
         return None
     sample_base, sample_post = samples
@@ -254,7 +287,7 @@ def _change(base: float | None, post: float | None, samples: tuple[_Sample | Non
                           note=f"sample too small: fewer than {MIN_SAMPLE} {event_name} in a period, so no "
                                "interval or test")
     with np.errstate(divide="ignore", invalid="ignore"):
-        replicate = _draws(sample_post, rng, draws) / _draws(sample_base, rng, draws) - 1.0
+        replicate = _draws(sample_post, weights, rng) / _draws(sample_base, weights, rng) - 1.0
     replicate = replicate[np.isfinite(replicate)]
     low, high = (float(np.percentile(replicate, 2.5)), float(np.percentile(replicate, 97.5))) \
         if len(replicate) else (None, None)
@@ -383,7 +416,8 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
                      agent_humans=agent_humans)
 
 
-def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None) -> tuple[dict, dict]:
+def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None,
+               label: str = "all") -> tuple[dict, dict]:
     """PR metrics of one period (optionally for a subset of authors) and their samples."""
     if not prep.has_prs:
         return {}, {}
@@ -397,6 +431,7 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
     if chosen.empty:
         values["developers"] = 0
         return values, samples
+    group = f"{period.name}:{label}:developers"
     dev_codes, devs = pd.factorize(chosen["author_key"])
     n_dev, weeks = len(devs), period.covered_weeks(prs["merged_at"])
     values["developers"] = n_dev
@@ -405,7 +440,7 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
     per_dev = np.bincount(dev_codes, minlength=n_dev).astype(float)
     if weeks > 0:
         values["prs_per_dev_week"] = len(chosen) / (n_dev * weeks)
-        samples["prs_per_dev_week"] = _ratio(per_dev, np.full(n_dev, weeks), len(chosen), per_dev / weeks)
+        samples["prs_per_dev_week"] = _ratio(group, per_dev, np.full(n_dev, weeks), len(chosen), per_dev / weeks)
     size = chosen["size"].to_numpy(float)
     sized = ~np.isnan(size)
     if prep.has_sizes and sized.any():
@@ -413,8 +448,8 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
         values["pr_size_loc_median"] = float(np.median(size[sized]))
         sum_size = np.bincount(dev_codes[sized], size[sized], minlength=n_dev)
         count = np.bincount(dev_codes[sized], minlength=n_dev).astype(float)
-        samples["pr_size_loc"] = _ratio(sum_size, count, int(sized.sum()), size[sized])
-        samples["pr_size_loc_median"] = _median(size[sized], dev_codes[sized])
+        samples["pr_size_loc"] = _ratio(group, sum_size, count, int(sized.sum()), size[sized])
+        samples["pr_size_loc_median"] = _median(group, size[sized], dev_codes[sized])
     latencies = {"cycle_hours_median": _hours(chosen["merged_at"], chosen["created_at"])}
     if prep.has_reviews:
         latencies["pickup_hours_median"] = _hours(chosen["first_review"], chosen["created_at"])
@@ -423,7 +458,7 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
         ok = ~np.isnan(hours)
         if ok.any():
             values[name] = float(np.median(hours[ok]))
-            samples[name] = _median(hours[ok], dev_codes[ok])
+            samples[name] = _median(group, hours[ok], dev_codes[ok])
     return values, samples
 
 
@@ -446,12 +481,12 @@ def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tu
         finished = done[period.mask(done["resolved_at"])]
         values["tasks_per_dev_week"] = len(finished) / (developers * weeks)
         daily = _daily(finished["resolved_at"], period)
-        samples["tasks_per_dev_week"] = _ratio(daily, np.ones_like(daily), len(finished), daily, 7.0 / developers)
+        samples["tasks_per_dev_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), len(finished), daily, 7.0 / developers)
         if items["kind"].eq("bug").any():
             bugs = items[items["kind"].eq("bug").to_numpy() & period.mask(items["created_at"])]
             values["bugs_per_dev_week"] = len(bugs) / (developers * weeks)
             daily = _daily(bugs["created_at"], period)
-            samples["bugs_per_dev_week"] = _ratio(daily, np.ones_like(daily), len(bugs), daily, 7.0 / developers)
+            samples["bugs_per_dev_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), len(bugs), daily, 7.0 / developers)
     return values, samples
 
 
@@ -485,30 +520,30 @@ def _dora(dataset: Dataset, period: _Period, commit_times: pd.DataFrame, failed:
         if weeks > 0:
             values["deployments_per_week"] = count / weeks
             daily = _daily(deployments["deployed_at"][in_period], period)
-            samples["deployments_per_week"] = _ratio(daily, np.ones_like(daily), count, daily, 7.0)
+            samples["deployments_per_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), count, daily, 7.0)
         if count and dataset.has("incidents"):
             flags = failed[in_period].astype(float)
             values["change_failure_rate"] = float(flags.mean())
-            samples["change_failure_rate"] = _ratio(flags, np.ones_like(flags), count, flags)
+            samples["change_failure_rate"] = _ratio(f"{period.name}:deployments", flags, np.ones_like(flags), count, flags)
             opened = np.sort(_ns(incidents["created_at"]))
             closed = np.sort(_ns(incidents["resolved_at"].dropna()))
             times = _ns(deployments["deployed_at"])[in_period]
             open_now = np.searchsorted(opened, times, side="right") - np.searchsorted(closed, times, side="right")
             rework = (open_now > 0).astype(float)
             values["rework_rate"] = float(rework.mean())
-            samples["rework_rate"] = _ratio(rework, np.ones_like(rework), count, rework)
+            samples["rework_rate"] = _ratio(f"{period.name}:deployments", rework, np.ones_like(rework), count, rework)
         if len(commit_times):
             lead = commit_times[period.mask(commit_times["deployed_at"])]
             if len(lead):
                 hours = _hours(lead["deployed_at"], lead["committed_at"])
                 values["lead_time_hours"] = float(np.median(hours))
-                samples["lead_time_hours"] = _median(hours)
+                samples["lead_time_hours"] = _median(None, hours)
     if dataset.has("incidents"):
         chosen = incidents[period.mask(incidents["created_at"]) & incidents["resolved_at"].notna().to_numpy()]
         if len(chosen):
             hours = _hours(chosen["resolved_at"], chosen["created_at"])
             values["recovery_hours"] = float(np.median(hours))
-            samples["recovery_hours"] = _median(hours)
+            samples["recovery_hours"] = _median(None, hours)
     return values, samples
 
 
@@ -547,14 +582,14 @@ def _ai(days: pd.DataFrame, period: _Period, present: bool) -> tuple[dict, dict]
     active = chosen["active_users"].dropna().to_numpy(float)
     if len(active):
         values["ai_active_users"] = float(active.mean())
-        samples["ai_active_users"] = _ratio(active, np.ones_like(active), len(active), active)
+        samples["ai_active_users"] = _ratio(f"{period.name}:ai-days", active, np.ones_like(active), len(active), active)
     rated = chosen.dropna(subset=["suggestions", "acceptances"])
     suggested, accepted = rated["suggestions"].to_numpy(float), rated["acceptances"].to_numpy(float)
     if suggested.sum() > 0:
         values["ai_acceptance_rate"] = float(min(accepted.sum() / suggested.sum(), 1.0))
         with np.errstate(divide="ignore", invalid="ignore"):
             daily_rate = accepted[suggested > 0] / suggested[suggested > 0]
-        samples["ai_acceptance_rate"] = _ratio(accepted, suggested, len(suggested), daily_rate)
+        samples["ai_acceptance_rate"] = _ratio(f"{period.name}:ai-days", accepted, suggested, len(suggested), daily_rate)
     return values, samples
 
 
@@ -601,7 +636,7 @@ def _did(ai: dict, control: dict) -> tuple[dict, dict]:
     return did, did_change
 
 
-def _did_ci(samples: list[dict], rng: np.random.Generator, draws: int) -> dict:
+def _did_ci(samples: list[dict], weights: _Weights, rng: np.random.Generator) -> dict:
     out = {}
     for name in PR_METRICS:
         group = [s.get(name) for s in samples]
@@ -609,7 +644,7 @@ def _did_ci(samples: list[dict], rng: np.random.Generator, draws: int) -> dict:
             out[name] = None
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
-            logs = [np.log(_draws(g, rng, draws)) for g in group]
+            logs = [np.log(_draws(g, weights, rng)) for g in group]
             replicate = np.expm1((logs[1] - logs[0]) - (logs[3] - logs[2]))
         replicate = replicate[np.isfinite(replicate)]
         out[name] = (float(np.percentile(replicate, 2.5)), float(np.percentile(replicate, 97.5))) \
@@ -731,10 +766,11 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
                    "deployments_per_week": "deployments", "change_failure_rate": "deployments",
                    "rework_rate": "deployments", "lead_time_hours": "deployed changes",
                    "recovery_hours": "incidents", "ai_active_users": "days", "ai_acceptance_rate": "days"}
+    weights = _Weights(seed, draws)
     for index, (name, event_name) in enumerate(event_names.items()):
-        rng = np.random.default_rng([seed, index])
+        rng = np.random.default_rng([seed, 1000 + index])
         found = _change(values["baseline"].get(name), values["post"].get(name),
-                        (samples["baseline"].get(name), samples["post"].get(name)), rng, draws, event_name)
+                        (samples["baseline"].get(name), samples["post"].get(name)), weights, rng, event_name)
         if found is not None:
             if event_name == "PRs" and min(values["baseline"].get("prs_merged", 0), values["post"].get("prs_merged", 0)) < MIN_SAMPLE:
                 found = ChangeStat(change=found.change, n_baseline=values["baseline"]["prs_merged"],
@@ -759,15 +795,15 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
             periods = {}
             cohort_samples = []
             for label, group in (("ai", ai_group), ("control", control_group)):
-                (b_values, b_samples), (p_values, p_samples) = (_pr_period(prep, baseline, group),
-                                                                _pr_period(prep, post, group))
+                (b_values, b_samples), (p_values, p_samples) = (_pr_period(prep, baseline, group, label),
+                                                                _pr_period(prep, post, group, label))
                 periods[label] = (b_values, p_values)
                 cohort_samples += [b_samples, p_samples]
             if not periods["ai"][0].get("prs_merged") or not periods["control"][0].get("prs_merged"):
                 notes.append("a cohort has no merged PRs before adoption: the comparison is before/after only")
             else:
                 did, did_change = _did(periods["ai"], periods["control"])
-                did_ci = _did_ci(cohort_samples, np.random.default_rng([seed, 999]), draws)
+                did_ci = _did_ci(cohort_samples, weights, np.random.default_rng([seed, 999]))
                 cohorts = Cohorts(
                     ai_users=len(ai_group), non_users=len(control_group), identified_by=evidence, did=did,
                     did_change=did_change, did_ci=did_ci,
