@@ -332,7 +332,7 @@ def test_summary_shows_the_live_outputs(recalculated):
     summary = {row[0].value: row[1].value for row in values["Summary"].iter_rows() if row[0].value}
     assert summary["NPV"] == workbook_value(values, "npv")
     assert summary["Payback"] == NOT_WITHIN_HORIZON
-    assert summary["Verdict"] == ("Does not pay off over 3 years at these assumptions. Review becomes the "
+    assert summary["Verdict (live)"] == ("Does not pay off over 3 years at these assumptions. Review becomes the "
                                   "bottleneck: the queue is unstable after adoption.")
 
 

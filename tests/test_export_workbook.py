@@ -479,10 +479,12 @@ def test_metrics_sheet_without_measurements_compares_the_scenario_periods(book):
 def test_metrics_csv(metrics):
     rows = list(csv.DictReader(io.StringIO(metrics_csv(metrics).decode("utf-8"))))
     by_metric = {row["metric"]: row for row in rows}
-    assert list(rows[0]) == ["metric", "label", "baseline", "post", "change", "ci_low", "ci_high", "p_value"]
+    assert list(rows[0]) == ["metric", "label", "baseline", "post", "change", "ci_low", "ci_high", "p_value",
+                             "effect_size", "n_baseline", "n_post", "note"]
     assert by_metric["pr_size_loc_median"] == {
         "metric": "pr_size_loc_median", "label": "PR size, median", "baseline": "90", "post": "130",
-        "change": "0.444", "ci_low": "0.21", "ci_high": "0.7", "p_value": "0.003"}
+        "change": "0.444", "ci_low": "0.21", "ci_high": "0.7", "p_value": "0.003", "effect_size": "0.64",
+        "n_baseline": "180", "n_post": "220", "note": ""}
     assert by_metric["tasks_per_dev_week"]["baseline"] == ""
     assert by_metric["start"]["baseline"] == "2024-12-01"
 
@@ -557,3 +559,29 @@ def test_period_metric_fields_are_all_on_the_assumptions_sheet():
     from roi.export.assumptions import PERIOD_FIELDS
 
     assert [f[0] for f in PERIOD_FIELDS] == list(PeriodMetrics.model_fields)
+
+
+def test_metrics_sheet_from_the_engine_metrics_model(worked):
+    """The real ``roi.metrics.Metrics`` (measured from the demo organisation, kept as a fixture)."""
+    from roi.metrics import Metrics
+
+    scenario, results = worked
+    model = Metrics.model_validate_json((FIXTURES / "metrics_demo.json").read_text())
+    sheet = load(build_workbook(scenario, results, metrics=model))["Metrics"]
+    did = next(row[0].row for row in sheet.iter_rows() if row[1].value == "DiD (log)")
+    rows = {row[0].value: [c.value for c in row[1:6]] for row in sheet.iter_rows(max_row=did) if row[0].value}
+    assert rows["Comparison"][0] == "difference-in-differences"
+    assert rows["PR size, median"] == [108, 244.5, pytest.approx(1.263888889), pytest.approx(1.042951788), 1.5]
+    assert rows["Period start"][:2] == ["2024-09-02T08:44:00Z", "2025-03-03T00:00:00Z"]
+    did_rows = {row[0].value: [c.value for c in row[1:5]] for row in sheet.iter_rows(min_row=did + 1)}
+    assert did_rows["PR size, median"] == [pytest.approx(0.9171646668), pytest.approx(1.5021857923),
+                                           pytest.approx(1.0540031964), pytest.approx(2.1399662358)]
+
+
+def test_tables_of_a_dataset_skips_empty_tables():
+    from roi.export import tables_of
+    from roi.ingest.tables import Dataset
+
+    pulls = _pulls()
+    assert list(tables_of(Dataset(pull_requests=pulls))) == ["pull_requests"]
+    assert tables_of(Dataset()) == {}

@@ -15,6 +15,7 @@ import pandas as pd
 
 from roi.export.layout import Sheet, Value, text
 from roi.export.safety import safe_sheet_title
+from roi.ingest.tables import TABLES, Dataset
 
 ROW_LIMIT = 100_000
 """Rows of one event table written to the workbook; the rest are left out with a note saying so."""
@@ -65,6 +66,11 @@ def data_sheet(name: str, frame: pd.DataFrame, taken: set[str], limit: int = ROW
         sheet.widths[index] = min(COLUMN_WIDTH_LIMIT, max(10, len(str(column)) + 2))
     sheet.tail = _rows(shown)
     return sheet
+
+
+def tables_of(dataset: Dataset) -> dict[str, pd.DataFrame]:
+    """The non-empty canonical tables of a loaded :class:`~roi.ingest.tables.Dataset`, by name."""
+    return {name: getattr(dataset, name) for name in TABLES if len(getattr(dataset, name))}
 
 
 def data_sheets(

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from roi.errors import RoiError
-from roi.export.report_sheets import METRIC_DEFINITIONS, plain
+from roi.export.report_sheets import metric_label, plain
 from roi.export.safety import csv_safe_text
 from roi.models import Scenario, scenario_to_json
 
 _NEW_FILE_MODE = 0o644
 
-METRICS_CSV_COLUMNS = ("metric", "label", "baseline", "post", "change", "ci_low", "ci_high", "p_value")
+CHANGE_FIELDS = ("change", "ci_low", "ci_high", "p_value", "effect_size", "n_baseline", "n_post", "note")
+METRICS_CSV_COLUMNS = ("metric", "label", "baseline", "post", *CHANGE_FIELDS)
 
 
 def _csv_value(value: Any) -> Any:
@@ -30,8 +31,8 @@ def _csv_value(value: Any) -> Any:
 def metrics_csv(metrics: Any) -> bytes:
     """The measured metrics (CONTRACT "Metrics JSON", as a mapping or model) as UTF-8 CSV.
 
-    One row per metric: baseline and post values, the change with its 95% interval and p-value
-    (empty where not applicable).  Text that could run as a formula is prefixed with "'".
+    One row per metric: baseline and post values, the relative change with its 95% interval,
+    p-value, effect size and sample sizes (empty where not applicable).  Text that could run as a formula is prefixed with "'".
     """
     data = plain(metrics)
     baseline, post = data.get("baseline") or {}, data.get("post") or {}
@@ -41,10 +42,9 @@ def metrics_csv(metrics: Any) -> bytes:
     writer.writerow(METRICS_CSV_COLUMNS)
     for key in dict.fromkeys([*baseline, *post, *changes]):
         change = changes.get(key) or {}
-        label = METRIC_DEFINITIONS.get(key, (key,))[0]
         writer.writerow([
-            csv_safe_text(key), csv_safe_text(label), _csv_value(baseline.get(key)), _csv_value(post.get(key)),
-            *(_csv_value(change.get(part)) for part in ("change", "ci_low", "ci_high", "p_value")),
+            csv_safe_text(key), csv_safe_text(metric_label(key)[0]), _csv_value(baseline.get(key)),
+            _csv_value(post.get(key)), *(_csv_value(change.get(part)) for part in CHANGE_FIELDS),
         ])
     return buffer.getvalue().encode("utf-8")
 

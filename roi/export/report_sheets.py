@@ -15,8 +15,10 @@ from typing import Any
 from roi.export.assumptions import PERIOD_FIELDS
 from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text
 from roi.inputs import npv
+from roi.metrics import DEFINITIONS
 from roi.models import Results, Scenario
 from roi.uncertainty import TORNADO_HIGH_QUANTILE, TORNADO_LOW_QUANTILE, likely_values
+from roi.verdict import verdict
 
 VALUES_NOTE = "Values computed by the app for the exported scenario: they do not change when you edit Assumptions."
 
@@ -31,11 +33,15 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
     if scenario.notes:
         sheet.add(text("Notes", "key"), text(scenario.notes))
     sheet.blank()
-    sheet.add(text("Verdict", "key"), Cell(Formula(
+    sheet.add(text("Verdict (live)", "key"), Cell(Formula(
         'IF(npv>=0,"Pays off: NPV is positive over "&horizon_years&" years",'
         '"Does not pay off over "&horizon_years&" years at these assumptions")'
         '&IF(utilization_post>=1,". Review becomes the bottleneck: the queue is unstable after adoption.",".")'
     ), "text", "key"))
+    app_verdict = verdict(scenario, results)
+    sheet.add(text("The app's verdict at export", "key"), text(app_verdict.headline, "key"))
+    for point in app_verdict.points:
+        sheet.add(None, text(point))
     sheet.blank()
     sheet.add(*(text(h, "header") for h in ("Key number", "Value", "Unit", "Where it comes from")))
     cur = scenario.currency
@@ -76,33 +82,35 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
     return sheet
 
 
-METRIC_DEFINITIONS: dict[str, tuple[str, Format, str]] = {
-    "start": ("Period start", "text", "first event of the period (baseline) or adoption date + ramp (post)"),
-    "end": ("Period end", "text", "adoption date (baseline) or last event (post)"),
-    "weeks": ("Weeks", "number", "period length in days / 7"),
-    "developers": ("Active developers", "int", "distinct non-bot authors of a merged PR in the period"),
-    "prs_merged": ("PRs merged", "int", "PRs whose merged_at falls in the period; drafts, bots, unmerged skipped"),
-    "prs_per_dev_week": ("PRs per developer-week", "number", "merged PRs / (active developers × weeks)"),
-    "pr_size_loc": ("PR size, mean", "number", "mean additions + deletions per merged PR [LOC]"),
-    "pr_size_loc_median": ("PR size, median", "number", "median additions + deletions per merged PR [LOC]"),
-    "pickup_hours_median": ("Pickup time, median", "hours", "created → first review by someone else [calendar h]"),
-    "review_hours_median": ("Review time, median", "hours", "first review → merged [calendar h]"),
-    "cycle_hours_median": ("Cycle time, median", "hours", "created → merged [calendar h]"),
-    "tasks_per_dev_week": ("Tasks per developer-week", "number", "completed issues per developer-week"),
-    "bugs_per_dev_week": ("Bugs per developer-week", "number", "bugs created per developer-week"),
-    "deployments_per_week": ("Deployments per week", "number", "production deployments per week (team)"),
-    "change_failure_rate": ("Change failure rate", "percent",
-                            "deployments needing immediate intervention / deployments (DORA)"),
-    "recovery_hours": ("Failed deployment recovery time", "hours", "failure → restored [h] (DORA)"),
-    "rework_rate": ("Deployment rework rate", "percent",
-                    "unplanned deployments made because of an incident / deployments (DORA)"),
-    "lead_time_hours": ("Change lead time", "hours", "commit → deployed in production [h] (DORA)"),
-    "review_hours": ("Time in review, median", "hours", "observed median time in review [calendar h]"),
-    "ai_active_users": ("AI active users", "number", "mean daily active users of the AI tool"),
-    "ai_acceptance_rate": ("AI suggestion acceptance rate", "percent",
-                           "Σ acceptances / Σ suggestions, by count (as GitHub's metrics viewer)"),
+METRIC_LABELS: dict[str, tuple[str, Format]] = {
+    "start": ("Period start", "text"),
+    "end": ("Period end", "text"),
+    "weeks": ("Weeks", "number"),
+    "developers": ("Active developers", "int"),
+    "reviewers": ("Reviewers", "int"),
+    "prs_merged": ("PRs merged", "int"),
+    "prs_per_dev_week": ("PRs per developer-week", "number"),
+    "pr_size_loc": ("PR size, mean", "number"),
+    "pr_size_loc_median": ("PR size, median", "number"),
+    "pickup_hours_median": ("Pickup time, median", "hours"),
+    "review_hours_median": ("Review time, median", "hours"),
+    "cycle_hours_median": ("Cycle time, median", "hours"),
+    "tasks_per_dev_week": ("Tasks per developer-week", "number"),
+    "bugs_per_dev_week": ("Bugs per developer-week", "number"),
+    "deployments_per_week": ("Deployments per week", "number"),
+    "change_failure_rate": ("Change failure rate", "percent"),
+    "recovery_hours": ("Failed deployment recovery time", "hours"),
+    "rework_rate": ("Deployment rework rate", "percent"),
+    "lead_time_hours": ("Change lead time", "hours"),
+    "ai_active_users": ("AI active users", "number"),
+    "ai_acceptance_rate": ("AI suggestion acceptance rate", "percent"),
 }
-"""Label, number format and definition of each metric (CONTRACT "Metrics JSON"; METHODS §6–7)."""
+"""Label and number format of each measured metric; definitions come from ``roi.metrics.DEFINITIONS``."""
+
+
+def metric_label(key: str) -> tuple[str, Format]:
+    """(label, format) of a metric; an unknown key is shown as itself."""
+    return METRIC_LABELS.get(key, (key, "number"))
 
 
 def plain(value: Any) -> Any:
@@ -131,7 +139,7 @@ def metrics_sheet(scenario: Scenario, metrics: Any | None) -> Sheet:
     sheet.add(*(text(h, "header") for h in ("Metric", "Baseline", "After adoption", "Change", "", "", "", "Definition")))
     for field, label, _, fmt, _ in PERIOD_FIELDS:
         before, after = f"baseline_{field}", f"post_{field}"
-        definition = METRIC_DEFINITIONS.get(field, ("", "", ""))[2]
+        definition = DEFINITIONS.get(field, "")
         sheet.add(
             text(label), Cell(Formula(f'IF(ISNUMBER({before}),{before},"")'), fmt),
             Cell(Formula(f'IF(ISNUMBER({after}),{after},"")'), fmt),
@@ -153,18 +161,23 @@ def _measured_metrics(sheet: Sheet, data: dict[str, Any]) -> None:
     sheet.add(text("Measured from exports", "heading"))
     sheet.add(text("Adoption date", "key"), text(data.get("adoption_date")))
     sheet.add(text("Ramp weeks excluded", "key"), _metric_value(data.get("ramp_weeks"), "int"))
+    if data.get("comparison"):
+        sheet.add(text("Comparison", "key"), text(data["comparison"]))
+    sheet.add(text(f"Change = post / baseline − 1. {DEFINITIONS['change']}", "note"))
     sheet.add(*(text(h, "header") for h in (
         "Metric", "Baseline", "After adoption", "Change", "95% CI low", "95% CI high", "p-value", "Definition")))
     baseline, post = data.get("baseline") or {}, data.get("post") or {}
     changes = data.get("changes") or {}
     for key in dict.fromkeys([*baseline, *post, *changes]):
-        label, fmt, definition = METRIC_DEFINITIONS.get(key, (key, "number", ""))
+        label, fmt = metric_label(key)
         change = changes.get(key) or {}
         sheet.add(
             text(label), _metric_value(baseline.get(key), fmt), _metric_value(post.get(key), fmt),
-            *(_metric_value(change.get(part), "number") for part in ("change", "ci_low", "ci_high", "p_value")),
-            text(definition, "note"),
+            *(_metric_value(change.get(part), "percent") for part in ("change", "ci_low", "ci_high")),
+            _metric_value(change.get("p_value"), "factor"), text(DEFINITIONS.get(key, ""), "note"),
         )
+    for note in data.get("notes") or []:
+        sheet.add(text(note, "note"))
     sources = data.get("sources") or []
     if sources:
         sheet.blank()
@@ -178,11 +191,18 @@ def _measured_metrics(sheet: Sheet, data: dict[str, Any]) -> None:
     cohorts = data.get("cohorts")
     if cohorts:
         sheet.blank()
-        sheet.add(text("Cohorts (difference-in-differences on logs)", "heading"))
+        sheet.add(text("Cohorts: AI users vs non-users (difference-in-differences on logs)", "heading"))
+        sheet.add(text(DEFINITIONS["did"], "note"))
         sheet.add(text("AI users", "key"), _metric_value(cohorts.get("ai_users"), "int"))
         sheet.add(text("Non-users", "key"), _metric_value(cohorts.get("non_users"), "int"))
+        sheet.add(text("Identified by", "key"), text(", ".join(cohorts.get("identified_by") or [])))
+        sheet.add(*(text(h, "header") for h in ("Metric", "DiD (log)", "Change due to AI", "95% CI low",
+                                                "95% CI high")))
+        did_change, did_ci = cohorts.get("did_change") or {}, cohorts.get("did_ci") or {}
         for key, value in (cohorts.get("did") or {}).items():
-            sheet.add(text(METRIC_DEFINITIONS.get(key, (key,))[0]), _metric_value(value, "number"))
+            low, high = did_ci.get(key) or (None, None)
+            sheet.add(text(metric_label(key)[0]), _metric_value(value, "factor"),
+                      *(_metric_value(v, "percent") for v in (did_change.get(key), low, high)))
 
 
 def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
