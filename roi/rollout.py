@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any, Literal
 
 import numpy as np
@@ -29,8 +30,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from roi import capacity, defaults, formatting, productivity, uncertainty
 from roi.engine import compute, compute_productivity, compute_review
-from roi.errors import ScenarioError
+from roi.errors import DataError, ScenarioError
+from roi.ingest.tables import Dataset
 from roi.inputs import productivity_terms, resolve_inputs
+from roi.metrics import measure
 from roi.models import ChecklistItem, Results, Scenario
 from roi.rollout_models import (
     ChecklistStatus,
@@ -58,6 +61,7 @@ __all__ = [
     "evaluate_gates",
     "expectations",
     "gate_inputs_from_metrics",
+    "measure_wave",
     "monthly_cost_schedule",
     "plan_waves",
     "record_measurements",
@@ -635,6 +639,27 @@ def record_measurements(
         update["baseline"] = {**plan.baseline, **found}
     # Values come from with_derived_metrics (finite numbers of known metrics): no re-validation needed.
     return plan.model_copy(update=update)
+
+
+def measure_wave(dataset: Dataset, scenario: Scenario, plan: RolloutPlan, wave_index: int) -> RolloutPlan:
+    """The plan with wave ``wave_index``'s gates measured from exports (:func:`roi.metrics.measure`).
+
+    The wave's start (``plan.start_date`` + its start week) is the adoption date and the ramp is
+    the plan's (the scenario's ``measurement.ramp_weeks``, else 2 weeks); the measured period runs
+    to the last event, so load exports that end with the wave.  Only the first wave's pre-period
+    is the pre-rollout baseline: it fills the plan's gate baselines; later waves' pre-periods
+    include earlier waves and are not used.
+
+    Raises:
+        DataError: the plan has no start date, or the exports hold no data on one side of the wave's start.
+    """
+    if plan.start_date is None:
+        raise DataError("the rollout has no start date; enter the date of week 0 to measure a wave from exports",
+                        field="rollout.start_date")
+    wave = plan.waves[wave_index]
+    metrics = measure(dataset, plan.start_date + timedelta(weeks=wave.start_week), _ramp_weeks(scenario))
+    measured, baseline = gate_inputs_from_metrics(metrics)
+    return record_measurements(plan, wave_index, measured, baseline if wave_index == 0 else None)
 
 
 # --- Checklist tracking ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import typing
+from datetime import date
 
 import pytest
 from hypothesis import given
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from roi import finance
 from roi.engine import compute
-from roi.errors import ScenarioError
+from roi.errors import DataError, ScenarioError
 from roi.inputs import resolve_inputs
 from roi.models import parse_scenario, scenario_from_dict, scenario_to_json
 from roi.rollout import (
@@ -28,6 +29,7 @@ from roi.rollout import (
     evaluate_gates,
     expectations,
     gate_inputs_from_metrics,
+    measure_wave,
     monthly_cost_schedule,
     net_hours_percentile,
     plan_waves,
@@ -491,3 +493,47 @@ class TestScenarioFile:
         with pytest.raises(ScenarioError) as error:
             scenario_from_dict(data)
         assert error.value.field == "rollout.waves.0.gates.0.metric"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from roi.ingest import load_demo
+
+    return load_demo()
+
+
+@pytest.fixture(scope="module")
+def gated():
+    gates = [Gate(metric="change_failure_rate", basis="baseline_plus", threshold=0.02),
+             Gate(metric="pr_size_loc_median", threshold=400)]
+    return RolloutPlan(start_date=date(2025, 3, 3), waves=[
+        Wave(name="Pilot", start_week=0, seat_share=0.1, gates=gates),
+        Wave(name="Everyone", start_week=6, seat_share=1.0, gates=gates),
+    ])
+
+
+class TestMeasureWave:
+    """Gates measured from exports through roi.metrics (the bundled demo exports, AI adopted 2025-03-03)."""
+
+    def test_first_wave_records_measurements_and_the_baseline(self, demo, worked_example, gated):
+        from roi.metrics import measure
+
+        expected = measure(demo, date(2025, 3, 3), 2)  # the plan's default 2-week ramp
+        plan = measure_wave(demo, worked_example, gated, 0)
+        assert [g.measured for g in plan.waves[0].gates] == [expected.post.change_failure_rate,
+                                                             expected.post.pr_size_loc_median]
+        assert plan.baseline == {"change_failure_rate": expected.baseline.change_failure_rate,
+                                 "pr_size_loc_median": expected.baseline.pr_size_loc_median}
+        assert [g.measured for g in plan.waves[1].gates] == [None, None]
+
+    def test_later_waves_start_at_their_week_and_leave_the_baseline(self, demo, worked_example, gated):
+        from roi.metrics import measure
+
+        expected = measure(demo, date(2025, 4, 14), 2)  # 2025-03-03 + 6 weeks
+        plan = measure_wave(demo, worked_example, gated, 1)
+        assert plan.waves[1].gates[1].measured == expected.post.pr_size_loc_median
+        assert plan.baseline == {}
+
+    def test_a_plan_without_start_date_cannot_be_measured(self, demo, worked_example, gated):
+        with pytest.raises(DataError, match="no start date"):
+            measure_wave(demo, worked_example, gated.model_copy(update={"start_date": None}), 0)
