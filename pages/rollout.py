@@ -19,6 +19,7 @@ from roi import rollout
 from roi import rollout_tables as tables
 from roi.charts_rollout import monthly_cost_chart, timeline_chart
 from roi.errors import RoiError
+from roi.ingest import read_exports
 from roi.rollout_models import RolloutPlan
 
 appstate.init()
@@ -86,6 +87,13 @@ summary = st.container()
 
 # --- Waves ----------------------------------------------------------------------------------
 st.header("Waves")
+if st.session_state.get("rollout_start_shown", "unset") != plan.start_date:
+    st.session_state["rollout_start_date"] = plan.start_date
+    st.session_state["rollout_start_shown"] = plan.start_date
+st.date_input("Week 0 starts on", key="rollout_start_date", format="YYYY-MM-DD",
+              help="The pilot's first day: waves start this many weeks after it, and exports are split there.")
+if st.session_state["rollout_start_date"] != plan.start_date:
+    save(tables.update_plan(plan, start_date=st.session_state["rollout_start_date"]))
 st.caption("Each wave's share is cumulative: 30% means 30% of developers have a seat once the wave starts. "
            "Leave planned reviewers empty to use today's pool.")
 wave_rows = [{**row, "source": index} for index, row in enumerate(tables.wave_input_rows(plan))]
@@ -174,6 +182,28 @@ with st.expander("Baselines the gates compare with"):
             appstate.show_error(error)
 
 gate_box = st.container()
+
+exports = st.session_state.get(appstate.EXPORTS) or []
+with st.expander("Measure a wave from the loaded exports"):
+    if not exports:
+        st.caption("Load exports on the Data page first; then pick the wave they cover.")
+    elif plan.start_date is None:
+        st.caption("Enter the date of week 0 above: each wave's exports are split at its start.")
+    else:
+        st.caption("The wave's start is the adoption date and its first weeks are left out (ramp-up). Load "
+                   "exports that end with the wave; the first wave's earlier data becomes the gates' baseline.")
+        chosen_wave = st.selectbox("Wave the exports cover", wave_names, key="rollout_measure_wave")
+        if st.button("Measure the gates", key="rollout_measure"):
+            mappings = scenario.measurement.column_mappings if scenario.measurement is not None else None
+            try:
+                with st.spinner("Reading the exports…"):
+                    dataset = read_exports(exports, mappings)
+                    measured_plan = rollout.measure_wave(dataset, scenario, plan, wave_names.index(chosen_wave))
+                st.session_state[appstate.NOTICE] = ("success", f"Gates of '{chosen_wave}' measured from "
+                                                                f"{len(exports)} export(s).")
+                save(measured_plan)
+            except RoiError as error:
+                appstate.show_error(error)
 
 # --- Checklist ------------------------------------------------------------------------------
 st.header("Checklist")

@@ -8,6 +8,8 @@ state, the way the browser sends them.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -191,3 +193,30 @@ def test_saved_plan_is_shown_and_can_be_reset(worked_example):
     at.button(key="rollout_reset").click().run()
     assert at.session_state["scenario"].rollout is None
     assert _table(at, "rollout_wave_costs")["Developers with a seat"][0] == 5
+
+
+def test_start_date_is_saved_with_the_plan(page):
+    page.date_input(key="rollout_start_date").set_value(date(2026, 3, 2)).run()
+    assert page.session_state["scenario"].rollout.start_date == date(2026, 3, 2)
+
+
+def test_gates_measured_from_loaded_exports(worked_example):
+    from roi.ingest import demo_files, load_demo
+    from roi.metrics import measure
+
+    plan = default_plan(worked_example).model_copy(update={"start_date": date(2025, 3, 3)})
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["scenario"] = worked_example.model_copy(update={"rollout": plan})
+    at.session_state["exports"] = [(path.name, path.read_bytes()) for path in demo_files()]
+    at.run()
+    at.selectbox(key="rollout_measure_wave").set_value("Pilot")
+    at.button(key="rollout_measure").click().run()
+    assert not at.error, [e.value for e in at.error]
+    expected = measure(load_demo(), date(2025, 3, 3), 2)
+    saved = at.session_state["scenario"].rollout
+    pilot = {gate.metric: gate.measured for gate in saved.waves[0].gates}
+    assert pilot["pr_size_loc_median"] == expected.post.pr_size_loc_median
+    assert saved.baseline["change_failure_rate"] == expected.baseline.change_failure_rate
+    # The change failure rate gate (at most baseline + 2 points) can now be judged.
+    cfr_ok = expected.post.change_failure_rate <= expected.baseline.change_failure_rate + 0.02
+    assert _table(at, "rollout_gate_results")["Result"][0] == ("pass" if cfr_ok else "fail")
