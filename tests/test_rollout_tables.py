@@ -1,0 +1,286 @@
+"""roi.rollout_tables (rows shown, exported and edited) and roi.charts_rollout.
+
+Output tables must carry the report's numbers under stable column names (the workbook's
+Rollout plan and Checklist sheets write them); edited rows must come back as the plan the
+user meant, or as a ScenarioError naming the row and column.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from roi.charts_rollout import monthly_cost_chart, monthly_cost_data, timeline_chart, timeline_data
+from roi.engine import compute
+from roi.errors import ScenarioError
+from roi.rollout import ExpectationsResult, default_plan, expectations, rollout_report
+from roi.rollout_models import ChecklistTracking, Expectations, Gate, RolloutPlan, TimeAllocation, Wave
+from roi.rollout_tables import (
+    baseline_from_rows,
+    baseline_input_rows,
+    checklist_input_rows,
+    checklist_table,
+    default_tracking,
+    expectations_from_inputs,
+    gate_input_rows,
+    gate_table,
+    gates_from_rows,
+    schedule_table,
+    tracking_from_rows,
+    update_plan,
+    wave_input_rows,
+    wave_table,
+    waves_from_rows,
+)
+
+
+@pytest.fixture(scope="module")
+def results(worked_example):
+    return compute(worked_example)
+
+
+@pytest.fixture(scope="module")
+def plan(worked_example, results):
+    return default_plan(worked_example, results)
+
+
+@pytest.fixture(scope="module")
+def report(worked_example, results):
+    return rollout_report(worked_example, results)
+
+
+class TestOutputTables:
+    def test_wave_table(self, report):
+        rows = wave_table(report)
+        assert [row["Wave"] for row in rows] == ["Pilot", "Expansion", "Full rollout"]
+        assert [row["Licence cost / month"] for row in rows] == pytest.approx([245, 735, 2450])
+        assert [row["Reviewers needed"] for row in rows] == [13, 19, 37]
+        assert rows[1]["Review wait (working h)"] is None  # unstable: no number, never a made-up wait
+        assert {row["Go / no-go"] for row in rows} == {"not measured yet"}
+
+    def test_schedule_table(self, report):
+        rows = schedule_table(report)
+        assert len(rows) == 36
+        assert rows[0]["Total cost"] == pytest.approx(195 + 50 + 1812 + 0.1 * 188_419 / 12 + 5000)
+        assert rows[-1]["Cumulative cost"] == pytest.approx(163_925.70, abs=0.01)
+        # Year 1: months 1–3 (8,627.16 + 5,929.16 + 16,704.16) + 9 × 4,020.16 = 67,441.90; later years 12 × 4,020.16.
+        assert report.cost_by_year == pytest.approx([67_441.90, 48_241.90, 48_241.90], abs=0.01)
+
+    def test_gate_table_numbers_and_text(self, worked_example, plan):
+        gates = [Gate(metric="change_failure_rate", basis="baseline_plus", threshold=0.02, measured=0.13)]
+        gated = update_plan(plan, waves=[plan.waves[0].model_copy(update={"gates": gates}), *plan.waves[1:]],
+                            baseline={"change_failure_rate": 0.10})
+        report = rollout_report(worked_example.model_copy(update={"rollout": gated}))
+        number = gate_table(report)[0]
+        assert (number["Baseline"], number["Threshold"], number["Measured"], number["Unit"]) == (
+            0.10, pytest.approx(0.12), 0.13, "fraction")
+        assert (number["Rule"], number["Result"]) == ("at most baseline +2.0 points", "fail")
+        text = gate_table(report, formatted=True)[0]
+        assert (text["Baseline"], text["Threshold"], text["Measured"]) == ("10.0%", "12.0%", "13.0%")
+        assert "Unit" not in text
+
+    def test_checklist_table(self, report):
+        rows = checklist_table(report)
+        assert rows[0]["Item"] == "baseline-first" and rows[0]["Status"] == "todo"
+        assert {row["Still triggered"] for row in rows} == {True}
+        assert list(rows[0]) == ["Item", "Title", "Category", "Priority", "Owner", "Due week", "Due before wave",
+                                 "Status", "Notes", "Still triggered", "Why"]
+
+
+class TestWaveRows:
+    def test_round_trip(self, plan):
+        rows = [{**row, "source": i} for i, row in enumerate(wave_input_rows(plan))]
+        assert waves_from_rows(rows, plan.waves) == plan.waves
+
+    def test_edits_keep_gates_and_sort(self, plan):
+        rows = [{**row, "source": i} for i, row in enumerate(wave_input_rows(plan))]
+        rows[1] = {**rows[1], "name": "Majority", "start_week": 20, "seat_share_pct": 60}
+        rows.append({"name": "Early", "start_week": 3, "seat_share_pct": 20, "teams": None,
+                     "training_hours_per_dev": math.nan, "reviewers": math.nan, "source": math.nan})
+        rows.append({"name": None, "start_week": math.nan, "seat_share_pct": math.nan})  # an empty added row
+        waves = waves_from_rows(rows, plan.waves)
+        assert [(w.name, w.start_week, w.seat_share) for w in waves] == [
+            ("Pilot", 0, 0.1), ("Early", 3, 0.2), ("Full rollout", 12, 1.0), ("Majority", 20, 0.6)]
+        assert waves[3].gates == plan.waves[1].gates
+        assert [g.metric for g in waves[1].gates] == [g.metric for g in plan.waves[-1].gates]
+        assert waves[1].training_hours_per_dev == 0 and waves[1].reviewers is None
+        with pytest.raises(ScenarioError, match="each wave must add seats"):
+            update_plan(plan, waves=waves)  # Majority (60%) after Full rollout (100%)
+
+    @pytest.mark.parametrize(
+        ("change", "column", "message"),
+        [
+            ({"name": ""}, "name", "give the wave a name"),
+            ({"seat_share_pct": 0}, "seat_share_pct", "outside 0–100%"),
+            ({"seat_share_pct": "lots"}, "seat_share_pct", "not a number"),
+            ({"start_week": 2.5}, "start_week", "not a whole number"),
+            ({"start_week": math.nan}, "start_week", "is empty"),
+        ],
+    )
+    def test_bad_cells_name_row_and_column(self, plan, change, column, message):
+        rows = wave_input_rows(plan)
+        rows[1] = {**rows[1], **change}
+        with pytest.raises(ScenarioError, match=message) as error:
+            waves_from_rows(rows, plan.waves)
+        assert (error.value.row, error.value.column) == (2, column)
+
+    def test_negative_week_is_refused_by_the_model(self, plan):
+        rows = wave_input_rows(plan)
+        rows[0] = {**rows[0], "start_week": -1}
+        with pytest.raises(ScenarioError) as error:
+            waves_from_rows(rows, plan.waves)
+        assert (error.value.row, error.value.field) == (1, "start_week")
+
+    def test_no_waves_left(self, plan):
+        with pytest.raises(ScenarioError, match="at least one wave"):
+            waves_from_rows([], plan.waves)
+
+    @given(st.lists(st.tuples(st.integers(0, 100), st.floats(0.5, 100)), min_size=1, max_size=6,
+                    unique_by=(lambda t: t[0], lambda t: round(t[1], 6))))
+    def test_rows_become_waves_in_week_order(self, cells):
+        rows = [{"name": f"W{i}", "start_week": week, "seat_share_pct": pct} for i, (week, pct) in enumerate(cells)]
+        waves = waves_from_rows(rows, [])
+        assert [w.start_week for w in waves] == sorted(week for week, _ in cells)
+        assert all(0 < w.seat_share <= 1 for w in waves)
+
+
+class TestGateRows:
+    def test_round_trip(self, plan):
+        assert gates_from_rows(gate_input_rows(plan), plan.waves) == plan.waves
+
+    def test_labels_map_back_and_gates_move_between_waves(self, plan):
+        rows = gate_input_rows(plan)
+        rows[0] = {**rows[0], "wave": "Expansion", "comparison": "at least", "basis": "value", "threshold": 0.5,
+                   "measured": 0.4}
+        waves = gates_from_rows(rows, plan.waves)
+        assert len(waves[0].gates) == len(plan.waves[0].gates) - 1
+        moved = waves[1].gates[0]
+        assert (moved.metric, moved.comparison, moved.basis, moved.threshold, moved.measured) == (
+            "change_failure_rate", "at_least", "absolute", 0.5, 0.4)
+
+    @pytest.mark.parametrize(
+        ("change", "column", "message"),
+        [
+            ({"wave": "Nowhere"}, "wave", "not a wave of the plan"),
+            ({"metric": "Happiness"}, "metric", "not one of"),
+            ({"threshold": None}, "threshold", "is empty"),
+        ],
+    )
+    def test_bad_gate_rows(self, plan, change, column, message):
+        rows = gate_input_rows(plan)
+        rows[2] = {**rows[2], **change}
+        with pytest.raises(ScenarioError, match=message) as error:
+            gates_from_rows(rows, plan.waves)
+        assert (error.value.row, error.value.column) == (3, column)
+
+    def test_negative_multiplier_is_refused(self, plan):
+        rows = gate_input_rows(plan)
+        rows[3] = {**rows[3], "threshold": -1}  # bugs per task, baseline ×
+        with pytest.raises(ScenarioError, match="multiplier"):
+            gates_from_rows(rows, plan.waves)
+
+
+class TestBaselineRows:
+    def test_only_values_the_scenario_lacks_or_differs_on_are_kept(self, worked_example, plan):
+        rows = baseline_input_rows(worked_example, plan)
+        by_metric = {row["metric"]: row for row in rows}
+        assert by_metric["Bugs per task"]["baseline"] == pytest.approx(0.125)
+        assert by_metric["Bugs per task"]["source"] == "scenario"
+        assert by_metric["Change failure rate"]["source"] == "missing"
+        by_metric["Change failure rate"]["baseline"] = 0.05
+        assert baseline_from_rows(rows, worked_example, plan) == {"change_failure_rate": 0.05}
+        by_metric["Tasks per developer-week"]["baseline"] = 4.2
+        assert baseline_from_rows(rows, worked_example, plan) == {"change_failure_rate": 0.05,
+                                                                  "tasks_per_dev_week": 4.2}
+
+
+class TestChecklistRows:
+    def test_only_differences_are_tracked(self, report, results):
+        defaults = default_tracking(report, results)
+        rows = checklist_input_rows(report)
+        assert tracking_from_rows(rows, defaults) == []
+        by_id = {row["id"]: row for row in rows}
+        by_id["ai-policy"].update(status="doing", notes="  drafting ")
+        by_id["pr-size-limit"].update(owner_role="Platform team", due_week=6)  # 6 is already its default
+        assert tracking_from_rows(rows, defaults) == [
+            ChecklistTracking(item_id="pr-size-limit", title="Limit PR size to 400 lines changed",
+                              owner_role="Platform team"),
+            ChecklistTracking(item_id="ai-policy", title="Publish a clear AI-use policy", status="doing",
+                              notes="drafting"),
+        ]
+
+    def test_bad_status(self, report, results):
+        rows = checklist_input_rows(report)
+        rows[4]["status"] = "finished"
+        with pytest.raises(ScenarioError, match="not one of") as error:
+            tracking_from_rows(rows, default_tracking(report, results))
+        assert (error.value.row, error.value.column) == (5, "status")
+
+    def test_orphans_keep_their_tracking(self, worked_example, results, plan):
+        tracked = update_plan(plan, checklist=[ChecklistTracking(item_id="rework", title="Track rework",
+                                                                 status="done")])
+        report = rollout_report(worked_example.model_copy(update={"rollout": tracked}), results)
+        rows = checklist_input_rows(report)
+        assert rows[-1]["id"] == "rework" and rows[-1]["fires"] is False
+        assert tracking_from_rows(rows, default_tracking(report, results)) == tracked.checklist
+
+
+@pytest.fixture(scope="module")
+def shown(worked_example, results) -> ExpectationsResult:
+    return expectations(worked_example, results)
+
+
+class TestExpectationInputs:
+    def test_unchanged_inputs_keep_following_the_numbers(self, shown):
+        chosen = expectations_from_inputs(Expectations(), shown, basis="p10", allocation_pct=(30, 20, 50),
+                                          guardrails_text="\n".join(shown.guardrails) + "\n\n")
+        assert chosen == Expectations()
+
+    def test_changed_inputs_are_stored(self, shown):
+        chosen = expectations_from_inputs(Expectations(), shown, basis="likely", allocation_pct=(40, 20, 40),
+                                          guardrails_text="No overtime\n  Small PRs ")
+        assert chosen == Expectations(plan_gain_basis="likely", guardrails=["No overtime", "Small PRs"],
+                                      time_allocation=TimeAllocation(quality=0.4, learning=0.2, roadmap=0.4))
+
+    def test_allocation_must_add_up(self, shown):
+        with pytest.raises(ScenarioError, match="add up to 100%"):
+            expectations_from_inputs(Expectations(), shown, basis="p10", allocation_pct=(50, 20, 50),
+                                     guardrails_text="")
+
+
+class TestUpdatePlan:
+    def test_invalid_plan_is_a_scenario_error(self, plan):
+        with pytest.raises(ScenarioError, match="two waves are called"):
+            update_plan(plan, waves=[Wave(name="A", start_week=0, seat_share=0.1),
+                                     Wave(name="A", start_week=1, seat_share=0.2)])
+
+    def test_valid_change(self, plan):
+        assert update_plan(plan, baseline={"change_failure_rate": 0.1}).baseline == {"change_failure_rate": 0.1}
+
+
+class TestCharts:
+    def test_timeline(self, report):
+        phases, deadlines = timeline_data(report)
+        assert list(phases["row"]) == ["Pilot", "Pilot", "Expansion", "Expansion", "Full rollout", "Full rollout"]
+        assert list(zip(phases["start"], phases["end"]))[:2] == [(0, 2), (2, 6)]  # ramp-up, then measured
+        assert sorted(deadlines["week"]) == sorted(item.due_week for item in report.checklist)
+        spec = timeline_chart(report).to_dict()
+        assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "point"]
+        assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Pilot", "Expansion", "Full rollout", "Checklist due"]
+
+    def test_monthly_cost(self, report):
+        data = monthly_cost_data(report)
+        month_one = data[data["month"] == 1]
+        assert month_one["cost"].sum() == pytest.approx(report.schedule[0].total_cost)
+        assert set(month_one["kind"]) == {"Seats", "Usage", "Training", "Governance", "One-off set-up"}
+        spec = monthly_cost_chart(report).to_dict()
+        assert spec["resolve"]["scale"]["y"] == "independent"
+
+    def test_single_wave_plan(self, worked_example):
+        plan = RolloutPlan(waves=[Wave(name="Everyone", start_week=0, seat_share=1.0)])
+        report = rollout_report(worked_example.model_copy(update={"rollout": plan}))
+        phases, _ = timeline_data(report)
+        assert list(phases["row"]) == ["Everyone", "Everyone"]
