@@ -34,8 +34,10 @@ from tests.conftest import SCENARIOS
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = [
     pytest.mark.libreoffice,
-    pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed; `make test` installs "
-                                               "libreoffice-calc-nogui"),
+    pytest.mark.skipif(
+        SOFFICE is None,
+        reason="LibreOffice (soffice) is not installed; `make test` installs libreoffice-calc-nogui",
+    ),
 ]
 
 RELATIVE = 1e-6
@@ -64,9 +66,20 @@ def recalculate(workbooks: dict[str, bytes], folder: Path) -> dict[str, tuple[An
         paths.append(source / f"{name}.xlsx")
         paths[-1].write_bytes(data)
     done = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to", "xlsx",
-         "--outdir", str(target), *map(str, paths)],
-        capture_output=True, text=True, timeout=600,
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(target),
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     converted = {}
     for name in workbooks:
@@ -90,40 +103,66 @@ def expected_outputs(scenario: Scenario) -> dict[str, Any]:
         return team.developers * prs * effort
 
     return {
-        "output_change": p.output_change, "gross_gain_hours": p.gross_gain_hours,
-        "review_tax_hours": p.review_tax_hours, "defect_hours": p.defect_hours,
-        "incident_hours": p.incident_hours, "net_hours": p.net_hours, "qapi": p.qapi, "naive_index": p.naive_index,
-        "effort_baseline_hours": review.baseline.effort_hours, "effort_post_hours": review.post.effort_hours,
+        "output_change": p.output_change,
+        "gross_gain_hours": p.gross_gain_hours,
+        "review_tax_hours": p.review_tax_hours,
+        "defect_hours": p.defect_hours,
+        "incident_hours": p.incident_hours,
+        "net_hours": p.net_hours,
+        "qapi": p.qapi,
+        "naive_index": p.naive_index,
+        "effort_baseline_hours": review.baseline.effort_hours,
+        "effort_post_hours": review.post.effort_hours,
         "failure_hours_baseline": productivity.failure_hours_per_week(
-            s.baseline.deployments_per_week, s.baseline.change_failure_rate, s.baseline.recovery_hours),
+            s.baseline.deployments_per_week, s.baseline.change_failure_rate, s.baseline.recovery_hours
+        ),
         "failure_hours_post": productivity.failure_hours_per_week(
-            s.post.deployments_per_week, s.post.change_failure_rate, s.post.recovery_hours),
+            s.post.deployments_per_week, s.post.change_failure_rate, s.post.recovery_hours
+        ),
         "rework_deploys_baseline": productivity.rework_deploys_per_week(
-            s.baseline.deployments_per_week, s.baseline.rework_rate),
-        "rework_deploys_post": productivity.rework_deploys_per_week(s.post.deployments_per_week, s.post.rework_rate),
+            s.baseline.deployments_per_week, s.baseline.rework_rate
+        ),
+        "rework_deploys_post": productivity.rework_deploys_per_week(
+            s.post.deployments_per_week, s.post.rework_rate
+        ),
         "arrival_baseline_per_hour": review.baseline.arrival_per_hour,
         "arrival_post_per_hour": review.post.arrival_per_hour,
-        "offered_load_baseline": review.baseline.offered_load, "offered_load_post": review.post.offered_load,
-        "utilization_baseline": review.baseline.utilization, "utilization_post": review.post.utilization,
+        "offered_load_baseline": review.baseline.offered_load,
+        "offered_load_post": review.post.offered_load,
+        "utilization_baseline": review.baseline.utilization,
+        "utilization_post": review.post.utilization,
         "review_workload_baseline_hours": workload(s.baseline.prs_per_dev_week, review.baseline.effort_hours),
         "review_workload_post_hours": workload(s.post.prs_per_dev_week, review.post.effort_hours),
         "review_capacity_hours": s.review.reviewers * s.review.review_share * team.hours_per_week,
         "backlog_growth_baseline_hours_per_week": capacity.backlog_growth_hours_per_week(
-            team.developers, s.baseline.prs_per_dev_week, review.baseline.effort_hours, s.review.reviewers,
-            s.review.review_share, team.hours_per_week),
+            team.developers,
+            s.baseline.prs_per_dev_week,
+            review.baseline.effort_hours,
+            s.review.reviewers,
+            s.review.review_share,
+            team.hours_per_week,
+        ),
         "backlog_growth_hours_per_week": review.backlog_growth_hours_per_week,
         "min_time_in_review_hours": review.min_time_in_review_hours,
-        "benefits_by_year": fin.benefits_by_year, "costs_by_year": fin.costs_by_year,
+        "benefits_by_year": fin.benefits_by_year,
+        "costs_by_year": fin.costs_by_year,
         "idle_seat_cost_by_year": fin.idle_seat_cost_by_year,
-        "pv_benefits": fin.pv_benefits, "pv_costs": fin.pv_costs, "npv": fin.npv,
+        "pv_benefits": fin.pv_benefits,
+        "pv_costs": fin.pv_costs,
+        "npv": fin.npv,
         "roi": NO_COSTS if fin.roi is None else fin.roi,
         "payback_months": NOT_WITHIN_HORIZON if fin.payback_months is None else fin.payback_months,
-        "break_even_net_hours": NO_BREAK_EVEN if fin.break_even_net_hours is None else fin.break_even_net_hours,
+        "break_even_net_hours": NO_BREAK_EVEN
+        if fin.break_even_net_hours is None
+        else fin.break_even_net_hours,
         "npv_per_net_hour": npv_per_net_hour(inputs),
         "fte_cost_used": scenario.fte_annual_cost,
         "downtime_cost_change_per_year": finance.downtime_cost_change_per_year(
-            inputs.failure_hours_change, team.working_weeks_per_year, s.quality.downtime_cost_per_hour,
-            s.quality.impact_share),
+            inputs.failure_hours_change,
+            team.working_weeks_per_year,
+            s.quality.downtime_cost_per_hour,
+            s.quality.impact_share,
+        ),
     }
 
 
@@ -135,7 +174,9 @@ def _cells(workbook, name: str) -> list:
 
 def output_names(workbook) -> set[str]:
     """Every defined name outside the Assumptions sheet (the model's outputs)."""
-    return {name for name in workbook.defined_names if _cells(workbook, name)[0].parent.title != "Assumptions"}
+    return {
+        name for name in workbook.defined_names if _cells(workbook, name)[0].parent.title != "Assumptions"
+    }
 
 
 def workbook_value(values, name: str) -> Any:
@@ -178,10 +219,19 @@ def random_data(seed: int) -> dict:
         return float(rng.uniform(low, high))
 
     def period(tasks: float, prs: float, size: float, bugs: float, dora: str) -> dict:
-        data = {"tasks_per_dev_week": tasks, "prs_per_dev_week": prs, "pr_size_loc": size, "bugs_per_dev_week": bugs}
+        data = {
+            "tasks_per_dev_week": tasks,
+            "prs_per_dev_week": prs,
+            "pr_size_loc": size,
+            "bugs_per_dev_week": bugs,
+        }
         if dora != "none":
-            data.update(deployments_per_week=u(0.5, 20), change_failure_rate=u(0, 0.4), recovery_hours=u(0.2, 48),
-                        rework_rate=u(0, 0.3))
+            data.update(
+                deployments_per_week=u(0.5, 20),
+                change_failure_rate=u(0, 0.4),
+                recovery_hours=u(0.2, 48),
+                rework_rate=u(0, 0.3),
+            )
         if dora == "partial":
             data["recovery_hours"] = None
         return data
@@ -190,24 +240,56 @@ def random_data(seed: int) -> dict:
     tasks, prs, size, bugs = u(1, 8), u(0.5, 6), u(40, 600), u(0, 1.5)
     dora = ("both", "partial", "none")[seed % 3]
     return {
-        "name": f"random {seed}", "currency": ("USD", "EUR", "CHF")[seed % 3],
-        "team": {"developers": int(rng.integers(3, 800)), "hours_per_week": u(35, 45),
-                 "delivery_hours_per_week": u(20, 34), "working_weeks_per_year": u(40, 48),
-                 "loaded_cost_per_hour": u(40, 160)},
+        "name": f"random {seed}",
+        "currency": ("USD", "EUR", "CHF")[seed % 3],
+        "team": {
+            "developers": int(rng.integers(3, 800)),
+            "hours_per_week": u(35, 45),
+            "delivery_hours_per_week": u(20, 34),
+            "working_weeks_per_year": u(40, 48),
+            "loaded_cost_per_hour": u(40, 160),
+        },
         "baseline": period(tasks, prs, size, bugs, "none" if dora == "none" else "both"),
         "post": period(tasks * u(0.9, 1.8), prs * u(0.8, 2.2), size * u(0.6, 2.5), bugs * u(0.5, 2), dora),
-        "review": {"reviewers": int(rng.integers(1, 80)), "review_share": u(0.1, 0.6), "overhead_hours": u(0, 0.5),
-                   "loc_per_hour": u(150, 900), "arrival_cv2": u(0.5, 2), "service_cv2": u(0.5, 3),
-                   "target_wait_hours": u(1, 12)},
-        "quality": {"fix_hours_per_bug": u(1, 12), "responders_per_incident": u(1, 4),
-                    "rework_hours_per_deploy": u(1, 8), "downtime_cost_per_hour": u(0, 5000), "impact_share": u(0, 1)},
-        "costs": {"tools": [{"name": f"tool {k}", "price_per_seat_month": u(0, 60), "usage_per_dev_month": u(0, 200),
-                             "seat_coverage": u(0.2, 1)} for k in range(seed % 4)],
-                  "training_hours_per_dev": u(0, 16), "one_off_cost": u(0, 50_000), "governance_fte": u(0, 1),
-                  "fte_annual_cost": None if seed % 2 else u(80_000, 250_000)},
-        "finance": {"horizon_years": horizon, "discount_rate": u(0, 0.2), "capture_factor": u(0.2, 0.9),
-                    "benefit_risk": u(0, 0.4), "cost_risk": u(0, 0.3),
-                    "adoption_by_year": [u(0.2, 1) for _ in range(horizon)]},
+        "review": {
+            "reviewers": int(rng.integers(1, 80)),
+            "review_share": u(0.1, 0.6),
+            "overhead_hours": u(0, 0.5),
+            "loc_per_hour": u(150, 900),
+            "arrival_cv2": u(0.5, 2),
+            "service_cv2": u(0.5, 3),
+            "target_wait_hours": u(1, 12),
+        },
+        "quality": {
+            "fix_hours_per_bug": u(1, 12),
+            "responders_per_incident": u(1, 4),
+            "rework_hours_per_deploy": u(1, 8),
+            "downtime_cost_per_hour": u(0, 5000),
+            "impact_share": u(0, 1),
+        },
+        "costs": {
+            "tools": [
+                {
+                    "name": f"tool {k}",
+                    "price_per_seat_month": u(0, 60),
+                    "usage_per_dev_month": u(0, 200),
+                    "seat_coverage": u(0.2, 1),
+                }
+                for k in range(seed % 4)
+            ],
+            "training_hours_per_dev": u(0, 16),
+            "one_off_cost": u(0, 50_000),
+            "governance_fte": u(0, 1),
+            "fte_annual_cost": None if seed % 2 else u(80_000, 250_000),
+        },
+        "finance": {
+            "horizon_years": horizon,
+            "discount_rate": u(0, 0.2),
+            "capture_factor": u(0.2, 0.9),
+            "benefit_risk": u(0, 0.4),
+            "cost_risk": u(0, 0.3),
+            "adoption_by_year": [u(0.2, 1) for _ in range(horizon)],
+        },
     }
 
 
@@ -232,7 +314,12 @@ EDITS: dict[str, dict[str, float | None]] = {
     "fte_cost_blank": {"fte_annual_cost": None},
     "bigger_gain": {"post_tasks_per_dev_week": 6.0},
     "seat_price": {"tool_1_price_per_seat_month": 19},
-    "several": {"discount_rate": 0.05, "loaded_cost_per_hour": 120, "reviewers": 40, "post_bugs_per_dev_week": 0.7},
+    "several": {
+        "discount_rate": 0.05,
+        "loaded_cost_per_hour": 120,
+        "reviewers": 40,
+        "post_bugs_per_dev_week": 0.7,
+    },
 }
 """Edits made to assumption cells in the written file, by their defined names."""
 
@@ -274,7 +361,10 @@ def _injection_table() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory):
-    """Every workbook of this module, recalculated in one LibreOffice run: name → (scenario, values, formulas)."""
+    """Every workbook of this module, recalculated in one LibreOffice run.
+
+    name → (scenario, values view, formulas view).
+    """
     worked = worked_data()
     cases: dict[str, tuple[Scenario, bytes]] = {}
 
@@ -291,7 +381,9 @@ def recalculated(tmp_path_factory):
         add(f"edit_{name}", edited_scenario(worked, edits), edit_workbook(base, edits))
     named = scenario_from_dict({**worked, "name": INJECTION_NAME})
     add("injection", named, tables={"pulls": _injection_table()})
-    books = recalculate({name: data for name, (_, data) in cases.items()}, tmp_path_factory.mktemp("libreoffice"))
+    books = recalculate(
+        {name: data for name, (_, data) in cases.items()}, tmp_path_factory.mktemp("libreoffice")
+    )
     return {name: (cases[name][0], *books[name]) for name in cases}
 
 
@@ -311,8 +403,12 @@ def test_worked_example_matches_the_published_vector(recalculated):
     def v(name: str):
         return workbook_value(values, name)
 
-    assert (round(v("gross_gain_hours"), 2), round(v("review_tax_hours"), 3), round(v("defect_hours"), 3),
-            round(v("net_hours"), 3)) == (6.30, 5.268, 0.180, 0.852)
+    assert (
+        round(v("gross_gain_hours"), 2),
+        round(v("review_tax_hours"), 3),
+        round(v("defect_hours"), 3),
+        round(v("net_hours"), 3),
+    ) == (6.30, 5.268, 0.180, 0.852)
     assert round(v("qapi"), 4) == 1.0284
     assert (round(v("utilization_baseline"), 4), round(v("utilization_post"), 3)) == (0.5515, 2.101)
     assert round(v("backlog_growth_hours_per_week"), 1) == 187.1
@@ -321,7 +417,10 @@ def test_worked_example_matches_the_published_vector(recalculated):
     assert [round(x, 2) for x in v("benefits_by_year")] == [0, 49_719.88, 63_925.57, 63_925.57]
     assert [round(x) for x in v("idle_seat_cost_by_year")] == [0, 7_020, 2_340, 2_340]
     assert (round(v("pv_benefits"), 2), round(v("pv_costs"), 2), round(v("npv"), 2)) == (
-        146_059.17, 154_558.19, -8_499.02)
+        146_059.17,
+        154_558.19,
+        -8_499.02,
+    )
     assert round(v("roi"), 4) == -0.0550
     assert v("payback_months") == NOT_WITHIN_HORIZON
     assert round(v("break_even_net_hours"), 4) == 0.9017
@@ -332,8 +431,10 @@ def test_summary_shows_the_live_outputs(recalculated):
     summary = {row[0].value: row[1].value for row in values["Summary"].iter_rows() if row[0].value}
     assert summary["NPV"] == workbook_value(values, "npv")
     assert summary["Payback"] == NOT_WITHIN_HORIZON
-    assert summary["Verdict (live)"] == ("Does not pay off over 3 years at these assumptions. Review becomes the "
-                                  "bottleneck: the queue is unstable after adoption.")
+    assert summary["Verdict (live)"] == (
+        "Does not pay off over 3 years at these assumptions. Review becomes the "
+        "bottleneck: the queue is unstable after adoption."
+    )
 
 
 @pytest.mark.parametrize("seed", RANDOM_SEEDS)
@@ -358,9 +459,11 @@ def test_edge_scenarios_match_the_engine(recalculated, name):
     scenario, values, formulas = recalculated[name]
     assert_outputs_match(values, formulas, scenario)
     results = compute(scenario).finance
-    reached = {"pays_back": results.payback_months is not None and results.payback_months > 0,
-               "no_costs": results.roi is None and results.payback_months == 0.0,
-               "no_capture": results.break_even_net_hours is None}
+    reached = {
+        "pays_back": results.payback_months is not None and results.payback_months > 0,
+        "no_costs": results.roi is None and results.payback_months == 0.0,
+        "no_capture": results.break_even_net_hours is None,
+    }
     assert reached[name], f"{name} no longer reaches the branch it is meant to test"
 
 
@@ -375,7 +478,10 @@ def test_editing_an_assumption_moves_outputs_as_the_engine_does(recalculated, na
 
 def test_pr_size_held_to_a_quarter_gives_the_published_net_hours(recalculated):
     _, values, _ = recalculated["edit_pr_size_held"]
-    assert (round(workbook_value(values, "net_hours"), 3), round(workbook_value(values, "qapi"), 3)) == (3.726, 1.124)
+    assert (round(workbook_value(values, "net_hours"), 3), round(workbook_value(values, "qapi"), 3)) == (
+        3.726,
+        1.124,
+    )
 
 
 @pytest.mark.parametrize("name, stale", [("developers", True), ("several", True), ("capture_factor", False)])
@@ -392,7 +498,11 @@ def test_injected_text_stays_literal_after_libreoffice(recalculated):
         assert (book["Summary"]["B2"].value, book["Summary"]["B2"].data_type) == (INJECTION_NAME, "s")
         data = book["Data pulls"]
         assert [(c.value, c.data_type) for c in (data["B3"], data["C3"], data["B4"], data["C4"])] == [
-            (INJECTION_TITLE, "s"), ("@dev", "s"), ("+1 plain", "s"), ("-x", "s")]
+            (INJECTION_TITLE, "s"),
+            ("@dev", "s"),
+            ("+1 plain", "s"),
+            ("-x", "s"),
+        ]
 
 
 def test_libreoffice_keeps_sheets_names_charts_and_validation(recalculated):

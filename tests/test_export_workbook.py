@@ -51,11 +51,14 @@ def worked_data() -> dict:
 def rich_data() -> dict:
     """The worked example with every optional input in use: DORA metrics, two tools, downtime cost."""
     data = worked_data()
-    data["baseline"].update(deployments_per_week=5, change_failure_rate=0.1, recovery_hours=3, rework_rate=0.05)
+    data["baseline"].update(
+        deployments_per_week=5, change_failure_rate=0.1, recovery_hours=3, rework_rate=0.05
+    )
     data["post"].update(deployments_per_week=6, change_failure_rate=0.15, recovery_hours=4, rework_rate=0.08)
     data["quality"].update(downtime_cost_per_hour=2000, impact_share=0.3)
-    data["costs"]["tools"].append({"name": "Claude Team", "price_per_seat_month": 25, "usage_per_dev_month": 150,
-                                   "seat_coverage": 0.4})
+    data["costs"]["tools"].append(
+        {"name": "Claude Team", "price_per_seat_month": 25, "usage_per_dev_month": 150, "seat_coverage": 0.4}
+    )
     data["costs"]["fte_annual_cost"] = None
     return data
 
@@ -153,8 +156,10 @@ def _numeric_leaves(model: BaseModel, prefix: str = "") -> set[str]:
                 paths |= _numeric_leaves(item, f"{path}.{index}.")
         elif isinstance(value, list):
             paths |= {f"{path}.{index}" for index in range(len(value))}
-        elif isinstance(value, (int, float)) and not isinstance(value, bool) or (
-            value is None and "float" in str(info.annotation)
+        elif (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            or (value is None and "float" in str(info.annotation))
         ):
             paths.add(path)
     return paths
@@ -200,8 +205,13 @@ def _names_in(formula: str) -> set[str]:
 def test_every_name_a_formula_uses_is_defined(rich_book):
     """No formula can show #NAME?: every identifier it uses is one of the workbook's defined names."""
     defined = set(rich_book.defined_names)
-    formulas = [(ws.title, c.coordinate, c.value) for ws in rich_book.worksheets for row in ws.iter_rows()
-                for c in row if c.data_type == "f"]
+    formulas = [
+        (ws.title, c.coordinate, c.value)
+        for ws in rich_book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    ]
     assert len(formulas) > 100
     for title, coordinate, formula in formulas:
         assert _names_in(formula[1:]) <= defined, (title, coordinate, formula)
@@ -221,8 +231,13 @@ def test_model_sheets_hold_formulas_not_numbers(rich_book):
 
 
 def test_utilisation_and_backlog_are_formulas_queue_values_are_numbers(book):
-    for name in ("utilization_baseline", "utilization_post", "backlog_growth_hours_per_week",
-                 "review_workload_post_hours", "review_capacity_hours"):
+    for name in (
+        "utilization_baseline",
+        "utilization_post",
+        "backlog_growth_hours_per_week",
+        "review_workload_post_hours",
+        "review_capacity_hours",
+    ):
         assert named_cell(book, name).data_type == "f", name
     sheet = book["Review capacity"]
     header = next(row[0].row for row in sheet.iter_rows() if row[0].value == "Reviewers")
@@ -296,7 +311,9 @@ def test_without_ranges_there_is_no_tornado_and_the_sheet_says_why():
     scenario = scenario_from_dict(data)
     book = load(build_workbook(scenario, compute(scenario)))
     assert len(book["Summary"]._charts) == 1 and not book["Sensitivity"]._charts
-    assert any("no uncertainty ranges" in str(c.value) for row in book["Sensitivity"].iter_rows() for c in row)
+    assert any(
+        "no uncertainty ranges" in str(c.value) for row in book["Sensitivity"].iter_rows() for c in row
+    )
 
 
 def test_checklist_status_has_a_drop_down(book, worked):
@@ -332,8 +349,14 @@ def test_sources_say_default_scenario_or_measured():
 
 def test_a_given_plan_replaces_the_default_waves(worked):
     scenario, results = worked
-    plan = RolloutPlan.model_validate({"waves": [{"name": "Platform team", "start_week": 0, "seat_share": 0.2},
-                                                 {"name": "Everyone", "start_week": 6, "seat_share": 1.0}]})
+    plan = RolloutPlan.model_validate(
+        {
+            "waves": [
+                {"name": "Platform team", "start_week": 0, "seat_share": 0.2},
+                {"name": "Everyone", "start_week": 6, "seat_share": 1.0},
+            ]
+        }
+    )
     sheet = load(build_workbook(scenario, results, plan=plan))["Rollout plan"]
     header = next(row for row in sheet.iter_rows() if row[0].value == "Wave")
     assert [c.value for c in header[1:3]] == ["Platform team", "Everyone"]
@@ -344,14 +367,18 @@ def test_a_given_plan_replaces_the_default_waves(worked):
 
 
 def _pulls(rows: int = 3) -> pd.DataFrame:
-    return pd.DataFrame({
-        "number": np.arange(1, rows + 1),
-        "title": [INJECTION_TITLE, "+1 fix", "-2 revert", *(f"PR {i}" for i in range(4, rows + 1))][:rows],
-        "author": ["\tTab", "\rReturn", "#N/A", *(f"dev{i}" for i in range(4, rows + 1))][:rows],
-        "merged_at": pd.to_datetime(["2025-01-01T12:00:00+02:00"] * rows, utc=False),
-        "additions": [10.5, np.nan, np.inf, *([1.0] * (rows - 3))][:rows],
-        "draft": [False, True, None, *([False] * (rows - 3))][:rows],
-    })
+    return pd.DataFrame(
+        {
+            "number": np.arange(1, rows + 1),
+            "title": [INJECTION_TITLE, "+1 fix", "-2 revert", *(f"PR {i}" for i in range(4, rows + 1))][
+                :rows
+            ],
+            "author": ["\tTab", "\rReturn", "#N/A", *(f"dev{i}" for i in range(4, rows + 1))][:rows],
+            "merged_at": pd.to_datetime(["2025-01-01T12:00:00+02:00"] * rows, utc=False),
+            "additions": [10.5, np.nan, np.inf, *([1.0] * (rows - 3))][:rows],
+            "draft": [False, True, None, *([False] * (rows - 3))][:rows],
+        }
+    )
 
 
 def test_injection_strings_arrive_as_literal_text(worked):
@@ -362,9 +389,18 @@ def test_injection_strings_arrive_as_literal_text(worked):
     assert (name_cell.value, name_cell.data_type, name_cell.quotePrefix) == (INJECTION_NAME, "s", True)
     data = book["Data pulls"]
     assert [c.value for c in data[2]] == ["number", "title", "author", "merged_at", "additions", "draft"]
-    texts = [(c.value, c.data_type) for c in (data["B3"], data["B4"], data["B5"], data["C3"], data["C4"], data["C5"])]
-    assert texts == [(INJECTION_TITLE, "s"), ("+1 fix", "s"), ("-2 revert", "s"), ("\tTab", "s"),
-                     ("\nReturn", "s"), ("#N/A", "s")]  # XML keeps no lone carriage return: it is a line break
+    texts = [
+        (c.value, c.data_type)
+        for c in (data["B3"], data["B4"], data["B5"], data["C3"], data["C4"], data["C5"])
+    ]
+    assert texts == [
+        (INJECTION_TITLE, "s"),
+        ("+1 fix", "s"),
+        ("-2 revert", "s"),
+        ("\tTab", "s"),
+        ("\nReturn", "s"),
+        ("#N/A", "s"),
+    ]  # XML keeps no lone carriage return: it is a line break
     assert all(data[ref].quotePrefix for ref in ("B3", "B4", "B5", "C3"))
 
 
@@ -391,7 +427,8 @@ def test_large_tables_are_truncated_with_a_note(worked):
 def test_any_text_is_written_as_that_text(value):
     layout = WorkbookLayout(
         [Sheet(safe_sheet_title(value), rows=[[Cell(value)]])],
-        DocumentProperties(value, value, CREATED), "USD",
+        DocumentProperties(value, value, CREATED),
+        "USD",
     )
     cell = load(render(layout)).worksheets[0]["A1"]
     if safe_text(value) == "":
@@ -403,16 +440,19 @@ def test_any_text_is_written_as_that_text(value):
 # --- Safety helpers -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("title, taken, expected", [
-    ("Data pulls/2024?", (), "Data pulls 2024"),
-    ("[x]:*y\\z", (), "x y z"),
-    ("'quoted'", (), "quoted"),
-    ("", (), "Sheet"),
-    ("History", (), "History sheet"),
-    ("A" * 40, (), "A" * 31),
-    ("Summary", ("summary",), "Summary (2)"),
-    ("B" * 40, ("B" * 31, "B" * 27 + " (2)"), "B" * 27 + " (3)"),
-])
+@pytest.mark.parametrize(
+    "title, taken, expected",
+    [
+        ("Data pulls/2024?", (), "Data pulls 2024"),
+        ("[x]:*y\\z", (), "x y z"),
+        ("'quoted'", (), "quoted"),
+        ("", (), "Sheet"),
+        ("History", (), "History sheet"),
+        ("A" * 40, (), "A" * 31),
+        ("Summary", ("summary",), "Summary (2)"),
+        ("B" * 40, ("B" * 31, "B" * 27 + " (2)"), "B" * 27 + " (3)"),
+    ],
+)
 def test_safe_sheet_title(title, taken, expected):
     assert safe_sheet_title(title, taken) == expected
 
@@ -432,10 +472,19 @@ def test_safe_text_drops_xml_illegal_characters_and_cuts_at_the_cell_limit():
     assert len(safe_text("x" * 40_000)) == 32_767
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(1)", "'@SUM(1)"), ("\t=1", "'\t=1"),
-    ("\r=1", "'\r=1"), ("plain", "plain"), ("a=b", "a=b"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(1)", "'@SUM(1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+    ],
+)
 def test_csv_safe_text(text, expected):
     assert csv_safe_text(text) == expected
 
@@ -472,19 +521,43 @@ def test_metrics_sheet_without_measurements_compares_the_scenario_periods(book):
     sheet = book["Metrics"]
     row = next(r for r in sheet.iter_rows() if r[0].value == "Mean PR size (lines added + deleted)")
     assert [c.data_type for c in row[1:4]] == ["f", "f", "f"]
-    assert row[3].value == '=IF(AND(ISNUMBER(baseline_pr_size_loc),ISNUMBER(post_pr_size_loc)),' \
-                           'IF(baseline_pr_size_loc<>0,post_pr_size_loc/baseline_pr_size_loc-1,""),"")'
+    assert (
+        row[3].value == "=IF(AND(ISNUMBER(baseline_pr_size_loc),ISNUMBER(post_pr_size_loc)),"
+        'IF(baseline_pr_size_loc<>0,post_pr_size_loc/baseline_pr_size_loc-1,""),"")'
+    )
 
 
 def test_metrics_csv(metrics):
     rows = list(csv.DictReader(io.StringIO(metrics_csv(metrics).decode("utf-8"))))
     by_metric = {row["metric"]: row for row in rows}
-    assert list(rows[0]) == ["metric", "label", "baseline", "post", "change", "ci_low", "ci_high", "p_value",
-                             "effect_size", "n_baseline", "n_post", "note"]
+    assert list(rows[0]) == [
+        "metric",
+        "label",
+        "baseline",
+        "post",
+        "change",
+        "ci_low",
+        "ci_high",
+        "p_value",
+        "effect_size",
+        "n_baseline",
+        "n_post",
+        "note",
+    ]
     assert by_metric["pr_size_loc_median"] == {
-        "metric": "pr_size_loc_median", "label": "PR size, median", "baseline": "90", "post": "130",
-        "change": "0.444", "ci_low": "0.21", "ci_high": "0.7", "p_value": "0.003", "effect_size": "0.64",
-        "n_baseline": "180", "n_post": "220", "note": ""}
+        "metric": "pr_size_loc_median",
+        "label": "PR size, median",
+        "baseline": "90",
+        "post": "130",
+        "change": "0.444",
+        "ci_low": "0.21",
+        "ci_high": "0.7",
+        "p_value": "0.003",
+        "effect_size": "0.64",
+        "n_baseline": "180",
+        "n_post": "220",
+        "note": "",
+    }
     assert by_metric["tasks_per_dev_week"]["baseline"] == ""
     assert by_metric["start"]["baseline"] == "2024-12-01"
 
@@ -516,7 +589,7 @@ def test_scenario_json_round_trips(rich):
 def test_cli_export_writes_the_workbook(tmp_path, capsys):
     out = tmp_path / "report.xlsx"
     assert main(["export", str(SCENARIOS / "worked_example.json"), "--out", str(out)]) == 0
-    assert load(out.read_bytes()).sheetnames[:len(SHEET_ORDER)] == list(SHEET_ORDER)
+    assert load(out.read_bytes()).sheetnames[: len(SHEET_ORDER)] == list(SHEET_ORDER)
     assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]
     assert capsys.readouterr().err == ""
 
@@ -535,10 +608,13 @@ def test_cli_export_of_a_bad_scenario_leaves_the_old_file(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json", "report.xlsx"]
 
 
-@pytest.mark.parametrize("out, message", [
-    ("report.csv", "must be an .xlsx file"),
-    ("missing/report.xlsx", "cannot write here"),
-])
+@pytest.mark.parametrize(
+    "out, message",
+    [
+        ("report.csv", "must be an .xlsx file"),
+        ("missing/report.xlsx", "cannot write here"),
+    ],
+)
 def test_cli_export_refuses_a_bad_destination(tmp_path, capsys, out, message):
     assert main(["export", str(SCENARIOS / "worked_example.json"), "--out", str(tmp_path / out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -571,11 +647,21 @@ def test_metrics_sheet_from_the_engine_metrics_model(worked):
     did = next(row[0].row for row in sheet.iter_rows() if row[1].value == "DiD (log)")
     rows = {row[0].value: [c.value for c in row[1:6]] for row in sheet.iter_rows(max_row=did) if row[0].value}
     assert rows["Comparison"][0] == "difference-in-differences"
-    assert rows["PR size, median"] == [108, 244.5, pytest.approx(1.263888889), pytest.approx(1.042951788), 1.5]
+    assert rows["PR size, median"] == [
+        108,
+        244.5,
+        pytest.approx(1.263888889),
+        pytest.approx(1.042951788),
+        1.5,
+    ]
     assert rows["Period start"][:2] == ["2024-09-02T08:44:00Z", "2025-03-03T00:00:00Z"]
     did_rows = {row[0].value: [c.value for c in row[1:5]] for row in sheet.iter_rows(min_row=did + 1)}
-    assert did_rows["PR size, median"] == [pytest.approx(0.9171646668), pytest.approx(1.5021857923),
-                                           pytest.approx(1.0540031964), pytest.approx(2.1399662358)]
+    assert did_rows["PR size, median"] == [
+        pytest.approx(0.9171646668),
+        pytest.approx(1.5021857923),
+        pytest.approx(1.0540031964),
+        pytest.approx(2.1399662358),
+    ]
 
 
 def test_tables_of_a_dataset_skips_empty_tables():

@@ -37,12 +37,24 @@ PERIOD_FIELDS: tuple[tuple[str, str, str, Format, str | None], ...] = (
     ("prs_per_dev_week", "Merged PRs per developer-week", "PRs/dev-week", "number", None),
     ("pr_size_loc", "Mean PR size (lines added + deleted)", "LOC", "number", None),
     ("bugs_per_dev_week", "Bugs created per developer-week", "bugs/dev-week", "number", None),
-    ("deployments_per_week", "Production deployments per week (team)", "deploys/week", "number", "not measured"),
+    (
+        "deployments_per_week",
+        "Production deployments per week (team)",
+        "deploys/week",
+        "number",
+        "not measured",
+    ),
     ("change_failure_rate", "Change failure rate", "share", "percent", "not measured"),
     ("recovery_hours", "Failed deployment recovery time", "h", "hours", "not measured"),
     ("rework_rate", "Deployment rework rate", "share", "percent", "not measured"),
     ("lead_time_hours", "Change lead time (shown, not used by the model)", "h", "hours", "not measured"),
-    ("review_hours", "Observed median time in review (shown, not used)", "calendar h", "hours", "not measured"),
+    (
+        "review_hours",
+        "Observed median time in review (shown, not used)",
+        "calendar h",
+        "hours",
+        "not measured",
+    ),
 )
 
 
@@ -54,63 +66,202 @@ def _period(period: str) -> list[Assumption]:
 
 
 SECTIONS: tuple[tuple[str, tuple[Assumption, ...]], ...] = (
-    ("Team", (
-        Assumption("team.developers", "developers", "Developers in scope (n)", "people", "int"),
-        Assumption("team.hours_per_week", "hours_per_week", "Working hours per week (H)", "h/week", "number",
-                   "HOURS_PER_WEEK"),
-        Assumption("team.delivery_hours_per_week", "delivery_hours_per_week", "Delivery hours per week (H_task)",
-                   "h/week", "number", "DELIVERY_HOURS_PER_WEEK"),
-        Assumption("team.working_weeks_per_year", "working_weeks_per_year", "Working weeks per year (W)",
-                   "weeks/year", "number", "WORKING_WEEKS_PER_YEAR"),
-        Assumption("team.loaded_cost_per_hour", "loaded_cost_per_hour", "Loaded cost per developer hour (rate)",
-                   "{currency}/h", "money_exact", "LOADED_COST_PER_HOUR"),
-    )),
+    (
+        "Team",
+        (
+            Assumption("team.developers", "developers", "Developers in scope (n)", "people", "int"),
+            Assumption(
+                "team.hours_per_week",
+                "hours_per_week",
+                "Working hours per week (H)",
+                "h/week",
+                "number",
+                "HOURS_PER_WEEK",
+            ),
+            Assumption(
+                "team.delivery_hours_per_week",
+                "delivery_hours_per_week",
+                "Delivery hours per week (H_task)",
+                "h/week",
+                "number",
+                "DELIVERY_HOURS_PER_WEEK",
+            ),
+            Assumption(
+                "team.working_weeks_per_year",
+                "working_weeks_per_year",
+                "Working weeks per year (W)",
+                "weeks/year",
+                "number",
+                "WORKING_WEEKS_PER_YEAR",
+            ),
+            Assumption(
+                "team.loaded_cost_per_hour",
+                "loaded_cost_per_hour",
+                "Loaded cost per developer hour (rate)",
+                "{currency}/h",
+                "money_exact",
+                "LOADED_COST_PER_HOUR",
+            ),
+        ),
+    ),
     ("Baseline period (before adoption)", tuple(_period("baseline"))),
     ("After adoption (an adopting developer)", tuple(_period("post"))),
-    ("Review", (
-        Assumption("review.reviewers", "reviewers", "Reviewers in the pool (c)", "people", "int"),
-        Assumption("review.review_share", "review_share", "Share of a reviewer's time spent reviewing (f)",
-                   "share", "percent", "REVIEW_SHARE"),
-        Assumption("review.overhead_hours", "overhead_hours", "Fixed effort per review (t0)", "h", "hours",
-                   "REVIEW_OVERHEAD_HOURS"),
-        Assumption("review.loc_per_hour", "loc_per_hour", "Review speed (r)", "LOC/h", "number",
-                   "REVIEW_LOC_PER_HOUR"),
-        Assumption("review.arrival_cv2", "arrival_cv2", "Arrival variability (ca²)", "", "number", "ARRIVAL_CV2"),
-        Assumption("review.service_cv2", "service_cv2", "Review effort variability (cs²)", "", "number",
-                   "SERVICE_CV2"),
-        Assumption("review.target_wait_hours", "target_wait_hours", "Target wait for a review", "h", "hours",
-                   blank_means="the baseline wait"),
-    )),
-    ("Quality", (
-        Assumption("quality.fix_hours_per_bug", "fix_hours_per_bug", "Hours to fix a bug (h_fix)", "h", "hours",
-                   "FIX_HOURS_PER_BUG"),
-        Assumption("quality.responders_per_incident", "responders_per_incident", "Responders per failed deployment",
-                   "people", "number", "RESPONDERS_PER_INCIDENT"),
-        Assumption("quality.rework_hours_per_deploy", "rework_hours_per_deploy", "Effort per rework deployment",
-                   "h", "hours", "REWORK_HOURS_PER_DEPLOY"),
-        Assumption("quality.downtime_cost_per_hour", "downtime_cost_per_hour", "Business cost of downtime",
-                   "{currency}/h", "money"),
-        Assumption("quality.impact_share", "impact_share", "Share of downtime that hurts the business",
-                   "share", "percent"),
-    )),
-    ("Costs", (
-        Assumption("costs.training_hours_per_dev", "training_hours_per_dev", "Training per developer (year 0)",
-                   "h", "hours"),
-        Assumption("costs.one_off_cost", "one_off_cost", "One-off set-up cost (year 0)", "{currency}", "money"),
-        Assumption("costs.governance_fte", "governance_fte", "People running the programme", "FTE", "number"),
-        Assumption("costs.fte_annual_cost", "fte_annual_cost", "Cost of one FTE per year", "{currency}/year",
-                   "money", "HOURS_PER_YEAR_FTE", blank_means="loaded cost per hour × 2080 h"),
-    )),
-    ("Finance", (
-        Assumption("finance.discount_rate", "discount_rate", "Discount rate (d)", "per year", "percent",
-                   "DISCOUNT_RATE"),
-        Assumption("finance.capture_factor", "capture_factor", "Capture factor (φ): freed time that becomes value",
-                   "share", "percent", "CAPTURE_FACTOR"),
-        Assumption("finance.benefit_risk", "benefit_risk", "Benefit risk adjustment (r_b)", "share", "percent",
-                   "BENEFIT_RISK"),
-        Assumption("finance.cost_risk", "cost_risk", "Cost risk adjustment (r_c)", "share", "percent",
-                   "COST_RISK"),
-    )),
+    (
+        "Review",
+        (
+            Assumption("review.reviewers", "reviewers", "Reviewers in the pool (c)", "people", "int"),
+            Assumption(
+                "review.review_share",
+                "review_share",
+                "Share of a reviewer's time spent reviewing (f)",
+                "share",
+                "percent",
+                "REVIEW_SHARE",
+            ),
+            Assumption(
+                "review.overhead_hours",
+                "overhead_hours",
+                "Fixed effort per review (t0)",
+                "h",
+                "hours",
+                "REVIEW_OVERHEAD_HOURS",
+            ),
+            Assumption(
+                "review.loc_per_hour",
+                "loc_per_hour",
+                "Review speed (r)",
+                "LOC/h",
+                "number",
+                "REVIEW_LOC_PER_HOUR",
+            ),
+            Assumption(
+                "review.arrival_cv2", "arrival_cv2", "Arrival variability (ca²)", "", "number", "ARRIVAL_CV2"
+            ),
+            Assumption(
+                "review.service_cv2",
+                "service_cv2",
+                "Review effort variability (cs²)",
+                "",
+                "number",
+                "SERVICE_CV2",
+            ),
+            Assumption(
+                "review.target_wait_hours",
+                "target_wait_hours",
+                "Target wait for a review",
+                "h",
+                "hours",
+                blank_means="the baseline wait",
+            ),
+        ),
+    ),
+    (
+        "Quality",
+        (
+            Assumption(
+                "quality.fix_hours_per_bug",
+                "fix_hours_per_bug",
+                "Hours to fix a bug (h_fix)",
+                "h",
+                "hours",
+                "FIX_HOURS_PER_BUG",
+            ),
+            Assumption(
+                "quality.responders_per_incident",
+                "responders_per_incident",
+                "Responders per failed deployment",
+                "people",
+                "number",
+                "RESPONDERS_PER_INCIDENT",
+            ),
+            Assumption(
+                "quality.rework_hours_per_deploy",
+                "rework_hours_per_deploy",
+                "Effort per rework deployment",
+                "h",
+                "hours",
+                "REWORK_HOURS_PER_DEPLOY",
+            ),
+            Assumption(
+                "quality.downtime_cost_per_hour",
+                "downtime_cost_per_hour",
+                "Business cost of downtime",
+                "{currency}/h",
+                "money",
+            ),
+            Assumption(
+                "quality.impact_share",
+                "impact_share",
+                "Share of downtime that hurts the business",
+                "share",
+                "percent",
+            ),
+        ),
+    ),
+    (
+        "Costs",
+        (
+            Assumption(
+                "costs.training_hours_per_dev",
+                "training_hours_per_dev",
+                "Training per developer (year 0)",
+                "h",
+                "hours",
+            ),
+            Assumption(
+                "costs.one_off_cost", "one_off_cost", "One-off set-up cost (year 0)", "{currency}", "money"
+            ),
+            Assumption(
+                "costs.governance_fte", "governance_fte", "People running the programme", "FTE", "number"
+            ),
+            Assumption(
+                "costs.fte_annual_cost",
+                "fte_annual_cost",
+                "Cost of one FTE per year",
+                "{currency}/year",
+                "money",
+                "HOURS_PER_YEAR_FTE",
+                blank_means="loaded cost per hour × 2080 h",
+            ),
+        ),
+    ),
+    (
+        "Finance",
+        (
+            Assumption(
+                "finance.discount_rate",
+                "discount_rate",
+                "Discount rate (d)",
+                "per year",
+                "percent",
+                "DISCOUNT_RATE",
+            ),
+            Assumption(
+                "finance.capture_factor",
+                "capture_factor",
+                "Capture factor (φ): freed time that becomes value",
+                "share",
+                "percent",
+                "CAPTURE_FACTOR",
+            ),
+            Assumption(
+                "finance.benefit_risk",
+                "benefit_risk",
+                "Benefit risk adjustment (r_b)",
+                "share",
+                "percent",
+                "BENEFIT_RISK",
+            ),
+            Assumption(
+                "finance.cost_risk",
+                "cost_risk",
+                "Cost risk adjustment (r_c)",
+                "share",
+                "percent",
+                "COST_RISK",
+            ),
+        ),
+    ),
 )
 
 TOOL_FIELDS: tuple[tuple[str, str, str, Format], ...] = (
@@ -123,10 +274,15 @@ TOOL_FIELDS: tuple[tuple[str, str, str, Format], ...] = (
 def tool_assumptions(scenario: Scenario) -> list[tuple[int, list[Assumption]]]:
     """(tool number from 1, its numeric assumptions) for every licence line of the scenario."""
     return [
-        (k, [
-            Assumption(f"costs.tools.{k - 1}.{field}", f"tool_{k}_{field}", f"Tool {k}: {label}", unit, fmt)
-            for field, label, unit, fmt in TOOL_FIELDS
-        ])
+        (
+            k,
+            [
+                Assumption(
+                    f"costs.tools.{k - 1}.{field}", f"tool_{k}_{field}", f"Tool {k}: {label}", unit, fmt
+                )
+                for field, label, unit, fmt in TOOL_FIELDS
+            ],
+        )
         for k in range(1, len(scenario.costs.tools) + 1)
     ]
 
@@ -134,8 +290,14 @@ def tool_assumptions(scenario: Scenario) -> list[tuple[int, list[Assumption]]]:
 def adoption_assumptions(scenario: Scenario) -> list[Assumption]:
     """One assumption per year of the horizon: the share of developers using the tool."""
     return [
-        Assumption(f"finance.adoption_by_year.{t - 1}", f"adoption_year_{t}", f"Adoption in year {t} (a_{t})",
-                   "share", "percent", "ADOPTION_BY_YEAR")
+        Assumption(
+            f"finance.adoption_by_year.{t - 1}",
+            f"adoption_year_{t}",
+            f"Adoption in year {t} (a_{t})",
+            "share",
+            "percent",
+            "ADOPTION_BY_YEAR",
+        )
         for t in range(1, scenario.finance.horizon_years + 1)
     ]
 
@@ -155,7 +317,7 @@ def default_sources() -> dict[str, str]:
     except (OSError, TypeError):  # no source shipped: the sheet just says "default"
         return {}
     sources: dict[str, str] = {}
-    for node, following in zip(tree.body, tree.body[1:]):
+    for node, following in zip(tree.body, tree.body[1:], strict=False):
         if (
             isinstance(node, ast.Assign)
             and isinstance(following, ast.Expr)
@@ -204,15 +366,29 @@ def assumptions_sheet(scenario: Scenario) -> Sheet:
     """The Assumptions sheet: section headings, then one named, editable row per input."""
     sheet = Sheet("Assumptions", widths={1: 52, 2: 16, 3: 20, 4: 90, 5: 34, 6: 36})
     sheet.add(text("Assumptions: every input of the model", "title"))
-    sheet.add(text("Yellow cells are inputs: change one and every live output (Productivity, Review capacity, "
-                   "Cash flow, Summary) recalculates. Each input has the defined name in column E.", "note"))
-    sheet.add(*(text(h, "header") for h in ("Assumption", "Value", "Unit", "Source / note", "Name", "Scenario field")))
+    sheet.add(
+        text(
+            "Yellow cells are inputs: change one and every live output (Productivity, Review capacity, "
+            "Cash flow, Summary) recalculates. Each input has the defined name in column E.",
+            "note",
+        )
+    )
+    sheet.add(
+        *(
+            text(h, "header")
+            for h in ("Assumption", "Value", "Unit", "Source / note", "Name", "Scenario field")
+        )
+    )
     sheet.freeze = "B4"
 
     def row(assumption: Assumption) -> None:
         sheet.add(
-            text(assumption.label), _value_cell(scenario, assumption), text(_unit(assumption, scenario.currency)),
-            text(source_of(scenario, assumption), "note"), text(assumption.name), text(assumption.path),
+            text(assumption.label),
+            _value_cell(scenario, assumption),
+            text(_unit(assumption, scenario.currency)),
+            text(source_of(scenario, assumption), "note"),
+            text(assumption.name),
+            text(assumption.path),
         )
 
     for title, section in SECTIONS:
@@ -223,8 +399,14 @@ def assumptions_sheet(scenario: Scenario) -> Sheet:
     sheet.add(text("AI tools (licence lines)", "heading"))
     for k, tools in tool_assumptions(scenario):
         tool = scenario.costs.tools[k - 1]
-        sheet.add(text(f"Tool {k}: name"), Cell(tool.name, "text", "input", name=f"tool_{k}_name"), None,
-                  text("Scenario file", "note"), text(f"tool_{k}_name"), text(f"costs.tools.{k - 1}.name"))
+        sheet.add(
+            text(f"Tool {k}: name"),
+            Cell(tool.name, "text", "input", name=f"tool_{k}_name"),
+            None,
+            text("Scenario file", "note"),
+            text(f"tool_{k}_name"),
+            text(f"costs.tools.{k - 1}.name"),
+        )
         for assumption in tools:
             row(assumption)
     if not scenario.costs.tools:
@@ -233,10 +415,15 @@ def assumptions_sheet(scenario: Scenario) -> Sheet:
     sheet.add(text("Adoption and horizon", "heading"))
     sheet.add(
         text("Horizon (years of cash flow after year 0)"),
-        Cell(scenario.finance.horizon_years, "int", "plain", name="horizon_years"), text("years"),
-        text("Fixed in this workbook: each year is a column of the Cash flow sheet. To change it, change the "
-             "scenario and export again.", "note"),
-        text("horizon_years"), text("finance.horizon_years"),
+        Cell(scenario.finance.horizon_years, "int", "plain", name="horizon_years"),
+        text("years"),
+        text(
+            "Fixed in this workbook: each year is a column of the Cash flow sheet. To change it, change the "
+            "scenario and export again.",
+            "note",
+        ),
+        text("horizon_years"),
+        text("finance.horizon_years"),
     )
     for assumption in adoption_assumptions(scenario):
         row(assumption)

@@ -80,7 +80,11 @@ def data_sheets(
     if not tables:
         sheet = Sheet(safe_sheet_title("Data", taken))
         sheet.add(text("Data", "title"))
-        sheet.add(text("No event data was loaded: the scenario's metrics are estimates or were entered directly.",
-                       "note"))
+        sheet.add(
+            text(
+                "No event data was loaded: the scenario's metrics are estimates or were entered directly.",
+                "note",
+            )
+        )
         return [sheet]
     return [data_sheet(name, frame, taken, limit) for name, frame in tables.items()]

@@ -32,7 +32,8 @@ def metrics_csv(metrics: Any) -> bytes:
     """The measured metrics (CONTRACT "Metrics JSON", as a mapping or model) as UTF-8 CSV.
 
     One row per metric: baseline and post values, the relative change with its 95% interval,
-    p-value, effect size and sample sizes (empty where not applicable).  Text that could run as a formula is prefixed with "'".
+    p-value, effect size and sample sizes (empty where not applicable).  Text that could run as a
+    formula is prefixed with "'".
     """
     data = plain(metrics)
     baseline, post = data.get("baseline") or {}, data.get("post") or {}
@@ -42,10 +43,15 @@ def metrics_csv(metrics: Any) -> bytes:
     writer.writerow(METRICS_CSV_COLUMNS)
     for key in dict.fromkeys([*baseline, *post, *changes]):
         change = changes.get(key) or {}
-        writer.writerow([
-            csv_safe_text(key), csv_safe_text(metric_label(key)[0]), _csv_value(baseline.get(key)),
-            _csv_value(post.get(key)), *(_csv_value(change.get(part)) for part in CHANGE_FIELDS),
-        ])
+        writer.writerow(
+            [
+                csv_safe_text(key),
+                csv_safe_text(metric_label(key)[0]),
+                _csv_value(baseline.get(key)),
+                _csv_value(post.get(key)),
+                *(_csv_value(change.get(part)) for part in CHANGE_FIELDS),
+            ]
+        )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -64,8 +70,9 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
-        raise RoiError(f"cannot write here ({error.strerror}); choose an existing, writable folder",
-                       file=str(path)) from None
+        raise RoiError(
+            f"cannot write here ({error.strerror}); choose an existing, writable folder", file=str(path)
+        ) from None
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)

@@ -15,7 +15,16 @@ from typing import Literal
 from openpyxl.utils import get_column_letter
 
 Format = Literal[
-    "text", "int", "number", "factor", "percent", "money", "money_exact", "hours", "months", "date",
+    "text",
+    "int",
+    "number",
+    "factor",
+    "percent",
+    "money",
+    "money_exact",
+    "hours",
+    "months",
+    "date",
 ]
 """Number formats: counts, plain numbers, indices (4 decimals), fractions as %, money in the
 scenario's currency (whole units or cents), working hours, months, ISO dates."""
@@ -127,9 +136,7 @@ class Sheet:
 
     def name_range(self, name: str, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         """Define ``name`` as an absolute range on this sheet."""
-        self.range_names[name] = (
-            f"${col(first_col)}${first_row}:${col(last_col)}${last_row}"
-        )
+        self.range_names[name] = f"${col(first_col)}${first_row}:${col(last_col)}${last_row}"
 
 
 @dataclass(frozen=True)

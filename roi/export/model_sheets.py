@@ -36,50 +36,138 @@ MAX_CURVE_ROWS = 60
 
 def _output(sheet: Sheet, label: str, formula: str, fmt: Format, unit: str, how: str, name: str) -> int:
     """A named model output: label, live formula, unit, the formula in words, the defined name."""
-    return sheet.add(text(label), Cell(Formula(formula), fmt, "output", name=name), text(unit), text(how, "note"),
-                     text(name))
+    return sheet.add(
+        text(label),
+        Cell(Formula(formula), fmt, "output", name=name),
+        text(unit),
+        text(how, "note"),
+        text(name),
+    )
 
 
 def productivity_sheet(scenario: Scenario) -> Sheet:
     """G, ΔR, ΔD, ΔI, N and QAPI per adopting developer-week (METHODS §1) as formulas."""
     sheet = Sheet("Productivity", widths={1: 50, 2: 16, 3: 14, 4: 70, 5: 26}, freeze="A4")
     sheet.add(text("Quality-adjusted productivity per adopting developer (METHODS §1)", "title"))
-    sheet.add(text("Live formulas over the Assumptions sheet. Hours are working hours per developer-week.", "note"))
+    sheet.add(
+        text("Live formulas over the Assumptions sheet. Hours are working hours per developer-week.", "note")
+    )
     sheet.add(*(text(h, "header") for h in ("Quantity", "Value", "Unit", "Formula", "Name")))
     rows = (
-        ("Review effort per PR, baseline E(L0)", "overhead_hours+baseline_pr_size_loc/loc_per_hour", "hours", "h",
-         "E(L) = t0 + L / r (SmartBear/Cisco review speed)", "effort_baseline_hours"),
-        ("Review effort per PR, after adoption E(L1)", "overhead_hours+post_pr_size_loc/loc_per_hour", "hours", "h",
-         "E(L1) = t0 + L1 / r", "effort_post_hours"),
-        ("Output change g", "post_tasks_per_dev_week/baseline_tasks_per_dev_week-1", "percent", "",
-         "g = T1 / T0 − 1", "output_change"),
-        ("Gross gain G", "output_change*delivery_hours_per_week", "hours", "h/dev-week", "G = g · H_task",
-         "gross_gain_hours"),
-        ("Review tax ΔR", "post_prs_per_dev_week*effort_post_hours-baseline_prs_per_dev_week*effort_baseline_hours",
-         "hours", "h/dev-week", "ΔR = P1·E(L1) − P0·E(L0): hours the developer's PRs now cost reviewers",
-         "review_tax_hours"),
-        ("Extra defect-fix hours ΔD", "(post_bugs_per_dev_week-baseline_bugs_per_dev_week)*fix_hours_per_bug",
-         "hours", "h/dev-week", "ΔD = (B1 − B0) · h_fix", "defect_hours"),
-        ("Failed-deployment recovery, baseline", _failure_hours("baseline"), "hours", "h/week",
-         "D0·CFR0·M0 (0 when any is blank)", "failure_hours_baseline"),
-        ("Failed-deployment recovery, after adoption", _failure_hours("post"), "hours", "h/week",
-         "D1·CFR1·M1 (0 when any is blank)", "failure_hours_post"),
-        ("Rework deployments, baseline", _rework_deploys("baseline"), "number", "deploys/week",
-         "D0·RW0 (0 when any is blank)", "rework_deploys_baseline"),
-        ("Rework deployments, after adoption", _rework_deploys("post"), "number", "deploys/week",
-         "D1·RW1 (0 when any is blank)", "rework_deploys_post"),
-        ("Incident and rework hours ΔI",
-         "((failure_hours_post-failure_hours_baseline)*responders_per_incident"
-         "+(rework_deploys_post-rework_deploys_baseline)*rework_hours_per_deploy)/developers",
-         "hours", "h/dev-week", "ΔI = [Δ(D·CFR·M)·resp + Δ(D·RW)·h_rw] / n", "incident_hours"),
-        ("Net hours N", "gross_gain_hours-review_tax_hours-defect_hours-incident_hours", "hours", "h/dev-week",
-         "N = G − ΔR − ΔD − ΔI", "net_hours"),
-        ("Quality-adjusted productivity index QAPI", "1+net_hours/delivery_hours_per_week", "factor", "",
-         "QAPI = 1 + N / H_task (1 + g when there are no side effects)", "qapi"),
-        ("Naive index (contrast only)",
-         "(1+output_change)*(1-IF(baseline_bugs_per_dev_week>0,"
-         "(post_bugs_per_dev_week-baseline_bugs_per_dev_week)/baseline_bugs_per_dev_week,0))",
-         "factor", "", "(1 + g)·(1 − bug growth per developer): hides the review tax", "naive_index"),
+        (
+            "Review effort per PR, baseline E(L0)",
+            "overhead_hours+baseline_pr_size_loc/loc_per_hour",
+            "hours",
+            "h",
+            "E(L) = t0 + L / r (SmartBear/Cisco review speed)",
+            "effort_baseline_hours",
+        ),
+        (
+            "Review effort per PR, after adoption E(L1)",
+            "overhead_hours+post_pr_size_loc/loc_per_hour",
+            "hours",
+            "h",
+            "E(L1) = t0 + L1 / r",
+            "effort_post_hours",
+        ),
+        (
+            "Output change g",
+            "post_tasks_per_dev_week/baseline_tasks_per_dev_week-1",
+            "percent",
+            "",
+            "g = T1 / T0 − 1",
+            "output_change",
+        ),
+        (
+            "Gross gain G",
+            "output_change*delivery_hours_per_week",
+            "hours",
+            "h/dev-week",
+            "G = g · H_task",
+            "gross_gain_hours",
+        ),
+        (
+            "Review tax ΔR",
+            "post_prs_per_dev_week*effort_post_hours-baseline_prs_per_dev_week*effort_baseline_hours",
+            "hours",
+            "h/dev-week",
+            "ΔR = P1·E(L1) − P0·E(L0): hours the developer's PRs now cost reviewers",
+            "review_tax_hours",
+        ),
+        (
+            "Extra defect-fix hours ΔD",
+            "(post_bugs_per_dev_week-baseline_bugs_per_dev_week)*fix_hours_per_bug",
+            "hours",
+            "h/dev-week",
+            "ΔD = (B1 − B0) · h_fix",
+            "defect_hours",
+        ),
+        (
+            "Failed-deployment recovery, baseline",
+            _failure_hours("baseline"),
+            "hours",
+            "h/week",
+            "D0·CFR0·M0 (0 when any is blank)",
+            "failure_hours_baseline",
+        ),
+        (
+            "Failed-deployment recovery, after adoption",
+            _failure_hours("post"),
+            "hours",
+            "h/week",
+            "D1·CFR1·M1 (0 when any is blank)",
+            "failure_hours_post",
+        ),
+        (
+            "Rework deployments, baseline",
+            _rework_deploys("baseline"),
+            "number",
+            "deploys/week",
+            "D0·RW0 (0 when any is blank)",
+            "rework_deploys_baseline",
+        ),
+        (
+            "Rework deployments, after adoption",
+            _rework_deploys("post"),
+            "number",
+            "deploys/week",
+            "D1·RW1 (0 when any is blank)",
+            "rework_deploys_post",
+        ),
+        (
+            "Incident and rework hours ΔI",
+            "((failure_hours_post-failure_hours_baseline)*responders_per_incident"
+            "+(rework_deploys_post-rework_deploys_baseline)*rework_hours_per_deploy)/developers",
+            "hours",
+            "h/dev-week",
+            "ΔI = [Δ(D·CFR·M)·resp + Δ(D·RW)·h_rw] / n",
+            "incident_hours",
+        ),
+        (
+            "Net hours N",
+            "gross_gain_hours-review_tax_hours-defect_hours-incident_hours",
+            "hours",
+            "h/dev-week",
+            "N = G − ΔR − ΔD − ΔI",
+            "net_hours",
+        ),
+        (
+            "Quality-adjusted productivity index QAPI",
+            "1+net_hours/delivery_hours_per_week",
+            "factor",
+            "",
+            "QAPI = 1 + N / H_task (1 + g when there are no side effects)",
+            "qapi",
+        ),
+        (
+            "Naive index (contrast only)",
+            "(1+output_change)*(1-IF(baseline_bugs_per_dev_week>0,"
+            "(post_bugs_per_dev_week-baseline_bugs_per_dev_week)/baseline_bugs_per_dev_week,0))",
+            "factor",
+            "",
+            "(1 + g)·(1 − bug growth per developer): hides the review tax",
+            "naive_index",
+        ),
     )
     for label, formula, fmt, unit, how, name in rows:
         _output(sheet, label, formula, fmt, unit, how, name)
@@ -116,41 +204,123 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
     review = results.review
     sheet = Sheet("Review capacity", widths={1: 52, 2: 21, 3: 21, 4: 21, 5: 21, 6: 22, 7: 60}, freeze="A4")
     sheet.add(text("Review capacity: the reviewer pool as a queue (METHODS §2)", "title"))
-    sheet.add(text("Workload, capacity, utilisation and backlog are live formulas. Times are working hours.", "note"))
-    sheet.add(*(text(h, "header") for h in ("Quantity", "Baseline", "After adoption", "Unit", "", "", "Formula")))
+    sheet.add(
+        text(
+            "Workload, capacity, utilisation and backlog are live formulas. Times are working hours.", "note"
+        )
+    )
+    sheet.add(
+        *(text(h, "header") for h in ("Quantity", "Baseline", "After adoption", "Unit", "", "", "Formula"))
+    )
 
-    def both(label: str, baseline: str, post: str, fmt: Format, unit: str, how: str,
-             names: tuple[str | None, str | None] = (None, None)) -> None:
-        sheet.add(text(label), Cell(Formula(baseline), fmt, "output", name=names[0]),
-                  Cell(Formula(post), fmt, "output", name=names[1]), text(unit), None, None, text(how, "note"))
+    def both(
+        label: str,
+        baseline: str,
+        post: str,
+        fmt: Format,
+        unit: str,
+        how: str,
+        names: tuple[str | None, str | None] = (None, None),
+    ) -> None:
+        sheet.add(
+            text(label),
+            Cell(Formula(baseline), fmt, "output", name=names[0]),
+            Cell(Formula(post), fmt, "output", name=names[1]),
+            text(unit),
+            None,
+            None,
+            text(how, "note"),
+        )
 
-    both("PRs merged per week (team)", "developers*baseline_prs_per_dev_week", "developers*post_prs_per_dev_week",
-         "number", "PRs/week", "n · P")
-    both("Review effort per PR E(L)", "effort_baseline_hours", "effort_post_hours", "hours", "h", "t0 + L / r")
-    both("Review workload", "developers*baseline_prs_per_dev_week*effort_baseline_hours",
-         "developers*post_prs_per_dev_week*effort_post_hours", "hours", "h/week", "n · P · E(L)",
-         ("review_workload_baseline_hours", "review_workload_post_hours"))
-    both("Review capacity", "reviewers*review_share*hours_per_week", "review_capacity_hours", "hours", "h/week",
-         "c · f · H", ("review_capacity_hours", None))
-    both("Arrival rate λ", "developers*baseline_prs_per_dev_week/hours_per_week",
-         "developers*post_prs_per_dev_week/hours_per_week", "number", "PRs/working h", "λ = n · P / H",
-         ("arrival_baseline_per_hour", "arrival_post_per_hour"))
-    both("Offered load a", "arrival_baseline_per_hour/(review_share/effort_baseline_hours)",
-         "arrival_post_per_hour/(review_share/effort_post_hours)", "number", "reviewers busy",
-         "a = λ / μ with μ = f / E(L)", ("offered_load_baseline", "offered_load_post"))
-    both("Utilisation ρ", "offered_load_baseline/reviewers", "offered_load_post/reviewers", "percent", "",
-         "ρ = a / c = workload / capacity; 100% or more is unstable", ("utilization_baseline", "utilization_post"))
-    both("Queue", f'IF(utilization_baseline<1,"stable","{UNSTABLE}")', f'IF(utilization_post<1,"stable","{UNSTABLE}")',
-         "text", "", "stable only if ρ < 1")
-    both("Backlog growth", "MAX(0,review_workload_baseline_hours-review_capacity_hours)",
-         "MAX(0,review_workload_post_hours-review_capacity_hours)", "hours", "review h/week",
-         "max(0, n·P·E(L) − c·f·H): review hours that pile up every week",
-         ("backlog_growth_baseline_hours_per_week", "backlog_growth_hours_per_week"))
-    both("Minimum time in review", "effort_baseline_hours/review_share", "effort_post_hours/review_share", "hours",
-         "h", "E(L) / f: no staffing beats it; only smaller PRs lower it", (None, "min_time_in_review_hours"))
+    both(
+        "PRs merged per week (team)",
+        "developers*baseline_prs_per_dev_week",
+        "developers*post_prs_per_dev_week",
+        "number",
+        "PRs/week",
+        "n · P",
+    )
+    both(
+        "Review effort per PR E(L)", "effort_baseline_hours", "effort_post_hours", "hours", "h", "t0 + L / r"
+    )
+    both(
+        "Review workload",
+        "developers*baseline_prs_per_dev_week*effort_baseline_hours",
+        "developers*post_prs_per_dev_week*effort_post_hours",
+        "hours",
+        "h/week",
+        "n · P · E(L)",
+        ("review_workload_baseline_hours", "review_workload_post_hours"),
+    )
+    both(
+        "Review capacity",
+        "reviewers*review_share*hours_per_week",
+        "review_capacity_hours",
+        "hours",
+        "h/week",
+        "c · f · H",
+        ("review_capacity_hours", None),
+    )
+    both(
+        "Arrival rate λ",
+        "developers*baseline_prs_per_dev_week/hours_per_week",
+        "developers*post_prs_per_dev_week/hours_per_week",
+        "number",
+        "PRs/working h",
+        "λ = n · P / H",
+        ("arrival_baseline_per_hour", "arrival_post_per_hour"),
+    )
+    both(
+        "Offered load a",
+        "arrival_baseline_per_hour/(review_share/effort_baseline_hours)",
+        "arrival_post_per_hour/(review_share/effort_post_hours)",
+        "number",
+        "reviewers busy",
+        "a = λ / μ with μ = f / E(L)",
+        ("offered_load_baseline", "offered_load_post"),
+    )
+    both(
+        "Utilisation ρ",
+        "offered_load_baseline/reviewers",
+        "offered_load_post/reviewers",
+        "percent",
+        "",
+        "ρ = a / c = workload / capacity; 100% or more is unstable",
+        ("utilization_baseline", "utilization_post"),
+    )
+    both(
+        "Queue",
+        f'IF(utilization_baseline<1,"stable","{UNSTABLE}")',
+        f'IF(utilization_post<1,"stable","{UNSTABLE}")',
+        "text",
+        "",
+        "stable only if ρ < 1",
+    )
+    both(
+        "Backlog growth",
+        "MAX(0,review_workload_baseline_hours-review_capacity_hours)",
+        "MAX(0,review_workload_post_hours-review_capacity_hours)",
+        "hours",
+        "review h/week",
+        "max(0, n·P·E(L) − c·f·H): review hours that pile up every week",
+        ("backlog_growth_baseline_hours_per_week", "backlog_growth_hours_per_week"),
+    )
+    both(
+        "Minimum time in review",
+        "effort_baseline_hours/review_share",
+        "effort_post_hours/review_share",
+        "hours",
+        "h",
+        "E(L) / f: no staffing beats it; only smaller PRs lower it",
+        (None, "min_time_in_review_hours"),
+    )
 
     sheet.blank()
-    sheet.add(text("Queue at the exported staffing (Erlang C, Allen–Cunneen): values computed by the app", "heading"))
+    sheet.add(
+        text(
+            "Queue at the exported staffing (Erlang C, Allen–Cunneen): values computed by the app", "heading"
+        )
+    )
     sheet.add(_staleness_check(scenario, results))
     for label, field, fmt, unit in (
         ("Probability a PR waits", "p_wait", "percent", ""),
@@ -158,25 +328,54 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
         ("Time in review Wq + E(L)/f", "time_in_review_hours", "hours", "working h"),
         ("PRs in review (Little's law)", "wip_prs", "number", "PRs"),
     ):
-        sheet.add(text(label), _queue_value(getattr(review.baseline, field), fmt),
-                  _queue_value(getattr(review.post, field), fmt), text(unit))
-    sheet.add(text("Target wait"), None, Cell(review.target_wait_hours, "hours"), text("working h"), None, None,
-              text("the scenario's target, or the baseline wait when it gives none", "note"))
-    sheet.add(text("Reviewers needed to meet the target"), None,
-              Cell(review.reviewers_needed, "int") if review.reviewers_needed else text("none found", "warning"),
-              text("people"), None, None, text("smallest c with Wq ≤ target", "note"))
+        sheet.add(
+            text(label),
+            _queue_value(getattr(review.baseline, field), fmt),
+            _queue_value(getattr(review.post, field), fmt),
+            text(unit),
+        )
+    sheet.add(
+        text("Target wait"),
+        None,
+        Cell(review.target_wait_hours, "hours"),
+        text("working h"),
+        None,
+        None,
+        text("the scenario's target, or the baseline wait when it gives none", "note"),
+    )
+    sheet.add(
+        text("Reviewers needed to meet the target"),
+        None,
+        Cell(review.reviewers_needed, "int") if review.reviewers_needed else text("none found", "warning"),
+        text("people"),
+        None,
+        None,
+        text("smallest c with Wq ≤ target", "note"),
+    )
 
     sheet.blank()
     sheet.add(text("Wait by pool size (utilisation live; waits are values computed by the app)", "heading"))
-    header = sheet.add(*(text(h, "header") for h in (
-        "Reviewers", "Utilisation, baseline", "Wait, baseline", "Utilisation, after", "Wait, after",
-        "Time in review, after")))
+    header = sheet.add(
+        *(
+            text(h, "header")
+            for h in (
+                "Reviewers",
+                "Utilisation, baseline",
+                "Wait, baseline",
+                "Utilisation, after",
+                "Wait, after",
+                "Time in review, after",
+            )
+        )
+    )
     counts = reviewer_counts(scenario.review.reviewers, review.reviewers_needed, review.baseline.offered_load)
     share, ca2, cs2 = scenario.review.review_share, scenario.review.arrival_cv2, scenario.review.service_cv2
-    _, _, wait_before = capacity.wait_curve(review.baseline.arrival_per_hour, review.baseline.effort_hours, share,
-                                            counts[-1], ca2, cs2)
-    _, _, wait_after = capacity.wait_curve(review.post.arrival_per_hour, review.post.effort_hours, share, counts[-1],
-                                           ca2, cs2)
+    _, _, wait_before = capacity.wait_curve(
+        review.baseline.arrival_per_hour, review.baseline.effort_hours, share, counts[-1], ca2, cs2
+    )
+    _, _, wait_after = capacity.wait_curve(
+        review.post.arrival_per_hour, review.post.effort_hours, share, counts[-1], ca2, cs2
+    )
     floor_after = capacity.min_time_in_review_hours(review.post.effort_hours, share)
     for row, count in enumerate(counts, start=header + 1):
         before, after = wait_before[count - 1], wait_after[count - 1]
@@ -204,59 +403,116 @@ def _staleness_check(scenario: Scenario, results: Results) -> Cell:
         "service_cv2": scenario.review.service_cv2,
     }
     same = ",".join(f"ABS({name}-{value!r})<=1E-9*MAX(1,ABS({value!r}))" for name, value in exported.items())
-    return Cell(Formula(
-        f'IF(AND({same}),"Up to date with the assumptions.",'
-        '"Assumptions changed since export: these queue values are stale; export the scenario again.")'
-    ), "text", "warning")
+    return Cell(
+        Formula(
+            f'IF(AND({same}),"Up to date with the assumptions.",'
+            '"Assumptions changed since export: these queue values are stale; export the scenario again.")'
+        ),
+        "text",
+        "warning",
+    )
 
 
 def cash_flow_sheet(scenario: Scenario) -> Sheet:
     """Years 0..Y: benefits, costs, discount factors, PV, NPV, ROI, payback and break-even (METHODS §3)."""
     years = scenario.finance.horizon_years
     first, last = 2, 2 + years  # columns of year 0 and year Y
-    sheet = Sheet("Cash flow", widths={1: 58, **{c: 15 for c in range(first, last + 1)}, last + 1: 60}, freeze="B4")
-    sheet.add(text(f"Cash flow ({scenario.currency}): TEI style, year 0 undiscounted, later years at year end", "title"))
+    sheet = Sheet(
+        "Cash flow", widths={1: 58, **{c: 15 for c in range(first, last + 1)}, last + 1: 60}, freeze="B4"
+    )
+    sheet.add(
+        text(
+            f"Cash flow ({scenario.currency}): TEI style, year 0 undiscounted, later years at year end",
+            "title",
+        )
+    )
     sheet.add(text("Live formulas over Assumptions and Productivity.", "note"))
-    header = sheet.add(text("Item", "header"), *(text(f"Year {t}", "header") for t in range(years + 1)),
-                       text("Formula", "header"))
+    header = sheet.add(
+        text("Item", "header"),
+        *(text(f"Year {t}", "header") for t in range(years + 1)),
+        text("Formula", "header"),
+    )
 
     def line(label: str, fmt: Format, by_year, how: str = "", role="plain", name: str | None = None) -> int:
         """A row with one cell per year; ``by_year(t, column)`` gives a formula, a number or None."""
         cells = []
         for t in range(years + 1):
             value = by_year(t, col(first + t))
-            cells.append(None if value is None else Cell(Formula(value) if isinstance(value, str) else value, fmt, role))
+            cells.append(
+                None
+                if value is None
+                else Cell(Formula(value) if isinstance(value, str) else value, fmt, role)
+            )
         row = sheet.add(text(label, "key" if role == "output" else "plain"), *cells, text(how, "note"))
         if name:
             sheet.name_range(name, row, first, row, last)
         return row
 
     year = line("Year t", "int", lambda t, c: t)
-    adoption = line("Adoption a_t", "percent", lambda t, c: f"adoption_year_{t}" if t else None,
-                    "share of developers using the tool (Assumptions)")
+    adoption = line(
+        "Adoption a_t",
+        "percent",
+        lambda t, c: f"adoption_year_{t}" if t else None,
+        "share of developers using the tool (Assumptions)",
+    )
     line("Active developers", "number", lambda t, c: f"developers*{c}{adoption}" if t else None, "n · a_t")
-    value = line("Value of freed time", "money", lambda t, c: (
-        f"developers*{c}{adoption}*net_hours*working_weeks_per_year*loaded_cost_per_hour*capture_factor" if t else None
-    ), "n · a_t · N · W · rate · φ")
-    downtime = line("Downtime cost change", "money", lambda t, c: (
-        f"{c}{adoption}*downtime_cost_change_per_year" if t else None), "a_t · ΔDT")
-    benefits = line("Benefits, risk-adjusted", "money", lambda t, c: (
-        f"({c}{value}-{c}{downtime})*(1-benefit_risk)" if t else 0.0
-    ), "[n·a_t·N·W·rate·φ − a_t·ΔDT] · (1 − r_b)", "output", "benefits_by_year")
-    setup = line("Set-up: training and one-off cost", "money", lambda t, c: (
-        None if t else "training_hours_per_dev*developers*loaded_cost_per_hour+one_off_cost"
-    ), "training h · n · rate + one-off (year 0)")
-    governance = line("Governance", "money", lambda t, c: "governance_fte*fte_cost_used" if t else None,
-                      "FTE · FTE cost")
+    value = line(
+        "Value of freed time",
+        "money",
+        lambda t, c: (
+            f"developers*{c}{adoption}*net_hours*working_weeks_per_year*loaded_cost_per_hour*capture_factor"
+            if t
+            else None
+        ),
+        "n · a_t · N · W · rate · φ",
+    )
+    downtime = line(
+        "Downtime cost change",
+        "money",
+        lambda t, c: f"{c}{adoption}*downtime_cost_change_per_year" if t else None,
+        "a_t · ΔDT",
+    )
+    benefits = line(
+        "Benefits, risk-adjusted",
+        "money",
+        lambda t, c: f"({c}{value}-{c}{downtime})*(1-benefit_risk)" if t else 0.0,
+        "[n·a_t·N·W·rate·φ − a_t·ΔDT] · (1 − r_b)",
+        "output",
+        "benefits_by_year",
+    )
+    setup = line(
+        "Set-up: training and one-off cost",
+        "money",
+        lambda t, c: None if t else "training_hours_per_dev*developers*loaded_cost_per_hour+one_off_cost",
+        "training h · n · rate + one-off (year 0)",
+    )
+    governance = line(
+        "Governance", "money", lambda t, c: "governance_fte*fte_cost_used" if t else None, "FTE · FTE cost"
+    )
     tool_rows = []
     for k, tool in enumerate(scenario.costs.tools, start=1):
-        tool_rows.append(line(f"Tool {k} licences", "money", lambda t, c, k=k: (
-            f"developers*tool_{k}_seat_coverage*tool_{k}_price_per_seat_month*12" if t else None
-        ), "seats · price · 12 (seats = n · coverage)"))
-        tool_rows.append(line(f"Tool {k} usage", "money", lambda t, c, k=k: (
-            f"MIN(developers*tool_{k}_seat_coverage,developers*{c}{adoption})*tool_{k}_usage_per_dev_month*12"
-            if t else None
-        ), "min(seats, n · a_t) · usage · 12"))
+        tool_rows.append(
+            line(
+                f"Tool {k} licences ({tool.name})",
+                "money",
+                lambda t, c, k=k: (
+                    f"developers*tool_{k}_seat_coverage*tool_{k}_price_per_seat_month*12" if t else None
+                ),
+                "seats · price · 12 (seats = n · coverage)",
+            )
+        )
+        tool_rows.append(
+            line(
+                f"Tool {k} usage ({tool.name})",
+                "money",
+                lambda t, c, k=k: (
+                    f"MIN(developers*tool_{k}_seat_coverage,developers*{c}{adoption})*tool_{k}_usage_per_dev_month*12"
+                    if t
+                    else None
+                ),
+                "min(seats, n · a_t) · usage · 12",
+            )
+        )
 
     def running(t: int, c: str) -> str:
         if not t:
@@ -264,8 +520,14 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
         tools = f"+SUM({c}{tool_rows[0]}:{c}{tool_rows[-1]})" if tool_rows else ""
         return f"({c}{governance}{tools})*(1+cost_risk)"
 
-    costs = line("Costs, risk-adjusted", "money", running, "[set-up] or [governance + Σ tools] · (1 + r_c)",
-                 "output", "costs_by_year")
+    costs = line(
+        "Costs, risk-adjusted",
+        "money",
+        running,
+        "[set-up] or [governance + Σ tools] · (1 + r_c)",
+        "output",
+        "costs_by_year",
+    )
 
     def idle(t: int, c: str) -> str | float:
         terms = [
@@ -274,25 +536,52 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
         ]
         return "+".join(terms) if t and terms else 0.0
 
-    line("Idle seat cost (part of licences)", "money", idle, "Σ max(0, seats − n · a_t) · price · 12", "output",
-         "idle_seat_cost_by_year")
+    line(
+        "Idle seat cost (part of licences)",
+        "money",
+        idle,
+        "Σ max(0, seats − n · a_t) · price · 12",
+        "output",
+        "idle_seat_cost_by_year",
+    )
     net = line("Net cash flow", "money", lambda t, c: f"{c}{benefits}-{c}{costs}", "benefits − costs")
     cumulative = sheet.next_row
-    line("Cumulative net cash flow", "money", lambda t, c: (
-        f"{col(first + t - 1)}{cumulative}+{c}{net}" if t else f"{c}{net}"), "undiscounted")
+    line(
+        "Cumulative net cash flow",
+        "money",
+        lambda t, c: f"{col(first + t - 1)}{cumulative}+{c}{net}" if t else f"{c}{net}",
+        "undiscounted",
+    )
     payback = sheet.next_row
-    line("Payback reached (months)", "months", lambda t, c: (
-        f'IF(ISNUMBER({col(first + t - 1)}{payback}),{col(first + t - 1)}{payback},'
-        f'IF({c}{cumulative}>=0,{MONTHS_PER_YEAR:g}*({t}-1)+{MONTHS_PER_YEAR:g}*(-{col(first + t - 1)}{cumulative})/{c}{net},""))'
-        if t else f'IF({c}{cumulative}>=0,0,"")'
-    ), "first year the cumulative turns ≥ 0: 12(t − 1) + 12 · (−cum_{t−1}) / net_t")
+
+    def payback_so_far(t: int, c: str) -> str:
+        """Months to payback if reached by year t (carried forward once found), else empty text."""
+        if not t:
+            return f'IF({c}{cumulative}>=0,0,"")'
+        prev, months = col(first + t - 1), f"{MONTHS_PER_YEAR:g}"
+        inside_year = f"{months}*({t}-1)+{months}*(-{prev}{cumulative})/{c}{net}"
+        return f'IF(ISNUMBER({prev}{payback}),{prev}{payback},IF({c}{cumulative}>=0,{inside_year},""))'
+
+    line(
+        "Payback reached (months)",
+        "months",
+        payback_so_far,
+        "first year the cumulative turns ≥ 0: 12(t − 1) + 12 · (−cum_{t−1}) / net_t",
+    )
     factor = line("Discount factor", "factor", lambda t, c: f"1/(1+discount_rate)^{c}{year}", "1 / (1 + d)^t")
     pv_benefit_row = line("Present value of benefits", "money", lambda t, c: f"{c}{benefits}*{c}{factor}")
     pv_cost_row = line("Present value of costs", "money", lambda t, c: f"{c}{costs}*{c}{factor}")
-    per_hour = line("Benefit of one net hour per developer-week", "money", lambda t, c: (
-        f"developers*{c}{adoption}*1*working_weeks_per_year*loaded_cost_per_hour*capture_factor*(1-benefit_risk)"
-        if t else 0.0
-    ), "n · a_t · W · rate · φ · (1 − r_b), for the break-even")
+    per_hour = line(
+        "Benefit of one net hour per developer-week",
+        "money",
+        lambda t, c: (
+            f"developers*{c}{adoption}*1*working_weeks_per_year*loaded_cost_per_hour*capture_factor*(1-benefit_risk)"
+            if t
+            else 0.0
+        ),
+        "n · a_t · W · rate · φ · (1 − r_b), for the break-even",
+    )
+
     def span(row: int) -> str:
         return f"{col(first)}{row}:{col(last)}{row}"
 
@@ -303,33 +592,90 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
         ("PV of costs", f"SUM({span(pv_cost_row)})", "money", "Σ cost_t / (1 + d)^t", "pv_costs"),
         ("NPV", "pv_benefits-pv_costs", "money", "PV(benefits) − PV(costs)", "npv"),
         ("ROI", f'IF(pv_costs>0,npv/pv_costs,"{NO_COSTS}")', "percent", "NPV / PV(costs)", "roi"),
-        ("Payback", f'IF(ISNUMBER({col(last)}{payback}),{col(last)}{payback},"{NOT_WITHIN_HORIZON}")', "months",
-         f'months until cumulative net cash flow ≥ 0; "{NOT_WITHIN_HORIZON}" otherwise', "payback_months"),
-        ("NPV per net hour", f"SUMPRODUCT({span(per_hour)},{span(factor)})", "money",
-         "dNPV/dN: NPV is linear in N", "npv_per_net_hour"),
-        ("Break-even net hours", f'IF(npv_per_net_hour>0,net_hours-npv/npv_per_net_hour,"{NO_BREAK_EVEN}")',
-         "hours", "the N that makes NPV = 0 [h/dev-week]", "break_even_net_hours"),
-        ("FTE cost used", f"IF(ISNUMBER(fte_annual_cost),fte_annual_cost,loaded_cost_per_hour*{HOURS_PER_YEAR_FTE:g})",
-         "money", "fte_annual_cost, or the loaded rate × 2080 h when blank", "fte_cost_used"),
-        ("Downtime cost change per year ΔDT",
-         "(failure_hours_post-failure_hours_baseline)*working_weeks_per_year*downtime_cost_per_hour*impact_share",
-         "money", "(D1·CFR1·M1 − D0·CFR0·M0) · W · C_dt · s", "downtime_cost_change_per_year"),
+        (
+            "Payback",
+            f'IF(ISNUMBER({col(last)}{payback}),{col(last)}{payback},"{NOT_WITHIN_HORIZON}")',
+            "months",
+            f'months until cumulative net cash flow ≥ 0; "{NOT_WITHIN_HORIZON}" otherwise',
+            "payback_months",
+        ),
+        (
+            "NPV per net hour",
+            f"SUMPRODUCT({span(per_hour)},{span(factor)})",
+            "money",
+            "dNPV/dN: NPV is linear in N",
+            "npv_per_net_hour",
+        ),
+        (
+            "Break-even net hours",
+            f'IF(npv_per_net_hour>0,net_hours-npv/npv_per_net_hour,"{NO_BREAK_EVEN}")',
+            "hours",
+            "the N that makes NPV = 0 [h/dev-week]",
+            "break_even_net_hours",
+        ),
+        (
+            "FTE cost used",
+            f"IF(ISNUMBER(fte_annual_cost),fte_annual_cost,loaded_cost_per_hour*{HOURS_PER_YEAR_FTE:g})",
+            "money",
+            "fte_annual_cost, or the loaded rate × 2080 h when blank",
+            "fte_cost_used",
+        ),
+        (
+            "Downtime cost change per year ΔDT",
+            "(failure_hours_post-failure_hours_baseline)*working_weeks_per_year*downtime_cost_per_hour*impact_share",
+            "money",
+            "(D1·CFR1·M1 − D0·CFR0·M0) · W · C_dt · s",
+            "downtime_cost_change_per_year",
+        ),
     ):
-        sheet.add(text(label, "key"), Cell(Formula(formula), fmt, "output", name=name), text(f"{name}: {how}", "note"))
+        sheet.add(
+            text(label, "key"),
+            Cell(Formula(formula), fmt, "output", name=name),
+            text(f"{name}: {how}", "note"),
+        )
     sheet.blank()
-    sheet.charts.append(cash_flow_chart(sheet.title, header, first, last, benefits, costs, net,
-                                        scenario.currency, anchor=f"A{sheet.next_row}"))
+    sheet.charts.append(
+        cash_flow_chart(
+            sheet.title,
+            header,
+            first,
+            last,
+            benefits,
+            costs,
+            net,
+            scenario.currency,
+            anchor=f"A{sheet.next_row}",
+        )
+    )
     return sheet
 
 
-def cash_flow_chart(data_sheet: str, header: int, first: int, last: int, benefits: int, costs: int, net: int,
-                    currency: str, anchor: str) -> Chart:
+def cash_flow_chart(
+    data_sheet: str,
+    header: int,
+    first: int,
+    last: int,
+    benefits: int,
+    costs: int,
+    net: int,
+    currency: str,
+    anchor: str,
+) -> Chart:
     """Benefits, costs and net cash flow by year as clustered columns."""
+
     def span(row: int) -> str:
         return f"${col(first)}${row}:${col(last)}${row}"
 
     return Chart(
-        "column", "Cash flow by year", data_sheet, span(header),
-        (Series("Benefits", span(benefits)), Series("Costs", span(costs)), Series("Net cash flow", span(net))),
-        anchor=anchor, y_title=currency,
+        "column",
+        "Cash flow by year",
+        data_sheet,
+        span(header),
+        (
+            Series("Benefits", span(benefits)),
+            Series("Costs", span(costs)),
+            Series("Net cash flow", span(net)),
+        ),
+        anchor=anchor,
+        y_title=currency,
     )

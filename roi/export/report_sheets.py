@@ -20,7 +20,9 @@ from roi.models import Results, Scenario
 from roi.uncertainty import TORNADO_HIGH_QUANTILE, TORNADO_LOW_QUANTILE, likely_values
 from roi.verdict import verdict
 
-VALUES_NOTE = "Values computed by the app for the exported scenario: they do not change when you edit Assumptions."
+VALUES_NOTE = (
+    "Values computed by the app for the exported scenario: they do not change when you edit Assumptions."
+)
 
 
 def summary_sheet(scenario: Scenario, results: Results, created: datetime, charts: list[Chart]) -> Sheet:
@@ -33,11 +35,19 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
     if scenario.notes:
         sheet.add(text("Notes", "key"), text(scenario.notes))
     sheet.blank()
-    sheet.add(text("Verdict (live)", "key"), Cell(Formula(
-        'IF(npv>=0,"Pays off: NPV is positive over "&horizon_years&" years",'
-        '"Does not pay off over "&horizon_years&" years at these assumptions")'
-        '&IF(utilization_post>=1,". Review becomes the bottleneck: the queue is unstable after adoption.",".")'
-    ), "text", "key"))
+    sheet.add(
+        text("Verdict (live)", "key"),
+        Cell(
+            Formula(
+                'IF(npv>=0,"Pays off: NPV is positive over "&horizon_years&" years",'
+                '"Does not pay off over "&horizon_years&" years at these assumptions")'
+                '&IF(utilization_post>=1,". Review becomes the bottleneck: the queue is unstable after '
+                'adoption.",".")'
+            ),
+            "text",
+            "key",
+        ),
+    )
     app_verdict = verdict(scenario, results)
     sheet.add(text("The app's verdict at export", "key"), text(app_verdict.headline, "key"))
     for point in app_verdict.points:
@@ -51,18 +61,51 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
         ("Payback", Formula("payback_months"), "months", "", "cumulative undiscounted cash flow turns ≥ 0"),
         ("PV of benefits", Formula("pv_benefits"), "money", cur, "Cash flow"),
         ("PV of costs", Formula("pv_costs"), "money", cur, "Cash flow"),
-        ("Net hours per adopting developer-week (N)", Formula("net_hours"), "hours", "h/dev-week", "Productivity"),
-        ("Break-even net hours", Formula("break_even_net_hours"), "hours", "h/dev-week", "the N that makes NPV = 0"),
+        (
+            "Net hours per adopting developer-week (N)",
+            Formula("net_hours"),
+            "hours",
+            "h/dev-week",
+            "Productivity",
+        ),
+        (
+            "Break-even net hours",
+            Formula("break_even_net_hours"),
+            "hours",
+            "h/dev-week",
+            "the N that makes NPV = 0",
+        ),
         ("Quality-adjusted productivity index (QAPI)", Formula("qapi"), "factor", "", "1 + N / H_task"),
-        ("Output change (g)", Formula("output_change"), "percent", "", "the headline gain, before side effects"),
+        (
+            "Output change (g)",
+            Formula("output_change"),
+            "percent",
+            "",
+            "the headline gain, before side effects",
+        ),
         ("Review tax (ΔR)", Formula("review_tax_hours"), "hours", "h/dev-week", "Productivity"),
         ("Reviewer utilisation, baseline", Formula("utilization_baseline"), "percent", "", "Review capacity"),
-        ("Reviewer utilisation, after adoption", Formula("utilization_post"), "percent", "",
-         "100% or more: the review queue grows without end"),
-        ("Review backlog growth", Formula("backlog_growth_hours_per_week"), "hours", "review h/week",
-         "Review capacity"),
-        ("Reviewers needed for the target wait", results.review.reviewers_needed, "int", "people",
-         "Erlang C (value computed by the app)"),
+        (
+            "Reviewer utilisation, after adoption",
+            Formula("utilization_post"),
+            "percent",
+            "",
+            "100% or more: the review queue grows without end",
+        ),
+        (
+            "Review backlog growth",
+            Formula("backlog_growth_hours_per_week"),
+            "hours",
+            "review h/week",
+            "Review capacity",
+        ),
+        (
+            "Reviewers needed for the target wait",
+            results.review.reviewers_needed,
+            "int",
+            "people",
+            "Erlang C (value computed by the app)",
+        ),
     ]
     if results.uncertainty is not None:
         u = results.uncertainty
@@ -73,8 +116,12 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
             ("Probability NPV > 0", u.prob_npv_positive, "percent", "", "Monte Carlo"),
         ]
     for label, value, fmt, unit, where in rows:
-        sheet.add(text(label), Cell(value, fmt, "key") if value is not None else text("none found", "warning"),
-                  text(unit), text(where, "note"))
+        sheet.add(
+            text(label),
+            Cell(value, fmt, "key") if value is not None else text("none found", "warning"),
+            text(unit),
+            text(where, "note"),
+        )
     sheet.blank()
     anchor = sheet.next_row
     for index, chart in enumerate(charts):
@@ -134,29 +181,49 @@ def metrics_sheet(scenario: Scenario, metrics: Any | None) -> Sheet:
     """The scenario's period metrics with live changes, and the measured metrics with intervals when given."""
     sheet = Sheet("Metrics", widths={1: 40, 2: 16, 3: 16, 4: 14, 5: 14, 6: 14, 7: 12, 8: 80}, freeze="A4")
     sheet.add(text("Metrics: baseline vs after adoption", "title"))
-    sheet.add(text("The model's period metrics (from Assumptions; blank = not measured). Change = after / baseline − 1.",
-                   "note"))
-    sheet.add(*(text(h, "header") for h in ("Metric", "Baseline", "After adoption", "Change", "", "", "", "Definition")))
+    sheet.add(
+        text(
+            "The model's period metrics (from Assumptions; blank = not measured). "
+            "Change = after / baseline − 1.",
+            "note",
+        )
+    )
+    sheet.add(
+        *(
+            text(h, "header")
+            for h in ("Metric", "Baseline", "After adoption", "Change", "", "", "", "Definition")
+        )
+    )
     for field, label, _, fmt, _ in PERIOD_FIELDS:
         before, after = f"baseline_{field}", f"post_{field}"
         definition = DEFINITIONS.get(field, "")
         sheet.add(
-            text(label), Cell(Formula(f'IF(ISNUMBER({before}),{before},"")'), fmt),
+            text(label),
+            Cell(Formula(f'IF(ISNUMBER({before}),{before},"")'), fmt),
             Cell(Formula(f'IF(ISNUMBER({after}),{after},"")'), fmt),
-            Cell(Formula(f'IF(AND(ISNUMBER({before}),ISNUMBER({after})),IF({before}<>0,{after}/{before}-1,""),"")'),
-                 "percent"),
-            None, None, None, text(definition, "note"),
+            Cell(
+                Formula(
+                    f'IF(AND(ISNUMBER({before}),ISNUMBER({after})),IF({before}<>0,{after}/{before}-1,""),"")'
+                ),
+                "percent",
+            ),
+            None,
+            None,
+            None,
+            text(definition, "note", wrap=True),
         )
     if metrics is None:
         sheet.blank()
-        sheet.add(text("No measured metrics were loaded: the periods above are the scenario's estimates.", "note"))
+        sheet.add(
+            text("No measured metrics were loaded: the periods above are the scenario's estimates.", "note")
+        )
         return sheet
     _measured_metrics(sheet, plain(metrics))
     return sheet
 
 
 def _measured_metrics(sheet: Sheet, data: dict[str, Any]) -> None:
-    """The measured metrics (CONTRACT "Metrics JSON"): periods, changes with 95% intervals, sources, cohorts."""
+    """The measured metrics (CONTRACT "Metrics JSON"): periods, changes with intervals, sources, cohorts."""
     sheet.blank()
     sheet.add(text("Measured from exports", "heading"))
     sheet.add(text("Adoption date", "key"), text(data.get("adoption_date")))
@@ -164,17 +231,33 @@ def _measured_metrics(sheet: Sheet, data: dict[str, Any]) -> None:
     if data.get("comparison"):
         sheet.add(text("Comparison", "key"), text(data["comparison"]))
     sheet.add(text(f"Change = post / baseline − 1. {DEFINITIONS['change']}", "note"))
-    sheet.add(*(text(h, "header") for h in (
-        "Metric", "Baseline", "After adoption", "Change", "95% CI low", "95% CI high", "p-value", "Definition")))
+    sheet.add(
+        *(
+            text(h, "header")
+            for h in (
+                "Metric",
+                "Baseline",
+                "After adoption",
+                "Change",
+                "95% CI low",
+                "95% CI high",
+                "p-value",
+                "Definition",
+            )
+        )
+    )
     baseline, post = data.get("baseline") or {}, data.get("post") or {}
     changes = data.get("changes") or {}
     for key in dict.fromkeys([*baseline, *post, *changes]):
         label, fmt = metric_label(key)
         change = changes.get(key) or {}
         sheet.add(
-            text(label), _metric_value(baseline.get(key), fmt), _metric_value(post.get(key), fmt),
+            text(label),
+            _metric_value(baseline.get(key), fmt),
+            _metric_value(post.get(key), fmt),
             *(_metric_value(change.get(part), "percent") for part in ("change", "ci_low", "ci_high")),
-            _metric_value(change.get("p_value"), "factor"), text(DEFINITIONS.get(key, ""), "note"),
+            _metric_value(change.get("p_value"), "factor"),
+            text(DEFINITIONS.get(key, ""), "note", wrap=True),
         )
     for note in data.get("notes") or []:
         sheet.add(text(note, "note"))
@@ -182,12 +265,21 @@ def _measured_metrics(sheet: Sheet, data: dict[str, Any]) -> None:
     if sources:
         sheet.blank()
         sheet.add(text("Sources", "heading"))
-        sheet.add(*(text(h, "header") for h in ("File", "Format", "Rows", "Used rows", "Skipped")))
+        sheet.add(
+            *(text(h, "header") for h in ("File", "Format", "Rows", "Used rows", "", "", "", "Skipped"))
+        )
         for source in sources:
             skipped = source.get("skipped") or {}
-            sheet.add(text(source.get("file")), text(source.get("format")), _metric_value(source.get("rows"), "int"),
-                      _metric_value(source.get("used_rows"), "int"),
-                      text("; ".join(f"{reason}: {count}" for reason, count in skipped.items())))
+            sheet.add(
+                text(source.get("file")),
+                text(source.get("format")),
+                _metric_value(source.get("rows"), "int"),
+                _metric_value(source.get("used_rows"), "int"),
+                None,
+                None,
+                None,
+                text("; ".join(f"{reason}: {count}" for reason, count in skipped.items()), wrap=True),
+            )
     cohorts = data.get("cohorts")
     if cohorts:
         sheet.blank()
@@ -196,13 +288,20 @@ def _measured_metrics(sheet: Sheet, data: dict[str, Any]) -> None:
         sheet.add(text("AI users", "key"), _metric_value(cohorts.get("ai_users"), "int"))
         sheet.add(text("Non-users", "key"), _metric_value(cohorts.get("non_users"), "int"))
         sheet.add(text("Identified by", "key"), text(", ".join(cohorts.get("identified_by") or [])))
-        sheet.add(*(text(h, "header") for h in ("Metric", "DiD (log)", "Change due to AI", "95% CI low",
-                                                "95% CI high")))
+        sheet.add(
+            *(
+                text(h, "header")
+                for h in ("Metric", "DiD (log)", "Change due to AI", "95% CI low", "95% CI high")
+            )
+        )
         did_change, did_ci = cohorts.get("did_change") or {}, cohorts.get("did_ci") or {}
         for key, value in (cohorts.get("did") or {}).items():
             low, high = did_ci.get(key) or (None, None)
-            sheet.add(text(metric_label(key)[0]), _metric_value(value, "factor"),
-                      *(_metric_value(v, "percent") for v in (did_change.get(key), low, high)))
+            sheet.add(
+                text(metric_label(key)[0]),
+                _metric_value(value, "factor"),
+                *(_metric_value(v, "percent") for v in (did_change.get(key), low, high)),
+            )
 
 
 def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
@@ -212,16 +311,25 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
     sheet.add(text(VALUES_NOTE, "note"))
     spec, result = scenario.uncertainty, results.uncertainty
     if spec is None or result is None:
-        sheet.add(text("This scenario has no uncertainty ranges: add (low, likely, high) ranges to see the Monte "
-                       "Carlo percentiles and the tornado.", "note"))
+        sheet.add(
+            text(
+                "This scenario has no uncertainty ranges: add (low, likely, high) ranges to see the Monte "
+                "Carlo percentiles and the tornado.",
+                "note",
+            )
+        )
         return sheet
     sheet.blank()
     sheet.add(text("Monte Carlo", "heading"))
     for label, value, fmt in (
-        ("Draws", result.draws, "int"), ("Distribution", spec.distribution, "text"), ("Seed", spec.seed, "int"),
+        ("Draws", result.draws, "int"),
+        ("Distribution", spec.distribution, "text"),
+        ("Seed", spec.seed, "int"),
         ("NPV P10 (downside: 10% of outcomes are worse)", result.npv_p10, "money"),
-        ("NPV P50", result.npv_p50, "money"), ("NPV P90", result.npv_p90, "money"),
-        ("NPV mean", result.npv_mean, "money"), ("Probability NPV > 0", result.prob_npv_positive, "percent"),
+        ("NPV P50", result.npv_p50, "money"),
+        ("NPV P90", result.npv_p90, "money"),
+        ("NPV mean", result.npv_mean, "money"),
+        ("Probability NPV > 0", result.prob_npv_positive, "percent"),
     ):
         sheet.add(text(label), Cell(value, fmt, "key") if fmt != "text" else text(value, "key"))
     sheet.blank()
@@ -231,23 +339,54 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
         sheet.add(text(key), Cell(low, "number"), Cell(likely, "number"), Cell(high, "number"))
     sheet.blank()
     low_q, high_q = round(TORNADO_LOW_QUANTILE * 100), round(TORNADO_HIGH_QUANTILE * 100)
-    sheet.add(text(f"Tornado: each input at its P{low_q} and P{high_q}, the others at their likely values",
-                   "heading"))
+    sheet.add(
+        text(
+            f"Tornado: each input at its P{low_q} and P{high_q}, the others at their likely values", "heading"
+        )
+    )
     base = float(npv(scenario, likely_values(scenario)))
     base_row = sheet.add(text("NPV with every input at its likely value", "key"), Cell(base, "money", "key"))
-    header = sheet.add(*(text(h, "header") for h in (
-        "Input", f"Value at P{low_q}", f"Value at P{high_q}", f"NPV at P{low_q}", f"NPV at P{high_q}", "Swing",
-        f"P{low_q} vs likely", f"P{high_q} vs likely")))
+    header = sheet.add(
+        *(
+            text(h, "header")
+            for h in (
+                "Input",
+                f"Value at P{low_q}",
+                f"Value at P{high_q}",
+                f"NPV at P{low_q}",
+                f"NPV at P{high_q}",
+                "Swing",
+                f"P{low_q} vs likely",
+                f"P{high_q} vs likely",
+            )
+        )
+    )
     for row in result.tornado:
         r = sheet.next_row
-        sheet.add(text(row.input), Cell(row.low, "number"), Cell(row.high, "number"), Cell(row.npv_low, "money"),
-                  Cell(row.npv_high, "money"), Cell(row.swing, "money"),
-                  Cell(Formula(f"D{r}-$B${base_row}"), "money"), Cell(Formula(f"E{r}-$B${base_row}"), "money"))
+        sheet.add(
+            text(row.input),
+            Cell(row.low, "number"),
+            Cell(row.high, "number"),
+            Cell(row.npv_low, "money"),
+            Cell(row.npv_high, "money"),
+            Cell(row.swing, "money"),
+            Cell(Formula(f"D{r}-$B${base_row}"), "money"),
+            Cell(Formula(f"E{r}-$B${base_row}"), "money"),
+        )
     first, last = header + 1, header + len(result.tornado)
     sheet.blank()
-    sheet.charts.append(Chart(
-        "tornado", "Tornado: NPV swing by input", sheet.title, f"$A${first}:$A${last}",
-        (Series(f"Input at P{low_q}", f"$G${first}:$G${last}"), Series(f"Input at P{high_q}", f"$H${first}:$H${last}")),
-        anchor=f"A{sheet.next_row}", x_title=scenario.currency,
-    ))
+    sheet.charts.append(
+        Chart(
+            "tornado",
+            "Tornado: NPV swing by input",
+            sheet.title,
+            f"$A${first}:$A${last}",
+            (
+                Series(f"Input at P{low_q}", f"$G${first}:$G${last}"),
+                Series(f"Input at P{high_q}", f"$H${first}:$H${last}"),
+            ),
+            anchor=f"A{sheet.next_row}",
+            x_title=scenario.currency,
+        )
+    )
     return sheet

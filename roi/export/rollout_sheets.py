@@ -10,22 +10,47 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from roi.export.layout import Cell, Dropdown, Format, Formula, Role, Sheet, col, text
+from roi.models import Scenario
 from roi.rollout import RolloutReport
 from roi.rollout_models import ChecklistStatus
-from roi.models import Scenario
 from roi.rollout_tables import checklist_table, gate_table, schedule_table, wave_table
 
 CHECKLIST_STATUSES: tuple[str, ...] = get_args(ChecklistStatus)
 """The checklist's status values, offered as a drop-down."""
 
-VALUES_NOTE = "Values computed by the app for the exported scenario: they do not change when you edit Assumptions."
+VALUES_NOTE = (
+    "Values computed by the app for the exported scenario: they do not change when you edit Assumptions."
+)
 
 _COLUMN_FORMATS: dict[str, Format] = {
-    **dict.fromkeys(("Seat cost / month", "Usage cost / month", "Licence cost / month", "Training cost", "Seat cost",
-                     "Usage cost", "Governance cost", "One-off cost", "Total cost", "Cumulative cost"), "money"),
+    **dict.fromkeys(
+        (
+            "Seat cost / month",
+            "Usage cost / month",
+            "Licence cost / month",
+            "Training cost",
+            "Seat cost",
+            "Usage cost",
+            "Governance cost",
+            "One-off cost",
+            "Total cost",
+            "Cumulative cost",
+        ),
+        "money",
+    ),
     **dict.fromkeys(("Share of developers", "Reviewer utilisation"), "percent"),
-    **dict.fromkeys(("Training h / developer", "Review h / week", "Extra review h / week", "Review capacity h / week",
-                     "Review wait (working h)", "Review backlog growth h / week", "Freed h / week"), "hours"),
+    **dict.fromkeys(
+        (
+            "Training h / developer",
+            "Review h / week",
+            "Extra review h / week",
+            "Review capacity h / week",
+            "Review wait (working h)",
+            "Review backlog growth h / week",
+            "Freed h / week",
+        ),
+        "hours",
+    ),
     **dict.fromkeys(("Seats", "PRs / week", "Extra PRs / week", "Extra bugs / week"), "number"),
 }
 """Number formats of the rollout tables' columns; other numbers are shown as counts or plain numbers."""
@@ -45,7 +70,11 @@ def _value(value: Any, fmt: Format | None, role: Role = "plain") -> Cell | None:
 
 
 def write_table(
-    sheet: Sheet, rows: list[dict[str, Any]], *, per_row_unit: bool = False, input_columns: tuple[str, ...] = ()
+    sheet: Sheet,
+    rows: list[dict[str, Any]],
+    *,
+    per_row_unit: bool = False,
+    input_columns: tuple[str, ...] = (),
 ) -> tuple[int, int]:
     """Rows of dicts as a header plus one row each; returns (header row, last row).
 
@@ -57,10 +86,16 @@ def write_table(
     header = sheet.add(*(text(column, "header") for column in rows[0]))
     for row in rows:
         unit_format = _UNIT_FORMATS.get(row.get("Unit", "")) if per_row_unit else None
-        sheet.add(*(
-            _value(value, unit_format or _COLUMN_FORMATS.get(column), "input" if column in input_columns else "plain")
-            for column, value in row.items()
-        ))
+        sheet.add(
+            *(
+                _value(
+                    value,
+                    unit_format or _COLUMN_FORMATS.get(column),
+                    "input" if column in input_columns else "plain",
+                )
+                for column, value in row.items()
+            )
+        )
     return header, sheet.next_row - 1
 
 
@@ -79,8 +114,11 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     """Waves (seats, cost, review load, go/no-go), gates, expectations, monthly cost, adoption by year."""
     sheet = Sheet("Rollout plan", widths={1: 32, 2: 30, 3: 24, 4: 16, 5: 16, 6: 16, 7: 12, 8: 12, 9: 80})
     sheet.add(text("Rollout plan", "title"))
-    plan_note = ("The scenario holds no plan yet: this is the default plan (pilot ~10%, expansion ~30%, full rollout)."
-                 if report.plan_is_default else "The scenario's own plan.")
+    plan_note = (
+        "The scenario holds no plan yet: this is the default plan (pilot ~10%, expansion ~30%, full rollout)."
+        if report.plan_is_default
+        else "The scenario's own plan."
+    )
     sheet.add(text(f"{plan_note} {VALUES_NOTE} Money is not risk-adjusted (a budget).", "note"))
     if report.plan.start_date is not None:
         sheet.add(text("Week 0 starts on", "key"), Cell(report.plan.start_date, "date"))
@@ -114,8 +152,11 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     sheet.add(text("Adoption by year (live, from Assumptions)", "heading"))
     sheet.add(*(text(h, "header") for h in ("Year", "Adoption", "Active developers")))
     for t in range(1, scenario.finance.horizon_years + 1):
-        sheet.add(Cell(t, "int"), Cell(Formula(f"adoption_year_{t}"), "percent"),
-                  Cell(Formula(f"developers*adoption_year_{t}"), "number"))
+        sheet.add(
+            Cell(t, "int"),
+            Cell(Formula(f"adoption_year_{t}"), "percent"),
+            Cell(Formula(f"developers*adoption_year_{t}"), "number"),
+        )
 
     sheet.blank()
     sheet.add(text("Cost by month", "heading"))
@@ -125,10 +166,15 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
 
 def checklist_sheet(report: RolloutReport) -> Sheet:
     """The tracked checklist (engine items with what the team recorded) and a status drop-down."""
-    sheet = Sheet("Checklist", freeze="A4",
-                  widths={1: 22, 2: 44, 3: 14, 4: 9, 5: 22, 6: 10, 7: 16, 8: 16, 9: 30, 10: 10, 11: 90})
+    sheet = Sheet(
+        "Checklist",
+        freeze="A4",
+        widths={1: 22, 2: 44, 3: 14, 4: 9, 5: 22, 6: 10, 7: 16, 8: 16, 9: 30, 10: 10, 11: 90},
+    )
     sheet.add(text("Rollout checklist", "title"))
-    sheet.add(text("Each action with the numbers that triggered it; set the status with the drop-down.", "note"))
+    sheet.add(
+        text("Each action with the numbers that triggered it; set the status with the drop-down.", "note")
+    )
     rows = checklist_table(report)
     header, last = write_table(sheet, rows, input_columns=("Status",))
     if rows:

@@ -27,8 +27,15 @@ from roi.rollout import rollout_report
 from roi.rollout_models import RolloutPlan
 
 SHEET_ORDER = (
-    "Summary", "Assumptions", "Metrics", "Productivity", "Review capacity", "Cash flow", "Sensitivity",
-    "Rollout plan", "Checklist",
+    "Summary",
+    "Assumptions",
+    "Metrics",
+    "Productivity",
+    "Review capacity",
+    "Cash flow",
+    "Sensitivity",
+    "Rollout plan",
+    "Checklist",
 )
 """Tab order of the fixed sheets; the Data sheet(s) follow."""
 
@@ -45,7 +52,9 @@ def build_layout(
 ) -> WorkbookLayout:
     """The workbook's description (see :func:`build_workbook`), before rendering."""
     created = created or datetime.now(timezone.utc)
-    rollout = rollout_report(scenario if plan is None else scenario.model_copy(update={"rollout": plan}), results)
+    rollout = rollout_report(
+        scenario if plan is None else scenario.model_copy(update={"rollout": plan}), results
+    )
     cash_flow = cash_flow_sheet(scenario)
     sensitivity = sensitivity_sheet(scenario, results)
     charts = [*cash_flow.charts, *sensitivity.charts]
@@ -68,7 +77,8 @@ def build_layout(
             title=f"AI coding assistant ROI: {scenario.name}",
             subject=scenario.name,
             created=created,
-            description="Live model: edit the yellow cells on the Assumptions sheet and every output recalculates.",
+            description="Live model: edit the yellow cells on the Assumptions sheet and every output "
+            "recalculates.",
             keywords="ROI, NPV, AI coding assistant, review capacity",
         ),
         currency=scenario.currency,
@@ -101,5 +111,8 @@ def build_workbook(
         created: export time for the document properties (default: now, UTC).
         row_limit: rows of each event table written; the rest are left out with a note.
     """
-    return render(build_layout(scenario, results, metrics=metrics, tables=tables, plan=plan, created=created,
-                               row_limit=row_limit))
+    return render(
+        build_layout(
+            scenario, results, metrics=metrics, tables=tables, plan=plan, created=created, row_limit=row_limit
+        )
+    )

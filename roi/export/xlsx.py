@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference, Series as ChartSeries
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import Series as ChartSeries
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
@@ -46,11 +47,17 @@ _ROLE_STYLES: dict[Role, dict] = {
     "plain": {},
     "title": {"font": Font(bold=True, size=14, color=_DARK_BLUE)},
     "heading": {"font": Font(bold=True, size=12, color=_DARK_BLUE)},
-    "header": {"font": Font(bold=True, color="FFFFFF"), "fill": PatternFill("solid", fgColor=_DARK_BLUE),
-               "alignment": Alignment(wrap_text=True, vertical="center")},
-    "input": {"font": Font(color="0000CC"), "fill": PatternFill("solid", fgColor="FFF2CC"),
-              "border": Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN),
-              "protection": Protection(locked=False)},
+    "header": {
+        "font": Font(bold=True, color="FFFFFF"),
+        "fill": PatternFill("solid", fgColor=_DARK_BLUE),
+        "alignment": Alignment(wrap_text=True, vertical="center"),
+    },
+    "input": {
+        "font": Font(color="0000CC"),
+        "fill": PatternFill("solid", fgColor="FFF2CC"),
+        "border": Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN),
+        "protection": Protection(locked=False),
+    },
     "output": {"fill": PatternFill("solid", fgColor="F2F2F2")},
     "key": {"font": Font(bold=True)},
     "note": {"font": Font(italic=True, color="595959")},
@@ -87,7 +94,9 @@ def _alignment(wrap: bool) -> Alignment:
     return Alignment(wrap_text=wrap, vertical="top")
 
 
-def _write_cell(ws: WriteOnlyWorksheet, cell: Cell, currency: str, *, tall_row: bool = False) -> WriteOnlyCell:
+def _write_cell(
+    ws: WriteOnlyWorksheet, cell: Cell, currency: str, *, tall_row: bool = False
+) -> WriteOnlyCell:
     """One cell; in a row made tall by wrapped text every cell sits at the top, so the row reads level."""
     out = WriteOnlyCell(ws)
     value = cell.value
@@ -99,7 +108,9 @@ def _write_cell(ws: WriteOnlyWorksheet, cell: Cell, currency: str, *, tall_row: 
         out.value = value
     for attribute, style in _ROLE_STYLES[cell.role].items():
         setattr(out, attribute, style)
-    out.number_format = "@" if cell.role == "input" and cell.fmt == "text" else _number_format(cell.fmt, currency)
+    out.number_format = (
+        "@" if cell.role == "input" and cell.fmt == "text" else _number_format(cell.fmt, currency)
+    )
     if cell.wrap or tall_row:
         out.alignment = _alignment(cell.wrap)
     return out
@@ -182,9 +193,14 @@ def _render_sheet(wb: Workbook, sheet: Sheet, currency: str, names: dict[str, st
     for chart in sheet.charts:
         ws.add_chart(_chart(chart), chart.anchor)
     for dropdown in sheet.dropdowns:
-        validation = DataValidation(type="list", formula1='"' + ",".join(dropdown.options) + '"', allow_blank=True,
-                                    showErrorMessage=True, errorTitle="Status",
-                                    error="Choose one of: " + ", ".join(dropdown.options))
+        validation = DataValidation(
+            type="list",
+            formula1='"' + ",".join(dropdown.options) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Status",
+            error="Choose one of: " + ", ".join(dropdown.options),
+        )
         validation.add(dropdown.cells)
         ws.data_validations.append(validation)
     for row_number, row in enumerate(sheet.rows, start=1):
