@@ -176,6 +176,26 @@ class TestWaveArithmetic:
         assert pilot.seat_cost_per_month == pytest.approx(5 * 39 + 2.5 * 20)
         assert pilot.usage_cost_per_month == pytest.approx(5 * 10 + 2.5 * 100)
 
+    @given(scenarios())
+    def test_full_rollout_is_the_engines_post_period(self, scenario):
+        # With every developer seated the wave's queue is the engine's post-adoption queue.
+        full = plan_waves(scenario, RolloutPlan(waves=[Wave(name="All", start_week=0, seat_share=1.0)]))[0]
+        review = compute(scenario).review
+        assert full.utilization == pytest.approx(review.post.utilization, rel=1e-9)
+        assert full.reviewers_needed == review.reviewers_needed
+        assert full.backlog_growth_hours_per_week == pytest.approx(review.backlog_growth_hours_per_week,
+                                                                   rel=1e-9, abs=1e-9)
+
+    @given(scenarios())
+    def test_review_work_moves_monotonically_with_adoption(self, scenario):
+        # Each adopter changes the review work by P1·E(L1) − P0·E(L0): the same sign every wave.
+        plan = RolloutPlan(waves=[Wave(name=f"W{i}", start_week=4 * i, seat_share=s)
+                                  for i, s in enumerate((0.1, 0.3, 0.6, 1.0))])
+        work = [w.review_hours_per_week for w in plan_waves(scenario, plan)]
+        steps = [after - before for before, after in zip(work, work[1:])]
+        tolerance = 1e-9 * max(work)
+        assert all(step >= -tolerance for step in steps) or all(step <= tolerance for step in steps)
+
     def test_wave_after_the_horizon_is_refused(self, worked_example):
         late = RolloutPlan(waves=[Wave(name="Late", start_week=160, seat_share=1.0)])
         with pytest.raises(ScenarioError, match="after the 3-year horizon") as error:
