@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scipy import sparse, stats
 
 from roi.errors import DataError, InputFormatError
+from roi.ingest.identity import per_unique
 from roi.ingest.tables import Dataset
 
 BOOTSTRAP_DRAWS = 1000
@@ -38,6 +39,9 @@ MIN_SAMPLE = 30
 
 MEDIAN_BINS = 2048
 """Value bins for bootstrapping medians of large samples (exact below this many distinct values)."""
+
+MIN_MEDIAN_BINS = 256
+"""Fewest bins used for very many developers: each bin then holds 0.4% of the values."""
 
 HOUR = np.timedelta64(3600, "s")
 
@@ -237,15 +241,15 @@ class _Weights:
         return self.cache[key]
 
 
-def _bins(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's bin and each bin's representative value (exact below MEDIAN_BINS distinct values)."""
+def _bins(values: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's bin and each bin's representative value (exact below ``most`` distinct values)."""
     uniques, inverse = np.unique(values, return_inverse=True)
-    if len(uniques) <= MEDIAN_BINS:
+    if len(uniques) <= most:
         return inverse.ravel(), uniques
-    edges = np.quantile(values, np.linspace(0.0, 1.0, MEDIAN_BINS + 1))
-    bins = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, MEDIAN_BINS - 1)
-    counts = np.bincount(bins, minlength=MEDIAN_BINS)
-    return bins, np.bincount(bins, values, minlength=MEDIAN_BINS) / np.maximum(counts, 1)
+    edges = np.quantile(values, np.linspace(0.0, 1.0, most + 1))
+    bins = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, most - 1)
+    counts = np.bincount(bins, minlength=most)
+    return bins, np.bincount(bins, values, minlength=most) / np.maximum(counts, 1)
 
 
 def _draws(sample: _Sample, weights: _Weights, rng: np.random.Generator) -> np.ndarray:
@@ -254,16 +258,17 @@ def _draws(sample: _Sample, weights: _Weights, rng: np.random.Generator) -> np.n
         w = weights.get(sample.group, sample.n_units)
         with np.errstate(divide="ignore", invalid="ignore"):
             return sample.scale * (w @ sample.a) / (w @ sample.b)
-    bins, representative = _bins(sample.values)
+    # Fewer bins when the units × bins product would be large (BLAS cost ∝ draws·units·bins).
+    bins, representative = _bins(sample.values, int(np.clip(3e9 / (weights.draws * max(sample.n_units, 1)),
+                                                            MIN_MEDIAN_BINS, MEDIAN_BINS)))
     k = len(representative)
     if sample.unit_of is None:  # independent values: bin counts are multinomial
         mass = rng.multinomial(len(sample.values), np.bincount(bins, minlength=k) / len(bins), size=weights.draws)
     else:
         w = weights.get(sample.group, sample.n_units)
         if sample.n_units * k <= 50_000_000:  # dense units × bins histogram: one BLAS product
-            histogram = np.zeros((sample.n_units, k))
-            np.add.at(histogram, (sample.unit_of, bins), 1.0)
-            mass = w @ histogram
+            cells = np.bincount(sample.unit_of * k + bins, minlength=sample.n_units * k)
+            mass = w @ cells.reshape(sample.n_units, k).astype(np.float64)
         else:
             histogram = sparse.csr_matrix((np.ones(len(bins)), (sample.unit_of, bins)), shape=(sample.n_units, k))
             mass = np.asarray((histogram.T @ w.T).T)
@@ -356,6 +361,11 @@ class _Prepared:
     agent_humans: set[str]
 
 
+def _lower(logins: pd.Series) -> pd.Series:
+    """Lower-cased logins (GitHub logins are case-insensitive), computed once per distinct login."""
+    return per_unique(logins, lambda u: u.astype(str).str.lower(), "")
+
+
 def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _Prepared:
     skipped: dict[str, Counter] = {}
 
@@ -367,12 +377,12 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
     pulls = dataset.pull_requests
     agent = pulls["ai_agent"].to_numpy(bool)
     bot = pulls["author_is_bot"].to_numpy(bool) & ~agent
-    unmerged = pulls["merged_at"].isna().to_numpy() & ~agent & ~bot
-    draft = pulls["is_draft"].to_numpy(bool) & ~agent & ~bot & ~unmerged
+    draft = pulls["is_draft"].to_numpy(bool) & ~agent & ~bot
+    unmerged = pulls["merged_at"].isna().to_numpy() & ~agent & ~bot & ~draft
     skip(pulls, agent, "opened by an AI coding agent (credited to its human assignee as AI use)")
     skip(pulls, bot, "bot author")
-    skip(pulls, unmerged, "not merged (open, or closed without merging)")
     skip(pulls, draft, "draft")
+    skip(pulls, unmerged, "not merged (open, or closed without merging)")
     keep = ~(agent | bot | unmerged | draft)
     merged_at = pulls["merged_at"]
     in_ramp = keep & (_ns(merged_at) >= ramp[0].to_datetime64()) & (_ns(merged_at) < ramp[1].to_datetime64())
@@ -381,7 +391,7 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
     agent_humans = set(pulls.loc[agent, "assignee"].dropna().str.lower())
     prs = pulls.loc[keep, ["source", "repo", "number", "author", "created_at", "merged_at", "additions", "deletions",
                            "ai_evidence"]].reset_index(drop=True)
-    prs["author_key"] = prs["author"].str.lower()
+    prs["author_key"] = _lower(prs["author"])
     prs["size"] = prs["additions"] + prs["deletions"]
     prs["first_review"] = pd.Series(pd.NaT, index=prs.index, dtype="datetime64[ns, UTC]")
 
@@ -397,7 +407,7 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         is_bot = reviews["reviewer_is_bot"].to_numpy(bool) & matched
         skip(reviews, is_bot, "review by a bot (Copilot code review and the like)")
         ok = matched & ~is_bot
-        reviewer = reviews["reviewer"].str.lower().to_numpy()
+        reviewer = _lower(reviews["reviewer"]).to_numpy()
         own = ok.copy()
         own[ok] = reviewer[ok] == prs["author_key"].to_numpy()[position[ok]]
         skip(reviews, own, "by the PR's own author (thread reply)")

@@ -219,7 +219,7 @@ def list_text(values: pa.Array, field_name: str | None = None, separator: str = 
     if field_name is not None:
         flat = pa.compute.struct_field(values.flatten(), field_name)
         values = pa.ListArray.from_arrays(values.offsets, flat, mask=values.is_null())
-    return pd.Series(pa.compute.binary_join(values, separator).to_pandas(), dtype="object").fillna("")
+    return pa.compute.fill_null(pa.compute.binary_join(values, separator), "").to_pandas()
 
 
 # --- CSV ---------------------------------------------------------------------------------
@@ -329,11 +329,16 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
 
 
 def localize(naive: pd.Series, timezone: str) -> pd.Series:
-    """Naive local times as UTC; a time repeated by a DST change is read as standard time."""
+    """Naive local times as UTC.
+
+    A time repeated when DST ends is read as standard time; a time skipped when DST starts
+    (02:30 on the spring-forward night) is read one hour later, as a clock that was not moved
+    forward would have shown it.
+    """
     if timezone == UTC:
         return naive.dt.tz_localize(UTC)
     ambiguous = np.zeros(len(naive), dtype=bool)
-    return naive.dt.tz_localize(timezone, ambiguous=ambiguous, nonexistent="shift_forward").dt.tz_convert(UTC)
+    return naive.dt.tz_localize(timezone, ambiguous=ambiguous, nonexistent=pd.Timedelta(hours=1)).dt.tz_convert(UTC)
 
 
 def numbers(values: pd.Series, name: str, column_name: str, *, row_offset: int = 2) -> pd.Series:

@@ -71,7 +71,7 @@ def _json_format(text: str) -> str | None:
     keys = set(record)
     if "number" in keys and "user" in keys and keys & {"merged_at", "head", "base", "created_at"}:
         return "github_pulls"
-    if "pull_request_url" in keys and "state" in keys:
+    if "state" in keys and ("pull_request_url" in keys or {"user", "submitted_at", "commit_id"} <= keys):
         return "github_reviews"
     if "number" in keys and keys & {"createdAt", "mergedAt", "isDraft", "author"}:
         return "github_gh_cli"

@@ -59,7 +59,7 @@ def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = ()) 
 def _text(table: pa.Table, column: str) -> pd.Series:
     if column not in table.column_names:
         return pd.Series([None] * table.num_rows, dtype="object")
-    return pd.Series(table.column(column).to_pandas(), dtype="object")
+    return table.column(column).to_pandas()
 
 
 def _ints(table: pa.Table, column: str, name: str, *, required: bool = False) -> np.ndarray:

@@ -48,7 +48,7 @@ _REPO_FROM_HTML_URL = r"github\.com/(?P<repo>[^/]+/[^/]+)/pull/(?P<number>\d+)"
 
 
 def _pandas(values) -> pd.Series:
-    return pd.Series(values.to_pandas(), dtype="object") if not isinstance(values, pd.Series) else values
+    return values if isinstance(values, pd.Series) else values.to_pandas()
 
 
 def _repo(api_urls: pa.Array, html_urls: pa.Array) -> pa.Array:

@@ -36,24 +36,24 @@ def read_merge_requests(name: str, data: bytes, report: SourceReport, timezone: 
                               "p")
     repo = pd.Series(pc.coalesce(project, pc.cast(column(table, "project_id"), pa.string())).to_pandas(),
                      dtype="object").fillna("")
-    login = pd.Series(column(table, "author.username").to_pandas(), dtype="object")
-    labels = pd.Series(pc.binary_join(column(table, "labels"), ",").to_pandas(), dtype="object").fillna("")
-    state = pd.Series(column(table, "state").to_pandas(), dtype="object").fillna("").str.lower()
+    login = pd.Series(column(table, "author.username").to_pandas())
+    labels = pd.Series(pc.binary_join(column(table, "labels"), ",").to_pandas()).fillna("")
+    state = pd.Series(column(table, "state").to_pandas()).fillna("").str.lower()
     merged = timestamps(column(table, "merged_at"), name, "merged_at", report, timezone=timezone)
     draft = pc.fill_null(pc.or_kleene(column(table, "draft"), column(table, "work_in_progress")), False)
     frame = pd.DataFrame({
         "source": name, "repo": repo, "number": iid.to_numpy(), "author": login.fillna("ghost"),
         "author_is_bot": (bot_mask(login) | login.fillna("").str.match(r"^(project|group)_\d+_bot")).to_numpy(),
-        "ai_agent": agent_mask(login, pd.Series(column(table, "source_branch").to_pandas(), dtype="object")).to_numpy(),
+        "ai_agent": agent_mask(login, pd.Series(column(table, "source_branch").to_pandas())).to_numpy(),
         "assignee": None, "is_draft": draft.to_numpy(zero_copy_only=False),
         "created_at": timestamps(column(table, "created_at"), name, "created_at", report, timezone=timezone,
                                  required=True),
         "merged_at": merged.where(state.eq("merged").to_numpy() | merged.notna().to_numpy()),
         "closed_at": timestamps(column(table, "closed_at"), name, "closed_at", report, timezone=timezone),
         "additions": float("nan"), "deletions": float("nan"), "labels": labels,
-        "ai_evidence": ai_evidence(labels, pd.Series(column(table, "description").to_pandas(), dtype="object")),
+        "ai_evidence": ai_evidence(labels, pd.Series(column(table, "description").to_pandas())),
         "merge_commit_sha": pd.Series(pc.coalesce(column(table, "merge_commit_sha"),
-                                                  column(table, "squash_commit_sha")).to_pandas(), dtype="object"),
+                                                  column(table, "squash_commit_sha")).to_pandas()),
     })
     merged_without_time = state.eq("merged") & frame["merged_at"].isna()
     if merged_without_time.any():

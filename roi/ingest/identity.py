@@ -40,18 +40,30 @@ _AI_TRAILER = (
 )
 
 
+def per_unique(values: pd.Series, function, missing):
+    """``function`` applied to each distinct value only (3M reviews have a few thousand logins)."""
+    codes, uniques = pd.factorize(values)
+    mapped = np.asarray(function(pd.Series(uniques, dtype="object")), dtype=object)
+    out = np.append(mapped, [missing])[codes] if len(mapped) else np.full(len(codes), missing, dtype=object)
+    return pd.Series(out, index=values.index)
+
+
 def normalise_login(logins: pd.Series) -> pd.Series:
     """Lower-case logins without ``app/`` and ``[bot]``, so all exports name a bot alike."""
-    text = logins.fillna("").astype(str).str.strip()
-    return text.str.lower().str.removeprefix("app/").str.removesuffix("[bot]")
+    return per_unique(logins, lambda u: u.astype(str).str.strip().str.lower().str.removeprefix("app/")
+                      .str.removesuffix("[bot]"), "")
 
 
 def bot_mask(logins: pd.Series, account_types: pd.Series | None = None, flags: pd.Series | None = None) -> pd.Series:
     """True for bot accounts: type ``Bot``, a bot flag, a ``[bot]``/``app/`` login or a known bot."""
-    raw = logins.fillna("").astype(str)
-    mask = raw.str.endswith("[bot]") | raw.str.startswith("app/") | normalise_login(raw).isin(KNOWN_BOTS)
+    def is_bot(unique: pd.Series) -> pd.Series:
+        text = unique.astype(str).str.strip()
+        bare = text.str.lower().str.removeprefix("app/").str.removesuffix("[bot]")
+        return text.str.endswith("[bot]") | text.str.startswith("app/") | bare.isin(KNOWN_BOTS)
+
+    mask = per_unique(logins, is_bot, False).astype(bool)
     if account_types is not None:
-        mask |= account_types.fillna("").astype(str).str.casefold().eq("bot")
+        mask |= per_unique(account_types, lambda u: u.astype(str).str.casefold().eq("bot"), False).astype(bool)
     if flags is not None:
         mask |= flags.fillna(False).astype(bool)
     return mask
@@ -61,7 +73,7 @@ def agent_mask(logins: pd.Series, head_refs: pd.Series | None = None) -> pd.Seri
     """True for PRs an AI coding agent opened (its login, or a ``copilot/`` branch by a bot)."""
     mask = normalise_login(logins).isin(AI_AGENTS)
     if head_refs is not None:
-        mask |= head_refs.fillna("").astype(str).str.startswith("copilot/") & bot_mask(logins)
+        mask |= head_refs.fillna("").str.startswith("copilot/").astype(bool) & bot_mask(logins)
     return mask
 
 

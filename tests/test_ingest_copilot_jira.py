@@ -1,0 +1,131 @@
+"""Copilot (metrics API, legacy usage, usage reports, seats) and Jira CSV readers on fixtures with the
+quirks of FORMATS.md §2 and §4: collapsed zero days, nested sums, offsets, BOM, CRLF, repeated and
+localised columns, localised dates, title rows, cp1252, decimal commas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from roi.errors import InputFormatError
+from roi.ingest import detect, read_exports, read_file, suggest_adoption_date
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+
+
+def _read(name: str, **kwargs):
+    return read_file(name, (FIXTURES / name).read_bytes(), **kwargs)
+
+
+def test_copilot_metrics_sum_completions_over_editors_models_languages():
+    tables, report = _read("copilot_metrics.json")
+    days = tables["ai_daily"].set_index("date")
+    first = days.loc[pd.Timestamp("2025-03-03", tz="UTC")]
+    # vscode: python 100/30 + go 50/10; JetBrains (model without total_engaged_users): python 50/20.
+    assert (first["suggestions"], first["acceptances"]) == (200, 60)
+    assert (first["lines_suggested"], first["lines_accepted"]) == (400, 120)
+    assert first["active_users"] == 10
+    weekend = days.loc[pd.Timestamp("2025-03-08", tz="UTC")]  # collapsed {"total_engaged_users": 0}
+    assert weekend["active_users"] == 0 and weekend["suggestions"] == 0
+    null_day = days.loc[pd.Timestamp("2025-03-10", tz="UTC")]  # copilot_ide_code_completions: null
+    assert null_day["active_users"] == 14 and pd.isna(null_day["suggestions"])
+
+
+def test_legacy_usage_reads_day_not_date():
+    tables, report = _read("copilot_usage_legacy.json")
+    row = tables["ai_daily"].iloc[0]
+    assert report.format == "copilot_usage_legacy"
+    assert (row["date"], row["suggestions"], row["acceptances"], row["active_users"]) == (
+        pd.Timestamp("2023-10-15", tz="UTC"), 1000, 800, 10)
+
+
+def test_user_report_ndjson_marks_active_users():
+    tables, report = _read("copilot_users_1d.ndjson")
+    days = tables["ai_user_days"].set_index(["date", "user"])
+    day = pd.Timestamp("2025-10-01", tz="UTC")
+    assert days.loc[(day, "alice"), "active"] and days.loc[(day, "bob"), "active"]  # bob only chatted
+    assert not days.loc[(day, "carol"), "active"]
+    assert days.loc[(day, "alice"), ["suggestions", "acceptances"]].tolist() == [10, 4]
+
+
+def test_seats_convert_offsets_to_utc_and_keep_never_used_seats():
+    tables, report = _read("copilot_seats.json")
+    seats = tables["seats"].set_index("user")
+    assert seats.loc["alice", "assigned_at"] == pd.Timestamp("2025-03-03T15:00:00Z")  # 09:00 at -06:00
+    assert pd.isna(seats.loc["carol", "last_activity_at"])
+    assert seats.loc["carol", "pending_cancellation"] == pd.Timestamp("2025-05-01", tz="UTC")
+
+
+def test_suggested_adoption_date_is_the_first_seat_assignment():
+    data = read_exports([FIXTURES / "copilot_seats.json", FIXTURES / "copilot_metrics.json"])
+    assert suggest_adoption_date(data).isoformat() == "2025-03-03"
+    only_metrics = read_exports([FIXTURES / "copilot_metrics.json"])
+    assert suggest_adoption_date(only_metrics).isoformat() == "2025-03-03"
+
+
+def test_report_download_links_are_refused_with_what_to_do():
+    with pytest.raises(InputFormatError, match="download the NDJSON"):
+        _read("copilot_report_links.json")
+
+
+def test_jira_all_fields_export():
+    tables, report = _read("jira_all_fields.csv", timezone="Europe/Berlin")
+    items = tables["work_items"].set_index("key")
+    assert report.format == "jira_csv" and report.rows == 6
+    assert items["kind"].to_dict() == {"API-1": "bug", "API-2": "story", "API-3": "task", "API-4": "subtask",
+                                       "API-5": "incident", "API-6": "epic"}
+    # "04/Feb/25 3:04 PM" in Berlin (UTC+1 in winter) is 14:04 UTC; multi-line description kept out of the way.
+    assert items.loc["API-1", "resolved_at"] == pd.Timestamp("2025-02-04T14:04:00Z")
+    # "17/Mar/25 12:05 AM" is five past midnight.
+    assert items.loc["API-4", "created_at"] == pd.Timestamp("2025-03-16T23:05:00Z")
+    assert not items.loc["API-3", "done"]  # resolved as Won't Do
+    assert items.loc["API-2", "done"] and items.loc["API-2", "story_points"] == 3.0
+    assert not items.loc["API-4", "done"] and pd.isna(items.loc["API-4", "resolved_at"])
+    assert any("Europe/Berlin" in note for note in report.notes)
+    incidents = tables["incidents"]
+    assert incidents["incident_id"].tolist() == ["API-5"]
+    assert incidents["resolved_at"].iloc[0] - incidents["created_at"].iloc[0] == pd.Timedelta(hours=3, minutes=30)
+
+
+def test_jira_spanish_semicolon_export():
+    tables, report = _read("jira_es_semicolon.csv")
+    items = tables["work_items"].set_index("key")
+    assert items["kind"].to_dict() == {"WEB-1": "bug", "WEB-2": "story", "WEB-3": "task"}
+    assert items.loc["WEB-2", "created_at"] == pd.Timestamp("2025-09-02T08:45:00Z")  # "02/sept/25 08:45"
+    assert items.loc["WEB-3", "created_at"] == pd.Timestamp("2025-12-13T02:41:00Z")  # "13/dic/25"
+    assert items.loc["WEB-2", "story_points"] == 3.0 and items.loc["WEB-3", "story_points"] == 1.5
+    assert items["done"].tolist() == [True, True, False]
+
+
+def test_jira_excel_resave_with_title_rows_cp1252_and_dotted_dates():
+    tables, report = _read("jira_excel_de_cp1252.csv")
+    items = tables["work_items"].set_index("key")
+    assert list(items.index) == ["WEB-7", "WEB-8"]
+    assert items.loc["WEB-8", "story_points"] == 2.5
+    assert items.loc["WEB-7", "resolved_at"] == pd.Timestamp("2025-03-05T09:30:00Z")
+    assert any("title row" in note for note in report.notes) and any("cp1252" in note for note in report.notes)
+
+
+def test_jira_daylight_saving_gap_and_overlap_are_resolved():
+    text = ("Issue key,Issue Type,Created,Resolved\r\n"
+            "X-1,Task,30/Mar/25 2:30 AM,26/Oct/25 2:30 AM\r\n")  # Berlin: 02:30 does not exist / exists twice
+    tables, _ = read_file("dst.csv", text.encode(), timezone="Europe/Berlin")
+    row = tables["work_items"].iloc[0]
+    assert row["created_at"] == pd.Timestamp("2025-03-30T01:30:00Z")  # in the gap: read as 03:30 CEST
+    assert row["resolved_at"] == pd.Timestamp("2025-10-26T01:30:00Z")  # the repeated hour read as standard time
+
+
+def test_jira_unparsable_date_names_row_and_column():
+    text = "Issue key,Issue Type,Created\r\nX-1,Task,03/Feb/25 9:15 AM\r\nX-2,Task,next Tuesday\r\n"
+    with pytest.raises(InputFormatError) as error:
+        read_file("jira.csv", text.encode())
+    assert (error.value.file, error.value.row, error.value.column) == ("jira.csv", 3, "Created")
+
+
+def test_jira_missing_created_column_is_named():
+    with pytest.raises(InputFormatError) as error:
+        read_file("jira.csv", b"Issue key,Issue Type,Summary\nX-1,Task,Hi\n")
+    assert "not an export format" in error.value.message  # without Created the header is not Jira's
+    assert detect("jira.csv", b"Issue key,Created\nX-1,03/Feb/25 9:15 AM\n") == "jira_csv"

@@ -1,0 +1,146 @@
+"""Four Keys and DevLake tables, the column-mapped CSV, the estimates template, and bad input."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from roi.errors import InputFormatError
+from roi.ingest import detect, read_exports, read_file
+from roi.ingest.generic import MAPPABLE, columns_of
+from roi.ingest.template import METRICS, template_csv, template_xlsx
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+
+
+def _read(name: str, **kwargs):
+    return read_file(name, (FIXTURES / name).read_bytes(), **kwargs)
+
+
+@pytest.mark.parametrize("name", ["fourkeys_deployments.csv", "fourkeys_deployments.ndjson"])
+def test_fourkeys_deployments_csv_and_ndjson_agree(name):
+    tables, report = _read(name)
+    deployments = tables["deployments"].set_index("deploy_id")
+    assert report.format == "fourkeys_deployments" and report.rows == 3
+    assert deployments.loc["d2", "deployed_at"] == pd.Timestamp("2025-03-05T10:00:00.250Z")  # "… UTC", fractional
+    links = tables["deployment_changes"]
+    assert sorted(links.loc[links["deploy_id"] == "d2", "sha"]) == ["c2", "c2b"]
+
+
+def test_fourkeys_incidents_keep_open_incidents_and_root_causes():
+    tables, _ = _read("fourkeys_incidents.csv")
+    incidents = tables["incidents"].set_index("incident_id")
+    assert incidents.loc["i1", "resolved_at"] - incidents.loc["i1", "created_at"] == pd.Timedelta(hours=6)
+    assert pd.isna(incidents.loc["i2", "resolved_at"])
+    assert tables["incident_changes"].to_dict("records") == [{"incident_id": "i1", "sha": "c2b"}]
+
+
+def test_devlake_tables_link_comments_to_prs_and_keep_production_successes():
+    data = read_exports([FIXTURES / n for n in ("devlake_pull_requests.csv", "devlake_pull_request_comments.csv",
+                                                "devlake_cicd_deployment_commits.csv", "devlake_issues.csv")])
+    pulls = data.pull_requests.set_index("number")
+    assert sorted(pulls.index) == [21, 22, 23]  # the repeated raw row of #21 is kept once
+    assert pulls.loc[22, "author_is_bot"] and pulls.loc[23, "is_draft"] and pd.isna(pulls.loc[23, "merged_at"])
+    assert pulls.loc[21, "created_at"] == pd.Timestamp("2025-02-03T08:19:30Z")
+    reviews = data.reviews
+    assert reviews[["number", "reviewer"]].to_dict("records") == [{"number": 21, "reviewer": "ivy"}]
+    report = {Path(s.file).name: s for s in data.sources}
+    assert report["devlake_pull_request_comments.csv"].skipped == {
+        "comment that is not a review (type NORMAL or DIFF)": 2, "review of a PR not in the exports": 1}
+    assert report["devlake_pull_requests.csv"].skipped == {"duplicate of a PR in another page or file": 1}
+    assert report["devlake_cicd_deployment_commits.csv"].skipped == {
+        "deployment did not succeed (result is not SUCCESS)": 1, "not a production deployment": 1}
+    assert data.deployments["deploy_id"].tolist() == ["dep1"]
+    assert sorted(data.deployment_changes["sha"]) == ["m21", "m22"]
+    items = data.work_items.set_index("key")
+    assert items["kind"].to_dict() == {"WEB-10": "bug", "WEB-11": "story", "WEB-12": "incident", "WEB-13": "task"}
+    assert data.incidents["incident_id"].tolist() == ["WEB-12"]
+
+
+def test_mapped_csv_becomes_pull_requests_with_review_times():
+    mapping = {"table": "pull_requests", "number": "PR", "author": "Author", "created_at": "Opened",
+               "merged_at": "Merged", "size": "Lines changed", "first_review_at": "First review"}
+    assert columns_of("x.csv", (FIXTURES / "swarmia_like_prs.csv").read_bytes())[:2] == ["PR", "Author"]
+    data = read_exports([FIXTURES / "swarmia_like_prs.csv"], {"swarmia_like_prs.csv": mapping})
+    pulls = data.pull_requests.set_index("number")
+    assert pulls.loc[1, "additions"] + pulls.loc[1, "deletions"] == 120
+    assert pd.isna(pulls.loc[2, "merged_at"])
+    assert data.reviews["submitted_at"].tolist() == [pd.Timestamp("2025-02-03T12:00:00Z"),
+                                                     pd.Timestamp("2025-03-10T10:00:00Z")]
+    assert data.sources[0].format == "mapped CSV/XLSX (pull_requests)"
+    assert any("without a time zone" in note for note in data.sources[0].notes)
+
+
+def test_mapping_errors_name_the_field_or_column():
+    data = (FIXTURES / "swarmia_like_prs.csv").read_bytes()
+    with pytest.raises(InputFormatError) as error:
+        read_file("x.csv", data, mapping={"table": "pull_requests", "author": "Author", "created_at": "Opened"})
+    assert error.value.field == "merged_at"
+    with pytest.raises(InputFormatError) as error:
+        read_file("x.csv", data, mapping={"table": "deployments", "deployed_at": "When"})
+    assert error.value.column == "When"
+    with pytest.raises(InputFormatError) as error:
+        read_file("x.csv", data, mapping={"table": "tickets"})
+    assert error.value.field == "table"
+    assert set(MAPPABLE) == {"pull_requests", "reviews", "deployments", "incidents", "work_items"}
+
+
+def test_estimates_template_round_trips_as_csv_and_xlsx():
+    for name, data in (("estimates.csv", template_csv()), ("estimates.xlsx", template_xlsx())):
+        assert detect(name, data) == "estimates_template"
+        tables, report = read_file(name, data)
+        estimates = tables["estimates"].set_index("metric")
+        assert estimates.loc["prs_per_dev_week", ["baseline", "post"]].tolist() == [3.0, 5.94]
+        assert report.skipped == {"metric left empty": len(METRICS) - 4}
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx()))
+    assert book["Estimates"]["A1"].value == "metric" and book["Estimates"].freeze_panes == "A2"
+
+
+def test_filled_in_estimates_with_decimal_comma():
+    tables, _ = _read("estimates.csv")
+    estimates = tables["estimates"].set_index("metric")
+    assert estimates.loc["change_failure_rate", "post"] == 0.12
+    assert estimates.loc["tasks_per_dev_week", ["low", "high"]].tolist() == [4.4, 5.2]
+    assert "recovery_hours" not in estimates.index
+
+
+@pytest.mark.parametrize(("text", "row", "column", "words"), [
+    ("metric,baseline,post\nprs_per_week,3,4\n", 2, "metric", "not a metric"),
+    ("metric,baseline,post\nchange_failure_rate,12,15\n", 2, "baseline", "write 0.12"),
+    ("metric,baseline,post,low,high\npr_size_loc,150,381,400,500\n", 2, "low", "low <= post <= high"),
+    ("metric,baseline,post\npr_size_loc,150,lots\n", 2, "post", "not a number"),
+])
+def test_bad_estimates_name_row_and_column(text, row, column, words):
+    with pytest.raises(InputFormatError) as error:
+        read_file("est.csv", text.encode())
+    assert (error.value.row, error.value.column) == (row, column) and words in error.value.message
+
+
+def test_unknown_format_empty_file_and_empty_array():
+    with pytest.raises(InputFormatError, match="not an export format"):
+        read_file("notes.csv", b"foo,bar\n1,2\n")
+    with pytest.raises(InputFormatError, match="is empty"):
+        read_file("empty.json", b"  \n")
+    with pytest.raises(InputFormatError, match="no records"):
+        read_file("pulls.json", b"[]")
+
+
+def test_missing_required_column_is_named():
+    with pytest.raises(InputFormatError) as error:
+        read_file("incidents.csv", b"source,incident_id,time_created,changes\ngithub,1,2025-01-01 00:00:00 UTC,[]\n")
+    assert (error.value.file, error.value.column) == ("incidents.csv", "time_resolved")
+    with pytest.raises(InputFormatError) as error:
+        read_file("deploys.csv", b"deploy_id,time_created\nd1,\n")
+    assert (error.value.row, error.value.column) == (2, "time_created")
+
+
+def test_bad_timezone_and_missing_file():
+    with pytest.raises(InputFormatError) as error:
+        read_exports([FIXTURES / "fourkeys_deployments.csv"], timezone="Mars/Olympus")
+    assert error.value.field == "timezone"
+    with pytest.raises(InputFormatError, match="cannot be read"):
+        read_exports([FIXTURES / "no_such_file.json"])

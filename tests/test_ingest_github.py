@@ -1,0 +1,141 @@
+"""GitHub readers on fixtures in the real shapes (FORMATS.md §1): REST list/detail pages, reviews,
+gh pr list --json and GraphQL pages, with their quirks (nulls, drafts, bots, duplicates across pages)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from roi.errors import InputFormatError
+from roi.ingest import detect, read_exports, read_file
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+PULLS = [FIXTURES / n for n in ("github_pulls_page1.json", "github_pulls_page2.json", "github_pulls_detail.ndjson")]
+
+
+def _file(name: str) -> tuple[str, bytes]:
+    return name, (FIXTURES / name).read_bytes()
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("github_pulls_page1.json", "github_pulls"),
+    ("github_pulls_detail.ndjson", "github_pulls"),
+    ("github_reviews.json", "github_reviews"),
+    ("gh_pr_list.json", "github_gh_cli"),
+    ("github_graphql_page.json", "github_graphql"),
+    ("gitlab_merge_requests.json", "gitlab_merge_requests"),
+])
+def test_format_is_recognised_from_content_not_name(name, expected):
+    assert detect("export.bin", (FIXTURES / name).read_bytes()) == expected
+
+
+def test_list_page_keeps_nulls_drafts_and_bots():
+    tables, report = read_file(*_file("github_pulls_page1.json"))
+    pulls = tables["pull_requests"].set_index("number")
+    assert report.rows == 5 and list(pulls.index) == [109, 108, 107, 106, 105]
+    assert pulls.loc[105, "is_draft"] and pd.isna(pulls.loc[105, "merged_at"]) and pd.isna(pulls.loc[105, "closed_at"])
+    # The Copilot coding agent: type Bot, login "Copilot" without [bot]; credited to its assignee.
+    assert pulls.loc[106, "author_is_bot"] and pulls.loc[106, "ai_agent"] and pulls.loc[106, "assignee"] == "bob"
+    assert not pulls.loc[107, "author_is_bot"] and pulls.loc[107, "repo"] == "acme/api"
+    assert pulls.loc[107, "ai_evidence"] == "label"  # "AI-assisted" label, any case
+    assert pulls.loc[109, "ai_evidence"] == "co-author trailer"
+    assert pulls["additions"].isna().all()  # list items carry no sizes
+    assert any("no PR sizes" in note for note in report.notes)
+    assert pulls.loc[109, "created_at"] == pd.Timestamp("2025-03-17T09:00:00Z")
+
+
+def test_pages_and_detail_merge_into_one_row_per_pr_with_sizes():
+    data = read_exports(PULLS)
+    pulls = data.pull_requests.set_index("number")
+    assert sorted(pulls.index) == list(range(101, 110))
+    assert pulls.loc[107, ["additions", "deletions"]].tolist() == [300, 100]
+    assert pulls.loc[104, "closed_at"] == pd.Timestamp("2025-02-13T09:00:00Z") and pd.isna(pulls.loc[104, "merged_at"])
+    reports = {Path(s.file).name: s for s in data.sources}
+    # 5 + 5 list rows and 5 detail rows: every list copy of a PR that has a detail copy is a
+    # duplicate, and #105 appears on both pages (the list shifted between requests).
+    skipped = {n: sum(r.skipped.values()) for n, r in reports.items()}
+    assert skipped == {"github_pulls_page1.json": 4, "github_pulls_page2.json": 2, "github_pulls_detail.ndjson": 0}
+    assert reports["github_pulls_page2.json"].used_rows == 3  # #103, #104 and #105 (the later copy is kept)
+
+
+def test_reviews_drop_pending_and_keep_the_link_to_their_pr():
+    tables, report = read_file(*_file("github_reviews.json"))
+    reviews = tables["reviews"]
+    assert report.rows == 10 and report.skipped == {"review not submitted (PENDING, no submitted_at)": 1}
+    assert len(reviews) == 9 and set(reviews["number"]) == {101, 102, 103, 107, 108, 109}
+    bot = reviews[reviews["reviewer"] == "copilot-pull-request-reviewer[bot]"]
+    assert bot["reviewer_is_bot"].all() and not reviews.loc[reviews["reviewer"] == "alice", "reviewer_is_bot"].any()
+
+
+def test_gh_cli_output_flags_bots_without_type_and_flattens_reviews():
+    tables, report = read_file(*_file("gh_pr_list.json"))
+    pulls = tables["pull_requests"].set_index("number")
+    assert pulls.loc[8, "author_is_bot"]  # {"is_bot": true, "login": "app/dependabot"}
+    assert pulls.loc[9, "is_draft"] and not pulls.loc[7, "is_draft"]
+    assert pulls.loc[7, ["additions", "deletions"]].tolist() == [40, 2]
+    assert pulls.loc[7, "ai_evidence"] == "label" and pulls.loc[7, "repo"] == "acme/web"
+    reviews = tables["reviews"]
+    # gh names Copilot's reviewer without [bot] and without a type: known login.
+    assert reviews.set_index("reviewer").loc["copilot-pull-request-reviewer", "reviewer_is_bot"]
+    assert not reviews.set_index("reviewer").loc["erin", "reviewer_is_bot"]
+
+
+def test_graphql_page_bot_has_no_suffix_but_typename_bot():
+    tables, report = read_file(*_file("github_graphql_page.json"))
+    pulls = tables["pull_requests"].set_index("number")
+    assert pulls.loc[11, "author"] == "dependabot" and pulls.loc[11, "author_is_bot"]
+    assert pulls.loc[12, "repo"] == "acme/web" and pulls.loc[12, "additions"] == 120
+    assert len(tables["reviews"]) == 3
+    assert pulls.loc[12, "merged_at"] - pulls.loc[12, "created_at"] == pd.Timedelta(hours=24)
+
+
+def test_gitlab_merge_requests_drafts_project_bots_and_millisecond_times():
+    tables, report = read_file(*_file("gitlab_merge_requests.json"))
+    mrs = tables["pull_requests"].set_index("number")
+    assert mrs.loc[14, "is_draft"] and pd.isna(mrs.loc[14, "merged_at"])
+    assert mrs.loc[15, "created_at"] == pd.Timestamp("2025-03-02T10:00:00.500Z")
+    assert mrs.loc[15, "repo"] == "acme/core" and mrs.loc[15, "ai_evidence"] == "co-author trailer"
+    assert mrs.loc[16, "author_is_bot"]  # project_3_bot_… access-token user
+    assert mrs["additions"].isna().all()
+
+
+def test_concatenated_pages_from_gh_api_paginate_are_read():
+    page1 = (FIXTURES / "github_pulls_page1.json").read_bytes()
+    page2 = (FIXTURES / "github_pulls_page2.json").read_bytes()
+    tables, report = read_file("paginate.json", page1 + b"\n" + page2)
+    assert report.rows == 10 and tables["pull_requests"]["number"].tolist()[:2] == [109, 108]
+
+
+def test_gzip_content_is_unpacked():
+    import gzip
+
+    tables, report = read_file("pulls.json.gz", gzip.compress((FIXTURES / "github_pulls_page1.json").read_bytes()))
+    assert report.format == "github_pulls" and report.rows == 5
+
+
+def test_a_value_of_the_wrong_type_names_its_record_and_field():
+    records = json.loads((FIXTURES / "github_pulls_page1.json").read_text())
+    records[2]["number"] = "one hundred and seven"
+    with pytest.raises(InputFormatError) as error:
+        read_file("pulls.json", json.dumps(records).encode())
+    assert (error.value.file, error.value.row, error.value.column) == ("pulls.json", 3, "number")
+
+
+def test_an_unparsable_timestamp_names_its_record():
+    records = json.loads((FIXTURES / "github_pulls_page1.json").read_text())
+    records[1]["created_at"] = "yesterday"
+    with pytest.raises(InputFormatError) as error:
+        read_file("pulls.json", json.dumps(records).encode())
+    assert (error.value.row, error.value.column) == (2, "created_at")
+    assert "ISO 8601" in error.value.message
+
+
+def test_review_without_a_pr_link_is_an_error():
+    records = json.loads((FIXTURES / "github_reviews.json").read_text())
+    del records[0]["pull_request_url"], records[0]["html_url"]
+    with pytest.raises(InputFormatError) as error:
+        read_file("reviews.json", json.dumps(records).encode())
+    assert (error.value.row, error.value.column) == (1, "pull_request_url")
