@@ -389,14 +389,15 @@ def default_plan(scenario: Scenario, results: Results | None = None) -> RolloutP
 # --- Waves ---------------------------------------------------------------------------------
 
 
-def plan_waves(scenario: Scenario, plan: RolloutPlan) -> list[WaveResult]:
+def plan_waves(scenario: Scenario, plan: RolloutPlan, results: Results | None = None) -> list[WaveResult]:
     """Each wave's cost, review load and staffing at the adoption level it reaches.
 
     With d of n developers seated (all of them using the tool), the team merges
     (n−d)·P0 + d·P1 PRs a week needing (n−d)·P0·E(L0) + d·P1·E(L1) review hours: one
     reviewer pool serving a mix of PRs (METHODS §2 with λ and E(L) of the mix; the
     scenario's service variability is kept).  Reviewers needed is the engine's
-    ``capacity.reviewers_needed`` at the engine's wait target.
+    ``capacity.reviewers_needed`` at the engine's wait target.  ``results`` (the scenario's
+    engine results) saves recomputing the wait target and N.
 
     Raises:
         ScenarioError: a wave starts after the finance horizon.
@@ -405,8 +406,8 @@ def plan_waves(scenario: Scenario, plan: RolloutPlan) -> list[WaveResult]:
     n = team.developers
     effort_before = productivity.review_effort_hours(base.pr_size_loc, review.overhead_hours, review.loc_per_hour)
     effort_after = productivity.review_effort_hours(post.pr_size_loc, review.overhead_hours, review.loc_per_hour)
-    target = compute_review(scenario).target_wait_hours
-    net_hours = compute_productivity(scenario).net_hours
+    target = (results.review if results is not None else compute_review(scenario)).target_wait_hours
+    net_hours = (results.productivity if results is not None else compute_productivity(scenario)).net_hours
     measured_baseline = baseline_metrics(scenario, plan)
     horizon_months = scenario.finance.horizon_years * MONTHS_PER_YEAR
     results: list[WaveResult] = []
@@ -833,7 +834,7 @@ def rollout_report(scenario: Scenario, results: Results | None = None) -> Rollou
     """The scenario's plan (or the default one) with every number the page and the workbook show."""
     results = results if results is not None else compute(scenario)
     plan = scenario.rollout if scenario.rollout is not None else default_plan(scenario, results)
-    waves = plan_waves(scenario, plan)
+    waves = plan_waves(scenario, plan, results)
     schedule = monthly_cost_schedule(scenario, plan, waves)
     return RolloutReport(
         currency=scenario.currency,
