@@ -120,10 +120,6 @@ class Sheet:
         self.rows.append(list(cells))
         return len(self.rows)
 
-    def add_row(self, cells: list[Cell | None]) -> int:
-        """Append a row given as a list; returns its row number."""
-        return self.add(*cells)
-
     def blank(self, count: int = 1) -> None:
         """Append ``count`` empty rows."""
         for _ in range(count):

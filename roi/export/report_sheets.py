@@ -1,4 +1,4 @@
-"""The report around the model: Summary, Metrics, Sensitivity, Rollout plan and Checklist sheets.
+"""The report around the model: the Summary, Metrics and Sensitivity sheets.
 
 Headline figures on the Summary are formulas that point at the live model's named cells;
 Monte Carlo and tornado results are values computed by the engine for the exported

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from roi.export.layout import Cell, Dropdown, Format, Formula, Role, Sheet, col, text
+from roi.export.report_sheets import VALUES_NOTE
 from roi.models import Scenario
 from roi.rollout import RolloutReport
 from roi.rollout_models import ChecklistStatus
@@ -17,10 +18,6 @@ from roi.rollout_tables import checklist_table, gate_table, schedule_table, wave
 
 CHECKLIST_STATUSES: tuple[str, ...] = get_args(ChecklistStatus)
 """The checklist's status values, offered as a drop-down."""
-
-VALUES_NOTE = (
-    "Values computed by the app for the exported scenario: they do not change when you edit Assumptions."
-)
 
 _COLUMN_FORMATS: dict[str, Format] = {
     **dict.fromkeys(

@@ -50,7 +50,7 @@ _ROLE_STYLES: dict[Role, dict] = {
     "header": {
         "font": Font(bold=True, color="FFFFFF"),
         "fill": PatternFill("solid", fgColor=_DARK_BLUE),
-        "alignment": Alignment(wrap_text=True, vertical="center"),
+        "alignment": Alignment(vertical="center"),
     },
     "input": {
         "font": Font(color="0000CC"),
