@@ -537,10 +537,8 @@ def baseline_metrics(scenario: Scenario, plan: RolloutPlan | None = None) -> dic
     """
     base = scenario.baseline.model_dump()
     base["review_hours_median"] = base.pop("review_hours")
-    values = with_derived_metrics(base)
-    if plan is not None:
-        values.update(plan.baseline)
-    return values
+    # Merge before deriving: an entered bugs or tasks baseline changes bugs per task too.
+    return with_derived_metrics({**base, **(plan.baseline if plan is not None else {})})
 
 
 def gate_threshold(gate: Gate, baseline: float | None) -> float | None:

@@ -23,6 +23,7 @@ from roi.inputs import resolve_inputs
 from roi.models import parse_scenario, scenario_from_dict, scenario_to_json
 from roi.rollout import (
     METRICS,
+    baseline_metrics,
     default_plan,
     developers_with_seats,
     evaluate_gate,
@@ -328,6 +329,14 @@ class TestGates:
         assert (ok.measured, ok.threshold, ok.passed) == (pytest.approx(0.11), pytest.approx(0.125), True)
         bad = evaluate_gates([gate], {"bugs_per_dev_week": 0.7, "tasks_per_dev_week": 5.0}, baseline)[0]
         assert bad.passed is False
+
+    def test_entered_baselines_override_the_scenarios_and_feed_bugs_per_task(self, worked_example, plan):
+        entered = plan.model_copy(update={"baseline": {"bugs_per_dev_week": 0.6, "change_failure_rate": 0.05}})
+        baseline = baseline_metrics(worked_example, entered)
+        assert baseline["change_failure_rate"] == 0.05
+        assert baseline["bugs_per_task"] == pytest.approx(0.6 / 4.0)
+        assert baseline_metrics(worked_example)["bugs_per_task"] == pytest.approx(0.5 / 4.0)
+        assert "change_failure_rate" not in baseline_metrics(worked_example)
 
     def test_wave_decision(self):
         ok, bad, unknown = (evaluate_gate(self.CFR, m, 0.10) for m in (0.10, 0.2, None))
