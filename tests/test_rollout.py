@@ -566,3 +566,33 @@ class TestMeasureWave:
     def test_a_plan_without_start_date_cannot_be_measured(self, demo, worked_example, gated):
         with pytest.raises(DataError, match="no start date"):
             measure_wave(demo, worked_example, gated.model_copy(update={"start_date": None}), 0)
+
+
+def test_a_saved_plan_reaches_the_workbook_through_the_scenario_file(worked_example, results, tmp_path):
+    """Plan → scenario file → load → workbook: the Rollout plan and Checklist sheets show it."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from roi.export.workbook import build_workbook
+    from roi.models import load_scenario, save_scenario
+
+    gates = [Gate(metric="pr_size_loc_median", threshold=400, measured=380)]
+    plan = RolloutPlan(
+        waves=[Wave(name="Platform team", start_week=0, seat_share=0.2, gates=gates),
+               Wave(name="Everyone", start_week=8, seat_share=1.0)],
+        checklist=[ChecklistTracking(item_id="ai-policy", title="Publish a clear AI-use policy", status="done",
+                                     notes="on the wiki")],
+    )
+    path = tmp_path / "with_plan.json"
+    save_scenario(worked_example.model_copy(update={"rollout": plan}), path)
+    loaded = load_scenario(path)
+    assert loaded.rollout == plan
+    book = load_workbook(BytesIO(build_workbook(loaded, results)))
+    cells = [[cell.value for cell in row] for row in book["Rollout plan"].iter_rows()]
+    assert ["Wave", "Platform team", "Everyone"] == [v for v in next(r for r in cells if r[0] == "Wave") if v]
+    gate_row = next(r for r in cells if r[0] == "Platform team" and r[1] == "PR size (median)")
+    assert 380 in gate_row and 400 in gate_row and "pass" in gate_row
+    checklist = [[cell.value for cell in row] for row in book["Checklist"].iter_rows()]
+    policy = next(r for r in checklist if r[0] == "ai-policy")
+    assert "done" in policy and "on the wiki" in policy
