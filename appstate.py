@@ -14,8 +14,10 @@ The only Streamlit glue outside the page scripts; the logic it calls lives in ``
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +41,8 @@ PRESET_FILES = (
 """Scenarios that encode published research (docs/methodology.md §7), in the order offered."""
 
 SCENARIO = "scenario"
-EXPORTS = "exports"  # list[tuple[str, bytes]]: the exports the measured metrics come from
+EXPORTS = "exports"  # tuple of (name, bytes), DEMO for the demo organisation's files, or None
+DEMO = "demo"
 ADOPTION_DATE = "adoption_date"
 RAMP_WEEKS = "ramp_weeks"
 NOTICE = "notice"  # (kind, text) shown once at the top of the next page run
@@ -60,10 +63,7 @@ def init() -> None:
     """First run of a session: open on the demo organisation with no uploads."""
     state = st.session_state
     if SCENARIO not in state:
-        state[SCENARIO] = demo_scenario()
-    state.setdefault(EXPORTS, [])
-    state.setdefault(ADOPTION_DATE, None)
-    state.setdefault(RAMP_WEEKS, 0)
+        _open_demo()
     state.setdefault(_EDIT_ERRORS, {})
 
 
@@ -90,12 +90,19 @@ def set_scenario(new: Scenario, notice: str | None = None) -> None:
         st.session_state[NOTICE] = ("success", notice)
 
 
+def _open_demo() -> None:
+    demo = demo_scenario()
+    st.session_state[SCENARIO] = demo
+    if demo.measurement is not None and DEMO_FILE.exists():  # measured from the bundled exports
+        use_exports(DEMO, demo.measurement.adoption_date, demo.measurement.ramp_weeks)
+    else:
+        use_exports(None, None, 0)
+
+
 def reset() -> None:
     """Back to the demo organisation: forget uploads and edits."""
-    st.session_state[EXPORTS] = []
-    st.session_state[ADOPTION_DATE] = None
-    st.session_state[RAMP_WEEKS] = 0
-    set_scenario(demo_scenario(), "Back to the demo organisation.")
+    _open_demo()
+    set_scenario(scenario(), "Back to the demo organisation.")
 
 
 @st.cache_data(show_spinner="Computing the results…", max_entries=64)
@@ -264,9 +271,93 @@ def has_rollout_page() -> bool:
     return (ROOT / "pages" / "rollout.py").exists()
 
 
-def pr_distributions():
-    """((size before, after), (cycle hours before, after)) per merged PR when PR exports are loaded, else None."""
-    return None
+# --- Exports and measured metrics ------------------------------------------------------------
+
+Files = tuple[tuple[str, bytes], ...]
+
+
+def digest(files: Files) -> tuple[tuple[str, str], ...]:
+    """(name, SHA-256) per file: the cache key of a set of exports (hashing once, not per rerun)."""
+    return tuple((name, hashlib.sha256(data).hexdigest()) for name, data in files)
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def _demo_files() -> Files:
+    from roi.ingest import demo_files
+
+    return tuple((path.name, path.read_bytes()) for path in demo_files())
+
+
+def demo_exports() -> tuple[Files, date]:
+    """The demo organisation's export files and its adoption date (what the app opens on)."""
+    from roi.ingest import DEMO_ADOPTION_DATE
+
+    return _demo_files(), DEMO_ADOPTION_DATE
+
+
+@st.cache_data(show_spinner="Reading the exports…", max_entries=8)
+def _read(key: tuple[tuple[str, str], ...], _files: Files) -> Any:
+    from roi.ingest import read_exports
+
+    return read_exports(list(_files))
+
+
+@st.cache_data(show_spinner="Measuring before and after adoption…", max_entries=16)
+def _measure(key: tuple[tuple[str, str], ...], adoption: date, ramp_weeks: int, _files: Files) -> Any:
+    from roi.metrics import measure
+
+    return measure(_read(key, _files), adoption, ramp_weeks)
+
+
+def read(files: Files) -> Any:
+    """The :class:`roi.ingest.Dataset` of these exports, cached on their content."""
+    return _read(digest(files), files)
+
+
+def measured(files: Files, adoption: date, ramp_weeks: int) -> Any:
+    """The :class:`roi.metrics.Metrics` of these exports split at ``adoption``, cached."""
+    return _measure(digest(files), adoption, ramp_weeks, files)
+
+
+def loaded() -> tuple[Files, date | None, int] | None:
+    """The exports in use (the demo organisation's until others are uploaded), adoption date, ramp weeks."""
+    files = st.session_state[EXPORTS]
+    if files == DEMO:
+        files = demo_exports()[0]
+    if not files:
+        return None
+    return tuple(files), st.session_state[ADOPTION_DATE], st.session_state[RAMP_WEEKS]
+
+
+def use_exports(files: Files | None, adoption: date | None, ramp_weeks: int) -> None:
+    """Remember which exports the measured metrics come from (None: no exports)."""
+    st.session_state[EXPORTS] = files
+    st.session_state[ADOPTION_DATE] = adoption
+    st.session_state[RAMP_WEEKS] = ramp_weeks
+
+
+@st.cache_data(show_spinner="Collecting PR sizes and cycle times…", max_entries=8)
+def _pr_samples(key: tuple[tuple[str, str], ...], adoption: date, ramp_weeks: int, _files: Files) -> Any:
+    from roi.charts import pr_samples
+
+    dataset = _read(key, _files)
+    return pr_samples(dataset, adoption, ramp_weeks) if dataset.has("pull_requests") else None
+
+
+def pr_distributions() -> tuple[tuple[Any, Any], tuple[Any, Any]] | None:
+    """((size before, after), (cycle hours before, after)) per counted PR when PR exports are loaded."""
+    found = loaded()
+    if found is None or found[1] is None:
+        return None
+    files, adoption, ramp = found
+    try:
+        samples = _pr_samples(digest(files), adoption, ramp, files)
+    except RoiError:
+        return None
+    if samples is None or not all(len(samples[m][p]) for m in ("size", "cycle") for p in ("before", "after")):
+        return None
+    return ((samples["size"]["before"], samples["size"]["after"]),
+            (samples["cycle"]["before"], samples["cycle"]["after"]))
 
 
 def _source(current: Scenario, item: Any, source_of: Callable[[Scenario, Any], str]) -> str:
@@ -318,3 +409,64 @@ def assumption_rows(items: list, prefix: str) -> None:
             label_visibility="collapsed", container=value_col,
         )
         source_col.caption(_source(current, item, source_of))
+
+
+def apply_measurement(files: Files, adoption: date, ramp_weeks: int) -> str | None:
+    """Measure the exports and rebuild the scenario's periods, team and review pool from them.
+
+    Every other assumption (costs, finance, quality) is kept from the current scenario.  Returns
+    the error message when the exports cannot give a scenario (the scenario is then unchanged).
+    """
+    from roi.scenario_builder import scenario_from_metrics
+
+    current = scenario()
+    if current.name == demo_scenario().name:
+        name = "Your organisation (measured)"
+    elif current.name.endswith("measured") or current.name.endswith("measured)"):
+        name = current.name
+    else:
+        name = None  # the builder's "<name> — measured"
+    try:
+        metrics = measured(files, adoption, ramp_weeks)
+        new = scenario_from_metrics(metrics, base=current, name=name)
+    except RoiError as error:
+        return error.describe()
+    use_exports(files, adoption, ramp_weeks)
+    set_scenario(new, f"The scenario now uses the metrics measured from {len(files)} "
+                      f"file{'s' if len(files) != 1 else ''} (AI adopted {adoption:%d %b %Y}).")
+    return None
+
+
+def presets() -> dict[str, Scenario]:
+    """The research presets (file name → scenario), in the order offered."""
+    return {name: _load_bundled(str(SCENARIOS / name)) for name in PRESET_FILES if (SCENARIOS / name).exists()}
+
+
+def scenario_metrics() -> Any | None:
+    """The measured metrics behind the current scenario (None for estimates or when they cannot be measured)."""
+    found = loaded()
+    if found is None or found[1] is None or scenario().measurement is None:
+        return None
+    try:
+        return measured(*found)
+    except RoiError:
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _workbook(scenario_json: str, key: tuple[tuple[str, str], ...], adoption: date | None, ramp_weeks: int,
+              include_tables: bool, _files: Files) -> bytes:
+    from roi.export import build_workbook, tables_of
+
+    current = parse_scenario(scenario_json)
+    metrics = _measure(key, adoption, ramp_weeks, _files) if key and adoption else None
+    tables = tables_of(_read(key, _files)) if include_tables and key else None
+    return build_workbook(current, _compute(scenario_json), metrics=metrics, tables=tables)
+
+
+def workbook(include_tables: bool = False) -> bytes:
+    """The stakeholder workbook of the current scenario (with its measured metrics), cached."""
+    current = scenario()
+    found = loaded() if current.measurement is not None else None
+    files, adoption, ramp = found if found is not None and found[1] is not None else ((), None, 0)
+    return _workbook(current.model_dump_json(), digest(files), adoption, ramp, include_tables, files)

@@ -1,5 +1,260 @@
-"""data (in progress)."""
+"""Data: exports (measured), estimates (form or template) or published research, and what was measured."""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-st.title("data")
+import appstate
+from roi import formatting as fmt
+from roi.errors import RoiError
+from roi.ingest import suggest_adoption_date
+from roi.ingest.template import METRICS as TEMPLATE_METRICS
+from roi.ingest.template import template_csv, template_xlsx
+from roi.metrics import DEFINITIONS, MIN_SAMPLE
+from roi.whatif import apply_finding, estimates_of, with_estimates
+
+appstate.require_app()
+appstate.show_notice()
+scenario = appstate.scenario()
+
+st.title("Data")
+st.caption(f"The scenario now: **{scenario.name}** · {appstate.source_line(scenario)}. Measured exports give the "
+           "most convincing case; estimates and published research get you started.")
+
+tab_exports, tab_estimates, tab_research = st.tabs(["Your exports", "Estimates", "Published research"])
+
+# --- Exports ---------------------------------------------------------------------------------
+UPLOAD_ERROR = "data_upload_error"  # (digest of the files in the uploader, message)
+
+
+def handle_upload(files: appstate.Files) -> None:
+    """New files in the uploader: read them; on success measure and apply, else keep the earlier data."""
+    key = appstate.digest(files)
+    if st.session_state.get("data_last_upload") == key:
+        return  # already handled (Streamlit reruns the page on every click)
+    st.session_state["data_last_upload"] = key
+    st.session_state.pop(UPLOAD_ERROR, None)
+    try:
+        with st.spinner(f"Reading {len(files)} file{'s' if len(files) != 1 else ''}…"):
+            dataset = appstate.read(files)
+    except RoiError as error:
+        st.session_state[UPLOAD_ERROR] = (key, error.describe())
+        return
+    adoption = suggest_adoption_date(dataset) or st.session_state.get(appstate.ADOPTION_DATE)
+    if adoption is None:
+        appstate.use_exports(files, None, 0)
+        st.session_state[appstate.NOTICE] = ("info", "Exports read. Choose the day the AI tool was rolled out "
+                                                     "to split them into before and after.")
+        return
+    with st.spinner("Measuring before and after adoption…"):
+        message = appstate.apply_measurement(files, adoption, st.session_state.get(appstate.RAMP_WEEKS, 0))
+    if message:
+        appstate.use_exports(files, adoption, st.session_state.get(appstate.RAMP_WEEKS, 0))
+        st.session_state[UPLOAD_ERROR] = (key, message)
+
+
+def remeasure() -> None:
+    """The adoption date or ramp changed: measure again and apply."""
+    found = appstate.loaded()
+    if found is None:
+        return
+    adoption, ramp = st.session_state["data_adoption"], int(st.session_state["data_ramp"])
+    message = appstate.apply_measurement(found[0], adoption, ramp)
+    if message:
+        st.session_state["data_measure_error"] = message
+        appstate.use_exports(found[0], adoption, ramp)
+
+
+with tab_exports:
+    st.markdown("Upload every export you have, all at once: GitHub or GitLab pull requests and reviews (REST, "
+                "`gh` or GraphQL), Copilot metrics, usage or seats, Jira CSV, Four Keys or DevLake tables. "
+                "Formats are recognised from the content; `.gz` files are fine.")
+    uploaded = st.file_uploader("Exports", accept_multiple_files=True, key="data_uploader",
+                                type=["json", "gz", "csv", "ndjson", "jsonl", "xlsx"],
+                                help="Files never leave this server; nothing is stored after the session.")
+    if uploaded:
+        handle_upload(tuple((f.name, f.getvalue()) for f in uploaded))
+        error = st.session_state.get(UPLOAD_ERROR)
+        if error and error[0] == appstate.digest(tuple((f.name, f.getvalue()) for f in uploaded)):
+            st.error(error[1] + " The data loaded before is still in use.", icon=":material/error:")
+    appstate.show_notice()
+
+    found = appstate.loaded()
+    if found is None:
+        st.info("No exports loaded: the scenario runs on estimates. Upload exports above, or use the "
+                "**Estimates** tab.", icon=":material/info:")
+    else:
+        files, adoption, ramp = found
+        demo = st.session_state[appstate.EXPORTS] == appstate.DEMO
+        try:
+            dataset = appstate.read(files)
+        except RoiError as error:  # only if a cached read failed since: keep the page usable
+            appstate.show_error(error)
+            dataset = None
+        if dataset is not None:
+            used = sum(s.used_rows for s in dataset.sources)
+            left_out = sum(s.rows - s.used_rows for s in dataset.sources)
+            title = "The demo organisation's exports" if demo else "Loaded exports"
+            st.subheader(title, anchor=False)
+            st.markdown(f"**{len(dataset.sources)} files** in {len({s.format for s in dataset.sources})} formats: "
+                        f"**{used:,} rows used**, {left_out:,} left out (each with its reason below).")
+            with st.expander("Files, formats and rows", expanded=not demo):
+                st.dataframe(pd.DataFrame([
+                    {"File": s.file.rsplit("/", 1)[-1], "Format": s.format.replace("_", " "), "Rows": s.rows,
+                     "Used": s.used_rows,
+                     "Left out": "; ".join(f"{n:,} {reason}" for reason, n in s.skipped.items()) or "none"}
+                    for s in dataset.sources
+                ]), hide_index=True, key="data_sources_table",
+                    column_config={"Rows": st.column_config.NumberColumn(format="localized"),
+                                   "Used": st.column_config.NumberColumn(format="localized"),
+                                   "Left out": st.column_config.TextColumn(width="large")})
+            suggested = suggest_adoption_date(dataset)
+            left, middle, right = st.columns([1, 1, 2], vertical_alignment="bottom")
+            st.session_state["data_adoption"] = adoption or suggested or date.today()
+            st.session_state["data_ramp"] = ramp
+            left.date_input("AI adoption date", key="data_adoption", on_change=remeasure, format="YYYY-MM-DD",
+                            help="Events before this day are the baseline; after it (plus the ramp) the post period.")
+            middle.number_input("Ramp-up weeks left out", min_value=0, max_value=104, step=1, key="data_ramp",
+                                on_change=remeasure, help="Weeks after adoption while people learn the tool.")
+            right.caption(f"Suggested from the Copilot data: **{suggested:%d %b %Y}**" if suggested else
+                          "No Copilot seat or activity data to suggest a date from.")
+            if message := st.session_state.pop("data_measure_error", None):
+                st.error(message, icon=":material/error:")
+
+            if adoption is not None:
+                try:
+                    metrics = appstate.measured(files, adoption, ramp)
+                except RoiError as error:
+                    appstate.show_error(error)
+                    metrics = None
+                if metrics is not None:
+                    st.subheader("Measured before and after adoption", anchor=False)
+                    rows = []
+                    for name, (label, _) in fmt.METRICS.items():
+                        before, after = getattr(metrics.baseline, name), getattr(metrics.post, name)
+                        if before is None and after is None:
+                            continue
+                        stat = metrics.changes.get(name)
+                        few = stat is not None and min(stat.n_baseline, stat.n_post) < MIN_SAMPLE
+                        rows.append({
+                            "Metric": label,
+                            "Before": fmt.metric_value(name, before),
+                            "After": fmt.metric_value(name, after),
+                            "Change": fmt.percent(stat.change, signed=True) if stat else "",
+                            "95% interval": (f"{fmt.percent(stat.ci_low, signed=True)} to "
+                                             f"{fmt.percent(stat.ci_high, signed=True)}")
+                            if stat and stat.ci_low is not None else ("too few events" if few else ""),
+                            "p-value": fmt.p_value(stat.p_value) if stat and stat.p_value is not None else "",
+                            "Definition": DEFINITIONS.get(name, ""),
+                        })
+                    # A static table: definitions wrap and stay readable on a projector.
+                    st.table(pd.DataFrame(rows).set_index("Metric"))
+                    weeks = (metrics.baseline.weeks or 0, metrics.post.weeks or 0)
+                    st.caption(f"Baseline {weeks[0]:.0f} weeks, post period {weeks[1]:.0f} weeks. "
+                               + DEFINITIONS.get("change", ""))
+                    if metrics.cohorts is not None:
+                        did = metrics.cohorts.did_change
+                        st.markdown(
+                            f"**AI users vs the rest:** {metrics.cohorts.ai_users} AI users and "
+                            f"{metrics.cohorts.non_users} non-users, told apart by "
+                            f"{', '.join(metrics.cohorts.identified_by)}. Difference-in-differences (the change "
+                            "among AI users beyond the change among non-users): "
+                            + "; ".join(f"{fmt.METRICS.get(k, (k,))[0]} {fmt.percent(v, signed=True)}"
+                                        for k, v in did.items() if v is not None) + ".")
+                    else:
+                        st.markdown("**Before/after only:** AI users could not be told apart from non-users, so "
+                                    "the changes are *associated with* adoption, not shown to be caused by it.")
+                    for note in metrics.notes:
+                        st.caption(note)
+        if not demo and st.button("Stop using these exports", key="data_forget", icon=":material/delete:"):
+            appstate.use_exports(None, None, 0)
+            st.rerun()
+
+# --- Estimates -------------------------------------------------------------------------------
+FIELDS = tuple(TEMPLATE_METRICS)
+
+
+def estimates_frame() -> pd.DataFrame:
+    rows = estimates_of(appstate.scenario(), FIELDS)
+    return pd.DataFrame([
+        {"field": field, "Measure": TEMPLATE_METRICS[field][1].capitalize(), "Unit": TEMPLATE_METRICS[field][0],
+         "Before": values[0], "After (likely)": values[1], "After, low": values[2], "After, high": values[3]}
+        for field, values in rows.items()
+    ])
+
+
+def frame_to_estimates(frame: pd.DataFrame) -> dict:
+    def value(x):
+        return None if pd.isna(x) else float(x)
+
+    return {row["field"]: (value(row["Before"]), value(row["After (likely)"]), value(row["After, low"]),
+                           value(row["After, high"])) for _, row in frame.iterrows()}
+
+
+with tab_estimates:
+    st.markdown("No exports yet? Enter what you believe, per developer-week, for a developer who uses the tool. "
+                "A low and high value make the range the risk analysis samples from. Leave unknown rows empty.")
+    with st.form("data_estimates_form", border=True):
+        edited = st.data_editor(
+            estimates_frame(), hide_index=True, key="data_estimates_editor", num_rows="fixed",
+            column_order=["Measure", "Unit", "Before", "After (likely)", "After, low", "After, high"],
+            disabled=["Measure", "Unit"],
+            column_config={c: st.column_config.NumberColumn(min_value=0.0, format="%.3g")
+                           for c in ("Before", "After (likely)", "After, low", "After, high")},
+        )
+        if st.form_submit_button("Use these estimates", type="primary"):
+            try:
+                appstate.set_scenario(with_estimates(appstate.scenario(), frame_to_estimates(edited)),
+                                      "The scenario now uses your estimates.")
+                st.rerun()
+            except RoiError as error:
+                appstate.show_error(error)
+
+    st.markdown("**Or use the template:** download it, fill it in (with colleagues, in Excel), upload it here.")
+    left, right, _ = st.columns([1, 1, 2])
+    left.download_button("Template (Excel)", data=template_xlsx, file_name="estimates_template.xlsx",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         key="data_template_xlsx", icon=":material/download:", on_click="ignore")
+    right.download_button("Template (CSV)", data=template_csv, file_name="estimates_template.csv", mime="text/csv",
+                          key="data_template_csv", icon=":material/download:", on_click="ignore")
+    filled = st.file_uploader("Filled-in template", type=["xlsx", "csv"], key="data_template_upload")
+    if filled is not None:
+        content = (filled.name, filled.getvalue())
+        if st.session_state.get("data_template_done") != appstate.digest((content,)):
+            try:
+                table = appstate.read((content,)).estimates
+                if table.empty:
+                    raise RoiError("holds no estimates: fill in at least the baseline and post columns of a row",
+                                   file=filled.name)
+                estimates = {row.metric: tuple(None if pd.isna(v) else float(v) for v in
+                                               (row.baseline, row.post, row.low, row.high))
+                             for row in table.itertuples(index=False)}
+                appstate.set_scenario(with_estimates(appstate.scenario(), estimates),
+                                      f"The scenario now uses the estimates from {filled.name}.")
+                st.session_state["data_template_done"] = appstate.digest((content,))
+                st.rerun()
+            except RoiError as error:
+                appstate.show_error(error)
+
+# --- Published research ----------------------------------------------------------------------
+with tab_research:
+    st.markdown("Start from what studies found, applied to **your** baseline, team and costs. The range of "
+                "findings is wide: that spread is why measuring your own data matters.")
+    presets = appstate.presets()
+    choice = st.selectbox("Study", list(presets), key="data_preset", format_func=lambda k: presets[k].name)
+    preset = presets[choice]
+    st.markdown(preset.notes or "")
+    b, a = preset.baseline, preset.post
+    st.caption(f"Changes applied: tasks {fmt.percent(a.tasks_per_dev_week / b.tasks_per_dev_week - 1, signed=True, digits=1)}, "
+               f"PRs {fmt.percent(a.prs_per_dev_week / b.prs_per_dev_week - 1, signed=True, digits=1)}, "
+               f"PR size {fmt.percent(a.pr_size_loc / b.pr_size_loc - 1, signed=True, digits=1)}"
+               + (f", bugs {fmt.percent(a.bugs_per_dev_week / b.bugs_per_dev_week - 1, signed=True, digits=1)}"
+                  if b.bugs_per_dev_week else "") + ".")
+    if st.button("Apply this finding to my baseline", key="data_apply_preset", type="primary"):
+        try:
+            appstate.set_scenario(apply_finding(appstate.scenario(), preset),
+                                  f"Applied '{preset.name}' to your baseline.")
+            st.rerun()
+        except RoiError as error:
+            appstate.show_error(error)

@@ -71,7 +71,7 @@ cols[0].metric("Reviewer utilisation", fmt.change(fmt.percent(r.baseline.utiliza
                     "queue never clears.")
 gap = (r.reviewers_needed - scenario.review.reviewers) if r.reviewers_needed is not None else None
 cols[1].metric("Reviewers needed", fmt.number(r.reviewers_needed, missing="no target"), border=True,
-               delta=(f"{fmt.number(gap, signed=True)} on today's {scenario.review.reviewers}" if gap else
+               delta=(f"{fmt.number(gap, signed=True)} on today's {scenario.review.reviewers}" if gap > 0 else
                       f"today's {scenario.review.reviewers} are enough") if gap is not None else None,
                delta_color="red" if gap and gap > 0 else "green", delta_arrow="off",
                help="Smallest pool whose mean wait meets the target "

@@ -368,3 +368,23 @@ def break_even(net_hours: float, break_even_hours: float | None) -> alt.TopLevel
     )
     text = alt.Chart(data).mark_text(align="left", dx=6, fontWeight="bold").encode(y=y, x="hours:Q", text="label:N")
     return _finish(alt.layer(bars, text), None, height=150)
+
+
+def pr_samples(dataset, adoption_date, ramp_weeks: int = 0) -> dict[str, dict[str, np.ndarray]]:
+    """Per-PR size [LOC] and cycle time [calendar h] before and after adoption, for :func:`distribution`.
+
+    Counts exactly the PRs the metrics count (merged, by people, not drafts, not opened by an AI
+    agent; ramp-up weeks left out) by reusing :mod:`roi.metrics`' own preparation; a PR belongs
+    to the period of its merge time.  Returns ``{"size": {"before", "after"}, "cycle": {...}}``.
+    """
+    from roi.metrics import _prepare_prs  # the metrics' own PR filter, so charts and numbers agree
+
+    adoption = pd.Timestamp(adoption_date, tz="UTC")
+    post_start = adoption + pd.Timedelta(weeks=ramp_weeks)
+    prs = _prepare_prs(dataset, (adoption, post_start)).prs
+    cycle = (prs["merged_at"] - prs["created_at"]).dt.total_seconds().to_numpy() / 3600.0
+    before = (prs["merged_at"] < adoption).to_numpy()
+    after = (prs["merged_at"] >= post_start).to_numpy()
+    size = prs["size"].to_numpy(dtype=float)
+    return {"size": {"before": size[before], "after": size[after]},
+            "cycle": {"before": cycle[before], "after": cycle[after]}}

@@ -199,3 +199,76 @@ def chance(value: float | None, *, missing: str = NOT_APPLICABLE) -> str:
     if 0.995 <= value < 1.0:
         return ">99%"
     return percent(value)
+
+
+# --- Measured metrics (roi.metrics), as the Data page and reports show them ----------------------
+
+METRICS: dict[str, tuple[str, str]] = {
+    "developers": ("Active developers", "count"),
+    "reviewers": ("Reviewers", "count"),
+    "prs_merged": ("Merged PRs", "count"),
+    "prs_per_dev_week": ("Merged PRs per developer-week", "rate"),
+    "pr_size_loc": ("Mean PR size (lines changed)", "count"),
+    "pr_size_loc_median": ("Median PR size (lines changed)", "count"),
+    "pickup_hours_median": ("Time to first review (median)", "duration"),
+    "review_hours_median": ("Time in review (median)", "duration"),
+    "cycle_hours_median": ("Cycle time, opened to merged (median)", "duration"),
+    "tasks_per_dev_week": ("Completed tasks per developer-week", "rate"),
+    "bugs_per_dev_week": ("Bugs per developer-week", "small rate"),
+    "deployments_per_week": ("Production deployments per week", "rate"),
+    "change_failure_rate": ("Change failure rate", "share"),
+    "recovery_hours": ("Failed deployment recovery time (median)", "duration"),
+    "rework_rate": ("Deployment rework rate", "share"),
+    "lead_time_hours": ("Change lead time (median)", "duration"),
+    "ai_active_users": ("Daily AI assistant users (mean)", "mean"),
+    "ai_acceptance_rate": ("AI suggestion acceptance rate", "share"),
+}
+"""Measured metric → (reader-facing name, kind of number), in the order the app lists them."""
+
+
+def metric_value(metric: str, value: float | None, *, missing: str = "not measured") -> str:
+    """A measured metric in its unit: counts whole, rates with two decimals, shares as %, latencies as durations."""
+    kind = METRICS.get(metric, ("", "rate"))[1]
+    if value is None:
+        return missing
+    if kind == "count":
+        return number(value)
+    if kind == "share":
+        return percent(value, digits=1)
+    if kind == "duration":
+        return duration(value, missing=missing)
+    return number(value, digits={"small rate": 3, "mean": 1}.get(kind, 2))
+
+
+def interval(change: float | None, low: float | None, high: float | None) -> str:
+    """A relative change with its 95% interval: "+98% (95% CI +85% to +112%)"."""
+    if change is None:
+        return NOT_APPLICABLE
+    text = percent(change, signed=True)
+    if low is not None and high is not None:
+        text += f" (95% CI {percent(low, signed=True)} to {percent(high, signed=True)})"
+    return text
+
+
+def p_value(value: float | None) -> str:
+    """A p-value as a reader expects it: "p < 0.001", "p = 0.03"."""
+    if value is None or not math.isfinite(value):
+        return NOT_APPLICABLE
+    if value < 0.001:
+        return "p < 0.001"
+    return f"p = {value:.3f}" if value < 0.01 else f"p = {value:.2f}"
+
+
+def file_stem(name: str, fallback: str = "scenario") -> str:
+    """A safe file-name stem from a scenario name: "Demo organisation (measured, 120 developers)" →
+    "demo-organisation-measured-120-developers" (ASCII letters, digits and hyphens, at most 60)."""
+    stem = "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in name.lower())
+    stem = "-".join(part for part in stem.split("-") if part)[:60].strip("-")
+    return stem or fallback
+
+
+def file_size(size_bytes: int) -> str:
+    """A download's size: "43 kB", "3.2 MB"."""
+    if size_bytes < 1_000_000:
+        return f"{max(1, round(size_bytes / 1000)):,} kB"
+    return f"{size_bytes / 1e6:,.1f} MB"

@@ -240,3 +240,61 @@ def npv_at_likely(scenario: Scenario) -> float:
 
     overrides = likely_values(scenario) if scenario.uncertainty is not None else {}
     return float(npv(scenario, overrides))
+
+
+Estimate = tuple[float | None, float | None, float | None, float | None]
+"""(baseline, post, low, high) of one period field, as in the estimates template; None = not given."""
+
+
+def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenario:
+    """The scenario with period fields from estimates (the form or the filled-in template).
+
+    Same rules as the scenario builder reads the template with: ``baseline`` and ``post`` set the
+    two periods; a ``low``/``high`` pair bounds the post value and becomes its uncertainty range,
+    as a growth range for tasks, PRs and PR size (``productivity_uplift``, ``pr_count_growth``,
+    ``pr_size_growth``: value / baseline − 1), else as ``post.<field>``.  Rows with neither
+    baseline nor post are ignored; a row with only one of them is an error.
+
+    Raises:
+        ScenarioError: a value breaks a rule of the scenario, naming the field.
+    """
+    from roi.scenario_builder import RANGE_KEYS  # the builder's mapping, so both paths agree
+
+    changes: dict[str, Any] = {}
+    for field, (baseline, post, low, high) in estimates.items():
+        if baseline is None and post is None:
+            continue
+        if baseline is None or post is None:
+            raise ScenarioError("give both the value before and the value after adoption", field=field)
+        changes[f"baseline.{field}"] = baseline
+        changes[f"post.{field}"] = post
+        key = RANGE_KEYS.get(field)
+        if low is None or high is None:
+            continue
+        if key is not None:
+            if not baseline > 0:
+                raise ScenarioError("the value before adoption must be above 0 to express a range as growth",
+                                    field=field)
+            changes[_RANGES + key] = [low / baseline - 1.0, post / baseline - 1.0, high / baseline - 1.0]
+        else:
+            changes[f"{_RANGES}post.{field}"] = [low, post, high]
+    return with_values(scenario, changes)
+
+
+def estimates_of(scenario: Scenario, fields: tuple[str, ...]) -> dict[str, Estimate]:
+    """The scenario's period fields as estimates rows (baseline, post, low, high): the inverse of
+    :func:`with_estimates`, so a form can open on the current scenario."""
+    from roi.scenario_builder import RANGE_KEYS
+
+    ranges = scenario.uncertainty.ranges if scenario.uncertainty is not None else {}
+    rows: dict[str, Estimate] = {}
+    for field in fields:
+        baseline, post = getattr(scenario.baseline, field), getattr(scenario.post, field)
+        low = high = None
+        key = RANGE_KEYS.get(field)
+        if key in ranges and baseline:
+            low, high = baseline * (1.0 + ranges[key][0]), baseline * (1.0 + ranges[key][2])
+        elif f"post.{field}" in ranges:
+            low, high = ranges[f"post.{field}"][0], ranges[f"post.{field}"][2]
+        rows[field] = (baseline, post, low, high)
+    return rows

@@ -114,3 +114,60 @@ def test_compact_money_keeps_sign_and_is_short(value):
     shows_digits = any(ch in "123456789" for ch in text)
     assert text.startswith(M) == (value < 0 and shows_digits)
     assert len(text) <= 8  # "−$999.9k" is the longest: fits a metric tile on a projector
+
+
+class TestMetrics:
+    @pytest.mark.parametrize(
+        ("metric", "value", "expected"),
+        [
+            ("prs_merged", 3872, "3,872"),
+            ("prs_per_dev_week", 1.2449725857481664, "1.24"),
+            ("bugs_per_dev_week", 0.21421034118889865, "0.214"),
+            ("change_failure_rate", 0.04132231404958678, "4.1%"),
+            ("cycle_hours_median", 21.66638888888889, "21.7 h"),
+            ("lead_time_hours", 72.0, "3.0 days"),
+            ("pickup_hours_median", 0.5, "30 min"),
+            ("recovery_hours", None, "not measured"),
+            ("ai_active_users", 55.0621, "55.1"),
+        ],
+    )
+    def test_values(self, metric, value, expected):
+        assert fmt.metric_value(metric, value) == expected
+
+    def test_interval_and_p(self):
+        assert fmt.interval(0.98, 0.85, 1.12) == "+98% (95% CI +85% to +112%)"
+        assert fmt.interval(-0.05, None, None) == f"{M}5%"
+        assert fmt.interval(None, None, None) == "n/a"
+        assert fmt.p_value(0.0004) == "p < 0.001"
+        assert fmt.p_value(0.004) == "p = 0.004"
+        assert fmt.p_value(0.2345) == "p = 0.23"
+
+    def test_duration_and_chance(self):
+        assert fmt.duration(0.007259801573367768) == "under 1 min"  # worked example baseline wait
+        assert fmt.duration(0.25) == "15 min"
+        assert fmt.duration(4.81) == "4.8 h"
+        assert fmt.duration(None, missing="unstable") == "unstable"
+        assert fmt.chance(0.0) == "0%"
+        assert fmt.chance(0.003) == "<1%"
+        assert fmt.chance(0.997) == ">99%"
+        assert fmt.chance(0.4513) == "45%"
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("Demo organisation (measured, 120 developers)", "demo-organisation-measured-120-developers"),
+        ("Faros-style shock, 50 developers", "faros-style-shock-50-developers"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("Équipe 🚀", "quipe"),
+        ("???", "scenario"),
+    ],
+)
+def test_file_stem(name, stem):
+    assert fmt.file_stem(name) == stem
+
+
+def test_file_size():
+    assert fmt.file_size(43695) == "44 kB"
+    assert fmt.file_size(120) == "1 kB"
+    assert fmt.file_size(3175539) == "3.2 MB"

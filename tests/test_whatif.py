@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from roi.engine import compute, compute_productivity, compute_review
 from roi.errors import ScenarioError
 from roi.models import Scenario
+from tests.strategies import scenarios
 from roi.whatif import apply_finding, review_curve, team_pools, with_horizon, with_pr_size_limit, with_value, with_values
 
 
@@ -195,3 +196,49 @@ class TestRanges:
         with pytest.raises(ScenarioError) as caught:
             with_value(worked_example, "uncertainty.ranges.productivity_uplift", [0.3, 0.1, 0.5])
         assert "range 'productivity_uplift' must satisfy low <= likely <= high" in caught.value.describe()
+
+
+class TestEstimates:
+    def test_template_example_rows(self, worked_example):
+        # The template's pre-filled rows (roi.ingest.template.EXAMPLE): tasks 4.0 → 4.84 (4.4 to 5.2).
+        from roi.whatif import with_estimates
+
+        estimated = with_estimates(worked_example, {
+            "tasks_per_dev_week": (4.0, 4.84, 4.4, 5.2),
+            "pr_size_loc": (150, 381, 190, 450),
+            "bugs_per_dev_week": (0.5, 0.545, 0.5, 0.6),
+            "deployments_per_week": (None, None, None, None),
+        })
+        ranges = estimated.uncertainty.ranges
+        assert ranges["productivity_uplift"] == pytest.approx((0.1, 0.21, 0.3))
+        assert ranges["pr_size_growth"] == pytest.approx((190 / 150 - 1, 381 / 150 - 1, 2.0))
+        assert ranges["post.bugs_per_dev_week"] == (0.5, 0.545, 0.6)
+        assert estimated.post.deployments_per_week is None
+        assert compute(estimated).productivity.net_hours == pytest.approx(0.85215, abs=1e-5)
+
+    def test_half_a_row_is_refused(self, worked_example):
+        from roi.whatif import with_estimates
+
+        with pytest.raises(ScenarioError) as caught:
+            with_estimates(worked_example, {"prs_per_dev_week": (3.0, None, None, None)})
+        assert caught.value.field == "prs_per_dev_week"
+
+    def test_out_of_order_range_is_refused(self, worked_example):
+        from roi.whatif import with_estimates
+
+        with pytest.raises(ScenarioError) as caught:
+            with_estimates(worked_example, {"tasks_per_dev_week": (4.0, 4.84, 5.0, 5.2)})
+        assert "productivity_uplift" in caught.value.describe()
+
+
+@given(scenario=scenarios(with_uncertainty=True))
+def test_estimates_round_trip(scenario):
+    """with_estimates(estimates_of(s)) gives s back: the form opens on the scenario and changes nothing."""
+    from roi.whatif import estimates_of, with_estimates
+
+    fields = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc", "bugs_per_dev_week")
+    again = with_estimates(scenario, estimates_of(scenario, fields))
+    assert again.baseline == scenario.baseline and again.post == scenario.post
+    assert again.uncertainty.ranges.keys() == scenario.uncertainty.ranges.keys()
+    for key, values in scenario.uncertainty.ranges.items():
+        assert again.uncertainty.ranges[key] == pytest.approx(values, rel=1e-9, abs=1e-12)
