@@ -90,7 +90,7 @@ st.header("Waves")
 if st.session_state.get("rollout_start_shown", "unset") != plan.start_date:
     st.session_state["rollout_start_date"] = plan.start_date
     st.session_state["rollout_start_shown"] = plan.start_date
-st.date_input("Week 0 starts on", key="rollout_start_date", format="YYYY-MM-DD",
+st.columns([1, 3])[0].date_input("Week 0 starts on", key="rollout_start_date", format="YYYY-MM-DD",
               help="The pilot's first day: waves start this many weeks after it, and exports are split there.")
 if st.session_state["rollout_start_date"] != plan.start_date:
     save(tables.update_plan(plan, start_date=st.session_state["rollout_start_date"]))
@@ -309,7 +309,7 @@ with summary:
                         f", of which the roadmap share of freed time is committed.")
     last = report.waves[-1]
     cols[3].container(key="rollout_reviewers_needed").metric("Reviewers needed at full rollout", fmt.number(last.reviewers_needed, missing="no target"),
-                   delta=None if last.reviewers_to_add is None else f"+{last.reviewers_to_add} to today's pool",
+                   delta=f"+{last.reviewers_to_add} to today's pool" if last.reviewers_to_add else None,
                    delta_color="inverse")
 
 with wave_box:
