@@ -66,7 +66,7 @@ try:
     report = rollout.rollout_report(scenario, results)
 except RoiError as error:  # e.g. the horizon was shortened below a wave's start
     appstate.show_error(error)
-    st.info("Showing the default plan until the plan is fixed or reset.")
+    st.warning("Showing the default plan instead of the saved one: editing it replaces the saved plan.")
     report = rollout.rollout_report(scenario.model_copy(update={"rollout": None}), results)
 plan = report.plan
 st.session_state["rollout_seen"] = scenario.model_dump_json()
@@ -77,7 +77,7 @@ st.caption(
     "with the tool (small PRs, review capacity, tests, honest expectations) or the bottleneck downstream eats "
     "the gain. Everyone with a seat is planned as a user. Money is not risk-adjusted (a budget)."
 )
-if report.plan_is_default:
+if scenario.rollout is None:
     st.info("This is the default plan generated from the scenario's numbers (pilot ~10%, expansion ~30%, full "
             "rollout). Edit anything and the plan is kept in the scenario.", icon=":material/auto_awesome:")
 else:
@@ -90,8 +90,9 @@ st.header("Waves")
 if st.session_state.get("rollout_start_shown", "unset") != plan.start_date:
     st.session_state["rollout_start_date"] = plan.start_date
     st.session_state["rollout_start_shown"] = plan.start_date
-st.columns([1, 3])[0].date_input("Week 0 starts on", key="rollout_start_date", format="YYYY-MM-DD",
-              help="The pilot's first day: waves start this many weeks after it, and exports are split there.")
+st.columns([1, 3])[0].date_input(
+    "Week 0 starts on", key="rollout_start_date", format="YYYY-MM-DD",
+    help="The pilot's first day: waves start this many weeks after it, and exports are split there.")
 if st.session_state["rollout_start_date"] != plan.start_date:
     save(tables.update_plan(plan, start_date=st.session_state["rollout_start_date"]))
 st.caption("Each wave's share is cumulative: 30% means 30% of developers have a seat once the wave starts. "

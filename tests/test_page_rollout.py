@@ -220,3 +220,14 @@ def test_gates_measured_from_loaded_exports(worked_example):
     # The change failure rate gate (at most baseline + 2 points) can now be judged.
     cfr_ok = expected.post.change_failure_rate <= expected.baseline.change_failure_rate + 0.02
     assert _table(at, "rollout_gate_results")["Result"][0] == ("pass" if cfr_ok else "fail")
+
+
+def test_a_plan_beyond_a_shortened_horizon_shows_the_error_and_can_be_reset(worked_example):
+    late = RolloutPlan(waves=[Wave(name="Late", start_week=60, seat_share=1.0)])
+    data = worked_example.model_dump()
+    data["finance"].update(horizon_years=1, adoption_by_year=[0.7])
+    at = _page(Scenario.model_validate({**data, "rollout": late.model_dump()}))
+    assert any("after the 1-year horizon" in e.value for e in at.error)
+    assert list(_table(at, "rollout_wave_costs")["Wave"]) == ["Pilot", "Expansion", "Full rollout"]
+    at.button(key="rollout_reset").click().run()
+    assert at.session_state["scenario"].rollout is None and not at.error
