@@ -258,9 +258,10 @@ def _draws(sample: _Sample, weights: _Weights, rng: np.random.Generator) -> np.n
         w = weights.get(sample.group, sample.n_units)
         with np.errstate(divide="ignore", invalid="ignore"):
             return sample.scale * (w @ sample.a) / (w @ sample.b)
-    # Fewer bins when the units × bins product would be large (BLAS cost ∝ draws·units·bins).
-    bins, representative = _bins(sample.values, int(np.clip(3e9 / (weights.draws * max(sample.n_units, 1)),
-                                                            MIN_MEDIAN_BINS, MEDIAN_BINS)))
+    # Clustered: fewer bins when the units × bins product is large (BLAS cost ∝ draws·units·bins).
+    most = MEDIAN_BINS if sample.unit_of is None else int(
+        np.clip(5e8 / (weights.draws * max(sample.n_units, 1)), MIN_MEDIAN_BINS, MEDIAN_BINS))
+    bins, representative = _bins(sample.values, most)
     k = len(representative)
     if sample.unit_of is None:  # independent values: bin counts are multinomial
         mass = rng.multinomial(len(sample.values), np.bincount(bins, minlength=k) / len(bins), size=weights.draws)
@@ -366,6 +367,12 @@ def _lower(logins: pd.Series) -> pd.Series:
     return per_unique(logins, lambda u: u.astype(str).str.lower(), "")
 
 
+def _joint_codes(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of two columns over their joint values: equal logins get equal codes."""
+    codes = pd.factorize(pd.concat([first, second], ignore_index=True))[0]
+    return codes[: len(first)], codes[len(first):]
+
+
 def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _Prepared:
     skipped: dict[str, Counter] = {}
 
@@ -396,7 +403,7 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
     prs["first_review"] = pd.Series(pd.NaT, index=prs.index, dtype="datetime64[ns, UTC]")
 
     reviews = dataset.reviews
-    pairs = pd.DataFrame({"pr": pd.Series(dtype="int64"), "reviewer": pd.Series(dtype="object")})
+    pairs = pd.DataFrame({"pr": pd.Series(dtype="int64"), "reviewer": pd.Series(dtype="int64")})
     if len(reviews):
         repo_codes, _ = pd.factorize(pd.concat([prs["repo"], reviews["repo"]], ignore_index=True))
         pr_key = repo_codes[: len(prs)].astype(np.int64) << 32 | prs["number"].to_numpy(np.int64)
@@ -407,9 +414,10 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         is_bot = reviews["reviewer_is_bot"].to_numpy(bool) & matched
         skip(reviews, is_bot, "review by a bot (Copilot code review and the like)")
         ok = matched & ~is_bot
-        reviewer = _lower(reviews["reviewer"]).to_numpy()
+        reviewer = _lower(reviews["reviewer"])
+        author_code, reviewer_code = _joint_codes(prs["author_key"], reviewer)
         own = ok.copy()
-        own[ok] = reviewer[ok] == prs["author_key"].to_numpy()[position[ok]]
+        own[ok] = reviewer_code[ok] == author_code[position[ok]]
         skip(reviews, own, "by the PR's own author (thread reply)")
         ok &= ~own
         submitted = _ns(reviews["submitted_at"])
@@ -420,7 +428,7 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         ok &= ~after
         first = pd.Series(submitted[ok]).groupby(position[ok]).min()
         prs.loc[first.index, "first_review"] = pd.to_datetime(first.to_numpy(), utc=True)
-        pairs = pd.DataFrame({"pr": position[ok], "reviewer": reviewer[ok]})
+        pairs = pd.DataFrame({"pr": position[ok], "reviewer": reviewer_code[ok]})
     return _Prepared(prs=prs, has_prs=dataset.has("pull_requests"), has_sizes=bool(prs["size"].notna().any()),
                      has_reviews=dataset.has("reviews"), reviewer_pairs=pairs, skipped=skipped,
                      agent_humans=agent_humans)
@@ -614,17 +622,17 @@ def _ai_users(dataset: Dataset, prep: _Prepared, post: _Period) -> tuple[set[str
     seats = dataset.seats
     if len(seats):
         active = seats["last_activity_at"].notna()
-        users |= set(seats.loc[active, "user"].str.lower())
-        non_users |= set(seats.loc[~active, "user"].str.lower())
+        users |= set(pd.unique(seats.loc[active, "user"].str.lower()))
+        non_users |= set(pd.unique(seats.loc[~active, "user"].str.lower()))
         evidence.append("Copilot seat activity (last_activity_at)")
     days = dataset.ai_user_days
     if len(days):
-        users |= set(days.loc[days["active"], "user"].str.lower())
+        users |= set(pd.unique(days.loc[days["active"], "user"].str.lower()))
         evidence.append("Copilot usage report (active user-days)")
     prs = prep.prs
     flagged = prs[prs["ai_evidence"].ne("").to_numpy() & post.mask(prs["merged_at"])]
     for kind, label in (("label", "PR labels"), ("co-author trailer", "Co-authored-by trailers of AI tools")):
-        found = set(flagged.loc[flagged["ai_evidence"].eq(kind), "author_key"])
+        found = set(pd.unique(flagged.loc[flagged["ai_evidence"].eq(kind), "author_key"]))
         if found:
             users |= found
             evidence.append(label)
@@ -792,7 +800,7 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
     comparison: Literal["difference-in-differences", "before/after only"] = "before/after only"
     if baseline is not None and prep.has_prs:
         users, known_non_users, evidence = _ai_users(dataset, prep, post)
-        active = set(prep.prs.loc[post.mask(prep.prs["merged_at"]), "author_key"])
+        active = set(pd.unique(prep.prs.loc[post.mask(prep.prs["merged_at"]), "author_key"]))
         ai_group = users & active
         control_group = active - users
         if not evidence:

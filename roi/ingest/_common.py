@@ -299,6 +299,15 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
         values = values.combine_chunks()
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         values = values.cast(pa.string())
+    try:  # fast path: every value has an offset (GitHub, GitLab, DevLake); Arrow parses in C++
+        parsed = pa.compute.cast(values, pa.timestamp("ns", tz=UTC))
+        out = parsed.to_pandas()
+        if index is not None:
+            out.index = index
+        if not required or not out.isna().any():
+            return out
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     text = pa.compute.utf8_trim_whitespace(values)
     present = pa.compute.fill_null(pa.compute.not_equal(text, ""), False).to_numpy(zero_copy_only=False)
     out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")

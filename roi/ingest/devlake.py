@@ -49,7 +49,7 @@ def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = ()) 
                                    file=name, column=column)
     include = [c for c in (*wanted, *optional) if c in header]
     try:
-        return pa_csv.read_csv(io.BytesIO(data), convert_options=pa_csv.ConvertOptions(
+        return pa_csv.read_csv(pa.BufferReader(data), convert_options=pa_csv.ConvertOptions(
             include_columns=include, column_types={c: pa.string() for c in include}, strings_can_be_null=True),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True))
     except pa.ArrowInvalid as error:

@@ -51,10 +51,15 @@ def _pandas(values) -> pd.Series:
     return values if isinstance(values, pd.Series) else values.to_pandas()
 
 
-def _repo(api_urls: pa.Array, html_urls: pa.Array) -> pa.Array:
-    """``owner/name`` from the API URL, else from the web URL."""
-    return pc.coalesce(pc.struct_field(pc.extract_regex(api_urls, _REPO_FROM_API_URL), "repo"),
-                       pc.struct_field(pc.extract_regex(html_urls, _REPO_FROM_HTML_URL), "repo"))
+def _fill(values: pa.Array, fallback) -> pa.Array:
+    """``values`` with nulls filled from ``fallback()`` — computed only when there are nulls."""
+    return pc.coalesce(values, fallback()) if values.null_count else values
+
+
+def _first(joined: pd.Series) -> pd.Series:
+    """The first of comma-joined names (None when there is none)."""
+    first = pc.struct_field(pc.extract_regex(pa.array(joined, pa.string()), r"^(?P<first>[^,]+)"), "first")
+    return first.to_pandas()
 
 
 def read_pulls(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
@@ -66,7 +71,9 @@ def read_pulls(name: str, data: bytes, report: SourceReport, timezone: str) -> d
         row = pc.index(pc.is_null(number), True).as_py() + 1
         raise InputFormatError("has no PR 'number'; export whole pull-request objects", file=name, row=row,
                                column="number")
-    repo = pc.coalesce(column(table, "base.repo.full_name"), _repo(column(table, "url"), column(table, "html_url")))
+    repo = _fill(column(table, "base.repo.full_name"), lambda: pc.coalesce(
+        pc.struct_field(pc.extract_regex(column(table, "url"), _REPO_FROM_API_URL), "repo"),
+        pc.struct_field(pc.extract_regex(column(table, "html_url"), _REPO_FROM_HTML_URL), "repo")))
     login = _pandas(column(table, "user.login"))
     head_ref = _pandas(column(table, "head.ref"))
     labels = list_text(column(table, "labels"), "name")
@@ -78,7 +85,7 @@ def read_pulls(name: str, data: bytes, report: SourceReport, timezone: str) -> d
         "author": login.fillna("ghost"),
         "author_is_bot": bot_mask(login, _pandas(column(table, "user.type"))).to_numpy(),
         "ai_agent": agent_mask(login, head_ref).to_numpy(),
-        "assignee": assignees.str.split(",").str[0].replace("", None),
+        "assignee": _first(assignees),
         "is_draft": pc.fill_null(column(table, "draft"), False).to_numpy(zero_copy_only=False),
         "created_at": timestamps(column(table, "created_at"), name, "created_at", report, timezone=timezone,
                                  required=True),
@@ -101,10 +108,10 @@ def read_reviews(name: str, data: bytes, report: SourceReport, timezone: str) ->
     """REST ``GET /pulls/{n}/reviews`` pages; PENDING reviews (no ``submitted_at``) are counted and left out."""
     table = records_table(data, REVIEWS_SCHEMA, name)
     report.rows = table.num_rows
-    link_api = pc.extract_regex(column(table, "pull_request_url"), _REPO_FROM_API_URL)
-    link_html = pc.extract_regex(column(table, "html_url"), _REPO_FROM_HTML_URL)
-    repo = pc.coalesce(pc.struct_field(link_api, "repo"), pc.struct_field(link_html, "repo"))
-    number = pc.coalesce(pc.struct_field(link_api, "number"), pc.struct_field(link_html, "number"))
+    link = pc.extract_regex(column(table, "pull_request_url"), _REPO_FROM_API_URL)
+    if link.null_count:  # reviews saved without pull_request_url: the web URL names the PR too
+        link = pc.coalesce(link, pc.extract_regex(column(table, "html_url"), _REPO_FROM_HTML_URL))
+    repo, number = pc.struct_field(link, "repo"), pc.struct_field(link, "number")
     if number.null_count:
         row = pc.index(pc.is_null(number), True).as_py() + 1
         raise InputFormatError("does not say which PR the review belongs to; keep the review's "
@@ -169,7 +176,7 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
         "source": name, "repo": repo, "number": number.to_numpy(), "author": login.fillna("ghost"),
         "author_is_bot": bot_mask(login, kind, _pandas(column(table, "author.is_bot"))).to_numpy(),
         "ai_agent": agent_mask(login, _pandas(column(table, "headRefName"))).to_numpy(),
-        "assignee": list_text(column(table, "assignees"), "login").str.split(",").str[0].replace("", None),
+        "assignee": _first(list_text(column(table, "assignees"), "login")),
         "is_draft": pc.fill_null(column(table, "isDraft"), False).to_numpy(zero_copy_only=False),
         "created_at": created, "merged_at": merged,
         "closed_at": timestamps(column(table, "closedAt"), name, "closedAt", report, timezone=timezone),

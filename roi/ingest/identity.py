@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute  # noqa: F401  (registers pa.compute)
+import pyarrow.compute as pc
 
 KNOWN_BOTS = frozenset({
     "dependabot", "dependabot-preview", "renovate", "renovate-bot", "github-actions", "snyk-bot", "mergify",
@@ -41,11 +41,18 @@ _AI_TRAILER = (
 
 
 def per_unique(values: pd.Series, function, missing):
-    """``function`` applied to each distinct value only (3M reviews have a few thousand logins)."""
+    """``function`` applied to each distinct value only (3M reviews have a few thousand logins).
+
+    Text results stay Arrow strings (no Python object per row); ``missing`` fills null inputs.
+    """
     codes, uniques = pd.factorize(values)
-    mapped = np.asarray(function(pd.Series(uniques, dtype="object")), dtype=object)
-    out = np.append(mapped, [missing])[codes] if len(mapped) else np.full(len(codes), missing, dtype=object)
-    return pd.Series(out, index=values.index)
+    mapped = function(pd.Series(uniques, dtype="object"))
+    if mapped.dtype == bool:
+        out = np.append(mapped.to_numpy(bool), [bool(missing)])[codes]
+        return pd.Series(out, index=values.index)
+    table = pa.array(list(mapped) + [missing], type=pa.string())
+    return pd.Series(pc.take(table, pa.array(np.where(codes < 0, len(mapped), codes))).to_pandas(),
+                     index=values.index)
 
 
 def normalise_login(logins: pd.Series) -> pd.Series:
@@ -94,5 +101,5 @@ def ai_evidence(labels: pd.Series, bodies: pd.Series | None = None) -> pd.Series
 
 def _matches(text: pd.Series, pattern: str) -> np.ndarray:
     values = pa.array(text.astype("object").where(text.notna(), None), type=pa.string(), from_pandas=True)
-    found = pa.compute.match_substring_regex(values, pattern)
-    return pa.compute.fill_null(found, False).to_numpy(zero_copy_only=False)
+    found = pc.match_substring_regex(values, pattern)
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False)

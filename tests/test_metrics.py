@@ -1,0 +1,234 @@
+"""Metrics (CONTRACT.md "Metrics JSON", METHODS §6–7) on the fixture exports, values computed by hand."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from roi.errors import DataError, InputFormatError
+from roi.ingest import read_exports
+from roi.ingest.tables import build_dataset
+from roi.metrics import DEFINITIONS, PeriodMetrics, measure, metrics_json
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+GITHUB = [FIXTURES / n for n in ("github_pulls_page1.json", "github_pulls_page2.json", "github_pulls_detail.ndjson",
+                                 "github_reviews.json")]
+ADOPTION = date(2025, 3, 3)
+DAY = 86400.0
+
+# Baseline: first merged PR 2025-02-04 09:00 → adoption; post: adoption → last merge 2025-03-18 09:00.
+BASE_WEEKS = (26 * DAY + 15 * 3600) / (7 * DAY)  # 3.80357
+POST_WEEKS = (15 * DAY + 9 * 3600) / (7 * DAY)  # 2.19643
+
+
+@pytest.fixture(scope="module")
+def github():
+    return measure(read_exports(GITHUB), ADOPTION)
+
+
+def test_pr_metrics_by_hand(github):
+    b, p = github.baseline, github.post
+    # Counted: #101 alice, #102 bob before; #107 bob, #108 carol, #109 alice after.
+    assert (b.prs_merged, b.developers, p.prs_merged, p.developers) == (2, 2, 3, 3)
+    assert b.weeks == pytest.approx(BASE_WEEKS, abs=1e-6) and p.weeks == pytest.approx(POST_WEEKS, abs=1e-6)
+    assert b.prs_per_dev_week == pytest.approx(2 / (2 * BASE_WEEKS))
+    assert p.prs_per_dev_week == pytest.approx(3 / (3 * POST_WEEKS))
+    # Sizes 120, 60 → 400, 40, 200.
+    assert (b.pr_size_loc, b.pr_size_loc_median) == (90, 90)
+    assert p.pr_size_loc == pytest.approx(640 / 3) and p.pr_size_loc_median == 200
+    # Cycle 24, 6 → 36, 12, 24 h.  First review by someone else (self-reply, bot and post-merge
+    # reviews ignored): pickup 4, 2 → 10, 2 (#108 unreviewed before merge); review 20, 4 → 26, 22.
+    assert (b.cycle_hours_median, p.cycle_hours_median) == (15, 24)
+    assert (b.pickup_hours_median, p.pickup_hours_median) == (3, 6)
+    assert (b.review_hours_median, p.review_hours_median) == (12, 24)
+    assert (b.reviewers, p.reviewers) == (3, 2)  # carol, bob, alice; alice, bob
+
+
+def test_absent_sources_are_null_never_zero(github):
+    for period in (github.baseline, github.post):
+        assert period.deployments_per_week is None and period.change_failure_rate is None
+        assert period.tasks_per_dev_week is None and period.ai_active_users is None
+
+
+def test_skipped_rows_are_counted_per_file_with_their_reason(github):
+    sources = {Path(s.file).name: s for s in github.sources}
+    page1, page2 = sources["github_pulls_page1.json"], sources["github_pulls_page2.json"]
+    assert page1.skipped == {"duplicate of a PR in another page or file": 4,
+                             "opened by an AI coding agent (credited to its human assignee as AI use)": 1}
+    assert page2.skipped == {"duplicate of a PR in another page or file": 2, "draft": 1, "bot author": 1,
+                             "not merged (open, or closed without merging)": 1}
+    assert page2.used_rows == 0
+    reviews = sources["github_reviews.json"]
+    assert reviews.skipped == {"review not submitted (PENDING, no submitted_at)": 1,
+                               "review of a PR that is not counted (bot, draft, unmerged or not exported)": 1,
+                               "review by a bot (Copilot code review and the like)": 1,
+                               "by the PR's own author (thread reply)": 1, "submitted after the merge": 1}
+    assert reviews.rows == 10 and reviews.used_rows == 5
+
+
+def test_small_samples_say_so_instead_of_an_interval(github):
+    change = github.changes["prs_per_dev_week"]
+    assert change.change == pytest.approx((3 / (3 * POST_WEEKS)) / (2 / (2 * BASE_WEEKS)) - 1)
+    assert change.ci_low is None and change.p_value is None and "too small" in change.note
+    assert (change.n_baseline, change.n_post) == (2, 3)
+
+
+def test_evidence_without_a_pre_period_control_is_before_after_only(github):
+    # bob (agent assignee, label) and alice (co-author trailer) use AI; carol has no PR before adoption.
+    assert github.comparison == "before/after only" and github.cohorts is None
+    assert any("no merged PRs before adoption" in note for note in github.notes)
+
+
+def test_dora_metrics_from_four_keys():
+    files = GITHUB + [FIXTURES / n for n in ("fourkeys_deployments.csv", "fourkeys_incidents.csv",
+                                             "fourkeys_changes.csv")]
+    m = measure(read_exports(files), ADOPTION)
+    # Deployments span 2025-02-10 09:00 … 2025-03-12 22:00: 20.625 days before adoption, 9.9167 after.
+    assert m.baseline.deployments_per_week == pytest.approx(1 / (20.625 / 7))
+    assert m.post.deployments_per_week == pytest.approx(2 / ((9 * DAY + 22 * 3600) / (7 * DAY)))
+    # d2 shipped c2b (i1's root cause); i2 names no commit: charged to the last deployment before it, d3.
+    assert (m.baseline.change_failure_rate, m.post.change_failure_rate) == (0.0, 1.0)
+    assert m.changes["change_failure_rate"].change is None  # from zero: no relative change
+    assert (m.baseline.rework_rate, m.post.rework_rate) == (0.0, 0.0)
+    assert m.baseline.recovery_hours is None and m.post.recovery_hours == 6.0  # i2 still open
+    # Lead time per commit: c1 24 h; c2 24 h 0.25 s, c2b 6 h 0.25 s, c3 2 h → median 6 h 0.25 s.
+    assert m.baseline.lead_time_hours == 24.0 and m.post.lead_time_hours == pytest.approx(6 + 0.25 / 3600)
+
+
+def test_tasks_and_bugs_from_jira_use_the_weeks_jira_covers():
+    m = measure(read_exports(GITHUB + [FIXTURES / "jira_all_fields.csv"]), ADOPTION)
+    # Jira spans 2025-02-03 09:15 (API-1 created) … 2025-03-25 09:00 (API-6 resolved).
+    base_weeks = (27 * DAY + 14 * 3600 + 45 * 60) / (7 * DAY)
+    post_weeks = (22 * DAY + 9 * 3600) / (7 * DAY)
+    # Done, not an epic, not won't-do: API-1 and API-2 before; API-5 (an incident) after.
+    assert m.baseline.tasks_per_dev_week == pytest.approx(2 / (2 * base_weeks), rel=1e-6)
+    assert m.post.tasks_per_dev_week == pytest.approx(1 / (3 * post_weeks), rel=1e-6)
+    assert m.baseline.bugs_per_dev_week == pytest.approx(1 / (2 * base_weeks), rel=1e-6)
+    assert m.post.bugs_per_dev_week == 0.0
+    # The PR metrics keep their own coverage: unchanged by the longer Jira span.
+    assert m.baseline.prs_per_dev_week == pytest.approx(2 / (2 * BASE_WEEKS), rel=1e-6)
+    assert m.post.recovery_hours == 3.5  # API-5, an incident issue: 20/Mar 10:00 PM → 21/Mar 1:30 AM
+
+
+def test_ai_use_from_copilot_metrics():
+    m = measure(read_exports(GITHUB + [FIXTURES / "copilot_metrics.json"]), ADOPTION)
+    assert m.baseline.ai_active_users is None and m.baseline.ai_acceptance_rate is None
+    # Days 03-03 (10 users, 60/200), 03-08 (0, 0/0), 03-10 (14, no completions data).
+    assert m.post.ai_active_users == pytest.approx(8.0)
+    assert m.post.ai_acceptance_rate == pytest.approx(0.3)
+
+
+def test_ramp_weeks_leave_out_the_learning_period():
+    m = measure(read_exports(GITHUB), ADOPTION, ramp_weeks=1)  # 03-03 … 03-10 left out: #107 merged 03-11
+    assert m.post.prs_merged == 3 and m.post.start.isoformat().startswith("2025-03-10")
+    m = measure(read_exports(GITHUB), ADOPTION, ramp_weeks=2)
+    assert m.post.prs_merged == 1  # only #109 (merged 03-18) is after 03-17
+    skipped = {Path(s.file).name: s.skipped for s in m.sources}["github_pulls_detail.ndjson"]
+    assert skipped == {"merged during the ramp-up weeks": 2}
+
+
+def test_adoption_date_outside_the_data_is_an_error():
+    data = read_exports(GITHUB)
+    with pytest.raises(DataError) as error:
+        measure(data, date(2026, 1, 1))
+    assert "2025-02-04 to 2025-03-18" in error.value.message and error.value.field == "adoption_date"
+    with pytest.raises(DataError):
+        measure(data, date(2025, 1, 1))
+    with pytest.raises(DataError, match="ramp-up"):
+        measure(data, ADOPTION, ramp_weeks=3)
+    with pytest.raises(InputFormatError):
+        measure(data, ADOPTION, ramp_weeks=-1)
+
+
+def test_no_merged_pr_is_an_error_naming_the_files():
+    records = [r for r in json.loads((FIXTURES / "gh_pr_list.json").read_text()) if r["mergedAt"] is None]
+    with pytest.raises(DataError) as error:
+        measure(read_exports([("open.json", json.dumps(records).encode())]), ADOPTION)
+    assert error.value.file == "open.json" and "no merged pull request" in error.value.message
+    assert "1 draft" in error.value.message and "1 bot author" in error.value.message
+
+
+def test_metrics_json_has_the_contract_shape(github):
+    payload = json.loads(metrics_json(github))
+    assert list(payload)[:7] == ["adoption_date", "ramp_weeks", "comparison", "sources", "baseline", "post",
+                                 "changes"]
+    contract = {"start", "end", "weeks", "developers", "prs_merged", "prs_per_dev_week", "pr_size_loc",
+                "pr_size_loc_median", "pickup_hours_median", "review_hours_median", "cycle_hours_median",
+                "tasks_per_dev_week", "bugs_per_dev_week", "deployments_per_week", "change_failure_rate",
+                "recovery_hours", "rework_rate", "lead_time_hours", "ai_active_users", "ai_acceptance_rate"}
+    assert contract <= set(payload["baseline"]) and contract <= set(payload["post"])
+    assert {"file", "format", "rows", "used_rows", "skipped"} <= set(payload["sources"][0])
+    assert {"change", "ci_low", "ci_high", "p_value"} <= set(payload["changes"]["prs_per_dev_week"])
+    assert payload["baseline"]["deployments_per_week"] is None
+    assert "NaN" not in metrics_json(github)
+    assert set(PeriodMetrics.model_fields) - {"start", "end", "weeks"} <= set(DEFINITIONS)
+
+
+# --- Cohorts: the METHODS §6 example --------------------------------------------------------
+
+
+def _cohort_dataset(per_dev: dict[str, tuple[int, int]], seats: dict[str, bool]):
+    """PRs merged evenly over 8 weeks before and 8 weeks after 2025-03-03 for each developer."""
+    start, adoption, end = (pd.Timestamp(d, tz="UTC") for d in ("2025-01-06", "2025-03-03", "2025-04-28"))
+    rows, number = [], 0
+    for author, (before, after) in per_dev.items():
+        for count, first, last in ((before, start, adoption - pd.Timedelta(hours=1)), (after, adoption, end)):
+            for merged in pd.date_range(first, last, periods=count):
+                number += 1
+                rows.append({"source": "prs", "repo": "r", "number": number, "author": author,
+                             "author_is_bot": False, "ai_agent": False, "is_draft": False,
+                             "created_at": merged - pd.Timedelta(hours=10), "merged_at": merged,
+                             "closed_at": merged, "additions": 100.0, "deletions": 0.0, "labels": "",
+                             "ai_evidence": ""})
+    seat_rows = [{"source": "seats", "user": user, "assigned_at": adoption,
+                  "last_activity_at": adoption + pd.Timedelta(days=3) if active else pd.NaT} for user, active in seats.items()]
+    return build_dataset({"pull_requests": [pd.DataFrame(rows)], "seats": [pd.DataFrame(seat_rows)]}, [], "UTC")
+
+
+def test_difference_in_differences_matches_the_methods_example():
+    # 10 adopters 5.0 → 6.2 PRs/dev-week, 10 controls 4.8 → 5.1, over 8-week periods (METHODS §6).
+    adopters = {f"a{i}": (40, 50 if i < 6 else 49) for i in range(10)}  # 400 → 496 PRs
+    controls = {f"c{i}": (38 + (i < 4), 41 - (i < 2)) for i in range(10)}  # 384 → 408 PRs
+    assert sum(v[0] for v in controls.values()) == 384 and sum(v[1] for v in controls.values()) == 408
+    data = _cohort_dataset({**adopters, **controls}, {**{a: True for a in adopters}, "c0": False})
+    m = measure(data, ADOPTION, draws=200)
+    assert m.comparison == "difference-in-differences"
+    cohorts = m.cohorts
+    assert (cohorts.ai_users, cohorts.non_users) == (10, 10)
+    assert cohorts.ai.baseline.prs_per_dev_week == pytest.approx(5.0, rel=1e-6)
+    assert cohorts.ai.post.prs_per_dev_week == pytest.approx(6.2, rel=1e-6)
+    assert cohorts.control.post.prs_per_dev_week == pytest.approx(5.1, rel=1e-6)
+    assert cohorts.did["prs_per_dev_week"] == pytest.approx(0.1545, abs=5e-5)
+    assert cohorts.did_change["prs_per_dev_week"] == pytest.approx(0.167, abs=5e-4)
+    low, high = cohorts.did_ci["prs_per_dev_week"]
+    assert low <= cohorts.did_change["prs_per_dev_week"] <= high
+    assert cohorts.did["pr_size_loc"] == pytest.approx(0.0)  # every PR is 100 lines
+    assert any("never used" in note for note in m.notes)
+    assert m.changes["prs_per_dev_week"].p_value is not None
+
+
+def test_everyone_using_ai_leaves_no_control_cohort():
+    data = _cohort_dataset({"a": (40, 50), "b": (40, 60)}, {"a": True, "b": True})
+    m = measure(data, ADOPTION, draws=100)
+    assert m.cohorts is None and m.comparison == "before/after only"
+    assert any("every active developer" in note for note in m.notes)
+
+
+def test_no_evidence_says_associated_with():
+    data = _cohort_dataset({"a": (40, 50), "b": (40, 60)}, {})
+    m = measure(data, ADOPTION, draws=100)
+    assert any("associated with" in note for note in m.notes)
+
+
+def test_bootstrap_is_seeded_and_intervals_contain_the_estimate():
+    data = _cohort_dataset({f"d{i}": (30 + i, 45 + 2 * i) for i in range(12)}, {})
+    first, second = measure(data, ADOPTION, draws=300), measure(data, ADOPTION, draws=300)
+    assert first == second
+    change = first.changes["prs_per_dev_week"]
+    assert change.ci_low < change.change < change.ci_high
+    assert np.isclose(change.change, sum(45 + 2 * i for i in range(12)) / sum(30 + i for i in range(12)) - 1, rtol=1e-3)
