@@ -1,0 +1,158 @@
+"""The demo organisation: roi.metrics agrees with an independent plain-pandas computation from the raw
+files, and the command line builds a scenario from it that computes."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from roi.ingest import DEMO_ADOPTION_DATE, DEMO_DIR, demo_files, load_demo, suggest_adoption_date
+from roi.metrics import measure
+from roi.models import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+ADOPTION = pd.Timestamp(DEMO_ADOPTION_DATE, tz="UTC")
+
+
+@pytest.fixture(scope="module")
+def metrics():
+    return measure(load_demo(), DEMO_ADOPTION_DATE, draws=200)
+
+
+@pytest.fixture(scope="module")
+def plain():
+    """The same numbers with json/csv and pandas only, from the definitions in CONTRACT.md."""
+    def load(pattern):
+        return [r for p in sorted(DEMO_DIR.glob(pattern)) for r in json.loads(gzip.decompress(p.read_bytes()))]
+
+    pulls = pd.DataFrame([{"key": p["url"], "author": p["user"]["login"], "bot": p["user"]["type"] == "Bot",
+                           "draft": p["draft"], "created": p["created_at"], "merged": p["merged_at"],
+                           "size": p["additions"] + p["deletions"]} for p in load("github_pulls_*.json.gz")])
+    for c in ("created", "merged"):
+        pulls[c] = pd.to_datetime(pulls[c], utc=True)
+    human = pulls[~pulls["bot"] & ~pulls["draft"] & pulls["merged"].notna()].copy()
+    reviews = pd.DataFrame([{"key": r["pull_request_url"], "who": r["user"]["login"], "bot": r["user"]["type"] == "Bot",
+                             "at": r.get("submitted_at")} for r in load("github_reviews_*.json.gz")])
+    reviews["at"] = pd.to_datetime(reviews["at"], utc=True)
+    joined = reviews.dropna(subset=["at"]).merge(human[["key", "author", "merged"]], on="key")
+    joined = joined[~joined["bot"] & (joined["who"] != joined["author"]) & (joined["at"] <= joined["merged"])]
+    human["first"] = human["key"].map(joined.groupby("key")["at"].min())
+
+    jira = pd.concat([pd.read_csv(p, encoding="utf-8-sig", dtype=str) for p in sorted(DEMO_DIR.glob("jira_*.csv"))])
+    for c in ("Created", "Resolved"):
+        jira[c] = pd.to_datetime(jira[c], format="%d/%b/%y %I:%M %p").dt.tz_localize("UTC")
+    deploys = pd.read_csv(DEMO_DIR / "fourkeys_deployments.csv")
+    deploys["at"] = pd.to_datetime(deploys["time_created"].str.replace(" UTC", ""), utc=True)
+    incidents = pd.read_csv(DEMO_DIR / "fourkeys_incidents.csv")
+    incidents["at"] = pd.to_datetime(incidents["time_created"].str.replace(" UTC", ""), utc=True)
+    days = pd.DataFrame(json.loads((DEMO_DIR / "copilot_metrics.json").read_text()))
+
+    bugs = jira[jira["Issue Type"] == "Bug"]
+    events = pd.concat([human["merged"], deploys["at"], incidents["at"], jira["Resolved"].dropna(), bugs["Created"]])
+    first, last = events.min(), events.max()
+    out = {}
+    for name, lo, hi in (("baseline", first, ADOPTION), ("post", ADOPTION, last + pd.Timedelta(microseconds=1))):
+        def span(times):
+            times = times.dropna()
+            return (min(hi, times.max()) - max(lo, times.min())) / pd.Timedelta(days=7)
+
+        prs = human[(human["merged"] >= lo) & (human["merged"] < hi)]
+        developers = prs["author"].nunique()
+        done = jira[(jira["Status Category"] == "Done") & (jira["Resolved"] >= lo) & (jira["Resolved"] < hi)]
+        period_bugs = bugs[(bugs["Created"] >= lo) & (bugs["Created"] < hi)]
+        jira_weeks = span(pd.concat([jira["Created"], jira["Resolved"]]))
+        shipped = deploys[(deploys["at"] >= lo) & (deploys["at"] < hi)]
+        causes = {c for changes in incidents["changes"] for c in json.loads(changes)}
+        failed = shipped["changes"].map(lambda changes: bool(set(json.loads(changes)) & causes))
+        day = pd.to_datetime(days["date"]).dt.tz_localize("UTC")
+        ai = days[(day >= lo) & (day < hi)]
+        out[name] = {
+            "prs_merged": len(prs), "developers": developers,
+            "prs_per_dev_week": len(prs) / developers / span(human["merged"]),
+            "pr_size_loc": prs["size"].mean(), "pr_size_loc_median": prs["size"].median(),
+            "cycle_hours_median": ((prs["merged"] - prs["created"]).dt.total_seconds() / 3600).median(),
+            "pickup_hours_median": ((prs["first"] - prs["created"]).dt.total_seconds() / 3600).median(),
+            "review_hours_median": ((prs["merged"] - prs["first"]).dt.total_seconds() / 3600).median(),
+            "tasks_per_dev_week": len(done) / developers / jira_weeks,
+            "bugs_per_dev_week": len(period_bugs) / developers / jira_weeks,
+            "deployments_per_week": len(shipped) / span(deploys["at"]),
+            "change_failure_rate": failed.mean(),
+            "ai_active_users": ai["total_active_users"].mean() if len(ai) else None,
+        }
+    return out
+
+
+FIELDS = ["prs_merged", "developers", "prs_per_dev_week", "pr_size_loc", "pr_size_loc_median", "cycle_hours_median",
+          "pickup_hours_median", "review_hours_median", "tasks_per_dev_week", "bugs_per_dev_week",
+          "deployments_per_week", "change_failure_rate", "ai_active_users"]
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_demo_metrics_agree_with_plain_pandas(metrics, plain, field):
+    for period in ("baseline", "post"):
+        ours, theirs = getattr(getattr(metrics, period), field), plain[period][field]
+        if theirs is None or (isinstance(theirs, float) and np.isnan(theirs)):
+            assert ours is None
+        else:
+            assert ours == pytest.approx(theirs, rel=1e-9), (period, field)
+
+
+def test_demo_recovers_the_faros_effects_by_difference_in_differences(metrics):
+    did = metrics.cohorts.did_change
+    assert metrics.comparison == "difference-in-differences"
+    assert (metrics.cohorts.ai_users, metrics.cohorts.non_users) == (96, 24)
+    # Generated: PRs ×1.98, size ×2.54, review time ×1.91 for adopters (with per-developer noise).
+    assert 0.75 < did["prs_per_dev_week"] < 1.25
+    assert 1.2 < did["pr_size_loc_median"] < 1.9
+    assert 0.6 < did["review_hours_median"] < 1.2
+    low, high = metrics.cohorts.did_ci["prs_per_dev_week"]
+    assert low < 0.98 < high
+
+
+def test_demo_adoption_date_is_suggested_from_the_seats():
+    assert suggest_adoption_date(load_demo()) == DEMO_ADOPTION_DATE
+
+
+def test_end_to_end_scenario_then_compute(tmp_path):
+    out = tmp_path / "s.json"
+    files = [str(p) for p in demo_files()]
+    built = subprocess.run([sys.executable, "-m", "roi", "scenario", *files, "--adoption-date", "2025-03-03",
+                            "--base", str(ROOT / "sample_data/scenarios/worked_example.json"), "--out", str(out)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    scenario = load_scenario(out)
+    assert scenario.team.developers == 120 and scenario.measurement.adoption_date.isoformat() == "2025-03-03"
+    assert len(scenario.measurement.sources) == len(files)
+    computed = subprocess.run([sys.executable, "-m", "roi", "compute", str(out)], cwd=ROOT, capture_output=True,
+                              text=True, timeout=300)
+    assert computed.returncode == 0, computed.stderr
+    results = json.loads(computed.stdout)
+    assert results["scenario_name"] == scenario.name and results["productivity"]["output_change"] > 0
+
+
+def test_bundled_preset_is_the_builder_output():
+    preset = load_scenario(ROOT / "sample_data/scenarios/demo_org.json")
+    assert preset.measurement is not None and preset.team.developers == 120
+    ranges = preset.uncertainty.ranges
+    growth = preset.post.prs_per_dev_week / preset.baseline.prs_per_dev_week - 1
+    assert ranges["pr_count_growth"][0] < growth < ranges["pr_count_growth"][2]
+    assert ranges["pr_count_growth"][1] == pytest.approx(growth, abs=1e-6)
+    assert ranges["review.loc_per_hour"] == (250, 400, 800)  # kept from the worked example
+
+
+def test_demo_files_are_what_the_generator_writes():
+    # Jira exports hold at most 1,000 issues per file, BOM and CRLF as Jira writes them.
+    for path in DEMO_DIR.glob("jira_*.csv"):
+        raw = path.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+        assert len(list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))) <= 1001
+    assert sum(p.stat().st_size for p in DEMO_DIR.iterdir()) < 6_000_000
