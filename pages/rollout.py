@@ -8,6 +8,7 @@ the numbers, and the scenario holds no plan.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -56,6 +57,19 @@ def edited(name: str) -> bool:
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dict("records")
+
+
+def apply_edits(name: str, change: Callable[[], RolloutPlan]) -> None:
+    """When data editor ``name`` was edited, save the plan ``change()`` builds, or show why it cannot."""
+    if not edited(name):
+        return
+    try:
+        new_plan = change()
+    except RoiError as error:
+        appstate.show_error(error)
+        return
+    if new_plan != plan:
+        save(new_plan)
 
 
 def reset_plan() -> None:
@@ -115,13 +129,8 @@ wave_edits = st.data_editor(
         "reviewers": st.column_config.NumberColumn("Planned reviewers", min_value=1, step=1, format="%d"),
     },
 )
-if edited("rollout_waves"):
-    try:
-        new_plan = tables.update_plan(plan, waves=tables.waves_from_rows(records(wave_edits), plan.waves))
-        if new_plan != plan:
-            save(new_plan)
-    except RoiError as error:
-        appstate.show_error(error)
+apply_edits("rollout_waves",
+            lambda: tables.update_plan(plan, waves=tables.waves_from_rows(records(wave_edits), plan.waves)))
 
 wave_box = st.container()
 
@@ -151,13 +160,8 @@ gate_edits = st.data_editor(
         "measured": st.column_config.NumberColumn("Measured", format="%g"),
     },
 )
-if edited("rollout_gates"):
-    try:
-        new_plan = tables.update_plan(plan, waves=tables.gates_from_rows(records(gate_edits), plan.waves))
-        if new_plan != plan:
-            save(new_plan)
-    except RoiError as error:
-        appstate.show_error(error)
+apply_edits("rollout_gates",
+            lambda: tables.update_plan(plan, waves=tables.gates_from_rows(records(gate_edits), plan.waves)))
 
 with st.expander("Baselines the gates compare with"):
     st.caption("From the scenario's baseline period; enter a value the scenario lacks (e.g. measured before "
@@ -173,14 +177,8 @@ with st.expander("Baselines the gates compare with"):
                        "baseline": st.column_config.NumberColumn("Baseline", format="%g"),
                        "unit": "Unit", "source": "Source"},
     )
-    if edited("rollout_gate_baselines"):
-        try:
-            new_plan = tables.update_plan(
-                plan, baseline=tables.baseline_from_rows(records(baseline_edits), scenario, plan))
-            if new_plan != plan:
-                save(new_plan)
-        except RoiError as error:
-            appstate.show_error(error)
+    apply_edits("rollout_gate_baselines", lambda: tables.update_plan(
+        plan, baseline=tables.baseline_from_rows(records(baseline_edits), scenario, plan)))
 
 gate_box = st.container()
 
@@ -228,15 +226,8 @@ checklist_edits = st.data_editor(
         "fires": st.column_config.CheckboxColumn("Still triggered"),
     },
 )
-if edited("rollout_checklist"):
-    try:
-        rows = records(checklist_edits.rename_axis("id").reset_index())
-        new_plan = tables.update_plan(
-            plan, checklist=tables.tracking_from_rows(rows, tables.default_tracking(report, results)))
-        if new_plan != plan:
-            save(new_plan)
-    except RoiError as error:
-        appstate.show_error(error)
+apply_edits("rollout_checklist", lambda: tables.update_plan(plan, checklist=tables.tracking_from_rows(
+    records(checklist_edits.rename_axis("id").reset_index()), tables.default_tracking(report, results))))
 
 with st.expander("Why each action"):
     for item in report.checklist:
@@ -300,18 +291,22 @@ st.caption(exp.note)
 # --- Drawing: every number below comes from roi.rollout ---------------------------------------
 with summary:
     cols = st.columns(4)
-    cols[0].container(key="rollout_headline").metric("Headline output change", fmt.percent(exp.headline_gain, signed=True),
-                   help="Tasks per adopting developer: not a planning figure.")
-    cols[1].container(key="rollout_quality_adjusted").metric("Quality-adjusted gain", fmt.percent(exp.quality_adjusted_gain, signed=True, digits=1),
-                   help="QAPI − 1 at the likely values: net of review tax, bugs and incidents.")
-    cols[2].container(key="rollout_plan_gain").metric(f"Plan roadmaps on ({'P10' if exp.basis == 'p10' else 'likely'})",
-                   fmt.percent(exp.roadmap_gain, signed=True, digits=1),
-                   help=f"Quality-adjusted gain at the basis {fmt.percent(exp.planning_gain, signed=True, digits=1)}"
-                        f", of which the roadmap share of freed time is committed.")
+    cols[0].container(key="rollout_headline").metric(
+        "Headline output change", fmt.percent(exp.headline_gain, signed=True),
+        help="Tasks per adopting developer: not a planning figure.")
+    cols[1].container(key="rollout_quality_adjusted").metric(
+        "Quality-adjusted gain", fmt.percent(exp.quality_adjusted_gain, signed=True, digits=1),
+        help="QAPI − 1 at the likely values: net of review tax, bugs and incidents.")
+    cols[2].container(key="rollout_plan_gain").metric(
+        f"Plan roadmaps on ({'P10' if exp.basis == 'p10' else 'likely'})",
+        fmt.percent(exp.roadmap_gain, signed=True, digits=1),
+        help=f"Quality-adjusted gain at the basis: {fmt.percent(exp.planning_gain, signed=True, digits=1)}; "
+             "only the roadmap share of the time it frees is committed.")
     last = report.waves[-1]
-    cols[3].container(key="rollout_reviewers_needed").metric("Reviewers needed at full rollout", fmt.number(last.reviewers_needed, missing="no target"),
-                   delta=f"+{last.reviewers_to_add} to today's pool" if last.reviewers_to_add else None,
-                   delta_color="inverse")
+    cols[3].container(key="rollout_reviewers_needed").metric(
+        "Reviewers needed at full rollout", fmt.number(last.reviewers_needed, missing="no target"),
+        delta=f"+{last.reviewers_to_add} to today's pool" if last.reviewers_to_add else None,
+        delta_color="inverse")
 
 with wave_box:
     wave_table = pd.DataFrame(tables.wave_table(report))
@@ -341,7 +336,8 @@ with wave_box:
 
 with gate_box:
     st.container(key="rollout_gate_results").dataframe(
-        pd.DataFrame(tables.gate_table(report, formatted=True)), hide_index=True, column_config={"Reason": st.column_config.TextColumn(width="large")})
+        pd.DataFrame(tables.gate_table(report, formatted=True)), hide_index=True,
+        column_config={"Reason": st.column_config.TextColumn(width="large")})
 
 st.header("Cost by month")
 cols = st.columns(3)

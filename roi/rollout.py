@@ -219,7 +219,8 @@ class WaveResult(_Result):
     reviewers_to_add: int | None
     utilization: float = Field(description="review work / capacity [fraction; ≥ 1 is unstable]")
     stable: bool
-    wait_hours: float | None = Field(description="mean wait for a review at the planned pool [working h]; null = unstable")
+    wait_hours: float | None = Field(
+        description="mean wait for a review at the planned pool [working h]; null = unstable")
     backlog_growth_hours_per_week: float
     net_hours_per_week: float = Field(description="d·N, quality-adjusted hours freed per week [h/week]")
     extra_bugs_per_week: float = Field(description="d·(B1 − B0) [bugs/week]")
@@ -289,7 +290,8 @@ class RolloutReport(_Result):
     baseline: dict[str, float] = Field(description="pre-rollout values the gates compare with")
     waves: list[WaveResult]
     schedule: list[MonthCost]
-    cost_by_year: list[float] = Field(description="the schedule's cost per plan year 1..Y [currency, not risk-adjusted]")
+    cost_by_year: list[float] = Field(
+        description="the schedule's cost per plan year 1..Y [currency, not risk-adjusted]")
     checklist: list[TrackedChecklistItem]
     expectations: ExpectationsResult
 
@@ -427,7 +429,8 @@ def plan_waves(scenario: Scenario, plan: RolloutPlan, results: Results | None = 
         effort = work / prs
         arrivals = capacity.arrival_rate_per_hour(n, prs / n, team.hours_per_week)
         pool = wave.reviewers if wave.reviewers is not None else review.reviewers
-        queue = capacity.queue_stats(arrivals, effort, review.review_share, pool, review.arrival_cv2, review.service_cv2)
+        queue = capacity.queue_stats(
+            arrivals, effort, review.review_share, pool, review.arrival_cv2, review.service_cv2)
         needed = (
             capacity.reviewers_needed(
                 arrivals, effort, review.review_share, review.arrival_cv2, review.service_cv2, target
@@ -572,7 +575,8 @@ def evaluate_gate(gate: Gate, measured: float | None, baseline: float | None) ->
             f"{format_metric(gate.metric, threshold)})"
     else:
         tolerance = _EPSILON * max(1.0, abs(threshold))
-        passed = measured <= threshold + tolerance if gate.comparison == "at_most" else measured >= threshold - tolerance
+        passed = (measured <= threshold + tolerance if gate.comparison == "at_most"
+                  else measured >= threshold - tolerance)
         verdict = "pass" if passed else "fail"
         shown = symbol if passed else (">" if gate.comparison == "at_most" else "<")
         reason = f"{format_metric(gate.metric, measured)} {shown} {format_metric(gate.metric, threshold)}: {verdict}"

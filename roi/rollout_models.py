@@ -72,7 +72,8 @@ class Gate(_Model):
     @model_validator(mode="after")
     def _multiplier_not_negative(self) -> Gate:
         if self.basis == "baseline_times" and self.threshold < 0:
-            raise ValueError(f"a baseline_times threshold is a multiplier and cannot be negative (got {self.threshold:g})")
+            raise ValueError(
+                f"a baseline_times threshold is a multiplier and cannot be negative (got {self.threshold:g})")
         return self
 
 
@@ -112,7 +113,8 @@ class ChecklistTracking(_Model):
     @property
     def touched(self) -> bool:
         """True when the team recorded anything: such an item is kept even once it stops firing."""
-        return self.status != "todo" or bool(self.notes.strip()) or self.owner_role is not None or self.due_week is not None
+        overridden = self.owner_role is not None or self.due_week is not None
+        return self.status != "todo" or bool(self.notes.strip()) or overridden
 
 
 class TimeAllocation(_Model):

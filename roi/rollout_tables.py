@@ -364,7 +364,8 @@ def baseline_from_rows(
     for index, row in enumerate(rows):
         metric = _choice(row, "metric", index, labels)
         value = _number(row, "baseline", index, required=False)
-        if value is not None and (metric in plan.baseline or not math.isclose(value, from_scenario.get(metric, math.nan))):
+        differs = not math.isclose(value, from_scenario.get(metric, math.nan)) if value is not None else False
+        if value is not None and (metric in plan.baseline or differs):
             overrides[metric] = value
     return overrides
 

@@ -231,3 +231,12 @@ def test_a_plan_beyond_a_shortened_horizon_shows_the_error_and_can_be_reset(work
     assert list(_table(at, "rollout_wave_costs")["Wave"]) == ["Pilot", "Expansion", "Full rollout"]
     at.button(key="rollout_reset").click().run()
     assert at.session_state["scenario"].rollout is None and not at.error
+
+
+def test_custom_guardrails_are_kept_and_can_be_regenerated(page):
+    page.text_area(key="rollout_guardrails").set_value("No weekend deploys\nPairing on AI-written code").run()
+    assert page.session_state["scenario"].rollout.expectations.guardrails == [
+        "No weekend deploys", "Pairing on AI-written code"]
+    page.button(key="rollout_regenerate").click().run()
+    assert page.session_state["scenario"].rollout.expectations.guardrails is None
+    assert page.text_area(key="rollout_guardrails").value.startswith("Roadmaps commit to no extra throughput")

@@ -160,7 +160,8 @@ class TestWaveArithmetic:
     def test_week_to_month(self, week, month):
         assert week_to_month(week) == month
 
-    @pytest.mark.parametrize(("n", "share", "people"), [(50, 0.1, 5), (50, 0.3, 15), (5, 0.3, 2), (3, 0.5, 2), (7, 1.0, 7)])
+    @pytest.mark.parametrize(("n", "share", "people"),
+                             [(50, 0.1, 5), (50, 0.3, 15), (5, 0.3, 2), (3, 0.5, 2), (7, 1.0, 7)])
     def test_developers_round_half_up(self, n, share, people):
         assert developers_with_seats(n, share) == people
 
@@ -417,7 +418,8 @@ class TestChecklistTracking:
         ]
         items = track_checklist(results.checklist, tracking, waves)
         orphans = [i for i in items if not i.fires]
-        assert [(i.id, i.title, i.status) for i in orphans] == [("test-automation", "Invest in test automation", "done")]
+        assert [(i.id, i.title, i.status) for i in orphans] == [
+            ("test-automation", "Invest in test automation", "done")]
         assert items[-1].id == "test-automation"
 
 
@@ -433,7 +435,8 @@ class TestExpectations:
         assert result.headline_gain == pytest.approx(0.21)
 
     def test_p10_of_net_hours_with_one_range(self, worked_example):
-        # Only g uncertain (PERT −0.10/0.21/0.45): N = 30·g − ΔR − ΔD, so P10(N) = 30·P10(g) − 5.26785 − 0.18,
+        # Only g uncertain (PERT −0.10/0.21/0.45): N = 30·g − ΔR − ΔD,
+        # so P10(N) = 30·P10(g) − 5.26785 − 0.18,
         # with P10(g) = 0.057516 (the tornado's low value, METHODS §5): −3.7224 h. 20,000 draws: ±0.1 h.
         data = worked_example.model_dump()
         data["uncertainty"]["ranges"] = {"productivity_uplift": [-0.10, 0.21, 0.45]}

@@ -66,7 +66,8 @@ class TestOutputTables:
         assert len(rows) == 36
         assert rows[0]["Total cost"] == pytest.approx(195 + 50 + 1812 + 0.1 * 188_419 / 12 + 5000)
         assert rows[-1]["Cumulative cost"] == pytest.approx(163_925.70, abs=0.01)
-        # Year 1: months 1–3 (8,627.16 + 5,929.16 + 16,704.16) + 9 × 4,020.16 = 67,441.90; later years 12 × 4,020.16.
+        # Year 1: months 1–3 (8,627.16 + 5,929.16 + 16,704.16) + 9 × 4,020.16 = 67,441.90;
+        # later years 12 × 4,020.16.
         assert report.cost_by_year == pytest.approx([67_441.90, 48_241.90, 48_241.90], abs=0.01)
 
     def test_gate_table_numbers_and_text(self, worked_example, plan):
