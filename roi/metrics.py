@@ -686,7 +686,7 @@ def _period_model(period: _Period | None, values: dict) -> PeriodMetrics:
     if period is None:
         return PeriodMetrics(start=None, end=None, weeks=None)
     clean = {k: (_finite(v) if isinstance(v, float) else v) for k, v in values.items()}
-    return PeriodMetrics(start=period.start.to_pydatetime(), end=period.end.to_pydatetime(),
+    return PeriodMetrics(start=period.start.floor("us").to_pydatetime(), end=period.end.floor("us").to_pydatetime(),
                          weeks=round(period.weeks, 6), **clean)
 
 

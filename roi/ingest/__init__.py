@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from roi.errors import InputFormatError
 from roi.ingest import devlake, generic
@@ -136,12 +138,13 @@ def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]], reports: list[
         if not pending.any():
             resolved.append(frame)
             continue
-        position = pd.Index(lookup["pr_id"]).get_indexer(frame.loc[pending, "repo"])
         found = frame[pending].copy()
+        position = pc.index_in(pa.array(found["repo"], pa.string()), value_set=pa.array(lookup["pr_id"], pa.string()))
+        position = pc.fill_null(position, -1).to_numpy()
         missing = position < 0
         _count_skipped(found, missing, "review of a PR not in the exports", reports)
         found = found[~missing]
-        found["repo"] = lookup["repo"].to_numpy()[position[~missing]]
+        found["repo"] = lookup["repo"].array.take(position[~missing])
         found["number"] = lookup["number"].to_numpy()[position[~missing]].astype("int64")
         resolved.extend([frame[~pending], found])
     parts["reviews"] = resolved
@@ -164,7 +167,9 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
         _count_skipped(pulls, duplicated, "duplicate of a PR in another page or file", reports)
         pulls = pulls[~duplicated].sort_index()
     out = {"pull_requests": pulls}
-    keys = {"reviews": ["repo", "number", "reviewer", "submitted_at"], "work_items": ["key"],
+    # Reviews are not deduplicated: a repeated review changes neither a first-review time nor a
+    # count of distinct reviewers, and 3M rows would cost seconds.
+    keys = {"work_items": ["key"],
             "deployments": ["deploy_id"], "incidents": ["incident_id"], "changes": ["sha"], "ai_daily": ["date"],
             "ai_user_days": ["date", "user"], "seats": ["user"]}
     for table, columns in keys.items():

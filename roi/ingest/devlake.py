@@ -8,7 +8,6 @@ million-row ``pull_requests`` table costs about what parsing it does.
 
 from __future__ import annotations
 
-import io
 
 import numpy as np
 import pandas as pd
@@ -58,7 +57,7 @@ def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = ()) 
 
 def _text(table: pa.Table, column: str) -> pd.Series:
     if column not in table.column_names:
-        return pd.Series([None] * table.num_rows, dtype="object")
+        return pd.Series(pd.NA, index=range(table.num_rows), dtype="str")
     return table.column(column).to_pandas()
 
 

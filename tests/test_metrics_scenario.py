@@ -1,0 +1,162 @@
+"""Scenario from measured metrics (METHODS §6), the CLI's metrics/scenario/template sub-commands, and
+invariants of the metrics (hypothesis)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from roi.cli import main
+from roi.errors import DataError
+from roi.ingest import read_exports
+from roi.ingest.tables import build_dataset
+from roi.metrics import ChangeStat, Metrics, PeriodMetrics, measure
+from roi.models import load_scenario
+from roi.scenario_builder import scenario_from_metrics
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+GITHUB = [FIXTURES / n for n in ("github_pulls_page1.json", "github_pulls_page2.json", "github_pulls_detail.ndjson",
+                                 "github_reviews.json")]
+
+
+def _period(**values) -> PeriodMetrics:
+    return PeriodMetrics(start=None, end=None, weeks=26.0, **values)
+
+
+def _metrics(baseline: dict, post: dict, changes: dict | None = None, **extra) -> Metrics:
+    return Metrics(adoption_date=date(2025, 3, 3), ramp_weeks=2, comparison="before/after only", sources=[],
+                   baseline=_period(**baseline), post=_period(**post), changes=changes or {}, cohorts=None, **extra)
+
+
+def test_org_wide_change_is_scaled_by_the_adoption_share():
+    # 40 of 100 developers use the tool daily; PRs/dev-week 3.0 → 3.6 org-wide (+20%).
+    # Per adopter: +20% / 0.4 = +50% → 4.5 (METHODS §6).
+    metrics = _metrics(
+        {"developers": 100, "reviewers": 30, "prs_per_dev_week": 3.0, "tasks_per_dev_week": 4.0, "pr_size_loc": 150,
+         "deployments_per_week": 10.0, "change_failure_rate": 0.1},
+        {"developers": 100, "prs_per_dev_week": 3.6, "tasks_per_dev_week": 4.2, "pr_size_loc": 180,
+         "deployments_per_week": 11.0, "change_failure_rate": 0.12, "ai_active_users": 40.0},
+        {"prs_per_dev_week": ChangeStat(change=0.2, ci_low=0.1, ci_high=0.3, n_baseline=500, n_post=600)})
+    scenario = scenario_from_metrics(metrics)
+    assert scenario.post.prs_per_dev_week == pytest.approx(4.5)
+    assert scenario.post.tasks_per_dev_week == pytest.approx(4.0 * (1 + 0.05 / 0.4))
+    assert scenario.post.pr_size_loc == pytest.approx(150 * (1 + 0.2 / 0.4))
+    # Team-level DORA metrics are taken as measured, not scaled.
+    assert scenario.post.deployments_per_week == 11.0 and scenario.post.change_failure_rate == 0.12
+    assert (scenario.team.developers, scenario.review.reviewers) == (100, 30)
+    # The interval is scaled like the value: 0.5 ± 0.1/0.4.
+    assert scenario.uncertainty.ranges["pr_count_growth"] == pytest.approx((0.25, 0.5, 0.75))
+    assert "Adoption share 40%" in scenario.notes and "associated with" in scenario.notes
+    assert scenario.measurement.ramp_weeks == 2
+
+
+def test_unmeasured_fields_come_from_the_base_or_the_estimates(worked_example):
+    metrics = _metrics({"developers": 20, "prs_per_dev_week": 2.0, "pr_size_loc": 100},
+                       {"developers": 20, "prs_per_dev_week": 2.5, "pr_size_loc": 120})
+    scenario = scenario_from_metrics(metrics, worked_example)
+    assert scenario.baseline.tasks_per_dev_week == 4.0 and scenario.post.tasks_per_dev_week == 4.84
+    assert "tasks_per_dev_week: not measured" in scenario.notes
+    assert scenario.finance == worked_example.finance and scenario.costs == worked_example.costs
+    assert scenario.team.developers == 20 and scenario.review.reviewers == worked_example.review.reviewers
+    with pytest.raises(DataError) as error:
+        scenario_from_metrics(metrics)
+    assert error.value.field == "tasks_per_dev_week"
+
+
+def test_estimates_template_alone_builds_a_scenario(worked_example):
+    data = read_exports([FIXTURES / "estimates.csv"])
+    m = measure(data, date(2025, 3, 3))
+    assert m.baseline.prs_per_dev_week is None and m.estimates["prs_per_dev_week"].post == 5.94
+    scenario = scenario_from_metrics(m, worked_example)
+    assert scenario.post.prs_per_dev_week == 5.94 and scenario.post.change_failure_rate == 0.12
+    assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((0.1, 0.21, 0.3))
+
+
+def test_cli_metrics_prints_json_and_errors_are_one_line(capsys):
+    files = [str(p) for p in GITHUB]
+    assert main(["metrics", *files, "--adoption-date", "2025-03-03"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["baseline"]["prs_merged"] == 2 and payload["adoption_date"] == "2025-03-03"
+    assert main(["metrics", *files, "--adoption-date", "2031-01-01"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "outside the data" in err
+    assert main(["metrics", str(ROOT / "pyproject.toml"), "--adoption-date", "2025-03-03"]) == 2
+    assert "pyproject.toml" in capsys.readouterr().err
+
+
+def test_cli_bad_adoption_date_is_a_usage_error():
+    done = subprocess.run([sys.executable, "-m", "roi", "metrics", str(GITHUB[0]), "--adoption-date", "3/3/25"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.startswith("error:") and "YYYY-MM-DD" in done.stderr
+
+
+def test_cli_scenario_writes_nothing_on_error(tmp_path, capsys):
+    out = tmp_path / "s.json"
+    assert main(["scenario", *map(str, GITHUB), "--adoption-date", "2025-03-03", "--out", str(out)]) == 2
+    assert "tasks_per_dev_week" in capsys.readouterr().err and not out.exists()
+
+
+def test_cli_template_writes_xlsx_and_csv(tmp_path):
+    assert main(["template", "--out", str(tmp_path / "e.xlsx")]) == 0
+    assert openpyxl.load_workbook(tmp_path / "e.xlsx")["Estimates"]["A2"].value == "tasks_per_dev_week"
+    assert main(["template", "--out", str(tmp_path / "e.csv")]) == 0
+    assert (tmp_path / "e.csv").read_text().startswith("metric,baseline,post,low,high")
+    assert main(["template", "--out", str(tmp_path / "e.txt")]) == 2
+
+
+# --- Invariants ----------------------------------------------------------------------------
+
+ADOPTION = pd.Timestamp("2025-03-03", tz="UTC")
+
+
+def _dataset(rows: list[tuple[str, float, float, int]]):
+    """PRs (author, hours before/after adoption of the merge, cycle hours, size)."""
+    frame = pd.DataFrame([{"source": "p", "repo": "r", "number": i, "author": author, "author_is_bot": False,
+                           "ai_agent": False, "is_draft": False, "merged_at": ADOPTION + pd.Timedelta(hours=offset),
+                           "created_at": ADOPTION + pd.Timedelta(hours=offset - cycle), "closed_at": pd.NaT,
+                           "additions": float(size), "deletions": 0.0, "labels": "", "ai_evidence": ""}
+                          for i, (author, offset, cycle, size) in enumerate(rows)])
+    return build_dataset({"pull_requests": [frame]}, [], "UTC")
+
+
+prs = st.lists(st.tuples(st.sampled_from(["ann", "bo", "cy", "di"]), st.floats(-2000, 2000).filter(lambda h: abs(h) > 1),
+                         st.floats(0.5, 300), st.integers(1, 3000)), min_size=4, max_size=40).filter(
+    lambda rows: any(r[1] < 0 for r in rows) and any(r[1] > 0 for r in rows))
+
+
+@settings(max_examples=25, deadline=None)
+@given(prs)
+def test_renaming_developers_changes_nothing(rows):
+    renamed = [({"ann": "zed", "bo": "yu", "cy": "xi", "di": "wo"}[a], o, c, s) for a, o, c, s in rows]
+    first, second = measure(_dataset(rows), ADOPTION.date(), draws=50), measure(_dataset(renamed), ADOPTION.date(), draws=50)
+    assert first.baseline == second.baseline and first.post == second.post
+
+
+@settings(max_examples=25, deadline=None)
+@given(prs)
+def test_a_twin_team_leaves_every_rate_and_median_unchanged(rows):
+    twins = rows + [(author + "-twin", o, c, s) for author, o, c, s in rows]
+    single, double = measure(_dataset(rows), ADOPTION.date(), draws=50), measure(_dataset(twins), ADOPTION.date(), draws=50)
+    for a, b in ((single.baseline, double.baseline), (single.post, double.post)):
+        assert b.developers == 2 * a.developers and b.prs_merged == 2 * a.prs_merged
+        for field in ("prs_per_dev_week", "pr_size_loc", "pr_size_loc_median", "cycle_hours_median"):
+            assert getattr(b, field) == pytest.approx(getattr(a, field))
+
+
+@settings(max_examples=25, deadline=None)
+@given(prs)
+def test_periods_partition_the_merged_prs(rows):
+    m = measure(_dataset(rows), ADOPTION.date(), draws=50)
+    assert m.baseline.prs_merged + m.post.prs_merged == len(rows)
+    assert m.baseline.prs_merged == sum(1 for r in rows if r[1] < 0)
+    assert m.baseline.end < m.post.start and m.baseline.weeks > 0 and m.post.weeks >= 0
