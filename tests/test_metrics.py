@@ -232,3 +232,9 @@ def test_bootstrap_is_seeded_and_intervals_contain_the_estimate():
     change = first.changes["prs_per_dev_week"]
     assert change.ci_low < change.change < change.ci_high
     assert np.isclose(change.change, sum(45 + 2 * i for i in range(12)) / sum(30 + i for i in range(12)) - 1, rtol=1e-3)
+
+
+def test_docs_repeat_every_definition():
+    text = (Path(__file__).resolve().parent.parent / "docs" / "metrics.md").read_text()
+    for name, definition in DEFINITIONS.items():
+        assert f"| `{name}` | {definition} |" in text, name
