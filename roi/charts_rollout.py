@@ -33,21 +33,40 @@ def timeline_data(report: RolloutReport) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(wave phases, checklist deadlines): each wave as a ramp-up and a measured bar [weeks]."""
     phases = []
     for wave in report.waves:
-        label = (f"{wave.name}: {fmt.number(wave.developers)} developers, "
-                 f"{fmt.number(wave.reviewers_needed, missing='no target')} reviewers needed")
-        for phase, start, end in (("ramp-up", wave.start_week, wave.measure_from_week),
-                                  ("measured", wave.measure_from_week, wave.end_week)):
+        label = (
+            f"{wave.name}: {fmt.number(wave.developers)} developers, "
+            f"{fmt.number(wave.reviewers_needed, missing='no target')} reviewers needed"
+        )
+        for phase, start, end in (
+            ("ramp-up", wave.start_week, wave.measure_from_week),
+            ("measured", wave.measure_from_week, wave.end_week),
+        ):
             if end > start:
-                phases.append({"row": wave.name, "phase": phase, "start": start, "end": end, "label": label,
-                               "decision": wave.decision})
+                phases.append(
+                    {
+                        "row": wave.name,
+                        "phase": phase,
+                        "start": start,
+                        "end": end,
+                        "label": label,
+                        "decision": wave.decision,
+                    }
+                )
     deadlines = [
-        {"row": CHECKLIST_ROW, "week": item.due_week, "title": item.title, "owner": item.owner_role,
-         "status": item.status}
+        {
+            "row": CHECKLIST_ROW,
+            "week": item.due_week,
+            "title": item.title,
+            "owner": item.owner_role,
+            "status": item.status,
+        }
         for item in report.checklist
         if item.due_week is not None
     ]
-    return (pd.DataFrame(phases, columns=["row", "phase", "start", "end", "label", "decision"]),
-            pd.DataFrame(deadlines, columns=["row", "week", "title", "owner", "status"]))
+    return (
+        pd.DataFrame(phases, columns=["row", "phase", "start", "end", "label", "decision"]),
+        pd.DataFrame(deadlines, columns=["row", "week", "title", "owner", "status"]),
+    )
 
 
 def timeline_chart(report: RolloutReport) -> alt.TopLevelMixin:
@@ -56,36 +75,65 @@ def timeline_chart(report: RolloutReport) -> alt.TopLevelMixin:
     phases, deadlines = timeline_data(report)
     order = [wave.name for wave in report.waves] + [CHECKLIST_ROW]
     y = alt.Y("row:N", sort=order, title=None)
-    bars = alt.Chart(phases).mark_bar(cornerRadius=3, height=22).encode(
-        x=alt.X("start:Q", title="Week of the rollout"),
-        x2="end:Q",
-        y=y,
-        color=alt.Color("phase:N", title="Phase", scale=alt.Scale(domain=list(PHASE_COLOURS),
-                                                                  range=list(PHASE_COLOURS.values()))),
-        tooltip=[alt.Tooltip("label:N", title="Wave"), alt.Tooltip("phase:N", title="Phase"),
-                 alt.Tooltip("start:Q", title="From week"), alt.Tooltip("end:Q", title="To week"),
-                 alt.Tooltip("decision:N", title="Go / no-go")],
+    bars = (
+        alt.Chart(phases)
+        .mark_bar(cornerRadius=3, height=22)
+        .encode(
+            x=alt.X("start:Q", title="Week of the rollout"),
+            x2="end:Q",
+            y=y,
+            color=alt.Color(
+                "phase:N",
+                title="Phase",
+                scale=alt.Scale(domain=list(PHASE_COLOURS), range=list(PHASE_COLOURS.values())),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="Wave"),
+                alt.Tooltip("phase:N", title="Phase"),
+                alt.Tooltip("start:Q", title="From week"),
+                alt.Tooltip("end:Q", title="To week"),
+                alt.Tooltip("decision:N", title="Go / no-go"),
+            ],
+        )
     )
-    points = alt.Chart(deadlines).mark_point(filled=True, size=140, shape="diamond").encode(
-        x="week:Q",
-        y=y,
-        fill=alt.Fill("status:N", title="Checklist status", scale=alt.Scale(domain=list(STATUS_COLOURS),
-                                                                          range=list(STATUS_COLOURS.values()))),
-        color=alt.value("white"),
-        tooltip=[alt.Tooltip("title:N", title="Item"), alt.Tooltip("owner:N", title="Owner"),
-                 alt.Tooltip("week:Q", title="Due week"), alt.Tooltip("status:N", title="Status")],
+    points = (
+        alt.Chart(deadlines)
+        .mark_point(filled=True, size=140, shape="diamond")
+        .encode(
+            x="week:Q",
+            y=y,
+            fill=alt.Fill(
+                "status:N",
+                title="Checklist status",
+                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+            ),
+            color=alt.value("white"),
+            tooltip=[
+                alt.Tooltip("title:N", title="Item"),
+                alt.Tooltip("owner:N", title="Owner"),
+                alt.Tooltip("week:Q", title="Due week"),
+                alt.Tooltip("status:N", title="Status"),
+            ],
+        )
     )
     chart = alt.layer(bars, points).resolve_scale(color="independent")
     # One band per row, whatever the container's height (a fixed height squeezes many waves).
     return _finish(chart, "Rollout timeline").properties(
-        height=alt.Step(ROW_STEP), padding={"left": 30, "right": 10, "top": 5, "bottom": 5})
+        height=alt.Step(ROW_STEP), padding={"left": 30, "right": 10, "top": 5, "bottom": 5}
+    )
 
 
 def monthly_cost_data(report: RolloutReport) -> pd.DataFrame:
     """One row per month and cost kind [currency], plus the running total on every row of its month."""
     rows = [
-        {"month": month.month, "kind": label, "cost": getattr(month, field), "cumulative": month.cumulative_cost,
-         "total": month.total_cost, "wave": month.wave or "before the first wave"}
+        {
+            "month": month.month,
+            "kind": label,
+            "cost": getattr(month, field),
+            "cumulative": month.cumulative_cost,
+            "total": month.total_cost,
+            "wave": month.wave or "before the first wave",
+        }
         for month in report.schedule
         for field, label in COST_KINDS.items()
     ]
@@ -97,21 +145,41 @@ def monthly_cost_chart(report: RolloutReport) -> alt.TopLevelMixin:
     data = monthly_cost_data(report)
     currency = report.currency
     x = alt.X("month:O", title="Month of the plan", axis=alt.Axis(labelAngle=0, values=_month_ticks(report)))
-    bars = alt.Chart(data).mark_bar().encode(
-        x=x,
-        y=alt.Y("sum(cost):Q", title=f"Cost per month ({currency})", axis=alt.Axis(format="~s")),
-        color=alt.Color("kind:N", title=None, sort=list(COST_KINDS.values()),
-                        scale=alt.Scale(domain=list(COST_KINDS.values()), range=COST_COLOURS)),
-        order=alt.Order("kind:N"),
-        tooltip=[alt.Tooltip("month:O", title="Month"), alt.Tooltip("wave:N", title="Wave"),
-                 alt.Tooltip("kind:N", title="Cost"), alt.Tooltip("cost:Q", title=currency, format=",.0f")],
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("sum(cost):Q", title=f"Cost per month ({currency})", axis=alt.Axis(format="~s")),
+            color=alt.Color(
+                "kind:N",
+                title=None,
+                sort=list(COST_KINDS.values()),
+                scale=alt.Scale(domain=list(COST_KINDS.values()), range=COST_COLOURS),
+            ),
+            order=alt.Order("kind:N"),
+            tooltip=[
+                alt.Tooltip("month:O", title="Month"),
+                alt.Tooltip("wave:N", title="Wave"),
+                alt.Tooltip("kind:N", title="Cost"),
+                alt.Tooltip("cost:Q", title=currency, format=",.0f"),
+            ],
+        )
     )
     totals = data.drop_duplicates("month")
-    line = alt.Chart(totals).mark_line(point=alt.OverlayMarkDef(color=LOSS), color=LOSS).encode(
-        x=x,
-        y=alt.Y("cumulative:Q", title=f"Cumulative ({currency})", axis=alt.Axis(format="~s", titleColor=LOSS)),
-        tooltip=[alt.Tooltip("month:O", title="Month"), alt.Tooltip("cumulative:Q", title="Cumulative",
-                                                                    format=",.0f")],
+    line = (
+        alt.Chart(totals)
+        .mark_line(point=alt.OverlayMarkDef(color=LOSS), color=LOSS)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "cumulative:Q", title=f"Cumulative ({currency})", axis=alt.Axis(format="~s", titleColor=LOSS)
+            ),
+            tooltip=[
+                alt.Tooltip("month:O", title="Month"),
+                alt.Tooltip("cumulative:Q", title="Cumulative", format=",.0f"),
+            ],
+        )
     )
     return _finish(alt.layer(bars, line).resolve_scale(y="independent"), "Cost by month")
 

@@ -142,8 +142,12 @@ class MetricInfo(_Result):
 
 METRICS: dict[str, MetricInfo] = {
     "change_failure_rate": MetricInfo(label="Change failure rate", unit="fraction"),
-    "pickup_hours_median": MetricInfo(label="Review wait (median, created → first review)", unit="calendar h"),
-    "review_hours_median": MetricInfo(label="Time in review (median, first review → merged)", unit="calendar h"),
+    "pickup_hours_median": MetricInfo(
+        label="Review wait (median, created → first review)", unit="calendar h"
+    ),
+    "review_hours_median": MetricInfo(
+        label="Time in review (median, first review → merged)", unit="calendar h"
+    ),
     "cycle_hours_median": MetricInfo(label="PR cycle time (median)", unit="calendar h"),
     "pr_size_loc_median": MetricInfo(label="PR size (median)", unit="LOC"),
     "pr_size_loc": MetricInfo(label="PR size (mean)", unit="LOC"),
@@ -185,7 +189,9 @@ class GateResult(_Result):
     basis: Literal["absolute", "baseline_plus", "baseline_times"]
     setting: float = Field(description="the gate's own threshold: a value, points added, or a multiplier")
     baseline: float | None = Field(description="pre-rollout value used by a relative threshold")
-    threshold: float | None = Field(description="the value the measurement is compared with; null = no baseline")
+    threshold: float | None = Field(
+        description="the value the measurement is compared with; null = no baseline"
+    )
     measured: float | None
     passed: bool | None = Field(description="null = cannot be judged yet (not measured, or no baseline)")
     reason: str
@@ -208,19 +214,24 @@ class WaveResult(_Result):
     usage_cost_per_month: float = Field(description="Σ seats·usage [currency/month]")
     licence_cost_per_month: float = Field(description="seat + usage [currency/month]")
     training_hours_per_dev: float
-    training_cost: float = Field(description="developers added × training hours × loaded rate, once [currency]")
+    training_cost: float = Field(
+        description="developers added × training hours × loaded rate, once [currency]"
+    )
     prs_per_week: float = Field(description="team's merged PRs per week at this adoption level")
     extra_prs_per_week: float = Field(description="d·(P1 − P0) [PRs/week]")
     review_hours_per_week: float = Field(description="review work the team's PRs need [h/week]")
     extra_review_hours_per_week: float = Field(description="d·(P1·E(L1) − P0·E(L0)) [h/week]")
     review_capacity_hours_per_week: float = Field(description="c·f·H of the planned pool [h/week]")
     reviewers: int = Field(description="planned reviewer pool")
-    reviewers_needed: int | None = Field(description="smallest pool meeting the wait target; null = no target")
+    reviewers_needed: int | None = Field(
+        description="smallest pool meeting the wait target; null = no target"
+    )
     reviewers_to_add: int | None
     utilization: float = Field(description="review work / capacity [fraction; ≥ 1 is unstable]")
     stable: bool
     wait_hours: float | None = Field(
-        description="mean wait for a review at the planned pool [working h]; null = unstable")
+        description="mean wait for a review at the planned pool [working h]; null = unstable"
+    )
     backlog_growth_hours_per_week: float
     net_hours_per_week: float = Field(description="d·N, quality-adjusted hours freed per week [h/week]")
     extra_bugs_per_week: float = Field(description="d·(B1 − B0) [bugs/week]")
@@ -258,7 +269,9 @@ class TrackedChecklistItem(_Result):
     wave: str | None = Field(description="the wave it must be done before; null = not tied to a wave start")
     status: ChecklistStatus
     notes: str
-    fires: bool = Field(description="False: the numbers no longer trigger it; kept because the team tracked it")
+    fires: bool = Field(
+        description="False: the numbers no longer trigger it; kept because the team tracked it"
+    )
 
 
 class ExpectationsResult(_Result):
@@ -266,7 +279,9 @@ class ExpectationsResult(_Result):
 
     headline_gain: float = Field(description="g, output change per adopting developer [fraction]")
     quality_adjusted_gain: float = Field(description="QAPI − 1 at the likely values [fraction]")
-    quality_adjusted_gain_p10: float | None = Field(description="QAPI − 1 at the P10 of net hours; null = no ranges")
+    quality_adjusted_gain_p10: float | None = Field(
+        description="QAPI − 1 at the P10 of net hours; null = no ranges"
+    )
     basis: Literal["p10", "likely"] = Field(description="the basis actually used")
     planning_gain: float = Field(description="quality-adjusted gain at the basis [fraction]; may be negative")
     net_hours_per_dev_week: float = Field(description="N at the basis [h/dev-week]")
@@ -275,7 +290,9 @@ class ExpectationsResult(_Result):
     allocation_generated: bool
     allocation_hours: dict[str, float] = Field(description="freed hours per developer-week by use [h]")
     team_freed_hours_per_week: float = Field(description="freed hours × developers, at full rollout [h/week]")
-    roadmap_gain: float = Field(description="extra throughput to commit on roadmaps = freed × roadmap / H_task")
+    roadmap_gain: float = Field(
+        description="extra throughput to commit on roadmaps = freed × roadmap / H_task"
+    )
     guardrails: list[str]
     guardrails_generated: bool
     note: str
@@ -291,7 +308,8 @@ class RolloutReport(_Result):
     waves: list[WaveResult]
     schedule: list[MonthCost]
     cost_by_year: list[float] = Field(
-        description="the schedule's cost per plan year 1..Y [currency, not risk-adjusted]")
+        description="the schedule's cost per plan year 1..Y [currency, not risk-adjusted]"
+    )
     checklist: list[TrackedChecklistItem]
     expectations: ExpectationsResult
 
@@ -316,7 +334,9 @@ def _ramp_weeks(scenario: Scenario) -> int:
 def _wave_length_weeks(scenario: Scenario, developers: int) -> int:
     """Ramp + the longer of a month and the weeks ``developers`` need to merge 30 PRs."""
     prs_per_week = developers * scenario.post.prs_per_dev_week
-    to_enough_prs = math.ceil(MIN_PRS_PER_PERIOD / prs_per_week - _EPSILON) if prs_per_week > 0 else MIN_MEASURE_WEEKS
+    to_enough_prs = (
+        math.ceil(MIN_PRS_PER_PERIOD / prs_per_week - _EPSILON) if prs_per_week > 0 else MIN_MEASURE_WEEKS
+    )
     return _ramp_weeks(scenario) + max(MIN_MEASURE_WEEKS, to_enough_prs)
 
 
@@ -380,8 +400,12 @@ def default_plan(scenario: Scenario, results: Results | None = None) -> RolloutP
             continue
         waves.append(
             Wave(
-                name=name, start_week=week, seat_share=share, teams=teams,
-                training_hours_per_dev=scenario.costs.training_hours_per_dev, gates=gates,
+                name=name,
+                start_week=week,
+                seat_share=share,
+                teams=teams,
+                training_hours_per_dev=scenario.costs.training_hours_per_dev,
+                gates=gates,
             )
         )
         week += _wave_length_weeks(scenario, seated)
@@ -406,8 +430,12 @@ def plan_waves(scenario: Scenario, plan: RolloutPlan, results: Results | None = 
     """
     team, review, base, post = scenario.team, scenario.review, scenario.baseline, scenario.post
     n = team.developers
-    effort_before = productivity.review_effort_hours(base.pr_size_loc, review.overhead_hours, review.loc_per_hour)
-    effort_after = productivity.review_effort_hours(post.pr_size_loc, review.overhead_hours, review.loc_per_hour)
+    effort_before = productivity.review_effort_hours(
+        base.pr_size_loc, review.overhead_hours, review.loc_per_hour
+    )
+    effort_after = productivity.review_effort_hours(
+        post.pr_size_loc, review.overhead_hours, review.loc_per_hour
+    )
     target = (results.review if results is not None else compute_review(scenario)).target_wait_hours
     net_hours = (results.productivity if results is not None else compute_productivity(scenario)).net_hours
     measured_baseline = baseline_metrics(scenario, plan)
@@ -418,8 +446,9 @@ def plan_waves(scenario: Scenario, plan: RolloutPlan, results: Results | None = 
         start_month = week_to_month(wave.start_week)
         if start_month > horizon_months:
             raise ScenarioError(
-                f"wave '{wave.name}' starts in week {wave.start_week}, after the {scenario.finance.horizon_years}-year "
-                "horizon; start it earlier or lengthen finance.horizon_years",
+                f"wave '{wave.name}' starts in week {wave.start_week}, after the "
+                f"{scenario.finance.horizon_years}-year horizon; start it earlier or lengthen "
+                "finance.horizon_years",
                 field=f"rollout.waves.{index}.start_week",
             )
         d = developers_with_seats(n, wave.seat_share)
@@ -430,7 +459,8 @@ def plan_waves(scenario: Scenario, plan: RolloutPlan, results: Results | None = 
         arrivals = capacity.arrival_rate_per_hour(n, prs / n, team.hours_per_week)
         pool = wave.reviewers if wave.reviewers is not None else review.reviewers
         queue = capacity.queue_stats(
-            arrivals, effort, review.review_share, pool, review.arrival_cv2, review.service_cv2)
+            arrivals, effort, review.review_share, pool, review.arrival_cv2, review.service_cv2
+        )
         needed = (
             capacity.reviewers_needed(
                 arrivals, effort, review.review_share, review.arrival_cv2, review.service_cv2, target
@@ -439,8 +469,12 @@ def plan_waves(scenario: Scenario, plan: RolloutPlan, results: Results | None = 
             else None
         )
         last = index == len(plan.waves) - 1
-        end_week = wave.start_week + _wave_length_weeks(scenario, d) if last else plan.waves[index + 1].start_week
-        gates = [evaluate_gate(gate, gate.measured, measured_baseline.get(gate.metric)) for gate in wave.gates]
+        end_week = (
+            wave.start_week + _wave_length_weeks(scenario, d) if last else plan.waves[index + 1].start_week
+        )
+        gates = [
+            evaluate_gate(gate, gate.measured, measured_baseline.get(gate.metric)) for gate in wave.gates
+        ]
         results.append(
             WaveResult(
                 name=wave.name,
@@ -461,7 +495,8 @@ def plan_waves(scenario: Scenario, plan: RolloutPlan, results: Results | None = 
                 prs_per_week=prs,
                 extra_prs_per_week=d * (post.prs_per_dev_week - base.prs_per_dev_week),
                 review_hours_per_week=work,
-                extra_review_hours_per_week=d * productivity.review_tax_hours(
+                extra_review_hours_per_week=d
+                * productivity.review_tax_hours(
                     base.prs_per_dev_week, effort_before, post.prs_per_dev_week, effort_after
                 ),
                 review_capacity_hours_per_week=pool * review.review_share * team.hours_per_week,
@@ -507,9 +542,17 @@ def monthly_cost_schedule(
         cumulative += total
         rows.append(
             MonthCost(
-                month=month, year=(month - 1) // MONTHS_PER_YEAR + 1, wave=current.name if current else None,
-                developers=developers, seats=seats, seat_cost=seat_cost, usage_cost=usage_cost,
-                training_cost=training, governance_cost=governance, one_off_cost=one_off, total_cost=total,
+                month=month,
+                year=(month - 1) // MONTHS_PER_YEAR + 1,
+                wave=current.name if current else None,
+                developers=developers,
+                seats=seats,
+                seat_cost=seat_cost,
+                usage_cost=usage_cost,
+                training_cost=training,
+                governance_cost=governance,
+                one_off_cost=one_off,
+                total_cost=total,
                 cumulative_cost=cumulative,
             )
         )
@@ -524,7 +567,10 @@ def with_derived_metrics(values: Mapping[str, Any]) -> dict[str, float]:
     found = {
         key: float(value)
         for key, value in values.items()
-        if key in METRICS and isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        if key in METRICS
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
     }
     bugs, tasks = found.get("bugs_per_dev_week"), found.get("tasks_per_dev_week")
     if "bugs_per_task" not in found and bugs is not None and tasks:
@@ -566,24 +612,39 @@ def evaluate_gate(gate: Gate, measured: float | None, baseline: float | None) ->
     if threshold is None:
         passed = None
         reason = (
-            f"no baseline for {info.label.lower()}: enter it under gate baselines, or measure the pre-rollout "
-            "period from exports"
+            f"no baseline for {info.label.lower()}: enter it under gate baselines, or measure the "
+            "pre-rollout period from exports"
         )
     elif measured is None:
         passed = None
-        reason = f"not measured yet: load exports covering the wave's period or enter the value (target {symbol} " \
+        reason = (
+            f"not measured yet: load exports covering the wave's period or enter the value (target {symbol} "
             f"{format_metric(gate.metric, threshold)})"
+        )
     else:
         tolerance = _EPSILON * max(1.0, abs(threshold))
-        passed = (measured <= threshold + tolerance if gate.comparison == "at_most"
-                  else measured >= threshold - tolerance)
+        passed = (
+            measured <= threshold + tolerance
+            if gate.comparison == "at_most"
+            else measured >= threshold - tolerance
+        )
         verdict = "pass" if passed else "fail"
         shown = symbol if passed else (">" if gate.comparison == "at_most" else "<")
-        reason = f"{format_metric(gate.metric, measured)} {shown} {format_metric(gate.metric, threshold)}: {verdict}"
+        shown_values = (
+            f"{format_metric(gate.metric, measured)} {shown} {format_metric(gate.metric, threshold)}"
+        )
+        reason = f"{shown_values}: {verdict}"
     return GateResult(
-        metric=gate.metric, label=info.label, comparison=gate.comparison, basis=gate.basis,
-        setting=gate.threshold, baseline=baseline,
-        threshold=threshold, measured=measured, passed=passed, reason=reason,
+        metric=gate.metric,
+        label=info.label,
+        comparison=gate.comparison,
+        basis=gate.basis,
+        setting=gate.threshold,
+        baseline=baseline,
+        threshold=threshold,
+        measured=measured,
+        passed=passed,
+        reason=reason,
     )
 
 
@@ -632,7 +693,9 @@ def record_measurements(
     """
     values = with_derived_metrics(measured)
     wave = plan.waves[wave_index]
-    gates = [gate.model_copy(update={"measured": values.get(gate.metric, gate.measured)}) for gate in wave.gates]
+    gates = [
+        gate.model_copy(update={"measured": values.get(gate.metric, gate.measured)}) for gate in wave.gates
+    ]
     waves = list(plan.waves)
     waves[wave_index] = wave.model_copy(update={"gates": gates})
     update: dict[str, Any] = {"waves": waves}
@@ -657,8 +720,10 @@ def measure_wave(dataset: Dataset, scenario: Scenario, plan: RolloutPlan, wave_i
         DataError: the plan has no start date, or the exports hold no data on one side of the wave's start.
     """
     if plan.start_date is None:
-        raise DataError("the rollout has no start date; enter the date of week 0 to measure a wave from exports",
-                        field="rollout.start_date")
+        raise DataError(
+            "the rollout has no start date; enter the date of week 0 to measure a wave from exports",
+            field="rollout.start_date",
+        )
     wave = plan.waves[wave_index]
     metrics = measure(dataset, plan.start_date + timedelta(weeks=wave.start_week), _ramp_weeks(scenario))
     measured, baseline = gate_inputs_from_metrics(metrics)
@@ -675,7 +740,9 @@ def _due(item: ChecklistItem, waves: Sequence[WaveResult]) -> tuple[int | None, 
     if item.id == "idle-seats":
         return waves[-1].start_week + IDLE_SEAT_REVIEW_WEEKS, None
     if item.id == "review-capacity":
-        short = [i for i, w in enumerate(waves) if w.reviewers_needed is None or w.reviewers_needed > w.reviewers]
+        short = [
+            i for i, w in enumerate(waves) if w.reviewers_needed is None or w.reviewers_needed > w.reviewers
+        ]
         index = short[0] if short else 1
     elif item.id in _DUE_BEFORE_WAVE:
         index = _DUE_BEFORE_WAVE[item.id]
@@ -703,21 +770,36 @@ def track_checklist(
             due_week, wave = entry.due_week, None
         merged.append(
             TrackedChecklistItem(
-                id=item.id, title=item.title, category=item.category, priority=item.priority, reason=item.reason,
-                owner_role=entry.owner_role if entry is not None and entry.owner_role is not None else item.owner_role,
-                due_week=due_week, wave=wave,
+                id=item.id,
+                title=item.title,
+                category=item.category,
+                priority=item.priority,
+                reason=item.reason,
+                owner_role=entry.owner_role
+                if entry is not None and entry.owner_role is not None
+                else item.owner_role,
+                due_week=due_week,
+                wave=wave,
                 status=entry.status if entry is not None else item.status,
-                notes=entry.notes if entry is not None else "", fires=True,
+                notes=entry.notes if entry is not None else "",
+                fires=True,
             )
         )
     for entry in tracking:
         if entry.item_id in by_id and entry.touched:
             merged.append(
                 TrackedChecklistItem(
-                    id=entry.item_id, title=entry.title or entry.item_id, category=None, priority=None,
+                    id=entry.item_id,
+                    title=entry.title or entry.item_id,
+                    category=None,
+                    priority=None,
                     reason="The numbers no longer trigger this item; kept because the team tracked it.",
-                    owner_role=entry.owner_role or "", due_week=entry.due_week, wave=None, status=entry.status,
-                    notes=entry.notes, fires=False,
+                    owner_role=entry.owner_role or "",
+                    due_week=entry.due_week,
+                    wave=None,
+                    status=entry.status,
+                    notes=entry.notes,
+                    fires=False,
                 )
             )
     return merged
@@ -735,7 +817,9 @@ def net_hours_percentile(scenario: Scenario, percentile: float) -> float | None:
     if scenario.uncertainty is None or not scenario.uncertainty.ranges:
         return None
     draws = uncertainty.draw_inputs(scenario)
-    net = np.broadcast_to(productivity_terms(resolve_inputs(scenario, draws)).net, (scenario.uncertainty.draws,))
+    net = np.broadcast_to(
+        productivity_terms(resolve_inputs(scenario, draws)).net, (scenario.uncertainty.draws,)
+    )
     return float(np.percentile(net, percentile))
 
 
@@ -752,37 +836,48 @@ def generated_allocation(results: Results) -> TimeAllocation:
     if "review-capacity" in fired:
         quality += REVIEW_STRAIN_SHARE
     quality = round(quality, 6)
-    return TimeAllocation(quality=quality, learning=LEARNING_SHARE, roadmap=round(1.0 - quality - LEARNING_SHARE, 6))
+    return TimeAllocation(
+        quality=quality, learning=LEARNING_SHARE, roadmap=round(1.0 - quality - LEARNING_SHARE, 6)
+    )
 
 
-def generated_guardrails(scenario: Scenario, results: Results, roadmap_gain: float, basis_label: str) -> list[str]:
+def generated_guardrails(
+    scenario: Scenario, results: Results, roadmap_gain: float, basis_label: str
+) -> list[str]:
     """Workload guardrails written from the numbers (each names the figure it protects)."""
     review = scenario.review
     tasks_limit = scenario.baseline.tasks_per_dev_week * (1.0 + defaults.WORKLOAD_GROWTH_LIMIT)
     needed = results.review.reviewers_needed
     staffing = (
-        f" (the model needs {needed} reviewers at full rollout, {review.reviewers} today)" if needed is not None else ""
+        f" (the model needs {needed} reviewers at full rollout, {review.reviewers} today)"
+        if needed is not None
+        else ""
     )
     headline = formatting.percent(results.productivity.output_change, signed=True)
     commitment = (
-        f"Roadmaps commit to at most {formatting.percent(roadmap_gain, signed=True, digits=1)} more throughput "
-        f"until a wave gate measures more (the roadmap share of the quality-adjusted gain at {basis_label})"
+        f"Roadmaps commit to at most {formatting.percent(roadmap_gain, signed=True, digits=1)} more "
+        "throughput until a wave gate measures more (the roadmap share of the quality-adjusted gain at "
+        f"{basis_label})"
         if roadmap_gain > 0
-        else f"Roadmaps commit to no extra throughput until a wave gate measures a gain (the quality-adjusted "
+        else "Roadmaps commit to no extra throughput until a wave gate measures a gain (the quality-adjusted "
         f"gain at {basis_label} frees no time)"
     )
     return [
         f"{commitment}; the headline {headline} is not a planning figure.",
         f"Tasks per developer-week above {tasks_limit:.2f} (baseline + "
-        f"{formatting.percent(defaults.WORKLOAD_GROWTH_LIMIT)}) trigger a workload check: no overtime to meet "
-        "AI-inflated targets.",
-        f"Reviewing stays within {review.review_share * scenario.team.hours_per_week:.0f} h per reviewer per week "
-        f"({formatting.percent(review.review_share)} of the week); add reviewers rather than hours{staffing}.",
-        f"PRs stay at or below {defaults.PR_SIZE_LIMIT_LOC} lines changed; larger ones are split before review.",
+        f"{formatting.percent(defaults.WORKLOAD_GROWTH_LIMIT)}) trigger a workload check: no overtime "
+        "to meet AI-inflated targets.",
+        f"Reviewing stays within {review.review_share * scenario.team.hours_per_week:.0f} h per reviewer "
+        f"per week ({formatting.percent(review.review_share)} of the week); add reviewers rather than "
+        f"hours{staffing}.",
+        f"PRs stay at or below {defaults.PR_SIZE_LIMIT_LOC} lines changed; larger ones are split "
+        "before review.",
     ]
 
 
-def expectations(scenario: Scenario, results: Results, chosen: Expectations | None = None) -> ExpectationsResult:
+def expectations(
+    scenario: Scenario, results: Results, chosen: Expectations | None = None
+) -> ExpectationsResult:
     """The gain to plan roadmaps on and what freed time is for.
 
     The planning gain is the quality-adjusted gain QAPI − 1 = N / H_task with N at its P10
@@ -800,8 +895,10 @@ def expectations(scenario: Scenario, results: Results, chosen: Expectations | No
     else:
         basis, net, basis_label = "likely", likely_net, "the likely values"
         note = (
-            "The scenario has no uncertainty ranges, so the likely values are used; add ranges to plan on P10."
-            if chosen.plan_gain_basis == "p10" else "Planned on the likely values, not the downside."
+            "The scenario has no uncertainty ranges, so the likely values are used; add ranges to "
+            "plan on P10."
+            if chosen.plan_gain_basis == "p10"
+            else "Planned on the likely values, not the downside."
         )
     if net <= 0:
         note += " At this basis the tool frees no time: commit no gain to roadmaps until a gate measures one."
@@ -819,10 +916,13 @@ def expectations(scenario: Scenario, results: Results, chosen: Expectations | No
         freed_hours_per_dev_week=freed,
         allocation=allocation,
         allocation_generated=chosen.time_allocation is None,
-        allocation_hours={use: freed * getattr(allocation, use) for use in ("quality", "learning", "roadmap")},
+        allocation_hours={
+            use: freed * getattr(allocation, use) for use in ("quality", "learning", "roadmap")
+        },
         team_freed_hours_per_week=freed * scenario.team.developers,
         roadmap_gain=roadmap_gain,
-        guardrails=list(guardrails) if guardrails is not None
+        guardrails=list(guardrails)
+        if guardrails is not None
         else generated_guardrails(scenario, results, roadmap_gain, basis_label),
         guardrails_generated=guardrails is None,
         note=note,

@@ -64,7 +64,9 @@ class Gate(_Model):
     """
 
     metric: GateMetric
-    comparison: Literal["at_most", "at_least"] = Field("at_most", description="pass if measured ≤ (or ≥) threshold")
+    comparison: Literal["at_most", "at_least"] = Field(
+        "at_most", description="pass if measured ≤ (or ≥) threshold"
+    )
     basis: Literal["absolute", "baseline_plus", "baseline_times"] = "absolute"
     threshold: Finite = Field(description="in the metric's unit; a multiplier for baseline_times")
     measured: Finite | None = Field(None, description="value measured over the wave's period; null = not yet")
@@ -73,7 +75,8 @@ class Gate(_Model):
     def _multiplier_not_negative(self) -> Gate:
         if self.basis == "baseline_times" and self.threshold < 0:
             raise ValueError(
-                f"a baseline_times threshold is a multiplier and cannot be negative (got {self.threshold:g})")
+                f"a baseline_times threshold is a multiplier and cannot be negative (got {self.threshold:g})"
+            )
         return self
 
 
@@ -81,12 +84,16 @@ class Wave(_Model):
     """One step of the rollout: from ``start_week`` the first ``seat_share`` of developers have seats."""
 
     name: str = Field(min_length=1, max_length=80)
-    start_week: Annotated[int, Field(ge=0, le=MAX_WEEK)] = Field(description="week the wave starts [week of rollout]")
+    start_week: Annotated[int, Field(ge=0, le=MAX_WEEK)] = Field(
+        description="week the wave starts [week of rollout]"
+    )
     seat_share: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = Field(
         description="cumulative share of developers with a seat once this wave starts [fraction]"
     )
     teams: str = Field("", max_length=500, description="teams or cohort joining in this wave")
-    training_hours_per_dev: NonNegative = Field(0.0, le=1000, description="training per developer joining [h]")
+    training_hours_per_dev: NonNegative = Field(
+        0.0, le=1000, description="training per developer joining [h]"
+    )
     reviewers: Annotated[int, Field(gt=0, le=1_000_000)] | None = Field(
         None, description="planned reviewer pool during the wave; null = the scenario's pool"
     )
@@ -104,10 +111,14 @@ class ChecklistTracking(_Model):
     """What the team recorded against one checklist item; null fields follow the engine and the waves."""
 
     item_id: str = Field(min_length=1, max_length=80)
-    title: str = Field("", max_length=300, description="the item's title when last seen (kept if it stops firing)")
+    title: str = Field(
+        "", max_length=300, description="the item's title when last seen (kept if it stops firing)"
+    )
     status: ChecklistStatus = "todo"
     owner_role: str | None = Field(None, max_length=100, description="null = the engine's owner")
-    due_week: Annotated[int, Field(ge=0, le=MAX_WEEK)] | None = Field(None, description="null = tied to the waves")
+    due_week: Annotated[int, Field(ge=0, le=MAX_WEEK)] | None = Field(
+        None, description="null = tied to the waves"
+    )
     notes: str = Field("", max_length=5000)
 
     @property
@@ -138,7 +149,8 @@ class Expectations(_Model):
     """Expectation-setting choices; null fields are generated from the numbers (roi.rollout.expectations)."""
 
     plan_gain_basis: Literal["p10", "likely"] = Field(
-        "p10", description="plan roadmaps on the quality-adjusted gain at P10 (downside) or at the likely values"
+        "p10",
+        description="plan roadmaps on the quality-adjusted gain at P10 (downside) or at the likely values",
     )
     time_allocation: TimeAllocation | None = None
     guardrails: list[Annotated[str, Field(min_length=1, max_length=500)]] | None = Field(None, max_length=30)
@@ -151,7 +163,7 @@ class RolloutPlan(_Model):
     waves: list[Wave] = Field(min_length=1, max_length=MAX_WAVES)
     baseline: dict[GateMetric, Finite] = Field(
         default_factory=dict,
-        description="pre-rollout values of gate metrics (e.g. measured from exports); override the scenario's",
+        description="pre-rollout values of gate metrics (e.g. from exports), overriding the scenario's",
     )
     checklist: list[ChecklistTracking] = Field(default_factory=list)
     expectations: Expectations = Field(default_factory=Expectations)

@@ -125,8 +125,10 @@ def gate_table(report: RolloutReport, *, formatted: bool = False) -> list[dict[s
     for wave, result in ((w, g) for w in report.waves for g in w.gates):
         values = {"Baseline": result.baseline, "Threshold": result.threshold, "Measured": result.measured}
         if formatted:
-            values = {key: format_metric(result.metric, value) if value is not None else "—"
-                      for key, value in values.items()}
+            values = {
+                key: format_metric(result.metric, value) if value is not None else "—"
+                for key, value in values.items()
+            }
         rows.append(
             {
                 "Wave": wave.name,
@@ -165,8 +167,10 @@ def checklist_table(report: RolloutReport) -> list[dict[str, Any]]:
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (
-        isinstance(value, str) and not value.strip()
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, str) and not value.strip())
     )
 
 
@@ -174,7 +178,7 @@ def _number(row: Mapping[str, Any], column: str, index: int, *, required: bool =
     value = row.get(column)
     if _blank(value):
         if required:
-            raise ScenarioError(f"is empty; enter a number", row=index + 1, column=column)
+            raise ScenarioError("is empty; enter a number", row=index + 1, column=column)
         return None
     try:
         number = float(value)
@@ -205,9 +209,11 @@ def _choice(row: Mapping[str, Any], column: str, index: int, labels: Mapping[str
         if value in (key, label):
             return key
     raise ScenarioError(
-        f"{value!r} is not one of {', '.join(labels.values())}" if value else f"is empty; choose one of "
-        f"{', '.join(labels.values())}",
-        row=index + 1, column=column,
+        f"{value!r} is not one of {', '.join(labels.values())}"
+        if value
+        else f"is empty; choose one of {', '.join(labels.values())}",
+        row=index + 1,
+        column=column,
     )
 
 
@@ -270,14 +276,20 @@ def waves_from_rows(rows: Sequence[Mapping[str, Any]], previous: Sequence[Wave])
         share_pct = _number(row, "seat_share_pct", index)
         if not 0 < share_pct <= 100:
             raise ScenarioError(
-                f"{share_pct:g}% is outside 0–100%; enter the share of developers with a seat once the wave starts",
-                row=index + 1, column="seat_share_pct",
+                f"{share_pct:g}% is outside 0–100%; enter the share of developers with a seat once "
+                "the wave starts",
+                row=index + 1,
+                column="seat_share_pct",
             )
         source = row.get("source")
         if not _blank(source) and 0 <= int(source) < len(previous):
             gates = previous[int(source)].gates
         else:
-            gates = [gate.model_copy(update={"measured": None}) for gate in previous[-1].gates] if previous else []
+            gates = (
+                [gate.model_copy(update={"measured": None}) for gate in previous[-1].gates]
+                if previous
+                else []
+            )
         data = {
             "name": name,
             "start_week": _whole(row, "start_week", index),
@@ -323,9 +335,11 @@ def gates_from_rows(rows: Sequence[Mapping[str, Any]], waves: Sequence[Wave]) ->
         wave = _text(row, "wave")
         if wave not in by_wave:
             raise ScenarioError(
-                f"{wave!r} is not a wave of the plan; choose one of {', '.join(by_wave)}" if wave
+                f"{wave!r} is not a wave of the plan; choose one of {', '.join(by_wave)}"
+                if wave
                 else f"is empty; choose one of {', '.join(by_wave)}",
-                row=index + 1, column="wave",
+                row=index + 1,
+                column="wave",
             )
         data = {
             "metric": _choice(row, "metric", index, labels),
@@ -348,7 +362,11 @@ def baseline_input_rows(scenario: Scenario, plan: RolloutPlan) -> list[dict[str,
             "metric": METRICS[metric].label,
             "baseline": merged.get(metric),
             "unit": METRICS[metric].unit,
-            "source": "entered" if metric in plan.baseline else "scenario" if metric in from_scenario else "missing",
+            "source": "entered"
+            if metric in plan.baseline
+            else "scenario"
+            if metric in from_scenario
+            else "missing",
         }
         for metric in metrics
     ]
@@ -405,7 +423,9 @@ def tracking_from_rows(
         item_id = _text(row, "id")
         status = _text(row, "status") or "todo"
         if status not in STATUSES:
-            raise ScenarioError(f"{status!r} is not one of {', '.join(STATUSES)}", row=index + 1, column="status")
+            raise ScenarioError(
+                f"{status!r} is not one of {', '.join(STATUSES)}", row=index + 1, column="status"
+            )
         default = by_id.get(item_id)
         owner = _text(row, "owner_role") or None
         due = _whole(row, "due_week", index, required=False)
@@ -414,8 +434,14 @@ def tracking_from_rows(
             due = None if due in (None, default.due_week) else due
         entry = _validated(
             ChecklistTracking,
-            {"item_id": item_id, "title": _text(row, "title"), "status": status, "owner_role": owner,
-             "due_week": due, "notes": _text(row, "notes")},
+            {
+                "item_id": item_id,
+                "title": _text(row, "title"),
+                "status": status,
+                "owner_role": owner,
+                "due_week": due,
+                "notes": _text(row, "notes"),
+            },
             index,
         )
         if entry.touched:
@@ -424,7 +450,7 @@ def tracking_from_rows(
 
 
 def default_tracking(report: RolloutReport, results: Results) -> list[TrackedChecklistItem]:
-    """The checklist as it would be with nothing recorded (the defaults ``tracking_from_rows`` compares with)."""
+    """The checklist with nothing recorded: the defaults ``tracking_from_rows`` compares with."""
     return track_checklist(results.checklist, [], report.waves)
 
 
@@ -446,14 +472,17 @@ def expectations_from_inputs(
     stored.  ``allocation_pct`` is (quality, learning, roadmap) in percent; guardrails one per line.
     """
     if basis not in ("p10", "likely"):
-        raise ScenarioError(f"{basis!r} is not a planning basis; choose p10 or likely", field="plan_gain_basis")
+        raise ScenarioError(
+            f"{basis!r} is not a planning basis; choose p10 or likely", field="plan_gain_basis"
+        )
     quality, learning, roadmap = (value / 100 for value in allocation_pct)
     unchanged = all(
         math.isclose(value, getattr(shown.allocation, use), abs_tol=1e-9)
-        for value, use in zip((quality, learning, roadmap), ("quality", "learning", "roadmap"))
+        for value, use in zip((quality, learning, roadmap), ("quality", "learning", "roadmap"), strict=True)
     )
     allocation = (
-        previous.time_allocation if unchanged
+        previous.time_allocation
+        if unchanged
         else _validated(TimeAllocation, {"quality": quality, "learning": learning, "roadmap": roadmap})
     )
     lines = [line.strip() for line in guardrails_text.splitlines() if line.strip()]

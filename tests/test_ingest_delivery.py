@@ -144,3 +144,17 @@ def test_bad_timezone_and_missing_file():
     assert error.value.field == "timezone"
     with pytest.raises(InputFormatError, match="cannot be read"):
         read_exports([FIXTURES / "no_such_file.json"])
+
+
+def test_mapped_work_items_deployments_and_incidents():
+    text = b"Ticket,Kind,Opened,Closed\nT-1,Bug,2025-02-03 09:00,2025-02-04 09:00\nT-2,Story,2025-02-05 09:00,\n"
+    tables, _ = read_file("tickets.csv", text, mapping={"table": "work_items", "key": "Ticket", "type": "Kind",
+                                                        "created_at": "Opened", "resolved_at": "Closed"})
+    items = tables["work_items"].set_index("key")
+    assert items["kind"].to_dict() == {"T-1": "bug", "T-2": "story"} and items["done"].tolist() == [True, False]
+    text = b"When,Id\n2025-02-03T09:00:00+01:00,7\n"
+    tables, _ = read_file("d.csv", text, mapping={"table": "deployments", "deployed_at": "When"})
+    assert tables["deployments"]["deployed_at"].iloc[0] == pd.Timestamp("2025-02-03T08:00:00Z")
+    tables, _ = read_file("i.csv", b"Start,End\n2025-02-03 09:00,2025-02-03 11:00\n",
+                          mapping={"table": "incidents", "created_at": "Start", "resolved_at": "End"})
+    assert tables["incidents"]["incident_id"].tolist() == ["i.csv:0"]

@@ -20,7 +20,6 @@ from roi.errors import DataError
 from roi.ingest import read_exports
 from roi.ingest.tables import build_dataset
 from roi.metrics import ChangeStat, Metrics, PeriodMetrics, measure
-from roi.models import load_scenario
 from roi.scenario_builder import scenario_from_metrics
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -84,8 +84,9 @@ def test_editing_a_wave_changes_its_cost_and_reviewers_needed(page):
 
 
 def test_adding_a_wave_copies_the_gates_and_sorts_by_week(page):
-    page.session_state["rollout_waves"] = _edit(added=[{"name": "Second pilot", "start_week": 3,
-                                                        "seat_share_pct": 20, "training_hours_per_dev": 2}])
+    page.session_state["rollout_waves"] = _edit(
+        added=[{"name": "Second pilot", "start_week": 3, "seat_share_pct": 20, "training_hours_per_dev": 2}]
+    )
     page.run()
     saved = page.session_state["scenario"].rollout
     assert [w.name for w in saved.waves] == ["Pilot", "Second pilot", "Expansion", "Full rollout"]
@@ -110,11 +111,17 @@ def test_moving_a_wave_moves_the_checklist_due_weeks(page):
 
 
 def _gated(worked_example: Scenario, measured: float) -> Scenario:
-    plan = RolloutPlan(waves=[
-        Wave(name="Pilot", start_week=0, seat_share=0.1,
-             gates=[Gate(metric="pr_size_loc_median", threshold=400, measured=measured)]),
-        Wave(name="Everyone", start_week=8, seat_share=1.0),
-    ])
+    plan = RolloutPlan(
+        waves=[
+            Wave(
+                name="Pilot",
+                start_week=0,
+                seat_share=0.1,
+                gates=[Gate(metric="pr_size_loc_median", threshold=400, measured=measured)],
+            ),
+            Wave(name="Everyone", start_week=8, seat_share=1.0),
+        ]
+    )
     return worked_example.model_copy(update={"rollout": plan})
 
 
@@ -146,7 +153,9 @@ def test_a_gate_baseline_can_be_entered(worked_example, page):
     gates = _table(page, "rollout_gate_results")
     assert gates["Result"][0] == "not judged" and "no baseline" in gates["Reason"][0]
     rows = list(page.data_editor(key="rollout_gate_baselines").value["metric"])
-    page.session_state["rollout_gate_baselines"] = _edit({rows.index("Change failure rate"): {"baseline": 0.1}})
+    page.session_state["rollout_gate_baselines"] = _edit(
+        {rows.index("Change failure rate"): {"baseline": 0.1}}
+    )
     page.run()
     assert page.session_state["scenario"].rollout.baseline == {"change_failure_rate": 0.1}
     assert _table(page, "rollout_gate_results")["Threshold"][0] == "12.0%"
@@ -159,7 +168,8 @@ def test_checklist_status_and_notes_are_saved_in_the_scenario(page):
     page.run()
     tracking = page.session_state["scenario"].rollout.checklist
     assert [(t.item_id, t.status, t.notes, t.due_week, t.owner_role) for t in tracking] == [
-        ("ai-policy", "done", "on the wiki", None, None)]
+        ("ai-policy", "done", "on the wiki", None, None)
+    ]
     shown = page.data_editor(key="rollout_checklist").value
     assert shown.loc["ai-policy", "status"] == "done"
 
@@ -186,8 +196,9 @@ def test_an_allocation_that_does_not_add_up_is_refused(page):
 
 def test_saved_plan_is_shown_and_can_be_reset(worked_example):
     plan = default_plan(worked_example).model_copy(update={"start_date": None})
-    shifted = plan.model_copy(update={"waves": [plan.waves[0].model_copy(update={"seat_share": 0.2}),
-                                                *plan.waves[1:]]})
+    shifted = plan.model_copy(
+        update={"waves": [plan.waves[0].model_copy(update={"seat_share": 0.2}), *plan.waves[1:]]}
+    )
     at = _page(worked_example.model_copy(update={"rollout": shifted}))
     assert _table(at, "rollout_wave_costs")["Developers with a seat"][0] == 10
     at.button(key="rollout_reset").click().run()
@@ -236,7 +247,9 @@ def test_a_plan_beyond_a_shortened_horizon_shows_the_error_and_can_be_reset(work
 def test_custom_guardrails_are_kept_and_can_be_regenerated(page):
     page.text_area(key="rollout_guardrails").set_value("No weekend deploys\nPairing on AI-written code").run()
     assert page.session_state["scenario"].rollout.expectations.guardrails == [
-        "No weekend deploys", "Pairing on AI-written code"]
+        "No weekend deploys",
+        "Pairing on AI-written code",
+    ]
     page.button(key="rollout_regenerate").click().run()
     assert page.session_state["scenario"].rollout.expectations.guardrails is None
     assert page.text_area(key="rollout_guardrails").value.startswith("Roadmaps commit to no extra throughput")

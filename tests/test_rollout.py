@@ -138,8 +138,11 @@ class TestWaveArithmetic:
         assert waves[0].wait_hours == pytest.approx(_wait(17, 164.7, 120.08925), rel=1e-9)
 
     def test_planned_pool_changes_utilisation_and_wait(self, worked_example, plan):
-        grown = plan.model_copy(update={"waves": [plan.waves[0], plan.waves[1].model_copy(update={"reviewers": 19}),
-                                                  plan.waves[2]]})
+        grown = plan.model_copy(
+            update={
+                "waves": [plan.waves[0], plan.waves[1].model_copy(update={"reviewers": 19}), plan.waves[2]]
+            }
+        )
         expansion = plan_waves(worked_example, grown)[1]
         assert expansion.reviewers == 19 and expansion.reviewers_to_add == 0
         assert expansion.utilization == pytest.approx(172.76775 / (19 * 10), rel=REL)
@@ -147,7 +150,8 @@ class TestWaveArithmetic:
 
     def test_freed_hours_and_bugs_scale_with_developers(self, waves, results):
         assert [w.net_hours_per_week for w in waves] == pytest.approx(
-            [d * results.productivity.net_hours for d in (5, 15, 50)], rel=REL)
+            [d * results.productivity.net_hours for d in (5, 15, 50)], rel=REL
+        )
         assert waves[0].extra_bugs_per_week == pytest.approx(5 * 0.045, rel=1e-6)
 
     def test_weeks_and_months(self, waves):
@@ -156,12 +160,15 @@ class TestWaveArithmetic:
         assert [w.end_week for w in waves] == [6, 12, 18]  # last: 12 + 2 ramp + 4 measured weeks
         assert [w.measure_from_week for w in waves] == [2, 8, 14]
 
-    @pytest.mark.parametrize(("week", "month"), [(0, 1), (4, 1), (5, 2), (8, 2), (9, 3), (13, 4), (51, 12), (52, 13)])
+    @pytest.mark.parametrize(
+        ("week", "month"), [(0, 1), (4, 1), (5, 2), (8, 2), (9, 3), (13, 4), (51, 12), (52, 13)]
+    )
     def test_week_to_month(self, week, month):
         assert week_to_month(week) == month
 
-    @pytest.mark.parametrize(("n", "share", "people"),
-                             [(50, 0.1, 5), (50, 0.3, 15), (5, 0.3, 2), (3, 0.5, 2), (7, 1.0, 7)])
+    @pytest.mark.parametrize(
+        ("n", "share", "people"), [(50, 0.1, 5), (50, 0.3, 15), (5, 0.3, 2), (3, 0.5, 2), (7, 1.0, 7)]
+    )
     def test_developers_round_half_up(self, n, share, people):
         assert developers_with_seats(n, share) == people
 
@@ -185,16 +192,20 @@ class TestWaveArithmetic:
         review = compute(scenario).review
         assert full.utilization == pytest.approx(review.post.utilization, rel=1e-9)
         assert full.reviewers_needed == review.reviewers_needed
-        assert full.backlog_growth_hours_per_week == pytest.approx(review.backlog_growth_hours_per_week,
-                                                                   rel=1e-9, abs=1e-9)
+        assert full.backlog_growth_hours_per_week == pytest.approx(
+            review.backlog_growth_hours_per_week, rel=1e-9, abs=1e-9
+        )
 
     @given(scenarios())
     def test_review_work_moves_monotonically_with_adoption(self, scenario):
         # Each adopter changes the review work by P1·E(L1) − P0·E(L0): the same sign every wave.
-        plan = RolloutPlan(waves=[Wave(name=f"W{i}", start_week=4 * i, seat_share=s)
-                                  for i, s in enumerate((0.1, 0.3, 0.6, 1.0))])
+        plan = RolloutPlan(
+            waves=[
+                Wave(name=f"W{i}", start_week=4 * i, seat_share=s) for i, s in enumerate((0.1, 0.3, 0.6, 1.0))
+            ]
+        )
         work = [w.review_hours_per_week for w in plan_waves(scenario, plan)]
-        steps = [after - before for before, after in zip(work, work[1:])]
+        steps = [after - before for before, after in zip(work, work[1:], strict=False)]
         tolerance = 1e-9 * max(work)
         assert all(step >= -tolerance for step in steps) or all(step <= tolerance for step in steps)
 
@@ -215,7 +226,8 @@ class TestMonthlySchedule:
         assert (one.wave, one.developers, one.one_off_cost) == ("Pilot", 5, 5000)
         # Month 2: Expansion (week 6): 585 + 150 + 3,624 + governance.
         assert two.total_cost == pytest.approx(585 + 150 + 3624 + GOVERNANCE_MONTH, rel=REL)
-        # Month 3: Full rollout (week 12): 1,950 + 500 + 12,684 + governance; month 4 runs at 2,450 + governance.
+        # Month 3: Full rollout (week 12): 1,950 + 500 + 12,684 + governance;
+        # month 4 runs at 2,450 + governance.
         assert three.total_cost == pytest.approx(1950 + 500 + 12684 + GOVERNANCE_MONTH, rel=REL)
         assert four.total_cost == pytest.approx(2450 + GOVERNANCE_MONTH, rel=REL)
         assert (four.training_cost, four.one_off_cost, four.year) == (0, 0, 1)
@@ -237,11 +249,23 @@ class TestMonthlySchedule:
     def test_one_wave_at_week_zero_costs_what_the_finance_model_costs_unrisked(self, scenario):
         # All developers seated from month 1 = the finance model at adoption 1 without risk:
         # setup (training + one-off) + Y × running cost.
-        plan = RolloutPlan(waves=[Wave(name="All", start_week=0, seat_share=1.0,
-                                       training_hours_per_dev=scenario.costs.training_hours_per_dev)])
+        plan = RolloutPlan(
+            waves=[
+                Wave(
+                    name="All",
+                    start_week=0,
+                    seat_share=1.0,
+                    training_hours_per_dev=scenario.costs.training_hours_per_dev,
+                )
+            ]
+        )
         inputs = resolve_inputs(scenario)
         expected = finance.setup_cost(
-            inputs.developers, inputs.training_hours_per_dev, inputs.loaded_cost_per_hour, inputs.one_off_cost, 0.0
+            inputs.developers,
+            inputs.training_hours_per_dev,
+            inputs.loaded_cost_per_hour,
+            inputs.one_off_cost,
+            0.0,
         ) + scenario.finance.horizon_years * finance.running_cost(
             inputs.developers, 1.0, inputs.tools, inputs.governance_fte, inputs.fte_annual_cost, 0.0
         )
@@ -251,7 +275,9 @@ class TestMonthlySchedule:
     @given(scenarios(), st.lists(st.floats(0.01, 1.0), min_size=1, max_size=5, unique=True))
     def test_cumulative_is_the_running_sum_and_more_seats_cost_more(self, scenario, shares):
         shares = sorted(shares)
-        plan = RolloutPlan(waves=[Wave(name=f"W{i}", start_week=4 * i, seat_share=s) for i, s in enumerate(shares)])
+        plan = RolloutPlan(
+            waves=[Wave(name=f"W{i}", start_week=4 * i, seat_share=s) for i, s in enumerate(shares)]
+        )
         waves = plan_waves(scenario, plan)
         schedule = monthly_cost_schedule(scenario, plan, waves)
         running = 0.0
@@ -268,12 +294,18 @@ class TestDefaultPlan:
         # Each wave: 2 ramp weeks + max(4, weeks to merge 30 PRs) = 6 weeks (the pilot's 5 devs
         # merge 29.7 PRs a week, so 30 PRs take 2 weeks, under the 4-week minimum).
         assert [(w.name, w.start_week, w.seat_share) for w in plan.waves] == [
-            ("Pilot", 0, 0.10), ("Expansion", 6, 0.30), ("Full rollout", 12, 1.0)]
+            ("Pilot", 0, 0.10),
+            ("Expansion", 6, 0.30),
+            ("Full rollout", 12, 1.0),
+        ]
         assert all(w.training_hours_per_dev == 4 for w in plan.waves)
 
     def test_default_gates(self, worked_example, results):
         gates = {g.metric: g for g in default_plan(worked_example, results).waves[0].gates}
-        assert gates["change_failure_rate"].basis == "baseline_plus" and gates["change_failure_rate"].threshold == 0.02
+        assert (
+            gates["change_failure_rate"].basis == "baseline_plus"
+            and gates["change_failure_rate"].threshold == 0.02
+        )
         # Target 4 working h of a 40 h week = 4 × 168 / 40 = 16.8 calendar hours.
         assert gates["pickup_hours_median"].threshold == pytest.approx(16.8)
         assert gates["pr_size_loc_median"].threshold == 400
@@ -286,7 +318,9 @@ class TestDefaultPlan:
         data["post"]["prs_per_dev_week"] = 1.0
         assert default_plan(scenario_from_dict(data)).waves[1].start_week == 8
 
-    @pytest.mark.parametrize(("developers", "people"), [(1, [1]), (2, [1, 2]), (5, [1, 2, 5]), (50, [5, 15, 50])])
+    @pytest.mark.parametrize(
+        ("developers", "people"), [(1, [1]), (2, [1, 2]), (5, [1, 2, 5]), (50, [5, 15, 50])]
+    )
     def test_small_teams_get_at_least_one_pilot_developer(self, worked_example, developers, people):
         data = worked_example.model_dump()
         data["team"]["developers"] = developers
@@ -298,7 +332,9 @@ class TestDefaultPlan:
 class TestGates:
     CFR = Gate(metric="change_failure_rate", basis="baseline_plus", threshold=0.02)
 
-    @pytest.mark.parametrize(("measured", "passed"), [(0.11, True), (0.12, True), (0.1201, False), (0.30, False)])
+    @pytest.mark.parametrize(
+        ("measured", "passed"), [(0.11, True), (0.12, True), (0.1201, False), (0.30, False)]
+    )
     def test_change_failure_rate_baseline_plus_points(self, measured, passed):
         # Baseline 10% + 2 points = 12%; equal passes.
         result = evaluate_gate(self.CFR, measured, 0.10)
@@ -312,18 +348,25 @@ class TestGates:
         assert evaluate_gate(size, 380, None).reason == "380 LOC ≤ 400 LOC: pass"
 
     def test_at_least(self):
-        tasks = Gate(metric="tasks_per_dev_week", comparison="at_least", basis="baseline_times", threshold=1.0)
+        tasks = Gate(
+            metric="tasks_per_dev_week", comparison="at_least", basis="baseline_times", threshold=1.0
+        )
         assert evaluate_gate(tasks, 3.9, 4.0).passed is False
         assert evaluate_gate(tasks, 4.0, 4.0).passed is True
 
     def test_missing_data_is_never_a_pass(self):
         no_baseline = evaluate_gate(self.CFR, 0.05, None)
-        assert no_baseline.passed is None and no_baseline.threshold is None and "no baseline" in no_baseline.reason
+        assert (
+            no_baseline.passed is None
+            and no_baseline.threshold is None
+            and "no baseline" in no_baseline.reason
+        )
         not_measured = evaluate_gate(self.CFR, None, 0.10)
         assert not_measured.passed is None and "not measured" in not_measured.reason
 
     def test_mappings_with_derived_bugs_per_task(self):
-        # Bugs per task: baseline 0.5 / 4.0 = 0.125; measured 0.55 / 5.0 = 0.11 → pass; 0.7 / 5.0 = 0.14 → fail.
+        # Bugs per task: baseline 0.5 / 4.0 = 0.125;
+        # measured 0.55 / 5.0 = 0.11 → pass; 0.7 / 5.0 = 0.14 → fail.
         gate = Gate(metric="bugs_per_task", basis="baseline_times", threshold=1.0)
         baseline = {"bugs_per_dev_week": 0.5, "tasks_per_dev_week": 4.0, "pr_size_loc_median": None}
         ok = evaluate_gates([gate], {"bugs_per_dev_week": 0.55, "tasks_per_dev_week": 5.0}, baseline)[0]
@@ -332,7 +375,9 @@ class TestGates:
         assert bad.passed is False
 
     def test_entered_baselines_override_the_scenarios_and_feed_bugs_per_task(self, worked_example, plan):
-        entered = plan.model_copy(update={"baseline": {"bugs_per_dev_week": 0.6, "change_failure_rate": 0.05}})
+        entered = plan.model_copy(
+            update={"baseline": {"bugs_per_dev_week": 0.6, "change_failure_rate": 0.05}}
+        )
         baseline = baseline_metrics(worked_example, entered)
         assert baseline["change_failure_rate"] == 0.05
         assert baseline["bugs_per_task"] == pytest.approx(0.6 / 4.0)
@@ -348,21 +393,39 @@ class TestGates:
 
     def test_adapter_from_metrics_json(self):
         metrics = {
-            "adoption_date": "2026-01-05", "ramp_weeks": 2,
-            "baseline": {"change_failure_rate": 0.08, "pr_size_loc_median": 120, "bugs_per_dev_week": 0.5,
-                         "tasks_per_dev_week": 4.0, "recovery_hours": None, "start": "2025-10-01"},
-            "post": {"change_failure_rate": 0.11, "pr_size_loc_median": 390, "bugs_per_dev_week": 0.6,
-                     "tasks_per_dev_week": 4.0},
+            "adoption_date": "2026-01-05",
+            "ramp_weeks": 2,
+            "baseline": {
+                "change_failure_rate": 0.08,
+                "pr_size_loc_median": 120,
+                "bugs_per_dev_week": 0.5,
+                "tasks_per_dev_week": 4.0,
+                "recovery_hours": None,
+                "start": "2025-10-01",
+            },
+            "post": {
+                "change_failure_rate": 0.11,
+                "pr_size_loc_median": 390,
+                "bugs_per_dev_week": 0.6,
+                "tasks_per_dev_week": 4.0,
+            },
         }
         measured, baseline = gate_inputs_from_metrics(metrics)
-        assert measured == {"change_failure_rate": 0.11, "pr_size_loc_median": 390, "bugs_per_dev_week": 0.6,
-                            "tasks_per_dev_week": 4.0, "bugs_per_task": pytest.approx(0.15)}
+        assert measured == {
+            "change_failure_rate": 0.11,
+            "pr_size_loc_median": 390,
+            "bugs_per_dev_week": 0.6,
+            "tasks_per_dev_week": 4.0,
+            "bugs_per_task": pytest.approx(0.15),
+        }
         assert "recovery_hours" not in baseline and "start" not in baseline
         verdicts = [r.passed for r in evaluate_gates([self.CFR], measured, baseline)]
         assert verdicts == [False]  # 11% > 8% + 2 points
 
     def test_record_measurements(self, plan):
-        gated = plan.model_copy(update={"waves": [w.model_copy(update={"gates": [self.CFR]}) for w in plan.waves]})
+        gated = plan.model_copy(
+            update={"waves": [w.model_copy(update={"gates": [self.CFR]}) for w in plan.waves]}
+        )
         recorded = record_measurements(gated, 0, {"change_failure_rate": 0.09}, {"change_failure_rate": 0.08})
         assert recorded.waves[0].gates[0].measured == 0.09
         assert recorded.waves[1].gates[0].measured is None
@@ -373,7 +436,9 @@ class TestGates:
     @given(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6))
     def test_at_most_and_at_least_disagree_unless_equal(self, measured, threshold):
         high = evaluate_gate(Gate(metric="lead_time_hours", threshold=threshold), measured, None)
-        low = evaluate_gate(Gate(metric="lead_time_hours", comparison="at_least", threshold=threshold), measured, None)
+        low = evaluate_gate(
+            Gate(metric="lead_time_hours", comparison="at_least", threshold=threshold), measured, None
+        )
         assert high.passed is (measured <= threshold + 1e-9 * max(1, abs(threshold)))
         if abs(measured - threshold) > 1e-6 * max(1, abs(threshold)):
             assert high.passed is not low.passed
@@ -383,9 +448,16 @@ class TestGates:
 
     def test_wave_results_use_the_stored_measurements_and_scenario_baseline(self, worked_example, plan):
         # Scenario baseline: bugs per task 0.5 / 4.0 = 0.125; tasks 4.0.
-        gates = [Gate(metric="bugs_per_task", basis="baseline_times", threshold=1.0, measured=0.13),
-                 Gate(metric="tasks_per_dev_week", comparison="at_least", basis="baseline_times", threshold=1.0,
-                      measured=4.4)]
+        gates = [
+            Gate(metric="bugs_per_task", basis="baseline_times", threshold=1.0, measured=0.13),
+            Gate(
+                metric="tasks_per_dev_week",
+                comparison="at_least",
+                basis="baseline_times",
+                threshold=1.0,
+                measured=4.4,
+            ),
+        ]
         gated = plan.model_copy(update={"waves": [plan.waves[0].model_copy(update={"gates": gates})]})
         pilot = plan_waves(worked_example, gated)[0]
         assert [(g.threshold, g.passed) for g in pilot.gates] == [(pytest.approx(0.125), False), (4.0, True)]
@@ -405,11 +477,23 @@ class TestChecklistTracking:
         assert all(item.fires and item.status == "todo" for item in tracked.values())
 
     def test_recorded_status_owner_and_notes_survive(self, results, waves):
-        tracking = [ChecklistTracking(item_id="pr-size-limit", status="doing", owner_role="Platform lead",
-                                      due_week=3, notes="CI check drafted")]
+        tracking = [
+            ChecklistTracking(
+                item_id="pr-size-limit",
+                status="doing",
+                owner_role="Platform lead",
+                due_week=3,
+                notes="CI check drafted",
+            )
+        ]
         item = next(i for i in track_checklist(results.checklist, tracking, waves) if i.id == "pr-size-limit")
         assert (item.status, item.owner_role, item.due_week, item.wave, item.notes) == (
-            "doing", "Platform lead", 3, None, "CI check drafted")
+            "doing",
+            "Platform lead",
+            3,
+            None,
+            "CI check drafted",
+        )
 
     def test_items_that_stop_firing_are_kept_only_if_touched(self, results, waves):
         tracking = [
@@ -419,7 +503,8 @@ class TestChecklistTracking:
         items = track_checklist(results.checklist, tracking, waves)
         orphans = [i for i in items if not i.fires]
         assert [(i.id, i.title, i.status) for i in orphans] == [
-            ("test-automation", "Invest in test automation", "done")]
+            ("test-automation", "Invest in test automation", "done")
+        ]
         assert items[-1].id == "test-automation"
 
 
@@ -471,8 +556,11 @@ class TestExpectations:
         assert result.allocation == TimeAllocation(quality=0.5, learning=0.2, roadmap=0.3)
 
     def test_chosen_allocation_and_guardrails_are_kept(self, worked_example, results):
-        chosen = Expectations(plan_gain_basis="likely", guardrails=["No weekend deploys"],
-                              time_allocation=TimeAllocation(quality=0.5, learning=0.5, roadmap=0.0))
+        chosen = Expectations(
+            plan_gain_basis="likely",
+            guardrails=["No weekend deploys"],
+            time_allocation=TimeAllocation(quality=0.5, learning=0.5, roadmap=0.0),
+        )
         result = expectations(worked_example, results, chosen)
         assert result.guardrails == ["No weekend deploys"] and not result.guardrails_generated
         assert result.roadmap_gain == 0 and not result.allocation_generated
@@ -485,11 +573,17 @@ class TestExpectations:
 class TestScenarioFile:
     def test_plan_round_trips_through_the_scenario_file(self, worked_example, results):
         plan = default_plan(worked_example, results)
-        plan = plan.model_copy(update={
-            "checklist": [ChecklistTracking(item_id="ai-policy", title="Publish", status="done", notes="on wiki")],
-            "baseline": {"change_failure_rate": 0.08},
-            "expectations": Expectations(time_allocation=TimeAllocation(quality=0.4, learning=0.1, roadmap=0.5)),
-        })
+        plan = plan.model_copy(
+            update={
+                "checklist": [
+                    ChecklistTracking(item_id="ai-policy", title="Publish", status="done", notes="on wiki")
+                ],
+                "baseline": {"change_failure_rate": 0.08},
+                "expectations": Expectations(
+                    time_allocation=TimeAllocation(quality=0.4, learning=0.1, roadmap=0.5)
+                ),
+            }
+        )
         scenario = worked_example.model_copy(update={"rollout": plan})
         again = parse_scenario(scenario_to_json(scenario))
         assert again == scenario
@@ -502,12 +596,27 @@ class TestScenarioFile:
     @pytest.mark.parametrize(
         ("waves", "message"),
         [
-            ([{"name": "A", "start_week": 4, "seat_share": 0.1}, {"name": "B", "start_week": 4, "seat_share": 0.5}],
-             "waves must start in order"),
-            ([{"name": "A", "start_week": 0, "seat_share": 0.5}, {"name": "B", "start_week": 4, "seat_share": 0.3}],
-             "each wave must add seats"),
-            ([{"name": "A", "start_week": 0, "seat_share": 0.1}, {"name": "A", "start_week": 4, "seat_share": 0.3}],
-             "two waves are called 'A'"),
+            (
+                [
+                    {"name": "A", "start_week": 4, "seat_share": 0.1},
+                    {"name": "B", "start_week": 4, "seat_share": 0.5},
+                ],
+                "waves must start in order",
+            ),
+            (
+                [
+                    {"name": "A", "start_week": 0, "seat_share": 0.5},
+                    {"name": "B", "start_week": 4, "seat_share": 0.3},
+                ],
+                "each wave must add seats",
+            ),
+            (
+                [
+                    {"name": "A", "start_week": 0, "seat_share": 0.1},
+                    {"name": "A", "start_week": 4, "seat_share": 0.3},
+                ],
+                "two waves are called 'A'",
+            ),
             ([], "at least 1 item"),
         ],
     )
@@ -520,8 +629,16 @@ class TestScenarioFile:
 
     def test_unknown_gate_metric_is_refused(self, worked_example):
         data = worked_example.model_dump(mode="json")
-        data["rollout"] = {"waves": [{"name": "A", "start_week": 0, "seat_share": 1.0,
-                                      "gates": [{"metric": "happiness", "threshold": 1}]}]}
+        data["rollout"] = {
+            "waves": [
+                {
+                    "name": "A",
+                    "start_week": 0,
+                    "seat_share": 1.0,
+                    "gates": [{"metric": "happiness", "threshold": 1}],
+                }
+            ]
+        }
         with pytest.raises(ScenarioError) as error:
             scenario_from_dict(data)
         assert error.value.field == "rollout.waves.0.gates.0.metric"
@@ -536,12 +653,17 @@ def demo():
 
 @pytest.fixture(scope="module")
 def gated():
-    gates = [Gate(metric="change_failure_rate", basis="baseline_plus", threshold=0.02),
-             Gate(metric="pr_size_loc_median", threshold=400)]
-    return RolloutPlan(start_date=date(2025, 3, 3), waves=[
-        Wave(name="Pilot", start_week=0, seat_share=0.1, gates=gates),
-        Wave(name="Everyone", start_week=6, seat_share=1.0, gates=gates),
-    ])
+    gates = [
+        Gate(metric="change_failure_rate", basis="baseline_plus", threshold=0.02),
+        Gate(metric="pr_size_loc_median", threshold=400),
+    ]
+    return RolloutPlan(
+        start_date=date(2025, 3, 3),
+        waves=[
+            Wave(name="Pilot", start_week=0, seat_share=0.1, gates=gates),
+            Wave(name="Everyone", start_week=6, seat_share=1.0, gates=gates),
+        ],
+    )
 
 
 class TestMeasureWave:
@@ -552,10 +674,14 @@ class TestMeasureWave:
 
         expected = measure(demo, date(2025, 3, 3), 2)  # the plan's default 2-week ramp
         plan = measure_wave(demo, worked_example, gated, 0)
-        assert [g.measured for g in plan.waves[0].gates] == [expected.post.change_failure_rate,
-                                                             expected.post.pr_size_loc_median]
-        assert plan.baseline == {"change_failure_rate": expected.baseline.change_failure_rate,
-                                 "pr_size_loc_median": expected.baseline.pr_size_loc_median}
+        assert [g.measured for g in plan.waves[0].gates] == [
+            expected.post.change_failure_rate,
+            expected.post.pr_size_loc_median,
+        ]
+        assert plan.baseline == {
+            "change_failure_rate": expected.baseline.change_failure_rate,
+            "pr_size_loc_median": expected.baseline.pr_size_loc_median,
+        }
         assert [g.measured for g in plan.waves[1].gates] == [None, None]
 
     def test_later_waves_start_at_their_week_and_leave_the_baseline(self, demo, worked_example, gated):
@@ -582,10 +708,15 @@ def test_a_saved_plan_reaches_the_workbook_through_the_scenario_file(worked_exam
 
     gates = [Gate(metric="pr_size_loc_median", threshold=400, measured=380)]
     plan = RolloutPlan(
-        waves=[Wave(name="Platform team", start_week=0, seat_share=0.2, gates=gates),
-               Wave(name="Everyone", start_week=8, seat_share=1.0)],
-        checklist=[ChecklistTracking(item_id="ai-policy", title="Publish a clear AI-use policy", status="done",
-                                     notes="on the wiki")],
+        waves=[
+            Wave(name="Platform team", start_week=0, seat_share=0.2, gates=gates),
+            Wave(name="Everyone", start_week=8, seat_share=1.0),
+        ],
+        checklist=[
+            ChecklistTracking(
+                item_id="ai-policy", title="Publish a clear AI-use policy", status="done", notes="on the wiki"
+            )
+        ],
     )
     path = tmp_path / "with_plan.json"
     save_scenario(worked_example.model_copy(update={"rollout": plan}), path)

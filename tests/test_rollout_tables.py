@@ -72,12 +72,19 @@ class TestOutputTables:
 
     def test_gate_table_numbers_and_text(self, worked_example, plan):
         gates = [Gate(metric="change_failure_rate", basis="baseline_plus", threshold=0.02, measured=0.13)]
-        gated = update_plan(plan, waves=[plan.waves[0].model_copy(update={"gates": gates}), *plan.waves[1:]],
-                            baseline={"change_failure_rate": 0.10})
+        gated = update_plan(
+            plan,
+            waves=[plan.waves[0].model_copy(update={"gates": gates}), *plan.waves[1:]],
+            baseline={"change_failure_rate": 0.10},
+        )
         report = rollout_report(worked_example.model_copy(update={"rollout": gated}))
         number = gate_table(report)[0]
         assert (number["Baseline"], number["Threshold"], number["Measured"], number["Unit"]) == (
-            0.10, pytest.approx(0.12), 0.13, "fraction")
+            0.10,
+            pytest.approx(0.12),
+            0.13,
+            "fraction",
+        )
         assert (number["Rule"], number["Result"]) == ("at most baseline +2.0 points", "fail")
         text = gate_table(report, formatted=True)[0]
         assert (text["Baseline"], text["Threshold"], text["Measured"]) == ("10.0%", "12.0%", "13.0%")
@@ -87,8 +94,19 @@ class TestOutputTables:
         rows = checklist_table(report)
         assert rows[0]["Item"] == "baseline-first" and rows[0]["Status"] == "todo"
         assert {row["Still triggered"] for row in rows} == {True}
-        assert list(rows[0]) == ["Item", "Title", "Category", "Priority", "Owner", "Due week", "Due before wave",
-                                 "Status", "Notes", "Still triggered", "Why"]
+        assert list(rows[0]) == [
+            "Item",
+            "Title",
+            "Category",
+            "Priority",
+            "Owner",
+            "Due week",
+            "Due before wave",
+            "Status",
+            "Notes",
+            "Still triggered",
+            "Why",
+        ]
 
 
 class TestWaveRows:
@@ -99,12 +117,25 @@ class TestWaveRows:
     def test_edits_keep_gates_and_sort(self, plan):
         rows = [{**row, "source": i} for i, row in enumerate(wave_input_rows(plan))]
         rows[1] = {**rows[1], "name": "Majority", "start_week": 20, "seat_share_pct": 60}
-        rows.append({"name": "Early", "start_week": 3, "seat_share_pct": 20, "teams": None,
-                     "training_hours_per_dev": math.nan, "reviewers": math.nan, "source": math.nan})
+        rows.append(
+            {
+                "name": "Early",
+                "start_week": 3,
+                "seat_share_pct": 20,
+                "teams": None,
+                "training_hours_per_dev": math.nan,
+                "reviewers": math.nan,
+                "source": math.nan,
+            }
+        )
         rows.append({"name": None, "start_week": math.nan, "seat_share_pct": math.nan})  # an empty added row
         waves = waves_from_rows(rows, plan.waves)
         assert [(w.name, w.start_week, w.seat_share) for w in waves] == [
-            ("Pilot", 0, 0.1), ("Early", 3, 0.2), ("Full rollout", 12, 1.0), ("Majority", 20, 0.6)]
+            ("Pilot", 0, 0.1),
+            ("Early", 3, 0.2),
+            ("Full rollout", 12, 1.0),
+            ("Majority", 20, 0.6),
+        ]
         assert waves[3].gates == plan.waves[1].gates
         assert [g.metric for g in waves[1].gates] == [g.metric for g in plan.waves[-1].gates]
         assert waves[1].training_hours_per_dev == 0 and waves[1].reviewers is None
@@ -139,10 +170,19 @@ class TestWaveRows:
         with pytest.raises(ScenarioError, match="at least one wave"):
             waves_from_rows([], plan.waves)
 
-    @given(st.lists(st.tuples(st.integers(0, 100), st.floats(0.5, 100)), min_size=1, max_size=6,
-                    unique_by=(lambda t: t[0], lambda t: round(t[1], 6))))
+    @given(
+        st.lists(
+            st.tuples(st.integers(0, 100), st.floats(0.5, 100)),
+            min_size=1,
+            max_size=6,
+            unique_by=(lambda t: t[0], lambda t: round(t[1], 6)),
+        )
+    )
     def test_rows_become_waves_in_week_order(self, cells):
-        rows = [{"name": f"W{i}", "start_week": week, "seat_share_pct": pct} for i, (week, pct) in enumerate(cells)]
+        rows = [
+            {"name": f"W{i}", "start_week": week, "seat_share_pct": pct}
+            for i, (week, pct) in enumerate(cells)
+        ]
         waves = waves_from_rows(rows, [])
         assert [w.start_week for w in waves] == sorted(week for week, _ in cells)
         assert all(0 < w.seat_share <= 1 for w in waves)
@@ -154,13 +194,24 @@ class TestGateRows:
 
     def test_labels_map_back_and_gates_move_between_waves(self, plan):
         rows = gate_input_rows(plan)
-        rows[0] = {**rows[0], "wave": "Expansion", "comparison": "at least", "basis": "value", "threshold": 0.5,
-                   "measured": 0.4}
+        rows[0] = {
+            **rows[0],
+            "wave": "Expansion",
+            "comparison": "at least",
+            "basis": "value",
+            "threshold": 0.5,
+            "measured": 0.4,
+        }
         waves = gates_from_rows(rows, plan.waves)
         assert len(waves[0].gates) == len(plan.waves[0].gates) - 1
         moved = waves[1].gates[0]
         assert (moved.metric, moved.comparison, moved.basis, moved.threshold, moved.measured) == (
-            "change_failure_rate", "at_least", "absolute", 0.5, 0.4)
+            "change_failure_rate",
+            "at_least",
+            "absolute",
+            0.5,
+            0.4,
+        )
 
     @pytest.mark.parametrize(
         ("change", "column", "message"),
@@ -194,8 +245,10 @@ class TestBaselineRows:
         by_metric["Change failure rate"]["baseline"] = 0.05
         assert baseline_from_rows(rows, worked_example, plan) == {"change_failure_rate": 0.05}
         by_metric["Tasks per developer-week"]["baseline"] = 4.2
-        assert baseline_from_rows(rows, worked_example, plan) == {"change_failure_rate": 0.05,
-                                                                  "tasks_per_dev_week": 4.2}
+        assert baseline_from_rows(rows, worked_example, plan) == {
+            "change_failure_rate": 0.05,
+            "tasks_per_dev_week": 4.2,
+        }
 
 
 class TestChecklistRows:
@@ -207,10 +260,14 @@ class TestChecklistRows:
         by_id["ai-policy"].update(status="doing", notes="  drafting ")
         by_id["pr-size-limit"].update(owner_role="Platform team", due_week=6)  # 6 is already its default
         assert tracking_from_rows(rows, defaults) == [
-            ChecklistTracking(item_id="pr-size-limit", title="Limit PR size to 400 lines changed",
-                              owner_role="Platform team"),
-            ChecklistTracking(item_id="ai-policy", title="Publish a clear AI-use policy", status="doing",
-                              notes="drafting"),
+            ChecklistTracking(
+                item_id="pr-size-limit",
+                title="Limit PR size to 400 lines changed",
+                owner_role="Platform team",
+            ),
+            ChecklistTracking(
+                item_id="ai-policy", title="Publish a clear AI-use policy", status="doing", notes="drafting"
+            ),
         ]
 
     def test_bad_status(self, report, results):
@@ -221,8 +278,9 @@ class TestChecklistRows:
         assert (error.value.row, error.value.column) == (5, "status")
 
     def test_orphans_keep_their_tracking(self, worked_example, results, plan):
-        tracked = update_plan(plan, checklist=[ChecklistTracking(item_id="rework", title="Track rework",
-                                                                 status="done")])
+        tracked = update_plan(
+            plan, checklist=[ChecklistTracking(item_id="rework", title="Track rework", status="done")]
+        )
         report = rollout_report(worked_example.model_copy(update={"rollout": tracked}), results)
         rows = checklist_input_rows(report)
         assert rows[-1]["id"] == "rework" and rows[-1]["fires"] is False
@@ -236,41 +294,77 @@ def shown(worked_example, results) -> ExpectationsResult:
 
 class TestExpectationInputs:
     def test_unchanged_inputs_keep_following_the_numbers(self, shown):
-        chosen = expectations_from_inputs(Expectations(), shown, basis="p10", allocation_pct=(30, 20, 50),
-                                          guardrails_text="\n".join(shown.guardrails) + "\n\n")
+        chosen = expectations_from_inputs(
+            Expectations(),
+            shown,
+            basis="p10",
+            allocation_pct=(30, 20, 50),
+            guardrails_text="\n".join(shown.guardrails) + "\n\n",
+        )
         assert chosen == Expectations()
 
     def test_changed_inputs_are_stored(self, shown):
-        chosen = expectations_from_inputs(Expectations(), shown, basis="likely", allocation_pct=(40, 20, 40),
-                                          guardrails_text="No overtime\n  Small PRs ")
-        assert chosen == Expectations(plan_gain_basis="likely", guardrails=["No overtime", "Small PRs"],
-                                      time_allocation=TimeAllocation(quality=0.4, learning=0.2, roadmap=0.4))
+        chosen = expectations_from_inputs(
+            Expectations(),
+            shown,
+            basis="likely",
+            allocation_pct=(40, 20, 40),
+            guardrails_text="No overtime\n  Small PRs ",
+        )
+        assert chosen == Expectations(
+            plan_gain_basis="likely",
+            guardrails=["No overtime", "Small PRs"],
+            time_allocation=TimeAllocation(quality=0.4, learning=0.2, roadmap=0.4),
+        )
 
     def test_allocation_must_add_up(self, shown):
         with pytest.raises(ScenarioError, match="add up to 100%"):
-            expectations_from_inputs(Expectations(), shown, basis="p10", allocation_pct=(50, 20, 50),
-                                     guardrails_text="")
+            expectations_from_inputs(
+                Expectations(), shown, basis="p10", allocation_pct=(50, 20, 50), guardrails_text=""
+            )
 
 
 class TestUpdatePlan:
     def test_invalid_plan_is_a_scenario_error(self, plan):
         with pytest.raises(ScenarioError, match="two waves are called"):
-            update_plan(plan, waves=[Wave(name="A", start_week=0, seat_share=0.1),
-                                     Wave(name="A", start_week=1, seat_share=0.2)])
+            update_plan(
+                plan,
+                waves=[
+                    Wave(name="A", start_week=0, seat_share=0.1),
+                    Wave(name="A", start_week=1, seat_share=0.2),
+                ],
+            )
 
     def test_valid_change(self, plan):
-        assert update_plan(plan, baseline={"change_failure_rate": 0.1}).baseline == {"change_failure_rate": 0.1}
+        assert update_plan(plan, baseline={"change_failure_rate": 0.1}).baseline == {
+            "change_failure_rate": 0.1
+        }
 
 
 class TestCharts:
     def test_timeline(self, report):
         phases, deadlines = timeline_data(report)
-        assert list(phases["row"]) == ["Pilot", "Pilot", "Expansion", "Expansion", "Full rollout", "Full rollout"]
-        assert list(zip(phases["start"], phases["end"]))[:2] == [(0, 2), (2, 6)]  # ramp-up, then measured
+        assert list(phases["row"]) == [
+            "Pilot",
+            "Pilot",
+            "Expansion",
+            "Expansion",
+            "Full rollout",
+            "Full rollout",
+        ]
+        assert list(zip(phases["start"], phases["end"], strict=True))[:2] == [
+            (0, 2),
+            (2, 6),
+        ]  # ramp-up, then measured
         assert sorted(deadlines["week"]) == sorted(item.due_week for item in report.checklist)
         spec = timeline_chart(report).to_dict()
         assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "point"]
-        assert spec["layer"][0]["encoding"]["y"]["sort"] == ["Pilot", "Expansion", "Full rollout", "Checklist due"]
+        assert spec["layer"][0]["encoding"]["y"]["sort"] == [
+            "Pilot",
+            "Expansion",
+            "Full rollout",
+            "Checklist due",
+        ]
 
     def test_monthly_cost(self, report):
         data = monthly_cost_data(report)

@@ -1,19 +1,17 @@
 """The Data sheets: the normalised event tables, one sheet each, cut at a row limit with a note.
 
-Values are streamed to the renderer row by row, so a table of 100,000 rows never becomes
-100,000 × columns cell objects.  Text (PR titles, names) stays text, whatever it starts with.
+The renderer writes a table's rows column by column (``roi.export.table_xml``), so a table of
+100,000 rows never becomes 100,000 × columns cell objects.  Text (PR titles, names) stays text,
+whatever it starts with.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator, Mapping
-from datetime import date, datetime, timezone
+from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
 
-from roi.export.layout import Sheet, Value, text
+from roi.export.layout import Sheet, text
 from roi.export.safety import safe_sheet_title
 from roi.ingest.tables import TABLES, Dataset
 
@@ -21,32 +19,6 @@ ROW_LIMIT = 100_000
 """Rows of one event table written to the workbook; the rest are left out with a note saying so."""
 
 COLUMN_WIDTH_LIMIT = 60
-
-
-def _plain_value(value: object) -> Value:
-    """A spreadsheet value for one table entry: missing → empty, datetimes in UTC without zone."""
-    if value is None or value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, datetime):  # pandas Timestamps too; spreadsheets have no time zones
-        if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        return value
-    return str(value)
-
-
-def _rows(frame: pd.DataFrame) -> Iterator[list[Value]]:
-    for record in frame.itertuples(index=False, name=None):
-        yield [_plain_value(value) for value in record]
 
 
 def data_sheet(name: str, frame: pd.DataFrame, taken: set[str], limit: int = ROW_LIMIT) -> Sheet:
@@ -64,7 +36,7 @@ def data_sheet(name: str, frame: pd.DataFrame, taken: set[str], limit: int = ROW
     sheet.add(*(text(column, "header") for column in frame.columns))
     for index, column in enumerate(frame.columns, start=1):
         sheet.widths[index] = min(COLUMN_WIDTH_LIMIT, max(10, len(str(column)) + 2))
-    sheet.tail = _rows(shown)
+    sheet.table = shown
     return sheet
 
 

@@ -7,11 +7,11 @@ spreadsheet formula; every ``str`` value is written as text (see ``roi.export.sa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
+import pandas as pd
 from openpyxl.utils import get_column_letter
 
 Format = Literal[
@@ -112,8 +112,8 @@ class Sheet:
     charts: list[Chart] = field(default_factory=list)
     dropdowns: list[Dropdown] = field(default_factory=list)
     range_names: dict[str, str] = field(default_factory=dict)
-    tail: Iterable[Sequence[Value]] = ()
-    """Bulk rows of plain values written after ``rows``, streamed (the event tables)."""
+    table: pd.DataFrame | None = None
+    """Bulk rows of plain values written after ``rows``, one per frame row (the event tables)."""
 
     def add(self, *cells: Cell | None) -> int:
         """Append a row; returns its row number."""

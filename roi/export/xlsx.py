@@ -1,6 +1,7 @@
 """The one renderer: a :class:`~roi.export.layout.WorkbookLayout` to .xlsx bytes with openpyxl.
 
-Streams every sheet (openpyxl's write-only mode), so large event tables stay cheap.  Only
+Streams every sheet (openpyxl's write-only mode); the rows of the event tables are then added
+to their sheets' XML column by column (``roi.export.table_xml``), so large tables stay cheap.  Only
 :class:`~roi.export.layout.Formula` values become formulas; every ``str`` is written as a
 string cell after :func:`~roi.export.safety.safe_text`, with Excel's quote prefix when it
 looks like a formula, so user text can never run.
@@ -9,6 +10,7 @@ looks like a formula, so user text can never run.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 from io import BytesIO
 from typing import TYPE_CHECKING
@@ -19,12 +21,14 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart import Series as ChartSeries
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.numbers import FORMAT_DATE_DATETIME, FORMAT_DATE_YYYYMMDD2
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from roi.export.layout import Cell, Chart, Format, Formula, Role, Sheet, WorkbookLayout, col
 from roi.export.safety import looks_like_formula, safe_text
+from roi.export.table_xml import StyleIds, TablePart, insert_tables
 from roi.formatting import CURRENCY_SYMBOLS
 
 if TYPE_CHECKING:
@@ -124,18 +128,6 @@ def _set_text(out: WriteOnlyCell, value: str) -> None:
         out.quotePrefix = True
 
 
-def _plain_row(ws: WriteOnlyWorksheet, values) -> list:
-    row = []
-    for value in values:
-        if isinstance(value, str):
-            out = WriteOnlyCell(ws)
-            _set_text(out, value)
-            row.append(out)
-        else:
-            row.append(value)
-    return row
-
-
 LINE_HEIGHT_POINTS = 15.0
 _DEFAULT_WIDTH = 8.43  # characters, a spreadsheet's default column width
 
@@ -177,7 +169,18 @@ def _chart(chart: Chart):
     return bar
 
 
-def _render_sheet(wb: Workbook, sheet: Sheet, currency: str, names: dict[str, str]) -> None:
+def _style_id(ws: WriteOnlyWorksheet, **style: object) -> int:
+    """Index of a cell style in the workbook's style list (added to it if new)."""
+    cell = WriteOnlyCell(ws)
+    for attribute, value in style.items():
+        setattr(cell, attribute, value)
+    return cell.style_id
+
+
+def _render_sheet(
+    wb: Workbook, sheet: Sheet, currency: str, names: dict[str, str]
+) -> tuple[WriteOnlyWorksheet, TablePart] | None:
+    """Write ``sheet``; its table, if any, is returned to be added to the saved file."""
     ws = wb.create_sheet(sheet.title)
     for index, width in sheet.widths.items():
         ws.column_dimensions[col(index)].width = width
@@ -216,18 +219,23 @@ def _render_sheet(wb: Workbook, sheet: Sheet, currency: str, names: dict[str, st
             if cell.name:
                 names[cell.name] = f"{_quoted(sheet.title)}!${col(column)}${row_number}"
         ws.append(cells)
-    for row in sheet.tail:
-        ws.append(_plain_row(ws, row))
     for name, cells in sheet.range_names.items():
         names[name] = f"{_quoted(sheet.title)}!{cells}"
+    if sheet.table is None or not len(sheet.table):
+        return None
+    styles = StyleIds(
+        datetime=_style_id(ws, number_format=FORMAT_DATE_DATETIME),
+        date=_style_id(ws, number_format=FORMAT_DATE_YYYYMMDD2),
+        quoted=_style_id(ws, quotePrefix=True),
+    )
+    return ws, TablePart("", sheet.table, len(sheet.rows) + 1, styles)  # its part is named on saving
 
 
 def render(layout: WorkbookLayout) -> bytes:
     """The workbook as .xlsx bytes (recalculated in full when a spreadsheet opens it)."""
     wb = Workbook(write_only=True)
     names: dict[str, str] = {}
-    for sheet in layout.sheets:
-        _render_sheet(wb, sheet, layout.currency, names)
+    tables = [_render_sheet(wb, sheet, layout.currency, names) for sheet in layout.sheets]
     for name, target in names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=target)
     props = layout.properties
@@ -242,4 +250,4 @@ def render(layout: WorkbookLayout) -> bytes:
     wb.calculation.fullCalcOnLoad = True
     buffer = BytesIO()
     wb.save(buffer)
-    return buffer.getvalue()
+    return insert_tables(buffer.getvalue(), [replace(t, part=ws.path) for ws, t in filter(None, tables)])

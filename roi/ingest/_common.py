@@ -12,7 +12,6 @@ import csv
 import gzip
 import io
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any

@@ -124,8 +124,6 @@ def read_mapped(name: str, data: bytes, report: SourceReport, timezone: str,
         ids = text("incident_id").fillna(pd.Series([f"{name}:{i}" for i in range(len(frame))], index=frame.index))
         return {"incidents": pd.DataFrame({"source": name, "incident_id": ids, "created_at": when("created_at", True),
                                            "resolved_at": when("resolved_at")})}
-    from roi.ingest.jira import _kind  # the same type words as Jira
-
     resolved = when("resolved_at")
     done = pd.Series(_flag(text("done", "")), index=frame.index) if mapping.get("done") else resolved.notna()
     return {"work_items": pd.DataFrame({

@@ -1,0 +1,144 @@
+"""AppTest of the Data page: the demo's exports and metrics, uploads (good and bad), estimates, research."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from roi.ingest.template import template_csv
+from roi.models import load_scenario
+from tests.conftest import SCENARIOS
+
+PAGE = "pages/data.py"
+ADOPTION = date(2025, 3, 3)  # the demo organisation's adoption date, kept for an upload without Copilot data
+
+
+def github_pulls(before_per_author: int = 8, after_per_author: int = 16, authors: int = 8) -> bytes:
+    """A GitHub REST pull-request export (detail shape): 8 authors, one 100-line PR a week for the 8 weeks
+    before 2025-03-03 and two 250-line PRs a week for the 8 weeks after; one bot PR and one unmerged PR."""
+    start = datetime(2025, 1, 6, 9, tzinfo=timezone.utc)
+    pulls, number = [], 1
+
+    def pr(author: str, created: datetime, size: int, *, merged: bool = True, bot: bool = False) -> dict:
+        nonlocal number
+        number += 1
+        stamp = "%Y-%m-%dT%H:%M:%SZ"
+        merged_at = (created + timedelta(hours=20)).strftime(stamp) if merged else None
+        return {"number": number, "state": "closed", "user": {"login": author, "type": "Bot" if bot else "User"},
+                "created_at": created.strftime(stamp), "updated_at": created.strftime(stamp),
+                "closed_at": merged_at, "merged_at": merged_at, "draft": False, "merged": merged,
+                "additions": size * 4 // 5, "deletions": size // 5, "labels": [],
+                "base": {"ref": "main", "repo": {"full_name": "acme/app"}}, "head": {"ref": f"b{number}"},
+                "merge_commit_sha": f"{number:040x}"}
+
+    for a in range(authors):
+        for week in range(before_per_author):
+            pulls.append(pr(f"dev{a}", start + timedelta(weeks=week, hours=a), 100))
+        for k in range(after_per_author):
+            pulls.append(pr(f"dev{a}", start + timedelta(weeks=8 + k // 2, days=k % 2 * 2, hours=a), 250))
+    pulls.append(pr("dependabot[bot]", start + timedelta(days=3), 10, bot=True))
+    pulls.append(pr("dev0", start + timedelta(days=4), 50, merged=False))
+    return json.dumps(pulls).encode()
+
+
+def _table(at, header: str):
+    """The static table whose columns include ``header``."""
+    for table in at.table:
+        if header in table.value.columns:
+            return table.value
+    raise AssertionError(f"no table with a column {header!r}")
+
+
+@pytest.fixture
+def page(open_app):
+    return open_app(page=PAGE)
+
+
+def test_demo_exports_and_measured_metrics(page):
+    sources = page.dataframe[0].value
+    assert len(sources) == 20  # sample_data/demo: 20 files
+    assert set(sources["Format"]) >= {"github pulls", "github reviews", "copilot metrics", "copilot seats"}
+    assert page.date_input(key="data_adoption").value == ADOPTION
+    metrics = _table(page, "Definition")
+    row = metrics.loc["Merged PRs per developer-week"]
+    assert row["Change"].startswith("+") and " to " in row["95% interval"] and row["p-value"] == "p < 0.001"
+    assert row["Definition"] == "Merged PRs / (active developers × weeks in the period)."
+    assert any("AI users vs the rest" in md.value for md in page.markdown)
+
+
+def test_uploading_an_export_changes_the_measured_metrics(page):
+    page.file_uploader(key="data_uploader").set_value(("acme_pulls.json", github_pulls(), "application/json"))
+    page.run()
+    assert not page.exception and not page.error
+    metrics = _table(page, "Definition")
+    # 8 authors × 8 PRs before, × 16 after; bot and unmerged PRs left out; sizes 100 and 250 lines.
+    assert list(metrics.loc["Merged PRs", ["Before", "After"]]) == ["64", "128"]
+    assert list(metrics.loc["Mean PR size (lines changed)", ["Before", "After"]]) == ["100", "250"]
+    assert list(metrics.loc["Active developers", ["Before", "After"]]) == ["8", "8"]
+    scenario = page.session_state["scenario"]
+    assert scenario.measurement.sources == ["acme_pulls.json"]
+    assert scenario.post.pr_size_loc == pytest.approx(250)
+    assert scenario.team.developers == 8
+    assert page.success[0].value.startswith("The scenario now uses the metrics measured from 1 file")
+    left_out = page.dataframe[0].value["Left out"].iloc[0]
+    assert "1 bot author" in left_out and "1 not merged" in left_out
+
+
+def test_a_bad_file_shows_a_specific_error_and_the_earlier_data_stays(page):
+    good = ("acme_pulls.json", github_pulls(), "application/json")
+    page.file_uploader(key="data_uploader").set_value(good)
+    page.run()
+    measured = page.session_state["scenario"]
+    page.file_uploader(key="data_uploader").set_value([good, ("notes.json", b'{"hello": "world"}',
+                                                             "application/json")])
+    page.run()
+    assert not page.exception
+    assert len(page.error) == 1
+    message = page.error[0].value
+    assert message.startswith("notes.json: is not an export format this tool recognises")
+    assert message.endswith("The data loaded before is still in use.")
+    assert page.session_state["scenario"] == measured
+    assert _table(page, "Definition").loc["Merged PRs", "Before"] == "64"
+
+
+def test_changing_the_adoption_date_measures_again(page):
+    page.date_input(key="data_adoption").set_value(date(2025, 2, 3)).run()
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"].measurement.adoption_date == date(2025, 2, 3)
+    assert page.date_input(key="data_adoption").value == date(2025, 2, 3)
+
+
+def test_filled_in_template(open_app, worked_example):
+    page = open_app(page=PAGE, scenario=load_scenario(SCENARIOS / "cui_field_rcts.json"))
+    page.file_uploader(key="data_template_upload").set_value(("estimates.csv", template_csv(), "text/csv"))
+    page.run()
+    assert not page.exception and not page.error
+    scenario = page.session_state["scenario"]
+    # The template's example rows (roi.ingest.template.EXAMPLE): the worked example's periods.
+    assert scenario.baseline.tasks_per_dev_week == 4.0 and scenario.post.tasks_per_dev_week == 4.84
+    assert scenario.post.pr_size_loc == 381
+    assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((0.1, 0.21, 0.3))
+
+
+def test_estimates_form(open_app, worked_example):
+    page = open_app(page=PAGE, scenario=worked_example)
+    # Row 0 is tasks per developer-week (range −10% / +21% / +45% on 4.0, so 3.6 to 5.8): raise the likely
+    # post value 4.84 → 5.2; the range stays, its likely value becomes +30%.
+    page.session_state["data_estimates_editor"] = {"edited_rows": {0: {"After (likely)": 5.2}},
+                                                  "added_rows": [], "deleted_rows": []}
+    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    assert not page.exception and not page.error
+    scenario = page.session_state["scenario"]
+    assert scenario.post.tasks_per_dev_week == pytest.approx(5.2)
+    assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((-0.1, 0.3, 0.45))
+
+
+def test_published_research_on_my_baseline(open_app, worked_example):
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.selectbox(key="data_preset").set_value("metr_2025.json").run()
+    page.button(key="data_apply_preset").click().run()
+    scenario = page.session_state["scenario"]
+    assert scenario.post.tasks_per_dev_week == pytest.approx(4.0 * 0.81)  # METR: 19% slower, as the preset has it
+    assert scenario.team == worked_example.team

@@ -1,0 +1,70 @@
+"""AppTest of the ROI & risk page: the engine's money numbers, and editable assumptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from roi import compute
+from roi import formatting as fmt
+from roi.whatif import with_value
+from tests.conftest import metric_delta, metric_value
+
+PAGE = "pages/finance.py"
+M = fmt.MINUS
+
+
+@pytest.fixture
+def page(open_app, worked_example):
+    return open_app(page=PAGE, scenario=worked_example)
+
+
+def test_worked_example(page):
+    # METHODS §5: NPV −8,499.02, ROI −5.50%, no payback; P10 ≈ −750k, P90 ≈ +884k; P(NPV>0) ≈ 0.55.
+    assert metric_value(page, "Net present value") == f"{M}$8.5k"
+    assert metric_delta(page, "Net present value") == f"P10 {M}$751k to P90 +$884k"
+    assert metric_value(page, "Return on investment") == f"{M}5.5%"
+    assert metric_value(page, "Payback") == "Over 3 years"
+    assert metric_value(page, "Chance of a loss") == "45%"
+    cash = page.dataframe[0].value
+    # METHODS §5 costs and benefits by year, and idle seat cost 0 / 7,020 / 2,340 / 2,340.
+    assert list(cash["Costs"]) == ["$25,432", "$51,086", "$52,406", "$52,406", "$154,558"]
+    assert list(cash["Benefits"]) == ["$0", "$49,720", "$63,926", "$63,926", "$146,059"]
+    assert list(cash["Idle seats"])[:4] == ["$0", "$7,020", "$2,340", "$2,340"]
+    assert any("**$11,700**" in md.value for md in page.markdown)  # idle seats over the horizon
+    # Break-even N = 0.9017 h against N = 0.852 h.
+    assert any("**0.90 h net per developer-week**" in md.value and "**0.05 h short**" in md.value
+               for md in page.markdown)
+
+
+def test_changing_an_assumption_recomputes(page, worked_example):
+    page.number_input(key="finance_capture_factor").set_value(80).run()
+    assert not page.exception and not page.error
+    changed = with_value(worked_example, "finance.capture_factor", 0.8)
+    assert page.session_state["scenario"] == changed
+    assert metric_value(page, "Net present value") == fmt.money(compute(changed).finance.npv, compact=True,
+                                                               signed=True)
+    assert metric_value(page, "Net present value") != f"{M}$8.5k"
+
+
+def test_horizon_resizes_adoption(page):
+    page.number_input(key="finance_horizon").set_value(5).run()
+    scenario = page.session_state["scenario"]
+    assert scenario.finance.horizon_years == 5
+    assert scenario.finance.adoption_by_year == [0.7, 0.9, 0.9, 0.9, 0.9]
+    assert page.number_input(key="finance_adoption_year_5").value == pytest.approx(90.0)
+    assert metric_value(page, "Payback") == fmt.months(compute(scenario).finance.payback_months)
+
+
+def test_a_refused_edit_keeps_the_earlier_value(page, worked_example):
+    page.number_input(key="finance_delivery_hours_per_week").set_value(50).run()
+    assert not page.exception
+    assert "delivery_hours_per_week cannot exceed hours_per_week" in page.error[0].value
+    assert page.session_state["scenario"] == worked_example
+    assert page.number_input(key="finance_delivery_hours_per_week").value == pytest.approx(30.0)
+
+
+def test_sources_are_shown(page):
+    captions = [c.value for c in page.caption]
+    assert any(c.startswith("Default: Annual discount rate") for c in captions)
+    assert any("blank = loaded cost per hour × 2080 h" in c.lower() for c in captions)
+    assert "Set in this scenario" in captions  # e.g. the $5,000 one-off cost

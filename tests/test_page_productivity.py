@@ -1,0 +1,40 @@
+"""AppTest of the productivity page: the waterfall terms, naive vs quality-adjusted, distributions."""
+
+from __future__ import annotations
+
+import json
+
+from roi import formatting as fmt
+from tests.conftest import metric_value
+
+PAGE = "pages/productivity.py"
+M = fmt.MINUS
+
+
+def _chart_titles(at) -> list[str]:
+    return [json.loads(chart.proto.spec).get("title", {}).get("text") for chart in at.get("vega_lite_chart")]
+
+
+def test_worked_example_terms(open_app, worked_example):
+    # METHODS §5: G, ΔR, ΔD, N = 6.30, 5.268, 0.180, 0.852 h; naive 1.101; QAPI 1.0284.
+    at = open_app(page=PAGE, scenario=worked_example)
+    assert metric_value(at, "Gross gain (G)") == "+6.30 h"
+    assert metric_value(at, "Review tax (ΔR)") == f"{M}5.27 h"
+    assert metric_value(at, "Extra bug fixing (ΔD)") == f"{M}0.18 h"
+    assert metric_value(at, "Incidents (ΔI)") == "0.00 h"
+    assert metric_value(at, "Net gain (N)") == "+0.85 h"
+    text = " ".join(md.value for md in at.markdown)
+    assert "**+21%**" in text and "**+10.1%**" in text and "**+2.8%**" in text and "**5.27 h**" in text
+    table = at.dataframe[0].value.set_index("Measure")
+    assert table.loc["Mean PR size (lines changed)", "Change"] == "+154.0%"
+    assert table.loc["Bugs per completed task", "Change"] == f"{M}9.9%"  # METHODS §1: +9% per dev is −9.9% per task
+    assert _chart_titles(at) == ["Where the gain goes, hours per developer-week",
+                                 "Headline vs quality-adjusted productivity"]
+    assert "Load pull-request exports" in at.info[0].value  # no event data behind the worked example
+
+
+def test_demo_shows_pr_distributions(open_app):
+    at = open_app(page=PAGE)
+    titles = _chart_titles(at)
+    assert "PR size: before vs after" in titles and "Cycle time: before vs after" in titles
+    assert not at.info

@@ -1,0 +1,94 @@
+"""AppTest of the review-capacity page: the engine's queue numbers, edits and what-ifs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from roi.engine import compute_productivity, compute_review
+from roi.whatif import with_value
+from tests.conftest import metric_delta, metric_value
+
+PAGE = "pages/review.py"
+
+
+@pytest.fixture
+def page(open_app, worked_example):
+    return open_app(page=PAGE, scenario=worked_example)
+
+
+def _chart_text(at, title: str) -> str:
+    """Spec and inline data of the chart with this title, as searchable text."""
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        if spec.get("title", {}).get("text") == title:
+            data = b"".join(named.data.data for named in chart.proto.datasets)
+            return json.dumps(spec) + data.decode("utf-8", errors="ignore")
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def test_worked_example(page):
+    # METHODS §5: ρ 0.5515 → 2.101 (unstable), backlog 187.1 h/week, 37 reviewers for Wq ≤ 4 h.
+    assert metric_value(page, "Reviewer utilisation") == "55% → 210%"
+    assert metric_value(page, "Mean wait after adoption") == "unstable"
+    assert metric_delta(page, "Mean wait after adoption") == "before: under 1 min"  # Wq 0.00726 h
+    assert metric_value(page, "Reviewers needed") == "37"
+    assert metric_value(page, "Backlog growth") == "187 h/week"
+    pools = page.dataframe[0].value  # the one table on the page: pooled vs per-team
+    assert list(pools["Reviewers"]) == ["17", "6 + 6 + 5"]
+    assert list(pools["Mean wait for a review"]) == ["unstable", "unstable"]  # never a number when unstable
+    assert pools["Reviewers needed for the target"].iloc[0] == "37"
+
+
+def test_changing_reviewers_changes_the_staffing_gap_and_the_scenario(page, worked_example):
+    page.number_input(key="review_reviewers").set_value(40).run()
+    assert not page.exception
+    assert page.session_state["scenario"].review.reviewers == 40
+    assert metric_value(page, "Reviewer utilisation") == f"{0.5515 * 17 / 40:.0%} → {2.1008 * 17 / 40:.0%}"
+    assert metric_delta(page, "Reviewers needed") == "today's 40 are enough"
+    assert metric_value(page, "Mean wait after adoption") != "unstable"
+    assert metric_value(page, "Backlog growth") == "0 h/week"
+
+
+def test_review_share_changes_reviewers_needed(page, worked_example):
+    page.number_input(key="review_share").set_value(50).run()
+    expected = compute_review(with_value(worked_example, "review.review_share", 0.5)).reviewers_needed
+    assert page.session_state["scenario"].review.review_share == 0.5
+    assert metric_value(page, "Reviewers needed") == str(expected)
+    # Twice the time per reviewer: about half the people (a = 17.86 instead of 35.71).
+    assert expected == pytest.approx(37 / 2, abs=2)
+
+
+def test_values_survive_a_page_switch(page):
+    page.number_input(key="review_reviewers").set_value(30).run()
+    page.switch_page("pages/summary.py").run()
+    assert metric_delta(page, "Reviewers needed") == "+7 on today's 30"
+    page.switch_page(PAGE).run()
+    assert page.number_input(key="review_reviewers").value == 30
+
+
+def test_pr_size_limit_what_if_then_apply(page):
+    page.number_input(key="review_pr_limit").set_value(187.5).run()
+    assert page.session_state["scenario"].post.pr_size_loc == 381  # a what-if: not saved yet
+    assert page.info[0].value.startswith("What-if: PRs capped at 188 lines")
+    page.button(key="review_apply_limit").click().run()
+    scenario = page.session_state["scenario"]
+    assert scenario.post.pr_size_loc == 187.5
+    # METHODS §5: PR size held to +25% (L1 = 187.5) → N = 3.726 h.
+    assert compute_productivity(scenario).net_hours == pytest.approx(3.725625)
+    assert page.number_input(key="review_pr_limit").value == 0
+    assert page.success[0].value.startswith("PR size limit of 188 lines applied")
+
+
+def test_too_many_teams_is_a_specific_error(page):
+    page.number_input(key="review_teams").set_value(18).run()
+    assert not page.exception
+    assert "17 reviewers cannot staff 18 separate teams" in page.error[0].value
+
+
+def test_charts_show_the_markers(page):
+    util = _chart_text(page, "Reviewer utilisation after adoption")
+    wait = _chart_text(page, "Mean wait for a review after adoption")
+    assert "Today: 17" in util and "Needed: 37" in util
+    assert "Target 4.0 h" in wait and "Unstable: the backlog grows every week" in wait

@@ -1,0 +1,52 @@
+"""AppTest of the executive summary: the verdict on the demo organisation and on the worked example."""
+
+from __future__ import annotations
+
+from roi import compute
+from roi import formatting as fmt
+from roi.models import load_scenario
+from tests.conftest import SCENARIOS, metric_delta, metric_value
+
+M = fmt.MINUS
+
+
+def test_opens_on_the_demo_organisation_with_a_full_result(open_app):
+    at = open_app()
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    results = compute(demo)
+    assert at.title[0].value == demo.name
+    # Every tile shows the engine's number, formatted one way.
+    assert metric_value(at, "Net present value") == fmt.money(results.finance.npv, compact=True, signed=True)
+    assert metric_value(at, "Output per developer") == fmt.percent(results.productivity.output_change, signed=True)
+    assert metric_value(at, "Quality-adjusted productivity") == fmt.percent(results.productivity.qapi - 1,
+                                                                           signed=True, digits=1)
+    assert metric_value(at, "Reviewers needed") == str(results.review.reviewers_needed)
+    assert metric_value(at, "Reviewer utilisation") == (
+        f"{fmt.percent(results.review.baseline.utilization)} → {fmt.percent(results.review.post.utilization)}")
+    # The top three checklist actions, in order.
+    for rank, item in enumerate(results.checklist[:3], start=1):
+        assert at.main.get_by_key(f"summary_action_{rank}").markdown[0].value == f"**{rank}. {item.title}**"
+    assert not at.error
+
+
+def test_worked_example_verdict(open_app, worked_example):
+    # METHODS §5: g +21%, QAPI 1.0284, NPV −8,499.02, ROI −5.50%, no payback, post ρ 2.101 (unstable),
+    # 37 reviewers needed for a 4 h wait, backlog 187.1 review-h/week, floor 4.81 h; P(NPV>0) ≈ 0.55.
+    at = open_app(scenario=worked_example)
+    assert metric_value(at, "Output per developer") == "+21%"
+    assert metric_value(at, "Quality-adjusted productivity") == "+2.8%"
+    assert metric_value(at, "Net time gained") == "+0.85 h"
+    assert metric_value(at, "Net present value") == f"{M}$8.5k"
+    assert metric_delta(at, "Net present value") == f"P10 {M}$751k to P90 +$884k"
+    assert metric_value(at, "Return on investment") == f"{M}5.5%"
+    assert metric_value(at, "Payback") == "Over 3 years"
+    assert metric_value(at, "Chance of a loss") == "45%"
+    assert metric_value(at, "Reviewer utilisation") == "55% → 210%"
+    assert metric_delta(at, "Reviewer utilisation") == "unstable"
+    assert metric_value(at, "Reviewers needed") == "37"
+    assert metric_delta(at, "Reviewers needed") == "+20 on today's 17"
+    assert metric_value(at, "Backlog growth") == "187 h/week"
+    assert metric_value(at, "Fastest possible review") == "4.8 h"
+    verdict = at.main.get_by_key("summary_verdict")
+    assert verdict.subheader[0].value == "As planned, the AI rollout does not pay back."
+    assert "187 review hours pile up every week" in verdict.markdown[-1].value
