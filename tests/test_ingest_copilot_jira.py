@@ -129,3 +129,17 @@ def test_jira_missing_created_column_is_named():
         read_file("jira.csv", b"Issue key,Issue Type,Summary\nX-1,Task,Hi\n")
     assert "not an export format" in error.value.message  # without Created the header is not Jira's
     assert detect("jira.csv", b"Issue key,Created\nX-1,03/Feb/25 9:15 AM\n") == "jira_csv"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("12/Mar/24 3:04 PM", "2024-03-12T15:04"),  # the usual Jira Cloud format
+    ("3/Mar/24 3:04 AM", "2024-03-03T03:04"),  # unpadded day
+    ("12/mars/24 15:04", "2024-03-12T15:04"),  # French
+    ("12/févr./24 15:04", "2024-02-12T15:04"),  # French abbreviation with a dot
+    ("12/Mär/24 15:04", "2024-03-12T15:04"),  # German
+    ("12/mar/24 3:04 p. m.", "2024-03-12T15:04"),  # Spanish a. m./p. m.
+    ("2026-02-25 16:38:58.679", "2026-02-25T16:38:58.679"),  # custom date fields
+])
+def test_jira_date_variants(text, expected):
+    tables, _ = read_file("j.csv", f"Issue key,Created\nX-1,{text}\n".encode())
+    assert tables["work_items"]["created_at"].iloc[0] == pd.Timestamp(expected, tz="UTC")
