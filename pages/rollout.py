@@ -1,4 +1,4 @@
-"""Rollout plan: waves with go/no-go gates, review capacity and cost per wave, costs by month, a tracked checklist.
+"""Rollout plan: waves with go/no-go gates, review load and cost per wave, monthly costs, tracked checklist.
 
 Collects the plan's inputs, calls ``roi.rollout`` and draws.  The plan lives in the scenario
 (``st.session_state["scenario"].rollout``), so it is saved with the scenario file and exported
@@ -87,15 +87,21 @@ st.session_state["rollout_seen"] = scenario.model_dump_json()
 
 st.title("Rollout plan")
 st.caption(
-    "Roll seats out in waves and let measured numbers decide each next step: the organisation has to change "
-    "with the tool (small PRs, review capacity, tests, honest expectations) or the bottleneck downstream eats "
-    "the gain. Everyone with a seat is planned as a user. Money is not risk-adjusted (a budget)."
+    "Roll seats out in waves and let measured numbers decide each next step: the organisation has to "
+    "change with the tool (small PRs, review capacity, tests, honest expectations) or the bottleneck "
+    "downstream eats the gain. Everyone with a seat is planned as a user. Money is not risk-adjusted "
+    "(a budget)."
 )
 if scenario.rollout is None:
-    st.info("This is the default plan generated from the scenario's numbers (pilot ~10%, expansion ~30%, full "
-            "rollout). Edit anything and the plan is kept in the scenario.", icon=":material/auto_awesome:")
+    st.info(
+        "This is the default plan generated from the scenario's numbers (pilot ~10%, expansion ~30%, full "
+        "rollout). Edit anything and the plan is kept in the scenario.",
+        icon=":material/auto_awesome:",
+    )
 else:
-    st.button("Reset to the default plan", key="rollout_reset", on_click=reset_plan, icon=":material/restart_alt:")
+    st.button(
+        "Reset to the default plan", key="rollout_reset", on_click=reset_plan, icon=":material/restart_alt:"
+    )
 
 summary = st.container()
 
@@ -105,12 +111,17 @@ if st.session_state.get("rollout_start_shown", "unset") != plan.start_date:
     st.session_state["rollout_start_date"] = plan.start_date
     st.session_state["rollout_start_shown"] = plan.start_date
 st.columns([1, 3])[0].date_input(
-    "Week 0 starts on", key="rollout_start_date", format="YYYY-MM-DD",
-    help="The pilot's first day: waves start this many weeks after it, and exports are split there.")
+    "Week 0 starts on",
+    key="rollout_start_date",
+    format="YYYY-MM-DD",
+    help="The pilot's first day: waves start this many weeks after it, and exports are split there.",
+)
 if st.session_state["rollout_start_date"] != plan.start_date:
     save(tables.update_plan(plan, start_date=st.session_state["rollout_start_date"]))
-st.caption("Each wave's share is cumulative: 30% means 30% of developers have a seat once the wave starts. "
-           "Leave planned reviewers empty to use today's pool.")
+st.caption(
+    "Each wave's share is cumulative: 30% means 30% of developers have a seat once the wave starts. "
+    "Leave planned reviewers empty to use today's pool."
+)
 wave_rows = [{**row, "source": index} for index, row in enumerate(tables.wave_input_rows(plan))]
 wave_frame = pd.DataFrame(wave_rows).astype({"reviewers": "Float64", "source": "Float64"})
 wave_edits = st.data_editor(
@@ -121,29 +132,44 @@ wave_edits = st.data_editor(
     column_order=["name", "start_week", "seat_share_pct", "teams", "training_hours_per_dev", "reviewers"],
     column_config={
         "name": st.column_config.TextColumn("Wave", required=True),
-        "start_week": st.column_config.NumberColumn("Start week", min_value=0, max_value=520, step=1, required=True),
-        "seat_share_pct": st.column_config.NumberColumn("Developers with a seat (%)", min_value=0.1, max_value=100,
-                                                        step=0.1, format="%.1f%%", required=True),
+        "start_week": st.column_config.NumberColumn(
+            "Start week", min_value=0, max_value=520, step=1, required=True
+        ),
+        "seat_share_pct": st.column_config.NumberColumn(
+            "Developers with a seat (%)",
+            min_value=0.1,
+            max_value=100,
+            step=0.1,
+            format="%.1f%%",
+            required=True,
+        ),
         "teams": st.column_config.TextColumn("Teams / cohort", width="large"),
-        "training_hours_per_dev": st.column_config.NumberColumn("Training h / developer", min_value=0, step=0.5),
+        "training_hours_per_dev": st.column_config.NumberColumn(
+            "Training h / developer", min_value=0, step=0.5
+        ),
         "reviewers": st.column_config.NumberColumn("Planned reviewers", min_value=1, step=1, format="%d"),
     },
 )
-apply_edits("rollout_waves",
-            lambda: tables.update_plan(plan, waves=tables.waves_from_rows(records(wave_edits), plan.waves)))
+apply_edits(
+    "rollout_waves",
+    lambda: tables.update_plan(plan, waves=tables.waves_from_rows(records(wave_edits), plan.waves)),
+)
 
 wave_box = st.container()
 
 # --- Gates ----------------------------------------------------------------------------------
 st.header("Go/no-go gates")
-st.caption("Each gate is checked on the data of the wave's measured period (after the ramp-up). Rates are "
-           "fractions (0.02 = 2 points); review times are calendar hours, as exports measure them. Enter the "
-           "measured value, or load exports on the Data page.")
+st.caption(
+    "Each gate is checked on the data of the wave's measured period (after the ramp-up). Rates are "
+    "fractions (0.02 = 2 points); review times are calendar hours, as exports measure them. Enter the "
+    "measured value, or load exports on the Data page."
+)
 wave_names = [wave.name for wave in plan.waves]
 metric_labels = [info.label for info in rollout.METRICS.values()]
 gate_columns = ["wave", "metric", "comparison", "basis", "threshold", "unit", "measured"]
 gate_frame = pd.DataFrame(tables.gate_input_rows(plan), columns=gate_columns).astype(
-    {"threshold": "Float64", "measured": "Float64"})
+    {"threshold": "Float64", "measured": "Float64"}
+)
 gate_edits = st.data_editor(
     gate_frame,
     key=key("rollout_gates"),
@@ -151,34 +177,51 @@ gate_edits = st.data_editor(
     hide_index=True,
     column_config={
         "wave": st.column_config.SelectboxColumn("Wave", options=wave_names, required=True),
-        "metric": st.column_config.SelectboxColumn("Metric", options=metric_labels, required=True, width="large"),
-        "comparison": st.column_config.SelectboxColumn("Pass if", options=list(tables.COMPARISON_LABELS.values()),
-                                                       required=True),
-        "basis": st.column_config.SelectboxColumn("Of", options=list(tables.BASIS_LABELS.values()), required=True),
+        "metric": st.column_config.SelectboxColumn(
+            "Metric", options=metric_labels, required=True, width="large"
+        ),
+        "comparison": st.column_config.SelectboxColumn(
+            "Pass if", options=list(tables.COMPARISON_LABELS.values()), required=True
+        ),
+        "basis": st.column_config.SelectboxColumn(
+            "Of", options=list(tables.BASIS_LABELS.values()), required=True
+        ),
         "threshold": st.column_config.NumberColumn("Threshold", required=True, format="%g"),
         "unit": st.column_config.TextColumn("Unit", disabled=True),
         "measured": st.column_config.NumberColumn("Measured", format="%g"),
     },
 )
-apply_edits("rollout_gates",
-            lambda: tables.update_plan(plan, waves=tables.gates_from_rows(records(gate_edits), plan.waves)))
+apply_edits(
+    "rollout_gates",
+    lambda: tables.update_plan(plan, waves=tables.gates_from_rows(records(gate_edits), plan.waves)),
+)
 
 with st.expander("Baselines the gates compare with"):
-    st.caption("From the scenario's baseline period; enter a value the scenario lacks (e.g. measured before "
-               "week 0) and it is kept with the plan.")
-    baseline_frame = pd.DataFrame(tables.baseline_input_rows(scenario, plan),
-                                  columns=["metric", "baseline", "unit", "source"]).astype({"baseline": "Float64"})
+    st.caption(
+        "From the scenario's baseline period; enter a value the scenario lacks (e.g. measured before "
+        "week 0) and it is kept with the plan."
+    )
+    baseline_frame = pd.DataFrame(
+        tables.baseline_input_rows(scenario, plan), columns=["metric", "baseline", "unit", "source"]
+    ).astype({"baseline": "Float64"})
     baseline_edits = st.data_editor(
         baseline_frame,
         key=key("rollout_gate_baselines"),
         hide_index=True,
         disabled=["metric", "unit", "source"],
-        column_config={"metric": st.column_config.TextColumn("Metric", width="large"),
-                       "baseline": st.column_config.NumberColumn("Baseline", format="%g"),
-                       "unit": "Unit", "source": "Source"},
+        column_config={
+            "metric": st.column_config.TextColumn("Metric", width="large"),
+            "baseline": st.column_config.NumberColumn("Baseline", format="%g"),
+            "unit": "Unit",
+            "source": "Source",
+        },
     )
-    apply_edits("rollout_gate_baselines", lambda: tables.update_plan(
-        plan, baseline=tables.baseline_from_rows(records(baseline_edits), scenario, plan)))
+    apply_edits(
+        "rollout_gate_baselines",
+        lambda: tables.update_plan(
+            plan, baseline=tables.baseline_from_rows(records(baseline_edits), scenario, plan)
+        ),
+    )
 
 gate_box = st.container()
 
@@ -189,27 +232,37 @@ with st.expander("Measure a wave from the loaded exports"):
     elif plan.start_date is None:
         st.caption("Enter the date of week 0 above: each wave's exports are split at its start.")
     else:
-        st.caption("The wave's start is the adoption date and its first weeks are left out (ramp-up). Load "
-                   "exports that end with the wave; the first wave's earlier data becomes the gates' baseline.")
+        st.caption(
+            "The wave's start is the adoption date and its first weeks are left out (ramp-up). Load "
+            "exports that end with the wave; the first wave's earlier data becomes the gates' baseline."
+        )
         chosen_wave = st.selectbox("Wave the exports cover", wave_names, key="rollout_measure_wave")
         if st.button("Measure the gates", key="rollout_measure"):
             mappings = scenario.measurement.column_mappings if scenario.measurement is not None else None
             try:
                 with st.spinner("Reading the exports…"):
                     dataset = read_exports(exports, mappings)
-                    measured_plan = rollout.measure_wave(dataset, scenario, plan, wave_names.index(chosen_wave))
-                st.session_state[appstate.NOTICE] = ("success", f"Gates of '{chosen_wave}' measured from "
-                                                                f"{len(exports)} export(s).")
+                    measured_plan = rollout.measure_wave(
+                        dataset, scenario, plan, wave_names.index(chosen_wave)
+                    )
+                st.session_state[appstate.NOTICE] = (
+                    "success",
+                    f"Gates of '{chosen_wave}' measured from {len(exports)} export(s).",
+                )
                 save(measured_plan)
             except RoiError as error:
                 appstate.show_error(error)
 
 # --- Checklist ------------------------------------------------------------------------------
 st.header("Checklist")
-st.caption("The engine's actions with the numbers that triggered them. Due weeks follow the waves unless you set "
-           "one. Items the numbers no longer trigger stay while they carry a status or notes.")
-checklist_frame = pd.DataFrame(tables.checklist_input_rows(report),
-                               columns=["id", "title", "owner_role", "due_week", "wave", "status", "notes", "fires"])
+st.caption(
+    "The engine's actions with the numbers that triggered them. Due weeks follow the waves unless you set "
+    "one. Items the numbers no longer trigger stay while they carry a status or notes."
+)
+checklist_frame = pd.DataFrame(
+    tables.checklist_input_rows(report),
+    columns=["id", "title", "owner_role", "due_week", "wave", "status", "notes", "fires"],
+)
 checklist_frame = checklist_frame.astype({"due_week": "Float64"}).set_index("id")
 checklist_edits = st.data_editor(
     checklist_frame,
@@ -219,15 +272,24 @@ checklist_edits = st.data_editor(
         "_index": st.column_config.TextColumn("Item"),
         "title": st.column_config.TextColumn("Action", width="large"),
         "owner_role": st.column_config.TextColumn("Owner"),
-        "due_week": st.column_config.NumberColumn("Due week", min_value=0, max_value=520, step=1, format="%d"),
+        "due_week": st.column_config.NumberColumn(
+            "Due week", min_value=0, max_value=520, step=1, format="%d"
+        ),
         "wave": st.column_config.TextColumn("Before wave"),
         "status": st.column_config.SelectboxColumn("Status", options=list(tables.STATUSES), required=True),
         "notes": st.column_config.TextColumn("Notes", width="large"),
         "fires": st.column_config.CheckboxColumn("Still triggered"),
     },
 )
-apply_edits("rollout_checklist", lambda: tables.update_plan(plan, checklist=tables.tracking_from_rows(
-    records(checklist_edits.rename_axis("id").reset_index()), tables.default_tracking(report, results))))
+apply_edits(
+    "rollout_checklist",
+    lambda: tables.update_plan(
+        plan,
+        checklist=tables.tracking_from_rows(
+            records(checklist_edits.rename_axis("id").reset_index()), tables.default_tracking(report, results)
+        ),
+    ),
+)
 
 with st.expander("Why each action"):
     for item in report.checklist:
@@ -249,25 +311,43 @@ if st.session_state.get("rollout_expectations_shown") != shown:
 
 left, right = st.columns([1, 1.4], gap="large")
 with left:
-    st.radio("Plan roadmaps on", ["p10", "likely"], key="rollout_gain_basis", horizontal=True,
-             format_func=lambda basis: {"p10": "P10 (downside)", "likely": "likely values"}[basis])
+    st.radio(
+        "Plan roadmaps on",
+        ["p10", "likely"],
+        key="rollout_gain_basis",
+        horizontal=True,
+        format_func=lambda basis: {"p10": "P10 (downside)", "likely": "likely values"}[basis],
+    )
     st.markdown("**Freed time goes to (%)**")
     columns = st.columns(3)
-    columns[0].number_input("Quality", key="rollout_alloc_quality", min_value=0.0, max_value=100.0, step=5.0,
-                            format="%.0f", help="Reviews, tests, fixing: paying the review tax and quality debt.")
-    columns[1].number_input("Learning", key="rollout_alloc_learning", min_value=0.0, max_value=100.0, step=5.0,
-                            format="%.0f")
-    columns[2].number_input("Roadmap", key="rollout_alloc_roadmap", min_value=0.0, max_value=100.0, step=5.0,
-                            format="%.0f")
+    columns[0].number_input(
+        "Quality",
+        key="rollout_alloc_quality",
+        min_value=0.0,
+        max_value=100.0,
+        step=5.0,
+        format="%.0f",
+        help="Reviews, tests, fixing: paying the review tax and quality debt.",
+    )
+    columns[1].number_input(
+        "Learning", key="rollout_alloc_learning", min_value=0.0, max_value=100.0, step=5.0, format="%.0f"
+    )
+    columns[2].number_input(
+        "Roadmap", key="rollout_alloc_roadmap", min_value=0.0, max_value=100.0, step=5.0, format="%.0f"
+    )
 with right:
     st.text_area("Workload guardrails (one per line)", key="rollout_guardrails", height=200)
 
 try:
     chosen = tables.expectations_from_inputs(
-        plan.expectations, exp,
+        plan.expectations,
+        exp,
         basis=st.session_state["rollout_gain_basis"],
-        allocation_pct=(st.session_state["rollout_alloc_quality"], st.session_state["rollout_alloc_learning"],
-                        st.session_state["rollout_alloc_roadmap"]),
+        allocation_pct=(
+            st.session_state["rollout_alloc_quality"],
+            st.session_state["rollout_alloc_learning"],
+            st.session_state["rollout_alloc_roadmap"],
+        ),
         guardrails_text=st.session_state["rollout_guardrails"],
     )
     if chosen != plan.expectations:
@@ -276,52 +356,87 @@ except RoiError as error:
     appstate.show_error(error)
 
 if not (exp.allocation_generated and exp.guardrails_generated):
+
     def regenerate() -> None:
         current = appstate.scenario()
         if current.rollout is not None:
-            expectations = current.rollout.expectations.model_copy(update={"time_allocation": None,
-                                                                           "guardrails": None})
+            expectations = current.rollout.expectations.model_copy(
+                update={"time_allocation": None, "guardrails": None}
+            )
             st.session_state["scenario"] = current.model_copy(
-                update={"rollout": current.rollout.model_copy(update={"expectations": expectations})})
+                update={"rollout": current.rollout.model_copy(update={"expectations": expectations})}
+            )
 
-    st.button("Regenerate allocation and guardrails from the numbers", key="rollout_regenerate",
-              on_click=regenerate)
+    st.button(
+        "Regenerate allocation and guardrails from the numbers", key="rollout_regenerate", on_click=regenerate
+    )
 st.caption(exp.note)
 
 # --- Drawing: every number below comes from roi.rollout ---------------------------------------
 with summary:
     cols = st.columns(4)
     cols[0].container(key="rollout_headline").metric(
-        "Headline output change", fmt.percent(exp.headline_gain, signed=True),
-        help="Tasks per adopting developer: not a planning figure.")
+        "Headline output change",
+        fmt.percent(exp.headline_gain, signed=True),
+        help="Tasks per adopting developer: not a planning figure.",
+    )
     cols[1].container(key="rollout_quality_adjusted").metric(
-        "Quality-adjusted gain", fmt.percent(exp.quality_adjusted_gain, signed=True, digits=1),
-        help="QAPI − 1 at the likely values: net of review tax, bugs and incidents.")
+        "Quality-adjusted gain",
+        fmt.percent(exp.quality_adjusted_gain, signed=True, digits=1),
+        help="QAPI − 1 at the likely values: net of review tax, bugs and incidents.",
+    )
     cols[2].container(key="rollout_plan_gain").metric(
         f"Plan roadmaps on ({'P10' if exp.basis == 'p10' else 'likely'})",
         fmt.percent(exp.roadmap_gain, signed=True, digits=1),
         help=f"Quality-adjusted gain at the basis: {fmt.percent(exp.planning_gain, signed=True, digits=1)}; "
-             "only the roadmap share of the time it frees is committed.")
+        "only the roadmap share of the time it frees is committed.",
+    )
     last = report.waves[-1]
     cols[3].container(key="rollout_reviewers_needed").metric(
-        "Reviewers needed at full rollout", fmt.number(last.reviewers_needed, missing="no target"),
+        "Reviewers needed at full rollout",
+        fmt.number(last.reviewers_needed, missing="no target"),
         delta=f"+{last.reviewers_to_add} to today's pool" if last.reviewers_to_add else None,
-        delta_color="inverse")
+        delta_color="inverse",
+    )
 
 with wave_box:
     wave_table = pd.DataFrame(tables.wave_table(report))
     st.container(key="rollout_wave_costs").dataframe(
-        wave_table[["Wave", "Start week", "End week", "Developers with a seat", "Developers added", "Seats",
-                    "Seat cost / month", "Usage cost / month", "Licence cost / month", "Training cost"]],
+        wave_table[
+            [
+                "Wave",
+                "Start week",
+                "End week",
+                "Developers with a seat",
+                "Developers added",
+                "Seats",
+                "Seat cost / month",
+                "Usage cost / month",
+                "Licence cost / month",
+                "Training cost",
+            ]
+        ],
         hide_index=True,
-        column_config={name: st.column_config.NumberColumn(f"{name} ({currency})", format="%,.0f")
-                       for name in ("Seat cost / month", "Usage cost / month", "Licence cost / month",
-                                    "Training cost")},
+        column_config={
+            name: st.column_config.NumberColumn(f"{name} ({currency})", format="%,.0f")
+            for name in ("Seat cost / month", "Usage cost / month", "Licence cost / month", "Training cost")
+        },
     )
     st.container(key="rollout_wave_review").dataframe(
-        wave_table[["Wave", "Extra PRs / week", "Review h / week", "Review capacity h / week", "Reviewers",
-                    "Reviewers needed", "Reviewers to add", "Reviewer utilisation", "Review wait (working h)",
-                    "Go / no-go"]],
+        wave_table[
+            [
+                "Wave",
+                "Extra PRs / week",
+                "Review h / week",
+                "Review capacity h / week",
+                "Reviewers",
+                "Reviewers needed",
+                "Reviewers to add",
+                "Reviewer utilisation",
+                "Review wait (working h)",
+                "Go / no-go",
+            ]
+        ],
         hide_index=True,
         column_config={
             "Extra PRs / week": st.column_config.NumberColumn(format="%.1f"),
@@ -329,26 +444,44 @@ with wave_box:
             "Review capacity h / week": st.column_config.NumberColumn(format="%.0f"),
             "Reviewer utilisation": st.column_config.NumberColumn(format="percent"),
             "Review wait (working h)": st.column_config.NumberColumn(
-                format="%.2f", help="Empty when the pool cannot keep up (utilisation ≥ 100%): the queue grows."),
+                format="%.2f",
+                help="Empty when the pool cannot keep up (utilisation ≥ 100%): the queue grows.",
+            ),
         },
     )
     st.altair_chart(timeline_chart(report), width="stretch")
 
 with gate_box:
     st.container(key="rollout_gate_results").dataframe(
-        pd.DataFrame(tables.gate_table(report, formatted=True)), hide_index=True,
-        column_config={"Reason": st.column_config.TextColumn(width="large")})
+        pd.DataFrame(tables.gate_table(report, formatted=True)),
+        hide_index=True,
+        column_config={"Reason": st.column_config.TextColumn(width="large")},
+    )
 
 st.header("Cost by month")
 cols = st.columns(3)
 cols[0].metric("First year", appstate.money(report.cost_by_year[0], scenario))
-cols[1].metric(f"Over {scenario.finance.horizon_years} years", appstate.money(report.schedule[-1].cumulative_cost,
-                                                                            scenario))
-cols[2].metric("Full-rollout licences per month", appstate.money(report.waves[-1].licence_cost_per_month, scenario))
+cols[1].metric(
+    f"Over {scenario.finance.horizon_years} years",
+    appstate.money(report.schedule[-1].cumulative_cost, scenario),
+)
+cols[2].metric(
+    "Full-rollout licences per month", appstate.money(report.waves[-1].licence_cost_per_month, scenario)
+)
 st.altair_chart(monthly_cost_chart(report), width="stretch")
 st.container(key="rollout_monthly_costs").dataframe(
-    pd.DataFrame(tables.schedule_table(report)), hide_index=True,
-    column_config={name: st.column_config.NumberColumn(format="%,.0f")
-                   for name in ("Seat cost", "Usage cost", "Training cost", "Governance cost", "One-off cost",
-                                "Total cost", "Cumulative cost")},
+    pd.DataFrame(tables.schedule_table(report)),
+    hide_index=True,
+    column_config={
+        name: st.column_config.NumberColumn(format="%,.0f")
+        for name in (
+            "Seat cost",
+            "Usage cost",
+            "Training cost",
+            "Governance cost",
+            "One-off cost",
+            "Total cost",
+            "Cumulative cost",
+        )
+    },
 )
