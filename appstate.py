@@ -64,7 +64,8 @@ def init() -> None:
     state = st.session_state
     if SCENARIO not in state:
         _open_demo()
-    state.setdefault(_EDIT_ERRORS, {})
+    for key, default in ((EXPORTS, None), (ADOPTION_DATE, None), (RAMP_WEEKS, 0), (_EDIT_ERRORS, {})):
+        state.setdefault(key, default)
 
 
 def require_app() -> None:
@@ -366,16 +367,16 @@ def _source(current: Scenario, item: Any, source_of: Callable[[Scenario, Any], s
     from roi.export.assumptions import default_sources
 
     text = source_of(current, item)
-    given = "Scenario file"
-    if not text.endswith(given):
+    given = "Scenario file"  # the workbook's wording for a value the scenario sets itself
+    if given not in text:
         return text
     default = getattr(defaults, item.default, None) if item.default else None
     if isinstance(default, tuple):  # one value per year: compare this year's
         default = default[min(int(item.path.rsplit(".", 1)[1]), len(default) - 1)]
     value = get_path(current, item.path)
     if isinstance(default, (int, float)) and isinstance(value, (int, float)) and math.isclose(value, default):
-        return text.removesuffix(given) + f"Default: {default_sources().get(item.default, item.default)}"
-    return text.removesuffix(given) + "Set in this scenario"
+        return text.replace(given, f"Default: {default_sources().get(item.default, item.default)}", 1)
+    return text.replace(given, "Set in this scenario", 1)
 
 
 # How each kind of assumption (roi.export.assumptions formats) is edited: (step, decimals shown).

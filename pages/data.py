@@ -92,19 +92,27 @@ with tab_exports:
         except RoiError as error:  # only if a cached read failed since: keep the page usable
             appstate.show_error(error)
             dataset = None
+        metrics, measure_error = None, None
+        if dataset is not None and adoption is not None:
+            try:
+                metrics = appstate.measured(files, adoption, ramp)
+            except RoiError as error:
+                measure_error = error.describe()
         if dataset is not None:
-            used = sum(s.used_rows for s in dataset.sources)
-            left_out = sum(s.rows - s.used_rows for s in dataset.sources)
+            # The metrics' own account of each file adds the rows they leave out (bots, drafts, …).
+            sources = metrics.sources if metrics is not None else dataset.sources
+            used = sum(s.used_rows for s in sources)
+            left_out = sum(s.rows - s.used_rows for s in sources)
             title = "The demo organisation's exports" if demo else "Loaded exports"
             st.subheader(title, anchor=False)
-            st.markdown(f"**{len(dataset.sources)} files** in {len({s.format for s in dataset.sources})} formats: "
+            st.markdown(f"**{len(sources)} files** in {len({s.format for s in sources})} formats: "
                         f"**{used:,} rows used**, {left_out:,} left out (each with its reason below).")
             with st.expander("Files, formats and rows", expanded=not demo):
                 st.dataframe(pd.DataFrame([
                     {"File": s.file.rsplit("/", 1)[-1], "Format": s.format.replace("_", " "), "Rows": s.rows,
                      "Used": s.used_rows,
                      "Left out": "; ".join(f"{n:,} {reason}" for reason, n in s.skipped.items()) or "none"}
-                    for s in dataset.sources
+                    for s in sources
                 ]), hide_index=True, key="data_sources_table",
                     column_config={"Rows": st.column_config.NumberColumn(format="localized"),
                                    "Used": st.column_config.NumberColumn(format="localized"),
@@ -122,51 +130,47 @@ with tab_exports:
             if message := st.session_state.pop("data_measure_error", None):
                 st.error(message, icon=":material/error:")
 
-            if adoption is not None:
-                try:
-                    metrics = appstate.measured(files, adoption, ramp)
-                except RoiError as error:
-                    appstate.show_error(error)
-                    metrics = None
-                if metrics is not None:
-                    st.subheader("Measured before and after adoption", anchor=False)
-                    rows = []
-                    for name, (label, _) in fmt.METRICS.items():
-                        before, after = getattr(metrics.baseline, name), getattr(metrics.post, name)
-                        if before is None and after is None:
-                            continue
-                        stat = metrics.changes.get(name)
-                        few = stat is not None and min(stat.n_baseline, stat.n_post) < MIN_SAMPLE
-                        rows.append({
-                            "Metric": label,
-                            "Before": fmt.metric_value(name, before),
-                            "After": fmt.metric_value(name, after),
-                            "Change": fmt.percent(stat.change, signed=True) if stat else "",
-                            "95% interval": (f"{fmt.percent(stat.ci_low, signed=True)} to "
-                                             f"{fmt.percent(stat.ci_high, signed=True)}")
-                            if stat and stat.ci_low is not None else ("too few events" if few else ""),
-                            "p-value": fmt.p_value(stat.p_value) if stat and stat.p_value is not None else "",
-                            "Definition": DEFINITIONS.get(name, ""),
-                        })
-                    # A static table: definitions wrap and stay readable on a projector.
-                    st.table(pd.DataFrame(rows).set_index("Metric"))
-                    weeks = (metrics.baseline.weeks or 0, metrics.post.weeks or 0)
-                    st.caption(f"Baseline {weeks[0]:.0f} weeks, post period {weeks[1]:.0f} weeks. "
-                               + DEFINITIONS.get("change", ""))
-                    if metrics.cohorts is not None:
-                        did = metrics.cohorts.did_change
-                        st.markdown(
-                            f"**AI users vs the rest:** {metrics.cohorts.ai_users} AI users and "
-                            f"{metrics.cohorts.non_users} non-users, told apart by "
-                            f"{', '.join(metrics.cohorts.identified_by)}. Difference-in-differences (the change "
-                            "among AI users beyond the change among non-users): "
-                            + "; ".join(f"{fmt.METRICS.get(k, (k,))[0]} {fmt.percent(v, signed=True)}"
-                                        for k, v in did.items() if v is not None) + ".")
-                    else:
-                        st.markdown("**Before/after only:** AI users could not be told apart from non-users, so "
-                                    "the changes are *associated with* adoption, not shown to be caused by it.")
-                    for note in metrics.notes:
-                        st.caption(note)
+            if measure_error:
+                st.error(measure_error, icon=":material/error:")
+            if metrics is not None:
+                st.subheader("Measured before and after adoption", anchor=False)
+                rows = []
+                for name, (label, _) in fmt.METRICS.items():
+                    before, after = getattr(metrics.baseline, name), getattr(metrics.post, name)
+                    if before is None and after is None:
+                        continue
+                    stat = metrics.changes.get(name)
+                    few = stat is not None and min(stat.n_baseline, stat.n_post) < MIN_SAMPLE
+                    rows.append({
+                        "Metric": label,
+                        "Before": fmt.metric_value(name, before),
+                        "After": fmt.metric_value(name, after),
+                        "Change": fmt.percent(stat.change, signed=True) if stat else "",
+                        "95% interval": (f"{fmt.percent(stat.ci_low, signed=True)} to "
+                                         f"{fmt.percent(stat.ci_high, signed=True)}")
+                        if stat and stat.ci_low is not None else ("too few events" if few else ""),
+                        "p-value": fmt.p_value(stat.p_value) if stat and stat.p_value is not None else "",
+                        "Definition": DEFINITIONS.get(name, ""),
+                    })
+                # A static table: definitions wrap and stay readable on a projector.
+                st.table(pd.DataFrame(rows).set_index("Metric"))
+                weeks = (metrics.baseline.weeks or 0, metrics.post.weeks or 0)
+                st.caption(f"Baseline {weeks[0]:.0f} weeks, post period {weeks[1]:.0f} weeks. "
+                           + DEFINITIONS.get("change", ""))
+                if metrics.cohorts is not None:
+                    did = metrics.cohorts.did_change
+                    st.markdown(
+                        f"**AI users vs the rest:** {metrics.cohorts.ai_users} AI users and "
+                        f"{metrics.cohorts.non_users} non-users, told apart by "
+                        f"{', '.join(metrics.cohorts.identified_by)}. Difference-in-differences (the change "
+                        "among AI users beyond the change among non-users): "
+                        + "; ".join(f"{fmt.METRICS.get(k, (k,))[0]} {fmt.percent(v, signed=True)}"
+                                    for k, v in did.items() if v is not None) + ".")
+                else:
+                    st.markdown("**Before/after only:** AI users could not be told apart from non-users, so "
+                                "the changes are *associated with* adoption, not shown to be caused by it.")
+                for note in metrics.notes:
+                    st.caption(note)
         if not demo and st.button("Stop using these exports", key="data_forget", icon=":material/delete:"):
             appstate.use_exports(None, None, 0)
             st.rerun()

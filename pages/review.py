@@ -32,8 +32,8 @@ with controls:
                               step=25)
     with st.container(border=True, key="review_whatif_box"):
         st.markdown("**What-ifs**  \nTry them here; apply the PR size limit to keep it.")
-        limit = appstate.kept_number("PR size limit (lines changed, 0 = none)", "review_pr_limit", 0,
-                                     min_value=0, step=50)
+        limit = appstate.kept_number("PR size limit (lines changed, 0 = none)", "review_pr_limit", 0.0,
+                                     min_value=0.0, step=50.0, format="%.0f")
         teams = appstate.kept_number("Compare with separate team pools", "review_teams",
                                      min(3, scenario.review.reviewers), min_value=1, step=1,
                                      help="Split developers and reviewers into this many teams that only review "
@@ -55,7 +55,7 @@ with top:
 
         def apply_limit() -> None:
             appstate.set_scenario(whatif, f"PR size limit of {fmt.number(limit)} lines applied to the scenario.")
-            st.session_state["kept_review_pr_limit"] = 0
+            st.session_state["kept_review_pr_limit"] = 0.0
 
         button.button("Apply the limit", key="review_apply_limit", on_click=apply_limit, type="primary")
 

@@ -18,18 +18,26 @@ def test_every_page_renders_on_the_demo_without_errors(open_app):
         assert at.title, page
 
 
-def test_sidebar_rename_and_reset(open_app, worked_example):
-    # AppTest draws the entry point's sidebar only on the first page of a session (in a browser it is on
-    # every page, see test_browser.py), so the sidebar is driven from the summary here.
+# AppTest draws the entry point's sidebar only in the first run of a session (in a browser it is on every
+# page and after every click: test_browser.py), so each sidebar action gets its own fresh session here.
+
+
+def test_sidebar_rename(open_app, worked_example):
     at = open_app(scenario=worked_example)
     at.sidebar.text_input(key="sidebar_name").set_value("Board review, March").run()
     assert at.session_state["scenario"].name == "Board review, March"
     assert at.title[0].value == "Board review, March"
     assert at.session_state["scenario"].review == worked_example.review  # only the name changed
+
+
+def test_sidebar_reset_back_to_the_demo(open_app, worked_example):
+    at = open_app(scenario=worked_example)
+    assert at.sidebar.caption[0].value == "Estimates (no exports loaded)"
     at.sidebar.button(key="sidebar_reset").click().run()
     demo = load_scenario(SCENARIOS / "demo_org.json")
     assert at.session_state["scenario"] == demo
-    assert at.sidebar.text_input(key="sidebar_name").value == demo.name
+    assert at.title[0].value == demo.name
+    assert at.success[0].value == "Back to the demo organisation."
 
 
 def test_edits_on_one_page_show_on_every_other(open_app, worked_example):
