@@ -34,6 +34,7 @@ HEIGHT = 320
 WIDTH = "container"
 
 _MONEY_AXIS = "~s"  # d3 SI format: 750000 → "750k", 1.2e6 → "1.2M"
+_MONEY_LABELS = "datum.value == 0 ? '0' : format(datum.value, '~s')"  # d3 writes zero as "0k" / "0M"
 
 
 def _finish(chart: alt.TopLevelMixin, title: str | None = None, height: int = HEIGHT) -> alt.TopLevelMixin:
@@ -144,7 +145,9 @@ def distribution(before: Sequence[float], after: Sequence[float], measure: str, 
     medians = frame.groupby("period", sort=False)["value"].median().reset_index()
     medians["label"] = [f"median {fmt.number(v, digits=0 if v >= 10 else 1)} {unit}" for v in medians["value"]]
     y = alt.Y("period:N", sort=["Before AI", "After AI"], title=None)
-    scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
+    low, high = (float(frame["value"].min()), float(frame["value"].max())) if len(frame) else (1.0, 10.0)
+    scale = (alt.Scale(type="log", domain=[low / 1.5, high * 1.5]) if log_scale
+             else alt.Scale(domain=[min(0.0, low), high * 1.1 or 1.0]))
     colour = alt.Color("period:N", legend=None,
                        scale=alt.Scale(domain=["Before AI", "After AI"], range=[MUTED, BRAND]))
     boxes = alt.Chart(frame).mark_boxplot(size=36, extent="min-max").encode(
@@ -171,8 +174,10 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None):
     unstable_to = (first_stable - 0.5) if first_stable is not None else x_max + 0.5
     region = pd.DataFrame({"x": [0.5], "x2": [unstable_to], "label": ["Unstable: the backlog grows every week"]})
     shade = alt.Chart(region).mark_rect(color=UNSTABLE_FILL).encode(x=alt.X("x:Q", scale=x_scale), x2="x2:Q")
-    shade_text = alt.Chart(region).mark_text(align="left", baseline="top", dx=6, dy=6, color=LOSS,
-                                             fontWeight="bold").encode(
+    # The label only where the region is wide enough to hold it (else it would run over stable pools).
+    shown = region if (unstable_to - 0.5) >= 0.3 * x_max else region.iloc[0:0]
+    shade_text = alt.Chart(shown).mark_text(align="left", baseline="top", dx=6, dy=6, color=LOSS,
+                                            fontWeight="bold").encode(
         x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N")
     markers = [{"reviewers": current, "label": f"Today: {current}", "kind": "today"}]
     if needed is not None:
@@ -261,7 +266,7 @@ def cash_flow(finance: FinanceResult, currency: str) -> alt.TopLevelMixin:
     high = max(0.0, float(data["amount"].max()), float(data["cumulative"].max()))
     pad = 0.12 * (high - low or 1.0)
     bars = alt.Chart(data).mark_bar(size=46).encode(
-        x=x, y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(format=_MONEY_AXIS),
+        x=x, y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS),
                      scale=alt.Scale(domain=[low - pad if low < 0 else 0.0, high + pad])),
         color=alt.Color("flow:N", title=None, scale=alt.Scale(domain=["Benefits", "Costs", "Cumulative net"],
                                                               range=[GAIN, LOSS, "#333333"])),
@@ -293,7 +298,7 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
     """Distribution of NPV over the Monte Carlo draws, with P10 / P50 / P90 marked."""
     data = histogram_data(uncertainty, currency)
     bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("start:Q", title=f"Net present value ({currency})", axis=alt.Axis(format=_MONEY_AXIS, tickCount=6)),
+        x=alt.X("start:Q", title=f"Net present value ({currency})", axis=alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS, tickCount=6)),
         x2="end:Q",
         y=alt.Y("share:Q", title="Share of outcomes", axis=alt.Axis(format=".0%"), stack=None),
         y2=alt.datum(0),
@@ -339,7 +344,8 @@ def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> a
     order = list(dict.fromkeys(data["input"]))
     y = alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=460))
     bars = alt.Chart(data).mark_bar(size=22).encode(
-        y=y, x=alt.X("base:Q", title=f"Net present value ({currency})", axis=alt.Axis(format=_MONEY_AXIS)),
+        y=y, x=alt.X("base:Q", title=f"Net present value ({currency})",
+                                axis=alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS)),
         x2="npv:Q",
         color=alt.Color("side:N", title=None, scale=alt.Scale(domain=["Input at its P10", "Input at its P90"],
                                                               range=[ACCENT, BRAND])),
@@ -361,7 +367,9 @@ def break_even(net_hours: float, break_even_hours: float | None) -> alt.TopLevel
     y = alt.Y("measure:N", sort=list(data["measure"]), title=None)
     covered = break_even_hours is None or net_hours >= break_even_hours
     bars = alt.Chart(data).mark_bar(size=34).encode(
-        y=y, x=alt.X("hours:Q", title="Net hours per developer-week"),
+        y=y, x=alt.X("hours:Q", title="Net hours per developer-week",
+                     scale=alt.Scale(domain=[min(0.0, float(data["hours"].min()) * 1.2),
+                                             max(0.0, float(data["hours"].max())) * 1.2 or 1.0])),
         color=alt.Color("kind:N", legend=None, scale=alt.Scale(domain=["today", "needed"],
                                                                range=[GAIN if covered else LOSS, MUTED])),
         tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("label:N", title="Hours")],

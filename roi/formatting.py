@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 MINUS = "\u2212"
+NBSP = "\u00a0"
 NOT_APPLICABLE = "n/a"
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "AUD": "A$", "CAD": "C$"}
@@ -251,12 +252,12 @@ def interval(change: float | None, low: float | None, high: float | None) -> str
 
 
 def p_value(value: float | None) -> str:
-    """A p-value as a reader expects it: "p < 0.001", "p = 0.03"."""
+    """A p-value as a reader expects it: "p < 0.001", "p = 0.03" (non-breaking spaces: never split)."""
     if value is None or not math.isfinite(value):
         return NOT_APPLICABLE
     if value < 0.001:
-        return "p < 0.001"
-    return f"p = {value:.3f}" if value < 0.01 else f"p = {value:.2f}"
+        return f"p{NBSP}<{NBSP}0.001"
+    return f"p{NBSP}={NBSP}{value:.3f}" if value < 0.01 else f"p{NBSP}={NBSP}{value:.2f}"
 
 
 def file_stem(name: str, fallback: str = "scenario") -> str:

@@ -368,9 +368,19 @@ def _lower(logins: pd.Series) -> pd.Series:
 
 
 def _joint_codes(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of two columns over their joint values: equal logins get equal codes."""
-    codes = pd.factorize(pd.concat([first, second], ignore_index=True))[0]
-    return codes[: len(first)], codes[len(first):]
+    """Integer codes of two login columns over their joint lower-cased values (equal logins, equal codes).
+
+    Each big column is factorised once; lower-casing and matching run on the distinct logins only.
+    """
+    codes_a, uniques_a = pd.factorize(first)
+    codes_b, uniques_b = pd.factorize(second)
+    lowered = pd.Series(np.concatenate([np.asarray(uniques_a, dtype=object), np.asarray(uniques_b, dtype=object)]),
+                        dtype="object").astype(str).str.lower()
+    joint = pd.factorize(lowered)[0]
+    missing = int(joint.max()) + 1 if len(joint) else 0  # a null login matches nobody
+    a = np.where(codes_a < 0, missing, joint[: len(uniques_a)][codes_a] if len(uniques_a) else missing)
+    b = np.where(codes_b < 0, missing + 1, joint[len(uniques_a):][codes_b] if len(uniques_b) else missing + 1)
+    return a, b
 
 
 def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _Prepared:
@@ -414,8 +424,7 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         is_bot = reviews["reviewer_is_bot"].to_numpy(bool) & matched
         skip(reviews, is_bot, "review by a bot (Copilot code review and the like)")
         ok = matched & ~is_bot
-        reviewer = _lower(reviews["reviewer"])
-        author_code, reviewer_code = _joint_codes(prs["author_key"], reviewer)
+        author_code, reviewer_code = _joint_codes(prs["author"], reviews["reviewer"])
         own = ok.copy()
         own[ok] = reviewer_code[ok] == author_code[position[ok]]
         skip(reviews, own, "by the PR's own author (thread reply)")

@@ -138,7 +138,7 @@ def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]], reports: list[
         if not pending.any():
             resolved.append(frame)
             continue
-        found = frame[pending].copy()
+        found = frame[pending] if not pending.all() else frame.copy()
         position = pc.index_in(pa.array(found["repo"], pa.string()), value_set=pa.array(lookup["pr_id"], pa.string()))
         position = pc.fill_null(position, -1).to_numpy()
         missing = position < 0
@@ -162,10 +162,11 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
     if len(pulls):
         # Prefer the copy with sizes (detail over list), then the later file.
         order = pulls["additions"].notna().to_numpy().argsort(kind="stable")
-        pulls = pulls.iloc[order]
-        duplicated = _duplicated(pulls, ["repo", "number"])
-        _count_skipped(pulls, duplicated, "duplicate of a PR in another page or file", reports)
-        pulls = pulls[~duplicated].sort_index()
+        duplicated = np.empty(len(pulls), bool)
+        duplicated[order] = _duplicated(pulls.iloc[order][["repo", "number"]], ["repo", "number"])
+        if duplicated.any():
+            _count_skipped(pulls, duplicated, "duplicate of a PR in another page or file", reports)
+            pulls = pulls[~duplicated].reset_index(drop=True)
     out = {"pull_requests": pulls}
     # Reviews are not deduplicated: a repeated review changes neither a first-review time nor a
     # count of distinct reviewers, and 3M rows would cost seconds.
@@ -176,8 +177,9 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
         frame = getattr(dataset, table)
         if len(frame):
             duplicated = _duplicated(frame, columns)
-            _count_skipped(frame, duplicated, "duplicate of a row in another page or file", reports)
-            frame = frame[~duplicated].reset_index(drop=True)
+            if duplicated.any():
+                _count_skipped(frame, duplicated, "duplicate of a row in another page or file", reports)
+                frame = frame[~duplicated].reset_index(drop=True)
         out[table] = frame
     for table in ("deployment_changes", "incident_changes"):
         out[table] = getattr(dataset, table).drop_duplicates().reset_index(drop=True)

@@ -47,10 +47,15 @@ def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = ()) 
             raise InputFormatError(f"looks like a DevLake table but has no '{column}' column; export the whole table",
                                    file=name, column=column)
     include = [c for c in (*wanted, *optional) if c in header]
+    convert = pa_csv.ConvertOptions(include_columns=include, column_types={c: pa.string() for c in include},
+                                    strings_can_be_null=True)
+    try:  # parallel parse; a quoted line break cut at a block boundary fails loudly, then the safe parse
+        return pa_csv.read_csv(pa.BufferReader(data), convert_options=convert)
+    except pa.ArrowInvalid:
+        pass
     try:
-        return pa_csv.read_csv(pa.BufferReader(data), convert_options=pa_csv.ConvertOptions(
-            include_columns=include, column_types={c: pa.string() for c in include}, strings_can_be_null=True),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True))
+        return pa_csv.read_csv(pa.BufferReader(data), convert_options=convert,
+                               parse_options=pa_csv.ParseOptions(newlines_in_values=True))
     except pa.ArrowInvalid as error:
         raise InputFormatError(f"cannot be read as CSV ({error})", file=name) from None
 
