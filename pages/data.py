@@ -40,18 +40,19 @@ def handle_upload(files: appstate.Files) -> None:
             dataset = appstate.read(files)
     except RoiError as error:
         st.session_state[UPLOAD_ERROR] = (key, error.describe())
-        return
+        return  # nothing changed: the earlier exports and scenario stay
     adoption = suggest_adoption_date(dataset) or st.session_state.get(appstate.ADOPTION_DATE)
     if adoption is None:
         appstate.use_exports(files, None, 0)
         st.session_state[appstate.NOTICE] = ("info", "Exports read. Choose the day the AI tool was rolled out "
                                                      "to split them into before and after.")
-        return
-    with st.spinner("Measuring before and after adoption…"):
-        message = appstate.apply_measurement(files, adoption, st.session_state.get(appstate.RAMP_WEEKS, 0))
-    if message:
-        appstate.use_exports(files, adoption, st.session_state.get(appstate.RAMP_WEEKS, 0))
-        st.session_state[UPLOAD_ERROR] = (key, message)
+    else:
+        with st.spinner("Measuring before and after adoption…"):
+            message = appstate.apply_measurement(files, adoption, st.session_state.get(appstate.RAMP_WEEKS, 0))
+        if message:
+            appstate.use_exports(files, adoption, st.session_state.get(appstate.RAMP_WEEKS, 0))
+            st.session_state[UPLOAD_ERROR] = (key, message)
+    st.rerun()  # redraw everything (sidebar, captions) on the new data
 
 
 def remeasure() -> None:
@@ -105,7 +106,9 @@ with tab_exports:
             left_out = sum(s.rows - s.used_rows for s in sources)
             title = "The demo organisation's exports" if demo else "Loaded exports"
             st.subheader(title, anchor=False)
-            st.markdown(f"**{len(sources)} files** in {len({s.format for s in sources})} formats: "
+            formats = len({s.format for s in sources})
+            st.markdown(f"**{len(sources)} file{'s' if len(sources) != 1 else ''}** in {formats} "
+                        f"format{'s' if formats != 1 else ''}: "
                         f"**{used:,} rows used**, {left_out:,} left out (each with its reason below).")
             with st.expander("Files, formats and rows", expanded=not demo):
                 st.dataframe(pd.DataFrame([
@@ -143,8 +146,8 @@ with tab_exports:
                     few = stat is not None and min(stat.n_baseline, stat.n_post) < MIN_SAMPLE
                     rows.append({
                         "Metric": label,
-                        "Before": fmt.metric_value(name, before),
-                        "After": fmt.metric_value(name, after),
+                        "Before": fmt.metric_value(name, before).replace(" ", fmt.NBSP),
+                        "After": fmt.metric_value(name, after).replace(" ", fmt.NBSP),
                         "Change": fmt.percent(stat.change, signed=True) if stat else "",
                         "95% interval": (f"{fmt.percent(stat.ci_low, signed=True)} to "
                                          f"{fmt.percent(stat.ci_high, signed=True)}")
@@ -170,7 +173,8 @@ with tab_exports:
                     st.markdown("**Before/after only:** AI users could not be told apart from non-users, so "
                                 "the changes are *associated with* adoption, not shown to be caused by it.")
                 for note in metrics.notes:
-                    st.caption(note)
+                    if "before/after only" not in note.lower():  # said above, in bold
+                        st.caption(note)
         if not demo and st.button("Stop using these exports", key="data_forget", icon=":material/delete:"):
             appstate.use_exports(None, None, 0)
             st.rerun()

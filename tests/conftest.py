@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,31 @@ def metric_value(at, label: str) -> str:
 
 def metric_delta(at, label: str) -> str:
     return next(m for m in at.metric if m.label == label).delta
+
+
+def github_pulls(before_per_author: int = 8, after_per_author: int = 16, authors: int = 8) -> bytes:
+    """A GitHub REST pull-request export (detail shape): 8 authors, one 100-line PR a week for the 8 weeks
+    before 2025-03-03 and two 250-line PRs a week for the 8 weeks after; one bot PR and one unmerged PR."""
+    start = datetime(2025, 1, 6, 9, tzinfo=timezone.utc)
+    pulls, number = [], 1
+
+    def pr(author: str, created: datetime, size: int, *, merged: bool = True, bot: bool = False) -> dict:
+        nonlocal number
+        number += 1
+        stamp = "%Y-%m-%dT%H:%M:%SZ"
+        merged_at = (created + timedelta(hours=20)).strftime(stamp) if merged else None
+        return {"number": number, "state": "closed", "user": {"login": author, "type": "Bot" if bot else "User"},
+                "created_at": created.strftime(stamp), "updated_at": created.strftime(stamp),
+                "closed_at": merged_at, "merged_at": merged_at, "draft": False, "merged": merged,
+                "additions": size * 4 // 5, "deletions": size // 5, "labels": [],
+                "base": {"ref": "main", "repo": {"full_name": "acme/app"}}, "head": {"ref": f"b{number}"},
+                "merge_commit_sha": f"{number:040x}"}
+
+    for a in range(authors):
+        for week in range(before_per_author):
+            pulls.append(pr(f"dev{a}", start + timedelta(weeks=week, hours=a), 100))
+        for k in range(after_per_author):
+            pulls.append(pr(f"dev{a}", start + timedelta(weeks=8 + k // 2, days=k % 2 * 2, hours=a), 250))
+    pulls.append(pr("dependabot[bot]", start + timedelta(days=3), 10, bot=True))
+    pulls.append(pr("dev0", start + timedelta(days=4), 50, merged=False))
+    return json.dumps(pulls).encode()

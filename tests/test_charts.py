@@ -100,6 +100,16 @@ class TestCapacity:
         rules = [row for v in views if v["mark"]["type"] == "rule" for row in _data(spec, v) if "y" in row]
         assert rules == [{"y": 1.0}]
 
+    def test_unstable_label_only_where_it_fits(self, worked_example):
+        from roi.whatif import with_value
+
+        # 120 reviewers: the axis runs to 168 and the unstable region (1–35) is too narrow for its label.
+        big = with_value(worked_example, "review.reviewers", 120)
+        spec = charts.wait_chart(review_curve(big), current=120, needed=37, target_wait_hours=4.0).to_dict()
+        texts = [row["label"] for v in _layers(spec) if v["mark"]["type"] == "text" for row in _data(spec, v)]
+        assert "Unstable: the backlog grows every week" not in texts
+        assert _data(spec, next(v for v in _layers(spec) if v["mark"]["type"] == "rect"))[0]["x2"] == 35.5
+
     def test_no_target_no_needed(self, worked_example):
         spec = charts.wait_chart(review_curve(worked_example), current=17, needed=None,
                                  target_wait_hours=None).to_dict()

@@ -138,9 +138,9 @@ class TestMetrics:
         assert fmt.interval(0.98, 0.85, 1.12) == "+98% (95% CI +85% to +112%)"
         assert fmt.interval(-0.05, None, None) == f"{M}5%"
         assert fmt.interval(None, None, None) == "n/a"
-        assert fmt.p_value(0.0004) == "p < 0.001"
-        assert fmt.p_value(0.004) == "p = 0.004"
-        assert fmt.p_value(0.2345) == "p = 0.23"
+        assert fmt.p_value(0.0004).replace(fmt.NBSP, " ") == "p < 0.001"
+        assert fmt.p_value(0.004).replace(fmt.NBSP, " ") == "p = 0.004"
+        assert fmt.p_value(0.2345).replace(fmt.NBSP, " ") == "p = 0.23"
 
     def test_duration_and_chance(self):
         assert fmt.duration(0.007259801573367768) == "under 1 min"  # worked example baseline wait

@@ -2,45 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 import pytest
 
 from roi.ingest.template import template_csv
 from roi.models import load_scenario
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, github_pulls
 
 PAGE = "pages/data.py"
 ADOPTION = date(2025, 3, 3)  # the demo organisation's adoption date, kept for an upload without Copilot data
-
-
-def github_pulls(before_per_author: int = 8, after_per_author: int = 16, authors: int = 8) -> bytes:
-    """A GitHub REST pull-request export (detail shape): 8 authors, one 100-line PR a week for the 8 weeks
-    before 2025-03-03 and two 250-line PRs a week for the 8 weeks after; one bot PR and one unmerged PR."""
-    start = datetime(2025, 1, 6, 9, tzinfo=timezone.utc)
-    pulls, number = [], 1
-
-    def pr(author: str, created: datetime, size: int, *, merged: bool = True, bot: bool = False) -> dict:
-        nonlocal number
-        number += 1
-        stamp = "%Y-%m-%dT%H:%M:%SZ"
-        merged_at = (created + timedelta(hours=20)).strftime(stamp) if merged else None
-        return {"number": number, "state": "closed", "user": {"login": author, "type": "Bot" if bot else "User"},
-                "created_at": created.strftime(stamp), "updated_at": created.strftime(stamp),
-                "closed_at": merged_at, "merged_at": merged_at, "draft": False, "merged": merged,
-                "additions": size * 4 // 5, "deletions": size // 5, "labels": [],
-                "base": {"ref": "main", "repo": {"full_name": "acme/app"}}, "head": {"ref": f"b{number}"},
-                "merge_commit_sha": f"{number:040x}"}
-
-    for a in range(authors):
-        for week in range(before_per_author):
-            pulls.append(pr(f"dev{a}", start + timedelta(weeks=week, hours=a), 100))
-        for k in range(after_per_author):
-            pulls.append(pr(f"dev{a}", start + timedelta(weeks=8 + k // 2, days=k % 2 * 2, hours=a), 250))
-    pulls.append(pr("dependabot[bot]", start + timedelta(days=3), 10, bot=True))
-    pulls.append(pr("dev0", start + timedelta(days=4), 50, merged=False))
-    return json.dumps(pulls).encode()
 
 
 def _table(at, header: str):
@@ -63,7 +34,7 @@ def test_demo_exports_and_measured_metrics(page):
     assert page.date_input(key="data_adoption").value == ADOPTION
     metrics = _table(page, "Definition")
     row = metrics.loc["Merged PRs per developer-week"]
-    assert row["Change"].startswith("+") and " to " in row["95% interval"] and row["p-value"] == "p < 0.001"
+    assert row["Change"].startswith("+") and " to " in row["95% interval"] and row["p-value"] == "p\u00a0<\u00a00.001"
     assert row["Definition"] == "Merged PRs / (active developers × weeks in the period)."
     assert any("AI users vs the rest" in md.value for md in page.markdown)
 

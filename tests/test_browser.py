@@ -1,0 +1,189 @@
+"""The main flow in a real browser: `streamlit run app.py` driven by Debian's Chromium through Playwright.
+
+open → verdict → upload an export → change an assumption → download the Excel workbook (and open it),
+with a full-page screenshot of every page in artefacts/screenshots/ (git-ignored) to look at.
+`make test` installs Chromium when it is missing; without it the test is skipped, saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+from roi import compute
+from roi import formatting as fmt
+from roi.models import load_scenario
+from tests.conftest import ROOT, SCENARIOS, github_pulls
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "artefacts" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+START_TIMEOUT = 60  # seconds for the server to answer its health check
+RUN_TIMEOUT = 120_000  # ms for one script run (the first reads and measures the demo exports)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """`streamlit run app.py` headless on a free port; stopped (only this process) at the end."""
+    port = _free_port()
+    log = open(ROOT / "artefacts" / "streamlit-browser-test.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("streamlit")), "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start; see {log.name}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium; `make test` installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+def settle(page) -> None:
+    """Wait until the app has finished its script run (and the page has stopped growing)."""
+    page.wait_for_timeout(400)  # let a click's rerun start
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=RUN_TIMEOUT)
+    page.wait_for_selector('[data-testid="stSpinner"]', state="detached", timeout=RUN_TIMEOUT)
+
+
+def shoot(page, name: str) -> Path:
+    """A full-page screenshot: the viewport grows to the main area's height (Streamlit scrolls inside it)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    heights: list[int] = []
+    while len(heights) < 3 or len(set(heights[-3:])) > 1:  # tables and charts render after the run ends
+        page.wait_for_timeout(500)
+        heights.append(page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight"))
+        if len(heights) > 60:
+            break
+    height = heights[-1]
+    page.set_viewport_size({"width": 1440, "height": max(900, height + 60)})
+    page.wait_for_timeout(800)  # charts re-lay out at the new size
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    return path
+
+
+def go(page, title: str) -> None:
+    page.get_by_role("link", name=title).click()
+    settle(page)
+    page.wait_for_selector("h1")
+
+
+def metric(page, label: str) -> str:
+    tile = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text(label, exact=True)).first
+    return tile.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def test_main_flow(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    # 1. Open: the demo organisation's verdict, no input needed.
+    page.goto(server)
+    settle(page)
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    results = compute(demo)
+    page.get_by_role("heading", name=demo.name).wait_for()
+    assert metric(page, "Net present value") == fmt.money(results.finance.npv, compact=True, signed=True)
+    assert metric(page, "Reviewers needed") == str(results.review.reviewers_needed)
+    assert page.get_by_text("The AI rollout pays back").count() == 1
+    shoot(page, "01-executive-summary")
+
+    # 2. The data behind it, then upload an export: the measured metrics change.
+    go(page, "Data")
+    page.get_by_role("heading", name="Measured before and after adoption").wait_for(timeout=RUN_TIMEOUT)
+    shoot(page, "02-data-demo")
+    export = tmp_path / "acme_pulls.json"
+    export.write_bytes(github_pulls())
+    page.locator('[data-testid="stFileUploader"]').first.locator('input[type="file"]').set_input_files(str(export))
+    page.get_by_text("The scenario now uses the metrics measured from 1 file").wait_for(timeout=RUN_TIMEOUT)
+    settle(page)
+    merged = page.locator("table tr").filter(has=page.get_by_text("Merged PRs", exact=True)).first
+    assert merged.locator("td").nth(0).inner_text() == "64" and merged.locator("td").nth(1).inner_text() == "128"
+    shoot(page, "03-data-uploaded")
+
+    # 3. The rest of the story on the uploaded data.
+    go(page, "Executive summary")
+    assert page.get_by_role("heading", name="Your organisation (measured)").count() == 1
+    go(page, "Productivity")
+    shoot(page, "04-productivity")
+    go(page, "Review capacity")
+    shoot(page, "05-review-capacity")
+
+    # 4. Change an assumption: the capture factor 50% → 80% raises the NPV.
+    go(page, "ROI & risk")
+    before = metric(page, "Net present value")
+    field = page.get_by_label("Capture factor (φ): freed time that becomes value")
+    field.fill("80")
+    field.press("Enter")
+    settle(page)
+    after = metric(page, "Net present value")
+    assert after != before
+    shoot(page, "06-roi-and-risk")
+    go(page, "Rollout plan")
+    shoot(page, "07-rollout-plan")
+
+    # 5. Download the workbook and open it: the edited assumption is in it.
+    go(page, "Export")
+    shoot(page, "08-export")
+    with page.expect_download(timeout=RUN_TIMEOUT) as download:
+        page.get_by_role("button", name="Download the workbook").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == ".xlsx"
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(saved.read_bytes()))
+    name = book.defined_names["capture_factor"]
+    sheet, cell = next(iter(name.destinations))
+    assert book[sheet][cell.replace("$", "")].value == pytest.approx(0.8)
+    assert "Assumptions" in book.sheetnames
+    assert not errors, errors
