@@ -20,6 +20,9 @@ CALENDAR_HOURS_PER_WEEK = 168.0
 # Searching for a staffing level stops here: beyond it the inputs are not a real team.
 _MAX_SEARCH_FACTOR = 10.0
 _MAX_SEARCH_EXTRA = 1000
+_MAX_SEARCH_REVIEWERS = 1_000_000
+"""Never search past the largest pool a scenario may hold (``Review.reviewers`` ≤ 1,000,000):
+an absurd input (0.000001 LOC/h) would otherwise keep the search running for hours."""
 
 
 def erlang_b_table(max_servers: int, offered_load: float) -> np.ndarray:
@@ -150,7 +153,8 @@ def reviewers_needed(
     """Smallest pool c ≥ ⌊a⌋ + 1 whose Allen–Cunneen wait is at most the target [reviewers].
 
     One pass of the Erlang-B recursion up to the answer.  ``None`` only when no pool up to
-    10·a + 1000 reviewers meets the target (a target of practically zero).
+    10·a + 1000 reviewers (and at most 1,000,000) meets the target: a target of practically
+    zero, or a load no real team carries.
     """
     service_rate = review_share / effort_hours
     offered = arrival_per_hour / service_rate
@@ -158,7 +162,9 @@ def reviewers_needed(
         return 1
     factor = allen_cunneen_factor(arrival_cv2, service_cv2)
     first = math.floor(offered) + 1
-    limit = int(offered * _MAX_SEARCH_FACTOR) + _MAX_SEARCH_EXTRA
+    limit = min(int(offered * _MAX_SEARCH_FACTOR) + _MAX_SEARCH_EXTRA, _MAX_SEARCH_REVIEWERS)
+    if first > limit:
+        return None
     blocking = 1.0
     for servers in range(1, limit + 1):
         blocking = offered * blocking / (servers + offered * blocking)
