@@ -11,9 +11,10 @@ import json
 import math
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
 
 from roi import defaults
 from roi.errors import ScenarioError, SchemaVersionError
@@ -22,7 +23,8 @@ from roi.rollout_models import RolloutPlan
 SCHEMA_VERSION = 1
 
 Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(ge=1e-9, allow_inf_nan=False)]
+"""Strictly positive; at least 1e-9 because the engine divides by these (0.000… LOC/h overflows to infinity)."""
 NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
@@ -77,7 +79,7 @@ class Review(_Model):
     """The shared reviewer pool (METHODS §2)."""
 
     reviewers: Annotated[int, Field(gt=0, le=1_000_000)] = Field(description="people who review")
-    review_share: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = Field(
+    review_share: Annotated[float, Field(ge=1e-9, le=1.0, allow_inf_nan=False)] = Field(
         defaults.REVIEW_SHARE, description="share of a reviewer's time spent reviewing"
     )
     overhead_hours: NonNegative = Field(defaults.REVIEW_OVERHEAD_HOURS, description="fixed effort per review [h]")
@@ -212,6 +214,13 @@ class Scenario(_Model):
                     f"uncertainty range '{key}' does not name a number in the scenario; use one of "
                     f"{', '.join(RANGE_SPECIAL_KEYS)} or a dotted path such as 'review.loc_per_hour'"
                 )
+            low, _, high = self.uncertainty.ranges[key]
+            for bound in _field_bounds(self, key):
+                if not _within(bound, low, high):
+                    raise ValueError(
+                        f"uncertainty range '{key}' runs from {low:g} to {high:g}, but the field must be "
+                        f"{_bound_text(bound)}; narrow the range"
+                    )
         return self
 
     @property
@@ -223,6 +232,49 @@ class Scenario(_Model):
 
 
 _MISSING = object()
+
+
+def _field_bounds(model: BaseModel, path: str) -> list[Any]:
+    """The numeric bounds (annotated_types Gt/Ge/Lt/Le) of the field at a dotted path."""
+    parts = path.split(".")
+    parent = get_path(model, ".".join(parts[:-1])) if len(parts) > 1 else model
+    if isinstance(parent, BaseModel):
+        return [m for m in type(parent).model_fields[parts[-1]].metadata if _is_bound(m)]
+    if isinstance(parent, (list, tuple)) and len(parts) > 1:  # an element of a list field
+        owner = get_path(model, ".".join(parts[:-2])) if len(parts) > 2 else model
+        return _nested_bounds(type(owner).model_fields[parts[-2]].annotation)
+    return []
+
+
+def _nested_bounds(annotation: Any) -> list[Any]:
+    found = []
+    for arg in get_args(annotation):
+        if isinstance(arg, FieldInfo):
+            found += [m for m in arg.metadata if _is_bound(m)]
+        else:
+            found += _nested_bounds(arg)
+    return found
+
+
+def _is_bound(item: Any) -> bool:
+    return any(hasattr(item, name) for name in ("gt", "ge", "lt", "le"))
+
+
+def _within(bound: Any, low: float, high: float) -> bool:
+    if hasattr(bound, "gt"):
+        return low > bound.gt
+    if hasattr(bound, "ge"):
+        return low >= bound.ge
+    if hasattr(bound, "lt"):
+        return high < bound.lt
+    return high <= bound.le
+
+
+def _bound_text(bound: Any) -> str:
+    for name, words in (("gt", "above"), ("ge", "at least"), ("lt", "below"), ("le", "at most")):
+        if hasattr(bound, name):
+            return f"{words} {getattr(bound, name):g}"
+    return str(bound)  # pragma: no cover
 
 
 def get_path(model: BaseModel, path: str) -> Any:
