@@ -159,3 +159,19 @@ def test_extreme_values_never_give_nan_or_infinity(changes):
     for path, value in changes.items():
         data = _set(data, path, int(value) if isinstance(_get(WORKED, path), int) and value == int(value) else value)
     _load_and_compute(json.dumps(data))
+
+
+RANGE_KEYS = sorted(
+    {".".join(map(str, p)) for p in NUMBER_PATHS if p[0] not in ("uncertainty", "schema_version")}
+    | {"productivity_uplift", "pr_size_growth", "pr_count_growth"}
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(RANGE_KEYS), st.lists(_extremes | st.floats(-2, 2), min_size=3, max_size=3)
+                       .map(sorted), min_size=1, max_size=5))
+def test_extreme_uncertainty_ranges(ranges):
+    data = copy.deepcopy(WORKED)
+    data["uncertainty"]["ranges"].update(ranges)
+    data["uncertainty"]["draws"] = 200
+    _load_and_compute(json.dumps(data))
