@@ -114,8 +114,8 @@ def read_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> bytes:
     path = Path(path)
     try:
         if not path.is_file():
-            what = "is a folder, not a file" if path.is_dir() else "does not exist"
-            raise InputFormatError(f"{what}; check the path", file=str(path))
+            what = "it is a folder, not a file" if path.is_dir() else "it does not exist"
+            raise InputFormatError(f"cannot be read ({what}); check the path", file=str(path))
         check_size(str(path), path.stat().st_size, limit)
         with path.open("rb") as handle:
             data = handle.read(limit + 1)  # +1: a file that grew after stat is still caught
@@ -309,7 +309,7 @@ def decode_text(name: str, data: bytes) -> DecodedText:
             continue
         return DecodedText(
             text, codec,
-            f"not UTF-8: read as {label}, the encoding Excel uses when it re-saves a CSV; "
+            f"not UTF-8: read as {label} ({codec}), the encoding Excel uses when it re-saves a CSV; "
             "check accented names, or save the file as CSV UTF-8",
         )
     raise AssertionError("latin-1 decodes every byte")  # pragma: no cover

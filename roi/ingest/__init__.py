@@ -22,9 +22,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from roi import safety
 from roi.errors import InputFormatError
 from roi.ingest import devlake, generic
-from roi.ingest._common import SourceReport, decompress
+from roi.ingest._common import SourceReport
 from roi.ingest.detect import EXPECTED, FORMATS, detect
 from roi.ingest.tables import SCHEMAS, Dataset, build_dataset, with_tables
 
@@ -44,11 +45,7 @@ def _load(files: Iterable[FileInput]) -> list[tuple[str, bytes]]:
             name, data = item
             loaded.append((str(name), bytes(data)))
             continue
-        path = Path(item)
-        try:
-            loaded.append((str(item), path.read_bytes()))
-        except OSError as error:
-            raise InputFormatError(f"cannot be read ({error.strerror}); check the path", file=str(item)) from None
+        loaded.append((str(item), safety.read_file(item)))  # size checked before reading
     if not loaded:
         raise InputFormatError("no export files given; pass at least one file")
     return loaded
@@ -71,8 +68,15 @@ def _mapping_for(name: str, mappings: Mapping[str, Mapping[str, str]] | None) ->
 
 def read_file(name: str, data: bytes, *, timezone: str = "UTC",
               mapping: Mapping[str, str] | None = None) -> tuple[dict[str, pd.DataFrame], SourceReport]:
-    """One export: its partial canonical tables and its report."""
-    data = decompress(data)
+    """One export: its partial canonical tables and its report.
+
+    ``roi.safety`` checks come first: the size limit, a bounded gunzip, and for a workbook its
+    zip directory (bombs, macros, DOCTYPE/ENTITY declarations) before any parser sees it.
+    """
+    safety.check_size(name, len(data))
+    data = safety.gunzip(name, data) if data[:2] == b"\x1f\x8b" else data
+    if data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+        safety.inspect_zip_container(name, data)
     if mapping:
         report = SourceReport(name, "mapped CSV/XLSX")
         return generic.read_mapped(name, data, report, timezone, dict(mapping)), report

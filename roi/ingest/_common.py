@@ -9,7 +9,6 @@ expected.  Rows a reader leaves out are counted in a :class:`SourceReport`, neve
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 from collections import Counter
@@ -21,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.json as pa_json
 
+from roi import safety
 from roi.errors import InputFormatError
 
 UTC = "UTC"
@@ -57,21 +57,20 @@ class SourceReport:
 # --- Bytes -------------------------------------------------------------------------------
 
 
-def decompress(data: bytes) -> bytes:
-    """Unpack gzip content (exports are often saved as ``.json.gz``); other bytes pass through."""
+def decompress(data: bytes, name: str = "export") -> bytes:
+    """Unpack gzip content (exports are often saved as ``.json.gz``) within the size limit; other bytes pass through."""
     if data[:2] == b"\x1f\x8b":
-        return gzip.decompress(data)
+        return safety.gunzip(name, data)
     return data
 
 
 def decode_text(data: bytes, name: str, report: SourceReport | None = None) -> str:
-    """UTF-8 text without a BOM; falls back to Windows-1252 (Excel re-saves) and says so."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        if report is not None:
-            report.note("not UTF-8: read as Windows-1252 (cp1252), the encoding Excel uses when it re-saves a CSV")
-        return data.decode("cp1252", errors="replace")
+    """Text by :func:`roi.safety.decode_text`: UTF-8/16/32 by BOM, else UTF-8, else Windows-1252
+    (Excel re-saves) with a note saying so; binary content is refused."""
+    decoded = safety.decode_text(name, data)
+    if decoded.note and report is not None:
+        report.note(decoded.note)
+    return decoded.text
 
 
 # --- JSON --------------------------------------------------------------------------------
@@ -244,6 +243,7 @@ def read_csv_text(text: str, name: str, delimiter: str | None = None, skip_rows:
     lines = text.splitlines()[skip_rows:skip_rows + 1]
     if not lines or not lines[0].strip():
         raise InputFormatError("is empty: there is no header row", file=name)
+    safety.check_rows(name, safety.count_lines(text) - skip_rows - 1)  # before pandas builds the table
     delimiter = delimiter or sniff_delimiter(lines[0])
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
