@@ -7,7 +7,8 @@ processes (so each peak RSS is its own):
   - the JSON variant: GitHub REST detail pages (``pulls_NN.json``) and reviews (``reviews_NN.json``),
     compact JSON arrays as the API returns them, 100,000 PRs / 300,000 reviews per file;
   - the CSV variant: the same PRs and reviews as DevLake ``pull_requests`` and
-    ``pull_request_comments`` tables;
+    ``pull_request_comments`` tables, 100,000 PRs / 300,000 comments per file (every file stays
+    under roi.safety's 200 MB upload limit);
 - baseline: pyarrow parsing the same files and nothing else (every column, schema inferred):
   ``pyarrow.json`` for the JSON arrays (wrapped as one object, pyarrow's only way to read a
   top-level array) and ``pyarrow.csv`` for the CSV files.  DuckDB's ``read_json``/``read_csv`` too,
@@ -43,7 +44,7 @@ def _iso(values: np.ndarray) -> np.ndarray:
 def generate(out_dir: Path, scale: float = 1.0) -> dict:
     """Write both variants; returns file lists.  Reuses files already written for this scale."""
     out_dir = Path(out_dir)
-    stamp = out_dir / f"done-{scale:g}.json"
+    stamp = out_dir / f"done-v2-{scale:g}.json"
     if stamp.exists():
         return json.loads(stamp.read_text())
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -121,8 +122,9 @@ def generate(out_dir: Path, scale: float = 1.0) -> dict:
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
+    # CSV in parts of 100,000 PRs / 300,000 comments: exports stay under the 200 MB upload limit.
     pr_ids = np.char.add("github:GithubPullRequest:1:", number.astype(str))
-    pa_csv.write_csv(pa.table({
+    pulls_csv = pa.table({
         "id": pr_ids, "base_repo_id": np.char.add("github:GithubRepo:1:", (number % 20).astype(str)),
         "status": np.where(merged_ok, "MERGED", "CLOSED"), "title": np.char.add("Change ", number.astype(str)),
         "author_name": login, "author_id": np.char.add("github:GithubAccount:1:", author.astype(str)),
@@ -130,14 +132,20 @@ def generate(out_dir: Path, scale: float = 1.0) -> dict:
         "merged_date": pa.array(np.where(merged_ok, merged_s, None), pa.string()), "closed_date": merged_s,
         "additions": additions, "deletions": deletions, "is_draft": np.zeros(n, np.int8),
         "merge_commit_sha": np.char.add("sha", number.astype(str)),
-    }), out_dir / "pull_requests.csv")
-    pa_csv.write_csv(pa.table({
+    })
+    comments_csv = pa.table({
         "id": np.arange(r), "pull_request_id": pr_ids[pr_of], "body": np.full(r, "Looks good"),
         "account_id": reviewer_login, "created_date": submitted_s, "type": np.full(r, "REVIEW"),
         "review_id": np.arange(r), "status": state,
-    }), out_dir / "pull_request_comments.csv")
-    files = {"json": pull_files + review_files,
-             "csv": [str(out_dir / "pull_requests.csv"), str(out_dir / "pull_request_comments.csv")]}
+    })
+    csv_files = []
+    for table, stem, per in ((pulls_csv, "pull_requests", PER_FILE), (comments_csv, "pull_request_comments",
+                                                                       PER_FILE * REVIEWS_PER_PR)):
+        for part, start in enumerate(range(0, table.num_rows, per), start=1):
+            path = out_dir / f"{stem}_{part:02d}.csv"
+            pa_csv.write_csv(table.slice(start, per), path)
+            csv_files.append(str(path))
+    files = {"json": pull_files + review_files, "csv": csv_files}
     stamp.write_text(json.dumps(files))
     return files
 
