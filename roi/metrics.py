@@ -785,6 +785,9 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
                                  "its rates use the weeks it covers")
         if prep.has_prs and not prep.has_sizes:
             notes.append("no PR sizes in the exports (list pages only): pr_size_loc is null")
+        for key in ("baseline", "post"):
+            if prep.has_prs and not values[key].get("developers"):
+                notes.append(f"the {key} period has no merged PRs by people: its per-developer PR metrics are null")
 
     changes: dict[str, ChangeStat] = {}
     event_names = {"prs_per_dev_week": "PRs", "pr_size_loc": "PRs", "pr_size_loc_median": "PRs",

@@ -114,7 +114,59 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
         reports.append(report)
     _attach_devlake_reviews(parts, reports)
     dataset = build_dataset(parts, reports, timezone)
+    _refuse_impossible(dataset)
     return _deduplicate(dataset, reports)
+
+
+_EVENT_TIMES = {
+    "pull_requests": ("created_at", "merged_at", "closed_at"), "reviews": ("submitted_at",),
+    "deployments": ("deployed_at",), "incidents": ("created_at", "resolved_at"), "changes": ("committed_at",),
+    "work_items": ("created_at", "resolved_at"), "ai_daily": ("date",), "ai_user_days": ("date",),
+    "seats": ("assigned_at", "last_activity_at"),
+}
+"""Columns holding things that already happened (a seat's pending cancellation may lie ahead)."""
+
+_FUTURE_SLACK = pd.Timedelta(days=1)
+"""Naive local times read as UTC can be up to 14 hours ahead of the clock."""
+
+
+def _record(frame: pd.DataFrame, index) -> str:
+    row = frame.loc[index]
+    if "number" in frame and "repo" in frame:
+        return f"PR {row['repo']}#{row['number']}"
+    for column, label in (("key", "issue"), ("deploy_id", "deployment"), ("incident_id", "incident"),
+                          ("sha", "commit"), ("user", "user")):
+        if column in frame:
+            return f"{label} {safety.quote(row[column])}"
+    return "a record"
+
+
+def _refuse_impossible(dataset: Dataset, now: pd.Timestamp | None = None) -> None:
+    """Refuse events dated in the future and negative PR sizes: both mean a broken export.
+
+    Either would flow silently into the metrics (a post period running to 2099, a negative
+    mean PR size), so the file and the record are named instead.
+    """
+    limit = (now or pd.Timestamp.now(tz="UTC")) + _FUTURE_SLACK
+    for table, columns in _EVENT_TIMES.items():
+        frame = getattr(dataset, table)
+        for column in columns:
+            late = frame[column] > limit
+            if late.any():
+                index = late.idxmax()
+                raise InputFormatError(
+                    f"{_record(frame, index)} has {column} {frame.at[index, column]:%Y-%m-%d %H:%M} UTC, in the "
+                    f"future (now {limit - _FUTURE_SLACK:%Y-%m-%d %H:%M} UTC); an export cannot hold events that have "
+                    "not happened: check the date format, the time zone and the computer's clock",
+                    file=frame.at[index, "source"], column=column)
+    prs = dataset.pull_requests
+    for column in ("additions", "deletions"):
+        negative = prs[column] < 0
+        if negative.any():
+            index = negative.idxmax()
+            raise InputFormatError(
+                f"{_record(prs, index)} has {prs.at[index, column]:g} {column}; line counts are never negative: "
+                "export the PRs again (or remove the edited rows)", file=prs.at[index, "source"], column=column)
 
 
 def _by_name(reports: list[SourceReport]) -> dict[str, SourceReport]:
