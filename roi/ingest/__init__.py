@@ -25,8 +25,8 @@ import pyarrow.compute as pc
 from roi import safety
 from roi.errors import InputFormatError
 from roi.ingest import devlake, generic
-from roi.ingest._common import SourceReport
-from roi.ingest.detect import EXPECTED, FORMATS, detect
+from roi.ingest._common import SourceReport, decode_text, first_record
+from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect
 from roi.ingest.tables import SCHEMAS, Dataset, build_dataset, with_tables
 
 FileInput = str | Path | tuple[str, bytes]
@@ -82,11 +82,42 @@ def read_file(name: str, data: bytes, *, timezone: str = "UTC",
         return generic.read_mapped(name, data, report, timezone, dict(mapping)), report
     format_id = detect(name, data)
     if format_id is None:
+        _refuse_api_error(name, data)
         raise InputFormatError(
-            f"is not an export format this tool recognises; expected {EXPECTED}. For any other CSV or "
-            "Excel file, map its columns to ours (column mapping) first", file=name)
+            f"is not an export format this tool recognises{_first_fields(data)}; expected {EXPECTED}. For any "
+            "other CSV or Excel file, map its columns to ours (column mapping) first", file=name)
     report = SourceReport(name, format_id)
     return FORMATS[format_id].reader(name, data, report, timezone), report
+
+
+def _json_head(data: bytes) -> object:
+    text = decode_text(data[:65_536], "export").lstrip()
+    return first_record(text) if text.startswith(("[", "{")) else None
+
+
+def _refuse_api_error(name: str, data: bytes) -> None:
+    """A saved API error (``{"message": "Bad credentials", ...}``) is named as such, with its message."""
+    head = _json_head(data)
+    if isinstance(head, dict) and isinstance(head.get("message"), str) and (
+            {"documentation_url", "status", "errors"} & set(head) or len(head) == 1):
+        raise InputFormatError(
+            f"is an error response from the API ('{safety.quote(head['message'])}'), not exported data; check the "
+            "token's access and the URL, then export again", file=name)
+
+
+def _first_fields(data: bytes) -> str:
+    """What the file holds instead, e.g. `` (its records have the fields id, name, …)``."""
+    head = _json_head(data)
+    if isinstance(head, dict) and head:
+        what, names = "its records have the fields", list(head)
+    elif not decode_text(data[:65_536], "export").lstrip().startswith(("[", "{")):
+        what, names = "its header is", [c for c in csv_header(decode_text(data[:65_536], "export")) if c]
+    else:
+        return ""
+    if not names:
+        return ""
+    fields = ", ".join(safety.quote(name, 30) for name in names[:8])
+    return f" ({what} {fields}{', …' if len(names) > 8 else ''})"
 
 
 def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mapping[str, str]] | None = None,
