@@ -66,6 +66,9 @@ compress 5-30×; deflate tops out near 1032× on constant data, which is what bo
 _RATIO_CHECK_FROM_BYTES = 1024 * 1024
 """Parts smaller than this are never a threat, whatever their ratio."""
 
+_GZIP_RATIO_CHECK_FROM_BYTES = 64 * 1024 * 1024
+"""A gzip file is judged by its ratio only once it has produced this much."""
+
 MAX_ZIP_MEMBERS = 10_000
 """Most parts a workbook may hold (Excel writes a few dozen)."""
 
@@ -73,6 +76,8 @@ MAX_ROWS = 1_048_576
 """Most data rows in one file: Excel's own sheet limit (2^20 rows)."""
 
 _MIB = 1024 * 1024
+_CHUNK = 1024 * 1024
+"""Bytes decompressed per read while streaming."""
 _SPLIT_ADVICE = "export a shorter date range (or fewer repositories/projects) per file and load the files together"
 
 # Magic numbers of binary files people upload by mistake, with what to do instead.
@@ -104,7 +109,7 @@ def check_size(name: str, size: int, limit: int = MAX_UPLOAD_BYTES) -> None:
     """Refuse a file of ``size`` bytes over ``limit`` bytes, naming the limit and how to split."""
     if size > limit:
         raise InputFormatError(
-            f"is {size / _MIB:,.1f} MB, over the {limit / _MIB:,.0f} MB limit per file; {_SPLIT_ADVICE}",
+            f"is {size:,} bytes, over the limit of {limit:,} bytes ({limit / _MIB:,.0f} MB) per file; {_SPLIT_ADVICE}",
             file=name,
         )
 
@@ -131,23 +136,28 @@ def read_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> bytes:
 def gunzip(name: str, data: bytes, limit: int = MAX_UNCOMPRESSED_BYTES) -> bytes:
     """Decompress gzip ``data`` (several members allowed), refusing more than ``limit`` bytes of output.
 
-    The output is produced incrementally and abandoned as soon as it passes ``limit``, so a
-    gzip bomb costs at most ``limit`` bytes of memory.
+    The output is produced a chunk at a time and abandoned as soon as it passes ``limit``, or
+    passes 64 MiB while expanding more than :data:`MAX_COMPRESSION_RATIO`-fold (a bomb, not
+    an export), so a gzip bomb costs a bounded amount of memory and time.
     """
+    chunks, size = [], 0
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            out = stream.read(limit + 1)
+            while chunk := stream.read(_CHUNK * 4):
+                chunks.append(chunk)
+                size += len(chunk)
+                bomb = size > _GZIP_RATIO_CHECK_FROM_BYTES and size > MAX_COMPRESSION_RATIO * len(data)
+                if size > limit or bomb:
+                    why = (f"over {MAX_COMPRESSION_RATIO}-fold: a gzip bomb, not an export); refused. Download "
+                           "the export again from its source" if bomb else
+                           f"over the limit); refused. {_SPLIT_ADVICE[0].upper()}{_SPLIT_ADVICE[1:]}")
+                    raise InputFormatError(f"decompresses to more than {min(size, limit) / _MIB:,.0f} MB ({why}",
+                                           file=name)
     except (OSError, EOFError, zlib.error):
         raise InputFormatError(
             "is not a complete gzip file (damaged or cut short); download or compress it again", file=name
         ) from None
-    if len(out) > limit:
-        raise InputFormatError(
-            f"decompresses to more than {limit / _MIB:,.0f} MB (a compressed file this large, or a "
-            f"'zip bomb', is refused); {_SPLIT_ADVICE}",
-            file=name,
-        )
-    return out
+    return b"".join(chunks)
 
 
 def inspect_zip_container(name: str, data: bytes) -> None:
@@ -229,7 +239,6 @@ def _check_members(name: str, members: list[zipfile.ZipInfo]) -> None:
 _DTD_MARKERS = tuple(
     marker.encode(codec) for marker in ("<!doctype", "<!entity") for codec in ("ascii", "utf-16-le", "utf-16-be")
 )
-_CHUNK = 1024 * 1024
 
 
 def _refuse_dtd(name: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:

@@ -29,7 +29,7 @@ def _refused(call, *words: str) -> InputFormatError:
 
 def test_size_limit_names_the_limit_and_the_fix():
     error = _refused(lambda: safety.check_size("pulls.json", 3 * 1024 * 1024, limit=2 * 1024 * 1024),
-                     "3.0 MB", "2 MB limit", "shorter date range")
+                     "3,145,728 bytes", "limit of 2,097,152 bytes (2 MB)", "shorter date range")
     assert error.file == "pulls.json"
 
 
@@ -41,12 +41,12 @@ def test_read_file_checks_size_before_reading(tmp_path):
     big = tmp_path / "big.csv"
     with big.open("wb") as handle:  # sparse: no disk used
         handle.truncate(safety.MAX_UPLOAD_BYTES + 1)
-    _refused(lambda: safety.read_file(big), "200.0 MB", "200 MB limit")
+    _refused(lambda: safety.read_file(big), "209,715,201 bytes", "(200 MB)")
 
 
 def test_read_file_missing_and_folder(tmp_path):
-    _refused(lambda: safety.read_file(tmp_path / "nope.csv"), "does not exist")
-    _refused(lambda: safety.read_file(tmp_path), "is a folder")
+    _refused(lambda: safety.read_file(tmp_path / "nope.csv"), "cannot be read (it does not exist)")
+    _refused(lambda: safety.read_file(tmp_path), "it is a folder")
 
 
 def test_read_file_returns_the_bytes(tmp_path):
@@ -63,9 +63,13 @@ def test_gunzip_round_trip_and_several_members():
     assert safety.gunzip("x.json.gz", data) == b'[{"a": 1}][{"a": 2}]'
 
 
-def test_gunzip_bomb_is_cut_at_the_limit():
-    bomb = gzip.compress(b"\0" * (4 * 1024 * 1024))
-    _refused(lambda: safety.gunzip("bomb.json.gz", bomb, limit=1024 * 1024), "more than 1 MB", "zip bomb")
+def test_gunzip_output_is_cut_at_the_limit():
+    data = gzip.compress(bytes(range(256)) * 16 * 1024)  # 4 MiB that compress poorly: no bomb
+    _refused(lambda: safety.gunzip("big.json.gz", data, limit=1024 * 1024), "more than 1 MB", "over the limit")
+
+
+def test_gunzip_bomb_is_stopped_by_its_ratio():
+    _refused(lambda: safety.gunzip("bomb.json.gz", generate.gzip_bomb()), "gzip bomb", "200-fold")
 
 
 def test_gunzip_truncated():

@@ -7,6 +7,7 @@ tests call :func:`write_corpus` into a temporary folder.  Every file is small on
 
 from __future__ import annotations
 
+import gzip
 import io
 import struct
 import sys
@@ -117,6 +118,17 @@ def declared_size_bomb_workbook(declared: int = 10 * 1024**3) -> bytes:
     return bytes(data)
 
 
+def gzip_bomb(megabytes: int = 640) -> bytes:
+    """``megabytes`` MB of spaces as concatenated gzip members: about 1 KB per MB."""
+    member = gzip.compress(b" " * (16 * 1024 * 1024))
+    return member * (megabytes // 16)
+
+
+def password_protected_workbook() -> bytes:
+    """What Excel writes for a workbook with a password: an OLE compound file, not a zip."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le")
+
+
 def write_corpus(folder: Path) -> dict[str, Path]:
     """Write the generated corpus into ``folder``; returns name -> path."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -125,6 +137,8 @@ def write_corpus(folder: Path) -> dict[str, Path]:
         "zip_bomb.xlsx": ratio_bomb_workbook(),
         "zip_bomb_declared.xlsx": declared_size_bomb_workbook(),
         "macros.xlsm": macro_workbook(),
+        "gzip_bomb.json.gz": gzip_bomb(),
+        "password_protected.xlsx": password_protected_workbook(),
     }
     paths = {}
     for name, data in files.items():
