@@ -176,7 +176,8 @@ def insert_tables(xlsx: bytes, tables: Sequence[TablePart]) -> bytes:
     if not by_part:
         return xlsx
     buffer = BytesIO()
-    with zipfile.ZipFile(BytesIO(xlsx)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+    source = zipfile.ZipFile(BytesIO(xlsx))
+    with source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             table = by_part.get(info.filename)
             if table is None:
