@@ -36,4 +36,5 @@ with st.sidebar:
     st.button("Reset to the demo organisation", key="sidebar_reset", on_click=appstate.reset,
               icon=":material/restart_alt:", help="Forget uploads and edits and start again from the demo data.")
 
+st.session_state[appstate.PAGE] = page.url_path
 page.run()

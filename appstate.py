@@ -45,7 +45,9 @@ EXPORTS = "exports"  # tuple of (name, bytes), DEMO for the demo organisation's 
 DEMO = "demo"
 ADOPTION_DATE = "adoption_date"
 RAMP_WEEKS = "ramp_weeks"
-NOTICE = "notice"  # (kind, text) shown once at the top of the next page run
+NOTICE = "notice"  # (kind, text): a message for the top of the next page run, e.g. "Scenario loaded"
+PAGE = "page"  # url path of the page being shown (set by app.py)
+_SHOWN = "notice_shown"  # (kind, text, page, scenario) of the last notice shown
 _EDIT_ERRORS = "edit_errors"  # widget key -> message of the last refused edit
 
 
@@ -117,11 +119,22 @@ def results(current: Scenario | None = None) -> Results:
 
 
 def show_notice() -> None:
-    """A message left by the previous action (e.g. "Scenario loaded"), shown once."""
+    """The message left by the last action (e.g. "Scenario loaded").
+
+    It stays on the page it was shown on for as long as the scenario is the one it speaks about:
+    a rerun caused by anything else (an upload finishing, a widget) does not make it vanish.
+    """
     notice = st.session_state.pop(NOTICE, None)
+    page = st.session_state.get(PAGE)
     if notice:
-        kind, text = notice
-        getattr(st, kind)(text)
+        st.session_state[_SHOWN] = (*notice, page, scenario())
+    else:
+        shown = st.session_state.get(_SHOWN)
+        if not shown or shown[2] != page or shown[3] is not scenario():
+            return
+        notice = shown[:2]
+    kind, text = notice
+    getattr(st, kind)(text)
 
 
 def chart(figure: Any, key: str, container: Any = st) -> None:

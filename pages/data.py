@@ -79,7 +79,6 @@ with tab_exports:
         error = st.session_state.get(UPLOAD_ERROR)
         if error and error[0] == appstate.digest(tuple((f.name, f.getvalue()) for f in uploaded)):
             st.error(error[1] + " The data loaded before is still in use.", icon=":material/error:")
-    appstate.show_notice()
 
     found = appstate.loaded()
     if found is None:
