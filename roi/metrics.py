@@ -740,8 +740,10 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
                         "(state=all)", file=", ".join(pr_files))
     events = _event_times(dataset, prep)
     if events.empty and not len(dataset.estimates):
-        raise DataError("the exports hold no dated events (merged PRs, deployments, work items or incidents) to "
-                        "split at the adoption date; add such an export")
+        rows = sum(source.rows for source in dataset.sources)
+        raise DataError(f"the exports hold no dated events (merged PRs, deployments, work items or incidents; "
+                        f"{rows} data row(s) in all) to split at the adoption date; add such an export",
+                        file=", ".join(source.file for source in dataset.sources) or None)
     notes: list[str] = []
     baseline = post = None
     if not events.empty:
