@@ -370,7 +370,7 @@ def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as error:
         field, message = _pydantic_message(error)
-        raise ScenarioError(message, file=source, field=field) from None
+        raise ScenarioError(message, file=source, field=field or None) from None
 
 
 def parse_scenario(text: str | bytes, *, source: str = "scenario") -> Scenario:
