@@ -6,6 +6,7 @@ import streamlit as st
 import appstate
 from roi import charts
 from roi import formatting as fmt
+from roi.capacity import calendar_to_working_hours
 from roi.engine import compute_review
 from roi.errors import RoiError
 from roi.whatif import review_curve, team_pools, with_pr_size_limit
@@ -87,6 +88,22 @@ with main:
         f"{fmt.percent(whatif.review.review_share)} of a reviewer's time) however many reviewers there are. "
         "Only smaller PRs lower it."
     )
+    calibration = review.calibration
+    if calibration is not None and calibration.review_share is not None and calibration.post is not None:
+        hours_per_week = whatif.team.hours_per_week
+        observed = calendar_to_working_hours(calibration.observed_hours, hours_per_week)
+        text = (f"**Checked against your data.** Before adoption, PRs spent a median "
+                f"{fmt.hours(calibration.observed_hours, unit='calendar h')} ({fmt.hours(observed)} of working time) "
+                f"in review. The model reproduces that when reviewers spend "
+                f"{fmt.percent(calibration.review_share)} of their time reviewing; with that share it predicts "
+                f"{fmt.duration(calibration.post.time_in_review_hours, missing='an unstable queue')} of working time "
+                "in review after adoption")
+        if whatif.post.review_hours is not None:
+            text += (f"; your data shows {fmt.hours(calendar_to_working_hours(whatif.post.review_hours, hours_per_week))}"
+                     f" ({fmt.hours(whatif.post.review_hours, unit='calendar h')})")
+        st.markdown(text + ".")
+    elif calibration is not None and calibration.reason:
+        st.caption(f"Not calibrated to the observed review time: {calibration.reason}.")
 
 st.subheader("One shared pool or separate team pools?", anchor=False)
 try:

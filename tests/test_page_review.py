@@ -92,3 +92,16 @@ def test_charts_show_the_markers(page):
     wait = _chart_text(page, "Mean wait for a review after adoption")
     assert "Today: 17" in util and "Needed: 37" in util
     assert "Target 4.0 h" in wait and "Unstable: the backlog grows every week" in wait
+
+
+def test_demo_is_checked_against_its_observed_review_time(open_app):
+    from roi.models import load_scenario
+    from tests.conftest import SCENARIOS
+
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    calibration = compute_review(demo).calibration
+    at = open_app(page=PAGE)
+    text = next(md.value for md in at.markdown if md.value.startswith("**Checked against your data.**"))
+    assert f"median {demo.baseline.review_hours:.1f} calendar h" in text
+    assert f"spend {calibration.review_share:.0%} of their time reviewing" in text
+    assert f"({demo.post.review_hours:.1f} calendar h)" in text
