@@ -151,7 +151,11 @@ def generate(out_dir: Path, scale: float = 1.0) -> dict:
 
 
 _OURS = """
-import json, resource, sys, time
+import json, sys, time
+def peak_mb():  # VmHWM: this process image's peak RSS (ru_maxrss would include the forking parent's)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
 from roi.ingest import read_exports
 from roi.metrics import measure
 from datetime import date
@@ -162,11 +166,15 @@ read = time.perf_counter() - t
 metrics = measure(data, date.fromisoformat(sys.argv[2]))
 print(json.dumps({"seconds": time.perf_counter() - t, "read_seconds": read,
                   "prs_merged": metrics.baseline.prs_merged + metrics.post.prs_merged,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": peak_mb()}))
 """
 
 _PARSE = """
-import json, resource, sys, time
+import json, sys, time
+def peak_mb():  # VmHWM: this process image's peak RSS (ru_maxrss would include the forking parent's)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
 import pyarrow as pa, pyarrow.csv as pa_csv, pyarrow.json as pa_json
 t = time.perf_counter()
 rows = 0
@@ -181,11 +189,15 @@ for name in json.loads(sys.argv[1]):
         rows += len(table.column("items").combine_chunks().flatten())
     del table
 print(json.dumps({"seconds": time.perf_counter() - t, "rows": rows,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": peak_mb()}))
 """
 
 _DUCKDB = """
-import json, resource, sys, time
+import json, sys, time
+def peak_mb():  # VmHWM: this process image's peak RSS (ru_maxrss would include the forking parent's)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
 import duckdb
 t = time.perf_counter()
 rows = 0
@@ -197,7 +209,7 @@ for name in json.loads(sys.argv[1]):
     rows += table.num_rows
     del table
 print(json.dumps({"seconds": time.perf_counter() - t, "rows": rows,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": peak_mb()}))
 """
 
 
