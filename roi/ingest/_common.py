@@ -82,7 +82,7 @@ def first_json_value(text: str) -> Any:
     try:
         value, _ = json.JSONDecoder().raw_decode(stripped)
         return value
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
 
 
@@ -99,11 +99,18 @@ def first_record(text: str) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
+def _too_deep(name: str) -> InputFormatError:
+    return InputFormatError("nests JSON more deeply than any export does (about 1,000 levels or more); export it "
+                            "again", file=name)
+
+
 def load_json(data: bytes, name: str) -> Any:
     """The whole document decoded, or every value of a stream of JSON values (NDJSON, ``gh --paginate``)."""
     text = decode_text(data, name)
     try:
         return json.loads(text)
+    except RecursionError:
+        raise _too_deep(name) from None
     except json.JSONDecodeError as first_error:
         values = []
         decoder = json.JSONDecoder()
@@ -115,6 +122,8 @@ def load_json(data: bytes, name: str) -> Any:
                 break
             try:
                 value, position = decoder.raw_decode(text, position)
+            except RecursionError:
+                raise _too_deep(name) from None
             except json.JSONDecodeError:
                 line = text.count("\n", 0, first_error.pos) + 1
                 raise InputFormatError(
@@ -154,6 +163,7 @@ def records_table(data: bytes | list, schema: pa.Schema, name: str) -> pa.Table:
         try:
             table = pa_json.read_json(pa.BufferReader(wrapped), read_options=pa_json.ReadOptions(
                 block_size=len(wrapped) + 1), parse_options=options)
+            table.validate(full=True)  # Arrow does not check UTF-8 while parsing: invalid text takes the slow path
         except pa.ArrowInvalid:
             # Concatenated pages (`gh api --paginate`) or a type surprise: the slow, precise path.
             return records_table(_as_list(load_json(data, name)), schema, name)
@@ -162,8 +172,10 @@ def records_table(data: bytes | list, schema: pa.Schema, name: str) -> pa.Table:
             return pa.table({f.name: pa.array([], f.type) for f in schema})
         return pa.Table.from_struct_array(items.flatten())
     try:
-        return pa_json.read_json(pa.BufferReader(data), parse_options=pa_json.ParseOptions(
+        table = pa_json.read_json(pa.BufferReader(data), parse_options=pa_json.ParseOptions(
             explicit_schema=schema, unexpected_field_behavior="ignore", newlines_in_values=True))
+        table.validate(full=True)
+        return table
     except pa.ArrowInvalid:
         return records_table(_as_list(load_json(data, name)), schema, name)
 
@@ -251,8 +263,18 @@ def read_csv_text(text: str, name: str, delimiter: str | None = None, skip_rows:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputFormatError(f"cannot be read as CSV ({error}); check the delimiter and quoting",
                                file=name) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = _unique([str(c).strip() for c in frame.columns])
     return frame
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Names made unique as pandas does (``X``, ``X.1``): stripping can make two headers equal again."""
+    seen: Counter = Counter()
+    out = []
+    for name in names:
+        out.append(f"{name}.{seen[name]}" if seen[name] else name)
+        seen[name] += 1
+    return out
 
 
 def find_column(columns, *aliases: str) -> str | None:
@@ -281,6 +303,11 @@ def require_columns(frame: pd.DataFrame, name: str, fmt: str, columns: dict[str,
 
 # --- Values ------------------------------------------------------------------------------
 
+def _not_a_date(value: Any, name: str, row: int, column_name: str) -> InputFormatError:
+    return InputFormatError(f"{safety.quote(repr(value))} is not a date-time; expected text such as "
+                            "2025-03-12T15:04:00Z", file=name, row=row, column=column_name)
+
+
 def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column_name: str,
                report: SourceReport | None = None, *, timezone: str = UTC, row_offset: int = 1,
                required: bool = False) -> pd.Series:
@@ -293,11 +320,20 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
     """
     index = values.index if isinstance(values, pd.Series) else None
     if isinstance(values, pd.Series):
-        values = pa.array(values.astype("object").where(values.notna(), None), type=pa.string(), from_pandas=True)
+        objects = values.astype("object").where(values.notna(), None)
+        try:
+            values = pa.array(objects, type=pa.string(), from_pandas=True)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):  # a list, object or number where a date belongs
+            position = next(i for i, v in enumerate(objects) if v is not None and not isinstance(v, str))
+            raise _not_a_date(objects.iloc[position], name, position + row_offset, column_name) from None
     elif isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
-        values = values.cast(pa.string())
+        try:
+            values = values.cast(pa.string())
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
+            position = pa.compute.index(pa.compute.is_valid(values), True).as_py()
+            raise _not_a_date(values[position].as_py(), name, position + row_offset, column_name) from None
     try:  # fast path: every value has an offset (GitHub, GitLab, DevLake); Arrow parses in C++
         parsed = pa.compute.cast(values, pa.timestamp("ns", tz=UTC))
         out = parsed.to_pandas()

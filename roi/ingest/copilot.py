@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from roi.errors import InputFormatError
+from roi.safety import quote
 from roi.ingest._common import SourceReport, load_json, timestamps
 
 
@@ -25,7 +26,17 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _completion_totals(day: dict) -> tuple[float | None, ...]:
+def _objects(value: Any, name: str, row: int, path: str) -> list[dict]:
+    """The objects of a JSON array field (null = none); anything else is a broken export, not zero."""
+    if value is None:
+        return []
+    if isinstance(value, list) and all(v is None or isinstance(v, dict) for v in value):
+        return [v for v in value if v]
+    raise InputFormatError(f"'{path}' should be an array of objects, got {quote(repr(value))}; export the day again",
+                           file=name, row=row, column=path)
+
+
+def _completion_totals(day: dict, name: str = "", row: int = 0) -> tuple[float | None, ...]:
     """Σ suggestions, acceptances, lines suggested, lines accepted over editors → models → languages."""
     completions = day.get("copilot_ide_code_completions")
     if not isinstance(completions, dict):
@@ -33,11 +44,12 @@ def _completion_totals(day: dict) -> tuple[float | None, ...]:
     sums = [0.0, 0.0, 0.0, 0.0]
     keys = ("total_code_suggestions", "total_code_acceptances", "total_code_lines_suggested",
             "total_code_lines_accepted")
-    for editor in completions.get("editors") or []:
-        for model in (editor or {}).get("models") or []:
-            for language in (model or {}).get("languages") or []:
+    path = "copilot_ide_code_completions.editors"
+    for editor in _objects(completions.get("editors"), name, row, path):
+        for model in _objects(editor.get("models"), name, row, f"{path}[].models"):
+            for language in _objects(model.get("languages"), name, row, f"{path}[].models[].languages"):
                 for i, key in enumerate(keys):
-                    sums[i] += _number((language or {}).get(key)) or 0.0
+                    sums[i] += _number(language.get(key)) or 0.0
     return tuple(sums)
 
 
@@ -51,8 +63,8 @@ def read_metrics(name: str, data: bytes, report: SourceReport, timezone: str) ->
     days = _records(name, data)
     report.rows = len(days)
     rows = []
-    for day in days:
-        suggestions, acceptances, lines_suggested, lines_accepted = _completion_totals(day)
+    for row, day in enumerate(days, start=1):
+        suggestions, acceptances, lines_suggested, lines_accepted = _completion_totals(day, name, row)
         rows.append((day.get("date"), _number(day.get("total_active_users")), _number(day.get("total_engaged_users")),
                      suggestions, acceptances, lines_suggested, lines_accepted))
     frame = pd.DataFrame(rows, columns=["date", "active_users", "engaged_users", "suggestions", "acceptances",

@@ -42,7 +42,7 @@ def _changes(values: pd.Series, name: str, row_offset: int) -> list[list[str]]:
         elif str(value).strip().startswith("["):
             try:
                 out.append([str(v) for v in json.loads(value)])
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError, TypeError):
                 raise InputFormatError(f"'{str(value)[:40]}…' is not a JSON array of commit ids", file=name,
                                        row=position + row_offset, column="changes") from None
         else:

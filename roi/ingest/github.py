@@ -134,11 +134,17 @@ def read_reviews(name: str, data: bytes, report: SourceReport, timezone: str) ->
 
 def graphql_nodes(document: dict) -> tuple[list, str]:
     """The ``pullRequests.nodes`` of a GraphQL response page and the repository's name, if given."""
-    data = document.get("data", document)
-    repository = data.get("repository") or {}
-    connection = repository.get("pullRequests") or data.get("search") or {}
-    nodes = connection.get("nodes") or [e.get("node") for e in connection.get("edges") or [] if isinstance(e, dict)]
-    return [n for n in nodes if isinstance(n, dict)], repository.get("nameWithOwner") or ""
+    def obj(value) -> dict:  # a damaged page holds a number or a list where an object belongs
+        return value if isinstance(value, dict) else {}
+
+    data = obj(document.get("data", document))
+    repository = obj(data.get("repository"))
+    connection = obj(repository.get("pullRequests") or data.get("search"))
+    edges = connection.get("edges") if isinstance(connection.get("edges"), list) else []
+    nodes = connection.get("nodes") or [e.get("node") for e in edges if isinstance(e, dict)]
+    name = repository.get("nameWithOwner")
+    return [n for n in nodes if isinstance(n, dict)] if isinstance(nodes, list) else [], (
+        name if isinstance(name, str) else "")
 
 
 def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:

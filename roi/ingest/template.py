@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from roi.errors import InputFormatError
-from roi.ingest._common import SourceReport, decode_text, find_column, numbers, read_csv_text
+from roi.ingest._common import SourceReport, _unique, decode_text, find_column, numbers, read_csv_text
 
 METRICS: dict[str, tuple[str, str]] = {
     "tasks_per_dev_week": ("tasks/dev-week", "completed work items per developer-week"),
@@ -92,7 +92,7 @@ def read_table(name: str, data: bytes, report: SourceReport | None = None) -> pd
             frame = pd.read_excel(io.BytesIO(data), dtype=str, sheet_name=0).fillna("")
         except Exception as error:  # openpyxl raises many kinds for a damaged workbook
             raise InputFormatError(f"cannot be read as an Excel workbook ({error})", file=name) from None
-        frame.columns = [str(c).strip() for c in frame.columns]
+        frame.columns = _unique([str(c).strip() for c in frame.columns])
         return frame
     return read_csv_text(decode_text(data, name, report), name)
 
