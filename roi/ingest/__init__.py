@@ -219,21 +219,22 @@ def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]], reports: list[
         return
     lookup = pd.concat(ids, ignore_index=True).drop_duplicates("pr_id") if ids else pd.DataFrame(
         columns=["pr_id", "repo", "number"])
-    resolved = []
+    resolved, pending_frames = [], []
     for frame in parts["reviews"]:
         pending = frame["number"].eq(-1)
-        if not pending.any():
-            resolved.append(frame)
-            continue
-        found = frame[pending] if not pending.all() else frame.copy()
-        position = pc.index_in(pa.array(found["repo"], pa.string()), value_set=pa.array(lookup["pr_id"], pa.string()))
-        position = pc.fill_null(position, -1).to_numpy()
-        missing = position < 0
-        _count_skipped(found, missing, "review of a PR not in the exports", reports)
-        found = found[~missing]
-        found["repo"] = lookup["repo"].array.take(position[~missing])
-        found["number"] = lookup["number"].to_numpy()[position[~missing]].astype("int64")
-        resolved.extend([frame[~pending], found])
+        if not pending.all():
+            resolved.append(frame[~pending])
+        if pending.any():
+            pending_frames.append(frame[pending])
+    found = pd.concat(pending_frames, ignore_index=True)  # one hash lookup for every file
+    position = pc.index_in(pa.array(found["repo"], pa.string()), value_set=pa.array(lookup["pr_id"], pa.string()))
+    position = pc.fill_null(position, -1).to_numpy()
+    missing = position < 0
+    _count_skipped(found, missing, "review of a PR not in the exports", reports)
+    found = found[~missing] if missing.any() else found
+    found["repo"] = lookup["repo"].array.take(position[~missing])
+    found["number"] = lookup["number"].to_numpy()[position[~missing]].astype("int64")
+    resolved.append(found)
     parts["reviews"] = resolved
 
 
