@@ -46,7 +46,8 @@ def server():
     log = open(ROOT / "artefacts" / "streamlit-browser-test.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("streamlit")), "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.fileWatcherType", "none"],  # a file saved during the test must not change the app
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     url = f"http://127.0.0.1:{port}"
