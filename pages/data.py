@@ -12,6 +12,7 @@ from roi.ingest import suggest_adoption_date
 from roi.ingest.template import METRICS as TEMPLATE_METRICS
 from roi.ingest.template import template_csv, template_xlsx
 from roi.metrics import DEFINITIONS, MIN_SAMPLE
+from roi.safety import markdown_safe
 from roi.whatif import apply_finding, estimates_of, with_estimates
 
 appstate.require_app()
@@ -78,7 +79,7 @@ with tab_exports:
         handle_upload(tuple((f.name, f.getvalue()) for f in uploaded))
         error = st.session_state.get(UPLOAD_ERROR)
         if error and error[0] == appstate.digest(tuple((f.name, f.getvalue()) for f in uploaded)):
-            st.error(error[1] + " The data loaded before is still in use.", icon=":material/error:")
+            st.error(markdown_safe(error[1]) + " The data loaded before is still in use.", icon=":material/error:")
 
     found = appstate.loaded()
     if found is None:
@@ -130,10 +131,10 @@ with tab_exports:
             right.caption(f"Suggested from the Copilot data: **{suggested:%d %b %Y}**" if suggested else
                           "No Copilot seat or activity data to suggest a date from.")
             if message := st.session_state.pop("data_measure_error", None):
-                st.error(message, icon=":material/error:")
+                st.error(markdown_safe(message), icon=":material/error:")
 
             if measure_error:
-                st.error(measure_error, icon=":material/error:")
+                st.error(markdown_safe(measure_error), icon=":material/error:")
             if metrics is not None:
                 st.subheader("Measured before and after adoption", anchor=False)
                 rows = []
@@ -185,7 +186,8 @@ FIELDS = tuple(TEMPLATE_METRICS)
 def estimates_frame() -> pd.DataFrame:
     rows = estimates_of(appstate.scenario(), FIELDS)
     return pd.DataFrame([
-        {"field": field, "Measure": TEMPLATE_METRICS[field][1].capitalize(), "Unit": TEMPLATE_METRICS[field][0],
+        {"field": field, "Measure": TEMPLATE_METRICS[field][1][:1].upper() + TEMPLATE_METRICS[field][1][1:],
+         "Unit": TEMPLATE_METRICS[field][0],
          "Before": values[0], "After (likely)": values[1], "After, low": values[2], "After, high": values[3]}
         for field, values in rows.items()
     ])
@@ -204,7 +206,7 @@ with tab_estimates:
                 "A low and high value make the range the risk analysis samples from. Leave unknown rows empty.")
     with st.form("data_estimates_form", border=True):
         edited = st.data_editor(
-            estimates_frame(), hide_index=True, key="data_estimates_editor", num_rows="fixed",
+            estimates_frame(), hide_index=True, key="data_estimates_editor", num_rows="fixed", placeholder="—",
             column_order=["Measure", "Unit", "Before", "After (likely)", "After, low", "After, high"],
             disabled=["Measure", "Unit"],
             column_config={c: st.column_config.NumberColumn(min_value=0.0, format="%.3g")
