@@ -99,7 +99,7 @@ _BOMS = (
 )
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
+_MARKDOWN_LINKS = re.compile(r"([\\\[\]<>])")
 
 
 # --- Size ---------------------------------------------------------------------------------
@@ -363,10 +363,13 @@ def one_line(text: str) -> str:
 
 
 def markdown_safe(text: str) -> str:
-    """``text`` with every Markdown-significant character backslash-escaped.
+    """``text`` on one line with ``\\ [ ] < >`` backslash-escaped: no Markdown link, image or autolink can form.
 
-    ``st.error`` renders Markdown: a column name such as ``![x](https://attacker.example/p.png)``
-    quoted in a message would otherwise make the viewer's browser fetch that address.
+    ``st.error`` renders Markdown.  A file name or a quoted cell such as
+    ``![x](https://attacker.example/p.png)`` would otherwise make the viewer's browser fetch
+    that address the moment the error is shown (checked in Chromium), and ``[text](url)``
+    would put a link in the app's own error box.  Other characters are left alone, so field
+    names such as ``loaded_cost_per_hour`` read exactly as written.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_LINKS.sub(r"\\\1", one_line(text))
 

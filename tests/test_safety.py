@@ -221,20 +221,13 @@ def test_quote_keeps_messages_on_one_short_line():
 
 
 def test_markdown_safe_makes_images_and_links_inert():
-    escaped = safety.markdown_safe("column '![x](https://attacker.example/p.png)' <b>")
-    assert "![" not in escaped and "](" not in escaped and "<b>" not in escaped
-    assert escaped.replace("\\", "") == "column '![x](https://attacker.example/p.png)' <b>"
+    escaped = safety.markdown_safe("x.json: column '![x](https://attacker.example/p.png)' [y](https://a.example) <https://b>")
+    assert "![" not in escaped and "[y]" not in escaped and " <https" not in escaped
+    assert escaped == ("x.json: column '!\\[x\\](https://attacker.example/p.png)' \\[y\\](https://a.example) "
+                       "\\<https://b\\>")
 
 
-def test_one_line_collapses_breaks_and_neutralises_escapes():
-    assert safety.one_line("a.csv, row 3: 'x\r\ny'\tis bad\x1b]0;pwned\x07") == "a.csv, row 3: 'x y' is bad?]0;pwned?"
-
-
-def test_cli_error_is_one_line_whatever_the_message_holds(tmp_path, capsys):
-    from roi.cli import main
-
-    bad = tmp_path / "multi\nline.json"
-    bad.write_text("{")
-    assert main(["compute", str(bad)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("error: ") and "multi line.json" in err
+def test_markdown_safe_leaves_ordinary_messages_as_they_are():
+    message = "scenario.json, field 'team.loaded_cost_per_hour': 1e+308 is not a usable number; give 5.0"
+    assert safety.markdown_safe(message) == message
+    assert safety.markdown_safe("a\\b\nc") == "a\\\\b c"  # an existing backslash cannot un-escape the next one
