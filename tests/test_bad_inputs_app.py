@@ -92,3 +92,13 @@ def test_bad_scenario_file_on_the_export_page_keeps_the_current_scenario(open_ap
     message = at.error[0].value
     assert message.startswith(name) and words in message and message.endswith("The current scenario is unchanged.")
     assert at.session_state["scenario"] == before
+
+
+def test_a_file_name_cannot_put_an_image_or_link_in_the_error(loaded):
+    # st.error renders Markdown: unescaped, this name would make the browser fetch the address.
+    name = "![x](http://example.invalid/pixel.png)[click](http://example.invalid).json"
+    loaded.file_uploader(key="data_uploader").set_value((name, b'{"message": "Not Found"}', "application/json"))
+    loaded.run()
+    message = loaded.error[0].value
+    assert message.startswith("!\\[x\\](http://example.invalid/pixel.png)\\[click\\](http://example.invalid).json")
+    assert "![" not in message and "[click]" not in message
