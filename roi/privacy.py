@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from roi.ingest.tables import Dataset
 
 __all__ = ["PERSON_COLUMNS", "PSEUDONYM_PREFIX", "new_salt", "pseudonymise", "pseudonym_map",
-           "pseudonymise_frame", "pseudonymise_dataset"]
+           "pseudonymise_frame", "pseudonymise_tables", "pseudonymise_dataset"]
 
 PSEUDONYM_PREFIX = "dev-"
 _DIGITS = 10
@@ -113,16 +113,19 @@ def pseudonymise_frame(
     return out
 
 
+def pseudonymise_tables(tables: Mapping[str, pd.DataFrame], salt: bytes) -> dict[str, pd.DataFrame]:
+    """Canonical tables by name (``roi.export.tables_of``) with every person column pseudonymised, one mapping for all."""
+    everyone = [v for name, frame in tables.items() for c in PERSON_COLUMNS.get(name, {}) if c in frame
+                for v in frame[c]]
+    mapping = pseudonym_map(everyone, salt)
+    return {name: pseudonymise_frame(frame, PERSON_COLUMNS[name], salt, mapping) if name in PERSON_COLUMNS else frame
+            for name, frame in tables.items()}
+
+
 def pseudonymise_dataset(dataset: Dataset, salt: bytes) -> Dataset:
     """The :class:`roi.ingest.tables.Dataset` with every person column pseudonymised.
 
     One mapping serves all tables, so a developer is the same pseudonym as PR author,
     reviewer, Jira assignee and seat holder.
     """
-    frames = {name: getattr(dataset, name) for name in PERSON_COLUMNS}
-    everyone = [v for name, frame in frames.items() for c in PERSON_COLUMNS[name] if c in frame for v in frame[c]]
-    mapping = pseudonym_map(everyone, salt)
-    return replace(
-        dataset,
-        **{name: pseudonymise_frame(frame, PERSON_COLUMNS[name], salt, mapping) for name, frame in frames.items()},
-    )
+    return replace(dataset, **pseudonymise_tables({name: getattr(dataset, name) for name in PERSON_COLUMNS}, salt))

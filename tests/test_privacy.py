@@ -75,3 +75,29 @@ def test_dataset_uses_one_mapping_across_tables():
     # Every person column the canonical tables define is covered.
     for table, columns in privacy.PERSON_COLUMNS.items():
         assert set(columns) <= set(SCHEMAS[table])
+
+
+def test_an_exported_workbook_of_pseudonymised_tables_names_nobody(worked_example):
+    import io
+
+    from openpyxl import load_workbook
+
+    from roi.engine import compute
+    from roi.export import build_workbook, tables_of
+    from roi.ingest import read_exports
+    from tests.conftest import ROOT
+
+    fixtures = ROOT / "tests" / "fixtures" / "ingest"
+    dataset = read_exports([fixtures / name for name in (
+        "github_pulls_page1.json", "github_pulls_page2.json", "github_reviews.json", "copilot_seats.json",
+        "jira_all_fields.csv")])
+    people = {str(v).casefold() for table, columns in privacy.PERSON_COLUMNS.items()
+              for column, flag in columns.items() for v, bot in zip(getattr(dataset, table)[column],
+              getattr(dataset, table)[flag] if flag else [False] * len(getattr(dataset, table)))
+              if isinstance(v, str) and v.strip() and not bot}
+    assert {"alice", "bob"} <= people  # the fixtures do name people: the test can fail
+    tables = privacy.pseudonymise_tables(tables_of(dataset), privacy.new_salt())
+    book = load_workbook(io.BytesIO(build_workbook(worked_example, compute(worked_example), tables=tables)))
+    shown = {str(c.value).casefold() for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value}
+    assert not people & shown, people & shown
+    assert any(value.startswith("dev-") for value in shown)
