@@ -290,12 +290,29 @@ def has_rollout_page() -> bool:
 Files = tuple[tuple[str, bytes], ...]
 
 
+_DIGESTS = "_digests"  # the session's recent (bytes of a set of files, their digest)
+
+
 def digest(files: Files) -> tuple[tuple[str, str], ...]:
-    """(name, SHA-256) per file: the cache key of a set of exports (hashing once, not per rerun)."""
-    return tuple((name, hashlib.sha256(data).hexdigest()) for name, data in files)
+    """(name, SHA-256) per file: the cache key of a set of exports.
+
+    Every rerun passes the same bytes objects (kept in session state, or by the uploader), and
+    hashing a gigabyte of exports takes a second: a set's digest is remembered for the session by
+    the identity of its bytes (the last few sets, which the session holds anyway).
+    """
+    recent = st.session_state.setdefault(_DIGESTS, [])
+    for datas, key in recent:
+        if len(datas) == len(files) and all(
+            known is data and name == named for known, (named, _), (name, data) in zip(datas, key, files)
+        ):
+            return key
+    key = tuple((name, hashlib.sha256(data).hexdigest()) for name, data in files)
+    recent.insert(0, (tuple(data for _, data in files), key))
+    del recent[4:]  # the demo's, an upload, a template, a scenario file
+    return key
 
 
-@st.cache_data(show_spinner=False, max_entries=1)
+@st.cache_resource(show_spinner=False, max_entries=1)  # shared, not copied: the bytes are immutable
 def _demo_files() -> Files:
     from roi.ingest import demo_files
 
@@ -309,7 +326,9 @@ def demo_exports() -> tuple[Files, date]:
     return _demo_files(), DEMO_ADOPTION_DATE
 
 
-@st.cache_data(show_spinner="Reading the exports…", max_entries=8)
+# A resource, not data: st.cache_data would unpickle a copy on every hit (seconds for a million PRs).
+# The Dataset is frozen and nothing that reads it modifies its tables.
+@st.cache_resource(show_spinner="Reading the exports…", max_entries=8)
 def _read(key: tuple[tuple[str, str], ...], _files: Files) -> Any:
     from roi.ingest import read_exports
 
