@@ -30,11 +30,17 @@ page = st.navigation(pages)
 
 with st.sidebar:
     current = appstate.scenario()
-    appstate.text_field("Scenario name", "name", key="sidebar_name",
-                        help="Shown on every page and in the exported workbook.")
+    appstate.text_field(
+        "Scenario name", "name", key="sidebar_name", help="Shown on every page and in the exported workbook."
+    )
     st.caption(appstate.source_line(current))
-    st.button("Reset to the demo organisation", key="sidebar_reset", on_click=appstate.reset,
-              icon=":material/restart_alt:", help="Forget uploads and edits and start again from the demo data.")
+    st.button(
+        "Reset to the demo organisation",
+        key="sidebar_reset",
+        on_click=appstate.reset,
+        icon=":material/restart_alt:",
+        help="Forget uploads and edits and start again from the demo data.",
+    )
 
 st.session_state[appstate.PAGE] = page.url_path
 page.run()

@@ -27,6 +27,7 @@ from roi import formatting as fmt
 from roi.engine import compute
 from roi.errors import RoiError
 from roi.models import Results, Scenario, get_path, load_scenario, parse_scenario
+from roi.safety import markdown_safe
 from roi.whatif import with_value
 
 ROOT = Path(__file__).resolve().parent
@@ -35,8 +36,12 @@ DEMO_FILE = SCENARIOS / "demo_org.json"
 FALLBACK_FILE = SCENARIOS / "worked_example.json"
 
 PRESET_FILES = (
-    "faros_paradox_2025.json", "cui_field_rcts.json", "github_peng_2023.json", "dora_2024.json",
-    "uplevel_2024.json", "metr_2025.json",
+    "faros_paradox_2025.json",
+    "cui_field_rcts.json",
+    "github_peng_2023.json",
+    "dora_2024.json",
+    "uplevel_2024.json",
+    "metr_2025.json",
 )
 """Scenarios that encode published research (docs/methodology.md §7), in the order offered."""
 
@@ -134,7 +139,7 @@ def show_notice() -> None:
             return
         notice = shown[:2]
     kind, text = notice
-    getattr(st, kind)(text)
+    getattr(st, kind)(markdown_safe(text))  # notices quote file and scenario names
 
 
 def chart(figure: Any, key: str, container: Any = st) -> None:
@@ -144,7 +149,7 @@ def chart(figure: Any, key: str, container: Any = st) -> None:
 
 def show_error(error: RoiError) -> None:
     """A user's mistake, located and actionable (file, row, column or field)."""
-    st.error(error.describe(), icon=":material/error:")
+    st.error(markdown_safe(error.describe()), icon=":material/error:")  # file names, cells: no live links
 
 
 # --- Widgets bound to scenario fields ---------------------------------------------------------
@@ -270,8 +275,10 @@ def source_line(current: Scenario) -> str:
     """Where the scenario's numbers come from, in one line for the sidebar and page captions."""
     if current.measurement is not None:
         files = len(current.measurement.sources)
-        return (f"Measured from {files} export{'s' if files != 1 else ''}, AI adopted "
-                f"{current.measurement.adoption_date:%d %b %Y}")
+        return (
+            f"Measured from {files} export{'s' if files != 1 else ''}, AI adopted "
+            f"{current.measurement.adoption_date:%d %b %Y}"
+        )
     return "Estimates (no exports loaded)"
 
 
@@ -303,7 +310,8 @@ def digest(files: Files) -> tuple[tuple[str, str], ...]:
     recent = st.session_state.setdefault(_DIGESTS, [])
     for datas, key in recent:
         if len(datas) == len(files) and all(
-            known is data and name == named for known, (named, _), (name, data) in zip(datas, key, files)
+            known is data and name == named
+            for known, (named, _), (name, data) in zip(datas, key, files, strict=True)
         ):
             return key
     key = tuple((name, hashlib.sha256(data).hexdigest()) for name, data in files)
@@ -389,8 +397,10 @@ def pr_distributions() -> tuple[tuple[Any, Any], tuple[Any, Any]] | None:
         return None
     if samples is None or not all(len(samples[m][p]) for m in ("size", "cycle") for p in ("before", "after")):
         return None
-    return ((samples["size"]["before"], samples["size"]["after"]),
-            (samples["cycle"]["before"], samples["cycle"]["after"]))
+    return (
+        (samples["size"]["before"], samples["size"]["after"]),
+        (samples["cycle"]["before"], samples["cycle"]["after"]),
+    )
 
 
 def _source(current: Scenario, item: Any, source_of: Callable[[Scenario, Any], str]) -> str:
@@ -412,8 +422,13 @@ def _source(current: Scenario, item: Any, source_of: Callable[[Scenario, Any], s
 
 
 # How each kind of assumption (roi.export.assumptions formats) is edited: (step, decimals shown).
-_EDIT_STEPS = {"percent": (1.0, 1), "money": (100.0, 0), "money_exact": (0.5, 2), "hours": (0.25, 2),
-               "number": (0.1, 2)}
+_EDIT_STEPS = {
+    "percent": (1.0, 1),
+    "money": (100.0, 0),
+    "money_exact": (0.5, 2),
+    "hours": (0.25, 2),
+    "number": (0.1, 2),
+}
 
 
 def assumption_rows(items: list, prefix: str) -> None:
@@ -427,7 +442,7 @@ def assumption_rows(items: list, prefix: str) -> None:
     current = scenario()
     widths = [3, 2, 4]
     header = st.columns(widths)
-    for col, title in zip(header, ("Assumption", "Value", "Source")):
+    for col, title in zip(header, ("Assumption", "Value", "Source"), strict=True):
         col.caption(f"**{title}**")
     for item in items:
         label_col, value_col, source_col = st.columns(widths, vertical_alignment="center")
@@ -435,11 +450,18 @@ def assumption_rows(items: list, prefix: str) -> None:
         label_col.markdown(f"{item.label}" + (f"  \n:gray[{unit}]" if unit else ""))
         step, digits = _EDIT_STEPS.get(item.fmt, (1.0, 0))
         number_field(
-            item.label, item.path, key=f"{prefix}_{item.name}", percent=item.fmt == "percent",
-            integer=item.fmt == "int", step=step, digits=digits, min_value=0,
+            item.label,
+            item.path,
+            key=f"{prefix}_{item.name}",
+            percent=item.fmt == "percent",
+            integer=item.fmt == "int",
+            step=step,
+            digits=digits,
+            min_value=0,
             nullable=item.blank_means is not None,
             placeholder=f"blank = {item.blank_means}" if item.blank_means else None,
-            label_visibility="collapsed", container=value_col,
+            label_visibility="collapsed",
+            container=value_col,
         )
         source_col.caption(_source(current, item, source_of))
 
@@ -465,18 +487,23 @@ def apply_measurement(files: Files, adoption: date, ramp_weeks: int) -> str | No
     except RoiError as error:
         return error.describe()
     use_exports(files, adoption, ramp_weeks)
-    set_scenario(new, f"The scenario now uses the metrics measured from {len(files)} "
-                      f"file{'s' if len(files) != 1 else ''} (AI adopted {adoption:%d %b %Y}).")
+    set_scenario(
+        new,
+        f"The scenario now uses the metrics measured from {len(files)} "
+        f"file{'s' if len(files) != 1 else ''} (AI adopted {adoption:%d %b %Y}).",
+    )
     return None
 
 
 def presets() -> dict[str, Scenario]:
     """The research presets (file name → scenario), in the order offered."""
-    return {name: _load_bundled(str(SCENARIOS / name)) for name in PRESET_FILES if (SCENARIOS / name).exists()}
+    return {
+        name: _load_bundled(str(SCENARIOS / name)) for name in PRESET_FILES if (SCENARIOS / name).exists()
+    }
 
 
 def scenario_metrics() -> Any | None:
-    """The measured metrics behind the current scenario (None for estimates or when they cannot be measured)."""
+    """The measured metrics behind the current scenario; None for estimates or when not measurable."""
     found = loaded()
     if found is None or found[1] is None or scenario().measurement is None:
         return None
@@ -487,8 +514,14 @@ def scenario_metrics() -> Any | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _workbook(scenario_json: str, key: tuple[tuple[str, str], ...], adoption: date | None, ramp_weeks: int,
-              include_tables: bool, _files: Files) -> bytes:
+def _workbook(
+    scenario_json: str,
+    key: tuple[tuple[str, str], ...],
+    adoption: date | None,
+    ramp_weeks: int,
+    include_tables: bool,
+    _files: Files,
+) -> bytes:
     from roi.export import build_workbook, tables_of
 
     current = parse_scenario(scenario_json)

@@ -20,8 +20,10 @@ appstate.show_notice()
 scenario = appstate.scenario()
 
 st.title("Data")
-st.caption(f"The scenario now: **{scenario.name}** · {appstate.source_line(scenario)}. Measured exports give the "
-           "most convincing case; estimates and published research get you started.")
+st.caption(
+    f"The scenario now: **{markdown_safe(scenario.name)}** · {appstate.source_line(scenario)}. "
+    "Measured exports give the most convincing case; estimates and published research get you started."
+)
 
 tab_exports, tab_estimates, tab_research = st.tabs(["Your exports", "Estimates", "Published research"])
 
@@ -45,11 +47,15 @@ def handle_upload(files: appstate.Files) -> None:
     adoption = suggest_adoption_date(dataset) or st.session_state.get(appstate.ADOPTION_DATE)
     if adoption is None:
         appstate.use_exports(files, None, 0)
-        st.session_state[appstate.NOTICE] = ("info", "Exports read. Choose the day the AI tool was rolled out "
-                                                     "to split them into before and after.")
+        st.session_state[appstate.NOTICE] = (
+            "info",
+            "Exports read. Choose the day the AI tool was rolled out to split them into before and after.",
+        )
     else:
         with st.spinner("Measuring before and after adoption…"):
-            message = appstate.apply_measurement(files, adoption, st.session_state.get(appstate.RAMP_WEEKS, 0))
+            message = appstate.apply_measurement(
+                files, adoption, st.session_state.get(appstate.RAMP_WEEKS, 0)
+            )
         if message:
             appstate.use_exports(files, adoption, st.session_state.get(appstate.RAMP_WEEKS, 0))
             st.session_state[UPLOAD_ERROR] = (key, message)
@@ -69,22 +75,33 @@ def remeasure() -> None:
 
 
 with tab_exports:
-    st.markdown("Upload every export you have, all at once: GitHub or GitLab pull requests and reviews (REST, "
-                "`gh` or GraphQL), Copilot metrics, usage or seats, Jira CSV, Four Keys or DevLake tables. "
-                "Formats are recognised from the content; `.gz` files are fine.")
-    uploaded = st.file_uploader("Exports", accept_multiple_files=True, key="data_uploader",
-                                type=["json", "gz", "csv", "ndjson", "jsonl", "xlsx"],
-                                help="Files never leave this server; nothing is stored after the session.")
+    st.markdown(
+        "Upload every export you have, all at once: GitHub or GitLab pull requests and reviews (REST, "
+        "`gh` or GraphQL), Copilot metrics, usage or seats, Jira CSV, Four Keys or DevLake tables. "
+        "Formats are recognised from the content; `.gz` files are fine."
+    )
+    uploaded = st.file_uploader(
+        "Exports",
+        accept_multiple_files=True,
+        key="data_uploader",
+        type=["json", "gz", "csv", "ndjson", "jsonl", "xlsx"],
+        help="Files never leave this server; nothing is stored after the session.",
+    )
     if uploaded:
         handle_upload(tuple((f.name, f.getvalue()) for f in uploaded))
         error = st.session_state.get(UPLOAD_ERROR)
         if error and error[0] == appstate.digest(tuple((f.name, f.getvalue()) for f in uploaded)):
-            st.error(markdown_safe(error[1]) + " The data loaded before is still in use.", icon=":material/error:")
+            st.error(
+                markdown_safe(error[1]) + " The data loaded before is still in use.", icon=":material/error:"
+            )
 
     found = appstate.loaded()
     if found is None:
-        st.info("No exports loaded: the scenario runs on estimates. Upload exports above, or use the "
-                "**Estimates** tab.", icon=":material/info:")
+        st.info(
+            "No exports loaded: the scenario runs on estimates. Upload exports above, or use the "
+            "**Estimates** tab.",
+            icon=":material/info:",
+        )
     else:
         files, adoption, ramp = found
         demo = st.session_state[appstate.EXPORTS] == appstate.DEMO
@@ -107,29 +124,59 @@ with tab_exports:
             title = "The demo organisation's exports" if demo else "Loaded exports"
             st.subheader(title, anchor=False)
             formats = len({s.format for s in sources})
-            st.markdown(f"**{len(sources)} file{'s' if len(sources) != 1 else ''}** in {formats} "
-                        f"format{'s' if formats != 1 else ''}: "
-                        f"**{used:,} rows used**, {left_out:,} left out (each with its reason below).")
+            st.markdown(
+                f"**{len(sources)} file{'s' if len(sources) != 1 else ''}** in {formats} "
+                f"format{'s' if formats != 1 else ''}: "
+                f"**{used:,} rows used**, {left_out:,} left out (each with its reason below)."
+            )
             with st.expander("Files, formats and rows", expanded=not demo):
-                st.dataframe(pd.DataFrame([
-                    {"File": s.file.rsplit("/", 1)[-1], "Format": s.format.replace("_", " "), "Rows": s.rows,
-                     "Used": s.used_rows,
-                     "Left out": "; ".join(f"{n:,} {reason}" for reason, n in s.skipped.items()) or "none"}
-                    for s in sources
-                ]), hide_index=True, key="data_sources_table",
-                    column_config={"Rows": st.column_config.NumberColumn(format="localized"),
-                                   "Used": st.column_config.NumberColumn(format="localized"),
-                                   "Left out": st.column_config.TextColumn(width="large")})
+                st.dataframe(
+                    pd.DataFrame(
+                        [
+                            {
+                                "File": s.file.rsplit("/", 1)[-1],
+                                "Format": s.format.replace("_", " "),
+                                "Rows": s.rows,
+                                "Used": s.used_rows,
+                                "Left out": "; ".join(f"{n:,} {reason}" for reason, n in s.skipped.items())
+                                or "none",
+                            }
+                            for s in sources
+                        ]
+                    ),
+                    hide_index=True,
+                    key="data_sources_table",
+                    column_config={
+                        "Rows": st.column_config.NumberColumn(format="localized"),
+                        "Used": st.column_config.NumberColumn(format="localized"),
+                        "Left out": st.column_config.TextColumn(width="large"),
+                    },
+                )
             suggested = suggest_adoption_date(dataset)
             left, middle, right = st.columns([1, 1, 2], vertical_alignment="bottom")
             st.session_state["data_adoption"] = adoption or suggested or date.today()
             st.session_state["data_ramp"] = ramp
-            left.date_input("AI adoption date", key="data_adoption", on_change=remeasure, format="YYYY-MM-DD",
-                            help="Events before this day are the baseline; after it (plus the ramp) the post period.")
-            middle.number_input("Ramp-up weeks left out", min_value=0, max_value=104, step=1, key="data_ramp",
-                                on_change=remeasure, help="Weeks after adoption while people learn the tool.")
-            right.caption(f"Suggested from the Copilot data: **{suggested:%d %b %Y}**" if suggested else
-                          "No Copilot seat or activity data to suggest a date from.")
+            left.date_input(
+                "AI adoption date",
+                key="data_adoption",
+                on_change=remeasure,
+                format="YYYY-MM-DD",
+                help="Events before this day are the baseline; after it (plus the ramp) the post period.",
+            )
+            middle.number_input(
+                "Ramp-up weeks left out",
+                min_value=0,
+                max_value=104,
+                step=1,
+                key="data_ramp",
+                on_change=remeasure,
+                help="Weeks after adoption while people learn the tool.",
+            )
+            right.caption(
+                f"Suggested from the Copilot data: **{suggested:%d %b %Y}**"
+                if suggested
+                else "No Copilot seat or activity data to suggest a date from."
+            )
             if message := st.session_state.pop("data_measure_error", None):
                 st.error(markdown_safe(message), icon=":material/error:")
 
@@ -144,22 +191,29 @@ with tab_exports:
                         continue
                     stat = metrics.changes.get(name)
                     few = stat is not None and min(stat.n_baseline, stat.n_post) < MIN_SAMPLE
-                    rows.append({
-                        "Metric": label,
-                        "Before": fmt.metric_value(name, before).replace(" ", fmt.NBSP),
-                        "After": fmt.metric_value(name, after).replace(" ", fmt.NBSP),
-                        "Change": fmt.percent(stat.change, signed=True) if stat else "",
-                        "95% interval": (f"{fmt.percent(stat.ci_low, signed=True)} to "
-                                         f"{fmt.percent(stat.ci_high, signed=True)}")
-                        if stat and stat.ci_low is not None else ("too few events" if few else ""),
-                        "p-value": fmt.p_value(stat.p_value) if stat and stat.p_value is not None else "",
-                        "Definition": DEFINITIONS.get(name, ""),
-                    })
+                    rows.append(
+                        {
+                            "Metric": label,
+                            "Before": fmt.metric_value(name, before).replace(" ", fmt.NBSP),
+                            "After": fmt.metric_value(name, after).replace(" ", fmt.NBSP),
+                            "Change": fmt.percent(stat.change, signed=True) if stat else "",
+                            "95% interval": (
+                                f"{fmt.percent(stat.ci_low, signed=True)} to "
+                                f"{fmt.percent(stat.ci_high, signed=True)}"
+                            )
+                            if stat and stat.ci_low is not None
+                            else ("too few events" if few else ""),
+                            "p-value": fmt.p_value(stat.p_value) if stat and stat.p_value is not None else "",
+                            "Definition": DEFINITIONS.get(name, ""),
+                        }
+                    )
                 # A static table: definitions wrap and stay readable on a projector.
                 st.table(pd.DataFrame(rows).set_index("Metric"))
                 weeks = (metrics.baseline.weeks or 0, metrics.post.weeks or 0)
-                st.caption(f"Baseline {weeks[0]:.0f} weeks, post period {weeks[1]:.0f} weeks. "
-                           + DEFINITIONS.get("change", ""))
+                st.caption(
+                    f"Baseline {weeks[0]:.0f} weeks, post period {weeks[1]:.0f} weeks. "
+                    + DEFINITIONS.get("change", "")
+                )
                 if metrics.cohorts is not None:
                     did = metrics.cohorts.did_change
                     st.markdown(
@@ -167,11 +221,18 @@ with tab_exports:
                         f"{metrics.cohorts.non_users} non-users, told apart by "
                         f"{', '.join(metrics.cohorts.identified_by)}. Difference-in-differences (the change "
                         "among AI users beyond the change among non-users): "
-                        + "; ".join(f"{fmt.METRICS.get(k, (k,))[0]} {fmt.percent(v, signed=True)}"
-                                    for k, v in did.items() if v is not None) + ".")
+                        + "; ".join(
+                            f"{fmt.METRICS.get(k, (k,))[0]} {fmt.percent(v, signed=True)}"
+                            for k, v in did.items()
+                            if v is not None
+                        )
+                        + "."
+                    )
                 else:
-                    st.markdown("**Before/after only:** AI users could not be told apart from non-users, so "
-                                "the changes are *associated with* adoption, not shown to be caused by it.")
+                    st.markdown(
+                        "**Before/after only:** AI users could not be told apart from non-users, so "
+                        "the changes are *associated with* adoption, not shown to be caused by it."
+                    )
                 for note in metrics.notes:
                     if "before/after only" not in note.lower():  # said above, in bold
                         st.caption(note)
@@ -185,48 +246,88 @@ FIELDS = tuple(TEMPLATE_METRICS)
 
 def estimates_frame() -> pd.DataFrame:
     rows = estimates_of(appstate.scenario(), FIELDS)
-    return pd.DataFrame([
-        {"field": field, "Measure": TEMPLATE_METRICS[field][1][:1].upper() + TEMPLATE_METRICS[field][1][1:],
-         "Unit": TEMPLATE_METRICS[field][0],
-         "Before": values[0], "After (likely)": values[1], "After, low": values[2], "After, high": values[3]}
-        for field, values in rows.items()
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "field": field,
+                "Measure": TEMPLATE_METRICS[field][1][:1].upper() + TEMPLATE_METRICS[field][1][1:],
+                "Unit": TEMPLATE_METRICS[field][0],
+                "Before": values[0],
+                "After (likely)": values[1],
+                "After, low": values[2],
+                "After, high": values[3],
+            }
+            for field, values in rows.items()
+        ]
+    )
 
 
 def frame_to_estimates(frame: pd.DataFrame) -> dict:
     def value(x):
         return None if pd.isna(x) else float(x)
 
-    return {row["field"]: (value(row["Before"]), value(row["After (likely)"]), value(row["After, low"]),
-                           value(row["After, high"])) for _, row in frame.iterrows()}
+    return {
+        row["field"]: (
+            value(row["Before"]),
+            value(row["After (likely)"]),
+            value(row["After, low"]),
+            value(row["After, high"]),
+        )
+        for _, row in frame.iterrows()
+    }
 
 
 with tab_estimates:
-    st.markdown("No exports yet? Enter what you believe, per developer-week, for a developer who uses the tool. "
-                "A low and high value make the range the risk analysis samples from. Leave unknown rows empty.")
+    st.markdown(
+        "No exports yet? Enter what you believe, per developer-week, for a developer who uses the tool. "
+        "A low and high value make the range the risk analysis samples from. Leave unknown rows empty."
+    )
     with st.form("data_estimates_form", border=True):
         edited = st.data_editor(
-            estimates_frame(), hide_index=True, key="data_estimates_editor", num_rows="fixed", placeholder="—",
+            estimates_frame(),
+            hide_index=True,
+            key="data_estimates_editor",
+            num_rows="fixed",
+            placeholder="—",
             column_order=["Measure", "Unit", "Before", "After (likely)", "After, low", "After, high"],
             disabled=["Measure", "Unit"],
-            column_config={c: st.column_config.NumberColumn(min_value=0.0, format="%.3g")
-                           for c in ("Before", "After (likely)", "After, low", "After, high")},
+            column_config={
+                c: st.column_config.NumberColumn(min_value=0.0, format="%.3g")
+                for c in ("Before", "After (likely)", "After, low", "After, high")
+            },
         )
         if st.form_submit_button("Use these estimates", type="primary"):
             try:
-                appstate.set_scenario(with_estimates(appstate.scenario(), frame_to_estimates(edited)),
-                                      "The scenario now uses your estimates.")
+                appstate.set_scenario(
+                    with_estimates(appstate.scenario(), frame_to_estimates(edited)),
+                    "The scenario now uses your estimates.",
+                )
                 st.rerun()
             except RoiError as error:
                 appstate.show_error(error)
 
-    st.markdown("**Or use the template:** download it, fill it in (with colleagues, in Excel), upload it here.")
+    st.markdown(
+        "**Or use the template:** download it, fill it in (with colleagues, in Excel), upload it here."
+    )
     left, right, _ = st.columns([1, 1, 2])
-    left.download_button("Template (Excel)", data=template_xlsx, file_name="estimates_template.xlsx",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         key="data_template_xlsx", icon=":material/download:", on_click="ignore")
-    right.download_button("Template (CSV)", data=template_csv, file_name="estimates_template.csv", mime="text/csv",
-                          key="data_template_csv", icon=":material/download:", on_click="ignore")
+    left.download_button(
+        "Template (Excel)",
+        data=template_xlsx,
+        file_name="estimates_template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="data_template_xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Template (CSV)",
+        data=template_csv,
+        file_name="estimates_template.csv",
+        mime="text/csv",
+        key="data_template_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
     filled = st.file_uploader("Filled-in template", type=["xlsx", "csv"], key="data_template_upload")
     if filled is not None:
         content = (filled.name, filled.getvalue())
@@ -234,13 +335,20 @@ with tab_estimates:
             try:
                 table = appstate.read((content,)).estimates
                 if table.empty:
-                    raise RoiError("holds no estimates: fill in at least the baseline and post columns of a row",
-                                   file=filled.name)
-                estimates = {row.metric: tuple(None if pd.isna(v) else float(v) for v in
-                                               (row.baseline, row.post, row.low, row.high))
-                             for row in table.itertuples(index=False)}
-                appstate.set_scenario(with_estimates(appstate.scenario(), estimates),
-                                      f"The scenario now uses the estimates from {filled.name}.")
+                    raise RoiError(
+                        "holds no estimates: fill in at least the baseline and post columns of a row",
+                        file=filled.name,
+                    )
+                estimates = {
+                    row.metric: tuple(
+                        None if pd.isna(v) else float(v) for v in (row.baseline, row.post, row.low, row.high)
+                    )
+                    for row in table.itertuples(index=False)
+                }
+                appstate.set_scenario(
+                    with_estimates(appstate.scenario(), estimates),
+                    f"The scenario now uses the estimates from {filled.name}.",
+                )
                 st.session_state["data_template_done"] = appstate.digest((content,))
                 st.rerun()
             except RoiError as error:
@@ -248,22 +356,31 @@ with tab_estimates:
 
 # --- Published research ----------------------------------------------------------------------
 with tab_research:
-    st.markdown("Start from what studies found, applied to **your** baseline, team and costs. The range of "
-                "findings is wide: that spread is why measuring your own data matters.")
+    st.markdown(
+        "Start from what studies found, applied to **your** baseline, team and costs. The range of "
+        "findings is wide: that spread is why measuring your own data matters."
+    )
     presets = appstate.presets()
     choice = st.selectbox("Study", list(presets), key="data_preset", format_func=lambda k: presets[k].name)
     preset = presets[choice]
     st.markdown(preset.notes or "")
     b, a = preset.baseline, preset.post
-    st.caption(f"Changes applied: tasks {fmt.percent(a.tasks_per_dev_week / b.tasks_per_dev_week - 1, signed=True, digits=1)}, "
-               f"PRs {fmt.percent(a.prs_per_dev_week / b.prs_per_dev_week - 1, signed=True, digits=1)}, "
-               f"PR size {fmt.percent(a.pr_size_loc / b.pr_size_loc - 1, signed=True, digits=1)}"
-               + (f", bugs {fmt.percent(a.bugs_per_dev_week / b.bugs_per_dev_week - 1, signed=True, digits=1)}"
-                  if b.bugs_per_dev_week else "") + ".")
+
+    def growth(after: float, before: float) -> str:
+        return fmt.percent(after / before - 1, signed=True, digits=1)
+
+    st.caption(
+        f"Changes applied: tasks {growth(a.tasks_per_dev_week, b.tasks_per_dev_week)}, "
+        f"PRs {growth(a.prs_per_dev_week, b.prs_per_dev_week)}, "
+        f"PR size {growth(a.pr_size_loc, b.pr_size_loc)}"
+        + (f", bugs {growth(a.bugs_per_dev_week, b.bugs_per_dev_week)}" if b.bugs_per_dev_week else "")
+        + "."
+    )
     if st.button("Apply this finding to my baseline", key="data_apply_preset", type="primary"):
         try:
-            appstate.set_scenario(apply_finding(appstate.scenario(), preset),
-                                  f"Applied '{preset.name}' to your baseline.")
+            appstate.set_scenario(
+                apply_finding(appstate.scenario(), preset), f"Applied '{preset.name}' to your baseline."
+            )
             st.rerun()
         except RoiError as error:
             appstate.show_error(error)

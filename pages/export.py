@@ -7,6 +7,7 @@ from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.export import metrics_csv, scenario_json
 from roi.models import parse_scenario
+from roi.safety import markdown_safe
 
 appstate.require_app()
 appstate.show_notice()
@@ -14,38 +15,59 @@ scenario = appstate.scenario()
 stem = fmt.file_stem(scenario.name)
 
 st.title("Export")
-st.caption(f"**{scenario.name}** · {appstate.source_line(scenario)}")
+st.caption(f"**{markdown_safe(scenario.name)}** · {appstate.source_line(scenario)}")
 
 metrics = appstate.scenario_metrics()
 
 st.subheader("Stakeholder workbook (Excel)", anchor=False)
-st.markdown("A live Excel model: the summary and checklist, every assumption as a named input cell with its "
-            "source, and productivity, review capacity and cash-flow sheets whose formulas recalculate when an "
-            "assumption changes. Also the rollout plan, the sensitivity analysis and, when exports are loaded, the "
-            "measured metrics with their intervals.")
+st.markdown(
+    "A live Excel model: the summary and checklist, every assumption as a named input cell with its "
+    "source, and productivity, review capacity and cash-flow sheets whose formulas recalculate when an "
+    "assumption changes. Also the rollout plan, the sensitivity analysis and, when exports are loaded, the "
+    "measured metrics with their intervals."
+)
 include_tables = False
 if appstate.loaded() is not None and scenario.measurement is not None:
-    include_tables = st.checkbox("Include the event tables (one sheet each; a larger file that takes longer)",
-                                 key="export_tables", value=False)
+    include_tables = st.checkbox(
+        "Include the event tables (one sheet each; a larger file that takes longer)",
+        key="export_tables",
+        value=False,
+    )
 try:
     with st.spinner("Building the workbook…"):
         workbook = appstate.workbook(include_tables)
 except RoiError as error:
     appstate.show_error(error)
 else:
-    st.download_button("Download the workbook", data=workbook, file_name=f"{stem}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="export_workbook", type="primary", icon=":material/table:", on_click="ignore")
+    st.download_button(
+        "Download the workbook",
+        data=workbook,
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="export_workbook",
+        type="primary",
+        icon=":material/table:",
+        on_click="ignore",
+    )
     st.caption(f"{fmt.file_size(len(workbook))} · opens in Excel, LibreOffice Calc and Google Sheets.")
 
 st.subheader("Save and resume a workshop", anchor=False)
 left, right = st.columns(2, gap="large")
 with left:
     st.markdown("**Save** every input of this scenario, as edited, to a file you can keep, mail or version.")
-    st.download_button("Download the scenario file", data=scenario_json(scenario), file_name=f"{stem}.json",
-                       mime="application/json", key="export_scenario", icon=":material/save:", on_click="ignore")
-    st.caption("The file holds the inputs and the names of the exports they were measured from, not the exports "
-               "themselves.")
+    st.download_button(
+        "Download the scenario file",
+        data=scenario_json(scenario),
+        file_name=f"{stem}.json",
+        mime="application/json",
+        key="export_scenario",
+        icon=":material/save:",
+        on_click="ignore",
+    )
+    st.caption(
+        "The file holds the inputs and the names of the exports they were measured from, not the exports "
+        "themselves."
+    )
 with right:
     st.markdown("**Resume** from a saved scenario file: every page shows it at once.")
     upload = st.file_uploader("Scenario file", type=["json"], key="export_scenario_upload")
@@ -56,7 +78,10 @@ with right:
             try:
                 loaded = parse_scenario(content, source=upload.name)
             except RoiError as error:
-                st.error(error.describe() + " The current scenario is unchanged.", icon=":material/error:")
+                st.error(
+                    markdown_safe(error.describe()) + " The current scenario is unchanged.",
+                    icon=":material/error:",
+                )
             else:
                 st.session_state["export_loaded"] = done
                 appstate.set_scenario(loaded, f"Scenario '{loaded.name}' loaded from {upload.name}.")
@@ -64,7 +89,16 @@ with right:
 
 if metrics is not None:
     st.subheader("Measured metrics (CSV)", anchor=False)
-    st.markdown("Every measured metric with its change, 95% interval, p-value and sample sizes, for your own "
-                "analysis.")
-    st.download_button("Download the metrics", data=metrics_csv(metrics), file_name=f"{stem}-metrics.csv",
-                       mime="text/csv", key="export_metrics", icon=":material/download:", on_click="ignore")
+    st.markdown(
+        "Every measured metric with its change, 95% interval, p-value and sample sizes, for your own "
+        "analysis."
+    )
+    st.download_button(
+        "Download the metrics",
+        data=metrics_csv(metrics),
+        file_name=f"{stem}-metrics.csv",
+        mime="text/csv",
+        key="export_metrics",
+        icon=":material/download:",
+        on_click="ignore",
+    )

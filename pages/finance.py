@@ -8,6 +8,7 @@ from roi import charts
 from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.export.assumptions import SECTIONS, adoption_assumptions, tool_assumptions
+from roi.safety import markdown_safe
 from roi.verdict import loss_chance
 from roi.whatif import npv_at_likely, with_horizon
 
@@ -25,23 +26,46 @@ def money(value, **kwargs):
 
 
 st.title("ROI & risk")
-st.caption(f"Risk-adjusted cash flows over {years} years (Forrester TEI style), discounted at "
-           f"{fmt.percent(scenario.finance.discount_rate)} a year. Benefits value the net hours gained at the loaded "
-           f"cost of {money(scenario.team.loaded_cost_per_hour, digits=2)}/h, of which "
-           f"{fmt.percent(scenario.finance.capture_factor)} becomes business value.")
+st.caption(
+    f"Risk-adjusted cash flows over {years} years (Forrester TEI style), discounted at "
+    f"{fmt.percent(scenario.finance.discount_rate)} a year. Benefits value the net hours gained at the "
+    f"loaded cost of {money(scenario.team.loaded_cost_per_hour, digits=2)}/h, of which "
+    f"{fmt.percent(scenario.finance.capture_factor)} becomes business value."
+)
 
 cols = st.columns(4)
-cols[0].metric("Net present value", money(f.npv, compact=True, signed=True), border=True,
-               delta=(f"P10 {money(u.npv_p10, compact=True, signed=True)} to P90 "
-                      f"{money(u.npv_p90, compact=True, signed=True)}") if u else None,
-               delta_color="gray", delta_arrow="off",
-               help="PV(benefits) − PV(costs). 80% of simulated outcomes fall between P10 and P90.")
-cols[1].metric("Return on investment", fmt.percent(f.roi, signed=True, digits=1, missing="no costs"), border=True,
-               help="NPV / PV(costs).")
-cols[2].metric("Payback", fmt.months(f.payback_months) if f.payback_months is not None else f"Over {years} years",
-               border=True, help="When cumulative undiscounted benefits first cover cumulative costs.")
-cols[3].metric("Chance of a loss", fmt.chance(loss_chance(results), missing="not simulated"), border=True,
-               help="Share of simulated outcomes with NPV ≤ 0.")
+cols[0].metric(
+    "Net present value",
+    money(f.npv, compact=True, signed=True),
+    border=True,
+    delta=(
+        f"P10 {money(u.npv_p10, compact=True, signed=True)} to P90 "
+        f"{money(u.npv_p90, compact=True, signed=True)}"
+    )
+    if u
+    else None,
+    delta_color="gray",
+    delta_arrow="off",
+    help="PV(benefits) − PV(costs). 80% of simulated outcomes fall between P10 and P90.",
+)
+cols[1].metric(
+    "Return on investment",
+    fmt.percent(f.roi, signed=True, digits=1, missing="no costs"),
+    border=True,
+    help="NPV / PV(costs).",
+)
+cols[2].metric(
+    "Payback",
+    fmt.months(f.payback_months) if f.payback_months is not None else f"Over {years} years",
+    border=True,
+    help="When cumulative undiscounted benefits first cover cumulative costs.",
+)
+cols[3].metric(
+    "Chance of a loss",
+    fmt.chance(loss_chance(results), missing="not simulated"),
+    border=True,
+    help="Share of simulated outcomes with NPV ≤ 0.",
+)
 
 left, right = st.columns(2, gap="large")
 appstate.chart(charts.cash_flow(f, currency), "finance_cash_flow", left)
@@ -49,26 +73,48 @@ with right:
     st.markdown("**Cash flow by year**")
     cumulative = 0.0
     rows = []
-    for t, (benefit, cost, idle) in enumerate(zip(f.benefits_by_year, f.costs_by_year, f.idle_seat_cost_by_year)):
+    for t, (benefit, cost, idle) in enumerate(
+        zip(f.benefits_by_year, f.costs_by_year, f.idle_seat_cost_by_year, strict=True)
+    ):
         cumulative += benefit - cost
-        rows.append({"Year": "0 (set-up)" if t == 0 else str(t), "Benefits": money(benefit), "Costs": money(cost),
-                     "Net": money(benefit - cost, signed=True), "Cumulative": money(cumulative, signed=True),
-                     "Idle seats": money(idle)})
-    rows.append({"Year": "Present value", "Benefits": money(f.pv_benefits), "Costs": money(f.pv_costs),
-                 "Net": money(f.npv, signed=True), "Cumulative": "", "Idle seats": ""})
+        rows.append(
+            {
+                "Year": "0 (set-up)" if t == 0 else str(t),
+                "Benefits": money(benefit),
+                "Costs": money(cost),
+                "Net": money(benefit - cost, signed=True),
+                "Cumulative": money(cumulative, signed=True),
+                "Idle seats": money(idle),
+            }
+        )
+    rows.append(
+        {
+            "Year": "Present value",
+            "Benefits": money(f.pv_benefits),
+            "Costs": money(f.pv_costs),
+            "Net": money(f.npv, signed=True),
+            "Cumulative": "",
+            "Idle seats": "",
+        }
+    )
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="finance_cash_table")
     idle_total = sum(f.idle_seat_cost_by_year)
     if idle_total > 0:
-        st.markdown(f"**Idle-seat cost:** seats nobody uses cost **{money(idle_total)}** over the horizon "
-                    f"({money(f.idle_seat_cost_by_year[1])} in year 1, when adoption is "
-                    f"{fmt.percent(scenario.finance.adoption[0])}). Assign seats in waves.")
+        st.markdown(
+            f"**Idle-seat cost:** seats nobody uses cost **{money(idle_total)}** over the horizon "
+            f"({money(f.idle_seat_cost_by_year[1])} in year 1, when adoption is "
+            f"{fmt.percent(scenario.finance.adoption[0])}). Assign seats in waves."
+        )
     else:
         st.markdown("**Idle-seat cost:** none: every seat is used in every year.")
 
 st.subheader("Uncertainty", anchor=False)
 if u is None:
-    st.info("No uncertainty ranges in this scenario. Give low / likely / high values on the **Data** page to see "
-            "the range of outcomes and what drives it.", icon=":material/casino:")
+    st.info(
+        "No uncertainty ranges in this scenario. Give low / likely / high values on the **Data** page to see "
+        "the range of outcomes and what drives it.",
+        icon=":material/casino:",
+    )
 else:
     left, right = st.columns([3, 2], gap="large")
     appstate.chart(charts.npv_histogram(u, currency), "finance_histogram", left)
@@ -82,28 +128,41 @@ else:
         )
         top = u.tornado[0] if u.tornado else None
         if top is not None:
-            st.markdown(f"The input that moves the result most is **{fmt.input_label(top.input).lower()}**: "
-                        f"from its P10 to its P90 it swings the NPV by **{money(top.swing, compact=True)}**. "
-                        "Measure it first.")
-        st.caption(f"{scenario.uncertainty.distribution.upper()} distributions on each low / likely / high range. "
-                   "Tornado below: NPV with one input at its P10 or P90 and the others at their likely values.")
+            st.markdown(
+                f"The input that moves the result most is **{fmt.input_label(top.input).lower()}**: "
+                f"from its P10 to its P90 it swings the NPV by **{money(top.swing, compact=True)}**. "
+                "Measure it first."
+            )
+        st.caption(
+            f"{scenario.uncertainty.distribution.upper()} distributions on each low / likely / high range. "
+            "Tornado below: NPV with one input at its P10 or P90 and the others at their likely values."
+        )
     appstate.chart(charts.tornado(u, npv_at_likely(scenario), currency), "finance_tornado")
 
 st.subheader("Break-even", anchor=False)
 left, right = st.columns([3, 2], gap="large")
-appstate.chart(charts.break_even(results.productivity.net_hours, f.break_even_net_hours), "finance_break_even", left)
+appstate.chart(
+    charts.break_even(results.productivity.net_hours, f.break_even_net_hours), "finance_break_even", left
+)
 with right:
     if f.break_even_net_hours is None:
-        st.markdown("No break-even: the benefits do not depend on the hours gained (no adoption or no capture).")
+        st.markdown(
+            "No break-even: the benefits do not depend on the hours gained (no adoption or no capture)."
+        )
     else:
         shortfall = f.break_even_net_hours - results.productivity.net_hours
+        needed, today = (
+            fmt.hours(f.break_even_net_hours, digits=2),
+            fmt.hours(results.productivity.net_hours, digits=2),
+        )
         st.markdown(
-            f"The tool pays for itself at **{fmt.hours(f.break_even_net_hours, digits=2)} net per developer-week**. "
-            + (f"Today's {fmt.hours(results.productivity.net_hours, digits=2)} is "
-               f"**{fmt.hours(shortfall, digits=2)} short**: cut the review tax (smaller PRs) or raise capture."
-               if shortfall > 0 else
-               f"Today's {fmt.hours(results.productivity.net_hours, digits=2)} clears it by "
-               f"{fmt.hours(-shortfall, digits=2)}.")
+            f"The tool pays for itself at **{needed} net per developer-week**. "
+            + (
+                f"Today's {today} is **{fmt.hours(shortfall, digits=2)} short**: cut the review tax "
+                "(smaller PRs) or raise capture."
+                if shortfall > 0
+                else f"Today's {today} clears it by {fmt.hours(-shortfall, digits=2)}."
+            )
         )
 
 st.subheader("Assumptions", anchor=False)
@@ -121,9 +180,15 @@ sections = dict(SECTIONS)
 tabs = st.tabs(["Finance", "Adoption", "Licences and costs", "Team", "Quality"])
 with tabs[0]:
     st.session_state["finance_horizon"] = years
-    st.columns(3)[0].number_input("Horizon (years)", min_value=1, max_value=10, step=1, key="finance_horizon",
-                                  on_change=change_horizon,
-                                  help="Forrester TEI convention: 3 years. Adoption follows the horizon.")
+    st.columns(3)[0].number_input(
+        "Horizon (years)",
+        min_value=1,
+        max_value=10,
+        step=1,
+        key="finance_horizon",
+        on_change=change_horizon,
+        help="Forrester TEI convention: 3 years. Adoption follows the horizon.",
+    )
     if error := st.session_state.pop("finance_horizon_error", None):
         st.error(error)
     appstate.assumption_rows(list(sections["Finance"]), "finance")
@@ -131,7 +196,7 @@ with tabs[1]:
     appstate.assumption_rows(adoption_assumptions(scenario), "finance")
 with tabs[2]:
     for number, items in tool_assumptions(scenario):
-        st.markdown(f"**{scenario.costs.tools[number - 1].name}**")
+        st.markdown(f"**{markdown_safe(scenario.costs.tools[number - 1].name)}**")
         appstate.assumption_rows(items, "finance")
     appstate.assumption_rows(list(sections["Costs"]), "finance")
 with tabs[3]:

@@ -14,71 +14,123 @@ results = appstate.results()
 p = results.productivity
 
 st.title("Productivity")
-st.caption("Hours per adopting developer per week. Net gain N = gross gain G − review tax ΔR − extra bug fixing ΔD "
-           f"− incidents and rework ΔI. {appstate.source_line(scenario)}.")
+st.caption(
+    "Hours per adopting developer per week. Net gain N = gross gain G − review tax ΔR − extra bug fixing ΔD "
+    f"− incidents and rework ΔI. {appstate.source_line(scenario)}."
+)
 
 cols = st.columns(5)
 tiles = [
     ("Gross gain (G)", p.gross_gain_hours, "g × delivery hours: what the output change is worth in time."),
-    ("Review tax (ΔR)", -p.review_tax_hours, "Extra reviewer hours the developer's more numerous, larger PRs cost."),
+    (
+        "Review tax (ΔR)",
+        -p.review_tax_hours,
+        "Extra reviewer hours the developer's more numerous, larger PRs cost.",
+    ),
     ("Extra bug fixing (ΔD)", -p.defect_hours, "(bugs after − bugs before) × hours to fix a bug."),
-    ("Incidents (ΔI)", -p.incident_hours,
-     "Extra failed-deployment recovery and rework, per developer; zero without deployment data."),
+    (
+        "Incidents (ΔI)",
+        -p.incident_hours,
+        "Extra failed-deployment recovery and rework, per developer; zero without deployment data.",
+    ),
     ("Net gain (N)", p.net_hours, "What is left: G − ΔR − ΔD − ΔI."),
 ]
-for col, (label, value, help_text) in zip(cols, tiles):
+for col, (label, value, help_text) in zip(cols, tiles, strict=True):
     col.metric(label, fmt.hours(value, digits=2, signed=True), border=True, help=help_text)
 
 left, right = st.columns(2, gap="large")
 appstate.chart(charts.waterfall(p), "productivity_waterfall", left)
 with right:
     appstate.chart(charts.index_bars(p), "productivity_index")
+    naive, adjusted = (
+        fmt.percent(p.naive_index - 1, signed=True, digits=1),
+        fmt.percent(p.qapi - 1, signed=True, digits=1),
+    )
     st.markdown(
-        f"The headline counts output: **{fmt.percent(p.output_change, signed=True)}**. The usual correction for "
-        f"quality, output × (1 − bug growth), gives **{fmt.percent(p.naive_index - 1, signed=True, digits=1)}** but "
-        f"still ignores the **{fmt.hours(p.review_tax_hours, digits=2)}** per developer-week that reviewers now "
-        f"spend on more and larger PRs. Quality-adjusted productivity counts it: "
-        f"**{fmt.percent(p.qapi - 1, signed=True, digits=1)}**."
+        f"The headline counts output: **{fmt.percent(p.output_change, signed=True)}**. The usual correction "
+        f"for quality, output × (1 − bug growth), gives **{naive}** but still ignores the "
+        f"**{fmt.hours(p.review_tax_hours, digits=2)}** per developer-week that reviewers now spend on more "
+        f"and larger PRs. Quality-adjusted productivity counts it: **{adjusted}**."
     )
 
 st.subheader("Before and after adoption", anchor=False)
 b, a = scenario.baseline, scenario.post
 review = results.review
 rows = [
-    ("Completed tasks per developer-week", fmt.number(b.tasks_per_dev_week, digits=2),
-     fmt.number(a.tasks_per_dev_week, digits=2), a.tasks_per_dev_week / b.tasks_per_dev_week - 1),
-    ("Merged PRs per developer-week", fmt.number(b.prs_per_dev_week, digits=2),
-     fmt.number(a.prs_per_dev_week, digits=2), a.prs_per_dev_week / b.prs_per_dev_week - 1),
-    ("Mean PR size (lines changed)", fmt.number(b.pr_size_loc), fmt.number(a.pr_size_loc),
-     a.pr_size_loc / b.pr_size_loc - 1),
-    ("Review effort per PR", fmt.hours(review.baseline.effort_hours, digits=2),
-     fmt.hours(review.post.effort_hours, digits=2), review.post.effort_hours / review.baseline.effort_hours - 1),
-    ("Bugs per developer-week", fmt.number(b.bugs_per_dev_week, digits=3), fmt.number(a.bugs_per_dev_week, digits=3),
-     (a.bugs_per_dev_week / b.bugs_per_dev_week - 1) if b.bugs_per_dev_week else None),
-    ("Bugs per completed task", fmt.number(b.bugs_per_dev_week / b.tasks_per_dev_week, digits=3),
-     fmt.number(a.bugs_per_dev_week / a.tasks_per_dev_week, digits=3),
-     ((a.bugs_per_dev_week / a.tasks_per_dev_week) / (b.bugs_per_dev_week / b.tasks_per_dev_week) - 1)
-     if b.bugs_per_dev_week else None),
+    (
+        "Completed tasks per developer-week",
+        fmt.number(b.tasks_per_dev_week, digits=2),
+        fmt.number(a.tasks_per_dev_week, digits=2),
+        a.tasks_per_dev_week / b.tasks_per_dev_week - 1,
+    ),
+    (
+        "Merged PRs per developer-week",
+        fmt.number(b.prs_per_dev_week, digits=2),
+        fmt.number(a.prs_per_dev_week, digits=2),
+        a.prs_per_dev_week / b.prs_per_dev_week - 1,
+    ),
+    (
+        "Mean PR size (lines changed)",
+        fmt.number(b.pr_size_loc),
+        fmt.number(a.pr_size_loc),
+        a.pr_size_loc / b.pr_size_loc - 1,
+    ),
+    (
+        "Review effort per PR",
+        fmt.hours(review.baseline.effort_hours, digits=2),
+        fmt.hours(review.post.effort_hours, digits=2),
+        review.post.effort_hours / review.baseline.effort_hours - 1,
+    ),
+    (
+        "Bugs per developer-week",
+        fmt.number(b.bugs_per_dev_week, digits=3),
+        fmt.number(a.bugs_per_dev_week, digits=3),
+        (a.bugs_per_dev_week / b.bugs_per_dev_week - 1) if b.bugs_per_dev_week else None,
+    ),
+    (
+        "Bugs per completed task",
+        fmt.number(b.bugs_per_dev_week / b.tasks_per_dev_week, digits=3),
+        fmt.number(a.bugs_per_dev_week / a.tasks_per_dev_week, digits=3),
+        ((a.bugs_per_dev_week / a.tasks_per_dev_week) / (b.bugs_per_dev_week / b.tasks_per_dev_week) - 1)
+        if b.bugs_per_dev_week
+        else None,
+    ),
 ]
 table = pd.DataFrame(
-    [{"Measure": m, "Before AI": before, "After AI": after, "Change": fmt.percent(change, signed=True, digits=1)}
-     for m, before, after, change in rows]
+    [
+        {
+            "Measure": m,
+            "Before AI": before,
+            "After AI": after,
+            "Change": fmt.percent(change, signed=True, digits=1),
+        }
+        for m, before, after, change in rows
+    ]
 )
 st.dataframe(table, hide_index=True, key="productivity_table")
-st.caption("Review effort per PR = fixed overhead + PR size ÷ review speed "
-           f"({fmt.hours(scenario.review.overhead_hours, digits=2)} + LOC ÷ "
-           f"{fmt.number(scenario.review.loc_per_hour)} LOC/h). Quality is compared per task, not per PR or per "
-           "line: larger PRs make per-PR and per-line bug rates look better than they are.")
+st.caption(
+    "Review effort per PR = fixed overhead + PR size ÷ review speed "
+    f"({fmt.hours(scenario.review.overhead_hours, digits=2)} + LOC ÷ "
+    f"{fmt.number(scenario.review.loc_per_hour)} LOC/h). Quality is compared per task, not per PR or per "
+    "line: larger PRs make per-PR and per-line bug rates look better than they are."
+)
 
 st.subheader("Distributions from your data", anchor=False)
 distributions = appstate.pr_distributions()
 if distributions is None:
-    st.info("Load pull-request exports on the **Data** page to compare PR size and cycle time before and after "
-            "adoption, PR by PR.", icon=":material/upload_file:")
+    st.info(
+        "Load pull-request exports on the **Data** page to compare PR size and cycle time before and after "
+        "adoption, PR by PR.",
+        icon=":material/upload_file:",
+    )
 else:
     left, right = st.columns(2, gap="large")
     (size_before, size_after), (cycle_before, cycle_after) = distributions
     appstate.chart(charts.distribution(size_before, size_after, "PR size", "LOC"), "productivity_size", left)
-    appstate.chart(charts.distribution(cycle_before, cycle_after, "Cycle time", "hours"), "productivity_cycle", right)
-    st.caption("Merged PRs by the period of their merge date; size = lines added + deleted; cycle time = created "
-               "→ merged in calendar hours. Boxes span the middle half of PRs, whiskers the smallest and largest.")
+    appstate.chart(
+        charts.distribution(cycle_before, cycle_after, "Cycle time", "hours"), "productivity_cycle", right
+    )
+    st.caption(
+        "Merged PRs by the period of their merge date; size = lines added + deleted; cycle time = created "
+        "→ merged in calendar hours. Boxes span the middle half of PRs, whiskers the smallest and largest."
+    )

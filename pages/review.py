@@ -16,29 +16,57 @@ appstate.show_notice()
 scenario = appstate.scenario()
 
 st.title("Review capacity")
-st.caption("PRs queue for one shared pool of reviewers (Erlang C with the Allen–Cunneen correction for variable "
-           "PR sizes). Waits are in working hours. At 100% utilisation and above the queue never clears.")
+st.caption(
+    "PRs queue for one shared pool of reviewers (Erlang C with the Allen–Cunneen correction for variable "
+    "PR sizes). Waits are in working hours. At 100% utilisation and above the queue never clears."
+)
 
 top = st.container()  # filled below, once the what-ifs are known
 controls, main = st.columns([1, 2.6], gap="large")
 with controls:
     with st.container(border=True, key="review_pool_box"):
         st.markdown("**Your reviewer pool**  \nSaved in the scenario.")
-        appstate.number_field("Reviewers", "review.reviewers", key="review_reviewers", integer=True, min_value=1)
-        appstate.number_field("Time spent reviewing (%)", "review.review_share", key="review_share", percent=True,
-                              min_value=1, max_value=100, step=1)
-        appstate.number_field("Target wait for a review (h)", "review.target_wait_hours", key="review_target",
-                              min_value=0.1, step=0.5, digits=1)
-        appstate.number_field("Review speed (LOC/h)", "review.loc_per_hour", key="review_speed", min_value=10,
-                              step=25)
+        appstate.number_field(
+            "Reviewers", "review.reviewers", key="review_reviewers", integer=True, min_value=1
+        )
+        appstate.number_field(
+            "Time spent reviewing (%)",
+            "review.review_share",
+            key="review_share",
+            percent=True,
+            min_value=1,
+            max_value=100,
+            step=1,
+        )
+        appstate.number_field(
+            "Target wait for a review (h)",
+            "review.target_wait_hours",
+            key="review_target",
+            min_value=0.1,
+            step=0.5,
+            digits=1,
+        )
+        appstate.number_field(
+            "Review speed (LOC/h)", "review.loc_per_hour", key="review_speed", min_value=10, step=25
+        )
     with st.container(border=True, key="review_whatif_box"):
         st.markdown("**What-ifs**  \nTry them here; apply the PR size limit to keep it.")
-        limit = appstate.kept_number("PR size limit (lines changed, 0 = none)", "review_pr_limit", 0.0,
-                                     min_value=0.0, step=50.0, format="%.0f")
-        teams = appstate.kept_number("Compare with separate team pools", "review_teams",
-                                     min(3, scenario.review.reviewers), min_value=1, step=1,
-                                     help="Split developers and reviewers into this many teams that only review "
-                                          "their own PRs.")
+        limit = appstate.kept_number(
+            "PR size limit (lines changed, 0 = none)",
+            "review_pr_limit",
+            0.0,
+            min_value=0.0,
+            step=50.0,
+            format="%.0f",
+        )
+        teams = appstate.kept_number(
+            "Compare with separate team pools",
+            "review_teams",
+            min(3, scenario.review.reviewers),
+            min_value=1,
+            step=1,
+            help="Split developers and reviewers into this many teams that only review their own PRs.",
+        )
 
 whatif = scenario
 if limit:
@@ -51,40 +79,78 @@ review = compute_review(whatif)
 with top:
     if whatif != scenario:
         note, button = st.columns([3, 1], vertical_alignment="center")
-        note.info(f"What-if: PRs capped at {fmt.number(limit)} lines (mean after adoption today: "
-                  f"{fmt.number(scenario.post.pr_size_loc)}). Not yet in the scenario.", icon=":material/science:")
+        note.info(
+            f"What-if: PRs capped at {fmt.number(limit)} lines (mean after adoption today: "
+            f"{fmt.number(scenario.post.pr_size_loc)}). Not yet in the scenario.",
+            icon=":material/science:",
+        )
 
         def apply_limit() -> None:
-            appstate.set_scenario(whatif, f"PR size limit of {fmt.number(limit)} lines applied to the scenario.")
+            appstate.set_scenario(
+                whatif, f"PR size limit of {fmt.number(limit)} lines applied to the scenario."
+            )
             st.session_state["kept_review_pr_limit"] = 0.0
 
         button.button("Apply the limit", key="review_apply_limit", on_click=apply_limit, type="primary")
 
     cols = st.columns(4)
-    cols[0].metric("Reviewer utilisation", fmt.change(fmt.percent(review.baseline.utilization),
-                                                      fmt.percent(review.post.utilization)), border=True,
-                   help="Review demand / review capacity, before → after adoption.")
-    cols[1].metric("Mean wait after adoption", fmt.duration(review.post.wait_hours, missing="unstable"), border=True,
-                   delta=f"before: {fmt.duration(review.baseline.wait_hours)}", delta_color="gray",
-                   delta_arrow="off", help="Mean wait before a reviewer picks a PR up (working hours).")
+    cols[0].metric(
+        "Reviewer utilisation",
+        fmt.change(fmt.percent(review.baseline.utilization), fmt.percent(review.post.utilization)),
+        border=True,
+        help="Review demand / review capacity, before → after adoption.",
+    )
+    cols[1].metric(
+        "Mean wait after adoption",
+        fmt.duration(review.post.wait_hours, missing="unstable"),
+        border=True,
+        delta=f"before: {fmt.duration(review.baseline.wait_hours)}",
+        delta_color="gray",
+        delta_arrow="off",
+        help="Mean wait before a reviewer picks a PR up (working hours).",
+    )
     gap = review.reviewers_needed - whatif.review.reviewers if review.reviewers_needed is not None else None
-    cols[2].metric("Reviewers needed", fmt.number(review.reviewers_needed, missing="no target"), border=True,
-                   delta=(f"{fmt.number(gap, signed=True)} on today's {whatif.review.reviewers}" if gap > 0 else
-                          f"today's {whatif.review.reviewers} are enough") if gap is not None else None,
-                   delta_color="red" if gap and gap > 0 else "green", delta_arrow="off",
-                   help="Smallest pool whose mean wait meets the target after adoption.")
-    cols[3].metric("Backlog growth", fmt.hours(review.backlog_growth_hours_per_week, digits=0, unit="h/week"),
-                   border=True, help="Review hours that pile up every week when demand exceeds capacity.")
+    cols[2].metric(
+        "Reviewers needed",
+        fmt.number(review.reviewers_needed, missing="no target"),
+        border=True,
+        delta=(
+            f"{fmt.number(gap, signed=True)} on today's {whatif.review.reviewers}"
+            if gap > 0
+            else f"today's {whatif.review.reviewers} are enough"
+        )
+        if gap is not None
+        else None,
+        delta_color="red" if gap and gap > 0 else "green",
+        delta_arrow="off",
+        help="Smallest pool whose mean wait meets the target after adoption.",
+    )
+    cols[3].metric(
+        "Backlog growth",
+        fmt.hours(review.backlog_growth_hours_per_week, digits=0, unit="h/week"),
+        border=True,
+        help="Review hours that pile up every week when demand exceeds capacity.",
+    )
 
 with main:
     curve = review_curve(whatif)
-    appstate.chart(charts.utilisation_chart(curve, current=whatif.review.reviewers, needed=review.reviewers_needed),
-                   "review_utilisation_chart")
-    appstate.chart(charts.wait_chart(curve, current=whatif.review.reviewers, needed=review.reviewers_needed,
-                                     target_wait_hours=review.target_wait_hours), "review_wait_chart")
+    appstate.chart(
+        charts.utilisation_chart(curve, current=whatif.review.reviewers, needed=review.reviewers_needed),
+        "review_utilisation_chart",
+    )
+    appstate.chart(
+        charts.wait_chart(
+            curve,
+            current=whatif.review.reviewers,
+            needed=review.reviewers_needed,
+            target_wait_hours=review.target_wait_hours,
+        ),
+        "review_wait_chart",
+    )
     st.markdown(
-        f"**The floor set by PR size:** a PR spends at least **{fmt.hours(review.min_time_in_review_hours)}** in "
-        f"review (effort {fmt.hours(review.post.effort_hours, digits=2)} ÷ "
+        f"**The floor set by PR size:** a PR spends at least "
+        f"**{fmt.hours(review.min_time_in_review_hours)}** "
+        f"in review (effort {fmt.hours(review.post.effort_hours, digits=2)} ÷ "
         f"{fmt.percent(whatif.review.review_share)} of a reviewer's time) however many reviewers there are. "
         "Only smaller PRs lower it."
     )
@@ -92,15 +158,18 @@ with main:
     if calibration is not None and calibration.review_share is not None and calibration.post is not None:
         hours_per_week = whatif.team.hours_per_week
         observed = calendar_to_working_hours(calibration.observed_hours, hours_per_week)
-        text = (f"**Checked against your data.** Before adoption, PRs spent a median "
-                f"{fmt.hours(calibration.observed_hours, unit='calendar h')} ({fmt.hours(observed)} of working time) "
-                f"in review. The model reproduces that when reviewers spend "
-                f"{fmt.percent(calibration.review_share)} of their time reviewing; with that share it predicts "
-                f"{fmt.duration(calibration.post.time_in_review_hours, missing='an unstable queue')} of working time "
-                "in review after adoption")
+        text = (
+            f"**Checked against your data.** Before adoption, PRs spent a median "
+            f"{fmt.hours(calibration.observed_hours, unit='calendar h')} ({fmt.hours(observed)} of working "
+            "time) in review. The model reproduces that when reviewers spend "
+            f"{fmt.percent(calibration.review_share)} of their time reviewing; with that share it predicts "
+            f"{fmt.duration(calibration.post.time_in_review_hours, missing='an unstable queue')} of working "
+            "time in review after adoption"
+        )
         if whatif.post.review_hours is not None:
-            text += (f"; your data shows {fmt.hours(calendar_to_working_hours(whatif.post.review_hours, hours_per_week))}"
-                     f" ({fmt.hours(whatif.post.review_hours, unit='calendar h')})")
+            shown = calendar_to_working_hours(whatif.post.review_hours, hours_per_week)
+            calendar = fmt.hours(whatif.post.review_hours, unit="calendar h")
+            text += f"; your data shows {fmt.hours(shown)} ({calendar})"
         st.markdown(text + ".")
     elif calibration is not None and calibration.reason:
         st.caption(f"Not calibrated to the observed review time: {calibration.reason}.")
@@ -111,16 +180,26 @@ try:
 except RoiError as error:
     appstate.show_error(error)
 else:
-    table = pd.DataFrame([
-        {"Set-up": "One shared pool", "Reviewers": fmt.number(whatif.review.reviewers),
-         "Mean wait for a review": fmt.duration(pooled.mean_wait_hours, missing="unstable"),
-         "Reviewers needed for the target": fmt.number(pooled.reviewers_needed, missing="no target")},
-        {"Set-up": f"{split.teams} separate team pools",
-         "Reviewers": " + ".join(str(size) for size in split.reviewers_per_team),
-         "Mean wait for a review": fmt.duration(split.mean_wait_hours, missing="unstable"),
-         "Reviewers needed for the target": fmt.number(split.reviewers_needed, missing="no target")},
-    ])
+    table = pd.DataFrame(
+        [
+            {
+                "Set-up": "One shared pool",
+                "Reviewers": fmt.number(whatif.review.reviewers),
+                "Mean wait for a review": fmt.duration(pooled.mean_wait_hours, missing="unstable"),
+                "Reviewers needed for the target": fmt.number(pooled.reviewers_needed, missing="no target"),
+            },
+            {
+                "Set-up": f"{split.teams} separate team pools",
+                "Reviewers": " + ".join(str(size) for size in split.reviewers_per_team),
+                "Mean wait for a review": fmt.duration(split.mean_wait_hours, missing="unstable"),
+                "Reviewers needed for the target": fmt.number(split.reviewers_needed, missing="no target"),
+            },
+        ]
+    )
     st.dataframe(table, hide_index=True, key="review_pools_table")
-    st.caption("Pooling effect (Smith & Whitt 1981): in separate pools a PR can wait for its busy team while another "
-               "team's reviewer is idle, so the same people wait longer, and meeting the target takes more of them. "
-               "Developers are split evenly across teams.")
+    st.caption(
+        "Pooling effect (Smith & Whitt 1981): in separate pools a PR can wait for its busy team while "
+        "another team's reviewer is idle, so the same people wait longer, and meeting the target takes more "
+        "of them. "
+        "Developers are split evenly across teams."
+    )

@@ -5,6 +5,7 @@ import streamlit as st
 import appstate
 from roi import formatting as fmt
 from roi.defaults import UTILIZATION_LIMIT as STRETCHED
+from roi.safety import markdown_safe
 from roi.verdict import loss_chance, verdict
 
 appstate.require_app()
@@ -15,12 +16,17 @@ currency = scenario.currency
 p, r, f, u = results.productivity, results.review, results.finance, results.uncertainty
 found = verdict(scenario, results)
 
-st.title(scenario.name)
-st.caption(f"{appstate.source_line(scenario)} · {fmt.number(scenario.team.developers)} developers · "
-           f"{fmt.number(scenario.review.reviewers)} reviewers · {scenario.finance.horizon_years}-year horizon")
+st.title(markdown_safe(scenario.name))  # a loaded file's name: no live links or images
+st.caption(
+    f"{appstate.source_line(scenario)} · {fmt.number(scenario.team.developers)} developers · "
+    f"{fmt.number(scenario.review.reviewers)} reviewers · {scenario.finance.horizon_years}-year horizon"
+)
 
-BADGES = {"good": ("Pays back", "green"), "mixed": ("Pays back, with risk", "orange"),
-          "bad": ("Does not pay back", "red")}
+BADGES = {
+    "good": ("Pays back", "green"),
+    "mixed": ("Pays back, with risk", "orange"),
+    "bad": ("Does not pay back", "red"),
+}
 with st.container(border=True, key="summary_verdict"):
     label, colour = BADGES[found.tone]
     st.badge(label, color=colour, icon=":material/gavel:")
@@ -29,66 +35,139 @@ with st.container(border=True, key="summary_verdict"):
 
 st.subheader("Productivity", anchor=False)
 cols = st.columns(4)
-cols[0].metric("Output per developer", fmt.percent(p.output_change, signed=True), border=True,
-               help="Change in completed tasks per adopting developer-week (g = T1/T0 − 1): the headline figure.")
-cols[1].metric("Quality-adjusted productivity", fmt.percent(p.qapi - 1, signed=True, digits=1), border=True,
-               delta=f"{fmt.number((p.qapi - 1 - p.output_change) * 100, digits=1, signed=True)} points vs output",
-               delta_color="red" if p.qapi - 1 < p.output_change else "green", delta_arrow="off",
-               help="QAPI − 1 = N / delivery hours: the gain after the review tax, extra bug fixing and incidents.")
-cols[2].metric("Net time gained", fmt.hours(p.net_hours, digits=2, signed=True), border=True,
-               delta="per developer-week", delta_color="off", delta_arrow="off",
-               help="N = G − ΔR − ΔD − ΔI, hours per adopting developer per week.")
-cols[3].metric("Naive index (for contrast)", fmt.percent(p.naive_index - 1, signed=True, digits=1), border=True,
-               delta="hides the review tax", delta_color="off", delta_arrow="off",
-               help="(1 + g)·(1 − bug growth): the usual headline, which ignores the reviewers' extra hours.")
+cols[0].metric(
+    "Output per developer",
+    fmt.percent(p.output_change, signed=True),
+    border=True,
+    help="Change in completed tasks per adopting developer-week (g = T1/T0 − 1): the headline figure.",
+)
+cols[1].metric(
+    "Quality-adjusted productivity",
+    fmt.percent(p.qapi - 1, signed=True, digits=1),
+    border=True,
+    delta=f"{fmt.number((p.qapi - 1 - p.output_change) * 100, digits=1, signed=True)} points vs output",
+    delta_color="red" if p.qapi - 1 < p.output_change else "green",
+    delta_arrow="off",
+    help="QAPI − 1 = N / delivery hours: the gain after the review tax, extra bug fixing and incidents.",
+)
+cols[2].metric(
+    "Net time gained",
+    fmt.hours(p.net_hours, digits=2, signed=True),
+    border=True,
+    delta="per developer-week",
+    delta_color="off",
+    delta_arrow="off",
+    help="N = G − ΔR − ΔD − ΔI, hours per adopting developer per week.",
+)
+cols[3].metric(
+    "Naive index (for contrast)",
+    fmt.percent(p.naive_index - 1, signed=True, digits=1),
+    border=True,
+    delta="hides the review tax",
+    delta_color="off",
+    delta_arrow="off",
+    help="(1 + g)·(1 − bug growth): the usual headline, which ignores the reviewers' extra hours.",
+)
 
 st.subheader(f"Money over {scenario.finance.horizon_years} years", anchor=False)
 cols = st.columns(4)
-npv_range = (f"P10 {fmt.money(u.npv_p10, currency, compact=True, signed=True)} to P90 "
-             f"{fmt.money(u.npv_p90, currency, compact=True, signed=True)}") if u else "no uncertainty ranges"
-cols[0].metric("Net present value", fmt.money(f.npv, currency, compact=True, signed=True), border=True,
-               delta=npv_range, delta_color="off", delta_arrow="off",
-               help="PV(benefits) − PV(costs), risk-adjusted, discounted at "
-                    f"{fmt.percent(scenario.finance.discount_rate)}. P10 is the downside: 10% of outcomes are worse.")
-cols[1].metric("Return on investment", fmt.percent(f.roi, signed=True, digits=1, missing="no costs"), border=True,
-               help="NPV / PV(costs).")
+npv_range = (
+    (
+        f"P10 {fmt.money(u.npv_p10, currency, compact=True, signed=True)} to P90 "
+        f"{fmt.money(u.npv_p90, currency, compact=True, signed=True)}"
+    )
+    if u
+    else "no uncertainty ranges"
+)
+cols[0].metric(
+    "Net present value",
+    fmt.money(f.npv, currency, compact=True, signed=True),
+    border=True,
+    delta=npv_range,
+    delta_color="off",
+    delta_arrow="off",
+    help="PV(benefits) − PV(costs), risk-adjusted, discounted at "
+    f"{fmt.percent(scenario.finance.discount_rate)}. P10 is the downside: 10% of outcomes are worse.",
+)
+cols[1].metric(
+    "Return on investment",
+    fmt.percent(f.roi, signed=True, digits=1, missing="no costs"),
+    border=True,
+    help="NPV / PV(costs).",
+)
 years = scenario.finance.horizon_years
-cols[2].metric("Payback", fmt.months(f.payback_months) if f.payback_months is not None else f"Over {years} years",
-               border=True, delta=None if f.payback_months is not None else "not within the horizon",
-               delta_color="red", delta_arrow="off",
-               help="When cumulative (undiscounted) benefits first cover cumulative costs.")
-cols[3].metric("Chance of a loss", fmt.chance(loss_chance(results), missing="not simulated"), border=True,
-               help="Share of the Monte Carlo outcomes with NPV ≤ 0.")
+cols[2].metric(
+    "Payback",
+    fmt.months(f.payback_months) if f.payback_months is not None else f"Over {years} years",
+    border=True,
+    delta=None if f.payback_months is not None else "not within the horizon",
+    delta_color="red",
+    delta_arrow="off",
+    help="When cumulative (undiscounted) benefits first cover cumulative costs.",
+)
+cols[3].metric(
+    "Chance of a loss",
+    fmt.chance(loss_chance(results), missing="not simulated"),
+    border=True,
+    help="Share of the Monte Carlo outcomes with NPV ≤ 0.",
+)
 
 st.subheader("The review bottleneck", anchor=False)
 cols = st.columns(4)
-cols[0].metric("Reviewer utilisation", fmt.change(fmt.percent(r.baseline.utilization), fmt.percent(r.post.utilization)),
-               border=True, delta="unstable" if not r.post.stable else (
-                   "stretched" if r.post.utilization >= STRETCHED else "keeps up"),
-               delta_color="red" if not r.post.stable else ("orange" if r.post.utilization >= STRETCHED else "green"),
-               delta_arrow="off",
-               help="Review demand / review capacity of the pool, before → after adoption. At 100% and above the "
-                    "queue never clears.")
+cols[0].metric(
+    "Reviewer utilisation",
+    fmt.change(fmt.percent(r.baseline.utilization), fmt.percent(r.post.utilization)),
+    border=True,
+    delta="unstable"
+    if not r.post.stable
+    else ("stretched" if r.post.utilization >= STRETCHED else "keeps up"),
+    delta_color="red" if not r.post.stable else ("orange" if r.post.utilization >= STRETCHED else "green"),
+    delta_arrow="off",
+    help="Review demand / review capacity of the pool, before → after adoption. At 100% and above the "
+    "queue never clears.",
+)
 gap = (r.reviewers_needed - scenario.review.reviewers) if r.reviewers_needed is not None else None
-cols[1].metric("Reviewers needed", fmt.number(r.reviewers_needed, missing="no target"), border=True,
-               delta=(f"{fmt.number(gap, signed=True)} on today's {scenario.review.reviewers}" if gap > 0 else
-                      f"today's {scenario.review.reviewers} are enough") if gap is not None else None,
-               delta_color="red" if gap and gap > 0 else "green", delta_arrow="off",
-               help="Smallest pool whose mean wait meets the target "
-                    f"({fmt.hours(r.target_wait_hours, missing='none')}) after adoption.")
-cols[2].metric("Backlog growth", fmt.hours(r.backlog_growth_hours_per_week, digits=0, unit="h/week"), border=True,
-               help="Review hours that pile up every week when demand exceeds the pool's capacity.")
-cols[3].metric("Fastest possible review", fmt.hours(r.min_time_in_review_hours), border=True,
-               delta="set by PR size, not staffing", delta_color="off", delta_arrow="off",
-               help="E(L1)/f: time in review no number of reviewers can beat; only smaller PRs lower it.")
+cols[1].metric(
+    "Reviewers needed",
+    fmt.number(r.reviewers_needed, missing="no target"),
+    border=True,
+    delta=(
+        f"{fmt.number(gap, signed=True)} on today's {scenario.review.reviewers}"
+        if gap > 0
+        else f"today's {scenario.review.reviewers} are enough"
+    )
+    if gap is not None
+    else None,
+    delta_color="red" if gap and gap > 0 else "green",
+    delta_arrow="off",
+    help="Smallest pool whose mean wait meets the target "
+    f"({fmt.hours(r.target_wait_hours, missing='none')}) after adoption.",
+)
+cols[2].metric(
+    "Backlog growth",
+    fmt.hours(r.backlog_growth_hours_per_week, digits=0, unit="h/week"),
+    border=True,
+    help="Review hours that pile up every week when demand exceeds the pool's capacity.",
+)
+cols[3].metric(
+    "Fastest possible review",
+    fmt.hours(r.min_time_in_review_hours),
+    border=True,
+    delta="set by PR size, not staffing",
+    delta_color="off",
+    delta_arrow="off",
+    help="E(L1)/f: time in review no number of reviewers can beat; only smaller PRs lower it.",
+)
 
 st.subheader("What to do first", anchor=False)
 cols = st.columns(3)
-for rank, (col, item) in enumerate(zip(cols, results.checklist[:3]), start=1):
+for rank, (col, item) in enumerate(zip(cols, results.checklist[:3], strict=False), start=1):
     with col.container(border=True, key=f"summary_action_{rank}", height="stretch"):
         st.markdown(f"**{rank}. {item.title}**")
         st.markdown(item.reason)
         st.caption(f"Owner: {item.owner_role} · by week {item.due_week}")
-st.page_link("pages/rollout.py" if appstate.has_rollout_page() else "pages/review.py",
-             label="See the full plan" if appstate.has_rollout_page() else "Explore review capacity",
-             icon=":material/arrow_forward:")
+st.page_link(
+    "pages/rollout.py" if appstate.has_rollout_page() else "pages/review.py",
+    label="See the full plan" if appstate.has_rollout_page() else "Explore review capacity",
+    icon=":material/arrow_forward:",
+)

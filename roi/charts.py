@@ -44,11 +44,25 @@ def _finish(chart: alt.TopLevelMixin, title: str | None = None, height: int = HE
     chart = chart.properties(height=height, width=WIDTH)
     return (
         chart.configure(font=FONT)
-        .configure_axis(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, labelLimit=320, grid=True,
-                        gridColor="#e6e9ef", labelColor=TEXT, titleColor=TEXT, titleFontWeight="normal",
-                        domainColor="#b0b6c0", tickColor="#b0b6c0")
-        .configure_legend(labelFontSize=FONT_SIZE - 1, titleFontSize=FONT_SIZE, orient="bottom", labelLimit=400,
-                          labelColor=TEXT)
+        .configure_axis(
+            labelFontSize=FONT_SIZE - 1,
+            titleFontSize=FONT_SIZE,
+            labelLimit=320,
+            grid=True,
+            gridColor="#e6e9ef",
+            labelColor=TEXT,
+            titleColor=TEXT,
+            titleFontWeight="normal",
+            domainColor="#b0b6c0",
+            tickColor="#b0b6c0",
+        )
+        .configure_legend(
+            labelFontSize=FONT_SIZE - 1,
+            titleFontSize=FONT_SIZE,
+            orient="bottom",
+            labelLimit=400,
+            labelColor=TEXT,
+        )
         .configure_title(color=TEXT, fontWeight=600)
         .configure_view(stroke=None)
         .configure_text(fontSize=FONT_SIZE - 1, color=TEXT)
@@ -69,12 +83,29 @@ def waterfall_data(productivity: ProductivityResult) -> pd.DataFrame:
     rows, level = [], 0.0
     for order, (label, delta) in enumerate(steps):
         kind = "gain" if delta > 0 else "cost"  # a side effect that improved (fewer bugs) adds hours
-        rows.append({"order": order, "step": label, "start": level, "end": level + delta, "value": delta,
-                     "kind": kind, "label": fmt.hours(delta, digits=2, signed=True)})
+        rows.append(
+            {
+                "order": order,
+                "step": label,
+                "start": level,
+                "end": level + delta,
+                "value": delta,
+                "kind": kind,
+                "label": fmt.hours(delta, digits=2, signed=True),
+            }
+        )
         level += delta
-    rows.append({"order": len(steps), "step": "Net gain|(N)", "start": 0.0, "end": productivity.net_hours,
-                 "value": productivity.net_hours, "kind": "net",
-                 "label": fmt.hours(productivity.net_hours, digits=2, signed=True)})
+    rows.append(
+        {
+            "order": len(steps),
+            "step": "Net gain|(N)",
+            "start": 0.0,
+            "end": productivity.net_hours,
+            "value": productivity.net_hours,
+            "kind": "net",
+            "label": fmt.hours(productivity.net_hours, digits=2, signed=True),
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -84,16 +115,27 @@ def waterfall(productivity: ProductivityResult) -> alt.TopLevelMixin:
     data["top"] = data[["start", "end"]].max(axis=1)
     data["name"] = data["step"].str.replace("|", " ", regex=False)
     order = list(data["step"])
-    x = alt.X("step:N", sort=order, title=None,
-              axis=alt.Axis(labelAngle=0, labelLimit=200, labelExpr="split(datum.label, '|')"))
+    x = alt.X(
+        "step:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelAngle=0, labelLimit=200, labelExpr="split(datum.label, '|')"),
+    )
     colour = alt.Color(
-        "kind:N", legend=None,
+        "kind:N",
+        legend=None,
         scale=alt.Scale(domain=["gain", "cost", "net"], range=[GAIN, LOSS, BRAND]),
     )
     base = alt.Chart(data)
     bars = base.mark_bar(size=70).encode(
-        x=x, y=alt.Y("start:Q", title="Hours per developer-week"), y2="end:Q", color=colour,
-        tooltip=[alt.Tooltip("name:N", title="Step"), alt.Tooltip("label:N", title="Hours per developer-week")],
+        x=x,
+        y=alt.Y("start:Q", title="Hours per developer-week"),
+        y2="end:Q",
+        color=colour,
+        tooltip=[
+            alt.Tooltip("name:N", title="Step"),
+            alt.Tooltip("label:N", title="Hours per developer-week"),
+        ],
     )
     labels = base.mark_text(dy=-12, fontWeight="bold").encode(x=x, y="top:Q", text="label:N")
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED).encode(y="y:Q")
@@ -108,7 +150,10 @@ def index_data(productivity: ProductivityResult) -> pd.DataFrame:
         ("Quality-adjusted", productivity.qapi - 1.0, "qapi"),
     ]
     return pd.DataFrame(
-        [{"measure": m, "change": v, "kind": k, "label": fmt.percent(v, signed=True, digits=1)} for m, v, k in rows]
+        [
+            {"measure": m, "change": v, "kind": k, "label": fmt.percent(v, signed=True, digits=1)}
+            for m, v, k in rows
+        ]
     )
 
 
@@ -118,9 +163,13 @@ def index_bars(productivity: ProductivityResult) -> alt.TopLevelMixin:
     y = alt.Y("measure:N", sort=list(data["measure"]), title=None)
     base = alt.Chart(data)
     bars = base.mark_bar(size=40).encode(
-        y=y, x=alt.X("change:Q", title="Change vs. no AI", axis=alt.Axis(format="+.0%")),
-        color=alt.Color("kind:N", legend=None,
-                        scale=alt.Scale(domain=["headline", "naive", "qapi"], range=[MUTED, ACCENT, BRAND])),
+        y=y,
+        x=alt.X("change:Q", title="Change vs. no AI", axis=alt.Axis(format="+.0%")),
+        color=alt.Color(
+            "kind:N",
+            legend=None,
+            scale=alt.Scale(domain=["headline", "naive", "qapi"], range=[MUTED, ACCENT, BRAND]),
+        ),
         tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("label:N", title="Change")],
     )
     labels = base.mark_text(align="left", dx=6, fontWeight="bold").encode(y=y, x="change:Q", text="label:N")
@@ -128,30 +177,46 @@ def index_bars(productivity: ProductivityResult) -> alt.TopLevelMixin:
     return _finish(alt.layer(bars, labels, zero), "Headline vs quality-adjusted productivity", height=220)
 
 
-def distribution(before: Sequence[float], after: Sequence[float], measure: str, unit: str,
-                 log_scale: bool = True) -> alt.TopLevelMixin:
+def distribution(
+    before: Sequence[float], after: Sequence[float], measure: str, unit: str, log_scale: bool = True
+) -> alt.TopLevelMixin:
     """Before vs after adoption of a per-PR measure (PR size, cycle time) as box plots with medians.
 
     Parameters: per-PR values of each period; ``measure`` names the axis; ``unit`` e.g. "LOC" or
     "hours".  A log axis (default) keeps heavy right tails readable; values ≤ 0 are left out then.
     """
-    frame = pd.concat([
-        pd.DataFrame({"period": "Before AI", "value": np.asarray(before, dtype=float)}),
-        pd.DataFrame({"period": "After AI", "value": np.asarray(after, dtype=float)}),
-    ], ignore_index=True)
+    frame = pd.concat(
+        [
+            pd.DataFrame({"period": "Before AI", "value": np.asarray(before, dtype=float)}),
+            pd.DataFrame({"period": "After AI", "value": np.asarray(after, dtype=float)}),
+        ],
+        ignore_index=True,
+    )
     frame = frame[np.isfinite(frame["value"])]
     if log_scale:
         frame = frame[frame["value"] > 0]
     medians = frame.groupby("period", sort=False)["value"].median().reset_index()
-    medians["label"] = [f"median {fmt.number(v, digits=0 if v >= 10 else 1)} {unit}" for v in medians["value"]]
+    medians["label"] = [
+        f"median {fmt.number(v, digits=0 if v >= 10 else 1)} {unit}" for v in medians["value"]
+    ]
     y = alt.Y("period:N", sort=["Before AI", "After AI"], title=None)
     low, high = (float(frame["value"].min()), float(frame["value"].max())) if len(frame) else (1.0, 10.0)
-    scale = (alt.Scale(type="log", domain=[low / 1.5, high * 1.5]) if log_scale
-             else alt.Scale(domain=[min(0.0, low), high * 1.1 or 1.0]))
-    colour = alt.Color("period:N", legend=None,
-                       scale=alt.Scale(domain=["Before AI", "After AI"], range=[MUTED, BRAND]))
-    boxes = alt.Chart(frame).mark_boxplot(size=36, extent="min-max").encode(
-        y=y, x=alt.X("value:Q", title=f"{measure} ({unit}, per PR)", scale=scale), color=colour,
+    scale = (
+        alt.Scale(type="log", domain=[low / 1.5, high * 1.5])
+        if log_scale
+        else alt.Scale(domain=[min(0.0, low), high * 1.1 or 1.0])
+    )
+    colour = alt.Color(
+        "period:N", legend=None, scale=alt.Scale(domain=["Before AI", "After AI"], range=[MUTED, BRAND])
+    )
+    boxes = (
+        alt.Chart(frame)
+        .mark_boxplot(size=36, extent="min-max")
+        .encode(
+            y=y,
+            x=alt.X("value:Q", title=f"{measure} ({unit}, per PR)", scale=scale),
+            color=colour,
+        )
     )
     labels = alt.Chart(medians).mark_text(dy=-28, fontWeight="bold").encode(y=y, x="value:Q", text="label:N")
     return _finish(alt.layer(boxes, labels), f"{measure}: before vs after", height=200)
@@ -163,33 +228,48 @@ def distribution(before: Sequence[float], after: Sequence[float], measure: str, 
 def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None):
     """The parts both capacity panels share: data, x axis, the unstable region and the staffing markers."""
     data = curve.copy()
-    data["wait_label"] = [fmt.duration(w) if s else "unstable" for w, s in zip(data["wait_hours"], data["stable"])]
+    data["wait_label"] = [
+        fmt.duration(w) if s else "unstable" for w, s in zip(data["wait_hours"], data["stable"], strict=True)
+    ]
     data["util_label"] = [fmt.percent(u) for u in data["utilization"]]
     first_stable = int(data.loc[data["stable"], "reviewers"].min()) if data["stable"].any() else None
     x_max = int(data["reviewers"].max())
     x_scale = alt.Scale(domain=[0.5, x_max + 0.5], nice=False)
     x = alt.X("reviewers:Q", title="Reviewers in the pool", scale=x_scale)
-    tooltip = [alt.Tooltip("reviewers:Q", title="Reviewers"), alt.Tooltip("util_label:N", title="Utilisation"),
-               alt.Tooltip("wait_label:N", title="Mean wait")]
+    tooltip = [
+        alt.Tooltip("reviewers:Q", title="Reviewers"),
+        alt.Tooltip("util_label:N", title="Utilisation"),
+        alt.Tooltip("wait_label:N", title="Mean wait"),
+    ]
     unstable_to = (first_stable - 0.5) if first_stable is not None else x_max + 0.5
-    region = pd.DataFrame({"x": [0.5], "x2": [unstable_to], "label": ["Unstable: the backlog grows every week"]})
+    region = pd.DataFrame(
+        {"x": [0.5], "x2": [unstable_to], "label": ["Unstable: the backlog grows every week"]}
+    )
     shade = alt.Chart(region).mark_rect(color=UNSTABLE_FILL).encode(x=alt.X("x:Q", scale=x_scale), x2="x2:Q")
     # The label only where the region is wide enough to hold it (else it would run over stable pools).
     shown = region if (unstable_to - 0.5) >= 0.3 * x_max else region.iloc[0:0]
-    shade_text = alt.Chart(shown).mark_text(align="left", baseline="top", dx=6, dy=6, color=LOSS,
-                                            fontWeight="bold").encode(
-        x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N")
+    shade_text = (
+        alt.Chart(shown)
+        .mark_text(align="left", baseline="top", dx=6, dy=6, color=LOSS, fontWeight="bold")
+        .encode(x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N")
+    )
     markers = [{"reviewers": current, "label": f"Today: {current}", "kind": "today"}]
     if needed is not None:
         markers.append({"reviewers": needed, "label": f"Needed: {needed}", "kind": "needed"})
     marker_frame = pd.DataFrame(markers)
-    marker_colour = alt.Color("kind:N", legend=None,
-                              scale=alt.Scale(domain=["today", "needed"], range=["#333333", GAIN]))
-    rules = alt.Chart(marker_frame).mark_rule(strokeDash=[6, 4], strokeWidth=2).encode(
-        x=alt.X("reviewers:Q", scale=x_scale), color=marker_colour)
-    rule_text = alt.Chart(marker_frame).mark_text(align="left", dx=5, baseline="top", dy=30,
-                                                  fontWeight="bold").encode(
-        x=alt.X("reviewers:Q", scale=x_scale), y=alt.value(0), text="label:N", color=marker_colour)
+    marker_colour = alt.Color(
+        "kind:N", legend=None, scale=alt.Scale(domain=["today", "needed"], range=["#333333", GAIN])
+    )
+    rules = (
+        alt.Chart(marker_frame)
+        .mark_rule(strokeDash=[6, 4], strokeWidth=2)
+        .encode(x=alt.X("reviewers:Q", scale=x_scale), color=marker_colour)
+    )
+    rule_text = (
+        alt.Chart(marker_frame)
+        .mark_text(align="left", dx=5, baseline="top", dy=30, fontWeight="bold")
+        .encode(x=alt.X("reviewers:Q", scale=x_scale), y=alt.value(0), text="label:N", color=marker_colour)
+    )
     return data, x, x_scale, x_max, tooltip, [shade, shade_text], [rules, rule_text]
 
 
@@ -201,15 +281,32 @@ def utilisation_chart(curve: pd.DataFrame, *, current: int, needed: int | None) 
     """
     data, x, _, _, tooltip, region, markers = _capacity_layers(curve, current, needed)
     u_cap = max(1.2, min(float(data["utilization"].max()), 3.0))
-    line = alt.Chart(data).mark_line(color=BRAND, strokeWidth=3, clip=True).encode(
-        x=x, y=alt.Y("utilization:Q", title="Utilisation", axis=alt.Axis(format=".0%"),
-                     scale=alt.Scale(domain=[0, u_cap])), tooltip=tooltip)
+    line = (
+        alt.Chart(data)
+        .mark_line(color=BRAND, strokeWidth=3, clip=True)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "utilization:Q",
+                title="Utilisation",
+                axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(domain=[0, u_cap]),
+            ),
+            tooltip=tooltip,
+        )
+    )
     full = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color=LOSS, strokeWidth=2).encode(y="y:Q")
-    return _finish(alt.layer(*region, full, line, *markers), "Reviewer utilisation after adoption", height=260)
+    return _finish(
+        alt.layer(*region, full, line, *markers), "Reviewer utilisation after adoption", height=260
+    )
 
 
 def wait_chart(
-    curve: pd.DataFrame, *, current: int, needed: int | None, target_wait_hours: float | None,
+    curve: pd.DataFrame,
+    *,
+    current: int,
+    needed: int | None,
+    target_wait_hours: float | None,
 ) -> alt.TopLevelMixin:
     """Mean wait for a review after adoption against the pool size, with the target line.
 
@@ -219,16 +316,30 @@ def wait_chart(
     """
     data, x, x_scale, x_max, tooltip, region, markers = _capacity_layers(curve, current, needed)
     cap = max(8.0, 3.0 * target_wait_hours) if target_wait_hours else 8.0
-    line = alt.Chart(data[data["stable"]]).mark_line(color=BRAND, strokeWidth=3, clip=True, point=True).encode(
-        x=x, y=alt.Y("wait_hours:Q", title="Mean wait (working h)", scale=alt.Scale(domain=[0, cap])),
-        tooltip=tooltip)
+    line = (
+        alt.Chart(data[data["stable"]])
+        .mark_line(color=BRAND, strokeWidth=3, clip=True, point=True)
+        .encode(
+            x=x,
+            y=alt.Y("wait_hours:Q", title="Mean wait (working h)", scale=alt.Scale(domain=[0, cap])),
+            tooltip=tooltip,
+        )
+    )
     layers = [*region, line, *markers]
     if target_wait_hours is not None:
-        target = pd.DataFrame({"y": [target_wait_hours], "x": [x_max + 0.4],
-                               "label": [f"Target {fmt.hours(target_wait_hours)}"]})
+        target = pd.DataFrame(
+            {
+                "y": [target_wait_hours],
+                "x": [x_max + 0.4],
+                "label": [f"Target {fmt.hours(target_wait_hours)}"],
+            }
+        )
         layers.append(alt.Chart(target).mark_rule(color=GAIN, strokeWidth=2).encode(y="y:Q"))
-        layers.append(alt.Chart(target).mark_text(align="right", dy=-10, color=GAIN, fontWeight="bold").encode(
-            y="y:Q", x=alt.X("x:Q", scale=x_scale), text="label:N"))
+        layers.append(
+            alt.Chart(target)
+            .mark_text(align="right", dy=-10, color=GAIN, fontWeight="bold")
+            .encode(y="y:Q", x=alt.X("x:Q", scale=x_scale), text="label:N")
+        )
     return _finish(alt.layer(*layers), "Mean wait for a review after adoption", height=260)
 
 
@@ -245,12 +356,24 @@ def cash_flow_data(finance: FinanceResult, currency: str) -> pd.DataFrame:
     cumulative = np.cumsum(np.asarray(finance.benefits_by_year) - np.asarray(finance.costs_by_year))
     rows = []
     for t, year in enumerate(years):
-        rows.append({"year": year, "flow": "Benefits", "amount": finance.benefits_by_year[t],
-                     "label": fmt.money(finance.benefits_by_year[t], currency, compact=True),
-                     "cumulative": float(cumulative[t])})
-        rows.append({"year": year, "flow": "Costs", "amount": -finance.costs_by_year[t],
-                     "label": fmt.money(-finance.costs_by_year[t], currency, compact=True),
-                     "cumulative": float(cumulative[t])})
+        rows.append(
+            {
+                "year": year,
+                "flow": "Benefits",
+                "amount": finance.benefits_by_year[t],
+                "label": fmt.money(finance.benefits_by_year[t], currency, compact=True),
+                "cumulative": float(cumulative[t]),
+            }
+        )
+        rows.append(
+            {
+                "year": year,
+                "flow": "Costs",
+                "amount": -finance.costs_by_year[t],
+                "label": fmt.money(-finance.costs_by_year[t], currency, compact=True),
+                "cumulative": float(cumulative[t]),
+            }
+        )
     frame = pd.DataFrame(rows)
     frame["cumulative_label"] = [fmt.money(v, currency, compact=True) for v in frame["cumulative"]]
     return frame
@@ -265,18 +388,45 @@ def cash_flow(finance: FinanceResult, currency: str) -> alt.TopLevelMixin:
     low = min(0.0, float(data["amount"].min()), float(data["cumulative"].min()))
     high = max(0.0, float(data["amount"].max()), float(data["cumulative"].max()))
     pad = 0.12 * (high - low or 1.0)
-    bars = alt.Chart(data).mark_bar(size=46).encode(
-        x=x, y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS),
-                     scale=alt.Scale(domain=[low - pad if low < 0 else 0.0, high + pad])),
-        color=alt.Color("flow:N", title=None, scale=alt.Scale(domain=["Benefits", "Costs", "Cumulative net"],
-                                                              range=[GAIN, LOSS, "#333333"])),
-        tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("flow:N", title="Flow"),
-                 alt.Tooltip("label:N", title="Amount")],
+    bars = (
+        alt.Chart(data)
+        .mark_bar(size=46)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "amount:Q",
+                title=y_title,
+                axis=alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS),
+                scale=alt.Scale(domain=[low - pad if low < 0 else 0.0, high + pad]),
+            ),
+            color=alt.Color(
+                "flow:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["Benefits", "Costs", "Cumulative net"], range=[GAIN, LOSS, "#333333"]
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("year:N", title="Year"),
+                alt.Tooltip("flow:N", title="Flow"),
+                alt.Tooltip("label:N", title="Amount"),
+            ],
+        )
     )
     line_data = data.drop_duplicates("year").assign(flow="Cumulative net")
-    line = alt.Chart(line_data).mark_line(point=alt.OverlayMarkDef(size=80), strokeWidth=3).encode(
-        x=x, y="cumulative:Q", color=alt.Color("flow:N"),
-        tooltip=[alt.Tooltip("year:N", title="Year"), alt.Tooltip("cumulative_label:N", title="Cumulative net")])
+    line = (
+        alt.Chart(line_data)
+        .mark_line(point=alt.OverlayMarkDef(size=80), strokeWidth=3)
+        .encode(
+            x=x,
+            y="cumulative:Q",
+            color=alt.Color("flow:N"),
+            tooltip=[
+                alt.Tooltip("year:N", title="Year"),
+                alt.Tooltip("cumulative_label:N", title="Cumulative net"),
+            ],
+        )
+    )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED).encode(y="y:Q")
     return _finish(alt.layer(bars, zero, line), "Cash flow by year")
 
@@ -286,37 +436,62 @@ def histogram_data(uncertainty: UncertaintyResult, currency: str) -> pd.DataFram
     edges = np.asarray(uncertainty.histogram_edges)
     counts = np.asarray(uncertainty.histogram_counts)
     mids = (edges[:-1] + edges[1:]) / 2.0
-    return pd.DataFrame({
-        "start": edges[:-1], "end": edges[1:], "count": counts, "share": counts / max(1, counts.sum()),
-        "outcome": np.where(mids < 0, "Loss", "Gain"),
-        "range": [f"{fmt.money(a, currency, compact=True)} to {fmt.money(b, currency, compact=True)}"
-                  for a, b in zip(edges[:-1], edges[1:])],
-    })
+    return pd.DataFrame(
+        {
+            "start": edges[:-1],
+            "end": edges[1:],
+            "count": counts,
+            "share": counts / max(1, counts.sum()),
+            "outcome": np.where(mids < 0, "Loss", "Gain"),
+            "range": [
+                f"{fmt.money(a, currency, compact=True)} to {fmt.money(b, currency, compact=True)}"
+                for a, b in zip(edges[:-1], edges[1:], strict=True)
+            ],
+        }
+    )
 
 
 def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevelMixin:
     """Distribution of NPV over the Monte Carlo draws, with P10 / P50 / P90 marked."""
     data = histogram_data(uncertainty, currency)
-    bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("start:Q", title=f"Net present value ({currency})", axis=alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS, tickCount=6)),
-        x2="end:Q",
-        y=alt.Y("share:Q", title="Share of outcomes", axis=alt.Axis(format=".0%"), stack=None),
-        y2=alt.datum(0),
-        color=alt.Color("outcome:N", title=None, scale=alt.Scale(domain=["Loss", "Gain"], range=[LOSS, GAIN])),
-        tooltip=[alt.Tooltip("range:N", title="NPV"), alt.Tooltip("share:Q", title="Share", format=".1%")],
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "start:Q",
+                title=f"Net present value ({currency})",
+                axis=alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS, tickCount=6),
+            ),
+            x2="end:Q",
+            y=alt.Y("share:Q", title="Share of outcomes", axis=alt.Axis(format=".0%"), stack=None),
+            y2=alt.datum(0),
+            color=alt.Color(
+                "outcome:N", title=None, scale=alt.Scale(domain=["Loss", "Gain"], range=[LOSS, GAIN])
+            ),
+            tooltip=[
+                alt.Tooltip("range:N", title="NPV"),
+                alt.Tooltip("share:Q", title="Share", format=".1%"),
+            ],
+        )
     )
-    marks = pd.DataFrame({
-        "x": [uncertainty.npv_p10, uncertainty.npv_p50, uncertainty.npv_p90],
-        "label": [f"P10 {fmt.money(uncertainty.npv_p10, currency, compact=True, signed=True)}",
-                  f"P50 {fmt.money(uncertainty.npv_p50, currency, compact=True, signed=True)}",
-                  f"P90 {fmt.money(uncertainty.npv_p90, currency, compact=True, signed=True)}"],
-    })
+    marks = pd.DataFrame(
+        {
+            "x": [uncertainty.npv_p10, uncertainty.npv_p50, uncertainty.npv_p90],
+            "label": [
+                f"P10 {fmt.money(uncertainty.npv_p10, currency, compact=True, signed=True)}",
+                f"P50 {fmt.money(uncertainty.npv_p50, currency, compact=True, signed=True)}",
+                f"P90 {fmt.money(uncertainty.npv_p90, currency, compact=True, signed=True)}",
+            ],
+        }
+    )
     rules = alt.Chart(marks).mark_rule(color="#333333", strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
     # P10 to the left of its line, P90 to the right, P50 on a second line: they never overlap.
     placement = (("right", -5, 4), ("center", 0, 26), ("left", 5, 4))
     text = [
-        alt.Chart(marks.iloc[[i]]).mark_text(align=align, dx=dx, dy=dy, baseline="top", fontWeight="bold").encode(
-            x="x:Q", y=alt.value(0), text="label:N")
+        alt.Chart(marks.iloc[[i]])
+        .mark_text(align=align, dx=dx, dy=dy, baseline="top", fontWeight="bold")
+        .encode(x="x:Q", y=alt.value(0), text="label:N")
         for i, (align, dx, dy) in enumerate(placement)
     ]
     return _finish(alt.layer(bars, rules, *text), f"NPV over {uncertainty.draws:,} simulated outcomes")
@@ -326,12 +501,25 @@ def tornado_data(uncertainty: UncertaintyResult, base_npv: float, currency: str)
     """One row per input and side: the bar from the base NPV to the NPV with the input at P10 or P90."""
     rows = []
     for rank, row in enumerate(uncertainty.tornado):
-        name = (f"{fmt.input_label(row.input)} ({fmt.input_value(row.input, row.low, currency)} to "
-                f"{fmt.input_value(row.input, row.high, currency)})")
-        for side, value, npv in (("Input at its P10", row.low, row.npv_low), ("Input at its P90", row.high, row.npv_high)):
-            rows.append({"rank": rank, "input": name, "side": side, "base": base_npv, "npv": npv,
-                         "npv_label": fmt.money(npv, currency, compact=True),
-                         "value_label": fmt.input_value(row.input, value, currency)})
+        name = (
+            f"{fmt.input_label(row.input)} ({fmt.input_value(row.input, row.low, currency)} to "
+            f"{fmt.input_value(row.input, row.high, currency)})"
+        )
+        for side, value, npv in (
+            ("Input at its P10", row.low, row.npv_low),
+            ("Input at its P90", row.high, row.npv_high),
+        ):
+            rows.append(
+                {
+                    "rank": rank,
+                    "input": name,
+                    "side": side,
+                    "base": base_npv,
+                    "npv": npv,
+                    "npv_label": fmt.money(npv, currency, compact=True),
+                    "value_label": fmt.input_value(row.input, value, currency),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -343,14 +531,29 @@ def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> a
     data = tornado_data(uncertainty, base_npv, currency)
     order = list(dict.fromkeys(data["input"]))
     y = alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=460))
-    bars = alt.Chart(data).mark_bar(size=22).encode(
-        y=y, x=alt.X("base:Q", title=f"Net present value ({currency})",
-                                axis=alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS)),
-        x2="npv:Q",
-        color=alt.Color("side:N", title=None, scale=alt.Scale(domain=["Input at its P10", "Input at its P90"],
-                                                              range=[ACCENT, BRAND])),
-        tooltip=[alt.Tooltip("input:N", title="Input"), alt.Tooltip("side:N", title="Case"),
-                 alt.Tooltip("value_label:N", title="Input value"), alt.Tooltip("npv_label:N", title="NPV")],
+    bars = (
+        alt.Chart(data)
+        .mark_bar(size=22)
+        .encode(
+            y=y,
+            x=alt.X(
+                "base:Q",
+                title=f"Net present value ({currency})",
+                axis=alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS),
+            ),
+            x2="npv:Q",
+            color=alt.Color(
+                "side:N",
+                title=None,
+                scale=alt.Scale(domain=["Input at its P10", "Input at its P90"], range=[ACCENT, BRAND]),
+            ),
+            tooltip=[
+                alt.Tooltip("input:N", title="Input"),
+                alt.Tooltip("side:N", title="Case"),
+                alt.Tooltip("value_label:N", title="Input value"),
+                alt.Tooltip("npv_label:N", title="NPV"),
+            ],
+        )
     )
     base_rule = alt.Chart(pd.DataFrame({"x": [base_npv]})).mark_rule(color="#333333").encode(x="x:Q")
     height = max(220, 46 * len(order))
@@ -366,15 +569,34 @@ def break_even(net_hours: float, break_even_hours: float | None) -> alt.TopLevel
     data["label"] = [fmt.hours(h, digits=2) for h in data["hours"]]
     y = alt.Y("measure:N", sort=list(data["measure"]), title=None)
     covered = break_even_hours is None or net_hours >= break_even_hours
-    bars = alt.Chart(data).mark_bar(size=34).encode(
-        y=y, x=alt.X("hours:Q", title="Net hours per developer-week",
-                     scale=alt.Scale(domain=[min(0.0, float(data["hours"].min()) * 1.2),
-                                             max(0.0, float(data["hours"].max())) * 1.2 or 1.0])),
-        color=alt.Color("kind:N", legend=None, scale=alt.Scale(domain=["today", "needed"],
-                                                               range=[GAIN if covered else LOSS, MUTED])),
-        tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("label:N", title="Hours")],
+    bars = (
+        alt.Chart(data)
+        .mark_bar(size=34)
+        .encode(
+            y=y,
+            x=alt.X(
+                "hours:Q",
+                title="Net hours per developer-week",
+                scale=alt.Scale(
+                    domain=[
+                        min(0.0, float(data["hours"].min()) * 1.2),
+                        max(0.0, float(data["hours"].max())) * 1.2 or 1.0,
+                    ]
+                ),
+            ),
+            color=alt.Color(
+                "kind:N",
+                legend=None,
+                scale=alt.Scale(domain=["today", "needed"], range=[GAIN if covered else LOSS, MUTED]),
+            ),
+            tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("label:N", title="Hours")],
+        )
     )
-    text = alt.Chart(data).mark_text(align="left", dx=6, fontWeight="bold").encode(y=y, x="hours:Q", text="label:N")
+    text = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=6, fontWeight="bold")
+        .encode(y=y, x="hours:Q", text="label:N")
+    )
     return _finish(alt.layer(bars, text), None, height=150)
 
 
@@ -394,5 +616,7 @@ def pr_samples(dataset, adoption_date, ramp_weeks: int = 0) -> dict[str, dict[st
     before = (prs["merged_at"] < adoption).to_numpy()
     after = (prs["merged_at"] >= post_start).to_numpy()
     size = prs["size"].to_numpy(dtype=float)
-    return {"size": {"before": size[before], "after": size[after]},
-            "cycle": {"before": cycle[before], "after": cycle[after]}}
+    return {
+        "size": {"before": size[before], "after": size[after]},
+        "cycle": {"before": cycle[before], "after": cycle[after]},
+    }

@@ -74,9 +74,17 @@ def percent(
 
 
 def hours(
-    value: float | None, *, digits: int = 1, unit: str = "h", signed: bool = False, missing: str = NOT_APPLICABLE
+    value: float | None,
+    *,
+    digits: int = 1,
+    unit: str = "h",
+    signed: bool = False,
+    missing: str = NOT_APPLICABLE,
 ) -> str:
-    """Hours: ``hours(0.85215, digits=2)`` → "0.85 h"; ``hours(187.1, digits=0, unit="h/week")`` → "187 h/week"."""
+    """Hours with their unit.
+
+    ``hours(0.85215, digits=2)`` → "0.85 h"; ``hours(187.1, digits=0, unit="h/week")`` → "187 h/week".
+    """
     if value is None or not math.isfinite(value):
         return missing
     shown = round(abs(value), digits)
@@ -84,7 +92,9 @@ def hours(
     return f"{sign}{shown:,.{digits}f} {unit}"
 
 
-def number(value: float | None, *, digits: int = 0, signed: bool = False, missing: str = NOT_APPLICABLE) -> str:
+def number(
+    value: float | None, *, digits: int = 0, signed: bool = False, missing: str = NOT_APPLICABLE
+) -> str:
     """A plain count or rate with thousands separators: ``number(1234.5)`` → "1,235"."""
     if value is None or not math.isfinite(value):
         return missing
@@ -111,7 +121,7 @@ def index(value: float | None, *, digits: int = 3, missing: str = NOT_APPLICABLE
 
 
 def change(before: str, after: str) -> str:
-    """"before → after", the one way the app shows a change between periods."""
+    """ "before → after", the one way the app shows a change between periods."""
     return f"{before} → {after}"
 
 
@@ -139,12 +149,21 @@ INPUT_LABELS = {
 """Reader-facing names of the inputs that uncertainty ranges and the tornado name."""
 
 _PERCENT_INPUTS = {
-    "productivity_uplift", "pr_count_growth", "pr_size_growth", "review.review_share", "finance.capture_factor",
-    "finance.discount_rate", "finance.benefit_risk", "finance.cost_risk",
+    "productivity_uplift",
+    "pr_count_growth",
+    "pr_size_growth",
+    "review.review_share",
+    "finance.capture_factor",
+    "finance.discount_rate",
+    "finance.benefit_risk",
+    "finance.cost_risk",
 }
 _INPUT_UNITS = {
-    "review.loc_per_hour": "LOC/h", "quality.fix_hours_per_bug": "h", "review.overhead_hours": "h",
-    "costs.training_hours_per_dev": "h", "costs.governance_fte": "FTE",
+    "review.loc_per_hour": "LOC/h",
+    "quality.fix_hours_per_bug": "h",
+    "review.overhead_hours": "h",
+    "costs.training_hours_per_dev": "h",
+    "costs.governance_fte": "FTE",
 }
 _MONEY_INPUTS = {"team.loaded_cost_per_hour", "costs.one_off_cost"}
 
@@ -228,7 +247,7 @@ METRICS: dict[str, tuple[str, str]] = {
 
 
 def metric_value(metric: str, value: float | None, *, missing: str = "not measured") -> str:
-    """A measured metric in its unit: counts whole, rates with two decimals, shares as %, latencies as durations."""
+    """A measured metric in its unit: counts whole, rates to 2 decimals, shares in %, latencies as time."""
     kind = METRICS.get(metric, ("", "rate"))[1]
     if value is None:
         return missing

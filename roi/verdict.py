@@ -62,10 +62,14 @@ def productivity_point(results: Results) -> str:
     hours = fmt.hours(p.net_hours, digits=2, unit="h per developer-week", signed=True)
     side_effects = p.review_tax_hours + p.defect_hours + p.incident_hours
     if p.output_change > 0 and side_effects > 0:
-        return (f"Output per developer {_direction(p.output_change)}, but after the review tax and extra bugs "
-                f"the quality-adjusted gain is {adjusted} ({hours}).")
-    return (f"Output per developer {_direction(p.output_change)}; quality-adjusted productivity changes "
-            f"{adjusted} ({hours}).")
+        return (
+            f"Output per developer {_direction(p.output_change)}, but after the review tax and extra bugs "
+            f"the quality-adjusted gain is {adjusted} ({hours})."
+        )
+    return (
+        f"Output per developer {_direction(p.output_change)}; quality-adjusted productivity changes "
+        f"{adjusted} ({hours})."
+    )
 
 
 def review_point(scenario: Scenario, results: Results) -> str:
@@ -76,16 +80,23 @@ def review_point(scenario: Scenario, results: Results) -> str:
     staffing = ""
     if needed is not None and r.target_wait_hours is not None:
         target = fmt.hours(r.target_wait_hours)
-        staffing = (f" Meeting the {target} wait target takes {needed} reviewers (today {have})."
-                    if needed > have else f" Today's {have} reviewers meet the {target} wait target.")
+        staffing = (
+            f" Meeting the {target} wait target takes {needed} reviewers (today {have})."
+            if needed > have
+            else f" Today's {have} reviewers meet the {target} wait target."
+        )
     if not r.post.stable:
         backlog = fmt.hours(r.backlog_growth_hours_per_week, digits=0, unit="review hours")
-        return (f"Review becomes the bottleneck: reviewer utilisation goes {before} → {after}, so {backlog} "
-                f"pile up every week.{staffing}")
+        return (
+            f"Review becomes the bottleneck: reviewer utilisation goes {before} → {after}, so {backlog} "
+            f"pile up every week.{staffing}"
+        )
     wait = fmt.duration(r.post.wait_hours)
     if r.post.utilization >= defaults.UTILIZATION_LIMIT:
-        return (f"Reviewers are stretched: utilisation {before} → {after}; the mean wait for a review is "
-                f"{wait}.{staffing}")
+        return (
+            f"Reviewers are stretched: utilisation {before} → {after}; the mean wait for a review is "
+            f"{wait}.{staffing}"
+        )
     return f"Review keeps up: utilisation {before} → {after}; the mean wait for a review is {wait}.{staffing}"
 
 
@@ -97,9 +108,11 @@ def money_point(scenario: Scenario, results: Results) -> str:
     text = f"Net present value over {years} years: {npv}"
     u = results.uncertainty
     if u is not None:
-        text += (f" (P10 {fmt.money(u.npv_p10, currency, compact=True, signed=True)} to P90 "
-                 f"{fmt.money(u.npv_p90, currency, compact=True, signed=True)}), with a "
-                 f"{fmt.chance(loss_chance(results))} chance of losing money")
+        text += (
+            f" (P10 {fmt.money(u.npv_p10, currency, compact=True, signed=True)} to P90 "
+            f"{fmt.money(u.npv_p90, currency, compact=True, signed=True)}), with a "
+            f"{fmt.chance(loss_chance(results))} chance of losing money"
+        )
     payback = fmt.months(f.payback_months, horizon_years=years)
     return f"{text}; payback {payback}."
 

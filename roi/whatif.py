@@ -93,7 +93,9 @@ def with_pr_size_limit(scenario: Scenario, limit_loc: float) -> Scenario:
     code into more PRs (splitting would add t0 overhead per extra PR).
     """
     if not limit_loc > 0:
-        raise ScenarioError(f"a PR size limit must be above 0 lines, got {limit_loc:g}", field="post.pr_size_loc")
+        raise ScenarioError(
+            f"a PR size limit must be above 0 lines, got {limit_loc:g}", field="post.pr_size_loc"
+        )
     return with_value(scenario, "post.pr_size_loc", min(scenario.post.pr_size_loc, float(limit_loc)))
 
 
@@ -108,10 +110,16 @@ def review_curve(scenario: Scenario, max_reviewers: int | None = None) -> pd.Dat
     post = review.post
     if max_reviewers is None:
         needed = review.reviewers_needed or 0
-        max_reviewers = max(10, math.ceil(1.4 * max(scenario.review.reviewers, needed, post.offered_load + 1)))
+        max_reviewers = max(
+            10, math.ceil(1.4 * max(scenario.review.reviewers, needed, post.offered_load + 1))
+        )
     servers, utilization, wait = capacity.wait_curve(
-        post.arrival_per_hour, post.effort_hours, scenario.review.review_share, max_reviewers,
-        scenario.review.arrival_cv2, scenario.review.service_cv2,
+        post.arrival_per_hour,
+        post.effort_hours,
+        scenario.review.review_share,
+        max_reviewers,
+        scenario.review.arrival_cv2,
+        scenario.review.service_cv2,
     )
     return pd.DataFrame(
         {"reviewers": servers, "utilization": utilization, "wait_hours": wait, "stable": utilization < 1.0}
@@ -166,7 +174,9 @@ def team_pools(scenario: Scenario, teams: int) -> TeamPools:
     effort = pooled.post.effort_hours
     sizes = tuple(reviewers // teams + (1 if t < reviewers % teams else 0) for t in range(teams))
     pools = tuple(
-        capacity.queue_stats(arrivals, effort, review.review_share, size, review.arrival_cv2, review.service_cv2)
+        capacity.queue_stats(
+            arrivals, effort, review.review_share, size, review.arrival_cv2, review.service_cv2
+        )
         for size in sizes
     )
     stable = all(pool.stable for pool in pools)
@@ -174,7 +184,9 @@ def team_pools(scenario: Scenario, teams: int) -> TeamPools:
     mean_wait = sum(pool.wait_hours for pool in pools) / teams if stable else None  # type: ignore[misc]
     target = pooled.target_wait_hours
     per_team = (
-        capacity.reviewers_needed(arrivals, effort, review.review_share, review.arrival_cv2, review.service_cv2, target)
+        capacity.reviewers_needed(
+            arrivals, effort, review.review_share, review.arrival_cv2, review.service_cv2, target
+        )
         if target is not None and target > 0
         else None
     )
@@ -214,10 +226,16 @@ def apply_finding(scenario: Scenario, preset: Scenario) -> Scenario:
         ratio = after / before if before and after is not None else 1.0
         value = own * ratio
         changes[f"post.{field}"] = min(value, 1.0) if field in _SHARES else value
-    ranges = {k: v for k, v in (scenario.uncertainty.ranges if scenario.uncertainty else {}).items()
-              if k not in _RELATIVE_RANGES}
-    ranges |= {k: v for k, v in (preset.uncertainty.ranges if preset.uncertainty else {}).items()
-               if k in _RELATIVE_RANGES}
+    ranges = {
+        k: v
+        for k, v in (scenario.uncertainty.ranges if scenario.uncertainty else {}).items()
+        if k not in _RELATIVE_RANGES
+    }
+    ranges |= {
+        k: v
+        for k, v in (preset.uncertainty.ranges if preset.uncertainty else {}).items()
+        if k in _RELATIVE_RANGES
+    }
     data = with_values(scenario, changes).model_dump(mode="json")
     if ranges:
         spec = data["uncertainty"] or {}
@@ -273,8 +291,9 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
             continue
         if key is not None:
             if not baseline > 0:
-                raise ScenarioError("the value before adoption must be above 0 to express a range as growth",
-                                    field=field)
+                raise ScenarioError(
+                    "the value before adoption must be above 0 to express a range as growth", field=field
+                )
             changes[_RANGES + key] = [low / baseline - 1.0, post / baseline - 1.0, high / baseline - 1.0]
         else:
             changes[f"{_RANGES}post.{field}"] = [low, post, high]

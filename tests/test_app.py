@@ -5,8 +5,15 @@ from __future__ import annotations
 from roi.models import load_scenario
 from tests.conftest import SCENARIOS, metric_value
 
-PAGES = ["pages/summary.py", "pages/data.py", "pages/productivity.py", "pages/review.py", "pages/finance.py",
-         "pages/rollout.py", "pages/export.py"]
+PAGES = [
+    "pages/summary.py",
+    "pages/data.py",
+    "pages/productivity.py",
+    "pages/review.py",
+    "pages/finance.py",
+    "pages/rollout.py",
+    "pages/export.py",
+]
 
 
 def test_every_page_renders_on_the_demo_without_errors(open_app):

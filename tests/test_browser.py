@@ -27,8 +27,16 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "artefacts" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 START_TIMEOUT = 60  # seconds for the server to answer its health check
 RUN_TIMEOUT = 120_000  # ms for one script run (the first reads and measures the demo exports)
 
@@ -43,12 +51,26 @@ def _free_port() -> int:
 def server():
     """`streamlit run app.py` headless on a free port; stopped (only this process) at the end."""
     port = _free_port()
+    (ROOT / "artefacts").mkdir(exist_ok=True)
     log = open(ROOT / "artefacts" / "streamlit-browser-test.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("streamlit")), "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.fileWatcherType", "none"],  # a file saved during the test must not change the app
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        [
+            str(Path(sys.executable).with_name("streamlit")),
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.fileWatcherType",
+            "none",
+        ],  # a file saved during the test must not change the app
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -121,7 +143,7 @@ def metric(page, label: str) -> str:
     return tile.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
-def test_main_flow(server, browser, tmp_path):
+def test_main_flow(browser, server, tmp_path):
     page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -143,11 +165,15 @@ def test_main_flow(server, browser, tmp_path):
     shoot(page, "02-data-demo")
     export = tmp_path / "acme_pulls.json"
     export.write_bytes(github_pulls())
-    page.locator('[data-testid="stFileUploader"]').first.locator('input[type="file"]').set_input_files(str(export))
+    page.locator('[data-testid="stFileUploader"]').first.locator('input[type="file"]').set_input_files(
+        str(export)
+    )
     page.get_by_text("The scenario now uses the metrics measured from 1 file").wait_for(timeout=RUN_TIMEOUT)
     settle(page)
     merged = page.locator("table tr").filter(has=page.get_by_text("Merged PRs", exact=True)).first
-    assert merged.locator("td").nth(0).inner_text() == "64" and merged.locator("td").nth(1).inner_text() == "128"
+    assert (
+        merged.locator("td").nth(0).inner_text() == "64" and merged.locator("td").nth(1).inner_text() == "128"
+    )
     shoot(page, "03-data-uploaded")
 
     # 3. The rest of the story on the uploaded data.

@@ -52,7 +52,13 @@ class TestWaterfall:
         assert list(data["value"].round(3)) == [6.3, -5.268, -0.18, 0.0, 0.852]
         assert list(data["kind"]) == ["gain", "cost", "cost", "cost", "net"]
         assert data["end"].iloc[3] == pytest.approx(data["end"].iloc[4])  # the steps land on N
-        assert list(data["label"]) == ["+6.30 h", f"{fmt.MINUS}5.27 h", f"{fmt.MINUS}0.18 h", "0.00 h", "+0.85 h"]
+        assert list(data["label"]) == [
+            "+6.30 h",
+            f"{fmt.MINUS}5.27 h",
+            f"{fmt.MINUS}0.18 h",
+            "0.00 h",
+            "+0.85 h",
+        ]
 
     @settings(max_examples=30)
     @given(scenario=scenarios())
@@ -77,7 +83,9 @@ def test_index_bars(results):
 
 class TestCapacity:
     def test_unstable_waits_are_never_drawn(self, worked_example):
-        spec = charts.wait_chart(review_curve(worked_example), current=17, needed=37, target_wait_hours=4.0).to_dict()
+        spec = charts.wait_chart(
+            review_curve(worked_example), current=17, needed=37, target_wait_hours=4.0
+        ).to_dict()
         views = _layers(spec)
         wait_views = [v for v in views if v["encoding"].get("y", {}).get("field") == "wait_hours"]
         assert len(wait_views) == 1
@@ -111,8 +119,9 @@ class TestCapacity:
         assert _data(spec, next(v for v in _layers(spec) if v["mark"]["type"] == "rect"))[0]["x2"] == 35.5
 
     def test_no_target_no_needed(self, worked_example):
-        spec = charts.wait_chart(review_curve(worked_example), current=17, needed=None,
-                                 target_wait_hours=None).to_dict()
+        spec = charts.wait_chart(
+            review_curve(worked_example), current=17, needed=None, target_wait_hours=None
+        ).to_dict()
         texts = [row["label"] for v in _layers(spec) if v["mark"]["type"] == "text" for row in _data(spec, v)]
         assert "Today: 17" in texts and not any(t.startswith(("Needed", "Target")) for t in texts)
 
@@ -126,7 +135,9 @@ class TestFinanceCharts:
         benefits = data[data["flow"] == "Benefits"]["amount"].round(2).tolist()
         assert benefits == [0.0, 49719.88, 63925.57, 63925.57]
         final = data["cumulative"].iloc[-1]
-        assert final == pytest.approx(sum(results.finance.benefits_by_year) - sum(results.finance.costs_by_year))
+        assert final == pytest.approx(
+            sum(results.finance.benefits_by_year) - sum(results.finance.costs_by_year)
+        )
         charts.cash_flow(results.finance, "USD").to_dict()
 
     def test_histogram_marks_percentiles(self, results):
@@ -135,9 +146,15 @@ class TestFinanceCharts:
         assert data["count"].sum() == 20000
         assert set(data.loc[data["end"] <= 0, "outcome"]) == {"Loss"}
         spec = charts.npv_histogram(results.uncertainty, "USD").to_dict()
-        labels = [row["label"] for v in _layers(spec) if v["mark"]["type"] == "text" for row in _data(spec, v)]
+        labels = [
+            row["label"] for v in _layers(spec) if v["mark"]["type"] == "text" for row in _data(spec, v)
+        ]
         u = results.uncertainty
-        assert labels == [f"P10 {fmt.MINUS}$751k", "P50 +$78.7k", "P90 +$884k"]  # METHODS §5: −750k, 79k, 884k
+        assert labels == [
+            f"P10 {fmt.MINUS}$751k",
+            "P50 +$78.7k",
+            "P90 +$884k",
+        ]  # METHODS §5: −750k, 79k, 884k
         rules = next(v for v in _layers(spec) if v["mark"]["type"] == "rule")
         assert [row["x"] for row in _data(spec, rules)] == [u.npv_p10, u.npv_p50, u.npv_p90]
 
@@ -149,14 +166,22 @@ class TestFinanceCharts:
         # METHODS §5 tornado order.
         assert names[0].startswith("Output change per developer (+5.8% to +33.5%)")
         assert [n.split(" (")[0] for n in names] == [
-            "Output change per developer", "Review speed", "Growth in PR size", "Growth in PRs per developer",
-            "Share of freed time turned into value", "Loaded cost of a developer hour", "Hours to fix a bug"]
+            "Output change per developer",
+            "Review speed",
+            "Growth in PR size",
+            "Growth in PRs per developer",
+            "Share of freed time turned into value",
+            "Loaded cost of a developer hour",
+            "Hours to fix a bug",
+        ]
         assert len(data) == 2 * len(results.uncertainty.tornado)
         assert (data["base"] == base).all()
         charts.tornado(results.uncertainty, base, "USD").to_dict()
 
     def test_break_even(self, results):
-        spec = charts.break_even(results.productivity.net_hours, results.finance.break_even_net_hours).to_dict()
+        spec = charts.break_even(
+            results.productivity.net_hours, results.finance.break_even_net_hours
+        ).to_dict()
         bars = next(v for v in _layers(spec) if v["mark"]["type"] == "bar")
         rows = _data(spec, bars)
         assert [r["label"] for r in rows] == ["0.85 h", "0.90 h"]  # METHODS §5: break-even N = 0.9017 h

@@ -34,7 +34,11 @@ def test_demo_exports_and_measured_metrics(page):
     assert page.date_input(key="data_adoption").value == ADOPTION
     metrics = _table(page, "Definition")
     row = metrics.loc["Merged PRs per developer-week"]
-    assert row["Change"].startswith("+") and " to " in row["95% interval"] and row["p-value"] == "p\u00a0<\u00a00.001"
+    assert (
+        row["Change"].startswith("+")
+        and " to " in row["95% interval"]
+        and row["p-value"] == "p\u00a0<\u00a00.001"
+    )
     assert row["Definition"] == "Merged PRs / (active developers × weeks in the period)."
     assert any("AI users vs the rest" in md.value for md in page.markdown)
 
@@ -62,8 +66,9 @@ def test_a_bad_file_shows_a_specific_error_and_the_earlier_data_stays(page):
     page.file_uploader(key="data_uploader").set_value(good)
     page.run()
     measured = page.session_state["scenario"]
-    page.file_uploader(key="data_uploader").set_value([good, ("notes.json", b'{"hello": "world"}',
-                                                             "application/json")])
+    page.file_uploader(key="data_uploader").set_value(
+        [good, ("notes.json", b'{"hello": "world"}', "application/json")]
+    )
     page.run()
     assert not page.exception
     assert len(page.error) == 1
@@ -97,8 +102,11 @@ def test_estimates_form(open_app, worked_example):
     page = open_app(page=PAGE, scenario=worked_example)
     # Row 0 is tasks per developer-week (range −10% / +21% / +45% on 4.0, so 3.6 to 5.8): raise the likely
     # post value 4.84 → 5.2; the range stays, its likely value becomes +30%.
-    page.session_state["data_estimates_editor"] = {"edited_rows": {0: {"After (likely)": 5.2}},
-                                                  "added_rows": [], "deleted_rows": []}
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {0: {"After (likely)": 5.2}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
     assert not page.exception and not page.error
     scenario = page.session_state["scenario"]
@@ -111,5 +119,7 @@ def test_published_research_on_my_baseline(open_app, worked_example):
     page.selectbox(key="data_preset").set_value("metr_2025.json").run()
     page.button(key="data_apply_preset").click().run()
     scenario = page.session_state["scenario"]
-    assert scenario.post.tasks_per_dev_week == pytest.approx(4.0 * 0.81)  # METR: 19% slower, as the preset has it
+    assert scenario.post.tasks_per_dev_week == pytest.approx(
+        4.0 * 0.81
+    )  # METR: 19% slower, as the preset has it
     assert scenario.team == worked_example.team

@@ -28,7 +28,8 @@ def test_resume_a_saved_workshop_exactly(open_app, worked_example):
     edited = with_value(worked_example, "review.reviewers", 29)
     at = open_app(page=PAGE)
     at.file_uploader(key="export_scenario_upload").set_value(
-        ("workshop.json", scenario_to_json(edited).encode(), "application/json"))
+        ("workshop.json", scenario_to_json(edited).encode(), "application/json")
+    )
     at.run()
     assert not at.exception and not at.error
     assert at.session_state["scenario"] == edited
@@ -40,7 +41,9 @@ def test_resume_a_saved_workshop_exactly(open_app, worked_example):
 def test_a_bad_scenario_file_keeps_the_current_one(open_app, worked_example):
     at = open_app(page=PAGE, scenario=worked_example)
     broken = scenario_to_json(worked_example).replace('"reviewers": 17', '"reviewers": -3')
-    at.file_uploader(key="export_scenario_upload").set_value(("broken.json", broken.encode(), "application/json"))
+    at.file_uploader(key="export_scenario_upload").set_value(
+        ("broken.json", broken.encode(), "application/json")
+    )
     at.run()
     assert not at.exception
     assert at.error[0].value.startswith("broken.json, field 'review.reviewers': ")
@@ -48,7 +51,7 @@ def test_a_bad_scenario_file_keeps_the_current_one(open_app, worked_example):
     assert at.session_state["scenario"] == worked_example
 
 
-@pytest.mark.parametrize("text", [b"{", b"[1, 2]", '{"schema_version": 9}'.encode()])
+@pytest.mark.parametrize("text", [b"{", b"[1, 2]", b'{"schema_version": 9}'])
 def test_not_a_scenario(open_app, worked_example, text):
     at = open_app(page=PAGE, scenario=worked_example)
     at.file_uploader(key="export_scenario_upload").set_value(("x.json", text, "application/json"))

@@ -32,8 +32,10 @@ def test_worked_example(page):
     assert list(cash["Idle seats"])[:4] == ["$0", "$7,020", "$2,340", "$2,340"]
     assert any("**$11,700**" in md.value for md in page.markdown)  # idle seats over the horizon
     # Break-even N = 0.9017 h against N = 0.852 h.
-    assert any("**0.90 h net per developer-week**" in md.value and "**0.05 h short**" in md.value
-               for md in page.markdown)
+    assert any(
+        "**0.90 h net per developer-week**" in md.value and "**0.05 h short**" in md.value
+        for md in page.markdown
+    )
 
 
 def test_changing_an_assumption_recomputes(page, worked_example):
@@ -41,8 +43,9 @@ def test_changing_an_assumption_recomputes(page, worked_example):
     assert not page.exception and not page.error
     changed = with_value(worked_example, "finance.capture_factor", 0.8)
     assert page.session_state["scenario"] == changed
-    assert metric_value(page, "Net present value") == fmt.money(compute(changed).finance.npv, compact=True,
-                                                               signed=True)
+    assert metric_value(page, "Net present value") == fmt.money(
+        compute(changed).finance.npv, compact=True, signed=True
+    )
     assert metric_value(page, "Net present value") != f"{M}$8.5k"
 
 

@@ -27,9 +27,13 @@ def test_worked_example_terms(open_app, worked_example):
     assert "**+21%**" in text and "**+10.1%**" in text and "**+2.8%**" in text and "**5.27 h**" in text
     table = at.dataframe[0].value.set_index("Measure")
     assert table.loc["Mean PR size (lines changed)", "Change"] == "+154.0%"
-    assert table.loc["Bugs per completed task", "Change"] == f"{M}9.9%"  # METHODS §1: +9% per dev is −9.9% per task
-    assert _chart_titles(at) == ["Where the gain goes, hours per developer-week",
-                                 "Headline vs quality-adjusted productivity"]
+    assert (
+        table.loc["Bugs per completed task", "Change"] == f"{M}9.9%"
+    )  # METHODS §1: +9% per dev is −9.9% per task
+    assert _chart_titles(at) == [
+        "Where the gain goes, hours per developer-week",
+        "Headline vs quality-adjusted productivity",
+    ]
     assert "Load pull-request exports" in at.info[0].value  # no event data behind the worked example
 
 

@@ -17,12 +17,16 @@ def test_opens_on_the_demo_organisation_with_a_full_result(open_app):
     assert at.title[0].value == demo.name
     # Every tile shows the engine's number, formatted one way.
     assert metric_value(at, "Net present value") == fmt.money(results.finance.npv, compact=True, signed=True)
-    assert metric_value(at, "Output per developer") == fmt.percent(results.productivity.output_change, signed=True)
-    assert metric_value(at, "Quality-adjusted productivity") == fmt.percent(results.productivity.qapi - 1,
-                                                                           signed=True, digits=1)
+    assert metric_value(at, "Output per developer") == fmt.percent(
+        results.productivity.output_change, signed=True
+    )
+    assert metric_value(at, "Quality-adjusted productivity") == fmt.percent(
+        results.productivity.qapi - 1, signed=True, digits=1
+    )
     assert metric_value(at, "Reviewers needed") == str(results.review.reviewers_needed)
     assert metric_value(at, "Reviewer utilisation") == (
-        f"{fmt.percent(results.review.baseline.utilization)} → {fmt.percent(results.review.post.utilization)}")
+        f"{fmt.percent(results.review.baseline.utilization)} → {fmt.percent(results.review.post.utilization)}"
+    )
     # The top three checklist actions, in order.
     for rank, item in enumerate(results.checklist[:3], start=1):
         assert at.main.get_by_key(f"summary_action_{rank}").markdown[0].value == f"**{rank}. {item.title}**"

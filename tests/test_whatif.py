@@ -12,14 +12,28 @@ from hypothesis import strategies as st
 from roi.engine import compute, compute_productivity, compute_review
 from roi.errors import ScenarioError
 from roi.models import Scenario
+from roi.whatif import (
+    apply_finding,
+    review_curve,
+    team_pools,
+    with_horizon,
+    with_pr_size_limit,
+    with_value,
+    with_values,
+)
 from tests.strategies import scenarios
-from roi.whatif import apply_finding, review_curve, team_pools, with_horizon, with_pr_size_limit, with_value, with_values
 
 
 class TestWithValues:
     def test_sets_nested_fields_and_list_items(self, worked_example):
-        edited = with_values(worked_example, {"review.reviewers": 30, "costs.tools.0.price_per_seat_month": 19,
-                                              "finance.adoption_by_year.0": 0.5})
+        edited = with_values(
+            worked_example,
+            {
+                "review.reviewers": 30,
+                "costs.tools.0.price_per_seat_month": 19,
+                "finance.adoption_by_year.0": 0.5,
+            },
+        )
         assert edited.review.reviewers == 30
         assert edited.costs.tools[0].price_per_seat_month == 19
         assert edited.finance.adoption_by_year == [0.5, 0.9, 0.9]
@@ -68,7 +82,7 @@ class TestReviewCurve:
         # a = 35.71 (METHODS §5: post ρ = 2.101 with 17 reviewers): stable from 36 reviewers.
         assert curve.loc[curve["stable"], "reviewers"].min() == 36
         assert curve.loc[~curve["stable"], "wait_hours"].isna().all()
-        wait = dict(zip(curve["reviewers"], curve["wait_hours"]))
+        wait = dict(zip(curve["reviewers"], curve["wait_hours"], strict=True))
         assert wait[37] <= 4.0 < wait[36]  # reviewers needed for Wq ≤ 4 h is 37
         assert curve["reviewers"].max() >= 37
         assert curve.loc[curve["reviewers"] == 17, "utilization"].item() == pytest.approx(2.1008382, rel=1e-6)
@@ -76,13 +90,21 @@ class TestReviewCurve:
 
 def _pool_scenario(reviewers: int) -> Scenario:
     """λ = 40·5/40 = 5 PRs/h; E = 0.25 + 300/400 = 1 h; f = 1 → μ = 1/h, a = 5; ca² = cs² = 1 (M/M/c)."""
-    return Scenario.model_validate({
-        "team": {"developers": 40},
-        "baseline": {"tasks_per_dev_week": 4, "prs_per_dev_week": 4, "pr_size_loc": 300},
-        "post": {"tasks_per_dev_week": 4, "prs_per_dev_week": 5, "pr_size_loc": 300},
-        "review": {"reviewers": reviewers, "review_share": 1.0, "loc_per_hour": 400, "arrival_cv2": 1.0,
-                   "service_cv2": 1.0, "target_wait_hours": 1.0},
-    })
+    return Scenario.model_validate(
+        {
+            "team": {"developers": 40},
+            "baseline": {"tasks_per_dev_week": 4, "prs_per_dev_week": 4, "pr_size_loc": 300},
+            "post": {"tasks_per_dev_week": 4, "prs_per_dev_week": 5, "pr_size_loc": 300},
+            "review": {
+                "reviewers": reviewers,
+                "review_share": 1.0,
+                "loc_per_hour": 400,
+                "arrival_cv2": 1.0,
+                "service_cv2": 1.0,
+                "target_wait_hours": 1.0,
+            },
+        }
+    )
 
 
 class TestTeamPools:
@@ -131,8 +153,10 @@ def presets():
     from roi.models import load_scenario
     from tests.conftest import SCENARIOS
 
-    return {name: load_scenario(SCENARIOS / f"{name}.json") for name in
-            ("faros_paradox_2025", "cui_field_rcts", "dora_2024", "metr_2025")}
+    return {
+        name: load_scenario(SCENARIOS / f"{name}.json")
+        for name in ("faros_paradox_2025", "cui_field_rcts", "dora_2024", "metr_2025")
+    }
 
 
 class TestApplyFinding:
@@ -164,9 +188,17 @@ class TestApplyFinding:
         applied = apply_finding(worked_example, presets["dora_2024"])
         assert applied.post.change_failure_rate is None
         assert applied.post.tasks_per_dev_week == pytest.approx(4.0 * 0.985)
-        with_deploys = with_values(worked_example, {
-            "baseline.deployments_per_week": 5, "baseline.change_failure_rate": 0.2, "baseline.recovery_hours": 6,
-            "post.deployments_per_week": 5, "post.change_failure_rate": 0.2, "post.recovery_hours": 6})
+        with_deploys = with_values(
+            worked_example,
+            {
+                "baseline.deployments_per_week": 5,
+                "baseline.change_failure_rate": 0.2,
+                "baseline.recovery_hours": 6,
+                "post.deployments_per_week": 5,
+                "post.change_failure_rate": 0.2,
+                "post.recovery_hours": 6,
+            },
+        )
         applied = apply_finding(with_deploys, presets["dora_2024"])
         assert applied.post.change_failure_rate == pytest.approx(0.2 * 1.072)
 
@@ -203,12 +235,15 @@ class TestEstimates:
         # The template's pre-filled rows (roi.ingest.template.EXAMPLE): tasks 4.0 → 4.84 (4.4 to 5.2).
         from roi.whatif import with_estimates
 
-        estimated = with_estimates(worked_example, {
-            "tasks_per_dev_week": (4.0, 4.84, 4.4, 5.2),
-            "pr_size_loc": (150, 381, 190, 450),
-            "bugs_per_dev_week": (0.5, 0.545, 0.5, 0.6),
-            "deployments_per_week": (None, None, None, None),
-        })
+        estimated = with_estimates(
+            worked_example,
+            {
+                "tasks_per_dev_week": (4.0, 4.84, 4.4, 5.2),
+                "pr_size_loc": (150, 381, 190, 450),
+                "bugs_per_dev_week": (0.5, 0.545, 0.5, 0.6),
+                "deployments_per_week": (None, None, None, None),
+            },
+        )
         ranges = estimated.uncertainty.ranges
         assert ranges["productivity_uplift"] == pytest.approx((0.1, 0.21, 0.3))
         assert ranges["pr_size_growth"] == pytest.approx((190 / 150 - 1, 381 / 150 - 1, 2.0))
