@@ -235,7 +235,7 @@ with tab_exports:
                     )
                 for note in metrics.notes:
                     if "before/after only" not in note.lower():  # said above, in bold
-                        st.caption(note)
+                        st.caption(markdown_safe(note))  # notes quote file names
         if not demo and st.button("Stop using these exports", key="data_forget", icon=":material/delete:"):
             appstate.use_exports(None, None, 0)
             st.rerun()
