@@ -1,0 +1,62 @@
+"""roi.verdict: the headline and the three findings, from the engine's results."""
+
+from __future__ import annotations
+
+import pytest
+
+from roi import compute
+from roi.formatting import MINUS
+from roi.models import load_scenario
+from roi.verdict import CONFIDENT_LOSS_CHANCE, loss_chance, verdict
+from roi.whatif import with_value
+from tests.conftest import SCENARIOS
+
+
+def test_worked_example(worked_example):
+    # METHODS §5: g +21%, QAPI 1.0284 (N 0.852 h), ρ 0.5515 → 2.101 unstable, backlog 187.1 h/week,
+    # 37 reviewers for 4 h; NPV −8,499, P10 ≈ −750k, P90 ≈ +884k, P(NPV>0) ≈ 0.55, no payback.
+    found = verdict(worked_example, compute(worked_example))
+    assert found.tone == "bad"
+    assert found.headline == "As planned, the AI rollout does not pay back."
+    assert found.points[0] == (
+        "Output per developer rises 21%, but after the review tax and extra bugs the "
+        "quality-adjusted gain is +2.8% (+0.85 h per developer-week)."
+    )
+    assert found.points[1] == (
+        "Review becomes the bottleneck: reviewer utilisation goes 55% → 210%, so 187 review "
+        "hours pile up every week. Meeting the 4.0 h wait target takes 37 reviewers (today 17)."
+    )
+    assert found.points[2] == (
+        f"Net present value over 3 years: {MINUS}$8.5k (P10 {MINUS}$751k to P90 +$884k), "
+        "with a 45% chance of losing money; payback not within 3 years."
+    )
+
+
+def test_a_clear_case_and_a_risky_one():
+    clear = load_scenario(SCENARIOS / "cui_field_rcts.json")
+    results = compute(clear)
+    assert results.finance.npv > 0 and loss_chance(results) <= CONFIDENT_LOSS_CHANCE
+    assert verdict(clear, results).tone == "good"
+    assert verdict(clear, results).points[1].startswith("Review keeps up: utilisation 55% → 70%")
+    risky = load_scenario(SCENARIOS / "faros_paradox_2025.json")  # NPV > 0 but a 43% chance of a loss
+    results = compute(risky)
+    assert results.finance.npv > 0 and loss_chance(results) > CONFIDENT_LOSS_CHANCE
+    assert verdict(risky, results).headline == "The AI rollout likely pays back, but with real downside risk."
+
+
+def test_without_ranges_or_target(worked_example):
+    plain = with_value(with_value(worked_example, "uncertainty", None), "review.reviewers", 40)
+    results = compute(plain)
+    assert loss_chance(results) is None
+    found = verdict(plain, results)
+    assert "P10" not in found.points[2] and "chance" not in found.points[2]
+    assert found.points[1].startswith("Reviewers are stretched: utilisation")  # 2.101 × 17/40 = 89%
+    assert found.points[1].endswith("Today's 40 reviewers meet the 4.0 h wait target.")
+
+
+@pytest.mark.parametrize("name", ["metr_2025.json", "uplevel_2024.json"])
+def test_losses_read_as_falls(name):
+    scenario = load_scenario(SCENARIOS / name)
+    first = verdict(scenario, compute(scenario)).points[0]
+    assert first.startswith(("Output per developer falls", "Output per developer is unchanged"))
+    assert "quality-adjusted productivity changes " + MINUS in first
