@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -69,7 +69,7 @@ def metric_delta(at, label: str) -> str:
 def github_pulls(before_per_author: int = 8, after_per_author: int = 16, authors: int = 8) -> bytes:
     """A GitHub REST pull-request export (detail shape): 8 authors, one 100-line PR a week for the 8 weeks
     before 2025-03-03 and two 250-line PRs a week for the 8 weeks after; one bot PR and one unmerged PR."""
-    start = datetime(2025, 1, 6, 9, tzinfo=timezone.utc)
+    start = datetime(2025, 1, 6, 9, tzinfo=UTC)
     pulls, number = [], 1
 
     def pr(author: str, created: datetime, size: int, *, merged: bool = True, bot: bool = False) -> dict:
@@ -77,7 +77,8 @@ def github_pulls(before_per_author: int = 8, after_per_author: int = 16, authors
         number += 1
         stamp = "%Y-%m-%dT%H:%M:%SZ"
         merged_at = (created + timedelta(hours=20)).strftime(stamp) if merged else None
-        return {"number": number, "state": "closed", "user": {"login": author, "type": "Bot" if bot else "User"},
+        user = {"login": author, "type": "Bot" if bot else "User"}
+        return {"number": number, "state": "closed", "user": user,
                 "created_at": created.strftime(stamp), "updated_at": created.strftime(stamp),
                 "closed_at": merged_at, "merged_at": merged_at, "draft": False, "merged": merged,
                 "additions": size * 4 // 5, "deletions": size // 5, "labels": [],
