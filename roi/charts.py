@@ -177,6 +177,27 @@ def index_bars(productivity: ProductivityResult) -> alt.TopLevelMixin:
     return _finish(alt.layer(bars, labels, zero), "Headline vs quality-adjusted productivity", height=220)
 
 
+BOX_VALUES_LIMIT = 1_000
+"""Above this many values, a period's box plot is drawn from its five-number summary (:func:`box_data`)."""
+
+
+def box_data(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows a box plot of ``frame`` (``period``, ``value``) needs: a period's values when few, else
+    its minimum, quartiles and maximum.
+
+    Vega-Lite's box plot takes quartiles by linear interpolation at (n − 1)·p, as numpy does, so
+    the five values [min, Q1, median, Q3, max] draw exactly the box and whiskers of all the values,
+    without sending a million PRs to the browser (encoding them took most of a rerun on 1M PRs).
+    """
+    parts = []
+    for period, group in frame.groupby("period", sort=False):
+        if len(group) > BOX_VALUES_LIMIT:
+            summary = np.quantile(group["value"], [0.0, 0.25, 0.5, 0.75, 1.0])
+            group = pd.DataFrame({"period": period, "value": summary})
+        parts.append(group)
+    return pd.concat(parts, ignore_index=True) if parts else frame
+
+
 def distribution(
     before: Sequence[float], after: Sequence[float], measure: str, unit: str, log_scale: bool = True
 ) -> alt.TopLevelMixin:
@@ -210,7 +231,7 @@ def distribution(
         "period:N", legend=None, scale=alt.Scale(domain=["Before AI", "After AI"], range=[MUTED, BRAND])
     )
     boxes = (
-        alt.Chart(frame)
+        alt.Chart(box_data(frame))
         .mark_boxplot(size=36, extent="min-max")
         .encode(
             y=y,

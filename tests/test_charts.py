@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import altair as alt
+import numpy as np
 import pytest
 from hypothesis import given, settings
 
@@ -200,3 +201,23 @@ def test_distribution_log_axis_drops_non_positive():
     spec = charts.distribution([0, 2.0, 4.0], [1.0, -1.0, 3.0], "Cycle time", "hours").to_dict()
     box = next(v for v in _layers(spec) if v["mark"]["type"] == "boxplot")
     assert sorted(r["value"] for r in _data(spec, box)) == [1.0, 2.0, 3.0, 4.0]
+
+
+def test_distribution_of_many_prs_draws_the_same_box_from_five_values():
+    rng = np.random.default_rng(3)
+    before, after = rng.lognormal(4, 1, 5_000), rng.lognormal(5, 1, 1_200)
+    spec = charts.distribution(before, after, "PR size", "LOC").to_dict()
+    box = next(v for v in _layers(spec) if v["mark"]["type"] == "boxplot")
+    for period, values in (("Before AI", before), ("After AI", after)):
+        sent = sorted(r["value"] for r in _data(spec, box) if r["period"] == period)
+        assert len(sent) == 5
+        # Vega-Lite's quartile of n sorted values: linear between ranks at (n − 1)·p; n = 5 → ranks 1, 2, 3.
+        assert sent[0] == values.min() and sent[4] == values.max()
+        for rank, p in ((1, 0.25), (2, 0.5), (3, 0.75)):
+            position = (len(values) - 1) * p
+            low = np.sort(values)[int(position)]
+            high = np.sort(values)[min(int(position) + 1, len(values) - 1)]
+            assert sent[rank] == pytest.approx(low + (high - low) * (position - int(position)), rel=1e-12)
+    small = charts.distribution([1.0, 2.0, 3.0], [4.0], "Cycle time", "hours").to_dict()
+    box = next(v for v in _layers(small) if v["mark"]["type"] == "boxplot")
+    assert sorted(r["value"] for r in _data(small, box)) == [1.0, 2.0, 3.0, 4.0]  # few values: all sent
