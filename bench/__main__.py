@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import time
 from pathlib import Path
 
@@ -23,24 +24,30 @@ def _format(row: Row) -> str:
     status = {True: "met", False: "MISSED", None: ""}[row.met]
     baseline = f"  (baseline {row.baseline:,.1f} {row.unit})" if row.baseline is not None else ""
     note = f"  {row.note}" if row.note else ""
-    return f"{row.section:8s} {row.what:52s} {row.value:12,.2f} {row.unit:4s} {target:14s} {status:6s}{baseline}{note}"
+    return (f"{row.section:8s} {row.what:52s} {row.value:12,.2f} {row.unit:4s} {target:14s} {status:6s}"
+            f"{baseline}{note}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("sections", nargs="*", choices=SECTIONS, default=list(SECTIONS))
-    parser.add_argument("--scale", type=float, default=1.0, help="ingest data size (1.0 = 1M PRs + 3M reviews)")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="ingest and app data size (1.0 = 1M PRs + 3M reviews)")
     args = parser.parse_args()
     rows: list[Row] = []
     started = time.time()
+    load = [round(x, 2) for x in os.getloadavg()]  # 1, 5, 15 min: figures are only as quiet as the machine
+    print(f"load average at start: {load[0]:.2f} (1 min), {load[1]:.2f} (5 min) on {os.cpu_count()} cores",
+          flush=True)
     for section in args.sections:
         module = importlib.import_module(f"bench.{section}")
-        kwargs = {"scale": args.scale} if section == "ingest" else {}
+        kwargs = {"scale": args.scale} if section in ("ingest", "app") else {}
         for row in module.run(**kwargs):
             rows.append(row)
             print(_format(row), flush=True)
     RESULTS.write_text(json.dumps(
-        {"machine": machine(), "seconds": round(time.time() - started, 1), "rows": [r.as_dict() for r in rows]},
+        {"machine": {**machine(), "load_average_at_start": load}, "seconds": round(time.time() - started, 1),
+         "rows": [r.as_dict() for r in rows]},
         indent=2,
     ) + "\n")
     print(f"\nwritten {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")

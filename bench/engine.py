@@ -19,9 +19,8 @@ def run() -> list[Row]:
     review = scenario.review
 
     def curve():
-        return capacity.wait_curve(
-            post.arrival_per_hour, post.effort_hours, review.review_share, 200, review.arrival_cv2, review.service_cv2
-        )
+        return capacity.wait_curve(post.arrival_per_hour, post.effort_hours, review.review_share, 200,
+                                   review.arrival_cv2, review.service_cv2)
 
     def curve_with_staffing():
         # What the Review capacity page draws: the curve plus reviewers needed for the target.
@@ -30,8 +29,8 @@ def run() -> list[Row]:
                                   review.arrival_cv2, review.service_cv2, review.target_wait_hours or 4.0)
 
     return [
-        Row("engine", "full compute, 20,000 Monte Carlo draws", median_ms(lambda: compute(scenario), runs=9), "ms",
-            target=100.0),
+        Row("engine", "full compute, 20,000 Monte Carlo draws", median_ms(lambda: compute(scenario), runs=9),
+            "ms", target=100.0),
         Row("engine", "capacity curve 1..200 reviewers", median_ms(curve, runs=21), "ms", target=50.0),
         Row("engine", "capacity curve + reviewers needed", median_ms(curve_with_staffing, runs=21), "ms",
             target=50.0),

@@ -31,7 +31,8 @@ DATA_ROWS = 100_000
 def pull_requests(rows: int, seed: int = 11) -> pd.DataFrame:
     """A seeded ``pull_requests`` table (canonical columns and types) of ``rows`` rows."""
     rng = np.random.default_rng(seed)
-    created = pd.Series(pd.Timestamp("2024-01-01", tz="UTC") + pd.to_timedelta(rng.uniform(0, 730, rows), unit="D"))
+    start = pd.Timestamp("2024-01-01", tz="UTC")
+    created = pd.Series(start + pd.to_timedelta(rng.uniform(0, 730, rows), unit="D"))
     merged = created + pd.to_timedelta(rng.lognormal(np.log(20), 0.9, rows), unit="h")
     merged = merged.where(rng.random(rows) > 0.1)  # a tenth never merged
     number = np.arange(1, rows + 1)
