@@ -357,7 +357,12 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
         parsed = pd.to_datetime(strings, utc=True, format="ISO8601", errors="coerce")
         if not zoned.all():
             naive = ~zoned
-            local = pd.to_datetime(strings[naive], format="ISO8601", errors="coerce")
+            try:
+                local = pd.to_datetime(strings[naive], format="ISO8601", errors="coerce")
+            except ValueError:  # an offset the pattern above does not know ("12+0:00"): those values are errors
+                each = [pd.to_datetime(v, format="ISO8601", errors="coerce") for v in strings[naive]]
+                local = pd.Series([t if t is not pd.NaT and t.tzinfo is None else pd.NaT for t in each],
+                                  index=strings[naive].index, dtype="datetime64[ns]")
             if getattr(local.dt, "tz", None) is None:
                 parsed[naive] = localize(local, timezone)
             if report is not None:

@@ -22,6 +22,16 @@ def _records(name: str, data: bytes) -> list[dict]:
     return [r for r in records if isinstance(r, dict)]
 
 
+def _list(value: Any) -> list:
+    """A JSON array field; anything else (null, or a damaged value) holds no items."""
+    return value if isinstance(value, list) else []
+
+
+def _login(user: Any) -> str | None:
+    login = user.get("login") if isinstance(user, dict) else None
+    return login if isinstance(login, str) else None
+
+
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
@@ -137,7 +147,7 @@ def read_user_report(name: str, data: bytes, report: SourceReport, timezone: str
 
 def read_org_report(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
     """Usage-metrics report, organisation/enterprise level: ``day_totals[]`` per report."""
-    days = [d for r in _records(name, data) for d in (r.get("day_totals") or []) if isinstance(d, dict)]
+    days = [d for r in _records(name, data) for d in _list(r.get("day_totals")) if isinstance(d, dict)]
     report.rows = len(days)
     frame = pd.DataFrame({
         "date": [d.get("day") for d in days],
@@ -157,9 +167,9 @@ def read_seats(name: str, data: bytes, report: SourceReport, timezone: str) -> d
     """``GET /orgs/{org}/copilot/billing/seats`` pages: ``{total_seats, seats[]}``."""
     pages = load_json(data, name)
     pages = pages if isinstance(pages, list) else [pages]
-    seats = [s for page in pages if isinstance(page, dict) for s in page.get("seats") or [] if isinstance(s, dict)]
+    seats = [s for page in pages if isinstance(page, dict) for s in _list(page.get("seats")) if isinstance(s, dict)]
     report.rows = len(seats)
-    users = pd.Series([(s.get("assignee") or {}).get("login") for s in seats], dtype="object")
+    users = pd.Series([_login(s.get("assignee")) for s in seats], dtype="object")
     frame = pd.DataFrame({
         "source": name, "user": users,
         "assigned_at": timestamps(pd.Series([s.get("created_at") for s in seats], dtype="object"), name,

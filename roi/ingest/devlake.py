@@ -53,10 +53,13 @@ def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = ()) 
         return pa_csv.read_csv(pa.BufferReader(data), convert_options=convert)
     except pa.ArrowInvalid:
         pass
+    except pa.ArrowKeyError as error:  # the header holds control characters or quotes our check did not see
+        raise InputFormatError(f"has a header Arrow reads differently ({error}); export the table again",
+                               file=name) from None
     try:
         return pa_csv.read_csv(pa.BufferReader(data), convert_options=convert,
                                parse_options=pa_csv.ParseOptions(newlines_in_values=True))
-    except pa.ArrowInvalid as error:
+    except (pa.ArrowInvalid, pa.ArrowKeyError) as error:
         raise InputFormatError(f"cannot be read as CSV ({error})", file=name) from None
 
 

@@ -137,6 +137,7 @@ def graphql_nodes(document: dict) -> tuple[list, str]:
     def obj(value) -> dict:  # a damaged page holds a number or a list where an object belongs
         return value if isinstance(value, dict) else {}
 
+    document = obj(document)
     data = obj(document.get("data", document))
     repository = obj(data.get("repository"))
     connection = obj(repository.get("pullRequests") or data.get("search"))
