@@ -375,6 +375,7 @@ def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
 
 def parse_scenario(text: str | bytes, *, source: str = "scenario") -> Scenario:
     """Parse scenario JSON text; errors name ``source`` and the line of a JSON syntax error."""
+    _check_scenario_size(len(text), source)
     try:
         data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
@@ -392,6 +393,17 @@ def parse_scenario(text: str | bytes, *, source: str = "scenario") -> Scenario:
     return scenario_from_dict(data, source=source)
 
 
+MAX_SCENARIO_BYTES = 5 * 1024 * 1024
+"""A scenario file is a few kilobytes (notes and a tracked checklist included); refuse anything
+this large before decoding it, so a wrong or hostile file cannot exhaust memory."""
+
+
+def _check_scenario_size(size: int, source: str) -> None:
+    if size > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"is {size:,} bytes, but a scenario file is a few kilobytes (limit "
+                            f"{MAX_SCENARIO_BYTES:,}); check that this is the scenario file", file=source)
+
+
 def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows; give a finite value")
 
@@ -400,6 +412,7 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file from disk."""
     path = Path(path)
     try:
+        _check_scenario_size(path.stat().st_size, str(path))
         raw = path.read_bytes()
     except OSError as error:
         raise ScenarioError(f"cannot be read ({error.strerror}); check the path", file=str(path)) from None

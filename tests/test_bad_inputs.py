@@ -288,3 +288,15 @@ def test_errors_are_roi_errors_only():
     # The families the CLI and the app catch: nothing above is a bare ValueError or KeyError.
     for kind in (InputFormatError, DataError, ScenarioError, SchemaVersionError):
         assert issubclass(kind, RoiError)
+
+
+def test_an_oversized_scenario_file_is_refused_before_it_is_read(tmp_path, capsys):
+    big = tmp_path / "scenario_huge_file.json"
+    with big.open("wb") as handle:  # sparse: no disk used
+        handle.truncate(5 * 1024 * 1024 + 1)
+    line = _one_error_line(*_cli(capsys, "compute", str(big)), big)
+    assert "5,242,881 bytes" in line and "a scenario file is a few kilobytes" in line
+    with pytest.raises(ScenarioError, match="limit 5,242,880"):
+        from roi.models import parse_scenario
+
+        parse_scenario(b" " * (5 * 1024 * 1024 + 1), source="upload.json")
