@@ -30,16 +30,18 @@ def _format(row: Row) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("sections", nargs="*", choices=SECTIONS, default=list(SECTIONS))
+    parser.add_argument("sections", nargs="*", metavar="SECTION", help=f"{', '.join(SECTIONS)} (default: all)")
     parser.add_argument("--scale", type=float, default=1.0,
                         help="ingest and app data size (1.0 = 1M PRs + 3M reviews)")
     args = parser.parse_args()
+    if unknown := [s for s in args.sections if s not in SECTIONS]:
+        parser.error(f"unknown section {unknown[0]!r}: choose from {', '.join(SECTIONS)}")
     rows: list[Row] = []
     started = time.time()
     load = [round(x, 2) for x in os.getloadavg()]  # 1, 5, 15 min: figures are only as quiet as the machine
     print(f"load average at start: {load[0]:.2f} (1 min), {load[1]:.2f} (5 min) on {os.cpu_count()} cores",
           flush=True)
-    for section in args.sections:
+    for section in args.sections or SECTIONS:
         module = importlib.import_module(f"bench.{section}")
         kwargs = {"scale": args.scale} if section in ("ingest", "app") else {}
         for row in module.run(**kwargs):
