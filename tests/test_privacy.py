@@ -101,3 +101,57 @@ def test_an_exported_workbook_of_pseudonymised_tables_names_nobody(worked_exampl
     shown = {str(c.value).casefold() for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value}
     assert not people & shown, people & shown
     assert any(value.startswith("dev-") for value in shown)
+
+
+# --- nothing on the server's disk -------------------------------------------------------------
+
+_WRITES: list[str] | None = None
+_WRITE_FLAGS = 0o1 | 0o2 | 0o100  # O_WRONLY | O_RDWR | O_CREAT
+
+
+def _audit(event: str, args: tuple) -> None:
+    # Installed once (audit hooks cannot be removed); records only while a test sets _WRITES.
+    if _WRITES is None:
+        return
+    if event == "open" and len(args) >= 3:
+        path, mode, flags = args[0], args[1], args[2]
+        writing = any(c in mode for c in "wax+") if isinstance(mode, str) else bool((flags or 0) & _WRITE_FLAGS)
+        if writing and isinstance(path, (str, bytes)) and not str(path).endswith(".pyc"):
+            _WRITES.append(str(path))
+    elif event in ("os.rename", "os.replace", "shutil.copyfile", "shutil.move"):
+        _WRITES.append(str(args[1]))
+
+
+def test_the_app_writes_nothing_to_disk_for_uploads_and_exports(open_app, tmp_path, monkeypatch):
+    """Uploads, measurement and a workbook with event tables: no file is written or left behind.
+
+    The one exception is openpyxl itself, which streams each worksheet through a temporary file
+    (``openpyxl.*`` in the temp folder) while it saves and deletes it at once; SECURITY.md says so
+    and how to put the temp folder in memory.
+    """
+    import os
+    import sys
+    import tempfile
+
+    from tests.conftest import github_pulls
+
+    global _WRITES
+    if not getattr(sys.modules[__name__], "_HOOKED", False):
+        sys.addaudithook(_audit)
+        sys.modules[__name__]._HOOKED = True
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    at = open_app(page="pages/data.py")
+    _WRITES = []
+    try:
+        at.file_uploader(key="data_uploader").set_value(("acme_pulls.json", github_pulls(), "application/json"))
+        at.run()
+        at.switch_page("pages/export.py").run()
+        at.checkbox(key="export_tables").check().run()
+        assert not at.exception and not at.error
+        assert [b for b in at.get("download_button") if b.proto.label == "Download the workbook"]
+        written = list(_WRITES)
+    finally:
+        _WRITES = None
+    transient = [p for p in written if os.path.basename(p).startswith("openpyxl.") and p.startswith(str(tmp_path))]
+    assert [p for p in written if p not in transient and p != str(tmp_path)] == []
+    assert list(tmp_path.iterdir()) == []  # and removed them all
