@@ -231,3 +231,15 @@ def test_markdown_safe_leaves_ordinary_messages_as_they_are():
     message = "scenario.json, field 'team.loaded_cost_per_hour': 1e+308 is not a usable number; give 5.0"
     assert safety.markdown_safe(message) == message
     assert safety.markdown_safe("a\\b\nc") == "a\\\\b c"  # an existing backslash cannot un-escape the next one
+
+
+def test_server_config_no_telemetry_no_tracebacks_and_the_same_upload_limit():
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["browser"]["gatherUsageStats"] is False  # Streamlit's usage statistics: off
+    assert config["client"]["showErrorDetails"] in (False, "none")  # no tracebacks in the browser
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == safety.MAX_UPLOAD_BYTES
