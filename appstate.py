@@ -27,6 +27,7 @@ from roi import formatting as fmt
 from roi.engine import compute
 from roi.errors import RoiError
 from roi.models import Results, Scenario, get_path, load_scenario, parse_scenario
+from roi.privacy import new_salt, pseudonymise_tables
 from roi.safety import markdown_safe
 from roi.whatif import with_value
 
@@ -521,18 +522,30 @@ def _workbook(
     ramp_weeks: int,
     include_tables: bool,
     _files: Files,
+    pseudonym_salt: bytes | None = None,
 ) -> bytes:
     from roi.export import build_workbook, tables_of
 
     current = parse_scenario(scenario_json)
     metrics = _measure(key, adoption, ramp_weeks, _files) if key and adoption else None
     tables = tables_of(_read(key, _files)) if include_tables and key else None
+    if tables and pseudonym_salt:
+        tables = pseudonymise_tables(tables, pseudonym_salt)
     return build_workbook(current, _compute(scenario_json), metrics=metrics, tables=tables)
 
 
-def workbook(include_tables: bool = False) -> bytes:
-    """The stakeholder workbook of the current scenario (with its measured metrics), cached."""
+PSEUDONYM_SALT = "privacy_salt"
+"""Session key of the pseudonym salt: drawn once per session, never saved or exported."""
+
+
+def workbook(include_tables: bool = False, pseudonymise: bool = True) -> bytes:
+    """The stakeholder workbook of the current scenario (with its measured metrics), cached.
+
+    With ``pseudonymise``, developer logins in the event tables become salted hashes (roi.privacy);
+    the salt is this session's, so the cache is never shared with another session's pseudonyms.
+    """
     current = scenario()
     found = loaded() if current.measurement is not None else None
     files, adoption, ramp = found if found is not None and found[1] is not None else ((), None, 0)
-    return _workbook(current.model_dump_json(), digest(files), adoption, ramp, include_tables, files)
+    salt = st.session_state.setdefault(PSEUDONYM_SALT, new_salt()) if pseudonymise else None
+    return _workbook(current.model_dump_json(), digest(files), adoption, ramp, include_tables, files, salt)

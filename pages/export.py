@@ -26,16 +26,24 @@ st.markdown(
     "assumption changes. Also the rollout plan, the sensitivity analysis and, when exports are loaded, the "
     "measured metrics with their intervals."
 )
-include_tables = False
+include_tables, pseudonymise = False, True
 if appstate.loaded() is not None and scenario.measurement is not None:
     include_tables = st.checkbox(
         "Include the event tables (one sheet each; a larger file that takes longer)",
         key="export_tables",
         value=False,
     )
+    pseudonymise = st.checkbox(
+        "Pseudonymise developers in the event tables",
+        key="export_pseudonymise",
+        value=True,
+        disabled=not include_tables,
+        help="Logins and e-mail addresses become dev-… codes (a salted hash that is the same for one person in "
+        "every table, and different in every session). Bot accounts keep their names.",
+    )
 try:
     with st.spinner("Building the workbook…"):
-        workbook = appstate.workbook(include_tables)
+        workbook = appstate.workbook(include_tables, pseudonymise)
 except RoiError as error:
     appstate.show_error(error)
 else:

@@ -155,3 +155,25 @@ def test_the_app_writes_nothing_to_disk_for_uploads_and_exports(open_app, tmp_pa
     transient = [p for p in written if os.path.basename(p).startswith("openpyxl.") and p.startswith(str(tmp_path))]
     assert [p for p in written if p not in transient and p != str(tmp_path)] == []
     assert list(tmp_path.iterdir()) == []  # and removed them all
+
+
+def test_the_exported_event_tables_are_pseudonymised_by_default(open_app, monkeypatch):
+    import roi.export
+    from tests.conftest import github_pulls
+
+    built = []
+    real = roi.export.build_workbook
+    monkeypatch.setattr(roi.export, "build_workbook", lambda *a, **k: built.append(k.get("tables")) or real(*a, **k))
+    at = open_app(page="pages/data.py")
+    at.file_uploader(key="data_uploader").set_value(("acme_pulls.json", github_pulls(), "application/json"))
+    at.run()
+    at.switch_page("pages/export.py").run()
+    assert at.checkbox(key="export_pseudonymise").value is True
+    at.checkbox(key="export_tables").check().run()
+    assert not at.exception and not at.error
+    authors = set(built[-1]["pull_requests"]["author"])
+    salt = at.session_state["privacy_salt"]
+    assert privacy.pseudonymise("dev3", salt) in authors and "dependabot[bot]" in authors
+    assert not {f"dev{i}" for i in range(8)} & authors
+    at.checkbox(key="export_pseudonymise").uncheck().run()  # the user may choose real names
+    assert "dev3" in set(built[-1]["pull_requests"]["author"])
