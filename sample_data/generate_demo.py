@@ -15,7 +15,7 @@ About 120 developers, six months before and six after rolling out GitHub Copilot
 
 Effects follow Faros's "AI Productivity Paradox" (2025) for adopters — tasks +21%, merged PRs
 +98%, PR size +154%, review time +91%, bugs +9% — with per-developer noise; one team of 24
-never adopts (12 hold a seat they never use).  Also present: dependabot PRs, Copilot coding-agent
+never adopts (12 hold a seat they never use); 36 senior engineers do the reviewing.  Also present: dependabot PRs, Copilot coding-agent
 PRs, Copilot code-review bot reviews, drafts, abandoned PRs, PENDING reviews, self-replies.
 
 Run: ``python sample_data/generate_demo.py`` (about ten seconds).
@@ -43,6 +43,9 @@ ORG, REPOS = "northwind", ("checkout", "catalog", "payments", "search", "mobile-
 DEVELOPERS = 120
 NON_ADOPTERS = 24
 """The platform team: never adopts (half of them hold an unused seat)."""
+
+REVIEW_POOL = tuple(i for i in range(DEVELOPERS) if i % 10 in (0, 3, 6))
+"""The 36 senior engineers who review and approve (a common rule: a senior approval per PR)."""
 
 EFFECTS = {"tasks": 1.21, "prs": 1.98, "size": 2.54, "review": 1.91, "bugs": 1.09}
 """Faros 2025 ratios applied to adopters after the rollout."""
@@ -177,7 +180,7 @@ def agent_pr(rng, number, monday, human) -> dict:
 def review_trail(rng, pull, logins, author_index, using) -> list[dict]:
     """A first review after the pickup time, an approval before the merge, some noise."""
     created = datetime.strptime(pull["created_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    others = [i for i in range(len(logins)) if i != author_index]
+    others = [i for i in REVIEW_POOL if i != author_index]
     first_reviewer, second = (logins[i] for i in rng.choice(others, 2, replace=False))
     first_at = created + timedelta(hours=pull.pop("_pickup"))
     approve_at = first_at + timedelta(hours=pull.pop("_review"))
