@@ -243,3 +243,33 @@ def test_server_config_no_telemetry_no_tracebacks_and_the_same_upload_limit():
     assert config["client"]["showErrorDetails"] in (False, "none")  # no tracebacks in the browser
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == safety.MAX_UPLOAD_BYTES
+
+
+def test_no_code_path_unpickles_evaluates_or_executes_anything():
+    """Static check of the engine and the app: no pickle/marshal/shelve, no eval/exec/compile, no
+    pandas.read_pickle or numpy.load (which unpickles), no shell.  User files are only ever parsed."""
+    import ast
+
+    from tests.conftest import ROOT
+
+    banned_modules = {"pickle", "cPickle", "dill", "marshal", "shelve", "subprocess", "joblib"}
+    banned_builtins = {"eval", "exec", "compile", "__import__"}  # re.compile is fine: only the bare builtins
+    banned_methods = {"read_pickle", "load_pickle", "system", "popen", "literal_eval"}
+    sources = [*ROOT.glob("roi/**/*.py"), ROOT / "app.py", ROOT / "appstate.py", *ROOT.glob("pages/*.py")]
+    assert len(sources) > 20
+    found = []
+    for path in sources:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found += [(path.name, a.name) for a in node.names if a.name.split(".")[0] in banned_modules]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in banned_modules:
+                found.append((path.name, node.module))
+            elif isinstance(node, ast.Call):
+                bare = isinstance(node.func, ast.Name)
+                name = node.func.id if bare else getattr(node.func, "attr", "")
+                if (bare and name in banned_builtins) or (not bare and name in banned_methods):
+                    found.append((path.name, name))
+                if name == "load" and isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") in ("np", "numpy"):
+                    found.append((path.name, "np.load"))
+    assert found == []
