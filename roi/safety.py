@@ -60,8 +60,9 @@ MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 """Largest decompressed content of a ``.gz`` file or of all parts of a workbook [bytes]."""
 
 MAX_COMPRESSION_RATIO = 200
-"""Largest uncompressed/compressed ratio of one workbook part over 1 MiB.  Real sheets
-compress 5-30×; deflate tops out near 1032× on constant data, which is what bombs use."""
+"""Largest uncompressed/compressed ratio of one workbook part over 1 MiB (and of a gzip file
+past 64 MiB).  Exports are varied text and compress far less; deflate tops out near 1032× on
+constant data, which is what bombs are made of."""
 
 _RATIO_CHECK_FROM_BYTES = 1024 * 1024
 """Parts smaller than this are never a threat, whatever their ratio."""
