@@ -33,8 +33,16 @@ import pandas as pd
 if TYPE_CHECKING:
     from roi.ingest.tables import Dataset
 
-__all__ = ["PERSON_COLUMNS", "PSEUDONYM_PREFIX", "new_salt", "pseudonymise", "pseudonym_map",
-           "pseudonymise_frame", "pseudonymise_tables", "pseudonymise_dataset"]
+__all__ = [
+    "PERSON_COLUMNS",
+    "PSEUDONYM_PREFIX",
+    "new_salt",
+    "pseudonymise",
+    "pseudonym_map",
+    "pseudonymise_frame",
+    "pseudonymise_tables",
+    "pseudonymise_dataset",
+]
 
 PSEUDONYM_PREFIX = "dev-"
 _DIGITS = 10
@@ -107,19 +115,29 @@ def pseudonymise_frame(
         if bot_flag is not None and bot_flag in out:
             person &= ~out[bot_flag].fillna(False).astype(bool)
         out[column] = pd.Series(
-            [table_map[v] if is_person else v for v, is_person in zip(values, person)],
-            index=values.index, dtype=values.dtype,
+            [table_map[v] if is_person else v for v, is_person in zip(values, person, strict=True)],
+            index=values.index,
+            dtype=values.dtype,
         )
     return out
 
 
 def pseudonymise_tables(tables: Mapping[str, pd.DataFrame], salt: bytes) -> dict[str, pd.DataFrame]:
-    """Canonical tables by name (``roi.export.tables_of``) with every person column pseudonymised, one mapping for all."""
-    everyone = [v for name, frame in tables.items() for c in PERSON_COLUMNS.get(name, {}) if c in frame
-                for v in frame[c]]
+    """Tables by name (as ``roi.export.tables_of`` gives them), person columns pseudonymised alike."""
+    everyone = [
+        v
+        for name, frame in tables.items()
+        for c in PERSON_COLUMNS.get(name, {})
+        if c in frame
+        for v in frame[c]
+    ]
     mapping = pseudonym_map(everyone, salt)
-    return {name: pseudonymise_frame(frame, PERSON_COLUMNS[name], salt, mapping) if name in PERSON_COLUMNS else frame
-            for name, frame in tables.items()}
+    return {
+        name: pseudonymise_frame(frame, PERSON_COLUMNS[name], salt, mapping)
+        if name in PERSON_COLUMNS
+        else frame
+        for name, frame in tables.items()
+    }
 
 
 def pseudonymise_dataset(dataset: Dataset, salt: bytes) -> Dataset:
@@ -128,4 +146,6 @@ def pseudonymise_dataset(dataset: Dataset, salt: bytes) -> Dataset:
     One mapping serves all tables, so a developer is the same pseudonym as PR author,
     reviewer, Jira assignee and seat holder.
     """
-    return replace(dataset, **pseudonymise_tables({name: getattr(dataset, name) for name in PERSON_COLUMNS}, salt))
+    return replace(
+        dataset, **pseudonymise_tables({name: getattr(dataset, name) for name in PERSON_COLUMNS}, salt)
+    )

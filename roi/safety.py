@@ -79,13 +79,21 @@ MAX_ROWS = 1_048_576
 _MIB = 1024 * 1024
 _CHUNK = 1024 * 1024
 """Bytes decompressed per read while streaming."""
-_SPLIT_ADVICE = "export a shorter date range (or fewer repositories/projects) per file and load the files together"
+_SPLIT_ADVICE = (
+    "export a shorter date range (or fewer repositories/projects) per file and load the files together"
+)
 
 # Magic numbers of binary files people upload by mistake, with what to do instead.
 _BINARY_KINDS = (
-    (b"PK\x03\x04", "is a zip archive (an .xlsx workbook?); give it its .xlsx extension, or save it as CSV UTF-8"),
-    (b"\xd0\xcf\x11\xe0", "is an old .xls or a password-protected workbook; open it in Excel, remove any "
-                          "password and save it as .xlsx or CSV UTF-8"),
+    (
+        b"PK\x03\x04",
+        "is a zip archive (an .xlsx workbook?); give it its .xlsx extension, or save it as CSV UTF-8",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "is an old .xls or a password-protected workbook; open it in Excel, remove any "
+        "password and save it as .xlsx or CSV UTF-8",
+    ),
     (b"%PDF", "is a PDF; load the export itself (CSV, JSON or .xlsx), not a printout of it"),
     (b"\x1f\x8b", "is gzip-compressed; give it a .gz extension or decompress it first"),
 )
@@ -110,7 +118,8 @@ def check_size(name: str, size: int, limit: int = MAX_UPLOAD_BYTES) -> None:
     """Refuse a file of ``size`` bytes over ``limit`` bytes, naming the limit and how to split."""
     if size > limit:
         raise InputFormatError(
-            f"is {size:,} bytes, over the limit of {limit:,} bytes ({limit / _MIB:,.0f} MB) per file; {_SPLIT_ADVICE}",
+            f"is {size:,} bytes, over the limit of {limit:,} bytes ({limit / _MIB:,.0f} MB) per file; "
+            f"{_SPLIT_ADVICE}",
             file=name,
         )
 
@@ -126,7 +135,9 @@ def read_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> bytes:
         with path.open("rb") as handle:
             data = handle.read(limit + 1)  # +1: a file that grew after stat is still caught
     except OSError as error:
-        raise InputFormatError(f"cannot be read ({error.strerror or error}); check the path", file=str(path)) from None
+        raise InputFormatError(
+            f"cannot be read ({error.strerror or error}); check the path", file=str(path)
+        ) from None
     check_size(str(path), len(data), limit)
     return data
 
@@ -149,11 +160,15 @@ def gunzip(name: str, data: bytes, limit: int = MAX_UNCOMPRESSED_BYTES) -> bytes
                 size += len(chunk)
                 bomb = size > _GZIP_RATIO_CHECK_FROM_BYTES and size > MAX_COMPRESSION_RATIO * len(data)
                 if size > limit or bomb:
-                    why = (f"over {MAX_COMPRESSION_RATIO}-fold: a gzip bomb, not an export); refused. Download "
-                           "the export again from its source" if bomb else
-                           f"over the limit); refused. {_SPLIT_ADVICE[0].upper()}{_SPLIT_ADVICE[1:]}")
-                    raise InputFormatError(f"decompresses to more than {min(size, limit) / _MIB:,.0f} MB ({why}",
-                                           file=name)
+                    why = (
+                        f"over {MAX_COMPRESSION_RATIO}-fold: a gzip bomb, not an export); refused. Download "
+                        "the export again from its source"
+                        if bomb
+                        else f"over the limit); refused. {_SPLIT_ADVICE[0].upper()}{_SPLIT_ADVICE[1:]}"
+                    )
+                    raise InputFormatError(
+                        f"decompresses to more than {min(size, limit) / _MIB:,.0f} MB ({why}", file=name
+                    )
     except (OSError, EOFError, zlib.error):
         raise InputFormatError(
             "is not a complete gzip file (damaged or cut short); download or compress it again", file=name
@@ -230,7 +245,8 @@ def _check_members(name: str, members: list[zipfile.ZipInfo]) -> None:
     if total > MAX_UNCOMPRESSED_BYTES:
         raise InputFormatError(
             f"would expand to {total / _MIB:,.0f} MB, over the {MAX_UNCOMPRESSED_BYTES / _MIB:,.0f} MB limit "
-            f"for a workbook's content; refused without opening it. {_SPLIT_ADVICE[0].upper()}{_SPLIT_ADVICE[1:]}",
+            f"for a workbook's content; refused without opening it. "
+            f"{_SPLIT_ADVICE[0].upper()}{_SPLIT_ADVICE[1:]}",
             file=name,
         )
 
@@ -238,7 +254,9 @@ def _check_members(name: str, members: list[zipfile.ZipInfo]) -> None:
 # Declarations in UTF-8/ASCII and in UTF-16 (both byte orders); XML keywords are upper case,
 # the search is case-insensitive anyway.
 _DTD_MARKERS = tuple(
-    marker.encode(codec) for marker in ("<!doctype", "<!entity") for codec in ("ascii", "utf-16-le", "utf-16-be")
+    marker.encode(codec)
+    for marker in ("<!doctype", "<!entity")
+    for codec in ("ascii", "utf-16-le", "utf-16-be")
 )
 
 
@@ -296,7 +314,8 @@ def decode_text(name: str, data: bytes) -> DecodedText:
             except UnicodeDecodeError as error:
                 raise InputFormatError(
                     f"starts with a {codec.removesuffix('-sig').upper()} byte-order mark but is not valid "
-                    f"{codec.removesuffix('-sig').upper()} (byte {error.start:,}); save it again as CSV UTF-8",
+                    f"{codec.removesuffix('-sig').upper()} (byte {error.start:,}); "
+                    "save it again as CSV UTF-8",
                     file=name,
                 ) from None
     for magic, message in _BINARY_KINDS:
@@ -318,7 +337,8 @@ def decode_text(name: str, data: bytes) -> DecodedText:
         except UnicodeDecodeError:
             continue
         return DecodedText(
-            text, codec,
+            text,
+            codec,
             f"not UTF-8: read as {label} ({codec}), the encoding Excel uses when it re-saves a CSV; "
             "check accented names, or save the file as CSV UTF-8",
         )
@@ -338,7 +358,9 @@ def count_lines(data: bytes | str) -> int:
 def check_rows(name: str, rows: int, limit: int = MAX_ROWS) -> None:
     """Refuse a file of more than ``limit`` rows before a table is built from it."""
     if rows > limit:
-        raise InputFormatError(f"has {rows:,} rows, over the limit of {limit:,} per file; {_SPLIT_ADVICE}", file=name)
+        raise InputFormatError(
+            f"has {rows:,} rows, over the limit of {limit:,} per file; {_SPLIT_ADVICE}", file=name
+        )
 
 
 # --- Messages -----------------------------------------------------------------------------
@@ -364,7 +386,7 @@ def one_line(text: str) -> str:
 
 
 def markdown_safe(text: str) -> str:
-    """``text`` on one line with ``\\ [ ] < >`` backslash-escaped: no Markdown link, image or autolink can form.
+    """``text`` on one line, ``\\ [ ] < >`` backslash-escaped: no Markdown link, image or autolink can form.
 
     ``st.error`` renders Markdown.  A file name or a quoted cell such as
     ``![x](https://attacker.example/p.png)`` would otherwise make the viewer's browser fetch
@@ -373,4 +395,3 @@ def markdown_safe(text: str) -> str:
     names such as ``loaded_cost_per_hour`` read exactly as written.
     """
     return _MARKDOWN_LINKS.sub(r"\\\1", one_line(text))
-

@@ -1,4 +1,4 @@
-"""The bad-input corpus (tests/bad_inputs/): every file gets a specific, actionable message or the right handling.
+"""The bad-input corpus (tests/bad_inputs/): a specific, actionable message, or the right handling, per file.
 
 Errors: through the command line (exit 2, exactly one ``error:`` line naming the file and the
 problem, nothing on stdout, no traceback) and through the library (the error's file, row,
@@ -68,17 +68,36 @@ EXPORT_ERRORS = [
     ("empty.csv", ["is empty", "export it again"]),
     ("header_only.csv", ["no dated events", "0 data row(s)", "add such an export"]),
     ("truncated.json", ["is not valid JSON", "line", "check the file is complete"]),
-    ("wrong_api_repos.json", ["not an export format this tool recognises", "full_name", "expected GitHub pulls"]),
+    (
+        "wrong_api_repos.json",
+        ["not an export format this tool recognises", "full_name", "expected GitHub pulls"],
+    ),
     ("wrong_api_error.json", ["error response from the API", "'Bad credentials'", "check the token"]),
     ("delimiter_mixed.csv", ["row 2", "column 'time_created'", "is empty"]),
     ("not_text.csv", ["is a PDF", "load the export itself"]),
-    ("future_dates.json", ["column 'created_at'", "PR acme/api#21", "2099-03-10", "in the future",
-                           "check the date format"]),
+    (
+        "future_dates.json",
+        ["column 'created_at'", "PR acme/api#21", "2099-03-10", "in the future", "check the date format"],
+    ),
     ("negative_additions.json", ["column 'additions'", "PR acme/api#31", "-400 additions", "never negative"]),
-    ("no_developers_after_adoption.json", ["field 'adoption_date'", "outside the data", "2025-01-07 to 2025-01-14",
-                                           "choose a date with data on both sides"]),
-    ("only_bots.json", ["no merged pull request by a person", "2 bot author", "AI coding agent",
-                        "export a period with merged PRs"]),
+    (
+        "no_developers_after_adoption.json",
+        [
+            "field 'adoption_date'",
+            "outside the data",
+            "2025-01-07 to 2025-01-14",
+            "choose a date with data on both sides",
+        ],
+    ),
+    (
+        "only_bots.json",
+        [
+            "no merged pull request by a person",
+            "2 bot author",
+            "AI coding agent",
+            "export a period with merged PRs",
+        ],
+    ),
     ("entity_bomb.xlsx", ["xl/sharedStrings.xml", "DOCTYPE or XML entities", "refused without expanding it"]),
     ("zip_bomb.xlsx", ["xl/worksheets/sheet1.xml", "zip bomb", "refused without opening it"]),
     ("zip_bomb_declared.xlsx", ["10,240 MB", "zip bomb"]),
@@ -98,18 +117,35 @@ def test_export_error_on_the_command_line(name, words, generated, capsys):
 
 
 SCENARIO_ERRORS = [
-    ("scenario_unknown_key.json", ScenarioError, "review.reviewer_count", ["unknown key", "check its spelling"]),
+    (
+        "scenario_unknown_key.json",
+        ScenarioError,
+        "review.reviewer_count",
+        ["unknown key", "check its spelling"],
+    ),
     ("scenario_wrong_type.json", ScenarioError, "team.developers", ["valid integer", "'fifty'"]),
     ("scenario_nan.json", ScenarioError, None, ["NaN is not a number JSON allows", "give a finite value"]),
     ("scenario_infinity.json", ScenarioError, None, ["Infinity is not a number JSON allows"]),
-    ("scenario_1e308.json", ScenarioError, "team.loaded_cost_per_hour", ["1e+308 is not a usable number",
-                                                                          "below 1e+12"]),
+    (
+        "scenario_1e308.json",
+        ScenarioError,
+        "team.loaded_cost_per_hour",
+        ["1e+308 is not a usable number", "below 1e+12"],
+    ),
     ("scenario_huge_integer.json", ScenarioError, "costs.one_off_cost", ["whole number over 1e+12"]),
     ("scenario_negative_developers.json", ScenarioError, "team.developers", ["greater than 0", "got -50"]),
-    ("scenario_future_version.json", SchemaVersionError, None, ["schema_version 2", "newer version",
-                                                                "upgrade the tool"]),
-    ("scenario_range_outside_field.json", ScenarioError, None, ["uncertainty range 'review.loc_per_hour'",
-                                                                "from -100 to 800", "narrow the range"]),
+    (
+        "scenario_future_version.json",
+        SchemaVersionError,
+        None,
+        ["schema_version 2", "newer version", "upgrade the tool"],
+    ),
+    (
+        "scenario_range_outside_field.json",
+        ScenarioError,
+        None,
+        ["uncertainty range 'review.loc_per_hour'", "from -100 to 800", "narrow the range"],
+    ),
     ("scenario_deep_nesting.json", ScenarioError, None, ["nested too deeply"]),
 ]
 
@@ -133,16 +169,21 @@ def test_the_same_files_through_a_real_process_print_no_traceback(generated):
         path = _path(name, generated)
         command = "compute" if name.startswith("scenario") else "metrics"
         extra = [] if command == "compute" else ["--adoption-date", ADOPTION]
-        done = subprocess.run([sys.executable, "-m", "roi", command, str(path), *extra], capture_output=True,
-                              text=True, cwd=ROOT)
+        done = subprocess.run(
+            [sys.executable, "-m", "roi", command, str(path), *extra],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         assert done.returncode == 2 and done.stdout == ""
         assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"error: {path}")
 
 
 def test_scenario_command_writes_nothing_on_bad_input(tmp_path, capsys):
     out = tmp_path / "new.json"
-    code, _, err = _cli(capsys, "scenario", str(CORPUS / "truncated.json"), "--adoption-date", ADOPTION,
-                        "--out", str(out))
+    code, _, err = _cli(
+        capsys, "scenario", str(CORPUS / "truncated.json"), "--adoption-date", ADOPTION, "--out", str(out)
+    )
     assert code == 2 and err.startswith("error: ") and not out.exists()
     assert list(tmp_path.iterdir()) == []
 
@@ -177,8 +218,12 @@ def test_future_dates_allow_a_day_of_clock_and_zone_slack():
     from roi.ingest import _refuse_impossible
 
     dataset = read_exports([CORPUS / "mixed_timezones.json"])
-    _refuse_impossible(dataset, now=pd.Timestamp("2025-03-10T00:00:00Z"))  # the last event, 13:00Z, is within a day
-    with pytest.raises(InputFormatError, match="PR acme/api#5 has merged_at 2025-03-10 13:00 UTC, in the future"):
+    _refuse_impossible(
+        dataset, now=pd.Timestamp("2025-03-10T00:00:00Z")
+    )  # the last event, 13:00Z, is within a day
+    with pytest.raises(
+        InputFormatError, match="PR acme/api#5 has merged_at 2025-03-10 13:00 UTC, in the future"
+    ):
         _refuse_impossible(dataset, now=pd.Timestamp("2025-03-09T12:00:00Z"))
 
 
@@ -207,13 +252,18 @@ def test_the_same_pr_on_two_pages_is_counted_once(capsys):
     code, out, _ = _cli(capsys, "metrics", *map(str, pages), "--adoption-date", ADOPTION)
     metrics = json.loads(out)
     assert code == 0 and metrics["baseline"]["prs_merged"] == 2 and metrics["post"]["prs_merged"] == 1
-    assert sum(s["skipped"].get("duplicate of a PR in another page or file", 0) for s in metrics["sources"]) == 1
+    assert (
+        sum(s["skipped"].get("duplicate of a PR in another page or file", 0) for s in metrics["sources"]) == 1
+    )
 
 
-@pytest.mark.parametrize("name, encoding, note", [
-    ("jira_latin1.csv", "cp1252", "Windows-1252"),
-    ("jira_utf16_bom.csv", "utf-16", None),
-])
+@pytest.mark.parametrize(
+    "name, encoding, note",
+    [
+        ("jira_latin1.csv", "cp1252", "Windows-1252"),
+        ("jira_utf16_bom.csv", "utf-16", None),
+    ],
+)
 def test_latin1_and_utf16_text_is_read_exactly(name, encoding, note):
     dataset = read_exports([CORPUS / name])
     items = dataset.work_items.set_index("key")
@@ -227,19 +277,27 @@ def test_latin1_and_utf16_text_is_read_exactly(name, encoding, note):
 def test_a_semicolon_delimiter_is_recognised():
     dataset = read_exports([CORPUS / "delimiter_semicolon.csv"])
     assert list(dataset.deployments["deploy_id"]) == ["d1", "d2"]
-    assert list(dataset.deployments["deployed_at"]) == [pd.Timestamp("2025-02-10T09:00:00Z"),
-                                                        pd.Timestamp("2025-03-05T10:00:00Z")]
+    assert list(dataset.deployments["deployed_at"]) == [
+        pd.Timestamp("2025-02-10T09:00:00Z"),
+        pd.Timestamp("2025-03-05T10:00:00Z"),
+    ]
 
 
 def test_a_period_without_developers_is_null_with_a_reason():
-    deployments = ("deploys.csv", b"source,deploy_id,time_created,main_commit,changes\n"
-                                  b"github,d1,2025-01-10 09:00:00 UTC,c1,\ngithub,d2,2025-03-05 10:00:00 UTC,c2,\n")
+    deployments = (
+        "deploys.csv",
+        b"source,deploy_id,time_created,main_commit,changes\n"
+        b"github,d1,2025-01-10 09:00:00 UTC,c1,\ngithub,d2,2025-03-05 10:00:00 UTC,c2,\n",
+    )
     dataset = read_exports([CORPUS / "no_developers_after_adoption.json", deployments])
     metrics = measure(dataset, date(2025, 2, 1)).model_dump()
     assert metrics["post"]["developers"] == 0
     assert metrics["post"]["prs_per_dev_week"] is None and metrics["post"]["pr_size_loc"] is None
     assert metrics["baseline"]["prs_per_dev_week"] is not None
-    assert "the post period has no merged PRs by people: its per-developer PR metrics are null" in metrics["notes"]
+    assert (
+        "the post period has no merged PRs by people: its per-developer PR metrics are null"
+        in metrics["notes"]
+    )
 
 
 def test_only_bot_prs_is_a_data_error_with_the_counts():
@@ -276,10 +334,20 @@ def test_injection_strings_are_read_verbatim_and_exported_inert(capsys):
 
 
 def test_every_corpus_file_has_a_test():
-    tested = {name for name, _ in EXPORT_ERRORS} | {s[0] for s in SCENARIO_ERRORS} | {
-        "mixed_timezones.json", "duplicate_pr_page1.json", "duplicate_pr_page2.json", "jira_latin1.csv",
-        "jira_utf16_bom.csv", "delimiter_semicolon.csv", "formula_injection.json", "jira_formula_injection.csv",
-    }
+    tested = (
+        {name for name, _ in EXPORT_ERRORS}
+        | {s[0] for s in SCENARIO_ERRORS}
+        | {
+            "mixed_timezones.json",
+            "duplicate_pr_page1.json",
+            "duplicate_pr_page2.json",
+            "jira_latin1.csv",
+            "jira_utf16_bom.csv",
+            "delimiter_semicolon.csv",
+            "formula_injection.json",
+            "jira_formula_injection.csv",
+        }
+    )
     committed = {p.name for p in CORPUS.iterdir() if p.is_file() and p.suffix in (".json", ".csv")}
     assert committed <= tested, committed - tested
 

@@ -1,4 +1,4 @@
-"""The bad-input corpus through the app (AppTest): a specific ``st.error``, the earlier data kept, the session usable.
+"""The bad-input corpus through the app (AppTest): a specific ``st.error``, earlier data kept, session usable.
 
 A representative set: broken JSON, an API error saved as a file, a bomb, macros disguised as
 .xlsx, an entity bomb, a gzip bomb, an impossible value (future date, negative size), and a
@@ -20,9 +20,16 @@ KEPT = " The data loaded before is still in use."
 
 UPLOADS = [
     ("truncated.json", lambda: (CORPUS / "truncated.json").read_bytes(), "is not valid JSON"),
-    ("wrong_api_error.json", lambda: (CORPUS / "wrong_api_error.json").read_bytes(),
-     "is an error response from the API ('Bad credentials')"),
-    ("future_dates.json", lambda: (CORPUS / "future_dates.json").read_bytes(), "PR acme/api#21 has created_at 2099"),
+    (
+        "wrong_api_error.json",
+        lambda: (CORPUS / "wrong_api_error.json").read_bytes(),
+        "is an error response from the API ('Bad credentials')",
+    ),
+    (
+        "future_dates.json",
+        lambda: (CORPUS / "future_dates.json").read_bytes(),
+        "PR acme/api#21 has created_at 2099",
+    ),
     ("negative_additions.json", lambda: (CORPUS / "negative_additions.json").read_bytes(), "-400 additions"),
     ("zip_bomb.xlsx", generate.ratio_bomb_workbook, "zip bomb"),
     ("entity_bomb.xlsx", generate.entity_bomb_workbook, "declares a DOCTYPE or XML entities"),
@@ -63,8 +70,9 @@ def test_bad_upload_shows_a_specific_error_and_keeps_the_data(loaded, name, cont
 
 
 def test_the_session_stays_usable_after_a_bad_upload(loaded):
-    loaded.file_uploader(key="data_uploader").set_value(("entity_bomb.xlsx", generate.entity_bomb_workbook(),
-                                                         "application/octet-stream"))
+    loaded.file_uploader(key="data_uploader").set_value(
+        ("entity_bomb.xlsx", generate.entity_bomb_workbook(), "application/octet-stream")
+    )
     loaded.run()
     assert len(loaded.error) == 1
     # The next actions work as before: a new adoption date re-measures, the good file loads again.
@@ -77,28 +85,41 @@ def test_the_session_stays_usable_after_a_bad_upload(loaded):
     assert loaded.session_state["scenario"].measurement.sources == ["acme_pulls.json"]
 
 
-@pytest.mark.parametrize("name, words", [
-    ("scenario_nan.json", "NaN is not a number JSON allows"),
-    ("scenario_future_version.json", "schema_version 2 was written by a newer version"),
-    ("scenario_unknown_key.json", "field 'review.reviewer_count': unknown key"),
-])
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("scenario_nan.json", "NaN is not a number JSON allows"),
+        ("scenario_future_version.json", "schema_version 2 was written by a newer version"),
+        ("scenario_unknown_key.json", "field 'review.reviewer_count': unknown key"),
+    ],
+)
 def test_bad_scenario_file_on_the_export_page_keeps_the_current_scenario(open_app, name, words):
     at = open_app(page="pages/export.py")
     before = at.session_state["scenario"]
-    at.file_uploader(key="export_scenario_upload").set_value((name, (CORPUS / name).read_bytes(), "application/json"))
+    at.file_uploader(key="export_scenario_upload").set_value(
+        (name, (CORPUS / name).read_bytes(), "application/json")
+    )
     at.run()
     assert not at.exception
     assert len(at.error) == 1
     message = at.error[0].value
-    assert message.startswith(name) and words in message and message.endswith("The current scenario is unchanged.")
+    assert (
+        message.startswith(name)
+        and words in message
+        and message.endswith("The current scenario is unchanged.")
+    )
     assert at.session_state["scenario"] == before
 
 
 def test_a_file_name_cannot_put_an_image_or_link_in_the_error(loaded):
     # st.error renders Markdown: unescaped, this name would make the browser fetch the address.
     name = "![x](http://example.invalid/pixel.png)[click](http://example.invalid).json"
-    loaded.file_uploader(key="data_uploader").set_value((name, b'{"message": "Not Found"}', "application/json"))
+    loaded.file_uploader(key="data_uploader").set_value(
+        (name, b'{"message": "Not Found"}', "application/json")
+    )
     loaded.run()
     message = loaded.error[0].value
-    assert message.startswith("!\\[x\\](http://example.invalid/pixel.png)\\[click\\](http://example.invalid).json")
+    assert message.startswith(
+        "!\\[x\\](http://example.invalid/pixel.png)\\[click\\](http://example.invalid).json"
+    )
     assert "![" not in message and "[click]" not in message

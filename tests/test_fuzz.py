@@ -27,7 +27,8 @@ from tests.conftest import SCENARIOS
 WORKED = json.loads((SCENARIOS / "worked_example.json").read_text())
 
 _leaves = (
-    st.none() | st.booleans()
+    st.none()
+    | st.booleans()
     | st.integers(min_value=-(10**30), max_value=10**30)
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.sampled_from([0, -1, 1e308, -1e308, 1e-308, 2**63, 10**13, 0.5, 1.0, 100, 1e12])
@@ -35,7 +36,9 @@ _leaves = (
 )
 json_values = st.recursive(
     _leaves,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -83,8 +86,9 @@ DICT_PATHS = [()] + [p for p in PATHS if isinstance(_get(WORKED, p), dict)]
 mutations = st.one_of(
     st.tuples(st.sampled_from(PATHS), json_values).map(lambda pv: _set(WORKED, pv[0], pv[1])),
     st.sampled_from(PATHS).map(lambda p: _set(WORKED, p, None, delete=True)),
-    st.tuples(st.sampled_from(DICT_PATHS), st.text(min_size=1, max_size=10), json_values)
-    .map(lambda pkv: _add_key(*pkv)),
+    st.tuples(st.sampled_from(DICT_PATHS), st.text(min_size=1, max_size=10), json_values).map(
+        lambda pkv: _add_key(*pkv)
+    ),
 )
 
 
@@ -149,7 +153,9 @@ def test_truncated_and_edited_text(cut):
     _load_and_compute(text[: len(cut) * 7 % len(text)] + cut)
 
 
-NUMBER_PATHS = [p for p in PATHS if isinstance(_get(WORKED, p), (int, float)) and not isinstance(_get(WORKED, p), bool)]
+NUMBER_PATHS = [
+    p for p in PATHS if isinstance(_get(WORKED, p), (int, float)) and not isinstance(_get(WORKED, p), bool)
+]
 _extremes = st.sampled_from([0, 1e-9, 1e-6, 0.001, 0.999, 1, 2, 52, 100, 168, 1e6, 1e9, 1e12, -1e-9])
 
 
@@ -159,7 +165,9 @@ def test_extreme_values_never_give_nan_or_infinity(changes):
     # Several numbers pushed to the edges at once: queues at ρ → 1, zero denominators, huge teams.
     data = WORKED
     for path, value in changes.items():
-        data = _set(data, path, int(value) if isinstance(_get(WORKED, path), int) and value == int(value) else value)
+        data = _set(
+            data, path, int(value) if isinstance(_get(WORKED, path), int) and value == int(value) else value
+        )
     _load_and_compute(json.dumps(data))
 
 
@@ -170,8 +178,14 @@ RANGE_KEYS = sorted(
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(st.sampled_from(RANGE_KEYS), st.lists(_extremes | st.floats(-2, 2), min_size=3, max_size=3)
-                       .map(sorted), min_size=1, max_size=5))
+@given(
+    st.dictionaries(
+        st.sampled_from(RANGE_KEYS),
+        st.lists(_extremes | st.floats(-2, 2), min_size=3, max_size=3).map(sorted),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_extreme_uncertainty_ranges(ranges):
     data = copy.deepcopy(WORKED)
     data["uncertainty"]["ranges"].update(ranges)
@@ -195,17 +209,39 @@ FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 READER_EXAMPLES = int(os.environ.get("ROI_FUZZ_EXAMPLES", "25"))
 """Examples per seed file in ``make test``; ROI_FUZZ_EXAMPLES=2000 for a long hunt."""
 _EXTRA_SEEDS = {
-    "copilot_org_report": ("org_report.json", json.dumps({
-        "report_start_day": "2025-03-01", "report_end_day": "2025-03-02", "organization_id": "1",
-        "day_totals": [{"day": "2025-03-01", "daily_active_users": 5, "code_generation_activity_count": 40,
-                        "code_acceptance_activity_count": 12, "loc_suggested_to_add_sum": 300, "loc_added_sum": 90},
-                       {"day": "2025-03-02", "daily_active_users": 6}]}).encode()),
-    "devlake_cicd_deployments": ("deployments.csv", b"id,cicd_scope_id,name,result,status,environment,finished_date\n"
-                                 b"d:1,s,deploy,SUCCESS,DONE,PRODUCTION,2025-03-01T10:00:00.000+00:00\n"
-                                 b"d:2,s,deploy,FAILURE,DONE,PRODUCTION,2025-03-02T10:00:00.000+00:00\n"),
-    "devlake_incidents": ("incidents.csv", b"id,incident_key,title,created_date,resolution_date\n"
-                          b"i:1,INC-1,down,2025-03-01T10:00:00.000+00:00,2025-03-01T12:00:00.000+00:00\n"
-                          b"i:2,INC-2,slow,2025-03-03T10:00:00.000+00:00,\n"),
+    "copilot_org_report": (
+        "org_report.json",
+        json.dumps(
+            {
+                "report_start_day": "2025-03-01",
+                "report_end_day": "2025-03-02",
+                "organization_id": "1",
+                "day_totals": [
+                    {
+                        "day": "2025-03-01",
+                        "daily_active_users": 5,
+                        "code_generation_activity_count": 40,
+                        "code_acceptance_activity_count": 12,
+                        "loc_suggested_to_add_sum": 300,
+                        "loc_added_sum": 90,
+                    },
+                    {"day": "2025-03-02", "daily_active_users": 6},
+                ],
+            }
+        ).encode(),
+    ),
+    "devlake_cicd_deployments": (
+        "deployments.csv",
+        b"id,cicd_scope_id,name,result,status,environment,finished_date\n"
+        b"d:1,s,deploy,SUCCESS,DONE,PRODUCTION,2025-03-01T10:00:00.000+00:00\n"
+        b"d:2,s,deploy,FAILURE,DONE,PRODUCTION,2025-03-02T10:00:00.000+00:00\n",
+    ),
+    "devlake_incidents": (
+        "incidents.csv",
+        b"id,incident_key,title,created_date,resolution_date\n"
+        b"i:1,INC-1,down,2025-03-01T10:00:00.000+00:00,2025-03-01T12:00:00.000+00:00\n"
+        b"i:2,INC-2,slow,2025-03-03T10:00:00.000+00:00,\n",
+    ),
     "estimates_template_xlsx": ("estimates.xlsx", template_xlsx()),
 }
 
@@ -280,7 +316,7 @@ def _csv_column_dropped(data: bytes, draw) -> bytes:
     out = []
     for line in lines:
         cells = line.split(delimiter)
-        out.append(delimiter.join(cells[:column] + cells[column + 1:]))
+        out.append(delimiter.join(cells[:column] + cells[column + 1 :]))
     return "\n".join(out).encode()
 
 
@@ -297,9 +333,29 @@ def mutated(draw, data: bytes) -> bytes:
         return bytes(out)
     if kind == "splice":
         position = draw(st.integers(0, len(data)))
-        return data[:position] + draw(st.binary(max_size=40) | st.sampled_from(
-            [b'"', b",", b";", b"\n", b"\x00", b"null", b"[]", b"{}", b"-1", b"1e999", b"NaN", b"\xff\xfe"]
-        )) + data[position:]
+        return (
+            data[:position]
+            + draw(
+                st.binary(max_size=40)
+                | st.sampled_from(
+                    [
+                        b'"',
+                        b",",
+                        b";",
+                        b"\n",
+                        b"\x00",
+                        b"null",
+                        b"[]",
+                        b"{}",
+                        b"-1",
+                        b"1e999",
+                        b"NaN",
+                        b"\xff\xfe",
+                    ]
+                )
+            )
+            + data[position:]
+        )
     if data[:2] == b"PK":
         return data
     stripped = data.lstrip(b"\xef\xbb\xbf").lstrip()
@@ -309,8 +365,15 @@ def mutated(draw, data: bytes) -> bytes:
 
 
 MAPPED_SEED = (FIXTURES / "swarmia_like_prs.csv").read_bytes()
-MAPPING = {"table": "pull_requests", "number": "PR", "author": "Author", "created_at": "Opened",
-           "merged_at": "Merged", "size": "Lines changed", "first_review_at": "First review"}
+MAPPING = {
+    "table": "pull_requests",
+    "number": "PR",
+    "author": "Author",
+    "created_at": "Opened",
+    "merged_at": "Merged",
+    "size": "Lines changed",
+    "first_review_at": "First review",
+}
 
 
 def _only_roi_errors(name: str, data: bytes, mapping: dict | None = None) -> None:
@@ -322,23 +385,31 @@ def _only_roi_errors(name: str, data: bytes, mapping: dict | None = None) -> Non
 
 
 @pytest.mark.parametrize("format_id, name, seed", SEEDS, ids=[f"{f}:{n}" for f, n, _ in SEEDS])
-@settings(max_examples=READER_EXAMPLES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=READER_EXAMPLES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(data=st.data())
 def test_mutated_exports_raise_only_roi_errors(format_id, name, seed, data):
     _only_roi_errors(name, data.draw(mutated(seed)))
 
 
-@settings(max_examples=READER_EXAMPLES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=READER_EXAMPLES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(data=st.data())
 def test_mutated_column_mapped_csv_raises_only_roi_errors(data):
     _only_roi_errors("prs.csv", data.draw(mutated(MAPPED_SEED)), MAPPING)
 
 
 @settings(max_examples=40)
-@given(st.dictionaries(st.sampled_from(sorted(MAPPING) + ["repo", "labels", "is_bot", "deploy_id"]),
-                       st.sampled_from(["PR", "Author", "Opened", "Merged", "Lines changed", "nope", "", "table"])
-                       | st.sampled_from(["pull_requests", "reviews", "deployments", "incidents", "work_items"]),
-                       max_size=8))
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(MAPPING) + ["repo", "labels", "is_bot", "deploy_id"]),
+        st.sampled_from(["PR", "Author", "Opened", "Merged", "Lines changed", "nope", "", "table"])
+        | st.sampled_from(["pull_requests", "reviews", "deployments", "incidents", "work_items"]),
+        max_size=8,
+    )
+)
 def test_random_column_mappings_raise_only_roi_errors(mapping):
     _only_roi_errors("prs.csv", MAPPED_SEED, mapping)
 

@@ -55,26 +55,49 @@ def hostile():
         for i, payload in enumerate(PAYLOADS[:3])
     ]
     data["measurement"] = {
-        "adoption_date": "2025-04-28", "ramp_weeks": 2, "sources": list(PAYLOADS),
+        "adoption_date": "2025-04-28",
+        "ramp_weeks": 2,
+        "sources": list(PAYLOADS),
         "column_mappings": {PAYLOADS[1]: {"merged_at": PAYLOADS[2]}},
     }
-    plan = RolloutPlan.model_validate({
-        "waves": [
-            {"name": "=1+1 pilot", "start_week": 0, "seat_share": 0.1, "teams": PAYLOADS[0]},
-            {"name": "@SUM(1) wave", "start_week": 8, "seat_share": 1.0, "teams": PAYLOADS[1]},
-        ],
-        "checklist": [{"item_id": "=1+1", "title": PAYLOADS[0], "owner_role": "-1+1", "notes": PAYLOADS[6],
-                       "status": "doing"}],
-        "expectations": {"guardrails": list(PAYLOADS)},
-    })
+    plan = RolloutPlan.model_validate(
+        {
+            "waves": [
+                {"name": "=1+1 pilot", "start_week": 0, "seat_share": 0.1, "teams": PAYLOADS[0]},
+                {"name": "@SUM(1) wave", "start_week": 8, "seat_share": 1.0, "teams": PAYLOADS[1]},
+            ],
+            "checklist": [
+                {
+                    "item_id": "=1+1",
+                    "title": PAYLOADS[0],
+                    "owner_role": "-1+1",
+                    "notes": PAYLOADS[6],
+                    "status": "doing",
+                }
+            ],
+            "expectations": {"guardrails": list(PAYLOADS)},
+        }
+    )
     data["rollout"] = plan.model_dump(mode="json")
     scenario = scenario_from_dict(data, source="hostile.json")
     results = compute(scenario)
     metrics = {
-        "adoption_date": "2025-04-28", "ramp_weeks": 2,
-        "sources": [{"file": payload, "format": "github-pulls", "rows": 3, "used_rows": 2,
-                     "skipped": {PAYLOADS[3]: 1}} for payload in PAYLOADS],
-        "baseline": {"prs_merged": 10}, "post": {"prs_merged": 12}, "changes": {}, "cohorts": None,
+        "adoption_date": "2025-04-28",
+        "ramp_weeks": 2,
+        "sources": [
+            {
+                "file": payload,
+                "format": "github-pulls",
+                "rows": 3,
+                "used_rows": 2,
+                "skipped": {PAYLOADS[3]: 1},
+            }
+            for payload in PAYLOADS
+        ],
+        "baseline": {"prs_merged": 10},
+        "post": {"prs_merged": 12},
+        "changes": {},
+        "cohorts": None,
     }
     tables = {}
     for table, schema in SCHEMAS.items():
@@ -101,15 +124,24 @@ def workbook(hostile):
 def _our_formulas(hostile) -> set[str]:
     scenario, results, metrics, tables = hostile
     layout = build_layout(scenario, results, metrics=metrics, tables=tables)
-    return {"=" + cell.value.text for sheet in layout.sheets for row in sheet.rows for cell in row
-            if cell is not None and isinstance(cell.value, Formula)}
+    return {
+        "=" + cell.value.text
+        for sheet in layout.sheets
+        for row in sheet.rows
+        for cell in row
+        if cell is not None and isinstance(cell.value, Formula)
+    }
 
 
 def test_every_payload_reached_the_workbook_as_text(workbook):
-    texts = {c.value for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.data_type == "s"}
+    texts = {
+        c.value for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.data_type == "s"
+    }
     joined = "\n".join(str(t) for t in texts)
     for payload in PAYLOADS:
-        assert payload.strip() in joined, f"payload {payload!r} was not exported: the test would prove nothing"
+        assert payload.strip() in joined, (
+            f"payload {payload!r} was not exported: the test would prove nothing"
+        )
 
 
 def test_no_cell_holds_a_formula_from_user_text(workbook, hostile):
@@ -123,9 +155,13 @@ def test_no_cell_holds_a_formula_from_user_text(workbook, hostile):
                 if cell.data_type == "f":
                     assert cell.value in ours, f"{ws.title}!{cell.coordinate}: {cell.value!r}"
                     assert not any(marker in cell.value for marker in MARKERS)
-                elif isinstance(cell.value, str) and cell.value.lstrip("\t\r").startswith(("=", "+", "-", "@")):
+                elif isinstance(cell.value, str) and cell.value.lstrip("\t\r").startswith(
+                    ("=", "+", "-", "@")
+                ):
                     assert cell.data_type == "s", f"{ws.title}!{cell.coordinate}"
-                    assert cell.quotePrefix, f"{ws.title}!{cell.coordinate} {cell.value!r} lacks the quote prefix"
+                    assert cell.quotePrefix, (
+                        f"{ws.title}!{cell.coordinate} {cell.value!r} lacks the quote prefix"
+                    )
                 assert cell.hyperlink is None, f"{ws.title}!{cell.coordinate} carries a hyperlink"
 
 

@@ -1,4 +1,4 @@
-"""roi.privacy: salted pseudonyms, consistent across tables, bots kept, nothing reversible without the salt."""
+"""roi.privacy: salted pseudonyms, the same across tables, bots kept, nothing reversible without the salt."""
 
 from __future__ import annotations
 
@@ -28,7 +28,10 @@ def test_new_salt_is_random():
     assert privacy.new_salt() != privacy.new_salt()
 
 
-@given(st.lists(st.text(min_size=1, max_size=12).filter(str.strip), max_size=40), st.binary(min_size=1, max_size=8))
+@given(
+    st.lists(st.text(min_size=1, max_size=12).filter(str.strip), max_size=40),
+    st.binary(min_size=1, max_size=8),
+)
 def test_map_keeps_people_distinct_and_equal_logins_equal(logins, salt):
     mapping = privacy.pseudonym_map(logins, salt)
     people = {}
@@ -47,10 +50,12 @@ def test_collisions_are_resolved_by_lengthening(monkeypatch):
 
 
 def test_frame_keeps_bots_and_empties():
-    frame = pd.DataFrame({
-        "author": ["alice", "dependabot[bot]", None, "", "Alice"],
-        "author_is_bot": [False, True, False, False, False],
-    })
+    frame = pd.DataFrame(
+        {
+            "author": ["alice", "dependabot[bot]", None, "", "Alice"],
+            "author_is_bot": [False, True, False, False, False],
+        }
+    )
     out = privacy.pseudonymise_frame(frame, {"author": "author_is_bot"}, b"k")
     assert out["author"][1] == "dependabot[bot]"
     assert pd.isna(out["author"][2]) and out["author"][3] == ""
@@ -59,11 +64,18 @@ def test_frame_keeps_bots_and_empties():
 
 
 def test_dataset_uses_one_mapping_across_tables():
-    from roi.ingest.tables import Dataset, SCHEMAS, empty
+    from roi.ingest.tables import SCHEMAS, Dataset, empty
 
     prs = empty("pull_requests")
-    prs = pd.concat([prs, pd.DataFrame({"author": ["alice", "copilot"], "assignee": [None, "bob"],
-                                        "author_is_bot": [False, True]})], ignore_index=True)
+    prs = pd.concat(
+        [
+            prs,
+            pd.DataFrame(
+                {"author": ["alice", "copilot"], "assignee": [None, "bob"], "author_is_bot": [False, True]}
+            ),
+        ],
+        ignore_index=True,
+    )
     reviews = pd.DataFrame({"reviewer": ["bob", "Alice"], "reviewer_is_bot": [False, False]})
     seats = pd.DataFrame({"user": ["bob"]})
     dataset = privacy.pseudonymise_dataset(Dataset(pull_requests=prs, reviews=reviews, seats=seats), b"salt")
@@ -88,17 +100,35 @@ def test_an_exported_workbook_of_pseudonymised_tables_names_nobody(worked_exampl
     from tests.conftest import ROOT
 
     fixtures = ROOT / "tests" / "fixtures" / "ingest"
-    dataset = read_exports([fixtures / name for name in (
-        "github_pulls_page1.json", "github_pulls_page2.json", "github_reviews.json", "copilot_seats.json",
-        "jira_all_fields.csv")])
-    people = {str(v).casefold() for table, columns in privacy.PERSON_COLUMNS.items()
-              for column, flag in columns.items() for v, bot in zip(getattr(dataset, table)[column],
-              getattr(dataset, table)[flag] if flag else [False] * len(getattr(dataset, table)))
-              if isinstance(v, str) and v.strip() and not bot}
+    dataset = read_exports(
+        [
+            fixtures / name
+            for name in (
+                "github_pulls_page1.json",
+                "github_pulls_page2.json",
+                "github_reviews.json",
+                "copilot_seats.json",
+                "jira_all_fields.csv",
+            )
+        ]
+    )
+    people = {
+        str(v).casefold()
+        for table, columns in privacy.PERSON_COLUMNS.items()
+        for column, flag in columns.items()
+        for v, bot in zip(
+            getattr(dataset, table)[column],
+            getattr(dataset, table)[flag] if flag else [False] * len(getattr(dataset, table)),
+            strict=True,
+        )
+        if isinstance(v, str) and v.strip() and not bot
+    }
     assert {"alice", "bob"} <= people  # the fixtures do name people: the test can fail
     tables = privacy.pseudonymise_tables(tables_of(dataset), privacy.new_salt())
     book = load_workbook(io.BytesIO(build_workbook(worked_example, compute(worked_example), tables=tables)))
-    shown = {str(c.value).casefold() for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value}
+    shown = {
+        str(c.value).casefold() for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value
+    }
     assert not people & shown, people & shown
     assert any(value.startswith("dev-") for value in shown)
 
@@ -115,7 +145,9 @@ def _audit(event: str, args: tuple) -> None:
         return
     if event == "open" and len(args) >= 3:
         path, mode, flags = args[0], args[1], args[2]
-        writing = any(c in mode for c in "wax+") if isinstance(mode, str) else bool((flags or 0) & _WRITE_FLAGS)
+        writing = (
+            any(c in mode for c in "wax+") if isinstance(mode, str) else bool((flags or 0) & _WRITE_FLAGS)
+        )
         if writing and isinstance(path, (str, bytes)) and not str(path).endswith(".pyc"):
             _WRITES.append(str(path))
     elif event in ("os.rename", "os.replace", "shutil.copyfile", "shutil.move"):
@@ -143,7 +175,9 @@ def test_the_app_writes_nothing_to_disk_for_uploads_and_exports(open_app, tmp_pa
     at = open_app(page="pages/data.py")
     _WRITES = []
     try:
-        at.file_uploader(key="data_uploader").set_value(("acme_pulls.json", github_pulls(), "application/json"))
+        at.file_uploader(key="data_uploader").set_value(
+            ("acme_pulls.json", github_pulls(), "application/json")
+        )
         at.run()
         at.switch_page("pages/export.py").run()
         at.checkbox(key="export_tables").check().run()
@@ -152,7 +186,9 @@ def test_the_app_writes_nothing_to_disk_for_uploads_and_exports(open_app, tmp_pa
         written = list(_WRITES)
     finally:
         _WRITES = None
-    transient = [p for p in written if os.path.basename(p).startswith("openpyxl.") and p.startswith(str(tmp_path))]
+    transient = [
+        p for p in written if os.path.basename(p).startswith("openpyxl.") and p.startswith(str(tmp_path))
+    ]
     assert [p for p in written if p not in transient and p != str(tmp_path)] == []
     assert list(tmp_path.iterdir()) == []  # and removed them all
 
@@ -163,7 +199,9 @@ def test_the_exported_event_tables_are_pseudonymised_by_default(open_app, monkey
 
     built = []
     real = roi.export.build_workbook
-    monkeypatch.setattr(roi.export, "build_workbook", lambda *a, **k: built.append(k.get("tables")) or real(*a, **k))
+    monkeypatch.setattr(
+        roi.export, "build_workbook", lambda *a, **k: built.append(k.get("tables")) or real(*a, **k)
+    )
     at = open_app(page="pages/data.py")
     at.file_uploader(key="data_uploader").set_value(("acme_pulls.json", github_pulls(), "application/json"))
     at.run()

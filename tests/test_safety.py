@@ -28,8 +28,12 @@ def _refused(call, *words: str) -> InputFormatError:
 
 
 def test_size_limit_names_the_limit_and_the_fix():
-    error = _refused(lambda: safety.check_size("pulls.json", 3 * 1024 * 1024, limit=2 * 1024 * 1024),
-                     "3,145,728 bytes", "limit of 2,097,152 bytes (2 MB)", "shorter date range")
+    error = _refused(
+        lambda: safety.check_size("pulls.json", 3 * 1024 * 1024, limit=2 * 1024 * 1024),
+        "3,145,728 bytes",
+        "limit of 2,097,152 bytes (2 MB)",
+        "shorter date range",
+    )
     assert error.file == "pulls.json"
 
 
@@ -65,7 +69,9 @@ def test_gunzip_round_trip_and_several_members():
 
 def test_gunzip_output_is_cut_at_the_limit():
     data = gzip.compress(bytes(range(256)) * 16 * 1024)  # 4 MiB that compress poorly: no bomb
-    _refused(lambda: safety.gunzip("big.json.gz", data, limit=1024 * 1024), "more than 1 MB", "over the limit")
+    _refused(
+        lambda: safety.gunzip("big.json.gz", data, limit=1024 * 1024), "more than 1 MB", "over the limit"
+    )
 
 
 def test_gunzip_bomb_is_stopped_by_its_ratio():
@@ -85,12 +91,21 @@ def test_a_plain_workbook_passes():
 
 
 def test_macros_are_refused():
-    _refused(lambda: safety.inspect_zip_container("m.xlsm", generate.macro_workbook()), "macros", "Save As", ".xlsx")
+    _refused(
+        lambda: safety.inspect_zip_container("m.xlsm", generate.macro_workbook()),
+        "macros",
+        "Save As",
+        ".xlsx",
+    )
 
 
 def test_entity_bomb_is_refused_before_parsing():
-    _refused(lambda: safety.inspect_zip_container("e.xlsx", generate.entity_bomb_workbook()),
-             "xl/sharedStrings.xml", "DOCTYPE", "entity")
+    _refused(
+        lambda: safety.inspect_zip_container("e.xlsx", generate.entity_bomb_workbook()),
+        "xl/sharedStrings.xml",
+        "DOCTYPE",
+        "entity",
+    )
 
 
 def test_doctype_in_utf16_xml_is_found():
@@ -106,13 +121,20 @@ def test_doctype_split_across_read_chunks_is_found(monkeypatch):
 
 
 def test_zip_bomb_by_ratio_is_refused_without_decompressing():
-    _refused(lambda: safety.inspect_zip_container("b.xlsx", generate.ratio_bomb_workbook()),
-             "zip bomb", "xl/worksheets/sheet1.xml")
+    _refused(
+        lambda: safety.inspect_zip_container("b.xlsx", generate.ratio_bomb_workbook()),
+        "zip bomb",
+        "xl/worksheets/sheet1.xml",
+    )
 
 
 def test_zip_bomb_by_declared_size_is_refused():
-    _refused(lambda: safety.inspect_zip_container("d.xlsx", generate.declared_size_bomb_workbook()),
-             "would expand", "10,240 MB", "zip bomb")
+    _refused(
+        lambda: safety.inspect_zip_container("d.xlsx", generate.declared_size_bomb_workbook()),
+        "would expand",
+        "10,240 MB",
+        "zip bomb",
+    )
 
 
 def test_total_uncompressed_size_limit(monkeypatch):
@@ -138,11 +160,14 @@ def test_a_zip_that_is_not_a_workbook():
     _refused(lambda: safety.inspect_zip_container("exports.xlsx", buffer.getvalue()), "not an .xlsx workbook")
 
 
-@pytest.mark.parametrize("data, words", [
-    (b"", "not a valid .xlsx"),
-    (b"hello", "not a valid .xlsx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "password-protected"),
-])
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (b"", "not a valid .xlsx"),
+        (b"hello", "not a valid .xlsx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "password-protected"),
+    ],
+)
 def test_not_a_zip(data, words):
     _refused(lambda: safety.inspect_zip_container("x.xlsx", data), words)
 
@@ -150,19 +175,22 @@ def test_not_a_zip(data, words):
 def test_corrupt_part_is_a_clear_error():
     data = bytearray(generate.plain_workbook())
     start = data.index(b"xl/worksheets/sheet1.xml") + 40  # inside the local header's compressed data
-    data[start:start + 20] = b"\xff" * 20
+    data[start : start + 20] = b"\xff" * 20
     _refused(lambda: safety.inspect_zip_container("c.xlsx", bytes(data)), "c.xlsx")
 
 
 # --- text ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("encoded, encoding", [
-    ("Clé,Ünïcode\n".encode("utf-8"), "utf-8"),
-    ("\ufeffClé,Ünïcode\n".encode("utf-8"), "utf-8"),
-    ("Clé,Ünïcode\n".encode("utf-16"), "utf-16"),
-    ("Clé,Ünïcode\n".encode("utf-32"), "utf-32"),
-])
+@pytest.mark.parametrize(
+    "encoded, encoding",
+    [
+        ("Clé,Ünïcode\n".encode(), "utf-8"),
+        ("\ufeffClé,Ünïcode\n".encode("utf-8"), "utf-8"),
+        ("Clé,Ünïcode\n".encode("utf-16"), "utf-16"),
+        ("Clé,Ünïcode\n".encode("utf-32"), "utf-32"),
+    ],
+)
 def test_unicode_encodings_are_exact(encoded, encoding):
     decoded = safety.decode_text("f.csv", encoded)
     assert decoded.text == "Clé,Ünïcode\n"
@@ -180,14 +208,17 @@ def test_bytes_cp1252_leaves_undefined_fall_back_to_latin1():
     assert decoded.encoding == "latin-1" and decoded.text == "a\x81b" and "Latin-1" in decoded.note
 
 
-@pytest.mark.parametrize("data, words", [
-    (b"PK\x03\x04rest", "zip archive"),
-    (b"\xd0\xcf\x11\xe0rest", "old .xls"),
-    (b"%PDF-1.7", "PDF"),
-    (b"\x1f\x8b\x08\x00", "gzip"),
-    (b"a,b\n1,\x00\n", "NUL byte at position 6"),
-    (b"\xff\xfeA\x00\x00\xd8", "UTF-16 byte-order mark but is not valid"),
-])
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (b"PK\x03\x04rest", "zip archive"),
+        (b"\xd0\xcf\x11\xe0rest", "old .xls"),
+        (b"%PDF-1.7", "PDF"),
+        (b"\x1f\x8b\x08\x00", "gzip"),
+        (b"a,b\n1,\x00\n", "NUL byte at position 6"),
+        (b"\xff\xfeA\x00\x00\xd8", "UTF-16 byte-order mark but is not valid"),
+    ],
+)
 def test_binary_and_broken_text_is_refused(data, words):
     _refused(lambda: safety.decode_text("f.csv", data), words)
 
@@ -221,16 +252,21 @@ def test_quote_keeps_messages_on_one_short_line():
 
 
 def test_markdown_safe_makes_images_and_links_inert():
-    escaped = safety.markdown_safe("x.json: column '![x](https://attacker.example/p.png)' [y](https://a.example) <https://b>")
+    escaped = safety.markdown_safe(
+        "x.json: column '![x](https://attacker.example/p.png)' [y](https://a.example) <https://b>"
+    )
     assert "![" not in escaped and "[y]" not in escaped and " <https" not in escaped
-    assert escaped == ("x.json: column '!\\[x\\](https://attacker.example/p.png)' \\[y\\](https://a.example) "
-                       "\\<https://b\\>")
+    assert escaped == (
+        "x.json: column '!\\[x\\](https://attacker.example/p.png)' \\[y\\](https://a.example) \\<https://b\\>"
+    )
 
 
 def test_markdown_safe_leaves_ordinary_messages_as_they_are():
     message = "scenario.json, field 'team.loaded_cost_per_hour': 1e+308 is not a usable number; give 5.0"
     assert safety.markdown_safe(message) == message
-    assert safety.markdown_safe("a\\b\nc") == "a\\\\b c"  # an existing backslash cannot un-escape the next one
+    assert (
+        safety.markdown_safe("a\\b\nc") == "a\\\\b c"
+    )  # an existing backslash cannot un-escape the next one
 
 
 def test_server_config_no_telemetry_no_tracebacks_and_the_same_upload_limit():
@@ -270,6 +306,10 @@ def test_no_code_path_unpickles_evaluates_or_executes_anything():
                 name = node.func.id if bare else getattr(node.func, "attr", "")
                 if (bare and name in banned_builtins) or (not bare and name in banned_methods):
                     found.append((path.name, name))
-                if name == "load" and isinstance(node.func, ast.Attribute) and getattr(node.func.value, "id", "") in ("np", "numpy"):
+                if (
+                    name == "load"
+                    and isinstance(node.func, ast.Attribute)
+                    and getattr(node.func.value, "id", "") in ("np", "numpy")
+                ):
                     found.append((path.name, "np.load"))
     assert found == []

@@ -18,13 +18,13 @@ from openpyxl import Workbook
 
 BILLION_LAUGHS = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    b'<!DOCTYPE sst [\n'
+    b"<!DOCTYPE sst [\n"
     b' <!ENTITY lol "lol">\n'
     + b"".join(
         b' <!ENTITY lol%d "%s">\n' % (level, (b"&lol%d;" % (level - 1) if level > 1 else b"&lol;") * 10)
         for level in range(1, 10)
     )
-    + b']>\n'
+    + b"]>\n"
     b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
     b"<si><t>&lol9;</t></si></sst>"
 )
@@ -63,7 +63,11 @@ def entity_bomb_workbook() -> bytes:
 
 def macro_workbook() -> bytes:
     """An .xlsm: a workbook carrying ``xl/vbaProject.bin`` (an OLE header; the code never runs)."""
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + b'Attribute VB_Name = "Module1"\nSub AutoOpen()\nEnd Sub\n'
+    ole = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\0" * 504
+        + b'Attribute VB_Name = "Module1"\nSub AutoOpen()\nEnd Sub\n'
+    )
     return workbook_with_part("xl/vbaProject.bin", ole)
 
 
@@ -100,21 +104,21 @@ def declared_size_bomb_workbook(declared: int = 10 * 1024**3) -> bytes:
     position = data.index(b"PK\x01\x02")  # the first central-directory entry
     while True:
         position = data.index(b"PK\x01\x02", position)
-        name_length, extra_length, comment_length = struct.unpack("<HHH", data[position + 28:position + 34])
-        if data[position + 46:position + 46 + name_length] == name:
+        name_length, extra_length, comment_length = struct.unpack("<HHH", data[position + 28 : position + 34])
+        if data[position + 46 : position + 46 + name_length] == name:
             break
         position += 46 + name_length + extra_length + comment_length
     # Uncompressed size 0xFFFFFFFF means "see the ZIP64 extra field", which we append.
     zip64 = struct.pack("<HHQ", 0x0001, 8, declared)
-    data[position + 24:position + 28] = struct.pack("<I", 0xFFFFFFFF)
+    data[position + 24 : position + 28] = struct.pack("<I", 0xFFFFFFFF)
     old_extra = extra_length
-    data[position + 30:position + 32] = struct.pack("<H", old_extra + len(zip64))
+    data[position + 30 : position + 32] = struct.pack("<H", old_extra + len(zip64))
     insert_at = position + 46 + name_length + old_extra
     data[insert_at:insert_at] = zip64
     # The end-of-central-directory record: its directory size grew by len(zip64).
     end = data.rindex(b"PK\x05\x06")
-    size = struct.unpack("<I", data[end + 12:end + 16])[0]
-    data[end + 12:end + 16] = struct.pack("<I", size + len(zip64))
+    size = struct.unpack("<I", data[end + 12 : end + 16])[0]
+    data[end + 12 : end + 16] = struct.pack("<I", size + len(zip64))
     return bytes(data)
 
 
@@ -153,5 +157,7 @@ def write_corpus(folder: Path) -> dict[str, Path]:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    for name, path in write_corpus(Path(sys.argv[1] if len(sys.argv) > 1 else "bad_inputs_generated")).items():
+    for name, path in write_corpus(
+        Path(sys.argv[1] if len(sys.argv) > 1 else "bad_inputs_generated")
+    ).items():
         print(f"{name}\t{path.stat().st_size:,} bytes")
