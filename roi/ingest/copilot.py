@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 
 from roi.errors import InputFormatError
-from roi.safety import quote
 from roi.ingest._common import SourceReport, load_json, timestamps
+from roi.safety import quote
 
 
 def _records(name: str, data: bytes) -> list[dict]:
