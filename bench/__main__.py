@@ -20,11 +20,11 @@ RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
 def _format(row: Row) -> str:
-    target = f"≤ {row.target:g} {row.unit}" if row.target is not None else ""
+    target = f"≤ {row.target:,.4g} {row.unit}" if row.target is not None else ""
     status = {True: "met", False: "MISSED", None: ""}[row.met]
     baseline = f"  (baseline {row.baseline:,.1f} {row.unit})" if row.baseline is not None else ""
     note = f"  {row.note}" if row.note else ""
-    return (f"{row.section:8s} {row.what:52s} {row.value:12,.2f} {row.unit:4s} {target:14s} {status:6s}"
+    return (f"{row.section:8s} {row.what:58s} {row.value:12,.2f} {row.unit:4s} {target:14s} {status:6s}"
             f"{baseline}{note}")
 
 

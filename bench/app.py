@@ -123,7 +123,7 @@ LABELS = {
     "review": "Review capacity: reviewers changed",
     "finance": "ROI & risk: capture factor changed",
     "data": "Data: research study changed",
-    "productivity": "Productivity: page rerun (PR distributions)",
+    "productivity": "Productivity: rerun (PR distributions)",
 }
 
 
