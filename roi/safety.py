@@ -187,7 +187,7 @@ def inspect_zip_container(name: str, data: bytes) -> None:
         raise InputFormatError(dict(_BINARY_KINDS)[b"\xd0\xcf\x11\xe0"], file=name)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise InputFormatError(
             "is not a valid .xlsx workbook (the file is damaged, cut short or not a workbook); "
             "open it in Excel and save it again as .xlsx",

@@ -362,3 +362,19 @@ def test_an_oversized_scenario_file_is_refused_before_it_is_read(tmp_path, capsy
         from roi.models import parse_scenario
 
         parse_scenario(b" " * (5 * 1024 * 1024 + 1), source="upload.json")
+
+
+def test_column_mapped_numbers_must_be_finite_whole_pr_numbers():
+    # Found by fuzzing: "1e310" became infinity and crashed the integer conversion.
+    mapping = {
+        "table": "pull_requests",
+        "number": "PR",
+        "author": "Author",
+        "created_at": "Opened",
+        "merged_at": "Merged",
+    }
+    head = b"PR,Author,Opened,Merged\n1,jo,2025-02-03 09:00,2025-02-04 09:00\n"
+    for bad, words in ((b"1e310", "'1e310' is not a number"), (b"2.5", "2.5 is not a PR number")):
+        with pytest.raises(InputFormatError, match=words) as info:
+            read_exports([("prs.csv", head + bad + b",kim,2025-02-05 09:00,\n")], {"prs.csv": mapping})
+        assert (info.value.row, info.value.column) == (3, "PR")

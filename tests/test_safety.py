@@ -313,3 +313,11 @@ def test_no_code_path_unpickles_evaluates_or_executes_anything():
                 ):
                     found.append((path.name, "np.load"))
     assert found == []
+
+
+def test_a_zip_needing_a_newer_zip_version_is_a_clear_error():
+    # Found by fuzzing: zipfile raises NotImplementedError for "version needed to extract" above 6.3.
+    data = bytearray(generate.plain_workbook())
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6 : entry + 8] = (64).to_bytes(2, "little")
+    _refused(lambda: safety.inspect_zip_container("v.xlsx", bytes(data)), "not a valid .xlsx workbook")

@@ -397,10 +397,10 @@ def numbers(values: pd.Series, name: str, column_name: str, *, row_offset: int =
     comma = text.str.fullmatch(r"-?\d+,\d+", na=False)
     text = text.where(~comma, text.str.replace(",", ".", regex=False))
     parsed = pd.to_numeric(text, errors="coerce")
-    bad = parsed.isna() & text.notna()
+    bad = (parsed.isna() & text.notna()) | np.isinf(parsed)  # "1e310" and "inf" parse to infinity
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputFormatError(f"'{values.iloc[position]}' is not a number", file=name,
+        raise InputFormatError(f"'{safety.quote(values.iloc[position])}' is not a number", file=name,
                                row=position + row_offset, column=column_name)
     return parsed.astype(float)
 

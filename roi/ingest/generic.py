@@ -92,6 +92,11 @@ def read_mapped(name: str, data: bytes, report: SourceReport, timezone: str,
         deletions = number("deletions").fillna(0.0 if mapping.get("size") else np.nan)
         labels = text("labels", "").fillna("")
         numbers_ = number("number")
+        odd = numbers_.notna() & ((numbers_ % 1 != 0) | (numbers_.abs() > 2**53))
+        if odd.any():
+            position = int(np.flatnonzero(odd.to_numpy())[0])
+            raise InputFormatError(f"{numbers_.iloc[position]:g} is not a PR number (a whole number)", file=name,
+                                   row=position + 2, column=mapping["number"])
         pulls = pd.DataFrame({
             "source": name, "repo": text("repo", "").fillna(""),
             "number": numbers_.fillna(pd.Series(np.arange(1, len(frame) + 1), index=frame.index)).astype(np.int64),
