@@ -53,6 +53,12 @@ def machine() -> dict:
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             packages[name] = None
+    cpu = None
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), None)
+    except OSError:
+        pass
     memory_gib = None
     try:
         with open("/proc/meminfo") as handle:
@@ -63,7 +69,7 @@ def machine() -> dict:
         "cores": os.cpu_count(),
         "memory_gib": memory_gib,
         "machine": platform.machine(),
-        "processor": platform.processor() or None,
+        "processor": cpu or platform.processor() or None,
         "python": sys.version.split()[0],
         "packages": packages,
     }
