@@ -185,6 +185,6 @@ def insert_tables(xlsx: bytes, tables: Sequence[TablePart]) -> bytes:
                 continue
             entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            with target.open(entry, "w", force_zip64=True) as out:
+            with target.open(entry, "w") as out:  # no zip64 header (not every reader takes one): < 2 GiB
                 _write_part(out, source.read(info).decode("utf-8"), table)
     return buffer.getvalue()
