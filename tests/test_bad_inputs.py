@@ -79,6 +79,10 @@ EXPORT_ERRORS = [
         "future_dates.json",
         ["column 'created_at'", "PR acme/api#21", "2099-03-10", "in the future", "check the date format"],
     ),
+    (
+        "mistyped_year.csv",
+        ["row 3", "column 'time_created'", "'0025-03-05 10:00:00 UTC' is not a plausible date"],
+    ),
     ("negative_additions.json", ["column 'additions'", "PR acme/api#31", "-400 additions", "never negative"]),
     (
         "no_developers_after_adoption.json",

@@ -303,6 +303,17 @@ def require_columns(frame: pd.DataFrame, name: str, fmt: str, columns: dict[str,
 
 # --- Values ------------------------------------------------------------------------------
 
+EARLIEST_DATE = pd.Timestamp("2000-01-01", tz=UTC)
+LATEST_DATE = pd.Timestamp("2200-01-01", tz=UTC)
+"""Dates outside these are typos ("0025" for "2025") or placeholders: no export this tool reads holds one."""
+
+
+def implausible_date(value: Any, name: str, row: int, column_name: str) -> InputFormatError:
+    """The error for a date outside EARLIEST_DATE..LATEST_DATE, naming its row and column."""
+    return InputFormatError(f"'{safety.quote(value)}' is not a plausible date (exports hold dates from 2000 to "
+                            "2200: a mistyped year?)", file=name, row=row, column=column_name)
+
+
 def _not_a_date(value: Any, name: str, row: int, column_name: str) -> InputFormatError:
     return InputFormatError(f"{safety.quote(repr(value))} is not a date-time; expected text such as "
                             "2025-03-12T15:04:00Z", file=name, row=row, column=column_name)
@@ -335,8 +346,13 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
             position = pa.compute.index(pa.compute.is_valid(values), True).as_py()
             raise _not_a_date(values[position].as_py(), name, position + row_offset, column_name) from None
     try:  # fast path: every value has an offset (GitHub, GitLab, DevLake); Arrow parses in C++
-        parsed = pa.compute.cast(values, pa.timestamp("ns", tz=UTC))
-        out = parsed.to_pandas()
+        # Microseconds first: Arrow's string cast to nanoseconds wraps silently outside 1677-2262.
+        parsed = pa.compute.cast(values, pa.timestamp("us", tz=UTC))
+        odd = pa.compute.or_(pa.compute.less(parsed, EARLIEST_DATE), pa.compute.greater_equal(parsed, LATEST_DATE))
+        if pa.compute.any(odd).as_py():
+            position = pa.compute.index(pa.compute.fill_null(odd, False), True).as_py()
+            raise implausible_date(values[position].as_py(), name, position + row_offset, column_name)
+        out = parsed.cast(pa.timestamp("ns", tz=UTC)).to_pandas()
         if index is not None:
             out.index = index
         if not required or not out.isna().any():
@@ -361,12 +377,17 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
                 local = pd.to_datetime(strings[naive], format="ISO8601", errors="coerce")
             except ValueError:  # an offset the pattern above does not know ("12+0:00"): those values are errors
                 each = [pd.to_datetime(v, format="ISO8601", errors="coerce") for v in strings[naive]]
-                local = pd.Series([t if t is not pd.NaT and t.tzinfo is None else pd.NaT for t in each],
+                local = pd.Series([t if t is not pd.NaT and t.tzinfo is None and 2000 <= t.year < 2200 else pd.NaT
+                                   for t in each],
                                   index=strings[naive].index, dtype="datetime64[ns]")
             if getattr(local.dt, "tz", None) is None:
                 parsed[naive] = localize(local, timezone)
             if report is not None:
                 report.note(f"'{column_name}' has times without a time zone: read as {timezone}")
+        odd = (parsed.notna() & ((parsed < EARLIEST_DATE) | (parsed >= LATEST_DATE))).to_numpy()
+        if odd.any():
+            first = int(np.flatnonzero(odd)[0])
+            raise implausible_date(text[int(where[first])].as_py(), name, int(where[first]) + row_offset, column_name)
         bad = parsed.isna().to_numpy()
         if bad.any():
             first = int(np.flatnonzero(bad)[0])

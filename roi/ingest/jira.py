@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from roi.errors import InputFormatError
-from roi.ingest._common import (SourceReport, decode_text, find_column, header_row, localize, numbers,
-                                read_csv_text, sniff_delimiter)
+from roi.ingest._common import (EARLIEST_DATE, LATEST_DATE, SourceReport, decode_text, find_column, header_row,
+                                implausible_date, localize, numbers, read_csv_text, sniff_delimiter)
 
 KEY = ("Issue key", "Clave de incidencia", "Clave", "Vorgangsschlüssel", "Schlüssel", "Clé", "Clé de ticket",
        "Chave", "Chiave", "Sleutel", "Klucz")
@@ -97,6 +97,11 @@ def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, r
     for fmt in _DATE_FORMATS:
         parsed = pd.to_datetime(clean, format=fmt, errors="coerce")
         if parsed.notna().all():
+            odd = ((parsed < EARLIEST_DATE.tz_localize(None)) | (parsed >= LATEST_DATE.tz_localize(None))).to_numpy()
+            if odd.any():  # "30.03.0025": out of nanosecond range, it would not even convert
+                first = int(np.flatnonzero(odd)[0])
+                position = int(np.flatnonzero(present.to_numpy())[first])
+                raise implausible_date(text[present].iloc[first], name, position + row_offset, column_name)
             out[present] = localize(parsed, timezone)
             return out
     best = max(_DATE_FORMATS, key=lambda f: pd.to_datetime(clean, format=f, errors="coerce").notna().sum())
