@@ -15,6 +15,8 @@ import math
 import os
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -379,9 +381,23 @@ MAPPING = {
 def _only_roi_errors(name: str, data: bytes, mapping: dict | None = None) -> None:
     # The entry point the CLI and the app use: safety checks, detection, then the format's reader.
     try:
-        read_file(name, data, timezone="Europe/Berlin", mapping=mapping)
+        tables, _ = read_file(name, data, timezone="Europe/Berlin", mapping=mapping)
     except RoiError as error:
         assert error.describe()
+        return
+    # What was read is plausible: no date outside 2000-2200 (Arrow once wrapped year 0025 to 1778),
+    # no infinite number.
+    for table, frame in tables.items():
+        for column in frame.columns:
+            values = frame[column]
+            if isinstance(values.dtype, pd.DatetimeTZDtype):
+                present = values.dropna()
+                assert present.empty or (present.min().year >= 2000 and present.max().year < 2200), (
+                    table,
+                    column,
+                )
+            elif pd.api.types.is_float_dtype(values.dtype):
+                assert not np.isinf(values.to_numpy()).any(), (table, column)
 
 
 @pytest.mark.parametrize("format_id, name, seed", SEEDS, ids=[f"{f}:{n}" for f, n, _ in SEEDS])
