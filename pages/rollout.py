@@ -22,6 +22,7 @@ from roi.charts_rollout import monthly_cost_chart, timeline_chart
 from roi.errors import RoiError
 from roi.ingest import read_exports
 from roi.rollout_models import RolloutPlan
+from roi.safety import markdown_safe
 
 appstate.init()
 appstate.show_notice()
@@ -293,7 +294,8 @@ apply_edits(
 
 with st.expander("Why each action"):
     for item in report.checklist:
-        st.markdown(f"**{item.title}** ({item.owner_role}) — {item.reason}")
+        # Titles and owners can come from a loaded scenario file: no live links or images.
+        st.markdown(f"**{markdown_safe(item.title)}** ({markdown_safe(item.owner_role)}) — {item.reason}")
 
 # --- Expectations ---------------------------------------------------------------------------
 st.header("Expectations")
