@@ -98,6 +98,11 @@ def queue_stats(
             wait_hours=None,
             time_in_review_hours=None,
             wip_prs=None,
+            null_reasons={
+                field: f"unstable queue: utilisation {utilization:.0%} ≥ 100%, reviews pile up without limit, "
+                "so there is no steady-state value"
+                for field in ("p_wait", "wait_hours", "time_in_review_hours", "wip_prs")
+            },
         )
     p_wait = erlang_c(reviewers, offered)
     wait = p_wait / (service_rate * (reviewers - offered)) * allen_cunneen_factor(arrival_cv2, service_cv2)

@@ -64,7 +64,18 @@ def compute_review(scenario: Scenario, reviewers: int | None = None) -> ReviewRe
         if target is not None and target > 0
         else None
     )
+    reasons = {}
+    if target is None:
+        reasons["target_wait_hours"] = (
+            "no target_wait_hours in the scenario and the baseline queue is unstable, so it has no wait to keep"
+        )
+    if needed is None:
+        reasons["reviewers_needed"] = (
+            reasons.get("target_wait_hours")
+            or f"no pool up to ten times the offered load meets a {target:g} h wait target; raise the target"
+        )
     return ReviewResult(
+        null_reasons=reasons,
         baseline=baseline,
         post=post,
         target_wait_hours=target,
@@ -110,15 +121,25 @@ def compute_finance(scenario: Scenario, net_hours: float) -> FinanceResult:
     npv = float(flows.npv)
     slope = float(npv_per_net_hour(inputs))
     break_even = net_hours - npv / slope if slope > 0 else math.inf
+    payback = payback_months(benefits, costs)
+    ratio = roi(npv, float(flows.pv_costs))
+    reasons = {}
+    if ratio is None:
+        reasons["roi"] = "nothing is spent (PV of costs is 0), so there is no return to divide by"
+    if payback is None:
+        reasons["payback_months"] = f"cumulative benefits stay below costs within the {len(benefits) - 1}-year horizon"
+    if not math.isfinite(break_even):
+        reasons["break_even_net_hours"] = "NPV does not depend on net hours (no adoption or capture factor 0)"
     return FinanceResult(
+        null_reasons=reasons,
         benefits_by_year=benefits,
         costs_by_year=costs,
         idle_seat_cost_by_year=[float(x) for x in flows.idle_seat_costs],
         pv_benefits=float(flows.pv_benefits),
         pv_costs=float(flows.pv_costs),
         npv=npv,
-        roi=roi(npv, float(flows.pv_costs)),
-        payback_months=payback_months(benefits, costs),
+        roi=ratio,
+        payback_months=payback,
         # Null when NPV barely depends on N (no capture, no adoption): no finite break-even.
         break_even_net_hours=break_even if math.isfinite(break_even) else None,
     )

@@ -460,6 +460,9 @@ class QueueStats(_Model):
     wait_hours: float | None = Field(description="Wq, Allen–Cunneen mean wait [working h]")
     time_in_review_hours: float | None = Field(description="Wq + E(L)/f [working h]")
     wip_prs: float | None = Field(description="PRs in review, Little's law")
+    null_reasons: dict[str, str] = Field(
+        default_factory=dict, description="why each null field above is null (field name -> reason)"
+    )
 
 
 class Calibration(_Model):
@@ -479,6 +482,9 @@ class ReviewResult(_Model):
     backlog_growth_hours_per_week: float = Field(description="review hours piling up per week after adoption")
     min_time_in_review_hours: float = Field(description="E(L1)/f, time in review no staffing beats [h]")
     calibration: Calibration | None = None
+    null_reasons: dict[str, str] = Field(
+        default_factory=dict, description="why each null field above is null (field name -> reason)"
+    )
 
 
 class FinanceResult(_Model):
@@ -493,6 +499,9 @@ class FinanceResult(_Model):
     roi: float | None = Field(description="NPV / PV(costs) [fraction]; null when there are no costs")
     payback_months: float | None = Field(description="null if not within the horizon")
     break_even_net_hours: float | None = Field(description="N that makes NPV = 0; null if NPV ignores N")
+    null_reasons: dict[str, str] = Field(
+        default_factory=dict, description="why each null field above is null (field name -> reason)"
+    )
 
 
 class TornadoRow(_Model):

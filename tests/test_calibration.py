@@ -34,3 +34,19 @@ def test_observation_faster_than_full_time_reviewers_has_no_share(worked_example
 
 def test_no_observation_no_calibration(worked_example):
     assert compute(worked_example).review.calibration is None
+
+
+def test_every_null_result_says_why(worked_example):
+    results = compute(worked_example)
+    # Unstable post queue: each missing wait figure carries the reason.
+    assert set(results.review.post.null_reasons) == {"p_wait", "wait_hours", "time_in_review_hours", "wip_prs"}
+    assert "210%" in results.review.post.null_reasons["wait_hours"]
+    assert results.review.baseline.null_reasons == {}
+    # No payback within 3 years.
+    assert results.finance.payback_months is None
+    assert "3-year horizon" in results.finance.null_reasons["payback_months"]
+    free = worked_example.model_copy(update={"costs": worked_example.costs.model_copy(
+        update={"tools": [], "training_hours_per_dev": 0, "one_off_cost": 0, "governance_fte": 0})})
+    finance = compute(free).finance
+    assert finance.roi is None and "nothing is spent" in finance.null_reasons["roi"]
+    assert finance.payback_months == 0.0 and "payback_months" not in finance.null_reasons
