@@ -68,7 +68,13 @@ def _review_capacity(ctx: ChecklistContext) -> ChecklistItem | None:
         return None
     reviewers = ctx.scenario.review.reviewers
     needed = ctx.review.reviewers_needed
-    add = f"add {needed - reviewers} reviewers ({reviewers} → {needed})" if needed else "add reviewers"
+    extra = (needed or 0) - reviewers
+    if needed is None:
+        add = "add reviewers"
+    elif extra > 0:
+        add = f"add {extra} reviewer{'s' if extra != 1 else ''} ({reviewers} → {needed})"
+    else:
+        add = f"keep at least {needed} reviewers with their review time protected"
     state = (
         f"unstable: {ctx.review.backlog_growth_hours_per_week:,.0f} review hours pile up every week"
         if not post.stable else f"{post.wait_hours:.1f} h average wait"

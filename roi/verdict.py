@@ -50,6 +50,19 @@ _HEADLINES: dict[Tone, str] = {
 }
 
 
+_STRAINED_HEADLINES: dict[Tone, str] = {
+    "good": "The AI rollout pays back, but review capacity is now the bottleneck.",
+    "mixed": "The AI rollout likely pays back, but with real downside risk and a review bottleneck.",
+}
+"""Headlines when reviewers are stretched or overrun after adoption: the money is there, the flow is not."""
+
+
+def review_strained(results: Results) -> bool:
+    """True when the post-adoption review queue is unstable or above the utilisation limit."""
+    post = results.review.post
+    return not post.stable or post.utilization >= defaults.UTILIZATION_LIMIT
+
+
 def _direction(change: float) -> str:
     if round(change, 2) == 0:
         return "is unchanged"
@@ -122,6 +135,6 @@ def verdict(scenario: Scenario, results: Results) -> Verdict:
     tone = _tone(results)
     return Verdict(
         tone=tone,
-        headline=_HEADLINES[tone],
+        headline=_STRAINED_HEADLINES.get(tone, _HEADLINES[tone]) if review_strained(results) else _HEADLINES[tone],
         points=(productivity_point(results), review_point(scenario, results), money_point(scenario, results)),
     )

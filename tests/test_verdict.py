@@ -38,10 +38,23 @@ def test_a_clear_case_and_a_risky_one():
     assert results.finance.npv > 0 and loss_chance(results) <= CONFIDENT_LOSS_CHANCE
     assert verdict(clear, results).tone == "good"
     assert verdict(clear, results).points[1].startswith("Review keeps up: utilisation 55% → 70%")
+    assert verdict(clear, results).headline == "The AI rollout pays back as planned."
     risky = load_scenario(SCENARIOS / "faros_paradox_2025.json")  # NPV > 0 but a 43% chance of a loss
     results = compute(risky)
     assert results.finance.npv > 0 and loss_chance(results) > CONFIDENT_LOSS_CHANCE
-    assert verdict(risky, results).headline == "The AI rollout likely pays back, but with real downside risk."
+    assert not results.review.post.stable  # 100 developers, 34 reviewers: the Faros review shock
+    assert verdict(risky, results).headline == (
+        "The AI rollout likely pays back, but with real downside risk and a review bottleneck."
+    )
+    calm = with_value(risky, "review.reviewers", 200)
+    assert verdict(calm, compute(calm)).headline == "The AI rollout likely pays back, but with real downside risk."
+
+
+def test_paying_back_with_stretched_reviewers_says_so():
+    demo = load_scenario(SCENARIOS / "demo_org.json")  # 36 reviewers at 99% after adoption
+    results = compute(demo)
+    assert results.finance.npv > 0 and results.review.post.utilization >= 0.85
+    assert verdict(demo, results).headline == "The AI rollout pays back, but review capacity is now the bottleneck."
 
 
 def test_without_ranges_or_target(worked_example):

@@ -1,0 +1,39 @@
+"""Checklist rules fire on their thresholds and quote the numbers that triggered them."""
+
+from __future__ import annotations
+
+from roi.engine import compute
+from roi.whatif import with_value
+
+
+def item(scenario, rule_id):
+    return next((i for i in compute(scenario).checklist if i.id == rule_id), None)
+
+
+def test_review_capacity_asks_for_the_missing_reviewers(worked_example):
+    assert "add 20 reviewers (17 → 37)" in item(worked_example, "review-capacity").reason
+
+
+def test_review_capacity_with_enough_reviewers_but_high_utilisation(worked_example):
+    # 40 reviewers: ρ = 35.71/40 = 0.89 ≥ 0.85, yet 37 already meet the 4 h target.
+    stretched = with_value(worked_example, "review.reviewers", 40)
+    reason = item(stretched, "review-capacity").reason
+    assert "89%" in reason and "keep at least 37 reviewers" in reason
+
+
+def test_review_capacity_quiet_below_the_limit(worked_example):
+    assert item(with_value(worked_example, "review.reviewers", 60), "review-capacity") is None  # ρ = 0.60
+
+
+def test_pr_size_limit_fires_on_growth_alone(worked_example):
+    # 150 → 190 LOC is under 400 LOC but +26.7% > 25%.
+    grown = with_value(worked_example, "post.pr_size_loc", 190)
+    assert "+27%" in item(grown, "pr-size-limit").reason
+    assert item(with_value(worked_example, "post.pr_size_loc", 185), "pr-size-limit") is None  # +23%
+
+
+def test_test_automation_fires_when_bugs_per_task_rise(worked_example):
+    # 0.5/4 = 0.125 before; 0.7/4.84 = 0.145 after.
+    worse = with_value(worked_example, "post.bugs_per_dev_week", 0.7)
+    assert "0.125 → 0.145" in item(worse, "test-automation").reason
+    assert item(worked_example, "test-automation") is None  # Faros: bugs per task fell
