@@ -250,6 +250,23 @@ def kept_number(label: str, key: str, default: float, container: Any = st, **kwa
     return container.number_input(label, key=key, on_change=keep, **kwargs)
 
 
+def reviewers_needed_metric(container: Any, needed: int | None, reviewers: int, help: str) -> None:
+    """The "Reviewers needed" tile: the engine's number and the gap to today's pool."""
+    gap = needed - reviewers if needed is not None else None
+    delta = None
+    if gap is not None:
+        delta = f"{fmt.number(gap, signed=True)} on today's {reviewers}" if gap > 0 else f"today's {reviewers} are enough"
+    container.metric(
+        "Reviewers needed",
+        fmt.number(needed, missing="no target"),
+        border=True,
+        delta=delta,
+        delta_color="red" if gap and gap > 0 else "green",
+        delta_arrow="off",
+        help=help,
+    )
+
+
 def field_help(path: str) -> str | None:
     """The field's description from roi/models.py (units in brackets), for tooltips and tables."""
     model: Any = Scenario

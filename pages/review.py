@@ -109,20 +109,8 @@ with top:
         delta_arrow="off",
         help="Mean wait before a reviewer picks a PR up (working hours).",
     )
-    gap = review.reviewers_needed - whatif.review.reviewers if review.reviewers_needed is not None else None
-    cols[2].metric(
-        "Reviewers needed",
-        fmt.number(review.reviewers_needed, missing="no target"),
-        border=True,
-        delta=(
-            f"{fmt.number(gap, signed=True)} on today's {whatif.review.reviewers}"
-            if gap > 0
-            else f"today's {whatif.review.reviewers} are enough"
-        )
-        if gap is not None
-        else None,
-        delta_color="red" if gap and gap > 0 else "green",
-        delta_arrow="off",
+    appstate.reviewers_needed_metric(
+        cols[2], review.reviewers_needed, whatif.review.reviewers,
         help="Smallest pool whose mean wait meets the target after adoption.",
     )
     cols[3].metric(

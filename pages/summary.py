@@ -126,20 +126,8 @@ cols[0].metric(
     help="Review demand / review capacity of the pool, before → after adoption. At 100% and above the "
     "queue never clears.",
 )
-gap = (r.reviewers_needed - scenario.review.reviewers) if r.reviewers_needed is not None else None
-cols[1].metric(
-    "Reviewers needed",
-    fmt.number(r.reviewers_needed, missing="no target"),
-    border=True,
-    delta=(
-        f"{fmt.number(gap, signed=True)} on today's {scenario.review.reviewers}"
-        if gap > 0
-        else f"today's {scenario.review.reviewers} are enough"
-    )
-    if gap is not None
-    else None,
-    delta_color="red" if gap and gap > 0 else "green",
-    delta_arrow="off",
+appstate.reviewers_needed_metric(
+    cols[1], r.reviewers_needed, scenario.review.reviewers,
     help="Smallest pool whose mean wait meets the target "
     f"({fmt.hours(r.target_wait_hours, missing='none')}) after adoption.",
 )
