@@ -150,12 +150,16 @@ def generate(out_dir: Path, scale: float = 1.0) -> dict:
     return files
 
 
-_OURS = """
+_CHILD_PRELUDE = """
 import json, sys, time
 def peak_mb():  # VmHWM: this process image's peak RSS (ru_maxrss would include the forking parent's)
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
+"""
+"""Every child script starts here: its imports and its own peak-memory reading."""
+
+_OURS = _CHILD_PRELUDE + """
 from roi.ingest import read_exports
 from roi.metrics import measure
 from datetime import date
@@ -169,12 +173,7 @@ print(json.dumps({"seconds": time.perf_counter() - t, "read_seconds": read,
                   "peak_rss_mb": peak_mb()}))
 """
 
-_PARSE = """
-import json, sys, time
-def peak_mb():  # VmHWM: this process image's peak RSS (ru_maxrss would include the forking parent's)
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
+_PARSE = _CHILD_PRELUDE + """
 import pyarrow as pa, pyarrow.csv as pa_csv, pyarrow.json as pa_json
 t = time.perf_counter()
 rows = 0
@@ -192,12 +191,7 @@ print(json.dumps({"seconds": time.perf_counter() - t, "rows": rows,
                   "peak_rss_mb": peak_mb()}))
 """
 
-_DUCKDB = """
-import json, sys, time
-def peak_mb():  # VmHWM: this process image's peak RSS (ru_maxrss would include the forking parent's)
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
+_DUCKDB = _CHILD_PRELUDE + """
 import duckdb
 t = time.perf_counter()
 rows = 0
