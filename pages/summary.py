@@ -63,7 +63,7 @@ cols[3].metric(
     "Naive index (for contrast)",
     fmt.percent(p.naive_index - 1, signed=True, digits=1),
     border=True,
-    delta="hides the review tax",
+    delta="ignores the review tax",
     delta_color="off",
     delta_arrow="off",
     help="(1 + g)·(1 − bug growth): the usual headline, which ignores the reviewers' extra hours.",

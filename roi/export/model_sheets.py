@@ -165,7 +165,7 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
             "(post_bugs_per_dev_week-baseline_bugs_per_dev_week)/baseline_bugs_per_dev_week,0))",
             "factor",
             "",
-            "(1 + g)·(1 − bug growth per developer): hides the review tax",
+            "(1 + g)·(1 − bug growth per developer): ignores the review tax",
             "naive_index",
         ),
     )
