@@ -14,6 +14,7 @@ fractions in [0, 1].  A metric whose source is absent is ``None`` (JSON null), n
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,7 +23,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
-from scipy import sparse, stats
+from scipy import sparse, special, stats
 
 from roi.errors import DataError, InputFormatError
 from roi.ingest.identity import per_unique
@@ -217,59 +218,98 @@ def _ratio(group: str, a: np.ndarray, b: np.ndarray, events: int, test: np.ndarr
 
 def _median(group: str | None, values: np.ndarray, unit_of: np.ndarray | None = None) -> _Sample:
     """A median over ``values``; ``unit_of`` gives each value's cluster (None: values resampled alone)."""
+    values = np.asarray(values, dtype=float)  # the same array is the test's values: sorted once for both
     if unit_of is None:
-        return _Sample("median", "", len(values), len(values), values, values=values.astype(float))
+        return _Sample("median", "", len(values), len(values), values, values=values)
     return _Sample("median", group or "", int(unit_of.max()) + 1 if len(unit_of) else 0, len(values), values,
-                   values=values.astype(float), unit_of=unit_of)
+                   values=values, unit_of=unit_of)
 
 
-class _Weights:
-    """Poisson(1) bootstrap weights per unit group, drawn once per group (fixed seed).
+_POISSON_CDF = np.cumsum([np.exp(-1.0) / math.factorial(k) for k in range(18)])
+"""P(X ≤ k) for X ~ Poisson(1), k = 0..17 (the rest of the tail is below 1e-16)."""
 
-    Poisson weights approximate the multinomial bootstrap (Hanley & MacGibbon 2006) and cost one
-    vectorised draw instead of a multinomial per replicate.
+
+class _Bootstrap:
+    """State shared by the statistics of one ``measure`` call (fixed seed).
+
+    - Poisson(1) weights per unit group, drawn once per group.  Poisson weights approximate the
+      multinomial bootstrap (Hanley & MacGibbon 2006) and cost one vectorised draw instead of a
+      multinomial per replicate; they are drawn by inverting the CDF of uniforms, a few times
+      cheaper than numpy's Poisson sampler on millions of draws.
+    - Sorted copies of sample values: sorting is the costly step of both the median's bins and
+      the Mann–Whitney ranks, so each array is sorted once.
     """
 
     def __init__(self, seed: int, draws: int) -> None:
-        self.seed, self.draws, self.cache = seed, draws, {}
+        self.seed, self.draws = seed, draws
+        self._weights: dict[tuple[str, int], np.ndarray] = {}
+        self._single: dict[tuple[str, int], np.ndarray] = {}
+        self._sorted: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
-    def get(self, group: str, n: int) -> np.ndarray:
+    def weights(self, group: str, n: int) -> np.ndarray:
+        """``draws × n`` Poisson(1) weights (float64) of the units of ``group``."""
         key = (group, n)
-        if key not in self.cache:
-            rng = np.random.default_rng([self.seed, len(self.cache)])
-            self.cache[key] = rng.poisson(1.0, size=(self.draws, n)).astype(np.float64)
-        return self.cache[key]
+        if key not in self._weights:
+            uniform = np.random.default_rng([self.seed, len(self._weights)]).random((self.draws, n))
+            counts = np.zeros((self.draws, n), np.uint8)
+            for threshold in _POISSON_CDF:  # inverse CDF: X = #{k : U ≥ P(X ≤ k)}
+                counts += uniform >= threshold
+            self._weights[key] = counts.astype(np.float64)
+        return self._weights[key]
+
+    def weights_single(self, group: str, n: int) -> np.ndarray:
+        """The same weights as float32: integer products summed exactly below 2**24, at twice the speed."""
+        key = (group, n)
+        if key not in self._single:
+            self._single[key] = self.weights(group, n).astype(np.float32)
+        return self._single[key]
+
+    def sorted(self, values: np.ndarray) -> np.ndarray:
+        """``values`` sorted ascending (cached by identity; the cache keeps the array alive)."""
+        found = self._sorted.get(id(values))
+        if found is None or found[0] is not values:
+            found = self._sorted[id(values)] = (values, np.sort(values))
+        return found[1]
 
 
-def _bins(values: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's bin and each bin's representative value (exact below ``most`` distinct values)."""
-    uniques, inverse = np.unique(values, return_inverse=True)
-    if len(uniques) <= most:
-        return inverse.ravel(), uniques
-    edges = np.quantile(values, np.linspace(0.0, 1.0, most + 1))
+def _bins(values: np.ndarray, ordered: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's bin and each bin's representative value (exact below ``most`` distinct values).
+
+    ``ordered`` is ``values`` sorted.  Above ``most`` distinct values the bins are quantile bins
+    and a bin's representative is the mean of its values.
+    """
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(ordered) else np.zeros(0, np.int64)
+    if len(starts) <= most:
+        uniques = ordered[starts]
+        return np.searchsorted(uniques, values), uniques
+    edges = np.quantile(ordered, np.linspace(0.0, 1.0, most + 1))
     bins = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, most - 1)
     counts = np.bincount(bins, minlength=most)
     return bins, np.bincount(bins, values, minlength=most) / np.maximum(counts, 1)
 
 
-def _draws(sample: _Sample, weights: _Weights, rng: np.random.Generator) -> np.ndarray:
+def _draws(sample: _Sample, boot: _Bootstrap, rng: np.random.Generator) -> np.ndarray:
     """Bootstrap replicates of the sample's statistic."""
     if sample.kind == "ratio":
-        w = weights.get(sample.group, sample.n_units)
+        w = boot.weights(sample.group, sample.n_units)
         with np.errstate(divide="ignore", invalid="ignore"):
             return sample.scale * (w @ sample.a) / (w @ sample.b)
     # Clustered: fewer bins when the units × bins product is large (BLAS cost ∝ draws·units·bins).
     most = MEDIAN_BINS if sample.unit_of is None else int(
-        np.clip(5e8 / (weights.draws * max(sample.n_units, 1)), MIN_MEDIAN_BINS, MEDIAN_BINS))
-    bins, representative = _bins(sample.values, most)
+        np.clip(5e8 / (boot.draws * max(sample.n_units, 1)), MIN_MEDIAN_BINS, MEDIAN_BINS))
+    bins, representative = _bins(sample.values, boot.sorted(sample.values), most)
     k = len(representative)
     if sample.unit_of is None:  # independent values: bin counts are multinomial
-        mass = rng.multinomial(len(sample.values), np.bincount(bins, minlength=k) / len(bins), size=weights.draws)
+        mass = rng.multinomial(len(sample.values), np.bincount(bins, minlength=k) / len(bins), size=boot.draws)
     else:
-        w = weights.get(sample.group, sample.n_units)
+        w = boot.weights(sample.group, sample.n_units)
+        # Every product and partial sum is a whole number: float32 is exact while the total stays below 2**24.
+        exact_single = len(sample.values) * float(w.max(initial=0.0)) < 2**24
+        if exact_single:
+            w = boot.weights_single(sample.group, sample.n_units)
         if sample.n_units * k <= 50_000_000:  # dense units × bins histogram: one BLAS product
             cells = np.bincount(sample.unit_of * k + bins, minlength=sample.n_units * k)
-            mass = w @ cells.reshape(sample.n_units, k).astype(np.float64)
+            mass = w @ cells.reshape(sample.n_units, k).astype(w.dtype)
         else:
             histogram = sparse.csr_matrix((np.ones(len(bins)), (sample.unit_of, bins)), shape=(sample.n_units, k))
             mass = np.asarray((histogram.T @ w.T).T)
@@ -277,8 +317,35 @@ def _draws(sample: _Sample, weights: _Weights, rng: np.random.Generator) -> np.n
     return representative[np.argmax(cumulative >= cumulative[:, -1:] / 2.0, axis=1)]
 
 
+def _mann_whitney(x_sorted: np.ndarray, y_sorted: np.ndarray) -> tuple[float, float]:
+    """Two-sided Mann–Whitney U test of ``x`` against ``y`` (both sorted ascending): (p-value, U of x).
+
+    The normal approximation with tie and continuity corrections, as ``scipy.stats.mannwhitneyu``
+    computes it when both samples exceed 8 values (smaller samples go to scipy's exact test).  The
+    ranks come from merging the two sorted samples, which is linear, instead of sorting their union.
+    """
+    n1, n2 = len(x_sorted), len(y_sorted)
+    if n1 <= 8 or n2 <= 8:
+        test = stats.mannwhitneyu(x_sorted, y_sorted, alternative="two-sided")
+        return float(test.pvalue), float(test.statistic)
+    union = np.concatenate([x_sorted, y_sorted])
+    order = np.argsort(union, kind="stable")  # timsort merges two sorted runs in linear time
+    merged = union[order]
+    starts = np.flatnonzero(np.r_[True, merged[1:] != merged[:-1]])
+    ends = np.r_[starts[1:], len(merged)]
+    from_x = np.add.reduceat((order < n1).astype(np.int64), starts)
+    rank_sum = float(np.dot(from_x, (starts + 1 + ends) / 2.0))  # a tie group shares its mean rank
+    u1 = rank_sum - n1 * (n1 + 1) / 2.0
+    ties = (ends - starts).astype(float)
+    n = n1 + n2
+    spread = np.sqrt(n1 * n2 / 12.0 * ((n + 1) - float(np.sum(ties**3 - ties)) / (n * (n - 1))))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (max(u1, n1 * n2 - u1) - n1 * n2 / 2.0 - 0.5) / spread
+    return float(np.clip(2.0 * special.ndtr(-z), 0.0, 1.0)), u1
+
+
 def _change(base: float | None, post: float | None, samples: tuple[_Sample | None, _Sample | None],
-            weights: _Weights, rng: np.random.Generator, event_name: str) -> ChangeStat | None:
+            boot: _Bootstrap, rng: np.random.Generator, event_name: str) -> ChangeStat | None:
     if base is None or post is None:
         return None
     sample_base, sample_post = samples
@@ -293,16 +360,15 @@ def _change(base: float | None, post: float | None, samples: tuple[_Sample | Non
                           note=f"sample too small: fewer than {MIN_SAMPLE} {event_name} in a period, so no "
                                "interval or test")
     with np.errstate(divide="ignore", invalid="ignore"):
-        replicate = _draws(sample_post, weights, rng) / _draws(sample_base, weights, rng) - 1.0
+        replicate = _draws(sample_post, boot, rng) / _draws(sample_base, boot, rng) - 1.0
     replicate = replicate[np.isfinite(replicate)]
     low, high = (float(np.percentile(replicate, 2.5)), float(np.percentile(replicate, 97.5))) \
         if len(replicate) else (None, None)
     p_value = effect = None
     x, y = sample_post.test_values, sample_base.test_values
     if len(x) and len(y) and not (np.all(x == x[0]) and np.all(y == x[0])):
-        test = stats.mannwhitneyu(x, y, alternative="two-sided")
-        p_value = float(test.pvalue)
-        effect = float(test.statistic) / (len(x) * len(y))
+        p_value, u_post = _mann_whitney(boot.sorted(x), boot.sorted(y))
+        effect = u_post / (len(x) * len(y))
     return ChangeStat(change=change, ci_low=low, ci_high=high, p_value=p_value, effect_size=effect,
                       n_baseline=n_base, n_post=n_post)
 
@@ -471,12 +537,13 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
     size = chosen["size"].to_numpy(float)
     sized = ~np.isnan(size)
     if prep.has_sizes and sized.any():
-        values["pr_size_loc"] = float(size[sized].mean())
-        values["pr_size_loc_median"] = float(np.median(size[sized]))
-        sum_size = np.bincount(dev_codes[sized], size[sized], minlength=n_dev)
+        sizes = size[sized]  # one array for both samples: sorted and tested once
+        values["pr_size_loc"] = float(sizes.mean())
+        values["pr_size_loc_median"] = float(np.median(sizes))
+        sum_size = np.bincount(dev_codes[sized], sizes, minlength=n_dev)
         count = np.bincount(dev_codes[sized], minlength=n_dev).astype(float)
-        samples["pr_size_loc"] = _ratio(group, sum_size, count, int(sized.sum()), size[sized])
-        samples["pr_size_loc_median"] = _median(group, size[sized], dev_codes[sized])
+        samples["pr_size_loc"] = _ratio(group, sum_size, count, int(sized.sum()), sizes)
+        samples["pr_size_loc_median"] = _median(group, sizes, dev_codes[sized])
     latencies = {"cycle_hours_median": _hours(chosen["merged_at"], chosen["created_at"])}
     if prep.has_reviews:
         latencies["pickup_hours_median"] = _hours(chosen["first_review"], chosen["created_at"])
@@ -663,7 +730,7 @@ def _did(ai: dict, control: dict) -> tuple[dict, dict]:
     return did, did_change
 
 
-def _did_ci(samples: list[dict], weights: _Weights, rng: np.random.Generator) -> dict:
+def _did_ci(samples: list[dict], boot: _Bootstrap, rng: np.random.Generator) -> dict:
     out = {}
     for name in PR_METRICS:
         group = [s.get(name) for s in samples]
@@ -671,7 +738,7 @@ def _did_ci(samples: list[dict], weights: _Weights, rng: np.random.Generator) ->
             out[name] = None
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
-            logs = [np.log(_draws(g, weights, rng)) for g in group]
+            logs = [np.log(_draws(g, boot, rng)) for g in group]
             replicate = np.expm1((logs[1] - logs[0]) - (logs[3] - logs[2]))
         replicate = replicate[np.isfinite(replicate)]
         out[name] = (float(np.percentile(replicate, 2.5)), float(np.percentile(replicate, 97.5))) \
@@ -798,11 +865,11 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
                    "deployments_per_week": "deployments", "change_failure_rate": "deployments",
                    "rework_rate": "deployments", "lead_time_hours": "deployed changes",
                    "recovery_hours": "incidents", "ai_active_users": "days", "ai_acceptance_rate": "days"}
-    weights = _Weights(seed, draws)
+    boot = _Bootstrap(seed, draws)
     for index, (name, event_name) in enumerate(event_names.items()):
         rng = np.random.default_rng([seed, 1000 + index])
         found = _change(values["baseline"].get(name), values["post"].get(name),
-                        (samples["baseline"].get(name), samples["post"].get(name)), weights, rng, event_name)
+                        (samples["baseline"].get(name), samples["post"].get(name)), boot, rng, event_name)
         if found is not None:
             if event_name == "PRs" and min(values["baseline"].get("prs_merged", 0), values["post"].get("prs_merged", 0)) < MIN_SAMPLE:
                 found = ChangeStat(change=found.change, n_baseline=values["baseline"]["prs_merged"],
@@ -835,7 +902,7 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
                 notes.append("a cohort has no merged PRs before adoption: the comparison is before/after only")
             else:
                 did, did_change = _did(periods["ai"], periods["control"])
-                did_ci = _did_ci(cohort_samples, weights, np.random.default_rng([seed, 999]))
+                did_ci = _did_ci(cohort_samples, boot, np.random.default_rng([seed, 999]))
                 cohorts = Cohorts(
                     ai_users=len(ai_group), non_users=len(control_group), identified_by=evidence, did=did,
                     did_change=did_change, did_ci=did_ci,

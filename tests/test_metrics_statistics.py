@@ -1,0 +1,94 @@
+"""The statistics behind every change (METHODS §6): the Mann–Whitney test, the Poisson bootstrap
+weights and the binned cluster bootstrap of medians, checked against scipy, by hand and by
+their distribution."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from roi.metrics import _bins, _Bootstrap, _draws, _mann_whitney, _median
+
+
+def test_mann_whitney_by_hand_for_separated_samples():
+    # x entirely below y: U_x = 0; mu = 10·10/2 = 50; sigma = sqrt(10·10/12 · 21) = sqrt(175) (no ties).
+    p, u = _mann_whitney(np.arange(1.0, 11.0), np.arange(11.0, 21.0))
+    z = (100 - 50 - 0.5) / math.sqrt(175.0)
+    assert u == 0.0
+    assert p == pytest.approx(math.erfc(z / math.sqrt(2.0)), rel=1e-12)  # two-sided: 2·(1 − Φ(z)) ≈ 1.83e-4
+
+
+samples = st.lists(st.one_of(st.integers(-5, 5).map(float), st.floats(-1e6, 1e6, allow_nan=False)),
+                   min_size=1, max_size=60)
+
+
+@settings(max_examples=300)
+@given(samples, samples)
+def test_mann_whitney_equals_scipy_with_ties_and_small_samples(x, y):
+    x, y = np.array(x), np.array(y)
+    if np.all(x == x[0]) and np.all(y == x[0]):  # measure() never tests identical constants
+        return
+    expected = stats.mannwhitneyu(x, y, alternative="two-sided")
+    p, u = _mann_whitney(np.sort(x), np.sort(y))
+    assert u == pytest.approx(float(expected.statistic), rel=1e-12, abs=1e-9)
+    assert p == pytest.approx(float(expected.pvalue), rel=1e-9, abs=1e-300)
+
+
+def test_bootstrap_weights_are_poisson_one_and_seeded():
+    weights = _Bootstrap(7, 1000).weights("developers", 5000)
+    again = _Bootstrap(7, 1000).weights("developers", 5000)
+    assert np.array_equal(weights, again) and weights.shape == (1000, 5000)
+    n = weights.size
+    frequencies = np.bincount(weights.astype(int).ravel(), minlength=6)[:6] / n
+    expected = np.array([math.exp(-1) / math.factorial(k) for k in range(6)])
+    # Each frequency within 5 standard errors of its Poisson(1) probability.
+    assert np.all(np.abs(frequencies - expected) < 5 * np.sqrt(expected * (1 - expected) / n))
+    assert weights.mean() == pytest.approx(1.0, abs=5 * math.sqrt(1.0 / n))
+    assert weights.var() == pytest.approx(1.0, abs=0.01)
+    boot = _Bootstrap(7, 1000)
+    boot.weights("developers", 5000)
+    assert not np.array_equal(weights, boot.weights("days", 5000))  # each group draws its own
+
+
+def test_bins_are_exact_below_the_limit_and_quantiles_above():
+    few = np.array([3.0, 1.0, 3.0, 2.0, 1.0])
+    bins, representative = _bins(few, np.sort(few), most=4)
+    assert representative.tolist() == [1.0, 2.0, 3.0] and np.array_equal(representative[bins], few)
+
+    values = np.random.default_rng(1).lognormal(2.0, 1.0, 100_000)
+    bins, representative = _bins(values, np.sort(values), most=256)
+    counts = np.bincount(bins, minlength=256)
+    assert counts.min() >= 390 and counts.max() <= 392  # 100,000 / 256 = 390.6 per quantile bin
+    assert np.allclose(representative, np.bincount(bins, values, 256) / counts)
+    assert np.all(np.diff(representative) > 0)
+
+
+def test_single_precision_bin_masses_equal_double_precision():
+    rng = np.random.default_rng(3)
+    units = 400
+    values = rng.lognormal(1.0, 1.0, 20_000).round(1)
+    sample = _median("developers", values, rng.integers(0, units, len(values)))
+    boot = _Bootstrap(11, 500)
+    fast = _draws(sample, boot, np.random.default_rng(0))
+    boot.weights_single = boot.weights  # force the float64 product
+    assert np.array_equal(fast, _draws(sample, boot, np.random.default_rng(0)))
+
+
+def test_cluster_bootstrap_median_interval_covers_a_known_shift():
+    # 300 developers, each with their own speed; every post value is the baseline's × 1.5.
+    rng = np.random.default_rng(5)
+    speed = rng.lognormal(0.0, 0.5, 300)
+    owner = rng.integers(0, 300, 30_000)
+    base = speed[owner] * rng.lognormal(2.0, 0.8, len(owner))
+    post = 1.5 * speed[owner] * rng.lognormal(2.0, 0.8, len(owner))
+    boot = _Bootstrap(1, 1000)
+    ratio = _draws(_median("post", post, owner), boot, np.random.default_rng(2)) / \
+        _draws(_median("base", base, owner), boot, np.random.default_rng(3)) - 1.0
+    low, high = np.percentile(ratio, [2.5, 97.5])
+    assert low < 0.5 < high
+    assert high - low < 0.3  # developers' own speeds (σ 0.5 on logs) dominate: about ±0.12
