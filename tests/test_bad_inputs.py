@@ -382,3 +382,13 @@ def test_column_mapped_numbers_must_be_finite_whole_pr_numbers():
         with pytest.raises(InputFormatError, match=words) as info:
             read_exports([("prs.csv", head + bad + b",kim,2025-02-05 09:00,\n")], {"prs.csv": mapping})
         assert (info.value.row, info.value.column) == (3, "PR")
+
+
+@pytest.mark.parametrize("literal", ["1e1000", "NaN", "-Infinity", "123456789012345678901234567890"])
+def test_json_numbers_out_of_range_are_refused_with_their_line(literal):
+    # Python's json reads 1e1000 as infinity and accepts NaN: as a Copilot count it would poison every sum.
+    data = f'[\n  {{"day": "2024-10-01",\n   "total_suggestions_count": {literal},\n   "total_acceptances_count": 5}}\n]'
+    with pytest.raises(InputFormatError) as error:
+        read_exports([("usage.json", data.encode())])
+    message = error.value.describe()
+    assert "usage.json" in message and literal in message and "line 3" in message

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,16 +105,55 @@ def _too_deep(name: str) -> InputFormatError:
                             "again", file=name)
 
 
+class _NotFinite(ValueError):
+    """A JSON number no export holds: ``1e1000`` (infinity), ``NaN``, ``Infinity``, a 30-digit integer."""
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotFinite(text)
+    return value
+
+
+def _whole_number(text: str) -> int:
+    if len(text.lstrip("-")) > 19 or not -2**63 <= int(text) < 2**63:  # beyond 64 bits: no count or id is that big
+        raise _NotFinite(text)
+    return int(text)
+
+
+def _no_constant(text: str) -> float:
+    raise _NotFinite(text)
+
+
+def _not_finite(name: str, text: str, error: _NotFinite) -> InputFormatError:
+    literal = str(error)
+    line = text.count("\n", 0, max(text.find(literal), 0)) + 1
+    return InputFormatError(f"holds the number {safety.quote(literal, 30)} (line {line}), out of the range of real "
+                            "counts and ids; export the file again", file=name)
+
+
 def load_json(data: bytes, name: str) -> Any:
-    """The whole document decoded, or every value of a stream of JSON values (NDJSON, ``gh --paginate``)."""
+    """The whole document decoded, or every value of a stream of JSON values (NDJSON, ``gh --paginate``).
+
+    Numbers that are not finite (``1e1000`` overflows to infinity; ``NaN`` and ``Infinity`` are
+    not JSON) are refused: they would pass as counts and poison every sum.
+    """
     text = decode_text(data, name)
+    decoder = json.JSONDecoder(parse_float=_finite_float, parse_int=_whole_number, parse_constant=_no_constant)
     try:
-        return json.loads(text)
+        return _load_json_values(text, name, decoder)
+    except _NotFinite as error:
+        raise _not_finite(name, text, error) from None
+
+
+def _load_json_values(text: str, name: str, decoder: json.JSONDecoder) -> Any:
+    try:
+        return decoder.decode(text)
     except RecursionError:
         raise _too_deep(name) from None
     except json.JSONDecodeError as first_error:
         values = []
-        decoder = json.JSONDecoder()
         position, end = 0, len(text)
         while True:
             while position < end and text[position] in " \t\r\n":
