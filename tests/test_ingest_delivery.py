@@ -158,3 +158,52 @@ def test_mapped_work_items_deployments_and_incidents():
     tables, _ = read_file("i.csv", b"Start,End\n2025-02-03 09:00,2025-02-03 11:00\n",
                           mapping={"table": "incidents", "created_at": "Start", "resolved_at": "End"})
     assert tables["incidents"]["incident_id"].tolist() == ["i.csv:0"]
+
+
+def _devlake_prs(*times: str) -> bytes:
+    rows = [f"github:GithubPullRequest:1:{i},github:GithubRepo:1:7,MERGED,dev,{i},{t},{t},{t},10,2"
+            for i, t in enumerate(times, start=1)]
+    header = "id,base_repo_id,status,author_name,pull_request_key,created_date,merged_date,closed_date,additions,deletions"
+    return "\n".join([header, *rows]).encode()
+
+
+def test_devlake_times_with_offsets_are_parsed_by_the_csv_reader_in_utc():
+    tables, report = read_file("prs.csv", _devlake_prs("2025-02-03T08:19:30.000+02:00", "2025-02-04T01:00:00.000+00:00"))
+    assert tables["pull_requests"]["created_at"].tolist() == [pd.Timestamp("2025-02-03T06:19:30Z"),
+                                                             pd.Timestamp("2025-02-04T01:00:00Z")]
+    assert not report.notes  # every time had its offset: nothing assumed
+
+
+def test_devlake_times_without_offsets_are_read_in_the_chosen_time_zone_and_said_so():
+    tables, report = read_file("prs.csv", _devlake_prs("2025-02-03 08:19:30", "2025-07-01 12:00:00"),
+                               timezone="Europe/Berlin")
+    assert tables["pull_requests"]["created_at"].tolist() == [pd.Timestamp("2025-02-03T07:19:30Z"),  # CET
+                                                             pd.Timestamp("2025-07-01T10:00:00Z")]  # CEST
+    assert any("without a time zone: read as Europe/Berlin" in note for note in report.notes)
+
+
+def test_devlake_mistyped_year_is_refused_naming_its_row_even_when_it_parses():
+    # Arrow's CSV reader accepts year 0025; the range check still names the file, row and column.
+    with pytest.raises(InputFormatError) as error:
+        read_file("prs.csv", _devlake_prs("2025-02-03T08:00:00Z", "0025-02-04T08:00:00Z"))
+    message = error.value.describe()
+    assert "prs.csv" in message and "row 3" in message and "created_date" in message and "0025-02-04" in message
+
+
+def test_each_row_names_its_file_across_files():
+    first = _devlake_prs("2025-02-03T08:00:00Z", "2025-02-04T08:00:00Z")
+    second = _devlake_prs("2025-02-05T08:00:00Z").replace(b":1:1,", b":1:3,").replace(b",1,2025", b",3,2025")
+    data = read_exports([("a.csv", first), ("b.csv", second)])
+    pulls = data.pull_requests.set_index("number")
+    assert pulls["source"].astype(str).to_dict() == {1: "a.csv", 2: "a.csv", 3: "b.csv"}
+
+
+def test_devlake_comment_with_an_unreadable_time_is_named_by_its_row_in_the_file():
+    rows = ["id,pull_request_id,account_id,created_date,type,status",
+            "c1,github:GithubPullRequest:1:1,ivy,2025-02-03T10:00:00Z,DIFF,",  # not a review: left out
+            "c2,github:GithubPullRequest:1:1,ivy,2025-02-03T11:00:00Z,REVIEW,APPROVED",
+            "c3,github:GithubPullRequest:1:1,ivy,yesterday,REVIEW,APPROVED"]
+    with pytest.raises(InputFormatError) as error:
+        read_file("comments.csv", "\n".join(rows).encode())
+    message = error.value.describe()
+    assert "comments.csv" in message and "row 4" in message and "yesterday" in message

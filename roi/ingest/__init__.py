@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -38,17 +38,19 @@ DEMO_ADOPTION_DATE = date(2025, 3, 3)
 """The day the demo organisation rolled out its AI assistant."""
 
 
-def _load(files: Iterable[FileInput]) -> list[tuple[str, bytes]]:
-    loaded = []
+def _load(files: Iterable[FileInput]) -> Iterator[tuple[str, bytes]]:
+    """Each file's name and bytes, one file at a time: a file's bytes are released once it is read,
+    so twenty 150 MB exports never sit in memory together."""
+    empty = True
     for item in files:
+        empty = False
         if isinstance(item, tuple):
             name, data = item
-            loaded.append((str(name), bytes(data)))
-            continue
-        loaded.append((str(item), safety.read_file(item)))  # size checked before reading
-    if not loaded:
+            yield str(name), bytes(data)
+        else:
+            yield str(item), safety.read_file(item)  # size checked before reading
+    if empty:
         raise InputFormatError("no export files given; pass at least one file")
-    return loaded
 
 
 def _check_timezone(timezone: str) -> None:
@@ -140,6 +142,7 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
     reports: list[SourceReport] = []
     for name, data in _load(files):
         tables, report = read_file(name, data, timezone=timezone, mapping=_mapping_for(name, column_mappings))
+        del data  # before the next file is read
         for table, frame in tables.items():
             parts[table].append(frame)
         reports.append(report)
@@ -217,24 +220,30 @@ def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]], reports: list[
     ids = parts.pop(devlake.PR_ID_MAP, [])
     if not any((f["number"] == -1).any() for f in parts.get("reviews", [])):
         return
-    lookup = pd.concat(ids, ignore_index=True).drop_duplicates("pr_id") if ids else pd.DataFrame(
-        columns=["pr_id", "repo", "number"])
+    # No de-duplication of the ids: index_in finds an id's first row, as drop_duplicates would keep it.
+    lookup = pd.concat(ids, ignore_index=True) if ids else pd.DataFrame(columns=["pr_id", "repo", "number"])
     resolved, pending_frames = [], []
     for frame in parts["reviews"]:
         pending = frame["number"].eq(-1)
         if not pending.all():
             resolved.append(frame[~pending])
         if pending.any():
-            pending_frames.append(frame[pending])
-    found = pd.concat(pending_frames, ignore_index=True)  # one hash lookup for every file
-    position = pc.index_in(pa.array(found["repo"], pa.string()), value_set=pa.array(lookup["pr_id"], pa.string()))
-    position = pc.fill_null(position, -1).to_numpy()
-    missing = position < 0
-    _count_skipped(found, missing, "review of a PR not in the exports", reports)
-    found = found[~missing] if missing.any() else found
-    found["repo"] = lookup["repo"].array.take(position[~missing])
-    found["number"] = lookup["number"].to_numpy()[position[~missing]].astype("int64")
-    resolved.append(found)
+            pending_frames.append(frame[pending] if not pending.all() else frame)
+    # One hash lookup for every file (building the set of a million ids is the costly part); the
+    # frames stay apart, so their categorical sources are not concatenated into strings.
+    ids = pa.array(pd.concat([f["repo"] for f in pending_frames], ignore_index=True), pa.string())
+    positions = pc.fill_null(pc.index_in(ids, value_set=pa.array(lookup["pr_id"], pa.string())), -1).to_numpy()
+    repos, numbers = pa.array(lookup["repo"], pa.string()), lookup["number"].to_numpy()
+    offset = 0
+    for frame in pending_frames:
+        position = positions[offset:offset + len(frame)]
+        offset += len(frame)
+        missing = position < 0
+        _count_skipped(frame, missing, "review of a PR not in the exports", reports)
+        if missing.any():
+            frame, position = frame[~missing], position[~missing]
+        resolved.append(frame.assign(repo=pd.Series(repos.take(pa.array(position)).to_pandas(), index=frame.index),
+                                     number=numbers[position].astype("int64")))
     parts["reviews"] = resolved
 
 

@@ -379,6 +379,8 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
             raise _not_a_date(objects.iloc[position], name, position + row_offset, column_name) from None
     elif isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
+    if pa.types.is_timestamp(values.type) and values.type.tz is not None:  # parsed by the CSV reader, offsets honoured
+        return _checked_times(values.cast(pa.timestamp("us", tz=UTC)), values, name, column_name, row_offset, required)
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         try:
             values = values.cast(pa.string())
@@ -388,14 +390,10 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
     try:  # fast path: every value has an offset (GitHub, GitLab, DevLake); Arrow parses in C++
         # Microseconds first: Arrow's string cast to nanoseconds wraps silently outside 1677-2262.
         parsed = pa.compute.cast(values, pa.timestamp("us", tz=UTC))
-        odd = pa.compute.or_(pa.compute.less(parsed, EARLIEST_DATE), pa.compute.greater_equal(parsed, LATEST_DATE))
-        if pa.compute.any(odd).as_py():
-            position = pa.compute.index(pa.compute.fill_null(odd, False), True).as_py()
-            raise implausible_date(values[position].as_py(), name, position + row_offset, column_name)
-        out = parsed.cast(pa.timestamp("ns", tz=UTC)).to_pandas()
-        if index is not None:
-            out.index = index
-        if not required or not out.isna().any():
+        if not required or not parsed.null_count:
+            out = _checked_times(parsed, values, name, column_name, row_offset, required)
+            if index is not None:
+                out.index = index
             return out
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
@@ -438,6 +436,24 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
     return pd.Series(out, index=index).dt.tz_localize(UTC)
 
 
+def _checked_times(parsed: pa.Array, values: pa.Array, name: str, column_name: str, row_offset: int,
+                   required: bool) -> pd.Series:
+    """Microsecond UTC times as ``datetime64[ns, UTC]``; a date outside 2000–2200, or an empty
+    required one, is an error naming its row (``values`` is what the file holds, for the message)."""
+    odd = pa.compute.or_(pa.compute.less(parsed, EARLIEST_DATE), pa.compute.greater_equal(parsed, LATEST_DATE))
+    if pa.compute.any(odd).as_py():
+        position = pa.compute.index(pa.compute.fill_null(odd, False), True).as_py()
+        shown = values[position].as_py()
+        raise implausible_date(shown if isinstance(shown, str) else shown.isoformat(), name,
+                               position + row_offset, column_name)
+    if required and parsed.null_count:
+        position = pa.compute.index(pa.compute.is_null(parsed), True).as_py()
+        raise InputFormatError("is empty; every row needs this date", file=name, row=position + row_offset,
+                               column=column_name)
+    # Microseconds first: Arrow's cast to nanoseconds would wrap silently outside 1677-2262.
+    return parsed.cast(pa.timestamp("ns", tz=UTC)).to_pandas()
+
+
 def localize(naive: pd.Series, timezone: str) -> pd.Series:
     """Naive local times as UTC.
 
@@ -464,6 +480,11 @@ def numbers(values: pd.Series, name: str, column_name: str, *, row_offset: int =
         raise InputFormatError(f"'{safety.quote(values.iloc[position])}' is not a number", file=name,
                                row=position + row_offset, column=column_name)
     return parsed.astype(float)
+
+
+def source_column(name: str, rows: int) -> pd.Categorical:
+    """A table's ``source`` column: the file's name stored once, not once per row (3M reviews)."""
+    return pd.Categorical.from_codes(np.zeros(rows, np.int8), categories=[name])
 
 
 def empty_frame(columns: dict[str, str]) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from roi.errors import InputFormatError
-from roi.ingest._common import SourceReport, decompress, timestamps
+from roi.ingest._common import SourceReport, decompress, source_column, timestamps
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 
 HEADERS = {
@@ -36,7 +36,17 @@ PR_ID_MAP = "_devlake_pr_ids"
 """Internal table: DevLake PR ``id`` → (repo, number), to attach comments to their PRs."""
 
 
-def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = ()) -> pa.Table:
+_TIME = pa.timestamp("us", tz="UTC")
+"""Times the CSV parser reads itself, on both cores, when every value has an offset (DevLake's do)."""
+
+
+def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = (),
+           times: tuple[str, ...] = ()) -> pa.Table:
+    """The columns ``wanted`` (required) and ``optional`` (when present) as text, ``times`` as UTC times.
+
+    When the times do not parse (no offset, a date only, a typo) the file is parsed again as text
+    and :func:`~roi.ingest._common.timestamps` reads them, or names the value it cannot read.
+    """
     data = decompress(data)
     if data[:3] == b"\xef\xbb\xbf":
         data = data[3:]
@@ -47,20 +57,22 @@ def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = ()) 
             raise InputFormatError(f"looks like a DevLake table but has no '{column}' column; export the whole table",
                                    file=name, column=column)
     include = [c for c in (*wanted, *optional) if c in header]
-    convert = pa_csv.ConvertOptions(include_columns=include, column_types={c: pa.string() for c in include},
-                                    strings_can_be_null=True)
-    try:  # parallel parse; a quoted line break cut at a block boundary fails loudly, then the safe parse
-        return pa_csv.read_csv(pa.BufferReader(data), convert_options=convert)
-    except pa.ArrowInvalid:
-        pass
-    except pa.ArrowKeyError as error:  # the header holds control characters or quotes our check did not see
-        raise InputFormatError(f"has a header Arrow reads differently ({error}); export the table again",
-                               file=name) from None
-    try:
-        return pa_csv.read_csv(pa.BufferReader(data), convert_options=convert,
-                               parse_options=pa_csv.ParseOptions(newlines_in_values=True))
-    except (pa.ArrowInvalid, pa.ArrowKeyError) as error:
-        raise InputFormatError(f"cannot be read as CSV ({error})", file=name) from None
+    text = {c: pa.string() for c in include}
+    typed = {**text, **{c: _TIME for c in times if c in text}}
+    attempts = [(typed, pa_csv.ParseOptions())] if typed != text else []
+    # Parallel parse; a quoted line break cut at a block boundary fails loudly, then the safe parse.
+    attempts += [(text, pa_csv.ParseOptions()), (text, pa_csv.ParseOptions(newlines_in_values=True))]
+    for number, (types, parse) in enumerate(attempts, start=1):
+        convert = pa_csv.ConvertOptions(include_columns=include, column_types=types, strings_can_be_null=True)
+        try:
+            return pa_csv.read_csv(pa.BufferReader(data), convert_options=convert, parse_options=parse)
+        except pa.ArrowInvalid as error:
+            if number == len(attempts):
+                raise InputFormatError(f"cannot be read as CSV ({error})", file=name) from None
+        except pa.ArrowKeyError as error:  # the header holds control characters or quotes our check did not see
+            raise InputFormatError(f"has a header Arrow reads differently ({error}); export the table again",
+                                   file=name) from None
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _text(table: pa.Table, column: str) -> pd.Series:
@@ -95,7 +107,7 @@ def read_pull_requests(name: str, data: bytes, report: SourceReport, timezone: s
     table = _table(name, data, ["id", "base_repo_id", "author_name", "created_date", "merged_date",
                                 "pull_request_key"],
                    ["closed_date", "additions", "deletions", "is_draft", "merge_commit_sha", "head_ref", "status",
-                    "title", "description"])
+                    "title", "description"], times=("created_date", "merged_date", "closed_date"))
     report.rows = table.num_rows
     ts = {c: timestamps(table.column(c), name, c, report, timezone=timezone, row_offset=2)
           for c in ("created_date", "merged_date", "closed_date") if c in table.column_names}
@@ -106,7 +118,7 @@ def read_pull_requests(name: str, data: bytes, report: SourceReport, timezone: s
     login = _text(table, "author_name")
     labels = pd.Series("", index=login.index)
     frame = pd.DataFrame({
-        "source": name, "repo": _text(table, "base_repo_id").fillna(""),
+        "source": source_column(name, table.num_rows), "repo": _text(table, "base_repo_id").fillna(""),
         "number": _ints(table, "pull_request_key", name, required=True).astype(np.int64),
         "author": login.fillna("ghost"), "author_is_bot": bot_mask(login).to_numpy(),
         "ai_agent": agent_mask(login, _text(table, "head_ref")).to_numpy(), "assignee": None,
@@ -127,19 +139,23 @@ def read_pull_requests(name: str, data: bytes, report: SourceReport, timezone: s
 
 def read_pull_request_comments(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
     """Review rows (``type = REVIEW``) become reviews; other comments are counted and left out."""
-    table = _table(name, data, ["pull_request_id", "account_id", "created_date", "type"], ["status"])
+    table = _table(name, data, ["pull_request_id", "account_id", "created_date", "type"], ["status"],
+                   times=("created_date",))
     report.rows = table.num_rows
     kind = _text(table, "type").fillna("").str.upper()
     is_review = kind.eq("REVIEW").to_numpy()
     report.skip("comment that is not a review (type NORMAL or DIFF)", int((~is_review).sum()))
+    # Times before the filter, so an unreadable one is reported with its row in the file.
+    submitted = timestamps(table.column("created_date"), name, "created_date", report, timezone=timezone,
+                           row_offset=2)[is_review]
     table = table.filter(pa.array(is_review))
     reviewer = _text(table, "account_id")
     frame = pd.DataFrame({
-        "source": name, "repo": _text(table, "pull_request_id"), "number": np.full(table.num_rows, -1, np.int64),
+        "source": source_column(name, table.num_rows), "repo": _text(table, "pull_request_id"),
+        "number": np.full(table.num_rows, -1, np.int64),
         "reviewer": reviewer.fillna("ghost"), "reviewer_is_bot": bot_mask(reviewer).to_numpy(),
         "state": _text(table, "status").fillna("").str.upper(),
-        "submitted_at": timestamps(table.column("created_date"), name, "created_date", report, timezone=timezone,
-                                   row_offset=2),
+        "submitted_at": submitted.reset_index(drop=True),
     })
     report.tables.add("reviews")
     return {"reviews": frame}

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from roi.errors import InputFormatError
-from roi.ingest._common import SourceReport, column, list_text, load_json, records_table, timestamps
+from roi.ingest._common import SourceReport, column, list_text, load_json, records_table, source_column, timestamps
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 
 _USER = pa.struct([("login", pa.string()), ("type", pa.string())])
@@ -79,7 +79,7 @@ def read_pulls(name: str, data: bytes, report: SourceReport, timezone: str) -> d
     labels = list_text(column(table, "labels"), "name")
     assignees = list_text(column(table, "assignees"), "login")
     frame = pd.DataFrame({
-        "source": name,
+        "source": source_column(name, table.num_rows),
         "repo": _pandas(repo).fillna(""),
         "number": number.to_numpy(),
         "author": login.fillna("ghost"),
@@ -118,7 +118,7 @@ def read_reviews(name: str, data: bytes, report: SourceReport, timezone: str) ->
                                "'pull_request_url' in the export", file=name, row=row, column="pull_request_url")
     login = _pandas(column(table, "user.login"))
     frame = pd.DataFrame({
-        "source": name,
+        "source": source_column(name, table.num_rows),
         "repo": _pandas(repo),
         "number": pc.cast(number, pa.int64()).to_numpy(),
         "reviewer": login.fillna("ghost"),

@@ -55,10 +55,13 @@ def per_unique(values: pd.Series, function, missing):
                      index=values.index)
 
 
+def _normal(unique: pd.Series) -> pd.Series:
+    return unique.astype(str).str.strip().str.lower().str.removeprefix("app/").str.removesuffix("[bot]")
+
+
 def normalise_login(logins: pd.Series) -> pd.Series:
     """Lower-case logins without ``app/`` and ``[bot]``, so all exports name a bot alike."""
-    return per_unique(logins, lambda u: u.astype(str).str.strip().str.lower().str.removeprefix("app/")
-                      .str.removesuffix("[bot]"), "")
+    return per_unique(logins, _normal, "")
 
 
 def bot_mask(logins: pd.Series, account_types: pd.Series | None = None, flags: pd.Series | None = None) -> pd.Series:
@@ -78,7 +81,7 @@ def bot_mask(logins: pd.Series, account_types: pd.Series | None = None, flags: p
 
 def agent_mask(logins: pd.Series, head_refs: pd.Series | None = None) -> pd.Series:
     """True for PRs an AI coding agent opened (its login, or a ``copilot/`` branch by a bot)."""
-    mask = normalise_login(logins).isin(AI_AGENTS)
+    mask = per_unique(logins, lambda u: _normal(u).isin(AI_AGENTS), False).astype(bool)  # per distinct login
     if head_refs is not None:
         mask |= head_refs.fillna("").str.startswith("copilot/").astype(bool) & bot_mask(logins)
     return mask
@@ -100,6 +103,12 @@ def ai_evidence(labels: pd.Series, bodies: pd.Series | None = None) -> pd.Series
 
 
 def _matches(text: pd.Series, pattern: str) -> np.ndarray:
-    values = pa.array(text.astype("object").where(text.notna(), None), type=pa.string(), from_pandas=True)
+    try:  # Arrow-backed text converts without a copy
+        values = pa.array(text, type=pa.string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed objects: whatever is not text matches nothing
+        values = pa.array(text.astype("object").where(text.map(lambda v: isinstance(v, str)), None), type=pa.string(),
+                          from_pandas=True)
+    if values.null_count == len(values) or not pc.max(pc.utf8_length(values)).as_py():
+        return np.zeros(len(values), bool)  # no text at all (DevLake has no labels): nothing to match
     found = pc.match_substring_regex(values, pattern)
     return pc.fill_null(found, False).to_numpy(zero_copy_only=False)

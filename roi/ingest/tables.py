@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from roi.ingest._common import SourceReport, conform, empty_frame
 
@@ -39,39 +40,39 @@ TS = "datetime64[ns, UTC]"
 
 SCHEMAS: dict[str, dict[str, str]] = {
     "pull_requests": {
-        "source": "object", "repo": "object", "number": "int64", "author": "object", "author_is_bot": "bool",
+        "source": "category", "repo": "object", "number": "int64", "author": "object", "author_is_bot": "bool",
         "ai_agent": "bool", "assignee": "object", "is_draft": "bool", "created_at": TS, "merged_at": TS,
         "closed_at": TS, "additions": "float64", "deletions": "float64", "labels": "object",
         "ai_evidence": "object", "merge_commit_sha": "object",
     },
     "reviews": {
-        "source": "object", "repo": "object", "number": "int64", "reviewer": "object", "reviewer_is_bot": "bool",
+        "source": "category", "repo": "object", "number": "int64", "reviewer": "object", "reviewer_is_bot": "bool",
         "state": "object", "submitted_at": TS,
     },
-    "deployments": {"source": "object", "deploy_id": "object", "deployed_at": TS},
+    "deployments": {"source": "category", "deploy_id": "object", "deployed_at": TS},
     "deployment_changes": {"deploy_id": "object", "sha": "object"},
-    "incidents": {"source": "object", "incident_id": "object", "created_at": TS, "resolved_at": TS},
+    "incidents": {"source": "category", "incident_id": "object", "created_at": TS, "resolved_at": TS},
     "incident_changes": {"incident_id": "object", "sha": "object"},
-    "changes": {"source": "object", "sha": "object", "committed_at": TS},
+    "changes": {"source": "category", "sha": "object", "committed_at": TS},
     "work_items": {
-        "source": "object", "key": "object", "kind": "object", "done": "bool", "created_at": TS,
+        "source": "category", "key": "object", "kind": "object", "done": "bool", "created_at": TS,
         "resolved_at": TS, "story_points": "float64", "assignee": "object",
     },
     "ai_daily": {
-        "source": "object", "date": TS, "active_users": "float64", "engaged_users": "float64",
+        "source": "category", "date": TS, "active_users": "float64", "engaged_users": "float64",
         "suggestions": "float64", "acceptances": "float64", "lines_suggested": "float64",
         "lines_accepted": "float64",
     },
     "ai_user_days": {
-        "source": "object", "date": TS, "user": "object", "active": "bool", "suggestions": "float64",
+        "source": "category", "date": TS, "user": "object", "active": "bool", "suggestions": "float64",
         "acceptances": "float64",
     },
     "seats": {
-        "source": "object", "user": "object", "assigned_at": TS, "last_activity_at": TS,
+        "source": "category", "user": "object", "assigned_at": TS, "last_activity_at": TS,
         "pending_cancellation": TS,
     },
     "estimates": {
-        "source": "object", "metric": "object", "baseline": "float64", "post": "float64", "low": "float64",
+        "source": "category", "metric": "object", "baseline": "float64", "post": "float64", "low": "float64",
         "high": "float64",
     },
 }
@@ -115,8 +116,23 @@ def build_dataset(parts: dict[str, list[pd.DataFrame]], sources: list[SourceRepo
     tables = {}
     for name in TABLES:
         frames = [conform(f, SCHEMAS[name]) for f in parts.get(name, []) if len(f)]
-        tables[name] = pd.concat(frames, ignore_index=True) if frames else empty(name)
+        if not frames:
+            tables[name] = empty(name)
+        elif "source" in SCHEMAS[name]:
+            tables[name] = _with_source(frames)
+        else:
+            tables[name] = pd.concat(frames, ignore_index=True)
     return Dataset(**tables, sources=tuple(sources), timezone=timezone)
+
+
+def _with_source(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames concatenated with ``source`` categorical: a file name per row would be millions of copies
+    of a few strings, copied again by every filter."""
+    names = [f["source"] if isinstance(f["source"].dtype, pd.CategoricalDtype)
+             else pd.Categorical(f["source"].astype("object")) for f in frames]
+    table = pd.concat([f.drop(columns="source") for f in frames], ignore_index=True)
+    table.insert(0, "source", pd.Categorical(union_categoricals(names, ignore_order=True)))
+    return table
 
 
 def with_tables(dataset: Dataset, **tables: pd.DataFrame) -> Dataset:
