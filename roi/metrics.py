@@ -419,7 +419,7 @@ def _hours(later: pd.Series, earlier: pd.Series) -> np.ndarray:
 class _Prepared:
     """The dataset reduced to what the periods need, with skip counts per source."""
 
-    prs: pd.DataFrame  # counted PRs: author, created, merged, size, first_review
+    prs: pd.DataFrame  # counted PRs: author (and its integer code), created, merged, size, first_review
     has_prs: bool
     has_sizes: bool
     has_reviews: bool
@@ -481,10 +481,14 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
     reviews = dataset.reviews
     pairs = pd.DataFrame({"pr": pd.Series(dtype="int64"), "reviewer": pd.Series(dtype="int64")})
     if len(reviews):
-        repo_codes, _ = pd.factorize(pd.concat([prs["repo"], reviews["repo"]], ignore_index=True))
-        pr_key = repo_codes[: len(prs)].astype(np.int64) << 32 | prs["number"].to_numpy(np.int64)
-        review_key = repo_codes[len(prs):].astype(np.int64) << 32 | reviews["number"].to_numpy(np.int64)
-        position = pd.Index(pr_key).get_indexer(review_key)
+        # (repo, number) as one integer; each repo column is factorised on its own (no 4M-row concat)
+        # and the few distinct repositories are matched between them.
+        pr_repo, pr_repos = pd.factorize(prs["repo"], use_na_sentinel=False)
+        review_repo, review_repos = pd.factorize(reviews["repo"], use_na_sentinel=False)
+        repo_of_review = pd.Index(pr_repos).get_indexer(review_repos)[review_repo]
+        pr_key = pr_repo.astype(np.int64) << 32 | prs["number"].to_numpy(np.int64)
+        review_key = repo_of_review.astype(np.int64) << 32 | reviews["number"].to_numpy(np.int64)
+        position = np.where(repo_of_review >= 0, pd.Index(pr_key).get_indexer(review_key), -1)
         matched = position >= 0
         skip(reviews, ~matched, "review of a PR that is not counted (bot, draft, unmerged or not exported)")
         is_bot = reviews["reviewer_is_bot"].to_numpy(bool) & matched
@@ -504,6 +508,9 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         first = pd.Series(submitted[ok]).groupby(position[ok]).min()
         prs.loc[first.index, "first_review"] = pd.to_datetime(first.to_numpy(), utc=True)
         pairs = pd.DataFrame({"pr": position[ok], "reviewer": reviewer_code[ok]})
+        prs["author_code"] = author_code
+    else:
+        prs["author_code"] = pd.factorize(prs["author_key"])[0]
     return _Prepared(prs=prs, has_prs=dataset.has("pull_requests"), has_sizes=bool(prs["size"].notna().any()),
                      has_reviews=dataset.has("reviews"), reviewer_pairs=pairs, skipped=skipped,
                      agent_humans=agent_humans)
@@ -518,18 +525,19 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
     mask = period.mask(prs["merged_at"])
     if authors is not None:
         mask &= prs["author_key"].isin(authors).to_numpy()
-    chosen = prs[mask]
+    chosen = prs.loc[mask, ["author_code", "size", "created_at", "merged_at", "first_review"]]
     values: dict = {"prs_merged": int(len(chosen))}
     samples: dict[str, _Sample] = {}
     if chosen.empty:
         values["developers"] = 0
         return values, samples
     group = f"{period.name}:{label}:developers"
-    dev_codes, devs = pd.factorize(chosen["author_key"])
+    dev_codes, devs = pd.factorize(chosen["author_code"])
     n_dev, weeks = len(devs), period.covered_weeks(prs["merged_at"])
     values["developers"] = n_dev
-    reviewers = prep.reviewer_pairs[np.isin(prep.reviewer_pairs["pr"].to_numpy(), np.flatnonzero(mask))]
-    values["reviewers"] = int(reviewers["reviewer"].nunique()) if prep.has_reviews else None
+    pairs = prep.reviewer_pairs
+    reviewers = pairs["reviewer"].to_numpy()[mask[pairs["pr"].to_numpy()]]  # reviews of this period's PRs
+    values["reviewers"] = int(len(pd.unique(reviewers))) if prep.has_reviews else None
     per_dev = np.bincount(dev_codes, minlength=n_dev).astype(float)
     if weeks > 0:
         values["prs_per_dev_week"] = len(chosen) / (n_dev * weeks)
