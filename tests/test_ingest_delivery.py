@@ -207,3 +207,15 @@ def test_devlake_comment_with_an_unreadable_time_is_named_by_its_row_in_the_file
         read_file("comments.csv", "\n".join(rows).encode())
     message = error.value.describe()
     assert "comments.csv" in message and "row 4" in message and "yesterday" in message
+
+
+def test_files_read_two_at_a_time_keep_their_order_and_the_first_error():
+    files = [(f"part{i}.csv", _devlake_prs(f"2025-02-0{i}T08:00:00Z").replace(b":1:1,", f":1:{i},".encode())
+              .replace(b",1,2025", f",{i},2025".encode())) for i in range(1, 6)]
+    data = read_exports(files)
+    assert [s.file for s in data.sources] == [f"part{i}.csv" for i in range(1, 6)]
+    assert data.pull_requests["number"].tolist() == [1, 2, 3, 4, 5]
+    broken = [files[0], ("second.csv", b"id,name\n1,x\n"), ("third.csv", b"")]
+    with pytest.raises(InputFormatError) as error:
+        read_exports(broken)
+    assert "second.csv" in error.value.describe()
