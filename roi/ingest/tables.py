@@ -24,7 +24,7 @@ ai_user_days   per user and day: ``date``, ``user``, ``active``, ``suggestions``
 seats          AI assistant seats: ``user``, ``assigned_at``, ``last_activity_at`` (NaT = never
                used), ``pending_cancellation``.
 estimates      the estimates template: ``metric``, ``baseline``, ``post``, ``low``, ``high``.
-Every table but the link tables has a ``source`` column: the file the row came from.
+Every table but the link tables has a ``source`` column (categorical): the file the row came from.
 """
 
 from __future__ import annotations
