@@ -487,6 +487,19 @@ def source_column(name: str, rows: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.zeros(rows, np.int8), categories=[name])
 
 
+def work_item_tables(name: str, items: pd.DataFrame, report: SourceReport) -> dict[str, pd.DataFrame]:
+    """A reader's ``work_items`` and, from the items of kind incident, the ``incidents`` they also are."""
+    report.tables.add("work_items")
+    out = {"work_items": items}
+    incidents = items[items["kind"].eq("incident")]
+    if len(incidents):
+        out["incidents"] = pd.DataFrame({"source": name, "incident_id": incidents["key"],
+                                         "created_at": incidents["created_at"],
+                                         "resolved_at": incidents["resolved_at"]})
+        report.tables.add("incidents")
+    return out
+
+
 def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
     """An empty canonical table with typed columns."""
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})

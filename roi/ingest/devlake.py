@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from roi.errors import InputFormatError
-from roi.ingest._common import SourceReport, decompress, source_column, timestamps
+from roi.ingest._common import SourceReport, decompress, source_column, timestamps, work_item_tables
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 
 HEADERS = {
@@ -221,15 +221,7 @@ def read_issues(name: str, data: bytes, report: SourceReport, timezone: str) -> 
         "story_points": pd.to_numeric(_text(table, "story_point"), errors="coerce"),
         "assignee": _text(table, "assignee_name"),
     })
-    report.tables.add("work_items")
-    out = {"work_items": items}
-    incidents = items[items["kind"].eq("incident")]
-    if len(incidents):
-        out["incidents"] = pd.DataFrame({"source": name, "incident_id": incidents["key"],
-                                         "created_at": incidents["created_at"],
-                                         "resolved_at": incidents["resolved_at"]})
-        report.tables.add("incidents")
-    return out
+    return work_item_tables(name, items, report)
 
 
 def read_incidents(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:

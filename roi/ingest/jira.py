@@ -16,7 +16,8 @@ import pandas as pd
 
 from roi.errors import InputFormatError
 from roi.ingest._common import (EARLIEST_DATE, LATEST_DATE, SourceReport, decode_text, find_column, header_row,
-                                implausible_date, localize, numbers, read_csv_text, sniff_delimiter)
+                                implausible_date, localize, numbers, read_csv_text, sniff_delimiter,
+                                work_item_tables)
 
 KEY = ("Issue key", "Clave de incidencia", "Clave", "Vorgangsschlüssel", "Schlüssel", "Clé", "Clé de ticket",
        "Chave", "Chiave", "Sleutel", "Klucz")
@@ -175,12 +176,4 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
         "story_points": numbers(frame[points], name, points, row_offset=row_offset) if points else np.nan,
         "assignee": frame[assignee].str.strip().replace("", None) if assignee else None,
     })[~no_key.to_numpy()]
-    report.tables.add("work_items")
-    incidents = items[items["kind"].eq("incident")]
-    out = {"work_items": items}
-    if len(incidents):
-        out["incidents"] = pd.DataFrame({"source": name, "incident_id": incidents["key"],
-                                         "created_at": incidents["created_at"],
-                                         "resolved_at": incidents["resolved_at"]})
-        report.tables.add("incidents")
-    return out
+    return work_item_tables(name, items, report)
