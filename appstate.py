@@ -29,6 +29,7 @@ from roi.errors import RoiError
 from roi.models import Results, Scenario, get_path, load_scenario, parse_scenario
 from roi.privacy import new_salt, pseudonymise_tables
 from roi.safety import markdown_safe
+from roi.verdict import loss_chance
 from roi.whatif import with_value
 
 ROOT = Path(__file__).resolve().parent
@@ -248,6 +249,16 @@ def kept_number(label: str, key: str, default: float, container: Any = st, **kwa
         st.session_state[kept] = st.session_state[key]
 
     return container.number_input(label, key=key, on_change=keep, **kwargs)
+
+
+def loss_chance_metric(container: Any, results: Results) -> None:
+    """The "Chance of a loss" tile (summary and ROI pages): the share of simulated NPVs at or below zero."""
+    container.metric(
+        "Chance of a loss",
+        fmt.chance(loss_chance(results), missing="not simulated"),
+        border=True,
+        help="Share of the Monte Carlo outcomes with NPV ≤ 0.",
+    )
 
 
 def reviewers_needed_metric(container: Any, needed: int | None, reviewers: int, help: str) -> None:

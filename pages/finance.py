@@ -60,12 +60,7 @@ cols[2].metric(
     border=True,
     help="When cumulative undiscounted benefits first cover cumulative costs.",
 )
-cols[3].metric(
-    "Chance of a loss",
-    fmt.chance(loss_chance(results), missing="not simulated"),
-    border=True,
-    help="Share of simulated outcomes with NPV ≤ 0.",
-)
+appstate.loss_chance_metric(cols[3], results)
 
 left, right = st.columns(2, gap="large")
 appstate.chart(charts.cash_flow(f, currency), "finance_cash_flow", left)

@@ -6,7 +6,7 @@ import appstate
 from roi import formatting as fmt
 from roi.defaults import UTILIZATION_LIMIT as STRETCHED
 from roi.safety import markdown_safe
-from roi.verdict import loss_chance, verdict
+from roi.verdict import verdict
 
 appstate.require_app()
 appstate.show_notice()
@@ -105,12 +105,7 @@ cols[2].metric(
     delta_arrow="off",
     help="When cumulative (undiscounted) benefits first cover cumulative costs.",
 )
-cols[3].metric(
-    "Chance of a loss",
-    fmt.chance(loss_chance(results), missing="not simulated"),
-    border=True,
-    help="Share of the Monte Carlo outcomes with NPV ≤ 0.",
-)
+appstate.loss_chance_metric(cols[3], results)
 
 st.subheader("The review bottleneck", anchor=False)
 cols = st.columns(4)
