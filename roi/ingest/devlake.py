@@ -142,13 +142,15 @@ def read_pull_request_comments(name: str, data: bytes, report: SourceReport, tim
     table = _table(name, data, ["pull_request_id", "account_id", "created_date", "type"], ["status"],
                    times=("created_date",))
     report.rows = table.num_rows
-    kind = _text(table, "type").fillna("").str.upper()
-    is_review = kind.eq("REVIEW").to_numpy()
+    kind = pc.utf8_upper(pc.utf8_trim_whitespace(table.column("type")))
+    is_review = pc.fill_null(pc.equal(kind, "REVIEW"), False).to_numpy(zero_copy_only=False)
     report.skip("comment that is not a review (type NORMAL or DIFF)", int((~is_review).sum()))
     # Times before the filter, so an unreadable one is reported with its row in the file.
     submitted = timestamps(table.column("created_date"), name, "created_date", report, timezone=timezone,
-                           row_offset=2)[is_review]
-    table = table.filter(pa.array(is_review))
+                           row_offset=2)
+    if not is_review.all():  # a review-only export (the usual one) is not copied
+        submitted = submitted[is_review]
+        table = table.filter(pa.array(is_review))
     reviewer = _text(table, "account_id")
     frame = pd.DataFrame({
         "source": source_column(name, table.num_rows), "repo": _text(table, "pull_request_id"),
