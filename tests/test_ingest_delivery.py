@@ -219,3 +219,31 @@ def test_files_read_two_at_a_time_keep_their_order_and_the_first_error():
     with pytest.raises(InputFormatError) as error:
         read_exports(broken)
     assert "second.csv" in error.value.describe()
+
+
+def test_devlake_comments_find_their_prs_across_files_and_a_pr_exported_twice_counts_once():
+    first = _devlake_prs("2025-02-03T08:00:00Z", "2025-02-04T08:00:00Z")  # PRs 1 and 2
+    again = _devlake_prs("2025-02-03T08:00:00Z")  # PR 1 in a second export
+    header = "id,pull_request_id,account_id,created_date,type,status"
+    comments = [("c1.csv", "\n".join([header, "1,github:GithubPullRequest:1:2,ivy,2025-02-04T09:00:00Z,REVIEW,APPROVED",
+                                      "2,,joe,2025-02-04T09:00:00Z,REVIEW,APPROVED"]).encode()),
+                ("c2.csv", "\n".join([header, "3,github:GithubPullRequest:1:1,joe,2025-02-03T09:00:00Z,REVIEW,",
+                                      "4,github:GithubPullRequest:1:9,ivy,2025-02-03T09:00:00Z,REVIEW,"]).encode())]
+    data = read_exports([("a.csv", first), ("b.csv", again), *comments])
+    reviews = data.reviews.sort_values("number")
+    assert reviews[["repo", "number", "reviewer"]].to_dict("records") == [
+        {"repo": "github:GithubRepo:1:7", "number": 1, "reviewer": "joe"},  # once, though PR 1 is in two files
+        {"repo": "github:GithubRepo:1:7", "number": 2, "reviewer": "ivy"}]
+    report = {s.file: s.skipped for s in data.sources}
+    assert report["c1.csv"] == {"review of a PR not in the exports": 1}  # no PR id: matches nothing
+    assert report["c2.csv"] == {"review of a PR not in the exports": 1}  # PR 9 was not exported
+
+
+def test_first_rows_finds_each_keys_first_row_and_nothing_for_a_null_key():
+    import pyarrow as pa
+
+    from roi.ingest import _first_rows
+
+    keys = pa.chunked_array([["b", None], ["a", "z", "b"]], pa.string())
+    assert _first_rows(keys, pa.array(["a", "b", "a", "b"], pa.string())).tolist() == [1, -1, 0, -1, 1]
+    assert _first_rows(keys, pa.array([], pa.string())).tolist() == [-1] * 5

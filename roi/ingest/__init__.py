@@ -222,12 +222,33 @@ def _count_skipped(frame: pd.DataFrame, mask, reason: str, reports: list[SourceR
         by_name[source].skip(reason, int(count))
 
 
+def _chunks(column: pd.Series) -> list[pa.Array]:
+    """A text column's Arrow chunks as ``string`` (Arrow-backed columns are not copied)."""
+    found = pa.array(column, pa.string(), from_pandas=True)
+    return found.chunks if isinstance(found, pa.ChunkedArray) else [found]
+
+
+def _first_rows(keys: pa.ChunkedArray, lookup: pa.Array) -> np.ndarray:
+    """Per key, the first row of ``lookup`` holding it, else -1 (a null key matches nothing).
+
+    A hash join on all cores (Arrow's Acero): twice as fast as ``index_in`` on 3M keys.  A key
+    found in several rows (a PR exported twice) keeps its first row, as ``index_in`` would.
+    """
+    left = pa.table({"key": keys, "at": pa.array(np.arange(len(keys), dtype=np.int64))})
+    right = pa.table({"key": lookup, "row": pa.array(np.arange(len(lookup), dtype=np.int64))})
+    joined = left.join(right, "key", join_type="inner", use_threads=True)
+    at, row = joined.column("at").to_numpy(), joined.column("row").to_numpy()
+    first = np.full(len(keys), len(lookup), np.int64)
+    np.minimum.at(first, at, row)  # the join's rows come in no set order
+    first[first == len(lookup)] = -1
+    return first
+
+
 def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]], reports: list[SourceReport]) -> None:
     """DevLake comments name their PR by its DevLake ``id``: map it to (repo, number)."""
     ids = parts.pop(devlake.PR_ID_MAP, [])
     if not any((f["number"] == -1).any() for f in parts.get("reviews", [])):
         return
-    # No de-duplication of the ids: index_in finds an id's first row, as drop_duplicates would keep it.
     lookup = pd.concat(ids, ignore_index=True) if ids else pd.DataFrame(columns=["pr_id", "repo", "number"])
     resolved, pending_frames = [], []
     for frame in parts["reviews"]:
@@ -236,11 +257,12 @@ def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]], reports: list[
             resolved.append(frame[~pending])
         if pending.any():
             pending_frames.append(frame[pending] if not pending.all() else frame)
-    # One hash lookup for every file (building the set of a million ids is the costly part); the
-    # frames stay apart, so their categorical sources are not concatenated into strings.
-    ids = pa.array(pd.concat([f["repo"] for f in pending_frames], ignore_index=True), pa.string())
-    positions = pc.fill_null(pc.index_in(ids, value_set=pa.array(lookup["pr_id"], pa.string())), -1).to_numpy()
-    repos, numbers = pa.array(lookup["repo"], pa.string()), lookup["number"].to_numpy()
+    # One join for every file (hashing a million ids is the costly part); the frames stay apart,
+    # so their categorical sources are not concatenated into strings.
+    # 32-bit offsets: Acero joins large_string keys five times slower.
+    keys = pa.chunked_array([chunk for f in pending_frames for chunk in _chunks(f["repo"])], pa.string())
+    positions = _first_rows(keys, pa.array(lookup["pr_id"], pa.string()))
+    repos, numbers = pa.array(lookup["repo"], pa.large_string()), lookup["number"].to_numpy()
     offset = 0
     for frame in pending_frames:
         position = positions[offset:offset + len(frame)]
