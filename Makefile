@@ -29,8 +29,9 @@ system-deps:
 	fi
 
 ## Start the app on the bundled demo organisation.
+## (Arrow's jemalloc pool, as roi/arrow_memory.py explains: Streamlit imports pyarrow before roi can choose.)
 run: $(VENV)/.runtime
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	ARROW_DEFAULT_MEMORY_POOL=$${ARROW_DEFAULT_MEMORY_POOL:-jemalloc} $(BIN)/streamlit run app.py --server.port $(PORT)
 
 ## Every test: engine, readers, export (LibreOffice recalculation), AppTest and the real browser.
 test: $(VENV)/.dev system-deps
