@@ -247,3 +247,16 @@ def test_first_rows_finds_each_keys_first_row_and_nothing_for_a_null_key():
     keys = pa.chunked_array([["b", None], ["a", "z", "b"]], pa.string())
     assert _first_rows(keys, pa.array(["a", "b", "a", "b"], pa.string())).tolist() == [1, -1, 0, -1, 1]
     assert _first_rows(keys, pa.array([], pa.string())).tolist() == [-1] * 5
+
+
+def test_devlake_comment_type_is_read_whatever_its_case_and_spacing():
+    rows = ["id,pull_request_id,account_id,created_date,type,status",
+            "c1,github:GithubPullRequest:1:1,ivy,2025-02-03T10:00:00Z,REVIEW,APPROVED",
+            "c2,github:GithubPullRequest:1:1,joe,2025-02-03T11:00:00Z, review ,APPROVED",
+            "c3,github:GithubPullRequest:1:1,ann,2025-02-03T12:00:00Z,DIFF,",
+            "c4,github:GithubPullRequest:1:1,bob,2025-02-03T13:00:00Z,,"]
+    tables, report = read_file("comments.csv", "\n".join(rows).encode())
+    assert tables["reviews"]["reviewer"].tolist() == ["ivy", "joe"]
+    assert tables["reviews"]["submitted_at"].tolist() == [pd.Timestamp("2025-02-03T10:00:00Z"),
+                                                          pd.Timestamp("2025-02-03T11:00:00Z")]
+    assert report.skipped == {"comment that is not a review (type NORMAL or DIFF)": 2}

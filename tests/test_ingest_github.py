@@ -139,3 +139,13 @@ def test_review_without_a_pr_link_is_an_error():
     with pytest.raises(InputFormatError) as error:
         read_file("reviews.json", json.dumps(records).encode())
     assert (error.value.row, error.value.column) == (1, "pull_request_url")
+
+
+def test_an_agent_is_known_by_its_login_or_by_a_copilot_branch_opened_by_a_bot():
+    from roi.ingest.identity import agent_mask
+
+    logins = pd.Series(["Copilot", "alice", "ci-helper[bot]", "bob", None])
+    branches = pd.Series(["fix-1", "copilot/fix-2", "copilot/fix-3", "main", "copilot/x"])
+    assert agent_mask(logins, branches).tolist() == [True, False, True, False, False]
+    assert agent_mask(logins, pd.Series([None] * 5)).tolist() == [True, False, False, False, False]
+    assert agent_mask(logins).tolist() == [True, False, False, False, False]

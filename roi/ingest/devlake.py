@@ -142,8 +142,11 @@ def read_pull_request_comments(name: str, data: bytes, report: SourceReport, tim
     table = _table(name, data, ["pull_request_id", "account_id", "created_date", "type"], ["status"],
                    times=("created_date",))
     report.rows = table.num_rows
-    kind = pc.utf8_upper(pc.utf8_trim_whitespace(table.column("type")))
+    kind = table.column("type")
     is_review = pc.fill_null(pc.equal(kind, "REVIEW"), False).to_numpy(zero_copy_only=False)
+    if not is_review.all():  # DevLake writes REVIEW; other spellings are rare, so normalise only then
+        is_review = pc.fill_null(pc.equal(pc.utf8_upper(pc.utf8_trim_whitespace(kind)), "REVIEW"), False) \
+            .to_numpy(zero_copy_only=False)
     report.skip("comment that is not a review (type NORMAL or DIFF)", int((~is_review).sum()))
     # Times before the filter, so an unreadable one is reported with its row in the file.
     submitted = timestamps(table.column("created_date"), name, "created_date", report, timezone=timezone,

@@ -83,7 +83,9 @@ def agent_mask(logins: pd.Series, head_refs: pd.Series | None = None) -> pd.Seri
     """True for PRs an AI coding agent opened (its login, or a ``copilot/`` branch by a bot)."""
     mask = per_unique(logins, lambda u: _normal(u).isin(AI_AGENTS), False).astype(bool)  # per distinct login
     if head_refs is not None:
-        mask |= head_refs.fillna("").str.startswith("copilot/").astype(bool) & bot_mask(logins)
+        copilot_branch = head_refs.fillna("").str.startswith("copilot/").astype(bool)
+        if copilot_branch.any():  # the bot check costs a pass over every login: only when it can matter
+            mask |= copilot_branch & bot_mask(logins)
     return mask
 
 
