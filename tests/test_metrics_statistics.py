@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from roi.metrics import _bins, _Bootstrap, _draws, _mann_whitney, _median
+from roi.metrics import _bins, _Bootstrap, _draws, _mann_whitney, _median, _sorted_quantiles
 
 
 def test_mann_whitney_by_hand_for_separated_samples():
@@ -66,6 +66,15 @@ def test_bins_are_exact_below_the_limit_and_quantiles_above():
     assert counts.min() >= 390 and counts.max() <= 392  # 100,000 / 256 = 390.6 per quantile bin
     assert np.allclose(representative, np.bincount(bins, values, 256) / counts)
     assert np.all(np.diff(representative) > 0)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False) | st.sampled_from([0.0, 1.5, 2.0]), min_size=1, max_size=400),
+       st.integers(1, 300))
+def test_quantiles_of_sorted_values_equal_numpys_to_the_last_bit(values, most):
+    ordered = np.sort(np.array(values))
+    q = np.linspace(0.0, 1.0, most + 1)
+    assert np.array_equal(_sorted_quantiles(ordered, q), np.quantile(ordered, q))
 
 
 def test_single_precision_bin_masses_equal_double_precision():
