@@ -8,6 +8,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roi.errors import InputFormatError
 from roi.ingest import detect, read_exports, read_file
@@ -260,3 +262,22 @@ def test_devlake_comment_type_is_read_whatever_its_case_and_spacing():
     assert tables["reviews"]["submitted_at"].tolist() == [pd.Timestamp("2025-02-03T10:00:00Z"),
                                                           pd.Timestamp("2025-02-03T11:00:00Z")]
     assert report.skipped == {"comment that is not a review (type NORMAL or DIFF)": 2}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a/x", "a/y", None]), st.integers(1, 4) | st.none()), max_size=40))
+def test_duplicated_marks_every_copy_but_the_last_as_pandas_does(rows):
+    from roi.ingest import _duplicated
+
+    frame = pd.DataFrame(rows, columns=["repo", "number"]).astype({"repo": "object", "number": "float64"})
+    assert _duplicated(frame, ["repo", "number"]).tolist() == frame.duplicated(keep="last").tolist()
+
+
+def test_duplicated_keys_too_many_to_pack_into_one_integer_are_still_found():
+    from roi.ingest import _duplicated
+
+    rows = 10_000  # five columns of 10,000 distinct values: 10^20 combinations, beyond one int64
+    frame = pd.DataFrame({c: range(rows) for c in "abcde"})
+    frame.loc[rows - 1] = frame.loc[3]
+    expected = frame.duplicated(keep="last").tolist()
+    assert _duplicated(frame, list("abcde")).tolist() == expected and expected[3] and sum(expected) == 1

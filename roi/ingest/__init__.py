@@ -11,6 +11,7 @@ tables of pull requests, reviews, deployments, incidents, work items and AI use,
 
 from __future__ import annotations
 
+import math
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -277,9 +278,19 @@ def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]], reports: list[
 
 
 def _duplicated(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """True for every copy of a key but the last; keys compared as integer codes (fast on 3M rows)."""
-    codes = pd.DataFrame({c: pd.factorize(frame[c])[0] for c in columns})
-    return codes.duplicated(keep="last").to_numpy()
+    """True for every copy of a key but the last (equal nulls are equal).
+
+    The columns' integer codes are packed into one integer per row, so a million keys are hashed
+    once, as numbers; too many distinct values to pack fall back to comparing the codes row-wise.
+    """
+    codes = [pd.factorize(frame[c], use_na_sentinel=False) for c in columns]
+    if math.prod(max(len(uniques), 1) for _, uniques in codes) < 2**62:
+        key = np.zeros(len(frame), np.int64)
+        for column_codes, uniques in codes:
+            key = key * len(uniques) + column_codes
+        return pd.Series(key).duplicated(keep="last").to_numpy()
+    return pd.DataFrame({c: column_codes for c, (column_codes, _) in zip(columns, codes)}) \
+        .duplicated(keep="last").to_numpy()
 
 
 def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
