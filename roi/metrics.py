@@ -527,8 +527,14 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         after[ok] = submitted[ok] > merged[position[ok]]
         skip(reviews, after, "submitted after the merge")
         ok &= ~after
-        first = pd.Series(submitted[ok]).groupby(position[ok]).min()
-        prs.loc[first.index, "first_review"] = pd.to_datetime(first.to_numpy(), utc=True)
+        # Each PR's earliest dated review: a running minimum over nanoseconds ("never" starts at the
+        # int64 maximum and is turned back into NaT; an undated review, NaT, is left out).
+        never = np.iinfo(np.int64).max
+        first = np.full(len(prs), never, np.int64)
+        dated = ok & ~np.isnat(submitted)
+        np.minimum.at(first, position[dated], submitted[dated].view(np.int64))
+        first[first == never] = np.iinfo(np.int64).min  # no review: NaT (numpy stores NaT as the int64 minimum)
+        prs["first_review"] = pd.to_datetime(first.view("datetime64[ns]"), utc=True)
         pairs = pd.DataFrame({"pr": position[ok], "reviewer": reviewer_code[ok]})
         prs["author_code"] = author_code
     else:

@@ -238,3 +238,24 @@ def test_docs_repeat_every_definition():
     text = (Path(__file__).resolve().parent.parent / "docs" / "metrics.md").read_text()
     for name, definition in DEFINITIONS.items():
         assert f"| `{name}` | {definition} |" in text, name
+
+
+def test_first_review_is_the_earliest_dated_review_by_someone_else():
+    from roi.metrics import _prepare_prs
+
+    created = pd.Timestamp("2025-02-03T08:00:00Z")
+    prs = [{"source": "p", "repo": "r", "number": n, "author": "alice", "author_is_bot": False, "ai_agent": False,
+            "is_draft": False, "created_at": created, "merged_at": created + pd.Timedelta(hours=9),
+            "closed_at": created + pd.Timedelta(hours=9), "additions": 1.0, "deletions": 0.0, "labels": "",
+            "ai_evidence": ""} for n in (1, 2, 3)]
+    review = lambda number, who, hours: {"source": "v", "repo": "r", "number": number, "reviewer": who,  # noqa: E731
+                                         "reviewer_is_bot": False, "state": "COMMENTED",
+                                         "submitted_at": created + pd.Timedelta(hours=hours) if hours else pd.NaT}
+    reviews = [review(1, "bob", None), review(1, "bob", 3), review(1, "carol", 1), review(1, "ALICE", 0.5),
+               review(2, "bob", None), review(3, "bob", 10)]  # #2: undated only; #3: after the merge
+    data = build_dataset({"pull_requests": [pd.DataFrame(prs)], "reviews": [pd.DataFrame(reviews)]}, [], "UTC")
+    prep = _prepare_prs(data, (pd.Timestamp("2025-03-03", tz="UTC"),) * 2)
+    first = prep.prs.set_index("number")["first_review"]
+    assert first[1] == created + pd.Timedelta(hours=1)  # carol; not alice's own reply, not the undated one
+    assert pd.isna(first[2]) and pd.isna(first[3])
+    assert str(first.dtype) == "datetime64[ns, UTC]"
