@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -101,36 +102,50 @@ def pseudonym_map(logins: Iterable[object], salt: bytes) -> dict[str, str]:
         digits += 2
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's code and the distinct values (nulls coded -1): 3M reviews have a few thousand logins."""
+    codes, uniques = pd.factorize(values)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _is_name(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
 def pseudonymise_frame(
     frame: pd.DataFrame, columns: dict[str, str | None], salt: bytes, mapping: dict[str, str] | None = None
 ) -> pd.DataFrame:
-    """A copy of ``frame`` whose person ``columns`` hold pseudonyms (bot rows, empties kept as they are)."""
+    """A copy of ``frame`` whose person ``columns`` hold pseudonyms (bot rows, empties kept as they are).
+
+    Names are hashed and looked up once per distinct login, not once per row.
+    """
     out = frame.copy()
     for column, bot_flag in columns.items():
         if column not in out:
             continue
         values = out[column]
-        table_map = mapping if mapping is not None else pseudonym_map(values, salt)
-        person = values.map(lambda v: isinstance(v, str) and bool(v.strip())).astype(bool)
+        codes, uniques = _distinct(values)
+        table_map = mapping if mapping is not None else pseudonym_map(uniques, salt)
+        named = np.fromiter((_is_name(v) for v in uniques), bool, len(uniques))
+        person = np.append(named, False)[codes]  # a null (code -1) is nobody
         if bot_flag is not None and bot_flag in out:
-            person &= ~out[bot_flag].fillna(False).astype(bool)
-        out[column] = pd.Series(
-            [table_map[v] if is_person else v for v, is_person in zip(values, person, strict=True)],
-            index=values.index,
-            dtype=values.dtype,
-        )
+            person &= ~out[bot_flag].fillna(False).astype(bool).to_numpy()
+        pseudonyms = np.array([table_map[v] if is_name else None for v, is_name in zip(uniques, named)] + [None],
+                              dtype=object)
+        replaced = pd.Series(pseudonyms[codes], index=values.index, dtype=values.dtype)
+        out[column] = values.mask(pd.Series(person, index=values.index), replaced)
     return out
 
 
 def pseudonymise_tables(tables: Mapping[str, pd.DataFrame], salt: bytes) -> dict[str, pd.DataFrame]:
     """Tables by name (as ``roi.export.tables_of`` gives them), person columns pseudonymised alike."""
-    everyone = [
+    everyone = {
         v
         for name, frame in tables.items()
         for c in PERSON_COLUMNS.get(name, {})
         if c in frame
-        for v in frame[c]
-    ]
+        for v in _distinct(frame[c])[1]
+    }
     mapping = pseudonym_map(everyone, salt)
     return {
         name: pseudonymise_frame(frame, PERSON_COLUMNS[name], salt, mapping)

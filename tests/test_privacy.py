@@ -63,6 +63,26 @@ def test_frame_keeps_bots_and_empties():
     assert frame["author"][0] == "alice"  # the input is not modified
 
 
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["alice", "Alice ", "bob", "ci[bot]", "", "  ", None]), st.booleans()),
+        max_size=30,
+    ),
+    st.sampled_from(["object", "str"]),
+)
+def test_frame_is_pseudonymised_row_by_row_as_the_rule_says(rows, dtype):
+    frame = pd.DataFrame(rows, columns=["reviewer", "reviewer_is_bot"]).astype({"reviewer": dtype})
+    out = privacy.pseudonymise_frame(frame, {"reviewer": "reviewer_is_bot"}, b"k")
+    for (login, bot), got in zip(rows, out["reviewer"], strict=True):
+        if isinstance(login, str) and login.strip() and not bot:
+            assert got == privacy.pseudonymise(login, b"k")
+        elif login is None:
+            assert pd.isna(got)
+        else:
+            assert got == login  # a bot, or an empty name, is kept as it is
+    assert out["reviewer"].dtype == frame["reviewer"].dtype
+
+
 def test_dataset_uses_one_mapping_across_tables():
     from roi.ingest.tables import SCHEMAS, Dataset, empty
 
