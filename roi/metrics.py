@@ -517,14 +517,15 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         skip(reviews, is_bot, "review by a bot (Copilot code review and the like)")
         ok = matched & ~is_bot
         author_code, reviewer_code = _joint_codes(prs["author"], reviews["reviewer"])
-        own = ok.copy()
-        own[ok] = reviewer_code[ok] == author_code[position[ok]]
+        # Each review's PR row (row 0 stands in for unmatched reviews, which `ok` leaves out): whole-array
+        # gathers, instead of compressing 3M-row arrays for every check.
+        of_pr = np.where(matched, position, 0)
+        own = ok & (reviewer_code == author_code[of_pr]) if len(prs) else np.zeros_like(ok)
         skip(reviews, own, "by the PR's own author (thread reply)")
         ok &= ~own
         submitted = _ns(reviews["submitted_at"])
         merged = _ns(prs["merged_at"])
-        after = ok.copy()
-        after[ok] = submitted[ok] > merged[position[ok]]
+        after = ok & (submitted > merged[of_pr]) if len(prs) else np.zeros_like(ok)
         skip(reviews, after, "submitted after the merge")
         ok &= ~after
         # Each PR's earliest dated review: a running minimum over nanoseconds ("never" starts at the
