@@ -55,3 +55,15 @@ def test_edits_on_one_page_show_on_every_other(open_app, worked_example):
     assert metric_value(at, "Net present value") == npv
     at.switch_page("pages/finance.py").run()
     assert at.number_input(key="finance_capture_factor").value == 90.0
+
+
+def test_a_set_of_files_is_keyed_by_each_files_sha256_in_order_and_remembered():
+    import hashlib
+
+    import appstate
+
+    files = (("pulls.json", b"[" + b"1," * 50_000 + b"1]"), ("reviews.csv", b"id\n1\n"), ("empty.csv", b""))
+    key = appstate.digest(files)
+    assert key == tuple((name, hashlib.sha256(data).hexdigest()) for name, data in files)
+    assert appstate.digest(files) is key  # the same bytes again: not hashed twice
+    assert appstate.digest(tuple(reversed(files))) == tuple(reversed(key))
