@@ -29,13 +29,33 @@ tab_exports, tab_estimates, tab_research = st.tabs(["Your exports", "Estimates",
 
 # --- Exports ---------------------------------------------------------------------------------
 UPLOAD_ERROR = "data_upload_error"  # (digest of the files in the uploader, message)
+UPLOAD_ROUND = "data_upload_round"
+"""Bumped after each good upload: the uploader is drawn afresh (empty) under a new key.
+
+Streamlit deep-copies a file uploader's files on every run of its page, so 1.6 GB of exports left
+in it made each click on this page copy them again (4–5 s, and twice their size in memory); the
+files live on in the session (appstate.EXPORTS) and are listed under "Loaded exports"."""
+
+
+def uploader_key() -> str:
+    """The exports uploader's key in this round."""
+    return f"data_uploader_{st.session_state.get(UPLOAD_ROUND, 0)}"
+
+
+def with_loaded(files: appstate.Files) -> appstate.Files:
+    """``files`` added to the exports loaded before (not the demo's); a file of the same name is replaced."""
+    found = appstate.loaded()
+    if found is None or st.session_state[appstate.EXPORTS] == appstate.DEMO:
+        return files
+    names = {name for name, _ in files}
+    return tuple(item for item in found[0] if item[0] not in names) + files
 
 
 def handle_upload(files: appstate.Files) -> None:
     """New files in the uploader: read them; on success measure and apply, else keep the earlier data."""
     key = appstate.digest(files)
     if st.session_state.get("data_last_upload") == key:
-        return  # already handled (Streamlit reruns the page on every click)
+        return  # a failed upload still in the uploader: already reported (Streamlit reruns on every click)
     st.session_state["data_last_upload"] = key
     st.session_state.pop(UPLOAD_ERROR, None)
     try:
@@ -59,6 +79,10 @@ def handle_upload(files: appstate.Files) -> None:
         if message:
             appstate.use_exports(files, adoption, st.session_state.get(appstate.RAMP_WEEKS, 0))
             st.session_state[UPLOAD_ERROR] = (key, message)
+    if UPLOAD_ERROR not in st.session_state:  # read and measured: an empty uploader for the next files
+        st.session_state[UPLOAD_ROUND] = st.session_state.get(UPLOAD_ROUND, 0) + 1
+        del st.session_state["data_last_upload"]
+        st.session_state.pop("data_upload_add", None)  # the next upload replaces, unless asked again
     st.rerun()  # redraw everything (sidebar, captions) on the new data
 
 
@@ -83,14 +107,25 @@ with tab_exports:
     uploaded = st.file_uploader(
         "Exports",
         accept_multiple_files=True,
-        key="data_uploader",
+        key=uploader_key(),
         type=["json", "gz", "csv", "ndjson", "jsonl", "xlsx"],
-        help="Files never leave this server; nothing is stored after the session.",
+        help="Files never leave this server; nothing is stored after the session. Once read, they are "
+        "listed under **Loaded exports** and the uploader is ready for the next set.",
+    )
+    own_exports = appstate.loaded() is not None and st.session_state[appstate.EXPORTS] != appstate.DEMO
+    add = own_exports and st.toggle(
+        "Add to the loaded exports",
+        key="data_upload_add",
+        help="Off: the uploaded files replace the loaded ones. On: they join them (a file with the same "
+        "name replaces its namesake), for an export you forgot.",
     )
     if uploaded:
-        handle_upload(tuple((f.name, f.getvalue()) for f in uploaded))
+        files = tuple((f.name, f.getvalue()) for f in uploaded)
+        if add:
+            files = with_loaded(files)
+        handle_upload(files)
         error = st.session_state.get(UPLOAD_ERROR)
-        if error and error[0] == appstate.digest(tuple((f.name, f.getvalue()) for f in uploaded)):
+        if error and error[0] == appstate.digest(files):
             st.error(
                 markdown_safe(error[1]) + " The data loaded before is still in use.", icon=":material/error:"
             )

@@ -93,3 +93,9 @@ def github_pulls(before_per_author: int = 8, after_per_author: int = 16, authors
     pulls.append(pr("dependabot[bot]", start + timedelta(days=3), 10, bot=True))
     pulls.append(pr("dev0", start + timedelta(days=4), 50, merged=False))
     return json.dumps(pulls).encode()
+
+
+def exports_uploader(at):
+    """The Data page's exports uploader: a fresh one (a new key) after every good upload."""
+    upload_round = at.session_state["data_upload_round"] if "data_upload_round" in at.session_state else 0
+    return at.file_uploader(key=f"data_uploader_{upload_round}")

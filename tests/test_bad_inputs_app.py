@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from tests.bad_inputs import generate
-from tests.conftest import ROOT, github_pulls
+from tests.conftest import ROOT, exports_uploader, github_pulls
 
 CORPUS = ROOT / "tests" / "bad_inputs"
 GOOD = ("acme_pulls.json", github_pulls(), "application/json")
@@ -43,7 +43,7 @@ UPLOADS = [
 def loaded(open_app):
     """The Data page after a good upload: 64 merged PRs before adoption, 128 after."""
     at = open_app(page="pages/data.py")
-    at.file_uploader(key="data_uploader").set_value(GOOD)
+    exports_uploader(at).set_value(GOOD)
     at.run()
     assert not at.exception and not at.error
     return at
@@ -59,7 +59,7 @@ def _merged_before(at) -> str:
 @pytest.mark.parametrize("name, content, words", UPLOADS, ids=[u[0] for u in UPLOADS])
 def test_bad_upload_shows_a_specific_error_and_keeps_the_data(loaded, name, content, words):
     scenario = loaded.session_state["scenario"]
-    loaded.file_uploader(key="data_uploader").set_value((name, content(), "application/octet-stream"))
+    exports_uploader(loaded).set_value((name, content(), "application/octet-stream"))
     loaded.run()
     assert not loaded.exception, [e.value for e in loaded.exception]
     assert len(loaded.error) == 1
@@ -70,7 +70,7 @@ def test_bad_upload_shows_a_specific_error_and_keeps_the_data(loaded, name, cont
 
 
 def test_the_session_stays_usable_after_a_bad_upload(loaded):
-    loaded.file_uploader(key="data_uploader").set_value(
+    exports_uploader(loaded).set_value(
         ("entity_bomb.xlsx", generate.entity_bomb_workbook(), "application/octet-stream")
     )
     loaded.run()
@@ -79,7 +79,7 @@ def test_the_session_stays_usable_after_a_bad_upload(loaded):
     loaded.date_input(key="data_adoption").set_value(date(2025, 2, 24)).run()
     assert not loaded.exception
     assert loaded.session_state["scenario"].measurement.adoption_date == date(2025, 2, 24)
-    loaded.file_uploader(key="data_uploader").set_value(GOOD)
+    exports_uploader(loaded).set_value(GOOD)
     loaded.run()
     assert not loaded.exception and not loaded.error
     assert loaded.session_state["scenario"].measurement.sources == ["acme_pulls.json"]
@@ -114,7 +114,7 @@ def test_bad_scenario_file_on_the_export_page_keeps_the_current_scenario(open_ap
 def test_a_file_name_cannot_put_an_image_or_link_in_the_error(loaded):
     # st.error renders Markdown: unescaped, this name would make the browser fetch the address.
     name = "![x](http://example.invalid/pixel.png)[click](http://example.invalid).json"
-    loaded.file_uploader(key="data_uploader").set_value(
+    exports_uploader(loaded).set_value(
         (name, b'{"message": "Not Found"}', "application/json")
     )
     loaded.run()

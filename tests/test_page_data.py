@@ -8,7 +8,7 @@ import pytest
 
 from roi.ingest.template import template_csv
 from roi.models import load_scenario
-from tests.conftest import SCENARIOS, github_pulls
+from tests.conftest import SCENARIOS, exports_uploader, github_pulls
 
 PAGE = "pages/data.py"
 ADOPTION = date(2025, 3, 3)  # the demo organisation's adoption date, kept for an upload without Copilot data
@@ -44,7 +44,7 @@ def test_demo_exports_and_measured_metrics(page):
 
 
 def test_uploading_an_export_changes_the_measured_metrics(page):
-    page.file_uploader(key="data_uploader").set_value(("acme_pulls.json", github_pulls(), "application/json"))
+    exports_uploader(page).set_value(("acme_pulls.json", github_pulls(), "application/json"))
     page.run()
     assert not page.exception and not page.error
     metrics = _table(page, "Definition")
@@ -61,12 +61,39 @@ def test_uploading_an_export_changes_the_measured_metrics(page):
     assert "1 bot author" in left_out and "1 not merged" in left_out
 
 
+def test_a_good_upload_empties_the_uploader_and_the_next_one_replaces_it(page):
+    exports_uploader(page).set_value(("a.json", github_pulls(authors=8), "application/json")).run()
+    # The files live on in the session and are listed; the uploader no longer holds (and copies) them.
+    assert not exports_uploader(page).value
+    assert list(page.dataframe[0].value["File"]) == ["a.json"]
+    page.date_input(key="data_adoption").set_value(date(2025, 2, 24)).run()
+    assert not page.exception and page.session_state["scenario"].measurement.sources == ["a.json"]
+    exports_uploader(page).set_value(("b.json", github_pulls(authors=4), "application/json")).run()
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"].measurement.sources == ["b.json"]
+    assert page.session_state["scenario"].team.developers == 4
+
+
+def test_files_can_be_added_to_the_loaded_exports_and_a_namesake_is_replaced(page):
+    assert not page.toggle  # the demo's files are not added to
+    exports_uploader(page).set_value(("a.json", github_pulls(authors=4), "application/json")).run()
+    page.toggle(key="data_upload_add").set_value(True).run()
+    exports_uploader(page).set_value(("b.json", github_pulls(authors=8), "application/json")).run()
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"].measurement.sources == ["a.json", "b.json"]
+    assert page.session_state["scenario"].team.developers == 8
+    assert page.toggle(key="data_upload_add").value is False  # the next upload replaces again
+    page.toggle(key="data_upload_add").set_value(True).run()
+    exports_uploader(page).set_value(("a.json", github_pulls(authors=2), "application/json")).run()
+    assert page.session_state["scenario"].measurement.sources == ["b.json", "a.json"]
+
+
 def test_a_bad_file_shows_a_specific_error_and_the_earlier_data_stays(page):
     good = ("acme_pulls.json", github_pulls(), "application/json")
-    page.file_uploader(key="data_uploader").set_value(good)
+    exports_uploader(page).set_value(good)
     page.run()
     measured = page.session_state["scenario"]
-    page.file_uploader(key="data_uploader").set_value(
+    exports_uploader(page).set_value(
         [good, ("notes.json", b'{"hello": "world"}', "application/json")]
     )
     page.run()
@@ -75,6 +102,7 @@ def test_a_bad_file_shows_a_specific_error_and_the_earlier_data_stays(page):
     message = page.error[0].value
     assert message.startswith("notes.json: is not an export format this tool recognises")
     assert message.endswith("The data loaded before is still in use.")
+    assert [f.name for f in exports_uploader(page).value] == ["acme_pulls.json", "notes.json"]  # kept to fix
     assert page.session_state["scenario"] == measured
     assert _table(page, "Definition").loc["Merged PRs", "Before"] == "64"
 

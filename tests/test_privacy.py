@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roi import privacy
+from tests.conftest import exports_uploader
 
 
 def test_pseudonym_is_hmac_sha256_of_the_casefolded_login():
@@ -195,7 +196,7 @@ def test_the_app_writes_nothing_to_disk_for_uploads_and_exports(open_app, tmp_pa
     at = open_app(page="pages/data.py")
     _WRITES = []
     try:
-        at.file_uploader(key="data_uploader").set_value(
+        exports_uploader(at).set_value(
             ("acme_pulls.json", github_pulls(), "application/json")
         )
         at.run()
@@ -223,7 +224,7 @@ def test_the_exported_event_tables_are_pseudonymised_by_default(open_app, monkey
         roi.export, "build_workbook", lambda *a, **k: built.append(k.get("tables")) or real(*a, **k)
     )
     at = open_app(page="pages/data.py")
-    at.file_uploader(key="data_uploader").set_value(("acme_pulls.json", github_pulls(), "application/json"))
+    exports_uploader(at).set_value(("acme_pulls.json", github_pulls(), "application/json"))
     at.run()
     at.switch_page("pages/export.py").run()
     assert at.checkbox(key="export_pseudonymise").value is True
