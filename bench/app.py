@@ -60,6 +60,11 @@ def _changes(at) -> dict[str, float]:
     from appstate import PRESET_FILES
 
     found = {}
+    # The Data page first: after an upload the user is still on it (its uploader must not hold the files).
+    at.switch_page("pages/data.py").run()
+    found["data"] = _rerun_ms(
+        at, lambda a, i: a.selectbox(key="data_preset").set_value(PRESET_FILES[(i + 1) % len(PRESET_FILES)]),
+        "study")
     at.switch_page("pages/review.py").run()
     reviewers = at.session_state["scenario"].review.reviewers
     found["review"] = _rerun_ms(
@@ -68,10 +73,6 @@ def _changes(at) -> dict[str, float]:
     capture = at.number_input(key="finance_capture_factor").value
     found["finance"] = _rerun_ms(
         at, lambda a, i: a.number_input(key="finance_capture_factor").set_value(capture - 1 - i), "capture")
-    at.switch_page("pages/data.py").run()
-    found["data"] = _rerun_ms(
-        at, lambda a, i: a.selectbox(key="data_preset").set_value(PRESET_FILES[(i + 1) % len(PRESET_FILES)]),
-        "study")
     at.switch_page("pages/productivity.py").run()
     if not at.session_state["scenario"].measurement:
         raise RuntimeError("the scenario is not measured from the exports")
@@ -102,7 +103,7 @@ def big(scale: float) -> dict:
     at = _open()
     at.switch_page("pages/data.py").run()
     start = time.perf_counter()
-    at.file_uploader(key="data_uploader").set_value(uploads).run()
+    at.file_uploader(key="data_uploader_0").set_value(uploads).run()  # a fresh session's uploader
     upload_s = time.perf_counter() - start
     _check(at, "upload")
     measurement = at.session_state["scenario"].measurement
