@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import MutableMapping
 
 POOL_VARIABLE = "ARROW_DEFAULT_MEMORY_POOL"
 
 
-def prefer_jemalloc(environ: dict[str, str] | os._Environ = os.environ, platform: str = sys.platform) -> None:
+def prefer_jemalloc(environ: MutableMapping[str, str] = os.environ, platform: str = sys.platform) -> None:
     """Ask Arrow for its jemalloc pool on Linux (its wheels there include it), unless already chosen."""
     if platform.startswith("linux"):
         environ.setdefault(POOL_VARIABLE, "jemalloc")
