@@ -281,3 +281,18 @@ def test_duplicated_keys_too_many_to_pack_into_one_integer_are_still_found():
     frame.loc[rows - 1] = frame.loc[3]
     expected = frame.duplicated(keep="last").tolist()
     assert _duplicated(frame, list("abcde")).tolist() == expected and expected[3] and sum(expected) == 1
+
+
+def test_devlake_and_github_reviews_together_find_their_prs():
+    from roi.metrics import _prepare_prs
+
+    names = ("github_pulls_detail.ndjson", "github_reviews.json", "devlake_pull_requests.csv",
+             "devlake_pull_request_comments.csv")
+    data = read_exports([FIXTURES / n for n in names])
+    only_devlake = read_exports([FIXTURES / n for n in names[2:]])
+    assert isinstance(only_devlake.reviews["repo"].dtype, pd.CategoricalDtype)  # DevLake: a few repositories
+    first = _prepare_prs(data, (pd.Timestamp("2025-06-02", tz="UTC"),) * 2).prs.set_index(["repo", "number"])
+    first = first["first_review"]
+    assert first[("github:GithubRepo:1:77", 21)] == pd.Timestamp("2025-02-03T10:19:30Z")  # ivy, DevLake
+    assert first[("acme/api", 101)] == pd.Timestamp("2025-02-03T13:00:00Z")  # carol, GitHub
+    assert first.notna().sum() == 5  # #108's only review came after its merge

@@ -264,7 +264,10 @@ def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]], reports: list[
     # 32-bit offsets: Acero joins large_string keys five times slower.
     keys = pa.chunked_array([chunk for f in pending_frames for chunk in _chunks(f["repo"])], pa.string())
     positions = _first_rows(keys, pa.array(lookup["pr_id"], pa.string()))
-    repos, numbers = pa.array(lookup["repo"], pa.large_string()), lookup["number"].to_numpy()
+    # The repository as a categorical of the few repositories: 3M copies of its name would be
+    # the costliest part of the attach (and each would be hashed again to match reviews to PRs).
+    repo_codes, repo_names = pd.factorize(lookup["repo"])
+    numbers = lookup["number"].to_numpy()
     offset = 0
     for frame in pending_frames:
         position = positions[offset:offset + len(frame)]
@@ -273,7 +276,7 @@ def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]], reports: list[
         _count_skipped(frame, missing, "review of a PR not in the exports", reports)
         if missing.any():
             frame, position = frame[~missing], position[~missing]
-        resolved.append(frame.assign(repo=pd.Series(repos.take(pa.array(position)).to_pandas(), index=frame.index),
+        resolved.append(frame.assign(repo=pd.Categorical.from_codes(repo_codes[position], categories=repo_names),
                                      number=numbers[position].astype("int64")))
     parts["reviews"] = resolved
 

@@ -9,7 +9,8 @@ pull_requests  one row per pull/merge request: ``repo``, ``number``, ``author`` 
                export has no sizes), ``labels`` (comma-joined), ``ai_evidence`` (why the PR counts as
                AI-assisted: a label or a ``Co-authored-by`` trailer; '' if none),
                ``merge_commit_sha``.
-reviews        ``repo``, ``number``, ``reviewer``, ``reviewer_is_bot``, ``state``, ``submitted_at``.
+reviews        ``repo``, ``number``, ``reviewer``, ``reviewer_is_bot``, ``state``, ``submitted_at``
+               (``repo`` is categorical when it comes from DevLake's PR ids).
 deployments    successful production deployments: ``deploy_id``, ``deployed_at``.
 deployment_changes  ``deploy_id``, ``sha``: the commits each deployment shipped.
 incidents      ``incident_id``, ``created_at``, ``resolved_at`` (NaT = still open).
