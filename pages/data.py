@@ -43,12 +43,9 @@ def uploader_key() -> str:
 
 
 def with_loaded(files: appstate.Files) -> appstate.Files:
-    """``files`` added to the exports loaded before (not the demo's); a file of the same name is replaced."""
-    found = appstate.loaded()
-    if found is None or st.session_state[appstate.EXPORTS] == appstate.DEMO:
-        return files
+    """``files`` added to the user's loaded exports (the toggle is only offered then); a namesake is replaced."""
     names = {name for name, _ in files}
-    return tuple(item for item in found[0] if item[0] not in names) + files
+    return tuple(item for item in appstate.loaded()[0] if item[0] not in names) + files
 
 
 def handle_upload(files: appstate.Files) -> None:
