@@ -131,9 +131,14 @@ def read_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> bytes:
         if not path.is_file():
             what = "it is a folder, not a file" if path.is_dir() else "it does not exist"
             raise InputFormatError(f"cannot be read ({what}); check the path", file=str(path))
-        check_size(str(path), path.stat().st_size, limit)
+        size = path.stat().st_size
+        check_size(str(path), size, limit)
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)  # +1: a file that grew after stat is still caught
+            # Read what stat promised, +1 to see a file that grew since: read(limit + 1) would
+            # allocate (and the kernel zero) 200 MB for every file, whatever its size.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(limit + 1 - len(data))
     except OSError as error:
         raise InputFormatError(
             f"cannot be read ({error.strerror or error}); check the path", file=str(path)

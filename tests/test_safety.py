@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import zipfile
 
 import pytest
@@ -57,6 +58,21 @@ def test_read_file_returns_the_bytes(tmp_path):
     path = tmp_path / "ok.csv"
     path.write_bytes(b"a,b\n1,2\n")
     assert safety.read_file(path) == b"a,b\n1,2\n"
+
+
+def test_read_file_sees_a_file_that_grew_after_stat(tmp_path, monkeypatch):
+    """Only the size stat reported is read at first; what was appended since is read too, up to the limit."""
+    path = tmp_path / "growing.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 5)
+    real_stat = type(path).stat
+
+    def stale_stat(self, *args, **kwargs):  # the size the directory entry had before the file grew
+        found = real_stat(self, *args, **kwargs)
+        return os.stat_result((*found[:6], 4, *found[7:])) if self == path else found
+
+    monkeypatch.setattr(type(path), "stat", stale_stat)
+    assert safety.read_file(path) == b"a,b\n" + b"1,2\n" * 5
+    _refused(lambda: safety.read_file(path, limit=10), "over the limit of 10 bytes")
 
 
 # --- gzip ---------------------------------------------------------------------------------
