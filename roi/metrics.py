@@ -329,14 +329,44 @@ def _draws(sample: _Sample, boot: _Bootstrap, rng: np.random.Generator) -> np.nd
         exact_single = len(sample.values) * float(w.max(initial=0.0)) < 2**24
         if exact_single:
             w = boot.weights_single(sample.group, sample.n_units)
-        if sample.n_units * k <= 50_000_000:  # dense units × bins histogram: one BLAS product
+        if sample.n_units * k <= 50_000_000:  # dense units × bins histogram: BLAS products
             cells = np.bincount(sample.unit_of * k + bins, minlength=sample.n_units * k)
-            mass = w @ cells.reshape(sample.n_units, k).astype(w.dtype)
-        else:
-            histogram = sparse.csr_matrix((np.ones(len(bins)), (sample.unit_of, bins)), shape=(sample.n_units, k))
-            mass = np.asarray((histogram.T @ w.T).T)
+            return representative[_half_mass_bins(w, cells.reshape(sample.n_units, k).astype(w.dtype))]
+        histogram = sparse.csr_matrix((np.ones(len(bins)), (sample.unit_of, bins)), shape=(sample.n_units, k))
+        mass = np.asarray((histogram.T @ w.T).T)
     cumulative = np.cumsum(mass, axis=1)
     return representative[np.argmax(cumulative >= cumulative[:, -1:] / 2.0, axis=1)]
+
+
+def _half_mass_bins(weights: np.ndarray, cells: np.ndarray) -> np.ndarray:
+    """Per replicate, the first bin whose cumulative mass reaches half the total: the median's bin.
+
+    ``weights`` (replicates × units) and ``cells`` (units × bins) hold whole numbers, so every
+    sum is exact and the answer equals ``argmax(cumsum(weights @ cells) >= total / 2)``.  The
+    full product costs replicates · units · bins; here the bins are summed in blocks of about
+    √bins first, the block holding each replicate's median is found, and only the few blocks
+    that hold one (medians of resamples stay close together) are multiplied out bin by bin.
+    """
+    units, k = cells.shape
+    draws = len(weights)
+    size = max(int(np.ceil(np.sqrt(k))), 1)
+    blocks = -(-k // size)
+    padded = np.zeros((units, blocks * size), cells.dtype)
+    padded[:, :k] = cells
+    coarse = weights @ padded.reshape(units, blocks, size).sum(axis=2)
+    cumulative = np.cumsum(coarse, axis=1)
+    half = cumulative[:, -1:] / 2.0
+    block = np.argmax(cumulative >= half, axis=1)
+    rows = np.arange(draws)
+    before = cumulative[rows, block] - coarse[rows, block]  # the mass of the blocks below
+    used = np.unique(block)
+    if len(used) * size * 2 > k:  # medians spread over most blocks: the full product is cheaper
+        cumulative = np.cumsum(weights @ cells, axis=1)
+        return np.argmax(cumulative >= cumulative[:, -1:] / 2.0, axis=1)
+    columns = (used[:, None] * size + np.arange(size)).ravel()
+    fine = (weights @ padded[:, columns]).reshape(draws, len(used), size)[rows, np.searchsorted(used, block)]
+    inside = before[:, None] + np.cumsum(fine, axis=1)
+    return block * size + np.argmax(inside >= half, axis=1)
 
 
 def _mann_whitney(x_sorted: np.ndarray, y_sorted: np.ndarray) -> tuple[float, float]:

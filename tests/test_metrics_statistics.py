@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from roi.metrics import _bins, _Bootstrap, _draws, _mann_whitney, _median, _sorted_quantiles
+from roi.metrics import _bins, _Bootstrap, _draws, _half_mass_bins, _mann_whitney, _median, _sorted_quantiles
 
 
 def test_mann_whitney_by_hand_for_separated_samples():
@@ -86,6 +86,20 @@ def test_single_precision_bin_masses_equal_double_precision():
     fast = _draws(sample, boot, np.random.default_rng(0))
     boot.weights_single = boot.weights  # force the float64 product
     assert np.array_equal(fast, _draws(sample, boot, np.random.default_rng(0)))
+
+
+@settings(max_examples=300)
+@given(st.integers(1, 40), st.integers(1, 12), st.integers(1, 300), st.integers(0, 2**32 - 1),
+       st.sampled_from([np.float32, np.float64]), st.booleans())
+def test_half_mass_bins_by_blocks_equal_the_full_cumulative_mass(draws, units, bins, seed, dtype, concentrated):
+    rng = np.random.default_rng(seed)
+    weights = rng.poisson(1.0, (draws, units)).astype(dtype)
+    cells = rng.poisson(0.3 if not concentrated else 5.0, (units, bins)).astype(dtype)
+    if concentrated:  # most mass in a few middle bins, as a bootstrap's medians are
+        cells[:, : bins // 3] = cells[:, 2 * bins // 3:] = 0
+    cumulative = np.cumsum(weights @ cells, axis=1)
+    expected = np.argmax(cumulative >= cumulative[:, -1:] / 2.0, axis=1)
+    assert np.array_equal(_half_mass_bins(weights, cells), expected)
 
 
 def test_cluster_bootstrap_median_interval_covers_a_known_shift():
