@@ -149,3 +149,27 @@ def test_an_agent_is_known_by_its_login_or_by_a_copilot_branch_opened_by_a_bot()
     assert agent_mask(logins, branches).tolist() == [True, False, True, False, False]
     assert agent_mask(logins, pd.Series([None] * 5)).tolist() == [True, False, False, False, False]
     assert agent_mask(logins).tolist() == [True, False, False, False, False]
+
+
+REFUSED_ALONE = {"copilot_report_links.json", "swarmia_like_prs.csv"}  # tested elsewhere: refused with a message
+
+
+def test_every_readable_export_loads_together_with_the_others():
+    """Readers build their tables differently (Arrow, records, gh's nested lists); any mix must join."""
+    files = sorted(p for p in FIXTURES.iterdir() if p.name not in REFUSED_ALONE)
+    data = read_exports(files)
+    assert set(data.pull_requests["source"].astype(str).map(lambda s: Path(s).name)) >= {
+        "github_pulls_detail.ndjson", "gh_pr_list.json", "github_graphql_page.json", "gitlab_merge_requests.json",
+        "devlake_pull_requests.csv"}
+    assert len(data.reviews) and len(data.work_items) and len(data.deployments)
+
+
+@pytest.mark.parametrize("pair", [
+    ("github_pulls_detail.ndjson", "gh_pr_list.json"), ("github_pulls_page1.json", "github_graphql_page.json"),
+    ("gh_pr_list.json", "github_reviews.json"), ("devlake_pull_requests.csv", "gitlab_merge_requests.json"),
+    ("github_graphql_page.json", "github_reviews.json"),
+])
+def test_two_pull_request_formats_read_together(pair):
+    data = read_exports([FIXTURES / name for name in pair])
+    assert {Path(s).name for s in data.pull_requests["source"].astype(str)} <= set(pair)
+    assert data.pull_requests["source"].dtype == "category"

@@ -129,7 +129,10 @@ def build_dataset(parts: dict[str, list[pd.DataFrame]], sources: list[SourceRepo
 def _with_source(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Frames concatenated with ``source`` categorical: a file name per row would be millions of copies
     of a few strings, copied again by every filter."""
-    names = [f["source"] if isinstance(f["source"].dtype, pd.CategoricalDtype)
+    # Categories as plain objects: readers make them from str or object columns, and
+    # union_categoricals refuses to join categories of different dtypes.
+    names = [pd.Categorical.from_codes(f["source"].cat.codes, pd.Index(f["source"].cat.categories, dtype="object"))
+             if isinstance(f["source"].dtype, pd.CategoricalDtype)
              else pd.Categorical(f["source"].astype("object")) for f in frames]
     table = pd.concat([f.drop(columns="source") for f in frames], ignore_index=True)
     table.insert(0, "source", pd.Categorical(union_categoricals(names, ignore_order=True)))
