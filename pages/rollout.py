@@ -108,7 +108,10 @@ summary = st.container()
 
 # --- Waves ----------------------------------------------------------------------------------
 st.header("Waves")
-if st.session_state.get("rollout_start_shown", "unset") != plan.start_date:
+# Streamlit drops a widget's value when another page runs: seed it again when it is missing, or
+# the date input would come back as today (and be saved) and the allocation as 0 / 0 / 0.
+start_forgotten = "rollout_start_date" not in st.session_state
+if st.session_state.get("rollout_start_shown", "unset") != plan.start_date or start_forgotten:
     st.session_state["rollout_start_date"] = plan.start_date
     st.session_state["rollout_start_shown"] = plan.start_date
 st.columns([1, 3])[0].date_input(
@@ -307,7 +310,7 @@ shown = {
     "rollout_alloc_roadmap": round(exp.allocation.roadmap * 100, 6),
     "rollout_guardrails": "\n".join(exp.guardrails),
 }
-if st.session_state.get("rollout_expectations_shown") != shown:
+if st.session_state.get("rollout_expectations_shown") != shown or not shown.keys() <= st.session_state.keys():
     st.session_state.update(shown)
     st.session_state["rollout_expectations_shown"] = shown
 

@@ -253,3 +253,22 @@ def test_custom_guardrails_are_kept_and_can_be_regenerated(page):
     page.button(key="rollout_regenerate").click().run()
     assert page.session_state["scenario"].rollout.expectations.guardrails is None
     assert page.text_area(key="rollout_guardrails").value.startswith("Roadmaps commit to no extra throughput")
+
+
+def test_leaving_the_page_and_coming_back_keeps_every_value(open_app, worked_example):
+    """Streamlit forgets a page's widget values when another page runs; the plan must not follow them."""
+    at = open_app(page="pages/rollout.py", scenario=worked_example)
+    at.radio(key="rollout_gain_basis").set_value("likely")
+    at.number_input(key="rollout_alloc_quality").set_value(40.0)
+    at.number_input(key="rollout_alloc_roadmap").set_value(40.0).run()
+    saved = at.session_state["scenario"]
+    assert saved.rollout.start_date is None
+    at.switch_page("pages/summary.py").run()
+    at.switch_page("pages/rollout.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state["scenario"] == saved  # no start date of today, no allocation of 0/0/0
+    shares = [at.number_input(key=f"rollout_alloc_{part}").value for part in ("quality", "learning", "roadmap")]
+    assert shares == [40.0, 20.0, 40.0]
+    assert at.radio(key="rollout_gain_basis").value == "likely"
+    assert at.date_input(key="rollout_start_date").value is None
+    assert _metric(at, "rollout_plan_gain") == "+1.1%"
