@@ -111,7 +111,9 @@ def _open_demo() -> None:
 
 
 def reset() -> None:
-    """Back to the demo organisation: forget uploads and edits."""
+    """Back to the demo organisation: forget uploads, edits and what-ifs."""
+    for key in [k for k in st.session_state if str(k).startswith("kept_")]:
+        del st.session_state[key]  # what-ifs outside the scenario (PR size limit, team split)
     _open_demo()
     set_scenario(scenario(), "Back to the demo organisation.")
 
@@ -309,7 +311,7 @@ def source_line(current: Scenario) -> str:
             f"Measured from {files} export{'s' if files != 1 else ''}, AI adopted "
             f"{current.measurement.adoption_date:%d %b %Y}"
         )
-    return "Estimates (no exports loaded)"
+    return "Estimates or published findings (not measured from exports)"
 
 
 def money(value: float | None, current: Scenario | None = None, **kwargs: Any) -> str:

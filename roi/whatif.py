@@ -243,7 +243,12 @@ def apply_finding(scenario: Scenario, preset: Scenario) -> Scenario:
     else:
         data["uncertainty"] = None
     note = f"Post-adoption change from the preset '{preset.name}'."
+    if scenario.measurement is not None:  # the post period is no longer measured: say where the baseline was
+        measured = scenario.measurement
+        note = (f"Baseline measured from {len(measured.sources)} export(s) (AI adopted "
+                f"{measured.adoption_date.isoformat()}); p{note[1:]}")
     data["notes"] = f"{scenario.notes}\n{note}" if scenario.notes else note
+    data["measurement"] = None  # CONTRACT: present only when the periods were measured from exports
     return scenario_from_dict(data, source=_EDIT_SOURCE)
 
 
@@ -297,7 +302,10 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
             changes[_RANGES + key] = [low / baseline - 1.0, post / baseline - 1.0, high / baseline - 1.0]
         else:
             changes[f"{_RANGES}post.{field}"] = [low, post, high]
-    return with_values(scenario, changes)
+    if not changes:
+        return scenario
+    # The periods are now the user's estimates: the scenario no longer claims to be measured.
+    return with_values(scenario, changes).model_copy(update={"measurement": None})
 
 
 def estimates_of(scenario: Scenario, fields: tuple[str, ...]) -> dict[str, Estimate]:

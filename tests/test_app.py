@@ -39,7 +39,7 @@ def test_sidebar_rename(open_app, worked_example):
 
 def test_sidebar_reset_back_to_the_demo(open_app, worked_example):
     at = open_app(scenario=worked_example)
-    assert at.sidebar.caption[0].value == "Estimates (no exports loaded)"
+    assert at.sidebar.caption[0].value == "Estimates or published findings (not measured from exports)"
     at.sidebar.button(key="sidebar_reset").click().run()
     demo = load_scenario(SCENARIOS / "demo_org.json")
     assert at.session_state["scenario"] == demo
@@ -67,3 +67,25 @@ def test_a_set_of_files_is_keyed_by_each_files_sha256_in_order_and_remembered():
     assert key == tuple((name, hashlib.sha256(data).hexdigest()) for name, data in files)
     assert appstate.digest(files) is key  # the same bytes again: not hashed twice
     assert appstate.digest(tuple(reversed(files))) == tuple(reversed(key))
+
+
+def test_reset_forgets_the_what_ifs(open_app):
+    """"Reset to the demo" promises to forget edits: the PR size what-if on Review capacity included."""
+    at = open_app(page="pages/review.py")
+    at.number_input(key="review_pr_limit").set_value(300.0).run()
+    assert any("PRs capped at 300" in i.value for i in at.info)
+    fresh = open_app()  # AppTest draws no sidebar after a page switch: reset from the first page
+    fresh.session_state["kept_review_pr_limit"] = at.session_state["kept_review_pr_limit"]
+    fresh.sidebar.button(key="sidebar_reset").click().run()
+    fresh.switch_page("pages/review.py").run()
+    assert fresh.number_input(key="review_pr_limit").value == 0.0
+    assert not any("PRs capped" in i.value for i in fresh.info)
+
+
+def test_a_published_finding_on_measured_data_is_not_called_measured(open_app):
+    at = open_app(page="pages/data.py")
+    assert "Measured from 20 exports" in at.caption[0].value
+    at.selectbox(key="data_preset").set_value("metr_2025.json").run()
+    at.button(key="data_apply_preset").click().run()
+    assert at.session_state["scenario"].measurement is None
+    assert "Estimates or published findings (not measured from exports)" in at.caption[0].value

@@ -173,6 +173,18 @@ class TestApplyFinding:
         assert compute(applied).finance.npv == pytest.approx(-8499.02, abs=0.01)
         assert "Faros AI Productivity Paradox" in applied.notes
 
+    def test_a_finding_on_a_measured_baseline_is_no_longer_called_measured(self, presets):
+        from tests.conftest import SCENARIOS
+        from roi.models import load_scenario
+
+        demo = load_scenario(SCENARIOS / "demo_org.json")
+        applied = apply_finding(demo, presets["faros_paradox_2025"])
+        assert applied.measurement is None  # CONTRACT: present only when the periods were measured
+        assert applied.baseline == demo.baseline  # the measured baseline itself stays
+        assert applied.notes.endswith(
+            f"Baseline measured from {len(demo.measurement.sources)} export(s) (AI adopted 2025-03-03); "
+            f"post-adoption change from the preset '{presets['faros_paradox_2025'].name}'.")
+
     def test_relative_ranges_follow_the_preset(self, worked_example, presets):
         applied = apply_finding(worked_example, presets["cui_field_rcts"])
         assert applied.post.tasks_per_dev_week == pytest.approx(4.0 * 1.261)
@@ -250,6 +262,16 @@ class TestEstimates:
         assert ranges["post.bugs_per_dev_week"] == (0.5, 0.545, 0.6)
         assert estimated.post.deployments_per_week is None
         assert compute(estimated).productivity.net_hours == pytest.approx(0.85215, abs=1e-5)
+
+    def test_estimates_on_a_measured_scenario_are_no_longer_called_measured(self):
+        from tests.conftest import SCENARIOS
+        from roi.models import load_scenario
+        from roi.whatif import with_estimates
+
+        demo = load_scenario(SCENARIOS / "demo_org.json")
+        assert with_estimates(demo, {"tasks_per_dev_week": (None, None, None, None)}) == demo  # nothing given
+        estimated = with_estimates(demo, {"tasks_per_dev_week": (1.0, 1.2, None, None)})
+        assert estimated.measurement is None and estimated.post.tasks_per_dev_week == 1.2
 
     def test_half_a_row_is_refused(self, worked_example):
         from roi.whatif import with_estimates
