@@ -328,8 +328,8 @@ def _draws(sample: _Sample, boot: _Bootstrap, rng: np.random.Generator) -> np.nd
         np.clip(5e8 / (boot.draws * max(sample.n_units, 1)), MIN_MEDIAN_BINS, MEDIAN_BINS))
     bins, representative = _bins(sample.values, boot.sorted(sample.values), most)
     k = len(representative)
-    if sample.unit_of is None:  # independent values: bin counts are multinomial
-        mass = rng.multinomial(len(sample.values), np.bincount(bins, minlength=k) / len(bins), size=boot.draws)
+    if sample.unit_of is None:
+        return representative[_median_bins_of_resamples(np.bincount(bins, minlength=k), boot.draws, rng)]
     else:
         w = boot.weights(sample.group, sample.n_units)
         # Every product and partial sum is a whole number: float32 is exact while the total stays below 2**24.
@@ -343,6 +343,22 @@ def _draws(sample: _Sample, boot: _Bootstrap, rng: np.random.Generator) -> np.nd
         mass = np.asarray((histogram.T @ w.T).T)
     cumulative = np.cumsum(mass, axis=1)
     return representative[np.argmax(cumulative >= cumulative[:, -1:] / 2.0, axis=1)]
+
+
+def _median_bins_of_resamples(counts: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """Median bins of ``draws`` resamples (with replacement) of values binned as ``counts``.
+
+    The median's bin is the first bin whose cumulative count reaches half of n.  In a resample,
+    the count at or below bin b is Binomial(n, F_b), F_b the share of the values at or below b,
+    so P(median bin ≤ b) = P(Binomial(n, F_b) ≥ ⌈n/2⌉): the bins are drawn from that exact
+    distribution by inverting it, the same distribution as drawing n values per resample (a
+    multinomial over thousands of bins, ~0.3 s per metric on 7,000 values) at no cost.
+    """
+    n = int(counts.sum())
+    share_below = np.minimum(np.cumsum(counts) / n, 1.0)
+    at_most = special.bdtrc(-(-n // 2) - 1, n, share_below)  # P(X > ⌈n/2⌉ − 1) = P(X ≥ ⌈n/2⌉)
+    at_most[-1] = 1.0
+    return np.minimum(np.searchsorted(at_most, rng.random(draws), side="right"), len(counts) - 1)
 
 
 def _half_mass_bins(weights: np.ndarray, cells: np.ndarray) -> np.ndarray:

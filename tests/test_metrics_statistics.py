@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from roi.metrics import _bins, _Bootstrap, _draws, _half_mass_bins, _mann_whitney, _median, _sorted_quantiles
+from roi.metrics import (_bins, _Bootstrap, _draws, _half_mass_bins, _mann_whitney, _median,
+                         _median_bins_of_resamples, _sorted_quantiles)
 
 
 def test_mann_whitney_by_hand_for_separated_samples():
@@ -100,6 +101,27 @@ def test_half_mass_bins_by_blocks_equal_the_full_cumulative_mass(draws, units, b
     cumulative = np.cumsum(weights @ cells, axis=1)
     expected = np.argmax(cumulative >= cumulative[:, -1:] / 2.0, axis=1)
     assert np.array_equal(_half_mass_bins(weights, cells), expected)
+
+
+def test_median_of_resamples_by_hand():
+    # Values 1, 2, 3 (one per bin), n = 3: the median is ≤ 1 when at least 2 of 3 draws are 1:
+    # P = 3·(1/3)²·(2/3) + (1/3)³ = 7/27; ≤ 2 when at least 2 draws are ≤ 2: 20/27.  So 7/27, 13/27, 7/27.
+    bins = _median_bins_of_resamples(np.array([1, 1, 1]), 270_000, np.random.default_rng(4))
+    frequencies = np.bincount(bins, minlength=3) / len(bins)
+    assert frequencies == pytest.approx([7 / 27, 13 / 27, 7 / 27], abs=0.004)  # 5 standard errors
+
+
+def test_median_of_resamples_has_the_distribution_of_drawing_the_values():
+    # Against the direct way: n values drawn with replacement, the median bin read off their counts.
+    rng = np.random.default_rng(8)
+    counts = rng.integers(0, 40, 60)
+    counts[[0, 59]] = 5
+    n, draws = int(counts.sum()), 20_000
+    drawn = rng.multinomial(n, counts / n, size=draws).cumsum(axis=1)
+    direct = np.bincount(np.argmax(drawn >= n / 2.0, axis=1), minlength=60) / draws
+    exact = np.bincount(_median_bins_of_resamples(counts, draws, rng), minlength=60) / draws
+    # Two-sample Kolmogorov–Smirnov bound at the 0.1% level: 1.95·√(2/20,000) ≈ 0.02.
+    assert np.abs(np.cumsum(direct) - np.cumsum(exact)).max() < 0.02
 
 
 def test_cluster_bootstrap_median_interval_covers_a_known_shift():
