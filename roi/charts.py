@@ -274,9 +274,10 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None):
         .mark_text(align="left", baseline="top", dx=6, dy=6, color=LOSS, fontWeight="bold")
         .encode(x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N")
     )
-    markers = [{"reviewers": current, "label": f"Today: {current}", "kind": "today"}]
+    # Each label on its own line (pixels from the top): "Today: 36" and "Needed: 37" sit a pool apart.
+    markers = [{"reviewers": current, "label": f"Today: {current}", "kind": "today", "top": 30}]
     if needed is not None:
-        markers.append({"reviewers": needed, "label": f"Needed: {needed}", "kind": "needed"})
+        markers.append({"reviewers": needed, "label": f"Needed: {needed}", "kind": "needed", "top": 48})
     marker_frame = pd.DataFrame(markers)
     marker_colour = alt.Color(
         "kind:N", legend=None, scale=alt.Scale(domain=["today", "needed"], range=["#333333", GAIN])
@@ -288,8 +289,13 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None):
     )
     rule_text = (
         alt.Chart(marker_frame)
-        .mark_text(align="left", dx=5, baseline="top", dy=30, fontWeight="bold")
-        .encode(x=alt.X("reviewers:Q", scale=x_scale), y=alt.value(0), text="label:N", color=marker_colour)
+        .mark_text(align="left", dx=5, baseline="top", fontWeight="bold")
+        .encode(
+            x=alt.X("reviewers:Q", scale=x_scale),
+            y=alt.Y("top:Q", scale=None, axis=None),
+            text="label:N",
+            color=marker_colour,
+        )
     )
     return data, x, x_scale, x_max, tooltip, [shade, shade_text], [rules, rule_text]
 

@@ -96,6 +96,10 @@ class TestCapacity:
         texts = [row["label"] for v in views if v["mark"]["type"] == "text" for row in _data(spec, v)]
         assert "Today: 17" in texts and "Needed: 37" in texts and "Target 4.0 h" in texts
         assert "Unstable: the backlog grows every week" in texts
+        # Today's and the needed pool's labels on separate lines: a pool apart they would overprint.
+        marker_text = next(v for v in views if v["mark"]["type"] == "text" and v["encoding"]["y"].get("field") == "top")
+        tops = {row["label"]: row["top"] for row in _data(spec, marker_text)}
+        assert tops == {"Today: 17": 30, "Needed: 37": 48}
         shade = next(v for v in views if v["mark"]["type"] == "rect")
         assert _data(spec, shade)[0]["x2"] == 35.5
 
