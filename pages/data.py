@@ -268,6 +268,16 @@ with tab_exports:
                 for note in metrics.notes:
                     if "before/after only" not in note.lower():  # said above, in bold
                         st.caption(markdown_safe(note))  # notes quote file names
+                if scenario.measurement is not None and scenario.notes:
+                    with st.expander("How the scenario was built from these measurements"):
+                        st.markdown(
+                            "The table above is the whole organisation. The scenario describes one "
+                            "*adopting* developer, so the other pages show the AI users' own values where "
+                            "they can be told apart, or the organisation's change scaled by the adoption "
+                            "share: they differ from the table on purpose."
+                        )
+                        for line in scenario.notes.splitlines():
+                            st.caption(markdown_safe(line))
         if not demo and st.button("Stop using these exports", key="data_forget", icon=":material/delete:"):
             appstate.use_exports(None, None, 0)
             st.rerun()

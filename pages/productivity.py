@@ -108,6 +108,12 @@ table = pd.DataFrame(
     ]
 )
 st.dataframe(table, hide_index=True, key="productivity_table")
+if scenario.measurement is not None:
+    st.caption(
+        "Per adopting developer: where AI users can be told apart these are their own measured values, "
+        "otherwise the organisation's change scaled by the adoption share, so they differ from the "
+        "organisation-wide table on the **Data** page (its expander says how each was built)."
+    )
 st.caption(
     "Review effort per PR = fixed overhead + PR size ÷ review speed "
     f"({fmt.hours(scenario.review.overhead_hours, digits=2)} + LOC ÷ "

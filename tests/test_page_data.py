@@ -41,6 +41,11 @@ def test_demo_exports_and_measured_metrics(page):
     )
     assert row["Definition"] == "Merged PRs / (active developers × weeks in the period)."
     assert any("AI users vs the rest" in md.value for md in page.markdown)
+    # Why the other pages differ from this table: the scenario's own notes, under their own heading.
+    built = next(e for e in page.expander if e.label == "How the scenario was built from these measurements")
+    assert any("differ from the table on purpose" in md.value for md in built.markdown)
+    notes = [c.value for c in built.caption]
+    assert notes == page.session_state["scenario"].notes.splitlines()
 
 
 def test_uploading_an_export_changes_the_measured_metrics(page):

@@ -35,6 +35,7 @@ def test_worked_example_terms(open_app, worked_example):
         "Headline vs quality-adjusted productivity",
     ]
     assert "Load pull-request exports" in at.info[0].value  # no event data behind the worked example
+    assert not any("Per adopting developer" in c.value for c in at.caption)  # estimates: nothing to reconcile
 
 
 def test_demo_shows_pr_distributions(open_app):
@@ -42,3 +43,5 @@ def test_demo_shows_pr_distributions(open_app):
     titles = _chart_titles(at)
     assert "PR size: before vs after" in titles and "Cycle time: before vs after" in titles
     assert not at.info
+    # Measured: the table is per adopting developer, and says why it differs from the Data page's.
+    assert any(c.value.startswith("Per adopting developer") and "**Data** page" in c.value for c in at.caption)
