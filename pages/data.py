@@ -286,13 +286,19 @@ with tab_exports:
 FIELDS = tuple(TEMPLATE_METRICS)
 
 
+def measure_label(field: str) -> str:
+    """The estimates table's name for a field's row (\"Completed work items per developer-week\")."""
+    label = TEMPLATE_METRICS[field][1]
+    return label[:1].upper() + label[1:]
+
+
 def estimates_frame() -> pd.DataFrame:
     rows = estimates_of(appstate.scenario(), FIELDS)
     return pd.DataFrame(
         [
             {
                 "field": field,
-                "Measure": TEMPLATE_METRICS[field][1][:1].upper() + TEMPLATE_METRICS[field][1][1:],
+                "Measure": measure_label(field),
                 "Unit": TEMPLATE_METRICS[field][0],
                 "Before": values[0],
                 "After (likely)": values[1],
@@ -346,7 +352,12 @@ with tab_estimates:
                 )
                 st.rerun()
             except RoiError as error:
-                appstate.show_error(error)
+                if error.field in TEMPLATE_METRICS:  # name the row as the table shows it, in its unit
+                    unit = TEMPLATE_METRICS[error.field][0]
+                    row = measure_label(error.field)
+                    st.error(f"Row '{row}' ({unit}): {error.message}", icon=":material/error:")
+                else:
+                    appstate.show_error(error)
 
     st.markdown(
         "**Or use the template:** download it, fill it in (with colleagues, in Excel), upload it here."

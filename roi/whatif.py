@@ -294,6 +294,10 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
         key = RANGE_KEYS.get(field)
         if low is None or high is None:
             continue
+        if not low <= post <= high:  # said in the values typed, before they become a growth range
+            raise ScenarioError(
+                f"after adoption, low {low:g} ≤ likely {post:g} ≤ high {high:g} does not hold; put the "
+                "three values in that order", field=field)
         if key is not None:
             if not baseline > 0:
                 raise ScenarioError(

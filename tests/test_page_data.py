@@ -147,6 +147,17 @@ def test_estimates_form(open_app, worked_example):
     assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((-0.1, 0.3, 0.45))
 
 
+def test_estimates_out_of_order_name_the_row_in_its_unit(open_app, worked_example):
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.session_state["data_estimates_editor"] = {  # likely 3.5 below the low 3.6
+        "edited_rows": {0: {"After (likely)": 3.5}}, "added_rows": [], "deleted_rows": []}
+    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    assert [e.value for e in page.error] == [
+        "Row 'Completed work items per developer-week' (tasks/dev-week): after adoption, low 3.6 ≤ likely 3.5 "
+        "≤ high 5.8 does not hold; put the three values in that order"]
+    assert page.session_state["scenario"] == worked_example  # nothing changed
+
+
 def test_published_research_on_my_baseline(open_app, worked_example):
     page = open_app(page=PAGE, scenario=worked_example)
     page.selectbox(key="data_preset").set_value("metr_2025.json").run()
