@@ -127,7 +127,7 @@ def test_jira_unparsable_date_names_row_and_column():
 def test_jira_missing_created_column_is_named():
     with pytest.raises(InputFormatError) as error:
         read_file("jira.csv", b"Issue key,Issue Type,Summary\nX-1,Task,Hi\n")
-    assert "not an export format" in error.value.message  # without Created the header is not Jira's
+    assert error.value.message.startswith("looks like a Jira CSV export ('Issue key') but has no 'Created' column")
     assert detect("jira.csv", b"Issue key,Created\nX-1,03/Feb/25 9:15 AM\n") == "jira_csv"
 
 
@@ -143,3 +143,20 @@ def test_jira_missing_created_column_is_named():
 def test_jira_date_variants(text, expected):
     tables, _ = read_file("j.csv", f"Issue key,Created\nX-1,{text}\n".encode())
     assert tables["work_items"]["created_at"].iloc[0] == pd.Timestamp(expected, tz="UTC")
+
+
+@pytest.mark.parametrize(("fixture", "old", "new", "expected"), [
+    ("jira_all_fields.csv", b",Created,", b",Opened,",
+     "looks like a Jira CSV export ('Issue key') but has no 'Created' column"),
+    ("devlake_pull_requests.csv", b",merged_date,", b",merge_day,",
+     "looks like the DevLake pull_requests table but has no 'merged_date' column"),
+    ("fourkeys_deployments.csv", b"time_created", b"created",
+     "looks like the Four Keys deployments table but has no 'time_created' column"),
+])
+def test_an_export_missing_one_identifying_column_is_named_not_called_unknown(fixture, old, new, expected):
+    data = (FIXTURES / fixture).read_bytes()
+    assert old in data
+    with pytest.raises(InputFormatError) as caught:
+        read_file(fixture, data.replace(old, new, 1))
+    assert caught.value.describe() == (
+        f"{fixture}: {expected}; export it again with every column (or put the column's name back)")

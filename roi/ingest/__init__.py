@@ -29,7 +29,7 @@ from roi import safety
 from roi.errors import InputFormatError
 from roi.ingest import devlake, generic
 from roi.ingest._common import SourceReport, decode_text, first_record
-from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect
+from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, near_miss
 from roi.ingest.tables import SCHEMAS, Dataset, build_dataset, with_tables
 
 FileInput = str | Path | tuple[str, bytes]
@@ -86,9 +86,14 @@ def read_file(name: str, data: bytes, *, timezone: str = "UTC",
     format_id = detect(name, data)
     if format_id is None:
         _refuse_api_error(name, data)
+        almost = near_miss(data)
+        if almost:
+            raise InputFormatError(f"{almost}; export it again with every column (or put the column's name back)",
+                                   file=name)
         raise InputFormatError(
-            f"is not an export format this tool recognises{_first_fields(data)}; expected {EXPECTED}. For any "
-            "other CSV or Excel file, map its columns to ours (column mapping) first", file=name)
+            f"is not an export format this tool recognises{_first_fields(data)}; expected {EXPECTED}. Any other "
+            "CSV or Excel file can be read through a column mapping saved in the scenario file "
+            "(measurement.column_mappings, see docs/scenario-file.md)", file=name)
     report = SourceReport(name, format_id)
     return FORMATS[format_id].reader(name, data, report, timezone), report
 

@@ -15,7 +15,8 @@ import pandas as pd
 
 from roi.errors import InputFormatError
 from roi.ingest import copilot, devlake, fourkeys, github, gitlab, jira, template
-from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record, header_row, sniff_delimiter
+from roi.ingest._common import (SourceReport, decode_text, find_column, first_json_value, first_record, header_row,
+                               sniff_delimiter)
 
 Reader = Callable[[str, bytes, SourceReport, str], dict[str, pd.DataFrame]]
 
@@ -108,6 +109,31 @@ def _csv_format(columns: list[str]) -> str | None:
         return "estimates_template"
     if jira.is_jira_header(columns):
         return "jira_csv"
+    return None
+
+
+def near_miss(data: bytes) -> str | None:
+    """For a CSV no format accepts: the format it almost is and the columns it lacks, if any.
+
+    A Jira export whose 'Created' column was renamed, or a DevLake table exported without a
+    column, should say so rather than be called an unknown format.
+    """
+    text = decode_text(data[:_PEEK], "export")
+    if text.lstrip().startswith(("[", "{")):
+        return None
+    columns = [c for c in csv_header(text) if c]
+    names = {c.casefold() for c in columns}
+    key = find_column(columns, *jira.KEY)
+    if key is not None:
+        return f"looks like a Jira CSV export ('{key}') but has no 'Created' column"
+    for fid, required in devlake.HEADERS.items():
+        present = {c for c in required if c.casefold() in names}
+        if len(present) >= max(2, len(required) // 2 + 1):
+            missing = ", ".join(f"'{c}'" for c in sorted(required - present))
+            return f"looks like the DevLake {fid.removeprefix('devlake_')} table but has no {missing} column"
+    for key, table in (("deploy_id", "deployments"), ("incident_id", "incidents"), ("change_id", "changes")):
+        if key in names:
+            return f"looks like the Four Keys {table} table but has no 'time_created' column"
     return None
 
 
