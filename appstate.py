@@ -510,12 +510,12 @@ def apply_measurement(files: Files, adoption: date, ramp_weeks: int) -> str | No
     from roi.scenario_builder import scenario_from_metrics
 
     current = scenario()
-    if current.name == demo_scenario().name:
+    # The user's own exports under the demo's name would be mislabelled; any other name (the
+    # demo's on its own exports, or one the user typed) is kept as it is.
+    if current.name == demo_scenario().name and tuple(files) != demo_exports()[0]:
         name = "Your organisation (measured)"
-    elif current.name.endswith("measured") or current.name.endswith("measured)"):
-        name = current.name
     else:
-        name = None  # the builder's "<name> — measured"
+        name = current.name
     try:
         metrics = measured(files, adoption, ramp_weeks)
         new = scenario_from_metrics(metrics, base=current, name=name)

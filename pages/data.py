@@ -124,7 +124,8 @@ with tab_exports:
         error = st.session_state.get(UPLOAD_ERROR)
         if error and error[0] == appstate.digest(files):
             st.error(
-                markdown_safe(error[1]) + " The data loaded before is still in use.", icon=":material/error:"
+                markdown_safe(error[1].rstrip(".")) + ". The data loaded before is still in use.",
+                icon=":material/error:"
             )
 
     found = appstate.loaded()

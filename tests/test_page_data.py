@@ -106,7 +106,7 @@ def test_a_bad_file_shows_a_specific_error_and_the_earlier_data_stays(page):
     assert len(page.error) == 1
     message = page.error[0].value
     assert message.startswith("notes.json: is not an export format this tool recognises")
-    assert message.endswith("The data loaded before is still in use.")
+    assert message.endswith("scenario-file.md). The data loaded before is still in use.")  # two sentences
     assert [f.name for f in exports_uploader(page).value] == ["acme_pulls.json", "notes.json"]  # kept to fix
     assert page.session_state["scenario"] == measured
     assert _table(page, "Definition").loc["Merged PRs", "Before"] == "64"
@@ -117,6 +117,12 @@ def test_changing_the_adoption_date_measures_again(page):
     assert not page.exception and not page.error
     assert page.session_state["scenario"].measurement.adoption_date == date(2025, 2, 3)
     assert page.date_input(key="data_adoption").value == date(2025, 2, 3)
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    assert page.session_state["scenario"].name == demo.name  # still the demo's exports: still its name
+    page.session_state["scenario"] = page.session_state["scenario"].model_copy(update={"name": "Acme, March"})
+    page.number_input(key="data_ramp").set_value(2).run()
+    assert page.session_state["scenario"].measurement.ramp_weeks == 2
+    assert page.session_state["scenario"].name == "Acme, March"  # a name the user typed is kept as typed
 
 
 def test_filled_in_template(open_app, worked_example):
