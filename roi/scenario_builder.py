@@ -2,11 +2,14 @@
 
 The scenario's post metrics describe an *adopting* developer (benefits are later scaled by
 ``finance.adoption_by_year``).  When the exports tell AI users from non-users, the AI-user
-cohort's own baseline and post metrics are used for PR throughput, size and review time.
-Otherwise the organisation-wide change is scaled by the measured adoption share:
-change per adopter = org-wide change / (ai_active_users / developers).  Team-level DORA
-metrics are taken as measured.  Whatever the exports cannot measure comes from the estimates
-template, else from the base scenario; the scenario's ``notes`` say which and how.
+cohort's own baseline and post metrics are used for the metrics the cohorts have: PR
+throughput, size and review time.  Every other per-developer change (tasks, bugs) is the
+organisation-wide change scaled by the measured adoption share:
+change per adopter = org-wide change / (ai_active_users / developers), the post period's mean
+daily AI users over its active developers.  Only when the AI users are not measured does the
+cohort share (AI users / active developers) stand in for it.  Team-level DORA metrics are
+taken as measured.  Whatever the exports cannot measure comes from the estimates template,
+else from the base scenario; the scenario's ``notes`` say which and how.
 """
 
 from __future__ import annotations
@@ -44,20 +47,36 @@ MIN_FRACTION_OF_BASELINE = 0.01
 """A scaled post value is kept at or above 1% of its baseline (a scaled fall cannot pass −100%)."""
 
 
+def _cohort_share(metrics: Metrics) -> float | None:
+    """AI users / active developers after adoption, from the cohorts; ``None`` without cohorts."""
+    cohorts = metrics.cohorts
+    if cohorts is None:
+        return None
+    return max(cohorts.ai_users / max(cohorts.ai_users + cohorts.non_users, 1), 1e-6)
+
+
 def _adoption_share(metrics: Metrics, notes: list[str]) -> float:
-    """Share of active developers using the tool after adoption, in (0, 1]."""
-    if metrics.cohorts is not None:
-        share = metrics.cohorts.ai_users / max(metrics.cohorts.ai_users + metrics.cohorts.non_users, 1)
-        notes.append(f"Adoption share {share:.0%}: {metrics.cohorts.ai_users} of "
-                     f"{metrics.cohorts.ai_users + metrics.cohorts.non_users} active developers are AI users.")
-        return max(share, 1e-6)
+    """Share of active developers using the tool after adoption, in (0, 1] (METHODS §6).
+
+    ai_active_users / developers of the post period when AI users are measured; else the
+    cohort share; else 1 (org-wide changes used as they are).  The note names the share used.
+    """
     users, developers = metrics.post.ai_active_users, metrics.post.developers
+    cohorts = metrics.cohorts
+    scaled = "the org-wide changes of tasks and bugs" if cohorts is not None else "org-wide changes"
     if users and developers:
         share = min(users / developers, 1.0)
-        notes.append(f"Adoption share {share:.0%} = mean daily AI users {users:.1f} / {developers} active "
-                     "developers after adoption; org-wide changes are divided by it to describe an adopter "
-                     "(METHODS §6).")
+        notes.append(f"Adoption share {share:.3f} ({share:.1%}) = mean daily AI users {users:.2f} / "
+                     f"{developers} active developers after adoption; {scaled} are divided by it to describe "
+                     "an adopter (METHODS §6).")
         return max(share, 1e-6)
+    if cohorts is not None:
+        share = _cohort_share(metrics)
+        total = cohorts.ai_users + cohorts.non_users
+        notes.append(f"Adoption share {share:.3f} ({share:.1%}) = {cohorts.ai_users} AI users / {total} "
+                     f"active developers (the cohorts; daily AI users not measured); {scaled} are divided by "
+                     "it to describe an adopter (METHODS §6).")
+        return share
     notes.append("Adoption share unknown (no Copilot activity data): org-wide changes are used as they are, "
                  "which understates the effect per adopter if not everyone used the tool.")
     return 1.0
@@ -93,9 +112,11 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     post: dict[str, float | None] = {}
     ranges: dict[str, tuple[float, float, float]] = {}
     cohort = metrics.cohorts
+    cohort_share = _cohort_share(metrics) or share
     if cohort is not None:
         notes.append("AI users were told apart by " + ", ".join(cohort.identified_by) + "; PR throughput, size and "
-                     "review time are the AI-user cohort's own before/after values. Difference-in-differences "
+                     f"review time are the AI-user cohort's own before/after values ({cohort.ai_users} of "
+                     f"{cohort.ai_users + cohort.non_users} active developers). Difference-in-differences "
                      "against non-users: " + ", ".join(f"{k} {v:+.1%}" for k, v in cohort.did_change.items()
                                                          if v is not None) + ".")
     else:
@@ -111,7 +132,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
                 baseline[field], post[field] = cb, cp
                 stat = metrics.changes.get(measured)
                 if field in RANGE_KEYS and cb > 0:
-                    found = _range(cp / cb - 1.0, stat, share)
+                    # The org-wide interval scaled to the cohort like the cohort's change is to the org's.
+                    found = _range(cp / cb - 1.0, stat, cohort_share)
                     if found:
                         ranges[RANGE_KEYS[field]] = found
                 continue

@@ -18,6 +18,7 @@ import pytest
 from roi.ingest import DEMO_ADOPTION_DATE, DEMO_DIR, demo_files, load_demo, suggest_adoption_date
 from roi.metrics import measure
 from roi.models import load_scenario
+from roi.scenario_builder import scenario_from_metrics
 
 ROOT = Path(__file__).resolve().parent.parent
 ADOPTION = pd.Timestamp(DEMO_ADOPTION_DATE, tz="UTC")
@@ -116,6 +117,29 @@ def test_demo_recovers_the_faros_effects_by_difference_in_differences(metrics):
     assert 0.6 < did["review_hours_median"] < 1.2
     low, high = metrics.cohorts.did_ci["prs_per_dev_week"]
     assert low < 0.98 < high
+
+
+def test_demo_scenario_scales_tasks_and_bugs_by_the_daily_ai_users(metrics, plain):
+    # METHODS §6: change per adopter = org-wide change / (ai_active_users / developers).  By hand from
+    # copilot_metrics.json: 10,021 active user-days over the 182 post days = 55.06 daily AI users of the
+    # 120 active developers, share 10021 / (182 · 120) = 0.45884 (the cohort share 96 / 120 = 0.80 is
+    # for PR metrics only, which come from the AI-user cohort itself).
+    share = 10021 / (182 * 120)
+    assert plain["post"]["ai_active_users"] / plain["post"]["developers"] == pytest.approx(share, rel=1e-12)
+    scenario = scenario_from_metrics(metrics)
+    for field in ("tasks_per_dev_week", "bugs_per_dev_week"):
+        org_wide = plain["post"][field] / plain["baseline"][field] - 1
+        per_adopter = getattr(scenario.post, field) / getattr(scenario.baseline, field) - 1
+        assert per_adopter == pytest.approx(org_wide / share, rel=1e-9), field
+    # Tasks: 3,385 → 4,011 completed by 120 developers: +18.33% org-wide → +39.94% per adopter
+    # (the cohort share gave +22.9%).
+    uplift = scenario.post.tasks_per_dev_week / scenario.baseline.tasks_per_dev_week - 1
+    assert uplift == pytest.approx(0.39943, abs=5e-6)
+    assert scenario.uncertainty.ranges["productivity_uplift"][1] == pytest.approx(0.39943, abs=5e-6)
+    ai = metrics.cohorts.ai
+    assert scenario.post.prs_per_dev_week / scenario.baseline.prs_per_dev_week == pytest.approx(
+        ai.post.prs_per_dev_week / ai.baseline.prs_per_dev_week, rel=1e-12)
+    assert "Adoption share 0.459 (45.9%) = mean daily AI users 55.06 / 120" in scenario.notes
 
 
 def test_demo_adoption_date_is_suggested_from_the_seats():

@@ -19,7 +19,7 @@ from roi.cli import main
 from roi.errors import DataError
 from roi.ingest import read_exports
 from roi.ingest.tables import build_dataset
-from roi.metrics import ChangeStat, Metrics, PeriodMetrics, measure
+from roi.metrics import ChangeStat, CohortPeriods, Cohorts, Metrics, PeriodMetrics, measure
 from roi.scenario_builder import scenario_from_metrics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,9 +32,12 @@ def _period(**values) -> PeriodMetrics:
     return PeriodMetrics(start=None, end=None, weeks=26.0, **values)
 
 
-def _metrics(baseline: dict, post: dict, changes: dict | None = None, **extra) -> Metrics:
-    return Metrics(adoption_date=date(2025, 3, 3), ramp_weeks=2, comparison="before/after only", sources=[],
-                   baseline=_period(**baseline), post=_period(**post), changes=changes or {}, cohorts=None, **extra)
+def _metrics(baseline: dict, post: dict, changes: dict | None = None, cohorts: Cohorts | None = None,
+             **extra) -> Metrics:
+    comparison = "before/after only" if cohorts is None else "difference-in-differences"
+    return Metrics(adoption_date=date(2025, 3, 3), ramp_weeks=2, comparison=comparison, sources=[],
+                   baseline=_period(**baseline), post=_period(**post), changes=changes or {}, cohorts=cohorts,
+                   **extra)
 
 
 def test_org_wide_change_is_scaled_by_the_adoption_share():
@@ -55,8 +58,51 @@ def test_org_wide_change_is_scaled_by_the_adoption_share():
     assert (scenario.team.developers, scenario.review.reviewers) == (100, 30)
     # The interval is scaled like the value: 0.5 ± 0.1/0.4.
     assert scenario.uncertainty.ranges["pr_count_growth"] == pytest.approx((0.25, 0.5, 0.75))
-    assert "Adoption share 40%" in scenario.notes and "associated with" in scenario.notes
+    assert "Adoption share 0.400 (40.0%) = mean daily AI users 40.00 / 100" in scenario.notes
+    assert "associated with" in scenario.notes
     assert scenario.measurement.ramp_weeks == 2
+
+
+def _cohorts(ai_users: int, non_users: int, ai_baseline: dict, ai_post: dict) -> Cohorts:
+    return Cohorts(ai_users=ai_users, non_users=non_users, identified_by=["Copilot seat activity"], did={},
+                   did_change={}, did_ci={},
+                   ai=CohortPeriods(baseline=_period(**ai_baseline), post=_period(**ai_post)),
+                   control=CohortPeriods(baseline=_period(), post=_period()))
+
+
+COHORT_BASELINE = {"developers": 100, "prs_per_dev_week": 3.0, "tasks_per_dev_week": 4.0, "pr_size_loc": 150,
+                   "bugs_per_dev_week": 0.5}
+COHORT_POST = {"developers": 100, "prs_per_dev_week": 3.6, "tasks_per_dev_week": 4.2, "pr_size_loc": 180,
+               "bugs_per_dev_week": 0.55}
+
+
+def test_with_cohorts_tasks_and_bugs_use_the_measured_daily_ai_users_not_the_cohort_share():
+    # 80 of 100 developers are in the AI-user cohort, but only 40 use the tool on a mean day.
+    # METHODS §6: change per adopter = org-wide change / (ai_active_users / developers) = / 0.4:
+    # tasks +5% → +12.5% (4.5), bugs +10% → +25% (0.625).  PRs and size are the cohort's own, unscaled.
+    metrics = _metrics(COHORT_BASELINE, {**COHORT_POST, "ai_active_users": 40.0},
+                       cohorts=_cohorts(80, 20, {"prs_per_dev_week": 3.0, "pr_size_loc": 140},
+                                        {"prs_per_dev_week": 3.9, "pr_size_loc": 200}))
+    scenario = scenario_from_metrics(metrics)
+    assert scenario.post.tasks_per_dev_week / scenario.baseline.tasks_per_dev_week == pytest.approx(1.125)
+    assert scenario.post.bugs_per_dev_week / scenario.baseline.bugs_per_dev_week == pytest.approx(1.25)
+    assert scenario.post.prs_per_dev_week / scenario.baseline.prs_per_dev_week == pytest.approx(1.3)
+    assert (scenario.baseline.pr_size_loc, scenario.post.pr_size_loc) == (140, 200)
+    assert "Adoption share 0.400 (40.0%) = mean daily AI users 40.00 / 100" in scenario.notes
+    assert "the org-wide changes of tasks and bugs are divided by it" in scenario.notes
+    assert "(80 of 100 active developers)" in scenario.notes
+
+
+def test_with_cohorts_and_no_daily_ai_users_the_cohort_share_stands_in():
+    # No Copilot metrics: the cohort share 80 / 100 = 0.8 stands in: tasks +5% → +6.25%, bugs +10% → +12.5%.
+    metrics = _metrics(COHORT_BASELINE, COHORT_POST,
+                       cohorts=_cohorts(80, 20, {"prs_per_dev_week": 3.0, "pr_size_loc": 140},
+                                        {"prs_per_dev_week": 3.9, "pr_size_loc": 200}))
+    scenario = scenario_from_metrics(metrics)
+    assert scenario.post.tasks_per_dev_week / scenario.baseline.tasks_per_dev_week == pytest.approx(1.0625)
+    assert scenario.post.bugs_per_dev_week / scenario.baseline.bugs_per_dev_week == pytest.approx(1.125)
+    assert ("Adoption share 0.800 (80.0%) = 80 AI users / 100 active developers (the cohorts; daily AI "
+            "users not measured)") in scenario.notes
 
 
 def test_unmeasured_fields_come_from_the_base_or_the_estimates(worked_example):
