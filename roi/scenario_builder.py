@@ -10,6 +10,11 @@ daily AI users over its active developers.  Only when the AI users are not measu
 cohort share (AI users / active developers) stand in for it.  Team-level DORA metrics are
 taken as measured.  Whatever the exports cannot measure comes from the estimates template,
 else from the base scenario; the scenario's ``notes`` say which and how.
+
+Units: the exports' rates are per calendar week (days / 7, CONTRACT "Metrics JSON"); the
+scenario's are per working week (METHODS, Units), since the engine annualises them with the
+W working weeks of a year.  Measured rates per week are therefore multiplied by
+(365.25 / 7) / W (1.1343 at W = 46): a year's work done in its W working weeks.
 """
 
 from __future__ import annotations
@@ -42,6 +47,12 @@ COHORT_FIELDS = ("prs_per_dev_week", "pr_size_loc", "review_hours")
 RANGE_KEYS = {"tasks_per_dev_week": "productivity_uplift", "prs_per_dev_week": "pr_count_growth",
               "pr_size_loc": "pr_size_growth"}
 """Scenario fields whose growth has a special uncertainty key (METHODS §4)."""
+
+WEEKLY_RATES = ("tasks_per_dev_week", "prs_per_dev_week", "bugs_per_dev_week", "deployments_per_week")
+"""Scenario fields that are rates per week: measured per calendar week, used per working week."""
+
+CALENDAR_WEEKS_PER_YEAR = 365.25 / 7
+"""Calendar weeks in a mean (Julian) year [weeks]: 52.18."""
 
 MIN_FRACTION_OF_BASELINE = 0.01
 """A scaled post value is kept at or above 1% of its baseline (a scaled fall cannot pass −100%)."""
@@ -82,6 +93,24 @@ def _adoption_share(metrics: Metrics, notes: list[str]) -> float:
     return 1.0
 
 
+def working_week_factor(working_weeks_per_year: float) -> float:
+    """Rate per working week / rate per calendar week = (365.25 / 7) / W.
+
+    Parameters:
+        working_weeks_per_year: W [weeks/year], the scenario's ``team.working_weeks_per_year``.
+
+    Notes:
+        What a developer does in a year is done in its W working weeks, so a rate measured over
+        calendar weeks (holidays and leave included, as a year's average) times 52.18 weeks is
+        the yearly count, and that divided by W is the rate per working week.
+
+    Examples:
+        >>> round(working_week_factor(46), 4)
+        1.1343
+    """
+    return CALENDAR_WEEKS_PER_YEAR / working_weeks_per_year
+
+
 def _scaled(base: float, change: float, share: float) -> float:
     return max(base * (1.0 + change / share), base * MIN_FRACTION_OF_BASELINE)
 
@@ -111,6 +140,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     baseline: dict[str, float | None] = {}
     post: dict[str, float | None] = {}
     ranges: dict[str, tuple[float, float, float]] = {}
+    measured_fields: list[str] = []
     cohort = metrics.cohorts
     cohort_share = _cohort_share(metrics) or share
     if cohort is not None:
@@ -130,6 +160,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
             cb, cp = getattr(cohort.ai.baseline, measured), getattr(cohort.ai.post, measured)
             if cb is not None and cp is not None:
                 baseline[field], post[field] = cb, cp
+                measured_fields.append(field)
                 stat = metrics.changes.get(measured)
                 if field in RANGE_KEYS and cb > 0:
                     # The org-wide interval scaled to the cohort like the cohort's change is to the org's.
@@ -139,6 +170,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
                 continue
         if b_value is not None and p_value is not None:
             baseline[field] = b_value
+            measured_fields.append(field)
             if field in PER_ADOPTER and b_value > 0:
                 change = p_value / b_value - 1.0
                 post[field] = _scaled(b_value, change, share)
@@ -176,6 +208,15 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
                         "export such as Jira; PR size needs PR detail, gh or GraphQL output); add such an export, "
                         "fill in the estimates template, or give a base scenario with --base",
                         field=missing[0])
+    weeks_per_year = base.team.working_weeks_per_year if base is not None else defaults.WORKING_WEEKS_PER_YEAR
+    factor = working_week_factor(weeks_per_year)
+    converted = [f for f in WEEKLY_RATES if f in measured_fields]
+    for field in converted:  # growth ratios (and so the ranges) are unit-free
+        baseline[field], post[field] = baseline[field] * factor, post[field] * factor
+    if converted:
+        notes.append(f"Rates per week ({', '.join(converted)}) are measured per calendar week and converted "
+                     f"to the scenario's working weeks: × (365.25 / 7) / {weeks_per_year:g} working weeks a "
+                     f"year = {factor:.4f}.")
     for period in (baseline, post):  # the scenario model requires these to be positive
         if period.get("bugs_per_dev_week") is None:
             period["bugs_per_dev_week"] = 0.0

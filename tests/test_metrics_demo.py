@@ -139,6 +139,11 @@ def test_demo_scenario_scales_tasks_and_bugs_by_the_daily_ai_users(metrics, plai
     ai = metrics.cohorts.ai
     assert scenario.post.prs_per_dev_week / scenario.baseline.prs_per_dev_week == pytest.approx(
         ai.post.prs_per_dev_week / ai.baseline.prs_per_dev_week, rel=1e-12)
+    # Rates per calendar week become rates per working week: × 365.25 / (7 · 46) = 1.134317.
+    assert scenario.baseline.tasks_per_dev_week == pytest.approx(
+        plain["baseline"]["tasks_per_dev_week"] * 365.25 / 322, rel=1e-12)
+    assert scenario.baseline.prs_per_dev_week == pytest.approx(ai.baseline.prs_per_dev_week * 365.25 / 322,
+                                                               rel=1e-12)
     assert "Adoption share 0.459 (45.9%) = mean daily AI users 55.06 / 120" in scenario.notes
 
 

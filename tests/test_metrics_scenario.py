@@ -40,9 +40,13 @@ def _metrics(baseline: dict, post: dict, changes: dict | None = None, cohorts: C
                    **extra)
 
 
+WORKING_WEEK = 365.25 / (7 * 46)
+"""Rate per working week / rate per calendar week at W = 46: 52.1786 / 46 = 1.134317 (by hand)."""
+
+
 def test_org_wide_change_is_scaled_by_the_adoption_share():
     # 40 of 100 developers use the tool daily; PRs/dev-week 3.0 → 3.6 org-wide (+20%).
-    # Per adopter: +20% / 0.4 = +50% → 4.5 (METHODS §6).
+    # Per adopter: +20% / 0.4 = +50% → 4.5 per calendar week (METHODS §6), × 1.134317 per working week.
     metrics = _metrics(
         {"developers": 100, "reviewers": 30, "prs_per_dev_week": 3.0, "tasks_per_dev_week": 4.0, "pr_size_loc": 150,
          "deployments_per_week": 10.0, "change_failure_rate": 0.1},
@@ -50,11 +54,12 @@ def test_org_wide_change_is_scaled_by_the_adoption_share():
          "deployments_per_week": 11.0, "change_failure_rate": 0.12, "ai_active_users": 40.0},
         {"prs_per_dev_week": ChangeStat(change=0.2, ci_low=0.1, ci_high=0.3, n_baseline=500, n_post=600)})
     scenario = scenario_from_metrics(metrics)
-    assert scenario.post.prs_per_dev_week == pytest.approx(4.5)
-    assert scenario.post.tasks_per_dev_week == pytest.approx(4.0 * (1 + 0.05 / 0.4))
+    assert scenario.post.prs_per_dev_week == pytest.approx(4.5 * WORKING_WEEK)
+    assert scenario.post.tasks_per_dev_week == pytest.approx(4.0 * (1 + 0.05 / 0.4) * WORKING_WEEK)
     assert scenario.post.pr_size_loc == pytest.approx(150 * (1 + 0.2 / 0.4))
-    # Team-level DORA metrics are taken as measured, not scaled.
-    assert scenario.post.deployments_per_week == 11.0 and scenario.post.change_failure_rate == 0.12
+    # Team-level DORA metrics are taken as measured, not scaled (deployments only per working week).
+    assert scenario.post.deployments_per_week == pytest.approx(11.0 * WORKING_WEEK)
+    assert scenario.post.change_failure_rate == 0.12
     assert (scenario.team.developers, scenario.review.reviewers) == (100, 30)
     # The interval is scaled like the value: 0.5 ± 0.1/0.4.
     assert scenario.uncertainty.ranges["pr_count_growth"] == pytest.approx((0.25, 0.5, 0.75))
@@ -103,6 +108,38 @@ def test_with_cohorts_and_no_daily_ai_users_the_cohort_share_stands_in():
     assert scenario.post.bugs_per_dev_week / scenario.baseline.bugs_per_dev_week == pytest.approx(1.125)
     assert ("Adoption share 0.800 (80.0%) = 80 AI users / 100 active developers (the cohorts; daily AI "
             "users not measured)") in scenario.notes
+
+
+def test_measured_rates_per_calendar_week_become_rates_per_working_week(worked_example):
+    # METHODS: rates per week are per working week; CONTRACT: measured weeks = days / 7.  With
+    # W = 48 working weeks: 2.0 PRs per calendar week = 2.0 · 52.1786 = 104.357 PRs a year
+    # = 104.357 / 48 = 2.174107 per working week (× 365.25 / 336 = 1.0870536, by hand).
+    base = worked_example.model_copy(update={"team": worked_example.team.model_copy(
+        update={"working_weeks_per_year": 48.0})})
+    metrics = _metrics(
+        {"developers": 20, "prs_per_dev_week": 2.0, "pr_size_loc": 100, "bugs_per_dev_week": 0.4,
+         "deployments_per_week": 5.0, "change_failure_rate": 0.1, "review_hours_median": 10.0},
+        {"developers": 20, "prs_per_dev_week": 2.5, "pr_size_loc": 120, "bugs_per_dev_week": 0.5,
+         "deployments_per_week": 6.0, "change_failure_rate": 0.2, "review_hours_median": 20.0,
+         "ai_active_users": 20.0},
+        {"prs_per_dev_week": ChangeStat(change=0.25, ci_low=0.1, ci_high=0.4, n_baseline=500, n_post=600)})
+    scenario = scenario_from_metrics(metrics, base)
+    assert scenario.baseline.prs_per_dev_week == pytest.approx(2.174107, abs=1e-6)
+    assert scenario.post.prs_per_dev_week == pytest.approx(2.717634, abs=1e-6)  # 2.5 · 1.0870536
+    assert (scenario.baseline.bugs_per_dev_week, scenario.post.bugs_per_dev_week) == pytest.approx(
+        (0.434821, 0.543527), abs=1e-6)
+    assert (scenario.baseline.deployments_per_week, scenario.post.deployments_per_week) == pytest.approx(
+        (5.435268, 6.522321), abs=1e-6)
+    # Sizes, shares and hours are not rates per week; growth ratios (the ranges) are unit-free.
+    assert (scenario.baseline.pr_size_loc, scenario.post.pr_size_loc) == (100, 120)
+    assert scenario.post.change_failure_rate == 0.2
+    assert (scenario.baseline.review_hours, scenario.post.review_hours) == (10.0, 20.0)  # calendar h
+    assert scenario.uncertainty.ranges["pr_count_growth"] == pytest.approx((0.1, 0.25, 0.4))
+    # Tasks come from the base scenario, already per working week: unchanged.
+    assert (scenario.baseline.tasks_per_dev_week, scenario.post.tasks_per_dev_week) == (4.0, 4.84)
+    assert ("Rates per week (prs_per_dev_week, bugs_per_dev_week, deployments_per_week) are measured per "
+            "calendar week and converted to the scenario's working weeks: × (365.25 / 7) / 48 working weeks a "
+            "year = 1.0871.") in scenario.notes
 
 
 def test_unmeasured_fields_come_from_the_base_or_the_estimates(worked_example):

@@ -51,7 +51,7 @@ def test_a_clear_case_and_a_risky_one():
 
 
 def test_paying_back_with_stretched_reviewers_says_so():
-    demo = load_scenario(SCENARIOS / "demo_org.json")  # 36 reviewers at 99% after adoption
+    demo = load_scenario(SCENARIOS / "demo_org.json")  # 36 reviewers at 113% after adoption (unstable)
     results = compute(demo)
     assert results.finance.npv > 0 and results.review.post.utilization >= 0.85
     assert verdict(demo, results).headline == "The AI rollout pays back, but review capacity is now the bottleneck."
