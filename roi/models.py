@@ -522,7 +522,7 @@ class UncertaintyResult(_Model):
     npv_p90: float
     npv_mean: float
     prob_npv_positive: float
-    tornado: list[TornadoRow]
+    tornado: list[TornadoRow] | None = Field(description="null when the scenario has no ranges")
     histogram_edges: list[float] = Field(description="NPV histogram bin edges")
     histogram_counts: list[int] = Field(description="draws per bin")
 

@@ -105,8 +105,13 @@ def _histogram_range(outcomes: np.ndarray) -> tuple[float, float]:
 
 
 def analyse(scenario: Scenario) -> UncertaintyResult | None:
-    """Monte Carlo percentiles, P(NPV > 0), histogram and tornado; ``None`` without ranges."""
-    if scenario.uncertainty is None or not scenario.uncertainty.ranges:
+    """Monte Carlo percentiles, P(NPV > 0), histogram and tornado (CONTRACT "Results JSON").
+
+    ``None`` when the scenario has no ``uncertainty`` section.  With the section but no ranges
+    nothing is uncertain: every draw is the scenario's NPV (P10 = P50 = P90 = mean = NPV,
+    P(NPV > 0) is 0 or 1) and the tornado is ``None``.
+    """
+    if scenario.uncertainty is None:
         return None
     outcomes = simulate_npv(scenario)
     p10, p50, p90 = np.percentile(outcomes, [10, 50, 90])
@@ -118,7 +123,7 @@ def analyse(scenario: Scenario) -> UncertaintyResult | None:
         npv_p90=float(p90),
         npv_mean=float(outcomes.mean()),
         prob_npv_positive=float((outcomes > 0).mean()),
-        tornado=tornado(scenario),
+        tornado=tornado(scenario) if scenario.uncertainty.ranges else None,
         histogram_edges=[float(edge) for edge in edges],
         histogram_counts=[int(count) for count in counts],
     )

@@ -6,6 +6,8 @@ Expected values come from the methodology's worked example, computed by hand fro
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from roi import capacity
@@ -143,5 +145,22 @@ class TestMonteCarlo:
             assert row.swing == pytest.approx(swing, rel=0.01)
             assert row.swing == pytest.approx(abs(row.npv_high - row.npv_low))
 
-    def test_no_ranges_means_no_uncertainty(self, worked_example):
-        assert compute(worked_example.model_copy(update={"uncertainty": None})).uncertainty is None
+    def test_no_uncertainty_section_means_no_uncertainty(self, worked_example):
+        # CONTRACT: `uncertainty` omitted or null → no Monte Carlo, no tornado, results `uncertainty: null`.
+        results = compute(worked_example.model_copy(update={"uncertainty": None}))
+        assert results.uncertainty is None
+        assert json.loads(results.model_dump_json())["uncertainty"] is None
+
+    def test_empty_ranges_keep_the_block_and_null_only_the_tornado(self, worked_example):
+        # CONTRACT "Results JSON": tornado is null when there are no ranges; the block stays.  Nothing
+        # is uncertain, so every draw is the point NPV (−8,499.02, METHODS §5): P10 = P50 = P90 = mean,
+        # P(NPV > 0) = 0.
+        spec = worked_example.uncertainty.model_copy(update={"ranges": {}})
+        results = compute(worked_example.model_copy(update={"uncertainty": spec}))
+        block = json.loads(results.model_dump_json())["uncertainty"]
+        assert block["tornado"] is None
+        for key in ("npv_p10", "npv_p50", "npv_p90", "npv_mean"):
+            assert block[key] == pytest.approx(-8_499.02, abs=0.01)
+            assert block[key] == pytest.approx(results.finance.npv, rel=1e-12)
+        assert block["prob_npv_positive"] == 0.0
+        assert block["draws"] == 20_000 and sum(block["histogram_counts"]) == 20_000
