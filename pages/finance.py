@@ -132,7 +132,8 @@ else:
             f"{scenario.uncertainty.distribution.upper()} distributions on each low / likely / high range. "
             "Tornado below: NPV with one input at its P10 or P90 and the others at their likely values."
         )
-    appstate.chart(charts.tornado(u, npv_at_likely(scenario), currency), "finance_tornado")
+    if u.tornado:  # null when the scenario's uncertainty section has no ranges
+        appstate.chart(charts.tornado(u, npv_at_likely(scenario), currency), "finance_tornado")
 
 st.subheader("Break-even", anchor=False)
 left, right = st.columns([3, 2], gap="large")

@@ -527,7 +527,7 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
 def tornado_data(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> pd.DataFrame:
     """One row per input and side: the bar from the base NPV to the NPV with the input at P10 or P90."""
     rows = []
-    for rank, row in enumerate(uncertainty.tornado):
+    for rank, row in enumerate(uncertainty.tornado or []):
         name = (
             f"{fmt.input_label(row.input)} ({fmt.input_value(row.input, row.low, currency)} to "
             f"{fmt.input_value(row.input, row.high, currency)})"

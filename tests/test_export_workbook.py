@@ -316,6 +316,19 @@ def test_without_ranges_there_is_no_tornado_and_the_sheet_says_why():
     )
 
 
+def test_empty_ranges_give_percentiles_without_a_tornado():
+    """CONTRACT: without ranges the percentiles stay (each is the NPV) and the tornado is null."""
+    data = worked_data()
+    data["uncertainty"]["ranges"] = {}
+    scenario = scenario_from_dict(data)
+    results = compute(scenario)
+    assert results.uncertainty.tornado is None
+    assert results.uncertainty.npv_p10 == pytest.approx(-8499.02, abs=0.01)
+    book = load(build_workbook(scenario, results))
+    cells = [str(c.value) for row in book["Sensitivity"].iter_rows() for c in row if c.value is not None]
+    assert "No uncertainty ranges: no tornado." in cells and not book["Sensitivity"]._charts
+
+
 def test_checklist_status_has_a_drop_down(book, worked):
     _, results = worked
     sheet = book["Checklist"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from roi import compute
@@ -71,3 +73,12 @@ def test_sources_are_shown(page):
     assert any(c.startswith("Default: Annual discount rate") for c in captions)
     assert any("blank = loaded cost per hour × 2080 h" in c.lower() for c in captions)
     assert "Set in this scenario" in captions  # e.g. the $5,000 one-off cost
+
+
+def test_empty_ranges_show_the_single_outcome_and_no_tornado(open_app, worked_example):
+    spec = worked_example.uncertainty.model_copy(update={"ranges": {}})
+    at = open_app(page=PAGE, scenario=worked_example.model_copy(update={"uncertainty": spec}))
+    assert not at.exception
+    assert metric_value(at, "Net present value") == f"{M}$8.5k"
+    titles = [json.loads(c.proto.spec).get("title", {}).get("text") for c in at.get("vega_lite_chart")]
+    assert "NPV over 20,000 simulated outcomes" in titles and "What moves the NPV most" not in titles

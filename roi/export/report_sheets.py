@@ -338,6 +338,9 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
     for key, (low, likely, high) in spec.ranges.items():
         sheet.add(text(key), Cell(low, "number"), Cell(likely, "number"), Cell(high, "number"))
     sheet.blank()
+    if not result.tornado:  # null without ranges: every draw is the same NPV, nothing to swing
+        sheet.add(text("No uncertainty ranges: no tornado.", "note"))
+        return sheet
     low_q, high_q = round(TORNADO_LOW_QUANTILE * 100), round(TORNADO_HIGH_QUANTILE * 100)
     sheet.add(
         text(
