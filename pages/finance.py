@@ -56,7 +56,7 @@ cols[1].metric(
 )
 cols[2].metric(
     "Payback",
-    fmt.months(f.payback_months) if f.payback_months is not None else f"Over {years} years",
+    fmt.months(f.payback_months) if f.payback_months is not None else f"Not within {years} years",
     border=True,
     help="When cumulative undiscounted benefits first cover cumulative costs.",
 )

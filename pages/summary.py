@@ -101,7 +101,7 @@ cols[1].metric(
 years = scenario.finance.horizon_years
 cols[2].metric(
     "Payback",
-    fmt.months(f.payback_months) if f.payback_months is not None else f"Over {years} years",
+    fmt.months(f.payback_months) if f.payback_months is not None else f"Not within {years} years",
     border=True,
     delta=None if f.payback_months is not None else "not within the horizon",
     delta_color="red",

@@ -43,7 +43,7 @@ def test_worked_example_verdict(open_app, worked_example):
     assert metric_value(at, "Net present value") == f"{M}$8.5k"
     assert metric_delta(at, "Net present value") == f"P10 {M}$751k to P90 +$884k"
     assert metric_value(at, "Return on investment") == f"{M}5.5%"
-    assert metric_value(at, "Payback") == "Over 3 years"
+    assert metric_value(at, "Payback") == "Not within 3 years"
     assert metric_value(at, "Chance of a loss") == "45%"
     assert metric_value(at, "Reviewer utilisation") == "55% → 210%"
     assert metric_delta(at, "Reviewer utilisation") == "unstable"
