@@ -44,6 +44,7 @@ from roi.rollout_models import (
     TimeAllocation,
     Wave,
 )
+from roi.scenario_builder import WEEKLY_RATES, working_week_factor
 
 __all__ = [
     "DEFAULT_WAVES",
@@ -668,17 +669,27 @@ def wave_decision(results: Sequence[GateResult]) -> Literal["go", "no-go", "inco
     return "go" if all(result.passed for result in results) else "incomplete"
 
 
-def gate_inputs_from_metrics(metrics: Any) -> tuple[dict[str, float], dict[str, float]]:
+def gate_inputs_from_metrics(
+    metrics: Any, working_weeks_per_year: float | None = None
+) -> tuple[dict[str, float], dict[str, float]]:
     """(measured, baseline) mappings from a metrics result shaped like CONTRACT "Metrics JSON".
 
     Accepts the model returned by ``roi.metrics.measure`` or its JSON as a dict: its ``post``
-    period is the measurement, its ``baseline`` the period before the adoption date.
+    period is the measurement, its ``baseline`` the period before the adoption date.  Given the
+    scenario's working weeks a year, rates per week (measured per calendar week) are converted to
+    rates per working week, the scenario's unit, as the scenario builder converts them, so a
+    gate compares like with like.
     """
     data = metrics.model_dump() if isinstance(metrics, BaseModel) else dict(metrics)
+    factor = working_week_factor(working_weeks_per_year) if working_weeks_per_year else 1.0
 
     def period(name: str) -> dict[str, float]:
         value = data.get(name) or {}
-        return with_derived_metrics(value.model_dump() if isinstance(value, BaseModel) else value)
+        value = dict(value.model_dump() if isinstance(value, BaseModel) else value)
+        for field in WEEKLY_RATES:
+            if isinstance(value.get(field), int | float):
+                value[field] *= factor
+        return with_derived_metrics(value)
 
     return period("post"), period("baseline")
 
@@ -726,7 +737,7 @@ def measure_wave(dataset: Dataset, scenario: Scenario, plan: RolloutPlan, wave_i
         )
     wave = plan.waves[wave_index]
     metrics = measure(dataset, plan.start_date + timedelta(weeks=wave.start_week), _ramp_weeks(scenario))
-    measured, baseline = gate_inputs_from_metrics(metrics)
+    measured, baseline = gate_inputs_from_metrics(metrics, scenario.team.working_weeks_per_year)
     return record_measurements(plan, wave_index, measured, baseline if wave_index == 0 else None)
 
 

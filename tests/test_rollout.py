@@ -692,6 +692,26 @@ class TestMeasureWave:
         assert plan.waves[1].gates[1].measured == expected.post.pr_size_loc_median
         assert plan.baseline == {}
 
+    def test_rates_per_week_are_compared_per_working_week(self, demo, worked_example):
+        # Exports count per calendar week; the scenario (and its baseline) per working week: at W = 46
+        # a measured rate is × (365.25 / 7) / 46 = 1.1343 before it meets a gate.
+        from roi.metrics import measure
+
+        metrics = {"post": {"tasks_per_dev_week": 2.0, "pr_size_loc_median": 100.0},
+                   "baseline": {"tasks_per_dev_week": 1.5}}
+        measured, baseline = gate_inputs_from_metrics(metrics, working_weeks_per_year=48)
+        assert measured["tasks_per_dev_week"] == pytest.approx(2.174107, abs=1e-6)  # 2 × 52.178571 / 48
+        assert measured["pr_size_loc_median"] == 100.0  # not a rate per week
+        assert baseline["tasks_per_dev_week"] == pytest.approx(1.630580, abs=1e-6)
+        tasks = Gate(metric="tasks_per_dev_week", comparison="at_least", basis="baseline_times", threshold=1.0)
+        pilot = Wave(name="Pilot", start_week=0, seat_share=0.1, gates=[tasks])
+        plan = RolloutPlan(start_date=date(2025, 3, 3), waves=[pilot])
+        expected = measure(demo, date(2025, 3, 3), 2)
+        found = measure_wave(demo, worked_example, plan, 0)
+        factor = (365.25 / 7) / worked_example.team.working_weeks_per_year
+        assert found.waves[0].gates[0].measured == pytest.approx(expected.post.tasks_per_dev_week * factor)
+        assert found.baseline["tasks_per_dev_week"] == pytest.approx(expected.baseline.tasks_per_dev_week * factor)
+
     def test_a_plan_without_start_date_cannot_be_measured(self, demo, worked_example, gated):
         with pytest.raises(DataError, match="no start date"):
             measure_wave(demo, worked_example, gated.model_copy(update={"start_date": None}), 0)
