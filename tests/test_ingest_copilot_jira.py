@@ -13,6 +13,7 @@ from roi.errors import InputFormatError
 from roi.ingest import detect, read_exports, read_file, suggest_adoption_date
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+DECLINED = "resolved as won't do, duplicate, cannot reproduce or declined (not completed work)"
 
 
 def _read(name: str, **kwargs):
@@ -74,13 +75,14 @@ def test_jira_all_fields_export():
     tables, report = _read("jira_all_fields.csv", timezone="Europe/Berlin")
     items = tables["work_items"].set_index("key")
     assert report.format == "jira_csv" and report.rows == 6
-    assert items["kind"].to_dict() == {"API-1": "bug", "API-2": "story", "API-3": "task", "API-4": "subtask",
+    assert items["kind"].to_dict() == {"API-1": "bug", "API-2": "story", "API-4": "subtask",
                                        "API-5": "incident", "API-6": "epic"}
     # "04/Feb/25 3:04 PM" in Berlin (UTC+1 in winter) is 14:04 UTC; multi-line description kept out of the way.
     assert items.loc["API-1", "resolved_at"] == pd.Timestamp("2025-02-04T14:04:00Z")
     # "17/Mar/25 12:05 AM" is five past midnight.
     assert items.loc["API-4", "created_at"] == pd.Timestamp("2025-03-16T23:05:00Z")
-    assert not items.loc["API-3", "done"]  # resolved as Won't Do
+    assert "API-3" not in items.index  # resolved as Won't Do: skipped and counted
+    assert report.skipped == {DECLINED: 1}
     assert items.loc["API-2", "done"] and items.loc["API-2", "story_points"] == 3.0
     assert not items.loc["API-4", "done"] and pd.isna(items.loc["API-4", "resolved_at"])
     assert any("Europe/Berlin" in note for note in report.notes)
@@ -93,6 +95,10 @@ def test_jira_spanish_semicolon_export():
     tables, report = _read("jira_es_semicolon.csv")
     items = tables["work_items"].set_index("key")
     assert items["kind"].to_dict() == {"WEB-1": "bug", "WEB-2": "story", "WEB-3": "task"}
+    # No Resolution column: WEB-4 and WEB-5 (Estado "No se hará") and WEB-6 (a "Duplicado" bug) are told
+    # by their status; all three carry a Resuelta date, so without it they would count as done.
+    assert (report.rows, report.used_rows, report.skipped) == (6, 3, {DECLINED: 3})
+    assert any("no Resolution column" in note for note in report.notes)
     assert items.loc["WEB-2", "created_at"] == pd.Timestamp("2025-09-02T08:45:00Z")  # "02/sept/25 08:45"
     assert items.loc["WEB-3", "created_at"] == pd.Timestamp("2025-12-13T02:41:00Z")  # "13/dic/25"
     assert items.loc["WEB-2", "story_points"] == 3.0 and items.loc["WEB-3", "story_points"] == 1.5
@@ -102,10 +108,32 @@ def test_jira_spanish_semicolon_export():
 def test_jira_excel_resave_with_title_rows_cp1252_and_dotted_dates():
     tables, report = _read("jira_excel_de_cp1252.csv")
     items = tables["work_items"].set_index("key")
-    assert list(items.index) == ["WEB-7", "WEB-8"]
+    assert list(items.index) == ["WEB-7", "WEB-8"]  # WEB-9 and WEB-10: Status "Won't Do", resolved
+    assert (report.rows, report.used_rows, report.skipped) == (4, 2, {DECLINED: 2})
     assert items.loc["WEB-8", "story_points"] == 2.5
     assert items.loc["WEB-7", "resolved_at"] == pd.Timestamp("2025-03-05T09:30:00Z")
     assert any("title row" in note for note in report.notes) and any("cp1252" in note for note in report.notes)
+
+
+@pytest.mark.parametrize(("status", "resolution", "skipped"), [
+    ("Won't Do", None, True), ("WON'T FIX", None, True), ("Won’t Do", None, True),  # typographic apostrophe
+    ("Duplicate", None, True), ("Cannot Reproduce", None, True), ("Declined", None, True),
+    ("Rejected", None, True), ("Cancelled", None, True),
+    ("Wird nicht erledigt", None, True), ("Duplikat", None, True), ("Abgelehnt", None, True),  # German
+    ("No se hará", None, True), ("no se hara", None, True), ("Rechazado", None, True),  # Spanish
+    ("Ne sera pas fait", None, True), ("Doublon", None, True), ("Refusé", None, True),  # French
+    ("Done", None, False), ("Listo", None, False), ("Won't Do soon", None, False),
+    ("Won't Do", "", True),  # team-managed: a "Won't Do" status without a resolution
+    ("Closed", "Won't Fix", True), ("Won't Do", "Done", False),  # the resolution decides when there is one
+])
+def test_jira_issues_closed_without_doing_the_work_are_skipped(status, resolution, skipped):
+    header = "Issue key,Issue Type,Status,Created,Resolved"
+    row = f"X-1,Task,{status},03/Feb/25 9:15 AM,04/Feb/25 9:15 AM"
+    if resolution is not None:
+        header, row = header + ",Resolution", row + f",{resolution}"
+    tables, report = read_file("j.csv", f"{header}\n{row}\n".encode())
+    assert len(tables["work_items"]) == (0 if skipped else 1)
+    assert report.skipped == ({DECLINED: 1} if skipped else {})
 
 
 def test_jira_daylight_saving_gap_and_overlap_are_resolved():

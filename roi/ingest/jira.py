@@ -3,8 +3,9 @@
 FORMATS.md §4.  Quirks handled: UTF-8 BOM and CRLF; ``;`` delimiters; title rows above the
 header (Excel re-saves); Windows-1252; repeated columns (``Sprint``, ``Labels`` …); localised
 headers, issue types and month names (``12/Mar/24 3:04 PM``, ``19/ago/25 18:06``,
-``19.08.2025 18:06``); decimal commas.  Dates carry no offset: they are in the exporting
-user's profile time zone, read in the time zone given (UTC unless told) and said so.
+``19.08.2025 18:06``); decimal commas; no Resolution column (won't-do issues are then told by
+their Status).  Dates carry no offset: they are in the exporting user's profile time zone, read
+in the time zone given (UTC unless told) and said so.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ KEY = ("Issue key", "Clave de incidencia", "Clave", "Vorgangsschlüssel", "Schl�
        "Chave", "Chiave", "Sleutel", "Klucz")
 TYPE = ("Issue Type", "Tipo de Incidencia", "Vorgangstyp", "Type de ticket", "Tipo de item", "Tipo di ticket",
         "Tipo de ticket")
+STATUS = ("Status", "Estado", "Statut", "État", "Stato", "Situação")
 STATUS_CATEGORY = ("Status Category", "Categoría de estado", "Statuskategorie", "Catégorie d'état",
                    "Categoria di stato")
 RESOLUTION = ("Resolution", "Resolución", "Lösung", "Résolution", "Risoluzione", "Resolução")
@@ -46,9 +48,18 @@ KINDS = {
 }
 DONE_CATEGORIES = {"done", "listo", "hecho", "fertig", "erledigt", "terminé", "completato", "concluído", "finalizado"}
 NOT_DONE_RESOLUTIONS = {
-    "won't do", "won't fix", "duplicate", "cannot reproduce", "declined", "incomplete", "no se hará", "duplicado",
-    "rechazado", "wird nicht erledigt", "duplikat", "abgelehnt", "ne sera pas fait", "doublon",
+    # Jira's resolutions and the statuses teams close such work with, as `_folded` writes them
+    # (apostrophes and accents dropped: "Won’t Do", "wont do" and "Won't Do" are one value).
+    "wont do", "wont fix", "duplicate", "cannot reproduce", "cant reproduce", "declined", "rejected",
+    "incomplete", "cancelled", "canceled",
+    "no se hara", "no se resolvera", "no se corregira", "duplicado", "duplicada", "no se puede reproducir",
+    "rechazado", "rechazada", "cancelado", "cancelada", "incompleto",
+    "wird nicht erledigt", "wird nicht behoben", "duplikat", "nicht reproduzierbar",
+    "kann nicht reproduziert werden", "abgelehnt", "abgebrochen", "storniert", "unvollstandig",
+    "ne sera pas fait", "ne sera pas realise", "ne sera pas corrige", "doublon", "impossible a reproduire",
+    "ne peut etre reproduit", "refuse", "rejete", "annule", "incomplet",
 }
+"""Resolutions (or, without one, statuses) of issues closed without doing the work [folded text]."""
 
 _MONTHS = {
     1: ("jan", "ene", "janv", "janvier", "januar", "jän", "gen", "enero"),
@@ -85,6 +96,26 @@ def _normalise_dates(text: pd.Series) -> pd.Series:
         return str(number) if number else match.group(0)
 
     return text.map(lambda v: _MONTH_WORD.sub(month, f" {v} ")[1:-1] if v else v)
+
+
+def _folded(values: pd.Series) -> pd.Series:
+    """Text compared without case, accents, apostrophes or extra spaces: ``Won’t  Do`` → ``wont do``."""
+    text = values.astype(str).str.normalize("NFKD").str.replace(r"[\u0300-\u036f'’‘`´]", "", regex=True)
+    return text.str.casefold().str.split().str.join(" ")
+
+
+def declined(resolution: pd.Series | None, status: pd.Series | None) -> pd.Series:
+    """Issues closed without doing the work (won't do, duplicate, cannot reproduce, declined …).
+
+    The Resolution decides when the issue has one; otherwise the Status does: exports without a
+    Resolution column (FORMATS.md §4: localised and Excel re-saved ones) and team-managed
+    projects that move issues to a "Won't Do" status without setting a resolution.
+    """
+    resolved_as = _folded(resolution) if resolution is not None else pd.Series("", index=status.index)
+    out = resolved_as.isin(NOT_DONE_RESOLUTIONS)
+    if status is not None:
+        out |= resolved_as.eq("") & _folded(status).isin(NOT_DONE_RESOLUTIONS)
+    return out
 
 
 def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, row_offset: int) -> pd.Series:
@@ -145,12 +176,14 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
     resolved = find_column(frame.columns, *RESOLVED)
     category = find_column(frame.columns, *STATUS_CATEGORY)
     resolution = find_column(frame.columns, *RESOLUTION)
+    status = find_column(frame.columns, *STATUS)
     points = find_column(frame.columns, *STORY_POINTS)
     assignee = find_column(frame.columns, *ASSIGNEE)
     report.note(f"Jira writes times in the exporting user's time zone without an offset: read as {timezone}")
 
     no_key = frame[key].str.strip().eq("")
     report.skip("row without an issue key", int(no_key.sum()))
+    keep = ~no_key
     created_at = parse_dates(frame[created], name, created, timezone, row_offset)
     no_created = created_at.isna() & ~no_key
     if no_created.any():
@@ -162,11 +195,15 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
         done = frame[category].str.strip().str.casefold().isin(DONE_CATEGORIES)
     else:
         done = resolved_at.notna()
-    if resolution:
-        declined = frame[resolution].str.strip().str.casefold().isin(NOT_DONE_RESOLUTIONS)
-        if declined.any():
-            report.note(f"{int(declined.sum())} issue(s) resolved as won't do / duplicate are not counted as done")
-        done &= ~declined
+    if resolution is None and status is not None:
+        report.note("no Resolution column: won't-do and duplicate issues are told by their Status")
+    if resolution is not None or status is not None:
+        # Closed without doing the work: not a completed task, and a duplicate is no new bug either.
+        left_out = declined(frame[resolution] if resolution else None,
+                            frame[status] if status else None) & ~no_key
+        report.skip("resolved as won't do, duplicate, cannot reproduce or declined (not completed work)",
+                    int(left_out.sum()))
+        keep &= ~left_out
     if type_column is None:
         report.note("no issue type column: bugs cannot be told apart (bugs_per_dev_week stays empty)")
     kind = issue_kind(frame[type_column]) if type_column else pd.Series("other", index=frame.index)
@@ -175,5 +212,5 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
         "created_at": created_at, "resolved_at": resolved_at,
         "story_points": numbers(frame[points], name, points, row_offset=row_offset) if points else np.nan,
         "assignee": frame[assignee].str.strip().replace("", None) if assignee else None,
-    })[~no_key.to_numpy()]
+    })[keep.to_numpy()]
     return work_item_tables(name, items, report)
