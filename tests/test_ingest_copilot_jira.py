@@ -4,6 +4,7 @@ localised columns, localised dates, title rows, cp1252, decimal commas."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -48,7 +49,47 @@ def test_user_report_ndjson_marks_active_users():
     day = pd.Timestamp("2025-10-01", tz="UTC")
     assert days.loc[(day, "alice"), "active"] and days.loc[(day, "bob"), "active"]  # bob only chatted
     assert not days.loc[(day, "carol"), "active"]
-    assert days.loc[(day, "alice"), ["suggestions", "acceptances"]].tolist() == [10, 4]
+    assert days.loc[(pd.Timestamp("2025-10-02", tz="UTC"), "dave"), "active"]
+
+
+def test_user_report_counts_code_completions_only():
+    tables, report = _read("copilot_users_1d.ndjson")
+    counts = tables["ai_user_days"].set_index(["date", "user"])[["suggestions", "acceptances"]]
+    first, second = pd.Timestamp("2025-10-01", tz="UTC"), pd.Timestamp("2025-10-02", tz="UTC")
+    # alice's code_completion rows (7/3, 4/2), not her all-feature counts (10/4, 6/3: agent and chat
+    # mixed in); bob's breakdown has no code_completion row (0/0); carol's is empty with no activity.
+    assert counts.loc[(first, "alice")].tolist() == [7, 3]
+    assert counts.loc[(second, "alice")].tolist() == [4, 2]
+    assert counts.loc[(first, "bob")].tolist() == [0, 0] and counts.loc[(first, "carol")].tolist() == [0, 0]
+    # dave has no totals_by_feature: unknown, not his all-feature 5/5, and the file says so.
+    assert counts.loc[(second, "dave")].isna().all()
+    assert any(note.startswith("1 record(s) without a totals_by_feature") for note in report.notes)
+    # Over both days: (3 + 2) / (7 + 4) = 5/11 by count; all-feature counts gave (4 + 3 + 5) / (10 + 6 + 5).
+    assert counts["acceptances"].sum() / counts["suggestions"].sum() == pytest.approx(5 / 11)
+
+
+def test_org_report_counts_code_completions_only():
+    day = {"code_generation_activity_count": 50, "code_acceptance_activity_count": 20,
+           "totals_by_feature": [
+               {"feature": "code_completion", "code_generation_activity_count": 40,
+                "code_acceptance_activity_count": 12},
+               {"feature": "chat_panel_agent_mode", "code_generation_activity_count": 10,
+                "code_acceptance_activity_count": 8}]}
+    chat_only = {"code_generation_activity_count": 3, "code_acceptance_activity_count": 1,
+                 "totals_by_feature": [{"feature": "chat_panel_ask_mode", "code_generation_activity_count": 3,
+                                        "code_acceptance_activity_count": 1}]}
+    no_breakdown = {"code_generation_activity_count": 9, "code_acceptance_activity_count": 9}
+    document = {"report_start_day": "2025-03-01", "report_end_day": "2025-03-03", "organization_id": "1",
+                "day_totals": [dict(day, day="2025-03-01", daily_active_users=5),
+                               dict(chat_only, day="2025-03-02", daily_active_users=2),
+                               dict(no_breakdown, day="2025-03-03", daily_active_users=6)]}
+    tables, report = read_file("org.json", json.dumps(document).encode())
+    assert report.format == "copilot_org_report"
+    days = tables["ai_daily"].set_index("date")[["suggestions", "acceptances"]]
+    assert days.loc[pd.Timestamp("2025-03-01", tz="UTC")].tolist() == [40, 12]  # not 50 / 20
+    assert days.loc[pd.Timestamp("2025-03-02", tz="UTC")].tolist() == [0, 0]  # chat only: no completions
+    assert days.loc[pd.Timestamp("2025-03-03", tz="UTC")].isna().all()  # no breakdown: unknown
+    assert any(note.startswith("1 record(s) without a totals_by_feature") for note in report.notes)
 
 
 def test_seats_convert_offsets_to_utc_and_keep_never_used_seats():

@@ -123,6 +123,21 @@ def test_ai_use_from_copilot_metrics():
     assert m.post.ai_acceptance_rate == pytest.approx(0.3)
 
 
+def test_ai_acceptance_rate_from_usage_reports_counts_code_completions_only(tmp_path):
+    """CONTRACT.md: Σ code-completion acceptances / Σ suggestions, by count (not chat and agent activity)."""
+    prs = [{"number": n, "author": {"login": "alice", "is_bot": False}, "state": "MERGED", "isDraft": False,
+            "createdAt": created, "mergedAt": merged, "additions": 1, "deletions": 1, "reviews": []}
+           for n, created, merged in ((1, "2025-09-29T09:00:00Z", "2025-09-30T09:00:00Z"),
+                                      (2, "2025-10-02T09:00:00Z", "2025-10-03T09:00:00Z"))]
+    (tmp_path / "prs.json").write_text(json.dumps(prs))
+    exports = read_exports([tmp_path / "prs.json", FIXTURES / "copilot_users_1d.ndjson"])
+    m = measure(exports, date(2025, 10, 1))
+    assert m.baseline.ai_acceptance_rate is None
+    # alice's code_completion rows 3/7 and 2/4; dave's record has no breakdown and is left out.
+    assert m.post.ai_acceptance_rate == pytest.approx(5 / 11)
+    assert m.post.ai_active_users == 2.0  # alice and bob, then alice and dave
+
+
 def test_ramp_weeks_leave_out_the_learning_period():
     m = measure(read_exports(GITHUB), ADOPTION, ramp_weeks=1)  # 03-03 … 03-10 left out: #107 merged 03-11
     assert m.post.prs_merged == 3 and m.post.start.isoformat().startswith("2025-03-10")

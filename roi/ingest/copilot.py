@@ -2,7 +2,9 @@
 
 FORMATS.md §2.  Copilot days are UTC calendar days.  Acceptance counts come from code
 completions only and must be summed over ``editors[].models[].languages[]`` (there is no
-top-level total); a zero-usage day collapses to ``{"total_engaged_users": 0}``.
+top-level total); a zero-usage day collapses to ``{"total_engaged_users": 0}``.  In the usage
+reports they are the ``code_completion`` row of ``totals_by_feature[]``: the top-level activity
+counts also hold chat, agent and edit activity.
 """
 
 from __future__ import annotations
@@ -115,22 +117,57 @@ def _dedupe_days(frame: pd.DataFrame, report: SourceReport) -> pd.DataFrame:
 
 _USER_ACTIVITY = ("user_initiated_interaction_count", "code_generation_activity_count",
                   "code_acceptance_activity_count")
+_NO_FEATURES = ("record(s) without a totals_by_feature breakdown: their code-completion suggestions and "
+                "acceptances are unknown and left out of ai_acceptance_rate (the all-feature counts would "
+                "mix in chat and agent activity)")
+
+
+def _completion_counts(record: dict, name: str, row: int, path: str = "totals_by_feature"
+                       ) -> tuple[float | None, float | None]:
+    """Code-completion suggestions and acceptances of a usage-report record [count per day].
+
+    CONTRACT.md: the acceptance rate is code completions only, so these are the generation and
+    acceptance counts of the ``totals_by_feature[]`` row whose ``feature`` is ``code_completion``
+    (FORMATS.md §2c), not the record's all-feature totals.  A breakdown without that row means no
+    completions that day: (0, 0).  No breakdown (absent or null, or empty although the record
+    shows activity) means unknown: (None, None).
+    """
+    features = record.get("totals_by_feature")
+    if features is None:
+        return None, None
+    features = _objects(features, name, row, path)
+    completion = [f for f in features if f.get("feature") == "code_completion"]
+    if not completion:
+        active = any(_number(record.get(key)) for key in _USER_ACTIVITY[1:])
+        return (None, None) if active and not features else (0.0, 0.0)
+    return (sum(_number(f.get("code_generation_activity_count")) or 0.0 for f in completion),
+            sum(_number(f.get("code_acceptance_activity_count")) or 0.0 for f in completion))
+
+
+def _note_unknown(counts: list[tuple[float | None, float | None]], report: SourceReport) -> None:
+    unknown = sum(suggested is None for suggested, _ in counts)
+    if unknown:
+        report.note(f"{unknown} {_NO_FEATURES}")
 
 
 def read_user_report(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
     """Usage-metrics report, user level (NDJSON from the download links): one record per user and day.
 
     A user counts as active on a day with any interaction, generation or acceptance, or with
-    ``used_chat``/``used_agent``/``used_cli`` set.  Suggestions = ``code_generation_activity_count``,
-    acceptances = ``code_acceptance_activity_count`` (all features, by count).
+    ``used_chat``/``used_agent``/``used_cli`` set.  Suggestions and acceptances are code completions
+    only, by count (:func:`_completion_counts`).
     """
     records = _records(name, data)
     report.rows = len(records)
+    completions = [_completion_counts(r, name, row) for row, r in enumerate(records, start=1)]
+    _note_unknown(completions, report)
     frame = pd.DataFrame({
         "date": [r.get("day") for r in records],
         "user": [r.get("user_login") for r in records],
         **{key: [_number(r.get(key)) or 0.0 for r in records] for key in _USER_ACTIVITY},
         "flags": [any(bool(r.get(k)) for k in ("used_chat", "used_agent", "used_cli")) for r in records],
+        "suggestions": pd.Series([c[0] for c in completions], dtype="float64"),
+        "acceptances": pd.Series([c[1] for c in completions], dtype="float64"),
     })
     frame["date"] = _days(name, frame["date"].tolist(), "day", report)
     no_user = frame["user"].isna() | frame["user"].astype(str).str.strip().eq("")
@@ -139,21 +176,28 @@ def read_user_report(name: str, data: bytes, report: SourceReport, timezone: str
     out = pd.DataFrame({
         "source": name, "date": frame["date"], "user": frame["user"].astype(str),
         "active": (frame[list(_USER_ACTIVITY)].sum(axis=1) > 0) | frame["flags"],
-        "suggestions": frame["code_generation_activity_count"], "acceptances": frame["code_acceptance_activity_count"],
+        "suggestions": frame["suggestions"], "acceptances": frame["acceptances"],
     })
     report.tables.add("ai_user_days")
     return {"ai_user_days": out}
 
 
 def read_org_report(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
-    """Usage-metrics report, organisation/enterprise level: ``day_totals[]`` per report."""
-    days = [d for r in _records(name, data) for d in _list(r.get("day_totals")) if isinstance(d, dict)]
+    """Usage-metrics report, organisation/enterprise level: ``day_totals[]`` per report.
+
+    Suggestions and acceptances are code completions only, by count (:func:`_completion_counts`).
+    """
+    numbered = [(row, d) for row, r in enumerate(_records(name, data), start=1)
+                for d in _list(r.get("day_totals")) if isinstance(d, dict)]
+    days = [d for _, d in numbered]
     report.rows = len(days)
+    completions = [_completion_counts(d, name, row, "day_totals[].totals_by_feature") for row, d in numbered]
+    _note_unknown(completions, report)
     frame = pd.DataFrame({
         "date": [d.get("day") for d in days],
         "active_users": [_number(d.get("daily_active_users")) for d in days],
-        "suggestions": [_number(d.get("code_generation_activity_count")) for d in days],
-        "acceptances": [_number(d.get("code_acceptance_activity_count")) for d in days],
+        "suggestions": pd.Series([c[0] for c in completions], dtype="float64"),
+        "acceptances": pd.Series([c[1] for c in completions], dtype="float64"),
         "lines_suggested": [_number(d.get("loc_suggested_to_add_sum")) for d in days],
         "lines_accepted": [_number(d.get("loc_added_sum")) for d in days],
     })
