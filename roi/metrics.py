@@ -499,7 +499,8 @@ class _Prepared:
     has_sizes: bool
     has_reviews: bool
     reviewer_pairs: pd.DataFrame  # (pr index, reviewer) of qualifying reviews
-    skipped: dict[str, Counter]
+    skipped: dict[str, Counter]  # file -> reason -> PRs and reviews left out
+    skipped_reviews: dict[str, Counter]  # the reviews among them (a reviews file's rows; nested in gh's PRs)
     agent_humans: set[str]
 
 
@@ -526,11 +527,14 @@ def _joint_codes(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, np.nd
 
 def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _Prepared:
     skipped: dict[str, Counter] = {}
+    skipped_reviews: dict[str, Counter] = {}
 
-    def skip(frame: pd.DataFrame, mask: np.ndarray, reason: str) -> None:
+    def skip(frame: pd.DataFrame, mask: np.ndarray, reason: str, of_reviews: bool = False) -> None:
         if mask.any():
             for source, count in frame.loc[mask, "source"].value_counts().items():
                 skipped.setdefault(source, Counter())[reason] += int(count)
+                if of_reviews:
+                    skipped_reviews.setdefault(source, Counter())[reason] += int(count)
 
     pulls = dataset.pull_requests
     agent = pulls["ai_agent"].to_numpy(bool)
@@ -565,21 +569,22 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         review_key = repo_of_review.astype(np.int64) << 32 | reviews["number"].to_numpy(np.int64)
         position = np.where(repo_of_review >= 0, pd.Index(pr_key).get_indexer(review_key), -1)
         matched = position >= 0
-        skip(reviews, ~matched, "review of a PR that is not counted (bot, draft, unmerged or not exported)")
+        skip(reviews, ~matched, "review of a PR that is not counted (bot, draft, unmerged or not exported)",
+             of_reviews=True)
         is_bot = reviews["reviewer_is_bot"].to_numpy(bool) & matched
-        skip(reviews, is_bot, "review by a bot (Copilot code review and the like)")
+        skip(reviews, is_bot, "review by a bot (Copilot code review and the like)", of_reviews=True)
         ok = matched & ~is_bot
         author_code, reviewer_code = _joint_codes(prs["author"], reviews["reviewer"])
         # Each review's PR row (row 0 stands in for unmatched reviews, which `ok` leaves out): whole-array
         # gathers, instead of compressing 3M-row arrays for every check.
         of_pr = np.where(matched, position, 0)
         own = ok & (reviewer_code == author_code[of_pr]) if len(prs) else np.zeros_like(ok)
-        skip(reviews, own, "by the PR's own author (thread reply)")
+        skip(reviews, own, "by the PR's own author (thread reply)", of_reviews=True)
         ok &= ~own
         submitted = _ns(reviews["submitted_at"])
         merged = _ns(prs["merged_at"])
         after = ok & (submitted > merged[of_pr]) if len(prs) else np.zeros_like(ok)
-        skip(reviews, after, "submitted after the merge")
+        skip(reviews, after, "submitted after the merge", of_reviews=True)
         ok &= ~after
         # Each PR's earliest dated review: a running minimum over nanoseconds ("never" starts at the
         # int64 maximum and is turned back into NaT; an undated review, NaT, is left out).
@@ -595,7 +600,7 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         prs["author_code"] = pd.factorize(prs["author_key"])[0]
     return _Prepared(prs=prs, has_prs=dataset.has("pull_requests"), has_sizes=bool(prs["size"].notna().any()),
                      has_reviews=dataset.has("reviews"), reviewer_pairs=pairs, skipped=skipped,
-                     agent_humans=agent_humans)
+                     skipped_reviews=skipped_reviews, agent_humans=agent_humans)
 
 
 def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None,
@@ -856,13 +861,26 @@ def _period_model(period: _Period | None, values: dict) -> PeriodMetrics:
                          weeks=round(period.weeks, 6), **clean)
 
 
-def _summaries(dataset: Dataset, extra: dict[str, Counter]) -> list[SourceSummary]:
+def _summaries(dataset: Dataset, prep: _Prepared) -> list[SourceSummary]:
+    """Each file's rows, the rows used and what was left out, by reason.
+
+    ``rows`` counts a file's records as its reader does: PRs in a file of pull requests, reviews
+    in a file of reviews.  gh and GraphQL files (and a generic CSV with first-review times) hold
+    reviews inside their PRs: the reviews left out of those are listed under ``skipped`` too, but
+    they are not rows of the file, so ``rows - used_rows`` is the skipped PRs only.
+    """
     out = []
     for report in dataset.sources:
-        skipped = Counter(report.skipped) + extra.get(report.file, Counter())
+        skipped = Counter(report.skipped) + prep.skipped.get(report.file, Counter())
+        nested = (sum(prep.skipped_reviews.get(report.file, Counter()).values())
+                  if "pull_requests" in report.tables else 0)
+        notes = list(report.notes)
+        if nested:
+            notes.append(f"{nested} review(s) inside its PRs left out too: listed under skipped, but rows "
+                         "and used_rows count PRs")
         out.append(SourceSummary(file=report.file, format=report.format, rows=report.rows,
-                                 used_rows=max(report.rows - sum(skipped.values()), 0),
-                                 skipped=dict(skipped), notes=list(report.notes)))
+                                 used_rows=max(report.rows - (sum(skipped.values()) - nested), 0),
+                                 skipped=dict(skipped), notes=notes))
     return out
 
 
@@ -1010,7 +1028,7 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
                                           low=_finite(row.low), high=_finite(row.high))
                      for row in dataset.estimates.itertuples(index=False)}
     return Metrics(adoption_date=adoption_date, ramp_weeks=ramp_weeks, comparison=comparison,
-                   sources=_summaries(dataset, prep.skipped), baseline=_period_model(baseline, values["baseline"]),
+                   sources=_summaries(dataset, prep), baseline=_period_model(baseline, values["baseline"]),
                    post=_period_model(post, values["post"]), changes=changes, cohorts=cohorts,
                    estimates=estimates, notes=notes)
 

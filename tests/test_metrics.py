@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from roi.errors import DataError, InputFormatError
 from roi.ingest import read_exports
 from roi.ingest.tables import build_dataset
 from roi.metrics import DEFINITIONS, PeriodMetrics, measure, metrics_json
+from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 GITHUB = [FIXTURES / n for n in ("github_pulls_page1.json", "github_pulls_page2.json", "github_pulls_detail.ndjson",
@@ -69,6 +72,26 @@ def test_skipped_rows_are_counted_per_file_with_their_reason(github):
                                "review by a bot (Copilot code review and the like)": 1,
                                "by the PR's own author (thread reply)": 1, "submitted after the merge": 1}
     assert reviews.rows == 10 and reviews.used_rows == 5
+
+
+def test_used_rows_of_a_gh_file_count_its_prs_not_the_reviews_inside_them():
+    """CONTRACT sources[]: rows - used_rows = the skipped PR rows; the reviews nested in those rows
+    that are left out stay listed under skipped, but they are not rows of the file."""
+    done = subprocess.run([sys.executable, "-m", "roi", "metrics", str(FIXTURES / "gh_pr_list.json"),
+                           "--adoption-date", "2025-03-15"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    (source,) = payload["sources"]
+    # Used: #4 and #5 (merged before 03-15) and #7 (after); skipped: #6 unmerged, #8 dependabot, #9 draft.
+    assert payload["baseline"]["prs_merged"] + payload["post"]["prs_merged"] == 3
+    assert (source["rows"], source["used_rows"]) == (6, 3)  # used_rows was 0: 6 - (3 PRs + 4 reviews)
+    assert source["skipped"] == {
+        "bot author": 1, "draft": 1, "not merged (open, or closed without merging)": 1,
+        "review of a PR that is not counted (bot, draft, unmerged or not exported)": 1,  # on #6
+        "review by a bot (Copilot code review and the like)": 1,  # Copilot's reviewer on #7
+        "by the PR's own author (thread reply)": 1,  # dana on her #4
+        "submitted after the merge": 1}  # dana on #5, a day after the merge
+    assert any(note.startswith("4 review(s) inside its PRs left out") for note in source["notes"])
 
 
 def test_small_samples_say_so_instead_of_an_interval(github):
