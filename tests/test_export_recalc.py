@@ -26,9 +26,9 @@ from roi import capacity, finance, productivity
 from roi.engine import compute
 from roi.export import build_workbook
 from roi.export.assumptions import all_assumptions
-from roi.export.model_sheets import NO_BREAK_EVEN, NO_COSTS, NOT_WITHIN_HORIZON
+from roi.export.model_sheets import NO_BREAK_EVEN, NO_COSTS, NOT_WITHIN_HORIZON, queue_inputs
 from roi.inputs import npv_per_net_hour, resolve_inputs
-from roi.models import Scenario, scenario_from_dict
+from roi.models import Scenario, get_path, scenario_from_dict
 from tests.conftest import SCENARIOS
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -92,8 +92,19 @@ def recalculate(workbooks: dict[str, bytes], folder: Path) -> dict[str, tuple[An
 # --- What the engine says each named output must be ---------------------------------------
 
 
-def expected_outputs(scenario: Scenario) -> dict[str, Any]:
-    """Every named formula output of the workbook → the engine's value (text where the engine says null)."""
+def _differs(before: float | None, after: float | None) -> bool:
+    if before is None or after is None:
+        return before is not after
+    return abs(after - before) > 1e-9 * max(1.0, abs(before))
+
+
+def expected_outputs(scenario: Scenario, exported: Scenario | None = None) -> dict[str, Any]:
+    """Every named formula output of the workbook → the engine's value (text where the engine says null).
+
+    ``exported`` is the scenario the workbook was written from, when its cells were edited since
+    into ``scenario``: the live checks must then count the changed inputs and flag the queue values.
+    """
+    exported = exported or scenario
     results = compute(scenario)
     p, review, fin = results.productivity, results.review, results.finance
     team, s = scenario.team, scenario
@@ -163,6 +174,19 @@ def expected_outputs(scenario: Scenario) -> dict[str, Any]:
             s.quality.downtime_cost_per_hour,
             s.quality.impact_share,
         ),
+        "inputs_changed": sum(
+            _differs(get_path(exported, a.path), get_path(scenario, a.path)) for a in all_assumptions(scenario)
+        ),
+        "queue_values_stale": int(
+            any(
+                _differs(before, after)
+                for before, after in zip(
+                    queue_inputs(exported, compute(exported)).values(),
+                    queue_inputs(scenario, results).values(),
+                    strict=True,
+                )
+            )
+        ),
     }
 
 
@@ -184,8 +208,8 @@ def workbook_value(values, name: str) -> Any:
     return cells if len(cells) > 1 else cells[0]
 
 
-def assert_outputs_match(values, formulas, scenario: Scenario) -> None:
-    expected = expected_outputs(scenario)
+def assert_outputs_match(values, formulas, scenario: Scenario, exported: Scenario | None = None) -> None:
+    expected = expected_outputs(scenario, exported)
     assert output_names(formulas) == set(expected), "every named output must be checked"
     for name, want in expected.items():
         got = workbook_value(values, name)
@@ -323,6 +347,13 @@ EDITS: dict[str, dict[str, float | None]] = {
 }
 """Edits made to assumption cells in the written file, by their defined names."""
 
+QUEUE_EDITS: dict[str, dict[str, float | None]] = {
+    "target_wait": {"target_wait_hours": 1},  # the engine needs 39 reviewers, not the exported 37
+    "target_blank": {"target_wait_hours": None},  # blank = the baseline wait: 50 reviewers
+    "developers_100": {"developers": 100},  # 73 reviewers
+}
+"""Edits that change what the app's queue values (reviewers needed) would be."""
+
 
 def _set_path(data: dict, path: str, value: Any) -> None:
     *parents, leaf = path.split(".")
@@ -377,7 +408,7 @@ def recalculated(tmp_path_factory):
     for name, data in edge_data().items():
         add(name, scenario_from_dict(data))
     base = cases["worked"][1]
-    for name, edits in EDITS.items():
+    for name, edits in {**EDITS, **QUEUE_EDITS}.items():
         add(f"edit_{name}", edited_scenario(worked, edits), edit_workbook(base, edits))
     named = scenario_from_dict({**worked, "name": INJECTION_NAME})
     add("injection", named, tables={"pulls": _injection_table()})
@@ -470,7 +501,7 @@ def test_edge_scenarios_match_the_engine(recalculated, name):
 @pytest.mark.parametrize("name", list(EDITS))
 def test_editing_an_assumption_moves_outputs_as_the_engine_does(recalculated, name):
     scenario, values, formulas = recalculated[f"edit_{name}"]
-    assert_outputs_match(values, formulas, scenario)
+    assert_outputs_match(values, formulas, scenario, exported=recalculated["worked"][0])
     assert_no_error_values(values)
     before = compute(recalculated["worked"][0]).finance.npv
     assert workbook_value(values, "npv") != pytest.approx(before, rel=1e-9), "the edit must move NPV"
@@ -490,6 +521,35 @@ def test_the_queue_values_say_when_they_are_stale(recalculated, name, stale):
     texts = [str(row[0].value) for row in values["Review capacity"].iter_rows()]
     assert any(t.startswith("Assumptions changed since export") for t in texts) == stale
     assert any(t.startswith("Up to date") for t in texts) == (not stale)
+
+
+def _summary_rows(values) -> dict[str, list]:
+    return {row[0].value: [c.value for c in row[1:5]] for row in values["Summary"].iter_rows() if row[0].value}
+
+
+@pytest.mark.parametrize("name, needed", [("target_wait", 39), ("target_blank", 50), ("developers_100", 73)])
+def test_queue_values_are_flagged_stale_wherever_they_are_shown(recalculated, name, needed):
+    """An edit that changes the staffing the engine would compute marks the exported 37 as stale."""
+    scenario, values, formulas = recalculated[f"edit_{name}"]
+    assert compute(scenario).review.reviewers_needed == needed
+    assert_outputs_match(values, formulas, scenario, exported=recalculated["worked"][0])
+    assert workbook_value(values, "queue_values_stale") == 1
+    texts = [str(row[0].value) for row in values["Review capacity"].iter_rows()]
+    assert any(t.startswith("Assumptions changed since export") for t in texts)
+    summary = _summary_rows(values)
+    staffing = summary["Reviewers needed for the target wait"]
+    assert staffing[0] == 37 and staffing[3].startswith("Stale")
+    assert summary["NPV P10 (downside)"][3].startswith("Stale")
+    assert summary["Assumptions changed since export (live)"][0] == 1
+
+
+def test_an_unedited_workbook_shows_no_stale_warning(recalculated):
+    _, values, _ = recalculated["worked"]
+    assert workbook_value(values, "queue_values_stale") == 0
+    assert workbook_value(values, "inputs_changed") == 0
+    summary = _summary_rows(values)
+    notes = [row[3] for label, row in summary.items() if label != "Key number"]
+    assert len(notes) > 20 and not any(notes), "no Stale note on an unedited workbook"
 
 
 def test_injected_text_stays_literal_after_libreoffice(recalculated):

@@ -13,8 +13,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from roi import defaults
-from roi.export.layout import Cell, Format, Sheet, text
+from roi.export.layout import Cell, Format, Formula, Sheet, text
 from roi.models import Scenario, get_path
+
+ASSUMPTION_ROWS_END = 400
+"""Last row the Assumptions sheet's per-input columns are counted to (the sheet holds far fewer)."""
+
+CHANGES = "assumption_changes"
+"""Defined name of the Assumptions column saying, per input, whether it differs from its exported value."""
 
 
 @dataclass(frozen=True)
@@ -351,11 +357,33 @@ def source_of(scenario: Scenario, assumption: Assumption) -> str:
     return f"Default{note}: {default_sources().get(assumption.default, assumption.default)}"
 
 
-def _value_cell(scenario: Scenario, assumption: Assumption) -> Cell:
+def same_as_exported(ref: str, value: float | None) -> str:
+    """A spreadsheet condition: the cell ``ref`` (a defined name or address) still holds ``value``.
+
+    Equal to 1e-9 relative; ``None`` (a blank input) must still be blank.  Never an error value:
+    text or an error in the cell counts as changed.
+    """
+    if value is None:
+        return f"ISBLANK({ref})"
+    return f"IF(ISNUMBER({ref}),ABS({ref}-{value!r})<=1E-9*MAX(1,ABS({value!r})),FALSE)"
+
+
+def _changed_cell(scenario: Scenario, assumption: Assumption, row: int) -> Cell:
+    """Live: empty while the input holds its exported value, else what it was."""
+    value = _exported_value(scenario, assumption)
+    was = "blank" if value is None else f"{value:g}"
+    return Cell(
+        Formula(f'IF({same_as_exported(f"B{row}", value)},"","changed (was {was})")'), "text", "warning"
+    )
+
+
+def _exported_value(scenario: Scenario, assumption: Assumption) -> float | None:
     value = get_path(scenario, assumption.path)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        value = None
-    return Cell(value, assumption.fmt, "input", name=assumption.name)
+    return None if isinstance(value, bool) or not isinstance(value, (int, float)) else value
+
+
+def _value_cell(scenario: Scenario, assumption: Assumption) -> Cell:
+    return Cell(_exported_value(scenario, assumption), assumption.fmt, "input", name=assumption.name)
 
 
 def _unit(assumption: Assumption, currency: str) -> str:
@@ -364,7 +392,7 @@ def _unit(assumption: Assumption, currency: str) -> str:
 
 def assumptions_sheet(scenario: Scenario) -> Sheet:
     """The Assumptions sheet: section headings, then one named, editable row per input."""
-    sheet = Sheet("Assumptions", widths={1: 52, 2: 16, 3: 20, 4: 90, 5: 34, 6: 36})
+    sheet = Sheet("Assumptions", widths={1: 52, 2: 16, 3: 20, 4: 90, 5: 34, 6: 36, 7: 50, 8: 24})
     sheet.add(text("Assumptions: every input of the model", "title"))
     sheet.add(
         text(
@@ -376,12 +404,23 @@ def assumptions_sheet(scenario: Scenario) -> Sheet:
     sheet.add(
         *(
             text(h, "header")
-            for h in ("Assumption", "Value", "Unit", "Source / note", "Name", "Scenario field")
+            for h in (
+                "Assumption",
+                "Value",
+                "Unit",
+                "Source / note",
+                "Name",
+                "Scenario field",
+                "Check (live)",
+                "Since export (live)",
+            )
         )
     )
     sheet.freeze = "B4"
+    sheet.name_range(CHANGES, 4, 8, ASSUMPTION_ROWS_END, 8)
 
     def row(assumption: Assumption) -> None:
+        number = sheet.next_row
         sheet.add(
             text(assumption.label),
             _value_cell(scenario, assumption),
@@ -389,6 +428,8 @@ def assumptions_sheet(scenario: Scenario) -> Sheet:
             text(source_of(scenario, assumption), "note"),
             text(assumption.name),
             text(assumption.path),
+            None,
+            _changed_cell(scenario, assumption, number),
         )
 
     for title, section in SECTIONS:

@@ -14,6 +14,7 @@ import numpy as np
 
 from roi import capacity
 from roi.defaults import HOURS_PER_YEAR_FTE
+from roi.export.assumptions import same_as_exported
 from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, col, text
 from roi.finance import MONTHS_PER_YEAR
 from roi.models import Results, Scenario
@@ -321,7 +322,8 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
             "Queue at the exported staffing (Erlang C, Allen–Cunneen): values computed by the app", "heading"
         )
     )
-    sheet.add(_staleness_check(scenario, results))
+    message, flag = _staleness_check(scenario, results)
+    sheet.add(message, flag, None, text("1 = stale", "note"))
     for label, field, fmt, unit in (
         ("Probability a PR waits", "p_wait", "percent", ""),
         ("Mean wait for a reviewer Wq", "wait_hours", "hours", "working h"),
@@ -390,27 +392,50 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
     return sheet
 
 
-def _staleness_check(scenario: Scenario, results: Results) -> Cell:
-    """A live cell saying whether the Erlang C values still match the assumptions they were computed from."""
-    exported = {
-        "arrival_baseline_per_hour": results.review.baseline.arrival_per_hour,
-        "arrival_post_per_hour": results.review.post.arrival_per_hour,
-        "effort_baseline_hours": results.review.baseline.effort_hours,
-        "effort_post_hours": results.review.post.effort_hours,
+def queue_inputs(scenario: Scenario, results: Results) -> dict[str, float | None]:
+    """Every named cell the app's queue values (Erlang C, reviewers needed, calibration) depend on,
+    with the value it had at export: λ and E(L) of both periods, f, c, ca², cs², the target wait
+    (blank = the baseline wait), the observed baseline review time and H (calibration)."""
+    review = results.review
+    return {
+        "arrival_baseline_per_hour": review.baseline.arrival_per_hour,
+        "arrival_post_per_hour": review.post.arrival_per_hour,
+        "effort_baseline_hours": review.baseline.effort_hours,
+        "effort_post_hours": review.post.effort_hours,
         "review_share": scenario.review.review_share,
         "reviewers": scenario.review.reviewers,
         "arrival_cv2": scenario.review.arrival_cv2,
         "service_cv2": scenario.review.service_cv2,
+        "target_wait_hours": scenario.review.target_wait_hours,
+        "baseline_review_hours": scenario.baseline.review_hours,
+        "hours_per_week": scenario.team.hours_per_week,
     }
-    same = ",".join(f"ABS({name}-{value!r})<=1E-9*MAX(1,ABS({value!r}))" for name, value in exported.items())
-    return Cell(
+
+
+QUEUE_STALE = "queue_values_stale"
+"""Defined name of the cell that is 0 while the queue values match the assumptions, 1 once not."""
+
+STALE_NOTE = "Stale: assumptions changed since export; export the scenario again."
+"""What a value computed by the app says next to it once the assumptions it came from changed."""
+
+
+def stale_note(flag: str) -> Cell:
+    """A live cell beside a value computed by the app: empty while ``flag`` is 0, the warning once not."""
+    return Cell(Formula(f'IF({flag}=0,"","{STALE_NOTE}")'), "text", "warning")
+
+
+def _staleness_check(scenario: Scenario, results: Results) -> tuple[Cell, Cell]:
+    """Live cells: a sentence saying whether the queue values are up to date, and the 0/1 flag."""
+    same = ",".join(same_as_exported(name, value) for name, value in queue_inputs(scenario, results).items())
+    message = Cell(
         Formula(
-            f'IF(AND({same}),"Up to date with the assumptions.",'
+            f'IF({QUEUE_STALE}=0,"Up to date with the assumptions.",'
             '"Assumptions changed since export: these queue values are stale; export the scenario again.")'
         ),
         "text",
         "warning",
     )
+    return message, Cell(Formula(f"IFERROR(IF(AND({same}),0,1),1)"), "int", "output", name=QUEUE_STALE)
 
 
 def cash_flow_sheet(scenario: Scenario) -> Sheet:

@@ -12,8 +12,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from roi.export.assumptions import PERIOD_FIELDS
+from roi.export.assumptions import CHANGES, PERIOD_FIELDS
 from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text
+from roi.export.model_sheets import QUEUE_STALE, stale_note
 from roi.inputs import npv
 from roi.metrics import DEFINITIONS
 from roi.models import Results, Scenario
@@ -24,10 +25,13 @@ VALUES_NOTE = (
     "Values computed by the app for the exported scenario: they do not change when you edit Assumptions."
 )
 
+INPUTS_CHANGED = "inputs_changed"
+"""Defined name of the Summary cell counting the assumptions that differ from their exported values."""
+
 
 def summary_sheet(scenario: Scenario, results: Results, created: datetime, charts: list[Chart]) -> Sheet:
     """Verdict, headline numbers (live formulas), and the cash flow and tornado charts."""
-    sheet = Sheet("Summary", widths={1: 44, 2: 18, 3: 16, 4: 60})
+    sheet = Sheet("Summary", widths={1: 44, 2: 18, 3: 16, 4: 60, 5: 60})
     sheet.add(text("AI coding assistant ROI: summary", "title"))
     sheet.add(text("Scenario", "key"), text(scenario.name))
     sheet.add(text("Currency", "key"), text(scenario.currency))
@@ -48,14 +52,32 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
             "key",
         ),
     )
+    sheet.add(
+        text("Assumptions changed since export (live)", "key"),
+        Cell(Formula(f"SUMPRODUCT(--(LEN({CHANGES})>0))"), "int", "key", name=INPUTS_CHANGED),
+        None,
+        text(
+            "inputs that differ from the exported scenario (Assumptions, column H); values computed by "
+            "the app say \"Stale\" once an input they depend on changed",
+            "note",
+        ),
+    )
     app_verdict = verdict(scenario, results)
-    sheet.add(text("The app's verdict at export", "key"), text(app_verdict.headline, "key"))
+    sheet.add(
+        text("The app's verdict at export", "key"),
+        text(app_verdict.headline, "key"),
+        None,
+        None,
+        stale_note(INPUTS_CHANGED),
+    )
     for point in app_verdict.points:
         sheet.add(None, text(point))
     sheet.blank()
-    sheet.add(*(text(h, "header") for h in ("Key number", "Value", "Unit", "Where it comes from")))
+    sheet.add(
+        *(text(h, "header") for h in ("Key number", "Value", "Unit", "Where it comes from", "Up to date?"))
+    )
     cur = scenario.currency
-    rows: list[tuple[str, Any, Format, str, str]] = [
+    rows: list[tuple[str, Any, Format, str, str] | tuple[str, Any, Format, str, str, str]] = [
         ("NPV", Formula("npv"), "money", cur, "Cash flow: PV(benefits) − PV(costs)"),
         ("ROI", Formula("roi"), "percent", "", "NPV / PV(costs)"),
         ("Payback", Formula("payback_months"), "months", "", "cumulative undiscounted cash flow turns ≥ 0"),
@@ -105,22 +127,24 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
             "int",
             "people",
             "Erlang C (value computed by the app)",
+            QUEUE_STALE,
         ),
     ]
     if results.uncertainty is not None:
         u = results.uncertainty
         rows += [
-            ("NPV P10 (downside)", u.npv_p10, "money", cur, "Monte Carlo (value computed by the app)"),
-            ("NPV P50", u.npv_p50, "money", cur, "Monte Carlo"),
-            ("NPV P90", u.npv_p90, "money", cur, "Monte Carlo"),
-            ("Probability NPV > 0", u.prob_npv_positive, "percent", "", "Monte Carlo"),
+            ("NPV P10 (downside)", u.npv_p10, "money", cur, "Monte Carlo (value computed by the app)", INPUTS_CHANGED),
+            ("NPV P50", u.npv_p50, "money", cur, "Monte Carlo", INPUTS_CHANGED),
+            ("NPV P90", u.npv_p90, "money", cur, "Monte Carlo", INPUTS_CHANGED),
+            ("Probability NPV > 0", u.prob_npv_positive, "percent", "", "Monte Carlo", INPUTS_CHANGED),
         ]
-    for label, value, fmt, unit, where in rows:
+    for label, value, fmt, unit, where, *flag in rows:
         sheet.add(
             text(label),
             Cell(value, fmt, "key") if value is not None else text("none found", "warning"),
             text(unit),
             text(where, "note"),
+            stale_note(flag[0]) if flag else None,
         )
     sheet.blank()
     anchor = sheet.next_row
@@ -309,6 +333,7 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
     sheet = Sheet("Sensitivity", widths={1: 34, 2: 16, 3: 16, 4: 16, 5: 16, 6: 16, 7: 18, 8: 18})
     sheet.add(text("Sensitivity: Monte Carlo and tornado (METHODS §4)", "title"))
     sheet.add(text(VALUES_NOTE, "note"))
+    sheet.add(stale_note(INPUTS_CHANGED))
     spec, result = scenario.uncertainty, results.uncertainty
     if spec is None or result is None:
         sheet.add(
