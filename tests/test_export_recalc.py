@@ -28,7 +28,8 @@ from roi.export import build_workbook
 from roi.export.assumptions import all_assumptions
 from roi.export.model_sheets import NO_BREAK_EVEN, NO_COSTS, NOT_WITHIN_HORIZON, queue_inputs
 from roi.inputs import npv_per_net_hour, resolve_inputs
-from roi.models import Scenario, get_path, scenario_from_dict
+from roi.models import Scenario, get_path, load_scenario, scenario_from_dict
+from roi.verdict import loss_chance, verdict
 from tests.conftest import SCENARIOS
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -98,6 +99,16 @@ def _differs(before: float | None, after: float | None) -> bool:
     return abs(after - before) > 1e-9 * max(1.0, abs(before))
 
 
+def _live_verdict(scenario: Scenario, results, at_export, edited: bool) -> str:
+    """The app's headline; after an edit, with the exported Monte Carlo (the workbook cannot rerun it)."""
+    mixed = results.model_copy(update={"uncertainty": at_export.uncertainty})
+    headline = verdict(scenario, mixed).headline
+    loss = loss_chance(at_export)
+    if edited and loss is not None and results.finance.npv >= 0:
+        headline += f" (Chance of a loss {loss:.1%} from the Monte Carlo at export: export again to update it.)"
+    return headline
+
+
 def expected_outputs(scenario: Scenario, exported: Scenario | None = None) -> dict[str, Any]:
     """Every named formula output of the workbook → the engine's value (text where the engine says null).
 
@@ -106,6 +117,7 @@ def expected_outputs(scenario: Scenario, exported: Scenario | None = None) -> di
     """
     exported = exported or scenario
     results = compute(scenario)
+    at_export = compute(exported)
     p, review, fin = results.productivity, results.review, results.finance
     team, s = scenario.team, scenario
     inputs = resolve_inputs(scenario)
@@ -174,6 +186,7 @@ def expected_outputs(scenario: Scenario, exported: Scenario | None = None) -> di
             s.quality.downtime_cost_per_hour,
             s.quality.impact_share,
         ),
+        "verdict": _live_verdict(scenario, results, at_export, exported is not scenario),
         "inputs_changed": sum(
             _differs(get_path(exported, a.path), get_path(scenario, a.path)) for a in all_assumptions(scenario)
         ),
@@ -181,7 +194,7 @@ def expected_outputs(scenario: Scenario, exported: Scenario | None = None) -> di
             any(
                 _differs(before, after)
                 for before, after in zip(
-                    queue_inputs(exported, compute(exported)).values(),
+                    queue_inputs(exported, at_export).values(),
                     queue_inputs(scenario, results).values(),
                     strict=True,
                 )
@@ -325,7 +338,9 @@ def edge_data() -> dict[str, dict]:
     no_costs["costs"] = {"tools": []}
     no_capture = worked_data()
     no_capture["finance"]["capture_factor"] = 0.0
-    return {"pays_back": pays_back, "no_costs": no_costs, "no_capture": no_capture}
+    stretched = json.loads(json.dumps(pays_back))
+    stretched["review"]["reviewers"] = 40  # utilisation 89%: stable, but past the app's 85% limit
+    return {"pays_back": pays_back, "no_costs": no_costs, "no_capture": no_capture, "stretched": stretched}
 
 
 RANDOM_SEEDS = (11, 12, 13, 14, 15, 16)
@@ -407,6 +422,7 @@ def recalculated(tmp_path_factory):
         add(f"random_{seed}", scenario_from_dict(random_data(seed)))
     for name, data in edge_data().items():
         add(name, scenario_from_dict(data))
+    add("demo", load_scenario(SCENARIOS / "demo_org.json"))
     base = cases["worked"][1]
     for name, edits in {**EDITS, **QUEUE_EDITS}.items():
         add(f"edit_{name}", edited_scenario(worked, edits), edit_workbook(base, edits))
@@ -462,10 +478,20 @@ def test_summary_shows_the_live_outputs(recalculated):
     summary = {row[0].value: row[1].value for row in values["Summary"].iter_rows() if row[0].value}
     assert summary["NPV"] == workbook_value(values, "npv")
     assert summary["Payback"] == NOT_WITHIN_HORIZON
-    assert summary["Verdict (live)"] == (
-        "Does not pay off over 3 years at these assumptions. Review becomes the "
-        "bottleneck: the queue is unstable after adoption."
-    )
+    assert summary["Verdict (live)"] == "As planned, the AI rollout does not pay back."
+    assert summary["The app's verdict at export"] == summary["Verdict (live)"]
+
+
+@pytest.mark.parametrize("name", ["demo", "stretched"])
+def test_the_live_verdict_calls_a_stable_but_stretched_pool_a_bottleneck(recalculated, name):
+    """Utilisation 99.2% (demo) or 89%: below 100% but past the app's 85% limit, as roi.verdict says."""
+    scenario, values, _ = recalculated[name]
+    live = workbook_value(values, "verdict")
+    assert live == verdict(scenario, compute(scenario)).headline
+    assert live == {
+        "demo": "The AI rollout pays back, but review capacity is now the bottleneck.",
+        "stretched": "The AI rollout likely pays back, but with real downside risk and a review bottleneck.",
+    }[name]
 
 
 @pytest.mark.parametrize("seed", RANDOM_SEEDS)
@@ -485,15 +511,19 @@ def test_random_scenarios_cover_the_optional_inputs(recalculated):
     assert len({s.finance.horizon_years for s in scenarios}) >= 3
 
 
-@pytest.mark.parametrize("name", ["pays_back", "no_costs", "no_capture"])
+@pytest.mark.parametrize("name", ["pays_back", "no_costs", "no_capture", "stretched", "demo"])
 def test_edge_scenarios_match_the_engine(recalculated, name):
     scenario, values, formulas = recalculated[name]
     assert_outputs_match(values, formulas, scenario)
-    results = compute(scenario).finance
+    assert_no_error_values(values)
+    everything = compute(scenario)
+    results, post = everything.finance, everything.review.post
     reached = {
         "pays_back": results.payback_months is not None and results.payback_months > 0,
         "no_costs": results.roi is None and results.payback_months == 0.0,
         "no_capture": results.break_even_net_hours is None,
+        "stretched": results.npv > 0 and 0.85 <= post.utilization < 1,
+        "demo": results.npv > 0 and 0.99 < post.utilization < 1,
     }
     assert reached[name], f"{name} no longer reaches the branch it is meant to test"
 

@@ -19,7 +19,14 @@ from roi.inputs import npv
 from roi.metrics import DEFINITIONS
 from roi.models import Results, Scenario
 from roi.uncertainty import TORNADO_HIGH_QUANTILE, TORNADO_LOW_QUANTILE, likely_values
-from roi.verdict import verdict
+from roi.defaults import UTILIZATION_LIMIT
+from roi.verdict import (  # the headlines are the engine's own words: the live verdict must not drift
+    _HEADLINES,
+    _STRAINED_HEADLINES,
+    CONFIDENT_LOSS_CHANCE,
+    loss_chance,
+    verdict,
+)
 
 VALUES_NOTE = (
     "Values computed by the app for the exported scenario: they do not change when you edit Assumptions."
@@ -27,6 +34,35 @@ VALUES_NOTE = (
 
 INPUTS_CHANGED = "inputs_changed"
 """Defined name of the Summary cell counting the assumptions that differ from their exported values."""
+
+
+def _quoted(words: str) -> str:
+    return '"' + words.replace('"', '""') + '"'
+
+
+def live_verdict(results: Results) -> str:
+    """The headline of :func:`roi.verdict.verdict` as a formula over the live model.
+
+    The same rules and thresholds: "bad" when NPV < 0; "mixed" when the chance of a loss exceeds
+    ``CONFIDENT_LOSS_CHANCE`` (Monte Carlo: the exported value, flagged when inputs changed since);
+    review is strained from ``defaults.UTILIZATION_LIMIT`` (and always once unstable, ρ ≥ 1).
+    """
+    loss = loss_chance(results)
+    strained = f"utilization_post>={min(UTILIZATION_LIMIT, 1.0)!r}"
+
+    def tone(name: str) -> str:
+        plain, busy = _quoted(_HEADLINES[name]), _quoted(_STRAINED_HEADLINES[name])
+        return f"IF({strained},{busy},{plain})"
+
+    if loss is None:
+        positive = tone("good")
+    else:
+        mixed = loss > CONFIDENT_LOSS_CHANCE
+        note = _quoted(
+            f" (Chance of a loss {loss:.1%} from the Monte Carlo at export: export again to update it.)"
+        )
+        positive = f"{tone('mixed' if mixed else 'good')}&IF({INPUTS_CHANGED}>0,{note},\"\")"
+    return f"IF(npv<0,{_quoted(_HEADLINES['bad'])},{positive})"
 
 
 def summary_sheet(scenario: Scenario, results: Results, created: datetime, charts: list[Chart]) -> Sheet:
@@ -41,16 +77,9 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
     sheet.blank()
     sheet.add(
         text("Verdict (live)", "key"),
-        Cell(
-            Formula(
-                'IF(npv>=0,"Pays off: NPV is positive over "&horizon_years&" years",'
-                '"Does not pay off over "&horizon_years&" years at these assumptions")'
-                '&IF(utilization_post>=1,". Review becomes the bottleneck: the queue is unstable after '
-                'adoption.",".")'
-            ),
-            "text",
-            "key",
-        ),
+        Cell(Formula(live_verdict(results)), "text", "key", name="verdict"),
+        None,
+        text("the app's rules: NPV < 0; chance of a loss; reviewer utilisation after adoption", "note"),
     )
     sheet.add(
         text("Assumptions changed since export (live)", "key"),
