@@ -105,7 +105,9 @@ def _live_verdict(scenario: Scenario, results, at_export, edited: bool) -> str:
     headline = verdict(scenario, mixed).headline
     loss = loss_chance(at_export)
     if edited and loss is not None and results.finance.npv >= 0:
-        headline += f" (Chance of a loss {loss:.1%} from the Monte Carlo at export: export again to update it.)"
+        headline += (
+            f" (Chance of a loss {loss:.1%} from the Monte Carlo at export: export again to update it.)"
+        )
     return headline
 
 
@@ -187,8 +189,10 @@ def expected_outputs(scenario: Scenario, exported: Scenario | None = None) -> di
             s.quality.impact_share,
         ),
         "verdict": _live_verdict(scenario, results, at_export, exported is not scenario),
+        "input_problems": 0,
         "inputs_changed": sum(
-            _differs(get_path(exported, a.path), get_path(scenario, a.path)) for a in all_assumptions(scenario)
+            _differs(get_path(exported, a.path), get_path(scenario, a.path))
+            for a in all_assumptions(scenario)
         ),
         "queue_values_stale": int(
             any(
@@ -369,6 +373,20 @@ QUEUE_EDITS: dict[str, dict[str, float | None]] = {
 }
 """Edits that change what the app's queue values (reviewers needed) would be."""
 
+BAD_EDITS: dict[str, tuple[dict[str, Any], str]] = {
+    "developers_0": ({"developers": 0}, "developers must be a whole number from 1 to 1,000,000"),
+    "developers_text": ({"developers": "fifty"}, "developers must be a whole number"),
+    "post_prs_blank": ({"post_prs_per_dev_week": None}, "post_prs_per_dev_week must be a number above 0"),
+    "share_as_percent": (
+        {"review_share": 25},
+        "review_share must be a fraction above 0 and at most 1 (0.25 = 25%)",
+    ),
+    "tasks_0": ({"baseline_tasks_per_dev_week": 0}, "baseline_tasks_per_dev_week must be a number above 0"),
+    "delivery_over_week": ({"delivery_hours_per_week": 45}, "at most hours_per_week"),
+    "two_problems": ({"reviewers": 0, "capture_factor": None}, "reviewers must be a whole number"),
+}
+"""Values validation would refuse but a paste can still bring, and what the verdict must then say."""
+
 
 def _set_path(data: dict, path: str, value: Any) -> None:
     *parents, leaf = path.split(".")
@@ -426,6 +444,8 @@ def recalculated(tmp_path_factory):
     base = cases["worked"][1]
     for name, edits in {**EDITS, **QUEUE_EDITS}.items():
         add(f"edit_{name}", edited_scenario(worked, edits), edit_workbook(base, edits))
+    for name, (edits, _) in BAD_EDITS.items():
+        cases[f"bad_{name}"] = (cases["worked"][0], edit_workbook(base, edits))
     named = scenario_from_dict({**worked, "name": INJECTION_NAME})
     add("injection", named, tables={"pulls": _injection_table()})
     books = recalculate(
@@ -554,7 +574,8 @@ def test_the_queue_values_say_when_they_are_stale(recalculated, name, stale):
 
 
 def _summary_rows(values) -> dict[str, list]:
-    return {row[0].value: [c.value for c in row[1:5]] for row in values["Summary"].iter_rows() if row[0].value}
+    rows = values["Summary"].iter_rows()
+    return {row[0].value: [c.value for c in row[1:5]] for row in rows if row[0].value}
 
 
 @pytest.mark.parametrize("name, needed", [("target_wait", 39), ("target_blank", 50), ("developers_100", 73)])
@@ -580,6 +601,46 @@ def test_an_unedited_workbook_shows_no_stale_warning(recalculated):
     summary = _summary_rows(values)
     notes = [row[3] for label, row in summary.items() if label != "Key number"]
     assert len(notes) > 20 and not any(notes), "no Stale note on an unedited workbook"
+
+
+@pytest.mark.parametrize("name", list(BAD_EDITS))
+def test_an_input_that_is_not_allowed_replaces_the_verdict(recalculated, name):
+    """A pasted blank, 0, text or percentage-as-number: the verdict names the input, never #DIV/0!."""
+    _, values, _ = recalculated[f"bad_{name}"]
+    edits, message = BAD_EDITS[name]
+    live = workbook_value(values, "verdict")
+    assert live.startswith("Check the assumptions: ") and message in live, live
+    assert workbook_value(values, "input_problems") == len(edits)
+    if len(edits) > 1:
+        assert live.endswith(f"(and {len(edits) - 1} more: see column G of Assumptions)")
+
+
+def test_input_cells_are_validated_with_the_models_bounds(recalculated):
+    """Data validation survives LibreOffice and says what is allowed."""
+    scenario, _, formulas = recalculated["worked"]
+    sheet = formulas["Assumptions"]
+    by_cell = {}
+    for validation in sheet.data_validations.dataValidation:
+        for cells in validation.sqref.ranges:
+            for row in range(cells.min_row, cells.max_row + 1):
+                by_cell[row] = validation
+    names = {sheet.cell(row, 5).value: row for row in range(4, sheet.max_row + 1)}
+    developers = by_cell[names["developers"]]
+    assert (developers.type, developers.operator, developers.formula1, developers.formula2) == (
+        "whole",
+        "between",
+        "1",
+        "1000000",
+    )
+    share = by_cell[names["capture_factor"]]
+    assert share.type == "decimal" and (float(share.formula1), float(share.formula2)) == (0, 1)
+    assert "as a fraction, 0.25 = 25%" in share.prompt
+    assert share.error.startswith("This input must be a fraction")
+    rate = by_cell[names["loaded_cost_per_hour"]]
+    assert rate.operator == "greaterThanOrEqual" and 0 < float(rate.formula1) < 1e-6
+    assert rate.error == "This input must be a number above 0."
+    assert all(names[a.name] in by_cell for a in all_assumptions(scenario)), "every input is validated"
+    assert names["horizon_years"] not in by_cell  # fixed, not an input
 
 
 def test_injected_text_stays_literal_after_libreoffice(recalculated):

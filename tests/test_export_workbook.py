@@ -684,3 +684,45 @@ def test_tables_of_a_dataset_skips_empty_tables():
     pulls = _pulls()
     assert list(tables_of(Dataset(pull_requests=pulls))) == ["pull_requests"]
     assert tables_of(Dataset()) == {}
+
+
+# --- What each input may hold --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path, words",
+    [
+        ("team.developers", "a whole number from 1 to 1,000,000"),
+        ("team.hours_per_week", "a number above 0 and at most 168"),
+        ("review.review_share", "a fraction above 0 and at most 1 (0.25 = 25%)"),
+        ("review.target_wait_hours", "a number above 0, or blank"),
+        ("baseline.change_failure_rate", "a fraction from 0 to 1 (0.25 = 25%), or blank"),
+        ("costs.one_off_cost", "a number of 0 or more"),
+        ("costs.tools.0.seat_coverage", "a fraction from 0 to 1 (0.25 = 25%)"),
+        ("finance.adoption_by_year.2", "a fraction from 0 to 1 (0.25 = 25%)"),
+        ("finance.cost_risk", "a number from 0 to 10 (0.25 = 25%)"),
+    ],
+)
+def test_input_rules_come_from_the_scenario_models_bounds(path, words):
+    """roi.models says what a valid scenario is; the workbook's rules are read from it."""
+    from roi.export.rules import rule_for
+
+    shown_as_percent = ("review_share", "change_failure_rate", "seat_coverage", "cost_risk", "adoption_by_year")
+    fraction = any(part in shown_as_percent for part in path.split("."))
+    assert rule_for(path, fraction=fraction).words() == words
+
+
+def test_every_input_cell_has_a_check_and_a_validation(rich_book, rich):
+    scenario, _ = rich
+    sheet = rich_book["Assumptions"]
+    validated = set()
+    for validation in sheet.data_validations.dataValidation:
+        assert validation.showErrorMessage and validation.error.startswith("This input must be ")
+        assert validation.showInputMessage
+        assert validation.prompt.startswith(("Allowed: ", "Enter as a fraction"))
+        validated |= {cell for cells in validation.sqref.ranges for cell in cells.cells}
+    for assumption in all_assumptions(scenario):
+        cell = named_cell(rich_book, assumption.name)
+        assert (cell.row, cell.column) in validated, assumption.name
+        check = sheet.cell(cell.row, 7).value
+        assert check.startswith("=IFERROR(") and f'"{assumption.name} must be ' in check, assumption.name

@@ -13,11 +13,18 @@ from dataclasses import dataclass
 from functools import cache
 
 from roi import defaults
-from roi.export.layout import Cell, Format, Formula, Sheet, text
+from roi.export.layout import Cell, Format, Formula, Sheet, Validation, text
+from roi.export.rules import FRACTION_HINT, Rule, rule_for
 from roi.models import Scenario, get_path
 
 ASSUMPTION_ROWS_END = 400
 """Last row the Assumptions sheet's per-input columns are counted to (the sheet holds far fewer)."""
+
+CHECKS = "assumption_checks"
+"""Defined name of the Assumptions column holding, per input, what is wrong with it (empty when valid)."""
+
+AT_MOST = {"delivery_hours_per_week": "hours_per_week"}
+"""Inputs bounded by another input (``roi.models.Team``: delivery hours cannot exceed the week)."""
 
 CHANGES = "assumption_changes"
 """Defined name of the Assumptions column saying, per input, whether it differs from its exported value."""
@@ -382,6 +389,35 @@ def _exported_value(scenario: Scenario, assumption: Assumption) -> float | None:
     return None if isinstance(value, bool) or not isinstance(value, (int, float)) else value
 
 
+def rule_of(assumption: Assumption) -> Rule:
+    """What the input may hold: the scenario model's bounds for its field."""
+    return rule_for(
+        assumption.path, fraction=assumption.fmt == "percent", at_most=AT_MOST.get(assumption.name)
+    )
+
+
+def _validations(cells: dict[tuple[Rule, str | None], list[str]]) -> list[Validation]:
+    """One data validation per (rule, meaning of a blank), over every input cell that follows it."""
+    found = []
+    for (rule, blank_means), refs in cells.items():
+        words = rule.words()
+        prompt = (f"Enter {FRACTION_HINT}. " if rule.fraction else "") + f"Allowed: {words}."
+        if blank_means:
+            prompt += f" Blank = {blank_means}."
+        found.append(
+            Validation(
+                " ".join(refs),
+                rule.whole,
+                rule.low,
+                rule.high,
+                prompt=prompt,
+                error=f"This input must be {words}.",
+                low_open=rule.low_open,
+            )
+        )
+    return found
+
+
 def _value_cell(scenario: Scenario, assumption: Assumption) -> Cell:
     return Cell(_exported_value(scenario, assumption), assumption.fmt, "input", name=assumption.name)
 
@@ -397,7 +433,8 @@ def assumptions_sheet(scenario: Scenario) -> Sheet:
     sheet.add(
         text(
             "Yellow cells are inputs: change one and every live output (Productivity, Review capacity, "
-            "Cash flow, Summary) recalculates. Each input has the defined name in column E.",
+            "Cash flow, Summary) recalculates. Each input has the defined name in column E; column G says "
+            "when a value is not allowed, column H when it differs from the export.",
             "note",
         )
     )
@@ -417,10 +454,14 @@ def assumptions_sheet(scenario: Scenario) -> Sheet:
         )
     )
     sheet.freeze = "B4"
+    sheet.name_range(CHECKS, 4, 7, ASSUMPTION_ROWS_END, 7)
     sheet.name_range(CHANGES, 4, 8, ASSUMPTION_ROWS_END, 8)
+    ruled: dict[tuple[Rule, str | None], list[str]] = {}
 
     def row(assumption: Assumption) -> None:
         number = sheet.next_row
+        rule = rule_of(assumption)
+        ruled.setdefault((rule, assumption.blank_means), []).append(f"B{number}")
         sheet.add(
             text(assumption.label),
             _value_cell(scenario, assumption),
@@ -428,7 +469,7 @@ def assumptions_sheet(scenario: Scenario) -> Sheet:
             text(source_of(scenario, assumption), "note"),
             text(assumption.name),
             text(assumption.path),
-            None,
+            Cell(Formula(rule.check(f"B{number}", assumption.name)), "text", "warning"),
             _changed_cell(scenario, assumption, number),
         )
 
@@ -468,4 +509,5 @@ def assumptions_sheet(scenario: Scenario) -> Sheet:
     )
     for assumption in adoption_assumptions(scenario):
         row(assumption)
+    sheet.validations = _validations(ruled)
     return sheet

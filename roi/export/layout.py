@@ -101,6 +101,25 @@ class Dropdown:
     options: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Validation:
+    """Data validation on ``cells`` (e.g. "B5 B9:B12"): a whole number or decimal within bounds.
+
+    ``low_open``: above ``low`` (spreadsheets only have ≥, so it is written as ≥ ``low`` + 1e-9).
+    ``prompt`` is the input message shown when the cell is selected, ``error`` the message shown
+    when a value outside the rule is typed (the entry is refused).
+    """
+
+    cells: str
+    whole: bool
+    low: float | None
+    high: float | None
+    prompt: str
+    error: str
+    low_open: bool = False
+    title: str = "Allowed values"
+
+
 @dataclass
 class Sheet:
     """One sheet, built row by row; row numbers are 1-based as in the spreadsheet."""
@@ -111,6 +130,7 @@ class Sheet:
     freeze: str | None = None
     charts: list[Chart] = field(default_factory=list)
     dropdowns: list[Dropdown] = field(default_factory=list)
+    validations: list[Validation] = field(default_factory=list)
     range_names: dict[str, str] = field(default_factory=dict)
     table: pd.DataFrame | None = None
     """Bulk rows of plain values written after ``rows``, one per frame row (the event tables)."""

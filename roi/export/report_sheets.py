@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from roi.export.assumptions import CHANGES, PERIOD_FIELDS
+from roi.export.assumptions import CHANGES, CHECKS, PERIOD_FIELDS
 from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text
 from roi.export.model_sheets import QUEUE_STALE, stale_note
 from roi.inputs import npv
@@ -32,6 +32,9 @@ VALUES_NOTE = (
     "Values computed by the app for the exported scenario: they do not change when you edit Assumptions."
 )
 
+INPUT_PROBLEMS = "input_problems"
+"""Defined name of the Summary cell counting the inputs that hold a value they may not (Assumptions G)."""
+
 INPUTS_CHANGED = "inputs_changed"
 """Defined name of the Summary cell counting the assumptions that differ from their exported values."""
 
@@ -46,6 +49,8 @@ def live_verdict(results: Results) -> str:
     The same rules and thresholds: "bad" when NPV < 0; "mixed" when the chance of a loss exceeds
     ``CONFIDENT_LOSS_CHANCE`` (Monte Carlo: the exported value, flagged when inputs changed since);
     review is strained from ``defaults.UTILIZATION_LIMIT`` (and always once unstable, ρ ≥ 1).
+    While an input holds a value it may not (blank, text, 0 developers …) it says
+    "Check the assumptions: <name> must be …" instead of a verdict built on it.
     """
     loss = loss_chance(results)
     strained = f"utilization_post>={min(UTILIZATION_LIMIT, 1.0)!r}"
@@ -62,7 +67,12 @@ def live_verdict(results: Results) -> str:
             f" (Chance of a loss {loss:.1%} from the Monte Carlo at export: export again to update it.)"
         )
         positive = f"{tone('mixed' if mixed else 'good')}&IF({INPUTS_CHANGED}>0,{note},\"\")"
-    return f"IF(npv<0,{_quoted(_HEADLINES['bad'])},{positive})"
+    first_problem = f'INDEX({CHECKS},MATCH("?*",{CHECKS},0))'
+    more = f'IF({INPUT_PROBLEMS}>1," (and "&({INPUT_PROBLEMS}-1)&" more: see column G of Assumptions)","")'
+    return (
+        f'IF({INPUT_PROBLEMS}>0,"Check the assumptions: "&{first_problem}&{more},'
+        f"IF(npv<0,{_quoted(_HEADLINES['bad'])},{positive}))"
+    )
 
 
 def summary_sheet(scenario: Scenario, results: Results, created: datetime, charts: list[Chart]) -> Sheet:
@@ -80,6 +90,12 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
         Cell(Formula(live_verdict(results)), "text", "key", name="verdict"),
         None,
         text("the app's rules: NPV < 0; chance of a loss; reviewer utilisation after adoption", "note"),
+    )
+    sheet.add(
+        text("Inputs not allowed (live)", "key"),
+        Cell(Formula(f"SUMPRODUCT(--(LEN({CHECKS})>0))"), "int", "key", name=INPUT_PROBLEMS),
+        None,
+        text("Assumptions, column G says which input and what it may hold", "note"),
     )
     sheet.add(
         text("Assumptions changed since export (live)", "key"),
@@ -162,7 +178,14 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
     if results.uncertainty is not None:
         u = results.uncertainty
         rows += [
-            ("NPV P10 (downside)", u.npv_p10, "money", cur, "Monte Carlo (value computed by the app)", INPUTS_CHANGED),
+            (
+                "NPV P10 (downside)",
+                u.npv_p10,
+                "money",
+                cur,
+                "Monte Carlo (value computed by the app)",
+                INPUTS_CHANGED,
+            ),
             ("NPV P50", u.npv_p50, "money", cur, "Monte Carlo", INPUTS_CHANGED),
             ("NPV P90", u.npv_p90, "money", cur, "Monte Carlo", INPUTS_CHANGED),
             ("Probability NPV > 0", u.prob_npv_positive, "percent", "", "Monte Carlo", INPUTS_CHANGED),

@@ -26,7 +26,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from roi.export.layout import Cell, Chart, Format, Formula, Role, Sheet, WorkbookLayout, col
+from roi.export.layout import Cell, Chart, Format, Formula, Role, Sheet, Validation, WorkbookLayout, col
 from roi.export.safety import looks_like_formula, safe_text
 from roi.export.table_xml import StyleIds, TablePart, insert_tables
 from roi.formatting import CURRENCY_SYMBOLS
@@ -169,6 +169,44 @@ def _chart(chart: Chart):
     return bar
 
 
+_OPEN_BOUND = 1e-9
+"""Added to an excluded lower bound: spreadsheet validation only knows ≥ and ≤."""
+
+
+def _literal(value: float) -> str:
+    """A number as a formula literal: "1", "168", "1E-09"."""
+    return f"{value:.17g}".upper() if not float(value).is_integer() else f"{value:.0f}"
+
+
+def _validation(rule: Validation) -> DataValidation:
+    low = None if rule.low is None else rule.low + (_OPEN_BOUND if rule.low_open else 0.0)
+    if low is not None and rule.high is not None:
+        operator, first, second = "between", low, rule.high
+    elif low is not None:
+        operator, first, second = "greaterThanOrEqual", low, None
+    elif rule.high is not None:
+        operator, first, second = "lessThanOrEqual", rule.high, None
+    else:  # any number: a decimal between the largest magnitudes a spreadsheet holds
+        operator, first, second = "between", -1e307, 1e307
+    validation = DataValidation(
+        type="whole" if rule.whole else "decimal",
+        operator=operator,
+        formula1=_literal(first),
+        formula2=None if second is None else _literal(second),
+        allow_blank=True,  # a blank that matters is caught by the live check (Summary, Assumptions G)
+        showInputMessage=True,
+        promptTitle=rule.title[:32],
+        prompt=rule.prompt[:255],
+        showErrorMessage=True,
+        errorStyle="stop",
+        errorTitle=rule.title[:32],
+        error=rule.error[:225],
+    )
+    for cells in rule.cells.split():
+        validation.add(cells)
+    return validation
+
+
 def _style_id(ws: WriteOnlyWorksheet, **style: object) -> int:
     """Index of a cell style in the workbook's style list (added to it if new)."""
     cell = WriteOnlyCell(ws)
@@ -206,6 +244,8 @@ def _render_sheet(
         )
         validation.add(dropdown.cells)
         ws.data_validations.append(validation)
+    for rule in sheet.validations:
+        ws.data_validations.append(_validation(rule))
     for row_number, row in enumerate(sheet.rows, start=1):
         lines = _wrapped_lines(row, sheet.widths)
         if lines > 1:  # spreadsheets do not grow rows for wrapped text on their own
