@@ -26,7 +26,7 @@ from roi import capacity, finance, productivity
 from roi.engine import compute
 from roi.export import build_workbook
 from roi.export.assumptions import all_assumptions
-from roi.export.model_sheets import NO_BREAK_EVEN, NO_COSTS, NOT_WITHIN_HORIZON, queue_inputs
+from roi.export.model_sheets import ADD_COST_LINES, NO_BREAK_EVEN, NO_COSTS, NOT_WITHIN_HORIZON, queue_inputs
 from roi.inputs import npv_per_net_hour, resolve_inputs
 from roi.models import Scenario, get_path, load_scenario, scenario_from_dict
 from roi.verdict import loss_chance, verdict
@@ -419,6 +419,24 @@ def edit_workbook(data: bytes, edits: dict[str, Any]) -> bytes:
     return out.getvalue()
 
 
+EXTRA_COST = 10_000.0
+"""Typed into year 1 of the Cash flow's "other costs" row."""
+
+
+def _spacer_row(sheet) -> int:
+    return next(row[0].row for row in sheet.iter_rows() if row[0].value == ADD_COST_LINES)
+
+
+def _with_extra_cost(data: bytes, amount: float) -> bytes:
+    """A cost typed into the blank row that closes the cost lines (year 1, column C)."""
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Cash flow"]
+    sheet.cell(_spacer_row(sheet), 3).value = amount
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def _injection_table() -> pd.DataFrame:
     return pd.DataFrame({"number": [1, 2], "title": [INJECTION_TITLE, "+1 plain"], "author": ["@dev", "-x"]})
 
@@ -446,6 +464,7 @@ def recalculated(tmp_path_factory):
         add(f"edit_{name}", edited_scenario(worked, edits), edit_workbook(base, edits))
     for name, (edits, _) in BAD_EDITS.items():
         cases[f"bad_{name}"] = (cases["worked"][0], edit_workbook(base, edits))
+    cases["extra_cost"] = (cases["worked"][0], _with_extra_cost(base, EXTRA_COST))
     named = scenario_from_dict({**worked, "name": INJECTION_NAME})
     add("injection", named, tables={"pulls": _injection_table()})
     books = recalculate(
@@ -641,6 +660,32 @@ def test_input_cells_are_validated_with_the_models_bounds(recalculated):
     assert rate.error == "This input must be a number above 0."
     assert all(names[a.name] in by_cell for a in all_assumptions(scenario)), "every input is validated"
     assert names["horizon_years"] not in by_cell  # fixed, not an input
+
+
+def test_the_cost_total_sums_every_line_down_to_the_blank_row(recalculated):
+    """The blank "other costs" row is inside every year's SUM, so rows inserted above it count too."""
+    scenario, _, formulas = recalculated["worked"]
+    sheet = formulas["Cash flow"]
+    spacer = _spacer_row(sheet)
+    ((_, ref),) = list(formulas.defined_names["costs_by_year"].destinations)
+    costs = [c for row in sheet[ref.replace("$", "")] for c in row]
+    assert costs[0].row == spacer + 1
+    setup = next(row[0].row for row in sheet.iter_rows() if str(row[0].value).startswith("Set-up"))
+    for cell in costs:
+        column = cell.column_letter
+        assert cell.value == f"=SUM({column}{setup}:{column}{spacer})*(1+cost_risk)"
+    assert scenario.costs.tools, "the worked example has a licence line between set-up and the blank row"
+
+
+def test_a_cost_typed_into_the_blank_row_lowers_npv(recalculated):
+    scenario, values, _ = recalculated["extra_cost"]
+    finance = scenario.finance
+    before = compute(scenario).finance
+    expected = before.npv - EXTRA_COST * (1 + finance.cost_risk) / (1 + finance.discount_rate)
+    assert workbook_value(values, "npv") == pytest.approx(expected, rel=RELATIVE)
+    assert workbook_value(values, "costs_by_year")[1] == pytest.approx(
+        before.costs_by_year[1] + EXTRA_COST * (1 + finance.cost_risk), rel=RELATIVE
+    )
 
 
 def test_injected_text_stays_literal_after_libreoffice(recalculated):

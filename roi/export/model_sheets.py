@@ -31,6 +31,9 @@ NO_BREAK_EVEN = "none"
 UNSTABLE = "unstable"
 """Shown instead of a wait when the review queue cannot drain."""
 
+ADD_COST_LINES = "Other costs: type them here, or insert cost lines above this row"
+"""Label of the blank row that closes the cost lines, so rows inserted above it are summed."""
+
 MAX_CURVE_ROWS = 60
 """Reviewer counts listed in the wait table (evenly spaced when the range is wider)."""
 
@@ -539,17 +542,20 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
             )
         )
 
-    def running(t: int, c: str) -> str:
-        if not t:
-            return f"{c}{setup}*(1+cost_risk)"
-        tools = f"+SUM({c}{tool_rows[0]}:{c}{tool_rows[-1]})" if tool_rows else ""
-        return f"({c}{governance}{tools})*(1+cost_risk)"
-
+    spacer = sheet.add(
+        text(ADD_COST_LINES, "note"),
+        *(Cell(None, "money", "input") for _ in range(years + 1)),
+        text(
+            "counted in the total below, like any row inserted above this one; the app's Monte Carlo, "
+            "tornado and rollout do not know about it",
+            "note",
+        ),
+    )
     costs = line(
         "Costs, risk-adjusted",
         "money",
-        running,
-        "[set-up] or [governance + Σ tools] · (1 + r_c)",
+        lambda t, c: f"SUM({c}{setup}:{c}{spacer})*(1+cost_risk)",
+        "Σ cost lines above (set-up in year 0; governance + licences + usage after) · (1 + r_c)",
         "output",
         "costs_by_year",
     )
