@@ -99,6 +99,31 @@ def _differs(before: float | None, after: float | None) -> bool:
     return abs(after - before) > 1e-9 * max(1.0, abs(before))
 
 
+def _calibrated(scenario: Scenario, results, at_export) -> dict[str, float]:
+    """The live outputs at the review share the engine calibrated at export (none without it)."""
+    calibration = at_export.review.calibration
+    if calibration is None or calibration.review_share is None:
+        return {}
+    share, reviewers, review = calibration.review_share, scenario.review.reviewers, results.review
+
+    def utilization(queue) -> float:
+        return queue.arrival_per_hour * queue.effort_hours / share / reviewers
+
+    return {
+        "calibrated_review_share": share,
+        "utilization_baseline_calibrated": utilization(review.baseline),
+        "utilization_post_calibrated": utilization(review.post),
+        "backlog_growth_calibrated_hours_per_week": capacity.backlog_growth_hours_per_week(
+            scenario.team.developers,
+            scenario.post.prs_per_dev_week,
+            review.post.effort_hours,
+            reviewers,
+            share,
+            scenario.team.hours_per_week,
+        ),
+    }
+
+
 def _live_verdict(scenario: Scenario, results, at_export, edited: bool) -> str:
     """The app's headline; after an edit, with the exported Monte Carlo (the workbook cannot rerun it)."""
     mixed = results.model_copy(update={"uncertainty": at_export.uncertainty})
@@ -188,6 +213,7 @@ def expected_outputs(scenario: Scenario, exported: Scenario | None = None) -> di
             s.quality.downtime_cost_per_hour,
             s.quality.impact_share,
         ),
+        **_calibrated(scenario, results, at_export),
         "verdict": _live_verdict(scenario, results, at_export, exported is not scenario),
         "input_problems": 0,
         "inputs_changed": sum(
@@ -459,6 +485,8 @@ def recalculated(tmp_path_factory):
     for name, data in edge_data().items():
         add(name, scenario_from_dict(data))
     add("demo", load_scenario(SCENARIOS / "demo_org.json"))
+    slower = edit_workbook(cases["demo"][1], {"baseline_review_hours": 30})
+    cases["demo_review_time"] = (cases["demo"][0], slower)
     base = cases["worked"][1]
     for name, edits in {**EDITS, **QUEUE_EDITS}.items():
         add(f"edit_{name}", edited_scenario(worked, edits), edit_workbook(base, edits))
@@ -686,6 +714,43 @@ def test_a_cost_typed_into_the_blank_row_lowers_npv(recalculated):
     assert workbook_value(values, "costs_by_year")[1] == pytest.approx(
         before.costs_by_year[1] + EXTRA_COST * (1 + finance.cost_risk), rel=RELATIVE
     )
+
+
+def test_the_demo_workbook_shows_the_engines_calibrated_queue(recalculated):
+    """demo_org: f from Assumptions gives 99.2% (the app's headline); the f the engine solves from the
+    observed 14.6 h review time (18.2%) gives 136%, unstable (the app's "Checked against your data")."""
+    scenario, values, formulas = recalculated["demo"]
+    review = compute(scenario).review
+    calibration = review.calibration
+    assert workbook_value(values, "utilization_post") == pytest.approx(review.post.utilization, rel=RELATIVE)
+    share = workbook_value(values, "calibrated_review_share")
+    assert share == pytest.approx(calibration.review_share, rel=1e-12)
+    assert workbook_value(values, "utilization_post_calibrated") == pytest.approx(
+        calibration.post.utilization, rel=RELATIVE
+    )
+    assert (round(review.post.utilization, 3), round(calibration.post.utilization, 2)) == (0.992, 1.36)
+    sheet = values["Review capacity"]
+    rows = {row[0].value: [c.value for c in row[1:7]] for row in sheet.iter_rows() if row[0].value}
+    assert rows["Queue at the calibrated f"][:2] == ["stable", "unstable"]
+    assert rows["Time in review at the calibrated f"][1] == "unstable"
+    assert rows["Observed median time in review, baseline"][0] == pytest.approx(
+        scenario.baseline.review_hours * scenario.team.hours_per_week / 168, rel=RELATIVE
+    )
+    assert "calibrated by the engine from the observed review time" in rows["Review share f, calibrated"][5]
+    summary = _summary_rows(values)
+    assert summary["Reviewer utilisation after adoption, at the calibrated f"][0] == pytest.approx(
+        calibration.post.utilization, rel=RELATIVE
+    )
+    labels = [row[0].value for row in formulas["Assumptions"].iter_rows()]
+    assert not any("shown, not used)" in str(label) and "review" in str(label) for label in labels)
+
+
+def test_editing_the_observed_review_time_marks_the_calibration_stale(recalculated):
+    _, values, _ = recalculated["demo_review_time"]
+    assert workbook_value(values, "queue_values_stale") == 1
+    sheet = values["Review capacity"]
+    row = next(r for r in sheet.iter_rows() if r[0].value == "Review share f, calibrated")
+    assert row[4].value.startswith("Stale")
 
 
 def test_injected_text_stays_literal_after_libreoffice(recalculated):

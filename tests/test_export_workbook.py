@@ -726,3 +726,20 @@ def test_every_input_cell_has_a_check_and_a_validation(rich_book, rich):
         assert (cell.row, cell.column) in validated, assumption.name
         check = sheet.cell(cell.row, 7).value
         assert check.startswith("=IFERROR(") and f'"{assumption.name} must be ' in check, assumption.name
+
+
+@pytest.mark.parametrize("observed, says", [(None, "No observed median time"), (0.01, "Not calibrated: ")])
+def test_without_a_calibration_the_review_sheet_says_why(observed, says):
+    data = worked_data()
+    data["baseline"]["review_hours"] = observed
+    scenario = scenario_from_dict(data)
+    book = load(build_workbook(scenario, compute(scenario)))
+    texts = [str(row[0].value) for row in book["Review capacity"].iter_rows()]
+    assert any(t.startswith(says) for t in texts)
+    assert "calibrated_review_share" not in book.defined_names
+
+
+def test_the_observed_review_time_is_labelled_as_calibrating_f(book):
+    labels = {row[4].value: row[0].value for row in book["Assumptions"].iter_rows(min_row=4) if row[4].value}
+    assert labels["baseline_review_hours"] == "Observed median time in review (calibrates f: see Review capacity)"
+    assert "not used" not in labels["post_review_hours"]

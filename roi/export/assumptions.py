@@ -63,17 +63,30 @@ PERIOD_FIELDS: tuple[tuple[str, str, str, Format, str | None], ...] = (
     ("lead_time_hours", "Change lead time (shown, not used by the model)", "h", "hours", "not measured"),
     (
         "review_hours",
-        "Observed median time in review (shown, not used)",
+        "Observed median time in review (baseline: calibrates f)",
         "calendar h",
         "hours",
         "not measured",
     ),
 )
 
+PERIOD_LABELS: dict[tuple[str, str], str] = {
+    ("baseline", "review_hours"): "Observed median time in review (calibrates f: see Review capacity)",
+    ("post", "review_hours"): "Observed median time in review (to compare with the calibrated prediction)",
+}
+"""Labels that differ between the two periods (the default is the label in ``PERIOD_FIELDS``)."""
+
 
 def _period(period: str) -> list[Assumption]:
     return [
-        Assumption(f"{period}.{field}", f"{period}_{field}", label, unit, fmt, blank_means=blank)
+        Assumption(
+            f"{period}.{field}",
+            f"{period}_{field}",
+            PERIOD_LABELS.get((period, field), label),
+            unit,
+            fmt,
+            blank_means=blank,
+        )
         for field, label, unit, fmt, blank in PERIOD_FIELDS
     ]
 

@@ -359,6 +359,9 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
     )
 
     sheet.blank()
+    _calibration(sheet, scenario, results)
+
+    sheet.blank()
     sheet.add(text("Wait by pool size (utilisation live; waits are values computed by the app)", "heading"))
     header = sheet.add(
         *(
@@ -393,6 +396,96 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
             _queue_value(None if math.isnan(after) else float(after) + floor_after, "hours"),
         )
     return sheet
+
+
+CALIBRATED_NOTE = "calibrated by the engine from the observed review time; re-export after changing inputs"
+"""What the calibrated review share says about itself: a value the workbook cannot recompute."""
+
+
+def _calibration(sheet: Sheet, scenario: Scenario, results: Results) -> None:
+    """The review share f solved from the observed baseline review time, and the queue it predicts.
+
+    The engine's headline queue (and the app's verdict) uses f from Assumptions; the calibration
+    is its check against the data (``results.review.calibration``), shown beside it: f is a
+    value, the utilisation and backlog at that f are live.
+    """
+    sheet.add(text("Calibration to the observed review time (METHODS §2): f computed by the app", "heading"))
+    calibration = results.review.calibration
+    if calibration is None:
+        sheet.add(
+            text(
+                "No observed median time in review for the baseline (Assumptions): nothing to calibrate "
+                "against; the queue uses f from Assumptions.",
+                "note",
+            )
+        )
+        return
+    sheet.add(
+        text("Observed median time in review, baseline"),
+        Cell(Formula("baseline_review_hours*hours_per_week/168"), "hours", "output"),
+        None,
+        text("working h"),
+        None,
+        None,
+        text("observed calendar hours × H / 168", "note"),
+    )
+    if calibration.review_share is None or calibration.post is None:
+        sheet.add(text(f"Not calibrated: {calibration.reason}.", "warning"))
+        return
+    sheet.add(
+        text("Review share f, calibrated"),
+        Cell(calibration.review_share, "percent", "key", name="calibrated_review_share"),
+        None,
+        text("share"),
+        stale_note(QUEUE_STALE),
+        None,
+        text(f"{CALIBRATED_NOTE}: the f whose Wq + E(L0)/f equals the observed time", "note"),
+    )
+    both = (
+        ("arrival_baseline_per_hour*effort_baseline_hours", "utilization_baseline_calibrated"),
+        ("arrival_post_per_hour*effort_post_hours", "utilization_post_calibrated"),
+    )
+    sheet.add(
+        text("Utilisation ρ at the calibrated f"),
+        *(
+            Cell(Formula(f"{load}/calibrated_review_share/reviewers"), "percent", "output", name=name)
+            for load, name in both
+        ),
+        None,
+        None,
+        None,
+        text("λ · E(L) / (f · c)", "note"),
+    )
+    sheet.add(
+        text("Queue at the calibrated f"),
+        *(
+            Cell(Formula(f'IF({name}<1,"stable","{UNSTABLE}")'), "text", "output")
+            for _, name in both
+        ),
+    )
+    sheet.add(
+        text("Time in review at the calibrated f"),
+        None,
+        _queue_value(calibration.post.time_in_review_hours, "hours"),
+        text("working h"),
+        None,
+        None,
+        text("Wq + E(L1)/f, computed by the app; compare with the observed post-adoption time", "note"),
+    )
+    sheet.add(
+        text("Backlog growth at the calibrated f"),
+        None,
+        Cell(
+            Formula("MAX(0,review_workload_post_hours-reviewers*calibrated_review_share*hours_per_week)"),
+            "hours",
+            "output",
+            name="backlog_growth_calibrated_hours_per_week",
+        ),
+        text("review h/week"),
+        None,
+        None,
+        text("max(0, n·P1·E(L1) − c·f·H)", "note"),
+    )
 
 
 def queue_inputs(scenario: Scenario, results: Results) -> dict[str, float | None]:

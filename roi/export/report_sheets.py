@@ -14,7 +14,7 @@ from typing import Any
 
 from roi.export.assumptions import CHANGES, CHECKS, PERIOD_FIELDS
 from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text
-from roi.export.model_sheets import QUEUE_STALE, stale_note
+from roi.export.model_sheets import CALIBRATED_NOTE, QUEUE_STALE, stale_note
 from roi.inputs import npv
 from roi.metrics import DEFINITIONS
 from roi.models import Results, Scenario
@@ -157,7 +157,7 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
             Formula("utilization_post"),
             "percent",
             "",
-            "100% or more: the review queue grows without end",
+            "Review capacity, at f from Assumptions; 100% or more: the queue grows without end",
         ),
         (
             "Review backlog growth",
@@ -175,6 +175,18 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
             QUEUE_STALE,
         ),
     ]
+    calibration = results.review.calibration
+    if calibration is not None and calibration.review_share is not None:
+        rows.append(
+            (
+                "Reviewer utilisation after adoption, at the calibrated f",
+                Formula("utilization_post_calibrated"),
+                "percent",
+                "",
+                f"Review capacity: f = {calibration.review_share:.1%} {CALIBRATED_NOTE}",
+                QUEUE_STALE,
+            )
+        )
     if results.uncertainty is not None:
         u = results.uncertainty
         rows += [
