@@ -285,6 +285,16 @@ def test_frozen_headers_widths_and_landscape_print_fit_to_width(book):
     assert book["Assumptions"].print_title_rows == "$1:$3"
 
 
+def test_the_unit_column_does_not_repeat_what_the_number_format_shows(book):
+    """"-$8,499" is not followed by "USD", nor "0.85 h" by "h/dev-week"."""
+    summary = {row[0].value: row for row in book["Summary"].iter_rows() if row[0].value}
+    npv, net = summary["NPV"], summary["Net hours per adopting developer-week (N)"]
+    assert '"$"' in npv[1].number_format and npv[2].value is None
+    assert net[1].number_format.endswith('" h"') and net[2].value == "per dev-week"
+    rate = named_cell(book, "loaded_cost_per_hour")
+    assert book["Assumptions"].cell(rate.row, 3).value == "per h"
+
+
 def test_document_properties_name_the_scenario_and_date(book, worked):
     scenario, _ = worked
     assert book.properties.title == f"AI coding assistant ROI: {scenario.name}"
@@ -340,6 +350,9 @@ def test_checklist_status_has_a_drop_down(book, worked):
     cells = [sheet.cell(row, status) for row in range(4, 4 + len(results.checklist))]
     assert all(c.value == "todo" for c in cells)
     assert all(c.coordinate in validation.sqref for c in cells)
+    below = sheet.cell(4 + len(results.checklist), status)
+    assert below.value is None and below.coordinate in validation.sqref, "rows added below get it too"
+    assert sheet.cell(200, status).coordinate in validation.sqref
 
 
 def test_payback_is_text_when_not_within_the_horizon(book):
@@ -707,7 +720,13 @@ def test_input_rules_come_from_the_scenario_models_bounds(path, words):
     """roi.models says what a valid scenario is; the workbook's rules are read from it."""
     from roi.export.rules import rule_for
 
-    shown_as_percent = ("review_share", "change_failure_rate", "seat_coverage", "cost_risk", "adoption_by_year")
+    shown_as_percent = (
+        "review_share",
+        "change_failure_rate",
+        "seat_coverage",
+        "cost_risk",
+        "adoption_by_year",
+    )
     fraction = any(part in shown_as_percent for part in path.split("."))
     assert rule_for(path, fraction=fraction).words() == words
 
@@ -741,5 +760,6 @@ def test_without_a_calibration_the_review_sheet_says_why(observed, says):
 
 def test_the_observed_review_time_is_labelled_as_calibrating_f(book):
     labels = {row[4].value: row[0].value for row in book["Assumptions"].iter_rows(min_row=4) if row[4].value}
-    assert labels["baseline_review_hours"] == "Observed median time in review (calibrates f: see Review capacity)"
+    baseline = labels["baseline_review_hours"]
+    assert baseline == "Observed median time in review (calibrates f: see Review capacity)"
     assert "not used" not in labels["post_review_hours"]

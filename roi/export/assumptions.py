@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from roi import defaults
-from roi.export.layout import Cell, Format, Formula, Sheet, Validation, text
+from roi.export.layout import Cell, Format, Formula, Sheet, Validation, text, unit_beside
 from roi.export.rules import FRACTION_HINT, Rule, rule_for
 from roi.models import Scenario, get_path
 
@@ -436,7 +436,7 @@ def _value_cell(scenario: Scenario, assumption: Assumption) -> Cell:
 
 
 def _unit(assumption: Assumption, currency: str) -> str:
-    return assumption.unit.replace("{currency}", currency)
+    return unit_beside(assumption.unit.replace("{currency}", currency), assumption.fmt, currency)
 
 
 def assumptions_sheet(scenario: Scenario) -> Sheet:

@@ -60,6 +60,32 @@ def text(value: object, role: Role = "plain", *, wrap: bool = False) -> Cell:
     return Cell(None if value is None else str(value), "text", role, wrap=wrap)
 
 
+_HOURS_UNITS = {
+    "h": "",
+    "h/dev-week": "per dev-week",
+    "h/week": "per week",
+    "working h": "working time",
+    "calendar h": "calendar time",
+    "review h/week": "review time per week",
+}
+"""What a unit column still says beside a cell whose number format already ends in " h"."""
+
+
+def unit_beside(unit: str, fmt: Format, currency: str) -> str:
+    """The unit column's text for a value in ``fmt``, without repeating what the format shows.
+
+    Money formats carry the currency ("$" or " CHF") and hours formats " h", so "-$8,499" is not
+    followed by "USD", nor "0.85 h" by "h/dev-week": "USD/h" becomes "per h", "h/dev-week"
+    "per dev-week".
+    """
+    if fmt in ("money", "money_exact") and unit.startswith(currency):
+        rest = unit[len(currency) :].strip()
+        return "per " + rest[1:] if rest.startswith("/") else rest
+    if fmt == "hours":
+        return _HOURS_UNITS.get(unit, unit)
+    return unit
+
+
 def col(index: int) -> str:
     """Column letter of a 1-based column index (1 → "A")."""
     return get_column_letter(index)

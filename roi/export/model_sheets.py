@@ -15,7 +15,7 @@ import numpy as np
 from roi import capacity
 from roi.defaults import HOURS_PER_YEAR_FTE
 from roi.export.assumptions import same_as_exported
-from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, col, text
+from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, col, text, unit_beside
 from roi.finance import MONTHS_PER_YEAR
 from roi.models import Results, Scenario
 
@@ -43,7 +43,7 @@ def _output(sheet: Sheet, label: str, formula: str, fmt: Format, unit: str, how:
     return sheet.add(
         text(label),
         Cell(Formula(formula), fmt, "output", name=name),
-        text(unit),
+        text(unit_beside(unit, fmt, "")),
         text(how, "note"),
         text(name),
     )
@@ -230,7 +230,7 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
             text(label),
             Cell(Formula(baseline), fmt, "output", name=names[0]),
             Cell(Formula(post), fmt, "output", name=names[1]),
-            text(unit),
+            text(unit_beside(unit, fmt, "")),
             None,
             None,
             text(how, "note"),
@@ -337,13 +337,13 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
             text(label),
             _queue_value(getattr(review.baseline, field), fmt),
             _queue_value(getattr(review.post, field), fmt),
-            text(unit),
+            text(unit_beside(unit, fmt, "")),
         )
     sheet.add(
         text("Target wait"),
         None,
         Cell(review.target_wait_hours, "hours"),
-        text("working h"),
+        text("working time"),
         None,
         None,
         text("the scenario's target, or the baseline wait when it gives none", "note"),
@@ -424,7 +424,7 @@ def _calibration(sheet: Sheet, scenario: Scenario, results: Results) -> None:
         text("Observed median time in review, baseline"),
         Cell(Formula("baseline_review_hours*hours_per_week/168"), "hours", "output"),
         None,
-        text("working h"),
+        text("working time"),
         None,
         None,
         text("observed calendar hours × H / 168", "note"),
@@ -467,7 +467,7 @@ def _calibration(sheet: Sheet, scenario: Scenario, results: Results) -> None:
         text("Time in review at the calibrated f"),
         None,
         _queue_value(calibration.post.time_in_review_hours, "hours"),
-        text("working h"),
+        text("working time"),
         None,
         None,
         text("Wq + E(L1)/f, computed by the app; compare with the observed post-adoption time", "note"),
@@ -481,7 +481,7 @@ def _calibration(sheet: Sheet, scenario: Scenario, results: Results) -> None:
             "output",
             name="backlog_growth_calibrated_hours_per_week",
         ),
-        text("review h/week"),
+        text("review time per week"),
         None,
         None,
         text("max(0, n·P1·E(L1) − c·f·H)", "note"),

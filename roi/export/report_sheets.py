@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from roi.export.assumptions import CHANGES, CHECKS, PERIOD_FIELDS
-from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text
+from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text, unit_beside
 from roi.export.model_sheets import CALIBRATED_NOTE, QUEUE_STALE, stale_note
 from roi.inputs import npv
 from roi.metrics import DEFINITIONS
@@ -206,7 +206,7 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
         sheet.add(
             text(label),
             Cell(value, fmt, "key") if value is not None else text("none found", "warning"),
-            text(unit),
+            text(unit_beside(unit, fmt, cur)),
             text(where, "note"),
             stale_note(flag[0]) if flag else None,
         )

@@ -20,6 +20,9 @@ from roi.rollout_tables import checklist_table, gate_table, schedule_table, wave
 CHECKLIST_STATUSES: tuple[str, ...] = get_args(ChecklistStatus)
 """The checklist's status values, offered as a drop-down."""
 
+STATUS_ROWS_END = 200
+"""The Status drop-down reaches this row, so actions the team adds below the table get it too."""
+
 _COLUMN_FORMATS: dict[str, Format] = {
     **dict.fromkeys(
         (
@@ -178,5 +181,6 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
     header, last = write_table(sheet, rows, input_columns=("Status",))
     if rows:
         status = col(list(rows[0]).index("Status") + 1)
-        sheet.dropdowns.append(Dropdown(f"{status}{header + 1}:{status}{last}", CHECKLIST_STATUSES))
+        end = max(last, STATUS_ROWS_END)
+        sheet.dropdowns.append(Dropdown(f"{status}{header + 1}:{status}{end}", CHECKLIST_STATUSES))
     return sheet
