@@ -43,14 +43,14 @@ def _tone(results: Results) -> Tone:
     return "good"
 
 
-_HEADLINES: dict[Tone, str] = {
+HEADLINES: dict[Tone, str] = {
     "good": "The AI rollout pays back as planned.",
     "mixed": "The AI rollout likely pays back, but with real downside risk.",
     "bad": "As planned, the AI rollout does not pay back.",
 }
 
 
-_STRAINED_HEADLINES: dict[Tone, str] = {
+STRAINED_HEADLINES: dict[Tone, str] = {
     "good": "The AI rollout pays back, but review capacity is now the bottleneck.",
     "mixed": "The AI rollout likely pays back, but with real downside risk and a review bottleneck.",
 }
@@ -135,6 +135,6 @@ def verdict(scenario: Scenario, results: Results) -> Verdict:
     tone = _tone(results)
     return Verdict(
         tone=tone,
-        headline=_STRAINED_HEADLINES.get(tone, _HEADLINES[tone]) if review_strained(results) else _HEADLINES[tone],
+        headline=STRAINED_HEADLINES.get(tone, HEADLINES[tone]) if review_strained(results) else HEADLINES[tone],
         points=(productivity_point(results), review_point(scenario, results), money_point(scenario, results)),
     )

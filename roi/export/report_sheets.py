@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from roi.defaults import UTILIZATION_LIMIT
 from roi.export.assumptions import CHANGES, CHECKS, PERIOD_FIELDS
 from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text, unit_beside
 from roi.export.model_sheets import CALIBRATED_NOTE, QUEUE_STALE, stale_note
@@ -19,11 +20,10 @@ from roi.inputs import npv
 from roi.metrics import DEFINITIONS
 from roi.models import Results, Scenario
 from roi.uncertainty import TORNADO_HIGH_QUANTILE, TORNADO_LOW_QUANTILE, likely_values
-from roi.defaults import UTILIZATION_LIMIT
 from roi.verdict import (  # the headlines are the engine's own words: the live verdict must not drift
-    _HEADLINES,
-    _STRAINED_HEADLINES,
     CONFIDENT_LOSS_CHANCE,
+    HEADLINES,
+    STRAINED_HEADLINES,
     loss_chance,
     verdict,
 )
@@ -56,7 +56,7 @@ def live_verdict(results: Results) -> str:
     strained = f"utilization_post>={min(UTILIZATION_LIMIT, 1.0)!r}"
 
     def tone(name: str) -> str:
-        plain, busy = _quoted(_HEADLINES[name]), _quoted(_STRAINED_HEADLINES[name])
+        plain, busy = _quoted(HEADLINES[name]), _quoted(STRAINED_HEADLINES[name])
         return f"IF({strained},{busy},{plain})"
 
     if loss is None:
@@ -71,7 +71,7 @@ def live_verdict(results: Results) -> str:
     more = f'IF({INPUT_PROBLEMS}>1," (and "&({INPUT_PROBLEMS}-1)&" more: see column G of Assumptions)","")'
     return (
         f'IF({INPUT_PROBLEMS}>0,"Check the assumptions: "&{first_problem}&{more},'
-        f"IF(npv<0,{_quoted(_HEADLINES['bad'])},{positive}))"
+        f"IF(npv<0,{_quoted(HEADLINES['bad'])},{positive}))"
     )
 
 
