@@ -245,7 +245,10 @@ class MonthCost(_Result):
 
     month: int = Field(description="1-based month of the plan")
     year: int = Field(description="1-based year of the plan")
-    wave: str | None = Field(description="latest wave started by this month; null = before the first")
+    wave: str | None = Field(
+        description="latest wave started by this month (several starting in it: 'Pilot + Expansion'); "
+        "null = before the first"
+    )
     developers: int
     seats: float
     seat_cost: float
@@ -535,6 +538,8 @@ def monthly_cost_schedule(
     for month in range(1, scenario.finance.horizon_years * MONTHS_PER_YEAR + 1):
         started = [wave for wave in waves if wave.start_month <= month]
         current = started[-1] if started else None
+        # Waves that start in the same month are all named: a four-week pilot must not vanish.
+        starting = [wave.name for wave in waves if wave.start_month == month]
         developers = current.developers if current is not None else 0
         seats, seat_cost, usage_cost = _licence_costs(scenario, developers)
         training = sum(wave.training_cost for wave in waves if wave.start_month == month)
@@ -545,7 +550,7 @@ def monthly_cost_schedule(
             MonthCost(
                 month=month,
                 year=(month - 1) // MONTHS_PER_YEAR + 1,
-                wave=current.name if current else None,
+                wave=" + ".join(starting) if len(starting) > 1 else (current.name if current else None),
                 developers=developers,
                 seats=seats,
                 seat_cost=seat_cost,

@@ -245,6 +245,16 @@ class TestMonthlySchedule:
         assert schedule[0].total_cost == pytest.approx(GOVERNANCE_MONTH + 5000, rel=REL)
         assert schedule[2].wave == "All"
 
+    def test_waves_starting_in_the_same_month_are_all_named(self, worked_example):
+        # Weeks 0 and 4 both fall in month 1 (weeks 0–4.33); seats are billed at the later wave's count.
+        quick = RolloutPlan(waves=[Wave(name="Pilot", start_week=0, seat_share=0.1),
+                                   Wave(name="Expansion", start_week=4, seat_share=0.3),
+                                   Wave(name="Full rollout", start_week=8, seat_share=1.0)])
+        one, two, three = monthly_cost_schedule(worked_example, quick)[:3]
+        assert (one.wave, one.developers) == ("Pilot + Expansion", 15)
+        assert (two.wave, two.developers) == ("Full rollout", 50)
+        assert three.wave == "Full rollout"
+
     @given(scenarios())
     def test_one_wave_at_week_zero_costs_what_the_finance_model_costs_unrisked(self, scenario):
         # All developers seated from month 1 = the finance model at adoption 1 without risk:
