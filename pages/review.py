@@ -150,9 +150,14 @@ with main:
             f"**Checked against your data.** Before adoption, PRs spent a median "
             f"{fmt.hours(calibration.observed_hours, unit='calendar h')} ({fmt.hours(observed)} of working "
             "time) in review. The model reproduces that when reviewers spend "
-            f"{fmt.percent(calibration.review_share)} of their time reviewing; with that share it predicts "
-            f"{fmt.duration(calibration.post.time_in_review_hours, missing='an unstable queue')} of working "
-            "time in review after adoption"
+            f"{fmt.percent(calibration.review_share)} of their time reviewing; with that share "
+            + (
+                f"it predicts {fmt.duration(calibration.post.time_in_review_hours)} of working time in review "
+                "after adoption"
+                if calibration.post.time_in_review_hours is not None
+                else "the queue after adoption never clears (utilisation "
+                f"{fmt.percent(calibration.post.utilization)})"
+            )
         )
         if whatif.post.review_hours is not None:
             shown = calendar_to_working_hours(whatif.post.review_hours, hours_per_week)

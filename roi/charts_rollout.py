@@ -79,7 +79,7 @@ def timeline_chart(report: RolloutReport) -> alt.TopLevelMixin:
         alt.Chart(phases)
         .mark_bar(cornerRadius=3, height=22)
         .encode(
-            x=alt.X("start:Q", title="Week of the rollout"),
+            x=alt.X("start:Q", title="Week of the rollout", axis=alt.Axis(format="d", tickMinStep=1)),
             x2="end:Q",
             y=y,
             color=alt.Color(

@@ -1020,7 +1020,8 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
                                           post=_period_model(post, periods["control"][1])))
                 comparison = "difference-in-differences"
                 if known_non_users & control_group:
-                    notes.append(f"{len(known_non_users & control_group)} non-user(s) hold a seat they never used")
+                    idle = len(known_non_users & control_group)
+                    notes.append(f"{idle} non-user{'s hold' if idle != 1 else ' holds'} a seat they never used")
 
     estimates = None
     if len(dataset.estimates):

@@ -105,3 +105,6 @@ def test_demo_is_checked_against_its_observed_review_time(open_app):
     assert f"median {demo.baseline.review_hours:.1f} calendar h" in text
     assert f"spend {calibration.review_share:.0%} of their time reviewing" in text
     assert f"({demo.post.review_hours:.1f} calendar h)" in text
+    # The demo's pool overruns at the calibrated share (154%): said as such, not as a time.
+    assert calibration.post.time_in_review_hours is None
+    assert "the queue after adoption never clears (utilisation 154%)" in text
