@@ -946,6 +946,12 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
                 done = dataset.work_items
                 developers = int(done.loc[period.mask(done["resolved_at"]), "assignee"].dropna().nunique()) or None
                 parts[0][0]["developers"] = developers
+                if developers is None and not done["assignee"].notna().any():
+                    note = ("the work items name no assignee and no PR export names authors: developers cannot be "
+                            "counted, so per-developer rates (tasks, bugs) are null; export the issues with the "
+                            "Assignee column, or add a pull-request export")
+                    if note not in notes:
+                        notes.append(note)
             parts += [_work_items(dataset, period, developers), _dora(dataset, period, commit_times, failed),
                       _ai(ai_days, period, ai_present)]
             for v, s in parts:

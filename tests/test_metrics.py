@@ -297,3 +297,13 @@ def test_first_review_is_the_earliest_dated_review_by_someone_else():
     assert first[1] == created + pd.Timedelta(hours=1)  # carol; not alice's own reply, not the undated one
     assert pd.isna(first[2]) and pd.isna(first[3])
     assert str(first.dtype) == "datetime64[ns, UTC]"
+
+
+def test_work_items_without_assignees_say_why_their_rates_are_null():
+    """A Jira export re-saved without its Assignee column: no developers to divide by, and the notes say so."""
+    from roi.ingest import read_exports
+
+    fixture = Path(__file__).parent / "fixtures" / "ingest" / "jira_excel_de_cp1252.csv"
+    metrics = measure(read_exports([fixture]), date(2025, 3, 15))
+    assert metrics.baseline.developers is None and metrics.baseline.tasks_per_dev_week is None
+    assert any(note.startswith("the work items name no assignee") for note in metrics.notes)
