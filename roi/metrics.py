@@ -756,8 +756,11 @@ def _ai_days(dataset: Dataset) -> pd.DataFrame:
     daily = dataset.ai_daily[["date", "active_users", "suggestions", "acceptances"]]
     users = dataset.ai_user_days
     if len(users):
-        from_users = users.groupby("date").agg(active_users=("active", "sum"), suggestions=("suggestions", "sum"),
-                                               acceptances=("acceptances", "sum")).reset_index()
+        by_day = users.groupby("date")
+        # A day on which no record has a code-completion breakdown has unknown counts, not zero ones.
+        from_users = pd.DataFrame({"active_users": by_day["active"].sum(),
+                                   "suggestions": by_day["suggestions"].sum(min_count=1),
+                                   "acceptances": by_day["acceptances"].sum(min_count=1)}).reset_index()
         from_users = from_users[~from_users["date"].isin(set(daily["date"]))]
         daily = pd.concat([daily, from_users], ignore_index=True) if len(daily) else from_users
     return daily

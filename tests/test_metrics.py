@@ -307,3 +307,27 @@ def test_work_items_without_assignees_say_why_their_rates_are_null():
     metrics = measure(read_exports([fixture]), date(2025, 3, 15))
     assert metrics.baseline.developers is None and metrics.baseline.tasks_per_dev_week is None
     assert any(note.startswith("the work items name no assignee") for note in metrics.notes)
+
+
+def test_a_day_without_any_completion_breakdown_is_unknown_not_zero():
+    """Usage-report records without totals_by_feature have unknown completion counts: a day made only of
+    them is no unit of the acceptance rate (a 0/0 day would still be resampled by the bootstrap)."""
+    from roi.ingest import read_exports
+    from roi.metrics import _ai_days
+
+    def record(day: str, user: str, features: list | None) -> str:
+        data = {"day": day, "user_login": user, "code_generation_activity_count": 9,
+                "code_acceptance_activity_count": 3}
+        if features is not None:
+            data["totals_by_feature"] = features
+        return json.dumps(data)
+
+    completion = [{"feature": "code_completion", "code_generation_activity_count": 5,
+                   "code_acceptance_activity_count": 2}]
+    lines = [record("2025-10-01", "alice", completion), record("2025-10-01", "bob", None),
+             record("2025-10-02", "alice", None), record("2025-10-02", "bob", None)]
+    days = _ai_days(read_exports([("users.ndjson", "\n".join(lines).encode())])).set_index("date")
+    assert days["active_users"].tolist() == [2, 2]
+    # Day 1: alice's completions; bob's unknown counts are left out, not read as 0.
+    assert days["suggestions"].iloc[0] == 5 and days["acceptances"].iloc[0] == 2
+    assert days["suggestions"].isna().iloc[1] and days["acceptances"].isna().iloc[1]
