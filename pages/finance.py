@@ -17,7 +17,9 @@ appstate.show_notice()
 scenario = appstate.scenario()
 results = appstate.results()
 currency = scenario.currency
-f, u = results.finance, results.uncertainty
+f = results.finance
+# No ranges: every draw is the NPV, so there is no range to show (roi.verdict.loss_chance).
+u = results.uncertainty if loss_chance(results) is not None else None
 years = scenario.finance.horizon_years
 
 

@@ -6,14 +6,16 @@ import appstate
 from roi import formatting as fmt
 from roi.defaults import UTILIZATION_LIMIT as STRETCHED
 from roi.safety import markdown_safe
-from roi.verdict import verdict
+from roi.verdict import loss_chance, verdict
 
 appstate.require_app()
 appstate.show_notice()
 scenario = appstate.scenario()
 results = appstate.results()
 currency = scenario.currency
-p, r, f, u = results.productivity, results.review, results.finance, results.uncertainty
+p, r, f = results.productivity, results.review, results.finance
+# No ranges: every draw is the NPV, so there is no range to show (roi.verdict.loss_chance).
+u = results.uncertainty if loss_chance(results) is not None else None
 found = verdict(scenario, results)
 
 st.title(markdown_safe(scenario.name))  # a loaded file's name: no live links or images

@@ -30,8 +30,14 @@ class Verdict:
 
 
 def loss_chance(results: Results) -> float | None:
-    """Probability that the NPV is negative or zero [fraction]; None without uncertainty ranges."""
-    return None if results.uncertainty is None else 1.0 - results.uncertainty.prob_npv_positive
+    """Probability that the NPV is negative or zero [fraction]; None without uncertainty ranges.
+
+    An uncertainty section with no ranges still has percentiles (every draw is the NPV, and its
+    tornado is null): a "0%" or "100%" chance of a loss would claim a certainty nothing measured.
+    """
+    if results.uncertainty is None or results.uncertainty.tornado is None:
+        return None
+    return 1.0 - results.uncertainty.prob_npv_positive
 
 
 def _tone(results: Results) -> Tone:
@@ -120,7 +126,7 @@ def money_point(scenario: Scenario, results: Results) -> str:
     npv = fmt.money(f.npv, currency, compact=True, signed=True)
     text = f"Net present value over {years} years: {npv}"
     u = results.uncertainty
-    if u is not None:
+    if u is not None and loss_chance(results) is not None:  # a range only when inputs have ranges
         text += (
             f" (P10 {fmt.money(u.npv_p10, currency, compact=True, signed=True)} to P90 "
             f"{fmt.money(u.npv_p90, currency, compact=True, signed=True)}), with a "

@@ -75,10 +75,13 @@ def test_sources_are_shown(page):
     assert "Set in this scenario" in captions  # e.g. the $5,000 one-off cost
 
 
-def test_empty_ranges_show_the_single_outcome_and_no_tornado(open_app, worked_example):
+def test_empty_ranges_show_no_range_of_outcomes(open_app, worked_example):
     spec = worked_example.uncertainty.model_copy(update={"ranges": {}})
     at = open_app(page=PAGE, scenario=worked_example.model_copy(update={"uncertainty": spec}))
     assert not at.exception
     assert metric_value(at, "Net present value") == f"{M}$8.5k"
     titles = [json.loads(c.proto.spec).get("title", {}).get("text") for c in at.get("vega_lite_chart")]
-    assert "NPV over 20,000 simulated outcomes" in titles and "What moves the NPV most" not in titles
+    assert not any(t and ("simulated outcomes" in t or "moves the NPV" in t) for t in titles)
+    assert not metric_delta(at, "Net present value")  # no P10–P90 range: every draw is the NPV
+    assert metric_value(at, "Chance of a loss") == "not simulated"
+    assert any("No uncertainty ranges" in i.value for i in at.info)

@@ -73,3 +73,16 @@ def test_losses_read_as_falls(name):
     first = verdict(scenario, compute(scenario)).points[0]
     assert first.startswith(("Output per developer falls", "Output per developer is unchanged"))
     assert "quality-adjusted productivity changes " + MINUS in first
+
+
+def test_no_ranges_claim_no_chance_of_a_loss(worked_example):
+    from roi.engine import compute
+    from roi.verdict import loss_chance, verdict
+
+    spec = worked_example.uncertainty.model_copy(update={"ranges": {}})
+    scenario = worked_example.model_copy(update={"uncertainty": spec})
+    results = compute(scenario)
+    assert results.uncertainty.prob_npv_positive == 0.0  # every draw is the NPV, −8,499
+    assert loss_chance(results) is None
+    money = verdict(scenario, results).points[-1]
+    assert money == "Net present value over 3 years: −$8.5k; payback not within 3 years."
