@@ -504,6 +504,31 @@ def recalculated(tmp_path_factory):
 # --- Tests ---------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "name", ["worked", "demo", *edge_data(), *(f"random_{seed}" for seed in RANDOM_SEEDS)]
+)
+def test_stored_results_equal_what_a_spreadsheet_computes(recalculated, name):
+    """Formula cells stored with a result (for viewers that do not recalculate) hold exactly what
+    LibreOffice computes for them: the Summary's verdict, key numbers and live checks."""
+    scenario, values, formulas = recalculated[name]
+    stored = load_workbook(io.BytesIO(build_workbook(scenario, compute(scenario))), data_only=True)["Summary"]
+    checked = 0
+    for row in formulas["Summary"].iter_rows():
+        for cell in row:
+            if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                continue
+            cached = stored[cell.coordinate].value
+            if cached is None:
+                continue  # not stored: a viewer shows it blank, a spreadsheet computes it
+            computed = values["Summary"][cell.coordinate].value
+            if isinstance(computed, str) or isinstance(cached, str):
+                assert cached == (computed or ""), cell.coordinate
+            else:
+                assert cached == pytest.approx(computed, rel=RELATIVE, abs=1e-9), cell.coordinate
+            checked += 1
+    assert checked >= 15  # verdict, two live checks, the key numbers and their stale notes
+
+
 def test_worked_example_matches_the_engine(recalculated):
     scenario, values, formulas = recalculated["worked"]
     assert_outputs_match(values, formulas, scenario)

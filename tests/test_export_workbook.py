@@ -763,3 +763,25 @@ def test_the_observed_review_time_is_labelled_as_calibrating_f(book):
     baseline = labels["baseline_review_hours"]
     assert baseline == "Observed median time in review (calibrates f: see Review capacity)"
     assert "not used" not in labels["post_review_hours"]
+
+
+def test_viewers_that_do_not_recalculate_see_the_summary(worked):
+    """File previews and scripts read stored results only: the Summary's key numbers are stored."""
+    scenario, results = worked
+    summary = pd.read_excel(io.BytesIO(build_workbook(scenario, results)), sheet_name="Summary", header=None)
+    rows = {row[0]: row[1] for row in summary.itertuples(index=False) if isinstance(row[0], str)}
+    assert rows["NPV"] == pytest.approx(-8499.02, abs=0.01)
+    assert rows["Payback"] == "not within horizon"
+    assert rows["Verdict (live)"] == "As planned, the AI rollout does not pay back."
+
+
+def test_stored_results_are_typed_and_escaped():
+    from roi.export.cached_values import with_cached_values
+
+    xml = ('<c r="A1" s="2"><f>npv</f><v /></c><c r="B1"><f>IF(x,"a","b")</f><v/></c>'
+           '<c r="C1"><f>ok</f><v /></c><c r="D1"><f>inf</f><v /></c><c r="E1"><f>other</f><v /></c>')
+    out = with_cached_values(xml, {"A1": -8499.02, "B1": "R&D <3", "C1": True, "D1": float("inf")})
+    assert out == ('<c r="A1" s="2"><f>npv</f><v>-8499.02</v></c>'
+                   '<c r="B1" t="str"><f>IF(x,"a","b")</f><v>R&amp;D &lt;3</v></c>'
+                   '<c r="C1" t="b"><f>ok</f><v>1</v></c><c r="D1"><f>inf</f><v /></c>'
+                   '<c r="E1"><f>other</f><v /></c>')

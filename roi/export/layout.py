@@ -36,9 +36,14 @@ key numbers are the Summary's headline figures."""
 
 @dataclass(frozen=True)
 class Formula:
-    """A spreadsheet formula, written without the leading ``=`` (e.g. ``"npv/pv_costs"``)."""
+    """A spreadsheet formula, written without the leading ``=`` (e.g. ``"npv/pv_costs"``).
+
+    ``cached``: its result for the exported scenario, when known (the engine's value), stored in
+    the file for viewers that do not recalculate (:mod:`roi.export.cached_values`).
+    """
 
     text: str
+    cached: float | int | bool | str | None = None
 
 
 Value = str | int | float | bool | date | datetime | Formula | None

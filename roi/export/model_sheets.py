@@ -517,7 +517,7 @@ STALE_NOTE = "Stale: assumptions changed since export; export the scenario again
 
 def stale_note(flag: str) -> Cell:
     """A live cell beside a value computed by the app: empty while ``flag`` is 0, the warning once not."""
-    return Cell(Formula(f'IF({flag}=0,"","{STALE_NOTE}")'), "text", "warning")
+    return Cell(Formula(f'IF({flag}=0,"","{STALE_NOTE}")', cached=""), "text", "warning")  # fresh at export
 
 
 def _staleness_check(scenario: Scenario, results: Results) -> tuple[Cell, Cell]:

@@ -13,9 +13,17 @@ from datetime import datetime
 from typing import Any
 
 from roi.defaults import UTILIZATION_LIMIT
+from roi.export.cached_values import CachedValue
 from roi.export.assumptions import CHANGES, CHECKS, PERIOD_FIELDS
 from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text, unit_beside
-from roi.export.model_sheets import CALIBRATED_NOTE, QUEUE_STALE, stale_note
+from roi.export.model_sheets import (
+    CALIBRATED_NOTE,
+    NO_BREAK_EVEN,
+    NO_COSTS,
+    NOT_WITHIN_HORIZON,
+    QUEUE_STALE,
+    stale_note,
+)
 from roi.inputs import npv
 from roi.metrics import DEFINITIONS
 from roi.models import Results, Scenario
@@ -75,6 +83,32 @@ def live_verdict(results: Results) -> str:
     )
 
 
+def summary_results(results: Results) -> dict[str, CachedValue]:
+    """The engine's result for each named output the Summary shows [their sheets' units], as the
+    workbook's formulas give it for the exported scenario (text where a formula answers in text)."""
+    fin, productivity, review = results.finance, results.productivity, results.review
+    found: dict[str, CachedValue] = {
+        "npv": fin.npv,
+        "roi": NO_COSTS if fin.roi is None else fin.roi,
+        "payback_months": NOT_WITHIN_HORIZON if fin.payback_months is None else fin.payback_months,
+        "pv_benefits": fin.pv_benefits,
+        "pv_costs": fin.pv_costs,
+        "net_hours": productivity.net_hours,
+        "break_even_net_hours": NO_BREAK_EVEN if fin.break_even_net_hours is None
+        else fin.break_even_net_hours,
+        "qapi": productivity.qapi,
+        "output_change": productivity.output_change,
+        "review_tax_hours": productivity.review_tax_hours,
+        "utilization_baseline": review.baseline.utilization,
+        "utilization_post": review.post.utilization,
+        "backlog_growth_hours_per_week": review.backlog_growth_hours_per_week,
+    }
+    calibration = review.calibration
+    if calibration is not None and calibration.post is not None:
+        found["utilization_post_calibrated"] = calibration.post.utilization
+    return found
+
+
 def summary_sheet(scenario: Scenario, results: Results, created: datetime, charts: list[Chart]) -> Sheet:
     """Verdict, headline numbers (live formulas), and the cash flow and tornado charts."""
     sheet = Sheet("Summary", widths={1: 44, 2: 18, 3: 16, 4: 60, 5: 60})
@@ -85,21 +119,22 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
     if scenario.notes:
         sheet.add(text("Notes", "key"), text(scenario.notes))
     sheet.blank()
+    app_verdict = verdict(scenario, results)
     sheet.add(
         text("Verdict (live)", "key"),
-        Cell(Formula(live_verdict(results)), "text", "key", name="verdict"),
+        Cell(Formula(live_verdict(results), cached=app_verdict.headline), "text", "key", name="verdict"),
         None,
         text("the app's rules: NPV < 0; chance of a loss; reviewer utilisation after adoption", "note"),
     )
     sheet.add(
         text("Inputs not allowed (live)", "key"),
-        Cell(Formula(f"SUMPRODUCT(--(LEN({CHECKS})>0))"), "int", "key", name=INPUT_PROBLEMS),
+        Cell(Formula(f"SUMPRODUCT(--(LEN({CHECKS})>0))", cached=0), "int", "key", name=INPUT_PROBLEMS),
         None,
         text("Assumptions, column G says which input and what it may hold", "note"),
     )
     sheet.add(
         text("Assumptions changed since export (live)", "key"),
-        Cell(Formula(f"SUMPRODUCT(--(LEN({CHANGES})>0))"), "int", "key", name=INPUTS_CHANGED),
+        Cell(Formula(f"SUMPRODUCT(--(LEN({CHANGES})>0))", cached=0), "int", "key", name=INPUTS_CHANGED),
         None,
         text(
             "inputs that differ from the exported scenario (Assumptions, column H); values computed by "
@@ -107,7 +142,6 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
             "note",
         ),
     )
-    app_verdict = verdict(scenario, results)
     sheet.add(
         text("The app's verdict at export", "key"),
         text(app_verdict.headline, "key"),
@@ -122,46 +156,52 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
         *(text(h, "header") for h in ("Key number", "Value", "Unit", "Where it comes from", "Up to date?"))
     )
     cur = scenario.currency
+    known = summary_results(results)
+
+    def output(name: str) -> Formula:
+        """A named output, stored with the engine's result for viewers that do not recalculate."""
+        return Formula(name, cached=known.get(name))
+
     rows: list[tuple[str, Any, Format, str, str] | tuple[str, Any, Format, str, str, str]] = [
-        ("NPV", Formula("npv"), "money", cur, "Cash flow: PV(benefits) − PV(costs)"),
-        ("ROI", Formula("roi"), "percent", "", "NPV / PV(costs)"),
-        ("Payback", Formula("payback_months"), "months", "", "cumulative undiscounted cash flow turns ≥ 0"),
-        ("PV of benefits", Formula("pv_benefits"), "money", cur, "Cash flow"),
-        ("PV of costs", Formula("pv_costs"), "money", cur, "Cash flow"),
+        ("NPV", output("npv"), "money", cur, "Cash flow: PV(benefits) − PV(costs)"),
+        ("ROI", output("roi"), "percent", "", "NPV / PV(costs)"),
+        ("Payback", output("payback_months"), "months", "", "cumulative undiscounted cash flow turns ≥ 0"),
+        ("PV of benefits", output("pv_benefits"), "money", cur, "Cash flow"),
+        ("PV of costs", output("pv_costs"), "money", cur, "Cash flow"),
         (
             "Net hours per adopting developer-week (N)",
-            Formula("net_hours"),
+            output("net_hours"),
             "hours",
             "h/dev-week",
             "Productivity",
         ),
         (
             "Break-even net hours",
-            Formula("break_even_net_hours"),
+            output("break_even_net_hours"),
             "hours",
             "h/dev-week",
             "the N that makes NPV = 0",
         ),
-        ("Quality-adjusted productivity index (QAPI)", Formula("qapi"), "factor", "", "1 + N / H_task"),
+        ("Quality-adjusted productivity index (QAPI)", output("qapi"), "factor", "", "1 + N / H_task"),
         (
             "Output change (g)",
-            Formula("output_change"),
+            output("output_change"),
             "percent",
             "",
             "the headline gain, before side effects",
         ),
-        ("Review tax (ΔR)", Formula("review_tax_hours"), "hours", "h/dev-week", "Productivity"),
-        ("Reviewer utilisation, baseline", Formula("utilization_baseline"), "percent", "", "Review capacity"),
+        ("Review tax (ΔR)", output("review_tax_hours"), "hours", "h/dev-week", "Productivity"),
+        ("Reviewer utilisation, baseline", output("utilization_baseline"), "percent", "", "Review capacity"),
         (
             "Reviewer utilisation, after adoption",
-            Formula("utilization_post"),
+            output("utilization_post"),
             "percent",
             "",
             "Review capacity, at f from Assumptions; 100% or more: the queue grows without end",
         ),
         (
             "Review backlog growth",
-            Formula("backlog_growth_hours_per_week"),
+            output("backlog_growth_hours_per_week"),
             "hours",
             "review h/week",
             "Review capacity",
@@ -180,7 +220,7 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
         rows.append(
             (
                 "Reviewer utilisation after adoption, at the calibrated f",
-                Formula("utilization_post_calibrated"),
+                output("utilization_post_calibrated"),
                 "percent",
                 "",
                 f"Review capacity: f = {calibration.review_share:.1%} {CALIBRATED_NOTE}",

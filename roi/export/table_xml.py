@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from io import BytesIO
@@ -24,6 +24,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
+from roi.export.cached_values import CachedValue, with_cached_values
 from roi.export.layout import Value
 from roi.export.safety import looks_like_formula, safe_text
 
@@ -170,21 +171,31 @@ def _write_part(out: IO[bytes], sheet_xml: str, table: TablePart) -> None:
     out.write(("</sheetData>" + tail).encode("utf-8"))
 
 
-def insert_tables(xlsx: bytes, tables: Sequence[TablePart]) -> bytes:
-    """``xlsx`` with each table's rows added to the end of its sheet's rows."""
+def insert_tables(
+    xlsx: bytes, tables: Sequence[TablePart], cached: Mapping[str, Mapping[str, CachedValue]] | None = None
+) -> bytes:
+    """``xlsx`` with each table's rows added to the end of its sheet's rows, and the formula cells
+    named in ``cached`` (sheet part → coordinate → result) holding their result."""
     by_part = {t.part.lstrip("/"): t for t in tables}
-    if not by_part:
+    results = {part.lstrip("/"): values for part, values in (cached or {}).items() if values}
+    if not by_part and not results:
         return xlsx
     buffer = BytesIO()
     source = zipfile.ZipFile(BytesIO(xlsx))
     with source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            table = by_part.get(info.filename)
-            if table is None:
+            table, values = by_part.get(info.filename), results.get(info.filename)
+            if table is None and values is None:
                 target.writestr(info, source.read(info))
                 continue
+            sheet_xml = source.read(info).decode("utf-8")
+            if values is not None:
+                sheet_xml = with_cached_values(sheet_xml, values)
             entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             with target.open(entry, "w") as out:  # no zip64 header (not every reader takes one): < 2 GiB
-                _write_part(out, source.read(info).decode("utf-8"), table)
+                if table is None:
+                    out.write(sheet_xml.encode("utf-8"))
+                else:
+                    _write_part(out, sheet_xml, table)
     return buffer.getvalue()

@@ -28,6 +28,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from roi.export.layout import Cell, Chart, Format, Formula, Role, Sheet, Validation, WorkbookLayout, col
 from roi.export.safety import looks_like_formula, safe_text
+from roi.export.cached_values import CachedValue
 from roi.export.table_xml import StyleIds, TablePart, insert_tables
 from roi.formatting import CURRENCY_SYMBOLS
 
@@ -217,8 +218,9 @@ def _style_id(ws: WriteOnlyWorksheet, **style: object) -> int:
 
 def _render_sheet(
     wb: Workbook, sheet: Sheet, currency: str, names: dict[str, str]
-) -> tuple[WriteOnlyWorksheet, TablePart] | None:
-    """Write ``sheet``; its table, if any, is returned to be added to the saved file."""
+) -> tuple[WriteOnlyWorksheet, TablePart | None, dict[str, CachedValue]]:
+    """Write ``sheet``; its table, if any, and its formulas' known results (coordinate → result)
+    are returned to be added to the saved file."""
     ws = wb.create_sheet(sheet.title)
     for index, width in sheet.widths.items():
         ws.column_dimensions[col(index)].width = width
@@ -246,6 +248,7 @@ def _render_sheet(
         ws.data_validations.append(validation)
     for rule in sheet.validations:
         ws.data_validations.append(_validation(rule))
+    cached: dict[str, CachedValue] = {}
     for row_number, row in enumerate(sheet.rows, start=1):
         lines = _wrapped_lines(row, sheet.widths)
         if lines > 1:  # spreadsheets do not grow rows for wrapped text on their own
@@ -256,26 +259,28 @@ def _render_sheet(
                 cells.append(None)
                 continue
             cells.append(_write_cell(ws, cell, currency, tall_row=lines > 1))
+            if isinstance(cell.value, Formula) and cell.value.cached is not None:
+                cached[f"{col(column)}{row_number}"] = cell.value.cached
             if cell.name:
                 names[cell.name] = f"{_quoted(sheet.title)}!${col(column)}${row_number}"
         ws.append(cells)
     for name, cells in sheet.range_names.items():
         names[name] = f"{_quoted(sheet.title)}!{cells}"
     if sheet.table is None or not len(sheet.table):
-        return None
+        return ws, None, cached
     styles = StyleIds(
         datetime=_style_id(ws, number_format=FORMAT_DATE_DATETIME),
         date=_style_id(ws, number_format=FORMAT_DATE_YYYYMMDD2),
         quoted=_style_id(ws, quotePrefix=True),
     )
-    return ws, TablePart("", sheet.table, len(sheet.rows) + 1, styles)  # its part is named on saving
+    return ws, TablePart("", sheet.table, len(sheet.rows) + 1, styles), cached  # parts named on saving
 
 
 def render(layout: WorkbookLayout) -> bytes:
     """The workbook as .xlsx bytes (recalculated in full when a spreadsheet opens it)."""
     wb = Workbook(write_only=True)
     names: dict[str, str] = {}
-    tables = [_render_sheet(wb, sheet, layout.currency, names) for sheet in layout.sheets]
+    rendered = [_render_sheet(wb, sheet, layout.currency, names) for sheet in layout.sheets]
     for name, target in names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=target)
     props = layout.properties
@@ -290,4 +295,5 @@ def render(layout: WorkbookLayout) -> bytes:
     wb.calculation.fullCalcOnLoad = True
     buffer = BytesIO()
     wb.save(buffer)
-    return insert_tables(buffer.getvalue(), [replace(t, part=ws.path) for ws, t in filter(None, tables)])
+    tables = [replace(table, part=ws.path) for ws, table, _ in rendered if table is not None]
+    return insert_tables(buffer.getvalue(), tables, {ws.path: cached for ws, _, cached in rendered})
