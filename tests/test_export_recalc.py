@@ -220,6 +220,10 @@ def expected_outputs(scenario: Scenario, exported: Scenario | None = None) -> di
             _differs(get_path(exported, a.path), get_path(scenario, a.path))
             for a in all_assumptions(scenario)
         ),
+        "model_changed": int(
+            any(_differs(get_path(exported, a.path), get_path(scenario, a.path)) for a in all_assumptions(scenario))
+            or _differs(at_export.finance.npv, fin.npv)
+        ),
         "queue_values_stale": int(
             any(
                 _differs(before, after)
@@ -669,7 +673,7 @@ def test_queue_values_are_flagged_stale_wherever_they_are_shown(recalculated, na
 def test_an_unedited_workbook_shows_no_stale_warning(recalculated):
     _, values, _ = recalculated["worked"]
     assert workbook_value(values, "queue_values_stale") == 0
-    assert workbook_value(values, "inputs_changed") == 0
+    assert workbook_value(values, "inputs_changed") == 0 and workbook_value(values, "model_changed") == 0
     summary = _summary_rows(values)
     notes = [row[3] for label, row in summary.items() if label != "Key number"]
     assert len(notes) > 20 and not any(notes), "no Stale note on an unedited workbook"
@@ -739,6 +743,12 @@ def test_a_cost_typed_into_the_blank_row_lowers_npv(recalculated):
     assert workbook_value(values, "costs_by_year")[1] == pytest.approx(
         before.costs_by_year[1] + EXTRA_COST * (1 + finance.cost_risk), rel=RELATIVE
     )
+    # No assumption changed, but the Monte Carlo no longer describes this cash flow: it says so.
+    assert (workbook_value(values, "inputs_changed"), workbook_value(values, "model_changed")) == (0, 1)
+    summary = _summary_rows(values)
+    assert summary["NPV P10 (downside)"][3].startswith("Stale")
+    assert summary["The app's verdict at export"][3].startswith("Stale")
+    assert workbook_value(values, "queue_values_stale") == 0  # costs do not move the review queue
 
 
 def test_the_demo_workbook_shows_the_engines_calibrated_queue(recalculated):

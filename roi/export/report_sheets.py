@@ -14,7 +14,7 @@ from typing import Any
 
 from roi.defaults import UTILIZATION_LIMIT
 from roi.export.cached_values import CachedValue
-from roi.export.assumptions import CHANGES, CHECKS, PERIOD_FIELDS
+from roi.export.assumptions import CHANGES, CHECKS, PERIOD_FIELDS, same_as_exported
 from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text, unit_beside
 from roi.export.model_sheets import (
     CALIBRATED_NOTE,
@@ -46,6 +46,11 @@ INPUT_PROBLEMS = "input_problems"
 INPUTS_CHANGED = "inputs_changed"
 """Defined name of the Summary cell counting the assumptions that differ from their exported values."""
 
+MODEL_CHANGED = "model_changed"
+"""Defined name of the Summary cell that is 0 while the model is as exported, 1 once an assumption
+changed or the cash flow no longer gives the exported NPV (a cost line typed or inserted): the
+app's values (Monte Carlo, tornado, rollout) are then stale."""
+
 
 def _quoted(words: str) -> str:
     return '"' + words.replace('"', '""') + '"'
@@ -74,7 +79,7 @@ def live_verdict(results: Results) -> str:
         note = _quoted(
             f" (Chance of a loss {loss:.1%} from the Monte Carlo at export: export again to update it.)"
         )
-        positive = f"{tone('mixed' if mixed else 'good')}&IF({INPUTS_CHANGED}>0,{note},\"\")"
+        positive = f"{tone('mixed' if mixed else 'good')}&IF({MODEL_CHANGED}>0,{note},\"\")"
     first_problem = f'INDEX({CHECKS},MATCH("?*",{CHECKS},0))'
     more = f'IF({INPUT_PROBLEMS}>1," (and "&({INPUT_PROBLEMS}-1)&" more: see column G of Assumptions)","")'
     return (
@@ -143,11 +148,27 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
         ),
     )
     sheet.add(
+        text("Model changed since export (live)", "key"),
+        Cell(
+            Formula(f"IF(AND({INPUTS_CHANGED}=0,{same_as_exported('npv', results.finance.npv)}),0,1)",
+                    cached=0),
+            "int",
+            "key",
+            name=MODEL_CHANGED,
+        ),
+        None,
+        text(
+            "1 once an assumption changed or the cash flow no longer gives the exported NPV (a cost line "
+            "typed or inserted on Cash flow): the Monte Carlo and the app's verdict are then stale",
+            "note",
+        ),
+    )
+    sheet.add(
         text("The app's verdict at export", "key"),
         text(app_verdict.headline, "key"),
         None,
         None,
-        stale_note(INPUTS_CHANGED),
+        stale_note(MODEL_CHANGED),
     )
     for point in app_verdict.points:
         sheet.add(None, text(point))
@@ -236,11 +257,11 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
                 "money",
                 cur,
                 "Monte Carlo (value computed by the app)",
-                INPUTS_CHANGED,
+                MODEL_CHANGED,
             ),
-            ("NPV P50", u.npv_p50, "money", cur, "Monte Carlo", INPUTS_CHANGED),
-            ("NPV P90", u.npv_p90, "money", cur, "Monte Carlo", INPUTS_CHANGED),
-            ("Probability NPV > 0", u.prob_npv_positive, "percent", "", "Monte Carlo", INPUTS_CHANGED),
+            ("NPV P50", u.npv_p50, "money", cur, "Monte Carlo", MODEL_CHANGED),
+            ("NPV P90", u.npv_p90, "money", cur, "Monte Carlo", MODEL_CHANGED),
+            ("Probability NPV > 0", u.prob_npv_positive, "percent", "", "Monte Carlo", MODEL_CHANGED),
         ]
     for label, value, fmt, unit, where, *flag in rows:
         sheet.add(
@@ -437,7 +458,7 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
     sheet = Sheet("Sensitivity", widths={1: 34, 2: 16, 3: 16, 4: 16, 5: 16, 6: 16, 7: 18, 8: 18})
     sheet.add(text("Sensitivity: Monte Carlo and tornado (METHODS §4)", "title"))
     sheet.add(text(VALUES_NOTE, "note"))
-    sheet.add(stale_note(INPUTS_CHANGED))
+    sheet.add(stale_note(MODEL_CHANGED))
     spec, result = scenario.uncertainty, results.uncertainty
     if spec is None or result is None:
         sheet.add(

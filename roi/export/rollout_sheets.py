@@ -11,7 +11,7 @@ from typing import Any, get_args
 
 from roi.export.layout import Cell, Dropdown, Format, Formula, Role, Sheet, col, text
 from roi.export.model_sheets import stale_note
-from roi.export.report_sheets import INPUTS_CHANGED, VALUES_NOTE
+from roi.export.report_sheets import MODEL_CHANGED, VALUES_NOTE
 from roi.models import Scenario
 from roi.rollout import RolloutReport
 from roi.rollout_models import ChecklistStatus
@@ -121,7 +121,7 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
         else "The scenario's own plan."
     )
     sheet.add(text(f"{plan_note} {VALUES_NOTE} Money is not risk-adjusted (a budget).", "note"))
-    sheet.add(stale_note(INPUTS_CHANGED))
+    sheet.add(stale_note(MODEL_CHANGED))
     if report.plan.start_date is not None:
         sheet.add(text("Week 0 starts on", "key"), Cell(report.plan.start_date, "date"))
 
