@@ -428,7 +428,8 @@ with wave_box:
         },
     )
     st.container(key="rollout_wave_review").dataframe(
-        wave_table[
+        # Utilisation as a whole percentage, as every other page shows it (the table holds fractions).
+        wave_table.assign(**{"Reviewer utilisation": wave_table["Reviewer utilisation"] * 100})[
             [
                 "Wave",
                 "Extra PRs / week",
@@ -447,7 +448,7 @@ with wave_box:
             "Extra PRs / week": st.column_config.NumberColumn(format="%.1f"),
             "Review h / week": st.column_config.NumberColumn(format="%.1f"),
             "Review capacity h / week": st.column_config.NumberColumn(format="%.0f"),
-            "Reviewer utilisation": st.column_config.NumberColumn(format="percent"),
+            "Reviewer utilisation": st.column_config.NumberColumn(format="%.0f%%"),
             "Review wait (working h)": st.column_config.NumberColumn(
                 format="%.2f",
                 help="Empty when the pool cannot keep up (utilisation ≥ 100%): the queue grows.",

@@ -14,7 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from roi.models import Scenario
-from roi.rollout import default_plan
+from roi.engine import compute
+from roi.rollout import default_plan, rollout_report
 from roi.rollout_models import Gate, RolloutPlan, Wave
 from tests.conftest import ROOT
 
@@ -54,6 +55,9 @@ def test_default_plan_is_shown_and_not_saved(page, worked_example):
     review = _table(page, "rollout_wave_review")
     assert list(review["Reviewers needed"]) == [13, 19, 37]
     assert list(review["Reviewers to add"]) == [0, 2, 20]
+    # Utilisation in whole percent (the column is "%.0f%%"), as every other page shows it.
+    full_rollout = rollout_report(worked_example, compute(worked_example)).waves[-1]
+    assert review["Reviewer utilisation"].iloc[-1] == pytest.approx(100 * full_rollout.utilization)
     assert page.session_state["scenario"].rollout is None  # nothing edited: the plan follows the numbers
     assert _metric(page, "rollout_reviewers_needed") == "37"
 
