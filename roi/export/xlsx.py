@@ -26,9 +26,9 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from roi.export.cached_values import CachedValue
 from roi.export.layout import Cell, Chart, Format, Formula, Role, Sheet, Validation, WorkbookLayout, col
 from roi.export.safety import looks_like_formula, safe_text
-from roi.export.cached_values import CachedValue
 from roi.export.table_xml import StyleIds, TablePart, insert_tables
 from roi.formatting import CURRENCY_SYMBOLS
 
