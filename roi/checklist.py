@@ -43,8 +43,9 @@ def _baseline_first(ctx: ChecklistContext) -> ChecklistItem | None:
     return ChecklistItem(
         id="baseline-first", category="measurement", priority=1, owner_role="Engineering manager", due_week=0,
         title="Measure a baseline before rolling out",
-        reason="The baseline is estimated, not measured: export 3–6 months of PRs, reviews and deployments "
-        "before the first seats are assigned, so the change can be shown rather than assumed.",
+        reason="The scenario's periods are not measured from exports (estimates or a published finding): "
+        "export 3–6 months of PRs, reviews and deployments before the first seats are assigned, so the "
+        "change can be shown rather than assumed.",
     )
 
 

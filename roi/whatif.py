@@ -215,7 +215,8 @@ def apply_finding(scenario: Scenario, preset: Scenario) -> Scenario:
     uncertainty ranges that are relative to the baseline (``productivity_uplift``,
     ``pr_count_growth``, ``pr_size_growth``) are the preset's, and dropped where the preset has
     none (a finding that reports no PR-size change must not be simulated with one); ranges over
-    the scenario's own assumptions stay.
+    the scenario's own assumptions stay.  The observed time in review after adoption is cleared
+    (it was measured, the new post period is not), and so is ``measurement``.
     """
     base, found_before, found_after = scenario.baseline, preset.baseline, preset.post
     changes: dict[str, Any] = {}
@@ -226,6 +227,8 @@ def apply_finding(scenario: Scenario, preset: Scenario) -> Scenario:
         ratio = after / before if before and after is not None else 1.0
         value = own * ratio
         changes[f"post.{field}"] = min(value, 1.0) if field in _SHARES else value
+    if scenario.post.review_hours is not None:  # observed after adoption: not what the finding describes
+        changes["post.review_hours"] = None
     ranges = {
         k: v
         for k, v in (scenario.uncertainty.ranges if scenario.uncertainty else {}).items()

@@ -181,6 +181,7 @@ class TestApplyFinding:
         applied = apply_finding(demo, presets["faros_paradox_2025"])
         assert applied.measurement is None  # CONTRACT: present only when the periods were measured
         assert applied.baseline == demo.baseline  # the measured baseline itself stays
+        assert demo.post.review_hours is not None and applied.post.review_hours is None  # no longer observed
         assert applied.notes.endswith(
             f"Baseline measured from {len(demo.measurement.sources)} export(s) (AI adopted 2025-03-03); "
             f"post-adoption change from the preset '{presets['faros_paradox_2025'].name}'.")
