@@ -429,7 +429,16 @@ with wave_box:
     )
     st.container(key="rollout_wave_review").dataframe(
         # Utilisation as a whole percentage, as every other page shows it (the table holds fractions).
-        wave_table.assign(**{"Reviewer utilisation": wave_table["Reviewer utilisation"] * 100})[
+        wave_table.assign(
+            **{
+                "Reviewer utilisation": wave_table["Reviewer utilisation"] * 100,
+                # No wait where the queue never clears: said in words, as on the Review capacity page.
+                "Review wait (working h)": [
+                    "unstable" if pd.isna(wait) else f"{wait:.2f}"
+                    for wait in wave_table["Review wait (working h)"]
+                ],
+            }
+        )[
             [
                 "Wave",
                 "Extra PRs / week",
@@ -449,9 +458,8 @@ with wave_box:
             "Review h / week": st.column_config.NumberColumn(format="%.1f"),
             "Review capacity h / week": st.column_config.NumberColumn(format="%.0f"),
             "Reviewer utilisation": st.column_config.NumberColumn(format="%.0f%%"),
-            "Review wait (working h)": st.column_config.NumberColumn(
-                format="%.2f",
-                help="Empty when the pool cannot keep up (utilisation ≥ 100%): the queue grows.",
+            "Review wait (working h)": st.column_config.TextColumn(
+                help="'unstable' when the pool cannot keep up (utilisation ≥ 100%): it never clears.",
             ),
         },
     )

@@ -56,8 +56,11 @@ def test_default_plan_is_shown_and_not_saved(page, worked_example):
     assert list(review["Reviewers needed"]) == [13, 19, 37]
     assert list(review["Reviewers to add"]) == [0, 2, 20]
     # Utilisation in whole percent (the column is "%.0f%%"), as every other page shows it.
-    full_rollout = rollout_report(worked_example, compute(worked_example)).waves[-1]
-    assert review["Reviewer utilisation"].iloc[-1] == pytest.approx(100 * full_rollout.utilization)
+    report = rollout_report(worked_example, compute(worked_example))
+    assert review["Reviewer utilisation"].iloc[-1] == pytest.approx(100 * report.waves[-1].utilization)
+    # Full rollout overruns its 17 reviewers: no wait, the word instead (the pilot's is a number).
+    assert report.waves[-1].wait_hours is None and review["Review wait (working h)"].iloc[-1] == "unstable"
+    assert review["Review wait (working h)"].iloc[0] == f"{report.waves[0].wait_hours:.2f}"
     assert page.session_state["scenario"].rollout is None  # nothing edited: the plan follows the numbers
     assert _metric(page, "rollout_reviewers_needed") == "37"
 
