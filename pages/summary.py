@@ -6,6 +6,7 @@ import appstate
 from roi import formatting as fmt
 from roi.defaults import UTILIZATION_LIMIT as STRETCHED
 from roi.safety import markdown_safe
+from roi.rollout import planned_checklist
 from roi.verdict import loss_chance, verdict
 
 appstate.require_app()
@@ -149,11 +150,14 @@ cols[3].metric(
 
 st.subheader("What to do first", anchor=False)
 cols = st.columns(3)
-for rank, (col, item) in enumerate(zip(cols, results.checklist[:3], strict=False), start=1):
+# The due weeks and owners of the rollout plan, so this page and the plan name the same week.
+actions = [item for item in planned_checklist(scenario, results) if item.fires][:3]
+for rank, (col, item) in enumerate(zip(cols, actions, strict=False), start=1):
     with col.container(border=True, key=f"summary_action_{rank}", height="stretch"):
         st.markdown(f"**{rank}. {item.title}**")
         st.markdown(item.reason)
-        st.caption(f"Owner: {item.owner_role} · by week {item.due_week}")
+        when = f" · by week {item.due_week}" if item.due_week is not None else ""
+        st.caption(f"Owner: {item.owner_role}{when}")
 st.page_link(
     "pages/rollout.py" if appstate.has_rollout_page() else "pages/review.py",
     label="See the full plan" if appstate.has_rollout_page() else "Explore review capacity",

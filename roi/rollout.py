@@ -65,6 +65,7 @@ __all__ = [
     "measure_wave",
     "monthly_cost_schedule",
     "plan_waves",
+    "planned_checklist",
     "record_measurements",
     "rollout_report",
     "track_checklist",
@@ -946,6 +947,13 @@ def expectations(
 
 
 # --- Everything at once ------------------------------------------------------------------------
+
+
+def planned_checklist(scenario: Scenario, results: Results) -> list[TrackedChecklistItem]:
+    """The checklist as the rollout plan (the scenario's, or the default one) schedules it: due weeks
+    tied to its waves, with the team's owners and dates, so every page names the same week."""
+    plan = scenario.rollout if scenario.rollout is not None else default_plan(scenario, results)
+    return track_checklist(results.checklist, plan.checklist, plan_waves(scenario, plan, results))
 
 
 def rollout_report(scenario: Scenario, results: Results | None = None) -> RolloutReport:

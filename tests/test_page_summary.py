@@ -5,6 +5,7 @@ from __future__ import annotations
 from roi import compute
 from roi import formatting as fmt
 from roi.models import load_scenario
+from roi.rollout import rollout_report
 from tests.conftest import SCENARIOS, metric_delta, metric_value
 
 M = fmt.MINUS
@@ -27,9 +28,14 @@ def test_opens_on_the_demo_organisation_with_a_full_result(open_app):
     assert metric_value(at, "Reviewer utilisation") == (
         f"{fmt.percent(results.review.baseline.utilization)} → {fmt.percent(results.review.post.utilization)}"
     )
-    # The top three checklist actions, in order.
+    # The top three checklist actions, in order, due when the rollout plan (here the default one) says.
+    plan = rollout_report(demo, results).checklist
     for rank, item in enumerate(results.checklist[:3], start=1):
-        assert at.main.get_by_key(f"summary_action_{rank}").markdown[0].value == f"**{rank}. {item.title}**"
+        card = at.main.get_by_key(f"summary_action_{rank}")
+        assert card.markdown[0].value == f"**{rank}. {item.title}**"
+        planned = next(p for p in plan if p.id == item.id)
+        assert card.caption[0].value == f"Owner: {planned.owner_role} · by week {planned.due_week}"
+    assert [p.due_week for p in plan[:3]] != [i.due_week for i in results.checklist[:3]]  # plan moves them
     assert not at.error
 
 
