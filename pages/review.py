@@ -163,6 +163,12 @@ with main:
             shown = calendar_to_working_hours(whatif.post.review_hours, hours_per_week)
             calendar = fmt.hours(whatif.post.review_hours, unit="calendar h")
             text += f"; your data shows {fmt.hours(shown)} ({calendar})"
+            if calibration.post.time_in_review_hours is None:
+                # The observed queue did clear: say what that means rather than leave two stories.
+                text += (
+                    ", so after adoption reviewers gave reviews more of their time than before. The figures "
+                    f"above use the scenario's share, {fmt.percent(whatif.review.review_share)}"
+                )
         st.markdown(text + ".")
     elif calibration is not None and calibration.reason:
         st.caption(f"Not calibrated to the observed review time: {calibration.reason}.")
