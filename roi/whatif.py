@@ -299,7 +299,7 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
             continue
         if not low <= post <= high:  # said in the values typed, before they become a growth range
             raise ScenarioError(
-                f"after adoption, low {low:g} ≤ likely {post:g} ≤ high {high:g} does not hold; put the "
+                f"after adoption, low {low:.3g} ≤ likely {post:.3g} ≤ high {high:.3g} does not hold; put the "
                 "three values in that order", field=field)
         if key is not None:
             if not baseline > 0:
