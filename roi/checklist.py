@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from roi import defaults
+from roi.formatting import money
 from roi.models import ChecklistItem, FinanceResult, ProductivityResult, ReviewResult, Scenario
 
 
@@ -164,8 +165,8 @@ def _idle_seats(ctx: ChecklistContext) -> ChecklistItem | None:
     return ChecklistItem(
         id="idle-seats", category="cost", priority=3, owner_role="Finance partner", due_week=12,
         title="Reclaim idle seats",
-        reason=f"Seats nobody uses cost {sum(idle):,.0f} {currency} over the horizon "
-        f"({idle[1]:,.0f} {currency} in year 1): assign seats in waves and reclaim inactive ones monthly.",
+        reason=f"Seats nobody uses cost {money(sum(idle), currency)} over the horizon "
+        f"({money(idle[1], currency)} in year 1): assign seats in waves and reclaim inactive ones monthly.",
     )
 
 

@@ -37,3 +37,9 @@ def test_test_automation_fires_when_bugs_per_task_rise(worked_example):
     worse = with_value(worked_example, "post.bugs_per_dev_week", 0.7)
     assert "0.125 → 0.145" in item(worse, "test-automation").reason
     assert item(worked_example, "test-automation") is None  # Faros: bugs per task fell
+
+
+def test_idle_seats_cost_is_money_as_every_page_writes_it(worked_example):
+    # METHODS §5: idle seat cost 0 / 7,020 / 2,340 / 2,340 → 11,700 over the horizon, 7,020 in year 1.
+    item = next(i for i in compute(worked_example).checklist if i.id == "idle-seats")
+    assert item.reason.startswith("Seats nobody uses cost $11,700 over the horizon ($7,020 in year 1):")
