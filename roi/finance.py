@@ -7,6 +7,7 @@ discounted at the year's end.  Every function accepts floats or numpy arrays of 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -109,5 +110,9 @@ def payback_months(benefits: Sequence[float], costs: Sequence[float]) -> float |
 
 
 def roi(npv: float, pv_costs: float) -> float | None:
-    """ROI = NPV / PV(costs) [fraction]; ``None`` when nothing is spent."""
-    return npv / pv_costs if pv_costs > 0 else None
+    """ROI = NPV / PV(costs) [fraction]; ``None`` when nothing is spent, or so little that the
+    ratio is beyond any number (a cost of 1e-308 divides into infinity)."""
+    if not pv_costs > 0:
+        return None
+    ratio = npv / pv_costs
+    return ratio if math.isfinite(ratio) else None

@@ -6,6 +6,7 @@ import json
 import math
 
 import numpy as np
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from scipy.special import gammaln, logsumexp
@@ -125,3 +126,12 @@ def test_more_reviewers_never_lengthen_the_wait(scenario, extra):
     assert after.utilization < base.utilization
     if base.stable:
         assert after.wait_hours <= base.wait_hours
+
+
+def test_roi_of_a_vanishing_cost_is_not_infinite():
+    """Hypothesis found it: a one-off cost of 2.2e-308 made NPV / PV(costs) overflow to infinity."""
+    from roi.finance import roi
+
+    assert roi(-8499.02, 154_558.0) == pytest.approx(-0.0550, abs=1e-4)  # METHODS §5
+    assert roi(1.0e4, 2.2250738585072014e-308) is None and roi(1.0, 0.0) is None
+    assert roi(1.0, 1e-300) == pytest.approx(1e300)
