@@ -478,6 +478,10 @@ def histogram_data(uncertainty: UncertaintyResult, currency: str) -> pd.DataFram
     )
 
 
+LABEL_HEADROOM = 1.4
+"""The NPV histogram's height over its tallest bar: room for two lines of percentile labels."""
+
+
 def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevelMixin:
     """Distribution of NPV over the Monte Carlo draws, with P10 / P50 / P90 marked."""
     data = histogram_data(uncertainty, currency)
@@ -491,7 +495,14 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
                 axis=alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS, tickCount=6),
             ),
             x2="end:Q",
-            y=alt.Y("share:Q", title="Share of outcomes", axis=alt.Axis(format=".0%"), stack=None),
+            y=alt.Y(
+                "share:Q",
+                title="Share of outcomes",
+                axis=alt.Axis(format=".0%"),
+                stack=None,
+                # Headroom above the tallest bar: the P10 / P50 / P90 labels sit in it, never on a bar.
+                scale=alt.Scale(domain=[0, float(data["share"].max()) * LABEL_HEADROOM if len(data) else 1]),
+            ),
             y2=alt.datum(0),
             color=alt.Color(
                 "outcome:N", title=None, scale=alt.Scale(domain=["Loss", "Gain"], range=[LOSS, GAIN])

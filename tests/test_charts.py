@@ -162,6 +162,9 @@ class TestFinanceCharts:
         ]  # METHODS §5: −750k, 79k, 884k
         rules = next(v for v in _layers(spec) if v["mark"]["type"] == "rule")
         assert [row["x"] for row in _data(spec, rules)] == [u.npv_p10, u.npv_p50, u.npv_p90]
+        # The tallest bar reaches 1 / 1.4 of the height: the labels' two lines sit above every bar.
+        bars = next(v for v in _layers(spec) if v["mark"]["type"] == "bar")
+        assert bars["encoding"]["y"]["scale"]["domain"] == [0, pytest.approx(data["share"].max() * 1.4)]
 
     def test_tornado_order_and_origin(self, worked_example, results):
         base = float(npv(worked_example, likely_values(worked_example)))
