@@ -9,7 +9,7 @@ from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.export.assumptions import SECTIONS, adoption_assumptions, tool_assumptions
 from roi.safety import markdown_safe
-from roi.verdict import loss_chance
+from roi.verdict import loss_chance, simulated
 from roi.whatif import npv_at_likely, with_horizon
 
 appstate.require_app()
@@ -18,8 +18,7 @@ scenario = appstate.scenario()
 results = appstate.results()
 currency = scenario.currency
 f = results.finance
-# No ranges: every draw is the NPV, so there is no range to show (roi.verdict.loss_chance).
-u = results.uncertainty if loss_chance(results) is not None else None
+u = simulated(results)  # None without ranges: every draw would be the NPV
 years = scenario.finance.horizon_years
 
 

@@ -7,7 +7,7 @@ from roi import formatting as fmt
 from roi.defaults import UTILIZATION_LIMIT as STRETCHED
 from roi.safety import markdown_safe
 from roi.rollout import planned_checklist
-from roi.verdict import loss_chance, verdict
+from roi.verdict import simulated, verdict
 
 appstate.require_app()
 appstate.show_notice()
@@ -15,8 +15,7 @@ scenario = appstate.scenario()
 results = appstate.results()
 currency = scenario.currency
 p, r, f = results.productivity, results.review, results.finance
-# No ranges: every draw is the NPV, so there is no range to show (roi.verdict.loss_chance).
-u = results.uncertainty if loss_chance(results) is not None else None
+u = simulated(results)  # None without ranges: every draw would be the NPV
 found = verdict(scenario, results)
 
 st.title(markdown_safe(scenario.name))  # a loaded file's name: no live links or images

@@ -12,7 +12,7 @@ from typing import Literal
 
 from roi import defaults
 from roi import formatting as fmt
-from roi.models import Results, Scenario
+from roi.models import Results, Scenario, UncertaintyResult
 
 CONFIDENT_LOSS_CHANCE = 0.2
 """Chance of a loss (1 − P(NPV > 0)) up to which a positive NPV is called a clear case."""
@@ -29,15 +29,21 @@ class Verdict:
     points: tuple[str, ...]
 
 
-def loss_chance(results: Results) -> float | None:
-    """Probability that the NPV is negative or zero [fraction]; None without uncertainty ranges.
+def simulated(results: Results) -> UncertaintyResult | None:
+    """The Monte Carlo result when inputs have ranges; ``None`` otherwise.
 
     An uncertainty section with no ranges still has percentiles (every draw is the NPV, and its
-    tornado is null): a "0%" or "100%" chance of a loss would claim a certainty nothing measured.
+    tornado is null): a P10–P90 range or a "0%" or "100%" chance of a loss drawn from it would
+    claim a certainty nothing measured.
     """
-    if results.uncertainty is None or results.uncertainty.tornado is None:
-        return None
-    return 1.0 - results.uncertainty.prob_npv_positive
+    u = results.uncertainty
+    return None if u is None or u.tornado is None else u
+
+
+def loss_chance(results: Results) -> float | None:
+    """Probability that the NPV is negative or zero [fraction]; None without uncertainty ranges."""
+    u = simulated(results)
+    return None if u is None else 1.0 - u.prob_npv_positive
 
 
 def _tone(results: Results) -> Tone:
@@ -125,8 +131,8 @@ def money_point(scenario: Scenario, results: Results) -> str:
     years = scenario.finance.horizon_years
     npv = fmt.money(f.npv, currency, compact=True, signed=True)
     text = f"Net present value over {years} years: {npv}"
-    u = results.uncertainty
-    if u is not None and loss_chance(results) is not None:  # a range only when inputs have ranges
+    u = simulated(results)
+    if u is not None:
         text += (
             f" (P10 {fmt.money(u.npv_p10, currency, compact=True, signed=True)} to P90 "
             f"{fmt.money(u.npv_p90, currency, compact=True, signed=True)}), with a "
