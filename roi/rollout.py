@@ -949,17 +949,22 @@ def expectations(
 # --- Everything at once ------------------------------------------------------------------------
 
 
+def _plan_of(scenario: Scenario, results: Results) -> RolloutPlan:
+    """The scenario's rollout plan, or the default one its numbers give."""
+    return scenario.rollout if scenario.rollout is not None else default_plan(scenario, results)
+
+
 def planned_checklist(scenario: Scenario, results: Results) -> list[TrackedChecklistItem]:
     """The checklist as the rollout plan (the scenario's, or the default one) schedules it: due weeks
     tied to its waves, with the team's owners and dates, so every page names the same week."""
-    plan = scenario.rollout if scenario.rollout is not None else default_plan(scenario, results)
+    plan = _plan_of(scenario, results)
     return track_checklist(results.checklist, plan.checklist, plan_waves(scenario, plan, results))
 
 
 def rollout_report(scenario: Scenario, results: Results | None = None) -> RolloutReport:
     """The scenario's plan (or the default one) with every number the page and the workbook show."""
     results = results if results is not None else compute(scenario)
-    plan = scenario.rollout if scenario.rollout is not None else default_plan(scenario, results)
+    plan = _plan_of(scenario, results)
     waves = plan_waves(scenario, plan, results)
     schedule = monthly_cost_schedule(scenario, plan, waves)
     return RolloutReport(
