@@ -25,6 +25,7 @@ pages = [
 ]
 if appstate.has_rollout_page():
     pages.append(st.Page("pages/rollout.py", title="Rollout plan", icon=":material/flag:"))
+pages.append(st.Page("pages/compare.py", title="Compare scenarios", icon=":material/compare_arrows:"))
 pages.append(st.Page("pages/export.py", title="Export", icon=":material/download:"))
 page = st.navigation(pages)
 
@@ -35,11 +36,19 @@ with st.sidebar:
     )
     st.caption(appstate.source_line(current))
     st.button(
+        "Keep for comparison",
+        key="sidebar_keep",
+        on_click=appstate.keep_current,
+        icon=":material/bookmark_add:",
+        disabled=current in appstate.compared(),
+        help="Keep a snapshot of this scenario to compare it with others on the Compare scenarios page.",
+    )
+    st.button(
         "Reset to the demo organisation",
         key="sidebar_reset",
         on_click=appstate.reset,
         icon=":material/restart_alt:",
-        help="Forget uploads and edits and start again from the demo data.",
+        help="Forget uploads and edits and start again from the demo data (kept scenarios stay).",
     )
 
 st.session_state[appstate.PAGE] = page.url_path

@@ -26,6 +26,7 @@ import streamlit as st
 
 from roi import formatting as fmt
 from roi.engine import compute
+from roi.comparison import unique_names
 from roi.errors import RoiError
 from roi.models import Results, Scenario, get_path, load_scenario, parse_scenario
 from roi.privacy import new_salt, pseudonymise_tables
@@ -55,6 +56,7 @@ ADOPTION_DATE = "adoption_date"
 RAMP_WEEKS = "ramp_weeks"
 NOTICE = "notice"  # (kind, text): a message for the top of the next page run, e.g. "Scenario loaded"
 PAGE = "page"  # url path of the page being shown (set by app.py)
+COMPARED = "compared"  # scenarios kept for comparison (inputs only), in the order kept
 _SHOWN = "notice_shown"  # (kind, text, page, scenario) of the last notice shown
 _EDIT_ERRORS = "edit_errors"  # widget key -> message of the last refused edit
 
@@ -74,7 +76,7 @@ def init() -> None:
     state = st.session_state
     if SCENARIO not in state:
         _open_demo()
-    for key, default in ((EXPORTS, None), (ADOPTION_DATE, None), (RAMP_WEEKS, 0), (_EDIT_ERRORS, {})):
+    for key, default in ((EXPORTS, None), (ADOPTION_DATE, None), (RAMP_WEEKS, 0), (_EDIT_ERRORS, {}), (COMPARED, [])):
         state.setdefault(key, default)
 
 
@@ -111,11 +113,64 @@ def _open_demo() -> None:
 
 
 def reset() -> None:
-    """Back to the demo organisation: forget uploads, edits and what-ifs."""
+    """Back to the demo organisation: forget uploads, edits and what-ifs (the kept scenarios stay)."""
     for key in [k for k in st.session_state if str(k).startswith("kept_")]:
         del st.session_state[key]  # what-ifs outside the scenario (PR size limit, team split)
     _open_demo()
     set_scenario(scenario(), "Back to the demo organisation.")
+
+
+# --- Scenarios kept for comparison ------------------------------------------------------------
+
+
+def compared() -> list[Scenario]:
+    """The scenarios kept for comparison, in the order kept (snapshots: later edits don't change them)."""
+    return st.session_state[COMPARED]
+
+
+def keep(new: Scenario) -> tuple[Scenario, str]:
+    """Add a snapshot of ``new`` to the comparison: the snapshot, and the sentence that says so.
+
+    A scenario equal to a kept one is not added twice; a different one with a kept name is kept
+    as " (2)", " (3)" … so every column of the comparison has its own name.
+    """
+    kept = compared()
+    if new in kept:
+        return new, f"'{new.name}' is already in the comparison."
+    name = unique_names([s.name for s in kept] + [new.name])[-1]
+    if name != new.name:
+        new = new.model_copy(update={"name": name})
+    st.session_state[COMPARED] = [*kept, new]
+    return new, f"Kept '{name}' for comparison ({len(kept) + 1} kept)."
+
+
+def keep_current() -> None:
+    """Sidebar and Compare page button: keep the current scenario, and say so on the next run.
+
+    When the snapshot had to be renamed, the open scenario takes the same name: it *is* that
+    snapshot until it is edited again.
+    """
+    snapshot, notice = keep(scenario())
+    if snapshot != scenario():
+        set_scenario(snapshot)
+    st.session_state[NOTICE] = ("success", notice)
+
+
+def open_compared(index: int) -> None:
+    """Make a kept scenario the current one; the current one is kept first, so nothing is lost."""
+    chosen = compared()[index]
+    notice = f"Opened '{chosen.name}': every page now shows it."
+    if scenario() not in compared() and scenario() != chosen:
+        notice += " " + keep(scenario())[1].replace("Kept", "The scenario you had open was kept as", 1)
+    set_scenario(chosen, notice)
+
+
+def drop_compared(index: int) -> None:
+    """Take a kept scenario out of the comparison."""
+    kept = compared()
+    gone = kept[index]
+    st.session_state[COMPARED] = kept[:index] + kept[index + 1 :]
+    st.session_state[NOTICE] = ("success", f"Removed '{gone.name}' from the comparison.")
 
 
 @st.cache_data(show_spinner="Computing the results…", max_entries=64)

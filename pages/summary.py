@@ -7,7 +7,7 @@ from roi import formatting as fmt
 from roi.defaults import UTILIZATION_LIMIT as STRETCHED
 from roi.safety import markdown_safe
 from roi.rollout import planned_checklist
-from roi.verdict import simulated, verdict
+from roi.verdict import BADGE_LABELS, simulated, verdict
 
 appstate.require_app()
 appstate.show_notice()
@@ -24,14 +24,9 @@ st.caption(
     f"{fmt.number(scenario.review.reviewers)} reviewers · {scenario.finance.horizon_years}-year horizon"
 )
 
-BADGES = {
-    "good": ("Pays back", "green"),
-    "mixed": ("Pays back, with risk", "orange"),
-    "bad": ("Does not pay back", "red"),
-}
+BADGE_COLOURS = {"good": "green", "mixed": "orange", "bad": "red"}
 with st.container(border=True, key="summary_verdict"):
-    label, colour = BADGES[found.tone]
-    st.badge(label, color=colour, icon=":material/gavel:")
+    st.badge(BADGE_LABELS[found.tone], color=BADGE_COLOURS[found.tone], icon=":material/gavel:")
     st.subheader(found.headline, anchor=False)
     st.markdown("\n".join(f"- {point}" for point in found.points))
 

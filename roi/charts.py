@@ -598,6 +598,64 @@ def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> a
     return _finish(alt.layer(bars, base_rule), "What moves the NPV most", height=height)
 
 
+def npv_comparison_data(values: pd.DataFrame) -> pd.DataFrame:
+    """One row per scenario of ``roi.comparison.values``: its NPV and P10–P90 (NaN when not simulated)."""
+    money = values.drop(columns="unit").T
+    data = pd.DataFrame(
+        {
+            "scenario": money.index,
+            "npv": money["npv"].astype(float).to_numpy(),
+            "p10": money["npv_p10"].astype(float).to_numpy(),
+            "p90": money["npv_p90"].astype(float).to_numpy(),
+        }
+    )
+    currency = money["currency"].to_numpy()
+    data["outcome"] = np.where(data["npv"] < 0, "Loss", "Gain")
+    data["npv_label"] = [fmt.money(v, c, compact=True, signed=True) for v, c in zip(data["npv"], currency, strict=True)]
+    data["range_label"] = [
+        f"{fmt.money(lo, c, compact=True, signed=True)} to {fmt.money(hi, c, compact=True, signed=True)}"
+        if math.isfinite(lo)
+        else "not simulated (no uncertainty ranges)"
+        for lo, hi, c in zip(data["p10"], data["p90"], currency, strict=True)
+    ]
+    return data
+
+
+def npv_comparison(values: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
+    """Each scenario's NPV as a bar, with its P10–P90 range as a line across it (all in ``currency``)."""
+    data = npv_comparison_data(values)
+    y = alt.Y("scenario:N", sort=list(data["scenario"]), title=None, axis=alt.Axis(labelLimit=460))
+    x_axis = alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS)
+    tooltip = [
+        alt.Tooltip("scenario:N", title="Scenario"),
+        alt.Tooltip("npv_label:N", title="NPV"),
+        alt.Tooltip("range_label:N", title="P10 to P90"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(size=26)
+        .encode(
+            y=y,
+            x=alt.X("npv:Q", title=f"Net present value ({currency})", axis=x_axis),
+            color=alt.Color("outcome:N", title=None, scale=alt.Scale(domain=["Loss", "Gain"], range=[LOSS, GAIN])),
+            tooltip=tooltip,
+        )
+    )
+    simulated = data[np.isfinite(data["p10"])]
+    # The P10–P90 range: a line with an end tick at each percentile (no error-bar mark, which
+    # would size the rows itself and ignore the chart's height).
+    span = alt.Chart(simulated).mark_rule(strokeWidth=2, color=TEXT).encode(y=y, x="p10:Q", x2="p90:Q", tooltip=tooltip)
+    ends = (
+        alt.Chart(simulated)
+        .transform_fold(["p10", "p90"], as_=["percentile", "value"])
+        .mark_tick(thickness=2, size=22, color=TEXT)
+        .encode(y=y, x="value:Q", tooltip=tooltip)
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=MUTED).encode(x="x:Q")
+    height = max(220, 80 * len(data))
+    return _finish(alt.layer(bars, span, ends, zero), "Net present value, with its P10 to P90 range", height=height)
+
+
 def break_even(net_hours: float, break_even_hours: float | None) -> alt.TopLevelMixin:
     """Net hours per developer-week today vs the net hours at which NPV = 0."""
     rows = [{"measure": "Net gain today", "hours": net_hours, "kind": "today"}]

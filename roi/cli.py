@@ -1,4 +1,4 @@
-"""The command line: ``python -m roi compute|metrics|scenario|export|template``.
+"""The command line: ``python -m roi compute|metrics|scenario|export|template|compare``.
 
 Exit status 0 on success; on bad input exit status 2 and one ``error:`` line on stderr that
 names the file (and row/column or field) and how to fix it.  Never a traceback for a user's
@@ -94,6 +94,25 @@ def _template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _compare(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from roi.engine import compute
+    from roi.export import comparison_csv, write_atomic
+    from roi.safety import read_file
+    from roi.workshop import read_scenarios
+
+    if args.out and Path(args.out).suffix.lower() != ".csv":
+        raise RoiError("the comparison must be a .csv file; give --out COMPARISON.csv", file=args.out)
+    scenarios = [s for path in args.files for s in read_scenarios(path, read_file(path))]
+    table = comparison_csv([(s, compute(s)) for s in scenarios])
+    if args.out:
+        write_atomic(args.out, table)
+    else:
+        sys.stdout.write(table.decode("utf-8"))
+    return EXIT_OK
+
+
 def _add_export_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("files", nargs="+", metavar="FILE", help="exports (format recognised from content)")
     command.add_argument("--adoption-date", required=True, type=_adoption_date, metavar="YYYY-MM-DD",
@@ -134,6 +153,14 @@ def _build_parser() -> argparse.ArgumentParser:
     template = commands.add_parser("template", help="write the estimates template (metric, baseline, post, low, high)")
     template.add_argument("--out", required=True, metavar="ESTIMATES.xlsx", help="an .xlsx or .csv file")
     template.set_defaults(handler=_template)
+
+    compare = commands.add_parser(
+        "compare", help="scenarios side by side as CSV (one row per figure, one column per scenario)"
+    )
+    compare.add_argument("files", nargs="+", metavar="FILE",
+                         help="scenario files (.json) or workshop files (.zip) saved by the app")
+    compare.add_argument("--out", metavar="COMPARISON.csv", help="where to write the CSV (default: print it)")
+    compare.set_defaults(handler=_compare)
 
     # Each further sub-command adds its sub-parser here, with a `handler`.
     return parser

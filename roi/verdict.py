@@ -55,6 +55,14 @@ def _tone(results: Results) -> Tone:
     return "good"
 
 
+BADGE_LABELS: dict[Tone, str] = {
+    "good": "Pays back",
+    "mixed": "Pays back, with risk",
+    "bad": "Does not pay back",
+}
+"""The verdict in three words, as the summary's badge and the scenario comparison show it."""
+
+
 HEADLINES: dict[Tone, str] = {
     "good": "The AI rollout pays back as planned.",
     "mixed": "The AI rollout likely pays back, but with real downside risk.",

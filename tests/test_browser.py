@@ -1,7 +1,8 @@
 """The main flow in a real browser: `streamlit run app.py` driven by Debian's Chromium through Playwright.
 
-open → verdict → upload an export → change an assumption → download the Excel workbook (and open it),
-with a full-page screenshot of every page in artefacts/screenshots/ (git-ignored) to look at.
+open → verdict → upload an export → keep it, change an assumption and compare the two → download the
+Excel workbook (and open it), with a full-page screenshot of every page in artefacts/screenshots/
+(git-ignored) to look at.
 `make test` installs Chromium when it is missing; without it the test is skipped, saying so.
 """
 
@@ -184,8 +185,11 @@ def test_main_flow(browser, server, tmp_path):
     go(page, "Review capacity")
     shoot(page, "05-review-capacity")
 
-    # 4. Change an assumption: the capture factor 50% → 80% raises the NPV.
+    # 4. Keep this scenario for comparison, then change an assumption: the capture factor 50% → 80%
+    #    raises the NPV, and the two are compared side by side.
     go(page, "ROI & risk")
+    page.get_by_role("button", name="Keep for comparison").click()
+    settle(page)
     before = metric(page, "Net present value")
     field = page.get_by_label("Capture factor (φ): freed time that becomes value")
     field.fill("80")
@@ -196,10 +200,16 @@ def test_main_flow(browser, server, tmp_path):
     shoot(page, "06-roi-and-risk")
     go(page, "Rollout plan")
     shoot(page, "07-rollout-plan")
+    go(page, "Compare scenarios")
+    page.locator('[data-testid="stTable"]').first.wait_for(timeout=RUN_TIMEOUT)
+    npv_row = page.locator("table tr").filter(has=page.get_by_text("Net present value", exact=True)).first
+    assert [cell.inner_text() for cell in npv_row.locator("td").all()] == [before, after]  # kept, then open
+    assert page.get_by_text("Net present value, with its P10 to P90 range").count() == 1
+    shoot(page, "08-compare-scenarios")
 
     # 5. Download the workbook and open it: the edited assumption is in it.
     go(page, "Export")
-    shoot(page, "08-export")
+    shoot(page, "09-export")
     with page.expect_download(timeout=RUN_TIMEOUT) as download:
         page.get_by_role("button", name="Download the workbook").click()
     saved = tmp_path / download.value.suggested_filename

@@ -51,3 +51,36 @@ def test_usage_mistake_is_one_error_line(capsys):
 def test_missing_file_exit_2(capsys):
     assert main(["compute", "no/such/file.json"]) == 2
     assert capsys.readouterr().err.startswith("error: no/such/file.json: cannot be read")
+
+
+def test_compare_a_workshop_and_a_file(tmp_path, capsys):
+    import csv
+    import io
+
+    from roi.models import load_scenario
+    from roi.workshop import workshop_zip
+
+    worked = load_scenario(SCENARIOS / "worked_example.json")
+    workshop = tmp_path / "acme-workshop.zip"
+    workshop.write_bytes(workshop_zip([worked, worked.model_copy(update={"name": "Second"})]))
+    assert main(["compare", str(workshop), str(SCENARIOS / "dora_2024.json")]) == 0
+    rows = {row[0]: row for row in csv.reader(io.StringIO(capsys.readouterr().out))}
+    assert rows["figure"][3:] == [worked.name, "Second", load_scenario(SCENARIOS / "dora_2024.json").name]
+    assert float(rows["npv"][3]) == pytest.approx(-8499.02, rel=1e-4)  # METHODS §5
+    assert rows["reviewers_needed"][3:5] == ["37", "37"]
+
+    out = tmp_path / "comparison.csv"
+    assert main(["compare", str(workshop), "--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").startswith("figure,label,unit,")
+
+
+def test_compare_refuses_a_wrong_output_and_names_a_bad_member(tmp_path, capsys):
+    assert main(["compare", str(SCENARIOS / "worked_example.json"), "--out", str(tmp_path / "x.xlsx")]) == 2
+    assert "the comparison must be a .csv file" in capsys.readouterr().err
+    import zipfile
+
+    broken = tmp_path / "w.zip"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("a.json", "{")
+    assert main(["compare", str(broken)]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {broken}: a.json: not valid JSON at line 1")

@@ -1,4 +1,4 @@
-"""The other downloads (metrics as CSV, the scenario as JSON) and writing any of them safely."""
+"""The other downloads (metrics and comparisons as CSV, the scenario as JSON) and writing any of them safely."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import io
 import os
 import tempfile
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
+from roi import comparison
 from roi.errors import RoiError
 from roi.export.report_sheets import metric_label, plain
 from roi.export.safety import csv_safe_text
-from roi.models import Scenario, scenario_to_json
+from roi.models import Results, Scenario, scenario_to_json
 
 _NEW_FILE_MODE = 0o644
 
@@ -85,3 +87,19 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def comparison_csv(pairs: Sequence[tuple[Scenario, Results]]) -> bytes:
+    """Scenarios side by side (``roi.comparison.values``) as UTF-8 CSV.
+
+    One row per figure: its key, label and unit, then one column per scenario with every digit
+    (fractions as fractions, money in the scenario's currency, empty where not applicable).
+    """
+    frame = comparison.values(pairs)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["figure", "label", "unit", *(csv_safe_text(name) for name in frame.columns[1:])])
+    for figure in comparison.FIGURES:
+        row = frame.loc[figure.key]
+        writer.writerow([figure.key, figure.label, row["unit"], *(_csv_value(v) for v in row.iloc[1:])])
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,147 @@
+"""Compare scenarios: the workshop's options side by side, and the workshop saved as one file."""
+
+import streamlit as st
+
+import appstate
+from roi import charts, comparison
+from roi import formatting as fmt
+from roi.errors import RoiError
+from roi.export import comparison_csv, scenario_json
+from roi.safety import markdown_safe
+from roi.workshop import read_scenarios, workshop_zip
+
+appstate.require_app()
+appstate.show_notice()
+current = appstate.scenario()
+kept = appstate.compared()
+
+st.title("Compare scenarios")
+st.markdown(
+    "Keep the scenario you have open, change an assumption or load other data, and keep that too: the "
+    "scenarios you keep are shown side by side, each computed exactly as its own pages show it. A kept "
+    "scenario is a snapshot; edits to the open scenario change only the column marked *open*."
+)
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.button(
+        f"Keep '{current.name}' for comparison",
+        key="compare_keep",
+        type="primary",
+        icon=":material/bookmark_add:",
+        on_click=appstate.keep_current,
+        disabled=current in kept,
+        help="Adds a snapshot of the open scenario, with every input as edited.",
+    )
+    if current in kept:
+        st.caption("The open scenario is already kept.")
+with right:
+    upload_round = st.session_state.setdefault("compare_upload_round", 0)
+    uploads = st.file_uploader(
+        "Add saved scenario files or a workshop file",
+        type=["json", "zip"],
+        accept_multiple_files=True,
+        key=f"compare_upload_{upload_round}",  # a new key after each good upload: an empty uploader
+        help="Scenario files (.json) from the Export page, or a workshop file (.zip) saved below.",
+    )
+    if uploads:
+        found, failed = [], []
+        for upload in uploads:
+            try:
+                found += read_scenarios(upload.name, upload.getvalue())
+            except RoiError as error:
+                failed.append(error)
+        for error in failed:
+            appstate.show_error(error)
+        if failed:
+            st.caption("Nothing was added: fix or remove the files above. The comparison is unchanged.")
+        else:
+            st.session_state[appstate.NOTICE] = ("success", " ".join(appstate.keep(s)[1] for s in found))
+            st.session_state["compare_upload_round"] = upload_round + 1
+            st.rerun()
+
+# The kept scenarios, and the open one when it is not among them (so what you see is compared).
+columns = list(kept)
+if current not in kept:
+    columns.append(current.model_copy(update={"name": f"{current.name} (open, not kept)"}))
+if len(columns) < 2:
+    st.info(
+        "Nothing to compare yet. Keep this scenario, then change it (on any page) or load another one, and "
+        "the two are shown side by side here.",
+        icon=":material/compare_arrows:",
+    )
+    st.stop()
+
+pairs = [(s, appstate.results(s)) for s in columns]
+st.subheader("Side by side", anchor=False)
+st.table(comparison.table(pairs))  # every row at once, as on a projector
+with st.expander("What each figure means"):
+    st.markdown("\n".join(f"- **{f.label}** — {f.help}" for f in comparison.FIGURES))
+
+currencies = list(dict.fromkeys(s.currency for s in columns))
+if len(currencies) == 1:
+    appstate.chart(charts.npv_comparison(comparison.values(pairs), currencies[0]), key="compare_npv")
+else:
+    st.caption(
+        f"The scenarios' money is in different currencies ({', '.join(currencies)}), so their NPVs are not "
+        "drawn on one axis; the table gives each in its own currency."
+    )
+
+st.subheader("Save the workshop", anchor=False)
+if kept:
+    stem = fmt.file_stem(current.name, fallback="workshop")
+    st.download_button(
+        f"Download the workshop ({len(kept)} scenario{'s' if len(kept) != 1 else ''})",
+        data=workshop_zip(kept),
+        file_name=f"{stem}-workshop.zip",
+        mime="application/zip",
+        key="compare_workshop",
+        icon=":material/save:",
+        on_click="ignore",
+        help="A zip of the kept scenarios' files: add it back here to resume the comparison.",
+    )
+    st.download_button(
+        "Download the comparison (CSV)",
+        data=comparison_csv(pairs),
+        file_name=f"{stem}-comparison.csv",
+        mime="text/csv",
+        key="compare_csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+    st.subheader("Kept scenarios", anchor=False)
+    names = [s.name for s in kept]
+    index = st.selectbox(
+        "Scenario", range(len(kept)), format_func=lambda i: names[i], key="compare_pick"
+    )
+    chosen = kept[index]
+    st.caption(markdown_safe(appstate.source_line(chosen)))
+    one, two, three = st.columns(3)
+    one.button(
+        "Open it",
+        key="compare_open",
+        on_click=appstate.open_compared,
+        args=(index,),
+        icon=":material/open_in_new:",
+        disabled=chosen == current,
+        help="Every page then shows this scenario; the one you had open is kept first.",
+    )
+    two.button(
+        "Remove it from the comparison",
+        key="compare_remove",
+        on_click=appstate.drop_compared,
+        args=(index,),
+        icon=":material/delete:",
+    )
+    three.download_button(
+        "Download its scenario file",
+        data=scenario_json(chosen),
+        file_name=f"{fmt.file_stem(chosen.name)}.json",
+        mime="application/json",
+        key="compare_scenario_file",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+else:
+    st.caption("Keep a scenario to save the workshop.")

@@ -1,0 +1,141 @@
+"""Scenarios side by side: the figures a workshop compares, one row per figure, one column each.
+
+Every value is read off one scenario's own results (:func:`roi.engine.compute`), with the same
+definitions and formats as the single-scenario pages, so a comparison never disagrees with them.
+Money stays in each scenario's currency; no figure is converted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from roi import formatting as fmt
+from roi.models import Results, Scenario
+from roi.verdict import BADGE_LABELS, CONFIDENT_LOSS_CHANCE, loss_chance, simulated, verdict
+
+Value = float | int | str | None
+Pair = tuple[Scenario, Results]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One compared figure: how to read it off a result and how to write it.
+
+    ``unit`` is the unit of the raw value (the CSV's); "currency" marks money, in each scenario's
+    own currency (the "currency" figure).
+    """
+
+    key: str
+    label: str
+    unit: str
+    value: Callable[[Scenario, Results], Value]
+    text: Callable[[Any, Scenario], str]
+    help: str
+
+
+def _money(value: float | None, scenario: Scenario) -> str:
+    return fmt.money(value, scenario.currency, compact=True, signed=True)
+
+
+def _signed_percent(digits: int) -> Callable[[Any, Scenario], str]:
+    return lambda value, _s: fmt.percent(value, signed=True, digits=digits)
+
+
+def _post_wait(_scenario: Scenario, results: Results) -> Value:
+    return results.review.post.wait_hours if results.review.post.stable else None
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("currency", "Currency", "ISO code", lambda s, _r: s.currency, lambda v, _s: str(v),
+           "The currency of the scenario's money (never converted)."),
+    Figure("verdict", "Verdict", "text", lambda s, r: BADGE_LABELS[verdict(s, r).tone],
+           lambda v, _s: str(v),
+           f"Pays back: NPV ≥ 0 and at most a {fmt.percent(CONFIDENT_LOSS_CHANCE)} chance of a loss; with risk: "
+           "NPV ≥ 0 and a higher chance; does not pay back: NPV < 0 (as on the Executive summary)."),
+    Figure("developers", "Developers", "people", lambda s, _r: s.team.developers,
+           lambda v, _s: fmt.number(v), "Developers in scope (team.developers)."),
+    Figure("output_change", "Output per developer", "fraction", lambda _s, r: r.productivity.output_change,
+           _signed_percent(0), "g = T1/T0 − 1: change in completed tasks per adopting developer-week."),
+    Figure("quality_adjusted", "Quality-adjusted productivity", "fraction",
+           lambda _s, r: r.productivity.qapi - 1.0, _signed_percent(1),
+           "QAPI − 1 = N / delivery hours: the gain after the review tax, extra bugs and incidents."),
+    Figure("net_hours", "Net time gained", "h per developer-week", lambda _s, r: r.productivity.net_hours,
+           lambda v, _s: fmt.hours(v, digits=2, signed=True),
+           "N = G − ΔR − ΔD − ΔI, hours per adopting developer per week."),
+    Figure("npv", "Net present value", "currency", lambda _s, r: r.finance.npv, _money,
+           "PV(benefits) − PV(costs), risk-adjusted, over the scenario's horizon."),
+    Figure("npv_p10", "NPV, P10 (downside)", "currency",
+           lambda _s, r: (u.npv_p10 if (u := simulated(r)) else None), _money,
+           "10% of the Monte Carlo outcomes are worse; n/a without uncertainty ranges."),
+    Figure("npv_p90", "NPV, P90", "currency",
+           lambda _s, r: (u.npv_p90 if (u := simulated(r)) else None), _money,
+           "10% of the Monte Carlo outcomes are better; n/a without uncertainty ranges."),
+    Figure("loss_chance", "Chance of losing money", "fraction", lambda _s, r: loss_chance(r),
+           lambda v, _s: fmt.chance(v),
+           "1 − P(NPV > 0) over the Monte Carlo draws; n/a without uncertainty ranges."),
+    Figure("roi", "Return on investment", "fraction", lambda _s, r: r.finance.roi,
+           lambda v, _s: fmt.percent(v, signed=True, missing="no costs"),
+           "NPV / PV(costs)."),
+    Figure("payback_months", "Payback", "months", lambda _s, r: r.finance.payback_months,
+           lambda v, s: fmt.months(v, horizon_years=s.finance.horizon_years),
+           "When cumulative (undiscounted) benefits first cover cumulative costs."),
+    Figure("horizon_years", "Horizon", "years", lambda s, _r: s.finance.horizon_years,
+           lambda v, _s: f"{v} years", "Years the cash flows run (finance.horizon_years)."),
+    Figure("utilisation_before", "Reviewer utilisation before", "fraction",
+           lambda _s, r: r.review.baseline.utilization, lambda v, _s: fmt.percent(v),
+           "Review demand / review capacity of the pool before adoption."),
+    Figure("utilisation_after", "Reviewer utilisation after", "fraction",
+           lambda _s, r: r.review.post.utilization, lambda v, _s: fmt.percent(v),
+           "The same after adoption; at 100% and above the queue never clears."),
+    Figure("wait_after", "Mean wait for a review after", "working hours", _post_wait,
+           lambda v, _s: fmt.duration(v, missing="unstable"),
+           "Mean time a PR waits for a reviewer after adoption (Allen–Cunneen); none when the queue "
+           "never clears."),
+    Figure("reviewers", "Reviewers today", "people", lambda s, _r: s.review.reviewers,
+           lambda v, _s: fmt.number(v), "Reviewers in the pool (review.reviewers)."),
+    Figure("reviewers_needed", "Reviewers needed", "people", lambda _s, r: r.review.reviewers_needed,
+           lambda v, _s: fmt.number(v, missing="none set"),
+           "Smallest pool whose mean wait meets the target after adoption."),
+    Figure("backlog_growth", "Backlog growth", "h per week", lambda _s, r: r.review.backlog_growth_hours_per_week,
+           lambda v, _s: fmt.hours(v, digits=0, unit="h/week"),
+           "Review hours that pile up every week when demand exceeds the pool's capacity."),
+)
+"""The compared figures, in the order shown (the Executive summary's, plus the team's size)."""
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    """``names`` with repeats told apart: ["A", "A", "B"] → ["A", "A (2)", "B"]."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        candidate, n = name, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{name} ({n})"
+        seen.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def values(pairs: Sequence[Pair]) -> pd.DataFrame:
+    """Raw values: one row per figure (index = its key), a ``unit`` column, one column per scenario.
+
+    Money is in each scenario's currency (its unit reads "currency"), fractions are fractions,
+    ``None`` where a figure does not apply (no uncertainty ranges, an unstable queue, no costs).
+    """
+    names = unique_names([s.name for s, _ in pairs])
+    rows = {f.key: [f.unit, *(f.value(s, r) for s, r in pairs)] for f in FIGURES}
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["unit", *names], dtype=object)
+    frame.index.name = "figure"
+    return frame
+
+
+def table(pairs: Sequence[Pair]) -> pd.DataFrame:
+    """The figures as the app writes them: index = label, one text column per scenario."""
+    names = unique_names([s.name for s, _ in pairs])
+    rows = {f.label: [f.text(f.value(s, r), s) for s, r in pairs] for f in FIGURES}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=names)

@@ -1,0 +1,186 @@
+"""Scenarios side by side (roi.comparison), the comparison CSV and the workshop file (roi.workshop)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import zipfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from roi import charts, comparison
+from roi.engine import compute
+from roi.errors import ScenarioError
+from roi.export import comparison_csv
+from roi.models import MAX_SCENARIO_BYTES, load_scenario, scenario_to_json
+from roi.whatif import with_value
+from roi.workshop import MAX_SCENARIOS, read_scenarios, workshop_zip
+from tests.conftest import SCENARIOS
+from tests.strategies import scenarios
+
+
+@pytest.fixture(scope="module")
+def worked():
+    return load_scenario(SCENARIOS / "worked_example.json")
+
+
+@pytest.fixture(scope="module")
+def pairs(worked):
+    """The METHODS §5 worked example, and the same with 40 reviewers and no uncertainty ranges."""
+    staffed = with_value(with_value(worked, "review.reviewers", 40), "uncertainty", None)
+    staffed = staffed.model_copy(update={"name": "40 reviewers"})
+    return [(s, compute(s)) for s in (worked, staffed)]
+
+
+class TestValues:
+    def test_worked_example_column_is_methods_section_5(self, pairs):
+        column = comparison.values(pairs)[pairs[0][0].name]
+        # METHODS §5 worked example, computed by hand there.
+        assert column["developers"] == 50 and column["reviewers"] == 17 and column["currency"] == "USD"
+        assert column["output_change"] == pytest.approx(0.21)
+        assert column["quality_adjusted"] == pytest.approx(0.028405, rel=1e-4)  # 0.85215 / 30
+        assert column["net_hours"] == pytest.approx(0.85215, rel=1e-4)
+        assert column["npv"] == pytest.approx(-8499.02, rel=1e-4)
+        assert column["roi"] == pytest.approx(-0.0550, rel=1e-3)
+        assert column["payback_months"] is None
+        assert column["utilisation_before"] == pytest.approx(0.5515, rel=1e-3)
+        assert column["utilisation_after"] == pytest.approx(2.101, rel=1e-3)
+        assert column["wait_after"] is None  # unstable: no wait
+        assert column["reviewers_needed"] == 37
+        assert column["backlog_growth"] == pytest.approx(187.1425, rel=1e-4)
+        assert column["verdict"] == "Does not pay back"
+        # The Monte Carlo of the worked example (P10 −751k, P90 +884k, P(NPV > 0) 0.549).
+        assert column["npv_p10"] == pytest.approx(-750_543.5, rel=1e-3)
+        assert column["npv_p90"] == pytest.approx(884_455.6, rel=1e-3)
+        assert column["loss_chance"] == pytest.approx(0.451, abs=1e-3)
+
+    def test_more_reviewers_shorten_the_queue_and_nothing_else(self, pairs):
+        frame = comparison.values(pairs)
+        first, second = frame[pairs[0][0].name], frame["40 reviewers"]
+        # 40 reviewers: ρ = 17 × 2.101 / 40 = 0.893 after adoption, so the queue is stable.
+        assert second["utilisation_after"] == pytest.approx(2.1008 * 17 / 40, rel=1e-3)
+        assert second["wait_after"] == pytest.approx(pairs[1][1].review.post.wait_hours)
+        assert second["wait_after"] > 0 and second["backlog_growth"] == 0
+        for unchanged in ("output_change", "quality_adjusted", "net_hours", "npv", "roi"):
+            assert second[unchanged] == pytest.approx(first[unchanged])
+        # No uncertainty ranges: no P10 / P90 and no chance of a loss, never a 0% or 100%.
+        assert second["npv_p10"] is None and second["npv_p90"] is None and second["loss_chance"] is None
+
+    def test_table_writes_what_the_pages_write(self, pairs):
+        table = comparison.table(pairs)
+        assert list(table.columns) == [pairs[0][0].name, "40 reviewers"]
+        first = table[pairs[0][0].name]
+        assert first["Net present value"] == "−$8.5k"
+        assert first["Output per developer"] == "+21%"
+        assert first["Quality-adjusted productivity"] == "+2.8%"
+        assert first["Payback"] == "not within 3 years"
+        assert first["Mean wait for a review after"] == "unstable"
+        assert first["Chance of losing money"] == "45%"
+        assert table["40 reviewers"]["Chance of losing money"] == "n/a"
+        assert table["40 reviewers"]["Reviewer utilisation after"] == "89%"
+
+    def test_repeated_names_get_their_own_column(self, pairs):
+        doubled = [pairs[0], pairs[0], pairs[1]]
+        assert list(comparison.values(doubled).columns) == [
+            "unit", pairs[0][0].name, f"{pairs[0][0].name} (2)", "40 reviewers"
+        ]
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["A", "B"], ["A", "B"]),
+        (["A", "A", "A"], ["A", "A (2)", "A (3)"]),
+        (["A (2)", "A", "A"], ["A (2)", "A", "A (3)"]),
+        ([], []),
+    ],
+)
+def test_unique_names(names, expected):
+    assert comparison.unique_names(names) == expected
+
+
+def test_comparison_csv_keeps_every_digit_and_defuses_formulas(pairs):
+    hostile = pairs[1][0].model_copy(update={"name": "=HYPERLINK(\"http://x\")"})
+    rows = list(csv.reader(io.StringIO(comparison_csv([pairs[0], (hostile, pairs[1][1])]).decode("utf-8"))))
+    assert rows[0] == ["figure", "label", "unit", pairs[0][0].name, "'=HYPERLINK(\"http://x\")"]
+    by_key = {row[0]: row for row in rows[1:]}
+    assert [row[0] for row in rows[1:]] == [f.key for f in comparison.FIGURES]
+    assert float(by_key["npv"][3]) == pairs[0][1].finance.npv  # every digit
+    assert by_key["npv"][2] == "currency" and by_key["currency"][3:] == ["USD", "USD"]
+    assert by_key["payback_months"][3] == "" and by_key["reviewers_needed"][3] == "37"
+    assert by_key["npv_p10"][4] == ""  # not simulated
+
+
+def test_npv_chart_draws_ranges_only_where_simulated(pairs):
+    data = charts.npv_comparison_data(comparison.values(pairs))
+    assert list(data["scenario"]) == [pairs[0][0].name, "40 reviewers"]
+    assert list(data["outcome"]) == ["Loss", "Loss"]
+    assert data["range_label"][0] == "−$751k to +$884k"
+    assert math.isnan(data["p10"][1]) and data["range_label"][1] == "not simulated (no uncertainty ranges)"
+    spec = charts.npv_comparison(comparison.values(pairs), "USD").to_dict()
+    bars, span, ends = spec["layer"][:3]
+    assert bars["encoding"]["x"]["field"] == "npv"
+    assert (span["encoding"]["x"]["field"], span["encoding"]["x2"]["field"]) == ("p10", "p90")
+    for layer in (span, ends):  # the range only where there was a Monte Carlo
+        assert [row["scenario"] for row in spec["datasets"][layer["data"]["name"]]] == [pairs[0][0].name]
+
+
+class TestWorkshopFile:
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(scenarios(), min_size=1, max_size=4))
+    def test_round_trip_is_exact(self, kept):
+        assert read_scenarios("workshop.zip", workshop_zip(kept)) == kept
+
+    def test_same_names_are_separate_files(self, worked):
+        archive = zipfile.ZipFile(io.BytesIO(workshop_zip([worked, worked])))
+        assert archive.namelist() == ["faros-style-shock-50-developers.json", "faros-style-shock-50-developers-2.json"]
+        assert workshop_zip([worked]) == workshop_zip([worked])  # same scenarios, same bytes
+
+    def test_a_plain_scenario_file(self, worked):
+        assert read_scenarios("one.json", scenario_to_json(worked).encode()) == [worked]
+
+    def test_a_folder_zipped_on_a_mac(self, worked):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("workshop/", "")
+            archive.writestr("workshop/a.json", scenario_to_json(worked))
+            archive.writestr("__MACOSX/workshop/._a.json", b"\x00\x05\x16\x07")
+            archive.writestr("workshop/.DS_Store", b"\x00\x00")
+        assert read_scenarios("w.zip", buffer.getvalue()) == [worked]
+
+    def _zip(self, members: dict[str, bytes | str]) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, content in members.items():
+                archive.writestr(name, content)
+        return buffer.getvalue()
+
+    def test_a_bad_member_is_named(self, worked):
+        data = self._zip({"good.json": scenario_to_json(worked),
+                          "bad.json": scenario_to_json(worked).replace('"reviewers": 17', '"reviewers": -3')})
+        with pytest.raises(ScenarioError) as error:
+            read_scenarios("w.zip", data)
+        assert error.value.describe().startswith("w.zip: bad.json, field 'review.reviewers': ")
+
+    def test_no_scenarios(self):
+        with pytest.raises(ScenarioError, match=r"^w\.zip: holds no scenario files \(\.json\); choose a workshop"):
+            read_scenarios("w.zip", self._zip({"readme.txt": "hi"}))
+
+    def test_cut_short(self, worked):
+        data = workshop_zip([worked])
+        with pytest.raises(ScenarioError, match=r"^w\.zip: is not a complete zip file; download"):
+            read_scenarios("w.zip", data[: len(data) // 2])
+
+    def test_too_many(self):
+        data = self._zip({f"{i}.json": "{}" for i in range(MAX_SCENARIOS + 1)})
+        with pytest.raises(ScenarioError, match=rf"holds {MAX_SCENARIOS + 1} scenario files, more than the"):
+            read_scenarios("w.zip", data)
+
+    def test_a_bomb_is_refused_from_its_directory(self):
+        data = self._zip({"big.json": b" " * (MAX_SCENARIO_BYTES + 1)})  # deflates to a few kB
+        assert len(data) < 50_000
+        with pytest.raises(ScenarioError, match=r"^w\.zip: big\.json: is 5,242,881 bytes, but a scenario file"):
+            read_scenarios("w.zip", data)

@@ -1,0 +1,132 @@
+"""AppTest of the Compare scenarios page: keep, compare, open, remove, save and resume a workshop."""
+
+from __future__ import annotations
+
+from roi import formatting as fmt
+from roi.engine import compute
+from roi.models import scenario_to_json
+from roi.whatif import with_value
+from roi.workshop import workshop_zip
+from tests.conftest import metric_value
+
+PAGE = "pages/compare.py"
+
+
+def table(at):
+    """The side-by-side table as {column: {figure label: text}}."""
+    return at.table[0].value.to_dict()
+
+
+def test_nothing_to_compare_at_first(open_app):
+    at = open_app(page=PAGE)
+    assert "Nothing to compare yet" in at.info[0].value
+    assert not at.table
+
+
+def test_keep_then_edit_shows_both_as_their_pages_do(open_app, worked_example):
+    at = open_app(page=PAGE, scenario=worked_example)
+    at.button(key="compare_keep").click().run()
+    assert at.success[0].value == "Kept 'Faros-style shock, 50 developers' for comparison (1 kept)."
+    assert at.button(key="compare_keep").disabled
+
+    at.switch_page("pages/review.py").run()
+    at.number_input(key="review_reviewers").set_value(40).run()
+    needed_on_its_page = metric_value(at, "Reviewers needed")
+    at.switch_page(PAGE).run()
+    assert not at.exception
+
+    shown = table(at)
+    kept, edited = "Faros-style shock, 50 developers", "Faros-style shock, 50 developers (open, not kept)"
+    assert list(shown) == [kept, edited]
+    assert shown[kept]["Reviewers today"] == "17" and shown[edited]["Reviewers today"] == "40"
+    assert shown[kept]["Reviewers needed"] == shown[edited]["Reviewers needed"] == needed_on_its_page == "37"
+    assert shown[kept]["Reviewer utilisation after"] == "210%"
+    assert shown[edited]["Reviewer utilisation after"] == "89%"  # 2.101 × 17 / 40
+    assert shown[kept]["Net present value"] == "−$8.5k"
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")  # the NPV chart
+
+
+def test_the_same_name_twice_is_told_apart(open_app, worked_example):
+    at = open_app(page=PAGE, scenario=worked_example)
+    at.button(key="compare_keep").click().run()
+    at.session_state["scenario"] = with_value(worked_example, "review.reviewers", 20)
+    at.run()
+    at.button(key="compare_keep").click().run()
+    assert at.success[0].value == "Kept 'Faros-style shock, 50 developers (2)' for comparison (2 kept)."
+    assert list(table(at)) == ["Faros-style shock, 50 developers", "Faros-style shock, 50 developers (2)"]
+    # The open scenario is that snapshot, under the same name, until it is edited again.
+    assert at.session_state["scenario"].name == "Faros-style shock, 50 developers (2)"
+    assert at.button(key="compare_keep").disabled
+
+
+def test_open_a_kept_scenario_keeps_the_one_you_had(open_app, worked_example):
+    demo_at = open_app(page=PAGE)
+    demo = demo_at.session_state["scenario"]
+    at = open_app(page=PAGE, scenario=worked_example)
+    at.session_state["compared"] = [demo]
+    at.run()
+    at.selectbox(key="compare_pick").set_value(0).run()
+    at.button(key="compare_open").click().run()
+    assert not at.exception
+    assert at.session_state["scenario"] == demo
+    assert at.session_state["compared"] == [demo, worked_example]  # nothing lost
+    assert at.success[0].value.startswith(f"Opened '{demo.name}': every page now shows it. The scenario you had")
+    at.switch_page("pages/summary.py").run()
+    assert metric_value(at, "Net present value") == fmt.money(compute(demo).finance.npv, compact=True, signed=True)
+
+
+def test_remove(open_app, worked_example):
+    other = with_value(worked_example, "name", "Other")
+    at = open_app(page=PAGE, scenario=worked_example)
+    at.session_state["compared"] = [worked_example, other]
+    at.run()
+    at.selectbox(key="compare_pick").set_value(1).run()
+    at.button(key="compare_remove").click().run()
+    assert at.session_state["compared"] == [worked_example]
+    assert at.success[0].value == "Removed 'Other' from the comparison."
+
+
+def test_save_and_resume_a_workshop(open_app, worked_example):
+    other = with_value(worked_example, "name", "Other")
+    saved = workshop_zip([worked_example, other])
+    at = open_app(page=PAGE, scenario=worked_example)
+    at.file_uploader(key="compare_upload_0").set_value(("acme-workshop.zip", saved, "application/zip")).run()
+    assert not at.exception and not at.error
+    assert at.session_state["compared"] == [worked_example, other]
+    assert at.file_uploader(key="compare_upload_1").value == []  # emptied for the next files
+    assert "Download the workshop (2 scenarios)" in [b.proto.label for b in at.get("download_button")]
+    # The resumed workshop compares exactly what was saved: the open scenario is one of them.
+    assert list(table(at)) == ["Faros-style shock, 50 developers", "Other"]
+
+
+def test_a_bad_file_adds_nothing(open_app, worked_example):
+    broken = scenario_to_json(worked_example).replace('"reviewers": 17', '"reviewers": -3')
+    at = open_app(page=PAGE, scenario=worked_example)
+    at.file_uploader(key="compare_upload_0").set_value(
+        [("good.json", scenario_to_json(worked_example).encode(), "application/json"),
+         ("broken.json", broken.encode(), "application/json")]
+    ).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("broken.json, field 'review.reviewers': ")
+    assert at.session_state["compared"] == []
+
+
+def test_other_currencies_are_not_drawn_on_one_axis(open_app, worked_example):
+    euros = with_value(with_value(worked_example, "currency", "EUR"), "name", "In euros")
+    at = open_app(page=PAGE, scenario=worked_example)
+    at.session_state["compared"] = [worked_example, euros]
+    at.run()
+    assert table(at)["In euros"]["Net present value"] == "−€8.5k"
+    assert any("different currencies (USD, EUR)" in c.value for c in at.caption)
+
+
+def test_kept_from_the_sidebar_and_kept_through_a_reset(open_app, worked_example):
+    at = open_app(scenario=worked_example)  # AppTest draws the sidebar only before a page switch
+    at.sidebar.button(key="sidebar_keep").click().run()
+    assert at.success[0].value == "Kept 'Faros-style shock, 50 developers' for comparison (1 kept)."
+    assert at.session_state["compared"] == [worked_example]
+    fresh = open_app(scenario=worked_example)  # (and only on its first run)
+    fresh.session_state["compared"] = [worked_example]
+    fresh.sidebar.button(key="sidebar_reset").click().run()
+    assert fresh.session_state["compared"] == [worked_example]
+    assert fresh.session_state["scenario"] != worked_example
