@@ -7,7 +7,7 @@ The only Streamlit glue outside the page scripts; the logic it calls lives in ``
   as ``(name, bytes)`` pairs, the adoption date and ramp.  Results are never stored: they come
   from :func:`results`, cached on the scenario's JSON.
 * A widget bound to a scenario field (:func:`number_field`) takes its value from the scenario on
-  every run and writes edits back through :func:`roi.whatif.with_value`, so nothing entered is
+  every run and writes edits back through :func:`roi.whatif.with_assumption`, so nothing entered is
   lost on a page switch, and an edit the scenario refuses leaves the earlier value in place and
   shows the reason.
 """
@@ -32,7 +32,7 @@ from roi.models import Results, Scenario, get_path, load_scenario, parse_scenari
 from roi.privacy import new_salt, pseudonymise_tables
 from roi.safety import markdown_safe
 from roi.verdict import loss_chance
-from roi.whatif import with_value
+from roi.whatif import with_assumption
 
 ROOT = Path(__file__).resolve().parent
 SCENARIOS = ROOT / "sample_data" / "scenarios"
@@ -223,7 +223,7 @@ def _write_back(key: str, path: str, scale: float, convert: Callable[[Any], Any]
         return
     try:
         new = None if value is None else convert(value / scale if scale != 1 else value)
-        st.session_state[SCENARIO] = with_value(scenario(), path, new)
+        st.session_state[SCENARIO] = with_assumption(scenario(), path, new)  # its range moves with it
         errors.pop(key, None)
     except RoiError as error:
         errors[key] = error.describe()
@@ -494,7 +494,19 @@ def pr_distributions() -> tuple[tuple[Any, Any], tuple[Any, Any]] | None:
 
 
 def _source(current: Scenario, item: Any, source_of: Callable[[Scenario, Any], str]) -> str:
-    """The workbook's source text, but a value equal to its default cites the default's source."""
+    """The workbook's source text, but a value equal to its default cites the default's source.
+
+    An assumption with an uncertainty range says so: the range moves with an edit of the value.
+    """
+    text = _cited_source(current, item, source_of)
+    found = current.uncertainty.ranges.get(item.path) if current.uncertainty else None
+    if found is None:
+        return text
+    low, _, high = (fmt.input_value(item.path, x, current.currency, like=found[2]) for x in found)
+    return f"{text.rstrip('.')}. Monte Carlo range {low} to {high} (moves with the value)."
+
+
+def _cited_source(current: Scenario, item: Any, source_of: Callable[[Scenario, Any], str]) -> str:
     from roi import defaults
     from roi.export.assumptions import default_sources
 

@@ -540,7 +540,7 @@ def tornado_data(uncertainty: UncertaintyResult, base_npv: float, currency: str)
     rows = []
     for rank, row in enumerate(uncertainty.tornado or []):
         name = (
-            f"{fmt.input_label(row.input)} ({fmt.input_value(row.input, row.low, currency)} to "
+            f"{fmt.input_label(row.input)} ({fmt.input_value(row.input, row.low, currency, like=row.high)} to "
             f"{fmt.input_value(row.input, row.high, currency)})"
         )
         for side, value, npv in (

@@ -178,14 +178,19 @@ def input_label(key: str) -> str:
     return key.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 
-def input_value(key: str, value: float, currency: str = "USD") -> str:
-    """An input's value in its unit: growth and shares as %, money with its currency, else the unit."""
+def input_value(key: str, value: float, currency: str = "USD", *, like: float | None = None) -> str:
+    """An input's value in its unit: growth and shares as %, money with its currency, else the unit.
+
+    Decimals follow the size of ``like`` when given (both ends of a range: "$75 to $130", not
+    "$75.00 to $130"), else of ``value``.
+    """
+    size = abs(value if like is None else like)
     if key in _PERCENT_INPUTS or key.endswith(("_share", "_rate", "_coverage", "_factor")):
-        return percent(value, signed=key in RANGE_GROWTH_KEYS, digits=1 if abs(value) < 1 else 0)
+        return percent(value, signed=key in RANGE_GROWTH_KEYS, digits=1 if size < 1 else 0)
     if key in _MONEY_INPUTS or "price" in key or "cost" in key:
-        return money(value, currency, digits=0 if abs(value) >= 100 else 2)
+        return money(value, currency, digits=0 if size >= 100 else 2)
     unit = _INPUT_UNITS.get(key)
-    shown = number(value, digits=0 if abs(value) >= 100 else 2)
+    shown = number(value, digits=0 if size >= 100 else 2)
     return f"{shown} {unit}" if unit else shown
 
 

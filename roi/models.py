@@ -234,6 +234,21 @@ class Scenario(_Model):
 _MISSING = object()
 
 
+def field_limits(model: BaseModel, path: str) -> tuple[float, float]:
+    """The smallest and largest value the number at ``path`` may take (±inf where unbounded)."""
+    low, high = -math.inf, math.inf
+    for bound in _field_bounds(model, path):
+        if hasattr(bound, "ge"):
+            low = max(low, float(bound.ge))
+        elif hasattr(bound, "gt"):
+            low = max(low, math.nextafter(float(bound.gt), math.inf))
+        elif hasattr(bound, "le"):
+            high = min(high, float(bound.le))
+        else:
+            high = min(high, math.nextafter(float(bound.lt), -math.inf))
+    return low, high
+
+
 def _field_bounds(model: BaseModel, path: str) -> list[Any]:
     """The numeric bounds (annotated_types Gt/Ge/Lt/Le) of the field at a dotted path."""
     parts = path.split(".")

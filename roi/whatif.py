@@ -16,7 +16,7 @@ import pandas as pd
 from roi import capacity
 from roi.engine import compute_review
 from roi.errors import ScenarioError
-from roi.models import QueueStats, Scenario, scenario_from_dict
+from roi.models import QueueStats, Scenario, field_limits, scenario_from_dict
 
 _EDIT_SOURCE = ""  # edits come from the screen, not a file: errors name only the field
 
@@ -70,6 +70,26 @@ def with_value(scenario: Scenario, path: str, value: Any) -> Scenario:
     return with_values(scenario, {path: value})
 
 
+def with_assumption(scenario: Scenario, path: str, value: Any) -> Scenario:
+    """The scenario with one assumption set, its uncertainty range (if any) moved along with it.
+
+    An edited value with a range ``[low, likely, high]`` on the same path would leave the Monte
+    Carlo drawing around the old value (an NPV above its own P90).  The range is scaled by
+    ``value / likely``, keeping its relative spread around the new likely value, and clipped to
+    the field's limits (a share stays within [0, 1]); a range whose likely value is 0 is shifted
+    instead.  Without a range, or for a value of ``None``, this is :func:`with_value`.
+    """
+    ranges = scenario.uncertainty.ranges if scenario.uncertainty else {}
+    if path not in ranges or value is None:
+        return with_value(scenario, path, value)
+    low, likely, high = ranges[path]
+    ends = [x * (value / likely) for x in (low, high)] if likely != 0 else [x + value for x in (low, high)]
+    floor, ceiling = field_limits(scenario, path)
+    ends = [min(max(x, floor), ceiling) for x in ends]
+    moved = [min(*ends, value), value, max(*ends, value)]  # the likely value exactly as given
+    return with_values(scenario, {path: value, _RANGES + path: moved})
+
+
 def _child(node: Any, part: str, path: str) -> Any:
     if isinstance(node, dict) and isinstance(node.get(part), (dict, list)):
         return node[part]
@@ -88,7 +108,8 @@ def with_horizon(scenario: Scenario, years: int) -> Scenario:
 def with_pr_size_limit(scenario: Scenario, limit_loc: float) -> Scenario:
     """The scenario with post-adoption PR size capped at ``limit_loc`` [LOC], PR count unchanged.
 
-    L1' = min(L1, limit).  As in METHODS §5 ("PR size held to +25%: L1 = 187.5 → N = 3.726 h"),
+    L1' = min(L1, limit), and so is each Monte Carlo draw of it (the ``pr_size_growth`` range is
+    capped at the limit's growth).  As in METHODS §5 ("PR size held to +25%: L1 = 187.5 → N = 3.726 h"),
     the PR count is held: a limit is taken to stop AI-inflated diffs, not to split the same
     code into more PRs (splitting would add t0 overhead per extra PR).
     """
@@ -96,7 +117,13 @@ def with_pr_size_limit(scenario: Scenario, limit_loc: float) -> Scenario:
         raise ScenarioError(
             f"a PR size limit must be above 0 lines, got {limit_loc:g}", field="post.pr_size_loc"
         )
-    return with_value(scenario, "post.pr_size_loc", min(scenario.post.pr_size_loc, float(limit_loc)))
+    capped = with_value(scenario, "post.pr_size_loc", min(scenario.post.pr_size_loc, float(limit_loc)))
+    growth_range = (scenario.uncertainty.ranges if scenario.uncertainty else {}).get("pr_size_growth")
+    if growth_range is None:
+        return capped
+    # The Monte Carlo's PR size L0·(1 + x) is capped too: every draw above the limit is the limit.
+    most = float(limit_loc) / scenario.baseline.pr_size_loc - 1.0
+    return with_value(capped, _RANGES + "pr_size_growth", [min(x, most) for x in growth_range])
 
 
 def review_curve(scenario: Scenario, max_reviewers: int | None = None) -> pd.DataFrame:

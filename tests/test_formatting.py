@@ -88,6 +88,11 @@ class TestHoursMonthsIndex:
 
 
 class TestInputs:
+    def test_both_ends_of_a_range_take_the_decimals_of_the_larger(self):
+        ends = [fmt.input_value("team.loaded_cost_per_hour", x, like=130.0) for x in (75.0, 130.0)]
+        assert ends == ["$75", "$130"]
+        assert fmt.input_value("finance.capture_factor", 0.48, like=1.0) == "48%"
+
     @pytest.mark.parametrize(
         ("key", "value", "expected"),
         [

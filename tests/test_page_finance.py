@@ -8,7 +8,7 @@ import pytest
 
 from roi import compute
 from roi import formatting as fmt
-from roi.whatif import with_value
+from roi.whatif import with_assumption, with_value
 from tests.conftest import metric_delta, metric_value
 
 PAGE = "pages/finance.py"
@@ -43,8 +43,11 @@ def test_worked_example(page):
 def test_changing_an_assumption_recomputes(page, worked_example):
     page.number_input(key="finance_capture_factor").set_value(80).run()
     assert not page.exception and not page.error
-    changed = with_value(worked_example, "finance.capture_factor", 0.8)
+    changed = with_assumption(worked_example, "finance.capture_factor", 0.8)
     assert page.session_state["scenario"] == changed
+    # Its Monte Carlo range moved with it (0.3 / 0.5 / 0.8 × 1.6, capped at 100%), and the page says so.
+    assert changed.uncertainty.ranges["finance.capture_factor"] == pytest.approx((0.48, 0.8, 1.0))
+    assert any("Set in this scenario. Monte Carlo range 48% to 100% (moves with the value)" in c.value for c in page.caption)
     assert metric_value(page, "Net present value") == fmt.money(
         compute(changed).finance.npv, compact=True, signed=True
     )

@@ -11,12 +11,13 @@ from hypothesis import strategies as st
 
 from roi.engine import compute, compute_productivity, compute_review
 from roi.errors import ScenarioError
-from roi.models import Scenario
+from roi.models import Scenario, field_limits
 from roi.whatif import (
     apply_finding,
     review_curve,
     team_pools,
     with_horizon,
+    with_assumption,
     with_pr_size_limit,
     with_value,
     with_values,
@@ -302,3 +303,55 @@ def test_estimates_round_trip(scenario):
     assert again.uncertainty.ranges.keys() == scenario.uncertainty.ranges.keys()
     for key, values in scenario.uncertainty.ranges.items():
         assert again.uncertainty.ranges[key] == pytest.approx(values, rel=1e-9, abs=1e-12)
+
+
+class TestAnAssumptionsRangeMovesWithIt:
+    """Editing a value whose Monte Carlo has a range: the range follows, or the NPV leaves its own P10–P90."""
+
+    def test_scaled_by_the_new_value(self, worked_example):
+        edited = with_assumption(worked_example, "quality.fix_hours_per_bug", 8.0)  # range 2 / 4 / 12 h
+        assert edited.quality.fix_hours_per_bug == 8.0
+        assert edited.uncertainty.ranges["quality.fix_hours_per_bug"] == (4.0, 8.0, 24.0)  # × 8/4
+        assert {k: v for k, v in edited.uncertainty.ranges.items() if k != "quality.fix_hours_per_bug"} == {
+            k: v for k, v in worked_example.uncertainty.ranges.items() if k != "quality.fix_hours_per_bug"
+        }
+
+    def test_a_share_stays_within_one(self, worked_example):
+        edited = with_assumption(worked_example, "finance.capture_factor", 0.8)  # range 0.3 / 0.5 / 0.8
+        assert edited.uncertainty.ranges["finance.capture_factor"] == pytest.approx((0.48, 0.8, 1.0))  # × 1.6
+
+    def test_a_range_around_zero_is_shifted(self, worked_example):
+        start = with_values(worked_example, {"costs.one_off_cost": 0.0,
+                                             "uncertainty.ranges.costs.one_off_cost": [0.0, 0.0, 2000.0]})
+        edited = with_assumption(start, "costs.one_off_cost", 5000.0)
+        assert edited.uncertainty.ranges["costs.one_off_cost"] == (5000.0, 5000.0, 7000.0)
+
+    def test_no_range_is_a_plain_edit(self, worked_example):
+        assert with_assumption(worked_example, "review.reviewers", 30) == with_value(
+            worked_example, "review.reviewers", 30
+        )
+
+    def test_the_npv_sits_inside_its_own_range_again(self, worked_example):
+        before = compute(with_value(worked_example, "finance.capture_factor", 0.8)).uncertainty  # range left behind
+        result = compute(with_assumption(worked_example, "finance.capture_factor", 0.8))
+        u = result.uncertainty
+        assert u.npv_p50 > before.npv_p50  # the whole distribution moved up
+        assert u.npv_p10 < result.finance.npv < u.npv_p90
+
+    @given(scenarios(with_uncertainty=True), st.floats(0.01, 100))
+    def test_likely_is_the_value_and_the_range_stays_valid(self, scenario, factor):
+        path = "review.loc_per_hour"
+        low_limit, high_limit = field_limits(scenario, path)
+        value = min(max(scenario.review.loc_per_hour * factor, low_limit), 1e6)
+        low, likely, high = with_assumption(scenario, path, value).uncertainty.ranges[path]
+        assert likely == value and low_limit <= low <= likely <= high <= high_limit
+        old_low, old_likely, old_high = scenario.uncertainty.ranges[path]
+        assert low == pytest.approx(old_low * value / old_likely) and high == pytest.approx(old_high * value / old_likely)
+
+
+def test_a_pr_size_limit_caps_the_monte_carlo_too(worked_example):
+    """METHODS §5 "PR size held to +25%" (L1 = 187.5): the pr_size_growth range 0.25 / 1.54 / 2.0 is capped at +25%."""
+    held = with_pr_size_limit(worked_example, 187.5)
+    assert held.uncertainty.ranges["pr_size_growth"] == pytest.approx((0.25, 0.25, 0.25))
+    u = compute(held).uncertainty
+    assert u.npv_p50 > compute(worked_example).uncertainty.npv_p50  # smaller PRs in every draw
