@@ -74,7 +74,7 @@ with left:
     )
     st.caption(
         "The file holds the inputs and the names of the exports they were measured from, not the exports "
-        "themselves."
+        "themselves. Several scenarios at once: keep them and save the workshop on **Compare scenarios**."
     )
 with right:
     st.markdown("**Resume** from a saved scenario file: every page shows it at once.")
