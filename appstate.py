@@ -103,6 +103,29 @@ def set_scenario(new: Scenario, notice: str | None = None) -> None:
         st.session_state[NOTICE] = ("success", notice)
 
 
+def resume(saved: Scenario, notice: str) -> None:
+    """Open a saved scenario file, keeping the loaded exports only if it was measured from them.
+
+    The file names its exports but does not hold them: a scenario measured from other files gets
+    no exports (the Data page, the metrics download and the workbook would show theirs as its
+    measurements), and one measured from the loaded files gets its own adoption date and ramp back.
+    """
+    found = loaded()
+    if saved.measurement is not None:
+        measured = saved.measurement
+        if found is not None and sorted(name for name, _ in found[0]) == sorted(measured.sources):
+            use_exports(st.session_state[EXPORTS], measured.adoption_date, measured.ramp_weeks)
+        else:
+            use_exports(None, None, 0)
+            files = len(measured.sources)
+            notice += (
+                f" It was measured from {files} export{'s' if files != 1 else ''} "
+                f"({', '.join(measured.sources)}): upload {'them' if files != 1 else 'it'} on the Data page "
+                "to see the measured metrics again."
+            )
+    set_scenario(saved, notice)
+
+
 def _open_demo() -> None:
     demo = demo_scenario()
     st.session_state[SCENARIO] = demo

@@ -129,7 +129,15 @@ with tab_exports:
             )
 
     found = appstate.loaded()
-    if found is None:
+    if found is None and scenario.measurement is not None:
+        sources = scenario.measurement.sources
+        st.info(
+            f"No exports loaded: the scenario keeps the values measured from {len(sources)} "
+            f"export{'s' if len(sources) != 1 else ''} ({markdown_safe(', '.join(sources))}). Upload them "
+            "above to see the measured metrics again.",
+            icon=":material/info:",
+        )
+    elif found is None:
         st.info(
             "No exports loaded: the scenario runs on estimates. Upload exports above, or use the "
             "**Estimates** tab.",

@@ -92,7 +92,7 @@ with right:
                 )
             else:
                 st.session_state["export_loaded"] = done
-                appstate.set_scenario(loaded, f"Scenario '{loaded.name}' loaded from {upload.name}.")
+                appstate.resume(loaded, f"Scenario '{loaded.name}' loaded from {upload.name}.")
                 st.rerun()
 
 if metrics is not None:

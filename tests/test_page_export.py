@@ -58,3 +58,49 @@ def test_not_a_scenario(open_app, worked_example, text):
     at.run()
     assert at.error[0].value.startswith("x.json")
     assert at.session_state["scenario"] == worked_example
+
+
+def test_a_saved_measured_workshop_never_shows_other_exports_metrics(open_app):
+    """Resuming a client's workshop in a new session (the demo's exports loaded) must not present the demo's
+    measurements as the client's: the Data page, the metrics download and the workbook would all show them."""
+    from tests.conftest import exports_uploader, github_pulls
+
+    client = open_app(page="pages/data.py")
+    exports_uploader(client).set_value(("acme_pulls.json", github_pulls(), "application/json")).run()
+    saved = client.session_state["scenario"]
+    assert saved.measurement.sources == ["acme_pulls.json"]
+
+    at = open_app(page=PAGE)  # a new session: the demo organisation and its 20 exports
+    at.file_uploader(key="export_scenario_upload").set_value(
+        ("acme.json", scenario_to_json(saved).encode(), "application/json")
+    ).run()
+    assert not at.exception and not at.error
+    assert at.session_state["scenario"] == saved
+    assert at.session_state["exports"] is None  # the demo's exports are not the client's
+    assert "acme_pulls.json" in at.success[0].value  # says which exports to upload again
+    labels = {button.label for button in at.get("download_button")}
+    assert labels == {"Download the workbook", "Download the scenario file"}  # no metrics of another org
+    at.switch_page("pages/data.py").run()
+    assert not at.table  # no measured table
+    assert "The demo organisation's exports" not in [s.value for s in at.subheader]
+    assert "runs on estimates" not in at.info[0].value  # it runs on the saved measured values
+    assert "acme_pulls.json" in at.info[0].value
+
+
+def test_a_saved_workshop_on_the_loaded_exports_keeps_them_and_its_adoption_date(open_app):
+    from datetime import date
+
+    at = open_app(page="pages/data.py")
+    at.date_input(key="data_adoption").set_value(date(2025, 2, 3)).run()
+    saved = at.session_state["scenario"]
+    at.date_input(key="data_adoption").set_value(date(2025, 4, 7)).run()  # explored on, then reopen the save
+    at.switch_page(PAGE).run()
+    at.file_uploader(key="export_scenario_upload").set_value(
+        ("demo.json", scenario_to_json(saved).encode(), "application/json")
+    ).run()
+    assert at.session_state["scenario"] == saved
+    assert at.session_state["exports"] is not None  # the exports it was measured from stay loaded
+    assert at.session_state["adoption_date"] == date(2025, 2, 3)  # the saved split, not the last one tried
+    at.switch_page("pages/data.py").run()
+    assert at.date_input(key="data_adoption").value == date(2025, 2, 3)
+    assert at.session_state["scenario"] == saved
