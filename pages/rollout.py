@@ -229,7 +229,8 @@ with st.expander("Baselines the gates compare with"):
 
 gate_box = st.container()
 
-exports = st.session_state.get(appstate.EXPORTS) or []
+found = appstate.loaded()  # the demo organisation's files until others are uploaded
+exports = found[0] if found is not None else ()
 with st.expander("Measure a wave from the loaded exports"):
     if not exports:
         st.caption("Load exports on the Data page first; then pick the wave they cover.")

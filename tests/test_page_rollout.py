@@ -240,6 +240,19 @@ def test_gates_measured_from_loaded_exports(worked_example):
     assert _table(at, "rollout_gate_results")["Result"][0] == ("pass" if cfr_ok else "fail")
 
 
+def test_gates_measured_from_the_demo_organisations_exports(open_app):
+    """The app opens on the demo's exports (kept as the marker "demo", not as files): measuring a wave from
+    them must read those files, not the letters of the marker ("d: cannot be read")."""
+    at = open_app(page="pages/rollout.py")
+    at.date_input(key="rollout_start_date").set_value(date(2025, 3, 3)).run()
+    at.selectbox(key="rollout_measure_wave").set_value("Pilot")
+    at.button(key="rollout_measure").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.success[0].value == "Gates of 'Pilot' measured from 20 export(s)."
+    pilot = at.session_state["scenario"].rollout.waves[0].gates
+    assert any(gate.measured is not None for gate in pilot)
+
+
 def test_a_plan_beyond_a_shortened_horizon_shows_the_error_and_can_be_reset(worked_example):
     late = RolloutPlan(waves=[Wave(name="Late", start_week=60, seat_share=1.0)])
     data = worked_example.model_dump()
