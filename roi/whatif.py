@@ -305,8 +305,9 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
     Same rules as the scenario builder reads the template with: ``baseline`` and ``post`` set the
     two periods; a ``low``/``high`` pair bounds the post value and becomes its uncertainty range,
     as a growth range for tasks, PRs and PR size (``productivity_uplift``, ``pr_count_growth``,
-    ``pr_size_growth``: value / baseline − 1), else as ``post.<field>``.  Rows with neither
-    baseline nor post are ignored; a row with only one of them is an error.
+    ``pr_size_growth``: value / baseline − 1), else as ``post.<field>``; a row with neither drops
+    the field's earlier range.  Rows with neither baseline nor post are ignored; a row with only
+    one of them, or only one of low and high, is an error.
 
     Raises:
         ScenarioError: a value breaks a rule of the scenario, naming the field.
@@ -322,8 +323,11 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
         changes[f"baseline.{field}"] = baseline
         changes[f"post.{field}"] = post
         key = RANGE_KEYS.get(field)
-        if low is None or high is None:
+        if low is None and high is None:  # no range believed: an earlier one must not outlive its values
+            changes[_RANGES + (key or f"post.{field}")] = None
             continue
+        if low is None or high is None:
+            raise ScenarioError("give both the low and the high value after adoption, or neither", field=field)
         if not low <= post <= high:  # said in the values typed, before they become a growth range
             raise ScenarioError(
                 f"after adoption, low {low:.3g} ≤ likely {post:.3g} ≤ high {high:.3g} does not hold; put the "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from roi.ingest.template import template_csv
@@ -151,6 +152,26 @@ def test_estimates_form(open_app, worked_example):
     scenario = page.session_state["scenario"]
     assert scenario.post.tasks_per_dev_week == pytest.approx(5.2)
     assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((-0.1, 0.3, 0.45))
+
+
+def test_estimates_without_a_range_drop_the_old_range(open_app, worked_example):
+    """Clearing a row's low and high removes its range: the old one (−10% / +21% / +45% on tasks) must not
+    come back in the form nor be simulated around a likely value the user no longer believes."""
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {0: {"After (likely)": 6.0, "After, low": None, "After, high": None}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    assert not page.exception and not page.error
+    scenario = page.session_state["scenario"]
+    assert scenario.post.tasks_per_dev_week == pytest.approx(6.0)
+    assert "productivity_uplift" not in scenario.uncertainty.ranges
+    assert scenario.uncertainty.ranges["pr_size_growth"] == worked_example.uncertainty.ranges["pr_size_growth"]
+    tasks = page.data_editor(key="data_estimates_editor").value.iloc[0]
+    assert tasks["After (likely)"] == pytest.approx(6.0)
+    assert pd.isna(tasks["After, low"]) and pd.isna(tasks["After, high"])
 
 
 def test_estimates_out_of_order_name_the_row_in_its_unit(open_app, worked_example):

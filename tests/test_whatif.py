@@ -282,6 +282,14 @@ class TestEstimates:
             with_estimates(worked_example, {"prs_per_dev_week": (3.0, None, None, None)})
         assert caught.value.field == "prs_per_dev_week"
 
+    def test_half_a_range_is_refused(self, worked_example):
+        from roi.whatif import with_estimates
+
+        with pytest.raises(ScenarioError) as caught:
+            with_estimates(worked_example, {"tasks_per_dev_week": (4.0, 4.84, 4.4, None)})
+        assert caught.value.field == "tasks_per_dev_week"
+        assert "both the low and the high" in caught.value.message
+
     def test_out_of_order_range_is_refused(self, worked_example):
         from roi.whatif import with_estimates
 
