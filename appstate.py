@@ -320,10 +320,13 @@ def kept_number(label: str, key: str, default: float, container: Any = st, **kwa
     """A number input for a what-if that is not part of the scenario, kept across page switches.
 
     Streamlit forgets a widget's value when its page is left; the value is kept under
-    ``"kept_" + key`` and put back before the widget is drawn.
+    ``"kept_" + key`` and put back before the widget is drawn, within ``max_value`` (which can
+    shrink with the scenario, e.g. no more team pools than reviewers).
     """
     kept = f"kept_{key}"
     st.session_state.setdefault(kept, default)
+    if kwargs.get("max_value") is not None and st.session_state[kept] > kwargs["max_value"]:
+        st.session_state[kept] = kwargs["max_value"]
     st.session_state[key] = st.session_state[kept]
 
     def keep() -> None:

@@ -64,6 +64,7 @@ with controls:
             "review_teams",
             min(3, scenario.review.reviewers),
             min_value=1,
+            max_value=scenario.review.reviewers,
             step=1,
             help="Split developers and reviewers into this many teams that only review their own PRs.",
         )
