@@ -79,7 +79,9 @@ with left:
 with right:
     st.markdown("**Resume** from a saved scenario file: every page shows it at once.")
     upload = st.file_uploader("Scenario file", type=["json"], key="export_scenario_upload")
-    if upload is not None:
+    if upload is None:  # removed (or a new visit): the same file chosen again is opened again
+        st.session_state.pop("export_loaded", None)
+    else:
         content = upload.getvalue()
         done = appstate.digest(((upload.name, content),))
         if st.session_state.get("export_loaded") != done:

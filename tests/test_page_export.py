@@ -104,3 +104,18 @@ def test_a_saved_workshop_on_the_loaded_exports_keeps_them_and_its_adoption_date
     at.switch_page("pages/data.py").run()
     assert at.date_input(key="data_adoption").value == date(2025, 2, 3)
     assert at.session_state["scenario"] == saved
+
+
+def test_the_same_saved_file_can_be_opened_again_to_undo_edits(open_app, worked_example):
+    """Open the saved workshop, edit on, then open the same file again to go back to it: the second
+    upload must not be taken for the first one still in the uploader (it was silently ignored)."""
+    saved = ("workshop.json", scenario_to_json(worked_example).encode(), "application/json")
+    at = open_app(page=PAGE)
+    at.file_uploader(key="export_scenario_upload").set_value(saved).run()
+    assert at.session_state["scenario"] == worked_example
+    at.session_state["scenario"] = with_value(worked_example, "review.reviewers", 29)  # edits on other pages
+    at.file_uploader(key="export_scenario_upload").set_value(None).run()  # the file removed from the uploader
+    at.file_uploader(key="export_scenario_upload").set_value(saved).run()  # and chosen again
+    assert not at.exception and not at.error
+    assert at.session_state["scenario"] == worked_example
+    assert at.success[0].value == "Scenario 'Faros-style shock, 50 developers' loaded from workshop.json."
