@@ -391,7 +391,9 @@ with tab_estimates:
         on_click="ignore",
     )
     filled = st.file_uploader("Filled-in template", type=["xlsx", "csv"], key="data_template_upload")
-    if filled is not None:
+    if filled is None:  # removed (or a new visit): the same file chosen again is applied again
+        st.session_state.pop("data_template_done", None)
+    else:
         content = (filled.name, filled.getvalue())
         if st.session_state.get("data_template_done") != appstate.digest((content,)):
             try:

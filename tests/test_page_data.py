@@ -138,6 +138,24 @@ def test_filled_in_template(open_app, worked_example):
     assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((0.1, 0.21, 0.3))
 
 
+def test_the_same_template_can_be_applied_again(open_app):
+    """Apply the filled-in template, change the estimates in the form, then choose the template again to go
+    back to it: it must be applied again, not taken for the one already applied."""
+    page = open_app(page=PAGE, scenario=load_scenario(SCENARIOS / "cui_field_rcts.json"))
+    template = ("estimates.csv", template_csv(), "text/csv")
+    page.file_uploader(key="data_template_upload").set_value(template).run()
+    applied = page.session_state["scenario"]
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {0: {"After (likely)": 5.0}}, "added_rows": [], "deleted_rows": []}
+    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    assert page.session_state["scenario"].post.tasks_per_dev_week == 5.0
+    page.file_uploader(key="data_template_upload").set_value(None).run()
+    page.file_uploader(key="data_template_upload").set_value(template).run()
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"].post.tasks_per_dev_week == 4.84
+    assert page.session_state["scenario"] == applied
+
+
 def test_estimates_form(open_app, worked_example):
     page = open_app(page=PAGE, scenario=worked_example)
     # Row 0 is tasks per developer-week (range −10% / +21% / +45% on 4.0, so 3.6 to 5.8): raise the likely
