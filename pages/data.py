@@ -339,11 +339,19 @@ with tab_estimates:
         "No exports yet? Enter what you believe, per developer-week, for a developer who uses the tool. "
         "A low and high value make the range the risk analysis samples from. Leave unknown rows empty."
     )
+    # Streamlit keeps a fixed-row editor's edits when its values change: when the scenario's estimates
+    # change (this form, a finding, a template, an upload, a file, a reset) the editor starts afresh
+    # under a new key, or edits typed for the earlier scenario would be shown, and used, on this one.
+    frame = estimates_frame()
+    if st.session_state.get("data_estimates_seen") != frame.to_json():
+        st.session_state["data_estimates_generation"] = st.session_state.get("data_estimates_generation", -1) + 1
+        st.session_state["data_estimates_seen"] = frame.to_json()
+    generation = st.session_state["data_estimates_generation"]
     with st.form("data_estimates_form", border=True):
         edited = st.data_editor(
-            estimates_frame(),
+            frame,
             hide_index=True,
-            key="data_estimates_editor",
+            key="data_estimates_editor" if generation == 0 else f"data_estimates_editor_{generation}",
             num_rows="fixed",
             placeholder="—",
             column_order=["Measure", "Unit", "Before", "After (likely)", "After, low", "After, high"],

@@ -23,6 +23,12 @@ def _table(at, header: str):
     raise AssertionError(f"no table with a column {header!r}")
 
 
+def _estimates_editor(at) -> str:
+    """The estimates editor's key: a new one each time the scenario's estimates change."""
+    generation = at.session_state["data_estimates_generation"]
+    return "data_estimates_editor" if generation == 0 else f"data_estimates_editor_{generation}"
+
+
 @pytest.fixture
 def page(open_app):
     return open_app(page=PAGE)
@@ -145,7 +151,7 @@ def test_the_same_template_can_be_applied_again(open_app):
     template = ("estimates.csv", template_csv(), "text/csv")
     page.file_uploader(key="data_template_upload").set_value(template).run()
     applied = page.session_state["scenario"]
-    page.session_state["data_estimates_editor"] = {
+    page.session_state[_estimates_editor(page)] = {
         "edited_rows": {0: {"After (likely)": 5.0}}, "added_rows": [], "deleted_rows": []}
     page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
     assert page.session_state["scenario"].post.tasks_per_dev_week == 5.0
@@ -187,9 +193,27 @@ def test_estimates_without_a_range_drop_the_old_range(open_app, worked_example):
     assert scenario.post.tasks_per_dev_week == pytest.approx(6.0)
     assert "productivity_uplift" not in scenario.uncertainty.ranges
     assert scenario.uncertainty.ranges["pr_size_growth"] == worked_example.uncertainty.ranges["pr_size_growth"]
-    tasks = page.data_editor(key="data_estimates_editor").value.iloc[0]
+    tasks = page.data_editor(key=_estimates_editor(page)).value.iloc[0]
     assert tasks["After (likely)"] == pytest.approx(6.0)
     assert pd.isna(tasks["After, low"]) and pd.isna(tasks["After, high"])
+
+
+def test_estimates_form_follows_a_scenario_changed_elsewhere(open_app, worked_example):
+    """Streamlit keeps a fixed-row editor's edits when its values change: after estimates were used and a
+    finding applied, the form must show the finding's values, and using it again must not bring back the
+    earlier typed value (tasks 5.2) over the finding's."""
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {0: {"After (likely)": 5.2}}, "added_rows": [], "deleted_rows": []}
+    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    assert page.session_state["scenario"].post.tasks_per_dev_week == pytest.approx(5.2)
+    page.selectbox(key="data_preset").set_value("metr_2025.json").run()
+    page.button(key="data_apply_preset").click().run()
+    found = page.session_state["scenario"].post.tasks_per_dev_week
+    assert found == pytest.approx(4.0 / 1.19, rel=1e-5)
+    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()  # nothing edited
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"].post.tasks_per_dev_week == pytest.approx(found)
 
 
 def test_estimates_out_of_order_name_the_row_in_its_unit(open_app, worked_example):
