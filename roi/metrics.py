@@ -58,7 +58,8 @@ DEFINITIONS: dict[str, str] = {
     "pickup_hours_median": "Median calendar hours from PR creation to its first review by someone other than "
                            "the author (bots and the author's own thread replies excluded), among PRs reviewed "
                            "before they were merged.",
-    "review_hours_median": "Median calendar hours from that first review to the merge.",
+    "review_hours_median": "Median calendar hours from a PR's first review by someone other than the author "
+                           "to its merge.",
     "cycle_hours_median": "Median calendar hours from PR creation to merge.",
     "tasks_per_dev_week": "Work items completed in the period (done, resolved in the period, not epics, not "
                           "resolved as won't do/duplicate) / (active developers × weeks the work-item export "

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from roi.cli import main
 from roi.engine import compute
 from roi.export import build_workbook, metrics_csv, scenario_json, write_atomic
-from roi.export.assumptions import all_assumptions
+from roi.export.assumptions import PERIOD_FIELDS, all_assumptions
 from roi.export.layout import Cell, DocumentProperties, Sheet, WorkbookLayout
 from roi.export.model_sheets import MAX_CURVE_ROWS, NOT_WITHIN_HORIZON, reviewer_counts
 from roi.export.rollout_sheets import CHECKLIST_STATUSES
@@ -551,6 +551,19 @@ def test_metrics_sheet_without_measurements_compares_the_scenario_periods(book):
         row[3].value == "=IF(AND(ISNUMBER(baseline_pr_size_loc),ISNUMBER(post_pr_size_loc)),"
         'IF(baseline_pr_size_loc<>0,post_pr_size_loc/baseline_pr_size_loc-1,""),"")'
     )
+
+
+def test_metrics_sheet_defines_every_scenario_period_metric(book):
+    # The observed time in review is the measured review_hours_median (first review → merge, calendar
+    # hours): its row must say so like every other metric row, not stand there without a definition.
+    from roi.metrics import DEFINITIONS
+
+    sheet = book["Metrics"]
+    rows = {r[0].value: r[7].value for r in sheet.iter_rows(min_row=4, max_row=3 + len(PERIOD_FIELDS))}
+    assert all(rows.values()), [label for label, definition in rows.items() if not definition]
+    review = rows["Observed median time in review (baseline: calibrates f)"]
+    assert review == DEFINITIONS["review_hours_median"]
+    assert "calendar hours" in review and "first review" in review and "merge" in review
 
 
 def test_metrics_csv(metrics):

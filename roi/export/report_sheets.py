@@ -27,6 +27,7 @@ from roi.export.model_sheets import (
 from roi.inputs import npv
 from roi.metrics import DEFINITIONS
 from roi.models import Results, Scenario
+from roi.scenario_builder import MEASURED
 from roi.uncertainty import TORNADO_HIGH_QUANTILE, TORNADO_LOW_QUANTILE, likely_values
 from roi.verdict import (  # the headlines are the engine's own words: the live verdict must not drift
     CONFIDENT_LOSS_CHANCE,
@@ -345,7 +346,7 @@ def metrics_sheet(scenario: Scenario, metrics: Any | None) -> Sheet:
     )
     for field, label, _, fmt, _ in PERIOD_FIELDS:
         before, after = f"baseline_{field}", f"post_{field}"
-        definition = DEFINITIONS.get(field, "")
+        definition = DEFINITIONS.get(MEASURED.get(field, field), "")  # review_hours is review_hours_median
         sheet.add(
             text(label),
             Cell(Formula(f'IF(ISNUMBER({before}),{before},"")'), fmt),
