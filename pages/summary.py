@@ -124,7 +124,7 @@ cols[0].metric(
 appstate.reviewers_needed_metric(
     cols[1], r.reviewers_needed, scenario.review.reviewers,
     help="Smallest pool whose mean wait meets the target "
-    f"({fmt.hours(r.target_wait_hours, missing='none')}) after adoption.",
+    f"({fmt.hours(r.target_wait_hours, unit='working h', missing='none')}) after adoption.",
 )
 cols[2].metric(
     "Backlog growth",
@@ -134,12 +134,13 @@ cols[2].metric(
 )
 cols[3].metric(
     "Fastest possible review",
-    fmt.hours(r.min_time_in_review_hours),
+    fmt.hours(r.min_time_in_review_hours, unit="working h"),
     border=True,
     delta="set by PR size, not staffing",
     delta_color="off",
     delta_arrow="off",
-    help="E(L1)/f: time in review no number of reviewers can beat; only smaller PRs lower it.",
+    help="E(L1)/f: time in review no number of reviewers can beat; only smaller PRs lower it. Working hours "
+    f"({fmt.number(scenario.team.hours_per_week)} a week), not the calendar hours the exports measure.",
 )
 
 st.subheader("What to do first", anchor=False)

@@ -56,7 +56,11 @@ def test_worked_example_verdict(open_app, worked_example):
     assert metric_value(at, "Reviewers needed") == "37"
     assert metric_delta(at, "Reviewers needed") == "+20 on today's 17"
     assert metric_value(at, "Backlog growth") == "187 h/week"
-    assert metric_value(at, "Fastest possible review") == "4.8 h"
+    # E(L1)/f = 1.2025 / 0.25 = 4.81 h of *working* time (20.2 calendar h at 40 h a week): the unit is on
+    # the tile, since the Data page shows observed review times in calendar hours.
+    assert metric_value(at, "Fastest possible review") == "4.8 working h"
+    needed = next(m for m in at.metric if m.label == "Reviewers needed")
+    assert "(4.0 working h)" in needed.proto.help
     verdict = at.main.get_by_key("summary_verdict")
     assert verdict.subheader[0].value == "As planned, the AI rollout does not pay back."
     assert "187 review hours pile up every week" in verdict.markdown[-1].value
