@@ -90,7 +90,8 @@ PR_SIZE_GROWTH_LIMIT = 0.25
 
 UTILIZATION_LIMIT = 0.85
 """Reviewer utilisation above which waits grow steeply [fraction]; queueing rule of thumb
-(Kingman: at ρ=0.85 the wait is 5.7× the effort, at 0.95 it is 19×)."""
+(Kingman with the default variabilities, (ca² + cs²)/2 = 1.25: at ρ=0.85 the wait is 7.1× the
+effort, at 0.95 it is 23.75×; 5.7× and 19× with Poisson arrivals and exponential efforts)."""
 
 REVIEW_SPEED_LIMIT = 500.0
 """Effective review speed above which reviews are skims [LOC/h]; SmartBear/Cisco."""
