@@ -69,9 +69,13 @@ class PeriodMetrics(_Model):
     bugs_per_dev_week: NonNegative = Field(0.0, description="bugs created per developer-week")
     deployments_per_week: NonNegative | None = Field(None, description="production deployments per week (team)")
     change_failure_rate: Share | None = Field(None, description="failed deployments / deployments")
-    recovery_hours: NonNegative | None = Field(None, description="failed deployment recovery time [h]")
+    recovery_hours: NonNegative | None = Field(
+        None, description="failed deployment recovery time [calendar h]"
+    )
     rework_rate: Share | None = Field(None, description="unplanned deployments / deployments")
-    lead_time_hours: NonNegative | None = Field(None, description="change lead time, commit to production [h]")
+    lead_time_hours: NonNegative | None = Field(
+        None, description="change lead time, commit to production [calendar h]"
+    )
     review_hours: NonNegative | None = Field(None, description="observed median time in review [calendar h]")
 
 

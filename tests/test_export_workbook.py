@@ -295,6 +295,15 @@ def test_the_unit_column_does_not_repeat_what_the_number_format_shows(book):
     assert book["Assumptions"].cell(rate.row, 3).value == "per h"
 
 
+def test_measured_latencies_are_marked_as_calendar_time(book):
+    """Recovery time, lead time and time in review are measured in calendar hours (docs/metrics.md):
+    their unit cell says so, where a bare "h" would read as the workbook's working hours."""
+    for name in ("recovery_hours", "lead_time_hours", "review_hours"):
+        for period in ("baseline", "post"):
+            cell = named_cell(book, f"{period}_{name}")
+            assert book["Assumptions"].cell(cell.row, 3).value == "calendar time", (period, name)
+
+
 def test_document_properties_name_the_scenario_and_date(book, worked):
     scenario, _ = worked
     assert book.properties.title == f"AI coding assistant ROI: {scenario.name}"

@@ -58,9 +58,15 @@ PERIOD_FIELDS: tuple[tuple[str, str, str, Format, str | None], ...] = (
         "not measured",
     ),
     ("change_failure_rate", "Change failure rate", "share", "percent", "not measured"),
-    ("recovery_hours", "Failed deployment recovery time", "h", "hours", "not measured"),
+    ("recovery_hours", "Failed deployment recovery time", "calendar h", "hours", "not measured"),
     ("rework_rate", "Deployment rework rate", "share", "percent", "not measured"),
-    ("lead_time_hours", "Change lead time (shown, not used by the model)", "h", "hours", "not measured"),
+    (
+        "lead_time_hours",
+        "Change lead time (shown, not used by the model)",
+        "calendar h",
+        "hours",
+        "not measured",
+    ),
     (
         "review_hours",
         "Observed median time in review (baseline: calibrates f)",
