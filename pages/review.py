@@ -150,7 +150,8 @@ with main:
         text = (
             f"**Checked against your data.** Before adoption, PRs spent a median "
             f"{fmt.hours(calibration.observed_hours, unit='calendar h')} ({fmt.hours(observed)} of working "
-            "time) in review. The model reproduces that when reviewers spend "
+            "time) in review (from the first review to the merge). The model reproduces that when "
+            "reviewers spend "
             f"{fmt.percent(calibration.review_share)} of their time reviewing; with that share "
             + (
                 f"it predicts {fmt.duration(calibration.post.time_in_review_hours)} of working time in review "

@@ -104,6 +104,9 @@ def test_demo_is_checked_against_its_observed_review_time(open_app):
     at = open_app(page=PAGE)
     text = next(md.value for md in at.markdown if md.value.startswith("**Checked against your data.**"))
     assert f"median {demo.baseline.review_hours:.1f} calendar h" in text
+    # Which observed time it is (docs/metrics.md, review_hours_median): from the first review to the merge,
+    # so not the pickup wait that the model's Wq adds on top.
+    assert "in review (from the first review to the merge)" in text
     assert f"spend {calibration.review_share:.0%} of their time reviewing" in text
     assert f"({demo.post.review_hours:.1f} calendar h)" in text
     # The demo's pool overruns at the calibrated share (154%): said as such, not as a time.
