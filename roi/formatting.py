@@ -107,8 +107,10 @@ def months(value: float | None, *, horizon_years: int | None = None) -> str:
     """Payback time: ``months(14.2)`` → "14 months"; ``None`` → "not within 3 years" (given the horizon)."""
     if value is None or not math.isfinite(value):
         return f"not within {horizon_years} years" if horizon_years else "never"
-    if value < 0.5:
+    if value <= 0:
         return "immediately"
+    if value < 0.5:
+        return "under 1 month"
     rounded = round(value)
     return "1 month" if rounded == 1 else f"{rounded} months"
 

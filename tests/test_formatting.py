@@ -79,6 +79,10 @@ class TestHoursMonthsIndex:
         assert fmt.months(14.2) == "14 months"
         assert fmt.months(0.8) == "1 month"
         assert fmt.months(0.0) == "immediately"
+        # 0.3 months (about 9 days, "0.3 months" in the workbook) is not "immediately": the year-0
+        # set-up cost is still being paid back.
+        assert fmt.months(0.3) == "under 1 month"
+        assert fmt.months(0.49) == "under 1 month"
 
     def test_index_number_change(self):
         assert fmt.index(1.028405) == "1.028"
