@@ -47,7 +47,8 @@ with right:
         fmt.percent(p.qapi - 1, signed=True, digits=1),
     )
     st.markdown(
-        f"The headline counts output: **{fmt.percent(p.output_change, signed=True)}**. The usual correction "
+        f"The headline counts output: **{fmt.percent(p.output_change, signed=True, digits=1)}**. "
+        "The usual correction "
         f"for quality, output × (1 − bug growth), gives **{naive}** but still ignores the "
         f"**{fmt.hours(p.review_tax_hours, digits=2)}** per developer-week that reviewers now spend on more "
         f"and larger PRs. Quality-adjusted productivity counts it: **{adjusted}**."

@@ -383,7 +383,7 @@ with summary:
     cols = st.columns(4)
     cols[0].container(key="rollout_headline").metric(
         "Headline output change",
-        fmt.percent(exp.headline_gain, signed=True),
+        fmt.percent(exp.headline_gain, signed=True, digits=1),
         help="Tasks per adopting developer: not a planning figure.",
     )
     cols[1].container(key="rollout_quality_adjusted").metric(

@@ -34,7 +34,7 @@ st.subheader("Productivity", anchor=False)
 cols = st.columns(4)
 cols[0].metric(
     "Output per developer",
-    fmt.percent(p.output_change, signed=True),
+    fmt.percent(p.output_change, signed=True, digits=1),  # to the 0.1 point of the quality-adjusted tile
     border=True,
     help="Change in completed tasks per adopting developer-week (g = T1/T0 − 1): the headline figure.",
 )

@@ -84,9 +84,10 @@ def review_strained(results: Results) -> bool:
 
 
 def _direction(change: float) -> str:
-    if round(change, 2) == 0:
+    """Rounded like the quality-adjusted gain beside it (0.1 point), so equal changes read alike."""
+    if round(change, 3) == 0:
         return "is unchanged"
-    return f"{'rises' if change > 0 else 'falls'} {fmt.percent(abs(change))}"
+    return f"{'rises' if change > 0 else 'falls'} {fmt.percent(abs(change), digits=1)}"
 
 
 def productivity_point(results: Results) -> str:

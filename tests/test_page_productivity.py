@@ -24,7 +24,7 @@ def test_worked_example_terms(open_app, worked_example):
     assert metric_value(at, "Incidents (ΔI)") == "0.00 h"
     assert metric_value(at, "Net gain (N)") == "+0.85 h"
     text = " ".join(md.value for md in at.markdown)
-    assert "**+21%**" in text and "**+10.1%**" in text and "**+2.8%**" in text and "**5.27 h**" in text
+    assert "**+21.0%**" in text and "**+10.1%**" in text and "**+2.8%**" in text and "**5.27 h**" in text
     table = at.dataframe[0].value.set_index("Measure")
     assert table.loc["Mean PR size (lines changed)", "Change"] == "+154.0%"
     assert (

@@ -181,6 +181,12 @@ def test_checklist_status_and_notes_are_saved_in_the_scenario(page):
     assert shown.loc["ai-policy", "status"] == "done"
 
 
+def test_headline_and_quality_adjusted_gain_to_the_same_rounding(page):
+    # g = 4.84 / 4.0 − 1 = 21.0%, QAPI − 1 = 0.85215 / 30 = 2.8%: both to 0.1 point, as on the summary.
+    assert _metric(page, "rollout_headline") == "+21.0%"
+    assert _metric(page, "rollout_quality_adjusted") == "+2.8%"
+
+
 def test_planning_basis_and_allocation(page):
     # Likely values: N = 0.85215 h, roadmap share 50% → 0.85215 × 0.5 / 30 = +1.4% to commit.
     assert _metric(page, "rollout_plan_gain") == "0.0%"

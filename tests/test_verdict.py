@@ -19,7 +19,7 @@ def test_worked_example(worked_example):
     assert found.tone == "bad"
     assert found.headline == "As planned, the AI rollout does not pay back."
     assert found.points[0] == (
-        "Output per developer rises 21%, but after the review tax and extra bugs the "
+        "Output per developer rises 21.0%, but after the review tax and extra bugs the "
         "quality-adjusted gain is +2.8% (+0.85 h per developer-week)."
     )
     assert found.points[1] == (
@@ -29,6 +29,19 @@ def test_worked_example(worked_example):
     assert found.points[2] == (
         f"Net present value over 3 years: {MINUS}$8.5k (P10 {MINUS}$751k to P90 +$884k), "
         "with a 45% chance of losing money; payback not within 3 years."
+    )
+
+
+def test_output_and_quality_adjusted_changes_are_rounded_alike():
+    # DORA 2024 preset: throughput −1.5% and little else moves, so QAPI − 1 ≈ g = −0.015
+    # (N = −0.449 h: 1 − 0.449 / 30 = 0.98504). The same −1.5% must not read "falls 2%" there.
+    dora = load_scenario(SCENARIOS / "dora_2024.json")
+    results = compute(dora)
+    assert results.productivity.output_change == pytest.approx(-0.015)
+    assert results.productivity.qapi - 1 == pytest.approx(-0.01496, abs=1e-5)
+    assert verdict(dora, results).points[0] == (
+        f"Output per developer falls 1.5%; quality-adjusted productivity changes {MINUS}1.5% "
+        f"({MINUS}0.45 h per developer-week)."
     )
 
 
