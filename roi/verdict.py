@@ -95,9 +95,19 @@ def productivity_point(results: Results) -> str:
     adjusted = fmt.percent(p.qapi - 1.0, signed=True, digits=1)
     hours = fmt.hours(p.net_hours, digits=2, unit="h per developer-week", signed=True)
     side_effects = p.review_tax_hours + p.defect_hours + p.incident_hours
+    costs = [
+        name
+        for name, cost in (
+            ("the review tax", p.review_tax_hours),
+            ("extra bugs", p.defect_hours),
+            ("incidents", p.incident_hours),
+        )
+        if cost > 0
+    ]  # only the side effects that took hours, so the sentence never names one that is not there
     if p.output_change > 0 and side_effects > 0:
+        named = " and ".join(costs) if len(costs) < 3 else f"{costs[0]}, {costs[1]} and {costs[2]}"
         return (
-            f"Output per developer {_direction(p.output_change)}, but after the review tax and extra bugs "
+            f"Output per developer {_direction(p.output_change)}, but after {named} "
             f"the quality-adjusted gain is {adjusted} ({hours})."
         )
     return (

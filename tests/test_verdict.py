@@ -45,6 +45,24 @@ def test_output_and_quality_adjusted_changes_are_rounded_alike():
     )
 
 
+def test_the_productivity_point_names_only_the_side_effects_there_are():
+    # Cui et al. preset: tasks +26.1%, more and larger PRs but no bug or incident data (ΔD = ΔI = 0):
+    # N = 0.261 × 30 − ΔR = 7.34 h, QAPI − 1 = 7.34 / 30 = +24.5%. Only the review tax took hours.
+    cui = load_scenario(SCENARIOS / "cui_field_rcts.json")
+    results = compute(cui)
+    assert results.productivity.defect_hours == 0 and results.productivity.incident_hours == 0
+    assert verdict(cui, results).points[0] == (
+        "Output per developer rises 26.1%, but after the review tax the quality-adjusted gain is +24.5% "
+        "(+7.34 h per developer-week)."
+    )
+    # The demo organisation loses hours to all three (ΔR 2.48, ΔD 0.29, ΔI 0.03 h).
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    assert verdict(demo, compute(demo)).points[0] == (
+        "Output per developer rises 39.9%, but after the review tax, extra bugs and incidents the "
+        "quality-adjusted gain is +30.6% (+9.18 h per developer-week)."
+    )
+
+
 def test_a_clear_case_and_a_risky_one():
     clear = load_scenario(SCENARIOS / "cui_field_rcts.json")
     results = compute(clear)
