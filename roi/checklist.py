@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from roi import defaults
-from roi.formatting import money
+from roi.formatting import money, percent
 from roi.models import ChecklistItem, FinanceResult, ProductivityResult, ReviewResult, Scenario
 
 
@@ -140,8 +140,10 @@ def _expectation_setting(ctx: ChecklistContext) -> ChecklistItem | None:
     return ChecklistItem(
         id="expectation-setting", category="people", priority=2, owner_role="VP Engineering", due_week=1,
         title="Plan roadmaps on the quality-adjusted gain",
-        reason=f"Output rises {_pct(g)} but quality-adjusted productivity only {_pct(quality_adjusted)}: "
-        "commit roadmaps to the smaller figure, not the headline.",
+        # To 0.1 point, as the summary shows both: "+21%" and "+3%" read as a different pair than +21.0 / +2.8.
+        reason=f"Output rises {percent(g, signed=True, digits=1)} but quality-adjusted productivity only "
+        f"{percent(quality_adjusted, signed=True, digits=1)}: commit roadmaps to the smaller figure, not the "
+        "headline.",
     )
 
 

@@ -43,3 +43,15 @@ def test_idle_seats_cost_is_money_as_every_page_writes_it(worked_example):
     # METHODS §5: idle seat cost 0 / 7,020 / 2,340 / 2,340 → 11,700 over the horizon, 7,020 in year 1.
     item = next(i for i in compute(worked_example).checklist if i.id == "idle-seats")
     assert item.reason.startswith("Seats nobody uses cost $11,700 over the horizon ($7,020 in year 1):")
+
+
+def test_expectation_setting_rounds_as_the_summary_does(worked_example):
+    # g = 4.84 / 4.0 − 1 = +21.0%, QAPI − 1 = 0.85215 / 30 = +2.8%: the summary's tiles, not "+21%" and "+3%".
+    assert item(worked_example, "expectation-setting").reason == (
+        "Output rises +21.0% but quality-adjusted productivity only +2.8%: commit roadmaps to the smaller "
+        "figure, not the headline."
+    )
+    # A net loss is written with the app's minus sign: PRs at 600 LOC make N = 6.3 − (5.94 × 1.75 − 1.875)
+    # − 0.18 = −2.40 h, QAPI − 1 = −8.0%.
+    worse = with_value(worked_example, "post.pr_size_loc", 600)
+    assert "only −8.0%:" in item(worse, "expectation-setting").reason
