@@ -870,7 +870,7 @@ def generated_guardrails(
         if needed is not None
         else ""
     )
-    headline = formatting.percent(results.productivity.output_change, signed=True)
+    headline = formatting.percent(results.productivity.output_change, signed=True, digits=1)
     commitment = (
         f"Roadmaps commit to at most {formatting.percent(roadmap_gain, signed=True, digits=1)} more "
         "throughput until a wave gate measures more (the roadmap share of the quality-adjusted gain at "

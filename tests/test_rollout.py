@@ -556,6 +556,8 @@ class TestExpectations:
         assert result.quality_adjusted_gain_p10 < result.quality_adjusted_gain < result.headline_gain
         assert result.guardrails_generated and len(result.guardrails) == 4
         assert "37 reviewers" in result.guardrails[2]
+        # g = 4.84 / 4.0 − 1 to 0.1 point, as the page's "Headline output change" tile shows it.
+        assert result.guardrails[0].endswith("; the headline +21.0% is not a planning figure.")
 
     def test_quality_slip_moves_time_to_quality(self, worked_example):
         # Bugs per task 0.125 → 0.8 / 4.84 = 0.165: test-automation fires, quality 0.2 + 0.2 + 0.1.
