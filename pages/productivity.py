@@ -23,13 +23,13 @@ cols = st.columns(5)
 tiles = [
     ("Gross gain (G)", p.gross_gain_hours, "g × delivery hours: what the output change is worth in time."),
     (
-        "Review tax (ΔR)",
+        "Review tax (−ΔR)",  # the tiles are what each term takes off N
         -p.review_tax_hours,
         "Extra reviewer hours the developer's more numerous, larger PRs cost.",
     ),
-    ("Extra bug fixing (ΔD)", -p.defect_hours, "(bugs after − bugs before) × hours to fix a bug."),
+    ("Extra bug fixing (−ΔD)", -p.defect_hours, "(bugs after − bugs before) × hours to fix a bug."),
     (
-        "Incidents (ΔI)",
+        "Incidents (−ΔI)",
         -p.incident_hours,
         "Extra failed-deployment recovery and rework, per developer; zero without deployment data.",
     ),

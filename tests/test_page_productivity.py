@@ -19,9 +19,10 @@ def test_worked_example_terms(open_app, worked_example):
     # METHODS §5: G, ΔR, ΔD, N = 6.30, 5.268, 0.180, 0.852 h; naive 1.101; QAPI 1.0284.
     at = open_app(page=PAGE, scenario=worked_example)
     assert metric_value(at, "Gross gain (G)") == "+6.30 h"
-    assert metric_value(at, "Review tax (ΔR)") == f"{M}5.27 h"
-    assert metric_value(at, "Extra bug fixing (ΔD)") == f"{M}0.18 h"
-    assert metric_value(at, "Incidents (ΔI)") == "0.00 h"
+    # The tiles show what each term takes off N = G − ΔR − ΔD − ΔI: −ΔR = −5.27 h, not "ΔR = −5.27 h".
+    assert metric_value(at, "Review tax (−ΔR)") == f"{M}5.27 h"
+    assert metric_value(at, "Extra bug fixing (−ΔD)") == f"{M}0.18 h"
+    assert metric_value(at, "Incidents (−ΔI)") == "0.00 h"
     assert metric_value(at, "Net gain (N)") == "+0.85 h"
     text = " ".join(md.value for md in at.markdown)
     assert "**+21.0%**" in text and "**+10.1%**" in text and "**+2.8%**" in text and "**5.27 h**" in text
