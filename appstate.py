@@ -180,12 +180,15 @@ def keep_current() -> None:
 
 
 def open_compared(index: int) -> None:
-    """Make a kept scenario the current one; the current one is kept first, so nothing is lost."""
+    """Make a kept scenario the current one; the current one is kept first, so nothing is lost.
+
+    Opened like a saved file (:func:`resume`): the loaded exports stay only if it was measured from them.
+    """
     chosen = compared()[index]
     notice = f"Opened '{chosen.name}': every page now shows it."
     if scenario() not in compared() and scenario() != chosen:
         notice += " " + keep(scenario())[1].replace("Kept", "The scenario you had open was kept as", 1)
-    set_scenario(chosen, notice)
+    resume(chosen, notice)  # as a saved file: measured from other exports, it does not show the loaded ones
 
 
 def drop_compared(index: int) -> None:

@@ -75,6 +75,21 @@ def test_open_a_kept_scenario_keeps_the_one_you_had(open_app, worked_example):
     assert metric_value(at, "Net present value") == fmt.money(compute(demo).finance.npv, compact=True, signed=True)
 
 
+def test_a_kept_scenario_measured_elsewhere_does_not_show_the_loaded_exports(open_app):
+    at = open_app(page=PAGE)  # the demo's 20 exports are loaded
+    demo = at.session_state["scenario"]
+    client = demo.model_copy(update={
+        "name": "Acme (measured)",
+        "measurement": demo.measurement.model_copy(update={"sources": ["acme_pulls.json"]}),
+    })
+    at.session_state["compared"] = [client]
+    at.run()
+    at.button(key="compare_open").click().run()
+    assert at.session_state["scenario"] == client
+    assert at.session_state["exports"] is None  # not the demo's files under Acme's name
+    assert "measured from 1 export (acme_pulls.json): upload it on the Data page" in at.success[0].value
+
+
 def test_remove(open_app, worked_example):
     other = with_value(worked_example, "name", "Other")
     at = open_app(page=PAGE, scenario=worked_example)
