@@ -540,7 +540,8 @@ def tornado_data(uncertainty: UncertaintyResult, base_npv: float, currency: str)
     rows = []
     for rank, row in enumerate(uncertainty.tornado or []):
         name = (
-            f"{fmt.input_label(row.input)} ({fmt.input_value(row.input, row.low, currency, like=row.high)} to "
+            f"{fmt.input_label(row.input)} "
+            f"({fmt.input_value(row.input, row.low, currency, like=row.high)} to "
             f"{fmt.input_value(row.input, row.high, currency)})"
         )
         for side, value, npv in (
@@ -611,7 +612,9 @@ def npv_comparison_data(values: pd.DataFrame) -> pd.DataFrame:
     )
     currency = money["currency"].to_numpy()
     data["outcome"] = np.where(data["npv"] < 0, "Loss", "Gain")
-    data["npv_label"] = [fmt.money(v, c, compact=True, signed=True) for v, c in zip(data["npv"], currency, strict=True)]
+    data["npv_label"] = [
+        fmt.money(v, c, compact=True, signed=True) for v, c in zip(data["npv"], currency, strict=True)
+    ]
     data["range_label"] = [
         f"{fmt.money(lo, c, compact=True, signed=True)} to {fmt.money(hi, c, compact=True, signed=True)}"
         if math.isfinite(lo)
@@ -637,14 +640,20 @@ def npv_comparison(values: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
         .encode(
             y=y,
             x=alt.X("npv:Q", title=f"Net present value ({currency})", axis=x_axis),
-            color=alt.Color("outcome:N", title=None, scale=alt.Scale(domain=["Loss", "Gain"], range=[LOSS, GAIN])),
+            color=alt.Color(
+                "outcome:N", title=None, scale=alt.Scale(domain=["Loss", "Gain"], range=[LOSS, GAIN])
+            ),
             tooltip=tooltip,
         )
     )
     simulated = data[np.isfinite(data["p10"])]
     # The P10–P90 range: a line with an end tick at each percentile (no error-bar mark, which
     # would size the rows itself and ignore the chart's height).
-    span = alt.Chart(simulated).mark_rule(strokeWidth=2, color=TEXT).encode(y=y, x="p10:Q", x2="p90:Q", tooltip=tooltip)
+    span = (
+        alt.Chart(simulated)
+        .mark_rule(strokeWidth=2, color=TEXT)
+        .encode(y=y, x="p10:Q", x2="p90:Q", tooltip=tooltip)
+    )
     ends = (
         alt.Chart(simulated)
         .transform_fold(["p10", "p90"], as_=["percentile", "value"])
@@ -653,7 +662,8 @@ def npv_comparison(values: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=MUTED).encode(x="x:Q")
     height = max(220, 80 * len(data))
-    return _finish(alt.layer(bars, span, ends, zero), "Net present value, with its P10 to P90 range", height=height)
+    title = "Net present value, with its P10 to P90 range"
+    return _finish(alt.layer(bars, span, ends, zero), title, height=height)
 
 
 def break_even(net_hours: float, break_even_hours: float | None) -> alt.TopLevelMixin:

@@ -54,8 +54,8 @@ FIGURES: tuple[Figure, ...] = (
            "The currency of the scenario's money (never converted)."),
     Figure("verdict", "Verdict", "text", lambda s, r: BADGE_LABELS[verdict(s, r).tone],
            lambda v, _s: str(v),
-           f"Pays back: NPV ≥ 0 and at most a {fmt.percent(CONFIDENT_LOSS_CHANCE)} chance of a loss; with risk: "
-           "NPV ≥ 0 and a higher chance; does not pay back: NPV < 0 (as on the Executive summary)."),
+           f"Pays back: NPV ≥ 0 and at most a {fmt.percent(CONFIDENT_LOSS_CHANCE)} chance of a loss; "
+           "with risk: NPV ≥ 0 and a higher chance; does not pay back: NPV < 0 (as on the Executive summary)."),
     Figure("developers", "Developers", "people", lambda s, _r: s.team.developers,
            lambda v, _s: fmt.number(v), "Developers in scope (team.developers)."),
     Figure("output_change", "Output per developer", "fraction", lambda _s, r: r.productivity.output_change,
@@ -100,7 +100,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure("reviewers_needed", "Reviewers needed", "people", lambda _s, r: r.review.reviewers_needed,
            lambda v, _s: fmt.number(v, missing="none set"),
            "Smallest pool whose mean wait meets the target after adoption."),
-    Figure("backlog_growth", "Backlog growth", "h per week", lambda _s, r: r.review.backlog_growth_hours_per_week,
+    Figure("backlog_growth", "Backlog growth", "h per week",
+           lambda _s, r: r.review.backlog_growth_hours_per_week,
            lambda v, _s: fmt.hours(v, digits=0, unit="h/week"),
            "Review hours that pile up every week when demand exceeds the pool's capacity."),
 )

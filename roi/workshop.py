@@ -59,9 +59,13 @@ def read_scenarios(name: str, data: bytes) -> list[Scenario]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if _is_scenario_member(m)]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise ScenarioError("is not a complete zip file; download the workshop file again", file=name) from None
+        raise ScenarioError(
+            "is not a complete zip file; download the workshop file again", file=name
+        ) from None
     if not members:
-        raise ScenarioError("holds no scenario files (.json); choose a workshop file saved by the app", file=name)
+        raise ScenarioError(
+            "holds no scenario files (.json); choose a workshop file saved by the app", file=name
+        )
     if len(members) > MAX_SCENARIOS:
         raise ScenarioError(
             f"holds {len(members)} scenario files, more than the {MAX_SCENARIOS} a workshop file may hold; "
@@ -79,7 +83,8 @@ def read_scenarios(name: str, data: bytes) -> list[Scenario]:
             )
         try:
             content = archive.read(member)
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError, ValueError):
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError,
+                ValueError):
             raise ScenarioError(
                 "cannot be unpacked (damaged, encrypted or an unusual compression); save the workshop again",
                 file=source,

@@ -136,7 +136,8 @@ class TestWorkshopFile:
 
     def test_same_names_are_separate_files(self, worked):
         archive = zipfile.ZipFile(io.BytesIO(workshop_zip([worked, worked])))
-        assert archive.namelist() == ["faros-style-shock-50-developers.json", "faros-style-shock-50-developers-2.json"]
+        stem = "faros-style-shock-50-developers"
+        assert archive.namelist() == [f"{stem}.json", f"{stem}-2.json"]
         assert workshop_zip([worked]) == workshop_zip([worked])  # same scenarios, same bytes
 
     def test_a_plain_scenario_file(self, worked):
@@ -166,7 +167,8 @@ class TestWorkshopFile:
         assert error.value.describe().startswith("w.zip: bad.json, field 'review.reviewers': ")
 
     def test_no_scenarios(self):
-        with pytest.raises(ScenarioError, match=r"^w\.zip: holds no scenario files \(\.json\); choose a workshop"):
+        message = r"^w\.zip: holds no scenario files \(\.json\); choose a workshop"
+        with pytest.raises(ScenarioError, match=message):
             read_scenarios("w.zip", self._zip({"readme.txt": "hi"}))
 
     def test_cut_short(self, worked):
@@ -182,5 +184,6 @@ class TestWorkshopFile:
     def test_a_bomb_is_refused_from_its_directory(self):
         data = self._zip({"big.json": b" " * (MAX_SCENARIO_BYTES + 1)})  # deflates to a few kB
         assert len(data) < 50_000
-        with pytest.raises(ScenarioError, match=r"^w\.zip: big\.json: is 5,242,881 bytes, but a scenario file"):
+        message = r"^w\.zip: big\.json: is 5,242,881 bytes, but a scenario file"
+        with pytest.raises(ScenarioError, match=message):
             read_scenarios("w.zip", data)

@@ -70,9 +70,11 @@ def test_open_a_kept_scenario_keeps_the_one_you_had(open_app, worked_example):
     assert not at.exception
     assert at.session_state["scenario"] == demo
     assert at.session_state["compared"] == [demo, worked_example]  # nothing lost
-    assert at.success[0].value.startswith(f"Opened '{demo.name}': every page now shows it. The scenario you had")
+    opened = f"Opened '{demo.name}': every page now shows it. The scenario you had"
+    assert at.success[0].value.startswith(opened)
     at.switch_page("pages/summary.py").run()
-    assert metric_value(at, "Net present value") == fmt.money(compute(demo).finance.npv, compact=True, signed=True)
+    npv = fmt.money(compute(demo).finance.npv, compact=True, signed=True)
+    assert metric_value(at, "Net present value") == npv
 
 
 def test_a_kept_scenario_measured_elsewhere_does_not_show_the_loaded_exports(open_app):
