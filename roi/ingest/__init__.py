@@ -174,6 +174,9 @@ _EVENT_TIMES = {
 }
 """Columns holding things that already happened (a seat's pending cancellation may lie ahead)."""
 
+_IN_ORDER = {"pull_requests": [("created_at", "merged_at")]}
+"""(start, end) columns whose difference is a measured duration: an end before its start is a broken export."""
+
 _FUTURE_SLACK = pd.Timedelta(days=1)
 """Naive local times read as UTC can be up to 14 hours ahead of the clock."""
 
@@ -190,10 +193,10 @@ def _record(frame: pd.DataFrame, index) -> str:
 
 
 def _refuse_impossible(dataset: Dataset, now: pd.Timestamp | None = None) -> None:
-    """Refuse events dated in the future and negative PR sizes: both mean a broken export.
+    """Refuse events dated in the future, ends before starts and negative PR sizes: all mean a broken export.
 
-    Either would flow silently into the metrics (a post period running to 2099, a negative
-    mean PR size), so the file and the record are named instead.
+    Each would flow silently into the metrics (a post period running to 2099, a negative cycle
+    time, a negative mean PR size), so the file and the record are named instead.
     """
     limit = (now or pd.Timestamp.now(tz="UTC")) + _FUTURE_SLACK
     for table, columns in _EVENT_TIMES.items():
@@ -207,6 +210,16 @@ def _refuse_impossible(dataset: Dataset, now: pd.Timestamp | None = None) -> Non
                     f"future (now {limit - _FUTURE_SLACK:%Y-%m-%d %H:%M} UTC); an export cannot hold events that have "
                     "not happened: check the date format, the time zone and the computer's clock",
                     file=frame.at[index, "source"], column=column)
+    for table, pairs in _IN_ORDER.items():
+        frame = getattr(dataset, table)
+        for start, end in pairs:
+            early = frame[end] < frame[start]
+            if early.any():
+                index = early.idxmax()
+                raise InputFormatError(
+                    f"{_record(frame, index)} has {end} {frame.at[index, end]:%Y-%m-%d %H:%M} UTC, before its "
+                    f"{start} {frame.at[index, start]:%Y-%m-%d %H:%M} UTC; export it again (or correct the edited "
+                    "row): its duration would be negative", file=frame.at[index, "source"], column=end)
     prs = dataset.pull_requests
     for column in ("additions", "deletions"):
         negative = prs[column] < 0

@@ -1,0 +1,56 @@
+"""Messy real-world exports: each is read exactly, or refused with a message naming file, record and column.
+
+Small files made in the test, with the metrics worked out by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from roi.cli import main
+from roi.errors import InputFormatError
+from roi.ingest import read_exports
+from roi.metrics import measure
+
+
+def _pr(number: int, created: str, merged: str, login: str = "alice") -> dict:
+    return {"number": number, "url": f"https://api.github.com/repos/acme/api/pulls/{number}", "state": "closed",
+            "user": {"login": login, "type": "User"}, "created_at": created, "merged_at": merged,
+            "closed_at": merged, "additions": 10, "deletions": 5, "draft": False,
+            "base": {"repo": {"full_name": "acme/api"}}, "head": {"ref": "feature"}}
+
+
+PULLS = [_pr(1, "2025-01-10T10:00:00Z", "2025-01-10T12:00:00Z"),
+         _pr(2, "2025-01-20T10:00:00Z", "2025-01-20T16:00:00Z", "bob"),
+         _pr(3, "2025-03-10T10:00:00Z", "2025-03-10T14:00:00Z"),
+         _pr(4, "2025-03-20T10:00:00Z", "2025-03-20T11:00:00Z", "bob")]
+
+
+def _json(records) -> bytes:
+    return json.dumps(records).encode()
+
+
+def _error_line(capsys, tmp_path, files: dict[str, bytes], adoption: str = "2025-03-01") -> str:
+    paths = []
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+        paths.append(str(tmp_path / name))
+    code = main(["metrics", *paths, "--adoption-date", adoption])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and "Traceback" not in err, err
+    assert len(err.splitlines()) == 1 and err.startswith("error: "), err
+    return err.strip()
+
+
+def test_a_pr_merged_before_it_was_created_is_refused(capsys, tmp_path):
+    # Merged 2 hours before it was opened: its cycle time of -2 h would pull the median to 2 h.
+    pulls = [*PULLS, _pr(5, "2025-01-25T10:00:00Z", "2025-01-25T08:00:00Z", "bob")]
+    line = _error_line(capsys, tmp_path, {"pulls.json": _json(pulls)})
+    assert "pulls.json" in line and "column 'merged_at'" in line, line
+    assert "PR acme/api#5 has merged_at 2025-01-25 08:00 UTC, before its created_at 2025-01-25 10:00 UTC" in line
+    with pytest.raises(InputFormatError) as info:
+        read_exports([("pulls.json", _json(pulls))])
+    assert (info.value.file, info.value.column) == ("pulls.json", "merged_at")
