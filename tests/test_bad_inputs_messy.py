@@ -54,3 +54,18 @@ def test_a_pr_merged_before_it_was_created_is_refused(capsys, tmp_path):
     with pytest.raises(InputFormatError) as info:
         read_exports([("pulls.json", _json(pulls))])
     assert (info.value.file, info.value.column) == ("pulls.json", "merged_at")
+
+
+DEPLOYMENTS = (b"source,deploy_id,time_created\n"
+               b"github,d1,2025-01-15 08:16:15 UTC\ngithub,d2,2025-02-15 08:16:15 UTC\n"
+               b"github,d3,2025-03-15 08:16:15 UTC\ngithub,d4,2025-04-15 08:16:15 UTC\n")
+
+
+def test_an_incident_resolved_before_it_was_created_is_refused(capsys, tmp_path):
+    # Resolved 2 hours before it was opened: recovery_hours would be -2 h.
+    incidents = (b"source,incident_id,time_created,time_resolved\n"
+                 b"github,i1,2025-01-16 08:00:00 UTC,2025-01-16 06:00:00 UTC\n"
+                 b"github,i2,2025-03-16 08:00:00 UTC,2025-03-16 10:00:00 UTC\n")
+    line = _error_line(capsys, tmp_path, {"deployments.csv": DEPLOYMENTS, "incidents.csv": incidents})
+    assert "incidents.csv" in line and "column 'resolved_at'" in line, line
+    assert "incident i1 has resolved_at 2025-01-16 06:00 UTC, before its created_at 2025-01-16 08:00 UTC" in line

@@ -174,7 +174,7 @@ _EVENT_TIMES = {
 }
 """Columns holding things that already happened (a seat's pending cancellation may lie ahead)."""
 
-_IN_ORDER = {"pull_requests": [("created_at", "merged_at")]}
+_IN_ORDER = {"pull_requests": [("created_at", "merged_at")], "incidents": [("created_at", "resolved_at")]}
 """(start, end) columns whose difference is a measured duration: an end before its start is a broken export."""
 
 _FUTURE_SLACK = pd.Timedelta(days=1)
