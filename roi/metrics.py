@@ -587,6 +587,10 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         after = ok & (submitted > merged[of_pr]) if len(prs) else np.zeros_like(ok)
         skip(reviews, after, "submitted after the merge", of_reviews=True)
         ok &= ~after
+        created = _ns(prs["created_at"])
+        before = ok & (submitted < created[of_pr]) if len(prs) else np.zeros_like(ok)
+        skip(reviews, before, "submitted before its PR was created (a broken export)", of_reviews=True)
+        ok &= ~before
         # Each PR's earliest dated review: a running minimum over nanoseconds ("never" starts at the
         # int64 maximum and is turned back into NaT; an undated review, NaT, is left out).
         never = np.iinfo(np.int64).max

@@ -69,3 +69,22 @@ def test_an_incident_resolved_before_it_was_created_is_refused(capsys, tmp_path)
     line = _error_line(capsys, tmp_path, {"deployments.csv": DEPLOYMENTS, "incidents.csv": incidents})
     assert "incidents.csv" in line and "column 'resolved_at'" in line, line
     assert "incident i1 has resolved_at 2025-01-16 06:00 UTC, before its created_at 2025-01-16 08:00 UTC" in line
+
+
+def _review(number: int, login: str, submitted: str) -> dict:
+    return {"user": {"login": login, "type": "User"}, "state": "APPROVED", "submitted_at": submitted,
+            "commit_id": "abc", "pull_request_url": f"https://api.github.com/repos/acme/api/pulls/{number}"}
+
+
+def test_a_review_submitted_before_its_pr_was_created_is_left_out_and_counted():
+    reviews = [_review(1, "bob", "2025-01-09T10:00:00Z"),  # a day before PR 1 was opened: impossible
+               _review(2, "alice", "2025-01-20T11:00:00Z"), _review(3, "bob", "2025-03-10T11:00:00Z"),
+               _review(4, "alice", "2025-03-20T10:30:00Z")]
+    metrics = measure(read_exports([("pulls.json", _json(PULLS)), ("reviews.json", _json(reviews))]),
+                      date(2025, 3, 1))
+    # Pickup = created -> first review: PR 2 took 1 h (PR 1 has no valid review); PRs 3 and 4 took 1 h and 0.5 h.
+    assert metrics.baseline.pickup_hours_median == 1.0
+    assert metrics.post.pickup_hours_median == 0.75
+    reviews_file = next(s for s in metrics.sources if s.file == "reviews.json")
+    assert reviews_file.skipped == {"submitted before its PR was created (a broken export)": 1}
+    assert reviews_file.used_rows == 3
