@@ -88,3 +88,19 @@ def test_a_review_submitted_before_its_pr_was_created_is_left_out_and_counted():
     reviews_file = next(s for s in metrics.sources if s.file == "reviews.json")
     assert reviews_file.skipped == {"submitted before its PR was created (a broken export)": 1}
     assert reviews_file.used_rows == 3
+
+
+def _copilot_day(day: str, active, suggestions, acceptances) -> dict:
+    language = {"name": "python", "total_code_suggestions": suggestions, "total_code_acceptances": acceptances,
+                "total_code_lines_suggested": suggestions, "total_code_lines_accepted": acceptances}
+    return {"date": day, "total_active_users": active, "total_engaged_users": active,
+            "copilot_ide_code_completions": {"total_engaged_users": active, "editors": [
+                {"name": "vscode", "models": [{"name": "default", "languages": [language]}]}]}}
+
+
+def test_negative_copilot_counts_are_refused(capsys, tmp_path):
+    # -5 active users a day would be reported as ai_active_users -5.0.
+    days = [_copilot_day("2025-03-01", 4, 100, 30), _copilot_day("2025-03-02", -5, 100, 30)]
+    line = _error_line(capsys, tmp_path, {"pulls.json": _json(PULLS), "copilot.json": _json(days)})
+    assert "copilot.json" in line and "column 'active_users'" in line, line
+    assert "day 2025-03-02 has -5 active_users; counts are never negative" in line

@@ -177,6 +177,11 @@ _EVENT_TIMES = {
 _IN_ORDER = {"pull_requests": [("created_at", "merged_at")], "incidents": [("created_at", "resolved_at")]}
 """(start, end) columns whose difference is a measured duration: an end before its start is a broken export."""
 
+_AI_COUNTS = {"ai_daily": ("active_users", "engaged_users", "suggestions", "acceptances", "lines_suggested",
+                            "lines_accepted"),
+              "ai_user_days": ("suggestions", "acceptances")}
+"""AI-assistant counts: a negative one would pass into the mean active users and the acceptance rate."""
+
 _FUTURE_SLACK = pd.Timedelta(days=1)
 """Naive local times read as UTC can be up to 14 hours ahead of the clock."""
 
@@ -189,6 +194,8 @@ def _record(frame: pd.DataFrame, index) -> str:
                           ("sha", "commit"), ("user", "user")):
         if column in frame:
             return f"{label} {safety.quote(row[column])}"
+    if "date" in frame:
+        return f"day {row['date']:%Y-%m-%d}"
     return "a record"
 
 
@@ -228,6 +235,15 @@ def _refuse_impossible(dataset: Dataset, now: pd.Timestamp | None = None) -> Non
             raise InputFormatError(
                 f"{_record(prs, index)} has {prs.at[index, column]:g} {column}; line counts are never negative: "
                 "export the PRs again (or remove the edited rows)", file=prs.at[index, "source"], column=column)
+    for table, columns in _AI_COUNTS.items():
+        frame = getattr(dataset, table)
+        for column in columns:
+            negative = frame[column] < 0
+            if negative.any():
+                index = negative.idxmax()
+                raise InputFormatError(
+                    f"{_record(frame, index)} has {frame.at[index, column]:g} {column}; counts are never negative: "
+                    "export the file again (or remove the edited rows)", file=frame.at[index, "source"], column=column)
 
 
 def _by_name(reports: list[SourceReport]) -> dict[str, SourceReport]:
