@@ -104,3 +104,16 @@ def test_negative_copilot_counts_are_refused(capsys, tmp_path):
     line = _error_line(capsys, tmp_path, {"pulls.json": _json(PULLS), "copilot.json": _json(days)})
     assert "copilot.json" in line and "column 'active_users'" in line, line
     assert "day 2025-03-02 has -5 active_users; counts are never negative" in line
+
+
+def test_a_thousands_separator_is_not_read_as_a_decimal_comma(capsys, tmp_path):
+    # Excel in an English locale writes 1200 as "1,200"; read as a decimal comma it became 1.2 lines.
+    estimates = b'metric,baseline,post,low,high\nprs_per_dev_week,3,4,,\npr_size_loc,150,"1,200",,\n'
+    line = _error_line(capsys, tmp_path, {"estimates.csv": estimates})
+    assert "estimates.csv, row 3, column 'post'" in line, line
+    assert "'1,200' is ambiguous: write 1200 without a thousands separator, or 1.200 with a decimal point" in line
+    # A decimal comma that cannot be a thousands separator is still read (German Excel: "4,5", "0,125").
+    dataset = read_exports([("estimates.csv", b"metric;baseline;post\nprs_per_dev_week;3,0;4,5\n"
+                                              b"change_failure_rate;0,125;0,1\n")])
+    assert dataset.estimates.set_index("metric")[["baseline", "post"]].to_dict("index") == {
+        "prs_per_dev_week": {"baseline": 3.0, "post": 4.5}, "change_failure_rate": {"baseline": 0.125, "post": 0.1}}

@@ -468,9 +468,19 @@ def localize(naive: pd.Series, timezone: str) -> pd.Series:
 
 
 def numbers(values: pd.Series, name: str, column_name: str, *, row_offset: int = 2) -> pd.Series:
-    """Text cells as floats ('' → NaN); decimal commas (``3,0``) are accepted."""
+    """Text cells as floats ('' → NaN); decimal commas (``3,0``) are accepted.
+
+    ``1,200`` is refused: a thousands separator to an English Excel, a decimal comma to a German one.
+    """
     text = values.astype(str).str.strip()
     text = text.where(text != "", None)
+    ambiguous = text.str.fullmatch(r"-?[1-9]\d{0,2},\d{3}", na=False)
+    if ambiguous.any():
+        position = int(np.flatnonzero(ambiguous.to_numpy())[0])
+        value = text.iloc[position]
+        raise InputFormatError(f"'{value}' is ambiguous: write {value.replace(',', '')} without a thousands "
+                               f"separator, or {value.replace(',', '.')} with a decimal point", file=name,
+                               row=position + row_offset, column=column_name)
     comma = text.str.fullmatch(r"-?\d+,\d+", na=False)
     text = text.where(~comma, text.str.replace(",", ".", regex=False))
     parsed = pd.to_numeric(text, errors="coerce")
