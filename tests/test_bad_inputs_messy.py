@@ -117,3 +117,13 @@ def test_a_thousands_separator_is_not_read_as_a_decimal_comma(capsys, tmp_path):
                                               b"change_failure_rate;0,125;0,1\n")])
     assert dataset.estimates.set_index("metric")[["baseline", "post"]].to_dict("index") == {
         "prs_per_dev_week": {"baseline": 3.0, "post": 4.5}, "change_failure_rate": {"baseline": 0.125, "post": 0.1}}
+
+
+def test_pages_slurped_into_an_array_of_arrays_are_read():
+    # `gh api --paginate --slurp repos/acme/api/pulls` writes [[page 1...], [page 2...]].
+    slurped = _json([PULLS[:3], PULLS[3:]])
+    dataset = read_exports([("pulls.json", slurped)])
+    assert sorted(dataset.pull_requests["number"]) == [1, 2, 3, 4]
+    metrics = measure(dataset, date(2025, 3, 1))
+    assert (metrics.baseline.prs_merged, metrics.post.prs_merged) == (2, 2)
+    assert (metrics.baseline.cycle_hours_median, metrics.post.cycle_hours_median) == (4.0, 2.5)

@@ -88,13 +88,16 @@ def first_json_value(text: str) -> Any:
 
 
 def first_record(text: str) -> dict | None:
-    """The first object of a JSON array, of NDJSON or of a single object, without parsing the rest."""
+    """The first object of a JSON array (or array of pages), of NDJSON or of a single object, without parsing
+    the rest."""
     stripped = text.lstrip()
     if stripped.startswith("["):
         body = stripped[1:].lstrip()
         if body.startswith("{"):
             value = first_json_value(body)
             return value if isinstance(value, dict) else None
+        if body.startswith("[") and not body[1:].lstrip().startswith("["):  # `gh api --paginate --slurp`
+            return first_record(body)
         return None
     value = first_json_value(stripped)
     return value if isinstance(value, dict) else None
@@ -142,9 +145,12 @@ def load_json(data: bytes, name: str) -> Any:
     text = decode_text(data, name)
     decoder = json.JSONDecoder(parse_float=_finite_float, parse_int=_whole_number, parse_constant=_no_constant)
     try:
-        return _load_json_values(text, name, decoder)
+        value = _load_json_values(text, name, decoder)
     except _NotFinite as error:
         raise _not_finite(name, text, error) from None
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        return [item for page in value for item in page]  # pages in one array (`gh api --paginate --slurp`)
+    return value
 
 
 def _load_json_values(text: str, name: str, decoder: json.JSONDecoder) -> Any:

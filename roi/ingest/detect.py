@@ -168,7 +168,7 @@ def detect(name: str, data: bytes) -> str | None:
         if found is None and len(data) > _PEEK:  # a first record longer than the peek
             stripped = decode_text(data, name).lstrip()
             found = _json_format(stripped)
-        if found is None and first_json_value(stripped) in ([], {}):
+        if found is None and first_json_value(stripped) in ([], {}, [[]]):
             raise InputFormatError("holds no records (an empty JSON array); export a period with data", file=name)
         return found
     return _csv_format(csv_header(text))
