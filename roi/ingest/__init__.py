@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from roi import safety
 from roi.errors import InputFormatError
-from roi.ingest import devlake, generic
+from roi.ingest import devlake, generic, template
 from roi.ingest._common import SourceReport, decode_text, first_record
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, near_miss
 from roi.ingest.tables import SCHEMAS, Dataset, build_dataset, with_tables
@@ -85,6 +85,7 @@ def read_file(name: str, data: bytes, *, timezone: str = "UTC",
         return generic.read_mapped(name, data, report, timezone, dict(mapping)), report
     format_id = detect(name, data)
     if format_id is None:
+        _refuse_workbook(name, data)
         _refuse_api_error(name, data)
         almost = near_miss(data)
         if almost:
@@ -96,6 +97,18 @@ def read_file(name: str, data: bytes, *, timezone: str = "UTC",
             "(measurement.column_mappings, see docs/scenario-file.md)", file=name)
     report = SourceReport(name, format_id)
     return FORMATS[format_id].reader(name, data, report, timezone), report
+
+
+def _refuse_workbook(name: str, data: bytes) -> None:
+    """A workbook other than the estimates template: name it with its header and say to save it as CSV."""
+    if data[:4] != b"PK\x03\x04":
+        return
+    names = [c for c in template.read_table(name, data).columns if not c.startswith("Unnamed:")]
+    fields = ", ".join(safety.quote(c, 30) for c in names[:8]) + (", …" if len(names) > 8 else "")
+    raise InputFormatError(
+        f"is an Excel workbook in no format this tool recognises{f' (its header is {fields})' if fields else ''}; "
+        "save the sheet as CSV UTF-8 and load the CSV (Jira, Four Keys and DevLake tables are read as CSV), or "
+        "read it through a column mapping saved in the scenario file (measurement.column_mappings)", file=name)
 
 
 def _json_head(data: bytes) -> object:
