@@ -149,3 +149,23 @@ def test_a_workbook_in_no_known_format_is_named_with_its_header(capsys, tmp_path
     line = _error_line(capsys, tmp_path, {name: book})
     assert line.startswith(f"error: {tmp_path / name}: is an Excel workbook in no format this tool recognises "
                            "(its header is Issue key, Created, Resolved); save the sheet as CSV UTF-8"), line
+
+
+JIRA_HEADER = "Summary,Issue key,Issue Type,Status,Resolution,Assignee,Created,Resolved"
+
+
+def _jira(rows: list[str]) -> bytes:
+    return ("\r\n".join([JIRA_HEADER, *rows]) + "\r\n").encode()
+
+
+def test_month_first_dates_of_a_us_excel_resave_are_read_month_first():
+    # US Excel re-saves Jira's 25/Nov/25 10:00 PM as 11/25/2025 22:00: month first.
+    data = _jira(["s,P-1,Task,Done,Done,alice,1/15/2025 10:00,1/16/2025 22:00",
+                  "s,P-2,Task,Done,Done,bob,2/3/2025 10:00,2/4/2025 10:00",
+                  "s,P-3,Bug,Done,Done,bob,11/25/2025 9:30,12/1/2025 9:30"])
+    items = read_exports([("jira.csv", data)]).work_items.set_index("key")
+    assert list(items["created_at"].dt.strftime("%Y-%m-%d %H:%M")) == [
+        "2025-01-15 10:00", "2025-02-03 10:00", "2025-11-25 09:30"]
+    assert list(items["resolved_at"].dt.strftime("%Y-%m-%d %H:%M")) == [
+        "2025-01-16 22:00", "2025-02-04 10:00", "2025-12-01 09:30"]
+

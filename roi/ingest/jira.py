@@ -79,7 +79,9 @@ _MONTH_NUMBER = {name: number for number, names in _MONTHS.items() for name in n
 _MONTH_WORD = re.compile(r"(?<=[\s/.\-])([^\W\d_]+)\.?(?=[\s/.\-])")
 _DATE_FORMATS = ("%d/%m/%y %I:%M %p", "%d/%m/%Y %I:%M %p", "%d/%m/%y %H:%M", "%d/%m/%Y %H:%M",
                  "%d.%m.%Y %H:%M", "%d.%m.%y %H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S",
-                 "%Y-%m-%d %H:%M", "%d/%m/%y", "%d.%m.%Y", "%Y-%m-%d")
+                 "%Y-%m-%d %H:%M", "%d/%m/%y", "%d.%m.%Y", "%Y-%m-%d",
+                 # Month first: what Excel in a US locale writes when it re-saves the export (11/25/2025 22:00).
+                 "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%y %I:%M %p", "%m/%d/%Y")
 
 
 def is_jira_header(cells: list[str]) -> bool:
@@ -119,7 +121,8 @@ def declined(resolution: pd.Series | None, status: pd.Series | None) -> pd.Serie
 
 
 def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, row_offset: int) -> pd.Series:
-    """Jira's localised date-times as UTC; the first format that reads every value wins."""
+    """Jira's localised date-times as UTC; the first format that reads every value wins (day first before
+    month first: 03/04/2025 is 3 April)."""
     text = values.astype(str).str.strip()
     present = text.ne("")
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
@@ -142,7 +145,7 @@ def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, r
     position = int(np.flatnonzero(present.to_numpy())[first])
     raise InputFormatError(
         f"'{text[present].iloc[first]}' is not a date Jira writes; expected e.g. 12/Mar/24 3:04 PM, "
-        "12/03/24 15:04 or 12.03.2024 15:04 like the rest of the column",
+        "12/03/24 15:04, 12.03.2024 15:04 or 3/12/2024 15:04 like the rest of the column",
         file=name, row=position + row_offset, column=column_name)
 
 
