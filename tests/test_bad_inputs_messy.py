@@ -169,3 +169,16 @@ def test_month_first_dates_of_a_us_excel_resave_are_read_month_first():
     assert list(items["resolved_at"].dt.strftime("%Y-%m-%d %H:%M")) == [
         "2025-01-16 22:00", "2025-02-04 10:00", "2025-12-01 09:30"]
 
+
+
+def test_dates_that_read_either_way_are_read_day_first_and_say_so():
+    data = _jira(["s,P-1,Task,Done,Done,alice,1/2/2025 10:00,1/3/2025 10:00",
+                  "s,P-2,Task,Done,Done,bob,4/2/2025 10:00,5/2/2025 10:00"])
+    dataset = read_exports([("jira.csv", data)])
+    assert list(dataset.work_items["created_at"].dt.strftime("%Y-%m-%d")) == ["2025-02-01", "2025-02-04"]
+    assert ("'Created' has dates that read day first or month first (1/2/2025 10:00): read day first "
+            "(1 February); if the file has month-first dates (a US Excel re-save), export it from Jira again"
+            in dataset.sources[0].notes), dataset.sources[0].notes
+    # Month names leave no doubt: no note.
+    named = read_exports([("jira.csv", _jira(["s,P-1,Task,Done,Done,alice,1/Feb/25 10:00 AM,3/Feb/25 10:00 AM"]))])
+    assert not any("day first" in note for note in named.sources[0].notes)

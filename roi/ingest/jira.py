@@ -120,9 +120,10 @@ def declined(resolution: pd.Series | None, status: pd.Series | None) -> pd.Serie
     return out
 
 
-def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, row_offset: int) -> pd.Series:
+def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, row_offset: int,
+                report: SourceReport | None = None) -> pd.Series:
     """Jira's localised date-times as UTC; the first format that reads every value wins (day first before
-    month first: 03/04/2025 is 3 April)."""
+    month first: 03/04/2025 is 3 April, and ``report`` says so when every value also reads month first)."""
     text = values.astype(str).str.strip()
     present = text.ne("")
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
@@ -137,6 +138,8 @@ def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, r
                 first = int(np.flatnonzero(odd)[0])
                 position = int(np.flatnonzero(present.to_numpy())[first])
                 raise implausible_date(text[present].iloc[first], name, position + row_offset, column_name)
+            if report is not None and fmt.startswith("%d/%m"):
+                _note_day_first(parsed, clean, fmt, text[present], column_name, report)
             out[present] = localize(parsed, timezone)
             return out
     best = max(_DATE_FORMATS, key=lambda f: pd.to_datetime(clean, format=f, errors="coerce").notna().sum())
@@ -147,6 +150,21 @@ def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, r
         f"'{text[present].iloc[first]}' is not a date Jira writes; expected e.g. 12/Mar/24 3:04 PM, "
         "12/03/24 15:04, 12.03.2024 15:04 or 3/12/2024 15:04 like the rest of the column",
         file=name, row=position + row_offset, column=column_name)
+
+
+def _note_day_first(parsed: pd.Series, clean: pd.Series, fmt: str, text: pd.Series, column_name: str,
+                    report: SourceReport) -> None:
+    """Numeric dates that read month first too (1/2/2025): say they were read day first."""
+    if text.str.contains(r"\d[/.\-][^\W\d_]", regex=True).any():  # month names (1/Feb/25): no doubt
+        return
+    swapped = pd.to_datetime(clean, format=fmt.replace("%d/%m", "%m/%d"), errors="coerce")
+    differ = (swapped.notna() & swapped.ne(parsed)).to_numpy()
+    if swapped.notna().all() and differ.any():
+        first = int(np.flatnonzero(differ)[0])
+        day = parsed.iloc[first]
+        report.note(f"'{column_name}' has dates that read day first or month first ({text.iloc[first]}): read day "
+                    f"first ({day.day} {day:%B}); if the file has month-first dates (a US Excel re-save), export it "
+                    "from Jira again")
 
 
 def issue_kind(types: pd.Series) -> pd.Series:
@@ -187,12 +205,12 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
     no_key = frame[key].str.strip().eq("")
     report.skip("row without an issue key", int(no_key.sum()))
     keep = ~no_key
-    created_at = parse_dates(frame[created], name, created, timezone, row_offset)
+    created_at = parse_dates(frame[created], name, created, timezone, row_offset, report)
     no_created = created_at.isna() & ~no_key
     if no_created.any():
         raise InputFormatError("is empty; every issue needs its creation date", file=name,
                                row=int(np.flatnonzero(no_created.to_numpy())[0]) + row_offset, column=created)
-    resolved_at = (parse_dates(frame[resolved], name, resolved, timezone, row_offset) if resolved
+    resolved_at = (parse_dates(frame[resolved], name, resolved, timezone, row_offset, report) if resolved
                    else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]"))
     if category:
         done = frame[category].str.strip().str.casefold().isin(DONE_CATEGORIES)
