@@ -182,3 +182,27 @@ def test_dates_that_read_either_way_are_read_day_first_and_say_so():
     # Month names leave no doubt: no note.
     named = read_exports([("jira.csv", _jira(["s,P-1,Task,Done,Done,alice,1/Feb/25 10:00 AM,3/Feb/25 10:00 AM"]))])
     assert not any("day first" in note for note in named.sources[0].notes)
+
+
+JIRA_DONE = [f"s,P-{day},Task,Done,Done,Done,alice,{day}/{month}/25 10:00 AM,"
+             for month in ("Jan", "Mar") for day in range(10, 20)]
+JIRA_DONE_HEADER = "Summary,Issue key,Issue Type,Status,Status Category,Resolution,Assignee,Created,Resolved"
+
+
+def test_done_issues_without_any_resolved_date_are_refused_not_zero_tasks(capsys, tmp_path):
+    # 20 issues in status category Done but no Resolved date: tasks_per_dev_week was 0.0 in both periods.
+    jira = ("\n".join([JIRA_DONE_HEADER, *JIRA_DONE]) + "\n").encode()
+    line = _error_line(capsys, tmp_path, {"pulls.json": _json(PULLS), "jira.csv": jira})
+    assert "jira.csv, row 2, column 'Resolved'" in line, line
+    assert "20 issues are done but none has a Resolved date" in line, line
+    no_column = ("\n".join([JIRA_DONE_HEADER.removesuffix(",Resolved"), *(r[:-1] for r in JIRA_DONE)]) + "\n").encode()
+    line = _error_line(capsys, tmp_path, {"pulls.json": _json(PULLS), "jira.csv": no_column})
+    assert "jira.csv, column 'Resolved'" in line and "has no 'Resolved' column but 20 issues are done" in line, line
+
+
+def test_done_issues_without_a_resolved_date_are_noted():
+    rows = [*JIRA_DONE[:-1], JIRA_DONE[-1] + "20/Mar/25 10:00 AM"]
+    jira = ("\n".join([JIRA_DONE_HEADER, *rows]) + "\n").encode()
+    report = read_exports([("jira.csv", jira)]).sources[0]
+    assert ("19 done issue(s) have no Resolved date: they cannot be placed in a period and are not counted as "
+            "completed work" in report.notes), report.notes

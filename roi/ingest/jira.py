@@ -225,6 +225,19 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
         report.skip("resolved as won't do, duplicate, cannot reproduce or declined (not completed work)",
                     int(left_out.sum()))
         keep &= ~left_out
+    undated = (done & resolved_at.isna() & keep).to_numpy()
+    if undated.any() and not (resolved_at.notna() & keep).any():
+        if resolved is None:
+            raise InputFormatError(f"has no 'Resolved' column but {int(undated.sum())} issues are done: completed work "
+                                   "cannot be placed in a period; export with the Resolved field", file=name,
+                                   column="Resolved")
+        raise InputFormatError(f"{int(undated.sum())} issues are done but none has a Resolved date: completed work "
+                               "cannot be placed in a period; export again with the Resolved field filled (Jira sets "
+                               "it when the workflow sets a resolution)", file=name,
+                               row=int(np.flatnonzero(undated)[0]) + row_offset, column=resolved)
+    if undated.any():
+        report.note(f"{int(undated.sum())} done issue(s) have no Resolved date: they cannot be placed in a period and "
+                    "are not counted as completed work")
     if type_column is None:
         report.note("no issue type column: bugs cannot be told apart (bugs_per_dev_week stays empty)")
     kind = issue_kind(frame[type_column]) if type_column else pd.Series("other", index=frame.index)
