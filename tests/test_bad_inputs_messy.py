@@ -206,3 +206,10 @@ def test_done_issues_without_a_resolved_date_are_noted():
     report = read_exports([("jira.csv", jira)]).sources[0]
     assert ("19 done issue(s) have no Resolved date: they cannot be placed in a period and are not counted as "
             "completed work" in report.notes), report.notes
+
+
+def test_records_inside_a_wrapper_object_say_which_key_to_unwrap(capsys, tmp_path):
+    # A script that saved {"items": [...]} (or {"pull_requests": [...]}) around the API's array.
+    line = _error_line(capsys, tmp_path, {"pulls.json": json.dumps({"items": PULLS, "count": 4}).encode()})
+    assert ("pulls.json: holds GitHub REST pull requests (list or detail) inside a wrapper object, under "
+            "'items'; save that array itself (e.g. jq '.items' pulls.json > records.json) and load it") in line, line

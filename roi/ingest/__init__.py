@@ -11,6 +11,7 @@ tables of pull requests, reviews, deployments, incidents, work items and AI use,
 
 from __future__ import annotations
 
+import json
 import math
 import zoneinfo
 from collections import defaultdict
@@ -28,7 +29,7 @@ import pyarrow.compute as pc
 from roi import safety
 from roi.errors import InputFormatError
 from roi.ingest import devlake, generic, template
-from roi.ingest._common import SourceReport, decode_text, first_record
+from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, near_miss
 from roi.ingest.tables import SCHEMAS, Dataset, build_dataset, with_tables
 
@@ -87,6 +88,7 @@ def read_file(name: str, data: bytes, *, timezone: str = "UTC",
     if format_id is None:
         _refuse_workbook(name, data)
         _refuse_api_error(name, data)
+        _refuse_wrapper(name, data)
         almost = near_miss(data)
         if almost:
             raise InputFormatError(f"{almost}; export it again with every column (or put the column's name back)",
@@ -124,6 +126,22 @@ def _refuse_api_error(name: str, data: bytes) -> None:
         raise InputFormatError(
             f"is an error response from the API ('{safety.quote(head['message'])}'), not exported data; check the "
             "token's access and the URL, then export again", file=name)
+
+
+def _refuse_wrapper(name: str, data: bytes) -> None:
+    """Records of a known format saved inside an object (``{"items": [...]}``) are named with the key to unwrap."""
+    text = decode_text(data, name).lstrip()
+    document = first_json_value(text) if text.startswith("{") else None
+    if not isinstance(document, dict):
+        return
+    for key, inner in document.items():
+        if isinstance(inner, list) and inner and isinstance(inner[0], dict):
+            found = detect(name, json.dumps(inner[:1]).encode())
+            if found is not None:
+                raise InputFormatError(
+                    f"holds {FORMATS[found].title} inside a wrapper object, under '{safety.quote(key, 30)}'; save that "
+                    f"array itself (e.g. jq '.{safety.quote(key, 30)}' {Path(name).name} > records.json) and load it",
+                    file=name)
 
 
 def _first_fields(data: bytes) -> str:
