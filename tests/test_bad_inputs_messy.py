@@ -213,3 +213,19 @@ def test_records_inside_a_wrapper_object_say_which_key_to_unwrap(capsys, tmp_pat
     line = _error_line(capsys, tmp_path, {"pulls.json": json.dumps({"items": PULLS, "count": 4}).encode()})
     assert ("pulls.json: holds GitHub REST pull requests (list or detail) inside a wrapper object, under "
             "'items'; save that array itself (e.g. jq '.items' pulls.json > records.json) and load it") in line, line
+
+
+def test_two_copilot_exports_with_other_numbers_for_the_same_day_are_refused(capsys, tmp_path):
+    # Two teams' /orgs/{org}/team/{team}/copilot/metrics: the same dates with other numbers.  Kept as
+    # "duplicates", team A's days were dropped: ai_active_users 7 (team B alone), not the 12 of both teams.
+    team_a = [_copilot_day(f"2025-03-0{d}", 5, 100, 30) for d in range(1, 8)]
+    team_b = [_copilot_day(f"2025-03-0{d}", 7, 200, 20) for d in range(1, 8)]
+    line = _error_line(capsys, tmp_path, {"pulls.json": _json(PULLS), "team_a.json": _json(team_a),
+                                          "team_b.json": _json(team_b)})
+    assert "team_b.json, column 'active_users'" in line, line
+    assert (f"holds other Copilot numbers for 2025-03-01 than {tmp_path / 'team_a.json'} (active_users 7 here, "
+            "5 there): are they two teams' exports?") in line, line
+    # The same export loaded twice is read once.
+    metrics = measure(read_exports([("a.json", _json(team_a)), ("a_again.json", _json(team_a)),
+                                    ("pulls.json", _json(PULLS))]), date(2025, 3, 1))
+    assert (metrics.post.ai_active_users, metrics.post.ai_acceptance_rate) == (5.0, 0.3)

@@ -362,6 +362,31 @@ def _duplicated(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
         .duplicated(keep="last").to_numpy()
 
 
+_DAY_COUNTS = ["active_users", "engaged_users", "suggestions", "acceptances"]
+
+
+def _refuse_conflicting_days(daily: pd.DataFrame) -> None:
+    """The same Copilot day in two files must carry the same numbers: two teams' exports are not two copies.
+
+    Keeping one copy of each day would silently drop the other team's users.
+    """
+    if daily["source"].nunique() < 2:
+        return
+    shared = daily[daily.duplicated("date", keep=False)]
+    conflict = shared.groupby("date")[_DAY_COUNTS].nunique(dropna=False).gt(1)
+    if not conflict.any(axis=None):
+        return
+    day = conflict.index[conflict.any(axis=1).to_numpy()][0]
+    column = conflict.columns[conflict.loc[day].to_numpy()][0]
+    rows = shared[shared["date"].eq(day)]
+    first = rows.iloc[0]
+    other = rows[rows[column].ne(first[column])].iloc[0]
+    raise InputFormatError(
+        f"holds other Copilot numbers for {day:%Y-%m-%d} than {first['source']} ({column} {other[column]:g} here, "
+        f"{first[column]:g} there): are they two teams' exports? Load one organisation-wide export for the period "
+        "(the same day in two files must carry the same numbers)", file=other["source"], column=column)
+
+
 def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
     """The same record in several pages or files is kept once (FORMATS.md: dedupe on repo+number)."""
     pulls = dataset.pull_requests
@@ -379,6 +404,7 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
     keys = {"work_items": ["key"],
             "deployments": ["deploy_id"], "incidents": ["incident_id"], "changes": ["sha"], "ai_daily": ["date"],
             "ai_user_days": ["date", "user"], "seats": ["user"]}
+    _refuse_conflicting_days(dataset.ai_daily)
     for table, columns in keys.items():
         frame = getattr(dataset, table)
         if len(frame):
