@@ -229,3 +229,26 @@ def test_two_copilot_exports_with_other_numbers_for_the_same_day_are_refused(cap
     metrics = measure(read_exports([("a.json", _json(team_a)), ("a_again.json", _json(team_a)),
                                     ("pulls.json", _json(PULLS))]), date(2025, 3, 1))
     assert (metrics.post.ai_active_users, metrics.post.ai_acceptance_rate) == (5.0, 0.3)
+
+
+DEVLAKE_COLUMNS = ["id", "base_repo_id", "status", "url", "author_name", "pull_request_key", "created_date",
+                   "merged_date", "additions", "deletions"]
+
+
+def _devlake_pulls(separator: str, encoding: str) -> bytes:
+    rows = [DEVLAKE_COLUMNS]
+    for pr in PULLS:
+        created, merged = (pr[k].replace("Z", ".000+00:00") for k in ("created_at", "merged_at"))
+        rows.append([f"github:GithubPullRequest:1:{pr['number']}", "github:GithubRepo:1:1", "MERGED", pr["url"],
+                     pr["user"]["login"], str(pr["number"]), created, merged, "10", "5"])
+    return ("\r\n".join(separator.join(row) for row in rows) + "\r\n").encode(encoding)
+
+
+@pytest.mark.parametrize("separator, encoding", [(";", "utf-8"), ("\t", "utf-8"), (",", "utf-16")],
+                         ids=["semicolons", "tabs", "utf-16"])
+def test_a_devlake_table_resaved_by_excel_is_read(separator, encoding):
+    # Excel writes ';' (German locale), tabs or UTF-16 ("Unicode text"); the table was said to have no 'id' column.
+    metrics = measure(read_exports([("pull_requests.csv", _devlake_pulls(separator, encoding))]), date(2025, 3, 1))
+    assert (metrics.baseline.prs_merged, metrics.post.prs_merged) == (2, 2)
+    assert (metrics.baseline.cycle_hours_median, metrics.post.cycle_hours_median) == (4.0, 2.5)
+    assert metrics.baseline.pr_size_loc == 15.0

@@ -16,7 +16,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from roi.errors import InputFormatError
-from roi.ingest._common import SourceReport, decompress, source_column, timestamps, work_item_tables
+from roi.ingest._common import (SourceReport, decode_text, decompress, sniff_delimiter, source_column, timestamps,
+                                work_item_tables)
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 
 HEADERS = {
@@ -50,8 +51,11 @@ def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = (),
     data = decompress(data)
     if data[:3] == b"\xef\xbb\xbf":
         data = data[3:]
-    header = data[: data.find(b"\n")].decode("utf-8", "replace").strip().split(",")
-    header = [h.strip().strip('"') for h in header]
+    elif data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16, Excel's "Unicode text": Arrow reads UTF-8 only
+        data = decode_text(data, name).encode("utf-8")
+    first_line = data[: data.find(b"\n")].decode("utf-8", "replace").strip()
+    delimiter = sniff_delimiter(first_line)  # Excel re-saves with ';' or tabs
+    header = [h.strip().strip('"') for h in first_line.split(delimiter)]
     for column in wanted:
         if column not in header:
             raise InputFormatError(f"looks like a DevLake table but has no '{column}' column; export the whole table",
@@ -59,9 +63,10 @@ def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = (),
     include = [c for c in (*wanted, *optional) if c in header]
     text = {c: pa.string() for c in include}
     typed = {**text, **{c: _TIME for c in times if c in text}}
-    attempts = [(typed, pa_csv.ParseOptions())] if typed != text else []
+    attempts = [(typed, pa_csv.ParseOptions(delimiter=delimiter))] if typed != text else []
     # Parallel parse; a quoted line break cut at a block boundary fails loudly, then the safe parse.
-    attempts += [(text, pa_csv.ParseOptions()), (text, pa_csv.ParseOptions(newlines_in_values=True))]
+    attempts += [(text, pa_csv.ParseOptions(delimiter=delimiter)),
+                 (text, pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True))]
     for number, (types, parse) in enumerate(attempts, start=1):
         convert = pa_csv.ConvertOptions(include_columns=include, column_types=types, strings_can_be_null=True)
         try:
