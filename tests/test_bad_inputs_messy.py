@@ -252,3 +252,11 @@ def test_a_devlake_table_resaved_by_excel_is_read(separator, encoding):
     assert (metrics.baseline.prs_merged, metrics.post.prs_merged) == (2, 2)
     assert (metrics.baseline.cycle_hours_median, metrics.post.cycle_hours_median) == (4.0, 2.5)
     assert metrics.baseline.pr_size_loc == 15.0
+
+
+def test_a_metric_given_twice_in_the_estimates_template_is_refused(capsys, tmp_path):
+    # The second row silently replaced the first: which one the team meant is not ours to guess.
+    estimates = b"metric,baseline,post\nprs_per_dev_week,3,4\npr_size_loc,150,200\nprs_per_dev_week,5,6\n"
+    line = _error_line(capsys, tmp_path, {"estimates.csv": estimates})
+    assert "estimates.csv, row 4, column 'metric'" in line, line
+    assert "'prs_per_dev_week' is given again (first in row 2); keep one row per metric" in line, line

@@ -107,6 +107,12 @@ def read_estimates(name: str, data: bytes, report: SourceReport, timezone: str) 
         row = int(np.flatnonzero(unknown.to_numpy())[0]) + 2
         raise InputFormatError(f"'{metric[unknown].iloc[0]}' is not a metric of the template; use one of "
                                f"{', '.join(METRICS)}", file=name, row=row, column="metric")
+    repeated = metric.duplicated() & metric.ne("")
+    if repeated.any():
+        row = int(np.flatnonzero(repeated.to_numpy())[0])
+        first = int(np.flatnonzero(metric.eq(metric.iloc[row]).to_numpy())[0])
+        raise InputFormatError(f"'{metric.iloc[row]}' is given again (first in row {first + 2}); keep one row per "
+                               "metric", file=name, row=row + 2, column="metric")
     values = {}
     for key in ("baseline", "post", "low", "high"):
         theirs = find_column(frame.columns, key)
