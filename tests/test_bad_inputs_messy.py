@@ -260,3 +260,8 @@ def test_a_metric_given_twice_in_the_estimates_template_is_refused(capsys, tmp_p
     line = _error_line(capsys, tmp_path, {"estimates.csv": estimates})
     assert "estimates.csv, row 4, column 'metric'" in line, line
     assert "'prs_per_dev_week' is given again (first in row 2); keep one row per metric" in line, line
+
+
+def test_a_percentage_in_the_estimates_template_says_to_write_a_fraction(capsys, tmp_path):
+    line = _error_line(capsys, tmp_path, {"estimates.csv": b"metric,baseline,post\nchange_failure_rate,12%,15 %\n"})
+    assert "estimates.csv, row 2, column 'baseline': '12%' is not a number; write 0.12 for 12%" in line, line

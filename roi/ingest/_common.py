@@ -493,7 +493,10 @@ def numbers(values: pd.Series, name: str, column_name: str, *, row_offset: int =
     bad = (parsed.isna() & text.notna()) | np.isinf(parsed)  # "1e310" and "inf" parse to infinity
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputFormatError(f"'{safety.quote(values.iloc[position])}' is not a number", file=name,
+        shown = str(text.iloc[position])
+        percent = pd.to_numeric(shown.removesuffix("%").strip().replace(",", "."), errors="coerce")
+        hint = f"; write {percent / 100:g} for {percent:g}%" if shown.endswith("%") and np.isfinite(percent) else ""
+        raise InputFormatError(f"'{safety.quote(values.iloc[position])}' is not a number{hint}", file=name,
                                row=position + row_offset, column=column_name)
     return parsed.astype(float)
 
