@@ -265,3 +265,10 @@ def test_a_metric_given_twice_in_the_estimates_template_is_refused(capsys, tmp_p
 def test_a_percentage_in_the_estimates_template_says_to_write_a_fraction(capsys, tmp_path):
     line = _error_line(capsys, tmp_path, {"estimates.csv": b"metric,baseline,post\nchange_failure_rate,12%,15 %\n"})
     assert "estimates.csv, row 2, column 'baseline': '12%' is not a number; write 0.12 for 12%" in line, line
+
+
+def test_trailing_rows_of_empty_cells_left_by_excel_are_ignored():
+    # Excel writes ",," for formatted but empty rows below the data; they are not deployments without a date.
+    deployments = read_exports([("deployments.csv", DEPLOYMENTS + b",,\r\n,,\r\n")])
+    assert list(deployments.deployments["deploy_id"]) == ["d1", "d2", "d3", "d4"]
+    assert deployments.sources[0].rows == 4

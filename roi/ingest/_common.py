@@ -310,7 +310,9 @@ def read_csv_text(text: str, name: str, delimiter: str | None = None, skip_rows:
         raise InputFormatError(f"cannot be read as CSV ({error}); check the delimiter and quoting",
                                file=name) from None
     frame.columns = _unique([str(c).strip() for c in frame.columns])
-    return frame
+    # Rows of empty cells below the data (",,": Excel keeps formatted rows) are not records.
+    filled = np.flatnonzero(frame.ne("").any(axis=1).to_numpy())
+    return frame.iloc[: filled[-1] + 1 if len(filled) else 0]
 
 
 def _unique(names: list[str]) -> list[str]:
