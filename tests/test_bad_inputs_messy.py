@@ -272,3 +272,17 @@ def test_trailing_rows_of_empty_cells_left_by_excel_are_ignored():
     deployments = read_exports([("deployments.csv", DEPLOYMENTS + b",,\r\n,,\r\n")])
     assert list(deployments.deployments["deploy_id"]) == ["d1", "d2", "d3", "d4"]
     assert deployments.sources[0].rows == 4
+
+
+def test_a_copilot_count_written_as_text_is_refused_not_skipped(capsys, tmp_path):
+    # "50" (quoted) was read as no value: the day's 50 active users and 1000 suggestions silently vanished.
+    days = [_copilot_day(f"2025-03-0{d}", 5, 100, 30) for d in range(1, 8)]
+    days[2]["total_active_users"] = "50"
+    line = _error_line(capsys, tmp_path, {"pulls.json": _json(PULLS), "copilot.json": _json(days)})
+    assert "copilot.json, row 3, column 'total_active_users': should be a number, got '50'" in line, line
+    days[2]["total_active_users"] = 50
+    language = days[2]["copilot_ide_code_completions"]["editors"][0]["models"][0]["languages"][0]
+    language["total_code_suggestions"] = "1000"
+    line = _error_line(capsys, tmp_path, {"pulls.json": _json(PULLS), "copilot.json": _json(days)})
+    assert ("copilot.json, row 3, column 'copilot_ide_code_completions.editors[].models[].languages[]."
+            "total_code_suggestions': should be a number, got '1000'") in line, line

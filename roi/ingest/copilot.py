@@ -38,6 +38,16 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def _count(record: dict, key: str, name: str, row: int, path: str = "") -> float | None:
+    """A count field of a record (absent or null: None); text such as ``"50"`` is a broken export, not no value."""
+    value = record.get(key)
+    number = _number(value)
+    if number is None and value is not None:
+        raise InputFormatError(f"should be a number, got {quote(repr(value))}; export the file again", file=name,
+                               row=row, column=f"{path}{key}")
+    return number
+
+
 def _objects(value: Any, name: str, row: int, path: str) -> list[dict]:
     """The objects of a JSON array field (null = none); anything else is a broken export, not zero."""
     if value is None:
@@ -61,7 +71,7 @@ def _completion_totals(day: dict, name: str = "", row: int = 0) -> tuple[float |
         for model in _objects(editor.get("models"), name, row, f"{path}[].models"):
             for language in _objects(model.get("languages"), name, row, f"{path}[].models[].languages"):
                 for i, key in enumerate(keys):
-                    sums[i] += _number(language.get(key)) or 0.0
+                    sums[i] += _count(language, key, name, row, f"{path}[].models[].languages[].") or 0.0
     return tuple(sums)
 
 
@@ -77,8 +87,9 @@ def read_metrics(name: str, data: bytes, report: SourceReport, timezone: str) ->
     rows = []
     for row, day in enumerate(days, start=1):
         suggestions, acceptances, lines_suggested, lines_accepted = _completion_totals(day, name, row)
-        rows.append((day.get("date"), _number(day.get("total_active_users")), _number(day.get("total_engaged_users")),
-                     suggestions, acceptances, lines_suggested, lines_accepted))
+        rows.append((day.get("date"), _count(day, "total_active_users", name, row),
+                     _count(day, "total_engaged_users", name, row), suggestions, acceptances, lines_suggested,
+                     lines_accepted))
     frame = pd.DataFrame(rows, columns=["date", "active_users", "engaged_users", "suggestions", "acceptances",
                                         "lines_suggested", "lines_accepted"])
     frame["date"] = _days(name, frame["date"].tolist(), "date", report)
@@ -93,13 +104,17 @@ def read_usage_legacy(name: str, data: bytes, report: SourceReport, timezone: st
     """The retired ``GET /orgs/{org}/copilot/usage`` (``day``, ``total_suggestions_count`` …)."""
     days = _records(name, data)
     report.rows = len(days)
+
+    def counts(key: str) -> list[float | None]:
+        return [_count(d, key, name, row) for row, d in enumerate(days, start=1)]
+
     frame = pd.DataFrame({
         "date": [d.get("day") for d in days],
-        "active_users": [_number(d.get("total_active_users")) for d in days],
-        "suggestions": [_number(d.get("total_suggestions_count")) for d in days],
-        "acceptances": [_number(d.get("total_acceptances_count")) for d in days],
-        "lines_suggested": [_number(d.get("total_lines_suggested")) for d in days],
-        "lines_accepted": [_number(d.get("total_lines_accepted")) for d in days],
+        "active_users": counts("total_active_users"),
+        "suggestions": counts("total_suggestions_count"),
+        "acceptances": counts("total_acceptances_count"),
+        "lines_suggested": counts("total_lines_suggested"),
+        "lines_accepted": counts("total_lines_accepted"),
     })
     frame["date"] = _days(name, frame["date"].tolist(), "day", report)
     missing = frame["date"].isna()
@@ -138,10 +153,10 @@ def _completion_counts(record: dict, name: str, row: int, path: str = "totals_by
     features = _objects(features, name, row, path)
     completion = [f for f in features if f.get("feature") == "code_completion"]
     if not completion:
-        active = any(_number(record.get(key)) for key in _USER_ACTIVITY[1:])
+        active = any(_count(record, key, name, row) for key in _USER_ACTIVITY[1:])
         return (None, None) if active and not features else (0.0, 0.0)
-    return (sum(_number(f.get("code_generation_activity_count")) or 0.0 for f in completion),
-            sum(_number(f.get("code_acceptance_activity_count")) or 0.0 for f in completion))
+    return (sum(_count(f, "code_generation_activity_count", name, row, f"{path}[].") or 0.0 for f in completion),
+            sum(_count(f, "code_acceptance_activity_count", name, row, f"{path}[].") or 0.0 for f in completion))
 
 
 def _note_unknown(counts: list[tuple[float | None, float | None]], report: SourceReport) -> None:
@@ -164,7 +179,7 @@ def read_user_report(name: str, data: bytes, report: SourceReport, timezone: str
     frame = pd.DataFrame({
         "date": [r.get("day") for r in records],
         "user": [r.get("user_login") for r in records],
-        **{key: [_number(r.get(key)) or 0.0 for r in records] for key in _USER_ACTIVITY},
+        **{key: [_count(r, key, name, row) or 0.0 for row, r in enumerate(records, start=1)] for key in _USER_ACTIVITY},
         "flags": [any(bool(r.get(k)) for k in ("used_chat", "used_agent", "used_cli")) for r in records],
         "suggestions": pd.Series([c[0] for c in completions], dtype="float64"),
         "acceptances": pd.Series([c[1] for c in completions], dtype="float64"),
@@ -195,11 +210,11 @@ def read_org_report(name: str, data: bytes, report: SourceReport, timezone: str)
     _note_unknown(completions, report)
     frame = pd.DataFrame({
         "date": [d.get("day") for d in days],
-        "active_users": [_number(d.get("daily_active_users")) for d in days],
+        "active_users": [_count(d, "daily_active_users", name, row, "day_totals[].") for row, d in numbered],
         "suggestions": pd.Series([c[0] for c in completions], dtype="float64"),
         "acceptances": pd.Series([c[1] for c in completions], dtype="float64"),
-        "lines_suggested": [_number(d.get("loc_suggested_to_add_sum")) for d in days],
-        "lines_accepted": [_number(d.get("loc_added_sum")) for d in days],
+        "lines_suggested": [_count(d, "loc_suggested_to_add_sum", name, row, "day_totals[].") for row, d in numbered],
+        "lines_accepted": [_count(d, "loc_added_sum", name, row, "day_totals[].") for row, d in numbered],
     })
     frame["date"] = _days(name, frame["date"].tolist(), "day", report)
     frame["source"] = name
