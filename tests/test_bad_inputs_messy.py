@@ -286,3 +286,25 @@ def test_a_copilot_count_written_as_text_is_refused_not_skipped(capsys, tmp_path
     line = _error_line(capsys, tmp_path, {"pulls.json": _json(PULLS), "copilot.json": _json(days)})
     assert ("copilot.json, row 3, column 'copilot_ide_code_completions.editors[].models[].languages[]."
             "total_code_suggestions': should be a number, got '1000'") in line, line
+
+
+def _gh(number: int, created: str, merged: str, login: str) -> dict:
+    return {"number": number, "createdAt": created, "mergedAt": merged, "state": "MERGED", "isDraft": False,
+            "additions": 10, "deletions": 5, "author": {"login": login, "is_bot": False}}
+
+
+def test_two_repositories_prs_without_a_repository_name_are_not_merged_as_duplicates(capsys, tmp_path):
+    # `gh pr list --json number,createdAt,...` without 'url', run in two repositories: both have PRs #1 and #2.
+    # Deduplicated on (repo '', number), alice's PRs were dropped: 1 developer and 1 PR a period instead of 2.
+    repo_a = [_gh(1, "2025-01-10T10:00:00Z", "2025-01-10T12:00:00Z", "alice"),
+              _gh(2, "2025-03-10T10:00:00Z", "2025-03-10T12:00:00Z", "alice")]
+    repo_b = [_gh(1, "2025-01-11T10:00:00Z", "2025-01-11T18:00:00Z", "bob"),
+              _gh(2, "2025-03-11T10:00:00Z", "2025-03-11T18:00:00Z", "bob")]
+    line = _error_line(capsys, tmp_path, {"a.json": _json(repo_a), "b.json": _json(repo_b)})
+    assert f"{tmp_path / 'a.json'}, column 'number'" in line, line
+    assert (f"holds PR #1 created 2025-01-10 10:00 UTC, but {tmp_path / 'b.json'} holds PR #1 created "
+            "2025-01-11 10:00 UTC: PRs of two repositories? The files do not name the repository: export them with "
+            "it (gh: add url to the --json fields; a mapped CSV: map its repo column)") in line, line
+    # The same export loaded twice is still read once.
+    metrics = measure(read_exports([("a.json", _json(repo_a)), ("a_again.json", _json(repo_a))]), date(2025, 3, 1))
+    assert (metrics.baseline.prs_merged, metrics.post.prs_merged) == (1, 1)

@@ -387,6 +387,24 @@ def _refuse_conflicting_days(daily: pd.DataFrame) -> None:
         "(the same day in two files must carry the same numbers)", file=other["source"], column=column)
 
 
+def _refuse_different_prs(pulls: pd.DataFrame, duplicated: np.ndarray) -> None:
+    """PRs that name no repository (gh output without 'url') and share a number must be one PR: another
+    creation time means PRs of two repositories, and keeping one copy would drop the other silently."""
+    unnamed = pulls["repo"].eq("").to_numpy()
+    dropped = pulls[duplicated & unnamed]
+    kept = pulls[~duplicated & unnamed & pulls["number"].isin(dropped["number"]).to_numpy()]
+    pairs = dropped.merge(kept, on="number", suffixes=("", "_kept"))
+    differ = pairs[pairs["created_at"].ne(pairs["created_at_kept"])]
+    if differ.empty:
+        return
+    row = differ.iloc[0]
+    raise InputFormatError(
+        f"holds PR #{row['number']} created {row['created_at']:%Y-%m-%d %H:%M} UTC, but {row['source_kept']} holds "
+        f"PR #{row['number']} created {row['created_at_kept']:%Y-%m-%d %H:%M} UTC: PRs of two repositories? The "
+        "files do not name the repository: export them with it (gh: add url to the --json fields; a mapped CSV: map "
+        "its repo column)", file=row["source"], column="number")
+
+
 def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
     """The same record in several pages or files is kept once (FORMATS.md: dedupe on repo+number)."""
     pulls = dataset.pull_requests
@@ -396,6 +414,7 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
         duplicated = np.empty(len(pulls), bool)
         duplicated[order] = _duplicated(pulls.iloc[order][["repo", "number"]], ["repo", "number"])
         if duplicated.any():
+            _refuse_different_prs(pulls, duplicated)
             _count_skipped(pulls, duplicated, "duplicate of a PR in another page or file", reports)
             pulls = pulls[~duplicated].reset_index(drop=True)
     out = {"pull_requests": pulls}
