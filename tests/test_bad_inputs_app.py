@@ -1,12 +1,14 @@
 """The bad-input corpus through the app (AppTest): a specific ``st.error``, earlier data kept, session usable.
 
 A representative set: broken JSON, an API error saved as a file, a bomb, macros disguised as
-.xlsx, an entity bomb, a gzip bomb, an impossible value (future date, negative size), and a
-scenario file with NaN on the export page.
+.xlsx, an entity bomb, a gzip bomb, an impossible value (future date, negative size, a PR merged
+before it was created), a workbook in no known format, and a scenario file with NaN on the export page.
 """
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import date
 
 import pytest
@@ -36,7 +38,28 @@ UPLOADS = [
     ("report.xlsx", generate.macro_workbook, "contains macros (VBA)"),  # an .xlsm renamed to pass the filter
     ("usage.json.gz", generate.gzip_bomb, "gzip bomb"),
     ("not_text.csv", lambda: (CORPUS / "not_text.csv").read_bytes(), "is a PDF"),
+    ("jira.xlsx", lambda: _workbook(["Issue key", "Created"], ["P-1", "2025-01-06 09:00"]),
+     "is an Excel workbook in no format this tool recognises (its header is Issue key, Created)"),
+    ("merged_early.json", lambda: _merged_before_created(), "PR acme/api#7 has merged_at 2025-01-06 08:00 UTC, "
+     "before its created_at 2025-01-06 09:00 UTC"),
 ]
+
+
+def _workbook(*rows: list) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _merged_before_created() -> bytes:
+    pull = {"number": 7, "user": {"login": "dev0", "type": "User"}, "created_at": "2025-01-06T09:00:00Z",
+            "merged_at": "2025-01-06T08:00:00Z", "base": {"repo": {"full_name": "acme/api"}}}
+    return json.dumps([pull]).encode()
 
 
 @pytest.fixture
