@@ -208,10 +208,11 @@ _EVENT_TIMES = {
 _IN_ORDER = {"pull_requests": [("created_at", "merged_at")], "incidents": [("created_at", "resolved_at")]}
 """(start, end) columns whose difference is a measured duration: an end before its start is a broken export."""
 
-_AI_COUNTS = {"ai_daily": ("active_users", "engaged_users", "suggestions", "acceptances", "lines_suggested",
-                            "lines_accepted"),
-              "ai_user_days": ("suggestions", "acceptances")}
-"""AI-assistant counts: a negative one would pass into the mean active users and the acceptance rate."""
+_COUNTS = {"pull_requests": ("additions", "deletions"),
+           "ai_daily": ("active_users", "engaged_users", "suggestions", "acceptances", "lines_suggested",
+                        "lines_accepted"),
+           "ai_user_days": ("suggestions", "acceptances")}
+"""Counts a negative value of would pass into the metrics: PR sizes, mean active users, acceptance rate."""
 
 _FUTURE_SLACK = pd.Timedelta(days=1)
 """Naive local times read as UTC can be up to 14 hours ahead of the clock."""
@@ -258,15 +259,7 @@ def _refuse_impossible(dataset: Dataset, now: pd.Timestamp | None = None) -> Non
                     f"{_record(frame, index)} has {end} {frame.at[index, end]:%Y-%m-%d %H:%M} UTC, before its "
                     f"{start} {frame.at[index, start]:%Y-%m-%d %H:%M} UTC; export it again (or correct the edited "
                     "row): its duration would be negative", file=frame.at[index, "source"], column=end)
-    prs = dataset.pull_requests
-    for column in ("additions", "deletions"):
-        negative = prs[column] < 0
-        if negative.any():
-            index = negative.idxmax()
-            raise InputFormatError(
-                f"{_record(prs, index)} has {prs.at[index, column]:g} {column}; line counts are never negative: "
-                "export the PRs again (or remove the edited rows)", file=prs.at[index, "source"], column=column)
-    for table, columns in _AI_COUNTS.items():
+    for table, columns in _COUNTS.items():
         frame = getattr(dataset, table)
         for column in columns:
             negative = frame[column] < 0
