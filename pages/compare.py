@@ -64,28 +64,26 @@ with right:
 columns = list(kept)
 if current not in kept:
     columns.append(current.model_copy(update={"name": f"{current.name} (open, not kept)"}))
+pairs = [(s, appstate.results(s)) for s in columns]
+currencies = list(dict.fromkeys(s.currency for s in columns))
 if len(columns) < 2:
     st.info(
         "Nothing to compare yet. Keep this scenario, then change it (on any page) or load another one, and "
         "the two are shown side by side here.",
         icon=":material/compare_arrows:",
     )
-    st.stop()
-
-pairs = [(s, appstate.results(s)) for s in columns]
-st.subheader("Side by side", anchor=False)
-st.table(comparison.table(pairs))  # every row at once, as on a projector
-with st.expander("What each figure means"):
-    st.markdown("\n".join(f"- **{f.label}** — {f.help}" for f in comparison.FIGURES))
-
-currencies = list(dict.fromkeys(s.currency for s in columns))
-if len(currencies) == 1:
-    appstate.chart(charts.npv_comparison(comparison.values(pairs), currencies[0]), key="compare_npv")
 else:
-    st.caption(
-        f"The scenarios' money is in different currencies ({', '.join(currencies)}), so their NPVs are not "
-        "drawn on one axis; the table gives each in its own currency."
-    )
+    st.subheader("Side by side", anchor=False)
+    st.table(comparison.table(pairs))  # every row at once, as on a projector
+    with st.expander("What each figure means"):
+        st.markdown("\n".join(f"- **{f.label}** — {f.help}" for f in comparison.FIGURES))
+    if len(currencies) == 1:
+        appstate.chart(charts.npv_comparison(comparison.values(pairs), currencies[0]), key="compare_npv")
+    else:
+        st.caption(
+            f"The scenarios' money is in different currencies ({', '.join(currencies)}), so their NPVs are "
+            "not drawn on one axis; the table gives each in its own currency."
+        )
 
 st.subheader("Save the workshop", anchor=False)
 if kept:

@@ -28,6 +28,10 @@ def test_keep_then_edit_shows_both_as_their_pages_do(open_app, worked_example):
     at.button(key="compare_keep").click().run()
     assert at.success[0].value == "Kept 'Faros-style shock, 50 developers' for comparison (1 kept)."
     assert at.button(key="compare_keep").disabled
+    # One scenario is nothing to compare yet, but it can already be saved and managed.
+    assert "Nothing to compare yet" in at.info[0].value
+    assert "Download the workshop (1 scenario)" in [b.proto.label for b in at.get("download_button")]
+    assert at.button(key="compare_remove")
 
     at.switch_page("pages/review.py").run()
     at.number_input(key="review_reviewers").set_value(40).run()
