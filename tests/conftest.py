@@ -95,6 +95,20 @@ def github_pulls(before_per_author: int = 8, after_per_author: int = 16, authors
     return json.dumps(pulls).encode()
 
 
+def xlsx(*rows: list) -> bytes:
+    """An .xlsx workbook whose first sheet holds ``rows`` (the first is the header)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def exports_uploader(at):
     """The Data page's exports uploader: a fresh one (a new key) after every good upload."""
     upload_round = at.session_state["data_upload_round"] if "data_upload_round" in at.session_state else 0

@@ -7,14 +7,13 @@ before it was created), a workbook in no known format, and a scenario file with 
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date
 
 import pytest
 
 from tests.bad_inputs import generate
-from tests.conftest import ROOT, exports_uploader, github_pulls
+from tests.conftest import ROOT, exports_uploader, github_pulls, xlsx
 
 CORPUS = ROOT / "tests" / "bad_inputs"
 GOOD = ("acme_pulls.json", github_pulls(), "application/json")
@@ -38,22 +37,11 @@ UPLOADS = [
     ("report.xlsx", generate.macro_workbook, "contains macros (VBA)"),  # an .xlsm renamed to pass the filter
     ("usage.json.gz", generate.gzip_bomb, "gzip bomb"),
     ("not_text.csv", lambda: (CORPUS / "not_text.csv").read_bytes(), "is a PDF"),
-    ("jira.xlsx", lambda: _workbook(["Issue key", "Created"], ["P-1", "2025-01-06 09:00"]),
+    ("jira.xlsx", lambda: xlsx(["Issue key", "Created"], ["P-1", "2025-01-06 09:00"]),
      "is an Excel workbook in no format this tool recognises (its header is Issue key, Created)"),
     ("merged_early.json", lambda: _merged_before_created(), "PR acme/api#7 has merged_at 2025-01-06 08:00 UTC, "
      "before its created_at 2025-01-06 09:00 UTC"),
 ]
-
-
-def _workbook(*rows: list) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _merged_before_created() -> bytes:

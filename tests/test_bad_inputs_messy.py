@@ -14,6 +14,7 @@ from roi.cli import main
 from roi.errors import InputFormatError
 from roi.ingest import read_exports
 from roi.metrics import measure
+from tests.conftest import xlsx
 
 
 def _pr(number: int, created: str, merged: str, login: str = "alice") -> dict:
@@ -129,23 +130,10 @@ def test_pages_slurped_into_an_array_of_arrays_are_read():
     assert (metrics.baseline.cycle_hours_median, metrics.post.cycle_hours_median) == (4.0, 2.5)
 
 
-def _workbook(rows: list[list]) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize("name", ["jira.xlsx", "jira.csv"])
 def test_a_workbook_in_no_known_format_is_named_with_its_header(capsys, tmp_path, name):
     # A Jira export opened in Excel and saved as .xlsx (or saved as .xlsx under its .csv name).
-    book = _workbook([["Issue key", "Created", "Resolved"], ["P-1", "2025-01-01 10:00", "2025-01-02 10:00"]])
+    book = xlsx(["Issue key", "Created", "Resolved"], ["P-1", "2025-01-01 10:00", "2025-01-02 10:00"])
     line = _error_line(capsys, tmp_path, {name: book})
     assert line.startswith(f"error: {tmp_path / name}: is an Excel workbook in no format this tool recognises "
                            "(its header is Issue key, Created, Resolved); save the sheet as CSV UTF-8"), line
