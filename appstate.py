@@ -187,7 +187,8 @@ def open_compared(index: int) -> None:
     chosen = compared()[index]
     notice = f"Opened '{chosen.name}': every page now shows it."
     if scenario() not in compared() and scenario() != chosen:
-        notice += " " + keep(scenario())[1].replace("Kept", "The scenario you had open was kept as", 1)
+        snapshot, _ = keep(scenario())
+        notice += f" The scenario you had open was kept as '{snapshot.name}' ({len(compared())} kept)."
     resume(chosen, notice)  # as a saved file: measured from other exports, it does not show the loaded ones
 
 

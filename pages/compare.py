@@ -60,13 +60,13 @@ with right:
             st.session_state["compare_upload_round"] = upload_round + 1
             st.rerun()
 
-# The kept scenarios, and the open one when it is not among them (so what you see is compared).
-columns = list(kept)
+# The kept scenarios, and the open one when it is not among them (so what you see is compared);
+# its column is only renamed, so its results are the open scenario's cached ones.
+pairs = [(s, appstate.results(s)) for s in kept]
 if current not in kept:
-    columns.append(current.model_copy(update={"name": f"{current.name} (open, not kept)"}))
-pairs = [(s, appstate.results(s)) for s in columns]
-currencies = list(dict.fromkeys(s.currency for s in columns))
-if len(columns) < 2:
+    pairs.append((current.model_copy(update={"name": f"{current.name} (open, not kept)"}), appstate.results()))
+currencies = list(dict.fromkeys(s.currency for s, _ in pairs))
+if len(pairs) < 2:
     st.info(
         "Nothing to compare yet. Keep this scenario, then change it (on any page) or load another one, and "
         "the two are shown side by side here.",
