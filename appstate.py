@@ -25,8 +25,8 @@ from typing import Any
 import streamlit as st
 
 from roi import formatting as fmt
-from roi.engine import compute
 from roi.comparison import unique_names
+from roi.engine import compute
 from roi.errors import RoiError
 from roi.models import Results, Scenario, get_path, load_scenario, parse_scenario
 from roi.privacy import new_salt, pseudonymise_tables

@@ -5,8 +5,8 @@ import streamlit as st
 import appstate
 from roi import formatting as fmt
 from roi.defaults import UTILIZATION_LIMIT as STRETCHED
-from roi.safety import markdown_safe
 from roi.rollout import planned_checklist
+from roi.safety import markdown_safe
 from roi.verdict import BADGE_LABELS, simulated, verdict
 
 appstate.require_app()

@@ -13,8 +13,8 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from roi.models import Scenario
 from roi.engine import compute
+from roi.models import Scenario
 from roi.rollout import default_plan, rollout_report
 from roi.rollout_models import Gate, RolloutPlan, Wave
 from tests.conftest import ROOT

@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from roi.defaults import UTILIZATION_LIMIT
-from roi.export.cached_values import CachedValue
 from roi.export.assumptions import CHANGES, CHECKS, PERIOD_FIELDS, same_as_exported
+from roi.export.cached_values import CachedValue
 from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text, unit_beside
 from roi.export.model_sheets import (
     CALIBRATED_NOTE,
