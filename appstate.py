@@ -76,7 +76,8 @@ def init() -> None:
     state = st.session_state
     if SCENARIO not in state:
         _open_demo()
-    for key, default in ((EXPORTS, None), (ADOPTION_DATE, None), (RAMP_WEEKS, 0), (_EDIT_ERRORS, {}), (COMPARED, [])):
+    defaults = ((EXPORTS, None), (ADOPTION_DATE, None), (RAMP_WEEKS, 0), (_EDIT_ERRORS, {}), (COMPARED, []))
+    for key, default in defaults:
         state.setdefault(key, default)
 
 

@@ -64,7 +64,8 @@ with right:
 # its column is only renamed, so its results are the open scenario's cached ones.
 pairs = [(s, appstate.results(s)) for s in kept]
 if current not in kept:
-    pairs.append((current.model_copy(update={"name": f"{current.name} (open, not kept)"}), appstate.results()))
+    shown = current.model_copy(update={"name": f"{current.name} (open, not kept)"})
+    pairs.append((shown, appstate.results()))
 currencies = list(dict.fromkeys(s.currency for s, _ in pairs))
 if len(pairs) < 2:
     st.info(
