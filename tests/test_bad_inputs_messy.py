@@ -142,8 +142,8 @@ def test_a_workbook_in_no_known_format_is_named_with_its_header(capsys, tmp_path
 JIRA_HEADER = "Summary,Issue key,Issue Type,Status,Resolution,Assignee,Created,Resolved"
 
 
-def _jira(rows: list[str]) -> bytes:
-    return ("\r\n".join([JIRA_HEADER, *rows]) + "\r\n").encode()
+def _jira(rows: list[str], header: str = JIRA_HEADER) -> bytes:
+    return ("\r\n".join([header, *rows]) + "\r\n").encode()
 
 
 def test_month_first_dates_of_a_us_excel_resave_are_read_month_first():
@@ -296,3 +296,37 @@ def test_two_repositories_prs_without_a_repository_name_are_not_merged_as_duplic
     # The same export loaded twice is still read once.
     metrics = measure(read_exports([("a.json", _json(repo_a)), ("a_again.json", _json(repo_a))]), date(2025, 3, 1))
     assert (metrics.baseline.prs_merged, metrics.post.prs_merged) == (1, 1)
+
+
+def test_story_points_that_are_not_plain_numbers_do_not_fail_the_jira_file():
+    # Story points feed no metric, yet "1,500" (ambiguous) or "TBD" refused the whole export.
+    jira = _jira(["s,P-1,Story,Done,Done,alice,03/Feb/25 9:15 AM,04/Feb/25 9:15 AM,\"1,500\"",
+                  "s,P-2,Story,Done,Done,bob,03/Feb/25 9:15 AM,05/Feb/25 9:15 AM,TBD",
+                  "s,P-3,Story,Done,Done,bob,03/Feb/25 9:15 AM,05/Feb/25 9:15 AM,3"],
+                 header=JIRA_HEADER + ",Custom field (Story Points)")
+    dataset = read_exports([("jira.csv", jira)])
+    items = dataset.work_items.set_index("key")
+    assert len(items) == 3 and items["story_points"].isna().all()
+    notes = dataset.sources[0].notes
+    assert any("'Custom field (Story Points)' not read (row 2: '1,500' is ambiguous" in note
+               and "story points feed no metric" in note for note in notes), notes
+
+
+def test_copilot_counts_that_feed_no_metric_do_not_fail_the_file():
+    # Lines and engaged users feed no metric: a damaged one must not refuse the days' usage.
+    days = [_copilot_day(f"2025-03-0{d}", 5, 100, 30) for d in range(1, 8)]
+    days[1]["total_engaged_users"] = -3
+    language = days[2]["copilot_ide_code_completions"]["editors"][0]["models"][0]["languages"][0]
+    language["total_code_lines_accepted"] = "12"
+    dataset = read_exports([("pulls.json", _json(PULLS)), ("copilot.json", _json(days))])
+    metrics = measure(dataset, date(2025, 3, 1))
+    assert (metrics.post.ai_active_users, metrics.post.ai_acceptance_rate) == (5.0, 0.3)
+
+
+def test_a_seat_pending_cancellation_date_that_is_not_a_date_does_not_fail_the_file():
+    # pending_cancellation_date feeds no metric; "soon" refused the seats file (and with it seat activity).
+    seat = {"created_at": "2025-01-02T10:00:00Z", "last_activity_at": None,
+            "pending_cancellation_date": "soon", "assignee": {"login": "alice"}}
+    seats = {"total_seats": 1, "seats": [seat]}
+    dataset = read_exports([("seats.json", _json(seats))])
+    assert list(dataset.seats["user"]) == ["alice"] and dataset.seats["pending_cancellation"].isna().all()

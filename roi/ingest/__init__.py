@@ -209,10 +209,10 @@ _IN_ORDER = {"pull_requests": [("created_at", "merged_at")], "incidents": [("cre
 """(start, end) columns whose difference is a measured duration: an end before its start is a broken export."""
 
 _COUNTS = {"pull_requests": ("additions", "deletions"),
-           "ai_daily": ("active_users", "engaged_users", "suggestions", "acceptances", "lines_suggested",
-                        "lines_accepted"),
+           "ai_daily": ("active_users", "suggestions", "acceptances"),
            "ai_user_days": ("suggestions", "acceptances")}
-"""Counts a negative value of would pass into the metrics: PR sizes, mean active users, acceptance rate."""
+"""Counts a negative value of would pass into the metrics: PR sizes, mean active users, acceptance rate
+(lines and engaged users feed no metric: the Copilot reader leaves a damaged one empty)."""
 
 _FUTURE_SLACK = pd.Timedelta(days=1)
 """Naive local times read as UTC can be up to 14 hours ahead of the clock."""
@@ -355,7 +355,7 @@ def _duplicated(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
         .duplicated(keep="last").to_numpy()
 
 
-_DAY_COUNTS = ["active_users", "engaged_users", "suggestions", "acceptances"]
+_DAY_COUNTS = ["active_users", "suggestions", "acceptances"]
 
 
 def _refuse_conflicting_days(daily: pd.DataFrame) -> None:

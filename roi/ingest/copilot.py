@@ -48,6 +48,13 @@ def _count(record: dict, key: str, name: str, row: int, path: str = "") -> float
     return number
 
 
+def _unused_count(record: dict, key: str) -> float | None:
+    """A count that feeds no metric (lines, engaged users): a damaged value (text, negative) is no value,
+    not an error that would refuse the file's usage."""
+    number = _number(record.get(key))
+    return number if number is not None and number >= 0 else None
+
+
 def _objects(value: Any, name: str, row: int, path: str) -> list[dict]:
     """The objects of a JSON array field (null = none); anything else is a broken export, not zero."""
     if value is None:
@@ -70,8 +77,10 @@ def _completion_totals(day: dict, name: str = "", row: int = 0) -> tuple[float |
     for editor in _objects(completions.get("editors"), name, row, path):
         for model in _objects(editor.get("models"), name, row, f"{path}[].models"):
             for language in _objects(model.get("languages"), name, row, f"{path}[].models[].languages"):
-                for i, key in enumerate(keys):
+                for i, key in enumerate(keys[:2]):
                     sums[i] += _count(language, key, name, row, f"{path}[].models[].languages[].") or 0.0
+                for i, key in enumerate(keys[2:], start=2):
+                    sums[i] += _unused_count(language, key) or 0.0
     return tuple(sums)
 
 
@@ -88,7 +97,7 @@ def read_metrics(name: str, data: bytes, report: SourceReport, timezone: str) ->
     for row, day in enumerate(days, start=1):
         suggestions, acceptances, lines_suggested, lines_accepted = _completion_totals(day, name, row)
         rows.append((day.get("date"), _count(day, "total_active_users", name, row),
-                     _count(day, "total_engaged_users", name, row), suggestions, acceptances, lines_suggested,
+                     _unused_count(day, "total_engaged_users"), suggestions, acceptances, lines_suggested,
                      lines_accepted))
     frame = pd.DataFrame(rows, columns=["date", "active_users", "engaged_users", "suggestions", "acceptances",
                                         "lines_suggested", "lines_accepted"])
@@ -113,8 +122,8 @@ def read_usage_legacy(name: str, data: bytes, report: SourceReport, timezone: st
         "active_users": counts("total_active_users"),
         "suggestions": counts("total_suggestions_count"),
         "acceptances": counts("total_acceptances_count"),
-        "lines_suggested": counts("total_lines_suggested"),
-        "lines_accepted": counts("total_lines_accepted"),
+        "lines_suggested": [_unused_count(d, "total_lines_suggested") for d in days],
+        "lines_accepted": [_unused_count(d, "total_lines_accepted") for d in days],
     })
     frame["date"] = _days(name, frame["date"].tolist(), "day", report)
     missing = frame["date"].isna()
@@ -213,13 +222,23 @@ def read_org_report(name: str, data: bytes, report: SourceReport, timezone: str)
         "active_users": [_count(d, "daily_active_users", name, row, "day_totals[].") for row, d in numbered],
         "suggestions": pd.Series([c[0] for c in completions], dtype="float64"),
         "acceptances": pd.Series([c[1] for c in completions], dtype="float64"),
-        "lines_suggested": [_count(d, "loc_suggested_to_add_sum", name, row, "day_totals[].") for row, d in numbered],
-        "lines_accepted": [_count(d, "loc_added_sum", name, row, "day_totals[].") for row, d in numbered],
+        "lines_suggested": [_unused_count(d, "loc_suggested_to_add_sum") for d in days],
+        "lines_accepted": [_unused_count(d, "loc_added_sum") for d in days],
     })
     frame["date"] = _days(name, frame["date"].tolist(), "day", report)
     frame["source"] = name
     report.tables.add("ai_daily")
     return {"ai_daily": _dedupe_days(frame[frame["date"].notna()], report)}
+
+
+def _unused_dates(values: list, name: str, column: str, report: SourceReport) -> pd.Series:
+    """Dates that feed no metric: an unreadable one leaves the column empty with a note, never refuses the
+    file."""
+    try:
+        return timestamps(pd.Series(values, dtype="object"), name, column)
+    except InputFormatError as error:
+        report.note(f"'{column}' not read (row {error.row}: {error.message}); it feeds no metric")
+        return pd.Series(pd.NaT, index=range(len(values)), dtype="datetime64[ns, UTC]")
 
 
 def read_seats(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
@@ -235,8 +254,8 @@ def read_seats(name: str, data: bytes, report: SourceReport, timezone: str) -> d
                                   "created_at", report),
         "last_activity_at": timestamps(pd.Series([s.get("last_activity_at") for s in seats], dtype="object"), name,
                                        "last_activity_at", report),
-        "pending_cancellation": timestamps(pd.Series([s.get("pending_cancellation_date") for s in seats],
-                                                     dtype="object"), name, "pending_cancellation_date"),
+        "pending_cancellation": _unused_dates([s.get("pending_cancellation_date") for s in seats], name,
+                                              "pending_cancellation_date", report),
     })
     no_user = users.isna()
     report.skip("seat without an assignee login (team or enterprise seat)", int(no_user.sum()))

@@ -176,6 +176,19 @@ def issue_kind(types: pd.Series) -> pd.Series:
     return out
 
 
+def _story_points(frame: pd.DataFrame, points: str | None, name: str, row_offset: int,
+                  report: SourceReport) -> pd.Series | float:
+    """The story points column [points], or NaN: it feeds no metric, so a value that is not a plain number
+    ("1,500", "TBD") leaves it empty with a note instead of refusing the file."""
+    if points is None:
+        return np.nan
+    try:
+        return numbers(frame[points], name, points, row_offset=row_offset)
+    except InputFormatError as error:
+        report.note(f"'{points}' not read (row {error.row}: {error.message}); story points feed no metric")
+        return np.nan
+
+
 def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
     """A Jira CSV export as work items (and incidents for issues of type Incident)."""
     text = decode_text(data, name, report)
@@ -244,7 +257,7 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
     items = pd.DataFrame({
         "source": name, "key": frame[key].str.strip(), "kind": kind, "done": done.to_numpy(),
         "created_at": created_at, "resolved_at": resolved_at,
-        "story_points": numbers(frame[points], name, points, row_offset=row_offset) if points else np.nan,
+        "story_points": _story_points(frame, points, name, row_offset, report),
         "assignee": frame[assignee].str.strip().replace("", None) if assignee else None,
     })[keep.to_numpy()]
     return work_item_tables(name, items, report)
