@@ -330,3 +330,26 @@ def test_a_seat_pending_cancellation_date_that_is_not_a_date_does_not_fail_the_f
     seats = {"total_seats": 1, "seats": [seat]}
     dataset = read_exports([("seats.json", _json(seats))])
     assert list(dataset.seats["user"]) == ["alice"] and dataset.seats["pending_cancellation"].isna().all()
+
+
+def _joined(first: bytes, second: bytes) -> bytes:
+    """Two exports joined as `cat a.csv b.csv` joins them: the second header row lands among the data."""
+    return first + second
+
+
+@pytest.mark.parametrize(("name", "content", "row"), [
+    ("deployments.csv", _joined(DEPLOYMENTS, DEPLOYMENTS), 6),
+    ("deployments_bom.csv", _joined(DEPLOYMENTS, b"\xef\xbb\xbf" + DEPLOYMENTS), 6),  # each file had its BOM
+    ("jira.csv", _joined(_jira(["s,P-1,Task,Done,Done,alice,03/Feb/25 9:15 AM,04/Feb/25 9:15 AM"]),
+                         _jira(["s,P-2,Task,Done,Done,bob,03/Feb/25 9:15 AM,05/Feb/25 9:15 AM"])), 3),
+    ("pull_requests.csv", _joined(_devlake_pulls(",", "utf-8"),
+                                  _devlake_pulls(",", "utf-8").replace(b"github:1,", b"github:2,")), 6),
+    ("pull_requests_bom.csv", _joined(_devlake_pulls(",", "utf-8"),
+                                      b"\xef\xbb\xbf" + _devlake_pulls(",", "utf-8")), 6),
+])
+def test_a_header_row_repeated_among_the_data_is_named_not_called_a_bad_date(capsys, tmp_path, name, content,
+                                                                              row):
+    # Two exports joined with their headers: the second header was reported as "'time_created' is not a date".
+    line = _error_line(capsys, tmp_path, {name: content})
+    assert line == (f"error: {tmp_path / name}, row {row}: repeats the header row; remove it (the files were "
+                    "probably joined, each with its header)"), line

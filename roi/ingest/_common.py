@@ -309,10 +309,46 @@ def read_csv_text(text: str, name: str, delimiter: str | None = None, skip_rows:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise InputFormatError(f"cannot be read as CSV ({error}); check the delimiter and quoting",
                                file=name) from None
+    header = [cell.strip() for cell in next(csv.reader(lines, delimiter=delimiter), [])]
     frame.columns = _unique([str(c).strip() for c in frame.columns])
     # Rows of empty cells below the data (",,": Excel keeps formatted rows) are not records.
     filled = np.flatnonzero(frame.ne("").any(axis=1).to_numpy())
-    return frame.iloc[: filled[-1] + 1 if len(filled) else 0]
+    frame = frame.iloc[: filled[-1] + 1 if len(filled) else 0]
+    refuse_repeated_header(frame, name, skip_rows + 2, header if len(header) == frame.shape[1] else None)
+    return frame
+
+
+def _folded_cells(values: pd.Series) -> pd.Series:
+    """Cells compared as header names: without case, spaces, quotes or a byte-order mark."""
+    return values.astype(str).str.replace("\ufeff", "", regex=False).str.strip().str.strip('"').str.strip() \
+        .str.casefold()
+
+
+def refuse_repeated_header(frame: pd.DataFrame, name: str, first_row: int,
+                           header: list[str] | None = None) -> None:
+    """Refuse a data row that repeats the header row (``header``, else the frame's column names).
+
+    Exports joined as ``cat a.csv b.csv`` keep the second file's header among the data, where it
+    would be reported as a bad date or number.  ``first_row`` is the spreadsheet row of the first
+    data row.
+    """
+    if frame.empty:
+        return
+    header = list(frame.columns) if header is None else header
+    first = str(header[0]).strip()
+    # Candidates by an exact look-up first (hashing is cheap, folding a million cells is not).
+    variants = [first, f" {first}", f"{first} ", f"\ufeff{first}"]
+    near = np.flatnonzero(frame.iloc[:, 0].isin(variants).to_numpy())
+    if not len(near):  # the usual case
+        return
+    rows = frame.iloc[near]
+    repeats = np.ones(len(rows), bool)
+    for position, cell in enumerate(header):
+        repeats &= _folded_cells(rows.iloc[:, position]).eq(str(cell).strip().casefold()).to_numpy()
+    if repeats.any():
+        row = int(near[np.flatnonzero(repeats)[0]]) + first_row
+        raise InputFormatError("repeats the header row; remove it (the files were probably joined, each with "
+                               "its header)", file=name, row=row)
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -16,8 +16,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from roi.errors import InputFormatError
-from roi.ingest._common import (SourceReport, decode_text, decompress, sniff_delimiter, source_column, timestamps,
-                                work_item_tables)
+from roi.ingest._common import (SourceReport, decode_text, decompress, refuse_repeated_header,
+                                sniff_delimiter, source_column, timestamps, work_item_tables)
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 
 HEADERS = {
@@ -70,7 +70,9 @@ def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = (),
     for number, (types, parse) in enumerate(attempts, start=1):
         convert = pa_csv.ConvertOptions(include_columns=include, column_types=types, strings_can_be_null=True)
         try:
-            return pa_csv.read_csv(pa.BufferReader(data), convert_options=convert, parse_options=parse)
+            table = pa_csv.read_csv(pa.BufferReader(data), convert_options=convert, parse_options=parse)
+            _refuse_repeated_header(table, name)
+            return table
         except pa.ArrowInvalid as error:
             if number == len(attempts):
                 raise InputFormatError(f"cannot be read as CSV ({error})", file=name) from None
@@ -78,6 +80,16 @@ def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = (),
             raise InputFormatError(f"has a header Arrow reads differently ({error}); export the table again",
                                    file=name) from None
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _refuse_repeated_header(table: pa.Table, name: str) -> None:
+    """A second header row among the data (tables joined with ``cat``): named, not reported as a bad date."""
+    first = table.column_names[0]
+    if not pa.types.is_string(table.schema.field(first).type):
+        return
+    cells = pc.utf8_lower(pc.utf8_trim(table.column(first), characters=' \t"\ufeff'))
+    if pc.any(pc.equal(cells, first.lower())).as_py():  # rare: only then are the rows compared in full
+        refuse_repeated_header(table.to_pandas(), name, first_row=2)
 
 
 def _text(table: pa.Table, column: str) -> pd.Series:
