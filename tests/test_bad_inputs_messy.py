@@ -353,3 +353,13 @@ def test_a_header_row_repeated_among_the_data_is_named_not_called_a_bad_date(cap
     line = _error_line(capsys, tmp_path, {name: content})
     assert line == (f"error: {tmp_path / name}, row {row}: repeats the header row; remove it (the files were "
                     "probably joined, each with its header)"), line
+
+
+def test_a_devlake_table_saved_as_windows_1252_is_read_with_a_note():
+    # Excel on Windows saves "CSV" as Windows-1252: Arrow refused it with its raw "invalid UTF8 data".
+    pulls = _devlake_pulls(",", "utf-8").decode().replace(",alice,", ",José Müller,").encode("cp1252")
+    dataset = read_exports([("pull_requests.csv", pulls)])
+    assert set(dataset.pull_requests["author"]) == {"José Müller", "bob"}
+    assert any(note.startswith("not UTF-8: read as Windows-1252") for note in dataset.sources[0].notes)
+    metrics = measure(dataset, date(2025, 3, 1))
+    assert (metrics.baseline.prs_merged, metrics.post.prs_merged) == (2, 2)

@@ -41,12 +41,14 @@ _TIME = pa.timestamp("us", tz="UTC")
 """Times the CSV parser reads itself, on both cores, when every value has an offset (DevLake's do)."""
 
 
-def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = (),
+def _table(name: str, data: bytes, report: SourceReport, wanted: list[str], optional: list[str] = (),
            times: tuple[str, ...] = ()) -> pa.Table:
     """The columns ``wanted`` (required) and ``optional`` (when present) as text, ``times`` as UTC times.
 
     When the times do not parse (no offset, a date only, a typo) the file is parsed again as text
-    and :func:`~roi.ingest._common.timestamps` reads them, or names the value it cannot read.
+    and :func:`~roi.ingest._common.timestamps` reads them, or names the value it cannot read.  A
+    table that is not UTF-8 (Excel on Windows saves Windows-1252) is decoded as
+    :func:`~roi.ingest._common.decode_text` does, with its note, and parsed again.
     """
     data = decompress(data)
     if data[:3] == b"\xef\xbb\xbf":
@@ -74,6 +76,9 @@ def _table(name: str, data: bytes, wanted: list[str], optional: list[str] = (),
             _refuse_repeated_header(table, name)
             return table
         except pa.ArrowInvalid as error:
+            if "invalid UTF8" in str(error):  # Arrow reads UTF-8 only
+                return _table(name, decode_text(data, name, report).encode("utf-8"), report, wanted, optional,
+                              times)
             if number == len(attempts):
                 raise InputFormatError(f"cannot be read as CSV ({error})", file=name) from None
         except pa.ArrowKeyError as error:  # the header holds control characters or quotes our check did not see
@@ -121,7 +126,7 @@ def _flag(table: pa.Table, column: str) -> np.ndarray:
 
 
 def read_pull_requests(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
-    table = _table(name, data, ["id", "base_repo_id", "author_name", "created_date", "merged_date",
+    table = _table(name, data, report, ["id", "base_repo_id", "author_name", "created_date", "merged_date",
                                 "pull_request_key"],
                    ["closed_date", "additions", "deletions", "is_draft", "merge_commit_sha", "head_ref", "status",
                     "title", "description"], times=("created_date", "merged_date", "closed_date"))
@@ -156,7 +161,7 @@ def read_pull_requests(name: str, data: bytes, report: SourceReport, timezone: s
 
 def read_pull_request_comments(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
     """Review rows (``type = REVIEW``) become reviews; other comments are counted and left out."""
-    table = _table(name, data, ["pull_request_id", "account_id", "created_date", "type"], ["status"],
+    table = _table(name, data, report, ["pull_request_id", "account_id", "created_date", "type"], ["status"],
                    times=("created_date",))
     report.rows = table.num_rows
     kind = table.column("type")
@@ -208,7 +213,8 @@ def _deployment_frame(name: str, table: pa.Table, id_column: str, report: Source
 
 
 def read_cicd_deployments(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
-    table = _table(name, data, ["id", "environment", "result"], ["finished_date", "started_date", "created_date"])
+    table = _table(name, data, report, ["id", "environment", "result"],
+                   ["finished_date", "started_date", "created_date"])
     report.rows = table.num_rows
     frame, keep = _deployment_frame(name, table, "id", report, timezone)
     report.tables.add("deployments")
@@ -218,7 +224,7 @@ def read_cicd_deployments(name: str, data: bytes, report: SourceReport, timezone
 def read_cicd_deployment_commits(name: str, data: bytes, report: SourceReport,
                                  timezone: str) -> dict[str, pd.DataFrame]:
     """One row per deployed commit: the deployments (once each) and the commits they shipped."""
-    table = _table(name, data, ["cicd_deployment_id", "commit_sha", "environment", "result"],
+    table = _table(name, data, report, ["cicd_deployment_id", "commit_sha", "environment", "result"],
                    ["finished_date", "started_date", "created_date"])
     report.rows = table.num_rows
     frame, keep = _deployment_frame(name, table, "cicd_deployment_id", report, timezone)
@@ -228,7 +234,7 @@ def read_cicd_deployment_commits(name: str, data: bytes, report: SourceReport,
 
 
 def read_issues(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
-    table = _table(name, data, ["issue_key", "type", "status", "created_date", "resolution_date"],
+    table = _table(name, data, report, ["issue_key", "type", "status", "created_date", "resolution_date"],
                    ["story_point", "assignee_name"])
     report.rows = table.num_rows
     kind = _text(table, "type").fillna("").str.upper().map(_KINDS).fillna("other")
@@ -247,7 +253,7 @@ def read_issues(name: str, data: bytes, report: SourceReport, timezone: str) -> 
 
 
 def read_incidents(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
-    table = _table(name, data, ["incident_key", "created_date", "resolution_date"])
+    table = _table(name, data, report, ["incident_key", "created_date", "resolution_date"])
     report.rows = table.num_rows
     report.tables.add("incidents")
     return {"incidents": pd.DataFrame({
