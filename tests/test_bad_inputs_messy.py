@@ -68,8 +68,9 @@ def test_an_incident_resolved_before_it_was_created_is_refused(capsys, tmp_path)
                  b"github,i1,2025-01-16 08:00:00 UTC,2025-01-16 06:00:00 UTC\n"
                  b"github,i2,2025-03-16 08:00:00 UTC,2025-03-16 10:00:00 UTC\n")
     line = _error_line(capsys, tmp_path, {"deployments.csv": DEPLOYMENTS, "incidents.csv": incidents})
-    assert "incidents.csv" in line and "column 'resolved_at'" in line, line
-    assert "incident i1 has resolved_at 2025-01-16 06:00 UTC, before its created_at 2025-01-16 08:00 UTC" in line
+    assert "incidents.csv" in line and "column 'time_resolved'" in line, line  # the file's column, not ours
+    assert ("incident i1 has time_resolved 2025-01-16 06:00 UTC, before its time_created 2025-01-16 08:00 UTC"
+            in line), line
 
 
 def _review(number: int, login: str, submitted: str) -> dict:
@@ -103,8 +104,8 @@ def test_negative_copilot_counts_are_refused(capsys, tmp_path):
     # -5 active users a day would be reported as ai_active_users -5.0.
     days = [_copilot_day("2025-03-01", 4, 100, 30), _copilot_day("2025-03-02", -5, 100, 30)]
     line = _error_line(capsys, tmp_path, {"pulls.json": _json(PULLS), "copilot.json": _json(days)})
-    assert "copilot.json" in line and "column 'active_users'" in line, line
-    assert "day 2025-03-02 has -5 active_users; counts are never negative" in line
+    assert "copilot.json" in line and "column 'total_active_users'" in line, line
+    assert "day 2025-03-02 has -5 total_active_users; counts are never negative" in line
 
 
 def test_a_thousands_separator_is_not_read_as_a_decimal_comma(capsys, tmp_path):
@@ -210,9 +211,9 @@ def test_two_copilot_exports_with_other_numbers_for_the_same_day_are_refused(cap
     team_b = [_copilot_day(f"2025-03-0{d}", 7, 200, 20) for d in range(1, 8)]
     line = _error_line(capsys, tmp_path, {"pulls.json": _json(PULLS), "team_a.json": _json(team_a),
                                           "team_b.json": _json(team_b)})
-    assert "team_b.json, column 'active_users'" in line, line
-    assert (f"holds other Copilot numbers for 2025-03-01 than {tmp_path / 'team_a.json'} (active_users 7 here, "
-            "5 there): are they two teams' exports?") in line, line
+    assert "team_b.json, column 'total_active_users'" in line, line
+    assert (f"holds other Copilot numbers for 2025-03-01 than {tmp_path / 'team_a.json'} "
+            "(total_active_users 7 here, 5 there): are they two teams' exports?") in line, line
     # The same export loaded twice is read once.
     metrics = measure(read_exports([("a.json", _json(team_a)), ("a_again.json", _json(team_a)),
                                     ("pulls.json", _json(PULLS))]), date(2025, 3, 1))
@@ -363,3 +364,36 @@ def test_a_devlake_table_saved_as_windows_1252_is_read_with_a_note():
     assert any(note.startswith("not UTF-8: read as Windows-1252") for note in dataset.sources[0].notes)
     metrics = measure(dataset, date(2025, 3, 1))
     assert (metrics.baseline.prs_merged, metrics.post.prs_merged) == (2, 2)
+
+
+@pytest.mark.parametrize(("name", "content", "column", "words"), [
+    ("gh.json", _json([_gh(1, "2025-01-10T10:00:00Z", "2025-01-10T12:00:00Z", "alice"),
+                       _gh(2, "2025-03-10T10:00:00Z", "2025-03-10T08:00:00Z", "bob")]), "mergedAt",
+     "PR #2 has mergedAt 2025-03-10 08:00 UTC, before its createdAt 2025-03-10 10:00 UTC"),
+    ("pull_requests.csv", _devlake_pulls(",", "utf-8").replace(b"2025-03-20T11:00", b"2025-03-20T09:00"),
+     "merged_date", "has merged_date 2025-03-20 09:00 UTC, before its created_date 2025-03-20 10:00 UTC"),
+    ("jira_de.csv", "Vorgangsschlüssel,Vorgangstyp,Erstellt\nX-1,Vorfall,19.08.2099 18:06\n".encode(),
+     "Erstellt", "incident X-1 has Erstellt 2099-08-19 18:06 UTC, in the future"),
+    ("seats.json", _json({"seats": [{"created_at": "2099-01-02T10:00:00Z", "assignee": {"login": "alice"}}]}),
+     "created_at", "user alice has created_at 2099-01-02 10:00 UTC, in the future"),
+])
+def test_errors_name_the_column_as_the_file_writes_it_not_ours(capsys, tmp_path, name, content, column,
+                                                                words):
+    # "column 'merged_at'" sent the user looking for a column their gh, DevLake or German Jira file lacks.
+    line = _error_line(capsys, tmp_path, {name: content})
+    assert f"{tmp_path / name}, column '{column}': " in line and words in line, line
+
+
+def test_errors_of_a_mapped_csv_name_the_users_column():
+    mapping = {"deploys.csv": {"table": "incidents", "created_at": "Opened", "resolved_at": "Fixed"}}
+    content = b"Opened,Fixed\n2025-01-16 08:00:00Z,2025-01-16 06:00:00Z\n"
+    with pytest.raises(InputFormatError) as caught:
+        read_exports([("deploys.csv", content)], column_mappings=mapping)
+    assert caught.value.column == "Fixed", caught.value
+    assert "has Fixed 2025-01-16 06:00 UTC, before its Opened" in caught.value.message
+
+
+def test_errors_of_the_estimates_template_name_the_column_as_written():
+    with pytest.raises(InputFormatError) as caught:
+        read_exports([("estimates.csv", b"Metric,Baseline,Post\npr_size_loc,-5,200\n")])
+    assert (caught.value.row, caught.value.column) == (2, "Baseline"), caught.value

@@ -244,30 +244,43 @@ def _refuse_impossible(dataset: Dataset, now: pd.Timestamp | None = None) -> Non
             late = frame[column] > limit
             if late.any():
                 index = late.idxmax()
+                source = frame.at[index, "source"]
+                theirs = _column_name(dataset, source, table, column)
                 raise InputFormatError(
-                    f"{_record(frame, index)} has {column} {frame.at[index, column]:%Y-%m-%d %H:%M} UTC, in the "
-                    f"future (now {limit - _FUTURE_SLACK:%Y-%m-%d %H:%M} UTC); an export cannot hold events that have "
-                    "not happened: check the date format, the time zone and the computer's clock",
-                    file=frame.at[index, "source"], column=column)
+                    f"{_record(frame, index)} has {theirs} {frame.at[index, column]:%Y-%m-%d %H:%M} UTC, in "
+                    f"the future (now {limit - _FUTURE_SLACK:%Y-%m-%d %H:%M} UTC); an export cannot hold "
+                    "events that have not happened: check the date format, the time zone and the computer's "
+                    "clock",
+                    file=source, column=theirs)
     for table, pairs in _IN_ORDER.items():
         frame = getattr(dataset, table)
         for start, end in pairs:
             early = frame[end] < frame[start]
             if early.any():
                 index = early.idxmax()
+                source = frame.at[index, "source"]
+                theirs, since = (_column_name(dataset, source, table, c) for c in (end, start))
                 raise InputFormatError(
-                    f"{_record(frame, index)} has {end} {frame.at[index, end]:%Y-%m-%d %H:%M} UTC, before its "
-                    f"{start} {frame.at[index, start]:%Y-%m-%d %H:%M} UTC; export it again (or correct the edited "
-                    "row): its duration would be negative", file=frame.at[index, "source"], column=end)
+                    f"{_record(frame, index)} has {theirs} {frame.at[index, end]:%Y-%m-%d %H:%M} UTC, before "
+                    f"its {since} {frame.at[index, start]:%Y-%m-%d %H:%M} UTC; export it again (or correct "
+                    "the edited row): its duration would be negative", file=source, column=theirs)
     for table, columns in _COUNTS.items():
         frame = getattr(dataset, table)
         for column in columns:
             negative = frame[column] < 0
             if negative.any():
                 index = negative.idxmax()
+                source = frame.at[index, "source"]
+                theirs = _column_name(dataset, source, table, column)
                 raise InputFormatError(
-                    f"{_record(frame, index)} has {frame.at[index, column]:g} {column}; counts are never negative: "
-                    "export the file again (or remove the edited rows)", file=frame.at[index, "source"], column=column)
+                    f"{_record(frame, index)} has {frame.at[index, column]:g} {theirs}; counts are never "
+                    "negative: export the file again (or remove the edited rows)", file=source, column=theirs)
+
+
+def _column_name(dataset: Dataset, source: str, table: str, column: str) -> str:
+    """The name ``source`` gives canonical ``column`` of ``table`` (messages name what the user sees)."""
+    report = next((r for r in dataset.sources if r.file == source), None)
+    return report.column_name(table, column) if report is not None else column
 
 
 def _by_name(reports: list[SourceReport]) -> dict[str, SourceReport]:
@@ -358,11 +371,12 @@ def _duplicated(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
 _DAY_COUNTS = ["active_users", "suggestions", "acceptances"]
 
 
-def _refuse_conflicting_days(daily: pd.DataFrame) -> None:
+def _refuse_conflicting_days(dataset: Dataset) -> None:
     """The same Copilot day in two files must carry the same numbers: two teams' exports are not two copies.
 
     Keeping one copy of each day would silently drop the other team's users.
     """
+    daily = dataset.ai_daily
     if daily["source"].nunique() < 2:
         return
     shared = daily[daily.duplicated("date", keep=False)]
@@ -374,13 +388,15 @@ def _refuse_conflicting_days(daily: pd.DataFrame) -> None:
     rows = shared[shared["date"].eq(day)]
     first = rows.iloc[0]
     other = rows[rows[column].ne(first[column])].iloc[0]
+    here, there = (_column_name(dataset, r["source"], "ai_daily", column) for r in (other, first))
     raise InputFormatError(
-        f"holds other Copilot numbers for {day:%Y-%m-%d} than {first['source']} ({column} {other[column]:g} here, "
-        f"{first[column]:g} there): are they two teams' exports? Load one organisation-wide export for the period "
-        "(the same day in two files must carry the same numbers)", file=other["source"], column=column)
+        f"holds other Copilot numbers for {day:%Y-%m-%d} than {first['source']} ({here} {other[column]:g} "
+        f"here, {'' if there == here else there + ' '}{first[column]:g} there): are they two teams' exports? "
+        "Load one organisation-wide export for the period (the same day in two files must carry the same "
+        "numbers)", file=other["source"], column=here)
 
 
-def _refuse_different_prs(pulls: pd.DataFrame, duplicated: np.ndarray) -> None:
+def _refuse_different_prs(dataset: Dataset, pulls: pd.DataFrame, duplicated: np.ndarray) -> None:
     """PRs that name no repository (gh output without 'url') and share a number must be one PR: another
     creation time means PRs of two repositories, and keeping one copy would drop the other silently."""
     unnamed = pulls["repo"].eq("").to_numpy()
@@ -395,7 +411,8 @@ def _refuse_different_prs(pulls: pd.DataFrame, duplicated: np.ndarray) -> None:
         f"holds PR #{row['number']} created {row['created_at']:%Y-%m-%d %H:%M} UTC, but {row['source_kept']} holds "
         f"PR #{row['number']} created {row['created_at_kept']:%Y-%m-%d %H:%M} UTC: PRs of two repositories? The "
         "files do not name the repository: export them with it (gh: add url to the --json fields; a mapped CSV: map "
-        "its repo column)", file=row["source"], column="number")
+        "its repo column)", file=row["source"],
+        column=_column_name(dataset, row["source"], "pull_requests", "number"))
 
 
 def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
@@ -407,7 +424,7 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
         duplicated = np.empty(len(pulls), bool)
         duplicated[order] = _duplicated(pulls.iloc[order][["repo", "number"]], ["repo", "number"])
         if duplicated.any():
-            _refuse_different_prs(pulls, duplicated)
+            _refuse_different_prs(dataset, pulls, duplicated)
             _count_skipped(pulls, duplicated, "duplicate of a PR in another page or file", reports)
             pulls = pulls[~duplicated].reset_index(drop=True)
     out = {"pull_requests": pulls}
@@ -416,7 +433,7 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
     keys = {"work_items": ["key"],
             "deployments": ["deploy_id"], "incidents": ["incident_id"], "changes": ["sha"], "ai_daily": ["date"],
             "ai_user_days": ["date", "user"], "seats": ["user"]}
-    _refuse_conflicting_days(dataset.ai_daily)
+    _refuse_conflicting_days(dataset)
     for table, columns in keys.items():
         frame = getattr(dataset, table)
         if len(frame):

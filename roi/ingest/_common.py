@@ -40,6 +40,9 @@ class SourceReport:
     notes: list[str] = field(default_factory=list)
     tables: set[str] = field(default_factory=set)
     """Canonical tables the file provided (a metric is null only when no file provided its table)."""
+    columns: dict[str, str] = field(default_factory=dict)
+    """The file's own name for a canonical ``table.column`` (``incidents.resolved_at`` → ``time_resolved``),
+    so that messages name what the user sees; a column not listed has our name."""
 
     def skip(self, reason: str, count: int) -> None:
         """Count ``count`` rows left out for ``reason`` (zero counts are not recorded)."""
@@ -49,6 +52,14 @@ class SourceReport:
     def note(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)
+
+    def name_columns(self, table: str, names: dict[str, str | None]) -> None:
+        """Record the file's name for each canonical column of ``table`` (our name → theirs; None: none)."""
+        self.columns.update({f"{table}.{ours}": theirs for ours, theirs in names.items() if theirs})
+
+    def column_name(self, table: str, column: str) -> str:
+        """The file's name for canonical ``column`` of ``table``."""
+        return self.columns.get(f"{table}.{column}", column)
 
     @property
     def used_rows(self) -> int:
@@ -549,6 +560,9 @@ def work_item_tables(name: str, items: pd.DataFrame, report: SourceReport) -> di
     report.tables.add("work_items")
     out = {"work_items": items}
     incidents = items[items["kind"].eq("incident")]
+    report.name_columns("incidents", {ours: report.columns.get(f"work_items.{theirs}") for ours, theirs in
+                                      (("incident_id", "key"), ("created_at", "created_at"),
+                                       ("resolved_at", "resolved_at"))})
     if len(incidents):
         out["incidents"] = pd.DataFrame({"source": name, "incident_id": incidents["key"],
                                          "created_at": incidents["created_at"],

@@ -101,6 +101,9 @@ def read_metrics(name: str, data: bytes, report: SourceReport, timezone: str) ->
                      lines_accepted))
     frame = pd.DataFrame(rows, columns=["date", "active_users", "engaged_users", "suggestions", "acceptances",
                                         "lines_suggested", "lines_accepted"])
+    report.name_columns("ai_daily", {"active_users": "total_active_users",
+                                     "suggestions": "total_code_suggestions",
+                                     "acceptances": "total_code_acceptances"})
     frame["date"] = _days(name, frame["date"].tolist(), "date", report)
     missing = frame["date"].isna()
     report.skip("day without a date", int(missing.sum()))
@@ -125,6 +128,9 @@ def read_usage_legacy(name: str, data: bytes, report: SourceReport, timezone: st
         "lines_suggested": [_unused_count(d, "total_lines_suggested") for d in days],
         "lines_accepted": [_unused_count(d, "total_lines_accepted") for d in days],
     })
+    report.name_columns("ai_daily", {"date": "day", "active_users": "total_active_users",
+                                     "suggestions": "total_suggestions_count",
+                                     "acceptances": "total_acceptances_count"})
     frame["date"] = _days(name, frame["date"].tolist(), "day", report)
     missing = frame["date"].isna()
     report.skip("day without a date", int(missing.sum()))
@@ -141,6 +147,9 @@ def _dedupe_days(frame: pd.DataFrame, report: SourceReport) -> pd.DataFrame:
 
 _USER_ACTIVITY = ("user_initiated_interaction_count", "code_generation_activity_count",
                   "code_acceptance_activity_count")
+_FEATURE_COUNTS = {"suggestions": "totals_by_feature[].code_generation_activity_count",
+                   "acceptances": "totals_by_feature[].code_acceptance_activity_count"}
+"""The usage reports' fields behind our suggestions and acceptances (of the code_completion feature)."""
 _NO_FEATURES = ("record(s) without a totals_by_feature breakdown: their code-completion suggestions and "
                 "acceptances are unknown and left out of ai_acceptance_rate (the all-feature counts would "
                 "mix in chat and agent activity)")
@@ -193,6 +202,7 @@ def read_user_report(name: str, data: bytes, report: SourceReport, timezone: str
         "suggestions": pd.Series([c[0] for c in completions], dtype="float64"),
         "acceptances": pd.Series([c[1] for c in completions], dtype="float64"),
     })
+    report.name_columns("ai_user_days", {"date": "day", "user": "user_login", **_FEATURE_COUNTS})
     frame["date"] = _days(name, frame["date"].tolist(), "day", report)
     no_user = frame["user"].isna() | frame["user"].astype(str).str.strip().eq("")
     report.skip("record without user_login", int(no_user.sum()))
@@ -225,7 +235,9 @@ def read_org_report(name: str, data: bytes, report: SourceReport, timezone: str)
         "lines_suggested": [_unused_count(d, "loc_suggested_to_add_sum") for d in days],
         "lines_accepted": [_unused_count(d, "loc_added_sum") for d in days],
     })
-    frame["date"] = _days(name, frame["date"].tolist(), "day", report)
+    fields = {"date": "day", "active_users": "daily_active_users", **_FEATURE_COUNTS}
+    report.name_columns("ai_daily", {ours: f"day_totals[].{theirs}" for ours, theirs in fields.items()})
+    frame["date"] = _days(name, frame["date"].tolist(), "day_totals[].day", report)
     frame["source"] = name
     report.tables.add("ai_daily")
     return {"ai_daily": _dedupe_days(frame[frame["date"].notna()], report)}
@@ -259,6 +271,7 @@ def read_seats(name: str, data: bytes, report: SourceReport, timezone: str) -> d
     })
     no_user = users.isna()
     report.skip("seat without an assignee login (team or enterprise seat)", int(no_user.sum()))
+    report.name_columns("seats", {"user": "assignee.login", "assigned_at": "created_at"})
     report.tables.add("seats")
     return {"seats": frame[~no_user.to_numpy()]}
 

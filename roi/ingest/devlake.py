@@ -131,6 +131,10 @@ def read_pull_requests(name: str, data: bytes, report: SourceReport, timezone: s
                    ["closed_date", "additions", "deletions", "is_draft", "merge_commit_sha", "head_ref", "status",
                     "title", "description"], times=("created_date", "merged_date", "closed_date"))
     report.rows = table.num_rows
+    report.name_columns("pull_requests", {
+        "repo": "base_repo_id", "number": "pull_request_key", "created_at": "created_date",
+        "merged_at": "merged_date",
+        "closed_at": "closed_date" if "closed_date" in table.column_names else "merged_date"})
     ts = {c: timestamps(table.column(c), name, c, report, timezone=timezone, row_offset=2)
           for c in ("created_date", "merged_date", "closed_date") if c in table.column_names}
     status = _text(table, "status").fillna("").str.upper()
@@ -164,6 +168,7 @@ def read_pull_request_comments(name: str, data: bytes, report: SourceReport, tim
     table = _table(name, data, report, ["pull_request_id", "account_id", "created_date", "type"], ["status"],
                    times=("created_date",))
     report.rows = table.num_rows
+    report.name_columns("reviews", {"submitted_at": "created_date"})
     kind = table.column("type")
     is_review = pc.fill_null(pc.equal(kind, "REVIEW"), False).to_numpy(zero_copy_only=False)
     if not is_review.all():  # DevLake writes REVIEW; other spellings are rare, so normalise only then
@@ -205,6 +210,8 @@ def _deployment_frame(name: str, table: pa.Table, id_column: str, report: Source
     if when is None:
         raise InputFormatError("has no finished_date column; export the whole table", file=name,
                                column="finished_date")
+    first = next(c for c in ("finished_date", "started_date", "created_date") if c in table.column_names)
+    report.name_columns("deployments", {"deploy_id": id_column, "deployed_at": first})
     no_time = when.isna().to_numpy() & keep
     report.skip("deployment without a finish time", int(no_time.sum()))
     keep &= ~no_time
@@ -237,6 +244,8 @@ def read_issues(name: str, data: bytes, report: SourceReport, timezone: str) -> 
     table = _table(name, data, report, ["issue_key", "type", "status", "created_date", "resolution_date"],
                    ["story_point", "assignee_name"])
     report.rows = table.num_rows
+    report.name_columns("work_items", {"key": "issue_key", "created_at": "created_date",
+                                       "resolved_at": "resolution_date"})
     kind = _text(table, "type").fillna("").str.upper().map(_KINDS).fillna("other")
     created = timestamps(table.column("created_date"), name, "created_date", report, timezone=timezone,
                          row_offset=2, required=True)
@@ -255,6 +264,8 @@ def read_issues(name: str, data: bytes, report: SourceReport, timezone: str) -> 
 def read_incidents(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
     table = _table(name, data, report, ["incident_key", "created_date", "resolution_date"])
     report.rows = table.num_rows
+    report.name_columns("incidents", {"incident_id": "incident_key", "created_at": "created_date",
+                                      "resolved_at": "resolution_date"})
     report.tables.add("incidents")
     return {"incidents": pd.DataFrame({
         "source": name, "incident_id": _text(table, "incident_key"),

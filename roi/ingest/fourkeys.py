@@ -60,7 +60,8 @@ def read_deployments(name: str, data: bytes, report: SourceReport, timezone: str
     frame, offset = _frame(name, data, report)
     report.rows = len(frame)
     cols = require_columns(frame, name, "a Four Keys deployments table", DEPLOYMENT_COLUMNS)
-    deployed = timestamps(frame[cols["time_created"]], name, "time_created", report, timezone=timezone,
+    report.name_columns("deployments", {"deploy_id": cols["deploy_id"], "deployed_at": cols["time_created"]})
+    deployed = timestamps(frame[cols["time_created"]], name, cols["time_created"], report, timezone=timezone,
                           row_offset=offset, required=True)
     out = {"deployments": pd.DataFrame({"source": name, "deploy_id": frame[cols["deploy_id"]].astype(str),
                                         "deployed_at": deployed})}
@@ -78,12 +79,14 @@ def read_incidents(name: str, data: bytes, report: SourceReport, timezone: str) 
     frame, offset = _frame(name, data, report)
     report.rows = len(frame)
     cols = require_columns(frame, name, "a Four Keys incidents table", INCIDENT_COLUMNS)
+    report.name_columns("incidents", {"incident_id": cols["incident_id"], "created_at": cols["time_created"],
+                                      "resolved_at": cols["time_resolved"]})
     out = {"incidents": pd.DataFrame({
         "source": name, "incident_id": frame[cols["incident_id"]].astype(str),
-        "created_at": timestamps(frame[cols["time_created"]], name, "time_created", report, timezone=timezone,
-                                 row_offset=offset, required=True),
-        "resolved_at": timestamps(frame[cols["time_resolved"]], name, "time_resolved", report, timezone=timezone,
-                                  row_offset=offset),
+        "created_at": timestamps(frame[cols["time_created"]], name, cols["time_created"], report,
+                                 timezone=timezone, row_offset=offset, required=True),
+        "resolved_at": timestamps(frame[cols["time_resolved"]], name, cols["time_resolved"], report,
+                                  timezone=timezone, row_offset=offset),
     })}
     if "changes" in frame:
         out["incident_changes"] = _links(frame[cols["incident_id"]], _changes(frame["changes"], name, offset),
@@ -96,9 +99,10 @@ def read_changes(name: str, data: bytes, report: SourceReport, timezone: str) ->
     frame, offset = _frame(name, data, report)
     report.rows = len(frame)
     cols = require_columns(frame, name, "a Four Keys changes table", CHANGE_COLUMNS)
+    report.name_columns("changes", {"sha": cols["change_id"], "committed_at": cols["time_created"]})
     report.tables.add("changes")
     return {"changes": pd.DataFrame({
         "source": name, "sha": frame[cols["change_id"]].astype(str),
-        "committed_at": timestamps(frame[cols["time_created"]], name, "time_created", report, timezone=timezone,
-                                   row_offset=offset, required=True),
+        "committed_at": timestamps(frame[cols["time_created"]], name, cols["time_created"], report,
+                                   timezone=timezone, row_offset=offset, required=True),
     })}

@@ -67,6 +67,9 @@ def read_mapped(name: str, data: bytes, report: SourceReport, timezone: str,
     report.rows = len(frame)
     table = validate_mapping(name, mapping, frame.columns)
     report.format = f"mapped CSV/XLSX ({table})"
+    report.name_columns(table, {ours: theirs for ours, theirs in mapping.items() if ours != "table"})
+    if table == "pull_requests" and not mapping.get("additions"):
+        report.name_columns(table, {"additions": mapping.get("size")})
 
     def text(ours: str, default=None) -> pd.Series:
         theirs = mapping.get(ours)

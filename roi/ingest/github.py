@@ -177,6 +177,9 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
     login = _pandas(column(table, "author.login"))
     kind = _pandas(column(table, "author.__typename"))
     labels = list_text(column(table, "labels"), "name")
+    report.name_columns("pull_requests", {"created_at": "createdAt", "merged_at": "mergedAt",
+                                          "closed_at": "closedAt"})
+    report.name_columns("reviews", {"submitted_at": "reviews.submittedAt"})
     created = timestamps(column(table, "createdAt"), name, "createdAt", report, timezone=timezone, required=True)
     merged = timestamps(column(table, "mergedAt"), name, "mergedAt", report, timezone=timezone)
     pulls = pd.DataFrame({

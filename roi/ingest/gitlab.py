@@ -28,6 +28,7 @@ MR_SCHEMA = pa.schema([
 def read_merge_requests(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
     table = records_table(data, MR_SCHEMA, name)
     report.rows = table.num_rows
+    report.name_columns("pull_requests", {"number": "iid"})
     iid = column(table, "iid")
     if iid.null_count:
         row = pc.index(pc.is_null(iid), True).as_py() + 1

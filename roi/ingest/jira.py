@@ -214,6 +214,7 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
     points = find_column(frame.columns, *STORY_POINTS)
     assignee = find_column(frame.columns, *ASSIGNEE)
     report.note(f"Jira writes times in the exporting user's time zone without an offset: read as {timezone}")
+    report.name_columns("work_items", {"key": key, "created_at": created, "resolved_at": resolved})
 
     no_key = frame[key].str.strip().eq("")
     report.skip("row without an issue key", int(no_key.sum()))

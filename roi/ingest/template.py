@@ -106,38 +106,40 @@ def read_estimates(name: str, data: bytes, report: SourceReport, timezone: str) 
     if unknown.any():
         row = int(np.flatnonzero(unknown.to_numpy())[0]) + 2
         raise InputFormatError(f"'{metric[unknown].iloc[0]}' is not a metric of the template; use one of "
-                               f"{', '.join(METRICS)}", file=name, row=row, column="metric")
+                               f"{', '.join(METRICS)}", file=name, row=row, column=metric_column)
     repeated = metric.duplicated() & metric.ne("")
     if repeated.any():
         row = int(np.flatnonzero(repeated.to_numpy())[0])
         first = int(np.flatnonzero(metric.eq(metric.iloc[row]).to_numpy())[0])
         raise InputFormatError(f"'{metric.iloc[row]}' is given again (first in row {first + 2}); keep one row per "
-                               "metric", file=name, row=row + 2, column="metric")
-    values = {}
+                               "metric", file=name, row=row + 2, column=metric_column)
+    values, columns = {}, {}
     for key in ("baseline", "post", "low", "high"):
-        theirs = find_column(frame.columns, key)
-        values[key] = numbers(frame[theirs], name, key) if theirs else pd.Series(np.nan, index=frame.index)
+        theirs = columns[key] = find_column(frame.columns, key) or key
+        values[key] = (numbers(frame[theirs], name, theirs) if theirs in frame
+                       else pd.Series(np.nan, index=frame.index))
     out = pd.DataFrame({"source": name, "metric": metric, **values})
     for position, row in enumerate(out.itertuples(index=False), start=2):
-        _check_row(row, name, position)
+        _check_row(row, name, position, columns)
     empty = out["metric"].eq("") | (out["baseline"].isna() & out["post"].isna())
     report.skip("metric left empty", int(empty.sum()))
     report.tables.add("estimates")
     return {"estimates": out[~empty.to_numpy()]}
 
 
-def _check_row(row, name: str, position: int) -> None:
+def _check_row(row, name: str, position: int, columns: dict[str, str]) -> None:
+    """Values of one template row (``columns``: our column → the file's name for it, for messages)."""
     for key in ("baseline", "post", "low", "high"):
         value = getattr(row, key)
         if pd.isna(value):
             continue
         if value < 0:
             raise InputFormatError(f"{value:g} is negative; give a value of zero or more", file=name, row=position,
-                                   column=key)
+                                   column=columns[key])
         if row.metric in SHARES and value > 1:
             raise InputFormatError(f"{value:g} is not a fraction; write {value / 100:g} for {value:g}%", file=name,
-                                   row=position, column=key)
+                                   row=position, column=columns[key])
     low, post, high = row.low, row.post, row.high
     if not pd.isna(low) and not pd.isna(high) and not (low <= (post if not pd.isna(post) else low) <= high):
         raise InputFormatError(f"low {low:g}, post {post:g}, high {high:g} must satisfy low <= post <= high",
-                               file=name, row=position, column="low")
+                               file=name, row=position, column=columns["low"])
