@@ -397,3 +397,38 @@ def test_errors_of_the_estimates_template_name_the_column_as_written():
     with pytest.raises(InputFormatError) as caught:
         read_exports([("estimates.csv", b"Metric,Baseline,Post\npr_size_loc,-5,200\n")])
     assert (caught.value.row, caught.value.column) == (2, "Baseline"), caught.value
+
+
+def test_copilot_days_with_more_acceptances_than_suggestions_are_named_in_a_note(capsys, tmp_path):
+    # 150 acceptances of 100 suggestions: the period's rate was capped at 100% without a word.
+    days = [_copilot_day(f"2025-03-0{d}", 5, 100, 30) for d in range(1, 8)]
+    days[3] = _copilot_day("2025-03-04", 5, 100, 150)
+    dataset = read_exports([("pulls.json", _json(PULLS)), ("copilot.json", _json(days))])
+    notes = dataset.sources[1].notes
+    assert ("1 day(s) with more total_code_acceptances than total_code_suggestions: 2025-03-04 (150 of 100); "
+            "ai_acceptance_rate counts them as GitHub reports them (partial acceptances count too) and is "
+            "capped at 100%") in notes[0], notes
+    metrics = measure(dataset, date(2025, 3, 1))
+    assert metrics.post.ai_acceptance_rate == pytest.approx((6 * 30 + 150) / 700)  # as reported, not dropped
+    # In a usage report, per user and day, with the report's own field names.
+    record = {"day": "2025-10-01", "user_login": "alice", "code_generation_activity_count": 1,
+              "code_acceptance_activity_count": 3,
+              "totals_by_feature": [{"feature": "code_completion", "code_generation_activity_count": 1,
+                                     "code_acceptance_activity_count": 3}]}
+    users = read_exports([("users.ndjson", _json(record))])
+    assert ("1 user-day record(s) with more totals_by_feature[].code_acceptance_activity_count than "
+            "totals_by_feature[].code_generation_activity_count: alice on 2025-10-01 (3 of 1)") in \
+        users.sources[0].notes[0], users.sources[0].notes
+
+
+def test_a_copilot_day_repeated_in_one_file_is_named():
+    days = [_copilot_day(f"2025-03-0{d}", 5, 100, 30) for d in range(1, 8)]
+    same = read_exports([("copilot.json", _json([*days, days[2]]))])
+    reason = "copy of a day repeated in the file (2025-03-03; the last copy is kept)"
+    assert dict(same.sources[0].skipped) == {reason: 1}
+    assert same.sources[0].notes == []
+    other = read_exports([("copilot.json", _json([*days, _copilot_day("2025-03-03", 9, 100, 30)]))])
+    assert dict(other.sources[0].skipped) == {reason: 1}
+    assert other.sources[0].notes == [
+        "the copies of 2025-03-03 carry other numbers (total_active_users 5, then 9): the last copy is kept; "
+        "if the file joins two teams' exports, load one organisation-wide export instead"]

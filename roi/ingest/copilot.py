@@ -109,7 +109,9 @@ def read_metrics(name: str, data: bytes, report: SourceReport, timezone: str) ->
     report.skip("day without a date", int(missing.sum()))
     frame["source"] = name
     report.tables.add("ai_daily")
-    return {"ai_daily": _dedupe_days(frame[~missing], report)}
+    daily = _dedupe_days(frame[~missing], report)
+    _note_more_accepted_than_suggested(daily, "ai_daily", report)
+    return {"ai_daily": daily}
 
 
 def read_usage_legacy(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
@@ -136,14 +138,61 @@ def read_usage_legacy(name: str, data: bytes, report: SourceReport, timezone: st
     report.skip("day without a date", int(missing.sum()))
     frame["source"] = name
     report.tables.add("ai_daily")
-    return {"ai_daily": _dedupe_days(frame[~missing], report)}
+    daily = _dedupe_days(frame[~missing], report)
+    _note_more_accepted_than_suggested(daily, "ai_daily", report)
+    return {"ai_daily": daily}
+
+
+def _listed(items: list[str], limit: int = 3) -> str:
+    return ", ".join(items[:limit]) + (", …" if len(items) > limit else "")
 
 
 def _dedupe_days(frame: pd.DataFrame, report: SourceReport) -> pd.DataFrame:
+    """One row per day, the last copy kept (a file of appended pulls repeats days).
+
+    The repeated days are named in the skip reason; copies that differ in a count we use are
+    named in a note, since a file that joins two teams' exports would lose one team's usage.
+    """
     duplicated = frame.duplicated("date", keep="last")
-    report.skip("day repeated in the file (the last copy is kept)", int(duplicated.sum()))
+    if not duplicated.any():
+        return frame
+    days = frame.loc[duplicated, "date"].drop_duplicates()
+    named = _listed([f"{d:%Y-%m-%d}" for d in days])
+    report.skip(f"copy of a day repeated in the file ({named}; the last copy is kept)", int(duplicated.sum()))
+    repeated = frame[frame["date"].isin(days)]
+    differ = repeated.groupby("date")[_USED_COUNTS].nunique(dropna=False).gt(1)
+    if differ.any(axis=None):
+        day = differ.index[differ.any(axis=1).to_numpy()][0]
+        column = differ.columns[differ.loc[day].to_numpy()][0]
+        values = repeated.loc[repeated["date"].eq(day), column].astype(float)
+        copies = ", then ".join("none" if pd.isna(v) else f"{v:g}" for v in values)
+        theirs = report.column_name("ai_daily", column)
+        report.note(f"the copies of {day:%Y-%m-%d} carry other numbers ({theirs} {copies}): the last copy is "
+                    "kept; if the file joins two teams' exports, load one organisation-wide export instead")
     return frame[~duplicated]
 
+
+def _note_more_accepted_than_suggested(frame: pd.DataFrame, table: str, report: SourceReport) -> None:
+    """Name the days (user-days) with more acceptances than suggestions.
+
+    GitHub counts partial acceptances too, so such counts are kept as reported, but they lift
+    ai_acceptance_rate (capped at 100%): the user is told which days, in the file's own fields.
+    """
+    more = frame["acceptances"].astype(float) > frame["suggestions"].astype(float)  # None (no count): False
+    over = frame[more.to_numpy()]
+    if over.empty:
+        return
+    accepted, suggested = (report.column_name(table, c) for c in ("acceptances", "suggestions"))
+    users = "user" in over
+    listed = _listed([f"{f'{r.user} on ' if users else ''}{r.date:%Y-%m-%d} "
+                      f"({r.acceptances:g} of {r.suggestions:g})" for r in over.itertuples()])
+    what = "user-day record(s)" if users else "day(s)"
+    report.note(f"{len(over)} {what} with more {accepted} than {suggested}: {listed}; ai_acceptance_rate "
+                "counts them as GitHub reports them (partial acceptances count too) and is capped at 100%")
+
+
+_USED_COUNTS = ["active_users", "suggestions", "acceptances"]
+"""The daily counts a metric uses (a repeated day whose copies differ in one of them is named)."""
 
 _USER_ACTIVITY = ("user_initiated_interaction_count", "code_generation_activity_count",
                   "code_acceptance_activity_count")
@@ -212,6 +261,7 @@ def read_user_report(name: str, data: bytes, report: SourceReport, timezone: str
         "active": (frame[list(_USER_ACTIVITY)].sum(axis=1) > 0) | frame["flags"],
         "suggestions": frame["suggestions"], "acceptances": frame["acceptances"],
     })
+    _note_more_accepted_than_suggested(out, "ai_user_days", report)
     report.tables.add("ai_user_days")
     return {"ai_user_days": out}
 
@@ -240,7 +290,9 @@ def read_org_report(name: str, data: bytes, report: SourceReport, timezone: str)
     frame["date"] = _days(name, frame["date"].tolist(), "day_totals[].day", report)
     frame["source"] = name
     report.tables.add("ai_daily")
-    return {"ai_daily": _dedupe_days(frame[frame["date"].notna()], report)}
+    daily = _dedupe_days(frame[frame["date"].notna()], report)
+    _note_more_accepted_than_suggested(daily, "ai_daily", report)
+    return {"ai_daily": daily}
 
 
 def _unused_dates(values: list, name: str, column: str, report: SourceReport) -> pd.Series:
