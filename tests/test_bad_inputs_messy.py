@@ -432,3 +432,13 @@ def test_a_copilot_day_repeated_in_one_file_is_named():
     assert other.sources[0].notes == [
         "the copies of 2025-03-03 carry other numbers (total_active_users 5, then 9): the last copy is kept; "
         "if the file joins two teams' exports, load one organisation-wide export instead"]
+
+
+@pytest.mark.parametrize(("name", "record"), [
+    ("pulls.json", _pr(1, "2025-01-10T10:00:00Z", "2025-01-10T12:00:00Z")),
+    ("gh.json", _gh(1, "2025-01-10T10:00:00Z", "2025-01-10T12:00:00Z", "alice")),
+])
+def test_a_damaged_pr_state_which_feeds_no_metric_does_not_fail_the_file(name, record):
+    # The PR's 'state' feeds no metric (merged_at decides); a list there refused the whole file.
+    dataset = read_exports([(name, _json([{**record, "state": ["closed"]}]))])
+    assert list(dataset.pull_requests["number"]) == [1]

@@ -18,8 +18,8 @@ from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 _USER = pa.struct([("login", pa.string()), ("type", pa.string())])
 
 PULLS_SCHEMA = pa.schema([
-    ("url", pa.string()), ("html_url", pa.string()), ("number", pa.int64()), ("state", pa.string()),
-    ("draft", pa.bool_()), ("body", pa.string()), ("user", _USER),
+    ("url", pa.string()), ("html_url", pa.string()), ("number", pa.int64()), ("draft", pa.bool_()),
+    ("body", pa.string()), ("user", _USER),
     ("assignees", pa.list_(pa.struct([("login", pa.string())]))),
     ("labels", pa.list_(pa.struct([("name", pa.string())]))),
     ("created_at", pa.string()), ("closed_at", pa.string()), ("merged_at", pa.string()),
@@ -36,7 +36,7 @@ REVIEWS_SCHEMA = pa.schema([
 _GH_AUTHOR = pa.struct([("login", pa.string()), ("is_bot", pa.bool_()), ("__typename", pa.string())])
 _GH_REVIEW = pa.struct([("author", _GH_AUTHOR), ("state", pa.string()), ("submittedAt", pa.string())])
 GH_SCHEMA = pa.schema([
-    ("number", pa.int64()), ("url", pa.string()), ("state", pa.string()), ("isDraft", pa.bool_()),
+    ("number", pa.int64()), ("url", pa.string()), ("isDraft", pa.bool_()),
     ("createdAt", pa.string()), ("mergedAt", pa.string()), ("closedAt", pa.string()),
     ("additions", pa.int64()), ("deletions", pa.int64()), ("author", _GH_AUTHOR), ("headRefName", pa.string()),
     ("body", pa.string()), ("labels", pa.list_(pa.struct([("name", pa.string())]))),
