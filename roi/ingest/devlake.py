@@ -73,7 +73,8 @@ def _table(name: str, data: bytes, report: SourceReport, wanted: list[str], opti
         convert = pa_csv.ConvertOptions(include_columns=include, column_types=types, strings_can_be_null=True)
         try:
             table = pa_csv.read_csv(pa.BufferReader(data), convert_options=convert, parse_options=parse)
-            _refuse_repeated_header(table, name)
+            if types is text:  # a header row among the data cannot pass the typed parse of the times
+                _refuse_repeated_header(table, name)
             return table
         except pa.ArrowInvalid as error:
             if "invalid UTF8" in str(error):  # Arrow reads UTF-8 only
