@@ -807,3 +807,19 @@ def test_stored_results_are_typed_and_escaped():
                    '<c r="B1" t="str"><f>IF(x,"a","b")</f><v>R&amp;D &lt;3</v></c>'
                    '<c r="C1" t="b"><f>ok</f><v>1</v></c><c r="D1"><f>inf</f><v /></c>'
                    '<c r="E1"><f>other</f><v /></c>')
+
+
+@pytest.mark.parametrize("currency, symbol", [("JPY", '"¥"'), ("KRW", '" KRW"')])
+def test_a_currency_without_cents_has_no_decimals(currency, symbol):
+    """A rate of ¥9,060 per hour or a ¥3,900 seat is not shown as "¥9,060.50" or "¥3,900.00"."""
+    data = worked_data()
+    data["currency"] = currency
+    data["team"]["loaded_cost_per_hour"] = 9060
+    scenario = scenario_from_dict(data)
+    book = load(build_workbook(scenario, compute(scenario)))
+    for name in ("loaded_cost_per_hour", "tool_1_price_per_seat_month", "pv_costs"):
+        fmt = named_cell(book, name).number_format
+        assert symbol in fmt and "." not in fmt, (name, fmt)
+    usd = scenario_from_dict(worked_data())
+    usd_book = load(build_workbook(usd, compute(usd)))
+    assert "#,##0.00" in named_cell(usd_book, "loaded_cost_per_hour").number_format

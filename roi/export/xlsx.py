@@ -70,9 +70,17 @@ _ROLE_STYLES: dict[Role, dict] = {
 }
 
 
+ZERO_DECIMAL_CURRENCIES = frozenset(
+    {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF",
+     "XOF", "XPF"}
+)
+"""ISO 4217 currencies without a minor unit: a price of ¥3,900 or ₩9,000 per hour has no cents."""
+
+
 def money_formats(currency: str) -> tuple[str, str]:
     """(whole units, with cents) number formats for ``currency``: "$" before, or the code after.
 
+    A currency without a minor unit (JPY, KRW, …) is shown in whole units in both formats.
     A code that is not plain letters is left out rather than risk a broken format string.
     """
     symbol = CURRENCY_SYMBOLS.get(currency.upper())
@@ -84,7 +92,8 @@ def money_formats(currency: str) -> tuple[str, str]:
         suffix = f'" {code}"' if code else ""
         return f"{number}{suffix};[Red]-{number}{suffix}"
 
-    return fmt("#,##0"), fmt("#,##0.00")
+    exact = "#,##0" if currency.upper() in ZERO_DECIMAL_CURRENCIES else "#,##0.00"
+    return fmt("#,##0"), fmt(exact)
 
 
 def _number_format(fmt: Format, currency: str) -> str:
