@@ -14,6 +14,7 @@ import io
 import json
 import shutil
 import subprocess
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from roi.engine import compute
 from roi.export import build_workbook
 from roi.export.assumptions import all_assumptions
 from roi.export.model_sheets import ADD_COST_LINES, NO_BREAK_EVEN, NO_COSTS, NOT_WITHIN_HORIZON, queue_inputs
+from roi.export.rollout_sheets import CHECKLIST_HEADER_ROW, NO_START_DATE, START_DATE_CELL
 from roi.inputs import npv_per_net_hour, resolve_inputs
 from roi.models import Scenario, get_path, load_scenario, scenario_from_dict
 from roi.verdict import loss_chance, verdict
@@ -243,10 +245,16 @@ def _cells(workbook, name: str) -> list:
     return [c for row in found for c in row] if isinstance(found, tuple) else [found]
 
 
+PLAN_INPUTS = {START_DATE_CELL}
+"""Named inputs outside the Assumptions sheet (the rollout plan's, not the model's)."""
+
+
 def output_names(workbook) -> set[str]:
-    """Every defined name outside the Assumptions sheet (the model's outputs)."""
+    """Every defined name outside the Assumptions sheet (the model's outputs), but the plan's inputs."""
     return {
-        name for name in workbook.defined_names if _cells(workbook, name)[0].parent.title != "Assumptions"
+        name
+        for name in workbook.defined_names
+        if _cells(workbook, name)[0].parent.title != "Assumptions" and name not in PLAN_INPUTS
     }
 
 
@@ -467,6 +475,24 @@ def _with_extra_cost(data: bytes, amount: float) -> bytes:
     return out.getvalue()
 
 
+START_DATE = datetime(2026, 2, 2)
+"""Typed into the Checklist's "Week 0 starts on" cell."""
+
+
+def _with_checklist_edits(data: bytes) -> bytes:
+    """A PM's edits to the checklist: the start date, one due week moved to 9, one owner renamed."""
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Checklist"]
+    sheet.cell(CHECKLIST_HEADER_ROW - 1, 2).value = START_DATE
+    header = [c.value for c in sheet[CHECKLIST_HEADER_ROW]]
+    first = CHECKLIST_HEADER_ROW + 1
+    sheet.cell(first, header.index("Due week") + 1).value = 9
+    sheet.cell(first, header.index("Owner") + 1).value = "=1+1 is not a formula"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def _injection_table() -> pd.DataFrame:
     return pd.DataFrame({"number": [1, 2], "title": [INJECTION_TITLE, "+1 plain"], "author": ["@dev", "-x"]})
 
@@ -497,6 +523,7 @@ def recalculated(tmp_path_factory):
     for name, (edits, _) in BAD_EDITS.items():
         cases[f"bad_{name}"] = (cases["worked"][0], edit_workbook(base, edits))
     cases["extra_cost"] = (cases["worked"][0], _with_extra_cost(base, EXTRA_COST))
+    cases["checklist_edit"] = (cases["worked"][0], _with_checklist_edits(base))
     named = scenario_from_dict({**worked, "name": INJECTION_NAME})
     add("injection", named, tables={"pulls": _injection_table()})
     books = recalculate(
@@ -809,5 +836,32 @@ def test_libreoffice_keeps_sheets_names_charts_and_validation(recalculated):
     assert set(original.defined_names) <= set(formulas.defined_names)
     for title in original.sheetnames:
         assert len(formulas[title]._charts) == len(original[title]._charts), title
-    (validation,) = formulas["Checklist"].data_validations.dataValidation
-    assert validation.type == "list"
+    validations = formulas["Checklist"].data_validations.dataValidation
+    assert sorted(v.type for v in validations) == ["list", "list", "whole"]
+    assert formulas["Checklist"].auto_filter.ref
+
+
+def test_checklist_due_dates_follow_the_edited_start_date_and_weeks(recalculated):
+    """A start date typed into the Checklist gives every item a due date (week 0 + 7 × its due week),
+    including a due week the PM changed; before that the due dates are blank, not 1899-12-30."""
+    _, values, _ = recalculated["checklist_edit"]
+    sheet = values["Checklist"]
+    header = [c.value for c in sheet[CHECKLIST_HEADER_ROW]]
+    rows = [row for row in sheet.iter_rows(min_row=CHECKLIST_HEADER_ROW + 1) if row[0].value]
+    week, due = header.index("Due week"), header.index("Due date")
+    assert rows[0][week].value == 9
+    for row in rows:
+        if row[week].value is None:
+            assert row[due].value in (None, ""), row[0].value
+        else:
+            assert row[due].value == START_DATE + timedelta(weeks=row[week].value), row[0].value
+    unedited = recalculated["worked"][1]["Checklist"]
+    dates = [row[due].value for row in unedited.iter_rows(min_row=CHECKLIST_HEADER_ROW + 1) if row[0].value]
+    assert dates and all(d in (None, "") for d in dates)
+
+    def start_on_rollout_plan(book) -> Any:
+        rows = book["Rollout plan"].iter_rows()
+        return next(row[1].value for row in rows if row[0].value == "Week 0 starts on")
+
+    assert start_on_rollout_plan(values) == START_DATE
+    assert start_on_rollout_plan(recalculated["worked"][1]) == NO_START_DATE

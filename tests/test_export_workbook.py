@@ -29,7 +29,7 @@ from roi.export import build_workbook, metrics_csv, scenario_json, write_atomic
 from roi.export.assumptions import PERIOD_FIELDS, all_assumptions
 from roi.export.layout import Cell, DocumentProperties, Sheet, WorkbookLayout
 from roi.export.model_sheets import MAX_CURVE_ROWS, NOT_WITHIN_HORIZON, reviewer_counts
-from roi.export.rollout_sheets import CHECKLIST_STATUSES
+from roi.export.rollout_sheets import CHECKLIST_HEADER_ROW, CHECKLIST_STATUSES, OWNER_ROLES
 from roi.export.safety import SHEET_TITLE_LIMIT, csv_safe_text, safe_sheet_title, safe_text
 from roi.export.workbook import SHEET_ORDER
 from roi.export.xlsx import render
@@ -276,7 +276,8 @@ def test_money_format_follows_the_currency(currency, marker):
 def test_frozen_headers_widths_and_landscape_print_fit_to_width(book):
     assert book["Assumptions"].freeze_panes == "B4"
     assert book["Cash flow"].freeze_panes == "B4"
-    assert book["Checklist"].freeze_panes == "A4"
+    assert book["Checklist"].freeze_panes == "A5"
+    assert book["Checklist"].print_title_rows == "$1:$4"
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
@@ -348,18 +349,24 @@ def test_empty_ranges_give_percentiles_without_a_tornado():
     assert "No uncertainty ranges: no tornado." in cells and not book["Sensitivity"]._charts
 
 
+def _validation_of(sheet, coordinate: str):
+    (found,) = [v for v in sheet.data_validations.dataValidation if coordinate in v.sqref]
+    return found
+
+
 def test_checklist_status_has_a_drop_down(book, worked):
     _, results = worked
     sheet = book["Checklist"]
-    (validation,) = sheet.data_validations.dataValidation
-    assert validation.type == "list"
-    assert validation.formula1 == '"' + ",".join(CHECKLIST_STATUSES) + '"'
-    header = [c.value for c in sheet[3]]
+    header = [c.value for c in sheet[CHECKLIST_HEADER_ROW]]
     status = header.index("Status") + 1
-    cells = [sheet.cell(row, status) for row in range(4, 4 + len(results.checklist))]
+    first = CHECKLIST_HEADER_ROW + 1
+    validation = _validation_of(sheet, sheet.cell(first, status).coordinate)
+    assert validation.type == "list" and validation.showErrorMessage
+    assert validation.formula1 == '"' + ",".join(CHECKLIST_STATUSES) + '"'
+    cells = [sheet.cell(row, status) for row in range(first, first + len(results.checklist))]
     assert all(c.value == "todo" for c in cells)
     assert all(c.coordinate in validation.sqref for c in cells)
-    below = sheet.cell(4 + len(results.checklist), status)
+    below = sheet.cell(first + len(results.checklist), status)
     assert below.value is None and below.coordinate in validation.sqref, "rows added below get it too"
     assert sheet.cell(200, status).coordinate in validation.sqref
 
@@ -823,3 +830,64 @@ def test_a_currency_without_cents_has_no_decimals(currency, symbol):
     usd = scenario_from_dict(worked_data())
     usd_book = load(build_workbook(usd, compute(usd)))
     assert "#,##0.00" in named_cell(usd_book, "loaded_cost_per_hour").number_format
+
+
+def _checklist_rows(sheet) -> tuple[list[str], list[list]]:
+    header = [c.value for c in sheet[CHECKLIST_HEADER_ROW]]
+    rows = [list(row) for row in sheet.iter_rows(min_row=CHECKLIST_HEADER_ROW + 1) if row[0].value]
+    return header, rows
+
+
+def test_the_checklist_is_a_plan_to_keep_editing(book, worked):
+    """Owner, due week, status and notes are marked as inputs, sorted by due week, with filter buttons,
+    a drop-down of owners that accepts any name, a checked due week, and long text wrapped."""
+    _, results = worked
+    sheet = book["Checklist"]
+    header, rows = _checklist_rows(sheet)
+    assert len(rows) == len(results.checklist)
+    column = {name: header.index(name) for name in header}
+    for row in rows:
+        for name in ("Owner", "Due week", "Status", "Notes"):
+            assert row[column[name]].fill.fgColor.rgb == "00FFF2CC", (name, row[0].value)
+        for name in ("Item", "Title", "Why", "Due date"):
+            assert row[column[name]].fill.fill_type is None, name
+        for name in ("Title", "Notes", "Why"):
+            assert row[column[name]].alignment.wrap_text, name
+        assert row[column["Due week"]].number_format == "#,##0"
+    weeks = [(r[column["Due week"]].value, r[column["Priority"]].value) for r in rows]
+    assert weeks == sorted(weeks, key=lambda w: (w[0] is None, w[0] or 0, w[1] or 0))
+    last = rows[-1][-1]
+    assert sheet.auto_filter.ref == f"A{CHECKLIST_HEADER_ROW}:{last.column_letter}{last.row}"
+    owner = _validation_of(sheet, rows[0][column["Owner"]].coordinate)
+    assert owner.type == "list" and not owner.showErrorMessage, "suggestions: any owner may be typed"
+    assert set(OWNER_ROLES) <= set(owner.formula1.strip('"').split(","))
+    week = _validation_of(sheet, rows[0][column["Due week"]].coordinate)
+    assert (week.type, week.formula1, week.formula2) == ("whole", "0", "520")
+    assert sheet.cell(200, column["Due week"] + 1).coordinate in week.sqref
+    start = sheet.cell(CHECKLIST_HEADER_ROW - 1, 2)
+    assert sheet.cell(start.row, 1).value == "Week 0 starts on"
+    assert start.value is None and start.number_format == "yyyy-mm-dd"
+    assert start.fill.fgColor.rgb == "00FFF2CC"
+
+
+def test_checklist_due_dates_follow_the_start_date(worked):
+    """With a start date, each due date is stored (for viewers that do not recalculate): week 0 + 7 × week."""
+    scenario, results = worked
+    plan = RolloutPlan.model_validate(
+        {
+            "start_date": "2026-01-05",
+            "waves": [{"name": "Pilot", "start_week": 0, "seat_share": 0.1}],
+            "checklist": [{"item_id": "pr-size-limit", "due_week": 3, "owner_role": "Ana, platform"}],
+        }
+    )
+    data = build_workbook(scenario, results, plan=plan)
+    sheet = load(data)["Checklist"]
+    header, rows = _checklist_rows(sheet)
+    due = header.index("Due date")
+    assert sheet.cell(CHECKLIST_HEADER_ROW - 1, 2).value == datetime(2026, 1, 5)
+    assert "rollout_start_date+7*F" in rows[0][due].value
+    stored = pd.read_excel(io.BytesIO(data), sheet_name="Checklist", header=CHECKLIST_HEADER_ROW - 1)
+    by_item = dict(zip(stored["Item"], stored["Due date"], strict=True))
+    assert by_item["pr-size-limit"] == pd.Timestamp("2026-01-26")
+    owner = _validation_of(sheet, rows[0][header.index("Owner")].coordinate)
+    assert "Ana, platform" not in owner.formula1, "a comma would split the drop-down's options"

@@ -126,10 +126,16 @@ class Chart:
 
 @dataclass(frozen=True)
 class Dropdown:
-    """A list validation on ``cells`` (e.g. "H4:H15") offering ``options``."""
+    """A list validation on ``cells`` (e.g. "H4:H15") offering ``options``.
+
+    ``strict``: only the options are accepted; otherwise they are suggestions and any text may be
+    typed (owners: the engine's roles, or a person's name).
+    """
 
     cells: str
     options: tuple[str, ...]
+    title: str = "Status"
+    strict: bool = True
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,8 @@ class Sheet:
     dropdowns: list[Dropdown] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)
     range_names: dict[str, str] = field(default_factory=dict)
+    autofilter: str | None = None
+    """Range of a table with filter and sort buttons on its header row (e.g. "A4:L12")."""
     table: pd.DataFrame | None = None
     """Bulk rows of plain values written after ``rows``, one per frame row (the event tables)."""
 

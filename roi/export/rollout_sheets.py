@@ -1,20 +1,24 @@
 """The Rollout plan and Checklist sheets, from :func:`roi.rollout.rollout_report`.
 
 They write the same tables the Rollout page shows (``roi.rollout_tables``), so the workbook
-and the app cannot disagree; only the adoption-by-year block is live (formulas over the
-Assumptions sheet).
+and the app cannot disagree.  Live: the adoption-by-year block (formulas over the Assumptions
+sheet) and the Checklist's due dates (its start date + 7 × each due week); the Checklist's start
+date, owners, due weeks, statuses and notes are inputs the team keeps editing.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
 from typing import Any, get_args
 
-from roi.export.layout import Cell, Dropdown, Format, Formula, Role, Sheet, col, text
+from roi.export.layout import Cell, Dropdown, Format, Formula, Role, Sheet, Validation, col, text
 from roi.export.model_sheets import stale_note
 from roi.export.report_sheets import MODEL_CHANGED, VALUES_NOTE
 from roi.models import Scenario
+from roi.export.safety import looks_like_formula
 from roi.rollout import RolloutReport
-from roi.rollout_models import ChecklistStatus
+from roi.rollout_models import MAX_WEEK, ChecklistStatus
 from roi.rollout_tables import checklist_table, gate_table, schedule_table, wave_table
 
 CHECKLIST_STATUSES: tuple[str, ...] = get_args(ChecklistStatus)
@@ -122,8 +126,18 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     )
     sheet.add(text(f"{plan_note} {VALUES_NOTE} Money is not risk-adjusted (a budget).", "note"))
     sheet.add(stale_note(MODEL_CHANGED))
-    if report.plan.start_date is not None:
-        sheet.add(text("Week 0 starts on", "key"), Cell(report.plan.start_date, "date"))
+    start = report.plan.start_date
+    sheet.add(
+        text("Week 0 starts on", "key"),
+        Cell(
+            Formula(
+                f'IF(ISNUMBER({START_DATE_CELL}),{START_DATE_CELL},"{NO_START_DATE}")',
+                cached=NO_START_DATE if start is None else _serial(start),
+            ),
+            "date",
+        ),
+        text("live: the date on the Checklist sheet (B3), where you can change it", "note"),
+    )
 
     sheet.blank()
     sheet.add(text("Waves", "heading"))
@@ -166,21 +180,159 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     return sheet
 
 
+CHECKLIST_HEADER_ROW = 4
+"""Row of the Checklist's column headers (frozen and repeated on printed pages); rows 1–3 are the
+title, the note and the rollout's start date."""
+
+START_DATE_CELL = "rollout_start_date"
+"""Defined name of the Checklist's "Week 0 starts on" input (B3): every due date is this date plus
+7 × the due week."""
+
+OWNER_ROLES: tuple[str, ...] = (
+    "CTO",
+    "VP Engineering",
+    "Engineering manager",
+    "Tech lead",
+    "QA lead",
+    "Finance partner",
+)
+"""The owners the engine assigns, offered as suggestions: any other owner may be typed."""
+
+NO_START_DATE = "not set"
+"""The Rollout plan's "Week 0 starts on" while the Checklist's start date is blank."""
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _serial(day: date) -> int:
+    """The spreadsheet's date serial of ``day`` (what a date cell stores)."""
+    return (day - _EXCEL_EPOCH).days
+
+
+def _owner_options(report: RolloutReport) -> tuple[str, ...]:
+    """The engine's roles and the owners the team recorded, as a list validation can hold them."""
+    found = list(OWNER_ROLES)
+    for item in report.checklist:
+        owner = item.owner_role
+        if owner not in found and not re.search(r'[,"]', owner) and not looks_like_formula(owner):
+            found.append(owner)
+    options: list[str] = []
+    for owner in found:  # a list validation's options are at most 255 characters in all
+        if len(",".join([*options, owner])) <= 255:
+            options.append(owner)
+    return tuple(options)
+
+
+_INPUT_COLUMNS = ("Owner", "Due week", "Status", "Notes")
+_WRAPPED_COLUMNS = ("Title", "Notes", "Why")
+_CHECKLIST_WIDTHS = {
+    "Item": 20,
+    "Title": 40,
+    "Category": 13,
+    "Priority": 9,
+    "Owner": 22,
+    "Due week": 10,
+    "Due date": 12,
+    "Due before wave": 16,
+    "Status": 14,
+    "Notes": 40,
+    "Still triggered": 10,
+    "Why": 80,
+}
+
+
+def _due_order(row: dict[str, Any]) -> tuple[bool, int, bool, int]:
+    """Sort key of the plan: by due week (untied items last), then priority."""
+    week, priority = row["Due week"], row["Priority"]
+    return week is None, week or 0, priority is None, priority or 0
+
+
+def _with_due_date(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with a "Due date" column after "Due week" (its value: the due week, for the formula)."""
+    out: dict[str, Any] = {}
+    for column, value in row.items():
+        out[column] = value
+        if column == "Due week":
+            out["Due date"] = value
+    return out
+
+
 def checklist_sheet(report: RolloutReport) -> Sheet:
-    """The tracked checklist (engine items with what the team recorded) and a status drop-down."""
+    """The tracked checklist as a plan to keep editing: sorted by due week, with filter buttons,
+    editable owner, due week, status (drop-down) and notes, and due dates from the start date."""
+    rows = [_with_due_date(row) for row in sorted(checklist_table(report), key=_due_order)]
+    columns = list(rows[0]) if rows else list(_CHECKLIST_WIDTHS)
+    letter = {column: col(index) for index, column in enumerate(columns, start=1)}
     sheet = Sheet(
         "Checklist",
-        freeze="A4",
-        widths={1: 22, 2: 44, 3: 14, 4: 9, 5: 22, 6: 10, 7: 16, 8: 16, 9: 30, 10: 10, 11: 90},
+        freeze=f"A{CHECKLIST_HEADER_ROW + 1}",
+        widths={i: _CHECKLIST_WIDTHS.get(c, 16) for i, c in enumerate(columns, start=1)},
     )
     sheet.add(text("Rollout checklist", "title"))
     sheet.add(
-        text("Each action with the numbers that triggered it; set the status with the drop-down.", "note")
+        text(
+            "Each action with the numbers that triggered it, by due week. Yellow cells are yours to edit: "
+            "the start date, owner, due week, status (drop-down) and notes; due dates follow the start "
+            "date and the due week. Sort and filter with the header's buttons.",
+            "note",
+        )
     )
-    rows = checklist_table(report)
-    header, last = write_table(sheet, rows, input_columns=("Status",))
+    start = report.plan.start_date
+    sheet.add(
+        text("Week 0 starts on", "key"),
+        Cell(start, "date", "input", name=START_DATE_CELL),
+        text("the pilot's first day; blank = no due dates yet", "note"),
+    )
+    assert sheet.next_row == CHECKLIST_HEADER_ROW
+    header = sheet.add(*(text(column, "header") for column in columns))
+    if not rows:
+        sheet.add(text("(none)", "note"))
+    for row in rows:
+        number = sheet.next_row
+        cells: list[Cell | None] = []
+        for column, value in row.items():
+            role: Role = "input" if column in _INPUT_COLUMNS else "plain"
+            if column == "Due date":
+                week = f"{letter['Due week']}{number}"
+                known = start is not None and value is not None
+                due = _serial(start + timedelta(weeks=value)) if known else ""
+                cells.append(
+                    Cell(
+                        Formula(
+                            f"IF(AND(ISNUMBER({START_DATE_CELL}),ISNUMBER({week})),"
+                            f'{START_DATE_CELL}+7*{week},"")',
+                            cached=due,
+                        ),
+                        "date",
+                    )
+                )
+            elif column == "Due week":  # a number cell even when blank: a typed week stays a number
+                cells.append(Cell(value, "int", role))
+            elif column in _WRAPPED_COLUMNS or role == "input":
+                cells.append(text(value or "", role, wrap=column in _WRAPPED_COLUMNS))
+            else:
+                cells.append(_value(value, _COLUMN_FORMATS.get(column)))
+        sheet.add(*cells)
+    last = sheet.next_row - 1
+    end = max(last, STATUS_ROWS_END)
+    first = header + 1
+
+    def cells_of(column: str) -> str:
+        return f"{letter[column]}{first}:{letter[column]}{end}"
+
+    sheet.dropdowns.append(Dropdown(cells_of("Status"), CHECKLIST_STATUSES))
+    sheet.dropdowns.append(Dropdown(cells_of("Owner"), _owner_options(report), title="Owner", strict=False))
+    sheet.validations.append(
+        Validation(
+            cells_of("Due week"),
+            whole=True,
+            low=0,
+            high=MAX_WEEK,
+            prompt="Week of the rollout the action is due by (week 0 = the pilot's first week).",
+            error=f"The due week must be a whole number from 0 to {MAX_WEEK}.",
+            title="Due week",
+        )
+    )
     if rows:
-        status = col(list(rows[0]).index("Status") + 1)
-        end = max(last, STATUS_ROWS_END)
-        sheet.dropdowns.append(Dropdown(f"{status}{header + 1}:{status}{end}", CHECKLIST_STATUSES))
+        sheet.autofilter = f"A{header}:{col(len(columns))}{last}"
     return sheet

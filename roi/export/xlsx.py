@@ -249,14 +249,16 @@ def _render_sheet(
             type="list",
             formula1='"' + ",".join(dropdown.options) + '"',
             allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Status",
+            showErrorMessage=dropdown.strict,
+            errorTitle=dropdown.title[:32],
             error="Choose one of: " + ", ".join(dropdown.options),
         )
         validation.add(dropdown.cells)
         ws.data_validations.append(validation)
     for rule in sheet.validations:
         ws.data_validations.append(_validation(rule))
+    if sheet.autofilter:
+        ws.auto_filter.ref = sheet.autofilter
     cached: dict[str, CachedValue] = {}
     for row_number, row in enumerate(sheet.rows, start=1):
         lines = _wrapped_lines(row, sheet.widths)
