@@ -540,24 +540,32 @@ def recalculated(tmp_path_factory):
 )
 def test_stored_results_equal_what_a_spreadsheet_computes(recalculated, name):
     """Formula cells stored with a result (for viewers that do not recalculate) hold exactly what
-    LibreOffice computes for them: the Summary's verdict, key numbers and live checks."""
+    LibreOffice computes for them: the Summary's verdict, key numbers and live checks, every named
+    output of the model sheets (each year of a by-year row), the Rollout plan's adoption by year."""
     scenario, values, formulas = recalculated[name]
-    stored = load_workbook(io.BytesIO(build_workbook(scenario, compute(scenario))), data_only=True)["Summary"]
-    checked = 0
-    for row in formulas["Summary"].iter_rows():
-        for cell in row:
-            if not (isinstance(cell.value, str) and cell.value.startswith("=")):
-                continue
-            cached = stored[cell.coordinate].value
-            if cached is None:
-                continue  # not stored: a viewer shows it blank, a spreadsheet computes it
-            computed = values["Summary"][cell.coordinate].value
-            if isinstance(computed, str) or isinstance(cached, str):
-                assert cached == (computed or ""), cell.coordinate
-            else:
-                assert cached == pytest.approx(computed, rel=RELATIVE, abs=1e-9), cell.coordinate
-            checked += 1
-    assert checked >= 15  # verdict, two live checks, the key numbers and their stale notes
+    stored = load_workbook(io.BytesIO(build_workbook(scenario, compute(scenario))), data_only=True)
+    checked: dict[str, int] = {}
+    for sheet in formulas.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if not (isinstance(cell.value, str) and cell.value.startswith("=")):
+                    continue
+                cached = stored[sheet.title][cell.coordinate].value
+                if cached is None:
+                    continue  # not stored: a viewer shows it blank, a spreadsheet computes it
+                computed = values[sheet.title][cell.coordinate].value
+                where = f"{sheet.title}!{cell.coordinate}"
+                if isinstance(computed, str) or isinstance(cached, str):
+                    assert cached == (computed or ""), where
+                else:
+                    assert cached == pytest.approx(computed, rel=RELATIVE, abs=1e-9), where
+                checked[sheet.title] = checked.get(sheet.title, 0) + 1
+    assert checked["Summary"] >= 15  # verdict, two live checks, the key numbers and their stale notes
+    for output in output_names(formulas):  # every named formula holds its result
+        for cell in _cells(formulas, output):
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                assert stored[cell.parent.title][cell.coordinate].value is not None, (output, cell.coordinate)
+    assert checked["Rollout plan"] >= 2 * scenario.finance.horizon_years
 
 
 def test_worked_example_matches_the_engine(recalculated):

@@ -891,3 +891,28 @@ def test_checklist_due_dates_follow_the_start_date(worked):
     assert by_item["pr-size-limit"] == pd.Timestamp("2026-01-26")
     owner = _validation_of(sheet, rows[0][header.index("Owner")].coordinate)
     assert "Ana, platform" not in owner.formula1, "a comma would split the drop-down's options"
+
+
+def test_viewers_that_do_not_recalculate_see_the_model_sheets_named_outputs(worked):
+    """The model sheets' named outputs, each year of the by-year rows and the adoption by year are
+    stored with the engine's value (METHODS §5: NPV −8,499.02, N = 0.852 h, ρ1 = 210%)."""
+    scenario, results = worked
+    data = build_workbook(scenario, results)
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None)
+
+    def by_label(title: str) -> dict:
+        rows = sheets[title].itertuples(index=False)
+        return {row[0]: list(row[1:]) for row in rows if isinstance(row[0], str)}
+
+    cash = by_label("Cash flow")
+    assert cash["NPV"][0] == pytest.approx(-8499.02, abs=0.01)
+    assert cash["Payback"][0] == NOT_WITHIN_HORIZON
+    costs = [25_432, 51_086.09, 52_406.09, 52_406.09]
+    assert cash["Costs, risk-adjusted"][:4] == pytest.approx(costs, abs=0.01)
+    book = load_workbook(io.BytesIO(data), data_only=True)
+    assert named_cell(book, "net_hours").value == pytest.approx(0.852, abs=5e-4)
+    assert named_cell(book, "utilization_post").value == pytest.approx(2.101, abs=5e-4)
+    plan = sheets["Rollout plan"]
+    year = plan.index[plan[0].astype(str) == "Year"][0]
+    assert list(plan.iloc[year + 1 : year + 4, 1]) == pytest.approx([0.7, 0.9, 0.9])
+    assert list(plan.iloc[year + 1 : year + 4, 2]) == pytest.approx([35, 45, 45])

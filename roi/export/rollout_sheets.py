@@ -167,11 +167,11 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     sheet.blank()
     sheet.add(text("Adoption by year (live, from Assumptions)", "heading"))
     sheet.add(*(text(h, "header") for h in ("Year", "Adoption", "Active developers")))
-    for t in range(1, scenario.finance.horizon_years + 1):
+    for t, share in enumerate(scenario.finance.adoption, start=1):
         sheet.add(
             Cell(t, "int"),
-            Cell(Formula(f"adoption_year_{t}"), "percent"),
-            Cell(Formula(f"developers*adoption_year_{t}"), "number"),
+            Cell(Formula(f"adoption_year_{t}", cached=share), "percent"),
+            Cell(Formula(f"developers*adoption_year_{t}", cached=scenario.team.developers * share), "number"),
         )
 
     sheet.blank()

@@ -17,6 +17,7 @@ import pandas as pd
 
 from roi.export.assumptions import assumptions_sheet
 from roi.export.data_sheets import ROW_LIMIT, data_sheets
+from roi.export.known_results import model_results, store_results
 from roi.export.layout import DocumentProperties, WorkbookLayout
 from roi.export.model_sheets import cash_flow_sheet, productivity_sheet, review_capacity_sheet
 from roi.export.report_sheets import metrics_sheet, sensitivity_sheet, summary_sheet
@@ -70,6 +71,7 @@ def build_layout(
         checklist_sheet(rollout),
     ]
     assert [s.title for s in sheets] == list(SHEET_ORDER)
+    store_results(sheets, model_results(scenario, results))  # for viewers that do not recalculate
     sheets += data_sheets(tables, {s.title for s in sheets}, row_limit)
     return WorkbookLayout(
         sheets=sheets,
