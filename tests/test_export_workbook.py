@@ -916,3 +916,17 @@ def test_viewers_that_do_not_recalculate_see_the_model_sheets_named_outputs(work
     year = plan.index[plan[0].astype(str) == "Year"][0]
     assert list(plan.iloc[year + 1 : year + 4, 1]) == pytest.approx([0.7, 0.9, 0.9])
     assert list(plan.iloc[year + 1 : year + 4, 2]) == pytest.approx([35, 45, 45])
+
+
+def test_rollout_sheets_print_readably_and_cut_no_text(book):
+    """Landscape, one page wide: the Checklist's columns add up to ~60% scale or better on A4/Letter,
+    its headers and long text wrap; a wave's teams wrap instead of being cut off by the next wave;
+    the cost-by-month columns are wide enough for a cumulative cost in the millions."""
+    checklist = book["Checklist"]
+    widths = [checklist.column_dimensions[c.column_letter].width for c in checklist[CHECKLIST_HEADER_ROW]]
+    assert sum(widths) <= 225
+    assert all(c.alignment.wrap_text for c in checklist[CHECKLIST_HEADER_ROW])
+    plan = book["Rollout plan"]
+    teams = next(row for row in plan.iter_rows() if row[0].value == "Teams")
+    assert len(teams[1].value) > plan.column_dimensions["B"].width and teams[1].alignment.wrap_text
+    assert all(plan.column_dimensions[c].width >= 14 for c in "JKL")

@@ -8,6 +8,7 @@ date, owners, due weeks, statuses and notes are inputs the team keeps editing.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, timedelta
 from typing import Any, get_args
@@ -112,12 +113,20 @@ def write_transposed(sheet: Sheet, rows: list[dict[str, Any]]) -> None:
     first, *others = list(rows[0])
     sheet.add(text(first, "header"), *(text(row[first], "header") for row in rows))
     for column in others:
-        sheet.add(text(column, "key"), *(_value(row[column], _COLUMN_FORMATS.get(column)) for row in rows))
+        cells = [_value(row[column], _COLUMN_FORMATS.get(column)) for row in rows]
+        for index, cell in enumerate(cells):
+            width = sheet.widths.get(index + 2, 8)
+            if cell is not None and isinstance(cell.value, str) and len(cell.value) > width:
+                cells[index] = dataclasses.replace(cell, wrap=True)  # the next wave's column would cut it off
+        sheet.add(text(column, "key"), *cells)
 
 
 def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     """Waves (seats, cost, review load, go/no-go), gates, expectations, monthly cost, adoption by year."""
-    sheet = Sheet("Rollout plan", widths={1: 32, 2: 30, 3: 24, 4: 16, 5: 16, 6: 16, 7: 12, 8: 12, 9: 80})
+    sheet = Sheet(
+        "Rollout plan",
+        widths={1: 32, 2: 30, 3: 24, 4: 16, 5: 16, 6: 16, 7: 12, 8: 12, 9: 60, 10: 14, 11: 14, 12: 15},
+    )
     sheet.add(text("Rollout plan", "title"))
     plan_note = (
         "The scenario holds no plan yet: this is the default plan (pilot ~10%, expansion ~30%, full rollout)."
@@ -226,19 +235,21 @@ def _owner_options(report: RolloutReport) -> tuple[str, ...]:
 _INPUT_COLUMNS = ("Owner", "Due week", "Status", "Notes")
 _WRAPPED_COLUMNS = ("Title", "Notes", "Why")
 _CHECKLIST_WIDTHS = {
-    "Item": 20,
-    "Title": 40,
-    "Category": 13,
-    "Priority": 9,
-    "Owner": 22,
-    "Due week": 10,
-    "Due date": 12,
-    "Due before wave": 16,
-    "Status": 14,
-    "Notes": 40,
-    "Still triggered": 10,
-    "Why": 80,
+    "Item": 18,
+    "Title": 30,
+    "Category": 12,
+    "Priority": 8,
+    "Owner": 19,
+    "Due week": 9,
+    "Due date": 11,
+    "Due before wave": 13,
+    "Status": 12,
+    "Notes": 28,
+    "Still triggered": 9,
+    "Why": 48,
 }
+"""Column widths [characters]: 217 in all, so a landscape page prints the table at about 60%
+(A4 or Letter hold ~135 characters of the default font at 100%); long text wraps."""
 
 
 def _due_order(row: dict[str, Any]) -> tuple[bool, int, bool, int]:
@@ -284,7 +295,7 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
         text("the pilot's first day; blank = no due dates yet", "note"),
     )
     assert sheet.next_row == CHECKLIST_HEADER_ROW
-    header = sheet.add(*(text(column, "header") for column in columns))
+    header = sheet.add(*(text(column, "header", wrap=True) for column in columns))
     if not rows:
         sheet.add(text("(none)", "note"))
     for row in rows:
