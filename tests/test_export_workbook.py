@@ -930,3 +930,20 @@ def test_rollout_sheets_print_readably_and_cut_no_text(book):
     teams = next(row for row in plan.iter_rows() if row[0].value == "Teams")
     assert len(teams[1].value) > plan.column_dimensions["B"].width and teams[1].alignment.wrap_text
     assert all(plan.column_dimensions[c].width >= 14 for c in "JKL")
+
+
+def test_sensitivity_shows_each_input_in_its_unit(book):
+    """Ranges and tornado name inputs as the app does and show them in their unit: an uplift of
+    +21% as a percentage, the loaded rate in money, a bug fix in hours (not 0.21, 75, 2)."""
+    sheet = book["Sensitivity"]
+    rows: dict = {}
+    for row in sheet.iter_rows():  # the ranges table; the tornado repeats the labels below it
+        if isinstance(row[0].value, str):
+            rows.setdefault(row[0].value, row)
+    uplift = rows["Output change per developer"]
+    assert uplift[1].number_format == "0.0%" and uplift[5].value == "productivity_uplift"
+    assert rows["Share of freed time turned into value"][1].number_format == "0.0%"
+    assert '"$"' in rows["Loaded cost of a developer hour"][2].number_format
+    assert rows["Hours to fix a bug"][3].number_format.endswith('" h"')
+    assert rows["Review speed"][4].value == "LOC/h"
+    assert not any(str(label).startswith(("finance.", "team.", "review.")) for label in rows)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from roi.defaults import UTILIZATION_LIMIT
-from roi.export.assumptions import CHANGES, CHECKS, PERIOD_FIELDS, same_as_exported
+from roi.export.assumptions import CHANGES, CHECKS, PERIOD_FIELDS, all_assumptions, same_as_exported
 from roi.export.cached_values import CachedValue
 from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text, unit_beside
 from roi.export.model_sheets import (
@@ -24,6 +24,7 @@ from roi.export.model_sheets import (
     QUEUE_STALE,
     stale_note,
 )
+from roi.formatting import INPUT_LABELS, RANGE_GROWTH_KEYS, input_label
 from roi.inputs import npv
 from roi.metrics import DEFINITIONS
 from roi.models import Results, Scenario
@@ -454,9 +455,22 @@ def _measured_metrics(sheet: Sheet, data: dict[str, Any]) -> None:
             )
 
 
+def range_units(scenario: Scenario) -> dict[str, tuple[str, Format, str]]:
+    """Range key → (reader's label, number format, unit column) of the inputs a range can vary:
+    the growth keys are changes (percent), the others are Assumptions inputs with their format."""
+    found: dict[str, tuple[str, Format, str]] = {
+        key: (input_label(key), "percent", "change vs baseline") for key in RANGE_GROWTH_KEYS
+    }
+    for a in all_assumptions(scenario):
+        unit = unit_beside(a.unit.replace("{currency}", scenario.currency), a.fmt, scenario.currency)
+        label = INPUT_LABELS.get(a.path, a.label)  # the app's name, else the Assumptions sheet's
+        found[a.path] = (label, a.fmt, "" if a.fmt == "percent" else unit)
+    return found
+
+
 def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
     """Monte Carlo percentiles and the tornado (table and chart), as values from the engine."""
-    sheet = Sheet("Sensitivity", widths={1: 34, 2: 16, 3: 16, 4: 16, 5: 16, 6: 16, 7: 18, 8: 18})
+    sheet = Sheet("Sensitivity", widths={1: 40, 2: 16, 3: 16, 4: 16, 5: 16, 6: 16, 7: 18, 8: 18})
     sheet.add(text("Sensitivity: Monte Carlo and tornado (METHODS §4)", "title"))
     sheet.add(text(VALUES_NOTE, "note"))
     sheet.add(stale_note(MODEL_CHANGED))
@@ -485,9 +499,15 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
         sheet.add(text(label), Cell(value, fmt, "key") if fmt != "text" else text(value, "key"))
     sheet.blank()
     sheet.add(text("Ranges (low, likely, high)", "heading"))
-    sheet.add(*(text(h, "header") for h in ("Input", "Low", "Likely", "High")))
-    for key, (low, likely, high) in spec.ranges.items():
-        sheet.add(text(key), Cell(low, "number"), Cell(likely, "number"), Cell(high, "number"))
+    units = range_units(scenario)
+
+    def described(key: str) -> tuple[str, Format, str]:
+        return units.get(key, (input_label(key), "number", ""))
+
+    sheet.add(*(text(h, "header") for h in ("Input", "Low", "Likely", "High", "Unit", "Range key")))
+    for key, ends in spec.ranges.items():
+        label, fmt, unit = described(key)
+        sheet.add(text(label), *(Cell(value, fmt) for value in ends), text(unit), text(key, "note"))
     sheet.blank()
     if not result.tornado:  # null without ranges: every draw is the same NPV, nothing to swing
         sheet.add(text("No uncertainty ranges: no tornado.", "note"))
@@ -517,10 +537,11 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
     )
     for row in result.tornado:
         r = sheet.next_row
+        label, fmt, _ = described(row.input)
         sheet.add(
-            text(row.input),
-            Cell(row.low, "number"),
-            Cell(row.high, "number"),
+            text(label),
+            Cell(row.low, fmt),
+            Cell(row.high, fmt),
             Cell(row.npv_low, "money"),
             Cell(row.npv_high, "money"),
             Cell(row.swing, "money"),
