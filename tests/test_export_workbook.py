@@ -947,3 +947,14 @@ def test_sensitivity_shows_each_input_in_its_unit(book):
     assert rows["Hours to fix a bug"][3].number_format.endswith('" h"')
     assert rows["Review speed"][4].value == "LOC/h"
     assert not any(str(label).startswith(("finance.", "team.", "review.")) for label in rows)
+
+
+def test_viewers_that_do_not_recalculate_see_the_metrics_changes(worked):
+    """The Metrics sheet's period values and changes are stored: tasks +21%, PRs +98%, PR size +154%."""
+    scenario, results = worked
+    data = build_workbook(scenario, results)
+    metrics = pd.read_excel(io.BytesIO(data), sheet_name="Metrics", header=2)
+    change = dict(zip(metrics["Metric"], metrics["Change"], strict=True))
+    assert change["Completed tasks per developer-week"] == pytest.approx(0.21)
+    assert change["Mean PR size (lines added + deleted)"] == pytest.approx(1.54)
+    assert pd.isna(change["Change failure rate"])  # not measured: blank, as the formula gives

@@ -348,13 +348,16 @@ def metrics_sheet(scenario: Scenario, metrics: Any | None) -> Sheet:
     for field, label, _, fmt, _ in PERIOD_FIELDS:
         before, after = f"baseline_{field}", f"post_{field}"
         definition = DEFINITIONS.get(MEASURED.get(field, field), "")  # review_hours is review_hours_median
+        then, now = getattr(scenario.baseline, field), getattr(scenario.post, field)
+        change = now / then - 1 if then is not None and now is not None and then != 0 else ""
         sheet.add(
             text(label),
-            Cell(Formula(f'IF(ISNUMBER({before}),{before},"")'), fmt),
-            Cell(Formula(f'IF(ISNUMBER({after}),{after},"")'), fmt),
+            Cell(Formula(f'IF(ISNUMBER({before}),{before},"")', cached="" if then is None else then), fmt),
+            Cell(Formula(f'IF(ISNUMBER({after}),{after},"")', cached="" if now is None else now), fmt),
             Cell(
                 Formula(
-                    f'IF(AND(ISNUMBER({before}),ISNUMBER({after})),IF({before}<>0,{after}/{before}-1,""),"")'
+                    f'IF(AND(ISNUMBER({before}),ISNUMBER({after})),IF({before}<>0,{after}/{before}-1,""),"")',
+                    cached=change,
                 ),
                 "percent",
             ),
