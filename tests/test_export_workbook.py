@@ -958,3 +958,26 @@ def test_viewers_that_do_not_recalculate_see_the_metrics_changes(worked):
     assert change["Completed tasks per developer-week"] == pytest.approx(0.21)
     assert change["Mean PR size (lines added + deleted)"] == pytest.approx(1.54)
     assert pd.isna(change["Change failure rate"])  # not measured: blank, as the formula gives
+
+
+def test_a_long_owner_list_keeps_validation_messages_within_excels_limits(worked):
+    """Owners the team typed join the drop-down; its list (255) and error message (225 characters)
+    stay within what Excel opens without repairing the file."""
+    scenario, results = worked
+    owners = [f"Owner number {k} of the platform group" for k in range(12)]
+    plan = RolloutPlan.model_validate(
+        {
+            "waves": [{"name": "Pilot", "start_week": 0, "seat_share": 0.1}],
+            "checklist": [
+                {"item_id": item.id, "owner_role": owner}
+                for item, owner in zip(results.checklist, owners, strict=False)
+            ],
+        }
+    )
+    sheet = load(build_workbook(scenario, results, plan=plan))["Checklist"]
+    for validation in sheet.data_validations.dataValidation:
+        assert len(validation.error or "") <= 225 and len(validation.prompt or "") <= 255
+        if validation.type == "list":
+            assert len(validation.formula1) - 2 <= 255
+    owner = next(v for v in sheet.data_validations.dataValidation if v.errorTitle == "Owner")
+    assert owners[0] in owner.formula1

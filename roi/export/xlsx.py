@@ -188,6 +188,15 @@ def _literal(value: float) -> str:
     return f"{value:.17g}".upper() if not float(value).is_integer() else f"{value:.0f}"
 
 
+ERROR_MESSAGE_LIMIT = 225
+"""Characters Excel allows in a data validation's error message (a longer one needs repairing)."""
+
+
+def _cut(message: str, limit: int) -> str:
+    """``message`` cut to ``limit`` characters, with "…" when cut."""
+    return message if len(message) <= limit else message[: limit - 1] + "…"
+
+
 def _validation(rule: Validation) -> DataValidation:
     low = None if rule.low is None else rule.low + (_OPEN_BOUND if rule.low_open else 0.0)
     if low is not None and rule.high is not None:
@@ -251,7 +260,7 @@ def _render_sheet(
             allow_blank=True,
             showErrorMessage=dropdown.strict,
             errorTitle=dropdown.title[:32],
-            error="Choose one of: " + ", ".join(dropdown.options),
+            error=_cut("Choose one of: " + ", ".join(dropdown.options), ERROR_MESSAGE_LIMIT),
         )
         validation.add(dropdown.cells)
         ws.data_validations.append(validation)
