@@ -887,3 +887,6 @@ def test_checklist_due_dates_follow_the_edited_start_date_and_weeks(recalculated
 
     assert start_on_rollout_plan(values) == START_DATE
     assert start_on_rollout_plan(recalculated["worked"][1]) == NO_START_DATE
+    waves = {row[0].value: [c.value for c in row[1:]] for row in values["Rollout plan"].iter_rows(max_row=40)}
+    weeks = [w for w in waves["Start week"] if w is not None]
+    assert waves["Starts on"][: len(weeks)] == [START_DATE + timedelta(weeks=w) for w in weeks]

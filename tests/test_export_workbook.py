@@ -891,6 +891,9 @@ def test_checklist_due_dates_follow_the_start_date(worked):
     assert by_item["pr-size-limit"] == pd.Timestamp("2026-01-26")
     owner = _validation_of(sheet, rows[0][header.index("Owner")].coordinate)
     assert "Ana, platform" not in owner.formula1, "a comma would split the drop-down's options"
+    plan_sheet = pd.read_excel(io.BytesIO(data), sheet_name="Rollout plan", header=None)
+    starts = plan_sheet[plan_sheet[0] == "Starts on"].iloc[0, 1]
+    assert starts == pd.Timestamp("2026-01-05"), "each wave's start date, live from the start date"
 
 
 def test_viewers_that_do_not_recalculate_see_the_model_sheets_named_outputs(worked):

@@ -66,6 +66,8 @@ _UNIT_FORMATS: dict[str, Format] = {"fraction": "percent", "h": "hours", "calend
 
 
 def _value(value: Any, fmt: Format | None, role: Role = "plain") -> Cell | None:
+    if isinstance(value, Cell):  # a cell made by the sheet (a live formula)
+        return value
     if value is None or value == "":
         return Cell(None, "text", role) if role != "plain" else None
     if isinstance(value, bool):
@@ -121,6 +123,27 @@ def write_transposed(sheet: Sheet, rows: list[dict[str, Any]]) -> None:
         sheet.add(text(column, "key"), *cells)
 
 
+def _with_start_dates(
+    rows: list[dict[str, Any]], header_row: int, start: date | None
+) -> list[dict[str, Any]]:
+    """Wave rows with a live "Starts on" after "Start week": the Checklist's start date + 7 × the
+    start week (blank without a start date), for the table :func:`write_transposed` writes at
+    ``header_row``."""
+    out = []
+    for index, row in enumerate(rows):
+        week_row = header_row + list(row).index("Start week")
+        week = f"{col(index + 2)}{week_row}"
+        formula = f'IF(ISNUMBER({START_DATE_CELL}),{START_DATE_CELL}+7*{week},"")'
+        cached = "" if start is None else _serial(start + timedelta(weeks=row["Start week"]))
+        with_date: dict[str, Any] = {}
+        for column, value in row.items():
+            with_date[column] = value
+            if column == "Start week":
+                with_date["Starts on"] = Cell(Formula(formula, cached=cached), "date")
+        out.append(with_date)
+    return out
+
+
 def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     """Waves (seats, cost, review load, go/no-go), gates, expectations, monthly cost, adoption by year."""
     sheet = Sheet(
@@ -150,7 +173,7 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
 
     sheet.blank()
     sheet.add(text("Waves", "heading"))
-    write_transposed(sheet, wave_table(report))
+    write_transposed(sheet, _with_start_dates(wave_table(report), sheet.next_row, start))
     sheet.blank()
     sheet.add(text("Go/no-go gates", "heading"))
     write_table(sheet, gate_table(report), per_row_unit=True)
