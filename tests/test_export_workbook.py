@@ -984,3 +984,11 @@ def test_a_long_owner_list_keeps_validation_messages_within_excels_limits(worked
             assert len(validation.formula1) - 2 <= 255
     owner = next(v for v in sheet.data_validations.dataValidation if v.errorTitle == "Owner")
     assert owners[0] in owner.formula1
+
+
+def test_owner_suggestions_are_the_engines_roles():
+    """Every owner role the checklist rules assign (roi.checklist) is offered in the Owner drop-down."""
+    import roi.checklist
+
+    source = Path(roi.checklist.__file__).read_text()
+    assert set(re.findall(r'owner_role="([^"]+)"', source)) == set(OWNER_ROLES)

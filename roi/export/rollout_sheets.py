@@ -28,6 +28,35 @@ CHECKLIST_STATUSES: tuple[str, ...] = get_args(ChecklistStatus)
 STATUS_ROWS_END = 200
 """The Status drop-down reaches this row, so actions the team adds below the table get it too."""
 
+CHECKLIST_HEADER_ROW = 4
+"""Row of the Checklist's column headers (frozen and repeated on printed pages); rows 1–3 are the
+title, the note and the rollout's start date."""
+
+START_DATE_CELL = "rollout_start_date"
+"""Defined name of the Checklist's "Week 0 starts on" input (B3): every due date is this date plus
+7 × the due week."""
+
+OWNER_ROLES: tuple[str, ...] = (
+    "CTO",
+    "VP Engineering",
+    "Engineering manager",
+    "Tech lead",
+    "QA lead",
+    "Finance partner",
+)
+"""The owners the engine assigns, offered as suggestions: any other owner may be typed."""
+
+NO_START_DATE = "not set"
+"""The Rollout plan's "Week 0 starts on" while the Checklist's start date is blank."""
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _serial(day: date) -> int:
+    """The spreadsheet's date serial of ``day`` (what a date cell stores)."""
+    return (day - _EXCEL_EPOCH).days
+
+
 _COLUMN_FORMATS: dict[str, Format] = {
     **dict.fromkeys(
         (
@@ -210,35 +239,6 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     sheet.add(text("Cost by month", "heading"))
     write_table(sheet, schedule_table(report))
     return sheet
-
-
-CHECKLIST_HEADER_ROW = 4
-"""Row of the Checklist's column headers (frozen and repeated on printed pages); rows 1–3 are the
-title, the note and the rollout's start date."""
-
-START_DATE_CELL = "rollout_start_date"
-"""Defined name of the Checklist's "Week 0 starts on" input (B3): every due date is this date plus
-7 × the due week."""
-
-OWNER_ROLES: tuple[str, ...] = (
-    "CTO",
-    "VP Engineering",
-    "Engineering manager",
-    "Tech lead",
-    "QA lead",
-    "Finance partner",
-)
-"""The owners the engine assigns, offered as suggestions: any other owner may be typed."""
-
-NO_START_DATE = "not set"
-"""The Rollout plan's "Week 0 starts on" while the Checklist's start date is blank."""
-
-_EXCEL_EPOCH = date(1899, 12, 30)
-
-
-def _serial(day: date) -> int:
-    """The spreadsheet's date serial of ``day`` (what a date cell stores)."""
-    return (day - _EXCEL_EPOCH).days
 
 
 def _owner_options(report: RolloutReport) -> tuple[str, ...]:
