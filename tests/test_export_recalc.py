@@ -859,7 +859,7 @@ def test_libreoffice_keeps_sheets_names_charts_and_validation(recalculated):
     for title in original.sheetnames:
         assert len(formulas[title]._charts) == len(original[title]._charts), title
     validations = formulas["Checklist"].data_validations.dataValidation
-    assert sorted(v.type for v in validations) == ["list", "list", "whole"]
+    assert sorted(v.type for v in validations) == ["decimal", "list", "list", "whole"]
     assert formulas["Checklist"].auto_filter.ref
 
 

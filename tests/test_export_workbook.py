@@ -867,6 +867,8 @@ def test_the_checklist_is_a_plan_to_keep_editing(book, worked):
     start = sheet.cell(CHECKLIST_HEADER_ROW - 1, 2)
     assert sheet.cell(start.row, 1).value == "Week 0 starts on"
     assert start.value is None and start.number_format == "yyyy-mm-dd"
+    date_rule = _validation_of(sheet, start.coordinate)
+    assert (date_rule.type, date_rule.operator, date_rule.formula1) == ("decimal", "greaterThanOrEqual", "1")
     assert start.fill.fgColor.rgb == "00FFF2CC"
 
 

@@ -367,6 +367,17 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
             title="Due week",
         )
     )
+    sheet.validations.append(
+        Validation(
+            f"B{CHECKLIST_HEADER_ROW - 1}",
+            whole=False,
+            low=1,  # a date is a day number: text such as "next Monday" is refused
+            high=None,
+            prompt="The pilot's first day (week 0), e.g. 2026-03-02; leave blank while it is not decided.",
+            error="Enter a date, e.g. 2026-03-02.",
+            title="Start date",
+        )
+    )
     if rows:
         sheet.autofilter = f"A{header}:{col(len(columns))}{last}"
     return sheet
