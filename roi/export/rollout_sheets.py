@@ -16,8 +16,8 @@ from typing import Any, get_args
 from roi.export.layout import Cell, Dropdown, Format, Formula, Role, Sheet, Validation, col, text
 from roi.export.model_sheets import stale_note
 from roi.export.report_sheets import MODEL_CHANGED, VALUES_NOTE
-from roi.models import Scenario
 from roi.export.safety import looks_like_formula
+from roi.models import Scenario
 from roi.rollout import RolloutReport
 from roi.rollout_models import MAX_WEEK, ChecklistStatus
 from roi.rollout_tables import checklist_table, gate_table, schedule_table, wave_table
