@@ -17,6 +17,9 @@ NOT_APPLICABLE = "n/a"
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "AUD": "A$", "CAD": "C$"}
 """Currencies written with a symbol before the number; any other code follows the number."""
 
+NO_MINOR_UNIT = {"JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF"}
+"""Currencies without cents (ISO 4217 minor unit 0): shown without decimals ("¥13,590", not "¥13,590.00")."""
+
 _COMPACT_STEPS = ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
 
 
@@ -52,10 +55,13 @@ def money(
 
     Parameters: value [currency]; currency an ISO code (symbol where one is listed in
     ``CURRENCY_SYMBOLS``, otherwise the code after the number: "1,200 CHF"); ``signed`` adds "+"
-    to positive values; ``digits`` fixes the decimal places.
+    to positive values; ``digits`` fixes the decimal places (none for a currency without cents,
+    ``NO_MINOR_UNIT``, unless compacted: "¥1.2M").
     """
     if value is None or not math.isfinite(value):
         return missing
+    if currency.upper() in NO_MINOR_UNIT and not compact:
+        digits = 0
     number = _magnitude(value, compact, digits)
     sign = _sign(value, signed) if any(ch in "123456789" for ch in number) else ""
     symbol = CURRENCY_SYMBOLS.get(currency.upper())

@@ -38,6 +38,14 @@ class TestMoney:
         assert fmt.money(1234.4, "CHF") == "1,234 CHF"
         assert fmt.money(-2_000_000, "SEK", compact=True) == f"{M}2.0M SEK"
 
+    def test_currencies_without_cents_have_no_decimals(self):
+        # The ROI page asked for the loaded cost to 2 decimals and wrote "¥13,590.00/h"; yen have no cents.
+        assert fmt.money(13590.0, "JPY", digits=2) == "¥13,590"
+        assert fmt.money(-1234.56, "KRW", digits=2) == f"{M}1,235 KRW"
+        assert fmt.money(1_234_567, "JPY", compact=True) == "¥1.2M"  # compact keeps its one decimal
+        assert fmt.money(90.6, "EUR", digits=2) == "€90.60"
+        assert fmt.input_value("team.loaded_cost_per_hour", 13.5, "JPY") == "¥14"
+
     @pytest.mark.parametrize("value", [None, float("nan"), float("inf")])
     def test_not_applicable(self, value):
         assert fmt.money(value) == "n/a"
