@@ -98,9 +98,9 @@ cols[1].metric(
 years = scenario.finance.horizon_years
 cols[2].metric(
     "Payback",
-    fmt.months(f.payback_months) if f.payback_months is not None else f"Not within {years} years",
+    fmt.payback(f.payback_months, years),  # to 0.1 month, as in the workbook
     border=True,
-    delta=None if f.payback_months is not None else "not within the horizon",
+    delta=None if f.payback_months is not None else f"not within the {years}-year horizon",
     delta_color="red",
     delta_arrow="off",
     help="When cumulative (undiscounted) benefits first cover cumulative costs.",

@@ -110,15 +110,30 @@ def number(
 
 
 def months(value: float | None, *, horizon_years: int | None = None) -> str:
-    """Payback time: ``months(14.2)`` → "14 months"; ``None`` → "not within 3 years" (given the horizon)."""
+    """Payback time to 0.1 month, as the workbook shows it ('0.0" months"'): ``months(14.23)`` →
+    "14.2 months", ``months(0.54)`` → "0.5 months"; ``None`` → "not within 3 years" (given the horizon).
+
+    A payback under 0.05 months is "under 0.1 months", not "0.0 months" nor "immediately": the
+    year-0 set-up cost is still being paid back.
+    """
     if value is None or not math.isfinite(value):
         return f"not within {horizon_years} years" if horizon_years else "never"
     if value <= 0:
         return "immediately"
-    if value < 0.5:
-        return "under 1 month"
-    rounded = round(value)
-    return "1 month" if rounded == 1 else f"{rounded} months"
+    rounded = round(value, 1)
+    if rounded == 0:
+        return "under 0.1 months"
+    return "1.0 month" if rounded == 1 else f"{rounded:,.1f} months"
+
+
+def payback(value: float | None, horizon_years: int) -> str:
+    """A payback metric tile's value: :func:`months`, or "> 3 years" when it is not within the horizon.
+
+    Short enough for a quarter of a laptop screen ("Not within 3 years" was cut to "Not withi…").
+    """
+    if value is None or not math.isfinite(value):
+        return f"> {horizon_years} year{'s' if horizon_years != 1 else ''}"
+    return months(value)
 
 
 def index(value: float | None, *, digits: int = 3, missing: str = NOT_APPLICABLE) -> str:

@@ -82,15 +82,26 @@ class TestHoursMonthsIndex:
         assert fmt.hours(None, missing="unstable") == "unstable"
 
     def test_months(self):
+        # To 0.1 month, as the workbook's '0.0" months"' cell shows it: the demo organisation paid back in
+        # 0.54 months, which the app showed as "1 month" and the workbook as "0.5 months".
         assert fmt.months(None, horizon_years=3) == "not within 3 years"
         assert fmt.months(None) == "never"
-        assert fmt.months(14.2) == "14 months"
-        assert fmt.months(0.8) == "1 month"
+        assert fmt.months(14.23) == "14.2 months"
+        assert fmt.months(0.5368159033688169) == "0.5 months"
+        assert fmt.months(0.96) == "1.0 month"
+        assert fmt.months(1234.0) == "1,234.0 months"
         assert fmt.months(0.0) == "immediately"
-        # 0.3 months (about 9 days, "0.3 months" in the workbook) is not "immediately": the year-0
-        # set-up cost is still being paid back.
-        assert fmt.months(0.3) == "under 1 month"
-        assert fmt.months(0.49) == "under 1 month"
+        # 0.03 months (about a day) is not "immediately" nor "0.0 months": the year-0 set-up cost is
+        # still being paid back.
+        assert fmt.months(0.03) == "under 0.1 months"
+        assert fmt.months(0.05) == "0.1 months"
+
+    def test_payback_tile(self):
+        # "Not within 3 years" was cut to "Not withi…" in a quarter of a 1366-pixel laptop screen.
+        assert fmt.payback(None, 3) == "> 3 years"
+        assert fmt.payback(None, 1) == "> 1 year"
+        assert fmt.payback(float("nan"), 10) == "> 10 years"
+        assert fmt.payback(14.23, 3) == "14.2 months"
 
     def test_index_number_change(self):
         assert fmt.index(1.028405) == "1.028"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from roi import compute
 from roi import formatting as fmt
 from roi.models import load_scenario
@@ -25,6 +27,10 @@ def test_opens_on_the_demo_organisation_with_a_full_result(open_app):
         results.productivity.qapi - 1, signed=True, digits=1
     )
     assert metric_value(at, "Reviewers needed") == str(results.review.reviewers_needed)
+    # Payback to 0.1 month, as the workbook's '0.0" months"' cell shows it (0.54: it said "1 month").
+    assert results.finance.payback_months == pytest.approx(0.537, abs=0.001)
+    assert metric_value(at, "Payback") == "0.5 months"
+    assert "payback 0.5 months." in at.main.get_by_key("summary_verdict").markdown[-1].value
     assert metric_value(at, "Reviewer utilisation") == (
         f"{fmt.percent(results.review.baseline.utilization)} → {fmt.percent(results.review.post.utilization)}"
     )
@@ -49,7 +55,8 @@ def test_worked_example_verdict(open_app, worked_example):
     assert metric_value(at, "Net present value") == f"{M}$8.5k"
     assert metric_delta(at, "Net present value") == f"P10 {M}$751k to P90 +$884k"
     assert metric_value(at, "Return on investment") == f"{M}5.5%"
-    assert metric_value(at, "Payback") == "Not within 3 years"
+    assert metric_value(at, "Payback") == "> 3 years"  # "Not within 3 years" was cut to "Not withi…"
+    assert metric_delta(at, "Payback") == "not within the 3-year horizon"
     assert metric_value(at, "Chance of a loss") == "45%"
     assert metric_value(at, "Reviewer utilisation") == "55% → 210%"
     assert metric_delta(at, "Reviewer utilisation") == "unstable"
