@@ -31,8 +31,10 @@ def test_opens_on_the_demo_organisation_with_a_full_result(open_app):
     assert results.finance.payback_months == pytest.approx(0.537, abs=0.001)
     assert metric_value(at, "Payback") == "0.5 months"
     assert "payback 0.5 months." in at.main.get_by_key("summary_verdict").markdown[-1].value
-    assert metric_value(at, "Reviewer utilisation") == (
-        f"{fmt.percent(results.review.baseline.utilization)} → {fmt.percent(results.review.post.utilization)}"
+    # After adoption on the tile, before in its chip: "30% → 113%" was cut to "30% → 11…" at 1366 px.
+    assert metric_value(at, "Reviewer utilisation") == fmt.percent(results.review.post.utilization)
+    assert metric_delta(at, "Reviewer utilisation") == (
+        f"unstable; {fmt.percent(results.review.baseline.utilization)} before"
     )
     # The top three checklist actions, in order, due when the rollout plan (here the default one) says.
     plan = rollout_report(demo, results).checklist
@@ -58,14 +60,15 @@ def test_worked_example_verdict(open_app, worked_example):
     assert metric_value(at, "Payback") == "> 3 years"  # "Not within 3 years" was cut to "Not withi…"
     assert metric_delta(at, "Payback") == "not within the 3-year horizon"
     assert metric_value(at, "Chance of a loss") == "45%"
-    assert metric_value(at, "Reviewer utilisation") == "55% → 210%"
-    assert metric_delta(at, "Reviewer utilisation") == "unstable"
+    assert metric_value(at, "Reviewer utilisation") == "210%"
+    assert metric_delta(at, "Reviewer utilisation") == "unstable; 55% before"
     assert metric_value(at, "Reviewers needed") == "37"
     assert metric_delta(at, "Reviewers needed") == "+20 on today's 17"
     assert metric_value(at, "Backlog growth") == "187 h/week"
-    # E(L1)/f = 1.2025 / 0.25 = 4.81 h of *working* time (20.2 calendar h at 40 h a week): the unit is on
-    # the tile, since the Data page shows observed review times in calendar hours.
-    assert metric_value(at, "Fastest possible review") == "4.8 working h"
+    # E(L1)/f = 1.2025 / 0.25 = 4.81 h of *working* time (20.2 calendar h at 40 h a week): "working h" is
+    # on the tile (in its chip), since the Data page shows observed review times in calendar hours.
+    assert metric_value(at, "Fastest possible review") == "4.8 h"  # "4.8 working h" was cut at 1366 px
+    assert metric_delta(at, "Fastest possible review") == "working h, set by PR size"
     needed = next(m for m in at.metric if m.label == "Reviewers needed")
     assert "(4.0 working h)" in needed.proto.help
     verdict = at.main.get_by_key("summary_verdict")
