@@ -27,7 +27,11 @@ tiles = [
         -p.review_tax_hours,
         "Extra reviewer hours the developer's more numerous, larger PRs cost.",
     ),
-    ("Extra bug fixing (−ΔD)", -p.defect_hours, "(bugs after − bugs before) × hours to fix a bug."),
+    (  # "Extra bug fixing (−ΔD)" was cut to "Extra bug fixing (…" in a fifth of a 1366-pixel screen
+        "Bug fixing (−ΔD)",
+        -p.defect_hours,
+        "Extra bug fixing: (bugs after − bugs before) × hours to fix a bug.",
+    ),
     (
         "Incidents (−ΔI)",
         -p.incident_hours,
