@@ -34,7 +34,9 @@ HEIGHT = 320
 WIDTH = "container"
 
 _MONEY_AXIS = "~s"  # d3 SI format: 750000 → "750k", 1.2e6 → "1.2M"
-_MONEY_LABELS = "datum.value == 0 ? '0' : format(datum.value, '~s')"  # d3 writes zero as "0k" / "0M"
+MONEY_LABELS = "datum.value == 0 ? '0' : replace(format(datum.value, '~s'), 'G', 'bn')"
+"""Money axis labels as :func:`roi.formatting.money` compacts them: d3 writes zero as "0k" / "0M" and a
+billion as "1G" (SI giga, which no reader of a yen or dollar NPV expects), so these read "0" and "1bn"."""
 
 
 def _finish(chart: alt.TopLevelMixin, title: str | None = None, height: int = HEIGHT) -> alt.TopLevelMixin:
@@ -423,7 +425,7 @@ def cash_flow(finance: FinanceResult, currency: str) -> alt.TopLevelMixin:
             y=alt.Y(
                 "amount:Q",
                 title=y_title,
-                axis=alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS),
+                axis=alt.Axis(format=_MONEY_AXIS, labelExpr=MONEY_LABELS),
                 scale=alt.Scale(domain=[low - pad if low < 0 else 0.0, high + pad]),
             ),
             color=alt.Color(
@@ -492,7 +494,7 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
             x=alt.X(
                 "start:Q",
                 title=f"Net present value ({currency})",
-                axis=alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS, tickCount=6),
+                axis=alt.Axis(format=_MONEY_AXIS, labelExpr=MONEY_LABELS, tickCount=6),
             ),
             x2="end:Q",
             y=alt.Y(
@@ -578,7 +580,7 @@ def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> a
             x=alt.X(
                 "base:Q",
                 title=f"Net present value ({currency})",
-                axis=alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS),
+                axis=alt.Axis(format=_MONEY_AXIS, labelExpr=MONEY_LABELS),
             ),
             x2="npv:Q",
             color=alt.Color(
@@ -628,7 +630,7 @@ def npv_comparison(values: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
     """Each scenario's NPV as a bar, with its P10–P90 range as a line across it (all in ``currency``)."""
     data = npv_comparison_data(values)
     y = alt.Y("scenario:N", sort=list(data["scenario"]), title=None, axis=alt.Axis(labelLimit=460))
-    x_axis = alt.Axis(format=_MONEY_AXIS, labelExpr=_MONEY_LABELS)
+    x_axis = alt.Axis(format=_MONEY_AXIS, labelExpr=MONEY_LABELS)
     tooltip = [
         alt.Tooltip("scenario:N", title="Scenario"),
         alt.Tooltip("npv_label:N", title="NPV"),

@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from roi import formatting as fmt
-from roi.charts import ACCENT, BRAND, GAIN, LOSS, MUTED, _finish
+from roi.charts import ACCENT, BRAND, GAIN, LOSS, MONEY_LABELS, MUTED, _finish
 from roi.rollout import RolloutReport
 
 CHECKLIST_ROW = "Checklist due"
@@ -150,7 +150,11 @@ def monthly_cost_chart(report: RolloutReport) -> alt.TopLevelMixin:
         .mark_bar()
         .encode(
             x=x,
-            y=alt.Y("sum(cost):Q", title=f"Cost per month ({currency})", axis=alt.Axis(format="~s")),
+            y=alt.Y(
+                "sum(cost):Q",
+                title=f"Cost per month ({currency})",
+                axis=alt.Axis(format="~s", labelExpr=MONEY_LABELS),
+            ),
             color=alt.Color(
                 "kind:N",
                 title=None,
@@ -173,7 +177,9 @@ def monthly_cost_chart(report: RolloutReport) -> alt.TopLevelMixin:
         .encode(
             x=x,
             y=alt.Y(
-                "cumulative:Q", title=f"Cumulative ({currency})", axis=alt.Axis(format="~s", titleColor=LOSS)
+                "cumulative:Q",
+                title=f"Cumulative ({currency})",
+                axis=alt.Axis(format="~s", labelExpr=MONEY_LABELS, titleColor=LOSS),
             ),
             tooltip=[
                 alt.Tooltip("month:O", title="Month"),

@@ -186,6 +186,31 @@ class TestFinanceCharts:
         assert (data["base"] == base).all()
         charts.tornado(results.uncertainty, base, "USD").to_dict()
 
+    def test_money_axes_read_like_the_money_on_the_page(self, worked_example, results):
+        # d3's "~s" wrote a billion yen as "1G" on the histogram's axis and zero as "0k" on the rollout
+        # cost chart; every money axis relabels both the way fmt.money compacts them ("1bn", "0").
+        from roi.charts_rollout import monthly_cost_chart
+        from roi.rollout import rollout_report
+
+        u = results.uncertainty
+        specs = [
+            charts.cash_flow(results.finance, "JPY").to_dict(),
+            charts.npv_histogram(u, "JPY").to_dict(),
+            charts.tornado(u, results.finance.npv, "JPY").to_dict(),
+            monthly_cost_chart(rollout_report(worked_example, results)).to_dict(),
+        ]
+        money_axes = [
+            (channel, encoding[channel]["axis"])
+            for spec in specs
+            for view in _layers(spec)
+            for channel, encoding in [(c, view["encoding"]) for c in ("x", "y")]
+            if channel in encoding and encoding[channel].get("axis", {}).get("format") == "~s"
+        ]
+        assert len(money_axes) == 5  # cash flow, histogram, tornado, cost per month and its cumulative
+        assert all(axis.get("labelExpr") == charts.MONEY_LABELS for _, axis in money_axes), money_axes
+        assert "replace(format(datum.value, '~s'), 'G', 'bn')" in charts.MONEY_LABELS
+        assert charts.MONEY_LABELS.startswith("datum.value == 0 ? '0'")
+
     def test_break_even(self, results):
         spec = charts.break_even(
             results.productivity.net_hours, results.finance.break_even_net_hours
