@@ -200,6 +200,19 @@ def box_data(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else frame
 
 
+def log_ticks(low: float, high: float) -> list[float]:
+    """Tick values for a log axis from ``low`` to ``high``: the powers of ten, or 1-2-5 steps when
+    fewer than three powers of ten fall inside (a box plot of PRs from 40 to 600 lines)."""
+    if not (0 < low < high and math.isfinite(high)):
+        return []
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    decades = [10.0**k for k in range(first, last + 1) if low <= 10.0**k <= high]
+    if len(decades) >= 3:
+        return decades
+    steps = [m * 10.0**k for k in range(first, last + 1) for m in (1, 2, 5)]
+    return [round(t, 12) for t in steps if low <= t <= high]
+
+
 def distribution(
     before: Sequence[float], after: Sequence[float], measure: str, unit: str, log_scale: bool = True
 ) -> alt.TopLevelMixin:
@@ -229,6 +242,8 @@ def distribution(
         if log_scale
         else alt.Scale(domain=[min(0.0, low), high * 1.1 or 1.0])
     )
+    # Vega's own log ticks (1, 2, 3 … 10, 20, 30 …) ran together into "100200" and "200300".
+    axis = alt.Axis(values=log_ticks(low / 1.5, high * 1.5), format=",") if log_scale else alt.Axis()
     colour = alt.Color(
         "period:N", legend=None, scale=alt.Scale(domain=["Before AI", "After AI"], range=[MUTED, BRAND])
     )
@@ -237,7 +252,7 @@ def distribution(
         .mark_boxplot(size=36, extent="min-max")
         .encode(
             y=y,
-            x=alt.X("value:Q", title=f"{measure} ({unit}, per PR)", scale=scale),
+            x=alt.X("value:Q", title=f"{measure} ({unit}, per PR)", scale=scale, axis=axis),
             color=colour,
         )
     )

@@ -229,6 +229,18 @@ def test_distribution_medians():
     assert isinstance(chart, alt.LayerChart)
 
 
+def test_distribution_log_axis_ticks_do_not_run_together():
+    # Vega's default log ticks (…, 100, 200, 300, …) ran together as "100200" and "200300" on the
+    # Productivity page's PR-size and cycle-time box plots: powers of ten only, or 1-2-5 on a short span.
+    spec = charts.distribution([3, 108, 2_900], [8, 244, 7_100], "PR size", "LOC").to_dict()
+    box = next(v for v in _layers(spec) if v["mark"]["type"] == "boxplot")
+    axis = box["encoding"]["x"]["axis"]
+    assert axis["values"] == [10.0, 100.0, 1_000.0, 10_000.0] and axis["format"] == ","
+    assert charts.log_ticks(0.67, 1_500) == [1.0, 10.0, 100.0, 1_000.0]
+    assert charts.log_ticks(27, 900) == [50.0, 100.0, 200.0, 500.0]
+    assert charts.log_ticks(0, 10) == []
+
+
 def test_distribution_log_axis_drops_non_positive():
     spec = charts.distribution([0, 2.0, 4.0], [1.0, -1.0, 3.0], "Cycle time", "hours").to_dict()
     box = next(v for v in _layers(spec) if v["mark"]["type"] == "boxplot")
