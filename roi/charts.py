@@ -163,10 +163,16 @@ def index_bars(productivity: ProductivityResult) -> alt.TopLevelMixin:
     """Naive vs quality-adjusted productivity: the gap is the review tax the headline hides."""
     data = index_data(productivity)
     y = alt.Y("measure:N", sort=list(data["measure"]), title=None)
+    x = alt.X(
+        "change:Q",
+        title="Change vs. no AI",
+        axis=alt.Axis(format="+.0%"),
+        scale=alt.Scale(domain=index_domain(data["change"]), nice=False),
+    )
     base = alt.Chart(data)
     bars = base.mark_bar(size=40).encode(
         y=y,
-        x=alt.X("change:Q", title="Change vs. no AI", axis=alt.Axis(format="+.0%")),
+        x=x,
         color=alt.Color(
             "kind:N",
             legend=None,
@@ -174,9 +180,20 @@ def index_bars(productivity: ProductivityResult) -> alt.TopLevelMixin:
         ),
         tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("label:N", title="Change")],
     )
-    labels = base.mark_text(align="left", dx=6, fontWeight="bold").encode(y=y, x="change:Q", text="label:N")
+    # Each label beyond its bar's end: a negative bar's label to its left, not across the zero line.
+    gains = base.transform_filter("datum.change >= 0").mark_text(align="left", dx=6, fontWeight="bold")
+    losses = base.transform_filter("datum.change < 0").mark_text(align="right", dx=-6, fontWeight="bold")
+    labels = [layer.encode(y=y, x=x, text="label:N") for layer in (gains, losses)]
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(x="x:Q")
-    return _finish(alt.layer(bars, labels, zero), "Headline vs quality-adjusted productivity", height=220)
+    return _finish(alt.layer(bars, *labels, zero), "Headline vs quality-adjusted productivity", height=220)
+
+
+def index_domain(changes: Sequence[float]) -> list[float]:
+    """The index chart's x range: zero and every bar, with room for a label beyond each end that has bars
+    (the "+39.9%" beside the longest bar was cut off at the chart's edge)."""
+    low, high = min(0.0, *changes), max(0.0, *changes)
+    room = 0.35 * ((high - low) or 0.1)
+    return [low - room if low < 0 else low, high + room if high > 0 or low == 0 else high]
 
 
 BOX_VALUES_LIMIT = 1_000

@@ -82,6 +82,26 @@ def test_index_bars(results):
     charts.index_bars(results.productivity).to_dict()
 
 
+def test_index_bar_labels_stay_clear_of_the_bars_and_the_edge():
+    # The demo organisation: +39.9%, naive −2.1%, +30.6%. The "+39.9%" label was cut off at the right edge
+    # and the "−2.1%" label was drawn across its own bar and the zero line.
+    spec = charts.index_bars(ProductivityFromChanges(0.399, -0.021, 0.306)).to_dict()
+    texts = [v for v in _layers(spec) if v["mark"]["type"] == "text"]
+    by_align = {v["mark"]["align"]: v for v in texts}
+    assert by_align["left"]["mark"]["dx"] > 0 and by_align["right"]["mark"]["dx"] < 0
+    assert by_align["right"]["transform"] == [{"filter": "datum.change < 0"}]
+    low, high = texts[0]["encoding"]["x"]["scale"]["domain"]
+    assert low < -0.021 - 0.1 and high > 0.399 + 0.1  # room for a label beyond each end
+    assert charts.index_domain([0.21, 0.1011, 0.0284]) == [0.0, pytest.approx(0.21 + 0.35 * 0.21)]
+
+
+class ProductivityFromChanges:
+    """The three numbers index_bars reads, without computing a scenario."""
+
+    def __init__(self, output_change: float, naive_change: float, qapi_change: float):
+        self.output_change, self.naive_index, self.qapi = output_change, 1 + naive_change, 1 + qapi_change
+
+
 class TestCapacity:
     def test_unstable_waits_are_never_drawn(self, worked_example):
         spec = charts.wait_chart(
