@@ -32,6 +32,7 @@ FONT_SIZE = 15
 TITLE_SIZE = 18
 HEIGHT = 320
 WIDTH = "container"
+LEGEND_GAP = 24  # px between the entries of a horizontal legend (Vega's default, 10, let them touch)
 
 _MONEY_AXIS = "~s"  # d3 SI format: 750000 → "750k", 1.2e6 → "1.2M"
 MONEY_LABELS = "datum.value == 0 ? '0' : replace(format(datum.value, '~s'), 'G', 'bn')"
@@ -63,6 +64,9 @@ def _finish(chart: alt.TopLevelMixin, title: str | None = None, height: int = HE
             titleFontSize=FONT_SIZE,
             orient="bottom",
             labelLimit=400,
+            # Vega sizes a horizontal legend's columns from its own text measure, which came out short
+            # on the projector font: "Training" ran into the next swatch, "ramp-up" into "measured".
+            columnPadding=LEGEND_GAP,
             labelColor=TEXT,
         )
         .configure_title(color=TEXT, fontWeight=600)

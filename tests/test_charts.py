@@ -285,3 +285,16 @@ def test_distribution_of_many_prs_draws_the_same_box_from_five_values():
     small = charts.distribution([1.0, 2.0, 3.0], [4.0], "Cycle time", "hours").to_dict()
     box = next(v for v in _layers(small) if v["mark"]["type"] == "boxplot")
     assert sorted(r["value"] for r in _data(small, box)) == [1.0, 2.0, 3.0, 4.0]  # few values: all sent
+
+
+def test_horizontal_legend_entries_do_not_touch(worked_example, results):
+    # With Vega's default 10 px between entries, "Training" ran into the next swatch on the rollout's cost
+    # chart and "ramp-up" into "measured" on its timeline (1366 px laptop and 1920 px projector alike).
+    from roi.charts_rollout import monthly_cost_chart, timeline_chart
+    from roi.rollout import rollout_report
+
+    report = rollout_report(worked_example, results)
+    shown = (monthly_cost_chart(report), timeline_chart(report), charts.cash_flow(results.finance, "USD"))
+    for chart in shown:
+        legend = chart.to_dict()["config"]["legend"]
+        assert legend["orient"] == "bottom" and legend["columnPadding"] >= 20
