@@ -235,8 +235,9 @@ with tab_exports:
                     rows.append(
                         {
                             "Metric": label,
-                            "Before": fmt.metric_value(name, before).replace(" ", fmt.NBSP),
-                            "After": fmt.metric_value(name, after).replace(" ", fmt.NBSP),
+                            # One unit a row: "29.6 h → 2.8 days" read as a fall at a glance.
+                            "Before": fmt.metric_value(name, before, like=after).replace(" ", fmt.NBSP),
+                            "After": fmt.metric_value(name, after, like=before).replace(" ", fmt.NBSP),
                             "Change": fmt.percent(stat.change, signed=True) if stat else "",
                             "95% interval": (
                                 f"{fmt.percent(stat.ci_low, signed=True)} to "

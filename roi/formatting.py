@@ -221,19 +221,20 @@ RANGE_GROWTH_KEYS = {"productivity_uplift", "pr_count_growth", "pr_size_growth"}
 """Range keys that are changes relative to the baseline (shown with a sign)."""
 
 
-def duration(value: float | None, *, missing: str = NOT_APPLICABLE) -> str:
+def duration(value: float | None, *, missing: str = NOT_APPLICABLE, like: float | None = None) -> str:
     """A wait or latency [h] in the unit a reader expects: "under 1 min", "25 min", "4.0 h", "3.2 days".
 
     Days are 24-hour days, for calendar latencies; working-hour waits stay in hours up to 48 h.
+    ``like`` is the value shown beside this one (before and after adoption): both take the unit of
+    the larger, so a row reads "1.2 days → 2.8 days", not "29.6 h → 2.8 days".
     """
     if value is None or not math.isfinite(value):
         return missing
+    size = max(value, like) if like is not None and math.isfinite(like) else value
     minutes = value * 60.0
-    if minutes < 1.0:
-        return "under 1 min"
-    if value < 1.0:
-        return f"{minutes:.0f} min"
-    if value < 48.0:
+    if size < 1.0:
+        return "under 1 min" if minutes < 1.0 else f"{minutes:.0f} min"
+    if size < 48.0:
         return hours(value)
     return f"{value / 24.0:,.1f} days"
 
@@ -274,8 +275,11 @@ METRICS: dict[str, tuple[str, str]] = {
 """Measured metric → (reader-facing name, kind of number), in the order the app lists them."""
 
 
-def metric_value(metric: str, value: float | None, *, missing: str = "not measured") -> str:
-    """A measured metric in its unit: counts whole, rates to 2 decimals, shares in %, latencies as time."""
+def metric_value(
+    metric: str, value: float | None, *, missing: str = "not measured", like: float | None = None
+) -> str:
+    """A measured metric in its unit: counts whole, rates to 2 decimals, shares in %, latencies as time
+    (in the unit of ``like`` when that is larger: before and after in one unit, see :func:`duration`)."""
     kind = METRICS.get(metric, ("", "rate"))[1]
     if value is None:
         return missing
@@ -284,7 +288,7 @@ def metric_value(metric: str, value: float | None, *, missing: str = "not measur
     if kind == "share":
         return percent(value, digits=1)
     if kind == "duration":
-        return duration(value, missing=missing)
+        return duration(value, missing=missing, like=like)
     return number(value, digits={"small rate": 3, "mean": 1}.get(kind, 2))
 
 

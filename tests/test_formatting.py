@@ -175,6 +175,15 @@ class TestMetrics:
         assert fmt.duration(0.25) == "15 min"
         assert fmt.duration(4.81) == "4.8 h"
         assert fmt.duration(None, missing="unstable") == "unstable"
+
+    def test_a_before_and_after_pair_shares_one_unit(self):
+        # The demo organisation's change lead time read "29.6 h" before and "2.8 days" after on the Data page.
+        assert fmt.metric_value("lead_time_hours", 29.5975, like=66.89) == "1.2 days"
+        assert fmt.metric_value("lead_time_hours", 66.89, like=29.5975) == "2.8 days"
+        assert fmt.duration(0.5, like=2.0) == "0.5 h" and fmt.duration(2.0, like=0.5) == "2.0 h"
+        assert fmt.duration(0.005, like=0.5) == "under 1 min"
+        assert fmt.duration(29.6, like=None) == "29.6 h" and fmt.duration(29.6, like=float("nan")) == "29.6 h"
+        assert fmt.metric_value("lead_time_hours", None, like=66.89) == "not measured"
         assert fmt.chance(0.0) == "0%"
         assert fmt.chance(0.003) == "<1%"
         assert fmt.chance(0.997) == ">99%"

@@ -47,6 +47,9 @@ def test_demo_exports_and_measured_metrics(page):
         and row["p-value"] == "p\u00a0<\u00a00.001"
     )
     assert row["Definition"] == "Merged PRs / (active developers × weeks in the period)."
+    # One unit a row: the lead time read "29.6 h" before and "2.8 days" after, a rise that looked like a fall.
+    lead = metrics.loc["Change lead time (median)"]
+    assert (lead["Before"], lead["After"]) == ("1.2\u00a0days", "2.8\u00a0days")
     assert any("AI users vs the rest" in md.value for md in page.markdown)
     # Why the other pages differ from this table: the scenario's own notes, under their own heading.
     built = next(e for e in page.expander if e.label == "How the scenario was built from these measurements")
