@@ -66,37 +66,12 @@ cols[2].metric(
 )
 appstate.loss_chance_metric(cols[3], results)
 
-left, right = st.columns(2, gap="large")
+# Chart and its reading side by side, as in the sections below; the table takes the page's width: in
+# half of it, on a 1366-pixel laptop, its last columns (idle seats; the cumulative too in yen) were
+# scrolled out of sight.
+left, right = st.columns([3, 2], gap="large")
 appstate.chart(charts.cash_flow(f, currency), "finance_cash_flow", left)
 with right:
-    st.markdown("**Cash flow by year**")
-    cumulative = 0.0
-    rows = []
-    for t, (benefit, cost, idle) in enumerate(
-        zip(f.benefits_by_year, f.costs_by_year, f.idle_seat_cost_by_year, strict=True)
-    ):
-        cumulative += benefit - cost
-        rows.append(
-            {
-                "Year": "0 (set-up)" if t == 0 else str(t),
-                "Benefits": money(benefit),
-                "Costs": money(cost),
-                "Net": money(benefit - cost, signed=True),
-                "Cumulative": money(cumulative, signed=True),
-                "Idle seats": money(idle),
-            }
-        )
-    rows.append(
-        {
-            "Year": "Present value",
-            "Benefits": money(f.pv_benefits),
-            "Costs": money(f.pv_costs),
-            "Net": money(f.npv, signed=True),
-            "Cumulative": "",
-            "Idle seats": "",
-        }
-    )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="finance_cash_table")
     idle_total = sum(f.idle_seat_cost_by_year)
     if idle_total > 0:
         st.markdown(
@@ -106,6 +81,34 @@ with right:
         )
     else:
         st.markdown("**Idle-seat cost:** none: every seat is used in every year.")
+st.markdown("**Cash flows in figures**")  # the chart above is titled "Cash flow by year"
+cumulative = 0.0
+rows = []
+for t, (benefit, cost, idle) in enumerate(
+    zip(f.benefits_by_year, f.costs_by_year, f.idle_seat_cost_by_year, strict=True)
+):
+    cumulative += benefit - cost
+    rows.append(
+        {
+            "Year": "0 (set-up)" if t == 0 else str(t),
+            "Benefits": money(benefit),
+            "Costs": money(cost),
+            "Net": money(benefit - cost, signed=True),
+            "Cumulative": money(cumulative, signed=True),
+            "Idle seats": money(idle),
+        }
+    )
+rows.append(
+    {
+        "Year": "Present value",
+        "Benefits": money(f.pv_benefits),
+        "Costs": money(f.pv_costs),
+        "Net": money(f.npv, signed=True),
+        "Cumulative": "",
+        "Idle seats": "",
+    }
+)
+st.dataframe(pd.DataFrame(rows), hide_index=True, key="finance_cash_table")
 
 st.subheader("Uncertainty", anchor=False)
 if u is None:
