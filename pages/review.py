@@ -108,7 +108,7 @@ with top:
         "Mean wait after adoption",
         fmt.duration(review.post.wait_hours, missing="unstable"),
         border=True,
-        delta=f"before: {fmt.duration(review.baseline.wait_hours)}",
+        delta=f"before: {fmt.duration(review.baseline.wait_hours, missing='unstable')}",  # not "n/a"
         delta_color="gray",
         delta_arrow="off",
         help="Mean wait before a reviewer picks a PR up (working hours).",

@@ -53,6 +53,14 @@ def test_changing_reviewers_changes_the_staffing_gap_and_the_scenario(page, work
     assert metric_value(page, "Backlog growth") == "0 h/week"
 
 
+def test_a_queue_unstable_before_adoption_says_so(page):
+    # 9 reviewers: ρ 0.5515 × 17 / 9 = 1.04 before adoption. The wait tile's chip read "before: n/a".
+    page.number_input(key="review_reviewers").set_value(9).run()
+    assert metric_value(page, "Mean wait after adoption") == "unstable"
+    assert metric_delta(page, "Mean wait after adoption") == "before: unstable"
+    assert metric_delta(page, "Reviewer utilisation") == f"before: {0.5515 * 17 / 9:.0%}"
+
+
 def test_review_share_changes_reviewers_needed(page, worked_example):
     page.number_input(key="review_share").set_value(50).run()
     expected = compute_review(with_value(worked_example, "review.review_share", 0.5)).reviewers_needed
