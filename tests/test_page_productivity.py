@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from roi import formatting as fmt
-from tests.conftest import metric_value
+from roi.models import load_scenario
+from tests.conftest import SCENARIOS, metric_value
 
 PAGE = "pages/productivity.py"
 M = fmt.MINUS
@@ -39,6 +40,16 @@ def test_worked_example_terms(open_app, worked_example):
     ]
     assert "Load pull-request exports" in at.info[0].value  # no event data behind the worked example
     assert not any("Per adopting developer" in c.value for c in at.caption)  # estimates: nothing to reconcile
+
+
+def test_fewer_prs_save_review_time_and_the_page_says_so(open_app):
+    # METR 2025: 16% fewer tasks and PRs, so reviewers save 0.30 h per developer-week. The page said the
+    # naive index "ignores the −0.30 h per developer-week that reviewers now spend on more and larger PRs".
+    at = open_app(page=PAGE, scenario=load_scenario(SCENARIOS / "metr_2025.json"))
+    assert metric_value(at, "Review tax (−ΔR)") == "+0.30 h"
+    text = " ".join(md.value for md in at.markdown)
+    assert "reviewers save on fewer or smaller PRs" in text and "**0.30 h**" in text
+    assert "now spend on more and larger PRs" not in text and f"{M}0.30 h" not in text
 
 
 def test_demo_shows_pr_distributions(open_app):
