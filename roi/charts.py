@@ -516,6 +516,9 @@ def histogram_data(uncertainty: UncertaintyResult, currency: str) -> pd.DataFram
     )
 
 
+HALO = {"stroke": "white", "strokeWidth": 5, "strokeJoin": "round"}
+"""A text mark drawn with this under the same text keeps it legible across lines and bars."""
+
 LABEL_HEADROOM = 1.4
 """The NPV histogram's height over its tallest bar: room for two lines of percentile labels."""
 
@@ -562,13 +565,16 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
         }
     )
     rules = alt.Chart(marks).mark_rule(color="#333333", strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
-    # P10 to the left of its line, P90 to the right, P50 on a second line: they never overlap.
+    # P10 to the left of its line, P90 to the right, P50 on a second line: they never overlap. Each is
+    # drawn over a white halo of itself, so a dashed line behind it (P50's own, centred on it, or a
+    # neighbour's when the percentiles are close) does not strike the text through.
     placement = (("right", -5, 4), ("center", 0, 26), ("left", 5, 4))
     text = [
         alt.Chart(marks.iloc[[i]])
-        .mark_text(align=align, dx=dx, dy=dy, baseline="top", fontWeight="bold")
+        .mark_text(align=align, dx=dx, dy=dy, baseline="top", fontWeight="bold", **halo)
         .encode(x="x:Q", y=alt.value(0), text="label:N")
         for i, (align, dx, dy) in enumerate(placement)
+        for halo in (HALO, {})
     ]
     return _finish(alt.layer(bars, rules, *text), f"NPV over {uncertainty.draws:,} simulated outcomes")
 

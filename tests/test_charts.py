@@ -171,15 +171,19 @@ class TestFinanceCharts:
         assert data["count"].sum() == 20000
         assert set(data.loc[data["end"] <= 0, "outcome"]) == {"Loss"}
         spec = charts.npv_histogram(results.uncertainty, "USD").to_dict()
-        labels = [
-            row["label"] for v in _layers(spec) if v["mark"]["type"] == "text" for row in _data(spec, v)
-        ]
+        texts = [v for v in _layers(spec) if v["mark"]["type"] == "text"]
+        labels = [row["label"] for v in texts if "stroke" not in v["mark"] for row in _data(spec, v)]
         u = results.uncertainty
         assert labels == [
             f"P10 {fmt.MINUS}$751k",
             "P50 +$78.7k",
             "P90 +$884k",
         ]  # METHODS §5: −750k, 79k, 884k
+        # Each label over a white halo of itself: the P50 label is centred on its own dashed line, which
+        # struck it through ("P50 +$3.8M" on the demo organisation).
+        halos = [v for v in texts if v["mark"].get("stroke") == "white"]
+        assert [row["label"] for v in halos for row in _data(spec, v)] == labels
+        assert [texts.index(h) for h in halos] == [0, 2, 4]  # each drawn before (under) its label
         rules = next(v for v in _layers(spec) if v["mark"]["type"] == "rule")
         assert [row["x"] for row in _data(spec, rules)] == [u.npv_p10, u.npv_p50, u.npv_p90]
         # The tallest bar reaches 1 / 1.4 of the height: the labels' two lines sit above every bar.
