@@ -307,11 +307,14 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None):
     shade = alt.Chart(region).mark_rect(color=UNSTABLE_FILL).encode(x=alt.X("x:Q", scale=x_scale), x2="x2:Q")
     # The label only where the region is wide enough to hold it (else it would run over stable pools).
     shown = region if (unstable_to - 0.5) >= 0.3 * x_max else region.iloc[0:0]
-    shade_text = (
+    # Drawn over the curves (with the markers), on a halo of the shading: the utilisation curve, which
+    # starts high in this region, ran through "Unstable: the backlog grows every week".
+    shade_text = [
         alt.Chart(shown)
-        .mark_text(align="left", baseline="top", dx=6, dy=6, color=LOSS, fontWeight="bold")
+        .mark_text(align="left", baseline="top", dx=6, dy=6, color=LOSS, fontWeight="bold", **halo)
         .encode(x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N")
-    )
+        for halo in ({**HALO, "stroke": UNSTABLE_FILL}, {})
+    ]
     # Each label on its own line (pixels from the top): "Today: 36" and "Needed: 37" sit a pool apart.
     markers = [{"reviewers": current, "label": f"Today: {current}", "kind": "today", "top": 30}]
     if needed is not None:
@@ -335,7 +338,7 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None):
             color=marker_colour,
         )
     )
-    return data, x, x_scale, x_max, tooltip, [shade, shade_text], [rules, rule_text]
+    return data, x, x_scale, x_max, tooltip, [shade], [rules, *shade_text, rule_text]
 
 
 def utilisation_chart(curve: pd.DataFrame, *, current: int, needed: int | None) -> alt.TopLevelMixin:

@@ -133,6 +133,25 @@ class TestCapacity:
         rules = [row for v in views if v["mark"]["type"] == "rule" for row in _data(spec, v) if "y" in row]
         assert rules == [{"y": 1.0}]
 
+    def test_the_unstable_label_is_drawn_over_the_curve(self, worked_example):
+        # The utilisation curve starts high inside the unstable region and ran through its label.
+        for chart in (
+            charts.utilisation_chart(review_curve(worked_example), current=17, needed=37),
+            charts.wait_chart(review_curve(worked_example), current=17, needed=37, target_wait_hours=4.0),
+        ):
+            spec = chart.to_dict()
+            views = _layers(spec)
+            labelled = [
+                i
+                for i, v in enumerate(views)
+                if v["mark"]["type"] == "text"
+                and any(r.get("label", "").startswith("Unstable") for r in _data(spec, v))
+            ]
+            line = next(i for i, v in enumerate(views) if v["mark"]["type"] == "line")
+            assert len(labelled) == 2 and min(labelled) > line  # halo and text, both after the curve
+            assert views[labelled[0]]["mark"]["stroke"] == charts.UNSTABLE_FILL
+            assert "stroke" not in views[labelled[1]]["mark"]
+
     def test_unstable_label_only_where_it_fits(self, worked_example):
         from roi.whatif import with_value
 
