@@ -30,6 +30,8 @@ scenario = appstate.scenario()
 # Results do not depend on the plan: keep the cache hit when only the plan changes.
 results = appstate.results(scenario.model_copy(update={"rollout": None}))
 currency = scenario.currency
+EMPTY = "—"  # an empty cell, as on the Data page's estimates (Streamlit writes "None", which reads as a bug)
+GATE_METRIC_WIDTH = 310  # px: "Review wait (median, created → first review)", the longest gate metric
 
 # Fixed-row editors keep their edits while their rows keep their shape; when the scenario is
 # replaced from outside this page (sidebar reset, another file) they start afresh.
@@ -133,6 +135,7 @@ wave_edits = st.data_editor(
     key=key("rollout_waves"),
     num_rows="dynamic",
     hide_index=True,
+    placeholder=EMPTY,
     column_order=["name", "start_week", "seat_share_pct", "teams", "training_hours_per_dev", "reviewers"],
     column_config={
         "name": st.column_config.TextColumn("Wave", required=True),
@@ -147,7 +150,8 @@ wave_edits = st.data_editor(
             format="%.1f%%",
             required=True,
         ),
-        "teams": st.column_config.TextColumn("Teams / cohort", width="large"),
+        # Not "large": at 1366 px the planned reviewers, an input, were scrolled out of sight.
+        "teams": st.column_config.TextColumn("Teams / cohort", width=160),
         "training_hours_per_dev": st.column_config.NumberColumn(
             "Training h / developer", min_value=0, step=0.5
         ),
@@ -179,11 +183,12 @@ gate_edits = st.data_editor(
     key=key("rollout_gates"),
     num_rows="dynamic",
     hide_index=True,
+    placeholder=EMPTY,
     column_config={
         "wave": st.column_config.SelectboxColumn("Wave", options=wave_names, required=True),
         "metric": st.column_config.SelectboxColumn(
-            "Metric", options=metric_labels, required=True, width="large"
-        ),
+            "Metric", options=metric_labels, required=True, width=GATE_METRIC_WIDTH
+        ),  # the longest label fits; at "large" the Measured input was scrolled out of sight at 1366 px
         "comparison": st.column_config.SelectboxColumn(
             "Pass if", options=list(tables.COMPARISON_LABELS.values()), required=True
         ),
@@ -212,6 +217,7 @@ with st.expander("Baselines the gates compare with"):
         baseline_frame,
         key=key("rollout_gate_baselines"),
         hide_index=True,
+        placeholder=EMPTY,
         disabled=["metric", "unit", "source"],
         column_config={
             "metric": st.column_config.TextColumn("Metric", width="large"),
@@ -272,17 +278,18 @@ checklist_frame = checklist_frame.astype({"due_week": "Float64"}).set_index("id"
 checklist_edits = st.data_editor(
     checklist_frame,
     key=key("rollout_checklist"),
+    placeholder=EMPTY,
     disabled=["title", "wave", "fires"],
     column_config={
         "_index": st.column_config.TextColumn("Item"),
-        "title": st.column_config.TextColumn("Action", width="large"),
+        "title": st.column_config.TextColumn("Action", width="medium"),  # Status in sight at 1366 px
         "owner_role": st.column_config.TextColumn("Owner"),
         "due_week": st.column_config.NumberColumn(
             "Due week", min_value=0, max_value=520, step=1, format="%d"
         ),
         "wave": st.column_config.TextColumn("Before wave"),
         "status": st.column_config.SelectboxColumn("Status", options=list(tables.STATUSES), required=True),
-        "notes": st.column_config.TextColumn("Notes", width="large"),
+        "notes": st.column_config.TextColumn("Notes", width="medium"),
         "fires": st.column_config.CheckboxColumn("Still triggered"),
     },
 )

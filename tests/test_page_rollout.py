@@ -8,6 +8,7 @@ state, the way the browser sends them.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -298,3 +299,14 @@ def test_leaving_the_page_and_coming_back_keeps_every_value(open_app, worked_exa
     assert at.radio(key="rollout_gain_basis").value == "likely"
     assert at.date_input(key="rollout_start_date").value is None
     assert _metric(at, "rollout_plan_gain") == "+1.1%"
+
+
+def test_editors_fit_a_laptop_and_show_empty_cells_as_a_dash(page):
+    # At 1366 px (a 904 px wide main area) "large" columns pushed the waves' planned reviewers, the gates'
+    # Measured input and the checklist's Status out of sight; and an empty cell read "None".
+    editors = [frame.proto for frame in page.dataframe if frame.proto.editing_mode]
+    assert len(editors) == 4  # waves, gates, gate baselines, checklist
+    assert all(editor.placeholder == "—" for editor in editors)
+    waves, gates, _, checklist = (json.loads(editor.columns) for editor in editors)
+    assert waves["teams"]["width"] <= 200 and gates["metric"]["width"] <= 320
+    assert checklist["title"]["width"] == checklist["notes"]["width"] == "medium"
