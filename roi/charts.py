@@ -625,7 +625,10 @@ def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> a
             x=alt.X(
                 "base:Q",
                 title=f"Net present value ({currency})",
-                axis=alt.Axis(format=_MONEY_AXIS, labelExpr=MONEY_LABELS),
+                axis=alt.Axis(format=_MONEY_AXIS, labelExpr=MONEY_LABELS, tickCount=6),
+                # The bars start at the likely NPV, not at zero: an axis from 0 left the demo's bars in
+                # the right half of the chart under 28 crowded ticks (0, 200k, … 5.4M).
+                scale=alt.Scale(zero=False),
             ),
             x2="npv:Q",
             color=alt.Color(
