@@ -17,8 +17,11 @@ NOT_APPLICABLE = "n/a"
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "AUD": "A$", "CAD": "C$"}
 """Currencies written with a symbol before the number; any other code follows the number."""
 
-NO_MINOR_UNIT = {"JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF"}
-"""Currencies without cents (ISO 4217 minor unit 0): shown without decimals ("¥13,590", not "¥13,590.00")."""
+NO_MINOR_UNIT = frozenset(
+    {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF",
+     "XOF", "XPF"}
+)
+"""ISO 4217 currencies without a minor unit (app and workbook): "¥13,590", not "¥13,590.00"."""
 
 _COMPACT_STEPS = ((1e9, "bn"), (1e6, "M"), (1e3, "k"))
 

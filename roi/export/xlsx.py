@@ -30,7 +30,7 @@ from roi.export.cached_values import CachedValue
 from roi.export.layout import Cell, Chart, Format, Formula, Role, Sheet, Validation, WorkbookLayout, col
 from roi.export.safety import looks_like_formula, safe_text
 from roi.export.table_xml import StyleIds, TablePart, insert_tables
-from roi.formatting import CURRENCY_SYMBOLS
+from roi.formatting import CURRENCY_SYMBOLS, NO_MINOR_UNIT
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -70,13 +70,6 @@ _ROLE_STYLES: dict[Role, dict] = {
 }
 
 
-ZERO_DECIMAL_CURRENCIES = frozenset(
-    {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV", "XAF",
-     "XOF", "XPF"}
-)
-"""ISO 4217 currencies without a minor unit: a price of ¥3,900 or ₩9,000 per hour has no cents."""
-
-
 def money_formats(currency: str) -> tuple[str, str]:
     """(whole units, with cents) number formats for ``currency``: "$" before, or the code after.
 
@@ -92,7 +85,7 @@ def money_formats(currency: str) -> tuple[str, str]:
         suffix = f'" {code}"' if code else ""
         return f"{number}{suffix};[Red]-{number}{suffix}"
 
-    exact = "#,##0" if currency.upper() in ZERO_DECIMAL_CURRENCIES else "#,##0.00"
+    exact = "#,##0" if currency.upper() in NO_MINOR_UNIT else "#,##0.00"
     return fmt("#,##0"), fmt(exact)
 
 
