@@ -18,15 +18,15 @@ from pydantic.fields import FieldInfo
 
 from roi import defaults
 from roi.errors import ScenarioError, SchemaVersionError
-from roi.rollout_models import RolloutPlan
+from roi.rollout_models import PlainNumber, RolloutPlan
 
 SCHEMA_VERSION = 1
 
-Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(ge=1e-9, allow_inf_nan=False)]
+Share = Annotated[float, PlainNumber, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+Positive = Annotated[float, PlainNumber, Field(ge=1e-9, allow_inf_nan=False)]
 """Strictly positive; at least 1e-9 because the engine divides by these (0.000… LOC/h overflows to infinity)."""
-NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+NonNegative = Annotated[float, PlainNumber, Field(ge=0.0, allow_inf_nan=False)]
+Finite = Annotated[float, PlainNumber, Field(allow_inf_nan=False)]
 
 # The largest magnitude we accept anywhere: beyond it products overflow to infinity.
 MAX_ABS_VALUE = 1e12
@@ -39,7 +39,9 @@ class _Model(BaseModel):
 class Team(_Model):
     """Who is in scope."""
 
-    developers: Annotated[int, Field(gt=0, le=1_000_000)] = Field(description="developers in scope [people]")
+    developers: Annotated[int, PlainNumber, Field(gt=0, le=1_000_000)] = Field(
+        description="developers in scope [people]"
+    )
     hours_per_week: Positive = Field(defaults.HOURS_PER_WEEK, le=168, description="working hours per week [h]")
     delivery_hours_per_week: Positive = Field(
         defaults.DELIVERY_HOURS_PER_WEEK, le=168, description="hours on delivery work per week [h]"
@@ -82,8 +84,8 @@ class PeriodMetrics(_Model):
 class Review(_Model):
     """The shared reviewer pool (METHODS §2)."""
 
-    reviewers: Annotated[int, Field(gt=0, le=1_000_000)] = Field(description="people who review")
-    review_share: Annotated[float, Field(ge=1e-9, le=1.0, allow_inf_nan=False)] = Field(
+    reviewers: Annotated[int, PlainNumber, Field(gt=0, le=1_000_000)] = Field(description="people who review")
+    review_share: Annotated[float, PlainNumber, Field(ge=1e-9, le=1.0, allow_inf_nan=False)] = Field(
         defaults.REVIEW_SHARE, description="share of a reviewer's time spent reviewing"
     )
     overhead_hours: NonNegative = Field(defaults.REVIEW_OVERHEAD_HOURS, description="fixed effort per review [h]")
@@ -119,11 +121,13 @@ class Costs(_Model):
 
 
 class Finance(_Model):
-    horizon_years: Annotated[int, Field(ge=1, le=10)] = defaults.HORIZON_YEARS
-    discount_rate: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = defaults.DISCOUNT_RATE
+    horizon_years: Annotated[int, PlainNumber, Field(ge=1, le=10)] = defaults.HORIZON_YEARS
+    discount_rate: Annotated[float, PlainNumber, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = (
+        defaults.DISCOUNT_RATE
+    )
     capture_factor: Share = defaults.CAPTURE_FACTOR
     benefit_risk: Share = defaults.BENEFIT_RISK
-    cost_risk: Annotated[float, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = defaults.COST_RISK
+    cost_risk: Annotated[float, PlainNumber, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = defaults.COST_RISK
     adoption_by_year: list[Share] | None = Field(
         None, description="share of developers using the tool in years 1..Y; null = 0.7, then 0.9"
     )
@@ -160,8 +164,8 @@ RANGE_SPECIAL_KEYS = ("productivity_uplift", "pr_count_growth", "pr_size_growth"
 
 
 class Uncertainty(_Model):
-    draws: Annotated[int, Field(ge=100, le=1_000_000)] = defaults.MONTE_CARLO_DRAWS
-    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = defaults.MONTE_CARLO_SEED
+    draws: Annotated[int, PlainNumber, Field(ge=100, le=1_000_000)] = defaults.MONTE_CARLO_DRAWS
+    seed: Annotated[int, PlainNumber, Field(ge=0, le=2**63 - 1)] = defaults.MONTE_CARLO_SEED
     distribution: Literal["pert", "triangular"] = "pert"
     ranges: dict[str, tuple[Finite, Finite, Finite]] = Field(default_factory=dict)
 
@@ -180,7 +184,7 @@ class Measurement(_Model):
     """Where the scenario's baseline and post metrics were measured (absent = estimates)."""
 
     adoption_date: date = Field(description="day the AI tool was rolled out (UTC)")
-    ramp_weeks: Annotated[int, Field(ge=0, le=104)] = 0
+    ramp_weeks: Annotated[int, PlainNumber, Field(ge=0, le=104)] = 0
     sources: list[str] = Field(default_factory=list, description="files the metrics were read from")
     column_mappings: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="per file name: our column -> the user's column"

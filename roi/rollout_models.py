@@ -12,14 +12,27 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+
+def _plain_number(value: Any) -> Any:
+    """Refuse text and true/false where a number goes (pydantic would read "1e300" and true as numbers)."""
+    if isinstance(value, bool):
+        raise ValueError(f"must be a number, not {str(value).lower()}; write the number itself")
+    if isinstance(value, (str, bytes)):
+        raise ValueError(f"must be a number, not the text {value!r}; write a plain number, without quotes")
+    return value
+
+
+PlainNumber = BeforeValidator(_plain_number)
+"""Put in every numeric field's ``Annotated`` (roi.models imports it: this module is the lower one)."""
 
 # The same conventions as roi.models (duplicated: importing it here would be circular).
-Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+Share = Annotated[float, PlainNumber, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+NonNegative = Annotated[float, PlainNumber, Field(ge=0.0, allow_inf_nan=False)]
+Finite = Annotated[float, PlainNumber, Field(allow_inf_nan=False)]
 
 MAX_WAVES = 20
 MAX_WEEK = 520
@@ -84,17 +97,17 @@ class Wave(_Model):
     """One step of the rollout: from ``start_week`` the first ``seat_share`` of developers have seats."""
 
     name: str = Field(min_length=1, max_length=80)
-    start_week: Annotated[int, Field(ge=0, le=MAX_WEEK)] = Field(
+    start_week: Annotated[int, PlainNumber, Field(ge=0, le=MAX_WEEK)] = Field(
         description="week the wave starts [week of rollout]"
     )
-    seat_share: Annotated[float, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = Field(
+    seat_share: Annotated[float, PlainNumber, Field(gt=0.0, le=1.0, allow_inf_nan=False)] = Field(
         description="cumulative share of developers with a seat once this wave starts [fraction]"
     )
     teams: str = Field("", max_length=500, description="teams or cohort joining in this wave")
     training_hours_per_dev: NonNegative = Field(
         0.0, le=1000, description="training per developer joining [h]"
     )
-    reviewers: Annotated[int, Field(gt=0, le=1_000_000)] | None = Field(
+    reviewers: Annotated[int, PlainNumber, Field(gt=0, le=1_000_000)] | None = Field(
         None, description="planned reviewer pool during the wave; null = the scenario's pool"
     )
     gates: list[Gate] = Field(default_factory=list, max_length=50)
@@ -116,7 +129,7 @@ class ChecklistTracking(_Model):
     )
     status: ChecklistStatus = "todo"
     owner_role: str | None = Field(None, max_length=100, description="null = the engine's owner")
-    due_week: Annotated[int, Field(ge=0, le=MAX_WEEK)] | None = Field(
+    due_week: Annotated[int, PlainNumber, Field(ge=0, le=MAX_WEEK)] | None = Field(
         None, description="null = tied to the waves"
     )
     notes: str = Field("", max_length=5000)

@@ -127,7 +127,7 @@ SCENARIO_ERRORS = [
         "review.reviewer_count",
         ["unknown key", "check its spelling"],
     ),
-    ("scenario_wrong_type.json", ScenarioError, "team.developers", ["valid integer", "'fifty'"]),
+    ("scenario_wrong_type.json", ScenarioError, "team.developers", ["must be a number", "'fifty'"]),
     ("scenario_nan.json", ScenarioError, None, ["NaN is not a number JSON allows", "give a finite value"]),
     ("scenario_infinity.json", ScenarioError, None, ["Infinity is not a number JSON allows"]),
     (

@@ -49,7 +49,7 @@ def test_omitted_adoption_follows_a_longer_horizon():
         (lambda d: d["review"].update(review_share=1.5), "review.review_share", "less than or equal to 1"),
         (lambda d: d["finance"].update(capture_factor=-0.1), "finance.capture_factor", "greater than or equal to 0"),
         (lambda d: d["finance"].update(adoption_by_year=[0.5, 0.9]), "finance", "adoption_by_year has 2 values"),
-        (lambda d: d["team"].update(developers="fifty"), "team.developers", "valid integer"),
+        (lambda d: d["team"].update(developers="fifty"), "team.developers", "must be a number"),
         (lambda d: d["uncertainty"]["ranges"].update(productivity_uplift=[0.3, 0.2, 0.4]), "uncertainty.ranges",
          "low <= likely <= high"),
         (lambda d: d["uncertainty"]["ranges"].update({"review.no_such": [1, 2, 3]}), "", "does not name a number"),

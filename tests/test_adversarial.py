@@ -1,0 +1,65 @@
+"""Adversarial inputs found by fuzzing the command line, each pinned as a plain worked case.
+
+Every case here once broke the contract (a traceback, a silently wrong number, a file that
+could not be read back, a misleading message); the test says what the input is and what the
+user must see instead.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from roi.cli import main
+from roi.errors import ScenarioError
+from roi.models import parse_scenario
+from tests.conftest import SCENARIOS
+
+WORKED = json.loads((SCENARIOS / "worked_example.json").read_text())
+
+
+def _edited(section: str | None, key: str, value) -> str:
+    data = copy.deepcopy(WORKED)
+    (data[section] if section else data)[key] = value
+    return json.dumps(data)
+
+
+def _one_error_line(capsys) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: "), err
+    assert "Traceback" not in err[0]
+    return err[0]
+
+
+# --- numbers written as text or true/false ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "section, key, value",
+    [
+        ("team", "loaded_cost_per_hour", "1e308"),  # was read past the 1e12 check: NPV overflowed, traceback
+        ("costs", "one_off_cost", "1e308"),
+        ("team", "loaded_cost_per_hour", "1e13"),  # was accepted although the number 1e13 is refused
+        ("team", "loaded_cost_per_hour", True),  # was read as 1.0 currency/h
+        ("team", "developers", True),  # was read as 1 developer
+        ("team", "developers", "50"),
+        ("finance", "horizon_years", "3"),  # named adoption_by_year instead of the horizon
+        ("finance", "adoption_by_year", [True, 0.9, 0.9]),  # was read as 100% adoption
+    ],
+)
+def test_text_and_true_false_are_not_numbers(section, key, value):
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(_edited(section, key, value), source="s.json")
+    error = info.value
+    assert error.field.startswith(f"{section}.{key}")
+    assert "must be a number" in error.message
+
+
+def test_a_quoted_huge_number_exits_2_on_the_command_line(tmp_path, capsys):
+    path = tmp_path / "s.json"
+    path.write_text(_edited("team", "loaded_cost_per_hour", "1e308"))
+    assert main(["compute", str(path)]) == 2
+    line = _one_error_line(capsys)
+    assert "team.loaded_cost_per_hour" in line and "without quotes" in line
