@@ -400,7 +400,7 @@ def parse_scenario(text: str | bytes, *, source: str = "scenario") -> Scenario:
     """Parse scenario JSON text; errors name ``source`` and the line of a JSON syntax error."""
     _check_scenario_size(len(text), source)
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
         raise ScenarioError(
             f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}; "
@@ -429,6 +429,16 @@ def _check_scenario_size(size: int, source: str) -> None:
 
 def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows; give a finite value")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (json.loads would silently keep the last)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"the key '{key}' is given twice in one section; keep only the value you mean")
+        found[key] = value
+    return found
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -63,3 +63,21 @@ def test_a_quoted_huge_number_exits_2_on_the_command_line(tmp_path, capsys):
     assert main(["compute", str(path)]) == 2
     line = _one_error_line(capsys)
     assert "team.loaded_cost_per_hour" in line and "without quotes" in line
+
+
+# --- the JSON text itself ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        # A hand edit adding "developers" again at the end of "team": the last one was silently used.
+        (json.dumps(WORKED).replace('"developers": 50', '"developers": 50, "developers": 80'), "developers"),
+        (json.dumps(WORKED)[:-1] + ', "name": "copy"}', "name"),
+    ],
+)
+def test_a_key_given_twice_is_refused(text, key):
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, source="s.json")
+    assert info.value.file == "s.json"
+    assert f"the key '{key}' is given twice" in info.value.message
