@@ -400,7 +400,9 @@ def parse_scenario(text: str | bytes, *, source: str = "scenario") -> Scenario:
     """Parse scenario JSON text; errors name ``source`` and the line of a JSON syntax error."""
     _check_scenario_size(len(text), source)
     try:
-        data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_unique_keys)
+        data = json.loads(
+            text, parse_constant=_refuse_constant, parse_int=_whole_number, object_pairs_hook=_unique_keys
+        )
     except json.JSONDecodeError as error:
         raise ScenarioError(
             f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}; "
@@ -429,6 +431,22 @@ def _check_scenario_size(size: int, source: str) -> None:
 
 def _refuse_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number JSON allows; give a finite value")
+
+
+_MAX_INTEGER_DIGITS = 4000
+"""Longer whole numbers are refused while parsing, before Python's own limit (4300 digits) refuses
+them with advice about a sys setting; shorter ones too large for their field are refused by
+``_reject_non_finite``, which names the field.  No field takes more than 19 digits."""
+
+
+def _whole_number(text: str) -> int:
+    """A JSON integer; one thousands of digits long is refused with a message a user can act on."""
+    digits = len(text.lstrip("-"))
+    if digits > _MAX_INTEGER_DIGITS:
+        raise ValueError(
+            f"holds a whole number of {digits} digits, beyond any field's range; give a smaller value"
+        )
+    return int(text)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -81,3 +81,12 @@ def test_a_key_given_twice_is_refused(text, key):
         parse_scenario(text, source="s.json")
     assert info.value.file == "s.json"
     assert f"the key '{key}' is given twice" in info.value.message
+
+
+def test_a_whole_number_of_thousands_of_digits_gets_a_message_a_user_can_act_on():
+    # Python refused it with "use sys.set_int_max_str_digits() to increase the limit".
+    text = json.dumps(WORKED).replace('"developers": 50', '"developers": ' + "9" * 5000)
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, source="s.json")
+    assert "5000 digits" in info.value.message and "give a smaller value" in info.value.message
+    assert "sys." not in info.value.message
