@@ -138,9 +138,10 @@ class Finance(_Model):
         # Omitted adoption follows the horizon: 0.7 in year 1, 0.9 afterwards.
         if isinstance(data, dict) and data.get("adoption_by_year") is None:
             years = data.get("horizon_years", defaults.HORIZON_YEARS)
-            if isinstance(years, int) and 1 <= years <= 10:
+            # 3.0 is a whole number too (the field accepts it); text and true are refused by the field.
+            if isinstance(years, (int, float)) and not isinstance(years, bool) and years in range(1, 11):
                 first, later = defaults.ADOPTION_BY_YEAR[0], defaults.ADOPTION_BY_YEAR[-1]
-                data = {**data, "adoption_by_year": [first] + [later] * (years - 1)}
+                data = {**data, "adoption_by_year": [first] + [later] * (int(years) - 1)}
         return data
 
     @model_validator(mode="after")

@@ -90,3 +90,10 @@ def test_a_whole_number_of_thousands_of_digits_gets_a_message_a_user_can_act_on(
         parse_scenario(text, source="s.json")
     assert "5000 digits" in info.value.message and "give a smaller value" in info.value.message
     assert "sys." not in info.value.message
+
+
+def test_a_horizon_written_as_3_point_0_gets_the_default_adoption():
+    # It was accepted as 3 years but left adoption_by_year empty: "adoption_by_year has 0 values".
+    data = copy.deepcopy(WORKED)
+    data["finance"] = {"horizon_years": 4.0}
+    assert parse_scenario(json.dumps(data)).finance.adoption_by_year == [0.7, 0.9, 0.9, 0.9]
