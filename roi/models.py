@@ -477,11 +477,14 @@ def scenario_to_json(scenario: Scenario) -> str:
 
 
 def save_scenario(scenario: Scenario, path: str | Path) -> None:
-    """Write the scenario atomically (a temporary file renamed into place: nothing half-written)."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(scenario_to_json(scenario), encoding="utf-8")
-    tmp.replace(path)
+    """Write the scenario atomically (a temporary file renamed into place: nothing half-written).
+
+    Raises:
+        RoiError: the folder does not exist or ``path`` cannot be written (the message names it).
+    """
+    from roi.export.files import write_atomic  # imported here: roi.export imports this module
+
+    write_atomic(path, scenario_to_json(scenario).encode("utf-8"))
 
 
 # --- Results ---------------------------------------------------------------------------

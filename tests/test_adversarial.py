@@ -15,7 +15,7 @@ import pytest
 from roi.cli import main
 from roi.errors import ScenarioError
 from roi.models import parse_scenario
-from tests.conftest import SCENARIOS
+from tests.conftest import ROOT, SCENARIOS
 
 WORKED = json.loads((SCENARIOS / "worked_example.json").read_text())
 
@@ -97,3 +97,22 @@ def test_a_horizon_written_as_3_point_0_gets_the_default_adoption():
     data = copy.deepcopy(WORKED)
     data["finance"] = {"horizon_years": 4.0}
     assert parse_scenario(json.dumps(data)).finance.adoption_by_year == [0.7, 0.9, 0.9, 0.9]
+
+
+# --- where the output goes --------------------------------------------------------------------
+
+
+ESTIMATES = ROOT / "tests" / "fixtures" / "ingest" / "estimates.csv"
+
+
+@pytest.mark.parametrize("out", ["missing-folder/new.json", "a-folder.json"])
+def test_scenario_out_that_cannot_be_written_is_one_error_line(tmp_path, capsys, out):
+    # Both were a traceback (save_scenario let OSError through), and a folder left 'a-folder.json.tmp'.
+    (tmp_path / "a-folder.json").mkdir()
+    code = main(["scenario", str(ESTIMATES), "--adoption-date", "2025-03-01",
+                 "--base", str(SCENARIOS / "worked_example.json"), "--out", str(tmp_path / out)])
+    assert code == 2
+    line = _one_error_line(capsys)
+    assert str(tmp_path / out) in line and "cannot" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder.json"]
+    assert list((tmp_path / "a-folder.json").iterdir()) == []
