@@ -331,7 +331,7 @@ def _reject_non_finite(value: Any, path: str = "") -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             _reject_non_finite(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
+    elif isinstance(value, (list, tuple)):  # tuples: a dict built from model_dump() (uncertainty ranges)
         for index, item in enumerate(value):
             _reject_non_finite(item, f"{path}.{index}")
     elif isinstance(value, float) and (not math.isfinite(value) or abs(value) > MAX_ABS_VALUE):

@@ -22,9 +22,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from roi import defaults
-from roi.errors import DataError
+from roi.errors import DataError, ScenarioError
 from roi.metrics import ChangeStat, Metrics
-from roi.models import Measurement, PeriodMetrics, Review, Scenario, Team, Uncertainty
+from roi.models import Scenario, scenario_from_dict
 
 REQUIRED = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc")
 """Period fields a scenario cannot do without."""
@@ -222,38 +222,44 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
             period["bugs_per_dev_week"] = 0.0
 
     developers = max(metrics.baseline.developers or 0, metrics.post.developers or 0)
-    team = (base.team if base is not None else None)
+    team = base.team.model_dump() if base is not None else None
     if developers:
-        team = Team(**{**(team.model_dump() if team else {}), "developers": developers})
+        team = {**(team or {}), "developers": developers}
         notes.append(f"Team: {developers} active developers (the larger period).")
     elif team is None:
         raise DataError("the number of developers cannot be measured (no PR or work-item export with people); "
                         "give a base scenario with --base", field="team.developers")
     reviewers = metrics.baseline.reviewers
-    review = base.review if base is not None else None
+    review = base.review.model_dump() if base is not None else None
     if reviewers:
-        review = Review(**{**(review.model_dump() if review else {}), "reviewers": reviewers})
+        review = {**(review or {}), "reviewers": reviewers}
         notes.append(f"Review pool: {reviewers} distinct reviewers before adoption.")
     elif review is None:
-        review = Review(reviewers=max(1, round(developers * defaults.REVIEW_SHARE)))
+        review = {"reviewers": max(1, round(developers * defaults.REVIEW_SHARE))}
         notes.append("Review pool not measured (no reviews): a quarter of the developers assumed.")
 
-    uncertainty = base.uncertainty if base is not None else None
+    uncertainty = base.uncertainty.model_dump() if base is not None and base.uncertainty else None
     if ranges:
-        kept = dict(uncertainty.ranges) if uncertainty else {}
-        kept.update(ranges)
-        uncertainty = Uncertainty(**{**(uncertainty.model_dump() if uncertainty else {}), "ranges": kept})
+        uncertainty = {**(uncertainty or {}), "ranges": {**(uncertainty or {}).get("ranges", {}), **ranges}}
         notes.append("Uncertainty ranges " + ", ".join(sorted(ranges)) + " come from the measured 95% intervals "
                      "(scaled per adopter like the values).")
     data = {} if base is None else base.model_dump(exclude={"team", "baseline", "post", "review", "uncertainty",
                                                             "measurement", "notes", "name"})
     sources = [Path(s.file).name for s in metrics.sources]
-    return Scenario(
-        **data,
+    data.update(
         name=name or (f"{base.name} — measured" if base is not None else "Measured from exports")[:200],
         notes="\n".join(notes)[:20_000],
-        team=team, baseline=PeriodMetrics(**baseline), post=PeriodMetrics(**post), review=review,
-        uncertainty=uncertainty,
-        measurement=Measurement(adoption_date=metrics.adoption_date, ramp_weeks=metrics.ramp_weeks, sources=sources,
-                                column_mappings=dict(column_mappings or {})),
+        team=team, baseline=baseline, post=post, review=review, uncertainty=uncertainty,
+        measurement={"adoption_date": metrics.adoption_date, "ramp_weeks": metrics.ramp_weeks,
+                     "sources": sources, "column_mappings": dict(column_mappings or {})},
     )
+    # The checks of a scenario file: what is written here must load again (a value the exports or the
+    # estimates template give can be outside a field's range, e.g. a baseline of 1e-12 tasks).
+    files = ", ".join(s.file for s in metrics.sources) or None
+    try:
+        return scenario_from_dict(data, source=files or "the measured scenario")
+    except ScenarioError as error:
+        raise DataError(
+            f"the scenario built from these exports is not valid: {error.message}; check that value in the "
+            "exports or the estimates template", file=files, field=error.field,
+        ) from None

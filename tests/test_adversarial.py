@@ -116,3 +116,32 @@ def test_scenario_out_that_cannot_be_written_is_one_error_line(tmp_path, capsys,
     assert str(tmp_path / out) in line and "cannot" in line
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-folder.json"]
     assert list((tmp_path / "a-folder.json").iterdir()) == []
+
+
+# --- the scenario command must write only what loads again ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rows, field",
+    [
+        # A baseline of 1e-12 tasks (below the field's 1e-9): a pydantic traceback.
+        ("tasks_per_dev_week,1e-12,5,,\npr_size_loc,150,300,,", "baseline.tasks_per_dev_week"),
+        # A post PR size of 1e13 LOC was written to the file, which 'compute' then refused (over 1e12).
+        ("tasks_per_dev_week,4,5,,\npr_size_loc,150,1e13,,", "post.pr_size_loc"),
+        # Growth 1e18 (1e-9 → 1e9 tasks): its range was written, then refused on loading (over 1e12).
+        (
+            "tasks_per_dev_week,1e-9,1e9,1e8,1e10\npr_size_loc,150,300,,",
+            "uncertainty.ranges.productivity_uplift.0",
+        ),
+    ],
+)
+def test_scenario_from_estimates_outside_a_fields_range_writes_nothing(tmp_path, capsys, rows, field):
+    estimates = tmp_path / "estimates.csv"
+    estimates.write_text(f"metric,baseline,post,low,high\nprs_per_dev_week,3,5,,\n{rows}\n")
+    out = tmp_path / "new.json"
+    code = main(["scenario", str(estimates), "--adoption-date", "2025-03-01",
+                 "--base", str(SCENARIOS / "worked_example.json"), "--out", str(out)])
+    assert code == 2
+    line = _one_error_line(capsys)
+    assert str(estimates) in line and f"field '{field}'" in line and "estimates template" in line
+    assert not out.exists()
