@@ -163,6 +163,11 @@ class Finance(_Model):
 RANGE_SPECIAL_KEYS = ("productivity_uplift", "pr_count_growth", "pr_size_growth")
 """Range keys that are not scenario fields: g, and P1/P0 − 1, L1/L0 − 1 (METHODS §4)."""
 
+_NOT_MODEL_INPUTS = ("schema_version", "finance.horizon_years")
+_SETTINGS = ("uncertainty", "measurement", "rollout")
+"""Numbers a range cannot vary: the Monte Carlo reads them as settings (or not at all), so a range over
+them was silently ignored (a tornado row with no swing)."""
+
 
 class Uncertainty(_Model):
     draws: Annotated[int, PlainNumber, Field(ge=100, le=1_000_000)] = defaults.MONTE_CARLO_DRAWS
@@ -216,7 +221,18 @@ class Scenario(_Model):
             return self
         for key in self.uncertainty.ranges:
             if key in RANGE_SPECIAL_KEYS:
+                low = self.uncertainty.ranges[key][0]
+                if low < -1.0:
+                    raise ValueError(
+                        f"uncertainty range '{key}' starts at {low:g}, a fall of more than 100%, which would "
+                        "make the count or size negative; raise the low end to -1 or more"
+                    )
                 continue
+            if key in _NOT_MODEL_INPUTS or key.startswith(tuple(f"{section}." for section in _SETTINGS)):
+                raise ValueError(
+                    f"uncertainty range '{key}' names a setting, not an input of the model (the model would "
+                    "ignore it); remove it, or vary an input such as 'review.loc_per_hour'"
+                )
             value = get_path(self, key)
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 raise ValueError(

@@ -145,3 +145,35 @@ def test_scenario_from_estimates_outside_a_fields_range_writes_nothing(tmp_path,
     line = _one_error_line(capsys)
     assert str(estimates) in line and f"field '{field}'" in line and "estimates template" in line
     assert not out.exists()
+
+
+# --- uncertainty ranges -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["productivity_uplift", "pr_count_growth", "pr_size_growth"])
+def test_a_growth_range_below_minus_100_percent_is_refused(key):
+    # [-5, 0.2, 0.3] for pr_size_growth drew negative PR sizes and gave a tornado row from them.
+    data = copy.deepcopy(WORKED)
+    data["uncertainty"]["ranges"][key] = [-5, 0.2, 0.3]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(json.dumps(data))
+    assert f"'{key}' starts at -5" in info.value.message and "-1 or more" in info.value.message
+    data["uncertainty"]["ranges"][key] = [-1, 0.2, 0.3]  # -100% is still a possible outcome
+    parse_scenario(json.dumps(data))
+
+
+@pytest.mark.parametrize(
+    "key, values",
+    [
+        ("finance.horizon_years", [1, 2, 3]),  # a tornado row with swing 0: the horizon never varied
+        ("uncertainty.draws", [100, 200, 300]),
+        ("uncertainty.seed", [1, 2, 3]),
+        ("schema_version", [1, 1, 1]),
+    ],
+)
+def test_a_range_over_a_setting_is_refused(key, values):
+    data = copy.deepcopy(WORKED)
+    data["uncertainty"]["ranges"][key] = values
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(json.dumps(data))
+    assert f"'{key}' names a setting, not an input of the model" in info.value.message
