@@ -21,7 +21,7 @@ from roi.models import MAX_SCENARIO_BYTES, Scenario, parse_scenario, scenario_to
 MAX_SCENARIOS = 50
 """Most scenarios one workshop file may hold (a workshop compares a handful)."""
 
-_ZIP_MAGIC = b"PK\x03\x04"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first member, or an empty zip's directory
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # the same scenarios give the same bytes
 
 

@@ -177,3 +177,17 @@ def test_a_range_over_a_setting_is_refused(key, values):
     with pytest.raises(ScenarioError) as info:
         parse_scenario(json.dumps(data))
     assert f"'{key}' names a setting, not an input of the model" in info.value.message
+
+
+# --- workshop files ---------------------------------------------------------------------------
+
+
+def test_an_empty_zip_is_named_as_a_zip_without_scenarios(tmp_path, capsys):
+    import zipfile
+
+    empty = tmp_path / "workshop.zip"
+    with zipfile.ZipFile(empty, "w"):
+        pass
+    assert main(["compare", str(empty)]) == 2
+    line = _one_error_line(capsys)  # was "not valid JSON at line 1, column 1"
+    assert line == f"error: {empty}: holds no scenario files (.json); choose a workshop file saved by the app"
