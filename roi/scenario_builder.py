@@ -202,7 +202,14 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
             continue
         baseline[field] = post[field] = None
 
-    missing = [f for f in REQUIRED if not baseline.get(f) or not post.get(f)]
+    zeros = [f"{key}.{f}" for f in REQUIRED for key, period in (("baseline", baseline), ("post", post))
+             if period.get(f) == 0]
+    if zeros:
+        verb = "is" if len(zeros) == 1 else "are"
+        raise DataError(f"{', '.join(zeros)} {verb} 0, but a scenario needs a value above 0 (the model "
+                        "divides by it); check the exports or the estimates template",
+                        file=", ".join(s.file for s in metrics.sources) or None, field=zeros[0])
+    missing = [f for f in REQUIRED if baseline.get(f) is None or post.get(f) is None]
     if missing:
         raise DataError(f"{', '.join(missing)} cannot be measured from these exports (tasks need a work-item "
                         "export such as Jira; PR size needs PR detail, gh or GraphQL output); add such an export, "

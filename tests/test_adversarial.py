@@ -191,3 +191,19 @@ def test_an_empty_zip_is_named_as_a_zip_without_scenarios(tmp_path, capsys):
     assert main(["compare", str(empty)]) == 2
     line = _one_error_line(capsys)  # was "not valid JSON at line 1, column 1"
     assert line == f"error: {empty}: holds no scenario files (.json); choose a workshop file saved by the app"
+
+
+def test_a_zero_in_the_estimates_is_named_as_zero_not_as_unmeasurable(tmp_path, capsys):
+    # It was "tasks_per_dev_week cannot be measured from these exports ... fill in the estimates
+    # template", about a template that was filled in.
+    estimates = tmp_path / "estimates.csv"
+    estimates.write_text("metric,baseline,post,low,high\ntasks_per_dev_week,0,5,,\n"
+                         "prs_per_dev_week,3,5,,\npr_size_loc,150,300,,\n")
+    out = tmp_path / "new.json"
+    code = main(["scenario", str(estimates), "--adoption-date", "2025-03-01",
+                 "--base", str(SCENARIOS / "worked_example.json"), "--out", str(out)])
+    assert code == 2
+    line = _one_error_line(capsys)
+    assert line.startswith(f"error: {estimates}, field 'baseline.tasks_per_dev_week': ")
+    assert "baseline.tasks_per_dev_week is 0" in line and "cannot be measured" not in line
+    assert not out.exists()
