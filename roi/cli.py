@@ -50,6 +50,16 @@ def _adoption_date(text: str):
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; give YYYY-MM-DD") from None
 
 
+def _ramp_weeks(text: str) -> int:
+    try:
+        weeks = int(text)
+    except ValueError:
+        weeks = -1
+    if not 0 <= weeks <= 104:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of weeks from 0 to 104")
+    return weeks
+
+
 def _read_and_measure(args: argparse.Namespace, mappings: dict | None = None):
     from roi.ingest import read_exports
     from roi.metrics import measure
@@ -117,7 +127,7 @@ def _add_export_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("files", nargs="+", metavar="FILE", help="exports (format recognised from content)")
     command.add_argument("--adoption-date", required=True, type=_adoption_date, metavar="YYYY-MM-DD",
                          help="first day with the AI tool (UTC)")
-    command.add_argument("--ramp-weeks", type=int, default=0, metavar="N",
+    command.add_argument("--ramp-weeks", type=_ramp_weeks, default=0, metavar="N",
                          help="weeks after adoption left out while people learn the tool")
     command.add_argument("--timezone", default="UTC", metavar="ZONE",
                          help="time zone of timestamps written without one, e.g. Jira's (default UTC)")

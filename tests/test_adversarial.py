@@ -207,3 +207,16 @@ def test_a_zero_in_the_estimates_is_named_as_zero_not_as_unmeasurable(tmp_path, 
     assert line.startswith(f"error: {estimates}, field 'baseline.tasks_per_dev_week': ")
     assert "baseline.tasks_per_dev_week is 0" in line and "cannot be measured" not in line
     assert not out.exists()
+
+
+# --- command-line options ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("weeks", ["-1", "105", "99999999999999999999999"])
+def test_ramp_weeks_out_of_range_names_the_option(capsys, weeks):
+    # It named "field 'ramp_weeks'" only after every export had been read.
+    with pytest.raises(SystemExit) as info:
+        main(["metrics", str(ESTIMATES), "--adoption-date", "2025-03-01", "--ramp-weeks", weeks])
+    assert info.value.code == 2
+    line = _one_error_line(capsys)
+    assert line.startswith(f"error: argument --ramp-weeks: '{weeks}' is not a whole number of weeks from 0")
