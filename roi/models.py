@@ -317,6 +317,12 @@ def _bound_text(bound: Any) -> str:
     return str(bound)  # pragma: no cover
 
 
+def _is_index(part: str) -> bool:
+    """A list index as the engine writes it: "0", "12"; not "00", "²" or "١" (the engine's overrides
+    would never match such a path, so a range over it was silently ignored)."""
+    return part.isascii() and part.isdigit() and part == str(int(part))
+
+
 def get_path(model: BaseModel, path: str) -> Any:
     """Value at a dotted path such as ``review.loc_per_hour`` or ``costs.tools.0.price_per_seat_month``.
 
@@ -326,7 +332,7 @@ def get_path(model: BaseModel, path: str) -> Any:
     for part in path.split("."):
         if isinstance(node, BaseModel):
             node = getattr(node, part, _MISSING) if part in type(node).model_fields else _MISSING
-        elif isinstance(node, (list, tuple)) and part.isdigit() and int(part) < len(node):
+        elif isinstance(node, (list, tuple)) and _is_index(part) and int(part) < len(node):
             node = node[int(part)]
         else:
             node = _MISSING

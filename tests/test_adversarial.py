@@ -220,3 +220,20 @@ def test_ramp_weeks_out_of_range_names_the_option(capsys, weeks):
     assert info.value.code == 2
     line = _one_error_line(capsys)
     assert line.startswith(f"error: argument --ramp-weeks: '{weeks}' is not a whole number of weeks from 0")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "costs.tools.00.price_per_seat_month",  # accepted, then ignored: a tornado row with swing 0
+        "finance.adoption_by_year.01",
+        "finance.adoption_by_year.\u0661",  # Arabic-Indic digit one: the same
+        "costs.tools.\u00b2.price_per_seat_month",  # superscript two: "invalid literal for int()"
+    ],
+)
+def test_a_range_path_with_an_unusual_index_is_refused(key):
+    data = copy.deepcopy(WORKED)
+    data["uncertainty"]["ranges"][key] = [0, 0.5, 1]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(json.dumps(data))
+    assert f"uncertainty range '{key}' does not name a number in the scenario" in info.value.message
