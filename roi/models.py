@@ -422,6 +422,15 @@ def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
 def parse_scenario(text: str | bytes, *, source: str = "scenario") -> Scenario:
     """Parse scenario JSON text; errors name ``source`` and the line of a JSON syntax error."""
     _check_scenario_size(len(text), source)
+    head = text[:4].encode("latin-1", "replace") if isinstance(text, str) else text[:4]
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        raise ScenarioError(
+            "is a zip file (a workshop file or an Excel workbook), not a scenario file; give the scenario's "
+            ".json, or compare a workshop file's scenarios with 'compare'",
+            file=source,
+        )
+    if head.startswith(b"\x1f\x8b"):
+        raise ScenarioError("is gzip-compressed; unpack it and give the scenario's .json", file=source)
     try:
         data = json.loads(
             text, parse_constant=_refuse_constant, parse_int=_whole_number, object_pairs_hook=_unique_keys

@@ -237,3 +237,23 @@ def test_a_range_path_with_an_unusual_index_is_refused(key):
     with pytest.raises(ScenarioError) as info:
         parse_scenario(json.dumps(data))
     assert f"uncertainty range '{key}' does not name a number in the scenario" in info.value.message
+
+
+def test_a_workshop_zip_given_to_compute_is_named_as_a_zip(tmp_path, capsys):
+    # It said "is not UTF-8 text; save the scenario file as UTF-8 JSON" about a file the app wrote.
+    from roi.models import load_scenario
+    from roi.workshop import workshop_zip
+
+    workshop = tmp_path / "acme-workshop.zip"
+    workshop.write_bytes(workshop_zip([load_scenario(SCENARIOS / "worked_example.json")]))
+    assert main(["compute", str(workshop)]) == 2
+    line = _one_error_line(capsys)
+    assert line.startswith(f"error: {workshop}: is a zip file") and "'compare'" in line
+
+
+def test_a_gzipped_scenario_is_named_as_compressed():
+    import gzip
+
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(gzip.compress(json.dumps(WORKED).encode()), source="s.json.gz")
+    assert info.value.message == "is gzip-compressed; unpack it and give the scenario's .json"
