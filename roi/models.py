@@ -112,8 +112,12 @@ class Tool(_Model):
     seat_coverage: Share = Field(1.0, description="share of developers given a seat")
 
 
+MAX_TOOLS = 50
+"""Licence lines one scenario may price (a handful in practice); the model loops over them per draw."""
+
+
 class Costs(_Model):
-    tools: list[Tool] = Field(default_factory=list)
+    tools: list[Tool] = Field(default_factory=list, max_length=MAX_TOOLS)
     training_hours_per_dev: NonNegative = Field(0.0, description="[h per developer], year 0")
     one_off_cost: NonNegative = Field(0.0, description="set-up cost in year 0 [currency]")
     governance_fte: NonNegative = Field(0.0, description="people running the programme [FTE]")
@@ -169,11 +173,30 @@ _SETTINGS = ("uncertainty", "measurement", "rollout")
 them was silently ignored (a tornado row with no swing)."""
 
 
+MAX_RANGES = 100
+"""Uncertain inputs one scenario may have (the tornado evaluates the model twice for each)."""
+
+MAX_SAMPLED_VALUES = 20_000_000
+"""draws × ranges: every draw of every range is held at once (8 bytes each, so 160 MB here, and
+the model's intermediate arrays on top); 1,000,000 draws still allow 20 ranges."""
+
+
 class Uncertainty(_Model):
     draws: Annotated[int, PlainNumber, Field(ge=100, le=1_000_000)] = defaults.MONTE_CARLO_DRAWS
     seed: Annotated[int, PlainNumber, Field(ge=0, le=2**63 - 1)] = defaults.MONTE_CARLO_SEED
     distribution: Literal["pert", "triangular"] = "pert"
-    ranges: dict[str, tuple[Finite, Finite, Finite]] = Field(default_factory=dict)
+    ranges: dict[str, tuple[Finite, Finite, Finite]] = Field(default_factory=dict, max_length=MAX_RANGES)
+
+    @model_validator(mode="after")
+    def _fits_in_memory(self) -> Uncertainty:
+        values = self.draws * len(self.ranges)
+        if values > MAX_SAMPLED_VALUES:
+            raise ValueError(
+                f"{len(self.ranges)} ranges × {self.draws:,} draws are {values:,} sampled values, more than "
+                f"the {MAX_SAMPLED_VALUES:,} the Monte Carlo holds at once; lower draws to at most "
+                f"{MAX_SAMPLED_VALUES // len(self.ranges):,} or remove ranges"
+            )
+        return self
 
     @field_validator("ranges")
     @classmethod

@@ -257,3 +257,55 @@ def test_a_gzipped_scenario_is_named_as_compressed():
     with pytest.raises(ScenarioError) as info:
         parse_scenario(gzip.compress(json.dumps(WORKED).encode()), source="s.json.gz")
     assert info.value.message == "is gzip-compressed; unpack it and give the scenario's .json"
+
+
+# --- sizes that would exhaust memory or time -------------------------------------------------------
+
+
+def _tools(count: int) -> list[dict]:
+    return [{"name": f"tool {i}", "price_per_seat_month": 10, "usage_per_dev_month": 5} for i in range(count)]
+
+
+def test_more_than_50_tools_are_refused():
+    # The model loops over tools for every year and draw: 100,000 tools fit in a 5 MB file and the
+    # Monte Carlo then ran for hours.
+    data = copy.deepcopy(WORKED)
+    data["costs"]["tools"] = _tools(51)
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(json.dumps(data))
+    assert info.value.field == "costs.tools" and "at most 50" in info.value.message
+    data["costs"]["tools"] = _tools(50)
+    parse_scenario(json.dumps(data))
+
+
+def test_more_than_100_ranges_are_refused():
+    data = copy.deepcopy(WORKED)
+    data["costs"]["tools"] = _tools(50)
+    data["uncertainty"]["draws"] = 1000
+    for i in range(50):
+        data["uncertainty"]["ranges"][f"costs.tools.{i}.price_per_seat_month"] = [5, 10, 20]
+    for i in range(47):
+        data["uncertainty"]["ranges"][f"costs.tools.{i}.usage_per_dev_month"] = [0, 5, 20]
+    assert len(data["uncertainty"]["ranges"]) == 104
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(json.dumps(data))
+    assert info.value.field == "uncertainty.ranges" and "at most 100" in info.value.message
+
+
+def test_draws_times_ranges_beyond_memory_are_refused():
+    # 100 ranges at 1,000,000 draws held over 1 GB; the worked example's 7 ranges at 1,000,000 draws
+    # (200 MB) are still fine.
+    data = copy.deepcopy(WORKED)
+    data["uncertainty"]["draws"] = 1_000_000
+    parse_scenario(json.dumps(data))
+    for key in ("team.developers", "team.working_weeks_per_year", "review.overhead_hours",
+                "costs.one_off_cost", "costs.governance_fte", "finance.discount_rate",
+                "costs.tools.0.price_per_seat_month", "costs.tools.0.usage_per_dev_month",
+                "quality.responders_per_incident", "quality.rework_hours_per_deploy",
+                "post.bugs_per_dev_week", "baseline.bugs_per_dev_week", "costs.training_hours_per_dev",
+                "finance.adoption_by_year.0"):
+        data["uncertainty"]["ranges"][key] = [0.1, 0.5, 0.9]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(json.dumps(data))
+    assert info.value.field == "uncertainty"
+    assert "21 ranges × 1,000,000 draws" in info.value.message and "at most 952,380" in info.value.message
