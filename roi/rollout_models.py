@@ -11,6 +11,7 @@ This module must not import :mod:`roi.models` (which imports it for the ``rollou
 from __future__ import annotations
 
 import math
+from collections import Counter
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -37,6 +38,9 @@ Finite = Annotated[float, PlainNumber, Field(allow_inf_nan=False)]
 MAX_WAVES = 20
 MAX_WEEK = 520
 """Latest start week accepted [weeks]: ten years, the longest finance horizon."""
+
+MAX_TRACKED_ITEMS = 1000
+"""Checklist entries one plan may track (the engine's rules give a few dozen items)."""
 
 ALLOCATION_TOLERANCE = 1e-6
 
@@ -178,7 +182,7 @@ class RolloutPlan(_Model):
         default_factory=dict,
         description="pre-rollout values of gate metrics (e.g. from exports), overriding the scenario's",
     )
-    checklist: list[ChecklistTracking] = Field(default_factory=list)
+    checklist: list[ChecklistTracking] = Field(default_factory=list, max_length=MAX_TRACKED_ITEMS)
     expectations: Expectations = Field(default_factory=Expectations)
 
     @model_validator(mode="after")
@@ -200,8 +204,8 @@ class RolloutPlan(_Model):
                     f"wave '{wave.name}' covers {wave.seat_share:.0%} of developers, not more than "
                     f"'{before.name}' ({before.seat_share:.0%}); each wave must add seats"
                 )
-        ids = [entry.item_id for entry in self.checklist]
-        duplicates = sorted({item for item in ids if ids.count(item) > 1})
+        counts = Counter(entry.item_id for entry in self.checklist)  # ids.count() per id was quadratic
+        duplicates = sorted(item for item, count in counts.items() if count > 1)
         if duplicates:
             raise ValueError(f"checklist item '{duplicates[0]}' is tracked twice; keep one entry per item")
         return self
