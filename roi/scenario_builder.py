@@ -125,6 +125,18 @@ def _range(likely_growth: float, stat: ChangeStat | None, share: float) -> tuple
     return (round(low, 6), round(likely_growth, 6), round(max(high, likely_growth), 6))
 
 
+def _check_estimate(field: str, estimate, metrics: Metrics) -> None:
+    """The estimates form's rules (roi.whatif.with_estimates): a row gives both baseline and post or
+    neither, and both low and high or neither; a half-filled row was silently replaced by the base."""
+    files = ", ".join(s.file for s in metrics.sources if s.format == "estimates_template") or None
+    if (estimate.baseline is None) != (estimate.post is None):
+        raise DataError("the estimates template gives only one of baseline and post; give both the value "
+                        "before and the value after adoption, or neither", file=files, field=field)
+    if estimate.baseline is not None and (estimate.low is None) != (estimate.high is None):
+        raise DataError("the estimates template gives only one of low and high; give both, or neither",
+                        file=files, field=field)
+
+
 def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, name: str | None = None,
                           column_mappings: dict[str, dict[str, str]] | None = None) -> Scenario:
     """A scenario whose team, periods and review pool are measured; every other assumption from ``base``.
@@ -185,6 +197,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
                 post[field] = p_value
             continue
         estimate = estimates.get(field)
+        if estimate is not None:
+            _check_estimate(field, estimate, metrics)
         if estimate is not None and estimate.baseline is not None and estimate.post is not None:
             baseline[field], post[field] = estimate.baseline, estimate.post
             notes.append(f"{field}: from the estimates template ({estimate.baseline:g} → {estimate.post:g}).")

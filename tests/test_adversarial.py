@@ -324,3 +324,26 @@ def test_a_long_tracked_checklist_is_refused_quickly():
         parse_scenario(json.dumps(data))
     assert time.perf_counter() - started < 10
     assert info.value.field == "rollout.checklist" and "at most 1000" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "row, words",
+    [
+        # Post left empty (or a merged cell, or a formula without a cached value): the base
+        # scenario's baseline AND post were used instead, so the 1.0 typed was dropped too.
+        ("tasks_per_dev_week,1.0,,,", "only one of baseline and post"),
+        # High left empty: the base's productivity_uplift range was kept, not the 4.4 typed.
+        ("tasks_per_dev_week,4,4.84,4.4,", "only one of low and high"),
+    ],
+)
+def test_a_half_filled_estimates_row_is_refused_as_the_form_refuses_it(tmp_path, capsys, row, words):
+    estimates = tmp_path / "estimates.csv"
+    estimates.write_text(f"metric,baseline,post,low,high\n{row}\nprs_per_dev_week,3,5,,\n"
+                         "pr_size_loc,150,300,,\n")
+    out = tmp_path / "new.json"
+    code = main(["scenario", str(estimates), "--adoption-date", "2025-03-01",
+                 "--base", str(SCENARIOS / "worked_example.json"), "--out", str(out)])
+    assert code == 2
+    line = _one_error_line(capsys)
+    assert line.startswith(f"error: {estimates}, field 'tasks_per_dev_week': ") and words in line
+    assert not out.exists()
