@@ -269,6 +269,12 @@ class Scenario(_Model):
                         f"uncertainty range '{key}' runs from {low:g} to {high:g}, but the field must be "
                         f"{_bound_text(bound)}; narrow the range"
                     )
+            week = self.team.hours_per_week
+            if key == "team.delivery_hours_per_week" and high > week:
+                raise ValueError(  # the rule Team enforces on the value, for every draw
+                    f"uncertainty range '{key}' runs up to {high:g}, above hours_per_week ({week:g}); lower "
+                    f"its high end to at most {week:g}"
+                )
         return self
 
     @property

@@ -347,3 +347,14 @@ def test_a_half_filled_estimates_row_is_refused_as_the_form_refuses_it(tmp_path,
     line = _one_error_line(capsys)
     assert line.startswith(f"error: {estimates}, field 'tasks_per_dev_week': ") and words in line
     assert not out.exists()
+
+
+def test_a_delivery_hours_range_above_the_working_week_is_refused():
+    # Draws up to 60 delivery hours in a 40-hour week, which the scenario refuses as a value.
+    data = copy.deepcopy(WORKED)
+    data["uncertainty"]["ranges"]["team.delivery_hours_per_week"] = [10, 30, 60]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(json.dumps(data))
+    assert "above hours_per_week (40); lower its high end to at most 40" in info.value.message
+    data["uncertainty"]["ranges"]["team.delivery_hours_per_week"] = [10, 30, 40]
+    parse_scenario(json.dumps(data))
