@@ -300,6 +300,8 @@ def field_limits(model: BaseModel, path: str) -> tuple[float, float]:
             high = min(high, float(bound.le))
         else:
             high = min(high, math.nextafter(float(bound.lt), -math.inf))
+    if path == "team.delivery_hours_per_week" and isinstance(model, Scenario):
+        high = min(high, model.team.hours_per_week)  # Team's rule: delivery hours fit in the week
     return low, high
 
 

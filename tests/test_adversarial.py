@@ -358,3 +358,14 @@ def test_a_delivery_hours_range_above_the_working_week_is_refused():
     assert "above hours_per_week (40); lower its high end to at most 40" in info.value.message
     data["uncertainty"]["ranges"]["team.delivery_hours_per_week"] = [10, 30, 40]
     parse_scenario(json.dumps(data))
+
+
+def test_editing_delivery_hours_keeps_its_range_within_the_week():
+    # The what-if scales the range with the value and clips it to the field's limits; those limits
+    # must include hours_per_week, or a valid edit (38 h) fails on its own range (up to 44.3 h).
+    from roi.whatif import with_assumption
+
+    data = copy.deepcopy(WORKED)
+    data["uncertainty"]["ranges"]["team.delivery_hours_per_week"] = [25, 30, 35]
+    edited = with_assumption(parse_scenario(json.dumps(data)), "team.delivery_hours_per_week", 38)
+    assert edited.uncertainty.ranges["team.delivery_hours_per_week"] == pytest.approx((38 * 25 / 30, 38, 40))
