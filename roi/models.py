@@ -527,7 +527,8 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     try:
         _check_scenario_size(path.stat().st_size, str(path))
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # bounded: a pipe or a device has no size to check first
+            raw = handle.read(MAX_SCENARIO_BYTES + 1)
     except OSError as error:
         raise ScenarioError(f"cannot be read ({error.strerror}); check the path", file=str(path)) from None
     return parse_scenario(raw, source=str(path))

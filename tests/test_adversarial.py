@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 
@@ -369,3 +370,32 @@ def test_editing_delivery_hours_keeps_its_range_within_the_week():
     data["uncertainty"]["ranges"]["team.delivery_hours_per_week"] = [25, 30, 35]
     edited = with_assumption(parse_scenario(json.dumps(data)), "team.delivery_hours_per_week", 38)
     assert edited.uncertainty.ranges["team.delivery_hours_per_week"] == pytest.approx((38 * 25 / 30, 38, 40))
+
+
+# --- inputs that are not regular files ----------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_compute_on_an_endless_device_stops_at_the_size_limit(capsys):
+    # /dev/zero has size 0 on stat, so the size check passed and read_bytes() never returned.
+    assert main(["compute", "/dev/zero"]) == 2
+    line = _one_error_line(capsys)
+    assert line.startswith("error: /dev/zero: is 5,242,881 bytes, but a scenario file is a few kilobytes")
+
+
+@pytest.mark.skipif(not Path("/dev/fd").exists(), reason="needs /dev/fd")
+def test_compute_still_reads_a_scenario_from_a_pipe(capsys):
+    # What `python -m roi compute <(cat scenario.json)` hands over: a pipe, not a file.
+    import os
+    import threading
+
+    read_end, write_end = os.pipe()
+    text = (SCENARIOS / "worked_example.json").read_bytes()
+    writer = threading.Thread(target=lambda: (os.write(write_end, text), os.close(write_end)))
+    writer.start()
+    try:
+        assert main(["compute", f"/dev/fd/{read_end}"]) == 0
+    finally:
+        writer.join()
+        os.close(read_end)
+    assert json.loads(capsys.readouterr().out)["review"]["reviewers_needed"] == 37
