@@ -129,7 +129,11 @@ def read_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> bytes:
     path = Path(path)
     try:
         if not path.is_file():
-            what = "it is a folder, not a file" if path.is_dir() else "it does not exist"
+            what = (
+                "it is a folder, not a file" if path.is_dir()
+                else "it is a device or a pipe, not a file; save it as a file first" if path.exists()
+                else "it does not exist"
+            )
             raise InputFormatError(f"cannot be read ({what}); check the path", file=str(path))
         size = path.stat().st_size
         check_size(str(path), size, limit)

@@ -399,3 +399,12 @@ def test_compute_still_reads_a_scenario_from_a_pipe(capsys):
         writer.join()
         os.close(read_end)
     assert json.loads(capsys.readouterr().out)["review"]["reviewers_needed"] == 37
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize("command", [["compare"], ["metrics", "--adoption-date", "2025-03-01"]])
+def test_an_export_path_that_is_a_device_is_not_called_missing(capsys, command):
+    assert main([command[0], "/dev/zero", *command[1:]]) == 2
+    line = _one_error_line(capsys)  # was "cannot be read (it does not exist)"
+    assert line == ("error: /dev/zero: cannot be read (it is a device or a pipe, not a file; save it as a "
+                    "file first); check the path")
