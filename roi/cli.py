@@ -8,6 +8,7 @@ mistake, never a half-written output file.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -18,12 +19,26 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 
+def _print(text: str) -> None:
+    """Write the output; a full disk or a closed pipe is one error line, not a traceback."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as error:
+        try:  # what could not be written would fail again when Python flushes at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        raise RoiError(f"cannot be written ({error.strerror or error}); check the disk or the program "
+                       "reading it", file="standard output") from None
+
+
 def _compute(args: argparse.Namespace) -> int:
     from roi.engine import compute
     from roi.models import load_scenario
 
     results = compute(load_scenario(args.scenario))
-    sys.stdout.write(results.model_dump_json(indent=2) + "\n")
+    _print(results.model_dump_json(indent=2) + "\n")
     return EXIT_OK
 
 
@@ -71,7 +86,7 @@ def _read_and_measure(args: argparse.Namespace, mappings: dict | None = None):
 def _metrics(args: argparse.Namespace) -> int:
     from roi.metrics import metrics_json
 
-    sys.stdout.write(metrics_json(_read_and_measure(args)))
+    _print(metrics_json(_read_and_measure(args)))
     return EXIT_OK
 
 
@@ -119,7 +134,7 @@ def _compare(args: argparse.Namespace) -> int:
     if args.out:
         write_atomic(args.out, table)
     else:
-        sys.stdout.write(table.decode("utf-8"))
+        _print(table.decode("utf-8"))
     return EXIT_OK
 
 

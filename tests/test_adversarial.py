@@ -408,3 +408,20 @@ def test_an_export_path_that_is_a_device_is_not_called_missing(capsys, command):
     line = _one_error_line(capsys)  # was "cannot be read (it does not exist)"
     assert line == ("error: /dev/zero: cannot be read (it is a device or a pipe, not a file; save it as a "
                     "file first); check the path")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["compute", "worked_example.json"], ["compare", "worked_example.json"]])
+def test_output_that_cannot_be_written_is_one_error_line(args):
+    # stdout on a full disk (or a closed pipe) was an OSError traceback, twice.
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "roi", *args], stdout=full, stderr=subprocess.PIPE,
+                              text=True, cwd=SCENARIOS, env={"PYTHONPATH": str(ROOT)})
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "error: standard output: cannot be written (No space left on device); check the disk or the program "
+        "reading it"
+    ]
