@@ -75,6 +75,12 @@ def _ramp_weeks(text: str) -> int:
     return weeks
 
 
+def _scenario_name(text: str) -> str:
+    if not 1 <= len(text) <= 200:
+        raise argparse.ArgumentTypeError(f"a scenario name has 1 to 200 characters, this one {len(text)}")
+    return text
+
+
 def _read_and_measure(args: argparse.Namespace, mappings: dict | None = None):
     from roi.ingest import read_exports
     from roi.metrics import measure
@@ -172,7 +178,8 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_export_arguments(scenario)
     scenario.add_argument("--base", metavar="SCENARIO.json", help="scenario giving every unmeasured assumption")
     scenario.add_argument("--out", required=True, metavar="NEW.json", help="where to write the scenario")
-    scenario.add_argument("--name", help="the new scenario's name (default: the base's name + ' — measured')")
+    scenario.add_argument("--name", type=_scenario_name,
+                          help="the new scenario's name (default: the base's name + ' — measured')")
     scenario.set_defaults(handler=_scenario)
 
     template = commands.add_parser("template", help="write the estimates template (metric, baseline, post, low, high)")

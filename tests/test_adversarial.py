@@ -425,3 +425,13 @@ def test_output_that_cannot_be_written_is_one_error_line(args):
         "error: standard output: cannot be written (No space left on device); check the disk or the program "
         "reading it"
     ]
+
+
+def test_a_scenario_name_over_200_characters_is_a_usage_error(capsys):
+    # It was a pydantic traceback (then an error blaming "the exports or the estimates template").
+    with pytest.raises(SystemExit) as info:
+        main(["scenario", str(ESTIMATES), "--adoption-date", "2025-03-01", "--out", "new.json",
+              "--name", "x" * 300])
+    assert info.value.code == 2
+    line = _one_error_line(capsys)
+    assert line.startswith("error: argument --name: a scenario name has 1 to 200 characters, this one 300")
