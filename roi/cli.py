@@ -104,6 +104,9 @@ def _scenario(args: argparse.Namespace) -> int:
 
     if Path(args.out).suffix.lower() != ".json":
         raise RoiError("the scenario must be a .json file; give --out NEW.json", file=args.out)
+    if Path(args.out).resolve() in {Path(file).resolve() for file in args.files}:
+        raise RoiError("is one of the exports being read, and would be replaced by the scenario; give "
+                       "another --out", file=args.out)
     base = load_scenario(args.base) if args.base else None
     mappings = dict(base.measurement.column_mappings) if base is not None and base.measurement else None
     scenario = scenario_from_metrics(_read_and_measure(args, mappings), base, name=args.name,

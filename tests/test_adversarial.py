@@ -435,3 +435,16 @@ def test_a_scenario_name_over_200_characters_is_a_usage_error(capsys):
     assert info.value.code == 2
     line = _one_error_line(capsys)
     assert line.startswith("error: argument --name: a scenario name has 1 to 200 characters, this one 300")
+
+
+def test_scenario_out_naming_one_of_the_exports_is_refused(tmp_path, capsys):
+    # The export (here a GitHub PR list) was read, then replaced by the scenario.
+    export = tmp_path / "pulls.json"
+    original = (ROOT / "tests" / "fixtures" / "ingest" / "github_pulls_page1.json").read_bytes()
+    export.write_bytes(original)
+    code = main(["scenario", str(export), str(ESTIMATES), "--adoption-date", "2025-03-18",
+                 "--base", str(SCENARIOS / "worked_example.json"), "--out", str(export)])
+    assert code == 2
+    line = _one_error_line(capsys)
+    assert line.startswith(f"error: {export}: is one of the exports being read")
+    assert export.read_bytes() == original
