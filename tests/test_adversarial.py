@@ -312,18 +312,15 @@ def test_draws_times_ranges_beyond_memory_are_refused():
     assert "21 ranges × 1,000,000 draws" in info.value.message and "at most 952,380" in info.value.message
 
 
-def test_a_long_tracked_checklist_is_refused_quickly():
+def test_a_long_tracked_checklist_is_refused():
     # 200,000 entries fit in a 5 MB file; the duplicate check counted each id across the whole list
-    # (quadratic: minutes of CPU before any message; 60,000 entries took half a minute).
-    import time
-
+    # (quadratic: minutes of CPU before any message; 60,000 entries took half a minute).  The limit
+    # is checked first; the time itself belongs to benchmarks, not to a test.
     data = copy.deepcopy(WORKED)
     data["rollout"] = {"waves": [{"name": "pilot", "start_week": 0, "seat_share": 0.1}],
                        "checklist": [{"item_id": f"item {i}"} for i in range(60_000)]}
-    started = time.perf_counter()
     with pytest.raises(ScenarioError) as info:
         parse_scenario(json.dumps(data))
-    assert time.perf_counter() - started < 10
     assert info.value.field == "rollout.checklist" and "at most 1000" in info.value.message
 
 
