@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +26,7 @@ from pydantic import BaseModel
 
 from roi.cli import main
 from roi.engine import compute
+from roi.errors import RoiError
 from roi.export import build_workbook, metrics_csv, scenario_json, write_atomic
 from roi.export.assumptions import PERIOD_FIELDS, all_assumptions
 from roi.export.layout import Cell, DocumentProperties, Sheet, WorkbookLayout
@@ -684,6 +686,28 @@ def test_write_atomic_replaces_the_file_and_keeps_its_mode(tmp_path):
     write_atomic(path, b"two")
     assert path.read_bytes() == b"two" and path.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["x.xlsx"]
+
+
+def test_write_atomic_writes_through_a_symlink_and_keeps_the_link(tmp_path):
+    target = tmp_path / "reports" / "q3.xlsx"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    link = tmp_path / "latest.xlsx"
+    link.symlink_to(target)
+    write_atomic(link, b"new")
+    assert link.is_symlink() and target.read_bytes() == b"new"
+
+
+def test_write_atomic_refuses_a_pipe_or_a_folder_rather_than_replacing_it(tmp_path):
+    # As root, "--out /dev/stdout" replaced the /dev/stdout link itself; a FIFO stands in for it here.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for path in (fifo, tmp_path):
+        with pytest.raises(RoiError, match="is a folder, a device or a pipe, not a file") as info:
+            write_atomic(path, b"x")
+        assert info.value.file == str(path)
+    assert fifo.exists() and not fifo.is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
 
 
 def test_period_metric_fields_are_all_on_the_assumptions_sheet():

@@ -65,10 +65,22 @@ def scenario_json(scenario: Scenario) -> bytes:
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file renamed into place: never half-written.
 
+    A symlink is written through (its target is replaced, the link stays); a path that is a folder,
+    a device or a pipe is refused, never replaced (``--out /dev/stdout`` run as root would otherwise
+    replace the link in /dev).
+
     Raises:
-        RoiError: the folder does not exist or cannot be written (the message names the path).
+        RoiError: the folder does not exist or cannot be written, or ``path`` is not a regular file
+            (the message names the path).
     """
     path = Path(path)
+    if path.exists() and not path.is_file():
+        raise RoiError(
+            "is a folder, a device or a pipe, not a file; give the name of a file to write, such as "
+            "report.xlsx",
+            file=str(path),
+        )
+    path = Path(os.path.realpath(path))
     try:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
