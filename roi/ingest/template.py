@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 
 import numpy as np
 import pandas as pd
 
+from roi import safety
 from roi.errors import InputFormatError
 from roi.ingest._common import SourceReport, _unique, decode_text, find_column, numbers, read_csv_text
 
@@ -86,15 +89,91 @@ def is_template_header(columns) -> bool:
 
 
 def read_table(name: str, data: bytes, report: SourceReport | None = None) -> pd.DataFrame:
-    """A CSV or XLSX file as text cells (first sheet for workbooks)."""
+    """A CSV or XLSX file as text cells (first sheet for workbooks).
+
+    With a ``report`` (a reader reading values, not a format being recognised), a workbook's
+    formulas without a saved result are refused: they would read as empty cells.
+    """
     if data[:4] == b"PK\x03\x04":
-        try:
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, sheet_name=0).fillna("")
-        except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-            raise InputFormatError(f"cannot be read as an Excel workbook ({error})", file=name) from None
-        frame.columns = _unique([str(c).strip() for c in frame.columns])
-        return frame
+        return _read_workbook(name, data, report)
     return read_csv_text(decode_text(data, name, report), name)
+
+
+def _read_workbook(name: str, data: bytes, report: SourceReport | None) -> pd.DataFrame:
+    from openpyxl import load_workbook
+
+    book = None
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        sheets = [s for s in book.worksheets if hasattr(s, "iter_rows")]  # not chart sheets
+        if not sheets:
+            raise InputFormatError("holds no worksheet (only charts); save the data sheet as .xlsx or "
+                                   "CSV UTF-8", file=name)
+        sheet = sheets[0]
+        if report is not None:
+            _refuse_unsaved_formulas(name, data, sheet)
+        frame = pd.read_excel(book, dtype=str, sheet_name=sheet.title, engine="openpyxl").fillna("")
+    except InputFormatError:
+        raise
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise InputFormatError(f"cannot be read as an Excel workbook ({error})", file=name) from None
+    finally:
+        if book is not None:
+            book.close()
+    frame.columns = _unique([str(c).strip() for c in frame.columns])
+    return frame
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+"""A formula element (``<f>``) in a worksheet's XML."""
+
+
+def _xml_has(data: bytes, path: str, pattern: re.Pattern) -> bool:
+    """Whether a workbook part matches ``pattern``, read in chunks (a sheet's XML can be large)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path.lstrip("/")) as part:
+        tail = b""
+        while chunk := part.read(1 << 20):
+            if pattern.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False
+
+
+def _refuse_unsaved_formulas(name: str, data: bytes, sheet) -> None:
+    """Refuse formula cells with no saved result: openpyxl and other scripts write formulas without
+    calculating them, and such a cell reads as empty (its row would be skipped silently).  Excel and
+    LibreOffice save each formula's result, which is what is read."""
+    from openpyxl import load_workbook
+
+    path = getattr(sheet, "_worksheet_path", None)
+    if path is not None and not _xml_has(data, path, _FORMULA):
+        return  # the usual case: no formula at all, no second pass
+    formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    try:
+        written = {cell.coordinate: cell.value for row in formulas[sheet.title].iter_rows()
+                   for cell in row if getattr(cell, "data_type", None) == "f"}
+    finally:
+        formulas.close()
+    if not written:
+        return
+    unsaved = [cell.coordinate for row in sheet.iter_rows() for cell in row
+               if getattr(cell, "coordinate", None) in written and cell.value in (None, "")]
+    if not unsaved:
+        return
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letter, row = coordinate_from_string(unsaved[0])
+    header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    index = column_index_from_string(letter) - 1
+    column = str(header[index]).strip() if index < len(header) and header[index] is not None else None
+    more = f" (and {len(unsaved) - 1} other formula cell(s))" if len(unsaved) > 1 else ""
+    raise InputFormatError(
+        f"sheet '{safety.quote(sheet.title, 40)}', cell {unsaved[0]} holds the formula "
+        f"'{safety.quote(str(written[unsaved[0]]), 40)}' with no saved result{more}: the file was written "
+        "by a program that does not calculate formulas, so the cell would read as empty. Open the file in "
+        "Excel or LibreOffice and save it (that stores each formula's result), or type the value instead of "
+        "the formula",
+        file=name, row=row, column=column)
 
 
 def read_estimates(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:

@@ -1,0 +1,82 @@
+"""The estimates template as consultants fill it in: formulas, extra sheets, empty files, units, merged
+cells."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from roi.cli import main
+from roi.errors import InputFormatError
+from roi.ingest import read_exports
+from roi.ingest.template import template_xlsx
+from tests.conftest import SCENARIOS
+
+
+def _template(edit=None) -> bytes:
+    """The template workbook, changed by ``edit(book)``."""
+    book = load_workbook(io.BytesIO(template_xlsx()))
+    if edit is not None:
+        edit(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _set(**cells):
+    def edit(book):
+        for coordinate, value in cells.items():
+            book["Estimates"][coordinate] = value
+    return edit
+
+
+def _with_cached_results(data: bytes, results: dict[str, str]) -> bytes:
+    """``data`` with saved results for formula cells, as Excel and LibreOffice store them (openpyxl stores
+    none)."""
+    out = io.BytesIO()
+    with (zipfile.ZipFile(io.BytesIO(data)) as source,
+          zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target):
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                for coordinate, value in results.items():
+                    start = content.index(f'<c r="{coordinate}">'.encode())
+                    end = content.index(b"</c>", start)
+                    cell = content[start:end].replace(b"<v />", f"<v>{value}</v>".encode())
+                    assert b"<f>" in cell and f"<v>{value}</v>".encode() in cell, cell
+                    content = content[:start] + cell + content[end:]
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def _scenario(capsys, tmp_path, data: bytes, name: str = "estimates.xlsx"):
+    """``python -m roi scenario`` on the file, the worked example as base: (exit code, scenario, stderr)."""
+    (tmp_path / name).write_bytes(data)
+    out = tmp_path / "out.json"
+    code = main(["scenario", str(tmp_path / name), "--adoption-date", "2025-03-01",
+                 "--base", str(SCENARIOS / "worked_example.json"), "--out", str(out)])
+    _, err = capsys.readouterr()
+    assert "Traceback" not in err, err
+    return code, (json.loads(out.read_text()) if code == 0 else None), err.strip()
+
+
+def test_formulas_without_a_saved_result_are_refused_not_read_as_empty(capsys, tmp_path):
+    # openpyxl (and other scripts) write formulas without calculating them: both cells read as empty, so the
+    # row was skipped and the base scenario's 4.0 tasks kept, with exit status 0.
+    code, _, err = _scenario(capsys, tmp_path, _template(_set(B2="=2+2", C2="=2*2.5")))
+    assert code == 2 and len(err.splitlines()) == 1, err
+    assert ("estimates.xlsx, row 2, column 'baseline': sheet 'Estimates', cell B2 holds the formula '=2+2'"
+            in err), err
+    assert "no saved result" in err and "Open the file in Excel or LibreOffice and save it" in err, err
+    assert "or type the value" in err, err
+
+
+def test_formulas_with_a_saved_result_are_read_as_their_value(capsys, tmp_path):
+    data = _with_cached_results(_template(_set(B2="=2+2", C2="=2*2.5")), {"B2": "4", "C2": "5"})
+    code, scenario, err = _scenario(capsys, tmp_path, data)
+    assert code == 0, err
+    assert (scenario["baseline"]["tasks_per_dev_week"], scenario["post"]["tasks_per_dev_week"]) == (4, 5)
