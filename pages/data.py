@@ -406,7 +406,8 @@ with tab_estimates:
         content = (filled.name, filled.getvalue())
         if st.session_state.get("data_template_done") != appstate.digest((content,)):
             try:
-                table = appstate.read((content,)).estimates
+                dataset = appstate.read((content,))
+                table = dataset.estimates
                 if table.empty:
                     raise RoiError(
                         "holds no estimates: fill in at least the baseline and post columns of a row",
@@ -420,7 +421,8 @@ with tab_estimates:
                 }
                 appstate.set_scenario(
                     with_estimates(appstate.scenario(), estimates),
-                    f"The scenario now uses the estimates from {filled.name}.",
+                    f"The scenario now uses the estimates from {filled.name}."
+                    + "".join(f" ({note}.)" for source in dataset.sources for note in source.notes),
                 )
                 st.session_state["data_template_done"] = appstate.digest((content,))
                 st.rerun()

@@ -148,6 +148,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     notes: list[str] = [f"Measured from exports, adoption date {metrics.adoption_date.isoformat()}"
                         + (f", {metrics.ramp_weeks} ramp-up week(s) left out." if metrics.ramp_weeks else ".")]
     share = _adoption_share(metrics, notes)
+    notes += [f"{source.file}: {note}" for source in metrics.sources if source.format == "estimates_template"
+              for note in source.notes]  # which sheet of a workbook was read
     estimates = metrics.estimates or {}
     baseline: dict[str, float | None] = {}
     post: dict[str, float | None] = {}

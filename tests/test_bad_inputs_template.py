@@ -80,3 +80,42 @@ def test_formulas_with_a_saved_result_are_read_as_their_value(capsys, tmp_path):
     code, scenario, err = _scenario(capsys, tmp_path, data)
     assert code == 0, err
     assert (scenario["baseline"]["tasks_per_dev_week"], scenario["post"]["tasks_per_dev_week"]) == (4, 5)
+
+
+def _sheet_before(book, title: str = "Notes") -> None:
+    book.create_sheet(title, 0)["A1"] = "Agreed with the team on 3 March"
+
+
+def test_a_sheet_inserted_before_the_estimates_sheet_is_passed_over_and_named(capsys, tmp_path):
+    code, scenario, err = _scenario(capsys, tmp_path, _template(lambda book: (
+        _sheet_before(book), _set(B2=3.5)(book))))
+    assert code == 0, err
+    assert scenario["baseline"]["tasks_per_dev_week"] == 3.5
+    assert "estimates read from sheet 'Estimates'; other sheet(s) not read: 'Notes'" in scenario["notes"]
+
+
+def test_the_only_sheet_with_the_template_header_is_read_whatever_its_name(capsys, tmp_path):
+    def edit(book):
+        _sheet_before(book)
+        book["Estimates"].title = "Team A"
+        book["Team A"]["B2"] = 3.5
+    code, scenario, err = _scenario(capsys, tmp_path, _template(edit))
+    assert code == 0, err
+    assert scenario["baseline"]["tasks_per_dev_week"] == 3.5
+    assert "sheet 'Team A'" in scenario["notes"]
+
+
+def test_two_sheets_with_the_template_header_and_none_named_estimates_are_refused(capsys, tmp_path):
+    def edit(book):
+        book.copy_worksheet(book["Estimates"]).title = "Team B"
+        book["Estimates"].title = "Team A"
+    code, _, err = _scenario(capsys, tmp_path, _template(edit))
+    assert code == 2, err
+    assert ("estimates.xlsx: sheets 'Team A', 'Team B' all have the estimates template's header (metric, "
+            "baseline, post); delete the ones not filled in, or name the filled-in one 'Estimates'"
+            in err), err
+
+
+def test_the_template_as_written_reads_without_a_note_about_sheets():
+    dataset = read_exports([("estimates.xlsx", template_xlsx())])
+    assert dataset.sources[0].notes == [] and len(dataset.estimates) == 4

@@ -238,3 +238,30 @@ def test_published_research_on_my_baseline(open_app, worked_example):
     # METR: 19% more time per task, i.e. 1/1.19 of the output, applied to this baseline.
     assert scenario.post.tasks_per_dev_week == pytest.approx(4.0 / 1.19, rel=1e-5)
     assert scenario.team == worked_example.team
+
+
+def _workbook(edit) -> bytes:
+    """The template workbook changed by ``edit(book)``."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from roi.ingest.template import template_xlsx
+
+    book = load_workbook(io.BytesIO(template_xlsx()))
+    edit(book)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_a_template_with_a_sheet_before_its_own_says_which_sheet_was_read(open_app):
+    page = open_app(page=PAGE, scenario=load_scenario(SCENARIOS / "cui_field_rcts.json"))
+    data = _workbook(lambda book: book.create_sheet("Notes", 0).append(["agreed on 3 March"]))
+    page.file_uploader(key="data_template_upload").set_value(("estimates.xlsx", data, XLSX)).run()
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"].post.tasks_per_dev_week == 4.84
+    assert "estimates read from sheet 'Estimates'; other sheet(s) not read: 'Notes'" in page.success[0].value

@@ -33,6 +33,8 @@ METRICS: dict[str, tuple[str, str]] = {
 }
 """Template rows: scenario period fields (METHODS §0), unit and meaning."""
 
+SHEET, NOTES_SHEET = "Estimates", "How to fill"
+"""The template workbook's sheets: the one read, and the instructions."""
 SHARES = {"change_failure_rate", "rework_rate"}
 HEADER = ("metric", "baseline", "post", "low", "high", "unit", "description")
 EXAMPLE = {"tasks_per_dev_week": (4.0, 4.84, 4.4, 5.2), "prs_per_dev_week": (3.0, 5.94, 3.9, 6.6),
@@ -64,7 +66,7 @@ def template_xlsx() -> bytes:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "Estimates"
+    sheet.title = SHEET
     sheet.append(HEADER)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -73,7 +75,7 @@ def template_xlsx() -> bytes:
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFG", (24, 10, 10, 10, 10, 16, 48)):
         sheet.column_dimensions[letter].width = width
-    notes = book.create_sheet("How to fill")
+    notes = book.create_sheet(NOTES_SHEET)
     for line in ("One row per metric; leave a cell empty when you do not know it.",
                  "baseline: before the AI tool; post: for a developer who uses it.",
                  "low/high (optional): the range you believe for the post value; it becomes the uncertainty range.",
@@ -109,7 +111,7 @@ def _read_workbook(name: str, data: bytes, report: SourceReport | None) -> pd.Da
         if not sheets:
             raise InputFormatError("holds no worksheet (only charts); save the data sheet as .xlsx or "
                                    "CSV UTF-8", file=name)
-        sheet = sheets[0]
+        sheet = _sheet(name, sheets, report)
         if report is not None:
             _refuse_unsaved_formulas(name, data, sheet)
         frame = pd.read_excel(book, dtype=str, sheet_name=sheet.title, engine="openpyxl").fillna("")
@@ -122,6 +124,33 @@ def _read_workbook(name: str, data: bytes, report: SourceReport | None) -> pd.Da
             book.close()
     frame.columns = _unique([str(c).strip() for c in frame.columns])
     return frame
+
+
+def _sheet(name: str, sheets: list, report: SourceReport | None):
+    """The sheet to read: the template's (named ``Estimates``, else the only sheet with the template's
+    header, wherever it is in the workbook), else the first sheet, as for any other workbook."""
+    if len(sheets) == 1:
+        return sheets[0]
+    templates = [s for s in sheets if is_template_header(
+        [str(v).strip() for v in next(s.iter_rows(max_row=1, values_only=True), ()) if v is not None])]
+    named = [s for s in templates if s.title.strip().casefold() == SHEET.casefold()]
+    if named:
+        chosen = named[0]
+    elif len(templates) == 1:
+        chosen = templates[0]
+    elif templates:
+        titles = ", ".join(f"'{safety.quote(s.title, 40)}'" for s in templates)
+        raise InputFormatError(f"sheets {titles} all have the estimates template's header (metric, baseline, "
+                               f"post); delete the ones not filled in, or name the filled-in one '{SHEET}'",
+                               file=name)
+    else:
+        return sheets[0]
+    others = [s.title for s in sheets if s is not chosen and s.title != NOTES_SHEET]
+    if others and report is not None:
+        listed = ", ".join(f"'{safety.quote(t, 40)}'" for t in others[:5]) + (", …" if len(others) > 5 else "")
+        report.note(f"estimates read from sheet '{safety.quote(chosen.title, 40)}'; other sheet(s) not read: "
+                    f"{listed}")
+    return chosen
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
