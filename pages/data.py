@@ -408,9 +408,10 @@ with tab_estimates:
             try:
                 dataset = appstate.read((content,))
                 table = dataset.estimates
-                if table.empty:
+                if table.empty:  # not the template: the reader refuses an empty template itself
                     raise RoiError(
-                        "holds no estimates: fill in at least the baseline and post columns of a row",
+                        "is an export, not the estimates template; load it in the 'Your exports' tab, or "
+                        "download the template above, fill it in and upload it here",
                         file=filled.name,
                     )
                 estimates = {

@@ -119,3 +119,39 @@ def test_two_sheets_with_the_template_header_and_none_named_estimates_are_refuse
 def test_the_template_as_written_reads_without_a_note_about_sheets():
     dataset = read_exports([("estimates.xlsx", template_xlsx())])
     assert dataset.sources[0].notes == [] and len(dataset.estimates) == 4
+
+
+NOTHING_FILLED_IN = ("no estimates filled in: fill in the baseline and post of at least one metric's row "
+                     "(e.g. tasks_per_dev_week), save the file and load it again")
+
+
+def _blank(book) -> None:
+    for row in book["Estimates"].iter_rows(min_row=2, min_col=2, max_col=5):
+        for cell in row:
+            cell.value = None
+
+
+@pytest.mark.parametrize("edit", [_blank, lambda book: book["Estimates"].delete_rows(2, 20)],
+                         ids=["value cells blank", "rows deleted"])
+def test_an_empty_template_says_no_estimates_are_filled_in(capsys, tmp_path, edit):
+    # It said "the exports hold no dated events (merged PRs, deployments, …)": nothing about the template.
+    code, _, err = _scenario(capsys, tmp_path, _template(edit))
+    assert code == 2 and err.endswith(f"/estimates.xlsx: {NOTHING_FILLED_IN}"), err
+
+
+def test_an_empty_csv_template_says_no_estimates_are_filled_in(capsys, tmp_path):
+    csv = b"metric,baseline,post,low,high\ntasks_per_dev_week,,,,\n"
+    code, _, err = _scenario(capsys, tmp_path, csv, "estimates.csv")
+    assert code == 2 and err.endswith(f"/estimates.csv: {NOTHING_FILLED_IN}"), err
+
+
+@pytest.mark.parametrize(("csv", "where", "message"), [
+    (b"metric,baseline,post\n,3,4\n", "row 2, column 'metric'", "the row has values but no metric"),
+    (b"metric,baseline,post,low,high\ntasks_per_dev_week,4,5,,\npr_size_loc,,,150,200\n",
+     "row 3, column 'baseline'", "low/high are filled in but baseline and post are empty; fill in"),
+], ids=["no metric", "range only"])
+def test_values_the_template_would_leave_out_are_refused(csv, where, message):
+    # Both rows were left out silently (counted as 'metric left empty').
+    with pytest.raises(InputFormatError) as caught:
+        read_exports([("estimates.csv", csv)])
+    assert f"estimates.csv, {where}: {message}" in str(caught.value), caught.value

@@ -265,3 +265,36 @@ def test_a_template_with_a_sheet_before_its_own_says_which_sheet_was_read(open_a
     assert not page.exception and not page.error
     assert page.session_state["scenario"].post.tasks_per_dev_week == 4.84
     assert "estimates read from sheet 'Estimates'; other sheet(s) not read: 'Notes'" in page.success[0].value
+
+
+def _blank(book) -> None:
+    for row in book["Estimates"].iter_rows(min_row=2, min_col=2, max_col=5):
+        for cell in row:
+            cell.value = None
+
+
+def test_an_empty_template_says_no_estimates_are_filled_in(open_app):
+    page = open_app(page=PAGE, scenario=load_scenario(SCENARIOS / "cui_field_rcts.json"))
+    before = page.session_state["scenario"]
+    empty = ("estimates.xlsx", _workbook(_blank), XLSX)
+    page.file_uploader(key="data_template_upload").set_value(empty).run()
+    assert not page.exception
+    assert page.session_state["scenario"] == before
+    assert [e.value for e in page.error] == [
+        "estimates.xlsx: no estimates filled in: fill in the baseline and post of at least one metric's row "
+        "(e.g. tasks_per_dev_week), save the file and load it again"]
+
+
+def test_an_empty_template_loaded_as_an_export_says_no_estimates_are_filled_in(page):
+    exports_uploader(page).set_value(("estimates.xlsx", _workbook(_blank), XLSX)).run()
+    assert not page.exception
+    assert any("no estimates filled in" in e.value for e in page.error), [e.value for e in page.error]
+    assert not any("dated events" in e.value for e in page.error)
+
+
+def test_an_export_uploaded_as_the_template_is_named_as_not_the_template(open_app):
+    page = open_app(page=PAGE, scenario=load_scenario(SCENARIOS / "cui_field_rcts.json"))
+    deployments = b"deploy_id,time_created\nd1,2025-02-03T10:00:00Z\nd2,2025-03-10T10:00:00Z\n"
+    page.file_uploader(key="data_template_upload").set_value(("deploys.csv", deployments, "text/csv")).run()
+    assert not page.exception
+    assert page.error[0].value.startswith("deploys.csv: is an export, not the estimates template; load it in")

@@ -229,10 +229,33 @@ def read_estimates(name: str, data: bytes, report: SourceReport, timezone: str) 
     out = pd.DataFrame({"source": name, "metric": metric, **values})
     for position, row in enumerate(out.itertuples(index=False), start=2):
         _check_row(row, name, position, columns)
+    _refuse_orphans(out, name, metric_column, columns)
     empty = out["metric"].eq("") | (out["baseline"].isna() & out["post"].isna())
+    if empty.all():
+        raise InputFormatError("no estimates filled in: fill in the baseline and post of at least one "
+                               "metric's row (e.g. tasks_per_dev_week), save the file and load it again",
+                               file=name)
     report.skip("metric left empty", int(empty.sum()))
     report.tables.add("estimates")
     return {"estimates": out[~empty.to_numpy()]}
+
+
+def _refuse_orphans(out: pd.DataFrame, name: str, metric_column: str, columns: dict[str, str]) -> None:
+    """Values that would be left out silently: a row with values but no metric, low/high without baseline
+    and post."""
+    given = out[["baseline", "post", "low", "high"]].notna()
+    nameless = out["metric"].eq("") & given.any(axis=1)
+    if nameless.any():
+        row = int(np.flatnonzero(nameless.to_numpy())[0]) + 2
+        raise InputFormatError(f"the row has values but no metric; write the metric's name (one of "
+                               f"{', '.join(METRICS)}) or clear the row", file=name, row=row,
+                               column=metric_column)
+    range_only = ~given["baseline"] & ~given["post"] & (given["low"] | given["high"])
+    if range_only.any():
+        raise InputFormatError("low/high are filled in but baseline and post are empty; fill in baseline "
+                               "and post too (low and high are the range of the post value), or clear them",
+                               file=name, row=int(np.flatnonzero(range_only.to_numpy())[0]) + 2,
+                               column=columns["baseline"])
 
 
 def _check_row(row, name: str, position: int, columns: dict[str, str]) -> None:
