@@ -312,6 +312,7 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
     Raises:
         ScenarioError: a value breaks a rule of the scenario, naming the field.
     """
+    from roi.ingest.template import SHARES
     from roi.scenario_builder import RANGE_KEYS  # the builder's mapping, so both paths agree
 
     changes: dict[str, Any] = {}
@@ -320,6 +321,11 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
             continue
         if baseline is None or post is None:
             raise ScenarioError("give both the value before and the value after adoption", field=field)
+        over = [v for v in (baseline, post, low, high) if v is not None and v > 1]
+        if field in SHARES and over:
+            value = over[0]
+            raise ScenarioError(f"{value:g} is more than 1 (100%): rates are shares; write {value / 100:g} "
+                                f"for {value:g}%", field=field)
         changes[f"baseline.{field}"] = baseline
         changes[f"post.{field}"] = post
         key = RANGE_KEYS.get(field)

@@ -251,9 +251,16 @@ def test_a_metric_given_twice_in_the_estimates_template_is_refused(capsys, tmp_p
     assert "'prs_per_dev_week' is given again (first in row 2); keep one row per metric" in line, line
 
 
-def test_a_percentage_in_the_estimates_template_says_to_write_a_fraction(capsys, tmp_path):
-    line = _error_line(capsys, tmp_path, {"estimates.csv": b"metric,baseline,post\nchange_failure_rate,12%,15 %\n"})
-    assert "estimates.csv, row 2, column 'baseline': '12%' is not a number; write 0.12 for 12%" in line, line
+def test_a_percentage_of_a_rate_in_the_estimates_template_is_read_as_a_share():
+    # Typed in Excel, 12% is the number 0.12 already; typed in a CSV it is the same share.
+    dataset = read_exports([("estimates.csv", b"metric,baseline,post\nchange_failure_rate,12%,\"12,5 %\"\n")])
+    assert dataset.estimates[["baseline", "post"]].values.tolist() == [[0.12, 0.125]]
+
+
+def test_a_percentage_of_a_rate_over_100_is_refused(capsys, tmp_path):
+    estimates = b"metric,baseline,post\nchange_failure_rate,0.1,120%\n"
+    line = _error_line(capsys, tmp_path, {"estimates.csv": estimates})
+    assert "estimates.csv, row 2, column 'post': '120%' is more than 100%; a rate is a share" in line, line
 
 
 def test_trailing_rows_of_empty_cells_left_by_excel_are_ignored():

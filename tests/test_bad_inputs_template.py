@@ -155,3 +155,66 @@ def test_values_the_template_would_leave_out_are_refused(csv, where, message):
     with pytest.raises(InputFormatError) as caught:
         read_exports([("estimates.csv", csv)])
     assert f"estimates.csv, {where}: {message}" in str(caught.value), caught.value
+
+
+def test_the_template_writes_rates_as_shares_the_way_the_reader_takes_them(capsys, tmp_path):
+    book = load_workbook(io.BytesIO(template_xlsx()))
+    rates = [row for row in book["Estimates"].iter_rows(values_only=True) if row[0] in ("change_failure_rate",
+                                                                                       "rework_rate")]
+    assert [row[5] for row in rates] == ["share: 0.25 = 25%"] * 2  # was "fraction 0-1"
+    notes = [row[0] for row in book["How to fill"].iter_rows(values_only=True)]
+    assert any("type 0.12 or 12% for 12%" in line for line in notes), notes
+    # Both ways the unit says are read the same: 0.25, and 25% (text in a CSV; in Excel, a percent cell).
+    code, scenario, err = _scenario(capsys, tmp_path, _template(_set(B7="25%", C7=0.2, B9=0.1, C9="8%")))
+    assert code == 0, err
+    baseline, post = scenario["baseline"], scenario["post"]
+    assert (baseline["change_failure_rate"], post["change_failure_rate"]) == (0.25, 0.2)
+    assert (baseline["rework_rate"], post["rework_rate"]) == (0.1, 0.08)
+
+
+@pytest.mark.parametrize(("cells", "where", "message"), [
+    ({"B2": "4 h"}, "row 2, column 'baseline'",
+     "'4 h' has a unit; type the number alone (tasks_per_dev_week is in tasks/dev-week)"),
+    ({"C10": "30 hours", "B10": 40}, "row 10, column 'post'",
+     "'30 hours' has a unit; type the number alone (lead_time_hours is in hours)"),
+    ({"B2": "25%"}, "row 2, column 'baseline'",
+     "'25%' is a percentage, but tasks_per_dev_week is in tasks/dev-week; type the number alone"),
+    ({"B7": 12, "C7": 0.1}, "row 7, column 'baseline'",
+     "12 is more than 1 (100%): rates are shares; write 0.12 (or 12%) for 12%"),
+])
+def test_values_with_units_are_refused_saying_how_to_type_them(capsys, tmp_path, cells, where, message):
+    code, _, err = _scenario(capsys, tmp_path, _template(_set(**cells)))
+    assert code == 2 and err.endswith(f"estimates.xlsx, {where}: {message}"), err
+
+
+def test_a_date_where_a_number_goes_is_refused(capsys, tmp_path):
+    from datetime import datetime
+
+    def edit(book):
+        book["Estimates"]["B2"] = datetime(2025, 3, 4)
+        book["Estimates"]["C2"] = 4.5
+        book["Estimates"]["C2"].number_format = "yyyy-mm-dd"  # 4.5 in a cell formatted as a date
+    code, _, err = _scenario(capsys, tmp_path, _template(edit))
+    assert code == 2, err
+    assert ("row 2, column 'baseline': '2025-03-04 00:00:00' is a date, not a number: the cell holds a date "
+            "or is formatted as one; format it as a number (Excel: Format Cells › Number) and type the value "
+            "(tasks_per_dev_week is in tasks/dev-week)") in err, err
+    def only_c2(book):
+        edit(book)
+        book["Estimates"]["B2"] = 4
+        book["Estimates"]["B2"].number_format = "General"
+    code, _, err = _scenario(capsys, tmp_path, _template(only_c2))
+    assert code == 2 and "row 2, column 'post': '1900-01-04 12:00:00' is a date, not a number" in err, err
+
+
+def test_a_date_in_a_csv_is_refused_as_a_date():
+    with pytest.raises(InputFormatError) as caught:
+        read_exports([("estimates.csv", b"metric,baseline,post\nrecovery_hours,3/4/2025,2\n")])
+    assert "row 2, column 'baseline': '3/4/2025' is a date, not a number" in str(caught.value), caught.value
+
+
+def test_a_unit_typed_in_a_rate_row_names_the_share():
+    with pytest.raises(InputFormatError) as caught:
+        read_exports([("estimates.csv", b"metric,baseline,post\nrework_rate,0.1,0.2 share\n")])
+    assert caught.value.message == ("'0.2 share' has a unit; type the number alone (rework_rate is a share: "
+                                    "0.25 = 25%)")

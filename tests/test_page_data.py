@@ -298,3 +298,18 @@ def test_an_export_uploaded_as_the_template_is_named_as_not_the_template(open_ap
     page.file_uploader(key="data_template_upload").set_value(("deploys.csv", deployments, "text/csv")).run()
     assert not page.exception
     assert page.error[0].value.startswith("deploys.csv: is an export, not the estimates template; load it in")
+
+
+def test_rates_are_shown_and_checked_as_shares(open_app, worked_example):
+    # The unit said "fraction 0-1"; 12 typed for 12% said "field 'baseline.change_failure_rate': Input should
+    # be less than or equal to 1 (got 12.0)".
+    page = open_app(page=PAGE, scenario=worked_example)
+    table = page.data_editor(key=_estimates_editor(page)).value
+    assert table.loc[5, "Unit"] == "share: 0.25 = 25%" and "fraction" not in "".join(table["Unit"])
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {5: {"Before": 12.0, "After (likely)": 0.15}}, "added_rows": [], "deleted_rows": []}
+    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    assert [e.value for e in page.error] == [
+        "Row 'Failed deployments / deployments' (share: 0.25 = 25%): 12 is more than 1 (100%): rates are "
+        "shares; write 0.12 for 12%"]
+    assert page.session_state["scenario"] == worked_example

@@ -19,15 +19,19 @@ from roi import safety
 from roi.errors import InputFormatError
 from roi.ingest._common import SourceReport, _unique, decode_text, find_column, numbers, read_csv_text
 
+SHARE_UNIT = "share: 0.25 = 25%"
+"""The unit of a rate, as the template and the app's estimates table write it (0.25, or 25% typed in a
+cell: the reader takes both)."""
+
 METRICS: dict[str, tuple[str, str]] = {
     "tasks_per_dev_week": ("tasks/dev-week", "completed work items per developer-week"),
     "prs_per_dev_week": ("PRs/dev-week", "merged pull requests per developer-week"),
     "pr_size_loc": ("lines", "mean lines added + deleted per merged PR"),
     "bugs_per_dev_week": ("bugs/dev-week", "bugs created per developer-week"),
     "deployments_per_week": ("deploys/week", "production deployments per week (team)"),
-    "change_failure_rate": ("fraction 0-1", "failed deployments / deployments"),
+    "change_failure_rate": (SHARE_UNIT, "failed deployments / deployments"),
     "recovery_hours": ("hours", "failed deployment recovery time"),
-    "rework_rate": ("fraction 0-1", "unplanned deployments / deployments"),
+    "rework_rate": (SHARE_UNIT, "unplanned deployments / deployments"),
     "lead_time_hours": ("hours", "change lead time, commit to production"),
     "review_hours": ("hours", "median time in review, first review to merge"),
 }
@@ -79,7 +83,8 @@ def template_xlsx() -> bytes:
     for line in ("One row per metric; leave a cell empty when you do not know it.",
                  "baseline: before the AI tool; post: for a developer who uses it.",
                  "low/high (optional): the range you believe for the post value; it becomes the uncertainty range.",
-                 "Rates are fractions (0.12 for 12%). Hours are calendar hours."):
+                 "Rates are shares: type 0.12 or 12% for 12%. Hours are calendar hours.",
+                 "Type each value as a number alone, without its unit (4.5, not 4.5 h)."):
         notes.append([line])
     buffer = io.BytesIO()
     book.save(buffer)
@@ -224,7 +229,7 @@ def read_estimates(name: str, data: bytes, report: SourceReport, timezone: str) 
     values, columns = {}, {}
     for key in ("baseline", "post", "low", "high"):
         theirs = columns[key] = find_column(frame.columns, key) or key
-        values[key] = (numbers(frame[theirs], name, theirs) if theirs in frame
+        values[key] = (numbers(_plain(frame[theirs], metric, name, theirs), name, theirs) if theirs in frame
                        else pd.Series(np.nan, index=frame.index))
     out = pd.DataFrame({"source": name, "metric": metric, **values})
     for position, row in enumerate(out.itertuples(index=False), start=2):
@@ -238,6 +243,46 @@ def read_estimates(name: str, data: bytes, report: SourceReport, timezone: str) 
     report.skip("metric left empty", int(empty.sum()))
     report.tables.add("estimates")
     return {"estimates": out[~empty.to_numpy()]}
+
+
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?|\d+,\d{1,2})\s*%")
+"""A percentage typed as text: ``12%``, ``12.5 %``, ``12,5%`` (a decimal comma: 1-2 digits after it)."""
+_WITH_UNIT = re.compile(r"-?\d+(?:[.,]\d+)?\s*[^\d\s.,%-][^\d]*")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2})?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}")
+
+
+def _plain(cells: pd.Series, metric: pd.Series, name: str, column: str) -> pd.Series:
+    """A value column's text with percentages of shares as numbers (``12%`` → ``0.12``); a percentage of
+    another metric, a value with its unit (``4 h``) or a date (a cell formatted as a date) is refused."""
+    text = cells.astype(str).str.strip()
+    percent = text.str.fullmatch(_PERCENT.pattern, na=False)
+    share = metric.isin(SHARES)
+    for mask, message in (
+            (percent & ~share, "'{value}' is a percentage, but {unit}; type the number alone"),
+            (text.str.fullmatch(_DATE.pattern, na=False),
+             "'{value}' is a date, not a number: the cell holds a date or is formatted as one; format it as "
+             "a number (Excel: Format Cells › Number) and type the value ({unit})"),
+            (text.str.fullmatch(_WITH_UNIT.pattern, na=False),
+             "'{value}' has a unit; type the number alone ({unit})")):
+        if mask.any():
+            position = int(np.flatnonzero(mask.to_numpy())[0])
+            key = metric.iloc[position]
+            unit = (f"{key} is a {SHARE_UNIT}" if key in SHARES else f"{key} is in {METRICS[key][0]}"
+                    if key in METRICS else "in the template's unit")
+            shown = safety.quote(text.iloc[position], 40)
+            raise InputFormatError(message.format(value=shown, unit=unit), file=name, row=position + 2,
+                                   column=column)
+    shares = percent & share
+    if shares.any():
+        number = text[shares].str.rstrip("%").str.strip().str.replace(",", ".", regex=False)
+        value = pd.to_numeric(number) / 100
+        if (value > 1).any():
+            position = int(np.flatnonzero((value > 1).to_numpy())[0])
+            raise InputFormatError(f"'{safety.quote(text[shares].iloc[position], 40)}' is more than 100%; a "
+                                   "rate is a share of deployments, at most 100%", file=name,
+                                   row=int(np.flatnonzero(shares.to_numpy())[position]) + 2, column=column)
+        text = text.where(~shares, value.map(repr))
+    return text
 
 
 def _refuse_orphans(out: pd.DataFrame, name: str, metric_column: str, columns: dict[str, str]) -> None:
@@ -268,8 +313,9 @@ def _check_row(row, name: str, position: int, columns: dict[str, str]) -> None:
             raise InputFormatError(f"{value:g} is negative; give a value of zero or more", file=name, row=position,
                                    column=columns[key])
         if row.metric in SHARES and value > 1:
-            raise InputFormatError(f"{value:g} is not a fraction; write {value / 100:g} for {value:g}%", file=name,
-                                   row=position, column=columns[key])
+            raise InputFormatError(f"{value:g} is more than 1 (100%): rates are shares; write "
+                                   f"{value / 100:g} (or {value:g}%) for {value:g}%", file=name, row=position,
+                                   column=columns[key])
     low, post, high = row.low, row.post, row.high
     if not pd.isna(low) and not pd.isna(high) and not (low <= (post if not pd.isna(post) else low) <= high):
         raise InputFormatError(f"low {low:g}, post {post:g}, high {high:g} must satisfy low <= post <= high",
