@@ -218,3 +218,20 @@ def test_a_unit_typed_in_a_rate_row_names_the_share():
         read_exports([("estimates.csv", b"metric,baseline,post\nrework_rate,0.1,0.2 share\n")])
     assert caught.value.message == ("'0.2 share' has a unit; type the number alone (rework_rate is a share: "
                                     "0.25 = 25%)")
+
+
+@pytest.mark.parametrize(("cells", "where"), [("B2:C2", "row 2, column 'baseline'"),
+                                              ("A3:A4", "row 3, column 'metric'")])
+def test_merged_cells_are_refused_not_read_as_empty(capsys, tmp_path, cells, where):
+    # B2:C2 said "gives only one of baseline and post" without a row; A3:A4 left row 4 without its metric.
+    code, _, err = _scenario(capsys, tmp_path, _template(lambda book: book["Estimates"].merge_cells(cells)))
+    assert code == 2, err
+    assert err.endswith(f"estimates.xlsx, {where}: sheet 'Estimates', cells {cells} are merged, so only "
+                        "the first holds a value and the others read as empty; unmerge them (Excel: Home › "
+                        "Merge & Center) and type each value in its own cell"), err
+
+
+def test_a_metric_typed_twice_in_the_workbook_is_refused(capsys, tmp_path):
+    code, _, err = _scenario(capsys, tmp_path, _template(_set(A5="tasks_per_dev_week")))
+    assert code == 2 and err.endswith("estimates.xlsx, row 5, column 'metric': 'tasks_per_dev_week' is given "
+                                      "again (first in row 2); keep one row per metric"), err

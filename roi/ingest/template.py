@@ -118,6 +118,7 @@ def _read_workbook(name: str, data: bytes, report: SourceReport | None) -> pd.Da
                                    "CSV UTF-8", file=name)
         sheet = _sheet(name, sheets, report)
         if report is not None:
+            _refuse_merged(name, data, sheet)
             _refuse_unsaved_formulas(name, data, sheet)
         frame = pd.read_excel(book, dtype=str, sheet_name=sheet.title, engine="openpyxl").fillna("")
     except InputFormatError:
@@ -162,15 +163,42 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 """A formula element (``<f>``) in a worksheet's XML."""
 
 
-def _xml_has(data: bytes, path: str, pattern: re.Pattern) -> bool:
-    """Whether a workbook part matches ``pattern``, read in chunks (a sheet's XML can be large)."""
+_MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+\d+:[A-Za-z]+\d+)"')
+"""A merged range in a worksheet's XML (``<mergeCell ref="B2:C2"/>``)."""
+
+
+def _xml_search(data: bytes, path: str, pattern: re.Pattern) -> re.Match | None:
+    """The first match of ``pattern`` in a workbook part, read in chunks (a sheet's XML can be large)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path.lstrip("/")) as part:
         tail = b""
         while chunk := part.read(1 << 20):
-            if pattern.search(tail + chunk):
-                return True
-            tail = chunk[-64:]
-    return False
+            if found := pattern.search(tail + chunk):
+                return found
+            tail = chunk[-256:]
+    return None
+
+
+def _column_name(sheet, index: int) -> str | None:
+    """The header cell of column ``index`` (0-based), for messages."""
+    header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+    return str(header[index]).strip() if index < len(header) and header[index] is not None else None
+
+
+def _refuse_merged(name: str, data: bytes, sheet) -> None:
+    """Refuse merged cells: only the first cell of a merged range holds a value, the others read as empty
+    (a row's post value, or a metric's name, would be missing)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    path = getattr(sheet, "_worksheet_path", None)
+    found = _xml_search(data, path, _MERGED) if path is not None else None
+    if found is None:
+        return
+    cells = found.group(1).decode()
+    first_column, first_row, _, _ = range_boundaries(cells)
+    raise InputFormatError(
+        f"sheet '{safety.quote(sheet.title, 40)}', cells {cells} are merged, so only the first holds a "
+        "value and the others read as empty; unmerge them (Excel: Home › Merge & Center) and type each value "
+        "in its own cell", file=name, row=first_row, column=_column_name(sheet, first_column - 1))
 
 
 def _refuse_unsaved_formulas(name: str, data: bytes, sheet) -> None:
@@ -180,7 +208,7 @@ def _refuse_unsaved_formulas(name: str, data: bytes, sheet) -> None:
     from openpyxl import load_workbook
 
     path = getattr(sheet, "_worksheet_path", None)
-    if path is not None and not _xml_has(data, path, _FORMULA):
+    if path is not None and _xml_search(data, path, _FORMULA) is None:
         return  # the usual case: no formula at all, no second pass
     formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     try:
@@ -197,9 +225,7 @@ def _refuse_unsaved_formulas(name: str, data: bytes, sheet) -> None:
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     letter, row = coordinate_from_string(unsaved[0])
-    header = next(sheet.iter_rows(max_row=1, values_only=True), ())
-    index = column_index_from_string(letter) - 1
-    column = str(header[index]).strip() if index < len(header) and header[index] is not None else None
+    column = _column_name(sheet, column_index_from_string(letter) - 1)
     more = f" (and {len(unsaved) - 1} other formula cell(s))" if len(unsaved) > 1 else ""
     raise InputFormatError(
         f"sheet '{safety.quote(sheet.title, 40)}', cell {unsaved[0]} holds the formula "
