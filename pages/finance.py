@@ -9,7 +9,7 @@ from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.export.assumptions import SECTIONS, adoption_assumptions, tool_assumptions
 from roi.safety import markdown_safe
-from roi.verdict import loss_chance, simulated
+from roi.verdict import loss_chance, loss_reason, simulated
 from roi.whatif import npv_at_likely, with_horizon
 
 appstate.require_app()
@@ -65,6 +65,9 @@ cols[2].metric(
     help="When cumulative undiscounted benefits first cover cumulative costs.",
 )
 appstate.loss_chance_metric(cols[3], results)
+if reason := loss_reason(scenario, results):  # the summary's "Why:", beside the inputs that move it
+    with st.container(border=True, key="finance_loss_reason"):  # a finding, not an error of the page
+        st.markdown(f":red[**Why it does not pay back:**] {reason}")
 
 # Chart and its reading side by side, as in the sections below; the table takes the page's width: in
 # half of it, on a 1366-pixel laptop, its last columns (idle seats; the cumulative too in yen) were

@@ -28,6 +28,8 @@ BADGE_COLOURS = {"good": "green", "mixed": "orange", "bad": "red"}
 with st.container(border=True, key="summary_verdict"):
     st.badge(BADGE_LABELS[found.tone], color=BADGE_COLOURS[found.tone], icon=":material/gavel:")
     st.subheader(found.headline, anchor=False)
+    if found.reason:  # why it loses, or where its risk comes from (roi.verdict.loss_reason / risk_reason)
+        st.markdown(f"**{'Why' if found.tone == 'bad' else 'Where the risk is'}:** {found.reason}")
     st.markdown("\n".join(f"- {point}" for point in found.points))
 
 st.subheader("Productivity", anchor=False)

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from roi import defaults
+from roi import finance as money_model
 from roi import formatting as fmt
+from roi.inputs import npv_per_net_hour, resolve_inputs
 from roi.models import Results, Scenario, UncertaintyResult
 
 CONFIDENT_LOSS_CHANCE = 0.2
@@ -22,11 +24,16 @@ Tone = Literal["good", "mixed", "bad"]
 
 @dataclass(frozen=True)
 class Verdict:
-    """``tone`` picks the colour; ``headline`` is the answer; ``points`` are the reasons."""
+    """``tone`` picks the colour; ``headline`` is the answer; ``points`` are the reasons.
+
+    ``reason`` is the one sentence that says why a losing scenario loses (:func:`loss_reason`), or
+    where the risk of a risky one comes from (:func:`risk_reason`); ``None`` for a clear case.
+    """
 
     tone: Tone
     headline: str
     points: tuple[str, ...]
+    reason: str | None = None
 
 
 def simulated(results: Results) -> UncertaintyResult | None:
@@ -161,11 +168,160 @@ def money_point(scenario: Scenario, results: Results) -> str:
     return f"{text}; payback {payback}."
 
 
+def _side_effects(results: Results) -> list[tuple[str, float]]:
+    """The hours the side effects take per developer-week (ΔR, ΔD, ΔI), largest first, those above 0."""
+    p = results.productivity
+    found = [
+        ("the review tax", p.review_tax_hours),
+        ("extra bugs", p.defect_hours),
+        ("incidents", p.incident_hours),
+    ]
+    return sorted(((name, h) for name, h in found if h > 0), key=lambda item: -item[1])
+
+
+def _share(value: float) -> str:
+    """A share to the 0.1 point below 10% ("3.9%"), whole points above, and no ".0" ("2%")."""
+    text = fmt.percent(value, digits=1 if value < 0.1 else 0)
+    return text.replace(".0%", "%")
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def cost_lines(scenario: Scenario) -> dict[str, float]:
+    """PV of the costs by kind [currency]: licences, the programme team, set-up (their sum is PV(costs)).
+
+    The engine's own cost functions (roi.finance) on the scenario's inputs, split by term.
+    """
+    inputs = resolve_inputs(scenario)
+
+    def pv(tools: tuple, fte: float) -> float:
+        yearly = [
+            money_model.running_cost(
+                inputs.developers, a, tools, fte, inputs.fte_annual_cost, inputs.cost_risk
+            )
+            for a in inputs.adoption
+        ]
+        return float(money_model.present_value([0.0, *yearly], inputs.discount_rate))
+
+    setup = money_model.setup_cost(
+        inputs.developers, inputs.training_hours_per_dev, inputs.loaded_cost_per_hour, inputs.one_off_cost,
+        inputs.cost_risk,
+    )
+    return {
+        "licences": pv(inputs.tools, 0.0),
+        "programme": pv((), inputs.governance_fte),
+        "set-up": float(setup),
+    }
+
+
+def _cost_driver(scenario: Scenario, results: Results) -> str:
+    """The largest cost line in words, with its share of PV(costs): "licences at $1,500 per seat-month"."""
+    lines = cost_lines(scenario)
+    kind = max(lines, key=lines.__getitem__)
+    total = results.finance.pv_costs
+    share = fmt.percent(lines[kind] / total) if total > 0 else ""
+    if kind == "licences":
+        tools = scenario.costs.tools
+        price = fmt.money(max(t.price_per_seat_month for t in tools), scenario.currency)
+        what = f"licences at {price} per seat-month"
+        if len(tools) > 1:
+            what = f"licences (up to {price} per seat-month)"
+    elif kind == "programme":
+        what = f"the programme team ({fmt.number(scenario.costs.governance_fte, digits=1)} FTE)"
+    else:
+        what = "set-up and training"
+    return f"{share} of them {what}"
+
+
+def loss_reason(scenario: Scenario, results: Results) -> str | None:
+    """Why the NPV is negative, in one sentence traceable to the formulas (METHODS §2–§3); else ``None``.
+
+    NPV = s·N − D − C, with s = dNPV/dN (the captured value of one net hour per developer-week over
+    the horizon), D the PV of the extra downtime and C = PV(costs). Checked in this order:
+    no gross gain (G ≤ 0); side effects ΔR + ΔD + ΔI eating it (N ≤ 0); no value reaching the money
+    (s = 0); downtime (s·N ≥ C but the NPV < 0); a capture factor φ below the default when
+    φ* = φ·N*/N ≤ 100% (N* the break-even net hours: some capture pays back); side effects
+    (G ≥ N* > N); otherwise costs (even G < N*), naming their largest line.
+    """
+    f, p = results.finance, results.productivity
+    if f.npv >= 0:
+        return None
+    per_week = "per developer-week"
+    if p.gross_gain_hours <= 0:
+        return f"Output per developer {_direction(p.output_change)}, so no hours are gained to pay for it."
+    effects = _side_effects(results)
+    if p.net_hours <= 0:
+        lost = sum(h for _, h in effects)
+        return (
+            f"{_and([n for n, _ in effects]).capitalize()} take {fmt.hours(lost, digits=2)} {per_week}, more "
+            f"than the {fmt.hours(p.gross_gain_hours, digits=2)} the tool saves"
+            + (f"; {effects[0][0]} takes the most ({fmt.hours(effects[0][1], digits=2)})." if len(effects) > 1
+               else ".")
+        )
+    finance_in = scenario.finance
+    slope = float(npv_per_net_hour(resolve_inputs(scenario)))
+    if f.break_even_net_hours is None or slope <= 0:
+        if finance_in.capture_factor == 0:
+            return "The capture factor is 0%: none of the hours gained becomes business value."
+        if not any(finance_in.adoption):
+            return "Nobody adopts the tool over the horizon, so the hours gained never reach the money."
+        return f"The benefit risk of {fmt.percent(finance_in.benefit_risk)} writes off every benefit."
+    currency = scenario.currency
+    value_of_time = slope * p.net_hours
+    downtime = value_of_time - f.pv_benefits
+    if downtime > 0 and value_of_time >= f.pv_costs:
+        return (
+            "The extra downtime from failed deployments costs "
+            f"{fmt.money(downtime, currency, compact=True)}, more than the "
+            f"{fmt.money(value_of_time - f.pv_costs, currency, compact=True)} the hours gained earn above the "
+            "costs."
+        )
+    capture = finance_in.capture_factor
+    needed = capture * f.break_even_net_hours / p.net_hours
+    if capture < defaults.CAPTURE_FACTOR and needed <= 1:  # below the usual share; capture alone fixes it
+        return (
+            f"Only {_share(capture)} of the hours gained become business value (capture factor); from "
+            f"{_share(needed)} the rollout pays back."
+        )
+    target = fmt.hours(f.break_even_net_hours, digits=2)
+    if effects and p.gross_gain_hours >= f.break_even_net_hours:
+        return (
+            f"{_and([n for n, _ in effects]).capitalize()} cut the gain from "
+            f"{fmt.hours(p.gross_gain_hours, digits=2)} to {fmt.hours(p.net_hours, digits=2)} {per_week}, "
+            f"below the {target} it takes to pay back."
+        )
+    return (
+        f"The costs ({fmt.money(f.pv_costs, scenario.currency, compact=True)}, "
+        f"{_cost_driver(scenario, results)}) outweigh the value of the hours gained "
+        f"({fmt.money(f.pv_benefits, scenario.currency, compact=True)}): paying back would take {target} net "
+        f"{per_week}, more than the tool saves even before side effects "
+        f"({fmt.hours(p.gross_gain_hours, digits=2)})."
+    )
+
+
+def risk_reason(scenario: Scenario, results: Results) -> str | None:
+    """Where a simulated scenario's risk comes from: the tornado's largest swing (one input's P10 to P90)."""
+    u = simulated(results)
+    if u is None or not u.tornado:
+        return None
+    top = u.tornado[0]
+    return (
+        f"The risk comes mostly from {fmt.input_label(top.input).lower()}: from its P10 to its P90 it swings "
+        f"the NPV by {fmt.money(top.swing, scenario.currency, compact=True)}."
+    )
+
+
 def verdict(scenario: Scenario, results: Results) -> Verdict:
     """The headline and the three findings behind it: productivity, review capacity, money."""
     tone = _tone(results)
     return Verdict(
         tone=tone,
-        headline=STRAINED_HEADLINES.get(tone, HEADLINES[tone]) if review_strained(results) else HEADLINES[tone],
+        headline=STRAINED_HEADLINES.get(tone, HEADLINES[tone]) if review_strained(results)
+        else HEADLINES[tone],
         points=(productivity_point(results), review_point(scenario, results), money_point(scenario, results)),
+        reason=loss_reason(scenario, results) if tone == "bad" else (
+            risk_reason(scenario, results) if tone == "mixed" else None
+        ),
     )

@@ -94,3 +94,19 @@ def test_empty_ranges_show_no_range_of_outcomes(open_app, worked_example):
     assert not metric_delta(at, "Net present value")  # no P10–P90 range: every draw is the NPV
     assert metric_value(at, "Chance of a loss") == "not simulated"
     assert any("No uncertainty ranges" in i.value for i in at.info)
+
+
+def test_a_losing_scenario_says_why_beside_its_inputs(page):
+    # The worked example loses because the review tax and extra bugs take 5.45 of its 6.30 h: the page
+    # where capture, costs and quality are edited says so under the tiles.
+    box = page.main.get_by_key("finance_loss_reason")
+    assert box.markdown[0].value == (
+        ":red[**Why it does not pay back:**] The review tax and extra bugs cut the gain from 6.30 h to "
+        "0.85 h per developer-week, below the 0.90 h it takes to pay back."
+    )
+    page.number_input(key="finance_capture_factor").set_value(2).run()  # 2% capture
+    assert page.main.get_by_key("finance_loss_reason").markdown[0].value.endswith(
+        "Only 2% of the hours gained become business value (capture factor); from 53% the rollout pays back."
+    )
+    page.number_input(key="finance_capture_factor").set_value(80).run()  # pays back: no reason shown
+    assert not any("Why it does not pay back" in md.value for md in page.markdown)

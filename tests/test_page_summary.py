@@ -74,3 +74,20 @@ def test_worked_example_verdict(open_app, worked_example):
     verdict = at.main.get_by_key("summary_verdict")
     assert verdict.subheader[0].value == "As planned, the AI rollout does not pay back."
     assert "187 review hours pile up every week" in verdict.markdown[-1].value
+
+
+def test_a_losing_verdict_says_why_under_the_headline(open_app):
+    # Strong productivity (the demo's +9.18 h) but a 2% capture factor: the executive reads the reason,
+    # not only "does not pay back" (roi.verdict.loss_reason: φ* = φ·N*/N = 3.9%).
+    from roi.whatif import with_value
+
+    low = with_value(load_scenario(SCENARIOS / "demo_org.json"), "finance.capture_factor", 0.02)
+    at = open_app(scenario=low)
+    box = at.main.get_by_key("summary_verdict")
+    assert box.subheader[0].value == "As planned, the AI rollout does not pay back."
+    assert box.markdown[1].value == (  # under the badge and the headline
+        "**Why:** Only 2% of the hours gained become business value (capture factor); from 3.9% the rollout "
+        "pays back."
+    )
+    demo = open_app()  # a clear case has no "Why:" line: the headline and the three findings
+    assert not any("**Why:**" in md.value for md in demo.main.get_by_key("summary_verdict").markdown)

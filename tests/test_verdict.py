@@ -7,8 +7,9 @@ import pytest
 from roi import compute
 from roi.formatting import MINUS
 from roi.models import load_scenario
-from roi.verdict import CONFIDENT_LOSS_CHANCE, loss_chance, verdict
-from roi.whatif import with_value
+from roi import formatting as fmt
+from roi.verdict import CONFIDENT_LOSS_CHANCE, cost_lines, loss_chance, verdict
+from roi.whatif import with_value, with_values
 from tests.conftest import SCENARIOS
 
 
@@ -117,3 +118,77 @@ def test_no_ranges_claim_no_chance_of_a_loss(worked_example):
     assert loss_chance(results) is None
     money = verdict(scenario, results).points[-1]
     assert money == "Net present value over 3 years: −$8.5k; payback not within 3 years."
+
+
+def _demo():
+    return load_scenario(SCENARIOS / "demo_org.json")
+
+
+def test_a_losing_verdict_says_why_capture():
+    # Demo organisation (N 9.18 h) at a 2% capture factor: NPV < 0, break-even N* 17.69 h, so the capture
+    # that pays back is φ* = φ·N*/N = 0.02 × 17.69 / 9.18 = 3.9% (NPV is linear in φ·N).
+    low = with_value(_demo(), "finance.capture_factor", 0.02)
+    results = compute(low)
+    assert results.finance.npv < 0
+    needed = 0.02 * results.finance.break_even_net_hours / results.productivity.net_hours
+    assert needed == pytest.approx(0.0385, abs=5e-4)
+    assert verdict(low, results).reason == (
+        "Only 2% of the hours gained become business value (capture factor); from 3.9% the rollout pays back."
+    )
+    assert compute(with_value(low, "finance.capture_factor", 0.04)).finance.npv > 0  # and it does
+
+
+def test_a_losing_verdict_says_why_costs():
+    # $1,500 a seat-month: PV(costs) $6.0M against $3.8M of benefits; break-even N* 14.70 h is beyond even
+    # the gross gain G = 11.98 h, so no capture or smaller review tax could pay for it: the costs do.
+    dear = with_value(_demo(), "costs.tools.0.price_per_seat_month", 1500.0)
+    results = compute(dear)
+    lines = cost_lines(dear)
+    assert sum(lines.values()) == pytest.approx(results.finance.pv_costs)  # the engine's costs, split
+    assert lines["licences"] / results.finance.pv_costs == pytest.approx(0.98, abs=0.005)
+    assert verdict(dear, results).reason == (
+        "The costs ($6.0M, 98% of them licences at $1,500 per seat-month) outweigh the value of the hours "
+        "gained ($3.8M): paying back would take 14.70 h net per developer-week, more than the tool saves "
+        "even before side effects (11.98 h)."
+    )
+
+
+def test_a_losing_verdict_says_why_side_effects(worked_example):
+    # Worked example: G = 0.21 × 30 = 6.30 h, N = 0.85 h, break-even 0.90 h: the side effects sink it.
+    results = compute(worked_example)
+    assert verdict(worked_example, results).reason == (
+        "The review tax and extra bugs cut the gain from 6.30 h to 0.85 h per developer-week, "
+        "below the 0.90 h it takes to pay back."
+    )
+    # Review at 20 LOC/h: the review tax alone (43.18 h) is more than the whole gain, N < 0.
+    slow = with_value(_demo(), "review.loc_per_hour", 20.0)
+    assert verdict(slow, compute(slow)).reason == (
+        "The review tax, extra bugs and incidents take 43.49 h per developer-week, more than the 11.98 h the "
+        "tool saves; the review tax takes the most (43.18 h)."
+    )
+    dora = load_scenario(SCENARIOS / "dora_2024.json")  # throughput −1.5%: G < 0
+    assert verdict(dora, compute(dora)).reason == (
+        "Output per developer falls 1.5%, so no hours are gained to pay for it."
+    )
+
+
+def test_a_losing_verdict_says_why_downtime():
+    # $200k per hour of downtime: the extra failure hours cost $20.5M (PV), while the hours gained earn
+    # $3.5M above the costs (s·N − C, the demo's NPV without downtime).
+    down = with_values(_demo(), {"quality.downtime_cost_per_hour": 200_000.0, "quality.impact_share": 1.0})
+    assert verdict(down, compute(down)).reason == (
+        "The extra downtime from failed deployments costs $20.5M, more than the $3.5M the hours gained "
+        "earn above the costs."
+    )
+
+
+def test_only_a_losing_or_risky_verdict_has_a_reason():
+    demo = _demo()
+    assert verdict(demo, compute(demo)).reason is None  # pays back clearly
+    risky = load_scenario(SCENARIOS / "faros_paradox_2025.json")
+    results = compute(risky)
+    top = results.uncertainty.tornado[0]
+    assert verdict(risky, results).reason == (
+        "The risk comes mostly from output change per developer: from its P10 to its P90 it swings the NPV "
+        f"by {fmt.money(top.swing, compact=True)}."
+    )
