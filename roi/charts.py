@@ -10,7 +10,7 @@ region is shaded and labelled instead.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import altair as alt
 import numpy as np
@@ -170,7 +170,8 @@ def index_bars(productivity: ProductivityResult) -> alt.TopLevelMixin:
     x = alt.X(
         "change:Q",
         title="Change vs. no AI",
-        axis=alt.Axis(format="+.0%"),
+        # "+20%" and "−10%", but a bare "0%" at the zero line (d3's "+" format wrote "+0%").
+        axis=alt.Axis(format="+.0%", labelExpr="datum.value == 0 ? '0%' : datum.label"),
         scale=alt.Scale(domain=index_domain(data["change"]), nice=False),
     )
     base = alt.Chart(data)
@@ -504,19 +505,33 @@ def histogram_data(uncertainty: UncertaintyResult, currency: str) -> pd.DataFram
     edges = np.asarray(uncertainty.histogram_edges)
     counts = np.asarray(uncertainty.histogram_counts)
     mids = (edges[:-1] + edges[1:]) / 2.0
+    outcome = np.where(mids < 0, "Loss", "Gain")
+    # A bin across zero is coloured by its midpoint; when no draw loses (or none gains) every bin says so,
+    # so the legend never names an outcome no draw had.
+    if uncertainty.prob_npv_positive >= 1.0:
+        outcome[:] = "Gain"
+    elif uncertainty.prob_npv_positive <= 0.0:
+        outcome[:] = "Loss"
     return pd.DataFrame(
         {
             "start": edges[:-1],
             "end": edges[1:],
             "count": counts,
             "share": counts / max(1, counts.sum()),
-            "outcome": np.where(mids < 0, "Loss", "Gain"),
+            "outcome": outcome,
             "range": [
                 f"{fmt.money(a, currency, compact=True)} to {fmt.money(b, currency, compact=True)}"
                 for a, b in zip(edges[:-1], edges[1:], strict=True)
             ],
         }
     )
+
+
+def outcome_scale(outcomes: Iterable[str]) -> alt.Scale:
+    """Loss red, gain green; the legend lists only the outcomes drawn (no "Loss" when none loses)."""
+    shown = set(outcomes)
+    domain = [o for o in ("Loss", "Gain") if o in shown] or ["Gain"]
+    return alt.Scale(domain=domain, range=[{"Loss": LOSS, "Gain": GAIN}[o] for o in domain])
 
 
 HALO = {"stroke": "white", "strokeWidth": 5, "strokeJoin": "round"}
@@ -549,7 +564,7 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
             ),
             y2=alt.datum(0),
             color=alt.Color(
-                "outcome:N", title=None, scale=alt.Scale(domain=["Loss", "Gain"], range=[LOSS, GAIN])
+                "outcome:N", title=None, scale=outcome_scale(data.loc[data["count"] > 0, "outcome"])
             ),
             tooltip=[
                 alt.Tooltip("range:N", title="NPV"),
@@ -690,9 +705,7 @@ def npv_comparison(values: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
         .encode(
             y=y,
             x=alt.X("npv:Q", title=f"Net present value ({currency})", axis=x_axis),
-            color=alt.Color(
-                "outcome:N", title=None, scale=alt.Scale(domain=["Loss", "Gain"], range=[LOSS, GAIN])
-            ),
+            color=alt.Color("outcome:N", title=None, scale=outcome_scale(data["outcome"])),
             tooltip=tooltip,
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -15,7 +16,7 @@ from roi import formatting as fmt
 from roi.engine import compute, compute_productivity
 from roi.inputs import npv
 from roi.uncertainty import likely_values
-from roi.whatif import review_curve
+from roi.whatif import review_curve, with_value
 from tests.strategies import scenarios
 
 
@@ -326,3 +327,40 @@ def test_horizontal_legend_entries_do_not_touch(worked_example, results):
     for chart in shown:
         legend = chart.to_dict()["config"]["legend"]
         assert legend["orient"] == "bottom" and legend["columnPadding"] >= 20
+
+
+def _colour_domains(spec: dict) -> list[list[str]]:
+    return [
+        v["encoding"]["color"]["scale"]["domain"]
+        for v in _layers(spec)
+        if "color" in v.get("encoding", {}) and v["encoding"]["color"].get("field") == "outcome"
+    ]
+
+
+def test_histogram_legend_names_only_the_outcomes_drawn(worked_example):
+    from roi.models import load_scenario
+    from tests.conftest import SCENARIOS
+
+    # The demo organisation: every simulated NPV is a gain (P(NPV > 0) = 100%), so no "Loss" in the legend,
+    # not even for a bin that straddles zero.
+    demo = compute(load_scenario(SCENARIOS / "demo_org.json")).uncertainty
+    assert demo.prob_npv_positive == 1.0
+    assert set(charts.histogram_data(demo, "USD")["outcome"]) == {"Gain"}
+    assert _colour_domains(charts.npv_histogram(demo, "USD").to_dict()) == [["Gain"]]
+    # A scenario where every draw loses: "Loss" only (the reverse).
+    dear = with_value(load_scenario(SCENARIOS / "demo_org.json"), "costs.tools.0.price_per_seat_month", 5000.0)
+    losing = compute(dear).uncertainty
+    assert losing.prob_npv_positive == 0.0
+    assert _colour_domains(charts.npv_histogram(losing, "USD").to_dict()) == [["Loss"]]
+    # Both when both happen (the worked example: a 45% chance of a loss), red and green as before.
+    both = charts.npv_histogram(compute(worked_example).uncertainty, "USD").to_dict()
+    assert _colour_domains(both) == [["Loss", "Gain"]]
+
+
+def test_index_axis_reads_0_percent_at_zero():
+    # d3's "+.0%" wrote the zero tick as "+0%"; the other ticks keep their sign.
+    spec = charts.index_bars(ProductivityFromChanges(0.399, -0.021, 0.306)).to_dict()
+    axes = {json.dumps(v["encoding"]["x"].get("axis")) for v in _layers(spec) if "x" in v.get("encoding", {})}
+    axis = next(json.loads(a) for a in axes if a != "null" and "format" in a)
+    assert axis["format"] == "+.0%"
+    assert axis["labelExpr"] == "datum.value == 0 ? '0%' : datum.label"
