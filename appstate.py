@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -243,18 +244,64 @@ def show_error(error: RoiError) -> None:
 # --- Widgets bound to scenario fields ---------------------------------------------------------
 
 
-def _write_back(key: str, path: str, scale: float, convert: Callable[[Any], Any], nullable: bool) -> None:
+_BOUND = re.compile(r"^Input should be (greater|less) than( or equal to)? (\S+) \(got .*\)$")
+"""The bound in roi.models' message for a value out of range (pydantic's words)."""
+
+
+def _label_of(path: str) -> str:
+    """An assumption's label as the ROI & risk page shows it (roi.export.assumptions)."""
+    from roi.export.assumptions import SECTIONS
+
+    return next((item.label for _, items in SECTIONS for item in items if item.path == path), path)
+
+
+def refused_edit(label: str, path: str, error: RoiError, *, percent: bool = False) -> str:
+    """A refused edit in the app's words: the field's label as the page shows it, and what to enter.
+
+    The engine's message names the scenario field (``field 'team': delivery_hours_per_week cannot
+    exceed hours_per_week…``), which is right for a scenario file and the command line; in the app
+    it is the label beside the box, in its unit (a share as a percentage), and the earlier value stays.
+    """
+    team = scenario().team
+    if error.message.startswith("delivery_hours_per_week cannot exceed hours_per_week"):
+        week, delivery = (f"{hours:g}" for hours in (team.hours_per_week, team.delivery_hours_per_week))
+        if path == "team.hours_per_week":
+            return (
+                f"“{label}” cannot be less than the delivery hours per week ({delivery} h): enter at least "
+                f"{delivery}, or lower “{_label_of('team.delivery_hours_per_week')}” first."
+            )
+        return (
+            f"“{label}” cannot be more than the working hours per week ({week} h): enter at most {week}, "
+            f"or raise “{_label_of('team.hours_per_week')}” first."
+        )
+    found = _BOUND.match(error.message)
+    if found:
+        side, inclusive, bound = found.group(1), bool(found.group(2)), float(found.group(3))
+        shown = f"{bound * 100:g}%" if percent else f"{bound:g}"
+        if side == "greater":
+            what = f"at least {shown}" if inclusive else f"more than {shown}"
+            if bound <= 1e-9:  # the models' "greater than or equal to 0.000000001": above zero
+                what = "more than 0"
+        else:
+            what = f"at most {shown}" if inclusive else f"less than {shown}"
+        return f"Enter {what} for “{label}”; the earlier value is kept."
+    return f"“{label}”: {error.message.rstrip('.')}. The earlier value is kept."
+
+
+def _write_back(
+    key: str, path: str, scale: float, convert: Callable[[Any], Any], nullable: bool, label: str = ""
+) -> None:
     value = st.session_state[key]
     errors = st.session_state[_EDIT_ERRORS]
     if value is None and not nullable:
-        errors[key] = f"field '{path}': give a value; it cannot be left empty."
+        errors[key] = f"Give a value for “{label or path}”; it cannot be left empty."
         return
     try:
         new = None if value is None else convert(value / scale if scale != 1 else value)
         st.session_state[SCENARIO] = with_assumption(scenario(), path, new)  # its range moves with it
         errors.pop(key, None)
     except RoiError as error:
-        errors[key] = error.describe()
+        errors[key] = refused_edit(label or path, path, error, percent=scale == 100.0)
 
 
 def number_field(
@@ -305,7 +352,7 @@ def number_field(
         placeholder=placeholder,
         label_visibility=label_visibility,
         on_change=_write_back,
-        args=(key, path, scale, convert, nullable),
+        args=(key, path, scale, convert, nullable, label),
     )
     message = st.session_state[_EDIT_ERRORS].get(key)
     if message:
@@ -315,7 +362,9 @@ def number_field(
 def text_field(label: str, path: str, key: str, *, help: str | None = None, container: Any = st) -> None:
     """A text input showing the scenario's text at ``path``; edits go back into the scenario."""
     st.session_state[key] = get_path(scenario(), path) or ""
-    container.text_input(label, key=key, help=help, on_change=_write_back, args=(key, path, 1.0, str, False))
+    container.text_input(
+        label, key=key, help=help, on_change=_write_back, args=(key, path, 1.0, str, False, label)
+    )
     message = st.session_state[_EDIT_ERRORS].get(key)
     if message:
         container.error(message, icon=":material/error:")

@@ -348,7 +348,8 @@ def test_histogram_legend_names_only_the_outcomes_drawn(worked_example):
     assert set(charts.histogram_data(demo, "USD")["outcome"]) == {"Gain"}
     assert _colour_domains(charts.npv_histogram(demo, "USD").to_dict()) == [["Gain"]]
     # A scenario where every draw loses: "Loss" only (the reverse).
-    dear = with_value(load_scenario(SCENARIOS / "demo_org.json"), "costs.tools.0.price_per_seat_month", 5000.0)
+    demo_file = load_scenario(SCENARIOS / "demo_org.json")
+    dear = with_value(demo_file, "costs.tools.0.price_per_seat_month", 5000.0)
     losing = compute(dear).uncertainty
     assert losing.prob_npv_positive == 0.0
     assert _colour_domains(charts.npv_histogram(losing, "USD").to_dict()) == [["Loss"]]

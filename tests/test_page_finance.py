@@ -72,9 +72,33 @@ def test_horizon_resizes_adoption(page):
 def test_a_refused_edit_keeps_the_earlier_value(page, worked_example):
     page.number_input(key="finance_delivery_hours_per_week").set_value(50).run()
     assert not page.exception
-    assert "delivery_hours_per_week cannot exceed hours_per_week" in page.error[0].value
+    # In the app's words: the label beside the box and what to enter, not "field 'team': delivery_hours_…"
+    # (the engine's message, which the command line and a scenario file's error still give).
+    assert page.error[0].value == (
+        "“Delivery hours per week (H_task)” cannot be more than the working hours per week (40 h): enter at "
+        "most 40, or raise “Working hours per week (H)” first."
+    )
     assert page.session_state["scenario"] == worked_example
     assert page.number_input(key="finance_delivery_hours_per_week").value == pytest.approx(30.0)
+
+
+def test_refused_edits_name_the_field_as_the_page_shows_it(page, worked_example):
+    # The working week below the delivery hours: the engine's message asks to lower *delivery* hours
+    # "to at most 20"; the page says what the edited box needs.
+    page.number_input(key="finance_hours_per_week").set_value(20).run()
+    assert page.error[0].value == (
+        "“Working hours per week (H)” cannot be less than the delivery hours per week (30 h): enter at least "
+        "30, or lower “Delivery hours per week (H_task)” first."
+    )
+    assert page.session_state["scenario"] == worked_example
+    # A share above 100% in the percentage the box shows ("less than or equal to 1 (got 1.5)" in the engine).
+    page.number_input(key="finance_capture_factor").set_value(150).run()
+    assert page.error[0].value == (
+        "Enter at most 100% for “Capture factor (φ): freed time that becomes value”; "
+        "the earlier value is kept."
+    )
+    assert page.session_state["scenario"] == worked_example
+    assert not any("field '" in e.value or "Input should be" in e.value for e in page.error)
 
 
 def test_sources_are_shown(page):
