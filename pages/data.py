@@ -15,6 +15,20 @@ from roi.metrics import DEFINITIONS, MIN_SAMPLE
 from roi.safety import markdown_safe
 from roi.whatif import apply_finding, estimates_of, with_estimates
 
+CHANGE_NOTE = (
+    "Baseline {before} weeks, post period {after} weeks. **Change** is after / before − 1. "
+    "The **95% interval** is the range of changes the data are consistent with, at 95% confidence "
+    "(a cluster bootstrap: developers resampled for PR metrics; days, deployments or incidents for "
+    "team metrics): when it spans 0%, the data cannot tell a rise from a fall. The **p-value** "
+    "(two-sided Mann–Whitney U test) is the chance of a difference at least this large if adoption "
+    "had changed nothing: below 0.05, chance alone is an unlikely explanation. With fewer than {few} "
+    "events in a period, both are left out (too few events)."
+)
+"""The measured table's caption: what its Change, 95% interval and p-value columns mean, in plain words.
+
+roi.metrics.DEFINITIONS["change"] (the docs' and the workbook's definition) also names the effect size,
+which this table does not show."""
+
 appstate.require_app()
 appstate.show_notice()
 scenario = appstate.scenario()
@@ -253,8 +267,7 @@ with tab_exports:
                 st.table(pd.DataFrame(rows).set_index("Metric"))
                 weeks = (metrics.baseline.weeks or 0, metrics.post.weeks or 0)
                 st.caption(
-                    f"Baseline {weeks[0]:.0f} weeks, post period {weeks[1]:.0f} weeks. "
-                    + DEFINITIONS.get("change", "")
+                    CHANGE_NOTE.format(before=f"{weeks[0]:.0f}", after=f"{weeks[1]:.0f}", few=MIN_SAMPLE)
                 )
                 if metrics.cohorts is not None:
                     did = metrics.cohorts.did_change

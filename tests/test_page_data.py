@@ -47,6 +47,16 @@ def test_demo_exports_and_measured_metrics(page):
         and row["p-value"] == "p\u00a0<\u00a00.001"
     )
     assert row["Definition"] == "Merged PRs / (active developers × weeks in the period)."
+    # The caption explains the columns the table has, in plain words, and nothing it does not show
+    # (it named "effect_size", which is not a column).
+    note = next(c.value for c in page.caption if c.value.startswith("Baseline "))
+    assert "effect" not in note.lower() and "_" not in note
+    shown = [*metrics.columns, metrics.index.name]
+    assert all(column in shown for column in ("Change", "95% interval", "p-value"))
+    assert "**95% interval** is the range of changes the data are consistent with" in note
+    assert "when it spans 0%, the data cannot tell a rise from a fall" in note
+    assert "The **p-value** (two-sided Mann–Whitney U test) is the chance of a difference" in note
+    assert "fewer than 30 events in a period, both are left out (too few events)" in note
     # One unit a row: the lead time read "29.6 h" before and "2.8 days" after, a rise that looked like a fall.
     lead = metrics.loc["Change lead time (median)"]
     assert (lead["Before"], lead["After"]) == ("1.2\u00a0days", "2.8\u00a0days")
