@@ -39,15 +39,14 @@ cols[0].metric(
     "Net present value",
     money(f.npv, compact=True, signed=True),
     border=True,
-    delta=(
-        f"P10 {money(u.npv_p10, compact=True, signed=True)} to P90 "
-        f"{money(u.npv_p90, compact=True, signed=True)}"
-    )
+    # The range only, P10 and P90 named in the help: "P10 +$2.2M to P90 +$5.…" was cut at 1280 px.
+    delta=f"{money(u.npv_p10, compact=True, signed=True)} to {money(u.npv_p90, compact=True, signed=True)}"
     if u
     else None,
     delta_color="gray",
     delta_arrow="off",
-    help="PV(benefits) − PV(costs). 80% of simulated outcomes fall between P10 and P90.",
+    help="PV(benefits) − PV(costs). The chip gives the P10 to P90 range: 80% of simulated outcomes fall "
+    "between P10 (the downside) and P90.",
 )
 cols[1].metric(
     "Return on investment",
@@ -55,12 +54,13 @@ cols[1].metric(
     border=True,
     help="NPV / PV(costs).",
 )
+payback, payback_chip = fmt.payback_tile(f.payback_months, years)  # to 0.1 month, the unit in the chip
 cols[2].metric(
     "Payback",
-    fmt.payback(f.payback_months, years),  # to 0.1 month, as in the workbook
+    payback,
     border=True,
-    delta=None if f.payback_months is not None else f"not within the {years}-year horizon",
-    delta_color="red",
+    delta=payback_chip,
+    delta_color="red" if f.payback_months is None else "gray",
     delta_arrow="off",
     help="When cumulative undiscounted benefits first cover cumulative costs.",
 )

@@ -40,7 +40,16 @@ tiles = [
     ("Net gain (N)", p.net_hours, "What is left: G − ΔR − ΔD − ΔI."),
 ]
 for col, (label, value, help_text) in zip(cols, tiles, strict=True):
-    col.metric(label, fmt.hours(value, digits=2, signed=True), border=True, help=help_text)
+    # The unit in the chip: "+11.98 h" was cut to "+11.9…" in a fifth of a 1280-pixel screen.
+    col.metric(
+        label,
+        fmt.number(value, digits=2, signed=True),
+        border=True,
+        delta="h / dev-week",
+        delta_color="gray",
+        delta_arrow="off",
+        help=f"{help_text} Hours per adopting developer per week.",
+    )
 
 left, right = st.columns(2, gap="large")
 appstate.chart(charts.waterfall(p), "productivity_waterfall", left)

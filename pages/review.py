@@ -105,13 +105,14 @@ with top:
         help="Review demand / review capacity after adoption (before adoption in the chip).",
     )
     cols[1].metric(
-        "Mean wait after adoption",
+        "Mean wait",  # after adoption, as the utilisation beside it; "Mean wait after adop…" at 1280 px
         fmt.duration(review.post.wait_hours, missing="unstable"),
         border=True,
         delta=f"before: {fmt.duration(review.baseline.wait_hours, missing='unstable')}",  # not "n/a"
         delta_color="gray",
         delta_arrow="off",
-        help="Mean wait before a reviewer picks a PR up (working hours).",
+        help="Mean wait after adoption before a reviewer picks a PR up (working hours); the chip gives "
+        "it before adoption.",
     )
     appstate.reviewers_needed_metric(
         cols[2], review.reviewers_needed, whatif.review.reviewers,
@@ -119,8 +120,11 @@ with top:
     )
     cols[3].metric(
         "Backlog growth",
-        fmt.hours(review.backlog_growth_hours_per_week, digits=0, unit="h/week"),
+        fmt.number(review.backlog_growth_hours_per_week),  # "187 h/week" was cut at 1280 px: unit in the chip
         border=True,
+        delta="review h / week",
+        delta_color="red" if review.backlog_growth_hours_per_week > 0 else "gray",
+        delta_arrow="off",
         help="Review hours that pile up every week when demand exceeds capacity.",
     )
 

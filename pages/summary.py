@@ -60,22 +60,23 @@ cols[2].metric(
     help="N = G − ΔR − ΔD − ΔI, hours per adopting developer per week.",
 )
 cols[3].metric(
-    "Naive index (for contrast)",
+    "Naive index",  # "Naive index (for contrast)" was cut at 1280 px; "for contrast" leads the help
     fmt.percent(p.naive_index - 1, signed=True, digits=1),
     border=True,
     delta="output × bug change only",
     delta_color="off",
     delta_arrow="off",
-    help="(1 + g)·(1 − bug growth): the usual headline. It leaves out the reviewers' extra hours and "
-    "charges bugs as a share rather than in hours, so it can land above or below the quality-adjusted "
-    "figure; it is shown only for contrast.",
+    help="For contrast only. (1 + g)·(1 − bug growth): the usual headline. It leaves out the reviewers' "
+    "extra hours and charges bugs as a share rather than in hours, so it can land above or below the "
+    "quality-adjusted figure."
 )
 
 st.subheader(f"Money over {scenario.finance.horizon_years} years", anchor=False)
 cols = st.columns(4)
+# The P10 to P90 range in the chip, named in the help: "P10 +$2.2M to P90 +$5.…" was cut at 1280 px.
 npv_range = (
     (
-        f"P10 {fmt.money(u.npv_p10, currency, compact=True, signed=True)} to P90 "
+        f"{fmt.money(u.npv_p10, currency, compact=True, signed=True)} to "
         f"{fmt.money(u.npv_p90, currency, compact=True, signed=True)}"
     )
     if u
@@ -89,7 +90,8 @@ cols[0].metric(
     delta_color="off",
     delta_arrow="off",
     help="PV(benefits) − PV(costs), risk-adjusted, discounted at "
-    f"{fmt.percent(scenario.finance.discount_rate)}. P10 is the downside: 10% of outcomes are worse.",
+    f"{fmt.percent(scenario.finance.discount_rate)}. The chip gives the P10 to P90 range of the simulated "
+    "outcomes: P10 is the downside (10% of outcomes are worse), P90 the upside.",
 )
 cols[1].metric(
     "Return on investment",
@@ -98,12 +100,13 @@ cols[1].metric(
     help="NPV / PV(costs).",
 )
 years = scenario.finance.horizon_years
+payback, payback_chip = fmt.payback_tile(f.payback_months, years)  # to 0.1 month, the unit in the chip
 cols[2].metric(
     "Payback",
-    fmt.payback(f.payback_months, years),  # to 0.1 month, as in the workbook
+    payback,
     border=True,
-    delta=None if f.payback_months is not None else f"not within the {years}-year horizon",
-    delta_color="red",
+    delta=payback_chip,
+    delta_color="red" if f.payback_months is None else "gray",
     delta_arrow="off",
     help="When cumulative (undiscounted) benefits first cover cumulative costs.",
 )
@@ -130,8 +133,11 @@ appstate.reviewers_needed_metric(
 )
 cols[2].metric(
     "Backlog growth",
-    fmt.hours(r.backlog_growth_hours_per_week, digits=0, unit="h/week"),
+    fmt.number(r.backlog_growth_hours_per_week),  # "187 h/week" was cut at 1280 px: the unit in the chip
     border=True,
+    delta="review h / week",
+    delta_color="red" if r.backlog_growth_hours_per_week > 0 else "gray",
+    delta_arrow="off",
     help="Review hours that pile up every week when demand exceeds the pool's capacity.",
 )
 cols[3].metric(

@@ -139,6 +139,23 @@ def payback(value: float | None, horizon_years: int) -> str:
     return months(value)
 
 
+def payback_tile(value: float | None, horizon_years: int) -> tuple[str, str | None]:
+    """A payback tile's value and chip: ("0.5", "months"), ("> 3 years", "not within the horizon").
+
+    The unit goes in the chip: "0.5 months" was cut to "0.5 mon…" in a quarter of a 1280-pixel screen
+    with the sidebar open, and "not within the 3-year horizon" to "not within the 3-year h…" (the value
+    names the years). The same rounding as :func:`months` (to 0.1 month, as in the workbook).
+    """
+    if value is None or not math.isfinite(value):
+        return payback(value, horizon_years), "not within the horizon"
+    if value <= 0:
+        return "immediately", None
+    rounded = round(value, 1)
+    if rounded == 0:
+        return "< 0.1", "months"
+    return f"{rounded:,.1f}", "month" if rounded == 1 else "months"
+
+
 def index(value: float | None, *, digits: int = 3, missing: str = NOT_APPLICABLE) -> str:
     """An index relative to 1: ``index(1.028405)`` → "1.028"."""
     if value is None or not math.isfinite(value):

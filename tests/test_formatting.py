@@ -208,3 +208,13 @@ def test_file_size():
     assert fmt.file_size(43695) == "44 kB"
     assert fmt.file_size(120) == "1 kB"
     assert fmt.file_size(3175539) == "3.2 MB"
+
+
+def test_payback_tile_puts_the_unit_in_the_chip():
+    # "0.5 months" was cut to "0.5 mon…" in a quarter of a 1280-pixel screen with the sidebar open.
+    assert fmt.payback_tile(0.537, 3) == ("0.5", "months")
+    assert fmt.payback_tile(0.96, 3) == ("1.0", "month")
+    assert fmt.payback_tile(14.23, 3) == ("14.2", "months")
+    assert fmt.payback_tile(0.04, 3) == ("< 0.1", "months")
+    assert fmt.payback_tile(0.0, 3) == ("immediately", None)
+    assert fmt.payback_tile(None, 3) == ("> 3 years", "not within the horizon")

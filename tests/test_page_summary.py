@@ -29,7 +29,8 @@ def test_opens_on_the_demo_organisation_with_a_full_result(open_app):
     assert metric_value(at, "Reviewers needed") == str(results.review.reviewers_needed)
     # Payback to 0.1 month, as the workbook's '0.0" months"' cell shows it (0.54: it said "1 month").
     assert results.finance.payback_months == pytest.approx(0.537, abs=0.001)
-    assert metric_value(at, "Payback") == "0.5 months"
+    assert metric_value(at, "Payback") == "0.5"  # "0.5 months" was cut to "0.5 mon…" at 1280 px
+    assert metric_delta(at, "Payback") == "months"
     assert "payback 0.5 months." in at.main.get_by_key("summary_verdict").markdown[-1].value
     # After adoption on the tile, before in its chip: "30% → 113%" was cut to "30% → 11…" at 1366 px.
     assert metric_value(at, "Reviewer utilisation") == fmt.percent(results.review.post.utilization)
@@ -55,16 +56,18 @@ def test_worked_example_verdict(open_app, worked_example):
     assert metric_value(at, "Quality-adjusted") == "+2.8%"
     assert metric_value(at, "Net time gained") == "+0.85 h"
     assert metric_value(at, "Net present value") == f"{M}$8.5k"
-    assert metric_delta(at, "Net present value") == f"P10 {M}$751k to P90 +$884k"
+    assert metric_delta(at, "Net present value") == f"{M}$751k to +$884k"  # P10 to P90, named in the help
+    assert "P10 to P90" in next(m for m in at.metric if m.label == "Net present value").proto.help
     assert metric_value(at, "Return on investment") == f"{M}5.5%"
     assert metric_value(at, "Payback") == "> 3 years"  # "Not within 3 years" was cut to "Not withi…"
-    assert metric_delta(at, "Payback") == "not within the 3-year horizon"
+    assert metric_delta(at, "Payback") == "not within the horizon"  # "…the 3-year h…" at 1280 px
     assert metric_value(at, "Chance of a loss") == "45%"
     assert metric_value(at, "Reviewer utilisation") == "210%"
     assert metric_delta(at, "Reviewer utilisation") == "unstable; 55% before"
     assert metric_value(at, "Reviewers needed") == "37"
     assert metric_delta(at, "Reviewers needed") == "+20 on today's 17"
-    assert metric_value(at, "Backlog growth") == "187 h/week"
+    assert metric_value(at, "Backlog growth") == "187"  # "187 h/week" was cut at 1280 px
+    assert metric_delta(at, "Backlog growth") == "review h / week"
     # E(L1)/f = 1.2025 / 0.25 = 4.81 h of *working* time (20.2 calendar h at 40 h a week): "working h" is
     # on the tile (in its chip), since the Data page shows observed review times in calendar hours.
     assert metric_value(at, "Fastest possible review") == "4.8 h"  # "4.8 working h" was cut at 1366 px
@@ -91,3 +94,15 @@ def test_a_losing_verdict_says_why_under_the_headline(open_app):
     )
     demo = open_app()  # a clear case has no "Why:" line: the headline and the three findings
     assert not any("**Why:**" in md.value for md in demo.main.get_by_key("summary_verdict").markdown)
+
+
+def test_tiles_fit_a_quarter_of_a_1280_pixel_screen_with_the_sidebar_open(open_app, worked_example):
+    # Measured in Chromium at 1280 px with the sidebar open, a quarter-width tile shows about 23 characters
+    # of label ("Fastest possible review"), 9 of value ("+1,197.7%") and 25 of chip. "Naive index (for
+    # contrast)", "0.5 months", "187 h/week", "P10 +$2.2M to P90 +$5.9M" and "not within the 3-year
+    # horizon" were cut off with an ellipsis: the detail is in each tile's help.
+    for at in (open_app(), open_app(scenario=worked_example)):
+        for metric in at.metric:
+            assert len(metric.label) <= 23, metric.label
+            assert len(metric.value) <= 9, (metric.label, metric.value)
+            assert len(metric.delta or "") <= 25, (metric.label, metric.delta)
