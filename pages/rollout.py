@@ -414,6 +414,7 @@ with summary:
 
 with wave_box:
     wave_table = pd.DataFrame(tables.wave_table(report))
+    st.caption(f"Costs in {currency} (per month, training once). Point at a heading for its full name.")
     st.container(key="rollout_wave_costs").dataframe(
         wave_table[
             [
@@ -430,9 +431,28 @@ with wave_box:
             ]
         ],
         hide_index=True,
+        # Short headings, the full name in each heading's help: the table scrolled sideways at 1366 px.
         column_config={
-            name: st.column_config.NumberColumn(f"{name} ({currency})", format="%,.0f")
-            for name in ("Seat cost / month", "Usage cost / month", "Licence cost / month", "Training cost")
+            "Start week": st.column_config.NumberColumn("Start wk", help="Start week", width="small"),
+            "End week": st.column_config.NumberColumn("End wk", help="End week", width="small"),
+            "Developers with a seat": st.column_config.NumberColumn(
+                "Seated", help="Developers with a seat", width="small"
+            ),
+            "Developers added": st.column_config.NumberColumn(
+                "Added", help="Developers added", width="small"
+            ),
+            "Seats": st.column_config.NumberColumn(width="small"),
+            **{
+                name: st.column_config.NumberColumn(
+                    short, help=f"{name} ({currency})", format="%,.0f", width="small"
+                )
+                for name, short in (
+                    ("Seat cost / month", "Seats/mo"),
+                    ("Usage cost / month", "Usage/mo"),
+                    ("Licence cost / month", "Licences/mo"),
+                    ("Training cost", "Training"),
+                )
+            },
         },
     )
     st.container(key="rollout_wave_review").dataframe(
@@ -461,23 +481,42 @@ with wave_box:
             ]
         ],
         hide_index=True,
-        column_config={
-            "Extra PRs / week": st.column_config.NumberColumn(format="%.1f"),
-            "Review h / week": st.column_config.NumberColumn(format="%.1f"),
-            "Review capacity h / week": st.column_config.NumberColumn(format="%.0f"),
-            "Reviewer utilisation": st.column_config.NumberColumn(format="%.0f%%"),
+        column_config={  # short headings, the full name in their help (it scrolled sideways at 1366 px)
+            "Extra PRs / week": st.column_config.NumberColumn(
+                "Extra PRs/wk", help="Extra PRs / week", format="%.1f", width="small"
+            ),
+            "Review h / week": st.column_config.NumberColumn(
+                "Review h/wk", help="Review h / week: review hours the wave needs", format="%.1f",
+                width="small",
+            ),
+            "Review capacity h / week": st.column_config.NumberColumn(
+                "Capacity/wk", help="Review capacity h / week", format="%.0f", width="small"
+            ),
+            "Reviewers": st.column_config.NumberColumn(help="Reviewers planned for the wave", width="small"),
+            "Reviewers needed": st.column_config.NumberColumn(
+                "Needed", help="Reviewers needed", width="small"
+            ),
+            "Reviewers to add": st.column_config.NumberColumn(
+                "To add", help="Reviewers to add", width="small"
+            ),
+            "Reviewer utilisation": st.column_config.NumberColumn(
+                "Utilisation", help="Reviewer utilisation", format="%.0f%%", width="small"
+            ),
             "Review wait (working h)": st.column_config.TextColumn(
-                help="'unstable' when the pool cannot keep up (utilisation ≥ 100%): it never clears.",
+                "Wait (h)",
+                help="Review wait (working h): 'unstable' when the pool cannot keep up (utilisation ≥ 100%): "
+                "it never clears.",
+                width="small",
             ),
         },
     )
     st.altair_chart(timeline_chart(report), width="stretch")
 
 with gate_box:
-    st.container(key="rollout_gate_results").dataframe(
-        pd.DataFrame(tables.gate_table(report, formatted=True)),
-        hide_index=True,
-        column_config={"Reason": st.column_config.TextColumn(width="large")},
+    # A static table: the Reason ("not measured yet: load exports…") wraps in sight; as a data grid its
+    # one-line cells scrolled sideways at 1366 px, and narrower columns would have cut it off.
+    st.container(key="rollout_gate_results").table(
+        pd.DataFrame(tables.gate_table(report, formatted=True)), hide_index=True
     )
 
 st.header("Cost by month")
@@ -491,19 +530,27 @@ cols[2].metric(
     "Full-rollout licences per month", appstate.money(report.waves[-1].licence_cost_per_month, scenario)
 )
 st.altair_chart(monthly_cost_chart(report), width="stretch")
+st.caption(f"Costs in {scenario.currency}, not risk-adjusted. Point at a heading for its full name.")
 st.container(key="rollout_monthly_costs").dataframe(
     pd.DataFrame(tables.schedule_table(report)),
     hide_index=True,
-    column_config={
-        name: st.column_config.NumberColumn(format="%,.0f")
-        for name in (
-            "Seat cost",
-            "Usage cost",
-            "Training cost",
-            "Governance cost",
-            "One-off cost",
-            "Total cost",
-            "Cumulative cost",
-        )
+    column_config={  # short headings, the full name in their help (it scrolled sideways at 1366 px)
+        "Developers with a seat": st.column_config.NumberColumn(
+            "Seated", help="Developers with a seat", width="small"
+        ),
+        **{
+            name: st.column_config.NumberColumn(
+                short, help=f"{name} ({scenario.currency})", format="%,.0f", width="small"
+            )
+            for name, short in (
+                ("Seat cost", "Seat cost"),
+                ("Usage cost", "Usage"),
+                ("Training cost", "Training"),
+                ("Governance cost", "Governance"),
+                ("One-off cost", "One-off"),
+                ("Total cost", "Total"),
+                ("Cumulative cost", "Cumulative"),
+            )
+        },
     },
 )

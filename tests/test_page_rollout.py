@@ -28,7 +28,12 @@ def _edit(rows: dict[int, dict] | None = None, added: list[dict] | None = None) 
 
 
 def _table(at: AppTest, key: str):
-    return at.main.get_by_key(key).dataframe[0].value
+    found = at.main.get_by_key(key)
+    return (found.table[0] if key in STATIC_TABLES else found.dataframe[0]).value
+
+
+STATIC_TABLES = {"rollout_gate_results"}
+"""Tables drawn with st.table (text wraps), not as a data grid."""
 
 
 def _metric(at: AppTest, key: str) -> str:
@@ -310,3 +315,29 @@ def test_editors_fit_a_laptop_and_show_empty_cells_as_a_dash(page):
     waves, gates, _, checklist = (json.loads(editor.columns) for editor in editors)
     assert waves["teams"]["width"] <= 200 and gates["metric"]["width"] <= 320
     assert checklist["title"]["width"] == checklist["notes"]["width"] == "medium"
+
+
+def test_gate_results_wrap_instead_of_scrolling_sideways(page):
+    # As a data grid, the gate results (Reason last) scrolled sideways at 1366 px; a static table wraps.
+    box = page.main.get_by_key("rollout_gate_results")
+    assert not box.dataframe and len(box.table) == 1
+    gates = box.table[0].value
+    assert list(gates.columns)[-2:] == ["Result", "Reason"]
+    assert gates["Reason"].str.len().max() > 40  # the long reason is there, whole
+
+
+def test_wave_and_monthly_tables_fit_1366_px_with_full_names_in_the_help(page):
+    # The wave cost, wave review and monthly cost grids scrolled sideways at 1366 px (measured in Chromium:
+    # 1171, 1185 and 1039 px of columns in 904): short headings, small columns, the full name in the help.
+    import json
+
+    for key in ("rollout_wave_costs", "rollout_wave_review", "rollout_monthly_costs"):
+        grid = page.main.get_by_key(key).dataframe[0]
+        config = json.loads(grid.proto.columns)
+        for name in grid.value.columns:
+            shown = config.get(name, {}).get("label", name)
+            assert len(shown) <= 12, (key, name, shown)  # "Licences / mo" was cut off in a small column
+            if shown != name:
+                assert name.split(" (")[0] in config[name]["help"], (key, name)
+        wide = [n for n in grid.value.columns if config.get(n, {}).get("width") != "small"]
+        assert len(wide) <= 4, (key, wide)  # the wave name, month, year, go / no-go: auto-sized
