@@ -275,8 +275,8 @@ def loss_reason(scenario: Scenario, results: Results) -> str | None:
         return (
             "The extra downtime from failed deployments costs "
             f"{fmt.money(downtime, currency, compact=True)}, more than the "
-            f"{fmt.money(value_of_time - f.pv_costs, currency, compact=True)} the hours gained earn above the "
-            "costs."
+            f"{fmt.money(value_of_time - f.pv_costs, currency, compact=True)} the hours gained earn "
+            "above the costs."
         )
     capture = finance_in.capture_factor
     needed = capture * f.break_even_net_hours / p.net_hours
