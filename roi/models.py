@@ -53,8 +53,10 @@ class Team(_Model):
     def _delivery_within_week(self) -> Team:
         if self.delivery_hours_per_week > self.hours_per_week:
             raise ValueError(
-                "delivery_hours_per_week cannot exceed hours_per_week; lower it to at most "
-                f"{self.hours_per_week:g}"
+                "delivery_hours_per_week cannot exceed hours_per_week "
+                f"({self.delivery_hours_per_week:g} > {self.hours_per_week:g}); lower delivery_hours_per_week "
+                f"to at most {self.hours_per_week:g} or raise hours_per_week to at least "
+                f"{self.delivery_hours_per_week:g}"
             )
         return self
 

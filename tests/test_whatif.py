@@ -43,7 +43,10 @@ class TestWithValues:
     def test_breaking_a_rule_names_the_field(self, worked_example):
         with pytest.raises(ScenarioError) as caught:
             with_value(worked_example, "team.delivery_hours_per_week", 50)
-        assert "delivery_hours_per_week cannot exceed hours_per_week" in caught.value.describe()
+        assert caught.value.describe() == (
+            "field 'team': delivery_hours_per_week cannot exceed hours_per_week (50 > 40); lower "
+            "delivery_hours_per_week to at most 40 or raise hours_per_week to at least 50"
+        )
 
     def test_out_of_range_names_the_field(self, worked_example):
         with pytest.raises(ScenarioError) as caught:
