@@ -35,8 +35,9 @@ from roi.export.rollout_sheets import CHECKLIST_HEADER_ROW, CHECKLIST_STATUSES, 
 from roi.export.safety import SHEET_TITLE_LIMIT, csv_safe_text, safe_sheet_title, safe_text
 from roi.export.workbook import SHEET_ORDER
 from roi.export.xlsx import render
-from roi.models import PeriodMetrics, Scenario, parse_scenario, scenario_from_dict
+from roi.models import PeriodMetrics, Scenario, load_scenario, parse_scenario, scenario_from_dict
 from roi.rollout_models import RolloutPlan
+from roi.verdict import verdict
 from tests.conftest import SCENARIOS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "export"
@@ -1018,3 +1019,21 @@ def test_owner_suggestions_are_the_engines_roles():
 
     source = Path(roi.checklist.__file__).read_text()
     assert set(re.findall(r'owner_role="([^"]+)"', source)) == set(OWNER_ROLES)
+
+
+def test_summary_says_why_a_losing_scenario_loses_as_the_app_does(worked, book):
+    # Worked example: G = 6.30 h, N = 0.85 h, break-even 0.90 h (tests/test_verdict.py): side effects sink it.
+    scenario, results = worked
+    rows = [[cell.value for cell in row] for row in book["Summary"].iter_rows()]
+    why = next(row for row in rows if row[0] == "Why")
+    assert why[1] == verdict(scenario, results).reason == (
+        "The review tax and extra bugs cut the gain from 6.30 h to 0.85 h per developer-week, "
+        "below the 0.90 h it takes to pay back."
+    )
+
+
+def test_summary_has_no_why_row_for_a_clear_verdict():
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    assert verdict(demo, results := compute(demo)).reason is None
+    rows = [row[0].value for row in load(build_workbook(demo, results, created=CREATED))["Summary"].iter_rows()]
+    assert "Why" not in rows

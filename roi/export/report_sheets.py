@@ -172,6 +172,8 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
         None,
         stale_note(MODEL_CHANGED),
     )
+    if app_verdict.reason:  # why it loses, or where its risk comes from (as under the app's headline)
+        sheet.add(text("Why", "key"), text(app_verdict.reason), None, None, stale_note(MODEL_CHANGED))
     for point in app_verdict.points:
         sheet.add(None, text(point))
     sheet.blank()
