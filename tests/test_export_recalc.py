@@ -23,13 +23,13 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from roi import capacity, finance, productivity
+from roi import capacity
 from roi.engine import compute
 from roi.export import build_workbook
 from roi.export.assumptions import all_assumptions
-from roi.export.model_sheets import ADD_COST_LINES, NO_BREAK_EVEN, NO_COSTS, NOT_WITHIN_HORIZON, queue_inputs
+from roi.export.known_results import model_results
+from roi.export.model_sheets import ADD_COST_LINES, NOT_WITHIN_HORIZON, queue_inputs
 from roi.export.rollout_sheets import CHECKLIST_HEADER_ROW, NO_START_DATE, START_DATE_CELL
-from roi.inputs import npv_per_net_hour, resolve_inputs
 from roi.models import Scenario, get_path, load_scenario, scenario_from_dict
 from roi.verdict import loss_chance, verdict
 from tests.conftest import SCENARIOS
@@ -147,74 +147,11 @@ def expected_outputs(scenario: Scenario, exported: Scenario | None = None) -> di
     exported = exported or scenario
     results = compute(scenario)
     at_export = compute(exported)
-    p, review, fin = results.productivity, results.review, results.finance
-    team, s = scenario.team, scenario
-    inputs = resolve_inputs(scenario)
-
-    def workload(prs: float, effort: float) -> float:  # n·P·E(L): the demand side of METHODS §2's backlog
-        return team.developers * prs * effort
-
+    fin = results.finance
+    # The engine's value of each named output, as the workbook stores it (roi.export.known_results);
+    # LibreOffice recomputes every formula, so this checks the formulas, not the stored results.
     return {
-        "output_change": p.output_change,
-        "gross_gain_hours": p.gross_gain_hours,
-        "review_tax_hours": p.review_tax_hours,
-        "defect_hours": p.defect_hours,
-        "incident_hours": p.incident_hours,
-        "net_hours": p.net_hours,
-        "qapi": p.qapi,
-        "naive_index": p.naive_index,
-        "effort_baseline_hours": review.baseline.effort_hours,
-        "effort_post_hours": review.post.effort_hours,
-        "failure_hours_baseline": productivity.failure_hours_per_week(
-            s.baseline.deployments_per_week, s.baseline.change_failure_rate, s.baseline.recovery_hours
-        ),
-        "failure_hours_post": productivity.failure_hours_per_week(
-            s.post.deployments_per_week, s.post.change_failure_rate, s.post.recovery_hours
-        ),
-        "rework_deploys_baseline": productivity.rework_deploys_per_week(
-            s.baseline.deployments_per_week, s.baseline.rework_rate
-        ),
-        "rework_deploys_post": productivity.rework_deploys_per_week(
-            s.post.deployments_per_week, s.post.rework_rate
-        ),
-        "arrival_baseline_per_hour": review.baseline.arrival_per_hour,
-        "arrival_post_per_hour": review.post.arrival_per_hour,
-        "offered_load_baseline": review.baseline.offered_load,
-        "offered_load_post": review.post.offered_load,
-        "utilization_baseline": review.baseline.utilization,
-        "utilization_post": review.post.utilization,
-        "review_workload_baseline_hours": workload(s.baseline.prs_per_dev_week, review.baseline.effort_hours),
-        "review_workload_post_hours": workload(s.post.prs_per_dev_week, review.post.effort_hours),
-        "review_capacity_hours": s.review.reviewers * s.review.review_share * team.hours_per_week,
-        "backlog_growth_baseline_hours_per_week": capacity.backlog_growth_hours_per_week(
-            team.developers,
-            s.baseline.prs_per_dev_week,
-            review.baseline.effort_hours,
-            s.review.reviewers,
-            s.review.review_share,
-            team.hours_per_week,
-        ),
-        "backlog_growth_hours_per_week": review.backlog_growth_hours_per_week,
-        "min_time_in_review_hours": review.min_time_in_review_hours,
-        "benefits_by_year": fin.benefits_by_year,
-        "costs_by_year": fin.costs_by_year,
-        "idle_seat_cost_by_year": fin.idle_seat_cost_by_year,
-        "pv_benefits": fin.pv_benefits,
-        "pv_costs": fin.pv_costs,
-        "npv": fin.npv,
-        "roi": NO_COSTS if fin.roi is None else fin.roi,
-        "payback_months": NOT_WITHIN_HORIZON if fin.payback_months is None else fin.payback_months,
-        "break_even_net_hours": NO_BREAK_EVEN
-        if fin.break_even_net_hours is None
-        else fin.break_even_net_hours,
-        "npv_per_net_hour": npv_per_net_hour(inputs),
-        "fte_cost_used": scenario.fte_annual_cost,
-        "downtime_cost_change_per_year": finance.downtime_cost_change_per_year(
-            inputs.failure_hours_change,
-            team.working_weeks_per_year,
-            s.quality.downtime_cost_per_hour,
-            s.quality.impact_share,
-        ),
+        **model_results(scenario, results),
         **_calibrated(scenario, results, at_export),
         "verdict": _live_verdict(scenario, results, at_export, exported is not scenario),
         "input_problems": 0,
