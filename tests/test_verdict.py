@@ -192,3 +192,21 @@ def test_only_a_losing_or_risky_verdict_has_a_reason():
         "The risk comes mostly from output change per developer: from its P10 to its P90 it swings the NPV "
         f"by {fmt.money(top.swing, compact=True)}."
     )
+
+
+@pytest.mark.parametrize(
+    "edits, reason",
+    [
+        ({"finance.capture_factor": 0.0},
+         "The capture factor is 0%: none of the hours gained becomes business value."),
+        ({"finance.adoption_by_year": [0.0, 0.0, 0.0]},
+         "Nobody adopts the tool over the horizon, so the hours gained never reach the money."),
+        ({"finance.benefit_risk": 1.0}, "The benefit risk of 100% writes off every benefit."),
+    ],
+)
+def test_a_losing_verdict_says_why_when_no_hour_reaches_the_money(edits, reason):
+    # Each makes dNPV/dN = 0 (METHODS §3: benefits ∝ a_t · φ · (1 − r_b)), so only the costs remain.
+    scenario = with_values(_demo(), edits)
+    results = compute(scenario)
+    assert results.finance.npv < 0 and results.finance.break_even_net_hours is None
+    assert verdict(scenario, results).reason == reason
