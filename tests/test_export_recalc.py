@@ -29,8 +29,12 @@ from roi.export import build_workbook
 from roi.export.assumptions import all_assumptions
 from roi.export.known_results import model_results
 from roi.export.model_sheets import ADD_COST_LINES, NOT_WITHIN_HORIZON, queue_inputs
-from roi.export.rollout_sheets import CHECKLIST_HEADER_ROW, NO_START_DATE, START_DATE_CELL
+from roi.export.model_sheets import STALE_NOTE
+from roi.export.rollout_sheets import CHECKLIST_HEADER_ROW, NO_START_DATE, START_DATE_CELL, WAVE_VALUES_LABEL
 from roi.models import Scenario, get_path, load_scenario, scenario_from_dict
+from roi.rollout import default_plan, rollout_report
+from roi.rollout_models import RolloutPlan
+from roi.rollout_tables import schedule_table
 from roi.verdict import loss_chance, verdict
 from tests.conftest import SCENARIOS
 
@@ -444,6 +448,63 @@ def _with_checklist_edits(data: bytes) -> bytes:
     return out.getvalue()
 
 
+PLAN_EDITS: dict[str, tuple[dict[int, dict[str, float]], dict[str, float]]] = {
+    "moved": ({1: {"start_week": 9, "seat_share": 0.4}}, {"tool_1_price_per_seat_month": 50}),
+    "pilot_share": ({0: {"seat_share": 0.2}}, {}),
+}
+"""A PM's edits to the Rollout plan: wave index → its new start week and seat share, and assumptions.
+"moved" starts the expansion (40%) in week 9, in the full rollout's month 3, at a dearer seat."""
+
+_WAVE_ROWS = {"start_week": "Start week", "seat_share": "Share of developers"}
+
+
+def _wave_table(sheet) -> dict[str, list]:
+    """The Rollout plan's waves: row label → one value per wave (columns B…)."""
+    rows = list(sheet.iter_rows())
+    first = next(i for i, row in enumerate(rows) if row[0].value == "Wave")
+    found: dict[str, list] = {}
+    for row in rows[first:]:
+        if row[0].value is None:
+            return found
+        found[row[0].value] = [c.value for c in row[1:]]
+    return found
+
+
+def _month_table(sheet) -> list[dict[str, Any]]:
+    rows = list(sheet.iter_rows(values_only=True))
+    first = next(i for i, row in enumerate(rows) if row[0] == "Month")
+    return [dict(zip(rows[first], row, strict=True)) for row in rows[first + 1 :] if row[0] is not None]
+
+
+def _with_plan_edits(
+    data: bytes, waves: dict[int, dict[str, float]], assumptions: dict[str, float]
+) -> bytes:
+    """Wave inputs typed into the Rollout plan's wave table, and assumptions into their cells."""
+    book = load_workbook(io.BytesIO(edit_workbook(data, assumptions)))
+    sheet = book["Rollout plan"]
+    for row in sheet.iter_rows():
+        for field, label in _WAVE_ROWS.items():
+            if row[0].value == label:
+                for index, edits in waves.items():
+                    if field in edits:
+                        row[1 + index].value = edits[field]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def plan_edited_scenario(
+    base: dict, waves: dict[int, dict[str, float]], assumptions: dict[str, float]
+) -> Scenario:
+    """The scenario the edited workbook describes: the edited assumptions and the exported (default)
+    plan with the edited waves, as the app would hold it."""
+    scenario = edited_scenario(base, assumptions)
+    plan = default_plan(scenario_from_dict(base)).model_dump()
+    for index, edits in waves.items():
+        plan["waves"][index].update(edits)
+    return scenario.model_copy(update={"rollout": RolloutPlan.model_validate(plan)})
+
+
 def _injection_table() -> pd.DataFrame:
     return pd.DataFrame({"number": [1, 2], "title": [INJECTION_TITLE, "+1 plain"], "author": ["@dev", "-x"]})
 
@@ -475,6 +536,11 @@ def recalculated(tmp_path_factory):
         cases[f"bad_{name}"] = (cases["worked"][0], edit_workbook(base, edits))
     cases["extra_cost"] = (cases["worked"][0], _with_extra_cost(base, EXTRA_COST))
     cases["checklist_edit"] = (cases["worked"][0], _with_checklist_edits(base))
+    for name, (waves, assumptions) in PLAN_EDITS.items():
+        cases[f"plan_{name}"] = (
+            plan_edited_scenario(worked, waves, assumptions),
+            _with_plan_edits(base, waves, assumptions),
+        )
     named = scenario_from_dict({**worked, "name": INJECTION_NAME})
     add("injection", named, tables={"pulls": _injection_table()})
     books = recalculate(
@@ -827,3 +893,63 @@ def test_checklist_due_dates_follow_the_edited_start_date_and_weeks(recalculated
     waves = {row[0].value: [c.value for c in row[1:]] for row in values["Rollout plan"].iter_rows(max_row=40)}
     weeks = [w for w in waves["Start week"] if w is not None]
     assert waves["Starts on"][: len(weeks)] == [START_DATE + timedelta(weeks=w) for w in weeks]
+
+
+@pytest.mark.parametrize("name", list(PLAN_EDITS))
+def test_edited_waves_and_prices_cost_what_the_engine_computes(recalculated, name):
+    """A wave's start week and seat share and a seat price typed into the workbook: after LibreOffice
+    recalculates, each wave's seats and costs and every month of the cost by month equal
+    roi.rollout's for the edited plan and scenario (whole months from the month a wave starts, two
+    waves starting in one month both named)."""
+    scenario, values, _ = recalculated[f"plan_{name}"]
+    report = rollout_report(scenario)
+    waves = report.waves
+    sheet = values["Rollout plan"]
+    table = _wave_table(sheet)
+    count = len(waves)
+    for label, field in (
+        ("Start week", "start_week"),
+        ("Start month", "start_month"),
+        ("End week", "end_week"),
+        ("Measure from week", "measure_from_week"),
+        ("Developers with a seat", "developers"),
+        ("Developers added", "developers_added"),
+        ("Seats", "seats"),
+        ("Seat cost / month", "seat_cost_per_month"),
+        ("Usage cost / month", "usage_cost_per_month"),
+        ("Licence cost / month", "licence_cost_per_month"),
+        ("Training cost", "training_cost"),
+    ):
+        expected = [getattr(w, field) for w in waves]
+        assert table[label][:count] == pytest.approx(expected, rel=RELATIVE), label
+    months = _month_table(sheet)
+    expected_months = schedule_table(report)
+    assert len(months) == len(expected_months)
+    for got, want in zip(months, expected_months, strict=True):
+        assert (got["Wave"] or "") == want["Wave"], got["Month"]
+        numbers = [k for k in want if k != "Wave"]
+        expected = [want[k] for k in numbers]
+        assert [got[k] for k in numbers] == pytest.approx(expected, rel=RELATIVE), got["Month"]
+    assert_no_error_values(values)
+    # The Erlang C values stay the export's, flagged stale for the waves whose share (or the model) changed.
+    at_export = _wave_table(recalculated["worked"][1]["Rollout plan"])
+    assert table["Reviewers needed"][:count] == at_export["Reviewers needed"][:count]
+    edited_waves, assumptions = PLAN_EDITS[name]
+    flags = [bool(flag) for flag in table[WAVE_VALUES_LABEL][:count]]
+    assert flags == [bool(assumptions) or index in edited_waves for index in range(count)]
+    assert all(flag == STALE_NOTE for flag in table[WAVE_VALUES_LABEL][:count] if flag)
+
+
+def test_the_moved_expansion_starts_in_the_full_rollouts_month(recalculated):
+    """The "moved" edit covers two waves starting in one month: both are named, as the engine does."""
+    scenario, values, _ = recalculated["plan_moved"]
+    assert rollout_report(scenario).schedule[2].wave == "Expansion + Full rollout"
+    assert _month_table(values["Rollout plan"])[2]["Wave"] == "Expansion + Full rollout"
+
+
+def test_an_unedited_rollout_plan_shows_no_stale_note(recalculated):
+    _, values, _ = recalculated["worked"]
+    table = _wave_table(values["Rollout plan"])
+    assert not any(table[WAVE_VALUES_LABEL])
+    texts = [c.value for row in values["Rollout plan"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert STALE_NOTE not in texts

@@ -30,13 +30,20 @@ from roi.errors import RoiError
 from roi.export import build_workbook, metrics_csv, scenario_json, write_atomic
 from roi.export.assumptions import PERIOD_FIELDS, all_assumptions
 from roi.export.layout import Cell, DocumentProperties, Sheet, WorkbookLayout
-from roi.export.model_sheets import MAX_CURVE_ROWS, NOT_WITHIN_HORIZON, reviewer_counts
-from roi.export.rollout_sheets import CHECKLIST_HEADER_ROW, CHECKLIST_STATUSES, OWNER_ROLES
+from roi.export.model_sheets import MAX_CURVE_ROWS, NOT_WITHIN_HORIZON, STALE_NOTE, reviewer_counts
+from roi.export.rollout_sheets import (
+    CHECKLIST_HEADER_ROW,
+    CHECKLIST_STATUSES,
+    OWNER_ROLES,
+    WAVE_VALUES_LABEL,
+)
 from roi.export.safety import SHEET_TITLE_LIMIT, csv_safe_text, safe_sheet_title, safe_text
 from roi.export.workbook import SHEET_ORDER
 from roi.export.xlsx import render
 from roi.models import PeriodMetrics, Scenario, load_scenario, parse_scenario, scenario_from_dict
+from roi.rollout import rollout_report
 from roi.rollout_models import RolloutPlan
+from roi.rollout_tables import schedule_table
 from roi.verdict import verdict
 from tests.conftest import SCENARIOS
 
@@ -1037,3 +1044,102 @@ def test_summary_has_no_why_row_for_a_clear_verdict():
     assert verdict(demo, results := compute(demo)).reason is None
     rows = [row[0].value for row in load(build_workbook(demo, results, created=CREATED))["Summary"].iter_rows()]
     assert "Why" not in rows
+
+
+# --- The rollout plan's costs are live -------------------------------------------------------
+
+
+def _plan_blocks(sheet) -> tuple[dict[str, list], list[list]]:
+    """The Rollout plan's wave table (label → one cell per wave) and cost-by-month rows (cells)."""
+    rows = list(sheet.iter_rows())
+    first = next(i for i, row in enumerate(rows) if row[0].value == "Wave")
+    waves: dict[str, list] = {}
+    for row in rows[first:]:
+        if row[0].value is None:
+            break
+        waves[row[0].value] = list(row[1:])
+    header = next(i for i, row in enumerate(rows) if row[0].value == "Month")
+    return waves, [list(row) for row in rows[header:] if row[0].value is not None]
+
+
+def test_the_waves_costs_are_formulas_over_the_wave_inputs_and_the_assumptions(rich):
+    """Seats, seat, usage, licence and training cost of each wave follow its start week, seat share and
+    training hours (yellow inputs) and the named prices, coverage, usage and loaded rate."""
+    scenario, results = rich
+    waves, _ = _plan_blocks(load(build_workbook(scenario, results))["Rollout plan"])
+    for label in ("Start week", "Share of developers", "Training h / developer"):
+        assert all(c.fill.fgColor.rgb == "00FFF2CC" for c in waves[label][:3]), label
+    assert [c.value for c in waves["Start week"][:3]] == [0, 6, 12]
+    share = waves["Share of developers"][1].coordinate
+    seated = waves["Developers with a seat"][1]
+    assert seated.value == f"=INT(developers*{share}+0.5+1E-9)"
+    d = seated.coordinate
+    assert waves["Seat cost / month"][1].value == (
+        f"={d}*tool_1_seat_coverage*tool_1_price_per_seat_month"
+        f"+{d}*tool_2_seat_coverage*tool_2_price_per_seat_month"
+    )
+    assert waves["Usage cost / month"][1].value == (
+        f"=MIN({d}*tool_1_seat_coverage,{d})*tool_1_usage_per_dev_month"
+        f"+MIN({d}*tool_2_seat_coverage,{d})*tool_2_usage_per_dev_month"
+    )
+    added, hours = waves["Developers added"][1].coordinate, waves["Training h / developer"][1].coordinate
+    assert waves["Training cost"][1].value == f"={added}*{hours}*loaded_cost_per_hour"
+    assert waves["Training h / developer"][1].value == "=training_hours_per_dev"  # the default plan's rule
+    week = waves["Start week"][1].coordinate
+    assert waves["Start month"][1].value == f"=INT({week}*12/52+1E-9)+1"
+
+
+def test_the_cost_by_month_is_formulas_over_the_waves(rich):
+    """Each month bills the latest wave started by then, its training in its start month, governance
+    every month and the one-off cost in month 1; the total and running total add up live."""
+    scenario, results = rich
+    _, months = _plan_blocks(load(build_workbook(scenario, results))["Rollout plan"])
+    header = [c.value for c in months[0]]
+    first, second = months[1], months[2]
+    column = {name: header.index(name) for name in header}
+    assert len(months) == 1 + 12 * scenario.finance.horizon_years
+    developers = first[column["Developers with a seat"]].value
+    assert developers.startswith("=IF($D$") and developers.endswith(",0)))")
+    assert first[column["Training cost"]].value.startswith("=SUMIF(")
+    assert first[column["Governance cost"]].value == "=governance_fte*fte_cost_used/12"
+    assert first[column["One-off cost"]].value == "=one_off_cost"
+    assert second[column["One-off cost"]].value == 0
+    total = second[column["Total cost"]].coordinate
+    before = first[column["Cumulative cost"]].coordinate
+    assert second[column["Cumulative cost"]].value == f"={before}+{total}"
+
+
+def test_viewers_that_do_not_recalculate_see_the_engines_plan_costs(rich):
+    """Every live wave cost and month of the schedule is stored with roi.rollout's value."""
+    scenario, results = rich
+    report = rollout_report(scenario, results)
+    book = load_workbook(io.BytesIO(build_workbook(scenario, results)), data_only=True)
+    waves, months = _plan_blocks(book["Rollout plan"])
+    for label, field in (
+        ("Developers with a seat", "developers"),
+        ("Seats", "seats"),
+        ("Seat cost / month", "seat_cost_per_month"),
+        ("Usage cost / month", "usage_cost_per_month"),
+        ("Licence cost / month", "licence_cost_per_month"),
+        ("Training cost", "training_cost"),
+        ("Start month", "start_month"),
+        ("End week", "end_week"),
+        ("Measure from week", "measure_from_week"),
+    ):
+        stored = [c.value for c in waves[label][: len(report.waves)]]
+        assert stored == pytest.approx([getattr(w, field) for w in report.waves]), label
+    stored = [[c.value for c in row] for row in months[1:]]
+    expected = [list(row.values()) for row in schedule_table(report)]
+    for got, want in zip(stored, expected, strict=True):
+        assert got[2] == want[2] and got[3:] == pytest.approx(want[3:])
+
+
+def test_the_reviewers_needed_say_they_are_the_apps_and_when_they_are_stale(book):
+    """Review load and reviewers needed (Erlang C) stay the engine's values: a row above them says so
+    and, per wave, turns into the stale note once the wave's share or an assumption changed."""
+    waves, _ = _plan_blocks(book["Rollout plan"])
+    assert list(waves).index(WAVE_VALUES_LABEL) < list(waves).index("Reviewers needed")
+    assert [c.value for c in waves["Reviewers needed"][:3]] == [13, 19, 37]
+    for share, flag in zip(waves["Share of developers"][:3], waves[WAVE_VALUES_LABEL][:3], strict=True):
+        assert flag.value.startswith(f"=IF(AND(model_changed=0,IF(ISNUMBER({share.coordinate})")
+        assert STALE_NOTE in flag.value

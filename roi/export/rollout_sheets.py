@@ -1,9 +1,13 @@
 """The Rollout plan and Checklist sheets, from :func:`roi.rollout.rollout_report`.
 
 They write the same tables the Rollout page shows (``roi.rollout_tables``), so the workbook
-and the app cannot disagree.  Live: the adoption-by-year block (formulas over the Assumptions
-sheet) and the Checklist's due dates (its start date + 7 × each due week); the Checklist's start
-date, owners, due weeks, statuses and notes are inputs the team keeps editing.
+and the app cannot disagree.  Live: each wave's start week, seat share and training hours are
+inputs, and its dates, seats, licence and training costs are formulas over them and the named
+Assumptions, as is the cost-by-month table (the rules of :func:`roi.rollout.plan_waves` and
+:func:`roi.rollout.monthly_cost_schedule`, each formula stored with the engine's value); the
+adoption-by-year block and the Checklist's due dates (its start date + 7 × each due week) too.
+The review load and reviewers needed (Erlang C) stay the app's values at export, flagged stale
+per wave.  The Checklist's start date, owners, due weeks, statuses and notes are inputs.
 """
 
 from __future__ import annotations
@@ -13,12 +17,20 @@ import re
 from datetime import date, timedelta
 from typing import Any, get_args
 
+from roi.export.assumptions import same_as_exported
 from roi.export.layout import Cell, Dropdown, Format, Formula, Role, Sheet, Validation, col, text
-from roi.export.model_sheets import stale_note
-from roi.export.report_sheets import MODEL_CHANGED, VALUES_NOTE
+from roi.export.model_sheets import STALE_NOTE, stale_note
+from roi.export.report_sheets import MODEL_CHANGED
 from roi.export.safety import looks_like_formula
 from roi.models import Scenario
-from roi.rollout import RolloutReport
+from roi.rollout import (
+    DEFAULT_RAMP_WEEKS,
+    MIN_MEASURE_WEEKS,
+    MIN_PRS_PER_PERIOD,
+    MONTHS_PER_YEAR,
+    WEEKS_PER_YEAR,
+    RolloutReport,
+)
 from roi.rollout_models import MAX_WEEK, ChecklistStatus
 from roi.rollout_tables import checklist_table, gate_table, schedule_table, wave_table
 
@@ -152,25 +164,223 @@ def write_transposed(sheet: Sheet, rows: list[dict[str, Any]]) -> None:
         sheet.add(text(column, "key"), *cells)
 
 
-def _with_start_dates(
-    rows: list[dict[str, Any]], header_row: int, start: date | None
+WAVE_VALUES_LABEL = "Rows below: computed by the app at export"
+"""Row of the wave table, before the review load and reviewers needed (Erlang C): per wave, live,
+empty while they are up to date and the stale note once the wave's seat share or an assumption
+changed."""
+
+_WAVE_INPUTS = ("Start week", "Share of developers", "Training h / developer")
+"""The wave table's rows a PM edits (yellow); the dates and costs follow them."""
+
+
+def _tool_sum(term: str, tools: int) -> str:
+    """``term`` (with ``{k}`` for the tool number) summed over the licence lines; "0" without tools."""
+    return "+".join(term.format(k=k) for k in range(1, tools + 1)) or "0"
+
+
+def _live_waves(
+    scenario: Scenario, report: RolloutReport, rows: list[dict[str, Any]], header_row: int
 ) -> list[dict[str, Any]]:
-    """Wave rows with a live "Starts on" after "Start week": the Checklist's start date + 7 × the
-    start week (blank without a start date), for the table :func:`write_transposed` writes at
-    ``header_row``."""
+    """Wave rows for :func:`write_transposed` at ``header_row``, with live cells: the start week,
+    seat share and training hours as inputs; "Starts on" (the Checklist's start date + 7 × the
+    start week, blank without a start date), "Start month", end and measuring weeks, developers,
+    seats, licence and training costs as formulas over them and the named Assumptions (the rules
+    of :func:`roi.rollout.plan_waves`); the engine's review values behind a live stale flag."""
+    start = report.plan.start_date
+    tools = len(scenario.costs.tools)
+    measurement = scenario.measurement
+    ramp = measurement.ramp_weeks if measurement is not None else DEFAULT_RAMP_WEEKS
+    columns: list[str] = []
+    for column in rows[0] if rows else ():
+        columns.append(column)
+        if column == "Start week":
+            columns += ["Starts on", "Start month"]
+        if column == "Training cost":
+            columns.append(WAVE_VALUES_LABEL)
+    at = {column: header_row + index for index, column in enumerate(columns)}
     out = []
-    for index, row in enumerate(rows):
-        week_row = header_row + list(row).index("Start week")
-        week = f"{col(index + 2)}{week_row}"
-        formula = f'IF(ISNUMBER({START_DATE_CELL}),{START_DATE_CELL}+7*{week},"")'
-        cached = "" if start is None else _serial(start + timedelta(weeks=row["Start week"]))
-        with_date: dict[str, Any] = {}
-        for column, value in row.items():
-            with_date[column] = value
-            if column == "Start week":
-                with_date["Starts on"] = Cell(Formula(formula, cached=cached), "date")
-        out.append(with_date)
+    for index, (row, wave) in enumerate(zip(rows, report.waves, strict=True)):
+        letter = col(index + 2)
+
+        def ref(column: str, letter: str = letter) -> str:
+            return f"{letter}{at[column]}"
+
+        week, share, d = ref("Start week"), ref("Share of developers"), ref("Developers with a seat")
+        last = index == len(rows) - 1
+        seats_needed = f"{d}*post_prs_per_dev_week"
+        end = (
+            f"{week}+{ramp}+MAX({MIN_MEASURE_WEEKS},IF({seats_needed}>0,"
+            f"ROUNDUP({MIN_PRS_PER_PERIOD}/({seats_needed})-1E-9,0),{MIN_MEASURE_WEEKS}))"
+            if last
+            else ref("Start week", col(index + 3))
+        )
+        training = ref("Training h / developer")
+        live: dict[str, tuple[str, Any, Format]] = {
+            "Starts on": (
+                f'IF(ISNUMBER({START_DATE_CELL}),{START_DATE_CELL}+7*{week},"")',
+                "" if start is None else _serial(start + timedelta(weeks=wave.start_week)),
+                "date",
+            ),
+            "Start month": (
+                f"INT({week}*{MONTHS_PER_YEAR}/{WEEKS_PER_YEAR}+1E-9)+1", wave.start_month, "int"
+            ),
+            "End week": (end, wave.end_week, "int"),
+            "Measure from week": (f"MIN({week}+{ramp},{ref('End week')})", wave.measure_from_week, "int"),
+            "Developers with a seat": (f"INT(developers*{share}+0.5+1E-9)", wave.developers, "int"),
+            "Developers added": (
+                f"{d}-{ref('Developers with a seat', col(index + 1))}" if index else d,
+                wave.developers_added,
+                "int",
+            ),
+            "Seats": (_tool_sum(f"{d}*tool_{{k}}_seat_coverage", tools), wave.seats, "number"),
+            "Seat cost / month": (
+                _tool_sum(f"{d}*tool_{{k}}_seat_coverage*tool_{{k}}_price_per_seat_month", tools),
+                wave.seat_cost_per_month,
+                "money",
+            ),
+            "Usage cost / month": (
+                _tool_sum(f"MIN({d}*tool_{{k}}_seat_coverage,{d})*tool_{{k}}_usage_per_dev_month", tools),
+                wave.usage_cost_per_month,
+                "money",
+            ),
+            "Licence cost / month": (
+                f"{ref('Seat cost / month')}+{ref('Usage cost / month')}",
+                wave.licence_cost_per_month,
+                "money",
+            ),
+            "Training cost": (
+                f"{ref('Developers added')}*{training}*loaded_cost_per_hour", wave.training_cost, "money"
+            ),
+            WAVE_VALUES_LABEL: (
+                f'IF(AND({MODEL_CHANGED}=0,{same_as_exported(share, wave.seat_share)}),"","{STALE_NOTE}")',
+                "",
+                "text",
+            ),
+        }
+        cells: dict[str, Any] = {}
+        for column in columns:
+            if column in live:
+                formula, cached, fmt = live[column]
+                role: Role = "warning" if column == WAVE_VALUES_LABEL else "plain"
+                cells[column] = Cell(Formula(formula, cached=cached), fmt, role, wrap=role == "warning")
+            elif column == "Training h / developer" and report.plan_is_default:
+                # the default plan trains every wave for the scenario's hours: follow the assumption
+                cells[column] = Cell(
+                    Formula("training_hours_per_dev", cached=row[column]), "hours", "input"
+                )
+            elif column in _WAVE_INPUTS:
+                cells[column] = Cell(row[column], _COLUMN_FORMATS.get(column, "int"), "input")
+            else:
+                cells[column] = row[column]
+        out.append(cells)
     return out
+
+
+def _wave_validations(sheet: Sheet, header_row: int, columns: list[str], waves: int) -> None:
+    """The wave inputs accept what the plan allows (``roi.rollout_models.Wave``)."""
+    if not waves:
+        return
+    last = col(waves + 1)
+    for column, whole, low, high, low_open, prompt, error in (
+        (
+            "Start week", True, 0, MAX_WEEK, False,
+            "Week of the rollout the wave starts (week 0 = the pilot's first week); later waves start later.",
+            f"The start week must be a whole number from 0 to {MAX_WEEK}.",
+        ),
+        (
+            "Share of developers", False, 0, 1, True,
+            "Cumulative share of developers with a seat once the wave starts. "
+            "Enter as a fraction, 0.25 = 25%.",
+            "The share must be a fraction above 0 and at most 1 (100%).",
+        ),
+        (
+            "Training h / developer", False, 0, None, False,
+            "Training hours for each developer joining in this wave.",
+            "Training hours must be 0 or more.",
+        ),
+    ):
+        row = header_row + columns.index(column)
+        sheet.validations.append(
+            Validation(
+                f"B{row}:{last}{row}", whole=whole, low=low, high=high, low_open=low_open,
+                prompt=prompt, error=error, title=column,
+            )
+        )
+
+
+def _month_table(sheet: Sheet, scenario: Scenario, report: RolloutReport, waves_at: dict[str, int]) -> None:
+    """The cost by month as formulas over the wave table (rows ``waves_at``) and the Assumptions:
+    seats and usage of the latest wave started, billed for whole months from its start month,
+    training in that month, governance every month, the one-off cost in month 1
+    (:func:`roi.rollout.monthly_cost_schedule`)."""
+    rows = schedule_table(report)
+    if not rows or not report.waves:
+        write_table(sheet, rows)
+        return
+    tools = len(scenario.costs.tools)
+    letters = [col(index + 2) for index in range(len(report.waves))]
+
+    def wave_row(column: str) -> list[str]:
+        return [f"${letter}${waves_at[column]}" for letter in letters]
+
+    names, starts = wave_row("Wave"), wave_row("Start month")
+    developers, training = wave_row("Developers with a seat"), wave_row("Training cost")
+    header = sheet.add(*(text(column, "header") for column in rows[0]))
+    at = {column: col(index) for index, column in enumerate(rows[0], start=1)}
+
+    def latest(values: list[str], month: str, otherwise: str) -> str:
+        """The value of the last wave (in table order) started by ``month``."""
+        formula = otherwise
+        for start, value in zip(starts, values, strict=True):
+            formula = f"IF({start}<={month},{value},{formula})"
+        return formula
+
+    first = header + 1
+    for offset, (row, month_cost) in enumerate(zip(rows, report.schedule, strict=True)):
+        r = first + offset
+        month = f"A{r}"
+        d = f"{at['Developers with a seat']}{r}"
+        starting = "+".join(f"({start}={month})" for start in starts)
+        joined = "&".join(
+            f'IF({start}={month}," + "&{name},"")' for start, name in zip(starts, names, strict=True)
+        )
+        nobody = '""'
+        cost = ("Seat cost", "Usage cost", "Training cost", "Governance cost", "One-off cost")
+        live: dict[str, tuple[str, Any]] = {
+            "Wave": (f"IF({starting}>1,MID({joined},4,2000),{latest(names, month, nobody)})", row["Wave"]),
+            "Developers with a seat": (latest(developers, month, "0"), row["Developers with a seat"]),
+            "Seats": (_tool_sum(f"{d}*tool_{{k}}_seat_coverage", tools), row["Seats"]),
+            "Seat cost": (
+                _tool_sum(f"{d}*tool_{{k}}_seat_coverage*tool_{{k}}_price_per_seat_month", tools),
+                row["Seat cost"],
+            ),
+            "Usage cost": (
+                _tool_sum(f"MIN({d}*tool_{{k}}_seat_coverage,{d})*tool_{{k}}_usage_per_dev_month", tools),
+                row["Usage cost"],
+            ),
+            "Training cost": (
+                f"SUMIF({starts[0]}:{starts[-1]},{month},{training[0]}:{training[-1]})", row["Training cost"]
+            ),
+            "Governance cost": (f"governance_fte*fte_cost_used/{MONTHS_PER_YEAR}", row["Governance cost"]),
+            "Total cost": ("+".join(f"{at[c]}{r}" for c in cost), row["Total cost"]),
+            "Cumulative cost": (
+                f"{at['Cumulative cost']}{r - 1}+{at['Total cost']}{r}"
+                if offset
+                else f"{at['Total cost']}{r}",
+                row["Cumulative cost"],
+            ),
+        }
+        if month_cost.month == 1:
+            live["One-off cost"] = ("one_off_cost", row["One-off cost"])
+        cells = []
+        for column, value in row.items():
+            fmt = _COLUMN_FORMATS.get(column) or ("int" if column in ("Month", "Year") else "number")
+            if column in live:
+                formula, cached = live[column]
+                cells.append(Cell(Formula(formula, cached=cached), "text" if column == "Wave" else fmt))
+            else:
+                cells.append(_value(value, fmt))
+        sheet.add(*cells)
 
 
 def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
@@ -185,8 +395,17 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
         if report.plan_is_default
         else "The scenario's own plan."
     )
-    sheet.add(text(f"{plan_note} {VALUES_NOTE} Money is not risk-adjusted (a budget).", "note"))
-    sheet.add(stale_note(MODEL_CHANGED))
+    sheet.add(
+        text(
+            f"{plan_note} Yellow cells are yours to edit: each wave's start week, share of developers and "
+            "training hours. Its dates and costs and the cost by month are live formulas over them and the "
+            "Assumptions. Review load, reviewers needed (Erlang C), gates and expectations are computed by "
+            "the app at export and say \"Stale\" once an input they depend on changed. Money is not "
+            "risk-adjusted (a budget).",
+            "note",
+        )
+    )
+    sheet.blank()
     start = report.plan.start_date
     sheet.add(
         text("Week 0 starts on", "key"),
@@ -202,13 +421,20 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
 
     sheet.blank()
     sheet.add(text("Waves", "heading"))
-    write_transposed(sheet, _with_start_dates(wave_table(report), sheet.next_row, start))
+    header_row = sheet.next_row
+    waves = _live_waves(scenario, report, wave_table(report), header_row)
+    write_transposed(sheet, waves)
+    columns = list(waves[0]) if waves else []
+    waves_at = {column: header_row + index for index, column in enumerate(columns)}
+    _wave_validations(sheet, header_row, columns, len(waves))
     sheet.blank()
     sheet.add(text("Go/no-go gates", "heading"))
+    sheet.add(stale_note(MODEL_CHANGED))
     write_table(sheet, gate_table(report), per_row_unit=True)
 
     sheet.blank()
     sheet.add(text("Expectations: the gain to plan roadmaps on", "heading"))
+    sheet.add(stale_note(MODEL_CHANGED))
     e = report.expectations
     for label, value, fmt in (
         ("Headline output change (g)", e.headline_gain, "percent"),
@@ -236,8 +462,8 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
         )
 
     sheet.blank()
-    sheet.add(text("Cost by month", "heading"))
-    write_table(sheet, schedule_table(report))
+    sheet.add(text("Cost by month (live, from the waves and Assumptions)", "heading"))
+    _month_table(sheet, scenario, report, waves_at)
     return sheet
 
 
