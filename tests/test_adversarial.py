@@ -194,16 +194,23 @@ def test_an_empty_zip_is_named_as_a_zip_without_scenarios(tmp_path, capsys):
     assert line == f"error: {empty}: holds no scenario files (.json); choose a workshop file saved by the app"
 
 
-def test_a_zero_in_the_estimates_is_named_as_zero_not_as_unmeasurable(tmp_path, capsys):
-    # It was "tasks_per_dev_week cannot be measured from these exports ... fill in the estimates
-    # template", about a template that was filled in.
+def _scenario_from_estimates(tmp_path, row: str):
+    """``python -m roi scenario`` on an estimates CSV of ``row`` plus PR rows, over the worked example;
+    it must refuse (exit 2).  Returns (estimates path, --out path)."""
     estimates = tmp_path / "estimates.csv"
-    estimates.write_text("metric,baseline,post,low,high\ntasks_per_dev_week,0,5,,\n"
-                         "prs_per_dev_week,3,5,,\npr_size_loc,150,300,,\n")
+    estimates.write_text(f"metric,baseline,post,low,high\n{row}\nprs_per_dev_week,3,5,,\n"
+                         "pr_size_loc,150,300,,\n")
     out = tmp_path / "new.json"
     code = main(["scenario", str(estimates), "--adoption-date", "2025-03-01",
                  "--base", str(SCENARIOS / "worked_example.json"), "--out", str(out)])
     assert code == 2
+    return estimates, out
+
+
+def test_a_zero_in_the_estimates_is_named_as_zero_not_as_unmeasurable(tmp_path, capsys):
+    # It was "tasks_per_dev_week cannot be measured from these exports ... fill in the estimates
+    # template", about a template that was filled in.
+    estimates, out = _scenario_from_estimates(tmp_path, "tasks_per_dev_week,0,5,,")
     line = _one_error_line(capsys)
     assert line.startswith(f"error: {estimates}, field 'baseline.tasks_per_dev_week': ")
     assert "baseline.tasks_per_dev_week is 0" in line and "cannot be measured" not in line
@@ -335,13 +342,7 @@ def test_a_long_tracked_checklist_is_refused():
     ],
 )
 def test_a_half_filled_estimates_row_is_refused_as_the_form_refuses_it(tmp_path, capsys, row, words):
-    estimates = tmp_path / "estimates.csv"
-    estimates.write_text(f"metric,baseline,post,low,high\n{row}\nprs_per_dev_week,3,5,,\n"
-                         "pr_size_loc,150,300,,\n")
-    out = tmp_path / "new.json"
-    code = main(["scenario", str(estimates), "--adoption-date", "2025-03-01",
-                 "--base", str(SCENARIOS / "worked_example.json"), "--out", str(out)])
-    assert code == 2
+    estimates, out = _scenario_from_estimates(tmp_path, row)
     line = _one_error_line(capsys)
     assert line.startswith(f"error: {estimates}, field 'tasks_per_dev_week': ") and words in line
     assert not out.exists()
