@@ -669,11 +669,16 @@ def apply_measurement(files: Files, adoption: date, ramp_weeks: int) -> str | No
     except RoiError as error:
         return error.describe()
     use_exports(files, adoption, ramp_weeks)
-    set_scenario(
-        new,
-        f"The scenario now uses the metrics measured from {len(files)} "
-        f"file{'s' if len(files) != 1 else ''} (AI adopted {adoption:%d %b %Y}).",
-    )
+    if new.measurement is None:  # only the estimates template: nothing was measured
+        if new.name == "Your organisation (measured)":
+            new = new.model_copy(update={"name": "Your organisation (estimates)"})
+        notice = f"The scenario now uses the estimates from {', '.join(file for file, _ in files)}."
+    else:
+        notice = (
+            f"The scenario now uses the metrics measured from {len(files)} "
+            f"file{'s' if len(files) != 1 else ''} (AI adopted {adoption:%d %b %Y})."
+        )
+    set_scenario(new, notice)
     return None
 
 

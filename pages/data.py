@@ -237,6 +237,16 @@ with tab_exports:
 
             if measure_error:
                 st.error(markdown_safe(measure_error), icon=":material/error:")
+            if metrics is not None and all(s.format == "estimates_template" for s in metrics.sources):
+                # Nothing dated to measure (the table would be empty): say where the numbers are from.
+                st.info(
+                    "Nothing is measured from these files: the estimates template holds estimates, not "
+                    "events. The scenario uses its values as estimates (the **Estimates** tab shows them).",
+                    icon=":material/info:",
+                )
+                for line in (scenario.notes or "").splitlines():
+                    st.caption(markdown_safe(line))
+                metrics = None
             if metrics is not None:
                 st.subheader("Measured before and after adoption", anchor=False)
                 rows = []

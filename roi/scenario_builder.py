@@ -145,9 +145,17 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         DataError: tasks, PRs or PR size can be neither measured nor taken from ``base`` or the
             estimates template.
     """
-    notes: list[str] = [f"Measured from exports, adoption date {metrics.adoption_date.isoformat()}"
-                        + (f", {metrics.ramp_weeks} ramp-up week(s) left out." if metrics.ramp_weeks else ".")]
-    share = _adoption_share(metrics, notes)
+    templates = [Path(s.file).name for s in metrics.sources if s.format == "estimates_template"]
+    # Only the estimates template: nothing was measured, so the scenario says so and has no measurement.
+    estimates_only = bool(templates) and len(templates) == len(metrics.sources)
+    if estimates_only:
+        notes: list[str] = [f"Estimates from the template file{'s' if len(templates) != 1 else ''} "
+                            f"{', '.join(templates)}; nothing measured from exports."]
+        share = 1.0
+    else:
+        notes = [f"Measured from exports, adoption date {metrics.adoption_date.isoformat()}"
+                 + (f", {metrics.ramp_weeks} ramp-up week(s) left out." if metrics.ramp_weeks else ".")]
+        share = _adoption_share(metrics, notes)
     notes += [f"{source.file}: {note}" for source in metrics.sources if source.format == "estimates_template"
               for note in source.notes]  # which sheet of a workbook was read
     estimates = metrics.estimates or {}
@@ -163,7 +171,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
                      f"{cohort.ai_users + cohort.non_users} active developers). Difference-in-differences "
                      "against non-users: " + ", ".join(f"{k} {v:+.1%}" for k, v in cohort.did_change.items()
                                                          if v is not None) + ".")
-    else:
+    elif not estimates_only:
         notes.append("Before/after comparison only (AI users not identified): the changes are associated with "
                      "adoption, not proven to be caused by it.")
 
@@ -214,7 +222,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         if base is not None:
             baseline[field], post[field] = getattr(base.baseline, field), getattr(base.post, field)
             if field in REQUIRED or baseline[field] is not None:
-                notes.append(f"{field}: not measured by these exports; kept from the base scenario.")
+                why = "not in the estimates template" if estimates_only else "not measured by these exports"
+                notes.append(f"{field}: {why}; kept from the base scenario.")
             continue
         baseline[field] = post[field] = None
 
@@ -264,17 +273,22 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     uncertainty = base.uncertainty.model_dump() if base is not None and base.uncertainty else None
     if ranges:
         uncertainty = {**(uncertainty or {}), "ranges": {**(uncertainty or {}).get("ranges", {}), **ranges}}
-        notes.append("Uncertainty ranges " + ", ".join(sorted(ranges)) + " come from the measured 95% intervals "
-                     "(scaled per adopter like the values).")
+        notes.append("Uncertainty ranges " + ", ".join(sorted(ranges)) + (
+            " come from the template's low and high values." if estimates_only else
+            " come from the measured 95% intervals (scaled per adopter like the values)."))
     data = {} if base is None else base.model_dump(exclude={"team", "baseline", "post", "review", "uncertainty",
                                                             "measurement", "notes", "name"})
     sources = [Path(s.file).name for s in metrics.sources]
     data.update(
-        name=name or (f"{base.name} — measured" if base is not None else "Measured from exports")[:200],
+        name=name or (f"{base.name} — {'estimates' if estimates_only else 'measured'}" if base is not None
+                      else "Estimates from the template" if estimates_only
+                      else "Measured from exports")[:200],
         notes="\n".join(notes)[:20_000],
         team=team, baseline=baseline, post=post, review=review, uncertainty=uncertainty,
-        measurement={"adoption_date": metrics.adoption_date, "ramp_weeks": metrics.ramp_weeks,
-                     "sources": sources, "column_mappings": dict(column_mappings or {})},
+        # CONTRACT: present only when the periods were measured from exports (absent = estimates).
+        measurement=None if estimates_only else {
+            "adoption_date": metrics.adoption_date, "ramp_weeks": metrics.ramp_weeks,
+            "sources": sources, "column_mappings": dict(column_mappings or {})},
     )
     # The checks of a scenario file: what is written here must load again (a value the exports or the
     # estimates template give can be outside a field's range, e.g. a baseline of 1e-12 tasks).

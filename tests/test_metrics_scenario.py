@@ -242,3 +242,14 @@ def test_periods_partition_the_merged_prs(rows):
     assert m.baseline.prs_merged + m.post.prs_merged == len(rows)
     assert m.baseline.prs_merged == sum(1 for r in rows if r[1] < 0)
     assert m.baseline.end < m.post.start and m.baseline.weeks > 0 and m.post.weeks >= 0
+
+
+def test_a_scenario_from_the_estimates_template_alone_says_it_was_not_measured(worked_example):
+    """It said 'Measured from exports, adoption date …' and kept a measurement, with nothing measured."""
+    m = measure(read_exports([FIXTURES / "estimates.csv"]), date(2025, 3, 3))
+    scenario = scenario_from_metrics(m, worked_example)
+    first = scenario.notes.splitlines()[0]
+    assert first == "Estimates from the template file estimates.csv; nothing measured from exports."
+    assert "Measured" not in scenario.notes and "measured 95%" not in scenario.notes
+    assert "bugs_per_dev_week: not in the estimates template; kept from the base scenario." in scenario.notes
+    assert scenario.measurement is None and scenario.name == f"{worked_example.name} — estimates"

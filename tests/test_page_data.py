@@ -323,3 +323,15 @@ def test_rates_are_shown_and_checked_as_shares(open_app, worked_example):
         "Row 'Failed deployments / deployments' (share: 0.25 = 25%): 12 is more than 1 (100%): rates are "
         "shares; write 0.12 for 12%"]
     assert page.session_state["scenario"] == worked_example
+
+
+def test_the_template_loaded_as_an_export_is_named_as_estimates_not_measured(page):
+    """The sidebar said 'Measured from 1 export' and the notice 'metrics measured from 1 file'."""
+    exports_uploader(page).set_value(("estimates.csv", template_csv(), "text/csv")).run()
+    assert not page.exception and not page.error, [e.value for e in page.error]
+    scenario = page.session_state["scenario"]
+    assert scenario.measurement is None and scenario.notes.startswith("Estimates from the template file")
+    assert scenario.name == "Your organisation (estimates)"
+    assert "· Estimates or published findings (not measured from exports)." in page.caption[0].value
+    assert any("Nothing is measured from these files" in i.value for i in page.info)
+    assert any("uses the estimates from estimates.csv" in s.value for s in page.success), page.success
