@@ -488,10 +488,17 @@ MAX_SCENARIO_BYTES = 5 * 1024 * 1024
 this large before decoding it, so a wrong or hostile file cannot exhaust memory."""
 
 
-def _check_scenario_size(size: int, source: str) -> None:
-    if size > MAX_SCENARIO_BYTES:
+def _check_scenario_size(size: int, source: str, *, known: bool = True) -> None:
+    """Refuse more than MAX_SCENARIO_BYTES; ``known=False``: ``size`` is only what was read (a device or
+    a pipe has no size of its own, and reading stops one byte past the limit), so only that it is over
+    the limit is said."""
+    if size <= MAX_SCENARIO_BYTES:
+        return
+    if known:
         raise ScenarioError(f"is {size:,} bytes, but a scenario file is a few kilobytes (limit "
                             f"{MAX_SCENARIO_BYTES:,}); check that this is the scenario file", file=source)
+    raise ScenarioError(f"is larger than the {MAX_SCENARIO_BYTES:,}-byte limit, but a scenario file is a few "
+                        "kilobytes; check that this is the scenario file", file=source)
 
 
 def _refuse_constant(name: str) -> float:
@@ -531,6 +538,7 @@ def load_scenario(path: str | Path) -> Scenario:
         _check_scenario_size(path.stat().st_size, str(path))
         with path.open("rb") as handle:  # bounded: a pipe or a device has no size to check first
             raw = handle.read(MAX_SCENARIO_BYTES + 1)
+        _check_scenario_size(len(raw), str(path), known=False)  # what was read, not the file's size
     except OSError as error:
         raise ScenarioError(f"cannot be read ({error.strerror}); check the path", file=str(path)) from None
     return parse_scenario(raw, source=str(path))

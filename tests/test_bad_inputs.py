@@ -361,7 +361,7 @@ def test_an_oversized_scenario_file_is_refused_before_it_is_read(tmp_path, capsy
     with big.open("wb") as handle:  # sparse: no disk used
         handle.truncate(5 * 1024 * 1024 + 1)
     line = _one_error_line(*_cli(capsys, "compute", str(big)), big)
-    assert "5,242,881 bytes" in line and "a scenario file is a few kilobytes" in line
+    assert "is 5,242,881 bytes" in line and "a scenario file is a few kilobytes" in line  # a file's own size
     with pytest.raises(ScenarioError, match="limit 5,242,880"):
         from roi.models import parse_scenario
 
