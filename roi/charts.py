@@ -80,11 +80,13 @@ def _finish(chart: alt.TopLevelMixin, title: str | None = None, height: int = HE
 
 def waterfall_data(productivity: ProductivityResult) -> pd.DataFrame:
     """G → −ΔR → −ΔD → −ΔI → N as bars from ``start`` to ``end`` [h per adopting developer-week]."""
-    steps = [  # "|" breaks an axis label into lines
+    # "|" breaks an axis label into lines: no line wider than a fifth of a half-width chart (about
+    # 65 px at 1280 px with the sidebar open, where "(more, larger PRs)" ran into its neighbours).
+    steps = [
         ("Gross gain|from AI", productivity.gross_gain_hours),
-        ("Review tax|(more, larger PRs)", -productivity.review_tax_hours),
+        ("Review tax|(more,|larger PRs)", -productivity.review_tax_hours),
         ("Extra bug|fixing", -productivity.defect_hours),
-        ("Incidents|and rework", -productivity.incident_hours),
+        ("Incidents|and|rework", -productivity.incident_hours),
     ]
     rows, level = [], 0.0
     for order, (label, delta) in enumerate(steps):

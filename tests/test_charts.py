@@ -74,6 +74,17 @@ class TestWaterfall:
         assert spec["title"]["text"] == "Where the gain goes, hours per developer-week"
         assert spec["layer"][0]["encoding"]["x"]["axis"]["labelExpr"] == "split(datum.label, '|')"
 
+    def test_axis_labels_fit_a_half_width_chart(self, results):
+        """At 1280 px with the sidebar open each step has about 65 px: "(more, larger PRs)" on one line ran
+        into "Gross gain from AI" (checked on screen at 1280 and 1920 px).  Every line of a label is 11
+        characters or fewer (about 65 px at the axis font), and the words are all still there."""
+        steps = list(charts.waterfall_data(results.productivity)["step"])
+        assert max(len(line) for step in steps for line in step.split("|")) <= 11, steps
+        assert [step.replace("|", " ") for step in steps] == [
+            "Gross gain from AI", "Review tax (more, larger PRs)", "Extra bug fixing", "Incidents and rework",
+            "Net gain (N)",
+        ]
+
 
 def test_index_bars(results):
     data = charts.index_data(results.productivity)
