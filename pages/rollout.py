@@ -280,17 +280,23 @@ checklist_edits = st.data_editor(
     key=key("rollout_checklist"),
     placeholder=EMPTY,
     disabled=["title", "wave", "fires"],
+    # Short headings, the full name in their help, and small widths: it scrolled sideways at 1366 px,
+    # "Still triggered" out of sight.  Each action's full title is under "Why each action" below.
     column_config={
         "_index": st.column_config.TextColumn("Item"),
-        "title": st.column_config.TextColumn("Action", width="medium"),  # Status in sight at 1366 px
+        "title": st.column_config.TextColumn("Action", width=190),
         "owner_role": st.column_config.TextColumn("Owner"),
         "due_week": st.column_config.NumberColumn(
-            "Due week", min_value=0, max_value=520, step=1, format="%d"
+            "Due wk", help="Due week", min_value=0, max_value=520, step=1, format="%d", width=80
         ),
-        "wave": st.column_config.TextColumn("Before wave"),
-        "status": st.column_config.SelectboxColumn("Status", options=list(tables.STATUSES), required=True),
-        "notes": st.column_config.TextColumn("Notes", width="medium"),
-        "fires": st.column_config.CheckboxColumn("Still triggered"),
+        "wave": st.column_config.TextColumn("Before wave", help="Due before this wave starts"),
+        "status": st.column_config.SelectboxColumn(
+            "Status", options=list(tables.STATUSES), required=True, width=105  # "not applicable" whole
+        ),
+        "notes": st.column_config.TextColumn("Notes", width=100),
+        "fires": st.column_config.CheckboxColumn(
+            "Fires", help="Still triggered: the scenario's numbers still call for this action", width=60
+        ),
     },
 )
 apply_edits(
