@@ -28,6 +28,10 @@ if appstate.has_rollout_page():
 pages.append(st.Page("pages/compare.py", title="Compare scenarios", icon=":material/compare_arrows:"))
 pages.append(st.Page("pages/export.py", title="Export", icon=":material/download:"))
 page = st.navigation(pages)
+linked = st.session_state.pop(appstate.DEEP_LINK, None)  # a page asked for by its address (require_app)
+wanted = next((p for p in pages if p.url_path == linked and p.url_path != page.url_path), None)
+if wanted is not None:
+    st.switch_page(wanted)
 
 with st.sidebar:
     current = appstate.scenario()

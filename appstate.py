@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from roi import formatting as fmt
 from roi.comparison import unique_names
@@ -57,6 +58,7 @@ ADOPTION_DATE = "adoption_date"
 RAMP_WEEKS = "ramp_weeks"
 NOTICE = "notice"  # (kind, text): a message for the top of the next page run, e.g. "Scenario loaded"
 PAGE = "page"  # url path of the page being shown (set by app.py)
+DEEP_LINK = "deep_link"  # url path of a page asked for by its address before app.py ran (require_app)
 COMPARED = "compared"  # scenarios kept for comparison (inputs only), in the order kept
 _SHOWN = "notice_shown"  # (kind, text, page, scenario) of the last notice shown
 _EDIT_ERRORS = "edit_errors"  # widget key -> message of the last refused edit
@@ -82,15 +84,22 @@ def init() -> None:
         state.setdefault(key, default)
 
 
-def require_app() -> None:
-    """Send a visitor through ``app.py`` when a page runs without it.
+def require_app(page_file: str) -> None:
+    """Send a visitor through ``app.py`` when a page runs without it, and on to ``page_file``.
 
     When the first request to a freshly started server asks for a page URL, Streamlit runs the
     page file on its own (its legacy ``pages/`` directory mode) until ``st.navigation`` has run
-    once.  Such a run has none of the set-up, so it switches to the entry point instead.
+    once.  Such a run has none of the set-up (wide layout, sidebar, navigation), so it switches to
+    the entry point, which opens the page asked for.  A page that is its own main script (AppTest
+    of one page) is left to set itself up.
     """
-    if SCENARIO not in st.session_state:
-        st.switch_page("app.py")
+    if SCENARIO in st.session_state:
+        return
+    context = get_script_run_ctx()
+    if context is not None and Path(context.main_script_path).name != "app.py":
+        return
+    st.session_state[DEEP_LINK] = Path(page_file).stem
+    st.switch_page("app.py")
 
 
 def scenario() -> Scenario:

@@ -10,7 +10,7 @@ from roi.export import comparison_csv, scenario_json
 from roi.safety import markdown_safe
 from roi.workshop import read_scenarios, workshop_zip
 
-appstate.require_app()
+appstate.require_app(__file__)
 appstate.show_notice()
 current = appstate.scenario()
 kept = appstate.compared()

@@ -29,7 +29,7 @@ CHANGE_NOTE = (
 roi.metrics.DEFINITIONS["change"] (the docs' and the workbook's definition) also names the effect size,
 which this table does not show."""
 
-appstate.require_app()
+appstate.require_app(__file__)
 appstate.show_notice()
 scenario = appstate.scenario()
 

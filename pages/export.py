@@ -9,7 +9,7 @@ from roi.export import metrics_csv, scenario_json
 from roi.models import parse_scenario
 from roi.safety import markdown_safe
 
-appstate.require_app()
+appstate.require_app(__file__)
 appstate.show_notice()
 scenario = appstate.scenario()
 stem = fmt.file_stem(scenario.name)

@@ -12,7 +12,7 @@ from roi.safety import markdown_safe
 from roi.verdict import loss_chance, loss_reason, simulated
 from roi.whatif import npv_at_likely, with_horizon
 
-appstate.require_app()
+appstate.require_app(__file__)
 appstate.show_notice()
 scenario = appstate.scenario()
 results = appstate.results()

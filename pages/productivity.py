@@ -7,7 +7,7 @@ import appstate
 from roi import charts
 from roi import formatting as fmt
 
-appstate.require_app()
+appstate.require_app(__file__)
 appstate.show_notice()
 scenario = appstate.scenario()
 results = appstate.results()

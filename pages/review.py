@@ -11,7 +11,7 @@ from roi.engine import compute_review
 from roi.errors import RoiError
 from roi.whatif import review_curve, team_pools, with_pr_size_limit
 
-appstate.require_app()
+appstate.require_app(__file__)
 appstate.show_notice()
 scenario = appstate.scenario()
 

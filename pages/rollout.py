@@ -24,7 +24,8 @@ from roi.ingest import read_exports
 from roi.rollout_models import RolloutPlan
 from roi.safety import markdown_safe
 
-appstate.init()
+appstate.require_app(__file__)
+appstate.init()  # run alone (AppTest of this page): the demo scenario
 appstate.show_notice()
 scenario = appstate.scenario()
 # Results do not depend on the plan: keep the cache hit when only the plan changes.

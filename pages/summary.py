@@ -9,7 +9,7 @@ from roi.rollout import planned_checklist
 from roi.safety import markdown_safe
 from roi.verdict import BADGE_LABELS, simulated, verdict
 
-appstate.require_app()
+appstate.require_app(__file__)
 appstate.show_notice()
 scenario = appstate.scenario()
 results = appstate.results()

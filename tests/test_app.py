@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import appstate
 from roi.models import load_scenario
-from tests.conftest import SCENARIOS, metric_value
+from tests.conftest import APP_TIMEOUT, ROOT, SCENARIOS, metric_value
 
 PAGES = [
     "pages/summary.py",
@@ -89,3 +93,18 @@ def test_a_published_finding_on_measured_data_is_not_called_measured(open_app):
     at.button(key="data_apply_preset").click().run()
     assert at.session_state["scenario"].measurement is None
     assert "Estimates or published findings (not measured from exports)" in at.caption[0].value
+
+
+@pytest.mark.parametrize("page, title", [("pages/rollout.py", "Rollout plan"),
+                                         ("pages/review.py", "Review capacity")])
+def test_a_page_opened_by_its_address_first_is_shown_through_the_app(page, title):
+    # The first request to a fresh server asking for …/rollout ran pages/rollout.py alone (Streamlit's
+    # old pages/ mode until st.navigation has run): no sidebar, narrow layout, file names as navigation.
+    # Other pages went through app.py but landed on the summary instead of the page asked for.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    at.switch_page(page)  # before the first run: as a link to the page's address
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title][:1] == [title]
+    assert [w.label for w in at.sidebar.text_input] == ["Scenario name"]  # app.py's sidebar
+    assert at.session_state[appstate.PAGE] == page.removeprefix("pages/").removesuffix(".py")
