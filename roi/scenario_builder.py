@@ -162,6 +162,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     baseline: dict[str, float | None] = {}
     post: dict[str, float | None] = {}
     ranges: dict[str, tuple[float, float, float]] = {}
+    templated: set[str] = set()  # range keys from the template's low and high (the others are measured)
     measured_fields: list[str] = []
     cohort = metrics.cohorts
     cohort_share = _cohort_share(metrics) or share
@@ -214,10 +215,13 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
             notes.append(f"{field}: from the estimates template ({estimate.baseline:g} → {estimate.post:g}).")
             if estimate.low is not None and estimate.high is not None:
                 if field in RANGE_KEYS and estimate.baseline > 0:
-                    ranges[RANGE_KEYS[field]] = tuple(round(v / estimate.baseline - 1.0, 6) for v in
-                                                      (estimate.low, estimate.post, estimate.high))
+                    key = RANGE_KEYS[field]
+                    ranges[key] = tuple(round(v / estimate.baseline - 1.0, 6) for v in
+                                        (estimate.low, estimate.post, estimate.high))
                 else:
-                    ranges[f"post.{field}"] = (estimate.low, estimate.post, estimate.high)
+                    key = f"post.{field}"
+                    ranges[key] = (estimate.low, estimate.post, estimate.high)
+                templated.add(key)
             continue
         if base is not None:
             baseline[field], post[field] = getattr(base.baseline, field), getattr(base.post, field)
@@ -273,9 +277,13 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     uncertainty = base.uncertainty.model_dump() if base is not None and base.uncertainty else None
     if ranges:
         uncertainty = {**(uncertainty or {}), "ranges": {**(uncertainty or {}).get("ranges", {}), **ranges}}
-        notes.append("Uncertainty ranges " + ", ".join(sorted(ranges)) + (
-            " come from the template's low and high values." if estimates_only else
-            " come from the measured 95% intervals (scaled per adopter like the values)."))
+        measured_ranges = sorted(set(ranges) - templated)
+        if measured_ranges:
+            notes.append("Uncertainty ranges " + ", ".join(measured_ranges)
+                         + " come from the measured 95% intervals (scaled per adopter like the values).")
+        if templated & set(ranges):
+            notes.append("Uncertainty ranges " + ", ".join(sorted(templated & set(ranges)))
+                         + " come from the template's low and high values.")
     data = {} if base is None else base.model_dump(exclude={"team", "baseline", "post", "review", "uncertainty",
                                                             "measurement", "notes", "name"})
     sources = [Path(s.file).name for s in metrics.sources]

@@ -164,6 +164,26 @@ def test_estimates_template_alone_builds_a_scenario(worked_example):
     assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((0.1, 0.21, 0.3))
 
 
+def test_mixed_exports_and_template_say_which_ranges_are_measured_and_which_estimated(worked_example):
+    # PR count measured with a 95% interval; tasks from the template's low / likely / high (4.4 / 4.84 / 5.2
+    # on a 4.0 baseline: +10% / +21% / +30%). The note said every range came from measured intervals.
+    from roi.metrics import Estimate
+
+    metrics = _metrics(
+        {"developers": 20, "prs_per_dev_week": 2.0, "pr_size_loc": 100},
+        {"developers": 20, "prs_per_dev_week": 2.5, "pr_size_loc": 120},
+        {"prs_per_dev_week": ChangeStat(change=0.25, ci_low=0.1, ci_high=0.4, n_baseline=500, n_post=600)},
+        estimates={"tasks_per_dev_week": Estimate(baseline=4.0, post=4.84, low=4.4, high=5.2)})
+    scenario = scenario_from_metrics(metrics, worked_example)
+    assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((0.1, 0.21, 0.3))
+    assert "pr_count_growth" in scenario.uncertainty.ranges
+    assert [line for line in scenario.notes.splitlines() if line.startswith("Uncertainty ranges")] == [
+        "Uncertainty ranges pr_count_growth come from the measured 95% intervals (scaled per adopter like the "
+        "values).",
+        "Uncertainty ranges productivity_uplift come from the template's low and high values.",
+    ]
+
+
 def test_cli_metrics_prints_json_and_errors_are_one_line(capsys):
     files = [str(p) for p in GITHUB]
     assert main(["metrics", *files, "--adoption-date", "2025-03-03"]) == 0
