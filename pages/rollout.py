@@ -139,12 +139,16 @@ wave_edits = st.data_editor(
     placeholder=EMPTY,
     column_order=["name", "start_week", "seat_share_pct", "teams", "training_hours_per_dev", "reviewers"],
     column_config={
+        # Short headings, the full names in the help: at 1280 px with the sidebar open the long ones
+        # pushed the planned reviewers out of sight.
         "name": st.column_config.TextColumn("Wave", required=True),
         "start_week": st.column_config.NumberColumn(
-            "Start week", min_value=0, max_value=520, step=1, required=True
+            "Start wk", help="Start week (week 0 = the rollout start)", min_value=0, max_value=520, step=1,
+            required=True, width="small",
         ),
         "seat_share_pct": st.column_config.NumberColumn(
-            "Developers with a seat (%)",
+            "Seats %",
+            help="Developers with a seat once the wave starts (%, cumulative)",
             min_value=0.1,
             max_value=100,
             step=0.1,
@@ -154,9 +158,12 @@ wave_edits = st.data_editor(
         # Not "large": at 1366 px the planned reviewers, an input, were scrolled out of sight.
         "teams": st.column_config.TextColumn("Teams / cohort", width=160),
         "training_hours_per_dev": st.column_config.NumberColumn(
-            "Training h / developer", min_value=0, step=0.5
+            "Training h", help="Training hours per developer", min_value=0, step=0.5, width="small"
         ),
-        "reviewers": st.column_config.NumberColumn("Planned reviewers", min_value=1, step=1, format="%d"),
+        "reviewers": st.column_config.NumberColumn(
+            "Reviewers", help="Planned reviewers (empty: today's pool)", min_value=1, step=1, format="%d",
+            width="small",
+        ),
     },
 )
 apply_edits(
