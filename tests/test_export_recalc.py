@@ -898,9 +898,10 @@ def test_checklist_due_dates_follow_the_edited_start_date_and_weeks(recalculated
 @pytest.mark.parametrize("name", list(PLAN_EDITS))
 def test_edited_waves_and_prices_cost_what_the_engine_computes(recalculated, name):
     """A wave's start week and seat share and a seat price typed into the workbook: after LibreOffice
-    recalculates, each wave's seats and costs and every month of the cost by month equal
-    roi.rollout's for the edited plan and scenario (whole months from the month a wave starts, two
-    waves starting in one month both named)."""
+    recalculates, each wave's seats, costs and review load (PRs, review hours, capacity, utilisation,
+    backlog, freed hours, extra bugs) and every month of the cost by month equal roi.rollout's for the
+    edited plan and scenario (whole months from the month a wave starts, two waves starting in one
+    month both named); only the Erlang C values stay the export's, flagged stale."""
     scenario, values, _ = recalculated[f"plan_{name}"]
     report = rollout_report(scenario)
     waves = report.waves
@@ -919,6 +920,16 @@ def test_edited_waves_and_prices_cost_what_the_engine_computes(recalculated, nam
         ("Usage cost / month", "usage_cost_per_month"),
         ("Licence cost / month", "licence_cost_per_month"),
         ("Training cost", "training_cost"),
+        ("PRs / week", "prs_per_week"),
+        ("Extra PRs / week", "extra_prs_per_week"),
+        ("Review h / week", "review_hours_per_week"),
+        ("Extra review h / week", "extra_review_hours_per_week"),
+        ("Review capacity h / week", "review_capacity_hours_per_week"),
+        ("Reviewers", "reviewers"),
+        ("Reviewer utilisation", "utilization"),
+        ("Review backlog growth h / week", "backlog_growth_hours_per_week"),
+        ("Freed h / week", "net_hours_per_week"),
+        ("Extra bugs / week", "extra_bugs_per_week"),
     ):
         expected = [getattr(w, field) for w in waves]
         assert table[label][:count] == pytest.approx(expected, rel=RELATIVE), label
@@ -933,7 +944,8 @@ def test_edited_waves_and_prices_cost_what_the_engine_computes(recalculated, nam
     assert_no_error_values(values)
     # The Erlang C values stay the export's, flagged stale for the waves whose share (or the model) changed.
     at_export = _wave_table(recalculated["worked"][1]["Rollout plan"])
-    assert table["Reviewers needed"][:count] == at_export["Reviewers needed"][:count]
+    for label in ("Reviewers needed", "Reviewers to add", "Review wait (working h)"):
+        assert table[label][:count] == at_export[label][:count], label
     edited_waves, assumptions = PLAN_EDITS[name]
     flags = [bool(flag) for flag in table[WAVE_VALUES_LABEL][:count]]
     assert flags == [bool(assumptions) or index in edited_waves for index in range(count)]

@@ -41,7 +41,7 @@ from roi.export.safety import SHEET_TITLE_LIMIT, csv_safe_text, safe_sheet_title
 from roi.export.workbook import SHEET_ORDER
 from roi.export.xlsx import render
 from roi.models import PeriodMetrics, Scenario, load_scenario, parse_scenario, scenario_from_dict
-from roi.rollout import rollout_report
+from roi.rollout import default_plan, rollout_report
 from roi.rollout_models import RolloutPlan
 from roi.rollout_tables import schedule_table
 from roi.verdict import verdict
@@ -1125,6 +1125,16 @@ def test_viewers_that_do_not_recalculate_see_the_engines_plan_costs(rich):
         ("Start month", "start_month"),
         ("End week", "end_week"),
         ("Measure from week", "measure_from_week"),
+        ("PRs / week", "prs_per_week"),
+        ("Extra PRs / week", "extra_prs_per_week"),
+        ("Review h / week", "review_hours_per_week"),
+        ("Extra review h / week", "extra_review_hours_per_week"),
+        ("Review capacity h / week", "review_capacity_hours_per_week"),
+        ("Reviewers", "reviewers"),
+        ("Reviewer utilisation", "utilization"),
+        ("Review backlog growth h / week", "backlog_growth_hours_per_week"),
+        ("Freed h / week", "net_hours_per_week"),
+        ("Extra bugs / week", "extra_bugs_per_week"),
     ):
         stored = [c.value for c in waves[label][: len(report.waves)]]
         assert stored == pytest.approx([getattr(w, field) for w in report.waves]), label
@@ -1134,11 +1144,52 @@ def test_viewers_that_do_not_recalculate_see_the_engines_plan_costs(rich):
         assert got[2] == want[2] and got[3:] == pytest.approx(want[3:])
 
 
-def test_the_reviewers_needed_say_they_are_the_apps_and_when_they_are_stale(book):
-    """Review load and reviewers needed (Erlang C) stay the engine's values: a row above them says so
-    and, per wave, turns into the stale note once the wave's share or an assumption changed."""
+def test_the_waves_review_load_is_formulas_over_the_share_and_the_assumptions(book):
+    """PRs, review hours, capacity, utilisation, backlog, freed hours and extra bugs of each wave follow
+    its developers with a seat (so its share) and the named Assumptions and model cells, by the rules
+    of roi.rollout.plan_waves; only the Erlang C values sit below the "computed by the app" row."""
     waves, _ = _plan_blocks(book["Rollout plan"])
-    assert list(waves).index(WAVE_VALUES_LABEL) < list(waves).index("Reviewers needed")
+    d = waves["Developers with a seat"][1].coordinate
+    work, capacity = waves["Review h / week"][1].coordinate, waves["Review capacity h / week"][1].coordinate
+    expected = {
+        "PRs / week": f"=(developers-{d})*baseline_prs_per_dev_week+{d}*post_prs_per_dev_week",
+        "Extra PRs / week": f"={d}*(post_prs_per_dev_week-baseline_prs_per_dev_week)",
+        "Review h / week": f"=(developers-{d})*baseline_prs_per_dev_week*effort_baseline_hours"
+        f"+{d}*post_prs_per_dev_week*effort_post_hours",
+        "Extra review h / week": f"={d}*review_tax_hours",
+        "Reviewers": "=reviewers",
+        "Review capacity h / week": f"={waves['Reviewers'][1].coordinate}*review_share*hours_per_week",
+        "Reviewer utilisation": f"={work}/{capacity}",
+        "Review backlog growth h / week": f"=MAX(0,{work}-{capacity})",
+        "Freed h / week": f"={d}*net_hours",
+        "Extra bugs / week": f"={d}*(post_bugs_per_dev_week-baseline_bugs_per_dev_week)",
+    }
+    for label, formula in expected.items():
+        assert waves[label][1].value == formula, label
+    labels = list(waves)
+    assert labels[labels.index(WAVE_VALUES_LABEL) :] == [
+        WAVE_VALUES_LABEL, "Reviewers needed", "Reviewers to add", "Review wait (working h)", "Go / no-go"
+    ]
+    assert all(labels.index(label) < labels.index(WAVE_VALUES_LABEL) for label in expected)
+
+
+def test_a_wave_with_its_own_reviewer_pool_keeps_it(worked):
+    """A plan's wave with its own pool (not an Assumption) is written as that number; capacity uses it."""
+    scenario, _ = worked
+    plan = default_plan(scenario).model_dump()
+    plan["waves"][1]["reviewers"] = 30
+    scenario = scenario.model_copy(update={"rollout": RolloutPlan.model_validate(plan)})
+    waves, _ = _plan_blocks(load(build_workbook(scenario, compute(scenario)))["Rollout plan"])
+    assert [c.value for c in waves["Reviewers"][:3]] == ["=reviewers", 30, "=reviewers"]
+    assert waves["Review capacity h / week"][1].value.startswith(f"={waves['Reviewers'][1].coordinate}*")
+
+
+def test_the_reviewers_needed_say_they_are_the_apps_and_when_they_are_stale(book):
+    """Reviewers needed, reviewers to add and the wait (Erlang C) stay the engine's values: a row above
+    them says so and, per wave, turns into the stale note once the wave's share or an assumption
+    changed."""
+    waves, _ = _plan_blocks(book["Rollout plan"])
+    assert list(waves).index(WAVE_VALUES_LABEL) + 1 == list(waves).index("Reviewers needed")
     assert [c.value for c in waves["Reviewers needed"][:3]] == [13, 19, 37]
     for share, flag in zip(waves["Share of developers"][:3], waves[WAVE_VALUES_LABEL][:3], strict=True):
         assert flag.value.startswith(f"=IF(AND(model_changed=0,IF(ISNUMBER({share.coordinate})")

@@ -3,11 +3,12 @@
 They write the same tables the Rollout page shows (``roi.rollout_tables``), so the workbook
 and the app cannot disagree.  Live: each wave's start week, seat share and training hours are
 inputs, and its dates, seats, licence and training costs are formulas over them and the named
-Assumptions, as is the cost-by-month table (the rules of :func:`roi.rollout.plan_waves` and
+Assumptions, as are its review load (PRs, review hours, capacity, utilisation, backlog, freed
+hours, extra bugs) and the cost-by-month table (the rules of :func:`roi.rollout.plan_waves` and
 :func:`roi.rollout.monthly_cost_schedule`, each formula stored with the engine's value); the
 adoption-by-year block and the Checklist's due dates (its start date + 7 × each due week) too.
-The review load and reviewers needed (Erlang C) stay the app's values at export, flagged stale
-per wave.  The Checklist's start date, owners, due weeks, statuses and notes are inputs.
+Reviewers needed, reviewers to add and the wait (Erlang C) stay the app's values at export,
+flagged stale per wave.  The Checklist's start date, owners, due weeks, statuses and notes are inputs.
 """
 
 from __future__ import annotations
@@ -165,9 +166,13 @@ def write_transposed(sheet: Sheet, rows: list[dict[str, Any]]) -> None:
 
 
 WAVE_VALUES_LABEL = "Rows below: computed by the app at export"
-"""Row of the wave table, before the review load and reviewers needed (Erlang C): per wave, live,
-empty while they are up to date and the stale note once the wave's seat share or an assumption
-changed."""
+"""Row of the wave table, before the values that need Erlang C (reviewers needed, reviewers to add,
+the wait): per wave, live, empty while they are up to date and the stale note once the wave's seat
+share or an assumption changed."""
+
+_ERLANG_ROWS = ("Reviewers needed", "Reviewers to add", "Review wait (working h)")
+"""The wave table's rows the app computes with Erlang C (``roi.capacity``): written as values below
+:data:`WAVE_VALUES_LABEL`, after every live row."""
 
 _WAVE_INPUTS = ("Start week", "Share of developers", "Training h / developer")
 """The wave table's rows a PM edits (yellow); the dates and costs follow them."""
@@ -184,19 +189,23 @@ def _live_waves(
     """Wave rows for :func:`write_transposed` at ``header_row``, with live cells: the start week,
     seat share and training hours as inputs; "Starts on" (the Checklist's start date + 7 × the
     start week, blank without a start date), "Start month", end and measuring weeks, developers,
-    seats, licence and training costs as formulas over them and the named Assumptions (the rules
-    of :func:`roi.rollout.plan_waves`); the engine's review values behind a live stale flag."""
+    seats, licence and training costs, PRs, review hours, the pool (the ``reviewers`` Assumption
+    unless the wave has its own), capacity, utilisation, backlog growth, freed hours and extra bugs
+    as formulas over them and the named Assumptions and model cells (the rules of
+    :func:`roi.rollout.plan_waves`); the engine's Erlang C values last, behind a live stale flag."""
     start = report.plan.start_date
     tools = len(scenario.costs.tools)
     measurement = scenario.measurement
     ramp = measurement.ramp_weeks if measurement is not None else DEFAULT_RAMP_WEEKS
     columns: list[str] = []
     for column in rows[0] if rows else ():
+        if column in _ERLANG_ROWS:
+            continue
+        if column == "Go / no-go":  # the app's rows last, under their flag
+            columns += [WAVE_VALUES_LABEL, *_ERLANG_ROWS]
         columns.append(column)
         if column == "Start week":
             columns += ["Starts on", "Start month"]
-        if column == "Training cost":
-            columns.append(WAVE_VALUES_LABEL)
     at = {column: header_row + index for index, column in enumerate(columns)}
     out = []
     for index, (row, wave) in enumerate(zip(rows, report.waves, strict=True)):
@@ -215,6 +224,7 @@ def _live_waves(
             else ref("Start week", col(index + 3))
         )
         training = ref("Training h / developer")
+        work, pool = ref("Review h / week"), ref("Reviewers")
         live: dict[str, tuple[str, Any, Format]] = {
             "Starts on": (
                 f'IF(ISNUMBER({START_DATE_CELL}),{START_DATE_CELL}+7*{week},"")',
@@ -251,12 +261,44 @@ def _live_waves(
             "Training cost": (
                 f"{ref('Developers added')}*{training}*loaded_cost_per_hour", wave.training_cost, "money"
             ),
+            "PRs / week": (
+                f"(developers-{d})*baseline_prs_per_dev_week+{d}*post_prs_per_dev_week",
+                wave.prs_per_week,
+                "number",
+            ),
+            "Extra PRs / week": (
+                f"{d}*(post_prs_per_dev_week-baseline_prs_per_dev_week)", wave.extra_prs_per_week, "number"
+            ),
+            "Review h / week": (
+                f"(developers-{d})*baseline_prs_per_dev_week*effort_baseline_hours"
+                f"+{d}*post_prs_per_dev_week*effort_post_hours",
+                wave.review_hours_per_week,
+                "hours",
+            ),
+            "Extra review h / week": (f"{d}*review_tax_hours", wave.extra_review_hours_per_week, "hours"),
+            "Review capacity h / week": (
+                f"{pool}*review_share*hours_per_week", wave.review_capacity_hours_per_week, "hours"
+            ),
+            "Reviewer utilisation": (
+                f"{work}/{ref('Review capacity h / week')}", wave.utilization, "percent"
+            ),
+            "Review backlog growth h / week": (
+                f"MAX(0,{work}-{ref('Review capacity h / week')})",
+                wave.backlog_growth_hours_per_week,
+                "hours",
+            ),
+            "Freed h / week": (f"{d}*net_hours", wave.net_hours_per_week, "hours"),
+            "Extra bugs / week": (
+                f"{d}*(post_bugs_per_dev_week-baseline_bugs_per_dev_week)", wave.extra_bugs_per_week, "number"
+            ),
             WAVE_VALUES_LABEL: (
                 f'IF(AND({MODEL_CHANGED}=0,{same_as_exported(share, wave.seat_share)}),"","{STALE_NOTE}")',
                 "",
                 "text",
             ),
         }
+        if report.plan.waves[index].reviewers is None:  # the wave reviews with the planned pool: follow it
+            live["Reviewers"] = ("reviewers", wave.reviewers, "int")
         cells: dict[str, Any] = {}
         for column in columns:
             if column in live:
@@ -398,10 +440,10 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     sheet.add(
         text(
             f"{plan_note} Yellow cells are yours to edit: each wave's start week, share of developers and "
-            "training hours. Its dates and costs and the cost by month are live formulas over them and the "
-            "Assumptions. Review load, reviewers needed (Erlang C), gates and expectations are computed by "
-            "the app at export and say \"Stale\" once an input they depend on changed. Money is not "
-            "risk-adjusted (a budget).",
+            "training hours. Its dates, costs and review load and the cost by month are live formulas over "
+            "them and the Assumptions. Reviewers needed and the wait (Erlang C), gates and expectations are "
+            "computed by the app at export and say \"Stale\" once an input they depend on changed. Money "
+            "is not risk-adjusted (a budget).",
             "note",
         )
     )
