@@ -113,3 +113,18 @@ def exports_uploader(at):
     """The Data page's exports uploader: a fresh one (a new key) after every good upload."""
     upload_round = at.session_state["data_upload_round"] if "data_upload_round" in at.session_state else 0
     return at.file_uploader(key=f"data_uploader_{upload_round}")
+
+
+WAVE_REVIEW_ROWS = (
+    ("PRs / week", "prs_per_week"),
+    ("Extra PRs / week", "extra_prs_per_week"),
+    ("Review h / week", "review_hours_per_week"),
+    ("Extra review h / week", "extra_review_hours_per_week"),
+    ("Review capacity h / week", "review_capacity_hours_per_week"),
+    ("Reviewers", "reviewers"),
+    ("Reviewer utilisation", "utilization"),
+    ("Review backlog growth h / week", "backlog_growth_hours_per_week"),
+    ("Freed h / week", "net_hours_per_week"),
+    ("Extra bugs / week", "extra_bugs_per_week"),
+)
+"""The Rollout plan sheet's live review rows (label) and the roi.rollout wave field each must equal."""

@@ -36,7 +36,7 @@ from roi.rollout import default_plan, rollout_report
 from roi.rollout_models import RolloutPlan
 from roi.rollout_tables import schedule_table
 from roi.verdict import loss_chance, verdict
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, WAVE_REVIEW_ROWS
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = [
@@ -920,16 +920,7 @@ def test_edited_waves_and_prices_cost_what_the_engine_computes(recalculated, nam
         ("Usage cost / month", "usage_cost_per_month"),
         ("Licence cost / month", "licence_cost_per_month"),
         ("Training cost", "training_cost"),
-        ("PRs / week", "prs_per_week"),
-        ("Extra PRs / week", "extra_prs_per_week"),
-        ("Review h / week", "review_hours_per_week"),
-        ("Extra review h / week", "extra_review_hours_per_week"),
-        ("Review capacity h / week", "review_capacity_hours_per_week"),
-        ("Reviewers", "reviewers"),
-        ("Reviewer utilisation", "utilization"),
-        ("Review backlog growth h / week", "backlog_growth_hours_per_week"),
-        ("Freed h / week", "net_hours_per_week"),
-        ("Extra bugs / week", "extra_bugs_per_week"),
+        *WAVE_REVIEW_ROWS,
     ):
         expected = [getattr(w, field) for w in waves]
         assert table[label][:count] == pytest.approx(expected, rel=RELATIVE), label

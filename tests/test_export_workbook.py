@@ -45,7 +45,7 @@ from roi.rollout import default_plan, rollout_report
 from roi.rollout_models import RolloutPlan
 from roi.rollout_tables import schedule_table
 from roi.verdict import verdict
-from tests.conftest import SCENARIOS
+from tests.conftest import SCENARIOS, WAVE_REVIEW_ROWS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "export"
 KEY_OUTPUTS = ("npv", "roi", "payback_months", "pv_benefits", "pv_costs", "net_hours", "qapi")
@@ -1125,16 +1125,7 @@ def test_viewers_that_do_not_recalculate_see_the_engines_plan_costs(rich):
         ("Start month", "start_month"),
         ("End week", "end_week"),
         ("Measure from week", "measure_from_week"),
-        ("PRs / week", "prs_per_week"),
-        ("Extra PRs / week", "extra_prs_per_week"),
-        ("Review h / week", "review_hours_per_week"),
-        ("Extra review h / week", "extra_review_hours_per_week"),
-        ("Review capacity h / week", "review_capacity_hours_per_week"),
-        ("Reviewers", "reviewers"),
-        ("Reviewer utilisation", "utilization"),
-        ("Review backlog growth h / week", "backlog_growth_hours_per_week"),
-        ("Freed h / week", "net_hours_per_week"),
-        ("Extra bugs / week", "extra_bugs_per_week"),
+        *WAVE_REVIEW_ROWS,
     ):
         stored = [c.value for c in waves[label][: len(report.waves)]]
         assert stored == pytest.approx([getattr(w, field) for w in report.waves]), label
