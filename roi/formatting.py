@@ -148,12 +148,11 @@ def payback_tile(value: float | None, horizon_years: int) -> tuple[str, str | No
     """
     if value is None or not math.isfinite(value):
         return payback(value, horizon_years), "not within the horizon"
-    if value <= 0:
-        return "immediately", None
-    rounded = round(value, 1)
-    if rounded == 0:
-        return "< 0.1", "months"
-    return f"{rounded:,.1f}", "month" if rounded == 1 else "months"
+    text = months(value)  # "0.5 months", "under 0.1 months", "1.0 month" or "immediately"
+    if " " not in text:
+        return text, None
+    number, unit = text.rsplit(" ", 1)
+    return number.replace("under ", "< "), unit
 
 
 def index(value: float | None, *, digits: int = 3, missing: str = NOT_APPLICABLE) -> str:
