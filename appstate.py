@@ -30,7 +30,7 @@ from roi import formatting as fmt
 from roi.comparison import unique_names
 from roi.engine import compute
 from roi.errors import RoiError
-from roi.models import Results, Scenario, get_path, load_scenario, parse_scenario
+from roi.models import DELIVERY_RULE, Results, Scenario, get_path, load_scenario, parse_scenario
 from roi.privacy import new_salt, pseudonymise_tables
 from roi.safety import markdown_safe
 from roi.verdict import loss_chance
@@ -272,7 +272,7 @@ def refused_edit(label: str, path: str, error: RoiError, *, percent: bool = Fals
     it is the label beside the box, in its unit (a share as a percentage), and the earlier value stays.
     """
     team = scenario().team
-    if error.message.startswith("delivery_hours_per_week cannot exceed hours_per_week"):
+    if error.message.startswith(DELIVERY_RULE):
         week, delivery = (f"{hours:g}" for hours in (team.hours_per_week, team.delivery_hours_per_week))
         if path == "team.hours_per_week":
             return (

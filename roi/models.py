@@ -36,6 +36,10 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
+DELIVERY_RULE = "delivery_hours_per_week cannot exceed hours_per_week"
+"""The start of Team's message when delivery hours exceed the working week (the app words it per field)."""
+
+
 class Team(_Model):
     """Who is in scope."""
 
@@ -53,10 +57,9 @@ class Team(_Model):
     def _delivery_within_week(self) -> Team:
         if self.delivery_hours_per_week > self.hours_per_week:
             raise ValueError(
-                "delivery_hours_per_week cannot exceed hours_per_week "
-                f"({self.delivery_hours_per_week:g} > {self.hours_per_week:g}); lower delivery_hours_per_week "
-                f"to at most {self.hours_per_week:g} or raise hours_per_week to at least "
-                f"{self.delivery_hours_per_week:g}"
+                f"{DELIVERY_RULE} ({self.delivery_hours_per_week:g} > {self.hours_per_week:g}); lower "
+                f"delivery_hours_per_week to at most {self.hours_per_week:g} or raise hours_per_week to at "
+                f"least {self.delivery_hours_per_week:g}"
             )
         return self
 
