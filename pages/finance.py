@@ -8,6 +8,7 @@ from roi import charts
 from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.export.assumptions import SECTIONS, adoption_assumptions, tool_assumptions
+from roi.finance import cumulative_net
 from roi.safety import markdown_safe
 from roi.verdict import loss_chance, loss_reason, simulated
 from roi.whatif import npv_at_likely, with_horizon
@@ -85,12 +86,16 @@ with right:
     else:
         st.markdown("**Idle-seat cost:** none: every seat is used in every year.")
 st.markdown("**Cash flows in figures**")  # the chart above is titled "Cash flow by year"
-cumulative = 0.0
 rows = []
-for t, (benefit, cost, idle) in enumerate(
-    zip(f.benefits_by_year, f.costs_by_year, f.idle_seat_cost_by_year, strict=True)
+for t, (benefit, cost, idle, cumulative) in enumerate(
+    zip(
+        f.benefits_by_year,
+        f.costs_by_year,
+        f.idle_seat_cost_by_year,
+        cumulative_net(f.benefits_by_year, f.costs_by_year),
+        strict=True,
+    )
 ):
-    cumulative += benefit - cost
     rows.append(
         {
             "Year": "0 (set-up)" if t == 0 else str(t),

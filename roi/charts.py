@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from roi import formatting as fmt
+from roi.finance import cumulative_net
 from roi.models import FinanceResult, ProductivityResult, UncertaintyResult
 
 GAIN = "#2e7d32"
@@ -424,7 +425,7 @@ def _year_labels(years: int) -> list[str]:
 def cash_flow_data(finance: FinanceResult, currency: str) -> pd.DataFrame:
     """Benefits (+) and costs (−) by year and the cumulative undiscounted net [currency]."""
     years = _year_labels(len(finance.benefits_by_year))
-    cumulative = np.cumsum(np.asarray(finance.benefits_by_year) - np.asarray(finance.costs_by_year))
+    cumulative = cumulative_net(finance.benefits_by_year, finance.costs_by_year)
     rows = []
     for t, year in enumerate(years):
         rows.append(
@@ -433,7 +434,7 @@ def cash_flow_data(finance: FinanceResult, currency: str) -> pd.DataFrame:
                 "flow": "Benefits",
                 "amount": finance.benefits_by_year[t],
                 "label": fmt.money(finance.benefits_by_year[t], currency, compact=True),
-                "cumulative": float(cumulative[t]),
+                "cumulative": cumulative[t],
             }
         )
         rows.append(
@@ -442,7 +443,7 @@ def cash_flow_data(finance: FinanceResult, currency: str) -> pd.DataFrame:
                 "flow": "Costs",
                 "amount": -finance.costs_by_year[t],
                 "label": fmt.money(-finance.costs_by_year[t], currency, compact=True),
-                "cumulative": float(cumulative[t]),
+                "cumulative": cumulative[t],
             }
         )
     frame = pd.DataFrame(rows)

@@ -92,6 +92,11 @@ def present_value(flows: Sequence[Money], discount_rate: Money) -> Money:
     return total
 
 
+def cumulative_net(benefits: Sequence[float], costs: Sequence[float]) -> list[float]:
+    """Cumulative undiscounted (benefit − cost) by year, year 0 first [currency] (cash-flow table and chart)."""
+    return [float(total) for total in np.cumsum(np.asarray(benefits) - np.asarray(costs))]
+
+
 def payback_months(benefits: Sequence[float], costs: Sequence[float]) -> float | None:
     """First month at which cumulative undiscounted (benefit − cost) reaches 0, linear inside a year.
 
