@@ -135,3 +135,74 @@ def test_roi_of_a_vanishing_cost_is_not_infinite():
     assert roi(-8499.02, 154_558.0) == pytest.approx(-0.0550, abs=1e-4)  # METHODS §5
     assert roi(1.0e4, 2.2250738585072014e-308) is None and roi(1.0, 0.0) is None
     assert roi(1.0, 1e-300) == pytest.approx(1e300)
+
+
+def _without_ranges(scenario):
+    return scenario.model_copy(update={"uncertainty": None})
+
+
+@given(scenarios())
+def test_npv_is_zero_at_the_break_even_net_hours(scenario):
+    """Moving post tasks so that N lands on the break-even N* makes the NPV zero (METHODS §3: NPV is linear in N)."""
+    from roi.inputs import resolve_inputs
+
+    results = compute(scenario)
+    break_even = results.finance.break_even_net_hours
+    assume(break_even is not None)
+    # N moves with G = g·H_task only: ΔT1 = ΔN · T0 / H_task.
+    hours = float(resolve_inputs(scenario).delivery_hours_per_week)
+    tasks = scenario.post.tasks_per_dev_week + (break_even - results.productivity.net_hours) \
+        * scenario.baseline.tasks_per_dev_week / hours
+    assume(0 < tasks < 1e4)  # a realistic team (a capture factor of 1e-308 puts N* near infinity)
+    at_break_even = compute(with_post(scenario, tasks_per_dev_week=tasks))
+    assert at_break_even.productivity.net_hours == pytest.approx(break_even, rel=1e-9, abs=1e-9)
+    scale = at_break_even.finance.pv_costs + at_break_even.finance.pv_benefits + 1.0
+    assert abs(at_break_even.finance.npv) <= 1e-9 * scale
+
+
+@given(scenarios())
+def test_roi_has_the_sign_of_npv_and_a_paying_rollout_pays_back(scenario):
+    finance = compute(scenario).finance
+    if finance.roi is not None:
+        assert finance.roi * finance.pv_costs == pytest.approx(finance.npv, rel=1e-9, abs=1e-6)
+    if finance.npv > 0:  # discounted gain ⇒ the undiscounted cumulative net turns positive within the horizon
+        assert finance.payback_months is not None
+
+
+@given(scenarios())
+def test_payback_month_lies_in_the_year_the_cumulative_net_turns_non_negative(scenario):
+    from roi.finance import cumulative_net
+
+    finance = compute(scenario).finance
+    cumulative = cumulative_net(finance.benefits_by_year, finance.costs_by_year)
+    crossed = [year for year, total in enumerate(cumulative) if total >= 0]
+    if not crossed:
+        assert finance.payback_months is None
+    elif crossed[0] == 0:
+        assert finance.payback_months == 0.0
+    else:
+        year = crossed[0]
+        assert 12 * (year - 1) < finance.payback_months <= 12 * year
+
+
+@given(scenarios(), st.floats(1.0, 100.0))
+def test_npv_never_rises_with_the_licence_price(scenario, extra):
+    scenario = _without_ranges(scenario)
+    tool = scenario.costs.tools[0]
+    dearer = scenario.model_copy(update={"costs": scenario.costs.model_copy(update={
+        "tools": [tool.model_copy(update={"price_per_seat_month": tool.price_per_seat_month + extra})]})})
+    assert compute(dearer).finance.npv <= compute(scenario).finance.npv
+
+
+@given(scenarios(with_uncertainty=True))
+def test_simulated_npv_summary_is_ordered_and_complete(scenario):
+    u = compute(scenario).uncertainty
+    assert u.npv_p10 <= u.npv_p50 <= u.npv_p90
+    assert 0.0 <= u.prob_npv_positive <= 1.0
+    assert sum(u.histogram_counts) == u.draws
+    assert len(u.histogram_edges) == len(u.histogram_counts) + 1
+    assert u.histogram_edges == sorted(u.histogram_edges)
+    swings = [row.swing for row in u.tornado]
+    assert swings == sorted(swings, reverse=True)
+    for row in u.tornado:
+        assert row.swing == pytest.approx(abs(row.npv_high - row.npv_low))
