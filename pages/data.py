@@ -120,8 +120,9 @@ with tab_exports:
         accept_multiple_files=True,
         key=uploader_key(),
         type=["json", "gz", "csv", "ndjson", "jsonl", "xlsx"],
-        help="Files never leave this server; nothing is stored after the session. Once read, they are "
-        "listed under **Loaded exports** and the uploader is ready for the next set.",
+        help="Files never leave this server and are never written to its disk; what was read from them stays in "
+        "its memory cache (up to 8 sets of files) after the session. Once read, they are listed under "
+        "**Loaded exports** and the uploader is ready for the next set.",
     )
     own_exports = appstate.loaded() is not None and st.session_state[appstate.EXPORTS] != appstate.DEMO
     add = own_exports and st.toggle(
