@@ -276,7 +276,7 @@ with st.expander("Measure a wave from the loaded exports"):
 st.header("Checklist")
 st.caption(
     "The engine's actions with the numbers that triggered them. Due weeks follow the waves unless you set "
-    "one. Items the numbers no longer trigger stay while they carry a status or notes."
+    "one. Items the numbers no longer trigger stay while they carry a status, owner, due week or notes."
 )
 checklist_frame = pd.DataFrame(
     tables.checklist_input_rows(report),
