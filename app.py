@@ -22,11 +22,10 @@ pages = [
     st.Page("pages/productivity.py", title="Productivity", icon=":material/speed:"),
     st.Page("pages/review.py", title="Review capacity", icon=":material/groups:"),
     st.Page("pages/finance.py", title="ROI & risk", icon=":material/payments:"),
+    st.Page("pages/rollout.py", title="Rollout plan", icon=":material/flag:"),
+    st.Page("pages/compare.py", title="Compare scenarios", icon=":material/compare_arrows:"),
+    st.Page("pages/export.py", title="Export", icon=":material/download:"),
 ]
-if appstate.has_rollout_page():
-    pages.append(st.Page("pages/rollout.py", title="Rollout plan", icon=":material/flag:"))
-pages.append(st.Page("pages/compare.py", title="Compare scenarios", icon=":material/compare_arrows:"))
-pages.append(st.Page("pages/export.py", title="Export", icon=":material/download:"))
 page = st.navigation(pages)
 linked = st.session_state.pop(appstate.DEEP_LINK, None)  # a page asked for by its address (require_app)
 wanted = next((p for p in pages if p.url_path == linked and p.url_path != page.url_path), None)

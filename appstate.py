@@ -463,11 +463,6 @@ def money(value: float | None, current: Scenario | None = None, **kwargs: Any) -
     return fmt.money(value, (current or scenario()).currency, **kwargs)
 
 
-def has_rollout_page() -> bool:
-    """The rollout page arrives with its own issue; link to it only once it exists."""
-    return (ROOT / "pages" / "rollout.py").exists()
-
-
 # --- Exports and measured metrics ------------------------------------------------------------
 
 Files = tuple[tuple[str, bytes], ...]

@@ -162,7 +162,7 @@ for rank, (col, item) in enumerate(zip(cols, actions, strict=False), start=1):
         when = f" · by week {item.due_week}" if item.due_week is not None else ""
         st.caption(f"Owner: {item.owner_role}{when}")
 st.page_link(
-    "pages/rollout.py" if appstate.has_rollout_page() else "pages/review.py",
-    label="See the full plan" if appstate.has_rollout_page() else "Explore review capacity",
+    "pages/rollout.py",
+    label="See the full plan",
     icon=":material/arrow_forward:",
 )
