@@ -81,12 +81,16 @@ def _review_capacity(ctx: ChecklistContext) -> ChecklistItem | None:
         f"unstable: {ctx.review.backlog_growth_hours_per_week:,.0f} review hours pile up every week"
         if not post.stable else f"{post.wait_hours:.1f} h average wait"
     )
+    target = ctx.review.target_wait_hours
+    # No target: none was set and the queue was already unstable before adoption (no wait to keep).
+    goal = f"To meet the {target:.1f} h target: {add}" if target is not None else \
+        f"No wait target is set and the queue was unstable even before adoption: set a target wait, {add}"
     return ChecklistItem(
         id="review-capacity", category="review", priority=1, owner_role="Engineering manager", due_week=4,
         title="Grow review capacity before the extra PRs arrive",
         reason=f"Reviewer utilisation goes {ctx.review.baseline.utilization:.0%} → {post.utilization:.0%} "
-        f"({state}). To meet the {ctx.review.target_wait_hours or 0:.1f} h target: {add}, pool reviewers "
-        "across teams, and let an AI first-pass review catch the mechanical issues.",
+        f"({state}). {goal}, pool reviewers across teams, and let an AI first-pass review catch the "
+        "mechanical issues.",
     )
 
 

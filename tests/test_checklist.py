@@ -21,6 +21,16 @@ def test_review_capacity_with_enough_reviewers_but_high_utilisation(worked_examp
     assert "89%" in reason and "keep at least 37 reviewers" in reason
 
 
+def test_review_capacity_without_a_target_asks_for_one(worked_example):
+    # 8 reviewers: ρ = 9.38/8 = 1.17 already before adoption, so with no target set there is no wait to keep.
+    unstable = with_value(with_value(worked_example, "review.target_wait_hours", None), "review.reviewers", 8)
+    assert compute(unstable).review.target_wait_hours is None
+    reason = item(unstable, "review-capacity").reason
+    assert "0.0 h" not in reason
+    assert "No wait target is set and the queue was unstable even before adoption: set a target wait, " \
+        "add reviewers" in reason
+
+
 def test_review_capacity_quiet_below_the_limit(worked_example):
     assert item(with_value(worked_example, "review.reviewers", 60), "review-capacity") is None  # ρ = 0.60
 
