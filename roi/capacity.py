@@ -147,6 +147,11 @@ def wait_curve(
     return servers, utilization, wait
 
 
+def largest_pool_searched(offered_load: float) -> int:
+    """The largest pool :func:`reviewers_needed` tries: 10·a + 1000, at most 1,000,000 [reviewers]."""
+    return min(int(offered_load * _MAX_SEARCH_FACTOR) + _MAX_SEARCH_EXTRA, _MAX_SEARCH_REVIEWERS)
+
+
 def reviewers_needed(
     arrival_per_hour: float,
     effort_hours: float,
@@ -167,7 +172,7 @@ def reviewers_needed(
         return 1
     factor = allen_cunneen_factor(arrival_cv2, service_cv2)
     first = math.floor(offered) + 1
-    limit = min(int(offered * _MAX_SEARCH_FACTOR) + _MAX_SEARCH_EXTRA, _MAX_SEARCH_REVIEWERS)
+    limit = largest_pool_searched(offered)
     if first > limit:
         return None
     blocking = 1.0

@@ -70,10 +70,7 @@ def compute_review(scenario: Scenario, reviewers: int | None = None) -> ReviewRe
             "no target_wait_hours in the scenario and the baseline queue is unstable, so it has no wait to keep"
         )
     if needed is None:
-        reasons["reviewers_needed"] = (
-            reasons.get("target_wait_hours")
-            or f"no pool up to ten times the offered load meets a {target:g} h wait target; raise the target"
-        )
+        reasons["reviewers_needed"] = reasons.get("target_wait_hours") or _no_pool_reason(post.offered_load, target)
     return ReviewResult(
         null_reasons=reasons,
         baseline=baseline,
@@ -110,6 +107,16 @@ def calibrate(scenario: Scenario, baseline: QueueStats, reviewers: int) -> Calib
         observed_hours=observed, review_share=share,
         post=period_queue(scenario, post.prs_per_dev_week, post.pr_size_loc, share, reviewers),
     )
+
+
+def _no_pool_reason(offered_load: float, target_wait_hours: float) -> str:
+    """Why no pool meets the target: a load beyond the pools searched, or a target of practically zero."""
+    largest = capacity.largest_pool_searched(offered_load)
+    if offered_load >= largest:
+        return (f"the post-adoption load keeps {offered_load:,.0f} reviewers busy, beyond the {largest:,} the "
+                "search tries; check the PRs per developer-week, PR size and review speed")
+    return (f"no pool up to {largest:,} reviewers (10 × the offered load + 1,000) meets a "
+            f"{target_wait_hours:g} h wait target; raise the target")
 
 
 def compute_finance(scenario: Scenario, net_hours: float) -> FinanceResult:

@@ -50,3 +50,21 @@ def test_every_null_result_says_why(worked_example):
     finance = compute(free).finance
     assert finance.roi is None and "nothing is spent" in finance.null_reasons["roi"]
     assert finance.payback_months == 0.0 and "payback_months" not in finance.null_reasons
+
+
+def test_no_pool_found_says_whether_the_load_or_the_target_is_out_of_reach(worked_example):
+    from roi.engine import _no_pool_reason
+    from roi.whatif import with_values
+
+    # 1,000,000 developers × 50 PRs/week of 2,000 LOC keep 26,250,000 reviewers busy: beyond any search.
+    huge = with_values(worked_example, {"team.developers": 1_000_000, "post.prs_per_dev_week": 50,
+                                        "post.pr_size_loc": 2000, "review.reviewers": 1000})
+    review = compute(huge).review
+    assert review.post.offered_load == pytest.approx(26_250_000)
+    assert review.reviewers_needed is None
+    assert review.null_reasons["reviewers_needed"] == (
+        "the post-adoption load keeps 26,250,000 reviewers busy, beyond the 1,000,000 the search tries; "
+        "check the PRs per developer-week, PR size and review speed")
+    # A reachable load with a target no pool meets names the pools tried: 10 × 35.71 + 1,000 = 1,357.
+    assert _no_pool_reason(35.71425, 1e-9) == (
+        "no pool up to 1,357 reviewers (10 × the offered load + 1,000) meets a 1e-09 h wait target; raise the target")
