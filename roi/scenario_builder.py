@@ -79,14 +79,14 @@ def _adoption_share(metrics: Metrics, notes: list[str]) -> float:
         share = min(users / developers, 1.0)
         notes.append(f"Adoption share {share:.3f} ({share:.1%}) = mean daily AI users {users:.2f} / "
                      f"{developers} active developers after adoption; {scaled} are divided by it to describe "
-                     "an adopter (METHODS §6).")
+                     "an adopter (docs/metrics.md, Building a scenario).")
         return max(share, 1e-6)
     if cohorts is not None:
         share = _cohort_share(metrics)
         total = cohorts.ai_users + cohorts.non_users
         notes.append(f"Adoption share {share:.3f} ({share:.1%}) = {cohorts.ai_users} AI users / {total} "
                      f"active developers (the cohorts; daily AI users not measured); {scaled} are divided by "
-                     "it to describe an adopter (METHODS §6).")
+                     "it to describe an adopter (docs/metrics.md, Building a scenario).")
         return share
     notes.append("Adoption share unknown (no Copilot activity data): org-wide changes are used as they are, "
                  "which understates the effect per adopter if not everyone used the tool.")

@@ -64,6 +64,7 @@ def test_org_wide_change_is_scaled_by_the_adoption_share():
     # The interval is scaled like the value: 0.5 ± 0.1/0.4.
     assert scenario.uncertainty.ranges["pr_count_growth"] == pytest.approx((0.25, 0.5, 0.75))
     assert "Adoption share 0.400 (40.0%) = mean daily AI users 40.00 / 100" in scenario.notes
+    assert "to describe an adopter (docs/metrics.md, Building a scenario)." in scenario.notes  # a doc users have
     assert "associated with" in scenario.notes
     assert scenario.measurement.ramp_weeks == 2
 
