@@ -451,11 +451,13 @@ def _with_checklist_edits(data: bytes) -> bytes:
 PLAN_EDITS: dict[str, tuple[dict[int, dict[str, float]], dict[str, float]]] = {
     "moved": ({1: {"start_week": 9, "seat_share": 0.4}}, {"tool_1_price_per_seat_month": 50}),
     "pilot_share": ({0: {"seat_share": 0.2}}, {}),
+    "expansion_pool": ({1: {"reviewers": 25}}, {}),
 }
-"""A PM's edits to the Rollout plan: wave index → its new start week and seat share, and assumptions.
-"moved" starts the expansion (40%) in week 9, in the full rollout's month 3, at a dearer seat."""
+"""A PM's edits to the Rollout plan: wave index → its new start week, seat share or reviewer pool, and
+assumptions. "moved" starts the expansion (40%) in week 9, in the full rollout's month 3, at a dearer
+seat; "expansion_pool" gives the expansion 25 reviewers instead of the Assumptions' 17."""
 
-_WAVE_ROWS = {"start_week": "Start week", "seat_share": "Share of developers"}
+_WAVE_ROWS = {"start_week": "Start week", "seat_share": "Share of developers", "reviewers": "Reviewers"}
 
 
 def _wave_table(sheet) -> dict[str, list]:
@@ -897,11 +899,11 @@ def test_checklist_due_dates_follow_the_edited_start_date_and_weeks(recalculated
 
 @pytest.mark.parametrize("name", list(PLAN_EDITS))
 def test_edited_waves_and_prices_cost_what_the_engine_computes(recalculated, name):
-    """A wave's start week and seat share and a seat price typed into the workbook: after LibreOffice
-    recalculates, each wave's seats, costs and review load (PRs, review hours, capacity, utilisation,
-    backlog, freed hours, extra bugs) and every month of the cost by month equal roi.rollout's for the
-    edited plan and scenario (whole months from the month a wave starts, two waves starting in one
-    month both named); only the Erlang C values stay the export's, flagged stale."""
+    """A wave's start week, seat share or reviewer pool and a seat price typed into the workbook: after
+    LibreOffice recalculates, each wave's seats, costs and review load (PRs, review hours, capacity,
+    utilisation, backlog, freed hours, extra bugs) and every month of the cost by month equal
+    roi.rollout's for the edited plan and scenario (whole months from the month a wave starts, two waves starting in one
+    month both named); only the Erlang C values stay the export's, flagged stale for the edited waves."""
     scenario, values, _ = recalculated[f"plan_{name}"]
     report = rollout_report(scenario)
     waves = report.waves

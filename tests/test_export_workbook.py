@@ -1142,6 +1142,7 @@ def test_the_waves_review_load_is_formulas_over_the_share_and_the_assumptions(bo
     waves, _ = _plan_blocks(book["Rollout plan"])
     d = waves["Developers with a seat"][1].coordinate
     work, capacity = waves["Review h / week"][1].coordinate, waves["Review capacity h / week"][1].coordinate
+    pool = waves["Reviewers"][1].coordinate
     expected = {
         "PRs / week": f"=(developers-{d})*baseline_prs_per_dev_week+{d}*post_prs_per_dev_week",
         "Extra PRs / week": f"={d}*(post_prs_per_dev_week-baseline_prs_per_dev_week)",
@@ -1149,7 +1150,7 @@ def test_the_waves_review_load_is_formulas_over_the_share_and_the_assumptions(bo
         f"+{d}*post_prs_per_dev_week*effort_post_hours",
         "Extra review h / week": f"={d}*review_tax_hours",
         "Reviewers": "=reviewers",
-        "Review capacity h / week": f"={waves['Reviewers'][1].coordinate}*review_share*hours_per_week",
+        "Review capacity h / week": f"=IF(ISBLANK({pool}),reviewers,{pool})*review_share*hours_per_week",
         "Reviewer utilisation": f"={work}/{capacity}",
         "Review backlog growth h / week": f"=MAX(0,{work}-{capacity})",
         "Freed h / week": f"={d}*net_hours",
@@ -1165,14 +1166,22 @@ def test_the_waves_review_load_is_formulas_over_the_share_and_the_assumptions(bo
 
 
 def test_a_wave_with_its_own_reviewer_pool_keeps_it(worked):
-    """A plan's wave with its own pool (not an Assumption) is written as that number; capacity uses it."""
+    """A plan's wave with its own pool (not an Assumption) is written as that number; capacity uses it.
+    Every wave's pool is a yellow input, validated as the plan's (a whole number 1–1,000,000)."""
     scenario, _ = worked
     plan = default_plan(scenario).model_dump()
     plan["waves"][1]["reviewers"] = 30
     scenario = scenario.model_copy(update={"rollout": RolloutPlan.model_validate(plan)})
-    waves, _ = _plan_blocks(load(build_workbook(scenario, compute(scenario)))["Rollout plan"])
-    assert [c.value for c in waves["Reviewers"][:3]] == ["=reviewers", 30, "=reviewers"]
-    assert waves["Review capacity h / week"][1].value.startswith(f"={waves['Reviewers'][1].coordinate}*")
+    sheet = load(build_workbook(scenario, compute(scenario)))["Rollout plan"]
+    waves, _ = _plan_blocks(sheet)
+    pools = waves["Reviewers"][:3]
+    assert [c.value for c in pools] == ["=reviewers", 30, "=reviewers"]
+    assert all(c.fill.fgColor.rgb == "00FFF2CC" for c in pools)
+    pool = pools[1].coordinate
+    assert waves["Review capacity h / week"][1].value.startswith(f"=IF(ISBLANK({pool}),reviewers,{pool})*")
+    (validation,) = [v for v in sheet.data_validations.dataValidation if pool in v.sqref]
+    assert (validation.type, validation.formula1, validation.formula2) == ("whole", "1", "1000000")
+    assert str(validation.sqref) == f"{pools[0].coordinate}:{pools[2].coordinate}"
 
 
 def test_the_reviewers_needed_say_they_are_the_apps_and_when_they_are_stale(book):
@@ -1182,6 +1191,9 @@ def test_the_reviewers_needed_say_they_are_the_apps_and_when_they_are_stale(book
     waves, _ = _plan_blocks(book["Rollout plan"])
     assert list(waves).index(WAVE_VALUES_LABEL) + 1 == list(waves).index("Reviewers needed")
     assert [c.value for c in waves["Reviewers needed"][:3]] == [13, 19, 37]
-    for share, flag in zip(waves["Share of developers"][:3], waves[WAVE_VALUES_LABEL][:3], strict=True):
+    for share, pool, flag in zip(
+        waves["Share of developers"][:3], waves["Reviewers"][:3], waves[WAVE_VALUES_LABEL][:3], strict=True
+    ):
         assert flag.value.startswith(f"=IF(AND(model_changed=0,IF(ISNUMBER({share.coordinate})")
+        assert f"IF(ISNUMBER(IF(ISBLANK({pool.coordinate}),reviewers,{pool.coordinate}))" in flag.value
         assert STALE_NOTE in flag.value

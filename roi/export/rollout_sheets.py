@@ -1,7 +1,7 @@
 """The Rollout plan and Checklist sheets, from :func:`roi.rollout.rollout_report`.
 
 They write the same tables the Rollout page shows (``roi.rollout_tables``), so the workbook
-and the app cannot disagree.  Live: each wave's start week, seat share and training hours are
+and the app cannot disagree.  Live: each wave's start week, seat share, training hours and reviewer pool are
 inputs, and its dates, seats, licence and training costs are formulas over them and the named
 Assumptions, as are its review load (PRs, review hours, capacity, utilisation, backlog, freed
 hours, extra bugs) and the cost-by-month table (the rules of :func:`roi.rollout.plan_waves` and
@@ -22,6 +22,7 @@ from roi.export.assumptions import same_as_exported
 from roi.export.layout import Cell, Dropdown, Format, Formula, Role, Sheet, Validation, col, text
 from roi.export.model_sheets import STALE_NOTE, stale_note
 from roi.export.report_sheets import MODEL_CHANGED
+from roi.export.rules import rule_for
 from roi.export.safety import looks_like_formula
 from roi.models import Scenario
 from roi.rollout import (
@@ -34,6 +35,9 @@ from roi.rollout import (
 )
 from roi.rollout_models import MAX_WEEK, ChecklistStatus
 from roi.rollout_tables import checklist_table, gate_table, schedule_table, wave_table
+
+_POOL_RULE = rule_for("rollout.waves.0.reviewers")
+"""What a wave's reviewer pool [people] may be (``roi.rollout_models.Wave``'s bounds)."""
 
 CHECKLIST_STATUSES: tuple[str, ...] = get_args(ChecklistStatus)
 """The checklist's status values, offered as a drop-down."""
@@ -168,14 +172,20 @@ def write_transposed(sheet: Sheet, rows: list[dict[str, Any]]) -> None:
 WAVE_VALUES_LABEL = "Rows below: computed by the app at export"
 """Row of the wave table, before the values that need Erlang C (reviewers needed, reviewers to add,
 the wait): per wave, live, empty while they are up to date and the stale note once the wave's seat
-share or an assumption changed."""
+share or reviewer pool or an assumption changed."""
 
 _ERLANG_ROWS = ("Reviewers needed", "Reviewers to add", "Review wait (working h)")
 """The wave table's rows the app computes with Erlang C (``roi.capacity``): written as values below
 :data:`WAVE_VALUES_LABEL`, after every live row."""
 
-_WAVE_INPUTS = ("Start week", "Share of developers", "Training h / developer")
-"""The wave table's rows a PM edits (yellow); the dates and costs follow them."""
+_WAVE_INPUTS = ("Start week", "Share of developers", "Training h / developer", "Reviewers")
+"""The wave table's rows a PM edits (yellow); the dates, costs and review load follow them."""
+
+
+def _pool(cell: str) -> str:
+    """The wave's reviewer pool [people] from its "Reviewers" input ``cell``: a blank cell is the
+    ``reviewers`` Assumption (``Wave.reviewers`` null = the scenario's pool)."""
+    return f"IF(ISBLANK({cell}),reviewers,{cell})"
 
 
 def _tool_sum(term: str, tools: int) -> str:
@@ -187,12 +197,13 @@ def _live_waves(
     scenario: Scenario, report: RolloutReport, rows: list[dict[str, Any]], header_row: int
 ) -> list[dict[str, Any]]:
     """Wave rows for :func:`write_transposed` at ``header_row``, with live cells: the start week,
-    seat share and training hours as inputs; "Starts on" (the Checklist's start date + 7 × the
+    seat share, training hours and reviewer pool (a link to the ``reviewers`` Assumption unless the
+    wave has its own; blank = that Assumption) as inputs; "Starts on" (the Checklist's start date + 7 × the
     start week, blank without a start date), "Start month", end and measuring weeks, developers,
-    seats, licence and training costs, PRs, review hours, the pool (the ``reviewers`` Assumption
-    unless the wave has its own), capacity, utilisation, backlog growth, freed hours and extra bugs
-    as formulas over them and the named Assumptions and model cells (the rules of
-    :func:`roi.rollout.plan_waves`); the engine's Erlang C values last, behind a live stale flag."""
+    seats, licence and training costs, PRs, review hours, capacity, utilisation, backlog growth,
+    freed hours and extra bugs as formulas over them and the named Assumptions and model cells (the
+    rules of :func:`roi.rollout.plan_waves`); the engine's Erlang C values last, behind a live stale
+    flag that also reacts to the wave's share and pool."""
     start = report.plan.start_date
     tools = len(scenario.costs.tools)
     measurement = scenario.measurement
@@ -277,7 +288,7 @@ def _live_waves(
             ),
             "Extra review h / week": (f"{d}*review_tax_hours", wave.extra_review_hours_per_week, "hours"),
             "Review capacity h / week": (
-                f"{pool}*review_share*hours_per_week", wave.review_capacity_hours_per_week, "hours"
+                f"{_pool(pool)}*review_share*hours_per_week", wave.review_capacity_hours_per_week, "hours"
             ),
             "Reviewer utilisation": (
                 f"{work}/{ref('Review capacity h / week')}", wave.utilization, "percent"
@@ -292,13 +303,12 @@ def _live_waves(
                 f"{d}*(post_bugs_per_dev_week-baseline_bugs_per_dev_week)", wave.extra_bugs_per_week, "number"
             ),
             WAVE_VALUES_LABEL: (
-                f'IF(AND({MODEL_CHANGED}=0,{same_as_exported(share, wave.seat_share)}),"","{STALE_NOTE}")',
+                f"IF(AND({MODEL_CHANGED}=0,{same_as_exported(share, wave.seat_share)},"
+                f'{same_as_exported(_pool(pool), wave.reviewers)}),"","{STALE_NOTE}")',
                 "",
                 "text",
             ),
         }
-        if report.plan.waves[index].reviewers is None:  # the wave reviews with the planned pool: follow it
-            live["Reviewers"] = ("reviewers", wave.reviewers, "int")
         cells: dict[str, Any] = {}
         for column in columns:
             if column in live:
@@ -310,6 +320,9 @@ def _live_waves(
                 cells[column] = Cell(
                     Formula("training_hours_per_dev", cached=row[column]), "hours", "input"
                 )
+            elif column == "Reviewers" and report.plan.waves[index].reviewers is None:
+                # the wave reviews with the planned pool: follow the assumption
+                cells[column] = Cell(Formula("reviewers", cached=wave.reviewers), "int", "input")
             elif column in _WAVE_INPUTS:
                 cells[column] = Cell(row[column], _COLUMN_FORMATS.get(column, "int"), "input")
             else:
@@ -319,7 +332,7 @@ def _live_waves(
 
 
 def _wave_validations(sheet: Sheet, header_row: int, columns: list[str], waves: int) -> None:
-    """The wave inputs accept what the plan allows (``roi.rollout_models.Wave``)."""
+    """The wave inputs accept what the plan allows (``roi.rollout_models.Wave``; blanks are allowed)."""
     if not waves:
         return
     last = col(waves + 1)
@@ -339,6 +352,11 @@ def _wave_validations(sheet: Sheet, header_row: int, columns: list[str], waves: 
             "Training h / developer", False, 0, None, False,
             "Training hours for each developer joining in this wave.",
             "Training hours must be 0 or more.",
+        ),
+        (
+            "Reviewers", _POOL_RULE.whole, _POOL_RULE.low, _POOL_RULE.high, False,
+            "Reviewers in the pool during this wave; blank = the Assumptions' reviewers.",
+            f"The pool must be {_POOL_RULE.words()}.",
         ),
     ):
         row = header_row + columns.index(column)
@@ -439,8 +457,8 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     )
     sheet.add(
         text(
-            f"{plan_note} Yellow cells are yours to edit: each wave's start week, share of developers and "
-            "training hours. Its dates, costs and review load and the cost by month are live formulas over "
+            f"{plan_note} Yellow cells are yours to edit: each wave's start week, share of developers, "
+            "training hours and reviewers. Its dates, costs and review load and the cost by month are live formulas over "
             "them and the Assumptions. Reviewers needed and the wait (Erlang C), gates and expectations are "
             "computed by the app at export and say \"Stale\" once an input they depend on changed. Money "
             "is not risk-adjusted (a budget).",
