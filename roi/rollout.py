@@ -70,6 +70,7 @@ __all__ = [
     "rollout_report",
     "track_checklist",
     "wave_decision",
+    "wave_tie",
     "week_to_month",
 ]
 
@@ -750,23 +751,41 @@ def measure_wave(dataset: Dataset, scenario: Scenario, plan: RolloutPlan, wave_i
 # --- Checklist tracking ----------------------------------------------------------------------
 
 
+WaveTie = int | Literal["first-short", "after-last"] | None
+"""How an item's due week follows the waves: the index of the wave it is due before (its start
+week), ``"first-short"`` (before the first wave needing more reviewers than planned, else the
+second wave), ``"after-last"`` (``IDLE_SEAT_REVIEW_WEEKS`` after the last wave starts, before no
+wave), or ``None`` (the engine's own due week)."""
+
+
+def wave_tie(item_id: str, wave_count: int) -> WaveTie:
+    """How checklist item ``item_id`` is tied to a plan of ``wave_count`` waves (docs/rollout.md,
+    "Due weeks follow the waves"); a fixed index is already within the plan."""
+    if not wave_count:
+        return None
+    if item_id == "idle-seats":
+        return "after-last"
+    if item_id == "review-capacity":
+        return "first-short"
+    if item_id in _DUE_BEFORE_WAVE:
+        index = _DUE_BEFORE_WAVE[item_id]
+        return max(0, min(index if index >= 0 else wave_count - 1, wave_count - 1))
+    return None
+
+
 def _due(item: ChecklistItem, waves: Sequence[WaveResult]) -> tuple[int | None, str | None]:
     """(due week, wave it must be done before) of an engine item, tied to the waves' start weeks."""
-    if not waves:
+    tie = wave_tie(item.id, len(waves))
+    if tie is None:
         return item.due_week, None
-    if item.id == "idle-seats":
+    if tie == "after-last":
         return waves[-1].start_week + IDLE_SEAT_REVIEW_WEEKS, None
-    if item.id == "review-capacity":
+    if tie == "first-short":
         short = [
             i for i, w in enumerate(waves) if w.reviewers_needed is None or w.reviewers_needed > w.reviewers
         ]
-        index = short[0] if short else 1
-    elif item.id in _DUE_BEFORE_WAVE:
-        index = _DUE_BEFORE_WAVE[item.id]
-    else:
-        return item.due_week, None
-    wave = waves[max(0, min(index if index >= 0 else len(waves) - 1, len(waves) - 1))]
-    return wave.start_week, wave.name
+        tie = short[0] if short else min(1, len(waves) - 1)
+    return waves[tie].start_week, waves[tie].name
 
 
 def track_checklist(

@@ -868,6 +868,32 @@ def test_libreoffice_keeps_sheets_names_charts_and_validation(recalculated):
     assert formulas["Checklist"].auto_filter.ref
 
 
+def _checklist_due(values) -> dict[str, tuple[Any, str | None]]:
+    """The Checklist's items → (due week, due before wave or None)."""
+    sheet = values["Checklist"]
+    header = [c.value for c in sheet[CHECKLIST_HEADER_ROW]]
+    week, wave = header.index("Due week"), header.index("Due before wave")
+    rows = [row for row in sheet.iter_rows(min_row=CHECKLIST_HEADER_ROW + 1) if row[0].value]
+    return {row[0].value: (row[week].value, row[wave].value or None) for row in rows}
+
+
+def _app_checklist_due(scenario: Scenario) -> dict[str, tuple[int | None, str | None]]:
+    return {item.id: (item.due_week, item.wave) for item in rollout_report(scenario).checklist}
+
+
+def test_checklist_due_before_wave_follows_an_edited_due_week(recalculated):
+    """The due week typed into the first row (an item due before the pilot) unties it from the pilot,
+    as the app does for the same edit: every row's due week and "Due before wave" equal the app's."""
+    worked, values, _ = recalculated["checklist_edit"]
+    got = _checklist_due(values)
+    first = next(iter(got))
+    plan = default_plan(worked).model_dump()
+    plan["checklist"] = [{"item_id": first, "due_week": 9, "owner_role": "=1+1 is not a formula"}]
+    app = _app_checklist_due(worked.model_copy(update={"rollout": RolloutPlan.model_validate(plan)}))
+    assert got == app
+    assert _checklist_due(recalculated["worked"][1])[first] == (0, "Pilot") and app[first] == (9, None)
+
+
 def test_checklist_due_dates_follow_the_edited_start_date_and_weeks(recalculated):
     """A start date typed into the Checklist gives every item a due date (week 0 + 7 × its due week),
     including a due week the PM changed; before that the due dates are blank, not 1899-12-30."""
@@ -902,8 +928,9 @@ def test_edited_waves_and_prices_cost_what_the_engine_computes(recalculated, nam
     """A wave's start week, seat share or reviewer pool and a seat price typed into the workbook: after
     LibreOffice recalculates, each wave's seats, costs and review load (PRs, review hours, capacity,
     utilisation, backlog, freed hours, extra bugs) and every month of the cost by month equal
-    roi.rollout's for the edited plan and scenario (whole months from the month a wave starts, two waves starting in one
-    month both named); only the Erlang C values stay the export's, flagged stale for the edited waves."""
+    roi.rollout's for the edited plan and scenario (whole months from the month a wave starts, two
+    waves starting in one month both named); only the Erlang C values stay the export's, flagged stale
+    for the edited waves."""
     scenario, values, _ = recalculated[f"plan_{name}"]
     report = rollout_report(scenario)
     waves = report.waves
@@ -943,6 +970,18 @@ def test_edited_waves_and_prices_cost_what_the_engine_computes(recalculated, nam
     flags = [bool(flag) for flag in table[WAVE_VALUES_LABEL][:count]]
     assert flags == [bool(assumptions) or index in edited_waves for index in range(count)]
     assert all(flag == STALE_NOTE for flag in table[WAVE_VALUES_LABEL][:count] if flag)
+    # The Checklist's due weeks and "Due before wave" follow the edited waves as the app's do.
+    assert _checklist_due(values) == _app_checklist_due(scenario)
+
+
+def test_the_checklist_follows_moved_waves_and_pools(recalculated):
+    """The edits reach the checklist: the moved expansion takes its items to week 9; with 25 reviewers
+    the expansion needs no more (19), so review-capacity is due before the full rollout (37 > 17)."""
+    before = _checklist_due(recalculated["worked"][1])
+    moved = _checklist_due(recalculated["plan_moved"][1])
+    assert (before["review-depth"], moved["review-depth"]) == ((6, "Expansion"), (9, "Expansion"))
+    pooled = _checklist_due(recalculated["plan_expansion_pool"][1])
+    assert (before["review-capacity"], pooled["review-capacity"]) == ((6, "Expansion"), (12, "Full rollout"))
 
 
 def test_the_moved_expansion_starts_in_the_full_rollouts_month(recalculated):

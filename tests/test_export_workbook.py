@@ -36,6 +36,8 @@ from roi.export.rollout_sheets import (
     CHECKLIST_STATUSES,
     OWNER_ROLES,
     WAVE_VALUES_LABEL,
+    WAVES_HEADER_ROW,
+    wave_labels,
 )
 from roi.export.safety import SHEET_TITLE_LIMIT, csv_safe_text, safe_sheet_title, safe_text
 from roi.export.workbook import SHEET_ORDER
@@ -197,14 +199,17 @@ def test_defined_names_are_valid_excel_names(rich_book):
         assert not cell_reference.match(name), name
 
 
-_TOKEN = re.compile(r'"[^"]*"|[0-9]+(?:\.[0-9]*)?(?:[Ee][+-]?[0-9]+)?|\$?[A-Za-z_][A-Za-z0-9_.]*\$?[0-9]*\(?')
+_TOKEN = re.compile(
+    r""""[^"]*"|'[^']*'!|[0-9]+(?:\.[0-9]*)?(?:[Ee][+-]?[0-9]+)?|\$?[A-Za-z_][A-Za-z0-9_.]*\$?[0-9]*\(?"""
+)
+"""Tokens of a formula: strings, sheet prefixes ('Rollout plan'!), numbers, names and functions."""
 
 
 def _names_in(formula: str) -> set[str]:
     """Identifiers a formula refers to: not strings, functions, cell references or booleans."""
     found = set()
     for token in _TOKEN.findall(formula):
-        if token[0] in '"0123456789' or token.endswith("(") or token.upper() in ("TRUE", "FALSE"):
+        if token[0] in "\"'0123456789" or token.endswith("(") or token.upper() in ("TRUE", "FALSE"):
             continue
         if re.fullmatch(r"\$?[A-Z]{1,3}\$?[0-9]+", token):
             continue
@@ -886,7 +891,9 @@ def test_the_checklist_is_a_plan_to_keep_editing(book, worked):
         for name in ("Title", "Notes", "Why"):
             assert row[column[name]].alignment.wrap_text, name
         assert row[column["Due week"]].number_format == "#,##0"
-    weeks = [(r[column["Due week"]].value, r[column["Priority"]].value) for r in rows]
+    values = load_workbook(io.BytesIO(build_workbook(*worked)), data_only=True)
+    _, stored = _checklist_rows(values["Checklist"])
+    weeks = [(r[column["Due week"]].value, r[column["Priority"]].value) for r in stored]
     assert weeks == sorted(weeks, key=lambda w: (w[0] is None, w[0] or 0, w[1] or 0))
     last = rows[-1][-1]
     assert sheet.auto_filter.ref == f"A{CHECKLIST_HEADER_ROW}:{last.column_letter}{last.row}"
@@ -902,6 +909,50 @@ def test_the_checklist_is_a_plan_to_keep_editing(book, worked):
     date_rule = _validation_of(sheet, start.coordinate)
     assert (date_rule.type, date_rule.operator, date_rule.formula1) == ("decimal", "greaterThanOrEqual", "1")
     assert start.fill.fgColor.rgb == "00FFF2CC"
+
+
+def _wave_cell(scenario: Scenario, label: str, index: int) -> str:
+    """The Rollout plan's wave table cell of ``label`` for wave ``index``, as a formula refers to it."""
+    row = WAVES_HEADER_ROW + wave_labels(rollout_report(scenario)).index(label)
+    return f"'Rollout plan'!${'BCD'[index]}${row}"
+
+
+def test_checklist_due_weeks_and_waves_follow_the_rollout_plan(worked):
+    """An item the engine ties to a wave links its due week to that wave's start week (the last start
+    + 4 for idle-seats) until the team types one, and is "due before" the wave while its due week is
+    that start week (roi.rollout.track_checklist); the stored values are the app's."""
+    scenario, results = worked
+    plan = default_plan(scenario).model_dump()
+    plan["checklist"] = [{"item_id": "pr-size-limit", "due_week": 3}]
+    scenario = scenario.model_copy(update={"rollout": RolloutPlan.model_validate(plan)})
+    data = build_workbook(scenario, results)
+    header, rows = _checklist_rows(load(data)["Checklist"])
+    week, before = header.index("Due week"), header.index("Due before wave")
+    by_item = {row[0].value: row for row in rows}
+
+    def start(index: int) -> str:
+        return _wave_cell(scenario, "Start week", index)
+
+    def due_before(row, index: int) -> str:
+        w = row[week].coordinate
+        return f'=IF(AND(ISNUMBER({w}),{w}={start(index)}),{_wave_cell(scenario, "Wave", index)},"")'
+
+    for item, index in (("baseline-first", 0), ("review-depth", 1), ("workload-watch", 2)):
+        assert by_item[item][week].value == f"={start(index)}", item
+        assert by_item[item][before].value == due_before(by_item[item], index), item
+    typed = by_item["pr-size-limit"]
+    assert typed[week].value == 3 and typed[before].value == due_before(typed, 1)
+    assert by_item["idle-seats"][week].value == f"={start(2)}+4"
+    assert by_item["idle-seats"][before].value is None
+    capacity = by_item["review-capacity"][before].value  # the first wave short of reviewers, else the second
+    assert capacity.count("IF(OR(NOT(ISNUMBER(") == 2 * 3  # three waves, for the week and the name
+    assert _wave_cell(scenario, "Reviewers needed", 2) in capacity
+    _, stored = _checklist_rows(load_workbook(io.BytesIO(data), data_only=True)["Checklist"])
+    app = {item.id: item for item in rollout_report(scenario, results).checklist}
+    for row in stored:
+        item = app[row[0].value]
+        assert (row[week].value, row[before].value or None) == (item.due_week, item.wave), item.id
+    assert app["pr-size-limit"].wave is None and app["review-capacity"].wave == "Expansion"
 
 
 def test_checklist_due_dates_follow_the_start_date(worked):

@@ -27,17 +27,23 @@ from roi.export.safety import looks_like_formula
 from roi.models import Scenario
 from roi.rollout import (
     DEFAULT_RAMP_WEEKS,
+    IDLE_SEAT_REVIEW_WEEKS,
     MIN_MEASURE_WEEKS,
     MIN_PRS_PER_PERIOD,
     MONTHS_PER_YEAR,
     WEEKS_PER_YEAR,
     RolloutReport,
+    WaveTie,
+    wave_tie,
 )
 from roi.rollout_models import MAX_WEEK, ChecklistStatus
 from roi.rollout_tables import checklist_table, gate_table, schedule_table, wave_table
 
 _POOL_RULE = rule_for("rollout.waves.0.reviewers")
 """What a wave's reviewer pool [people] may be (``roi.rollout_models.Wave``'s bounds)."""
+
+ROLLOUT_PLAN = "Rollout plan"
+"""Title of the Rollout plan sheet (the Checklist links to its wave table)."""
 
 CHECKLIST_STATUSES: tuple[str, ...] = get_args(ChecklistStatus)
 """The checklist's status values, offered as a drop-down."""
@@ -62,6 +68,10 @@ OWNER_ROLES: tuple[str, ...] = (
     "Finance partner",
 )
 """The owners the engine assigns, offered as suggestions: any other owner may be typed."""
+
+WAVES_HEADER_ROW = 7
+"""Row of the Rollout plan's wave table holding the wave names (one column per wave from B); the
+rows below follow :func:`wave_labels`."""
 
 NO_START_DATE = "not set"
 """The Rollout plan's "Week 0 starts on" while the Checklist's start date is blank."""
@@ -193,6 +203,23 @@ def _tool_sum(term: str, tools: int) -> str:
     return "+".join(term.format(k=k) for k in range(1, tools + 1)) or "0"
 
 
+def wave_labels(report: RolloutReport) -> list[str]:
+    """The wave table's row labels, top to bottom (``WAVES_HEADER_ROW`` holds "Wave", the names):
+    :func:`roi.rollout_tables.wave_table`'s columns with the dates after "Start week" and the app's
+    Erlang C values, under :data:`WAVE_VALUES_LABEL`, just before "Go / no-go"."""
+    rows = wave_table(report)
+    labels: list[str] = []
+    for column in rows[0] if rows else ():
+        if column in _ERLANG_ROWS:
+            continue
+        if column == "Go / no-go":  # the app's rows last, under their flag
+            labels += [WAVE_VALUES_LABEL, *_ERLANG_ROWS]
+        labels.append(column)
+        if column == "Start week":
+            labels += ["Starts on", "Start month"]
+    return labels
+
+
 def _live_waves(
     scenario: Scenario, report: RolloutReport, rows: list[dict[str, Any]], header_row: int
 ) -> list[dict[str, Any]]:
@@ -208,15 +235,7 @@ def _live_waves(
     tools = len(scenario.costs.tools)
     measurement = scenario.measurement
     ramp = measurement.ramp_weeks if measurement is not None else DEFAULT_RAMP_WEEKS
-    columns: list[str] = []
-    for column in rows[0] if rows else ():
-        if column in _ERLANG_ROWS:
-            continue
-        if column == "Go / no-go":  # the app's rows last, under their flag
-            columns += [WAVE_VALUES_LABEL, *_ERLANG_ROWS]
-        columns.append(column)
-        if column == "Start week":
-            columns += ["Starts on", "Start month"]
+    columns = wave_labels(report)
     at = {column: header_row + index for index, column in enumerate(columns)}
     out = []
     for index, (row, wave) in enumerate(zip(rows, report.waves, strict=True)):
@@ -446,7 +465,7 @@ def _month_table(sheet: Sheet, scenario: Scenario, report: RolloutReport, waves_
 def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     """Waves (seats, cost, review load, go/no-go), gates, expectations, monthly cost, adoption by year."""
     sheet = Sheet(
-        "Rollout plan",
+        ROLLOUT_PLAN,
         widths={1: 32, 2: 30, 3: 24, 4: 16, 5: 16, 6: 16, 7: 12, 8: 12, 9: 60, 10: 14, 11: 14, 12: 15},
     )
     sheet.add(text("Rollout plan", "title"))
@@ -458,10 +477,10 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     sheet.add(
         text(
             f"{plan_note} Yellow cells are yours to edit: each wave's start week, share of developers, "
-            "training hours and reviewers. Its dates, costs and review load and the cost by month are live formulas over "
-            "them and the Assumptions. Reviewers needed and the wait (Erlang C), gates and expectations are "
-            "computed by the app at export and say \"Stale\" once an input they depend on changed. Money "
-            "is not risk-adjusted (a budget).",
+            "training hours and reviewers. Its dates, costs and review load and the cost by month are live "
+            "formulas over them and the Assumptions. Reviewers needed and the wait (Erlang C), gates and "
+            "expectations are computed by the app at export and say \"Stale\" once an input they depend on "
+            "changed. Money is not risk-adjusted (a budget).",
             "note",
         )
     )
@@ -482,6 +501,7 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     sheet.blank()
     sheet.add(text("Waves", "heading"))
     header_row = sheet.next_row
+    assert header_row == WAVES_HEADER_ROW
     waves = _live_waves(scenario, report, wave_table(report), header_row)
     write_transposed(sheet, waves)
     columns = list(waves[0]) if waves else []
@@ -577,12 +597,62 @@ def _with_due_date(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _tied_cell(report: RolloutReport, labels: list[str], tie: WaveTie, label: str) -> str:
+    """The Rollout plan's ``label`` cell ("Wave": the name, or "Start week") of the wave ``tie`` names,
+    as :func:`roi.rollout.track_checklist` picks it: a fixed wave, or the first wave whose reviewers
+    needed (the app's value at export; blank = no target) exceed its live pool, else the second.
+    ``labels``: :func:`wave_labels` of ``report``."""
+
+    def cell(row_label: str, index: int) -> str:
+        return f"'{ROLLOUT_PLAN}'!${col(index + 2)}${WAVES_HEADER_ROW + labels.index(row_label)}"
+
+    if isinstance(tie, int):
+        return cell(label, tie)
+    assert tie == "first-short", tie
+    picked = cell(label, min(1, len(report.waves) - 1))
+    for index in reversed(range(len(report.waves))):
+        needed = cell("Reviewers needed", index)
+        short = f"OR(NOT(ISNUMBER({needed})),{needed}>{_pool(cell('Reviewers', index))})"
+        picked = f"IF({short},{cell(label, index)},{picked})"
+    return picked
+
+
+def _due_cells(
+    report: RolloutReport, labels: list[str], row: dict[str, Any], week: str
+) -> tuple[Cell, Cell | None]:
+    """The row's "Due week" (input ``week``) and "Due before wave" cells by the rule of
+    :func:`roi.rollout.track_checklist`: an item the engine ties to the waves has its due week
+    linked to them (the wave's start week, or the last start + 4 for ``idle-seats``) until the team
+    types one; it is due before its wave while the due week is that wave's start week."""
+    fires, value = row["Still triggered"], row["Due week"]
+    tie = wave_tie(row["Item"], len(report.waves)) if fires else None
+    typed = any(e.item_id == row["Item"] and e.due_week is not None for e in report.plan.checklist)
+    due_week = Cell(value, "int", "input")  # a number cell even when blank: a typed week stays a number
+    if tie is None:
+        return due_week, _value(row["Due before wave"], None)
+    if tie == "after-last":  # due a licence cycle after the last start, before no wave
+        if not typed:
+            last = _tied_cell(report, labels, len(report.waves) - 1, "Start week")
+            due_week = Cell(Formula(f"{last}+{IDLE_SEAT_REVIEW_WEEKS}", cached=value), "int", "input")
+        return due_week, _value(row["Due before wave"], None)
+    start = _tied_cell(report, labels, tie, "Start week")
+    if not typed:
+        due_week = Cell(Formula(start, cached=value), "int", "input")
+    before = Formula(
+        f'IF(AND(ISNUMBER({week}),{week}={start}),{_tied_cell(report, labels, tie, "Wave")},"")',
+        cached=row["Due before wave"],
+    )
+    return due_week, Cell(before, "text")
+
+
 def checklist_sheet(report: RolloutReport) -> Sheet:
     """The tracked checklist as a plan to keep editing: sorted by due week, with filter buttons,
-    editable owner, due week, status (drop-down) and notes, and due dates from the start date."""
+    editable owner, due week, status (drop-down) and notes, due dates from the start date, and due
+    weeks and "Due before wave" following the Rollout plan's waves (:func:`_due_cells`)."""
     rows = [_with_due_date(row) for row in sorted(checklist_table(report), key=_due_order)]
     columns = list(rows[0]) if rows else list(_CHECKLIST_WIDTHS)
     letter = {column: col(index) for index, column in enumerate(columns, start=1)}
+    labels = wave_labels(report)
     sheet = Sheet(
         "Checklist",
         freeze=f"A{CHECKLIST_HEADER_ROW + 1}",
@@ -593,7 +663,9 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
         text(
             "Each action with the numbers that triggered it, by due week. Yellow cells are yours to edit: "
             "the start date, owner, due week, status (drop-down) and notes; due dates follow the start "
-            "date and the due week. Sort and filter with the header's buttons.",
+            "date and the due week. A due week tied to a wave links to its start week on the Rollout plan "
+            "until you type one; \"Due before wave\" names the wave while the due week is its start week. "
+            "Sort and filter with the header's buttons.",
             "note",
         )
     )
@@ -609,6 +681,7 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
         sheet.add(text("(none)", "note"))
     for row in rows:
         number = sheet.next_row
+        due_week, before = _due_cells(report, labels, row, f"{letter['Due week']}{number}")
         cells: list[Cell | None] = []
         for column, value in row.items():
             role: Role = "input" if column in _INPUT_COLUMNS else "plain"
@@ -626,8 +699,10 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
                         "date",
                     )
                 )
-            elif column == "Due week":  # a number cell even when blank: a typed week stays a number
-                cells.append(Cell(value, "int", role))
+            elif column == "Due week":
+                cells.append(due_week)
+            elif column == "Due before wave":
+                cells.append(before)
             elif column in _WRAPPED_COLUMNS or role == "input":
                 cells.append(text(value or "", role, wrap=column in _WRAPPED_COLUMNS))
             else:
