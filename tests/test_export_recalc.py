@@ -36,6 +36,7 @@ from roi.rollout import default_plan, rollout_report
 from roi.rollout_models import RolloutPlan
 from roi.rollout_tables import schedule_table
 from roi.verdict import loss_chance, verdict
+from roi.whatif import with_pr_size_limit
 from tests.conftest import SCENARIOS, WAVE_REVIEW_ROWS
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -377,6 +378,7 @@ BAD_EDITS: dict[str, tuple[dict[str, Any], str]] = {
     "tasks_0": ({"baseline_tasks_per_dev_week": 0}, "baseline_tasks_per_dev_week must be a number above 0"),
     "delivery_over_week": ({"delivery_hours_per_week": 45}, "at most hours_per_week"),
     "two_problems": ({"reviewers": 0, "capture_factor": None}, "reviewers must be a whole number"),
+    "pr_limit_0": ({"pr_size_limit_loc": 0}, "pr_size_limit_loc must be a number above 0, or blank"),
 }
 """Values validation would refuse but a paste can still bring, and what the verdict must then say."""
 
@@ -411,6 +413,10 @@ def edit_workbook(data: bytes, edits: dict[str, Any]) -> bytes:
     book.save(out)
     return out.getvalue()
 
+
+PR_LIMITS = {"held": 187.5, "above": 1_000.0}
+"""PR size limits typed into ``pr_size_limit_loc`` of the worked example (L1 = 381 LOC): 187.5 holds
+PR size to +25% (METHODS §5, N = 3.726 h); 1,000 is above L1 and changes nothing."""
 
 EXTRA_COST = 10_000.0
 """Typed into year 1 of the Cash flow's "other costs" row."""
@@ -536,6 +542,9 @@ def recalculated(tmp_path_factory):
         add(f"edit_{name}", edited_scenario(worked, edits), edit_workbook(base, edits))
     for name, (edits, _) in BAD_EDITS.items():
         cases[f"bad_{name}"] = (cases["worked"][0], edit_workbook(base, edits))
+    for name, limit in PR_LIMITS.items():
+        limited = with_pr_size_limit(cases["worked"][0], limit)
+        cases[f"pr_limit_{name}"] = (limited, edit_workbook(base, {"pr_size_limit_loc": limit}))
     cases["extra_cost"] = (cases["worked"][0], _with_extra_cost(base, EXTRA_COST))
     cases["checklist_edit"] = (cases["worked"][0], _with_checklist_edits(base))
     for name, (waves, assumptions) in PLAN_EDITS.items():
@@ -786,6 +795,31 @@ def test_the_cost_total_sums_every_line_down_to_the_blank_row(recalculated):
         column = cell.column_letter
         assert cell.value == f"=SUM({column}{setup}:{column}{spacer})*(1+cost_risk)"
     assert scenario.costs.tools, "the worked example has a licence line between set-up and the blank row"
+
+
+@pytest.mark.parametrize("name", list(PR_LIMITS))
+def test_a_pr_size_limit_moves_outputs_as_the_engines_limit_does(recalculated, name):
+    """A limit typed into pr_size_limit_loc: every named output (E(L1), the review tax, the queue, the
+    cash flow) and each wave's review load equal the engine's for roi.whatif.with_pr_size_limit; the
+    limit counts as a changed input (the post_pr_size_loc cell itself is unchanged)."""
+    limited, values, formulas = recalculated[f"pr_limit_{name}"]
+    worked = recalculated["worked"][0]
+    expected = expected_outputs(limited, exported=worked.model_copy())
+    expected |= {"inputs_changed": 1, "model_changed": 1}
+    assert output_names(formulas) == set(expected)
+    for output, want in expected.items():
+        got = workbook_value(values, output)
+        want = want[0] if isinstance(want, list) and len(want) == 1 else want
+        assert got == (want if isinstance(want, str) else pytest.approx(want, rel=RELATIVE, abs=1e-9)), output
+    assert_no_error_values(values)
+    capped = min(worked.post.pr_size_loc, PR_LIMITS[name])
+    assert workbook_value(values, "post_pr_size_capped_loc") == pytest.approx(capped, rel=1e-12)
+    table = _wave_table(values["Rollout plan"])
+    waves = rollout_report(limited).waves
+    for label, field in WAVE_REVIEW_ROWS:
+        assert table[label][: len(waves)] == pytest.approx([getattr(w, field) for w in waves], rel=RELATIVE)
+    held = round(workbook_value(values, "net_hours"), 3), workbook_value(values, "queue_values_stale")
+    assert held == {"held": (3.726, 1), "above": (0.852, 0)}[name]  # METHODS §5; the worked example
 
 
 def test_a_cost_typed_into_the_blank_row_lowers_npv(recalculated):

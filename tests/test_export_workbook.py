@@ -150,6 +150,26 @@ def test_every_assumption_is_a_named_input_holding_the_scenario_value(rich_book,
         assert cell.protection.locked is False
 
 
+def test_the_pr_size_limit_is_a_blank_named_input_that_caps_the_post_pr_size(book):
+    """pr_size_limit_loc (Assumptions, blank = no limit, a number above 0) caps post_pr_size_loc for
+    E(L1) and everything after it: L1 = min(L1, limit), as roi.whatif.with_pr_size_limit does."""
+    limit = named_cell(book, "pr_size_limit_loc")
+    sheet = limit.parent
+    assert sheet.title == "Assumptions" and limit.value is None and limit.fill.fgColor.rgb == "00FFF2CC"
+    row = [c.value for c in sheet[limit.row]]
+    assert row[0] == "PR size limit after adoption (what-if)" and row[4] == "pr_size_limit_loc"
+    assert "blank = no limit" in row[3] and "with_pr_size_limit" in row[3]
+    assert "pr_size_limit_loc must be a number above 0, or blank" in row[6]
+    rule = _validation_of(sheet, limit.coordinate)
+    assert (rule.type, rule.operator) == ("decimal", "greaterThanOrEqual") and 0 < float(rule.formula1) < 1e-6
+    capped = named_cell(book, "post_pr_size_capped_loc")
+    assert capped.parent.title == "Productivity"
+    assert capped.value == (
+        "=IF(ISNUMBER(pr_size_limit_loc),MIN(post_pr_size_loc,pr_size_limit_loc),post_pr_size_loc)"
+    )
+    assert named_cell(book, "effort_post_hours").value == "=overhead_hours+post_pr_size_capped_loc/loc_per_hour"
+
+
 def get(scenario: Scenario, path: str):
     from roi.models import get_path
 
@@ -578,10 +598,13 @@ def test_metrics_sheet_without_measurements_compares_the_scenario_periods(book):
     sheet = book["Metrics"]
     row = next(r for r in sheet.iter_rows() if r[0].value == "Mean PR size (lines added + deleted)")
     assert [c.data_type for c in row[1:4]] == ["f", "f", "f"]
+    assert row[2].value == '=IF(ISNUMBER(post_pr_size_loc),post_pr_size_capped_loc,"")'  # with the limit
     assert (
         row[3].value == "=IF(AND(ISNUMBER(baseline_pr_size_loc),ISNUMBER(post_pr_size_loc)),"
-        'IF(baseline_pr_size_loc<>0,post_pr_size_loc/baseline_pr_size_loc-1,""),"")'
+        'IF(baseline_pr_size_loc<>0,post_pr_size_capped_loc/baseline_pr_size_loc-1,""),"")'
     )
+    tasks = next(r for r in sheet.iter_rows() if r[0].value == "Completed tasks per developer-week")
+    assert tasks[2].value == '=IF(ISNUMBER(post_tasks_per_dev_week),post_tasks_per_dev_week,"")'
 
 
 def test_metrics_sheet_defines_every_scenario_period_metric(book):

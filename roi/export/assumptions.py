@@ -2,7 +2,9 @@
 
 Each assumption gets a defined name (``developers``, ``capture_factor``, ``post_pr_size_loc``,
 ``tool_1_price_per_seat_month``, ``adoption_year_2`` …) and the model sheets' formulas use
-only these names, so changing a value here moves every live output.
+only these names, so changing a value here moves every live output.  One input is not a scenario
+field: the PR size limit (:data:`PR_SIZE_LIMIT`), a what-if the Review capacity page applies with
+:func:`roi.whatif.with_pr_size_limit`.
 """
 
 from __future__ import annotations
@@ -296,6 +298,28 @@ SECTIONS: tuple[tuple[str, tuple[Assumption, ...]], ...] = (
     ),
 )
 
+PR_SIZE_LIMIT = Assumption(
+    "",
+    "pr_size_limit_loc",
+    "PR size limit after adoption (what-if)",
+    "LOC",
+    "number",
+    blank_means="no limit",
+)
+"""The PR size limit [LOC]: the mean PR size after adoption is capped at it, L1' = min(L1, limit),
+PR count unchanged (:func:`roi.whatif.with_pr_size_limit`).  Not a scenario field (``path`` is
+empty): the scenario file holds no limit (applying one writes the capped size into
+``post.pr_size_loc``), so it starts blank."""
+
+PR_SIZE_LIMIT_RULE = Rule(low=0.0, low_open=True, blank_ok=True)
+"""A limit is above 0 lines (``with_pr_size_limit`` refuses 0), or blank for none."""
+
+PR_SIZE_LIMIT_SOURCE = (
+    "What-if, not saved in the scenario file (blank = no limit): the mean PR size after adoption used "
+    "by the model is min(L1, limit), the PR count unchanged, as the Review capacity page's \"PR size "
+    "limit\" (roi.whatif.with_pr_size_limit); see post_pr_size_capped_loc on Productivity"
+)
+
 TOOL_FIELDS: tuple[tuple[str, str, str, Format], ...] = (
     ("price_per_seat_month", "list price per seat", "{currency}/seat-month", "money_exact"),
     ("usage_per_dev_month", "usage billing per active developer", "{currency}/dev-month", "money_exact"),
@@ -394,9 +418,8 @@ def same_as_exported(ref: str, value: float | None) -> str:
     return f"IF(ISNUMBER({ref}),ABS({ref}-{value!r})<=1E-9*MAX(1,ABS({value!r})),FALSE)"
 
 
-def _changed_cell(scenario: Scenario, assumption: Assumption, row: int) -> Cell:
-    """Live: empty while the input holds its exported value, else what it was."""
-    value = _exported_value(scenario, assumption)
+def _changed_cell(value: float | None, row: int) -> Cell:
+    """Live: empty while the input in row ``row`` holds its exported ``value``, else what it was."""
     was = "blank" if value is None else f"{value:g}"
     return Cell(
         Formula(f'IF({same_as_exported(f"B{row}", value)},"","changed (was {was})")'), "text", "warning"
@@ -437,10 +460,6 @@ def _validations(cells: dict[tuple[Rule, str | None], list[str]]) -> list[Valida
     return found
 
 
-def _value_cell(scenario: Scenario, assumption: Assumption) -> Cell:
-    return Cell(_exported_value(scenario, assumption), assumption.fmt, "input", name=assumption.name)
-
-
 def _unit(assumption: Assumption, currency: str) -> str:
     return unit_beside(assumption.unit.replace("{currency}", currency), assumption.fmt, currency)
 
@@ -477,25 +496,30 @@ def assumptions_sheet(scenario: Scenario) -> Sheet:
     sheet.name_range(CHANGES, 4, 8, ASSUMPTION_ROWS_END, 8)
     ruled: dict[tuple[Rule, str | None], list[str]] = {}
 
-    def row(assumption: Assumption) -> None:
+    def input_row(assumption: Assumption, value: float | None, rule: Rule, source: str) -> None:
         number = sheet.next_row
-        rule = rule_of(assumption)
         ruled.setdefault((rule, assumption.blank_means), []).append(f"B{number}")
         sheet.add(
             text(assumption.label),
-            _value_cell(scenario, assumption),
+            Cell(value, assumption.fmt, "input", name=assumption.name),
             text(_unit(assumption, scenario.currency)),
-            text(source_of(scenario, assumption), "note"),
+            text(source, "note"),
             text(assumption.name),
-            text(assumption.path),
+            text(assumption.path or None),
             Cell(Formula(rule.check(f"B{number}", assumption.name)), "text", "warning"),
-            _changed_cell(scenario, assumption, number),
+            _changed_cell(value, number),
         )
+
+    def row(assumption: Assumption) -> None:
+        value = _exported_value(scenario, assumption)
+        input_row(assumption, value, rule_of(assumption), source_of(scenario, assumption))
 
     for title, section in SECTIONS:
         sheet.add(text(title, "heading"))
         for assumption in section:
             row(assumption)
+        if title == "Review":
+            input_row(PR_SIZE_LIMIT, None, PR_SIZE_LIMIT_RULE, PR_SIZE_LIMIT_SOURCE)
 
     sheet.add(text("AI tools (licence lines)", "heading"))
     for k, tools in tool_assumptions(scenario):

@@ -47,6 +47,7 @@ def model_results(scenario: Scenario, results: Results) -> dict[str, Known]:
         "net_hours": p.net_hours,
         "qapi": p.qapi,
         "naive_index": p.naive_index,
+        "post_pr_size_capped_loc": s.post.pr_size_loc,  # the engine's L1 is the capped one
         "effort_baseline_hours": review.baseline.effort_hours,
         "effort_post_hours": review.post.effort_hours,
         "failure_hours_baseline": failure["baseline"],

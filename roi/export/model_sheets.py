@@ -14,7 +14,7 @@ import numpy as np
 
 from roi import capacity
 from roi.defaults import HOURS_PER_YEAR_FTE
-from roi.export.assumptions import same_as_exported
+from roi.export.assumptions import PR_SIZE_LIMIT, same_as_exported
 from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, col, text, unit_beside
 from roi.finance import MONTHS_PER_YEAR
 from roi.models import Results, Scenario
@@ -33,6 +33,10 @@ UNSTABLE = "unstable"
 
 ADD_COST_LINES = "Other costs: type them here, or insert cost lines above this row"
 """Label of the blank row that closes the cost lines, so rows inserted above it are summed."""
+
+CAPPED_POST_PR_SIZE = "post_pr_size_capped_loc"
+"""Defined name of the mean PR size after adoption the model uses [LOC]: ``post_pr_size_loc`` capped
+at the PR size limit (``pr_size_limit_loc``), as :func:`roi.whatif.with_pr_size_limit` caps it."""
 
 MAX_CURVE_ROWS = 60
 """Reviewer counts listed in the wait table (evenly spaced when the range is wider)."""
@@ -67,11 +71,19 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
             "effort_baseline_hours",
         ),
         (
+            "Mean PR size after adoption, with the PR size limit",
+            f"IF(ISNUMBER({PR_SIZE_LIMIT.name}),MIN(post_pr_size_loc,{PR_SIZE_LIMIT.name}),post_pr_size_loc)",
+            "number",
+            "LOC",
+            "L1 = min(L1, limit) with a PR size limit (Assumptions; roi.whatif.with_pr_size_limit), else L1",
+            CAPPED_POST_PR_SIZE,
+        ),
+        (
             "Review effort per PR, after adoption E(L1)",
-            "overhead_hours+post_pr_size_loc/loc_per_hour",
+            f"overhead_hours+{CAPPED_POST_PR_SIZE}/loc_per_hour",
             "hours",
             "h",
-            "E(L1) = t0 + L1 / r",
+            "E(L1) = t0 + L1 / r, L1 with the PR size limit",
             "effort_post_hours",
         ),
         (

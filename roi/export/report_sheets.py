@@ -18,6 +18,7 @@ from roi.export.cached_values import CachedValue
 from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text, unit_beside
 from roi.export.model_sheets import (
     CALIBRATED_NOTE,
+    CAPPED_POST_PR_SIZE,
     NO_BREAK_EVEN,
     NO_COSTS,
     NOT_WITHIN_HORIZON,
@@ -336,8 +337,8 @@ def metrics_sheet(scenario: Scenario, metrics: Any | None) -> Sheet:
     sheet.add(text("Metrics: baseline vs after adoption", "title"))
     sheet.add(
         text(
-            "The model's period metrics (from Assumptions; blank = not measured). "
-            "Change = after / baseline − 1.",
+            "The model's period metrics (from Assumptions; blank = not measured; the PR size after "
+            "adoption with the PR size limit, if one is set). Change = after / baseline − 1.",
             "note",
         )
     )
@@ -349,16 +350,17 @@ def metrics_sheet(scenario: Scenario, metrics: Any | None) -> Sheet:
     )
     for field, label, _, fmt, _ in PERIOD_FIELDS:
         before, after = f"baseline_{field}", f"post_{field}"
+        used = CAPPED_POST_PR_SIZE if after == "post_pr_size_loc" else after  # the PR size limit applied
         definition = DEFINITIONS.get(MEASURED.get(field, field), "")  # review_hours is review_hours_median
         then, now = getattr(scenario.baseline, field), getattr(scenario.post, field)
         change = now / then - 1 if then is not None and now is not None and then != 0 else ""
         sheet.add(
             text(label),
             Cell(Formula(f'IF(ISNUMBER({before}),{before},"")', cached="" if then is None else then), fmt),
-            Cell(Formula(f'IF(ISNUMBER({after}),{after},"")', cached="" if now is None else now), fmt),
+            Cell(Formula(f'IF(ISNUMBER({after}),{used},"")', cached="" if now is None else now), fmt),
             Cell(
                 Formula(
-                    f'IF(AND(ISNUMBER({before}),ISNUMBER({after})),IF({before}<>0,{after}/{before}-1,""),"")',
+                    f'IF(AND(ISNUMBER({before}),ISNUMBER({after})),IF({before}<>0,{used}/{before}-1,""),"")',
                     cached=change,
                 ),
                 "percent",
