@@ -167,7 +167,8 @@ def test_the_pr_size_limit_is_a_blank_named_input_that_caps_the_post_pr_size(boo
     assert capped.value == (
         "=IF(ISNUMBER(pr_size_limit_loc),MIN(post_pr_size_loc,pr_size_limit_loc),post_pr_size_loc)"
     )
-    assert named_cell(book, "effort_post_hours").value == "=overhead_hours+post_pr_size_capped_loc/loc_per_hour"
+    effort = named_cell(book, "effort_post_hours")
+    assert effort.value == "=overhead_hours+post_pr_size_capped_loc/loc_per_hour"
 
 
 def get(scenario: Scenario, path: str):
