@@ -780,12 +780,14 @@ def _due(item: ChecklistItem, waves: Sequence[WaveResult]) -> tuple[int | None, 
         return item.due_week, None
     if tie == "after-last":
         return waves[-1].start_week + IDLE_SEAT_REVIEW_WEEKS, None
-    if tie == "first-short":
+    if isinstance(tie, int):
+        index = tie
+    else:  # "first-short"
         short = [
             i for i, w in enumerate(waves) if w.reviewers_needed is None or w.reviewers_needed > w.reviewers
         ]
-        tie = short[0] if short else min(1, len(waves) - 1)
-    return waves[tie].start_week, waves[tie].name
+        index = short[0] if short else min(1, len(waves) - 1)
+    return waves[index].start_week, waves[index].name
 
 
 def track_checklist(

@@ -38,6 +38,7 @@ from roi.rollout import (
     rollout_report,
     track_checklist,
     wave_decision,
+    wave_tie,
     week_to_month,
 )
 from roi.rollout_models import (
@@ -485,6 +486,15 @@ class TestChecklistTracking:
         assert (tracked["workload-watch"].due_week, tracked["workload-watch"].wave) == (12, "Full rollout")
         assert (tracked["idle-seats"].due_week, tracked["idle-seats"].wave) == (16, None)
         assert all(item.fires and item.status == "todo" for item in tracked.values())
+
+    def test_wave_tie_says_how_each_item_follows_the_waves(self):
+        """The rule the workbook's Checklist writes as formulas: a wave index within the plan, the first
+        wave short of reviewers, a licence cycle after the last start, or not tied."""
+        assert [wave_tie("ai-policy", n) for n in (0, 1, 3)] == [None, 0, 0]
+        assert [wave_tie("pr-size-limit", n) for n in (1, 3)] == [0, 1]  # the second wave, or the only one
+        assert [wave_tie("workload-watch", n) for n in (1, 3)] == [0, 2]  # the last wave
+        assert (wave_tie("review-capacity", 3), wave_tie("idle-seats", 3)) == ("first-short", "after-last")
+        assert wave_tie("not-an-item", 3) is None
 
     def test_recorded_status_owner_and_notes_survive(self, results, waves):
         tracking = [

@@ -1,14 +1,16 @@
 """The Rollout plan and Checklist sheets, from :func:`roi.rollout.rollout_report`.
 
 They write the same tables the Rollout page shows (``roi.rollout_tables``), so the workbook
-and the app cannot disagree.  Live: each wave's start week, seat share, training hours and reviewer pool are
-inputs, and its dates, seats, licence and training costs are formulas over them and the named
-Assumptions, as are its review load (PRs, review hours, capacity, utilisation, backlog, freed
-hours, extra bugs) and the cost-by-month table (the rules of :func:`roi.rollout.plan_waves` and
-:func:`roi.rollout.monthly_cost_schedule`, each formula stored with the engine's value); the
-adoption-by-year block and the Checklist's due dates (its start date + 7 × each due week) too.
-Reviewers needed, reviewers to add and the wait (Erlang C) stay the app's values at export,
-flagged stale per wave.  The Checklist's start date, owners, due weeks, statuses and notes are inputs.
+and the app cannot disagree.  Live: each wave's start week, seat share, training hours and
+reviewer pool are inputs, and its dates, seats, licence and training costs are formulas over them
+and the named Assumptions, as are its review load (PRs, review hours, capacity, utilisation,
+backlog, freed hours, extra bugs) and the cost-by-month table (the rules of
+:func:`roi.rollout.plan_waves` and :func:`roi.rollout.monthly_cost_schedule`, each formula stored
+with the engine's value); the adoption-by-year block and the Checklist's due dates (its start date
++ 7 × each due week), due weeks tied to a wave (links to its start week) and "Due before wave"
+(the rule of :func:`roi.rollout.track_checklist`) too.  Reviewers needed, reviewers to add and the
+wait (Erlang C) stay the app's values at export, flagged stale per wave.  The Checklist's start
+date, owners, due weeks, statuses and notes are inputs.
 """
 
 from __future__ import annotations
@@ -225,8 +227,8 @@ def _live_waves(
 ) -> list[dict[str, Any]]:
     """Wave rows for :func:`write_transposed` at ``header_row``, with live cells: the start week,
     seat share, training hours and reviewer pool (a link to the ``reviewers`` Assumption unless the
-    wave has its own; blank = that Assumption) as inputs; "Starts on" (the Checklist's start date + 7 × the
-    start week, blank without a start date), "Start month", end and measuring weeks, developers,
+    wave has its own; blank = that Assumption) as inputs; "Starts on" (the Checklist's start date
+    + 7 × the start week, blank without a start date), "Start month", end and measuring weeks, developers,
     seats, licence and training costs, PRs, review hours, capacity, utilisation, backlog growth,
     freed hours and extra bugs as formulas over them and the named Assumptions and model cells (the
     rules of :func:`roi.rollout.plan_waves`); the engine's Erlang C values last, behind a live stale
