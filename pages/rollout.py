@@ -32,7 +32,7 @@ scenario = appstate.scenario()
 results = appstate.results(scenario.model_copy(update={"rollout": None}))
 currency = scenario.currency
 EMPTY = "—"  # an empty cell, as on the Data page's estimates (Streamlit writes "None", which reads as a bug)
-GATE_METRIC_WIDTH = 310  # px: "Review wait (median, created → first review)", the longest gate metric
+GATE_METRIC_WIDTH = 295  # px: "Time in review (median, first review → merged)", the longest gate metric
 
 # Fixed-row editors keep their edits while their rows keep their shape; when the scenario is
 # replaced from outside this page (sidebar reset, another file) they start afresh.
@@ -182,7 +182,7 @@ st.caption(
 )
 wave_names = [wave.name for wave in plan.waves]
 metric_labels = [info.label for info in rollout.METRICS.values()]
-gate_columns = ["wave", "metric", "comparison", "basis", "threshold", "unit", "measured"]
+gate_columns = ["wave", "metric", "rule", "threshold", "unit", "measured"]
 gate_frame = pd.DataFrame(tables.gate_input_rows(plan), columns=gate_columns).astype(
     {"threshold": "Float64", "measured": "Float64"}
 )
@@ -197,11 +197,14 @@ gate_edits = st.data_editor(
         "metric": st.column_config.SelectboxColumn(
             "Metric", options=metric_labels, required=True, width=GATE_METRIC_WIDTH
         ),  # the longest label fits; at "large" the Measured input was scrolled out of sight at 1366 px
-        "comparison": st.column_config.SelectboxColumn(
-            "Pass if", options=list(tables.COMPARISON_LABELS.values()), required=True
-        ),
-        "basis": st.column_config.SelectboxColumn(
-            "Of", options=list(tables.BASIS_LABELS.values()), required=True
+        # One column for the comparison and its basis ("≤ baseline +"): as "Pass if" and "Of" the editor
+        # scrolled sideways at 1280 px with the sidebar open (Measured out of sight).
+        "rule": st.column_config.SelectboxColumn(
+            "Pass if",
+            help="Pass if the measured value is ≤ (at most) or ≥ (at least) the threshold, the baseline + "
+            "the threshold, or the baseline × the threshold",
+            options=list(tables.RULE_LABELS.values()),
+            required=True,
         ),
         "threshold": st.column_config.NumberColumn("Threshold", required=True, format="%g"),
         "unit": st.column_config.TextColumn("Unit", disabled=True),

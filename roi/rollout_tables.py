@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -38,8 +38,19 @@ from roi.rollout_models import (
     Wave,
 )
 
+Key = TypeVar("Key")
+
 COMPARISON_LABELS = {"at_most": "at most", "at_least": "at least"}
-BASIS_LABELS = {"absolute": "value", "baseline_plus": "baseline +", "baseline_times": "baseline ×"}
+RULE_LABELS = {
+    ("at_most", "absolute"): "≤",
+    ("at_least", "absolute"): "≥",
+    ("at_most", "baseline_plus"): "≤ baseline +",
+    ("at_least", "baseline_plus"): "≥ baseline +",
+    ("at_most", "baseline_times"): "≤ baseline ×",
+    ("at_least", "baseline_times"): "≥ baseline ×",
+}
+"""A gate's comparison and basis as one editor cell: pass if the measured value is ≤ or ≥ the threshold,
+the baseline + the threshold or the baseline × the threshold."""
 STATUSES = ("todo", "doing", "done", "not applicable")
 DECISION_LABELS = {"go": "go", "no-go": "no-go", "incomplete": "not measured yet", "no gates": "no gates"}
 
@@ -203,7 +214,8 @@ def _text(row: Mapping[str, Any], column: str) -> str:
     return "" if _blank(value) else str(value).strip()
 
 
-def _choice(row: Mapping[str, Any], column: str, index: int, labels: Mapping[str, str]) -> str:
+def _choice(row: Mapping[str, Any], column: str, index: int, labels: Mapping[Key, str]) -> Key:
+    """The key whose label (or, for a string key, the key itself) is the cell's text."""
     value = _text(row, column)
     for key, label in labels.items():
         if value in (key, label):
@@ -314,8 +326,7 @@ def gate_input_rows(plan: RolloutPlan) -> list[dict[str, Any]]:
         {
             "wave": wave.name,
             "metric": METRICS[gate.metric].label,
-            "comparison": COMPARISON_LABELS[gate.comparison],
-            "basis": BASIS_LABELS[gate.basis],
+            "rule": RULE_LABELS[(gate.comparison, gate.basis)],
             "threshold": gate.threshold,
             "unit": METRICS[gate.metric].unit,
             "measured": gate.measured,
@@ -341,10 +352,11 @@ def gates_from_rows(rows: Sequence[Mapping[str, Any]], waves: Sequence[Wave]) ->
                 row=index + 1,
                 column="wave",
             )
+        comparison, basis = _choice(row, "rule", index, RULE_LABELS)
         data = {
             "metric": _choice(row, "metric", index, labels),
-            "comparison": _choice(row, "comparison", index, COMPARISON_LABELS),
-            "basis": _choice(row, "basis", index, BASIS_LABELS),
+            "comparison": comparison,
+            "basis": basis,
             "threshold": _number(row, "threshold", index),
             "measured": _number(row, "measured", index, required=False),
         }

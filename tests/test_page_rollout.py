@@ -369,3 +369,14 @@ def test_the_waves_editor_fits_1280_px_with_full_names_in_the_help(page):
         "training_hours_per_dev": ("Training h", "Training hours per developer"),
         "reviewers": ("Reviewers", "Planned reviewers (empty: today's pool)"),
     }
+
+
+def test_the_gates_editor_fits_1280_px_with_one_rule_column(page):
+    # At 1280 px with the sidebar open the gates editor held 878 px of columns in 818 (measured in Chromium):
+    # "Pass if" and "Of" are one column ("≤ baseline +"); the metric column is as wide as the longest metric.
+    editor = page.data_editor(key="rollout_gates").value
+    assert list(editor.columns) == ["wave", "metric", "rule", "threshold", "unit", "measured"]
+    assert list(editor["rule"][:4]) == ["≤ baseline +", "≤", "≤", "≤ baseline ×"]
+    gates = json.loads(next(f.proto.columns for f in page.dataframe if "rule" in f.proto.columns))
+    assert gates["rule"]["label"] == "Pass if" and "baseline ×" in gates["rule"]["help"]
+    assert gates["metric"]["width"] == 295

@@ -197,8 +197,7 @@ class TestGateRows:
         rows[0] = {
             **rows[0],
             "wave": "Expansion",
-            "comparison": "at least",
-            "basis": "value",
+            "rule": "≥",
             "threshold": 0.5,
             "measured": 0.4,
         }
@@ -218,6 +217,7 @@ class TestGateRows:
         [
             ({"wave": "Nowhere"}, "wave", "not a wave of the plan"),
             ({"metric": "Happiness"}, "metric", "not one of"),
+            ({"rule": "at most"}, "rule", "not one of ≤, ≥, ≤ baseline +"),
             ({"threshold": None}, "threshold", "is empty"),
         ],
     )
@@ -227,6 +227,22 @@ class TestGateRows:
         with pytest.raises(ScenarioError, match=message) as error:
             gates_from_rows(rows, plan.waves)
         assert (error.value.row, error.value.column) == (3, column)
+
+    @pytest.mark.parametrize(
+        ("rule", "comparison", "basis"),
+        [
+            ("≤", "at_most", "absolute"),
+            ("≥ baseline +", "at_least", "baseline_plus"),
+            ("≤ baseline ×", "at_most", "baseline_times"),
+        ],
+    )
+    def test_one_rule_cell_holds_the_comparison_and_its_basis(self, plan, rule, comparison, basis):
+        # "Pass if" and "Of" are one column: two of them scrolled the editor sideways at 1280 px.
+        rows = gate_input_rows(plan)
+        assert [row["rule"] for row in rows[:4]] == ["≤ baseline +", "≤", "≤", "≤ baseline ×"]
+        rows[0] = {**rows[0], "rule": rule}
+        gate = gates_from_rows(rows, plan.waves)[0].gates[0]
+        assert (gate.comparison, gate.basis) == (comparison, basis)
 
     def test_negative_multiplier_is_refused(self, plan):
         rows = gate_input_rows(plan)
