@@ -289,24 +289,27 @@ checklist_frame = checklist_frame.astype({"due_week": "Float64"}).set_index("id"
 checklist_edits = st.data_editor(
     checklist_frame,
     key=key("rollout_checklist"),
+    hide_index=True,  # the item ids are under "Why each action": at 1280 px they left the titles 190 px
     placeholder=EMPTY,
     disabled=["title", "wave", "fires"],
-    # Short headings, the full name in their help, and small widths: it scrolled sideways at 1366 px,
-    # "Still triggered" out of sight.  Each action's full title is under "Why each action" below.
+    # Short headings, the full name in their help, and fixed widths that add up to 800 px: it scrolled
+    # sideways at 1280 px with the sidebar open (818 px).  Only the longest titles are cut; each
+    # action's full title is under "Why each action" below.
     column_config={
-        "_index": st.column_config.TextColumn("Item"),
-        "title": st.column_config.TextColumn("Action", width=190),
-        "owner_role": st.column_config.TextColumn("Owner"),
+        "title": st.column_config.TextColumn("Action", width=255),
+        "owner_role": st.column_config.TextColumn("Owner", width=145),  # "Engineering manager" whole
         "due_week": st.column_config.NumberColumn(
             "Due wk", help="Due week", min_value=0, max_value=520, step=1, format="%d", width=80
         ),
-        "wave": st.column_config.TextColumn("Before wave", help="Due before this wave starts"),
+        "wave": st.column_config.TextColumn(
+            "Wave", help="Due before wave: done before this wave starts", width=85
+        ),
         "status": st.column_config.SelectboxColumn(
             "Status", options=list(tables.STATUSES), required=True, width=105  # "not applicable" whole
         ),
-        "notes": st.column_config.TextColumn("Notes", width=100),
+        "notes": st.column_config.TextColumn("Notes", width=75),
         "fires": st.column_config.CheckboxColumn(
-            "Fires", help="Still triggered: the scenario's numbers still call for this action", width=60
+            "Fires", help="Still triggered: the scenario's numbers still call for this action", width=55
         ),
     },
 )
@@ -323,7 +326,10 @@ apply_edits(
 with st.expander("Why each action"):
     for item in report.checklist:
         # Titles and owners can come from a loaded scenario file: no live links or images.
-        st.markdown(f"**{markdown_safe(item.title)}** ({markdown_safe(item.owner_role)}) — {item.reason}")
+        st.markdown(
+            f"**{markdown_safe(item.title)}** ({markdown_safe(item.owner_role)}; item "
+            f"{markdown_safe(item.id)}) — {item.reason}"
+        )
 
 # --- Expectations ---------------------------------------------------------------------------
 st.header("Expectations")

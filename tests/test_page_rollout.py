@@ -317,18 +317,26 @@ def test_editors_fit_a_laptop_and_show_empty_cells_as_a_dash(page):
     assert isinstance(checklist["title"]["width"], int) and isinstance(checklist["notes"]["width"], int)
 
 
-def test_the_checklist_fits_1366_px_with_full_names_in_the_help(page):
-    # The checklist scrolled sideways at 1366 px (measured in Chromium: 1036 px of columns in 904, "Still
-    # triggered" out of sight).  Fixed widths for all but Item, Owner and Before wave, whose widths follow
-    # their text (131, 141 and 88 px in the demo); the full name of a shortened heading is in its help.
-    editors = [json.loads(frame.proto.columns) for frame in page.dataframe if frame.proto.editing_mode]
-    config = next(columns for columns in editors if "fires" in columns)
-    fixed = [config[c]["width"] for c in ("title", "due_week", "status", "notes", "fires")]
-    assert all(isinstance(width, int) for width in fixed), fixed
-    assert sum(fixed) + 131 + 141 + 88 <= 904
-    assert config["status"]["width"] >= 100  # "not applicable", whole
-    assert (config["fires"]["label"], config["due_week"]["label"]) == ("Fires", "Due wk")
-    assert config["fires"]["help"].startswith("Still triggered") and config["due_week"]["help"] == "Due week"
+def test_the_checklist_fits_1280_px_with_full_names_in_the_help(page):
+    # The checklist scrolled sideways at 1280 px with the sidebar open (measured in Chromium: 894 px of
+    # columns in 818) and cut the action titles at 190 px.  The item ids moved to "Why each action" and
+    # every column has a fixed width; the full name of a shortened heading is in its help.
+    editor = next(frame.proto for frame in page.dataframe if "fires" in frame.proto.columns)
+    config = json.loads(editor.columns)
+    assert config["_index"]["hidden"] is True
+    widths = {column: config[column]["width"] for column in page.data_editor(key="rollout_checklist").value}
+    assert all(isinstance(width, int) for width in widths.values()), widths
+    assert sum(widths.values()) <= 810 and widths["title"] >= 250
+    assert widths["status"] >= 100 and widths["owner_role"] >= 141  # "not applicable", "Engineering manager"
+    shortened = {column: (config[column]["label"], config[column]["help"]) for column in ("due_week", "wave")}
+    assert shortened == {
+        "due_week": ("Due wk", "Due week"),
+        "wave": ("Wave", "Due before wave: done before this wave starts"),
+    }
+    assert (config["fires"]["label"], config["fires"]["help"].split(":")[0]) == ("Fires", "Still triggered")
+    reasons = [block.value for expander in page.expander if expander.label == "Why each action"
+               for block in expander.markdown]
+    assert any("item review-capacity)" in reason for reason in reasons), reasons[:2]
 
 
 def test_gate_results_wrap_instead_of_scrolling_sideways(page):
