@@ -455,19 +455,20 @@ with wave_box:
         ],
         hide_index=True,
         # Short headings, the full name in each heading's help: the table scrolled sideways at 1366 px.
+        # No fixed widths here or below: each column is as wide as its heading or widest value (in 75 px
+        # "small" columns headings such as "Licences/mo" were cut, and the monthly costs scrolled at 1280 px).
         column_config={
-            "Start week": st.column_config.NumberColumn("Start wk", help="Start week", width="small"),
-            "End week": st.column_config.NumberColumn("End wk", help="End week", width="small"),
+            "Start week": st.column_config.NumberColumn("Start wk", help="Start week"),
+            "End week": st.column_config.NumberColumn("End wk", help="End week"),
             "Developers with a seat": st.column_config.NumberColumn(
-                "Seated", help="Developers with a seat", width="small"
+                "Seated", help="Developers with a seat"
             ),
             "Developers added": st.column_config.NumberColumn(
-                "Added", help="Developers added", width="small"
+                "Added", help="Developers added"
             ),
-            "Seats": st.column_config.NumberColumn(width="small"),
             **{
                 name: st.column_config.NumberColumn(
-                    short, help=f"{name} ({currency})", format="%,.0f", width="small"
+                    short, help=f"{name} ({currency})", format="%,.0f"
                 )
                 for name, short in (
                     ("Seat cost / month", "Seats/mo"),
@@ -506,30 +507,28 @@ with wave_box:
         hide_index=True,
         column_config={  # short headings, the full name in their help (it scrolled sideways at 1366 px)
             "Extra PRs / week": st.column_config.NumberColumn(
-                "Extra PRs/wk", help="Extra PRs / week", format="%.1f", width="small"
+                "Extra PRs/wk", help="Extra PRs / week", format="%.1f"
             ),
             "Review h / week": st.column_config.NumberColumn(
                 "Review h/wk", help="Review h / week: review hours the wave needs", format="%.1f",
-                width="small",
             ),
             "Review capacity h / week": st.column_config.NumberColumn(
-                "Capacity/wk", help="Review capacity h / week", format="%.0f", width="small"
+                "Capacity/wk", help="Review capacity h / week", format="%.0f"
             ),
-            "Reviewers": st.column_config.NumberColumn(help="Reviewers planned for the wave", width="small"),
+            "Reviewers": st.column_config.NumberColumn(help="Reviewers planned for the wave"),
             "Reviewers needed": st.column_config.NumberColumn(
-                "Needed", help="Reviewers needed", width="small"
+                "Needed", help="Reviewers needed"
             ),
             "Reviewers to add": st.column_config.NumberColumn(
-                "To add", help="Reviewers to add", width="small"
+                "To add", help="Reviewers to add"
             ),
             "Reviewer utilisation": st.column_config.NumberColumn(
-                "Utilisation", help="Reviewer utilisation", format="%.0f%%", width="small"
+                "Utilisation", help="Reviewer utilisation", format="%.0f%%"
             ),
             "Review wait (working h)": st.column_config.TextColumn(
                 "Wait (h)",
                 help="Review wait (working h): 'unstable' when the pool cannot keep up (utilisation ≥ 100%): "
                 "it never clears.",
-                width="small",
             ),
         },
     )
@@ -559,11 +558,11 @@ st.container(key="rollout_monthly_costs").dataframe(
     hide_index=True,
     column_config={  # short headings, the full name in their help (it scrolled sideways at 1366 px)
         "Developers with a seat": st.column_config.NumberColumn(
-            "Seated", help="Developers with a seat", width="small"
+            "Seated", help="Developers with a seat"
         ),
         **{
             name: st.column_config.NumberColumn(
-                short, help=f"{name} ({scenario.currency})", format="%,.0f", width="small"
+                short, help=f"{name} ({scenario.currency})", format="%,.0f"
             )
             for name, short in (
                 ("Seat cost", "Seat cost"),
