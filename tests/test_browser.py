@@ -3,6 +3,7 @@
 open → verdict → upload an export → keep it, change an assumption and compare the two → download the
 Excel workbook (and open it), with a full-page screenshot of every page in artefacts/screenshots/
 (git-ignored) to look at.
+The Rollout plan's data grids are measured at laptop widths: none may scroll sideways.
 `make test` installs Chromium when it is missing; without it the test is skipped, saying so.
 """
 
@@ -224,3 +225,47 @@ def test_main_flow(browser, server, tmp_path):
     assert book[sheet][cell.replace("$", "")].value == pytest.approx(0.8)
     assert "Assumptions" in book.sheetnames
     assert not errors, errors
+
+
+ROLLOUT_GRIDS = (
+    "rollout_waves",
+    "rollout_wave_costs",
+    "rollout_wave_review",
+    "rollout_gates",
+    "rollout_checklist",
+    "rollout_monthly_costs",
+)
+"""The Rollout plan's data grids (keyed containers), each checked for a sideways scroll bar."""
+
+GRID_WIDTHS = """keys => keys.map(key => {
+    const scroller = document.querySelector(`.st-key-${key} [data-testid="stDataFrame"] .dvn-scroller`);
+    return scroller && [key, scroller.scrollWidth, scroller.clientWidth];
+})"""
+"""[key, scrollWidth, clientWidth] of each grid's scroll container (glide-data-grid's .dvn-scroller)."""
+
+
+def test_rollout_grids_do_not_scroll_sideways_on_a_laptop(browser, server):
+    # At 1280 px with the sidebar open (an 818 px wide grid) the gates editor, the checklist and the monthly
+    # costs scrolled sideways (878, 894 and 870 px of columns, measured here): each grid's scroll container
+    # is no wider inside than out, at 1280, 1366 and 1920 px.
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server)
+    settle(page)
+    go(page, "Rollout plan")
+    assert page.locator('[data-testid="stSidebar"]').bounding_box()["width"] > 200  # the sidebar is open
+    for width in (1280, 1366, 1920):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_function(
+            "keys => keys.every(key => document.querySelector(`.st-key-${key} .dvn-scroller`))",
+            arg=list(ROLLOUT_GRIDS),
+            timeout=RUN_TIMEOUT,
+        )
+        measured: list[list] = []
+        while len(measured) < 2 or measured[-1] != measured[-2]:  # columns are sized once their cells load
+            assert len(measured) < 60, measured[-1]
+            page.wait_for_timeout(500)
+            measured.append(page.evaluate(GRID_WIDTHS, list(ROLLOUT_GRIDS)))
+        assert len({client for _, _, client in measured[-1]}) == 1, measured[-1]  # each spans the main area
+        scrolled = [(key, inner, outer) for key, inner, outer in measured[-1] if inner > outer]
+        assert not scrolled, (width, scrolled)
+    page.close()
