@@ -155,8 +155,9 @@ wave_edits = st.data_editor(
             format="%.1f%%",
             required=True,
         ),
-        # Not "large": at 1366 px the planned reviewers, an input, were scrolled out of sight.
-        "teams": st.column_config.TextColumn("Teams / cohort", width=160),
+        # The default cohorts whole (291 px of text; at 160 px they were cut at 1280 px), yet not "large":
+        # at 1366 px that scrolled the planned reviewers, an input, out of sight.
+        "teams": st.column_config.TextColumn("Teams / cohort", width=310),
         "training_hours_per_dev": st.column_config.NumberColumn(
             "Training h", help="Training hours per developer", min_value=0, step=0.5, width="small"
         ),
