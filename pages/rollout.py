@@ -373,7 +373,8 @@ with left:
         "Roadmap", key="rollout_alloc_roadmap", min_value=0.0, max_value=100.0, step=5.0, format="%.0f"
     )
 with right:
-    st.text_area("Workload guardrails (one per line)", key="rollout_guardrails", height=200)
+    # As tall as its lines: at 200 px the last guardrail was scrolled out of sight at 1280 px.
+    st.text_area("Workload guardrails (one per line)", key="rollout_guardrails", height="content")
 
 try:
     chosen = tables.expectations_from_inputs(

@@ -3,7 +3,7 @@
 open → verdict → upload an export → keep it, change an assumption and compare the two → download the
 Excel workbook (and open it), with a full-page screenshot of every page in artefacts/screenshots/
 (git-ignored) to look at.
-The Rollout plan's data grids are measured at laptop widths: none may scroll sideways.
+The Rollout plan is measured at laptop widths: no data grid may scroll sideways, no text be hidden.
 `make test` installs Chromium when it is missing; without it the test is skipped, saying so.
 """
 
@@ -244,10 +244,10 @@ GRID_WIDTHS = """keys => keys.map(key => {
 """[key, scrollWidth, clientWidth] of each grid's scroll container (glide-data-grid's .dvn-scroller)."""
 
 
-def test_rollout_grids_do_not_scroll_sideways_on_a_laptop(browser, server):
+def test_the_rollout_page_fits_a_laptop(browser, server):
     # At 1280 px with the sidebar open (an 818 px wide grid) the gates editor, the checklist and the monthly
     # costs scrolled sideways (878, 894 and 870 px of columns, measured here): each grid's scroll container
-    # is no wider inside than out, at 1280, 1366 and 1920 px.
+    # is no wider inside than out, at 1280, 1366 and 1920 px; and the guardrails box shows all its lines.
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(server)
     settle(page)
@@ -268,4 +268,8 @@ def test_rollout_grids_do_not_scroll_sideways_on_a_laptop(browser, server):
         assert len({client for _, _, client in measured[-1]}) == 1, measured[-1]  # each spans the main area
         scrolled = [(key, inner, outer) for key, inner, outer in measured[-1] if inner > outer]
         assert not scrolled, (width, scrolled)
+        # Every workload guardrail in sight: at a fixed 200 px the last one was scrolled out at 1280 px.
+        guardrails = page.get_by_label("Workload guardrails (one per line)")
+        inner, outer = guardrails.evaluate("area => [area.scrollHeight, area.clientHeight]")
+        assert inner <= outer, (width, inner, outer)
     page.close()
