@@ -11,12 +11,14 @@ import altair as alt
 import pandas as pd
 
 from roi import formatting as fmt
-from roi.charts import ACCENT, BRAND, GAIN, LOSS, MONEY_LABELS, MUTED, _finish
+from roi.charts import ACCENT, BRAND, GAIN, LEGEND_GAP, LOSS, MONEY_LABELS, MUTED, _finish
 from roi.rollout import RolloutReport
 
 CHECKLIST_ROW = "Checklist due"
 ROW_STEP = 44
 """Height of one timeline row [px]."""
+TWO_LEGENDS = alt.Legend(padding=LEGEND_GAP)
+"""The timeline's two legends side by side, kept apart: "not applicable" ran into the "ramp-up" swatch."""
 PHASE_COLOURS = {"ramp-up": "#9fb8d6", "measured": BRAND}
 STATUS_COLOURS = {"todo": ACCENT, "doing": "#f9a825", "done": GAIN, "not applicable": MUTED}
 COST_KINDS = {
@@ -86,6 +88,7 @@ def timeline_chart(report: RolloutReport) -> alt.TopLevelMixin:
                 "phase:N",
                 title="Phase",
                 scale=alt.Scale(domain=list(PHASE_COLOURS), range=list(PHASE_COLOURS.values())),
+                legend=TWO_LEGENDS,
             ),
             tooltip=[
                 alt.Tooltip("label:N", title="Wave"),
@@ -106,6 +109,7 @@ def timeline_chart(report: RolloutReport) -> alt.TopLevelMixin:
                 "status:N",
                 title="Checklist status",
                 scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+                legend=TWO_LEGENDS,
             ),
             color=alt.value("white"),
             tooltip=[

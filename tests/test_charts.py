@@ -340,6 +340,25 @@ def test_horizontal_legend_entries_do_not_touch(worked_example, results):
         assert legend["orient"] == "bottom" and legend["columnPadding"] >= 20
 
 
+def test_the_rollout_timelines_two_legends_are_kept_apart(worked_example, results):
+    # Side by side under the timeline, "not applicable" (the status legend's last entry) ran into the Phase
+    # legend's "ramp-up" swatch at 1280 px (screenshot); padding around each legend keeps them apart.
+    from roi.charts_rollout import timeline_chart
+    from roi.rollout import rollout_report
+
+    spec = timeline_chart(rollout_report(worked_example, results)).to_dict()
+    legends = {
+        channel["title"]: channel["legend"]
+        for layer in _layers(spec)
+        for channel in layer["encoding"].values()
+        if isinstance(channel, dict) and "title" in channel and "legend" in channel
+    }
+    assert {title: legend["padding"] for title, legend in legends.items()} == {
+        "Phase": charts.LEGEND_GAP,
+        "Checklist status": charts.LEGEND_GAP,
+    }
+
+
 def _colour_domains(spec: dict) -> list[list[str]]:
     return [
         v["encoding"]["color"]["scale"]["domain"]
