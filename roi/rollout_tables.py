@@ -159,7 +159,7 @@ def checklist_table(report: RolloutReport) -> list[dict[str, Any]]:
     return [
         {
             "Item": item.id,
-            "Title": item.title,
+            "Action": item.title,
             "Category": item.category or "",
             "Priority": item.priority,
             "Owner": item.owner_role,

@@ -910,9 +910,9 @@ def test_the_checklist_is_a_plan_to_keep_editing(book, worked):
     for row in rows:
         for name in ("Owner", "Due week", "Status", "Notes"):
             assert row[column[name]].fill.fgColor.rgb == "00FFF2CC", (name, row[0].value)
-        for name in ("Item", "Title", "Why", "Due date"):
+        for name in ("Item", "Action", "Why", "Due date"):
             assert row[column[name]].fill.fill_type is None, name
-        for name in ("Title", "Notes", "Why"):
+        for name in ("Action", "Notes", "Why"):
             assert row[column[name]].alignment.wrap_text, name
         assert row[column["Due week"]].number_format == "#,##0"
     values = load_workbook(io.BytesIO(build_workbook(*worked)), data_only=True)

@@ -96,7 +96,7 @@ class TestOutputTables:
         assert {row["Still triggered"] for row in rows} == {True}
         assert list(rows[0]) == [
             "Item",
-            "Title",
+            "Action",  # as the Rollout page heads it
             "Category",
             "Priority",
             "Owner",

@@ -564,10 +564,10 @@ def _owner_options(report: RolloutReport) -> tuple[str, ...]:
 
 
 _INPUT_COLUMNS = ("Owner", "Due week", "Status", "Notes")
-_WRAPPED_COLUMNS = ("Title", "Notes", "Why")
+_WRAPPED_COLUMNS = ("Action", "Notes", "Why")
 _CHECKLIST_WIDTHS = {
     "Item": 18,
-    "Title": 30,
+    "Action": 30,
     "Category": 12,
     "Priority": 8,
     "Owner": 19,
