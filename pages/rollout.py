@@ -33,6 +33,7 @@ results = appstate.results(scenario.model_copy(update={"rollout": None}))
 currency = scenario.currency
 EMPTY = "—"  # an empty cell, as on the Data page's estimates (Streamlit writes "None", which reads as a bug)
 GATE_METRIC_WIDTH = 295  # px: "Time in review (median, first review → merged)", the longest gate metric
+GATE_VALUE = "%.4g"  # 4 significant digits: a measured 0.08494208494208494 was cut and scrolled the gates
 
 # Fixed-row editors keep their edits while their rows keep their shape; when the scenario is
 # replaced from outside this page (sidebar reset, another file) they start afresh.
@@ -207,9 +208,9 @@ gate_edits = st.data_editor(
             options=list(tables.RULE_LABELS.values()),
             required=True,
         ),
-        "threshold": st.column_config.NumberColumn("Threshold", required=True, format="%g"),
+        "threshold": st.column_config.NumberColumn("Threshold", required=True, format=GATE_VALUE),
         "unit": st.column_config.TextColumn("Unit", disabled=True),
-        "measured": st.column_config.NumberColumn("Measured", format="%g"),
+        "measured": st.column_config.NumberColumn("Measured", format=GATE_VALUE),
     },
 )
 apply_edits(
@@ -233,7 +234,7 @@ with st.expander("Baselines the gates compare with"):
         disabled=["metric", "unit", "source"],
         column_config={
             "metric": st.column_config.TextColumn("Metric", width="large"),
-            "baseline": st.column_config.NumberColumn("Baseline", format="%g"),
+            "baseline": st.column_config.NumberColumn("Baseline", format=GATE_VALUE),
             "unit": "Unit",
             "source": "Source",
         },

@@ -392,3 +392,12 @@ def test_the_gates_editor_fits_1280_px_with_one_rule_column(page):
     gates = json.loads(next(f.proto.columns for f in page.dataframe if "rule" in f.proto.columns))
     assert gates["rule"]["label"] == "Pass if" and "baseline ×" in gates["rule"]["help"]
     assert gates["metric"]["width"] == 295
+
+
+def test_gate_values_are_shown_to_4_significant_digits(page):
+    # A measured 0.08494208494208494 (the demo's change failure rate) was cut at the cell's left edge and
+    # widened the gates editor past 818 px at 1280 (measured in Chromium); the value itself is kept whole.
+    gates = json.loads(page.data_editor(key="rollout_gates").proto.columns)
+    baselines = json.loads(page.data_editor(key="rollout_gate_baselines").proto.columns)
+    shown = [gates["threshold"], gates["measured"], baselines["baseline"]]
+    assert [column["type_config"]["format"] for column in shown] == ["%.4g"] * 3
