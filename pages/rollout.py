@@ -141,11 +141,12 @@ wave_edits = st.data_editor(
     column_order=["name", "start_week", "seat_share_pct", "teams", "training_hours_per_dev", "reviewers"],
     column_config={
         # Short headings, the full names in the help: at 1280 px with the sidebar open the long ones
-        # pushed the planned reviewers out of sight.
+        # pushed the planned reviewers out of sight.  Widths fit each heading beside its edit icon
+        # (text + 44 px; "small", 75 px, cut "Training h" and "Reviewers"): 808 px with the row markers.
         "name": st.column_config.TextColumn("Wave", required=True),
         "start_week": st.column_config.NumberColumn(
             "Start wk", help="Start week (week 0 = the rollout start)", min_value=0, max_value=520, step=1,
-            required=True, width="small",
+            required=True, width=95,
         ),
         "seat_share_pct": st.column_config.NumberColumn(
             "Seats %",
@@ -158,13 +159,13 @@ wave_edits = st.data_editor(
         ),
         # The default cohorts whole (291 px of text; at 160 px they were cut at 1280 px), yet not "large":
         # at 1366 px that scrolled the planned reviewers, an input, out of sight.
-        "teams": st.column_config.TextColumn("Teams / cohort", width=310),
+        "teams": st.column_config.TextColumn("Teams / cohort", width=300),
         "training_hours_per_dev": st.column_config.NumberColumn(
-            "Training h", help="Training hours per developer", min_value=0, step=0.5, width="small"
+            "Training h", help="Training hours per developer", min_value=0, step=0.5, width=105
         ),
         "reviewers": st.column_config.NumberColumn(
             "Reviewers", help="Planned reviewers (empty: today's pool)", min_value=1, step=1, format="%d",
-            width="small",
+            width=105,
         ),
     },
 )

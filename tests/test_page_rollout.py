@@ -379,8 +379,10 @@ def test_the_waves_editor_fits_1280_px_with_full_names_in_the_help(page):
         "training_hours_per_dev": ("Training h", "Training hours per developer"),
         "reviewers": ("Reviewers", "Planned reviewers (empty: today's pool)"),
     }
-    # The default cohorts, "1–2 volunteer teams with review capacity to spare" (291 px), were cut at 160 px.
-    assert waves["teams"]["width"] == 310
+    # The default cohorts, "1–2 volunteer teams with review capacity to spare" (291 px), were cut at 160 px;
+    # "small" (75 px) cut the headings beside their edit icon once Teams took more room.
+    sized = ("start_week", "teams", "training_hours_per_dev", "reviewers")
+    assert [waves[column]["width"] for column in sized] == [95, 300, 105, 105]
 
 
 def test_the_gates_editor_fits_1280_px_with_one_rule_column(page):
