@@ -464,16 +464,10 @@ with wave_box:
         column_config={
             "Start week": st.column_config.NumberColumn("Start wk", help="Start week"),
             "End week": st.column_config.NumberColumn("End wk", help="End week"),
-            "Developers with a seat": st.column_config.NumberColumn(
-                "Seated", help="Developers with a seat"
-            ),
-            "Developers added": st.column_config.NumberColumn(
-                "Added", help="Developers added"
-            ),
+            "Developers with a seat": st.column_config.NumberColumn("Seated", help="Developers with a seat"),
+            "Developers added": st.column_config.NumberColumn("Added", help="Developers added"),
             **{
-                name: st.column_config.NumberColumn(
-                    short, help=f"{name} ({currency})", format="%,.0f"
-                )
+                name: st.column_config.NumberColumn(short, help=f"{name} ({currency})", format="%,.0f")
                 for name, short in (
                     ("Seat cost / month", "Seats/mo"),
                     ("Usage cost / month", "Usage/mo"),
@@ -514,18 +508,14 @@ with wave_box:
                 "Extra PRs/wk", help="Extra PRs / week", format="%.1f"
             ),
             "Review h / week": st.column_config.NumberColumn(
-                "Review h/wk", help="Review h / week: review hours the wave needs", format="%.1f",
+                "Review h/wk", help="Review h / week: review hours the wave needs", format="%.1f"
             ),
             "Review capacity h / week": st.column_config.NumberColumn(
                 "Capacity/wk", help="Review capacity h / week", format="%.0f"
             ),
             "Reviewers": st.column_config.NumberColumn(help="Reviewers planned for the wave"),
-            "Reviewers needed": st.column_config.NumberColumn(
-                "Needed", help="Reviewers needed"
-            ),
-            "Reviewers to add": st.column_config.NumberColumn(
-                "To add", help="Reviewers to add"
-            ),
+            "Reviewers needed": st.column_config.NumberColumn("Needed", help="Reviewers needed"),
+            "Reviewers to add": st.column_config.NumberColumn("To add", help="Reviewers to add"),
             "Reviewer utilisation": st.column_config.NumberColumn(
                 "Utilisation", help="Reviewer utilisation", format="%.0f%%"
             ),
@@ -561,13 +551,9 @@ st.container(key="rollout_monthly_costs").dataframe(
     pd.DataFrame(tables.schedule_table(report)),
     hide_index=True,
     column_config={  # short headings, the full name in their help (it scrolled sideways at 1366 px)
-        "Developers with a seat": st.column_config.NumberColumn(
-            "Seated", help="Developers with a seat"
-        ),
+        "Developers with a seat": st.column_config.NumberColumn("Seated", help="Developers with a seat"),
         **{
-            name: st.column_config.NumberColumn(
-                short, help=f"{name} ({scenario.currency})", format="%,.0f"
-            )
+            name: st.column_config.NumberColumn(short, help=f"{name} ({scenario.currency})", format="%,.0f")
             for name, short in (
                 ("Seat cost", "Seat cost"),
                 ("Usage cost", "Usage"),
