@@ -303,7 +303,7 @@ def _write_back(
     value = st.session_state[key]
     errors = st.session_state[_EDIT_ERRORS]
     if value is None and not nullable:
-        errors[key] = f"Give a value for “{label or path}”; it cannot be left empty."
+        errors[key] = f"Give a value for “{label or path}”; it cannot be left empty. The earlier value is kept."
         return
     try:
         new = None if value is None else convert(value / scale if scale != 1 else value)
@@ -352,6 +352,10 @@ def number_field(
         digits = 0 if float(step).is_integer() else 2
     container.number_input(
         label,
+        # No default (the value is the scenario's, in session state): the box can be emptied. With
+        # Streamlit's default ("min") an emptied box snapped back to its minimum: an emptied capture
+        # factor became 0% and the verdict flipped, an emptied "blank = …" field became 0, silently.
+        value=None,
         key=key,
         min_value=None if min_value is None else (int(min_value) if integer else float(min_value)),
         max_value=None if max_value is None else (int(max_value) if integer else float(max_value)),

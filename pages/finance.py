@@ -181,6 +181,9 @@ st.caption("Every change recalculates the whole app and is kept when you switch 
 
 
 def change_horizon() -> None:
+    if st.session_state["finance_horizon"] is None:  # emptied: keep the horizon, as for every assumption
+        st.session_state["finance_horizon_error"] = "Give the horizon in years (1 to 10); the earlier value is kept."
+        return
     try:
         appstate.set_scenario(with_horizon(appstate.scenario(), int(st.session_state["finance_horizon"])))
     except RoiError as error:
@@ -193,6 +196,7 @@ with tabs[0]:
     st.session_state["finance_horizon"] = years
     st.columns(3)[0].number_input(
         "Horizon (years)",
+        value=None,  # can be emptied (with the default, an emptied box became 1 year): see change_horizon
         min_value=1,
         max_value=10,
         step=1,

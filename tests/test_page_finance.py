@@ -104,6 +104,25 @@ def test_refused_edits_name_the_field_as_the_page_shows_it(page, worked_example)
     assert not any("field '" in e.value or "Input should be" in e.value for e in page.error)
 
 
+def test_every_assumption_box_can_be_emptied(page, worked_example):
+    """With Streamlit's default value ("min") the browser put an emptied box back to its minimum: an
+    emptied capture factor became 0% (the verdict flipped) and an emptied "blank = …" field became 0."""
+    boxes = [w for w in page.number_input if str(w.key).startswith("finance_")]
+    assert boxes and not [w.key for w in boxes if w.proto.HasField("default")]  # no minimum to snap back to
+    page.number_input(key="finance_capture_factor").set_value(None).run()  # what an emptied box sends
+    assert page.error[0].value == (
+        "Give a value for “Capture factor (φ): freed time that becomes value”; it cannot be left empty. "
+        "The earlier value is kept."
+    )
+    assert page.session_state["scenario"] == worked_example
+    assert page.number_input(key="finance_capture_factor").value == pytest.approx(50.0)
+    page.number_input(key="finance_fte_annual_cost").set_value(None).run()  # blank = loaded cost × 2080 h
+    assert page.session_state["scenario"].costs.fte_annual_cost is None
+    page.number_input(key="finance_horizon").set_value(None).run()
+    assert page.error[0].value == "Give the horizon in years (1 to 10); the earlier value is kept."
+    assert page.session_state["scenario"].finance.horizon_years == 3
+
+
 def test_sources_are_shown(page):
     captions = [c.value for c in page.caption]
     assert any(c.startswith("Default: Annual discount rate") for c in captions)
