@@ -675,7 +675,7 @@ def apply_measurement(files: Files, adoption: date, ramp_weeks: int) -> str | No
         metrics = measured(files, adoption, ramp_weeks)
         new = scenario_from_metrics(metrics, base=current, name=name)
     except RoiError as error:
-        return error.describe()
+        return error.describe(field=False)  # shown beside the adoption date, which the field names
     use_exports(files, adoption, ramp_weeks)
     if new.measurement is None:  # only the estimates template: nothing was measured
         if new.name == "Your organisation (measured)":

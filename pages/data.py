@@ -87,9 +87,15 @@ def handle_upload(files: appstate.Files) -> None:
             message = appstate.apply_measurement(
                 files, adoption, st.session_state.get(appstate.RAMP_WEEKS, 0)
             )
-        if message:
+        if message:  # read, but not measured at this date: loaded, so that another date can be chosen
             appstate.use_exports(files, adoption, st.session_state.get(appstate.RAMP_WEEKS, 0))
-            st.session_state[UPLOAD_ERROR] = (key, message)
+            st.session_state["data_measure_error"] = message  # shown once, under the adoption date
+            st.session_state[appstate.NOTICE] = (
+                "warning",
+                f"The exports are loaded but could not be measured with AI adopted {adoption:%d %b %Y} (the "
+                "reason is under the adoption date below). Until they are measured, the scenario keeps its "
+                "earlier numbers.",
+            )
     if UPLOAD_ERROR not in st.session_state:  # read and measured: an empty uploader for the next files
         st.session_state[UPLOAD_ROUND] = st.session_state.get(UPLOAD_ROUND, 0) + 1
         del st.session_state["data_last_upload"]
@@ -171,7 +177,7 @@ with tab_exports:
             try:
                 metrics = appstate.measured(files, adoption, ramp)
             except RoiError as error:
-                measure_error = error.describe()
+                measure_error = error.describe(field=False)  # beside the adoption date
         if dataset is not None:
             # The metrics' own account of each file adds the rows they leave out (bots, drafts, …).
             sources = metrics.sources if metrics is not None else dataset.sources
@@ -233,11 +239,10 @@ with tab_exports:
                 if suggested
                 else "No Copilot seat or activity data to suggest a date from."
             )
-            if message := st.session_state.pop("data_measure_error", None):
-                st.error(markdown_safe(message), icon=":material/error:")
-
-            if measure_error:
-                st.error(markdown_safe(measure_error), icon=":material/error:")
+            # The failed measurement (upload or date change), and the loaded files' own: the same, once.
+            for message in dict.fromkeys((st.session_state.pop("data_measure_error", None), measure_error)):
+                if message:
+                    st.error(markdown_safe(message), icon=":material/error:")
             if metrics is not None and all(s.format == "estimates_template" for s in metrics.sources):
                 # Nothing dated to measure (the table would be empty): say where the numbers are from.
                 st.info(

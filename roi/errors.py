@@ -29,8 +29,12 @@ class RoiError(Exception):
         self.field = field
         super().__init__(self.describe())
 
-    def describe(self) -> str:
-        """The message prefixed with the location, e.g. ``pulls.json, row 3, column 'merged_at': …``."""
+    def describe(self, *, field: bool = True) -> str:
+        """The message prefixed with the location, e.g. ``pulls.json, row 3, column 'merged_at': …``.
+
+        ``field=False`` leaves out the scenario field's name (``field 'adoption_date'``): the app
+        shows the message beside the box that sets it, where the name would only be jargon.
+        """
         where = []
         if self.file:
             where.append(self.file)
@@ -38,7 +42,7 @@ class RoiError(Exception):
             where.append(f"row {self.row}")
         if self.column:
             where.append(f"column '{self.column}'")
-        if self.field:
+        if self.field and field:
             where.append(f"field '{self.field}'")
         return f"{', '.join(where)}: {self.message}" if where else self.message
 

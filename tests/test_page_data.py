@@ -132,6 +132,35 @@ def test_a_bad_file_shows_a_specific_error_and_the_earlier_data_stays(page):
     assert _table(page, "Definition").loc["Merged PRs", "Before"] == "64"
 
 
+def test_exports_read_but_not_measurable_at_the_suggested_date_are_loaded_to_pick_another(page):
+    """Copilot seats from 2026 suggest an adoption date after the last PR: the files read, but cannot be
+    measured then. They were listed as the loaded exports under an error saying "The data loaded before is
+    still in use", the error was shown twice and named the field 'adoption_date'."""
+    from tests.conftest import ROOT
+
+    demo = page.session_state["scenario"]
+    seats = (ROOT / "tests/fixtures/ingest/copilot_seats.json").read_text().replace("2025-0", "2026-0")
+    exports_uploader(page).set_value(
+        [("acme_pulls.json", github_pulls(), "application/json"), ("seats.json", seats.encode(), "application/json")]
+    ).run()
+    assert not page.exception
+    assert [e.value for e in page.error] == [
+        "acme_pulls.json: adoption date 2026-03-03 is outside the data: its events run from 2025-01-07 to "
+        "2025-04-24; choose a date with data on both sides"
+    ]
+    assert page.warning[0].value.startswith(
+        "The exports are loaded but could not be measured with AI adopted 03 Mar 2026"
+    )
+    assert page.session_state["scenario"] == demo  # its earlier numbers, as the warning says
+    assert page.subheader[0].value == "Loaded exports"
+    assert not exports_uploader(page).value  # emptied: the files are in use, listed above
+    page.date_input(key="data_adoption").set_value(ADOPTION).run()  # a date inside the data: measured
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"].measurement.sources == ["acme_pulls.json", "seats.json"]
+    page.date_input(key="data_adoption").set_value(date(2026, 3, 3)).run()  # a date outside: said once
+    assert len(page.error) == 1 and "adoption date 2026-03-03 is outside the data" in page.error[0].value
+
+
 def test_changing_the_adoption_date_measures_again(page):
     page.date_input(key="data_adoption").set_value(date(2025, 2, 3)).run()
     assert not page.exception and not page.error
