@@ -39,7 +39,11 @@ st.caption(
     "Measured exports give the most convincing case; estimates and published research get you started."
 )
 
-tab_exports, tab_estimates, tab_research = st.tabs(["Your exports", "Estimates", "Published research"])
+# Keyed: the tab stays open across reruns. Unkeyed, the notice that appears above it after "Use these
+# estimates" or a filled-in template redrew the tabs on "Your exports", showing the demo's measurements.
+tab_exports, tab_estimates, tab_research = st.tabs(
+    ["Your exports", "Estimates", "Published research"], key="data_tab", on_change="rerun"
+)
 
 # --- Exports ---------------------------------------------------------------------------------
 UPLOAD_ERROR = "data_upload_error"  # (digest of the files in the uploader, message)

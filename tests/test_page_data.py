@@ -220,6 +220,22 @@ def test_estimates_form(open_app, worked_example):
     assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((-0.1, 0.3, 0.45))
 
 
+def test_the_estimates_tab_stays_open_after_the_estimates_are_used(open_app, worked_example):
+    """The tabs were unkeyed: the notice that appears above them after "Use these estimates" (or a filled-in
+    template) drew them afresh on "Your exports", the demo's measurements, not the estimates just entered."""
+    page = open_app(page=PAGE, scenario=worked_example)
+    assert page.session_state["data_tab"] == "Your exports"  # the tabs keep which one is open
+    page.session_state["data_tab"] = "Estimates"  # what a click on the tab sets
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {0: {"After (likely)": 5.2}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    assert page.success[0].value == "The scenario now uses your estimates."
+    assert page.session_state["data_tab"] == "Estimates"
+
+
 def test_estimates_without_a_range_drop_the_old_range(open_app, worked_example):
     """Clearing a row's low and high removes its range: the old one (−10% / +21% / +45% on tasks) must not
     come back in the form nor be simulated around a likely value the user no longer believes."""
