@@ -10,7 +10,7 @@ from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.ingest import suggest_adoption_date
 from roi.ingest.template import METRICS as TEMPLATE_METRICS
-from roi.ingest.template import template_csv, template_xlsx
+from roi.ingest.template import VALUE_KEYS, cell_text, template_csv, template_xlsx, typed_estimates
 from roi.metrics import DEFINITIONS, MIN_SAMPLE
 from roi.safety import markdown_safe
 from roi.whatif import apply_finding, estimates_of, with_estimates
@@ -335,7 +335,13 @@ def measure_label(field: str) -> str:
     return label[:1].upper() + label[1:]
 
 
+VALUE_COLUMNS = dict(zip(VALUE_KEYS, ("Before", "After (likely)", "After, low", "After, high"), strict=True))
+"""The estimates table's value columns, by the template's name for each."""
+
+
 def estimates_frame() -> pd.DataFrame:
+    """The scenario's estimates as text cells: the browser's number cells read a decimal comma wrongly (typed
+    ``1,5`` became 5, silently), so the cells are text, read with the template's rules on submit."""
     rows = estimates_of(appstate.scenario(), FIELDS)
     return pd.DataFrame(
         [
@@ -343,29 +349,28 @@ def estimates_frame() -> pd.DataFrame:
                 "field": field,
                 "Measure": measure_label(field),
                 "Unit": TEMPLATE_METRICS[field][0],
-                "Before": values[0],
-                "After (likely)": values[1],
-                "After, low": values[2],
-                "After, high": values[3],
+                **{  # an empty cell as None: the table shows "—" for it
+                    column: cell_text(value) or None
+                    for column, value in zip(VALUE_COLUMNS.values(), values, strict=True)
+                },
             }
             for field, values in rows.items()
         ]
     )
 
 
-def frame_to_estimates(frame: pd.DataFrame) -> dict:
-    def value(x):
-        return None if pd.isna(x) else float(x)
-
-    return {
-        row["field"]: (
-            value(row["Before"]),
-            value(row["After (likely)"]),
-            value(row["After, low"]),
-            value(row["After, high"]),
+def frame_to_estimates(frame: pd.DataFrame, shown: pd.DataFrame) -> dict:
+    """The edited table's estimates; a cell left as shown keeps the scenario's exact value (the cell rounds
+    it)."""
+    exact = estimates_of(appstate.scenario(), FIELDS)
+    cells = {
+        row["field"]: tuple(
+            exact[row["field"]][index] if row[column] == before[column] else row[column]
+            for index, column in enumerate(VALUE_COLUMNS.values())
         )
-        for _, row in frame.iterrows()
+        for (_, row), (_, before) in zip(frame.iterrows(), shown.iterrows(), strict=True)
     }
+    return typed_estimates(cells)
 
 
 with tab_estimates:
@@ -391,22 +396,26 @@ with tab_estimates:
             column_order=["Measure", "Unit", "Before", "After (likely)", "After, low", "After, high"],
             disabled=["Measure", "Unit"],
             column_config={
-                c: st.column_config.NumberColumn(min_value=0.0, format="%.3g")
-                for c in ("Before", "After (likely)", "After, low", "After, high")
+                c: st.column_config.TextColumn(
+                    help="A number; a decimal comma (0,25) is fine, and a rate may be typed as a percentage (25%)."
+                )
+                for c in VALUE_COLUMNS.values()
             },
         )
         if st.form_submit_button("Use these estimates", type="primary"):
             try:
                 appstate.set_scenario(
-                    with_estimates(appstate.scenario(), frame_to_estimates(edited)),
+                    with_estimates(appstate.scenario(), frame_to_estimates(edited, frame)),
                     "The scenario now uses your estimates.",
                 )
                 st.rerun()
             except RoiError as error:
-                if error.field in TEMPLATE_METRICS:  # name the row as the table shows it, in its unit
+                if error.field in TEMPLATE_METRICS:  # the row (and cell) as the table names it, in its unit
                     unit = TEMPLATE_METRICS[error.field][0]
                     row = measure_label(error.field)
-                    st.error(f"Row '{row}' ({unit}): {error.message}", icon=":material/error:")
+                    cell = f", {VALUE_COLUMNS[error.column]}" if error.column in VALUE_COLUMNS else ""
+                    message = markdown_safe(f"Row '{row}'{cell} ({unit}): {error.message}")
+                    st.error(message, icon=":material/error:")
                 else:
                     appstate.show_error(error)
 

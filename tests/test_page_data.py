@@ -252,7 +252,7 @@ def test_estimates_without_a_range_drop_the_old_range(open_app, worked_example):
     assert "productivity_uplift" not in scenario.uncertainty.ranges
     assert scenario.uncertainty.ranges["pr_size_growth"] == worked_example.uncertainty.ranges["pr_size_growth"]
     tasks = page.data_editor(key=_estimates_editor(page)).value.iloc[0]
-    assert tasks["After (likely)"] == pytest.approx(6.0)
+    assert tasks["After (likely)"] == "6"  # text cells, read with the template's rules
     assert pd.isna(tasks["After, low"]) and pd.isna(tasks["After, high"])
 
 
@@ -283,6 +283,47 @@ def test_estimates_out_of_order_name_the_row_in_its_unit(open_app, worked_exampl
         "Row 'Completed work items per developer-week' (tasks/dev-week): after adoption, low 3.6 ≤ likely 3.5 "
         "≤ high 5.8 does not hold; put the three values in that order"]
     assert page.session_state["scenario"] == worked_example  # nothing changed
+
+
+def test_estimates_typed_as_in_a_room_decimal_commas_and_percentages(open_app, worked_example):
+    """The cells were the browser's number cells: a decimal comma typed in a room (``1,5`` h) became 5,
+    silently. They are text now, read with the template's rules."""
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {
+            5: {"Before": "4%", "After (likely)": "0,06"},  # change failure rate: a share
+            6: {"Before": "1,5", "After (likely)": " 2,25 "},  # recovery hours
+        },
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    assert not page.exception and not page.error
+    scenario = page.session_state["scenario"]
+    assert (scenario.baseline.change_failure_rate, scenario.post.change_failure_rate) == (0.04, 0.06)
+    assert (scenario.baseline.recovery_hours, scenario.post.recovery_hours) == (1.5, 2.25)
+    assert scenario.post.tasks_per_dev_week == worked_example.post.tasks_per_dev_week  # untouched: exact
+
+
+@pytest.mark.parametrize(
+    "row, typed, message",
+    [
+        (2, "1,200", "Row 'Mean lines added + deleted per merged PR', After (likely) (lines): '1,200' is "
+         "ambiguous: write 1200 without a thousands separator, or 1.200 with a decimal point"),
+        (6, "4 h", "Row 'Failed deployment recovery time', After (likely) (hours): '4 h' has a unit; type "
+         "the number alone (this measure is in hours)"),
+        (0, "-1", "Row 'Completed work items per developer-week', After (likely) (tasks/dev-week): -1 is "
+         "negative; give a value of zero or more"),
+    ],
+)
+def test_estimates_typed_wrongly_name_the_cell(open_app, worked_example, row, typed, message):
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {row: {"Before": "1", "After (likely)": typed}}, "added_rows": [], "deleted_rows": []}
+    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    assert not page.exception
+    assert [e.value for e in page.error] == [message]
+    assert page.session_state["scenario"] == worked_example
 
 
 def test_published_research_on_my_baseline(open_app, worked_example):

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import zipfile
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -346,3 +348,53 @@ def _check_row(row, name: str, position: int, columns: dict[str, str]) -> None:
     if not pd.isna(low) and not pd.isna(high) and not (low <= (post if not pd.isna(post) else low) <= high):
         raise InputFormatError(f"low {low:g}, post {post:g}, high {high:g} must satisfy low <= post <= high",
                                file=name, row=position, column=columns["low"])
+
+
+VALUE_KEYS = ("baseline", "post", "low", "high")
+"""An estimate's four values, in the order of :data:`roi.whatif.Estimate` and of the template's columns."""
+
+
+def cell_text(value: float | None) -> str:
+    """An estimate as a table cell shows it for editing: 3 significant digits (``0.0413``, ``387``), whole
+    numbers from 1,000 (``188419``, not ``1.88e+05``), without a thousands separator (read back, ``1,200``
+    is ambiguous); empty for no value."""
+    if value is None or math.isnan(value):
+        return ""
+    return f"{value:.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip()
+
+
+_Values = tuple[float | None, float | None, float | None, float | None]
+
+
+def typed_estimates(cells: Mapping[str, Sequence[object]]) -> dict[str, _Values]:
+    """Estimates typed in a table (metric → baseline, post, low, high: each a number, text or empty), read
+    with the template's rules: a decimal comma (``0,25``), a rate as a percentage (``25%``); ``1,200``
+    (ambiguous), a unit (``4 h``), a date or a negative value is refused.
+
+    Raises:
+        InputFormatError: naming the metric (``field``) and the value (``column``: one of :data:`VALUE_KEYS`).
+    """
+    metrics = list(cells)
+    metric = pd.Series(metrics, dtype=object)
+    out: dict[str, list[float | None]] = {m: [None] * len(VALUE_KEYS) for m in metrics}
+    for index, key in enumerate(VALUE_KEYS):
+        typed = pd.Series(["" if _blank(cells[m][index]) else str(cells[m][index]).strip() for m in metrics],
+                          dtype=object)
+        try:
+            values = numbers(_plain(typed, metric, "", key), "", key)
+        except InputFormatError as error:  # row = position + 2, as in a file with a header row
+            name = metrics[(error.row or 2) - 2]  # the table names its rows: "this measure", not the key
+            raise InputFormatError(error.message.replace(f"{name} is ", "this measure is "), field=name,
+                                   column=key) from None
+        for name, value in zip(metrics, values, strict=True):
+            if math.isnan(value):
+                continue
+            if value < 0:
+                raise InputFormatError(f"{value:g} is negative; give a value of zero or more", field=name,
+                                       column=key)
+            out[name][index] = float(value)
+    return {name: (values[0], values[1], values[2], values[3]) for name, values in out.items()}
