@@ -303,7 +303,9 @@ def _write_back(
     value = st.session_state[key]
     errors = st.session_state[_EDIT_ERRORS]
     if value is None and not nullable:
-        errors[key] = f"Give a value for “{label or path}”; it cannot be left empty. The earlier value is kept."
+        errors[key] = (
+            f"Give a value for “{label or path}”; it cannot be left empty. The earlier value is kept."
+        )
         return
     try:
         new = None if value is None else convert(value / scale if scale != 1 else value)

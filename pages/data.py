@@ -397,7 +397,8 @@ with tab_estimates:
             disabled=["Measure", "Unit"],
             column_config={
                 c: st.column_config.TextColumn(
-                    help="A number; a decimal comma (0,25) is fine, and a rate may be typed as a percentage (25%)."
+                    help="A number; a decimal comma (0,25) is fine, and a rate may be typed as a "
+                    "percentage (25%)."
                 )
                 for c in VALUE_COLUMNS.values()
             },

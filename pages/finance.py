@@ -182,7 +182,9 @@ st.caption("Every change recalculates the whole app and is kept when you switch 
 
 def change_horizon() -> None:
     if st.session_state["finance_horizon"] is None:  # emptied: keep the horizon, as for every assumption
-        st.session_state["finance_horizon_error"] = "Give the horizon in years (1 to 10); the earlier value is kept."
+        st.session_state["finance_horizon_error"] = (
+            "Give the horizon in years (1 to 10); the earlier value is kept."
+        )
         return
     try:
         appstate.set_scenario(with_horizon(appstate.scenario(), int(st.session_state["finance_horizon"])))

@@ -141,7 +141,10 @@ def test_exports_read_but_not_measurable_at_the_suggested_date_are_loaded_to_pic
     demo = page.session_state["scenario"]
     seats = (ROOT / "tests/fixtures/ingest/copilot_seats.json").read_text().replace("2025-0", "2026-0")
     exports_uploader(page).set_value(
-        [("acme_pulls.json", github_pulls(), "application/json"), ("seats.json", seats.encode(), "application/json")]
+        [
+            ("acme_pulls.json", github_pulls(), "application/json"),
+            ("seats.json", seats.encode(), "application/json"),
+        ]
     ).run()
     assert not page.exception
     assert [e.value for e in page.error] == [
