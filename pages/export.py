@@ -89,7 +89,7 @@ with right:
                 loaded = parse_scenario(content, source=upload.name)
             except RoiError as error:
                 st.error(
-                    markdown_safe(error.describe()) + " The current scenario is unchanged.",
+                    markdown_safe(error.describe().rstrip(".")) + ". The current scenario is unchanged.",
                     icon=":material/error:",
                 )
             else:

@@ -431,8 +431,13 @@ def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
         SchemaVersionError: the file comes from a newer version of the tool.
         ScenarioError: any field is missing, unknown or out of range (the message names it).
     """
-    if not isinstance(data, dict):
-        raise ScenarioError("a scenario file must hold a JSON object ({...}) at the top level", file=source)
+    if not isinstance(data, dict) or not {"team", "baseline", "post"} & set(data):
+        # An export given as a scenario (dropped on the wrong uploader): not "field 'team' is required".
+        raise ScenarioError(
+            "is not a scenario file: it has no team, baseline or post section (an export? Exports are "
+            "loaded on the app's Data page, or with 'python -m roi scenario')",
+            file=source,
+        )
     version = data.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool):
         raise ScenarioError(f"schema_version must be a whole number, got {version!r}", file=source)

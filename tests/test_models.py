@@ -93,9 +93,12 @@ def test_broken_json_names_line_and_column():
         parse_scenario('{"name": ', source="s.json")
 
 
-def test_top_level_must_be_an_object():
-    with pytest.raises(ScenarioError, match="JSON object"):
-        parse_scenario("[1, 2]")
+def test_an_export_is_not_a_scenario_file():
+    """An export given as a scenario (the wrong uploader) was 'must hold a JSON object', or for an object
+    "field 'team': is required; add it to the file" (add a team to a Copilot seats file?)."""
+    for text in ("[1, 2]", '{"total_seats": 1, "seats": []}'):
+        with pytest.raises(ScenarioError, match="is not a scenario file: it has no team, baseline or post"):
+            parse_scenario(text, source="seats.json")
 
 
 def test_save_and_load_round_trip(tmp_path, worked_example):

@@ -164,6 +164,17 @@ def test_exports_read_but_not_measurable_at_the_suggested_date_are_loaded_to_pic
     assert len(page.error) == 1 and "adoption date 2026-03-03 is outside the data" in page.error[0].value
 
 
+def test_a_scenario_file_given_as_an_export_is_named_as_such(page):
+    """A scenario file on the exports uploader was "not an export format this tool recognises (…) Any other
+    CSV or Excel file can be read through a column mapping (measurement.column_mappings, …)"."""
+    scenario = (SCENARIOS / "worked_example.json").read_bytes()
+    exports_uploader(page).set_value(("client.json", scenario, "application/json")).run()
+    assert [e.value for e in page.error] == [
+        "client.json: is a scenario file, not an export: resume it on the Export page or compare it on "
+        "Compare scenarios (command line: 'python -m roi compute'). The data loaded before is still in use."
+    ]
+
+
 def test_changing_the_adoption_date_measures_again(page):
     page.date_input(key="data_adoption").set_value(date(2025, 2, 3)).run()
     assert not page.exception and not page.error

@@ -60,6 +60,22 @@ def test_not_a_scenario(open_app, worked_example, text):
     assert at.session_state["scenario"] == worked_example
 
 
+def test_an_export_given_as_the_scenario_file_is_named_as_such(open_app, worked_example):
+    """A Copilot seats export on this uploader said "field 'team': is required; add it to the file The current
+    scenario is unchanged." (no full stop, and a fix that would have the client add a team to an export)."""
+    from tests.conftest import ROOT
+
+    at = open_app(page=PAGE, scenario=worked_example)
+    seats = (ROOT / "tests/fixtures/ingest/copilot_seats.json").read_bytes()
+    at.file_uploader(key="export_scenario_upload").set_value(("seats.json", seats, "application/json")).run()
+    assert [e.value for e in at.error] == [
+        "seats.json: is not a scenario file: it has no team, baseline or post section (an export? Exports "
+        "are loaded on the app's Data page, or with 'python -m roi scenario'). "
+        "The current scenario is unchanged."
+    ]
+    assert at.session_state["scenario"] == worked_example
+
+
 def test_a_saved_measured_workshop_never_shows_other_exports_metrics(open_app):
     """Resuming a client's workshop in a new session (the demo's exports loaded) must not present the demo's
     measurements as the client's: the Data page, the metrics download and the workbook would all show them."""

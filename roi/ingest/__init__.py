@@ -88,6 +88,7 @@ def read_file(name: str, data: bytes, *, timezone: str = "UTC",
     if format_id is None:
         _refuse_workbook(name, data)
         _refuse_api_error(name, data)
+        _refuse_scenario_file(name, data)
         _refuse_wrapper(name, data)
         almost = near_miss(data)
         if almost:
@@ -126,6 +127,15 @@ def _refuse_api_error(name: str, data: bytes) -> None:
         raise InputFormatError(
             f"is an error response from the API ('{safety.quote(head['message'])}'), not exported data; check the "
             "token's access and the URL, then export again", file=name)
+
+
+def _refuse_scenario_file(name: str, data: bytes) -> None:
+    """A scenario file given as an export (dropped on the wrong uploader) is named as such."""
+    head = _json_head(data)
+    if isinstance(head, dict) and "schema_version" in head and {"team", "baseline", "post"} & set(head):
+        raise InputFormatError(
+            "is a scenario file, not an export: resume it on the Export page or compare it on Compare "
+            "scenarios (command line: 'python -m roi compute')", file=name)
 
 
 def _refuse_wrapper(name: str, data: bytes) -> None:
