@@ -48,6 +48,7 @@ from roi.scenario_builder import WEEKLY_RATES, working_week_factor
 
 __all__ = [
     "DEFAULT_WAVES",
+    "MAX_MEASURE_WEEKS",
     "METRICS",
     "ExpectationsResult",
     "GateResult",
@@ -92,6 +93,11 @@ MIN_MEASURE_WEEKS = 4
 
 MIN_PRS_PER_PERIOD = 30
 """PRs a wave needs before its medians are read (METHODS §6: below 30 PRs the sample is too small)."""
+
+MAX_MEASURE_WEEKS = 13
+"""Longest measured period per wave [weeks]: a quarter. A small team merging few PRs would wait years
+for 30 (6 developers at 0.25 PRs a week: a 120-week pilot, the full rollout after the horizon); it
+is measured for a quarter and its gates read what it merged."""
 
 CFR_GATE_POINTS = 0.02
 """Default change-failure-rate gate: at most the baseline + 2 points (DORA 2024 tiers sit 5–20
@@ -338,12 +344,12 @@ def _ramp_weeks(scenario: Scenario) -> int:
 
 
 def _wave_length_weeks(scenario: Scenario, developers: int) -> int:
-    """Ramp + the longer of a month and the weeks ``developers`` need to merge 30 PRs."""
+    """Ramp + the weeks ``developers`` need to merge 30 PRs, at least a month and at most a quarter."""
     prs_per_week = developers * scenario.post.prs_per_dev_week
     to_enough_prs = (
         math.ceil(MIN_PRS_PER_PERIOD / prs_per_week - _EPSILON) if prs_per_week > 0 else MIN_MEASURE_WEEKS
     )
-    return _ramp_weeks(scenario) + max(MIN_MEASURE_WEEKS, to_enough_prs)
+    return _ramp_weeks(scenario) + min(MAX_MEASURE_WEEKS, max(MIN_MEASURE_WEEKS, to_enough_prs))
 
 
 def _licence_costs(scenario: Scenario, developers: int) -> tuple[float, float, float]:
@@ -390,8 +396,8 @@ def default_gates(scenario: Scenario, results: Results) -> list[Gate]:
 def default_plan(scenario: Scenario, results: Results | None = None) -> RolloutPlan:
     """Pilot ~10% → ~30% → 100%, each wave long enough to measure, with the default gates.
 
-    A wave lasts the ramp (2 weeks, or the scenario's) plus the longer of 4 weeks and the
-    weeks its developers need to merge 30 PRs.  Tiny teams get a pilot of at least one
+    A wave lasts the ramp (2 weeks, or the scenario's) plus the weeks its developers need to
+    merge 30 PRs, at least 4 and at most 13 (a quarter).  Tiny teams get a pilot of at least one
     developer; shares that would not add anyone are dropped.
     """
     results = results if results is not None else compute(scenario)

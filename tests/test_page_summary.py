@@ -6,7 +6,7 @@ import pytest
 
 from roi import compute
 from roi import formatting as fmt
-from roi.models import load_scenario
+from roi.models import load_scenario, scenario_from_dict
 from roi.rollout import rollout_report
 from tests.conftest import SCENARIOS, metric_delta, metric_value
 
@@ -106,3 +106,16 @@ def test_tiles_fit_a_quarter_of_a_1280_pixel_screen_with_the_sidebar_open(open_a
             assert len(metric.label) <= 23, metric.label
             assert len(metric.value) <= 9, (metric.label, metric.value)
             assert len(metric.delta or "") <= 25, (metric.label, metric.delta)
+
+
+def test_a_small_slow_team_gets_its_actions_not_an_error(open_app, worked_example):
+    """6 developers merging 0.25 PRs a week (the real-format GitHub samples' shape): the default rollout plan
+    put the full rollout after the horizon, and "What to do first" ended the page with Streamlit's error."""
+    data = worked_example.model_dump()
+    data["team"]["developers"] = 6
+    data["review"]["reviewers"] = 2
+    data["post"]["prs_per_dev_week"] = 0.25
+    at = open_app(scenario=scenario_from_dict(data))
+    assert not at.exception and not at.error
+    assert at.subheader[-1].value == "What to do first"
+    assert any(md.value.startswith("**1. ") for md in at.markdown)

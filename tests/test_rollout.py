@@ -329,6 +329,20 @@ class TestDefaultPlan:
         data["post"]["prs_per_dev_week"] = 1.0
         assert default_plan(scenario_from_dict(data)).waves[1].start_week == 8
 
+    def test_a_small_slow_team_is_measured_for_a_quarter_at_most(self, worked_example):
+        """6 developers merging 0.25 PRs a week (the shape of the real-format GitHub samples): the 1-person
+        pilot needed 120 weeks for 30 PRs, the full rollout started in week 182, after the 3-year horizon,
+        and the summary, the rollout page and the workbook failed on the default plan itself."""
+        data = worked_example.model_dump()
+        data["team"]["developers"] = 6
+        data["review"]["reviewers"] = 2
+        data["post"]["prs_per_dev_week"] = 0.25
+        scenario = scenario_from_dict(data)
+        plan = default_plan(scenario)
+        assert [w.start_week for w in plan.waves] == [0, 15, 30]  # 2 ramp + at most 13 weeks each
+        report = rollout_report(scenario)
+        assert report.waves[-1].end_week == 45
+
     @pytest.mark.parametrize(
         ("developers", "people"), [(1, [1]), (2, [1, 2]), (5, [1, 2, 5]), (50, [5, 15, 50])]
     )

@@ -30,6 +30,7 @@ from roi.models import Scenario
 from roi.rollout import (
     DEFAULT_RAMP_WEEKS,
     IDLE_SEAT_REVIEW_WEEKS,
+    MAX_MEASURE_WEEKS,
     MIN_MEASURE_WEEKS,
     MIN_PRS_PER_PERIOD,
     MONTHS_PER_YEAR,
@@ -250,8 +251,8 @@ def _live_waves(
         last = index == len(rows) - 1
         seats_needed = f"{d}*post_prs_per_dev_week"
         end = (
-            f"{week}+{ramp}+MAX({MIN_MEASURE_WEEKS},IF({seats_needed}>0,"
-            f"ROUNDUP({MIN_PRS_PER_PERIOD}/({seats_needed})-1E-9,0),{MIN_MEASURE_WEEKS}))"
+            f"{week}+{ramp}+MIN({MAX_MEASURE_WEEKS},MAX({MIN_MEASURE_WEEKS},IF({seats_needed}>0,"
+            f"ROUNDUP({MIN_PRS_PER_PERIOD}/({seats_needed})-1E-9,0),{MIN_MEASURE_WEEKS})))"
             if last
             else ref("Start week", col(index + 3))
         )
