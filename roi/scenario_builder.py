@@ -164,6 +164,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     ranges: dict[str, tuple[float, float, float]] = {}
     templated: set[str] = set()  # range keys from the template's low and high (the others are measured)
     measured_fields: list[str] = []
+    estimated_fields: list[str] = []  # from the estimates template
     cohort = metrics.cohorts
     cohort_share = _cohort_share(metrics) or share
     if cohort is not None:
@@ -212,6 +213,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
             _check_estimate(field, estimate, metrics)
         if estimate is not None and estimate.baseline is not None and estimate.post is not None:
             baseline[field], post[field] = estimate.baseline, estimate.post
+            estimated_fields.append(field)  # not the base's values any more (nor its range: see below)
             notes.append(f"{field}: from the estimates template ({estimate.baseline:g} → {estimate.post:g}).")
             if estimate.low is not None and estimate.high is not None:
                 if field in RANGE_KEYS and estimate.baseline > 0:
@@ -275,6 +277,16 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         notes.append("Review pool not measured (no reviews): a quarter of the developers assumed.")
 
     uncertainty = base.uncertainty.model_dump() if base is not None and base.uncertainty else None
+    # The base's range of a value replaced here described the base's value, not this one: a client's
+    # tasks −70% with the demo's measured +21% to +65% range gave an NPV of −$499k "with P10 +$96k to
+    # P90 +$299k".
+    replaced = {RANGE_KEYS.get(f, f"post.{f}") for f in [*measured_fields, *estimated_fields]}
+    stale = sorted(key for key in replaced - set(ranges)
+                   if uncertainty is not None and key in uncertainty.get("ranges", {}))
+    if stale and uncertainty is not None:
+        uncertainty["ranges"] = {k: v for k, v in uncertainty["ranges"].items() if k not in stale}
+        notes.append("Uncertainty ranges " + ", ".join(stale) + " of the base scenario are left out: they "
+                     "were the range of its own values, which these replace.")
     if ranges:
         uncertainty = {**(uncertainty or {}), "ranges": {**(uncertainty or {}).get("ranges", {}), **ranges}}
         measured_ranges = sorted(set(ranges) - templated)

@@ -15,12 +15,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from roi import compute
 from roi.cli import main
 from roi.errors import DataError
 from roi.ingest import read_exports
 from roi.ingest.tables import build_dataset
 from roi.metrics import ChangeStat, CohortPeriods, Cohorts, Metrics, PeriodMetrics, measure
 from roi.scenario_builder import scenario_from_metrics
+from roi.verdict import simulated
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -156,6 +158,26 @@ def test_unmeasured_fields_come_from_the_base_or_the_estimates(worked_example):
     assert error.value.field == "tasks_per_dev_week"
 
 
+def test_the_base_range_of_a_measured_value_is_not_kept(worked_example):
+    """The base's range of a value these exports replace described the base's value: the real-format
+    GitHub samples measured on the demo kept its tasks range +21% to +65% around their own −70%, so the
+    summary read "NPV −$499k (P10 +$96.2k to P90 +$299k), with a 0% chance of losing money"."""
+    metrics = _metrics(
+        {"developers": 6, "prs_per_dev_week": 2.0, "pr_size_loc": 100, "tasks_per_dev_week": 0.4},
+        {"developers": 6, "prs_per_dev_week": 1.5, "pr_size_loc": 120, "tasks_per_dev_week": 0.12},
+    )
+    scenario = scenario_from_metrics(metrics, worked_example)  # too few events: no measured interval
+    growth = {"productivity_uplift", "pr_count_growth", "pr_size_growth"}
+    assert growth <= set(worked_example.uncertainty.ranges)
+    assert not growth & set(scenario.uncertainty.ranges)
+    assert scenario.uncertainty.ranges["finance.capture_factor"] == (  # an assumption kept from the base
+        worked_example.uncertainty.ranges["finance.capture_factor"])
+    assert "of the base scenario are left out" in scenario.notes
+    results = compute(scenario)
+    simulated_npv = simulated(results)
+    assert simulated_npv.npv_p10 <= results.finance.npv <= simulated_npv.npv_p90
+
+
 def test_estimates_template_alone_builds_a_scenario(worked_example):
     data = read_exports([FIXTURES / "estimates.csv"])
     m = measure(data, date(2025, 3, 3))
@@ -179,6 +201,9 @@ def test_mixed_exports_and_template_say_which_ranges_are_measured_and_which_esti
     assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((0.1, 0.21, 0.3))
     assert "pr_count_growth" in scenario.uncertainty.ranges
     assert [line for line in scenario.notes.splitlines() if line.startswith("Uncertainty ranges")] == [
+        # PR size measured without an interval: the base's range of its own PR size growth is not kept.
+        "Uncertainty ranges pr_size_growth of the base scenario are left out: they were the range of its own "
+        "values, which these replace.",
         "Uncertainty ranges pr_count_growth come from the measured 95% intervals (scaled per adopter like the "
         "values).",
         "Uncertainty ranges productivity_uplift come from the template's low and high values.",
