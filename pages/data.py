@@ -259,6 +259,14 @@ with tab_exports:
                 metrics = None
             if metrics is not None:
                 st.subheader("Measured before and after adoption", anchor=False)
+                if scenario.measurement is None:  # estimates or a finding since: say the table is not in use
+                    st.info(
+                        "The scenario's values after adoption do not come from these measurements now, but "
+                        "from estimates or a published finding (the **Estimates** and **Published research** "
+                        "tabs). To measure from these exports again, change the adoption date or upload them "
+                        "again.",
+                        icon=":material/info:",
+                    )
                 rows = []
                 for name, (label, _) in fmt.METRICS.items():
                     before, after = getattr(metrics.baseline, name), getattr(metrics.post, name)

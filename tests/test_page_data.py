@@ -250,6 +250,19 @@ def test_the_estimates_tab_stays_open_after_the_estimates_are_used(open_app, wor
     assert page.session_state["data_tab"] == "Estimates"
 
 
+def test_measurements_no_longer_in_use_say_so(page):
+    """After 'Use these estimates' the exports tab still showed the demo's measured table as if in use."""
+    assert not page.info
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {0: {"After (likely)": "1.8"}}, "added_rows": [], "deleted_rows": []}
+    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    assert page.session_state["scenario"].measurement is None
+    assert [i.value for i in page.info if "do not come from these measurements now" in i.value]
+    page.date_input(key="data_adoption").set_value(date(2025, 2, 3)).run()  # measured again
+    assert page.session_state["scenario"].measurement is not None
+    assert not [i.value for i in page.info if "do not come from these measurements now" in i.value]
+
+
 def test_estimates_without_a_range_drop_the_old_range(open_app, worked_example):
     """Clearing a row's low and high removes its range: the old one (−10% / +21% / +45% on tasks) must not
     come back in the form nor be simulated around a likely value the user no longer believes."""
