@@ -609,7 +609,10 @@ def _cited_source(current: Scenario, item: Any, source_of: Callable[[Scenario, A
         default = default[min(int(item.path.rsplit(".", 1)[1]), len(default) - 1)]
     value = get_path(current, item.path)
     if isinstance(default, (int, float)) and isinstance(value, (int, float)) and math.isclose(value, default):
-        return text.replace(given, f"Default: {default_sources().get(item.default, item.default)}", 1)
+        # Without the engine's unit in brackets: the page shows the unit under the label, and "[fraction]"
+        # beside a box in % contradicted it.
+        described = re.sub(r" \[[^\]]*\]", "", default_sources().get(item.default, item.default))
+        return text.replace(given, f"Default: {described}", 1)
     return text.replace(given, "Set in this scenario", 1)
 
 

@@ -136,7 +136,9 @@ def test_the_open_tab_stays_open_when_an_edit_makes_the_scenario_lose(open_app):
 
 def test_sources_are_shown(page):
     captions = [c.value for c in page.caption]
-    assert any(c.startswith("Default: Annual discount rate") for c in captions)
+    # The unit is under the label (%): not the engine's "[fraction]" beside a box in %.
+    assert "Default: Annual discount rate; Forrester TEI convention." in captions
+    assert not [c for c in captions if "[fraction]" in c or "[h]" in c]
     assert any("blank = loaded cost per hour × 2080 h" in c.lower() for c in captions)
     assert "Set in this scenario" in captions  # e.g. the $5,000 one-off cost
 
