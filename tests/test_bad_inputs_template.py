@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from roi.cli import main
 from roi.errors import InputFormatError
 from roi.ingest import read_exports
-from roi.ingest.template import template_xlsx
+from roi.ingest.template import cell_text, template_xlsx, typed_estimates
 from tests.conftest import SCENARIOS
 
 
@@ -235,3 +235,16 @@ def test_a_metric_typed_twice_in_the_workbook_is_refused(capsys, tmp_path):
     code, _, err = _scenario(capsys, tmp_path, _template(_set(A5="tasks_per_dev_week")))
     assert code == 2 and err.endswith("estimates.xlsx, row 5, column 'metric': 'tasks_per_dev_week' is given "
                                       "again (first in row 2); keep one row per metric"), err
+
+
+def test_typed_estimates_read_empty_cells_of_every_kind_as_no_value():
+    """The app's estimates table hands over None, NaN or pandas' NA for an emptied cell (str(pd.NA) is
+    '<NA>', which would be 'not a number'), and numbers as well as text."""
+    import numpy as np
+    import pandas as pd
+
+    typed = typed_estimates(
+        {"recovery_hours": (pd.NA, None, np.nan, " "), "review_hours": ("1,5", 2.0, None, pd.NA)}
+    )
+    assert typed == {"recovery_hours": (None, None, None, None), "review_hours": (1.5, 2.0, None, None)}
+    assert [cell_text(v) for v in (0.04132, 386.67, 188419.0, None)] == ["0.0413", "387", "188419", ""]

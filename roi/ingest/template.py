@@ -364,7 +364,8 @@ def cell_text(value: float | None) -> str:
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or not str(value).strip()
+    """An empty cell: None, NaN, pandas' NA (an emptied text cell) or only spaces."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value))) or not str(value).strip()
 
 
 _Values = tuple[float | None, float | None, float | None, float | None]
