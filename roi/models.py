@@ -18,7 +18,7 @@ from pydantic.fields import FieldInfo
 
 from roi import defaults
 from roi.errors import ScenarioError, SchemaVersionError
-from roi.rollout_models import PlainNumber, RolloutPlan
+from roi.rollout_models import WEEKS_PER_YEAR, PlainNumber, RolloutPlan
 
 SCHEMA_VERSION = 1
 
@@ -279,6 +279,23 @@ class Scenario(_Model):
                 raise ValueError(  # the rule Team enforces on the value, for every draw
                     f"uncertainty range '{key}' runs up to {high:g}, above hours_per_week ({week:g}); lower "
                     f"its high end to at most {week:g}"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _waves_start_within_the_horizon(self) -> Scenario:
+        # The rollout's costs and reviews are planned month by month over the horizon (roi.rollout); a
+        # wave starting after it has no month to land in.  Checked here so that shortening the horizon
+        # is refused like any other inconsistent edit, instead of failing every page that plans waves.
+        if self.rollout is None:
+            return self
+        last_week = self.finance.horizon_years * WEEKS_PER_YEAR
+        for index, wave in enumerate(self.rollout.waves):
+            if wave.start_week >= last_week:
+                raise ValueError(
+                    f"rollout wave {index + 1} ('{wave.name}') starts in week {wave.start_week}, after the "
+                    f"{self.finance.horizon_years}-year horizon (weeks 0–{last_week - 1}); start the wave earlier "
+                    "or choose a longer horizon"
                 )
         return self
 

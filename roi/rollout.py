@@ -36,6 +36,7 @@ from roi.inputs import productivity_terms, resolve_inputs
 from roi.metrics import measure
 from roi.models import ChecklistItem, Results, Scenario
 from roi.rollout_models import (
+    WEEKS_PER_YEAR,
     ChecklistStatus,
     ChecklistTracking,
     Expectations,
@@ -115,7 +116,6 @@ queue is strained), learning 20% during the rollout, the rest to roadmap."""
 
 CALENDAR_HOURS_PER_WEEK = capacity.CALENDAR_HOURS_PER_WEEK
 MONTHS_PER_YEAR = 12
-WEEKS_PER_YEAR = 52
 _EPSILON = 1e-9
 
 _DUE_BEFORE_WAVE: dict[str, int] = {

@@ -36,7 +36,9 @@ NonNegative = Annotated[float, PlainNumber, Field(ge=0.0, allow_inf_nan=False)]
 Finite = Annotated[float, PlainNumber, Field(allow_inf_nan=False)]
 
 MAX_WAVES = 20
-MAX_WEEK = 520
+WEEKS_PER_YEAR = 52
+"""Rollout weeks in a plan year [weeks] (week 52 starts year 2; roi.rollout maps weeks to months with it)."""
+MAX_WEEK = 10 * WEEKS_PER_YEAR
 """Latest start week accepted [weeks]: ten years, the longest finance horizon."""
 
 MAX_TRACKED_ITEMS = 1000

@@ -117,3 +117,21 @@ def test_missing_file_is_a_scenario_error(tmp_path):
 def test_models_are_frozen(worked_example):
     with pytest.raises(Exception):
         worked_example.team.developers = 3
+
+
+def test_a_wave_after_the_horizon_is_refused_with_the_file(worked_example, tmp_path):
+    # Week 52 starts year 2: a 1-year plan has no month for it (roi.rollout plans costs month by month).
+    data = json.loads(scenario_to_json(worked_example))
+    data["finance"].update(horizon_years=1, adoption_by_year=[0.7])
+    data["rollout"] = {"waves": [{"name": "Pilot", "start_week": 0, "seat_share": 0.1},
+                                 {"name": "Late", "start_week": 52, "seat_share": 1.0}]}
+    path = tmp_path / "late.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ScenarioError) as error:
+        load_scenario(path)
+    assert error.value.describe() == (
+        f"{path}: rollout wave 2 ('Late') starts in week 52, after the 1-year horizon (weeks 0–51); start the wave "
+        "earlier or choose a longer horizon")
+    data["rollout"]["waves"][1]["start_week"] = 51  # the horizon's last week
+    path.write_text(json.dumps(data))
+    assert load_scenario(path).rollout.waves[1].start_week == 51

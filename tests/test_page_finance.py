@@ -72,6 +72,23 @@ def test_horizon_resizes_adoption(page):
     assert fmt.months(payback).startswith(metric_value(page, "Payback") + " ")  # the unit in the chip
 
 
+def test_a_horizon_that_would_end_before_a_planned_wave_is_refused(open_app, worked_example):
+    from roi.rollout import default_plan
+
+    plan = default_plan(worked_example, compute(worked_example))
+    late = plan.model_copy(update={"waves": [*plan.waves[:-1], plan.waves[-1].model_copy(update={"start_week": 120})]})
+    page = open_app(page=PAGE, scenario=with_value(worked_example, "rollout", late.model_dump()))
+    page.number_input(key="finance_horizon").set_value(2).run()
+    assert not page.exception
+    assert page.error[0].value == (
+        "rollout wave 3 ('Full rollout') starts in week 120, after the 2-year horizon (weeks 0–103); start the "
+        "wave earlier or choose a longer horizon"
+    )
+    assert page.session_state["scenario"].finance.horizon_years == 3
+    page.switch_page("pages/summary.py").run()  # it planned the waves of the refused horizon and failed
+    assert not page.exception, [e.value for e in page.exception]
+
+
 def test_a_refused_edit_keeps_the_earlier_value(page, worked_example):
     page.number_input(key="finance_delivery_hours_per_week").set_value(50).run()
     assert not page.exception

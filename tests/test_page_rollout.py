@@ -265,17 +265,6 @@ def test_gates_measured_from_the_demo_organisations_exports(open_app):
     assert any(gate.measured is not None for gate in pilot)
 
 
-def test_a_plan_beyond_a_shortened_horizon_shows_the_error_and_can_be_reset(worked_example):
-    late = RolloutPlan(waves=[Wave(name="Late", start_week=60, seat_share=1.0)])
-    data = worked_example.model_dump()
-    data["finance"].update(horizon_years=1, adoption_by_year=[0.7])
-    at = _page(Scenario.model_validate({**data, "rollout": late.model_dump()}))
-    assert any("after the 1-year horizon" in e.value for e in at.error)
-    assert list(_table(at, "rollout_wave_costs")["Wave"]) == ["Pilot", "Expansion", "Full rollout"]
-    at.button(key="rollout_reset").click().run()
-    assert at.session_state["scenario"].rollout is None and not at.error
-
-
 def test_custom_guardrails_are_kept_and_can_be_regenerated(page):
     page.text_area(key="rollout_guardrails").set_value("No weekend deploys\nPairing on AI-written code").run()
     assert page.session_state["scenario"].rollout.expectations.guardrails == [
