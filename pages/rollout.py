@@ -23,6 +23,7 @@ from roi.errors import RoiError
 from roi.ingest import read_exports
 from roi.rollout_models import RolloutPlan
 from roi.safety import markdown_safe
+from roi.whatif import with_value
 
 appstate.require_app(__file__)
 appstate.init()  # run alone (AppTest of this page): the demo scenario
@@ -47,8 +48,13 @@ def key(name: str) -> str:
 
 
 def save(plan: RolloutPlan | None) -> None:
-    """Put the plan into the scenario and redraw (editors restart from the saved plan)."""
-    updated = scenario.model_copy(update={"rollout": plan})
+    """Put the plan into the scenario and redraw (editors restart from the saved plan), or show why the
+    scenario refuses it (a wave after the horizon): re-validated as a whole, as every edit is."""
+    try:
+        updated = with_value(scenario, "rollout", None if plan is None else plan.model_dump(mode="json"))
+    except RoiError as error:
+        appstate.show_error(error)
+        return
     st.session_state["scenario"] = updated
     st.session_state["rollout_seen"] = updated.model_dump_json()
     st.rerun()

@@ -114,6 +114,19 @@ def test_a_bad_wave_edit_is_refused_with_its_row_and_column(page):
     assert page.session_state["scenario"].rollout is None
 
 
+def test_a_wave_moved_past_the_horizon_is_refused(page):
+    # Saved unchecked, the plan failed to draw, the page fell back to the default plan, re-applied the edit
+    # and saved again: a rerun loop (AppTest timed out), and the summary's "What to do first" failed on it.
+    page.session_state["rollout_waves"] = _edit({2: {"start_week": 200}})
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert [e.value for e in page.error] == [
+        "rollout wave 3 ('Full rollout') starts in week 200, after the 3-year horizon (weeks 0–155); start the "
+        "wave earlier or choose a longer horizon"
+    ]
+    assert page.session_state["scenario"].rollout is None
+
+
 def test_moving_a_wave_moves_the_checklist_due_weeks(page):
     # review-capacity is due before the first wave needing more than 17 reviewers: the expansion.
     page.session_state["rollout_waves"] = _edit({1: {"start_week": 10}})
