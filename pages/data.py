@@ -79,7 +79,8 @@ def handle_upload(files: appstate.Files) -> None:
     except RoiError as error:
         st.session_state[UPLOAD_ERROR] = (key, error.describe())
         return  # nothing changed: the earlier exports and scenario stay
-    adoption = suggest_adoption_date(dataset) or st.session_state.get(appstate.ADOPTION_DATE)
+    suggested = suggest_adoption_date(dataset)
+    adoption = suggested or st.session_state.get(appstate.ADOPTION_DATE)
     if adoption is None:
         appstate.use_exports(files, None, 0)
         st.session_state[appstate.NOTICE] = (
@@ -99,6 +100,14 @@ def handle_upload(files: appstate.Files) -> None:
                 f"The exports are loaded but could not be measured with AI adopted {adoption:%d %b %Y} (the "
                 "reason is under the adoption date below). Until they are measured, the scenario keeps its "
                 "earlier numbers.",
+            )
+        elif suggested is None and appstate.scenario().measurement is not None:
+            # Measured at the date in use before (the demo's, say): ask to check it.
+            _, measured_notice = st.session_state[appstate.NOTICE]
+            st.session_state[appstate.NOTICE] = (
+                "warning",
+                f"{measured_notice} These exports do not show when AI was adopted (no Copilot data), so the "
+                "date in use before was kept: set your rollout date under **AI adoption date** below.",
             )
     if UPLOAD_ERROR not in st.session_state:  # read and measured: an empty uploader for the next files
         st.session_state[UPLOAD_ROUND] = st.session_state.get(UPLOAD_ROUND, 0) + 1

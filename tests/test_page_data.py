@@ -81,7 +81,12 @@ def test_uploading_an_export_changes_the_measured_metrics(page):
     assert scenario.measurement.sources == ["acme_pulls.json"]
     assert scenario.post.pr_size_loc == pytest.approx(250)
     assert scenario.team.developers == 8
-    assert page.success[0].value.startswith("The scenario now uses the metrics measured from 1 file")
+    # No Copilot data to date the adoption: the demo's date was used, and the notice asks to check it.
+    assert page.warning[0].value == (
+        "The scenario now uses the metrics measured from 1 file (AI adopted 03 Mar 2025). These exports do not "
+        "show when AI was adopted (no Copilot data), so the date in use before was kept: set your rollout date "
+        "under **AI adoption date** below."
+    )
     left_out = page.dataframe[0].value["Left out"].iloc[0]
     assert "1 bot author" in left_out and "1 not merged" in left_out
 
