@@ -223,6 +223,11 @@ class Measurement(_Model):
     column_mappings: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="per file name: our column -> the user's column"
     )
+    kept_from_base: list[str] = Field(
+        default_factory=list,
+        description="period fields (tasks_per_dev_week, …) the exports did not measure: their values are the "
+        "base scenario's",
+    )
 
 
 class Scenario(_Model):

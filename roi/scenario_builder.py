@@ -22,6 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from roi import defaults
+from roi import formatting as fmt
 from roi.errors import DataError, ScenarioError
 from roi.metrics import ChangeStat, Metrics
 from roi.models import Scenario, scenario_from_dict
@@ -137,6 +138,24 @@ def _check_estimate(field: str, estimate, metrics: Metrics) -> None:
                         file=files, field=field)
 
 
+def kept_from_base_note(scenario: Scenario) -> str | None:
+    """One sentence naming the period metrics a measured scenario did not measure (its base's values,
+    :attr:`roi.models.Measurement.kept_from_base`), with their change after adoption; ``None`` when
+    every metric the model needs was measured, or the scenario is not measured at all."""
+    kept = scenario.measurement.kept_from_base if scenario.measurement is not None else []
+    if not kept:
+        return None
+    shown = []
+    for field in kept:
+        before, after = getattr(scenario.baseline, field), getattr(scenario.post, field)
+        change = f" ({fmt.percent(after / before - 1.0, signed=True, digits=1)} after adoption)" \
+            if before and after is not None else ""
+        shown.append(f"{fmt.METRICS[field][0].lower()}{change}")
+    return (f"Not in these exports: {', '.join(shown)}. These come from the scenario used before the upload, "
+            "not from your data; upload the exports that measure them (Jira for tasks and bugs, GitHub or "
+            "GitLab for PRs) or enter estimates on the Data page.")
+
+
 def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, name: str | None = None,
                           column_mappings: dict[str, dict[str, str]] | None = None) -> Scenario:
     """A scenario whose team, periods and review pool are measured; every other assumption from ``base``.
@@ -165,6 +184,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     templated: set[str] = set()  # range keys from the template's low and high (the others are measured)
     measured_fields: list[str] = []
     estimated_fields: list[str] = []  # from the estimates template
+    kept_fields: list[str] = []  # neither measured nor estimated: the base scenario's values
     cohort = metrics.cohorts
     cohort_share = _cohort_share(metrics) or share
     if cohort is not None:
@@ -230,6 +250,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
             if field in REQUIRED or baseline[field] is not None:
                 why = "not in the estimates template" if estimates_only else "not measured by these exports"
                 notes.append(f"{field}: {why}; kept from the base scenario.")
+                kept_fields.append(field)
             continue
         baseline[field] = post[field] = None
 
@@ -308,7 +329,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         # CONTRACT: present only when the periods were measured from exports (absent = estimates).
         measurement=None if estimates_only else {
             "adoption_date": metrics.adoption_date, "ramp_weeks": metrics.ramp_weeks,
-            "sources": sources, "column_mappings": dict(column_mappings or {})},
+            "sources": sources, "column_mappings": dict(column_mappings or {}), "kept_from_base": kept_fields},
     )
     # The checks of a scenario file: what is written here must load again (a value the exports or the
     # estimates template give can be outside a field's range, e.g. a baseline of 1e-12 tasks).

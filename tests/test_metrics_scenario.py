@@ -21,7 +21,7 @@ from roi.errors import DataError
 from roi.ingest import read_exports
 from roi.ingest.tables import build_dataset
 from roi.metrics import ChangeStat, CohortPeriods, Cohorts, Metrics, PeriodMetrics, measure
-from roi.scenario_builder import scenario_from_metrics
+from roi.scenario_builder import kept_from_base_note, scenario_from_metrics
 from roi.verdict import simulated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,6 +151,14 @@ def test_unmeasured_fields_come_from_the_base_or_the_estimates(worked_example):
     scenario = scenario_from_metrics(metrics, worked_example)
     assert scenario.baseline.tasks_per_dev_week == 4.0 and scenario.post.tasks_per_dev_week == 4.84
     assert "tasks_per_dev_week: not measured" in scenario.notes
+    # Recorded for the summary: 4.0 → 4.84 tasks (+21.0%) and 0.5 → 0.545 bugs (+9.0%) are the base's.
+    assert scenario.measurement.kept_from_base == ["tasks_per_dev_week", "bugs_per_dev_week"]
+    assert kept_from_base_note(scenario) == (
+        "Not in these exports: completed tasks per developer-week (+21.0% after adoption), bugs per "
+        "developer-week (+9.0% after adoption). These come from the scenario used before the upload, not from "
+        "your data; upload the exports that measure them (Jira for tasks and bugs, GitHub or GitLab for PRs) "
+        "or enter estimates on the Data page.")
+    assert kept_from_base_note(worked_example) is None  # not measured: nothing to single out
     assert scenario.finance == worked_example.finance and scenario.costs == worked_example.costs
     assert scenario.team.developers == 20 and scenario.review.reviewers == worked_example.review.reviewers
     with pytest.raises(DataError) as error:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from roi import compute
@@ -15,6 +17,7 @@ M = fmt.MINUS
 
 def test_opens_on_the_demo_organisation_with_a_full_result(open_app):
     at = open_app()
+    assert not at.warning  # every metric the model needs is measured from the demo's exports
     demo = load_scenario(SCENARIOS / "demo_org.json")
     results = compute(demo)
     assert at.title[0].value == demo.name
@@ -119,3 +122,18 @@ def test_a_small_slow_team_gets_its_actions_not_an_error(open_app, worked_exampl
     assert not at.exception and not at.error
     assert at.subheader[-1].value == "What to do first"
     assert any(md.value.startswith("**1. ") for md in at.markdown)
+
+
+def test_metrics_the_exports_did_not_measure_are_named_above_the_verdict(open_app, worked_example):
+    """A PR export alone measures PRs and sizes; the tasks gain behind the NPV is the scenario's before."""
+    from roi.ingest import read_exports
+    from roi.metrics import measure
+    from roi.scenario_builder import scenario_from_metrics
+    from tests.conftest import github_pulls
+
+    metrics = measure(read_exports([("acme_pulls.json", github_pulls())]), date(2025, 3, 3))
+    at = open_app(scenario=scenario_from_metrics(metrics, worked_example))
+    assert at.warning[0].value.startswith(
+        "Not in these exports: completed tasks per developer-week (+21.0% after adoption), bugs per "
+        "developer-week (+9.0% after adoption). These come from the scenario used before the upload"
+    )
