@@ -7,7 +7,7 @@ from roi import formatting as fmt
 from roi.defaults import UTILIZATION_LIMIT as STRETCHED
 from roi.rollout import planned_checklist
 from roi.safety import markdown_safe
-from roi.scenario_builder import kept_from_base_note
+from roi.scenario_builder import measurement_caveats
 from roi.verdict import BADGE_LABELS, simulated, verdict
 
 appstate.require_app(__file__)
@@ -25,8 +25,8 @@ st.caption(
     f"{fmt.number(scenario.review.reviewers)} reviewers · {scenario.finance.horizon_years}-year horizon"
 )
 
-if kept := kept_from_base_note(scenario):  # the verdict rests on numbers these exports did not measure
-    st.warning(kept, icon=":material/info:")
+for caveat in measurement_caveats(scenario):  # numbers behind the verdict that the exports do not back
+    st.warning(caveat, icon=":material/info:")
 
 BADGE_COLOURS = {"good": "green", "mixed": "orange", "bad": "red"}
 with st.container(border=True, key="summary_verdict"):

@@ -228,6 +228,10 @@ class Measurement(_Model):
         description="period fields (tasks_per_dev_week, …) the exports did not measure: their values are the "
         "base scenario's",
     )
+    few_events: list[str] = Field(
+        default_factory=list,
+        description="period fields measured from fewer than 30 events in a period (no interval or test)",
+    )
 
 
 class Scenario(_Model):

@@ -24,7 +24,7 @@ from pathlib import Path
 from roi import defaults
 from roi import formatting as fmt
 from roi.errors import DataError, ScenarioError
-from roi.metrics import ChangeStat, Metrics
+from roi.metrics import MIN_SAMPLE, ChangeStat, Metrics
 from roi.models import Scenario, scenario_from_dict
 
 REQUIRED = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc")
@@ -41,6 +41,9 @@ MEASURED = {
 
 PER_ADOPTER = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc", "bugs_per_dev_week", "review_hours")
 """Fields whose change is attributed to adopters (scaled by the adoption share); the rest are team-level."""
+
+VERDICT_INPUTS = (*REQUIRED, "bugs_per_dev_week")
+"""Period fields of the productivity terms G, ΔR and ΔD, which drive the NPV and the verdict."""
 
 COHORT_FIELDS = ("prs_per_dev_week", "pr_size_loc", "review_hours")
 """Fields the AI-user cohort provides directly when cohorts exist."""
@@ -138,22 +141,36 @@ def _check_estimate(field: str, estimate, metrics: Metrics) -> None:
                         file=files, field=field)
 
 
-def kept_from_base_note(scenario: Scenario) -> str | None:
-    """One sentence naming the period metrics a measured scenario did not measure (its base's values,
-    :attr:`roi.models.Measurement.kept_from_base`), with their change after adoption; ``None`` when
-    every metric the model needs was measured, or the scenario is not measured at all."""
-    kept = scenario.measurement.kept_from_base if scenario.measurement is not None else []
-    if not kept:
-        return None
-    shown = []
-    for field in kept:
-        before, after = getattr(scenario.baseline, field), getattr(scenario.post, field)
-        change = f" ({fmt.percent(after / before - 1.0, signed=True, digits=1)} after adoption)" \
-            if before and after is not None else ""
-        shown.append(f"{fmt.METRICS[field][0].lower()}{change}")
-    return (f"Not in these exports: {', '.join(shown)}. These come from the scenario used before the upload, "
-            "not from your data; upload the exports that measure them (Jira for tasks and bugs, GitHub or "
-            "GitLab for PRs) or enter estimates on the Data page.")
+def _with_change(scenario: Scenario, field: str) -> str:
+    """A period field's reader-facing name with its change after adoption: "completed tasks … (+21.0% …)"."""
+    before, after = getattr(scenario.baseline, field), getattr(scenario.post, field)
+    change = f" ({fmt.percent(after / before - 1.0, signed=True, digits=1)} after adoption)" \
+        if before and after is not None else ""
+    return f"{fmt.METRICS[MEASURED[field]][0].lower()}{change}"
+
+
+def measurement_caveats(scenario: Scenario) -> list[str]:
+    """Sentences on the period metrics of a measured scenario that its exports did not back: those they
+    did not measure (the base's values, :attr:`roi.models.Measurement.kept_from_base`) and those measured
+    from too few events (``few_events``); empty when there are none, or nothing was measured."""
+    measurement = scenario.measurement
+    if measurement is None:
+        return []
+    caveats = []
+    if measurement.kept_from_base:
+        caveats.append(
+            f"Not in these exports: {', '.join(_with_change(scenario, f) for f in measurement.kept_from_base)}. "
+            "These come from the scenario used before the upload, not from your data; upload the exports "
+            "that measure them (Jira for tasks and bugs, GitHub or GitLab for PRs) or enter estimates on the "
+            "Data page.")
+    # Incidents and deployments are few by nature; only the productivity inputs carry the verdict.
+    few = [field for field in measurement.few_events if field in VERDICT_INPUTS]
+    if few:
+        caveats.append(
+            f"Measured from fewer than {MIN_SAMPLE} events in a period: "
+            f"{', '.join(_with_change(scenario, f) for f in few)}. Too few to tell a real change from "
+            "chance; read these as indications, or measure a longer period.")
+    return caveats
 
 
 def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, name: str | None = None,
@@ -254,6 +271,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
             continue
         baseline[field] = post[field] = None
 
+    few_events = [f for f in measured_fields if (stat := metrics.changes.get(MEASURED[f])) is not None
+                  and stat.change is not None and min(stat.n_baseline, stat.n_post) < MIN_SAMPLE]
     zeros = [f"{key}.{f}" for f in REQUIRED for key, period in (("baseline", baseline), ("post", post))
              if period.get(f) == 0]
     if zeros:
@@ -329,7 +348,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         # CONTRACT: present only when the periods were measured from exports (absent = estimates).
         measurement=None if estimates_only else {
             "adoption_date": metrics.adoption_date, "ramp_weeks": metrics.ramp_weeks,
-            "sources": sources, "column_mappings": dict(column_mappings or {}), "kept_from_base": kept_fields},
+            "sources": sources, "column_mappings": dict(column_mappings or {}), "kept_from_base": kept_fields,
+            "few_events": few_events},
     )
     # The checks of a scenario file: what is written here must load again (a value the exports or the
     # estimates template give can be outside a field's range, e.g. a baseline of 1e-12 tasks).

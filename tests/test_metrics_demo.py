@@ -18,6 +18,7 @@ import pytest
 from roi.ingest import DEMO_ADOPTION_DATE, DEMO_DIR, demo_files, load_demo, suggest_adoption_date
 from roi.metrics import measure
 from roi.models import load_scenario
+from roi.scenario_builder import measurement_caveats
 from roi.scenario_builder import scenario_from_metrics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,6 +177,9 @@ def test_bundled_preset_is_the_builder_output():
     assert ranges["pr_count_growth"][0] < growth < ranges["pr_count_growth"][2]
     assert ranges["pr_count_growth"][1] == pytest.approx(growth, abs=1e-6)
     assert ranges["review.loc_per_hour"] == (250, 400, 800)  # kept from the worked example
+    # Every metric measured; only incidents are few (recovery time), which do not carry the verdict.
+    assert preset.measurement.kept_from_base == [] and preset.measurement.few_events == ["recovery_hours"]
+    assert measurement_caveats(preset) == []
 
 
 def test_demo_files_are_what_the_generator_writes():

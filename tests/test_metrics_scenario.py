@@ -21,7 +21,7 @@ from roi.errors import DataError
 from roi.ingest import read_exports
 from roi.ingest.tables import build_dataset
 from roi.metrics import ChangeStat, CohortPeriods, Cohorts, Metrics, PeriodMetrics, measure
-from roi.scenario_builder import kept_from_base_note, scenario_from_metrics
+from roi.scenario_builder import measurement_caveats, scenario_from_metrics
 from roi.verdict import simulated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -153,12 +153,12 @@ def test_unmeasured_fields_come_from_the_base_or_the_estimates(worked_example):
     assert "tasks_per_dev_week: not measured" in scenario.notes
     # Recorded for the summary: 4.0 → 4.84 tasks (+21.0%) and 0.5 → 0.545 bugs (+9.0%) are the base's.
     assert scenario.measurement.kept_from_base == ["tasks_per_dev_week", "bugs_per_dev_week"]
-    assert kept_from_base_note(scenario) == (
+    assert measurement_caveats(scenario) == [
         "Not in these exports: completed tasks per developer-week (+21.0% after adoption), bugs per "
         "developer-week (+9.0% after adoption). These come from the scenario used before the upload, not from "
         "your data; upload the exports that measure them (Jira for tasks and bugs, GitHub or GitLab for PRs) "
-        "or enter estimates on the Data page.")
-    assert kept_from_base_note(worked_example) is None  # not measured: nothing to single out
+        "or enter estimates on the Data page."]
+    assert measurement_caveats(worked_example) == []  # not measured: nothing to single out
     assert scenario.finance == worked_example.finance and scenario.costs == worked_example.costs
     assert scenario.team.developers == 20 and scenario.review.reviewers == worked_example.review.reviewers
     with pytest.raises(DataError) as error:
@@ -307,3 +307,18 @@ def test_a_scenario_from_the_estimates_template_alone_says_it_was_not_measured(w
     assert "Measured" not in scenario.notes and "measured 95%" not in scenario.notes
     assert "bugs_per_dev_week: not in the estimates template; kept from the base scenario." in scenario.notes
     assert scenario.measurement is None and scenario.name == f"{worked_example.name} — estimates"
+
+
+def test_metrics_measured_from_too_few_events_are_named(worked_example):
+    # 12 tasks before and 9 after: below the 30 events an interval needs (docs/metrics.md); PRs had 500 / 600.
+    metrics = _metrics(
+        {"developers": 6, "prs_per_dev_week": 2.0, "pr_size_loc": 100, "tasks_per_dev_week": 0.4},
+        {"developers": 6, "prs_per_dev_week": 2.5, "pr_size_loc": 120, "tasks_per_dev_week": 0.3},
+        {"tasks_per_dev_week": ChangeStat(change=-0.25, n_baseline=12, n_post=9, note="sample too small"),
+         "prs_per_dev_week": ChangeStat(change=0.25, ci_low=0.1, ci_high=0.4, n_baseline=500, n_post=600)})
+    scenario = scenario_from_metrics(metrics, worked_example)
+    assert scenario.measurement.few_events == ["tasks_per_dev_week"]
+    assert measurement_caveats(scenario)[-1] == (
+        "Measured from fewer than 30 events in a period: completed tasks per developer-week (−25.0% after "
+        "adoption). Too few to tell a real change from chance; read these as indications, or measure a longer "
+        "period.")

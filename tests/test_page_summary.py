@@ -17,7 +17,7 @@ M = fmt.MINUS
 
 def test_opens_on_the_demo_organisation_with_a_full_result(open_app):
     at = open_app()
-    assert not at.warning  # every metric the model needs is measured from the demo's exports
+    assert not at.warning  # the demo's exports measure every metric the model needs, from enough events
     demo = load_scenario(SCENARIOS / "demo_org.json")
     results = compute(demo)
     assert at.title[0].value == demo.name
