@@ -446,3 +446,13 @@ def test_gain_and_loss_are_readable_as_text():
     assert _contrast(charts.GAIN, "#ffffff") >= 4.5
     assert _contrast(charts.LOSS, "#ffffff") >= 4.5
     assert _contrast(charts.LOSS, charts.UNSTABLE_FILL) >= 4.5
+
+
+def test_the_rollout_cost_kinds_stay_apart_for_colour_blind_readers():
+    from itertools import combinations
+
+    from roi.charts_rollout import COST_COLOURS
+
+    for a, b in combinations(COST_COLOURS, 2):
+        for vision in _CVD:
+            assert _seen_apart(a, b, vision) >= 25, (a, b, vision)
