@@ -600,7 +600,13 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
         for i, (align, dx, dy) in enumerate(placement)
         for halo in (HALO, {})
     ]
-    return _finish(alt.layer(bars, rules, *text), f"NPV over {uncertainty.draws:,} simulated outcomes")
+    # Break-even as a solid line at zero wherever it falls inside the range, so a loss is told from a gain by
+    # its side of the line, not only by its colour.
+    layers = [bars, rules, *text]
+    if len(data) and float(data["start"].min()) < 0.0 < float(data["end"].max()):
+        zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=TEXT, strokeWidth=2).encode(x="x:Q")
+        layers.insert(2, zero)
+    return _finish(alt.layer(*layers), f"NPV over {uncertainty.draws:,} simulated outcomes")
 
 
 def tornado_data(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> pd.DataFrame:

@@ -456,3 +456,11 @@ def test_the_rollout_cost_kinds_stay_apart_for_colour_blind_readers():
     for a, b in combinations(COST_COLOURS, 2):
         for vision in _CVD:
             assert _seen_apart(a, b, vision) >= 25, (a, b, vision)
+
+
+def test_the_histogram_marks_break_even_where_outcomes_fall_either_side(worked_example):
+    # Loss and gain bins told apart by their side of a solid zero line, not by colour alone.
+    spec = charts.npv_histogram(compute(worked_example).uncertainty, "USD").to_dict()
+    rules = [v for v in _layers(spec) if v["mark"]["type"] == "rule" and "strokeDash" not in v["mark"]]
+    assert [row["x"] for v in rules for row in _data(spec, v)] == [0.0]
+    assert rules[0]["mark"]["color"] == charts.TEXT
