@@ -631,9 +631,14 @@ def tornado_data(uncertainty: UncertaintyResult, base_npv: float, currency: str)
                     "npv": npv,
                     "npv_label": fmt.money(npv, currency, compact=True),
                     "value_label": fmt.input_value(row.input, value, currency),
+                    "end_label": side.removeprefix("Input at its "),
                 }
             )
     return pd.DataFrame(rows)
+
+
+TORNADO_ENDS = (("datum.npv < datum.base", "right", -4), ("datum.npv > datum.base", "left", 4))
+"""The tornado's "P10" / "P90" labels: (bars ending left of the likely NPV, …right of it), align, offset."""
 
 
 def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> alt.TopLevelMixin:
@@ -644,6 +649,10 @@ def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> a
     data = tornado_data(uncertainty, base_npv, currency)
     order = list(dict.fromkeys(data["input"]))
     y = alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=460))
+    low = min(base_npv, float(data["npv"].min())) if len(data) else base_npv
+    high = max(base_npv, float(data["npv"].max())) if len(data) else base_npv
+    room = 0.1 * ((high - low) or abs(base_npv) or 1.0)  # for the "P10" / "P90" beyond the outermost bars
+    x_scale = alt.Scale(zero=False, domain=[low - room, high + room])
     bars = (
         alt.Chart(data)
         .mark_bar(size=22)
@@ -655,7 +664,7 @@ def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> a
                 axis=alt.Axis(format=_MONEY_AXIS, labelExpr=MONEY_LABELS, tickCount=6),
                 # The bars start at the likely NPV, not at zero: an axis from 0 left the demo's bars in
                 # the right half of the chart under 28 crowded ticks (0, 200k, … 5.4M).
-                scale=alt.Scale(zero=False),
+                scale=x_scale,
             ),
             x2="npv:Q",
             color=alt.Color(
@@ -671,9 +680,20 @@ def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> a
             ],
         )
     )
+    # "P10" / "P90" beyond each bar's end, so which way an input moves the NPV reads without telling
+    # orange from blue. Each on a white halo of itself, as the histogram's percentiles: it can fall on a
+    # longer bar.
+    ends = [
+        alt.Chart(data)
+        .transform_filter(test)
+        .mark_text(align=align, dx=dx, fontWeight="bold", **halo)
+        .encode(y=y, x=alt.X("npv:Q", scale=x_scale), text="end_label:N")
+        for test, align, dx in TORNADO_ENDS
+        for halo in (HALO, {})
+    ]
     base_rule = alt.Chart(pd.DataFrame({"x": [base_npv]})).mark_rule(color="#333333").encode(x="x:Q")
     height = max(220, 46 * len(order))
-    return _finish(alt.layer(bars, base_rule), "What moves the NPV most", height=height)
+    return _finish(alt.layer(bars, base_rule, *ends), "What moves the NPV most", height=height)
 
 
 def npv_comparison_data(values: pd.DataFrame) -> pd.DataFrame:

@@ -464,3 +464,20 @@ def test_the_histogram_marks_break_even_where_outcomes_fall_either_side(worked_e
     rules = [v for v in _layers(spec) if v["mark"]["type"] == "rule" and "strokeDash" not in v["mark"]]
     assert [row["x"] for v in rules for row in _data(spec, v)] == [0.0]
     assert rules[0]["mark"]["color"] == charts.TEXT
+
+
+def test_the_tornado_names_each_bar_end(worked_example, results):
+    # "P10" / "P90" beyond each bar's end: orange and blue need not be told apart.
+    base = float(npv(worked_example, likely_values(worked_example)))
+    spec = charts.tornado(results.uncertainty, base, "USD").to_dict()
+    texts = [v for v in _layers(spec) if v["mark"]["type"] == "text" and "stroke" not in v["mark"]]
+    assert [v["transform"][0]["filter"] for v in texts] == [test for test, _, _ in charts.TORNADO_ENDS]
+    assert [v["mark"]["align"] for v in texts] == ["right", "left"]  # beyond the end, not over the bar
+    assert all(v["encoding"]["text"]["field"] == "end_label" for v in texts)
+    rows = _data(spec, texts[0])
+    assert {row["end_label"] for row in rows} == {"P10", "P90"}
+    assert all(row["end_label"] == ("P10" if row["side"].endswith("P10") else "P90") for row in rows)
+    # The axis leaves room for the labels beyond the outermost bars.
+    bars = next(v for v in _layers(spec) if v["mark"]["type"] == "bar")
+    low, high = bars["encoding"]["x"]["scale"]["domain"]
+    assert low < min(row["npv"] for row in rows) and high > max(row["npv"] for row in rows)
