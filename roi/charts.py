@@ -44,11 +44,17 @@ MONEY_LABELS = "datum.value == 0 ? '0' : replace(format(datum.value, '~s'), 'G',
 billion as "1G" (SI giga, which no reader of a yen or dollar NPV expects), so these read "0" and "1bn"."""
 
 
-def _finish(chart: alt.TopLevelMixin, title: str | None = None, height: int = HEIGHT) -> alt.TopLevelMixin:
-    """Fonts and layout shared by every chart (readable on a projector)."""
+def _finish(
+    chart: alt.TopLevelMixin, title: str | None = None, height: int = HEIGHT, *, description: str
+) -> alt.TopLevelMixin:
+    """Fonts and layout shared by every chart (readable on a projector).
+
+    ``description`` says the chart's numbers in words: Vega puts it on the chart as its ``aria-label``,
+    the text a screen reader reads for a picture it cannot see.
+    """
     if title is not None:
         chart = chart.properties(title=alt.TitleParams(title, anchor="start", fontSize=TITLE_SIZE))
-    chart = chart.properties(height=height, width=WIDTH)
+    chart = chart.properties(height=height, width=WIDTH, description=description)
     return (
         chart.configure(font=FONT)
         .configure_axis(
@@ -151,7 +157,10 @@ def waterfall(productivity: ProductivityResult) -> alt.TopLevelMixin:
     )
     labels = base.mark_text(dy=-12, fontWeight="bold").encode(x=x, y="top:Q", text="label:N")
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED).encode(y="y:Q")
-    return _finish(alt.layer(bars, labels, zero), "Where the gain goes, hours per developer-week")
+    steps = "; ".join(f"{name} {label}" for name, label in zip(data["name"], data["label"], strict=True))
+    description = f"Where the gain goes, hours per developer-week: {steps}."
+    title = "Where the gain goes, hours per developer-week"
+    return _finish(alt.layer(bars, labels, zero), title, description=description)
 
 
 def index_data(productivity: ProductivityResult) -> pd.DataFrame:
@@ -196,7 +205,13 @@ def index_bars(productivity: ProductivityResult) -> alt.TopLevelMixin:
     losses = base.transform_filter("datum.change < 0").mark_text(align="right", dx=-6, fontWeight="bold")
     labels = [layer.encode(y=y, x=x, text="label:N") for layer in (gains, losses)]
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(x="x:Q")
-    return _finish(alt.layer(bars, *labels, zero), "Headline vs quality-adjusted productivity", height=220)
+    changes = "; ".join(f"{m} {label}" for m, label in zip(data["measure"], data["label"], strict=True))
+    return _finish(
+        alt.layer(bars, *labels, zero),
+        "Headline vs quality-adjusted productivity",
+        height=220,
+        description=f"Change vs. no AI: {changes}.",
+    )
 
 
 def index_domain(changes: Sequence[float]) -> list[float]:
@@ -285,7 +300,15 @@ def distribution(
         )
     )
     labels = alt.Chart(medians).mark_text(dy=-28, fontWeight="bold").encode(y=y, x="value:Q", text="label:N")
-    return _finish(alt.layer(boxes, labels), f"{measure}: before vs after", height=200)
+    counts = frame.groupby("period", sort=False)["value"].size()
+    summary = "; ".join(
+        f"{period}: {label} over {fmt.number(counts[period])} PRs"
+        for period, label in zip(medians["period"], medians["label"], strict=True)
+    )
+    description = f"{measure} per PR ({unit}), box plots before vs after AI. {summary}."
+    return _finish(
+        alt.layer(boxes, labels), f"{measure}: before vs after", height=200, description=description
+    )
 
 
 # --- Review capacity -----------------------------------------------------------------------
@@ -348,6 +371,26 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None):
     return data, x, x_scale, x_max, tooltip, [shade], [rules, *shade_text, rule_text]
 
 
+def _capacity_summary(data: pd.DataFrame, current: int, needed: int | None) -> str:
+    """The capacity panels' numbers in words: today's pool, the pool needed, where the queue is unstable."""
+    parts = []
+    today = data[data["reviewers"] == current]
+    if len(today):
+        row = today.iloc[0]
+        parts.append(
+            f"Today's {current} reviewers: utilisation {row['util_label']}, mean wait {row['wait_label']}."
+        )
+    if needed is not None:
+        parts.append(f"Reviewers needed for the target wait: {needed}.")
+    unstable = data.loc[~data["stable"], "reviewers"]
+    if len(unstable):
+        parts.append(
+            f"Pools of {int(unstable.min())} to {int(unstable.max())} reviewers are unstable: "
+            "the backlog grows every week."
+        )
+    return " ".join(parts)
+
+
 def utilisation_chart(curve: pd.DataFrame, *, current: int, needed: int | None) -> alt.TopLevelMixin:
     """Reviewer utilisation after adoption against the pool size, with today's and the needed pool marked.
 
@@ -372,7 +415,11 @@ def utilisation_chart(curve: pd.DataFrame, *, current: int, needed: int | None) 
     )
     full = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color=LOSS, strokeWidth=2).encode(y="y:Q")
     return _finish(
-        alt.layer(*region, full, line, *markers), "Reviewer utilisation after adoption", height=260
+        alt.layer(*region, full, line, *markers),
+        "Reviewer utilisation after adoption",
+        height=260,
+        description="Reviewer utilisation after adoption against the number of reviewers in the pool. "
+        + _capacity_summary(data, current, needed),
     )
 
 
@@ -415,7 +462,14 @@ def wait_chart(
             .mark_text(align="right", dy=-10, color=GAIN, fontWeight="bold")
             .encode(y="y:Q", x=alt.X("x:Q", scale=x_scale), text="label:N")
         )
-    return _finish(alt.layer(*layers), "Mean wait for a review after adoption", height=260)
+    target_text = f" Target wait: {fmt.hours(target_wait_hours)}." if target_wait_hours is not None else ""
+    return _finish(
+        alt.layer(*layers),
+        "Mean wait for a review after adoption",
+        height=260,
+        description="Mean wait for a review after adoption, in working hours, against the number of "
+        f"reviewers in the pool. {_capacity_summary(data, current, needed)}{target_text}",
+    )
 
 
 # --- Finance ------------------------------------------------------------------------------
@@ -503,7 +557,16 @@ def cash_flow(finance: FinanceResult, currency: str) -> alt.TopLevelMixin:
         )
     )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED).encode(y="y:Q")
-    return _finish(alt.layer(bars, zero, line), "Cash flow by year")
+    yearly = "; ".join(
+        f"{year}: benefits {group['label'].iloc[0]}, costs {group['label'].iloc[1]}, "
+        f"cumulative net {group['cumulative_label'].iloc[0]}"
+        for year, group in data.groupby("year", sort=False)
+    )
+    return _finish(
+        alt.layer(bars, zero, line),
+        "Cash flow by year",
+        description=f"Cash flow by year ({currency}, undiscounted). {yearly}.",
+    )
 
 
 def histogram_data(uncertainty: UncertaintyResult, currency: str) -> pd.DataFrame:
@@ -606,7 +669,14 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
     if len(data) and float(data["start"].min()) < 0.0 < float(data["end"].max()):
         zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=TEXT, strokeWidth=2).encode(x="x:Q")
         layers.insert(2, zero)
-    return _finish(alt.layer(*layers), f"NPV over {uncertainty.draws:,} simulated outcomes")
+    description = (
+        f"NPV over {uncertainty.draws:,} simulated outcomes ({currency}): "
+        + ", ".join(marks["label"])
+        + f"; chance of a loss (NPV at or below zero) {fmt.chance(1.0 - uncertainty.prob_npv_positive)}."
+    )
+    return _finish(
+        alt.layer(*layers), f"NPV over {uncertainty.draws:,} simulated outcomes", description=description
+    )
 
 
 def tornado_data(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> pd.DataFrame:
@@ -693,7 +763,17 @@ def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> a
     ]
     base_rule = alt.Chart(pd.DataFrame({"x": [base_npv]})).mark_rule(color="#333333").encode(x="x:Q")
     height = max(220, 46 * len(order))
-    return _finish(alt.layer(bars, base_rule, *ends), "What moves the NPV most", height=height)
+    swings = "; ".join(
+        f"{name}: NPV {group['npv_label'].iloc[0]} at its P10, {group['npv_label'].iloc[1]} at its P90"
+        for name, group in data.groupby("input", sort=False)
+    )
+    description = (
+        f"What moves the NPV most ({currency}), from the NPV at the likely values, "
+        f"{fmt.money(base_npv, currency, compact=True)}, largest swing first. {swings}."
+    )
+    return _finish(
+        alt.layer(bars, base_rule, *ends), "What moves the NPV most", height=height, description=description
+    )
 
 
 def npv_comparison_data(values: pd.DataFrame) -> pd.DataFrame:
@@ -758,7 +838,12 @@ def npv_comparison(values: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=MUTED).encode(x="x:Q")
     height = max(220, 80 * len(data))
     title = "Net present value, with its P10 to P90 range"
-    return _finish(alt.layer(bars, span, ends, zero), title, height=height)
+    each = "; ".join(
+        f"{name}: {npv_label} (P10 to P90: {range_label})"
+        for name, npv_label, range_label in data[["scenario", "npv_label", "range_label"]].to_numpy()
+    )
+    description = f"Net present value per scenario ({currency}). {each}."
+    return _finish(alt.layer(bars, span, ends, zero), title, height=height, description=description)
 
 
 def break_even(net_hours: float, break_even_hours: float | None) -> alt.TopLevelMixin:
@@ -798,7 +883,10 @@ def break_even(net_hours: float, break_even_hours: float | None) -> alt.TopLevel
         .mark_text(align="left", dx=6, fontWeight="bold")
         .encode(y=y, x="hours:Q", text="label:N")
     )
-    return _finish(alt.layer(bars, text), None, height=150)
+    description = "Break-even, net hours per developer-week: " + "; ".join(
+        f"{m} {label}" for m, label in zip(data["measure"], data["label"], strict=True)
+    ) + ("." if covered else ": short of break-even.")
+    return _finish(alt.layer(bars, text), None, height=150, description=description)
 
 
 def pr_samples(dataset, adoption_date, ramp_weeks: int = 0) -> dict[str, dict[str, np.ndarray]]:

@@ -124,8 +124,15 @@ def timeline_chart(report: RolloutReport) -> alt.TopLevelMixin:
         )
     )
     chart = alt.layer(bars, points).resolve_scale(color="independent")
+    waves = "; ".join(
+        f"{wave.name}: weeks {wave.start_week} to {wave.end_week}, measured from week "
+        f"{wave.measure_from_week}, {fmt.number(wave.developers)} developers"
+        for wave in report.waves
+    )
+    due = "; ".join(f"{row.title}: week {row.week}, {row.status}" for row in deadlines.itertuples())
+    description = f"Rollout timeline by week. {waves}." + (f" Checklist due: {due}." if due else "")
     # One band per row, whatever the container's height (a fixed height squeezes many waves).
-    return _finish(chart, "Rollout timeline").properties(
+    return _finish(chart, "Rollout timeline", description=description).properties(
         height=alt.Step(ROW_STEP), padding={"left": 30, "right": 10, "top": 5, "bottom": 5}
     )
 
@@ -194,7 +201,17 @@ def monthly_cost_chart(report: RolloutReport) -> alt.TopLevelMixin:
             ],
         )
     )
-    return _finish(alt.layer(bars, line).resolve_scale(y="independent"), "Cost by month")
+    months = "; ".join(
+        f"month {month.month}: {fmt.money(month.total_cost, currency, compact=True)}"
+        for month in report.schedule
+    )
+    last = report.schedule[-1].cumulative_cost if report.schedule else 0.0
+    total = fmt.money(last, currency, compact=True)
+    description = f"Cost by month ({currency}), stacked by kind, with the cumulative cost ({total} in all). "
+    description += f"{months}."
+    return _finish(
+        alt.layer(bars, line).resolve_scale(y="independent"), "Cost by month", description=description
+    )
 
 
 def _month_ticks(report: RolloutReport) -> list[int]:

@@ -481,3 +481,44 @@ def test_the_tornado_names_each_bar_end(worked_example, results):
     bars = next(v for v in _layers(spec) if v["mark"]["type"] == "bar")
     low, high = bars["encoding"]["x"]["scale"]["domain"]
     assert low < min(row["npv"] for row in rows) and high > max(row["npv"] for row in rows)
+
+
+def test_every_chart_says_its_numbers_to_a_screen_reader(worked_example, results):
+    # Vega sets a chart's description as its aria-label; none had one, so a screen reader heard nothing.
+    from roi.charts_rollout import monthly_cost_chart, timeline_chart
+    from roi.rollout import rollout_report
+
+    p, f, u = results.productivity, results.finance, results.uncertainty
+    curve = review_curve(worked_example)
+    report = rollout_report(worked_example, results)
+    described = {
+        "waterfall": (charts.waterfall(p), [fmt.hours(p.net_hours, digits=2, signed=True), "Net gain (N)"]),
+        "index": (charts.index_bars(p), [fmt.percent(p.qapi - 1.0, signed=True, digits=1)]),
+        "distribution": (
+            charts.distribution([100, 150, 200], [200, 381, 900, 1200], "PR size", "LOC"),
+            ["Before AI: median 150 LOC over 3 PRs", "After AI: median 640 LOC over 4 PRs"],
+        ),
+        "utilisation": (
+            charts.utilisation_chart(curve, current=17, needed=19),
+            ["Today's 17 reviewers: utilisation", "Reviewers needed for the target wait: 19."],
+        ),
+        "wait": (
+            charts.wait_chart(curve, current=17, needed=19, target_wait_hours=4.0),
+            ["Today's 17 reviewers", "Target wait: 4.0 h."],
+        ),
+        "cash flow": (
+            charts.cash_flow(f, "USD"),
+            ["Year 1: benefits $49.7k, costs", f"cumulative net {fmt.MINUS}$3.8k."],
+        ),
+        "histogram": (
+            charts.npv_histogram(u, "USD"),
+            [f"P10 {fmt.MINUS}$751k", "P50 +$78.7k", "P90 +$884k", "chance of a loss"],
+        ),
+        "tornado": (charts.tornado(u, f.npv, "USD"), ["Output change per developer (+5.8% to +33.5%): NPV"]),
+        "break-even": (charts.break_even(p.net_hours, f.break_even_net_hours), ["0.85 h", "0.90 h", "short"]),
+        "timeline": (timeline_chart(report), [report.waves[0].name]),
+        "cost by month": (monthly_cost_chart(report), ["month 1: "]),
+    }
+    for name, (chart, numbers) in described.items():
+        description = chart.to_dict().get("description", "")
+        assert all(n in description for n in numbers), (name, description)

@@ -190,3 +190,10 @@ class TestWorkshopFile:
         message = r"^w\.zip: big\.json: is 5,242,881 bytes, but a scenario file"
         with pytest.raises(ScenarioError, match=message):
             read_scenarios("w.zip", data)
+
+
+def test_npv_chart_says_each_scenarios_npv_and_range(pairs):
+    # Its aria-label: a screen reader hears each scenario's NPV and range (no description before).
+    description = charts.npv_comparison(comparison.values(pairs), "USD").to_dict()["description"]
+    assert f"{pairs[0][0].name}: " in description and "(P10 to P90: −$751k to +$884k)" in description
+    assert "40 reviewers: " in description and "not simulated (no uncertainty ranges)" in description
