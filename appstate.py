@@ -240,6 +240,22 @@ def show_notice() -> None:
     getattr(st, kind)(markdown_safe(text))  # notices quote file and scenario names
 
 
+FOCUS_STYLE = """<style>
+[data-testid="stSidebarNavLink"]:focus-visible, [data-testid="stPageLink-NavLink"]:focus-visible {
+  outline: 2px solid #1f4e79;
+  outline-offset: 2px;
+}
+</style>"""
+"""A visible keyboard focus on the page links. Streamlit marks a focused link only with a 15% tint of light
+blue (1.1:1 against the sidebar, under the 3:1 WCAG asks of a focus indicator, and much like the current
+page's own highlight); the outline is the theme's primary colour, 8.7:1 on white, 8.0:1 on the sidebar."""
+
+
+def focus_style() -> None:
+    """Draw :data:`FOCUS_STYLE` (a style-only ``st.html`` takes no space on the page)."""
+    st.html(FOCUS_STYLE)
+
+
 def chart(figure: Any, key: str, container: Any = st) -> None:
     """Draw a :mod:`roi.charts` chart; they carry their own styling, so Streamlit's theme stays off."""
     container.altair_chart(figure, key=key, theme=None)

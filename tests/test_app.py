@@ -130,3 +130,17 @@ def test_sidebar_captions_meet_wcag_aa():
         caption = [0.6 * t + 0.4 * b for t, b in zip(rgb(area["textColor"]), rgb(back), strict=True)]
         light, dark = sorted((luminance(caption), luminance(rgb(back))), reverse=True)
         assert (light + 0.05) / (dark + 0.05) >= 4.5, (area["textColor"], back)
+
+
+def test_page_links_show_keyboard_focus(open_app):
+    # Streamlit marked a focused page link only with a 15% tint (1.1:1 on the sidebar): a keyboard user could
+    # not see which link Tab had reached. The app adds a solid outline in the primary colour.
+    import re
+
+    at = open_app()
+    styles = [element.proto.body for element in at.get("html")]
+    assert appstate.FOCUS_STYLE in styles
+    for link in ("stSidebarNavLink", "stPageLink-NavLink"):
+        assert f'[data-testid="{link}"]:focus-visible' in appstate.FOCUS_STYLE
+    outline = re.search(r"outline: (\d+)px solid (#[0-9a-f]{6})", appstate.FOCUS_STYLE)
+    assert int(outline.group(1)) >= 2 and outline.group(2) == "#1f4e79"  # 8.0:1 on the sidebar's #f3f6fa
