@@ -21,6 +21,9 @@ TWO_LEGENDS = alt.Legend(padding=LEGEND_GAP)
 """The timeline's two legends side by side, kept apart: "not applicable" ran into the "ramp-up" swatch."""
 PHASE_COLOURS = {"ramp-up": "#9fb8d6", "measured": BRAND}
 STATUS_COLOURS = {"todo": ACCENT, "doing": "#f9a825", "done": GAIN, "not applicable": MUTED}
+STATUS_SHAPES = {"todo": "circle", "doing": "triangle-right", "done": "diamond", "not applicable": "cross"}
+"""The checklist's status by shape as well as colour: to a deuteranope "todo" orange and "doing" yellow are
+13 CIELAB units apart, one colour."""
 COST_KINDS = {
     "seat_cost": "Seats",
     "usage_cost": "Usage",
@@ -104,7 +107,7 @@ def timeline_chart(report: RolloutReport) -> alt.TopLevelMixin:
     )
     points = (
         alt.Chart(deadlines)
-        .mark_point(filled=True, size=140, shape="diamond")
+        .mark_point(filled=True, size=140)
         .encode(
             x="week:Q",
             y=y,
@@ -112,6 +115,12 @@ def timeline_chart(report: RolloutReport) -> alt.TopLevelMixin:
                 "status:N",
                 title="Checklist status",
                 scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
+                legend=TWO_LEGENDS,
+            ),
+            shape=alt.Shape(  # same field, title and legend as the fill: Vega draws one legend of both
+                "status:N",
+                title="Checklist status",
+                scale=alt.Scale(domain=list(STATUS_SHAPES), range=list(STATUS_SHAPES.values())),
                 legend=TWO_LEGENDS,
             ),
             color=alt.value("white"),

@@ -522,3 +522,19 @@ def test_every_chart_says_its_numbers_to_a_screen_reader(worked_example, results
     for name, (chart, numbers) in described.items():
         description = chart.to_dict().get("description", "")
         assert all(n in description for n in numbers), (name, description)
+
+
+def test_the_checklist_status_reads_by_shape_as_well_as_colour(worked_example, results):
+    # "todo" orange and "doing" yellow were one colour to a deuteranope (13 CIELAB units), and the points
+    # differed in nothing else.
+    from roi.charts_rollout import STATUS_COLOURS, timeline_chart
+    from roi.rollout import rollout_report
+
+    assert _seen_apart(STATUS_COLOURS["todo"], STATUS_COLOURS["doing"], "deuteranopia") < 20  # hence shapes
+    spec = timeline_chart(rollout_report(worked_example, results)).to_dict()
+    points = next(v for v in _layers(spec) if v["mark"]["type"] == "point")
+    assert "shape" not in points["mark"]
+    shape, fill = points["encoding"]["shape"], points["encoding"]["fill"]
+    assert shape["field"] == fill["field"] == "status" and shape["title"] == fill["title"]  # one legend
+    assert shape["scale"]["domain"] == fill["scale"]["domain"] == list(STATUS_COLOURS)
+    assert len(set(shape["scale"]["range"])) == len(STATUS_COLOURS)
