@@ -78,6 +78,7 @@ def _finish(
             # on the projector font: "Training" ran into the next swatch, "ramp-up" into "measured".
             columnPadding=LEGEND_GAP,
             labelColor=TEXT,
+            titleColor=TEXT,  # Vega's default grey (the timeline's "Phase", "Checklist status") was 3.7:1
         )
         .configure_title(color=TEXT, fontWeight=600)
         .configure_view(stroke=None)

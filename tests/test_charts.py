@@ -338,6 +338,8 @@ def test_horizontal_legend_entries_do_not_touch(worked_example, results):
     for chart in shown:
         legend = chart.to_dict()["config"]["legend"]
         assert legend["orient"] == "bottom" and legend["columnPadding"] >= 20
+        # Titles and labels in the text colour: Vega's grey legend titles were 3.7:1 on white (AA asks 4.5:1).
+        assert legend["titleColor"] == legend["labelColor"] == charts.TEXT
 
 
 def test_the_rollout_timelines_two_legends_are_kept_apart(worked_example, results):
