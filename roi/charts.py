@@ -359,17 +359,20 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None):
         .mark_rule(strokeDash=[6, 4], strokeWidth=2)
         .encode(x=alt.X("reviewers:Q", scale=x_scale), color=marker_colour)
     )
+    # Each over a halo of the background it sits on (the shading or white): the curve ran through "Today: 36".
+    marker_frame["halo"] = [UNSTABLE_FILL if n < unstable_to else "white" for n in marker_frame["reviewers"]]
+    position = {"x": alt.X("reviewers:Q", scale=x_scale), "y": alt.Y("top:Q", scale=None, axis=None)}
+    rule_halo = (
+        alt.Chart(marker_frame)
+        .mark_text(align="left", dx=5, baseline="top", fontWeight="bold", strokeWidth=5, strokeJoin="round")
+        .encode(**position, text="label:N", stroke=alt.Stroke("halo:N", scale=None, legend=None))
+    )
     rule_text = (
         alt.Chart(marker_frame)
         .mark_text(align="left", dx=5, baseline="top", fontWeight="bold")
-        .encode(
-            x=alt.X("reviewers:Q", scale=x_scale),
-            y=alt.Y("top:Q", scale=None, axis=None),
-            text="label:N",
-            color=marker_colour,
-        )
+        .encode(**position, text="label:N", color=marker_colour)
     )
-    return data, x, x_scale, x_max, tooltip, [shade], [rules, *shade_text, rule_text]
+    return data, x, x_scale, x_max, tooltip, [shade], [rules, *shade_text, rule_halo, rule_text]
 
 
 def _capacity_summary(data: pd.DataFrame, current: int, needed: int | None) -> str:

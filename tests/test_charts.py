@@ -164,6 +164,23 @@ class TestCapacity:
             assert views[labelled[0]]["mark"]["stroke"] == charts.UNSTABLE_FILL
             assert "stroke" not in views[labelled[1]]["mark"]
 
+    def test_the_staffing_labels_sit_on_a_halo_of_their_background(self, worked_example):
+        # The wait curve, steep at the stability bound, ran through "Today: 36" on the demo organisation.
+        spec = charts.wait_chart(
+            review_curve(worked_example), current=17, needed=37, target_wait_hours=4.0
+        ).to_dict()
+        views = _layers(spec)
+        halo, text = [  # the halo first, under the text
+            v for v in views if v["mark"]["type"] == "text" and v["encoding"]["y"].get("field") == "top"
+        ]
+        stroke = {"field": "halo", "type": "nominal", "scale": None, "legend": None}
+        assert halo["encoding"]["stroke"] == stroke
+        assert halo["mark"]["strokeWidth"] == 5 and "stroke" not in text["encoding"]
+        assert {row["label"]: row["halo"] for row in _data(spec, halo)} == {
+            "Today: 17": charts.UNSTABLE_FILL,  # inside the shading (pools up to 35 are unstable)
+            "Needed: 37": "white",
+        }
+
     def test_unstable_label_only_where_it_fits(self, worked_example):
         from roi.whatif import with_value
 
