@@ -526,6 +526,26 @@ def _joint_codes(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, np.nd
     return a, b
 
 
+def _review_positions(dataset: Dataset, prs: pd.DataFrame, keep: np.ndarray) -> np.ndarray:
+    """Each review's row in ``prs`` (the kept rows ``keep`` of ``pull_requests``), -1 if its PR is not counted."""
+    known = dataset.review_rows()
+    if known is not None and (known >= 0).all():
+        # The reader already matched every review to its PR's row (DevLake's string-id join): 3M
+        # reviews are not matched a second time on (repo, number), a 3M-into-1M hash look-up.
+        kept_row = np.full(len(keep), -1, np.int64)
+        kept_row[keep] = np.arange(len(prs))
+        return kept_row[known]
+    reviews = dataset.reviews
+    # (repo, number) as one integer; each repo column is factorised on its own (no 4M-row concat)
+    # and the few distinct repositories are matched between them.
+    pr_repo, pr_repos = pd.factorize(prs["repo"], use_na_sentinel=False)
+    review_repo, review_repos = pd.factorize(reviews["repo"], use_na_sentinel=False)
+    repo_of_review = pd.Index(pr_repos).get_indexer(review_repos)[review_repo]
+    pr_key = pr_repo.astype(np.int64) << 32 | prs["number"].to_numpy(np.int64)
+    review_key = repo_of_review.astype(np.int64) << 32 | reviews["number"].to_numpy(np.int64)
+    return np.where(repo_of_review >= 0, pd.Index(pr_key).get_indexer(review_key), -1)
+
+
 def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _Prepared:
     skipped: dict[str, Counter] = {}
     skipped_reviews: dict[str, Counter] = {}
@@ -561,14 +581,7 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
     reviews = dataset.reviews
     pairs = pd.DataFrame({"pr": pd.Series(dtype="int64"), "reviewer": pd.Series(dtype="int64")})
     if len(reviews):
-        # (repo, number) as one integer; each repo column is factorised on its own (no 4M-row concat)
-        # and the few distinct repositories are matched between them.
-        pr_repo, pr_repos = pd.factorize(prs["repo"], use_na_sentinel=False)
-        review_repo, review_repos = pd.factorize(reviews["repo"], use_na_sentinel=False)
-        repo_of_review = pd.Index(pr_repos).get_indexer(review_repos)[review_repo]
-        pr_key = pr_repo.astype(np.int64) << 32 | prs["number"].to_numpy(np.int64)
-        review_key = repo_of_review.astype(np.int64) << 32 | reviews["number"].to_numpy(np.int64)
-        position = np.where(repo_of_review >= 0, pd.Index(pr_key).get_indexer(review_key), -1)
+        position = _review_positions(dataset, prs, keep)
         matched = position >= 0
         skip(reviews, ~matched, "review of a PR that is not counted (bot, draft, unmerged or not exported)",
              of_reviews=True)

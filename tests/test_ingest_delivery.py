@@ -296,3 +296,60 @@ def test_devlake_and_github_reviews_together_find_their_prs():
     assert first[("github:GithubRepo:1:77", 21)] == pd.Timestamp("2025-02-03T10:19:30Z")  # ivy, DevLake
     assert first[("acme/api", 101)] == pd.Timestamp("2025-02-03T13:00:00Z")  # carol, GitHub
     assert first.notna().sum() == 5  # #108's only review came after its merge
+
+
+def test_devlake_reviews_keep_the_rows_of_their_prs_and_the_metrics_match_them_as_by_repo_and_number():
+    """read_exports keeps each DevLake comment's PR row from its join; the metrics use it instead of a
+    second (repo, number) match, with the same result (here behind a GitHub file's PRs, so rows shift)."""
+    from dataclasses import replace
+
+    from roi.metrics import _prepare_prs
+
+    header = "id,base_repo_id,status,author_name,pull_request_key,created_date,merged_date,closed_date,additions,deletions"
+
+    def prs(repo: int, rows: list[tuple[int, str, str, str]]) -> bytes:
+        return "\n".join([header, *(f"github:GithubPullRequest:1:{n},github:GithubRepo:1:{repo},{status},{author},{n},"
+                                    f"2025-02-03T08:00:00Z,2025-02-0{day}T08:00:00Z,2025-02-0{day}T08:00:00Z,10,2"
+                                    for n, status, author, day in rows)]).encode()
+
+    comment = "id,pull_request_id,account_id,created_date,type,status"
+    first = prs(7, [(1, "MERGED", "ann", "5"), (2, "MERGED", "bob", "5"), (3, "OPEN", "ann", "5")])
+    second = prs(8, [(4, "MERGED", "cat", "6"), (5, "MERGED", "Ann", "4")])
+    comments = [("c1.csv", "\n".join([comment,
+                                      "1,github:GithubPullRequest:1:4,bob,2025-02-03T12:00:00Z,REVIEW,APPROVED",
+                                      "2,github:GithubPullRequest:1:1,bob,2025-02-03T10:00:00Z,REVIEW,",
+                                      "3,github:GithubPullRequest:1:1,ANN,2025-02-03T09:00:00Z,REVIEW,",  # own
+                                      "4,github:GithubPullRequest:1:3,bob,2025-02-03T09:00:00Z,REVIEW,"]).encode()),
+                ("c2.csv", "\n".join([comment,
+                                      "5,github:GithubPullRequest:1:5,cat,2025-02-05T09:00:00Z,REVIEW,",  # after merge
+                                      "6,github:GithubPullRequest:1:5,bob,2025-02-03T11:00:00Z,REVIEW,",
+                                      "7,github:GithubPullRequest:1:2,renovate[bot],2025-02-03T09:00:00Z,REVIEW,",
+                                      "8,github:GithubPullRequest:1:4,ann,2025-02-03T09:30:00Z,REVIEW,"]).encode())]
+    data = read_exports([FIXTURES / "github_pulls_detail.ndjson", ("a.csv", first), ("b.csv", second), *comments])
+    rows = data.review_rows()
+    assert rows is not None and len(rows) == len(data.reviews) == 8
+    pulls = data.pull_requests.iloc[rows]
+    assert pulls["repo"].tolist() == data.reviews["repo"].astype(str).tolist()
+    assert pulls["number"].tolist() == data.reviews["number"].tolist() == [4, 1, 1, 3, 5, 5, 2, 4]
+
+    ramp = (pd.Timestamp("2025-02-10", tz="UTC"),) * 2
+    used, matched = _prepare_prs(data, ramp), _prepare_prs(replace(data, review_pr_rows=None), ramp)
+    pd.testing.assert_frame_equal(used.prs, matched.prs)
+    pd.testing.assert_frame_equal(used.reviewer_pairs, matched.reviewer_pairs)
+    assert used.skipped == matched.skipped and used.skipped_reviews == matched.skipped_reviews
+    first_review = used.prs.set_index("number")["first_review"]
+    assert first_review[1] == pd.Timestamp("2025-02-03T10:00:00Z")  # ann's own 09:00 comment left out
+    assert first_review[4] == pd.Timestamp("2025-02-03T09:30:00Z")
+    assert first_review[5] == pd.Timestamp("2025-02-03T11:00:00Z")  # cat's came after the merge
+    assert pd.isna(first_review[2])  # only a bot reviewed it
+    assert +used.skipped["c1.csv"] == {"by the PR's own author (thread reply)": 1,
+                                       "review of a PR that is not counted (bot, draft, unmerged or not exported)": 1}
+    assert +used.skipped["c2.csv"] == {"submitted after the merge": 1,
+                                       "review by a bot (Copilot code review and the like)": 1}
+
+    # A PR exported twice is dropped once: its rows moved, so they are not kept; a replaced table drops them too.
+    assert read_exports([("a.csv", first), ("again.csv", first), *comments]).review_rows() is None
+    assert replace(data, reviews=data.reviews.copy()).review_rows() is None
+    # GitHub reviews carry no row: the metrics match every review on (repo, number) then.
+    mixed = read_exports([FIXTURES / "github_reviews.json", ("a.csv", first), ("b.csv", second), *comments])
+    assert (mixed.review_rows() < 0).any()

@@ -17,6 +17,7 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from roi.errors import InputFormatError
 from roi.ingest import devlake, generic, template
 from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, near_miss
-from roi.ingest.tables import SCHEMAS, Dataset, build_dataset, with_tables
+from roi.ingest.tables import SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
 
 FileInput = str | Path | tuple[str, bytes]
 
@@ -197,14 +198,26 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
     reports: list[SourceReport] = []
     with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(files))) as pool:
         read_files = list(pool.map(read, files))  # in file order; the first file's error is raised first
+    pull_rows = 0  # rows of pull_requests before this file's: where its DevLake ids' PRs will be
     for tables, report in read_files:
+        if devlake.PR_ID_MAP in tables:
+            ids = tables[devlake.PR_ID_MAP]
+            tables = {**tables, devlake.PR_ID_MAP: ids.assign(pull_row=np.arange(pull_rows, pull_rows + len(ids)))}
         for table, frame in tables.items():
             parts[table].append(frame)
+        pull_rows += len(tables.get("pull_requests", ()))
         reports.append(report)
-    _attach_devlake_reviews(parts, reports)
+    review_rows = _attach_devlake_reviews(parts, reports)
     dataset = build_dataset(parts, reports, timezone)
     _refuse_impossible(dataset)
-    return _deduplicate(dataset, reports)
+    deduplicated = _deduplicate(dataset, reports)
+    if review_rows is not None and deduplicated.pull_requests is dataset.pull_requests:
+        # No PR dropped: the rows the join found are still the PRs' rows, and each (repo, number) is on one
+        # row, so the metrics can use them instead of matching every review to its PR again.
+        rows = np.concatenate([r for r, f in zip(review_rows, parts["reviews"]) if len(f)] or [np.zeros(0, np.int64)])
+        deduplicated = replace(deduplicated, review_pr_rows=ReviewRows(deduplicated.pull_requests,
+                                                                       deduplicated.reviews, rows))
+    return deduplicated
 
 
 _EVENT_TIMES = {
@@ -327,17 +340,24 @@ def _first_rows(keys: pa.ChunkedArray, lookup: pa.Array) -> np.ndarray:
     return first
 
 
-def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]], reports: list[SourceReport]) -> None:
-    """DevLake comments name their PR by its DevLake ``id``: map it to (repo, number)."""
+def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]],
+                            reports: list[SourceReport]) -> list[np.ndarray] | None:
+    """DevLake comments name their PR by its DevLake ``id``: map it to (repo, number).
+
+    Returns, for each frame of ``parts["reviews"]`` afterwards, each review's row in the
+    concatenated ``pull_requests`` parts (-1: not matched here); None when no review needed it.
+    """
     ids = parts.pop(devlake.PR_ID_MAP, [])
     if not any((f["number"] == -1).any() for f in parts.get("reviews", [])):
-        return
-    lookup = pd.concat(ids, ignore_index=True) if ids else pd.DataFrame(columns=["pr_id", "repo", "number"])
-    resolved, pending_frames = [], []
+        return None
+    lookup = pd.concat(ids, ignore_index=True) if ids else pd.DataFrame(columns=["pr_id", "repo", "number",
+                                                                                 "pull_row"])
+    resolved, pending_frames, rows = [], [], []
     for frame in parts["reviews"]:
         pending = frame["number"].eq(-1)
         if not pending.all():
             resolved.append(frame[~pending])
+            rows.append(np.full(int((~pending).sum()), -1, np.int64))
         if pending.any():
             pending_frames.append(frame[pending] if not pending.all() else frame)
     # One join for every file (hashing a million ids is the costly part); the frames stay apart,
@@ -348,7 +368,7 @@ def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]], reports: list[
     # The repository as a categorical of the few repositories: 3M copies of its name would be
     # the costliest part of the attach (and each would be hashed again to match reviews to PRs).
     repo_codes, repo_names = pd.factorize(lookup["repo"])
-    numbers = lookup["number"].to_numpy()
+    numbers, pull_rows = lookup["number"].to_numpy(), lookup["pull_row"].to_numpy(np.int64)
     offset = 0
     for frame in pending_frames:
         position = positions[offset:offset + len(frame)]
@@ -359,7 +379,9 @@ def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]], reports: list[
             frame, position = frame[~missing], position[~missing]
         resolved.append(frame.assign(repo=pd.Categorical.from_codes(repo_codes[position], categories=repo_names),
                                      number=numbers[position].astype("int64")))
+        rows.append(pull_rows[position])
     parts["reviews"] = resolved
+    return rows
 
 
 def _duplicated(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:

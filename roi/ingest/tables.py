@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
@@ -103,6 +104,9 @@ class Dataset:
     estimates: pd.DataFrame = field(default_factory=lambda: empty("estimates"))
     sources: tuple[SourceReport, ...] = ()
     timezone: str = "UTC"
+    review_pr_rows: ReviewRows | None = field(default=None, repr=False, compare=False)
+    """Each review's row in ``pull_requests`` as the reader matched it (DevLake's comments), so that the
+    metrics need not match 3M reviews to their PRs a second time; see :meth:`review_rows`."""
 
     def has(self, table: str) -> bool:
         """True when some file provided this table (even if it has no rows in a period)."""
@@ -110,6 +114,28 @@ class Dataset:
 
     def formats(self) -> set[str]:
         return {s.format for s in self.sources}
+
+    def review_rows(self) -> np.ndarray | None:
+        """Each review's row in ``pull_requests`` (the only row with its repo and number), or None when
+        unknown: some review was not matched by its reader, or either table was replaced since."""
+        known = self.review_pr_rows
+        if known is None or known.pull_requests is not self.pull_requests or known.reviews is not self.reviews:
+            return None
+        return known.rows
+
+
+@dataclass(frozen=True)
+class ReviewRows:
+    """``rows[i]``: the row of ``pull_requests`` that review ``i`` of ``reviews`` belongs to.
+
+    Valid for these very frames only (:meth:`Dataset.review_rows` checks their identity), and only
+    while each (repo, number) is on one row of ``pull_requests``, as read_exports' de-duplication
+    leaves it.
+    """
+
+    pull_requests: pd.DataFrame
+    reviews: pd.DataFrame
+    rows: np.ndarray
 
 
 def build_dataset(parts: dict[str, list[pd.DataFrame]], sources: list[SourceReport], timezone: str) -> Dataset:
@@ -143,4 +169,4 @@ def with_tables(dataset: Dataset, **tables: pd.DataFrame) -> Dataset:
     return replace(dataset, **tables)
 
 
-__all__ = ["Dataset", "SCHEMAS", "TABLES", "build_dataset", "empty", "with_tables"]
+__all__ = ["Dataset", "ReviewRows", "SCHEMAS", "TABLES", "build_dataset", "empty", "with_tables"]
