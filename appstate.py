@@ -420,6 +420,29 @@ def kept_number(label: str, key: str, default: float, container: Any = st, **kwa
     return container.number_input(label, key=key, on_change=keep, **kwargs)
 
 
+TILE_MIN_WIDTH = 190
+"""Narrowest metric tile (px): "+1,197.7%", the demo's return on investment, needs 187 px of tile. Four
+such tiles and their gaps (4 × 190 + 3 × 16 = 808 px) still fit side by side in the 820 px main area of a
+1280-pixel screen with the sidebar open."""
+NARROW_TILE_MIN_WIDTH = 150
+"""Narrowest tile of the Productivity page's row of five (px): "Review tax (−ΔR)" needs 151 px, five fit at
+1280 px (5 × 150 + 4 × 16 = 814 px)."""
+TILE_GAP = 16  # px, Streamlit's "small" gap (1rem), between the tiles and between the halves of a row of 4
+
+
+def tile_row(count: int, min_width: int = TILE_MIN_WIDTH) -> list[Any]:
+    """``count`` cells for metric tiles, in order: one row of equal tiles where each gets ``min_width``,
+    else fewer to a row (st.columns squeezed them: at 1024 px, a 1280-pixel laptop at 125%, "+$3.5M"
+    showed as "+$3…").  Four tiles go 4, then 2 × 2, then 1 a row, never 3 + 1: two grids of two in a
+    grid of two, whose halves stack exactly when four tiles would be under ``min_width``."""
+    if count != 4:
+        grid = st.grid(count, min_column_width=min_width, gap="small")
+        return [grid.cell() for _ in range(count)]
+    halves = st.grid(2, min_column_width=2 * min_width + TILE_GAP, gap="small")
+    pairs = [halves.grid(2, min_column_width=min_width, gap="small") for _ in range(2)]
+    return [pair.cell() for pair in pairs for _ in range(2)]
+
+
 def loss_chance_metric(container: Any, results: Results) -> None:
     """The "Chance of a loss" tile (summary and ROI pages): the share of simulated NPVs at or below zero."""
     container.metric(

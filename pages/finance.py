@@ -35,7 +35,7 @@ st.caption(
     f"{fmt.percent(scenario.finance.capture_factor)} becomes business value."
 )
 
-cols = st.columns(4)
+cols = appstate.tile_row(4)
 cols[0].metric(
     "Net present value",
     money(f.npv, compact=True, signed=True),

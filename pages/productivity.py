@@ -19,7 +19,7 @@ st.caption(
     f"− incidents and rework ΔI. {appstate.source_line(scenario)}."
 )
 
-cols = st.columns(5)
+cols = appstate.tile_row(5, appstate.NARROW_TILE_MIN_WIDTH)
 tiles = [
     ("Gross gain (G)", p.gross_gain_hours, "g × delivery hours: what the output change is worth in time."),
     (

@@ -94,7 +94,7 @@ with top:
 
         button.button("Apply the limit", key="review_apply_limit", on_click=apply_limit, type="primary")
 
-    cols = st.columns(4)
+    cols = appstate.tile_row(4)
     cols[0].metric(
         "Reviewer utilisation",
         fmt.percent(review.post.utilization),  # "30% → 113%" was cut to "30% → 11…" at 1366 px

@@ -37,7 +37,7 @@ with st.container(border=True, key="summary_verdict"):
     st.markdown("\n".join(f"- {point}" for point in found.points))
 
 st.subheader("Productivity", anchor=False)
-cols = st.columns(4)
+cols = appstate.tile_row(4)
 cols[0].metric(
     "Output per developer",
     fmt.percent(p.output_change, signed=True, digits=1),  # to the 0.1 point of the quality-adjusted tile
@@ -76,7 +76,7 @@ cols[3].metric(
 )
 
 st.subheader(f"Money over {scenario.finance.horizon_years} years", anchor=False)
-cols = st.columns(4)
+cols = appstate.tile_row(4)
 # The P10 to P90 range in the chip, named in the help: "P10 +$2.2M to P90 +$5.…" was cut at 1280 px.
 npv_range = (
     (
@@ -117,7 +117,7 @@ cols[2].metric(
 appstate.loss_chance_metric(cols[3], results)
 
 st.subheader("The review bottleneck", anchor=False)
-cols = st.columns(4)
+cols = appstate.tile_row(4)
 # After adoption on the tile, before in the chip: "30% → 113%" was cut to "30% → 11…" at 1366 px.
 state = "unstable" if not r.post.stable else ("stretched" if r.post.utilization >= STRETCHED else "keeps up")
 cols[0].metric(
