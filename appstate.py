@@ -443,6 +443,20 @@ def tile_row(count: int, min_width: int = TILE_MIN_WIDTH) -> list[Any]:
     return [pair.cell() for pair in pairs for _ in range(2)]
 
 
+CHART_MIN_WIDTH = 370
+"""Narrowest chart of a side-by-side pair (px): the waterfall's five steps and their labels want about 65 px
+each plus the axis. At 1280 px with the sidebar open each half is 378 px (2 × 370 + 64 = 804 px fit); at
+1024 px the halves were 250 px, the waterfall's labels ran into each other and the index chart was squashed,
+so there the two stack, each the full width."""
+
+
+def chart_pair() -> list[Any]:
+    """Two cells side by side, as ``st.columns(2, gap="large")``, stacked where a half is under
+    :data:`CHART_MIN_WIDTH`."""
+    grid = st.grid(2, min_column_width=CHART_MIN_WIDTH, gap="large")
+    return [grid.cell(), grid.cell()]
+
+
 def loss_chance_metric(container: Any, results: Results) -> None:
     """The "Chance of a loss" tile (summary and ROI pages): the share of simulated NPVs at or below zero."""
     container.metric(

@@ -51,7 +51,7 @@ for col, (label, value, help_text) in zip(cols, tiles, strict=True):
         help=f"{help_text} Hours per adopting developer per week.",
     )
 
-left, right = st.columns(2, gap="large")
+left, right = appstate.chart_pair()
 appstate.chart(charts.waterfall(p), "productivity_waterfall", left)
 with right:
     appstate.chart(charts.index_bars(p), "productivity_index")
@@ -156,7 +156,7 @@ if distributions is None:
         icon=":material/upload_file:",
     )
 else:
-    left, right = st.columns(2, gap="large")
+    left, right = appstate.chart_pair()
     (size_before, size_after), (cycle_before, cycle_after) = distributions
     appstate.chart(charts.distribution(size_before, size_after, "PR size", "LOC"), "productivity_size", left)
     appstate.chart(
