@@ -289,3 +289,32 @@ def test_the_rollout_page_fits_a_laptop(browser, server):
     settle(page)
     assert not _scrolled_rollout_grids(page)
     page.close()
+
+
+CUT_TILES = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].flatMap(tile => {
+    const value = tile.querySelector('[data-testid="stMetricValue"]');
+    const cut = [value, ...value.querySelectorAll('*')].some(part => part.scrollWidth > part.clientWidth);
+    return cut ? [value.innerText.trim()] : [];
+})"""
+"""The values of the metric tiles whose value (or a part of it) is wider than its box: shown cut with "…"."""
+
+
+def test_the_summary_tiles_fit_a_laptop_at_125_percent(browser, server):
+    # A 1280-pixel laptop at 125% is 1024 CSS px at 1.25 device pixels each: with the sidebar open, four
+    # tiles in st.columns(4) were 129 px and cut "+$3.5M" and "+1,197.7%". Every tile's value shows in
+    # full there; 1280 px keeps four tiles a row.
+    page = browser.new_page(viewport={"width": 1024, "height": 640}, device_scale_factor=1.25)
+    page.goto(server)
+    settle(page)
+    assert page.locator('[data-testid="stSidebar"]').bounding_box()["width"] > 200  # the sidebar is open
+    page.get_by_text("Net present value", exact=True).wait_for()
+    assert page.locator('[data-testid="stMetric"]').count() == 12
+    assert page.evaluate(CUT_TILES) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_function(
+        "() => new Set([...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
+        ".map(tile => Math.round(tile.getBoundingClientRect().top))).size === 3",
+        timeout=RUN_TIMEOUT,
+    )  # three rows of four
+    assert page.evaluate(CUT_TILES) == []
+    page.close()
