@@ -420,7 +420,7 @@ st.caption(exp.note)
 
 # --- Drawing: every number below comes from roi.rollout ---------------------------------------
 with summary:
-    cols = st.columns(4)
+    cols = appstate.tile_row(4)  # 129 px a tile at 1024 px cut every label: 2 × 2 there
     cols[0].container(key="rollout_headline").metric(
         "Headline output change",
         fmt.percent(exp.headline_gain, signed=True, digits=1),
