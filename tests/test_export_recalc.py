@@ -25,12 +25,20 @@ from openpyxl import load_workbook
 
 from roi import capacity
 from roi.engine import compute
+from roi.errors import ScenarioError
 from roi.export import build_workbook
 from roi.export.assumptions import all_assumptions
 from roi.export.known_results import model_results
 from roi.export.model_sheets import ADD_COST_LINES, NOT_WITHIN_HORIZON, queue_inputs
 from roi.export.model_sheets import STALE_NOTE
-from roi.export.rollout_sheets import CHECKLIST_HEADER_ROW, NO_START_DATE, START_DATE_CELL, WAVE_VALUES_LABEL
+from roi.export.rollout_sheets import (
+    CHECKLIST_HEADER_ROW,
+    NO_START_DATE,
+    START_DATE_CELL,
+    WAVE_CHECK_LABEL,
+    WAVE_CHECKS,
+    WAVE_VALUES_LABEL,
+)
 from roi.models import Scenario, get_path, load_scenario, scenario_from_dict
 from roi.rollout import default_plan, rollout_report
 from roi.rollout_models import RolloutPlan
@@ -187,8 +195,9 @@ def _cells(workbook, name: str) -> list:
     return [c for row in found for c in row] if isinstance(found, tuple) else [found]
 
 
-PLAN_INPUTS = {START_DATE_CELL}
-"""Named inputs outside the Assumptions sheet (the rollout plan's, not the model's)."""
+PLAN_INPUTS = {START_DATE_CELL, WAVE_CHECKS}
+"""Named cells outside the Assumptions sheet that are the rollout plan's, not the model's outputs: its
+start date (an input) and the live check of its wave inputs."""
 
 
 def output_names(workbook) -> set[str]:
@@ -465,7 +474,44 @@ assumptions. "moved" starts the expansion (40%) in week 9, in the full rollout's
 seat; "expansion_pool" gives the expansion 25 reviewers instead of the Assumptions' 17; "cleared_pool"
 clears the full rollout's reviewers cell (blank = the Assumption) and sets the Assumption to 30."""
 
-_WAVE_ROWS = {"start_week": "Start week", "seat_share": "Share of developers", "reviewers": "Reviewers"}
+BAD_WAVE_EDITS: dict[str, tuple[dict[int, dict[str, Any]], list[str]]] = {
+    "start_text": ({1: {"start_week": "six"}}, ["", "Start week must be a whole number from 0 to 520.", ""]),
+    "share_as_percent": (
+        {1: {"seat_share": 30}},
+        [
+            "",
+            "Share of developers must be a fraction above 0 and at most 1 (0.25 = 25%).",
+            "Share of developers must be above Expansion's: each wave adds seats.",
+        ],
+    ),
+    "share_blank": (
+        {0: {"seat_share": None}},
+        ["Share of developers must be a fraction above 0 and at most 1 (0.25 = 25%).", "", ""],
+    ),
+    "out_of_order": ({2: {"start_week": 4}}, ["", "", "Start week must be after Expansion's: waves start in order."]),
+    "after_horizon": (  # week 200 is in month 47 of a 36-month horizon
+        {2: {"start_week": 200}},
+        ["", "", "Start week is after the 3-year horizon: the wave would never bill (the app refuses it)."],
+    ),
+    "pool_0_training_text": (
+        {0: {"reviewers": 0, "training_hours_per_dev": "four"}},
+        [
+            "Training h / developer must be a number from 0 to 1,000, or blank. "
+            "Reviewers must be a whole number from 1 to 1,000,000, or blank.",
+            "",
+            "",
+        ],
+    ),
+}
+"""Wave inputs pasted into the worked example's Rollout plan that the plan does not allow (its
+``roi.rollout_models`` bounds, order and horizon), and what each wave's live check must then say."""
+
+_WAVE_ROWS = {
+    "start_week": "Start week",
+    "seat_share": "Share of developers",
+    "training_hours_per_dev": "Training h / developer",
+    "reviewers": "Reviewers",
+}
 
 
 def _wave_table(sheet) -> dict[str, list]:
@@ -554,6 +600,8 @@ def recalculated(tmp_path_factory):
             plan_edited_scenario(worked, waves, assumptions),
             _with_plan_edits(base, waves, assumptions),
         )
+    for name, (waves, _) in BAD_WAVE_EDITS.items():
+        cases[f"bad_wave_{name}"] = (cases["worked"][0], _with_plan_edits(base, waves, {}))
     named = scenario_from_dict({**worked, "name": INJECTION_NAME})
     add("injection", named, tables={"pulls": _injection_table()})
     books = recalculate(
@@ -1009,6 +1057,7 @@ def test_edited_waves_and_prices_cost_what_the_engine_computes(recalculated, nam
     flags = [bool(flag) for flag in table[WAVE_VALUES_LABEL][:count]]
     assert flags == [bool(assumptions) or index in edited_waves for index in range(count)]
     assert all(flag == STALE_NOTE for flag in table[WAVE_VALUES_LABEL][:count] if flag)
+    assert not any(table[WAVE_CHECK_LABEL][:count]), "the edited plan is one the app allows"
     # The Checklist's due weeks and "Due before wave" follow the edited waves as the app's do. Its items
     # are the app's at export: an edited assumption may stop one firing (30 reviewers: review-depth).
     got, app = _checklist_due(values), _app_checklist_due(scenario)
@@ -1038,5 +1087,24 @@ def test_an_unedited_rollout_plan_shows_no_stale_note(recalculated):
     _, values, _ = recalculated["worked"]
     table = _wave_table(values["Rollout plan"])
     assert not any(table[WAVE_VALUES_LABEL])
+    assert not any(table[WAVE_CHECK_LABEL])
     texts = [c.value for row in values["Rollout plan"].iter_rows() for c in row if isinstance(c.value, str)]
     assert STALE_NOTE not in texts
+
+
+@pytest.mark.parametrize("name", list(BAD_WAVE_EDITS))
+def test_a_wave_input_the_plan_does_not_allow_is_named_on_its_wave(recalculated, name):
+    """Validation does not stop a pasted value: after LibreOffice recalculates, the wave's live check
+    (under its name) says what is wrong — text, a blank, a share typed as a percentage, a pool of 0, a
+    wave out of order or after the horizon, as roi.rollout_models would refuse the plan — and the
+    other waves' checks stay empty."""
+    waves, expected = BAD_WAVE_EDITS[name]
+    _, values, _ = recalculated[f"bad_wave_{name}"]
+    checks = _wave_table(values["Rollout plan"])[WAVE_CHECK_LABEL][:3]
+    assert [check or "" for check in checks] == expected
+    plan = default_plan(recalculated["worked"][0]).model_dump()
+    for index, edits in waves.items():
+        plan["waves"][index].update(edits)
+    with pytest.raises((ValueError, ScenarioError)):  # the app refuses each of these plans
+        plan_waves = RolloutPlan.model_validate(plan)
+        rollout_report(recalculated["worked"][0].model_copy(update={"rollout": plan_waves}))

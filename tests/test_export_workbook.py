@@ -35,6 +35,8 @@ from roi.export.rollout_sheets import (
     CHECKLIST_HEADER_ROW,
     CHECKLIST_STATUSES,
     OWNER_ROLES,
+    WAVE_CHECK_LABEL,
+    WAVE_CHECKS,
     WAVE_VALUES_LABEL,
     WAVES_HEADER_ROW,
     wave_labels,
@@ -1257,6 +1259,34 @@ def test_a_wave_with_its_own_reviewer_pool_keeps_it(worked):
     (validation,) = [v for v in sheet.data_validations.dataValidation if pool in v.sqref]
     assert (validation.type, validation.formula1, validation.formula2) == ("whole", "1", "1000000")
     assert str(validation.sqref) == f"{pools[0].coordinate}:{pools[2].coordinate}"
+
+
+def test_each_wave_has_a_live_check_of_its_inputs_under_its_name(book):
+    """Validation does not stop a pasted value: under the wave names a live row says per wave what the
+    plan does not allow, named ``wave_checks``; it checks
+    the four inputs against the plan's bounds, the order of the waves and the horizon. The training
+    hours' validation has the plan's bounds too (at most 1,000 h)."""
+    sheet = book["Rollout plan"]
+    waves, _ = _plan_blocks(sheet)
+    assert list(waves).index(WAVE_CHECK_LABEL) == 1  # just under the names
+    checks = waves[WAVE_CHECK_LABEL][:3]
+    ((title, ref),) = list(book.defined_names[WAVE_CHECKS].destinations)
+    assert (title, ref) == ("Rollout plan", f"${checks[0].column_letter}${checks[0].row}:$D${checks[0].row}")
+    for index, check in enumerate(checks):
+        formula = check.value
+        assert formula.startswith("=TRIM(") and check.font.color.rgb == "00C00000"
+        for label in ("Start week", "Share of developers", "Training h / developer", "Reviewers"):
+            assert waves[label][index].coordinate in formula, (index, label)
+        assert "Start week must be a whole number from 0 to 520" in formula
+        assert "Share of developers must be a fraction above 0 and at most 1 (0.25 = 25%)" in formula
+        assert "after the 3-year horizon" in formula
+        assert ("waves start in order" in formula) == (index > 0)
+        assert ("each wave adds seats" in formula) == (index > 0)
+        if index:
+            assert waves["Start week"][index - 1].coordinate in formula
+    training = waves["Training h / developer"][0].coordinate
+    (rule,) = [v for v in sheet.data_validations.dataValidation if training in v.sqref]
+    assert (rule.formula1, rule.formula2) == ("0", "1000")
 
 
 def test_the_reviewers_needed_say_they_are_the_apps_and_when_they_are_stale(book):

@@ -45,6 +45,12 @@ from roi.rollout_tables import checklist_table, gate_table, schedule_table, wave
 _POOL_RULE = rule_for("rollout.waves.0.reviewers")
 """What a wave's reviewer pool [people] may be (``roi.rollout_models.Wave``'s bounds)."""
 
+_WEEK_RULE = rule_for("rollout.waves.0.start_week")
+_SHARE_RULE = rule_for("rollout.waves.0.seat_share", fraction=True)
+_TRAINING_RULE = dataclasses.replace(rule_for("rollout.waves.0.training_hours_per_dev"), blank_ok=True)
+"""What a wave's start week, seat share and training hours may be (``roi.rollout_models.Wave``'s
+bounds; blank training hours count 0, the plan's default)."""
+
 ROLLOUT_PLAN = "Rollout plan"
 """Title of the Rollout plan sheet (the Checklist links to its wave table)."""
 
@@ -194,11 +200,69 @@ _ERLANG_ROWS = ("Reviewers needed", "Reviewers to add", "Review wait (working h)
 _WAVE_INPUTS = ("Start week", "Share of developers", "Training h / developer", "Reviewers")
 """The wave table's rows a PM edits (yellow); the dates, costs and review load follow them."""
 
+WAVE_CHECK_LABEL = "Check (live)"
+"""Row of the wave table, just under the wave names: per wave, live, empty while its inputs are
+what the plan allows, else what is wrong ("Start week must be …"), as the app would refuse it."""
+
+WAVE_CHECKS = "wave_checks"
+"""Defined name of the wave table's :data:`WAVE_CHECK_LABEL` row (one cell per wave)."""
+
 
 def _pool(cell: str) -> str:
     """The wave's reviewer pool [people] from its "Reviewers" input ``cell``: a blank cell is the
     ``reviewers`` Assumption (``Wave.reviewers`` null = the scenario's pool)."""
     return f"IF(ISBLANK({cell}),reviewers,{cell})"
+
+
+def _wave_check(scenario: Scenario, report: RolloutReport, index: int, ref) -> str:
+    """Formula text: empty while wave ``index``'s inputs (cells ``ref(label)``; ``ref(label, letter)``
+    of another wave's column) are what :class:`roi.rollout_models.RolloutPlan` allows, else each
+    problem as a sentence: a start week, share, training hours or pool out of bounds (text, a blank,
+    a share typed as a percentage), a wave that does not start after the previous one or adds no
+    seats, a wave that starts after the horizon (it would never bill; the app refuses it)."""
+    week, share = ref("Start week"), ref("Share of developers")
+    names = [wave.name for wave in report.waves]
+
+    def quoted(message: str) -> str:
+        return '"' + f"{message}. ".replace('"', '""') + '"'
+
+    def problem(valid: str, message: str) -> str:
+        return f'IFERROR(IF({valid},"",{quoted(message)}),{quoted(message)})'
+
+    def when_numbers(cells: list[str], valid: str, message: str) -> str:
+        numbers = ",".join(f"ISNUMBER({cell})" for cell in cells)
+        return f'IFERROR(IF(AND({numbers}),IF({valid},"",{quoted(message)}),""),"")'
+
+    horizon = scenario.finance.horizon_years
+    parts = [
+        problem(_WEEK_RULE.valid(week), f"Start week must be {_WEEK_RULE.words()}"),
+        when_numbers(
+            [week],
+            f"INT({week}*{MONTHS_PER_YEAR}/{WEEKS_PER_YEAR}+1E-9)+1<={horizon * MONTHS_PER_YEAR}",
+            f"Start week is after the {horizon}-year horizon: the wave would never bill (the app refuses it)",
+        ),
+        problem(_SHARE_RULE.valid(share), f"Share of developers must be {_SHARE_RULE.words()}"),
+        problem(
+            _TRAINING_RULE.valid(ref("Training h / developer")),
+            f"Training h / developer must be {_TRAINING_RULE.words()}",
+        ),
+        problem(_POOL_RULE.valid(ref("Reviewers")), f"Reviewers must be {_POOL_RULE.words()}"),
+    ]
+    if index:
+        before, letter = names[index - 1], col(index + 1)
+        parts += [
+            when_numbers(
+                [week, ref("Start week", letter)],
+                f"{week}>{ref('Start week', letter)}",
+                f"Start week must be after {before}'s: waves start in order",
+            ),
+            when_numbers(
+                [share, ref("Share of developers", letter)],
+                f"{share}>{ref('Share of developers', letter)}",
+                f"Share of developers must be above {before}'s: each wave adds seats",
+            ),
+        ]
+    return f"TRIM({'&'.join(parts)})"
 
 
 def _tool_sum(term: str, tools: int) -> str:
@@ -208,7 +272,8 @@ def _tool_sum(term: str, tools: int) -> str:
 
 def wave_labels(report: RolloutReport) -> list[str]:
     """The wave table's row labels, top to bottom (``WAVES_HEADER_ROW`` holds "Wave", the names):
-    :func:`roi.rollout_tables.wave_table`'s columns with the dates after "Start week" and the app's
+    :func:`roi.rollout_tables.wave_table`'s columns with the live check of the wave's inputs under
+    the names (:data:`WAVE_CHECK_LABEL`), the dates after "Start week" and the app's
     Erlang C values, under :data:`WAVE_VALUES_LABEL`, just before "Go / no-go"."""
     rows = wave_table(report)
     labels: list[str] = []
@@ -218,6 +283,8 @@ def wave_labels(report: RolloutReport) -> list[str]:
         if column == "Go / no-go":  # the app's rows last, under their flag
             labels += [WAVE_VALUES_LABEL, *_ERLANG_ROWS]
         labels.append(column)
+        if column == "Wave":  # what is wrong with a wave's inputs, first
+            labels.append(WAVE_CHECK_LABEL)
         if column == "Start week":
             labels += ["Starts on", "Start month"]
     return labels
@@ -324,6 +391,7 @@ def _live_waves(
             "Extra bugs / week": (
                 f"{d}*(post_bugs_per_dev_week-baseline_bugs_per_dev_week)", wave.extra_bugs_per_week, "number"
             ),
+            WAVE_CHECK_LABEL: (_wave_check(scenario, report, index, ref), "", "text"),
             WAVE_VALUES_LABEL: (
                 f"IF(AND({MODEL_CHANGED}=0,{same_as_exported(share, wave.seat_share)},"
                 f'{same_as_exported(_pool(pool), wave.reviewers)}),"","{STALE_NOTE}")',
@@ -335,7 +403,7 @@ def _live_waves(
         for column in columns:
             if column in live:
                 formula, cached, fmt = live[column]
-                role: Role = "warning" if column == WAVE_VALUES_LABEL else "plain"
+                role: Role = "warning" if column in (WAVE_VALUES_LABEL, WAVE_CHECK_LABEL) else "plain"
                 cells[column] = Cell(Formula(formula, cached=cached), fmt, role, wrap=role == "warning")
             elif column == "Training h / developer" and report.plan_is_default:
                 # the default plan trains every wave for the scenario's hours: follow the assumption
@@ -371,9 +439,9 @@ def _wave_validations(sheet: Sheet, header_row: int, columns: list[str], waves: 
             "The share must be a fraction above 0 and at most 1 (100%).",
         ),
         (
-            "Training h / developer", False, 0, None, False,
+            "Training h / developer", False, 0, _TRAINING_RULE.high, False,
             "Training hours for each developer joining in this wave.",
-            "Training hours must be 0 or more.",
+            f"Training hours must be {_TRAINING_RULE.words().removesuffix(', or blank')}.",
         ),
         (
             "Reviewers", _POOL_RULE.whole, _POOL_RULE.low, _POOL_RULE.high, False,
@@ -480,7 +548,8 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     sheet.add(
         text(
             f"{plan_note} Yellow cells are yours to edit: each wave's start week, share of developers, "
-            "training hours and reviewers. Its dates, costs and review load and the cost by month are live "
+            "training hours and reviewers; the Check row under the wave names says what the plan does not "
+            "allow. Its dates, costs and review load and the cost by month are live "
             "formulas over them and the Assumptions. Reviewers needed and the wait (Erlang C), gates and "
             "expectations are computed by the app at export and say \"Stale\" once an input they depend on "
             "changed. Money is not risk-adjusted (a budget).",
@@ -509,6 +578,9 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     write_transposed(sheet, waves)
     columns = list(waves[0]) if waves else []
     waves_at = {column: header_row + index for index, column in enumerate(columns)}
+    if waves:
+        check_row = waves_at[WAVE_CHECK_LABEL]
+        sheet.name_range(WAVE_CHECKS, check_row, 2, check_row, len(waves) + 1)
     _wave_validations(sheet, header_row, columns, len(waves))
     sheet.blank()
     sheet.add(text("Go/no-go gates", "heading"))
