@@ -950,6 +950,11 @@ def test_libreoffice_keeps_sheets_names_charts_and_validation(recalculated):
     validations = formulas["Checklist"].data_validations.dataValidation
     assert sorted(v.type for v in validations) == ["decimal", "list", "list", "whole"]
     assert formulas["Checklist"].auto_filter.ref
+    for title in original.sheetnames:  # long notes wrapped over merged cells; charts start a page
+        merged = {str(r) for r in original[title].merged_cells.ranges}
+        assert merged <= {str(r) for r in formulas[title].merged_cells.ranges}, title
+        breaks = [b.id for b in original[title].row_breaks.brk]
+        assert breaks == [b.id for b in formulas[title].row_breaks.brk][: len(breaks)], title
 
 
 def _checklist_due(values) -> dict[str, tuple[Any, str | None]]:

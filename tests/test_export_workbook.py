@@ -22,6 +22,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from pydantic import BaseModel
 
 from roi.cli import main
@@ -1044,6 +1045,75 @@ def test_rollout_sheets_print_readably_and_cut_no_text(book):
     teams = next(row for row in plan.iter_rows() if row[0].value == "Teams")
     assert len(teams[1].value) > plan.column_dimensions["B"].width and teams[1].alignment.wrap_text
     assert all(plan.column_dimensions[c].width >= 14 for c in "JKL")
+
+
+PAGE_CHARACTERS = 135
+"""Characters of the default font a landscape A4 or Letter page holds at 100%."""
+
+
+def _column_widths(ws) -> dict[int, float]:
+    return {i: ws.column_dimensions[get_column_letter(i)].width or 8.43 for i in range(1, ws.max_column + 1)}
+
+
+def _text_end(ws, cell, widths: dict[int, float]) -> float:
+    """Where ``cell``'s unwrapped text stops on screen and paper [characters from column A's left edge]:
+    it runs into empty cells to its right up to the next cell with content."""
+    start = sum(widths[i] for i in range(1, cell.column))
+    longest = max(len(part) for part in cell.value.split("\n"))
+    stop = next(
+        (c.column for c in ws[cell.row][cell.column :] if c.value is not None and c.column > cell.column), None
+    )
+    end = start + longest
+    return end if stop is None else min(end, sum(widths[i] for i in range(1, stop)))
+
+
+@pytest.mark.parametrize("scenario_file", ["demo_org.json", "worked_example.json"])
+def test_no_text_runs_past_the_sheets_columns_so_pages_print_at_the_tables_scale(scenario_file):
+    """Printed one page wide, a sheet is scaled to its used width, and text overflowing into empty cells
+    counts: one long unwrapped note (the Checklist's and Rollout plan's intro, the demo's scenario notes on
+    the Summary, a formula note on Cash flow) shrank the whole page to half the scale its table allows.
+    Such text wraps over the empty cells it ran into (merged) or in its own column; text with line
+    breaks wraps; rows are tall enough for the wrapped lines. The live verdict wraps over B:D."""
+    scenario = load_scenario(SCENARIOS / scenario_file)
+    book = load(build_workbook(scenario, compute(scenario)))
+    for ws in book.worksheets:
+        widths = _column_widths(ws)
+        room = max(sum(widths.values()), PAGE_CHARACTERS)
+        merged = {r.start_cell.coordinate: r for r in ws.merged_cells.ranges}
+        for row in ws.iter_rows():
+            for cell in row:
+                if not isinstance(cell.value, str) or cell.value.startswith("="):
+                    continue
+                where = f"{ws.title}!{cell.coordinate}"
+                if not cell.alignment.wrap_text:
+                    assert "\n" not in cell.value, where
+                    assert _text_end(ws, cell, widths) <= room + 1e-9, where
+                    continue
+                span = merged.get(cell.coordinate)
+                width = sum(widths[i] for i in range(span.min_col, span.max_col + 1)) if span else widths[cell.column]
+                lines = sum(-(-max(1, len(part)) // max(1, int(width * 0.95))) for part in cell.value.split("\n"))
+                height = ws.row_dimensions[cell.row].height or 15
+                assert height >= 15 * lines, (where, height, lines)
+    for title in ("Checklist", "Rollout plan"):  # the intro wraps over the table's columns
+        ws = book[title]
+        assert f"A2:{get_column_letter(ws.max_column)}2" in {str(r) for r in ws.merged_cells.ranges}, title
+    summary = book["Summary"]
+    verdict = named_cell(book, "verdict")
+    assert f"{verdict.coordinate}:D{verdict.row}" in {str(r) for r in summary.merged_cells.ranges}
+    assert verdict.alignment.wrap_text and summary.row_dimensions[verdict.row].height >= 30
+    if "\n" in (scenario.notes or ""):  # the demo's notes: eight lines, read as lines
+        notes = next(row[1] for row in summary.iter_rows() if row[0].value == "Notes")
+        assert notes.value == scenario.notes and notes.alignment.wrap_text
+        assert f"{notes.coordinate}:E{notes.row}" in {str(r) for r in summary.merged_cells.ranges}
+
+
+def test_charts_start_a_printed_page(book):
+    """Now that the Summary and Sensitivity print at their tables' scale, a page break before the first
+    chart keeps a page's end from cutting a chart in two."""
+    for title in ("Summary", "Sensitivity"):
+        ws = book[title]
+        first = min(chart.anchor._from.row for chart in ws._charts)  # 0-based row of the top edge
+        assert [brk.id for brk in ws.row_breaks.brk] == [first], title
 
 
 def test_sensitivity_shows_each_input_in_its_unit(book):

@@ -58,6 +58,10 @@ class Cell:
     role: Role = "plain"
     name: str | None = None
     wrap: bool = False
+    span: int = 1
+    """Columns the cell covers (merged from its own), its text wrapped over their width."""
+    lines: int = 1
+    """Lines of text its row makes room for at least (a live text may grow longer than its result)."""
 
 
 def text(value: object, role: Role = "plain", *, wrap: bool = False) -> Cell:

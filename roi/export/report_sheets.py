@@ -117,6 +117,11 @@ def summary_results(results: Results) -> dict[str, CachedValue]:
     return found
 
 
+VERDICT_COLUMNS = 3
+"""Columns the live verdict covers on the Summary (B:D, merged): its longest text, a strained "likely
+pays back" with the stale Monte Carlo note (~180 characters), fits in two lines."""
+
+
 def summary_sheet(scenario: Scenario, results: Results, created: datetime, charts: list[Chart]) -> Sheet:
     """Verdict, headline numbers (live formulas), and the cash flow and tornado charts."""
     sheet = Sheet("Summary", widths={1: 44, 2: 18, 3: 16, 4: 60, 5: 60})
@@ -128,12 +133,19 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
         sheet.add(text("Notes", "key"), text(scenario.notes))
     sheet.blank()
     app_verdict = verdict(scenario, results)
-    sheet.add(
+    sheet.add(  # the verdict wraps over B:D: after an edit it may say more than at export
         text("Verdict (live)", "key"),
-        Cell(Formula(live_verdict(results), cached=app_verdict.headline), "text", "key", name="verdict"),
-        None,
-        text("the app's rules: NPV < 0; chance of a loss; reviewer utilisation after adoption", "note"),
+        Cell(
+            Formula(live_verdict(results), cached=app_verdict.headline),
+            "text",
+            "key",
+            name="verdict",
+            wrap=True,
+            span=VERDICT_COLUMNS,
+            lines=2,
+        ),
     )
+    sheet.add(None, text("the app's rules: NPV < 0; chance of a loss; reviewer utilisation after adoption", "note"))
     sheet.add(
         text("Inputs not allowed (live)", "key"),
         Cell(Formula(f"SUMPRODUCT(--(LEN({CHECKS})>0))", cached=0), "int", "key", name=INPUT_PROBLEMS),

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.styles.numbers import FORMAT_DATE_DATETIME, FORMAT_DATE_YYYYMMDD2
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from roi.export.cached_values import CachedValue
@@ -134,16 +135,65 @@ def _set_text(out: WriteOnlyCell, value: str) -> None:
 LINE_HEIGHT_POINTS = 15.0
 _DEFAULT_WIDTH = 8.43  # characters, a spreadsheet's default column width
 
+PAGE_CHARACTERS = 135
+"""Characters of the default font a landscape A4 or Letter page holds at 100%."""
+
+
+def _width(widths: dict[int, float], first: int, last: int) -> float:
+    """Width of columns ``first``..``last`` [characters]."""
+    return sum(widths.get(column, _DEFAULT_WIDTH) for column in range(first, last + 1))
+
+
+def _shown_text(cell: Cell) -> str | None:
+    """The text ``cell`` shows: its string, or a formula's stored text result."""
+    if isinstance(cell.value, str):
+        return cell.value
+    if isinstance(cell.value, Formula) and isinstance(cell.value.cached, str):
+        return cell.value.cached
+    return None
+
+
+def fit_row(row: list[Cell | None], widths: dict[int, float], last_column: int) -> list[Cell | None]:
+    """``row`` with text that would run past the sheet's last column wrapped over the empty cells it
+    runs into (merged), or in its own cell when there are none; text with line breaks too.
+
+    A spreadsheet prints text that overflows into empty cells, so one long note made the page that
+    much wider and printing fitted to the page width shrank the whole sheet to make room for it
+    (the Checklist and the Rollout plan printed at about half the size their tables allow).
+    ``last_column``: the sheet's widest row; text may run up to a page's width at 100%.
+    """
+    room = max(_width(widths, 1, last_column), PAGE_CHARACTERS)
+    out = list(row)
+    for column, cell in enumerate(row, start=1):
+        if cell is None or cell.wrap or cell.role == "input" or not isinstance(cell.value, str):
+            continue
+        longest = max(len(part) for part in cell.value.split("\n"))
+        if "\n" not in cell.value and _width(widths, 1, column - 1) + longest <= room:
+            continue
+        stop = next((c for c in range(column + 1, len(row) + 1) if row[c - 1] is not None), None)
+        end = (stop - 1) if stop is not None else max(last_column, column)
+        out[column - 1] = replace(cell, wrap=True, span=end - column + 1)
+    return out
+
 
 def _wrapped_lines(row: list[Cell | None], widths: dict[int, float]) -> int:
-    """Lines the tallest wrapped text of ``row`` needs at its column's width (a generous estimate)."""
+    """Lines the tallest wrapped text of ``row`` needs at its columns' width (a generous estimate)."""
     lines = 1
     for column, cell in enumerate(row, start=1):
-        if cell is not None and cell.wrap and isinstance(cell.value, str):
-            per_line = max(1, int(widths.get(column, _DEFAULT_WIDTH) * 0.95))
-            needed = sum(-(-max(1, len(part)) // per_line) for part in cell.value.split("\n"))
+        if cell is None:
+            continue
+        lines = max(lines, cell.lines)
+        shown = _shown_text(cell)
+        if cell.wrap and shown is not None:
+            per_line = max(1, int(_width(widths, column, column + cell.span - 1) * 0.95))
+            needed = sum(-(-max(1, len(part)) // per_line) for part in shown.split("\n"))
             lines = max(lines, needed)
     return lines
+
+
+def _anchor_row(anchor: str) -> int:
+    """Row number of a cell reference such as "A37"."""
+    return int(re.sub(r"[A-Z$]+", "", anchor))
 
 
 def _quoted(title: str) -> str:
@@ -246,6 +296,9 @@ def _render_sheet(
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     for chart in sheet.charts:
         ws.add_chart(_chart(chart), chart.anchor)
+    first_chart = min((_anchor_row(chart.anchor) for chart in sheet.charts), default=1)
+    if first_chart > 1:  # the charts start a printed page rather than being cut by a page's end
+        ws.row_breaks.append(Break(id=first_chart - 1))
     for dropdown in sheet.dropdowns:
         validation = DataValidation(
             type="list",
@@ -262,7 +315,9 @@ def _render_sheet(
     if sheet.autofilter:
         ws.auto_filter.ref = sheet.autofilter
     cached: dict[str, CachedValue] = {}
+    last_column = max((len(row) for row in sheet.rows), default=1)
     for row_number, row in enumerate(sheet.rows, start=1):
+        row = fit_row(row, sheet.widths, last_column)
         lines = _wrapped_lines(row, sheet.widths)
         if lines > 1:  # spreadsheets do not grow rows for wrapped text on their own
             ws.row_dimensions[row_number].height = LINE_HEIGHT_POINTS * lines
@@ -272,6 +327,8 @@ def _render_sheet(
                 cells.append(None)
                 continue
             cells.append(_write_cell(ws, cell, currency, tall_row=lines > 1))
+            if cell.span > 1:
+                ws.merged_cells.add(f"{col(column)}{row_number}:{col(column + cell.span - 1)}{row_number}")
             if isinstance(cell.value, Formula) and cell.value.cached is not None:
                 cached[f"{col(column)}{row_number}"] = cell.value.cached
             if cell.name:
