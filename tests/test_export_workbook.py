@@ -1359,6 +1359,21 @@ def test_each_wave_has_a_live_check_of_its_inputs_under_its_name(book):
     assert (rule.formula1, rule.formula2) == ("0", "1000")
 
 
+def test_the_live_wave_notes_have_room_in_their_wave_columns(book):
+    """The check and stale rows wrap in the waves' columns, and their rows are tall enough for the
+    stale note and for the longest check message in the narrowest wave column: a spreadsheet does not
+    grow a row for a formula's text, so the note ran over the rows below and the message was cut."""
+    sheet = book["Rollout plan"]
+    waves, _ = _plan_blocks(sheet)
+    longest = "Share of developers must be a fraction above 0 and at most 1 (0.25 = 25%)."
+    for label, message in ((WAVE_CHECK_LABEL, longest), (WAVE_VALUES_LABEL, STALE_NOTE)):
+        cells = waves[label][:3]
+        assert all(c.alignment.wrap_text for c in cells), label
+        narrowest = min(sheet.column_dimensions[c.column_letter].width for c in cells)
+        lines = -(-len(message) // int(narrowest * 0.95))
+        assert lines > 1 and sheet.row_dimensions[cells[0].row].height >= 15 * lines, label
+
+
 def test_the_reviewers_needed_say_they_are_the_apps_and_when_they_are_stale(book):
     """Reviewers needed, reviewers to add and the wait (Erlang C) stay the engine's values: a row above
     them says so and, per wave, turns into the stale note once the wave's share or an assumption

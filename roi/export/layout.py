@@ -64,6 +64,16 @@ class Cell:
     """Lines of text its row makes room for at least (a live text may grow longer than its result)."""
 
 
+DEFAULT_WIDTH = 8.43
+"""Characters a column holds without a width set (a spreadsheet's default)."""
+
+
+def wrapped_lines(value: str, width: float) -> int:
+    """Lines ``value`` takes wrapped in a column ``width`` characters wide (a generous estimate)."""
+    per_line = max(1, int(width * 0.95))
+    return sum(-(-max(1, len(part)) // per_line) for part in value.split("\n"))
+
+
 def text(value: object, role: Role = "plain", *, wrap: bool = False) -> Cell:
     """A text cell (``None`` stays empty)."""
     return Cell(None if value is None else str(value), "text", role, wrap=wrap)

@@ -21,7 +21,19 @@ from datetime import date, timedelta
 from typing import Any, get_args
 
 from roi.export.assumptions import same_as_exported
-from roi.export.layout import Cell, Dropdown, Format, Formula, Role, Sheet, Validation, col, text
+from roi.export.layout import (
+    DEFAULT_WIDTH,
+    Cell,
+    Dropdown,
+    Format,
+    Formula,
+    Role,
+    Sheet,
+    Validation,
+    col,
+    text,
+    wrapped_lines,
+)
 from roi.export.model_sheets import STALE_NOTE, stale_note
 from roi.export.report_sheets import MODEL_CHANGED
 from roi.export.rules import rule_for
@@ -214,16 +226,20 @@ def _pool(cell: str) -> str:
     return f"IF(ISBLANK({cell}),reviewers,{cell})"
 
 
-def _wave_check(scenario: Scenario, report: RolloutReport, index: int, ref) -> str:
+def _wave_check(scenario: Scenario, report: RolloutReport, index: int, ref) -> tuple[str, int]:
     """Formula text: empty while wave ``index``'s inputs (cells ``ref(label)``; ``ref(label, letter)``
     of another wave's column) are what :class:`roi.rollout_models.RolloutPlan` allows, else each
     problem as a sentence: a start week, share, training hours or pool out of bounds (text, a blank,
     a share typed as a percentage), a wave that does not start after the previous one or adds no
-    seats, a wave that starts after the horizon (it would never bill; the app refuses it)."""
+    seats, a wave that starts after the horizon (it would never bill; the app refuses it).
+    Returns the formula and the length of its longest message."""
     week, share = ref("Start week"), ref("Share of developers")
     names = [wave.name for wave in report.waves]
 
+    messages: list[str] = []
+
     def quoted(message: str) -> str:
+        messages.append(f"{message}.")
         return '"' + f"{message}. ".replace('"', '""') + '"'
 
     def problem(valid: str, message: str) -> str:
@@ -262,7 +278,7 @@ def _wave_check(scenario: Scenario, report: RolloutReport, index: int, ref) -> s
                 f"Share of developers must be above {before}'s: each wave adds seats",
             ),
         ]
-    return f"TRIM({'&'.join(parts)})"
+    return f"TRIM({'&'.join(parts)})", max(len(message) for message in messages)
 
 
 def _tool_sum(term: str, tools: int) -> str:
@@ -291,7 +307,11 @@ def wave_labels(report: RolloutReport) -> list[str]:
 
 
 def _live_waves(
-    scenario: Scenario, report: RolloutReport, rows: list[dict[str, Any]], header_row: int
+    scenario: Scenario,
+    report: RolloutReport,
+    rows: list[dict[str, Any]],
+    header_row: int,
+    widths: dict[int, float],
 ) -> list[dict[str, Any]]:
     """Wave rows for :func:`write_transposed` at ``header_row``, with live cells: the start week,
     seat share, training hours and reviewer pool (a link to the ``reviewers`` Assumption unless the
@@ -325,6 +345,12 @@ def _live_waves(
         )
         training = ref("Training h / developer")
         work, pool = ref("Review h / week"), ref("Reviewers")
+        check, longest = _wave_check(scenario, report, index, ref)
+        width = widths.get(index + 2, DEFAULT_WIDTH)
+        room = {  # lines a message needs in this wave's column: the row is made that tall
+            WAVE_CHECK_LABEL: wrapped_lines("x" * longest, width),
+            WAVE_VALUES_LABEL: wrapped_lines(STALE_NOTE, width),
+        }
         live: dict[str, tuple[str, Any, Format]] = {
             "Starts on": (
                 f'IF(ISNUMBER({START_DATE_CELL}),{START_DATE_CELL}+7*{week},"")',
@@ -391,7 +417,7 @@ def _live_waves(
             "Extra bugs / week": (
                 f"{d}*(post_bugs_per_dev_week-baseline_bugs_per_dev_week)", wave.extra_bugs_per_week, "number"
             ),
-            WAVE_CHECK_LABEL: (_wave_check(scenario, report, index, ref), "", "text"),
+            WAVE_CHECK_LABEL: (check, "", "text"),
             WAVE_VALUES_LABEL: (
                 f"IF(AND({MODEL_CHANGED}=0,{same_as_exported(share, wave.seat_share)},"
                 f'{same_as_exported(_pool(pool), wave.reviewers)}),"","{STALE_NOTE}")',
@@ -404,7 +430,9 @@ def _live_waves(
             if column in live:
                 formula, cached, fmt = live[column]
                 role: Role = "warning" if column in (WAVE_VALUES_LABEL, WAVE_CHECK_LABEL) else "plain"
-                cells[column] = Cell(Formula(formula, cached=cached), fmt, role, wrap=role == "warning")
+                cells[column] = Cell(
+                    Formula(formula, cached=cached), fmt, role, wrap=role == "warning", lines=room.get(column, 1)
+                )
             elif column == "Training h / developer" and report.plan_is_default:
                 # the default plan trains every wave for the scenario's hours: follow the assumption
                 cells[column] = Cell(
@@ -537,7 +565,7 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     """Waves (seats, cost, review load, go/no-go), gates, expectations, monthly cost, adoption by year."""
     sheet = Sheet(
         ROLLOUT_PLAN,
-        widths={1: 32, 2: 30, 3: 24, 4: 16, 5: 16, 6: 16, 7: 12, 8: 12, 9: 60, 10: 14, 11: 14, 12: 15},
+        widths={1: 32, 2: 30, 3: 24, 4: 24, 5: 16, 6: 16, 7: 12, 8: 12, 9: 60, 10: 14, 11: 14, 12: 15},
     )
     sheet.add(text("Rollout plan", "title"))
     plan_note = (
@@ -574,7 +602,7 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     sheet.add(text("Waves", "heading"))
     header_row = sheet.next_row
     assert header_row == WAVES_HEADER_ROW
-    waves = _live_waves(scenario, report, wave_table(report), header_row)
+    waves = _live_waves(scenario, report, wave_table(report), header_row, sheet.widths)
     write_transposed(sheet, waves)
     columns = list(waves[0]) if waves else []
     waves_at = {column: header_row + index for index, column in enumerate(columns)}

@@ -28,7 +28,19 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from roi.export.cached_values import CachedValue
-from roi.export.layout import Cell, Chart, Format, Formula, Role, Sheet, Validation, WorkbookLayout, col
+from roi.export.layout import (
+    DEFAULT_WIDTH,
+    Cell,
+    Chart,
+    Format,
+    Formula,
+    Role,
+    Sheet,
+    Validation,
+    WorkbookLayout,
+    col,
+    wrapped_lines,
+)
 from roi.export.safety import looks_like_formula, safe_text
 from roi.export.table_xml import StyleIds, TablePart, insert_tables
 from roi.formatting import CURRENCY_SYMBOLS, NO_MINOR_UNIT
@@ -133,7 +145,6 @@ def _set_text(out: WriteOnlyCell, value: str) -> None:
 
 
 LINE_HEIGHT_POINTS = 15.0
-_DEFAULT_WIDTH = 8.43  # characters, a spreadsheet's default column width
 
 PAGE_CHARACTERS = 135
 """Characters of the default font a landscape A4 or Letter page holds at 100%."""
@@ -141,7 +152,7 @@ PAGE_CHARACTERS = 135
 
 def _width(widths: dict[int, float], first: int, last: int) -> float:
     """Width of columns ``first``..``last`` [characters]."""
-    return sum(widths.get(column, _DEFAULT_WIDTH) for column in range(first, last + 1))
+    return sum(widths.get(column, DEFAULT_WIDTH) for column in range(first, last + 1))
 
 
 def _shown_text(cell: Cell) -> str | None:
@@ -185,9 +196,7 @@ def _wrapped_lines(row: list[Cell | None], widths: dict[int, float]) -> int:
         lines = max(lines, cell.lines)
         shown = _shown_text(cell)
         if cell.wrap and shown is not None:
-            per_line = max(1, int(_width(widths, column, column + cell.span - 1) * 0.95))
-            needed = sum(-(-max(1, len(part)) // per_line) for part in shown.split("\n"))
-            lines = max(lines, needed)
+            lines = max(lines, wrapped_lines(shown, _width(widths, column, column + cell.span - 1)))
     return lines
 
 
