@@ -33,6 +33,7 @@ from roi.export.model_sheets import ADD_COST_LINES, NOT_WITHIN_HORIZON, queue_in
 from roi.export.model_sheets import STALE_NOTE
 from roi.export.rollout_sheets import (
     CHECKLIST_HEADER_ROW,
+    CHECKLIST_STALE_NOTE,
     NO_START_DATE,
     START_DATE_CELL,
     WAVE_CHECK_LABEL,
@@ -1095,6 +1096,17 @@ def test_an_unedited_rollout_plan_shows_no_stale_note(recalculated):
     assert not any(table[WAVE_CHECK_LABEL])
     texts = [c.value for row in values["Rollout plan"].iter_rows() for c in row if isinstance(c.value, str)]
     assert STALE_NOTE not in texts
+
+
+@pytest.mark.parametrize("name, stale", [("worked", False), ("edit_developers", True), ("extra_cost", True)])
+def test_the_checklist_flags_its_actions_stale_once_the_model_changed(recalculated, name, stale):
+    """After an edited assumption (80 developers) or a cost typed on Cash flow, the Checklist's actions and
+    their "Why" numbers are the export's: its note says so; an unedited workbook shows none."""
+    _, values, _ = recalculated[name]
+    sheet = values["Checklist"]
+    header = [c.value for c in sheet[CHECKLIST_HEADER_ROW]]
+    note = sheet.cell(CHECKLIST_HEADER_ROW - 1, header.index("Due date") + 1).value
+    assert (note or "") == (CHECKLIST_STALE_NOTE if stale else "")
 
 
 @pytest.mark.parametrize("name", list(BAD_WAVE_EDITS))

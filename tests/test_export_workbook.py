@@ -34,6 +34,7 @@ from roi.export.layout import Cell, DocumentProperties, Sheet, WorkbookLayout
 from roi.export.model_sheets import MAX_CURVE_ROWS, NOT_WITHIN_HORIZON, STALE_NOTE, reviewer_counts
 from roi.export.rollout_sheets import (
     CHECKLIST_HEADER_ROW,
+    CHECKLIST_STALE_NOTE,
     CHECKLIST_STATUSES,
     OWNER_ROLES,
     WAVE_CHECK_LABEL,
@@ -1105,6 +1106,21 @@ def test_no_text_runs_past_the_sheets_columns_so_pages_print_at_the_tables_scale
         notes = next(row[1] for row in summary.iter_rows() if row[0].value == "Notes")
         assert notes.value == scenario.notes and notes.alignment.wrap_text
         assert f"{notes.coordinate}:E{notes.row}" in {str(r) for r in summary.merged_cells.ranges}
+
+
+def test_the_checklist_says_when_its_actions_and_numbers_are_stale(book):
+    """The actions listed and their "Why" (the numbers that triggered them) are the app's at export: a
+    live note above the table, from "Due date" on (merged, two lines), turns stale with ``model_changed``
+    like every other value computed by the app."""
+    sheet = book["Checklist"]
+    header = [c.value for c in sheet[CHECKLIST_HEADER_ROW]]
+    note = sheet.cell(CHECKLIST_HEADER_ROW - 1, header.index("Due date") + 1)
+    quoted = CHECKLIST_STALE_NOTE.replace('"', '""')
+    assert note.value == f'=IF(model_changed=0,"","{quoted}")'
+    assert f"{note.coordinate}:{get_column_letter(len(header))}{note.row}" in {
+        str(r) for r in sheet.merged_cells.ranges
+    }
+    assert note.alignment.wrap_text and sheet.row_dimensions[note.row].height >= 30
 
 
 def test_charts_start_a_printed_page(book):

@@ -80,6 +80,13 @@ START_DATE_CELL = "rollout_start_date"
 """Defined name of the Checklist's "Week 0 starts on" input (B3): every due date is this date plus
 7 × the due week."""
 
+CHECKLIST_STALE_NOTE = (
+    "Stale: assumptions changed since export; which actions are listed, \"Still triggered\" and "
+    "\"Why\" (its numbers) are the app's at export: export the scenario again."
+)
+"""The Checklist's live note (row 3, from "Due date" on) once ``model_changed`` is 1: its rules
+are not formulas, so the actions and the numbers that triggered them stay the export's."""
+
 OWNER_ROLES: tuple[str, ...] = (
     "CTO",
     "VP Engineering",
@@ -773,10 +780,20 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
         )
     )
     start = report.plan.start_date
+    stale_at = columns.index("Due date") if "Due date" in columns else 6
     sheet.add(
         text("Week 0 starts on", "key"),
         Cell(start, "date", "input", name=START_DATE_CELL),
         text("the pilot's first day; blank = no due dates yet", "note"),
+        *[None] * (stale_at - 3),
+        Cell(
+            Formula(f'IF({MODEL_CHANGED}=0,"","{CHECKLIST_STALE_NOTE.replace(chr(34), chr(34) * 2)}")', cached=""),
+            "text",
+            "warning",
+            wrap=True,
+            span=max(1, len(columns) - stale_at),
+            lines=2,
+        ),
     )
     assert sheet.next_row == CHECKLIST_HEADER_ROW
     header = sheet.add(*(text(column, "header", wrap=True) for column in columns))
