@@ -164,14 +164,27 @@ def _shown_text(cell: Cell) -> str | None:
     return None
 
 
-def fit_row(row: list[Cell | None], widths: dict[int, float], last_column: int) -> list[Cell | None]:
-    """``row`` with text that would run past the sheet's last column wrapped over the empty cells it
-    runs into (merged), or in its own cell when there are none; text with line breaks too.
+CUT_TEXT_LINES = 3
+"""Text the next cell would cut off wraps when it then takes at most this many lines; a longer note
+(the demo's list of source files beside every measured input) would make every row of its table
+that tall, and stays one line, whole in its cell."""
+
+
+def fit_row(
+    row: list[Cell | None], widths: dict[int, float], last_column: int, *, merge: bool = True
+) -> list[Cell | None]:
+    """``row`` with text that does not fit where it is shown wrapped over the empty cells it runs into
+    (merged), or in its own cell when there are none: text that would run past the sheet's last
+    column, text cut off by the next cell with content, text with line breaks.
 
     A spreadsheet prints text that overflows into empty cells, so one long note made the page that
     much wider and printing fitted to the page width shrank the whole sheet to make room for it
-    (the Checklist and the Rollout plan printed at about half the size their tables allow).
+    (the Checklist and the Rollout plan printed at about half the size their tables allow); text
+    followed by a cell with content is cut off at that cell, on screen and on paper (it wraps when
+    it then takes at most :data:`CUT_TEXT_LINES` lines).
     ``last_column``: the sheet's widest row; text may run up to a page's width at 100%.
+    ``merge``: False inside a table with filter and sort buttons (merged cells cannot be sorted):
+    such text wraps in its own cell.
     """
     room = max(_width(widths, 1, last_column), PAGE_CHARACTERS)
     out = list(row)
@@ -179,11 +192,16 @@ def fit_row(row: list[Cell | None], widths: dict[int, float], last_column: int) 
         if cell is None or cell.wrap or cell.role == "input" or not isinstance(cell.value, str):
             continue
         longest = max(len(part) for part in cell.value.split("\n"))
-        if "\n" not in cell.value and _width(widths, 1, column - 1) + longest <= room:
-            continue
         stop = next((c for c in range(column + 1, len(row) + 1) if row[c - 1] is not None), None)
-        end = (stop - 1) if stop is not None else max(last_column, column)
-        out[column - 1] = replace(cell, wrap=True, span=end - column + 1)
+        if stop is None:
+            available, end = room - _width(widths, 1, column - 1), max(last_column, column)
+        else:
+            available, end = _width(widths, column, stop - 1), stop - 1
+        if "\n" not in cell.value and longest <= available:
+            continue
+        if stop is not None and "\n" not in cell.value and wrapped_lines(cell.value, available) > CUT_TEXT_LINES:
+            continue  # a long note beside other columns (a source list): the cell holds it whole
+        out[column - 1] = replace(cell, wrap=True, span=end - column + 1 if merge else 1)
     return out
 
 
@@ -203,6 +221,12 @@ def _wrapped_lines(row: list[Cell | None], widths: dict[int, float]) -> int:
 def _anchor_row(anchor: str) -> int:
     """Row number of a cell reference such as "A37"."""
     return int(re.sub(r"[A-Z$]+", "", anchor))
+
+
+def _row_span(cells: str) -> range:
+    """Row numbers of a range such as "A4:L14"."""
+    first, _, last = cells.partition(":")
+    return range(_anchor_row(first), _anchor_row(last or first) + 1)
 
 
 def _quoted(title: str) -> str:
@@ -325,8 +349,9 @@ def _render_sheet(
         ws.auto_filter.ref = sheet.autofilter
     cached: dict[str, CachedValue] = {}
     last_column = max((len(row) for row in sheet.rows), default=1)
+    filtered = _row_span(sheet.autofilter) if sheet.autofilter else range(0)
     for row_number, row in enumerate(sheet.rows, start=1):
-        row = fit_row(row, sheet.widths, last_column)
+        row = fit_row(row, sheet.widths, last_column, merge=row_number not in filtered)
         lines = _wrapped_lines(row, sheet.widths)
         if lines > 1:  # spreadsheets do not grow rows for wrapped text on their own
             ws.row_dimensions[row_number].height = LINE_HEIGHT_POINTS * lines
