@@ -1150,6 +1150,14 @@ def test_sensitivity_shows_each_input_in_its_unit(book):
     assert '"$"' in rows["Loaded cost of a developer hour"][2].number_format
     assert rows["Hours to fix a bug"][3].number_format.endswith('" h"')
     assert rows["Review speed"][4].value == "LOC/h"
+    tornado = {}  # the tornado's rows, below its header: the values at P10 and P90 say their unit too
+    header = next(row for row in sheet.iter_rows() if row[0].value == "Input" and row[1].value == "Value at P10")
+    for row in sheet.iter_rows(min_row=header[0].row + 1):
+        if isinstance(row[0].value, str):
+            tornado[row[0].value] = row
+    assert header[8].value == "Unit of the values"
+    assert tornado["Review speed"][8].value == "LOC/h"
+    assert tornado["Hours to fix a bug"][1].number_format.endswith('" h"') and not tornado["Hours to fix a bug"][8].value
     assert not any(str(label).startswith(("finance.", "team.", "review.")) for label in rows)
 
 

@@ -489,7 +489,7 @@ def range_units(scenario: Scenario) -> dict[str, tuple[str, Format, str]]:
 
 def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
     """Monte Carlo percentiles and the tornado (table and chart), as values from the engine."""
-    sheet = Sheet("Sensitivity", widths={1: 40, 2: 16, 3: 16, 4: 16, 5: 16, 6: 16, 7: 18, 8: 18})
+    sheet = Sheet("Sensitivity", widths={1: 40, 2: 16, 3: 16, 4: 16, 5: 16, 6: 16, 7: 18, 8: 18, 9: 20})
     sheet.add(text("Sensitivity: Monte Carlo and tornado (METHODS §4)", "title"))
     sheet.add(text(VALUES_NOTE, "note"))
     sheet.add(stale_note(MODEL_CHANGED))
@@ -551,12 +551,13 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
                 "Swing",
                 f"P{low_q} vs likely",
                 f"P{high_q} vs likely",
+                "Unit of the values",
             )
         )
     )
     for row in result.tornado:
         r = sheet.next_row
-        label, fmt, _ = described(row.input)
+        label, fmt, unit = described(row.input)
         sheet.add(
             text(label),
             Cell(row.low, fmt),
@@ -566,6 +567,7 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
             Cell(row.swing, "money"),
             Cell(Formula(f"D{r}-$B${base_row}"), "money"),
             Cell(Formula(f"E{r}-$B${base_row}"), "money"),
+            text(unit),
         )
     first, last = header + 1, header + len(result.tornado)
     sheet.blank()
