@@ -34,6 +34,7 @@ from roi.export.model_sheets import STALE_NOTE
 from roi.export.rollout_sheets import (
     CHECKLIST_HEADER_ROW,
     CHECKLIST_STALE_NOTE,
+    DUE_WEEK_PROBLEM,
     NO_START_DATE,
     START_DATE_CELL,
     WAVE_CHECK_LABEL,
@@ -464,6 +465,23 @@ def _with_checklist_edits(data: bytes) -> bytes:
     return out.getvalue()
 
 
+BAD_DUE_WEEKS: tuple[Any, ...] = ("next week", 2.5, -1, 600)
+"""Due weeks typed or pasted into the first Checklist rows that validation would refuse."""
+
+
+def _with_bad_due_weeks(data: bytes) -> bytes:
+    """The start date set, and :data:`BAD_DUE_WEEKS` in the first rows' due weeks."""
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Checklist"]
+    sheet.cell(CHECKLIST_HEADER_ROW - 1, 2).value = START_DATE
+    column = [c.value for c in sheet[CHECKLIST_HEADER_ROW]].index("Due week") + 1
+    for offset, week in enumerate(BAD_DUE_WEEKS, start=1):
+        sheet.cell(CHECKLIST_HEADER_ROW + offset, column).value = week
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 PLAN_EDITS: dict[str, tuple[dict[int, dict[str, float | None]], dict[str, float]]] = {
     "moved": ({1: {"start_week": 9, "seat_share": 0.4}}, {"tool_1_price_per_seat_month": 50}),
     "pilot_share": ({0: {"seat_share": 0.2}}, {}),
@@ -596,6 +614,7 @@ def recalculated(tmp_path_factory):
         cases[f"pr_limit_{name}"] = (limited, edit_workbook(base, {"pr_size_limit_loc": limit}))
     cases["extra_cost"] = (cases["worked"][0], _with_extra_cost(base, EXTRA_COST))
     cases["checklist_edit"] = (cases["worked"][0], _with_checklist_edits(base))
+    cases["checklist_bad_weeks"] = (cases["worked"][0], _with_bad_due_weeks(base))
     for name, (waves, assumptions) in PLAN_EDITS.items():
         cases[f"plan_{name}"] = (
             plan_edited_scenario(worked, waves, assumptions),
@@ -1011,6 +1030,25 @@ def test_checklist_due_dates_follow_the_edited_start_date_and_weeks(recalculated
     waves = {row[0].value: [c.value for c in row[1:]] for row in values["Rollout plan"].iter_rows(max_row=40)}
     weeks = [w for w in waves["Start week"] if w is not None]
     assert waves["Starts on"][: len(weeks)] == [START_DATE + timedelta(weeks=w) for w in weeks]
+
+
+def test_a_due_week_the_plan_does_not_allow_says_so_in_its_due_date(recalculated):
+    """Text, a fraction, a negative week or one past week 520 pasted into a due week: its due date says
+    what the week must be instead of going blank (or giving a date before the rollout); the other
+    items keep their due dates (start date + 7 × due week) and no cell shows an error value."""
+    _, values, _ = recalculated["checklist_bad_weeks"]
+    sheet = values["Checklist"]
+    header = [c.value for c in sheet[CHECKLIST_HEADER_ROW]]
+    rows = [row for row in sheet.iter_rows(min_row=CHECKLIST_HEADER_ROW + 1) if row[0].value]
+    week, due = header.index("Due week"), header.index("Due date")
+    assert [row[week].value for row in rows[: len(BAD_DUE_WEEKS)]] == list(BAD_DUE_WEEKS)
+    assert [row[due].value for row in rows[: len(BAD_DUE_WEEKS)]] == [DUE_WEEK_PROBLEM] * len(BAD_DUE_WEEKS)
+    others = rows[len(BAD_DUE_WEEKS) :]
+    assert others
+    for row in others:
+        expected = None if row[week].value is None else START_DATE + timedelta(weeks=row[week].value)
+        assert (row[due].value or None) == expected, row[0].value
+    assert_no_error_values(values)
 
 
 @pytest.mark.parametrize("name", list(PLAN_EDITS))

@@ -80,6 +80,10 @@ START_DATE_CELL = "rollout_start_date"
 """Defined name of the Checklist's "Week 0 starts on" input (B3): every due date is this date plus
 7 × the due week."""
 
+DUE_WEEK_PROBLEM = f"Due week must be 0–{MAX_WEEK}"
+"""What a Checklist item's due date says when its due week is not a whole number from 0 to
+:data:`~roi.rollout_models.MAX_WEEK` (text, a fraction, a negative week pasted past the validation)."""
+
 CHECKLIST_STALE_NOTE = (
     "Stale: assumptions changed since export; which actions are listed, \"Still triggered\" and "
     "\"Why\" (its numbers) are the app's at export: export the scenario again."
@@ -809,14 +813,17 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
                 week = f"{letter['Due week']}{number}"
                 known = start is not None and value is not None
                 due = _serial(start + timedelta(weeks=value)) if known else ""
+                allowed = _WEEK_RULE.valid(week)  # a typed or pasted week the plan does not allow
                 cells.append(
                     Cell(
                         Formula(
+                            f'IF(OR(ISBLANK({week}),IFERROR({allowed},FALSE)),'
                             f"IF(AND(ISNUMBER({START_DATE_CELL}),ISNUMBER({week})),"
-                            f'{START_DATE_CELL}+7*{week},"")',
+                            f'{START_DATE_CELL}+7*{week},""),"{DUE_WEEK_PROBLEM}")',
                             cached=due,
                         ),
                         "date",
+                        wrap=True,
                     )
                 )
             elif column == "Due week":
