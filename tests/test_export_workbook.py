@@ -1380,8 +1380,11 @@ def test_each_wave_has_a_live_check_of_its_inputs_under_its_name(book):
         assert "after the 3-year horizon" in formula
         assert ("waves start in order" in formula) == (index > 0)
         assert ("each wave adds seats" in formula) == (index > 0)
-        if index:
+        if index:  # the previous wave's start week and its name, linked (no user text in a formula)
             assert waves["Start week"][index - 1].coordinate in formula
+            previous = sheet.cell(WAVES_HEADER_ROW, index + 1)
+            assert f'"Start week must be after "&{previous.coordinate}&"\'s: waves start in order. "' in formula
+            assert previous.value not in formula
     training = waves["Training h / developer"][0].coordinate
     (rule,) = [v for v in sheet.data_validations.dataValidation if training in v.sqref]
     assert (rule.formula1, rule.formula2) == ("0", "1000")

@@ -246,12 +246,18 @@ def _wave_check(scenario: Scenario, report: RolloutReport, index: int, ref) -> t
     Returns the formula and the length of its longest message."""
     week, share = ref("Start week"), ref("Share of developers")
     names = [wave.name for wave in report.waves]
-
+    before = col(index + 1)  # the previous wave's column
     messages: list[str] = []
 
     def quoted(message: str) -> str:
-        messages.append(f"{message}.")
-        return '"' + f"{message}. ".replace('"', '""') + '"'
+        """The message as a formula string; "{before}" is the previous wave's name, linked to its cell
+        (user text never goes into a formula)."""
+        if index:
+            messages.append(f"{message}.".replace("{before}", names[index - 1]))
+        else:
+            messages.append(f"{message}.")
+        literal = '"' + f"{message}. ".replace('"', '""') + '"'
+        return literal.replace("{before}", f'"&{ref("Wave", before)}&"')
 
     def problem(valid: str, message: str) -> str:
         return f'IFERROR(IF({valid},"",{quoted(message)}),{quoted(message)})'
@@ -276,17 +282,16 @@ def _wave_check(scenario: Scenario, report: RolloutReport, index: int, ref) -> t
         problem(_POOL_RULE.valid(ref("Reviewers")), f"Reviewers must be {_POOL_RULE.words()}"),
     ]
     if index:
-        before, letter = names[index - 1], col(index + 1)
         parts += [
             when_numbers(
-                [week, ref("Start week", letter)],
-                f"{week}>{ref('Start week', letter)}",
-                f"Start week must be after {before}'s: waves start in order",
+                [week, ref("Start week", before)],
+                f"{week}>{ref('Start week', before)}",
+                "Start week must be after {before}'s: waves start in order",
             ),
             when_numbers(
-                [share, ref("Share of developers", letter)],
-                f"{share}>{ref('Share of developers', letter)}",
-                f"Share of developers must be above {before}'s: each wave adds seats",
+                [share, ref("Share of developers", before)],
+                f"{share}>{ref('Share of developers', before)}",
+                "Share of developers must be above {before}'s: each wave adds seats",
             ),
         ]
     return f"TRIM({'&'.join(parts)})", max(len(message) for message in messages)
