@@ -450,6 +450,12 @@ def _pydantic_message(error: ValidationError) -> tuple[str, str]:
     return path, message
 
 
+def looks_like_scenario(data: Any) -> bool:
+    """True for a decoded JSON object with a scenario's team, baseline or post section: a scenario file
+    (possibly a broken one) rather than an export."""
+    return isinstance(data, dict) and bool({"team", "baseline", "post"} & set(data))
+
+
 def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
     """Validate a decoded scenario file, migrating older schema versions.
 
@@ -457,7 +463,7 @@ def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
         SchemaVersionError: the file comes from a newer version of the tool.
         ScenarioError: any field is missing, unknown or out of range (the message names it).
     """
-    if not isinstance(data, dict) or not {"team", "baseline", "post"} & set(data):
+    if not looks_like_scenario(data):
         # An export given as a scenario (dropped on the wrong uploader): not "field 'team' is required".
         raise ScenarioError(
             "is not a scenario file: it has no team, baseline or post section (an export? Exports are "

@@ -33,6 +33,7 @@ from roi.ingest import devlake, generic, template
 from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, near_miss
 from roi.ingest.tables import SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
+from roi.models import looks_like_scenario
 
 FileInput = str | Path | tuple[str, bytes]
 
@@ -133,7 +134,7 @@ def _refuse_api_error(name: str, data: bytes) -> None:
 def _refuse_scenario_file(name: str, data: bytes) -> None:
     """A scenario file given as an export (dropped on the wrong uploader) is named as such."""
     head = _json_head(data)
-    if isinstance(head, dict) and "schema_version" in head and {"team", "baseline", "post"} & set(head):
+    if looks_like_scenario(head) and "schema_version" in head:
         raise InputFormatError(
             "is a scenario file, not an export: resume it on the Export page or compare it on Compare "
             "scenarios (command line: 'python -m roi compute')", file=name)
