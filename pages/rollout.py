@@ -89,7 +89,7 @@ def reset_plan() -> None:
 
 try:
     report = rollout.rollout_report(scenario, results)
-except RoiError as error:  # e.g. the horizon was shortened below a wave's start
+except RoiError as error:  # a safeguard: the scenario already refuses a wave after the horizon
     appstate.show_error(error)
     st.warning("Showing the default plan instead of the saved one: editing it replaces the saved plan.")
     report = rollout.rollout_report(scenario.model_copy(update={"rollout": None}), results)
