@@ -44,46 +44,50 @@ MONEY_LABELS = "datum.value == 0 ? '0' : replace(format(datum.value, '~s'), 'G',
 billion as "1G" (SI giga, which no reader of a yen or dollar NPV expects), so these read "0" and "1bn"."""
 
 
+CONFIG = alt.Config(
+    font=FONT,
+    axis=alt.AxisConfig(
+        labelFontSize=FONT_SIZE - 1,
+        titleFontSize=FONT_SIZE,
+        labelLimit=320,
+        grid=True,
+        gridColor="#e6e9ef",
+        labelColor=TEXT,
+        titleColor=TEXT,
+        titleFontWeight="normal",
+        domainColor="#b0b6c0",
+        tickColor="#b0b6c0",
+    ),
+    legend=alt.LegendConfig(
+        labelFontSize=FONT_SIZE - 1,
+        titleFontSize=FONT_SIZE,
+        orient="bottom",
+        labelLimit=400,
+        # Vega sizes a horizontal legend's columns from its own text measure, which came out short
+        # on the projector font: "Training" ran into the next swatch, "ramp-up" into "measured".
+        columnPadding=LEGEND_GAP,
+        labelColor=TEXT,
+        titleColor=TEXT,  # Vega's default grey (the timeline's "Phase", "Checklist status") was 3.7:1
+    ),
+    title=alt.TitleConfig(color=TEXT, fontWeight=600),
+    view=alt.ViewConfig(stroke=None),
+    text=alt.MarkConfig(fontSize=FONT_SIZE - 1, color=TEXT),
+)
+"""Fonts, colours and layout shared by every chart (readable on a projector)."""
+
+
 def _finish(
     chart: alt.TopLevelMixin, title: str | None = None, height: int = HEIGHT, *, description: str
 ) -> alt.TopLevelMixin:
-    """Fonts and layout shared by every chart (readable on a projector).
+    """The chart with :data:`CONFIG`, its size, title and description.
 
     ``description`` says the chart's numbers in words: Vega puts it on the chart as its ``aria-label``,
     the text a screen reader reads for a picture it cannot see.
     """
-    if title is not None:
-        chart = chart.properties(title=alt.TitleParams(title, anchor="start", fontSize=TITLE_SIZE))
-    chart = chart.properties(height=height, width=WIDTH, description=description)
-    return (
-        chart.configure(font=FONT)
-        .configure_axis(
-            labelFontSize=FONT_SIZE - 1,
-            titleFontSize=FONT_SIZE,
-            labelLimit=320,
-            grid=True,
-            gridColor="#e6e9ef",
-            labelColor=TEXT,
-            titleColor=TEXT,
-            titleFontWeight="normal",
-            domainColor="#b0b6c0",
-            tickColor="#b0b6c0",
-        )
-        .configure_legend(
-            labelFontSize=FONT_SIZE - 1,
-            titleFontSize=FONT_SIZE,
-            orient="bottom",
-            labelLimit=400,
-            # Vega sizes a horizontal legend's columns from its own text measure, which came out short
-            # on the projector font: "Training" ran into the next swatch, "ramp-up" into "measured".
-            columnPadding=LEGEND_GAP,
-            labelColor=TEXT,
-            titleColor=TEXT,  # Vega's default grey (the timeline's "Phase", "Checklist status") was 3.7:1
-        )
-        .configure_title(color=TEXT, fontWeight=600)
-        .configure_view(stroke=None)
-        .configure_text(fontSize=FONT_SIZE - 1, color=TEXT)
-    )
+    extra = {} if title is None else {"title": alt.TitleParams(title, anchor="start", fontSize=TITLE_SIZE)}
+    # One call: each of Altair's ``properties`` / ``configure_*`` copies a layered chart and combines its
+    # layers again; the eight calls this took (one per config section) were a third of its build time.
+    return chart.properties(height=height, width=WIDTH, description=description, config=CONFIG, **extra)
 
 
 # --- Productivity --------------------------------------------------------------------------
@@ -149,15 +153,15 @@ def waterfall(productivity: ProductivityResult) -> alt.TopLevelMixin:
     bars = base.mark_bar(size=70).encode(
         x=x,
         y=alt.Y("start:Q", title="Hours per developer-week"),
-        y2="end:Q",
+        y2=alt.Y2("end:Q"),
         color=colour,
         tooltip=[
             alt.Tooltip("name:N", title="Step"),
             alt.Tooltip("label:N", title="Hours per developer-week"),
         ],
     )
-    labels = base.mark_text(dy=-12, fontWeight="bold").encode(x=x, y="top:Q", text="label:N")
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED).encode(y="y:Q")
+    labels = base.mark_text(dy=-12, fontWeight="bold").encode(x=x, y=alt.Y("top:Q"), text=alt.Text("label:N"))
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED).encode(y=alt.Y("y:Q"))
     steps = "; ".join(f"{name} {label}" for name, label in zip(data["name"], data["label"], strict=True))
     description = f"Where the gain goes, hours per developer-week: {steps}."
     title = "Where the gain goes, hours per developer-week"
@@ -204,8 +208,8 @@ def index_bars(productivity: ProductivityResult) -> alt.TopLevelMixin:
     # Each label beyond its bar's end: a negative bar's label to its left, not across the zero line.
     gains = base.transform_filter("datum.change >= 0").mark_text(align="left", dx=6, fontWeight="bold")
     losses = base.transform_filter("datum.change < 0").mark_text(align="right", dx=-6, fontWeight="bold")
-    labels = [layer.encode(y=y, x=x, text="label:N") for layer in (gains, losses)]
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(x="x:Q")
+    labels = [layer.encode(y=y, x=x, text=alt.Text("label:N")) for layer in (gains, losses)]
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333333").encode(x=alt.X("x:Q"))
     changes = "; ".join(f"{m} {label}" for m, label in zip(data["measure"], data["label"], strict=True))
     return _finish(
         alt.layer(bars, *labels, zero),
@@ -300,7 +304,11 @@ def distribution(
             color=colour,
         )
     )
-    labels = alt.Chart(medians).mark_text(dy=-28, fontWeight="bold").encode(y=y, x="value:Q", text="label:N")
+    labels = (
+        alt.Chart(medians)
+        .mark_text(dy=-28, fontWeight="bold")
+        .encode(y=y, x=alt.X("value:Q"), text=alt.Text("label:N"))
+    )
     counts = frame.groupby("period", sort=False)["value"].size()
     summary = "; ".join(
         f"{period}: {label} over {fmt.number(counts[period])} PRs"
@@ -335,7 +343,11 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None):
     region = pd.DataFrame(
         {"x": [0.5], "x2": [unstable_to], "label": ["Unstable: the backlog grows every week"]}
     )
-    shade = alt.Chart(region).mark_rect(color=UNSTABLE_FILL).encode(x=alt.X("x:Q", scale=x_scale), x2="x2:Q")
+    shade = (
+        alt.Chart(region)
+        .mark_rect(color=UNSTABLE_FILL)
+        .encode(x=alt.X("x:Q", scale=x_scale), x2=alt.X2("x2:Q"))
+    )
     # The label only where the region is wide enough to hold it (else it would run over stable pools).
     shown = region if (unstable_to - 0.5) >= 0.3 * x_max else region.iloc[0:0]
     # Drawn over the curves (with the markers), on a halo of the shading: the utilisation curve, which
@@ -343,7 +355,7 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None):
     shade_text = [
         alt.Chart(shown)
         .mark_text(align="left", baseline="top", dx=6, dy=6, color=LOSS, fontWeight="bold", **halo)
-        .encode(x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N")
+        .encode(x=alt.X("x:Q", scale=x_scale), y=alt.YValue(0), text=alt.Text("label:N"))
         for halo in ({**HALO, "stroke": UNSTABLE_FILL}, {})
     ]
     # Each label on its own line (pixels from the top): "Today: 36" and "Needed: 37" sit a pool apart.
@@ -365,12 +377,12 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None):
     rule_halo = (
         alt.Chart(marker_frame)
         .mark_text(align="left", dx=5, baseline="top", fontWeight="bold", strokeWidth=5, strokeJoin="round")
-        .encode(**position, text="label:N", stroke=alt.Stroke("halo:N", scale=None, legend=None))
+        .encode(**position, text=alt.Text("label:N"), stroke=alt.Stroke("halo:N", scale=None, legend=None))
     )
     rule_text = (
         alt.Chart(marker_frame)
         .mark_text(align="left", dx=5, baseline="top", fontWeight="bold")
-        .encode(**position, text="label:N", color=marker_colour)
+        .encode(**position, text=alt.Text("label:N"), color=marker_colour)
     )
     return data, x, x_scale, x_max, tooltip, [shade], [rules, *shade_text, rule_halo, rule_text]
 
@@ -417,7 +429,7 @@ def utilisation_chart(curve: pd.DataFrame, *, current: int, needed: int | None) 
             tooltip=tooltip,
         )
     )
-    full = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color=LOSS, strokeWidth=2).encode(y="y:Q")
+    full = alt.Chart(pd.DataFrame({"y": [1.0]})).mark_rule(color=LOSS, strokeWidth=2).encode(y=alt.Y("y:Q"))
     return _finish(
         alt.layer(*region, full, line, *markers),
         "Reviewer utilisation after adoption",
@@ -460,11 +472,11 @@ def wait_chart(
                 "label": [f"Target {fmt.hours(target_wait_hours)}"],
             }
         )
-        layers.append(alt.Chart(target).mark_rule(color=GAIN, strokeWidth=2).encode(y="y:Q"))
+        layers.append(alt.Chart(target).mark_rule(color=GAIN, strokeWidth=2).encode(y=alt.Y("y:Q")))
         layers.append(
             alt.Chart(target)
             .mark_text(align="right", dy=-10, color=GAIN, fontWeight="bold")
-            .encode(y="y:Q", x=alt.X("x:Q", scale=x_scale), text="label:N")
+            .encode(y=alt.Y("y:Q"), x=alt.X("x:Q", scale=x_scale), text=alt.Text("label:N"))
         )
     target_text = f" Target wait: {fmt.hours(target_wait_hours)}." if target_wait_hours is not None else ""
     return _finish(
@@ -552,7 +564,7 @@ def cash_flow(finance: FinanceResult, currency: str) -> alt.TopLevelMixin:
         .mark_line(point=alt.OverlayMarkDef(size=80), strokeWidth=3)
         .encode(
             x=x,
-            y="cumulative:Q",
+            y=alt.Y("cumulative:Q"),
             color=alt.Color("flow:N"),
             tooltip=[
                 alt.Tooltip("year:N", title="Year"),
@@ -560,7 +572,7 @@ def cash_flow(finance: FinanceResult, currency: str) -> alt.TopLevelMixin:
             ],
         )
     )
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED).encode(y="y:Q")
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=MUTED).encode(y=alt.Y("y:Q"))
     yearly = "; ".join(
         f"{year}: benefits {group['label'].iloc[0]}, costs {group['label'].iloc[1]}, "
         f"cumulative net {group['cumulative_label'].iloc[0]}"
@@ -626,7 +638,7 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
                 title=f"Net present value ({currency})",
                 axis=alt.Axis(format=_MONEY_AXIS, labelExpr=MONEY_LABELS, tickCount=6),
             ),
-            x2="end:Q",
+            x2=alt.X2("end:Q"),
             y=alt.Y(
                 "share:Q",
                 title="Share of outcomes",
@@ -635,7 +647,7 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
                 # Headroom above the tallest bar: the P10 / P50 / P90 labels sit in it, never on a bar.
                 scale=alt.Scale(domain=[0, float(data["share"].max()) * LABEL_HEADROOM if len(data) else 1]),
             ),
-            y2=alt.datum(0),
+            y2=alt.Y2Datum(0),
             color=alt.Color(
                 "outcome:N", title=None, scale=outcome_scale(data.loc[data["count"] > 0, "outcome"])
             ),
@@ -655,7 +667,9 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
             ],
         }
     )
-    rules = alt.Chart(marks).mark_rule(color="#333333", strokeDash=[6, 4], strokeWidth=2).encode(x="x:Q")
+    rules = (
+        alt.Chart(marks).mark_rule(color="#333333", strokeDash=[6, 4], strokeWidth=2).encode(x=alt.X("x:Q"))
+    )
     # P10 to the left of its line, P90 to the right, P50 on a second line: they never overlap. Each is
     # drawn over a white halo of itself, so a dashed line behind it (P50's own, centred on it, or a
     # neighbour's when the percentiles are close) does not strike the text through.
@@ -663,7 +677,7 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
     text = [
         alt.Chart(marks.iloc[[i]])
         .mark_text(align=align, dx=dx, dy=dy, baseline="top", fontWeight="bold", **halo)
-        .encode(x="x:Q", y=alt.value(0), text="label:N")
+        .encode(x=alt.X("x:Q"), y=alt.YValue(0), text=alt.Text("label:N"))
         for i, (align, dx, dy) in enumerate(placement)
         for halo in (HALO, {})
     ]
@@ -671,7 +685,9 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
     # its side of the line, not only by its colour.
     layers = [bars, rules, *text]
     if len(data) and float(data["start"].min()) < 0.0 < float(data["end"].max()):
-        zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=TEXT, strokeWidth=2).encode(x="x:Q")
+        zero = (
+            alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=TEXT, strokeWidth=2).encode(x=alt.X("x:Q"))
+        )
         layers.insert(2, zero)
     description = (
         f"NPV over {uncertainty.draws:,} simulated outcomes ({currency}): "
@@ -740,7 +756,7 @@ def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> a
                 # the right half of the chart under 28 crowded ticks (0, 200k, … 5.4M).
                 scale=x_scale,
             ),
-            x2="npv:Q",
+            x2=alt.X2("npv:Q"),
             color=alt.Color(
                 "side:N",
                 title=None,
@@ -761,11 +777,11 @@ def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> a
         alt.Chart(data)
         .transform_filter(test)
         .mark_text(align=align, dx=dx, fontWeight="bold", **halo)
-        .encode(y=y, x=alt.X("npv:Q", scale=x_scale), text="end_label:N")
+        .encode(y=y, x=alt.X("npv:Q", scale=x_scale), text=alt.Text("end_label:N"))
         for test, align, dx in TORNADO_ENDS
         for halo in (HALO, {})
     ]
-    base_rule = alt.Chart(pd.DataFrame({"x": [base_npv]})).mark_rule(color="#333333").encode(x="x:Q")
+    base_rule = alt.Chart(pd.DataFrame({"x": [base_npv]})).mark_rule(color="#333333").encode(x=alt.X("x:Q"))
     height = max(220, 46 * len(order))
     swings = "; ".join(
         f"{name}: NPV {group['npv_label'].iloc[0]} at its P10, {group['npv_label'].iloc[1]} at its P90"
@@ -831,15 +847,15 @@ def npv_comparison(values: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
     span = (
         alt.Chart(simulated)
         .mark_rule(strokeWidth=2, color=TEXT)
-        .encode(y=y, x="p10:Q", x2="p90:Q", tooltip=tooltip)
+        .encode(y=y, x=alt.X("p10:Q"), x2=alt.X2("p90:Q"), tooltip=tooltip)
     )
     ends = (
         alt.Chart(simulated)
         .transform_fold(["p10", "p90"], as_=["percentile", "value"])
         .mark_tick(thickness=2, size=22, color=TEXT)
-        .encode(y=y, x="value:Q", tooltip=tooltip)
+        .encode(y=y, x=alt.X("value:Q"), tooltip=tooltip)
     )
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=MUTED).encode(x="x:Q")
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=MUTED).encode(x=alt.X("x:Q"))
     height = max(220, 80 * len(data))
     title = "Net present value, with its P10 to P90 range"
     each = "; ".join(
@@ -885,7 +901,7 @@ def break_even(net_hours: float, break_even_hours: float | None) -> alt.TopLevel
     text = (
         alt.Chart(data)
         .mark_text(align="left", dx=6, fontWeight="bold")
-        .encode(y=y, x="hours:Q", text="label:N")
+        .encode(y=y, x=alt.X("hours:Q"), text=alt.Text("label:N"))
     )
     description = "Break-even, net hours per developer-week: " + "; ".join(
         f"{m} {label}" for m, label in zip(data["measure"], data["label"], strict=True)

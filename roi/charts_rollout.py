@@ -88,7 +88,7 @@ def timeline_chart(report: RolloutReport) -> alt.TopLevelMixin:
         .mark_bar(cornerRadius=3, height=22)
         .encode(
             x=alt.X("start:Q", title="Week of the rollout", axis=alt.Axis(format="d", tickMinStep=1)),
-            x2="end:Q",
+            x2=alt.X2("end:Q"),
             y=y,
             color=alt.Color(
                 "phase:N",
@@ -109,7 +109,7 @@ def timeline_chart(report: RolloutReport) -> alt.TopLevelMixin:
         alt.Chart(deadlines)
         .mark_point(filled=True, size=140)
         .encode(
-            x="week:Q",
+            x=alt.X("week:Q"),
             y=y,
             fill=alt.Fill(
                 "status:N",
@@ -123,7 +123,7 @@ def timeline_chart(report: RolloutReport) -> alt.TopLevelMixin:
                 scale=alt.Scale(domain=list(STATUS_SHAPES), range=list(STATUS_SHAPES.values())),
                 legend=TWO_LEGENDS,
             ),
-            color=alt.value("white"),
+            color=alt.ColorValue("white"),
             tooltip=[
                 alt.Tooltip("title:N", title="Item"),
                 alt.Tooltip("owner:N", title="Owner"),
