@@ -31,6 +31,7 @@ from roi.comparison import unique_names
 from roi.engine import compute
 from roi.errors import RoiError
 from roi.models import DELIVERY_RULE, Results, Scenario, get_path, load_scenario, parse_scenario
+from roi.percent_slip import slip_warning
 from roi.privacy import new_salt, pseudonymise_tables
 from roi.safety import markdown_safe
 from roi.verdict import loss_chance
@@ -62,6 +63,7 @@ DEEP_LINK = "deep_link"  # url path of a page asked for by its address before ap
 COMPARED = "compared"  # scenarios kept for comparison (inputs only), in the order kept
 _SHOWN = "notice_shown"  # (kind, text, page, scenario) of the last notice shown
 _EDIT_ERRORS = "edit_errors"  # widget key -> message of the last refused edit
+_SLIPS = "percent_slips"  # widget key -> (value, warning) of an edit that looks like a fraction typed as a %
 
 
 def demo_scenario() -> Scenario:
@@ -79,7 +81,10 @@ def init() -> None:
     state = st.session_state
     if SCENARIO not in state:
         _open_demo()
-    defaults = ((EXPORTS, None), (ADOPTION_DATE, None), (RAMP_WEEKS, 0), (_EDIT_ERRORS, {}), (COMPARED, []))
+    defaults = (
+        (EXPORTS, None), (ADOPTION_DATE, None), (RAMP_WEEKS, 0), (_EDIT_ERRORS, {}), (_SLIPS, {}),
+        (COMPARED, []),
+    )
     for key, default in defaults:
         state.setdefault(key, default)
 
@@ -323,12 +328,27 @@ def _write_back(
             f"Give a value for “{label or path}”; it cannot be left empty. The earlier value is kept."
         )
         return
+    previous = get_path(scenario(), path)
     try:
         new = None if value is None else convert(value / scale if scale != 1 else value)
         st.session_state[SCENARIO] = with_assumption(scenario(), path, new)  # its range moves with it
         errors.pop(key, None)
     except RoiError as error:
         errors[key] = refused_edit(label or path, path, error, percent=scale == 100.0)
+        return
+    slips = st.session_state[_SLIPS]
+    slips.pop(key, None)
+    if scale == 100.0 and (warning := slip_warning(path, new, previous)):
+        slips[key] = (new, warning)  # shown while the box holds this value (kept as typed)
+
+
+def _slip(key: str, path: str, value: float | None) -> str | None:
+    """The warning for a percentage box: the one its last edit raised while the value stands, else the
+    field's own (a value under 1% where that is implausible, however it got there: a loaded file)."""
+    found = st.session_state[_SLIPS].get(key)
+    if found is not None and found[0] == value:
+        return found[1]
+    return slip_warning(path, value)
 
 
 def number_field(
@@ -353,7 +373,8 @@ def number_field(
     ``percent`` shows a fraction as a percentage (0.25 → 25); ``digits`` fixes the decimals shown
     (default: none for whole steps, two otherwise); a ``nullable`` field may be left empty
     (``placeholder`` says what empty means).  A refused edit (out of range,
-    breaks a rule) shows ``st.error`` under the field and the earlier value stays.
+    breaks a rule) shows ``st.error`` under the field and the earlier value stays.  A percentage that
+    looks like a fraction typed (0.8 for 80%, :mod:`roi.percent_slip`) is kept, with ``st.warning`` under it.
     """
     scale = 100.0 if percent else 1.0
     current = get_path(scenario(), path)
@@ -388,6 +409,8 @@ def number_field(
     message = st.session_state[_EDIT_ERRORS].get(key)
     if message:
         container.error(message, icon=":material/error:")
+    elif percent and (slip := _slip(key, path, current)):
+        container.warning(slip, icon=":material/percent:")
 
 
 def text_field(label: str, path: str, key: str, *, help: str | None = None, container: Any = st) -> None:

@@ -186,3 +186,34 @@ def test_a_losing_scenario_says_why_beside_its_inputs(page):
     )
     page.number_input(key="finance_capture_factor").set_value(80).run()  # pays back: no reason shown
     assert not any("Why it does not pay back" in md.value for md in page.markdown)
+
+
+def test_a_fraction_typed_into_a_percentage_box_is_kept_and_questioned(page, worked_example):
+    """0.8 typed for 80% silently became a capture factor of 0.8%: kept as typed, and said beside the box."""
+    page.number_input(key="finance_capture_factor").set_value(0.8).run()
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"].finance.capture_factor == pytest.approx(0.008)  # never rewritten
+    assert [w.value for w in page.warning] == [
+        "0.8% — did you mean 80%? This box takes percentages: type 80 for 80%."
+    ]
+    page.number_input(key="finance_capture_factor").set_value(80).run()
+    assert page.session_state["scenario"].finance.capture_factor == pytest.approx(0.8)
+    assert not page.warning
+
+
+def test_a_percentage_that_fell_below_one_from_ten_or_more_is_questioned(page):
+    # Adoption can be under 1% (a pilot in a large organisation), but 70% → 0.7 is a fraction typed.
+    page.number_input(key="finance_adoption_year_1").set_value(0.7).run()
+    assert page.session_state["scenario"].finance.adoption_by_year[0] == pytest.approx(0.007)
+    assert [w.value for w in page.warning] == [
+        "0.7% — did you mean 70%? This box takes percentages: type 70 for 70%."
+    ]
+
+
+def test_a_small_percentage_where_one_is_plausible_is_not_questioned(page):
+    # 0% → 0.5% of downtime hurting the business: small, but a share that can be small.
+    page.number_input(key="finance_impact_share").set_value(0.5).run()
+    assert page.session_state["scenario"].quality.impact_share == pytest.approx(0.005)
+    page.number_input(key="finance_capture_factor").set_value(5).run()  # 5% is a percentage, however low
+    assert page.session_state["scenario"].finance.capture_factor == pytest.approx(0.05)
+    assert not page.warning and not page.error
