@@ -129,6 +129,12 @@ class Costs(_Model):
     fte_annual_cost: NonNegative | None = Field(None, description="[currency/year]; null = loaded rate × 2080 h")
 
 
+def _default_adoption(years: int) -> list[float]:
+    """Adoption when the file gives none, following the horizon: 0.7 in year 1, 0.9 afterwards."""
+    first, later = defaults.ADOPTION_BY_YEAR[0], defaults.ADOPTION_BY_YEAR[-1]
+    return [first] + [later] * (years - 1)
+
+
 class Finance(_Model):
     horizon_years: Annotated[int, PlainNumber, Field(ge=1, le=10)] = defaults.HORIZON_YEARS
     discount_rate: Annotated[float, PlainNumber, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = (
@@ -138,19 +144,20 @@ class Finance(_Model):
     benefit_risk: Share = defaults.BENEFIT_RISK
     cost_risk: Annotated[float, PlainNumber, Field(ge=0.0, le=10.0, allow_inf_nan=False)] = defaults.COST_RISK
     adoption_by_year: list[Share] | None = Field(
-        None, description="share of developers using the tool in years 1..Y; null = 0.7, then 0.9"
+        default_factory=lambda data: _default_adoption(data.get("horizon_years", defaults.HORIZON_YEARS)),
+        description="share of developers using the tool in years 1..Y; null = 0.7, then 0.9",
     )
 
     @model_validator(mode="before")
     @classmethod
-    def _default_adoption(cls, data: Any) -> Any:
-        # Omitted adoption follows the horizon: 0.7 in year 1, 0.9 afterwards.
-        if isinstance(data, dict) and data.get("adoption_by_year") is None:
+    def _null_adoption(cls, data: Any) -> Any:
+        # null means the default, as an omitted list does.  Omitted, the field's default_factory fills it,
+        # which keeps it out of model_fields_set: a default is not taken for a value the file gave.
+        if isinstance(data, dict) and "adoption_by_year" in data and data["adoption_by_year"] is None:
             years = data.get("horizon_years", defaults.HORIZON_YEARS)
             # 3.0 is a whole number too (the field accepts it); text and true are refused by the field.
             if isinstance(years, (int, float)) and not isinstance(years, bool) and years in range(1, 11):
-                first, later = defaults.ADOPTION_BY_YEAR[0], defaults.ADOPTION_BY_YEAR[-1]
-                data = {**data, "adoption_by_year": [first] + [later] * (int(years) - 1)}
+                data = {**data, "adoption_by_year": _default_adoption(int(years))}
         return data
 
     @model_validator(mode="after")

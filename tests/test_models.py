@@ -41,6 +41,18 @@ def test_omitted_adoption_follows_a_longer_horizon():
     assert parse_scenario(json.dumps(data)).finance.adoption_by_year == [0.7, 0.9, 0.9, 0.9, 0.9]
 
 
+def test_omitted_adoption_is_not_taken_as_given():
+    """The default was put into the input before validation, so the file seemed to give it: the Assumptions
+    sheet and the ROI & risk page cited "Scenario file" for a default, and a load could not name it."""
+    from roi.export.assumptions import adoption_assumptions, source_of
+
+    data = base()
+    del data["finance"]["adoption_by_year"]
+    scenario = parse_scenario(json.dumps(data))
+    assert "adoption_by_year" not in scenario.finance.model_fields_set
+    assert source_of(scenario, adoption_assumptions(scenario)[0]).startswith("Default: Share of developers")
+
+
 @pytest.mark.parametrize(
     ("mutate", "field", "words"),
     [
