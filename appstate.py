@@ -111,15 +111,61 @@ def scenario() -> Scenario:
     return st.session_state[SCENARIO]
 
 
-def set_scenario(new: Scenario, notice: str | None = None) -> None:
-    """Replace the scenario (every bound widget follows on the next run)."""
+def set_scenario(new: Scenario, notice: str | None = None, kind: str = "success") -> None:
+    """Replace the scenario (every bound widget follows on the next run); ``kind``: the notice's st call."""
     st.session_state[SCENARIO] = new
     st.session_state[_EDIT_ERRORS] = {}
     if notice:
-        st.session_state[NOTICE] = ("success", notice)
+        st.session_state[NOTICE] = (kind, notice)
 
 
-def resume(saved: Scenario, notice: str) -> None:
+_FIELD_LABELS = {
+    "name": "Scenario name",
+    "currency": "Currency",
+    "costs.tools": "AI tools (licence lines)",
+    "finance.adoption_by_year": "Adoption in each year",
+    "uncertainty.draws": "Monte Carlo draws",
+    "uncertainty.seed": "Monte Carlo seed",
+    "uncertainty.distribution": "Range distribution (PERT or triangular)",
+    "uncertainty.ranges": "Uncertainty ranges (low / likely / high)",
+    "measurement.ramp_weeks": "Ramp-up weeks left out",
+    "measurement.sources": "Exports measured from",
+    "measurement.column_mappings": "Column mappings of the exports",
+    "measurement.kept_from_base": "Metrics the exports did not measure",
+    "measurement.few_events": "Metrics measured from fewer than 30 events",
+    "rollout.expectations.plan_gain_basis": "Plan roadmaps on",
+}
+"""Labels of the scenario fields that are not assumptions of the ROI & risk page: as their pages show them
+(ramp-up, roadmap basis, the summary's caveats), else in plain words (Monte Carlo settings, column mappings)."""
+
+_PERIODS = {"baseline": "before adoption", "post": "after adoption"}
+
+
+def field_label(path: str, current: Scenario) -> str:
+    """A scenario field as the pages name it: the assumption's label (with its period for the two periods'
+    metrics), else :data:`_FIELD_LABELS`, else the path itself (a field no page labels)."""
+    from roi.export.assumptions import all_assumptions
+
+    label = next((item.label for item in all_assumptions(current) if item.path == path), None)
+    if label is None:
+        return _FIELD_LABELS.get(path, path)
+    period = _PERIODS.get(path.split(".", 1)[0])
+    return f"{label} ({period})" if period else label
+
+
+def defaulted_note(loaded: Scenario, whose: str = "this") -> str | None:
+    """What a file just read left out and so took its default (:func:`roi.defaulted.defaulted_fields`), in
+    the pages' words; None when it gave every field.  ``whose``: "this" file, or "its" (one of several)."""
+    from roi.defaulted import defaulted_fields
+
+    fields = defaulted_fields(loaded)
+    if not fields:
+        return None
+    labels = ", ".join(field_label(field, loaded) for field in fields)
+    return f"Not in {whose} file, so set to their defaults: {labels}."
+
+
+def resume(saved: Scenario, notice: str, kind: str = "success") -> None:
     """Open a saved scenario file, keeping the loaded exports only if it was measured from them.
 
     The file names its exports but does not hold them: a scenario measured from other files gets
@@ -139,7 +185,7 @@ def resume(saved: Scenario, notice: str) -> None:
                 f"({', '.join(measured.sources)}): upload {'them' if files != 1 else 'it'} on the Data page "
                 "to see the measured metrics again."
             )
-    set_scenario(saved, notice)
+    set_scenario(saved, notice, kind)
 
 
 def _open_demo() -> None:

@@ -56,7 +56,11 @@ with right:
         if failed:
             st.caption("Nothing was added: fix or remove the files above. The comparison is unchanged.")
         else:
-            st.session_state[appstate.NOTICE] = ("success", " ".join(appstate.keep(s)[1] for s in found))
+            # Each scenario's left-out fields, read before keeping it (a rename would mark its name as set).
+            notes = [appstate.defaulted_note(s, "its") for s in found]
+            pairs = zip(found, notes, strict=True)
+            said = [" ".join(filter(None, (appstate.keep(s)[1], note))) for s, note in pairs]
+            st.session_state[appstate.NOTICE] = ("warning" if any(notes) else "success", " ".join(said))
             st.session_state["compare_upload_round"] = upload_round + 1
             st.rerun()
 

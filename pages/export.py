@@ -94,7 +94,12 @@ with right:
                 )
             else:
                 st.session_state["export_loaded"] = done
-                appstate.resume(loaded, f"Scenario '{loaded.name}' loaded from {upload.name}.")
+                notice = f"Scenario '{loaded.name}' loaded from {upload.name}."
+                left_out = appstate.defaulted_note(loaded)  # an older version's file lacks the newer fields
+                if left_out:
+                    appstate.resume(loaded, f"{notice} {left_out}", "warning")
+                else:
+                    appstate.resume(loaded, notice)
                 st.rerun()
 
 if metrics is not None:

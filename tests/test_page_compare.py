@@ -151,3 +151,25 @@ def test_kept_from_the_sidebar_and_kept_through_a_reset(open_app, worked_example
     fresh.sidebar.button(key="sidebar_reset").click().run()
     assert fresh.session_state["compared"] == [worked_example]
     assert fresh.session_state["scenario"] != worked_example
+
+
+def test_a_workshop_member_from_an_older_version_names_the_fields_set_to_defaults(open_app, worked_example):
+    import io
+    import json
+    import zipfile
+
+    older = json.loads(scenario_to_json(with_value(worked_example, "name", "Other")))
+    del older["quality"]["impact_share"], older["review"]["arrival_cv2"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("current.json", scenario_to_json(worked_example))
+        archive.writestr("other.json", json.dumps(older))
+    at = open_app(page=PAGE, scenario=worked_example)
+    at.file_uploader(key="compare_upload_0").set_value(("old.zip", buffer.getvalue(), "application/zip")).run()
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == [
+        f"Kept '{worked_example.name}' for comparison (1 kept). Kept 'Other' for comparison (2 kept). "
+        "Not in its file, so set to their defaults: Arrival variability (ca²), "
+        "Share of downtime that hurts the business."
+    ]
+    assert [s.name for s in at.session_state["compared"]] == [worked_example.name, "Other"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from roi.models import scenario_to_json
@@ -36,6 +38,67 @@ def test_resume_a_saved_workshop_exactly(open_app, worked_example):
     at.switch_page("pages/review.py").run()
     assert at.number_input(key="review_reviewers").value == 29
     assert metric_value(at, "Reviewers needed") == "37"
+
+
+def notice(at, file_name):
+    """The load notice naming ``file_name`` (a warning when fields were left out, else a success)."""
+    found = [box for box in (*at.warning, *at.success) if f"loaded from {file_name}." in box.value]
+    assert len(found) == 1, [box.value for box in (*at.warning, *at.success)]
+    return found[0]
+
+
+def test_a_file_from_an_older_version_names_the_fields_set_to_defaults(open_app):
+    """A save from before measurement.kept_from_base and few_events existed loaded with them empty and no
+    notice: the summary then claimed every metric measured, on enough events."""
+    at = open_app(page=PAGE)  # the demo organisation, measured from its own exports
+    demo = at.session_state["scenario"]
+    assert demo.measurement.few_events == ["recovery_hours"]
+    older = json.loads(scenario_to_json(demo))
+    del older["measurement"]["kept_from_base"], older["measurement"]["few_events"]
+    at.file_uploader(key="export_scenario_upload").set_value(
+        ("demo-2025.json", json.dumps(older).encode(), "application/json")
+    ).run()
+    assert not at.exception and not at.error
+    box = notice(at, "demo-2025.json")
+    assert box.proto.format == box.proto.WARNING  # told, not a plain "loaded"
+    assert box.value == (
+        f"Scenario '{demo.name}' loaded from demo-2025.json. Not in this file, so set to their defaults: "
+        "Metrics the exports did not measure, Metrics measured from fewer than 30 events."
+    )
+    # Everything the file holds is kept; only the two missing lists took their default (empty).
+    measurement = demo.measurement.model_copy(update={"few_events": []})
+    assert at.session_state["scenario"] == demo.model_copy(update={"measurement": measurement})
+
+
+def test_fields_left_out_are_named_as_the_pages_label_them(open_app, worked_example):
+    at = open_app(page=PAGE, scenario=worked_example)
+    edited = with_value(worked_example, "review.reviewers", 29)
+    short = json.loads(scenario_to_json(edited))
+    left_out = (
+        ("quality", "impact_share"), ("review", "service_cv2"), ("baseline", "bugs_per_dev_week"),
+        ("finance", "adoption_by_year"),
+    )
+    for section, field in left_out:
+        del short[section][field]
+    at.file_uploader(key="export_scenario_upload").set_value(
+        ("short.json", json.dumps(short).encode(), "application/json")
+    ).run()
+    assert notice(at, "short.json").value == (
+        f"Scenario '{worked_example.name}' loaded from short.json. "
+        "Not in this file, so set to their defaults: Bugs created per developer-week (before adoption), Review effort variability (cs²), "
+        "Share of downtime that hurts the business, Adoption in each year."
+    )
+    assert at.session_state["scenario"].review.reviewers == 29  # what the file gave is kept
+
+
+def test_a_complete_file_loads_without_a_list_of_defaults(open_app, worked_example):
+    at = open_app(page=PAGE)
+    at.file_uploader(key="export_scenario_upload").set_value(
+        ("full.json", scenario_to_json(worked_example).encode(), "application/json")
+    ).run()
+    box = notice(at, "full.json")
+    assert box.proto.format == box.proto.SUCCESS
+    assert box.value == f"Scenario '{worked_example.name}' loaded from full.json."
 
 
 def test_a_bad_scenario_file_keeps_the_current_one(open_app, worked_example):

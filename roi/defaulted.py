@@ -1,0 +1,43 @@
+"""The fields a scenario file left out, which therefore took their defaults.
+
+A file saved by an older version lacks the fields added since (``rollout``, and
+``measurement.kept_from_base`` and ``few_events``); a hand-written one may leave out any field with a
+default.  Validation fills them in without a word; the app names them when it loads a file.  A field
+whose default is null is not named: null already says "not given" (not measured, no plan yet, blank =
+the baseline wait), and the pages say so where it shows.  Read off
+the scenario's ``model_fields_set`` (the keys its file gave), so it means something only for a scenario
+just read from a file (an edited one gives every field).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel
+
+from roi.models import Scenario
+
+NOT_DEFAULTS = frozenset({"schema_version"})
+"""Left out without taking a value anyone relies on: version 1 is the only one."""
+
+
+def defaulted_fields(scenario: Scenario) -> list[str]:
+    """Dotted paths (as :func:`roi.models.get_path`) of the fields the file did not give, in model order.
+
+    A section left out whole (``quality``) is given as its fields (``quality.fix_hours_per_bug`` …).
+    """
+    return [path for path in _left_out(scenario, "") if path not in NOT_DEFAULTS]
+
+
+def _left_out(model: BaseModel, prefix: str) -> Iterator[str]:
+    for name in type(model).model_fields:
+        path, value = f"{prefix}{name}", getattr(model, name)
+        if isinstance(value, BaseModel):  # given or not: a default section has none of its fields set
+            yield from _left_out(value, f"{path}.")
+        elif name not in model.model_fields_set:
+            if value is not None:
+                yield path
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _left_out(item, f"{path}.{index}.")

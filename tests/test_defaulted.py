@@ -1,0 +1,44 @@
+"""Which fields a scenario file left out (roi.defaulted): what the app names when it loads a file."""
+
+from __future__ import annotations
+
+import json
+
+from roi.defaulted import defaulted_fields
+from roi.models import parse_scenario, scenario_to_json
+from tests.conftest import SCENARIOS
+
+
+def test_a_file_saved_by_the_app_leaves_nothing_out(worked_example):
+    assert defaulted_fields(parse_scenario(scenario_to_json(worked_example))) == []
+
+
+def test_the_bundled_scenarios_leave_out_only_fields_whose_default_is_none():
+    # worked_example.json has no rollout, measurement or post deployments: null says "not given" itself.
+    for path in sorted(SCENARIOS.glob("*.json")):
+        assert defaulted_fields(parse_scenario(path.read_bytes(), source=path.name)) == [], path.name
+
+
+def test_fields_left_out_are_listed_in_model_order():
+    data = json.loads((SCENARIOS / "demo_org.json").read_text())
+    del data["measurement"]["few_events"], data["measurement"]["kept_from_base"], data["quality"]
+    del data["finance"]["adoption_by_year"], data["currency"], data["rollout"]  # no plan: null, not named
+    assert defaulted_fields(parse_scenario(json.dumps(data))) == [
+        "currency",
+        "quality.fix_hours_per_bug",
+        "quality.responders_per_incident",
+        "quality.rework_hours_per_deploy",
+        "quality.downtime_cost_per_hour",
+        "quality.impact_share",
+        "finance.adoption_by_year",  # filled from the horizon, but not given
+        "measurement.kept_from_base",
+        "measurement.few_events",
+    ]
+
+
+def test_an_adoption_of_null_is_given():
+    data = json.loads((SCENARIOS / "worked_example.json").read_text())
+    data["finance"]["adoption_by_year"] = None  # documented: null = 0.7, then 0.9
+    scenario = parse_scenario(json.dumps(data))
+    assert scenario.finance.adoption_by_year == [0.7, 0.9, 0.9]
+    assert defaulted_fields(scenario) == []
