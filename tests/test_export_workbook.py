@@ -1136,6 +1136,28 @@ def test_charts_start_a_printed_page(book):
         assert [brk.id for brk in ws.row_breaks.brk] == [first], title
 
 
+def _seed_cell(workbook):
+    return next(row[1] for row in workbook["Sensitivity"].iter_rows() if row[0].value == "Seed")
+
+
+def test_the_monte_carlo_seed_is_shown_as_an_identifier(book, worked):
+    """The seed says which draws to reproduce: 20260101, not a quantity "20,260,101"."""
+    seed = _seed_cell(book)
+    assert (seed.value, seed.number_format) == (20260101, "0")
+    assert worked[0].uncertainty.seed == 20260101
+
+
+def test_a_seed_longer_than_a_spreadsheet_keeps_is_written_whole_as_text(worked):
+    """A seed may be up to 2**63 - 1; a number cell keeps 15 digits and would round it."""
+    scenario, _ = worked
+    seed = 2**63 - 1
+    scenario = scenario.model_copy(
+        update={"uncertainty": scenario.uncertainty.model_copy(update={"seed": seed})}
+    )
+    cell = _seed_cell(load(build_workbook(scenario, compute(scenario))))
+    assert (cell.value, cell.data_type) == (str(seed), "s")
+
+
 def test_sensitivity_shows_each_input_in_its_unit(book):
     """Ranges and tornado name inputs as the app does and show them in their unit: an uplift of
     +21% as a percentage, the loaded rate in money, a bug fix in hours (not 0.21, 75, 2)."""

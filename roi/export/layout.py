@@ -25,9 +25,11 @@ Format = Literal[
     "hours",
     "months",
     "date",
+    "id",
 ]
 """Number formats: counts, plain numbers, indices (4 decimals), fractions as %, money in the
-scenario's currency (whole units or cents), working hours, months, ISO dates."""
+scenario's currency (whole units or cents), working hours, months, ISO dates, and identifiers
+(a whole number shown with its digits only: seed 20260101, not 20,260,101)."""
 
 Role = Literal["plain", "input", "output", "key", "header", "title", "heading", "note", "warning"]
 """What a cell is for: inputs are the editable assumptions, outputs are named model results,

@@ -487,6 +487,16 @@ def range_units(scenario: Scenario) -> dict[str, tuple[str, Format, str]]:
     return found
 
 
+EXACT_DIGITS = 15
+"""Digits a spreadsheet number keeps exactly; a longer whole number would be rounded."""
+
+
+def _seed_row(seed: int) -> tuple[str, int | str, Format]:
+    """The seed is an identifier (to reproduce the draws): its digits as typed, no separators; one a
+    number cell would round (a seed may be up to 2**63 - 1) is written as text."""
+    return ("Seed", seed, "id") if len(str(seed)) <= EXACT_DIGITS else ("Seed", str(seed), "text")
+
+
 def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
     """Monte Carlo percentiles and the tornado (table and chart), as values from the engine."""
     sheet = Sheet("Sensitivity", widths={1: 40, 2: 16, 3: 16, 4: 16, 5: 16, 6: 16, 7: 18, 8: 18, 9: 20})
@@ -508,7 +518,7 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
     for label, value, fmt in (
         ("Draws", result.draws, "int"),
         ("Distribution", spec.distribution, "text"),
-        ("Seed", spec.seed, "int"),
+        _seed_row(spec.seed),
         ("NPV P10 (downside: 10% of outcomes are worse)", result.npv_p10, "money"),
         ("NPV P50", result.npv_p50, "money"),
         ("NPV P90", result.npv_p90, "money"),

@@ -57,6 +57,7 @@ _FIXED_FORMATS: dict[Format, str] = {
     "hours": '#,##0.00" h"',
     "months": '0.0" months"',
     "date": "yyyy-mm-dd",
+    "id": "0",  # an identifier has no thousands separators
 }
 
 _DARK_BLUE = "1F4E79"
