@@ -29,8 +29,10 @@ from roi.errors import ScenarioError
 from roi.export import build_workbook
 from roi.export.assumptions import all_assumptions
 from roi.export.known_results import model_results
+from roi.export.layout import wrapped_lines
 from roi.export.model_sheets import ADD_COST_LINES, NOT_WITHIN_HORIZON, queue_inputs
 from roi.export.model_sheets import STALE_NOTE
+from roi.export.xlsx import LINE_HEIGHT_POINTS
 from roi.export.rollout_sheets import (
     CHECKLIST_HEADER_ROW,
     CHECKLIST_STALE_NOTE,
@@ -511,6 +513,24 @@ BAD_WAVE_EDITS: dict[str, tuple[dict[int, dict[str, Any]], list[str]]] = {
     "after_horizon": (  # week 200 is in month 47 of a 36-month horizon
         {2: {"start_week": 200}},
         ["", "", "Start week is after the 3-year horizon: the wave would never bill (the app refuses it)."],
+    ),
+    "share_0": (  # two rules broken in a narrow wave column: both messages must show
+        {1: {"seat_share": 0}},
+        [
+            "",
+            "Share of developers must be a fraction above 0 and at most 1 (0.25 = 25%). "
+            "Share of developers must be above Pilot's: each wave adds seats.",
+            "",
+        ],
+    ),
+    "week_600": (
+        {2: {"start_week": 600}},
+        [
+            "",
+            "",
+            "Start week must be a whole number from 0 to 520. "
+            "Start week is after the 3-year horizon: the wave would never bill (the app refuses it).",
+        ],
     ),
     "pool_0_training_text": (
         {0: {"reviewers": 0, "training_hours_per_dev": "four"}},
@@ -1145,6 +1165,28 @@ def test_the_checklist_flags_its_actions_stale_once_the_model_changed(recalculat
     header = [c.value for c in sheet[CHECKLIST_HEADER_ROW]]
     note = sheet.cell(CHECKLIST_HEADER_ROW - 1, header.index("Due date") + 1).value
     assert (note or "") == (CHECKLIST_STALE_NOTE if stale else "")
+
+
+def _column_width(sheet, column: int) -> float:
+    """Width of ``column`` [characters]; LibreOffice saves columns of one width as one range (C:D)."""
+    return next(d.width for d in sheet.column_dimensions.values() if d.min <= column <= d.max)
+
+
+@pytest.mark.parametrize("name", list(BAD_WAVE_EDITS))
+def test_every_check_message_has_room_in_its_row(recalculated, name):
+    """A spreadsheet does not grow a row for a formula's text: the Check row is made tall enough for a
+    wave that breaks two rules, so after LibreOffice recalculates, each wave's messages fit the row's
+    height in the wave's column (the second message was cut until the cell was opened)."""
+    _, values, _ = recalculated[f"bad_wave_{name}"]
+    sheet = values["Rollout plan"]
+    row = next(r for r in sheet.iter_rows() if r[0].value == WAVE_CHECK_LABEL)
+    height = sheet.row_dimensions[row[0].row].height
+    shown = [c for c in row[1:4] if c.value]
+    assert shown
+    for cell in shown:
+        assert cell.alignment.wrap_text, cell.coordinate
+        lines = wrapped_lines(cell.value, _column_width(sheet, cell.column))
+        assert height >= LINE_HEIGHT_POINTS * lines, (cell.coordinate, height, lines)
 
 
 @pytest.mark.parametrize("name", list(BAD_WAVE_EDITS))

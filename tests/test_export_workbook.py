@@ -1414,11 +1414,15 @@ def test_each_wave_has_a_live_check_of_its_inputs_under_its_name(book):
 
 def test_the_live_wave_notes_have_room_in_their_wave_columns(book):
     """The check and stale rows wrap in the waves' columns, and their rows are tall enough for the
-    stale note and for the longest check message in the narrowest wave column: a spreadsheet does not
-    grow a row for a formula's text, so the note ran over the rows below and the message was cut."""
+    stale note and for the two longest check messages (a wave breaking two rules) in the narrowest wave
+    column: a spreadsheet does not grow a row for a formula's text, so the note ran over the rows below
+    and the second message was cut."""
     sheet = book["Rollout plan"]
     waves, _ = _plan_blocks(sheet)
-    longest = "Share of developers must be a fraction above 0 and at most 1 (0.25 = 25%)."
+    longest = (
+        "Start week is after the 3-year horizon: the wave would never bill (the app refuses it). "
+        "Share of developers must be a fraction above 0 and at most 1 (0.25 = 25%)."
+    )
     for label, message in ((WAVE_CHECK_LABEL, longest), (WAVE_VALUES_LABEL, STALE_NOTE)):
         cells = waves[label][:3]
         assert all(c.alignment.wrap_text for c in cells), label

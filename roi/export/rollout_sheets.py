@@ -237,13 +237,19 @@ def _pool(cell: str) -> str:
     return f"IF(ISBLANK({cell}),reviewers,{cell})"
 
 
-def _wave_check(scenario: Scenario, report: RolloutReport, index: int, ref) -> tuple[str, int]:
+CHECK_ROOM_MESSAGES = 2
+"""Messages the Check row makes room for in each wave's column: a wave that breaks two rules (a pool
+of 0 and training hours typed as text, a share that is too high and so not above the previous
+wave's) shows both; more at once is rare, and room for every message would print a tall empty row."""
+
+
+def _wave_check(scenario: Scenario, report: RolloutReport, index: int, ref) -> tuple[str, list[str]]:
     """Formula text: empty while wave ``index``'s inputs (cells ``ref(label)``; ``ref(label, letter)``
     of another wave's column) are what :class:`roi.rollout_models.RolloutPlan` allows, else each
     problem as a sentence: a start week, share, training hours or pool out of bounds (text, a blank,
     a share typed as a percentage), a wave that does not start after the previous one or adds no
     seats, a wave that starts after the horizon (it would never bill; the app refuses it).
-    Returns the formula and the length of its longest message."""
+    Returns the formula and its messages as the wave shows them."""
     week, share = ref("Start week"), ref("Share of developers")
     names = [wave.name for wave in report.waves]
     before = col(index + 1)  # the previous wave's column
@@ -294,7 +300,7 @@ def _wave_check(scenario: Scenario, report: RolloutReport, index: int, ref) -> t
                 "Share of developers must be above {before}'s: each wave adds seats",
             ),
         ]
-    return f"TRIM({'&'.join(parts)})", max(len(message) for message in messages)
+    return f"TRIM({'&'.join(parts)})", list(dict.fromkeys(messages))
 
 
 def _tool_sum(term: str, tools: int) -> str:
@@ -361,10 +367,11 @@ def _live_waves(
         )
         training = ref("Training h / developer")
         work, pool = ref("Review h / week"), ref("Reviewers")
-        check, longest = _wave_check(scenario, report, index, ref)
+        check, messages = _wave_check(scenario, report, index, ref)
         width = widths.get(index + 2, DEFAULT_WIDTH)
-        room = {  # lines a message needs in this wave's column: the row is made that tall
-            WAVE_CHECK_LABEL: wrapped_lines("x" * longest, width),
+        longest = sorted(messages, key=len, reverse=True)[:CHECK_ROOM_MESSAGES]
+        room = {  # lines the messages need in this wave's column: the row is made that tall
+            WAVE_CHECK_LABEL: wrapped_lines("x" * len(" ".join(longest)), width),
             WAVE_VALUES_LABEL: wrapped_lines(STALE_NOTE, width),
         }
         live: dict[str, tuple[str, Any, Format]] = {
