@@ -42,6 +42,7 @@ from roi.export.rollout_sheets import (
     WAVE_CHECK_LABEL,
     WAVE_CHECKS,
     WAVE_VALUES_LABEL,
+    assumption_problem,
 )
 from roi.models import Scenario, get_path, load_scenario, scenario_from_dict
 from roi.rollout import default_plan, rollout_report
@@ -545,6 +546,24 @@ BAD_WAVE_EDITS: dict[str, tuple[dict[int, dict[str, Any]], list[str]]] = {
 """Wave inputs pasted into the worked example's Rollout plan that the plan does not allow (its
 ``roi.rollout_models`` bounds, order and horizon), and what each wave's live check must then say."""
 
+LINKED_ASSUMPTION_EDITS: dict[str, tuple[dict[int, dict[str, Any]], dict[str, Any], str]] = {
+    "reviewers_cleared": ({}, {"reviewers": None}, assumption_problem("reviewers", "Reviewers", blank=True)),
+    "reviewers_text": ({}, {"reviewers": "many"}, assumption_problem("reviewers", "Reviewers", blank=False)),
+    "reviewers_cleared_waves_own": (
+        {0: {"reviewers": 13}, 1: {"reviewers": 19}, 2: {"reviewers": 37}},
+        {"reviewers": None},
+        "",
+    ),
+    "training_text": (
+        {},
+        {"training_hours_per_dev": "four"},
+        assumption_problem("training_hours_per_dev", "Training h / developer", blank=False),
+    ),
+}
+"""Assumptions the worked example's waves link to (its default plan: every pool and training hours),
+cleared or typed as text, and the line beside the "Waves" heading must then say it, once; with every
+wave given its own pool a cleared ``reviewers`` is not the plan's concern (the Summary still says it)."""
+
 _WAVE_ROWS = {
     "start_week": "Start week",
     "seat_share": "Share of developers",
@@ -642,6 +661,8 @@ def recalculated(tmp_path_factory):
         )
     for name, (waves, _) in BAD_WAVE_EDITS.items():
         cases[f"bad_wave_{name}"] = (cases["worked"][0], _with_plan_edits(base, waves, {}))
+    for name, (waves, assumptions, _) in LINKED_ASSUMPTION_EDITS.items():
+        cases[f"linked_{name}"] = (cases["worked"][0], _with_plan_edits(base, waves, assumptions))
     named = scenario_from_dict({**worked, "name": INJECTION_NAME})
     add("injection", named, tables={"pulls": _injection_table()})
     books = recalculate(
@@ -1170,6 +1191,27 @@ def test_the_checklist_flags_its_actions_stale_once_the_model_changed(recalculat
 def _column_width(sheet, column: int) -> float:
     """Width of ``column`` [characters]; LibreOffice saves columns of one width as one range (C:D)."""
     return next(d.width for d in sheet.column_dimensions.values() if d.min <= column <= d.max)
+
+
+@pytest.mark.parametrize("name", list(LINKED_ASSUMPTION_EDITS))
+def test_a_cleared_assumption_the_waves_follow_is_named_once_not_blamed_on_the_waves(recalculated, name):
+    """Clearing ``reviewers`` on Assumptions made every wave's check say "Reviewers must be a whole number
+    …" (its link showed 0), blaming the waves. After LibreOffice recalculates, the waves' checks stay empty
+    and one line beside the "Waves" heading says which Assumptions cell to fix, only while a wave follows
+    it; the Summary's verdict still says what is wrong with the assumption."""
+    _, values, _ = recalculated[f"linked_{name}"]
+    sheet = values["Rollout plan"]
+    checks = _wave_table(sheet)[WAVE_CHECK_LABEL][:3]
+    assert [check or "" for check in checks] == ["", "", ""]
+    heading = next(row for row in sheet.iter_rows() if row[0].value == "Waves")
+    expected = LINKED_ASSUMPTION_EDITS[name][2]
+    assert (heading[1].value or "") == expected
+    assert [c.value for c in heading[2:]] == [None] * len(heading[2:])  # one line, once
+    if expected:  # the line is wide enough for its text: no taller row, nothing cut
+        span = next(r for r in sheet.merged_cells.ranges if r.min_row == heading[1].row)
+        width = sum(_column_width(sheet, c) for c in range(span.min_col, span.max_col + 1))
+        assert wrapped_lines(expected, width) == 1 and heading[1].alignment.wrap_text
+    assert workbook_value(values, "verdict").startswith("Check the assumptions: ")
 
 
 @pytest.mark.parametrize("name", list(BAD_WAVE_EDITS))

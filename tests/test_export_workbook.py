@@ -1412,6 +1412,25 @@ def test_each_wave_has_a_live_check_of_its_inputs_under_its_name(book):
     assert (rule.formula1, rule.formula2) == ("0", "1000")
 
 
+def test_the_assumptions_the_waves_follow_are_checked_once_beside_the_waves_heading(book):
+    """A wave input that shows the Assumption it links to is not blamed for it: the pool and training
+    checks are skipped while the cell equals ``reviewers`` / ``training_hours_per_dev``, and one live
+    line over B:L of the "Waves" heading row names the Assumptions cell (empty at export)."""
+    sheet = book["Rollout plan"]
+    waves, _ = _plan_blocks(sheet)
+    for index, check in enumerate(waves[WAVE_CHECK_LABEL][:3]):
+        pool = waves["Reviewers"][index].coordinate
+        training = waves["Training h / developer"][index].coordinate
+        assert f'IF(IFERROR(AND(NOT(ISBLANK({pool})),{pool}=reviewers),FALSE),"",' in check.value
+        assert f"{training}=training_hours_per_dev" in check.value
+    line = sheet.cell(WAVES_HEADER_ROW - 1, 2)
+    assert sheet.cell(WAVES_HEADER_ROW - 1, 1).value == "Waves"
+    assert f"B{line.row}:L{line.row}" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "Assumptions: the reviewers cell is empty" in line.value
+    assert "NOT(IF(ISNUMBER(reviewers)" in line.value
+    assert sheet.row_dimensions[line.row].height is None  # one line: no taller row to print
+
+
 def test_the_live_wave_notes_have_room_in_their_wave_columns(book):
     """The check and stale rows wrap in the waves' columns, and their rows are tall enough for the
     stale note and for the two longest check messages (a wave breaking two rules) in the narrowest wave

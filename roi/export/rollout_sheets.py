@@ -36,7 +36,7 @@ from roi.export.layout import (
 )
 from roi.export.model_sheets import STALE_NOTE, stale_note
 from roi.export.report_sheets import MODEL_CHANGED
-from roi.export.rules import rule_for
+from roi.export.rules import Rule, rule_for
 from roi.export.safety import looks_like_formula
 from roi.models import Scenario
 from roi.rollout import (
@@ -230,6 +230,47 @@ what the plan allows, else what is wrong ("Start week must be …"), as the app 
 WAVE_CHECKS = "wave_checks"
 """Defined name of the wave table's :data:`WAVE_CHECK_LABEL` row (one cell per wave)."""
 
+LINKED_ASSUMPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("reviewers", "review.reviewers", "Reviewers"),
+    ("training_hours_per_dev", "costs.training_hours_per_dev", "Training h / developer"),
+)
+"""(defined name, scenario field, wave row) of the Assumptions a wave input links to (a wave without
+its own pool; the default plan's training hours).  A link shows the Assumption's value (0 for a blank
+cell), so a cleared Assumption is checked once, beside the "Waves" heading, not blamed on each wave."""
+
+
+def _linked(cell: str, name: str) -> str:
+    """TRUE while the wave's input ``cell`` shows the Assumption ``name`` (the link, or the same value):
+    what is wrong there is the Assumption's, not the wave's.  Never an error."""
+    return f"IFERROR(AND(NOT(ISBLANK({cell})),{cell}={name}),FALSE)"
+
+
+def assumption_problem(name: str, label: str, blank: bool) -> str:
+    """What the line beside the "Waves" heading says when the Assumption ``name``, which waves'
+    ``label`` inputs follow, is empty (``blank``) or not allowed."""
+    if blank:
+        return f"Assumptions: the {name} cell is empty; enter it there (the waves' {label} follow it)."
+    (rule,) = [rule_for(path) for linked, path, _ in LINKED_ASSUMPTIONS if linked == name]
+    return f"Assumptions: {name} must be {rule.words()} (the waves' {label} follow it)."
+
+
+def _assumption_check(report: RolloutReport, labels: list[str]) -> Cell:
+    """The line beside the "Waves" heading: empty while the Assumptions the waves' inputs follow are
+    allowed, else, once, which Assumption cell to fix (only if a wave follows it; a blank pool does)."""
+    parts = []
+    for name, path, label in LINKED_ASSUMPTIONS:
+        row = WAVES_HEADER_ROW + labels.index(label)
+        cells = [f"{col(index + 2)}{row}" for index in range(len(report.waves))]
+        follows = [_linked(cell, name) for cell in cells]
+        if label == "Reviewers":  # a blank pool is the Assumption's
+            follows += [f"ISBLANK({cell})" for cell in cells]
+        blank, wrong = (
+            '"' + assumption_problem(name, label, state).replace('"', '""') + ' "' for state in (True, False)
+        )
+        wrong_here = f'AND(OR({",".join(follows)}),NOT({rule_for(path).valid(name)}))'
+        parts.append(f'IF({wrong_here},IF(ISBLANK({name}),{blank},{wrong}),"")')
+    return Cell(Formula(f"TRIM({'&'.join(parts)})", cached=""), "text", "warning")
+
 
 def _pool(cell: str) -> str:
     """The wave's reviewer pool [people] from its "Reviewers" input ``cell``: a blank cell is the
@@ -268,6 +309,13 @@ def _wave_check(scenario: Scenario, report: RolloutReport, index: int, ref) -> t
     def problem(valid: str, message: str) -> str:
         return f'IFERROR(IF({valid},"",{quoted(message)}),{quoted(message)})'
 
+    def own(label: str, rule: Rule) -> str:
+        """The wave's ``label`` input out of ``rule``'s bounds; not while it shows the Assumption it
+        links to (a cleared Assumption is checked once, beside the "Waves" heading)."""
+        (name,) = [name for name, _, row in LINKED_ASSUMPTIONS if row == label]
+        linked = _linked(ref(label), name)
+        return f'IF({linked},"",{problem(rule.valid(ref(label)), f"{label} must be {rule.words()}")})'
+
     def when_numbers(cells: list[str], valid: str, message: str) -> str:
         numbers = ",".join(f"ISNUMBER({cell})" for cell in cells)
         return f'IFERROR(IF(AND({numbers}),IF({valid},"",{quoted(message)}),""),"")'
@@ -281,11 +329,8 @@ def _wave_check(scenario: Scenario, report: RolloutReport, index: int, ref) -> t
             f"Start week is after the {horizon}-year horizon: the wave would never bill (the app refuses it)",
         ),
         problem(_SHARE_RULE.valid(share), f"Share of developers must be {_SHARE_RULE.words()}"),
-        problem(
-            _TRAINING_RULE.valid(ref("Training h / developer")),
-            f"Training h / developer must be {_TRAINING_RULE.words()}",
-        ),
-        problem(_POOL_RULE.valid(ref("Reviewers")), f"Reviewers must be {_POOL_RULE.words()}"),
+        own("Training h / developer", _TRAINING_RULE),
+        own("Reviewers", _POOL_RULE),
     ]
     if index:
         parts += [
@@ -622,7 +667,10 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     )
 
     sheet.blank()
-    sheet.add(text("Waves", "heading"))
+    check = dataclasses.replace(
+        _assumption_check(report, wave_labels(report)), span=max(sheet.widths) - 1, wrap=True
+    )  # one line over the wave columns and beyond: room for a message without a taller row
+    sheet.add(text("Waves", "heading"), check if report.waves else None)
     header_row = sheet.next_row
     assert header_row == WAVES_HEADER_ROW
     waves = _live_waves(scenario, report, wave_table(report), header_row, sheet.widths)
