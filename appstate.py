@@ -497,13 +497,26 @@ NARROW_TILE_MIN_WIDTH = 150
 """Narrowest tile of the Productivity page's row of five (px): "Review tax (−ΔR)" needs 151 px, five fit at
 1280 px (5 × 150 + 4 × 16 = 814 px)."""
 TILE_GAP = 16  # px, Streamlit's "small" gap (1rem), between the tiles and between the halves of a row of 4
+FIVE_TILES = "tiles_of_five"
+"""Key of a row of five tiles (Streamlit gives the grid the class ``st-key-tiles_of_five``)."""
+FIVE_TILES_STYLE = f"""<style>
+.st-key-{FIVE_TILES}[data-test-column-count="4"] {{ grid-template-columns: repeat(3, minmax(0, 1fr)); }}
+</style>"""
+"""Five tiles go 5, then 3 + 2, never 4 + 1: where st.grid would put four a row (a 704 px main area, 1280
+pixels at 110%, left "Net gain (N)" alone on the second row) it puts three. st.grid counts its columns in
+the browser and says how many on ``data-test-column-count``; three are wider than four, so none is cut."""
 
 
 def tile_row(count: int, min_width: int = TILE_MIN_WIDTH) -> list[Any]:
     """``count`` cells for metric tiles, in order: one row of equal tiles where each gets ``min_width``,
     else fewer to a row (st.columns squeezed them: at 1024 px, a 1280-pixel laptop at 125%, "+$3.5M"
     showed as "+$3…").  Four tiles go 4, then 2 × 2, then 1 a row, never 3 + 1: two grids of two in a
-    grid of two, whose halves stack exactly when four tiles would be under ``min_width``."""
+    grid of two, whose halves stack exactly when four tiles would be under ``min_width``.  Five go 5, then
+    3 + 2 (:data:`FIVE_TILES_STYLE`); one row of five a page."""
+    if count == 5:
+        st.html(FIVE_TILES_STYLE)  # a style-only st.html takes no space
+        grid = st.grid(5, min_column_width=min_width, gap="small", key=FIVE_TILES)
+        return [grid.cell() for _ in range(5)]
     if count != 4:
         grid = st.grid(count, min_column_width=min_width, gap="small")
         return [grid.cell() for _ in range(count)]

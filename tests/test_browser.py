@@ -318,3 +318,41 @@ def test_the_summary_tiles_fit_a_laptop_at_125_percent(browser, server):
     )  # three rows of four
     assert page.evaluate(CUT_TILES) == []
     page.close()
+
+
+TILE_ROWS = """() => {
+    const rows = new Map();
+    for (const tile of document.querySelectorAll('[data-testid="stMetric"]')) {
+        const top = Math.round(tile.getBoundingClientRect().top);
+        rows.set(top, (rows.get(top) || 0) + 1);
+    }
+    return [...rows.values()];
+}"""
+"""How many metric tiles stand in each row, top to bottom."""
+
+
+def _settled(page, script: str, arg=None):
+    """``script``'s answer once two in a row agree (the page re-lays out after a resize)."""
+    answers: list = []
+    while len(answers) < 2 or answers[-1] != answers[-2]:
+        assert len(answers) < 60, answers[-1]
+        page.wait_for_timeout(300)
+        answers.append(page.evaluate(script, arg))
+    return answers[-1]
+
+
+def test_the_productivity_tiles_wrap_evenly(browser, server):
+    # A 1280-pixel laptop at 110% is 1164 CSS px: st.grid put four of the five tiles in its 704 px and
+    # "Net gain (N)" alone under them. Five tiles read as one row of five, or three over two; every value
+    # whole, from 1024 px (125%) to 1920 px.
+    page = browser.new_page(viewport={"width": 1164, "height": 900}, device_scale_factor=1.1)
+    page.goto(server)
+    settle(page)
+    go(page, "Productivity")
+    page.get_by_text("Net gain (N)", exact=True).wait_for()
+    assert page.locator('[data-testid="stSidebar"]').bounding_box()["width"] > 200  # the sidebar is open
+    for width, rows in ((1024, [3, 2]), (1164, [3, 2]), (1280, [5]), (1366, [5]), (1920, [5])):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert _settled(page, TILE_ROWS) == rows, width
+        assert page.evaluate(CUT_TILES) == [], width
+    page.close()
