@@ -124,10 +124,11 @@ start_forgotten = "rollout_start_date" not in st.session_state
 if st.session_state.get("rollout_start_shown", "unset") != plan.start_date or start_forgotten:
     st.session_state["rollout_start_date"] = plan.start_date
     st.session_state["rollout_start_shown"] = plan.start_date
-st.columns([1, 3])[0].date_input(
+st.date_input(  # 200 px: in a quarter of the page (133 px at 1024) its clear button hid "-03" of the date
     "Week 0 starts on",
     key="rollout_start_date",
     format="YYYY-MM-DD",
+    width=200,
     help="The pilot's first day: waves start this many weeks after it, and exports are split there.",
 )
 if st.session_state["rollout_start_date"] != plan.start_date:
@@ -548,8 +549,12 @@ cols[1].metric(
     f"Over {scenario.finance.horizon_years} years",
     appstate.money(report.schedule[-1].cumulative_cost, scenario),
 )
-cols[2].metric(
-    "Full-rollout licences per month", appstate.money(report.waves[-1].licence_cost_per_month, scenario)
+cols[2].metric(  # "at full rollout" in the chip: in a third of 1024 px the label read "…per mo…"
+    "Licences per month",
+    appstate.money(report.waves[-1].licence_cost_per_month, scenario),
+    delta="at full rollout",
+    delta_color="gray",
+    delta_arrow="off",
 )
 st.altair_chart(monthly_cost_chart(report), width="stretch")
 st.caption(f"Costs in {scenario.currency}, not risk-adjusted. Point at a heading for its full name.")

@@ -356,3 +356,54 @@ def test_the_productivity_tiles_wrap_evenly(browser, server):
         assert _settled(page, TILE_ROWS) == rows, width
         assert page.evaluate(CUT_TILES) == [], width
     page.close()
+
+
+CUT_TEXT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')].flatMap(part => {
+    const text = part.innerText?.trim();
+    if (!text || part.closest('svg, [data-testid="stDataFrame"]')) return [];
+    const style = getComputedStyle(part);
+    const clips = style.overflowX !== 'visible' || style.textOverflow === 'ellipsis';
+    return clips && part.scrollWidth > part.clientWidth + 1 ? [text] : [];
+})"""
+"""Text wider than the box that clips it (a label shown "…per mo…", a date scrolled in its field); the
+data grids scroll by design and have their own test."""
+
+CHART_TEXT_OUT = """() => [...document.querySelectorAll('.stVegaLiteChart svg')].flatMap(chart => {
+    const box = chart.getBoundingClientRect();
+    return [...chart.querySelectorAll('text')].filter(text => {
+        const r = text.getBoundingClientRect();
+        if (/rotate/.test(text.getAttribute('transform'))) {
+            return r.top < box.top - 1 || r.bottom > box.bottom + 1;
+        }
+        return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1);
+    }).map(text => text.textContent);
+})"""
+"""Chart text that runs past its chart's edge, which cuts it, measured along its line: across it a rotated
+axis title's line box reaches 2 to 4 px past the edge, its letters do not."""
+
+
+def test_the_roi_and_rollout_pages_cut_no_text(browser, server):
+    # At 1024 px (1280 at 125%) the cash flow's legend ran 18 px past its 306 px chart ("Cumulative net" cut),
+    # the break-even axis title 5 px, the timeline's Phase legend 82 px ("measured"), "Full-rollout licences
+    # per month" read "…per mo…" and the start date lost "-03" to its clear button. No text is cut, in the
+    # page or its charts, from 1024 to 1920 px.
+    page = browser.new_page(viewport={"width": 1024, "height": 900}, device_scale_factor=1.25)
+    page.goto(server)
+    settle(page)
+    go(page, "Rollout plan")
+    start = page.locator('[data-testid="stDateInput"] input').first
+    start.fill("2025-03-03")
+    start.press("Enter")
+    settle(page)
+    start.focus()  # the clear button shows
+    assert _settled(page, CUT_TEXT) == []
+    page.keyboard.press("Escape")
+    for title in ("Rollout plan", "ROI & risk"):
+        go(page, title)
+        page.wait_for_selector('[data-testid="stVegaLiteChart"] svg text', timeout=RUN_TIMEOUT)
+        for width in (1024, 1164, 1280, 1366, 1920):
+            page.set_viewport_size({"width": width, "height": 900})
+            assert _settled(page, CUT_TEXT) == [], (title, width)
+            assert _settled(page, CHART_TEXT_OUT) == [], (title, width)
+        page.set_viewport_size({"width": 1024, "height": 900})
+    page.close()
