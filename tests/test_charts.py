@@ -574,7 +574,7 @@ def test_the_checklist_status_reads_by_shape_as_well_as_colour(worked_example, r
     from roi.charts_rollout import STATUS_COLOURS, timeline_chart
     from roi.rollout import rollout_report
 
-    assert _seen_apart(STATUS_COLOURS["todo"], STATUS_COLOURS["doing"], "deuteranopia") < 20  # hence shapes
+    assert _seen_apart(STATUS_COLOURS["done"], STATUS_COLOURS["not applicable"], "deuteranopia") < 25  # shapes
     spec = timeline_chart(rollout_report(worked_example, results)).to_dict()
     points = next(v for v in _layers(spec) if v["mark"]["type"] == "point")
     assert "shape" not in points["mark"]
@@ -582,3 +582,24 @@ def test_the_checklist_status_reads_by_shape_as_well_as_colour(worked_example, r
     assert shape["field"] == fill["field"] == "status" and shape["title"] == fill["title"]  # one legend
     assert shape["scale"]["domain"] == fill["scale"]["domain"] == list(STATUS_COLOURS)
     assert len(set(shape["scale"]["range"])) == len(STATUS_COLOURS)
+
+
+def test_the_rollout_timeline_colours_stand_out_from_white_and_from_each_other(worked_example, results):
+    # WCAG 1.4.11 asks 3:1 of a graphic against its background: the ramp-up bars (#9fb8d6) and the "doing"
+    # points (#f9a825) were 2.0:1 on white, and Vega-Lite drew the points at 70% opacity, paler still.
+    from roi.charts_rollout import PHASE_COLOURS, STATUS_COLOURS, timeline_chart
+    from roi.rollout import rollout_report
+
+    for colour in [*PHASE_COLOURS.values(), *STATUS_COLOURS.values()]:
+        assert _contrast(colour, "#ffffff") >= 3, colour
+    spec = timeline_chart(rollout_report(worked_example, results)).to_dict()
+    points = next(v for v in _layers(spec) if v["mark"]["type"] == "point")
+    assert points["mark"]["opacity"] == 1
+    for vision in ("deuteranopia", "protanopia"):
+        # The two phases of a wave, bar against bar, stay clearly apart (as far as lightness, which colour
+        # blindness keeps, allows with both 3:1 on white) ...
+        assert _seen_apart(PHASE_COLOURS["ramp-up"], PHASE_COLOURS["measured"], vision) >= 25, vision
+        # ... and "doing" is a colour of its own, not the "todo" orange's yellow (13 units to a deuteranope).
+        for status, colour in STATUS_COLOURS.items():
+            if status != "doing":
+                assert _seen_apart(STATUS_COLOURS["doing"], colour, vision) >= 30, (status, vision)
