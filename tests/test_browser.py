@@ -3,7 +3,8 @@
 open → verdict → upload an export → keep it, change an assumption and compare the two → download the
 Excel workbook (and open it), with a full-page screenshot of every page in artefacts/screenshots/
 (git-ignored) to look at.
-The Rollout plan is measured at laptop widths: no data grid may scroll sideways, no text be hidden.
+Pages are measured at laptop widths (1024 to 1920 CSS px: 1280 px at 125% to a projector): no data grid may
+scroll sideways, no text be hidden or cut, in the page or a chart, and no metric tile stand alone on its row.
 `make test` installs Chromium when it is missing; without it the test is skipped, saying so.
 """
 
