@@ -77,14 +77,21 @@ CONFIG = alt.Config(
 
 
 def _finish(
-    chart: alt.TopLevelMixin, title: str | None = None, height: int = HEIGHT, *, description: str
+    chart: alt.TopLevelMixin,
+    title: str | None = None,
+    height: int = HEIGHT,
+    *,
+    description: str,
+    padding: dict[str, int] | None = None,
 ) -> alt.TopLevelMixin:
-    """The chart with :data:`CONFIG`, its size, title and description.
+    """The chart with :data:`CONFIG`, its size, title, description and ``padding`` (px; Vega's default 5).
 
     ``description`` says the chart's numbers in words: Vega puts it on the chart as its ``aria-label``,
     the text a screen reader reads for a picture it cannot see.
     """
-    extra = {} if title is None else {"title": alt.TitleParams(title, anchor="start", fontSize=TITLE_SIZE)}
+    extra: dict = {} if title is None else {"title": alt.TitleParams(title, anchor="start", fontSize=TITLE_SIZE)}
+    if padding is not None:
+        extra["padding"] = padding
     # One call: each of Altair's ``properties`` / ``configure_*`` copies a layered chart and combines its
     # layers again; the eight calls this took (one per config section) were a third of its build time.
     return chart.properties(height=height, width=WIDTH, description=description, config=CONFIG, **extra)
@@ -223,7 +230,8 @@ def index_bars(productivity: ProductivityResult) -> alt.TopLevelMixin:
         "Headline vs quality-adjusted productivity",
         height=220,
         description=f"Change vs. no AI: {changes}.",
-    ).properties(padding=LABEL_ROOM)
+        padding=LABEL_ROOM,
+    )
 
 
 def index_domain(changes: Sequence[float]) -> list[float]:
@@ -921,9 +929,7 @@ def break_even(net_hours: float, break_even_hours: float | None) -> alt.TopLevel
     description = "Break-even, net hours per developer-week: " + "; ".join(
         f"{m} {label}" for m, label in zip(data["measure"], data["label"], strict=True)
     ) + ("." if covered else ": short of break-even.")
-    return _finish(alt.layer(bars, text), None, height=150, description=description).properties(
-        padding=LABEL_ROOM
-    )
+    return _finish(alt.layer(bars, text), None, height=150, description=description, padding=LABEL_ROOM)
 
 
 def pr_samples(dataset, adoption_date, ramp_weeks: int = 0) -> dict[str, dict[str, np.ndarray]]:
