@@ -33,8 +33,10 @@ system-deps:
 run: $(VENV)/.runtime
 	ARROW_DEFAULT_MEMORY_POOL=$${ARROW_DEFAULT_MEMORY_POOL:-jemalloc} $(BIN)/streamlit run app.py --server.port $(PORT)
 
-## Every test: engine, readers, export (LibreOffice recalculation), AppTest and the real browser.
+## Every test: engine, readers, export (LibreOffice recalculation), AppTest and the real browser,
+## after ruff's check for Python errors (pyproject.toml).
 test: $(VENV)/.dev system-deps
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest
 
 ## Speed and scale, with the baselines (never part of `make test`).

@@ -619,9 +619,7 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
         lambda t, c: None if t else "training_hours_per_dev*developers*loaded_cost_per_hour+one_off_cost",
         "training h · n · rate + one-off (year 0)",
     )
-    governance = line(
-        "Governance", "money", lambda t, c: "governance_fte*fte_cost_used" if t else None, "FTE · FTE cost"
-    )
+    line("Governance", "money", lambda t, c: "governance_fte*fte_cost_used" if t else None, "FTE · FTE cost")
     tool_rows = []
     for k, tool in enumerate(scenario.costs.tools, start=1):
         tool_rows.append(

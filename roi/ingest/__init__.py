@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.acero  # noqa: F401  Table.join's engine, loaded here rather than at the first join (0.2 s)
-import pyarrow.compute as pc
 
 from roi import safety
 from roi.errors import InputFormatError
