@@ -24,6 +24,7 @@ import pytest
 from openpyxl import load_workbook
 
 from roi import capacity
+from roi import formatting as fmt
 from roi.engine import compute
 from roi.errors import ScenarioError
 from roi.export import build_workbook
@@ -151,7 +152,7 @@ def _live_verdict(scenario: Scenario, results, at_export, edited: bool) -> str:
     loss = loss_chance(at_export)
     if edited and loss is not None and results.finance.npv >= 0:
         headline += (
-            f" (Chance of a loss {loss:.1%} from the Monte Carlo at export: export again to update it.)"
+            f" (Chance of a loss {fmt.chance(loss)} from the Monte Carlo at export: export again to update it.)"
         )
     return headline
 

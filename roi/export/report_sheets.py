@@ -25,7 +25,7 @@ from roi.export.model_sheets import (
     QUEUE_STALE,
     stale_note,
 )
-from roi.formatting import INPUT_LABELS, RANGE_GROWTH_KEYS, input_label
+from roi.formatting import INPUT_LABELS, RANGE_GROWTH_KEYS, chance, input_label
 from roi.inputs import npv
 from roi.metrics import DEFINITIONS
 from roi.models import Results, Scenario
@@ -42,6 +42,9 @@ from roi.verdict import (  # the headlines are the engine's own words: the live 
 VALUES_NOTE = (
     "Values computed by the app for the exported scenario: they do not change when you edit Assumptions."
 )
+
+LOSS_CHANCE_LABEL = "Chance of a loss (NPV ≤ 0)"
+"""The app's "Chance of a loss" tile, 1 − P(NPV > 0) (METHODS §4), as the Summary and Sensitivity name it."""
 
 INPUT_PROBLEMS = "input_problems"
 """Defined name of the Summary cell counting the inputs that hold a value they may not (Assumptions G)."""
@@ -80,7 +83,7 @@ def live_verdict(results: Results) -> str:
     else:
         mixed = loss > CONFIDENT_LOSS_CHANCE
         note = _quoted(
-            f" (Chance of a loss {loss:.1%} from the Monte Carlo at export: export again to update it.)"
+            f" (Chance of a loss {chance(loss)} from the Monte Carlo at export: export again to update it.)"
         )
         positive = f"{tone('mixed' if mixed else 'good')}&IF({MODEL_CHANGED}>0,{note},\"\")"
     first_problem = f'INDEX({CHECKS},MATCH("?*",{CHECKS},0))'
@@ -278,7 +281,8 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
             ),
             ("NPV P50", u.npv_p50, "money", cur, "Monte Carlo", MODEL_CHANGED),
             ("NPV P90", u.npv_p90, "money", cur, "Monte Carlo", MODEL_CHANGED),
-            ("Probability NPV > 0", u.prob_npv_positive, "percent", "", "Monte Carlo", MODEL_CHANGED),
+            # The app's figure and sign: the share of outcomes that lose money, not P(NPV > 0).
+            (LOSS_CHANCE_LABEL, 1.0 - u.prob_npv_positive, "percent", "", "Monte Carlo", MODEL_CHANGED),
         ]
     for label, value, fmt, unit, where, *flag in rows:
         sheet.add(
@@ -523,7 +527,7 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
         ("NPV P50", result.npv_p50, "money"),
         ("NPV P90", result.npv_p90, "money"),
         ("NPV mean", result.npv_mean, "money"),
-        ("Probability NPV > 0", result.prob_npv_positive, "percent"),
+        (LOSS_CHANCE_LABEL, 1.0 - result.prob_npv_positive, "percent"),
     ):
         sheet.add(text(label), Cell(value, fmt, "key") if fmt != "text" else text(value, "key"))
     sheet.blank()
