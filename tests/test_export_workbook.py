@@ -377,7 +377,8 @@ def test_without_ranges_there_is_no_tornado_and_the_sheet_says_why():
 
 
 def test_empty_ranges_give_percentiles_without_a_tornado():
-    """CONTRACT: without ranges the percentiles stay (each is the NPV) and the tornado is null."""
+    """CONTRACT: without ranges the results keep the percentiles (each is the NPV) and the tornado is
+    null; the workbook, like the app, shows neither a P10–P90 range nor a chance of a loss."""
     data = worked_data()
     data["uncertainty"]["ranges"] = {}
     scenario = scenario_from_dict(data)
@@ -387,6 +388,7 @@ def test_empty_ranges_give_percentiles_without_a_tornado():
     book = load(build_workbook(scenario, results))
     cells = [str(c.value) for row in book["Sensitivity"].iter_rows() for c in row if c.value is not None]
     assert "No uncertainty ranges: no tornado." in cells and not book["Sensitivity"]._charts
+    assert not [c for c in cells if c.startswith(("NPV P10", "Chance of a loss"))]
 
 
 def _validation_of(sheet, coordinate: str):

@@ -16,7 +16,7 @@ from roi import compute
 from roi import formatting as fmt
 from roi.export import build_workbook
 from roi.models import load_scenario
-from tests.conftest import SCENARIOS, metric_value
+from tests.conftest import SCENARIOS, metric_delta, metric_value
 
 LOSS = "Chance of a loss (NPV ≤ 0)"
 
@@ -42,3 +42,21 @@ def test_the_chance_of_a_loss_has_the_apps_name_and_sign_in_the_workbook(open_ap
         assert "Probability NPV > 0" not in rows
         assert rows[LOSS] == pytest.approx(loss, abs=1e-4), title
         assert fmt.chance(rows[LOSS]) == shown
+
+
+def test_without_ranges_the_workbook_claims_no_range_nor_chance_the_app_does_not(open_app, worked_example):
+    """An uncertainty section with no ranges: every draw is the NPV. The app shows "not simulated" and no
+    P10–P90 chip; the workbook gave P10 = P50 = P90 = −$8,499 and a 100% chance of a loss."""
+    spec = worked_example.uncertainty.model_copy(update={"ranges": {}})
+    scenario = worked_example.model_copy(update={"uncertainty": spec})
+    for page in ("pages/summary.py", "pages/finance.py"):
+        at = open_app(page=page, scenario=scenario)
+        assert metric_value(at, "Chance of a loss") == "not simulated"
+        assert metric_delta(at, "Net present value") in (None, "", "no uncertainty ranges")
+    summary = sheet_rows(scenario, "Summary")
+    assert summary["NPV"] == pytest.approx(-8499.02, abs=0.01)
+    assert not [label for label in summary if "P10" in label or "P90" in label or label == LOSS]
+    sensitivity = sheet_rows(scenario, "Sensitivity")
+    assert sensitivity["Draws"] == 20000  # the settings stay; the outcomes, all the NPV, do not
+    assert not [label for label in sensitivity if label.startswith("NPV P") or label == LOSS]
+    assert "No uncertainty ranges: no tornado." in sensitivity

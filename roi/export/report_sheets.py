@@ -36,6 +36,7 @@ from roi.verdict import (  # the headlines are the engine's own words: the live 
     HEADLINES,
     STRAINED_HEADLINES,
     loss_chance,
+    simulated,
     verdict,
 )
 
@@ -268,8 +269,8 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
                 QUEUE_STALE,
             )
         )
-    if results.uncertainty is not None:
-        u = results.uncertainty
+    # As the app's tiles: without ranges every draw is the NPV, so no P10–P90 and no 0% or 100% chance.
+    if (u := simulated(results)) is not None:
         rows += [
             (
                 "NPV P10 (downside)",
@@ -519,17 +520,28 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
         return sheet
     sheet.blank()
     sheet.add(text("Monte Carlo", "heading"))
+    outcomes = (
+        (
+            ("NPV P10 (downside: 10% of outcomes are worse)", result.npv_p10, "money"),
+            ("NPV P50", result.npv_p50, "money"),
+            ("NPV P90", result.npv_p90, "money"),
+            ("NPV mean", result.npv_mean, "money"),
+            (LOSS_CHANCE_LABEL, 1.0 - result.prob_npv_positive, "percent"),
+        )
+        if simulated(results) is not None
+        else ()  # no ranges: every draw is the NPV, and the app shows no range nor chance of a loss
+    )
     for label, value, fmt in (
         ("Draws", result.draws, "int"),
         ("Distribution", spec.distribution, "text"),
         _seed_row(spec.seed),
-        ("NPV P10 (downside: 10% of outcomes are worse)", result.npv_p10, "money"),
-        ("NPV P50", result.npv_p50, "money"),
-        ("NPV P90", result.npv_p90, "money"),
-        ("NPV mean", result.npv_mean, "money"),
-        (LOSS_CHANCE_LABEL, 1.0 - result.prob_npv_positive, "percent"),
+        *outcomes,
     ):
         sheet.add(text(label), Cell(value, fmt, "key") if fmt != "text" else text(value, "key"))
+    if not outcomes:
+        sheet.add(
+            text("No uncertainty ranges: every draw is the NPV, so no P10 to P90 range nor chance of a loss.", "note")
+        )
     sheet.blank()
     sheet.add(text("Ranges (low, likely, high)", "heading"))
     units = range_units(scenario)
