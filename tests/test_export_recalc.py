@@ -747,7 +747,7 @@ def test_worked_example_matches_the_published_vector(recalculated):
 def test_summary_shows_the_live_outputs(recalculated):
     _, values, _ = recalculated["worked"]
     summary = {row[0].value: row[1].value for row in values["Summary"].iter_rows() if row[0].value}
-    assert summary["NPV"] == workbook_value(values, "npv")
+    assert summary["Net present value (NPV)"] == workbook_value(values, "npv")
     assert summary["Payback"] == NOT_WITHIN_HORIZON
     assert summary["Verdict (live)"] == "As planned, the AI rollout does not pay back."
     assert summary["The app's verdict at export"] == summary["Verdict (live)"]

@@ -329,7 +329,7 @@ def test_frozen_headers_widths_and_landscape_print_fit_to_width(book):
 def test_the_unit_column_does_not_repeat_what_the_number_format_shows(book):
     """"-$8,499" is not followed by "USD", nor "0.85 h" by "h/dev-week"."""
     summary = {row[0].value: row for row in book["Summary"].iter_rows() if row[0].value}
-    npv, net = summary["NPV"], summary["Net hours per adopting developer-week (N)"]
+    npv, net = summary["Net present value (NPV)"], summary["Net hours per adopting developer-week (N)"]
     assert '"$"' in npv[1].number_format and npv[2].value is None
     assert net[1].number_format.endswith('" h"') and net[2].value == "per dev-week"
     rate = named_cell(book, "loaded_cost_per_hour")
@@ -866,7 +866,7 @@ def test_viewers_that_do_not_recalculate_see_the_summary(worked):
     scenario, results = worked
     summary = pd.read_excel(io.BytesIO(build_workbook(scenario, results)), sheet_name="Summary", header=None)
     rows = {row[0]: row[1] for row in summary.itertuples(index=False) if isinstance(row[0], str)}
-    assert rows["NPV"] == pytest.approx(-8499.02, abs=0.01)
+    assert rows["Net present value (NPV)"] == pytest.approx(-8499.02, abs=0.01)
     assert rows["Payback"] == "not within horizon"
     assert rows["Verdict (live)"] == "As planned, the AI rollout does not pay back."
 
@@ -1023,7 +1023,7 @@ def test_viewers_that_do_not_recalculate_see_the_model_sheets_named_outputs(work
         return {row[0]: list(row[1:]) for row in rows if isinstance(row[0], str)}
 
     cash = by_label("Cash flow")
-    assert cash["NPV"][0] == pytest.approx(-8499.02, abs=0.01)
+    assert cash["Net present value (NPV)"][0] == pytest.approx(-8499.02, abs=0.01)
     assert cash["Payback"][0] == NOT_WITHIN_HORIZON
     costs = [25_432, 51_086.09, 52_406.09, 52_406.09]
     assert cash["Costs, risk-adjusted"][:4] == pytest.approx(costs, abs=0.01)

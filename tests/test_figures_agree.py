@@ -54,9 +54,29 @@ def test_without_ranges_the_workbook_claims_no_range_nor_chance_the_app_does_not
         assert metric_value(at, "Chance of a loss") == "not simulated"
         assert metric_delta(at, "Net present value") in (None, "", "no uncertainty ranges")
     summary = sheet_rows(scenario, "Summary")
-    assert summary["NPV"] == pytest.approx(-8499.02, abs=0.01)
+    assert summary["Net present value (NPV)"] == pytest.approx(-8499.02, abs=0.01)
     assert not [label for label in summary if "P10" in label or "P90" in label or label == LOSS]
     sensitivity = sheet_rows(scenario, "Sensitivity")
     assert sensitivity["Draws"] == 20000  # the settings stay; the outcomes, all the NPV, do not
     assert not [label for label in sensitivity if label.startswith("NPV P") or label == LOSS]
     assert "No uncertainty ranges: no tornado." in sensitivity
+
+
+@pytest.mark.parametrize("file", ["demo_org.json", "worked_example.json"])
+def test_the_money_tiles_and_the_workbook_name_and_round_each_figure_alike(open_app, file):
+    """Net present value, Return on investment and Payback: the tiles' names on the workbook's Summary and
+    Cash flow (it said "NPV" and "ROI"), and its stored values shown by the tiles' rules give the tiles.
+    The workbook keeps exact values ($3,486,382; 1197.7%), the tiles a compact one (+$3.5M)."""
+    scenario = load_scenario(SCENARIOS / file)
+    years = scenario.finance.horizon_years
+    for title in ("Summary", "Cash flow"):
+        rows = sheet_rows(scenario, title)
+        payback = rows["Payback"]
+        shown = {
+            "Net present value": fmt.money(rows["Net present value (NPV)"], compact=True, signed=True),
+            "Return on investment": fmt.percent(rows["Return on investment (ROI)"], signed=True, digits=1),
+            "Payback": fmt.payback_tile(payback if isinstance(payback, float) else None, years)[0],
+        }
+        for page in ("pages/summary.py", "pages/finance.py"):
+            at = open_app(page=page, scenario=scenario)
+            assert {label: metric_value(at, label) for label in shown} == shown, (title, page)

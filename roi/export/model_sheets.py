@@ -19,6 +19,10 @@ from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, col, 
 from roi.finance import MONTHS_PER_YEAR
 from roi.models import Results, Scenario
 
+NPV_LABEL = "Net present value (NPV)"
+ROI_LABEL = "Return on investment (ROI)"
+"""The app's tile names, with the abbreviations the formulas use: one name for one figure."""
+
 NOT_WITHIN_HORIZON = "not within horizon"
 """What the ``payback_months`` cell holds when cumulative cash flow never turns positive."""
 
@@ -724,8 +728,8 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
     for label, formula, fmt, how, name in (
         ("PV of benefits", f"SUM({span(pv_benefit_row)})", "money", "Σ benefit_t / (1 + d)^t", "pv_benefits"),
         ("PV of costs", f"SUM({span(pv_cost_row)})", "money", "Σ cost_t / (1 + d)^t", "pv_costs"),
-        ("NPV", "pv_benefits-pv_costs", "money", "PV(benefits) − PV(costs)", "npv"),
-        ("ROI", f'IF(pv_costs>0,npv/pv_costs,"{NO_COSTS}")', "percent", "NPV / PV(costs)", "roi"),
+        (NPV_LABEL, "pv_benefits-pv_costs", "money", "PV(benefits) − PV(costs)", "npv"),
+        (ROI_LABEL, f'IF(pv_costs>0,npv/pv_costs,"{NO_COSTS}")', "percent", "NPV / PV(costs)", "roi"),
         (
             "Payback",
             f'IF(ISNUMBER({col(last)}{payback}),{col(last)}{payback},"{NOT_WITHIN_HORIZON}")',

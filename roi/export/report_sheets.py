@@ -22,7 +22,9 @@ from roi.export.model_sheets import (
     NO_BREAK_EVEN,
     NO_COSTS,
     NOT_WITHIN_HORIZON,
+    NPV_LABEL,
     QUEUE_STALE,
+    ROI_LABEL,
     stale_note,
 )
 from roi.formatting import INPUT_LABELS, RANGE_GROWTH_KEYS, chance, input_label
@@ -205,8 +207,8 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
         return Formula(name, cached=known.get(name))
 
     rows: list[tuple[str, Any, Format, str, str] | tuple[str, Any, Format, str, str, str]] = [
-        ("NPV", output("npv"), "money", cur, "Cash flow: PV(benefits) − PV(costs)"),
-        ("ROI", output("roi"), "percent", "", "NPV / PV(costs)"),
+        (NPV_LABEL, output("npv"), "money", cur, "Cash flow: PV(benefits) − PV(costs)"),
+        (ROI_LABEL, output("roi"), "percent", "", "NPV / PV(costs)"),
         ("Payback", output("payback_months"), "months", "", "cumulative undiscounted cash flow turns ≥ 0"),
         ("PV of benefits", output("pv_benefits"), "money", cur, "Cash flow"),
         ("PV of costs", output("pv_costs"), "money", cur, "Cash flow"),
