@@ -298,7 +298,7 @@ def test_number_formats_for_money_percent_and_hours(book):
     assert '"$"#,##0' in named_cell(book, "npv").number_format
     assert named_cell(book, "roi").number_format.endswith("%")
     assert named_cell(book, "net_hours").number_format.endswith('" h"')
-    assert named_cell(book, "capture_factor").number_format == "0.0%"
+    assert named_cell(book, "capture_factor").number_format == "#,##0.0%"
     assert named_cell(book, "developers").number_format == "#,##0"
     assert "months" in named_cell(book, "payback_months").number_format
 
@@ -1169,8 +1169,8 @@ def test_sensitivity_shows_each_input_in_its_unit(book):
         if isinstance(row[0].value, str):
             rows.setdefault(row[0].value, row)
     uplift = rows["Output change per developer"]
-    assert uplift[1].number_format == "0.0%" and uplift[5].value == "productivity_uplift"
-    assert rows["Share of freed time turned into value"][1].number_format == "0.0%"
+    assert uplift[1].number_format == "#,##0.0%" and uplift[5].value == "productivity_uplift"
+    assert rows["Share of freed time turned into value"][1].number_format == "#,##0.0%"
     assert '"$"' in rows["Loaded cost of a developer hour"][2].number_format
     assert rows["Hours to fix a bug"][3].number_format.endswith('" h"')
     assert rows["Review speed"][4].value == "LOC/h"

@@ -80,3 +80,14 @@ def test_the_money_tiles_and_the_workbook_name_and_round_each_figure_alike(open_
         for page in ("pages/summary.py", "pages/finance.py"):
             at = open_app(page=page, scenario=scenario)
             assert {label: metric_value(at, label) for label in shown} == shown, (title, page)
+
+
+def test_the_workbook_groups_the_thousands_of_a_percentage_as_the_tiles_do(open_app):
+    """The demo's ROI: "+1,197.7%" on the tiles; the workbook's 0.0% format showed "1197.7%"."""
+    scenario = load_scenario(SCENARIOS / "demo_org.json")
+    book = load_workbook(io.BytesIO(build_workbook(scenario, compute(scenario))))
+    rows = {row[0].value: row[1] for row in book["Summary"].iter_rows(max_col=2) if row[0].value}
+    roi = rows["Return on investment (ROI)"]
+    assert roi.number_format == "#,##0.0%"  # 11.977 → "1,197.7%"
+    at = open_app(page="pages/summary.py", scenario=scenario)
+    assert metric_value(at, "Return on investment") == "+1,197.7%"
