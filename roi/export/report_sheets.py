@@ -47,7 +47,7 @@ VALUES_NOTE = (
 )
 
 LOSS_CHANCE_LABEL = "Chance of a loss (NPV ≤ 0)"
-"""The app's "Chance of a loss" tile, 1 − P(NPV > 0) (METHODS §4), as the Summary and Sensitivity name it."""
+"""The app's "Chance of a loss" tile, 1 − P(NPV > 0) (METHODS §4), as Summary and Sensitivity name it."""
 
 INPUT_PROBLEMS = "input_problems"
 """Defined name of the Summary cell counting the inputs that hold a value they may not (Assumptions G)."""
@@ -542,7 +542,8 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
         sheet.add(text(label), Cell(value, fmt, "key") if fmt != "text" else text(value, "key"))
     if not outcomes:
         sheet.add(
-            text("No uncertainty ranges: every draw is the NPV, so no P10 to P90 range nor chance of a loss.", "note")
+            text("No uncertainty ranges: every draw is the NPV, so no P10 to P90 range nor chance of a loss.",
+                 "note")
         )
     sheet.blank()
     sheet.add(text("Ranges (low, likely, high)", "heading"))
