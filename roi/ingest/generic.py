@@ -31,11 +31,6 @@ MAPPABLE: dict[str, dict[str, bool]] = {
 TRUE_WORDS = {"1", "true", "yes", "y", "t", "x", "wahr", "sí", "si", "oui", "ja"}
 
 
-def columns_of(name: str, data: bytes) -> list[str]:
-    """The column names of a CSV/XLSX file, for the mapping step."""
-    return list(read_table(name, data).columns)
-
-
 def validate_mapping(name: str, mapping: dict[str, str], columns) -> str:
     """The mapping's table, after checking every required column is mapped to a column that exists."""
     table = mapping.get("table")

@@ -56,12 +56,8 @@ def per_unique(values: pd.Series, function, missing):
 
 
 def _normal(unique: pd.Series) -> pd.Series:
-    return unique.astype(str).str.strip().str.lower().str.removeprefix("app/").str.removesuffix("[bot]")
-
-
-def normalise_login(logins: pd.Series) -> pd.Series:
     """Lower-case logins without ``app/`` and ``[bot]``, so all exports name a bot alike."""
-    return per_unique(logins, _normal, "")
+    return unique.astype(str).str.strip().str.lower().str.removeprefix("app/").str.removesuffix("[bot]")
 
 
 def bot_mask(logins: pd.Series, account_types: pd.Series | None = None, flags: pd.Series | None = None) -> pd.Series:
