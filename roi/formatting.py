@@ -155,18 +155,6 @@ def payback_tile(value: float | None, horizon_years: int) -> tuple[str, str | No
     return number.replace("under ", "< "), unit
 
 
-def index(value: float | None, *, digits: int = 3, missing: str = NOT_APPLICABLE) -> str:
-    """An index relative to 1: ``index(1.028405)`` → "1.028"."""
-    if value is None or not math.isfinite(value):
-        return missing
-    return f"{value:.{digits}f}"
-
-
-def change(before: str, after: str) -> str:
-    """ "before → after", the one way the app shows a change between periods."""
-    return f"{before} → {after}"
-
-
 # --- Names of inputs, as a reader knows them ----------------------------------------------
 
 INPUT_LABELS = {
@@ -309,16 +297,6 @@ def metric_value(
     if kind == "duration":
         return duration(value, missing=missing, like=like)
     return number(value, digits={"small rate": 3, "mean": 1}.get(kind, 2))
-
-
-def interval(change: float | None, low: float | None, high: float | None) -> str:
-    """A relative change with its 95% interval: "+98% (95% CI +85% to +112%)"."""
-    if change is None:
-        return NOT_APPLICABLE
-    text = percent(change, signed=True)
-    if low is not None and high is not None:
-        text += f" (95% CI {percent(low, signed=True)} to {percent(high, signed=True)})"
-    return text
 
 
 def p_value(value: float | None) -> str:
