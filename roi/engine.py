@@ -45,13 +45,10 @@ def period_queue(scenario: Scenario, prs_per_dev_week: float, pr_size_loc: float
     return capacity.queue_stats(arrivals, effort, review_share, reviewers, review.arrival_cv2, review.service_cv2)
 
 
-def compute_review(scenario: Scenario, reviewers: int | None = None) -> ReviewResult:
-    """The review queue before and after adoption, and the staffing that meets the target (METHODS §2).
-
-    ``reviewers`` overrides the scenario's pool size (for what-if curves).
-    """
+def compute_review(scenario: Scenario) -> ReviewResult:
+    """The review queue before and after adoption, and the staffing that meets the target (METHODS §2)."""
     team, review = scenario.team, scenario.review
-    pool = reviewers if reviewers is not None else review.reviewers
+    pool = review.reviewers
     before, after = scenario.baseline, scenario.post
     baseline = period_queue(scenario, before.prs_per_dev_week, before.pr_size_loc, review.review_share, pool)
     post = period_queue(scenario, after.prs_per_dev_week, after.pr_size_loc, review.review_share, pool)

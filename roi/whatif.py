@@ -126,20 +126,17 @@ def with_pr_size_limit(scenario: Scenario, limit_loc: float) -> Scenario:
     return with_value(capped, _RANGES + "pr_size_growth", [min(x, most) for x in growth_range])
 
 
-def review_curve(scenario: Scenario, max_reviewers: int | None = None) -> pd.DataFrame:
+def review_curve(scenario: Scenario) -> pd.DataFrame:
     """Post-adoption utilisation and mean wait for pools of 1..max_reviewers reviewers.
 
     Columns: ``reviewers``, ``utilization`` [fraction], ``wait_hours`` [working h; NaN where the
-    queue is unstable], ``stable``.  ``max_reviewers`` defaults to a range that shows today's
-    pool, the pool the target needs and the stability bound with room to spare.
+    queue is unstable], ``stable``.  ``max_reviewers`` spans today's pool, the pool the target
+    needs and the stability bound with room to spare (at least 10).
     """
     review = compute_review(scenario)
     post = review.post
-    if max_reviewers is None:
-        needed = review.reviewers_needed or 0
-        max_reviewers = max(
-            10, math.ceil(1.4 * max(scenario.review.reviewers, needed, post.offered_load + 1))
-        )
+    needed = review.reviewers_needed or 0
+    max_reviewers = max(10, math.ceil(1.4 * max(scenario.review.reviewers, needed, post.offered_load + 1)))
     servers, utilization, wait = capacity.wait_curve(
         post.arrival_per_hour,
         post.effort_hours,
