@@ -669,12 +669,12 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
     return values, samples
 
 
-def _daily(times: pd.Series, period: _Period, weights: np.ndarray | None = None) -> np.ndarray:
-    """Counts (or sums of ``weights``) per calendar day of the period: the units for team rates."""
+def _daily(times: pd.Series, period: _Period) -> np.ndarray:
+    """Counts per calendar day of the period: the units for team rates."""
     days = max(int(np.ceil((period.end - period.start) / pd.Timedelta(days=1))), 1)
     index = ((_ns(times) - period.start.to_datetime64()) // np.timedelta64(1, "D")).astype(np.int64)
     index = np.clip(index, 0, days - 1)
-    return np.bincount(index, weights, minlength=days).astype(float)
+    return np.bincount(index, minlength=days).astype(float)
 
 
 def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tuple[dict, dict]:
