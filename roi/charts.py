@@ -276,13 +276,11 @@ def log_ticks(low: float, high: float) -> list[float]:
     return [round(t, 12) for t in steps if low <= t <= high]
 
 
-def distribution(
-    before: Sequence[float], after: Sequence[float], measure: str, unit: str, log_scale: bool = True
-) -> alt.TopLevelMixin:
+def distribution(before: Sequence[float], after: Sequence[float], measure: str, unit: str) -> alt.TopLevelMixin:
     """Before vs after adoption of a per-PR measure (PR size, cycle time) as box plots with medians.
 
     Parameters: per-PR values of each period; ``measure`` names the axis; ``unit`` e.g. "LOC" or
-    "hours".  A log axis (default) keeps heavy right tails readable; values ≤ 0 are left out then.
+    "hours".  A log axis keeps heavy right tails readable; values ≤ 0 are left out.
     """
     frame = pd.concat(
         [
@@ -291,22 +289,16 @@ def distribution(
         ],
         ignore_index=True,
     )
-    frame = frame[np.isfinite(frame["value"])]
-    if log_scale:
-        frame = frame[frame["value"] > 0]
+    frame = frame[np.isfinite(frame["value"]) & (frame["value"] > 0)]
     medians = frame.groupby("period", sort=False)["value"].median().reset_index()
     medians["label"] = [
         f"median {fmt.number(v, digits=0 if v >= 10 else 1)} {unit}" for v in medians["value"]
     ]
     y = alt.Y("period:N", sort=["Before AI", "After AI"], title=None)
     low, high = (float(frame["value"].min()), float(frame["value"].max())) if len(frame) else (1.0, 10.0)
-    scale = (
-        alt.Scale(type="log", domain=[low / 1.5, high * 1.5])
-        if log_scale
-        else alt.Scale(domain=[min(0.0, low), high * 1.1 or 1.0])
-    )
+    scale = alt.Scale(type="log", domain=[low / 1.5, high * 1.5])
     # Vega's own log ticks (1, 2, 3 … 10, 20, 30 …) ran together into "100200" and "200300".
-    axis = alt.Axis(values=log_ticks(low / 1.5, high * 1.5), format=",") if log_scale else alt.Axis()
+    axis = alt.Axis(values=log_ticks(low / 1.5, high * 1.5), format=",")
     colour = alt.Color(
         "period:N", legend=None, scale=alt.Scale(domain=["Before AI", "After AI"], range=[MUTED, BRAND])
     )
