@@ -153,16 +153,16 @@ _UNIT_FORMATS: dict[str, Format] = {"fraction": "percent", "h": "hours", "calend
 """Gate values are in their metric's unit (the table's "Unit" column)."""
 
 
-def _value(value: Any, fmt: Format | None, role: Role = "plain") -> Cell | None:
+def _value(value: Any, fmt: Format | None) -> Cell | None:
     if isinstance(value, Cell):  # a cell made by the sheet (a live formula)
         return value
     if value is None or value == "":
-        return Cell(None, "text", role) if role != "plain" else None
+        return None
     if isinstance(value, bool):
-        return text("yes" if value else "no", role)
+        return text("yes" if value else "no")
     if isinstance(value, (int, float)):
-        return Cell(value, fmt or ("int" if isinstance(value, int) else "number"), role)
-    return text(value, role, wrap=len(str(value)) > 60)
+        return Cell(value, fmt or ("int" if isinstance(value, int) else "number"))
+    return text(value, wrap=len(str(value)) > 60)
 
 
 def write_table(
@@ -170,11 +170,10 @@ def write_table(
     rows: list[dict[str, Any]],
     *,
     per_row_unit: bool = False,
-    input_columns: tuple[str, ...] = (),
 ) -> tuple[int, int]:
     """Rows of dicts as a header plus one row each; returns (header row, last row).
 
-    ``per_row_unit``: format numbers by the row's "Unit" column; ``input_columns`` are styled as inputs.
+    ``per_row_unit``: format numbers by the row's "Unit" column.
     """
     if not rows:
         row = sheet.add(text("(none)", "note"))
@@ -184,11 +183,7 @@ def write_table(
         unit_format = _UNIT_FORMATS.get(row.get("Unit", "")) if per_row_unit else None
         sheet.add(
             *(
-                _value(
-                    value,
-                    unit_format or _COLUMN_FORMATS.get(column),
-                    "input" if column in input_columns else "plain",
-                )
+                _value(value, unit_format or _COLUMN_FORMATS.get(column))
                 for column, value in row.items()
             )
         )
