@@ -57,7 +57,7 @@ def _output(sheet: Sheet, label: str, formula: str, fmt: Format, unit: str, how:
     )
 
 
-def productivity_sheet(scenario: Scenario) -> Sheet:
+def productivity_sheet() -> Sheet:
     """G, ΔR, ΔD, ΔI, N and QAPI per adopting developer-week (METHODS §1) as formulas."""
     sheet = Sheet("Productivity", widths={1: 50, 2: 16, 3: 14, 4: 70, 5: 26}, freeze="A4")
     sheet.add(text("Quality-adjusted productivity per adopting developer (METHODS §1)", "title"))
@@ -375,7 +375,7 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
     )
 
     sheet.blank()
-    _calibration(sheet, scenario, results)
+    _calibration(sheet, results)
 
     sheet.blank()
     sheet.add(text("Wait by pool size (utilisation live; waits are values computed by the app)", "heading"))
@@ -418,7 +418,7 @@ CALIBRATED_NOTE = "calibrated by the engine from the observed review time; re-ex
 """What the calibrated review share says about itself: a value the workbook cannot recompute."""
 
 
-def _calibration(sheet: Sheet, scenario: Scenario, results: Results) -> None:
+def _calibration(sheet: Sheet, results: Results) -> None:
     """The review share f solved from the observed baseline review time, and the queue it predicts.
 
     The engine's headline queue (and the app's verdict) uses f from Assumptions; the calibration
