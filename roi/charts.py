@@ -89,9 +89,9 @@ def _finish(
     ``description`` says the chart's numbers in words: Vega puts it on the chart as its ``aria-label``,
     the text a screen reader reads for a picture it cannot see.
     """
-    extra: dict = {} if title is None else {"title": alt.TitleParams(title, anchor="start", fontSize=TITLE_SIZE)}
-    if padding is not None:
-        extra["padding"] = padding
+    extra: dict = {"padding": padding} if padding is not None else {}
+    if title is not None:
+        extra["title"] = alt.TitleParams(title, anchor="start", fontSize=TITLE_SIZE)
     # One call: each of Altair's ``properties`` / ``configure_*`` copies a layered chart and combines its
     # layers again; the eight calls this took (one per config section) were a third of its build time.
     return chart.properties(height=height, width=WIDTH, description=description, config=CONFIG, **extra)
@@ -276,7 +276,9 @@ def log_ticks(low: float, high: float) -> list[float]:
     return [round(t, 12) for t in steps if low <= t <= high]
 
 
-def distribution(before: Sequence[float], after: Sequence[float], measure: str, unit: str) -> alt.TopLevelMixin:
+def distribution(
+    before: Sequence[float], after: Sequence[float], measure: str, unit: str
+) -> alt.TopLevelMixin:
     """Before vs after adoption of a per-PR measure (PR size, cycle time) as box plots with medians.
 
     Parameters: per-PR values of each period; ``measure`` names the axis; ``unit`` e.g. "LOC" or
