@@ -24,8 +24,11 @@ st.markdown(
 
 left, right = st.columns(2, gap="large")
 with left:
+    # The name in wrapping text, not in the button: a button cuts its label to one line ("Keep 'Demo
+    # organisation (120 developers)' for comparison" was 341 px of text in 200 px at 1024 px).
+    st.markdown(f"The scenario open now: **{markdown_safe(current.name)}**")
     st.button(
-        f"Keep '{current.name}' for comparison",
+        "Keep it for comparison",
         key="compare_keep",
         type="primary",
         icon=":material/bookmark_add:",

@@ -437,3 +437,29 @@ def test_buttons_show_keyboard_focus(browser, server):
     assert focused is not None, "Tab reached no button on the Export page"
     assert focused["outline"] == "solid 2px rgb(31, 78, 121)", focused  # #1f4e79, 8.7:1 on white
     page.close()
+
+
+LONG_NAME = "Demo organisation (120 developers), with the review pool doubled and Copilot Business seats"
+"""A scenario name as a workshop might type it in the sidebar."""
+
+
+def test_the_compare_page_shows_a_long_scenario_name_whole(browser, server):
+    # The keep button read "Keep 'Demo organisation (120 developers)' for comparison", 341 px of text cut to
+    # 200 px at 1024 px (270 at 1164, 328 at 1280): the name and what the button does were lost. A long name
+    # typed in the sidebar shows whole in the page's text and no text is cut, from 1024 to 1920 px.
+    page = browser.new_page(viewport={"width": 1024, "height": 900}, device_scale_factor=1.25)
+    page.goto(server)
+    settle(page)
+    go(page, "Compare scenarios")
+    for name in ("Demo organisation (120 developers)", LONG_NAME):
+        if name == LONG_NAME:
+            field = page.locator(".st-key-sidebar_name input")
+            field.fill(name)
+            field.press("Enter")
+            settle(page)
+        for width in (1024, 1164, 1280, 1366, 1920):
+            page.set_viewport_size({"width": width, "height": 900})
+            assert _settled(page, CUT_TEXT) == [], (name, width)
+        assert page.locator('[data-testid="stMain"]').get_by_text(name).first.is_visible()
+        page.set_viewport_size({"width": 1024, "height": 900})
+    page.close()
