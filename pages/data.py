@@ -228,30 +228,34 @@ with tab_exports:
                     },
                 )
             suggested = suggest_adoption_date(dataset)
-            left, middle, right = st.columns([1, 1, 2], vertical_alignment="bottom")
             st.session_state["data_adoption"] = adoption or suggested or date.today()
             st.session_state["data_ramp"] = ramp
-            left.date_input(
-                "AI adoption date",
-                key="data_adoption",
-                on_change=remeasure,
-                format="YYYY-MM-DD",
-                help="Events before this day are the baseline; after it (plus the ramp) the post period.",
-            )
-            middle.number_input(
-                "Ramp-up weeks left out",
-                min_value=0,
-                max_value=104,
-                step=1,
-                key="data_ramp",
-                on_change=remeasure,
-                help="Weeks after adoption while people learn the tool.",
-            )
-            right.caption(
-                f"Suggested from the Copilot data: **{suggested:%d %b %Y}**"
-                if suggested
-                else "No Copilot seat or activity data to suggest a date from."
-            )
+            # Fixed widths that wrap, not a quarter of the page each: at 1024 px a quarter (130 px) left the
+            # date's clear button over its end ("2025-03-03" was 102 px of text in 96).
+            with st.container(horizontal=True, vertical_alignment="bottom"):
+                st.date_input(
+                    "AI adoption date",
+                    key="data_adoption",
+                    on_change=remeasure,
+                    format="YYYY-MM-DD",
+                    width=200,
+                    help="Events before this day are the baseline; after it (plus the ramp) the post period.",
+                )
+                st.number_input(
+                    "Ramp-up weeks left out",
+                    min_value=0,
+                    max_value=104,
+                    step=1,
+                    key="data_ramp",
+                    on_change=remeasure,
+                    width=200,
+                    help="Weeks after adoption while people learn the tool.",
+                )
+                st.caption(
+                    f"Suggested from the Copilot data: **{suggested:%d %b %Y}**"
+                    if suggested
+                    else "No Copilot seat or activity data to suggest a date from."
+                )
             # The failed measurement (upload or date change), and the loaded files' own: the same, once.
             for message in dict.fromkeys((st.session_state.pop("data_measure_error", None), measure_error)):
                 if message:
@@ -440,8 +444,10 @@ with tab_estimates:
     st.markdown(
         "**Or use the template:** download it, fill it in (with colleagues, in Excel), upload it here."
     )
-    left, right, _ = st.columns([1, 1, 2])
-    left.download_button(
+    # Side by side at their own width: in a quarter of the page each (80 px of label at 1024 px) they read
+    # "Template (Exc…".
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
         "Template (Excel)",
         data=template_xlsx,
         file_name="estimates_template.xlsx",
@@ -450,7 +456,7 @@ with tab_estimates:
         icon=":material/download:",
         on_click="ignore",
     )
-    right.download_button(
+    buttons.download_button(
         "Template (CSV)",
         data=template_csv,
         file_name="estimates_template.csv",

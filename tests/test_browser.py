@@ -383,32 +383,50 @@ CHART_TEXT_OUT = """() => [...document.querySelectorAll('.stVegaLiteChart svg')]
 axis title's line box reaches 2 to 4 px past the edge, its letters do not."""
 
 
-def test_the_pages_with_charts_cut_no_text(browser, server):
+WIDTHS = (1024, 1164, 1280, 1366, 1920)
+"""Laptop widths in CSS px, sidebar open: a 1280-pixel laptop at 125% and 110%, 1280, 1366, a projector."""
+
+
+def _cuts_nothing(page, where: str) -> None:
+    """No text cut in the page or its charts at any of :data:`WIDTHS` (back at 1024 px after)."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert _settled(page, CUT_TEXT) == [], (where, width)
+        assert _settled(page, CHART_TEXT_OUT) == [], (where, width)
+    page.set_viewport_size({"width": 1024, "height": 900})
+
+
+def test_no_page_cuts_text(browser, server):
     # At 1024 px (1280 at 125%) the cash flow's legend ran 18 px past its 306 px chart ("Cumulative net" cut),
     # the break-even axis title 5 px, the timeline's Phase legend 82 px ("measured"), "Full-rollout licences
-    # per month" read "…per mo…" and the start date lost "-03" to its clear button; at 1280 px "+39.9%" ran
-    # 9 px past the Productivity index chart. No text is cut, in the page or its charts, from 1024 to 1920 px.
+    # per month" read "…per mo…", the Rollout start date lost "-03" to its clear button and the Data page's
+    # adoption date 6 px of "2025-03-03" (102 px in 96), "Template (Excel)" read "Template (Exc…" (96 px in
+    # 80); at 1280 px "+39.9%" ran 9 px past the Productivity index chart. No text is cut on any page, in
+    # the page or its charts, from 1024 to 1920 px.
     page = browser.new_page(viewport={"width": 1024, "height": 900}, device_scale_factor=1.25)
     page.goto(server)
     settle(page)
-    go(page, "Rollout plan")
-    start = page.locator('[data-testid="stDateInput"] input').first
-    start.fill("2025-03-03")
-    start.press("Enter")
-    settle(page)
-    start.focus()  # the clear button shows
-    assert _settled(page, CUT_TEXT) == []
-    page.keyboard.press("Escape")
-    for title in ("Rollout plan", "ROI & risk", "Productivity", "Review capacity"):
+    # Each page's date field with its clear button shown.
+    for title, field in (("Rollout plan", "2025-03-03"), ("Data", None)):
         go(page, title)
-        page.wait_for_selector('[data-testid="stVegaLiteChart"] svg text', timeout=RUN_TIMEOUT)
-        for width in (1024, 1164, 1280, 1366, 1920):
-            page.set_viewport_size({"width": width, "height": 900})
-            assert _settled(page, CUT_TEXT) == [], (title, width)
-            assert _settled(page, CHART_TEXT_OUT) == [], (title, width)
-        page.set_viewport_size({"width": 1024, "height": 900})
+        start = page.locator('[data-testid="stDateInput"] input').first
+        if field is not None:
+            start.fill(field)
+            start.press("Enter")
+            settle(page)
+        start.focus()  # the clear button shows
+        _cuts_nothing(page, f"{title}, date field focused")
+        page.keyboard.press("Escape")
+    for tab in ("Estimates", "Published research"):  # the Data page's other tabs
+        page.get_by_role("tab", name=tab).click()
+        settle(page)
+        _cuts_nothing(page, f"Data, {tab}")
+    for title in ("Data", "Productivity", "Review capacity", "ROI & risk", "Rollout plan"):
+        go(page, title)
+        if title != "Data":
+            page.wait_for_selector('[data-testid="stVegaLiteChart"] svg text', timeout=RUN_TIMEOUT)
+        _cuts_nothing(page, title)
     page.close()
-
 
 FOCUSED_BUTTON = """() => {
     const button = document.activeElement;
