@@ -123,8 +123,10 @@ if kept:
     )
     chosen = kept[index]
     st.caption(markdown_safe(appstate.source_line(chosen)))
-    one, two, three = st.columns(3)
-    one.button(
+    # At their own width, wrapping: in a third of the page each (127 px of label at 1024 px) they read
+    # "Remove it from the …" and "Download its scena…".
+    buttons = st.container(horizontal=True)
+    buttons.button(
         "Open it",
         key="compare_open",
         on_click=appstate.open_compared,
@@ -133,14 +135,14 @@ if kept:
         disabled=chosen == current,
         help="Every page then shows this scenario; the one you had open is kept first.",
     )
-    two.button(
+    buttons.button(
         "Remove it from the comparison",
         key="compare_remove",
         on_click=appstate.drop_compared,
         args=(index,),
         icon=":material/delete:",
     )
-    three.download_button(
+    buttons.download_button(
         "Download its scenario file",
         data=scenario_json(chosen),
         file_name=f"{fmt.file_stem(chosen.name)}.json",

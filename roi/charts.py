@@ -811,12 +811,33 @@ def tornado(uncertainty: UncertaintyResult, base_npv: float, currency: str) -> a
     )
 
 
+NAME_LINE = 30
+"""Characters per line of a scenario's name beside its bar (under 200 px): a name is typed by the user and
+may be long; on one line it was cut at the axis's label limit and left the bars a sliver at 1024 px."""
+
+
+NAME_LINE_HEIGHT = 15
+"""px from one line of a scenario's name to the next."""
+
+
+def name_lines(name: str, width: int = NAME_LINE) -> list[str]:
+    """``name`` broken at its spaces into lines of at most ``width`` characters (a long word stays whole)."""
+    lines: list[str] = []
+    for word in name.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def npv_comparison_data(values: pd.DataFrame) -> pd.DataFrame:
     """One row per scenario of ``roi.comparison.values``: its NPV and P10–P90 (NaN when not simulated)."""
     money = values.drop(columns="unit").T
     data = pd.DataFrame(
         {
             "scenario": money.index,
+            "label": ["\n".join(name_lines(name)) for name in money.index],  # spaces → line breaks only
             "npv": money["npv"].astype(float).to_numpy(),
             "p10": money["npv_p10"].astype(float).to_numpy(),
             "p90": money["npv_p90"].astype(float).to_numpy(),
@@ -839,8 +860,16 @@ def npv_comparison_data(values: pd.DataFrame) -> pd.DataFrame:
 def npv_comparison(values: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
     """Each scenario's NPV as a bar, with its P10–P90 range as a line across it (all in ``currency``)."""
     data = npv_comparison_data(values)
-    y = alt.Y("scenario:N", sort=list(data["scenario"]), title=None, axis=alt.Axis(labelLimit=460))
-    x_axis = alt.Axis(format=_MONEY_AXIS, labelExpr=MONEY_LABELS)
+    # Each name on lines of its own; a word too long for a line is cut at 240 px (the table shows it whole).
+    # Vega puts a label's first line at its bar, the rest below: raised half the extra lines, it is centred.
+    names = alt.Axis(
+        labelExpr="split(datum.label, '\\n')",
+        labelLimit=240,
+        labelLineHeight=NAME_LINE_HEIGHT,
+        labelOffset=alt.ExprRef(f"-{NAME_LINE_HEIGHT / 2} * (length(split(datum.label, '\\n')) - 1)"),
+    )
+    y = alt.Y("label:N", sort=list(data["label"]), title=None, axis=names)
+    x_axis = alt.Axis(format=_MONEY_AXIS, labelExpr=MONEY_LABELS, titleAnchor="end")  # ends with the plot
     tooltip = [
         alt.Tooltip("scenario:N", title="Scenario"),
         alt.Tooltip("npv_label:N", title="NPV"),
@@ -871,7 +900,9 @@ def npv_comparison(values: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
         .encode(y=y, x=alt.X("value:Q"), tooltip=tooltip)
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=MUTED).encode(x=alt.X("x:Q"))
-    height = max(220, 80 * len(data))
+    most = max((len(name_lines(name)) for name in data["scenario"]), default=1)
+    # The height is the whole chart's: about 115 px of title, axis and legend, then rows of every line.
+    height = max(220, 115 + len(data) * max(60, NAME_LINE_HEIGHT * most + 20))
     title = "Net present value, with its P10 to P90 range"
     each = "; ".join(
         f"{name}: {npv_label} (P10 to P90: {range_label})"

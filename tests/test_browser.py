@@ -382,6 +382,10 @@ CHART_TEXT_OUT = """() => [...document.querySelectorAll('.stVegaLiteChart svg')]
 """Chart text that runs past its chart's edge, which cuts it, measured along its line: across it a rotated
 axis title's line box reaches 2 to 4 px past the edge, its letters do not."""
 
+CHART_TEXT_SHORTENED = """() => [...document.querySelectorAll('.stVegaLiteChart svg text')]
+    .map(text => text.textContent).filter(text => text.includes('\u2026'))"""
+"""Chart text Vega cut to its label limit, ending in "…"."""
+
 
 WIDTHS = (1024, 1164, 1280, 1366, 1920)
 """Laptop widths in CSS px, sidebar open: a 1280-pixel laptop at 125% and 110%, 1280, 1366, a projector."""
@@ -393,6 +397,7 @@ def _cuts_nothing(page, where: str) -> None:
         page.set_viewport_size({"width": width, "height": 900})
         assert _settled(page, CUT_TEXT) == [], (where, width)
         assert _settled(page, CHART_TEXT_OUT) == [], (where, width)
+        assert page.evaluate(CHART_TEXT_SHORTENED) == [], (where, width)
     page.set_viewport_size({"width": 1024, "height": 900})
 
 
@@ -401,8 +406,10 @@ def test_no_page_cuts_text(browser, server):
     # the break-even axis title 5 px, the timeline's Phase legend 82 px ("measured"), "Full-rollout licences
     # per month" read "…per mo…", the Rollout start date lost "-03" to its clear button and the Data page's
     # adoption date 6 px of "2025-03-03" (102 px in 96), "Template (Excel)" read "Template (Exc…" (96 px in
-    # 80); at 1280 px "+39.9%" ran 9 px past the Productivity index chart. No text is cut on any page, in
-    # the page or its charts, from 1024 to 1920 px.
+    # 80), the Compare page's "Remove it from the comparison" 183 px in 127, and a long scenario name left
+    # its NPV chart's axis title running past the chart and the name cut with "…"; at 1280 px "+39.9%" ran
+    # 9 px past the Productivity index chart. No text is cut on any page, in the page or its charts, from
+    # 1024 to 1920 px.
     page = browser.new_page(viewport={"width": 1024, "height": 900}, device_scale_factor=1.25)
     page.goto(server)
     settle(page)
@@ -421,9 +428,19 @@ def test_no_page_cuts_text(browser, server):
         page.get_by_role("tab", name=tab).click()
         settle(page)
         _cuts_nothing(page, f"Data, {tab}")
-    for title in ("Data", "Productivity", "Review capacity", "ROI & risk", "Rollout plan"):
+    # Two scenarios to compare, one with a long name typed in the sidebar: the table, the NPV chart and the
+    # kept scenario's buttons show.
+    go(page, "Compare scenarios")
+    page.get_by_role("button", name="Keep it for comparison").click()
+    settle(page)
+    field = page.locator(".st-key-sidebar_name input")
+    field.fill(LONG_NAME)
+    field.press("Enter")
+    settle(page)
+    charted = ("Productivity", "Review capacity", "ROI & risk", "Rollout plan", "Compare scenarios")
+    for title in ("Executive summary", "Data", *charted, "Export"):
         go(page, title)
-        if title != "Data":
+        if title in charted:
             page.wait_for_selector('[data-testid="stVegaLiteChart"] svg text', timeout=RUN_TIMEOUT)
         _cuts_nothing(page, title)
     page.close()
