@@ -506,6 +506,57 @@ def test_no_page_cuts_text_in_its_error_states(browser, server, tmp_path):
     page.close()
 
 
+SECOND_TOOL = "Cursor Business (engineering-wide seats, annual contract)"
+
+
+def _two_tools_five_waves() -> bytes:
+    """The demo with a second licence line under a long name and a rollout plan of five waves."""
+    from roi.export import scenario_json
+    from roi.rollout import default_plan
+
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    second = demo.costs.tools[0].model_copy(update={"name": SECOND_TOOL, "price_per_seat_month": 40.0})
+    demo = demo.model_copy(
+        update={
+            "name": "Two tools, five waves",
+            "costs": demo.costs.model_copy(update={"tools": [*demo.costs.tools, second]}),
+        }
+    )
+    pilot, expansion, full = default_plan(demo).waves
+    waves = [
+        pilot,
+        expansion.model_copy(update={"seat_share": 0.2}),
+        expansion.model_copy(update={"name": "Platform and data teams", "start_week": 7, "seat_share": 0.3}),
+        expansion.model_copy(update={"name": "Product teams", "start_week": 11, "seat_share": 0.6}),
+        full.model_copy(update={"start_week": 14}),
+    ]
+    demo = demo.model_copy(update={"rollout": default_plan(demo).model_copy(update={"waves": waves})})
+    return scenario_json(demo)
+
+
+def test_no_page_cuts_text_with_two_tools_and_five_waves(browser, server, tmp_path):
+    # A scenario file resumed on the Export page: the ROI & risk page's "Licences and costs" tab with two
+    # licence lines, the Rollout plan with five waves. No text is cut, 1024 to 1920 px.
+    page = browser.new_page(viewport={"width": 1024, "height": 900}, device_scale_factor=1.25)
+    page.goto(server)
+    settle(page)
+    go(page, "Export")
+    saved = tmp_path / "two_tools_five_waves.json"
+    saved.write_bytes(_two_tools_five_waves())
+    page.locator('.st-key-export_scenario_upload input[type="file"]').set_input_files(str(saved))
+    page.get_by_text("Scenario 'Two tools, five waves' loaded from").wait_for(timeout=RUN_TIMEOUT)
+    settle(page)
+    go(page, "ROI & risk")
+    page.get_by_role("tab", name="Licences and costs").click()
+    settle(page)
+    page.get_by_text(SECOND_TOOL).wait_for()
+    _cuts_nothing(page, "ROI & risk, Licences and costs, two tools")
+    go(page, "Rollout plan")
+    page.locator(".stVegaLiteChart svg text", has_text="Product teams").first.wait_for(timeout=RUN_TIMEOUT)
+    _cuts_nothing(page, "Rollout plan, five waves")
+    page.close()
+
+
 FOCUSED_BUTTON = """() => {
     const button = document.activeElement;
     if (!button || !button.matches('[data-testid^="stBaseButton"]')) return null;
