@@ -106,8 +106,8 @@ with top:
     )
     cols[1].metric(
         "Mean wait",  # after adoption, as the utilisation beside it; "Mean wait after adop…" at 1280 px
-        # "< 1 min": "under 1 min" was 180 px of text in the 161 px tile at 1280 px (the chip has room).
-        fmt.duration(review.post.wait_hours, missing="unstable").replace("under 1 min", "< 1 min"),
+        # Short: "under 1 min" was 180 px of text in the 161 px tile at 1280 px (the chip has room).
+        fmt.duration(review.post.wait_hours, missing="unstable", short=True),
         border=True,
         delta=f"before: {fmt.duration(review.baseline.wait_hours, missing='unstable')}",  # not "n/a"
         delta_color="gray",

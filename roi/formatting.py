@@ -228,19 +228,24 @@ RANGE_GROWTH_KEYS = {"productivity_uplift", "pr_count_growth", "pr_size_growth"}
 """Range keys that are changes relative to the baseline (shown with a sign)."""
 
 
-def duration(value: float | None, *, missing: str = NOT_APPLICABLE, like: float | None = None) -> str:
+def duration(
+    value: float | None, *, missing: str = NOT_APPLICABLE, like: float | None = None, short: bool = False
+) -> str:
     """A wait or latency [h] in the unit a reader expects: "under 1 min", "25 min", "4.0 h", "3.2 days".
 
     Days are 24-hour days, for calendar latencies; working-hour waits stay in hours up to 48 h.
     ``like`` is the value shown beside this one (before and after adoption): both take the unit of
-    the larger, so a row reads "1.2 days → 2.8 days", not "29.6 h → 2.8 days".
+    the larger, so a row reads "1.2 days → 2.8 days", not "29.6 h → 2.8 days".  ``short`` writes
+    "<1 min" (as :func:`chance` writes "<1%") for a metric tile, where "under 1 min" did not fit.
     """
     if value is None or not math.isfinite(value):
         return missing
     size = max(value, like) if like is not None and math.isfinite(like) else value
     minutes = value * 60.0
     if size < 1.0:
-        return "under 1 min" if minutes < 1.0 else f"{minutes:.0f} min"
+        if minutes < 1.0:
+            return "<1 min" if short else "under 1 min"
+        return f"{minutes:.0f} min"
     if size < 48.0:
         return hours(value)
     return f"{value / 24.0:,.1f} days"

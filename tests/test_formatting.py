@@ -170,6 +170,9 @@ class TestMetrics:
         assert fmt.duration(0.25) == "15 min"
         assert fmt.duration(4.81) == "4.8 h"
         assert fmt.duration(None, missing="unstable") == "unstable"
+        # A metric tile's short form: "under 1 min" was cut in the Review capacity tile at 1280 px.
+        assert fmt.duration(0.007259801573367768, short=True) == "<1 min"
+        assert fmt.duration(0.25, short=True) == "15 min"
 
     def test_a_before_and_after_pair_shares_one_unit(self):
         # The demo organisation's change lead time read "29.6 h" before and "2.8 days" after on the Data page.
