@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any, Literal
 
 import altair as alt
 import numpy as np
@@ -234,7 +235,7 @@ def index_bars(productivity: ProductivityResult) -> alt.TopLevelMixin:
     )
 
 
-def index_domain(changes: Sequence[float]) -> list[float]:
+def index_domain(changes: Sequence[float] | pd.Series[float]) -> list[float]:
     """The index chart's x range: zero and every bar, with room for a label beyond each end that has bars
     (the "+39.9%" beside the longest bar was cut off at the chart's edge)."""
     low, high = min(0.0, *changes), max(0.0, *changes)
@@ -634,7 +635,10 @@ def outcome_scale(outcomes: Iterable[str]) -> alt.Scale:
     return alt.Scale(domain=domain, range=[{"Loss": LOSS, "Gain": GAIN}[o] for o in domain])
 
 
-HALO = {"stroke": "white", "strokeWidth": 5, "strokeJoin": "round"}
+Align = Literal["left", "center", "right"]
+"""A text mark's horizontal alignment."""
+
+HALO: dict[str, Any] = {"stroke": "white", "strokeWidth": 5, "strokeJoin": "round"}
 """A text mark drawn with this under the same text keeps it legible across lines and bars."""
 
 LABEL_HEADROOM = 1.4
@@ -688,7 +692,7 @@ def npv_histogram(uncertainty: UncertaintyResult, currency: str) -> alt.TopLevel
     # P10 to the left of its line, P90 to the right, P50 on a second line: they never overlap. Each is
     # drawn over a white halo of itself, so a dashed line behind it (P50's own, centred on it, or a
     # neighbour's when the percentiles are close) does not strike the text through.
-    placement = (("right", -5, 4), ("center", 0, 26), ("left", 5, 4))
+    placement: tuple[tuple[Align, int, int], ...] = (("right", -5, 4), ("center", 0, 26), ("left", 5, 4))
     text = [
         alt.Chart(marks.iloc[[i]])
         .mark_text(align=align, dx=dx, dy=dy, baseline="top", fontWeight="bold", **halo)
@@ -742,7 +746,9 @@ def tornado_data(uncertainty: UncertaintyResult, base_npv: float, currency: str)
     return pd.DataFrame(rows)
 
 
-TORNADO_ENDS = (("datum.npv < datum.base", "right", -4), ("datum.npv > datum.base", "left", 4))
+TORNADO_ENDS: tuple[tuple[str, Align, int], ...] = (
+    ("datum.npv < datum.base", "right", -4), ("datum.npv > datum.base", "left", 4)
+)
 """The tornado's "P10" / "P90" labels: (bars ending left of the likely NPV, …right of it), align, offset."""
 
 
