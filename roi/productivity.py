@@ -10,10 +10,11 @@ from typing import TypeVar
 
 import numpy as np
 
-Num = TypeVar("Num", float, np.ndarray)
+# Floats in, a float out; arrays (or a mix: the Monte Carlo overrides some inputs only) in, an array out.
+Num = TypeVar("Num", float, np.ndarray, float | np.ndarray)
 
 
-def review_effort_hours(pr_size_loc: Num, overhead_hours: float | np.ndarray, loc_per_hour: Num) -> Num:
+def review_effort_hours(pr_size_loc: Num, overhead_hours: Num, loc_per_hour: Num) -> Num:
     """Review effort per PR, E(L) = t0 + L / r [h].
 
     Parameters: pr_size_loc L [LOC], overhead_hours t0 [h], loc_per_hour r [LOC/h].
@@ -22,7 +23,7 @@ def review_effort_hours(pr_size_loc: Num, overhead_hours: float | np.ndarray, lo
     return overhead_hours + pr_size_loc / loc_per_hour
 
 
-def gross_gain_hours(output_change: Num, delivery_hours_per_week: float | np.ndarray) -> Num:
+def gross_gain_hours(output_change: Num, delivery_hours_per_week: Num) -> Num:
     """G = g · H_task [h/dev-week]: the delivery time the output change is worth."""
     return output_change * delivery_hours_per_week
 
@@ -34,7 +35,7 @@ def review_tax_hours(
     return prs_after * effort_after - prs_before * effort_before
 
 
-def defect_hours(bugs_before: Num, bugs_after: Num, fix_hours_per_bug: float | np.ndarray) -> Num:
+def defect_hours(bugs_before: Num, bugs_after: Num, fix_hours_per_bug: Num) -> Num:
     """ΔD = (B1 − B0) · h_fix [h/dev-week]: extra bug-fixing hours (bugs per developer-week)."""
     return (bugs_after - bugs_before) * fix_hours_per_bug
 
@@ -56,12 +57,12 @@ def rework_deploys_per_week(deployments_per_week: float | None, rework_rate: flo
 
 
 def incident_hours(
-    failure_hours_change: float,
-    rework_deploys_change: float,
-    responders_per_incident: float | np.ndarray,
-    rework_hours_per_deploy: float | np.ndarray,
-    developers: float | np.ndarray,
-) -> float | np.ndarray:
+    failure_hours_change: Num,
+    rework_deploys_change: Num,
+    responders_per_incident: Num,
+    rework_hours_per_deploy: Num,
+    developers: Num,
+) -> Num:
     """ΔI = [Δ(D·CFR·M)·resp + Δ(D·RW)·h_rw] / n [h/dev-week]: incident and rework load per developer."""
     return (failure_hours_change * responders_per_incident + rework_deploys_change * rework_hours_per_deploy) / developers
 
@@ -71,7 +72,7 @@ def net_hours(gross: Num, review_tax: Num, defects: Num, incidents: Num) -> Num:
     return gross - review_tax - defects - incidents
 
 
-def qapi(net: Num, delivery_hours_per_week: float | np.ndarray) -> Num:
+def qapi(net: Num, delivery_hours_per_week: Num) -> Num:
     """Quality-adjusted productivity index, 1 + N / H_task (1 + g when there are no side effects)."""
     return 1.0 + net / delivery_hours_per_week
 
