@@ -67,7 +67,9 @@ def compute_review(scenario: Scenario) -> ReviewResult:
             "no target_wait_hours in the scenario and the baseline queue is unstable, so it has no wait to keep"
         )
     if needed is None:
-        reasons["reviewers_needed"] = reasons.get("target_wait_hours") or _no_pool_reason(post.offered_load, target)
+        reasons["reviewers_needed"] = (
+            reasons["target_wait_hours"] if target is None else _no_pool_reason(post.offered_load, target)
+        )
     return ReviewResult(
         null_reasons=reasons,
         baseline=baseline,
