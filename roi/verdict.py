@@ -196,7 +196,7 @@ def cost_lines(scenario: Scenario) -> dict[str, float]:
     """
     inputs = resolve_inputs(scenario)
 
-    def pv(tools: tuple, fte: float) -> float:
+    def pv(tools: tuple[money_model.ToolPricing, ...], fte: money_model.Money) -> float:
         yearly = [
             money_model.running_cost(
                 inputs.developers, a, tools, fte, inputs.fte_annual_cost, inputs.cost_risk

@@ -84,14 +84,15 @@ def model_results(scenario: Scenario, results: Results) -> dict[str, Known]:
         "roi": NO_COSTS if fin.roi is None else fin.roi,
         "payback_months": NOT_WITHIN_HORIZON if fin.payback_months is None else fin.payback_months,
         "break_even_net_hours": NO_BREAK_EVEN if fin.break_even_net_hours is None else fin.break_even_net_hours,
-        "npv_per_net_hour": npv_per_net_hour(resolve_inputs(scenario)),
+        # Floats, not arrays: the scenario's own inputs, no Monte Carlo draws.
+        "npv_per_net_hour": float(npv_per_net_hour(resolve_inputs(scenario))),
         "fte_cost_used": scenario.fte_annual_cost,
-        "downtime_cost_change_per_year": finance.downtime_cost_change_per_year(
+        "downtime_cost_change_per_year": float(finance.downtime_cost_change_per_year(
             failure["post"] - failure["baseline"],
             team.working_weeks_per_year,
             s.quality.downtime_cost_per_hour,
             s.quality.impact_share,
-        ),
+        )),
         "queue_values_stale": 0,
         "model_changed": 0,
     }
@@ -137,8 +138,12 @@ def store_results(sheets: Sequence[Sheet], known: Mapping[str, Known]) -> None:
     for sheet in sheets:
         for row in sheet.rows:
             for index, cell in enumerate(row):
-                if cell is not None and cell.name in known and not isinstance(known[cell.name], list):
-                    row[index] = _stored(cell, known[cell.name])  # type: ignore[arg-type]
+                if cell is None or cell.name is None or cell.name not in known:
+                    continue
+                value = known[cell.name]
+                if not isinstance(value, list):  # a by-year list goes to its named range, below
+                    # Not a list, so one CachedValue (mypy cannot narrow Sequence[float] away by `list`).
+                    row[index] = _stored(cell, value)  # type: ignore[arg-type]
         for name, cells in sheet.range_names.items():
             values = known.get(name)
             found = re.fullmatch(r"\$([A-Z]+)\$([0-9]+):\$([A-Z]+)\$([0-9]+)", cells)
