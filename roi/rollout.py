@@ -452,7 +452,7 @@ def plan_waves(scenario: Scenario, plan: RolloutPlan, results: Results | None = 
     net_hours = (results.productivity if results is not None else compute_productivity(scenario)).net_hours
     measured_baseline = baseline_metrics(scenario, plan)
     horizon_months = scenario.finance.horizon_years * MONTHS_PER_YEAR
-    results: list[WaveResult] = []
+    wave_results: list[WaveResult] = []
     previous = 0
     for index, wave in enumerate(plan.waves):
         start_month = week_to_month(wave.start_week)
@@ -487,7 +487,7 @@ def plan_waves(scenario: Scenario, plan: RolloutPlan, results: Results | None = 
         gates = [
             evaluate_gate(gate, gate.measured, measured_baseline.get(gate.metric)) for gate in wave.gates
         ]
-        results.append(
+        wave_results.append(
             WaveResult(
                 name=wave.name,
                 teams=wave.teams,
@@ -528,7 +528,7 @@ def plan_waves(scenario: Scenario, plan: RolloutPlan, results: Results | None = 
             )
         )
         previous = d
-    return results
+    return wave_results
 
 
 def monthly_cost_schedule(
@@ -601,7 +601,9 @@ def baseline_metrics(scenario: Scenario, plan: RolloutPlan | None = None) -> dic
     base = scenario.baseline.model_dump()
     base["review_hours_median"] = base.pop("review_hours")
     # Merge before deriving: an entered bugs or tasks baseline changes bugs per task too.
-    return with_derived_metrics({**base, **(plan.baseline if plan is not None else {})})
+    if plan is not None:
+        base.update(plan.baseline.items())  # items: a dict keyed by metric names is not a dict[str, ...]
+    return with_derived_metrics(base)
 
 
 def gate_threshold(gate: Gate, baseline: float | None) -> float | None:
