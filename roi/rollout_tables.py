@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from roi.errors import ScenarioError
 from roi.models import Results, Scenario
@@ -39,6 +39,7 @@ from roi.rollout_models import (
 )
 
 Key = TypeVar("Key")
+Model = TypeVar("Model", bound=BaseModel)
 
 COMPARISON_LABELS = {"at_most": "at most", "at_least": "at least"}
 RULE_LABELS = {
@@ -134,11 +135,12 @@ def gate_table(report: RolloutReport, *, formatted: bool = False) -> list[dict[s
     """
     rows = []
     for wave, result in ((w, g) for w in report.waves for g in w.gates):
-        values = {"Baseline": result.baseline, "Threshold": result.threshold, "Measured": result.measured}
+        numbers = {"Baseline": result.baseline, "Threshold": result.threshold, "Measured": result.measured}
+        values: Mapping[str, float | str | None] = numbers
         if formatted:
             values = {
                 key: format_metric(result.metric, value) if value is not None else "—"
-                for key, value in values.items()
+                for key, value in numbers.items()
             }
         rows.append(
             {
@@ -185,8 +187,12 @@ def _blank(value: Any) -> bool:
     )
 
 
+@overload
+def _number(row: Mapping[str, Any], column: str, index: int, *, required: Literal[True] = True) -> float: ...
+@overload
+def _number(row: Mapping[str, Any], column: str, index: int, *, required: bool) -> float | None: ...
 def _number(row: Mapping[str, Any], column: str, index: int, *, required: bool = True) -> float | None:
-    value = row.get(column)
+    value: Any = row.get(column)  # a table cell, of any type; None is blank
     if _blank(value):
         if required:
             raise ScenarioError("is empty; enter a number", row=index + 1, column=column)
@@ -200,6 +206,10 @@ def _number(row: Mapping[str, Any], column: str, index: int, *, required: bool =
     return number
 
 
+@overload
+def _whole(row: Mapping[str, Any], column: str, index: int, *, required: Literal[True] = True) -> int: ...
+@overload
+def _whole(row: Mapping[str, Any], column: str, index: int, *, required: bool) -> int | None: ...
 def _whole(row: Mapping[str, Any], column: str, index: int, *, required: bool = True) -> int | None:
     number = _number(row, column, index, required=required)
     if number is None:
@@ -229,7 +239,7 @@ def _choice(row: Mapping[str, Any], column: str, index: int, labels: Mapping[Key
     )
 
 
-def _validated(model: type, data: dict[str, Any], index: int | None = None):
+def _validated(model: type[Model], data: dict[str, Any], index: int | None = None) -> Model:
     """``model.model_validate(data)``; a validation error becomes a ScenarioError naming the field."""
     try:
         return model.model_validate(data)
@@ -293,7 +303,7 @@ def waves_from_rows(rows: Sequence[Mapping[str, Any]], previous: Sequence[Wave])
                 row=index + 1,
                 column="seat_share_pct",
             )
-        source = row.get("source")
+        source: Any = row.get("source")  # a table cell, of any type; None is blank
         if not _blank(source) and 0 <= int(source) < len(previous):
             gates = previous[int(source)].gates
         else:
