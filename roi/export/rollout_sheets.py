@@ -176,8 +176,8 @@ def write_table(
     ``per_row_unit``: format numbers by the row's "Unit" column.
     """
     if not rows:
-        row = sheet.add(text("(none)", "note"))
-        return row, row
+        note = sheet.add(text("(none)", "note"))
+        return note, note
     header = sheet.add(*(text(column, "header") for column in rows[0]))
     for row in rows:
         unit_format = _UNIT_FORMATS.get(row.get("Unit", "")) if per_row_unit else None
@@ -613,7 +613,7 @@ def _month_table(sheet: Sheet, scenario: Scenario, report: RolloutReport, waves_
         }
         if month_cost.month == 1:
             live["One-off cost"] = ("one_off_cost", row["One-off cost"])
-        cells = []
+        cells: list[Cell | None] = []
         for column, value in row.items():
             fmt = _COLUMN_FORMATS.get(column) or ("int" if column in ("Month", "Year") else "number")
             if column in live:
@@ -685,7 +685,7 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     sheet.add(text("Expectations: the gain to plan roadmaps on", "heading"))
     sheet.add(stale_note(MODEL_CHANGED))
     e = report.expectations
-    for label, value, fmt in (
+    expectations: tuple[tuple[str, float, Format], ...] = (
         ("Headline output change (g)", e.headline_gain, "percent"),
         ("Quality-adjusted gain (QAPI − 1)", e.quality_adjusted_gain, "percent"),
         (f"Planning gain ({'P10' if e.basis == 'p10' else 'likely values'})", e.planning_gain, "percent"),
@@ -694,7 +694,8 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
         ("Freed time for learning", e.allocation.learning, "percent"),
         ("Freed time for roadmap", e.allocation.roadmap, "percent"),
         ("Roadmap gain to commit", e.roadmap_gain, "percent"),
-    ):
+    )
+    for label, value, fmt in expectations:
         sheet.add(text(label), Cell(value, fmt, "key"))
     sheet.add(text(e.note, "note"))
     for guardrail in e.guardrails:
@@ -866,8 +867,9 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
             role: Role = "input" if column in _INPUT_COLUMNS else "plain"
             if column == "Due date":
                 week = f"{letter['Due week']}{number}"
-                known = start is not None and value is not None
-                due = _serial(start + timedelta(weeks=value)) if known else ""
+                due = (
+                    _serial(start + timedelta(weeks=value)) if start is not None and value is not None else ""
+                )
                 allowed = _WEEK_RULE.valid(week)  # a typed or pasted week the plan does not allow
                 cells.append(
                     Cell(
