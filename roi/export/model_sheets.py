@@ -65,7 +65,7 @@ def productivity_sheet() -> Sheet:
         text("Live formulas over the Assumptions sheet. Hours are working hours per developer-week.", "note")
     )
     sheet.add(*(text(h, "header") for h in ("Quantity", "Value", "Unit", "Formula", "Name")))
-    rows = (
+    rows: tuple[tuple[str, str, Format, str, str, str], ...] = (
         (
             "Review effort per PR, baseline E(L0)",
             "overhead_hours+baseline_pr_size_loc/loc_per_hour",
@@ -343,12 +343,13 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
     )
     message, flag = _staleness_check(scenario, results)
     sheet.add(message, flag, None, text("1 = stale", "note"))
-    for label, field, fmt, unit in (
+    queue_rows: tuple[tuple[str, str, Format, str], ...] = (
         ("Probability a PR waits", "p_wait", "percent", ""),
         ("Mean wait for a reviewer Wq", "wait_hours", "hours", "working h"),
         ("Time in review Wq + E(L)/f", "time_in_review_hours", "hours", "working h"),
         ("PRs in review (Little's law)", "wip_prs", "number", "PRs"),
-    ):
+    )
+    for label, field, fmt, unit in queue_rows:
         sheet.add(
             text(label),
             _queue_value(getattr(review.baseline, field), fmt),
@@ -725,7 +726,7 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
 
     sheet.blank()
     sheet.add(text("Summary", "heading"))
-    for label, formula, fmt, how, name in (
+    summary: tuple[tuple[str, str, Format, str, str], ...] = (
         ("PV of benefits", f"SUM({span(pv_benefit_row)})", "money", "Σ benefit_t / (1 + d)^t", "pv_benefits"),
         ("PV of costs", f"SUM({span(pv_cost_row)})", "money", "Σ cost_t / (1 + d)^t", "pv_costs"),
         (NPV_LABEL, "pv_benefits-pv_costs", "money", "PV(benefits) − PV(costs)", "npv"),
@@ -765,7 +766,8 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
             "(D1·CFR1·M1 − D0·CFR0·M0) · W · C_dt · s",
             "downtime_cost_change_per_year",
         ),
-    ):
+    )
+    for label, formula, fmt, how, name in summary:
         sheet.add(
             text(label, "key"),
             Cell(Formula(formula), fmt, "output", name=name),

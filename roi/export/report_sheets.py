@@ -37,6 +37,7 @@ from roi.verdict import (  # the headlines are the engine's own words: the live 
     CONFIDENT_LOSS_CHANCE,
     HEADLINES,
     STRAINED_HEADLINES,
+    Tone,
     loss_chance,
     simulated,
     verdict,
@@ -77,7 +78,7 @@ def live_verdict(results: Results) -> str:
     loss = loss_chance(results)
     strained = f"utilization_post>={min(UTILIZATION_LIMIT, 1.0)!r}"
 
-    def tone(name: str) -> str:
+    def tone(name: Tone) -> str:
         plain, busy = _quoted(HEADLINES[name]), _quoted(STRAINED_HEADLINES[name])
         return f"IF({strained},{busy},{plain})"
 

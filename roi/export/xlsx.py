@@ -356,7 +356,7 @@ def _render_sheet(
         lines = _wrapped_lines(row, sheet.widths)
         if lines > 1:  # spreadsheets do not grow rows for wrapped text on their own
             ws.row_dimensions[row_number].height = LINE_HEIGHT_POINTS * lines
-        cells = []
+        cells: list[WriteOnlyCell | None] = []
         for column, cell in enumerate(row, start=1):
             if cell is None:
                 cells.append(None)
@@ -369,8 +369,8 @@ def _render_sheet(
             if cell.name:
                 names[cell.name] = f"{_quoted(sheet.title)}!${col(column)}${row_number}"
         ws.append(cells)
-    for name, cells in sheet.range_names.items():
-        names[name] = f"{_quoted(sheet.title)}!{cells}"
+    for name, reference in sheet.range_names.items():
+        names[name] = f"{_quoted(sheet.title)}!{reference}"
     if sheet.table is None or not len(sheet.table):
         return ws, None, cached
     styles = StyleIds(
