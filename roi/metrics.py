@@ -324,6 +324,7 @@ def _draws(sample: _Sample, boot: _Bootstrap, rng: np.random.Generator) -> np.nd
         w = boot.weights(sample.group, sample.n_units)
         with np.errstate(divide="ignore", invalid="ignore"):
             return sample.scale * (w @ sample.a) / (w @ sample.b)
+    assert sample.values is not None  # a median sample (made by _median) always has its values
     # Clustered: fewer bins when the units × bins product is large (BLAS cost ∝ draws·units·bins).
     most = MEDIAN_BINS if sample.unit_of is None else int(
         np.clip(5e8 / (boot.draws * max(sample.n_units, 1)), MIN_MEDIAN_BINS, MEDIAN_BINS))
@@ -760,7 +761,8 @@ def _commit_times(dataset: Dataset) -> pd.DataFrame:
     if not len(links) or not len(dataset.deployments):
         return pd.DataFrame(columns=["deployed_at", "committed_at"])
     shipped = links.merge(dataset.deployments[["deploy_id", "deployed_at"]], on="deploy_id")
-    shipped = shipped.groupby("sha", as_index=False)["deployed_at"].min()
+    # pandas-stubs type a column of groupby(as_index=False) as a SeriesGroupBy; .min() gives a DataFrame.
+    shipped = shipped.groupby("sha", as_index=False)["deployed_at"].min()  # type: ignore[assignment]
     commits = dataset.changes[["sha", "committed_at"]]
     if not len(commits):
         pulls = dataset.pull_requests.dropna(subset=["merge_commit_sha"])
@@ -834,11 +836,15 @@ def _ai_users(dataset: Dataset, prep: _Prepared, post: _Period) -> tuple[set[str
     return users, non_users - users, evidence
 
 
-def _did(ai: dict, control: dict) -> tuple[dict, dict]:
-    did, did_change = {}, {}
+def _did(ai: tuple[dict, dict], control: tuple[dict, dict]
+         ) -> tuple[dict[str, float | None], dict[str, float | None]]:
+    """Per PR metric: the log difference-in-differences and e^did − 1, from each cohort's (baseline, post)."""
+    did: dict[str, float | None] = {}
+    did_change: dict[str, float | None] = {}
     for name in PR_METRICS:
-        values = [ai[0].get(name), ai[1].get(name), control[0].get(name), control[1].get(name)]
-        if any(v is None or v <= 0 for v in values):
+        found = [ai[0].get(name), ai[1].get(name), control[0].get(name), control[1].get(name)]
+        values = [v for v in found if not (v is None or v <= 0)]
+        if len(values) < len(found):
             did[name] = did_change[name] = None
             continue
         value = (np.log(values[1]) - np.log(values[0])) - (np.log(values[3]) - np.log(values[2]))
@@ -846,15 +852,17 @@ def _did(ai: dict, control: dict) -> tuple[dict, dict]:
     return did, did_change
 
 
-def _did_ci(samples: list[dict], boot: _Bootstrap, rng: np.random.Generator) -> dict:
-    out = {}
+def _did_ci(samples: list[dict[str, _Sample]], boot: _Bootstrap, rng: np.random.Generator
+            ) -> dict[str, tuple[float, float] | None]:
+    out: dict[str, tuple[float, float] | None] = {}
     for name in PR_METRICS:
         group = [s.get(name) for s in samples]
-        if any(g is None or g.events < MIN_SAMPLE for g in group):
+        complete = [g for g in group if g is not None and g.events >= MIN_SAMPLE]
+        if len(complete) < len(group):
             out[name] = None
             continue
         with np.errstate(divide="ignore", invalid="ignore"):
-            logs = [np.log(_draws(g, boot, rng)) for g in group]
+            logs = [np.log(_draws(g, boot, rng)) for g in complete]
             replicate = np.expm1((logs[1] - logs[0]) - (logs[3] - logs[2]))
         replicate = replicate[np.isfinite(replicate)]
         out[name] = (float(np.percentile(replicate, 2.5)), float(np.percentile(replicate, 97.5))) \
@@ -928,7 +936,7 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
     prep = _prepare_prs(dataset, (adoption, post_start))
     pr_files = [s.file for s in dataset.sources if "pull_requests" in s.tables]
     if prep.has_prs and prep.prs.empty:
-        counts = Counter()
+        counts: Counter[str] = Counter()
         for source in pr_files:
             counts.update(prep.skipped.get(source, {}))
         detail = "; ".join(f"{count} {reason}" for reason, count in counts.items()) or "no rows"
@@ -955,7 +963,7 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
 
     values: dict[str, dict] = {"baseline": {}, "post": {}}
     samples: dict[str, dict] = {"baseline": {}, "post": {}}
-    if baseline is not None:
+    if baseline is not None and post is not None:  # both or neither
         commit_times = _commit_times(dataset)
         failed = _failed_deployments(dataset)
         ai_days = _ai_days(dataset)
@@ -1014,7 +1022,7 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
 
     cohorts = None
     comparison: Literal["difference-in-differences", "before/after only"] = "before/after only"
-    if baseline is not None and prep.has_prs:
+    if baseline is not None and post is not None and prep.has_prs:
         users, known_non_users, evidence = _ai_users(dataset, prep, post)
         active = set(pd.unique(prep.prs.loc[post.mask(prep.prs["merged_at"]), "author_key"]))
         ai_group = users & active
