@@ -11,7 +11,7 @@ import json
 import math
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
@@ -20,7 +20,7 @@ from roi import defaults
 from roi.errors import ScenarioError, SchemaVersionError
 from roi.rollout_models import WEEKS_PER_YEAR, PlainNumber, RolloutPlan
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1  # Final: the type is Literal[1], as Scenario.schema_version's
 
 Share = Annotated[float, PlainNumber, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 Positive = Annotated[float, PlainNumber, Field(ge=1e-9, allow_inf_nan=False)]

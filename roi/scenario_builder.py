@@ -86,12 +86,13 @@ def _adoption_share(metrics: Metrics, notes: list[str]) -> float:
                      "an adopter (docs/metrics.md, Building a scenario).")
         return max(share, 1e-6)
     if cohorts is not None:
-        share = _cohort_share(metrics)
+        cohort_share = _cohort_share(metrics)
+        assert cohort_share is not None  # None only without cohorts
         total = cohorts.ai_users + cohorts.non_users
-        notes.append(f"Adoption share {share:.3f} ({share:.1%}) = {cohorts.ai_users} AI users / {total} "
-                     f"active developers (the cohorts; daily AI users not measured); {scaled} are divided by "
-                     "it to describe an adopter (docs/metrics.md, Building a scenario).")
-        return share
+        notes.append(f"Adoption share {cohort_share:.3f} ({cohort_share:.1%}) = {cohorts.ai_users} AI users / "
+                     f"{total} active developers (the cohorts; daily AI users not measured); {scaled} are divided "
+                     "by it to describe an adopter (docs/metrics.md, Building a scenario).")
+        return cohort_share
     notes.append("Adoption share unknown (no Copilot activity data): org-wide changes are used as they are, "
                  "which understates the effect per adopter if not everyone used the tool.")
     return 1.0
@@ -255,8 +256,9 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
             if estimate.low is not None and estimate.high is not None:
                 if field in RANGE_KEYS and estimate.baseline > 0:
                     key = RANGE_KEYS[field]
-                    ranges[key] = tuple(round(v / estimate.baseline - 1.0, 6) for v in
-                                        (estimate.low, estimate.post, estimate.high))
+                    low, likely, high = (round(v / estimate.baseline - 1.0, 6) for v in
+                                         (estimate.low, estimate.post, estimate.high))
+                    ranges[key] = (low, likely, high)
                 else:
                     key = f"post.{field}"
                     ranges[key] = (estimate.low, estimate.post, estimate.high)
@@ -290,7 +292,9 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     factor = working_week_factor(weeks_per_year)
     converted = [f for f in WEEKLY_RATES if f in measured_fields]
     for field in converted:  # growth ratios (and so the ranges) are unit-free
-        baseline[field], post[field] = baseline[field] * factor, post[field] * factor
+        before, after = baseline[field], post[field]
+        assert before is not None and after is not None  # a measured field has both values (the loop above)
+        baseline[field], post[field] = before * factor, after * factor
     if converted:
         notes.append(f"Rates per week ({', '.join(converted)}) are measured per calendar week and converted "
                      f"to the scenario's working weeks: × (365.25 / 7) / {weeks_per_year:g} working weeks a "
