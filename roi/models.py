@@ -11,7 +11,7 @@ import json
 import math
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, get_args
+from typing import Annotated, Any, Final, Literal, TypeGuard, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
@@ -457,7 +457,7 @@ def _pydantic_message(error: ValidationError) -> tuple[str, str]:
     return path, message
 
 
-def looks_like_scenario(data: Any) -> bool:
+def looks_like_scenario(data: Any) -> TypeGuard[dict]:
     """True for a decoded JSON object with a scenario's team, baseline or post section: a scenario file
     (possibly a broken one) rather than an export."""
     return isinstance(data, dict) and bool({"team", "baseline", "post"} & set(data))

@@ -13,6 +13,7 @@ import io
 import json
 import math
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -295,7 +296,7 @@ def list_text(values: pa.Array, field_name: str | None = None, separator: str = 
 def sniff_delimiter(header_line: str) -> str:
     """The delimiter of a CSV header line: the most frequent of ``, ; tab |`` outside quotes."""
     counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
-    return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+    return max(counts, key=counts.__getitem__) if max(counts.values()) > 0 else ","
 
 
 def header_row(lines: list[str], delimiter: str, is_header) -> int:
@@ -323,7 +324,8 @@ def read_csv_text(text: str, name: str, delimiter: str | None = None, skip_rows:
     header = [cell.strip() for cell in next(csv.reader(lines, delimiter=delimiter), [])]
     frame.columns = _unique([str(c).strip() for c in frame.columns])
     # Rows of empty cells below the data (",,": Excel keeps formatted rows) are not records.
-    filled = np.flatnonzero(frame.ne("").any(axis=1).to_numpy())
+    # pandas-stubs leave a str scalar out of DataFrame.ne's operands (pandas compares every cell with it).
+    filled = np.flatnonzero(frame.ne("").any(axis=1).to_numpy())  # type: ignore[arg-type]
     frame = frame.iloc[: filled[-1] + 1 if len(filled) else 0]
     refuse_repeated_header(frame, name, skip_rows + 2, header if len(header) == frame.shape[1] else None)
     return frame
@@ -382,7 +384,8 @@ def find_column(columns, *aliases: str) -> str | None:
     return None
 
 
-def require_columns(frame: pd.DataFrame, name: str, fmt: str, columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def require_columns(frame: pd.DataFrame, name: str, fmt: str, columns: Mapping[str, tuple[str, ...]]
+                    ) -> dict[str, str]:
     """Our name -> the file's column for every required column; a missing one is an error naming it."""
     found = {}
     for ours, aliases in columns.items():
@@ -446,10 +449,10 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
         # Microseconds first: Arrow's string cast to nanoseconds wraps silently outside 1677-2262.
         parsed = pa.compute.cast(values, pa.timestamp("us", tz=UTC))
         if not required or not parsed.null_count:
-            out = _checked_times(parsed, values, name, column_name, row_offset, required)
+            checked = _checked_times(parsed, values, name, column_name, row_offset, required)
             if index is not None:
-                out.index = index
-            return out
+                checked.index = index
+            return checked
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     text = pa.compute.utf8_trim_whitespace(values)
@@ -552,7 +555,8 @@ def numbers(values: pd.Series, name: str, column_name: str, *, row_offset: int =
 
 def source_column(name: str, rows: int) -> pd.Categorical:
     """A table's ``source`` column: the file's name stored once, not once per row (3M reviews)."""
-    return pd.Categorical.from_codes(np.zeros(rows, np.int8), categories=[name])
+    # pandas-stubs want an Index of categories; pandas takes any list-like.
+    return pd.Categorical.from_codes(np.zeros(rows, np.int8), categories=[name])  # type: ignore[call-overload]
 
 
 def work_item_tables(name: str, items: pd.DataFrame, report: SourceReport) -> dict[str, pd.DataFrame]:

@@ -8,6 +8,7 @@ million-row ``pull_requests`` table costs about what parsing it does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,7 @@ _TIME = pa.timestamp("us", tz="UTC")
 """Times the CSV parser reads itself, on both cores, when every value has an offset (DevLake's do)."""
 
 
-def _table(name: str, data: bytes, report: SourceReport, wanted: list[str], optional: list[str] = (),
+def _table(name: str, data: bytes, report: SourceReport, wanted: list[str], optional: Sequence[str] = (),
            times: tuple[str, ...] = ()) -> pa.Table:
     """The columns ``wanted`` (required) and ``optional`` (when present) as text, ``times`` as UTC times.
 

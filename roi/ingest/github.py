@@ -141,7 +141,9 @@ def graphql_nodes(document: dict) -> tuple[list, str]:
     data = obj(document.get("data", document))
     repository = obj(data.get("repository"))
     connection = obj(repository.get("pullRequests") or data.get("search"))
-    edges = connection.get("edges") if isinstance(connection.get("edges"), list) else []
+    edges = connection.get("edges")
+    if not isinstance(edges, list):
+        edges = []
     nodes = connection.get("nodes") or [e.get("node") for e in edges if isinstance(e, dict)]
     name = repository.get("nameWithOwner")
     return [n for n in nodes if isinstance(n, dict)] if isinstance(nodes, list) else [], (

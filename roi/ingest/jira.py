@@ -111,9 +111,14 @@ def declined(resolution: pd.Series | None, status: pd.Series | None) -> pd.Serie
 
     The Resolution decides when the issue has one; otherwise the Status does: exports without a
     Resolution column (FORMATS.md §4: localised and Excel re-saved ones) and team-managed
-    projects that move issues to a "Won't Do" status without setting a resolution.
+    projects that move issues to a "Won't Do" status without setting a resolution.  At least one of
+    the two columns is given.
     """
-    resolved_as = _folded(resolution) if resolution is not None else pd.Series("", index=status.index)
+    if resolution is not None:
+        resolved_as = _folded(resolution)
+    else:
+        assert status is not None  # the reader calls this only when the export has one of the columns
+        resolved_as = pd.Series("", index=status.index)
     out = resolved_as.isin(NOT_DONE_RESOLUTIONS)
     if status is not None:
         out |= resolved_as.eq("") & _folded(status).isin(NOT_DONE_RESOLUTIONS)

@@ -149,7 +149,8 @@ def build_dataset(parts: dict[str, list[pd.DataFrame]], sources: list[SourceRepo
             tables[name] = _with_source(frames)
         else:
             tables[name] = pd.concat(frames, ignore_index=True)
-    return Dataset(**tables, sources=tuple(sources), timezone=timezone)
+    # The keys are TABLES, each a DataFrame field; mypy cannot match a dict's keys to the fields.
+    return Dataset(**tables, sources=tuple(sources), timezone=timezone)  # type: ignore[arg-type]
 
 
 def _with_source(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -161,12 +162,13 @@ def _with_source(frames: list[pd.DataFrame]) -> pd.DataFrame:
              if isinstance(f["source"].dtype, pd.CategoricalDtype)
              else pd.Categorical(f["source"].astype("object")) for f in frames]
     table = pd.concat([f.drop(columns="source") for f in frames], ignore_index=True)
-    table.insert(0, "source", pd.Categorical(union_categoricals(names, ignore_order=True)))
+    # pandas-stubs leave an ExtensionArray such as Categorical out of insert's values (pandas takes it).
+    table.insert(0, "source", pd.Categorical(union_categoricals(names, ignore_order=True)))  # type: ignore[arg-type]
     return table
 
 
 def with_tables(dataset: Dataset, **tables: pd.DataFrame) -> Dataset:
-    return replace(dataset, **tables)
+    return replace(dataset, **tables)  # type: ignore[arg-type]  # tables by name: mypy cannot match the keys
 
 
 __all__ = ["Dataset", "ReviewRows", "SCHEMAS", "TABLES", "build_dataset", "empty", "with_tables"]

@@ -13,6 +13,7 @@ import math
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -242,6 +243,7 @@ def read_estimates(name: str, data: bytes, report: SourceReport, timezone: str) 
     frame = read_table(name, data, report)
     report.rows = len(frame)
     metric_column = find_column(frame.columns, "metric")
+    assert metric_column is not None  # detect() gives a file to this reader only for a template header
     metric = frame[metric_column].str.strip()
     unknown = ~metric.isin(METRICS) & metric.ne("")
     if unknown.any():
@@ -260,8 +262,8 @@ def read_estimates(name: str, data: bytes, report: SourceReport, timezone: str) 
         values[key] = (numbers(_plain(frame[theirs], metric, name, theirs), name, theirs) if theirs in frame
                        else pd.Series(np.nan, index=frame.index))
     out = pd.DataFrame({"source": name, "metric": metric, **values})
-    for position, row in enumerate(out.itertuples(index=False), start=2):
-        _check_row(row, name, position, columns)
+    for position, record in enumerate(out.itertuples(index=False), start=2):
+        _check_row(record, name, position, columns)
     _refuse_orphans(out, name, metric_column, columns)
     empty = out["metric"].eq("") | (out["baseline"].isna() & out["post"].isna())
     if empty.all():
@@ -363,7 +365,7 @@ def cell_text(value: float | None) -> str:
     return f"{value:.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
-def _blank(value: object) -> bool:
+def _blank(value: Any) -> bool:  # a cell, of any type (pandas-stubs type pd.isna per type)
     """An empty cell: None, NaN, pandas' NA (an emptied text cell) or only spaces."""
     return value is None or (not isinstance(value, str) and bool(pd.isna(value))) or not str(value).strip()
 
