@@ -34,9 +34,10 @@ run: $(VENV)/.runtime
 	ARROW_DEFAULT_MEMORY_POOL=$${ARROW_DEFAULT_MEMORY_POOL:-jemalloc} $(BIN)/streamlit run app.py --server.port $(PORT)
 
 ## Every test: engine, readers, export (LibreOffice recalculation), AppTest and the real browser,
-## after ruff's check for Python errors (pyproject.toml).
+## after ruff's check for Python errors and mypy's type check of the engine (pyproject.toml).
 test: $(VENV)/.dev system-deps
 	$(BIN)/ruff check --quiet .
+	$(BIN)/mypy roi/
 	$(BIN)/python -m pytest
 
 ## Speed and scale, with the baselines (never part of `make test`).
@@ -44,4 +45,4 @@ bench: $(VENV)/.dev
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis artefacts
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache artefacts
