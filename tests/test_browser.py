@@ -403,6 +403,14 @@ def _cuts_nothing(page, where: str) -> None:
     page.set_viewport_size({"width": 1024, "height": 900})
 
 
+def _laptop_at_125_percent(browser, server):
+    """A page of the app, opened and run, on a 1280-pixel laptop at 125% zoom (1024 CSS px)."""
+    page = browser.new_page(viewport={"width": 1024, "height": 900}, device_scale_factor=1.25)
+    page.goto(server)
+    settle(page)
+    return page
+
+
 def test_no_page_cuts_text(browser, server):
     # At 1024 px (1280 at 125%) the cash flow's legend ran 18 px past its 306 px chart ("Cumulative net" cut),
     # the break-even axis title 5 px, the timeline's Phase legend 82 px ("measured"), "Full-rollout licences
@@ -412,9 +420,7 @@ def test_no_page_cuts_text(browser, server):
     # its NPV chart's axis title running past the chart and the name cut with "…"; at 1280 px "+39.9%" ran
     # 9 px past the Productivity index chart. No text is cut on any page, in the page or its charts, from
     # 1024 to 1920 px.
-    page = browser.new_page(viewport={"width": 1024, "height": 900}, device_scale_factor=1.25)
-    page.goto(server)
-    settle(page)
+    page = _laptop_at_125_percent(browser, server)
     # Each page's date field with its clear button shown.
     for title, field in (("Rollout plan", "2025-03-03"), ("Data", None)):
         go(page, title)
@@ -461,9 +467,7 @@ def test_no_page_cuts_text_on_a_clients_export(browser, server, tmp_path):
     # After an upload the pages show what the demo does not: the Data page's upload report, the Summary's
     # "Not in these exports: …" caveat, Productivity's distributions. At 1280 px the Review capacity page's
     # "Mean wait" tile read "under 1 …" (180 px of text in 161). No text is cut on any page, 1024 to 1920 px.
-    page = browser.new_page(viewport={"width": 1024, "height": 900}, device_scale_factor=1.25)
-    page.goto(server)
-    settle(page)
+    page = _laptop_at_125_percent(browser, server)
     go(page, "Data")
     export = tmp_path / UPLOADED_EXPORT
     export.write_bytes(github_pulls())
@@ -485,9 +489,7 @@ def test_no_page_cuts_text_in_its_error_states(browser, server, tmp_path):
     # A bad file's error names the file, row and column; a refused edit says so under its box; 0.8 typed
     # into a percentage box asks "did you mean 80%?". With 0.8% captured the break-even needs 44.23 h, whose
     # bold label ran 1 px past the 306 px chart at 1024 px. No text is cut in these states, 1024 to 1920 px.
-    page = browser.new_page(viewport={"width": 1024, "height": 900}, device_scale_factor=1.25)
-    page.goto(server)
-    settle(page)
+    page = _laptop_at_125_percent(browser, server)
     go(page, "Data")
     bad = tmp_path / "acme-platform_four_keys_deployments_2025-01-01_to_2025-06-30_all_services.csv"
     bad.write_bytes((ROOT / "tests" / "bad_inputs" / "mistyped_year.csv").read_bytes())
@@ -537,9 +539,7 @@ def _two_tools_five_waves() -> bytes:
 def test_no_page_cuts_text_with_two_tools_and_five_waves(browser, server, tmp_path):
     # A scenario file resumed on the Export page: the ROI & risk page's "Licences and costs" tab with two
     # licence lines, the Rollout plan with five waves. No text is cut, 1024 to 1920 px.
-    page = browser.new_page(viewport={"width": 1024, "height": 900}, device_scale_factor=1.25)
-    page.goto(server)
-    settle(page)
+    page = _laptop_at_125_percent(browser, server)
     go(page, "Export")
     saved = tmp_path / "two_tools_five_waves.json"
     saved.write_bytes(_two_tools_five_waves())
@@ -594,9 +594,7 @@ def test_the_compare_page_shows_a_long_scenario_name_whole(browser, server):
     # The keep button read "Keep 'Demo organisation (120 developers)' for comparison", 341 px of text cut to
     # 200 px at 1024 px (270 at 1164, 328 at 1280): the name and what the button does were lost. A long name
     # typed in the sidebar shows whole in the page's text and no text is cut, from 1024 to 1920 px.
-    page = browser.new_page(viewport={"width": 1024, "height": 900}, device_scale_factor=1.25)
-    page.goto(server)
-    settle(page)
+    page = _laptop_at_125_percent(browser, server)
     go(page, "Compare scenarios")
     for name in ("Demo organisation (120 developers)", LONG_NAME):
         if name == LONG_NAME:
