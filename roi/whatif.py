@@ -8,6 +8,8 @@ hours, rates are per developer-week, shares are fractions.
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +18,7 @@ import pandas as pd
 from roi import capacity
 from roi.engine import compute_review
 from roi.errors import ScenarioError
-from roi.models import QueueStats, Scenario, field_limits, scenario_from_dict
+from roi.models import MAX_TOOLS, QueueStats, Scenario, Tool, field_limits, scenario_from_dict
 
 _EDIT_SOURCE = ""  # edits come from the screen, not a file: errors name only the field
 
@@ -96,6 +98,92 @@ def _child(node: Any, part: str, path: str) -> Any:
     if isinstance(node, list) and part.isdigit() and int(part) < len(node):
         return node[int(part)]
     raise ScenarioError("is not a field of the scenario (or is empty)", field=path)
+
+
+_TOOL_RANGE = re.compile(r"^costs\.tools\.(\d+)\.(.+)$")
+"""An uncertainty range keyed by a licence line's position: ``costs.tools.<i>.<field>``."""
+
+
+def _tool_name(scenario: Scenario, name: str, field: str, *, other_than: int | None = None) -> str:
+    """``name`` stripped, refused if empty or already another licence line's name (case aside)."""
+    name = name.strip()
+    if not name:
+        raise ScenarioError("give the tool a name (e.g. 'Cursor Business')", field=field)
+    taken = [k for k, tool in enumerate(scenario.costs.tools) if k != other_than and tool.name.casefold() == name.casefold()]
+    if taken:
+        # Two lines of one name read as a mistake (a double-clicked "Add") and cannot be told apart.
+        raise ScenarioError(
+            f"the scenario already prices a tool named '{scenario.costs.tools[taken[0]].name}' (tool "
+            f"{taken[0] + 1}); edit that line, or give this one another name",
+            field=field,
+        )
+    return name
+
+
+def with_tool_added(scenario: Scenario, tool: Tool | Mapping[str, Any]) -> Scenario:
+    """The scenario with one more licence line at the end, re-validated as a whole.
+
+    ``tool`` is a :class:`~roi.models.Tool` or its fields (``name``, ``price_per_seat_month`` and,
+    optionally, ``usage_per_dev_month`` [default 0] and ``seat_coverage`` [default 1]); a mapping is
+    validated here, so a bad value is a :class:`ScenarioError` naming ``costs.tools.<i>.<field>``.
+    The existing lines and their uncertainty ranges (keyed by position) are untouched: the new line
+    comes last.
+
+    Raises:
+        ScenarioError: already :data:`~roi.models.MAX_TOOLS` lines, an empty or duplicate name, or a
+        value out of range.
+    """
+    index = len(scenario.costs.tools)
+    if index >= MAX_TOOLS:
+        raise ScenarioError(
+            f"a scenario prices at most {MAX_TOOLS} tools; remove one before adding another", field="costs.tools"
+        )
+    fields = tool.model_dump(mode="json") if isinstance(tool, Tool) else dict(tool)
+    fields["name"] = _tool_name(scenario, str(fields.get("name") or ""), f"costs.tools.{index}.name")
+    data = scenario.model_dump(mode="json")
+    data["costs"]["tools"].append(fields)
+    return scenario_from_dict(data, source=_EDIT_SOURCE)
+
+
+def with_tool_removed(scenario: Scenario, index: int) -> Scenario:
+    """The scenario without licence line ``index`` (from 0), its uncertainty ranges dropped and those of
+    the lines after it renumbered (``costs.tools.2.seat_coverage`` becomes ``costs.tools.1.…``).
+
+    The last line may go too: a scenario without tools is valid and prices no licences (its costs are
+    training, set-up and governance only), as a scenario file without ``tools`` does.
+
+    Raises:
+        ScenarioError: no line ``index``.
+    """
+    tools = scenario.costs.tools
+    if not 0 <= index < len(tools):
+        raise ScenarioError(
+            f"there is no tool {index + 1}; the scenario prices {len(tools)} tool(s)", field="costs.tools"
+        )
+    data = scenario.model_dump(mode="json")
+    del data["costs"]["tools"][index]
+    if data.get("uncertainty"):
+        ranges = {}
+        for key, value in data["uncertainty"]["ranges"].items():
+            found = _TOOL_RANGE.match(key)
+            if found is None:
+                ranges[key] = value
+            elif (k := int(found.group(1))) != index:  # a range of the removed line goes with it
+                ranges[f"costs.tools.{k - 1 if k > index else k}.{found.group(2)}"] = value
+        data["uncertainty"]["ranges"] = ranges
+    return scenario_from_dict(data, source=_EDIT_SOURCE)
+
+
+def with_tool_renamed(scenario: Scenario, index: int, name: str) -> Scenario:
+    """The scenario with licence line ``index`` (from 0) named ``name`` (stripped).
+
+    Raises:
+        ScenarioError: no line ``index``, or the name is empty, too long or another line's.
+    """
+    field = f"costs.tools.{index}.name"
+    if not 0 <= index < len(scenario.costs.tools):
+        raise ScenarioError("is not a field of the scenario", field=field)
+    return with_value(scenario, field, _tool_name(scenario, name, field, other_than=index))
 
 
 def with_horizon(scenario: Scenario, years: int) -> Scenario:

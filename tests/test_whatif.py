@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from roi.engine import compute, compute_productivity, compute_review
 from roi.errors import ScenarioError
-from roi.models import Scenario, field_limits
+from roi.models import MAX_TOOLS, Scenario, Tool, field_limits
 from roi.whatif import (
     apply_finding,
     review_curve,
@@ -19,10 +19,108 @@ from roi.whatif import (
     with_horizon,
     with_assumption,
     with_pr_size_limit,
+    with_tool_added,
+    with_tool_removed,
+    with_tool_renamed,
     with_value,
     with_values,
 )
 from tests.strategies import scenarios
+
+
+CURSOR = Tool(name="Cursor Business", price_per_seat_month=20.0)
+
+
+class TestTools:
+    def test_a_second_tool_costs_its_seats_and_nothing_else(self, worked_example):
+        both = with_tool_added(worked_example, CURSOR)
+        assert [t.name for t in both.costs.tools] == ["GitHub Copilot Enterprise", "Cursor Business"]
+        assert (both.costs.tools[1].usage_per_dev_month, both.costs.tools[1].seat_coverage) == (0.0, 1.0)
+        assert both.uncertainty == worked_example.uncertainty  # the ranges are keyed by position: untouched
+        # By hand: 50 seats × $20 × 12 months × (1 + 10% cost risk) = $13,200 a year in years 1..3, discounted
+        # at 10%: 13,200 × (1/1.1 + 1/1.1² + 1/1.1³) = $32,826.45 less NPV than METHODS §5's −$8,499.02.
+        extra = 13_200 * (1 / 1.1 + 1 / 1.1**2 + 1 / 1.1**3)
+        assert extra == pytest.approx(32_826.45, abs=0.01)
+        before, after = compute(worked_example).finance, compute(both).finance
+        assert before.npv == pytest.approx(-8_499.02, abs=0.01)
+        assert after.npv == pytest.approx(before.npv - extra, abs=1e-6)
+        assert after.benefits_by_year == before.benefits_by_year
+
+    def test_fields_are_validated_and_named(self, worked_example):
+        added = with_tool_added(worked_example, {"name": "  Cursor Business ", "price_per_seat_month": 20})
+        assert added == with_tool_added(worked_example, CURSOR)  # the name is stripped
+        with pytest.raises(ScenarioError) as caught:
+            with_tool_added(worked_example, {"name": "Cursor", "price_per_seat_month": -1})
+        assert caught.value.field == "costs.tools.1.price_per_seat_month"
+        with pytest.raises(ScenarioError) as caught:
+            with_tool_added(worked_example, {"name": " ", "price_per_seat_month": 20})
+        assert (caught.value.field, caught.value.message) == (
+            "costs.tools.1.name", "give the tool a name (e.g. 'Cursor Business')"
+        )
+        with pytest.raises(ScenarioError) as caught:  # a double-clicked "Add" must not price the seats twice
+            with_tool_added(worked_example, {"name": "github copilot enterprise", "price_per_seat_month": 39})
+        assert "already prices a tool named 'GitHub Copilot Enterprise' (tool 1)" in caught.value.message
+
+    def test_at_most_max_tools(self, worked_example):
+        many = worked_example
+        for k in range(MAX_TOOLS - 1):
+            many = with_tool_added(many, {"name": f"Tool {k}", "price_per_seat_month": 1})
+        with pytest.raises(ScenarioError, match=f"at most {MAX_TOOLS} tools"):
+            with_tool_added(many, CURSOR)
+
+    def test_removal_restores_the_original_exactly(self, worked_example):
+        both = with_tool_added(worked_example, CURSOR)
+        assert with_tool_removed(both, 1) == worked_example
+        assert with_tool_removed(both, 1).model_dump_json() == worked_example.model_dump_json()
+        assert compute(with_tool_removed(both, 1)).finance.npv == compute(worked_example).finance.npv
+
+    def test_removal_drops_the_tools_ranges_and_renumbers_the_later_ones(self, worked_example):
+        three = with_tool_added(with_tool_added(worked_example, CURSOR), {"name": "Claude Code", "price_per_seat_month": 100})
+        ranged = with_values(
+            three,
+            {
+                "uncertainty.ranges.costs.tools.0.seat_coverage": [0.8, 1.0, 1.0],
+                "uncertainty.ranges.costs.tools.1.price_per_seat_month": [16, 20, 40],
+                "uncertainty.ranges.costs.tools.2.usage_per_dev_month": [0, 0, 50],
+            },
+        )
+        removed = with_tool_removed(ranged, 1)
+        assert [t.name for t in removed.costs.tools] == ["GitHub Copilot Enterprise", "Claude Code"]
+        tool_ranges = {k: v for k, v in removed.uncertainty.ranges.items() if k.startswith("costs.tools.")}
+        assert tool_ranges == {
+            "costs.tools.0.seat_coverage": (0.8, 1.0, 1.0),
+            "costs.tools.1.usage_per_dev_month": (0.0, 0.0, 50.0),  # Claude Code's, now tool 2
+        }
+        expected = with_values(
+            with_tool_added(worked_example, {"name": "Claude Code", "price_per_seat_month": 100}),
+            {
+                "uncertainty.ranges.costs.tools.0.seat_coverage": [0.8, 1.0, 1.0],
+                "uncertainty.ranges.costs.tools.1.usage_per_dev_month": [0, 0, 50],
+            },
+        )
+        assert removed == expected
+
+    def test_the_last_tool_can_go_and_then_no_licence_is_priced(self, worked_example):
+        ranged = with_value(worked_example, "uncertainty.ranges.costs.tools.0.price_per_seat_month", [19, 39, 60])
+        none = with_tool_removed(ranged, 0)
+        assert none.costs.tools == []
+        assert "costs.tools.0.price_per_seat_month" not in none.uncertainty.ranges
+        # Costs are then governance only (0.1 FTE × $188,419 × 1.1 = $20,726.09 a year), set-up unchanged.
+        costs = compute(none).finance.costs_by_year
+        assert costs[0] == compute(worked_example).finance.costs_by_year[0]
+        assert costs[1:] == pytest.approx([20_726.09] * 3, abs=0.01)
+        with pytest.raises(ScenarioError, match="there is no tool 1"):
+            with_tool_removed(none, 0)
+
+    def test_rename(self, worked_example):
+        both = with_tool_added(worked_example, CURSOR)
+        assert with_tool_renamed(both, 1, " Cursor Pro ").costs.tools[1].name == "Cursor Pro"
+        assert with_tool_renamed(both, 1, "cursor business").costs.tools[1].name == "cursor business"  # itself
+        with pytest.raises(ScenarioError, match="already prices a tool named 'Cursor Business' \\(tool 2\\)"):
+            with_tool_renamed(both, 0, "Cursor Business")
+        with pytest.raises(ScenarioError) as caught:
+            with_tool_renamed(both, 0, "")
+        assert caught.value.field == "costs.tools.0.name"
 
 
 class TestWithValues:
