@@ -333,13 +333,17 @@ def _label_of(path: str) -> str:
     return next((item.label for _, items in SECTIONS for item in items if item.path == path), path)
 
 
-def refused_edit(label: str, path: str, error: RoiError, *, percent: bool = False) -> str:
+def refused_edit(
+    label: str, path: str, error: RoiError, *, percent: bool = False, outcome: str = "the earlier value is kept"
+) -> str:
     """A refused edit in the app's words: the field's label as the page shows it, and what to enter.
 
     The engine's message names the scenario field (``field 'team': delivery_hours_per_week cannot
     exceed hours_per_week…``), which is right for a scenario file and the command line; in the app
-    it is the label beside the box, in its unit (a share as a percentage), and the earlier value stays.
+    it is the label beside the box, in its unit (a share as a percentage), and the earlier value stays
+    (``outcome`` says what happened instead where nothing was kept, e.g. a tool not added).
     """
+    sentence = outcome[0].upper() + outcome[1:]
     team = scenario().team
     if error.message.startswith(DELIVERY_RULE):
         week, delivery = (f"{hours:g}" for hours in (team.hours_per_week, team.delivery_hours_per_week))
@@ -362,12 +366,23 @@ def refused_edit(label: str, path: str, error: RoiError, *, percent: bool = Fals
                 what = "more than 0"
         else:
             what = f"at most {shown}" if inclusive else f"less than {shown}"
-        return f"Enter {what} for “{label}”; the earlier value is kept."
-    return f"“{label}”: {error.message.rstrip('.')}. The earlier value is kept."
+        return f"Enter {what} for “{label}”; {outcome}."
+    return f"“{label}”: {error.message.rstrip('.')}. {sentence}."
+
+
+Edit = Callable[[Scenario, Any], Scenario]
+"""A field's own edit (the scenario, the value entered → the new scenario), where setting the path is not
+enough: a tool's name is stripped and must differ from the other tools' (roi.whatif.with_tool_renamed)."""
 
 
 def _write_back(
-    key: str, path: str, scale: float, convert: Callable[[Any], Any], nullable: bool, label: str = ""
+    key: str,
+    path: str,
+    scale: float,
+    convert: Callable[[Any], Any],
+    nullable: bool,
+    label: str = "",
+    edit: Edit | None = None,
 ) -> None:
     value = st.session_state[key]
     errors = st.session_state[_EDIT_ERRORS]
@@ -379,7 +394,10 @@ def _write_back(
     previous = get_path(scenario(), path)
     try:
         new = None if value is None else convert(value / scale if scale != 1 else value)
-        st.session_state[SCENARIO] = with_assumption(scenario(), path, new)  # its range moves with it
+        if edit is not None:
+            st.session_state[SCENARIO] = edit(scenario(), new)
+        else:
+            st.session_state[SCENARIO] = with_assumption(scenario(), path, new)  # its range moves with it
         errors.pop(key, None)
     except RoiError as error:
         errors[key] = refused_edit(label or path, path, error, percent=scale == 100.0)
@@ -461,11 +479,20 @@ def number_field(
         container.warning(slip, icon=":material/percent:")
 
 
-def text_field(label: str, path: str, key: str, *, help: str | None = None, container: Any = st) -> None:
-    """A text input showing the scenario's text at ``path``; edits go back into the scenario."""
+def text_field(
+    label: str,
+    path: str,
+    key: str,
+    *,
+    help: str | None = None,
+    edit: Edit | None = None,
+    container: Any = st,
+) -> None:
+    """A text input showing the scenario's text at ``path``; edits go back into the scenario (through
+    ``edit`` if given), and a refused one shows its reason under the field, the earlier text kept."""
     st.session_state[key] = get_path(scenario(), path) or ""
     container.text_input(
-        label, key=key, help=help, on_change=_write_back, args=(key, path, 1.0, str, False, label)
+        label, key=key, help=help, on_change=_write_back, args=(key, path, 1.0, str, False, label, edit)
     )
     message = st.session_state[_EDIT_ERRORS].get(key)
     if message:
