@@ -11,7 +11,7 @@ from roi.export.assumptions import SECTIONS, adoption_assumptions, tool_assumpti
 from roi.finance import cumulative_net
 from roi.safety import markdown_safe
 from roi.verdict import loss_chance, loss_reason, simulated
-from roi.whatif import npv_at_likely, with_horizon
+from roi.whatif import npv_at_likely, with_horizon, with_tool_added, with_tool_removed, with_tool_renamed
 
 appstate.require_app(__file__)
 appstate.show_notice()
@@ -192,6 +192,105 @@ def change_horizon() -> None:
         st.session_state["finance_horizon_error"] = error.describe()
 
 
+NEW_TOOL_NAME, NEW_TOOL_PRICE = "finance_new_tool_name", "finance_new_tool_price"
+NO_TOOLS = (
+    "No AI tool licences in this scenario: its costs are training, set-up and governance only, so the NPV "
+    "counts no seat or usage cost. Add a tool below to price its licences."
+)
+
+
+def remove_tool(index: int) -> None:
+    current = appstate.scenario()
+    try:
+        removed = with_tool_removed(current, index)
+    except RoiError as error:  # a button of a line already gone (two clicks in one run)
+        st.session_state["finance_tool_error"] = error.describe(field=False)
+        return
+    name = current.costs.tools[index].name
+    ranged = len(removed.uncertainty.ranges if removed.uncertainty else {}) < len(
+        current.uncertainty.ranges if current.uncertainty else {}
+    )
+    if not removed.costs.tools:  # allowed, as a scenario file without tools is: said, not refused
+        appstate.set_scenario(removed, f"Removed “{name}”. {NO_TOOLS}", kind="warning")
+        return
+    appstate.set_scenario(
+        removed, f"Removed “{name}”" + (" and its uncertainty ranges." if ranged else ".")
+    )
+
+
+def add_tool() -> None:
+    name, price = st.session_state[NEW_TOOL_NAME], st.session_state[NEW_TOOL_PRICE]
+    label = f"List price per seat ({appstate.scenario().currency}/seat-month)"
+    if price is None:
+        st.session_state["finance_new_tool_error"] = (
+            NEW_TOOL_PRICE, f"Give a value for “{label}”; the tool was not added."
+        )
+        return
+    try:
+        added = with_tool_added(appstate.scenario(), {"name": name or "", "price_per_seat_month": float(price)})
+    except RoiError as error:
+        field = error.field or ""
+        key, shown = (NEW_TOOL_NAME, "Name") if field.endswith(".name") else (NEW_TOOL_PRICE, label)
+        st.session_state["finance_new_tool_error"] = (
+            key, appstate.refused_edit(shown, field, error, outcome="the tool was not added")
+        )
+        return
+    st.session_state[NEW_TOOL_NAME], st.session_state[NEW_TOOL_PRICE] = "", None  # ready for another
+    k = len(added.costs.tools)
+    appstate.set_scenario(
+        added,
+        f"Added “{added.costs.tools[-1].name}” as tool {k}: set its usage billing and seat coverage below "
+        "(none and 100% until you do).",
+    )
+
+
+def tool_lines() -> None:
+    """Each licence line: its name (editable), a remove button, its numbers; then a form to add one."""
+    for number, items in tool_assumptions(scenario):
+        index = number - 1
+        st.markdown(f"**{markdown_safe(scenario.costs.tools[index].name)}**")
+        name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+        appstate.text_field(
+            f"Tool {number}: name",
+            f"costs.tools.{index}.name",
+            f"finance_tool_{number}_name",
+            help="Shown in the exported workbook too; two tools cannot share a name.",
+            # Bound now: the callback runs in the next run, when the loop's index has moved on.
+            edit=lambda current, name, index=index: with_tool_renamed(current, index, name),
+            container=name_col,
+        )
+        button_col.button(
+            "Remove this tool",
+            key=f"finance_tool_{number}_remove",
+            icon=":material/delete:",
+            on_click=remove_tool,
+            args=(index,),
+            help="Drops this licence line and its uncertainty ranges; every number recalculates.",
+        )
+        appstate.assumption_rows(items, "finance")
+    if error := st.session_state.pop("finance_tool_error", None):
+        st.error(error, icon=":material/error:")
+    if not scenario.costs.tools:
+        st.info(NO_TOOLS, icon=":material/info:")
+    with st.container(border=True, key="finance_add_tool_box"):
+        st.markdown("**Add a tool**")
+        name_col, price_col, button_col = st.columns([3, 2, 1], vertical_alignment="bottom")
+        failed = st.session_state.pop("finance_new_tool_error", None)
+        name_col.text_input("Name", key=NEW_TOOL_NAME, placeholder="e.g. Cursor Business")
+        price_col.number_input(
+            f"List price per seat ({currency}/seat-month)",
+            value=None,  # no price guessed: an empty box is refused, not taken as free
+            min_value=0.0,
+            step=0.5,
+            format="%.2f",
+            key=NEW_TOOL_PRICE,
+        )
+        button_col.button("Add a tool", key="finance_add_tool", icon=":material/add:", on_click=add_tool)
+        if failed:
+            (name_col if failed[0] == NEW_TOOL_NAME else price_col).error(failed[1], icon=":material/error:")
+        st.caption("Usage billing and seat coverage start at none and 100%; edit them above once it is added.")
+
+
 sections = dict(SECTIONS)
 # Keyed: the tab stays open across reruns. Unkeyed, an edit that made the "Why it does not pay back" box
 # appear above them (a licence price raised) drew the tabs afresh on "Finance", away from the edited box.
@@ -216,9 +315,7 @@ with tabs[0]:
 with tabs[1]:
     appstate.assumption_rows(adoption_assumptions(scenario), "finance")
 with tabs[2]:
-    for number, items in tool_assumptions(scenario):
-        st.markdown(f"**{markdown_safe(scenario.costs.tools[number - 1].name)}**")
-        appstate.assumption_rows(items, "finance")
+    tool_lines()
     appstate.assumption_rows(list(sections["Costs"]), "finance")
 with tabs[3]:
     appstate.assumption_rows(list(sections["Team"]), "finance")

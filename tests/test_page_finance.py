@@ -217,3 +217,113 @@ def test_a_small_percentage_where_one_is_plausible_is_not_questioned(page):
     page.number_input(key="finance_capture_factor").set_value(5).run()  # 5% is a percentage, however low
     assert page.session_state["scenario"].finance.capture_factor == pytest.approx(0.05)
     assert not page.warning and not page.error
+
+
+# --- Licence lines: add, rename, remove ----------------------------------------------------------------
+
+CURSOR = {"name": "Cursor Business", "price_per_seat_month": 20}
+
+
+def add_tool(page, name, price):
+    page.text_input(key="finance_new_tool_name").input(name)
+    page.number_input(key="finance_new_tool_price").set_value(price)
+    return page.button(key="finance_add_tool").click().run()
+
+
+def test_a_tool_added_costs_its_seats_and_is_in_the_workbook(page, worked_example):
+    import io
+
+    from openpyxl import load_workbook
+
+    from roi.export import build_workbook
+    from roi.whatif import with_tool_added
+    from tests.test_export_workbook import named_cell
+
+    add_tool(page, "Cursor Business", 20)
+    assert not page.exception and not page.error
+    expected = with_tool_added(worked_example, CURSOR)
+    assert page.session_state["scenario"] == expected
+    before, after = compute(worked_example).finance, compute(expected).finance
+    # 50 seats × $20 × 12 × 1.1 a year for 3 years at 10%: $32,826.45 less NPV (tests/test_whatif.py by hand).
+    assert after.npv - before.npv == pytest.approx(-32_826.45, abs=0.01)
+    assert metric_value(page, "Net present value") == fmt.money(after.npv, compact=True, signed=True) == f"{M}$41.3k"
+    assert list(page.dataframe[0].value["Net"])[-1] == fmt.money(after.npv, signed=True) == f"{M}$41,325"
+    assert any("Added “Cursor Business” as tool 2" in box.value for box in page.success)
+    # The new line is edited like the first: name, price, usage, coverage, and the boxes are empty again.
+    assert page.text_input(key="finance_tool_2_name").value == "Cursor Business"
+    assert page.number_input(key="finance_tool_2_price_per_seat_month").value == pytest.approx(20.0)
+    assert page.text_input(key="finance_new_tool_name").value == ""
+    assert page.number_input(key="finance_new_tool_price").value is None
+    page.number_input(key="finance_tool_2_seat_coverage").set_value(50).run()
+    half = with_assumption(expected, "costs.tools.1.seat_coverage", 0.5)
+    assert page.session_state["scenario"] == half
+    assert metric_value(page, "Net present value") == fmt.money(compute(half).finance.npv, compact=True, signed=True)
+
+    page.switch_page("pages/export.py").run()
+    assert not page.exception and not page.error
+    assert "Download the workbook" in [b.proto.label for b in page.get("download_button")]
+    current = page.session_state["scenario"]  # what the page exports: appstate.workbook builds it alike
+    book = load_workbook(io.BytesIO(build_workbook(current, compute(current))))
+    assert [named_cell(book, f"tool_{k}_name").value for k in (1, 2)] == ["GitHub Copilot Enterprise", "Cursor Business"]
+    assert named_cell(book, "tool_2_seat_coverage").value == pytest.approx(0.5)
+
+
+def test_removing_the_added_tool_restores_the_scenario(page, worked_example):
+    add_tool(page, "Cursor Business", 20)
+    page.button(key="finance_tool_2_remove").click().run()
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"] == worked_example  # ranges included
+    assert metric_value(page, "Net present value") == f"{M}$8.5k"
+    assert any(box.value == "Removed “Cursor Business”." for box in page.success)
+    assert [w.key for w in page.text_input if str(w.key).startswith("finance_tool_")] == ["finance_tool_1_name"]
+
+
+def test_removing_the_last_tool_is_allowed_and_said(page, worked_example):
+    with_range = with_value(worked_example, "uncertainty.ranges.costs.tools.0.price_per_seat_month", [19, 39, 60])
+    page.session_state["scenario"] = with_range
+    page.run()
+    page.button(key="finance_tool_1_remove").click().run()
+    assert not page.exception and not page.error
+    scenario = page.session_state["scenario"]
+    assert scenario.costs.tools == [] and "costs.tools.0.price_per_seat_month" not in scenario.uncertainty.ranges
+    said = "No AI tool licences in this scenario: its costs are training, set-up and governance only"
+    assert any(box.value.startswith("Removed “GitHub Copilot Enterprise”. " + said) for box in page.warning)
+    assert any(box.value.startswith(said) for box in page.info)  # on the tab, for as long as there is none
+    assert metric_value(page, "Net present value") == fmt.money(compute(scenario).finance.npv, compact=True, signed=True)
+    add_tool(page, "GitHub Copilot Enterprise", 39)  # and one can be priced again
+    assert page.session_state["scenario"].costs.tools[0].price_per_seat_month == 39
+
+
+def test_a_tool_renamed(page, worked_example):
+    page.text_input(key="finance_tool_1_name").input("  Copilot Business ").run()
+    assert not page.error
+    assert page.session_state["scenario"].costs.tools[0].name == "Copilot Business"
+    assert any(md.value == "**Copilot Business**" for md in page.markdown)
+
+
+def test_refused_tool_edits_say_why_and_keep_the_scenario(page, worked_example):
+    add_tool(page, "github copilot enterprise", 39)  # a double-clicked "Add" must not price the seats twice
+    assert [e.value for e in page.error] == [
+        "“Name”: the scenario already prices a tool named 'GitHub Copilot Enterprise' (tool 1); edit that line, "
+        "or give this one another name. The tool was not added."
+    ]
+    assert page.session_state["scenario"] == worked_example
+    assert page.text_input(key="finance_new_tool_name").value == "github copilot enterprise"  # kept to correct
+
+    add_tool(page, "Cursor Business", None)  # no price guessed (a negative one the box's minimum stops)
+    assert [e.value for e in page.error] == [
+        "Give a value for “List price per seat (USD/seat-month)”; the tool was not added."
+    ]
+    assert page.session_state["scenario"] == worked_example
+
+    page.text_input(key="finance_tool_1_name").input(" ").run()
+    assert [e.value for e in page.error] == [
+        "“Tool 1: name”: give the tool a name (e.g. 'Cursor Business'). The earlier value is kept."
+    ]
+    assert page.session_state["scenario"] == worked_example
+    assert page.text_input(key="finance_tool_1_name").value == "GitHub Copilot Enterprise"
+    page.number_input(key="finance_tool_1_seat_coverage").set_value(150).run()  # the existing lines' rule
+    assert "Enter at most 100% for “Tool 1: share of developers given a seat”; the earlier value is kept." in [
+        e.value for e in page.error
+    ]
+    assert page.session_state["scenario"] == worked_example
