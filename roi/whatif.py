@@ -109,7 +109,11 @@ def _tool_name(scenario: Scenario, name: str, field: str, *, other_than: int | N
     name = name.strip()
     if not name:
         raise ScenarioError("give the tool a name (e.g. 'Cursor Business')", field=field)
-    taken = [k for k, tool in enumerate(scenario.costs.tools) if k != other_than and tool.name.casefold() == name.casefold()]
+    taken = [
+        k
+        for k, tool in enumerate(scenario.costs.tools)
+        if k != other_than and tool.name.casefold() == name.casefold()
+    ]
     if taken:
         # Two lines of one name read as a mistake (a double-clicked "Add") and cannot be told apart.
         raise ScenarioError(
