@@ -249,7 +249,8 @@ def tool_lines() -> None:
     for number, items in tool_assumptions(scenario):
         index = number - 1
         st.markdown(f"**{markdown_safe(scenario.costs.tools[index].name)}**")
-        name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+        # A row that wraps, the button at its own width: in a quarter of 1024 px "Remove this tool" was cut.
+        row = st.container(horizontal=True, vertical_alignment="bottom")
         appstate.text_field(
             f"Tool {number}: name",
             f"costs.tools.{index}.name",
@@ -257,9 +258,9 @@ def tool_lines() -> None:
             help="Shown in the exported workbook too; two tools cannot share a name.",
             # Bound now: the callback runs in the next run, when the loop's index has moved on.
             edit=lambda current, name, index=index: with_tool_renamed(current, index, name),
-            container=name_col,
+            container=row,
         )
-        button_col.button(
+        row.button(
             "Remove this tool",
             key=f"finance_tool_{number}_remove",
             icon=":material/delete:",
@@ -274,10 +275,11 @@ def tool_lines() -> None:
         st.info(NO_TOOLS, icon=":material/info:")
     with st.container(border=True, key="finance_add_tool_box"):
         st.markdown("**Add a tool**")
-        name_col, price_col, button_col = st.columns([3, 2, 1], vertical_alignment="bottom")
+        # As the tools' rows: fields that share what the button, at its own width, leaves; wrapping when narrow.
+        row = st.container(horizontal=True, vertical_alignment="bottom")
         failed = st.session_state.pop("finance_new_tool_error", None)
-        name_col.text_input("Name", key=NEW_TOOL_NAME, placeholder="e.g. Cursor Business")
-        price_col.number_input(
+        row.text_input("Name", key=NEW_TOOL_NAME, placeholder="e.g. Cursor Business")
+        row.number_input(
             f"List price per seat ({currency}/seat-month)",
             value=None,  # no price guessed: an empty box is refused, not taken as free
             min_value=0.0,
@@ -285,9 +287,9 @@ def tool_lines() -> None:
             format="%.2f",
             key=NEW_TOOL_PRICE,
         )
-        button_col.button("Add a tool", key="finance_add_tool", icon=":material/add:", on_click=add_tool)
-        if failed:
-            (name_col if failed[0] == NEW_TOOL_NAME else price_col).error(failed[1], icon=":material/error:")
+        row.button("Add a tool", key="finance_add_tool", icon=":material/add:", on_click=add_tool)
+        if failed:  # under the row: the field it names is in the message
+            st.error(failed[1], icon=":material/error:")
         st.caption("Usage billing and seat coverage start at none and 100%; edit them above once it is added.")
 
 
