@@ -136,8 +136,15 @@ def shoot(page, name: str) -> Path:
 
 
 def go(page, title: str) -> None:
-    page.get_by_role("link", name=title).click()
+    """Open the page whose sidebar link is ``title`` and wait for it to have run."""
+    link = page.get_by_role("link", name=title)
+    link.click()
     settle(page)
+    # A click that lands while a widget's rerun is starting (a date field just left) can be dropped by
+    # Streamlit: the old page stays. Then click again; the link's address is the page's.
+    if not page.url.endswith(link.get_attribute("href") or ""):
+        link.click()
+        settle(page)
     page.wait_for_selector("h1")
 
 
