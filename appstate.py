@@ -326,13 +326,6 @@ _BOUND = re.compile(r"^Input should be (greater|less) than( or equal to)? (\S+) 
 """The bound in roi.models' message for a value out of range (pydantic's words)."""
 
 
-def _label_of(path: str) -> str:
-    """An assumption's label as the ROI & risk page shows it (roi.export.assumptions)."""
-    from roi.export.assumptions import SECTIONS
-
-    return next((item.label for _, items in SECTIONS for item in items if item.path == path), path)
-
-
 def refused_edit(
     label: str, path: str, error: RoiError, *, percent: bool = False, outcome: str = "the earlier value is kept"
 ) -> str:
@@ -350,11 +343,11 @@ def refused_edit(
         if path == "team.hours_per_week":
             return (
                 f"“{label}” cannot be less than the delivery hours per week ({delivery} h): enter at least "
-                f"{delivery}, or lower “{_label_of('team.delivery_hours_per_week')}” first."
+                f"{delivery}, or lower “{field_label('team.delivery_hours_per_week', scenario())}” first."
             )
         return (
             f"“{label}” cannot be more than the working hours per week ({week} h): enter at most {week}, "
-            f"or raise “{_label_of('team.hours_per_week')}” first."
+            f"or raise “{field_label('team.hours_per_week', scenario())}” first."
         )
     found = _BOUND.match(error.message)
     if found:
