@@ -193,6 +193,7 @@ def change_horizon() -> None:
 
 
 NEW_TOOL_NAME, NEW_TOOL_PRICE = "finance_new_tool_name", "finance_new_tool_price"
+PRICE_LABEL = f"List price per seat ({currency}/seat-month)"
 NO_TOOLS = (
     "No AI tool licences in this scenario: its costs are training, set-up and governance only, so the NPV "
     "counts no seat or usage cost. Add a tool below to price its licences."
@@ -220,19 +221,16 @@ def remove_tool(index: int) -> None:
 
 def add_tool() -> None:
     name, price = st.session_state[NEW_TOOL_NAME], st.session_state[NEW_TOOL_PRICE]
-    label = f"List price per seat ({appstate.scenario().currency}/seat-month)"
     if price is None:
-        st.session_state["finance_new_tool_error"] = (
-            NEW_TOOL_PRICE, f"Give a value for “{label}”; the tool was not added."
-        )
+        st.session_state["finance_new_tool_error"] = f"Give a value for “{PRICE_LABEL}”; the tool was not added."
         return
     try:
         added = with_tool_added(appstate.scenario(), {"name": name or "", "price_per_seat_month": float(price)})
     except RoiError as error:
         field = error.field or ""
-        key, shown = (NEW_TOOL_NAME, "Name") if field.endswith(".name") else (NEW_TOOL_PRICE, label)
-        st.session_state["finance_new_tool_error"] = (
-            key, appstate.refused_edit(shown, field, error, outcome="the tool was not added")
+        shown = "Name" if field.endswith(".name") else PRICE_LABEL
+        st.session_state["finance_new_tool_error"] = appstate.refused_edit(
+            shown, field, error, outcome="the tool was not added"
         )
         return
     st.session_state[NEW_TOOL_NAME], st.session_state[NEW_TOOL_PRICE] = "", None  # ready for another
@@ -280,7 +278,7 @@ def tool_lines() -> None:
         failed = st.session_state.pop("finance_new_tool_error", None)
         row.text_input("Name", key=NEW_TOOL_NAME, placeholder="e.g. Cursor Business")
         row.number_input(
-            f"List price per seat ({currency}/seat-month)",
+            PRICE_LABEL,
             value=None,  # no price guessed: an empty box is refused, not taken as free
             min_value=0.0,
             step=0.5,
@@ -289,7 +287,7 @@ def tool_lines() -> None:
         )
         row.button("Add a tool", key="finance_add_tool", icon=":material/add:", on_click=add_tool)
         if failed:  # under the row: the field it names is in the message
-            st.error(failed[1], icon=":material/error:")
+            st.error(failed, icon=":material/error:")
         st.caption("Usage billing and seat coverage start at none and 100%; edit them above once it is added.")
 
 
