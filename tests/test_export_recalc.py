@@ -1199,7 +1199,8 @@ def test_a_cleared_assumption_the_waves_follow_is_named_once_not_blamed_on_the_w
     """Clearing ``reviewers`` on Assumptions made every wave's check say "Reviewers must be a whole number
     …" (its link showed 0), blaming the waves. After LibreOffice recalculates, the waves' checks stay empty
     and one line beside the "Waves" heading says which Assumptions cell to fix, only while a wave follows
-    it; the Summary's verdict still says what is wrong with the assumption."""
+    it; the Summary's verdict still says what is wrong with the assumption. A cleared cell leaves no
+    #DIV/0! on the sheet."""
     _, values, _ = recalculated[f"linked_{name}"]
     sheet = values["Rollout plan"]
     checks = _wave_table(sheet)[WAVE_CHECK_LABEL][:3]
@@ -1213,6 +1214,9 @@ def test_a_cleared_assumption_the_waves_follow_is_named_once_not_blamed_on_the_w
         width = sum(_column_width(sheet, c) for c in range(span.min_col, span.max_col + 1))
         assert wrapped_lines(expected, width) == 1 and heading[1].alignment.wrap_text
     assert workbook_value(values, "verdict").startswith("Check the assumptions: ")
+    if None in LINKED_ASSUMPTION_EDITS[name][1].values():  # a cleared cell (text gives #VALUE!, as anywhere)
+        errors = [(c.coordinate, c.value) for row in sheet.iter_rows() for c in row if c.value in ERROR_VALUES]
+        assert errors == []  # the utilisation a cleared pool leaves no capacity for is blank, not #DIV/0!
 
 
 @pytest.mark.parametrize("name", list(BAD_WAVE_EDITS))

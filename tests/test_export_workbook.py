@@ -1350,7 +1350,7 @@ def test_the_waves_review_load_is_formulas_over_the_share_and_the_assumptions(bo
         "Extra review h / week": f"={d}*review_tax_hours",
         "Reviewers": "=reviewers",
         "Review capacity h / week": f"=IF(ISBLANK({pool}),reviewers,{pool})*review_share*hours_per_week",
-        "Reviewer utilisation": f"={work}/{capacity}",
+        "Reviewer utilisation": f'=IF({capacity}>0,{work}/{capacity},"")',  # blank, not #DIV/0!
         "Review backlog growth h / week": f"=MAX(0,{work}-{capacity})",
         "Freed h / week": f"={d}*net_hours",
         "Extra bugs / week": f"={d}*(post_bugs_per_dev_week-baseline_bugs_per_dev_week)",

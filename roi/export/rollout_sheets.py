@@ -469,7 +469,10 @@ def _live_waves(
                 f"{_pool(pool)}*review_share*hours_per_week", wave.review_capacity_hours_per_week, "hours"
             ),
             "Reviewer utilisation": (
-                f"{work}/{ref('Review capacity h / week')}", wave.utilization, "percent"
+                # blank, not #DIV/0!, while a cleared pool leaves no capacity: the checks name the cell
+                f"IF({ref('Review capacity h / week')}>0,{work}/{ref('Review capacity h / week')},\"\")",
+                wave.utilization,
+                "percent",
             ),
             "Review backlog growth h / week": (
                 f"MAX(0,{work}-{ref('Review capacity h / week')})",
