@@ -826,15 +826,35 @@ NAME_LINE_HEIGHT = 15
 """px from one line of a scenario's name to the next."""
 
 
-def name_lines(name: str, width: int = NAME_LINE) -> list[str]:
-    """``name`` broken at its spaces into lines of at most ``width`` characters (a long word stays whole)."""
+def name_lines(name: str, width: int = NAME_LINE, break_words: bool = True) -> list[str]:
+    """``name`` broken at its spaces into lines of at most ``width`` characters.
+
+    A word longer than a line (``Acme_Copilot_rollout_2027_conservative``, as a file name gives it) is
+    broken after its last ``_``, ``-``, ``/`` or ``.`` that fits, else at the width: whole, it was cut
+    with "…" at the axis's label limit.  With ``break_words=False`` it stays whole.
+    """
     lines: list[str] = []
     for word in name.split(" "):
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
-        else:
-            lines.append(word)
+            continue
+        while break_words and len(word) > width:
+            cut = max(word.rfind(mark, 0, width) for mark in "_-/.") + 1 or width
+            lines.append(word[:cut])
+            word = word[cut:]
+        lines.append(word)
     return lines
+
+
+def _name_labels(names: list[str]) -> list[str]:
+    """Each name's lines joined by line breaks: the chart's label for it, one per name.  Two names whose
+    breaks fall alike (``a_b c`` and ``a_bc`` broken after ``_`` and at the space) would share a bar, so
+    then long words stay whole: the lines then differ only where spaces became line breaks, so different
+    names keep different labels."""
+    labels = ["\n".join(name_lines(name)) for name in names]
+    if len(set(labels)) < len(set(names)):
+        labels = ["\n".join(name_lines(name, break_words=False)) for name in names]
+    return labels
 
 
 def npv_comparison_data(values: pd.DataFrame) -> pd.DataFrame:
@@ -843,7 +863,7 @@ def npv_comparison_data(values: pd.DataFrame) -> pd.DataFrame:
     data = pd.DataFrame(
         {
             "scenario": money.index,
-            "label": ["\n".join(name_lines(name)) for name in money.index],  # spaces → line breaks only
+            "label": _name_labels(list(money.index)),
             "npv": money["npv"].astype(float).to_numpy(),
             "p10": money["npv_p10"].astype(float).to_numpy(),
             "p90": money["npv_p90"].astype(float).to_numpy(),
@@ -906,7 +926,7 @@ def npv_comparison(values: pd.DataFrame, currency: str) -> alt.TopLevelMixin:
         .encode(y=y, x=alt.X("value:Q"), tooltip=tooltip)
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=MUTED).encode(x=alt.X("x:Q"))
-    most = max((len(name_lines(name)) for name in data["scenario"]), default=1)
+    most = max((label.count("\n") + 1 for label in data["label"]), default=1)
     # The height is the whole chart's: about 115 px of title, axis and legend, then rows of every line.
     height = max(220, 115 + len(data) * max(60, NAME_LINE_HEIGHT * most + 20))
     title = "Net present value, with its P10 to P90 range"

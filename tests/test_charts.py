@@ -11,6 +11,7 @@ import altair as alt
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roi import charts
 from roi import formatting as fmt
@@ -603,3 +604,44 @@ def test_the_rollout_timeline_colours_stand_out_from_white_and_from_each_other(w
         for status, colour in STATUS_COLOURS.items():
             if status != "doing":
                 assert _seen_apart(STATUS_COLOURS["doing"], colour, vision) >= 30, (status, vision)
+
+
+def test_a_scenario_name_breaks_into_lines_that_fit_beside_its_bar():
+    """Names break at spaces; a word longer than a line breaks after its last ``_ - / .`` that fits, or at
+    the width (a file-like name stayed whole and was cut with "…" at the axis's label limit)."""
+    assert charts.name_lines("Demo organisation (120 developers), doubled pool", 30) == [
+        "Demo organisation (120",
+        "developers), doubled pool",
+    ]
+    assert charts.name_lines("Acme_Copilot_rollout_2027_conservative", 30) == [
+        "Acme_Copilot_rollout_2027_",
+        "conservative",
+    ]
+    assert charts.name_lines("x" * 65, 30) == ["x" * 30, "x" * 30, "x" * 5]
+    assert charts.name_lines("Acme_Copilot_rollout_2027_conservative", 30, break_words=False) == [
+        "Acme_Copilot_rollout_2027_conservative"
+    ]
+
+
+def test_two_names_whose_breaks_fall_alike_keep_their_own_bars():
+    """``"A…A_ bbb"`` and ``"A…A_bbb"`` both break into "A…A_" / "bbb": the long words then stay whole."""
+    first, second = "A" * 29 + "_ bbb", "A" * 29 + "_bbb"
+    assert charts.name_lines(first) == charts.name_lines(second)
+    assert charts._name_labels([first, second]) == ["A" * 29 + "_\nbbb", "A" * 29 + "_bbb"]
+    assert charts._name_labels(["Acme_Copilot_rollout_2027_conservative", "Demo"]) == [
+        "Acme_Copilot_rollout_2027_\nconservative",
+        "Demo",
+    ]
+
+
+@settings(deadline=None)
+@given(st.lists(st.text(alphabet="ab _-/.", min_size=0, max_size=70), min_size=1, max_size=6, unique=True))
+def test_every_name_gets_its_own_label_and_loses_no_character(names):
+    labels = charts._name_labels(names)
+    assert len(set(labels)) == len(names)
+    for name, label in zip(names, labels, strict=True):
+        lines = label.split("\n")
+        assert "".join(lines).replace(" ", "") == name.replace(" ", "")  # every character kept, in order
+        assert all(len(line) <= charts.NAME_LINE for line in lines) or label == "\n".join(
+            charts.name_lines(name, break_words=False)
+        )
