@@ -40,7 +40,9 @@ def erlang_b_table(max_servers: int, offered_load: float) -> np.ndarray:
     return table
 
 
-def erlang_c_from_b(servers: int | np.ndarray, offered_load: float, blocking: float | np.ndarray):
+def erlang_c_from_b(
+    servers: int | np.ndarray, offered_load: float, blocking: float | np.ndarray
+) -> float | np.ndarray:
     """C = c·B_c / (c − a·(1 − B_c)), the probability an arrival waits (only for a < c)."""
     return servers * blocking / (servers - offered_load * (1.0 - blocking))
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
 
 import altair as alt
 import numpy as np
@@ -20,6 +21,9 @@ import pandas as pd
 from roi import formatting as fmt
 from roi.finance import cumulative_net
 from roi.models import FinanceResult, ProductivityResult, UncertaintyResult
+
+if TYPE_CHECKING:  # for annotations only: the charts module does not load roi.ingest
+    from roi.ingest.tables import Dataset
 
 # Gain and loss in Okabe & Ito's colour-blind-safe bluish green and vermillion, darkened to 5.3:1 and
 # 5.7:1 on white (text size, WCAG AA; 4.6:1 on UNSTABLE_FILL). The former Material green #2e7d32 and red
@@ -90,7 +94,7 @@ def _finish(
     ``description`` says the chart's numbers in words: Vega puts it on the chart as its ``aria-label``,
     the text a screen reader reads for a picture it cannot see.
     """
-    extra: dict = {"padding": padding} if padding is not None else {}
+    extra: dict[str, object] = {"padding": padding} if padding is not None else {}
     if title is not None:
         extra["title"] = alt.TitleParams(title, anchor="start", fontSize=TITLE_SIZE)
     # One call: each of Altair's ``properties`` / ``configure_*`` copies a layered chart and combines its
@@ -333,7 +337,9 @@ def distribution(
 # --- Review capacity -----------------------------------------------------------------------
 
 
-def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None):
+def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None) -> tuple[
+    pd.DataFrame, alt.X, alt.Scale, int, list[alt.Tooltip], list[alt.Chart], list[alt.Chart]
+]:
     """The parts both capacity panels share: data, x axis, the unstable region and the staffing markers."""
     data = curve.copy()
     data["wait_label"] = [
@@ -986,7 +992,9 @@ def break_even(net_hours: float, break_even_hours: float | None) -> alt.TopLevel
     return _finish(alt.layer(bars, text), None, height=150, description=description, padding=padding)
 
 
-def pr_samples(dataset, adoption_date, ramp_weeks: int = 0) -> dict[str, dict[str, np.ndarray]]:
+def pr_samples(
+    dataset: Dataset, adoption_date: date, ramp_weeks: int = 0
+) -> dict[str, dict[str, np.ndarray]]:
     """Per-PR size [LOC] and cycle time [calendar h] before and after adoption, for :func:`distribution`.
 
     Counts exactly the PRs the metrics count (merged, by people, not drafts, not opened by an AI

@@ -10,10 +10,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from roi.errors import RoiError
 from roi.safety import one_line
+
+if TYPE_CHECKING:  # annotations only: each command imports what it uses when it runs
+    from datetime import date
+
+    from roi.metrics import Metrics
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -56,7 +62,7 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _adoption_date(text: str):
+def _adoption_date(text: str) -> date:
     from datetime import date
 
     try:
@@ -81,7 +87,9 @@ def _scenario_name(text: str) -> str:
     return text
 
 
-def _read_and_measure(args: argparse.Namespace, mappings: dict | None = None):
+def _read_and_measure(
+    args: argparse.Namespace, mappings: Mapping[str, Mapping[str, str]] | None = None
+) -> Metrics:
     from roi.ingest import read_exports
     from roi.metrics import measure
 

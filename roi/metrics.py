@@ -18,7 +18,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -211,6 +211,13 @@ class _Sample:
     scale: float = 1.0
     values: np.ndarray | None = None
     unit_of: np.ndarray | None = None
+
+
+_Values: TypeAlias = dict[str, Any]
+"""One period's metric values by name: int counts (``prs_merged``, ``developers``), float rates, None when not
+measured.  Any, as the type of a value depends on its name (keys are set in loops, so no TypedDict)."""
+_Samples: TypeAlias = dict[str, _Sample]
+"""One period's bootstrap samples by metric name."""
 
 
 def _ratio(group: str, a: np.ndarray, b: np.ndarray, events: int, test: np.ndarray, scale: float = 1.0) -> _Sample:
@@ -476,7 +483,8 @@ class _Period:
         return max((end - start) / pd.Timedelta(days=7), 0.0) if end > start else 0.0
 
 
-def _finite(value) -> float | None:
+def _finite(value: Any) -> float | None:
+    """``value`` as a float; None for None, NaN or ±inf (a metric value, or a cell of the estimates table)."""
     if value is None:
         return None
     value = float(value)
@@ -501,8 +509,8 @@ class _Prepared:
     has_sizes: bool
     has_reviews: bool
     reviewer_pairs: pd.DataFrame  # (pr index, reviewer) of qualifying reviews
-    skipped: dict[str, Counter]  # file -> reason -> PRs and reviews left out
-    skipped_reviews: dict[str, Counter]  # the reviews among them (a reviews file's rows; nested in gh's PRs)
+    skipped: dict[str, Counter[str]]  # file -> reason -> PRs and reviews left out
+    skipped_reviews: dict[str, Counter[str]]  # the reviews among them (a reviews file's rows; nested in gh's PRs)
     agent_humans: set[str]
 
 
@@ -548,8 +556,8 @@ def _review_positions(dataset: Dataset, prs: pd.DataFrame, keep: np.ndarray) -> 
 
 
 def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _Prepared:
-    skipped: dict[str, Counter] = {}
-    skipped_reviews: dict[str, Counter] = {}
+    skipped: dict[str, Counter[str]] = {}
+    skipped_reviews: dict[str, Counter[str]] = {}
 
     def skip(frame: pd.DataFrame, mask: np.ndarray, reason: str, of_reviews: bool = False) -> None:
         if mask.any():
@@ -623,7 +631,7 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
 
 
 def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None,
-               label: str = "all") -> tuple[dict, dict]:
+               label: str = "all") -> tuple[_Values, _Samples]:
     """PR metrics of one period (optionally for a subset of authors) and their samples."""
     if not prep.has_prs:
         return {}, {}
@@ -632,8 +640,8 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
     if authors is not None:
         mask &= prs["author_key"].isin(authors).to_numpy()
     chosen = prs.loc[mask, ["author_code", "size", "created_at", "merged_at", "first_review"]]
-    values: dict = {"prs_merged": int(len(chosen))}
-    samples: dict[str, _Sample] = {}
+    values: _Values = {"prs_merged": int(len(chosen))}
+    samples: _Samples = {}
     if chosen.empty:
         values["developers"] = 0
         return values, samples
@@ -678,7 +686,7 @@ def _daily(times: pd.Series, period: _Period) -> np.ndarray:
     return np.bincount(index, minlength=days).astype(float)
 
 
-def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tuple[dict, dict]:
+def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tuple[_Values, _Samples]:
     items = dataset.work_items
     if not dataset.has("work_items") or not developers:
         return {}, {}
@@ -718,7 +726,8 @@ def _failed_deployments(dataset: Dataset) -> np.ndarray:
     return failed
 
 
-def _dora(dataset: Dataset, period: _Period, commit_times: pd.DataFrame, failed: np.ndarray) -> tuple[dict, dict]:
+def _dora(dataset: Dataset, period: _Period, commit_times: pd.DataFrame, failed: np.ndarray
+          ) -> tuple[_Values, _Samples]:
     values, samples = {}, {}
     deployments, incidents = dataset.deployments, dataset.incidents
     if dataset.has("deployments"):
@@ -786,7 +795,7 @@ def _ai_days(dataset: Dataset) -> pd.DataFrame:
     return daily
 
 
-def _ai(days: pd.DataFrame, period: _Period, present: bool) -> tuple[dict, dict]:
+def _ai(days: pd.DataFrame, period: _Period, present: bool) -> tuple[_Values, _Samples]:
     if not present:
         return {}, {}
     chosen = days[period.mask(days["date"])]
@@ -836,7 +845,7 @@ def _ai_users(dataset: Dataset, prep: _Prepared, post: _Period) -> tuple[set[str
     return users, non_users - users, evidence
 
 
-def _did(ai: tuple[dict, dict], control: tuple[dict, dict]
+def _did(ai: tuple[_Values, _Values], control: tuple[_Values, _Values]
          ) -> tuple[dict[str, float | None], dict[str, float | None]]:
     """Per PR metric: the log difference-in-differences and e^did − 1, from each cohort's (baseline, post)."""
     did: dict[str, float | None] = {}
@@ -882,7 +891,7 @@ def _event_times(dataset: Dataset, prep: _Prepared) -> pd.Series:
     return pd.concat([p for p in parts if len(p)] or [pd.Series(dtype="datetime64[ns, UTC]")]).dropna()
 
 
-def _period_model(period: _Period | None, values: dict) -> PeriodMetrics:
+def _period_model(period: _Period | None, values: _Values) -> PeriodMetrics:
     if period is None:
         return PeriodMetrics(start=None, end=None, weeks=None)
     clean = {k: (_finite(v) if isinstance(v, float) else v) for k, v in values.items()}
@@ -961,8 +970,8 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
         baseline = _Period("baseline", first, adoption - pd.Timedelta(microseconds=1))
         post = _Period("post", post_start, last)
 
-    values: dict[str, dict] = {"baseline": {}, "post": {}}
-    samples: dict[str, dict] = {"baseline": {}, "post": {}}
+    values: dict[str, _Values] = {"baseline": {}, "post": {}}
+    samples: dict[str, _Samples] = {"baseline": {}, "post": {}}
     if baseline is not None and post is not None:  # both or neither
         commit_times = _commit_times(dataset)
         failed = _failed_deployments(dataset)

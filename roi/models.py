@@ -457,7 +457,7 @@ def _pydantic_message(error: ValidationError) -> tuple[str, str]:
     return path, message
 
 
-def looks_like_scenario(data: Any) -> TypeGuard[dict]:
+def looks_like_scenario(data: Any) -> TypeGuard[dict[str, Any]]:
     """True for a decoded JSON object with a scenario's team, baseline or post section: a scenario file
     (possibly a broken one) rather than an export."""
     return isinstance(data, dict) and bool({"team", "baseline", "post"} & set(data))

@@ -24,7 +24,7 @@ from pathlib import Path
 from roi import defaults
 from roi import formatting as fmt
 from roi.errors import DataError, ScenarioError
-from roi.metrics import MIN_SAMPLE, ChangeStat, Metrics
+from roi.metrics import MIN_SAMPLE, ChangeStat, Estimate, Metrics
 from roi.models import Scenario, scenario_from_dict
 
 REQUIRED = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc")
@@ -130,7 +130,7 @@ def _range(likely_growth: float, stat: ChangeStat | None, share: float) -> tuple
     return (round(low, 6), round(likely_growth, 6), round(max(high, likely_growth), 6))
 
 
-def _check_estimate(field: str, estimate, metrics: Metrics) -> None:
+def _check_estimate(field: str, estimate: Estimate, metrics: Metrics) -> None:
     """The estimates form's rules (roi.whatif.with_estimates): a row gives both baseline and post or
     neither, and both low and high or neither; a half-filled row was silently replaced by the base."""
     files = ", ".join(s.file for s in metrics.sources if s.format == "estimates_template") or None

@@ -19,7 +19,7 @@ from roi.export.cached_values import CachedValue
 from roi.export.layout import Cell, Formula, Sheet
 from roi.export.model_sheets import NO_BREAK_EVEN, NO_COSTS, NOT_WITHIN_HORIZON
 from roi.inputs import npv_per_net_hour, resolve_inputs
-from roi.models import Results, Scenario
+from roi.models import QueueStats, Results, Scenario
 
 Known = CachedValue | Sequence[float]
 
@@ -100,7 +100,7 @@ def model_results(scenario: Scenario, results: Results) -> dict[str, Known]:
     if calibration is not None and calibration.review_share is not None:
         share = calibration.review_share
 
-        def utilization(queue) -> float:
+        def utilization(queue: QueueStats) -> float:
             return queue.arrival_per_hour * queue.effort_hours / share / s.review.reviewers
 
         found |= {

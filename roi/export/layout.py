@@ -109,7 +109,7 @@ def unit_beside(unit: str, fmt: Format, currency: str) -> str:
 
 def col(index: int) -> str:
     """Column letter of a 1-based column index (1 → "A")."""
-    return get_column_letter(index)
+    return str(get_column_letter(index))
 
 
 @dataclass(frozen=True)

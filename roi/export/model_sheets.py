@@ -9,13 +9,14 @@ values computed by :mod:`roi.capacity`, with a cell that says when they are out 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
 from roi import capacity
 from roi.defaults import HOURS_PER_YEAR_FTE
 from roi.export.assumptions import PR_SIZE_LIMIT, same_as_exported
-from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, col, text, unit_beside
+from roi.export.layout import Cell, Chart, Format, Formula, Role, Series, Sheet, col, text, unit_beside
 from roi.finance import MONTHS_PER_YEAR
 from roi.models import Results, Scenario
 
@@ -571,7 +572,9 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
         text("Formula", "header"),
     )
 
-    def line(label: str, fmt: Format, by_year, how: str = "", role="plain", name: str | None = None) -> int:
+    # by_year(t, column); `...` not [int, str]: mypy cannot infer the tool rows' lambdas (they bind k=k).
+    def line(label: str, fmt: Format, by_year: Callable[..., str | float | None], how: str = "",
+             role: Role = "plain", name: str | None = None) -> int:
         """A row with one cell per year; ``by_year(t, column)`` gives a formula, a number or None."""
         cells = []
         for t in range(years + 1):

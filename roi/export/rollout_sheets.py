@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import date, timedelta
-from typing import Any, get_args
+from typing import Any, Protocol, get_args
 
 from roi.export.assumptions import same_as_exported
 from roi.export.layout import (
@@ -46,12 +46,11 @@ from roi.rollout import (
     MIN_MEASURE_WEEKS,
     MIN_PRS_PER_PERIOD,
     MONTHS_PER_YEAR,
-    WEEKS_PER_YEAR,
     RolloutReport,
     WaveTie,
     wave_tie,
 )
-from roi.rollout_models import MAX_WEEK, ChecklistStatus
+from roi.rollout_models import MAX_WEEK, WEEKS_PER_YEAR, ChecklistStatus
 from roi.rollout_tables import checklist_table, gate_table, schedule_table, wave_table
 
 _POOL_RULE = rule_for("rollout.waves.0.reviewers")
@@ -279,7 +278,15 @@ of 0 and training hours typed as text, a share that is too high and so not above
 wave's) shows both; more at once is rare, and room for every message would print a tall empty row."""
 
 
-def _wave_check(scenario: Scenario, report: RolloutReport, index: int, ref) -> tuple[str, list[str]]:
+class _CellRef(Protocol):
+    """``ref(label)``: a cell of this wave's column; ``ref(label, letter)``: of another wave's column."""
+
+    def __call__(self, column: str, letter: str = ...) -> str: ...
+
+
+def _wave_check(
+    scenario: Scenario, report: RolloutReport, index: int, ref: _CellRef
+) -> tuple[str, list[str]]:
     """Formula text: empty while wave ``index``'s inputs (cells ``ref(label)``; ``ref(label, letter)``
     of another wave's column) are what :class:`roi.rollout_models.RolloutPlan` allows, else each
     problem as a sentence: a start week, share, training hours or pool out of bounds (text, a blank,

@@ -62,7 +62,7 @@ _FIXED_FORMATS: dict[Format, str] = {
 
 _DARK_BLUE = "1F4E79"
 _THIN = Side(style="thin", color="BFBFBF")
-_ROLE_STYLES: dict[Role, dict] = {
+_ROLE_STYLES: dict[Role, dict[str, object]] = {
     "plain": {},
     "title": {"font": Font(bold=True, size=14, color=_DARK_BLUE)},
     "heading": {"font": Font(bold=True, size=12, color=_DARK_BLUE)},
@@ -234,7 +234,7 @@ def _quoted(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def _chart(chart: Chart):
+def _chart(chart: Chart) -> BarChart:
     bar = BarChart()
     bar.type = "bar" if chart.kind == "tornado" else "col"
     bar.grouping = "clustered"
@@ -308,7 +308,7 @@ def _style_id(ws: WriteOnlyWorksheet, **style: object) -> int:
     cell = WriteOnlyCell(ws)
     for attribute, value in style.items():
         setattr(cell, attribute, value)
-    return cell.style_id
+    return int(cell.style_id)
 
 
 def _render_sheet(

@@ -241,7 +241,8 @@ _FUTURE_SLACK = pd.Timedelta(days=1)
 """Naive local times read as UTC can be up to 14 hours ahead of the clock."""
 
 
-def _record(frame: pd.DataFrame, index) -> str:
+def _record(frame: pd.DataFrame, index: int) -> str:
+    """How a message names the row at ``index`` (a dataset table's RangeIndex label): ``PR repo#12`` …"""
     row = frame.loc[index]
     if "number" in frame and "repo" in frame:
         return f"PR {row['repo']}#{row['number']}"
@@ -310,7 +311,7 @@ def _by_name(reports: list[SourceReport]) -> dict[str, SourceReport]:
     return {r.file: r for r in reports}
 
 
-def _count_skipped(frame: pd.DataFrame, mask, reason: str, reports: list[SourceReport]) -> None:
+def _count_skipped(frame: pd.DataFrame, mask: np.ndarray, reason: str, reports: list[SourceReport]) -> None:
     if not mask.any():
         return
     by_name = _by_name(reports)

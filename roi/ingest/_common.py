@@ -13,7 +13,7 @@ import io
 import json
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +37,7 @@ class SourceReport:
     file: str
     format: str
     rows: int = 0
-    skipped: Counter = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     tables: set[str] = field(default_factory=set)
     """Canonical tables the file provided (a metric is null only when no file provided its table)."""
@@ -99,7 +99,7 @@ def first_json_value(text: str) -> Any:
         return None
 
 
-def first_record(text: str) -> dict | None:
+def first_record(text: str) -> dict[str, Any] | None:
     """The first object of a JSON array (or array of pages), of NDJSON or of a single object, without parsing
     the rest."""
     stripped = text.lstrip()
@@ -194,7 +194,7 @@ def _load_json_values(text: str, name: str, decoder: json.JSONDecoder) -> Any:
         return values
 
 
-def records_table(data: bytes | list, schema: pa.Schema, name: str) -> pa.Table:
+def records_table(data: bytes | list[Any], schema: pa.Schema, name: str) -> pa.Table:
     """JSON records (array, concatenated arrays or NDJSON) as an Arrow table of ``schema``'s fields.
 
     Bytes take the vectorised path: pyarrow's C++ JSON parser reads only the schema's fields
@@ -238,13 +238,13 @@ def records_table(data: bytes | list, schema: pa.Schema, name: str) -> pa.Table:
         return records_table(_as_list(load_json(data, name)), schema, name)
 
 
-def _as_list(value: Any) -> list:
+def _as_list(value: Any) -> list[Any]:
     if isinstance(value, list):
         return value
     return [value] if isinstance(value, dict) else []
 
 
-def _typed_error(records: list, schema: pa.Schema, name: str, error: Exception) -> InputFormatError:
+def _typed_error(records: list[Any], schema: pa.Schema, name: str, error: Exception) -> InputFormatError:
     """Find the record and field whose value does not have the type the format defines."""
     for index, record in enumerate(records, start=1):
         if not isinstance(record, dict):
@@ -299,7 +299,7 @@ def sniff_delimiter(header_line: str) -> str:
     return max(counts, key=counts.__getitem__) if max(counts.values()) > 0 else ","
 
 
-def header_row(lines: list[str], delimiter: str, is_header) -> int:
+def header_row(lines: list[str], delimiter: str, is_header: Callable[[list[str]], bool]) -> int:
     """Index of the first of ``lines`` that ``is_header`` accepts (title rows above it are skipped)."""
     for index, line in enumerate(lines):
         cells = [c.strip().strip('"').strip() for c in next(csv.reader([line], delimiter=delimiter), [])]
@@ -366,7 +366,7 @@ def refuse_repeated_header(frame: pd.DataFrame, name: str, first_row: int,
 
 def _unique(names: list[str]) -> list[str]:
     """Names made unique as pandas does (``X``, ``X.1``): stripping can make two headers equal again."""
-    seen: Counter = Counter()
+    seen: Counter[str] = Counter()
     out = []
     for name in names:
         out.append(f"{name}.{seen[name]}" if seen[name] else name)
@@ -374,7 +374,7 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def find_column(columns, *aliases: str) -> str | None:
+def find_column(columns: Iterable[str], *aliases: str) -> str | None:
     """The first column whose name matches one of ``aliases`` (case and spacing ignored)."""
     wanted = [a.casefold() for a in aliases]
     normal = {str(c).strip().casefold(): c for c in columns}

@@ -18,13 +18,13 @@ from roi.ingest._common import SourceReport, load_json, timestamps
 from roi.safety import quote
 
 
-def _records(name: str, data: bytes) -> list[dict]:
+def _records(name: str, data: bytes) -> list[dict[str, Any]]:
     document = load_json(data, name)
     records = document if isinstance(document, list) else [document]
     return [r for r in records if isinstance(r, dict)]
 
 
-def _list(value: Any) -> list:
+def _list(value: Any) -> list[Any]:
     """A JSON array field; anything else (null, or a damaged value) holds no items."""
     return value if isinstance(value, list) else []
 
@@ -38,7 +38,7 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _count(record: dict, key: str, name: str, row: int, path: str = "") -> float | None:
+def _count(record: dict[str, Any], key: str, name: str, row: int, path: str = "") -> float | None:
     """A count field of a record (absent or null: None); text such as ``"50"`` is a broken export, not no value."""
     value = record.get(key)
     number = _number(value)
@@ -48,14 +48,14 @@ def _count(record: dict, key: str, name: str, row: int, path: str = "") -> float
     return number
 
 
-def _unused_count(record: dict, key: str) -> float | None:
+def _unused_count(record: dict[str, Any], key: str) -> float | None:
     """A count that feeds no metric (lines, engaged users): a damaged value (text, negative) is no value,
     not an error that would refuse the file's usage."""
     number = _number(record.get(key))
     return number if number is not None and number >= 0 else None
 
 
-def _objects(value: Any, name: str, row: int, path: str) -> list[dict]:
+def _objects(value: Any, name: str, row: int, path: str) -> list[dict[str, Any]]:
     """The objects of a JSON array field (null = none); anything else is a broken export, not zero."""
     if value is None:
         return []
@@ -65,7 +65,7 @@ def _objects(value: Any, name: str, row: int, path: str) -> list[dict]:
                            file=name, row=row, column=path)
 
 
-def _completion_totals(day: dict, name: str = "", row: int = 0) -> tuple[float | None, ...]:
+def _completion_totals(day: dict[str, Any], name: str = "", row: int = 0) -> tuple[float | None, ...]:
     """Σ suggestions, acceptances, lines suggested, lines accepted over editors → models → languages."""
     completions = day.get("copilot_ide_code_completions")
     if not isinstance(completions, dict):
@@ -84,7 +84,7 @@ def _completion_totals(day: dict, name: str = "", row: int = 0) -> tuple[float |
     return tuple(sums)
 
 
-def _days(name: str, values: list, column: str, report: SourceReport) -> pd.Series:
+def _days(name: str, values: list[object], column: str, report: SourceReport) -> pd.Series:
     """Copilot days are UTC calendar days by definition: no time-zone assumption to report."""
     return timestamps(pd.Series(values, dtype="object"), name, column).dt.floor("D")
 
@@ -204,7 +204,7 @@ _NO_FEATURES = ("record(s) without a totals_by_feature breakdown: their code-com
                 "mix in chat and agent activity)")
 
 
-def _completion_counts(record: dict, name: str, row: int, path: str = "totals_by_feature"
+def _completion_counts(record: dict[str, Any], name: str, row: int, path: str = "totals_by_feature"
                        ) -> tuple[float | None, float | None]:
     """Code-completion suggestions and acceptances of a usage-report record [count per day].
 
@@ -295,7 +295,7 @@ def read_org_report(name: str, data: bytes, report: SourceReport, timezone: str)
     return {"ai_daily": daily}
 
 
-def _unused_dates(values: list, name: str, column: str, report: SourceReport) -> pd.Series:
+def _unused_dates(values: list[object], name: str, column: str, report: SourceReport) -> pd.Series:
     """Dates that feed no metric: an unreadable one leaves the column empty with a note, never refuses the
     file."""
     try:

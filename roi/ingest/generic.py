@@ -8,6 +8,8 @@ review table when the export has only per-PR timings.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
@@ -31,7 +33,7 @@ MAPPABLE: dict[str, dict[str, bool]] = {
 TRUE_WORDS = {"1", "true", "yes", "y", "t", "x", "wahr", "sí", "si", "oui", "ja"}
 
 
-def validate_mapping(name: str, mapping: dict[str, str], columns) -> str:
+def validate_mapping(name: str, mapping: dict[str, str], columns: Collection[str]) -> str:
     """The mapping's table, after checking every required column is mapped to a column that exists."""
     table = mapping.get("table")
     if table not in MAPPABLE:
@@ -66,7 +68,7 @@ def read_mapped(name: str, data: bytes, report: SourceReport, timezone: str,
     if table == "pull_requests" and not mapping.get("additions"):
         report.name_columns(table, {"additions": mapping.get("size")})
 
-    def text(ours: str, default=None) -> pd.Series:
+    def text(ours: str, default: str | None = None) -> pd.Series:
         theirs = mapping.get(ours)
         if not theirs:
             return pd.Series(default, index=frame.index, dtype="object")

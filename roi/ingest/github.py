@@ -7,6 +7,9 @@ in single-PR detail objects, gh and GraphQL output; the list shape leaves them n
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -47,11 +50,11 @@ _REPO_FROM_API_URL = r"/repos/(?P<repo>[^/]+/[^/]+)/pulls/(?P<number>\d+)"
 _REPO_FROM_HTML_URL = r"github\.com/(?P<repo>[^/]+/[^/]+)/pull/(?P<number>\d+)"
 
 
-def _pandas(values) -> pd.Series:
+def _pandas(values: pa.ChunkedArray | pa.Array | pd.Series) -> pd.Series:
     return values if isinstance(values, pd.Series) else values.to_pandas()
 
 
-def _fill(values: pa.Array, fallback) -> pa.Array:
+def _fill(values: pa.Array, fallback: Callable[[], pa.Array]) -> pa.Array:
     """``values`` with nulls filled from ``fallback()`` — computed only when there are nulls."""
     return pc.coalesce(values, fallback()) if values.null_count else values
 
@@ -132,9 +135,10 @@ def read_reviews(name: str, data: bytes, report: SourceReport, timezone: str) ->
     return {"reviews": frame[~pending.to_numpy()]}
 
 
-def graphql_nodes(document: dict) -> tuple[list, str]:
+def graphql_nodes(document: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
     """The ``pullRequests.nodes`` of a GraphQL response page and the repository's name, if given."""
-    def obj(value) -> dict:  # a damaged page holds a number or a list where an object belongs
+    # A damaged page holds a number or a list where an object belongs.
+    def obj(value: object) -> dict[str, Any]:
         return value if isinstance(value, dict) else {}
 
     document = obj(document)

@@ -93,7 +93,7 @@ def _normalise_dates(text: pd.Series) -> pd.Series:
     text = text.str.strip().str.replace(r"\s+", " ", regex=True)
     text = text.str.replace(r"(?i)\ba\.?\s?m\.?$", "AM", regex=True).str.replace(r"(?i)\bp\.?\s?m\.?$", "PM", regex=True)
 
-    def month(match: re.Match) -> str:
+    def month(match: re.Match[str]) -> str:
         number = _MONTH_NUMBER.get(match.group(1).casefold())
         return str(number) if number else match.group(0)
 

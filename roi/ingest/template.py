@@ -12,8 +12,8 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ import pandas as pd
 from roi import safety
 from roi.errors import InputFormatError
 from roi.ingest._common import SourceReport, _unique, decode_text, find_column, numbers, read_csv_text
+
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is read
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 SHARE_UNIT = "share: 0.25 = 25%"
 """The unit of a rate, as the template and the app's estimates table write it (0.25, or 25% typed in a
@@ -49,7 +52,7 @@ EXAMPLE = {"tasks_per_dev_week": (4.0, 4.84, 4.4, 5.2), "prs_per_dev_week": (3.0
 """Values pre-filled in the template: the Faros-style worked example (METHODS §5)."""
 
 
-def rows() -> list[tuple]:
+def rows() -> list[tuple[str, float | None, float | None, float | None, float | None, str, str]]:
     out = []
     for metric, (unit, description) in METRICS.items():
         baseline, post, low, high = EXAMPLE.get(metric, (None, None, None, None))
@@ -94,7 +97,7 @@ def template_xlsx() -> bytes:
     return buffer.getvalue()
 
 
-def is_template_header(columns) -> bool:
+def is_template_header(columns: Iterable[str]) -> bool:
     return all(find_column(columns, c) is not None for c in ("metric", "baseline", "post"))
 
 
@@ -135,7 +138,7 @@ def _read_workbook(name: str, data: bytes, report: SourceReport | None) -> pd.Da
     return frame
 
 
-def _sheet(name: str, sheets: list, report: SourceReport | None):
+def _sheet(name: str, sheets: list[ReadOnlyWorksheet], report: SourceReport | None) -> ReadOnlyWorksheet:
     """The sheet to read: the template's (named ``Estimates``, else the only sheet with the template's
     header, wherever it is in the workbook), else the first sheet, as for any other workbook."""
     if len(sheets) == 1:
@@ -170,7 +173,7 @@ _MERGED = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+\d+:[A-Za-z]
 """A merged range in a worksheet's XML (``<mergeCell ref="B2:C2"/>``)."""
 
 
-def _xml_search(data: bytes, path: str, pattern: re.Pattern) -> re.Match | None:
+def _xml_search(data: bytes, path: str, pattern: re.Pattern[bytes]) -> re.Match[bytes] | None:
     """The first match of ``pattern`` in a workbook part, read in chunks (a sheet's XML can be large)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(path.lstrip("/")) as part:
         tail = b""
@@ -181,13 +184,13 @@ def _xml_search(data: bytes, path: str, pattern: re.Pattern) -> re.Match | None:
     return None
 
 
-def _column_name(sheet, index: int) -> str | None:
+def _column_name(sheet: ReadOnlyWorksheet, index: int) -> str | None:
     """The header cell of column ``index`` (0-based), for messages."""
     header = next(sheet.iter_rows(max_row=1, values_only=True), ())
     return str(header[index]).strip() if index < len(header) and header[index] is not None else None
 
 
-def _refuse_merged(name: str, data: bytes, sheet) -> None:
+def _refuse_merged(name: str, data: bytes, sheet: ReadOnlyWorksheet) -> None:
     """Refuse merged cells: only the first cell of a merged range holds a value, the others read as empty
     (a row's post value, or a metric's name, would be missing)."""
     from openpyxl.utils.cell import range_boundaries
@@ -204,7 +207,7 @@ def _refuse_merged(name: str, data: bytes, sheet) -> None:
         "in its own cell", file=name, row=first_row, column=_column_name(sheet, first_column - 1))
 
 
-def _refuse_unsaved_formulas(name: str, data: bytes, sheet) -> None:
+def _refuse_unsaved_formulas(name: str, data: bytes, sheet: ReadOnlyWorksheet) -> None:
     """Refuse formula cells with no saved result: openpyxl and other scripts write formulas without
     calculating them, and such a cell reads as empty (its row would be skipped silently).  Excel and
     LibreOffice save each formula's result, which is what is read."""
@@ -333,8 +336,9 @@ def _refuse_orphans(out: pd.DataFrame, name: str, metric_column: str, columns: d
                                column=columns["baseline"])
 
 
-def _check_row(row, name: str, position: int, columns: dict[str, str]) -> None:
-    """Values of one template row (``columns``: our column → the file's name for it, for messages)."""
+def _check_row(row: Any, name: str, position: int, columns: dict[str, str]) -> None:
+    """Values of one template row, an ``itertuples`` row (``columns``: our column → the file's name for it,
+    for messages)."""
     for key in ("baseline", "post", "low", "high"):
         value = getattr(row, key)
         if pd.isna(value):
