@@ -243,6 +243,8 @@ def test_difference_in_differences_matches_the_methods_example():
     assert cohorts.control.post.prs_per_dev_week == pytest.approx(5.1, rel=1e-6)
     assert cohorts.did["prs_per_dev_week"] == pytest.approx(0.1545, abs=5e-5)
     assert cohorts.did_change["prs_per_dev_week"] == pytest.approx(0.167, abs=5e-4)
+    # … against the naive before/after change of the adopters, 6.2/5.0 − 1 = +24%.
+    assert cohorts.ai.post.prs_per_dev_week / cohorts.ai.baseline.prs_per_dev_week - 1 == pytest.approx(0.24, rel=1e-6)
     low, high = cohorts.did_ci["prs_per_dev_week"]
     assert low <= cohorts.did_change["prs_per_dev_week"] <= high
     assert cohorts.did["pr_size_loc"] == pytest.approx(0.0)  # every PR is 100 lines
