@@ -6,6 +6,7 @@ import streamlit as st
 import appstate
 from roi import charts
 from roi import formatting as fmt
+from roi.inputs import delivery_terms_left_out
 
 appstate.require_app(__file__)
 appstate.show_notice()
@@ -49,6 +50,15 @@ for col, (label, value, help_text) in zip(cols, tiles, strict=True):
         delta_color="gray",
         delta_arrow="off",
         help=f"{help_text} Hours per adopting developer per week.",
+    )
+
+for term, empty in delivery_terms_left_out(scenario):
+    names = ", ".join(appstate.field_label(path, scenario) for path in empty)
+    st.info(
+        f"**{term} counts 0 in ΔI:** {names} {'is' if len(empty) == 1 else 'are'} empty. A change needs "
+        "both periods: enter the missing values on the Data page's **Estimates** tab, or load deployments "
+        "and incidents that cover both periods.",
+        icon=":material/info:",
     )
 
 left, right = appstate.chart_pair()

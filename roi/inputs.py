@@ -62,6 +62,35 @@ class ModelInputs:
         return len(self.adoption)
 
 
+FAILURE_INPUTS = ("deployments_per_week", "change_failure_rate", "recovery_hours")
+"""D, CFR and M: the inputs of ΔI's failed-deployment recovery term (and of ΔDT)."""
+
+REWORK_INPUTS = ("deployments_per_week", "rework_rate")
+"""D and RW: the inputs of ΔI's rework term."""
+
+
+def delivery_term_counted(scenario: Scenario, fields: tuple[str, ...]) -> bool:
+    """Whether both periods give every input of a ΔI term (``FAILURE_INPUTS`` or ``REWORK_INPUTS``).
+
+    METHODS §1: "a term is 0 where its inputs are null".  A term is a change, so it needs both periods:
+    counting a missing period as 0 made a baseline's incidents, never entered after adoption, a gain.
+    """
+    return all(get_path(scenario, f"{period}.{f}") is not None for period in ("baseline", "post") for f in fields)
+
+
+def delivery_terms_left_out(scenario: Scenario) -> list[tuple[str, list[str]]]:
+    """ΔI terms that count 0 although their own inputs were given for a period: (term, the empty inputs'
+    dotted paths).  A term whose own inputs (all but the deployments both share) are empty in both periods
+    is simply not measured, and is not listed."""
+    found = []
+    for term, fields in (("Failed-deployment recovery", FAILURE_INPUTS), ("Rework", REWORK_INPUTS)):
+        paths = [f"{period}.{f}" for period in ("baseline", "post") for f in fields]
+        given = [path for path in paths if get_path(scenario, path) is not None]
+        if any(not path.endswith(".deployments_per_week") for path in given) and len(given) < len(paths):
+            found.append((term, [path for path in paths if path not in given]))
+    return found
+
+
 def resolve_inputs(scenario: Scenario, overrides: Mapping[str, Value] | None = None) -> ModelInputs:
     """The scenario's numbers with ``overrides`` applied (see module docstring)."""
     overrides = dict(overrides or {})
@@ -72,8 +101,11 @@ def resolve_inputs(scenario: Scenario, overrides: Mapping[str, Value] | None = N
         found = get_path(scenario, path)
         return float(found) if found is not None else 0.0
 
+    failures_counted = delivery_term_counted(scenario, FAILURE_INPUTS)
+    rework_counted = delivery_term_counted(scenario, REWORK_INPUTS)
+
     def period_failure_hours(period: str) -> Value:
-        if any(get_path(scenario, f"{period}.{f}") is None for f in ("deployments_per_week", "change_failure_rate", "recovery_hours")):
+        if not failures_counted:
             return 0.0
         return (
             value(f"{period}.deployments_per_week") * value(f"{period}.change_failure_rate")
@@ -81,7 +113,7 @@ def resolve_inputs(scenario: Scenario, overrides: Mapping[str, Value] | None = N
         )
 
     def period_rework_deploys(period: str) -> Value:
-        if any(get_path(scenario, f"{period}.{f}") is None for f in ("deployments_per_week", "rework_rate")):
+        if not rework_counted:
             return 0.0
         return value(f"{period}.deployments_per_week") * value(f"{period}.rework_rate")
 

@@ -339,7 +339,14 @@ def edge_data() -> dict[str, dict]:
     no_capture["finance"]["capture_factor"] = 0.0
     stretched = json.loads(json.dumps(pays_back))
     stretched["review"]["reviewers"] = 40  # utilisation 89%: stable, but past the app's 85% limit
-    return {"pays_back": pays_back, "no_costs": no_costs, "no_capture": no_capture, "stretched": stretched}
+    one_period = worked_data()  # delivery metrics before adoption only: ΔI's terms count 0 (METHODS §1)
+    one_period["baseline"] |= {"deployments_per_week": 10, "change_failure_rate": 0.2, "recovery_hours": 8}
+    one_period["post"] |= {"deployments_per_week": 12, "rework_rate": 0.1}
+    one_period["baseline"]["rework_rate"] = 0.1  # the rework term has both periods: it counts
+    return {
+        "pays_back": pays_back, "no_costs": no_costs, "no_capture": no_capture, "stretched": stretched,
+        "delivery_one_period": one_period,
+    }
 
 
 RANDOM_SEEDS = (11, 12, 13, 14, 15, 16)
@@ -1192,6 +1199,16 @@ def test_the_checklist_flags_its_actions_stale_once_the_model_changed(recalculat
 def _column_width(sheet, column: int) -> float:
     """Width of ``column`` [characters]; LibreOffice saves columns of one width as one range (C:D)."""
     return next(d.width for d in sheet.column_dimensions.values() if d.min <= column <= d.max)
+
+
+def test_a_delivery_term_missing_a_period_counts_zero_in_the_spreadsheet_too(recalculated):
+    """METHODS §1, a term is 0 where its inputs are null: with recovery measured before adoption only, the
+    recalculated recovery rows are 0 and ΔI is the rework term alone, (12·0.1 − 10·0.1)·4 / 50 = 0.016 h."""
+    _, values, _ = recalculated["delivery_one_period"]
+    assert workbook_value(values, "failure_hours_baseline") == 0
+    assert workbook_value(values, "failure_hours_post") == 0
+    assert workbook_value(values, "rework_deploys_baseline") == pytest.approx(1.0)
+    assert workbook_value(values, "incident_hours") == pytest.approx(0.016, rel=1e-12)
 
 
 @pytest.mark.parametrize("name", list(LINKED_ASSUMPTION_EDITS))

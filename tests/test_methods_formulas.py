@@ -13,6 +13,7 @@ from scipy import stats
 
 from roi import capacity, finance, uncertainty
 from roi.engine import compute
+from roi.inputs import delivery_terms_left_out
 from roi.metrics import _Bootstrap, _change, _median
 from roi.whatif import with_values
 
@@ -53,6 +54,49 @@ def test_incident_and_downtime_terms_with_delivery_metrics(worked_example):
     assert finance.downtime_cost_change_per_year(12.0, 46.0, 500.0, 0.5) == pytest.approx(138_000.0, rel=REL)
     assert results.finance.benefits_by_year == pytest.approx(
         [0.0, -58_833.78564, -75_643.43868, -75_643.43868], rel=1e-9)
+
+
+BASELINE_DELIVERY = {
+    "baseline.deployments_per_week": 10.0, "baseline.change_failure_rate": 0.2,
+    "baseline.recovery_hours": 8.0, "baseline.rework_rate": 0.1,
+}
+
+
+@pytest.mark.parametrize("missing", [
+    (),  # nothing after adoption: the whole post period's delivery metrics
+    ("post.change_failure_rate",),  # D, M and RW after adoption; CFR left empty
+])
+def test_a_delivery_term_with_an_input_missing_in_one_period_counts_zero(worked_example, missing):
+    # METHODS §1: "a term is 0 where its inputs are null". Counting a missing period's D·CFR·M as 0 made
+    # the baseline's 10·0.2·8 = 16 h of recovery a gain: ΔI = −(16·2 + 10·0.1·4)/50 = −0.72 h, N 0.852 →
+    # 1.572 h, and with downtime at 1,000/h the year-1 benefit 49.7k → 504k for incidents never entered.
+    post = {} if missing == () else {
+        "post.deployments_per_week": 12.0, "post.recovery_hours": 10.0, "post.rework_rate": 0.1,
+    }
+    downtime = {"quality.downtime_cost_per_hour": 1_000.0, "quality.impact_share": 1.0}
+    scenario = with_values(worked_example, {**BASELINE_DELIVERY, **post, **downtime})
+    results, plain = compute(scenario), compute(worked_example)
+    if missing == ():
+        assert results.productivity.incident_hours == 0.0
+        assert results.finance.benefits_by_year == plain.finance.benefits_by_year
+    else:  # the rework term has both periods: (12·0.1 − 10·0.1)·4 / 50 = 0.016 h; recovery counts 0
+        assert results.productivity.incident_hours == pytest.approx(0.016, rel=REL)
+    assert results.productivity.net_hours == pytest.approx(
+        plain.productivity.net_hours - results.productivity.incident_hours, rel=REL
+    )
+    failure = ("Failed-deployment recovery", [
+        "post.deployments_per_week", "post.change_failure_rate", "post.recovery_hours"
+    ] if missing == () else ["post.change_failure_rate"])
+    rework = ("Rework", ["post.deployments_per_week", "post.rework_rate"])
+    assert delivery_terms_left_out(scenario) == ([failure, rework] if missing == () else [failure])
+
+
+def test_delivery_terms_not_measured_at_all_are_not_called_left_out(worked_example):
+    # No delivery input in either period, or only deployments (which both terms share): nothing to say.
+    assert delivery_terms_left_out(worked_example) == []
+    counts_only = with_values(worked_example, {"baseline.deployments_per_week": 10.0, "post.deployments_per_week": 12.0})
+    assert delivery_terms_left_out(counts_only) == []
+    assert compute(counts_only).productivity.incident_hours == 0.0
 
 
 def test_governance_fte_cost_defaults_to_the_loaded_rate_times_2080_hours(worked_example):

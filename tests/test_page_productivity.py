@@ -6,6 +6,7 @@ import json
 
 from roi import formatting as fmt
 from roi.models import load_scenario
+from roi.whatif import with_values
 from tests.conftest import SCENARIOS, metric_value
 
 PAGE = "pages/productivity.py"
@@ -61,3 +62,19 @@ def test_demo_shows_pr_distributions(open_app):
     assert not at.info
     # Measured: the table is per adopting developer, and says why it differs from the Data page's.
     assert any(c.value.startswith("Per adopting developer") and "**Data** page" in c.value for c in at.caption)
+
+
+def test_a_delivery_metric_missing_after_adoption_is_named_not_counted_as_a_gain(open_app, worked_example):
+    # METHODS §1, a term is 0 where its inputs are null: the baseline's 10·0.2·8 = 16 h of recovery a week,
+    # never entered after adoption, counted as −0.72 h of ΔI (a gain). It counts 0, and the page says why.
+    scenario = with_values(worked_example, {
+        "baseline.deployments_per_week": 10.0, "baseline.change_failure_rate": 0.2,
+        "baseline.recovery_hours": 8.0, "post.deployments_per_week": 12.0, "post.recovery_hours": 10.0,
+    })
+    at = open_app(page=PAGE, scenario=scenario)
+    assert metric_value(at, "Incidents (−ΔI)") == "0.00"
+    assert metric_value(at, "Net gain (N)") == "+0.85"
+    (note,) = [i.value for i in at.info if "counts 0 in ΔI" in i.value]
+    assert note.startswith("**Failed-deployment recovery counts 0 in ΔI:** Change failure rate (after adoption) is")
+    assert "Estimates" in note
+    assert not any("Rework" in i.value for i in at.info)  # no rework rate in either period: not measured

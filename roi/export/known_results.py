@@ -18,7 +18,7 @@ from roi import capacity, finance, productivity
 from roi.export.cached_values import CachedValue
 from roi.export.layout import Cell, Formula, Sheet
 from roi.export.model_sheets import NO_BREAK_EVEN, NO_COSTS, NOT_WITHIN_HORIZON
-from roi.inputs import npv_per_net_hour, resolve_inputs
+from roi.inputs import FAILURE_INPUTS, REWORK_INPUTS, delivery_term_counted, npv_per_net_hour, resolve_inputs
 from roi.models import QueueStats, Results, Scenario
 
 Known = CachedValue | Sequence[float]
@@ -32,12 +32,16 @@ def model_results(scenario: Scenario, results: Results) -> dict[str, Known]:
     def workload(prs: float, effort: float) -> float:
         return team.developers * prs * effort
 
-    failure = {
-        period: productivity.failure_hours_per_week(
+    failures_counted = delivery_term_counted(s, FAILURE_INPUTS)
+    rework_counted = delivery_term_counted(s, REWORK_INPUTS)
+    failure, rework = {}, {}
+    for period, values in (("baseline", s.baseline), ("post", s.post)):  # 0 unless both periods give a term
+        failure[period] = productivity.failure_hours_per_week(
             values.deployments_per_week, values.change_failure_rate, values.recovery_hours
-        )
-        for period, values in (("baseline", s.baseline), ("post", s.post))
-    }
+        ) if failures_counted else 0.0
+        rework[period] = productivity.rework_deploys_per_week(
+            values.deployments_per_week, values.rework_rate
+        ) if rework_counted else 0.0
     found: dict[str, Known | None] = {
         "output_change": p.output_change,
         "gross_gain_hours": p.gross_gain_hours,
@@ -52,10 +56,8 @@ def model_results(scenario: Scenario, results: Results) -> dict[str, Known]:
         "effort_post_hours": review.post.effort_hours,
         "failure_hours_baseline": failure["baseline"],
         "failure_hours_post": failure["post"],
-        "rework_deploys_baseline": productivity.rework_deploys_per_week(
-            s.baseline.deployments_per_week, s.baseline.rework_rate
-        ),
-        "rework_deploys_post": productivity.rework_deploys_per_week(s.post.deployments_per_week, s.post.rework_rate),
+        "rework_deploys_baseline": rework["baseline"],
+        "rework_deploys_post": rework["post"],
         "arrival_baseline_per_hour": review.baseline.arrival_per_hour,
         "arrival_post_per_hour": review.post.arrival_per_hour,
         "offered_load_baseline": review.baseline.offered_load,

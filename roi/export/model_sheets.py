@@ -18,6 +18,7 @@ from roi.defaults import HOURS_PER_YEAR_FTE
 from roi.export.assumptions import PR_SIZE_LIMIT, same_as_exported
 from roi.export.layout import Cell, Chart, Format, Formula, Role, Series, Sheet, col, text, unit_beside
 from roi.finance import MONTHS_PER_YEAR
+from roi.inputs import FAILURE_INPUTS, REWORK_INPUTS
 from roi.models import Results, Scenario
 
 NPV_LABEL = "Net present value (NPV)"
@@ -128,7 +129,7 @@ def productivity_sheet() -> Sheet:
             _failure_hours("baseline"),
             "hours",
             "h/week",
-            "D0·CFR0·M0 (0 when any is blank)",
+            "D0·CFR0·M0 (0 unless D, CFR and M are given for both periods)",
             "failure_hours_baseline",
         ),
         (
@@ -136,7 +137,7 @@ def productivity_sheet() -> Sheet:
             _failure_hours("post"),
             "hours",
             "h/week",
-            "D1·CFR1·M1 (0 when any is blank)",
+            "D1·CFR1·M1 (0 unless D, CFR and M are given for both periods)",
             "failure_hours_post",
         ),
         (
@@ -144,7 +145,7 @@ def productivity_sheet() -> Sheet:
             _rework_deploys("baseline"),
             "number",
             "deploys/week",
-            "D0·RW0 (0 when any is blank)",
+            "D0·RW0 (0 unless D and RW are given for both periods)",
             "rework_deploys_baseline",
         ),
         (
@@ -152,7 +153,7 @@ def productivity_sheet() -> Sheet:
             _rework_deploys("post"),
             "number",
             "deploys/week",
-            "D1·RW1 (0 when any is blank)",
+            "D1·RW1 (0 unless D and RW are given for both periods)",
             "rework_deploys_post",
         ),
         (
@@ -195,14 +196,19 @@ def productivity_sheet() -> Sheet:
     return sheet
 
 
+def _both_periods(fields: tuple[str, ...]) -> str:
+    """How many of a ΔI term's inputs are given in both periods: the term counts only when all are."""
+    return ",".join(f"{period}_{field}" for period in ("baseline", "post") for field in fields)
+
+
 def _failure_hours(period: str) -> str:
-    fields = [f"{period}_deployments_per_week", f"{period}_change_failure_rate", f"{period}_recovery_hours"]
-    return f"IF(COUNT({','.join(fields)})=3,{'*'.join(fields)},0)"
+    fields = [f"{period}_{field}" for field in FAILURE_INPUTS]
+    return f"IF(COUNT({_both_periods(FAILURE_INPUTS)})={2 * len(FAILURE_INPUTS)},{'*'.join(fields)},0)"
 
 
 def _rework_deploys(period: str) -> str:
-    fields = [f"{period}_deployments_per_week", f"{period}_rework_rate"]
-    return f"IF(COUNT({','.join(fields)})=2,{'*'.join(fields)},0)"
+    fields = [f"{period}_{field}" for field in REWORK_INPUTS]
+    return f"IF(COUNT({_both_periods(REWORK_INPUTS)})={2 * len(REWORK_INPUTS)},{'*'.join(fields)},0)"
 
 
 def reviewer_counts(current: int, needed: int | None, offered_baseline: float) -> list[int]:
