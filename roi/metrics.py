@@ -38,6 +38,9 @@ BOOTSTRAP_SEED = 20260101
 MIN_SAMPLE = 30
 """Below this many events (PRs, deployments …) in a period, no interval or test (METHODS §6)."""
 
+EVENT_TABLES = frozenset({"pull_requests", "deployments", "incidents", "work_items"})
+"""Tables whose dated events (merges, deployments, incidents, resolved work items and bugs) bound the periods."""
+
 MEDIAN_BINS = 2048
 """Value bins for bootstrapping medians of large samples (exact below this many distinct values)."""
 
@@ -944,6 +947,9 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
     post_start = adoption + pd.Timedelta(weeks=ramp_weeks)
     prep = _prepare_prs(dataset, (adoption, post_start))
     pr_files = [s.file for s in dataset.sources if "pull_requests" in s.tables]
+    # The files whose dated events bound the periods: an error about the periods names them (CONTRACT: an
+    # error names the file), the PR exports first, else the deployment, incident and work-item exports.
+    event_files = pr_files or [s.file for s in dataset.sources if s.tables & EVENT_TABLES]
     if prep.has_prs and prep.prs.empty:
         counts: Counter[str] = Counter()
         for source in pr_files:
@@ -966,7 +972,7 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
             raise DataError(
                 f"adoption date {adoption_date.isoformat()}{ramp} is outside the data: its events run from "
                 f"{first.date().isoformat()} to {last.date().isoformat()}; choose a date with data on both sides",
-                file=", ".join(pr_files) or None, field="adoption_date")
+                file=", ".join(event_files) or None, field="adoption_date")
         baseline = _Period("baseline", first, adoption - pd.Timedelta(microseconds=1))
         post = _Period("post", post_start, last)
 

@@ -287,7 +287,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         raise DataError(f"{', '.join(missing)} cannot be measured from these exports (tasks need a work-item "
                         "export such as Jira; PR size needs PR detail, gh or GraphQL output); add such an export, "
                         "fill in the estimates template, or give a base scenario with --base",
-                        field=missing[0])
+                        file=", ".join(s.file for s in metrics.sources) or None, field=missing[0])
     weeks_per_year = base.team.working_weeks_per_year if base is not None else defaults.WORKING_WEEKS_PER_YEAR
     factor = working_week_factor(weeks_per_year)
     converted = [f for f in WEEKLY_RATES if f in measured_fields]
@@ -310,7 +310,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         notes.append(f"Team: {developers} active developers (the larger period).")
     elif team is None:
         raise DataError("the number of developers cannot be measured (no PR or work-item export with people); "
-                        "give a base scenario with --base", field="team.developers")
+                        "give a base scenario with --base", file=", ".join(s.file for s in metrics.sources) or None,
+                        field="team.developers")
     reviewers = metrics.baseline.reviewers
     review = base.review.model_dump() if base is not None else None
     if reviewers:
