@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 
@@ -10,6 +11,8 @@ import pytest
 
 from roi.cli import main
 from tests.conftest import ROOT, SCENARIOS
+
+FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -84,3 +87,141 @@ def test_compare_refuses_a_wrong_output_and_names_a_bad_member(tmp_path, capsys)
         archive.writestr("a.json", "{")
     assert main(["compare", str(broken)]) == 2
     assert capsys.readouterr().err.startswith(f"error: {broken}: a.json: not valid JSON at line 1")
+
+
+# --- CONTRACT.md, field by field ---------------------------------------------------------------
+
+RESULTS_FIELDS = {
+    "productivity": {"output_change", "gross_gain_hours", "review_tax_hours", "defect_hours", "incident_hours",
+                     "net_hours", "qapi"},
+    "review": {"baseline", "post", "target_wait_hours", "reviewers_needed", "backlog_growth_hours_per_week",
+               "min_time_in_review_hours"},
+    "finance": {"benefits_by_year", "costs_by_year", "idle_seat_cost_by_year", "pv_benefits", "pv_costs", "npv",
+                "roi", "payback_months", "break_even_net_hours"},
+    "uncertainty": {"npv_p10", "npv_p50", "npv_p90", "npv_mean", "prob_npv_positive", "tornado"},
+}
+QUEUE_FIELDS = {"arrival_per_hour", "effort_hours", "offered_load", "utilization", "stable", "p_wait", "wait_hours",
+                "time_in_review_hours", "wip_prs"}
+TORNADO_FIELDS = {"input", "low", "high", "npv_low", "npv_high", "swing"}
+CHECKLIST_FIELDS = {"id", "category", "priority", "title", "reason", "owner_role", "due_week", "status"}
+
+
+def _numbers(value, path=""):
+    """Every number in a decoded JSON value, with its path (bools are not numbers)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _numbers(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _numbers(item, f"{path}[{index}]")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        yield path, value
+
+
+def test_compute_json_has_every_contract_field_with_its_type_and_unit():
+    """CONTRACT "Results JSON": the names, nesting and shapes other tools read, as ``compute`` prints them."""
+    done = run("compute", str(SCENARIOS / "worked_example.json"))
+    assert done.returncode == 0 and done.stderr == ""
+    results = json.loads(done.stdout, parse_constant=lambda name: pytest.fail(f"{name} in the results JSON"))
+    for section, fields in RESULTS_FIELDS.items():
+        assert fields <= set(results[section]), (section, fields - set(results[section]))
+    for period in ("baseline", "post"):
+        assert QUEUE_FIELDS <= set(results["review"][period]), period
+    assert results["review"]["baseline"]["stable"] is True and results["review"]["post"]["stable"] is False
+    # Unstable queue: wait fields null, never a number (METHODS §2); backlog growth instead.
+    for field in ("p_wait", "wait_hours", "time_in_review_hours", "wip_prs"):
+        assert results["review"]["post"][field] is None, field
+    assert results["review"]["backlog_growth_hours_per_week"] == pytest.approx(187.1, abs=0.05)
+    assert results["review"]["reviewers_needed"] == 37 and isinstance(results["review"]["reviewers_needed"], int)
+    finance = results["finance"]
+    # By year, index 0 = year 0 (training and set-up; no benefit yet): horizon 3 → 4 entries (METHODS §5).
+    assert finance["costs_by_year"] == pytest.approx([25_432, 51_086.09, 52_406.09, 52_406.09], abs=0.01)
+    assert finance["benefits_by_year"] == pytest.approx([0, 49_719.88, 63_925.57, 63_925.57], abs=0.01)
+    assert finance["idle_seat_cost_by_year"] == pytest.approx([0, 7_020, 2_340, 2_340], abs=0.01)
+    assert finance["roi"] == pytest.approx(-0.0550, abs=1e-4)  # a fraction, not -5.50 percent
+    assert finance["payback_months"] is None  # not within the horizon: null
+    uncertainty = results["uncertainty"]
+    assert 0 <= uncertainty["prob_npv_positive"] <= 1
+    assert uncertainty["npv_p10"] <= uncertainty["npv_p50"] <= uncertainty["npv_p90"]
+    assert len(uncertainty["tornado"]) == 7
+    for row in uncertainty["tornado"]:
+        assert TORNADO_FIELDS <= set(row) and isinstance(row["input"], str)
+    swings = [abs(row["swing"]) for row in uncertainty["tornado"]]
+    assert swings == sorted(swings, reverse=True)  # rows sorted by |swing|
+    assert results["checklist"]
+    for item in results["checklist"]:
+        assert CHECKLIST_FIELDS <= set(item), item
+        assert isinstance(item["priority"], int) and isinstance(item["due_week"], int)
+        assert item["status"] in ("todo", "doing", "done", "not applicable")
+    for path, number in _numbers(results):  # plain numbers: no strings, NaN or infinity
+        assert math.isfinite(number), path
+
+
+@pytest.mark.parametrize("omit", [True, False], ids=["omitted", "null"])
+def test_compute_without_an_uncertainty_section_prints_uncertainty_null(tmp_path, omit):
+    data = json.loads((SCENARIOS / "worked_example.json").read_text())
+    if omit:
+        del data["uncertainty"]
+    else:
+        data["uncertainty"] = None
+    path = tmp_path / "plain.json"
+    path.write_text(json.dumps(data))
+    done = run("compute", str(path))
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert "uncertainty" in results and results["uncertainty"] is None
+    assert results["finance"]["npv"] == pytest.approx(-8499.02, rel=1e-4)
+
+
+def test_metrics_prints_the_adoption_date_and_ramp_weeks_given(tmp_path):
+    """`metrics FILE... --adoption-date YYYY-MM-DD [--ramp-weeks N]`: both echoed; the post period starts N
+    weeks after adoption and runs to the last event (here the last merge, 2025-03-18 09:00)."""
+    files = [str(FIXTURES / n) for n in ("github_pulls_detail.ndjson", "github_reviews.json")]
+    done = run("metrics", *files, "--adoption-date", "2025-03-03", "--ramp-weeks", "1")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["adoption_date"] == "2025-03-03" and payload["ramp_weeks"] == 1
+    assert payload["post"]["start"].startswith("2025-03-10T00:00:00")
+    assert payload["post"]["weeks"] == pytest.approx((8 + 9 / 24) / 7, abs=1e-6)
+    assert "cohorts" in payload and payload["cohorts"] is None  # no AI evidence in these files
+    default = json.loads(run("metrics", *files, "--adoption-date", "2025-03-03").stdout)
+    assert default["ramp_weeks"] == 0 and default["post"]["start"].startswith("2025-03-03T00:00:00")
+
+
+def test_errors_about_the_periods_name_the_files_without_a_pr_export():
+    """CONTRACT: the error line names the file.  Without a PR export the date and the measured fields named
+    no file ("error: field 'adoption_date': …")."""
+    jira = str(FIXTURES / "jira_all_fields.csv")
+    done = run("metrics", jira, "--adoption-date", "2030-01-01")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith(f"error: {jira}, field 'adoption_date': adoption date 2030-01-01 is outside")
+
+
+def test_scenario_errors_name_the_exports(tmp_path):
+    out = tmp_path / "new.json"
+    pulls = str(FIXTURES / "github_pulls_detail.ndjson")
+    done = run("scenario", pulls, "--adoption-date", "2025-03-03", "--out", str(out))
+    assert done.returncode == 2 and not out.exists()
+    assert done.stderr.startswith(f"error: {pulls}, field 'tasks_per_dev_week': tasks_per_dev_week")
+    estimates = str(FIXTURES / "estimates.csv")
+    done = run("scenario", estimates, "--adoption-date", "2025-03-03", "--out", str(out))
+    assert done.returncode == 2 and not out.exists()
+    assert done.stderr.startswith(f"error: {estimates}, field 'team.developers': the number of developers")
+
+
+def test_scenario_takes_measured_metrics_from_the_exports_and_the_rest_from_the_base(tmp_path):
+    """`scenario FILE... --adoption-date D --base SCENARIO.json --out NEW.json`."""
+    from roi.models import load_scenario
+
+    out = tmp_path / "new.json"
+    files = [str(FIXTURES / n) for n in ("github_pulls_detail.ndjson", "github_reviews.json")]
+    base = SCENARIOS / "worked_example.json"
+    done = run("scenario", *files, "--adoption-date", "2025-03-03", "--base", str(base), "--out", str(out))
+    assert done.returncode == 0 and done.stdout == "" and done.stderr == ""
+    new, old = load_scenario(out), load_scenario(base)
+    assert json.loads(out.read_text())["schema_version"] == 1
+    assert (new.costs, new.finance, new.quality) == (old.costs, old.finance, old.quality)
+    assert new.baseline.tasks_per_dev_week == old.baseline.tasks_per_dev_week  # no work-item export: the base's
+    assert new.team.developers == 3  # measured: bob, carol, alice after adoption
+    assert new.baseline.pr_size_loc == 90 and new.post.pr_size_loc == pytest.approx(640 / 3)  # measured
+    assert new.measurement.adoption_date.isoformat() == "2025-03-03"
