@@ -147,3 +147,77 @@ def test_a_wave_after_the_horizon_is_refused_with_the_file(worked_example, tmp_p
     data["rollout"]["waves"][1]["start_week"] = 51  # the horizon's last week
     path.write_text(json.dumps(data))
     assert load_scenario(path).rollout.waves[1].start_week == 51
+
+
+def test_every_methods_default_applies_when_omitted():
+    """CONTRACT: every field with a default in METHODS §0 may be omitted; the values are §0's."""
+    s = parse_scenario(json.dumps({
+        "team": {"developers": 10},
+        "baseline": {"tasks_per_dev_week": 4, "prs_per_dev_week": 3, "pr_size_loc": 150},
+        "post": {"tasks_per_dev_week": 5, "prs_per_dev_week": 4, "pr_size_loc": 200},
+        "review": {"reviewers": 3},
+    }))
+    assert (s.team.hours_per_week, s.team.delivery_hours_per_week, s.team.working_weeks_per_year,
+            s.team.loaded_cost_per_hour) == (40, 30, 46, 90.6)
+    for period in (s.baseline, s.post):
+        assert period.bugs_per_dev_week == 0
+        assert (period.deployments_per_week, period.change_failure_rate, period.recovery_hours, period.rework_rate,
+                period.lead_time_hours, period.review_hours) == (None,) * 6
+    assert (s.review.review_share, s.review.overhead_hours, s.review.loc_per_hour, s.review.arrival_cv2,
+            s.review.service_cv2, s.review.target_wait_hours) == (0.25, 0.25, 400, 1.0, 1.5, None)
+    assert (s.quality.fix_hours_per_bug, s.quality.responders_per_incident, s.quality.rework_hours_per_deploy,
+            s.quality.downtime_cost_per_hour, s.quality.impact_share) == (4, 2, 4, 0, 0)
+    assert (s.finance.horizon_years, s.finance.discount_rate, s.finance.capture_factor, s.finance.benefit_risk,
+            s.finance.cost_risk, s.finance.adoption_by_year) == (3, 0.10, 0.5, 0.2, 0.1, [0.7, 0.9, 0.9])
+    assert s.costs.fte_annual_cost is None and s.fte_annual_cost == pytest.approx(90.6 * 2080)
+    assert s.schema_version == 1 and s.uncertainty is None
+
+
+def test_uncertainty_defaults_and_null_section():
+    data = base()
+    data["uncertainty"] = {"ranges": {"productivity_uplift": [-0.1, 0.21, 0.45]}}
+    spec = parse_scenario(json.dumps(data)).uncertainty
+    assert (spec.draws, spec.distribution) == (20_000, "pert")  # METHODS §4
+    data["uncertainty"] = None
+    assert parse_scenario(json.dumps(data)).uncertainty is None
+
+
+@pytest.mark.parametrize(("section", "field"), [("baseline", "review_hours"), ("post", "review_hours"),
+                                                ("post", "lead_time_hours"), ("baseline", "rework_rate")])
+def test_contract_period_fields_are_accepted_and_round_trip(section, field):
+    data = base()
+    data[section][field] = 0.3
+    scenario = parse_scenario(json.dumps(data))
+    assert getattr(getattr(scenario, section), field) == 0.3
+    assert json.loads(scenario_to_json(scenario))[section][field] == 0.3
+
+
+def test_the_contract_example_file_is_the_worked_example():
+    """The CONTRACT.md scenario (copied here: tests never read ../shared) loads, field names unchanged."""
+    contract = {
+        "schema_version": 1, "name": "Faros-style shock, 50 developers", "currency": "USD",
+        "team": {"developers": 50, "hours_per_week": 40, "delivery_hours_per_week": 30,
+                 "working_weeks_per_year": 46, "loaded_cost_per_hour": 90.6},
+        "baseline": {"tasks_per_dev_week": 4.0, "prs_per_dev_week": 3.0, "pr_size_loc": 150,
+                     "bugs_per_dev_week": 0.5, "deployments_per_week": None, "change_failure_rate": None,
+                     "recovery_hours": None, "rework_rate": None, "lead_time_hours": None, "review_hours": None},
+        "post": {"tasks_per_dev_week": 4.84, "prs_per_dev_week": 5.94, "pr_size_loc": 381, "bugs_per_dev_week": 0.545},
+        "review": {"reviewers": 17, "review_share": 0.25, "overhead_hours": 0.25, "loc_per_hour": 400,
+                   "arrival_cv2": 1.0, "service_cv2": 1.5, "target_wait_hours": 4.0},
+        "quality": {"fix_hours_per_bug": 4, "responders_per_incident": 2, "rework_hours_per_deploy": 4,
+                    "downtime_cost_per_hour": 0, "impact_share": 0},
+        "costs": {"tools": [{"name": "GitHub Copilot Enterprise", "price_per_seat_month": 39,
+                             "usage_per_dev_month": 10, "seat_coverage": 1.0}],
+                  "training_hours_per_dev": 4, "one_off_cost": 5000, "governance_fte": 0.1, "fte_annual_cost": 188419},
+        "finance": {"horizon_years": 3, "discount_rate": 0.10, "capture_factor": 0.5, "benefit_risk": 0.2,
+                    "cost_risk": 0.1, "adoption_by_year": [0.7, 0.9, 0.9]},
+        "uncertainty": {"draws": 20000, "seed": 20260101, "distribution": "pert",
+                        "ranges": {"productivity_uplift": [-0.10, 0.21, 0.45], "review.loc_per_hour": [250, 400, 800],
+                                   "pr_size_growth": [0.25, 1.54, 2.0], "pr_count_growth": [0.3, 0.98, 1.2],
+                                   "finance.capture_factor": [0.3, 0.5, 0.8],
+                                   "team.loaded_cost_per_hour": [75, 90.6, 130],
+                                   "quality.fix_hours_per_bug": [2, 4, 12]}},
+    }
+    sample = base()
+    del sample["notes"]
+    assert parse_scenario(json.dumps(contract)) == parse_scenario(json.dumps(sample))
