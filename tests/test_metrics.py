@@ -333,3 +333,53 @@ def test_a_day_without_any_completion_breakdown_is_unknown_not_zero():
     # Day 1: alice's completions; bob's unknown counts are left out, not read as 0.
     assert days["suggestions"].iloc[0] == 5 and days["acceptances"].iloc[0] == 2
     assert days["suggestions"].isna().iloc[1] and days["acceptances"].isna().iloc[1]
+
+
+# --- CONTRACT "Metrics JSON": null sources, the bot rule, the cohorts shape -----------------------
+
+
+def test_pr_metrics_whose_source_is_absent_are_null_not_zero():
+    """Without a reviews export pickup and review times are null; list pages carry no sizes, so size is null."""
+    no_reviews = measure(read_exports(GITHUB[:3]), ADOPTION)
+    list_only = measure(read_exports(GITHUB[:2]), ADOPTION)
+    payload = json.loads(metrics_json(list_only))
+    for metrics in (no_reviews, list_only):
+        for period in (metrics.baseline, metrics.post):
+            assert period.pickup_hours_median is None and period.review_hours_median is None
+            assert period.cycle_hours_median is not None  # created → merged needs no review
+    assert no_reviews.baseline.pr_size_loc == 90 and no_reviews.post.pr_size_loc_median == 200
+    for key in ("baseline", "post"):
+        assert payload[key]["pr_size_loc"] is None and payload[key]["pr_size_loc_median"] is None
+        assert payload[key]["pickup_hours_median"] is None
+    assert "pr_size_loc" not in payload["changes"] and "pickup_hours_median" not in payload["changes"]
+
+
+def _rest_pr(number: int, login: str, kind: str, merged: str | None = "2025-02-10T09:00:00Z") -> dict:
+    return {"number": number, "state": "closed", "draft": False, "user": {"login": login, "type": kind},
+            "url": f"https://api.github.com/repos/acme/api/pulls/{number}",
+            "created_at": "2025-02-10T08:00:00Z" if merged and merged < "2025-03" else "2025-03-10T08:00:00Z",
+            "merged_at": merged, "closed_at": merged, "additions": 10, "deletions": 5}
+
+
+def test_bot_prs_are_skipped_by_user_type_or_by_a_bot_login_each_alone():
+    """CONTRACT: bot PRs (user type `Bot` or login ending `[bot]`) are skipped and counted under skipped."""
+    records = [_rest_pr(1, "alice", "User"), _rest_pr(2, "renovate", "Bot"),  # type Bot, no suffix
+               _rest_pr(3, "ci-helper[bot]", "User"),  # suffix, type not Bot
+               _rest_pr(4, "alice", "User", "2025-03-11T09:00:00Z")]
+    m = measure(read_exports([("pulls.json", json.dumps(records).encode())]), ADOPTION)
+    (source,) = m.sources
+    assert source.skipped == {"bot author": 2} and (source.rows, source.used_rows) == (4, 2)
+    assert (m.baseline.prs_merged, m.baseline.developers, m.post.prs_merged) == (1, 1, 1)
+    assert m.baseline.pr_size_loc == 15  # size = additions + deletions
+
+
+def test_cohorts_in_the_json_have_the_contract_shape():
+    """CONTRACT: cohorts is null or {ai_users, non_users, did: {metric: value}}."""
+    adopters = {f"a{i}": (40, 50) for i in range(4)}
+    controls = {f"c{i}": (40, 42) for i in range(4)}
+    m = measure(_cohort_dataset({**adopters, **controls}, {a: True for a in adopters}), ADOPTION, draws=100)
+    cohorts = json.loads(metrics_json(m))["cohorts"]
+    assert (cohorts["ai_users"], cohorts["non_users"]) == (4, 4)
+    assert isinstance(cohorts["did"], dict) and "prs_per_dev_week" in cohorts["did"]
+    assert cohorts["did"]["prs_per_dev_week"] == pytest.approx(np.log(50 / 40) - np.log(42 / 40), abs=1e-9)
+    assert all(value is None or isinstance(value, float) for value in cohorts["did"].values())
