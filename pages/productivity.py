@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import appstate
-from roi import charts
+from roi import charts, dora
 from roi import formatting as fmt
 from roi.inputs import delivery_terms_left_out
 
@@ -156,6 +156,25 @@ st.caption(
     f"{fmt.number(scenario.review.loc_per_hour)} LOC/h). Quality is compared per task, not per PR or per "
     "line: larger PRs make per-PR and per-line bug rates look better than they are."
 )
+
+st.subheader(f"Delivery against the DORA tiers ({dora.REFERENCE_LABEL})", anchor=False)
+delivery = dora.placements(scenario)
+if delivery:
+    st.table(dora.table(delivery))  # static: it wraps on a projector
+    st.caption(
+        "Whether the team ships faster, not just writes more: high AI adoption often leaves these where they "
+        "were. Each value is placed among the four clusters of the DORA 2024 State of DevOps report: inside a "
+        "tier's published range, or for the change failure rate at the nearest published rate (the report's "
+        "rates are not in tier order). Deployment frequency is the team's production deployments across "
+        "all its services; DORA counts it per application, so a team with many services reads faster here."
+    )
+    with st.expander(f"The DORA tiers ({dora.REFERENCE_LABEL})"):
+        st.table(dora.reference_table())
+else:
+    st.caption(
+        "No delivery metrics in this scenario. Load deployment and incident exports on the **Data** page, "
+        "or enter them on its **Estimates** tab, to see them against the DORA tiers."
+    )
 
 st.subheader("Distributions from your data", anchor=False)
 distributions = appstate.pr_distributions()

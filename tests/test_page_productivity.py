@@ -78,3 +78,19 @@ def test_a_delivery_metric_missing_after_adoption_is_named_not_counted_as_a_gain
     assert note.startswith("**Failed-deployment recovery counts 0 in ΔI:** Change failure rate (after adoption) is")
     assert "Estimates" in note
     assert not any("Rework" in i.value for i in at.info)  # no rework rate in either period: not measured
+
+
+def test_delivery_metrics_are_shown_against_the_dora_2024_reference(open_app, worked_example):
+    # METHODS §7: the demo's lead time 29.6 h → 66.9 h stays in High (1 day to 1 week); its change failure
+    # rate 4.1% → 8.5% moves from nearest Elite (5%) to nearest Medium (10%).
+    at = open_app(page=PAGE)
+    assert "Delivery against the DORA tiers (2024 reference)" in [s.value for s in at.subheader]
+    placed = at.table[0].value
+    assert placed.loc["Change lead time"].tolist() == [f"1.2{fmt.NBSP}days", "High", f"2.8{fmt.NBSP}days", "High"]
+    assert placed.loc["Change failure rate", "Tier after"] == "nearest Medium (10%)"
+    assert at.expander[0].label == "The DORA tiers (2024 reference)"
+    assert at.table[1].value.loc["Failed deployment recovery time", "Elite"] == "under an hour"
+    assert any("per application" in c.value for c in at.caption)
+    at = open_app(page=PAGE, scenario=worked_example)  # no delivery metrics: where to get them
+    assert not at.table
+    assert any(c.value.startswith("No delivery metrics in this scenario") for c in at.caption)
