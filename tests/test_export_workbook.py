@@ -31,7 +31,13 @@ from roi.errors import RoiError
 from roi.export import build_workbook, metrics_csv, scenario_json, write_atomic
 from roi.export.assumptions import PERIOD_FIELDS, all_assumptions
 from roi.export.layout import Cell, DocumentProperties, Sheet, WorkbookLayout
-from roi.export.model_sheets import MAX_CURVE_ROWS, NOT_WITHIN_HORIZON, STALE_NOTE, reviewer_counts
+from roi.export.model_sheets import (
+    DORA_HEADING,
+    MAX_CURVE_ROWS,
+    NOT_WITHIN_HORIZON,
+    STALE_NOTE,
+    reviewer_counts,
+)
 from roi.export.rollout_sheets import (
     CHECKLIST_HEADER_ROW,
     CHECKLIST_STALE_NOTE,
@@ -258,9 +264,11 @@ def test_every_name_a_formula_uses_is_defined(rich_book):
 
 
 def test_model_sheets_hold_formulas_not_numbers(rich_book):
-    """Productivity's values and every year of the cash flow are live formulas."""
+    """Productivity's values (above the DORA tiers, which are values) and every year of the cash flow
+    are live formulas."""
     productivity = rich_book["Productivity"]
-    values = [row[1] for row in productivity.iter_rows(min_row=4) if row[0].value]
+    dora_row = next(row[0].row for row in productivity.iter_rows() if row[0].value == DORA_HEADING)
+    values = [row[1] for row in productivity.iter_rows(min_row=4, max_row=dora_row - 1) if row[0].value]
     assert len(values) >= 12 and all(c.data_type == "f" for c in values)
     cash = rich_book["Cash flow"]
     summary = next(row[0].row for row in cash.iter_rows() if row[0].value == "Summary")
@@ -625,6 +633,76 @@ def test_metrics_sheet_defines_every_scenario_period_metric(book):
     review = rows["Observed median time in review (baseline: calibrates f)"]
     assert review == DEFINITIONS["review_hours_median"]
     assert "calendar hours" in review and "first review" in review and "merge" in review
+
+
+def _dora_block(scenario_file: str):
+    """The Productivity sheet, and its rows from the DORA heading down (the formulas' rows end above it)."""
+    scenario = load_scenario(SCENARIOS / scenario_file)
+    sheet = load(build_workbook(scenario, compute(scenario), created=CREATED))["Productivity"]
+    heading = next(row[0].row for row in sheet.iter_rows() if row[0].value == DORA_HEADING)
+    return sheet, [row for row in sheet.iter_rows(min_row=heading) if any(c.value is not None for c in row)]
+
+
+def test_productivity_places_the_demos_delivery_among_the_dora_tiers_as_the_app_does():
+    """The Productivity page's "Delivery against the DORA tiers (2024 reference)" on the Productivity
+    sheet, below every formula (no named cell moves): the values of roi.dora.placements, before and after,
+    with the tiers as published."""
+    sheet, block = _dora_block("demo_org.json")
+    assert "2024 reference" in DORA_HEADING and block[0][0].font.b
+    naive = next(row[0].row for row in sheet.iter_rows() if row[4].value == "naive_index")
+    assert naive == 18 and block[0][0].row > naive  # the last named output, where it was
+    stale = block[0][3]  # live, empty at export: "Stale: …" once a delivery input changes
+    assert stale.data_type == "f" and STALE_NOTE in stale.value and "post_lead_time_hours" in stale.value
+    note = block[1][0].value
+    assert note.startswith("Values computed by the app at export, not formulas")
+    assert block[1][0].alignment.wrap_text
+    header = next(i for i, row in enumerate(block) if row[0].value == "Metric")
+    assert [c.value for c in block[header]] == ["Metric", "Before", "Tier before", "After", "Tier after"]
+    rows = {row[0].value: row for row in block[header + 1 : header + 5]}
+    assert list(rows) == [
+        "Change lead time (calendar hours)",
+        "Deployment frequency (per week)",
+        "Change failure rate",
+        "Failed deployment recovery time (calendar hours)",
+    ]
+    lead = rows["Change lead time (calendar hours)"]
+    assert [round(lead[1].value, 1), lead[2].value, round(lead[3].value, 1), lead[4].value] == [
+        29.6, "High", 66.9, "High"
+    ]
+    assert lead[1].data_type == "n" and lead[1].number_format.endswith('" h"')
+    failures = rows["Change failure rate"]
+    assert failures[1].number_format.endswith("%") and round(failures[1].value, 3) == 0.041
+    assert (failures[2].value, failures[4].value) == ("nearest Elite (5%)", "nearest Medium (10%)")
+    assert failures[2].alignment.wrap_text  # wraps in its narrow column rather than being cut off
+    deploys = rows["Deployment frequency (per week)"]
+    assert (round(deploys[1].value, 1), deploys[2].value, round(deploys[3].value, 1)) == (10.6, "Elite", 11.4)
+    recovery = rows["Failed deployment recovery time (calendar hours)"]
+    assert (recovery[2].value, recovery[4].value) == ("High or Medium", "High or Medium")
+    title = "The DORA tiers as published (2024 reference)"
+    published = next(i for i, row in enumerate(block) if row[0].value == title)
+    assert [c.value for c in block[published + 1]] == ["Metric", "Elite", "High", "Medium", "Low"]
+    tiers = {row[0].value: [c.value for c in row[1:5]] for row in block[published + 2 :]}
+    assert tiers["Change failure rate"] == ["5%", "20%", "10%", "40%"]
+    lead_tiers = ["under a day", "1 day to 1 week", "1 week to 1 month", "1 to 6 months"]
+    assert tiers["Change lead time"] == lead_tiers
+    assert len(tiers) == 4
+
+
+def test_without_delivery_metrics_the_dora_block_is_one_note_and_no_table():
+    sheet, block = _dora_block("worked_example.json")
+    assert len(block) == 2 and block[-1][0].row == sheet.max_row  # the heading and one note: nothing below
+    note = block[1][0]
+    assert note.value.startswith("No delivery metrics in this scenario: ") and note.font.i
+    assert "DORA tiers" in note.value and "Metric" not in [row[0].value for row in sheet.iter_rows()]
+
+
+def test_a_period_without_a_delivery_metric_says_not_given():
+    data = worked_data()
+    data["post"]["lead_time_hours"] = 30
+    scenario = scenario_from_dict(data)
+    sheet = load(build_workbook(scenario, compute(scenario)))["Productivity"]
+    row = next(r for r in sheet.iter_rows() if r[0].value == "Change lead time (calendar hours)")
+    assert [c.value for c in row] == ["Change lead time (calendar hours)", "not given", None, 30, "High"]
 
 
 def test_metrics_csv(metrics):

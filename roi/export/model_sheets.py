@@ -3,7 +3,8 @@
 Every formula of METHODS §1 and §3, and the utilisation and backlog of §2, is a spreadsheet
 formula here, so editing an assumption moves NPV, ROI and payback exactly as the engine
 would.  Only the Erlang C queue (wait, time in review, reviewers needed) is written as
-values computed by :mod:`roi.capacity`, with a cell that says when they are out of date.
+values computed by :mod:`roi.capacity`, with a cell that says when they are out of date; so is
+the delivery against the DORA tiers below Productivity's formulas (:mod:`roi.dora`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from roi import capacity
+from roi import capacity, dora
 from roi.defaults import HOURS_PER_YEAR_FTE
 from roi.export.assumptions import PR_SIZE_LIMIT, same_as_exported
 from roi.export.layout import Cell, Chart, Format, Formula, Role, Series, Sheet, col, text, unit_beside
@@ -59,8 +60,9 @@ def _output(sheet: Sheet, label: str, formula: str, fmt: Format, unit: str, how:
     )
 
 
-def productivity_sheet() -> Sheet:
-    """G, ΔR, ΔD, ΔI, N and QAPI per adopting developer-week (METHODS §1) as formulas."""
+def productivity_sheet(scenario: Scenario) -> Sheet:
+    """G, ΔR, ΔD, ΔI, N and QAPI per adopting developer-week (METHODS §1) as formulas; below them the
+    scenario's delivery metrics against the DORA tiers (values, as the app's Productivity page)."""
     sheet = Sheet("Productivity", widths={1: 50, 2: 16, 3: 14, 4: 70, 5: 26}, freeze="A4")
     sheet.add(text("Quality-adjusted productivity per adopting developer (METHODS §1)", "title"))
     sheet.add(
@@ -193,7 +195,75 @@ def productivity_sheet() -> Sheet:
     )
     for label, formula, fmt, unit, how, name in rows:
         _output(sheet, label, formula, fmt, unit, how, name)
+    sheet.blank()
+    _delivery_tiers(sheet, scenario)
     return sheet
+
+
+DORA_HEADING = f"Delivery against the DORA tiers ({dora.REFERENCE_LABEL})"
+"""The heading of the Productivity page's section, and of its block on the Productivity sheet."""
+
+_DORA_FORMATS: dict[str, tuple[Format, str]] = {
+    "h": ("hours", " (calendar hours)"),
+    "share": ("percent", ""),
+    "per week": ("number", " (per week)"),
+}
+"""A :class:`roi.dora.Reference` unit → the number format of its values and what its label adds
+(the hours format shows "h", read elsewhere in the workbook as working hours; these are calendar)."""
+
+
+def _dora_value(value: float | None, fmt: Format) -> Cell:
+    return text(dora.NOT_GIVEN) if value is None else Cell(value, fmt)
+
+
+def _delivery_tiers(sheet: Sheet, scenario: Scenario) -> None:
+    """The scenario's delivery metrics before and after adoption, each placed among the DORA 2024
+    tiers by :func:`roi.dora.placements`, and the tiers as published: values at export, with a live
+    cell that says when the Assumptions they were placed from changed."""
+    same = ",".join(
+        same_as_exported(f"{period}_{r.metric}", getattr(getattr(scenario, period), r.metric))
+        for r in dora.REFERENCES
+        for period in ("baseline", "post")
+    )
+    stale = Cell(Formula(f'IF(AND({same}),"","{STALE_NOTE}")', cached=""), "text", "warning")
+    sheet.add(text(DORA_HEADING, "heading"), None, None, stale)
+    found = dora.placements(scenario)
+    if not found:
+        sheet.add(
+            text(
+                "No delivery metrics in this scenario: give deployments, change failure rate, recovery "
+                "time or change lead time on the Assumptions sheet (or load deployment and incident "
+                "exports in the app) and export again to see them against the DORA tiers.",
+                "note",
+            )
+        )
+        return
+    sheet.add(
+        text(
+            "Values computed by the app at export, not formulas: each period's value (Assumptions) placed "
+            "among the four clusters of the DORA 2024 State of DevOps report, inside a tier's published "
+            "range or, for the change failure rate, at the nearest published rate (the report's rates are "
+            "not in tier order). Deployment frequency is the team's production deployments across all its "
+            "services; DORA counts it per application, so a team with many services reads faster here.",
+            "note",
+        )
+    )
+    sheet.add(*(text(h, "header") for h in ("Metric", "Before", "Tier before", "After", "Tier after")))
+    for p in found:
+        fmt, unit = _DORA_FORMATS[p.reference.unit]
+        sheet.add(
+            text(p.reference.label + unit),
+            _dora_value(p.before, fmt),
+            text(p.before_tier),
+            _dora_value(p.after, fmt),
+            text(p.after_tier),
+        )
+    sheet.blank()
+    sheet.add(text(f"The DORA tiers as published ({dora.REFERENCE_LABEL})", "heading"))
+    published = dora.reference_table()
+    sheet.add(*(text(h, "header") for h in (published.index.name, *published.columns)))
+    for metric, tiers in published.iterrows():
+        sheet.add(text(metric), *(text(tier) for tier in tiers))
 
 
 def _both_periods(fields: tuple[str, ...]) -> str:

@@ -63,7 +63,7 @@ def build_layout(
         summary_sheet(scenario, results, created, charts),
         assumptions_sheet(scenario),
         metrics_sheet(scenario, metrics),
-        productivity_sheet(),
+        productivity_sheet(scenario),
         review_capacity_sheet(scenario, results),
         cash_flow,
         sensitivity,
