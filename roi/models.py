@@ -478,6 +478,9 @@ def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
             file=source,
         )
     version = data.get("schema_version", SCHEMA_VERSION)
+    if isinstance(version, float) and version.is_integer():  # 1.0, as the whole-number fields take 3.0
+        version = int(version)
+        data = {**data, "schema_version": version}
     if not isinstance(version, int) or isinstance(version, bool):
         raise ScenarioError(f"schema_version must be a whole number, got {version!r}", file=source)
     if version > SCHEMA_VERSION:

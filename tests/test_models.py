@@ -100,6 +100,20 @@ def test_newer_schema_version_is_refused_clearly():
         parse_scenario(json.dumps(data))
 
 
+def test_a_whole_schema_version_written_as_a_decimal_is_read_as_that_version():
+    # The whole-number fields take 3.0 for 3; schema_version 1.0 was refused as "must be a whole number",
+    # and 2.0 was told the same instead of that a newer tool wrote it.
+    data = base()
+    data["schema_version"] = 1.0
+    assert parse_scenario(json.dumps(data)).schema_version == 1
+    data["schema_version"] = 2.0
+    with pytest.raises(SchemaVersionError, match="schema_version 2 was written by a newer version"):
+        parse_scenario(json.dumps(data))
+    data["schema_version"] = 1.5
+    with pytest.raises(ScenarioError, match="schema_version must be a whole number, got 1.5"):
+        parse_scenario(json.dumps(data))
+
+
 def test_broken_json_names_line_and_column():
     with pytest.raises(ScenarioError, match=r"line 1, column \d+"):
         parse_scenario('{"name": ', source="s.json")
