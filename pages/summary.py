@@ -3,6 +3,7 @@
 import streamlit as st
 
 import appstate
+from roi import dora
 from roi import formatting as fmt
 from roi.defaults import UTILIZATION_LIMIT as STRETCHED
 from roi.rollout import planned_checklist
@@ -154,6 +155,13 @@ cols[3].metric(
     help="E(L1)/f: time in review no number of reviewers can beat; only smaller PRs lower it. Working hours "
     f"({fmt.number(scenario.team.hours_per_week)} a week), not the calendar hours the exports measure.",
 )
+
+delivery = dora.change_line(dora.placements(scenario))
+if delivery:  # the paradox's other half: did shipping get faster?
+    st.caption(
+        f"Delivery (DORA): {delivery}. The **Productivity** page places them among the DORA tiers "
+        f"({dora.REFERENCE_LABEL})."
+    )
 
 st.subheader("What to do first", anchor=False)
 cols = st.columns(3)

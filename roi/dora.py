@@ -182,3 +182,14 @@ def reference_table() -> pd.DataFrame:
     """The 2024 tiers as published: one row per metric, one column per tier."""
     rows = [{"Metric": r.label, **{tier: r.published[tier] for tier in TIERS}} for r in REFERENCES]
     return pd.DataFrame(rows).set_index("Metric")
+
+
+def change_line(found: list[Placement]) -> str | None:
+    """The metrics given for both periods as "before → after", for a one-line summary; None if none is."""
+    parts = [
+        f"{p.reference.label.lower()} {_value(p.reference, p.before, p.after)} → "
+        f"{_value(p.reference, p.after, p.before)}"
+        for p in found
+        if p.before is not None and p.after is not None
+    ]
+    return "; ".join(parts) or None

@@ -103,3 +103,13 @@ def test_the_published_tiers_are_labelled_2024_reference():
     assert list(published.columns) == ["Elite", "High", "Medium", "Low"]
     assert published.loc["Change failure rate"].tolist() == ["5%", "20%", "10%", "40%"]
     assert published.loc["Change lead time", "Low"] == "1 to 6 months"
+
+
+def test_the_summary_line_names_only_the_metrics_given_for_both_periods(worked_example):
+    both = with_values(worked_example, {
+        "baseline.lead_time_hours": 30.0, "post.lead_time_hours": 60.0,  # 30.0 h → 2.5 days: one unit, days
+        "baseline.change_failure_rate": 0.1,  # before adoption only: not a change
+    })
+    assert dora.change_line(dora.placements(both)) == "change lead time 1.2 days → 2.5 days"
+    only_before = with_values(worked_example, {"baseline.change_failure_rate": 0.1})
+    assert dora.change_line(dora.placements(only_before)) is None

@@ -137,3 +137,16 @@ def test_metrics_the_exports_did_not_measure_are_named_above_the_verdict(open_ap
         "Not in these exports: completed tasks per developer-week (+21.0% after adoption), bugs per "
         "developer-week (+9.0% after adoption). These come from the scenario used before the upload"
     )
+
+
+def test_the_delivery_metrics_are_summed_up_under_the_review_bottleneck(open_app, worked_example):
+    # The paradox's other half in the client's numbers: the demo's change lead time more than doubled
+    # (29.6 h → 66.9 h) while its output rose.
+    at = open_app()
+    (line,) = [c.value for c in at.caption if c.value.startswith("Delivery (DORA):")]
+    assert "change lead time 1.2 days → 2.8 days" in line
+    assert "change failure rate 4.1% → 8.5%" in line
+    assert "deployment frequency 10.6 a week → 11.4 a week" in line
+    assert "(2024 reference)" in line
+    at = open_app(scenario=worked_example)  # no delivery metrics: no line
+    assert not [c.value for c in at.caption if c.value.startswith("Delivery (DORA):")]
