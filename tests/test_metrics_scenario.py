@@ -322,3 +322,20 @@ def test_metrics_measured_from_too_few_events_are_named(worked_example):
         "Measured from fewer than 30 events in a period: completed tasks per developer-week (−25.0% after "
         "adoption). Too few to tell a real change from chance; read these as indications, or measure a longer "
         "period.")
+
+
+def test_a_base_review_pool_larger_than_the_measured_team_is_capped_and_said(worked_example):
+    """GitLab MR lists carry no reviews: on the Data page the demo's 36 reviewers were kept for a client
+    with 3 active developers, and the summary said "Today's 36 reviewers meet the 4.0 h wait target"."""
+    metrics = _metrics({"developers": 2, "prs_per_dev_week": 2.0, "pr_size_loc": 100, "tasks_per_dev_week": 1.0},
+                       {"developers": 3, "prs_per_dev_week": 2.5, "pr_size_loc": 120, "tasks_per_dev_week": 1.2})
+    scenario = scenario_from_metrics(metrics, worked_example)  # 17 reviewers for 50 developers
+    assert scenario.team.developers == 3 and scenario.review.reviewers == 3
+    assert ("Review pool not measured (no reviews in these exports): the base scenario's 17 reviewers are more "
+            "than the 3 active developers, so all 3 are assumed to review.") in scenario.notes
+    kept = _metrics({"developers": 20, "prs_per_dev_week": 2.0, "pr_size_loc": 100, "tasks_per_dev_week": 1.0},
+                    {"developers": 20, "prs_per_dev_week": 2.5, "pr_size_loc": 120, "tasks_per_dev_week": 1.2})
+    scenario = scenario_from_metrics(kept, worked_example)
+    assert scenario.review.reviewers == 17
+    assert "Review pool not measured (no reviews in these exports): 17 reviewers kept from the base scenario." \
+        in scenario.notes
