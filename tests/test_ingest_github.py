@@ -173,3 +173,18 @@ def test_two_pull_request_formats_read_together(pair):
     data = read_exports([FIXTURES / name for name in pair])
     assert {Path(s).name for s in data.pull_requests["source"].astype(str)} <= set(pair)
     assert data.pull_requests["source"].dtype == "category"
+
+
+def test_a_gitlab_approvals_response_is_refused_not_read_as_a_merge_request():
+    """GET /merge_requests/:iid/approvals has the MR's iid, project_id, state and dates: it was read as one
+    merged MR without merged_at, noted as "closed_at is used as the merge time" and skipped as not merged."""
+    approvals = {"id": 85, "iid": 15, "project_id": 3, "title": "Fix login", "state": "merged",
+                 "created_at": "2025-03-02T10:00:00.500Z", "updated_at": "2025-03-03T12:30:00.000Z",
+                 "merge_status": "can_be_merged", "approved": True, "approvals_required": 1, "approvals_left": 0,
+                 "approved_by": [{"user": {"id": 3, "username": "hana", "name": "Hana", "state": "active"}}],
+                 "suggested_approvers": [], "approvers": [], "approver_groups": [], "user_has_approved": False}
+    with pytest.raises(InputFormatError) as error:
+        read_file("approvals_15.json", json.dumps(approvals).encode())
+    assert error.value.file == "approvals_15.json"
+    assert "GitLab merge request approvals response" in error.value.message
+    assert "upload the merge request list (/projects/:id/merge_requests?state=all)" in error.value.message

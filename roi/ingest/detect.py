@@ -146,6 +146,9 @@ def csv_header(text: str) -> list[str]:
     return [c.strip() for c in next(csv.reader([lines[index] if lines else ""], delimiter=delimiter), [])]
 
 
+_GITLAB_APPROVALS = frozenset({"approved_by", "approvals_left", "approvals_required", "user_has_approved"})
+"""Keys of GitLab's MR approvals object, which also has the MR's iid, project_id and state."""
+
 _PEEK = 262_144
 """Bytes read to recognise a format (a whole GitHub PR object is ~20 kB)."""
 
@@ -170,5 +173,11 @@ def detect(name: str, data: bytes) -> str | None:
             found = _json_format(stripped)
         if found is None and first_json_value(stripped) in ([], {}, [[]]):
             raise InputFormatError("holds no records (an empty JSON array); export a period with data", file=name)
+        if found == "gitlab_merge_requests" and set(first_record(stripped) or {}) & _GITLAB_APPROVALS:
+            # It has an MR's iid, state and dates: it was read as one MR (merged, without merged_at) and skipped.
+            raise InputFormatError(
+                "is a GitLab merge request approvals response (/merge_requests/:iid/approvals), which this tool "
+                "does not read: GitLab review times cannot be measured from it; leave it out and upload the "
+                "merge request list (/projects/:id/merge_requests?state=all)", file=name)
         return found
     return _csv_format(csv_header(text))
