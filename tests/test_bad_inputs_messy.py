@@ -160,6 +160,21 @@ def test_month_first_dates_of_a_us_excel_resave_are_read_month_first():
 
 
 
+def test_one_column_that_reads_only_month_first_sets_the_order_of_the_whole_file():
+    """Created 3/20/2025 reads only month first; Resolved 2/10/2025 reads either way and was read day first,
+    alone: the story created on 3 February was resolved on 2 October, in the period after adoption."""
+    data = _jira(["s,P-1,Story,Done,Done,alice,2/3/2025 09:00,2/10/2025 17:00",
+                  "s,P-2,Bug,To Do,,bob,3/20/2025 09:00,"])
+    dataset = read_exports([("jira.csv", data)])
+    items = dataset.work_items.set_index("key")
+    assert list(items["created_at"].dt.strftime("%Y-%m-%d %H:%M")) == ["2025-02-03 09:00", "2025-03-20 09:00"]
+    assert items.loc["P-1", "resolved_at"].strftime("%Y-%m-%d %H:%M") == "2025-02-10 17:00"
+    notes = dataset.sources[0].notes
+    assert ("'Created' has dates that read only month first (a US Excel re-save): every date column of the file "
+            "is read month first") in notes
+    assert not any("read day first" in note for note in notes), notes
+
+
 def test_dates_that_read_either_way_are_read_day_first_and_say_so():
     data = _jira(["s,P-1,Task,Done,Done,alice,1/2/2025 10:00,1/3/2025 10:00",
                   "s,P-2,Task,Done,Done,bob,4/2/2025 10:00,5/2/2025 10:00"])

@@ -125,17 +125,32 @@ def declined(resolution: pd.Series | None, status: pd.Series | None) -> pd.Serie
     return out
 
 
+_MONTH_FIRST = tuple(f for f in _DATE_FORMATS if f.startswith("%m/"))
+
+
+def month_first_only(values: pd.Series) -> bool:
+    """True when the column reads only month first (11/25/2025 22:00): a US Excel re-save of the export."""
+    text = values.astype(str).str.strip()
+    clean = _normalise_dates(text[text.ne("")])
+    if clean.empty:
+        return False
+    chosen = next((f for f in _DATE_FORMATS if pd.to_datetime(clean, format=f, errors="coerce").notna().all()), None)
+    return chosen in _MONTH_FIRST
+
+
 def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, row_offset: int,
-                report: SourceReport | None = None) -> pd.Series:
+                report: SourceReport | None = None, month_first: bool = False) -> pd.Series:
     """Jira's localised date-times as UTC; the first format that reads every value wins (day first before
-    month first: 03/04/2025 is 3 April, and ``report`` says so when every value also reads month first)."""
+    month first: 03/04/2025 is 3 April, and ``report`` says so when every value also reads month first).
+    ``month_first``: another date column of the file reads only month first, so this one is read so too."""
     text = values.astype(str).str.strip()
     present = text.ne("")
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
     if not present.any():
         return out
     clean = _normalise_dates(text[present])
-    for fmt in _DATE_FORMATS:
+    formats = (*_MONTH_FIRST, *(f for f in _DATE_FORMATS if f not in _MONTH_FIRST)) if month_first else _DATE_FORMATS
+    for fmt in formats:
         parsed = pd.to_datetime(clean, format=fmt, errors="coerce")
         if parsed.notna().all():
             odd = ((parsed < EARLIEST_DATE.tz_localize(None)) | (parsed >= LATEST_DATE.tz_localize(None))).to_numpy()
@@ -224,12 +239,19 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
     no_key = frame[key].str.strip().eq("")
     report.skip("row without an issue key", int(no_key.sum()))
     keep = ~no_key
-    created_at = parse_dates(frame[created], name, created, timezone, row_offset, report)
+    # One file, one date order: a Resolved column of 02/10/2025 only (read 2 October) beside Created
+    # values such as 03/20/2025 that only read month first placed the work eight months late.
+    month_first = next((c for c in (created, resolved) if c and month_first_only(frame[c])), None)
+    if month_first:
+        report.note(f"'{month_first}' has dates that read only month first (a US Excel re-save): every date "
+                    "column of the file is read month first")
+    created_at = parse_dates(frame[created], name, created, timezone, row_offset, report, bool(month_first))
     no_created = created_at.isna() & ~no_key
     if no_created.any():
         raise InputFormatError("is empty; every issue needs its creation date", file=name,
                                row=int(np.flatnonzero(no_created.to_numpy())[0]) + row_offset, column=created)
-    resolved_at = (parse_dates(frame[resolved], name, resolved, timezone, row_offset, report) if resolved
+    resolved_at = (parse_dates(frame[resolved], name, resolved, timezone, row_offset, report, bool(month_first))
+                   if resolved
                    else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]"))
     if category:
         done = frame[category].str.strip().str.casefold().isin(DONE_CATEGORIES)
