@@ -150,6 +150,11 @@ def _with_change(scenario: Scenario, field: str) -> str:
     return f"{fmt.METRICS[MEASURED[field]][0].lower()}{change}"
 
 
+GITLAB_HAS_NO_SIZES = (" GitLab MR lists carry neither PR sizes nor reviews: PR size and review time need GitHub PR "
+                       "details, gh or GraphQL output, or DevLake's pull_requests and pull_request_comments tables.")
+"""Said with a caveat on PR size or review time: "GitHub or GitLab for PRs" alone sent GitLab users in circles."""
+
+
 def measurement_caveats(scenario: Scenario) -> list[str]:
     """Sentences on the period metrics of a measured scenario that its exports did not back: those they
     did not measure (the base's values, :attr:`roi.models.Measurement.kept_from_base`) and those measured
@@ -163,7 +168,8 @@ def measurement_caveats(scenario: Scenario) -> list[str]:
             f"Not in these exports: {', '.join(_with_change(scenario, f) for f in measurement.kept_from_base)}. "
             "These come from the scenario used before the upload, not from your data; upload the exports "
             "that measure them (Jira for tasks and bugs, GitHub or GitLab for PRs) or enter estimates on the "
-            "Data page.")
+            "Data page." + (GITLAB_HAS_NO_SIZES if {"pr_size_loc", "review_hours"} & set(measurement.kept_from_base)
+                            else ""))
     # Incidents and deployments are few by nature; only the productivity inputs carry the verdict.
     few = [field for field in measurement.few_events if field in VERDICT_INPUTS]
     if few:
@@ -285,7 +291,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     missing = [f for f in REQUIRED if baseline.get(f) is None or post.get(f) is None]
     if missing:
         raise DataError(f"{', '.join(missing)} cannot be measured from these exports (tasks need a work-item "
-                        "export such as Jira; PR size needs PR detail, gh or GraphQL output); add such an export, "
+                        "export such as Jira; PR size needs GitHub PR details, gh or GraphQL output, or DevLake's "
+                        "pull_requests table; GitLab MR lists have no line counts); add such an export, "
                         "fill in the estimates template, or give a base scenario with --base",
                         file=", ".join(s.file for s in metrics.sources) or None, field=missing[0])
     weeks_per_year = base.team.working_weeks_per_year if base is not None else defaults.WORKING_WEEKS_PER_YEAR

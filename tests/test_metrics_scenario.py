@@ -339,3 +339,20 @@ def test_a_base_review_pool_larger_than_the_measured_team_is_capped_and_said(wor
     assert scenario.review.reviewers == 17
     assert "Review pool not measured (no reviews in these exports): 17 reviewers kept from the base scenario." \
         in scenario.notes
+
+
+def test_pr_size_and_review_time_missing_from_gitlab_lists_name_the_exports_that_have_them(worked_example):
+    """GitLab MR lists have no line counts and no reviews; the summary said to upload "GitHub or GitLab for
+    PRs" to measure PR size and review time, which the GitLab file just uploaded cannot do."""
+    metrics = _metrics({"developers": 3, "prs_per_dev_week": 0.3, "tasks_per_dev_week": 0.3},
+                       {"developers": 3, "prs_per_dev_week": 0.4, "tasks_per_dev_week": 0.5})
+    scenario = scenario_from_metrics(metrics, worked_example)
+    assert scenario.measurement.kept_from_base == ["pr_size_loc", "bugs_per_dev_week"]
+    caveat = measurement_caveats(scenario)[0]
+    assert caveat.endswith("or enter estimates on the Data page. GitLab MR lists carry neither PR sizes nor "
+                           "reviews: PR size and review time need GitHub PR details, gh or GraphQL output, or "
+                           "DevLake's pull_requests and pull_request_comments tables.")
+    with pytest.raises(DataError) as error:
+        scenario_from_metrics(metrics)
+    assert ("PR size needs GitHub PR details, gh or GraphQL output, or DevLake's pull_requests table; GitLab MR "
+            "lists have no line counts") in error.value.message
