@@ -147,7 +147,8 @@ def _with_change(scenario: Scenario, field: str) -> str:
     before, after = getattr(scenario.baseline, field), getattr(scenario.post, field)
     change = f" ({fmt.percent(after / before - 1.0, signed=True, digits=1)} after adoption)" \
         if before and after is not None else ""
-    return f"{fmt.METRICS[MEASURED[field]][0].lower()}{change}"
+    label = " ".join(w if w[:2].isupper() else w.lower() for w in fmt.METRICS[MEASURED[field]][0].split(" "))
+    return f"{label}{change}"  # "merged PRs per developer-week", not "merged prs …"
 
 
 GITLAB_HAS_NO_SIZES = (" GitLab MR lists carry neither PR sizes nor reviews: PR size and review time need GitHub PR "

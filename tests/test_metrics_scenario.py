@@ -349,6 +349,7 @@ def test_pr_size_and_review_time_missing_from_gitlab_lists_name_the_exports_that
     scenario = scenario_from_metrics(metrics, worked_example)
     assert scenario.measurement.kept_from_base == ["pr_size_loc", "bugs_per_dev_week"]
     caveat = measurement_caveats(scenario)[0]
+    assert caveat.startswith("Not in these exports: mean PR size (lines changed) (+")  # not "mean pr size"
     assert caveat.endswith("or enter estimates on the Data page. GitLab MR lists carry neither PR sizes nor "
                            "reviews: PR size and review time need GitHub PR details, gh or GraphQL output, or "
                            "DevLake's pull_requests and pull_request_comments tables.")
