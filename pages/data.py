@@ -130,8 +130,9 @@ def remeasure() -> None:
 
 with tab_exports:
     st.markdown(
-        "Upload every export you have, all at once: GitHub or GitLab pull requests and reviews (REST, "
-        "`gh` or GraphQL), Copilot metrics, usage or seats, Jira CSV, Four Keys or DevLake tables. "
+        "Upload every export you have, all at once: GitHub pull requests and reviews (REST, `gh` or "
+        "GraphQL), GitLab merge requests (the API's list: no sizes or reviews), Copilot metrics, usage or "
+        "seats, Jira CSV, Four Keys or DevLake tables. "
         "Formats are recognised from the content; `.gz` files are fine."
     )
     uploaded = st.file_uploader(

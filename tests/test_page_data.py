@@ -68,6 +68,14 @@ def test_demo_exports_and_measured_metrics(page):
     assert notes == page.session_state["scenario"].notes.splitlines()
 
 
+def test_the_upload_hint_promises_no_gitlab_reviews(page):
+    """It read "GitHub or GitLab pull requests and reviews (REST, gh or GraphQL)": GitLab MR lists are read,
+    but carry no line counts, and no GitLab reviews are read at all."""
+    hint = next(md.value for md in page.markdown if md.value.startswith("Upload every export"))
+    assert "GitLab merge requests (the API's list: no sizes or reviews)" in hint
+    assert "GitLab pull requests and reviews" not in hint
+
+
 def test_uploading_an_export_changes_the_measured_metrics(page):
     exports_uploader(page).set_value(("acme_pulls.json", github_pulls(), "application/json"))
     page.run()
