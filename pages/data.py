@@ -13,6 +13,7 @@ from roi.ingest.template import METRICS as TEMPLATE_METRICS
 from roi.ingest.template import VALUE_KEYS, cell_text, template_csv, template_xlsx, typed_estimates
 from roi.metrics import DEFINITIONS, MIN_SAMPLE
 from roi.safety import markdown_safe
+from roi.scenario_builder import before_after_reason
 from roi.whatif import apply_finding, estimates_of, with_estimates
 
 CHANGE_NOTE = (
@@ -327,7 +328,7 @@ with tab_exports:
                     )
                 else:
                     st.markdown(
-                        "**Before/after only:** AI users could not be told apart from non-users, so "
+                        f"**Before/after only** ({markdown_safe(before_after_reason(metrics.notes))}): "
                         "the changes are *associated with* adoption, not shown to be caused by it."
                     )
                 for note in metrics.notes:

@@ -156,6 +156,12 @@ GITLAB_HAS_NO_SIZES = (" GitLab MR lists carry neither PR sizes nor reviews: PR 
 """Said with a caveat on PR size or review time: "GitHub or GitLab for PRs" alone sent GitLab users in circles."""
 
 
+def before_after_reason(notes: list[str]) -> str:
+    """Why the metrics have no cohorts, from their notes: AI users were often identified, but one cohort had
+    no PRs before adoption ("AI users not identified" was said whatever the reason)."""
+    return next((note.split(":")[0] for note in notes if "before/after only" in note), "AI users not identified")
+
+
 def measurement_caveats(scenario: Scenario) -> list[str]:
     """Sentences on the period metrics of a measured scenario that its exports did not back: those they
     did not measure (the base's values, :attr:`roi.models.Measurement.kept_from_base`) and those measured
@@ -219,8 +225,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
                      "against non-users: " + ", ".join(f"{k} {v:+.1%}" for k, v in cohort.did_change.items()
                                                          if v is not None) + ".")
     elif not estimates_only:
-        notes.append("Before/after comparison only (AI users not identified): the changes are associated with "
-                     "adoption, not proven to be caused by it.")
+        notes.append(f"Before/after comparison only ({before_after_reason(metrics.notes)}): the changes are "
+                     "associated with adoption, not proven to be caused by it.")
 
     for field, measured in MEASURED.items():
         b_value = getattr(metrics.baseline, measured)

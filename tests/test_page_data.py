@@ -461,3 +461,28 @@ def test_the_template_loaded_as_an_export_is_named_as_estimates_not_measured(pag
     assert "· Estimates or published findings (not measured from exports)." in page.caption[0].value
     assert any("Nothing is measured from these files" in i.value for i in page.info)
     assert any("uses the estimates from estimates.csv" in s.value for s in page.success), page.success
+
+
+def _gitlab_mr(iid: int, author: str, created: str, merged: str, labels: list[str]) -> dict:
+    return {"id": 500 + iid, "iid": iid, "project_id": 7, "state": "merged", "draft": False,
+            "created_at": created, "merged_at": merged, "closed_at": None, "author": {"username": author},
+            "labels": labels, "source_branch": f"b{iid}", "merge_commit_sha": f"m{iid}", "description": "",
+            "web_url": f"https://gitlab.example.com/acme/payments/-/merge_requests/{iid}"}
+
+
+def test_before_after_only_says_why_when_ai_users_were_identified(page):
+    """carol's MR is labelled ai-assisted, but she merged nothing before adoption: the page said "AI users
+    could not be told apart from non-users" and hid the real reason, the scenario "AI users not identified"."""
+    import json
+
+    mrs = [_gitlab_mr(1, "alice", "2025-02-03T09:00:00.000Z", "2025-02-04T09:00:00.000Z", []),
+           _gitlab_mr(2, "alice", "2025-03-20T09:00:00.000Z", "2025-03-20T21:00:00.000Z", []),
+           _gitlab_mr(3, "carol", "2025-03-25T09:00:00.000Z", "2025-03-26T11:00:00.000Z", ["ai-assisted"])]
+    exports_uploader(page).set_value(("mrs.json", json.dumps(mrs).encode(), "application/json")).run()
+    page.date_input(key="data_adoption").set_value(date(2025, 3, 15)).run()
+    assert not page.exception and not page.error
+    said = [md.value for md in page.markdown if md.value.startswith("**Before/after only**")]
+    assert said == ["**Before/after only** (a cohort has no merged PRs before adoption): the changes are "
+                    "*associated with* adoption, not shown to be caused by it."]
+    assert ("Before/after comparison only (a cohort has no merged PRs before adoption): the changes are "
+            "associated with adoption, not proven to be caused by it.") in page.session_state["scenario"].notes
