@@ -28,7 +28,7 @@ import pyarrow.acero  # noqa: F401  Table.join's engine, loaded here rather than
 
 from roi import safety
 from roi.errors import InputFormatError
-from roi.ingest import devlake, generic, template
+from roi.ingest import devlake, generic, gitlab, template
 from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, near_miss
 from roi.ingest.tables import SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
@@ -207,6 +207,7 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
             parts[table].append(frame)
         pull_rows += len(tables.get("pull_requests", ()))
         reports.append(report)
+    _attach_gitlab_notes(parts, reports)
     review_rows = _attach_devlake_reviews(parts, reports)
     dataset = build_dataset(parts, reports, timezone)
     _refuse_impossible(dataset)
@@ -339,6 +340,22 @@ def _first_rows(keys: pa.ChunkedArray, lookup: pa.Array) -> np.ndarray:
     np.minimum.at(first, at, row)  # the join's rows come in no set order
     first[first == len(lookup)] = -1
     return first
+
+
+def _attach_gitlab_notes(parts: dict[str, list[pd.DataFrame]], reports: list[SourceReport]) -> None:
+    """GitLab notes name their MR's project by ``project_id``; the MR reader named it by its path (from
+    ``web_url``): give the notes the path of their project's MRs, so that they join on (repo, number).
+
+    Notes of a project no MR file names keep the project id as ``repo``: the metrics count them as
+    reviews of a PR not in the exports, as they do GitHub reviews without their pull requests.
+    """
+    paths = parts.pop(gitlab.PROJECT_PATHS, [])
+    notes = {r.file for r in reports if r.format == "gitlab_mr_notes"}
+    if not notes or not paths:
+        return
+    path = pd.concat(paths, ignore_index=True).drop_duplicates("project").set_index("project")["repo"]
+    parts["reviews"] = [frame.assign(repo=frame["repo"].map(path).fillna(frame["repo"]))
+                        if len(frame) and frame["source"].iloc[0] in notes else frame for frame in parts["reviews"]]
 
 
 def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]],

@@ -36,6 +36,7 @@ FORMATS: dict[str, Format] = {f.id: f for f in (
     Format("github_gh_cli", "gh pr list --json", github.read_gh),
     Format("github_graphql", "GitHub GraphQL pullRequests pages", github.read_gh),
     Format("gitlab_merge_requests", "GitLab merge requests API", gitlab.read_merge_requests),
+    Format("gitlab_mr_notes", "GitLab merge request notes API (/merge_requests/:iid/notes)", gitlab.read_notes),
     Format("copilot_metrics", "GitHub Copilot metrics API (/copilot/metrics)", copilot.read_metrics),
     Format("copilot_usage_legacy", "GitHub Copilot usage API (retired /copilot/usage)", copilot.read_usage_legacy),
     Format("copilot_user_report", "GitHub Copilot usage report, users (NDJSON)", copilot.read_user_report),
@@ -51,7 +52,7 @@ FORMATS: dict[str, Format] = {f.id: f for f in (
     Format("estimates_template", "Estimates template", template.read_estimates),
 )}
 
-EXPECTED = ("GitHub pulls/reviews JSON, gh or GraphQL output, GitLab merge requests, Copilot metrics/usage/"
+EXPECTED = ("GitHub pulls/reviews JSON, gh or GraphQL output, GitLab merge requests and their notes, Copilot metrics/usage/"
             "seats JSON, a Jira CSV export, Four Keys or DevLake tables, or the estimates template")
 
 
@@ -78,6 +79,8 @@ def _json_format(text: str) -> str | None:
         return "github_gh_cli"
     if "iid" in keys and keys & {"project_id", "merged_at", "web_url"}:
         return "gitlab_merge_requests"
+    if "noteable_iid" in keys or {"noteable_type", "system", "body"} <= keys:
+        return "gitlab_mr_notes"
     if "date" in keys and keys & {"total_active_users", "total_engaged_users", "copilot_ide_code_completions"}:
         return "copilot_metrics"
     if "day" in keys and keys & {"total_suggestions_count", "total_acceptances_count", "breakdown"}:

@@ -1,20 +1,36 @@
-"""GitLab merge requests (``GET /projects/:id/merge_requests?state=all``).
+"""GitLab merge requests (``GET /projects/:id/merge_requests?state=all``) and their notes
+(``GET /projects/:id/merge_requests/:iid/notes``).
 
 FORMATS.md §3.  ``iid`` is the MR number; timestamps have milliseconds (``…43.743Z``); a
 list has no line counts (``changes_count`` is a string of files, detail only), so MR sizes stay
-empty; approvals live elsewhere (``/approvals``), so there are no reviews.  Bot users created by
-project or group access tokens are named ``project_<id>_bot_…`` / ``group_<id>_bot_…``.
+empty.  Reviews come from the notes: a comment (``system: false``) is a review, COMMENTED, and
+the system note "approved this merge request" is an approval, APPROVED; other system notes
+("added 1 commit", "requested review from @x", "marked as draft") are not review acts.  A note
+names its MR by ``project_id`` and ``noteable_iid`` only, while an MR's ``repo`` is its project's
+path (from ``web_url``): the notes reader gives ``repo`` the project id, and ``read_exports``
+replaces it with the path the MR reader found for that project (:data:`PROJECT_PATHS`).  Bot users created by project or group access tokens are
+named ``project_<id>_bot_…`` / ``group_<id>_bot_…``.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from roi.errors import InputFormatError
-from roi.ingest._common import SourceReport, column, records_table, timestamps
+from roi.ingest._common import SourceReport, column, records_table, source_column, timestamps
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
+
+PROJECT_PATHS = "_gitlab_project_paths"
+"""Internal table: a GitLab ``project_id`` (as text) → the ``repo`` its MRs were given, to join notes to MRs."""
+
+APPROVAL_NOTE = "approved this merge request"
+"""The body of the system note GitLab writes when someone approves an MR."""
+
+_PROJECT_BOT = r"^(project|group)_\d+_bot"
+"""Users of project and group access tokens."""
 
 MR_SCHEMA = pa.schema([
     ("iid", pa.int64()), ("project_id", pa.int64()), ("state", pa.string()), ("draft", pa.bool_()),
@@ -44,7 +60,7 @@ def read_merge_requests(name: str, data: bytes, report: SourceReport, timezone: 
     draft = pc.fill_null(pc.or_kleene(column(table, "draft"), column(table, "work_in_progress")), False)
     frame = pd.DataFrame({
         "source": name, "repo": repo, "number": iid.to_numpy(), "author": login.fillna("ghost"),
-        "author_is_bot": (bot_mask(login) | login.fillna("").str.match(r"^(project|group)_\d+_bot")).to_numpy(),
+        "author_is_bot": (bot_mask(login) | login.fillna("").str.match(_PROJECT_BOT)).to_numpy(),
         "ai_agent": agent_mask(login, pd.Series(column(table, "source_branch").to_pandas())).to_numpy(),
         "assignee": None, "is_draft": draft.to_numpy(zero_copy_only=False),
         "created_at": timestamps(column(table, "created_at"), name, "created_at", report, timezone=timezone,
@@ -61,6 +77,56 @@ def read_merge_requests(name: str, data: bytes, report: SourceReport, timezone: 
         report.note(f"{int(merged_without_time.sum())} merged MR(s) without merged_at (GitLab before 13.x): "
                     "their closed_at is used as the merge time")
         frame.loc[merged_without_time.to_numpy(), "merged_at"] = frame.loc[merged_without_time.to_numpy(), "closed_at"]
-    report.note("GitLab MR lists carry no line counts and no approvals: PR size and review times stay empty")
+    report.note("GitLab MR lists carry no line counts: PR size stays empty (review times need the MRs' notes, "
+                "/merge_requests/:iid/notes)")
     report.tables.add("pull_requests")
-    return {"pull_requests": frame}
+    paths = pd.DataFrame({"project": pd.Series(pc.cast(column(table, "project_id"), pa.string()).to_pandas(),
+                                               dtype="object"), "repo": repo})
+    return {"pull_requests": frame, PROJECT_PATHS: paths[paths["project"].notna()].drop_duplicates("project")}
+
+
+NOTE_SCHEMA = pa.schema([
+    ("id", pa.int64()), ("body", pa.string()), ("author", pa.struct([("username", pa.string())])),
+    ("created_at", pa.string()), ("system", pa.bool_()), ("noteable_type", pa.string()),
+    ("noteable_iid", pa.int64()), ("project_id", pa.int64()),
+])
+
+
+def read_notes(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """MR notes: comments by anyone (COMMENTED) and "approved this merge request" system notes (APPROVED).
+
+    Notes on other things (issues, commits, snippets) and other system notes are counted and left
+    out.  The MR author's own replies and bots' notes are kept, flagged, as GitHub reviews are: the
+    metrics leave them out (they know the MR's author) and count them under ``skipped``.
+    """
+    table = records_table(data, NOTE_SCHEMA, name)
+    report.rows = table.num_rows
+    report.name_columns("reviews", {"repo": "project_id", "number": "noteable_iid", "reviewer": "author.username",
+                                    "submitted_at": "created_at"})
+    kind = pd.Series(column(table, "noteable_type").to_pandas(), dtype="object")
+    other = (kind.notna() & kind.ne("MergeRequest")).to_numpy()
+    for field, what in (("noteable_iid", "merge request"), ("project_id", "project")):
+        missing = pc.is_null(column(table, field)).to_numpy(zero_copy_only=False) & ~other
+        if missing.any():
+            raise InputFormatError(f"does not say which {what} the note belongs to; keep the note's '{field}' in "
+                                   "the export", file=name, row=int(missing.argmax()) + 1, column=field)
+    login = pd.Series(column(table, "author.username").to_pandas(), dtype="object")
+    system = pc.fill_null(column(table, "system"), False).to_numpy(zero_copy_only=False)
+    body = pd.Series(column(table, "body").to_pandas(), dtype="object").fillna("").str.strip().str.lower()
+    approval = system & body.eq(APPROVAL_NOTE).to_numpy()
+    frame = pd.DataFrame({
+        "source": source_column(name, table.num_rows),
+        "repo": pd.Series(pc.cast(column(table, "project_id"), pa.string()).to_pandas(), dtype="object").fillna(""),
+        "number": pc.fill_null(column(table, "noteable_iid"), -1).to_numpy(),
+        "reviewer": login.fillna("ghost"),
+        "reviewer_is_bot": (bot_mask(login) | login.fillna("").str.match(_PROJECT_BOT)).to_numpy(),
+        "state": np.where(approval, "APPROVED", "COMMENTED"),
+        "submitted_at": timestamps(column(table, "created_at"), name, "created_at", report, timezone=timezone,
+                                   required=True),
+    })
+    report.skip("note on an issue, commit or snippet, not a merge request", int(other.sum()))
+    not_review = system & ~approval & ~other
+    report.skip("system note other than an approval (commits pushed, review requested, labels…)",
+                int(not_review.sum()))
+    report.tables.add("reviews")
+    return {"reviews": frame[~(other | not_review)]}
