@@ -151,8 +151,10 @@ def _with_change(scenario: Scenario, field: str) -> str:
     return f"{label}{change}"  # "merged PRs per developer-week", not "merged prs …"
 
 
-GITLAB_HAS_NO_SIZES = (" GitLab MR lists carry neither PR sizes nor reviews: PR size and review time need GitHub PR "
-                       "details, gh or GraphQL output, or DevLake's pull_requests and pull_request_comments tables.")
+GITLAB_HAS_NO_SIZES = (" GitLab MR lists carry no PR sizes and no reviews: PR size needs GitHub PR details, gh or "
+                       "GraphQL output, or DevLake's pull_requests table; review time needs reviews, such as the "
+                       "GitLab MRs' notes (/merge_requests/:iid/notes), GitHub reviews or DevLake's "
+                       "pull_request_comments table.")
 """Said with a caveat on PR size or review time: "GitHub or GitLab for PRs" alone sent GitLab users in circles."""
 
 
@@ -332,7 +334,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         review = {**(review or {}), "reviewers": reviewers}
         notes.append(f"Review pool: {reviewers} distinct reviewers before adoption.")
     elif review is not None and developers:
-        # Without reviews (GitLab MR lists) the base's pool stays; a pool larger than the measured team
+        # Without reviews (GitLab MR lists without their notes) the base's pool stays; a pool larger than the measured team
         # described another organisation (the demo's 36 reviewers for a client's 3 developers).
         if review["reviewers"] > developers:
             notes.append(f"Review pool not measured (no reviews in these exports): the base scenario's "

@@ -180,7 +180,8 @@ def detect(name: str, data: bytes) -> str | None:
             # It has an MR's iid, state and dates: it was read as one MR (merged, without merged_at) and skipped.
             raise InputFormatError(
                 "is a GitLab merge request approvals response (/merge_requests/:iid/approvals), which this tool "
-                "does not read: GitLab review times cannot be measured from it; leave it out and upload the "
-                "merge request list (/projects/:id/merge_requests?state=all)", file=name)
+                "does not read; leave it out and upload the merge request list "
+                "(/projects/:id/merge_requests?state=all), and for review times the MRs' notes "
+                "(/merge_requests/:iid/notes), which date each comment and approval", file=name)
         return found
     return _csv_format(csv_header(text))
