@@ -789,8 +789,10 @@ def _ai_days(dataset: Dataset) -> pd.DataFrame:
     users = dataset.ai_user_days
     if len(users):
         by_day = users.groupby("date")
+        # A person active in two tools' exports (Cursor and Claude Code, by the same email) is one active user.
+        active = users.loc[users["active"].to_numpy(bool)].groupby("date")["user"].nunique()
         # A day on which no record has a code-completion breakdown has unknown counts, not zero ones.
-        from_users = pd.DataFrame({"active_users": by_day["active"].sum(),
+        from_users = pd.DataFrame({"active_users": active.reindex(by_day.size().index, fill_value=0),
                                    "suggestions": by_day["suggestions"].sum(min_count=1),
                                    "acceptances": by_day["acceptances"].sum(min_count=1)}).reset_index()
         from_users = from_users[~from_users["date"].isin(set(daily["date"]))]
@@ -820,11 +822,27 @@ def _ai(days: pd.DataFrame, period: _Period, present: bool) -> tuple[_Values, _S
 # --- Cohorts -----------------------------------------------------------------------------
 
 
-def _ai_users(dataset: Dataset, prep: _Prepared, post: _Period) -> tuple[set[str], set[str], list[str]]:
-    """Logins (lower case) with evidence of AI use, logins known not to use it, and the evidence kinds."""
+_USAGE_EVIDENCE = {"copilot_user_report": "Copilot usage report (active user-days)",
+                   "cursor_usage": "Cursor usage (active user-days)",
+                   "claude_code_usage": "Claude Code usage (active user-days)"}
+"""The evidence label of each format that gives ``ai_user_days``."""
+
+_BY_EMAIL = {"cursor_usage": "Cursor", "claude_code_usage": "Claude Code"}
+"""Usage exports that name people by email, where the PRs name them by login."""
+
+
+def _ai_users(dataset: Dataset, prep: _Prepared, post: _Period
+              ) -> tuple[set[str], set[str], list[str], list[str]]:
+    """Logins (lower case) with evidence of AI use, logins known not to use it, the evidence kinds, and notes.
+
+    Usage exports keyed by email (Cursor, Claude Code) match PR authors only exactly (case-insensitive):
+    a login is never guessed from an email's local part.  When none of such an export's users is a PR
+    author, a note says so and how to fix it.
+    """
     users: set[str] = set()
     non_users: set[str] = set()
     evidence = []
+    notes = []
     seats = dataset.seats
     if len(seats):
         active = seats["last_activity_at"].notna()
@@ -833,8 +851,21 @@ def _ai_users(dataset: Dataset, prep: _Prepared, post: _Period) -> tuple[set[str
         evidence.append("Copilot seat activity (last_activity_at)")
     days = dataset.ai_user_days
     if len(days):
-        users |= set(pd.unique(days.loc[days["active"], "user"].str.lower()))
-        evidence.append("Copilot usage report (active user-days)")
+        formats = {source.file: source.format for source in dataset.sources}
+        tools = days["source"].astype("object").map(formats).fillna("")
+        used = days["active"].to_numpy(bool)
+        authors = set(pd.unique(prep.prs["author_key"].dropna()))
+        for tool in pd.unique(tools):
+            found = set(pd.unique(days.loc[used & tools.eq(tool).to_numpy(), "user"].str.lower()))
+            users |= found
+            evidence.append(_USAGE_EVIDENCE.get(tool, "AI usage export (active user-days)"))
+            if tool in _BY_EMAIL and found and not found & authors:
+                notes.append(
+                    f"{_BY_EMAIL[tool]} identifies people by email, the PRs by login: none of its {len(found)} "
+                    "active user(s) could be matched to a PR author (logins are not guessed from emails), so its "
+                    "usage puts no one in the AI cohort and, without other evidence, the comparison is before/after "
+                    "only; to compare cohorts, add exports that name AI users by login (Copilot seats or usage "
+                    "report, AI PR labels, Co-authored-by trailers) or PR exports whose authors are emails")
     prs = prep.prs
     flagged = prs[prs["ai_evidence"].ne("").to_numpy() & post.mask(prs["merged_at"])]
     for kind, label in (("label", "PR labels"), ("co-author trailer", "Co-authored-by trailers of AI tools")):
@@ -845,7 +876,7 @@ def _ai_users(dataset: Dataset, prep: _Prepared, post: _Period) -> tuple[set[str
     if prep.agent_humans:
         users |= prep.agent_humans
         evidence.append("assignees of AI coding-agent PRs")
-    return users, non_users - users, evidence
+    return users, non_users - users, evidence, notes
 
 
 def _did(ai: tuple[_Values, _Values], control: tuple[_Values, _Values]
@@ -1038,7 +1069,8 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
     cohorts = None
     comparison: Literal["difference-in-differences", "before/after only"] = "before/after only"
     if baseline is not None and post is not None and prep.has_prs:
-        users, known_non_users, evidence = _ai_users(dataset, prep, post)
+        users, known_non_users, evidence, user_notes = _ai_users(dataset, prep, post)
+        notes += user_notes
         active = set(pd.unique(prep.prs.loc[post.mask(prep.prs["merged_at"]), "author_key"]))
         ai_group = users & active
         control_group = active - users

@@ -484,10 +484,15 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
             "deployments": ["deploy_id"], "incidents": ["incident_id"], "changes": ["sha"], "ai_daily": ["date"],
             "ai_user_days": ["date", "user"], "seats": ["user"]}
     _refuse_conflicting_days(dataset)
+    formats = {report.file: report.format for report in reports}
     for table, columns in keys.items():
         frame = getattr(dataset, table)
         if len(frame):
-            duplicated = _duplicated(frame, columns)
+            if table == "ai_user_days":  # a person's Cursor day and Claude Code day are two tools' use, not copies
+                keyed = frame[columns].assign(tool=frame["source"].astype("object").map(formats))
+                duplicated = _duplicated(keyed, [*columns, "tool"])
+            else:
+                duplicated = _duplicated(frame, columns)
             if duplicated.any():
                 _count_skipped(frame, duplicated, "duplicate of a row in another page or file", reports)
                 frame = frame[~duplicated].reset_index(drop=True)

@@ -172,7 +172,8 @@ def _dedupe_days(frame: pd.DataFrame, report: SourceReport) -> pd.DataFrame:
     return frame[~duplicated]
 
 
-def _note_more_accepted_than_suggested(frame: pd.DataFrame, table: str, report: SourceReport) -> None:
+def _note_more_accepted_than_suggested(frame: pd.DataFrame, table: str, report: SourceReport,
+                                       reporter: str = "GitHub") -> None:
     """Name the days (user-days) with more acceptances than suggestions.
 
     GitHub counts partial acceptances too, so such counts are kept as reported, but they lift
@@ -187,8 +188,9 @@ def _note_more_accepted_than_suggested(frame: pd.DataFrame, table: str, report: 
     listed = _listed([f"{f'{r.user} on ' if users else ''}{r.date:%Y-%m-%d} "
                       f"({r.acceptances:g} of {r.suggestions:g})" for r in over.itertuples()])
     what = "user-day record(s)" if users else "day(s)"
+    why = " (partial acceptances count too)" if reporter == "GitHub" else ""
     report.note(f"{len(over)} {what} with more {accepted} than {suggested}: {listed}; ai_acceptance_rate "
-                "counts them as GitHub reports them (partial acceptances count too) and is capped at 100%")
+                f"counts them as {reporter} reports them{why} and is capped at 100%")
 
 
 _USED_COUNTS = ["active_users", "suggestions", "acceptances"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from roi.errors import InputFormatError
-from roi.ingest import copilot, devlake, fourkeys, github, gitlab, jira, template
+from roi.ingest import ai_tools, copilot, devlake, fourkeys, github, gitlab, jira, template
 from roi.ingest._common import (SourceReport, decode_text, find_column, first_json_value, first_record, header_row,
                                sniff_delimiter)
 
@@ -43,6 +43,9 @@ FORMATS: dict[str, Format] = {f.id: f for f in (
     Format("copilot_org_report", "GitHub Copilot usage report, organisation", copilot.read_org_report),
     Format("copilot_report_links", "GitHub Copilot usage report download links", copilot.refuse_download_links),
     Format("copilot_seats", "GitHub Copilot seats (billing/seats)", copilot.read_seats),
+    Format("cursor_usage", "Cursor Admin API daily usage (/teams/daily-usage-data)", ai_tools.read_cursor),
+    Format("claude_code_usage", "Claude Code Analytics API usage report (/usage_report/claude_code)",
+           ai_tools.read_claude_code),
     Format("jira_csv", "Jira CSV export", jira.read_jira),
     Format("fourkeys_deployments", "Four Keys deployments", fourkeys.read_deployments),
     Format("fourkeys_incidents", "Four Keys incidents", fourkeys.read_incidents),
@@ -53,12 +56,16 @@ FORMATS: dict[str, Format] = {f.id: f for f in (
 )}
 
 EXPECTED = ("GitHub pulls/reviews JSON, gh or GraphQL output, GitLab merge requests and their notes, Copilot metrics/usage/"
-            "seats JSON, a Jira CSV export, Four Keys or DevLake tables, or the estimates template")
+            "seats JSON, Cursor or Claude Code usage JSON, a Jira CSV export, Four Keys or DevLake tables, or the estimates template")
 
 
 def _json_format(text: str) -> str | None:
     stripped = text.lstrip()
     record = first_record(stripped)
+    if record is not None and isinstance(record.get("data"), list):  # a page (or pages) of an AI tool's usage API
+        found = ai_tools.page_format(record)
+        if found is not None:
+            return found
     if stripped.startswith("{") and record is not None:
         if "data" in record and isinstance(record["data"], dict):
             return "github_graphql"
@@ -87,6 +94,10 @@ def _json_format(text: str) -> str | None:
         return "copilot_usage_legacy"
     if "user_login" in keys and "day" in keys:
         return "copilot_user_report"
+    if ai_tools.is_cursor_record(keys):
+        return "cursor_usage"
+    if ai_tools.is_claude_code_record(keys):
+        return "claude_code_usage"
     if "deploy_id" in keys and "time_created" in keys:
         return "fourkeys_deployments"
     if "incident_id" in keys and "time_created" in keys:
