@@ -76,6 +76,11 @@ def test_the_upload_hint_says_gitlab_reviews_come_from_the_notes(page):
     assert "GitLab pull requests and reviews" not in hint
 
 
+def test_the_upload_hint_names_cursor_and_claude_code_usage(page):
+    hint = next(md.value for md in page.markdown if md.value.startswith("Upload every export"))
+    assert "Cursor or Claude Code usage" in hint
+
+
 def test_uploading_an_export_changes_the_measured_metrics(page):
     exports_uploader(page).set_value(("acme_pulls.json", github_pulls(), "application/json"))
     page.run()
