@@ -107,7 +107,7 @@ def handle_upload(files: appstate.Files) -> None:
             _, measured_notice = st.session_state[appstate.NOTICE]
             st.session_state[appstate.NOTICE] = (
                 "warning",
-                f"{measured_notice} These exports do not show when AI was adopted (no Copilot data), so the "
+                f"{measured_notice} These exports do not show when AI was adopted (no AI tool seats or usage), so the "
                 "date in use before was kept: set your rollout date under **AI adoption date** below.",
             )
     if UPLOAD_ERROR not in st.session_state:  # read and measured: an empty uploader for the next files
@@ -254,9 +254,9 @@ with tab_exports:
                     help="Weeks after adoption while people learn the tool.",
                 )
                 st.caption(
-                    f"Suggested from the Copilot data: **{suggested:%d %b %Y}**"
+                    f"Suggested from the AI tool data: **{suggested:%d %b %Y}**"
                     if suggested
-                    else "No Copilot seat or activity data to suggest a date from."
+                    else "No AI tool seat or usage data (Copilot, Cursor, Claude Code) to suggest a date from."
                 )
             # The failed measurement (upload or date change), and the loaded files' own: the same, once.
             for message in dict.fromkeys((st.session_state.pop("data_measure_error", None), measure_error)):

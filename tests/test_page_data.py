@@ -97,8 +97,8 @@ def test_uploading_an_export_changes_the_measured_metrics(page):
     # No Copilot data to date the adoption: the demo's date was used, and the notice asks to check it.
     assert page.warning[0].value == (
         "The scenario now uses the metrics measured from 1 file (AI adopted 03 Mar 2025). These exports do not "
-        "show when AI was adopted (no Copilot data), so the date in use before was kept: set your rollout date "
-        "under **AI adoption date** below."
+        "show when AI was adopted (no AI tool seats or usage), so the date in use before was kept: set your "
+        "rollout date under **AI adoption date** below."
     )
     left_out = page.dataframe[0].value["Left out"].iloc[0]
     assert "1 bot author" in left_out and "1 not merged" in left_out
