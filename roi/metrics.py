@@ -1014,6 +1014,12 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
         failed = _failed_deployments(dataset)
         ai_days = _ai_days(dataset)
         ai_present = dataset.has("ai_daily") or dataset.has("ai_user_days")
+        overlap = dataset.ai_user_days["date"].isin(set(dataset.ai_daily["date"])).to_numpy()
+        if overlap.any():  # people cannot be matched across an organisation's totals and per-person rows
+            notes.append(f"{int(pd.unique(dataset.ai_user_days.loc[overlap, 'date']).size)} day(s) have both "
+                         "organisation totals (Copilot metrics) and per-person usage: those days' AI metrics are "
+                         "the organisation totals alone, as the same person cannot be told apart in both (another "
+                         "tool's users, such as Cursor's, are not added on those days)")
         for key, period in (("baseline", baseline), ("post", post)):
             parts = [_pr_period(prep, period)]
             developers = parts[0][0].get("developers")

@@ -186,3 +186,17 @@ def test_emails_that_are_pr_authors_form_the_ai_cohort_with_the_source_named(tmp
 def test_copilot_usage_report_keeps_its_evidence_label(tmp_path):
     m = measure(read_exports([_prs(tmp_path, ("alice", "zoe")), FIXTURES / "copilot_users_1d.ndjson"]), ADOPTION)
     assert m.cohorts is not None and m.cohorts.identified_by == ["Copilot usage report (active user-days)"]
+
+
+def test_days_with_organisation_totals_say_that_per_person_usage_is_not_added(tmp_path):
+    # Copilot's organisation metrics for 10-02 (7 active users, no breakdown) beside Cursor's per-person rows:
+    # that day's AI metrics are the organisation's 7 alone (Cursor's alice and bob are not added, as they may
+    # be among the 7), and a note says so; 10-01 has only Cursor's 1 active user: mean (1 + 7) / 2 = 4.
+    copilot = tmp_path / "copilot.json"
+    copilot.write_text(json.dumps([{"date": "2025-10-02", "total_active_users": 7, "total_engaged_users": 7}]))
+    m = measure(read_exports([_prs(tmp_path, ("alice", "dave")), CURSOR, copilot]), ADOPTION)
+    assert m.post.ai_active_users == pytest.approx(4.0)
+    (note,) = [n for n in m.notes if "organisation totals" in n]
+    assert note.startswith("1 day(s) have both organisation totals (Copilot metrics) and per-person usage")
+    alone = measure(read_exports([_prs(tmp_path, ("alice", "dave")), CURSOR]), ADOPTION)
+    assert not [n for n in alone.notes if "organisation totals" in n]
