@@ -80,7 +80,10 @@ DEFINITIONS: dict[str, str] = {
     "lead_time_hours": "Median calendar hours from a commit to the first production deployment that shipped it. "
                        "Commit times come from a changes table (Four Keys); without one, a PR's creation time "
                        "stands in for its commits (matched through the merge commit).",
-    "ai_active_users": "Mean daily active users of the AI assistant over the period's days with data.",
+    "ai_active_users": "Mean daily active users of the AI assistant over the period's days with data. A day with "
+                       "organisation totals (Copilot metrics) takes those alone: per-person rows of that day (a "
+                       "Cursor export) are not added, as the same person cannot be told apart in both, and the "
+                       "notes say on how many days.",
     "ai_acceptance_rate": "Σ code-completion acceptances / Σ suggestions over the period's days, by count (as "
                           "GitHub's metrics viewer computes it).",
     "change": "Relative change post / baseline − 1, with a 95% cluster-bootstrap interval (developers resampled "
