@@ -18,6 +18,7 @@ Format = Literal[
     "text",
     "int",
     "number",
+    "rate",
     "factor",
     "percent",
     "money",
@@ -27,9 +28,10 @@ Format = Literal[
     "date",
     "id",
 ]
-"""Number formats: counts, plain numbers, indices (4 decimals), fractions as %, money in the
-scenario's currency (whole units or cents), working hours, months, ISO dates, and identifiers
-(a whole number shown with its digits only: seed 20260101, not 20,260,101)."""
+"""Number formats: counts, plain numbers, rates to one decimal (10.6 deployments a week, as the app),
+indices (4 decimals), fractions as %, money in the scenario's currency (whole units or cents), working
+hours, months, ISO dates, and identifiers (a whole number shown with its digits only: seed 20260101,
+not 20,260,101)."""
 
 Role = Literal["plain", "input", "output", "key", "header", "title", "heading", "note", "warning"]
 """What a cell is for: inputs are the editable assumptions, outputs are named model results,

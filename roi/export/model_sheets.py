@@ -206,7 +206,7 @@ DORA_HEADING = f"Delivery against the DORA tiers ({dora.REFERENCE_LABEL})"
 _DORA_FORMATS: dict[str, tuple[Format, str]] = {
     "h": ("hours", " (calendar hours)"),
     "share": ("percent", ""),
-    "per week": ("number", " (per week)"),
+    "per week": ("rate", " (per week)"),
 }
 """A :class:`roi.dora.Reference` unit → the number format of its values and what its label adds
 (the hours format shows "h", read elsewhere in the workbook as working hours; these are calendar)."""
