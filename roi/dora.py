@@ -151,14 +151,11 @@ NOT_GIVEN = "not given"
 
 
 def _value(reference: Reference, value: float | None, like: float | None) -> str:
-    """A period's value in the unit a reader expects (both periods of a latency in one unit)."""
-    if value is None:
-        return NOT_GIVEN
-    if reference.unit == "h":
-        return fmt.duration(value, like=like)
-    if reference.unit == "share":
-        return fmt.percent(value, digits=1)
-    return f"{fmt.number(value, digits=1)} a week"
+    """A period's value as the app shows the metric (both periods of a latency in one unit), deployments
+    as "10.6 a week"."""
+    if reference.unit == "per week" and value is not None:
+        return f"{fmt.number(value, digits=1)} a week"
+    return fmt.metric_value(reference.metric, value, missing=NOT_GIVEN, like=like)
 
 
 def table(found: list[Placement]) -> pd.DataFrame:
