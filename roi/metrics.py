@@ -786,10 +786,12 @@ def _commit_times(dataset: Dataset) -> pd.DataFrame:
     return out[out["deployed_at"] >= out["committed_at"]]
 
 
-def _ai_days(dataset: Dataset) -> pd.DataFrame:
-    """Daily active users, suggestions and acceptances: org-level days, else summed user reports."""
+def _ai_days(dataset: Dataset) -> tuple[pd.DataFrame, int]:
+    """Daily active users, suggestions and acceptances: org-level days, else summed user reports; and the
+    number of days whose user reports the org-level totals replaced."""
     daily = dataset.ai_daily[["date", "active_users", "suggestions", "acceptances"]]
     users = dataset.ai_user_days
+    replaced = 0
     if len(users):
         by_day = users.groupby("date")
         # A person active in two tools' exports (Cursor and Claude Code, by the same email) is one active user.
@@ -798,9 +800,11 @@ def _ai_days(dataset: Dataset) -> pd.DataFrame:
         from_users = pd.DataFrame({"active_users": active.reindex(by_day.size().index, fill_value=0),
                                    "suggestions": by_day["suggestions"].sum(min_count=1),
                                    "acceptances": by_day["acceptances"].sum(min_count=1)}).reset_index()
-        from_users = from_users[~from_users["date"].isin(set(daily["date"]))]
+        org_day = from_users["date"].isin(set(daily["date"])).to_numpy()
+        replaced = int(org_day.sum())  # one row per day
+        from_users = from_users[~org_day]
         daily = pd.concat([daily, from_users], ignore_index=True) if len(daily) else from_users
-    return daily
+    return daily, replaced
 
 
 def _ai(days: pd.DataFrame, period: _Period, present: bool) -> tuple[_Values, _Samples]:
@@ -1015,11 +1019,10 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
     if baseline is not None and post is not None:  # both or neither
         commit_times = _commit_times(dataset)
         failed = _failed_deployments(dataset)
-        ai_days = _ai_days(dataset)
+        ai_days, replaced = _ai_days(dataset)
         ai_present = dataset.has("ai_daily") or dataset.has("ai_user_days")
-        overlap = dataset.ai_user_days["date"].isin(set(dataset.ai_daily["date"])).to_numpy()
-        if overlap.any():  # people cannot be matched across an organisation's totals and per-person rows
-            notes.append(f"{int(pd.unique(dataset.ai_user_days.loc[overlap, 'date']).size)} day(s) have both "
+        if replaced:  # people cannot be matched across an organisation's totals and per-person rows
+            notes.append(f"{replaced} day(s) have both "
                          "organisation totals (Copilot metrics) and per-person usage: those days' AI metrics are "
                          "the organisation totals alone, as the same person cannot be told apart in both (another "
                          "tool's users, such as Cursor's, are not added on those days)")

@@ -328,7 +328,7 @@ def test_a_day_without_any_completion_breakdown_is_unknown_not_zero():
                    "code_acceptance_activity_count": 2}]
     lines = [record("2025-10-01", "alice", completion), record("2025-10-01", "bob", None),
              record("2025-10-02", "alice", None), record("2025-10-02", "bob", None)]
-    days = _ai_days(read_exports([("users.ndjson", "\n".join(lines).encode())])).set_index("date")
+    days = _ai_days(read_exports([("users.ndjson", "\n".join(lines).encode())]))[0].set_index("date")
     assert days["active_users"].tolist() == [2, 2]
     # Day 1: alice's completions; bob's unknown counts are left out, not read as 0.
     assert days["suggestions"].iloc[0] == 5 and days["acceptances"].iloc[0] == 2
