@@ -128,7 +128,7 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
         ),
         (
             "Failed-deployment recovery, baseline",
-            _failure_hours("baseline"),
+            _delivery_term("baseline", FAILURE_INPUTS),
             "hours",
             "h/week",
             "D0·CFR0·M0 (0 unless D, CFR and M are given for both periods)",
@@ -136,7 +136,7 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
         ),
         (
             "Failed-deployment recovery, after adoption",
-            _failure_hours("post"),
+            _delivery_term("post", FAILURE_INPUTS),
             "hours",
             "h/week",
             "D1·CFR1·M1 (0 unless D, CFR and M are given for both periods)",
@@ -144,7 +144,7 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
         ),
         (
             "Rework deployments, baseline",
-            _rework_deploys("baseline"),
+            _delivery_term("baseline", REWORK_INPUTS),
             "number",
             "deploys/week",
             "D0·RW0 (0 unless D and RW are given for both periods)",
@@ -152,7 +152,7 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
         ),
         (
             "Rework deployments, after adoption",
-            _rework_deploys("post"),
+            _delivery_term("post", REWORK_INPUTS),
             "number",
             "deploys/week",
             "D1·RW1 (0 unless D and RW are given for both periods)",
@@ -266,19 +266,12 @@ def _delivery_tiers(sheet: Sheet, scenario: Scenario) -> None:
         sheet.add(text(metric), *(text(tier) for tier in tiers))
 
 
-def _both_periods(fields: tuple[str, ...]) -> str:
-    """How many of a ΔI term's inputs are given in both periods: the term counts only when all are."""
-    return ",".join(f"{period}_{field}" for period in ("baseline", "post") for field in fields)
-
-
-def _failure_hours(period: str) -> str:
-    fields = [f"{period}_{field}" for field in FAILURE_INPUTS]
-    return f"IF(COUNT({_both_periods(FAILURE_INPUTS)})={2 * len(FAILURE_INPUTS)},{'*'.join(fields)},0)"
-
-
-def _rework_deploys(period: str) -> str:
-    fields = [f"{period}_{field}" for field in REWORK_INPUTS]
-    return f"IF(COUNT({_both_periods(REWORK_INPUTS)})={2 * len(REWORK_INPUTS)},{'*'.join(fields)},0)"
+def _delivery_term(period: str, fields: tuple[str, ...]) -> str:
+    """One period's product of a ΔI term's inputs (``FAILURE_INPUTS``: D·CFR·M, ``REWORK_INPUTS``: D·RW),
+    0 unless every input is given for both periods (``roi.inputs.delivery_term_counted``)."""
+    both = ",".join(f"{p}_{field}" for p in ("baseline", "post") for field in fields)
+    product = "*".join(f"{period}_{field}" for field in fields)
+    return f"IF(COUNT({both})={2 * len(fields)},{product},0)"
 
 
 def reviewer_counts(current: int, needed: int | None, offered_baseline: float) -> list[int]:
