@@ -234,7 +234,7 @@ _IN_ORDER = {"pull_requests": [("created_at", "merged_at")], "incidents": [("cre
 
 _COUNTS = {"pull_requests": ("additions", "deletions"),
            "ai_daily": ("active_users", "suggestions", "acceptances"),
-           "ai_user_days": ("suggestions", "acceptances")}
+           "ai_user_days": ("suggestions", "acceptances", "cost")}
 """Counts a negative value of would pass into the metrics: PR sizes, mean active users, acceptance rate
 (lines and engaged users feed no metric: the Copilot reader leaves a damaged one empty)."""
 

@@ -19,17 +19,24 @@ The ``tool_actions`` accept/reject counts are approvals of whole file edits the 
 inline completions: mixed into one rate with Copilot's or Cursor's completions they would give a
 number that is neither, so Claude Code's suggestions and acceptances are left unknown (null) and
 it contributes to ai_active_users only (the file's notes say how many edits were accepted).
+
+Claude Code's ``model_breakdown[].estimated_cost`` (``amount`` in cents of ``currency``) becomes the
+user-day's ``cost`` [currency], for organisations billed by API usage (``customer_type`` ``api``) only:
+on a subscription the same field values the usage at API prices, which the seat already pays for,
+so those user-days keep no cost (a note says so).  ``roi.usage_cost`` turns the costs into a
+measured usage billing per active developer-month.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
 
 from roi.errors import InputFormatError
 from roi.ingest._common import EARLIEST_DATE, LATEST_DATE, SourceReport, load_json, timestamps
-from roi.ingest.copilot import _count, _note_more_accepted_than_suggested
+from roi.ingest.copilot import _count, _note_more_accepted_than_suggested, _objects
 from roi.safety import quote
 
 CURSOR_KEYS = frozenset({"isActive", "totalTabsShown", "totalTabsAccepted", "acceptedLinesAdded",
@@ -209,14 +216,25 @@ def read_claude_code(name: str, data: bytes, report: SourceReport, timezone: str
             actions += accepted + rejected
             decided += accepted
             offered += accepted + rejected
-        rows.append((days.iloc[row - 1], email, sessions > 0 or actions > 0))
-    frame = pd.DataFrame(rows, columns=["date", "user", "active"])
+        cost, currency = _estimated_cost(record, name, row)
+        rows.append((days.iloc[row - 1], email, sessions > 0 or actions > 0, json.dumps(record, sort_keys=True),
+                     record.get("customer_type"), cost, currency))
+    frame = pd.DataFrame(rows, columns=["date", "user", "active", "record", "customer", "cost", "currency"])
     frame["date"] = pd.Series(frame["date"], dtype="datetime64[ns, UTC]")
-    report.name_columns("ai_user_days", {"user": "actor.email_address", "active": "core_metrics.num_sessions"})
+    frame["cost"] = frame["cost"].astype("float64")
+    report.name_columns("ai_user_days", {"user": "actor.email_address", "active": "core_metrics.num_sessions",
+                                         "cost": "model_breakdown.estimated_cost.amount"})
+    # A page saved twice repeats its records word for word: their cost must not count twice.
+    repeated = frame.duplicated("record")
+    frame = frame[~repeated.to_numpy()]
     merged = frame.duplicated(["date", "user"])
     report.skip("another record of the same person and day (another terminal, or a repeated page): one user-day",
-                int(merged.sum()))
-    out = frame.groupby(["date", "user"], sort=False)["active"].max().reset_index()
+                int(merged.sum() + repeated.sum()))
+    frame = _billed_costs(frame, report)
+    grouped = frame.groupby(["date", "user"], sort=False)
+    out = grouped["active"].max().reset_index()
+    out["cost"] = grouped["cost"].sum(min_count=1).to_numpy()
+    out["currency"] = grouped["currency"].first().to_numpy()
     out = out.assign(source=name, suggestions=float("nan"), acceptances=float("nan"))
     if offered:
         report.note(f"Claude Code tool edits: {decided:g} of {offered:g} accepted; these approve whole edits the "
@@ -224,3 +242,55 @@ def read_claude_code(name: str, data: bytes, report: SourceReport, timezone: str
                     "(Claude Code counts in ai_active_users only)")
     report.tables.add("ai_user_days")
     return {"ai_user_days": out}
+
+
+def _estimated_cost(record: dict[str, Any], name: str, row: int) -> tuple[float | None, str | None]:
+    """A record's estimated cost [currency] and its currency: the sum over ``model_breakdown`` of
+    ``estimated_cost.amount`` (cents).  None when the record has no breakdown (unknown, not free)."""
+    breakdown = _objects(record.get("model_breakdown"), name, row, "model_breakdown") \
+        if "model_breakdown" in record else None
+    if breakdown is None:
+        return None, None
+    cents, currencies = 0.0, set()
+    for model in breakdown:
+        estimated = model.get("estimated_cost")
+        if estimated is None:
+            continue
+        if not isinstance(estimated, dict):
+            raise InputFormatError(f"should be an object, got {quote(repr(estimated))}; export the file again",
+                                   file=name, row=row, column="model_breakdown.estimated_cost")
+        amount = _count(estimated, "amount", name, row, "model_breakdown.estimated_cost.")
+        if amount is not None and amount < 0:
+            raise InputFormatError(f"is negative ({amount:g}); a cost cannot be; export the file again", file=name,
+                                   row=row, column="model_breakdown.estimated_cost.amount")
+        cents += amount or 0.0
+        if isinstance(estimated.get("currency"), str) and estimated["currency"].strip():
+            currencies.add(estimated["currency"].strip().upper())
+    if len(currencies) > 1:
+        raise InputFormatError(f"estimated costs in several currencies ({', '.join(sorted(currencies))}) in one "
+                               "record; export the file again", file=name, row=row,
+                               column="model_breakdown.estimated_cost.currency")
+    return cents / 100, next(iter(currencies), "USD" if cents == 0 else None)
+
+
+def _billed_costs(frame: pd.DataFrame, report: SourceReport) -> pd.DataFrame:
+    """Costs kept only where they are billed on top of a seat: organisations on API billing.
+
+    ``customer_type`` ``subscription``: the estimate values usage at API prices, inside the seat's price.
+    A cost without a currency, or a file mixing currencies, keeps no cost either (said in a note).
+    """
+    subscription = frame["customer"].eq("subscription").to_numpy() & frame["cost"].notna().to_numpy()
+    valued = subscription & (frame["cost"].fillna(0).to_numpy() > 0)
+    if valued.any():
+        report.note(f"Claude Code estimated costs of {int(valued.sum())} subscription record(s) left out of "
+                    "the measured usage billing: on a subscription the usage is paid by the seat, and the estimate "
+                    "values it at API prices")
+    costed = frame["cost"].notna().to_numpy() & ~subscription
+    currencies = sorted(set(frame.loc[costed, "currency"].dropna()))
+    unpriced = costed & frame["currency"].isna().to_numpy()
+    if len(currencies) > 1 or unpriced.any():
+        report.note("Claude Code estimated costs left out of the measured usage billing: "
+                    + (f"they are in several currencies ({', '.join(currencies)})" if len(currencies) > 1
+                       else f"{int(unpriced.sum())} record(s) give an amount without a currency"))
+        costed[:] = False
+    return frame.assign(cost=frame["cost"].where(costed), currency=frame["currency"].where(costed))

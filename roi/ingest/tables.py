@@ -21,7 +21,9 @@ work_items     ``key``, ``kind`` (bug, task, story, incident, epic, subtask, oth
 ai_daily       organisation-level AI assistant use per UTC day: ``date``, ``active_users``,
                ``engaged_users``, ``suggestions``, ``acceptances`` (code completions, by count),
                ``lines_suggested``, ``lines_accepted``.
-ai_user_days   per user and day: ``date``, ``user``, ``active``, ``suggestions``, ``acceptances``.
+ai_user_days   per user and day: ``date``, ``user``, ``active``, ``suggestions``, ``acceptances``,
+               ``cost`` [``currency``] (usage billed on top of a seat: Claude Code on API billing;
+               NaN = not reported).
 seats          AI assistant seats: ``user``, ``assigned_at``, ``last_activity_at`` (NaT = never
                used), ``pending_cancellation``.
 estimates      the estimates template: ``metric``, ``baseline``, ``post``, ``low``, ``high``.
@@ -67,7 +69,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     },
     "ai_user_days": {
         "source": "category", "date": TS, "user": "object", "active": "bool", "suggestions": "float64",
-        "acceptances": "float64",
+        "acceptances": "float64", "cost": "float64", "currency": "object",
     },
     "seats": {
         "source": "category", "user": "object", "assigned_at": TS, "last_activity_at": TS,
