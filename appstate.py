@@ -740,6 +740,24 @@ def pr_distributions() -> tuple[tuple[Any, Any], tuple[Any, Any]] | None:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _usage_costs(key: tuple[tuple[str, str], ...], _files: Files) -> Any:
+    from roi.usage_cost import usage_costs
+
+    return usage_costs(_read(key, _files))
+
+
+def usage_costs() -> list[Any]:
+    """The :class:`roi.usage_cost.UsageCost` of each AI tool whose loaded usage exports carry costs."""
+    found = loaded()
+    if found is None:
+        return []
+    try:
+        return list(_usage_costs(digest(found[0]), found[0]))
+    except RoiError:  # the Data page names what is wrong with the files
+        return []
+
+
 def _source(current: Scenario, item: Any, source_of: Callable[[Scenario, Any], str]) -> str:
     """The workbook's source text, but a value equal to its default cites the default's source.
 

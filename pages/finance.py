@@ -10,8 +10,16 @@ from roi.errors import RoiError
 from roi.export.assumptions import SECTIONS, adoption_assumptions, tool_assumptions
 from roi.finance import cumulative_net
 from roi.safety import markdown_safe
+from roi.usage_cost import describe
 from roi.verdict import loss_chance, loss_reason, simulated
-from roi.whatif import npv_at_likely, with_horizon, with_tool_added, with_tool_removed, with_tool_renamed
+from roi.whatif import (
+    npv_at_likely,
+    with_assumption,
+    with_horizon,
+    with_tool_added,
+    with_tool_removed,
+    with_tool_renamed,
+)
 
 appstate.require_app(__file__)
 appstate.show_notice()
@@ -291,6 +299,66 @@ def tool_lines() -> None:
         st.caption("Usage billing and seat coverage start at none and 100%; edit them above once it is added.")
 
 
+def use_measured(number: int, per_dev_month: float, tool: str) -> None:
+    """Set the chosen tool line's usage billing to the figure measured in the exports."""
+    index = st.session_state[f"finance_usage_tool_{number}"]
+    current = appstate.scenario()
+    path = f"costs.tools.{index}.usage_per_dev_month"
+    try:
+        changed = with_assumption(current, path, round(per_dev_month, 2))
+    except RoiError as error:  # a line removed since the page was drawn
+        st.session_state["finance_usage_error"] = error.describe(field=False)
+        return
+    appstate.set_scenario(
+        changed,
+        f"Usage billing of “{current.costs.tools[index].name}” set to "
+        f"{money(changed.costs.tools[index].usage_per_dev_month, digits=2)} per active developer-month, "
+        f"as measured in the {tool} usage export.",
+    )
+
+
+def measured_usage() -> None:
+    """Usage billing measured in the loaded usage exports, and a button to use it for a tool line."""
+    costs = appstate.usage_costs()
+    if not costs:
+        return
+    with st.container(border=True, key="finance_measured_usage_box"):
+        st.markdown("**Measured usage billing**")
+        for number, cost in enumerate(costs):
+            st.markdown(markdown_safe(describe(cost)))
+            names = [tool.name for tool in scenario.costs.tools]
+            if cost.currency.upper() != currency.upper():
+                st.caption(
+                    f"The scenario is in {markdown_safe(currency)} and the export in {cost.currency}: convert "
+                    "it before entering it as a tool's usage billing."
+                )
+            elif not names:
+                st.caption("Add the tool above to use it as its usage billing.")
+            else:
+                word = cost.tool.split()[0].casefold()
+                row = st.container(horizontal=True, vertical_alignment="bottom")
+                row.selectbox(
+                    "Tool line",
+                    range(len(names)),
+                    index=next((i for i, name in enumerate(names) if word in name.casefold()), 0),
+                    format_func=names.__getitem__,
+                    key=f"finance_usage_tool_{number}",
+                )
+                row.button(
+                    "Use as its usage billing",
+                    key=f"finance_usage_use_{number}",
+                    on_click=use_measured,
+                    args=(number, cost.per_dev_month, cost.tool),
+                    help="Sets the tool line's usage billing per active developer-month to this figure.",
+                )
+        if error := st.session_state.pop("finance_usage_error", None):
+            st.error(error, icon=":material/error:")
+        st.caption(
+            "From the estimated cost per person and day in Claude Code's usage report, for organisations on "
+            "API billing (on a subscription the seat pays for the usage). See docs/metrics.md."
+        )
+
+
 sections = dict(SECTIONS)
 # Keyed: the tab stays open across reruns. Unkeyed, an edit that made the "Why it does not pay back" box
 # appear above them (a licence price raised) drew the tabs afresh on "Finance", away from the edited box.
@@ -316,6 +384,7 @@ with tabs[1]:
     appstate.assumption_rows(adoption_assumptions(scenario), "finance")
 with tabs[2]:
     tool_lines()
+    measured_usage()
     appstate.assumption_rows(list(sections["Costs"]), "finance")
 with tabs[3]:
     appstate.assumption_rows(list(sections["Team"]), "finance")

@@ -327,3 +327,53 @@ def test_refused_tool_edits_say_why_and_keep_the_scenario(page, worked_example):
         e.value for e in page.error
     ]
     assert page.session_state["scenario"] == worked_example
+
+
+def _claude_usage() -> tuple[tuple[str, bytes], ...]:
+    from tests.test_usage_cost import page as usage_page
+    from tests.test_usage_cost import record
+
+    # As in tests/test_usage_cost.py: $65 over 3 developer-months in March and April 2026 → $21.67.
+    return (usage_page(record("2026-03-01", "a@x.com", 1000), record("2026-03-31", "b@x.com", 2000),
+                       record("2026-04-15", "a@x.com", 3000), record("2026-04-30", "a@x.com", 500)),)
+
+
+def _open_with_usage(open_app, scenario):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP_TIMEOUT, ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    at.session_state["scenario"] = scenario
+    at.session_state["exports"] = _claude_usage()
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_measured_usage_billing_is_offered_and_applied_to_a_tool_line(open_app, worked_example):
+    at = _open_with_usage(open_app, worked_example)
+    assert any(md.value.startswith("Claude Code usage billing measured in your exports: $21.67 per active "
+                                   "developer-month") for md in at.markdown)
+    choice = at.selectbox(key="finance_usage_tool_0")
+    assert choice.options == [t.name for t in worked_example.costs.tools] and choice.value == 0
+    at.button(key="finance_usage_use_0").click().run()
+    assert not at.exception and not at.error
+    changed = at.session_state["scenario"]
+    assert changed.costs.tools[0].usage_per_dev_month == pytest.approx(21.67)
+    assert changed == with_assumption(worked_example, "costs.tools.0.usage_per_dev_month", 21.67)
+    assert any("set to $21.67 per active developer-month, as measured in the Claude Code usage export" in s.value
+               for s in at.success)
+    # The tool's usage row shows it, and the NPV is the engine's for the changed scenario.
+    assert metric_value(at, "Net present value") == fmt.money(compute(changed).finance.npv, compact=True, signed=True)
+
+
+def test_measured_usage_in_another_currency_is_not_applied(open_app, worked_example):
+    at = _open_with_usage(open_app, with_value(worked_example, "currency", "EUR"))
+    assert any("The scenario is in EUR and the export in USD: convert it" in c.value for c in at.caption)
+    assert not [b for b in at.button if b.key == "finance_usage_use_0"]
+
+
+def test_no_usage_section_without_costed_usage_exports(page):
+    assert not any("usage billing measured" in md.value for md in page.markdown)
