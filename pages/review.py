@@ -34,9 +34,12 @@ with controls:
             "review.review_share",
             key="review_share",
             percent=True,
-            min_value=1,
+            # Not 1: Streamlit would refuse 0.8 (a fraction typed for 80%) before the app could say so; one
+            # decimal, as every percentage assumption, so that 0.8 does not show as 1.
+            min_value=0,
             max_value=100,
             step=1,
+            digits=1,
         )
         appstate.number_field(
             "Target wait for a review (h)",

@@ -71,6 +71,20 @@ def test_review_share_changes_reviewers_needed(page, worked_example):
     assert expected == pytest.approx(37 / 2, abs=2)
 
 
+def test_a_fraction_typed_for_the_review_share_is_kept_and_questioned(page, worked_example):
+    # 0.8 meant as 80%: the box must take it (a minimum of 1 made Streamlit refuse it silently), keep 0.8%
+    # and ask; 0 is refused by the scenario's rule with the earlier value kept.
+    page.number_input(key="review_share").set_value(0.8).run()
+    assert page.session_state["scenario"].review.review_share == pytest.approx(0.008)
+    assert page.number_input(key="review_share").value == 0.8
+    assert [w.value for w in page.warning if "did you mean" in w.value] == [
+        "0.8% — did you mean 80%? This box takes percentages: type 80 for 80%."]
+    page.number_input(key="review_share").set_value(0).run()
+    assert page.session_state["scenario"].review.review_share == pytest.approx(0.008)
+    assert any(e.value == "Enter more than 0 for “Time spent reviewing (%)”; the earlier value is kept."
+               for e in page.error)
+
+
 def test_values_survive_a_page_switch(page):
     page.number_input(key="review_reviewers").set_value(30).run()
     page.switch_page("pages/summary.py").run()
