@@ -177,6 +177,19 @@ def test_jira_issues_closed_without_doing_the_work_are_skipped(status, resolutio
     assert report.skipped == ({DECLINED: 1} if skipped else {})
 
 
+def test_a_jira_search_of_incidents_only_gives_incidents_and_no_work_items():
+    # Read as work items, two incidents would have been the team's whole tasks per developer-week.
+    csv = ("Issue key,Issue Type,Status,Created,Resolved\n"
+           "OPS-1,Incident,Done,03/Feb/25 9:15 AM,03/Feb/25 11:15 AM\n"
+           "OPS-2,Incident,Open,04/Feb/25 9:15 AM,\n")
+    tables, report = read_file("incidents.csv", csv.encode())
+    assert "work_items" not in tables and list(tables["incidents"]["incident_id"]) == ["OPS-1", "OPS-2"]
+    assert any(note.startswith("every item is an incident: read as incidents only") for note in report.notes)
+    mixed = csv + "OPS-3,Task,Done,05/Feb/25 9:15 AM,05/Feb/25 10:15 AM\n"
+    tables, _ = read_file("mixed.csv", mixed.encode())
+    assert len(tables["work_items"]) == 3 and len(tables["incidents"]) == 2
+
+
 def test_jira_daylight_saving_gap_and_overlap_are_resolved():
     text = ("Issue key,Issue Type,Created,Resolved\r\n"
             "X-1,Task,30/Mar/25 2:30 AM,26/Oct/25 2:30 AM\r\n")  # Berlin: 02:30 does not exist / exists twice

@@ -560,10 +560,19 @@ def source_column(name: str, rows: int) -> pd.Categorical:
 
 
 def work_item_tables(name: str, items: pd.DataFrame, report: SourceReport) -> dict[str, pd.DataFrame]:
-    """A reader's ``work_items`` and, from the items of kind incident, the ``incidents`` they also are."""
-    report.tables.add("work_items")
-    out = {"work_items": items}
+    """A reader's ``work_items`` and, from the items of kind incident, the ``incidents`` they also are.
+
+    A file of incidents only (a search filtered to them) gives incidents and no work items: they are no
+    sample of the team's work, and would otherwise be its tasks per developer-week.
+    """
     incidents = items[items["kind"].eq("incident")]
+    out = {}
+    if len(items) and len(incidents) == len(items):
+        report.note("every item is an incident: read as incidents only, not as completed work (export every "
+                    "issue type for tasks and bugs)")
+    else:
+        report.tables.add("work_items")
+        out["work_items"] = items
     report.name_columns("incidents", {ours: report.columns.get(f"work_items.{theirs}") for ours, theirs in
                                       (("incident_id", "key"), ("created_at", "created_at"),
                                        ("resolved_at", "resolved_at"))})
