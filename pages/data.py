@@ -132,7 +132,8 @@ def remeasure() -> None:
 with tab_exports:
     st.markdown(
         "Upload every export you have, all at once: GitHub pull requests and reviews (REST, `gh` or "
-        "GraphQL), GitLab merge requests (the API's list: no sizes) and their notes (reviews), Copilot metrics, usage or "
+        "GraphQL), GitLab merge requests (the API's list: no sizes), their notes (reviews), deployments and issues, "
+        "Copilot metrics, usage or "
         "seats, Cursor or Claude Code usage (Admin/Analytics API JSON), Jira CSV, Four Keys or DevLake tables. "
         "Formats are recognised from the content; `.gz` files are fine."
     )

@@ -37,6 +37,8 @@ FORMATS: dict[str, Format] = {f.id: f for f in (
     Format("github_graphql", "GitHub GraphQL pullRequests pages", github.read_gh),
     Format("gitlab_merge_requests", "GitLab merge requests API", gitlab.read_merge_requests),
     Format("gitlab_mr_notes", "GitLab merge request notes API (/merge_requests/:iid/notes)", gitlab.read_notes),
+    Format("gitlab_deployments", "GitLab deployments API (/projects/:id/deployments)", gitlab.read_deployments),
+    Format("gitlab_issues", "GitLab issues API (/projects/:id/issues)", gitlab.read_issues),
     Format("copilot_metrics", "GitHub Copilot metrics API (/copilot/metrics)", copilot.read_metrics),
     Format("copilot_usage_legacy", "GitHub Copilot usage API (retired /copilot/usage)", copilot.read_usage_legacy),
     Format("copilot_user_report", "GitHub Copilot usage report, users (NDJSON)", copilot.read_user_report),
@@ -55,7 +57,8 @@ FORMATS: dict[str, Format] = {f.id: f for f in (
     Format("estimates_template", "Estimates template", template.read_estimates),
 )}
 
-EXPECTED = ("GitHub pulls/reviews JSON, gh or GraphQL output, GitLab merge requests and their notes, Copilot metrics/usage/"
+EXPECTED = ("GitHub pulls/reviews JSON, gh or GraphQL output, GitLab merge requests, their notes, deployments or issues, "
+            "Copilot metrics/usage/"
             "seats JSON, Cursor or Claude Code usage JSON, a Jira CSV export, Four Keys or DevLake tables, or the estimates template")
 
 
@@ -84,6 +87,10 @@ def _json_format(text: str) -> str | None:
         return "github_reviews"
     if "number" in keys and keys & {"createdAt", "mergedAt", "isDraft", "author"}:
         return "github_gh_cli"
+    if "deployable" in keys or {"iid", "sha", "ref", "environment"} <= keys:
+        return "gitlab_deployments"
+    if "iid" in keys and keys & {"issue_type", "task_completion_status"} and "source_branch" not in keys:
+        return "gitlab_issues"  # issues also have iid, project_id and web_url: before the MR rule
     if "iid" in keys and keys & {"project_id", "merged_at", "web_url"}:
         return "gitlab_merge_requests"
     if "noteable_iid" in keys or {"noteable_type", "system", "body"} <= keys:

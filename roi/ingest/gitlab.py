@@ -1,5 +1,6 @@
-"""GitLab merge requests (``GET /projects/:id/merge_requests?state=all``) and their notes
-(``GET /projects/:id/merge_requests/:iid/notes``).
+"""GitLab merge requests (``GET /projects/:id/merge_requests?state=all``), their notes
+(``GET /projects/:id/merge_requests/:iid/notes``), deployments (``GET /projects/:id/deployments``) and
+issues (``GET /projects/:id/issues``: work items, and incidents).
 
 FORMATS.md §3.  ``iid`` is the MR number; timestamps have milliseconds (``…43.743Z``); a
 list has no line counts (``changes_count`` is a string of files, detail only), so MR sizes stay
@@ -20,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from roi.errors import InputFormatError
-from roi.ingest._common import SourceReport, column, records_table, source_column, timestamps
+from roi.ingest._common import SourceReport, column, records_table, source_column, timestamps, work_item_tables
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 
 PROJECT_PATHS = "_gitlab_project_paths"
@@ -41,14 +42,20 @@ MR_SCHEMA = pa.schema([
 ])
 
 
+def _required(table: pa.Table, field: str, what: str, name: str) -> pa.Array:
+    """The identifying ``field`` of every record; a record without it is an error naming the record."""
+    values = column(table, field)
+    if values.null_count:
+        raise InputFormatError(f"has no {what} '{field}'", file=name,
+                               row=pc.index(pc.is_null(values), True).as_py() + 1, column=field)
+    return values
+
+
 def read_merge_requests(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
     table = records_table(data, MR_SCHEMA, name)
     report.rows = table.num_rows
     report.name_columns("pull_requests", {"number": "iid"})
-    iid = column(table, "iid")
-    if iid.null_count:
-        row = pc.index(pc.is_null(iid), True).as_py() + 1
-        raise InputFormatError("has no merge request 'iid'", file=name, row=row, column="iid")
+    iid = _required(table, "iid", "merge request", name)
     project = pc.struct_field(pc.extract_regex(column(table, "web_url"), r"https?://[^/]+/(?P<p>.+?)/-/merge_requests/"),
                               "p")
     repo = pd.Series(pc.coalesce(project, pc.cast(column(table, "project_id"), pa.string())).to_pandas(),
@@ -130,3 +137,104 @@ def read_notes(name: str, data: bytes, report: SourceReport, timezone: str) -> d
                 int(not_review.sum()))
     report.tables.add("reviews")
     return {"reviews": frame[~(other | not_review)]}
+
+
+DEPLOYMENT_SCHEMA = pa.schema([
+    ("id", pa.int64()), ("status", pa.string()), ("created_at", pa.string()), ("updated_at", pa.string()),
+    ("finished_at", pa.string()), ("environment", pa.struct([("name", pa.string()), ("tier", pa.string())])),
+    ("deployable", pa.struct([("finished_at", pa.string())])),
+])
+
+PRODUCTION_NAMES = r"^(production|prod|prd|live)(/.*)?$"
+"""Environment names read as production when GitLab gives no ``tier`` (``production/eu`` is a review-app style
+folder of production)."""
+
+
+def read_deployments(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """Project deployments (``GET /projects/:id/deployments``): successful production deployments.
+
+    Production = ``environment.tier`` ``production`` (GitLab 13.10+), else an environment named production,
+    prod, prd or live.  Success = ``status`` ``success``.  The time is ``finished_at`` (GitLab 15.x+), else
+    the deploy job's ``deployable.finished_at``, else ``updated_at`` (when the status last changed).  A
+    deployment names only the commit it deployed, not every commit it shipped, so these files give no
+    change lead time (a note says which exports do).
+    """
+    table = records_table(data, DEPLOYMENT_SCHEMA, name)
+    report.rows = table.num_rows
+    ids = _required(table, "id", "deployment", name)
+    tier = pd.Series(column(table, "environment.tier").to_pandas(), dtype="object").str.strip().str.lower()
+    environment = pd.Series(column(table, "environment.name").to_pandas(), dtype="object").fillna("")
+    production = tier.eq("production").where(tier.notna(), environment.str.strip().str.lower().str.match(
+        PRODUCTION_NAMES)).astype(bool).to_numpy()
+    status = pd.Series(column(table, "status").to_pandas(), dtype="object").fillna("").str.lower()
+    success = status.eq("success").to_numpy()
+    failed = status.isin(["failed", "canceled"]).to_numpy()
+    report.skip("not a production deployment (environment tier or name)", int((~production).sum()))
+    report.skip("deployment did not succeed (status failed or canceled)", int((production & failed).sum()))
+    report.skip("deployment not finished (status created, running or blocked)",
+                int((production & ~success & ~failed).sum()))
+    when = None
+    for field in ("finished_at", "deployable.finished_at", "updated_at"):
+        values = timestamps(column(table, field), name, field, report, timezone=timezone)
+        when = values if when is None else when.fillna(values)
+    assert when is not None
+    keep = production & success
+    no_time = when.isna().to_numpy() & keep
+    report.skip("deployment without a finish time", int(no_time.sum()))
+    keep &= ~no_time
+    report.name_columns("deployments", {"deploy_id": "id", "deployed_at": "finished_at"})
+    if keep.any():
+        report.note("GitLab deployments name only the commit each deployed, not every commit it shipped: change "
+                    "lead time is not measured from them (Four Keys or DevLake deployment commits with a changes "
+                    "table give it)")
+    report.tables.add("deployments")
+    frame = pd.DataFrame({"source": name, "deploy_id": pd.Series(pc.cast(ids, pa.string()).to_pandas(), dtype="object"),
+                          "deployed_at": when})
+    return {"deployments": frame[keep]}
+
+
+ISSUE_SCHEMA = pa.schema([
+    ("iid", pa.int64()), ("project_id", pa.int64()), ("issue_type", pa.string()), ("type", pa.string()),
+    ("state", pa.string()), ("created_at", pa.string()), ("closed_at", pa.string()),
+    ("labels", pa.list_(pa.string())), ("web_url", pa.string()),
+    ("assignee", pa.struct([("username", pa.string())])),
+])
+
+_BUG_LABEL = r"^(type::|kind::|type:|kind:)?\s*(bug|defect)$"
+"""Labels that mark a GitLab issue as a bug (``bug``, ``type::bug``, scoped or not)."""
+
+
+def read_issues(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """Project or group issues (``GET /projects/:id/issues?state=all``) as work items, and incidents.
+
+    ``issue_type`` (or ``type``) ``incident`` is an incident (created → closed); ``task`` a task; other
+    issues are bugs when a label says so (``bug``, ``type::bug``), else stories.  Done = ``state`` closed,
+    resolved at ``closed_at``.  GitLab has no won't-do resolution: a closed issue counts as done work.
+    The key is the project path and iid (``group/app#12``), or the project id where ``web_url`` is missing.
+    """
+    table = records_table(data, ISSUE_SCHEMA, name)
+    report.rows = table.num_rows
+    iid = _required(table, "iid", "issue", name)
+    project = pc.struct_field(pc.extract_regex(column(table, "web_url"), r"https?://[^/]+/(?P<p>.+?)/-/(?:issues|work_items)/"),
+                              "p")
+    repo = pd.Series(pc.coalesce(project, pc.cast(column(table, "project_id"), pa.string())).to_pandas(),
+                     dtype="object").fillna("")
+    kind_text = pd.Series(pc.coalesce(column(table, "issue_type"), column(table, "type")).to_pandas(),
+                          dtype="object").fillna("").str.strip().str.lower()
+    labels = pd.Series(column(table, "labels").to_pandas(), dtype="object")
+    bug = labels.map(lambda found: found is not None and any(
+        pd.Series(found, dtype="object").str.strip().str.lower().str.match(_BUG_LABEL))).astype(bool)
+    kind = pd.Series(np.select([kind_text.eq("incident"), kind_text.eq("task"), bug.to_numpy()],
+                               ["incident", "task", "bug"], "story"), dtype="object")
+    created = timestamps(column(table, "created_at"), name, "created_at", report, timezone=timezone, required=True)
+    closed = timestamps(column(table, "closed_at"), name, "closed_at", report, timezone=timezone)
+    done = pd.Series(column(table, "state").to_pandas(), dtype="object").fillna("").str.lower().eq("closed")
+    report.name_columns("work_items", {"key": "web_url", "kind": "issue_type", "created_at": "created_at",
+                                       "resolved_at": "closed_at"})
+    items = pd.DataFrame({
+        "source": name, "key": repo + "#" + pd.Series(iid.to_numpy(zero_copy_only=False)).astype(str),
+        "kind": kind, "done": done.to_numpy(), "created_at": created,
+        "resolved_at": closed.where(done.to_numpy()), "story_points": float("nan"),
+        "assignee": pd.Series(column(table, "assignee.username").to_pandas(), dtype="object"),
+    })
+    return work_item_tables(name, items, report)

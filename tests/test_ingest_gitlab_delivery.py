@@ -1,0 +1,135 @@
+"""GitLab deployments (/projects/:id/deployments) and issues (/projects/:id/issues): deployment frequency,
+change failure, rework and recovery for GitLab clients, and issues as work items (tasks, bugs)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from roi.ingest import detect, read_exports, read_file
+from roi.metrics import measure
+from tests.test_ingest_gitlab import MRS
+
+ADOPTION = date(2025, 3, 3)
+
+
+def _deployment(deploy_id: int, status: str, environment: str | None, finished: str | None, *, tier: str | None = None,
+                job_finished: str | None = None, updated: str = "2025-03-06T12:00:00.000Z") -> dict:
+    """As GitLab's docs show a deployment: the deploy job (deployable) with its commit and pipeline."""
+    return {"id": deploy_id, "iid": deploy_id - 40, "ref": "main", "sha": f"c{deploy_id}",
+            "created_at": "2025-03-01T09:00:00.000Z", "updated_at": updated, "finished_at": finished,
+            "status": status, "user": {"id": 1, "username": "deployer", "name": "Deployer", "state": "active"},
+            "environment": None if environment is None else {"id": 9, "name": environment, "slug": environment,
+                                                              "external_url": None, "tier": tier},
+            "deployable": None if job_finished is None else {
+                "id": 77, "status": status, "stage": "deploy", "name": "deploy", "ref": "main", "tag": False,
+                "created_at": "2025-03-01T09:00:00.000Z", "started_at": "2025-03-01T09:00:00.000Z",
+                "finished_at": job_finished, "commit": {"id": f"c{deploy_id}", "created_at": "2025-03-01T08:00:00Z"},
+                "pipeline": {"id": 5, "project_id": 7, "sha": f"c{deploy_id}", "ref": "main", "status": status}}}
+
+
+DEPLOYMENTS = [
+    _deployment(41, "success", "production", "2025-03-04T10:00:00.000Z", tier="production"),  # kept
+    _deployment(42, "failed", "production", "2025-03-04T11:00:00.000Z", tier="production"),  # did not succeed
+    _deployment(43, "success", "staging", "2025-03-04T12:00:00.000Z", tier="staging"),  # not production
+    _deployment(44, "success", "prod/eu", None, job_finished="2025-03-05T11:00:00.000Z"),  # kept: the job's time
+    _deployment(45, "running", "production", None, tier="production"),  # not finished
+    _deployment(46, "success", "production", None),  # kept: no tier, name; no finish time: updated_at
+    _deployment(47, "success", "production-canary", "2025-03-07T09:00:00Z"),  # no tier, not a production name
+    _deployment(48, "success", "review/feature-x", "2025-03-07T10:00:00Z", tier="production"),  # the tier decides
+]
+
+
+def _issue(iid: int, kind: str, state: str, created: str, closed: str | None, labels: list[str] | None = None) -> dict:
+    return {"id": 500 + iid, "iid": iid, "project_id": 7, "title": f"issue {iid}", "description": "",
+            "state": state, "created_at": created, "updated_at": created, "closed_at": closed,
+            "closed_by": None, "labels": labels or [], "milestone": None, "assignees": [], "assignee": None,
+            "author": {"id": 1, "username": "pm"}, "type": kind.upper(), "issue_type": kind,
+            "user_notes_count": 0, "due_date": None, "web_url": f"https://gitlab.example.com/acme/app/-/issues/{iid}",
+            "task_completion_status": {"count": 0, "completed_count": 0}, "confidential": False}
+
+
+ISSUES = [
+    _issue(1, "issue", "closed", "2025-02-03T09:00:00Z", "2025-02-05T09:00:00Z", ["type::bug"]),  # bug, done
+    _issue(2, "issue", "closed", "2025-02-04T09:00:00Z", "2025-02-06T09:00:00Z", ["frontend"]),  # story, done
+    _issue(3, "task", "opened", "2025-02-05T09:00:00Z", None),  # task, open
+    _issue(4, "incident", "closed", "2025-03-04T12:00:00Z", "2025-03-04T15:00:00Z"),  # 3 h to recover
+    _issue(5, "incident", "opened", "2025-03-06T13:00:00Z", None),  # still open
+]
+
+
+def _file(name: str, records: list[dict]) -> tuple[str, bytes]:
+    return name, json.dumps(records).encode()
+
+
+def test_deployments_and_issues_are_recognised_from_content():
+    assert detect("deployments.json", _file("d", DEPLOYMENTS)[1]) == "gitlab_deployments"
+    assert detect("issues.json", _file("i", ISSUES)[1]) == "gitlab_issues"
+    # An MR also has iid, project_id, web_url and task_completion_status: still an MR.
+    assert detect("mrs.json", _file("m", [dict(MRS[0], task_completion_status={"count": 0})])[1]) \
+        == "gitlab_merge_requests"
+
+
+def test_successful_production_deployments_only_at_their_finish_time():
+    tables, report = read_file(*_file("deployments.json", DEPLOYMENTS))
+    got = tables["deployments"].set_index("deploy_id")["deployed_at"]
+    assert got.to_dict() == {"41": pd.Timestamp("2025-03-04T10:00:00Z"), "44": pd.Timestamp("2025-03-05T11:00:00Z"),
+                             "46": pd.Timestamp("2025-03-06T12:00:00Z"), "48": pd.Timestamp("2025-03-07T10:00:00Z")}
+    assert report.skipped == {"not a production deployment (environment tier or name)": 2,  # 43, 47
+                              "deployment did not succeed (status failed or canceled)": 1,  # 42
+                              "deployment not finished (status created, running or blocked)": 1}  # 45
+    assert any("change lead time is not measured" in note for note in report.notes)
+    assert "deployment_changes" not in tables
+
+
+def test_issues_become_work_items_and_incidents():
+    tables, report = read_file(*_file("issues.json", ISSUES))
+    items = tables["work_items"].set_index("key")
+    assert items["kind"].to_dict() == {"acme/app#1": "bug", "acme/app#2": "story", "acme/app#3": "task",
+                                       "acme/app#4": "incident", "acme/app#5": "incident"}
+    assert items["done"].to_dict() == {"acme/app#1": True, "acme/app#2": True, "acme/app#3": False,
+                                       "acme/app#4": True, "acme/app#5": False}
+    incidents = tables["incidents"].set_index("incident_id")
+    assert incidents["resolved_at"]["acme/app#4"] == pd.Timestamp("2025-03-04T15:00:00Z")
+    assert pd.isna(incidents["resolved_at"]["acme/app#5"])
+
+
+def test_a_file_of_incidents_only_gives_no_work_items():
+    tables, report = read_file(*_file("incidents.json", ISSUES[3:]))
+    assert "work_items" not in tables and len(tables["incidents"]) == 2
+    assert any(note.startswith("every item is an incident") for note in report.notes)
+
+
+def test_gitlab_delivery_metrics_by_hand():
+    data = read_exports([_file("mrs.json", MRS), _file("deployments.json", DEPLOYMENTS),
+                         _file("incidents.json", ISSUES[3:])])
+    m = measure(data, ADOPTION)
+    # The deployments span 4 March 10:00 (41) to 7 March 10:00 (48): 3 days = 3/7 week; 4 deployments → 9.33 a week.
+    assert m.post.deployments_per_week == pytest.approx(4 / (3 / 7))
+    # Incident 4 (03-04 12:00) is charged to the deployment before it, 41 (03-04 10:00); incident 5 (03-06 13:00)
+    # to 46 (03-06 12:00): 2 of 4 failed.  Rework (deployed while an incident was open): 44 (03-05 11:00) no,
+    # incident 4 closed 03-04 15:00; 48 (03-07 10:00) yes, incident 5 is open: 1 of 4.
+    assert m.post.change_failure_rate == pytest.approx(0.5)
+    assert m.post.rework_rate == pytest.approx(0.25)
+    assert m.post.recovery_hours == pytest.approx(3.0)  # incident 4 only: 5 is not resolved
+    assert m.post.lead_time_hours is None  # GitLab deployments name no shipped commits
+
+
+def test_broken_records_name_their_file_row_and_field():
+    from roi.errors import InputFormatError
+
+    broken = [DEPLOYMENTS[0], dict(DEPLOYMENTS[0], id=None)]
+    with pytest.raises(InputFormatError) as error:
+        read_file(*_file("deployments.json", broken))
+    assert (error.value.file, error.value.row, error.value.column) == ("deployments.json", 2, "id")
+    late = [DEPLOYMENTS[0], dict(DEPLOYMENTS[0], finished_at="next tuesday")]
+    with pytest.raises(InputFormatError) as error:
+        read_file(*_file("deployments.json", late))
+    assert (error.value.row, error.value.column) == (2, "finished_at")
+    undated = [ISSUES[0], dict(ISSUES[1], created_at=None)]
+    with pytest.raises(InputFormatError) as error:
+        read_file(*_file("issues.json", undated))
+    assert (error.value.file, error.value.row, error.value.column) == ("issues.json", 2, "created_at")
