@@ -56,6 +56,7 @@ PERSON_COLUMNS: dict[str, dict[str, str | None]] = {
     "work_items": {"assignee": None},
     "ai_user_days": {"user": None},
     "seats": {"user": None},
+    "people": {"login": None, "email": None},
 }
 """Table -> person column -> the column flagging bots in that row (None: none)."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from roi.errors import InputFormatError
-from roi.ingest import ai_tools, copilot, devlake, fourkeys, github, gitlab, jira, template
+from roi.ingest import ai_tools, copilot, devlake, fourkeys, github, gitlab, jira, people, template
 from roi.ingest._common import (SourceReport, decode_text, find_column, first_json_value, first_record, header_row,
                                sniff_delimiter)
 
@@ -55,11 +55,14 @@ FORMATS: dict[str, Format] = {f.id: f for f in (
     *(Format(fid, f"Apache DevLake {fid.removeprefix('devlake_')} table", reader)
       for fid, reader in devlake.READERS.items()),
     Format("estimates_template", "Estimates template", template.read_estimates),
+    Format("people_csv", "People directory CSV (logins and emails)", people.read_people_csv),
+    Format("github_saml_identities", "GitHub SAML identities (GraphQL externalIdentities pages)",
+           people.read_saml_identities),
 )}
 
 EXPECTED = ("GitHub pulls/reviews JSON, gh or GraphQL output, GitLab merge requests, their notes, deployments or issues, "
-            "Copilot metrics/usage/"
-            "seats JSON, Cursor or Claude Code usage JSON, a Jira CSV export, Four Keys or DevLake tables, or the estimates template")
+            "Copilot metrics/usage/seats JSON, Cursor or Claude Code usage JSON, a Jira CSV export, Four Keys or DevLake "
+            "tables, a people directory (a CSV of logins and emails, or GitHub SAML identities), or the estimates template")
 
 
 def _json_format(text: str) -> str | None:
@@ -69,6 +72,8 @@ def _json_format(text: str) -> str | None:
         found = ai_tools.page_format(record)
         if found is not None:
             return found
+    if record is not None and people.is_saml_page(record):  # one page, pages in an array or concatenated
+        return "github_saml_identities"  # GraphQL too: before the rule that takes any 'data' object for PRs
     if stripped.startswith("{") and record is not None:
         if "data" in record and isinstance(record["data"], dict):
             return "github_graphql"
@@ -130,6 +135,8 @@ def _csv_format(columns: list[str]) -> str | None:
         return "estimates_template"
     if jira.is_jira_header(columns):
         return "jira_csv"
+    if people.is_people_header(columns):  # last: any table with a login and an email column would do
+        return "people_csv"
     return None
 
 
@@ -155,7 +162,7 @@ def near_miss(data: bytes) -> str | None:
     for key, table in (("deploy_id", "deployments"), ("incident_id", "incidents"), ("change_id", "changes")):
         if key in names:
             return f"looks like the Four Keys {table} table but has no 'time_created' column"
-    return None
+    return people.near_miss(columns)
 
 
 def csv_header(text: str) -> list[str]:

@@ -27,6 +27,9 @@ ai_user_days   per user and day: ``date``, ``user``, ``active``, ``suggestions``
 seats          AI assistant seats: ``user``, ``assigned_at``, ``last_activity_at`` (NaT = never
                used), ``pending_cancellation``.
 estimates      the estimates template: ``metric``, ``baseline``, ``post``, ``low``, ``high``.
+people         the people directory: ``login`` (as the PR exports name people), ``email`` (as Cursor and
+               Claude Code name them), both lower-cased and trimmed; one row per pair, so a person with two
+               emails has two rows.  An email paired with two different logins in one file is left out.
 Every table but the link tables has a ``source`` column (categorical): the file the row came from.
 """
 
@@ -79,6 +82,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "source": "category", "metric": "object", "baseline": "float64", "post": "float64", "low": "float64",
         "high": "float64",
     },
+    "people": {"source": "category", "login": "object", "email": "object"},
 }
 
 TABLES = tuple(SCHEMAS)
@@ -104,6 +108,7 @@ class Dataset:
     ai_user_days: pd.DataFrame = field(default_factory=lambda: empty("ai_user_days"))
     seats: pd.DataFrame = field(default_factory=lambda: empty("seats"))
     estimates: pd.DataFrame = field(default_factory=lambda: empty("estimates"))
+    people: pd.DataFrame = field(default_factory=lambda: empty("people"))
     sources: tuple[SourceReport, ...] = ()
     timezone: str = "UTC"
     review_pr_rows: ReviewRows | None = field(default=None, repr=False, compare=False)
