@@ -27,6 +27,7 @@ from scipy import sparse, special, stats
 
 from roi.errors import DataError, InputFormatError
 from roi.ingest.identity import per_unique
+from roi.ingest.people import email_logins
 from roi.ingest.tables import Dataset
 
 BOOTSTRAP_DRAWS = 1000
@@ -786,6 +787,18 @@ def _commit_times(dataset: Dataset) -> pd.DataFrame:
     return out[out["deployed_at"] >= out["committed_at"]]
 
 
+def _people(users: pd.Series, directory: dict[str, str]) -> pd.Series:
+    """Each user as one person: an email the people directory knows becomes its login (lower case), so the
+    same person in Copilot's report (by login) and in Cursor's (by email) is one; without a directory the
+    users are left as they are."""
+    if not directory:
+        return users
+    codes, uniques = pd.factorize(users)  # a few hundred people on a million user-days: map each once
+    lower = pd.Series(uniques, dtype="object").str.lower()
+    person = lower.map(directory).fillna(lower).to_numpy(dtype=object)
+    return pd.Series(np.append(person, [None])[codes], index=users.index, dtype="object")
+
+
 def _ai_days(dataset: Dataset) -> tuple[pd.DataFrame, int]:
     """Daily active users, suggestions and acceptances: org-level days, else summed user reports; and the
     number of days whose user reports the org-level totals replaced."""
@@ -794,8 +807,11 @@ def _ai_days(dataset: Dataset) -> tuple[pd.DataFrame, int]:
     replaced = 0
     if len(users):
         by_day = users.groupby("date")
-        # A person active in two tools' exports (Cursor and Claude Code, by the same email) is one active user.
-        active = users.loc[users["active"].to_numpy(bool)].groupby("date")["user"].nunique()
+        # A person active in two tools' exports (Cursor and Claude Code by the same email, or Copilot by login
+        # and Cursor by an email the people directory pairs with that login) is one active user.
+        used = users.loc[users["active"].to_numpy(bool)]
+        person = _people(used["user"], email_logins(dataset.people)[0])
+        active = person.groupby(used["date"]).nunique()
         # A day on which no record has a code-completion breakdown has unknown counts, not zero ones.
         from_users = pd.DataFrame({"active_users": active.reindex(by_day.size().index, fill_value=0),
                                    "suggestions": by_day["suggestions"].sum(min_count=1),
@@ -842,9 +858,10 @@ def _ai_users(dataset: Dataset, prep: _Prepared, post: _Period
               ) -> tuple[set[str], set[str], list[str], list[str]]:
     """Logins (lower case) with evidence of AI use, logins known not to use it, the evidence kinds, and notes.
 
-    Usage exports keyed by email (Cursor, Claude Code) match PR authors only exactly (case-insensitive):
-    a login is never guessed from an email's local part.  When none of such an export's users is a PR
-    author, a note says so and how to fix it.
+    Usage exports keyed by email (Cursor, Claude Code) match PR authors exactly (case-insensitive) or
+    through the people directory, which pairs emails with logins: a login is never guessed from an
+    email's local part.  The notes say how many of such an export's users were matched, and when none
+    was, how to fix it.
     """
     users: set[str] = set()
     non_users: set[str] = set()
@@ -856,6 +873,11 @@ def _ai_users(dataset: Dataset, prep: _Prepared, post: _Period
         users |= set(pd.unique(seats.loc[active, "user"].str.lower()))
         non_users |= set(pd.unique(seats.loc[~active, "user"].str.lower()))
         evidence.append("Copilot seat activity (last_activity_at)")
+    directory, ambiguous = email_logins(dataset.people)
+    directory_files = ", ".join(s.file for s in dataset.sources if "people" in s.tables)
+    if ambiguous:
+        notes.append(f"{ambiguous} email(s) are paired with different logins in different people directory files "
+                     f"({directory_files}): left out, as they cannot say who the person is")
     days = dataset.ai_user_days
     if len(days):
         formats = {source.file: source.format for source in dataset.sources}
@@ -866,13 +888,13 @@ def _ai_users(dataset: Dataset, prep: _Prepared, post: _Period
             found = set(pd.unique(days.loc[used & tools.eq(tool).to_numpy(), "user"].str.lower()))
             users |= found
             evidence.append(_USAGE_EVIDENCE.get(tool, "AI usage export (active user-days)"))
-            if tool in _BY_EMAIL and found and not found & authors:
-                notes.append(
-                    f"{_BY_EMAIL[tool]} identifies people by email, the PRs by login: none of its {len(found)} "
-                    "active user(s) could be matched to a PR author (logins are not guessed from emails), so its "
-                    "usage puts no one in the AI cohort and, without other evidence, the comparison is before/after "
-                    "only; to compare cohorts, add exports that name AI users by login (Copilot seats or usage "
-                    "report, AI PR labels, Co-authored-by trailers) or PR exports whose authors are emails")
+            if tool in _BY_EMAIL and found:
+                # An email that is itself a PR author matches as it is; any other goes through the directory.
+                mapped = {directory[e] for e in found - authors if e in directory}
+                users |= mapped
+                note = _email_note(_BY_EMAIL[tool], found, authors, directory, directory_files)
+                if note:
+                    notes.append(note)
     prs = prep.prs
     flagged = prs[prs["ai_evidence"].ne("").to_numpy() & post.mask(prs["merged_at"])]
     for kind, label in (("label", "PR labels"), ("co-author trailer", "Co-authored-by trailers of AI tools")):
@@ -884,6 +906,38 @@ def _ai_users(dataset: Dataset, prep: _Prepared, post: _Period
         users |= prep.agent_humans
         evidence.append("assignees of AI coding-agent PRs")
     return users, non_users - users, evidence, notes
+
+
+def _email_note(tool: str, found: set[str], authors: set[str], directory: dict[str, str], files: str) -> str | None:
+    """What became of an email-keyed export's active users: matched to PR authors exactly or through the
+    people directory, in the directory without a counted PR, or not in it (None: nothing worth saying)."""
+    exact = found & authors
+    listed = {e for e in found - exact if e in directory}
+    through = {e for e in listed if directory[e] in authors}
+    missing = len(found - exact - listed)
+    no_pr = len(listed - through)
+    if not exact and not through:
+        known = (f", even through the people directory ({files}): {missing} are not in it and {no_pr} are in it "
+                 "but authored no counted PR" if directory else "")
+        fix = ("correct or complete the people directory" if directory else
+               "upload a people directory (a CSV pairing logins with emails, from the client's HR or identity-"
+               "provider list, or GitHub's SAML identities)")
+        return (f"{tool} identifies people by email, the PRs by login: none of its {len(found)} active user(s) "
+                f"could be matched to a PR author{known} (logins are not guessed from emails), so its usage puts no "
+                "one in the AI cohort and, without other evidence, the comparison is before/after only; to compare "
+                f"cohorts, {fix}, or add exports that name AI users by login (Copilot seats or usage report, AI PR "
+                "labels, Co-authored-by trailers) or PR exports whose authors are emails")
+    if not directory:
+        return None  # matched exactly (PR exports whose authors are emails), as before the people directory
+    directory_name = "it" if through else f"the people directory ({files})"
+    parts = [f"{tool}: {len(exact) + len(through)} of {len(found)} active users matched to PR authors"
+             + (f" through the people directory ({files})" if through else " by their email")
+             + (f" ({len(exact)} by their email)" if exact and through else "")]
+    if missing:
+        parts.append(f"{missing} {'are' if missing != 1 else 'is'} not in {directory_name}")
+    if no_pr:
+        parts.append(f"{no_pr} {'are' if no_pr != 1 else 'is'} in {directory_name} but authored no counted PR")
+    return "; ".join(parts)
 
 
 def _did(ai: tuple[_Values, _Values], control: tuple[_Values, _Values]
