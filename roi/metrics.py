@@ -84,7 +84,9 @@ DEFINITIONS: dict[str, str] = {
     "ai_active_users": "Mean daily active users of the AI assistant over the period's days with data. A day with "
                        "organisation totals (Copilot metrics) takes those alone: per-person rows of that day (a "
                        "Cursor export) are not added, as the same person cannot be told apart in both, and the "
-                       "notes say on how many days.",
+                       "notes say on how many days. Per-person rows count people: a person active in two tools "
+                       "that day counts once (an email the people directory pairs with a login counts as that "
+                       "login).",
     "ai_acceptance_rate": "Σ code-completion acceptances / Σ suggestions over the period's days, by count (as "
                           "GitHub's metrics viewer computes it).",
     "change": "Relative change post / baseline − 1, with a 95% cluster-bootstrap interval (developers resampled "

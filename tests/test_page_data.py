@@ -81,6 +81,24 @@ def test_the_upload_hint_names_cursor_and_claude_code_usage(page):
     assert "Cursor or Claude Code usage" in hint
 
 
+def test_the_upload_hint_names_the_people_directory(page):
+    hint = next(md.value for md in page.markdown if md.value.startswith("Upload every export"))
+    assert "a people directory (a CSV of logins and emails, or GitHub's SAML identities)" in hint
+
+
+def test_a_people_directory_is_listed_with_the_other_exports(page):
+    people = b"login,email\ndev1,dev1@example.com\ndev2,dev2@example.com\n,nobody@example.com\n"
+    exports_uploader(page).set_value([("acme_pulls.json", github_pulls(), "application/json"),
+                                      ("people.csv", people, "text/csv")])
+    page.run()
+    assert not page.exception and not page.error
+    sources = page.dataframe[0].value.set_index("File")
+    assert sources.loc["people.csv", "Format"] == "people csv"
+    assert list(sources.loc["people.csv", ["Rows", "Used"]]) == [3, 2]
+    assert sources.loc["people.csv", "Left out"] == "1 row without a login"
+    assert page.session_state["scenario"].measurement.sources == ["acme_pulls.json", "people.csv"]
+
+
 def test_uploading_an_export_changes_the_measured_metrics(page):
     exports_uploader(page).set_value(("acme_pulls.json", github_pulls(), "application/json"))
     page.run()
