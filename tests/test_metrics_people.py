@@ -21,6 +21,7 @@ from roi.ingest import read_exports
 from roi.ingest._common import SourceReport
 from roi.ingest.tables import build_dataset
 from roi.metrics import measure
+from roi.privacy import pseudonymise_dataset
 from tests.test_metrics import _cohort_dataset
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -184,3 +185,12 @@ def test_a_directory_never_lowers_ai_users_nor_raises_a_days_active_users(copilo
     active = [metrics._ai_days(dataset)[0].set_index("date")["active_users"] for dataset in (plain, joined)]
     assert (active[1] <= active[0]).all()
     assert (active[1] >= 1).all()  # every day with an active user keeps at least one
+
+
+def test_pseudonyms_keep_the_directory_matching():
+    """The people table is a person table: its logins and emails get the pseudonyms the PRs and Cursor get."""
+    data = read_exports([_prs(("alice", "bob", "dave")), _cursor(), ("people.csv", ALICE_BOB)])
+    hidden = pseudonymise_dataset(data, b"salt")
+    assert not set(hidden.people["email"]) & {"alice@example.com", "bob@example.com"}
+    m = measure(hidden, ADOPTION, draws=50)
+    assert (m.cohorts.ai_users, m.cohorts.non_users) == (2, 1)

@@ -2,8 +2,8 @@
 
 ``read_exports(files)`` takes paths or ``(name, bytes)`` pairs (the app passes uploaded
 bytes), recognises each file's format from its content, and returns a :class:`Dataset`: pandas
-tables of pull requests, reviews, deployments, incidents, work items and AI use, plus one
-:class:`SourceReport` per file saying what was read, used and skipped and why.
+tables of pull requests, reviews, deployments, incidents, work items, AI use and the people
+directory, plus one :class:`SourceReport` per file saying what was read, used and skipped and why.
 
 >>> from roi.ingest import read_exports  # doctest: +SKIP
 >>> data = read_exports(["pulls.json", "reviews.json", "jira.csv"])  # doctest: +SKIP

@@ -3,8 +3,8 @@
 FORMATS.md §8.  Both APIs answer with pages ``{"data": [...], ...}``; a file may hold one page,
 an array of pages, pages as NDJSON, or the ``data`` records themselves.  People are named by
 email, read lower-cased and trimmed; the pull requests name them by login, and the metrics
-match the two only exactly (see ``roi.metrics._ai_users``), never by guessing a login from an
-email's local part.
+match the two exactly or through the people directory (``roi.ingest.people``; see
+``roi.metrics._ai_users``), never by guessing a login from an email's local part.
 
 Cursor (``POST /teams/daily-usage-data``): ``date`` is epoch milliseconds, read as a UTC calendar
 day.  ``active`` is ``isActive``; suggestions and acceptances are ``totalTabsShown`` and
