@@ -299,21 +299,34 @@ def tool_lines() -> None:
         st.caption("Usage billing and seat coverage start at none and 100%; edit them above once it is added.")
 
 
+NEW_LINE = -1
+"""The tool-line choice that adds a line for the measured tool instead of pricing an existing one."""
+
+
 def use_measured(number: int, per_dev_month: float, tool: str) -> None:
-    """Set the chosen tool line's usage billing to the figure measured in the exports."""
+    """Set the chosen tool line's usage billing to the figure measured in the exports (or add a line)."""
     index = st.session_state[f"finance_usage_tool_{number}"]
     current = appstate.scenario()
-    path = f"costs.tools.{index}.usage_per_dev_month"
+    value = round(per_dev_month, 2)
     try:
-        changed = with_assumption(current, path, round(per_dev_month, 2))
-    except RoiError as error:  # a line removed since the page was drawn
+        if index == NEW_LINE:  # API billing: usage only, no seat price
+            changed = with_tool_added(
+                current, {"name": tool, "price_per_seat_month": 0.0, "usage_per_dev_month": value}
+            )
+            index = len(changed.costs.tools) - 1
+        else:
+            changed = with_assumption(current, f"costs.tools.{index}.usage_per_dev_month", value)
+    except RoiError as error:  # a line removed since the page was drawn, or a name already taken
         st.session_state["finance_usage_error"] = error.describe(field=False)
         return
+    line = changed.costs.tools[index]
+    # Chosen afresh on the next run: after a new line, that line (a second click would add it twice).
+    del st.session_state[f"finance_usage_tool_{number}"]
     appstate.set_scenario(
         changed,
-        f"Usage billing of “{current.costs.tools[index].name}” set to "
-        f"{money(changed.costs.tools[index].usage_per_dev_month, digits=2)} per active developer-month, "
-        f"as measured in the {tool} usage export.",
+        f"Usage billing of “{line.name}” set to {money(line.usage_per_dev_month, digits=2)} per active "
+        f"developer-month, as measured in the {tool} usage export"
+        + (" (a new line, with no seat price)." if index == len(current.costs.tools) else "."),
     )
 
 
@@ -326,31 +339,34 @@ def measured_usage() -> None:
         st.markdown("**Measured usage billing**")
         for number, cost in enumerate(costs):
             st.markdown(markdown_safe(describe(cost)))
-            names = [tool.name for tool in scenario.costs.tools]
             if cost.currency.upper() != currency.upper():
                 st.caption(
                     f"The scenario is in {markdown_safe(currency)} and the export in {cost.currency}: convert "
                     "it before entering it as a tool's usage billing."
                 )
-            elif not names:
-                st.caption("Add the tool above to use it as its usage billing.")
-            else:
-                word = cost.tool.split()[0].casefold()
-                row = st.container(horizontal=True, vertical_alignment="bottom")
-                row.selectbox(
-                    "Tool line",
-                    range(len(names)),
-                    index=next((i for i, name in enumerate(names) if word in name.casefold()), 0),
-                    format_func=names.__getitem__,
-                    key=f"finance_usage_tool_{number}",
-                )
-                row.button(
-                    "Use as its usage billing",
-                    key=f"finance_usage_use_{number}",
-                    on_click=use_measured,
-                    args=(number, cost.per_dev_month, cost.tool),
-                    help="Sets the tool line's usage billing per active developer-month to this figure.",
-                )
+                continue
+            names = [tool.name for tool in scenario.costs.tools]
+            word = cost.tool.split()[0].casefold()
+            # Only a line named after the tool is chosen for the user: Claude Code's usage on a Copilot line would
+            # price the wrong tool's adoption.
+            match = next((i for i, name in enumerate(names) if word in name.casefold()), None)
+            choices = [*range(len(names)), NEW_LINE]
+            row = st.container(horizontal=True, vertical_alignment="bottom")
+            row.selectbox(
+                "Tool line",
+                choices,
+                index=choices.index(NEW_LINE if match is None else match),
+                format_func=lambda i, tool=cost.tool: f"A new line: {tool} (no seat price)" if i == NEW_LINE
+                else names[i],
+                key=f"finance_usage_tool_{number}",
+            )
+            row.button(
+                "Use as its usage billing",
+                key=f"finance_usage_use_{number}",
+                on_click=use_measured,
+                args=(number, cost.per_dev_month, cost.tool),
+                help="Sets the tool line's usage billing per active developer-month to this figure.",
+            )
         if error := st.session_state.pop("finance_usage_error", None):
             st.error(error, icon=":material/error:")
         st.caption(

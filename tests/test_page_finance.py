@@ -357,16 +357,32 @@ def test_measured_usage_billing_is_offered_and_applied_to_a_tool_line(open_app, 
     assert any(md.value.startswith("Claude Code usage billing measured in your exports: $21.67 per active "
                                    "developer-month") for md in at.markdown)
     choice = at.selectbox(key="finance_usage_tool_0")
-    assert choice.options == [t.name for t in worked_example.costs.tools] and choice.value == 0
+    names = [t.name for t in worked_example.costs.tools]
+    # No line is named after Claude Code: a new line is proposed, never the Copilot line.
+    assert choice.options == [*names, "A new line: Claude Code (no seat price)"]
+    assert choice.value == -1
+    choice.set_value(0).run()
     at.button(key="finance_usage_use_0").click().run()
     assert not at.exception and not at.error
     changed = at.session_state["scenario"]
     assert changed.costs.tools[0].usage_per_dev_month == pytest.approx(21.67)
     assert changed == with_assumption(worked_example, "costs.tools.0.usage_per_dev_month", 21.67)
-    assert any("set to $21.67 per active developer-month, as measured in the Claude Code usage export" in s.value
-               for s in at.success)
-    # The tool's usage row shows it, and the NPV is the engine's for the changed scenario.
+    assert any(f"Usage billing of “{names[0]}” set to $21.67 per active developer-month, as measured in the "
+               "Claude Code usage export." == s.value for s in at.success)
     assert metric_value(at, "Net present value") == fmt.money(compute(changed).finance.npv, compact=True, signed=True)
+
+
+def test_measured_usage_billing_as_a_new_line_then_its_own_line(open_app, worked_example):
+    at = _open_with_usage(open_app, worked_example)
+    at.button(key="finance_usage_use_0").click().run()  # the default: a new line
+    assert not at.exception and not at.error
+    changed = at.session_state["scenario"]
+    added = changed.costs.tools[-1]
+    assert (len(changed.costs.tools), added.name, added.price_per_seat_month, added.usage_per_dev_month) == (
+        len(worked_example.costs.tools) + 1, "Claude Code", 0.0, pytest.approx(21.67))
+    assert any("(a new line, with no seat price)" in s.value for s in at.success)
+    # Now a line is named after the tool: it is the one proposed.
+    assert at.selectbox(key="finance_usage_tool_0").value == len(worked_example.costs.tools)
 
 
 def test_measured_usage_in_another_currency_is_not_applied(open_app, worked_example):
