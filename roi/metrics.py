@@ -80,7 +80,8 @@ DEFINITIONS: dict[str, str] = {
                    "production incident) / deployments.",
     "lead_time_hours": "Median calendar hours from a commit to the first production deployment that shipped it. "
                        "Commit times come from a changes table (Four Keys); without one, a PR's creation time "
-                       "stands in for its commits (matched through the merge commit).",
+                       "stands in for its commits (matched through the merge commit). A deployment that names only "
+                       "its project (GitLab) ships each PR of the project merged before it and not yet deployed.",
     "ai_active_users": "Mean daily active users of the AI assistant over the period's days with data. A day with "
                        "organisation totals (Copilot metrics) takes those alone: per-person rows of that day (a "
                        "Cursor export) are not added, as the same person cannot be told apart in both, and the "
@@ -774,7 +775,37 @@ def _dora(dataset: Dataset, period: _Period, commit_times: pd.DataFrame, failed:
 
 
 def _commit_times(dataset: Dataset) -> pd.DataFrame:
-    """(deployed_at, committed_at) for every commit's first production deployment."""
+    """(deployed_at, committed_at) for every commit's first production deployment: through the commits each
+    deployment shipped, and for deployments that name only their project (GitLab), through the project's PRs."""
+    found = [times for times in (_linked_commit_times(dataset), _repo_commit_times(dataset)) if len(times)]
+    if not found:
+        return pd.DataFrame(columns=["deployed_at", "committed_at"])
+    return found[0] if len(found) == 1 else pd.concat(found, ignore_index=True)
+
+
+def _repo_commit_times(dataset: Dataset) -> pd.DataFrame:
+    """(deployed_at, PR created_at) for each merged PR shipped by a deployment that names only its project: the
+    first production deployment of the PR's repository at or after its merge (GitLab's deployments name the
+    commit deployed, not the commits shipped).  The PR's creation stands in for its commits, as in
+    :func:`_linked_commit_times` without a changes table."""
+    deployments = dataset.deployments.dropna(subset=["repo"])
+    prs = dataset.pull_requests.dropna(subset=["merged_at"])
+    found = []
+    for repo, shipped in deployments.groupby("repo", sort=False):
+        merged = prs[prs["repo"].eq(repo).to_numpy()]
+        if not len(merged):
+            continue
+        times = np.sort(_ns(shipped["deployed_at"]))
+        after = np.searchsorted(times, _ns(merged["merged_at"]), side="left")
+        shipped_by = after < len(times)  # merged after the last deployment: not shipped yet
+        found.append(pd.DataFrame({
+            "deployed_at": pd.to_datetime(times[after[shipped_by]]).tz_localize("UTC"),
+            "committed_at": merged["created_at"][shipped_by].reset_index(drop=True)}))
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["deployed_at", "committed_at"])
+
+
+def _linked_commit_times(dataset: Dataset) -> pd.DataFrame:
+    """(deployed_at, committed_at) for every commit linked to a deployment, at its first production one."""
     links = dataset.deployment_changes
     if not len(links) or not len(dataset.deployments):
         return pd.DataFrame(columns=["deployed_at", "committed_at"])

@@ -17,7 +17,8 @@ ADOPTION = date(2025, 3, 3)
 
 
 def _deployment(deploy_id: int, status: str, environment: str | None, finished: str | None, *, tier: str | None = None,
-                job_finished: str | None = None, updated: str = "2025-03-06T12:00:00.000Z") -> dict:
+                job_finished: str | None = None, updated: str = "2025-03-06T12:00:00.000Z", project: int | None = 7,
+                project_path: str = "acme/app") -> dict:
     """As GitLab's docs show a deployment: the deploy job (deployable) with its commit and pipeline."""
     return {"id": deploy_id, "iid": deploy_id - 40, "ref": "main", "sha": f"c{deploy_id}",
             "created_at": "2025-03-01T09:00:00.000Z", "updated_at": updated, "finished_at": finished,
@@ -28,7 +29,9 @@ def _deployment(deploy_id: int, status: str, environment: str | None, finished: 
                 "id": 77, "status": status, "stage": "deploy", "name": "deploy", "ref": "main", "tag": False,
                 "created_at": "2025-03-01T09:00:00.000Z", "started_at": "2025-03-01T09:00:00.000Z",
                 "finished_at": job_finished, "commit": {"id": f"c{deploy_id}", "created_at": "2025-03-01T08:00:00Z"},
-                "pipeline": {"id": 5, "project_id": 7, "sha": f"c{deploy_id}", "ref": "main", "status": status}}}
+                "web_url": f"https://gitlab.example.com/{project_path}/-/jobs/77",
+                "pipeline": {"id": 5, "project_id": project, "sha": f"c{deploy_id}", "ref": "main", "status": status,
+                             "web_url": f"https://gitlab.example.com/{project_path}/-/pipelines/5"}}}
 
 
 DEPLOYMENTS = [
@@ -81,7 +84,10 @@ def test_successful_production_deployments_only_at_their_finish_time():
     assert report.skipped == {"not a production deployment (environment tier or name)": 2,  # 43, 47
                               "deployment did not succeed (status failed or canceled)": 1,  # 42
                               "deployment not finished (status created, running or blocked)": 1}  # 45
-    assert any("change lead time is not measured" in note for note in report.notes)
+    # Only 44 has its deploy job: its pipeline's project (7, a path once the MR list is loaded).
+    repos = tables["deployments"].set_index("deploy_id")["repo"]
+    assert repos["44"] == "7" and repos.drop("44").isna().all()
+    assert "3 deployment(s) without their deploy job name no project" in " ".join(report.notes)
     assert "deployment_changes" not in tables
 
 
@@ -115,7 +121,35 @@ def test_gitlab_delivery_metrics_by_hand():
     assert m.post.change_failure_rate == pytest.approx(0.5)
     assert m.post.rework_rate == pytest.approx(0.25)
     assert m.post.recovery_hours == pytest.approx(3.0)  # incident 4 only: 5 is not resolved
-    assert m.post.lead_time_hours is None  # GitLab deployments name no shipped commits
+    # Lead time: only 44 names its project (acme/app, through project_id 7); it ships MRs 1–3, merged in
+    # February (the baseline's MRs, deployed in the post period): 03-05 11:00 − their creation.
+    assert m.post.lead_time_hours == pytest.approx(sorted([
+        (pd.Timestamp("2025-03-05T11:00Z") - pd.Timestamp(created)) / pd.Timedelta(hours=1)
+        for created in ("2025-02-03T09:00Z", "2025-02-05T10:00Z", "2025-02-10T08:00Z")])[1])
+
+
+def test_gitlab_change_lead_time_by_hand():
+    """Each MR is shipped by its project's first production deployment at or after its merge."""
+    deployments = [
+        _deployment(51, "success", "production", "2025-02-11T09:00:00Z", tier="production", job_finished="x"),
+        _deployment(49, "success", "production", "2025-03-11T12:00:00Z", tier="production", job_finished="x"),
+        # No project_id in the pipeline: the path in its web_url names the project.
+        _deployment(50, "success", "production", "2025-03-13T09:00:00Z", tier="production", job_finished="x",
+                    project=None),
+        # Another project's deployment ships none of acme/app's MRs.
+        _deployment(52, "success", "production", "2025-03-11T10:00:00Z", tier="production", job_finished="x",
+                    project=8, project_path="acme/other"),
+    ]
+    for record in deployments:
+        record["deployable"]["finished_at"] = record["finished_at"]
+    data = read_exports([_file("mrs.json", MRS), _file("deployments.json", deployments)])
+    assert sorted(data.deployments["repo"]) == ["8", "acme/app", "acme/app", "acme/app"]
+    m = measure(data, ADOPTION)
+    # Baseline, deployment 51 (02-11 09:00): MR 1 created 02-03 09:00 → 192 h, MR 2 02-05 10:00 → 143 h,
+    # MR 3 02-10 08:00 → 25 h; median 143 h.  Post: MR 4 (created 03-10 09:00, merged 03-11 09:00) by 49
+    # (03-11 12:00) → 27 h; MR 5 (created 03-12 09:00, merged 15:00) by 50 (03-13 09:00) → 24 h; median 25.5 h.
+    assert m.baseline.lead_time_hours == pytest.approx(143.0)
+    assert m.post.lead_time_hours == pytest.approx(25.5)
 
 
 def test_broken_records_name_their_file_row_and_field():

@@ -345,17 +345,19 @@ def _first_rows(keys: pa.ChunkedArray, lookup: pa.Array) -> np.ndarray:
 def _attach_gitlab_notes(parts: dict[str, list[pd.DataFrame]], reports: list[SourceReport]) -> None:
     """GitLab notes name their MR's project by ``project_id``; the MR reader named it by its path (from
     ``web_url``): give the notes the path of their project's MRs, so that they join on (repo, number).
+    Deployments named by their pipeline's ``project_id`` get the path the same way.
 
     Notes of a project no MR file names keep the project id as ``repo``: the metrics count them as
     reviews of a PR not in the exports, as they do GitHub reviews without their pull requests.
     """
     paths = parts.pop(gitlab.PROJECT_PATHS, [])
-    notes = {r.file for r in reports if r.format == "gitlab_mr_notes"}
-    if not notes or not paths:
+    named = {r.file for r in reports if r.format in ("gitlab_mr_notes", "gitlab_deployments")}
+    if not named or not paths:
         return
     path = pd.concat(paths, ignore_index=True).drop_duplicates("project").set_index("project")["repo"]
-    parts["reviews"] = [frame.assign(repo=frame["repo"].map(path).fillna(frame["repo"]))
-                        if len(frame) and frame["source"].iloc[0] in notes else frame for frame in parts["reviews"]]
+    for table in ("reviews", "deployments"):  # deployments: their project, for change lead time
+        parts[table] = [frame.assign(repo=frame["repo"].map(path).fillna(frame["repo"]))
+                        if len(frame) and frame["source"].iloc[0] in named else frame for frame in parts.get(table, [])]
 
 
 def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]],

@@ -142,7 +142,8 @@ def read_notes(name: str, data: bytes, report: SourceReport, timezone: str) -> d
 DEPLOYMENT_SCHEMA = pa.schema([
     ("id", pa.int64()), ("status", pa.string()), ("created_at", pa.string()), ("updated_at", pa.string()),
     ("finished_at", pa.string()), ("environment", pa.struct([("name", pa.string()), ("tier", pa.string())])),
-    ("deployable", pa.struct([("finished_at", pa.string())])),
+    ("deployable", pa.struct([("finished_at", pa.string()), ("web_url", pa.string()),
+                              ("pipeline", pa.struct([("project_id", pa.int64()), ("web_url", pa.string())]))])),
 ])
 
 PRODUCTION_NAMES = r"^(production|prod|prd|live)(/.*)?$"
@@ -156,8 +157,10 @@ def read_deployments(name: str, data: bytes, report: SourceReport, timezone: str
     Production = ``environment.tier`` ``production`` (GitLab 13.10+), else an environment named production,
     prod, prd or live.  Success = ``status`` ``success``.  The time is ``finished_at`` (GitLab 15.x+), else
     the deploy job's ``deployable.finished_at``, else ``updated_at`` (when the status last changed).  A
-    deployment names only the commit it deployed, not every commit it shipped, so these files give no
-    change lead time (a note says which exports do).
+    deployment names only the commit it deployed, not every commit it shipped: its ``repo`` is its project
+    (the pipeline's ``project_id``, put in terms of the MRs' paths by ``read_exports``, else the path in the
+    job's or pipeline's ``web_url``), and the metrics take an MR as shipped by its project's first production
+    deployment at or after its merge (``roi.metrics._commit_times``).
     """
     table = records_table(data, DEPLOYMENT_SCHEMA, name)
     report.rows = table.num_rows
@@ -182,14 +185,19 @@ def read_deployments(name: str, data: bytes, report: SourceReport, timezone: str
     no_time = when.isna().to_numpy() & keep
     report.skip("deployment without a finish time", int(no_time.sum()))
     keep &= ~no_time
-    report.name_columns("deployments", {"deploy_id": "id", "deployed_at": "finished_at"})
-    if keep.any():
-        report.note("GitLab deployments name only the commit each deployed, not every commit it shipped: change "
-                    "lead time is not measured from them (Four Keys or DevLake deployment commits with a changes "
-                    "table give it)")
+    report.name_columns("deployments", {"deploy_id": "id", "deployed_at": "finished_at",
+                                        "repo": "deployable.pipeline.project_id"})
+    path = pc.struct_field(pc.extract_regex(pc.coalesce(column(table, "deployable.pipeline.web_url"),
+                                                        column(table, "deployable.web_url")),
+                                            r"https?://[^/]+/(?P<p>.+?)/-/(?:pipelines|jobs)/"), "p")
+    repo = pd.Series(pc.coalesce(pc.cast(column(table, "deployable.pipeline.project_id"), pa.string()), path)
+                     .to_pandas(), dtype="object")
+    if (keep & repo.isna().to_numpy()).any():
+        report.note(f"{int((keep & repo.isna().to_numpy()).sum())} deployment(s) without their deploy job name no "
+                    "project: they count as deployments, but no MR's change lead time is taken from them")
     report.tables.add("deployments")
     frame = pd.DataFrame({"source": name, "deploy_id": pd.Series(pc.cast(ids, pa.string()).to_pandas(), dtype="object"),
-                          "deployed_at": when})
+                          "deployed_at": when, "repo": repo})
     return {"deployments": frame[keep]}
 
 

@@ -11,7 +11,8 @@ pull_requests  one row per pull/merge request: ``repo``, ``number``, ``author`` 
                ``merge_commit_sha``.
 reviews        ``repo``, ``number``, ``reviewer``, ``reviewer_is_bot``, ``state``, ``submitted_at``
                (``repo`` is categorical when it comes from DevLake's PR ids).
-deployments    successful production deployments: ``deploy_id``, ``deployed_at``.
+deployments    successful production deployments: ``deploy_id``, ``deployed_at``, ``repo`` (the project
+               deployed, where the export names only it and not the commits shipped: GitLab; else null).
 deployment_changes  ``deploy_id``, ``sha``: the commits each deployment shipped.
 incidents      ``incident_id``, ``created_at``, ``resolved_at`` (NaT = still open).
 incident_changes    ``incident_id``, ``sha``: root-cause commits, where the source records them.
@@ -56,7 +57,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "source": "category", "repo": "object", "number": "int64", "reviewer": "object", "reviewer_is_bot": "bool",
         "state": "object", "submitted_at": TS,
     },
-    "deployments": {"source": "category", "deploy_id": "object", "deployed_at": TS},
+    "deployments": {"source": "category", "deploy_id": "object", "deployed_at": TS, "repo": "object"},
     "deployment_changes": {"deploy_id": "object", "sha": "object"},
     "incidents": {"source": "category", "incident_id": "object", "created_at": TS, "resolved_at": TS},
     "incident_changes": {"incident_id": "object", "sha": "object"},
