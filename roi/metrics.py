@@ -716,12 +716,13 @@ def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tu
     return values, samples
 
 
-def _failed_deployments(dataset: Dataset) -> np.ndarray:
-    """Per deployment: True when an incident is charged to it (root-cause commit, else the last one before)."""
+def _failed_deployments(dataset: Dataset) -> tuple[np.ndarray, int]:
+    """Per deployment: True when an incident is charged to it (root-cause commit, else the last one before);
+    and the number of incidents charged to none (without a root-cause link, created before every deployment)."""
     deployments, incidents = dataset.deployments, dataset.incidents
     failed = np.zeros(len(deployments), bool)
     if not len(deployments) or not len(incidents):
-        return failed
+        return failed, 0
     linked_incidents = set()
     if len(dataset.incident_changes) and len(dataset.deployment_changes):
         causes = dataset.incident_changes.merge(dataset.deployment_changes, on="sha")
@@ -733,7 +734,8 @@ def _failed_deployments(dataset: Dataset) -> np.ndarray:
         times = _ns(deployments["deployed_at"])[order]
         before = np.searchsorted(times, _ns(unlinked["created_at"]), side="right") - 1
         failed[order[before[before >= 0]]] = True
-    return failed
+        return failed, int((before < 0).sum())
+    return failed, 0
 
 
 def _dora(dataset: Dataset, period: _Period, commit_times: pd.DataFrame, failed: np.ndarray
@@ -1105,7 +1107,12 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
     samples: dict[str, _Samples] = {"baseline": {}, "post": {}}
     if baseline is not None and post is not None:  # both or neither
         commit_times = _commit_times(dataset)
-        failed = _failed_deployments(dataset)
+        failed, uncharged = _failed_deployments(dataset)
+        if uncharged:
+            notes.append(f"{uncharged} incident(s) without a root-cause commit were created before the first "
+                         "deployment in the exports: charged to no deployment, they count in no change failure "
+                         "rate (recovery time still counts them); export deployments from further back to charge "
+                         "them")
         ai_days, replaced = _ai_days(dataset)
         ai_present = dataset.has("ai_daily") or dataset.has("ai_user_days")
         if replaced:  # people cannot be matched across an organisation's totals and per-person rows

@@ -167,3 +167,13 @@ def test_broken_records_name_their_file_row_and_field():
     with pytest.raises(InputFormatError) as error:
         read_file(*_file("issues.json", undated))
     assert (error.value.file, error.value.row, error.value.column) == ("issues.json", 2, "created_at")
+
+
+def test_an_incident_before_every_deployment_is_named_in_the_notes():
+    early = _issue(6, "incident", "closed", "2025-03-01T08:00:00Z", "2025-03-01T09:00:00Z")  # before 41 (03-04)
+    m = measure(read_exports([_file("mrs.json", MRS), _file("deployments.json", DEPLOYMENTS),
+                              _file("incidents.json", [*ISSUES[3:], early])]), ADOPTION)
+    assert any(n.startswith("1 incident(s) without a root-cause commit were created before the first deployment")
+               for n in m.notes)
+    assert m.post.change_failure_rate == pytest.approx(0.5)  # as without it: charged to no deployment
+    assert m.baseline.recovery_hours == pytest.approx(1.0)  # recovery still counts it (created before adoption)
