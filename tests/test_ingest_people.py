@@ -156,3 +156,21 @@ def test_the_directory_joins_the_dataset_as_its_own_table():
     data = read_exports([PEOPLE, SAML])
     assert len(data.people) == 6 and data.has("people")
     assert set(data.people["source"].astype(str)) == {str(PEOPLE), str(SAML)}
+
+
+def test_an_hr_list_with_other_column_names_is_read_through_a_column_mapping():
+    hr = b"Employee,Git account,Corporate mail address,Team\nAlice A,alice,Alice@Example.com,web\nBob B,bob,bob,web\n"
+    with pytest.raises(InputFormatError) as error:  # mapped columns are checked like the CSV's own
+        read_exports([("hr.csv", hr)], {"hr.csv": {"table": "people", "login": "Git account",
+                                                   "email": "Corporate mail address"}})
+    assert (error.value.row, error.value.column) == (3, "Corporate mail address")
+    data = read_exports([("hr.csv", hr.replace(b"bob,bob,web", b"bob,bob@example.com,web"))],
+                        {"hr.csv": {"table": "people", "login": "Git account", "email": "Corporate mail address"}})
+    assert data.people[["login", "email"]].values.tolist() == [["alice", "alice@example.com"],
+                                                              ["bob", "bob@example.com"]]
+    assert data.sources[0].format == "mapped CSV/XLSX (people)"
+
+
+def test_common_header_spellings_are_recognised():
+    for header in ("GitHub handle,Work e-mail", "gitlab username,Primary Email", "GitHub_Username,E-mail address"):
+        assert detect("people.csv", f"{header}\nalice,alice@example.com\n".encode()) == "people_csv"

@@ -2,7 +2,7 @@
 
 A mapping is ``{"table": <canonical table>, <our column>: <their column>, ...}`` and lives in
 ``Scenario.measurement.column_mappings[<file name>]``.  Swarmia, LinearB, Jellyfish or a home-grown
-BI export become canonical rows this way.  ``first_review_at`` on pull requests stands in for a
+BI export become canonical rows this way, and an HR list becomes the people directory.  ``first_review_at`` on pull requests stands in for a
 review table when the export has only per-PR timings.
 """
 
@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from roi.errors import InputFormatError
+from roi.ingest import people
 from roi.ingest._common import SourceReport, numbers, timestamps
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 from roi.ingest.jira import issue_kind
@@ -27,6 +28,7 @@ MAPPABLE: dict[str, dict[str, bool]] = {
     "deployments": {"deployed_at": True, "deploy_id": False},
     "incidents": {"created_at": True, "resolved_at": False, "incident_id": False},
     "work_items": {"created_at": True, "key": False, "type": False, "resolved_at": False, "done": False},
+    "people": {"login": True, "email": True},
 }
 """Per canonical table: our column -> required?  The mapping UI offers exactly these."""
 
@@ -84,6 +86,8 @@ def read_mapped(name: str, data: bytes, report: SourceReport, timezone: str,
         theirs = mapping.get(ours)
         return numbers(frame[theirs], name, theirs) if theirs else pd.Series(np.nan, index=frame.index)
 
+    if table == "people":  # an HR list whose columns the directory's header names do not cover
+        return people.read_pairs(name, frame, mapping["login"], mapping["email"], report)
     report.tables.add(table)
     if table == "pull_requests":
         login = text("author")

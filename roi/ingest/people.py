@@ -32,11 +32,13 @@ from roi.errors import InputFormatError
 from roi.ingest._common import SourceReport, decode_text, find_column, load_json, read_csv_text, source_column
 from roi.safety import quote
 
-LOGIN = ("login", "github_login", "github login", "github username", "username", "user_login", "gitlab_username",
+LOGIN = ("login", "github_login", "github login", "github username", "github_username", "github handle",
+         "github user", "username", "user_login", "user login", "gitlab_username", "gitlab username", "gitlab login",
          "handle")
 """Header names of the login column (case ignored), in order of preference."""
 
-EMAIL = ("email", "e-mail", "email_address", "email address", "mail", "work email")
+EMAIL = ("email", "e-mail", "email_address", "email address", "e-mail address", "mail", "work email", "work e-mail",
+         "primary email", "corporate email")
 """Header names of the email column (case ignored), in order of preference."""
 
 NEAR_MISS_COLUMNS = 6
@@ -74,6 +76,12 @@ def read_people_csv(name: str, data: bytes, report: SourceReport, timezone: str)
         missing = "login" if login_column is None else "email"
         raise InputFormatError(f"looks like a people directory but has no {missing} column", file=name,
                                column=missing)
+    return read_pairs(name, frame, login_column, email_column, report)
+
+
+def read_pairs(name: str, frame: pd.DataFrame, login_column: str, email_column: str,
+               report: SourceReport) -> dict[str, pd.DataFrame]:
+    """The ``people`` table of a table's login and email columns (a header row above the first data row)."""
     report.name_columns("people", {"login": login_column, "email": email_column})
     logins, emails = _normal(frame[login_column]), _normal(frame[email_column])
     no_login, no_email = logins.eq("").to_numpy(), emails.eq("").to_numpy()
@@ -213,5 +221,5 @@ def email_logins(people: pd.DataFrame) -> tuple[dict[str, str], int]:
     return mapping, len(ambiguous)
 
 
-__all__ = ["EMAIL", "LOGIN", "email_logins", "is_people_header", "is_saml_page", "near_miss", "read_people_csv",
-           "read_saml_identities"]
+__all__ = ["EMAIL", "LOGIN", "email_logins", "is_people_header", "is_saml_page", "near_miss", "read_pairs",
+           "read_people_csv", "read_saml_identities"]
