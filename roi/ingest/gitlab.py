@@ -176,11 +176,9 @@ def read_deployments(name: str, data: bytes, report: SourceReport, timezone: str
     report.skip("deployment did not succeed (status failed or canceled)", int((production & failed).sum()))
     report.skip("deployment not finished (status created, running or blocked)",
                 int((production & ~success & ~failed).sum()))
-    when = None
-    for field in ("finished_at", "deployable.finished_at", "updated_at"):
-        values = timestamps(column(table, field), name, field, report, timezone=timezone)
-        when = values if when is None else when.fillna(values)
-    assert when is not None
+    when = timestamps(column(table, "finished_at"), name, "finished_at", report, timezone=timezone)
+    for field in ("deployable.finished_at", "updated_at"):  # older GitLab: the job's finish, the status change
+        when = when.fillna(timestamps(column(table, field), name, field, report, timezone=timezone))
     keep = production & success
     no_time = when.isna().to_numpy() & keep
     report.skip("deployment without a finish time", int(no_time.sum()))
