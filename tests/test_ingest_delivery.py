@@ -87,7 +87,7 @@ def test_mapping_errors_name_the_field_or_column():
     with pytest.raises(InputFormatError) as error:
         read_file("x.csv", data, mapping={"table": "tickets"})
     assert error.value.field == "table"
-    assert set(MAPPABLE) == {"pull_requests", "reviews", "deployments", "incidents", "work_items"}
+    assert set(MAPPABLE) == {"pull_requests", "reviews", "deployments", "incidents", "work_items", "people"}
 
 
 def test_estimates_template_round_trips_as_csv_and_xlsx():
