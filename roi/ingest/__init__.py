@@ -89,6 +89,7 @@ def read_file(name: str, data: bytes, *, timezone: str = "UTC",
     if format_id is None:
         _refuse_workbook(name, data)
         _refuse_api_error(name, data)
+        _refuse_graphql_error(name, data)
         _refuse_scenario_file(name, data)
         _refuse_wrapper(name, data)
         almost = near_miss(data)
@@ -128,6 +129,20 @@ def _refuse_api_error(name: str, data: bytes) -> None:
         raise InputFormatError(
             f"is an error response from the API ('{safety.quote(head['message'])}'), not exported data; check the "
             "token's access and the URL, then export again", file=name)
+
+
+def _refuse_graphql_error(name: str, data: bytes) -> None:
+    """A GraphQL answer with ``errors`` and no data (``"data": null``, a query GitLab or GitHub refused) is named
+    as such, with what the server answered."""
+    head = _json_head(data)
+    errors = head.get("errors") if isinstance(head, dict) and not head.get("data") else None
+    if isinstance(errors, list) and errors:
+        messages = [e.get("message") if isinstance(e, dict) and isinstance(e.get("message"), str) else str(e)
+                    for e in errors[:3]]
+        raise InputFormatError(
+            f"is an error response from a GraphQL API ({'; '.join(safety.quote(m, 200) for m in messages)}), not "
+            "exported data: the project, group or repository was not found at the path the query names, the token "
+            "cannot read it, or the query has a mistake; correct it and run the query again", file=name)
 
 
 def _refuse_scenario_file(name: str, data: bytes) -> None:

@@ -115,6 +115,22 @@ def first_record(text: str) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+def json_object(value: object) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else ``{}`` (a damaged page holds a number or a list where an object
+    belongs)."""
+    return value if isinstance(value, dict) else {}
+
+
+def connection_nodes(connection: dict[str, Any]) -> list[object]:
+    """The items of a GraphQL connection, given as ``nodes`` or as ``edges[].node`` (a non-object item is kept,
+    for the reader to count)."""
+    nodes = connection.get("nodes")
+    if isinstance(nodes, list):
+        return nodes
+    edges = connection.get("edges")
+    return [json_object(edge).get("node") for edge in edges] if isinstance(edges, list) else []
+
+
 def _too_deep(name: str) -> InputFormatError:
     return InputFormatError("nests JSON more deeply than any export does (about 1,000 levels or more); export it "
                             "again", file=name)

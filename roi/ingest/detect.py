@@ -36,6 +36,7 @@ FORMATS: dict[str, Format] = {f.id: f for f in (
     Format("github_gh_cli", "gh pr list --json", github.read_gh),
     Format("github_graphql", "GitHub GraphQL pullRequests pages", github.read_gh),
     Format("gitlab_merge_requests", "GitLab merge requests API", gitlab.read_merge_requests),
+    Format("gitlab_graphql", "GitLab GraphQL mergeRequests pages (with sizes)", gitlab.read_graphql),
     Format("gitlab_mr_notes", "GitLab merge request notes API (/merge_requests/:iid/notes)", gitlab.read_notes),
     Format("gitlab_deployments", "GitLab deployments API (/projects/:id/deployments)", gitlab.read_deployments),
     Format("gitlab_issues", "GitLab issues API (/projects/:id/issues)", gitlab.read_issues),
@@ -60,9 +61,10 @@ FORMATS: dict[str, Format] = {f.id: f for f in (
            people.read_saml_identities),
 )}
 
-EXPECTED = ("GitHub pulls/reviews JSON, gh or GraphQL output, GitLab merge requests, their notes, deployments or issues, "
-            "Copilot metrics/usage/seats JSON, Cursor or Claude Code usage JSON, a Jira CSV export, Four Keys or DevLake "
-            "tables, a people directory (a CSV of logins and emails, or GitHub SAML identities), or the estimates template")
+EXPECTED = ("GitHub pulls/reviews JSON, gh or GraphQL output, GitLab merge requests (REST list or GraphQL pages), "
+            "their notes, deployments or issues, Copilot metrics/usage/seats JSON, Cursor or Claude Code usage JSON, "
+            "a Jira CSV export, Four Keys or DevLake tables, a people directory (a CSV of logins and emails, or GitHub "
+            "SAML identities), or the estimates template")
 
 
 def _json_format(text: str) -> str | None:
@@ -74,6 +76,8 @@ def _json_format(text: str) -> str | None:
             return found
     if record is not None and people.is_saml_page(record):  # one page, pages in an array or concatenated
         return "github_saml_identities"  # GraphQL too: before the rule that takes any 'data' object for PRs
+    if record is not None and gitlab.is_graphql_page(record):  # data.project/group.mergeRequests: likewise
+        return "gitlab_graphql"
     if stripped.startswith("{") and record is not None:
         if "data" in record and isinstance(record["data"], dict):
             return "github_graphql"

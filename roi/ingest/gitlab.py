@@ -15,14 +15,18 @@ named ``project_<id>_bot_…`` / ``group_<id>_bot_…``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from roi.errors import InputFormatError
-from roi.ingest._common import SourceReport, column, records_table, source_column, timestamps, work_item_tables
+from roi.ingest._common import (SourceReport, column, connection_nodes, json_object, load_json, records_table,
+                               source_column, timestamps, work_item_tables)
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
+from roi.safety import quote
 
 PROJECT_PATHS = "_gitlab_project_paths"
 """Internal table: a GitLab ``project_id`` (as text) → the ``repo`` its MRs were given, to join notes to MRs."""
@@ -52,44 +56,201 @@ def _required(table: pa.Table, field: str, what: str, name: str) -> pa.Array:
 
 
 def read_merge_requests(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """The REST merge request list (``GET /projects/:id/merge_requests?state=all``): MRs without sizes."""
     table = records_table(data, MR_SCHEMA, name)
     report.rows = table.num_rows
     report.name_columns("pull_requests", {"number": "iid"})
+    tables = _merge_requests(name, table, report, timezone)
+    report.note("GitLab MR lists carry no line counts: PR size stays empty (review times need the MRs' notes, "
+                "/merge_requests/:iid/notes); GraphQL mergeRequests pages with diffStatsSummary give sizes")
+    return tables
+
+
+def _merge_requests(name: str, table: pa.Table, report: SourceReport, timezone: str,
+                    names: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """The ``pull_requests`` table and :data:`PROJECT_PATHS` of MR records shaped as the REST list's.
+
+    ``table`` has :data:`MR_SCHEMA`'s fields; the GraphQL reader adds ``full_path`` (the project's path
+    where ``web_url`` is missing) and ``additions``/``deletions`` (lines; absent: NaN).  ``names``: the
+    file's own name of a field, for messages (GraphQL's ``createdAt`` for ``created_at``).
+    """
+    def theirs(field: str) -> str:
+        return (names or {}).get(field, field)
+
     iid = _required(table, "iid", "merge request", name)
     project = pc.struct_field(pc.extract_regex(column(table, "web_url"), r"https?://[^/]+/(?P<p>.+?)/-/merge_requests/"),
                               "p")
-    repo = pd.Series(pc.coalesce(project, pc.cast(column(table, "project_id"), pa.string())).to_pandas(),
+    # The path in web_url first, as the REST list has it: a REST and a GraphQL copy of one MR share their repo.
+    paths = [project, column(table, "full_path")] if "full_path" in table.column_names else [project]
+    repo = pd.Series(pc.coalesce(*paths, pc.cast(column(table, "project_id"), pa.string())).to_pandas(),
                      dtype="object").fillna("")
     login = pd.Series(column(table, "author.username").to_pandas())
     labels = pd.Series(pc.binary_join(column(table, "labels"), ",").to_pandas()).fillna("")
     state = pd.Series(column(table, "state").to_pandas()).fillna("").str.lower()
-    merged = timestamps(column(table, "merged_at"), name, "merged_at", report, timezone=timezone)
+    merged = timestamps(column(table, "merged_at"), name, theirs("merged_at"), report, timezone=timezone)
     draft = pc.fill_null(pc.or_kleene(column(table, "draft"), column(table, "work_in_progress")), False)
+
+    def lines(field: str) -> np.ndarray | float:
+        if field not in table.column_names:
+            return float("nan")
+        return column(table, field).to_numpy(zero_copy_only=False).astype(float)
+
     frame = pd.DataFrame({
         "source": name, "repo": repo, "number": iid.to_numpy(), "author": login.fillna("ghost"),
         "author_is_bot": (bot_mask(login) | login.fillna("").str.match(_PROJECT_BOT)).to_numpy(),
         "ai_agent": agent_mask(login, pd.Series(column(table, "source_branch").to_pandas())).to_numpy(),
         "assignee": None, "is_draft": draft.to_numpy(zero_copy_only=False),
-        "created_at": timestamps(column(table, "created_at"), name, "created_at", report, timezone=timezone,
+        "created_at": timestamps(column(table, "created_at"), name, theirs("created_at"), report, timezone=timezone,
                                  required=True),
         "merged_at": merged.where(state.eq("merged").to_numpy() | merged.notna().to_numpy()),
-        "closed_at": timestamps(column(table, "closed_at"), name, "closed_at", report, timezone=timezone),
-        "additions": float("nan"), "deletions": float("nan"), "labels": labels,
+        "closed_at": timestamps(column(table, "closed_at"), name, theirs("closed_at"), report, timezone=timezone),
+        "additions": lines("additions"), "deletions": lines("deletions"), "labels": labels,
         "ai_evidence": ai_evidence(labels, pd.Series(column(table, "description").to_pandas())),
         "merge_commit_sha": pd.Series(pc.coalesce(column(table, "merge_commit_sha"),
                                                   column(table, "squash_commit_sha")).to_pandas()),
     })
     merged_without_time = state.eq("merged") & frame["merged_at"].isna()
     if merged_without_time.any():
-        report.note(f"{int(merged_without_time.sum())} merged MR(s) without merged_at (GitLab before 13.x): "
-                    "their closed_at is used as the merge time")
+        report.note(f"{int(merged_without_time.sum())} merged MR(s) without {theirs('merged_at')} (GitLab before "
+                    f"13.x): their {theirs('closed_at')} is used as the merge time")
         frame.loc[merged_without_time.to_numpy(), "merged_at"] = frame.loc[merged_without_time.to_numpy(), "closed_at"]
-    report.note("GitLab MR lists carry no line counts: PR size stays empty (review times need the MRs' notes, "
-                "/merge_requests/:iid/notes)")
     report.tables.add("pull_requests")
-    paths = pd.DataFrame({"project": pd.Series(pc.cast(column(table, "project_id"), pa.string()).to_pandas(),
-                                               dtype="object"), "repo": repo})
-    return {"pull_requests": frame, PROJECT_PATHS: paths[paths["project"].notna()].drop_duplicates("project")}
+    paths_table = pd.DataFrame({"project": pd.Series(pc.cast(column(table, "project_id"), pa.string()).to_pandas(),
+                                                     dtype="object"), "repo": repo})
+    return {"pull_requests": frame,
+            PROJECT_PATHS: paths_table[paths_table["project"].notna()].drop_duplicates("project")}
+
+
+GRAPHQL_SCHEMA = pa.schema([*MR_SCHEMA, ("full_path", pa.string()), ("additions", pa.int64()),
+                            ("deletions", pa.int64())])
+"""GraphQL nodes put in the REST list's terms, with the project's path and the MR's lines added and deleted."""
+
+_GRAPHQL_NAMES = {"iid": "iid", "project_id": "projectId", "state": "state", "draft": "draft",
+                  "work_in_progress": "workInProgress", "created_at": "createdAt", "merged_at": "mergedAt",
+                  "closed_at": "closedAt", "author": "author", "labels": "labels", "source_branch": "sourceBranch",
+                  "merge_commit_sha": "mergeCommitSha", "squash_commit_sha": "squashCommitSha", "web_url": "webUrl",
+                  "description": "description", "full_path": "project.fullPath",
+                  "additions": "diffStatsSummary.additions", "deletions": "diffStatsSummary.deletions"}
+"""The GraphQL name of each REST field, for messages."""
+
+_OWNERS = ("project", "group")
+"""The objects whose ``mergeRequests`` a page can hold: a project's, or a group's (each node then names its project)."""
+
+
+def is_graphql_page(record: dict[str, Any]) -> bool:
+    """A GitLab GraphQL response page of a project's or group's ``mergeRequests``, or GitLab's answer that it
+    has none to give (``project: null``): the reader then says why, rather than the page reading as no PRs."""
+    data = json_object(record.get("data"))
+    return any(key in data and (data[key] is None or "mergeRequests" in json_object(data[key])) for key in _OWNERS)
+
+
+def _connection(page: object) -> tuple[dict[str, Any] | None, str]:
+    """A page's ``mergeRequests`` connection (None: none) and its project's ``fullPath`` ('' for a group)."""
+    data = json_object(json_object(page).get("data"))
+    for key in _OWNERS:
+        connection = json_object(data.get(key)).get("mergeRequests")
+        if isinstance(connection, dict):
+            path = json_object(data.get(key)).get("fullPath") if key == "project" else None
+            return connection, path if isinstance(path, str) else ""
+    return None, ""
+
+
+def _errors(pages: list[object]) -> list[str]:
+    """The messages of the pages' GraphQL ``errors``, each once."""
+    found = []
+    for page in pages:
+        errors = json_object(page).get("errors")
+        for error in errors if isinstance(errors, list) else []:
+            message = json_object(error).get("message")
+            found.append(message if isinstance(message, str) else str(error))
+    return list(dict.fromkeys(found))
+
+
+def _project_id(node: dict[str, Any]) -> object:
+    """``projectId``, else the number in ``project { id }`` (a global id, ``gid://gitlab/Project/7``)."""
+    if node.get("projectId") is not None:
+        return node["projectId"]
+    gid = json_object(node.get("project")).get("id")
+    if isinstance(gid, str) and gid.rsplit("/", 1)[-1].isdigit():
+        return int(gid.rsplit("/", 1)[-1])
+    return gid
+
+
+def _iid(value: object, name: str, row: int) -> int | None:
+    """GraphQL's ``iid`` (a String) as a number; None stays None (the MR reader names the record)."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise InputFormatError(f"'{quote(value)}' is not a merge request number (iid); export the MRs' iid as GitLab "
+                           "gives it", file=name, row=row, column="iid")
+
+
+def _rest_record(node: dict[str, Any], page_path: str, name: str, row: int) -> dict[str, Any]:
+    """A GraphQL ``MergeRequest`` node as the REST list's record (the fields :data:`GRAPHQL_SCHEMA` reads)."""
+    labels = node.get("labels")
+    titles = [json_object(label).get("title") for label in
+              (labels if isinstance(labels, list) else connection_nodes(json_object(labels)))]
+    sizes = json_object(node.get("diffStatsSummary"))
+    return {
+        "iid": _iid(node.get("iid"), name, row), "project_id": _project_id(node), "state": node.get("state"),
+        "draft": node.get("draft"), "work_in_progress": node.get("workInProgress"),
+        "created_at": node.get("createdAt"), "merged_at": node.get("mergedAt"), "closed_at": node.get("closedAt"),
+        "author": {"username": json_object(node.get("author")).get("username")},
+        "labels": [t for t in titles if isinstance(t, str)], "source_branch": node.get("sourceBranch"),
+        "merge_commit_sha": node.get("mergeCommitSha"), "squash_commit_sha": node.get("squashCommitSha"),
+        "web_url": node.get("webUrl"), "description": node.get("description"),
+        "full_path": json_object(node.get("project")).get("fullPath") or page_path or None,
+        "additions": sizes.get("additions"), "deletions": sizes.get("deletions"),
+    }
+
+
+def read_graphql(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """GraphQL ``project``/``group`` ``mergeRequests`` pages: MRs with their sizes (``diffStatsSummary``).
+
+    One page, an array of pages or pages concatenated (``glab api --paginate``); nodes as ``nodes`` or
+    ``edges[].node``.  Read as the REST list is (:func:`read_merge_requests`), plus ``additions`` and
+    ``deletions`` (lines).  A page where GitLab answered ``project: null`` or only ``errors`` is an error
+    saying so: an empty success would read as a project without MRs.
+    """
+    document = load_json(data, name)
+    pages: list[object] = document if isinstance(document, list) else [document]
+    found = [(connection, path) for connection, path in map(_connection, pages) if connection is not None]
+    errors = _errors(pages)
+    answered = "; ".join(quote(message, 200) for message in errors[:3])
+    if not found:
+        owner = next((key for key in _OWNERS for page in pages if key in json_object(json_object(page).get("data"))),
+                     "project")
+        raise InputFormatError(
+            f"holds no merge requests: GitLab answered {f'with errors ({answered})' if errors else f'{owner}: null'}"
+            f"; the {owner} was not found at that fullPath (its path, such as acme/app, not its URL) or the token "
+            f"cannot read it (it needs the read_api scope and access to the {owner}); run the query again",
+            file=name)
+    nodes = [(node, path) for connection, path in found for node in connection_nodes(connection)]
+    report.rows = len(nodes)
+    records = [_rest_record(node, path, name, row) for row, (node, path) in enumerate(nodes, start=1)
+               if isinstance(node, dict)]
+    report.skip("node that is not a merge request (null: GitLab could not resolve it)", len(nodes) - len(records))
+    if not records:
+        raise InputFormatError("holds no merge requests (its mergeRequests are empty"
+                               f"{f'; GitLab answered with errors: {answered}' if errors else ''}); check the "
+                               "query's filters and the project's path, and export a period with MRs", file=name)
+    if errors:
+        report.note(f"GitLab answered with errors as well ({answered}): the MRs it gave are read")
+    try:
+        table = records_table(records, GRAPHQL_SCHEMA, name)
+    except InputFormatError as error:  # named in the file's terms: createdAt, not created_at
+        raise InputFormatError(error.message, file=name, row=error.row,
+                               column=_GRAPHQL_NAMES.get(error.column or "", error.column)) from None
+    report.name_columns("pull_requests", {"number": "iid", "created_at": "createdAt", "merged_at": "mergedAt",
+                                          "closed_at": "closedAt", "additions": "diffStatsSummary.additions",
+                                          "deletions": "diffStatsSummary.deletions"})
+    tables = _merge_requests(name, table, report, timezone, _GRAPHQL_NAMES)
+    unsized = int(tables["pull_requests"]["additions"].isna().sum())
+    if unsized:
+        report.note(f"{unsized} MR(s) without diffStatsSummary (additions, deletions): their size is unknown and "
+                    "left out of PR size; add diffStatsSummary { additions deletions } to the query")
+    return tables
 
 
 NOTE_SCHEMA = pa.schema([

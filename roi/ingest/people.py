@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from roi.errors import InputFormatError
-from roi.ingest._common import SourceReport, decode_text, find_column, load_json, read_csv_text, source_column
+from roi.ingest._common import (SourceReport, connection_nodes, decode_text, find_column, json_object, load_json,
+                               read_csv_text, source_column)
 from roi.safety import quote
 
 LOGIN = ("login", "github_login", "github login", "github username", "github_username", "github handle",
@@ -125,15 +126,12 @@ def _directory(name: str, pairs: pd.DataFrame, report: SourceReport, *, rows: bo
 # --- GitHub SAML identities -----------------------------------------------------------------
 
 
-def _object(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 def _owner(page: object) -> dict[str, Any]:
     """The object of a GraphQL page that holds ``samlIdentityProvider``: the organization, else the
     enterprise's ``ownerInfo`` ({} when neither does)."""
-    data = _object(_object(page).get("data", page))
-    for owner in (_object(data.get("organization")), _object(_object(data.get("enterprise")).get("ownerInfo"))):
+    data = json_object(json_object(page).get("data", page))
+    enterprise = json_object(json_object(data.get("enterprise")).get("ownerInfo"))
+    for owner in (json_object(data.get("organization")), enterprise):
         if "samlIdentityProvider" in owner:
             return owner
     return {}
@@ -141,7 +139,7 @@ def _owner(page: object) -> dict[str, Any]:
 
 def _identities(page: object) -> dict[str, Any] | None:
     """The ``externalIdentities`` connection of a GraphQL page, if it holds one."""
-    connection = _object(_owner(page).get("samlIdentityProvider")).get("externalIdentities")
+    connection = json_object(_owner(page).get("samlIdentityProvider")).get("externalIdentities")
     return connection if isinstance(connection, dict) else None
 
 
@@ -151,22 +149,14 @@ def is_saml_page(record: dict[str, Any]) -> bool:
     return "samlIdentityProvider" in _owner(record)
 
 
-def _nodes(connection: dict[str, Any]) -> list[object]:
-    nodes = connection.get("nodes")
-    if isinstance(nodes, list):
-        return nodes
-    edges = connection.get("edges")
-    return [_object(edge).get("node") for edge in edges] if isinstance(edges, list) else []
-
-
 def _emails(node: dict[str, Any]) -> list[str]:
     """A node's email addresses (lower-cased, trimmed): the SAML and SCIM emails, and a nameId that is one."""
     found = []
     for identity in ("samlIdentity", "scimIdentity"):
-        attributes = _object(node.get(identity))
+        attributes = json_object(node.get(identity))
         values = attributes.get("emails")
         for entry in values if isinstance(values, list) else []:
-            value = _object(entry).get("value")
+            value = json_object(entry).get("value")
             if isinstance(value, str):
                 found.append(value)
         name_id = attributes.get("nameId")
@@ -184,12 +174,12 @@ def read_saml_identities(name: str, data: bytes, report: SourceReport, timezone:
     for page in pages:
         connection = _identities(page)
         if connection is not None:
-            nodes += _nodes(connection)
+            nodes += connection_nodes(connection)
     report.rows = len(nodes)
     pairs: list[tuple[str, str]] = []
     for node in nodes:
-        identity = _object(node)
-        login = _object(identity.get("user")).get("login")
+        identity = json_object(node)
+        login = json_object(identity.get("user")).get("login")
         if not isinstance(login, str) or not login.strip():
             report.skip("identity not linked to a GitHub account (user: null)", 1)
             continue
