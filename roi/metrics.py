@@ -1148,7 +1148,8 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
                     notes.append(f"the {source_name} export covers {covered:.1f} of the {total:.1f} measured weeks; "
                                  "its rates use the weeks it covers")
         if prep.has_prs and not prep.has_sizes:
-            notes.append("no PR sizes in the exports (list pages only): pr_size_loc is null")
+            notes.append("no PR sizes in the exports (list pages only; GitHub PR details, gh or GraphQL output and "
+                         "GitLab GraphQL mergeRequests pages have them): pr_size_loc is null")
         for key in ("baseline", "post"):
             if prep.has_prs and not values[key].get("developers"):
                 notes.append(f"the {key} period has no merged PRs by people: its per-developer PR metrics are null")

@@ -152,7 +152,8 @@ def _with_change(scenario: Scenario, field: str) -> str:
 
 
 GITLAB_HAS_NO_SIZES = (" GitLab MR lists carry no PR sizes and no reviews: PR size needs GitHub PR details, gh or "
-                       "GraphQL output, or DevLake's pull_requests table; review time needs reviews, such as the "
+                       "GraphQL output, GitLab GraphQL mergeRequests pages (diffStatsSummary), or DevLake's "
+                       "pull_requests table; review time needs reviews, such as the "
                        "GitLab MRs' notes (/merge_requests/:iid/notes), GitHub reviews or DevLake's "
                        "pull_request_comments table.")
 """Said with a caveat on PR size or review time: "GitHub or GitLab for PRs" alone sent GitLab users in circles."""
@@ -300,8 +301,9 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     missing = [f for f in REQUIRED if baseline.get(f) is None or post.get(f) is None]
     if missing:
         raise DataError(f"{', '.join(missing)} cannot be measured from these exports (tasks need a work-item "
-                        "export such as Jira; PR size needs GitHub PR details, gh or GraphQL output, or DevLake's "
-                        "pull_requests table; GitLab MR lists have no line counts); add such an export, "
+                        "export such as Jira; PR size needs GitHub PR details, gh or GraphQL output, GitLab GraphQL "
+                        "mergeRequests pages (diffStatsSummary), or DevLake's pull_requests table; GitLab's REST MR "
+                        "lists have no line counts); add such an export, "
                         "fill in the estimates template, or give a base scenario with --base",
                         file=", ".join(s.file for s in metrics.sources) or None, field=missing[0])
     weeks_per_year = base.team.working_weeks_per_year if base is not None else defaults.WORKING_WEEKS_PER_YEAR

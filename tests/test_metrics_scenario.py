@@ -351,10 +351,12 @@ def test_pr_size_and_review_time_missing_from_gitlab_lists_name_the_exports_that
     caveat = measurement_caveats(scenario)[0]
     assert caveat.startswith("Not in these exports: mean PR size (lines changed) (+")  # not "mean pr size"
     assert caveat.endswith("or enter estimates on the Data page. GitLab MR lists carry no PR sizes and no reviews: "
-                           "PR size needs GitHub PR details, gh or GraphQL output, or DevLake's pull_requests table; "
+                           "PR size needs GitHub PR details, gh or GraphQL output, GitLab GraphQL mergeRequests pages "
+                           "(diffStatsSummary), or DevLake's pull_requests table; "
                            "review time needs reviews, such as the GitLab MRs' notes (/merge_requests/:iid/notes), "
                            "GitHub reviews or DevLake's pull_request_comments table.")
     with pytest.raises(DataError) as error:
         scenario_from_metrics(metrics)
-    assert ("PR size needs GitHub PR details, gh or GraphQL output, or DevLake's pull_requests table; GitLab MR "
-            "lists have no line counts") in error.value.message
+    assert ("PR size needs GitHub PR details, gh or GraphQL output, GitLab GraphQL mergeRequests pages "
+            "(diffStatsSummary), or DevLake's pull_requests table; GitLab's REST MR lists have no line counts") \
+        in error.value.message

@@ -72,7 +72,8 @@ def test_the_upload_hint_says_gitlab_reviews_come_from_the_notes(page):
     """It read "GitHub or GitLab pull requests and reviews (REST, gh or GraphQL)": GitLab MR lists are read,
     but carry no line counts and no reviews; GitLab reviews come from the MRs' notes."""
     hint = next(md.value for md in page.markdown if md.value.startswith("Upload every export"))
-    assert "GitLab merge requests (the API's list: no sizes), their notes (reviews), deployments and issues" in hint
+    assert ("GitLab merge requests (the REST list has no sizes; GraphQL pages have them), their notes (reviews), "
+            "deployments and issues") in hint
     assert "GitLab pull requests and reviews" not in hint
 
 

@@ -1,15 +1,19 @@
-"""GitLab merge requests (``GET /projects/:id/merge_requests?state=all``), their notes
-(``GET /projects/:id/merge_requests/:iid/notes``), deployments (``GET /projects/:id/deployments``) and
-issues (``GET /projects/:id/issues``: work items, and incidents).
+"""GitLab merge requests (``GET /projects/:id/merge_requests?state=all``, or GraphQL ``mergeRequests`` pages with
+their sizes), their notes (``GET /projects/:id/merge_requests/:iid/notes``), deployments
+(``GET /projects/:id/deployments``) and issues (``GET /projects/:id/issues``: work items, and incidents).
 
-FORMATS.md §3.  ``iid`` is the MR number; timestamps have milliseconds (``…43.743Z``); a
-list has no line counts (``changes_count`` is a string of files, detail only), so MR sizes stay
-empty.  Reviews come from the notes: a comment (``system: false``) is a review, COMMENTED, and
+FORMATS.md §3.  ``iid`` is the MR number; timestamps have milliseconds (``…43.743Z``); the REST
+list has no line counts (``changes_count`` is a string of files, detail only), so its MR sizes stay
+empty.  GitLab's GraphQL API has them: ``MergeRequest.diffStatsSummary { additions deletions }``
+(lines), in ``project(fullPath:)`` or ``group(fullPath:)`` ``mergeRequests`` pages, read as the REST
+list is (:func:`read_graphql`; ``iid`` a String there, fields in camelCase).  Reviews come from the
+notes: a comment (``system: false``) is a review, COMMENTED, and
 the system note "approved this merge request" is an approval, APPROVED; other system notes
 ("added 1 commit", "requested review from @x", "marked as draft") are not review acts.  A note
 names its MR by ``project_id`` and ``noteable_iid`` only, while an MR's ``repo`` is its project's
 path (from ``web_url``): the notes reader gives ``repo`` the project id, and ``read_exports``
-replaces it with the path the MR reader found for that project (:data:`PROJECT_PATHS`).  Bot users created by project or group access tokens are
+replaces it with the path the MR reader found for that project (:data:`PROJECT_PATHS`, from the
+REST ``project_id`` or GraphQL ``projectId``).  Bot users created by project or group access tokens are
 named ``project_<id>_bot_…`` / ``group_<id>_bot_…``.
 """
 
