@@ -1,0 +1,90 @@
+"""A client on GitLab alone (GraphQL MR pages, MR notes, deployments, issues): every scenario field a GitHub
+client gets is measured, none is kept from the base scenario.  Values by hand."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from roi import compute
+from roi.ingest import read_exports
+from roi.metrics import measure
+from roi.scenario_builder import scenario_from_metrics
+
+ADOPTION = date(2025, 3, 3)
+START = datetime(2025, 1, 6, 9, tzinfo=UTC)  # a Monday, 8 weeks before adoption
+AUTHORS = ("ana", "ben", "cai", "dee")
+REVIEWERS = {"ana": "ben", "ben": "cai", "cai": "dee", "dee": "ana"}
+STAMP = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def _client() -> list[tuple[str, bytes]]:
+    """Each author: one 100-line MR a week for 8 weeks before adoption, two 250-line MRs a week for 8 weeks after;
+    each MR reviewed 2 h after it opens, merged 6 h after; a deployment every weekday at 18:00; one task and one
+    bug per author a week, done in a day; an incident in week 3 and one in week 12, each closed in 2 h."""
+    nodes, notes, iid = [], [], 0
+    for week in range(16):
+        after = week >= 8
+        for author in AUTHORS:
+            for k in range(2 if after else 1):
+                iid += 1
+                opened = START + timedelta(weeks=week, days=k * 2)
+                nodes.append({
+                    "iid": str(iid), "state": "merged", "draft": False, "createdAt": opened.strftime(STAMP),
+                    "mergedAt": (opened + timedelta(hours=6)).strftime(STAMP), "closedAt": None,
+                    "webUrl": f"https://gitlab.example.com/acme/app/-/merge_requests/{iid}", "projectId": 7,
+                    "sourceBranch": f"b{iid}", "mergeCommitSha": f"m{iid}", "author": {"username": author},
+                    "labels": {"nodes": []}, "diffStatsSummary": {"additions": 200 if after else 80,
+                                                                  "deletions": 50 if after else 20}})
+                notes.append({"id": iid, "body": "looks good", "author": {"username": REVIEWERS[author]},
+                              "created_at": (opened + timedelta(hours=2)).strftime(STAMP), "system": False,
+                              "noteable_type": "MergeRequest", "noteable_iid": iid, "project_id": 7})
+    pages = {"data": {"project": {"fullPath": "acme/app", "mergeRequests": {"nodes": nodes}}}}
+    deployments = [{"id": 1000 + day, "status": "success", "finished_at": (START + timedelta(days=day, hours=9))
+                    .strftime(STAMP), "environment": {"name": "production", "tier": "production"},
+                    "deployable": {"finished_at": None, "pipeline": {"project_id": 7}}}
+                   for day in range(16 * 7) if day % 7 < 5]
+    issues, number = [], 0
+    for week in range(16):
+        for author in AUTHORS:
+            for kind, labels in (("issue", []), ("issue", ["type::bug"])):
+                number += 1
+                opened = START + timedelta(weeks=week, days=1)
+                issues.append({"iid": number, "project_id": 7, "issue_type": kind, "state": "closed",
+                               "created_at": opened.strftime(STAMP),
+                               "closed_at": (opened + timedelta(days=1)).strftime(STAMP), "labels": labels,
+                               "web_url": f"https://gitlab.example.com/acme/app/-/issues/{number}"})
+    for week in (3, 12):
+        number += 1
+        opened = START + timedelta(weeks=week, days=2, hours=3)
+        issues.append({"iid": number, "project_id": 7, "issue_type": "incident", "state": "closed",
+                       "created_at": opened.strftime(STAMP), "closed_at": (opened + timedelta(hours=2)).strftime(STAMP),
+                       "labels": [], "web_url": f"https://gitlab.example.com/acme/app/-/issues/{number}"})
+    return [(name, json.dumps(value).encode()) for name, value in (
+        ("mrs_graphql.json", pages), ("notes.json", notes), ("deployments.json", deployments),
+        ("issues.json", issues))]
+
+
+def test_a_gitlab_only_client_gets_every_scenario_field_measured():
+    metrics = measure(read_exports(_client()), ADOPTION)
+    before, after = metrics.baseline, metrics.post
+    assert [s.format for s in metrics.sources] == ["gitlab_graphql", "gitlab_mr_notes", "gitlab_deployments",
+                                                   "gitlab_issues"]
+    assert (before.pr_size_loc, after.pr_size_loc) == (100, 250)
+    assert (before.pickup_hours_median, after.pickup_hours_median) == (2, 2)
+    assert (before.review_hours_median, after.review_hours_median) == (4, 4)
+    # Deployments every weekday at 18:00: 5 a week.  Each MR (opened 09:00, merged 15:00) ships with that
+    # day's deployment: lead time 9 h from its creation (Monday's and Wednesday's alike).
+    assert before.deployments_per_week == pytest.approx(5, rel=0.05)
+    assert (before.lead_time_hours, after.lead_time_hours) == (9, 9)
+    assert (before.recovery_hours, after.recovery_hours) == (2, 2)
+    # One incident in each period (weeks 3 and 12, a Wednesday 12:00), charged to the deployment before it
+    # (Tuesday 18:00), of the period's 8 × 5 = 40 deployments.
+    assert (before.change_failure_rate, after.change_failure_rate) == (1 / 40, 1 / 40)
+    assert before.tasks_per_dev_week is not None and after.bugs_per_dev_week is not None
+    scenario = scenario_from_metrics(metrics)
+    assert scenario.measurement.kept_from_base == []
+    assert scenario.team.developers == 4 and scenario.review.reviewers == 4
+    assert compute(scenario).finance.npv is not None
