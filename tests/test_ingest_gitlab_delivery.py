@@ -103,6 +103,12 @@ def test_issues_become_work_items_and_incidents():
     assert pd.isna(incidents["resolved_at"]["acme/app#5"])
 
 
+def test_a_work_item_epic_is_an_epic():
+    epic = dict(_issue(9, "epic", "closed", "2025-02-03T09:00:00Z", "2025-02-20T09:00:00Z"), type="EPIC")
+    tables, _ = read_file(*_file("issues.json", [ISSUES[0], epic]))
+    assert tables["work_items"].set_index("key")["kind"].to_dict() == {"acme/app#1": "bug", "acme/app#9": "epic"}
+
+
 def test_a_file_of_incidents_only_gives_no_work_items():
     tables, report = read_file(*_file("incidents.json", ISSUES[3:]))
     assert "work_items" not in tables and len(tables["incidents"]) == 2

@@ -378,7 +378,8 @@ _BUG_LABEL = r"^(type::|kind::|type:|kind:)?\s*(bug|defect)$"
 def read_issues(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
     """Project or group issues (``GET /projects/:id/issues?state=all``) as work items, and incidents.
 
-    ``issue_type`` (or ``type``) ``incident`` is an incident (created → closed); ``task`` a task; other
+    ``issue_type`` (or ``type``) ``incident`` is an incident (created → closed); ``task`` a task; ``epic`` (a
+    work item epic) an epic, which counts as no completed work; other
     issues are bugs when a label says so (``bug``, ``type::bug``), else stories.  Done = ``state`` closed,
     resolved at ``closed_at``.  GitLab has no won't-do resolution: a closed issue counts as done work.
     The key is the project path and iid (``group/app#12``), or the project id where ``web_url`` is missing.
@@ -395,8 +396,8 @@ def read_issues(name: str, data: bytes, report: SourceReport, timezone: str) -> 
     labels = pd.Series(column(table, "labels").to_pandas(), dtype="object")
     bug = labels.map(lambda found: found is not None and any(
         pd.Series(found, dtype="object").str.strip().str.lower().str.match(_BUG_LABEL))).astype(bool)
-    kind = pd.Series(np.select([kind_text.eq("incident"), kind_text.eq("task"), bug.to_numpy()],
-                               ["incident", "task", "bug"], "story"), dtype="object")
+    kind = pd.Series(np.select([kind_text.eq("incident"), kind_text.eq("task"), kind_text.eq("epic"), bug.to_numpy()],
+                               ["incident", "task", "epic", "bug"], "story"), dtype="object")
     created = timestamps(column(table, "created_at"), name, "created_at", report, timezone=timezone, required=True)
     closed = timestamps(column(table, "closed_at"), name, "closed_at", report, timezone=timezone)
     done = pd.Series(column(table, "state").to_pandas(), dtype="object").fillna("").str.lower().eq("closed")
