@@ -317,11 +317,10 @@ def use_measured(number: int, per_dev_month: float, tool: str) -> None:
         else:
             changed = with_assumption(current, f"costs.tools.{index}.usage_per_dev_month", value)
     except RoiError as error:  # a line removed since the page was drawn, or a name already taken
-        st.session_state["finance_usage_error"] = error.describe(field=False)
+        message = error.describe(field=False)
+        st.session_state["finance_usage_error"] = message[:1].upper() + message[1:]
         return
     line = changed.costs.tools[index]
-    # Chosen afresh on the next run: after a new line, that line (a second click would add it twice).
-    del st.session_state[f"finance_usage_tool_{number}"]
     appstate.set_scenario(
         changed,
         f"Usage billing of “{line.name}” set to {money(line.usage_per_dev_month, digits=2)} per active "
@@ -350,7 +349,9 @@ def measured_usage() -> None:
             # Only a line named after the tool is chosen for the user: Claude Code's usage on a Copilot line would
             # price the wrong tool's adoption.
             match = next((i for i, name in enumerate(names) if word in name.casefold()), None)
-            choices = [*range(len(names)), NEW_LINE]
+            # No "new line" once a line is named after the tool: a second one would be refused, and a widget whose
+            # chosen option is gone starts again from the line that matches.
+            choices = [*range(len(names)), *([NEW_LINE] if match is None else [])]
             row = st.container(horizontal=True, vertical_alignment="bottom")
             row.selectbox(
                 "Tool line",

@@ -381,8 +381,13 @@ def test_measured_usage_billing_as_a_new_line_then_its_own_line(open_app, worked
     assert (len(changed.costs.tools), added.name, added.price_per_seat_month, added.usage_per_dev_month) == (
         len(worked_example.costs.tools) + 1, "Claude Code", 0.0, pytest.approx(21.67))
     assert any("(a new line, with no seat price)" in s.value for s in at.success)
-    # Now a line is named after the tool: it is the one proposed.
-    assert at.selectbox(key="finance_usage_tool_0").value == len(worked_example.costs.tools)
+    # Now a line is named after the tool: it is the one proposed, and no second "new line" is offered (in the
+    # browser the selector kept "A new line" and a second click was refused).
+    choice = at.selectbox(key="finance_usage_tool_0")
+    assert choice.value == len(worked_example.costs.tools)
+    assert choice.options == [t.name for t in changed.costs.tools]
+    at.button(key="finance_usage_use_0").click().run()
+    assert not at.error and len(at.session_state["scenario"].costs.tools) == len(changed.costs.tools)
 
 
 def test_measured_usage_in_another_currency_is_not_applied(open_app, worked_example):
