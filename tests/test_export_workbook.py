@@ -1544,3 +1544,13 @@ def test_the_reviewers_needed_say_they_are_the_apps_and_when_they_are_stale(book
         assert flag.value.startswith(f"=IF(AND(model_changed=0,IF(ISNUMBER({share.coordinate})")
         assert f"IF(ISNUMBER(IF(ISBLANK({pool.coordinate}),reviewers,{pool.coordinate}))" in flag.value
         assert STALE_NOTE in flag.value
+
+
+def test_the_data_sheet_says_why_it_has_no_tables(book):
+    """Without the event tables, a measured scenario's workbook said "No event data was loaded" beside a Metrics
+    sheet measured from six exports."""
+    assert book["Data"]["A2"].value.startswith("No event data was loaded")  # the worked example: estimates
+    demo = load_scenario(Path(__file__).resolve().parents[1] / "sample_data" / "scenarios" / "demo_org.json")
+    data = load(build_workbook(demo, compute(demo), created=CREATED))["Data"]
+    assert data["A2"].value.startswith(f"The event tables of the {len(demo.measurement.sources)} exports the "
+                                       "metrics were measured from are not in this workbook")

@@ -7,7 +7,7 @@ whatever it starts with.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -46,17 +46,23 @@ def tables_of(dataset: Dataset) -> dict[str, pd.DataFrame]:
 
 
 def data_sheets(
-    tables: Mapping[str, pd.DataFrame] | None, taken: set[str], limit: int = ROW_LIMIT
+    tables: Mapping[str, pd.DataFrame] | None,
+    taken: set[str],
+    limit: int = ROW_LIMIT,
+    sources: Sequence[str] = (),
 ) -> list[Sheet]:
-    """A sheet per table, or one "Data" sheet saying that no event data was loaded."""
+    """A sheet per table, or one "Data" sheet saying why there is none: no event data was loaded, or the
+    tables of the ``sources`` the scenario was measured from were left out of this workbook."""
     if not tables:
         sheet = Sheet(safe_sheet_title("Data", taken))
         sheet.add(text("Data", "title"))
-        sheet.add(
-            text(
-                "No event data was loaded: the scenario's metrics are estimates or were entered directly.",
-                "note",
-            )
+        why = (
+            f"The event tables of the {len(sources)} export{'s' if len(sources) != 1 else ''} the metrics were "
+            "measured from are not in this workbook (the app's Export page adds them with 'Include the event "
+            "tables', one sheet each); the Metrics sheet gives the measured values."
+            if sources
+            else "No event data was loaded: the scenario's metrics are estimates or were entered directly."
         )
+        sheet.add(text(why, "note"))
         return [sheet]
     return [data_sheet(name, frame, taken, limit) for name, frame in tables.items()]

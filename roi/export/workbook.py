@@ -72,7 +72,8 @@ def build_layout(
     ]
     assert [s.title for s in sheets] == list(SHEET_ORDER)
     store_results(sheets, model_results(scenario, results))  # for viewers that do not recalculate
-    sheets += data_sheets(tables, {s.title for s in sheets}, row_limit)
+    sources = scenario.measurement.sources if scenario.measurement else []
+    sheets += data_sheets(tables, {s.title for s in sheets}, row_limit, sources)
     return WorkbookLayout(
         sheets=sheets,
         properties=DocumentProperties(
