@@ -4,7 +4,8 @@ A consultant shows dashboards and forwards workbooks; neither needs to say *who*
 fewer PRs.  With pseudonymisation on, every person column of the canonical tables
 (:data:`PERSON_COLUMNS`) holds ``dev-`` and 10 hex digits of HMAC-SHA-256(salt, login) instead
 of the login, so every table, chart and export built from the dataset carries only pseudonyms,
-while the same person still joins across tables (PR author, reviewer, seat holder).
+while the same person still joins across tables (PR author, reviewer, seat holder, and through the
+people directory the emails of Cursor's and Claude Code's usage).
 
 The salt decides linkability:
 
@@ -148,6 +149,14 @@ def pseudonymise_tables(tables: Mapping[str, pd.DataFrame], salt: bytes) -> dict
         for v in _distinct(frame[c])[1]
     }
     mapping = pseudonym_map(everyone, salt)
+    if "people" in tables:
+        # An email the people directory pairs with a login is that person: it takes the login's pseudonym, so
+        # Cursor's or Claude Code's user-days still join the PRs (and the directory's two columns agree).
+        from roi.ingest.people import email_logins
+
+        directory = email_logins(tables["people"])[0]
+        mapping.update({value: mapping[directory[value.strip().lower()]] for value in everyone
+                        if isinstance(value, str) and directory.get(value.strip().lower()) in mapping})
     return {
         name: pseudonymise_frame(frame, PERSON_COLUMNS[name], salt, mapping)
         if name in PERSON_COLUMNS

@@ -194,3 +194,19 @@ def test_pseudonyms_keep_the_directory_matching():
     assert not set(hidden.people["email"]) & {"alice@example.com", "bob@example.com"}
     m = measure(hidden, ADOPTION, draws=50)
     assert (m.cohorts.ai_users, m.cohorts.non_users) == (2, 1)
+
+
+def test_an_email_in_the_directory_takes_its_logins_pseudonym():
+    """The workbook's help promises one code per person in every table: Cursor's alice@example.com and the PRs'
+    alice had two codes, so the pseudonymised tables could not be joined by hand."""
+    data = read_exports([_prs(("alice", "bob", "dave")), _cursor(), ("people.csv", ALICE_BOB)])
+    hidden = pseudonymise_dataset(data, b"salt")
+    assert list(hidden.people["email"]) == list(hidden.people["login"])
+    alice = hidden.pull_requests["author"][data.pull_requests["author"].eq("alice").to_numpy()].iloc[0]
+    assert set(hidden.ai_user_days["user"][data.ai_user_days["user"].eq("alice@example.com").to_numpy()]) == {alice}
+    # An email the directory does not know keeps a code of its own.
+    lone = read_exports([_prs(("alice",)), _cursor(), ("people.csv", b"login,email\nbob,bob@example.com\n")])
+    codes = pseudonymise_dataset(lone, b"salt")
+    assert not set(codes.ai_user_days["user"]) & set(codes.pull_requests["author"])
+    m = measure(hidden, ADOPTION, draws=50)
+    assert (m.cohorts.ai_users, m.cohorts.non_users) == (2, 1)
