@@ -136,13 +136,30 @@ class Placement:
     after_tier: str | None
 
 
+def calendar_rate(per_working_week: float | None, working_weeks_per_year: float) -> float | None:
+    """A scenario's rate per working week [1/working week] as a rate per calendar week [1/week].
+
+    DORA's tiers count calendar time ("daily to weekly"); the scenario's rates are per working week, ×
+    (365.25 / 7) / W of the measured calendar rate (docs/methodology.md, "Measured rates"): a team that
+    deploys 5 times a calendar week has 5.67 deployments per working week at W = 46.
+    """
+    if per_working_week is None:
+        return None
+    return per_working_week * working_weeks_per_year / (365.25 / 7)
+
+
 def placements(scenario: Scenario) -> list[Placement]:
-    """The DORA metrics the scenario gives for either period, each period placed among the 2024 tiers."""
+    """The DORA metrics the scenario gives for either period, each period placed among the 2024 tiers.
+
+    Deployment frequency is placed, and shown, per calendar week."""
     found = []
+    weeks = scenario.team.working_weeks_per_year
     for reference in REFERENCES:
         old, new = getattr(scenario.baseline, reference.metric), getattr(scenario.post, reference.metric)
         if old is None and new is None:
             continue
+        if reference.unit == "per week":
+            old, new = calendar_rate(old, weeks), calendar_rate(new, weeks)
         found.append(Placement(reference, old, new, place(reference, old), place(reference, new)))
     return found
 
@@ -152,7 +169,7 @@ NOT_GIVEN = "not given"
 
 def _value(reference: Reference, value: float | None, like: float | None) -> str:
     """A period's value as the app shows the metric (both periods of a latency in one unit), deployments
-    as "10.6 a week"."""
+    as "9.4 a week"."""
     if reference.unit == "per week" and value is not None:
         return f"{fmt.number(value, digits=1)} a week"
     return fmt.metric_value(reference.metric, value, missing=NOT_GIVEN, like=like)
@@ -164,7 +181,7 @@ def table(found: list[Placement]) -> pd.DataFrame:
     rows = [
         {
             "Metric": p.reference.label,
-            # a value on one line: "10.6 a week" broke after its number in a narrow column
+            # a value on one line: "9.4 a week" broke after its number in a narrow column
             "Before": _value(p.reference, p.before, p.after).replace(" ", fmt.NBSP),
             "Tier before": p.before_tier or "",
             "After": _value(p.reference, p.after, p.before).replace(" ", fmt.NBSP),

@@ -73,7 +73,7 @@ def test_a_slower_team_is_never_placed_in_a_faster_tier(faster, slower):
 
 
 def test_the_demo_before_and_after_adoption():
-    # The demo's measured values: lead time 29.6 h → 66.9 h (both 1 day to 1 week), 10.6 → 11.4 deployments a
+    # The demo's measured values: lead time 29.6 h → 66.9 h (both 1 day to 1 week), 9.4 → 10.1 deployments a
     # week, change failure rate 4.1% → 8.5%, recovery 1.6 h → 2.1 h.
     demo = load_scenario(SCENARIOS / "demo_org.json")
     table = dora.table(dora.placements(demo))
@@ -83,7 +83,7 @@ def test_the_demo_before_and_after_adoption():
     assert table.to_dict("index")["Change lead time"] == {
         "Before": f"1.2{NBSP}days", "Tier before": "High", "After": f"2.8{NBSP}days", "Tier after": "High"
     }
-    assert table.loc["Deployment frequency", "Before"] == f"10.6{NBSP}a{NBSP}week"
+    assert table.loc["Deployment frequency", "Before"] == f"9.4{NBSP}a{NBSP}week"
     assert table.loc["Change failure rate", "Tier before"] == "nearest Elite (5%)"
     assert table.loc["Change failure rate", "Tier after"] == "nearest Medium (10%)"
     assert table.loc["Failed deployment recovery time", "After"] == f"2.1{NBSP}h"
@@ -113,3 +113,15 @@ def test_the_summary_line_names_only_the_metrics_given_for_both_periods(worked_e
     assert dora.change_line(dora.placements(both)) == "change lead time 1.2 days → 2.5 days"
     only_before = with_values(worked_example, {"baseline.change_failure_rate": 0.1})
     assert dora.change_line(dora.placements(only_before)) is None
+
+
+def test_deployment_frequency_is_placed_per_calendar_week():
+    """The scenario's rates are per working week (× 52.18 / W of the measured calendar rate); DORA's tiers count
+    calendar time.  A team deploying every weekday (5 a calendar week) has 5.67 per working week at W = 46, and
+    7.5 per working week is 6.61 a calendar week: High ("daily to weekly"), not Elite (over 7 a week)."""
+    assert dora.calendar_rate(5 * (365.25 / 7) / 46, 46) == pytest.approx(5.0)
+    assert dora.calendar_rate(None, 46) is None
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    fast = demo.model_copy(update={"baseline": demo.baseline.model_copy(update={"deployments_per_week": 7.5})})
+    frequency = next(p for p in dora.placements(fast) if p.reference.metric == "deployments_per_week")
+    assert frequency.before == pytest.approx(7.5 * 46 / (365.25 / 7)) and frequency.before_tier == "High"

@@ -52,7 +52,7 @@ _FIXED_FORMATS: dict[Format, str] = {
     "text": "General",
     "int": "#,##0",
     "number": "#,##0.00##",  # up to 4 decimals: 0.545 bugs must not read 0.55
-    "rate": "#,##0.0",  # 10.6 a week, as the app writes it
+    "rate": "#,##0.0",  # 9.4 a week, as the app writes it
     "factor": "0.0000",
     "percent": "#,##0.0%",  # 1,197.7% as the app writes it, not 1197.7%
     "hours": '#,##0.00" h"',
