@@ -740,6 +740,17 @@ def pr_distributions() -> tuple[tuple[Any, Any], tuple[Any, Any]] | None:
     )
 
 
+def export_formats() -> set[str]:
+    """The formats of the exports in use (empty when none, or when they cannot be read)."""
+    found = loaded()
+    if found is None:
+        return set()
+    try:
+        return set(read(found[0]).formats())
+    except RoiError:  # the Data page names what is wrong with the files
+        return set()
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _usage_costs(key: tuple[tuple[str, str], ...], _files: Files) -> Any:
     from roi.usage_cost import usage_costs

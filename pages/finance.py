@@ -10,6 +10,7 @@ from roi.errors import RoiError
 from roi.export.assumptions import SECTIONS, adoption_assumptions, tool_assumptions
 from roi.finance import cumulative_net
 from roi.safety import markdown_safe
+from roi.scenario_builder import licence_caveat
 from roi.usage_cost import describe
 from roi.verdict import loss_chance, loss_reason, simulated
 from roi.whatif import (
@@ -400,6 +401,8 @@ with tabs[0]:
 with tabs[1]:
     appstate.assumption_rows(adoption_assumptions(scenario), "finance")
 with tabs[2]:
+    if licences := licence_caveat(scenario, appstate.export_formats()):
+        st.warning(licences, icon=":material/info:")
     tool_lines()
     measured_usage()
     appstate.assumption_rows(list(sections["Costs"]), "finance")

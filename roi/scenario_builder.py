@@ -190,6 +190,42 @@ def measurement_caveats(scenario: Scenario) -> list[str]:
     return caveats
 
 
+AI_TOOL_FORMATS = {
+    "Copilot": frozenset({"copilot_metrics", "copilot_usage_legacy", "copilot_user_report", "copilot_org_report",
+                          "copilot_seats"}),
+    "Cursor": frozenset({"cursor_usage"}),
+    "Claude Code": frozenset({"claude_code_usage"}),
+}
+"""The AI tools whose use an export format shows, by the word a licence line's name would hold."""
+
+
+def licence_caveat(scenario: Scenario, formats: set[str]) -> str | None:
+    """A sentence when the licences priced and the AI tools the exports show use of disagree, else None.
+
+    A measured scenario takes its licences from the base scenario (the demo prices GitHub Copilot
+    Enterprise): a Claude Code client would be costed for a tool it does not use, without a word.  Lines
+    and tools are matched by the tool's first word in the line's name ("Copilot", "Cursor", "Claude").
+    Nothing is said when no export shows AI use: then there is nothing to compare with.
+    """
+    seen = [tool for tool, ids in AI_TOOL_FORMATS.items() if ids & formats]
+    if scenario.measurement is None or not seen:
+        return None
+    words = {tool: tool.split()[0].casefold() for tool in seen}
+    names = [tool.name for tool in scenario.costs.tools]
+    unpriced = [tool for tool in seen if not any(words[tool] in name.casefold() for name in names)]
+    unseen = [name for name in names if not any(word in name.casefold() for word in words.values())]
+    if not unpriced and not unseen:
+        return None
+    parts = []
+    if unpriced:
+        parts.append(f"the exports show use of {' and '.join(unpriced)}, which no licence line prices")
+    if unseen:
+        parts.append(f"{' and '.join(f'“{name}”' for name in unseen)} {'is' if len(unseen) == 1 else 'are'} priced, "
+                     "but no export shows its use")
+    return ("Licences: " + "; ".join(parts) + ". The costs, and so the verdict, price the tools on ROI & risk → "
+            "Licences and costs: check them there.")
+
+
 def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, name: str | None = None,
                           column_mappings: dict[str, dict[str, str]] | None = None) -> Scenario:
     """A scenario whose team, periods and review pool are measured; every other assumption from ``base``.

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from roi import compute
 from roi.ingest import read_exports
 from roi.metrics import measure
+from roi.models import load_scenario
 from roi.scenario_builder import scenario_from_metrics
 
 ADOPTION = date(2025, 3, 3)
@@ -88,3 +90,27 @@ def test_a_gitlab_only_client_gets_every_scenario_field_measured():
     assert scenario.measurement.kept_from_base == []
     assert scenario.team.developers == 4 and scenario.review.reviewers == 4
     assert compute(scenario).finance.npv is not None
+
+
+def test_licences_the_exports_do_not_show_are_named():
+    """The measured scenario takes its licences from the base (the demo prices GitHub Copilot Enterprise): a
+    Claude Code client was costed for Copilot without a word."""
+    from roi.scenario_builder import licence_caveat
+    from roi.whatif import with_tool_added, with_tool_removed
+
+    demo = load_scenario(Path(__file__).resolve().parents[1] / "sample_data" / "scenarios" / "demo_org.json")
+    assert [t.name for t in demo.costs.tools] == ["GitHub Copilot Enterprise"]
+    assert licence_caveat(demo, {"copilot_metrics", "copilot_seats", "github_pulls"}) is None  # the demo's own
+    assert licence_caveat(demo, {"github_pulls"}) is None  # no export shows AI use: nothing to compare with
+    assert licence_caveat(demo, {"claude_code_usage", "gitlab_graphql"}) == (
+        "Licences: the exports show use of Claude Code, which no licence line prices; “GitHub Copilot Enterprise” is "
+        "priced, but no export shows its use. The costs, and so the verdict, price the tools on ROI & risk → "
+        "Licences and costs: check them there.")
+    claude = with_tool_added(with_tool_removed(demo, 0), {"name": "Claude Code", "price_per_seat_month": 0})
+    assert licence_caveat(claude, {"claude_code_usage"}) is None
+    both = with_tool_added(demo, {"name": "Cursor Teams", "price_per_seat_month": 40})
+    assert licence_caveat(both, {"copilot_seats"}) == (
+        "Licences: “Cursor Teams” is priced, but no export shows its use. The costs, and so the verdict, price the "
+        "tools on ROI & risk → Licences and costs: check them there.")
+    unmeasured = load_scenario(Path(__file__).resolve().parents[1] / "sample_data" / "scenarios" / "worked_example.json")
+    assert licence_caveat(unmeasured, {"claude_code_usage"}) is None  # not measured from these exports

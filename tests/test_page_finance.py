@@ -8,6 +8,7 @@ import pytest
 
 from roi import compute
 from roi import formatting as fmt
+from roi.models import load_scenario
 from roi.whatif import with_assumption, with_value
 from tests.conftest import metric_delta, metric_value
 
@@ -398,3 +399,19 @@ def test_measured_usage_in_another_currency_is_not_applied(open_app, worked_exam
 
 def test_no_usage_section_without_costed_usage_exports(page):
     assert not any("usage billing measured" in md.value for md in page.markdown)
+
+
+def test_licences_the_exports_do_not_show_are_named_here_and_on_the_summary(open_app):
+    from tests.conftest import SCENARIOS
+
+    demo = load_scenario(SCENARIOS / "demo_org.json")  # measured, pricing GitHub Copilot Enterprise
+    at = _open_with_usage(open_app, demo)
+    said = "Licences: the exports show use of Claude Code, which no licence line prices; “GitHub Copilot Enterprise”"
+    assert any(w.value.startswith(said) for w in at.warning)
+    at.switch_page("pages/summary.py").run()
+    assert any(w.value.startswith(said) for w in at.warning)
+
+
+def test_the_demo_prices_the_tool_its_exports_show(open_app):
+    at = open_app(page="pages/summary.py")  # the demo's exports: Copilot metrics and seats
+    assert not any(w.value.startswith("Licences:") for w in at.warning)
