@@ -106,14 +106,24 @@ def _review_depth(ctx: ChecklistContext) -> ChecklistItem | None:
     )
 
 
+QUALITY_SLIP = 0.01
+"""A quality measure counts as worse when it rises by more than this share of its baseline: equal counts in both
+periods, scaled by the adoption share, differ in the fourth decimal ("bugs per task 0.492 → 0.492" was a slip)."""
+
+
+def _worse(before: float, after: float) -> bool:
+    return after > before * (1 + QUALITY_SLIP)
+
+
 def _test_automation(ctx: ChecklistContext) -> ChecklistItem | None:
     b, p = ctx.scenario.baseline, ctx.scenario.post
     reasons = []
-    if b.change_failure_rate is not None and p.change_failure_rate is not None and p.change_failure_rate > b.change_failure_rate:
+    if b.change_failure_rate is not None and p.change_failure_rate is not None and _worse(b.change_failure_rate,
+                                                                                          p.change_failure_rate):
         reasons.append(f"change failure rate {b.change_failure_rate:.1%} → {p.change_failure_rate:.1%}")
     bugs_per_task_before = b.bugs_per_dev_week / b.tasks_per_dev_week
     bugs_per_task_after = p.bugs_per_dev_week / p.tasks_per_dev_week
-    if bugs_per_task_after > bugs_per_task_before:
+    if _worse(bugs_per_task_before, bugs_per_task_after):
         reasons.append(f"bugs per task {bugs_per_task_before:.3f} → {bugs_per_task_after:.3f}")
     if not reasons:
         return None

@@ -49,6 +49,14 @@ def test_test_automation_fires_when_bugs_per_task_rise(worked_example):
     assert item(worked_example, "test-automation") is None  # Faros: bugs per task fell
 
 
+def test_test_automation_ignores_a_rise_within_one_percent(worked_example):
+    # 0.125 bugs per task before; after, 4.84 tasks: × 1.008 is +0.8%, not a slip; × 1.02 (0.1275) is.
+    flat = with_value(worked_example, "post.bugs_per_dev_week", 0.125 * 4.84 * 1.008)
+    assert item(flat, "test-automation") is None
+    up = with_value(worked_example, "post.bugs_per_dev_week", 0.125 * 4.84 * 1.02)
+    assert "0.125 → 0.128" in item(up, "test-automation").reason
+
+
 def test_idle_seats_cost_is_money_as_every_page_writes_it(worked_example):
     # METHODS §5: idle seat cost 0 / 7,020 / 2,340 / 2,340 → 11,700 over the horizon, 7,020 in year 1.
     item = next(i for i in compute(worked_example).checklist if i.id == "idle-seats")
