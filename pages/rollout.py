@@ -105,8 +105,8 @@ st.caption(
 )
 if scenario.rollout is None:
     st.info(
-        "This is the default plan generated from the scenario's numbers (pilot ~10%, expansion ~30%, full "
-        "rollout). Edit anything and the plan is kept in the scenario.",
+        f"This is the default plan generated from the scenario's numbers ({rollout.wave_outline(plan)} of developers). "
+        "Edit anything and the plan is kept in the scenario.",
         icon=":material/auto_awesome:",
     )
 else:

@@ -424,6 +424,12 @@ def default_plan(scenario: Scenario, results: Results | None = None) -> RolloutP
     return RolloutPlan(waves=waves)
 
 
+def wave_outline(plan: RolloutPlan) -> str:
+    """The waves as "Pilot 25% → Full rollout 100%" (each wave's cumulative share of developers seated): the
+    default plan drops a wave that would seat no one more, so "pilot ~10%, expansion ~30%" is not always it."""
+    return " → ".join(f"{wave.name} {formatting.percent(wave.seat_share)}" for wave in plan.waves)
+
+
 # --- Waves ---------------------------------------------------------------------------------
 
 

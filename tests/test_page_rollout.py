@@ -405,3 +405,16 @@ def test_gate_values_are_shown_to_4_significant_digits(page):
     baselines = json.loads(page.data_editor(key="rollout_gate_baselines").proto.columns)
     shown = [gates["threshold"], gates["measured"], baselines["baseline"]]
     assert [column["type_config"]["format"] for column in shown] == ["%.4g"] * 3
+
+
+def test_the_default_plan_banner_names_the_waves_shown(open_app, worked_example):
+    """Four developers: the pilot seats one (25%), and 30% would seat no one more, so there is no expansion; the
+    banner said "pilot ~10%, expansion ~30%, full rollout" above a table of two waves."""
+    from roi.whatif import with_value
+
+    at = open_app(page=PAGE, scenario=with_value(worked_example, "team.developers", 4))
+    banner = next(i.value for i in at.info if i.value.startswith("This is the default plan"))
+    assert "(Pilot 25% → Full rollout 100% of developers)" in banner
+    at = open_app(page=PAGE, scenario=worked_example)  # 50 developers: 10% → 30% → 100%
+    banner = next(i.value for i in at.info if i.value.startswith("This is the default plan"))
+    assert "(Pilot 10% → Expansion 30% → Full rollout 100% of developers)" in banner

@@ -48,6 +48,7 @@ from roi.rollout import (
     MONTHS_PER_YEAR,
     RolloutReport,
     WaveTie,
+    wave_outline,
     wave_tie,
 )
 from roi.rollout_models import MAX_WEEK, WEEKS_PER_YEAR, ChecklistStatus
@@ -642,7 +643,7 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     )
     sheet.add(text("Rollout plan", "title"))
     plan_note = (
-        "The scenario holds no plan yet: this is the default plan (pilot ~10%, expansion ~30%, full rollout)."
+        f"The scenario holds no plan yet: this is the default plan ({wave_outline(report.plan)} of developers)."
         if report.plan_is_default
         else "The scenario's own plan."
     )
