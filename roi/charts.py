@@ -349,7 +349,10 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None) -> t
     first_stable = int(data.loc[data["stable"], "reviewers"].min()) if data["stable"].any() else None
     x_max = int(data["reviewers"].max())
     x_scale = alt.Scale(domain=[0.5, x_max + 0.5], nice=False)
-    x = alt.X("reviewers:Q", title="Reviewers in the pool", scale=x_scale)
+    # Whole reviewers only: on a half-step domain Vega put its ticks at 0.5, 1.5 … for a small pool.
+    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000) if x_max / s <= 12 or s == 1000)
+    x = alt.X("reviewers:Q", title="Reviewers in the pool", scale=x_scale,
+              axis=alt.Axis(values=list(range(step, x_max + 1, step)), format="d"))
     tooltip = [
         alt.Tooltip("reviewers:Q", title="Reviewers"),
         alt.Tooltip("util_label:N", title="Utilisation"),

@@ -147,6 +147,14 @@ class TestCapacity:
         rules = [row for v in views if v["mark"]["type"] == "rule" for row in _data(spec, v) if "y" in row]
         assert rules == [{"y": 1.0}]
 
+    def test_the_pool_axis_ticks_whole_reviewers(self, worked_example):
+        # A small pool's half-step domain (0.5 to 10.5) gave ticks at 0.5, 1.5 … 10.5.
+        curve = review_curve(worked_example)
+        for top, values in ((10, list(range(1, 11))), (52, list(range(5, 51, 5)))):  # the curve ends at 52
+            spec = charts.utilisation_chart(curve[curve["reviewers"] <= top], current=3, needed=None).to_dict()
+            line = next(v for v in _layers(spec) if v["mark"]["type"] == "line")
+            assert line["encoding"]["x"]["axis"] == {"format": "d", "values": values}
+
     def test_the_unstable_label_is_drawn_over_the_curve(self, worked_example):
         # The utilisation curve starts high inside the unstable region and ran through its label.
         for chart in (
