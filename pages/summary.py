@@ -173,7 +173,9 @@ for rank, (col, item) in enumerate(zip(cols, actions, strict=False), start=1):
     with col.container(border=True, key=f"summary_action_{rank}", height="stretch"):
         st.markdown(f"**{rank}. {item.title}**")
         st.markdown(item.reason)
-        when = f" · by week {item.due_week}" if item.due_week is not None else ""
+        # Week 0 is the rollout's first week: "by week 0" read as a typo.
+        when = ("" if item.due_week is None else " · before the rollout starts (week 0)" if item.due_week == 0
+                else f" · by week {item.due_week}")
         st.caption(f"Owner: {item.owner_role}{when}")
 st.page_link(
     "pages/rollout.py",

@@ -46,7 +46,8 @@ def test_opens_on_the_demo_organisation_with_a_full_result(open_app):
         card = at.main.get_by_key(f"summary_action_{rank}")
         assert card.markdown[0].value == f"**{rank}. {item.title}**"
         planned = next(p for p in plan if p.id == item.id)
-        assert card.caption[0].value == f"Owner: {planned.owner_role} · by week {planned.due_week}"
+        when = "before the rollout starts (week 0)" if planned.due_week == 0 else f"by week {planned.due_week}"
+        assert card.caption[0].value == f"Owner: {planned.owner_role} · {when}"
     assert [p.due_week for p in plan[:3]] != [i.due_week for i in results.checklist[:3]]  # plan moves them
     assert not at.error
 
@@ -150,3 +151,14 @@ def test_the_delivery_metrics_are_summed_up_under_the_review_bottleneck(open_app
     assert "(2024 reference)" in line
     at = open_app(scenario=worked_example)  # no delivery metrics: no line
     assert not [c.value for c in at.caption if c.value.startswith("Delivery (DORA):")]
+
+
+def test_an_action_due_at_the_start_says_so(open_app, worked_example):
+    # The worked example is not measured: "Measure a baseline before rolling out" is due in week 0, which read
+    # "by week 0".
+    at = open_app(scenario=worked_example)
+    plan = rollout_report(worked_example, compute(worked_example)).checklist
+    starts = [p for p in plan if p.due_week == 0]
+    captions = [c.value for rank in (1, 2, 3) for c in at.main.get_by_key(f"summary_action_{rank}").caption]
+    assert starts and any(c.endswith("· before the rollout starts (week 0)") for c in captions)
+    assert not any(c.endswith("by week 0") for c in captions)
