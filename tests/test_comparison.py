@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roi import charts, comparison
+from roi import formatting as fmt
 from roi.engine import compute
 from roi.errors import ScenarioError
 from roi.export import comparison_csv
@@ -78,6 +79,13 @@ class TestValues:
         # +1,198% here but +39.9% and +1,197.7% there).
         assert first["Output per developer"] == "+21.0%"
         assert first["Return on investment"] == "−5.5%"
+        # What the NPV is made of, and what it prices (a Claude Code client was priced for the base's Copilot
+        # line, and nothing on this page said so): ROI = NPV / PV(costs) = −8,499 / 154.6k = −5.5%.
+        finance = pairs[0][1].finance
+        assert finance.npv / finance.pv_costs == pytest.approx(-0.055, abs=5e-4)
+        assert first["Costs (present value)"] == fmt.money(finance.pv_costs, "USD", compact=True) == "$155k"
+        assert first["Benefits (present value)"] == fmt.money(finance.pv_benefits, "USD", compact=True, signed=True)
+        assert first["AI tools priced"] == "GitHub Copilot Enterprise"
         assert first["Quality-adjusted productivity"] == "+2.8%"
         assert first["Payback"] == "not within 3 years"
         assert first["Mean wait for a review after"] == "unstable"
