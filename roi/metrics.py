@@ -195,6 +195,8 @@ class Metrics(_Model):
     changes: dict[str, ChangeStat]
     cohorts: Cohorts | None
     estimates: dict[str, Estimate] | None = Field(None, description="values from the estimates template")
+    all_ai_users: bool = Field(False, description="every active developer after adoption shows AI use: no "
+                                                  "comparison cohort, and the org-wide changes are an adopter's")
     notes: list[str] = Field(default_factory=list)
 
 
@@ -1176,6 +1178,7 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
             changes[name] = found
 
     cohorts = None
+    all_ai_users = False
     comparison: Literal["difference-in-differences", "before/after only"] = "before/after only"
     if baseline is not None and post is not None and prep.has_prs:
         users, known_non_users, evidence, user_notes = _ai_users(dataset, prep, post)
@@ -1187,6 +1190,7 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
             notes.append("AI users cannot be told from non-users (no seats, usage reports, AI labels or co-author "
                          "trailers): the comparison is before/after only, so changes are 'associated with' adoption")
         elif not ai_group or not control_group:
+            all_ai_users = bool(ai_group)
             notes.append(f"{'no' if not ai_group else 'every'} active developer shows AI use: without a comparison "
                          "cohort the comparison is before/after only")
         else:
@@ -1222,7 +1226,7 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
     return Metrics(adoption_date=adoption_date, ramp_weeks=ramp_weeks, comparison=comparison,
                    sources=_summaries(dataset, prep), baseline=_period_model(baseline, values["baseline"]),
                    post=_period_model(post, values["post"]), changes=changes, cohorts=cohorts,
-                   estimates=estimates, notes=notes)
+                   estimates=estimates, all_ai_users=all_ai_users, notes=notes)
 
 
 def metrics_json(metrics: Metrics) -> str:

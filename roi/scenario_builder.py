@@ -79,6 +79,14 @@ def _adoption_share(metrics: Metrics, notes: list[str]) -> float:
     users, developers = metrics.post.ai_active_users, metrics.post.developers
     cohorts = metrics.cohorts
     scaled = "the org-wide changes of tasks and bugs" if cohorts is not None else "org-wide changes"
+    if metrics.all_ai_users:
+        # METHODS §6: the AI users' own metrics where they can be identified; here they are everyone. Dividing by
+        # the daily share (not everyone uses the tool every day) turned a measured 100 → 250 LOC into 274.
+        notes.append("Adoption share 1 (100%): every active developer after adoption shows AI use, so the "
+                     "org-wide changes are an adopter's and are used as they are"
+                     + (f" (mean daily AI users {users:.2f} of {developers} is how often they use it, not who)"
+                        if users and developers else "") + ".")
+        return 1.0
     if users and developers:
         share = min(users / developers, 1.0)
         notes.append(f"Adoption share {share:.3f} ({share:.1%}) = mean daily AI users {users:.2f} / "

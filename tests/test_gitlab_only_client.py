@@ -114,3 +114,37 @@ def test_licences_the_exports_do_not_show_are_named():
         "tools on ROI & risk → Licences and costs: check them there.")
     unmeasured = load_scenario(Path(__file__).resolve().parents[1] / "sample_data" / "scenarios" / "worked_example.json")
     assert licence_caveat(unmeasured, {"claude_code_usage"}) is None  # not measured from these exports
+
+
+def _claude_and_directory() -> list[tuple[str, bytes]]:
+    """Claude Code usage in the 8 weeks after adoption: ana and ben active Mondays, Wednesdays and Fridays, cai and
+    dee Tuesdays and Thursdays (2 of 4 a day on average, all 4 every week); and the directory of their emails."""
+    records = []
+    for day in range(8 * 7):
+        when = START + timedelta(weeks=8, days=day)
+        if when.weekday() > 4:
+            continue
+        for author in (("ana", "ben") if when.weekday() in (0, 2, 4) else ("cai", "dee")):
+            records.append({"date": when.date().isoformat(), "customer_type": "api", "terminal_type": "vscode",
+                            "actor": {"type": "user_actor", "email_address": f"{author}@acme.com"},
+                            "core_metrics": {"num_sessions": 1}, "tool_actions": {}})
+    people = "login,email\n" + "".join(f"{a},{a}@acme.com\n" for a in AUTHORS)
+    return [("claude.json", json.dumps({"data": records, "has_more": False}).encode()),
+            ("people.csv", people.encode())]
+
+
+def test_when_every_developer_uses_ai_the_changes_are_not_divided_by_the_daily_share():
+    """METHODS §6: the AI users' own metrics where they can be identified; here they are everyone.  Divided by
+    the daily share (2 of 4 a day), a measured 100 → 250 LOC became 400 in the scenario."""
+    metrics = measure(read_exports([*_client(), *_claude_and_directory()]), ADOPTION)
+    assert metrics.all_ai_users and metrics.cohorts is None
+    assert metrics.post.ai_active_users == pytest.approx(2.0)
+    scenario = scenario_from_metrics(metrics)
+    assert (scenario.baseline.pr_size_loc, scenario.post.pr_size_loc) == (100, 250)
+    assert scenario.post.prs_per_dev_week == pytest.approx(
+        scenario.baseline.prs_per_dev_week * (1 + metrics.changes["prs_per_dev_week"].change))
+    assert "Adoption share 1 (100%): every active developer after adoption shows AI use" in scenario.notes
+    # Without the directory nobody is identified: the daily share applies, as METHODS §6 says.
+    unmatched = measure(read_exports([*_client(), _claude_and_directory()[0]]), ADOPTION)
+    assert not unmatched.all_ai_users
+    assert scenario_from_metrics(unmatched).post.pr_size_loc == pytest.approx(100 * (1 + 1.5 / 0.5))
