@@ -21,6 +21,7 @@ import pandas as pd
 
 from roi import formatting as fmt
 from roi.models import Scenario
+from roi.scenario_builder import working_week_factor
 
 REFERENCE_LABEL = "2024 reference"
 """How every tier is labelled (METHODS §7): the tiers are the 2024 report's, not a current standard."""
@@ -145,7 +146,7 @@ def calendar_rate(per_working_week: float | None, working_weeks_per_year: float)
     """
     if per_working_week is None:
         return None
-    return per_working_week * working_weeks_per_year / (365.25 / 7)
+    return per_working_week / working_week_factor(working_weeks_per_year)
 
 
 def placements(scenario: Scenario) -> list[Placement]:
