@@ -135,10 +135,8 @@ def _refuse_graphql_error(name: str, data: bytes) -> None:
     """A GraphQL answer with ``errors`` and no data (``"data": null``, a query GitLab or GitHub refused) is named
     as such, with what the server answered."""
     head = _json_head(data)
-    errors = head.get("errors") if isinstance(head, dict) and not head.get("data") else None
-    if isinstance(errors, list) and errors:
-        messages = [e.get("message") if isinstance(e, dict) and isinstance(e.get("message"), str) else str(e)
-                    for e in errors[:3]]
+    messages = gitlab.graphql_errors([head])[:3] if isinstance(head, dict) and not head.get("data") else []
+    if messages:
         raise InputFormatError(
             f"is an error response from a GraphQL API ({'; '.join(safety.quote(m, 200) for m in messages)}), not "
             "exported data: the project, group or repository was not found at the path the query names, the token "

@@ -50,6 +50,13 @@ MR_SCHEMA = pa.schema([
 ])
 
 
+def _project_path(urls: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The project path in GitLab web URLs (``https://host/acme/app/-/merge_requests/7`` → ``acme/app``); null where
+    a URL is missing or names no project page."""
+    pattern = r"https?://[^/]+/(?P<p>.+?)/-/(?:merge_requests|issues|work_items|pipelines|jobs)/"
+    return pc.struct_field(pc.extract_regex(urls, pattern), "p")
+
+
 def _required(table: pa.Table, field: str, what: str, name: str) -> pa.Array:
     """The identifying ``field`` of every record; a record without it is an error naming the record."""
     values = column(table, field)
@@ -82,8 +89,7 @@ def _merge_requests(name: str, table: pa.Table, report: SourceReport, timezone: 
         return (names or {}).get(field, field)
 
     iid = _required(table, "iid", "merge request", name)
-    project = pc.struct_field(pc.extract_regex(column(table, "web_url"), r"https?://[^/]+/(?P<p>.+?)/-/merge_requests/"),
-                              "p")
+    project = _project_path(column(table, "web_url"))
     # The path in web_url first, as the REST list has it: a REST and a GraphQL copy of one MR share their repo.
     paths = [project, column(table, "full_path")] if "full_path" in table.column_names else [project]
     repo = pd.Series(pc.coalesce(*paths, pc.cast(column(table, "project_id"), pa.string())).to_pandas(),
@@ -159,8 +165,8 @@ def _connection(page: object) -> tuple[dict[str, Any] | None, str]:
     return None, ""
 
 
-def _errors(pages: list[object]) -> list[str]:
-    """The messages of the pages' GraphQL ``errors``, each once."""
+def graphql_errors(pages: list[object]) -> list[str]:
+    """The messages of the pages' GraphQL ``errors``, each once (GitLab's and GitHub's answers alike)."""
     found = []
     for page in pages:
         errors = json_object(page).get("errors")
@@ -220,7 +226,7 @@ def read_graphql(name: str, data: bytes, report: SourceReport, timezone: str) ->
     document = load_json(data, name)
     pages: list[object] = document if isinstance(document, list) else [document]
     found = [(connection, path) for connection, path in map(_connection, pages) if connection is not None]
-    errors = _errors(pages)
+    errors = graphql_errors(pages)
     answered = "; ".join(quote(message, 200) for message in errors[:3])
     if not found:
         owner = next((key for key in _OWNERS for page in pages if key in json_object(json_object(page).get("data"))),
@@ -350,9 +356,7 @@ def read_deployments(name: str, data: bytes, report: SourceReport, timezone: str
     keep &= ~no_time
     report.name_columns("deployments", {"deploy_id": "id", "deployed_at": "finished_at",
                                         "repo": "deployable.pipeline.project_id"})
-    path = pc.struct_field(pc.extract_regex(pc.coalesce(column(table, "deployable.pipeline.web_url"),
-                                                        column(table, "deployable.web_url")),
-                                            r"https?://[^/]+/(?P<p>.+?)/-/(?:pipelines|jobs)/"), "p")
+    path = _project_path(pc.coalesce(column(table, "deployable.pipeline.web_url"), column(table, "deployable.web_url")))
     repo = pd.Series(pc.coalesce(pc.cast(column(table, "deployable.pipeline.project_id"), pa.string()), path)
                      .to_pandas(), dtype="object")
     if (keep & repo.isna().to_numpy()).any():
@@ -387,8 +391,7 @@ def read_issues(name: str, data: bytes, report: SourceReport, timezone: str) -> 
     table = records_table(data, ISSUE_SCHEMA, name)
     report.rows = table.num_rows
     iid = _required(table, "iid", "issue", name)
-    project = pc.struct_field(pc.extract_regex(column(table, "web_url"), r"https?://[^/]+/(?P<p>.+?)/-/(?:issues|work_items)/"),
-                              "p")
+    project = _project_path(column(table, "web_url"))
     repo = pd.Series(pc.coalesce(project, pc.cast(column(table, "project_id"), pa.string())).to_pandas(),
                      dtype="object").fillna("")
     kind_text = pd.Series(pc.coalesce(column(table, "issue_type"), column(table, "type")).to_pandas(),
