@@ -14,9 +14,10 @@ from roi.scenario_builder import licence_caveat
 from roi.usage_cost import describe
 from roi.verdict import loss_chance, loss_reason, simulated
 from roi.whatif import (
+    names_tool,
     npv_at_likely,
-    with_assumption,
     with_horizon,
+    with_measured_usage,
     with_tool_added,
     with_tool_removed,
     with_tool_renamed,
@@ -306,17 +307,10 @@ NEW_LINE = -1
 
 def use_measured(number: int, per_dev_month: float, tool: str) -> None:
     """Set the chosen tool line's usage billing to the figure measured in the exports (or add a line)."""
-    index = st.session_state[f"finance_usage_tool_{number}"]
+    chosen = st.session_state[f"finance_usage_tool_{number}"]
     current = appstate.scenario()
-    value = round(per_dev_month, 2)
     try:
-        if index == NEW_LINE:  # API billing: usage only, no seat price
-            changed = with_tool_added(
-                current, {"name": tool, "price_per_seat_month": 0.0, "usage_per_dev_month": value}
-            )
-            index = len(changed.costs.tools) - 1
-        else:
-            changed = with_assumption(current, f"costs.tools.{index}.usage_per_dev_month", value)
+        changed, index = with_measured_usage(current, None if chosen == NEW_LINE else chosen, tool, per_dev_month)
     except RoiError as error:  # a line removed since the page was drawn, or a name already taken
         message = error.describe(field=False)
         st.session_state["finance_usage_error"] = message[:1].upper() + message[1:]
@@ -346,10 +340,9 @@ def measured_usage() -> None:
                 )
                 continue
             names = [tool.name for tool in scenario.costs.tools]
-            word = cost.tool.split()[0].casefold()
             # Only a line named after the tool is chosen for the user: Claude Code's usage on a Copilot line would
             # price the wrong tool's adoption.
-            match = next((i for i, name in enumerate(names) if word in name.casefold()), None)
+            match = next((i for i, name in enumerate(names) if names_tool(name, cost.tool)), None)
             # No "new line" once a line is named after the tool: a second one would be refused, and a widget whose
             # chosen option is gone starts again from the line that matches.
             choices = [*range(len(names)), *([NEW_LINE] if match is None else [])]

@@ -26,6 +26,7 @@ from roi import formatting as fmt
 from roi.errors import DataError, ScenarioError
 from roi.metrics import MIN_SAMPLE, ChangeStat, Estimate, Metrics
 from roi.models import Scenario, scenario_from_dict
+from roi.whatif import names_tool
 
 REQUIRED = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc")
 """Period fields a scenario cannot do without."""
@@ -212,16 +213,15 @@ def licence_caveat(scenario: Scenario, formats: set[str]) -> str | None:
 
     A measured scenario takes its licences from the base scenario (the demo prices GitHub Copilot
     Enterprise): a Claude Code client would be costed for a tool it does not use, without a word.  Lines
-    and tools are matched by the tool's first word in the line's name ("Copilot", "Cursor", "Claude").
+    and tools are matched by :func:`roi.whatif.names_tool`.
     Nothing is said when no export shows AI use: then there is nothing to compare with.
     """
     seen = [tool for tool, ids in AI_TOOL_FORMATS.items() if ids & formats]
     if scenario.measurement is None or not seen:
         return None
-    words = {tool: tool.split()[0].casefold() for tool in seen}
     names = [tool.name for tool in scenario.costs.tools]
-    unpriced = [tool for tool in seen if not any(words[tool] in name.casefold() for name in names)]
-    unseen = [name for name in names if not any(word in name.casefold() for word in words.values())]
+    unpriced = [tool for tool in seen if not any(names_tool(name, tool) for name in names)]
+    unseen = [name for name in names if not any(names_tool(name, tool) for tool in seen)]
     if not unpriced and not unseen:
         return None
     parts = []

@@ -178,6 +178,28 @@ def with_tool_removed(scenario: Scenario, index: int) -> Scenario:
     return scenario_from_dict(data, source=_EDIT_SOURCE)
 
 
+def names_tool(line_name: str, tool: str) -> bool:
+    """Whether a licence line's name names ``tool``: the tool's first word in it, case ignored ("GitHub Copilot
+    Enterprise" names Copilot, "Claude Team Premium" names Claude Code)."""
+    return tool.split()[0].casefold() in line_name.casefold()
+
+
+def with_measured_usage(scenario: Scenario, line: int | None, tool: str, per_dev_month: float
+                        ) -> tuple[Scenario, int]:
+    """The scenario with a measured usage billing [currency per active developer-month, to the cent] on licence
+    line ``line`` (its uncertainty range moved along), or on a new line named ``tool`` with no seat price
+    (``line`` None: usage billed on API terms has none); and the line's index.
+
+    Raises:
+        ScenarioError: no such line, or a new line's name is taken.
+    """
+    value = round(per_dev_month, 2)
+    if line is None:
+        added = with_tool_added(scenario, {"name": tool, "price_per_seat_month": 0.0, "usage_per_dev_month": value})
+        return added, len(added.costs.tools) - 1
+    return with_assumption(scenario, f"costs.tools.{line}.usage_per_dev_month", value), line
+
+
 def with_tool_renamed(scenario: Scenario, index: int, name: str) -> Scenario:
     """The scenario with licence line ``index`` (from 0) named ``name`` (stripped).
 
