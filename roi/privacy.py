@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from roi.ingest.people import email_logins
+
 if TYPE_CHECKING:
     from roi.ingest.tables import Dataset
 
@@ -152,8 +154,6 @@ def pseudonymise_tables(tables: Mapping[str, pd.DataFrame], salt: bytes) -> dict
     if "people" in tables:
         # An email the people directory pairs with a login is that person: it takes the login's pseudonym, so
         # Cursor's or Claude Code's user-days still join the PRs (and the directory's two columns agree).
-        from roi.ingest.people import email_logins
-
         directory = email_logins(tables["people"])[0]
         mapping.update({value: mapping[directory[value.strip().lower()]] for value in everyone
                         if isinstance(value, str) and directory.get(value.strip().lower()) in mapping})
