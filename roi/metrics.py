@@ -48,6 +48,10 @@ MEDIAN_BINS = 2048
 MIN_MEDIAN_BINS = 256
 """Fewest bins used for very many developers: each bin then holds 0.4% of the values."""
 
+EDGE_GAP_DAYS = 7
+"""An edge of a period with no event of a source for longer than this (and than three of its mean intervals)
+means the export starts late or stops early there; shorter gaps are a week's rhythm (``_Period.covered``)."""
+
 HOUR = np.timedelta64(3600, "s")
 
 DEFINITIONS: dict[str, str] = {
@@ -486,13 +490,28 @@ class _Period:
         values = _ns(times)
         return (values >= self.start.to_datetime64()) & (values <= self.end.to_datetime64())
 
-    def covered_weeks(self, times: pd.Series) -> float:
-        """Weeks of the period that a source's events span (its first to its last event)."""
-        present = times.dropna()
-        if present.empty:
-            return 0.0
-        start, end = max(self.start, present.min()), min(self.end, present.max())
-        return max((end - start) / pd.Timedelta(days=7), 0.0) if end > start else 0.0
+    def covered(self, times: pd.Series) -> "_Period":
+        """The part of the period a source covers: all of it, except an edge its events clearly miss.
+
+        An edge counts as missed when the source has no event beyond it and the gap from the edge to its
+        nearest event inside exceeds :data:`EDGE_GAP_DAYS` days and three of the source's mean intervals
+        between events there (a Poisson gap that long has a 5 % chance): the export started late or
+        stopped early. A shorter gap is the source's own rhythm (weekends, a release every other week),
+        and counting only from its first to its last event would inflate its rate by about one interval.
+        A source with no event inside covers nothing."""
+        values = _ns(times)
+        values = values[~np.isnat(values)]
+        start, end = self.start.to_datetime64(), self.end.to_datetime64()
+        inside = values[(values >= start) & (values <= end)]
+        if not len(inside):
+            return _Period(self.name, self.start, self.start)
+        first, last = inside.min(), inside.max()
+        mean_gap = (last - first) / (len(inside) - 1) if len(inside) > 1 else np.timedelta64(0, "ns")
+        tolerance = max(np.timedelta64(EDGE_GAP_DAYS, "D"), 3 * mean_gap)
+        late_start = first - start > tolerance and not (values < start).any()
+        early_end = end - last > tolerance and not (values > end).any()
+        return _Period(self.name, pd.Timestamp(first, tz="UTC") if late_start else self.start,
+                       pd.Timestamp(last, tz="UTC") if early_end else self.end)
 
 
 def _finite(value: Any) -> float | None:
@@ -659,7 +678,7 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
         return values, samples
     group = f"{period.name}:{label}:developers"
     dev_codes, devs = pd.factorize(chosen["author_code"])
-    n_dev, weeks = len(devs), period.covered_weeks(prs["merged_at"])
+    n_dev, weeks = len(devs), period.covered(prs["merged_at"]).weeks
     values["developers"] = n_dev
     pairs = prep.reviewer_pairs
     reviewers = pairs["reviewer"].to_numpy()[mask[pairs["pr"].to_numpy()]]  # reviews of this period's PRs
@@ -704,16 +723,17 @@ def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tu
         return {}, {}
     values, samples = {}, {}
     done = items[items["done"].to_numpy(bool) & items["kind"].ne("epic").to_numpy() & items["resolved_at"].notna().to_numpy()]
-    weeks = period.covered_weeks(pd.concat([items["created_at"], items["resolved_at"]]))
+    covered = period.covered(pd.concat([items["created_at"], items["resolved_at"]]))
+    weeks = covered.weeks
     if weeks > 0:
         finished = done[period.mask(done["resolved_at"])]
         values["tasks_per_dev_week"] = len(finished) / (developers * weeks)
-        daily = _daily(finished["resolved_at"], period)
+        daily = _daily(finished["resolved_at"], covered)
         samples["tasks_per_dev_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), len(finished), daily, 7.0 / developers)
         if items["kind"].eq("bug").any():
             bugs = items[items["kind"].eq("bug").to_numpy() & period.mask(items["created_at"])]
             values["bugs_per_dev_week"] = len(bugs) / (developers * weeks)
-            daily = _daily(bugs["created_at"], period)
+            daily = _daily(bugs["created_at"], covered)
             samples["bugs_per_dev_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), len(bugs), daily, 7.0 / developers)
     return values, samples
 
@@ -745,12 +765,13 @@ def _dora(dataset: Dataset, period: _Period, commit_times: pd.DataFrame, failed:
     values, samples = {}, {}
     deployments, incidents = dataset.deployments, dataset.incidents
     if dataset.has("deployments"):
-        weeks = period.covered_weeks(deployments["deployed_at"])
+        covered = period.covered(deployments["deployed_at"])
+        weeks = covered.weeks
         in_period = period.mask(deployments["deployed_at"])
         count = int(in_period.sum())
         if weeks > 0:
             values["deployments_per_week"] = count / weeks
-            daily = _daily(deployments["deployed_at"][in_period], period)
+            daily = _daily(deployments["deployed_at"][in_period], covered)
             samples["deployments_per_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), count, daily, 7.0)
         if count and dataset.has("incidents"):
             flags = failed[in_period].astype(float)
@@ -1142,13 +1163,15 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
             for v, s in parts:
                 values[key].update(v)
                 samples[key].update(s)
-        for name, source_name in (("work_items", "work-item"), ("deployments", "deployment")):
-            frame = getattr(dataset, name)
-            column = "resolved_at" if name == "work_items" else "deployed_at"
+        coverage = (("pull-request", prep.prs, ("merged_at",)),
+                    ("work-item", dataset.work_items, ("created_at", "resolved_at")),
+                    ("deployment", dataset.deployments, ("deployed_at",)))
+        for source_name, frame, columns in coverage:
             if len(frame):
-                covered = baseline.covered_weeks(frame[column]) + post.covered_weeks(frame[column])
+                times = pd.concat([frame[column] for column in columns])
+                covered = baseline.covered(times).weeks + post.covered(times).weeks
                 total = baseline.weeks + post.weeks
-                if covered < total - 1:
+                if covered < total:
                     notes.append(f"the {source_name} export covers {covered:.1f} of the {total:.1f} measured weeks; "
                                  "its rates use the weeks it covers")
         if prep.has_prs and not prep.has_sizes:

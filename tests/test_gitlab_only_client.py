@@ -77,15 +77,27 @@ def test_a_gitlab_only_client_gets_every_scenario_field_measured():
     assert (before.pr_size_loc, after.pr_size_loc) == (100, 250)
     assert (before.pickup_hours_median, after.pickup_hours_median) == (2, 2)
     assert (before.review_hours_median, after.review_hours_median) == (4, 4)
-    # Deployments every weekday at 18:00: 5 a week.  Each MR (opened 09:00, merged 15:00) ships with that
+    # Every source covers both periods whole: the first merge (Monday 2025-01-06 15:00) → adoption, 7.9107
+    # weeks; adoption → the last deployment (Friday 2025-04-25 18:00), 7.6786 weeks (CONTRACT.md: it ends at
+    # the last event, so the last weekend is not in it).
+    base_weeks, post_weeks = (55 * 24 + 9) / 168, (53 * 24 + 18) / 168
+    assert (before.weeks, after.weeks) == (pytest.approx(base_weeks, abs=1e-6), pytest.approx(post_weeks, abs=1e-6))
+    assert (before.prs_per_dev_week, after.prs_per_dev_week) == (pytest.approx(32 / (4 * base_weeks)),
+                                                                 pytest.approx(64 / (4 * post_weeks)))
+    # A task and a bug per author a week, and the period's incident (an issue, so a completed work item too).
+    assert (before.tasks_per_dev_week, after.tasks_per_dev_week) == (pytest.approx(65 / (4 * base_weeks)),
+                                                                     pytest.approx(65 / (4 * post_weeks)))
+    assert (before.bugs_per_dev_week, after.bugs_per_dev_week) == (pytest.approx(32 / (4 * base_weeks)),
+                                                                   pytest.approx(32 / (4 * post_weeks)))
+    # Deployments every weekday at 18:00, 40 a period.  Each MR (opened 09:00, merged 15:00) ships with that
     # day's deployment: lead time 9 h from its creation (Monday's and Wednesday's alike).
-    assert before.deployments_per_week == pytest.approx(5, rel=0.05)
+    assert (before.deployments_per_week, after.deployments_per_week) == (pytest.approx(40 / base_weeks),
+                                                                         pytest.approx(40 / post_weeks))
     assert (before.lead_time_hours, after.lead_time_hours) == (9, 9)
     assert (before.recovery_hours, after.recovery_hours) == (2, 2)
     # One incident in each period (weeks 3 and 12, a Wednesday 12:00), charged to the deployment before it
     # (Tuesday 18:00), of the period's 8 × 5 = 40 deployments.
     assert (before.change_failure_rate, after.change_failure_rate) == (1 / 40, 1 / 40)
-    assert before.tasks_per_dev_week is not None and after.bugs_per_dev_week is not None
     scenario = scenario_from_metrics(metrics)
     assert scenario.measurement.kept_from_base == []
     assert scenario.team.developers == 4 and scenario.review.reviewers == 4

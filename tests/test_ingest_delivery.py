@@ -148,11 +148,13 @@ def test_bad_timezone_and_missing_file():
 
 
 def test_mapped_work_items_deployments_and_incidents():
-    text = b"Ticket,Kind,Opened,Closed\nT-1,Bug,2025-02-03 09:00,2025-02-04 09:00\nT-2,Story,2025-02-05 09:00,\n"
-    tables, _ = read_file("tickets.csv", text, mapping={"table": "work_items", "key": "Ticket", "type": "Kind",
-                                                        "created_at": "Opened", "resolved_at": "Closed"})
+    text = (b"Ticket,Kind,Opened,Closed\nT-1,Bug,2025-02-03 09:00,2025-02-04 09:00\nT-2,Story,2025-02-05 09:00,\n"
+            b"T-3,Epic,2025-01-02 09:00,2025-06-30 09:00\n")
+    tables, report = read_file("tickets.csv", text, mapping={"table": "work_items", "key": "Ticket", "type": "Kind",
+                                                             "created_at": "Opened", "resolved_at": "Closed"})
     items = tables["work_items"].set_index("key")
     assert items["kind"].to_dict() == {"T-1": "bug", "T-2": "story"} and items["done"].tolist() == [True, False]
+    assert report.skipped == {"epic (it groups other issues: no completed work of its own)": 1}  # as in Jira's
     text = b"When,Id\n2025-02-03T09:00:00+01:00,7\n"
     tables, _ = read_file("d.csv", text, mapping={"table": "deployments", "deployed_at": "When"})
     assert tables["deployments"]["deployed_at"].iloc[0] == pd.Timestamp("2025-02-03T08:00:00Z")

@@ -103,10 +103,12 @@ def test_issues_become_work_items_and_incidents():
     assert pd.isna(incidents["resolved_at"]["acme/app#5"])
 
 
-def test_a_work_item_epic_is_an_epic():
+def test_a_work_item_epic_is_skipped_and_counted():
     epic = dict(_issue(9, "epic", "closed", "2025-02-03T09:00:00Z", "2025-02-20T09:00:00Z"), type="EPIC")
-    tables, _ = read_file(*_file("issues.json", [ISSUES[0], epic]))
-    assert tables["work_items"].set_index("key")["kind"].to_dict() == {"acme/app#1": "bug", "acme/app#9": "epic"}
+    tables, report = read_file(*_file("issues.json", [ISSUES[0], epic]))
+    assert tables["work_items"].set_index("key")["kind"].to_dict() == {"acme/app#1": "bug"}
+    assert report.skipped == {"epic (it groups other issues: no completed work of its own)": 1}
+    assert report.used_rows == 1
 
 
 def test_a_file_of_incidents_only_gives_no_work_items():
@@ -119,8 +121,9 @@ def test_gitlab_delivery_metrics_by_hand():
     data = read_exports([_file("mrs.json", MRS), _file("deployments.json", DEPLOYMENTS),
                          _file("incidents.json", ISSUES[3:])])
     m = measure(data, ADOPTION)
-    # The deployments span 4 March 10:00 (41) to 7 March 10:00 (48): 3 days = 3/7 week; 4 deployments → 9.33 a week.
-    assert m.post.deployments_per_week == pytest.approx(4 / (3 / 7))
+    # The 4 deployments, 4 March 10:00 (41) to 7 March 10:00 (48), cover the whole post period, adoption → the
+    # last merge (12 March 15:00, 9 days 15 h): 34 h and 5 days 5 h from its ends, under a week → 2.91 a week.
+    assert m.post.deployments_per_week == pytest.approx(4 / ((9 * 24 + 15) / 168))
     # Incident 4 (03-04 12:00) is charged to the deployment before it, 41 (03-04 10:00); incident 5 (03-06 13:00)
     # to 46 (03-06 12:00): 2 of 4 failed.  Rework (deployed while an incident was open): 44 (03-05 11:00) no,
     # incident 4 closed 03-04 15:00; 48 (03-07 10:00) yes, incident 5 is open: 1 of 4.

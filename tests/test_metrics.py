@@ -11,11 +11,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roi.errors import DataError, InputFormatError
 from roi.ingest import read_exports
 from roi.ingest.tables import build_dataset
-from roi.metrics import DEFINITIONS, PeriodMetrics, measure, metrics_json
+from roi.metrics import DEFINITIONS, PeriodMetrics, _Period, measure, metrics_json
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
@@ -111,9 +113,10 @@ def test_dora_metrics_from_four_keys():
     files = GITHUB + [FIXTURES / n for n in ("fourkeys_deployments.csv", "fourkeys_incidents.csv",
                                              "fourkeys_changes.csv")]
     m = measure(read_exports(files), ADOPTION)
-    # Deployments span 2025-02-10 09:00 … 2025-03-12 22:00: 20.625 days before adoption, 9.9167 after.
-    assert m.baseline.deployments_per_week == pytest.approx(1 / (20.625 / 7))
-    assert m.post.deployments_per_week == pytest.approx(2 / ((9 * DAY + 22 * 3600) / (7 * DAY)))
+    # Deployments 2025-02-10 09:00, 03-05 10:00, 03-12 22:00 cover both periods: d1 comes 6 days after the
+    # first merge (under a week), and the later ones 2.4 and 5.5 days from the post period's edges.
+    assert m.baseline.deployments_per_week == pytest.approx(1 / BASE_WEEKS)
+    assert m.post.deployments_per_week == pytest.approx(2 / POST_WEEKS)
     # d2 shipped c2b (i1's root cause); i2 names no commit: charged to the last deployment before it, d3.
     assert (m.baseline.change_failure_rate, m.post.change_failure_rate) == (0.0, 1.0)
     assert m.changes["change_failure_rate"].change is None  # from zero: no relative change
@@ -123,19 +126,97 @@ def test_dora_metrics_from_four_keys():
     assert m.baseline.lead_time_hours == 24.0 and m.post.lead_time_hours == pytest.approx(6 + 0.25 / 3600)
 
 
-def test_tasks_and_bugs_from_jira_use_the_weeks_jira_covers():
+def test_tasks_and_bugs_from_jira_over_the_periods_jira_widens():
     m = measure(read_exports(GITHUB + [FIXTURES / "jira_all_fields.csv"]), ADOPTION)
-    # Jira spans 2025-02-03 09:15 (API-1 created) … 2025-03-25 09:00 (API-6 resolved).
+    # Jira spans 2025-02-03 09:15 (API-1 created) … 2025-03-21 01:30 (API-5 resolved), so the periods do; the
+    # epic API-6 (resolved 03-25) is skipped: it groups other issues and bounds no period.
     base_weeks = (27 * DAY + 14 * 3600 + 45 * 60) / (7 * DAY)
-    post_weeks = (22 * DAY + 9 * 3600) / (7 * DAY)
-    # Done, not an epic, not won't-do: API-1 and API-2 before; API-5 (an incident) after.
+    post_weeks = (18 * DAY + 1.5 * 3600) / (7 * DAY)
+    assert (m.baseline.weeks, m.post.weeks) == (pytest.approx(base_weeks, abs=1e-6), pytest.approx(post_weeks, abs=1e-6))
+    # Done, not won't-do: API-1 and API-2 before; API-5 (an incident) after.
     assert m.baseline.tasks_per_dev_week == pytest.approx(2 / (2 * base_weeks), rel=1e-6)
     assert m.post.tasks_per_dev_week == pytest.approx(1 / (3 * post_weeks), rel=1e-6)
     assert m.baseline.bugs_per_dev_week == pytest.approx(1 / (2 * base_weeks), rel=1e-6)
     assert m.post.bugs_per_dev_week == 0.0
-    # The PR metrics keep their own coverage: unchanged by the longer Jira span.
-    assert m.baseline.prs_per_dev_week == pytest.approx(2 / (2 * BASE_WEEKS), rel=1e-6)
+    # The PRs start 23.75 h after Jira and stop 2 days 16.5 h before it: gaps of a week at most are a team's
+    # rhythm, not a shorter export, so the PR rates use the whole periods too.
+    assert m.baseline.prs_per_dev_week == pytest.approx(2 / (2 * base_weeks), rel=1e-6)
+    assert m.post.prs_per_dev_week == pytest.approx(3 / (3 * post_weeks), rel=1e-6)
+    assert not any("covers" in note for note in m.notes)
     assert m.post.recovery_hours == 3.5  # API-5, an incident issue: 20/Mar 10:00 PM → 21/Mar 1:30 AM
+
+
+def _weekday_prs(first: str, last: str, authors: int = 4) -> pd.DataFrame:
+    """One PR per author merged at 15:00 UTC every weekday from ``first`` to ``last``."""
+    rows = [{"source": "prs", "repo": "r", "number": number, "author": f"dev{number % authors}",
+             "author_is_bot": False, "ai_agent": False, "is_draft": False, "created_at": merged - pd.Timedelta(hours=5),
+             "merged_at": merged, "closed_at": merged, "additions": 50.0, "deletions": 10.0, "labels": "",
+             "ai_evidence": ""}
+            for number, merged in enumerate(
+                m for day in pd.bdate_range(first, last, tz="UTC") for m in [day + pd.Timedelta(hours=15)] * authors)]
+    return pd.DataFrame(rows)
+
+
+def _deployments(times: list[pd.Timestamp]) -> pd.DataFrame:
+    return pd.DataFrame({"source": "deploys", "deploy_id": [f"d{i}" for i in range(len(times))],
+                         "deployed_at": times, "repo": None})
+
+
+def test_a_source_with_gaps_at_the_edges_is_counted_over_the_whole_period():
+    # PRs every weekday 2025-01-06 (Mon) … 2025-04-25 (Fri), adoption 2025-03-03: baseline 2025-01-06 15:00 …
+    # adoption = 7 weeks 6 days 9 h; post 2025-03-03 … 2025-04-25 15:00 = 7 weeks 4 days 15 h.
+    base_weeks, post_weeks = (55 * DAY + 9 * 3600) / (7 * DAY), (53 * DAY + 15 * 3600) / (7 * DAY)
+    # A release every other Thursday, 10 days after the periods start: 4 before adoption, 4 after. Counting
+    # from the first to the last release (6 weeks) would give 0.67 a week; they cover the whole periods.
+    releases = list(pd.date_range("2025-01-16 10:00", periods=8, freq="14D", tz="UTC"))
+    parts = {"pull_requests": [_weekday_prs("2025-01-06", "2025-04-25")], "deployments": [_deployments(releases)]}
+    m = measure(build_dataset(parts, [], "UTC"), ADOPTION)
+    assert (m.baseline.weeks, m.post.weeks) == (pytest.approx(base_weeks, abs=1e-6), pytest.approx(post_weeks, abs=1e-6))
+    assert m.baseline.deployments_per_week == pytest.approx(4 / base_weeks)
+    assert m.post.deployments_per_week == pytest.approx(4 / post_weeks)
+    # PRs stop on a Friday at 15:00, 8 h before the baseline ends (the weekend): the whole period too.
+    assert m.baseline.prs_per_dev_week == pytest.approx(40 * 4 / (4 * base_weeks))
+    assert not any("covers" in note for note in m.notes)
+
+
+def test_a_source_that_starts_late_or_stops_early_uses_the_weeks_it_covers():
+    # Daily deployments only from 2025-02-10 09:00 (3 weeks before adoption) to 2025-03-28 09:00 (4 weeks
+    # before the post period's end): gaps of 5 and 4 weeks, far over a week and 3 days, at the outer edges.
+    daily = list(pd.date_range("2025-02-10 09:00", "2025-03-28 09:00", freq="D", tz="UTC"))
+    parts = {"pull_requests": [_weekday_prs("2025-01-06", "2025-04-25")], "deployments": [_deployments(daily)]}
+    m = measure(build_dataset(parts, [], "UTC"), ADOPTION)
+    # 21 deployments over 02-10 09:00 … adoption (20 days 15 h); 26 over adoption … 03-28 09:00 (25 days 9 h).
+    assert m.baseline.deployments_per_week == pytest.approx(21 / ((20 * DAY + 15 * 3600) / (7 * DAY)))
+    assert m.post.deployments_per_week == pytest.approx(26 / ((25 * DAY + 9 * 3600) / (7 * DAY)))
+    assert "the deployment export covers 6.6 of the 15.6 measured weeks; its rates use the weeks it covers" in m.notes
+
+
+@settings(max_examples=200)
+@given(st.lists(st.integers(min_value=-20 * 24, max_value=80 * 24), max_size=40), st.integers(1, 60))
+def test_the_weeks_a_source_covers_hold_its_events_and_stay_inside_the_period(offsets_hours, period_days):
+    start = pd.Timestamp("2025-01-06", tz="UTC")
+    period = _Period("p", start, start + pd.Timedelta(days=period_days))
+    times = pd.Series(start + pd.to_timedelta(offsets_hours, unit="h"), dtype="datetime64[ns, UTC]")
+    covered = period.covered(times)
+    inside = times[(times >= period.start) & (times <= period.end)]
+    if inside.empty:
+        assert covered.weeks == 0
+        return
+    assert period.start <= covered.start <= inside.min() and inside.max() <= covered.end <= period.end
+    # A week's gap at an edge is never a shorter export; evenly spread events cover the whole period.
+    if inside.min() - period.start <= pd.Timedelta(days=7) or (times < period.start).any():
+        assert covered.start == period.start
+    if period.end - inside.max() <= pd.Timedelta(days=7) or (times > period.end).any():
+        assert covered.end == period.end
+
+
+@given(st.integers(2, 500), st.integers(1, 400))
+def test_evenly_spread_events_cover_the_whole_period(events, period_days):
+    start = pd.Timestamp("2025-01-06", tz="UTC")
+    period = _Period("p", start, start + pd.Timedelta(days=period_days))
+    step = (period.end - period.start) / events  # an interval's gap before the first event, none after the last
+    times = pd.Series([period.start + step * (i + 1) for i in range(events)], dtype="datetime64[ns, UTC]")
+    assert period.covered(times).weeks == pytest.approx(period.weeks)
 
 
 def test_ai_use_from_copilot_metrics():

@@ -575,12 +575,22 @@ def source_column(name: str, rows: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.zeros(rows, np.int8), categories=[name])  # type: ignore[call-overload]
 
 
+def without_epics(items: pd.DataFrame, report: SourceReport) -> pd.DataFrame:
+    """Work items less their epics, skipped and counted: an epic groups other issues and is no work of its
+    own, so it neither counts as a task nor stretches the periods or the weeks an export covers."""
+    epics = items["kind"].eq("epic").to_numpy()
+    report.skip("epic (it groups other issues: no completed work of its own)", int(epics.sum()))
+    return items[~epics]
+
+
 def work_item_tables(name: str, items: pd.DataFrame, report: SourceReport) -> dict[str, pd.DataFrame]:
     """A reader's ``work_items`` and, from the items of kind incident, the ``incidents`` they also are.
 
     A file of incidents only (a search filtered to them) gives incidents and no work items: they are no
-    sample of the team's work, and would otherwise be its tasks per developer-week.
+    sample of the team's work, and would otherwise be its tasks per developer-week. Epics are skipped
+    (:func:`without_epics`).
     """
+    items = without_epics(items, report)
     incidents = items[items["kind"].eq("incident")]
     out = {}
     if len(items) and len(incidents) == len(items):

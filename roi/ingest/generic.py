@@ -15,7 +15,7 @@ import pandas as pd
 
 from roi.errors import InputFormatError
 from roi.ingest import people
-from roi.ingest._common import SourceReport, numbers, timestamps
+from roi.ingest._common import SourceReport, numbers, timestamps, without_epics
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 from roi.ingest.jira import issue_kind
 from roi.ingest.template import read_table
@@ -135,6 +135,7 @@ def read_mapped(name: str, data: bytes, report: SourceReport, timezone: str,
                                            "resolved_at": when("resolved_at")})}
     resolved = when("resolved_at")
     done = pd.Series(_flag(text("done", "")), index=frame.index) if mapping.get("done") else resolved.notna()
-    return {"work_items": pd.DataFrame({
+    return {"work_items": without_epics(pd.DataFrame({
         "source": name, "key": text("key"), "kind": issue_kind(text("type", "").fillna("")), "done": done,
-        "created_at": when("created_at", True), "resolved_at": resolved, "story_points": np.nan, "assignee": None})}
+        "created_at": when("created_at", True), "resolved_at": resolved, "story_points": np.nan, "assignee": None}),
+        report)}
