@@ -12,7 +12,7 @@ from roi.finance import cumulative_net
 from roi.safety import markdown_safe
 from roi.scenario_builder import licence_caveat
 from roi.usage_cost import describe
-from roi.verdict import loss_chance, loss_reason, simulated
+from roi.verdict import loss_chance, loss_reason, median_reason, simulated
 from roi.whatif import (
     names_tool,
     npv_at_likely,
@@ -136,6 +136,7 @@ if u is None:
         icon=":material/casino:",
     )
 else:
+    at_likely = npv_at_likely(scenario)  # the tornado's origin; the median may sit elsewhere
     left, right = st.columns([3, 2], gap="large")
     appstate.chart(charts.npv_histogram(u, currency), "finance_histogram", left)
     with right:
@@ -149,16 +150,19 @@ else:
         top = u.tornado[0] if u.tornado else None
         if top is not None:
             st.markdown(
-                f"The input that moves the result most is **{fmt.input_label(top.input).lower()}**: "
+                f"The input that moves the result most is **{fmt.input_label(top.input, in_sentence=True)}**: "
                 f"from its P10 to its P90 it swings the NPV by **{money(top.swing, compact=True)}**. "
                 "Measure it first."
             )
+        reason = median_reason(scenario, results, at_likely)
+        if reason:
+            st.markdown(reason)
         st.caption(
             f"{scenario.uncertainty.distribution.upper()} distributions on each low / likely / high range. "
             "Tornado below: NPV with one input at its P10 or P90 and the others at their likely values."
         )
     if u.tornado:  # null when the scenario's uncertainty section has no ranges
-        appstate.chart(charts.tornado(u, npv_at_likely(scenario), currency), "finance_tornado")
+        appstate.chart(charts.tornado(u, at_likely, currency), "finance_tornado")
 
 st.subheader("Break-even", anchor=False)
 left, right = st.columns([3, 2], gap="large")

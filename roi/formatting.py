@@ -198,14 +198,15 @@ _INPUT_UNITS = {
 _MONEY_INPUTS = {"team.loaded_cost_per_hour", "costs.one_off_cost"}
 
 
-def input_label(key: str) -> str:
+def input_label(key: str, *, in_sentence: bool = False) -> str:
     """The reader-facing name of an input: ``input_label("review.loc_per_hour")`` → "Review speed".
 
     Unknown dotted paths read as their last part: ``costs.tools.0.seat_coverage`` → "Seat coverage".
+    ``in_sentence`` lower-cases the first letter only, for the middle of a sentence ("growth in PR size",
+    not "growth in pr size").
     """
-    if key in INPUT_LABELS:
-        return INPUT_LABELS[key]
-    return key.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+    label = INPUT_LABELS.get(key) or key.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+    return label[:1].lower() + label[1:] if in_sentence else label
 
 
 def input_value(key: str, value: float, currency: str = "USD", *, like: float | None = None) -> str:

@@ -691,6 +691,23 @@ class TornadoRow(_Model):
     swing: float = Field(description="|npv_high − npv_low|")
 
 
+class MedianShift(_Model):
+    """One input at its median instead of its likely value, the others likely (``roi.uncertainty.median_gap``)."""
+
+    input: str
+    likely: float = Field(description="the input's likely value (the range's mode)")
+    median: float = Field(description="the input's median draw")
+    npv_shift: float = Field(description="NPV at the median − NPV at the likely values [currency]")
+
+
+class MedianGap(_Model):
+    """Why the simulated median NPV differs from the NPV at the likely values: lopsided ranges."""
+
+    npv_likely: float = Field(description="NPV with every input at its likely value [currency]")
+    npv_median: float = Field(description="median of the simulated NPVs [currency]")
+    shifts: list[MedianShift] = Field(description="inputs moving the NPV the gap's way, largest first")
+
+
 class UncertaintyResult(_Model):
     """Monte Carlo over the whole model; P10 is the downside (10% of outcomes are worse)."""
 

@@ -14,11 +14,13 @@ import numpy as np
 from scipy import special
 
 from roi.inputs import npv
-from roi.models import Scenario, TornadoRow, UncertaintyResult
+from roi.models import MedianGap, MedianShift, Scenario, TornadoRow, UncertaintyResult
 
 HISTOGRAM_BINS = 40
 TORNADO_LOW_QUANTILE = 0.10
 TORNADO_HIGH_QUANTILE = 0.90
+MEDIAN_GAP_SHARE = 0.05
+"""A median NPV further than this share of the P10–P90 width from the likely-value NPV is explained."""
 
 
 def pert_shape(low: float, likely: float, high: float) -> tuple[float, float]:
@@ -74,6 +76,32 @@ def tornado(scenario: Scenario) -> list[TornadoRow]:
                        swing=abs(npv_high - npv_low))
         )
     return sorted(rows, key=lambda row: row.swing, reverse=True)
+
+
+def median_gap(scenario: Scenario, result: UncertaintyResult, npv_likely: float) -> MedianGap | None:
+    """Why the simulated median NPV differs from ``npv_likely`` [currency], the NPV at the likely values.
+
+    A lopsided range (the likely value nearer one end) puts an input's typical draw away from its likely
+    value: with each input in turn at its median and the others likely, the shifts in the NPV approximate
+    the gap (exactly when the NPV is linear in each input and the inputs do not interact). ``None`` when
+    the gap is under :data:`MEDIAN_GAP_SHARE` of the P10–P90 width, or no input moves the NPV its way.
+    """
+    assert scenario.uncertainty is not None
+    spec = scenario.uncertainty
+    gap = result.npv_p50 - npv_likely
+    if abs(gap) <= MEDIAN_GAP_SHARE * (result.npv_p90 - result.npv_p10):
+        return None
+    base = likely_values(scenario)
+    shifts = []
+    for key, (low, likely, high) in spec.ranges.items():
+        median = quantile(low, likely, high, 0.5, spec.distribution)
+        shift = float(npv(scenario, {**base, key: median})) - npv_likely
+        if shift * gap > 0:
+            shifts.append(MedianShift(input=key, likely=likely, median=median, npv_shift=shift))
+    if not shifts:
+        return None
+    shifts.sort(key=lambda row: abs(row.npv_shift), reverse=True)
+    return MedianGap(npv_likely=npv_likely, npv_median=result.npv_p50, shifts=shifts)
 
 
 def draw_inputs(scenario: Scenario) -> dict[str, np.ndarray]:

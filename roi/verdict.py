@@ -15,6 +15,7 @@ from roi import finance as money_model
 from roi import formatting as fmt
 from roi.inputs import npv_per_net_hour, resolve_inputs
 from roi.models import Results, Scenario, UncertaintyResult
+from roi.uncertainty import median_gap
 
 CONFIDENT_LOSS_CHANCE = 0.2
 """Chance of a loss (1 − P(NPV > 0)) up to which a positive NPV is called a clear case."""
@@ -308,9 +309,38 @@ def risk_reason(scenario: Scenario, results: Results) -> str | None:
         return None
     top = u.tornado[0]
     return (
-        f"The risk comes mostly from {fmt.input_label(top.input).lower()}: from its P10 to its P90 it swings "
+        f"The risk comes mostly from {fmt.input_label(top.input, in_sentence=True)}: from its P10 to its P90 it swings "
         f"the NPV by {fmt.money(top.swing, scenario.currency, compact=True)}."
     )
+
+
+def median_reason(scenario: Scenario, results: Results, npv_likely: float) -> str | None:
+    """Why the simulated median NPV is not the NPV at the likely values (``npv_likely`` [currency]): the
+    ranges whose median draw lies away from their likely value (``roi.uncertainty.median_gap``); else ``None``."""
+    u = simulated(results)
+    gap = median_gap(scenario, u, npv_likely) if u is not None and scenario.uncertainty is not None else None
+    if gap is None:
+        return None
+    currency = scenario.currency
+
+    first = gap.shifts[0]
+    lo, _, hi = scenario.uncertainty.ranges[first.input]  # type: ignore[union-attr]  # a gap implies ranges
+
+    def value(amount: float, like: float | None = None) -> str:
+        return fmt.input_value(first.input, amount, currency, like=like)
+
+    def signed(amount: float) -> str:
+        return fmt.money(amount, currency, compact=True, signed=True)
+
+    direction = "above" if gap.npv_median > gap.npv_likely else "below"
+    text = (f"The median ({signed(gap.npv_median)}) sits {direction} the NPV at every input's likely value "
+            f"({signed(gap.npv_likely)}) because some ranges are lopsided. {fmt.input_label(first.input)} is "
+            f"likely {value(first.likely)}, but its range of {value(lo, like=hi)} to {value(hi)} puts its median "
+            f"draw at {value(first.median)}, which alone moves the NPV by {signed(first.npv_shift)}")
+    if len(gap.shifts) > 1:
+        second = gap.shifts[1]
+        text += f"; {fmt.input_label(second.input, in_sentence=True)} moves it by {signed(second.npv_shift)}"
+    return text + "."
 
 
 def verdict(scenario: Scenario, results: Results) -> Verdict:

@@ -41,6 +41,9 @@ def test_worked_example(page):
     assert list(cash["Benefits"]) == ["$0", "$49,720", "$63,926", "$63,926", "$146,059"]
     assert list(cash["Idle seats"])[:4] == ["$0", "$7,020", "$2,340", "$2,340"]
     assert any("**$11,700**" in md.value for md in page.markdown)  # idle seats over the horizon
+    # The median (+$78.7k) is not the NPV at the likely values (−$8.5k): the page says why (tests/test_median_gap.py).
+    assert any(md.value.startswith("The median (+$78.7k) sits above the NPV at every input's likely value")
+               and "Review speed is likely 400 LOC/h" in md.value for md in page.markdown)
     # Break-even N = 0.9017 h against N = 0.852 h.
     assert any(
         "**0.90 h net per developer-week**" in md.value and "**0.05 h short**" in md.value
