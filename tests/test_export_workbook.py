@@ -1554,3 +1554,12 @@ def test_the_data_sheet_says_why_it_has_no_tables(book):
     data = load(build_workbook(demo, compute(demo), created=CREATED))["Data"]
     assert data["A2"].value.startswith(f"The event tables of the {len(demo.measurement.sources)} exports the "
                                        "metrics were measured from are not in this workbook")
+
+
+def test_sensitivity_says_why_the_median_is_not_the_likely_value_npv(book, worked):
+    """The sentence ROI & risk shows (tests/test_median_gap.py), below the Monte Carlo percentiles."""
+    scenario, results = worked
+    cells = [str(c.value) for row in book["Sensitivity"].iter_rows() for c in row if c.value is not None]
+    sentence = next(c for c in cells if c.startswith("The median (+$78.7k) sits above the NPV"))
+    assert "Review speed is likely 400 LOC/h" in sentence
+    assert cells.index(sentence) > cells.index("NPV P50") and cells.index(sentence) < cells.index("Ranges (low, likely, high)")

@@ -39,6 +39,7 @@ from roi.verdict import (  # the headlines are the engine's own words: the live 
     STRAINED_HEADLINES,
     Tone,
     loss_chance,
+    median_reason,
     simulated,
     verdict,
 )
@@ -546,6 +547,8 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
             text("No uncertainty ranges: every draw is the NPV, so no P10 to P90 range nor chance of a loss.",
                  "note")
         )
+    elif reason := median_reason(scenario, results, float(npv(scenario, likely_values(scenario)))):
+        sheet.add(text(reason, "note"))  # as ROI & risk says it
     sheet.blank()
     sheet.add(text("Ranges (low, likely, high)", "heading"))
     units = range_units(scenario)
