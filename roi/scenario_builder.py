@@ -4,10 +4,10 @@ The scenario's post metrics describe an *adopting* developer (benefits are later
 ``finance.adoption_by_year``).  When the exports tell AI users from non-users, the AI-user
 cohort's own baseline and post metrics are used for the metrics the cohorts have: PR
 throughput, size and review time.  Every other per-developer change (tasks, bugs) is the
-organisation-wide change scaled by the measured adoption share:
-change per adopter = org-wide change / (ai_active_users / developers), the post period's mean
-daily AI users over its active developers.  Only when the AI users are not measured does the
-cohort share (AI users / active developers) stand in for it.  Team-level DORA metrics are
+organisation-wide change divided by the adoption share: the identified AI users over the active
+developers (the cohorts).  Only when AI users cannot be told apart is it the post period's mean
+daily AI users over its active developers, as METHODS §6 writes it:
+change per adopter = org-wide change / (ai_active_users / developers).  Team-level DORA metrics are
 taken as measured.  Whatever the exports cannot measure comes from the estimates template,
 else from the base scenario; the scenario's ``notes`` say which and how.
 
@@ -74,34 +74,40 @@ def _cohort_share(metrics: Metrics) -> float | None:
 def _adoption_share(metrics: Metrics, notes: list[str]) -> float:
     """Share of active developers using the tool after adoption, in (0, 1] (METHODS §6).
 
-    ai_active_users / developers of the post period when AI users are measured; else the
-    cohort share; else 1 (org-wide changes used as they are).  The note names the share used.
+    1 when every active developer shows AI use; else the identified AI users / active developers
+    (the cohorts); else ai_active_users / developers of the post period; else 1 (org-wide changes
+    used as they are).  The note names the share used.
+
+    Identified users come first: mean daily AI users say how often people use the tool, not who does.
+    They count weekends (GitHub reports 0–1 users on a Saturday) and days an adopter did not open it,
+    so on a client with 18 of 24 developers using Copilot the daily share read 0.50 and turned tasks
+    +26% org-wide into +51% per adopter, where 18 / 24 gives +34%.
     """
     users, developers = metrics.post.ai_active_users, metrics.post.developers
     cohorts = metrics.cohorts
-    scaled = "the org-wide changes of tasks and bugs" if cohorts is not None else "org-wide changes"
+    daily = (f"mean daily AI users {users:.2f} of {developers} is how often they use it, not who"
+             if users and developers else None)
     if metrics.all_ai_users:
-        # METHODS §6: the AI users' own metrics where they can be identified; here they are everyone. Dividing by
-        # the daily share (not everyone uses the tool every day) turned a measured 100 → 250 LOC into 274.
         notes.append("Adoption share 1 (100%): every active developer after adoption shows AI use, so the "
                      "org-wide changes are an adopter's and are used as they are"
-                     + (f" (mean daily AI users {users:.2f} of {developers} is how often they use it, not who)"
-                        if users and developers else "") + ".")
+                     + (f" ({daily})" if daily else "") + ".")
         return 1.0
-    if users and developers:
-        share = min(users / developers, 1.0)
-        notes.append(f"Adoption share {share:.3f} ({share:.1%}) = mean daily AI users {users:.2f} / "
-                     f"{developers} active developers after adoption; {scaled} are divided by it to describe "
-                     "an adopter (docs/metrics.md, Building a scenario).")
-        return max(share, 1e-6)
     if cohorts is not None:
         cohort_share = _cohort_share(metrics)
         assert cohort_share is not None  # None only without cohorts
         total = cohorts.ai_users + cohorts.non_users
-        notes.append(f"Adoption share {cohort_share:.3f} ({cohort_share:.1%}) = {cohorts.ai_users} AI users / "
-                     f"{total} active developers (the cohorts; daily AI users not measured); {scaled} are divided "
-                     "by it to describe an adopter (docs/metrics.md, Building a scenario).")
+        notes.append(f"Adoption share {cohort_share:.3f} ({cohort_share:.1%}) = {cohorts.ai_users} identified AI "
+                     f"users / {total} active developers after adoption; the org-wide changes of tasks and bugs are "
+                     "divided by it to describe an adopter (docs/metrics.md, Building a scenario)"
+                     + (f"; the {daily}" if daily else "") + ".")
         return cohort_share
+    if users and developers:
+        share = min(users / developers, 1.0)
+        notes.append(f"Adoption share {share:.3f} ({share:.1%}) = mean daily AI users {users:.2f} / "
+                     f"{developers} active developers after adoption (AI users cannot be told apart); org-wide "
+                     "changes are divided by it to describe an adopter (docs/metrics.md, Building a scenario). "
+                     "Days nobody works (weekends) count as days with data, so it understates who uses the tool.")
+        return max(share, 1e-6)
     notes.append("Adoption share unknown (no Copilot activity data): org-wide changes are used as they are, "
                  "which understates the effect per adopter if not everyone used the tool.")
     return 1.0

@@ -396,12 +396,12 @@ def test_histogram_legend_names_only_the_outcomes_drawn(worked_example):
     from roi.models import load_scenario
     from tests.conftest import SCENARIOS
 
-    # The demo organisation: every simulated NPV is a gain (P(NPV > 0) = 100%), so no "Loss" in the legend,
-    # not even for a bin that straddles zero.
-    demo = compute(load_scenario(SCENARIOS / "demo_org.json")).uncertainty
-    assert demo.prob_npv_positive == 1.0
-    assert set(charts.histogram_data(demo, "USD")["outcome"]) == {"Gain"}
-    assert _colour_domains(charts.npv_histogram(demo, "USD").to_dict()) == [["Gain"]]
+    # The Cui et al. field trials preset: every simulated NPV is a gain (P(NPV > 0) = 100%), so no "Loss" in the
+    # legend, not even for a bin that straddles zero.
+    gains = compute(load_scenario(SCENARIOS / "cui_field_rcts.json")).uncertainty
+    assert gains.prob_npv_positive == 1.0
+    assert set(charts.histogram_data(gains, "USD")["outcome"]) == {"Gain"}
+    assert _colour_domains(charts.npv_histogram(gains, "USD").to_dict()) == [["Gain"]]
     # A scenario where every draw loses: "Loss" only (the reverse).
     demo_file = load_scenario(SCENARIOS / "demo_org.json")
     dear = with_value(demo_file, "costs.tools.0.price_per_seat_month", 5000.0)

@@ -29,7 +29,7 @@ def sheet_rows(scenario, title: str) -> dict[str, object]:
 
 @pytest.mark.parametrize(
     ("file", "shown", "loss"),
-    [("demo_org.json", "0%", 0.0), ("worked_example.json", "45%", 0.4513)],
+    [("demo_org.json", "<1%", 0.00295), ("worked_example.json", "45%", 0.4513)],
 )
 def test_the_chance_of_a_loss_has_the_apps_name_and_sign_in_the_workbook(open_app, file, shown, loss):
     """The tiles say "Chance of a loss 45%"; the workbook said "Probability NPV > 0 54.9%", the same
@@ -83,11 +83,12 @@ def test_the_money_tiles_and_the_workbook_name_and_round_each_figure_alike(open_
 
 
 def test_the_workbook_groups_the_thousands_of_a_percentage_as_the_tiles_do(open_app):
-    """The demo's ROI: "+1,197.7%" on the tiles; the workbook's 0.0% format showed "1197.7%"."""
-    scenario = load_scenario(SCENARIOS / "demo_org.json")
+    """The GitHub (Peng et al.) preset's ROI: "+3,837.5%" on the tiles; the workbook's 0.0% format showed
+    "3837.5%"."""
+    scenario = load_scenario(SCENARIOS / "github_peng_2023.json")
     book = load_workbook(io.BytesIO(build_workbook(scenario, compute(scenario))))
     rows = {row[0].value: row[1] for row in book["Summary"].iter_rows(max_col=2) if row[0].value}
     roi = rows["Return on investment (ROI)"]
-    assert roi.number_format == "#,##0.0%"  # 11.977 → "1,197.7%"
+    assert roi.number_format == "#,##0.0%"  # 38.375 → "3,837.5%"
     at = open_app(page="pages/summary.py", scenario=scenario)
-    assert metric_value(at, "Return on investment") == "+1,197.7%"
+    assert metric_value(at, "Return on investment") == "+3,837.5%"

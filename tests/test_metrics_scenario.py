@@ -84,33 +84,35 @@ COHORT_POST = {"developers": 100, "prs_per_dev_week": 3.6, "tasks_per_dev_week":
                "bugs_per_dev_week": 0.55}
 
 
-def test_with_cohorts_tasks_and_bugs_use_the_measured_daily_ai_users_not_the_cohort_share():
-    # 80 of 100 developers are in the AI-user cohort, but only 40 use the tool on a mean day.
-    # METHODS §6: change per adopter = org-wide change / (ai_active_users / developers) = / 0.4:
-    # tasks +5% → +12.5% (4.5), bugs +10% → +25% (0.625).  PRs and size are the cohort's own, unscaled.
+def test_with_cohorts_tasks_and_bugs_are_divided_by_the_identified_ai_users_not_the_daily_ones():
+    # 80 of 100 developers are in the AI-user cohort, but only 40 use the tool on a mean day (weekends and days
+    # off included). The adoption share is who uses it, 80 / 100 = 0.8: tasks +5% → +6.25% (4.25), bugs +10% →
+    # +12.5% (0.5625). The daily share would have doubled both. PRs and size are the cohort's own, unscaled.
     metrics = _metrics(COHORT_BASELINE, {**COHORT_POST, "ai_active_users": 40.0},
                        cohorts=_cohorts(80, 20, {"prs_per_dev_week": 3.0, "pr_size_loc": 140},
                                         {"prs_per_dev_week": 3.9, "pr_size_loc": 200}))
     scenario = scenario_from_metrics(metrics)
-    assert scenario.post.tasks_per_dev_week / scenario.baseline.tasks_per_dev_week == pytest.approx(1.125)
-    assert scenario.post.bugs_per_dev_week / scenario.baseline.bugs_per_dev_week == pytest.approx(1.25)
+    assert scenario.post.tasks_per_dev_week / scenario.baseline.tasks_per_dev_week == pytest.approx(1.0625)
+    assert scenario.post.bugs_per_dev_week / scenario.baseline.bugs_per_dev_week == pytest.approx(1.125)
     assert scenario.post.prs_per_dev_week / scenario.baseline.prs_per_dev_week == pytest.approx(1.3)
     assert (scenario.baseline.pr_size_loc, scenario.post.pr_size_loc) == (140, 200)
-    assert "Adoption share 0.400 (40.0%) = mean daily AI users 40.00 / 100" in scenario.notes
-    assert "the org-wide changes of tasks and bugs are divided by it" in scenario.notes
+    assert ("Adoption share 0.800 (80.0%) = 80 identified AI users / 100 active developers after adoption; the "
+            "org-wide changes of tasks and bugs are divided by it to describe an adopter (docs/metrics.md, Building "
+            "a scenario); the mean daily AI users 40.00 of 100 is how often they use it, not who.") in scenario.notes
     assert "(80 of 100 active developers)" in scenario.notes
 
 
-def test_with_cohorts_and_no_daily_ai_users_the_cohort_share_stands_in():
-    # No Copilot metrics: the cohort share 80 / 100 = 0.8 stands in: tasks +5% → +6.25%, bugs +10% → +12.5%.
+def test_with_cohorts_and_no_daily_ai_users_the_cohort_share_is_used():
+    # No Copilot metrics: the same cohort share 80 / 100 = 0.8: tasks +5% → +6.25%, bugs +10% → +12.5%.
     metrics = _metrics(COHORT_BASELINE, COHORT_POST,
                        cohorts=_cohorts(80, 20, {"prs_per_dev_week": 3.0, "pr_size_loc": 140},
                                         {"prs_per_dev_week": 3.9, "pr_size_loc": 200}))
     scenario = scenario_from_metrics(metrics)
     assert scenario.post.tasks_per_dev_week / scenario.baseline.tasks_per_dev_week == pytest.approx(1.0625)
     assert scenario.post.bugs_per_dev_week / scenario.baseline.bugs_per_dev_week == pytest.approx(1.125)
-    assert ("Adoption share 0.800 (80.0%) = 80 AI users / 100 active developers (the cohorts; daily AI "
-            "users not measured)") in scenario.notes
+    assert ("Adoption share 0.800 (80.0%) = 80 identified AI users / 100 active developers after adoption; the "
+            "org-wide changes of tasks and bugs are divided by it to describe an adopter (docs/metrics.md, Building "
+            "a scenario).") in scenario.notes
 
 
 def test_measured_rates_per_calendar_week_become_rates_per_working_week(worked_example):

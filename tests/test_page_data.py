@@ -291,7 +291,7 @@ def test_measurements_no_longer_in_use_say_so(page):
     """After 'Use these estimates' the exports tab still showed the demo's measured table as if in use."""
     assert not page.info
     page.session_state["data_estimates_editor"] = {
-        "edited_rows": {0: {"After (likely)": "1.8"}}, "added_rows": [], "deleted_rows": []}
+        "edited_rows": {0: {"After (likely)": "1.6"}}, "added_rows": [], "deleted_rows": []}
     page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
     assert page.session_state["scenario"].measurement is None
     assert [i.value for i in page.info if "do not come from these measurements now" in i.value]

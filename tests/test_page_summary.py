@@ -25,16 +25,16 @@ def test_opens_on_the_demo_organisation_with_a_full_result(open_app):
     assert metric_value(at, "Net present value") == fmt.money(results.finance.npv, compact=True, signed=True)
     assert metric_value(at, "Output per developer") == fmt.percent(
         results.productivity.output_change, signed=True, digits=1
-    )  # to the same 0.1 point as the quality-adjusted tile beside it: +39.9% and +30.6%, −9.3 points
+    )  # to the same 0.1 point as the quality-adjusted tile beside it: +22.9% and +14.0%, −8.9 points
     assert metric_value(at, "Quality-adjusted") == fmt.percent(
         results.productivity.qapi - 1, signed=True, digits=1
     )
     assert metric_value(at, "Reviewers needed") == str(results.review.reviewers_needed)
-    # Payback to 0.1 month, as the workbook's '0.0" months"' cell shows it (0.54: it said "1 month").
-    assert results.finance.payback_months == pytest.approx(0.537, abs=0.001)
-    assert metric_value(at, "Payback") == "0.5"  # "0.5 months" was cut to "0.5 mon…" at 1280 px
+    # Payback to 0.1 month, as the workbook's '0.0" months"' cell shows it (1.30: it would say "1 month").
+    assert results.finance.payback_months == pytest.approx(1.298, abs=0.001)
+    assert metric_value(at, "Payback") == "1.3"  # "1.3 months" was cut to "1.3 mon…" at 1280 px
     assert metric_delta(at, "Payback") == "months"
-    assert "payback 0.5 months." in at.main.get_by_key("summary_verdict").markdown[-1].value
+    assert "payback 1.3 months." in at.main.get_by_key("summary_verdict").markdown[-1].value
     # After adoption on the tile, before in its chip: "30% → 113%" was cut to "30% → 11…" at 1366 px.
     assert metric_value(at, "Reviewer utilisation") == fmt.percent(results.review.post.utilization)
     assert metric_delta(at, "Reviewer utilisation") == (
@@ -84,8 +84,8 @@ def test_worked_example_verdict(open_app, worked_example):
 
 
 def test_a_losing_verdict_says_why_under_the_headline(open_app):
-    # Strong productivity (the demo's +9.18 h) but a 2% capture factor: the executive reads the reason,
-    # not only "does not pay back" (roi.verdict.loss_reason: φ* = φ·N*/N = 3.9%).
+    # Strong productivity (the demo's +4.19 h) but a 2% capture factor: the executive reads the reason,
+    # not only "does not pay back" (roi.verdict.loss_reason: φ* = φ·N*/N = 8.4%).
     from roi.whatif import with_value
 
     low = with_value(load_scenario(SCENARIOS / "demo_org.json"), "finance.capture_factor", 0.02)
@@ -93,7 +93,7 @@ def test_a_losing_verdict_says_why_under_the_headline(open_app):
     box = at.main.get_by_key("summary_verdict")
     assert box.subheader[0].value == "As planned, the AI rollout does not pay back."
     assert box.markdown[1].value == (  # under the badge and the headline
-        "**Why:** Only 2% of the hours gained become business value (capture factor); from 3.9% the rollout "
+        "**Why:** Only 2% of the hours gained become business value (capture factor); from 8.4% the rollout "
         "pays back."
     )
     demo = open_app()  # a clear case has no "Why:" line: the headline and the three findings
@@ -147,7 +147,7 @@ def test_the_delivery_metrics_are_summed_up_under_the_review_bottleneck(open_app
     (line,) = [c.value for c in at.caption if c.value.startswith("Delivery (DORA):")]
     assert "change lead time 1.2 days → 2.8 days" in line
     assert "change failure rate 4.1% → 8.5%" in line
-    assert "deployment frequency 9.4 a week → 10.1 a week" in line
+    assert "deployment frequency 9.3 a week → 10.0 a week" in line
     assert "(2024 reference)" in line
     at = open_app(scenario=worked_example)  # no delivery metrics: no line
     assert not [c.value for c in at.caption if c.value.startswith("Delivery (DORA):")]

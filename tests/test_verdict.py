@@ -56,11 +56,12 @@ def test_the_productivity_point_names_only_the_side_effects_there_are():
         "Output per developer rises 26.1%, but after the review tax the quality-adjusted gain is +24.5% "
         "(+7.34 h per developer-week)."
     )
-    # The demo organisation loses hours to all three (ΔR 2.48, ΔD 0.29, ΔI 0.03 h).
+    # The demo organisation loses hours to all three (ΔR 2.48, ΔD 0.17, ΔI 0.03 h): G = 0.2289 × 30 = 6.87 h,
+    # N = 4.19 h, QAPI − 1 = 4.19 / 30 = +14.0%.
     demo = load_scenario(SCENARIOS / "demo_org.json")
     assert verdict(demo, compute(demo)).points[0] == (
-        "Output per developer rises 39.9%, but after the review tax, extra bugs and incidents the "
-        "quality-adjusted gain is +30.6% (+9.18 h per developer-week)."
+        "Output per developer rises 22.9%, but after the review tax, extra bugs and incidents the "
+        "quality-adjusted gain is +14.0% (+4.19 h per developer-week)."
     )
 
 
@@ -125,22 +126,22 @@ def _demo():
 
 
 def test_a_losing_verdict_says_why_capture():
-    # Demo organisation (N 9.18 h) at a 2% capture factor: NPV < 0, break-even N* 17.69 h, so the capture
-    # that pays back is φ* = φ·N*/N = 0.02 × 17.69 / 9.18 = 3.9% (NPV is linear in φ·N).
+    # Demo organisation (N 4.19 h) at a 2% capture factor: NPV < 0, break-even N* 17.69 h, so the capture
+    # that pays back is φ* = φ·N*/N = 0.02 × 17.69 / 4.19 = 8.4% (NPV is linear in φ·N).
     low = with_value(_demo(), "finance.capture_factor", 0.02)
     results = compute(low)
     assert results.finance.npv < 0
     needed = 0.02 * results.finance.break_even_net_hours / results.productivity.net_hours
-    assert needed == pytest.approx(0.0385, abs=5e-4)
+    assert needed == pytest.approx(0.0844, abs=5e-4)
     assert verdict(low, results).reason == (
-        "Only 2% of the hours gained become business value (capture factor); from 3.9% the rollout pays back."
+        "Only 2% of the hours gained become business value (capture factor); from 8.4% the rollout pays back."
     )
-    assert compute(with_value(low, "finance.capture_factor", 0.04)).finance.npv > 0  # and it does
+    assert compute(with_value(low, "finance.capture_factor", 0.085)).finance.npv > 0  # and it does
 
 
 def test_a_losing_verdict_says_why_costs():
-    # $1,500 a seat-month: PV(costs) $6.0M against $3.8M of benefits; break-even N* 14.70 h is beyond even
-    # the gross gain G = 11.98 h, so no capture or smaller review tax could pay for it: the costs do.
+    # $1,500 a seat-month: PV(costs) $6.0M against $1.7M of benefits; break-even N* 14.70 h is beyond even
+    # the gross gain G = 6.87 h, so no capture or smaller review tax could pay for it: the costs do.
     dear = with_value(_demo(), "costs.tools.0.price_per_seat_month", 1500.0)
     results = compute(dear)
     lines = cost_lines(dear)
@@ -148,8 +149,8 @@ def test_a_losing_verdict_says_why_costs():
     assert lines["licences"] / results.finance.pv_costs == pytest.approx(0.98, abs=0.005)
     assert verdict(dear, results).reason == (
         "The costs ($6.0M, 98% of them licences at $1,500 per seat-month) outweigh the value of the hours "
-        "gained ($3.8M): paying back would take 14.70 h net per developer-week, more than the tool saves "
-        "even before side effects (11.98 h)."
+        "gained ($1.7M): paying back would take 14.70 h net per developer-week, more than the tool saves "
+        "even before side effects (6.87 h)."
     )
 
 
@@ -160,11 +161,11 @@ def test_a_losing_verdict_says_why_side_effects(worked_example):
         "The review tax and extra bugs cut the gain from 6.30 h to 0.85 h per developer-week, "
         "below the 0.90 h it takes to pay back."
     )
-    # Review at 20 LOC/h: the review tax alone (43.18 h) is more than the whole gain, N < 0.
+    # Review at 20 LOC/h: the review tax alone (43.19 h) is more than the whole gain, N < 0.
     slow = with_value(_demo(), "review.loc_per_hour", 20.0)
     assert verdict(slow, compute(slow)).reason == (
-        "The review tax, extra bugs and incidents take 43.49 h per developer-week, more than the 11.98 h the "
-        "tool saves; the review tax takes the most (43.18 h)."
+        "The review tax, extra bugs and incidents take 43.39 h per developer-week, more than the 6.87 h the "
+        "tool saves; the review tax takes the most (43.19 h)."
     )
     dora = load_scenario(SCENARIOS / "dora_2024.json")  # throughput −1.5%: G < 0
     assert verdict(dora, compute(dora)).reason == (
@@ -173,11 +174,11 @@ def test_a_losing_verdict_says_why_side_effects(worked_example):
 
 
 def test_a_losing_verdict_says_why_downtime():
-    # $200k per hour of downtime: the extra failure hours cost $20.5M (PV), while the hours gained earn
-    # $3.5M above the costs (s·N − C, the demo's NPV without downtime).
+    # $200k per hour of downtime: the extra failure hours cost $20.2M (PV), while the hours gained earn
+    # $1.4M above the costs (s·N − C, the demo's NPV without downtime).
     down = with_values(_demo(), {"quality.downtime_cost_per_hour": 200_000.0, "quality.impact_share": 1.0})
     assert verdict(down, compute(down)).reason == (
-        "The extra downtime from failed deployments costs $20.5M, more than the $3.5M the hours gained "
+        "The extra downtime from failed deployments costs $20.2M, more than the $1.4M the hours gained "
         "earn above the costs."
     )
 
