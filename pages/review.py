@@ -96,6 +96,13 @@ with top:
             st.session_state["kept_review_pr_limit"] = 0.0
 
         button.button("Apply the limit", key="review_apply_limit", on_click=apply_limit, type="primary")
+    elif limit and limit >= scenario.post.pr_size_loc:
+        st.info(
+            f"A limit of {fmt.number(limit)} lines changes nothing here: the model caps the mean PR size after "
+            f"adoption ({fmt.number(scenario.post.pr_size_loc)} lines), which is already below it. A real limit "
+            "also trims the largest PRs, which a mean does not show; try a limit below the mean.",
+            icon=":material/science:",
+        )
 
     cols = appstate.tile_row(4)
     cols[0].metric(

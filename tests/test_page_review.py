@@ -106,6 +106,21 @@ def test_pr_size_limit_what_if_then_apply(page):
     assert page.success[0].value.startswith("PR size limit of 188 lines applied")
 
 
+def test_a_limit_above_the_mean_pr_size_says_it_changes_nothing(page):
+    # The Summary recommends a 400-line limit; a consultant typed it where the mean PR was 277 lines and saw
+    # nothing happen: no note, no button. The worked example's PRs are 381 lines after adoption, at most
+    # 150 × (1 + 2.0) = 450 in the Monte Carlo, so a 500-line limit changes no number.
+    page.number_input(key="review_pr_limit").set_value(500).run()
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"].post.pr_size_loc == 381
+    assert "review_apply_limit" not in [b.key for b in page.button]  # nothing to apply
+    assert [i.value for i in page.info] == [
+        "A limit of 500 lines changes nothing here: the model caps the mean PR size after adoption (381 lines), "
+        "which is already below it. A real limit also trims the largest PRs, which a mean does not show; try a "
+        "limit below the mean."
+    ]
+
+
 def test_no_more_teams_than_reviewers(page):
     assert page.number_input(key="review_teams").proto.max == 17  # the control stops at the pool size
     page.number_input(key="review_teams").set_value(17).run()
