@@ -208,6 +208,10 @@ with tab_exports:
                 f"format{'s' if formats != 1 else ''}: "
                 f"**{used:,} rows used**, {left_out:,} left out (each with its reason below)."
             )
+            for source in sources:  # an assumption that, if wrong, changes the numbers: not in the expander
+                for caution in source.cautions:
+                    st.warning(f"**{markdown_safe(source.file.rsplit('/', 1)[-1])}**: {markdown_safe(caution)}",
+                               icon=":material/warning:")
             with st.expander("Files, formats and rows", expanded=not demo):
                 st.dataframe(
                     pd.DataFrame(
@@ -231,6 +235,16 @@ with tab_exports:
                         "Left out": st.column_config.TextColumn(width="large"),
                     },
                 )
+                # What each file's reader assumed (time zones, date order, columns it lacked), one line per
+                # note with the files it concerns: eight Jira exports share one time-zone note.
+                by_note: dict[str, list[str]] = {}
+                for source in sources:
+                    for note in source.notes:
+                        if note not in source.cautions:  # shown above as warnings
+                            by_note.setdefault(note, []).append(source.file.rsplit("/", 1)[-1])
+                for note, names in by_note.items():
+                    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+                    st.caption(f"**{markdown_safe(shown)}**: {markdown_safe(note)}")
             suggested = suggest_adoption_date(dataset)
             st.session_state["data_adoption"] = adoption or suggested or date.today()
             st.session_state["data_ramp"] = ramp
@@ -312,7 +326,7 @@ with tab_exports:
                 st.table(pd.DataFrame(rows).set_index("Metric"))
                 weeks = (metrics.baseline.weeks or 0, metrics.post.weeks or 0)
                 st.caption(
-                    CHANGE_NOTE.format(before=f"{weeks[0]:.0f}", after=f"{weeks[1]:.0f}", few=MIN_SAMPLE)
+                    CHANGE_NOTE.format(before=f"{weeks[0]:.1f}", after=f"{weeks[1]:.1f}", few=MIN_SAMPLE)
                 )
                 if metrics.cohorts is not None:
                     did = metrics.cohorts.did_change

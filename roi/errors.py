@@ -59,5 +59,11 @@ class InputFormatError(RoiError):
     """An export file cannot be read: unknown format, missing column, unparsable value."""
 
 
+class NoRecordsError(InputFormatError):
+    """An export holds nothing: an empty file, or an empty page of a paginated download.
+
+    Beside other exports it is skipped and said (``roi.ingest.read_exports``); alone it is refused."""
+
+
 class DataError(RoiError):
     """The data read fine but cannot answer the question (no merged PRs, date outside the data)."""

@@ -121,6 +121,7 @@ class SourceSummary(_Model):
     used_rows: int
     skipped: dict[str, int] = Field(description="rows left out, by reason")
     notes: list[str] = Field(default_factory=list, description="assumptions made reading the file")
+    cautions: list[str] = Field(default_factory=list, description="the notes that may mean the file was misread")
 
 
 class PeriodMetrics(_Model):
@@ -1073,7 +1074,7 @@ def _summaries(dataset: Dataset, prep: _Prepared) -> list[SourceSummary]:
                          "and used_rows count PRs")
         out.append(SourceSummary(file=report.file, format=report.format, rows=report.rows,
                                  used_rows=max(report.rows - (sum(skipped.values()) - nested), 0),
-                                 skipped=dict(skipped), notes=notes))
+                                 skipped=dict(skipped), notes=notes, cautions=list(report.cautions)))
     return out
 
 

@@ -183,6 +183,11 @@ def test_dates_that_read_either_way_are_read_day_first_and_say_so():
     assert ("'Created' has dates that read day first or month first (1/2/2025 10:00): read day first "
             "(1 February); if the file has month-first dates (a US Excel re-save), export it from Jira again"
             in dataset.sources[0].notes), dataset.sources[0].notes
+    # A guess that moves work into other months if wrong: a caution the app shows as a warning, and in the
+    # Metrics JSON's sources.
+    assert [c.split(" has dates")[0] for c in dataset.sources[0].cautions] == ["'Created'", "'Resolved'"]
+    metrics = measure(dataset, date(2025, 2, 10))  # events 5 Feb … 1 Mar
+    assert metrics.sources[0].cautions == dataset.sources[0].cautions
     # Month names leave no doubt: no note.
     named = read_exports([("jira.csv", _jira(["s,P-1,Task,Done,Done,alice,1/Feb/25 10:00 AM,3/Feb/25 10:00 AM"]))])
     assert not any("day first" in note for note in named.sources[0].notes)

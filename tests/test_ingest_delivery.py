@@ -130,6 +130,38 @@ def test_unknown_format_empty_file_and_empty_array():
         read_file("pulls.json", b"[]")
 
 
+def test_an_empty_page_beside_exports_is_skipped_with_a_caution_and_alone_refused():
+    """A paginated download's trailing `[]` page blocked the whole upload, with advice to export a period
+    with data."""
+    good = FIXTURES / "fourkeys_deployments.csv"
+    dataset = read_exports([good, ("deploys_page2.json", b"[]"), ("blank.csv", b"")])
+    assert len(dataset.deployments) == 3
+    empty = {s.file: s for s in dataset.sources if s.format == "empty (no records)"}
+    assert {name: (s.rows, s.cautions) for name, s in empty.items()} == {
+        "deploys_page2.json": (0, ["holds no records (an empty JSON array): skipped; if it should hold data, "
+                                   "export it again"]),
+        "blank.csv": (0, ["is empty: skipped; if it should hold data, export it again"]),
+    }
+    with pytest.raises(InputFormatError, match="^deploys_page2.json: holds no records"):
+        read_exports([("deploys_page2.json", b"[]"), ("blank.csv", b"")])  # nothing at all: refused
+
+
+def test_every_file_that_cannot_be_read_is_named_in_one_error():
+    """Five files with three problems: the upload said what was wrong with the first, then the next."""
+    with pytest.raises(InputFormatError) as error:
+        read_exports([FIXTURES / "fourkeys_deployments.csv", ("notes.csv", b"foo,bar\n1,2\n"),
+                      ("team.csv", b"name,role\nann,dev\n"), ("page9.json", b"[]"),
+                      ("incidents.csv", b"source,incident_id,time_created,changes\ngithub,1,2025-01-01 00:00:00 UTC,[]\n")])
+    message = error.value.message
+    assert error.value.file is None and message.startswith("3 files cannot be read, so none was loaded: (1) notes.csv: "
+                                                            "is not an export format")
+    assert "(2) team.csv: is not an export format this tool recognises (its header is name, role); expected a " \
+           "format listed in (1)" in message
+    assert "(3) incidents.csv" in message and "time_resolved" in message
+    assert "page9.json" not in message  # an empty page beside other files is no error
+    assert message.count("GitHub pulls/reviews JSON") == 1  # the accepted formats, listed once
+
+
 def test_missing_required_column_is_named():
     with pytest.raises(InputFormatError) as error:
         read_file("incidents.csv", b"source,incident_id,time_created,changes\ngithub,1,2025-01-01 00:00:00 UTC,[]\n")

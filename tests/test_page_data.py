@@ -121,6 +121,48 @@ def test_uploading_an_export_changes_the_measured_metrics(page):
     )
     left_out = page.dataframe[0].value["Left out"].iloc[0]
     assert "1 bot author" in left_out and "1 not merged" in left_out
+    # First merge 2025-01-07 05:00 → adoption: 54 days 19 h; adoption → last merge 2025-04-24 12:00: 52.5 days.
+    # Rounded to whole weeks they read "8 weeks" each, which did not give the rates shown (64 / 8 / 8 = 1.00).
+    assert any(c.value.startswith("Baseline 7.8 weeks, post period 7.5 weeks.") for c in page.caption)
+
+
+def test_what_each_file_s_reader_assumed_is_shown_and_a_possible_misreading_is_a_warning(page):
+    """A Jira CSV re-saved with numeric dates that read either way (4/2/2025) is read day first: the command
+    line said so, the app showed no file's notes at all, and a wrong guess moves tasks into other months."""
+    jira = ("Summary,Issue key,Issue Type,Status,Resolution,Assignee,Created,Resolved\r\n"
+            "s,P-1,Task,Done,Done,alice,3/2/2025 10:00,4/2/2025 10:00\r\n"
+            "s,P-2,Task,Done,Done,bob,4/3/2025 10:00,5/3/2025 10:00\r\n").encode()
+    exports_uploader(page).set_value([("acme_pulls.json", github_pulls(), "application/json"),
+                                      ("jira.csv", jira, "text/csv")]).run()
+    assert not page.exception and not page.error
+    cautions = [w.value for w in page.warning if w.value.startswith("**jira.csv**:")]
+    assert cautions == [f"**jira.csv**: '{column}' has dates that read day first or month first ({first}): read "
+                        f"day first ({day}); if the file has month-first dates (a US Excel re-save), export it "
+                        "from Jira again"
+                        for column, first, day in (("Created", "3/2/2025 10:00", "3 February"),
+                                                   ("Resolved", "4/2/2025 10:00", "4 February"))]
+    captions = [c.value for c in page.caption]
+    assert ("**jira.csv**: Jira writes times in the exporting user's time zone without an offset: read as UTC"
+            in captions)
+    assert not any("read day first" in c for c in captions)  # a warning, not a caption as well
+
+
+def test_an_empty_page_is_skipped_and_several_bad_files_are_named_at_once(page):
+    exports_uploader(page).set_value([("acme_pulls.json", github_pulls(), "application/json"),
+                                      ("pulls_page9.json", b"[]", "application/json")]).run()
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"].measurement.sources == ["acme_pulls.json", "pulls_page9.json"]
+    assert ("**pulls_page9.json**: holds no records (an empty JSON array): skipped; if it should hold data, export "
+            "it again") in [w.value for w in page.warning]
+    exports_uploader(page).set_value([("a.json", github_pulls(), "application/json"),
+                                      ("team.csv", b"name,role\nann,dev\n", "text/csv"),
+                                      ("empty.json", b"", "application/json"),
+                                      ("notes.csv", b"hello", "text/csv")]).run()
+    (error,) = page.error
+    assert error.value.startswith("2 files cannot be read, so none was loaded: (1) team.csv: is not an export format")
+    assert "(2) notes.csv: is not an export format this tool recognises (its header is hello); expected a format " \
+           "listed in (1). The data loaded before is still in use." in error.value
+    assert page.session_state["scenario"].measurement.sources == ["acme_pulls.json", "pulls_page9.json"]
 
 
 def test_a_good_upload_empties_the_uploader_and_the_next_one_replaces_it(page):

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.acero  # noqa: F401  Table.join's engine, loaded here rather than at the first join (0.2 s)
 
 from roi import safety
-from roi.errors import InputFormatError
+from roi.errors import InputFormatError, NoRecordsError
 from roi.ingest import devlake, generic, gitlab, template
 from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, near_miss
@@ -194,23 +194,33 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
         timezone: IANA zone for timestamps written without an offset (Jira, some CSVs); the
             assumption is noted in each affected file's report.
 
+    An empty file, or an empty page of a paginated download, beside files with records is skipped with
+    a caution in its report; every other file that cannot be read is named, all of them in one error.
+
     Raises:
-        InputFormatError: a file is empty, in an unknown format, misses a column or holds an
-            unparsable value (the message names file, row and column).
+        InputFormatError: a file is in an unknown format, misses a column or holds an unparsable value
+            (the message names file, row and column; with several such files, each of them), or every
+            file is empty.
     """
     _check_timezone(timezone)
     files = list(files)
     if not files:
         raise InputFormatError("no export files given; pass at least one file")
 
-    def read(item: FileInput) -> tuple[dict[str, pd.DataFrame], SourceReport]:
-        name, data = _load(item)  # one file's bytes at a time per thread, released once read
-        return read_file(name, data, timezone=timezone, mapping=_mapping_for(name, column_mappings))
+    def read(item: FileInput) -> tuple[dict[str, pd.DataFrame], SourceReport] | InputFormatError:
+        name = item[0] if isinstance(item, tuple) else str(item)
+        try:
+            loaded = _load(item)  # one file's bytes at a time per thread, released once read
+            return read_file(*loaded, timezone=timezone, mapping=_mapping_for(loaded[0], column_mappings))
+        except InputFormatError as error:
+            error.file = error.file or name
+            return error
 
+    with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(files))) as pool:
+        outcomes = list(pool.map(read, files))  # in file order
+    read_files = _read_or_refuse(outcomes)
     parts: dict[str, list[pd.DataFrame]] = defaultdict(list)
     reports: list[SourceReport] = []
-    with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(files))) as pool:
-        read_files = list(pool.map(read, files))  # in file order; the first file's error is raised first
     pull_rows = 0  # rows of pull_requests before this file's: where its DevLake ids' PRs will be
     for tables, report in read_files:
         if devlake.PR_ID_MAP in tables:
@@ -232,6 +242,37 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
         deduplicated = replace(deduplicated, review_pr_rows=ReviewRows(deduplicated.pull_requests,
                                                                        deduplicated.reviews, rows))
     return deduplicated
+
+
+def _read_or_refuse(outcomes: list[tuple[dict[str, pd.DataFrame], SourceReport] | InputFormatError]
+                    ) -> list[tuple[dict[str, pd.DataFrame], SourceReport]]:
+    """The files read, with an empty one beside them as a report of no rows and a caution; or one error
+    naming every file that could not be read (an upload of five files said only what was wrong with the
+    first, then the next)."""
+    failed = [o for o in outcomes if isinstance(o, InputFormatError) and not isinstance(o, NoRecordsError)]
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        said: dict[str, int] = {}  # the list of formats this tool reads, once: where it was said first
+        described = []
+        for number, error in enumerate(failed, start=1):
+            head, sep, tail = error.describe().partition("; expected ")
+            described.append(head + (f"; expected a format listed in ({said[tail]})" if sep and tail in said
+                                     else sep + tail))
+            said.setdefault(tail, number)
+        raise InputFormatError(f"{len(failed)} files cannot be read, so none was loaded: "
+                               + "; ".join(f"({number}) {text}" for number, text in enumerate(described, start=1)))
+    if all(isinstance(o, NoRecordsError) for o in outcomes):
+        raise next(o for o in outcomes if isinstance(o, NoRecordsError))
+    read_files: list[tuple[dict[str, pd.DataFrame], SourceReport]] = []
+    for outcome in outcomes:
+        if isinstance(outcome, InputFormatError):  # only empty files are left
+            report = SourceReport(outcome.file or "export", "empty (no records)")
+            report.caution(f"{outcome.message.split(';')[0]}: skipped; if it should hold data, export it again")
+            read_files.append(({}, report))
+        else:
+            read_files.append(outcome)
+    return read_files
 
 
 _EVENT_TIMES = {

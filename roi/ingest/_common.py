@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.json as pa_json
 
 from roi import safety
-from roi.errors import InputFormatError
+from roi.errors import InputFormatError, NoRecordsError
 
 UTC = "UTC"
 _MAX_JSON_BLOCK = 2**31 - 64
@@ -39,6 +39,9 @@ class SourceReport:
     rows: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    cautions: list[str] = field(default_factory=list)
+    """The notes that may mean the file was misread (an ambiguous date order, two teams' copies of a day):
+    the app shows them as warnings, not with the other notes."""
     tables: set[str] = field(default_factory=set)
     """Canonical tables the file provided (a metric is null only when no file provided its table)."""
     columns: dict[str, str] = field(default_factory=dict)
@@ -53,6 +56,12 @@ class SourceReport:
     def note(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)
+
+    def caution(self, text: str) -> None:
+        """A note the user must check: the numbers may be wrong if the assumption made is."""
+        self.note(text)
+        if text not in self.cautions:
+            self.cautions.append(text)
 
     def name_columns(self, table: str, names: dict[str, str | None]) -> None:
         """Record the file's name for each canonical column of ``table`` (our name → theirs; None: none)."""
@@ -328,7 +337,7 @@ def read_csv_text(text: str, name: str, delimiter: str | None = None, skip_rows:
     """All cells as text (empty cells are ''), duplicate headers renamed ``X``, ``X.1`` ..."""
     lines = text.splitlines()[skip_rows:skip_rows + 1]
     if not lines or not lines[0].strip():
-        raise InputFormatError("is empty: there is no header row", file=name)
+        raise NoRecordsError("is empty: there is no header row", file=name)
     safety.check_rows(name, safety.count_lines(text) - skip_rows - 1)  # before pandas builds the table
     delimiter = delimiter or sniff_delimiter(lines[0])
     try:

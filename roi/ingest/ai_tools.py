@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from roi.errors import InputFormatError
+from roi.errors import InputFormatError, NoRecordsError
 from roi.ingest._common import EARLIEST_DATE, LATEST_DATE, SourceReport, load_json, timestamps
 from roi.ingest.copilot import _count, _note_more_accepted_than_suggested, _objects
 from roi.safety import quote
@@ -88,7 +88,7 @@ def _records(name: str, data: bytes, what: str) -> list[dict[str, Any]]:
         elif isinstance(value, dict):
             records.append(value)
     if not records:
-        raise InputFormatError(f"holds no {what} records (its 'data' is empty); export a period with usage",
+        raise NoRecordsError(f"holds no {what} records (its 'data' is empty); export a period with usage",
                                file=name)
     return records
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from roi.errors import InputFormatError
+from roi.errors import InputFormatError, NoRecordsError
 from roi.ingest import ai_tools, copilot, devlake, fourkeys, github, gitlab, jira, people, template
 from roi.ingest._common import (SourceReport, decode_text, find_column, first_json_value, first_record, header_row,
                                sniff_delimiter)
@@ -192,7 +192,7 @@ def detect(name: str, data: bytes) -> str | None:
         InputFormatError: the file is empty.
     """
     if not data[:65536].strip() and not data.strip():  # the full scan only for a blank start
-        raise InputFormatError("is empty; export it again", file=name)
+        raise NoRecordsError("is empty; export it again", file=name)
     if data[:4] == b"PK\x03\x04":
         frame = template.read_table(name, data)
         return "estimates_template" if template.is_template_header(frame.columns) else None
@@ -204,7 +204,7 @@ def detect(name: str, data: bytes) -> str | None:
             stripped = decode_text(data, name).lstrip()
             found = _json_format(stripped)
         if found is None and first_json_value(stripped) in ([], {}, [[]]):
-            raise InputFormatError("holds no records (an empty JSON array); export a period with data", file=name)
+            raise NoRecordsError("holds no records (an empty JSON array); export a period with data", file=name)
         if found == "gitlab_merge_requests" and set(first_record(stripped) or {}) & _GITLAB_APPROVALS:
             # It has an MR's iid, state and dates: it was read as one MR (merged, without merged_at) and skipped.
             raise InputFormatError(

@@ -179,7 +179,7 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
     repo = _pandas(pc.struct_field(pc.extract_regex(column(table, "url"), _REPO_FROM_HTML_URL), "repo"))
     repo = repo.fillna(repo_name)
     if repo.eq("").any():
-        report.note("no repository in the file (add 'url' to the query): PRs are keyed by number only")
+        report.caution("no repository in the file (add 'url' to the query): PRs are keyed by number only")
     login = _pandas(column(table, "author.login"))
     kind = _pandas(column(table, "author.__typename"))
     labels = list_text(column(table, "labels"), "name")

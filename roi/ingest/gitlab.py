@@ -246,7 +246,7 @@ def read_graphql(name: str, data: bytes, report: SourceReport, timezone: str) ->
                                f"{f'; GitLab answered with errors: {answered}' if errors else ''}); check the "
                                "query's filters and the project's path, and export a period with MRs", file=name)
     if errors:
-        report.note(f"GitLab answered with errors as well ({answered}): the MRs it gave are read")
+        report.caution(f"GitLab answered with errors as well ({answered}): the MRs it gave are read")
     try:
         table = records_table(records, GRAPHQL_SCHEMA, name)
     except InputFormatError as error:  # named in the file's terms: createdAt, not created_at

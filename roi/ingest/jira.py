@@ -182,7 +182,7 @@ def _note_day_first(parsed: pd.Series, clean: pd.Series, fmt: str, text: pd.Seri
     if swapped.notna().all() and differ.any():
         first = int(np.flatnonzero(differ)[0])
         day = parsed.iloc[first]
-        report.note(f"'{column_name}' has dates that read day first or month first ({text.iloc[first]}): read day "
+        report.caution(f"'{column_name}' has dates that read day first or month first ({text.iloc[first]}): read day "
                     f"first ({day.day} {day:%B}); if the file has month-first dates (a US Excel re-save), export it "
                     "from Jira again")
 
