@@ -85,7 +85,8 @@ DEFINITIONS: dict[str, str] = {
     "lead_time_hours": "Median calendar hours from a commit to the first production deployment that shipped it. "
                        "Commit times come from a changes table (Four Keys); without one, a PR's creation time "
                        "stands in for its commits (matched through the merge commit). A deployment that names only "
-                       "its project (GitLab) ships each PR of the project merged before it and not yet deployed.",
+                       "its project (GitLab) ships each PR of the project merged before it and not yet deployed. "
+                       "Bots' changes count too: DORA measures every change that reaches production.",
     "ai_active_users": "Mean daily active users of the AI assistant over the period's days with data. A day with "
                        "organisation totals (Copilot metrics) takes those alone: per-person rows of that day (a "
                        "Cursor export) are not added, as the same person cannot be told apart in both, and the "
