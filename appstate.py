@@ -27,6 +27,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from roi import formatting as fmt
+from roi import scenario_builder
 from roi.comparison import unique_names
 from roi.engine import compute
 from roi.errors import RoiError
@@ -740,15 +741,17 @@ def pr_distributions() -> tuple[tuple[Any, Any], tuple[Any, Any]] | None:
     )
 
 
-def export_formats() -> set[str]:
-    """The formats of the exports in use (empty when none, or when they cannot be read)."""
+def licence_caveat(scenario: Scenario) -> str | None:
+    """:func:`roi.scenario_builder.licence_caveat` against the exports in use: the AI tools they show use of,
+    and the Copilot seats they list; ``None`` without exports (or when they cannot be read)."""
     found = loaded()
     if found is None:
-        return set()
+        return None
     try:
-        return set(read(found[0]).formats())
+        dataset = read(found[0])
     except RoiError:  # the Data page names what is wrong with the files
-        return set()
+        return None
+    return scenario_builder.licence_caveat(scenario, set(dataset.formats()), scenario_builder.seats_held(dataset.seats))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

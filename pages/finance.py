@@ -10,7 +10,6 @@ from roi.errors import RoiError
 from roi.export.assumptions import SECTIONS, adoption_assumptions, tool_assumptions
 from roi.finance import cumulative_net
 from roi.safety import markdown_safe
-from roi.scenario_builder import licence_caveat
 from roi.usage_cost import describe
 from roi.verdict import loss_chance, loss_reason, median_reason, simulated
 from roi.whatif import (
@@ -398,7 +397,7 @@ with tabs[0]:
 with tabs[1]:
     appstate.assumption_rows(adoption_assumptions(scenario), "finance")
 with tabs[2]:
-    if licences := licence_caveat(scenario, appstate.export_formats()):
+    if licences := appstate.licence_caveat(scenario):
         st.warning(licences, icon=":material/info:")
     tool_lines()
     measured_usage()

@@ -8,7 +8,7 @@ from roi import formatting as fmt
 from roi.defaults import UTILIZATION_LIMIT as STRETCHED
 from roi.rollout import planned_checklist
 from roi.safety import markdown_safe
-from roi.scenario_builder import licence_caveat, measurement_caveats
+from roi.scenario_builder import measurement_caveats
 from roi.verdict import BADGE_LABELS, simulated, verdict
 
 appstate.require_app(__file__)
@@ -28,7 +28,7 @@ st.caption(
 
 for caveat in measurement_caveats(scenario):  # numbers behind the verdict that the exports do not back
     st.warning(caveat, icon=":material/info:")
-if licences := licence_caveat(scenario, appstate.export_formats()):
+if licences := appstate.licence_caveat(scenario):
     st.warning(licences, icon=":material/info:")
 
 BADGE_COLOURS = {"good": "green", "mixed": "orange", "bad": "red"}

@@ -19,7 +19,10 @@ W working weeks of a year.  Measured rates per week are therefore multiplied by
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
 
 from roi import defaults
 from roi import formatting as fmt
@@ -214,12 +217,58 @@ AI_TOOL_FORMATS = {
 """The AI tools whose use an export format shows, by the word a licence line's name would hold."""
 
 
-def licence_caveat(scenario: Scenario, formats: set[str]) -> str | None:
+@dataclass(frozen=True)
+class SeatsHeld:
+    """The Copilot seats an export lists: ``count`` people holding one (none pending cancellation) and the
+    ``plans`` they are on (``business``, ``enterprise``)."""
+
+    count: int
+    plans: frozenset[str]
+
+
+COPILOT_PLANS = ("business", "enterprise")
+"""Copilot's ``plan_type`` values a licence line's name may name."""
+
+SEAT_COUNT_TOLERANCE = 0.1
+"""A licence line pricing more than this share more or fewer seats than the export lists is named."""
+
+
+def seats_held(seats: pd.DataFrame) -> SeatsHeld | None:
+    """The seats of a dataset's ``seats`` table still held (not pending cancellation); ``None`` without any."""
+    held = seats[seats["pending_cancellation"].isna().to_numpy()]
+    if held.empty:
+        return None
+    return SeatsHeld(count=int(held["user"].nunique()),
+                     plans=frozenset(p for p in held["plan"].dropna() if p in COPILOT_PLANS))
+
+
+def _seat_parts(scenario: Scenario, seats: SeatsHeld) -> list[str]:
+    """Where the one Copilot licence line disagrees with the seats export: its plan, its number of seats."""
+    lines = [tool for tool in scenario.costs.tools if names_tool(tool.name, "Copilot")]
+    if len(lines) != 1:  # none: said as unpriced; several: which one the export bills cannot be told
+        return []
+    line, developers, parts = lines[0], scenario.team.developers, []
+    named = [plan for plan in COPILOT_PLANS if plan in line.name.casefold()]
+    if len(seats.plans) == 1 and named and named[0] not in seats.plans:
+        parts.append(f"the seats export shows Copilot {next(iter(seats.plans)).capitalize()} seats, but “{line.name}” "
+                     f"prices {named[0].capitalize()}")
+    priced = line.seat_coverage * developers
+    if abs(seats.count - priced) > max(1.0, SEAT_COUNT_TOLERANCE * priced):
+        matching = min(seats.count / developers, 1.0)
+        parts.append(f"the seats export lists {seats.count} Copilot seats, but “{line.name}” prices {priced:.0f} "
+                     f"({fmt.percent(line.seat_coverage)} of {developers} developers; a seat coverage of "
+                     f"{fmt.percent(matching)} matches the export)")
+    return parts
+
+
+def licence_caveat(scenario: Scenario, formats: set[str], seats: SeatsHeld | None = None) -> str | None:
     """A sentence when the licences priced and the AI tools the exports show use of disagree, else None.
 
     A measured scenario takes its licences from the base scenario (the demo prices GitHub Copilot
     Enterprise): a Claude Code client would be costed for a tool it does not use, without a word.  Lines
-    and tools are matched by :func:`roi.whatif.names_tool`.
+    and tools are matched by :func:`roi.whatif.names_tool`.  With a Copilot seats export (``seats``), the
+    Copilot line's plan and number of seats are checked against it too (a Business client was priced at
+    Enterprise's price for 25 seats where it held 20).
     Nothing is said when no export shows AI use: then there is nothing to compare with.
     """
     seen = [tool for tool, ids in AI_TOOL_FORMATS.items() if ids & formats]
@@ -228,14 +277,16 @@ def licence_caveat(scenario: Scenario, formats: set[str]) -> str | None:
     names = [tool.name for tool in scenario.costs.tools]
     unpriced = [tool for tool in seen if not any(names_tool(name, tool) for name in names)]
     unseen = [name for name in names if not any(names_tool(name, tool) for tool in seen)]
-    if not unpriced and not unseen:
-        return None
     parts = []
     if unpriced:
         parts.append(f"the exports show use of {' and '.join(unpriced)}, which no licence line prices")
     if unseen:
         parts.append(f"{' and '.join(f'“{name}”' for name in unseen)} {'is' if len(unseen) == 1 else 'are'} priced, "
                      "but no export shows its use")
+    if seats is not None:
+        parts += _seat_parts(scenario, seats)
+    if not parts:
+        return None
     return ("Licences: " + "; ".join(parts) + ". The costs, and so the verdict, price the tools on ROI & risk → "
             "Licences and costs: check them there.")
 

@@ -312,7 +312,7 @@ def copilot_seats(rng, org) -> dict:
             "last_activity_at": None if last is None else last.astimezone(offset).isoformat(),
             "last_activity_editor": None if last is None else "vscode/1.98.0/copilot/1.290.0",
             "last_authenticated_at": None if last is None else last.astimezone(offset).isoformat(),
-            "plan_type": "business", "assignee": {"login": login, "id": int(sha(login)[:7], 16), "type": "User"},
+            "plan_type": "enterprise", "assignee": {"login": login, "id": int(sha(login)[:7], 16), "type": "User"},
             "assigning_team": None})
     return {"total_seats": len(seats), "seats": seats}
 

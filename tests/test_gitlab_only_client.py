@@ -128,6 +128,32 @@ def test_licences_the_exports_do_not_show_are_named():
     assert licence_caveat(unmeasured, {"claude_code_usage"}) is None  # not measured from these exports
 
 
+def test_the_copilot_line_is_checked_against_the_seats_export():
+    """A Copilot Business client with 20 seats for 25 developers was priced as the demo's Enterprise line at
+    100% coverage (25 seats at $39) with nothing said."""
+    from roi.scenario_builder import SeatsHeld, licence_caveat, seats_held
+    from roi.whatif import with_value
+
+    demo = load_scenario(Path(__file__).resolve().parents[1] / "sample_data" / "scenarios" / "demo_org.json")
+    client = with_value(demo, "team.developers", 25)
+    formats = {"copilot_seats", "github_pulls"}
+    assert licence_caveat(client, formats, SeatsHeld(25, frozenset({"enterprise"}))) is None  # as priced
+    assert licence_caveat(client, formats, SeatsHeld(20, frozenset({"business"}))) == (
+        "Licences: the seats export shows Copilot Business seats, but “GitHub Copilot Enterprise” prices Enterprise; "
+        "the seats export lists 20 Copilot seats, but “GitHub Copilot Enterprise” prices 25 (100% of 25 developers; "
+        "a seat coverage of 80% matches the export). The costs, and so the verdict, price the tools on ROI & risk → "
+        "Licences and costs: check them there.")
+    # Within 10% (or one seat) of the seats priced, and both plans held: nothing to say.
+    assert licence_caveat(client, formats, SeatsHeld(23, frozenset({"business", "enterprise"}))) is None
+    renamed = with_value(client, "costs.tools.0.name", "GitHub Copilot")  # no plan in the name: not checked
+    assert licence_caveat(renamed, formats, SeatsHeld(25, frozenset({"business"}))) is None
+    # The fixture's seats: alice (business), carol (business, pending cancellation), bob (enterprise).
+    seats = read_exports([Path(__file__).parent / "fixtures" / "ingest" / "copilot_seats.json"]).seats
+    assert seats.set_index("user")["plan"].to_dict() == {"alice": "business", "carol": "business", "bob": "enterprise"}
+    assert seats_held(seats) == SeatsHeld(2, frozenset({"business", "enterprise"}))  # carol's is going
+    assert seats_held(seats.iloc[0:0]) is None
+
+
 def _claude_and_directory() -> list[tuple[str, bytes]]:
     """Claude Code usage in the 8 weeks after adoption: ana and ben active Mondays, Wednesdays and Fridays, cai and
     dee Tuesdays and Thursdays (2 of 4 a day on average, all 4 every week); and the directory of their emails."""

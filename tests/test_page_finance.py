@@ -415,6 +415,30 @@ def test_licences_the_exports_do_not_show_are_named_here_and_on_the_summary(open
     assert any(w.value.startswith(said) for w in at.warning)
 
 
+def test_a_seats_export_on_another_plan_or_seat_count_is_named_here_and_on_the_summary(open_app):
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP_TIMEOUT, ROOT, SCENARIOS
+
+    seats = {"total_seats": 100, "seats": [
+        {"created_at": "2025-03-03T09:00:00Z", "last_activity_at": None, "pending_cancellation_date": None,
+         "plan_type": "business", "assignee": {"login": f"dev{i}", "type": "User"}} for i in range(100)]}
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    at.session_state["scenario"] = load_scenario(SCENARIOS / "demo_org.json")  # Enterprise, 120 developers
+    at.session_state["exports"] = (("copilot_seats.json", json.dumps(seats).encode()),)
+    at.run()
+    # 100 seats against 120 priced (100% of 120): over the 10% (12 seats) tolerance; 100 / 120 = 83%.
+    said = ("Licences: the seats export shows Copilot Business seats, but “GitHub Copilot Enterprise” prices "
+            "Enterprise; the seats export lists 100 Copilot seats, but “GitHub Copilot Enterprise” prices 120 (100% "
+            "of 120 developers; a seat coverage of 83% matches the export).")
+    assert any(w.value.startswith(said) for w in at.warning), [w.value for w in at.warning]
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert any(w.value.startswith(said) for w in at.warning)
+
+
 def test_the_demo_prices_the_tool_its_exports_show(open_app):
     at = open_app(page="pages/summary.py")  # the demo's exports: Copilot metrics and seats
     assert not any(w.value.startswith("Licences:") for w in at.warning)

@@ -322,6 +322,7 @@ def read_seats(name: str, data: bytes, report: SourceReport, timezone: str) -> d
                                        "last_activity_at", report),
         "pending_cancellation": _unused_dates([s.get("pending_cancellation_date") for s in seats], name,
                                               "pending_cancellation_date", report),
+        "plan": pd.Series([str(s.get("plan_type") or "").strip().lower() or None for s in seats], dtype="object"),
     })
     no_user = users.isna()
     report.skip("seat without an assignee login (team or enterprise seat)", int(no_user.sum()))

@@ -26,7 +26,7 @@ ai_user_days   per user and day: ``date``, ``user``, ``active``, ``suggestions``
                ``cost`` [``currency``] (usage billed on top of a seat: Claude Code on API billing;
                NaN = not reported).
 seats          AI assistant seats: ``user``, ``assigned_at``, ``last_activity_at`` (NaT = never
-               used), ``pending_cancellation``.
+               used), ``pending_cancellation``, ``plan`` (Copilot's ``plan_type``: business, enterprise).
 estimates      the estimates template: ``metric``, ``baseline``, ``post``, ``low``, ``high``.
 people         the people directory: ``login`` (as the PR exports name people), ``email`` (as Cursor and
                Claude Code name them), both lower-cased and trimmed; one row per pair, so a person with two
@@ -77,7 +77,7 @@ SCHEMAS: dict[str, dict[str, str]] = {
     },
     "seats": {
         "source": "category", "user": "object", "assigned_at": TS, "last_activity_at": TS,
-        "pending_cancellation": TS,
+        "pending_cancellation": TS, "plan": "object",
     },
     "estimates": {
         "source": "category", "metric": "object", "baseline": "float64", "post": "float64", "low": "float64",
