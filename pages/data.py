@@ -243,8 +243,7 @@ with tab_exports:
                         if note not in source.cautions:  # shown above as warnings
                             by_note.setdefault(note, []).append(source.file.rsplit("/", 1)[-1])
                 for note, names in by_note.items():
-                    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-                    st.caption(f"**{markdown_safe(shown)}**: {markdown_safe(note)}")
+                    st.caption(f"**{markdown_safe(fmt.file_names(names))}**: {markdown_safe(note)}")
             suggested = suggest_adoption_date(dataset)
             st.session_state["data_adoption"] = adoption or suggested or date.today()
             st.session_state["data_ramp"] = ramp

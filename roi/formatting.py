@@ -314,6 +314,14 @@ def p_value(value: float | None) -> str:
     return f"p{NBSP}={NBSP}{value:.3f}" if value < 0.01 else f"p{NBSP}={NBSP}{value:.2f}"
 
 
+def file_names(names: list[str], shown: int = 3) -> str:
+    """Files named in a sentence, the first ``shown`` of them: "a.json, b.json, c.json and 15 other files"
+    (an error about the periods listed all 18 PR pages of an upload)."""
+    if len(names) <= shown + 1:
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} and {len(names) - shown} other files"
+
+
 def file_stem(name: str, fallback: str = "scenario") -> str:
     """A safe file-name stem from a scenario name: "Demo organisation (measured, 120 developers)" →
     "demo-organisation-measured-120-developers" (ASCII letters, digits and hyphens, at most 60)."""

@@ -25,6 +25,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 from scipy import sparse, special, stats
 
+from roi import formatting as fmt
 from roi.errors import DataError, InputFormatError
 from roi.ingest.identity import per_unique
 from roi.ingest.people import email_logins
@@ -1126,7 +1127,7 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
             raise DataError(
                 f"adoption date {adoption_date.isoformat()}{ramp} is outside the data: its events run from "
                 f"{first.date().isoformat()} to {last.date().isoformat()}; choose a date with data on both sides",
-                file=", ".join(event_files) or None, field="adoption_date")
+                file=fmt.file_names(event_files) or None, field="adoption_date")
         baseline = _Period("baseline", first, adoption - pd.Timedelta(microseconds=1))
         post = _Period("post", post_start, last)
 

@@ -216,3 +216,11 @@ def test_payback_tile_puts_the_unit_in_the_chip():
     assert fmt.payback_tile(0.04, 3) == ("< 0.1", "months")
     assert fmt.payback_tile(0.0, 3) == ("immediately", None)
     assert fmt.payback_tile(None, 3) == ("> 3 years", "not within the horizon")
+
+
+def test_file_names_name_the_first_three_then_count_the_rest():
+    assert fmt.file_names([]) == ""
+    assert fmt.file_names(["a.json", "b.json", "c.json", "d.json"]) == "a.json, b.json, c.json, d.json"
+    # 18 PR pages: an error about the periods listed all of them; the workbook repeated 28 names on every row.
+    pages = [f"pulls_{i}.json" for i in range(1, 19)]
+    assert fmt.file_names(pages) == "pulls_1.json, pulls_2.json, pulls_3.json and 15 other files"

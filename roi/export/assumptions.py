@@ -17,6 +17,7 @@ from functools import cache
 from roi import defaults
 from roi.export.layout import Cell, Format, Formula, Sheet, Validation, text, unit_beside
 from roi.export.rules import FRACTION_HINT, Rule, rule_for
+from roi.formatting import file_names
 from roi.models import Scenario, get_path
 
 ASSUMPTION_ROWS_END = 400
@@ -399,7 +400,7 @@ def source_of(scenario: Scenario, assumption: Assumption) -> str:
     """Where the value comes from: measured exports, the scenario file, or a default (with its source)."""
     section = assumption.path.split(".")[0]
     if section in ("baseline", "post") and scenario.measurement is not None:
-        files = ", ".join(scenario.measurement.sources) or "exports"
+        files = file_names(scenario.measurement.sources) or "exports"
         return f"Measured from {files} (adoption {scenario.measurement.adoption_date.isoformat()})"
     note = f" (blank = {assumption.blank_means})" if assumption.blank_means else ""
     if _was_given(scenario, assumption.path) or assumption.default is None:
