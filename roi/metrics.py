@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal, TypeAlias
 
@@ -502,8 +502,7 @@ class _Period:
         stopped early. A shorter gap is the source's own rhythm (weekends, a release every other week),
         and counting only from its first to its last event would inflate its rate by about one interval.
         A source with no event inside covers nothing."""
-        values = _ns(times)
-        values = values[~np.isnat(values)]
+        values = _ns(times)  # NaT compares false: neither inside nor beyond an edge
         start, end = self.start.to_datetime64(), self.end.to_datetime64()
         inside = values[(values >= start) & (values <= end)]
         if not len(inside):
@@ -546,6 +545,7 @@ class _Prepared:
     skipped: dict[str, Counter[str]]  # file -> reason -> PRs and reviews left out
     skipped_reviews: dict[str, Counter[str]]  # the reviews among them (a reviews file's rows; nested in gh's PRs)
     agent_humans: set[str]
+    covered_weeks: dict[str, float] = field(default_factory=dict)  # per period: the weeks the PRs cover, once
 
 
 def _lower(logins: pd.Series) -> pd.Series:
@@ -681,7 +681,9 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
         return values, samples
     group = f"{period.name}:{label}:developers"
     dev_codes, devs = pd.factorize(chosen["author_code"])
-    n_dev, weeks = len(devs), period.covered(prs["merged_at"]).weeks
+    if period.name not in prep.covered_weeks:  # the same for every cohort of the period
+        prep.covered_weeks[period.name] = period.covered(prs["merged_at"]).weeks
+    n_dev, weeks = len(devs), prep.covered_weeks[period.name]
     values["developers"] = n_dev
     pairs = prep.reviewer_pairs
     reviewers = pairs["reviewer"].to_numpy()[mask[pairs["pr"].to_numpy()]]  # reviews of this period's PRs
@@ -1171,7 +1173,7 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
                     ("deployment", dataset.deployments, ("deployed_at",)))
         for source_name, frame, columns in coverage:
             if len(frame):
-                times = pd.concat([frame[column] for column in columns])
+                times = frame[columns[0]] if len(columns) == 1 else pd.concat([frame[column] for column in columns])
                 covered = baseline.covered(times).weeks + post.covered(times).weeks
                 total = baseline.weeks + post.weeks
                 if covered < total:
