@@ -309,8 +309,8 @@ def risk_reason(scenario: Scenario, results: Results) -> str | None:
         return None
     top = u.tornado[0]
     return (
-        f"The risk comes mostly from {fmt.input_label(top.input, in_sentence=True)}: from its P10 to its P90 it swings "
-        f"the NPV by {fmt.money(top.swing, scenario.currency, compact=True)}."
+        f"The risk comes mostly from {fmt.input_label(top.input, in_sentence=True)}: from its P10 to its P90 it "
+        f"swings the NPV by {fmt.money(top.swing, scenario.currency, compact=True)}."
     )
 
 

@@ -89,7 +89,7 @@ def _records(name: str, data: bytes, what: str) -> list[dict[str, Any]]:
             records.append(value)
     if not records:
         raise NoRecordsError(f"holds no {what} records (its 'data' is empty); export a period with usage",
-                               file=name)
+                             file=name)
     return records
 
 

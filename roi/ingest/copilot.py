@@ -168,7 +168,7 @@ def _dedupe_days(frame: pd.DataFrame, report: SourceReport) -> pd.DataFrame:
         copies = ", then ".join("none" if pd.isna(v) else f"{v:g}" for v in values)
         theirs = report.column_name("ai_daily", column)
         report.caution(f"the copies of {day:%Y-%m-%d} carry other numbers ({theirs} {copies}): the last copy is "
-                    "kept; if the file joins two teams' exports, load one organisation-wide export instead")
+                       "kept; if the file joins two teams' exports, load one organisation-wide export instead")
     return frame[~duplicated]
 
 

@@ -182,9 +182,9 @@ def _note_day_first(parsed: pd.Series, clean: pd.Series, fmt: str, text: pd.Seri
     if swapped.notna().all() and differ.any():
         first = int(np.flatnonzero(differ)[0])
         day = parsed.iloc[first]
-        report.caution(f"'{column_name}' has dates that read day first or month first ({text.iloc[first]}): read day "
-                    f"first ({day.day} {day:%B}); if the file has month-first dates (a US Excel re-save), export it "
-                    "from Jira again")
+        report.caution(f"'{column_name}' has dates that read day first or month first ({text.iloc[first]}): "
+                       f"read day first ({day.day} {day:%B}); if the file has month-first dates (a US Excel "
+                       "re-save), export it from Jira again")
 
 
 def issue_kind(types: pd.Series) -> pd.Series:
