@@ -751,7 +751,8 @@ def licence_caveat(scenario: Scenario) -> str | None:
         dataset = read(found[0])
     except RoiError:  # the Data page names what is wrong with the files
         return None
-    return scenario_builder.licence_caveat(scenario, set(dataset.formats()), scenario_builder.seats_held(dataset.seats))
+    seats = scenario_builder.seats_held(dataset.seats)
+    return scenario_builder.licence_caveat(scenario, set(dataset.formats()), seats)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -99,7 +99,7 @@ with top:
     elif limit and limit >= scenario.post.pr_size_loc:
         st.info(
             f"A limit of {fmt.number(limit)} lines changes nothing here: the model caps the mean PR size after "
-            f"adoption ({fmt.number(scenario.post.pr_size_loc)} lines), which is already below it. A real limit "
+            f"adoption ({fmt.number(scenario.post.pr_size_loc)} lines), which is already at or below it. A real limit "
             "also trims the largest PRs, which a mean does not show; try a limit below the mean.",
             icon=":material/science:",
         )

@@ -116,7 +116,7 @@ def test_a_limit_above_the_mean_pr_size_says_it_changes_nothing(page):
     assert "review_apply_limit" not in [b.key for b in page.button]  # nothing to apply
     assert [i.value for i in page.info] == [
         "A limit of 500 lines changes nothing here: the model caps the mean PR size after adoption (381 lines), "
-        "which is already below it. A real limit also trims the largest PRs, which a mean does not show; try a "
+        "which is already at or below it. A real limit also trims the largest PRs, which a mean does not show; try a "
         "limit below the mean."
     ]
 
