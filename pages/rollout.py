@@ -168,7 +168,8 @@ wave_edits = st.data_editor(
         # at 1366 px that scrolled the planned reviewers, an input, out of sight.
         "teams": st.column_config.TextColumn("Teams / cohort", width=300),
         "training_hours_per_dev": st.column_config.NumberColumn(
-            "Training h", help="Training hours per developer", min_value=0, step=0.5, width=105
+            "Training h", help="Training hours per developer joining (empty: the scenario's training hours)",
+            min_value=0, step=0.5, width=105
         ),
         "reviewers": st.column_config.NumberColumn(
             "Reviewers", help="Planned reviewers (empty: today's pool)", min_value=1, step=1, format="%d",

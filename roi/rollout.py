@@ -476,6 +476,8 @@ def plan_waves(scenario: Scenario, plan: RolloutPlan, results: Results | None = 
         effort = work / prs
         arrivals = capacity.arrival_rate_per_hour(n, prs / n, team.hours_per_week)
         pool = wave.reviewers if wave.reviewers is not None else review.reviewers
+        training = (wave.training_hours_per_dev if wave.training_hours_per_dev is not None
+                    else scenario.costs.training_hours_per_dev)  # left out: the scenario's training
         queue = capacity.queue_stats(
             arrivals, effort, review.review_share, pool, review.arrival_cv2, review.service_cv2
         )
@@ -508,8 +510,8 @@ def plan_waves(scenario: Scenario, plan: RolloutPlan, results: Results | None = 
                 seat_cost_per_month=seat_cost,
                 usage_cost_per_month=usage_cost,
                 licence_cost_per_month=seat_cost + usage_cost,
-                training_hours_per_dev=wave.training_hours_per_dev,
-                training_cost=(d - previous) * wave.training_hours_per_dev * team.loaded_cost_per_hour,
+                training_hours_per_dev=training,
+                training_cost=(d - previous) * training * team.loaded_cost_per_hour,
                 prs_per_week=prs,
                 extra_prs_per_week=d * (post.prs_per_dev_week - base.prs_per_dev_week),
                 review_hours_per_week=work,

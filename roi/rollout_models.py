@@ -110,8 +110,9 @@ class Wave(_Model):
         description="cumulative share of developers with a seat once this wave starts [fraction]"
     )
     teams: str = Field("", max_length=500, description="teams or cohort joining in this wave")
-    training_hours_per_dev: NonNegative = Field(
-        0.0, le=1000, description="training per developer joining [h]"
+    training_hours_per_dev: NonNegative | None = Field(
+        None, le=1000,
+        description="training per developer joining [h]; null = the scenario's costs.training_hours_per_dev",
     )
     reviewers: Annotated[int, PlainNumber, Field(gt=0, le=1_000_000)] | None = Field(
         None, description="planned reviewer pool during the wave; null = the scenario's pool"

@@ -317,7 +317,7 @@ def waves_from_rows(rows: Sequence[Mapping[str, Any]], previous: Sequence[Wave])
             "start_week": _whole(row, "start_week", index),
             "seat_share": share_pct / 100,
             "teams": _text(row, "teams"),
-            "training_hours_per_dev": _number(row, "training_hours_per_dev", index, required=False) or 0.0,
+            "training_hours_per_dev": _number(row, "training_hours_per_dev", index, required=False),
             "reviewers": _whole(row, "reviewers", index, required=False),
             "gates": [gate.model_dump() for gate in gates],
         }

@@ -453,6 +453,13 @@ def test_a_given_plan_replaces_the_default_waves(worked):
     header = next(row for row in sheet.iter_rows() if row[0].value == "Wave")
     assert [c.value for c in header[1:3]] == ["Platform team", "Everyone"]
     assert not any("default plan" in str(row[0].value) for row in sheet.iter_rows(max_row=3))
+    # Neither wave gives its training hours: both train for the scenario's (4 h), a link to the assumption.
+    waves, _ = _plan_blocks(sheet)
+    assert [c.value for c in waves["Training h / developer"][:2]] == ["=training_hours_per_dev"] * 2
+    given = plan.model_copy(update={"waves": [plan.waves[0].model_copy(update={"training_hours_per_dev": 8.0}),
+                                              plan.waves[1]]})
+    waves, _ = _plan_blocks(load(build_workbook(scenario, results, plan=given))["Rollout plan"])
+    assert [c.value for c in waves["Training h / developer"][:2]] == [8, "=training_hours_per_dev"]
 
 
 # --- User text stays text -----------------------------------------------------------------

@@ -378,7 +378,8 @@ def test_the_waves_editor_fits_1280_px_with_full_names_in_the_help(page):
     assert labels == {
         "start_week": ("Start wk", "Start week (week 0 = the rollout start)"),
         "seat_share_pct": ("Seats %", "Developers with a seat once the wave starts (%, cumulative)"),
-        "training_hours_per_dev": ("Training h", "Training hours per developer"),
+        "training_hours_per_dev": ("Training h", "Training hours per developer joining (empty: the scenario's "
+                                                 "training hours)"),
         "reviewers": ("Reviewers", "Planned reviewers (empty: today's pool)"),
     }
     # The default cohorts, "1–2 volunteer teams with review capacity to spare" (291 px), were cut at 160 px;

@@ -105,6 +105,22 @@ class TestWaveArithmetic:
         # 5 × 4 h × 90.6 = 1,812; 10 × 4 × 90.6 = 3,624; 35 × 4 × 90.6 = 12,684.
         assert [w.training_cost for w in waves] == pytest.approx([1812, 3624, 12684], rel=REL)
 
+    def test_a_wave_without_training_hours_trains_for_the_scenario_s(self, worked_example):
+        """docs/rollout.md's example leaves training out of Expansion and Full rollout, and its table costs them
+        3,624 and 12,684 (the worked example's 4 h); the model's default of 0 h costed them nothing."""
+        plan = RolloutPlan.model_validate({"waves": [
+            {"name": "Pilot", "start_week": 0, "seat_share": 0.1, "training_hours_per_dev": 4},
+            {"name": "Expansion", "start_week": 6, "seat_share": 0.3},
+            {"name": "Full rollout", "start_week": 12, "seat_share": 1.0, "training_hours_per_dev": None}]})
+        assert worked_example.costs.training_hours_per_dev == 4
+        found = plan_waves(worked_example, plan)
+        assert [w.training_hours_per_dev for w in found] == [4, 4, 4]
+        assert [w.training_cost for w in found] == pytest.approx([1812, 3624, 12684], rel=REL)
+        # A wave's own hours still win, 0 included (a cohort trained already).
+        own = plan.model_copy(update={"waves": [plan.waves[0], plan.waves[1].model_copy(
+            update={"training_hours_per_dev": 0.0}), plan.waves[2]]})
+        assert [w.training_cost for w in plan_waves(worked_example, own)] == pytest.approx([1812, 0, 12684], rel=REL)
+
     def test_prs_and_review_load(self, waves):
         # Pilot: 45 × 3 + 5 × 5.94 = 164.7 PRs/week, 14.7 extra;
         # review work 45 × 3 × 0.625 + 5 × 5.94 × 1.2025 = 84.375 + 35.71425 = 120.08925 h/week;

@@ -138,7 +138,8 @@ class TestWaveRows:
         ]
         assert waves[3].gates == plan.waves[1].gates
         assert [g.metric for g in waves[1].gates] == [g.metric for g in plan.waves[-1].gates]
-        assert waves[1].training_hours_per_dev == 0 and waves[1].reviewers is None
+        # Training and reviewers left empty: the scenario's training hours and review pool (None).
+        assert waves[1].training_hours_per_dev is None and waves[1].reviewers is None
         with pytest.raises(ScenarioError, match="each wave must add seats"):
             update_plan(plan, waves=waves)  # Majority (60%) after Full rollout (100%)
 

@@ -61,7 +61,7 @@ _WEEK_RULE = rule_for("rollout.waves.0.start_week")
 _SHARE_RULE = rule_for("rollout.waves.0.seat_share", fraction=True)
 _TRAINING_RULE = dataclasses.replace(rule_for("rollout.waves.0.training_hours_per_dev"), blank_ok=True)
 """What a wave's start week, seat share and training hours may be (``roi.rollout_models.Wave``'s
-bounds; blank training hours count 0, the plan's default)."""
+bounds; blank training hours count 0: a wave that trains for the scenario's hours holds a formula to them)."""
 
 ROLLOUT_PLAN = "Rollout plan"
 """Title of the Rollout plan sheet (the Checklist links to its wave table)."""
@@ -507,8 +507,10 @@ def _live_waves(
                 cells[column] = Cell(
                     Formula(formula, cached=cached), fmt, role, wrap=role == "warning", lines=room.get(column, 1)
                 )
-            elif column == "Training h / developer" and report.plan_is_default:
-                # the default plan trains every wave for the scenario's hours: follow the assumption
+            elif column == "Training h / developer" and (
+                report.plan_is_default or report.plan.waves[index].training_hours_per_dev is None
+            ):
+                # the wave trains for the scenario's hours (the default plan's, or left out): follow the assumption
                 cells[column] = Cell(
                     Formula("training_hours_per_dev", cached=row[column]), "hours", "input"
                 )
