@@ -4,7 +4,8 @@ A file saved by an older version lacks the fields added since (``rollout``, and
 ``measurement.kept_from_base`` and ``few_events``); a hand-written one may leave out any field with a
 default.  Validation fills them in without a word; the app names them when it loads a file.  A field
 whose default is null is not named: null already says "not given" (not measured, no plan yet, blank =
-the baseline wait), and the pages say so where it shows.  Read off
+the baseline wait), and the pages say so where it shows; nor is an empty one in the rollout plan (a
+wave's teams or gates, the checklist record): the plan's pages show what it holds.  Read off
 the scenario's ``model_fields_set`` (the keys its file gave), so it means something only for a scenario
 just read from a file (an edited one gives every field).
 """
@@ -19,6 +20,10 @@ from roi.models import Scenario
 
 NOT_DEFAULTS = frozenset({"schema_version"})
 """Left out without taking a value anyone relies on: version 1 is the only one."""
+
+QUIET_WHEN_EMPTY = "rollout."
+"""Where a field left out empty (no text, no items) is not named: a hand-written plan leaves out every
+wave's teams and gates, and listing them buried what mattered."""
 
 
 def defaulted_fields(scenario: Scenario) -> list[str]:
@@ -35,7 +40,7 @@ def _left_out(model: BaseModel, prefix: str) -> Iterator[str]:
         if isinstance(value, BaseModel):  # given or not: a default section has none of its fields set
             yield from _left_out(value, f"{path}.")
         elif name not in model.model_fields_set:
-            if value is not None:
+            if value is not None and not (path.startswith(QUIET_WHEN_EMPTY) and value in ("", [], {})):
                 yield path
         elif isinstance(value, list):
             for index, item in enumerate(value):

@@ -42,3 +42,14 @@ def test_an_adoption_of_null_is_given():
     scenario = parse_scenario(json.dumps(data))
     assert scenario.finance.adoption_by_year == [0.7, 0.9, 0.9]
     assert defaulted_fields(scenario) == []
+
+
+def test_a_hand_written_plan_is_not_blamed_for_its_empty_teams_gates_and_checklist():
+    """docs/rollout.md's example leaves out Expansion's teams and training, and the checklist: the notice read
+    "rollout.waves.1.teams, rollout.waves.1.training_hours_per_dev, …, rollout.checklist, Plan roadmaps on"."""
+    data = json.loads((SCENARIOS / "worked_example.json").read_text())
+    data["rollout"] = {"waves": [{"name": "Pilot", "start_week": 0, "seat_share": 0.1},
+                                 {"name": "Expansion", "start_week": 6, "seat_share": 0.3}]}
+    # Left out: a start date and training (null: none yet, the scenario's), teams, gates, baseline and checklist
+    # (empty), and the planning basis, which does take a value (P10).
+    assert defaulted_fields(parse_scenario(json.dumps(data))) == ["rollout.expectations.plan_gain_basis"]
