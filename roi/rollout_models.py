@@ -70,6 +70,11 @@ GateMetric = Literal[
 ChecklistStatus = Literal["todo", "doing", "done", "not applicable"]
 
 
+def _percent(share: float) -> str:
+    """A share as a percentage with the digits it needs: 0.004 → "0.4%" (":.0%" wrote "0%"), 0.4 → "40%"."""
+    return f"{share * 100:.3g}%"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
@@ -203,9 +208,12 @@ class RolloutPlan(_Model):
                     f"(week {before.start_week}); waves must start in order"
                 )
             if wave.seat_share <= before.seat_share:
+                # a fraction typed where percent is asked (0.4 in the "Seats %" column)
+                hint = f"; did you mean {wave.seat_share * 10_000:g}%?" if wave.seat_share < 0.01 else ""
                 raise ValueError(
-                    f"wave '{wave.name}' covers {wave.seat_share:.0%} of developers, not more than "
-                    f"'{before.name}' ({before.seat_share:.0%}); each wave must add seats"
+                    f"wave '{wave.name}' (week {wave.start_week}) covers {_percent(wave.seat_share)} of developers, "
+                    f"not more than '{before.name}' (week {before.start_week}, {_percent(before.seat_share)}); "
+                    f"each later wave must add seats{hint}"
                 )
         counts = Counter(entry.item_id for entry in self.checklist)  # ids.count() per id was quadratic
         duplicates = sorted(item for item, count in counts.items() if count > 1)

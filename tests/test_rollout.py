@@ -660,7 +660,16 @@ class TestScenarioFile:
                     {"name": "A", "start_week": 0, "seat_share": 0.5},
                     {"name": "B", "start_week": 4, "seat_share": 0.3},
                 ],
-                "each wave must add seats",
+                r"wave 'B' \(week 4\) covers 30% of developers, not more than 'A' \(week 0, 50%\); each later "
+                "wave must add seats$",
+            ),
+            (  # 0.4 typed in the app's "Seats %" column: 0.4%, shown as such (":.0%" wrote "0%"), with a hint
+                [
+                    {"name": "A", "start_week": 0, "seat_share": 0.08},
+                    {"name": "B", "start_week": 4, "seat_share": 0.004},
+                ],
+                r"covers 0.4% of developers, not more than 'A' \(week 0, 8%\); each later wave must add seats; "
+                r"did you mean 40%\?",
             ),
             (
                 [

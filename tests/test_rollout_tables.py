@@ -140,8 +140,10 @@ class TestWaveRows:
         assert [g.metric for g in waves[1].gates] == [g.metric for g in plan.waves[-1].gates]
         # Training and reviewers left empty: the scenario's training hours and review pool (None).
         assert waves[1].training_hours_per_dev is None and waves[1].reviewers is None
-        with pytest.raises(ScenarioError, match="each wave must add seats"):
-            update_plan(plan, waves=waves)  # Majority (60%) after Full rollout (100%)
+        # Majority (60%) after Full rollout (100%): the weeks say why the order is so.
+        with pytest.raises(ScenarioError, match=r"'Majority' \(week 20\) covers 60% of developers, not more than "
+                                                r"'Full rollout' \(week 12, 100%\); each later wave must add seats"):
+            update_plan(plan, waves=waves)
 
     @pytest.mark.parametrize(
         ("change", "column", "message"),
