@@ -69,6 +69,16 @@ GateMetric = Literal[
 
 ChecklistStatus = Literal["todo", "doing", "done", "not applicable"]
 
+FRACTION_METRICS = frozenset({"change_failure_rate", "rework_rate", "ai_acceptance_rate"})
+"""Gate metrics that are shares, fractions in [0, 1] as in the metrics JSON (CONTRACT.md)."""
+
+
+def _check_fraction(metric: str, value: float | None, what: str) -> None:
+    """A share's value in [0, 1]: 8 typed for a change failure rate of 8% made a gate that could never fail."""
+    if metric in FRACTION_METRICS and value is not None and not 0.0 <= value <= 1.0:
+        hint = f"; did you mean {value / 100:g} ({value:g}%)?" if 1.0 < value <= 100.0 else ""
+        raise ValueError(f"{what} of {metric} is a fraction from 0 to 1 (0.08 = 8%), got {value:g}{hint}")
+
 
 def _percent(share: float) -> str:
     """A share as a percentage with the digits it needs: 0.004 → "0.4%" (":.0%" wrote "0%"), 0.4 → "40%"."""
@@ -101,6 +111,9 @@ class Gate(_Model):
             raise ValueError(
                 f"a baseline_times threshold is a multiplier and cannot be negative (got {self.threshold:g})"
             )
+        _check_fraction(self.metric, self.measured, "the measured value")
+        if self.basis == "absolute":
+            _check_fraction(self.metric, self.threshold, "the threshold")
         return self
 
 
@@ -192,6 +205,12 @@ class RolloutPlan(_Model):
     )
     checklist: list[ChecklistTracking] = Field(default_factory=list, max_length=MAX_TRACKED_ITEMS)
     expectations: Expectations = Field(default_factory=Expectations)
+
+    @model_validator(mode="after")
+    def _baseline_shares(self) -> RolloutPlan:
+        for metric, value in self.baseline.items():
+            _check_fraction(metric, value, "the baseline")
+        return self
 
     @model_validator(mode="after")
     def _waves_in_order(self) -> RolloutPlan:

@@ -185,6 +185,12 @@ def test_a_gate_baseline_can_be_entered(worked_example, page):
     page.run()
     assert page.session_state["scenario"].rollout.baseline == {"change_failure_rate": 0.1}
     assert _table(page, "rollout_gate_results")["Threshold"][0] == "12.0%"
+    # 8 for 8%: refused with the fraction meant, and the 0.1 entered before is kept.
+    page.session_state["rollout_gate_baselines"] = _edit({rows.index("Change failure rate"): {"baseline": 8}})
+    page.run()
+    assert not page.exception
+    assert any("did you mean 0.08 (8%)?" in e.value for e in page.error), [e.value for e in page.error]
+    assert page.session_state["scenario"].rollout.baseline == {"change_failure_rate": 0.1}
 
 
 def test_checklist_status_and_notes_are_saved_in_the_scenario(page):

@@ -688,6 +688,28 @@ class TestScenarioFile:
             scenario_from_dict(data, source="plan.json")
         assert error.value.field.startswith("rollout")
 
+    def test_a_share_above_one_is_refused_with_what_was_meant(self, worked_example):
+        """8 typed as a change failure rate baseline made the gate "at most 802.0%", which can never fail."""
+        def plan(baseline: dict, gate: dict) -> dict:
+            data = worked_example.model_dump(mode="json")
+            data["rollout"] = {"baseline": baseline, "waves": [
+                {"name": "A", "start_week": 0, "seat_share": 1.0, "gates": [{"metric": "change_failure_rate", **gate}]}]}
+            return data
+
+        with pytest.raises(ScenarioError, match=r"the baseline of change_failure_rate is a fraction from 0 to 1 "
+                                                r"\(0.08 = 8%\), got 8; did you mean 0.08 \(8%\)\?"):
+            scenario_from_dict(plan({"change_failure_rate": 8}, {"threshold": 0.02, "basis": "baseline_plus"}))
+        with pytest.raises(ScenarioError, match="the measured value of change_failure_rate .* got 9; did you mean 0.09"):
+            scenario_from_dict(plan({}, {"threshold": 0.1, "measured": 9}))
+        with pytest.raises(ScenarioError, match="the threshold of change_failure_rate .* got 15"):
+            scenario_from_dict(plan({}, {"threshold": 15}))
+        # In the metric's unit elsewhere: +2 points on a baseline, or PR size in lines, are not shares.
+        assert scenario_from_dict(plan({"change_failure_rate": 0.08}, {"threshold": 0.02, "basis": "baseline_plus",
+                                                                       "measured": 0.09})).rollout is not None
+        data = plan({}, {"threshold": 1})
+        data["rollout"]["waves"][0]["gates"] = [{"metric": "pr_size_loc_median", "threshold": 400, "measured": 380}]
+        assert scenario_from_dict(data).rollout.waves[0].gates[0].measured == 380
+
     def test_unknown_gate_metric_is_refused(self, worked_example):
         data = worked_example.model_dump(mode="json")
         data["rollout"] = {
