@@ -323,7 +323,7 @@ def show_error(error: RoiError) -> None:
 # --- Widgets bound to scenario fields ---------------------------------------------------------
 
 
-_BOUND = re.compile(r"^Input should be (greater|less) than( or equal to)? (\S+) \(got .*\)$")
+_BOUND = re.compile(r"^Input should be (greater|less) than( or equal to)? (\S+) \(got [^)]*\)")
 """The bound in roi.models' message for a value out of range (pydantic's words)."""
 
 

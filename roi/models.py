@@ -454,7 +454,17 @@ def _pydantic_message(error: ValidationError) -> tuple[str, str]:
     received = first.get("input")
     if kind not in ("value_error",) and not isinstance(received, (dict, list)):
         message = f"{message} (got {received!r})"
+    if kind in _BOUND_ERRORS:  # how to fix it, as every error must say
+        share = kind == "less_than_equal" and (first.get("ctx") or {}).get("le") == 1
+        if share and isinstance(received, (int, float)) and 1 < received <= 100:
+            message += f"; a share is a fraction from 0 to 1: did you mean {received / 100:g} ({received:g}%)?"
+        else:
+            message += "; change it to a value in that range (docs/scenario-file.md gives each field's)"
     return path, message
+
+
+_BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+"""pydantic's error types for a number out of a field's range."""
 
 
 def looks_like_scenario(data: Any) -> TypeGuard[dict[str, Any]]:

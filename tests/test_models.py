@@ -53,6 +53,18 @@ def test_omitted_adoption_is_not_taken_as_given():
     assert source_of(scenario, adoption_assumptions(scenario)[0]).startswith("Default: Share of developers")
 
 
+def test_a_number_out_of_range_says_how_to_fix_it():
+    """CONTRACT: an error says what is wrong and how to fix it; pydantic's words said only the first."""
+    data = base()
+    data["review"]["review_share"] = 40
+    assert error_for(data).message == ("Input should be less than or equal to 1 (got 40); a share is a fraction "
+                                       "from 0 to 1: did you mean 0.4 (40%)?")
+    data = base()
+    data["team"]["developers"] = -5
+    assert error_for(data).message == ("Input should be greater than 0 (got -5); change it to a value in that range "
+                                       "(docs/scenario-file.md gives each field's)")
+
+
 @pytest.mark.parametrize(
     ("mutate", "field", "words"),
     [
