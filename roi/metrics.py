@@ -605,7 +605,8 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
     bot = pulls["author_is_bot"].to_numpy(bool) & ~agent
     draft = pulls["is_draft"].to_numpy(bool) & ~agent & ~bot
     unmerged = pulls["merged_at"].isna().to_numpy() & ~agent & ~bot & ~draft
-    skip(pulls, agent, "opened by an AI coding agent (credited to its human assignee as AI use)")
+    skip(pulls, agent, "opened by an AI coding agent (left out of the PR metrics; its human assignee counts as an "
+                       "AI user)")
     skip(pulls, bot, "bot author")
     skip(pulls, draft, "draft")
     skip(pulls, unmerged, "not merged (open, or closed without merging)")
