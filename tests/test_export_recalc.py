@@ -955,6 +955,10 @@ def test_a_cost_typed_into_the_blank_row_lowers_npv(recalculated):
     summary = _summary_rows(values)
     assert summary["NPV P10 (downside)"][3].startswith("Stale")
     assert summary["The app's verdict at export"][3].startswith("Stale")
+    # The three findings under the verdict hold the export's numbers ("+$137k … payback 15.2 months") too.
+    findings = [row for row in values["Summary"].iter_rows(max_col=5) if row[0].value is None
+                and str(row[1].value).startswith(("Output per developer", "Review", "Net present value"))]
+    assert len(findings) == 3 and all(str(row[4].value).startswith("Stale") for row in findings)
     assert workbook_value(values, "queue_values_stale") == 0  # costs do not move the review queue
 
 

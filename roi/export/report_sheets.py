@@ -195,8 +195,8 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
     )
     if app_verdict.reason:  # why it loses, or where its risk comes from (as under the app's headline)
         sheet.add(text("Why", "key"), text(app_verdict.reason), None, None, stale_note(MODEL_CHANGED))
-    for point in app_verdict.points:
-        sheet.add(None, text(point))
+    for point in app_verdict.points:  # sentences with the numbers of the export: stale once an input changes
+        sheet.add(None, text(point), None, None, stale_note(MODEL_CHANGED))
     sheet.blank()
     sheet.add(
         *(text(h, "header") for h in ("Key number", "Value", "Unit", "Where it comes from", "Up to date?"))
