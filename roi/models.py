@@ -18,6 +18,7 @@ from pydantic.fields import FieldInfo
 
 from roi import defaults
 from roi.errors import ScenarioError, SchemaVersionError
+from roi.percent_slip import fraction_meant
 from roi.rollout_models import WEEKS_PER_YEAR, PlainNumber, RolloutPlan
 
 SCHEMA_VERSION: Final = 1  # Final: the type is Literal[1], as Scenario.schema_version's
@@ -456,8 +457,9 @@ def _pydantic_message(error: ValidationError) -> tuple[str, str]:
         message = f"{message} (got {received!r})"
     if kind in _BOUND_ERRORS:  # how to fix it, as every error must say
         share = kind == "less_than_equal" and (first.get("ctx") or {}).get("le") == 1
-        if share and isinstance(received, (int, float)) and 1 < received <= 100:
-            message += f"; a share is a fraction from 0 to 1: did you mean {received / 100:g} ({received:g}%)?"
+        meant = fraction_meant(received) if share and isinstance(received, (int, float)) else None
+        if meant:
+            message += f"; a share is a fraction from 0 to 1: {meant}"
         else:
             message += "; change it to a value in that range (docs/scenario-file.md gives each field's)"
     return path, message

@@ -1,8 +1,9 @@
-"""A share typed as a fraction into a percentage box: 0.8, meant as 80%, is 0.8%.
+"""A share typed in the other unit: a fraction into a percentage box, or a percentage into a fraction.
 
 The app shows a share as a percentage (0.25 → "25"), so a box given 0.8 holds 0.8%.  The value is
 kept as typed (a small percentage can be right) and :func:`slip_warning` says so beside the box
-where it is more likely a fraction typed by mistake.
+where it is more likely a fraction typed by mistake (:func:`percent_meant`).  A file or a table that
+takes fractions refuses a share above 1 and names the fraction meant (:func:`fraction_meant`).
 """
 
 from __future__ import annotations
@@ -34,5 +35,16 @@ def slip_warning(path: str, value: float | None, previous: float | None = None) 
     was_large = previous is not None and previous >= WAS_A_PERCENTAGE
     if path not in RARELY_BELOW_ONE_PERCENT and not was_large:
         return None
-    typed, meant = f"{value * 100:.4g}", f"{value * 10_000:.4g}"
-    return f"{typed}% — did you mean {meant}%? This box takes percentages: type {meant} for {meant}%."
+    meant = f"{value * 10_000:.4g}"
+    return f"{value * 100:.4g}% — {percent_meant(value)} This box takes percentages: type {meant} for {meant}%."
+
+
+def percent_meant(share: float) -> str:
+    """The percentage a fraction typed into a percentage box stands for: 0.004 (0.4 typed) → "did you mean 40%?"."""
+    return f"did you mean {share * 10_000:.4g}%?"
+
+
+def fraction_meant(value: float) -> str | None:
+    """The fraction a percentage typed where a fraction is asked stands for: 8 → "did you mean 0.08 (8%)?";
+    None outside (1, 100], where the value cannot be a percentage of a share."""
+    return f"did you mean {value / 100:g} ({value:g}%)?" if 1.0 < value <= 100.0 else None

@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from roi.percent_slip import fraction_meant, percent_meant
+
 
 def _plain_number(value: Any) -> Any:
     """Refuse text and true/false where a number goes (pydantic would read "1e300" and true as numbers)."""
@@ -76,8 +78,9 @@ FRACTION_METRICS = frozenset({"change_failure_rate", "rework_rate", "ai_acceptan
 def _check_fraction(metric: str, value: float | None, what: str) -> None:
     """A share's value in [0, 1]: 8 typed for a change failure rate of 8% made a gate that could never fail."""
     if metric in FRACTION_METRICS and value is not None and not 0.0 <= value <= 1.0:
-        hint = f"; did you mean {value / 100:g} ({value:g}%)?" if 1.0 < value <= 100.0 else ""
-        raise ValueError(f"{what} of {metric} is a fraction from 0 to 1 (0.08 = 8%), got {value:g}{hint}")
+        meant = fraction_meant(value)
+        raise ValueError(f"{what} of {metric} is a fraction from 0 to 1 (0.08 = 8%), got {value:g}"
+                         + (f"; {meant}" if meant else ""))
 
 
 def _percent(share: float) -> str:
@@ -228,7 +231,7 @@ class RolloutPlan(_Model):
                 )
             if wave.seat_share <= before.seat_share:
                 # a fraction typed where percent is asked (0.4 in the "Seats %" column)
-                hint = f"; did you mean {wave.seat_share * 10_000:g}%?" if wave.seat_share < 0.01 else ""
+                hint = f"; {percent_meant(wave.seat_share)}" if wave.seat_share < 0.01 else ""
                 raise ValueError(
                     f"wave '{wave.name}' (week {wave.start_week}) covers {_percent(wave.seat_share)} of developers, "
                     f"not more than '{before.name}' (week {before.start_week}, {_percent(before.seat_share)}); "
