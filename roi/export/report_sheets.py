@@ -28,11 +28,10 @@ from roi.export.model_sheets import (
     stale_note,
 )
 from roi.formatting import INPUT_LABELS, RANGE_GROWTH_KEYS, chance, input_label
-from roi.inputs import npv
 from roi.metrics import DEFINITIONS
 from roi.models import Results, Scenario
 from roi.scenario_builder import MEASURED
-from roi.uncertainty import TORNADO_HIGH_QUANTILE, TORNADO_LOW_QUANTILE, likely_values
+from roi.uncertainty import TORNADO_HIGH_QUANTILE, TORNADO_LOW_QUANTILE
 from roi.verdict import (  # the headlines are the engine's own words: the live verdict must not drift
     CONFIDENT_LOSS_CHANCE,
     HEADLINES,
@@ -43,6 +42,7 @@ from roi.verdict import (  # the headlines are the engine's own words: the live 
     simulated,
     verdict,
 )
+from roi.whatif import npv_at_likely
 
 VALUES_NOTE = (
     "Values computed by the app for the exported scenario: they do not change when you edit Assumptions."
@@ -522,6 +522,7 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
             )
         )
         return sheet
+    at_likely = npv_at_likely(scenario)  # the tornado's origin; the median may sit elsewhere
     sheet.blank()
     sheet.add(text("Monte Carlo", "heading"))
     outcomes = (
@@ -547,7 +548,7 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
             text("No uncertainty ranges: every draw is the NPV, so no P10 to P90 range nor chance of a loss.",
                  "note")
         )
-    elif reason := median_reason(scenario, results, float(npv(scenario, likely_values(scenario)))):
+    elif reason := median_reason(scenario, results, at_likely):
         sheet.add(text(reason, "note"))  # as ROI & risk says it
     sheet.blank()
     sheet.add(text("Ranges (low, likely, high)", "heading"))
@@ -570,8 +571,9 @@ def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
             f"Tornado: each input at its P{low_q} and P{high_q}, the others at their likely values", "heading"
         )
     )
-    base = float(npv(scenario, likely_values(scenario)))
-    base_row = sheet.add(text("NPV with every input at its likely value", "key"), Cell(base, "money", "key"))
+    base_row = sheet.add(
+        text("NPV with every input at its likely value", "key"), Cell(at_likely, "money", "key")
+    )
     header = sheet.add(
         *(
             text(h, "header")
