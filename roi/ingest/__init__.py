@@ -48,12 +48,14 @@ READ_THREADS = 2
 Python.  More would only hold more files in memory."""
 
 
+def _name(item: FileInput) -> str:
+    """A file's name: the one given with its bytes, or its path."""
+    return str(item[0]) if isinstance(item, tuple) else str(item)
+
+
 def _load(item: FileInput) -> tuple[str, bytes]:
     """A file's name and bytes (a path is size-checked before it is read)."""
-    if isinstance(item, tuple):
-        name, data = item
-        return str(name), bytes(data)
-    return str(item), safety.read_file(item)
+    return _name(item), bytes(item[1]) if isinstance(item, tuple) else safety.read_file(item)
 
 
 def _check_timezone(timezone: str) -> None:
@@ -208,12 +210,11 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
         raise InputFormatError("no export files given; pass at least one file")
 
     def read(item: FileInput) -> tuple[dict[str, pd.DataFrame], SourceReport] | InputFormatError:
-        name = item[0] if isinstance(item, tuple) else str(item)
         try:
-            loaded = _load(item)  # one file's bytes at a time per thread, released once read
-            return read_file(*loaded, timezone=timezone, mapping=_mapping_for(loaded[0], column_mappings))
+            name, data = _load(item)  # one file's bytes at a time per thread, released once read
+            return read_file(name, data, timezone=timezone, mapping=_mapping_for(name, column_mappings))
         except InputFormatError as error:
-            error.file = error.file or name
+            error.file = error.file or _name(item)
             return error
 
     with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(files))) as pool:
