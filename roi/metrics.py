@@ -29,7 +29,7 @@ from roi import formatting as fmt
 from roi.errors import DataError, InputFormatError
 from roi.ingest.identity import per_unique
 from roi.ingest.people import email_logins
-from roi.ingest.tables import Dataset
+from roi.ingest.tables import UNNAMED_REVIEWER, Dataset
 
 BOOTSTRAP_DRAWS = 1000
 """Bootstrap resamples per metric; percentile intervals from 1,000 draws are stable to ~±1%."""
@@ -541,7 +541,7 @@ class _Prepared:
     has_prs: bool
     has_sizes: bool
     has_reviews: bool
-    reviewer_pairs: pd.DataFrame  # (pr index, reviewer) of qualifying reviews
+    reviewer_pairs: pd.DataFrame  # (pr index, reviewer) of qualifying reviews by a named reviewer
     skipped: dict[str, Counter[str]]  # file -> reason -> PRs and reviews left out
     skipped_reviews: dict[str, Counter[str]]  # the reviews among them (a reviews file's rows; nested in gh's PRs)
     agent_humans: set[str]
@@ -656,7 +656,10 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         np.minimum.at(first, position[dated], submitted[dated].view(np.int64))
         first[first == never] = np.iinfo(np.int64).min  # no review: NaT (numpy stores NaT as the int64 minimum)
         prs["first_review"] = pd.to_datetime(first.view("datetime64[ns]"), utc=True)
-        pairs = pd.DataFrame({"pr": position[ok], "reviewer": reviewer_code[ok]})
+        # A first review known only by its time (a mapped export's per-PR timing) dates the PR's first review
+        # but names no reviewer: it is not a person of the review pool.
+        named = ok & (reviews["reviewer"] != UNNAMED_REVIEWER).to_numpy()
+        pairs = pd.DataFrame({"pr": position[named], "reviewer": reviewer_code[named]})
         prs["author_code"] = author_code
     else:
         prs["author_code"] = pd.factorize(prs["author_key"])[0]
@@ -688,7 +691,7 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
     values["developers"] = n_dev
     pairs = prep.reviewer_pairs
     reviewers = pairs["reviewer"].to_numpy()[mask[pairs["pr"].to_numpy()]]  # reviews of this period's PRs
-    values["reviewers"] = int(len(pd.unique(reviewers))) if prep.has_reviews else None
+    values["reviewers"] = int(len(pd.unique(reviewers))) if prep.has_reviews and len(pairs) else None
     per_dev = np.bincount(dev_codes, minlength=n_dev).astype(float)
     if weeks > 0:
         values["prs_per_dev_week"] = len(chosen) / (n_dev * weeks)

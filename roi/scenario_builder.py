@@ -440,12 +440,12 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         # Without reviews (GitLab MR lists without their notes) the base's pool stays; a pool larger than the measured team
         # described another organisation (the demo's 36 reviewers for a client's 3 developers).
         if review["reviewers"] > developers:
-            notes.append(f"Review pool not measured (no reviews in these exports): the base scenario's "
+            notes.append(f"Review pool not measured (no reviewer named in these exports): the base scenario's "
                          f"{review['reviewers']} reviewers are more than the {developers} active developers, "
                          f"so all {developers} are assumed to review.")
             review = {**review, "reviewers": developers}
         else:
-            notes.append(f"Review pool not measured (no reviews in these exports): {review['reviewers']} "
+            notes.append(f"Review pool not measured (no reviewer named in these exports): {review['reviewers']} "
                          "reviewers kept from the base scenario.")
     elif review is None:
         review = {"reviewers": max(1, round(developers * defaults.REVIEW_SHARE))}

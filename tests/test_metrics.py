@@ -464,3 +464,16 @@ def test_cohorts_in_the_json_have_the_contract_shape():
     assert isinstance(cohorts["did"], dict) and "prs_per_dev_week" in cohorts["did"]
     assert cohorts["did"]["prs_per_dev_week"] == pytest.approx(np.log(50 / 40) - np.log(42 / 40), abs=1e-9)
     assert all(value is None or isinstance(value, float) for value in cohorts["did"].values())
+
+
+def test_first_review_times_of_a_mapped_export_date_reviews_but_name_no_reviewer():
+    """swarmia_like_prs.csv: PR 1 (merged 4 Feb 2025) first reviewed 3 h after opening, PR 3 (10 Mar) 1 h after;
+    PR 2 is not merged.  The reviews they stand for name no one, so the review pool is not measured (a pool of
+    one "(first reviewer)" sized the queue for a whole team)."""
+    mapping = {"table": "pull_requests", "number": "PR", "author": "Author", "created_at": "Opened",
+               "merged_at": "Merged", "size": "Lines changed", "first_review_at": "First review"}
+    data = read_exports([FIXTURES / "swarmia_like_prs.csv"], {"swarmia_like_prs.csv": mapping})
+    metrics = measure(data, date(2025, 3, 1))
+    assert metrics.baseline.pickup_hours_median == pytest.approx(3.0)
+    assert metrics.post.pickup_hours_median == pytest.approx(1.0)
+    assert metrics.baseline.reviewers is None and metrics.post.reviewers is None

@@ -333,13 +333,13 @@ def test_a_base_review_pool_larger_than_the_measured_team_is_capped_and_said(wor
                        {"developers": 3, "prs_per_dev_week": 2.5, "pr_size_loc": 120, "tasks_per_dev_week": 1.2})
     scenario = scenario_from_metrics(metrics, worked_example)  # 17 reviewers for 50 developers
     assert scenario.team.developers == 3 and scenario.review.reviewers == 3
-    assert ("Review pool not measured (no reviews in these exports): the base scenario's 17 reviewers are more "
+    assert ("Review pool not measured (no reviewer named in these exports): the base scenario's 17 reviewers are more "
             "than the 3 active developers, so all 3 are assumed to review.") in scenario.notes
     kept = _metrics({"developers": 20, "prs_per_dev_week": 2.0, "pr_size_loc": 100, "tasks_per_dev_week": 1.0},
                     {"developers": 20, "prs_per_dev_week": 2.5, "pr_size_loc": 120, "tasks_per_dev_week": 1.2})
     scenario = scenario_from_metrics(kept, worked_example)
     assert scenario.review.reviewers == 17
-    assert "Review pool not measured (no reviews in these exports): 17 reviewers kept from the base scenario." \
+    assert "Review pool not measured (no reviewer named in these exports): 17 reviewers kept from the base scenario." \
         in scenario.notes
 
 

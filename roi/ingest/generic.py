@@ -18,6 +18,7 @@ from roi.ingest import people
 from roi.ingest._common import SourceReport, numbers, timestamps, without_epics
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 from roi.ingest.jira import issue_kind
+from roi.ingest.tables import UNNAMED_REVIEWER
 from roi.ingest.template import read_table
 
 MAPPABLE: dict[str, dict[str, bool]] = {
@@ -115,7 +116,7 @@ def read_mapped(name: str, data: bytes, report: SourceReport, timezone: str,
             first = when("first_review_at")
             has = first.notna().to_numpy()
             out["reviews"] = pd.DataFrame({"source": name, "repo": pulls["repo"], "number": pulls["number"],
-                                           "reviewer": "(first reviewer)", "reviewer_is_bot": False,
+                                           "reviewer": UNNAMED_REVIEWER, "reviewer_is_bot": False,
                                            "state": "COMMENTED", "submitted_at": first})[has]
             report.tables.add("reviews")
         return out

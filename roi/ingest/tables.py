@@ -10,7 +10,8 @@ pull_requests  one row per pull/merge request: ``repo``, ``number``, ``author`` 
                AI-assisted: a label or a ``Co-authored-by`` trailer; '' if none),
                ``merge_commit_sha``.
 reviews        ``repo``, ``number``, ``reviewer``, ``reviewer_is_bot``, ``state``, ``submitted_at``
-               (``repo`` is categorical when it comes from DevLake's PR ids).
+               (``repo`` is categorical when it comes from DevLake's PR ids; ``reviewer`` is
+               :data:`UNNAMED_REVIEWER` for a first review known only by its time).
 deployments    successful production deployments: ``deploy_id``, ``deployed_at``, ``repo`` (the project
                deployed, where the export names only it and not the commits shipped: GitLab; else null).
 deployment_changes  ``deploy_id``, ``sha``: the commits each deployment shipped.
@@ -87,6 +88,10 @@ SCHEMAS: dict[str, dict[str, str]] = {
 }
 
 TABLES = tuple(SCHEMAS)
+
+UNNAMED_REVIEWER = "(first reviewer)"
+"""The reviewer of a review row made from a mapped export's first-review time: it dates the PR's first
+review, but is no person (the review pool is not counted from it)."""
 
 
 def empty(table: str) -> pd.DataFrame:
