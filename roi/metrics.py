@@ -553,8 +553,9 @@ def _lower(logins: pd.Series) -> pd.Series:
     return per_unique(logins, lambda u: u.astype(str).str.lower(), "")
 
 
-def _joint_codes(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of two login columns over their joint lower-cased values (equal logins, equal codes).
+def _joint_codes(first: pd.Series, second: pd.Series, nobody: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of two login columns over their joint lower-cased values (equal logins, equal codes);
+    ``nobody`` in ``second`` (a placeholder, not a login) gets code -1.
 
     Each big column is factorised once; lower-casing and matching run on the distinct logins only.
     """
@@ -566,6 +567,10 @@ def _joint_codes(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, np.nd
     missing = int(joint.max()) + 1 if len(joint) else 0  # a null login matches nobody
     a = np.where(codes_a < 0, missing, joint[: len(uniques_a)][codes_a] if len(uniques_a) else missing)
     b = np.where(codes_b < 0, missing + 1, joint[len(uniques_a):][codes_b] if len(uniques_b) else missing + 1)
+    if nobody is not None:
+        placeholder = np.flatnonzero(np.asarray(uniques_b, dtype=object) == nobody)
+        if len(placeholder):
+            b[codes_b == placeholder[0]] = -1
     return a, b
 
 
@@ -632,7 +637,7 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         is_bot = reviews["reviewer_is_bot"].to_numpy(bool) & matched
         skip(reviews, is_bot, "review by a bot (Copilot code review and the like)", of_reviews=True)
         ok = matched & ~is_bot
-        author_code, reviewer_code = _joint_codes(prs["author"], reviews["reviewer"])
+        author_code, reviewer_code = _joint_codes(prs["author"], reviews["reviewer"], nobody=UNNAMED_REVIEWER)
         # Each review's PR row (row 0 stands in for unmatched reviews, which `ok` leaves out): whole-array
         # gathers, instead of compressing 3M-row arrays for every check.
         of_pr = np.where(matched, position, 0)
@@ -658,7 +663,7 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         prs["first_review"] = pd.to_datetime(first.view("datetime64[ns]"), utc=True)
         # A first review known only by its time (a mapped export's per-PR timing) dates the PR's first review
         # but names no reviewer: it is not a person of the review pool.
-        named = ok & (reviews["reviewer"] != UNNAMED_REVIEWER).to_numpy()
+        named = ok & (reviewer_code >= 0)
         pairs = pd.DataFrame({"pr": position[named], "reviewer": reviewer_code[named]})
         prs["author_code"] = author_code
     else:
