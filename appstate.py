@@ -15,6 +15,7 @@ The only Streamlit glue outside the page scripts; the logic it calls lives in ``
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from collections.abc import Callable
@@ -62,6 +63,7 @@ NOTICE = "notice"  # (kind, text): a message for the top of the next page run, e
 PAGE = "page"  # url path of the page being shown (set by app.py)
 DEEP_LINK = "deep_link"  # url path of a page asked for by its address before app.py ran (require_app)
 COMPARED = "compared"  # scenarios kept for comparison (inputs only), in the order kept
+COLUMN_MAPPINGS = "column_mappings"  # file name -> {"table": ..., our column: their column}, as the user mapped it
 _SHOWN = "notice_shown"  # (kind, text, page, scenario) of the last notice shown
 _EDIT_ERRORS = "edit_errors"  # widget key -> message of the last refused edit
 _SLIPS = "percent_slips"  # widget key -> (value, warning) of an edit that looks like a fraction typed as a %
@@ -84,7 +86,7 @@ def init() -> None:
         _open_demo()
     defaults = (
         (EXPORTS, None), (ADOPTION_DATE, None), (RAMP_WEEKS, 0), (_EDIT_ERRORS, {}), (_SLIPS, {}),
-        (COMPARED, []),
+        (COMPARED, []), (COLUMN_MAPPINGS, {}),
     )
     for key, default in defaults:
         state.setdefault(key, default)
@@ -176,6 +178,8 @@ def resume(saved: Scenario, notice: str, kind: str = "success") -> None:
     found = loaded()
     if saved.measurement is not None:
         measured = saved.measurement
+        # The file's mappings read its exports when they are uploaded again (ones mapped since stay too).
+        st.session_state[COLUMN_MAPPINGS] = {**st.session_state[COLUMN_MAPPINGS], **measured.column_mappings}
         if found is not None and sorted(name for name, _ in found[0]) == sorted(measured.sources):
             use_exports(st.session_state[EXPORTS], measured.adoption_date, measured.ramp_weeks)
         else:
@@ -672,30 +676,78 @@ def demo_exports() -> tuple[Files, date]:
     return _demo_files(), DEMO_ADOPTION_DATE
 
 
+Key = tuple[tuple[str, str], ...]
+"""What a read of exports depends on: each file's (name, SHA-256), then each mapped file's
+(:data:`_MAPPED` + name, its mapping as JSON)."""
+
+_MAPPED = "\0mapping "  # no file name holds a NUL: the entries after the files'
+
+
+def mappings_of(files: Files) -> dict[str, dict[str, str]]:
+    """The column mappings the user made for these files (by file name)."""
+    saved = st.session_state.get(COLUMN_MAPPINGS, {})
+    return {name: saved[name] for name, _ in files if name in saved}
+
+
+def read_key(files: Files) -> Key:
+    """:func:`digest` of the files plus the mappings that read them: a new mapping reads them again."""
+    return digest(files) + tuple(
+        (_MAPPED + name, json.dumps(mapping, sort_keys=True)) for name, mapping in mappings_of(files).items()
+    )
+
+
 # A resource, not data: st.cache_data would unpickle a copy on every hit (seconds for a million PRs).
 # The Dataset is frozen and nothing that reads it modifies its tables.
 @st.cache_resource(show_spinner="Reading the exports…", max_entries=8)
-def _read(key: tuple[tuple[str, str], ...], _files: Files) -> Any:
+def _read(key: Key, _files: Files) -> Any:
     from roi.ingest import read_exports
 
-    return read_exports(list(_files))
+    mappings = {name[len(_MAPPED):]: json.loads(text) for name, text in key if name.startswith(_MAPPED)}
+    return read_exports(list(_files), mappings)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _tables_to_map(key: Key, _files: Files) -> dict[str, Any]:
+    from roi.ingest import table_to_map
+
+    tables = {}
+    for name, data in _files:
+        try:
+            table = table_to_map(name, data)
+        except RoiError:  # a safety limit: reading the files names it
+            table = None
+        if table is not None:
+            tables[name] = table.head(5)  # what the mapping step shows; the file is read whole later
+    return tables
+
+
+def mappable_tables(files: Files) -> dict[str, Any]:
+    """File name -> its first rows (text cells), for each file in no known format (mapped or not)."""
+    return _tables_to_map(digest(files), files)
+
+
+def tables_to_map(files: Files) -> dict[str, Any]:
+    """:func:`mappable_tables` of the files that have no mapping yet."""
+    mapped = mappings_of(files)
+    return {name: table for name, table in mappable_tables(files).items() if name not in mapped}
 
 
 @st.cache_data(show_spinner="Measuring before and after adoption…", max_entries=16)
-def _measure(key: tuple[tuple[str, str], ...], adoption: date, ramp_weeks: int, _files: Files) -> Any:
+def _measure(key: Key, adoption: date, ramp_weeks: int, _files: Files) -> Any:
     from roi.metrics import measure
 
     return measure(_read(key, _files), adoption, ramp_weeks)
 
 
 def read(files: Files) -> Any:
-    """The :class:`roi.ingest.Dataset` of these exports, cached on their content."""
-    return _read(digest(files), files)
+    """The :class:`roi.ingest.Dataset` of these exports (through the user's column mappings), cached on
+    their content."""
+    return _read(read_key(files), files)
 
 
 def measured(files: Files, adoption: date, ramp_weeks: int) -> Any:
     """The :class:`roi.metrics.Metrics` of these exports split at ``adoption``, cached."""
-    return _measure(digest(files), adoption, ramp_weeks, files)
+    return _measure(read_key(files), adoption, ramp_weeks, files)
 
 
 def loaded() -> tuple[Files, date | None, int] | None:
@@ -716,7 +768,7 @@ def use_exports(files: Files | None, adoption: date | None, ramp_weeks: int) -> 
 
 
 @st.cache_data(show_spinner="Collecting PR sizes and cycle times…", max_entries=8)
-def _pr_samples(key: tuple[tuple[str, str], ...], adoption: date, ramp_weeks: int, _files: Files) -> Any:
+def _pr_samples(key: Key, adoption: date, ramp_weeks: int, _files: Files) -> Any:
     from roi.charts import pr_samples
 
     dataset = _read(key, _files)
@@ -730,7 +782,7 @@ def pr_distributions() -> tuple[tuple[Any, Any], tuple[Any, Any]] | None:
         return None
     files, adoption, ramp = found
     try:
-        samples = _pr_samples(digest(files), adoption, ramp, files)
+        samples = _pr_samples(read_key(files), adoption, ramp, files)
     except RoiError:
         return None
     if samples is None or not all(len(samples[m][p]) for m in ("size", "cycle") for p in ("before", "after")):
@@ -756,7 +808,7 @@ def licence_caveat(scenario: Scenario) -> str | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _usage_costs(key: tuple[tuple[str, str], ...], _files: Files) -> Any:
+def _usage_costs(key: Key, _files: Files) -> Any:
     from roi.usage_cost import usage_costs
 
     return usage_costs(_read(key, _files))
@@ -768,7 +820,7 @@ def usage_costs() -> list[Any]:
     if found is None:
         return []
     try:
-        return list(_usage_costs(digest(found[0]), found[0]))
+        return list(_usage_costs(read_key(found[0]), found[0]))
     except RoiError:  # the Data page names what is wrong with the files
         return []
 
@@ -868,7 +920,7 @@ def apply_measurement(files: Files, adoption: date, ramp_weeks: int) -> str | No
         name = current.name
     try:
         metrics = measured(files, adoption, ramp_weeks)
-        new = scenario_from_metrics(metrics, base=current, name=name)
+        new = scenario_from_metrics(metrics, base=current, name=name, column_mappings=mappings_of(files))
     except RoiError as error:
         return error.describe(field=False)  # shown beside the adoption date, which the field names
     use_exports(files, adoption, ramp_weeks)
@@ -906,7 +958,7 @@ def scenario_metrics() -> Any | None:
 @st.cache_data(show_spinner=False, max_entries=8)
 def _workbook(
     scenario_json: str,
-    key: tuple[tuple[str, str], ...],
+    key: Key,
     adoption: date | None,
     ramp_weeks: int,
     include_tables: bool,
@@ -937,4 +989,4 @@ def workbook(include_tables: bool = False, pseudonymise: bool = True) -> bytes:
     found = loaded() if current.measurement is not None else None
     files, adoption, ramp = found if found is not None and found[1] is not None else ((), None, 0)
     salt = st.session_state.setdefault(PSEUDONYM_SALT, new_salt()) if pseudonymise else None
-    return _workbook(current.model_dump_json(), digest(files), adoption, ramp, include_tables, files, salt)
+    return _workbook(current.model_dump_json(), read_key(files), adoption, ramp, include_tables, files, salt)

@@ -1,5 +1,6 @@
 """Data: exports (measured), estimates (form or template) or published research, and what was measured."""
 
+import hashlib
 from datetime import date
 
 import pandas as pd
@@ -8,7 +9,7 @@ import streamlit as st
 import appstate
 from roi import formatting as fmt
 from roi.errors import RoiError
-from roi.ingest import suggest_adoption_date
+from roi.ingest import generic, suggest_adoption_date
 from roi.ingest.template import METRICS as TEMPLATE_METRICS
 from roi.ingest.template import VALUE_KEYS, cell_text, template_csv, template_xlsx, typed_estimates
 from roi.metrics import DEFINITIONS, MIN_SAMPLE
@@ -69,7 +70,7 @@ def with_loaded(files: appstate.Files) -> appstate.Files:
 
 def handle_upload(files: appstate.Files) -> None:
     """New files in the uploader: read them; on success measure and apply, else keep the earlier data."""
-    key = appstate.digest(files)
+    key = appstate.read_key(files)  # a new column mapping reads the same files again
     if st.session_state.get("data_last_upload") == key:
         return  # a failed upload still in the uploader: already reported (Streamlit reruns on every click)
     st.session_state["data_last_upload"] = key
@@ -117,6 +118,68 @@ def handle_upload(files: appstate.Files) -> None:
     st.rerun()  # redraw everything (sidebar, captions) on the new data
 
 
+NO_COLUMN = "(none)"
+
+
+def mapping_widgets(name: str, table: pd.DataFrame, current: dict[str, str], section: str) -> dict[str, str]:
+    """The choices of what ``name`` holds and which of its columns holds each of ours (``current``, a saved
+    mapping or the proposal from its header, on the first draw); returns the mapping chosen."""
+    key = f"map_{section}_{hashlib.sha256(name.encode()).hexdigest()[:12]}"
+    st.dataframe(table.head(5), hide_index=True, key=f"{key}_preview")
+    tables = list(generic.MAPPABLE)
+    chosen = st.selectbox(
+        "The file holds", tables, key=f"{key}_table",
+        index=tables.index(current["table"]) if current.get("table") in tables else None,
+        format_func=generic.TABLE_TITLES.get, placeholder="Choose what one row of the file is",
+    )
+    if chosen is None:
+        return {}
+    columns = [NO_COLUMN, *table.columns]
+    mapping = {"table": chosen}
+    with st.container(horizontal=True):
+        for ours, required in generic.MAPPABLE[chosen].items():
+            theirs = current.get(ours) if current.get("table") == chosen else None
+            picked = st.selectbox(
+                f"{ours}{' (required)' if required else ''}", columns, key=f"{key}_{chosen}_{ours}",
+                index=columns.index(theirs) if theirs in columns else 0, width=220,
+                help=generic.COLUMN_HELP[chosen][ours],
+            )
+            if picked != NO_COLUMN:
+                mapping[ours] = picked
+    return mapping
+
+
+def map_columns(files: appstate.Files, tables: dict[str, pd.DataFrame], *, loaded: bool) -> None:
+    """The column-mapping step for files in no known format: ``tables`` (file name -> first rows), each
+    mapped from the proposal or its saved mapping; once every mapping is complete, the files are read
+    with them (``loaded``: the files in use are measured again; else the upload goes on)."""
+    saved = st.session_state[appstate.COLUMN_MAPPINGS]
+    chosen = {}
+    for name, table in tables.items():
+        st.markdown(f"**{markdown_safe(name)}**")
+        chosen[name] = mapping_widgets(name, table, saved.get(name) or generic.suggest_mapping(table.columns),
+                                       "loaded" if loaded else "upload")
+    label = "Read the files with these columns" if len(tables) > 1 else "Read the file with these columns"
+    if not st.button(label, key=f"data_map_apply_{'loaded' if loaded else 'upload'}", type="primary"):
+        return
+    try:
+        for name, mapping in chosen.items():
+            generic.validate_mapping(name, mapping, tables[name].columns)
+    except RoiError as error:
+        st.error(markdown_safe(error.describe()), icon=":material/error:")
+        return
+    before = dict(saved)
+    st.session_state[appstate.COLUMN_MAPPINGS] = {**saved, **chosen}
+    found = appstate.loaded()
+    if loaded and found is not None and found[1] is not None:
+        message = appstate.apply_measurement(found[0], found[1], found[2])
+        if message:  # the files could not be read or measured this way: keep the mapping that could
+            st.session_state[appstate.COLUMN_MAPPINGS] = before
+            st.error(markdown_safe(message), icon=":material/error:")
+            return
+    st.rerun()
+
+
 def remeasure() -> None:
     """The adoption date or ramp changed: measure again and apply."""
     found = appstate.loaded()
@@ -158,13 +221,31 @@ with tab_exports:
         files = tuple((f.name, f.getvalue()) for f in uploaded)
         if add:
             files = with_loaded(files)
-        handle_upload(files)
+        unmapped = appstate.tables_to_map(files)
+        if unmapped:
+            st.subheader("Map the columns of files in no known format", anchor=False)
+            st.markdown(
+                f"{fmt.file_names(list(unmapped))} {'is' if len(unmapped) == 1 else 'are'} in none of the formats "
+                "above. For an export from Swarmia, LinearB, Jellyfish or your own reports, say what one row "
+                "is and which of its columns holds each of ours (the first guess comes from the column "
+                "names). The mapping is saved in the scenario, so the file reads the same way next time. "
+                "Times without an offset are read as UTC. A file that holds none of these: remove it from the "
+                "uploader above."
+            )
+            map_columns(files, unmapped, loaded=False)
+        else:
+            handle_upload(files)
         error = st.session_state.get(UPLOAD_ERROR)
-        if error and error[0] == appstate.digest(files):
+        if error and error[0] == appstate.read_key(files):
             st.error(
                 markdown_safe(error[1].rstrip(".")) + ". The data loaded before is still in use.",
                 icon=":material/error:"
             )
+            mapped = appstate.mappings_of(files)
+            if mapped:  # the mapping may be what is wrong: offer to change it here
+                tables = appstate.mappable_tables(files)
+                with st.expander("Column mappings of these files", expanded=True):
+                    map_columns(files, {name: tables[name] for name in mapped if name in tables}, loaded=False)
 
     found = appstate.loaded()
     if found is None and scenario.measurement is not None:
@@ -244,6 +325,13 @@ with tab_exports:
                             by_note.setdefault(note, []).append(source.file.rsplit("/", 1)[-1])
                 for note, names in by_note.items():
                     st.caption(f"**{markdown_safe(fmt.file_names(names))}**: {markdown_safe(note)}")
+            mapped = appstate.mappings_of(files)
+            if mapped and not demo:
+                with st.expander("Column mappings", expanded=False):
+                    st.caption("Which column of each mapped file holds each of ours. Change one and read the "
+                               "files again; the scenario saves the mappings.")
+                    tables = appstate.mappable_tables(files)
+                    map_columns(files, {name: tables[name] for name in mapped if name in tables}, loaded=True)
             suggested = suggest_adoption_date(dataset)
             st.session_state["data_adoption"] = adoption or suggested or date.today()
             st.session_state["data_ramp"] = ramp

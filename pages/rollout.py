@@ -20,7 +20,6 @@ from roi import rollout
 from roi import rollout_tables as tables
 from roi.charts_rollout import monthly_cost_chart, timeline_chart
 from roi.errors import RoiError
-from roi.ingest import read_exports
 from roi.rollout_models import RolloutPlan
 from roi.safety import markdown_safe
 from roi.whatif import with_value
@@ -271,10 +270,9 @@ with st.expander("Measure a wave from the loaded exports"):
         )
         chosen_wave = st.selectbox("Wave the exports cover", wave_names, key="rollout_measure_wave")
         if st.button("Measure the gates", key="rollout_measure"):
-            mappings = scenario.measurement.column_mappings if scenario.measurement is not None else None
             try:
                 with st.spinner("Reading the exports…"):
-                    dataset = read_exports(exports, mappings)
+                    dataset = appstate.read(exports)  # through the Data page's column mappings, cached
                     measured_plan = rollout.measure_wave(
                         dataset, scenario, plan, wave_names.index(chosen_wave)
                     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 from pathlib import Path
 
@@ -12,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roi.errors import InputFormatError
-from roi.ingest import detect, read_exports, read_file
-from roi.ingest.generic import MAPPABLE
+from roi.ingest import detect, read_exports, read_file, table_to_map
+from roi.ingest.generic import MAPPABLE, suggest_mapping, validate_mapping
 from roi.ingest.template import METRICS, template_csv, template_xlsx
+from tests.conftest import xlsx
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
@@ -88,6 +90,58 @@ def test_mapping_errors_name_the_field_or_column():
         read_file("x.csv", data, mapping={"table": "tickets"})
     assert error.value.field == "table"
     assert set(MAPPABLE) == {"pull_requests", "reviews", "deployments", "incidents", "work_items", "people"}
+
+
+def test_a_table_in_no_known_format_is_offered_for_mapping_and_nothing_else_is():
+    swarmia = (FIXTURES / "swarmia_like_prs.csv").read_bytes()
+    table = table_to_map("swarmia_like_prs.csv", swarmia)
+    assert list(table.columns) == ["PR", "Author", "Opened", "Merged", "Lines changed", "First review"]
+    assert table["Author"].tolist() == ["jo", "kim", "jo"]
+    assert table_to_map("prs.csv.gz", gzip.compress(swarmia)).equals(table)
+    book = table_to_map("prs.xlsx", xlsx(["PR", "Author", None, "Opened"], [1, "jo", None, "2025-02-03 09:00"]))
+    assert list(book.columns) == ["PR", "Author", "Opened"]  # Excel's unnamed column is no choice
+    for known in sorted(FIXTURES.iterdir()):
+        if known.is_file() and known.name != "swarmia_like_prs.csv":
+            assert table_to_map(known.name, known.read_bytes()) is None, known.name
+    assert table_to_map("x.json", b'[{"when": "2025-01-01", "who": "jo"}]') is None  # JSON: no columns to map
+    assert table_to_map("x.csv", b"PR,Author\n") is None  # a header without rows
+    assert table_to_map("x.csv", b"") is None  # empty: reading says so
+    # A Jira export without 'Created' is a Jira export missing a column: reading it says which.
+    assert table_to_map("jira.csv", b"Issue key,Summary,Opened\nX-1,a,03/Feb/25 9:15 AM\n") is None
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    (["PR", "Author", "Opened", "Merged", "Lines changed", "First review"],
+     {"table": "pull_requests", "number": "PR", "author": "Author", "created_at": "Opened", "merged_at": "Merged",
+      "size": "Lines changed", "first_review_at": "First review"}),
+    (["pull_request_number", "repository_name", "author_login", "created_date", "merged_date", "Insertions",
+      "Lines removed"],
+     {"table": "pull_requests", "number": "pull_request_number", "repo": "repository_name",
+      "author": "author_login", "created_at": "created_date", "merged_at": "merged_date",
+      "additions": "Insertions", "deletions": "Lines removed"}),
+    (["PR number", "Reviewer", "Reviewed at", "State"],
+     {"table": "reviews", "number": "PR number", "reviewer": "Reviewer", "submitted_at": "Reviewed at",
+      "state": "State"}),
+    (["ID", "Deployed at", "Environment"], {"table": "deployments", "deployed_at": "Deployed at", "deploy_id": "ID"}),
+    (["ID", "Created", "Resolved", "Severity"],  # incidents and work items fit alike: the earlier table
+     {"table": "incidents", "created_at": "Created", "resolved_at": "Resolved", "incident_id": "ID"}),
+    (["Issue ID", "Issue Type", "Created", "Completed at"],
+     {"table": "work_items", "key": "Issue ID", "type": "Issue Type", "created_at": "Created",
+      "resolved_at": "Completed at"}),
+    (["Username", "Work email"], {"table": "people", "login": "Username", "email": "Work email"}),
+    (["Week", "Velocity"], {}),  # no table's required columns: the user chooses
+])
+def test_a_first_mapping_is_proposed_from_the_column_names(header, expected):
+    assert suggest_mapping(header) == expected
+
+
+@given(st.lists(st.sampled_from(["PR", "Author", "Created", "Merged", "Reviewer", "Reviewed at", "ID", "Email",
+                                 "Login", "Deployed at", "Resolved", "Type", "Size", "Week", "created_at"]),
+                max_size=10, unique=True))
+def test_a_proposed_mapping_is_complete_and_names_only_the_file_s_columns(header):
+    proposed = suggest_mapping(header)
+    if proposed:
+        assert validate_mapping("x.csv", proposed, header) == proposed["table"]
 
 
 def test_estimates_template_round_trips_as_csv_and_xlsx():

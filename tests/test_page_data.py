@@ -155,11 +155,11 @@ def test_an_empty_page_is_skipped_and_several_bad_files_are_named_at_once(page):
     assert ("**pulls_page9.json**: holds no records (an empty JSON array): skipped; if it should hold data, export "
             "it again") in [w.value for w in page.warning]
     exports_uploader(page).set_value([("a.json", github_pulls(), "application/json"),
-                                      ("team.csv", b"name,role\nann,dev\n", "text/csv"),
+                                      ("team.json", b'[{"name": "ann", "role": "dev"}]', "application/json"),
                                       ("empty.json", b"", "application/json"),
                                       ("notes.csv", b"hello", "text/csv")]).run()
     (error,) = page.error
-    assert error.value.startswith("2 files cannot be read, so none was loaded: (1) team.csv: is not an export format")
+    assert error.value.startswith("2 files cannot be read, so none was loaded: (1) team.json: is not an export format")
     assert "(2) notes.csv: is not an export format this tool recognises (its header is hello); expected a format " \
            "listed in (1). The data loaded before is still in use." in error.value
     assert page.session_state["scenario"].measurement.sources == ["acme_pulls.json", "pulls_page9.json"]
@@ -205,7 +205,7 @@ def test_a_bad_file_shows_a_specific_error_and_the_earlier_data_stays(page):
     assert len(page.error) == 1
     message = page.error[0].value
     assert message.startswith("notes.json: is not an export format this tool recognises")
-    assert message.endswith("scenario-file.md). The data loaded before is still in use.")  # two sentences
+    assert message.endswith("scenario --base' reads. The data loaded before is still in use.")  # two sentences
     assert [f.name for f in exports_uploader(page).value] == ["acme_pulls.json", "notes.json"]  # kept to fix
     assert page.session_state["scenario"] == measured
     assert _table(page, "Definition").loc["Merged PRs", "Before"] == "64"
@@ -552,3 +552,95 @@ def test_before_after_only_says_why_when_ai_users_were_identified(page):
                     "*associated with* adoption, not shown to be caused by it."]
     assert ("Before/after comparison only (a cohort has no merged PRs before adoption): the changes are "
             "associated with adoption, not proven to be caused by it.") in page.session_state["scenario"].notes
+
+
+def _swarmia_csv() -> bytes:
+    """A Swarmia-like PR export (no format this tool knows): 8 authors, 8 PRs each in the 8 weeks before
+    3 Mar 2025 and 16 each in the 8 weeks after; 100 lines (60 without generated files) before, 250 (150)
+    after; the first review 3 h after opening before, 6 h after."""
+    rows = ["PR,Repository,Author,Opened,Merged,Lines changed,Lines changed (excl. generated),First review"]
+    number = 0
+    for author in range(8):
+        for start, count, size, lean, wait in ((date(2025, 1, 6), 8, 100, 60, 3), (date(2025, 3, 3), 16, 250, 150, 6)):
+            for i in range(count):
+                number += 1
+                day = pd.Timestamp(start) + pd.Timedelta(days=(i * 55 // count) + author % 3, hours=9)
+                rows.append(f"{number},api,dev{author},{day:%Y-%m-%d %H:%M},{day + pd.Timedelta(hours=20):%Y-%m-%d %H:%M},"
+                            f"{size},{lean},{day + pd.Timedelta(hours=wait):%Y-%m-%d %H:%M}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+SWARMIA_MAPPING = {"table": "pull_requests", "author": "Author", "created_at": "Opened", "merged_at": "Merged",
+                   "number": "PR", "repo": "Repository", "size": "Lines changed", "first_review_at": "First review"}
+
+
+def _mapping_box(at, section: str, name: str, table: str, ours: str):
+    import hashlib
+
+    return at.selectbox(key=f"map_{section}_{hashlib.sha256(name.encode()).hexdigest()[:12]}_{table}_{ours}")
+
+
+def test_a_file_in_no_known_format_is_read_through_a_column_mapping_saved_in_the_scenario(page):
+    demo = page.session_state["scenario"]
+    exports_uploader(page).set_value(("swarmia.csv", _swarmia_csv(), "text/csv")).run()
+    # Not read yet, and not an error: the mapping step, with a first guess from the column names.
+    assert not page.error and page.session_state["scenario"] == demo
+    assert [s.value for s in page.subheader][0] == "Map the columns of files in no known format"
+    assert _mapping_box(page, "upload", "swarmia.csv", "pull_requests", "author").value == "Author"
+    assert _mapping_box(page, "upload", "swarmia.csv", "pull_requests", "size").value == "Lines changed"
+    assert _mapping_box(page, "upload", "swarmia.csv", "pull_requests", "closed_at").value == "(none)"
+    # A required column left out is named, and nothing is read.
+    _mapping_box(page, "upload", "swarmia.csv", "pull_requests", "author").set_value("(none)").run()
+    page.button(key="data_map_apply_upload").click().run()
+    assert "the column mapping for pull_requests needs 'author'" in page.error[0].value
+    assert page.session_state["scenario"] == demo
+    _mapping_box(page, "upload", "swarmia.csv", "pull_requests", "author").set_value("Author").run()
+    page.button(key="data_map_apply_upload").click().run()
+    assert not page.exception and not page.error
+    metrics = _table(page, "Definition")
+    assert list(metrics.loc["Merged PRs", ["Before", "After"]]) == ["64", "128"]
+    assert list(metrics.loc["Mean PR size (lines changed)", ["Before", "After"]]) == ["100", "250"]
+    assert list(metrics.loc["Active developers", ["Before", "After"]]) == ["8", "8"]
+    assert list(metrics.loc["Time to first review (median)", ["Before", "After"]]) == ["3.0\xa0h", "6.0\xa0h"]
+    assert "Reviewers" not in metrics.index  # first-review times name no reviewer: the pool is not measured
+    assert page.dataframe[0].value["Format"].iloc[0] == "mapped CSV/XLSX (pull requests)"
+    scenario = page.session_state["scenario"]
+    assert scenario.measurement.column_mappings == {"swarmia.csv": SWARMIA_MAPPING}
+    assert scenario.post.pr_size_loc == pytest.approx(250)
+    assert scenario.review.reviewers == 8  # the demo's 36, more than the 8 developers: all 8 assumed to review
+
+    # Mapped again (sizes without generated files): measured again, and the scenario saves the new mapping.
+    _mapping_box(page, "loaded", "swarmia.csv", "pull_requests", "size").set_value(
+        "Lines changed (excl. generated)").run()
+    page.button(key="data_map_apply_loaded").click().run()
+    assert not page.exception and not page.error
+    metrics = _table(page, "Definition")
+    assert list(metrics.loc["Mean PR size (lines changed)", ["Before", "After"]]) == ["60", "150"]
+    mappings = page.session_state["scenario"].measurement.column_mappings
+    assert mappings["swarmia.csv"]["size"] == "Lines changed (excl. generated)"
+
+
+def test_a_mapping_that_cannot_read_the_file_is_named_and_can_be_changed(page):
+    exports_uploader(page).set_value(("swarmia.csv", _swarmia_csv(), "text/csv")).run()
+    _mapping_box(page, "upload", "swarmia.csv", "pull_requests", "created_at").set_value("Author").run()
+    page.button(key="data_map_apply_upload").click().run()
+    assert not page.exception
+    assert "swarmia.csv" in page.error[0].value and "Author" in page.error[0].value  # names the file and column
+    assert "The data loaded before is still in use" in page.error[0].value
+    _mapping_box(page, "upload", "swarmia.csv", "pull_requests", "created_at").set_value("Opened").run()
+    page.button(key="data_map_apply_upload").click().run()
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"].measurement.column_mappings == {"swarmia.csv": SWARMIA_MAPPING}
+
+
+def test_a_resumed_scenario_reads_its_exports_through_its_saved_mappings(open_app):
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    measurement = demo.measurement.model_copy(update={"column_mappings": {"swarmia.csv": SWARMIA_MAPPING}})
+    saved = demo.model_copy(update={"measurement": measurement})
+    at = open_app(page="pages/export.py")
+    at.file_uploader(key="export_scenario_upload").set_value(
+        ("client.json", saved.model_dump_json().encode(), "application/json")).run()
+    at.switch_page(PAGE).run()
+    exports_uploader(at).set_value(("swarmia.csv", _swarmia_csv(), "text/csv")).run()
+    assert not at.exception and not at.error
+    assert list(_table(at, "Definition").loc["Merged PRs", ["Before", "After"]]) == ["64", "128"]

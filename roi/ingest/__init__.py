@@ -100,10 +100,41 @@ def read_file(name: str, data: bytes, *, timezone: str = "UTC",
                                    file=name)
         raise InputFormatError(
             f"is not an export format this tool recognises{_first_fields(data)}; expected {EXPECTED}. Any other "
-            "CSV or Excel file can be read through a column mapping saved in the scenario file "
-            "(measurement.column_mappings, see docs/scenario-file.md)", file=name)
+            "CSV or Excel table can be read through a column mapping: the app's Data page asks for one when the "
+            "file is uploaded, and saves it in the scenario file (measurement.column_mappings, see "
+            "docs/scenario-file.md), which 'python -m roi scenario --base' reads", file=name)
     report = SourceReport(name, format_id)
     return FORMATS[format_id].reader(name, data, report, timezone), report
+
+
+def table_to_map(name: str, data: bytes) -> pd.DataFrame | None:
+    """A CSV or Excel table in no format this tool recognises, as text cells, for the user to map its columns
+    to ours (:data:`roi.ingest.generic.MAPPABLE`); ``None`` for a file a mapping would not help: one in a
+    known format, JSON, an empty file, a table without rows, or an export missing one column of its own
+    format (reading it says which).
+
+    Raises:
+        InputFormatError: the file breaks a safety limit (size, a zip bomb, macros).
+    """
+    safety.check_size(name, len(data))
+    data = safety.gunzip(name, data) if data[:2] == b"\x1f\x8b" else data
+    if data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+        safety.inspect_zip_container(name, data)
+    try:
+        if detect(name, data) is not None:
+            return None
+        if data[:4] != b"PK\x03\x04" and (decode_text(data[:65_536], name).lstrip().startswith(("[", "{"))
+                                          or near_miss(data)):
+            return None
+        frame = template.read_table(name, data)
+        if data[:4] == b"PK\x03\x04":  # a known CSV format saved as a workbook: reading it says to save it as CSV
+            text = frame.to_csv(index=False).encode()
+            if detect(name, text) is not None or near_miss(text):
+                return None
+    except InputFormatError:  # reading the file names the problem
+        return None
+    frame = frame.loc[:, [c for c in frame.columns if str(c).strip() and not str(c).startswith("Unnamed:")]]
+    return frame if len(frame) and len(frame.columns) else None
 
 
 def _refuse_workbook(name: str, data: bytes) -> None:
@@ -115,7 +146,8 @@ def _refuse_workbook(name: str, data: bytes) -> None:
     raise InputFormatError(
         f"is an Excel workbook in no format this tool recognises{f' (its header is {fields})' if fields else ''}; "
         "save the sheet as CSV UTF-8 and load the CSV (Jira, Four Keys and DevLake tables are read as CSV), or "
-        "read it through a column mapping saved in the scenario file (measurement.column_mappings)", file=name)
+        "map its columns on the app's Data page (saved in the scenario file as measurement.column_mappings)",
+        file=name)
 
 
 def _json_head(data: bytes) -> object:

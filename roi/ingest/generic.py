@@ -33,6 +33,99 @@ MAPPABLE: dict[str, dict[str, bool]] = {
 }
 """Per canonical table: our column -> required?  The mapping UI offers exactly these."""
 
+TABLE_TITLES = {
+    "pull_requests": "pull or merge requests (one row per PR)",
+    "reviews": "reviews (one row per review of a PR)",
+    "deployments": "deployments to production (one row per deployment)",
+    "incidents": "incidents (one row per incident)",
+    "work_items": "work items: issues, tickets, tasks (one row per item)",
+    "people": "people directory (a login and an email per person)",
+}
+"""What a file mapped to each table holds, in words the mapping step shows."""
+
+COLUMN_HELP: dict[str, dict[str, str]] = {
+    "pull_requests": {
+        "author": "the login of the PR's author (matched with reviewers and AI-tool users)",
+        "created_at": "when the PR was opened (a date and time; without an offset, read as UTC)",
+        "merged_at": "when it was merged; empty for a PR not merged",
+        "number": "the PR's number, which reviews name; without it, rows are numbered 1, 2, …",
+        "repo": "the repository, when numbers repeat across repositories",
+        "closed_at": "when it was closed",
+        "additions": "lines added", "deletions": "lines deleted",
+        "size": "lines changed, when the file has no separate additions and deletions",
+        "is_draft": "yes/true/1 for a draft (left out)", "is_bot": "yes/true/1 for a bot's PR (left out)",
+        "labels": "labels, which can mark AI-assisted PRs",
+        "first_review_at": "when the first review came, for an export with per-PR timings instead of reviews",
+    },
+    "reviews": {
+        "number": "the number of the PR reviewed", "reviewer": "the reviewer's login",
+        "submitted_at": "when the review was submitted", "repo": "the repository of the PR reviewed",
+        "state": "approved, changes requested or commented",
+    },
+    "deployments": {"deployed_at": "when it reached production", "deploy_id": "an id, so a row given twice counts once"},
+    "incidents": {"created_at": "when it started or was opened", "resolved_at": "when service was restored",
+                  "incident_id": "an id, so a row given twice counts once"},
+    "work_items": {"created_at": "when the item was created", "key": "its key or id (e.g. PROJ-12)",
+                   "type": "story, bug, task … (bugs are counted as such; epics are left out)",
+                   "resolved_at": "when it was done", "done": "yes/true/1 when done, if the file has no done date"},
+    "people": {"login": "the person's login on GitHub or GitLab", "email": "their work email"},
+}
+"""What each of our columns means, shown beside its choice in the mapping step."""
+
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "author": ("author", "authorlogin", "user", "userlogin", "login", "creator", "openedby", "developer"),
+    "created_at": ("createdat", "created", "createddate", "openedat", "opened", "startedat", "creationdate"),
+    "merged_at": ("mergedat", "merged", "mergeddate", "mergetime"),
+    "number": ("number", "prnumber", "pullrequestnumber", "mrnumber", "iid", "pr", "prid", "pullrequestid"),
+    "repo": ("repo", "repository", "repositoryname", "reponame", "project", "projectname"),
+    "closed_at": ("closedat", "closed", "closeddate"),
+    "additions": ("additions", "linesadded", "added", "insertions"),
+    "deletions": ("deletions", "linesdeleted", "linesremoved", "deleted", "removed"),
+    "size": ("size", "lineschanged", "changes", "changedlines", "prsize", "loc"),
+    "is_draft": ("isdraft", "draft"), "is_bot": ("isbot", "bot"),
+    "labels": ("labels", "label", "tags"),
+    "first_review_at": ("firstreviewat", "firstreviewedat", "firstreview", "firstreviewtime"),
+    "reviewer": ("reviewer", "reviewerlogin", "reviewedby"),
+    "submitted_at": ("submittedat", "reviewedat", "reviewsubmittedat", "submitted"),
+    "state": ("state", "reviewstate", "status"),
+    "deployed_at": ("deployedat", "deploymenttime", "deployedon", "finishedat", "deploytime"),
+    "deploy_id": ("deployid", "deploymentid", "id"),
+    "incident_id": ("incidentid", "id"),
+    "resolved_at": ("resolvedat", "resolved", "resolveddate", "restoredat", "completedat", "doneat"),
+    "key": ("key", "issuekey", "issueid", "ticket", "id"),
+    "type": ("type", "issuetype", "kind"),
+    "done": ("done", "isdone", "completed"),
+    "email": ("email", "emailaddress", "workemail", "mail"),
+}
+"""Header spellings the mapping step proposes for each of our columns (compared without case, spaces,
+underscores or punctuation); "login" for people also accepts the author spellings."""
+
+
+def _folded(column: str) -> str:
+    return "".join(ch for ch in column.casefold() if ch.isalnum())
+
+
+def suggest_mapping(columns: Collection[str]) -> dict[str, str]:
+    """A first mapping for a header, to be checked by the user: the table whose required columns all have
+    a known spelling in the header (the one matching most columns when several do), with every column
+    found; ``{}`` when no table's required columns are all there.
+    """
+    folded: dict[str, str] = {}
+    for column in columns:
+        folded.setdefault(_folded(column), column)  # the first of two spellings that fold alike
+
+    def found(ours: str) -> str | None:
+        spellings = _SPELLINGS["author"] + ("username", "handle") if ours == "login" else _SPELLINGS[ours]
+        return next((folded[s] for s in spellings if s in folded), None)
+
+    best: dict[str, str] = {}
+    for table, ours_columns in MAPPABLE.items():
+        mapping = {ours: theirs for ours in ours_columns if (theirs := found(ours))}
+        complete = all(ours in mapping for ours, required in ours_columns.items() if required)
+        if complete and len(mapping) + 1 > len(best):  # a tie keeps the earlier table
+            best = {"table": table, **mapping}
+    return best
+
 TRUE_WORDS = {"1", "true", "yes", "y", "t", "x", "wahr", "sí", "si", "oui", "ja"}
 
 
