@@ -11,13 +11,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# Stamps re-install only when a requirements file changes.
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
+# Stamps re-install only when a requirements file changes. The package `roi` is installed editable (no copy:
+# the checkout's code runs), so that `.venv/bin/python -m roi` works from any directory.
+$(VENV)/.runtime: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.dev: requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@ $(VENV)/.runtime
 
 ## Debian's Chromium (browser test) and LibreOffice Calc (workbook recalculation test).

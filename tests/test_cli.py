@@ -225,3 +225,11 @@ def test_scenario_takes_measured_metrics_from_the_exports_and_the_rest_from_the_
     assert new.team.developers == 3  # measured: bob, carol, alice after adoption
     assert new.baseline.pr_size_loc == 90 and new.post.pr_size_loc == pytest.approx(640 / 3)  # measured
     assert new.measurement.adoption_date.isoformat() == "2025-03-03"
+
+
+def test_other_tools_can_call_the_command_line_from_any_directory(tmp_path):
+    """`make` installs the package (editable), so `python -m roi` is not tied to the checkout's directory."""
+    done = subprocess.run([sys.executable, "-m", "roi", "compute", str(SCENARIOS / "worked_example.json")],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["scenario_name"] == "Faros-style shock, 50 developers"
