@@ -64,6 +64,7 @@ PAGE = "page"  # url path of the page being shown (set by app.py)
 DEEP_LINK = "deep_link"  # url path of a page asked for by its address before app.py ran (require_app)
 COMPARED = "compared"  # scenarios kept for comparison (inputs only), in the order kept
 COLUMN_MAPPINGS = "column_mappings"  # file name -> {"table": ..., our column: their column}, as the user mapped it
+TIMEZONE = "timezone"  # IANA zone of export times written without an offset (Jira's)
 _SHOWN = "notice_shown"  # (kind, text, page, scenario) of the last notice shown
 _EDIT_ERRORS = "edit_errors"  # widget key -> message of the last refused edit
 _SLIPS = "percent_slips"  # widget key -> (value, warning) of an edit that looks like a fraction typed as a %
@@ -86,7 +87,7 @@ def init() -> None:
         _open_demo()
     defaults = (
         (EXPORTS, None), (ADOPTION_DATE, None), (RAMP_WEEKS, 0), (_EDIT_ERRORS, {}), (_SLIPS, {}),
-        (COMPARED, []), (COLUMN_MAPPINGS, {}),
+        (COMPARED, []), (COLUMN_MAPPINGS, {}), (TIMEZONE, "UTC"),
     )
     for key, default in defaults:
         state.setdefault(key, default)
@@ -178,8 +179,10 @@ def resume(saved: Scenario, notice: str, kind: str = "success") -> None:
     found = loaded()
     if saved.measurement is not None:
         measured = saved.measurement
-        # The file's mappings read its exports when they are uploaded again (ones mapped since stay too).
+        # The file's mappings and time zone read its exports when they are uploaded again (ones mapped since
+        # stay too).
         st.session_state[COLUMN_MAPPINGS] = {**st.session_state[COLUMN_MAPPINGS], **measured.column_mappings}
+        st.session_state[TIMEZONE] = measured.timezone or "UTC"
         if found is not None and sorted(name for name, _ in found[0]) == sorted(measured.sources):
             use_exports(st.session_state[EXPORTS], measured.adoption_date, measured.ramp_weeks)
         else:
@@ -678,9 +681,10 @@ def demo_exports() -> tuple[Files, date]:
 
 Key = tuple[tuple[str, str], ...]
 """What a read of exports depends on: each file's (name, SHA-256), then each mapped file's
-(:data:`_MAPPED` + name, its mapping as JSON)."""
+(:data:`_MAPPED` + name, its mapping as JSON), then (:data:`_ZONE`, the time zone)."""
 
 _MAPPED = "\0mapping "  # no file name holds a NUL: the entries after the files'
+_ZONE = "\0timezone"
 
 
 def mappings_of(files: Files) -> dict[str, dict[str, str]]:
@@ -693,7 +697,12 @@ def read_key(files: Files) -> Key:
     """:func:`digest` of the files plus the mappings that read them: a new mapping reads them again."""
     return digest(files) + tuple(
         (_MAPPED + name, json.dumps(mapping, sort_keys=True)) for name, mapping in mappings_of(files).items()
-    )
+    ) + ((_ZONE, timezone()),)
+
+
+def timezone() -> str:
+    """The IANA zone the exports' times without an offset are read in (UTC unless the user chose one)."""
+    return st.session_state.get(TIMEZONE, "UTC")
 
 
 # A resource, not data: st.cache_data would unpickle a copy on every hit (seconds for a million PRs).
@@ -703,7 +712,7 @@ def _read(key: Key, _files: Files) -> Any:
     from roi.ingest import read_exports
 
     mappings = {name[len(_MAPPED):]: json.loads(text) for name, text in key if name.startswith(_MAPPED)}
-    return read_exports(list(_files), mappings)
+    return read_exports(list(_files), mappings, timezone=dict(key).get(_ZONE, "UTC"))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -920,7 +929,8 @@ def apply_measurement(files: Files, adoption: date, ramp_weeks: int) -> str | No
         name = current.name
     try:
         metrics = measured(files, adoption, ramp_weeks)
-        new = scenario_from_metrics(metrics, base=current, name=name, column_mappings=mappings_of(files))
+        new = scenario_from_metrics(metrics, base=current, name=name, column_mappings=mappings_of(files),
+                                    timezone=timezone())
     except RoiError as error:
         return error.describe(field=False)  # shown beside the adoption date, which the field names
     use_exports(files, adoption, ramp_weeks)

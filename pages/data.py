@@ -1,6 +1,7 @@
 """Data: exports (measured), estimates (form or template) or published research, and what was measured."""
 
 import hashlib
+import zoneinfo
 from datetime import date
 
 import pandas as pd
@@ -180,6 +181,21 @@ def map_columns(files: appstate.Files, tables: dict[str, pd.DataFrame], *, loade
     st.rerun()
 
 
+TIMEZONES = ["UTC", *sorted(z for z in zoneinfo.available_timezones()
+                             if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/")))]
+"""The zones offered for times without an offset: UTC, then the IANA regions (Europe/Berlin, …)."""
+
+
+def rezone() -> None:
+    """The time zone changed: read the loaded exports again in it, and measure again."""
+    st.session_state[appstate.TIMEZONE] = st.session_state["data_timezone"]
+    found = appstate.loaded()
+    if found is not None and found[1] is not None:
+        message = appstate.apply_measurement(*found)
+        if message:
+            st.session_state["data_measure_error"] = message
+
+
 def remeasure() -> None:
     """The adoption date or ramp changed: measure again and apply."""
     found = appstate.loaded()
@@ -216,6 +232,13 @@ with tab_exports:
         key="data_upload_add",
         help="Off: the uploaded files replace the loaded ones. On: they join them (a file with the same "
         "name replaces its namesake), for an export you forgot.",
+    )
+    st.session_state["data_timezone"] = appstate.timezone()
+    st.selectbox(
+        "Time zone of times written without one", TIMEZONES, key="data_timezone", on_change=rezone, width=320,
+        help="Jira's CSV and some other exports write local times with no offset; they are read in this zone "
+        "(the notes under the loaded files name each column read so). Times with an offset (GitHub, GitLab, "
+        "Copilot) are not affected. The scenario saves the zone.",
     )
     if uploaded:
         files = tuple((f.name, f.getvalue()) for f in uploaded)

@@ -88,19 +88,19 @@ def _scenario_name(text: str) -> str:
 
 
 def _read_and_measure(
-    args: argparse.Namespace, mappings: Mapping[str, Mapping[str, str]] | None = None
+    args: argparse.Namespace, mappings: Mapping[str, Mapping[str, str]] | None = None, timezone: str = "UTC"
 ) -> Metrics:
     from roi.ingest import read_exports
     from roi.metrics import measure
 
-    dataset = read_exports(args.files, mappings, timezone=args.timezone)
+    dataset = read_exports(args.files, mappings, timezone=timezone)
     return measure(dataset, args.adoption_date, args.ramp_weeks)
 
 
 def _metrics(args: argparse.Namespace) -> int:
     from roi.metrics import metrics_json
 
-    _print(metrics_json(_read_and_measure(args)))
+    _print(metrics_json(_read_and_measure(args, timezone=args.timezone or "UTC")))
     return EXIT_OK
 
 
@@ -116,9 +116,12 @@ def _scenario(args: argparse.Namespace) -> int:
         raise RoiError("is one of the exports being read, and would be replaced by the scenario; give "
                        "another --out", file=args.out)
     base = load_scenario(args.base) if args.base else None
-    mappings = dict(base.measurement.column_mappings) if base is not None and base.measurement else None
-    scenario = scenario_from_metrics(_read_and_measure(args, mappings), base, name=args.name,
-                                     column_mappings=mappings)
+    measured = base.measurement if base is not None else None
+    mappings = dict(measured.column_mappings) if measured is not None else None
+    # As the base's exports were read, unless told otherwise: its mappings and its time zone.
+    timezone = args.timezone or (measured.timezone if measured is not None else None) or "UTC"
+    scenario = scenario_from_metrics(_read_and_measure(args, mappings, timezone), base, name=args.name,
+                                     column_mappings=mappings, timezone=timezone)
     save_scenario(scenario, args.out)
     return EXIT_OK
 
@@ -161,8 +164,9 @@ def _add_export_arguments(command: argparse.ArgumentParser) -> None:
                          help="first day with the AI tool (UTC)")
     command.add_argument("--ramp-weeks", type=_ramp_weeks, default=0, metavar="N",
                          help="weeks after adoption left out while people learn the tool")
-    command.add_argument("--timezone", default="UTC", metavar="ZONE",
-                         help="time zone of timestamps written without one, e.g. Jira's (default UTC)")
+    command.add_argument("--timezone", metavar="ZONE",
+                         help="time zone of timestamps written without one, e.g. Jira's (default UTC; for "
+                              "'scenario', the --base scenario's when it gives one)")
 
 
 def _build_parser() -> argparse.ArgumentParser:

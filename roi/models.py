@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import zoneinfo
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal, TypeGuard, get_args
@@ -231,6 +232,10 @@ class Measurement(_Model):
     column_mappings: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="per file name: our column -> the user's column"
     )
+    timezone: str | None = Field(
+        None, max_length=64,
+        description="IANA time zone the exports' times without an offset (Jira's) were read in; null: UTC",
+    )
     kept_from_base: list[str] = Field(
         default_factory=list,
         description="period fields (tasks_per_dev_week, …) the exports did not measure: their values are the "
@@ -240,6 +245,17 @@ class Measurement(_Model):
         default_factory=list,
         description="period fields measured from fewer than 30 events in a period (no interval or test)",
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, zone: str | None) -> str | None:
+        if zone is not None:
+            try:
+                zoneinfo.ZoneInfo(zone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"'{zone}' is not a time zone name; use an IANA name such as Europe/Berlin, "
+                                 "or null for UTC") from None
+        return zone
 
 
 class Scenario(_Model):

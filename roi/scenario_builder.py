@@ -292,8 +292,12 @@ def licence_caveat(scenario: Scenario, formats: set[str], seats: SeatsHeld | Non
 
 
 def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, name: str | None = None,
-                          column_mappings: dict[str, dict[str, str]] | None = None) -> Scenario:
+                          column_mappings: dict[str, dict[str, str]] | None = None,
+                          timezone: str = "UTC") -> Scenario:
     """A scenario whose team, periods and review pool are measured; every other assumption from ``base``.
+
+    ``column_mappings`` and ``timezone`` are how the exports were read; the measurement keeps them so that
+    the same files read the same way again.
 
     Raises:
         DataError: tasks, PRs or PR size can be neither measured nor taken from ``base`` or the
@@ -484,7 +488,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         measurement=None if estimates_only else {
             "adoption_date": metrics.adoption_date, "ramp_weeks": metrics.ramp_weeks,
             "sources": sources, "column_mappings": dict(column_mappings or {}), "kept_from_base": kept_fields,
-            "few_events": few_events},
+            "few_events": few_events, "timezone": None if timezone == "UTC" else timezone},
     )
     # The checks of a scenario file: what is written here must load again (a value the exports or the
     # estimates template give can be outside a field's range, e.g. a baseline of 1e-12 tasks).

@@ -233,3 +233,31 @@ def test_other_tools_can_call_the_command_line_from_any_directory(tmp_path):
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["scenario_name"] == "Faros-style shock, 50 developers"
+
+
+def test_a_scenario_saves_the_time_zone_its_exports_were_read_in_and_reads_them_so_again(tmp_path):
+    """Jira's times have no offset: `--timezone` reads them, the scenario keeps the zone, and a scenario built
+    on it (`--base`) reads the next exports in the same zone unless told otherwise."""
+    from roi.models import load_scenario
+
+    files = [str(FIXTURES / n) for n in ("github_pulls_detail.ndjson", "jira_all_fields.csv")]
+    berlin, again, utc = tmp_path / "berlin.json", tmp_path / "again.json", tmp_path / "utc.json"
+    assert main(["scenario", *files, "--adoption-date", "2025-03-03", "--base", str(SCENARIOS / "worked_example.json"),
+                 "--timezone", "Europe/Berlin", "--out", str(berlin)]) == 0
+    assert load_scenario(berlin).measurement.timezone == "Europe/Berlin"
+    assert main(["scenario", *files, "--adoption-date", "2025-03-03", "--base", str(berlin), "--out", str(again)]) == 0
+    assert load_scenario(again).measurement.timezone == "Europe/Berlin"
+    assert main(["scenario", *files, "--adoption-date", "2025-03-03", "--base", str(berlin), "--timezone", "UTC",
+                 "--out", str(utc)]) == 0
+    assert load_scenario(utc).measurement.timezone is None  # UTC, as a file without the field says
+
+
+def test_a_scenario_file_with_an_unknown_time_zone_names_it(tmp_path, capsys):
+    data = json.loads((SCENARIOS / "demo_org.json").read_text())
+    data["measurement"]["timezone"] = "Europe/Atlantis"
+    path = tmp_path / "client.json"
+    path.write_text(json.dumps(data))
+    assert main(["compute", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "measurement.timezone" in error
+    assert "'Europe/Atlantis' is not a time zone name; use an IANA name such as Europe/Berlin" in error

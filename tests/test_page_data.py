@@ -644,3 +644,38 @@ def test_a_resumed_scenario_reads_its_exports_through_its_saved_mappings(open_ap
     exports_uploader(at).set_value(("swarmia.csv", _swarmia_csv(), "text/csv")).run()
     assert not at.exception and not at.error
     assert list(_table(at, "Definition").loc["Merged PRs", ["Before", "After"]]) == ["64", "128"]
+
+
+def _jira_daily(boundary: str) -> bytes:
+    """A Jira CSV (local times, no offset): a task resolved at noon every day from 13 Jan to 18 Apr 2025 (inside
+    the PRs' span, so the periods' ends stay the PRs'), and one resolved at ``boundary`` (Jira's style)."""
+    rows = ["Issue key,Issue Type,Status,Created,Resolved"]
+    days = pd.date_range("2025-01-13", "2025-04-18")
+    for number, day in enumerate(days, start=1):
+        rows.append(f"T-{number},Task,Done,{day:%d/%b/%y} 9:00 AM,{day:%d/%b/%y} 12:00 PM")
+    rows.append(f"T-{len(days) + 1},Task,Done,02/Mar/25 9:00 AM,{boundary}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_times_without_an_offset_are_read_in_the_chosen_time_zone_which_the_scenario_saves(page):
+    """A task resolved at 11:30 PM on 2 Mar 2025 is in the baseline read as UTC, and after the 3 Mar adoption
+    read in Los Angeles (07:30 UTC on 3 Mar): the baseline loses exactly one of its 50 tasks."""
+    exports_uploader(page).set_value([("acme_pulls.json", github_pulls(), "application/json"),
+                                      ("jira.csv", _jira_daily("02/Mar/25 11:30 PM"), "text/csv")]).run()
+    assert not page.exception and not page.error
+    utc = page.session_state["scenario"]
+    assert utc.measurement.timezone is None  # UTC
+    assert any(c.value.endswith("without an offset: read as UTC") for c in page.caption)
+
+    page.selectbox(key="data_timezone").set_value("America/Los_Angeles").run()
+    assert not page.exception and not page.error
+    pacific = page.session_state["scenario"]
+    assert pacific.measurement.timezone == "America/Los_Angeles"
+    assert pacific.baseline.tasks_per_dev_week == pytest.approx(utc.baseline.tasks_per_dev_week * 49 / 50)
+    assert pacific.post.tasks_per_dev_week == pytest.approx(utc.post.tasks_per_dev_week * 48 / 47)
+    assert any(c.value.endswith("without an offset: read as America/Los_Angeles") for c in page.caption)
+
+    # The zone is the session's: another page and back keeps it, and so does the saved scenario (above).
+    page.switch_page("pages/summary.py").run()
+    page.switch_page(PAGE).run()
+    assert page.selectbox(key="data_timezone").value == "America/Los_Angeles"
