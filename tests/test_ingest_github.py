@@ -188,3 +188,18 @@ def test_a_gitlab_approvals_response_is_refused_not_read_as_a_merge_request():
     assert error.value.file == "approvals_15.json"
     assert "GitLab merge request approvals response" in error.value.message
     assert "upload the merge request list (/projects/:id/merge_requests?state=all)" in error.value.message
+
+
+def test_graphql_pages_of_several_repositories_in_one_file_keep_each_page_s_repository():
+    """A loop over repositories (`gh api graphql --paginate` per repo, appended to one file) gives pages of
+    different repositories with the same PR numbers: each PR takes its own page's nameWithOwner (all took the
+    last page's, and the first repository's PRs were dropped as duplicates of the second's)."""
+    page = (FIXTURES / "github_graphql_page.json").read_text()
+    other = page.replace('"nameWithOwner": "acme/web"', '"nameWithOwner": "acme/api"')
+    assert other != page
+    data = read_exports([("two_repos.json", (page + "\n" + other).encode())])
+    pulls = data.pull_requests
+    assert sorted(zip(pulls["repo"], pulls["number"])) == [("acme/api", 11), ("acme/api", 12),
+                                                            ("acme/web", 11), ("acme/web", 12)]
+    assert len(data.reviews) == 6 and sorted(set(data.reviews["repo"])) == ["acme/api", "acme/web"]
+    assert not data.sources[0].skipped

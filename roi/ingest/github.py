@@ -157,13 +157,14 @@ def graphql_nodes(document: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
 def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
     """``gh pr list --json`` output or GraphQL ``pullRequests`` pages: PRs with their reviews."""
     document = load_json(data, name)
-    repo_name = ""
     pages = document if isinstance(document, list) else [document]
+    page_repos: list[str] = []  # each record's page's repository: a loop over repositories writes one file
     if pages and isinstance(pages[0], dict) and "data" in pages[0]:
         records = []
         for page in pages:
             nodes, repo_name = graphql_nodes(page)
             records.extend(nodes)
+            page_repos.extend([repo_name] * len(nodes))
         for record in records:  # GraphQL connections hold lists under 'nodes'
             for key in ("reviews", "labels", "assignees"):
                 if isinstance(record.get(key), dict):
@@ -177,7 +178,7 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
         row = pc.index(pc.is_null(number), True).as_py() + 1
         raise InputFormatError("has no PR 'number'; include number in --json", file=name, row=row, column="number")
     repo = _pandas(pc.struct_field(pc.extract_regex(column(table, "url"), _REPO_FROM_HTML_URL), "repo"))
-    repo = repo.fillna(repo_name)
+    repo = repo.fillna(pd.Series(page_repos or [""] * len(repo), index=repo.index, dtype=object))
     if repo.eq("").any():
         report.caution("no repository in the file (add 'url' to the query): PRs are keyed by number only")
     login = _pandas(column(table, "author.login"))
