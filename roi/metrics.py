@@ -541,6 +541,7 @@ class _Prepared:
     has_prs: bool
     has_sizes: bool
     has_reviews: bool
+    names_reviewers: bool  # some reviews name their reviewer (not only mapped first-review times)
     reviewer_pairs: pd.DataFrame  # (pr index, reviewer) of qualifying reviews by a named reviewer
     skipped: dict[str, Counter[str]]  # file -> reason -> PRs and reviews left out
     skipped_reviews: dict[str, Counter[str]]  # the reviews among them (a reviews file's rows; nested in gh's PRs)
@@ -665,11 +666,13 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         # but names no reviewer: it is not a person of the review pool.
         named = ok & (reviewer_code >= 0)
         pairs = pd.DataFrame({"pr": position[named], "reviewer": reviewer_code[named]})
+        names_reviewers = bool((reviewer_code >= 0).any())
         prs["author_code"] = author_code
     else:
         prs["author_code"] = pd.factorize(prs["author_key"])[0]
+        names_reviewers = dataset.has("reviews")
     return _Prepared(prs=prs, has_prs=dataset.has("pull_requests"), has_sizes=bool(prs["size"].notna().any()),
-                     has_reviews=dataset.has("reviews"), reviewer_pairs=pairs, skipped=skipped,
+                     has_reviews=dataset.has("reviews"), names_reviewers=names_reviewers, reviewer_pairs=pairs, skipped=skipped,
                      skipped_reviews=skipped_reviews, agent_humans=agent_humans)
 
 
@@ -696,7 +699,7 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
     values["developers"] = n_dev
     pairs = prep.reviewer_pairs
     reviewers = pairs["reviewer"].to_numpy()[mask[pairs["pr"].to_numpy()]]  # reviews of this period's PRs
-    values["reviewers"] = int(len(pd.unique(reviewers))) if prep.has_reviews and len(pairs) else None
+    values["reviewers"] = int(len(pd.unique(reviewers))) if prep.names_reviewers else None
     per_dev = np.bincount(dev_codes, minlength=n_dev).astype(float)
     if weeks > 0:
         values["prs_per_dev_week"] = len(chosen) / (n_dev * weeks)
