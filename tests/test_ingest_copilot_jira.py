@@ -242,3 +242,12 @@ def test_an_export_missing_one_identifying_column_is_named_not_called_unknown(fi
         read_file(fixture, data.replace(old, new, 1))
     assert caught.value.describe() == (
         f"{fixture}: {expected}; export it again with every column (or put the column's name back)")
+
+
+def test_an_issue_in_two_exports_keeps_the_resolved_copy_whichever_file_comes_last():
+    new = (b"Issue key,Issue Type,Status,Created,Resolved\n"
+           b"X-1,Task,Done,03/Feb/25 9:15 AM,04/Feb/25 3:04 PM\nX-2,Task,Done,03/Feb/25 9:15 AM,05/Feb/25 3:04 PM\n")
+    old = b"Issue key,Issue Type,Status,Created,Resolved\nX-1,Task,In Progress,03/Feb/25 9:15 AM,\n"
+    for files in ([("new.csv", new), ("old.csv", old)], [("old.csv", old), ("new.csv", new)]):
+        items = read_exports(files).work_items.set_index("key")
+        assert items["resolved_at"].notna().to_dict() == {"X-1": True, "X-2": True}

@@ -203,3 +203,16 @@ def test_graphql_pages_of_several_repositories_in_one_file_keep_each_page_s_repo
                                                             ("acme/web", 11), ("acme/web", 12)]
     assert len(data.reviews) == 6 and sorted(set(data.reviews["repo"])) == ["acme/api", "acme/web"]
     assert not data.sources[0].skipped
+
+
+def test_a_pr_in_two_exports_keeps_the_copy_further_along_whichever_file_comes_last():
+    """An export taken in June (PRs 106–109 still open) loaded after September's (merged): the merged copies
+    stay, in either order (the last file's copy won, and 771 of the demo's PRs read as never merged)."""
+    september = json.loads((FIXTURES / "github_pulls_page1.json").read_text())
+    june = [{**pr, "state": "open", "merged_at": None, "closed_at": None} for pr in september]
+    for files in ([("sep.json", september), ("jun.json", june)], [("jun.json", june), ("sep.json", september)]):
+        data = read_exports([(name, json.dumps(pulls).encode()) for name, pulls in files])
+        merged = data.pull_requests.set_index("number")["merged_at"]
+        assert merged.notna().to_dict() == {109: True, 108: True, 107: True, 106: True, 105: False}
+        assert len(data.pull_requests) == 5
+        assert sum(s.skipped.get("duplicate of a PR in another page or file", 0) for s in data.sources) == 5

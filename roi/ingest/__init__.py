@@ -507,6 +507,14 @@ def _duplicated(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
         .duplicated(keep="last").to_numpy()
 
 
+def _duplicated_preferring(frame: pd.DataFrame, columns: list[str], priority: np.ndarray) -> np.ndarray:
+    """:func:`_duplicated`, keeping of each key the copy of highest ``priority`` (of equals, the last)."""
+    order = np.asarray(priority).argsort(kind="stable")
+    duplicated = np.empty(len(frame), bool)
+    duplicated[order] = _duplicated(frame.iloc[order][columns], columns)
+    return duplicated
+
+
 _DAY_COUNTS = ["active_users", "suggestions", "acceptances"]
 
 
@@ -558,10 +566,10 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
     """The same record in several pages or files is kept once (FORMATS.md: dedupe on repo+number)."""
     pulls = dataset.pull_requests
     if len(pulls):
-        # Prefer the copy with sizes (detail over list), then the later file.
-        order = pulls["additions"].notna().to_numpy().argsort(kind="stable")
-        duplicated = np.empty(len(pulls), bool)
-        duplicated[order] = _duplicated(pulls.iloc[order][["repo", "number"]], ["repo", "number"])
+        # Prefer the copy further along (merged, then closed: an export taken later, whichever file came
+        # last), then the one with sizes (detail over list), then the later file.
+        progress = np.where(pulls["merged_at"].notna(), 2, np.where(pulls["closed_at"].notna(), 1, 0))
+        duplicated = _duplicated_preferring(pulls, ["repo", "number"], progress * 2 + pulls["additions"].notna())
         if duplicated.any():
             _refuse_different_prs(dataset, pulls, duplicated)
             _count_skipped(pulls, duplicated, "duplicate of a PR in another page or file", reports)
@@ -580,6 +588,8 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
             if table == "ai_user_days":  # a person's Cursor day and Claude Code day are two tools' use, not copies
                 keyed = frame[columns].assign(tool=frame["source"].astype("object").map(formats))
                 duplicated = _duplicated(keyed, [*columns, "tool"])
+            elif "resolved_at" in frame:  # a resolved copy is the later one (work items, incidents)
+                duplicated = _duplicated_preferring(frame, columns, frame["resolved_at"].notna().to_numpy())
             else:
                 duplicated = _duplicated(frame, columns)
             if duplicated.any():
