@@ -71,9 +71,10 @@ DEFINITIONS: dict[str, str] = {
                            "to its merge.",
     "cycle_hours_median": "Median calendar hours from PR creation to merge.",
     "tasks_per_dev_week": "Work items completed in the period (done, resolved in the period, not epics, not "
-                          "resolved as won't do/duplicate) / (active developers × weeks the work-item export "
-                          "covers).",
-    "bugs_per_dev_week": "Work items of type bug created in the period / (active developers × weeks covered).",
+                          "resolved as won't do/duplicate) / (active developers × weeks the work-item export's "
+                          "completions cover).",
+    "bugs_per_dev_week": "Work items of type bug created in the period / (active developers × weeks the work-item "
+                         "export's created issues cover).",
     "deployments_per_week": "Successful production deployments per week of the period (team total).",
     "change_failure_rate": "Deployments that needed immediate intervention / deployments. A deployment failed "
                            "when an incident names one of its commits as the root cause (Four Keys); incidents "
@@ -740,18 +741,20 @@ def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tu
         return {}, {}
     values, samples = {}, {}
     done = items[items["done"].to_numpy(bool) & items["kind"].ne("epic").to_numpy() & items["resolved_at"].notna().to_numpy()]
-    covered = period.covered(pd.concat([items["created_at"], items["resolved_at"]]))
-    weeks = covered.weeks
-    if weeks > 0:
+    # Each rate over the weeks its own events cover: an export of the issues updated since a date holds old
+    # issues' creations long before its first completion, and their span diluted the completions.
+    covered = period.covered(items["resolved_at"])
+    if covered.weeks > 0:
         finished = done[period.mask(done["resolved_at"])]
-        values["tasks_per_dev_week"] = len(finished) / (developers * weeks)
+        values["tasks_per_dev_week"] = len(finished) / (developers * covered.weeks)
         daily = _daily(finished["resolved_at"], covered)
         samples["tasks_per_dev_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), len(finished), daily, 7.0 / developers)
-        if items["kind"].eq("bug").any():
-            bugs = items[items["kind"].eq("bug").to_numpy() & period.mask(items["created_at"])]
-            values["bugs_per_dev_week"] = len(bugs) / (developers * weeks)
-            daily = _daily(bugs["created_at"], covered)
-            samples["bugs_per_dev_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), len(bugs), daily, 7.0 / developers)
+    covered = period.covered(items["created_at"])
+    if covered.weeks > 0 and items["kind"].eq("bug").any():
+        bugs = items[items["kind"].eq("bug").to_numpy() & period.mask(items["created_at"])]
+        values["bugs_per_dev_week"] = len(bugs) / (developers * covered.weeks)
+        daily = _daily(bugs["created_at"], covered)
+        samples["bugs_per_dev_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), len(bugs), daily, 7.0 / developers)
     return values, samples
 
 
@@ -1180,17 +1183,19 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
             for v, s in parts:
                 values[key].update(v)
                 samples[key].update(s)
-        coverage = (("pull-request", prep.prs, ("merged_at",)),
-                    ("work-item", dataset.work_items, ("created_at", "resolved_at")),
-                    ("deployment", dataset.deployments, ("deployed_at",)))
-        for source_name, frame, columns in coverage:
+        coverage = ((prep.prs, "merged_at", "the pull-request export covers", "its rates use the weeks it covers"),
+                    (dataset.work_items, "resolved_at", "the work-item export's completions cover",
+                     "tasks per developer-week use the weeks they cover"),
+                    (dataset.work_items, "created_at", "the work-item export's created issues cover",
+                     "bugs per developer-week use the weeks they cover"),
+                    (dataset.deployments, "deployed_at", "the deployment export covers",
+                     "its rates use the weeks it covers"))
+        for frame, column, covers, rates in coverage:
             if len(frame):
-                times = frame[columns[0]] if len(columns) == 1 else pd.concat([frame[column] for column in columns])
-                covered = baseline.covered(times).weeks + post.covered(times).weeks
+                covered = baseline.covered(frame[column]).weeks + post.covered(frame[column]).weeks
                 total = baseline.weeks + post.weeks
                 if covered < total:
-                    notes.append(f"the {source_name} export covers {covered:.1f} of the {total:.1f} measured weeks; "
-                                 "its rates use the weeks it covers")
+                    notes.append(f"{covers} {covered:.1f} of the {total:.1f} measured weeks; {rates}")
         if prep.has_prs and not prep.has_sizes:
             notes.append("no PR sizes in the exports (list pages only; GitHub PR details, gh or GraphQL output and "
                          "GitLab GraphQL mergeRequests pages have them): pr_size_loc is null")

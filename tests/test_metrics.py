@@ -477,3 +477,24 @@ def test_first_review_times_of_a_mapped_export_date_reviews_but_name_no_reviewer
     assert metrics.baseline.pickup_hours_median == pytest.approx(3.0)
     assert metrics.post.pickup_hours_median == pytest.approx(1.0)
     assert metrics.baseline.reviewers is None and metrics.post.reviewers is None
+
+
+def test_an_export_of_issues_updated_since_a_date_counts_completions_over_the_weeks_they_cover():
+    """Jira filtered on `updated >= 2025-02-01`: completions start on 1 Feb, but ten old bugs updated since
+    were created from 8 Jan.  Tasks divide by the weeks the completions cover (from the first, 1 Feb 12:00,
+    to the adoption: 29.5 days), not by the weeks from the old bugs' creation (53.6 days: 0.49 a week)."""
+    from tests.conftest import github_pulls
+
+    rows = ["Issue key,Issue Type,Status,Created,Resolved"]
+    for number, day in enumerate(pd.date_range("2025-02-01", "2025-04-20"), start=1):
+        rows.append(f"T-{number},Task,Done,{day:%d/%b/%y} 9:00 AM,{day:%d/%b/%y} 12:00 PM")
+    for number, day in enumerate(pd.date_range("2025-01-08", periods=10), start=1):
+        rows.append(f"B-{number},Bug,Done,{day:%d/%b/%y} 10:00 AM,10/Mar/25 12:00 PM")
+    data = read_exports([("pulls.json", github_pulls()), ("jira.csv", ("\n".join(rows) + "\n").encode())])
+    metrics = measure(data, date(2025, 3, 3))
+    assert metrics.baseline.developers == 8
+    assert metrics.baseline.tasks_per_dev_week == pytest.approx(30 / (8 * 29.5 / 7))  # 1 Feb … 2 Mar
+    assert any(n.startswith("the work-item export's completions cover") for n in metrics.notes)
+    # Bugs are counted when created: the creations reach back to 8 Jan, so they cover the baseline from there
+    # (10 bugs in the 7.7 weeks from the period's start, 8 Jan 10:00 or before).
+    assert metrics.baseline.bugs_per_dev_week == pytest.approx(10 / (8 * metrics.baseline.weeks))
