@@ -216,3 +216,12 @@ def test_a_pr_in_two_exports_keeps_the_copy_further_along_whichever_file_comes_l
         assert merged.notna().to_dict() == {109: True, 108: True, 107: True, 106: True, 105: False}
         assert len(data.pull_requests) == 5
         assert sum(s.skipped.get("duplicate of a PR in another page or file", 0) for s in data.sources) == 5
+
+
+def test_bots_on_user_accounts_are_told_by_their_names_and_people_are_not():
+    from roi.ingest.identity import bot_mask
+
+    logins = pd.Series(["renovatebot", "semantic-release-bot", "ci_bot", "bot-deploy", "dependabot-gitlab",
+                        "project_42_bot_5f1e", "group_7_bot", "talbot", "abbot", "botond", "robot-ann", "ann", None])
+    assert bot_mask(logins).tolist() == [True, True, True, True, True, True, True, False, False, False, False,
+                                         False, False]

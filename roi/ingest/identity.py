@@ -19,9 +19,15 @@ import pyarrow.compute as pc
 KNOWN_BOTS = frozenset({
     "dependabot", "dependabot-preview", "renovate", "renovate-bot", "github-actions", "snyk-bot", "mergify",
     "copilot-pull-request-reviewer", "copilot-swe-agent", "copilot", "pre-commit-ci", "codecov",
-    "sonarcloud", "imgbot", "allcontributors", "gitlab-bot", "coderabbitai", "sourcery-ai",
+    "sonarcloud", "imgbot", "allcontributors", "gitlab-bot", "coderabbitai", "sourcery-ai", "renovatebot",
+    "dependabot-gitlab", "greenkeeper", "pyup-bot", "whitesource-bolt-for-github", "mend-bolt-for-github",
 })
 """Logins (normalised: lower case, no ``[bot]`` suffix, no ``app/`` prefix) that are always bots."""
+
+BOT_LOGIN = re.compile(r"[-_.]bot$|^bot[-_.]|^(?:project|group)_\d+_bot")
+"""Bots on ordinary user accounts, as teams name them (``semantic-release-bot``, ``ci_bot``,
+``bot-deploy``) and GitLab's project and group access-token users (``project_42_bot_…``); a separator
+is required, so that ``talbot`` or ``abbot`` stay people."""
 
 AI_AGENTS = frozenset({
     "copilot", "copilot-swe-agent", "devin-ai-integration", "codex", "chatgpt-codex-connector",
@@ -64,11 +70,13 @@ def _normal(unique: pd.Series) -> pd.Series:
 
 
 def bot_mask(logins: pd.Series, account_types: pd.Series | None = None, flags: pd.Series | None = None) -> pd.Series:
-    """True for bot accounts: type ``Bot``, a bot flag, a ``[bot]``/``app/`` login or a known bot."""
+    """True for bot accounts: type ``Bot``, a bot flag, a ``[bot]``/``app/`` login, a known bot or a login
+    named as one (:data:`BOT_LOGIN`)."""
     def is_bot(unique: pd.Series) -> pd.Series:
         text = unique.astype(str).str.strip()
         bare = text.str.lower().str.removeprefix("app/").str.removesuffix("[bot]")
-        return text.str.endswith("[bot]") | text.str.startswith("app/") | bare.isin(KNOWN_BOTS)
+        return (text.str.endswith("[bot]") | text.str.startswith("app/") | bare.isin(KNOWN_BOTS)
+                | bare.str.contains(BOT_LOGIN))
 
     mask = per_unique(logins, is_bot, False).astype(bool)
     if account_types is not None:
