@@ -213,7 +213,7 @@ with tab_exports:
         "Upload every export you have, all at once: GitHub pull requests and reviews (REST, `gh` or "
         "GraphQL), GitLab merge requests (the REST list has no sizes; GraphQL pages have them), their notes (reviews), "
         "deployments and issues, "
-        "Copilot metrics, usage or seats, Cursor or Claude Code usage (Admin/Analytics API JSON), Jira CSV, Four Keys "
+        "Copilot metrics, usage or seats (API JSON, or the seat activity report CSV), Cursor or Claude Code usage (Admin/Analytics API JSON), Jira CSV, Four Keys "
         "or DevLake tables, and a people directory (a CSV of logins and emails, or GitHub's SAML identities) to match "
         "Cursor's and Claude Code's emails to PR authors. Formats are recognised from the content; `.gz` files are fine."
     )

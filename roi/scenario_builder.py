@@ -210,7 +210,7 @@ def measurement_caveats(scenario: Scenario) -> list[str]:
 
 AI_TOOL_FORMATS = {
     "Copilot": frozenset({"copilot_metrics", "copilot_usage_legacy", "copilot_user_report", "copilot_org_report",
-                          "copilot_seats"}),
+                          "copilot_seats", "copilot_seat_activity"}),
     "Cursor": frozenset({"cursor_usage"}),
     "Claude Code": frozenset({"claude_code_usage"}),
 }

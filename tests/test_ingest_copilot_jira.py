@@ -251,3 +251,20 @@ def test_an_issue_in_two_exports_keeps_the_resolved_copy_whichever_file_comes_la
     for files in ([("new.csv", new), ("old.csv", old)], [("old.csv", old), ("new.csv", new)]):
         items = read_exports(files).work_items.set_index("key")
         assert items["resolved_at"].notna().to_dict() == {"X-1": True, "X-2": True}
+
+
+def test_the_seat_activity_report_csv_gives_seats_and_who_used_them():
+    """The CSV of the Copilot access-management page ("Get report"): it has a Login and no email, so it was
+    taken for a people directory missing its email column."""
+    data = (FIXTURES / "copilot_seat_activity.csv").read_bytes()
+    assert detect("report.csv", data) == "copilot_seat_activity"
+    tables, report = read_file("report.csv", data)
+    seats = tables["seats"].set_index("user")
+    assert list(seats.index) == ["alice", "bob", "carol"]
+    assert seats.loc["alice", "last_activity_at"] == pd.Timestamp("2025-03-30T10:05:00Z")
+    assert pd.isna(seats.loc["carol", "last_activity_at"])  # "None": no activity in the 90 days kept
+    assert seats["assigned_at"].isna().all() and seats["pending_cancellation"].isna().all()
+    assert report.skipped == {"seat without an assignee login (team or enterprise seat)": 1}
+    data = read_exports([FIXTURES / "copilot_seat_activity.csv"])
+    assert suggest_adoption_date(data) is None  # no assignment dates: said in the file's notes
+    assert any("gives no assignment dates" in note for note in data.sources[0].notes)

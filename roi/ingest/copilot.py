@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from roi.errors import InputFormatError
-from roi.ingest._common import SourceReport, load_json, timestamps
+from roi.ingest._common import SourceReport, decode_text, find_column, load_json, read_csv_text, timestamps
 from roi.safety import quote
 
 
@@ -329,6 +329,46 @@ def read_seats(name: str, data: bytes, report: SourceReport, timezone: str) -> d
     report.name_columns("seats", {"user": "assignee.login", "assigned_at": "created_at"})
     report.tables.add("seats")
     return {"seats": frame[~no_user.to_numpy()]}
+
+
+ACTIVITY_HEADER = ("login", "last activity at")
+"""Columns (case-insensitive) that make a CSV the seat activity report of an organisation's Copilot
+access-management page ("Get report"): Report Time, Login, Last Authenticated At, Last Activity At,
+Last Surface Used."""
+
+
+def is_activity_header(columns: list[str]) -> bool:
+    """The header of the Copilot seat activity report (it has no email: not a people directory)."""
+    return {c.strip().casefold() for c in columns} >= set(ACTIVITY_HEADER)
+
+
+def read_seat_activity(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """The seat activity report CSV: one seat per login, with its last activity ('None' when the seat saw
+    none in the 90 days GitHub keeps).  It gives no assignment dates, so the adoption date is not
+    suggested from it."""
+    frame = read_csv_text(decode_text(data, name, report), name)
+    report.rows = len(frame)
+    login_column = find_column(frame.columns, "Login")
+    activity_column = find_column(frame.columns, "Last Activity At")
+    if login_column is None or activity_column is None:
+        raise InputFormatError("looks like a Copilot seat activity report but has no 'Login' or 'Last Activity "
+                               "At' column; download the report again", file=name)
+    users = frame[login_column].str.strip().replace("", None)
+    activity = frame[activity_column].str.strip()
+    last = timestamps(activity.mask(activity.str.casefold().isin(["none", "null", "nil", "never"]), ""), name,
+                      activity_column, report, timezone=timezone, row_offset=2)
+    seats = pd.DataFrame({
+        "source": name, "user": users, "assigned_at": pd.Series(pd.NaT, index=frame.index, dtype=last.dtype),
+        "last_activity_at": last, "pending_cancellation": pd.Series(pd.NaT, index=frame.index, dtype=last.dtype),
+        "plan": None,
+    })
+    no_user = users.isna().to_numpy()
+    report.skip("seat without an assignee login (team or enterprise seat)", int(no_user.sum()))
+    report.name_columns("seats", {"user": login_column, "last_activity_at": activity_column})
+    report.note("the seat activity report gives no assignment dates or plan: the adoption date is not suggested "
+                "from it (the seats API export, /copilot/billing/seats, has both)")
+    report.tables.add("seats")
+    return {"seats": seats[~no_user]}
 
 
 def refuse_download_links(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:

@@ -46,6 +46,8 @@ FORMATS: dict[str, Format] = {f.id: f for f in (
     Format("copilot_org_report", "GitHub Copilot usage report, organisation", copilot.read_org_report),
     Format("copilot_report_links", "GitHub Copilot usage report download links", copilot.refuse_download_links),
     Format("copilot_seats", "GitHub Copilot seats (billing/seats)", copilot.read_seats),
+    Format("copilot_seat_activity", "GitHub Copilot seat activity report (CSV from the access management page)",
+           copilot.read_seat_activity),
     Format("cursor_usage", "Cursor Admin API daily usage (/teams/daily-usage-data)", ai_tools.read_cursor),
     Format("claude_code_usage", "Claude Code Analytics API usage report (/usage_report/claude_code)",
            ai_tools.read_claude_code),
@@ -62,7 +64,7 @@ FORMATS: dict[str, Format] = {f.id: f for f in (
 )}
 
 EXPECTED = ("GitHub pulls/reviews JSON, gh or GraphQL output, GitLab merge requests (REST list or GraphQL pages), "
-            "their notes, deployments or issues, Copilot metrics/usage/seats JSON, Cursor or Claude Code usage JSON, "
+            "their notes, deployments or issues, Copilot metrics/usage/seats JSON or seat activity CSV, Cursor or Claude Code usage JSON, "
             "a Jira CSV export, Four Keys or DevLake tables, a people directory (a CSV of logins and emails, or GitHub "
             "SAML identities), or the estimates template")
 
@@ -139,6 +141,8 @@ def _csv_format(columns: list[str]) -> str | None:
         return "estimates_template"
     if jira.is_jira_header(columns):
         return "jira_csv"
+    if copilot.is_activity_header(columns):  # a login without an email: before the people directory's rule
+        return "copilot_seat_activity"
     if people.is_people_header(columns):  # last: any table with a login and an email column would do
         return "people_csv"
     return None
