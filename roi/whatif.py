@@ -339,7 +339,7 @@ def team_pools(scenario: Scenario, teams: int) -> TeamPools:
 
 
 _FINDING_RATES = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc", "bugs_per_dev_week")
-_FINDING_DELIVERY = ("deployments_per_week", "change_failure_rate", "recovery_hours", "rework_rate")
+_FINDING_DELIVERY = ("deployments_per_week", "change_failure_rate", "recovery_hours", "rework_rate", "lead_time_hours")
 _SHARES = ("change_failure_rate", "rework_rate")
 _RELATIVE_RANGES = ("productivity_uplift", "pr_count_growth", "pr_size_growth")
 
@@ -349,7 +349,8 @@ def apply_finding(scenario: Scenario, preset: Scenario) -> Scenario:
 
     Keeps the scenario's team, review pool, costs and finance.  ``post = baseline × (preset post /
     preset baseline)`` for tasks, PRs, PR size and bugs, and for each delivery metric (deployments,
-    change failure rate, recovery, rework) that both the preset and this baseline have.  The
+    change failure rate, recovery, rework, lead time) this baseline has (unchanged where the preset
+    reports none: a measured post value is not what the finding describes).  The
     uncertainty ranges that are relative to the baseline (``productivity_uplift``,
     ``pr_count_growth``, ``pr_size_growth``) are the preset's, and dropped where the preset has
     none (a finding that reports no PR-size change must not be simulated with one); ranges over

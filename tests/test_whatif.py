@@ -284,6 +284,9 @@ class TestApplyFinding:
         assert applied.measurement is None  # CONTRACT: present only when the periods were measured
         assert applied.baseline == demo.baseline  # the measured baseline itself stays
         assert demo.post.review_hours is not None and applied.post.review_hours is None  # no longer observed
+        # Faros reports no delivery change: the demo's measured lead time (29.6 h → 66.9 h) is not the finding's.
+        assert applied.post.lead_time_hours == demo.baseline.lead_time_hours
+        assert applied.post.deployments_per_week == demo.baseline.deployments_per_week
         assert applied.notes.endswith(
             f"Baseline measured from {len(demo.measurement.sources)} export(s) (AI adopted 2025-03-03); "
             f"post-adoption change from the preset '{presets['faros_paradox_2025'].name}'.")
