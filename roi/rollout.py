@@ -802,7 +802,9 @@ def _due(item: ChecklistItem, waves: Sequence[WaveResult]) -> tuple[int | None, 
         short = [
             i for i, w in enumerate(waves) if w.reviewers_needed is None or w.reviewers_needed > w.reviewers
         ]
-        index = short[0] if short else min(1, len(waves) - 1)
+        # None short (the item fires on utilisation alone): the last wave, where the load peaks. The
+        # second wave made a team with enough reviewers act earlier than one short of them.
+        index = short[0] if short else len(waves) - 1
     return waves[index].start_week, waves[index].name
 
 

@@ -145,6 +145,9 @@ def review_point(scenario: Scenario, results: Results) -> str:
         )
     wait = fmt.duration(r.post.wait_hours)
     if r.post.utilization >= defaults.UTILIZATION_LIMIT:
+        if staffing and needed is not None and needed <= have:  # within the target, yet the headline's bottleneck
+            staffing = (f"{staffing[:-1]}, with little slack: above {fmt.percent(defaults.UTILIZATION_LIMIT)} "
+                        "busy, a few more PRs make the wait grow steeply.")
         return (
             f"Reviewers are stretched: utilisation {before} → {after}; the mean wait for a review is "
             f"{wait}.{staffing}"

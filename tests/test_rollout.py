@@ -517,6 +517,13 @@ class TestChecklistTracking:
         assert (tracked["idle-seats"].due_week, tracked["idle-seats"].wave) == (16, None)
         assert all(item.fires and item.status == "todo" for item in tracked.values())
 
+    def test_review_capacity_with_no_wave_short_of_reviewers_is_due_before_the_last_wave(self, results, waves):
+        """It fires on utilisation alone (at or above 0.85 with enough reviewers): due where the load peaks,
+        not at the second wave (a team with enough reviewers was told to act earlier than one short of them)."""
+        enough = [w.model_copy(update={"reviewers_needed": w.reviewers}) for w in waves]
+        tracked = {item.id: item for item in track_checklist(results.checklist, [], enough)}
+        assert (tracked["review-capacity"].due_week, tracked["review-capacity"].wave) == (12, "Full rollout")
+
     def test_wave_tie_says_how_each_item_follows_the_waves(self):
         """The rule the workbook's Checklist writes as formulas: a wave index within the plan, the first
         wave short of reviewers, a licence cycle after the last start, or not tied."""

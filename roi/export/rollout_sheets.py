@@ -783,7 +783,7 @@ def _with_due_date(row: dict[str, Any]) -> dict[str, Any]:
 def _tied_cell(report: RolloutReport, labels: list[str], tie: WaveTie, label: str) -> str:
     """The Rollout plan's ``label`` cell ("Wave": the name, or "Start week") of the wave ``tie`` names,
     as :func:`roi.rollout.track_checklist` picks it: a fixed wave, or the first wave whose reviewers
-    needed (the app's value at export; blank = no target) exceed its live pool, else the second.
+    needed (the app's value at export; blank = no target) exceed its live pool, else the last.
     ``labels``: :func:`wave_labels` of ``report``."""
 
     def cell(row_label: str, index: int) -> str:
@@ -792,7 +792,7 @@ def _tied_cell(report: RolloutReport, labels: list[str], tie: WaveTie, label: st
     if isinstance(tie, int):
         return cell(label, tie)
     assert tie == "first-short", tie
-    picked = cell(label, min(1, len(report.waves) - 1))
+    picked = cell(label, len(report.waves) - 1)
     for index in reversed(range(len(report.waves))):
         needed = cell("Reviewers needed", index)
         short = f"OR(NOT(ISNUMBER({needed})),{needed}>{_pool(cell('Reviewers', index))})"
