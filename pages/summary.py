@@ -6,6 +6,7 @@ import appstate
 from roi import dora
 from roi import formatting as fmt
 from roi.defaults import UTILIZATION_LIMIT as STRETCHED
+from roi.finance import never_pays_back
 from roi.rollout import planned_checklist
 from roi.safety import markdown_safe
 from roi.scenario_builder import measurement_caveats
@@ -107,7 +108,9 @@ cols[1].metric(
     help="NPV / PV(costs).",
 )
 years = scenario.finance.horizon_years
-payback, payback_chip = fmt.payback_tile(f.payback_months, years)  # to 0.1 month, the unit in the chip
+payback, payback_chip = fmt.payback_tile(  # to 0.1 month, the unit in the chip
+    f.payback_months, years, never=never_pays_back(f.benefits_by_year, f.costs_by_year)
+)
 cols[2].metric(
     "Payback",
     payback,

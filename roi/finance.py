@@ -114,6 +114,12 @@ def payback_months(benefits: Sequence[float], costs: Sequence[float]) -> float |
     return None
 
 
+def never_pays_back(benefits: Sequence[float], costs: Sequence[float]) -> bool:
+    """True when no year after year 0 brings more benefit than cost [currency by year]: the cumulative
+    net never rises, so the spend is not paid back after the horizon either (at the last year's rates)."""
+    return all(benefit <= cost for benefit, cost in zip(benefits[1:], costs[1:], strict=True))
+
+
 def roi(npv: float, pv_costs: float) -> float | None:
     """ROI = NPV / PV(costs) [fraction]; ``None`` when nothing is spent, or so little that the
     ratio is beyond any number (a cost of 1e-308 divides into infinity)."""

@@ -112,14 +112,17 @@ def number(
     return f"{sign}{shown:,.{digits}f}"
 
 
-def months(value: float | None, *, horizon_years: int | None = None) -> str:
+def months(value: float | None, *, horizon_years: int | None = None, never: bool = False) -> str:
     """Payback time to 0.1 month, as the workbook shows it ('0.0" months"'): ``months(14.23)`` →
-    "14.2 months", ``months(0.54)`` → "0.5 months"; ``None`` → "not within 3 years" (given the horizon).
+    "14.2 months", ``months(0.54)`` → "0.5 months"; ``None`` → "not within 3 years" (given the horizon),
+    or with ``never`` (:func:`roi.finance.never_pays_back`) "never: costs exceed benefits every year".
 
     A payback under 0.05 months is "under 0.1 months", not "0.0 months" nor "immediately": the
     year-0 set-up cost is still being paid back.
     """
     if value is None or not math.isfinite(value):
+        if never:
+            return "never: costs exceed benefits every year"
         return f"not within {horizon_years} years" if horizon_years else "never"
     if value <= 0:
         return "immediately"
@@ -139,14 +142,17 @@ def payback(value: float | None, horizon_years: int) -> str:
     return months(value)
 
 
-def payback_tile(value: float | None, horizon_years: int) -> tuple[str, str | None]:
-    """A payback tile's value and chip: ("0.5", "months"), ("> 3 years", "not within the horizon").
+def payback_tile(value: float | None, horizon_years: int, never: bool = False) -> tuple[str, str | None]:
+    """A payback tile's value and chip: ("0.5", "months"), ("> 3 years", "not within the horizon"), or with
+    ``never`` (:func:`roi.finance.never_pays_back`) ("Never", "costs exceed benefits every year").
 
     The unit goes in the chip: "0.5 months" was cut to "0.5 mon…" in a quarter of a 1280-pixel screen
     with the sidebar open, and "not within the 3-year horizon" to "not within the 3-year h…" (the value
     names the years). The same rounding as :func:`months` (to 0.1 month, as in the workbook).
     """
     if value is None or not math.isfinite(value):
+        if never:
+            return "Never", "costs exceed benefits every year"
         return payback(value, horizon_years), "not within the horizon"
     text = months(value)  # "0.5 months", "under 0.1 months", "1.0 month" or "immediately"
     if " " not in text:

@@ -168,7 +168,8 @@ def money_point(scenario: Scenario, results: Results) -> str:
             f"{fmt.money(u.npv_p90, currency, compact=True, signed=True)}), with a "
             f"{fmt.chance(loss_chance(results))} chance of losing money"
         )
-    payback = fmt.months(f.payback_months, horizon_years=years)
+    payback = fmt.months(f.payback_months, horizon_years=years,
+                         never=money_model.never_pays_back(f.benefits_by_year, f.costs_by_year))
     return f"{text}; payback {payback}."
 
 

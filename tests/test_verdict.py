@@ -213,3 +213,21 @@ def test_a_losing_verdict_says_why_when_no_hour_reaches_the_money(edits, reason)
     results = compute(scenario)
     assert results.finance.npv < 0 and results.finance.break_even_net_hours is None
     assert verdict(scenario, results).reason == reason
+
+
+def test_a_scenario_that_loses_money_every_year_never_pays_back(open_app):
+    """METR 2025 (developers 19% slower): every year's costs exceed its benefits, so payback is "never", not
+    "> 3 years" (which reads as paying back later)."""
+    from roi.finance import never_pays_back
+
+    metr = load_scenario(SCENARIOS / "metr_2025.json")
+    results = compute(metr)
+    assert results.finance.payback_months is None
+    assert never_pays_back(results.finance.benefits_by_year, results.finance.costs_by_year)
+    assert verdict(metr, results).points[2].endswith("; payback never: costs exceed benefits every year.")
+    at = open_app(scenario=metr)
+    tile = [m for m in at.metric if m.label == "Payback"][0]
+    assert (tile.value, tile.delta) == ("Never", "costs exceed benefits every year")
+    # Not paid back within the horizon, but a year that brings more than it costs: it may after it.
+    assert not never_pays_back([0.0, 10.0, 50.0], [100.0, 20.0, 40.0])
+    assert never_pays_back([0.0, 10.0, 20.0], [100.0, 20.0, 20.0])
