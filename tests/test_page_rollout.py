@@ -425,3 +425,11 @@ def test_the_default_plan_banner_names_the_waves_shown(open_app, worked_example)
     at = open_app(page=PAGE, scenario=worked_example)  # 50 developers: 10% → 30% → 100%
     banner = next(i.value for i in at.info if i.value.startswith("This is the default plan"))
     assert "(Pilot 10% → Expansion 30% → Full rollout 100% of developers)" in banner
+
+
+def test_the_roadmap_tile_names_the_committed_gain_not_the_planning_gain(open_app):
+    """The tile shows the roadmap share of the planning gain: "Plan roadmaps on (P10)" read as the planning
+    gain itself (docs/rollout.md: "the gain to plan roadmaps on"), a different number."""
+    at = open_app(page="pages/rollout.py")
+    labels = [m.label for m in at.metric]
+    assert "Roadmap commit (P10)" in labels and not any(l.startswith("Plan roadmaps on") for l in labels)
