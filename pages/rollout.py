@@ -265,8 +265,9 @@ with st.expander("Measure a wave from the loaded exports"):
         st.caption("Enter the date of week 0 above: each wave's exports are split at its start.")
     else:
         st.caption(
-            "The wave's start is the adoption date and its first weeks are left out (ramp-up). Load "
-            "exports that end with the wave; the first wave's earlier data becomes the gates' baseline."
+            "The wave's start is the adoption date and its first weeks are left out (ramp-up); it is measured "
+            "up to the day before the next wave starts, however far the exports run. The first wave's earlier "
+            "data becomes the gates' baseline."
         )
         chosen_wave = st.selectbox("Wave the exports cover", wave_names, key="rollout_measure_wave")
         if st.button("Measure the gates", key="rollout_measure"):
@@ -276,9 +277,12 @@ with st.expander("Measure a wave from the loaded exports"):
                     measured_plan = rollout.measure_wave(
                         dataset, scenario, plan, wave_names.index(chosen_wave)
                     )
+                start, end = rollout.wave_window(plan, wave_names.index(chosen_wave))
                 st.session_state[appstate.NOTICE] = (
                     "success",
-                    f"Gates of '{chosen_wave}' measured from {len(exports)} export(s).",
+                    f"Gates of '{chosen_wave}' measured from {len(exports)} export(s): the wave from "
+                    f"{start:%d %b %Y} to {f'{end:%d %b %Y}' if end else 'the end of the exports'}, "
+                    f"against the weeks before {start:%d %b %Y}.",
                 )
                 save(measured_plan)
             except RoiError as error:

@@ -1097,13 +1097,15 @@ def _summaries(dataset: Dataset, prep: _Prepared) -> list[SourceSummary]:
     return out
 
 
-def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws: int = BOOTSTRAP_DRAWS,
-            seed: int = BOOTSTRAP_SEED) -> Metrics:
+def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until: date | None = None,
+            draws: int = BOOTSTRAP_DRAWS, seed: int = BOOTSTRAP_SEED) -> Metrics:
     """Baseline and post-adoption metrics of ``dataset`` split at ``adoption_date`` (UTC midnight).
 
     Parameters:
         adoption_date: first day with the AI tool; events before it are the baseline.
         ramp_weeks: weeks after the adoption date left out while people learn the tool [weeks].
+        until: last day of the post period (UTC, whole day); ``None``: the last event (a rollout wave
+            measured from exports that run past its end).
         draws, seed: bootstrap resamples and the seed of ``numpy.random.default_rng``.
 
     Raises:
@@ -1139,6 +1141,8 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, draws
     baseline = post = None
     if not events.empty:
         first, last = events.min(), events.max()
+        if until is not None:
+            last = min(last, pd.Timestamp(until, tz="UTC") + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1))
         if not first < adoption or not post_start <= last:
             ramp = f" plus {ramp_weeks} ramp-up week(s)" if ramp_weeks else ""
             raise DataError(

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, Literal
 
 import numpy as np
@@ -741,25 +741,38 @@ def record_measurements(
     return plan.model_copy(update=update)
 
 
-def measure_wave(dataset: Dataset, scenario: Scenario, plan: RolloutPlan, wave_index: int) -> RolloutPlan:
-    """The plan with wave ``wave_index``'s gates measured from exports (:func:`roi.metrics.measure`).
-
-    The wave's start (``plan.start_date`` + its start week) is the adoption date and the ramp is
-    the plan's (the scenario's ``measurement.ramp_weeks``, else 2 weeks); the measured period runs
-    to the last event, so load exports that end with the wave.  Only the first wave's pre-period
-    is the pre-rollout baseline: it fills the plan's gate baselines; later waves' pre-periods
-    include earlier waves and are not used.
+def wave_window(plan: RolloutPlan, wave_index: int) -> tuple[date, date | None]:
+    """(first day, last day) of wave ``wave_index`` in calendar dates: from ``plan.start_date`` + its start
+    week to the day before the next wave starts (``None`` for the last wave: it runs on).
 
     Raises:
-        DataError: the plan has no start date, or the exports hold no data on one side of the wave's start.
+        DataError: the plan has no start date.
     """
     if plan.start_date is None:
         raise DataError(
             "the rollout has no start date; enter the date of week 0 to measure a wave from exports",
             field="rollout.start_date",
         )
-    wave = plan.waves[wave_index]
-    metrics = measure(dataset, plan.start_date + timedelta(weeks=wave.start_week), _ramp_weeks(scenario))
+    start = plan.start_date + timedelta(weeks=plan.waves[wave_index].start_week)
+    later = [w.start_week for w in plan.waves if w.start_week > plan.waves[wave_index].start_week]
+    return start, (plan.start_date + timedelta(weeks=min(later), days=-1) if later else None)
+
+
+def measure_wave(dataset: Dataset, scenario: Scenario, plan: RolloutPlan, wave_index: int) -> RolloutPlan:
+    """The plan with wave ``wave_index``'s gates measured from exports (:func:`roi.metrics.measure`).
+
+    The wave's start (``plan.start_date`` + its start week) is the adoption date and the ramp is
+    the plan's (the scenario's ``measurement.ramp_weeks``, else 2 weeks); the measured period ends
+    with the wave (:func:`wave_window`: the day before the next wave starts; the last wave runs to
+    the last event), so exports that run on past it do not mix in later waves.  Only the first wave's pre-period
+    is the pre-rollout baseline: it fills the plan's gate baselines; later waves' pre-periods
+    include earlier waves and are not used.
+
+    Raises:
+        DataError: the plan has no start date, or the exports hold no data on one side of the wave's start.
+    """
+    start, end = wave_window(plan, wave_index)
+    metrics = measure(dataset, start, _ramp_weeks(scenario), until=end)
     measured, baseline = gate_inputs_from_metrics(metrics, scenario.team.working_weeks_per_year)
     return record_measurements(plan, wave_index, measured, baseline if wave_index == 0 else None)
 
@@ -770,7 +783,7 @@ def measure_wave(dataset: Dataset, scenario: Scenario, plan: RolloutPlan, wave_i
 WaveTie = int | Literal["first-short", "after-last"] | None
 """How an item's due week follows the waves: the index of the wave it is due before (its start
 week), ``"first-short"`` (before the first wave needing more reviewers than planned, else the
-second wave), ``"after-last"`` (``IDLE_SEAT_REVIEW_WEEKS`` after the last wave starts, before no
+last wave), ``"after-last"`` (``IDLE_SEAT_REVIEW_WEEKS`` after the last wave starts, before no
 wave), or ``None`` (the engine's own due week)."""
 
 

@@ -498,3 +498,21 @@ def test_an_export_of_issues_updated_since_a_date_counts_completions_over_the_we
     # Bugs are counted when created: the creations reach back to 8 Jan, so they cover the baseline from there
     # (10 bugs in the 7.7 weeks from the period's start, 8 Jan 10:00 or before).
     assert metrics.baseline.bugs_per_dev_week == pytest.approx(10 / (8 * metrics.baseline.weeks))
+
+
+def test_a_post_period_can_end_before_the_last_event():
+    """`until` ends the post period with that day (a rollout wave measured from exports that run on): PRs
+    merged later are not counted, and the rate divides by the weeks up to it."""
+    from tests.conftest import github_pulls
+
+    data = read_exports([("pulls.json", github_pulls())])
+    whole = measure(data, date(2025, 3, 3))
+    cut = measure(data, date(2025, 3, 3), until=date(2025, 3, 30))
+    merged = data.pull_requests["merged_at"]
+    people = ~data.pull_requests["author_is_bot"]
+    in_window = (merged >= pd.Timestamp("2025-03-03", tz="UTC")) & (merged < pd.Timestamp("2025-03-31", tz="UTC"))
+    assert cut.post.prs_merged == int((in_window & people).sum()) < whole.post.prs_merged
+    assert cut.post.weeks == pytest.approx(4.0, abs=1e-9)  # 3 Mar 00:00 to the end of 30 Mar
+    assert cut.baseline == whole.baseline
+    with pytest.raises(DataError, match="outside the data"):
+        measure(data, date(2025, 3, 3), 2, until=date(2025, 3, 10))  # ends inside the ramp-up

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from roi.engine import compute
 from roi.models import Scenario
-from roi.rollout import default_plan, rollout_report
+from roi.rollout import default_plan, rollout_report, wave_window
 from roi.rollout_models import Gate, RolloutPlan, Wave
 from tests.conftest import ROOT
 
@@ -261,7 +261,7 @@ def test_gates_measured_from_loaded_exports(worked_example):
     at.selectbox(key="rollout_measure_wave").set_value("Pilot")
     at.button(key="rollout_measure").click().run()
     assert not at.error, [e.value for e in at.error]
-    expected = measure(load_demo(), date(2025, 3, 3), 2)
+    expected = measure(load_demo(), date(2025, 3, 3), 2, until=wave_window(plan, 0)[1])
     saved = at.session_state["scenario"].rollout
     pilot = {gate.metric: gate.measured for gate in saved.waves[0].gates}
     assert pilot["pr_size_loc_median"] == expected.post.pr_size_loc_median
@@ -279,7 +279,8 @@ def test_gates_measured_from_the_demo_organisations_exports(open_app):
     at.selectbox(key="rollout_measure_wave").set_value("Pilot")
     at.button(key="rollout_measure").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert at.success[0].value == "Gates of 'Pilot' measured from 20 export(s)."
+    assert at.success[0].value == ("Gates of 'Pilot' measured from 20 export(s): the wave from 03 Mar 2025 to "
+                                   "30 Mar 2025, against the weeks before 03 Mar 2025.")  # weeks 0–4 of 0, 4, 8
     pilot = at.session_state["scenario"].rollout.waves[0].gates
     assert any(gate.measured is not None for gate in pilot)
 

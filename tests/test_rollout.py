@@ -12,6 +12,7 @@ import math
 import typing
 from datetime import date
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -31,6 +32,7 @@ from roi.rollout import (
     expectations,
     gate_inputs_from_metrics,
     measure_wave,
+    wave_window,
     monthly_cost_schedule,
     net_hours_percentile,
     plan_waves,
@@ -762,7 +764,11 @@ class TestMeasureWave:
     def test_first_wave_records_measurements_and_the_baseline(self, demo, worked_example, gated):
         from roi.metrics import measure
 
-        expected = measure(demo, date(2025, 3, 3), 2)  # the plan's default 2-week ramp
+        # The plan's default 2-week ramp; the pilot ends the day before "Everyone" starts (week 6): the exports'
+        # later months are the next wave's, not the pilot's.
+        assert wave_window(gated, 0) == (date(2025, 3, 3), date(2025, 4, 13))
+        expected = measure(demo, date(2025, 3, 3), 2, until=date(2025, 4, 13))
+        assert expected.post.end == pd.Timestamp("2025-04-13 23:59:59.999999", tz="UTC")
         plan = measure_wave(demo, worked_example, gated, 0)
         assert [g.measured for g in plan.waves[0].gates] == [
             expected.post.change_failure_rate,
@@ -777,7 +783,8 @@ class TestMeasureWave:
     def test_later_waves_start_at_their_week_and_leave_the_baseline(self, demo, worked_example, gated):
         from roi.metrics import measure
 
-        expected = measure(demo, date(2025, 4, 14), 2)  # 2025-03-03 + 6 weeks
+        assert wave_window(gated, 1) == (date(2025, 4, 14), None)  # 2025-03-03 + 6 weeks; the last runs on
+        expected = measure(demo, date(2025, 4, 14), 2)
         plan = measure_wave(demo, worked_example, gated, 1)
         assert plan.waves[1].gates[1].measured == expected.post.pr_size_loc_median
         assert plan.baseline == {}
