@@ -82,6 +82,12 @@ def percent(
     return f"{sign}{shown:,.{digits}f}%"
 
 
+def share(value: float) -> str:
+    """A share to the 0.1 point below 10% ("3.9%", "0.4%"), whole points above, and no ".0" ("2%")."""
+    text = percent(value, digits=1 if value < 0.1 else 0)
+    return text.replace(".0%", "%")
+
+
 def hours(
     value: float | None,
     *,

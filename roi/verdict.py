@@ -184,12 +184,6 @@ def _side_effects(results: Results) -> list[tuple[str, float]]:
     return sorted(((name, h) for name, h in found if h > 0), key=lambda item: -item[1])
 
 
-def _share(value: float) -> str:
-    """A share to the 0.1 point below 10% ("3.9%"), whole points above, and no ".0" ("2%")."""
-    text = fmt.percent(value, digits=1 if value < 0.1 else 0)
-    return text.replace(".0%", "%")
-
-
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
@@ -287,8 +281,8 @@ def loss_reason(scenario: Scenario, results: Results) -> str | None:
     needed = capture * f.break_even_net_hours / p.net_hours
     if capture < defaults.CAPTURE_FACTOR and needed <= 1:  # below the usual share; capture alone fixes it
         return (
-            f"Only {_share(capture)} of the hours gained become business value (capture factor); from "
-            f"{_share(needed)} the rollout pays back."
+            f"Only {fmt.share(capture)} of the hours gained become business value (capture factor); from "
+            f"{fmt.share(needed)} the rollout pays back."
         )
     target = fmt.hours(f.break_even_net_hours, digits=2)
     if effects and p.gross_gain_hours >= f.break_even_net_hours:

@@ -224,3 +224,8 @@ def test_file_names_name_the_first_three_then_count_the_rest():
     # 18 PR pages: an error about the periods listed all of them; the workbook repeated 28 names on every row.
     pages = [f"pulls_{i}.json" for i in range(1, 19)]
     assert fmt.file_names(pages) == "pulls_1.json, pulls_2.json, pulls_3.json and 15 other files"
+
+
+def test_a_small_share_keeps_its_first_decimal():
+    """A capture factor of 0.4% read "of which 0% becomes business value" on ROI & risk."""
+    assert [fmt.share(v) for v in (0.004, 0.039, 0.02, 0.5, 0.105)] == ["0.4%", "3.9%", "2%", "50%", "10%"]
