@@ -268,3 +268,21 @@ def test_the_seat_activity_report_csv_gives_seats_and_who_used_them():
     data = read_exports([FIXTURES / "copilot_seat_activity.csv"])
     assert suggest_adoption_date(data) is None  # no assignment dates: said in the file's notes
     assert any("gives no assignment dates" in note for note in data.sources[0].notes)
+
+
+def test_a_jira_export_with_a_bare_title_line_and_a_footer_reads_its_issues():
+    """Excel's "Jira-Export" title without padding delimiters made the file unrecognised; "Generated at … by
+    Jira" under the data was read as an issue without a creation date, refusing the file."""
+    text = ("Jira-Export\n"
+            "Issue key;Issue Type;Status;Created;Resolved\n"
+            "X-1;Task;Done;03/Feb/25 9:15 AM;04/Feb/25 3:04 PM\n"
+            "X-2;Bug;Done;05/Feb/25 9:15 AM;06/Feb/25 3:04 PM\n"
+            ";;;;\n"
+            "Generated at 26.11.2026 14:00 by Jira\n").encode()
+    assert detect("jira.csv", text) == "jira_csv"
+    tables, report = read_file("jira.csv", text)
+    assert tables["work_items"]["key"].tolist() == ["X-1", "X-2"]
+    assert report.skipped == {"row without an issue key": 1, "note or footer row (one cell filled, not an issue)": 1}
+    broken = text.replace(b"X-2;Bug;Done;05/Feb/25 9:15 AM", b"X-2;Bug;Done;")  # a real issue without a date
+    with pytest.raises(InputFormatError, match="every issue needs its creation date"):
+        read_file("jira.csv", broken)

@@ -324,6 +324,13 @@ def sniff_delimiter(header_line: str) -> str:
     return max(counts, key=counts.__getitem__) if max(counts.values()) > 0 else ","
 
 
+def sniff_lines_delimiter(lines: list[str]) -> str:
+    """The delimiter of CSV text's first lines: that of the line richest in one (the header, not a bare title
+    row such as "Jira-Export" above it)."""
+    richest = max(lines, key=lambda line: max(line.count(d) for d in (",", ";", "\t", "|")), default="")
+    return sniff_delimiter(richest)
+
+
 def header_row(lines: list[str], delimiter: str, is_header: Callable[[list[str]], bool]) -> int:
     """Index of the first of ``lines`` that ``is_header`` accepts (title rows above it are skipped)."""
     for index, line in enumerate(lines):

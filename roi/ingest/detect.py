@@ -16,7 +16,7 @@ import pandas as pd
 from roi.errors import InputFormatError, NoRecordsError
 from roi.ingest import ai_tools, copilot, devlake, fourkeys, github, gitlab, jira, people, template
 from roi.ingest._common import (SourceReport, decode_text, find_column, first_json_value, first_record, header_row,
-                               sniff_delimiter)
+                               sniff_lines_delimiter)
 
 Reader = Callable[[str, bytes, SourceReport, str], dict[str, pd.DataFrame]]
 
@@ -176,8 +176,7 @@ def near_miss(data: bytes) -> str | None:
 def csv_header(text: str) -> list[str]:
     """The header cells of CSV text, skipping title rows above a Jira header."""
     lines = text.splitlines()[:30]
-    first = next((line for line in lines if line.strip()), "")
-    delimiter = sniff_delimiter(first)
+    delimiter = sniff_lines_delimiter(lines)
     index = header_row(lines, delimiter, jira.is_jira_header)
     return [c.strip() for c in next(csv.reader([lines[index] if lines else ""], delimiter=delimiter), [])]
 

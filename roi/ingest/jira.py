@@ -17,7 +17,7 @@ import pandas as pd
 
 from roi.errors import InputFormatError
 from roi.ingest._common import (EARLIEST_DATE, LATEST_DATE, SourceReport, decode_text, find_column, header_row,
-                                implausible_date, localize, numbers, read_csv_text, sniff_delimiter,
+                                implausible_date, localize, numbers, read_csv_text, sniff_lines_delimiter,
                                 work_item_tables)
 
 KEY = ("Issue key", "Clave de incidencia", "Clave", "Vorgangsschlüssel", "Schlüssel", "Clé", "Clé de ticket",
@@ -213,7 +213,7 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
     """A Jira CSV export as work items (and incidents for issues of type Incident)."""
     text = decode_text(data, name, report)
     lines = text.splitlines()[:30]
-    delimiter = sniff_delimiter(next((line for line in lines if line.strip()), ","))
+    delimiter = sniff_lines_delimiter(lines)
     skip = header_row(lines, delimiter, is_jira_header)
     if skip:
         report.note(f"{skip} title row(s) above the header skipped")
@@ -238,6 +238,13 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
 
     no_key = frame[key].str.strip().eq("")
     report.skip("row without an issue key", int(no_key.sum()))
+    # "Generated at … by Jira" under the data, or a note typed below it in Excel: one filled cell, no date
+    # (cells counted only in rows without a creation date: an all-fields export has hundreds of columns).
+    suspect = np.flatnonzero(~no_key.to_numpy() & frame[created].str.strip().eq("").to_numpy())
+    footer = np.zeros(len(frame), bool)
+    footer[suspect] = frame.iloc[suspect].apply(lambda cells: cells.str.strip().ne("")).sum(axis=1).to_numpy() <= 1
+    report.skip("note or footer row (one cell filled, not an issue)", int(footer.sum()))
+    no_key |= footer
     keep = ~no_key
     # One file, one date order: a Resolved column of 02/10/2025 only (read 2 October) beside Created
     # values such as 03/20/2025 that only read month first placed the work eight months late.
