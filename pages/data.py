@@ -221,7 +221,8 @@ with tab_exports:
         "Exports",
         accept_multiple_files=True,
         key=uploader_key(),
-        type=["json", "gz", "csv", "ndjson", "jsonl", "xlsx"],
+        # txt and tsv: Excel's "Unicode text" (UTF-16, tabs), which a Jira CSV re-saved in Excel often becomes.
+        type=["json", "gz", "csv", "ndjson", "jsonl", "xlsx", "txt", "tsv"],
         help="Files never leave this server and are never written to its disk; what was read from them stays in "
         "its memory cache (up to 8 sets of files) after the session. Once read, they are listed under "
         "**Loaded exports** and the uploader is ready for the next set.",

@@ -679,3 +679,16 @@ def test_times_without_an_offset_are_read_in_the_chosen_time_zone_which_the_scen
     page.switch_page("pages/summary.py").run()
     page.switch_page(PAGE).run()
     assert page.selectbox(key="data_timezone").value == "America/Los_Angeles"
+
+
+def test_excel_unicode_text_is_accepted_by_the_uploader(page):
+    """Excel's "Unicode text" save of a Jira export is a UTF-16 .txt with tabs: the uploader refused the
+    extension although the readers read it."""
+    uploader = exports_uploader(page)
+    assert {"txt", "tsv"} <= {t.lstrip(".") for t in uploader.proto.type}
+    text = "Issue key\tIssue Type\tStatus\tCreated\tResolved\nX-1\tTask\tDone\t03/Feb/25 9:15 AM\t04/Feb/25 3:04 PM\n"
+    uploader.set_value([("acme_pulls.json", github_pulls(), "application/json"),
+                        ("jira.txt", b"\xff\xfe" + text.encode("utf-16-le"), "text/plain")]).run()
+    assert not page.exception and not page.error
+    formats = page.dataframe[0].value.set_index("File")["Format"]
+    assert formats["jira.txt"] == "jira csv"
