@@ -225,3 +225,16 @@ def test_bots_on_user_accounts_are_told_by_their_names_and_people_are_not():
                         "project_42_bot_5f1e", "group_7_bot", "talbot", "abbot", "botond", "robot-ann", "ann", None])
     assert bot_mask(logins).tolist() == [True, True, True, True, True, True, True, False, False, False, False,
                                          False, False]
+
+
+def test_pages_saved_as_one_array_with_slurp_are_read_as_the_pages():
+    """`gh api graphql --paginate --slurp` writes an array of pages: it was refused ("its records have the
+    fields data"); so were the Copilot seats' pages slurped the same way."""
+    page = json.loads((FIXTURES / "github_graphql_page.json").read_text())
+    slurped = json.dumps([page, page]).encode()
+    assert detect("prs.json", slurped) == "github_graphql"
+    assert read_exports([("prs.json", slurped)]).pull_requests["number"].tolist() == [11, 12]  # a copy, once
+    seats = json.loads((FIXTURES / "copilot_seats.json").read_text())
+    assert detect("seats.json", json.dumps([seats]).encode()) == "copilot_seats"
+    tables, _ = read_file("seats.json", json.dumps([seats]).encode())
+    assert len(tables["seats"]) == len(read_file(*_file("copilot_seats.json"))[0]["seats"])

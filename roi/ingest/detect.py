@@ -80,7 +80,7 @@ def _json_format(text: str) -> str | None:
         return "github_saml_identities"  # GraphQL too: before the rule that takes any 'data' object for PRs
     if record is not None and gitlab.is_graphql_page(record):  # data.project/group.mergeRequests: likewise
         return "gitlab_graphql"
-    if stripped.startswith("{") and record is not None:
+    if record is not None:  # one page, pages concatenated, or an array of pages (`gh api --paginate --slurp`)
         if "data" in record and isinstance(record["data"], dict):
             return "github_graphql"
         if "seats" in record or "total_seats" in record:
