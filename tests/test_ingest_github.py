@@ -238,3 +238,16 @@ def test_pages_saved_as_one_array_with_slurp_are_read_as_the_pages():
     assert detect("seats.json", json.dumps([seats]).encode()) == "copilot_seats"
     tables, _ = read_file("seats.json", json.dumps([seats]).encode())
     assert len(tables["seats"]) == len(read_file(*_file("copilot_seats.json"))[0]["seats"])
+
+
+def test_an_api_error_after_the_pages_names_itself_and_where_the_download_stopped():
+    """`gh api --paginate` that hits the rate limit appends the error to the file: the pages were dropped and
+    the error object read as the only PR ("row 1, column 'number': has no PR 'number'")."""
+    pages = (FIXTURES / "github_pulls_page1.json").read_bytes()
+    error = b'{"message": "API rate limit exceeded for user ID 1.", "documentation_url": "https://docs.github.com/rest"}'
+    with pytest.raises(InputFormatError) as refused:
+        read_exports([("pulls.json", pages + error)])
+    assert refused.value.message == (
+        "holds an error response from the API after 5 record(s) ('API rate limit exceeded for user ID 1.'): the "
+        "download stopped there; export it again (once a rate limit has reset) and load the complete file")
+    assert refused.value.file == "pulls.json"

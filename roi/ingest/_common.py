@@ -214,9 +214,23 @@ def _load_json_values(text: str, name: str, decoder: json.JSONDecoder) -> Any:
                     file=name,
                 ) from None
             values.append(value)
-        if len(values) > 1 and all(isinstance(v, list) for v in values):
-            return [item for page in values for item in page]  # concatenated pages
+        _refuse_api_error_among(values, name)
+        if len(values) > 1 and any(isinstance(v, list) for v in values):  # concatenated pages
+            return [item for page in values for item in (page if isinstance(page, list) else [page])]
         return values
+
+
+def _refuse_api_error_among(values: list[Any], name: str) -> None:
+    """An API error answer after the pages (a rate limit hit by `gh api --paginate`) names itself and where the
+    download stopped: its pages were dropped and the error taken for the only record."""
+    for index, value in enumerate(values):
+        if (isinstance(value, dict) and isinstance(value.get("message"), str)
+                and {"documentation_url", "status"} & set(value) and index):
+            records = sum(len(v) if isinstance(v, list) else 1 for v in values[:index])
+            raise InputFormatError(
+                f"holds an error response from the API after {records} record(s) ('{safety.quote(value['message'], 120)}'): "
+                "the download stopped there; export it again (once a rate limit has reset) and load the "
+                "complete file", file=name)
 
 
 def records_table(data: bytes | list[Any], schema: pa.Schema, name: str) -> pa.Table:
