@@ -1129,7 +1129,8 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
         for source in pr_files:
             counts.update(prep.skipped.get(source, {}))
         detail = "; ".join(f"{count} {reason}" for reason, count in counts.items()) or "no rows"
-        raise DataError(f"hold no merged pull request by a person ({detail}); export a period with merged PRs "
+        verb = "hold" if len(pr_files) > 1 else "holds"  # the subject is the file, or the files
+        raise DataError(f"{verb} no merged pull request by a person ({detail}); export a period with merged PRs "
                         "(state=all)", file=", ".join(pr_files))
     events = _event_times(dataset, prep)
     if events.empty and not len(dataset.estimates):

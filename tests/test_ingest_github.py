@@ -251,3 +251,13 @@ def test_an_api_error_after_the_pages_names_itself_and_where_the_download_stoppe
         "holds an error response from the API after 5 record(s) ('API rate limit exceeded for user ID 1.'): the "
         "download stopped there; export it again (once a rate limit has reset) and load the complete file")
     assert refused.value.file == "pulls.json"
+
+
+def test_gh_output_without_merge_times_says_how_to_export_them():
+    """`gh search prs --json` has no mergedAt (merged PRs read "closed"): every PR was "not merged" and the
+    error said to export merged PRs, which the file held."""
+    records = [{"number": 1, "url": "https://github.com/acme/shop/pull/1", "author": {"login": "ana"},
+                "createdAt": "2025-10-06T08:00:00Z", "closedAt": "2025-10-06T18:00:00Z", "state": "closed"}]
+    with pytest.raises(InputFormatError, match="does not say which PRs were merged") as refused:
+        read_exports([("search.json", json.dumps(records).encode())])
+    assert refused.value.column == "mergedAt"

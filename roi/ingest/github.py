@@ -171,6 +171,12 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
                     record[key] = record[key].get("nodes") or []
     else:
         records = [r for r in pages if isinstance(r, dict)]
+        if records and not any("mergedAt" in r for r in records):
+            # `gh search prs --json` has no such field (its merged PRs read "closed"): none would count.
+            raise InputFormatError(
+                "does not say which PRs were merged (no 'mergedAt' field: `gh search prs` output, or `gh pr list` "
+                "without it); export with gh pr list --state all --json number,url,author,createdAt,mergedAt,"
+                "closedAt,isDraft,additions,deletions,labels,reviews", file=name, column="mergedAt")
     table = records_table(records, GH_SCHEMA, name)
     report.rows = table.num_rows
     number = column(table, "number")
