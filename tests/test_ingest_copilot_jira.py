@@ -286,3 +286,16 @@ def test_a_jira_export_with_a_bare_title_line_and_a_footer_reads_its_issues():
     broken = text.replace(b"X-2;Bug;Done;05/Feb/25 9:15 AM", b"X-2;Bug;Done;")  # a real issue without a date
     with pytest.raises(InputFormatError, match="every issue needs its creation date"):
         read_file("jira.csv", broken)
+
+
+def test_days_without_a_copilot_record_are_noted():
+    """GitHub leaves out days with fewer than five active users: the mean of daily users is over the days
+    reported, which the file's notes now say (40 of 182 days missing went unsaid)."""
+    _, report = _read("copilot_metrics.json")  # 3, 8 and 10 March 2025 only
+    assert ("5 of the 8 days from 2025-03-03 to 2025-03-10 have no record (GitHub leaves out days with fewer "
+            "than five active users): daily means count the days reported") in report.notes
+    days = json.loads((FIXTURES / "copilot_metrics.json").read_text())
+    for day, date in zip(days, ("2025-03-03", "2025-03-04", "2025-03-05"), strict=True):
+        day["date"] = date
+    _, whole = read_file("metrics.json", json.dumps(days).encode())
+    assert not any("have no record" in note for note in whole.notes)

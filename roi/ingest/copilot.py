@@ -111,7 +111,21 @@ def read_metrics(name: str, data: bytes, report: SourceReport, timezone: str) ->
     report.tables.add("ai_daily")
     daily = _dedupe_days(frame[~missing], report)
     _note_more_accepted_than_suggested(daily, "ai_daily", report)
+    _note_missing_days(daily["date"], report)
     return {"ai_daily": daily}
+
+
+def _note_missing_days(dates: pd.Series, report: SourceReport) -> None:
+    """Days between a file's first and last without a record: GitHub leaves out days with fewer than five
+    active licensed users, so a daily mean is over the days reported, which the note says."""
+    if dates.empty:
+        return
+    first, last = dates.min(), dates.max()
+    span = (last - first).days + 1
+    missing = span - dates.nunique()
+    if missing > 0:
+        report.note(f"{missing} of the {span} days from {first:%Y-%m-%d} to {last:%Y-%m-%d} have no record (GitHub "
+                    "leaves out days with fewer than five active users): daily means count the days reported")
 
 
 def read_usage_legacy(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
@@ -140,6 +154,7 @@ def read_usage_legacy(name: str, data: bytes, report: SourceReport, timezone: st
     report.tables.add("ai_daily")
     daily = _dedupe_days(frame[~missing], report)
     _note_more_accepted_than_suggested(daily, "ai_daily", report)
+    _note_missing_days(daily["date"], report)
     return {"ai_daily": daily}
 
 
