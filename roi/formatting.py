@@ -150,7 +150,7 @@ def payback(value: float | None, horizon_years: int) -> str:
 
 def payback_tile(value: float | None, horizon_years: int, never: bool = False) -> tuple[str, str | None]:
     """A payback tile's value and chip: ("0.5", "months"), ("> 3 years", "not within the horizon"), or with
-    ``never`` (:func:`roi.finance.never_pays_back`) ("Never", "costs exceed benefits every year").
+    ``never`` (:func:`roi.finance.never_pays_back`) ("Never", "loses money each year").
 
     The unit goes in the chip: "0.5 months" was cut to "0.5 mon…" in a quarter of a 1280-pixel screen
     with the sidebar open, and "not within the 3-year horizon" to "not within the 3-year h…" (the value
@@ -158,7 +158,7 @@ def payback_tile(value: float | None, horizon_years: int, never: bool = False) -
     """
     if value is None or not math.isfinite(value):
         if never:
-            return "Never", "costs exceed benefits every year"
+            return "Never", "loses money each year"  # as short as "not within the horizon": it fits 1280 px
         return payback(value, horizon_years), "not within the horizon"
     text = months(value)  # "0.5 months", "under 0.1 months", "1.0 month" or "immediately"
     if " " not in text:
