@@ -84,6 +84,11 @@ def handle_upload(files: appstate.Files) -> None:
         return  # nothing changed: the earlier exports and scenario stay
     suggested = suggest_adoption_date(dataset)
     adoption = suggested or st.session_state.get(appstate.ADOPTION_DATE)
+    saved = appstate.scenario().measurement
+    resumed = saved is not None and sorted(name for name, _ in files) == sorted(saved.sources)
+    if resumed:  # the files a resumed scenario was measured from: its own adoption date and ramp
+        adoption = saved.adoption_date
+        st.session_state[appstate.RAMP_WEEKS] = saved.ramp_weeks
     if adoption is None:
         appstate.use_exports(files, None, 0)
         st.session_state[appstate.NOTICE] = (
@@ -104,7 +109,7 @@ def handle_upload(files: appstate.Files) -> None:
                 "reason is under the adoption date below). Until they are measured, the scenario keeps its "
                 "earlier numbers.",
             )
-        elif suggested is None and appstate.scenario().measurement is not None:
+        elif suggested is None and not resumed and appstate.scenario().measurement is not None:
             # Measured at the date in use before (the demo's, say): ask to check it.
             _, measured_notice = st.session_state[appstate.NOTICE]
             st.session_state[appstate.NOTICE] = (

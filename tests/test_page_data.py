@@ -692,3 +692,27 @@ def test_excel_unicode_text_is_accepted_by_the_uploader(page):
     assert not page.exception and not page.error
     formats = page.dataframe[0].value.set_index("File")["Format"]
     assert formats["jira.txt"] == "jira csv"
+
+
+def test_the_files_of_a_resumed_scenario_are_measured_at_its_adoption_date_and_ramp(open_app):
+    """A scenario measured at 3 Feb 2025 with 1 ramp-up week, resumed in a fresh session: uploading its files
+    asked for the adoption date again (the box showed today) instead of measuring them at its own."""
+    pulls = ("acme_pulls.json", github_pulls(), "application/json")
+    first = open_app(page=PAGE)
+    exports_uploader(first).set_value(pulls).run()
+    first.date_input(key="data_adoption").set_value(date(2025, 2, 3)).run()
+    first.number_input(key="data_ramp").set_value(1).run()
+    saved = first.session_state["scenario"]
+    assert (saved.measurement.adoption_date, saved.measurement.ramp_weeks) == (date(2025, 2, 3), 1)
+
+    at = open_app(page="pages/export.py")
+    at.file_uploader(key="export_scenario_upload").set_value(
+        ("client.json", saved.model_dump_json().encode(), "application/json")).run()
+    at.switch_page(PAGE).run()
+    exports_uploader(at).set_value(pulls).run()
+    assert not at.exception and not at.error
+    resumed = at.session_state["scenario"]
+    assert (resumed.measurement.adoption_date, resumed.measurement.ramp_weeks) == (date(2025, 2, 3), 1)
+    assert resumed.baseline == saved.baseline and resumed.post == saved.post
+    assert at.date_input(key="data_adoption").value == date(2025, 2, 3)
+    assert not any("date in use before was kept" in w.value for w in at.warning)
