@@ -716,10 +716,11 @@ def _read(key: Key, _files: Files) -> Any:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _tables_to_map(key: Key, _files: Files) -> dict[str, Any]:
+def _tables_to_map(key: Key, _files: Files) -> tuple[dict[str, Any], dict[str, str]]:
+    from roi.ingest.detect import near_miss
     from roi.ingest import table_to_map
 
-    tables = {}
+    tables, hints = {}, {}
     for name, data in _files:
         try:
             table = table_to_map(name, data)
@@ -727,12 +728,20 @@ def _tables_to_map(key: Key, _files: Files) -> dict[str, Any]:
             table = None
         if table is not None:
             tables[name] = table.head(5)  # what the mapping step shows; the file is read whole later
-    return tables
+            hint = near_miss(table.head(0).to_csv(index=False).encode())  # the header is what it checks
+            if hint:
+                hints[name] = hint
+    return tables, hints
 
 
 def mappable_tables(files: Files) -> dict[str, Any]:
     """File name -> its first rows (text cells), for each file in no known format (mapped or not)."""
-    return _tables_to_map(digest(files), files)
+    return _tables_to_map(digest(files), files)[0]
+
+
+def mapping_hints(files: Files) -> dict[str, str]:
+    """File name -> the format a file to map almost is, and what it lacks (``roi.ingest.detect.near_miss``)."""
+    return _tables_to_map(digest(files), files)[1]
 
 
 def tables_to_map(files: Files) -> dict[str, Any]:

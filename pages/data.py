@@ -144,9 +144,10 @@ def mapping_widgets(name: str, table: pd.DataFrame, current: dict[str, str], sec
     mapping = {"table": chosen}
     with st.container(horizontal=True):
         for ours, required in generic.MAPPABLE[chosen].items():
-            theirs = current.get(ours) if current.get("table") == chosen else None
+            theirs = (current if current.get("table") == chosen else generic.propose(table.columns, chosen)).get(ours)
             picked = st.selectbox(
-                f"{ours}{' (required)' if required else ''}", columns, key=f"{key}_{chosen}_{ours}",
+                f"{ours.replace('_', ' ').capitalize()}{' (required)' if required else ''}", columns,
+                key=f"{key}_{chosen}_{ours}",
                 index=columns.index(theirs) if theirs in columns else 0, width=220,
                 help=generic.COLUMN_HELP[chosen][ours],
             )
@@ -160,9 +161,13 @@ def map_columns(files: appstate.Files, tables: dict[str, pd.DataFrame], *, loade
     mapped from the proposal or its saved mapping; once every mapping is complete, the files are read
     with them (``loaded``: the files in use are measured again; else the upload goes on)."""
     saved = st.session_state[appstate.COLUMN_MAPPINGS]
+    hints = appstate.mapping_hints(files)
     chosen = {}
     for name, table in tables.items():
         st.markdown(f"**{markdown_safe(name)}**")
+        if name in hints:  # an export missing a column: exporting it again may be the better fix
+            st.caption(f"It {markdown_safe(hints[name])}: export it again with every column, or map its "
+                       "columns here.")
         chosen[name] = mapping_widgets(name, table, saved.get(name) or generic.suggest_mapping(table.columns),
                                        "loaded" if loaded else "upload")
     label = "Read the files with these columns" if len(tables) > 1 else "Read the file with these columns"
@@ -258,8 +263,8 @@ with tab_exports:
                 "above. For an export from Swarmia, LinearB, Jellyfish or your own reports, say what one row "
                 "is and which of its columns holds each of ours (the first guess comes from the column "
                 "names). The mapping is saved in the scenario, so the file reads the same way next time. "
-                "Times without an offset are read as UTC. A file that holds none of these: remove it from the "
-                "uploader above."
+                f"Times without an offset are read as {appstate.timezone()} (the time zone above). A file that "
+                "holds none of these: remove it from the uploader above."
             )
             map_columns(files, unmapped, loaded=False)
         else:

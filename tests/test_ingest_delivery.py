@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from roi.errors import InputFormatError
 from roi.ingest import detect, read_exports, read_file, table_to_map
+from roi.ingest.detect import near_miss
 from roi.ingest.generic import MAPPABLE, suggest_mapping, validate_mapping
 from roi.ingest.template import METRICS, template_csv, template_xlsx
 from tests.conftest import xlsx
@@ -106,8 +107,15 @@ def test_a_table_in_no_known_format_is_offered_for_mapping_and_nothing_else_is()
     assert table_to_map("x.json", b'[{"when": "2025-01-01", "who": "jo"}]') is None  # JSON: no columns to map
     assert table_to_map("x.csv", b"PR,Author\n") is None  # a header without rows
     assert table_to_map("x.csv", b"") is None  # empty: reading says so
-    # A Jira export without 'Created' is a Jira export missing a column: reading it says which.
-    assert table_to_map("jira.csv", b"Issue key,Summary,Opened\nX-1,a,03/Feb/25 9:15 AM\n") is None
+    # Almost a format (a Jira export without 'Created', an HR list whose email column has another name): offered,
+    # and near_miss says what it lacks, which the mapping step shows.
+    jira = b"Issue key,Summary,Opened\nX-1,a,03/Feb/25 9:15 AM\n"
+    assert list(table_to_map("jira.csv", jira).columns) == ["Issue key", "Summary", "Opened"]
+    assert near_miss(jira) == "looks like a Jira CSV export ('Issue key') but has no 'Created' column"
+    hr = table_to_map("hr.xlsx", xlsx(["GitHub handle", "E-Mail (work)", "Dept"], ["ann", "ann@acme.example", "R&D"]))
+    assert list(hr.columns) == ["GitHub handle", "E-Mail (work)", "Dept"]
+    # A Jira export saved as a workbook is not offered: reading it says to save it as CSV.
+    assert table_to_map("jira.xlsx", xlsx(["Issue key", "Created"], ["X-1", "03/Feb/25 9:15 AM"])) is None
 
 
 @pytest.mark.parametrize(("header", "expected"), [
@@ -125,6 +133,8 @@ def test_a_table_in_no_known_format_is_offered_for_mapping_and_nothing_else_is()
     (["ID", "Deployed at", "Environment"], {"table": "deployments", "deployed_at": "Deployed at", "deploy_id": "ID"}),
     (["ID", "Created", "Resolved", "Severity"],  # incidents and work items fit alike: the earlier table
      {"table": "incidents", "created_at": "Created", "resolved_at": "Resolved", "incident_id": "ID"}),
+    (["Ticket", "Opened", "Restored"],
+     {"table": "incidents", "created_at": "Opened", "resolved_at": "Restored", "incident_id": "Ticket"}),
     (["Issue ID", "Issue Type", "Created", "Completed at"],
      {"table": "work_items", "key": "Issue ID", "type": "Issue Type", "created_at": "Created",
       "resolved_at": "Completed at"}),

@@ -716,3 +716,31 @@ def test_the_files_of_a_resumed_scenario_are_measured_at_its_adoption_date_and_r
     assert resumed.baseline == saved.baseline and resumed.post == saved.post
     assert at.date_input(key="data_adoption").value == date(2025, 2, 3)
     assert not any("date in use before was kept" in w.value for w in at.warning)
+
+
+def test_an_hr_list_almost_a_people_directory_is_offered_for_mapping_with_what_it_lacks(page):
+    """Its email column has a name the directory does not know: it was refused ("export it again") and never
+    offered for mapping, though the docs say an HR list maps to the people directory."""
+    hr = b"GitHub handle,E-Mail (work),Dept\ndev0,dev0@acme.example,R&D\ndev1,dev1@acme.example,R&D\n"
+    exports_uploader(page).set_value([("acme_pulls.json", github_pulls(), "application/json"),
+                                      ("hr.csv", hr, "text/csv")]).run()
+    assert not page.error
+    assert ("It looks like a people directory ('GitHub handle') but has no email column: export it again with "
+            "every column, or map its columns here.") in [c.value for c in page.caption]
+    assert _mapping_box(page, "upload", "hr.csv", "people", "email").value == "E-Mail (work)"
+    assert _mapping_box(page, "upload", "hr.csv", "people", "email").label == "Email (required)"
+    page.button(key="data_map_apply_upload").click().run()
+    assert not page.exception and not page.error
+    formats = page.dataframe[0].value.set_index("File")["Format"]
+    assert formats["hr.csv"] == "mapped CSV/XLSX (people)"
+
+
+def test_another_table_chosen_in_the_mapping_step_gets_its_own_proposal(page):
+    incidents = b"Ticket,Opened,Restored,Severity\nINC-1,2025-02-03 09:00,2025-02-03 11:00,high\n"
+    exports_uploader(page).set_value(("incidents.csv", incidents, "text/csv")).run()
+    table = page.selectbox(key=_mapping_box(page, "upload", "incidents.csv", "incidents", "created_at").key
+                           .replace("_incidents_created_at", "_table"))
+    assert table.value == "incidents"
+    table.set_value("work_items").run()
+    assert _mapping_box(page, "upload", "incidents.csv", "work_items", "created_at").value == "Opened"
+    assert _mapping_box(page, "upload", "incidents.csv", "work_items", "key").value == "Ticket"

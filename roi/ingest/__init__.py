@@ -110,8 +110,9 @@ def read_file(name: str, data: bytes, *, timezone: str = "UTC",
 def table_to_map(name: str, data: bytes) -> pd.DataFrame | None:
     """A CSV or Excel table in no format this tool recognises, as text cells, for the user to map its columns
     to ours (:data:`roi.ingest.generic.MAPPABLE`); ``None`` for a file a mapping would not help: one in a
-    known format, JSON, an empty file, a table without rows, or an export missing one column of its own
-    format (reading it says which).
+    known format (a CSV format saved as a workbook included: reading it says to save it as CSV), JSON, an
+    empty file or a table without rows.  A table that almost is a format (an HR list whose email column
+    has another name) is offered too: :func:`roi.ingest.detect.near_miss` says what it lacks.
 
     Raises:
         InputFormatError: the file breaks a safety limit (size, a zip bomb, macros).
@@ -123,14 +124,11 @@ def table_to_map(name: str, data: bytes) -> pd.DataFrame | None:
     try:
         if detect(name, data) is not None:
             return None
-        if data[:4] != b"PK\x03\x04" and (decode_text(data[:65_536], name).lstrip().startswith(("[", "{"))
-                                          or near_miss(data)):
+        if data[:4] != b"PK\x03\x04" and decode_text(data[:65_536], name).lstrip().startswith(("[", "{")):
             return None
         frame = template.read_table(name, data)
-        if data[:4] == b"PK\x03\x04":  # a known CSV format saved as a workbook: reading it says to save it as CSV
-            text = frame.to_csv(index=False).encode()
-            if detect(name, text) is not None or near_miss(text):
-                return None
+        if data[:4] == b"PK\x03\x04" and detect(name, frame.to_csv(index=False).encode()) is not None:
+            return None  # a known CSV format saved as a workbook: reading it says to save it as CSV
     except InputFormatError:  # reading the file names the problem
         return None
     frame = frame.loc[:, [c for c in frame.columns if str(c).strip() and not str(c).startswith("Unnamed:")]]

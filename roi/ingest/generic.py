@@ -46,7 +46,8 @@ TABLE_TITLES = {
 COLUMN_HELP: dict[str, dict[str, str]] = {
     "pull_requests": {
         "author": "the login of the PR's author (matched with reviewers and AI-tool users)",
-        "created_at": "when the PR was opened (a date and time; without an offset, read as UTC)",
+        "created_at": "when the PR was opened (a date and time; without an offset, read in the time zone chosen "
+                      "on the Data page)",
         "merged_at": "when it was merged; empty for a PR not merged",
         "number": "the PR's number, which reviews name; without it, rows are numbered 1, 2, …",
         "repo": "the repository, when numbers repeat across repositories",
@@ -73,7 +74,8 @@ COLUMN_HELP: dict[str, dict[str, str]] = {
 """What each of our columns means, shown beside its choice in the mapping step."""
 
 _SPELLINGS: dict[str, tuple[str, ...]] = {
-    "author": ("author", "authorlogin", "user", "userlogin", "login", "creator", "openedby", "developer"),
+    "author": ("author", "authorlogin", "user", "userlogin", "login", "creator", "openedby", "developer",
+               "githubhandle", "githublogin", "githubusername", "gitlabusername"),
     "created_at": ("createdat", "created", "createddate", "openedat", "opened", "startedat", "creationdate"),
     "merged_at": ("mergedat", "merged", "mergeddate", "mergetime"),
     "number": ("number", "prnumber", "pullrequestnumber", "mrnumber", "iid", "pr", "prid", "pullrequestid"),
@@ -90,12 +92,13 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "state": ("state", "reviewstate", "status"),
     "deployed_at": ("deployedat", "deploymenttime", "deployedon", "finishedat", "deploytime"),
     "deploy_id": ("deployid", "deploymentid", "id"),
-    "incident_id": ("incidentid", "id"),
-    "resolved_at": ("resolvedat", "resolved", "resolveddate", "restoredat", "completedat", "doneat"),
+    "incident_id": ("incidentid", "incident", "incidentkey", "ticket", "id"),
+    "resolved_at": ("resolvedat", "resolved", "resolveddate", "restoredat", "restored", "recoveredat",
+                    "mitigatedat", "completedat", "doneat"),
     "key": ("key", "issuekey", "issueid", "ticket", "id"),
     "type": ("type", "issuetype", "kind"),
     "done": ("done", "isdone", "completed"),
-    "email": ("email", "emailaddress", "workemail", "mail"),
+    "email": ("email", "emailaddress", "workemail", "emailwork", "businessemail", "corporateemail", "mail"),
 }
 """Header spellings the mapping step proposes for each of our columns (compared without case, spaces,
 underscores or punctuation); "login" for people also accepts the author spellings."""
@@ -105,11 +108,8 @@ def _folded(column: str) -> str:
     return "".join(ch for ch in column.casefold() if ch.isalnum())
 
 
-def suggest_mapping(columns: Collection[str]) -> dict[str, str]:
-    """A first mapping for a header, to be checked by the user: the table whose required columns all have
-    a known spelling in the header (the one matching most columns when several do), with every column
-    found; ``{}`` when no table's required columns are all there.
-    """
+def propose(columns: Collection[str], table: str) -> dict[str, str]:
+    """Our columns of ``table`` that have a known spelling in the header: ``{our column: their column}``."""
     folded: dict[str, str] = {}
     for column in columns:
         folded.setdefault(_folded(column), column)  # the first of two spellings that fold alike
@@ -118,11 +118,20 @@ def suggest_mapping(columns: Collection[str]) -> dict[str, str]:
         spellings = _SPELLINGS["author"] + ("username", "handle") if ours == "login" else _SPELLINGS[ours]
         return next((folded[s] for s in spellings if s in folded), None)
 
+    return {ours: theirs for ours in MAPPABLE[table] if (theirs := found(ours))}
+
+
+def suggest_mapping(columns: Collection[str]) -> dict[str, str]:
+    """A first mapping for a header, to be checked by the user: the table whose required columns all have
+    a known spelling in the header (the one matching most columns when several do; a tie keeps the
+    earlier table of :data:`MAPPABLE`), with every column found; ``{}`` when no table's required columns
+    are all there.
+    """
     best: dict[str, str] = {}
     for table, ours_columns in MAPPABLE.items():
-        mapping = {ours: theirs for ours in ours_columns if (theirs := found(ours))}
+        mapping = propose(columns, table)
         complete = all(ours in mapping for ours, required in ours_columns.items() if required)
-        if complete and len(mapping) + 1 > len(best):  # a tie keeps the earlier table
+        if complete and len(mapping) + 1 > len(best):
             best = {"table": table, **mapping}
     return best
 
