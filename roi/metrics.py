@@ -1089,8 +1089,8 @@ def _summaries(dataset: Dataset, prep: _Prepared) -> list[SourceSummary]:
                   if "pull_requests" in report.tables else 0)
         notes = list(report.notes)
         if nested:
-            notes.append(f"{nested} review(s) inside its PRs left out too: listed under skipped, but rows "
-                         "and used_rows count PRs")
+            notes.append(f"{nested} review(s) inside its PRs left out too, each under its reason; the file's rows "
+                         "and rows used count its PRs only")
         out.append(SourceSummary(file=report.file, format=report.format, rows=report.rows,
                                  used_rows=max(report.rows - (sum(skipped.values()) - nested), 0),
                                  skipped=dict(skipped), notes=notes, cautions=list(report.cautions)))
