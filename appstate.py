@@ -201,6 +201,7 @@ def _open_demo() -> None:
     st.session_state[SCENARIO] = demo
     if demo.measurement is not None and DEMO_FILE.exists():  # measured from the bundled exports
         use_exports(DEMO, demo.measurement.adoption_date, demo.measurement.ramp_weeks)
+        st.session_state[TIMEZONE] = demo.measurement.timezone or "UTC"  # as its scenario was measured
     else:
         use_exports(None, None, 0)
 

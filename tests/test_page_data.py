@@ -744,3 +744,17 @@ def test_another_table_chosen_in_the_mapping_step_gets_its_own_proposal(page):
     table.set_value("work_items").run()
     assert _mapping_box(page, "upload", "incidents.csv", "work_items", "created_at").value == "Opened"
     assert _mapping_box(page, "upload", "incidents.csv", "work_items", "key").value == "Ticket"
+
+
+def test_reset_to_the_demo_reads_its_exports_in_utc_again(open_app):
+    """The demo's scenario was measured with Jira's times read as UTC: a zone chosen for a client's exports
+    would otherwise stay and measure the demo's exports differently from its scenario."""
+    at = open_app(page=PAGE)
+    demo = at.session_state["scenario"]
+    at.selectbox(key="data_timezone").set_value("Asia/Tokyo").run()
+    assert at.session_state["scenario"].measurement.timezone == "Asia/Tokyo"  # the demo's Jira read in Tokyo
+    fresh = open_app()  # AppTest draws the sidebar only before a page switch
+    fresh.session_state["timezone"] = "Asia/Tokyo"
+    fresh.sidebar.button(key="sidebar_reset").click().run()
+    assert not fresh.exception
+    assert fresh.session_state["timezone"] == "UTC" and fresh.session_state["scenario"] == demo
