@@ -742,14 +742,16 @@ def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tu
     values, samples = {}, {}
     done = items[items["done"].to_numpy(bool) & items["kind"].ne("epic").to_numpy() & items["resolved_at"].notna().to_numpy()]
     # Each rate over the weeks its own events cover: an export of the issues updated since a date holds old
-    # issues' creations long before its first completion, and their span diluted the completions.
-    covered = period.covered(items["resolved_at"])
+    # issues' creations long before its first completion, and their span diluted the completions. A period
+    # with none of a rate's events but some of the other's counts 0 over those (0, not null: the export is there).
+    by_resolved, by_created = period.covered(items["resolved_at"]), period.covered(items["created_at"])
+    covered = by_resolved if by_resolved.weeks > 0 else by_created
     if covered.weeks > 0:
         finished = done[period.mask(done["resolved_at"])]
         values["tasks_per_dev_week"] = len(finished) / (developers * covered.weeks)
         daily = _daily(finished["resolved_at"], covered)
         samples["tasks_per_dev_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), len(finished), daily, 7.0 / developers)
-    covered = period.covered(items["created_at"])
+    covered = by_created if by_created.weeks > 0 else by_resolved
     if covered.weeks > 0 and items["kind"].eq("bug").any():
         bugs = items[items["kind"].eq("bug").to_numpy() & period.mask(items["created_at"])]
         values["bugs_per_dev_week"] = len(bugs) / (developers * covered.weeks)

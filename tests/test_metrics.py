@@ -516,3 +516,19 @@ def test_a_post_period_can_end_before_the_last_event():
     assert cut.baseline == whole.baseline
     with pytest.raises(DataError, match="outside the data"):
         measure(data, date(2025, 3, 3), 2, until=date(2025, 3, 10))  # ends inside the ramp-up
+
+
+def test_a_period_without_completions_has_zero_tasks_not_null():
+    """The work-item export is there, with issues created after adoption but none resolved yet: 0 tasks per
+    developer-week (docs: a metric is null only when no export provides it)."""
+    from tests.conftest import github_pulls
+
+    rows = ["Issue key,Issue Type,Status,Created,Resolved"]
+    rows += [f"T-{n},Task,Done,{day:%d/%b/%y} 9:00 AM,{day:%d/%b/%y} 12:00 PM"
+             for n, day in enumerate(pd.date_range("2025-01-13", "2025-02-28"), start=1)]
+    rows += [f"B-{n},Bug,Open,{day:%d/%b/%y} 9:00 AM," for n, day in enumerate(pd.date_range("2025-03-03", "2025-04-20"))]
+    data = read_exports([("pulls.json", github_pulls()), ("jira.csv", ("\n".join(rows) + "\n").encode())])
+    metrics = measure(data, date(2025, 3, 3))
+    assert metrics.post.tasks_per_dev_week == 0.0
+    assert metrics.post.bugs_per_dev_week == pytest.approx(49 / (8 * metrics.post.weeks))  # 3 Mar … 20 Apr
+    assert metrics.baseline.bugs_per_dev_week == 0.0  # created issues in the baseline: tasks only
