@@ -29,7 +29,7 @@ import pyarrow.acero  # noqa: F401  Table.join's engine, loaded here rather than
 from roi import safety
 from roi.errors import InputFormatError, NoRecordsError
 from roi.ingest import devlake, generic, gitlab, template
-from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record
+from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record, is_api_error
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, near_miss
 from roi.ingest.tables import SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
 from roi.models import looks_like_scenario
@@ -73,17 +73,23 @@ def _mapping_for(name: str, mappings: Mapping[str, Mapping[str, str]] | None) ->
     return dict(found) if found else None
 
 
-def read_file(name: str, data: bytes, *, timezone: str = "UTC",
-              mapping: Mapping[str, str] | None = None) -> tuple[dict[str, pd.DataFrame], SourceReport]:
-    """One export: its partial canonical tables and its report.
-
-    ``roi.safety`` checks come first: the size limit, a bounded gunzip, and for a workbook its
-    zip directory (bombs, macros, DOCTYPE/ENTITY declarations) before any parser sees it.
-    """
+def _checked(name: str, data: bytes) -> bytes:
+    """The file's bytes, unpacked, once ``roi.safety`` has passed them: the size limit, a bounded gunzip, and
+    for a workbook its zip directory (bombs, macros, DOCTYPE/ENTITY declarations) before any parser sees it."""
     safety.check_size(name, len(data))
     data = safety.gunzip(name, data) if data[:2] == b"\x1f\x8b" else data
     if data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
         safety.inspect_zip_container(name, data)
+    return data
+
+
+def read_file(name: str, data: bytes, *, timezone: str = "UTC",
+              mapping: Mapping[str, str] | None = None) -> tuple[dict[str, pd.DataFrame], SourceReport]:
+    """One export: its partial canonical tables and its report.
+
+    ``roi.safety`` checks come first (:func:`_checked`).
+    """
+    data = _checked(name, data)
     if mapping:
         report = SourceReport(name, "mapped CSV/XLSX")
         return generic.read_mapped(name, data, report, timezone, dict(mapping)), report
@@ -117,10 +123,7 @@ def table_to_map(name: str, data: bytes) -> pd.DataFrame | None:
     Raises:
         InputFormatError: the file breaks a safety limit (size, a zip bomb, macros).
     """
-    safety.check_size(name, len(data))
-    data = safety.gunzip(name, data) if data[:2] == b"\x1f\x8b" else data
-    if data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
-        safety.inspect_zip_container(name, data)
+    data = _checked(name, data)
     try:
         if detect(name, data) is not None:
             return None
@@ -156,8 +159,7 @@ def _json_head(data: bytes) -> object:
 def _refuse_api_error(name: str, data: bytes) -> None:
     """A saved API error (``{"message": "Bad credentials", ...}``) is named as such, with its message."""
     head = _json_head(data)
-    if isinstance(head, dict) and isinstance(head.get("message"), str) and (
-            {"documentation_url", "status", "errors"} & set(head) or len(head) == 1):
+    if is_api_error(head):
         raise InputFormatError(
             f"is an error response from the API ('{safety.quote(head['message'])}'), not exported data; check the "
             "token's access and the URL, then export again", file=name)

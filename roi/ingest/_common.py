@@ -15,7 +15,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -220,12 +220,17 @@ def _load_json_values(text: str, name: str, decoder: json.JSONDecoder) -> Any:
         return values
 
 
+def is_api_error(value: object) -> TypeGuard[dict[str, Any]]:
+    """An API's error answer saved as data: ``{"message": "Bad credentials", "documentation_url": …}``."""
+    return isinstance(value, dict) and isinstance(value.get("message"), str) and bool(
+        {"documentation_url", "status", "errors"} & set(value) or len(value) == 1)
+
+
 def _refuse_api_error_among(values: list[Any], name: str) -> None:
     """An API error answer after the pages (a rate limit hit by `gh api --paginate`) names itself and where the
     download stopped: its pages were dropped and the error taken for the only record."""
     for index, value in enumerate(values):
-        if (isinstance(value, dict) and isinstance(value.get("message"), str)
-                and {"documentation_url", "status"} & set(value) and index):
+        if index and is_api_error(value):
             records = sum(len(v) if isinstance(v, list) else 1 for v in values[:index])
             raise InputFormatError(
                 f"holds an error response from the API after {records} record(s) ('{safety.quote(value['message'], 120)}'): "
