@@ -74,8 +74,7 @@ COLUMN_HELP: dict[str, dict[str, str]] = {
 """What each of our columns means, shown beside its choice in the mapping step."""
 
 _SPELLINGS: dict[str, tuple[str, ...]] = {
-    "author": ("author", "authorlogin", "user", "userlogin", "login", "creator", "openedby", "developer",
-               "githubhandle", "githublogin", "githubusername", "gitlabusername"),
+    "author": ("author", "authorlogin", "user", "userlogin", "login", "creator", "openedby", "developer"),
     "created_at": ("createdat", "created", "createddate", "openedat", "opened", "startedat", "creationdate"),
     "merged_at": ("mergedat", "merged", "mergeddate", "mergetime"),
     "number": ("number", "prnumber", "pullrequestnumber", "mrnumber", "iid", "pr", "prid", "pullrequestid"),
@@ -98,14 +97,17 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
     "key": ("key", "issuekey", "issueid", "ticket", "id"),
     "type": ("type", "issuetype", "kind"),
     "done": ("done", "isdone", "completed"),
-    "email": ("email", "emailaddress", "workemail", "emailwork", "businessemail", "corporateemail", "mail"),
 }
 """Header spellings the mapping step proposes for each of our columns (compared without case, spaces,
-underscores or punctuation); "login" for people also accepts the author spellings."""
+underscores or punctuation); the people directory's own header names are added below."""
 
 
 def _folded(column: str) -> str:
     return "".join(ch for ch in column.casefold() if ch.isalnum())
+
+
+_SPELLINGS["login"] = tuple(_folded(name) for name in people.LOGIN)
+_SPELLINGS["email"] = (*(_folded(name) for name in people.EMAIL), "emailwork", "businessemail")
 
 
 def propose(columns: Collection[str], table: str) -> dict[str, str]:
@@ -115,8 +117,7 @@ def propose(columns: Collection[str], table: str) -> dict[str, str]:
         folded.setdefault(_folded(column), column)  # the first of two spellings that fold alike
 
     def found(ours: str) -> str | None:
-        spellings = _SPELLINGS["author"] + ("username", "handle") if ours == "login" else _SPELLINGS[ours]
-        return next((folded[s] for s in spellings if s in folded), None)
+        return next((folded[s] for s in _SPELLINGS[ours] if s in folded), None)
 
     return {ours: theirs for ours in MAPPABLE[table] if (theirs := found(ours))}
 
