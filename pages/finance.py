@@ -8,10 +8,10 @@ from roi import charts
 from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.export.assumptions import SECTIONS, adoption_assumptions, tool_assumptions
-from roi.finance import cumulative_net, never_pays_back
+from roi.finance import cumulative_net
 from roi.safety import markdown_safe
 from roi.usage_cost import describe
-from roi.verdict import loss_chance, loss_reason, median_reason, simulated
+from roi.verdict import loss_chance, loss_reason, median_reason, payback_tile, simulated
 from roi.whatif import (
     names_tool,
     npv_at_likely,
@@ -64,9 +64,7 @@ cols[1].metric(
     border=True,
     help="NPV / PV(costs).",
 )
-payback, payback_chip = fmt.payback_tile(  # to 0.1 month, the unit in the chip
-    f.payback_months, years, never=never_pays_back(f.benefits_by_year, f.costs_by_year)
-)
+payback, payback_chip = payback_tile(scenario, results)  # to 0.1 month, the unit in the chip
 cols[2].metric(
     "Payback",
     payback,

@@ -6,11 +6,10 @@ import appstate
 from roi import dora
 from roi import formatting as fmt
 from roi.defaults import UTILIZATION_LIMIT as STRETCHED
-from roi.finance import never_pays_back
 from roi.rollout import planned_checklist
 from roi.safety import markdown_safe
 from roi.scenario_builder import measurement_caveats
-from roi.verdict import BADGE_LABELS, simulated, verdict
+from roi.verdict import BADGE_LABELS, payback_tile, simulated, verdict
 
 appstate.require_app(__file__)
 appstate.show_notice()
@@ -107,10 +106,7 @@ cols[1].metric(
     border=True,
     help="NPV / PV(costs).",
 )
-years = scenario.finance.horizon_years
-payback, payback_chip = fmt.payback_tile(  # to 0.1 month, the unit in the chip
-    f.payback_months, years, never=never_pays_back(f.benefits_by_year, f.costs_by_year)
-)
+payback, payback_chip = payback_tile(scenario, results)  # to 0.1 month, the unit in the chip
 cols[2].metric(
     "Payback",
     payback,

@@ -168,9 +168,19 @@ def money_point(scenario: Scenario, results: Results) -> str:
             f"{fmt.money(u.npv_p90, currency, compact=True, signed=True)}), with a "
             f"{fmt.chance(loss_chance(results))} chance of losing money"
         )
-    payback = fmt.months(f.payback_months, horizon_years=years,
-                         never=money_model.never_pays_back(f.benefits_by_year, f.costs_by_year))
+    payback = fmt.months(f.payback_months, horizon_years=years, never=_never_pays_back(results))
     return f"{text}; payback {payback}."
+
+
+def _never_pays_back(results: Results) -> bool:
+    return money_model.never_pays_back(results.finance.benefits_by_year, results.finance.costs_by_year)
+
+
+def payback_tile(scenario: Scenario, results: Results) -> tuple[str, str | None]:
+    """The payback tile's value and chip (:func:`roi.formatting.payback_tile`): "Never" when every year's
+    costs exceed its benefits."""
+    return fmt.payback_tile(results.finance.payback_months, scenario.finance.horizon_years,
+                            never=_never_pays_back(results))
 
 
 def _side_effects(results: Results) -> list[tuple[str, float]]:
