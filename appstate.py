@@ -718,8 +718,8 @@ def _read(key: Key, _files: Files) -> Any:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _tables_to_map(key: Key, _files: Files) -> tuple[dict[str, Any], dict[str, str]]:
-    from roi.ingest.detect import near_miss
     from roi.ingest import table_to_map
+    from roi.ingest.detect import header_near_miss
 
     tables, hints = {}, {}
     for name, data in _files:
@@ -729,7 +729,7 @@ def _tables_to_map(key: Key, _files: Files) -> tuple[dict[str, Any], dict[str, s
             table = None
         if table is not None:
             tables[name] = table.head(5)  # what the mapping step shows; the file is read whole later
-            hint = near_miss(table.head(0).to_csv(index=False).encode())  # the header is what it checks
+            hint = header_near_miss([str(c) for c in table.columns])
             if hint:
                 hints[name] = hint
     return tables, hints
@@ -741,7 +741,7 @@ def mappable_tables(files: Files) -> dict[str, Any]:
 
 
 def mapping_hints(files: Files) -> dict[str, str]:
-    """File name -> the format a file to map almost is, and what it lacks (``roi.ingest.detect.near_miss``)."""
+    """File name -> the format a file to map almost is, and what it lacks (``roi.ingest.detect.header_near_miss``)."""
     return _tables_to_map(digest(files), files)[1]
 
 

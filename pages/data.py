@@ -183,7 +183,7 @@ def map_columns(files: appstate.Files, tables: dict[str, pd.DataFrame], *, loade
     st.session_state[appstate.COLUMN_MAPPINGS] = {**saved, **chosen}
     found = appstate.loaded()
     if loaded and found is not None and found[1] is not None:
-        message = appstate.apply_measurement(found[0], found[1], found[2])
+        message = appstate.apply_measurement(*found)
         if message:  # the files could not be read or measured this way: keep the mapping that could
             st.session_state[appstate.COLUMN_MAPPINGS] = before
             st.error(markdown_safe(message), icon=":material/error:")

@@ -157,7 +157,12 @@ def near_miss(data: bytes) -> str | None:
     text = decode_text(data[:_PEEK], "export")
     if text.lstrip().startswith(("[", "{")):
         return None
-    columns = [c for c in csv_header(text) if c]
+    return header_near_miss(csv_header(text))
+
+
+def header_near_miss(header: list[str]) -> str | None:
+    """:func:`near_miss` of a table's header (a workbook's, or a file offered for a column mapping)."""
+    columns = [c for c in header if c]
     names = {c.casefold() for c in columns}
     key = find_column(columns, *jira.KEY)
     if key is not None:
