@@ -450,3 +450,16 @@ def test_devlake_reviews_keep_the_rows_of_their_prs_and_the_metrics_match_them_a
     # GitHub reviews carry no row: the metrics match every review on (repo, number) then.
     mixed = read_exports([FIXTURES / "github_reviews.json", ("a.csv", first), ("b.csv", second), *comments])
     assert (mixed.review_rows() < 0).any()
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a/x", "b/y"]), st.integers(1, 4), st.integers(0, 2)), max_size=30))
+def test_duplicated_preferring_keeps_the_copy_of_highest_priority_then_the_last(rows):
+    from roi.ingest import _duplicated_preferring
+
+    frame = pd.DataFrame(rows, columns=["repo", "number", "priority"])
+    kept = {}  # the rule, row by row: a higher priority wins, an equal one is replaced by the later row
+    for index, (repo, number, priority) in enumerate(rows):
+        if (repo, number) not in kept or priority >= rows[kept[repo, number]][2]:
+            kept[repo, number] = index
+    expected = [index not in set(kept.values()) for index in range(len(rows))]
+    assert _duplicated_preferring(frame, ["repo", "number"], frame["priority"].to_numpy()).tolist() == expected

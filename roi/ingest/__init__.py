@@ -491,8 +491,9 @@ def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]],
     return rows
 
 
-def _duplicated(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """True for every copy of a key but the last (equal nulls are equal).
+def _duplicated(frame: pd.DataFrame, columns: list[str], order: np.ndarray | None = None) -> np.ndarray:
+    """True for every copy of a key but the last (equal nulls are equal); with ``order`` (a permutation of
+    the rows), the last in that order.
 
     The columns' integer codes are packed into one integer per row, so a million keys are hashed
     once, as numbers; too many distinct values to pack fall back to comparing the codes row-wise.
@@ -502,17 +503,23 @@ def _duplicated(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
         key = np.zeros(len(frame), np.int64)
         for column_codes, uniques in codes:
             key = key * len(uniques) + column_codes
-        return pd.Series(key).duplicated(keep="last").to_numpy()
-    return pd.DataFrame({c: column_codes for c, (column_codes, _) in zip(columns, codes)}) \
-        .duplicated(keep="last").to_numpy()
+        keys: pd.Series | pd.DataFrame = pd.Series(key)
+    else:
+        keys = pd.DataFrame({c: column_codes for c, (column_codes, _) in zip(columns, codes)})
+    if order is None:
+        return keys.duplicated(keep="last").to_numpy()
+    duplicated = np.empty(len(frame), bool)
+    duplicated[order] = keys.iloc[order].duplicated(keep="last").to_numpy()
+    return duplicated
 
 
 def _duplicated_preferring(frame: pd.DataFrame, columns: list[str], priority: np.ndarray) -> np.ndarray:
     """:func:`_duplicated`, keeping of each key the copy of highest ``priority`` (of equals, the last)."""
-    order = np.asarray(priority).argsort(kind="stable")
-    duplicated = np.empty(len(frame), bool)
-    duplicated[order] = _duplicated(frame.iloc[order][columns], columns)
-    return duplicated
+    priority = np.asarray(priority)
+    if not len(priority) or priority.min() == priority.max():  # the usual case: no order to apply
+        return _duplicated(frame, columns)
+    # Only the keys are put in order: reordering the whole frame copied every column (0.4 s for 1M PRs).
+    return _duplicated(frame, columns, priority.argsort(kind="stable"))
 
 
 _DAY_COUNTS = ["active_users", "suggestions", "acceptances"]
