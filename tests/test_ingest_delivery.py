@@ -327,12 +327,16 @@ def test_devlake_comments_find_their_prs_across_files_and_a_pr_exported_twice_co
     comments = [("c1.csv", "\n".join([header, "1,github:GithubPullRequest:1:2,ivy,2025-02-04T09:00:00Z,REVIEW,APPROVED",
                                       "2,,joe,2025-02-04T09:00:00Z,REVIEW,APPROVED"]).encode()),
                 ("c2.csv", "\n".join([header, "3,github:GithubPullRequest:1:1,joe,2025-02-03T09:00:00Z,REVIEW,",
-                                      "4,github:GithubPullRequest:1:9,ivy,2025-02-03T09:00:00Z,REVIEW,"]).encode())]
+                                      "4,github:GithubPullRequest:1:9,ivy,2025-02-03T09:00:00Z,REVIEW,",
+                                      "5,github:GithubPullRequest:1:2,kim,2025-02-04T10:00:00Z,REVIEW,",
+                                      "6,github:GithubPullRequest:1:1,kim,2025-02-03T10:00:00Z,REVIEW,"]).encode())]
     data = read_exports([("a.csv", first), ("b.csv", again), *comments])
-    reviews = data.reviews.sort_values("number")
+    reviews = data.reviews.sort_values(["number", "reviewer"])
     assert reviews[["repo", "number", "reviewer"]].to_dict("records") == [
         {"repo": "github:GithubRepo:1:7", "number": 1, "reviewer": "joe"},  # once, though PR 1 is in two files
-        {"repo": "github:GithubRepo:1:7", "number": 2, "reviewer": "ivy"}]
+        {"repo": "github:GithubRepo:1:7", "number": 1, "reviewer": "kim"},
+        {"repo": "github:GithubRepo:1:7", "number": 2, "reviewer": "ivy"},
+        {"repo": "github:GithubRepo:1:7", "number": 2, "reviewer": "kim"}]
     report = {s.file: s.skipped for s in data.sources}
     assert report["c1.csv"] == {"review of a PR not in the exports": 1}  # no PR id: matches nothing
     assert report["c2.csv"] == {"review of a PR not in the exports": 1}  # PR 9 was not exported

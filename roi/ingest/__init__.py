@@ -470,16 +470,21 @@ def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]],
     # One join for every file (hashing a million ids is the costly part); the frames stay apart,
     # so their categorical sources are not concatenated into strings.
     # 32-bit offsets: Acero joins large_string keys five times slower.
-    keys = pa.chunked_array([chunk for f in pending_frames for chunk in _chunks(f["repo"])], pa.string())
-    positions = _first_rows(keys, pa.array(lookup["pr_id"], pa.string()))
+    # A DevLake comment file's ids are categorical: only its distinct ids are joined.
+    keyed = [(pd.Series(f["repo"].array.categories), f["repo"].array.codes)
+             if isinstance(f["repo"].dtype, pd.CategoricalDtype) else (f["repo"], None) for f in pending_frames]
+    keys = pa.chunked_array([chunk for ids_, _ in keyed for chunk in _chunks(ids_)], pa.string())
+    found = _first_rows(keys, pa.array(lookup["pr_id"], pa.string()))
     # The repository as a categorical of the few repositories: 3M copies of its name would be
     # the costliest part of the attach (and each would be hashed again to match reviews to PRs).
     repo_codes, repo_names = pd.factorize(lookup["repo"])
     numbers, pull_rows = lookup["number"].to_numpy(), lookup["pull_row"].to_numpy(np.int64)
     offset = 0
-    for frame in pending_frames:
-        position = positions[offset:offset + len(frame)]
-        offset += len(frame)
+    for frame, (ids_, codes) in zip(pending_frames, keyed):
+        position = found[offset:offset + len(ids_)]
+        offset += len(ids_)
+        if codes is not None:
+            position = np.where(codes < 0, -1, position[codes])
         missing = position < 0
         _count_skipped(frame, missing, "review of a PR not in the exports", reports)
         if missing.any():

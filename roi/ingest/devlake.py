@@ -105,6 +105,14 @@ def _text(table: pa.Table, column: str) -> pd.Series:
     return table.column(column).to_pandas()
 
 
+def _pr_ids(table: pa.Table) -> pd.Series:
+    """The comments' PR ids as a categorical: a PR's comments repeat its id, so the join that finds
+    their PRs hashes each distinct id once (encoded here, in the file's reading thread)."""
+    ids = table.column("pull_request_id").combine_chunks().dictionary_encode()
+    return pd.Series(pd.Categorical.from_codes(ids.indices.fill_null(-1).to_numpy(),
+                                               categories=pd.Index(ids.dictionary.to_pandas())))
+
+
 def _ints(table: pa.Table, column: str, name: str, *, required: bool = False) -> np.ndarray:
     """A numeric column as floats (NaN where empty); a non-number is an error naming its row."""
     if column not in table.column_names:
@@ -185,7 +193,7 @@ def read_pull_request_comments(name: str, data: bytes, report: SourceReport, tim
         table = table.filter(pa.array(is_review))
     reviewer = _text(table, "account_id")
     frame = pd.DataFrame({
-        "source": source_column(name, table.num_rows), "repo": _text(table, "pull_request_id"),
+        "source": source_column(name, table.num_rows), "repo": _pr_ids(table),
         "number": np.full(table.num_rows, -1, np.int64),
         "reviewer": reviewer.fillna("ghost"), "reviewer_is_bot": bot_mask(reviewer).to_numpy(),
         "state": _text(table, "status").fillna("").str.upper(),
