@@ -442,6 +442,8 @@ def _reject_non_finite(value: Any, path: str = "") -> None:
     elif isinstance(value, (list, tuple)):  # tuples: a dict built from model_dump() (uncertainty ranges)
         for index, item in enumerate(value):
             _reject_non_finite(item, f"{path}.{index}")
+    elif isinstance(value, _JsonConstant):
+        raise ScenarioError(f"{value.literal} is not a number JSON allows; give a finite value", field=path)
     elif isinstance(value, float) and (not math.isfinite(value) or abs(value) > MAX_ABS_VALUE):
         raise ScenarioError(
             f"{value!r} is not a usable number; give a finite value below {MAX_ABS_VALUE:g} in magnitude",
@@ -544,7 +546,7 @@ def parse_scenario(text: str | bytes, *, source: str = "scenario") -> Scenario:
         raise ScenarioError("is gzip-compressed; unpack it and give the scenario's .json", file=source)
     try:
         data = json.loads(
-            text, parse_constant=_refuse_constant, parse_int=_whole_number, object_pairs_hook=_unique_keys
+            text, parse_constant=_JsonConstant, parse_int=_whole_number, object_pairs_hook=_unique_keys
         )
     except json.JSONDecodeError as error:
         raise ScenarioError(
@@ -579,8 +581,16 @@ def _check_scenario_size(size: int, source: str, *, known: bool = True) -> None:
                         "kilobytes; check that this is the scenario file", file=source)
 
 
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number JSON allows; give a finite value")
+class _JsonConstant(float):
+    """``NaN``, ``Infinity`` or ``-Infinity`` as written in the file (not JSON): kept while parsing, so that
+    :func:`_reject_non_finite` refuses it naming its field."""
+
+    literal: str
+
+    def __new__(cls, literal: str) -> "_JsonConstant":
+        value = super().__new__(cls, literal.replace("Infinity", "inf"))
+        value.literal = literal
+        return value
 
 
 _MAX_INTEGER_DIGITS = 4000

@@ -67,7 +67,9 @@ def _one_error_line(code: int, out: str, err: str, path: Path) -> str:
 EXPORT_ERRORS = [
     ("empty.csv", ["is empty", "export it again"]),
     ("header_only.csv", ["no dated events", "0 data row(s)", "add such an export"]),
-    ("truncated.json", ["is not valid JSON", "line", "check the file is complete"]),
+    ("truncated.json", ["ends before its JSON is complete", "line", "cut short", "export it again"]),
+    ("truncated_first_record.json", ["ends before its JSON is complete", "line 7", "cut short"]),
+    ("broken_json.json", ["is not valid JSON", "line 3", "Expecting value"]),
     (
         "wrong_api_repos.json",
         ["not an export format this tool recognises", "full_name", "expected GitHub pulls"],
@@ -128,8 +130,9 @@ SCENARIO_ERRORS = [
         ["unknown key", "check its spelling"],
     ),
     ("scenario_wrong_type.json", ScenarioError, "team.developers", ["must be a number", "'fifty'"]),
-    ("scenario_nan.json", ScenarioError, None, ["NaN is not a number JSON allows", "give a finite value"]),
-    ("scenario_infinity.json", ScenarioError, None, ["Infinity is not a number JSON allows"]),
+    ("scenario_nan.json", ScenarioError, "review.loc_per_hour",
+     ["NaN is not a number JSON allows", "give a finite value"]),
+    ("scenario_infinity.json", ScenarioError, "costs.one_off_cost", ["Infinity is not a number JSON allows"]),
     (
         "scenario_1e308.json",
         ScenarioError,

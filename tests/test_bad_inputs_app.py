@@ -20,7 +20,7 @@ GOOD = ("acme_pulls.json", github_pulls(), "application/json")
 KEPT = " The data loaded before is still in use."
 
 UPLOADS = [
-    ("truncated.json", lambda: (CORPUS / "truncated.json").read_bytes(), "is not valid JSON"),
+    ("truncated.json", lambda: (CORPUS / "truncated.json").read_bytes(), "ends before its JSON is complete"),
     (
         "wrong_api_error.json",
         lambda: (CORPUS / "wrong_api_error.json").read_bytes(),

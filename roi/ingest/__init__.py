@@ -29,7 +29,7 @@ import pyarrow.acero  # noqa: F401  Table.join's engine, loaded here rather than
 from roi import safety
 from roi.errors import InputFormatError, NoRecordsError
 from roi.ingest import devlake, generic, gitlab, template
-from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record, is_api_error
+from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record, is_api_error, load_json
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, near_miss
 from roi.ingest.tables import SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
 from roi.models import looks_like_scenario
@@ -100,6 +100,7 @@ def read_file(name: str, data: bytes, *, timezone: str = "UTC",
         _refuse_graphql_error(name, data)
         _refuse_scenario_file(name, data)
         _refuse_wrapper(name, data)
+        _refuse_broken_json(name, data)
         almost = near_miss(data)
         if almost:
             raise InputFormatError(f"{almost}; export it again with every column (or put the column's name back)",
@@ -200,6 +201,12 @@ def _refuse_wrapper(name: str, data: bytes) -> None:
                     f"holds {FORMATS[found].title} inside a wrapper object, under '{safety.quote(key, 30)}'; save that "
                     f"array itself (e.g. jq '.{safety.quote(key, 30)}' {Path(name).name} > records.json) and load it",
                     file=name)
+
+
+def _refuse_broken_json(name: str, data: bytes) -> None:
+    """A JSON file cut short (or broken) is said to be so: its first record may be too incomplete to recognise."""
+    if decode_text(data[:65_536], name).lstrip().startswith(("[", "{")):
+        load_json(data, name)  # raises, naming the line, when the JSON is broken
 
 
 def _first_fields(data: bytes) -> str:

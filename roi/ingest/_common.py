@@ -195,7 +195,7 @@ def _load_json_values(text: str, name: str, decoder: json.JSONDecoder) -> Any:
         return decoder.decode(text)
     except RecursionError:
         raise _too_deep(name) from None
-    except json.JSONDecodeError as first_error:
+    except json.JSONDecodeError:
         values = []
         position, end = 0, len(text)
         while True:
@@ -207,17 +207,23 @@ def _load_json_values(text: str, name: str, decoder: json.JSONDecoder) -> Any:
                 value, position = decoder.raw_decode(text, position)
             except RecursionError:
                 raise _too_deep(name) from None
-            except json.JSONDecodeError:
-                line = text.count("\n", 0, first_error.pos) + 1
-                raise InputFormatError(
-                    f"is not valid JSON (line {line}: {first_error.msg}); export it again or check the file is complete",
-                    file=name,
-                ) from None
+            except json.JSONDecodeError as error:  # where the stream breaks ("Extra data" from the whole is no help)
+                raise _invalid_json(name, text, error) from None
             values.append(value)
         _refuse_api_error_among(values, name)
         if len(values) > 1 and any(isinstance(v, list) for v in values):  # concatenated pages
             return [item for page in values for item in (page if isinstance(page, list) else [page])]
         return values
+
+
+def _invalid_json(name: str, text: str, error: json.JSONDecodeError) -> InputFormatError:
+    """Where the JSON breaks; a file that stops inside a value was cut short (a download stopped)."""
+    line = text.count("\n", 0, error.pos) + 1
+    if not text[error.pos:].strip() or error.msg.startswith("Unterminated string"):
+        return InputFormatError(f"ends before its JSON is complete (line {line}: {error.msg}): the download or "
+                                "copy was cut short; export it again", file=name)
+    return InputFormatError(f"is not valid JSON (line {line}: {error.msg}); export it again or check the file is "
+                            "complete", file=name)
 
 
 def is_api_error(value: object) -> TypeGuard[dict[str, Any]]:
