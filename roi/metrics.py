@@ -932,6 +932,9 @@ _USAGE_EVIDENCE = {"copilot_user_report": "Copilot usage report (active user-day
                    "claude_code_usage": "Claude Code usage (active user-days)"}
 """The evidence label of each format that gives ``ai_user_days``."""
 
+_POSITIVE_ONLY_EVIDENCE = ("PR labels", "Co-authored-by trailers of AI tools", "assignees of AI coding-agent PRs")
+"""Evidence that names some users but no non-user: a developer without an AI label may still use the tool."""
+
 _BY_EMAIL = {"cursor_usage": "Cursor", "claude_code_usage": "Claude Code"}
 """Usage exports that name people by email, where the PRs name them by login."""
 
@@ -1241,6 +1244,12 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
         if not evidence:
             notes.append("AI users cannot be told from non-users (no seats, usage reports, AI labels or co-author "
                          "trailers): the comparison is before/after only, so changes are 'associated with' adoption")
+        elif (set(evidence) <= set(_POSITIVE_ONLY_EVIDENCE)
+              and len(ai_group) < (daily := values["post"].get("ai_active_users") or 0) <= len(active)):
+            # More people use the tool on an average day than were found: the rest hide among the "non-users".
+            notes.append(f"the AI metrics' mean daily users ({daily:.2f}) exceed the {len(ai_group)} AI users "
+                         f"identified by {', '.join(evidence)} among the {len(active)} active developers, so the "
+                         "others include users: no comparison cohort, the comparison is before/after only")
         elif not ai_group or not control_group:
             all_ai_users = bool(ai_group)
             notes.append(f"{'no' if not ai_group else 'every'} active developer shows AI use: without a comparison "

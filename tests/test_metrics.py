@@ -333,6 +333,27 @@ def test_difference_in_differences_matches_the_methods_example():
     assert m.changes["prs_per_dev_week"].p_value is not None
 
 
+@pytest.mark.parametrize("daily_users, cohort", [(1.0, True), (3.0, False)])
+def test_labels_that_find_fewer_users_than_use_the_tool_daily_leave_no_control_cohort(daily_users, cohort):
+    # a0's PRs after adoption carry an AI label; the Copilot metrics say how many use it on an average day.
+    data = _cohort_dataset({"a0": (40, 50), "c0": (40, 44), "c1": (40, 42), "c2": (40, 41)}, {})
+    pulls = data.pull_requests.assign(ai_evidence="")
+    pulls.loc[pulls["author"].eq("a0") & pulls["merged_at"].ge(pd.Timestamp("2025-03-03", tz="UTC")),
+              "ai_evidence"] = "label"
+    days = pd.date_range("2025-03-03", "2025-04-27", freq="D", tz="UTC")
+    daily = pd.DataFrame({"source": "copilot", "date": days, "active_users": daily_users, "engaged_users": daily_users,
+                          "suggestions": 10.0, "acceptances": 3.0, "lines_suggested": 20.0, "lines_accepted": 6.0})
+    data = build_dataset({"pull_requests": [pulls], "ai_daily": [daily]}, [], "UTC")
+    m = measure(data, ADOPTION, draws=100)
+    assert m.post.ai_active_users == pytest.approx(daily_users)
+    if cohort:  # 1 a day, 1 found: the label finds who uses it
+        assert m.comparison == "difference-in-differences" and (m.cohorts.ai_users, m.cohorts.non_users) == (1, 3)
+    else:  # 3 a day, 1 found: at least two "non-users" use it, so they are no control
+        assert m.comparison == "before/after only" and m.cohorts is None
+        assert any("mean daily users (3.00) exceed the 1 AI users identified by PR labels among the 4 active "
+                   "developers" in note for note in m.notes)
+
+
 def test_everyone_using_ai_leaves_no_control_cohort():
     data = _cohort_dataset({"a": (40, 50), "b": (40, 60)}, {"a": True, "b": True})
     m = measure(data, ADOPTION, draws=100)
