@@ -467,3 +467,32 @@ def test_duplicated_preferring_keeps_the_copy_of_highest_priority_then_the_last(
             kept[repo, number] = index
     expected = [index not in set(kept.values()) for index in range(len(rows))]
     assert _duplicated_preferring(frame, ["repo", "number"], frame["priority"].to_numpy()).tolist() == expected
+
+
+def test_the_kept_copy_of_a_pr_takes_what_only_its_dropped_copies_hold():
+    from roi.ingest import _deduplicate
+    from roi.ingest._common import SourceReport
+    from roi.ingest.tables import build_dataset
+
+    created, merged = pd.Timestamp("2025-02-03T08:00:00Z"), pd.Timestamp("2025-02-04T08:00:00Z")
+    base = {"repo": "a/x", "author": "ann", "author_is_bot": False, "ai_agent": False, "is_draft": False,
+            "created_at": created, "merged_at": merged, "closed_at": merged}
+    listed = {**base, "source": "list.json", "number": 1, "assignee": "ann", "additions": None, "deletions": None,
+              "labels": "ai-assisted", "ai_evidence": "label", "merge_commit_sha": "abc", "ai_agent": True}
+    detail = {**base, "source": "detail.json", "number": 1, "assignee": None, "additions": 30.0, "deletions": 5.0,
+              "labels": "", "ai_evidence": "", "merge_commit_sha": None}
+    gh = {**base, "source": "gh.json", "number": 1, "assignee": None, "additions": 31.0, "deletions": 6.0,
+          "labels": "", "ai_evidence": "", "merge_commit_sha": None}
+    other = {**detail, "number": 2}  # another PR, in one copy: left as it is
+    parts = {"pull_requests": [pd.DataFrame([listed]), pd.DataFrame([detail, other]), pd.DataFrame([gh])]}
+    reports = [SourceReport(name, "github_pulls") for name in ("list.json", "detail.json", "gh.json")]
+    pulls = _deduplicate(build_dataset(parts, reports, "UTC"), reports).pull_requests.set_index("number")
+    # gh's copy is kept (sizes, the last file); the list page gives its assignee, labels, merge commit and the
+    # AI-agent mark (from a copilot/ branch only the list page had).
+    assert pulls.loc[1, ["source", "assignee", "additions", "deletions", "labels", "ai_evidence",
+                         "merge_commit_sha", "ai_agent"]].tolist() == [
+        "gh.json", "ann", 31.0, 6.0, "ai-assisted", "label", "abc", True]
+    assert pulls.loc[2, ["assignee", "additions", "labels"]].fillna("-").tolist() == ["-", 30.0, ""]
+    assert {r.file: r.skipped for r in reports} == {
+        "list.json": {"duplicate of a PR in another page or file": 1},
+        "detail.json": {"duplicate of a PR in another page or file": 1}, "gh.json": {}}

@@ -581,6 +581,30 @@ def _refuse_different_prs(dataset: Dataset, pulls: pd.DataFrame, duplicated: np.
         column=_column_name(dataset, row["source"], "pull_requests", "number"))
 
 
+_FILLED_FROM_COPIES = (("assignee",), ("additions", "deletions"), ("merge_commit_sha",), ("labels",),
+                       ("ai_evidence",))
+"""PR fields a kept copy takes from a dropped one when it lacks them (sizes as a pair, from one copy)."""
+
+
+def _fill_from_copies(pulls: pd.DataFrame, duplicated: np.ndarray) -> pd.DataFrame:
+    """The kept copy of each PR, with what only its dropped copies hold: a list page's assignees and labels
+    beside a detail or gh export's sizes (the AI-user cohort and labels come from them).  Of several copies
+    holding a field, the one later in the rows gives it; an AI-agent mark from any copy stays."""
+    kept = pulls[~duplicated].reset_index(drop=True)
+    copies = pulls[duplicated].merge(kept[["repo", "number"]].reset_index(names="kept_row"), on=["repo", "number"])
+    for fields in _FILLED_FROM_COPIES:
+        first = fields[0]
+        def missing(frame: pd.DataFrame) -> np.ndarray:
+            return (frame[first].isna() | frame[first].eq("")).to_numpy(bool)
+        donors = copies[~missing(copies)]
+        donors = donors[missing(kept.iloc[donors["kept_row"].to_numpy()])].drop_duplicates("kept_row", keep="last")
+        if len(donors):
+            kept.loc[donors["kept_row"].to_numpy(), list(fields)] = donors[list(fields)].to_numpy()
+    agents = copies.loc[copies["ai_agent"].to_numpy(bool), "kept_row"].to_numpy()
+    kept.loc[agents, "ai_agent"] = True
+    return kept
+
+
 def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
     """The same record in several pages or files is kept once (FORMATS.md: dedupe on repo+number)."""
     pulls = dataset.pull_requests
@@ -592,7 +616,7 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
         if duplicated.any():
             _refuse_different_prs(dataset, pulls, duplicated)
             _count_skipped(pulls, duplicated, "duplicate of a PR in another page or file", reports)
-            pulls = pulls[~duplicated].reset_index(drop=True)
+            pulls = _fill_from_copies(pulls, duplicated)
     out = {"pull_requests": pulls}
     # Reviews are not deduplicated: a repeated review changes neither a first-review time nor a
     # count of distinct reviewers, and 3M rows would cost seconds.
