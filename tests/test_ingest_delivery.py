@@ -190,8 +190,10 @@ def test_unknown_format_empty_file_and_empty_array():
         read_file("notes.csv", b"foo,bar\n1,2\n")
     with pytest.raises(InputFormatError, match="is empty"):
         read_file("empty.json", b"  \n")
-    with pytest.raises(InputFormatError, match="no records"):
+    with pytest.raises(InputFormatError, match=r"no records \(an empty JSON array\)"):
         read_file("pulls.json", b"[]")
+    with pytest.raises(InputFormatError, match=r"no records \(an empty JSON object\)"):
+        read_file("pulls.json", b"{}")
 
 
 def test_an_empty_page_beside_exports_is_skipped_with_a_caution_and_alone_refused():

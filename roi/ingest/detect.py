@@ -211,8 +211,9 @@ def detect(name: str, data: bytes) -> str | None:
         if found is None and len(data) > _PEEK:  # a first record longer than the peek
             stripped = decode_text(data, name).lstrip()
             found = _json_format(stripped)
-        if found is None and first_json_value(stripped) in ([], {}, [[]]):
-            raise NoRecordsError("holds no records (an empty JSON array); export a period with data", file=name)
+        if found is None and (empty := first_json_value(stripped)) in ([], {}, [[]]):
+            what = "an empty JSON object" if empty == {} else "an empty JSON array"
+            raise NoRecordsError(f"holds no records ({what}); export a period with data", file=name)
         if found == "gitlab_merge_requests" and set(first_record(stripped) or {}) & _GITLAB_APPROVALS:
             # It has an MR's iid, state and dates: it was read as one MR (merged, without merged_at) and skipped.
             raise InputFormatError(
