@@ -66,6 +66,7 @@ COMPARED = "compared"  # scenarios kept for comparison (inputs only), in the ord
 COLUMN_MAPPINGS = "column_mappings"  # file name -> {"table": ..., our column: their column}, as the user mapped it
 TIMEZONE = "timezone"  # IANA zone of export times written without an offset (Jira's)
 _SHOWN = "notice_shown"  # (kind, text, page, scenario) of the last notice shown
+_NOTICE_SLOT = "notice_slot"  # where this run drew the notice, so that an error below can take it away
 _EDIT_ERRORS = "edit_errors"  # widget key -> message of the last refused edit
 _SLIPS = "percent_slips"  # widget key -> (value, warning) of an edit that looks like a fraction typed as a %
 
@@ -288,6 +289,7 @@ def show_notice() -> None:
     a rerun caused by anything else (an upload finishing, a widget) does not make it vanish.
     """
     notice = st.session_state.pop(NOTICE, None)
+    st.session_state.pop(_NOTICE_SLOT, None)  # a slot of an earlier run is not on this page
     page = st.session_state.get(PAGE)
     if notice:
         st.session_state[_SHOWN] = (*notice, page, scenario())
@@ -297,7 +299,10 @@ def show_notice() -> None:
             return
         notice = shown[:2]
     kind, text = notice
-    getattr(st, kind)(markdown_safe(text))  # notices quote file and scenario names
+    slot = st.empty()
+    getattr(slot, kind)(markdown_safe(text))  # notices quote file and scenario names
+    if kind == "success":  # a warning ("loaded, but not measured") may be what the error explains: it stays
+        st.session_state[_NOTICE_SLOT] = slot
 
 
 FOCUS_STYLE = """<style>
@@ -323,9 +328,16 @@ def chart(figure: Any, key: str, container: Any = st) -> None:
     container.altair_chart(figure, key=key, theme=None)
 
 
-def show_error(error: RoiError) -> None:
-    """A user's mistake, located and actionable (file, row, column or field)."""
-    st.error(markdown_safe(error.describe()), icon=":material/error:")  # file names, cells: no live links
+def show_error(error: RoiError | str) -> None:
+    """A user's mistake, located and actionable (file, row, column or field); a text is shown as it is
+    (Markdown made safe).  The success notice of an earlier action ("Loaded 4 files") goes: above a new
+    error it reads as if that action had just succeeded."""
+    slot = st.session_state.pop(_NOTICE_SLOT, None)
+    if slot is not None:
+        slot.empty()
+        st.session_state.pop(_SHOWN, None)
+    text = error.describe() if isinstance(error, RoiError) else error
+    st.error(markdown_safe(text), icon=":material/error:")  # file names, cells: no live links
 
 
 # --- Widgets bound to scenario fields ---------------------------------------------------------

@@ -177,7 +177,7 @@ def map_columns(files: appstate.Files, tables: dict[str, pd.DataFrame], *, loade
         for name, mapping in chosen.items():
             generic.validate_mapping(name, mapping, tables[name].columns)
     except RoiError as error:
-        st.error(markdown_safe(error.describe()), icon=":material/error:")
+        appstate.show_error(error)
         return
     before = dict(saved)
     st.session_state[appstate.COLUMN_MAPPINGS] = {**saved, **chosen}
@@ -186,7 +186,7 @@ def map_columns(files: appstate.Files, tables: dict[str, pd.DataFrame], *, loade
         message = appstate.apply_measurement(*found)
         if message:  # the files could not be read or measured this way: keep the mapping that could
             st.session_state[appstate.COLUMN_MAPPINGS] = before
-            st.error(markdown_safe(message), icon=":material/error:")
+            appstate.show_error(message)
             return
     st.rerun()
 
@@ -271,10 +271,7 @@ with tab_exports:
             handle_upload(files)
         error = st.session_state.get(UPLOAD_ERROR)
         if error and error[0] == appstate.read_key(files):
-            st.error(
-                markdown_safe(error[1].rstrip(".")) + ". The data loaded before is still in use.",
-                icon=":material/error:"
-            )
+            appstate.show_error(error[1].rstrip(".") + ". The data loaded before is still in use.")
             mapped = appstate.mappings_of(files)
             if mapped:  # the mapping may be what is wrong: offer to change it here
                 tables = appstate.mappable_tables(files)
@@ -398,7 +395,7 @@ with tab_exports:
             # The failed measurement (upload or date change), and the loaded files' own: the same, once.
             for message in dict.fromkeys((st.session_state.pop("data_measure_error", None), measure_error)):
                 if message:
-                    st.error(markdown_safe(message), icon=":material/error:")
+                    appstate.show_error(message)
             if metrics is not None and all(s.format == "estimates_template" for s in metrics.sources):
                 # Nothing dated to measure (the table would be empty): say where the numbers are from.
                 st.info(
@@ -575,8 +572,7 @@ with tab_estimates:
                     unit = TEMPLATE_METRICS[error.field][0]
                     row = measure_label(error.field)
                     cell = f", {VALUE_COLUMNS[error.column]}" if error.column in VALUE_COLUMNS else ""
-                    message = markdown_safe(f"Row '{row}'{cell} ({unit}): {error.message}")
-                    st.error(message, icon=":material/error:")
+                    appstate.show_error(f"Row '{row}'{cell} ({unit}): {error.message}")
                 else:
                     appstate.show_error(error)
 

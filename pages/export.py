@@ -88,10 +88,7 @@ with right:
             try:
                 loaded = parse_scenario(content, source=upload.name)
             except RoiError as error:
-                st.error(
-                    markdown_safe(error.describe().rstrip(".")) + ". The current scenario is unchanged.",
-                    icon=":material/error:",
-                )
+                appstate.show_error(error.describe().rstrip(".") + ". The current scenario is unchanged.")
             else:
                 st.session_state["export_loaded"] = done
                 notice = f"Scenario '{loaded.name}' loaded from {upload.name}."

@@ -80,6 +80,19 @@ def test_bad_upload_shows_a_specific_error_and_keeps_the_data(loaded, name, cont
     assert _merged_before(loaded) == "64"
 
 
+def test_a_bad_upload_takes_away_the_success_notice_of_the_action_before(loaded):
+    loaded.session_state["notice"] = ("success", "Loaded the scenario 'Client A'.")  # e.g. a scenario opened
+    loaded.run()
+    assert [s.value for s in loaded.success] == ["Loaded the scenario 'Client A'."]
+    loaded.run()  # it stays while nothing else happens
+    assert len(loaded.success) == 1
+    exports_uploader(loaded).set_value(("truncated.json", (CORPUS / "truncated.json").read_bytes(), "application/json"))
+    loaded.run()
+    assert len(loaded.error) == 1 and not loaded.success  # above the error it read as if the upload had loaded
+    loaded.run()
+    assert not loaded.success
+
+
 def test_the_session_stays_usable_after_a_bad_upload(loaded):
     exports_uploader(loaded).set_value(
         ("entity_bomb.xlsx", generate.entity_bomb_workbook(), "application/octet-stream")
