@@ -333,8 +333,7 @@ with tab_exports:
                                 "Format": s.format.replace("_", " "),
                                 "Rows": s.rows,
                                 "Used": s.used_rows,
-                                "Left out": "; ".join(f"{n:,} {reason}" for reason, n in s.skipped.items())
-                                or "none",
+                                "Left out": sum(s.skipped.values()),
                             }
                             for s in sources
                         ]
@@ -344,9 +343,14 @@ with tab_exports:
                     column_config={
                         "Rows": st.column_config.NumberColumn(format="localized"),
                         "Used": st.column_config.NumberColumn(format="localized"),
-                        "Left out": st.column_config.TextColumn(width="large"),
+                        "Left out": st.column_config.NumberColumn(format="localized"),
                     },
                 )
+                # Why, one line per file below the table: a cell cuts the reasons at the column's width.
+                for source in sources:
+                    if source.skipped:
+                        st.caption(f"**{markdown_safe(source.file.rsplit('/', 1)[-1])}** left out "
+                                   + markdown_safe("; ".join(f"{n:,} {why}" for why, n in source.skipped.items())))
                 # What each file's reader assumed (time zones, date order, columns it lacked), one line per
                 # note with the files it concerns: eight Jira exports share one time-zone note.
                 by_note: dict[str, list[str]] = {}

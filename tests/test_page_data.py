@@ -96,7 +96,8 @@ def test_a_people_directory_is_listed_with_the_other_exports(page):
     sources = page.dataframe[0].value.set_index("File")
     assert sources.loc["people.csv", "Format"] == "people csv"
     assert list(sources.loc["people.csv", ["Rows", "Used"]]) == [3, 2]
-    assert sources.loc["people.csv", "Left out"] == "1 row without a login"
+    assert sources.loc["people.csv", "Left out"] == 1
+    assert "**people.csv** left out 1 row without a login" in [c.value for c in page.caption]
     assert page.session_state["scenario"].measurement.sources == ["acme_pulls.json", "people.csv"]
 
 
@@ -119,7 +120,8 @@ def test_uploading_an_export_changes_the_measured_metrics(page):
         "show when AI was adopted (no AI tool seats or usage), so the date in use before was kept: set your "
         "rollout date under **AI adoption date** below."
     )
-    left_out = page.dataframe[0].value["Left out"].iloc[0]
+    assert page.dataframe[0].value["Left out"].iloc[0] == 2
+    left_out = next(c.value for c in page.caption if c.value.startswith("**acme_pulls.json** left out"))
     assert "1 bot author" in left_out and "1 not merged" in left_out
     # First merge 2025-01-07 05:00 → adoption: 54 days 19 h; adoption → last merge 2025-04-24 12:00: 52.5 days.
     # Rounded to whole weeks they read "8 weeks" each, which did not give the rates shown (64 / 8 / 8 = 1.00).
