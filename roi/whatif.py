@@ -344,6 +344,21 @@ _SHARES = ("change_failure_rate", "rework_rate")
 _RELATIVE_RANGES = ("productivity_uplift", "pr_count_growth", "pr_size_growth")
 
 
+_FINDING_SUFFIX = " · with the finding of "
+
+
+def finding_name(name: str, preset_name: str) -> str:
+    """``'Acme (measured) · with the finding of METR 2025 RCT'``: the study's short name (before its first
+    colon or comma) after the scenario's, replacing a finding applied before; at most 200 characters.
+
+    The name used to stay as it was, so that the Compare page listed the scenario before and after under
+    one name."""
+    short = re.split(r"[:,]", preset_name, maxsplit=1)[0].strip()
+    own = name.split(_FINDING_SUFFIX)[0]
+    suffix = f"{_FINDING_SUFFIX}{short}"
+    return own[: 200 - len(suffix)].rstrip() + suffix
+
+
 def apply_finding(scenario: Scenario, preset: Scenario) -> Scenario:
     """The scenario with a published finding (a preset scenario's post / baseline ratios) on its own baseline.
 
@@ -390,6 +405,7 @@ def apply_finding(scenario: Scenario, preset: Scenario) -> Scenario:
         note = (f"Baseline measured from {len(measured.sources)} export(s) (AI adopted "
                 f"{measured.adoption_date.isoformat()}); p{note[1:]}")
     data["notes"] = f"{scenario.notes}\n{note}" if scenario.notes else note
+    data["name"] = finding_name(scenario.name, preset.name)
     data["measurement"] = None  # CONTRACT: present only when the periods were measured from exports
     return scenario_from_dict(data, source=_EDIT_SOURCE)
 

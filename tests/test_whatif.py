@@ -274,6 +274,12 @@ class TestApplyFinding:
         assert applied.team == worked_example.team and applied.costs == worked_example.costs
         assert compute(applied).finance.npv == pytest.approx(-8499.02, abs=0.01)
         assert "Faros AI Productivity Paradox" in applied.notes
+        # Its own name, then the study's (the Compare page listed both under one name).
+        assert applied.name == "Faros-style shock, 50 developers · with the finding of Faros AI Productivity Paradox (2025)"
+        again = apply_finding(applied, presets["metr_2025"])  # another finding replaces it
+        assert again.name == "Faros-style shock, 50 developers · with the finding of METR 2025 RCT"
+        long = apply_finding(worked_example.model_copy(update={"name": "x" * 200}), presets["dora_2024"])
+        assert len(long.name) == 200 and long.name.endswith("x · with the finding of DORA 2024")
 
     def test_a_finding_on_a_measured_baseline_is_no_longer_called_measured(self, presets):
         from tests.conftest import SCENARIOS
