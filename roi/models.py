@@ -316,6 +316,34 @@ class Scenario(_Model):
         return self
 
     @model_validator(mode="after")
+    def _adopters_have_seats(self) -> Scenario:
+        # Benefits count n·a_t adopters (METHODS §3), costs n·coverage seats: adopters beyond the seats
+        # were counted as gaining hours from a tool nobody paid for (coverage 0 raised the NPV).  Checked
+        # for every draw too: a range may lower the seats or raise adoption, each at its own end.
+        tools = self.costs.tools
+        if not tools:  # no licence line: the tool's cost is not modelled, so neither are its seats
+            return self
+        ranges = self.uncertainty.ranges if self.uncertainty else {}
+        seated = min(1.0, sum(ranges.get(f"costs.tools.{k}.seat_coverage", (tool.seat_coverage,))[0]
+                              for k, tool in enumerate(tools)))
+        for year, share in enumerate(self.finance.adoption, start=1):
+            key = f"finance.adoption_by_year.{year - 1}"
+            high = ranges[key][2] if key in ranges else share
+            if high <= seated + 1e-9:
+                continue
+            lines = "the licence line gives" if len(tools) == 1 else f"the {len(tools)} licence lines give"
+            if share > seated + 1e-9 and not any(k.endswith(".seat_coverage") for k in ranges):
+                raise ValueError(
+                    f"adoption in year {year} is {_share_text(share)} of developers, but {lines} a seat to "
+                    f"{_share_text(seated)} (seat coverage): an adopter needs a seat; give more developers a "
+                    "seat, or lower adoption")
+            raise ValueError(
+                f"with the uncertainty ranges, adoption in year {year} reaches {_share_text(high)} of developers "
+                f"while {lines} a seat to as few as {_share_text(seated)}: an adopter needs a seat; narrow "
+                "the ranges or give more developers a seat")
+        return self
+
+    @model_validator(mode="after")
     def _waves_start_within_the_horizon(self) -> Scenario:
         # The rollout's costs and reviews are planned month by month over the horizon (roi.rollout); a
         # wave starting after it has no month to land in.  Checked here so that shortening the horizon
@@ -338,6 +366,11 @@ class Scenario(_Model):
         if self.costs.fte_annual_cost is not None:
             return self.costs.fte_annual_cost
         return self.team.loaded_cost_per_hour * defaults.HOURS_PER_YEAR_FTE
+
+
+def _share_text(share: float) -> str:
+    """0.875 → '87.5%'."""
+    return f"{share * 100:.4g}%"
 
 
 _MISSING = object()

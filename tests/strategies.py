@@ -15,6 +15,7 @@ def scenarios(draw, with_uncertainty: bool = False) -> Scenario:
     prs0 = draw(st.floats(0.2, 10))
     size0 = draw(st.floats(10, 1500))
     bugs0 = draw(st.floats(0, 2))
+    adoption = draw(st.lists(st.floats(0.1, 1), min_size=3, max_size=3))  # the default 3-year horizon
     data = {
         "name": "generated",
         "team": {"developers": developers, "loaded_cost_per_hour": draw(st.floats(20, 250))},
@@ -34,11 +35,12 @@ def scenarios(draw, with_uncertainty: bool = False) -> Scenario:
         },
         "costs": {"tools": [{"name": "tool", "price_per_seat_month": draw(st.floats(0, 200)),
                              "usage_per_dev_month": draw(st.floats(0, 300)),
-                             "seat_coverage": draw(st.floats(0, 1))}],
+                             "seat_coverage": draw(st.floats(max(adoption), 1))}],  # every adopter has a seat
                   "training_hours_per_dev": draw(st.floats(0, 40)),
                   "one_off_cost": draw(st.floats(0, 1e6)),
                   "governance_fte": draw(st.floats(0, 3))},
-        "finance": {"capture_factor": draw(st.floats(0, 1)), "discount_rate": draw(st.floats(0, 0.3))},
+        "finance": {"capture_factor": draw(st.floats(0, 1)), "discount_rate": draw(st.floats(0, 0.3)),
+                    "adoption_by_year": adoption},
     }
     if with_uncertainty:
         g = data["post"]["tasks_per_dev_week"] / tasks0 - 1

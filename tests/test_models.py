@@ -175,6 +175,24 @@ def test_a_wave_after_the_horizon_is_refused_with_the_file(worked_example, tmp_p
     assert load_scenario(path).rollout.waves[1].start_week == 51
 
 
+def test_adoption_above_the_seats_is_refused_naming_both(worked_example):
+    # Benefits count n·a_t adopters, costs n·coverage seats: 0 seats raised the NPV (no seat cost, same benefits).
+    data = json.loads(scenario_to_json(worked_example))
+    data["costs"]["tools"][0]["seat_coverage"] = 0.8  # adoption 0.7, 0.9, 0.9: year 2 is over
+    with pytest.raises(ScenarioError, match=r"adoption in year 2 is 90% of developers, but the licence line gives a "
+                                            r"seat to 80% \(seat coverage\)"):
+        parse_scenario(json.dumps(data))
+    data["costs"]["tools"].append({"name": "Cursor", "price_per_seat_month": 40, "seat_coverage": 0.1})
+    assert parse_scenario(json.dumps(data)).costs.tools[1].seat_coverage == 0.1  # two lines: 90% seated
+    data["uncertainty"] = {"ranges": {"costs.tools.1.seat_coverage": [0.05, 0.1, 0.2]}}  # as few as 85% in a draw
+    with pytest.raises(ScenarioError, match=r"with the uncertainty ranges, adoption in year 2 reaches 90% of "
+                                            r"developers while the 2 licence lines give a seat to as few as 85%"):
+        parse_scenario(json.dumps(data))
+    data["costs"]["tools"] = []  # no licence line: seats are not modelled
+    del data["uncertainty"]
+    assert parse_scenario(json.dumps(data)).costs.tools == []
+
+
 def test_every_methods_default_applies_when_omitted():
     """CONTRACT: every field with a default in METHODS §0 may be omitted; the values are §0's."""
     s = parse_scenario(json.dumps({

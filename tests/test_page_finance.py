@@ -331,6 +331,12 @@ def test_refused_tool_edits_say_why_and_keep_the_scenario(page, worked_example):
         e.value for e in page.error
     ]
     assert page.session_state["scenario"] == worked_example
+    # Fewer seats than adopters: benefits were counted for adopters without a seat (0% raised the NPV).
+    page.number_input(key="finance_tool_1_seat_coverage").set_value(0).run()
+    assert any("adoption in year 1 is 70% of developers, but the licence line gives a seat to 0% (seat coverage)"
+               in e.value and "the earlier value is kept" in e.value.lower() for e in page.error), \
+        [e.value for e in page.error]
+    assert page.session_state["scenario"] == worked_example
 
 
 def _claude_usage() -> tuple[tuple[str, bytes], ...]:

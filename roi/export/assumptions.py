@@ -46,6 +46,8 @@ class Assumption:
     """Name of the constant in ``roi.defaults`` that supplies the value when the file omits it."""
     blank_means: str | None = None
     """What an empty cell means, for inputs that may be null."""
+    at_most: tuple[str, str] | None = None
+    """(formula, words): a bound set by other inputs, as ``roi.models.Scenario`` checks it."""
 
 
 PERIOD_FIELDS: tuple[tuple[str, str, str, Format, str | None], ...] = (
@@ -345,7 +347,14 @@ def tool_assumptions(scenario: Scenario) -> list[tuple[int, list[Assumption]]]:
 
 
 def adoption_assumptions(scenario: Scenario) -> list[Assumption]:
-    """One assumption per year of the horizon: the share of developers using the tool."""
+    """One assumption per year of the horizon: the share of developers using the tool, at most the share
+    with a seat (the seat coverages of the licence lines together, up to 1)."""
+    tools = len(scenario.costs.tools)
+    seated = None
+    if tools:
+        coverages = "+".join(f"tool_{k}_seat_coverage" for k in range(1, tools + 1))
+        seated = (f"MIN(1,{coverages})", "the share of developers given a seat"
+                  + (" (the tools' seat coverages together)" if tools > 1 else " (seat coverage)"))
     return [
         Assumption(
             f"finance.adoption_by_year.{t - 1}",
@@ -354,6 +363,7 @@ def adoption_assumptions(scenario: Scenario) -> list[Assumption]:
             "share",
             "percent",
             "ADOPTION_BY_YEAR",
+            at_most=seated,
         )
         for t in range(1, scenario.finance.horizon_years + 1)
     ]
@@ -434,9 +444,8 @@ def _exported_value(scenario: Scenario, assumption: Assumption) -> float | None:
 
 def rule_of(assumption: Assumption) -> Rule:
     """What the input may hold: the scenario model's bounds for its field."""
-    return rule_for(
-        assumption.path, fraction=assumption.fmt == "percent", at_most=AT_MOST.get(assumption.name)
-    )
+    formula, words = assumption.at_most or (AT_MOST.get(assumption.name), None)
+    return rule_for(assumption.path, fraction=assumption.fmt == "percent", at_most=formula, at_most_words=words)
 
 
 def _validations(cells: dict[tuple[Rule, str | None], list[str]]) -> list[Validation]:

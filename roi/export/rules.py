@@ -39,7 +39,9 @@ class Rule:
     fraction: bool = False
     """Shown as a percentage: typed as a fraction (0.25 = 25%)."""
     at_most: str | None = None
-    """Defined name of another input this one may not exceed."""
+    """Defined name of another input this one may not exceed (or a formula over such names)."""
+    at_most_words: str | None = None
+    """What ``at_most`` is, in words, when it is a formula rather than one input's name."""
 
     def words(self) -> str:
         """What is allowed, e.g. "a whole number from 1 to 1,000,000" or "a number above 0"."""
@@ -57,7 +59,7 @@ class Rule:
                 parts.append(f"at most {_number(self.high)}")
             bounds = " " + " and ".join(parts) if parts else ""
         if self.at_most:
-            bounds += f" and at most {self.at_most}"
+            bounds += f" and at most {self.at_most_words or self.at_most}"
         text = kind + bounds
         if self.fraction:
             text += " (0.25 = 25%)"
@@ -121,7 +123,8 @@ def _unwrap(annotation: Any) -> tuple[Any, list[Any], bool]:
             return annotation, metadata, optional
 
 
-def rule_for(path: str, *, fraction: bool = False, at_most: str | None = None) -> Rule:
+def rule_for(path: str, *, fraction: bool = False, at_most: str | None = None,
+             at_most_words: str | None = None) -> Rule:
     """The rule of the scenario field at a dotted ``path`` (``team.developers``,
     ``costs.tools.0.seat_coverage``, ``finance.adoption_by_year.1``) from its pydantic bounds."""
     model: type[BaseModel] = Scenario
@@ -155,4 +158,4 @@ def rule_for(path: str, *, fraction: bool = False, at_most: str | None = None) -
         if 0 < low < _TINY:
             low, low_open = 0.0, True
     high = bounds.get("le", bounds.get("lt"))
-    return Rule(whole, low, low_open, high, optional, fraction, at_most)
+    return Rule(whole, low, low_open, high, optional, fraction, at_most, at_most_words)
