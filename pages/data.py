@@ -15,7 +15,7 @@ from roi.ingest.template import METRICS as TEMPLATE_METRICS
 from roi.ingest.template import VALUE_KEYS, cell_text, template_csv, template_xlsx, typed_estimates
 from roi.metrics import DEFINITIONS, MIN_SAMPLE
 from roi.safety import markdown_safe
-from roi.scenario_builder import before_after_reason
+from roi.scenario_builder import before_after_reason, week_units
 from roi.whatif import apply_finding, estimates_of, with_estimates
 
 CHANGE_NOTE = (
@@ -449,6 +449,7 @@ with tab_exports:
                 weeks = (metrics.baseline.weeks or 0, metrics.post.weeks or 0)
                 st.caption(
                     CHANGE_NOTE.format(before=f"{weeks[0]:.1f}", after=f"{weeks[1]:.1f}", few=MIN_SAMPLE)
+                    + " " + week_units(scenario.team.working_weeks_per_year, measured=True)
                 )
                 if metrics.cohorts is not None:
                     did = metrics.cohorts.did_change
@@ -537,7 +538,8 @@ def frame_to_estimates(frame: pd.DataFrame, shown: pd.DataFrame) -> dict:
 with tab_estimates:
     st.markdown(
         "No exports yet? Enter what you believe, per developer-week, for a developer who uses the tool. "
-        "A low and high value make the range the risk analysis samples from. Leave unknown rows empty."
+        "A low and high value make the range the risk analysis samples from. Leave unknown rows empty. "
+        + week_units(appstate.scenario().team.working_weeks_per_year, measured=False)
     )
     # Streamlit keeps a fixed-row editor's edits when its values change: when the scenario's estimates
     # change (this form, a finding, a template, an upload, a file, a reset) the editor starts afresh

@@ -7,6 +7,7 @@ import appstate
 from roi import charts, dora
 from roi import formatting as fmt
 from roi.inputs import delivery_terms_left_out
+from roi.scenario_builder import week_units
 
 appstate.require_app(__file__)
 appstate.show_notice()
@@ -148,8 +149,11 @@ if scenario.measurement is not None:
     st.caption(
         "Per adopting developer: where AI users can be told apart these are their own measured values, "
         "otherwise the organisation's change scaled by the adoption share, so they differ from the "
-        "organisation-wide table on the **Data** page (its expander says how each was built)."
+        "organisation-wide table on the **Data** page (its expander says how each was built). "
+        + week_units(scenario.team.working_weeks_per_year, measured=False)
     )
+else:
+    st.caption(week_units(scenario.team.working_weeks_per_year, measured=False))
 st.caption(
     "Review effort per PR = fixed overhead + PR size ÷ review speed "
     f"({fmt.hours(scenario.review.overhead_hours, digits=2)} + LOC ÷ "

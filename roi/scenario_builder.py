@@ -134,6 +134,24 @@ def working_week_factor(working_weeks_per_year: float) -> float:
     return CALENDAR_WEEKS_PER_YEAR / working_weeks_per_year
 
 
+def week_units(working_weeks_per_year: float, *, measured: bool) -> str:
+    """The sentence saying which weeks a page's rates are per, and the factor between the two.
+
+    ``measured``: the page shows rates as measured (per calendar week), else the scenario's.
+
+    Examples:
+        >>> week_units(46, measured=True)[:60]
+        'Rates are per calendar week (7 days), as measured; the scena'
+    """
+    factor = fmt.number(working_week_factor(working_weeks_per_year), digits=4)
+    weeks = fmt.number(working_weeks_per_year)
+    if measured:
+        return (f"Rates are per calendar week (7 days), as measured; the scenario and the other pages count "
+                f"working weeks ({weeks} a year): their rates are these × {factor}.")
+    return (f"Rates are per working week ({weeks} a year, the scenario's W); a rate measured per calendar "
+            f"week (7 days), as the Data page's measured table shows it, is × {factor} here.")
+
+
 def _scaled(base: float, change: float, share: float) -> float:
     return max(base * (1.0 + change / share), base * MIN_FRACTION_OF_BASELINE)
 

@@ -126,6 +126,10 @@ def test_uploading_an_export_changes_the_measured_metrics(page):
     # First merge 2025-01-07 05:00 → adoption: 54 days 19 h; adoption → last merge 2025-04-24 12:00: 52.5 days.
     # Rounded to whole weeks they read "8 weeks" each, which did not give the rates shown (64 / 8 / 8 = 1.00).
     assert any(c.value.startswith("Baseline 7.8 weeks, post period 7.5 weeks.") for c in page.caption)
+    # Measured rates are per calendar week, the scenario's per working week: the factor is said (365.25/7/46).
+    assert any(c.value.endswith("Rates are per calendar week (7 days), as measured; the scenario and the other "
+                                "pages count working weeks (46 a year): their rates are these × 1.1343.")
+               for c in page.caption)
 
 
 def test_what_each_file_s_reader_assumed_is_shown_and_a_possible_misreading_is_a_warning(page):

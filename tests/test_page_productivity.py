@@ -28,6 +28,10 @@ def test_worked_example_terms(open_app, worked_example):
     assert metric_value(at, "Bug fixing (−ΔD)") == f"{M}0.18"
     # Five tiles share the row: a longer label ("Extra bug fixing (−ΔD)") is cut off on a 1366-pixel laptop.
     assert max(len(m.label) for m in at.metric) <= 16
+    # The table's rates are per working week (W = 46): the Data page's measured ones differ by 365.25/7/46.
+    assert any(c.value.startswith("Rates are per working week (46 a year, the scenario's W); a rate measured per "
+                                  "calendar week (7 days), as the Data page's measured table shows it, is × 1.1343")
+               for c in at.caption)
     assert metric_value(at, "Incidents (−ΔI)") == "0.00"
     assert metric_value(at, "Net gain (N)") == "+0.85"
     text = " ".join(md.value for md in at.markdown)
