@@ -453,7 +453,8 @@ def number_field(
     ``percent`` shows a fraction as a percentage (0.25 → 25); ``digits`` fixes the decimals shown
     (default: none for whole steps, two otherwise); a ``nullable`` field may be left empty
     (``placeholder`` says what empty means).  A refused edit (out of range,
-    breaks a rule) shows ``st.error`` under the field and the earlier value stays.  A percentage that
+    breaks a rule) shows ``st.error`` under the field once (the next action clears it) and the earlier value
+    stays.  A percentage that
     looks like a fraction typed (0.8 for 80%, :mod:`roi.percent_slip`) is kept, with ``st.warning`` under it.
     """
     scale = 100.0 if percent else 1.0
@@ -486,7 +487,7 @@ def number_field(
         on_change=_write_back,
         args=(key, path, scale, convert, nullable, label),
     )
-    message = st.session_state[_EDIT_ERRORS].get(key)
+    message = st.session_state[_EDIT_ERRORS].pop(key, None)  # shown once: the next action clears it
     if message:
         container.error(message, icon=":material/error:")
     elif percent and (slip := _slip(key, path, current)):
@@ -508,7 +509,7 @@ def text_field(
     container.text_input(
         label, key=key, help=help, on_change=_write_back, args=(key, path, 1.0, str, False, label, edit)
     )
-    message = st.session_state[_EDIT_ERRORS].get(key)
+    message = st.session_state[_EDIT_ERRORS].pop(key, None)  # shown once: the next action clears it
     if message:
         container.error(message, icon=":material/error:")
 

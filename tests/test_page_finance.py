@@ -123,6 +123,10 @@ def test_refused_edits_name_the_field_as_the_page_shows_it(page, worked_example)
     )
     assert page.session_state["scenario"] == worked_example
     assert not any("field '" in e.value or "Input should be" in e.value for e in page.error)
+    # The box shows the value in use (50%): typing it again changes nothing the browser sends, so the error
+    # stayed until another value was entered, even after leaving the page. The next action clears it.
+    page.run()
+    assert not page.error and page.number_input(key="finance_capture_factor").value == pytest.approx(50.0)
 
 
 def test_every_assumption_box_can_be_emptied(page, worked_example):
