@@ -376,8 +376,10 @@ def refused_edit(
         shown = f"{bound * 100:g}%" if percent else f"{bound:g}"
         if side == "greater":
             what = f"at least {shown}" if inclusive else f"more than {shown}"
-            if bound <= 1e-9:  # the models' "greater than or equal to 0.000000001": above zero
+            if 0 < bound <= 1e-9:  # the models' "greater than or equal to 0.000000001": above zero
                 what = "more than 0"
+            elif bound == 0 and inclusive:  # a price, a share: 0 itself is allowed
+                what = f"{shown} or more"
         else:
             what = f"at most {shown}" if inclusive else f"less than {shown}"
         return f"Enter {what} for “{label}”; {outcome}."
@@ -926,7 +928,8 @@ def assumption_rows(items: list, prefix: str) -> None:
             integer=item.fmt == "int",
             step=step,
             digits=digits,
-            min_value=0,
+            # No min_value: the browser would keep a typed −10 in the box with only a hover tooltip, while the
+            # model used the earlier value; the model's own rule says what is wrong and the box shows the value.
             nullable=item.blank_means is not None,
             placeholder=f"blank = {item.blank_means}" if item.blank_means else None,
             label_visibility="collapsed",

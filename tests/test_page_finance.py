@@ -129,6 +129,22 @@ def test_refused_edits_name_the_field_as_the_page_shows_it(page, worked_example)
     assert not page.error and page.number_input(key="finance_capture_factor").value == pytest.approx(50.0)
 
 
+@pytest.mark.parametrize("key, value, message", [
+    ("finance_tool_1_price_per_seat_month", -10, "Enter 0 or more for “Tool 1: list price per seat”"),
+    ("finance_adoption_year_1", -10, "Enter 0% or more for “Adoption in year 1 (a_1)”"),
+    ("finance_developers", -5, "Enter more than 0 for “Developers in scope (n)”"),
+])
+def test_a_negative_value_is_refused_in_words_and_the_box_shows_the_value_in_use(page, worked_example, key,
+                                                                                  value, message):
+    """With a minimum on the box the browser kept "-10" in it, said why only in a hover tooltip, and the
+    model went on with the earlier value; a price of 0 was said to need "more than 0"."""
+    shown = page.number_input(key=key).value
+    page.number_input(key=key).set_value(value).run()
+    assert [e.value for e in page.error] == [f"{message}; the earlier value is kept."]
+    assert page.number_input(key=key).value == shown and page.session_state["scenario"] == worked_example
+    assert not page.number_input(key=key).proto.has_min
+
+
 def test_every_assumption_box_can_be_emptied(page, worked_example):
     """With Streamlit's default value ("min") the browser put an emptied box back to its minimum: an
     emptied capture factor became 0% (the verdict flipped) and an emptied "blank = …" field became 0."""
