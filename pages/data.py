@@ -173,6 +173,11 @@ def map_columns(files: appstate.Files, tables: dict[str, pd.DataFrame], *, loade
     label = "Read the files with these columns" if len(tables) > 1 else "Read the file with these columns"
     if not st.button(label, key=f"data_map_apply_{'loaded' if loaded else 'upload'}", type="primary"):
         return
+    unchosen = [name for name, mapping in chosen.items() if not mapping.get("table")]
+    if unchosen:  # said in the step's words ("the column mapping must name a table: one of pull_requests, …")
+        appstate.show_error(f"{fmt.file_names(unchosen)}: choose what the file holds under **The file holds**, "
+                            "then which of its columns holds each of ours.")
+        return
     try:
         for name, mapping in chosen.items():
             generic.validate_mapping(name, mapping, tables[name].columns)

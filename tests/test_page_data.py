@@ -626,6 +626,23 @@ def test_a_file_in_no_known_format_is_read_through_a_column_mapping_saved_in_the
     assert mappings["swarmia.csv"]["size"] == "Lines changed (excl. generated)"
 
 
+def test_a_table_with_nothing_chosen_for_what_it_holds_is_asked_for_in_the_steps_words(page):
+    """A text file of one column nothing could be proposed for: the error said "field 'table': the column
+    mapping must name a table: one of pull_requests, reviews, …"."""
+    import base64
+
+    noise = b"\n".join(base64.b64encode(bytes([i]) * 30) for i in range(20))
+    demo = page.session_state["scenario"]
+    exports_uploader(page).set_value(("random.txt", noise, "text/plain")).run()
+    holds = next(box for box in page.selectbox if box.label == "The file holds")
+    assert holds.value is None  # nothing to propose from one column of noise
+    page.button(key="data_map_apply_upload").click().run()
+    assert [e.value for e in page.error] == [
+        "random.txt: choose what the file holds under **The file holds**, then which of its columns holds each "
+        "of ours."]
+    assert page.session_state["scenario"] == demo
+
+
 def test_a_mapping_that_cannot_read_the_file_is_named_and_can_be_changed(page):
     exports_uploader(page).set_value(("swarmia.csv", _swarmia_csv(), "text/csv")).run()
     _mapping_box(page, "upload", "swarmia.csv", "pull_requests", "created_at").set_value("Author").run()
