@@ -276,7 +276,7 @@ with tab_exports:
             handle_upload(files)
         error = st.session_state.get(UPLOAD_ERROR)
         if error and error[0] == appstate.read_key(files):
-            appstate.show_error(error[1].rstrip(".") + ". The data loaded before is still in use.")
+            appstate.show_error(fmt.ended(error[1]) + " The data loaded before is still in use.")
             mapped = appstate.mappings_of(files)
             if mapped:  # the mapping may be what is wrong: offer to change it here
                 tables = appstate.mappable_tables(files)

@@ -88,7 +88,7 @@ with right:
             try:
                 loaded = parse_scenario(content, source=upload.name)
             except RoiError as error:
-                appstate.show_error(error.describe().rstrip(".") + ". The current scenario is unchanged.")
+                appstate.show_error(fmt.ended(error.describe()) + " The current scenario is unchanged.")
             else:
                 st.session_state["export_loaded"] = done
                 notice = f"Scenario '{loaded.name}' loaded from {upload.name}."

@@ -71,6 +71,18 @@ def money(
     return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency}"
 
 
+def ended(text: str) -> str:
+    """``text`` as a sentence that a further one can follow: a full stop added unless it ends in ``. ? !``
+    ("… did you mean 0.015 (1.5%)?" took a stray ".").
+
+    Examples:
+        >>> ended("is empty"), ended("did you mean 8%?"), ended("done.")
+        ('is empty.', 'did you mean 8%?', 'done.')
+    """
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def percent(
     value: float | None, *, signed: bool = False, digits: int = 0, missing: str = NOT_APPLICABLE
 ) -> str:

@@ -54,6 +54,9 @@ def read_scenarios(name: str, data: bytes) -> list[Scenario]:
     Raises :class:`~roi.errors.ScenarioError` naming the file (and the member of a zip).
     """
     if not data.startswith(_ZIP_MAGIC):
+        if name.lower().endswith(".zip"):  # a .zip that is none: "is not UTF-8 text" would send them astray
+            raise ScenarioError("is not a zip file, so not a workshop file (a .zip saved on the Compare page); "
+                                "choose the workshop file itself, or a scenario file (.json)", file=name)
         return [parse_scenario(data, source=name)]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

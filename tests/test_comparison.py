@@ -187,6 +187,10 @@ class TestWorkshopFile:
         with pytest.raises(ScenarioError, match=r"^w\.zip: is not a complete zip file; download"):
             read_scenarios("w.zip", data[: len(data) // 2])
 
+    def test_a_zip_name_on_another_file(self):  # a PNG renamed: it said "is not UTF-8 text; save … as UTF-8 JSON"
+        with pytest.raises(ScenarioError, match=r"^fake\.zip: is not a zip file, so not a workshop file"):
+            read_scenarios("fake.zip", b"\x89PNG\r\n\x1a\n" + bytes(100))
+
     def test_too_many(self):
         data = self._zip({f"{i}.json": "{}" for i in range(MAX_SCENARIOS + 1)})
         with pytest.raises(ScenarioError, match=rf"holds {MAX_SCENARIOS + 1} scenario files, more than the"):

@@ -114,6 +114,14 @@ def test_a_bad_scenario_file_keeps_the_current_one(open_app, worked_example):
     assert at.session_state["scenario"] == worked_example
 
 
+def test_a_refusal_ending_in_a_question_takes_no_stray_full_stop(open_app, worked_example):
+    at = open_app(page=PAGE, scenario=worked_example)
+    percent = scenario_to_json(worked_example).replace('"capture_factor": 0.5', '"capture_factor": 50')
+    at.file_uploader(key="export_scenario_upload").set_value(("p.json", percent.encode(), "application/json"))
+    at.run()
+    assert at.error[0].value.endswith("did you mean 0.5 (50%)? The current scenario is unchanged.")
+
+
 @pytest.mark.parametrize("text", [b"{", b"[1, 2]", b'{"schema_version": 9}'])
 def test_not_a_scenario(open_app, worked_example, text):
     at = open_app(page=PAGE, scenario=worked_example)
