@@ -116,6 +116,10 @@ def _adoption_share(metrics: Metrics, notes: list[str]) -> float:
     return 1.0
 
 
+MEASURED_NOTE = "Measured from exports"
+"""The start of a measured scenario's first note (which later edits recognise)."""
+
+
 def working_week_factor(working_weeks_per_year: float) -> float:
     """Rate per working week / rate per calendar week = (365.25 / 7) / W.
 
@@ -329,7 +333,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
                             f"{', '.join(templates)}; nothing measured from exports."]
         share = 1.0
     else:
-        notes = [f"Measured from exports, adoption date {metrics.adoption_date.isoformat()}"
+        notes = [f"{MEASURED_NOTE}, adoption date {metrics.adoption_date.isoformat()}"
                  + (f", {metrics.ramp_weeks} ramp-up week(s) left out." if metrics.ramp_weeks else ".")]
         share = _adoption_share(metrics, notes)
     notes += [f"{source.file}: {note}" for source in metrics.sources if source.format == "estimates_template"

@@ -427,6 +427,10 @@ Estimate = tuple[float | None, float | None, float | None, float | None]
 """(baseline, post, low, high) of one period field, as in the estimates template; None = not given."""
 
 
+_ESTIMATES_NOTE = "Estimates entered for "
+"""The start of the notes' line saying which fields are estimates: the last such line replaces earlier ones."""
+
+
 def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenario:
     """The scenario with period fields from estimates (the form or the filled-in template).
 
@@ -441,7 +445,7 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
         ScenarioError: a value breaks a rule of the scenario, naming the field.
     """
     from roi.ingest.template import SHARES
-    from roi.scenario_builder import RANGE_KEYS  # the builder's mapping, so both paths agree
+    from roi.scenario_builder import MEASURED_NOTE, RANGE_KEYS  # the builder's, so both paths agree
 
     changes: dict[str, Any] = {}
     for field, (baseline, post, low, high) in estimates.items():
@@ -476,8 +480,15 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
             changes[f"{_RANGES}post.{field}"] = [low, post, high]
     if not changes:
         return scenario
-    # The periods are now the user's estimates: the scenario no longer claims to be measured.
-    return with_values(scenario, changes).model_copy(update={"measurement": None})
+    # The periods are now the user's estimates: the scenario no longer claims to be measured, and its notes
+    # say so (they went on describing the exports, in the saved file and the workbook).
+    fields = [f for f, (baseline, post, _, _) in estimates.items() if baseline is not None]
+    kept = [line for line in (scenario.notes or "").splitlines() if not line.startswith(_ESTIMATES_NOTE)]
+    note = _ESTIMATES_NOTE + ", ".join(fields)
+    if any(line.startswith(MEASURED_NOTE) for line in kept):
+        note += "; the notes above describe the measurement that the other values are still from"
+    return with_values(scenario, changes).model_copy(update={"measurement": None,
+                                                             "notes": "\n".join([*kept, note + "."])})
 
 
 def estimates_of(scenario: Scenario, fields: tuple[str, ...]) -> dict[str, Estimate]:

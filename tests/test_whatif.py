@@ -384,6 +384,15 @@ class TestEstimates:
         assert with_estimates(demo, {"tasks_per_dev_week": (None, None, None, None)}) == demo  # nothing given
         estimated = with_estimates(demo, {"tasks_per_dev_week": (1.0, 1.2, None, None)})
         assert estimated.measurement is None and estimated.post.tasks_per_dev_week == 1.2
+        # The notes still describe the exports (saved file, workbook): the last line says what changed.
+        assert estimated.notes == demo.notes + (
+            "\nEstimates entered for tasks_per_dev_week; the notes above describe the measurement that the other "
+            "values are still from.")
+        again = with_estimates(estimated, {"bugs_per_dev_week": (0.2, 0.25, None, None)})
+        # It replaces the earlier line (one a click of "Use these estimates" piled up).
+        assert again.notes == demo.notes + (
+            "\nEstimates entered for bugs_per_dev_week; the notes above describe the measurement that the other "
+            "values are still from.")
 
     def test_half_a_row_is_refused(self, worked_example):
         from roi.whatif import with_estimates
