@@ -139,9 +139,11 @@ def review_point(scenario: Scenario, results: Results) -> str:
         )
     if not r.post.stable:
         backlog = fmt.hours(r.backlog_growth_hours_per_week, digits=0, unit="review hours")
+        # The money counts the extra review hours (ΔR) but not that they cannot all be done with this pool.
         return (
             f"Review becomes the bottleneck: reviewer utilisation goes {before} → {after}, so {backlog} "
-            f"pile up every week.{staffing}"
+            f"pile up every week.{staffing} The value below assumes the reviews get done: until then, the extra "
+            "PRs wait."
         )
     wait = fmt.duration(r.post.wait_hours)
     if r.post.utilization >= defaults.UTILIZATION_LIMIT:
