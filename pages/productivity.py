@@ -85,6 +85,16 @@ with right:
         )
     else:
         review_part = f"; review time does not change here. Quality-adjusted productivity: **{adjusted}**."
+    if p.naive_index < p.qapi and p.defect_hours > 0:
+        # Below the quality-adjusted index, "still ignores the review hours" read as if it were too kind: it
+        # takes the bug growth off all output, though fixing the extra bugs costs far fewer hours.
+        review_part = (
+            f": it takes the bug growth off all output, though fixing the extra bugs takes "
+            f"**{fmt.hours(p.defect_hours, digits=2)}** per developer-week"
+            + (f", and it ignores the **{review_hours}** that reviewers now spend on more and larger PRs"
+               if p.review_tax_hours > 0 else "")
+            + f". Quality-adjusted productivity counts each in hours: **{adjusted}**."
+        )
     st.markdown(
         f"The headline counts output: **{fmt.percent(p.output_change, signed=True, digits=1)}**. "
         f"The usual correction for quality, output × (1 − bug growth), gives **{naive}**{review_part}"

@@ -98,3 +98,15 @@ def test_delivery_metrics_are_shown_against_the_dora_2024_reference(open_app, wo
     at = open_app(page=PAGE, scenario=worked_example)  # no delivery metrics: where to get them
     assert not at.table
     assert any(c.value.startswith("No delivery metrics in this scenario") for c in at.caption)
+
+
+def test_a_naive_index_below_the_quality_adjusted_one_is_explained_as_such(open_app):
+    """The demo: naive +1.7% under QAPI +14.0%. "Still ignores the 2.48 h reviewers spend" read as if the
+    naive figure were the kinder one; it is lower because it takes the bug growth off all output."""
+    at = open_app(page=PAGE)
+    text = next(m.value for m in at.markdown if "usual correction" in m.value)
+    assert text == (
+        "The headline counts output: **+22.9%**. The usual correction for quality, output × (1 − bug growth), "
+        "gives **+1.7%**: it takes the bug growth off all output, though fixing the extra bugs takes **0.17 h** "
+        "per developer-week, and it ignores the **2.48 h** that reviewers now spend on more and larger PRs. "
+        "Quality-adjusted productivity counts each in hours: **+14.0%**.")
