@@ -554,6 +554,14 @@ class TestChecklistTracking:
             "CI check drafted",
         )
 
+    def test_a_typed_due_week_at_its_waves_start_stays_due_before_that_wave(self, results, waves):
+        """As the workbook's "Due before wave" formula says: the wave while the due week is its start week.
+        A typed 6 (the expansion's start) read blank in the app and "Expansion" in the workbook."""
+        for typed, wave in ((6, "Expansion"), (5, None)):
+            tracking = [ChecklistTracking(item_id="pr-size-limit", due_week=typed)]
+            item = next(i for i in track_checklist(results.checklist, tracking, waves) if i.id == "pr-size-limit")
+            assert (item.due_week, item.wave) == (typed, wave)
+
     def test_items_that_stop_firing_are_kept_only_if_touched(self, results, waves):
         tracking = [
             ChecklistTracking(item_id="test-automation", title="Invest in test automation", status="done"),
