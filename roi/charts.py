@@ -965,7 +965,8 @@ def break_even(net_hours: float, break_even_hours: float | None) -> alt.TopLevel
                 "hours:Q",
                 title="Net hours per developer-week",
                 # Ends where the plot ends: centred, its 189 px ran 5 px past the 306 px chart of 1024 px.
-                axis=alt.Axis(titleAnchor="end"),
+                # At most 5 ticks: 12 in 280 px ran together at both ends ("0.00.5 … 5.05.5").
+                axis=alt.Axis(titleAnchor="end", tickCount=5),
                 scale=alt.Scale(
                     domain=[
                         min(0.0, float(data["hours"].min()) * 1.2),
