@@ -495,9 +495,10 @@ with wave_box:
         wave_table.assign(
             **{
                 "Reviewer utilisation": wave_table["Reviewer utilisation"] * 100,
-                # No wait where the queue never clears: said in words, as on the Review capacity page.
+                # No wait where the queue never clears: said in words, as on the Review capacity page; a wait
+                # in the Summary's words ("under 1 min" there read "0.00" here).
                 "Review wait (working h)": [
-                    "unstable" if pd.isna(wait) else f"{wait:.2f}"
+                    "unstable" if pd.isna(wait) else fmt.duration(wait)
                     for wait in wave_table["Review wait (working h)"]
                 ],
             }
@@ -533,9 +534,9 @@ with wave_box:
                 "Utilisation", help="Reviewer utilisation", format="%.0f%%"
             ),
             "Review wait (working h)": st.column_config.TextColumn(
-                "Wait (h)",
-                help="Review wait (working h): 'unstable' when the pool cannot keep up (utilisation ≥ 100%): "
-                "it never clears.",
+                "Wait",
+                help="Review wait, mean, in working time: 'unstable' when the pool cannot keep up (utilisation "
+                "≥ 100%): it never clears.",
             ),
         },
     )
