@@ -323,24 +323,24 @@ class Scenario(_Model):
         tools = self.costs.tools
         if not tools:  # no licence line: the tool's cost is not modelled, so neither are its seats
             return self
-        ranges = self.uncertainty.ranges if self.uncertainty else {}
-        seated = min(1.0, sum(ranges.get(f"costs.tools.{k}.seat_coverage", (tool.seat_coverage,))[0]
-                              for k, tool in enumerate(tools)))
+        lines = "the licence line gives" if len(tools) == 1 else f"the {len(tools)} licence lines give"
+        seated = min(1.0, sum(tool.seat_coverage for tool in tools))
         for year, share in enumerate(self.finance.adoption, start=1):
-            key = f"finance.adoption_by_year.{year - 1}"
-            high = ranges[key][2] if key in ranges else share
-            if high <= seated + 1e-9:
-                continue
-            lines = "the licence line gives" if len(tools) == 1 else f"the {len(tools)} licence lines give"
-            if share > seated + 1e-9 and not any(k.endswith(".seat_coverage") for k in ranges):
+            if share > seated + 1e-9:
                 raise ValueError(
                     f"adoption in year {year} is {_share_text(share)} of developers, but {lines} a seat to "
                     f"{_share_text(seated)} (seat coverage): an adopter needs a seat; give more developers a "
                     "seat, or lower adoption")
-            raise ValueError(
-                f"with the uncertainty ranges, adoption in year {year} reaches {_share_text(high)} of developers "
-                f"while {lines} a seat to as few as {_share_text(seated)}: an adopter needs a seat; narrow "
-                "the ranges or give more developers a seat")
+        ranges = self.uncertainty.ranges if self.uncertainty else {}
+        fewest = min(1.0, sum(ranges.get(f"costs.tools.{k}.seat_coverage", (tool.seat_coverage,))[0]
+                              for k, tool in enumerate(tools)))
+        for year, share in enumerate(self.finance.adoption, start=1):
+            high = ranges.get(f"finance.adoption_by_year.{year - 1}", (share, share, share))[2]
+            if high > fewest + 1e-9:
+                raise ValueError(
+                    f"with the uncertainty ranges, adoption in year {year} reaches {_share_text(high)} of "
+                    f"developers while {lines} a seat to as few as {_share_text(fewest)}: an adopter needs a "
+                    "seat; narrow the ranges or give more developers a seat")
         return self
 
     @model_validator(mode="after")

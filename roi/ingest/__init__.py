@@ -592,12 +592,13 @@ def _fill_from_copies(pulls: pd.DataFrame, duplicated: np.ndarray) -> pd.DataFra
     holding a field, the one later in the rows gives it; an AI-agent mark from any copy stays."""
     kept = pulls[~duplicated].reset_index(drop=True)
     copies = pulls[duplicated].merge(kept[["repo", "number"]].reset_index(names="kept_row"), on=["repo", "number"])
+    def missing(frame: pd.DataFrame, column: str) -> np.ndarray:
+        return (frame[column].isna() | frame[column].eq("")).to_numpy(bool)
+
     for fields in _FILLED_FROM_COPIES:
-        first = fields[0]
-        def missing(frame: pd.DataFrame) -> np.ndarray:
-            return (frame[first].isna() | frame[first].eq("")).to_numpy(bool)
-        donors = copies[~missing(copies)]
-        donors = donors[missing(kept.iloc[donors["kept_row"].to_numpy()])].drop_duplicates("kept_row", keep="last")
+        donors = copies[~missing(copies, fields[0])]
+        donors = donors[missing(kept.iloc[donors["kept_row"].to_numpy()], fields[0])]
+        donors = donors.drop_duplicates("kept_row", keep="last")
         if len(donors):
             kept.loc[donors["kept_row"].to_numpy(), list(fields)] = donors[list(fields)].to_numpy()
     agents = copies.loc[copies["ai_agent"].to_numpy(bool), "kept_row"].to_numpy()
