@@ -496,9 +496,9 @@ with wave_box:
             **{
                 "Reviewer utilisation": wave_table["Reviewer utilisation"] * 100,
                 # No wait where the queue never clears: said in words, as on the Review capacity page; a wait
-                # in the Summary's words ("under 1 min" there read "0.00" here).
+                # in the Summary's words, short: "under 1 min" (it read "0.00") widened the table past 1280 px.
                 "Review wait (working h)": [
-                    "unstable" if pd.isna(wait) else fmt.duration(wait)
+                    "unstable" if pd.isna(wait) else fmt.duration(wait, short=True)
                     for wait in wave_table["Review wait (working h)"]
                 ],
             }
