@@ -932,7 +932,10 @@ _USAGE_EVIDENCE = {"copilot_user_report": "Copilot usage report (active user-day
                    "claude_code_usage": "Claude Code usage (active user-days)"}
 """The evidence label of each format that gives ``ai_user_days``."""
 
-_POSITIVE_ONLY_EVIDENCE = ("PR labels", "Co-authored-by trailers of AI tools", "assignees of AI coding-agent PRs")
+_PR_EVIDENCE = {"label": "PR labels", "co-author trailer": "Co-authored-by trailers of AI tools"}
+"""A PR's ``ai_evidence`` → the evidence label it gives."""
+_AGENT_EVIDENCE = "assignees of AI coding-agent PRs"
+_POSITIVE_ONLY_EVIDENCE = (*_PR_EVIDENCE.values(), _AGENT_EVIDENCE)
 """Evidence that names some users but no non-user: a developer without an AI label may still use the tool."""
 
 _BY_EMAIL = {"cursor_usage": "Cursor", "claude_code_usage": "Claude Code"}
@@ -982,14 +985,14 @@ def _ai_users(dataset: Dataset, prep: _Prepared, post: _Period
                     notes.append(note)
     prs = prep.prs
     flagged = prs[prs["ai_evidence"].ne("").to_numpy() & post.mask(prs["merged_at"])]
-    for kind, label in (("label", "PR labels"), ("co-author trailer", "Co-authored-by trailers of AI tools")):
+    for kind, label in _PR_EVIDENCE.items():
         found = set(pd.unique(flagged.loc[flagged["ai_evidence"].eq(kind), "author_key"]))
         if found:
             users |= found
             evidence.append(label)
     if prep.agent_humans:
         users |= prep.agent_humans
-        evidence.append("assignees of AI coding-agent PRs")
+        evidence.append(_AGENT_EVIDENCE)
     return users, non_users - users, evidence, notes
 
 
