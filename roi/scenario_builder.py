@@ -107,8 +107,9 @@ def _adoption_share(metrics: Metrics, notes: list[str]) -> float:
     if users and developers:
         share = min(users / developers, 1.0)
         notes.append(f"Adoption share {share:.3f} ({share:.1%}) = mean daily AI users {users:.2f} / "
-                     f"{developers} active developers after adoption (the exports do not tell every AI user from non-users); org-wide "
-                     "changes are divided by it to describe an adopter (docs/metrics.md, Building a scenario). "
+                     f"{developers} active developers after adoption (the exports do not tell every AI user from "
+                     "non-users); org-wide changes are divided by it to describe an adopter (docs/metrics.md, "
+                     "Building a scenario). "
                      "Days nobody works (weekends) count as days with data, so it understates who uses the tool.")
         return max(share, 1e-6)
     notes.append("Adoption share unknown (no Copilot activity data): org-wide changes are used as they are, "
