@@ -187,8 +187,9 @@ wave_box = st.container()
 st.header("Go/no-go gates")
 st.caption(
     "Each gate is checked on the data of the wave's measured period (after the ramp-up). Rates are "
-    "fractions (0.02 = 2 points); review times are calendar hours, as exports measure them. Enter the "
-    "measured value, or load exports on the Data page."
+    "percentages (8 = 8%), a “baseline +” threshold on a rate is in points (2 = two points) and a "
+    "“baseline ×” threshold is a multiplier (1.1 = 10% above the baseline); review times are calendar "
+    "hours, as exports measure them. Enter the measured value, or load exports on the Data page."
 )
 wave_names = [wave.name for wave in plan.waves]
 metric_labels = [info.label for info in rollout.METRICS.values()]

@@ -330,16 +330,52 @@ def waves_from_rows(rows: Sequence[Mapping[str, Any]], previous: Sequence[Wave])
 # --- Gates -----------------------------------------------------------------------------------
 
 
+def shown_unit(metric: str) -> str:
+    """The unit a gate metric is typed and shown in on the page: shares in percent, others in their own."""
+    return "%" if METRICS[metric].unit == "fraction" else METRICS[metric].unit
+
+
+def _is_share(metric: str, basis: str = "absolute") -> bool:
+    """Whether the value is a share typed in percent (a multiplier of the baseline is not)."""
+    return METRICS[metric].unit == "fraction" and basis != "baseline_times"
+
+
+def _to_shown(metric: str, value: float | None, basis: str = "absolute") -> float | None:
+    """A model value as the page shows it: a share 0.08 as 8 (percent), a point change 0.02 as 2."""
+    return value * 100 if value is not None and _is_share(metric, basis) else value
+
+
+def _from_shown(metric: str, value: float | None, index: int, column: str, basis: str = "absolute") -> float | None:
+    """A typed value back into the model's unit: 8 (%) → 0.08.
+
+    A share outside 0–100% is refused here, in percent, before the model's check (which speaks in fractions).
+    15 significant digits undo the float noise of ×100 (0.07 was shown as 7.000000000000001).
+    """
+    if value is None or not _is_share(metric, basis):
+        return value
+    if basis == "absolute" and not 0.0 <= value <= 100.0:
+        raise ScenarioError(
+            f"{METRICS[metric].label} is a percentage from 0 to 100 (8 = 8%), got {value:g}",
+            row=index + 1,
+            column=column,
+        )
+    return float(f"{value / 100:.15g}")
+
+
 def gate_input_rows(plan: RolloutPlan) -> list[dict[str, Any]]:
-    """Every gate of every wave as an editable row (metric, rule and measured value)."""
+    """Every gate of every wave as an editable row (metric, rule and measured value).
+
+    Shares are in percent (8 = 8%; a "baseline +" threshold in points, 2 = two points); a "baseline ×"
+    threshold is a multiplier.
+    """
     return [
         {
             "wave": wave.name,
             "metric": METRICS[gate.metric].label,
             "rule": RULE_LABELS[(gate.comparison, gate.basis)],
-            "threshold": gate.threshold,
-            "unit": METRICS[gate.metric].unit,
-            "measured": gate.measured,
+            "threshold": _to_shown(gate.metric, gate.threshold, gate.basis),
+            "unit": shown_unit(gate.metric),
+            "measured": _to_shown(gate.metric, gate.measured),
         }
         for wave in plan.waves
         for gate in wave.gates
@@ -347,7 +383,10 @@ def gate_input_rows(plan: RolloutPlan) -> list[dict[str, Any]]:
 
 
 def gates_from_rows(rows: Sequence[Mapping[str, Any]], waves: Sequence[Wave]) -> list[Wave]:
-    """The waves with their gates replaced by the edited gate rows (fully empty rows are ignored)."""
+    """The waves with their gates replaced by the edited gate rows (fully empty rows are ignored).
+
+    Values are read in the row's metric and rule as :func:`gate_input_rows` shows them (shares in percent).
+    """
     labels = {key: info.label for key, info in METRICS.items()}
     by_wave: dict[str, list[Gate]] = {wave.name: [] for wave in waves}
     for index, row in enumerate(rows):
@@ -363,27 +402,29 @@ def gates_from_rows(rows: Sequence[Mapping[str, Any]], waves: Sequence[Wave]) ->
                 column="wave",
             )
         comparison, basis = _choice(row, "rule", index, RULE_LABELS)
+        metric = _choice(row, "metric", index, labels)
+        threshold = _number(row, "threshold", index)
         data = {
-            "metric": _choice(row, "metric", index, labels),
+            "metric": metric,
             "comparison": comparison,
             "basis": basis,
-            "threshold": _number(row, "threshold", index),
-            "measured": _number(row, "measured", index, required=False),
+            "threshold": _from_shown(metric, threshold, index, "threshold", basis),
+            "measured": _from_shown(metric, _number(row, "measured", index, required=False), index, "measured"),
         }
         by_wave[wave].append(_validated(Gate, data, index))
     return [wave.model_copy(update={"gates": by_wave[wave.name]}) for wave in waves]
 
 
 def baseline_input_rows(scenario: Scenario, plan: RolloutPlan) -> list[dict[str, Any]]:
-    """One row per gated metric: its pre-rollout value and where it comes from."""
+    """One row per gated metric: its pre-rollout value (shares in percent) and where it comes from."""
     from_scenario = baseline_metrics(scenario)
     merged = baseline_metrics(scenario, plan)
     metrics = dict.fromkeys(gate.metric for wave in plan.waves for gate in wave.gates)
     return [
         {
             "metric": METRICS[metric].label,
-            "baseline": merged.get(metric),
-            "unit": METRICS[metric].unit,
+            "baseline": _to_shown(metric, merged.get(metric)),
+            "unit": shown_unit(metric),
             "source": "entered"
             if metric in plan.baseline
             else "scenario"
@@ -397,13 +438,13 @@ def baseline_input_rows(scenario: Scenario, plan: RolloutPlan) -> list[dict[str,
 def baseline_from_rows(
     rows: Sequence[Mapping[str, Any]], scenario: Scenario, plan: RolloutPlan
 ) -> dict[str, float]:
-    """The plan's baseline overrides: entered values that differ from the scenario's."""
+    """The plan's baseline overrides: entered values (shares in percent) that differ from the scenario's."""
     labels = {key: info.label for key, info in METRICS.items()}
     from_scenario = baseline_metrics(scenario)
     overrides: dict[str, float] = {}
     for index, row in enumerate(rows):
         metric = _choice(row, "metric", index, labels)
-        value = _number(row, "baseline", index, required=False)
+        value = _from_shown(metric, _number(row, "baseline", index, required=False), index, "baseline")
         differs = not math.isclose(value, from_scenario.get(metric, math.nan)) if value is not None else False
         if value is not None and (metric in plan.baseline or differs):
             overrides[metric] = value

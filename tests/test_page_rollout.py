@@ -182,16 +182,18 @@ def test_a_gate_baseline_can_be_entered(worked_example, page):
     assert gates["Result"][0] == "not judged" and "no baseline" in gates["Reason"][0]
     rows = list(page.data_editor(key="rollout_gate_baselines").value["metric"])
     page.session_state["rollout_gate_baselines"] = _edit(
-        {rows.index("Change failure rate"): {"baseline": 0.1}}
+        {rows.index("Change failure rate"): {"baseline": 10}}  # percent, as the unit column says
     )
     page.run()
     assert page.session_state["scenario"].rollout.baseline == {"change_failure_rate": 0.1}
     assert _table(page, "rollout_gate_results")["Threshold"][0] == "12.0%"
-    # 8 for 8%: refused with the fraction meant, and the 0.1 entered before is kept.
-    page.session_state["rollout_gate_baselines"] = _edit({rows.index("Change failure rate"): {"baseline": 8}})
+    # A share above 100%: refused in the unit typed, and the 10% entered before is kept.
+    page.session_state["rollout_gate_baselines"] = _edit({rows.index("Change failure rate"): {"baseline": 800}})
     page.run()
     assert not page.exception
-    assert any("did you mean 0.08 (8%)?" in e.value for e in page.error), [e.value for e in page.error]
+    assert any("percentage from 0 to 100 (8 = 8%), got 800" in e.value for e in page.error), [
+        e.value for e in page.error
+    ]
     assert page.session_state["scenario"].rollout.baseline == {"change_failure_rate": 0.1}
 
 

@@ -201,8 +201,8 @@ class TestGateRows:
             **rows[0],
             "wave": "Expansion",
             "rule": "≥",
-            "threshold": 0.5,
-            "measured": 0.4,
+            "threshold": 50,  # percent, as the page shows a share
+            "measured": 40,
         }
         waves = gates_from_rows(rows, plan.waves)
         assert len(waves[0].gates) == len(plan.waves[0].gates) - 1
@@ -247,6 +247,38 @@ class TestGateRows:
         gate = gates_from_rows(rows, plan.waves)[0].gates[0]
         assert (gate.comparison, gate.basis) == (comparison, basis)
 
+    def test_shares_are_typed_in_percent_and_point_changes_in_points(self, plan):
+        # The wave table above takes "Seats %": a gate beside it asked 0.02 for two points of CFR.
+        rows = gate_input_rows(plan)
+        assert [(row["metric"], row["rule"], row["threshold"], row["unit"]) for row in rows[:1]] == [
+            ("Change failure rate", "≤ baseline +", pytest.approx(2.0), "%")
+        ]
+        rows[0] = {**rows[0], "threshold": 3, "measured": 7}
+        gate = gates_from_rows(rows, plan.waves)[0].gates[0]
+        assert (gate.basis, gate.threshold, gate.measured) == ("baseline_plus", 0.03, 0.07)  # not 0.07000000000000001
+        rows[0] = {**rows[0], "rule": "≤", "threshold": 15}
+        assert gates_from_rows(rows, plan.waves)[0].gates[0].threshold == 0.15
+        rows[0] = {**rows[0], "rule": "≤ baseline ×", "threshold": 1.1}  # a multiplier stays one
+        assert gates_from_rows(rows, plan.waves)[0].gates[0].threshold == 1.1
+
+    @pytest.mark.parametrize(("column", "value"), [("threshold", 150), ("measured", -1)])
+    def test_a_share_outside_0_to_100_percent_is_refused_in_percent(self, plan, column, value):
+        rows = gate_input_rows(plan)
+        rows[0] = {**rows[0], "rule": "≤", column: value}
+        with pytest.raises(ScenarioError, match=r"percentage from 0 to 100 \(8 = 8%\), got") as error:
+            gates_from_rows(rows, plan.waves)
+        assert (error.value.row, error.value.column) == (1, column)
+
+    @given(st.floats(0, 100, allow_nan=False))
+    def test_a_percentage_shown_again_is_the_one_typed(self, percent):
+        # 15 significant digits undo the float noise of ÷100 and ×100 without changing a typed value.
+        plan = RolloutPlan(waves=[Wave(name="Pilot", start_week=0, seat_share=0.1)])
+        rows = [{"wave": "Pilot", "metric": "Change failure rate", "rule": "≤", "threshold": percent}]
+        waves = gates_from_rows(rows, plan.waves)
+        assert gate_input_rows(plan.model_copy(update={"waves": waves}))[0]["threshold"] == pytest.approx(
+            percent, rel=1e-13, abs=1e-13
+        )
+
     def test_negative_multiplier_is_refused(self, plan):
         rows = gate_input_rows(plan)
         rows[3] = {**rows[3], "threshold": -1}  # bugs per task, baseline ×
@@ -261,7 +293,8 @@ class TestBaselineRows:
         assert by_metric["Bugs per task"]["baseline"] == pytest.approx(0.125)
         assert by_metric["Bugs per task"]["source"] == "scenario"
         assert by_metric["Change failure rate"]["source"] == "missing"
-        by_metric["Change failure rate"]["baseline"] = 0.05
+        by_metric["Change failure rate"]["baseline"] = 5  # percent
+        assert by_metric["Change failure rate"]["unit"] == "%"
         assert baseline_from_rows(rows, worked_example, plan) == {"change_failure_rate": 0.05}
         by_metric["Tasks per developer-week"]["baseline"] = 4.2
         assert baseline_from_rows(rows, worked_example, plan) == {
