@@ -835,8 +835,8 @@ def track_checklist(
     for item in items:
         entry = by_id.pop(item.id, None)
         due_week, wave = _due(item, waves)
-        if entry is not None and entry.due_week is not None:  # still due before its wave while at its start,
-            due_week, wave = entry.due_week, wave if entry.due_week == due_week else None  # as the workbook says
+        if entry is not None and entry.due_week is not None:  # still due before its wave until its start,
+            due_week, wave = entry.due_week, wave if entry.due_week <= due_week else None  # as the workbook says
         merged.append(
             TrackedChecklistItem(
                 id=item.id,

@@ -475,7 +475,8 @@ START_DATE = datetime(2026, 2, 2)
 
 
 def _with_checklist_edits(data: bytes) -> bytes:
-    """A PM's edits to the checklist: the start date, one due week moved to 9, one owner renamed."""
+    """A PM's edits to the checklist: the start date, one due week moved to 9, one owner renamed, and
+    review-depth (due before the expansion, week 6) brought forward to week 3."""
     book = load_workbook(io.BytesIO(data))
     sheet = book["Checklist"]
     sheet.cell(CHECKLIST_HEADER_ROW - 1, 2).value = START_DATE
@@ -483,6 +484,8 @@ def _with_checklist_edits(data: bytes) -> bytes:
     first = CHECKLIST_HEADER_ROW + 1
     sheet.cell(first, header.index("Due week") + 1).value = 9
     sheet.cell(first, header.index("Owner") + 1).value = "=1+1 is not a formula"
+    depth = next(row[0].row for row in sheet.iter_rows(min_row=first) if row[0].value == "review-depth")
+    sheet.cell(depth, header.index("Due week") + 1).value = 3
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -1058,15 +1061,20 @@ def _app_checklist_due(scenario: Scenario) -> dict[str, tuple[int | None, str | 
 
 def test_checklist_due_before_wave_follows_an_edited_due_week(recalculated):
     """The due week typed into the first row (an item due before the pilot) unties it from the pilot,
-    as the app does for the same edit: every row's due week and "Due before wave" equal the app's."""
+    and review-depth brought forward stays due before its wave, as the app does for the same edits:
+    every row's due week and "Due before wave" equal the app's."""
     worked, values, _ = recalculated["checklist_edit"]
     got = _checklist_due(values)
     first = next(iter(got))
     plan = default_plan(worked).model_dump()
-    plan["checklist"] = [{"item_id": first, "due_week": 9, "owner_role": "=1+1 is not a formula"}]
+    plan["checklist"] = [
+        {"item_id": first, "due_week": 9, "owner_role": "=1+1 is not a formula"},
+        {"item_id": "review-depth", "due_week": 3},
+    ]
     app = _app_checklist_due(worked.model_copy(update={"rollout": RolloutPlan.model_validate(plan)}))
     assert got == app
     assert _checklist_due(recalculated["worked"][1])[first] == (0, "Pilot") and app[first] == (9, None)
+    assert app["review-depth"] == (3, "Expansion")
 
 
 def test_checklist_due_dates_follow_the_edited_start_date_and_weeks(recalculated):

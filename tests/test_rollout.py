@@ -550,14 +550,15 @@ class TestChecklistTracking:
             "doing",
             "Platform lead",
             3,
-            None,
+            "Expansion",  # done by week 3 is done before the expansion (week 6)
             "CI check drafted",
         )
 
-    def test_a_typed_due_week_at_its_waves_start_stays_due_before_that_wave(self, results, waves):
-        """As the workbook's "Due before wave" formula says: the wave while the due week is its start week.
-        A typed 6 (the expansion's start) read blank in the app and "Expansion" in the workbook."""
-        for typed, wave in ((6, "Expansion"), (5, None)):
+    def test_a_typed_due_week_up_to_its_waves_start_stays_due_before_that_wave(self, results, waves):
+        """As the workbook's "Due before wave" formula says: the wave while the due week is at or before its
+        start week. A typed 6 (the expansion's start) read blank in the app and "Expansion" in the workbook;
+        a typed 5 read blank in both, though an action done by week 5 is done before the expansion."""
+        for typed, wave in ((6, "Expansion"), (5, "Expansion"), (0, "Expansion"), (7, None)):
             tracking = [ChecklistTracking(item_id="pr-size-limit", due_week=typed)]
             item = next(i for i in track_checklist(results.checklist, tracking, waves) if i.id == "pr-size-limit")
             assert (item.due_week, item.wave) == (typed, wave)

@@ -806,7 +806,7 @@ def _due_cells(
     """The row's "Due week" (input ``week``) and "Due before wave" cells by the rule of
     :func:`roi.rollout.track_checklist`: an item the engine ties to the waves has its due week
     linked to them (the wave's start week, or the last start + 4 for ``idle-seats``) until the team
-    types one; it is due before its wave while the due week is that wave's start week."""
+    types one; it is due before its wave while the due week is at or before that wave's start week."""
     fires, value = row["Still triggered"], row["Due week"]
     tie = wave_tie(row["Item"], len(report.waves)) if fires else None
     typed = any(e.item_id == row["Item"] and e.due_week is not None for e in report.plan.checklist)
@@ -822,7 +822,7 @@ def _due_cells(
     if not typed:
         due_week = Cell(Formula(start, cached=value), "int", "input")
     before = Formula(
-        f'IF(AND(ISNUMBER({week}),{week}={start}),{_tied_cell(report, labels, tie, "Wave")},"")',
+        f'IF(AND(ISNUMBER({week}),{week}<={start}),{_tied_cell(report, labels, tie, "Wave")},"")',
         cached=row["Due before wave"],
     )
     return due_week, Cell(before, "text")
