@@ -98,20 +98,23 @@ def cumulative_net(benefits: Sequence[float], costs: Sequence[float]) -> list[fl
 
 
 def payback_months(benefits: Sequence[float], costs: Sequence[float]) -> float | None:
-    """First month at which cumulative undiscounted (benefit − cost) reaches 0, linear inside a year.
+    """First month at which cumulative undiscounted (benefit − cost), having been below 0, is back at 0;
+    linear inside a year [months].
 
-    12(t−1) + 12·(−cum_{t−1})/net_t for the first year t with cum_t ≥ 0; 0 when nothing is
-    spent up front; ``None`` when the horizon ends before payback.
+    12(t−1) + 12·(−cum_{t−1})/net_t for the first year t with cum_{t−1} < 0 ≤ cum_t; 0 when the
+    cumulative never goes below 0 (nothing spent before the benefits cover it); ``None`` when it is
+    below 0 at the horizon's end.  A cumulative of exactly 0 at year 0 (no set-up cost) is not payback
+    when year 1's costs exceed its benefits: it was read as "payback immediately" beside a loss.
     """
     cumulative = benefits[0] - costs[0]
-    if cumulative >= 0:
-        return 0.0
+    ever_below = cumulative < 0
     for year in range(1, len(benefits)):
         net = benefits[year] - costs[year]
-        if cumulative + net >= 0 and net > 0:
+        if cumulative < 0 <= cumulative + net:
             return MONTHS_PER_YEAR * (year - 1) + MONTHS_PER_YEAR * (-cumulative) / net
         cumulative += net
-    return None
+        ever_below = ever_below or cumulative < 0
+    return None if ever_below else 0.0
 
 
 def never_pays_back(benefits: Sequence[float], costs: Sequence[float]) -> bool:

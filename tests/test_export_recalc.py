@@ -347,9 +347,11 @@ def edge_data() -> dict[str, dict]:
     one_period["baseline"] |= {"deployments_per_week": 10, "change_failure_rate": 0.2, "recovery_hours": 8}
     one_period["post"] |= {"deployments_per_week": 12, "rework_rate": 0.1}
     one_period["baseline"]["rework_rate"] = 0.1  # the rework term has both periods: it counts
+    no_setup = worked_data()  # cumulative 0 at year 0, below 0 after year 1, back at 0 in year 2
+    no_setup["costs"] |= {"training_hours_per_dev": 0, "one_off_cost": 0}
     return {
         "pays_back": pays_back, "no_costs": no_costs, "no_capture": no_capture, "stretched": stretched,
-        "delivery_one_period": one_period,
+        "delivery_one_period": one_period, "no_setup_cost": no_setup,
     }
 
 

@@ -123,6 +123,17 @@ def test_payback_is_linear_inside_the_year_it_turns(worked_example):
     assert finance.payback_months([0.0, 100.0, 200.0], [150.0, 100.0, 0.0]) == pytest.approx(21.0)
     assert finance.payback_months([0.0, 100.0], [0.0, 50.0]) == 0.0  # nothing spent up front
     assert finance.payback_months([0.0, 10.0], [100.0, 0.0]) is None  # not within the horizon
+    # No set-up cost (cum_0 = 0) but year 1 costs more than it brings: the cumulative goes below 0 in year 1
+    # and is back at 0 in year 2, 12 + 12·1,366.21/11,519.48 = 13.4232 months (it read "immediately").
+    benefits, costs = [0.0, 49_719.88, 63_925.57, 63_925.57], [0.0, 51_086.09, 52_406.09, 52_406.09]
+    assert finance.payback_months(benefits, costs) == pytest.approx(12 + 12 * 1_366.21 / 11_519.48)
+    assert finance.payback_months([0.0, 50.0, 50.0], [0.0, 100.0, 100.0]) is None  # a loss every year
+    no_setup = with_values(worked_example, {"costs.training_hours_per_dev": 0, "costs.one_off_cost": 0})
+    assert compute(no_setup).finance.payback_months == pytest.approx(12 + 12 * 1_366.21 / 11_519.48, rel=1e-6)
+    # Below 0 in year 2 only: payback is when it is back at 0 (year 3), not the untouched start.
+    assert finance.payback_months([0.0, 100.0, 0.0, 300.0], [0.0, 50.0, 150.0, 0.0]) == pytest.approx(
+        24 + 12 * 100 / 300
+    )
 
 
 @pytest.mark.parametrize(("low", "likely", "high", "alpha", "beta"), [

@@ -766,18 +766,20 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
     payback = sheet.next_row
 
     def payback_so_far(t: int, c: str) -> str:
-        """Months to payback if reached by year t (carried forward once found), else empty text."""
+        """Months to payback if reached by year t (carried forward once found), else empty text: the
+        cumulative back at 0 from below (roi.finance.payback_months), never at year 0."""
         if not t:
-            return f'IF({c}{cumulative}>=0,0,"")'
+            return '""'
         prev, months = col(first + t - 1), f"{MONTHS_PER_YEAR:g}"
         inside_year = f"{months}*({t}-1)+{months}*(-{prev}{cumulative})/{c}{net}"
-        return f'IF(ISNUMBER({prev}{payback}),{prev}{payback},IF({c}{cumulative}>=0,{inside_year},""))'
+        back_at_zero = f"AND({prev}{cumulative}<0,{c}{cumulative}>=0)"
+        return f'IF(ISNUMBER({prev}{payback}),{prev}{payback},IF({back_at_zero},{inside_year},""))'
 
     line(
         "Payback reached (months)",
         "months",
         payback_so_far,
-        "first year the cumulative turns ≥ 0: 12(t − 1) + 12 · (−cum_{t−1}) / net_t",
+        "first year the cumulative is back at ≥ 0 from below: 12(t − 1) + 12 · (−cum_{t−1}) / net_t",
     )
     factor = line("Discount factor", "factor", lambda t, c: f"1/(1+discount_rate)^{c}{year}", "1 / (1 + d)^t")
     pv_benefit_row = line("Present value of benefits", "money", lambda t, c: f"{c}{benefits}*{c}{factor}")
@@ -805,9 +807,11 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
         (ROI_LABEL, f'IF(pv_costs>0,npv/pv_costs,"{NO_COSTS}")', "percent", "NPV / PV(costs)", "roi"),
         (
             "Payback",
-            f'IF(ISNUMBER({col(last)}{payback}),{col(last)}{payback},"{NOT_WITHIN_HORIZON}")',
+            f"IF(ISNUMBER({col(last)}{payback}),{col(last)}{payback},"
+            f'IF(MIN({span(cumulative)})>=0,0,"{NOT_WITHIN_HORIZON}"))',
             "months",
-            f'months until cumulative net cash flow ≥ 0; "{NOT_WITHIN_HORIZON}" otherwise',
+            f"months until cumulative net cash flow, once below 0, is back at 0; 0 if it never goes below 0; "
+            f'"{NOT_WITHIN_HORIZON}" otherwise',
             "payback_months",
         ),
         (

@@ -211,7 +211,7 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
     rows: list[tuple[str, Any, Format, str, str] | tuple[str, Any, Format, str, str, str]] = [
         (NPV_LABEL, output("npv"), "money", cur, "Cash flow: PV(benefits) − PV(costs)"),
         (ROI_LABEL, output("roi"), "percent", "", "NPV / PV(costs)"),
-        ("Payback", output("payback_months"), "months", "", "cumulative undiscounted cash flow turns ≥ 0"),
+        ("Payback", output("payback_months"), "months", "", "cumulative undiscounted cash flow back at 0 from below"),
         ("PV of benefits", output("pv_benefits"), "money", cur, "Cash flow"),
         ("PV of costs", output("pv_costs"), "money", cur, "Cash flow"),
         (
