@@ -26,12 +26,21 @@ class ChecklistContext:
     finance: FinanceResult
 
     @property
-    def effective_review_speed(self) -> float:
-        """LOC/h reviewers would have to read to keep up: n·P1·L1 / (c·f·H)."""
+    def review_hours_per_pr(self) -> float:
+        """Review hours the reviewers have for each PR after adoption: c·f·H / (n·P1) [h]."""
         s = self.scenario
-        demand_loc = s.team.developers * s.post.prs_per_dev_week * s.post.pr_size_loc
         hours = s.review.reviewers * s.review.review_share * s.team.hours_per_week
-        return demand_loc / hours
+        return hours / (s.team.developers * s.post.prs_per_dev_week)
+
+    @property
+    def effective_review_speed(self) -> float | None:
+        """LOC/h reviewers would have to read to keep up [LOC/h]: L1 / (c·f·H/(n·P1) − t0), the model's
+        E(L) = t0 + L/r solved for r (n·P1·L1/(c·f·H) left out the fixed effort per review and asked 666
+        LOC/h of the worked example, not 1,182).  ``None`` when the hours per PR do not cover t0 itself:
+        no reading speed keeps up."""
+        s = self.scenario
+        reading_hours = self.review_hours_per_pr - s.review.overhead_hours
+        return s.post.pr_size_loc / reading_hours if reading_hours > 0 else None
 
 
 def _pct(x: float) -> str:
@@ -96,13 +105,21 @@ def _review_capacity(ctx: ChecklistContext) -> ChecklistItem | None:
 
 def _review_depth(ctx: ChecklistContext) -> ChecklistItem | None:
     speed = ctx.effective_review_speed
-    if speed <= defaults.REVIEW_SPEED_LIMIT:
+    if speed is not None and speed <= defaults.REVIEW_SPEED_LIMIT:
         return None
+    if speed is None:
+        need = (
+            f"Reviewers have {ctx.review_hours_per_pr:.2f} h per PR, not even the "
+            f"{ctx.scenario.review.overhead_hours:g} h each review takes before reading a line: no reading speed "
+            "keeps up"
+        )
+    else:
+        need = f"To keep up, reviewers would read {speed:,.0f} LOC/h"
     return ChecklistItem(
         id="review-depth", category="quality", priority=2, owner_role="Tech lead", due_week=4,
         title="Protect review depth",
-        reason=f"To keep up, reviewers would read {speed:,.0f} LOC/h; above {defaults.REVIEW_SPEED_LIMIT:,.0f} "
-        "LOC/h reviews become skims (SmartBear/Cisco). Smaller PRs and more review time restore depth.",
+        reason=f"{need}; above {defaults.REVIEW_SPEED_LIMIT:,.0f} LOC/h reviews become skims (SmartBear/Cisco). "
+        "Smaller PRs and more review time restore depth.",
     )
 
 

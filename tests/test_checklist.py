@@ -35,6 +35,20 @@ def test_review_capacity_quiet_below_the_limit(worked_example):
     assert item(with_value(worked_example, "review.reviewers", 60), "review-capacity") is None  # ρ = 0.60
 
 
+def test_review_depth_asks_the_reading_speed_the_hours_left_after_each_reviews_fixed_effort_allow(worked_example):
+    # c·f·H / (n·P1) = 17·0.25·40 / 297 = 0.5724 h per PR; less t0 = 0.25 h leaves 0.3224 h to read 381 LOC:
+    # 1,182 LOC/h (n·P1·L1 / (c·f·H) = 666 left t0 out). 30 reviewers: 381 / (300/297 − 0.25) = 501 LOC/h.
+    assert "reviewers would read 1,182 LOC/h" in item(worked_example, "review-depth").reason
+    assert "read 501 LOC/h" in item(with_value(worked_example, "review.reviewers", 30), "review-depth").reason
+    assert item(with_value(worked_example, "review.reviewers", 31), "review-depth") is None  # 480 LOC/h
+
+
+def test_review_depth_when_the_hours_per_pr_do_not_cover_the_fixed_effort(worked_example):
+    # 7 reviewers: 70 / 297 = 0.24 h per PR, under t0 = 0.25 h: no reading speed is enough.
+    reason = item(with_value(worked_example, "review.reviewers", 7), "review-depth").reason
+    assert reason.startswith("Reviewers have 0.24 h per PR, not even the 0.25 h each review takes before reading")
+
+
 def test_pr_size_limit_fires_on_growth_alone(worked_example):
     # 150 → 190 LOC is under 400 LOC but +26.7% > 25%.
     grown = with_value(worked_example, "post.pr_size_loc", 190)

@@ -101,7 +101,7 @@ class TestWorkedExample:
 
     def test_checklist_fires_on_the_numbers(self, results):
         ids = [item.id for item in results.checklist]
-        # Fires: estimated baseline, unstable reviews, +154% PR size, 666 LOC/h review speed,
+        # Fires: estimated baseline, unstable reviews, +154% PR size, 1,182 LOC/h review speed,
         # QAPI−1 (2.8%) below half of g (10.5%), g 21% > 15%, idle seats. Bugs per task fell.
         for expected in ("baseline-first", "review-capacity", "pr-size-limit", "review-depth",
                          "expectation-setting", "workload-watch", "idle-seats", "monitor-each-wave",
