@@ -494,7 +494,7 @@ class _Period:
         values = _ns(times)
         return (values >= self.start.to_datetime64()) & (values <= self.end.to_datetime64())
 
-    def covered(self, times: pd.Series) -> "_Period":
+    def covered(self, times: pd.Series, reach: pd.Series | None = None) -> "_Period":
         """The part of the period a source covers: all of it, except an edge its events clearly miss.
 
         An edge counts as missed when the source has no event beyond it and the gap from the edge to its
@@ -502,7 +502,12 @@ class _Period:
         between events there (a Poisson gap that long has a 5 % chance): the export started late or
         stopped early. A shorter gap is the source's own rhythm (weekends, a release every other week),
         and counting only from its first to its last event would inflate its rate by about one interval.
-        A source with no event inside covers nothing."""
+        A source with no event inside covers nothing.
+
+        ``reach``: the export's other timestamps (a work item's creation beside its completion). They show
+        how late the export was taken, so the end edge is missed only before the latest of them too: a Jira
+        export with issues created in August covers July's weeks without a completion. They say nothing of
+        the start (an export of the issues updated since a date holds issues created long before it)."""
         values = _ns(times)  # NaT compares false: neither inside nor beyond an edge
         start, end = self.start.to_datetime64(), self.end.to_datetime64()
         inside = values[(values >= start) & (values <= end)]
@@ -512,6 +517,12 @@ class _Period:
         mean_gap = (last - first) / (len(inside) - 1) if len(inside) > 1 else np.timedelta64(0, "ns")
         tolerance = max(np.timedelta64(EDGE_GAP_DAYS, "D"), 3 * mean_gap)
         late_start = first - start > tolerance and not (values < start).any()
+        if reach is not None:
+            seen = _ns(reach)
+            seen = seen[~np.isnat(seen)]
+            if len(seen):
+                values = np.concatenate([values, seen])
+                last = max(last, min(seen.max(), end))
         early_end = end - last > tolerance and not (values > end).any()
         return _Period(self.name, pd.Timestamp(first, tz="UTC") if late_start else self.start,
                        pd.Timestamp(last, tz="UTC") if early_end else self.end)
@@ -744,7 +755,9 @@ def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tu
     # Each rate over the weeks its own events cover: an export of the issues updated since a date holds old
     # issues' creations long before its first completion, and their span diluted the completions. A period
     # with none of a rate's events but some of the other's counts 0 over those (0, not null: the export is there).
-    by_resolved, by_created = period.covered(items["resolved_at"]), period.covered(items["created_at"])
+    # The end edge also reaches as far as the other timestamp does (:meth:`_Period.covered`).
+    by_resolved = period.covered(items["resolved_at"], reach=items["created_at"])
+    by_created = period.covered(items["created_at"], reach=items["resolved_at"])
     covered = by_resolved if by_resolved.weeks > 0 else by_created
     if covered.weeks > 0:
         finished = done[period.mask(done["resolved_at"])]
@@ -1196,16 +1209,17 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
             for v, s in parts:
                 values[key].update(v)
                 samples[key].update(s)
-        coverage = ((prep.prs, "merged_at", "the pull-request export covers", "its rates use the weeks it covers"),
-                    (dataset.work_items, "resolved_at", "the work-item export's completions cover",
+        coverage = ((prep.prs, "merged_at", None, "the pull-request export covers", "its rates use the weeks it covers"),
+                    (dataset.work_items, "resolved_at", "created_at", "the work-item export's completions cover",
                      "tasks per developer-week use the weeks they cover"),
-                    (dataset.work_items, "created_at", "the work-item export's created issues cover",
+                    (dataset.work_items, "created_at", "resolved_at", "the work-item export's created issues cover",
                      "bugs per developer-week use the weeks they cover"),
-                    (dataset.deployments, "deployed_at", "the deployment export covers",
+                    (dataset.deployments, "deployed_at", None, "the deployment export covers",
                      "its rates use the weeks it covers"))
-        for frame, column, covers, rates in coverage:
+        for frame, column, other, covers, rates in coverage:
             if len(frame):
-                covered = baseline.covered(frame[column]).weeks + post.covered(frame[column]).weeks
+                reach = frame[other] if other else None
+                covered = baseline.covered(frame[column], reach).weeks + post.covered(frame[column], reach).weeks
                 total = baseline.weeks + post.weeks
                 if covered < total:
                     notes.append(f"{covers} {covered:.1f} of the {total:.1f} measured weeks; {rates}")

@@ -521,6 +521,41 @@ def test_an_export_of_issues_updated_since_a_date_counts_completions_over_the_we
     assert metrics.baseline.bugs_per_dev_week == pytest.approx(10 / (8 * metrics.baseline.weeks))
 
 
+def test_issues_created_after_the_last_completion_show_the_export_covers_those_weeks():
+    """Completions stop on 20 Mar, but the same export holds issues created every day to 20 Apr: it was taken
+    after them, so the weeks without a completion are weeks of none done, not weeks the export misses. Tasks
+    divide by the whole post period (they were cut at the last completion: the spec's samples read 0.176 a
+    week for 0.103)."""
+    from tests.conftest import github_pulls
+
+    rows = ["Issue key,Issue Type,Status,Created,Resolved"]
+    for number, day in enumerate(pd.date_range("2025-03-03", "2025-03-20"), start=1):
+        rows.append(f"T-{number},Task,Done,{day:%d/%b/%y} 9:00 AM,{day:%d/%b/%y} 12:00 PM")
+    for number, day in enumerate(pd.date_range("2025-03-21", "2025-04-20"), start=1):
+        rows.append(f"O-{number},Task,To Do,{day:%d/%b/%y} 9:00 AM,")
+    data = read_exports([("pulls.json", github_pulls()), ("jira.csv", ("\n".join(rows) + "\n").encode())])
+    metrics = measure(data, date(2025, 3, 3))
+    assert metrics.post.weeks > 7
+    assert metrics.post.tasks_per_dev_week == pytest.approx(18 / (8 * metrics.post.weeks))
+    # The note counts the whole post period as covered (the baseline, before the first completion, is not).
+    total = metrics.baseline.weeks + metrics.post.weeks
+    assert f"the work-item export's completions cover {metrics.post.weeks:.1f} of the {total:.1f} measured weeks; " \
+        "tasks per developer-week use the weeks they cover" in metrics.notes
+
+
+@given(st.lists(st.integers(0, 60 * 24), min_size=1, max_size=20), st.lists(st.integers(-30 * 24, 90 * 24), max_size=20))
+def test_an_exports_other_timestamps_only_extend_its_end(own_hours, other_hours):
+    start = pd.Timestamp("2025-01-06", tz="UTC")
+    period = _Period("p", start, start + pd.Timedelta(days=60))
+    times = pd.Series(start + pd.to_timedelta(own_hours, unit="h"), dtype="datetime64[ns, UTC]")
+    reach = pd.Series(start + pd.to_timedelta(other_hours, unit="h"), dtype="datetime64[ns, UTC]")
+    alone, reached = period.covered(times), period.covered(times, reach)
+    assert reached.start == alone.start  # old creations say nothing of when completions start
+    assert alone.end <= reached.end <= period.end
+    if other_hours and max(other_hours) >= 60 * 24:
+        assert reached.end == period.end
+
+
 def test_a_post_period_can_end_before_the_last_event():
     """`until` ends the post period with that day (a rollout wave measured from exports that run on): PRs
     merged later are not counted, and the rate divides by the weeks up to it."""
