@@ -244,13 +244,14 @@ def _ratio(group: str, a: np.ndarray, b: np.ndarray, events: int, test: np.ndarr
     return _Sample("ratio", group, len(a), events, test, a=a.astype(float), b=b.astype(float), scale=scale)
 
 
-def _median(group: str | None, values: np.ndarray, unit_of: np.ndarray | None = None) -> _Sample:
-    """A median over ``values``; ``unit_of`` gives each value's cluster (None: values resampled alone)."""
+def _median(group: str | None, values: np.ndarray, unit_of: np.ndarray | None = None, units: int = 0) -> _Sample:
+    """A median over ``values``; ``unit_of`` gives each value's cluster (None: values resampled alone) out of
+    ``units`` clusters (0: as many as the highest cluster index says)."""
     values = np.asarray(values, dtype=float)  # the same array is the test's values: sorted once for both
     if unit_of is None:
         return _Sample("median", "", len(values), len(values), values, values=values)
-    return _Sample("median", group or "", int(unit_of.max()) + 1 if len(unit_of) else 0, len(values), values,
-                   values=values, unit_of=unit_of)
+    return _Sample("median", group or "", units or (int(unit_of.max()) + 1 if len(unit_of) else 0), len(values),
+                   values, values=values, unit_of=unit_of)
 
 
 _POISSON_CDF = np.cumsum([np.exp(-1.0) / math.factorial(k) for k in range(18)])
@@ -703,29 +704,36 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
     if chosen.empty:
         values["developers"] = 0
         return values, samples
-    group = f"{period.name}:{label}:developers"
-    dev_codes, devs = pd.factorize(chosen["author_code"])
+    # The bootstrap's units are the developers of both periods (every author's code), one group per cohort,
+    # not per period: a developer's baseline and post PRs are drawn together, as a cluster bootstrap of a
+    # before/after change on the same people does. Drawn apart, the periods' correlation (r ≈ 0.7 in PRs per
+    # developer on the demo) was lost and the change's interval was 1.5–1.8 times too wide.
+    group = f"{label}:developers"
+    dev_codes = chosen["author_code"].to_numpy()
+    units = int(prs["author_code"].max()) + 1
     if period.name not in prep.covered_weeks:  # the same for every cohort of the period
         prep.covered_weeks[period.name] = period.covered(prs["merged_at"]).weeks
-    n_dev, weeks = len(devs), prep.covered_weeks[period.name]
+    weeks = prep.covered_weeks[period.name]
+    per_dev = np.bincount(dev_codes, minlength=units).astype(float)
+    present = per_dev > 0  # a developer of the other period only adds nothing to this one's sums
+    n_dev = int(present.sum())
     values["developers"] = n_dev
     pairs = prep.reviewer_pairs
     reviewers = pairs["reviewer"].to_numpy()[mask[pairs["pr"].to_numpy()]]  # reviews of this period's PRs
     values["reviewers"] = int(len(pd.unique(reviewers))) if prep.names_reviewers else None
-    per_dev = np.bincount(dev_codes, minlength=n_dev).astype(float)
     if weeks > 0:
         values["prs_per_dev_week"] = len(chosen) / (n_dev * weeks)
-        samples["prs_per_dev_week"] = _ratio(group, per_dev, np.full(n_dev, weeks), len(chosen), per_dev / weeks)
+        samples["prs_per_dev_week"] = _ratio(group, per_dev, present * weeks, len(chosen), per_dev[present] / weeks)
     size = chosen["size"].to_numpy(float)
     sized = ~np.isnan(size)
     if prep.has_sizes and sized.any():
         sizes = size[sized]  # one array for both samples: sorted and tested once
         values["pr_size_loc"] = float(sizes.mean())
         values["pr_size_loc_median"] = float(np.median(sizes))
-        sum_size = np.bincount(dev_codes[sized], sizes, minlength=n_dev)
-        count = np.bincount(dev_codes[sized], minlength=n_dev).astype(float)
+        sum_size = np.bincount(dev_codes[sized], sizes, minlength=units)
+        count = np.bincount(dev_codes[sized], minlength=units).astype(float)
         samples["pr_size_loc"] = _ratio(group, sum_size, count, int(sized.sum()), sizes)
-        samples["pr_size_loc_median"] = _median(group, sizes, dev_codes[sized])
+        samples["pr_size_loc_median"] = _median(group, sizes, dev_codes[sized], units)
     latencies = {"cycle_hours_median": _hours(chosen["merged_at"], chosen["created_at"])}
     if prep.has_reviews:
         latencies["pickup_hours_median"] = _hours(chosen["first_review"], chosen["created_at"])
@@ -734,7 +742,7 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
         ok = ~np.isnan(hours)
         if ok.any():
             values[name] = float(np.median(hours[ok]))
-            samples[name] = _median(group, hours[ok], dev_codes[ok])
+            samples[name] = _median(group, hours[ok], dev_codes[ok], units)
     return values, samples
 
 

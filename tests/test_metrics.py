@@ -588,3 +588,25 @@ def test_a_period_without_completions_has_zero_tasks_not_null():
     assert metrics.post.tasks_per_dev_week == 0.0
     assert metrics.post.bugs_per_dev_week == pytest.approx(49 / (8 * metrics.post.weeks))  # 3 Mar … 20 Apr
     assert metrics.baseline.bugs_per_dev_week == 0.0  # created issues in the baseline: tasks only
+
+
+def test_the_bootstrap_draws_each_developer_with_both_periods():
+    """Cluster bootstrap (METHODS §6) of a before/after change on the same people: a developer's baseline and
+    post PRs are drawn together. Here developer a merges a + 1 PRs a week before and exactly twice that after,
+    so every resample of developers doubles its PRs per developer-week: the interval is the change itself.
+    Drawn apart (each period's developers on their own), the same data gave a wide interval."""
+    start = pd.Timestamp("2025-01-06 09:00", tz="UTC")
+    pulls = []
+    for a in range(8):
+        for week in range(16):
+            for k in range((a + 1) * (2 if week >= 8 else 1)):
+                created = start + pd.Timedelta(weeks=week, hours=a, minutes=k)
+                merged = created + pd.Timedelta(hours=20)
+                pulls.append({"number": len(pulls) + 1, "state": "closed", "user": {"login": f"dev{a}", "type": "User"},
+                              "created_at": f"{created:%Y-%m-%dT%H:%M:%SZ}", "merged_at": f"{merged:%Y-%m-%dT%H:%M:%SZ}",
+                              "draft": False, "additions": 80, "deletions": 20, "labels": [],
+                              "base": {"ref": "main", "repo": {"full_name": "acme/app"}}})
+    metrics = measure(read_exports([("pulls.json", json.dumps(pulls).encode())]), date(2025, 3, 3))
+    change = metrics.changes["prs_per_dev_week"]
+    assert change.change == pytest.approx(metrics.post.prs_per_dev_week / metrics.baseline.prs_per_dev_week - 1)
+    assert (change.ci_low, change.ci_high) == (pytest.approx(change.change), pytest.approx(change.change))
