@@ -75,8 +75,9 @@ COLUMN_HELP: dict[str, dict[str, str]] = {
 
 _SPELLINGS: dict[str, tuple[str, ...]] = {
     "author": ("author", "authorlogin", "user", "userlogin", "login", "creator", "openedby", "developer"),
-    "created_at": ("createdat", "created", "createddate", "openedat", "opened", "startedat", "creationdate"),
-    "merged_at": ("mergedat", "merged", "mergeddate", "mergetime"),
+    "created_at": ("createdat", "created", "createddate", "openedat", "opened", "startedat", "creationdate",
+                   "createdon", "openedon"),
+    "merged_at": ("mergedat", "merged", "mergeddate", "mergetime", "mergedon"),
     "number": ("number", "prnumber", "pullrequestnumber", "mrnumber", "iid", "pr", "prid", "pullrequestid"),
     "repo": ("repo", "repository", "repositoryname", "reponame", "project", "projectname"),
     "closed_at": ("closedat", "closed", "closeddate"),
@@ -123,17 +124,24 @@ def propose(columns: Collection[str], table: str) -> dict[str, str]:
 
 
 def suggest_mapping(columns: Collection[str]) -> dict[str, str]:
-    """A first mapping for a header, to be checked by the user: the table whose required columns all have
-    a known spelling in the header (the one matching most columns when several do; a tie keeps the
-    earlier table of :data:`MAPPABLE`), with every column found; ``{}`` when no table's required columns
-    are all there.
+    """A first mapping for a header, to be checked by the user: the table with the most of its columns found
+    in the header, among those with a required column found (a tie: one whose required columns are all found,
+    then the earlier table of :data:`MAPPABLE`), with every column found; ``{}`` when no table has one.
+
+    The proposal may miss a required column, which the user then chooses: a PR export whose merge column
+    has an unknown name ("PR #, Opened by, Opened, Landed") was proposed as incidents, complete with
+    "Opened" alone, and one click read its PRs as incidents.
     """
     best: dict[str, str] = {}
+    best_rank = (0, False)
     for table, ours_columns in MAPPABLE.items():
         mapping = propose(columns, table)
-        complete = all(ours in mapping for ours, required in ours_columns.items() if required)
-        if complete and len(mapping) + 1 > len(best):
-            best = {"table": table, **mapping}
+        required = [ours for ours, needed in ours_columns.items() if needed]
+        if not any(ours in mapping for ours in required):
+            continue
+        rank = (len(mapping), all(ours in mapping for ours in required))
+        if rank > best_rank:
+            best, best_rank = {"table": table, **mapping}, rank
     return best
 
 TRUE_WORDS = {"1", "true", "yes", "y", "t", "x", "wahr", "sí", "si", "oui", "ja"}
