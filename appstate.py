@@ -252,16 +252,31 @@ def keep_current() -> None:
 
 
 def open_compared(index: int) -> None:
-    """Make a kept scenario the current one; the current one is kept first, so nothing is lost.
+    """Compare page button: make the kept scenario at ``index`` the current one (:func:`open_kept`)."""
+    open_kept(compared()[index])
+
+
+def open_kept(chosen: Scenario, notice: str = "") -> None:
+    """Make a kept scenario the current one; the current one is kept first, so nothing is lost, unless it
+    is the demo organisation as the app opened it (in a fresh session it filled the workshop reopened).
 
     Opened like a saved file (:func:`resume`): the loaded exports stay only if it was measured from them.
     """
-    chosen = compared()[index]
-    notice = f"Opened '{chosen.name}': every page now shows it."
-    if scenario() not in compared() and scenario() != chosen:
-        snapshot, _ = keep(scenario())
+    notice = " ".join(filter(None, (notice, f"Opened '{chosen.name}': every page now shows it.")))
+    current = scenario()
+    if current not in compared() and current != chosen and current != demo_scenario():
+        snapshot, _ = keep(current)
         notice += f" The scenario you had open was kept as '{snapshot.name}' ({len(compared())} kept)."
     resume(chosen, notice)  # as a saved file: measured from other exports, it does not show the loaded ones
+
+
+def workshop() -> tuple[list[Scenario], int]:
+    """What the workshop file saves: the kept scenarios and, when it is not among them, the open one (as
+    the comparison shows it; edits made after the last "Keep" were left out), and which one is open."""
+    kept, current = compared(), scenario()
+    if current in kept:
+        return kept, kept.index(current)
+    return [*kept, current], len(kept)
 
 
 def drop_compared(index: int) -> None:

@@ -8,7 +8,7 @@ from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.export import comparison_csv, scenario_json
 from roi.safety import markdown_safe
-from roi.workshop import read_scenarios, workshop_zip
+from roi.workshop import read_workshop, workshop_zip
 
 appstate.require_app(__file__)
 appstate.show_notice()
@@ -48,12 +48,16 @@ with right:
         help="Scenario files (.json) from the Export page, or a workshop file (.zip) saved below.",
     )
     if uploads:
-        found, failed = [], []
+        found, failed, opened = [], [], None
         for upload in uploads:
             try:
-                found += read_scenarios(upload.name, upload.getvalue())
+                scenarios, open_index = read_workshop(upload.name, upload.getvalue())
             except RoiError as error:
                 failed.append(error)
+                continue
+            if open_index is not None:  # the scenario open when the workshop was saved opens again
+                opened = len(found) + open_index
+            found += scenarios
         for error in failed:
             appstate.show_error(error)
         if failed:
@@ -61,9 +65,17 @@ with right:
         else:
             # Each scenario's left-out fields, read before keeping it (a rename would mark its name as set).
             notes = [appstate.defaulted_note(s, "its") for s in found]
-            pairs = zip(found, notes, strict=True)
-            said = [" ".join(filter(None, (appstate.keep(s)[1], note))) for s, note in pairs]
-            st.session_state[appstate.NOTICE] = ("warning" if any(notes) else "success", " ".join(said))
+            snapshots, said = [], []
+            for s, note in zip(found, notes, strict=True):
+                snapshot, kept_note = appstate.keep(s)
+                snapshots.append(snapshot)
+                said.append(" ".join(filter(None, (kept_note, note))))
+            if opened is not None:
+                appstate.open_kept(snapshots[opened], " ".join(said))
+                if any(notes):
+                    st.session_state[appstate.NOTICE] = ("warning", st.session_state[appstate.NOTICE][1])
+            else:
+                st.session_state[appstate.NOTICE] = ("warning" if any(notes) else "success", " ".join(said))
             st.session_state["compare_upload_round"] = upload_round + 1
             st.rerun()
 
@@ -96,15 +108,17 @@ else:
 st.subheader("Save the workshop", anchor=False)
 if kept:
     stem = fmt.file_stem(current.name, fallback="workshop")
+    saved, open_index = appstate.workshop()
     st.download_button(
-        f"Download the workshop ({len(kept)} scenario{'s' if len(kept) != 1 else ''})",
-        data=workshop_zip(kept),
+        f"Download the workshop ({len(saved)} scenario{'s' if len(saved) != 1 else ''})",
+        data=workshop_zip(saved, open_index),
         file_name=f"{stem}-workshop.zip",
         mime="application/zip",
         key="compare_workshop",
         icon=":material/save:",
         on_click="ignore",
-        help="A zip of the kept scenarios' files: add it back here to resume the comparison.",
+        help="A zip of the scenarios compared above, the open one included as it is now: add it back here "
+        "to resume the workshop, with the same scenario open.",
     )
     st.download_button(
         "Download the comparison (CSV)",

@@ -23,16 +23,22 @@ MAX_SCENARIOS = 50
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first member, or an empty zip's directory
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # the same scenarios give the same bytes
+OPEN_MARK = b"open"
+"""The zip comment of the member that was the open scenario when the workshop was saved (a comment, so
+the member is still an ordinary scenario file)."""
 
 
-def workshop_zip(scenarios: Sequence[Scenario]) -> bytes:
-    """The scenarios as a zip, one ``<name>.json`` each, in the given order."""
+def workshop_zip(scenarios: Sequence[Scenario], open_index: int | None = None) -> bytes:
+    """The scenarios as a zip, one ``<name>.json`` each, in the given order; ``open_index`` marks the one
+    open in the app (:data:`OPEN_MARK`), which :func:`read_workshop` gives back."""
     stems = unique_names([fmt.file_stem(s.name) for s in scenarios])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for stem, scenario in zip(stems, scenarios, strict=True):
+        for index, (stem, scenario) in enumerate(zip(stems, scenarios, strict=True)):
             member = zipfile.ZipInfo(f"{fmt.file_stem(stem)}.json", date_time=_FIXED_TIME)
             member.compress_type = zipfile.ZIP_DEFLATED
+            if index == open_index:
+                member.comment = OPEN_MARK
             archive.writestr(member, scenario_to_json(scenario))
     return buffer.getvalue()
 
@@ -53,11 +59,17 @@ def read_scenarios(name: str, data: bytes) -> list[Scenario]:
 
     Raises :class:`~roi.errors.ScenarioError` naming the file (and the member of a zip).
     """
+    return read_workshop(name, data)[0]
+
+
+def read_workshop(name: str, data: bytes) -> tuple[list[Scenario], int | None]:
+    """:func:`read_scenarios`, and the index of the scenario that was open when the workshop was saved
+    (None: not marked, or a single scenario file)."""
     if not data.startswith(_ZIP_MAGIC):
         if name.lower().endswith(".zip"):  # a .zip that is none: "is not UTF-8 text" would send them astray
             raise ScenarioError("is not a zip file, so not a workshop file (a .zip saved on the Compare page); "
                                 "choose the workshop file itself, or a scenario file (.json)", file=name)
-        return [parse_scenario(data, source=name)]
+        return [parse_scenario(data, source=name)], None
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if _is_scenario_member(m)]
@@ -76,6 +88,7 @@ def read_scenarios(name: str, data: bytes) -> list[Scenario]:
             file=name,
         )
     scenarios = []
+    opened = next((index for index, member in enumerate(members) if member.comment == OPEN_MARK), None)
     for member in members:
         source = f"{name}: {member.filename}"
         if member.file_size > MAX_SCENARIO_BYTES:
@@ -93,4 +106,4 @@ def read_scenarios(name: str, data: bytes) -> list[Scenario]:
                 file=source,
             ) from None
         scenarios.append(parse_scenario(content, source=source))
-    return scenarios
+    return scenarios, opened

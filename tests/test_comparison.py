@@ -18,7 +18,7 @@ from roi.errors import ScenarioError
 from roi.export import comparison_csv
 from roi.models import MAX_SCENARIO_BYTES, load_scenario, scenario_to_json
 from roi.whatif import with_value
-from roi.workshop import MAX_SCENARIOS, read_scenarios, workshop_zip
+from roi.workshop import MAX_SCENARIOS, read_scenarios, read_workshop, workshop_zip
 from tests.conftest import SCENARIOS
 from tests.strategies import scenarios
 
@@ -144,6 +144,16 @@ class TestWorkshopFile:
     @given(st.lists(scenarios(), min_size=1, max_size=4))
     def test_round_trip_is_exact(self, kept):
         assert read_scenarios("workshop.zip", workshop_zip(kept)) == kept
+
+    def test_the_open_scenario_is_marked_and_read_back(self, worked):
+        other = worked.model_copy(update={"name": "Other"})
+        data = workshop_zip([worked, other], open_index=1)
+        assert read_workshop("workshop.zip", data) == ([worked, other], 1)
+        assert read_workshop("workshop.zip", workshop_zip([worked, other])) == ([worked, other], None)
+        assert read_workshop("one.json", scenario_to_json(worked).encode()) == ([worked], None)
+        # The mark is a zip comment: the member is still an ordinary scenario file.
+        member = zipfile.ZipFile(io.BytesIO(data)).read("other.json")
+        assert read_scenarios("other.json", member) == [other]
 
     def test_same_names_are_separate_files(self, worked):
         archive = zipfile.ZipFile(io.BytesIO(workshop_zip([worked, worked])))

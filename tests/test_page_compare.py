@@ -120,6 +120,41 @@ def test_save_and_resume_a_workshop(open_app, worked_example):
     assert list(table(at)) == ["Faros-style shock, 50 developers", "Other"]
 
 
+def test_the_workshop_saves_the_open_scenario_edited_after_the_last_keep(open_app, worked_example):
+    """Three kept, then an assumption changed: the comparison showed four columns, the fourth "(open, not
+    kept)", but the workshop file held the three kept ones and the edit was lost."""
+    edited = with_value(worked_example, "finance.discount_rate", 0.05)
+    at = open_app(page=PAGE, scenario=edited)
+    at.session_state["compared"] = [worked_example]
+    at.run()
+    assert list(table(at)) == ["Faros-style shock, 50 developers", "Faros-style shock, 50 developers (open, not kept)"]
+    assert "Download the workshop (2 scenarios)" in [b.proto.label for b in at.get("download_button")]
+
+
+def test_a_reopened_workshop_opens_the_scenario_open_when_it_was_saved(open_app, worked_example):
+    """In a fresh session (the demo open, as the app starts) the workshop's scenarios are kept and the one
+    marked open is opened; the untouched demo is not added to the workshop."""
+    other = with_value(worked_example, "name", "Other")
+    saved = workshop_zip([worked_example, other], open_index=1)
+    at = open_app(page=PAGE)  # a fresh session: the demo organisation
+    at.file_uploader(key="compare_upload_0").set_value(("acme-workshop.zip", saved, "application/zip")).run()
+    assert not at.exception and not at.error
+    assert at.session_state["compared"] == [worked_example, other]
+    assert at.session_state["scenario"] == other
+    assert "Opened 'Other': every page now shows it." in at.success[0].value
+    assert "kept as" not in at.success[0].value
+
+
+def test_a_reopened_workshop_keeps_an_edited_open_scenario_first(open_app, worked_example):
+    other = with_value(worked_example, "name", "Other")
+    edited = with_value(worked_example, "name", "Mine")
+    at = open_app(page=PAGE, scenario=edited)
+    saved = workshop_zip([worked_example, other], open_index=0)
+    at.file_uploader(key="compare_upload_0").set_value(("acme-workshop.zip", saved, "application/zip")).run()
+    assert at.session_state["scenario"] == worked_example
+    assert at.session_state["compared"] == [worked_example, other, edited]  # nothing lost
+
+
 def test_a_bad_file_adds_nothing(open_app, worked_example):
     broken = scenario_to_json(worked_example).replace('"reviewers": 17', '"reviewers": -3')
     at = open_app(page=PAGE, scenario=worked_example)
