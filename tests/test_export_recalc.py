@@ -515,11 +515,14 @@ PLAN_EDITS: dict[str, tuple[dict[int, dict[str, float | None]], dict[str, float]
     "pilot_share": ({0: {"seat_share": 0.2}}, {}),
     "expansion_pool": ({1: {"reviewers": 25}}, {}),
     "cleared_pool": ({2: {"reviewers": None}}, {"reviewers": 30}),
+    "training": ({1: {"training_hours_per_dev": 10}, 2: {"training_hours_per_dev": None}}, {}),
 }
 """A PM's edits to the Rollout plan: wave index → its new start week, seat share or reviewer pool, and
 assumptions. "moved" starts the expansion (40%) in week 9, in the full rollout's month 3, at a dearer
 seat; "expansion_pool" gives the expansion 25 reviewers instead of the Assumptions' 17; "cleared_pool"
-clears the full rollout's reviewers cell (blank = the Assumption) and sets the Assumption to 30."""
+clears the full rollout's reviewers cell (blank = the Assumption) and sets the Assumption to 30; "training"
+gives the expansion 10 training hours and clears the full rollout's link (blank = the Assumption's 4 h: it
+counted 0)."""
 
 BAD_WAVE_EDITS: dict[str, tuple[dict[int, dict[str, Any]], list[str]]] = {
     "start_text": ({1: {"start_week": "six"}}, ["", "Start week must be a whole number from 0 to 520.", ""]),
@@ -1175,7 +1178,10 @@ def test_edited_waves_and_prices_cost_what_the_engine_computes(recalculated, nam
         assert table[label][:count] == at_export[label][:count], label
     edited_waves, assumptions = PLAN_EDITS[name]
     flags = [bool(flag) for flag in table[WAVE_VALUES_LABEL][:count]]
-    assert flags == [bool(assumptions) or index in edited_waves for index in range(count)]
+    queue_inputs = {"seat_share", "reviewers"}  # what the Erlang C values depend on (training does not)
+    assert flags == [
+        bool(assumptions) or bool(queue_inputs & set(edited_waves.get(index, {}))) for index in range(count)
+    ]
     assert all(flag == STALE_NOTE for flag in table[WAVE_VALUES_LABEL][:count] if flag)
     assert not any(table[WAVE_CHECK_LABEL][:count]), "the edited plan is one the app allows"
     # The Checklist's due weeks and "Due before wave" follow the edited waves as the app's do. Its items

@@ -1369,7 +1369,10 @@ def test_the_waves_costs_are_formulas_over_the_wave_inputs_and_the_assumptions(r
         f"+MIN({d}*tool_2_seat_coverage,{d})*tool_2_usage_per_dev_month"
     )
     added, hours = waves["Developers added"][1].coordinate, waves["Training h / developer"][1].coordinate
-    assert waves["Training cost"][1].value == f"={added}*{hours}*loaded_cost_per_hour"
+    # A cleared cell is the Assumption's hours, as a wave without its own is in the app (it counted 0).
+    assert waves["Training cost"][1].value == (
+        f"={added}*IF(ISBLANK({hours}),training_hours_per_dev,{hours})*loaded_cost_per_hour"
+    )
     assert waves["Training h / developer"][1].value == "=training_hours_per_dev"  # the default plan's rule
     week = waves["Start week"][1].coordinate
     assert waves["Start month"][1].value == f"=INT({week}*12/52+1E-9)+1"

@@ -61,7 +61,8 @@ _WEEK_RULE = rule_for("rollout.waves.0.start_week")
 _SHARE_RULE = rule_for("rollout.waves.0.seat_share", fraction=True)
 _TRAINING_RULE = dataclasses.replace(rule_for("rollout.waves.0.training_hours_per_dev"), blank_ok=True)
 """What a wave's start week, seat share and training hours may be (``roi.rollout_models.Wave``'s
-bounds; blank training hours count 0: a wave that trains for the scenario's hours holds a formula to them)."""
+bounds; blank training hours are the ``training_hours_per_dev`` Assumption, as a wave without its own
+hours is in the app: :func:`_training`)."""
 
 ROLLOUT_PLAN = "Rollout plan"
 """Title of the Rollout plan sheet (the Checklist links to its wave table)."""
@@ -251,20 +252,26 @@ def assumption_problem(name: str, label: str, blank: bool) -> str:
 
 def _assumption_check(report: RolloutReport, labels: list[str]) -> Cell:
     """The line beside the "Waves" heading: empty while the Assumptions the waves' inputs follow are
-    allowed, else, once, which Assumption cell to fix (only if a wave follows it; a blank pool does)."""
+    allowed, else, once, which Assumption cell to fix (only if a wave follows it; a blank pool or training does)."""
     parts = []
     for name, path, label in LINKED_ASSUMPTIONS:
         row = WAVES_HEADER_ROW + labels.index(label)
         cells = [f"{col(index + 2)}{row}" for index in range(len(report.waves))]
         follows = [_linked(cell, name) for cell in cells]
-        if label == "Reviewers":  # a blank pool is the Assumption's
-            follows += [f"ISBLANK({cell})" for cell in cells]
+        follows += [f"ISBLANK({cell})" for cell in cells]  # a blank pool or training is the Assumption's
         blank, wrong = (
             '"' + assumption_problem(name, label, state).replace('"', '""') + ' "' for state in (True, False)
         )
         wrong_here = f'AND(OR({",".join(follows)}),NOT({rule_for(path).valid(name)}))'
         parts.append(f'IF({wrong_here},IF(ISBLANK({name}),{blank},{wrong}),"")')
     return Cell(Formula(f"TRIM({'&'.join(parts)})", cached=""), "text", "warning")
+
+
+def _training(cell: str) -> str:
+    """The wave's training hours per developer [h] from its input ``cell``: a blank cell is the
+    ``training_hours_per_dev`` Assumption (``Wave.training_hours_per_dev`` null = the scenario's hours).
+    It counted 0, so clearing a wave's own hours dropped its training cost where the app keeps it."""
+    return f"IF(ISBLANK({cell}),training_hours_per_dev,{cell})"
 
 
 def _pool(cell: str) -> str:
@@ -456,7 +463,7 @@ def _live_waves(
                 "money",
             ),
             "Training cost": (
-                f"{ref('Developers added')}*{training}*loaded_cost_per_hour", wave.training_cost, "money"
+                f"{ref('Developers added')}*{_training(training)}*loaded_cost_per_hour", wave.training_cost, "money"
             ),
             "PRs / week": (
                 f"(developers-{d})*baseline_prs_per_dev_week+{d}*post_prs_per_dev_week",
