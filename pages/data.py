@@ -504,6 +504,15 @@ def measure_label(field: str) -> str:
 
 VALUE_COLUMNS = dict(zip(VALUE_KEYS, ("Before", "After (likely)", "After, low", "After, high"), strict=True))
 """The estimates table's value columns, by the template's name for each."""
+ESTIMATES_DRAFT = "data_estimates_draft"
+"""(the scenario's estimates as shown, the edited table) while cells are typed but not yet used, else None."""
+ESTIMATES_BASE = "data_estimates_base"
+"""(the scenario's estimates as shown, the table the estimates editor was drawn from on this visit)."""
+
+
+def value_cells(frame: pd.DataFrame) -> list[list[str | None]]:
+    """The table's value cells, an empty one as None (the editor gives None or NaN for it)."""
+    return [[None if pd.isna(v) else str(v) for v in row] for row in frame[list(VALUE_COLUMNS.values())].values]
 
 
 def estimates_frame() -> pd.DataFrame:
@@ -547,18 +556,30 @@ with tab_estimates:
         + week_units(appstate.scenario().team.working_weeks_per_year, measured=False)
     )
     # Streamlit keeps a fixed-row editor's edits when its values change: when the scenario's estimates
-    # change (this form, a finding, a template, an upload, a file, a reset) the editor starts afresh
+    # change (this table, a finding, a template, an upload, a file, a reset) the editor starts afresh
     # under a new key, or edits typed for the earlier scenario would be shown, and used, on this one.
     frame = estimates_frame()
-    if st.session_state.get("data_estimates_seen") != frame.to_json():
+    seen = frame.to_json()
+    if st.session_state.get("data_estimates_seen") != seen:
         st.session_state["data_estimates_generation"] = st.session_state.get("data_estimates_generation", -1) + 1
-        st.session_state["data_estimates_seen"] = frame.to_json()
+        st.session_state["data_estimates_seen"] = seen
     generation = st.session_state["data_estimates_generation"]
-    with st.form("data_estimates_form", border=True):
+    editor_key = "data_estimates_editor" if generation == 0 else f"data_estimates_editor_{generation}"
+    # Cells typed but not yet used outlive a visit to another page (Streamlit forgets a widget's edits when
+    # its page is left; in a form they never reached the server): the editor's first draw on a visit
+    # starts from them, and every later draw of the visit from the same table, as the editor's edits are
+    # relative to the table it was given.
+    draft = st.session_state.get(ESTIMATES_DRAFT)
+    if draft is not None and draft[0] != seen:  # typed for estimates since replaced
+        draft = st.session_state[ESTIMATES_DRAFT] = None
+    base = st.session_state.get(ESTIMATES_BASE)
+    if editor_key not in st.session_state or base is None or base[0] != seen:
+        base = st.session_state[ESTIMATES_BASE] = (seen, draft[1] if draft is not None else frame)
+    with st.container(border=True):
         edited = st.data_editor(
-            frame,
+            base[1],
             hide_index=True,
-            key="data_estimates_editor" if generation == 0 else f"data_estimates_editor_{generation}",
+            key=editor_key,
             num_rows="fixed",
             placeholder="—",
             column_order=["Measure", "Unit", "Before", "After (likely)", "After, low", "After, high"],
@@ -571,7 +592,17 @@ with tab_estimates:
                 for c in VALUE_COLUMNS.values()
             },
         )
-        if st.form_submit_button("Use these estimates", type="primary"):
+        typed = value_cells(edited) != value_cells(frame)
+        st.session_state[ESTIMATES_DRAFT] = (seen, edited.copy()) if typed else None
+        buttons = st.container(horizontal=True)
+        use = buttons.button("Use these estimates", key="data_estimates_use", type="primary")
+        if typed:
+            if buttons.button("Discard the typed cells", key="data_estimates_discard", icon=":material/undo:"):
+                st.session_state[ESTIMATES_DRAFT] = st.session_state[ESTIMATES_BASE] = None
+                st.session_state["data_estimates_generation"] = generation + 1  # a fresh editor
+                st.rerun()
+            st.caption("Typed cells are not in use until **Use these estimates**; they stay here meanwhile.")
+        if use:
             try:
                 appstate.set_scenario(
                     with_estimates(appstate.scenario(), frame_to_estimates(edited, frame)),

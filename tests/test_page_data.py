@@ -294,7 +294,7 @@ def test_the_same_template_can_be_applied_again(open_app):
     applied = page.session_state["scenario"]
     page.session_state[_estimates_editor(page)] = {
         "edited_rows": {0: {"After (likely)": 5.0}}, "added_rows": [], "deleted_rows": []}
-    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    page.button(key="data_estimates_use").click().run()
     assert page.session_state["scenario"].post.tasks_per_dev_week == 5.0
     page.file_uploader(key="data_template_upload").set_value(None).run()
     page.file_uploader(key="data_template_upload").set_value(template).run()
@@ -312,7 +312,7 @@ def test_estimates_form(open_app, worked_example):
         "added_rows": [],
         "deleted_rows": [],
     }
-    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    page.button(key="data_estimates_use").click().run()
     assert not page.exception and not page.error
     scenario = page.session_state["scenario"]
     assert scenario.post.tasks_per_dev_week == pytest.approx(5.2)
@@ -330,9 +330,41 @@ def test_the_estimates_tab_stays_open_after_the_estimates_are_used(open_app, wor
         "added_rows": [],
         "deleted_rows": [],
     }
-    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    page.button(key="data_estimates_use").click().run()
     assert page.success[0].value == "The scenario now uses your estimates."
     assert page.session_state["data_tab"] == "Estimates"
+
+
+def test_typed_estimates_outlive_a_visit_to_another_page(open_app, worked_example):
+    """Cells typed into the estimates table and not yet used were gone after a look at the Productivity page
+    (the table was a form: nothing typed reached the server before its button)."""
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {0: {"After, low": "4.1"}}, "added_rows": [], "deleted_rows": []}
+    page.run()
+    assert any("not in use until" in c.value for c in page.caption)
+    assert page.session_state["scenario"] == worked_example  # typed, not used
+    page.switch_page("pages/productivity.py").run()
+    page.switch_page(PAGE).run()
+    assert not page.exception
+    shown = page.data_editor(key="data_estimates_editor").value
+    assert shown["After, low"][0] == "4.1" and shown["After (likely)"][0] == "4.84"
+    page.button(key="data_estimates_use").click().run()
+    assert not page.error
+    assert page.session_state["scenario"].uncertainty.ranges["productivity_uplift"][0] == pytest.approx(0.025)
+    assert page.session_state["data_estimates_draft"] is None
+
+
+def test_typed_estimates_can_be_discarded(open_app, worked_example):
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {0: {"After (likely)": "9"}}, "added_rows": [], "deleted_rows": []}
+    page.run()
+    page.button(key="data_estimates_discard").click().run()
+    assert page.session_state["data_estimates_draft"] is None
+    assert page.data_editor(key=_estimates_editor(page)).value["After (likely)"][0] == "4.84"
+    assert not any("not in use until" in c.value for c in page.caption)
+    assert page.session_state["scenario"] == worked_example
 
 
 def test_measurements_no_longer_in_use_say_so(page):
@@ -340,7 +372,7 @@ def test_measurements_no_longer_in_use_say_so(page):
     assert not page.info
     page.session_state["data_estimates_editor"] = {
         "edited_rows": {0: {"After (likely)": "1.6"}}, "added_rows": [], "deleted_rows": []}
-    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    page.button(key="data_estimates_use").click().run()
     assert page.session_state["scenario"].measurement is None
     assert [i.value for i in page.info if "do not come from these measurements now" in i.value]
     page.date_input(key="data_adoption").set_value(date(2025, 2, 3)).run()  # measured again
@@ -357,7 +389,7 @@ def test_estimates_without_a_range_drop_the_old_range(open_app, worked_example):
         "added_rows": [],
         "deleted_rows": [],
     }
-    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    page.button(key="data_estimates_use").click().run()
     assert not page.exception and not page.error
     scenario = page.session_state["scenario"]
     assert scenario.post.tasks_per_dev_week == pytest.approx(6.0)
@@ -375,13 +407,13 @@ def test_estimates_form_follows_a_scenario_changed_elsewhere(open_app, worked_ex
     page = open_app(page=PAGE, scenario=worked_example)
     page.session_state["data_estimates_editor"] = {
         "edited_rows": {0: {"After (likely)": 5.2}}, "added_rows": [], "deleted_rows": []}
-    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    page.button(key="data_estimates_use").click().run()
     assert page.session_state["scenario"].post.tasks_per_dev_week == pytest.approx(5.2)
     page.selectbox(key="data_preset").set_value("metr_2025.json").run()
     page.button(key="data_apply_preset").click().run()
     found = page.session_state["scenario"].post.tasks_per_dev_week
     assert found == pytest.approx(4.0 / 1.19, rel=1e-5)
-    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()  # nothing edited
+    page.button(key="data_estimates_use").click().run()  # nothing edited
     assert not page.exception and not page.error
     assert page.session_state["scenario"].post.tasks_per_dev_week == pytest.approx(found)
 
@@ -390,7 +422,7 @@ def test_estimates_out_of_order_name_the_row_in_its_unit(open_app, worked_exampl
     page = open_app(page=PAGE, scenario=worked_example)
     page.session_state["data_estimates_editor"] = {  # likely 3.5 below the low 3.6
         "edited_rows": {0: {"After (likely)": 3.5}}, "added_rows": [], "deleted_rows": []}
-    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    page.button(key="data_estimates_use").click().run()
     assert [e.value for e in page.error] == [
         "Row 'Completed work items per developer-week' (tasks/dev-week): after adoption, low 3.6 ≤ likely 3.5 "
         "≤ high 5.8 does not hold; put the three values in that order"]
@@ -409,7 +441,7 @@ def test_estimates_typed_as_in_a_room_decimal_commas_and_percentages(open_app, w
         "added_rows": [],
         "deleted_rows": [],
     }
-    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    page.button(key="data_estimates_use").click().run()
     assert not page.exception and not page.error
     scenario = page.session_state["scenario"]
     assert (scenario.baseline.change_failure_rate, scenario.post.change_failure_rate) == (0.04, 0.06)
@@ -432,7 +464,7 @@ def test_estimates_typed_wrongly_name_the_cell(open_app, worked_example, row, ty
     page = open_app(page=PAGE, scenario=worked_example)
     page.session_state["data_estimates_editor"] = {
         "edited_rows": {row: {"Before": "1", "After (likely)": typed}}, "added_rows": [], "deleted_rows": []}
-    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    page.button(key="data_estimates_use").click().run()
     assert not page.exception
     assert [e.value for e in page.error] == [message]
     assert page.session_state["scenario"] == worked_example
@@ -516,7 +548,7 @@ def test_rates_are_shown_and_checked_as_shares(open_app, worked_example):
     assert table.loc[5, "Unit"] == "share: 0.25 = 25%" and "fraction" not in "".join(table["Unit"])
     page.session_state["data_estimates_editor"] = {
         "edited_rows": {5: {"Before": 12.0, "After (likely)": 0.15}}, "added_rows": [], "deleted_rows": []}
-    page.button(key="FormSubmitter:data_estimates_form-Use these estimates").click().run()
+    page.button(key="data_estimates_use").click().run()
     assert [e.value for e in page.error] == [
         "Row 'Failed deployments / deployments' (share: 0.25 = 25%): 12 is more than 1 (100%): rates are "
         "shares; write 0.12 for 12%"]
