@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -428,7 +428,10 @@ Estimate = tuple[float | None, float | None, float | None, float | None]
 
 
 _ESTIMATES_NOTE = "Estimates entered for "
-"""The start of the notes' line saying which fields are estimates: the last such line replaces earlier ones."""
+"""The start of the notes' line saying which fields are estimates: the last such line replaces earlier ones,
+naming their fields too."""
+_RANGE_ONLY = " (range only)"
+"""After a field of that line whose uncertainty range alone was entered: its values are still measured."""
 
 
 def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenario:
@@ -441,13 +444,18 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
     the field's earlier range.  Rows with neither baseline nor post are ignored; a row with only
     one of them, or only one of low and high, is an error.
 
+    Only what differs from the scenario counts as entered (the page gives every row of its table): a
+    measured scenario stays measured when only ranges were entered, and stops being measured once a
+    value before or after adoption is; a line of the notes names the fields entered, those of earlier
+    entries too.
+
     Raises:
         ScenarioError: a value breaks a rule of the scenario, naming the field.
     """
     from roi.ingest.template import SHARES
     from roi.scenario_builder import MEASURED_NOTE, RANGE_KEYS  # the builder's, so both paths agree
 
-    changes: dict[str, Any] = {}
+    by_field: dict[str, dict[str, Any]] = {}
     for field, (baseline, post, low, high) in estimates.items():
         if baseline is None and post is None:
             continue
@@ -458,8 +466,7 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
             value = over[0]
             raise ScenarioError(f"{value:g} is more than 1 (100%): rates are shares; write {value / 100:g} "
                                 f"for {value:g}%", field=field)
-        changes[f"baseline.{field}"] = baseline
-        changes[f"post.{field}"] = post
+        changes = by_field[field] = {f"baseline.{field}": baseline, f"post.{field}": post}
         key = RANGE_KEYS.get(field)
         if low is None and high is None:  # no range believed: an earlier one must not outlive its values
             changes[_RANGES + (key or f"post.{field}")] = None
@@ -478,17 +485,61 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
             changes[_RANGES + key] = [low / baseline - 1.0, post / baseline - 1.0, high / baseline - 1.0]
         else:
             changes[f"{_RANGES}post.{field}"] = [low, post, high]
-    if not changes:
+    # What differs from the scenario, to the 6 decimals a saved range keeps (a measured growth range read back
+    # as values and divided again differs in its 7th).
+    values = [f for f, changes in by_field.items()
+              if not _close([changes[f"baseline.{f}"], changes[f"post.{f}"]], _period_values(scenario, f))]
+    ranges = [f for f, changes in by_field.items()
+              if f not in values and not _close(next(v for k, v in changes.items() if k.startswith(_RANGES)),
+                                                _range(scenario, f))]
+    if not values and not ranges:
         return scenario
-    # The periods are now the user's estimates: the scenario no longer claims to be measured, and its notes
-    # say so (they went on describing the exports, in the saved file and the workbook).
-    fields = [f for f, (baseline, post, _, _) in estimates.items() if baseline is not None]
-    kept = [line for line in (scenario.notes or "").splitlines() if not line.startswith(_ESTIMATES_NOTE)]
-    note = _ESTIMATES_NOTE + ", ".join(fields)
+    updated = with_values(scenario, {k: v for f in (*values, *ranges) for k, v in by_field[f].items()})
+    # Values entered: the periods are the user's estimates, so the scenario no longer claims to be measured,
+    # and its notes say so (they went on describing the exports, in the saved file and the workbook).
+    lines = (scenario.notes or "").splitlines()
+    kept = [line for line in lines if not line.startswith(_ESTIMATES_NOTE)]
+    entered = _entered_before(lines)
+    entered.update(dict.fromkeys(values, False))
+    entered.update({f: entered.get(f, True) for f in ranges})
+    note = _ESTIMATES_NOTE + ", ".join(f + (_RANGE_ONLY if only else "") for f, only in entered.items())
     if any(line.startswith(MEASURED_NOTE) for line in kept):
         note += "; the notes above describe the measurement that the other values are still from"
-    return with_values(scenario, changes).model_copy(update={"measurement": None,
-                                                             "notes": "\n".join([*kept, note + "."])})
+    measurement = None if values else scenario.measurement
+    return updated.model_copy(update={"measurement": measurement, "notes": "\n".join([*kept, note + "."])})
+
+
+def _period_values(scenario: Scenario, field: str) -> list[Any]:
+    """A period field's [baseline, post] values."""
+    return [getattr(scenario.baseline, field), getattr(scenario.post, field)]
+
+
+def _close(new: Sequence[float | None] | None, old: Sequence[float | None] | None) -> bool:
+    """The same values (or both None), to 1e-6."""
+    if new is None or old is None:
+        return new is None and old is None
+    def same(a: float | None, b: float | None) -> bool:
+        if a is None or b is None:
+            return a is None and b is None
+        return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-6)
+
+    return len(new) == len(old) and all(same(a, b) for a, b in zip(new, old, strict=True))
+
+
+def _range(scenario: Scenario, field: str) -> Any:
+    """The uncertainty range a field's estimate sets (None: none)."""
+    from roi.scenario_builder import RANGE_KEYS
+
+    if scenario.uncertainty is None:
+        return None
+    return scenario.uncertainty.ranges.get(RANGE_KEYS.get(field) or f"post.{field}")
+
+
+def _entered_before(lines: list[str]) -> dict[str, bool]:
+    """The fields an earlier estimates line of the notes names → whether only their range was entered."""
+    line = next((line for line in reversed(lines) if line.startswith(_ESTIMATES_NOTE)), "")
+    names = line.removeprefix(_ESTIMATES_NOTE).split(";")[0].removesuffix(".")
+    return {name.removesuffix(_RANGE_ONLY): name.endswith(_RANGE_ONLY) for name in names.split(", ") if name}
 
 
 def estimates_of(scenario: Scenario, fields: tuple[str, ...]) -> dict[str, Estimate]:

@@ -389,10 +389,33 @@ class TestEstimates:
             "\nEstimates entered for tasks_per_dev_week; the notes above describe the measurement that the other "
             "values are still from.")
         again = with_estimates(estimated, {"bugs_per_dev_week": (0.2, 0.25, None, None)})
-        # It replaces the earlier line (one a click of "Use these estimates" piled up).
+        # It replaces the earlier line (one a click of "Use these estimates" piled up), naming its fields too:
+        # tasks are still an estimate.
         assert again.notes == demo.notes + (
-            "\nEstimates entered for bugs_per_dev_week; the notes above describe the measurement that the other "
-            "values are still from.")
+            "\nEstimates entered for tasks_per_dev_week, bugs_per_dev_week; the notes above describe the "
+            "measurement that the other values are still from.")
+
+    def test_only_what_differs_counts_and_ranges_alone_keep_the_measurement(self):
+        """The page gives every row of its table: low and high typed for two measured rows dropped the
+        measurement (adoption date, sources, mappings) and called every row an estimate."""
+        from tests.conftest import SCENARIOS
+        from roi.models import load_scenario
+        from roi.whatif import estimates_of, with_estimates
+
+        demo = load_scenario(SCENARIOS / "demo_org.json")
+        rows = estimates_of(demo, ("tasks_per_dev_week", "prs_per_dev_week", "bugs_per_dev_week"))
+        assert with_estimates(demo, rows) == demo  # the table as shown: nothing entered
+        baseline, post, _, _ = rows["bugs_per_dev_week"]
+        ranged = with_estimates(demo, {**rows, "bugs_per_dev_week": (baseline, post, post * 0.9, post * 1.5)})
+        assert ranged.measurement == demo.measurement
+        assert ranged.uncertainty.ranges["post.bugs_per_dev_week"] == pytest.approx((post * 0.9, post, post * 1.5))
+        assert ranged.notes.endswith("\nEstimates entered for bugs_per_dev_week (range only); the notes above "
+                                     "describe the measurement that the other values are still from.")
+        rows = estimates_of(ranged, tuple(rows))
+        valued = with_estimates(ranged, {**rows, "tasks_per_dev_week": (4.0, 5.0, None, None)})
+        assert valued.measurement is None
+        assert valued.notes.endswith("Estimates entered for bugs_per_dev_week (range only), tasks_per_dev_week; "
+                                     "the notes above describe the measurement that the other values are still from.")
 
     def test_half_a_row_is_refused(self, worked_example):
         from roi.whatif import with_estimates
