@@ -51,6 +51,9 @@ tab_exports, tab_estimates, tab_research = st.tabs(
 # --- Exports ---------------------------------------------------------------------------------
 UPLOAD_ERROR = "data_upload_error"  # (digest of the files in the uploader, message)
 UPLOAD_ROUND = "data_upload_round"
+REPLACED = "data_replaced_exports"
+"""(files, adoption date, ramp weeks, scenario) of the user's exports an upload replaced, until the next upload:
+removing the files an upload refused left one in the uploader, which replaced eight loaded exports unasked."""
 """Bumped after each good upload: the uploader is drawn afresh (empty) under a new key.
 
 Streamlit deep-copies a file uploader's files on every run of its page, so 1.6 GB of exports left
@@ -82,6 +85,10 @@ def handle_upload(files: appstate.Files) -> None:
     except RoiError as error:
         st.session_state[UPLOAD_ERROR] = (key, error.describe())
         return  # nothing changed: the earlier exports and scenario stay
+    before = appstate.loaded()
+    own = before is not None and st.session_state[appstate.EXPORTS] != appstate.DEMO
+    dropped = [name for name, _ in before[0] if name not in {n for n, _ in files}] if own and before else []
+    previous = (before[0], before[1], before[2], appstate.scenario()) if dropped and before else None
     suggested = suggest_adoption_date(dataset)
     adoption = suggested or st.session_state.get(appstate.ADOPTION_DATE)
     saved = appstate.scenario().measurement
@@ -121,7 +128,22 @@ def handle_upload(files: appstate.Files) -> None:
         st.session_state[UPLOAD_ROUND] = st.session_state.get(UPLOAD_ROUND, 0) + 1
         del st.session_state["data_last_upload"]
         st.session_state.pop("data_upload_add", None)  # the next upload replaces, unless asked again
+    st.session_state[REPLACED] = previous
+    if previous is not None:
+        kind, text = st.session_state.get(appstate.NOTICE) or ("success", "")
+        count = f"{len(dropped)} export{'s' if len(dropped) != 1 else ''}"
+        st.session_state[appstate.NOTICE] = (kind, f"{text} It replaced {count} loaded before "
+                                             f"({fmt.file_names(dropped)}): **Bring back the exports loaded "
+                                             "before** undoes it.".strip())
     st.rerun()  # redraw everything (sidebar, captions) on the new data
+
+
+def bring_back_replaced() -> None:
+    """Undo the upload that replaced the user's exports: those files, their adoption date and the scenario."""
+    files, adoption, ramp, scenario = st.session_state.pop(REPLACED)
+    appstate.use_exports(files, adoption, ramp)
+    appstate.set_scenario(scenario, f"Back to the {len(files)} export{'s' if len(files) != 1 else ''} loaded before "
+                          "and the scenario measured from them.")
 
 
 NO_COLUMN = "(none)"
@@ -242,6 +264,11 @@ with tab_exports:
         "its memory cache (up to 8 sets of files) after the session. Once read, they are listed under "
         "**Loaded exports** and the uploader is ready for the next set.",
     )
+    if st.session_state.get(REPLACED):
+        st.button("Bring back the exports loaded before", key="data_bring_back", icon=":material/undo:",
+                  on_click=bring_back_replaced,
+                  help="The files the last upload replaced, with their adoption date and the scenario measured "
+                  "from them (edits made since are dropped).")
     own_exports = appstate.loaded() is not None and st.session_state[appstate.EXPORTS] != appstate.DEMO
     add = own_exports and st.toggle(
         "Add to the loaded exports",

@@ -184,6 +184,25 @@ def test_a_good_upload_empties_the_uploader_and_the_next_one_replaces_it(page):
     assert page.session_state["scenario"].team.developers == 4
 
 
+def test_exports_an_upload_replaced_can_be_brought_back(page):
+    """Removing the files an upload refused left one file in the uploader, which replaced eight loaded
+    exports without a word; the replace now says so and can be undone."""
+    exports_uploader(page).set_value(("a.json", github_pulls(authors=8), "application/json")).run()
+    page.date_input(key="data_adoption").set_value(date(2025, 2, 24)).run()
+    measured = page.session_state["scenario"]
+    assert not [b for b in page.button if b.key == "data_bring_back"]  # nothing replaced yet
+    exports_uploader(page).set_value(("b.json", github_pulls(authors=4), "application/json")).run()
+    assert page.session_state["scenario"].team.developers == 4
+    assert "It replaced 1 export loaded before (a.json): **Bring back the exports loaded before** undoes it." \
+        in page.warning[0].value  # a warning: these exports do not show when AI was adopted
+    page.button(key="data_bring_back").click().run()
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"] == measured
+    assert page.session_state["exports"][0][0] == "a.json" and page.session_state["adoption_date"] == date(2025, 2, 24)
+    assert page.success[0].value == "Back to the 1 export loaded before and the scenario measured from them."
+    assert not [b for b in page.button if b.key == "data_bring_back"]  # once
+
+
 def test_files_can_be_added_to_the_loaded_exports_and_a_namesake_is_replaced(page):
     assert not page.toggle  # the demo's files are not added to
     exports_uploader(page).set_value(("a.json", github_pulls(authors=4), "application/json")).run()
