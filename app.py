@@ -56,4 +56,7 @@ with st.sidebar:
     )
 
 st.session_state[appstate.PAGE] = page.url_path
-page.run()
+try:
+    page.run()
+finally:  # also when the page reruns or stops: what it changed is what a reload must bring back
+    appstate.remember()

@@ -18,6 +18,10 @@ import hashlib
 import json
 import math
 import re
+import secrets
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -82,9 +86,10 @@ def _load_bundled(path: str) -> Scenario:
 
 
 def init() -> None:
-    """First run of a session: open on the demo organisation with no uploads."""
+    """First run of a session: open on the demo organisation with no uploads, or, after a reload of the
+    browser tab, on what the tab held (:func:`remember`)."""
     state = st.session_state
-    if SCENARIO not in state:
+    if SCENARIO not in state and not _restore():
         _open_demo()
     defaults = (
         (EXPORTS, None), (ADOPTION_DATE, None), (RAMP_WEEKS, 0), (_EDIT_ERRORS, {}), (_SLIPS, {}),
@@ -92,6 +97,64 @@ def init() -> None:
     )
     for key, default in defaults:
         state.setdefault(key, default)
+
+
+# --- Resume after a reload ---------------------------------------------------------------------
+
+RESUME_PARAM = "session"
+"""The query parameter naming a tab's saved state: a reload (F5) starts a new Streamlit session, which
+lost the whole workshop (scenario, kept scenarios, uploads) without a word."""
+ESTIMATES_DRAFT = "data_estimates_draft"
+"""(the scenario's estimates as shown, the edited table) while estimates are typed but not yet used (Data page)."""
+RESUME_KEYS = (SCENARIO, COMPARED, EXPORTS, ADOPTION_DATE, RAMP_WEEKS, COLUMN_MAPPINGS, TIMEZONE, ESTIMATES_DRAFT)
+"""What a reload brings back: the user's inputs (widget values follow the scenario), not results or notices."""
+RESUME_KEEP_SECONDS = 8 * 3600
+RESUME_TABS = 16
+"""How long and for how many tabs the server keeps a tab's inputs in memory (never on disk)."""
+_TOKEN = "resume_token"
+
+
+@st.cache_resource
+def _saved_tabs() -> tuple[OrderedDict[str, tuple[float, dict[str, Any]]], threading.Lock]:
+    """Token → (time saved, the tab's inputs), the most recently saved last; shared by every session."""
+    return OrderedDict(), threading.Lock()
+
+
+def remember() -> None:
+    """Save this tab's inputs under its token, and put the token in the address (every run: Streamlit clears
+    query parameters on a page switch), so that a reload of the tab resumes it (:func:`init`)."""
+    state = st.session_state
+    token = state.setdefault(_TOKEN, secrets.token_urlsafe(16))
+    saved, lock = _saved_tabs()
+    now = time.monotonic()
+    with lock:
+        saved.pop(token, None)
+        saved[token] = (now, {key: state[key] for key in RESUME_KEYS + _kept_keys() if key in state})
+        while saved and (len(saved) > RESUME_TABS or now - next(iter(saved.values()))[0] > RESUME_KEEP_SECONDS):
+            saved.popitem(last=False)
+    if st.query_params.get(RESUME_PARAM) != token:
+        st.query_params[RESUME_PARAM] = token
+
+
+def _kept_keys() -> tuple[str, ...]:
+    """The what-ifs kept outside the scenario (``kept_`` widget values, :func:`number_input`)."""
+    return tuple(str(key) for key in st.session_state if str(key).startswith("kept_"))
+
+
+def _restore() -> bool:
+    """A fresh session whose address names a saved tab: its inputs, under a new token (a link opened in a
+    second tab must not write into the first tab's state). False when there is nothing to restore."""
+    token = st.query_params.get(RESUME_PARAM)
+    saved, lock = _saved_tabs()
+    with lock:
+        found = saved.get(token) if token else None
+    if found is None or time.monotonic() - found[0] > RESUME_KEEP_SECONDS:
+        return False
+    for key, value in found[1].items():
+        st.session_state[key] = value
+    st.session_state[NOTICE] = ("info", "The page was reloaded: your scenario, kept scenarios and loaded exports "
+                                "are back as they were.")
+    return True
 
 
 def require_app(page_file: str) -> None:
@@ -109,7 +172,7 @@ def require_app(page_file: str) -> None:
     if context is not None and Path(context.main_script_path).name != "app.py":
         return
     st.session_state[DEEP_LINK] = Path(page_file).stem
-    st.switch_page("app.py")
+    st.switch_page("app.py", query_params=st.query_params.to_dict())  # a reloaded tab's token (remember)
 
 
 def scenario() -> Scenario:

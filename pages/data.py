@@ -261,7 +261,8 @@ with tab_exports:
         # txt and tsv: Excel's "Unicode text" (UTF-16, tabs), which a Jira CSV re-saved in Excel often becomes.
         type=["json", "gz", "csv", "ndjson", "jsonl", "xlsx", "txt", "tsv"],
         help="Files never leave this server and are never written to its disk; what was read from them stays in "
-        "its memory cache (up to 8 sets of files) after the session. Once read, they are listed under "
+        "its memory cache (up to 8 sets of files) after the session, and the files for 8 hours so that a reload "
+        "of this tab resumes it (SECURITY.md). Once read, they are listed under "
         "**Loaded exports** and the uploader is ready for the next set.",
     )
     if st.session_state.get(REPLACED):
@@ -531,8 +532,7 @@ def measure_label(field: str) -> str:
 
 VALUE_COLUMNS = dict(zip(VALUE_KEYS, ("Before", "After (likely)", "After, low", "After, high"), strict=True))
 """The estimates table's value columns, by the template's name for each."""
-ESTIMATES_DRAFT = "data_estimates_draft"
-"""(the scenario's estimates as shown, the edited table) while cells are typed but not yet used, else None."""
+ESTIMATES_DRAFT = appstate.ESTIMATES_DRAFT
 ESTIMATES_BASE = "data_estimates_base"
 """(the scenario's estimates as shown, the table the estimates editor was drawn from on this visit)."""
 

@@ -216,6 +216,15 @@ def test_main_flow(browser, server, tmp_path):
     assert page.get_by_text("Net present value, with its P10 to P90 range").count() == 1
     shoot(page, "08-compare-scenarios")
 
+    # A reload (F5) starts a new session: the upload, the kept scenario and the edit come back.
+    assert "session=" in page.url
+    page.reload()
+    settle(page)
+    page.get_by_text("The page was reloaded").wait_for(timeout=RUN_TIMEOUT)
+    page.locator('[data-testid="stTable"]').first.wait_for(timeout=RUN_TIMEOUT)
+    npv_row = page.locator("table tr").filter(has=page.get_by_text("Net present value", exact=True)).first
+    assert [cell.inner_text() for cell in npv_row.locator("td").all()] == [before, after]
+
     # 5. Download the workbook and open it: the edited assumption is in it.
     go(page, "Export")
     shoot(page, "09-export")

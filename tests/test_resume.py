@@ -1,0 +1,45 @@
+"""A reload of the browser tab starts a new Streamlit session: the tab's inputs come back from the server's
+memory under the token in the address (appstate.remember / init)."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from roi.whatif import with_value
+from tests.conftest import APP_TIMEOUT, ROOT
+
+
+def _reloaded(token: str | None) -> AppTest:
+    """A fresh session of the app opened on an address holding ``token``, as a reload does."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    if token is not None:
+        at.query_params["session"] = token
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_reload_brings_back_the_scenario_the_kept_ones_and_the_what_ifs(worked_example):
+    # AppTest runs app.py (where every run saves the tab) on the first run only; later runs run the page.
+    other = with_value(worked_example, "name", "Other")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    at.session_state["scenario"] = worked_example
+    at.session_state["compared"] = [other]
+    at.session_state["kept_review_pr_limit"] = 250.0  # a what-if kept outside the scenario
+    at.run()
+    token = at.session_state["resume_token"]
+    assert at.query_params["session"] in (token, [token])  # in the address
+    back = _reloaded(token)
+    assert back.session_state["scenario"] == worked_example
+    assert back.session_state["compared"] == [other]
+    assert back.session_state["kept_review_pr_limit"] == 250.0
+    assert "The page was reloaded" in back.info[0].value
+    assert back.session_state["resume_token"] != token  # a tab of its own from now on: a link opened twice
+    assert _reloaded(token).session_state["compared"] == [other]  # the first tab's state is its own
+
+
+def test_an_unknown_token_opens_the_demo(open_app):
+    demo = open_app().session_state["scenario"]
+    at = _reloaded("not-a-saved-tab")
+    assert at.session_state["scenario"] == demo and at.session_state["compared"] == []
+    assert not [i for i in at.info if "reloaded" in i.value]
