@@ -1061,7 +1061,7 @@ def test_checklist_due_weeks_and_waves_follow_the_rollout_plan(worked):
     assert typed[week].value == 3 and typed[before].value == due_before(typed, 1)
     assert by_item["idle-seats"][week].value == f"={start(2)}+4"
     assert by_item["idle-seats"][before].value is None
-    capacity = by_item["review-capacity"][before].value  # the first wave short of reviewers, else the second
+    capacity = by_item["review-capacity"][before].value  # the first wave short of reviewers, else the last
     assert capacity.count("IF(OR(NOT(ISNUMBER(") == 2 * 3  # three waves, for the week and the name
     assert _wave_cell(scenario, "Reviewers needed", 2) in capacity
     _, stored = _checklist_rows(load_workbook(io.BytesIO(data), data_only=True)["Checklist"])
