@@ -550,6 +550,8 @@ def number_field(
     step = 1 if integer else float(step or (1.0 if percent else 0.1))
     if digits is None:
         digits = 0 if float(step).is_integer() else 2
+    if isinstance(shown, float):  # the value in use, not rounded: 0.25 (a % slip) read "0.3" in a 1-decimal box
+        digits = max(digits, len(f"{shown:.4f}".rstrip("0").partition(".")[2]))
     container.number_input(
         label,
         # No default (the value is the scenario's, in session state): the box can be emptied. With

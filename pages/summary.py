@@ -97,7 +97,7 @@ cols[0].metric(
     delta_color="off",
     delta_arrow="off",
     help="PV(benefits) − PV(costs), risk-adjusted, discounted at "
-    f"{fmt.percent(scenario.finance.discount_rate)}. The chip gives the P10 to P90 range of the simulated "
+    f"{fmt.share(scenario.finance.discount_rate)}. The chip gives the P10 to P90 range of the simulated "
     "outcomes: P10 is the downside (10% of outcomes are worse), P90 the upside.",
 )
 cols[1].metric(

@@ -225,6 +225,17 @@ def test_a_fraction_typed_into_a_percentage_box_is_kept_and_questioned(page, wor
     assert not page.warning
 
 
+def test_a_value_in_use_is_shown_with_its_decimals_not_rounded(page):
+    """0.25 typed into a one-decimal percentage box was used as 0.25% but shown as "0.3"; a discount rate of
+    0.1% was said to be "0%" in the page's caption."""
+    page.number_input(key="finance_capture_factor").set_value(0.25).run()
+    box = page.number_input(key="finance_capture_factor")
+    assert box.value == pytest.approx(0.25) and box.proto.format == "%.2f"
+    page.number_input(key="finance_discount_rate").set_value(0.1).run()
+    assert page.session_state["scenario"].finance.discount_rate == pytest.approx(0.001)
+    assert any("discounted at 0.1% a year" in c.value for c in page.caption)
+
+
 def test_a_percentage_that_fell_below_one_from_ten_or_more_is_questioned(page):
     # Adoption can be under 1% (a pilot in a large organisation), but 70% → 0.7 is a fraction typed.
     page.number_input(key="finance_adoption_year_1").set_value(0.7).run()
