@@ -1574,3 +1574,40 @@ def test_sensitivity_says_why_the_median_is_not_the_likely_value_npv(book, worke
     sentence = next(c for c in cells if c.startswith("The median (+$78.7k) sits above the NPV"))
     assert "Review speed is likely 400 LOC/h" in sentence
     assert cells.index(sentence) > cells.index("NPV P50") and cells.index(sentence) < cells.index("Ranges (low, likely, high)")
+
+
+def test_a_long_assumption_source_wraps_over_the_lines_it_needs(book):
+    """The PR size limit's source (275 characters) sat unwrapped in the 90-character Source column, hidden
+    under the next column's text: every source now wraps, its row as tall as its lines."""
+    sheet = book["Assumptions"]
+    header = next(row for row in sheet.iter_rows() if row[3].value == "Source / note")
+    for row in sheet.iter_rows(min_row=header[0].row + 1):
+        source = row[3]
+        lines = -(-len(source.value or "") // int(90 * 0.95))
+        if lines > 1:  # longer than the column: wrapped, its row tall enough
+            assert source.alignment.wrap_text, source.coordinate
+            assert sheet.row_dimensions[source.row].height >= 15 * lines, source.coordinate
+
+
+def test_the_live_verdict_fits_its_row_whatever_input_it_names(book):
+    """"Check the assumptions: " with the longest message of column G and "(and N more …)" was ~220
+    characters in a row two lines tall: its end was cut."""
+    import re
+
+    from roi.export.layout import wrapped_lines
+    from roi.export.report_sheets import VERDICT_LINES
+
+    messages = [
+        text
+        for row in book["Assumptions"].iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+        for text in re.findall(r'"([^"]* must be [^"]*)"', cell.value)
+    ]
+    assert messages
+    longest = max(messages, key=len)
+    verdict = f"Check the assumptions: {longest} (and 99 more: see column G of Assumptions)"
+    assert wrapped_lines(verdict, (18 + 16 + 60) * 0.9) <= VERDICT_LINES  # bold: a tenth narrower
+    summary = book["Summary"]
+    cell = next(c for row in summary.iter_rows() for c in row if c.value and str(c.value).startswith("=IF(input_"))
+    assert summary.row_dimensions[cell.row].height >= 15 * VERDICT_LINES

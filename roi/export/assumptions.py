@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from roi import defaults
-from roi.export.layout import Cell, Format, Formula, Sheet, Validation, text, unit_beside
+from roi.export.layout import Cell, Format, Formula, Sheet, Validation, text, unit_beside, wrapped_lines
 from roi.export.rules import FRACTION_HINT, Rule, rule_for
 from roi.formatting import file_names
 from roi.models import Scenario, get_path
@@ -317,6 +317,9 @@ empty): the scenario file holds no limit (applying one writes the capped size in
 PR_SIZE_LIMIT_RULE = Rule(low=0.0, low_open=True, blank_ok=True)
 """A limit is above 0 lines (``with_pr_size_limit`` refuses 0), or blank for none."""
 
+SOURCE_WIDTH = 90
+"""Width of the Assumptions' Source column [characters]."""
+
 PR_SIZE_LIMIT_SOURCE = (
     "What-if, not saved in the scenario file (blank = no limit): the mean PR size after adoption used "
     "by the model is min(L1, limit), the PR count unchanged, as the Review capacity page's \"PR size "
@@ -476,7 +479,7 @@ def _unit(assumption: Assumption, currency: str) -> str:
 
 def assumptions_sheet(scenario: Scenario) -> Sheet:
     """The Assumptions sheet: section headings, then one named, editable row per input."""
-    sheet = Sheet("Assumptions", widths={1: 52, 2: 16, 3: 20, 4: 90, 5: 34, 6: 36, 7: 50, 8: 24})
+    sheet = Sheet("Assumptions", widths={1: 52, 2: 16, 3: 20, 4: SOURCE_WIDTH, 5: 34, 6: 36, 7: 50, 8: 24})
     sheet.add(text("Assumptions: every input of the model", "title"))
     sheet.add(
         text(
@@ -513,7 +516,8 @@ def assumptions_sheet(scenario: Scenario) -> Sheet:
             text(assumption.label),
             Cell(value, assumption.fmt, "input", name=assumption.name),
             text(_unit(assumption, scenario.currency)),
-            text(source, "note"),
+            # Wrapped over the lines it needs: the PR size limit's 275 characters ran under the next column.
+            Cell(source, "text", "note", wrap=True, lines=wrapped_lines(source, SOURCE_WIDTH)),
             text(assumption.name),
             text(assumption.path or None),
             Cell(Formula(rule.check(f"B{number}", assumption.name)), "text", "warning"),

@@ -126,8 +126,11 @@ def summary_results(results: Results) -> dict[str, CachedValue]:
 
 
 VERDICT_COLUMNS = 3
-"""Columns the live verdict covers on the Summary (B:D, merged): its longest text, a strained "likely
-pays back" with the stale Monte Carlo note (~180 characters), fits in two lines."""
+"""Columns the live verdict covers on the Summary (B:D, merged, 94 characters wide)."""
+VERDICT_LINES = 3
+"""Lines the live verdict's row holds: a strained "likely pays back" with the stale Monte Carlo note is ~180
+characters, and "Check the assumptions: " with the longest rule of an input and "(and N more …)" ~220 (two
+lines cut it)."""
 
 
 def summary_sheet(scenario: Scenario, results: Results, created: datetime, charts: list[Chart]) -> Sheet:
@@ -150,7 +153,7 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
             name="verdict",
             wrap=True,
             span=VERDICT_COLUMNS,
-            lines=2,
+            lines=VERDICT_LINES,
         ),
     )
     sheet.add(None, text("the app's rules: NPV < 0; chance of a loss; reviewer utilisation after adoption", "note"))
