@@ -100,7 +100,7 @@ st.caption(
     "Roll seats out in waves and let measured numbers decide each next step: the organisation has to "
     "change with the tool (small PRs, review capacity, tests, honest expectations) or the bottleneck "
     "downstream eats the gain. Everyone with a seat is planned as a user. Money is not risk-adjusted "
-    "(a budget)."
+    "(a budget); the NPV, ROI and payback use the adoption by year on **ROI & risk**, not these waves."
 )
 if scenario.rollout is None:
     st.info(

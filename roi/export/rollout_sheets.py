@@ -663,7 +663,8 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
             "allow. Its dates, costs and review load and the cost by month are live "
             "formulas over them and the Assumptions. Reviewers needed and the wait (Erlang C), gates and "
             "expectations are computed by the app at export and say \"Stale\" once an input they depend on "
-            "changed. Money is not risk-adjusted (a budget).",
+            "changed. Money is not risk-adjusted (a budget); the NPV, ROI and payback (Cash flow sheet) use "
+            "the adoption by year of the Assumptions, not these waves.",
             "note",
         )
     )
