@@ -58,7 +58,29 @@ def test_pages_and_detail_merge_into_one_row_per_pr_with_sizes():
     # duplicate, and #105 appears on both pages (the list shifted between requests).
     skipped = {n: sum(r.skipped.values()) for n, r in reports.items()}
     assert skipped == {"github_pulls_page1.json": 4, "github_pulls_page2.json": 2, "github_pulls_detail.ndjson": 0}
+    # "Add the detail objects" beside the detail file loaded: the note says how many PRs have their sizes.
+    sizes = {n: [note for note in r.notes if "sizes" in note] for n, r in reports.items()}
+    assert sizes == {
+        "github_pulls_page1.json": ["list pages carry no PR sizes (additions/deletions): 3 of its 5 PRs have them "
+                                    "from another file; add the detail objects, gh or GraphQL output of the others "
+                                    "for their pr_size_loc"],
+        "github_pulls_page2.json": ["list pages carry no PR sizes (additions/deletions): 2 of its 5 PRs have them "
+                                    "from another file; add the detail objects, gh or GraphQL output of the others "
+                                    "for their pr_size_loc"],
+        "github_pulls_detail.ndjson": [],
+    }
     assert reports["github_pulls_page2.json"].used_rows == 3  # #103, #104 and #105 (the later copy is kept)
+
+
+def test_a_list_page_whose_prs_all_have_details_says_so():
+    from tests.conftest import github_pulls
+
+    detail = json.loads(github_pulls())
+    listed = [{k: v for k, v in pr.items() if k not in ("additions", "deletions")} for pr in detail]
+    data = read_exports([("list.json", json.dumps(listed).encode()), ("detail.json", json.dumps(detail).encode())])
+    assert [n for n in data.sources[0].notes if "sizes" in n] == [
+        f"list pages carry no PR sizes (additions/deletions): every one of its {len(listed)} PRs has them from "
+        "another file (the detail objects, gh or GraphQL output of the same PRs)"]
 
 
 def test_reviews_drop_pending_and_keep_the_link_to_their_pr():

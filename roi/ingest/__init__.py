@@ -31,6 +31,7 @@ from roi.errors import InputFormatError, NoRecordsError
 from roi.ingest import devlake, generic, gitlab, template
 from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record, is_api_error, load_json
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, near_miss
+from roi.ingest.github import NO_SIZES_NOTE
 from roi.ingest.tables import SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
 from roi.models import looks_like_scenario
 
@@ -606,6 +607,28 @@ def _fill_from_copies(pulls: pd.DataFrame, duplicated: np.ndarray) -> pd.DataFra
     return kept
 
 
+def _sizes_from_other_files(sources: pd.DataFrame, kept: pd.DataFrame, reports: list[SourceReport]) -> None:
+    """A list page's "no PR sizes" note, said of PRs whose sizes another file gave: how many of its PRs have them.
+
+    ``sources``: every copy's (source, repo, number) before de-duplication; ``kept``: the PRs kept, with
+    what their copies filled in.  "Add the detail objects" beside a detail file already loaded sent the
+    user looking for a file they had given."""
+    sized = kept.loc[kept["additions"].notna(), ["repo", "number"]].drop_duplicates()
+    for report in reports:
+        if NO_SIZES_NOTE not in report.notes:
+            continue
+        theirs = sources.loc[sources["source"].astype("object").eq(report.file).to_numpy(), ["repo", "number"]]
+        theirs = theirs.drop_duplicates()
+        covered = len(theirs.merge(sized, on=["repo", "number"]))
+        if not covered:
+            continue
+        said = (f"every one of its {len(theirs)} PRs has them from another file (the detail objects, gh or GraphQL "
+                "output of the same PRs)" if covered == len(theirs) else
+                f"{covered} of its {len(theirs)} PRs have them from another file; add the detail objects, gh or "
+                "GraphQL output of the others for their pr_size_loc")
+        report.notes[report.notes.index(NO_SIZES_NOTE)] = f"list pages carry no PR sizes (additions/deletions): {said}"
+
+
 def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
     """The same record in several pages or files is kept once (FORMATS.md: dedupe on repo+number)."""
     pulls = dataset.pull_requests
@@ -617,7 +640,11 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
         if duplicated.any():
             _refuse_different_prs(dataset, pulls, duplicated)
             _count_skipped(pulls, duplicated, "duplicate of a PR in another page or file", reports)
+            listed = any(NO_SIZES_NOTE in report.notes for report in reports)
+            sources = pulls[["source", "repo", "number"]] if listed else None
             pulls = _fill_from_copies(pulls, duplicated)
+            if sources is not None:
+                _sizes_from_other_files(sources, pulls, reports)
     out = {"pull_requests": pulls}
     # Reviews are not deduplicated: a repeated review changes neither a first-review time nor a
     # count of distinct reviewers, and 3M rows would cost seconds.

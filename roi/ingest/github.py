@@ -65,6 +65,11 @@ def _first(joined: pd.Series) -> pd.Series:
     return first.to_pandas()
 
 
+NO_SIZES_NOTE = ("list pages carry no PR sizes (additions/deletions): add the single-PR detail objects "
+                 "(GET /pulls/{number}), gh or GraphQL output for pr_size_loc")
+"""A list page's note; :func:`roi.ingest._deduplicate` rewrites it when other files give its PRs' sizes."""
+
+
 def read_pulls(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
     """REST ``GET /pulls`` list pages or ``GET /pulls/{n}`` detail objects (array, NDJSON or one object)."""
     table = records_table(data, PULLS_SCHEMA, name)
@@ -101,8 +106,7 @@ def read_pulls(name: str, data: bytes, report: SourceReport, timezone: str) -> d
         "merge_commit_sha": _pandas(column(table, "merge_commit_sha")),
     })
     if frame["additions"].isna().all() and len(frame):
-        report.note("list pages carry no PR sizes (additions/deletions): add the single-PR detail "
-                    "objects (GET /pulls/{number}), gh or GraphQL output for pr_size_loc")
+        report.note(NO_SIZES_NOTE)
     report.tables.add("pull_requests")
     return {"pull_requests": frame}
 
