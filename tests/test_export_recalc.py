@@ -46,9 +46,9 @@ from roi.export.rollout_sheets import (
     assumption_problem,
 )
 from roi.models import Scenario, get_path, load_scenario, scenario_from_dict
-from roi.rollout import default_plan, rollout_report
+from roi.rollout import METRICS, default_plan, rollout_report
 from roi.rollout_models import RolloutPlan
-from roi.rollout_tables import schedule_table
+from roi.rollout_tables import DECISION_LABELS, gate_table, schedule_table
 from roi.verdict import loss_chance, verdict
 from roi.whatif import with_pr_size_limit
 from tests.conftest import SCENARIOS, WAVE_REVIEW_ROWS
@@ -493,6 +493,32 @@ def _with_checklist_edits(data: bytes) -> bytes:
     return out.getvalue()
 
 
+GATE_EDITS: dict[str, tuple[float | None, float]] = {
+    "Change failure rate": (0.05, 0.09),  # baseline + 2 points = 7.0%: fail
+    "Review wait (median, created → first review)": (None, 10.0),  # at most 16.8 h: pass
+    "PR size (median)": (None, 350.0),  # at most 400 LOC: pass
+    "Bugs per task": (None, 0.1),  # at most baseline × 1 = 0.125: pass
+    "Tasks per developer-week": (None, 4.5),  # at least baseline × 1 = 4.000: pass
+}
+"""The Pilot's gates after its weeks, as a PM enters them on the Rollout plan: metric → (baseline typed, or
+None to keep the exported one; the measured value)."""
+
+
+def _with_gate_edits(data: bytes) -> bytes:
+    """:data:`GATE_EDITS` typed into the Pilot's rows of the gates table."""
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Rollout plan"]
+    header = next(row for row in sheet.iter_rows() if row[0].value == "Wave" and row[7].value == "Result")
+    for row in sheet.iter_rows(min_row=header[0].row + 1, max_row=header[0].row + 5):
+        baseline, measured = GATE_EDITS[row[1].value]
+        if baseline is not None:
+            row[3].value = baseline
+        row[5].value = measured
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 BAD_DUE_WEEKS: tuple[Any, ...] = ("next week", 2.5, -1, 600)
 """Due weeks typed or pasted into the first Checklist rows that validation would refuse."""
 
@@ -681,6 +707,7 @@ def recalculated(tmp_path_factory):
         cases[f"pr_limit_{name}"] = (limited, edit_workbook(base, {"pr_size_limit_loc": limit}))
     cases["extra_cost"] = (cases["worked"][0], _with_extra_cost(base, EXTRA_COST))
     cases["checklist_edit"] = (cases["worked"][0], _with_checklist_edits(base))
+    cases["gates_edit"] = (cases["worked"][0], _with_gate_edits(base))
     cases["checklist_bad_weeks"] = (cases["worked"][0], _with_bad_due_weeks(base))
     for name, (waves, assumptions) in PLAN_EDITS.items():
         cases[f"plan_{name}"] = (
@@ -1080,6 +1107,29 @@ def test_checklist_due_before_wave_follows_an_edited_due_week(recalculated):
     assert got == app
     assert _checklist_due(recalculated["worked"][1])[first] == (0, "Pilot") and app[first] == (9, None)
     assert app["review-depth"] == (3, "Expansion")
+
+
+def test_gates_judge_the_measured_values_a_pm_enters(recalculated):
+    """The gates' results and the waves' go / no-go were the app's at export whatever was entered: a
+    change failure rate above its threshold still read "not judged" and the Pilot "not measured yet". Each
+    entered gate now gives the app's result and reason for the same plan, and the Pilot is a no-go."""
+    worked, values, _ = recalculated["gates_edit"]
+    sheet = values["Rollout plan"]
+    header = next(row for row in sheet.iter_rows() if row[0].value == "Wave" and row[7].value == "Result")
+    rows = [[c.value for c in row[:9]] for row in sheet.iter_rows(min_row=header[0].row + 1) if row[0].value]
+    plan = default_plan(worked).model_dump()
+    by_metric = {info.label: key for key, info in METRICS.items()}
+    for gate in plan["waves"][0]["gates"]:
+        gate["measured"] = GATE_EDITS[METRICS[gate["metric"]].label][1]
+    plan["baseline"] = {by_metric[label]: base for label, (base, _) in GATE_EDITS.items() if base is not None}
+    report = rollout_report(worked.model_copy(update={"rollout": RolloutPlan.model_validate(plan)}))
+    app = [(r["Wave"], r["Metric"], r["Result"], r["Reason"]) for r in gate_table(report) if r["Wave"] == "Pilot"]
+    assert [(r[0], r[1], r[7], r[8]) for r in rows if r[0] == "Pilot"] == app
+    assert [r[7] for r in rows if r[0] == "Pilot"] == ["fail", "pass", "pass", "pass", "pass"]
+    assert app[0][3] == "9.0% > 7.0%: fail"
+    decisions = _wave_table(sheet)["Go / no-go"][: len(report.waves)]
+    assert decisions == ["no-go", "not measured yet", "not measured yet"]
+    assert decisions[0] == DECISION_LABELS[report.waves[0].decision]
 
 
 def test_checklist_due_dates_follow_the_edited_start_date_and_weeks(recalculated):

@@ -52,7 +52,7 @@ from roi.rollout import (
     wave_tie,
 )
 from roi.rollout_models import MAX_WEEK, WEEKS_PER_YEAR, ChecklistStatus
-from roi.rollout_tables import checklist_table, gate_table, schedule_table, wave_table
+from roi.rollout_tables import DECISION_LABELS, checklist_table, gate_table, schedule_table, wave_table
 
 _POOL_RULE = rule_for("rollout.waves.0.reviewers")
 """What a wave's reviewer pool [people] may be (``roi.rollout_models.Wave``'s bounds)."""
@@ -373,8 +373,9 @@ def wave_labels(report: RolloutReport) -> list[str]:
     for column in rows[0] if rows else ():
         if column in _ERLANG_ROWS:
             continue
-        if column == "Go / no-go":  # the app's rows last, under their flag
-            labels += [WAVE_VALUES_LABEL, *_ERLANG_ROWS]
+        if column == "Go / no-go":  # live from the gates, then the app's rows last, under their flag
+            labels += [column, WAVE_VALUES_LABEL, *_ERLANG_ROWS]
+            continue
         labels.append(column)
         if column == "Wave":  # what is wrong with a wave's inputs, first
             labels.append(WAVE_CHECK_LABEL)
@@ -396,8 +397,9 @@ def _live_waves(
     + 7 × the start week, blank without a start date), "Start month", end and measuring weeks, developers,
     seats, licence and training costs, PRs, review hours, capacity, utilisation, backlog growth,
     freed hours and extra bugs as formulas over them and the named Assumptions and model cells (the
-    rules of :func:`roi.rollout.plan_waves`); the engine's Erlang C values last, behind a live stale
-    flag that also reacts to the wave's share and pool."""
+    rules of :func:`roi.rollout.plan_waves`); "Go / no-go" from the wave's rows of the gates table
+    (:func:`_live_gates`, written :func:`gates_first_row` on); the engine's Erlang C values last, behind a
+    live stale flag that also reacts to the wave's share and pool."""
     start = report.plan.start_date
     tools = len(scenario.costs.tools)
     measurement = scenario.measurement
@@ -499,6 +501,8 @@ def _live_waves(
                 f"{d}*(post_bugs_per_dev_week-baseline_bugs_per_dev_week)", wave.extra_bugs_per_week, "number"
             ),
             WAVE_CHECK_LABEL: (check, "", "text"),
+            "Go / no-go": (_live_decision(report, ref("Wave"), gates_first_row(header_row, columns)),
+                           row["Go / no-go"], "text"),
             WAVE_VALUES_LABEL: (
                 f"IF(AND({MODEL_CHANGED}=0,{same_as_exported(share, wave.seat_share)},"
                 f'{same_as_exported(_pool(pool), wave.reviewers)}),"","{STALE_NOTE}")',
@@ -530,6 +534,94 @@ def _live_waves(
                 cells[column] = row[column]
         out.append(cells)
     return out
+
+
+GATE_COLUMNS = ("Wave", "Metric", "Rule", "Baseline", "Threshold", "Measured", "Unit", "Result", "Reason")
+"""The gates table's columns (:func:`roi.rollout_tables.gate_table`'s), A to I."""
+_GATE_TEXT_FORMATS = {"fraction": '"0.0%"', "h": '"#,##0.0"" h"""', "calendar h": '"#,##0.0"" h"""',
+                      "LOC": '"#,##0"" LOC"""'}
+"""How a live reason writes a gate's values (TEXT's format), by the metric's unit, as
+:func:`roi.rollout.format_metric` does; other units: :func:`_gate_text`."""
+
+
+def _gate_text(ref: str, unit: str) -> str:
+    """Formula text: the value in ``ref`` as :func:`roi.rollout.format_metric` writes it in ``unit``."""
+    if unit in _GATE_TEXT_FORMATS:
+        return f"TEXT({ref},{_GATE_TEXT_FORMATS[unit]})"
+    return f'IF(ABS({ref})>=100,TEXT({ref},"#,##0"),TEXT({ref},"0.000"))'  # 3 decimals below 100
+
+
+def gates_first_row(header_row: int, columns: list[str]) -> int:
+    """The first gate's row: under the wave table (``columns`` from ``header_row``), a blank row, the
+    heading, the stale note and the gates' header."""
+    return header_row + len(columns) + 4
+
+
+def _live_decision(report: RolloutReport, name_cell: str, first: int) -> str:
+    """A wave's go / no-go from its gates' live results (:func:`roi.rollout.wave_decision`)."""
+    count = sum(len(wave.gates) for wave in report.waves)
+    if not count:
+        return '"' + DECISION_LABELS["no gates"] + '"'
+    last = first + count - 1
+    waves, results = f"$A${first}:$A${last}", f"$H${first}:$H${last}"
+    return (
+        f'IF(COUNTIF({waves},{name_cell})=0,"{DECISION_LABELS["no gates"]}",'
+        f'IF(COUNTIFS({waves},{name_cell},{results},"fail")>0,"{DECISION_LABELS["no-go"]}",'
+        f'IF(COUNTIFS({waves},{name_cell},{results},"not judged")>0,"{DECISION_LABELS["incomplete"]}",'
+        f'"{DECISION_LABELS["go"]}")))'
+    )
+
+
+def _quoted(words: str) -> str:
+    return '"' + words.replace('"', '""') + '"'
+
+
+def _live_gates(report: RolloutReport, name_cells: list[str], first: int) -> list[list[Cell | None]]:
+    """The gates table from row ``first``: each gate's baseline and measured value are inputs, its
+    threshold (a relative one: from the baseline), result and reason live formulas by the rules of
+    :func:`roi.rollout.evaluate_gate`, its wave a link to the wave's name (``name_cells``), so that a
+    measured value entered after a wave, or a baseline, gives its verdict and the wave's go / no-go.
+    The reason is the app's while both inputs are as exported."""
+    rows: list[list[Cell | None]] = []
+    gates = [(index, gate) for index, wave in enumerate(report.waves) for gate in wave.gates]
+    for offset, (row, (index, gate)) in enumerate(zip(gate_table(report), gates, strict=True)):
+        r = first + offset
+        unit = row["Unit"]
+        fmt = _UNIT_FORMATS.get(unit, "number")
+        base, threshold, measured, result = f"D{r}", f"E{r}", f"F{r}", f"H{r}"
+        if gate.basis == "absolute":
+            threshold_cell = Cell(gate.setting, fmt)
+        else:
+            op = "+" if gate.basis == "baseline_plus" else "*"
+            threshold_cell = Cell(
+                Formula(f'IF(ISNUMBER({base}),{base}{op}{gate.setting!r},"")',
+                        cached="" if gate.threshold is None else gate.threshold),
+                fmt,
+            )
+        at_most = gate.comparison == "at_most"
+        tolerance = f"1E-9*MAX(1,ABS({threshold}))"
+        passes = f"{measured}<={threshold}+{tolerance}" if at_most else f"{measured}>={threshold}-{tolerance}"
+        judged = f"AND(ISNUMBER({threshold}),ISNUMBER({measured}))"
+        symbols = ("≤", ">") if at_most else ("≥", "<")
+        live_reason = (
+            f'IF({result}="not judged",IF(ISNUMBER({threshold}),"not measured yet: enter the measured value",'
+            f'"no baseline: enter it under Baseline"),{_gate_text(measured, unit)}&IF({result}="pass",'
+            f'" {symbols[0]} "," {symbols[1]} ")&{_gate_text(threshold, unit)}&": "&{result})'
+        )
+        unchanged = f"AND({same_as_exported(base, gate.baseline)},{same_as_exported(measured, gate.measured)})"
+        rows.append([
+            Cell(Formula(name_cells[index], cached=row["Wave"]), "text"),
+            text(row["Metric"]),
+            text(row["Rule"]),
+            Cell(gate.baseline, fmt, "input"),
+            threshold_cell,
+            Cell(gate.measured, fmt, "input"),
+            text(unit),
+            Cell(Formula(f'IF({judged},IF({passes},"pass","fail"),"not judged")', cached=row["Result"]), "text"),
+            Cell(Formula(f"IF({unchanged},{_quoted(row['Reason'])},{live_reason})", cached=row["Reason"]), "text",
+                 wrap=True),
+        ])
+    return rows
 
 
 def _wave_validations(sheet: Sheet, header_row: int, columns: list[str], waves: int) -> None:
@@ -659,9 +751,10 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     sheet.add(
         text(
             f"{plan_note} Yellow cells are yours to edit: each wave's start week, share of developers, "
-            "training hours and reviewers; the Check row under the wave names says what the plan does not "
-            "allow. Its dates, costs and review load and the cost by month are live "
-            "formulas over them and the Assumptions. Reviewers needed and the wait (Erlang C), gates and "
+            "training hours and reviewers, and each gate's baseline and measured value; the Check row under "
+            "the wave names says what the plan does not allow. Its dates, costs and review load, the gates' "
+            "results, the waves' go / no-go and the cost by month are live "
+            "formulas over them and the Assumptions. Reviewers needed and the wait (Erlang C) and the "
             "expectations are computed by the app at export and say \"Stale\" once an input they depend on "
             "changed. Money is not risk-adjusted (a budget); the NPV, ROI and payback (Cash flow sheet) use "
             "the adoption by year of the Assumptions, not these waves.",
@@ -700,7 +793,14 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     sheet.blank()
     sheet.add(text("Go/no-go gates", "heading"))
     sheet.add(stale_note(MODEL_CHANGED))
-    write_table(sheet, gate_table(report), per_row_unit=True)
+    if not any(wave.gates for wave in report.waves):
+        sheet.add(text("(none)", "note"))
+    else:
+        sheet.add(*(text(column, "header") for column in GATE_COLUMNS))
+        assert sheet.next_row == gates_first_row(header_row, columns)  # where the waves' go / no-go count
+        names = [f"{col(index + 2)}{header_row}" for index in range(len(report.waves))]
+        for cells in _live_gates(report, names, sheet.next_row):
+            sheet.add(*cells)
 
     sheet.blank()
     sheet.add(text("Expectations: the gain to plan roadmaps on", "heading"))
