@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from scipy import stats
 
 from roi import defaults
 from roi import formatting as fmt
@@ -161,12 +162,43 @@ def _scaled(base: float, change: float, share: float) -> float:
     return max(base * (1.0 + change / share), base * MIN_FRACTION_OF_BASELINE)
 
 
-def _range(likely_growth: float, stat: ChangeStat | None, share: float) -> tuple[float, float, float] | None:
-    """(low, likely, high) growth for an uncertainty key from a change's bootstrap interval."""
-    if stat is None or stat.change is None or stat.ci_low is None or stat.ci_high is None:
+COUNT_RATES = ("tasks_per_dev_week", "prs_per_dev_week")
+"""Range fields that are counts of events over an exposure (developer-weeks): with too few events for the
+bootstrap they still get an exact interval (:func:`poisson_ratio_interval`)."""
+
+
+def poisson_ratio_interval(stat: ChangeStat, level: float = 0.95) -> tuple[float, float] | None:
+    """(low, high) change of a ratio of two Poisson rates, exact and conditional: given the n_b + n_p events,
+    the post period's n_p are binomial with p = E_p·λ_p / (E_b·λ_b + E_p·λ_p), so the Clopper–Pearson
+    interval of p gives one for the ratio (Przyborowski & Wilenski 1940) [fractions].
+
+    The exposures' ratio E_b / E_p follows from the change and the counts: (change + 1)·n_b / n_p.  ``None``
+    without events in both periods.  For 10 completed tasks the bootstrap (METHODS §6: 30 events) gives no
+    interval, and the Monte Carlo took a −48% measured from them as certain ("100% chance of a loss")."""
+    n_base, n_post = stat.n_baseline, stat.n_post
+    if stat.change is None or n_base <= 0 or n_post <= 0:
         return None
-    low = likely_growth - (stat.change - stat.ci_low) / share
-    high = likely_growth + (stat.ci_high - stat.change) / share
+    exposures = (stat.change + 1.0) * n_base / n_post
+    tail = (1.0 - level) / 2.0
+    p_low = float(stats.beta.ppf(tail, n_post, n_base + 1))
+    p_high = float(stats.beta.ppf(1.0 - tail, n_post + 1, n_base))
+    return exposures * p_low / (1.0 - p_low) - 1.0, exposures * p_high / (1.0 - p_high) - 1.0
+
+
+def _range(likely_growth: float, stat: ChangeStat | None, share: float,
+           counts: bool = False) -> tuple[float, float, float] | None:
+    """(low, likely, high) growth for an uncertainty key from a change's bootstrap interval, or, for a count
+    rate (``counts``) measured from too few events for one, from :func:`poisson_ratio_interval`."""
+    if stat is None or stat.change is None:
+        return None
+    interval = (stat.ci_low, stat.ci_high)
+    if (interval[0] is None or interval[1] is None) and counts:
+        interval = poisson_ratio_interval(stat) or (None, None)
+    ci_low, ci_high = interval
+    if ci_low is None or ci_high is None:
+        return None
+    low = likely_growth - (stat.change - ci_low) / share
+    high = likely_growth + (ci_high - stat.change) / share
     low = max(min(low, likely_growth), -1.0 + MIN_FRACTION_OF_BASELINE)
     return (round(low, 6), round(likely_growth, 6), round(max(high, likely_growth), 6))
 
@@ -370,7 +402,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
                 stat = metrics.changes.get(measured)
                 if field in RANGE_KEYS and cb > 0:
                     # The org-wide interval scaled to the cohort like the cohort's change is to the org's.
-                    found = _range(cp / cb - 1.0, stat, cohort_share)
+                    found = _range(cp / cb - 1.0, stat, cohort_share, field in COUNT_RATES)
                     if found:
                         ranges[RANGE_KEYS[field]] = found
                 continue
@@ -384,7 +416,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
                     notes.append(f"{field}: the org-wide change {change:+.0%} divided by the adoption share falls "
                                  f"below −99%; held at 1% of the baseline. Check the exports cover the same teams.")
                 if field in RANGE_KEYS:
-                    found = _range(post[field] / b_value - 1.0, metrics.changes.get(measured), share)
+                    found = _range(post[field] / b_value - 1.0, metrics.changes.get(measured), share,
+                                   field in COUNT_RATES)
                     if found:
                         ranges[RANGE_KEYS[field]] = found
             else:
@@ -495,6 +528,10 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         if measured_ranges:
             notes.append("Uncertainty ranges " + ", ".join(measured_ranges)
                          + " come from the measured 95% intervals (scaled per adopter like the values).")
+            exact = sorted(RANGE_KEYS[f] for f in few_events if f in COUNT_RATES and RANGE_KEYS[f] in measured_ranges)
+            if exact:
+                notes.append("Of these, " + ", ".join(exact) + " come from an exact Poisson interval of the few "
+                             f"events counted: the bootstrap needs {MIN_SAMPLE} in each period.")
         if templated & set(ranges):
             notes.append("Uncertainty ranges " + ", ".join(sorted(templated & set(ranges)))
                          + " come from the template's low and high values.")

@@ -362,3 +362,47 @@ def test_pr_size_and_review_time_missing_from_gitlab_lists_name_the_exports_that
     assert ("PR size needs GitHub PR details, gh or GraphQL output, GitLab GraphQL mergeRequests pages "
             "(diffStatsSummary), or DevLake's pull_requests table; GitLab's REST MR lists have no line counts") \
         in error.value.message
+
+
+def test_a_ratio_of_poisson_rates_has_an_exact_interval():
+    # 20 events before and 10 after over equal exposures: the ratio 0.5 (change −50%). Given the 30 events, those
+    # after adoption are Binomial(30, p); Clopper–Pearson for 10 of 30 is [0.1729, 0.5281] (scipy's binomtest,
+    # an independent implementation), so the ratio p/(1−p) runs 0.2090 to 1.1190.
+    from scipy.stats import binomtest
+
+    from roi.scenario_builder import poisson_ratio_interval
+
+    p = binomtest(10, 30).proportion_ci(confidence_level=0.95, method="exact")
+    low, high = poisson_ratio_interval(ChangeStat(change=-0.5, n_baseline=20, n_post=10))
+    assert (low, high) == pytest.approx((p.low / (1 - p.low) - 1, p.high / (1 - p.high) - 1), rel=1e-9)
+    assert (round(low, 3), round(high, 3)) == (-0.791, 0.119)
+    # Twice the exposure before adoption: the same counts are a ratio of 1.0, the interval scaled with it.
+    low2, high2 = poisson_ratio_interval(ChangeStat(change=0.0, n_baseline=20, n_post=10))
+    assert (low2 + 1, high2 + 1) == pytest.approx((2 * (low + 1), 2 * (high + 1)))
+    assert poisson_ratio_interval(ChangeStat(change=-1.0, n_baseline=20, n_post=0)) is None
+
+
+def test_few_events_still_give_a_count_rate_its_range(worked_example):
+    """10 completed tasks after adoption: no bootstrap interval (30 events), and the scenario took the measured
+    −48% as certain: "100% chance of losing money" on a sample the app called too small."""
+    metrics = _metrics(
+        {"developers": 6, "prs_per_dev_week": 2.0, "pr_size_loc": 100, "tasks_per_dev_week": 0.4},
+        {"developers": 6, "prs_per_dev_week": 1.5, "pr_size_loc": 120, "tasks_per_dev_week": 0.208},
+        {"tasks_per_dev_week": ChangeStat(change=-0.48, n_baseline=25, n_post=10),
+         "pr_size_loc": ChangeStat(change=0.2, n_baseline=20, n_post=15)},
+    )
+    scenario = scenario_from_metrics(metrics, worked_example)
+    low, likely, high = scenario.uncertainty.ranges["productivity_uplift"]
+    interval = poisson_ratio_interval_of(-0.48, 25, 10)
+    assert likely == pytest.approx(-0.48, abs=1e-6)  # every developer an adopter here (no AI metrics)
+    assert (low, high) == pytest.approx(interval, abs=1e-6)
+    assert "pr_size_growth" not in scenario.uncertainty.ranges  # a median's change has no count interval
+    assert "productivity_uplift come from an exact Poisson interval of the few events counted" in scenario.notes
+
+
+def poisson_ratio_interval_of(change: float, n_baseline: int, n_post: int) -> tuple[float, float]:
+    from roi.scenario_builder import poisson_ratio_interval
+
+    found = poisson_ratio_interval(ChangeStat(change=change, n_baseline=n_baseline, n_post=n_post))
+    assert found is not None
+    return found
