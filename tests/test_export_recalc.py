@@ -39,6 +39,7 @@ from roi.export.rollout_sheets import (
     CHECKLIST_STALE_NOTE,
     DUE_WEEK_PROBLEM,
     NO_START_DATE,
+    PLAN_NOT_ALLOWED,
     START_DATE_CELL,
     WAVE_CHECK_LABEL,
     WAVE_CHECKS,
@@ -1352,3 +1353,9 @@ def test_a_wave_input_the_plan_does_not_allow_is_named_on_its_wave(recalculated,
     with pytest.raises((ValueError, ScenarioError)):  # the app refuses each of these plans
         plan_waves = RolloutPlan.model_validate(plan)
         rollout_report(recalculated["worked"][0].model_copy(update={"rollout": plan_waves}))
+    # No budget from a plan the app refuses (a share typed as 30 gave months of −521,460): blank, and said.
+    months = _month_table(values["Rollout plan"])
+    assert all(month[column] in (None, "") for month in months for column in ("Seat cost", "Total cost")), name
+    rows = [[c.value for c in row] for row in values["Rollout plan"].iter_rows()]
+    heading = next(i for i, row in enumerate(rows) if row[0] == "Cost by month (live, from the waves and Assumptions)")
+    assert rows[heading + 1][0] == PLAN_NOT_ALLOWED

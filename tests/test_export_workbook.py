@@ -1387,15 +1387,21 @@ def test_the_cost_by_month_is_formulas_over_the_waves(rich):
     first, second = months[1], months[2]
     column = {name: header.index(name) for name in header}
     assert len(months) == 1 + 12 * scenario.finance.horizon_years
-    developers = first[column["Developers with a seat"]].value
-    assert developers.startswith("=IF($D$") and developers.endswith(",0)))")
-    assert first[column["Training cost"]].value.startswith("=SUMIF(")
-    assert first[column["Governance cost"]].value == "=governance_fte*fte_cost_used/12"
-    assert first[column["One-off cost"]].value == "=one_off_cost"
+    allowed = '=IF(COUNTIF(wave_checks,"?*")=0,'  # blank while a wave's Check names a problem
+
+    def formula(cell) -> str:
+        assert cell.value.startswith(allowed) and cell.value.endswith(',"")'), cell.value
+        return cell.value.removeprefix(allowed).removesuffix(',"")')
+
+    developers = formula(first[column["Developers with a seat"]])
+    assert developers.startswith("IF($D$") and developers.endswith(",0)))")
+    assert formula(first[column["Training cost"]]).startswith("SUMIF(")
+    assert formula(first[column["Governance cost"]]) == "governance_fte*fte_cost_used/12"
+    assert formula(first[column["One-off cost"]]) == "one_off_cost"
     assert second[column["One-off cost"]].value == 0
     total = second[column["Total cost"]].coordinate
     before = first[column["Cumulative cost"]].coordinate
-    assert second[column["Cumulative cost"]].value == f"={before}+{total}"
+    assert formula(second[column["Cumulative cost"]]) == f"{before}+{total}"
 
 
 def test_viewers_that_do_not_recalculate_see_the_engines_plan_costs(rich):

@@ -661,11 +661,19 @@ def _wave_validations(sheet: Sheet, header_row: int, columns: list[str], waves: 
         )
 
 
+PLAN_ALLOWED = f'COUNTIF({WAVE_CHECKS},"?*")=0'
+"""Formula text: TRUE while every wave's Check cell is empty (the plan is one the app allows)."""
+PLAN_NOT_ALLOWED = ("The Check row under the wave names says what the plan does not allow: the cost by month "
+                    "is blank until it is fixed.")
+"""The live line above the cost by month while :data:`PLAN_ALLOWED` is FALSE: a share typed as 30 for 30% gave
+months of −521,460 with nothing beside them."""
+
+
 def _month_table(sheet: Sheet, scenario: Scenario, report: RolloutReport, waves_at: dict[str, int]) -> None:
     """The cost by month as formulas over the wave table (rows ``waves_at``) and the Assumptions:
     seats and usage of the latest wave started, billed for whole months from its start month,
     training in that month, governance every month, the one-off cost in month 1
-    (:func:`roi.rollout.monthly_cost_schedule`)."""
+    (:func:`roi.rollout.monthly_cost_schedule`); blank while the plan is not one the app allows."""
     rows = schedule_table(report)
     if not rows or not report.waves:
         write_table(sheet, rows)
@@ -730,6 +738,8 @@ def _month_table(sheet: Sheet, scenario: Scenario, report: RolloutReport, waves_
             fmt = _COLUMN_FORMATS.get(column) or ("int" if column in ("Month", "Year") else "number")
             if column in live:
                 formula, cached = live[column]
+                if column != "Wave":  # numbers of a plan the app refuses are not numbers to budget with
+                    formula = f'IF({PLAN_ALLOWED},{formula},"")'
                 cells.append(Cell(Formula(formula, cached=cached), "text" if column == "Wave" else fmt))
             else:
                 cells.append(_value(value, fmt))
@@ -834,6 +844,9 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
 
     sheet.blank()
     sheet.add(text("Cost by month (live, from the waves and Assumptions)", "heading"))
+    if report.waves:
+        sheet.add(Cell(Formula(f'IF({PLAN_ALLOWED},"",{_quoted(PLAN_NOT_ALLOWED)})', cached=""), "text", "warning",
+                       span=4, wrap=True))
     _month_table(sheet, scenario, report, waves_at)
     return sheet
 
