@@ -231,8 +231,8 @@ with st.expander("Baselines the gates compare with"):
     st.caption(
         "From the scenario's baseline period; enter a value the scenario lacks (e.g. measured before "
         "week 0) and it is kept with the plan. A *missing* one the loaded exports measure (the median review "
-        "wait or PR size, which the scenario does not hold) comes from their pre-rollout period with "
-        "**Measure a wave from the loaded exports** (below) on the first wave."
+        "wait or PR size, which the scenario does not hold) comes from their pre-rollout period once the "
+        "first wave is measured from them (below)."
     )
     baseline_frame = pd.DataFrame(
         tables.baseline_input_rows(scenario, plan), columns=["metric", "baseline", "unit", "source"]
