@@ -224,12 +224,24 @@ def _with_change(scenario: Scenario, field: str) -> str:
     return f"{label}{change}"  # "merged PRs per developer-week", not "merged prs …"
 
 
-GITLAB_HAS_NO_SIZES = (" GitLab MR lists carry no PR sizes and no reviews: PR size needs GitHub PR details, gh or "
+GITLAB_HAS_NO_SIZES = (" If your PRs come from GitLab: its MR lists carry no PR sizes and no reviews; PR size "
+                       "needs GitHub PR details, gh or "
                        "GraphQL output, GitLab GraphQL mergeRequests pages (diffStatsSummary), or DevLake's "
                        "pull_requests table; review time needs reviews, such as the "
                        "GitLab MRs' notes (/merge_requests/:iid/notes), GitHub reviews or DevLake's "
                        "pull_request_comments table.")
 """Said with a caveat on PR size or review time: "GitHub or GitLab for PRs" alone sent GitLab users in circles."""
+
+
+EXPORTS_FOR: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"tasks_per_dev_week", "bugs_per_dev_week"}), "a work-item export such as Jira for tasks and bugs"),
+    (frozenset({"prs_per_dev_week", "pr_size_loc", "review_hours"}),
+     "GitHub or GitLab pull requests, with their reviews, for PRs, their size and review time"),
+    (frozenset({"deployments_per_week", "change_failure_rate", "recovery_hours", "rework_rate", "lead_time_hours"}),
+     "deployments and incidents (GitHub or GitLab deployments, Four Keys or DevLake tables) for the delivery "
+     "metrics"),
+)
+"""Which exports measure which scenario fields, as a caveat on fields the exports did not measure names them."""
 
 
 def before_after_reason(notes: list[str]) -> str:
@@ -247,12 +259,15 @@ def measurement_caveats(scenario: Scenario) -> list[str]:
         return []
     caveats = []
     if measurement.kept_from_base:
+        kept = set(measurement.kept_from_base)
+        # The exports that would measure what is missing, and only those ("Jira for tasks and bugs" was said
+        # for missing deployments).
+        where = [source for fields, source in EXPORTS_FOR if kept & fields]
         caveats.append(
             f"Not in these exports: {', '.join(_with_change(scenario, f) for f in measurement.kept_from_base)}. "
             "These come from the scenario used before the upload, not from your data; upload the exports "
-            "that measure them (Jira for tasks and bugs, GitHub or GitLab for PRs) or enter estimates on the "
-            "Data page." + (GITLAB_HAS_NO_SIZES if {"pr_size_loc", "review_hours"} & set(measurement.kept_from_base)
-                            else ""))
+            f"that measure them ({'; '.join(where) or 'see the Data page'}) or enter estimates on the "
+            "Data page." + (GITLAB_HAS_NO_SIZES if {"pr_size_loc", "review_hours"} & kept else ""))
     # Incidents and deployments are few by nature; only the productivity inputs carry the verdict.
     few = [field for field in measurement.few_events if field in VERDICT_INPUTS]
     if few:

@@ -158,7 +158,7 @@ def test_unmeasured_fields_come_from_the_base_or_the_estimates(worked_example):
     assert measurement_caveats(scenario) == [
         "Not in these exports: completed tasks per developer-week (+21.0% after adoption), bugs per "
         "developer-week (+9.0% after adoption). These come from the scenario used before the upload, not from "
-        "your data; upload the exports that measure them (Jira for tasks and bugs, GitHub or GitLab for PRs) "
+        "your data; upload the exports that measure them (a work-item export such as Jira for tasks and bugs) "
         "or enter estimates on the Data page."]
     assert measurement_caveats(worked_example) == []  # not measured: nothing to single out
     assert scenario.finance == worked_example.finance and scenario.costs == worked_example.costs
@@ -343,6 +343,19 @@ def test_a_base_review_pool_larger_than_the_measured_team_is_capped_and_said(wor
         in scenario.notes
 
 
+def test_missing_delivery_metrics_name_the_exports_that_have_them(worked_example):
+    """Deployments missing: the caveat said to upload "Jira for tasks and bugs, GitHub or GitLab for PRs"."""
+    scenario = worked_example.model_copy(update={"measurement": None})
+    from roi.models import Measurement
+
+    scenario = scenario.model_copy(update={"measurement": Measurement(
+        adoption_date=date(2025, 3, 3), sources=["pulls.json"], kept_from_base=["deployments_per_week"])})
+    (caveat,) = measurement_caveats(scenario)
+    assert "measure them (deployments and incidents (GitHub or GitLab deployments, Four Keys or DevLake tables) " \
+        "for the delivery metrics)" in caveat
+    assert "Jira" not in caveat and "GitLab: its MR lists" not in caveat
+
+
 def test_pr_size_and_review_time_missing_from_gitlab_lists_name_the_exports_that_have_them(worked_example):
     """GitLab MR lists have no line counts and no reviews; the summary said to upload "GitHub or GitLab for
     PRs" to measure PR size and review time, which the GitLab file just uploaded cannot do."""
@@ -352,7 +365,10 @@ def test_pr_size_and_review_time_missing_from_gitlab_lists_name_the_exports_that
     assert scenario.measurement.kept_from_base == ["pr_size_loc", "bugs_per_dev_week"]
     caveat = measurement_caveats(scenario)[0]
     assert caveat.startswith("Not in these exports: mean PR size (lines changed) (+")  # not "mean pr size"
-    assert caveat.endswith("or enter estimates on the Data page. GitLab MR lists carry no PR sizes and no reviews: "
+    assert "measure them (a work-item export such as Jira for tasks and bugs; GitHub or GitLab pull requests, " \
+        "with their reviews, for PRs, their size and review time)" in caveat  # what each missing one needs
+    assert caveat.endswith("or enter estimates on the Data page. If your PRs come from GitLab: its MR lists carry no "
+                           "PR sizes and no reviews; "
                            "PR size needs GitHub PR details, gh or GraphQL output, GitLab GraphQL mergeRequests pages "
                            "(diffStatsSummary), or DevLake's pull_requests table; "
                            "review time needs reviews, such as the GitLab MRs' notes (/merge_requests/:iid/notes), "
