@@ -373,7 +373,7 @@ def show_notice() -> None:
         st.session_state[_SHOWN] = (*notice, page, scenario())
     else:
         shown = st.session_state.get(_SHOWN)
-        if not shown or shown[2] != page or shown[3] is not scenario():
+        if not shown or shown[2] != page or shown[3] != scenario():  # equal: a rebuilt copy speaks of it too
             return
         notice = shown[:2]
     kind, text = notice
