@@ -319,7 +319,7 @@ def open_compared(index: int) -> None:
     open_kept(compared()[index])
 
 
-def open_kept(chosen: Scenario, notice: str = "") -> None:
+def open_kept(chosen: Scenario, notice: str = "", kind: str = "success") -> None:
     """Make a kept scenario the current one; the current one is kept first, so nothing is lost, unless it
     is the demo organisation as the app opened it (in a fresh session it filled the workshop reopened).
 
@@ -330,7 +330,7 @@ def open_kept(chosen: Scenario, notice: str = "") -> None:
     if current not in compared() and current != chosen and current != demo_scenario():
         snapshot, _ = keep(current)
         notice += f" The scenario you had open was kept as '{snapshot.name}' ({len(compared())} kept)."
-    resume(chosen, notice)  # as a saved file: measured from other exports, it does not show the loaded ones
+    resume(chosen, notice, kind)  # as a saved file: measured from other exports, it does not show the loaded ones
 
 
 def workshop() -> tuple[list[Scenario], int]:

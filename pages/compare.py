@@ -70,12 +70,11 @@ with right:
                 snapshot, kept_note = appstate.keep(s)
                 snapshots.append(snapshot)
                 said.append(" ".join(filter(None, (kept_note, note))))
+            kind = "warning" if any(notes) else "success"
             if opened is not None:
-                appstate.open_kept(snapshots[opened], " ".join(said))
-                if any(notes):
-                    st.session_state[appstate.NOTICE] = ("warning", st.session_state[appstate.NOTICE][1])
+                appstate.open_kept(snapshots[opened], " ".join(said), kind)
             else:
-                st.session_state[appstate.NOTICE] = ("warning" if any(notes) else "success", " ".join(said))
+                st.session_state[appstate.NOTICE] = (kind, " ".join(said))
             st.session_state["compare_upload_round"] = upload_round + 1
             st.rerun()
 

@@ -85,10 +85,9 @@ def handle_upload(files: appstate.Files) -> None:
     except RoiError as error:
         st.session_state[UPLOAD_ERROR] = (key, error.describe())
         return  # nothing changed: the earlier exports and scenario stay
-    before = appstate.loaded()
-    own = before is not None and st.session_state[appstate.EXPORTS] != appstate.DEMO
-    dropped = [name for name, _ in before[0] if name not in {n for n, _ in files}] if own and before else []
-    previous = (before[0], before[1], before[2], appstate.scenario()) if dropped and before else None
+    before = appstate.loaded() if st.session_state[appstate.EXPORTS] != appstate.DEMO else None  # the user's own
+    dropped = [name for name, _ in before[0] if name not in {n for n, _ in files}] if before else []
+    previous = (*before, appstate.scenario()) if before and dropped else None
     suggested = suggest_adoption_date(dataset)
     adoption = suggested or st.session_state.get(appstate.ADOPTION_DATE)
     saved = appstate.scenario().measurement
@@ -532,7 +531,6 @@ def measure_label(field: str) -> str:
 
 VALUE_COLUMNS = dict(zip(VALUE_KEYS, ("Before", "After (likely)", "After, low", "After, high"), strict=True))
 """The estimates table's value columns, by the template's name for each."""
-ESTIMATES_DRAFT = appstate.ESTIMATES_DRAFT
 ESTIMATES_BASE = "data_estimates_base"
 """(the scenario's estimates as shown, the table the estimates editor was drawn from on this visit)."""
 
@@ -596,9 +594,9 @@ with tab_estimates:
     # its page is left; in a form they never reached the server): the editor's first draw on a visit
     # starts from them, and every later draw of the visit from the same table, as the editor's edits are
     # relative to the table it was given.
-    draft = st.session_state.get(ESTIMATES_DRAFT)
+    draft = st.session_state.get(appstate.ESTIMATES_DRAFT)
     if draft is not None and draft[0] != seen:  # typed for estimates since replaced
-        draft = st.session_state[ESTIMATES_DRAFT] = None
+        draft = st.session_state[appstate.ESTIMATES_DRAFT] = None
     base = st.session_state.get(ESTIMATES_BASE)
     if editor_key not in st.session_state or base is None or base[0] != seen:
         base = st.session_state[ESTIMATES_BASE] = (seen, draft[1] if draft is not None else frame)
@@ -620,12 +618,12 @@ with tab_estimates:
             },
         )
         typed = value_cells(edited) != value_cells(frame)
-        st.session_state[ESTIMATES_DRAFT] = (seen, edited.copy()) if typed else None
+        st.session_state[appstate.ESTIMATES_DRAFT] = (seen, edited.copy()) if typed else None
         buttons = st.container(horizontal=True)
         use = buttons.button("Use these estimates", key="data_estimates_use", type="primary")
         if typed:
             if buttons.button("Discard the typed cells", key="data_estimates_discard", icon=":material/undo:"):
-                st.session_state[ESTIMATES_DRAFT] = st.session_state[ESTIMATES_BASE] = None
+                st.session_state[appstate.ESTIMATES_DRAFT] = st.session_state[ESTIMATES_BASE] = None
                 st.session_state["data_estimates_generation"] = generation + 1  # a fresh editor
                 st.rerun()
             st.caption("Typed cells are not in use until **Use these estimates**; they stay here meanwhile.")

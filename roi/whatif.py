@@ -456,6 +456,7 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
     from roi.scenario_builder import MEASURED_NOTE, RANGE_KEYS  # the builder's, so both paths agree
 
     by_field: dict[str, dict[str, Any]] = {}
+    range_keys: dict[str, str] = {}  # field -> the uncertainty key its low and high set
     for field, (baseline, post, low, high) in estimates.items():
         if baseline is None and post is None:
             continue
@@ -468,8 +469,9 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
                                 f"for {value:g}%", field=field)
         changes = by_field[field] = {f"baseline.{field}": baseline, f"post.{field}": post}
         key = RANGE_KEYS.get(field)
+        range_keys[field] = key or f"post.{field}"
         if low is None and high is None:  # no range believed: an earlier one must not outlive its values
-            changes[_RANGES + (key or f"post.{field}")] = None
+            changes[_RANGES + range_keys[field]] = None
             continue
         if low is None or high is None:
             raise ScenarioError("give both the low and the high value after adoption, or neither", field=field)
@@ -484,14 +486,14 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
                 )
             changes[_RANGES + key] = [low / baseline - 1.0, post / baseline - 1.0, high / baseline - 1.0]
         else:
-            changes[f"{_RANGES}post.{field}"] = [low, post, high]
+            changes[_RANGES + range_keys[field]] = [low, post, high]
     # What differs from the scenario, to the 6 decimals a saved range keeps (a measured growth range read back
     # as values and divided again differs in its 7th).
     values = [f for f, changes in by_field.items()
               if not _close([changes[f"baseline.{f}"], changes[f"post.{f}"]], _period_values(scenario, f))]
+    before = scenario.uncertainty.ranges if scenario.uncertainty is not None else {}
     ranges = [f for f, changes in by_field.items()
-              if f not in values and not _close(next(v for k, v in changes.items() if k.startswith(_RANGES)),
-                                                _range(scenario, f))]
+              if f not in values and not _close(changes[_RANGES + range_keys[f]], before.get(range_keys[f]))]
     if not values and not ranges:
         return scenario
     updated = with_values(scenario, {k: v for f in (*values, *ranges) for k, v in by_field[f].items()})
@@ -518,21 +520,13 @@ def _close(new: Sequence[float | None] | None, old: Sequence[float | None] | Non
     """The same values (or both None), to 1e-6."""
     if new is None or old is None:
         return new is None and old is None
+
     def same(a: float | None, b: float | None) -> bool:
         if a is None or b is None:
             return a is None and b is None
         return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-6)
 
     return len(new) == len(old) and all(same(a, b) for a, b in zip(new, old, strict=True))
-
-
-def _range(scenario: Scenario, field: str) -> Any:
-    """The uncertainty range a field's estimate sets (None: none)."""
-    from roi.scenario_builder import RANGE_KEYS
-
-    if scenario.uncertainty is None:
-        return None
-    return scenario.uncertainty.ranges.get(RANGE_KEYS.get(field) or f"post.{field}")
 
 
 def _entered_before(lines: list[str]) -> dict[str, bool]:

@@ -63,7 +63,8 @@ changed or the cash flow no longer gives the exported NPV (a cost line typed or 
 app's values (Monte Carlo, tornado, rollout) are then stale."""
 
 
-def _quoted(words: str) -> str:
+def formula_string(words: str) -> str:
+    """``words`` as a string constant of a spreadsheet formula (a quote doubled)."""
     return '"' + words.replace('"', '""') + '"'
 
 
@@ -80,14 +81,14 @@ def live_verdict(results: Results) -> str:
     strained = f"utilization_post>={min(UTILIZATION_LIMIT, 1.0)!r}"
 
     def tone(name: Tone) -> str:
-        plain, busy = _quoted(HEADLINES[name]), _quoted(STRAINED_HEADLINES[name])
+        plain, busy = formula_string(HEADLINES[name]), formula_string(STRAINED_HEADLINES[name])
         return f"IF({strained},{busy},{plain})"
 
     if loss is None:
         positive = tone("good")
     else:
         mixed = loss > CONFIDENT_LOSS_CHANCE
-        note = _quoted(
+        note = formula_string(
             f" (Chance of a loss {chance(loss)} from the Monte Carlo at export: export again to update it.)"
         )
         positive = f"{tone('mixed' if mixed else 'good')}&IF({MODEL_CHANGED}>0,{note},\"\")"
@@ -95,7 +96,7 @@ def live_verdict(results: Results) -> str:
     more = f'IF({INPUT_PROBLEMS}>1," (and "&({INPUT_PROBLEMS}-1)&" more: see column G of Assumptions)","")'
     return (
         f'IF({INPUT_PROBLEMS}>0,"Check the assumptions: "&{first_problem}&{more},'
-        f"IF(npv<0,{_quoted(HEADLINES['bad'])},{positive}))"
+        f"IF(npv<0,{formula_string(HEADLINES['bad'])},{positive}))"
     )
 
 

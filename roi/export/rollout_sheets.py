@@ -35,7 +35,7 @@ from roi.export.layout import (
     wrapped_lines,
 )
 from roi.export.model_sheets import STALE_NOTE, stale_note
-from roi.export.report_sheets import MODEL_CHANGED
+from roi.export.report_sheets import MODEL_CHANGED, formula_string
 from roi.export.rules import Rule, rule_for
 from roi.export.safety import looks_like_formula
 from roi.models import Scenario
@@ -572,10 +572,6 @@ def _live_decision(report: RolloutReport, name_cell: str, first: int) -> str:
     )
 
 
-def _quoted(words: str) -> str:
-    return '"' + words.replace('"', '""') + '"'
-
-
 def _live_gates(report: RolloutReport, name_cells: list[str], first: int) -> list[list[Cell | None]]:
     """The gates table from row ``first``: each gate's baseline and measured value are inputs, its
     threshold (a relative one: from the baseline), result and reason live formulas by the rules of
@@ -618,7 +614,7 @@ def _live_gates(report: RolloutReport, name_cells: list[str], first: int) -> lis
             Cell(gate.measured, fmt, "input"),
             text(unit),
             Cell(Formula(f'IF({judged},IF({passes},"pass","fail"),"not judged")', cached=row["Result"]), "text"),
-            Cell(Formula(f"IF({unchanged},{_quoted(row['Reason'])},{live_reason})", cached=row["Reason"]), "text",
+            Cell(Formula(f"IF({unchanged},{formula_string(row['Reason'])},{live_reason})", cached=row["Reason"]), "text",
                  wrap=True),
         ])
     return rows
@@ -845,7 +841,7 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     sheet.blank()
     sheet.add(text("Cost by month (live, from the waves and Assumptions)", "heading"))
     if report.waves:
-        sheet.add(Cell(Formula(f'IF({PLAN_ALLOWED},"",{_quoted(PLAN_NOT_ALLOWED)})', cached=""), "text", "warning",
+        sheet.add(Cell(Formula(f'IF({PLAN_ALLOWED},"",{formula_string(PLAN_NOT_ALLOWED)})', cached=""), "text", "warning",
                        span=4, wrap=True))
     _month_table(sheet, scenario, report, waves_at)
     return sheet
