@@ -57,11 +57,11 @@ HOUR = np.timedelta64(3600, "s")
 
 DEFINITIONS: dict[str, str] = {
     "developers": "Active developers: distinct people (not bots) who authored at least one merged PR in the "
-                  "period.",
+                  "period; without a PR export, distinct assignees of the work items completed in the period.",
     "reviewers": "Distinct people (not bots, not the PR's author) who reviewed a counted PR of the period.",
     "prs_merged": "Merged pull requests of the period by people. A PR belongs to the period of its merge time; "
                   "unmerged, draft, bot and AI-agent PRs are skipped and counted under 'skipped'.",
-    "prs_per_dev_week": "Merged PRs / (active developers × weeks in the period).",
+    "prs_per_dev_week": "Merged PRs / (active developers × weeks the PR export's merges cover).",
     "pr_size_loc": "Mean lines added + deleted per merged PR.",
     "pr_size_loc_median": "Median lines added + deleted per merged PR.",
     "pickup_hours_median": "Median calendar hours from PR creation to its first review by someone other than "
@@ -75,7 +75,8 @@ DEFINITIONS: dict[str, str] = {
                           "completions cover).",
     "bugs_per_dev_week": "Work items of type bug created in the period / (active developers × weeks the work-item "
                          "export's created issues cover).",
-    "deployments_per_week": "Successful production deployments per week of the period (team total).",
+    "deployments_per_week": "Successful production deployments / weeks the deployment export covers (team "
+                            "total).",
     "change_failure_rate": "Deployments that needed immediate intervention / deployments. A deployment failed "
                            "when an incident names one of its commits as the root cause (Four Keys); incidents "
                            "without commit links are charged to the last deployment before them (DevLake's "
@@ -98,9 +99,9 @@ DEFINITIONS: dict[str, str] = {
     "ai_acceptance_rate": "Σ code-completion acceptances / Σ suggestions over the period's days, by count (as "
                           "GitHub's metrics viewer computes it).",
     "change": "Relative change post / baseline − 1, with a 95% cluster-bootstrap interval (developers resampled "
-              "for PR metrics; days, deployments or incidents for team metrics) and a two-sided Mann–Whitney U "
-              "p-value; effect_size is the probability that a post value exceeds a baseline value. Below 30 "
-              "events in a period the interval and test are left out: the sample is too small.",
+              "for PR metrics; days, deployments, incidents or deployed changes for team metrics) and a two-sided "
+              "Mann–Whitney U p-value; effect_size is the probability that a post value exceeds a baseline value. "
+              "Below 30 events in a period the interval and test are left out: the sample is too small.",
     "did": "Difference-in-differences on logs: (ln AI_post − ln AI_pre) − (ln non-users_post − ln non-users_pre); "
            "did_change = e^did − 1 is the change attributable to AI use if both cohorts shared the same trend.",
 }
@@ -1206,6 +1207,10 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
                 done = dataset.work_items
                 developers = int(done.loc[period.mask(done["resolved_at"]), "assignee"].dropna().nunique()) or None
                 parts[0][0]["developers"] = developers
+                counted = ("no PR export: active developers are the distinct assignees of the work items completed "
+                           "in each period, not the authors of merged PRs")
+                if developers is not None and counted not in notes:
+                    notes.append(counted)
                 if developers is None and not done["assignee"].notna().any():
                     note = ("the work items name no assignee and no PR export names authors: developers cannot be "
                             "counted, so per-developer rates (tasks, bugs) are null; export the issues with the "

@@ -413,6 +413,21 @@ def test_work_items_without_assignees_say_why_their_rates_are_null():
     assert any(note.startswith("the work items name no assignee") for note in metrics.notes)
 
 
+def test_without_pr_exports_developers_are_the_assignees_and_the_notes_say_so():
+    """METHODS §6 counts authors of merged PRs; a Jira export alone counts the distinct assignees of the issues
+    completed in each period instead, which the notes must say (the definition beside the number is the PRs')."""
+    jira = sorted((ROOT / "sample_data" / "demo").glob("jira_export_*.csv"))
+    data = read_exports(jira)
+    metrics = measure(data, date(2025, 3, 3))
+    done = data.work_items
+    before = done["resolved_at"] < pd.Timestamp("2025-03-03", tz="UTC")
+    assert metrics.baseline.developers == done.loc[before, "assignee"].dropna().nunique()
+    assert any(note.startswith("no PR export: active developers are the distinct assignees") for note in metrics.notes)
+    with_prs = measure(read_exports(jira + sorted((ROOT / "sample_data" / "demo").glob("github_*.json.gz"))),
+                       date(2025, 3, 3))
+    assert not any(note.startswith("no PR export") for note in with_prs.notes)
+
+
 def test_a_day_without_any_completion_breakdown_is_unknown_not_zero():
     """Usage-report records without totals_by_feature have unknown completion counts: a day made only of
     them is no unit of the acceptance rate (a 0/0 day would still be resampled by the bootstrap)."""
