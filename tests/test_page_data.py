@@ -46,7 +46,7 @@ def test_demo_exports_and_measured_metrics(page):
         and " to " in row["95% interval"]
         and row["p-value"] == "p\u00a0<\u00a00.001"
     )
-    assert row["Definition"] == "Merged PRs / (active developers × weeks in the period)."
+    assert row["Definition"] == "Merged PRs / (active developers × weeks the PR export's merges cover)."
     # The caption explains the columns the table has, in plain words, and nothing it does not show
     # (it named "effect_size", which is not a column).
     note = next(c.value for c in page.caption if c.value.startswith("Baseline "))
