@@ -156,6 +156,20 @@ def test_demo_scenario_scales_tasks_and_bugs_by_the_identified_ai_users(metrics,
     assert "the mean daily AI users 55.06 of 120 is how often they use it, not who" in scenario.notes
 
 
+def test_sample_data_readme_quotes_the_measured_changes(metrics):
+    """sample_data/README.md said "change failure rate 6% → 7.5%" (the generator's chances) where the data
+    measure 4.1% → 8.5%: the figures it quotes are the measured ones."""
+    readme = (ROOT / "sample_data" / "README.md").read_text()
+    flat = " ".join(readme.split())
+    cfr = f"change failure rate {metrics.baseline.change_failure_rate:.1%} → {metrics.post.change_failure_rate:.1%}"
+    assert cfr in flat
+    quoted = {"tasks per developer-week": "tasks_per_dev_week", "PRs per developer-week": "prs_per_dev_week",
+              "median PR size": "pr_size_loc_median", "median time in review": "review_hours_median",
+              "bugs per developer-week": "bugs_per_dev_week"}
+    for words, field in quoted.items():
+        assert f"{words} {metrics.changes[field].change:+.0%}" in flat, field
+
+
 def test_demo_adoption_date_is_suggested_from_the_seats():
     assert suggest_adoption_date(load_demo()) == DEMO_ADOPTION_DATE
 
