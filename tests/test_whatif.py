@@ -505,3 +505,21 @@ def test_a_pr_size_limit_caps_the_monte_carlo_too(worked_example):
     assert held.uncertainty.ranges["pr_size_growth"] == pytest.approx((0.25, 0.25, 0.25))
     u = compute(held).uncertainty
     assert u.npv_p50 > compute(worked_example).uncertainty.npv_p50  # smaller PRs in every draw
+
+
+def test_an_edit_that_keeps_its_range_leaves_the_npv_outside_it_as_docs_say():
+    """docs/methodology.md §4's example: the demo's capture factor edited to 100% with its range kept puts the
+    NPV above its own P90; moving the range with the value (what the app does) keeps it inside."""
+    from roi.models import load_scenario
+    from tests.conftest import ROOT, SCENARIOS
+
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    kept = compute(with_value(demo, "finance.capture_factor", 1.0))
+    moved = compute(with_assumption(demo, "finance.capture_factor", 1.0))
+    assert kept.uncertainty is not None and moved.uncertainty is not None
+    assert kept.finance.npv > kept.uncertainty.npv_p90
+    assert moved.uncertainty.npv_p10 < moved.finance.npv < moved.uncertainty.npv_p90
+    quoted = (f"gives an NPV of ${kept.finance.npv / 1e6:.2f}M against a P50 of ${kept.uncertainty.npv_p50 / 1e6:.2f}M "
+              f"and a P90 of ${kept.uncertainty.npv_p90 / 1e6:.2f}M; with the range moved, P50 "
+              f"${moved.uncertainty.npv_p50 / 1e6:.2f}M and P90 ${moved.uncertainty.npv_p90 / 1e6:.2f}M")
+    assert quoted in " ".join((ROOT / "docs" / "methodology.md").read_text().split())
