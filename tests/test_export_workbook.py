@@ -638,7 +638,12 @@ def test_metrics_sheet_defines_every_scenario_period_metric(book):
     rows = {r[0].value: r[7].value for r in sheet.iter_rows(min_row=4, max_row=3 + len(PERIOD_FIELDS))}
     assert all(rows.values()), [label for label, definition in rows.items() if not definition]
     review = rows["Observed median time in review (baseline: calibrates f)"]
-    assert review == DEFINITIONS["review_hours_median"]
+    assert review.endswith(DEFINITIONS["review_hours_median"])
+    tasks = rows["Completed tasks per developer-week"]
+    assert tasks.startswith("Per working week, per developer (a rate measured per calendar week × 1.1343 at W = 46")
+    assert "After adoption: of a developer who uses the tool." in tasks
+    assert "Per working week, for the whole team" in rows["Production deployments per week (team)"]
+    assert rows["Change failure rate"] == "Measured as: " + DEFINITIONS["change_failure_rate"]
     assert "calendar hours" in review and "first review" in review and "merge" in review
 
 
@@ -668,7 +673,7 @@ def test_productivity_places_the_demos_delivery_among_the_dora_tiers_as_the_app_
     rows = {row[0].value: row for row in block[header + 1 : header + 5]}
     assert list(rows) == [
         "Change lead time (calendar hours)",
-        "Deployment frequency (per week)",
+        "Deployment frequency (per calendar week)",
         "Change failure rate",
         "Failed deployment recovery time (calendar hours)",
     ]
@@ -681,7 +686,7 @@ def test_productivity_places_the_demos_delivery_among_the_dora_tiers_as_the_app_
     assert failures[1].number_format.endswith("%") and round(failures[1].value, 3) == 0.041
     assert (failures[2].value, failures[4].value) == ("nearest Elite (5%)", "nearest Medium (10%)")
     assert failures[2].alignment.wrap_text  # wraps in its narrow column rather than being cut off
-    deploys = rows["Deployment frequency (per week)"]
+    deploys = rows["Deployment frequency (per calendar week)"]
     # 242 deployments in 25.948 weeks, 259 in 25.988 (tests/test_dora.py).
     assert (round(deploys[1].value, 1), deploys[2].value, round(deploys[3].value, 1)) == (9.3, "Elite", 10.0)
     assert deploys[1].number_format == "#,##0.0"  # 9.3, as the app shows it (it read 9.3263)

@@ -206,10 +206,11 @@ DORA_HEADING = f"Delivery against the DORA tiers ({dora.REFERENCE_LABEL})"
 _DORA_FORMATS: dict[str, tuple[Format, str]] = {
     "h": ("hours", " (calendar hours)"),
     "share": ("percent", ""),
-    "per week": ("rate", " (per week)"),
+    "per week": ("rate", " (per calendar week)"),
 }
 """A :class:`roi.dora.Reference` unit → the number format of its values and what its label adds
-(the hours format shows "h", read elsewhere in the workbook as working hours; these are calendar)."""
+(the hours format shows "h", read elsewhere in the workbook as working hours; these are calendar, and
+deployments are per calendar week as DORA counts them, where the Assumptions' rate is per working week)."""
 
 
 def _dora_value(value: float | None, fmt: Format) -> Cell:

@@ -28,9 +28,10 @@ from roi.export.model_sheets import (
     stale_note,
 )
 from roi.formatting import INPUT_LABELS, RANGE_GROWTH_KEYS, chance, input_label
+from roi.formatting import number as fmt_number
 from roi.metrics import DEFINITIONS
 from roi.models import Results, Scenario
-from roi.scenario_builder import MEASURED
+from roi.scenario_builder import MEASURED, PER_ADOPTER, working_week_factor
 from roi.uncertainty import TORNADO_HIGH_QUANTILE, TORNADO_LOW_QUANTILE
 from roi.verdict import (  # the headlines are the engine's own words: the live verdict must not drift
     CONFIDENT_LOSS_CHANCE,
@@ -356,6 +357,29 @@ def _metric_value(value: Any, fmt: Format) -> Cell:
     return Cell(value, fmt)
 
 
+PER_DEVELOPER_RATES = frozenset({"tasks_per_dev_week", "prs_per_dev_week", "bugs_per_dev_week"})
+"""Period fields that are rates per developer-week (the team's deployments are a rate per week)."""
+
+
+def _model_definition(scenario: Scenario, field: str) -> str:
+    """What the model's value of a period field means, then how exports measure it.
+
+    The measured definitions alone sat beside the model's values, though those are per working week and,
+    after adoption, per adopting developer (methodology, Units): tasks 1.233 → 1.515 beside a definition
+    of the measured 1.087 → 1.286.
+    """
+    weeks = scenario.team.working_weeks_per_year
+    factor = fmt_number(working_week_factor(weeks), digits=4)
+    basis = ""
+    if field in PER_DEVELOPER_RATES or field == "deployments_per_week":
+        who = "per developer" if field in PER_DEVELOPER_RATES else "for the whole team"
+        basis = (f"Per working week, {who} (a rate measured per calendar week × {factor} at "
+                 f"W = {fmt_number(weeks)} working weeks a year). ")
+    if field in PER_ADOPTER:
+        basis += "After adoption: of a developer who uses the tool. "
+    return f"{basis}Measured as: {DEFINITIONS[MEASURED.get(field, field)]}"  # review_hours: review_hours_median
+
+
 def metrics_sheet(scenario: Scenario, metrics: Any | None) -> Sheet:
     """The scenario's period metrics with live changes, and the measured metrics with intervals when given."""
     sheet = Sheet("Metrics", widths={1: 40, 2: 16, 3: 16, 4: 14, 5: 14, 6: 14, 7: 12, 8: 80}, freeze="A4")
@@ -363,7 +387,9 @@ def metrics_sheet(scenario: Scenario, metrics: Any | None) -> Sheet:
     sheet.add(
         text(
             "The model's period metrics (from Assumptions; blank = not measured; the PR size after "
-            "adoption with the PR size limit, if one is set). Change = after / baseline − 1.",
+            "adoption with the PR size limit, if one is set). Change = after / baseline − 1. Rates are per "
+            "working week and the after-adoption values describe a developer who uses the tool; the measured "
+            "metrics below are per calendar week, over everyone in the exports.",
             "note",
         )
     )
@@ -376,7 +402,7 @@ def metrics_sheet(scenario: Scenario, metrics: Any | None) -> Sheet:
     for field, label, _, fmt, _ in PERIOD_FIELDS:
         before, after = f"baseline_{field}", f"post_{field}"
         used = CAPPED_POST_PR_SIZE if after == "post_pr_size_loc" else after  # the PR size limit applied
-        definition = DEFINITIONS.get(MEASURED.get(field, field), "")  # review_hours is review_hours_median
+        definition = _model_definition(scenario, field)
         then, now = getattr(scenario.baseline, field), getattr(scenario.post, field)
         change = now / then - 1 if then is not None and now is not None and then != 0 else ""
         sheet.add(
