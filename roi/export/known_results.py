@@ -80,6 +80,8 @@ def model_results(scenario: Scenario, results: Results) -> dict[str, Known]:
         "benefits_by_year": fin.benefits_by_year,
         "costs_by_year": fin.costs_by_year,
         "idle_seat_cost_by_year": fin.idle_seat_cost_by_year,
+        "net_cash_flow_by_year": [b - c for b, c in zip(fin.benefits_by_year, fin.costs_by_year)],
+        "cumulative_cash_flow_by_year": finance.cumulative_net(fin.benefits_by_year, fin.costs_by_year),
         "pv_benefits": fin.pv_benefits,
         "pv_costs": fin.pv_costs,
         "npv": fin.npv,

@@ -756,13 +756,16 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
         "output",
         "idle_seat_cost_by_year",
     )
-    net = line("Net cash flow", "money", lambda t, c: f"{c}{benefits}-{c}{costs}", "benefits − costs")
+    # Named, so they are stored with their results: a mail preview showed the cash flow's bottom lines blank.
+    net = line("Net cash flow", "money", lambda t, c: f"{c}{benefits}-{c}{costs}", "benefits − costs",
+               name="net_cash_flow_by_year")
     cumulative = sheet.next_row
     line(
         "Cumulative net cash flow",
         "money",
         lambda t, c: f"{col(first + t - 1)}{cumulative}+{c}{net}" if t else f"{c}{net}",
         "undiscounted",
+        name="cumulative_cash_flow_by_year",
     )
     payback = sheet.next_row
 
