@@ -451,7 +451,7 @@ with summary:
     cols[3].container(key="rollout_reviewers_needed").metric(
         "Reviewers needed at full rollout",
         fmt.number(last.reviewers_needed, missing="no target"),
-        delta=f"+{last.reviewers_to_add} to today's pool" if last.reviewers_to_add else None,
+        delta=f"+{fmt.number(last.reviewers_to_add)} to today's pool" if last.reviewers_to_add else None,
         delta_color="inverse",
     )
 

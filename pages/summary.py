@@ -9,7 +9,7 @@ from roi.defaults import UTILIZATION_LIMIT as STRETCHED
 from roi.rollout import planned_checklist
 from roi.safety import markdown_safe
 from roi.scenario_builder import measurement_caveats
-from roi.verdict import BADGE_LABELS, payback_tile, simulated, verdict
+from roi.verdict import BADGE_LABELS, REASON_LABELS, payback_tile, review_strained, simulated, verdict
 
 appstate.require_app(__file__)
 appstate.show_notice()
@@ -21,9 +21,10 @@ u = simulated(results)  # None without ranges: every draw would be the NPV
 found = verdict(scenario, results)
 
 st.title(markdown_safe(scenario.name))  # a loaded file's name: no live links or images
+developers, reviewers = scenario.team.developers, scenario.review.reviewers
 st.caption(
-    f"{appstate.source_line(scenario)} · {fmt.number(scenario.team.developers)} developers · "
-    f"{fmt.number(scenario.review.reviewers)} reviewers · {scenario.finance.horizon_years}-year horizon"
+    f"{appstate.source_line(scenario)} · {fmt.number(developers)} developer{'s' if developers != 1 else ''} · "
+    f"{fmt.number(reviewers)} reviewer{'s' if reviewers != 1 else ''} · {scenario.finance.horizon_years}-year horizon"
 )
 
 for caveat in measurement_caveats(scenario):  # numbers behind the verdict that the exports do not back
@@ -31,12 +32,14 @@ for caveat in measurement_caveats(scenario):  # numbers behind the verdict that 
 if licences := appstate.licence_caveat(scenario):
     st.warning(licences, icon=":material/info:")
 
-BADGE_COLOURS = {"good": "green", "mixed": "orange", "bad": "red"}
+BADGE_COLOURS = {"good": "green", "mixed": "orange", "split_gain": "orange", "split_loss": "orange", "bad": "red"}
+# Green beside "review capacity is now the bottleneck" read as all clear: the money holds only once reviews keep up.
+colour = "orange" if found.tone == "good" and review_strained(results) else BADGE_COLOURS[found.tone]
 with st.container(border=True, key="summary_verdict"):
-    st.badge(BADGE_LABELS[found.tone], color=BADGE_COLOURS[found.tone], icon=":material/gavel:")
+    st.badge(BADGE_LABELS[found.tone], color=colour, icon=":material/gavel:")
     st.subheader(found.headline, anchor=False)
-    if found.reason:  # why it loses, or where its risk comes from (roi.verdict.loss_reason / risk_reason)
-        st.markdown(f"**{'Why' if found.tone == 'bad' else 'Where the risk is'}:** {found.reason}")
+    if found.reason:  # why it loses, where its risk comes from, or why the likely NPV and most outcomes disagree
+        st.markdown(f"**{REASON_LABELS[found.tone]}:** {found.reason}")
     st.markdown("\n".join(f"- {point}" for point in found.points))
 
 st.subheader("Productivity", anchor=False)
@@ -61,7 +64,7 @@ cols[2].metric(
     "Net time gained",
     fmt.hours(p.net_hours, digits=2, signed=True),
     border=True,
-    delta="per developer-week",
+    delta="per adopting dev-week",
     delta_color="off",
     delta_arrow="off",
     help="N = G − ΔR − ΔD − ΔI, hours per adopting developer per week.",
@@ -114,7 +117,9 @@ cols[2].metric(
     delta=payback_chip,
     delta_color="red" if f.payback_months is None else "gray",
     delta_arrow="off",
-    help="When cumulative (undiscounted) benefits first cover cumulative costs.",
+    help="When cumulative (undiscounted) benefits first cover cumulative costs. Each year's benefits count "
+    "the share of developers who use the tool that year (ROI & risk → Adoption by year) from its first day; "
+    "the rollout plan's waves do not change it (Rollout page).",
 )
 appstate.loss_chance_metric(cols[3], results)
 

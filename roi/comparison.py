@@ -15,7 +15,7 @@ import pandas as pd
 
 from roi import formatting as fmt
 from roi.models import Results, Scenario
-from roi.verdict import BADGE_LABELS, CONFIDENT_LOSS_CHANCE, loss_chance, simulated, verdict
+from roi.verdict import BADGE_LABELS, CONFIDENT_LOSS_CHANCE, MOST, loss_chance, simulated, verdict
 
 Value = float | int | str | None
 Pair = tuple[Scenario, Results]
@@ -55,7 +55,9 @@ FIGURES: tuple[Figure, ...] = (
     Figure("verdict", "Verdict", "text", lambda s, r: BADGE_LABELS[verdict(s, r).tone],
            lambda v, _s: str(v),
            f"Pays back: NPV ≥ 0 and at most a {fmt.percent(CONFIDENT_LOSS_CHANCE)} chance of a loss; "
-           "with risk: NPV ≥ 0 and a higher chance; does not pay back: NPV < 0 (as on the Executive summary)."),
+           f"with risk: NPV ≥ 0 and at most {fmt.percent(MOST)}; does not pay back: NPV < 0 and a chance of a loss "
+           f"of at least {fmt.percent(MOST)} (or no ranges); uncertain: the NPV at the likely values and most "
+           "simulated outcomes fall on opposite sides of 0 (as on the Executive summary)."),
     Figure("developers", "Developers", "people", lambda s, _r: s.team.developers,
            lambda v, _s: fmt.number(v), "Developers in scope (team.developers)."),
     Figure("output_change", "Output per developer", "fraction", lambda _s, r: r.productivity.output_change,

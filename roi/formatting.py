@@ -9,6 +9,7 @@ unless the caller gives its own text.
 from __future__ import annotations
 
 import math
+import re
 
 MINUS = "\u2212"
 NBSP = "\u00a0"
@@ -133,14 +134,14 @@ def number(
 def months(value: float | None, *, horizon_years: int | None = None, never: bool = False) -> str:
     """Payback time to 0.1 month, as the workbook shows it ('0.0" months"'): ``months(14.23)`` →
     "14.2 months", ``months(0.54)`` → "0.5 months"; ``None`` → "not within 3 years" (given the horizon),
-    or with ``never`` (:func:`roi.finance.never_pays_back`) "never: costs exceed benefits every year".
+    or with ``never`` (:func:`roi.finance.never_pays_back`) "never: every year's net cash flow is negative".
 
     A payback under 0.05 months is "under 0.1 months", not "0.0 months" nor "immediately": the
     year-0 set-up cost is still being paid back.
     """
     if value is None or not math.isfinite(value):
         if never:
-            return "never: costs exceed benefits every year"
+            return "never: every year's net cash flow is negative"
         return f"not within {horizon_years} years" if horizon_years else "never"
     if value <= 0:
         return "immediately"
@@ -277,14 +278,21 @@ def duration(
 
 
 def chance(value: float | None, *, missing: str = NOT_APPLICABLE) -> str:
-    """A probability as a percentage that never rounds a possibility away: 0.003 → "<1%", 0.997 → ">99%"."""
+    """A simulated probability as a percentage that never rounds a possibility away, nor claims a certainty
+    a finite number of draws cannot show: 0.003 and 0 → "<1%", 0.997 and 1 → ">99%"."""
     if value is None or not math.isfinite(value):
         return missing
-    if 0.0 < value < 0.005:
+    if value < 0.005:
         return "<1%"
-    if 0.995 <= value < 1.0:
+    if value >= 0.995:
         return ">99%"
     return percent(value)
+
+
+def a_or_an(figure: str) -> str:
+    """The article a number takes when read aloud: "an 85%", "an 8%", "an 11%", "an 18%", else "a 45%"."""
+    spoken = figure.lstrip("+$€£")
+    return "an" if spoken.startswith("8") or re.match(r"1[18](?![\d,])", spoken) else "a"
 
 
 # --- Measured metrics (roi.metrics), as the Data page and reports show them ----------------------

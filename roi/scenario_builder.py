@@ -325,9 +325,10 @@ def _seat_parts(scenario: Scenario, seats: SeatsHeld) -> list[str]:
     priced = line.seat_coverage * developers
     if abs(seats.count - priced) > max(1.0, SEAT_COUNT_TOLERANCE * priced):
         matching = min(seats.count / developers, 1.0)
-        parts.append(f"the seats export lists {seats.count} Copilot seats, but “{line.name}” prices {priced:.0f} "
-                     f"({fmt.percent(line.seat_coverage)} of {developers} developers; a seat coverage of "
-                     f"{fmt.percent(matching)} matches the export)")
+        parts.append(f"the seats export lists {fmt.number(seats.count)} Copilot seats, but “{line.name}” prices "
+                     f"{fmt.number(round(priced))} ({fmt.share(line.seat_coverage)} of {fmt.number(developers)} "
+                     f"developer{'s' if developers != 1 else ''}; a seat coverage of {fmt.share(matching)} matches "
+                     "the export)")
     return parts
 
 

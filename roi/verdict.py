@@ -2,7 +2,9 @@
 
 Pure and deterministic, so the summary page, the tests and any report say the same thing.
 Thresholds: a result "pays back" when NPV ≥ 0 and the chance of a loss is at most
-``CONFIDENT_LOSS_CHANCE``; reviewers are "stretched" from ``defaults.UTILIZATION_LIMIT``.
+``CONFIDENT_LOSS_CHANCE``; the NPV at the likely values and the simulated outcomes "disagree" when they
+fall on opposite sides of 0 for most draws (``MOST``); reviewers are "stretched" from
+``defaults.UTILIZATION_LIMIT``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from roi.uncertainty import median_gap
 CONFIDENT_LOSS_CHANCE = 0.2
 """Chance of a loss (1 − P(NPV > 0)) up to which a positive NPV is called a clear case."""
 
-Tone = Literal["good", "mixed", "bad"]
+MOST = 0.5
+"""Share of simulated outcomes above which "most" of them lose (or gain) money."""
+
+Tone = Literal["good", "mixed", "split_gain", "split_loss", "bad"]
+"""good: pays back, loss unlikely; mixed: pays back with a real chance of a loss; split_gain: the NPV at the
+likely values is ≥ 0 but most simulated outcomes lose; split_loss: it is < 0 but most outcomes gain; bad: a
+loss, and most outcomes (or, without ranges, the only one) agree."""
 
 
 @dataclass(frozen=True)
@@ -55,9 +63,13 @@ def loss_chance(results: Results) -> float | None:
 
 
 def _tone(results: Results) -> Tone:
+    """A lopsided range can put the NPV at the likely values on one side of 0 and most outcomes on the
+    other: "likely pays back" beside a 77% chance of a loss was a wrong answer, so those cases say both."""
     loss = loss_chance(results)
     if results.finance.npv < 0:
-        return "bad"
+        return "split_loss" if loss is not None and loss < MOST else "bad"
+    if loss is not None and loss > MOST:
+        return "split_gain"
     if loss is not None and loss > CONFIDENT_LOSS_CHANCE:
         return "mixed"
     return "good"
@@ -66,6 +78,8 @@ def _tone(results: Results) -> Tone:
 BADGE_LABELS: dict[Tone, str] = {
     "good": "Pays back",
     "mixed": "Pays back, with risk",
+    "split_gain": "Uncertain",
+    "split_loss": "Uncertain",
     "bad": "Does not pay back",
 }
 """The verdict in three words, as the summary's badge and the scenario comparison show it."""
@@ -74,6 +88,8 @@ BADGE_LABELS: dict[Tone, str] = {
 HEADLINES: dict[Tone, str] = {
     "good": "The AI rollout pays back as planned.",
     "mixed": "The AI rollout likely pays back, but with real downside risk.",
+    "split_gain": "At the likely values the AI rollout pays back, but most simulated outcomes lose money.",
+    "split_loss": "At the likely values the AI rollout does not pay back, but most simulated outcomes make money.",
     "bad": "As planned, the AI rollout does not pay back.",
 }
 
@@ -81,6 +97,8 @@ HEADLINES: dict[Tone, str] = {
 STRAINED_HEADLINES: dict[Tone, str] = {
     "good": "The AI rollout pays back, but review capacity is now the bottleneck.",
     "mixed": "The AI rollout likely pays back, but with real downside risk and a review bottleneck.",
+    "split_gain": "At the likely values the AI rollout pays back, but most simulated outcomes lose money, and "
+                  "review is the bottleneck.",
 }
 """Headlines when reviewers are stretched or overrun after adoption: the money is there, the flow is not."""
 
@@ -124,24 +142,50 @@ def productivity_point(results: Results) -> str:
     )
 
 
+CALIBRATION_GAP = 0.1
+"""Relative gap between the calibrated review share and the scenario's beyond which the summary says so."""
+
+
+def _calibration_note(scenario: Scenario, results: Results) -> str:
+    """" Your data suggest …" when the observed review time implies a review share f far from the scenario's:
+    the utilisation above rests on f (a default 25% gave 113% on the demo, its data's 18.2% gives 154%)."""
+    calibration, assumed = results.review.calibration, scenario.review.review_share
+    if calibration is None or calibration.review_share is None or calibration.post is None:
+        return ""
+    if abs(calibration.review_share - assumed) <= CALIBRATION_GAP * assumed:
+        return ""
+    def share(value: float) -> str:
+        return fmt.percent(value, digits=1).replace(".0%", "%")
+
+    return (f" Your data suggest reviewers spend {share(calibration.review_share)} of their time "
+            f"reviewing, not the {share(assumed)} assumed: at that share, utilisation after "
+            f"adoption is {fmt.percent(calibration.post.utilization)} (Review capacity).")
+
+
 def review_point(scenario: Scenario, results: Results) -> str:
+    return _review_point(scenario, results) + _calibration_note(scenario, results)
+
+
+def _review_point(scenario: Scenario, results: Results) -> str:
     r = results.review
     before, after = fmt.percent(r.baseline.utilization), fmt.percent(r.post.utilization)
     needed = r.reviewers_needed
     have = scenario.review.reviewers
     staffing = ""
     if needed is not None and r.target_wait_hours is not None:
-        target = fmt.hours(r.target_wait_hours)
+        target = fmt.hours(r.target_wait_hours, unit="working h")
         staffing = (
-            f" Meeting the {target} wait target takes {needed} reviewers (today {have})."
+            f" Meeting the {target} wait target takes {fmt.number(needed)} reviewers (today {fmt.number(have)})."
             if needed > have
-            else f" Today's {have} reviewers meet the {target} wait target."
+            else f" Today's {fmt.number(have)} reviewers meet the {target} wait target."
         )
     if not r.post.stable:
         backlog = fmt.hours(r.backlog_growth_hours_per_week, digits=0, unit="review hours")
+        # "Becomes" only if it was not already: a pool overrun before adoption stays the bottleneck.
+        becomes = "becomes" if r.baseline.stable else "stays"
         # The money counts the extra review hours (ΔR) but not that they cannot all be done with this pool.
         return (
-            f"Review becomes the bottleneck: reviewer utilisation goes {before} → {after}, so {backlog} "
+            f"Review {becomes} the bottleneck: reviewer utilisation goes {before} → {after}, so {backlog} "
             f"pile up every week.{staffing} The value below assumes the reviews get done: until then, the extra "
             "PRs wait."
         )
@@ -165,12 +209,18 @@ def money_point(scenario: Scenario, results: Results) -> str:
     text = f"Net present value over {years} years: {npv}"
     u = simulated(results)
     if u is not None:
+        loss = fmt.chance(loss_chance(results))
         text += (
             f" (P10 {fmt.money(u.npv_p10, currency, compact=True, signed=True)} to P90 "
-            f"{fmt.money(u.npv_p90, currency, compact=True, signed=True)}), with a "
-            f"{fmt.chance(loss_chance(results))} chance of losing money"
+            f"{fmt.money(u.npv_p90, currency, compact=True, signed=True)}), with {fmt.a_or_an(loss)} "
+            f"{loss} chance of losing money"
         )
     payback = fmt.months(f.payback_months, horizon_years=years, never=_never_pays_back(results))
+    if f.npv < 0 and f.payback_months is not None:
+        # "Does not pay back" beside "payback 32.7 months": the cash comes back, too late for the cost of capital.
+        rate = fmt.share(scenario.finance.discount_rate)
+        return (f"{text}; the cash spent comes back in {payback}, too late: discounted at {rate} a year, the "
+                "benefits fall short of the costs.")
     return f"{text}; payback {payback}."
 
 
@@ -194,6 +244,13 @@ def _side_effects(results: Results) -> list[tuple[str, float]]:
         ("incidents", p.incident_hours),
     ]
     return sorted(((name, h) for name, h in found if h > 0), key=lambda item: -item[1])
+
+
+def _digits_apart(smaller: float, larger: float, digits: int = 2) -> int:
+    """Decimals (from ``digits``, at most 6) at which ``smaller`` rounds below ``larger``."""
+    while digits < 6 and round(smaller, digits) >= round(larger, digits):
+        digits += 1
+    return digits
 
 
 def _and(names: list[str]) -> str:
@@ -298,10 +355,12 @@ def loss_reason(scenario: Scenario, results: Results) -> str | None:
         )
     target = fmt.hours(f.break_even_net_hours, digits=2)
     if effects and p.gross_gain_hours >= f.break_even_net_hours:
+        digits = _digits_apart(p.net_hours, f.break_even_net_hours)  # never "4.19 h … below the 4.19 h"
         return (
             f"{_and([n for n, _ in effects]).capitalize()} cut the gain from "
-            f"{fmt.hours(p.gross_gain_hours, digits=2)} to {fmt.hours(p.net_hours, digits=2)} {per_week}, "
-            f"below the {target} it takes to pay back."
+            f"{fmt.hours(p.gross_gain_hours, digits=2)} to {fmt.hours(p.net_hours, digits=digits)} {per_week}, "
+            f"below the {fmt.hours(f.break_even_net_hours, digits=digits)} it takes to pay back the costs "
+            f"({fmt.money(f.pv_costs, scenario.currency, compact=True)}, {_cost_driver(scenario, results)})."
         )
     return (
         f"The costs ({fmt.money(f.pv_costs, scenario.currency, compact=True)}, "
@@ -361,7 +420,22 @@ def verdict(scenario: Scenario, results: Results) -> Verdict:
         headline=STRAINED_HEADLINES.get(tone, HEADLINES[tone]) if review_strained(results)
         else HEADLINES[tone],
         points=(productivity_point(results), review_point(scenario, results), money_point(scenario, results)),
-        reason=loss_reason(scenario, results) if tone == "bad" else (
-            risk_reason(scenario, results) if tone == "mixed" else None
-        ),
+        reason=_reason(scenario, results, tone),
     )
+
+
+REASON_LABELS: dict[Tone, str] = {
+    "mixed": "Where the risk is",
+    "split_gain": "Why they disagree",
+    "split_loss": "Why they disagree",
+    "bad": "Why",
+}
+"""What the verdict's reason answers, by tone (a clear case has none)."""
+
+
+def _reason(scenario: Scenario, results: Results, tone: Tone) -> str | None:
+    if tone == "bad":
+        return loss_reason(scenario, results)
+    if tone in ("split_gain", "split_loss"):  # lopsided ranges: the median is on the other side of 0
+        return median_reason(scenario, results, results.finance.npv) or risk_reason(scenario, results)
+    return risk_reason(scenario, results) if tone == "mixed" else None

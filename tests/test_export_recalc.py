@@ -149,9 +149,10 @@ def _calibrated(scenario: Scenario, results, at_export) -> dict[str, float]:
 def _live_verdict(scenario: Scenario, results, at_export, edited: bool) -> str:
     """The app's headline; after an edit, with the exported Monte Carlo (the workbook cannot rerun it)."""
     mixed = results.model_copy(update={"uncertainty": at_export.uncertainty})
-    headline = verdict(scenario, mixed).headline
+    found = verdict(scenario, mixed)
+    headline = found.headline
     loss = loss_chance(at_export)
-    if edited and loss is not None and results.finance.npv >= 0:
+    if edited and loss is not None and found.tone != "bad":
         headline += (
             f" (Chance of a loss {fmt.chance(loss)} from the Monte Carlo at export: export again to update it.)"
         )
@@ -804,7 +805,9 @@ def test_summary_shows_the_live_outputs(recalculated):
     summary = {row[0].value: row[1].value for row in values["Summary"].iter_rows() if row[0].value}
     assert summary["Net present value (NPV)"] == workbook_value(values, "npv")
     assert summary["Payback"] == NOT_WITHIN_HORIZON
-    assert summary["Verdict (live)"] == "As planned, the AI rollout does not pay back."
+    assert summary["Verdict (live)"] == (
+        "At the likely values the AI rollout does not pay back, but most simulated outcomes make money."
+    )
     assert summary["The app's verdict at export"] == summary["Verdict (live)"]
 
 

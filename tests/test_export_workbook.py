@@ -57,6 +57,7 @@ from roi.rollout import default_plan, rollout_report
 from roi.rollout_models import RolloutPlan
 from roi.rollout_tables import schedule_table
 from roi.verdict import verdict
+from roi.whatif import with_value
 from tests.conftest import SCENARIOS, WAVE_REVIEW_ROWS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "export"
@@ -960,7 +961,9 @@ def test_viewers_that_do_not_recalculate_see_the_summary(worked):
     rows = {row[0]: row[1] for row in summary.itertuples(index=False) if isinstance(row[0], str)}
     assert rows["Net present value (NPV)"] == pytest.approx(-8499.02, abs=0.01)
     assert rows["Payback"] == "not within horizon"
-    assert rows["Verdict (live)"] == "As planned, the AI rollout does not pay back."
+    assert rows["Verdict (live)"] == (
+        "At the likely values the AI rollout does not pay back, but most simulated outcomes make money."
+    )
 
 
 def test_stored_results_are_typed_and_escaped():
@@ -1319,15 +1322,25 @@ def test_owner_suggestions_are_the_engines_roles():
     assert set(re.findall(r'owner_role="([^"]+)"', source)) == set(OWNER_ROLES)
 
 
-def test_summary_says_why_a_losing_scenario_loses_as_the_app_does(worked, book):
-    # Worked example: G = 6.30 h, N = 0.85 h, break-even 0.90 h (tests/test_verdict.py): side effects sink it.
-    scenario, results = worked
-    rows = [[cell.value for cell in row] for row in book["Summary"].iter_rows()]
+def test_summary_says_why_a_losing_scenario_loses_as_the_app_does():
+    # Worked example without ranges: G = 6.30 h, N = 0.85 h, break-even 0.90 h (tests/test_verdict.py).
+    scenario = with_value(load_scenario(SCENARIOS / "worked_example.json"), "uncertainty", None)
+    results = compute(scenario)
+    rows = [[cell.value for cell in row] for row in load(build_workbook(scenario, results))["Summary"].iter_rows()]
     why = next(row for row in rows if row[0] == "Why")
     assert why[1] == verdict(scenario, results).reason == (
         "The review tax and extra bugs cut the gain from 6.30 h to 0.85 h per developer-week, "
-        "below the 0.90 h it takes to pay back."
+        "below the 0.90 h it takes to pay back the costs "
+        "($155k, 50% of them licences at $39 per seat-month)."
     )
+
+
+def test_summary_says_why_the_likely_npv_and_most_outcomes_disagree(worked, book):
+    scenario, results = worked  # NPV −$8.5k at the likely values, 55% of the outcomes gain
+    rows = [[cell.value for cell in row] for row in book["Summary"].iter_rows()]
+    why = next(row for row in rows if row[0] == "Why they disagree")
+    assert why[1] == verdict(scenario, results).reason
+    assert why[1].startswith("The median (+$78.7k) sits above the NPV at every input's likely value (−$8.5k)")
 
 
 def test_summary_has_no_why_row_for_a_clear_verdict():

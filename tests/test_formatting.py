@@ -182,7 +182,9 @@ class TestMetrics:
         assert fmt.duration(0.005, like=0.5) == "under 1 min"
         assert fmt.duration(29.6, like=None) == "29.6 h" and fmt.duration(29.6, like=float("nan")) == "29.6 h"
         assert fmt.metric_value("lead_time_hours", None, like=66.89) == "not measured"
-        assert fmt.chance(0.0) == "0%"
+        assert fmt.chance(0.0) == "<1%" and fmt.chance(1.0) == ">99%"  # no draw lost is no certainty
+        assert [fmt.a_or_an(x) for x in ("85%", "8%", "11%", "18.2%", "45%", "1%", "110%", "180%", "<1%")] == [
+            "an", "an", "an", "an", "a", "a", "a", "a", "a"]
         assert fmt.chance(0.003) == "<1%"
         assert fmt.chance(0.997) == ">99%"
         assert fmt.chance(0.4513) == "45%"

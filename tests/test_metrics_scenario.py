@@ -422,3 +422,20 @@ def poisson_ratio_interval_of(change: float, n_baseline: int, n_post: int) -> tu
     found = poisson_ratio_interval(ChangeStat(change=change, n_baseline=n_baseline, n_post=n_post))
     assert found is not None
     return found
+
+
+@pytest.mark.parametrize(("developers", "said"), [
+    (100_000, "prices 100,000 (100% of 100,000 developers; a seat coverage of 0.1% matches the export)"),
+    (1, "prices 1 (100% of 1 developer; a seat coverage of 100% matches the export)"),
+])
+def test_the_seat_count_caveat_writes_numbers_as_the_tiles_do(developers, said):
+    """At 100,000 developers it said "prices 100000 (… a seat coverage of 0% matches …)" for 108 seats."""
+    from roi.models import load_scenario
+    from roi.scenario_builder import SeatsHeld, licence_caveat
+    from roi.whatif import with_value
+    from tests.conftest import SCENARIOS
+
+    scenario = with_value(load_scenario(SCENARIOS / "demo_org.json"), "team.developers", developers)
+    caveat = licence_caveat(scenario, {"copilot_seats"}, SeatsHeld(count=108, plans=frozenset({"enterprise"})))
+    assert caveat is not None and f"the seats export lists 108 Copilot seats, but “GitHub Copilot Enterprise” {said}" \
+        in caveat

@@ -202,7 +202,8 @@ def test_a_losing_scenario_says_why_beside_its_inputs(page):
     box = page.main.get_by_key("finance_loss_reason")
     assert box.markdown[0].value == (
         ":red[**Why it does not pay back:**] The review tax and extra bugs cut the gain from 6.30 h to "
-        "0.85 h per developer-week, below the 0.90 h it takes to pay back."
+        "0.85 h per developer-week, below the 0.90 h it takes to pay back the costs "
+        "($155k, 50% of them licences at $39 per seat-month)."
     )
     page.number_input(key="finance_capture_factor").set_value(2).run()  # 2% capture
     assert page.main.get_by_key("finance_loss_reason").markdown[0].value.endswith(

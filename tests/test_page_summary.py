@@ -79,16 +79,19 @@ def test_worked_example_verdict(open_app, worked_example):
     needed = next(m for m in at.metric if m.label == "Reviewers needed")
     assert "(4.0 working h)" in needed.proto.help
     verdict = at.main.get_by_key("summary_verdict")
-    assert verdict.subheader[0].value == "As planned, the AI rollout does not pay back."
+    assert verdict.subheader[0].value == (
+        "At the likely values the AI rollout does not pay back, but most simulated outcomes make money."
+    )
+    assert "**Why they disagree:** The median (+$78.7k) sits above" in verdict.markdown[1].value
     assert "187 review hours pile up every week" in verdict.markdown[-1].value
 
 
 def test_a_losing_verdict_says_why_under_the_headline(open_app):
     # Strong productivity (the demo's +4.19 h) but a 2% capture factor: the executive reads the reason,
     # not only "does not pay back" (roi.verdict.loss_reason: φ* = φ·N*/N = 8.4%).
-    from roi.whatif import with_value
+    from roi.whatif import with_assumption
 
-    low = with_value(load_scenario(SCENARIOS / "demo_org.json"), "finance.capture_factor", 0.02)
+    low = with_assumption(load_scenario(SCENARIOS / "demo_org.json"), "finance.capture_factor", 0.02)
     at = open_app(scenario=low)
     box = at.main.get_by_key("summary_verdict")
     assert box.subheader[0].value == "As planned, the AI rollout does not pay back."

@@ -15,7 +15,18 @@ from typing import Any
 from roi.defaults import UTILIZATION_LIMIT
 from roi.export.assumptions import CHANGES, CHECKS, PERIOD_FIELDS, all_assumptions, same_as_exported
 from roi.export.cached_values import CachedValue
-from roi.export.layout import Cell, Chart, Format, Formula, Series, Sheet, text, unit_beside
+from roi.export.layout import (
+    DEFAULT_WIDTH,
+    Cell,
+    Chart,
+    Format,
+    Formula,
+    Series,
+    Sheet,
+    text,
+    unit_beside,
+    wrapped_lines,
+)
 from roi.export.model_sheets import (
     CALIBRATED_NOTE,
     CAPPED_POST_PR_SIZE,
@@ -36,6 +47,8 @@ from roi.uncertainty import TORNADO_HIGH_QUANTILE, TORNADO_LOW_QUANTILE
 from roi.verdict import (  # the headlines are the engine's own words: the live verdict must not drift
     CONFIDENT_LOSS_CHANCE,
     HEADLINES,
+    MOST,
+    REASON_LABELS,
     STRAINED_HEADLINES,
     Tone,
     loss_chance,
@@ -72,8 +85,10 @@ def formula_string(words: str) -> str:
 def live_verdict(results: Results) -> str:
     """The headline of :func:`roi.verdict.verdict` as a formula over the live model.
 
-    The same rules and thresholds: "bad" when NPV < 0; "mixed" when the chance of a loss exceeds
-    ``CONFIDENT_LOSS_CHANCE`` (Monte Carlo: the exported value, flagged when inputs changed since);
+    The same rules and thresholds (:func:`roi.verdict._tone`) on the live NPV and the chance of a loss
+    (Monte Carlo: the exported value, flagged when inputs changed since): "bad" when NPV < 0 and most
+    outcomes lose, "split_loss" when most gain; "split_gain" when NPV ≥ 0 and most outcomes lose, "mixed"
+    when the chance of a loss exceeds ``CONFIDENT_LOSS_CHANCE``;
     review is strained from ``defaults.UTILIZATION_LIMIT`` (and always once unstable, ρ ≥ 1).
     While an input holds a value it may not (blank, text, 0 developers …) it says
     "Check the assumptions: <name> must be …" instead of a verdict built on it.
@@ -82,22 +97,26 @@ def live_verdict(results: Results) -> str:
     strained = f"utilization_post>={min(UTILIZATION_LIMIT, 1.0)!r}"
 
     def tone(name: Tone) -> str:
-        plain, busy = formula_string(HEADLINES[name]), formula_string(STRAINED_HEADLINES[name])
-        return f"IF({strained},{busy},{plain})"
+        plain = formula_string(HEADLINES[name])
+        if name not in STRAINED_HEADLINES:
+            return plain
+        return f"IF({strained},{formula_string(STRAINED_HEADLINES[name])},{plain})"
 
     if loss is None:
-        positive = tone("good")
+        positive, negative = tone("good"), tone("bad")
     else:
-        mixed = loss > CONFIDENT_LOSS_CHANCE
         note = formula_string(
             f" (Chance of a loss {chance(loss)} from the Monte Carlo at export: export again to update it.)"
         )
-        positive = f"{tone('mixed' if mixed else 'good')}&IF({MODEL_CHANGED}>0,{note},\"\")"
+        stale = f'IF({MODEL_CHANGED}>0,{note},"")'
+        gains: Tone = "split_gain" if loss > MOST else "mixed" if loss > CONFIDENT_LOSS_CHANCE else "good"
+        positive = f"{tone(gains)}&{stale}"
+        negative = f"{tone('split_loss')}&{stale}" if loss < MOST else tone("bad")
     first_problem = f'INDEX({CHECKS},MATCH("?*",{CHECKS},0))'
     more = f'IF({INPUT_PROBLEMS}>1," (and "&({INPUT_PROBLEMS}-1)&" more: see column G of Assumptions)","")'
     return (
         f'IF({INPUT_PROBLEMS}>0,"Check the assumptions: "&{first_problem}&{more},'
-        f"IF(npv<0,{formula_string(HEADLINES['bad'])},{positive}))"
+        f"IF(npv<0,{negative},{positive}))"
     )
 
 
@@ -198,10 +217,16 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
         None,
         stale_note(MODEL_CHANGED),
     )
-    if app_verdict.reason:  # why it loses, or where its risk comes from (as under the app's headline)
-        sheet.add(text("Why", "key"), text(app_verdict.reason), None, None, stale_note(MODEL_CHANGED))
+    width = sum(sheet.widths.get(column, DEFAULT_WIDTH) for column in range(2, 2 + VERDICT_COLUMNS))
+
+    def sentences(words: str) -> Cell:  # wrapped over the verdict's columns, as long as it needs
+        return Cell(words, "text", wrap=True, span=VERDICT_COLUMNS, lines=wrapped_lines(words, width))
+
+    if app_verdict.reason:  # why it loses, where its risk comes from, … (as under the app's headline)
+        label = REASON_LABELS[app_verdict.tone]
+        sheet.add(text(label, "key"), sentences(app_verdict.reason), None, None, stale_note(MODEL_CHANGED))
     for point in app_verdict.points:  # sentences with the numbers of the export: stale once an input changes
-        sheet.add(None, text(point), None, None, stale_note(MODEL_CHANGED))
+        sheet.add(None, sentences(point), None, None, stale_note(MODEL_CHANGED))
     sheet.blank()
     sheet.add(
         *(text(h, "header") for h in ("Key number", "Value", "Unit", "Where it comes from", "Up to date?"))
