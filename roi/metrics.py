@@ -609,6 +609,18 @@ def _review_positions(dataset: Dataset, prs: pd.DataFrame, keep: np.ndarray) -> 
     return np.where(repo_of_review >= 0, pd.Index(pr_key).get_indexer(review_key), -1)
 
 
+def _of_unnamed_prs(dataset: Dataset, unmatched: np.ndarray) -> np.ndarray:
+    """Unmatched reviews that name a repository, of a PR number that PRs naming none hold (gh or GraphQL output
+    without 'url' beside reviews of several repositories): their PR may be there, but cannot be told."""
+    # Only these formats leave a PR's repository empty: a REST or DevLake export of a million PRs is not searched.
+    if not unmatched.any() or not any(report.format in ("github_gh_cli", "github_graphql")
+                                      or report.format.startswith("mapped") for report in dataset.sources):
+        return np.zeros(len(unmatched), bool)
+    pulls, reviews = dataset.pull_requests, dataset.reviews
+    numbers = pulls.loc[pulls["repo"].eq("").to_numpy(), "number"]
+    return unmatched & reviews["repo"].ne("").to_numpy() & reviews["number"].isin(numbers).to_numpy()
+
+
 def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _Prepared:
     skipped: dict[str, Counter[str]] = {}
     skipped_reviews: dict[str, Counter[str]] = {}
@@ -647,7 +659,10 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
     if len(reviews):
         position = _review_positions(dataset, prs, keep)
         matched = position >= 0
-        skip(reviews, ~matched, "review of a PR that is not counted (bot, draft, unmerged or not exported)",
+        unnamed = _of_unnamed_prs(dataset, ~matched)
+        skip(reviews, unnamed, "review of a PR whose export names no repository (add url to the gh or GraphQL "
+                               "export of the PRs)", of_reviews=True)
+        skip(reviews, ~matched & ~unnamed, "review of a PR that is not counted (bot, draft, unmerged or not exported)",
              of_reviews=True)
         is_bot = reviews["reviewer_is_bot"].to_numpy(bool) & matched
         skip(reviews, is_bot, "review by a bot (Copilot code review and the like)", of_reviews=True)

@@ -4,6 +4,7 @@ gh pr list --json and GraphQL pages, with their quirks (nulls, drafts, bots, dup
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ import pytest
 
 from roi.errors import InputFormatError
 from roi.ingest import detect, read_exports, read_file
+from roi.metrics import measure
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 PULLS = [FIXTURES / n for n in ("github_pulls_page1.json", "github_pulls_page2.json", "github_pulls_detail.ndjson")]
@@ -174,11 +176,13 @@ def test_an_agent_is_known_by_its_login_or_by_a_copilot_branch_opened_by_a_bot()
 
 
 REFUSED_ALONE = {"copilot_report_links.json", "swarmia_like_prs.csv"}  # tested elsewhere: refused with a message
+WITHOUT_URL = {"gh_ledger_pr_list_without_url.json", "github_ledger_graphql_page_without_url.json"}
+"""PRs that name no repository: beside PRs of several repositories they are refused (tested below)."""
 
 
 def test_every_readable_export_loads_together_with_the_others():
     """Readers build their tables differently (Arrow, records, gh's nested lists); any mix must join."""
-    files = sorted(p for p in FIXTURES.iterdir() if p.name not in REFUSED_ALONE)
+    files = sorted(p for p in FIXTURES.iterdir() if p.name not in REFUSED_ALONE | WITHOUT_URL)
     data = read_exports(files)
     assert set(data.pull_requests["source"].astype(str).map(lambda s: Path(s).name)) >= {
         "github_pulls_detail.ndjson", "gh_pr_list.json", "github_graphql_page.json", "gitlab_merge_requests.json",
@@ -283,3 +287,146 @@ def test_gh_output_without_merge_times_says_how_to_export_them():
     with pytest.raises(InputFormatError, match="does not say which PRs were merged") as refused:
         read_exports([("search.json", json.dumps(records).encode())])
     assert refused.value.column == "mergedAt"
+
+
+# The synthetic ledger-api set (56 PRs of acme-payments/ledger-api, adopted 2025-04-28): REST detail objects and
+# reviews, a GraphQL page of 15 of the same PRs without url, and gh pr list output of all 56 without url.
+LEDGER_ADOPTION = date(2025, 4, 28)
+LEDGER = "acme-payments/ledger-api"
+LEDGER_CAUTION = ("its PRs name no repository (no 'url'): they are taken as acme-payments/ledger-api's, the only "
+                  "repository the other files' {whose} name, so {outcome}; if they are another repository's, export "
+                  "it again with the repository (gh pr list --state all --json url,number,author,createdAt,mergedAt,"
+                  "closedAt,isDraft,additions,deletions,labels,reviews; a GraphQL query: url in the pullRequests "
+                  "nodes, or nameWithOwner under repository)")
+
+
+def _ledger(*names: str, edit=None):
+    files = [_file(name) for name in names]
+    if edit:
+        files = [(name, edit(name, data)) for name, data in files]
+    return read_exports(files)
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_graphql_page_without_url_beside_the_rest_export_of_its_repository_counts_each_pr_once(order):
+    """The GraphQL page names no repository: its PRs were keyed ("", number) and counted beside the same PRs of
+    the REST export, (acme-payments/ledger-api, number): 34 merged PRs before adoption instead of 22, 0.459 PRs
+    per developer-week instead of 0.297, a mean size of 203.0 lines instead of 188.6, a median of 138.5, not 132.
+    """
+    names = ["github_ledger_pulls_detail.json", "github_ledger_graphql_page_without_url.json"][::order]
+    data = _ledger(*names)
+    assert len(data.pull_requests) == 56 and set(data.pull_requests["repo"]) == {LEDGER}
+    before = measure(data, LEDGER_ADOPTION).baseline
+    assert before.prs_merged == 22
+    assert before.prs_per_dev_week == pytest.approx(0.2971, abs=1e-4)
+    assert before.pr_size_loc == pytest.approx(188.64, abs=0.01)
+    assert before.pr_size_loc_median == 132
+    alone = measure(_ledger("github_ledger_pulls_detail.json"), LEDGER_ADOPTION).baseline
+    assert (alone.prs_merged, alone.prs_per_dev_week, alone.pr_size_loc, alone.pr_size_loc_median) == (
+        before.prs_merged, before.prs_per_dev_week, before.pr_size_loc, before.pr_size_loc_median)
+    # The GraphQL page's own reviews now name the PRs' repository and still date their first reviews.
+    assert set(data.reviews["repo"]) == {LEDGER} and before.reviewers == 5
+    reports = {Path(r.file).name: r for r in data.sources}
+    assert reports[names[0]].skipped["duplicate of a PR in another page or file"] == 15  # the later file's copy stays
+    graphql = reports["github_ledger_graphql_page_without_url.json"]
+    assert graphql.cautions == [LEDGER_CAUTION.format(whose="PRs", outcome="a PR in both is counted once")]
+
+
+def test_a_graphql_page_without_url_beside_prs_of_two_repositories_is_refused():
+    """Which of two repositories the unnamed PRs belong to cannot be told: the file is named, with how to export
+    the repository, rather than its PRs counted a second time."""
+    detail = json.loads((FIXTURES / "github_ledger_pulls_detail.json").read_text())
+    other = [{**pr, "base": {"repo": {"full_name": "acme-payments/web"}}, "url": None, "html_url": None}
+             for pr in detail[:5]]
+    with pytest.raises(InputFormatError) as refused:
+        read_exports([_file("github_ledger_pulls_detail.json"), ("web.json", json.dumps(other).encode()),
+                      _file("github_ledger_graphql_page_without_url.json")])
+    assert refused.value.file == "github_ledger_graphql_page_without_url.json"
+    assert refused.value.column == "url"
+    assert refused.value.message == (
+        "its PRs name no repository (no 'url'), while the other files hold PRs of 2 repositories "
+        "(acme-payments/ledger-api, acme-payments/web): which one they belong to cannot be told, and a PR in both "
+        "would be counted twice; export it again with the repository (gh pr list --state all --json url,number,"
+        "author,createdAt,mergedAt,closedAt,isDraft,additions,deletions,labels,reviews; a GraphQL query: url in the "
+        "pullRequests nodes, or nameWithOwner under repository)")
+
+
+def test_unnamed_prs_that_are_not_the_named_repository_s_are_refused():
+    """A GraphQL page of another repository, without url, beside the REST export: its PR #415 was created at
+    another time than ledger-api's #415, so it is not that PR, and one of them would have been dropped."""
+    def other_repository(name: str, data: bytes) -> bytes:
+        return data.replace(b'"createdAt": "2025-01-08T09:13:15Z"', b'"createdAt": "2025-01-07T11:00:00Z"') \
+            if "graphql" in name else data
+
+    with pytest.raises(InputFormatError) as refused:
+        _ledger("github_ledger_pulls_detail.json", "github_ledger_graphql_page_without_url.json",
+                edit=other_repository)
+    assert refused.value.message.startswith(
+        "holds PR #415 created 2025-01-08 09:13 UTC, but github_ledger_graphql_page_without_url.json holds PR #415 "
+        "created 2025-01-07 11:00 UTC: github_ledger_graphql_page_without_url.json's PRs name no repository and were "
+        "taken as acme-payments/ledger-api's, the only one the other files name, but they are another "
+        "repository's; export it again with the repository (gh pr list"), refused.value.message
+
+
+def test_a_graphql_search_node_names_its_repository():
+    """GraphQL search pages have no repository above the nodes: each node's repository { nameWithOwner } names
+    its PR's."""
+    page = json.loads((FIXTURES / "github_ledger_graphql_page_without_url.json").read_text())
+    nodes = page["data"]["repository"]["pullRequests"]["nodes"][:2]
+    search = {"data": {"search": {"nodes": [{**node, "repository": {"nameWithOwner": f"acme/r{i}"}}
+                                            for i, node in enumerate(nodes)]}}}
+    tables, report = read_file("search.json", json.dumps(search).encode())
+    assert tables["pull_requests"]["repo"].tolist() == ["acme/r0", "acme/r1"]
+    assert tables["reviews"]["repo"].tolist() == ["acme/r0"] * len(nodes[0]["reviews"]["nodes"]) + \
+        ["acme/r1"] * len(nodes[1]["reviews"]["nodes"])
+    assert report.cautions == []
+
+
+def test_gh_output_without_url_and_rest_reviews_of_one_repository_match_them():
+    """Every REST review was skipped as "of a PR that is not counted": the gh PRs were keyed ("", number). The
+    reviews name one repository, so the PRs are taken as its: the review metrics are those of the REST export
+    (first human review 7.1 h before adoption, as the samples' README says)."""
+    data = _ledger("gh_ledger_pr_list_without_url.json", "github_ledger_reviews.json")
+    metrics = measure(data, LEDGER_ADOPTION)
+    rest = measure(_ledger("github_ledger_pulls_detail.json", "github_ledger_reviews.json"), LEDGER_ADOPTION)
+    before = metrics.baseline
+    assert (before.prs_merged, before.reviewers) == (22, 6)
+    assert before.pickup_hours_median == pytest.approx(7.07, abs=0.01)
+    assert before.review_hours_median == pytest.approx(20.82, abs=0.01)
+    for period in ("baseline", "post"):
+        ours, theirs = getattr(metrics, period), getattr(rest, period)
+        assert (ours.reviewers, ours.pickup_hours_median, ours.review_hours_median) == (
+            theirs.reviewers, theirs.pickup_hours_median, theirs.review_hours_median)
+    reports = {Path(r.file).name: r for r in metrics.sources}
+    reviews = reports["github_ledger_reviews.json"]
+    assert reviews.used_rows == 81
+    assert reviews.skipped["review of a PR that is not counted (bot, draft, unmerged or not exported)"] == 20
+    assert reports["gh_ledger_pr_list_without_url.json"].cautions == [
+        LEDGER_CAUTION.format(whose="reviews", outcome="their reviews are matched to its PRs")]
+
+
+def test_gh_output_without_url_beside_reviews_of_two_repositories_says_why_no_review_matches():
+    """Reviews of two repositories: which one the PRs are cannot be told, so no review matches; the reviews are
+    skipped for that reason, not as reviews "of a PR that is not counted", and the caution says how to fix it."""
+    def two_repositories(name: str, data: bytes) -> bytes:
+        if "reviews" not in name:
+            return data
+        reviews = json.loads(data)
+        for review in reviews[::2]:
+            review["pull_request_url"] = review["pull_request_url"].replace("ledger-api", "web")
+        return json.dumps(reviews).encode()
+
+    data = _ledger("gh_ledger_pr_list_without_url.json", "github_ledger_reviews.json", edit=two_repositories)
+    metrics = measure(data, LEDGER_ADOPTION)
+    assert metrics.baseline.prs_merged == 22
+    assert metrics.baseline.pickup_hours_median is None
+    reports = {Path(r.file).name: r for r in metrics.sources}
+    assert reports["github_ledger_reviews.json"].skipped == {
+        "review not submitted (PENDING, no submitted_at)": 1,
+        "review of a PR whose export names no repository (add url to the gh or GraphQL export of the PRs)": 133}
+    assert reports["gh_ledger_pr_list_without_url.json"].cautions == [
+        "its PRs name no repository (no 'url'), and the reviews name 2 repositories (acme-payments/ledger-api, "
+        "acme-payments/web): no review can be matched to its PRs, so they have no review times and no reviewers; "
+        "export it again with the repository (gh pr list --state all --json url,number,author,createdAt,mergedAt,"
+        "closedAt,isDraft,additions,deletions,labels,reviews; a GraphQL query: url in the pullRequests nodes, or "
+        "nameWithOwner under repository)"]

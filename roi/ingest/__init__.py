@@ -31,7 +31,7 @@ from roi.errors import InputFormatError, NoRecordsError
 from roi.ingest import devlake, generic, gitlab, template
 from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record, is_api_error, load_json
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, near_miss
-from roi.ingest.github import NO_SIZES_NOTE
+from roi.ingest.github import NO_REPO_CAUTION, NO_SIZES_NOTE
 from roi.ingest.tables import SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
 from roi.models import looks_like_scenario
 
@@ -272,10 +272,11 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
         pull_rows += len(tables.get("pull_requests", ()))
         reports.append(report)
     _attach_gitlab_notes(parts, reports)
+    matched = _name_unnamed_prs(parts, reports)
     review_rows = _attach_devlake_reviews(parts, reports)
     dataset = build_dataset(parts, reports, timezone)
     _refuse_impossible(dataset)
-    deduplicated = _deduplicate(dataset, reports)
+    deduplicated = _deduplicate(dataset, reports, matched)
     if review_rows is not None and deduplicated.pull_requests is dataset.pull_requests:
         # No PR dropped: the rows the join found are still the PRs' rows, and each (repo, number) is on one
         # row, so the metrics can use them instead of matching every review to its PR again.
@@ -455,6 +456,78 @@ def _attach_gitlab_notes(parts: dict[str, list[pd.DataFrame]], reports: list[Sou
                         if len(frame) and frame["source"].iloc[0] in named else frame for frame in parts.get(table, [])]
 
 
+_UNNAMED_FORMATS = ("github_gh_cli", "github_graphql")
+"""Formats whose PRs may name no repository: gh output without 'url', GraphQL pages without it or nameWithOwner."""
+
+_GITHUB_FORMATS = ("github_pulls", "github_reviews", *_UNNAMED_FORMATS)
+"""The files whose repositories unnamed GitHub PRs can be matched to (a GitLab project is no GitHub repository)."""
+
+_ADD_THE_REPOSITORY = ("gh pr list --state all --json url,number,author,createdAt,mergedAt,closedAt,isDraft,"
+                       "additions,deletions,labels,reviews; a GraphQL query: url in the pullRequests nodes, or "
+                       "nameWithOwner under repository")
+"""How to export GitHub PRs with their repository."""
+
+
+def _name_unnamed_prs(parts: dict[str, list[pd.DataFrame]], reports: list[SourceReport]) -> set[str]:
+    """Give PRs that name no repository the one repository the other GitHub files name.
+
+    PRs are matched on (repo, number): without this, a GraphQL page or gh output without ``url`` keyed its PRs
+    ("", number) and the same PRs in a REST export, (repo, number), were counted twice, and REST reviews matched
+    none of its PRs.  The repository is the only one the other files' PRs name, else the only one their reviews
+    name; the file's caution says so.  Beside PRs of several repositories the file is refused: which of them
+    its PRs belong to cannot be told.  Beside reviews of several repositories (and no named PRs) the PRs stay
+    unnamed and the caution says why no review matches them.
+
+    Returns the files whose PRs were given a repository (:func:`_refuse_different_prs` checks that the PRs
+    they share with the other files are the same PRs).
+    """
+    def source(frame: pd.DataFrame) -> str:
+        return str(frame["source"].iloc[0]) if len(frame) else ""
+
+    formats = {r.file: r.format for r in reports}
+    pulls = [f for f in parts.get("pull_requests", []) if formats.get(source(f)) in _GITHUB_FORMATS]
+    unnamed = [source(f) for f in pulls if formats[source(f)] in _UNNAMED_FORMATS and f["repo"].eq("").any()]
+    if not unnamed:
+        return set()
+    by_name = _by_name(reports)
+    named = sorted({str(r) for f in pulls for r in f["repo"].unique() if r})
+    reviewed = sorted({str(r) for f in parts.get("reviews", []) if formats.get(source(f)) == "github_reviews"
+                       for r in f["repo"].unique() if r})
+    listed = ", ".join(safety.quote(r, 60) for r in (named or reviewed)[:5]) + (", …" if len(named or reviewed) > 5
+                                                                                 else "")
+    if len(named) > 1:
+        raise InputFormatError(
+            f"its PRs name no repository (no 'url'), while the other files hold PRs of {len(named)} repositories "
+            f"({listed}): which one they belong to cannot be told, and a PR in both would be counted twice; export "
+            f"it again with the repository ({_ADD_THE_REPOSITORY})", file=unnamed[0], column="url")
+    if not named and len(reviewed) != 1:
+        for file in unnamed if reviewed else []:
+            _replace_caution(by_name[file], NO_REPO_CAUTION, (
+                f"its PRs name no repository (no 'url'), and the reviews name {len(reviewed)} repositories "
+                f"({listed}): no review can be matched to its PRs, so they have no review times and no reviewers; "
+                f"export it again with the repository ({_ADD_THE_REPOSITORY})"))
+        return set()
+    target, whose, outcome = ((named[0], "PRs", "a PR in both is counted once") if named else
+                              (reviewed[0], "reviews", "their reviews are matched to its PRs"))
+    for table in ("pull_requests", "reviews"):  # a gh or GraphQL file's reviews carry its PRs' repo
+        parts[table] = [frame.assign(repo=frame["repo"].where(frame["repo"].ne(""), target))
+                        if source(frame) in unnamed else frame for frame in parts.get(table, [])]
+    for file in unnamed:
+        _replace_caution(by_name[file], NO_REPO_CAUTION, (
+            f"its PRs name no repository (no 'url'): they are taken as {safety.quote(target, 60)}'s, the only "
+            f"repository the other files' {whose} name, so {outcome}; if they are another repository's, export it "
+            f"again with the repository ({_ADD_THE_REPOSITORY})"))
+    return set(unnamed)
+
+
+def _replace_caution(report: SourceReport, old: str, new: str) -> None:
+    """``report``'s caution ``old`` (and its note) said as ``new``, where ``old`` stood."""
+    for said in (report.notes, report.cautions):
+        if old in said:
+            said[said.index(old)] = new
+    report.caution(new)
+
+
 def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]],
                             reports: list[SourceReport]) -> list[np.ndarray] | None:
     """DevLake comments name their PR by its DevLake ``id``: map it to (repo, number).
@@ -563,17 +636,33 @@ def _refuse_conflicting_days(dataset: Dataset) -> None:
         "numbers)", file=other["source"], column=here)
 
 
-def _refuse_different_prs(dataset: Dataset, pulls: pd.DataFrame, duplicated: np.ndarray) -> None:
+def _refuse_different_prs(dataset: Dataset, pulls: pd.DataFrame, duplicated: np.ndarray, matched: set[str]) -> None:
     """PRs that name no repository (gh output without 'url') and share a number must be one PR: another
-    creation time means PRs of two repositories, and keeping one copy would drop the other silently."""
-    unnamed = pulls["repo"].eq("").to_numpy()
-    dropped = pulls[duplicated & unnamed]
-    kept = pulls[~duplicated & unnamed & pulls["number"].isin(dropped["number"]).to_numpy()]
-    pairs = dropped.merge(kept, on="number", suffixes=("", "_kept"))
-    differ = pairs[pairs["created_at"].ne(pairs["created_at_kept"])]
+    creation time means PRs of two repositories, and keeping one copy would drop the other silently.
+
+    ``matched``: files whose unnamed PRs :func:`_name_unnamed_prs` took as the other files' repository's; a PR
+    they share with those files must be the same PR too, or they are another repository's."""
+    guessed = pulls["repo"].eq("").to_numpy(copy=True)
+    if matched:
+        guessed |= pulls["source"].astype("object").isin(matched).to_numpy()
+    if not guessed.any():
+        return
+    dropped = pulls[duplicated & pulls["number"].isin(pulls.loc[guessed, "number"]).to_numpy()]
+    kept = pulls[~duplicated & pulls["number"].isin(dropped["number"]).to_numpy()]
+    dropped, kept = (frame.assign(guessed=guessed[frame.index]) for frame in (dropped, kept))
+    pairs = dropped.merge(kept, on=["repo", "number"], suffixes=("", "_kept"))
+    differ = pairs[(pairs["guessed"] | pairs["guessed_kept"]) & pairs["created_at"].ne(pairs["created_at_kept"])]
     if differ.empty:
         return
     row = differ.iloc[0]
+    if row["repo"]:  # a file's unnamed PRs taken as the only repository the other files name
+        file = row["source"] if row["source"] in matched else row["source_kept"]
+        raise InputFormatError(
+            f"holds PR #{row['number']} created {row['created_at']:%Y-%m-%d %H:%M} UTC, but {row['source_kept']} "
+            f"holds PR #{row['number']} created {row['created_at_kept']:%Y-%m-%d %H:%M} UTC: {file}'s PRs name no "
+            f"repository and were taken as {safety.quote(row['repo'], 60)}'s, the only one the other files name, "
+            f"but they are another repository's; export it again with the repository ({_ADD_THE_REPOSITORY})",
+            file=row["source"], column=_column_name(dataset, row["source"], "pull_requests", "number"))
     raise InputFormatError(
         f"holds PR #{row['number']} created {row['created_at']:%Y-%m-%d %H:%M} UTC, but {row['source_kept']} holds "
         f"PR #{row['number']} created {row['created_at_kept']:%Y-%m-%d %H:%M} UTC: PRs of two repositories? The "
@@ -629,8 +718,10 @@ def _sizes_from_other_files(sources: pd.DataFrame, kept: pd.DataFrame, reports: 
         report.notes[report.notes.index(NO_SIZES_NOTE)] = f"list pages carry no PR sizes (additions/deletions): {said}"
 
 
-def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
-    """The same record in several pages or files is kept once (FORMATS.md: dedupe on repo+number)."""
+def _deduplicate(dataset: Dataset, reports: list[SourceReport], matched: set[str] | None = None) -> Dataset:
+    """The same record in several pages or files is kept once (FORMATS.md: dedupe on repo+number).
+
+    ``matched``: files whose PRs were given the other files' repository (:func:`_name_unnamed_prs`)."""
     pulls = dataset.pull_requests
     if len(pulls):
         # Prefer the copy further along (merged, then closed: an export taken later, whichever file came
@@ -638,7 +729,7 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport]) -> Dataset:
         progress = np.where(pulls["merged_at"].notna(), 2, np.where(pulls["closed_at"].notna(), 1, 0))
         duplicated = _duplicated_preferring(pulls, ["repo", "number"], progress * 2 + pulls["additions"].notna())
         if duplicated.any():
-            _refuse_different_prs(dataset, pulls, duplicated)
+            _refuse_different_prs(dataset, pulls, duplicated, matched or set())
             _count_skipped(pulls, duplicated, "duplicate of a PR in another page or file", reports)
             listed = any(NO_SIZES_NOTE in report.notes for report in reports)
             sources = pulls[["source", "repo", "number"]] if listed else None

@@ -44,6 +44,7 @@ GH_SCHEMA = pa.schema([
     ("additions", pa.int64()), ("deletions", pa.int64()), ("author", _GH_AUTHOR), ("headRefName", pa.string()),
     ("body", pa.string()), ("labels", pa.list_(pa.struct([("name", pa.string())]))),
     ("assignees", pa.list_(pa.struct([("login", pa.string())]))), ("reviews", pa.list_(_GH_REVIEW)),
+    ("repository", pa.struct([("nameWithOwner", pa.string())])),
 ])
 
 _REPO_FROM_API_URL = r"/repos/(?P<repo>[^/]+/[^/]+)/pulls/(?P<number>\d+)"
@@ -64,6 +65,10 @@ def _first(joined: pd.Series) -> pd.Series:
     first = pc.struct_field(pc.extract_regex(pa.array(joined, pa.string()), r"^(?P<first>[^,]+)"), "first")
     return first.to_pandas()
 
+
+NO_REPO_CAUTION = "no repository in the file (add 'url' to the query): PRs are keyed by number only"
+"""A gh or GraphQL file's caution; :func:`roi.ingest._name_unnamed_prs` replaces it when it matches the PRs to the
+one repository the other files name."""
 
 NO_SIZES_NOTE = ("list pages carry no PR sizes (additions/deletions): add the single-PR detail objects "
                  "(GET /pulls/{number}), gh or GraphQL output for pr_size_loc")
@@ -159,7 +164,12 @@ def graphql_nodes(document: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
 
 
 def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
-    """``gh pr list --json`` output or GraphQL ``pullRequests`` pages: PRs with their reviews."""
+    """``gh pr list --json`` output or GraphQL ``pullRequests`` pages: PRs with their reviews.
+
+    A PR's repository is its ``url``'s, else its node's ``repository { nameWithOwner }`` (a GraphQL search), else
+    its page's ``repository.nameWithOwner``; without any it is '' (:data:`NO_REPO_CAUTION`), and
+    ``read_exports`` takes the PRs as the one repository the other GitHub files name, if they name one.
+    """
     document = load_json(data, name)
     pages = document if isinstance(document, list) else [document]
     page_repos: list[str] = []  # each record's page's repository: a loop over repositories writes one file
@@ -181,16 +191,21 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
                 "does not say which PRs were merged (no 'mergedAt' field: `gh search prs` output, or `gh pr list` "
                 "without it); export with gh pr list --state all --json number,url,author,createdAt,mergedAt,"
                 "closedAt,isDraft,additions,deletions,labels,reviews", file=name, column="mergedAt")
+    for record in records:  # a repository other than GraphQL's object (no name in it) names none
+        if not isinstance(record.get("repository", {}), dict):
+            del record["repository"]
     table = records_table(records, GH_SCHEMA, name)
     report.rows = table.num_rows
     number = column(table, "number")
     if number.null_count:
         row = pc.index(pc.is_null(number), True).as_py() + 1
         raise InputFormatError("has no PR 'number'; include number in --json", file=name, row=row, column="number")
-    repo = _pandas(pc.struct_field(pc.extract_regex(column(table, "url"), _REPO_FROM_HTML_URL), "repo"))
+    # The PR's url, else its node's repository { nameWithOwner } (a GraphQL search), else its page's repository.
+    repo = _pandas(pc.coalesce(pc.struct_field(pc.extract_regex(column(table, "url"), _REPO_FROM_HTML_URL), "repo"),
+                               column(table, "repository.nameWithOwner")))
     repo = repo.fillna(pd.Series(page_repos or [""] * len(repo), index=repo.index, dtype=object))
     if repo.eq("").any():
-        report.caution("no repository in the file (add 'url' to the query): PRs are keyed by number only")
+        report.caution(NO_REPO_CAUTION)
     login = _pandas(column(table, "author.login"))
     kind = _pandas(column(table, "author.__typename"))
     labels = list_text(column(table, "labels"), "name")
