@@ -205,3 +205,57 @@ def test_cli_metrics_from_merge_requests_and_notes(tmp_path):
     assert out["post"]["review_hours_median"] == pytest.approx(21.0)
     source = next(s for s in out["sources"] if s["file"] == str(notes))
     assert source["format"] == "gitlab_mr_notes" and source["skipped"] == {**SKIPPED_BY_READER, **SKIPPED_BY_METRICS}
+
+
+def test_merged_mrs_without_merged_at_take_closed_at_else_updated_at():
+    """GitLab sets closed_at only on MRs closed without merging: a merged MR without merged_at found no closed_at
+    to stand in for it, was counted as not merged (3 of the 4 merged before adoption counted), and the note said
+    closed_at was used.  updated_at (the MR's last change, usually its merge) dates it now, and the caution says
+    which time each took."""
+    mrs = [*MRS[:2],
+           {**_mr(3, "alice", "2025-02-10T08:00:00.000Z", None), "updated_at": "2025-02-10T20:00:30.000Z"},
+           {**_mr(6, "carol", "2025-02-11T08:00:00.000Z", None), "closed_at": "2025-02-11T14:00:00.000Z",
+            "updated_at": "2025-02-12T09:00:00.000Z"},  # closed_at, where a merged MR has one, comes first
+           {**_mr(7, "bob", "2025-02-12T08:00:00.000Z", None), "state": "closed",
+            "closed_at": "2025-02-12T10:00:00.000Z"},  # closed without merging: not merged
+           *MRS[3:]]
+    data = read_exports([("mrs.json", json.dumps(mrs).encode())])
+    merged = data.pull_requests.set_index("number")["merged_at"]
+    assert merged[3] == pd.Timestamp("2025-02-10T20:00:30Z") and merged[6] == pd.Timestamp("2025-02-11T14:00:00Z")
+    assert pd.isna(merged[7])
+    metrics = measure(data, ADOPTION)
+    assert (metrics.baseline.prs_merged, metrics.post.prs_merged) == (4, 2)
+    # Cycle hours 24, 30, 12 h 0.5 min and 6: the median is about 18 h.
+    assert metrics.baseline.cycle_hours_median == pytest.approx((12 + 0.5 / 60 + 24) / 2)
+    report = metrics.sources[0]
+    assert report.skipped == {"not merged (open, or closed without merging)": 1}
+    assert report.cautions == ["2 merged MR(s) without merged_at: the merge time taken is closed_at for 1 and "
+                               "updated_at for 1 (the MR's last change, usually its merge: a later comment or label "
+                               "dates it later)"]
+
+
+def test_the_synthetic_gitlab_ledger_with_merge_times_missing_counts_what_github_counts():
+    """The 56 ledger-api PRs as GitLab MRs, 10 merged ones without merged_at (updated_at seconds after the merge):
+    22 merged before 2025-04-28, as the GitHub export of the same PRs has (13 were counted)."""
+    data = read_exports([FIXTURES / "gitlab_ledger_mrs_without_merged_at.json"])
+    metrics = measure(data, date(2025, 4, 28))
+    assert (metrics.baseline.prs_merged, metrics.post.prs_merged) == (22, 20)
+    assert metrics.baseline.prs_per_dev_week == pytest.approx(0.2971, abs=1e-4)
+    assert metrics.baseline.cycle_hours_median == pytest.approx(29.50, abs=0.01)
+    report = metrics.sources[0]
+    assert report.skipped["not merged (open, or closed without merging)"] == 5
+    assert report.cautions == ["10 merged MR(s) without merged_at: the merge time taken is updated_at for 10 (the "
+                               "MR's last change, usually its merge: a later comment or label dates it later)"]
+
+
+def test_a_merged_mr_without_any_time_to_date_its_merge_is_refused():
+    """Counting it as not merged would drop it silently: the file is named, with the field to export."""
+    mr = {**_mr(1, "alice", "2025-02-03T09:00:00.000Z", None)}
+    del mr["updated_at"]
+    with pytest.raises(InputFormatError) as refused:
+        read_exports([("mrs.json", json.dumps([MRS[1], mr]).encode())])
+    assert (refused.value.file, refused.value.row, refused.value.column) == ("mrs.json", 2, "merged_at")
+    assert refused.value.message == (
+        "merge request !1 is merged but has no merged_at, closed_at or updated_at: its merge time is unknown, and "
+        "counting it as not merged would drop it; export the MRs again with updated_at (GraphQL: add updatedAt to "
+        "the query's nodes)")

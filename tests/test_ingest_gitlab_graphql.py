@@ -138,11 +138,32 @@ def test_states_drafts_and_a_merge_without_its_time():
     assert pulls["merged_at"].isna().tolist() == [True, True, False, False]
     assert pulls["merged_at"].iloc[2] == pd.Timestamp("2025-02-05T10:00:00Z")
     assert pulls["merge_commit_sha"].tolist() == ["c1", "c2", "c3", "c4"]
-    assert "1 merged MR(s) without mergedAt (GitLab before 13.x): their closedAt is used as the merge time" \
-        in report.notes
+    assert report.cautions == ["1 merged MR(s) without mergedAt: the merge time taken is closedAt for 1"]
     assert pulls["additions"].isna().all()
     assert ("4 MR(s) without diffStatsSummary (additions, deletions): their size is unknown and left out of PR "
             "size; add diffStatsSummary { additions deletions } to the query") in report.notes
+
+
+def test_a_merged_node_without_merged_at_or_closed_at_takes_updated_at():
+    """GitLab sets closedAt only on MRs closed without merging: a MERGED node with mergedAt null found no closedAt
+    and was counted as not merged.  Its updatedAt dates the merge now; a query without updatedAt is refused,
+    saying to add it, rather than the MR dropped."""
+    created = "2025-02-03T09:00:00Z"
+    node = {**_node(_mr(3, "cat", created, None)), "state": "MERGED", "mergedAt": None, "closedAt": None,
+            "updatedAt": "2025-02-04T15:00:00Z"}
+    tables, report = read_file("mrs.json", _bytes(_page([NODES[0], node])))
+    assert tables["pull_requests"]["merged_at"].tolist() == [pd.Timestamp("2025-02-04T09:00:00Z"),
+                                                             pd.Timestamp("2025-02-04T15:00:00Z")]
+    assert report.cautions == ["1 merged MR(s) without mergedAt: the merge time taken is updatedAt for 1 (the MR's "
+                               "last change, usually its merge: a later comment or label dates it later)"]
+    del node["updatedAt"]
+    with pytest.raises(InputFormatError) as refused:
+        read_file("mrs.json", _bytes(_page([NODES[0], node])))
+    assert (refused.value.row, refused.value.column) == (2, "mergedAt")
+    assert refused.value.message == (
+        "merge request !3 is merged but has no mergedAt, closedAt or updatedAt: its merge time is unknown, and "
+        "counting it as not merged would drop it; export the MRs again with updatedAt (GraphQL: add updatedAt to "
+        "the query's nodes)")
 
 
 def test_pr_size_by_hand_and_the_notes_join_as_for_the_rest_list():

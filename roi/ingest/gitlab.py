@@ -14,11 +14,13 @@ names its MR by ``project_id`` and ``noteable_iid`` only, while an MR's ``repo``
 path (from ``web_url``): the notes reader gives ``repo`` the project id, and ``read_exports``
 replaces it with the path the MR reader found for that project (:data:`PROJECT_PATHS`, from the
 REST ``project_id`` or GraphQL ``projectId``).  Bot users created by project or group access tokens are
-named ``project_<id>_bot_…`` / ``group_<id>_bot_…``.
+named ``project_<id>_bot_…`` / ``group_<id>_bot_…``.  GitLab leaves ``merged_at`` empty on some merged MRs and
+sets ``closed_at`` only on MRs closed without merging: :func:`_date_merges_without_time` dates such a merge.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -44,7 +46,7 @@ _PROJECT_BOT = r"^(project|group)_\d+_bot"
 MR_SCHEMA = pa.schema([
     ("iid", pa.int64()), ("project_id", pa.int64()), ("state", pa.string()), ("draft", pa.bool_()),
     ("work_in_progress", pa.bool_()), ("created_at", pa.string()), ("merged_at", pa.string()),
-    ("closed_at", pa.string()), ("author", pa.struct([("username", pa.string())])),
+    ("closed_at", pa.string()), ("updated_at", pa.string()), ("author", pa.struct([("username", pa.string())])),
     ("labels", pa.list_(pa.string())), ("source_branch", pa.string()), ("merge_commit_sha", pa.string()),
     ("squash_commit_sha", pa.string()), ("web_url", pa.string()), ("description", pa.string()),
 ])
@@ -119,16 +121,44 @@ def _merge_requests(name: str, table: pa.Table, report: SourceReport, timezone: 
         "merge_commit_sha": pd.Series(pc.coalesce(column(table, "merge_commit_sha"),
                                                   column(table, "squash_commit_sha")).to_pandas()),
     })
-    merged_without_time = state.eq("merged") & frame["merged_at"].isna()
-    if merged_without_time.any():
-        report.note(f"{int(merged_without_time.sum())} merged MR(s) without {theirs('merged_at')} (GitLab before "
-                    f"13.x): their {theirs('closed_at')} is used as the merge time")
-        frame.loc[merged_without_time.to_numpy(), "merged_at"] = frame.loc[merged_without_time.to_numpy(), "closed_at"]
+    _date_merges_without_time(frame, state.eq("merged").to_numpy(), table, name, report, timezone, theirs)
     report.tables.add("pull_requests")
     paths_table = pd.DataFrame({"project": pd.Series(pc.cast(column(table, "project_id"), pa.string()).to_pandas(),
                                                      dtype="object"), "repo": repo})
     return {"pull_requests": frame,
             PROJECT_PATHS: paths_table[paths_table["project"].notna()].drop_duplicates("project")}
+
+
+def _date_merges_without_time(frame: pd.DataFrame, merged: np.ndarray, table: pa.Table, name: str,
+                              report: SourceReport, timezone: str, theirs: Callable[[str], str]) -> None:
+    """Give merged MRs without ``merged_at`` a merge time: ``closed_at``, else ``updated_at``.
+
+    GitLab leaves ``merged_at`` empty on some merged MRs, and sets ``closed_at`` only on MRs closed without
+    merging: such MRs were counted as not merged.  ``updated_at`` is the MR's last change, for a merged MR
+    usually its merge (a later comment or label moves it later): the caution says how many took which.
+    An MR in state merged is never counted as unmerged: one without any of the three times is refused.
+    """
+    missing = merged & frame["merged_at"].isna().to_numpy()
+    if not missing.any():
+        return
+    closed = missing & frame["closed_at"].notna().to_numpy()
+    updated = timestamps(column(table, "updated_at"), name, theirs("updated_at"), report, timezone=timezone)
+    from_update = missing & ~closed & updated.notna().to_numpy()
+    unknown = missing & ~closed & ~from_update
+    if unknown.any():
+        row = int(np.flatnonzero(unknown)[0])
+        raise InputFormatError(
+            f"merge request !{frame['number'].iloc[row]} is merged but has no {theirs('merged_at')}, "
+            f"{theirs('closed_at')} or {theirs('updated_at')}: its merge time is unknown, and counting it as not "
+            f"merged would drop it; export the MRs again with {theirs('updated_at')} (GraphQL: add updatedAt to the "
+            "query's nodes)", file=name, row=row + 1, column=theirs("merged_at"))
+    frame.loc[closed, "merged_at"] = frame.loc[closed, "closed_at"]
+    frame.loc[from_update, "merged_at"] = updated[from_update]
+    taken = [f"{theirs('closed_at')} for {int(closed.sum())}" if closed.any() else "",
+             f"{theirs('updated_at')} for {int(from_update.sum())} (the MR's last change, usually its merge: a later "
+             "comment or label dates it later)" if from_update.any() else ""]
+    report.caution(f"{int(missing.sum())} merged MR(s) without {theirs('merged_at')}: the merge time taken is "
+                   f"{' and '.join(t for t in taken if t)}")
 
 
 GRAPHQL_SCHEMA = pa.schema([*MR_SCHEMA, ("full_path", pa.string()), ("additions", pa.int64()),
@@ -137,8 +167,8 @@ GRAPHQL_SCHEMA = pa.schema([*MR_SCHEMA, ("full_path", pa.string()), ("additions"
 
 _GRAPHQL_NAMES = {"iid": "iid", "project_id": "projectId", "state": "state", "draft": "draft",
                   "work_in_progress": "workInProgress", "created_at": "createdAt", "merged_at": "mergedAt",
-                  "closed_at": "closedAt", "author": "author", "labels": "labels", "source_branch": "sourceBranch",
-                  "merge_commit_sha": "mergeCommitSha", "squash_commit_sha": "squashCommitSha", "web_url": "webUrl",
+                  "closed_at": "closedAt", "updated_at": "updatedAt", "author": "author", "labels": "labels",
+                  "source_branch": "sourceBranch", "merge_commit_sha": "mergeCommitSha", "squash_commit_sha": "squashCommitSha", "web_url": "webUrl",
                   "description": "description", "full_path": "project.fullPath",
                   "additions": "diffStatsSummary.additions", "deletions": "diffStatsSummary.deletions"}
 """The GraphQL name of each REST field, for messages."""
@@ -206,6 +236,7 @@ def _rest_record(node: dict[str, Any], page_path: str, name: str, row: int) -> d
         "iid": _iid(node.get("iid"), name, row), "project_id": _project_id(node), "state": node.get("state"),
         "draft": node.get("draft"), "work_in_progress": node.get("workInProgress"),
         "created_at": node.get("createdAt"), "merged_at": node.get("mergedAt"), "closed_at": node.get("closedAt"),
+        "updated_at": node.get("updatedAt"),
         "author": {"username": json_object(node.get("author")).get("username")},
         "labels": [t for t in titles if isinstance(t, str)], "source_branch": node.get("sourceBranch"),
         "merge_commit_sha": node.get("mergeCommitSha"), "squash_commit_sha": node.get("squashCommitSha"),
