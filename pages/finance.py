@@ -143,7 +143,7 @@ else:
             f"Over **{u.draws:,}** simulated outcomes the NPV has a median of "
             f"**{money(u.npv_p50, compact=True, signed=True)}**; 80% fall between "
             f"**{money(u.npv_p10, compact=True, signed=True)}** (P10, the downside) and "
-            f"**{money(u.npv_p90, compact=True, signed=True)}** (P90). The chance of losing money is "
+            f"**{money(u.npv_p90, compact=True, signed=True)}** (P90). The chance of a loss (NPV ≤ 0) is "
             f"**{fmt.chance(loss_chance(results))}**."
         )
         top = u.tornado[0] if u.tornado else None

@@ -176,7 +176,7 @@ def test_the_template_writes_rates_as_shares_the_way_the_reader_takes_them(capsy
     ({"B2": "4 h"}, "row 2, column 'baseline'",
      "'4 h' has a unit; type the number alone (tasks_per_dev_week is in tasks/dev-week)"),
     ({"C10": "30 hours", "B10": 40}, "row 10, column 'post'",
-     "'30 hours' has a unit; type the number alone (lead_time_hours is in hours)"),
+     "'30 hours' has a unit; type the number alone (lead_time_hours is in calendar hours)"),
     ({"B2": "25%"}, "row 2, column 'baseline'",
      "'25%' is a percentage, but tasks_per_dev_week is in tasks/dev-week; type the number alone"),
     ({"B7": 12, "C7": 0.1}, "row 7, column 'baseline'",

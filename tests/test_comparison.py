@@ -89,8 +89,8 @@ class TestValues:
         assert first["Quality-adjusted productivity"] == "+2.8%"
         assert first["Payback"] == "not within 3 years"
         assert first["Mean wait for a review after"] == "unstable"
-        assert first["Chance of losing money"] == "45%"
-        assert table["40 reviewers"]["Chance of losing money"] == "n/a"
+        assert first["Chance of a loss"] == "45%"
+        assert table["40 reviewers"]["Chance of a loss"] == "n/a"
         assert table["40 reviewers"]["Reviewer utilisation after"] == "89%"
 
     def test_repeated_names_get_their_own_column(self, pairs):
@@ -219,3 +219,13 @@ def test_npv_chart_says_each_scenarios_npv_and_range(pairs):
     description = charts.npv_comparison(comparison.values(pairs), "USD").to_dict()["description"]
     assert f"{pairs[0][0].name}: " in description and "(P10 to P90: −$751k to +$884k)" in description
     assert "40 reviewers: " in description and "not simulated (no uncertainty ranges)" in description
+
+
+def test_every_figure_of_the_csv_is_documented():
+    """docs/scenario-file.md lists the comparison CSV's rows: pv_benefits, pv_costs and tools were missing."""
+    from tests.conftest import ROOT
+
+    table = (ROOT / "docs" / "scenario-file.md").read_text().split("The **comparison CSV**")[1]
+    documented = {name for line in table.splitlines() if line.startswith("| `")
+                  for name in line.split("|")[1].replace("`", "").replace(" ", "").split(",")}
+    assert documented == {figure.key for figure in comparison.FIGURES}

@@ -1635,3 +1635,13 @@ def test_the_live_verdict_fits_its_row_whatever_input_it_names(book):
     summary = book["Summary"]
     cell = next(c for row in summary.iter_rows() for c in row if c.value and str(c.value).startswith("=IF(input_"))
     assert summary.row_dimensions[cell.row].height >= 15 * VERDICT_LINES
+
+
+def test_a_share_gate_shows_its_values_in_percent_with_no_unit_that_contradicts_them(book):
+    """The gate's unit read "fraction" beside cells formatted as 15.0%."""
+    plan = book["Rollout plan"]
+    gate = next(row for row in plan.iter_rows() if row[1].value == "Change failure rate")
+    assert "%" in gate[3].number_format and "%" in gate[5].number_format  # baseline and measured inputs
+    assert gate[6].value is None
+    wait = next(row for row in plan.iter_rows() if str(row[1].value).startswith("Review wait"))
+    assert wait[6].value == "calendar h"

@@ -473,8 +473,8 @@ def test_estimates_typed_as_in_a_room_decimal_commas_and_percentages(open_app, w
     [
         (2, "1,200", "Row 'Mean lines added + deleted per merged PR', After (likely) (lines): '1,200' is "
          "ambiguous: write 1200 without a thousands separator, or 1.200 with a decimal point"),
-        (6, "4 h", "Row 'Failed deployment recovery time', After (likely) (hours): '4 h' has a unit; type "
-         "the number alone (this measure is in hours)"),
+        (6, "4 h", "Row 'Failed deployment recovery time', After (likely) (calendar hours): '4 h' has a unit; type "
+         "the number alone (this measure is in calendar hours)"),
         (0, "-1", "Row 'Completed work items per developer-week', After (likely) (tasks/dev-week): -1 is "
          "negative; give a value of zero or more"),
     ],

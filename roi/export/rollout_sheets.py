@@ -612,7 +612,7 @@ def _live_gates(report: RolloutReport, name_cells: list[str], first: int) -> lis
             Cell(gate.baseline, fmt, "input"),
             threshold_cell,
             Cell(gate.measured, fmt, "input"),
-            text(unit),
+            text("" if unit == "fraction" else unit),  # a share's cells are formatted in %: "fraction" misled
             Cell(Formula(f'IF({judged},IF({passes},"pass","fail"),"not judged")', cached=row["Result"]), "text"),
             Cell(Formula(f"IF({unchanged},{formula_string(row['Reason'])},{live_reason})", cached=row["Reason"]), "text",
                  wrap=True),

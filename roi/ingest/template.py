@@ -36,10 +36,10 @@ METRICS: dict[str, tuple[str, str]] = {
     "bugs_per_dev_week": ("bugs/dev-week", "bugs created per developer-week"),
     "deployments_per_week": ("deploys/week", "production deployments per week (team)"),
     "change_failure_rate": (SHARE_UNIT, "failed deployments / deployments"),
-    "recovery_hours": ("hours", "failed deployment recovery time"),
+    "recovery_hours": ("calendar hours", "failed deployment recovery time"),
     "rework_rate": (SHARE_UNIT, "unplanned deployments / deployments"),
-    "lead_time_hours": ("hours", "change lead time, commit to production"),
-    "review_hours": ("hours", "median time in review, first review to merge"),
+    "lead_time_hours": ("calendar hours", "change lead time, commit to production"),
+    "review_hours": ("calendar hours", "median time in review, first review to merge"),
 }
 """Template rows: scenario period fields (METHODS §0), unit and meaning."""
 
