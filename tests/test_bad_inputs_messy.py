@@ -6,6 +6,7 @@ Small files made in the test, with the metrics worked out by hand.
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from roi.cli import main
 from roi.errors import InputFormatError
 from roi.ingest import read_exports
+from roi.ingest._common import sniff_delimiter, sniff_lines_delimiter
 from roi.metrics import measure
 from tests.conftest import xlsx
 
@@ -469,3 +471,42 @@ def test_a_damaged_pr_state_which_feeds_no_metric_does_not_fail_the_file(name, r
     # The PR's 'state' feeds no metric (merged_at decides); a list there refused the whole file.
     dataset = read_exports([(name, _json([{**record, "state": ["closed"]}]))])
     assert list(dataset.pull_requests["number"]) == [1]
+
+
+# --- A delimiter inside quoted cells is no delimiter -------------------------------------------------------
+
+
+def test_a_semicolon_jira_export_whose_summary_is_full_of_commas_is_recognised():
+    # The quoted summary's six commas outnumbered the header's five semicolons: "not an export format".
+    data = (b"Issue key;Summary;Issue Type;Status;Created;Resolved\n"
+            b'P-1;"EUR, USD, GBP, CHF, SEK, NOK, DKK";Story;Done;01/Mar/25 10:00 AM;02/Mar/25 10:00 AM\n'
+            b"P-2;x;Story;Done;03/Mar/25 10:00 AM;04/Mar/25 10:00 AM\n")
+    dataset = read_exports([("jira.csv", data)])
+    assert dataset.sources[0].format == "jira_csv"
+    items = dataset.work_items.set_index("key")
+    assert list(items["resolved_at"].dt.strftime("%Y-%m-%d %H:%M")) == ["2025-03-02 10:00", "2025-03-04 10:00"]
+    assert list(items["kind"]) == ["story", "story"]
+
+
+def test_a_fourkeys_table_resaved_with_semicolons_keeps_its_json_changes():
+    # BigQuery's TO_JSON_STRING changes: every comma is inside the quoted JSON, none is a delimiter.
+    data = (b"source;deploy_id;time_created;main_commit;changes\n"
+            b'github;d1;2025-01-15 08:16:15 UTC;c6;"[""c1"",""c2"",""c3"",""c4"",""c5"",""c6""]"\n'
+            b'github;d2;2025-02-04 11:40:27 UTC;c7;"[""c7""]"\n')
+    dataset = read_exports([("deployments.csv", data)])
+    assert dataset.sources[0].format == "fourkeys_deployments"
+    assert list(dataset.deployments["deployed_at"].dt.strftime("%Y-%m-%d %H:%M:%S")) == [
+        "2025-01-15 08:16:15", "2025-02-04 11:40:27"]
+    assert sorted(dataset.deployment_changes["sha"]) == ["c1", "c2", "c3", "c4", "c5", "c6", "c7"]
+
+
+def test_the_delimiter_is_told_outside_quotes_and_from_a_bounded_start():
+    # A quoted cell spanning lines (a Jira description) holds commas on lines of their own.
+    lines = ["Issue key;Description;Created", 'P-1;"a, b, c, d,', 'e, f, g, h, i";01/Mar/25 10:00 AM']
+    assert sniff_lines_delimiter(lines) == ";"
+    assert sniff_delimiter('"a;b","c;d","e;f"') == ","  # quoted header cells
+    assert sniff_delimiter('id;"say ""a, b, c""";x') == ";"  # a doubled quote opens nothing
+    huge = ["Issue key;Summary;Created", 'P-1;"' + "x, " * 2_000_000 + '";01/Mar/25 10:00 AM']
+    start = time.perf_counter()
+    assert sniff_lines_delimiter(huge) == ";"
+    assert time.perf_counter() - start < 0.5

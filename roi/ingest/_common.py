@@ -343,16 +343,32 @@ def list_text(values: pa.Array, field_name: str | None = None, separator: str = 
 # --- CSV ---------------------------------------------------------------------------------
 
 
+_DELIMITERS = (",", ";", "\t", "|")
+
+_SNIFF_CHARS = 65_536
+"""Characters of a file's start the delimiter is told from: a header and some rows, however large the file."""
+
+
+def _outside_quotes(text: str) -> str:
+    """``text`` without its quoted parts, as CSV quotes them (``""`` inside a quoted cell opens nothing): a
+    summary ``"EUR, USD, GBP"`` or a Four Keys ``changes`` JSON string in a ``;`` file holds no delimiter.
+    Quoted line breaks go too, so each line left is one record."""
+    return "".join(text.split('"')[0::2])
+
+
 def sniff_delimiter(header_line: str) -> str:
     """The delimiter of a CSV header line: the most frequent of ``, ; tab |`` outside quotes."""
-    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
+    outside = _outside_quotes(header_line[:_SNIFF_CHARS])
+    counts = {d: outside.count(d) for d in _DELIMITERS}
     return max(counts, key=counts.__getitem__) if max(counts.values()) > 0 else ","
 
 
 def sniff_lines_delimiter(lines: list[str]) -> str:
-    """The delimiter of CSV text's first lines: that of the line richest in one (the header, not a bare title
-    row such as "Jira-Export" above it)."""
-    richest = max(lines, key=lambda line: max(line.count(d) for d in (",", ";", "\t", "|")), default="")
+    """The delimiter of CSV text's first lines: that of the record richest in one outside quotes (the header,
+    not a bare title row such as "Jira-Export" above it, nor a row whose quoted summary is full of commas).
+    Only the first :data:`_SNIFF_CHARS` characters are read (a 20 MB description cell is not scanned)."""
+    records = _outside_quotes("\n".join(lines)[:_SNIFF_CHARS]).splitlines()
+    richest = max(records, key=lambda record: max(record.count(d) for d in _DELIMITERS), default="")
     return sniff_delimiter(richest)
 
 
