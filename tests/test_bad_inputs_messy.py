@@ -510,3 +510,44 @@ def test_the_delimiter_is_told_outside_quotes_and_from_a_bounded_start():
     start = time.perf_counter()
     assert sniff_lines_delimiter(huge) == ";"
     assert time.perf_counter() - start < 0.5
+
+
+# --- Line counts are whole numbers -------------------------------------------------------------------------
+
+
+def _devlake_sizes(additions: list[str]) -> bytes:
+    """A DevLake pull_requests table re-saved by a German Excel (';'), with PULLS' PRs and these additions."""
+    rows = [DEVLAKE_COLUMNS]
+    for pr, added in zip(PULLS, additions):
+        created, merged = (pr[k].replace("Z", ".000+00:00") for k in ("created_at", "merged_at"))
+        rows.append([f"github:GithubPullRequest:1:{pr['number']}", "github:GithubRepo:1:1", "MERGED", pr["url"],
+                     pr["user"]["login"], str(pr["number"]), created, merged, added, "0"])
+    return ("\r\n".join(";".join(row) for row in rows) + "\r\n").encode()
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("2.220", "'2.220' is ambiguous: write 2220 without a thousands separator (the column holds whole numbers)"),
+    ("1.000.000", "'1.000.000' is ambiguous: write 1000000 without a thousands separator"),
+    ("2,220", "'2,220' is ambiguous: write 2220 without a thousands separator"),
+    ("12.5", "'12.5' is not a whole number; the column counts things (lines): export it again without decimals"),
+])
+def test_a_devlake_line_count_that_is_not_a_plain_whole_number_is_refused_with_its_row(value, words):
+    # German Excel writes 2220 as "2.220": read with a decimal point it was 2.22 lines.
+    with pytest.raises(InputFormatError) as info:
+        read_exports([("pull_requests.csv", _devlake_sizes(["100", "40", value, "7"]))])
+    assert (info.value.file, info.value.row, info.value.column) == ("pull_requests.csv", 4, "additions")
+    assert info.value.message.startswith(words), info.value.message
+
+
+def test_devlake_line_counts_with_a_decimal_comma_or_point_of_zero_are_read():
+    dataset = read_exports([("pull_requests.csv", _devlake_sizes(["100", "40,0", "2220", "7.0"]))])
+    assert dataset.pull_requests.set_index("number")["additions"].to_dict() == {1: 100, 2: 40, 3: 2220, 4: 7}
+
+
+def test_a_mapped_line_count_with_a_thousands_separator_is_refused():
+    mapping = {"table": "pull_requests", "number": "PR", "author": "Author", "created_at": "Opened",
+               "merged_at": "Merged", "additions": "Added"}
+    data = b"PR;Author;Opened;Merged;Added\n1;jo;2025-02-03 09:00;2025-02-04 09:00;2.220\n"
+    with pytest.raises(InputFormatError, match="'2.220' is ambiguous") as info:
+        read_exports([("prs.csv", data)], {"prs.csv": mapping})
+    assert (info.value.row, info.value.column) == (2, "Added")

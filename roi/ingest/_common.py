@@ -598,20 +598,24 @@ def localize(naive: pd.Series, timezone: str) -> pd.Series:
     return naive.dt.tz_localize(timezone, ambiguous=ambiguous, nonexistent=pd.Timedelta(hours=1)).dt.tz_convert(UTC)
 
 
-def numbers(values: pd.Series, name: str, column_name: str, *, row_offset: int = 2) -> pd.Series:
+def numbers(values: pd.Series, name: str, column_name: str, *, row_offset: int = 2, whole: bool = False) -> pd.Series:
     """Text cells as floats ('' → NaN); decimal commas (``3,0``) are accepted.
 
     ``1,200`` is refused: a thousands separator to an English Excel, a decimal comma to a German one.
+    ``whole``: the column counts things (lines), so a value with a fraction is refused, and so is
+    ``2.220``, which a German Excel writes for 2220 and a decimal point reads as 2.22.
     """
     text = values.astype(str).str.strip()
     text = text.where(text != "", None)
-    ambiguous = text.str.fullmatch(r"-?[1-9]\d{0,2},\d{3}", na=False)
+    ambiguous = text.str.fullmatch(r"-?[1-9]\d{0,2}([.,]\d{3})+" if whole else r"-?[1-9]\d{0,2},\d{3}", na=False)
     if ambiguous.any():
         position = int(np.flatnonzero(ambiguous.to_numpy())[0])
         value = text.iloc[position]
-        raise InputFormatError(f"'{value}' is ambiguous: write {value.replace(',', '')} without a thousands "
-                               f"separator, or {value.replace(',', '.')} with a decimal point", file=name,
-                               row=position + row_offset, column=column_name)
+        plain = value.replace(",", "").replace(".", "")
+        how = (f"write {plain} without a thousands separator (the column holds whole numbers)" if whole else
+               f"write {plain} without a thousands separator, or {value.replace(',', '.')} with a decimal point")
+        raise InputFormatError(f"'{value}' is ambiguous: {how}", file=name, row=position + row_offset,
+                               column=column_name)
     comma = text.str.fullmatch(r"-?\d+,\d+", na=False)
     text = text.where(~comma, text.str.replace(",", ".", regex=False))
     parsed = pd.to_numeric(text, errors="coerce")
@@ -622,6 +626,11 @@ def numbers(values: pd.Series, name: str, column_name: str, *, row_offset: int =
         percent = pd.to_numeric(shown.removesuffix("%").strip().replace(",", "."), errors="coerce")
         hint = f"; write {percent / 100:g} for {percent:g}%" if shown.endswith("%") and np.isfinite(percent) else ""
         raise InputFormatError(f"'{safety.quote(values.iloc[position])}' is not a number{hint}", file=name,
+                               row=position + row_offset, column=column_name)
+    if whole and (fraction := (parsed % 1).fillna(0).ne(0)).any():
+        position = int(np.flatnonzero(fraction.to_numpy())[0])
+        raise InputFormatError(f"'{safety.quote(values.iloc[position])}' is not a whole number; the column counts "
+                               "things (lines): export it again without decimals", file=name,
                                row=position + row_offset, column=column_name)
     return parsed.astype(float)
 

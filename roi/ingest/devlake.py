@@ -2,7 +2,8 @@
 
 FORMATS.md §5: ``pull_requests``, ``pull_request_comments``, ``cicd_deployments``,
 ``cicd_deployment_commits``, ``issues``, ``incidents``.  Timestamps look like
-``2018-07-25T08:19:30.000+00:00``.  Read with pyarrow's CSV reader, only the columns used, so a
+``2018-07-25T08:19:30.000+00:00``; line counts are whole numbers (an Excel re-save's ``2.220`` is refused,
+not read as 2.22).  Read with pyarrow's CSV reader, only the columns used, so a
 million-row ``pull_requests`` table costs about what parsing it does.
 """
 
@@ -17,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from roi.errors import InputFormatError
-from roi.ingest._common import (SourceReport, decode_text, decompress, refuse_repeated_header,
+from roi.ingest._common import (SourceReport, decode_text, decompress, numbers, refuse_repeated_header,
                                 sniff_delimiter, source_column, timestamps, work_item_tables)
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 
@@ -114,20 +115,22 @@ def _pr_ids(table: pa.Table) -> pd.Series:
 
 
 def _ints(table: pa.Table, column: str, name: str, *, required: bool = False) -> np.ndarray:
-    """A numeric column as floats (NaN where empty); a non-number is an error naming its row."""
+    """A column of whole numbers (lines added, a PR's number) as floats, NaN where empty.
+
+    DevLake writes plain digits, which Arrow casts in C++.  Anything else (a table re-saved by Excel) is read
+    by :func:`~roi.ingest._common.numbers`, which refuses what is not a whole number with its row: a German
+    Excel writes 2220 as ``2.220``, which a decimal point reads as 2.22 lines.
+    """
     if column not in table.column_names:
         return np.full(table.num_rows, np.nan)
     try:
-        values = pc.cast(table.column(column), pa.float64()).to_numpy(zero_copy_only=False)
-        bad = np.isnan(values) if required else np.zeros(len(values), bool)
+        values = pc.cast(pc.cast(table.column(column), pa.int64()), pa.float64()).to_numpy(zero_copy_only=False)
     except pa.ArrowInvalid:
-        text = _text(table, column)
-        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-        bad = np.isnan(values) & text.notna().to_numpy()
-        if required:
-            bad |= np.isnan(values)
-    if bad.any():
-        raise InputFormatError("is not a number", file=name, row=int(np.flatnonzero(bad)[0]) + 2, column=column)
+        values = numbers(_text(table, column).fillna(""), name, column, row_offset=2, whole=True).to_numpy()
+    empty = np.isnan(values)
+    if required and empty.any():
+        raise InputFormatError("is empty; every row needs a whole number here", file=name,
+                               row=int(np.flatnonzero(empty)[0]) + 2, column=column)
     return values
 
 

@@ -194,18 +194,18 @@ def read_mapped(name: str, data: bytes, report: SourceReport, timezone: str,
             return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
         return timestamps(frame[theirs], name, theirs, report, timezone=timezone, row_offset=2, required=required)
 
-    def number(ours: str) -> pd.Series:
+    def number(ours: str, whole: bool = False) -> pd.Series:
         theirs = mapping.get(ours)
-        return numbers(frame[theirs], name, theirs) if theirs else pd.Series(np.nan, index=frame.index)
+        return numbers(frame[theirs], name, theirs, whole=whole) if theirs else pd.Series(np.nan, index=frame.index)
 
     if table == "people":  # an HR list whose columns the directory's header names do not cover
         return people.read_pairs(name, frame, mapping["login"], mapping["email"], report)
     report.tables.add(table)
     if table == "pull_requests":
         login = text("author")
-        size = number("size")
-        additions = number("additions").fillna(size)
-        deletions = number("deletions").fillna(0.0 if mapping.get("size") else np.nan)
+        size = number("size", whole=True)  # lines: "2.220" from a German Excel is 2220, not 2.22
+        additions = number("additions", whole=True).fillna(size)
+        deletions = number("deletions", whole=True).fillna(0.0 if mapping.get("size") else np.nan)
         labels = text("labels", "").fillna("")
         numbers_ = number("number")
         odd = numbers_.notna() & ((numbers_ % 1 != 0) | (numbers_.abs() > 2**53))
