@@ -9,6 +9,7 @@ import json
 import time
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from roi.cli import main
@@ -551,3 +552,60 @@ def test_a_mapped_line_count_with_a_thousands_separator_is_refused():
     with pytest.raises(InputFormatError, match="'2.220' is ambiguous") as info:
         read_exports([("prs.csv", data)], {"prs.csv": mapping})
     assert (info.value.row, info.value.column) == (2, "Added")
+
+
+# --- Date-only Jira dates follow the order of dates with a time -------------------------------------------
+
+EITHER_WAY = ("'{column}' has dates that read day first or month first ({value}): read day first ({day}); if the "
+              "file has month-first dates (a US Excel re-save), export it from Jira again")
+
+
+def test_date_only_jira_dates_that_read_either_way_are_read_day_first_with_a_caution():
+    # A European Excel re-save writes 03/02/2025: read month first (2 March) with a note saying the file read
+    # only month first, while the same dates with a time were read day first.
+    data = b"Issue key,Issue Type,Status,Created,Resolved\nP-1,Story,Done,03/02/2025,10/02/2025\n" \
+           b"P-2,Story,Done,05/02/2025,11/02/2025\n"
+    dataset = read_exports([("jira.csv", data)])
+    items = dataset.work_items.set_index("key")
+    assert list(items["created_at"].dt.strftime("%Y-%m-%d %H:%M")) == ["2025-02-03 00:00", "2025-02-05 00:00"]
+    assert list(items["resolved_at"].dt.strftime("%Y-%m-%d")) == ["2025-02-10", "2025-02-11"]
+    assert dataset.sources[0].cautions == [
+        EITHER_WAY.format(column="Created", value="03/02/2025", day="3 February"),
+        EITHER_WAY.format(column="Resolved", value="10/02/2025", day="10 February")]
+    assert not any("only month first" in note for note in dataset.sources[0].notes)
+    with_time = read_exports([("jira.csv", data.replace(b"/2025,", b"/2025 10:00,").replace(b"/2025\n",
+                                                                                             b"/2025 10:00\n"))])
+    assert list(with_time.work_items["created_at"].dt.strftime("%Y-%m-%d")) == ["2025-02-03", "2025-02-05"]
+
+
+def test_date_only_jira_dates_with_a_day_over_12_are_read_day_first():
+    # 19/08/2025 was refused as "not a date Jira writes".
+    data = _jira(["s,P-1,Task,Done,Done,alice,19/08/2025,20/08/2025", "s,P-2,Task,Done,Done,bob,02/09/2025,"])
+    dataset = read_exports([("jira.csv", data)])
+    items = dataset.work_items.set_index("key")
+    assert list(items["created_at"].dt.strftime("%Y-%m-%d")) == ["2025-08-19", "2025-09-02"]
+    assert items.loc["P-1", "resolved_at"] == pd.Timestamp("2025-08-20", tz="UTC")
+    assert dataset.sources[0].cautions == []  # 19/08 leaves no doubt about the column, 20/08 none about its own
+
+
+def test_date_only_jira_dates_that_read_only_month_first_are_read_month_first():
+    data = _jira(["s,P-1,Task,Done,Done,alice,11/25/2025,12/01/2025", "s,P-2,Task,Done,Done,bob,02/03/2025,"])
+    dataset = read_exports([("jira.csv", data)])
+    items = dataset.work_items.set_index("key")
+    assert list(items["created_at"].dt.strftime("%Y-%m-%d")) == ["2025-11-25", "2025-02-03"]
+    assert items.loc["P-1", "resolved_at"] == pd.Timestamp("2025-12-01", tz="UTC")
+    assert ("'Created' has dates that read only month first (a US Excel re-save): every date column of the file "
+            "is read month first") in dataset.sources[0].notes
+
+
+@pytest.mark.parametrize("time", ["", " 10:00"])
+def test_a_jira_column_mixing_day_first_and_month_first_dates_is_refused_naming_both(time):
+    data = _jira([f"s,P-1,Task,Done,Done,alice,13/02/2025{time},", f"s,P-2,Task,Done,Done,bob,03/02/2025{time},",
+                  f"s,P-3,Task,Done,Done,bob,02/14/2025{time},"])
+    with pytest.raises(InputFormatError) as info:
+        read_exports([("jira.csv", data)])
+    assert (info.value.row, info.value.column) == (4, "Created")
+    assert info.value.message == (
+        f"'13/02/2025{time}' (row 2) reads only day first, '02/14/2025{time}' (row 4) only month first: the column "
+        "mixes two date orders (rows typed or re-saved in other locales); export it from Jira again, or write "
+        "every date in one order")

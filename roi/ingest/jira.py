@@ -3,8 +3,9 @@
 FORMATS.md §4.  Quirks handled: UTF-8 BOM and CRLF; ``;`` delimiters; title rows above the
 header (Excel re-saves); Windows-1252; repeated columns (``Sprint``, ``Labels`` …); localised
 headers, issue types and month names (``12/Mar/24 3:04 PM``, ``19/ago/25 18:06``,
-``19.08.2025 18:06``); decimal commas; no Resolution column (won't-do issues are then told by
-their Status).  Dates carry no offset: they are in the exporting user's profile time zone, read
+``19.08.2025 18:06``); numeric dates of Excel re-saves, with a time or without, day first unless a
+value of the column reads only month first (``19/08/2025``, ``11/25/2025 22:00``); decimal commas; no
+Resolution column (won't-do issues are then told by their Status).  Dates carry no offset: they are in the exporting user's profile time zone, read
 in the time zone given (UTC unless told) and said so.
 """
 
@@ -77,9 +78,11 @@ _MONTHS = {
 }
 _MONTH_NUMBER = {name: number for number, names in _MONTHS.items() for name in names}
 _MONTH_WORD = re.compile(r"(?<=[\s/.\-])([^\W\d_]+)\.?(?=[\s/.\-])")
+# Numeric dates read day first (Jira's own order, and a European Excel re-save's: 19/08/2025) unless a value
+# of the column reads only month first; the order is decided over the whole column, with a time or without.
 _DATE_FORMATS = ("%d/%m/%y %I:%M %p", "%d/%m/%Y %I:%M %p", "%d/%m/%y %H:%M", "%d/%m/%Y %H:%M",
                  "%d.%m.%Y %H:%M", "%d.%m.%y %H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S",
-                 "%Y-%m-%d %H:%M", "%d/%m/%y", "%d.%m.%Y", "%Y-%m-%d",
+                 "%Y-%m-%d %H:%M", "%d/%m/%y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d",
                  # Month first: what Excel in a US locale writes when it re-saves the export (11/25/2025 22:00).
                  "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%y %I:%M %p", "%m/%d/%Y")
 
@@ -126,6 +129,7 @@ def declined(resolution: pd.Series | None, status: pd.Series | None) -> pd.Serie
 
 
 _MONTH_FIRST = tuple(f for f in _DATE_FORMATS if f.startswith("%m/"))
+_DAY_FIRST = tuple(f for f in _DATE_FORMATS if f.startswith("%d/%m"))
 
 
 def month_first_only(values: pd.Series) -> bool:
@@ -162,6 +166,7 @@ def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, r
                 _note_day_first(parsed, clean, fmt, text[present], column_name, report)
             out[present] = localize(parsed, timezone)
             return out
+    _refuse_mixed_orders(clean, text[present], present, name, column_name, row_offset)
     best = max(_DATE_FORMATS, key=lambda f: pd.to_datetime(clean, format=f, errors="coerce").notna().sum())
     parsed = pd.to_datetime(clean, format=best, errors="coerce")
     first = int(np.flatnonzero(parsed.isna().to_numpy())[0])
@@ -170,6 +175,30 @@ def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, r
         f"'{text[present].iloc[first]}' is not a date Jira writes; expected e.g. 12/Mar/24 3:04 PM, "
         "12/03/24 15:04, 12.03.2024 15:04 or 3/12/2024 15:04 like the rest of the column",
         file=name, row=position + row_offset, column=column_name)
+
+
+def _refuse_mixed_orders(clean: pd.Series, text: pd.Series, present: pd.Series, name: str, column_name: str,
+                         row_offset: int) -> None:
+    """A column where one date reads only day first (13/02/2025) and another only month first (02/13/2025)
+    cannot be read in one order: refused, naming both, rather than said not to be a date."""
+    def reads(formats: tuple[str, ...]) -> np.ndarray:
+        found = np.zeros(len(clean), bool)
+        for fmt in formats:
+            found |= pd.to_datetime(clean, format=fmt, errors="coerce").notna().to_numpy()
+        return found
+
+    day, month = reads(_DAY_FIRST), reads(_MONTH_FIRST)
+    only_day, only_month = day & ~month, month & ~day
+    if not (only_day.any() and only_month.any() and (day | month).all()):
+        return
+    rows = np.flatnonzero(present.to_numpy()) + row_offset
+    first_day, first_month = int(np.flatnonzero(only_day)[0]), int(np.flatnonzero(only_month)[0])
+    later = max(first_day, first_month)
+    raise InputFormatError(
+        f"'{text.iloc[first_day]}' (row {rows[first_day]}) reads only day first, '{text.iloc[first_month]}' "
+        f"(row {rows[first_month]}) only month first: the column mixes two date orders (rows typed or re-saved "
+        "in other locales); export it from Jira again, or write every date in one order",
+        file=name, row=int(rows[later]), column=column_name)
 
 
 def _note_day_first(parsed: pd.Series, clean: pd.Series, fmt: str, text: pd.Series, column_name: str,
