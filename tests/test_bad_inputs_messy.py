@@ -609,3 +609,49 @@ def test_a_jira_column_mixing_day_first_and_month_first_dates_is_refused_naming_
         f"'13/02/2025{time}' (row 2) reads only day first, '02/14/2025{time}' (row 4) only month first: the column "
         "mixes two date orders (rows typed or re-saved in other locales); export it from Jira again, or write "
         "every date in one order")
+
+
+# --- A CSV cut short is refused, not read with its last cells empty ---------------------------------------
+
+CUT = (b"Issue key,Issue Type,Created,Resolved,Status Category\r\n"
+       b"P-1,Story,01/Mar/25 10:00 AM,02/Mar/25 10:00 AM,Done\r\n"
+       b"P-2,Story,03/Mar/25 10:00 AM,04/Mar/25 10:00 AM")
+
+
+def test_a_csv_cut_short_in_its_last_row_is_refused_naming_the_row(capsys, tmp_path):
+    # P-2's Status Category was read as empty: a Done issue became not done, one task fewer.
+    line = _error_line(capsys, tmp_path, {"jira.csv": CUT})
+    assert line.endswith("jira.csv, row 3: has 4 of the header's 5 cells and the file ends in it, without a line "
+                         "break: the file may be cut short (a download or copy that stopped), which would leave the "
+                         "missing cells empty; export it again"), line
+    deployments = (b"source,deploy_id,time_created,main_commit\r\n"
+                   b"github,d1,2025-02-10 09:00:00 UTC,c1\r\n"
+                   b"github,d2,2025-03-05 10:00:00 UTC")
+    with pytest.raises(InputFormatError, match="has 3 of the header's 4 cells") as info:
+        read_exports([("deployments.csv", deployments)])
+    assert info.value.row == 3
+
+
+def test_a_csv_cut_inside_a_quoted_cell_is_refused_naming_the_row():
+    data = CUT.replace(b"Category", b"Category,Description") + b',Done,"Steps:\r\n1. open the'
+    with pytest.raises(InputFormatError) as info:
+        read_exports([("jira.csv", data)])
+    assert (info.value.row, info.value.message) == (
+        3, "ends inside a quoted cell that this row opens: the file may be cut short (a download or copy that "
+           "stopped); export it again")
+
+
+def test_short_last_rows_a_complete_file_may_hold_are_read():
+    # Ending in a line break, the row is whole (Excel leaves out the empty cells at the end of long files' rows).
+    whole = read_exports([("jira.csv", CUT + b"\r\n")])
+    assert whole.work_items.set_index("key")["done"].to_dict() == {"P-1": True, "P-2": False}
+    # A quoted description spanning lines, complete, and no line break after the last row.
+    described = CUT.replace(b"Category\r\n", b"Category,Description\r\n").replace(b"Done\r\n", b'Done,"a, b"\r\n')
+    quoted = read_exports([("jira.csv", described + b',Done,"Steps:\r\n1. open, then\r\n2. close"')])
+    assert quoted.work_items.set_index("key")["done"].to_dict() == {"P-1": True, "P-2": True}
+    # A footer of one cell without a line break: skipped and counted as before.
+    footer = read_exports([("jira.csv", CUT + b",Done\r\nGenerated at 26.11.2026 14:00 by Jira")])
+    assert footer.sources[0].skipped == {"note or footer row (one cell filled, not an issue)": 1}
+    # Header cells without a name (a trailing delimiter) are no cells a row can lack.
+    padded = read_exports([("deployments.csv", b"source,deploy_id,time_created,,\r\ngithub,d1,2025-02-10 09:00:00 UTC")])
+    assert list(padded.deployments["deployed_at"]) == [pd.Timestamp("2025-02-10 09:00", tz="UTC")]

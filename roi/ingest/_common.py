@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -392,6 +393,11 @@ def read_csv_text(text: str, name: str, delimiter: str | None = None, skip_rows:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                             skiprows=skip_rows, skip_blank_lines=True, engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(error))
+        if unclosed:  # pandas counts from 0 at the header
+            raise InputFormatError("ends inside a quoted cell that this row opens: the file may be cut short (a "
+                                   "download or copy that stopped); export it again", file=name,
+                                   row=int(unclosed.group(1)) + skip_rows + 1) from None
         raise InputFormatError(f"cannot be read as CSV ({error}); check the delimiter and quoting",
                                file=name) from None
     header = [cell.strip() for cell in next(csv.reader(lines, delimiter=delimiter), [])]
@@ -400,8 +406,40 @@ def read_csv_text(text: str, name: str, delimiter: str | None = None, skip_rows:
     # pandas-stubs leave a str scalar out of DataFrame.ne's operands (pandas compares every cell with it).
     filled = np.flatnonzero(frame.ne("").any(axis=1).to_numpy())  # type: ignore[arg-type]
     frame = frame.iloc[: filled[-1] + 1 if len(filled) else 0]
+    named = len(header) - next((i for i, cell in enumerate(reversed(header)) if cell), len(header))
+    _refuse_cut_short(text, frame, name, delimiter, named, skip_rows + 1 + len(frame))
     refuse_repeated_header(frame, name, skip_rows + 2, header if len(header) == frame.shape[1] else None)
     return frame
+
+
+def _last_record(text: str) -> str:
+    """The last record of CSV text (a quoted cell may span lines): it starts after the last line break with an
+    even number of quotes before it.  Only the record's own lines are scanned."""
+    total, end = text.count('"'), len(text.rstrip("\r\n"))
+    while True:
+        start = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+        if not start or (total - text.count('"', start)) % 2 == 0:
+            return text[start:]
+        end = start - 1
+
+
+def _refuse_cut_short(text: str, frame: pd.DataFrame, name: str, delimiter: str, columns: int, row: int) -> None:
+    """Refuse a file whose last row has fewer cells than its header names (``columns``) and no line break after
+    it: a download or copy cut short, whose missing cells pandas reads as empty (a Done issue became not done).
+
+    A short row that ends with a line break is left alone (Excel leaves out the trailing empty cells of long
+    files' rows), and so is a row of one cell (a footer or note, which the readers skip and count).  ``row``
+    is the spreadsheet row of the frame's last row.
+    """
+    if not len(frame) or not text or text[-1] in "\r\n":
+        return
+    cells = next(csv.reader(io.StringIO(_last_record(text)), delimiter=delimiter), [])
+    # The frame's last row must agree (empty where the record stops): else the quotes were not as counted.
+    if not 1 < len(cells) < columns or frame.iloc[-1, len(cells):].ne("").any():
+        return
+    raise InputFormatError(f"has {len(cells)} of the header's {columns} cells and the file ends in it, without a "
+                           "line break: the file may be cut short (a download or copy that stopped), which would "
+                           "leave the missing cells empty; export it again", file=name, row=row)
 
 
 def _folded_cells(values: pd.Series) -> pd.Series:
