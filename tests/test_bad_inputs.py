@@ -283,7 +283,7 @@ def test_latin1_and_utf16_text_is_read_exactly(name, encoding, note):
 
 def test_a_semicolon_delimiter_is_recognised():
     dataset = read_exports([CORPUS / "delimiter_semicolon.csv"])
-    assert list(dataset.deployments["deploy_id"]) == ["d1", "d2"]
+    assert list(dataset.deployments["deploy_id"]) == ["github:d1", "github:d2"]
     assert list(dataset.deployments["deployed_at"]) == [
         pd.Timestamp("2025-02-10T09:00:00Z"),
         pd.Timestamp("2025-03-05T10:00:00Z"),

@@ -72,7 +72,7 @@ def test_an_incident_resolved_before_it_was_created_is_refused(capsys, tmp_path)
                  b"github,i2,2025-03-16 08:00:00 UTC,2025-03-16 10:00:00 UTC\n")
     line = _error_line(capsys, tmp_path, {"deployments.csv": DEPLOYMENTS, "incidents.csv": incidents})
     assert "incidents.csv" in line and "column 'time_resolved'" in line, line  # the file's column, not ours
-    assert ("incident i1 has time_resolved 2025-01-16 06:00 UTC, before its time_created 2025-01-16 08:00 UTC"
+    assert ("incident github:i1 has time_resolved 2025-01-16 06:00 UTC, before its time_created 2025-01-16 08:00 UTC"
             in line), line
 
 
@@ -289,7 +289,7 @@ def test_a_percentage_of_a_rate_over_100_is_refused(capsys, tmp_path):
 def test_trailing_rows_of_empty_cells_left_by_excel_are_ignored():
     # Excel writes ",," for formatted but empty rows below the data; they are not deployments without a date.
     deployments = read_exports([("deployments.csv", DEPLOYMENTS + b",,\r\n,,\r\n")])
-    assert list(deployments.deployments["deploy_id"]) == ["d1", "d2", "d3", "d4"]
+    assert list(deployments.deployments["deploy_id"]) == ["github:d1", "github:d2", "github:d3", "github:d4"]
     assert deployments.sources[0].rows == 4
 
 
@@ -655,3 +655,43 @@ def test_short_last_rows_a_complete_file_may_hold_are_read():
     # Header cells without a name (a trailing delimiter) are no cells a row can lack.
     padded = read_exports([("deployments.csv", b"source,deploy_id,time_created,,\r\ngithub,d1,2025-02-10 09:00:00 UTC")])
     assert list(padded.deployments["deployed_at"]) == [pd.Timestamp("2025-02-10 09:00", tz="UTC")]
+
+
+# --- Four Keys rows are keyed by source and id ------------------------------------------------------------
+
+TWO_SOURCES = (b"source,deploy_id,time_created,changes\n"
+               b'github,101,2025-02-01 10:00:00 UTC,"[""c1""]"\n'
+               b'gitlab,101,2025-02-03 10:00:00 UTC,"[""c2""]"\n'
+               b'github,102,2025-03-05 10:00:00 UTC,"[""c3""]"\n')
+
+
+def test_fourkeys_deployments_of_two_sources_with_one_id_are_two_deployments():
+    # Keyed on deploy_id alone, GitHub's deployment 101 was dropped as a "duplicate" of GitLab's 101.
+    dataset = read_exports([("deployments.csv", TWO_SOURCES)])
+    assert dataset.deployments[["deploy_id", "deployed_at"]].to_dict("list") == {
+        "deploy_id": ["github:101", "gitlab:101", "github:102"],
+        "deployed_at": [pd.Timestamp(f"2025-{day} 10:00", tz="UTC") for day in ("02-01", "02-03", "03-05")]}
+    assert dataset.deployment_changes.to_dict("records") == [
+        {"deploy_id": "github:101", "sha": "c1"}, {"deploy_id": "gitlab:101", "sha": "c2"},
+        {"deploy_id": "github:102", "sha": "c3"}]
+    assert dataset.sources[0].skipped == {}
+    # An incident caused by GitHub's 101 fails that deployment only: 1 of the 2 before adoption.
+    incidents = (b"source,incident_id,time_created,time_resolved,changes\n"
+                 b'pagerduty,7,2025-02-01 12:00:00 UTC,2025-02-01 14:00:00 UTC,"[""c1""]"\n'
+                 b'github,7,2025-03-06 12:00:00 UTC,2025-03-06 15:00:00 UTC,"[""c3""]"\n')
+    both = read_exports([("deployments.csv", TWO_SOURCES), ("incidents.csv", incidents)])
+    assert list(both.incidents["incident_id"]) == ["pagerduty:7", "github:7"]
+    metrics = measure(both, date(2025, 3, 1))
+    assert (metrics.baseline.change_failure_rate, metrics.post.change_failure_rate) == (0.5, 1.0)
+    assert (metrics.baseline.recovery_hours, metrics.post.recovery_hours) == (2.0, 3.0)
+
+
+def test_a_repeated_row_is_counted_as_repeated_in_its_file_or_as_a_duplicate_of_another_file():
+    again = TWO_SOURCES + b'github,101,2025-02-01 10:00:00 UTC,"[""c1""]"\n'
+    one = read_exports([("deployments.csv", again)])
+    assert len(one.deployments) == 3
+    assert one.sources[0].skipped == {"repeated in the same file (one copy is kept)": 1}
+    two = read_exports([("old.csv", TWO_SOURCES), ("new.csv", again)])
+    assert sorted(two.deployments["deploy_id"]) == ["github:101", "github:102", "gitlab:101"]
+    assert [dict(source.skipped) for source in two.sources] == [
+        {"duplicate of a row in another file": 3}, {"repeated in the same file (one copy is kept)": 1}]

@@ -31,17 +31,17 @@ def test_fourkeys_deployments_csv_and_ndjson_agree(name):
     tables, report = _read(name)
     deployments = tables["deployments"].set_index("deploy_id")
     assert report.format == "fourkeys_deployments" and report.rows == 3
-    assert deployments.loc["d2", "deployed_at"] == pd.Timestamp("2025-03-05T10:00:00.250Z")  # "… UTC", fractional
+    assert deployments.loc["github:d2", "deployed_at"] == pd.Timestamp("2025-03-05T10:00:00.250Z")  # "… UTC", fractional
     links = tables["deployment_changes"]
-    assert sorted(links.loc[links["deploy_id"] == "d2", "sha"]) == ["c2", "c2b"]
+    assert sorted(links.loc[links["deploy_id"] == "github:d2", "sha"]) == ["c2", "c2b"]  # keyed by source and id
 
 
 def test_fourkeys_incidents_keep_open_incidents_and_root_causes():
     tables, _ = _read("fourkeys_incidents.csv")
     incidents = tables["incidents"].set_index("incident_id")
-    assert incidents.loc["i1", "resolved_at"] - incidents.loc["i1", "created_at"] == pd.Timedelta(hours=6)
-    assert pd.isna(incidents.loc["i2", "resolved_at"])
-    assert tables["incident_changes"].to_dict("records") == [{"incident_id": "i1", "sha": "c2b"}]
+    assert incidents.loc["github:i1", "resolved_at"] - incidents.loc["github:i1", "created_at"] == pd.Timedelta(hours=6)
+    assert pd.isna(incidents.loc["github:i2", "resolved_at"])
+    assert tables["incident_changes"].to_dict("records") == [{"incident_id": "github:i1", "sha": "c2b"}]
 
 
 def test_devlake_tables_link_comments_to_prs_and_keep_production_successes():

@@ -718,6 +718,16 @@ def _sizes_from_other_files(sources: pd.DataFrame, kept: pd.DataFrame, reports: 
         report.notes[report.notes.index(NO_SIZES_NOTE)] = f"list pages carry no PR sizes (additions/deletions): {said}"
 
 
+def _count_duplicates(keyed: pd.DataFrame, duplicated: np.ndarray, reports: list[SourceReport]) -> None:
+    """Count the copies left out, each as repeated in its own file or as a duplicate of another file's row
+    (``keyed``: the key columns and ``source``; each key's kept copy is the row not ``duplicated``)."""
+    dropped = keyed[duplicated]
+    kept = keyed[~duplicated].drop_duplicates()
+    same_file = dropped.merge(kept, how="left", indicator=True)["_merge"].eq("both").to_numpy()
+    _count_skipped(dropped, same_file, "repeated in the same file (one copy is kept)", reports)
+    _count_skipped(dropped, ~same_file, "duplicate of a row in another file", reports)
+
+
 def _deduplicate(dataset: Dataset, reports: list[SourceReport], matched: set[str] | None = None) -> Dataset:
     """The same record in several pages or files is kept once (FORMATS.md: dedupe on repo+number).
 
@@ -747,15 +757,16 @@ def _deduplicate(dataset: Dataset, reports: list[SourceReport], matched: set[str
     for table, columns in keys.items():
         frame = getattr(dataset, table)
         if len(frame):
+            keyed = frame[columns]
             if table == "ai_user_days":  # a person's Cursor day and Claude Code day are two tools' use, not copies
-                keyed = frame[columns].assign(tool=frame["source"].astype("object").map(formats))
-                duplicated = _duplicated(keyed, [*columns, "tool"])
+                keyed = keyed.assign(tool=frame["source"].astype("object").map(formats))
+                duplicated = _duplicated(keyed, list(keyed.columns))
             elif "resolved_at" in frame:  # a resolved copy is the later one (work items, incidents)
                 duplicated = _duplicated_preferring(frame, columns, frame["resolved_at"].notna().to_numpy())
             else:
                 duplicated = _duplicated(frame, columns)
             if duplicated.any():
-                _count_skipped(frame, duplicated, "duplicate of a row in another page or file", reports)
+                _count_duplicates(keyed.assign(source=frame["source"].astype("object")), duplicated, reports)
                 frame = frame[~duplicated].reset_index(drop=True)
         out[table] = frame
     for table in ("deployment_changes", "incident_changes"):

@@ -3,7 +3,9 @@
 FORMATS.md §6.  BigQuery writes TIMESTAMPs as ``2025-01-15 08:16:15 UTC``.  The repeated
 ``changes`` field cannot be exported as CSV, so CSV files carry it as a JSON string
 (``TO_JSON_STRING``) or a comma-joined list (``ARRAY_TO_STRING``); NDJSON carries arrays.
-Every Four Keys deployment is a production deployment.
+Every Four Keys deployment is a production deployment.  Deployments and incidents are keyed as Four Keys
+keys them, by ``source`` and id (``github:101``, ``gitlab:101``); a change by its commit id alone, which
+names one commit whichever system reported it (and is what deployments list in ``changes``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import json
 import pandas as pd
 
 from roi.errors import InputFormatError
-from roi.ingest._common import SourceReport, decode_text, load_json, read_csv_text, require_columns, timestamps
+from roi.ingest._common import (SourceReport, decode_text, find_column, load_json, read_csv_text, require_columns,
+                                timestamps)
 
 DEPLOYMENT_COLUMNS = {"deploy_id": ("deploy_id",), "time_created": ("time_created",)}
 INCIDENT_COLUMNS = {"incident_id": ("incident_id",), "time_created": ("time_created",),
@@ -50,6 +53,17 @@ def _changes(values: pd.Series, name: str, row_offset: int) -> list[list[str]]:
     return out
 
 
+def _keys(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Each row's key as Four Keys' tables key it, ``source`` and id, written ``github:101``: GitHub's
+    deployment 101 and GitLab's 101 are two deployments.  Without a ``source`` column, the id alone."""
+    ids = frame[column].astype(str)
+    source = find_column(frame.columns, "source")
+    if source is None:
+        return ids
+    systems = frame[source].fillna("").astype(str).str.strip()
+    return ids.where(systems.eq(""), systems + ":" + ids)
+
+
 def _links(ids: pd.Series, changes: list[list[str]], id_column: str) -> pd.DataFrame:
     lengths = [len(c) for c in changes]
     return pd.DataFrame({id_column: ids.astype(str).repeat(lengths).to_numpy(),
@@ -63,14 +77,12 @@ def read_deployments(name: str, data: bytes, report: SourceReport, timezone: str
     report.name_columns("deployments", {"deploy_id": cols["deploy_id"], "deployed_at": cols["time_created"]})
     deployed = timestamps(frame[cols["time_created"]], name, cols["time_created"], report, timezone=timezone,
                           row_offset=offset, required=True)
-    out = {"deployments": pd.DataFrame({"source": name, "deploy_id": frame[cols["deploy_id"]].astype(str),
-                                        "deployed_at": deployed})}
+    ids = _keys(frame, cols["deploy_id"])
+    out = {"deployments": pd.DataFrame({"source": name, "deploy_id": ids, "deployed_at": deployed})}
     if "changes" in frame:
-        out["deployment_changes"] = _links(frame[cols["deploy_id"]], _changes(frame["changes"], name, offset),
-                                           "deploy_id")
+        out["deployment_changes"] = _links(ids, _changes(frame["changes"], name, offset), "deploy_id")
     elif "main_commit" in frame:
-        out["deployment_changes"] = pd.DataFrame({"deploy_id": frame[cols["deploy_id"]].astype(str),
-                                                  "sha": frame["main_commit"].astype(str)})
+        out["deployment_changes"] = pd.DataFrame({"deploy_id": ids, "sha": frame["main_commit"].astype(str)})
     report.tables.add("deployments")
     return out
 
@@ -81,16 +93,16 @@ def read_incidents(name: str, data: bytes, report: SourceReport, timezone: str) 
     cols = require_columns(frame, name, "a Four Keys incidents table", INCIDENT_COLUMNS)
     report.name_columns("incidents", {"incident_id": cols["incident_id"], "created_at": cols["time_created"],
                                       "resolved_at": cols["time_resolved"]})
+    ids = _keys(frame, cols["incident_id"])
     out = {"incidents": pd.DataFrame({
-        "source": name, "incident_id": frame[cols["incident_id"]].astype(str),
+        "source": name, "incident_id": ids,
         "created_at": timestamps(frame[cols["time_created"]], name, cols["time_created"], report,
                                  timezone=timezone, row_offset=offset, required=True),
         "resolved_at": timestamps(frame[cols["time_resolved"]], name, cols["time_resolved"], report,
                                   timezone=timezone, row_offset=offset),
     })}
     if "changes" in frame:
-        out["incident_changes"] = _links(frame[cols["incident_id"]], _changes(frame["changes"], name, offset),
-                                         "incident_id")
+        out["incident_changes"] = _links(ids, _changes(frame["changes"], name, offset), "incident_id")
     report.tables.add("incidents")
     return out
 
