@@ -610,7 +610,7 @@ def test_metrics_sheet_shows_measured_values_with_intervals(worked, metrics):
     sheet = load(build_workbook(scenario, results, metrics=metrics))["Metrics"]
     rows = {row[0].value: [c.value for c in row[1:8]] for row in sheet.iter_rows() if row[0].value}
     assert rows["PR size, median"] == [90, 130, 0.444, 0.21, 0.7, 0.003, rows["PR size, median"][6]]
-    assert rows["Review time, median"][:6] == [20.25, 31.5, 0.556, -0.05, 1.1, 0.08]
+    assert rows["Time in review, median (calendar)"][:6] == [20.25, 31.5, 0.556, -0.05, 1.1, 0.08]
     assert rows["Change failure rate"][:2] == [0.1, 0.125]
     assert rows["Tasks per developer-week"][:3] == [None, None, None]  # null stays empty, never 0
     file_cell = next(row[0] for row in sheet.iter_rows() if str(row[0].value).startswith("=cmd"))
