@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 import secrets
 import threading
@@ -953,23 +952,15 @@ def _source(current: Scenario, item: Any, source_of: Callable[[Scenario, Any], s
 
 
 def _cited_source(current: Scenario, item: Any, source_of: Callable[[Scenario, Any], str]) -> str:
-    from roi import defaults
     from roi.export.assumptions import default_sources
 
-    text = source_of(current, item)
-    given = "Scenario file"  # the workbook's wording for a value the scenario sets itself
-    if given not in text:
-        return text
-    default = getattr(defaults, item.default, None) if item.default else None
-    if isinstance(default, tuple):  # one value per year: compare this year's
-        default = default[min(int(item.path.rsplit(".", 1)[1]), len(default) - 1)]
-    value = get_path(current, item.path)
-    if isinstance(default, (int, float)) and isinstance(value, (int, float)) and math.isclose(value, default):
+    text = source_of(current, item)  # the workbook's words: "Scenario file", "Default: <source>", "Measured …"
+    if text.startswith("Default") and item.default:
         # Without the engine's unit in brackets: the page shows the unit under the label, and "[fraction]"
         # beside a box in % contradicted it.
         described = re.sub(r" \[[^\]]*\]", "", default_sources().get(item.default, item.default))
-        return text.replace(given, f"Default: {described}", 1)
-    return text.replace(given, "Set in this scenario", 1)
+        return f"{text.split(':', 1)[0]}: {described}"  # "Default" or "Default (blank = …)"
+    return text.replace("Scenario file", "Set in this scenario", 1)
 
 
 # How each kind of assumption (roi.export.assumptions formats) is edited: (step, decimals shown).

@@ -245,6 +245,19 @@ class Measurement(_Model):
         default_factory=list,
         description="period fields measured from fewer than 30 events in a period (no interval or test)",
     )
+    counted: dict[str, Annotated[int, Field(gt=0)]] = Field(
+        default_factory=dict,
+        description="team.developers and review.reviewers as the exports counted them (active developers, distinct "
+        "reviewers before adoption); an edited value no longer equals its count",
+    )
+
+    @field_validator("counted")
+    @classmethod
+    def _counted_fields(cls, counted: dict[str, int]) -> dict[str, int]:
+        unknown = set(counted) - {"team.developers", "review.reviewers"}
+        if unknown:
+            raise ValueError(f"counts only team.developers and review.reviewers, not {', '.join(sorted(unknown))}")
+        return counted
 
     @field_validator("timezone")
     @classmethod

@@ -564,7 +564,9 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         measurement=None if estimates_only else {
             "adoption_date": metrics.adoption_date, "ramp_weeks": metrics.ramp_weeks,
             "sources": sources, "column_mappings": dict(column_mappings or {}), "kept_from_base": kept_fields,
-            "few_events": few_events, "timezone": None if timezone == "UTC" else timezone},
+            "few_events": few_events, "timezone": None if timezone == "UTC" else timezone,
+            "counted": {path: count for path, count in (("team.developers", developers),
+                                                        ("review.reviewers", reviewers)) if count}},
     )
     # The checks of a scenario file: what is written here must load again (a value the exports or the
     # estimates template give can be outside a field's range, e.g. a baseline of 1e-12 tasks).

@@ -438,6 +438,22 @@ def test_sources_say_default_scenario_or_measured():
     assert source["developers"] == "Scenario file"
     assert source["post_pr_size_loc"] == "Measured from pulls.json (adoption 2025-03-01)"
     assert source["target_wait_hours"] == "Scenario file (blank = the baseline wait)"
+    assert source["hours_per_week"].startswith("Default: ")  # the file writes 40, the default: as the app says
+
+
+def test_the_team_and_pool_the_exports_counted_are_measured_until_edited():
+    """The demo's 120 developers and 36 reviewers were counted in its exports, yet read "Scenario file"."""
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    assert demo.measurement is not None and demo.measurement.counted == {"team.developers": 120,
+                                                                        "review.reviewers": 36}
+    sheet = load(build_workbook(demo, compute(demo)))["Assumptions"]
+    source = {row[4].value: row[3].value for row in sheet.iter_rows(min_row=4) if row[4].value}
+    assert source["developers"].startswith("Measured from copilot_metrics.json, copilot_seats.json")
+    assert source["reviewers"] == source["developers"]
+    edited = with_value(demo, "team.developers", 150)
+    sheet = load(build_workbook(edited, compute(edited)))["Assumptions"]
+    source = {row[4].value: row[3].value for row in sheet.iter_rows(min_row=4) if row[4].value}
+    assert source["developers"] == "Scenario file" and source["reviewers"].startswith("Measured from")
 
 
 def test_a_given_plan_replaces_the_default_waves(worked):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -412,13 +413,26 @@ def _was_given(scenario: Scenario, path: str) -> bool:
 def source_of(scenario: Scenario, assumption: Assumption) -> str:
     """Where the value comes from: measured exports, the scenario file, or a default (with its source)."""
     section = assumption.path.split(".")[0]
-    if section in ("baseline", "post") and scenario.measurement is not None:
-        files = file_names(scenario.measurement.sources) or "exports"
-        return f"Measured from {files} (adoption {scenario.measurement.adoption_date.isoformat()})"
+    measurement = scenario.measurement
+    counted = measurement.counted.get(assumption.path) if measurement is not None else None
+    if measurement is not None and (section in ("baseline", "post") or counted == get_path(scenario, assumption.path)):
+        files = file_names(measurement.sources) or "exports"
+        return f"Measured from {files} (adoption {measurement.adoption_date.isoformat()})"
     note = f" (blank = {assumption.blank_means})" if assumption.blank_means else ""
-    if _was_given(scenario, assumption.path) or assumption.default is None:
+    if assumption.default is None or (_was_given(scenario, assumption.path) and not _is_default(scenario, assumption)):
         return f"Scenario file{note}"
     return f"Default{note}: {default_sources().get(assumption.default, assumption.default)}"
+
+
+def _is_default(scenario: Scenario, assumption: Assumption) -> bool:
+    """True when the value equals its default: a file that writes the default still uses it (the app said
+    "Default" where the workbook said "Scenario file")."""
+    default = getattr(defaults, assumption.default, None) if assumption.default else None
+    if isinstance(default, tuple):  # one value per year: compare this year's
+        default = default[min(int(assumption.path.rsplit(".", 1)[1]), len(default) - 1)]
+    value = get_path(scenario, assumption.path)
+    return (isinstance(default, (int, float)) and isinstance(value, (int, float))
+            and math.isclose(value, default))
 
 
 def same_as_exported(ref: str, value: float | None) -> str:
