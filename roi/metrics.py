@@ -560,6 +560,7 @@ class _Prepared:
     skipped: dict[str, Counter[str]]  # file -> reason -> PRs and reviews left out
     skipped_reviews: dict[str, Counter[str]]  # the reviews among them (a reviews file's rows; nested in gh's PRs)
     agent_humans: set[str]
+    ramp_merged: pd.Series  # merge times of the PRs skipped as merged during the ramp-up weeks: events all the same
     covered_weeks: dict[str, float] = field(default_factory=dict)  # per period: the weeks the PRs cover, once
 
 
@@ -648,6 +649,7 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
     skip(pulls, in_ramp, "merged during the ramp-up weeks")
     keep &= ~in_ramp
     agent_humans = set(pulls.loc[agent, "assignee"].dropna().str.lower())
+    ramp_merged = merged_at[in_ramp].reset_index(drop=True)
     prs = pulls.loc[keep, ["source", "repo", "number", "author", "created_at", "merged_at", "additions", "deletions",
                            "ai_evidence"]].reset_index(drop=True)
     prs["author_key"] = _lower(prs["author"])
@@ -702,7 +704,8 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         names_reviewers = dataset.has("reviews")
     return _Prepared(prs=prs, has_prs=dataset.has("pull_requests"), has_sizes=bool(prs["size"].notna().any()),
                      has_reviews=dataset.has("reviews"), names_reviewers=names_reviewers, reviewer_pairs=pairs, skipped=skipped,
-                     skipped_reviews=skipped_reviews, agent_humans=agent_humans)
+                     skipped_reviews=skipped_reviews, agent_humans=agent_humans,
+                     ramp_merged=ramp_merged)
 
 
 def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None,
@@ -1103,11 +1106,12 @@ def _did_ci(samples: list[dict[str, _Sample]], boot: _Bootstrap, rng: np.random.
 
 
 def _event_times(dataset: Dataset, prep: _Prepared) -> pd.Series:
-    """Every dated event that bounds the periods: merged PRs, deployments, incidents, completed work
-    items and bugs.  Each source's rates use only the weeks that source covers."""
+    """Every dated event that bounds the periods: merged PRs (those merged during the ramp-up weeks too: the
+    data runs through them), deployments, incidents, completed work items and bugs.  Each source's rates use
+    only the weeks that source covers."""
     items = dataset.work_items
-    parts = [prep.prs["merged_at"], dataset.deployments["deployed_at"], dataset.incidents["created_at"],
-             items["resolved_at"], items.loc[items["kind"].eq("bug"), "created_at"]]
+    parts = [prep.prs["merged_at"], prep.ramp_merged, dataset.deployments["deployed_at"],
+             dataset.incidents["created_at"], items["resolved_at"], items.loc[items["kind"].eq("bug"), "created_at"]]
     return pd.concat([p for p in parts if len(p)] or [pd.Series(dtype="datetime64[ns, UTC]")]).dropna()
 
 
@@ -1155,7 +1159,8 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
 
     Raises:
         DataError: exports of pull requests hold no merged PR by a person, or the adoption date
-            (plus ramp) leaves no data on one side.
+            (plus ramp) leaves no data on one side (the message gives the range of every event, the PRs
+            merged during the ramp-up weeks included).
     """
     if isinstance(adoption_date, datetime):
         adoption_date = adoption_date.date()

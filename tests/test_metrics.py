@@ -258,8 +258,11 @@ def test_adoption_date_outside_the_data_is_an_error():
     assert "2025-02-04 to 2025-03-18" in error.value.message and error.value.field == "adoption_date"
     with pytest.raises(DataError):
         measure(data, date(2025, 1, 1))
-    with pytest.raises(DataError, match="ramp-up"):
+    with pytest.raises(DataError, match="ramp-up") as error:
         measure(data, ADOPTION, ramp_weeks=3)
+    # The PRs merged during the ramp-up weeks are events of the data too: it said "… to 2025-02-10".
+    assert "plus 3 ramp-up week(s) is outside the data: its events run from 2025-02-04 to 2025-03-18" in \
+        error.value.message
     with pytest.raises(InputFormatError):
         measure(data, ADOPTION, ramp_weeks=-1)
 
