@@ -40,8 +40,14 @@ BOOTSTRAP_SEED = 20260101
 MIN_SAMPLE = 30
 """Below this many events (PRs, deployments …) in a period, no interval or test (METHODS §6)."""
 
-EVENT_TABLES = frozenset({"pull_requests", "deployments", "incidents", "work_items"})
-"""Tables whose dated events (merges, deployments, incidents, resolved work items and bugs) bound the periods."""
+RATE_TABLES = frozenset({"pull_requests", "deployments", "incidents", "work_items"})
+"""Tables whose dated events (merges, deployments, incidents, resolved work items and bugs) feed rates per week."""
+
+AI_TABLES = frozenset({"ai_daily", "ai_user_days"})
+"""Tables of AI usage days: means over days, so they bound the periods but set no rate's weeks."""
+
+EVENT_TABLES = RATE_TABLES | AI_TABLES
+"""Tables whose dated events bound the periods: a day of an AI usage export outside them would be unused."""
 
 MEDIAN_BINS = 2048
 """Value bins for bootstrapping medians of large samples (exact below this many distinct values)."""
@@ -1106,13 +1112,46 @@ def _did_ci(samples: list[dict[str, _Sample]], boot: _Bootstrap, rng: np.random.
 
 
 def _event_times(dataset: Dataset, prep: _Prepared) -> pd.Series:
-    """Every dated event that bounds the periods: merged PRs (those merged during the ramp-up weeks too: the
-    data runs through them), deployments, incidents, completed work items and bugs.  Each source's rates use
-    only the weeks that source covers."""
+    """The dated events of the rate sources: merged PRs (those merged during the ramp-up weeks too: the data
+    runs through them), deployments, incidents, completed work items and bugs.  Each source's rates use only
+    the weeks that source covers."""
     items = dataset.work_items
     parts = [prep.prs["merged_at"], prep.ramp_merged, dataset.deployments["deployed_at"],
              dataset.incidents["created_at"], items["resolved_at"], items.loc[items["kind"].eq("bug"), "created_at"]]
     return pd.concat([p for p in parts if len(p)] or [pd.Series(dtype="datetime64[ns, UTC]")]).dropna()
+
+
+def _ai_times(dataset: Dataset) -> pd.Series:
+    """The days of the AI usage exports (00:00 UTC of each), organisation totals and per-person rows alike."""
+    parts = [dataset.ai_daily["date"], dataset.ai_user_days["date"]]
+    days = pd.concat([p for p in parts if len(p)] or [pd.Series(dtype="datetime64[ns, UTC]")]).dropna()
+    return pd.to_datetime(days, utc=True)  # two tools' user-days may come as Timestamps of object dtype
+
+
+def _rate_period(period: _Period, events: pd.Series) -> _Period:
+    """The part of ``period`` within the rate sources' events (none: an empty period at its start).
+
+    AI usage days reach further than the other exports when the usage export was taken later: the period
+    runs on to them for the AI metrics, which are means over days, but a rate per week divides by the weeks
+    the rate sources' own events span, so loading a usage export changes no other metric.  Left to
+    :meth:`_Period.covered` alone, the days after the last merge diluted the PR rate whenever they were fewer
+    than the gap its edge rule lets a source miss (a week, or three of the source's mean intervals)."""
+    if events.empty:
+        return _Period(period.name, period.start, period.start)
+    return _Period(period.name, max(period.start, events.min()), min(period.end, events.max()))
+
+
+def _skip_ramp_days(dataset: Dataset, prep: _Prepared, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> None:
+    """Count the AI usage days of the ramp-up weeks under ``prep.skipped``, as the PRs merged then: they are in
+    neither period."""
+    for frame, reason in ((dataset.ai_daily, "day during the ramp-up weeks"),
+                          (dataset.ai_user_days, "user-day during the ramp-up weeks")):
+        days = frame["date"]  # compared as pandas does: a reader's days may be Timestamps of object dtype
+        in_ramp = ((days >= ramp[0]) & (days < ramp[1])).to_numpy(bool)
+        if in_ramp.any():
+            for source, count in frame.loc[in_ramp, "source"].value_counts().items():
+                if count:
+                    prep.skipped.setdefault(str(source), Counter())[reason] += int(count)
 
 
 def _period_model(period: _Period | None, values: _Values) -> PeriodMetrics:
@@ -1150,6 +1189,13 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
             draws: int = BOOTSTRAP_DRAWS, seed: int = BOOTSTRAP_SEED) -> Metrics:
     """Baseline and post-adoption metrics of ``dataset`` split at ``adoption_date`` (UTC midnight).
 
+    The periods run from the first event to the adoption date and from the adoption date plus the ramp-up
+    weeks to the last event.  AI usage days are events too, so that no day of a usage export taken after the
+    last merge is left out unseen; but as the AI metrics are means over days, they bound the periods for
+    those alone: rates per week use the weeks the other exports' events span (:func:`_rate_period`), and
+    loading a usage export changes no other metric.  PRs and AI usage days of the ramp-up weeks are skipped
+    and counted in their file's ``skipped``.
+
     Parameters:
         adoption_date: first day with the AI tool; events before it are the baseline.
         ramp_weeks: weeks after the adoption date left out while people learn the tool [weeks].
@@ -1173,7 +1219,8 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
     pr_files = [s.file for s in dataset.sources if "pull_requests" in s.tables]
     # The files whose dated events bound the periods: an error about the periods names them (CONTRACT: an
     # error names the file), the PR exports first, else the deployment, incident and work-item exports.
-    event_files = pr_files or [s.file for s in dataset.sources if s.tables & EVENT_TABLES]
+    event_files = pr_files or [s.file for s in dataset.sources if s.tables & RATE_TABLES] or [
+        s.file for s in dataset.sources if s.tables & AI_TABLES]
     if prep.has_prs and prep.prs.empty:
         counts: Counter[str] = Counter()
         for source in pr_files:
@@ -1182,16 +1229,23 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
         verb = "hold" if len(pr_files) > 1 else "holds"  # the subject is the file, or the files
         raise DataError(f"{verb} no merged pull request by a person ({detail}); export a period with merged PRs "
                         "(state=all)", file=", ".join(pr_files))
+    _skip_ramp_days(dataset, prep, (adoption, post_start))
     events = _event_times(dataset, prep)
-    if events.empty and not len(dataset.estimates):
+    ai_times = _ai_times(dataset)
+    # AI usage days are events too: a usage export running past the last merge had its later days left out
+    # unseen (docs/metrics.md, "Periods").
+    every = pd.concat([events, ai_times]) if len(ai_times) else events
+    if every.empty and not len(dataset.estimates):
         rows = sum(source.rows for source in dataset.sources)
-        raise DataError(f"the exports hold no dated events (merged PRs, deployments, work items or incidents; "
+        raise DataError(f"the exports hold no dated events (merged PRs, deployments, work items, incidents or "
+                        f"AI usage days; "
                         f"{rows} data row(s) in all) to split at the adoption date; add such an export",
                         file=", ".join(source.file for source in dataset.sources) or None)
     notes: list[str] = []
     baseline = post = None
-    if not events.empty:
-        first, last = events.min(), events.max()
+    spans: dict[str, _Period] = {}  # per period: the part of it the rate sources' events span
+    if not every.empty:
+        first, last = every.min(), every.max()
         if until is not None:
             last = min(last, pd.Timestamp(until, tz="UTC") + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1))
         if not first < adoption or not post_start <= last:
@@ -1202,6 +1256,12 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
                 file=fmt.file_names(event_files) or None, field="adoption_date")
         baseline = _Period("baseline", first, adoption - pd.Timedelta(microseconds=1))
         post = _Period("post", post_start, last)
+        spans = {period.name: _rate_period(period, events) for period in (baseline, post)}
+        if len(ai_times) and len(events) and (ai_times.min() < events.min() or ai_times.max() > events.max()):
+            notes.append(f"the AI usage days run from {ai_times.min():%Y-%m-%d} to {ai_times.max():%Y-%m-%d}, "
+                         f"beyond the other exports' events ({events.min():%Y-%m-%d} to {events.max():%Y-%m-%d}): "
+                         "the periods reach them for the AI metrics, while rates per week use the weeks their "
+                         "own exports cover")
 
     values: dict[str, _Values] = {"baseline": {}, "post": {}}
     samples: dict[str, _Samples] = {"baseline": {}, "post": {}}
@@ -1221,11 +1281,12 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
                          "the organisation totals alone, as the same person cannot be told apart in both (another "
                          "tool's users, such as Cursor's, are not added on those days)")
         for key, period in (("baseline", baseline), ("post", post)):
-            parts = [_pr_period(prep, period)]
+            span = spans[key]  # rates per week over the rate sources' own weeks, AI days aside
+            parts = [_pr_period(prep, span)]
             developers = parts[0][0].get("developers")
             if not prep.has_prs and len(dataset.work_items):
                 done = dataset.work_items
-                developers = int(done.loc[period.mask(done["resolved_at"]), "assignee"].dropna().nunique()) or None
+                developers = int(done.loc[span.mask(done["resolved_at"]), "assignee"].dropna().nunique()) or None
                 parts[0][0]["developers"] = developers
                 counted = ("no PR export: active developers are the distinct assignees of the work items completed "
                            "in each period, not the authors of merged PRs")
@@ -1237,7 +1298,7 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
                             "Assignee column, or add a pull-request export")
                     if note not in notes:
                         notes.append(note)
-            parts += [_work_items(dataset, period, developers), _dora(dataset, period, commit_times, failed),
+            parts += [_work_items(dataset, span, developers), _dora(dataset, span, commit_times, failed),
                       _ai(ai_days, period, ai_present)]
             for v, s in parts:
                 values[key].update(v)
@@ -1252,8 +1313,8 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
         for frame, column, other, covers, rates in coverage:
             if len(frame):
                 reach = frame[other] if other else None
-                covered = baseline.covered(frame[column], reach).weeks + post.covered(frame[column], reach).weeks
-                total = baseline.weeks + post.weeks
+                covered = sum(span.covered(frame[column], reach).weeks for span in spans.values())
+                total = baseline.weeks + post.weeks  # AI days beyond the other events are weeks no rate uses
                 if covered < total:
                     notes.append(f"{covers} {covered:.1f} of the {total:.1f} measured weeks; {rates}")
         if prep.has_prs and not prep.has_sizes:
@@ -1308,8 +1369,8 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
             periods = {}
             cohort_samples = []
             for label, group in (("ai", ai_group), ("control", control_group)):
-                (b_values, b_samples), (p_values, p_samples) = (_pr_period(prep, baseline, group, label),
-                                                                _pr_period(prep, post, group, label))
+                (b_values, b_samples), (p_values, p_samples) = (_pr_period(prep, spans["baseline"], group, label),
+                                                                _pr_period(prep, spans["post"], group, label))
                 periods[label] = (b_values, p_values)
                 cohort_samples += [b_samples, p_samples]
             if not periods["ai"][0].get("prs_merged") or not periods["control"][0].get("prs_merged"):

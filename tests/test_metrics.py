@@ -251,6 +251,83 @@ def test_ramp_weeks_leave_out_the_learning_period():
     assert skipped == {"merged during the ramp-up weeks": 2}
 
 
+def _copilot_days(first: str, last: str) -> bytes:
+    """Copilot metrics days from ``first`` to ``last``: day d of the month has d active users, 100 code
+    suggestions and d acceptances."""
+    days = []
+    for day in pd.date_range(first, last):
+        n = day.day
+        language = {"name": "python", "total_engaged_users": n, "total_code_suggestions": 100,
+                    "total_code_acceptances": n, "total_code_lines_suggested": 200, "total_code_lines_accepted": n}
+        model = {"name": "default", "is_custom_model": False, "total_engaged_users": n, "languages": [language]}
+        days.append({"date": f"{day:%Y-%m-%d}", "total_active_users": n, "total_engaged_users": n,
+                     "copilot_ide_code_completions": {"total_engaged_users": n, "editors": [
+                         {"name": "vscode", "total_engaged_users": n, "models": [model]}]}})
+    return json.dumps(days).encode()
+
+
+def test_ai_usage_days_after_the_last_merge_extend_the_post_period():
+    """Copilot days are events too: a usage export taken after the last merge (2025-03-18 09:00) counts every
+    day it holds, 03-03 … 03-31. It counted only the 16 days up to the last merge and said nothing (used_rows 29,
+    no skip, no note). The PR rate still divides by the weeks its merges cover, not by the AI days'."""
+    copilot = ("copilot.json", _copilot_days("2025-03-03", "2025-03-31"))
+    m = measure(read_exports([*GITHUB, copilot]), ADOPTION)
+    assert m.post.end.isoformat() == "2025-03-31T00:00:00+00:00" and m.post.weeks == pytest.approx(4.0)
+    assert m.post.ai_active_users == pytest.approx(17.0)  # mean of 3 … 31
+    assert m.post.ai_acceptance_rate == pytest.approx(493 / 2900)  # Σ 3 … 31 / (29 × 100)
+    assert m.baseline.ai_active_users is None
+    # The merges stop 12.6 days before the period's end: PRs per developer-week as without the Copilot file.
+    assert m.post.prs_per_dev_week == pytest.approx(3 / (3 * POST_WEEKS))
+    assert m.baseline == measure(read_exports(GITHUB), ADOPTION).baseline
+    summary = {Path(s.file).name: s for s in m.sources}["copilot.json"]
+    assert (summary.rows, summary.used_rows, summary.skipped) == (29, 29, {})
+    weeks = f"{BASE_WEEKS + POST_WEEKS:.1f} of the {BASE_WEEKS + 4:.1f} measured weeks"
+    assert f"the pull-request export covers {weeks}; its rates use the weeks it covers" in m.notes
+
+
+def test_ai_usage_changes_no_rate_of_another_source():
+    """AI days bound the periods for the AI metrics only: days up to 6 days after the last merge (within the PR
+    export's own rhythm, so no edge it clearly misses) must not dilute PRs per developer-week either."""
+    copilot = ("copilot.json", _copilot_days("2025-01-20", "2025-03-24"))
+    without = measure(read_exports(GITHUB), ADOPTION)
+    m = measure(read_exports([*GITHUB, copilot]), ADOPTION)
+    assert m.baseline.start.isoformat() == "2025-01-20T00:00:00+00:00"
+    assert m.post.end.isoformat() == "2025-03-24T00:00:00+00:00"
+    assert (m.baseline.prs_per_dev_week, m.post.prs_per_dev_week) == (without.baseline.prs_per_dev_week,
+                                                                      without.post.prs_per_dev_week)
+    assert m.changes["prs_per_dev_week"] == without.changes["prs_per_dev_week"]
+    # 01-20 … 03-02: days 20 … 31, 1 … 28 (Feb) and 1, 2; 03-03 … 03-24: 3 … 24.
+    assert m.baseline.ai_active_users == pytest.approx((sum(range(20, 32)) + sum(range(1, 29)) + 3) / 42)
+    assert m.post.ai_active_users == pytest.approx(13.5)
+
+
+def test_ai_usage_days_during_the_ramp_up_weeks_are_skipped_and_counted():
+    copilot = ("copilot.json", _copilot_days("2025-03-03", "2025-03-31"))
+    m = measure(read_exports([*GITHUB, copilot]), ADOPTION, ramp_weeks=1)
+    summary = {Path(s.file).name: s for s in m.sources}["copilot.json"]
+    assert summary.skipped == {"day during the ramp-up weeks": 7}  # 03-03 … 03-09
+    assert (summary.rows, summary.used_rows) == (29, 22)
+    assert m.post.ai_active_users == pytest.approx(20.5)  # mean of 10 … 31
+
+
+
+def test_ai_user_days_during_the_ramp_up_weeks_are_skipped_and_counted(tmp_path):
+    """Cursor and Claude Code user-days of 10-01 and 10-02 fall in the ramp-up week 10-01 … 10-07: left out of
+    both periods, so counted under their reason beside the readers' own (they were counted as used)."""
+    prs = [{"number": n, "author": {"login": "alice", "is_bot": False}, "state": "MERGED", "isDraft": False,
+            "createdAt": f"{merged}T08:00:00Z", "mergedAt": f"{merged}T09:00:00Z", "additions": 1, "deletions": 1,
+            "reviews": []} for n, merged in enumerate(("2025-09-16", "2025-09-23", "2025-10-09", "2025-10-14"))]
+    (tmp_path / "prs.json").write_text(json.dumps(prs))
+    exports = read_exports([tmp_path / "prs.json", FIXTURES / "cursor_daily_usage.json",
+                            FIXTURES / "claude_code_usage.json"])
+    m = measure(exports, date(2025, 10, 1), ramp_weeks=1)
+    summary = {Path(s.file).name: s for s in m.sources}
+    assert summary["cursor_daily_usage.json"].skipped == {"record without an email": 1,
+                                                          "user-day during the ramp-up weeks": 4}
+    assert summary["claude_code_usage.json"].skipped["user-day during the ramp-up weeks"] == 3
+    assert summary["cursor_daily_usage.json"].used_rows == summary["claude_code_usage.json"].used_rows == 0
+    assert m.post.ai_active_users is None and m.baseline.ai_active_users is None
+
 def test_adoption_date_outside_the_data_is_an_error():
     data = read_exports(GITHUB)
     with pytest.raises(DataError) as error:
