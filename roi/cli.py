@@ -62,13 +62,23 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_ISO_DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+"""A date as CONTRACT.md writes it: YYYY-MM-DD, nothing else."""
+
+
 def _adoption_date(text: str) -> date:
+    """A ``YYYY-MM-DD`` day.  ``date.fromisoformat`` alone also takes 20250303 and 2025-W10-1 (Python 3.11+),
+    which the contract does not promise and a script would not expect to work elsewhere."""
+    import re
     from datetime import date
 
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; give YYYY-MM-DD") from None
+    if not re.fullmatch(_ISO_DAY, text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not written YYYY-MM-DD; give {day.isoformat()}")
+    return day
 
 
 def _ramp_weeks(text: str) -> int:
@@ -217,7 +227,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage mistake as one ``error:`` line with exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_BAD_INPUT, f"error: {message}; see 'python -m roi --help'\n")
+        # One line even when the argument quoted holds a line break.
+        self.exit(EXIT_BAD_INPUT, f"error: {one_line(message)}; see 'python -m roi --help'\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

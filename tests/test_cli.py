@@ -188,6 +188,33 @@ def test_metrics_prints_the_adoption_date_and_ramp_weeks_given(tmp_path):
     assert default["ramp_weeks"] == 0 and default["post"]["start"].startswith("2025-03-03T00:00:00")
 
 
+
+def _usage_error(capsys, argv: list[str]) -> str:
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    return err
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    # Python 3.11's date.fromisoformat took both as 3 March 2025; CONTRACT.md says YYYY-MM-DD.
+    ("20250303", "'20250303' is not written YYYY-MM-DD; give 2025-03-03"),
+    ("2025-W10-1", "'2025-W10-1' is not written YYYY-MM-DD; give 2025-03-03"),
+    ("2025-3-3", "'2025-3-3' is not a date; give YYYY-MM-DD"),
+    ("2025-03-03T00:00", "'2025-03-03T00:00' is not a date; give YYYY-MM-DD"),
+    ("2025\n03-03", "'2025 03-03' is not a date; give YYYY-MM-DD"),  # one line, whatever is quoted
+])
+@pytest.mark.parametrize("command", ["metrics", "scenario"])
+def test_the_adoption_date_is_written_yyyy_mm_dd(capsys, tmp_path, command, given, message):
+    out = tmp_path / "new.json"
+    argv = [command, str(FIXTURES / "github_pulls_detail.ndjson"), "--adoption-date", given]
+    err = _usage_error(capsys, argv + (["--out", str(out)] if command == "scenario" else []))
+    assert err == f"error: argument --adoption-date: {message}; see 'python -m roi --help'\n"
+    assert not out.exists()
+
+
 def test_errors_about_the_periods_name_the_files_without_a_pr_export():
     """CONTRACT: the error line names the file.  Without a PR export the date and the measured fields named
     no file ("error: field 'adoption_date': …")."""
