@@ -81,6 +81,21 @@ def _adoption_date(text: str) -> date:
     return day
 
 
+def _timezone(text: str) -> str:
+    """An IANA time zone name; an empty one was read as UTC, which the user did not say."""
+    import zoneinfo
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; give an IANA time zone name such as Europe/Berlin, or leave "
+                                         "--timezone out for UTC")
+    try:
+        zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a time zone name; use an IANA name such as "
+                                         "Europe/Berlin") from None
+    return text
+
+
 def _ramp_weeks(text: str) -> int:
     try:
         weeks = int(text)
@@ -110,7 +125,7 @@ def _read_and_measure(
 def _metrics(args: argparse.Namespace) -> int:
     from roi.metrics import metrics_json
 
-    _print(metrics_json(_read_and_measure(args, timezone=args.timezone or "UTC")))
+    _print(metrics_json(_read_and_measure(args, timezone=args.timezone if args.timezone is not None else "UTC")))
     return EXIT_OK
 
 
@@ -129,7 +144,7 @@ def _scenario(args: argparse.Namespace) -> int:
     measured = base.measurement if base is not None else None
     mappings = dict(measured.column_mappings) if measured is not None else None
     # As the base's exports were read, unless told otherwise: its mappings and its time zone.
-    timezone = args.timezone or (measured.timezone if measured is not None else None) or "UTC"
+    timezone = args.timezone if args.timezone is not None else (measured.timezone if measured is not None else None) or "UTC"
     scenario = scenario_from_metrics(_read_and_measure(args, mappings, timezone), base, name=args.name,
                                      column_mappings=mappings, timezone=timezone)
     save_scenario(scenario, args.out)
@@ -174,7 +189,7 @@ def _add_export_arguments(command: argparse.ArgumentParser) -> None:
                          help="first day with the AI tool (UTC)")
     command.add_argument("--ramp-weeks", type=_ramp_weeks, default=0, metavar="N",
                          help="weeks after adoption left out while people learn the tool")
-    command.add_argument("--timezone", metavar="ZONE",
+    command.add_argument("--timezone", type=_timezone, metavar="ZONE",
                          help="time zone of timestamps written without one, e.g. Jira's (default UTC; for "
                               "'scenario', the --base scenario's when it gives one)")
 

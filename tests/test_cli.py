@@ -215,6 +215,20 @@ def test_the_adoption_date_is_written_yyyy_mm_dd(capsys, tmp_path, command, give
     assert not out.exists()
 
 
+@pytest.mark.parametrize(("given", "message"), [
+    ("", "is empty; give an IANA time zone name such as Europe/Berlin, or leave --timezone out for UTC"),
+    ("  ", "is empty; give an IANA time zone name such as Europe/Berlin, or leave --timezone out for UTC"),
+    ("Europe/Atlantis", "'Europe/Atlantis' is not a time zone name; use an IANA name such as Europe/Berlin"),
+])
+@pytest.mark.parametrize("command", ["metrics", "scenario"])
+def test_an_empty_or_unknown_time_zone_is_refused(capsys, tmp_path, command, given, message):
+    """`--timezone ""` was read as UTC (and, for `scenario --base`, as the base's zone) without a word."""
+    out = tmp_path / "new.json"
+    argv = [command, str(FIXTURES / "jira_all_fields.csv"), "--adoption-date", "2025-03-03", "--timezone", given]
+    err = _usage_error(capsys, argv + (["--out", str(out)] if command == "scenario" else []))
+    assert err == f"error: argument --timezone: {message}; see 'python -m roi --help'\n"
+    assert not out.exists()
+
 def test_errors_about_the_periods_name_the_files_without_a_pr_export():
     """CONTRACT: the error line names the file.  Without a PR export the date and the measured fields named
     no file ("error: field 'adoption_date': …")."""
