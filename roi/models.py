@@ -506,6 +506,33 @@ def _reject_non_finite(value: Any, path: str = "") -> None:
         )
 
 
+def _json_words(value: Any) -> str:
+    """``value`` as the file wrote it, in JSON's words: null, a list, an object, or the value itself."""
+    if value is None:
+        return "null"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return repr(value)
+
+
+def _number_type_message(kind: str, received: Any) -> str | None:
+    """What to enter for a value of the wrong type in a number field, or None for any other error.
+
+    pydantic says "Input should be a valid integer, got a number with a fractional part": neither which
+    value would do nor that a count takes no fraction.  Text and true/false are refused earlier
+    (:data:`~roi.rollout_models.PlainNumber`), with the same wording."""
+    if kind == "int_from_float" and isinstance(received, float):
+        return f"must be a whole number, not {received!r}; write {math.floor(received)} or {math.ceil(received)}"
+    if kind in ("int_type", "int_parsing"):
+        return f"must be a whole number, not {_json_words(received)}; write a plain whole number, without quotes " \
+               "or decimals"
+    if kind in ("float_type", "float_parsing"):
+        return f"must be a number, not {_json_words(received)}; write a plain number, without quotes"
+    return None
+
+
 def _pydantic_message(error: ValidationError) -> tuple[str, str]:
     """(field path, message) of the first validation error, phrased for a user."""
     first = error.errors()[0]
@@ -515,6 +542,9 @@ def _pydantic_message(error: ValidationError) -> tuple[str, str]:
         return path, "unknown key; remove it or check its spelling against docs/scenario-file.md"
     if kind == "missing":
         return path, "is required; add it to the file"
+    typed = _number_type_message(kind, first.get("input"))
+    if typed is not None:
+        return path, typed
     message = first["msg"].removeprefix("Value error, ")
     received = first.get("input")
     if kind not in ("value_error",) and not isinstance(received, (dict, list)):

@@ -126,6 +126,30 @@ def test_a_whole_schema_version_written_as_a_decimal_is_read_as_that_version():
         parse_scenario(json.dumps(data))
 
 
+
+@pytest.mark.parametrize(("section", "key", "value", "message"), [
+    # It was "Input should be a valid integer, got a number with a fractional part (got 50.5)": no fix.
+    ("team", "developers", 50.5, "must be a whole number, not 50.5; write 50 or 51"),
+    ("finance", "horizon_years", 2.5, "must be a whole number, not 2.5; write 2 or 3"),
+    ("team", "developers", None, "must be a whole number, not null; write a plain whole number, without quotes or "
+                                 "decimals"),
+    ("review", "reviewers", [17], "must be a whole number, not a list; write a plain whole number, without quotes "
+                                  "or decimals"),
+    ("team", "hours_per_week", None, "must be a number, not null; write a plain number, without quotes"),
+    ("team", "hours_per_week", {"h": 40}, "must be a number, not an object; write a plain number, without quotes"),
+])
+def test_a_number_of_the_wrong_kind_says_what_to_write(section, key, value, message):
+    data = base()
+    data[section][key] = value
+    error = error_for(data)
+    assert (error.file, error.field, error.message) == ("s.json", f"{section}.{key}", message)
+
+
+def test_a_whole_number_written_as_a_decimal_is_still_read():
+    data = base()
+    data["team"]["developers"] = 50.0
+    assert parse_scenario(json.dumps(data)).team.developers == 50
+
 def test_broken_json_names_line_and_column():
     with pytest.raises(ScenarioError, match=r"line 1, column \d+"):
         parse_scenario('{"name": ', source="s.json")
