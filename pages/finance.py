@@ -11,7 +11,7 @@ from roi.export.assumptions import SECTIONS, adoption_assumptions, tool_assumpti
 from roi.finance import cumulative_net
 from roi.safety import markdown_safe
 from roi.usage_cost import describe
-from roi.verdict import loss_chance, loss_reason, median_reason, payback_tile, simulated
+from roi.verdict import MOST, loss_chance, loss_reason, median_reason, payback_tile, simulated
 from roi.whatif import (
     names_tool,
     npv_at_likely,
@@ -77,7 +77,11 @@ cols[2].metric(
 appstate.loss_chance_metric(cols[3], results)
 if reason := loss_reason(scenario, results):  # the summary's "Why:", beside the inputs that move it
     with st.container(border=True, key="finance_loss_reason"):  # a finding, not an error of the page
-        st.markdown(f":red[**Why it does not pay back:**] {reason}")
+        # With ranges whose outcomes mostly gain (the summary's "Uncertain"), the reason is the likely values' only.
+        loss = loss_chance(results)
+        why = ("Why it does not pay back" if loss is None or loss >= MOST
+               else "Why the NPV at the likely values is negative")
+        st.markdown(f":red[**{why}:**] {reason}")
 
 # Chart and its reading side by side, as in the sections below; the table takes the page's width: in
 # half of it, on a 1366-pixel laptop, its last columns (idle seats; the cumulative too in yen) were

@@ -180,7 +180,8 @@ if delivery:
         "were. Each value is placed among the four clusters of the DORA 2024 State of DevOps report: inside a "
         "tier's published range, or for the change failure rate at the nearest published rate (the report's "
         "rates are not in tier order). Deployment frequency is the team's production deployments per calendar "
-        "week (7 days, as DORA counts time; the scenario's rates are per working week) across all its services; DORA counts it per application, so a team with many services reads faster here."
+        "week (7 days, as DORA counts time; the scenario's rates are per working week) across all its "
+        "services; DORA counts it per application, so a team with many services reads faster here."
     )
     with st.expander(f"The DORA tiers ({dora.REFERENCE_LABEL})"):
         st.table(dora.reference_table())

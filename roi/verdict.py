@@ -147,13 +147,14 @@ CALIBRATION_GAP = 0.1
 
 
 def _calibration_note(scenario: Scenario, results: Results) -> str:
-    """" Your data suggest …" when the observed review time implies a review share f far from the scenario's:
-    the utilisation above rests on f (a default 25% gave 113% on the demo, its data's 18.2% gives 154%)."""
+    """A sentence ("Your data suggest …") when the observed review time implies a review share f far from the
+    scenario's: the utilisation above rests on f (a default 25% gave 113% on the demo, its data's 18.2% 154%)."""
     calibration, assumed = results.review.calibration, scenario.review.review_share
     if calibration is None or calibration.review_share is None or calibration.post is None:
         return ""
     if abs(calibration.review_share - assumed) <= CALIBRATION_GAP * assumed:
         return ""
+
     def share(value: float) -> str:
         return fmt.percent(value, digits=1).replace(".0%", "%")
 

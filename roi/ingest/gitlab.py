@@ -168,7 +168,8 @@ GRAPHQL_SCHEMA = pa.schema([*MR_SCHEMA, ("full_path", pa.string()), ("additions"
 _GRAPHQL_NAMES = {"iid": "iid", "project_id": "projectId", "state": "state", "draft": "draft",
                   "work_in_progress": "workInProgress", "created_at": "createdAt", "merged_at": "mergedAt",
                   "closed_at": "closedAt", "updated_at": "updatedAt", "author": "author", "labels": "labels",
-                  "source_branch": "sourceBranch", "merge_commit_sha": "mergeCommitSha", "squash_commit_sha": "squashCommitSha", "web_url": "webUrl",
+                  "source_branch": "sourceBranch", "merge_commit_sha": "mergeCommitSha",
+                  "squash_commit_sha": "squashCommitSha", "web_url": "webUrl",
                   "description": "description", "full_path": "project.fullPath",
                   "additions": "diffStatsSummary.additions", "deletions": "diffStatsSummary.deletions"}
 """The GraphQL name of each REST field, for messages."""
