@@ -10,6 +10,7 @@ from roi.errors import RoiError
 from roi.export.assumptions import SECTIONS, adoption_assumptions, tool_assumptions
 from roi.finance import cumulative_net
 from roi.safety import markdown_safe
+from roi.scenario_builder import adoption_caveat
 from roi.usage_cost import describe
 from roi.verdict import MOST, loss_chance, loss_reason, median_reason, payback_tile, simulated
 from roi.whatif import (
@@ -399,6 +400,8 @@ with tabs[0]:
         st.error(error)
     appstate.assumption_rows(list(sections["Finance"]), "finance")
 with tabs[1]:
+    if measured := adoption_caveat(scenario):
+        st.info(measured, icon=":material/info:")
     appstate.assumption_rows(adoption_assumptions(scenario), "finance")
 with tabs[2]:
     if licences := appstate.licence_caveat(scenario):

@@ -245,6 +245,10 @@ class Measurement(_Model):
         default_factory=list,
         description="period fields measured from fewer than 30 events in a period (no interval or test)",
     )
+    adoption_share: Share | None = Field(
+        None, description="share of active developers after adoption the exports identify as AI users (cohorts); "
+        "null: not identified"
+    )
     counted: dict[str, Annotated[int, Field(gt=0)]] = Field(
         default_factory=dict,
         description="team.developers and review.reviewers as the exports counted them (active developers, distinct "

@@ -278,6 +278,24 @@ def measurement_caveats(scenario: Scenario) -> list[str]:
     return caveats
 
 
+ADOPTION_GAP = 0.1
+"""Gap between the measured adoption share and year 1's assumed adoption from which the Adoption tab says so."""
+
+
+def adoption_caveat(scenario: Scenario) -> str | None:
+    """A sentence when the exports' share of developers using the tool and year 1's adoption differ by
+    :data:`ADOPTION_GAP` or more: the demo measured 80% while its money assumed 70% (kept from the base scenario).
+    """
+    measurement = scenario.measurement
+    share = measurement.adoption_share if measurement is not None else None
+    year_1 = scenario.finance.adoption_by_year[0] if scenario.finance.adoption_by_year else None
+    if share is None or year_1 is None or abs(share - year_1) < ADOPTION_GAP - 1e-9:
+        return None
+    return (f"The exports show {fmt.share(share)} of active developers using the tool after adoption; the money "
+            f"assumes {fmt.share(year_1)} in year 1. Set year 1 (and the years after) to what you expect: the "
+            "measured share covers the period after the adoption date, not a whole year of the horizon.")
+
+
 AI_TOOL_FORMATS = {
     "Copilot": frozenset({"copilot_metrics", "copilot_usage_legacy", "copilot_user_report", "copilot_org_report",
                           "copilot_seats", "copilot_seat_activity"}),
@@ -385,6 +403,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         notes = [f"{MEASURED_NOTE}, adoption date {metrics.adoption_date.isoformat()}"
                  + (f", {metrics.ramp_weeks} ramp-up week(s) left out." if metrics.ramp_weeks else ".")]
         share = _adoption_share(metrics, notes)
+    identified = 1.0 if metrics.all_ai_users else _cohort_share(metrics)  # who uses it, not how often
     notes += [f"{source.file}: {note}" for source in metrics.sources if source.format == "estimates_template"
               for note in source.notes]  # which sheet of a workbook was read
     estimates = metrics.estimates or {}
@@ -565,6 +584,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
             "adoption_date": metrics.adoption_date, "ramp_weeks": metrics.ramp_weeks,
             "sources": sources, "column_mappings": dict(column_mappings or {}), "kept_from_base": kept_fields,
             "few_events": few_events, "timezone": None if timezone == "UTC" else timezone,
+            "adoption_share": None if estimates_only else identified,
             "counted": {path: count for path, count in (("team.developers", developers),
                                                         ("review.reviewers", reviewers)) if count}},
     )

@@ -481,3 +481,15 @@ def test_a_seats_export_on_another_plan_or_seat_count_is_named_here_and_on_the_s
 def test_the_demo_prices_the_tool_its_exports_show(open_app):
     at = open_app(page="pages/summary.py")  # the demo's exports: Copilot metrics and seats
     assert not any(w.value.startswith("Licences:") for w in at.warning)
+
+
+def test_the_adoption_tab_says_when_the_exports_measured_another_share(open_app):
+    """The demo's exports identify 96 of 120 developers as AI users (80%) while its money assumes 70% in year 1."""
+    page = open_app(page=PAGE)  # the demo
+    page.session_state["finance_tab"] = "Adoption"
+    page.run()
+    said = ("The exports show 80% of active developers using the tool after adoption; the money assumes 70% in "
+            "year 1.")
+    assert any(box.value.startswith(said) for box in page.info), [box.value for box in page.info]
+    page.number_input(key="finance_adoption_year_1").set_value(80).run()  # what the exports show: nothing to say
+    assert not any(box.value.startswith("The exports show") for box in page.info)
