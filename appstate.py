@@ -917,7 +917,8 @@ def licence_caveat(scenario: Scenario) -> str | None:
     except RoiError:  # the Data page names what is wrong with the files
         return None
     seats = scenario_builder.seats_held(dataset.seats)
-    return scenario_builder.licence_caveat(scenario, set(dataset.formats()), seats)
+    caveat = scenario_builder.licence_caveat(scenario, set(dataset.formats()), seats)
+    return None if caveat is None else markdown_safe(caveat)  # it quotes the tools' names, which anyone can type
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -7,7 +7,7 @@ from roi import charts, comparison
 from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.export import comparison_csv, scenario_json
-from roi.safety import markdown_safe
+from roi.safety import markdown_safe, markdown_safe_table
 from roi.workshop import read_workshop, workshop_zip
 
 appstate.require_app(__file__)
@@ -93,7 +93,7 @@ if len(pairs) < 2:
     )
 else:
     st.subheader("Side by side", anchor=False)
-    st.table(comparison.table(pairs))  # every row at once, as on a projector
+    st.table(markdown_safe_table(comparison.table(pairs)))  # every row at once, as on a projector
     with st.expander("What each figure means"):
         st.markdown("\n".join(f"- **{f.label}** — {f.help}" for f in comparison.FIGURES))
     if len(currencies) == 1:

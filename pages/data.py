@@ -291,7 +291,8 @@ with tab_exports:
         if unmapped:
             st.subheader("Map the columns of files in no known format", anchor=False)
             st.markdown(
-                f"{fmt.file_names(list(unmapped))} {'is' if len(unmapped) == 1 else 'are'} in none of the formats "
+                f"{markdown_safe(fmt.file_names(list(unmapped)))} {'is' if len(unmapped) == 1 else 'are'} in none of "
+                "the formats "
                 "above. For an export from Swarmia, LinearB, Jellyfish or your own reports, say what one row "
                 "is and which of its columns holds each of ours (the first guess comes from the column "
                 "names). The mapping is saved in the scenario, so the file reads the same way next time. "

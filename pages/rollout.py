@@ -21,7 +21,7 @@ from roi import rollout_tables as tables
 from roi.charts_rollout import monthly_cost_chart, timeline_chart
 from roi.errors import RoiError
 from roi.rollout_models import RolloutPlan
-from roi.safety import markdown_safe
+from roi.safety import markdown_safe, markdown_safe_table
 from roi.whatif import with_value
 
 appstate.require_app(__file__)
@@ -549,7 +549,8 @@ with gate_box:
     # A static table: the Reason ("not measured yet: load exports…") wraps in sight; as a data grid its
     # one-line cells scrolled sideways at 1366 px, and narrower columns would have cut it off.
     st.container(key="rollout_gate_results").table(
-        pd.DataFrame(tables.gate_table(report, formatted=True)), hide_index=True
+        markdown_safe_table(pd.DataFrame(tables.gate_table(report, formatted=True)), columns=["Wave"]),
+        hide_index=True,
     )
 
 st.header("Cost by month")

@@ -30,8 +30,12 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from roi.errors import InputFormatError
+
+if TYPE_CHECKING:  # only its methods are used: importing pandas stays the readers' business
+    import pandas as pd
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
@@ -50,6 +54,7 @@ __all__ = [
     "quote",
     "one_line",
     "markdown_safe",
+    "markdown_safe_table",
 ]
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -392,6 +397,24 @@ def one_line(text: str) -> str:
     name or a cell out of the user's terminal.
     """
     return _CONTROL.sub("?", " ".join(text.split()))
+
+
+def markdown_safe_table(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """``frame`` with :func:`markdown_safe` applied to its text cells (of ``columns`` only, if given: those that
+    quote what people typed) and its column and row labels.
+
+    ``st.table`` renders each cell as Markdown: a scenario or tool name ``![a](http://…)`` in the Compare
+    page's table made the browser fetch that address (checked in Chromium).
+    """
+    def safe(value: object) -> object:
+        return markdown_safe(value) if isinstance(value, str) else value
+
+    shown = frame.copy()
+    for column in columns if columns is not None else list(frame.columns):
+        shown[column] = frame[column].map(safe)
+    shown.columns = [safe(c) for c in frame.columns]
+    shown.index = [safe(i) for i in frame.index]
+    return shown
 
 
 def markdown_safe(text: str) -> str:

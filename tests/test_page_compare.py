@@ -208,3 +208,20 @@ def test_a_workshop_member_from_an_older_version_names_the_fields_set_to_default
         "Share of downtime that hurts the business."
     ]
     assert [s.name for s in at.session_state["compared"]] == [worked_example.name, "Other"]
+
+
+def test_names_in_the_table_cannot_form_images_or_links(open_app, worked_example):
+    """st.table renders Markdown: a scenario or tool named ``![a](http://…)`` made the browser fetch it."""
+    image = "![a](http://evil.example/a.png)"
+    hostile = with_value(worked_example, "name", f"A {image}")
+    hostile = with_value(hostile, "costs.tools.0.name", f"Tool {image}")
+    at = open_app(page=PAGE, scenario=hostile)
+    at.button(key="compare_keep").click().run()
+    at.switch_page("pages/review.py").run()
+    at.number_input(key="review_reviewers").set_value(40).run()
+    at.switch_page(PAGE).run()
+    shown = table(at)
+    escaped = "!\\[a\\](http://evil.example/a.png)"
+    assert list(shown) == [f"A {escaped}", f"A {escaped} (open, not kept)"]
+    assert all(f"Tool {escaped}" in column["AI tools priced"] for column in shown.values())
+    assert image not in str(shown)

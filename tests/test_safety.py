@@ -337,3 +337,18 @@ def test_a_zip_needing_a_newer_zip_version_is_a_clear_error():
     entry = data.index(b"PK\x01\x02")
     data[entry + 6 : entry + 8] = (64).to_bytes(2, "little")
     _refused(lambda: safety.inspect_zip_container("v.xlsx", bytes(data)), "not a valid .xlsx workbook")
+
+
+def test_markdown_safe_table_escapes_cells_and_labels_but_not_numbers():
+    import pandas as pd
+
+    from roi.safety import markdown_safe_table
+
+    frame = pd.DataFrame({"![c](http://e.example/c.png)": ["[x](http://e.example)", 1.5]},
+                         index=["<http://i.example>", "plain"])
+    shown = markdown_safe_table(frame)
+    assert list(shown.columns) == ["!\\[c\\](http://e.example/c.png)"]
+    assert list(shown.index) == ["\\<http://i.example\\>", "plain"]
+    assert shown.iloc[0, 0] == "\\[x\\](http://e.example)" and shown.iloc[1, 0] == 1.5
+    only = markdown_safe_table(pd.DataFrame({"Wave": ["[w](http://e.example)"], "Reason": ["380 > 350"]}), ["Wave"])
+    assert only.to_dict("records") == [{"Wave": "\\[w\\](http://e.example)", "Reason": "380 > 350"}]
