@@ -9,7 +9,7 @@ from roi import formatting as fmt
 from roi.capacity import calendar_to_working_hours
 from roi.engine import compute_review
 from roi.errors import RoiError
-from roi.whatif import review_curve, team_pools, with_pr_size_limit
+from roi.whatif import MAX_TEAM_POOLS, pool_sizes, review_curve, team_pools, with_pr_size_limit
 
 appstate.require_app(__file__)
 appstate.show_notice()
@@ -67,7 +67,7 @@ with controls:
             "review_teams",
             min(3, scenario.review.reviewers),
             min_value=1,
-            max_value=scenario.review.reviewers,
+            max_value=min(scenario.review.reviewers, MAX_TEAM_POOLS),
             step=1,
             help="Split developers and reviewers into this many teams that only review their own PRs.",
         )
@@ -209,7 +209,7 @@ else:
             },
             {
                 "Set-up": f"{split.teams} separate team pools",
-                "Reviewers": " + ".join(str(size) for size in split.reviewers_per_team),
+                "Reviewers": pool_sizes(split.reviewers_per_team),
                 "Mean wait for a review": fmt.duration(split.mean_wait_hours, missing="unstable"),
                 "Reviewers needed for the target": fmt.number(split.reviewers_needed, missing="no target"),
             },

@@ -25,12 +25,23 @@ _MAX_SEARCH_REVIEWERS = 1_000_000
 an absurd input (0.000001 LOC/h) would otherwise keep the search running for hours."""
 
 
+RECURSION_SERVERS = 2000
+"""Up to this many servers Erlang B comes from its recursion, one step per server; beyond, from the
+same recursion solved in closed form with numpy (a million reviewers took 0.25 s per table, and the
+calibration asks for 40 tables: 11 s)."""
+
+
 def erlang_b_table(max_servers: int, offered_load: float) -> np.ndarray:
     """Erlang B blocking probability for 0..max_servers servers (index = servers).
 
     Recursion B_0 = 1, B_k = a·B_{k−1} / (k + a·B_{k−1}); stable for any c (the factorial
-    form overflows above c ≈ 170).
+    form overflows above c ≈ 170).  Above :data:`RECURSION_SERVERS` servers, its closed form: with
+    x_k = 1/B_k the recursion is x_k = 1 + (k/a)·x_{k−1}, so x_k = P_k · Σ_{j≤k} 1/P_j with
+    P_k = k!/a^k, summed in logs (relative difference from the recursion below 1e-9).
     """
+    if max_servers > RECURSION_SERVERS and offered_load > 0:
+        log_p = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, max_servers + 1) / offered_load))])
+        return np.exp(-(log_p + np.logaddexp.accumulate(-log_p)))
     table = np.empty(max_servers + 1)
     blocking = 1.0
     table[0] = blocking

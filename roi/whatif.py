@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from roi import capacity
@@ -240,12 +241,19 @@ def with_pr_size_limit(scenario: Scenario, limit_loc: float) -> Scenario:
     return with_value(capped, _RANGES + "pr_size_growth", [min(x, most) for x in growth_range])
 
 
+CURVE_POINTS = 400
+"""Pool sizes a review curve holds at most: every size up to it, beyond it evenly spread sizes plus those
+next to today's pool, the pool the target needs and the stability bound.  A million reviewers drew 1.4
+million points (a 112 MB page that took 10 s)."""
+
+
 def review_curve(scenario: Scenario) -> pd.DataFrame:
     """Post-adoption utilisation and mean wait for pools of 1..max_reviewers reviewers.
 
     Columns: ``reviewers``, ``utilization`` [fraction], ``wait_hours`` [working h; NaN where the
     queue is unstable], ``stable``.  ``max_reviewers`` spans today's pool, the pool the target
-    needs and the stability bound with room to spare (at least 10).
+    needs and the stability bound with room to spare (at least 10); above :data:`CURVE_POINTS` sizes,
+    a spread of them (the lines between are what a chart draws anyway).
     """
     review = compute_review(scenario)
     post = review.post
@@ -259,9 +267,17 @@ def review_curve(scenario: Scenario) -> pd.DataFrame:
         scenario.review.arrival_cv2,
         scenario.review.service_cv2,
     )
-    return pd.DataFrame(
+    curve = pd.DataFrame(
         {"reviewers": servers, "utilization": utilization, "wait_hours": wait, "stable": utilization < 1.0}
     )
+    if max_reviewers <= CURVE_POINTS:
+        return curve
+    stable_from = math.floor(post.offered_load) + 1  # the smallest stable pool
+    marks = [scenario.review.reviewers, needed, stable_from]
+    sizes = np.concatenate([np.linspace(1, max_reviewers, CURVE_POINTS).round(),
+                            *(np.arange(m - 2, m + 3) for m in marks if m > 0)])
+    kept = np.unique(sizes.astype(np.int64).clip(1, max_reviewers))
+    return curve.iloc[kept - 1].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -285,6 +301,21 @@ class TeamPools:
     reviewers_needed: int | None
 
 
+MAX_TEAM_POOLS = 100
+"""Separate team pools one comparison splits the reviewers into, at most."""
+
+
+def pool_sizes(sizes: tuple[int, ...]) -> str:
+    """Pool sizes in words: up to five as a sum, (6, 6, 5) → "6 + 6 + 5"; more with equal ones counted,
+    (2, 2, 2, 2, 2, 1, 1) → "5 × 2 + 2 × 1" (a million pools wrote a million terms)."""
+    if len(sizes) <= 5:
+        return " + ".join(str(size) for size in sizes)
+    counts: dict[int, int] = {}
+    for size in sizes:
+        counts[size] = counts.get(size, 0) + 1
+    return " + ".join(f"{count} × {size}" if count > 1 else str(size) for size, count in counts.items())
+
+
 def team_pools(scenario: Scenario, teams: int) -> TeamPools:
     """Per-team review: ``teams`` pools each with n/k developers and about c/k reviewers (post period).
 
@@ -301,6 +332,8 @@ def team_pools(scenario: Scenario, teams: int) -> TeamPools:
     reviewers = scenario.review.reviewers
     if teams < 1:
         raise ScenarioError(f"the number of teams must be at least 1, got {teams}", field="teams")
+    if teams > MAX_TEAM_POOLS:  # a million pools took 26 s to compare
+        raise ScenarioError(f"compare at most {MAX_TEAM_POOLS} team pools, not {teams}", field="teams")
     if teams > reviewers:
         raise ScenarioError(
             f"{reviewers} reviewers cannot staff {teams} separate teams; use at most {reviewers} teams "

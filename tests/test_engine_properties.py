@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.special import gammaln, logsumexp
 
@@ -207,3 +207,22 @@ def test_simulated_npv_summary_is_ordered_and_complete(scenario):
     assert swings == sorted(swings, reverse=True)
     for row in u.tornado:
         assert row.swing == pytest.approx(abs(row.npv_high - row.npv_low))
+
+
+@given(st.floats(1e-3, 5e4), st.integers(2001, 60_000))
+@settings(max_examples=30)
+def test_erlang_b_closed_form_agrees_with_its_recursion(offered_load, servers):
+    """Above RECURSION_SERVERS the table comes from the recursion's closed form: the same numbers."""
+    import numpy as np
+
+    from roi import capacity
+
+    closed = capacity.erlang_b_table(servers, offered_load)
+    recursion = np.empty(servers + 1)
+    recursion[0] = blocking = 1.0
+    for k in range(1, servers + 1):
+        blocking = offered_load * blocking / (k + offered_load * blocking)
+        recursion[k] = blocking
+    shown = recursion > 1e-250  # deep in the tail both are 0 to any wait or probability
+    assert np.allclose(closed[shown], recursion[shown], rtol=1e-8, atol=0)
+    assert np.all(closed[~shown] < 1e-240)

@@ -523,3 +523,36 @@ def test_an_edit_that_keeps_its_range_leaves_the_npv_outside_it_as_docs_say():
               f"and a P90 of ${kept.uncertainty.npv_p90 / 1e6:.2f}M; with the range moved, P50 "
               f"${moved.uncertainty.npv_p50 / 1e6:.2f}M and P90 ${moved.uncertainty.npv_p90 / 1e6:.2f}M")
     assert quoted in " ".join((ROOT / "docs" / "methodology.md").read_text().split())
+
+
+def test_a_huge_pool_draws_a_bounded_curve_through_the_sizes_that_matter():
+    """A million developers and reviewers built 1.4 million curve points (a 112 MB page that took 10 s)."""
+    from roi.whatif import CURVE_POINTS
+
+    huge = with_values(_demo_org(), {"team.developers": 1_000_000,
+                                                             "review.reviewers": 1_000_000})
+    curve = review_curve(huge)
+    review = compute_review(huge)
+    assert CURVE_POINTS <= len(curve) <= CURVE_POINTS + 15
+    sizes = set(curve["reviewers"])
+    assert {1, 1_000_000, review.reviewers_needed, math.floor(review.post.offered_load) + 1} <= sizes
+    assert curve["reviewers"].is_monotonic_increasing
+    full = review_curve(_demo_org())  # a team's pool: every size, as before
+    assert list(full["reviewers"]) == list(range(1, len(full) + 1))
+
+
+def test_team_pools_are_bounded_and_their_sizes_read_short():
+    from roi.whatif import MAX_TEAM_POOLS, pool_sizes
+
+    assert pool_sizes((34, 33, 33)) == "34 + 33 + 33" and pool_sizes((2,) * 5 + (1,) * 2) == "5 × 2 + 2 × 1"
+    huge = with_value(_demo_org(), "review.reviewers", 10_000)
+    assert team_pools(huge, MAX_TEAM_POOLS).teams == MAX_TEAM_POOLS
+    with pytest.raises(ScenarioError, match="compare at most 100 team pools, not 101"):
+        team_pools(huge, MAX_TEAM_POOLS + 1)
+
+
+def _demo_org() -> Scenario:
+    from roi.models import load_scenario
+    from tests.conftest import SCENARIOS
+
+    return load_scenario(SCENARIOS / "demo_org.json")
