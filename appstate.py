@@ -119,6 +119,12 @@ def _saved_tabs() -> tuple[OrderedDict[str, tuple[float, dict[str, Any]]], threa
     return OrderedDict(), threading.Lock()
 
 
+RESUME_GONE = (f"This address's saved workshop is no longer kept (a reload restores a tab once, for "
+               f"{RESUME_KEEP_SECONDS // 3600:.0f} hours, and only the {RESUME_TABS} most recent tabs): the demo "
+               "organisation is open. Save workshops with Compare scenarios → Download the workshop.")
+"""The notice of a reload whose saved inputs are gone (used, expired or pushed out by newer tabs)."""
+
+
 def remember() -> None:
     """Save this tab's inputs under its token, and put the token in the address (every run: Streamlit clears
     query parameters on a page switch), so that a reload of the tab resumes it (:func:`init`)."""
@@ -142,12 +148,19 @@ def _kept_keys() -> tuple[str, ...]:
 
 def _restore() -> bool:
     """A fresh session whose address names a saved tab: its inputs, under a new token (a link opened in a
-    second tab must not write into the first tab's state). False when there is nothing to restore."""
+    second tab must not write into the first tab's state). False when there is nothing to restore.
+
+    A token restores once: the copy is taken out, so an address left in a browser's history or a proxy's
+    log no longer opens the client's data; the restored tab is saved again under its new token.  A token
+    that is no longer kept says so, instead of silently showing the demo.
+    """
     token = st.query_params.get(RESUME_PARAM)
     saved, lock = _saved_tabs()
     with lock:
-        found = saved.get(token) if token else None
+        found = saved.pop(token, None) if token else None
     if found is None or time.monotonic() - found[0] > RESUME_KEEP_SECONDS:
+        if token:
+            st.session_state[NOTICE] = ("warning", RESUME_GONE)
         return False
     for key, value in found[1].items():
         st.session_state[key] = value

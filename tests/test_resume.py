@@ -34,8 +34,13 @@ def test_a_reload_brings_back_the_scenario_the_kept_ones_and_the_what_ifs(worked
     assert back.session_state["compared"] == [other]
     assert back.session_state["kept_review_pr_limit"] == 250.0
     assert "The page was reloaded" in back.info[0].value
-    assert back.session_state["resume_token"] != token  # a tab of its own from now on: a link opened twice
-    assert _reloaded(token).session_state["compared"] == [other]  # the first tab's state is its own
+    assert back.session_state["resume_token"] != token  # a tab of its own from now on
+    # A token restores once: the address in the history or a log no longer opens the client's data, and
+    # says why; the reloaded tab is saved under its new token.
+    again = _reloaded(token)
+    assert again.session_state["compared"] == [] and again.warning[0].value.startswith(
+        "This address's saved workshop is no longer kept")
+    assert _reloaded(back.session_state["resume_token"]).session_state["compared"] == [other]
 
 
 def test_an_unknown_token_opens_the_demo(open_app):
@@ -43,3 +48,5 @@ def test_an_unknown_token_opens_the_demo(open_app):
     at = _reloaded("not-a-saved-tab")
     assert at.session_state["scenario"] == demo and at.session_state["compared"] == []
     assert not [i for i in at.info if "reloaded" in i.value]
+    assert "no longer kept (a reload restores a tab once, for 8 hours" in at.warning[0].value
+    assert not _reloaded(None).warning  # an address without a token: a fresh start, nothing to say
