@@ -7,12 +7,17 @@ treated as hostile until these checks pass:
 * :func:`gunzip` — ``.gz`` content decompressed with a hard output limit (no gzip bomb).
 * :func:`inspect_zip_container` — an ``.xlsx``/``.xlsm`` checked from its zip directory
   *before* any member is decompressed: member count, total declared size, compression ratio,
-  compression method, encryption, macros (``vbaProject.bin``), and XML with a ``DOCTYPE`` or
+  compression method, encryption, macros (``vbaProject.bin``), and any part with a ``DOCTYPE`` or
   ``ENTITY`` declaration (the "billion laughs" entity bomb) — refused with a message, never
   expanded.  openpyxl then parses with defusedxml as a second line of defence.
 * :func:`decode_text` — text encodings (UTF-8 with or without BOM, UTF-16/32 with BOM, else
   Windows-1252 with the assumption written down); binary files refused.
 * :func:`check_rows` / :func:`count_lines` — the row limit, checked before a table is built.
+* :func:`check_columns` — the column limit of CSV text (:data:`MAX_COLUMNS`), checked before a table
+  is built: pandas makes a column per field of the widest record, and a few rows of a million empty
+  cells exhaust memory.
+* :func:`check_sheet_rows` — a worksheet's row numbers against :data:`MAX_ROWS`, read from its XML
+  before openpyxl yields an empty row for every number skipped (``<row r="20000000">``).
 * :func:`quote` — user text quoted in a message: one line, no control characters, short;
   :func:`one_line` — a whole message on one line (the CLI's ``error:`` line).
 * :func:`markdown_safe` — a message made inert for Markdown renderers (``st.error``).
@@ -32,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from roi.errors import InputFormatError
 
 if TYPE_CHECKING:  # only its methods are used: importing pandas stays the readers' business
@@ -43,6 +50,7 @@ __all__ = [
     "MAX_COMPRESSION_RATIO",
     "MAX_ZIP_MEMBERS",
     "MAX_ROWS",
+    "MAX_COLUMNS",
     "DecodedText",
     "check_size",
     "read_file",
@@ -51,6 +59,9 @@ __all__ = [
     "decode_text",
     "check_rows",
     "count_lines",
+    "check_columns",
+    "widest_record",
+    "check_sheet_rows",
     "quote",
     "one_line",
     "markdown_safe",
@@ -80,6 +91,14 @@ MAX_ZIP_MEMBERS = 10_000
 
 MAX_ROWS = 1_048_576
 """Most data rows in one file: Excel's own sheet limit (2^20 rows)."""
+
+MAX_COLUMNS = 16_384
+"""Most fields in one CSV record: Excel's own sheet limit (2^14 columns, XFD).  Exports have a few
+dozen (a Jira export with every custom field a few hundred)."""
+
+MAX_QUOTES_SCANNED = 4_000_000
+"""Most quote characters followed one by one when a CSV has quotes inside unquoted cells (``12" screen``)
+and the vectorised scan cannot tell its records apart [quotes]: about two seconds."""
 
 _MIB = 1024 * 1024
 _CHUNK = 1024 * 1024
@@ -194,8 +213,9 @@ def inspect_zip_container(name: str, data: bytes) -> None:
     """Check an ``.xlsx``/``.xlsm`` before any XML parser sees it; raise if it is unsafe or broken.
 
     Reads the zip directory (sizes as declared, which :mod:`zipfile` then enforces on every
-    read), refuses bombs and macros, then streams each XML part once, decompressing at most
-    :data:`MAX_UNCOMPRESSED_BYTES` in total, to refuse ``DOCTYPE``/``ENTITY`` declarations.
+    read), refuses bombs and macros, then streams every part once (XML or not: the workbook's
+    relationships may point at any name), decompressing at most :data:`MAX_UNCOMPRESSED_BYTES` in
+    total, to refuse ``DOCTYPE``/``ENTITY`` declarations.
     """
     if data[:4] == b"\xd0\xcf\x11\xe0":
         raise InputFormatError(dict(_BINARY_KINDS)[b"\xd0\xcf\x11\xe0"], file=name)
@@ -210,9 +230,8 @@ def inspect_zip_container(name: str, data: bytes) -> None:
     with archive:
         members = archive.infolist()
         _check_members(name, members)
-        for member in members:
-            if member.filename.lower().endswith((".xml", ".rels", ".vml")):
-                _refuse_dtd(name, archive, member)
+        for member in members:  # every part, whatever its name: a worksheet may be called sheet1.dat
+            _refuse_dtd(name, archive, member)
 
 
 def _check_members(name: str, members: list[zipfile.ZipInfo]) -> None:
@@ -375,6 +394,138 @@ def check_rows(name: str, rows: int, limit: int = MAX_ROWS) -> None:
         raise InputFormatError(
             f"has {rows:,} rows, over the limit of {limit:,} per file; {_SPLIT_ADVICE}", file=name
         )
+
+
+# --- Columns --------------------------------------------------------------------------------
+
+_QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
+
+
+def widest_record(data: bytes, delimiter: str, limit: int = MAX_COLUMNS) -> tuple[int, int] | None:
+    """The widest record of CSV ``data`` (UTF-8 or ASCII) with more than ``limit`` fields, as (fields, row;
+    the first record is row 1), or ``None`` when no record has that many.
+
+    Quoted cells are honoured as pandas' parser reads them (a delimiter or line break inside one
+    separates nothing; ``""`` is a quote).  Vectorised with numpy over the bytes: the positions of
+    quotes and line ends give each record's span, and only a record longer than ``limit`` bytes,
+    which alone can hold that many fields, has its delimiters counted (at most ``len(data) / limit``
+    records).  A quote inside an unquoted cell (``12" screen``), which pandas keeps as text, is
+    found, and the quotes are then followed one by one, up to :data:`MAX_QUOTES_SCANNED`.
+    """
+    if data.count(delimiter.encode()) < limit:  # the usual small file: no record can be too wide
+        return None
+    code = ord(delimiter)
+    raw = np.frombuffer(data, np.uint8)
+    quotes = _structural_quotes(raw, code) if b'"' in data else np.empty(0, np.int64)
+    ends = np.flatnonzero((raw == _LF) | (raw == _CR) if b"\r" in data else raw == _LF)
+    ends = ends[np.searchsorted(quotes, ends) % 2 == 0]  # line breaks outside quoted cells end records
+    bounds = np.concatenate(([-1], ends, [len(raw)]))
+    widest, where = limit, -1
+    for index in np.flatnonzero(np.diff(bounds) > limit).tolist():  # record i: bounds[i] + 1 .. bounds[i + 1]
+        start, stop = int(bounds[index]) + 1, int(bounds[index + 1])
+        found = np.flatnonzero(raw[start:stop] == code) + start
+        fields = int(np.count_nonzero(np.searchsorted(quotes, found) % 2 == 0)) + 1
+        if fields > widest:
+            widest, where = fields, start
+    if where < 0:
+        return None
+    before = ends[ends < where]  # a CR LF pair ends one record, not two
+    crlf = np.count_nonzero((raw[before] == _CR) & (raw[np.minimum(before + 1, len(raw) - 1)] == _LF))
+    return widest, len(before) - int(crlf) + 1
+
+
+def _structural_quotes(raw: np.ndarray, delimiter: int) -> np.ndarray:
+    """Positions of the quotes that open or close a quoted cell (pandas keeps others as text).
+
+    A quote opens a cell only at its start: after a delimiter, a line break, the file's start, or
+    the quote that closed a cell (``""`` inside a quoted cell).  When every quote that parity makes
+    an opener is such a one, all quotes are structural; else they are followed in order.
+    """
+    quotes = np.flatnonzero(raw == _QUOTE)
+    if not len(quotes):
+        return quotes
+    openers, closers = quotes[0::2], quotes[1::2]
+    before = raw[np.maximum(openers - 1, 0)]
+    after_closer = np.concatenate(([-2], closers))[: len(openers)] == openers - 1
+    starts = (openers == 0) | (before == delimiter) | (before == _LF) | (before == _CR) | after_closer
+    if starts.all():
+        return quotes
+    if len(quotes) > MAX_QUOTES_SCANNED:
+        raise _IrregularQuotes(int(openers[np.flatnonzero(~starts)[0]]))
+    data = raw.tobytes()
+    kept, inside, closed = [], False, -2
+    for position in quotes.tolist():
+        if inside:
+            inside, closed = False, position
+        elif position == 0 or data[position - 1] in (delimiter, _LF, _CR) or position == closed + 1:
+            inside = True
+        else:
+            continue  # a quote inside an unquoted cell: text
+        kept.append(position)
+    return np.array(kept, dtype=np.int64)
+
+
+class _IrregularQuotes(Exception):
+    """Too many quotes to follow one by one, and some inside unquoted cells (at byte ``args[0]``)."""
+
+
+def check_columns(name: str, data: bytes | str, delimiter: str, limit: int = MAX_COLUMNS) -> None:
+    """Refuse CSV ``data`` with a record of more than ``limit`` fields, before a table is built from it.
+
+    pandas makes one column per field of the widest record it meets first (the header or the first
+    row): four rows of 500,000 empty cells took two minutes and 2.7 GB, five million aborted Python.
+    """
+    if isinstance(data, str):
+        if data.count(delimiter) < limit:  # the usual small file: not encoded for nothing
+            return
+        data = data.encode("utf-8", "surrogatepass")
+    try:
+        found = widest_record(data, delimiter, limit)
+    except _IrregularQuotes as error:
+        row = data.count(b"\n", 0, error.args[0]) + 1
+        raise InputFormatError(
+            f"has quote characters inside unquoted cells (the first in row {row:,}) and more than "
+            f"{MAX_QUOTES_SCANNED:,} quotes in all, too many to tell its rows apart safely; open it in Excel "
+            "and save it again as CSV UTF-8 (which quotes such cells), or export it again",
+            file=name, row=row,
+        ) from None
+    if found is not None:
+        fields, row = found
+        raise InputFormatError(
+            f"has {fields:,} cells in one row, over the limit of {limit:,} columns (Excel's own): this is "
+            "not an export, or it is damaged (a wrong delimiter, or a cell's closing quote missing); "
+            "export it again from its source, or check the delimiter",
+            file=name, row=row,
+        )
+
+
+_SHEET_ROW = re.compile(rb'(?:\sr="[A-Za-z]{0,3}|<(?:\w+:)?dimension\s+ref="[^"]*?)(\d{7,})"')
+"""A row number of seven digits or more in a worksheet's XML: a row's ``r="2000000"``, a cell's
+``r="A2000000"``, the used range ``<dimension ref="A1:D2000000"/>``."""
+
+
+def check_sheet_rows(name: str, data: bytes, part: str, sheet: str, limit: int = MAX_ROWS) -> None:
+    """Refuse a worksheet whose XML numbers a row beyond ``limit``, before any row is read.
+
+    openpyxl yields an empty row for every row number a sheet skips, so a 5 kB workbook holding
+    ``<row r="20000000">`` became 20 million rows (31 s, 2.5 GB).  Excel numbers rows up to
+    :data:`MAX_ROWS`, so no saved sheet goes beyond it.  ``part`` is the sheet's path in the zip,
+    streamed a chunk at a time (the container was checked by :func:`inspect_zip_container`).
+    """
+    tail = b""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(part.lstrip("/")) as stream:
+        while chunk := stream.read(_CHUNK):
+            window = tail + chunk
+            for found in _SHEET_ROW.finditer(window):
+                row = int(found.group(1))
+                if row > limit:
+                    raise InputFormatError(
+                        f"sheet '{quote(sheet, 40)}' numbers a row {row:,}, beyond the limit of {limit:,} rows "
+                        "(Excel's own): it would be read as millions of empty rows, so it is not a saved "
+                        "export, or it is damaged; open it in Excel and save it again as .xlsx or CSV UTF-8",
+                        file=name,
+                    )
+            tail = window[-64:]
 
 
 # --- Messages -----------------------------------------------------------------------------

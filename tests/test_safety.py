@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 import zipfile
 
 import pytest
@@ -352,3 +353,95 @@ def test_markdown_safe_table_escapes_cells_and_labels_but_not_numbers():
     assert shown.iloc[0, 0] == "\\[x\\](http://e.example)" and shown.iloc[1, 0] == 1.5
     only = markdown_safe_table(pd.DataFrame({"Wave": ["[w](http://e.example)"], "Reason": ["380 > 350"]}), ["Wave"])
     assert only.to_dict("records") == [{"Wave": "\\[w\\](http://e.example)", "Reason": "380 > 350"}]
+
+
+# --- columns and sheet rows ---------------------------------------------------------------
+
+
+def test_widest_record_counts_cells_as_pandas_reads_them():
+    assert safety.widest_record(b"a,b\n1,2\n", ",", 1) == (2, 1)
+    assert safety.widest_record(b"a\n1,2,3\n", ",", 2) == (3, 2)
+    assert safety.widest_record(b"a\r\nb\r\n1,2,3\r\n", ",", 2) == (3, 3)  # CR LF ends one row
+    assert safety.widest_record(b"a\r1;2;3\r", ";", 2) == (3, 2)  # old Mac line ends
+    assert safety.widest_record(b'a\n"1,2,3",x\n', ",", 2) is None  # commas in a quoted cell
+    assert safety.widest_record(b'a\n"x""y",1,2,3\n', ",", 3) == (4, 2)  # "" is a quote, not a close
+    assert safety.widest_record(b'a\n"x\ny",1,2,3\nb\n', ",", 3) == (4, 2)  # a quoted line break
+    assert safety.widest_record(b"a,b\n1,2\n", ",") is None
+
+
+def test_a_quote_inside_an_unquoted_cell_does_not_hide_a_wide_row():
+    # pandas keeps the quote of 's"' as text, so every comma after it separates cells; taking it for an
+    # opening quote would read the rest of the file as one cell.  Here pandas sees 56 cells in row 2.
+    data = b'h\na"b' + (b'"' + b"," * 10 + b',"\n') * 5 + b'"\n'
+    assert safety.widest_record(data, ",", 20) == (56, 2)
+    assert safety.widest_record(b'a\nA-1,s"' + b"," * 10 + b"\n", ",", 5) == (12, 2)
+
+
+def test_too_many_quotes_to_follow_one_by_one_are_refused(monkeypatch):
+    monkeypatch.setattr(safety, "MAX_QUOTES_SCANNED", 3)
+    data = b'h\nA-1,s"x,"y",z' + b"," * 10 + b'\n"q"\n'
+    _refused(lambda: safety.check_columns("q.csv", data, ",", limit=5), "q.csv, row 2", "quote characters inside "
+             "unquoted cells", "save it again as CSV UTF-8")
+
+
+def test_a_csv_row_of_too_many_cells_is_refused_before_pandas_builds_the_table():
+    # The audit's file, smaller: four rows of 17,000 empty cells under a Jira header (pandas took seconds and
+    # hundreds of MB for it; 500,000 cells took two minutes and 2.7 GB).
+    from roi.ingest import read_file
+
+    data = ("Issue key,Summary,Created\n" + ("A-1,s,2025-01-01" + "," * 17_000 + "\n") * 4).encode()
+    error = _refused(lambda: read_file("wide.csv", data), "wide.csv, row 2", "17,003 cells in one row",
+                     "16,384 columns", "not an export")
+    assert error.row == 2
+
+
+def test_a_wide_row_is_refused_on_the_column_mapping_path():
+    from roi.ingest import read_file
+
+    data = ("when,who\n" + "2025-01-02,b" + "," * 17_000 + "\n2025-01-03,c\n").encode()
+    _refused(lambda: read_file("hr.csv", data, mapping={"pull_requests.created_at": "when"}), "hr.csv, row 2",
+             "17,002 cells")
+
+
+def _sheet_xml_edited(edit) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["pr_id", "author", "created_at", "merged_at"])
+    book.active.append(["1", "alice", "2025-01-01", "2025-01-02"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source, out = zipfile.ZipFile(io.BytesIO(buffer.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            target.writestr(item, edit(part) if item.filename == "xl/worksheets/sheet1.xml" else part)
+    return out.getvalue()
+
+
+def test_a_sparse_row_number_is_refused_before_openpyxl_fills_the_rows_it_skips():
+    # 5 kB; read, it was 20 million empty rows (31 s, 2.5 GB).
+    from roi.ingest import read_file
+
+    data = _sheet_xml_edited(lambda xml: xml.replace(
+        b"</sheetData>", b'<row r="20000000"><c r="A20000000" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'))
+    _refused(lambda: read_file("sparse.xlsx", data), "sparse.xlsx", "sheet 'Sheet'", "row 20,000,000",
+             "1,048,576 rows", "save it again")
+
+
+def test_a_used_range_beyond_excels_rows_is_refused():
+    data = _sheet_xml_edited(lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:D9999999"', xml))
+    _refused(lambda: safety.check_sheet_rows("dim.xlsx", data, "/xl/worksheets/sheet1.xml", "Data"),
+             "sheet 'Data'", "row 9,999,999")
+    safety.check_sheet_rows("ok.xlsx", generate.plain_workbook(), "xl/worksheets/sheet1.xml", "Sheet")
+
+
+def test_the_last_row_excel_has_is_read():
+    data = _sheet_xml_edited(lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:D1048576"', xml))
+    safety.check_sheet_rows("full.xlsx", data, "xl/worksheets/sheet1.xml", "Sheet")
+
+
+def test_a_doctype_in_a_part_not_named_xml_is_refused():
+    # A worksheet renamed sheet1.dat (its relationship points at the new name) was not scanned.
+    data = generate.workbook_with_part("xl/worksheets/sheet1.dat", generate.BILLION_LAUGHS)
+    _refused(lambda: safety.inspect_zip_container("dat.xlsx", data), "xl/worksheets/sheet1.dat", "DOCTYPE")

@@ -373,10 +373,17 @@ def sniff_lines_delimiter(lines: list[str]) -> str:
     return sniff_delimiter(richest)
 
 
+_HEADER_CHARS = 1 << 20
+"""Characters of a line tried as a header row [characters]; a Jira export with every custom field has ~30,000."""
+
+
 def header_row(lines: list[str], delimiter: str, is_header: Callable[[list[str]], bool]) -> int:
     """Index of the first of ``lines`` that ``is_header`` accepts (title rows above it are skipped)."""
     for index, line in enumerate(lines):
-        cells = [c.strip().strip('"').strip() for c in next(csv.reader([line], delimiter=delimiter), [])]
+        # A header is a few kB: a line of millions of cells is not parsed into a list (the row's width is
+        # refused by read_csv_text).
+        cells = [c.strip().strip('"').strip()
+                 for c in next(csv.reader([line[:_HEADER_CHARS]], delimiter=delimiter), [])]
         if is_header(cells):
             return index
     return 0
@@ -389,6 +396,7 @@ def read_csv_text(text: str, name: str, delimiter: str | None = None, skip_rows:
         raise NoRecordsError("is empty: there is no header row", file=name)
     safety.check_rows(name, safety.count_lines(text) - skip_rows - 1)  # before pandas builds the table
     delimiter = delimiter or sniff_delimiter(lines[0])
+    safety.check_columns(name, text, delimiter)  # pandas makes a column per cell of the widest row
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                             skiprows=skip_rows, skip_blank_lines=True, engine="c")

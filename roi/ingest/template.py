@@ -119,6 +119,9 @@ def _read_workbook(name: str, data: bytes, report: SourceReport | None) -> pd.Da
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
         sheets = [s for s in book.worksheets if hasattr(s, "iter_rows")]  # not chart sheets
+        for sheet in sheets:  # before a row is read: openpyxl fills the rows a sheet's numbering skips
+            if (part := getattr(sheet, "_worksheet_path", None)) is not None:
+                safety.check_sheet_rows(name, data, part, sheet.title)
         if not sheets:
             raise InputFormatError("holds no worksheet (only charts); save the data sheet as .xlsx or "
                                    "CSV UTF-8", file=name)
