@@ -185,3 +185,25 @@ def test_effect_size_is_the_probability_of_superiority():
     assert change.change == pytest.approx(30.5 / 20.5 - 1, rel=1e-12)
     assert change.effect_size == pytest.approx(expected, rel=1e-12)
     assert change.ci_low < change.change < change.ci_high
+
+
+def test_payback_exactly_back_at_zero_and_idle_seats_never_negative():
+    """Two boundaries no other test held: a cumulative landing on 0 is paid back (a strict < said "never"),
+    and more users than seats cost no negative idle seats."""
+    from roi import finance
+
+    assert finance.payback_months([0.0, 100.0], [100.0, 0.0]) == 12.0
+    assert finance.idle_seat_cost(10, 0.8, [finance.ToolPricing(30, 0, 0.5)]) == 0.0  # 5 seats, 8 users
+    assert finance.idle_seat_cost(10, 0.2, [finance.ToolPricing(30, 0, 0.5)]) == 3 * 30 * 12
+
+
+def test_each_wave_adds_the_review_hours_of_its_whole_seated_share():
+    """Worked example, default plan: d·(P1·E(L1) − P0·E(L0)) with d = 5, 15, 50 developers and 5.26785 h per
+    developer-week (not the increase over the previous wave)."""
+    from roi.models import load_scenario
+    from roi.rollout import rollout_report
+    from tests.conftest import SCENARIOS
+
+    report = rollout_report(load_scenario(SCENARIOS / "worked_example.json"))
+    assert [w.extra_review_hours_per_week for w in report.waves] == pytest.approx([26.3393, 79.0178, 263.3925],
+                                                                                   abs=1e-4)

@@ -705,3 +705,16 @@ def test_the_bootstrap_draws_each_developer_with_both_periods():
     change = metrics.changes["prs_per_dev_week"]
     assert change.change == pytest.approx(metrics.post.prs_per_dev_week / metrics.baseline.prs_per_dev_week - 1)
     assert (change.ci_low, change.ci_high) == (pytest.approx(change.change), pytest.approx(change.change))
+
+
+def test_an_edge_gap_longer_than_a_week_and_three_intervals_is_cut():
+    """The other direction of the rule above (EDGE_GAP_DAYS = 7 is stated in docs/metrics.md): daily events
+    from day 7.5 of a 60-day period start the source's weeks there; from day 6.5 they cover the whole period."""
+    start = pd.Timestamp("2025-01-06", tz="UTC")
+    period = _Period("p", start, start + pd.Timedelta(days=60))
+
+    def daily(first_day: float) -> pd.Series:
+        return pd.Series(start + pd.to_timedelta(np.arange(first_day, 60, 1.0), unit="D"))
+
+    assert period.covered(daily(7.5)).start == pd.Timestamp("2025-01-13 12:00", tz="UTC")
+    assert period.covered(daily(6.5)).start == start

@@ -211,3 +211,15 @@ def test_demo_files_are_what_the_generator_writes():
         assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
         assert len(list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))) <= 1001
     assert sum(p.stat().st_size for p in DEMO_DIR.iterdir()) < 6_000_000
+
+
+def test_the_demo_intervals_are_95_percent_bootstrap_intervals():
+    """Pinned on the seeded demo (1,000 draws, as the app measures it): a 90% interval (5th to 95th
+    percentile) passed every other test. The DiD interval too."""
+    full = measure(load_demo(), DEMO_ADOPTION_DATE)
+    prs, tasks = full.changes["prs_per_dev_week"], full.changes["tasks_per_dev_week"]
+    assert (prs.ci_low, prs.ci_high) == pytest.approx((0.6616, 0.8973), abs=1e-4)
+    assert (tasks.ci_low, tasks.ci_high) == pytest.approx((0.0843, 0.2902), abs=1e-4)
+    assert full.cohorts is not None
+    assert full.cohorts.did_ci["prs_per_dev_week"] == pytest.approx((0.7343, 1.2895), abs=1e-4)
+    assert full.cohorts.did_ci["pr_size_loc"] == pytest.approx((1.3700, 1.9831), abs=1e-4)

@@ -331,3 +331,24 @@ def test_the_review_finding_says_when_the_data_imply_another_review_share():
     )
     close = with_value(demo, "review.review_share", 0.19)  # within 10% of the calibrated share: nothing to add
     assert "Your data suggest" not in verdict(close, compute(close)).points[1]
+
+
+@pytest.mark.parametrize(("gain_chance", "npv", "tone"), [
+    (0.81, 1.0, "good"), (0.78, 1.0, "mixed"), (0.49, 1.0, "split_gain"),
+    (0.51, -1.0, "split_loss"), (0.49, -1.0, "bad"),
+])
+def test_the_tone_thresholds_are_20_and_50_percent(gain_chance, npv, tone):
+    """The thresholds as methodology §8 states them (a test reading the constants would move with them)."""
+    from types import SimpleNamespace
+
+    from roi.verdict import _tone
+
+    results = SimpleNamespace(finance=SimpleNamespace(npv=npv),
+                              uncertainty=SimpleNamespace(tornado=[], prob_npv_positive=gain_chance))
+    assert _tone(results) == tone
+
+
+def test_a_review_share_a_tenth_off_the_data_is_named():
+    # The data's 18.2%: 20.5% is 12.6% off (named), 19% is 4.4% off (not: test above).
+    far = with_value(_demo(), "review.review_share", 0.205)
+    assert "Your data suggest reviewers spend 18.2%" in verdict(far, compute(far)).points[1]
