@@ -430,3 +430,17 @@ def test_gh_output_without_url_beside_reviews_of_two_repositories_says_why_no_re
         "export it again with the repository (gh pr list --state all --json url,number,author,createdAt,mergedAt,"
         "closedAt,isDraft,additions,deletions,labels,reviews; a GraphQL query: url in the pullRequests nodes, or "
         "nameWithOwner under repository)"]
+
+
+def test_the_merged_copy_outranks_the_sized_one_and_takes_its_sizes():
+    """A September list page (merged, no sizes) beside June detail objects (open, with sizes): the merged copy
+    is kept, in either order, and the sizes come from the June copy (ranking sizes above merge progress
+    passed every other test)."""
+    september = json.loads((FIXTURES / "github_pulls_page1.json").read_text())  # a list page: no sizes
+    june = [{**pr, "state": "open", "merged_at": None, "closed_at": None, "additions": 10 * pr["number"],
+             "deletions": 1, "changed_files": 1, "commits": 1} for pr in september]
+    for files in ([("sep.json", september), ("jun.json", june)], [("jun.json", june), ("sep.json", september)]):
+        pulls = read_exports([(name, json.dumps(data).encode()) for name, data in files]).pull_requests
+        kept = pulls.set_index("number")
+        assert kept["merged_at"].notna().to_dict() == {109: True, 108: True, 107: True, 106: True, 105: False}
+        assert kept["additions"].to_dict() == {n: 10.0 * n for n in (109, 108, 107, 106, 105)}
