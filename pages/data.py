@@ -22,10 +22,10 @@ CHANGE_NOTE = (
     "Baseline {before} weeks, post period {after} weeks. **Change** is after / before − 1. "
     "The **95% interval** is the range of changes the data are consistent with, at 95% confidence "
     "(a cluster bootstrap: developers resampled for PR metrics; days, deployments, incidents or "
-    "deployed changes for team metrics): when it spans 0%, the data cannot tell a rise from a fall. The **p-value** "
-    "(two-sided Mann–Whitney U test) is the chance of a difference at least this large if adoption "
-    "had changed nothing: below 0.05, chance alone is an unlikely explanation. With fewer than {few} "
-    "events in a period, both are left out (too few events)."
+    "deployed changes for team metrics): when it spans 0%, the data cannot tell a rise from a fall. "
+    "The **p-value** (two-sided Mann–Whitney U test) is the chance of a difference at least this large "
+    "if adoption had changed nothing: below 0.05, chance alone is an unlikely explanation. With fewer "
+    "than {few} events in a period, both are left out (too few events)."
 )
 """The measured table's caption: what its Change, 95% interval and p-value columns mean, in plain words.
 
