@@ -42,7 +42,7 @@ from roi.formatting import INPUT_LABELS, RANGE_GROWTH_KEYS, chance, input_label
 from roi.formatting import number as fmt_number
 from roi.metrics import DEFINITIONS
 from roi.models import Results, Scenario
-from roi.scenario_builder import MEASURED, PER_ADOPTER, working_week_factor
+from roi.scenario_builder import MEASURED, PER_ADOPTER, WEEKLY_RATES, working_week_factor
 from roi.uncertainty import TORNADO_HIGH_QUANTILE, TORNADO_LOW_QUANTILE
 from roi.verdict import (  # the headlines are the engine's own words: the live verdict must not drift
     CONFIDENT_LOSS_CHANCE,
@@ -382,10 +382,6 @@ def _metric_value(value: Any, fmt: Format) -> Cell:
     return Cell(value, fmt)
 
 
-PER_DEVELOPER_RATES = frozenset({"tasks_per_dev_week", "prs_per_dev_week", "bugs_per_dev_week"})
-"""Period fields that are rates per developer-week (the team's deployments are a rate per week)."""
-
-
 def _model_definition(scenario: Scenario, field: str) -> str:
     """What the model's value of a period field means, then how exports measure it.
 
@@ -396,8 +392,8 @@ def _model_definition(scenario: Scenario, field: str) -> str:
     weeks = scenario.team.working_weeks_per_year
     factor = fmt_number(working_week_factor(weeks), digits=4)
     basis = ""
-    if field in PER_DEVELOPER_RATES or field == "deployments_per_week":
-        who = "per developer" if field in PER_DEVELOPER_RATES else "for the whole team"
+    if field in WEEKLY_RATES:  # the fields a measured scenario converts to working weeks
+        who = "for the whole team" if field == "deployments_per_week" else "per developer"
         basis = (f"Per working week, {who} (a rate measured per calendar week × {factor} at "
                  f"W = {fmt_number(weeks)} working weeks a year). ")
     if field in PER_ADOPTER:
