@@ -12,7 +12,7 @@ from roi.finance import cumulative_net
 from roi.safety import markdown_safe
 from roi.scenario_builder import adoption_caveat
 from roi.usage_cost import describe
-from roi.verdict import MOST, loss_chance, loss_reason, median_reason, payback_tile, simulated
+from roi.verdict import loss_chance, loss_reason, median_reason, payback_tile, simulated, tone_of
 from roi.whatif import (
     names_tool,
     npv_at_likely,
@@ -79,9 +79,8 @@ appstate.loss_chance_metric(cols[3], results)
 if reason := loss_reason(scenario, results):  # the summary's "Why:", beside the inputs that move it
     with st.container(border=True, key="finance_loss_reason"):  # a finding, not an error of the page
         # With ranges whose outcomes mostly gain (the summary's "Uncertain"), the reason is the likely values' only.
-        loss = loss_chance(results)
-        why = ("Why it does not pay back" if loss is None or loss >= MOST
-               else "Why the NPV at the likely values is negative")
+        bad = tone_of(results.finance.npv, loss_chance(results)) == "bad"
+        why = "Why it does not pay back" if bad else "Why the NPV at the likely values is negative"
         st.markdown(f":red[**{why}:**] {reason}")
 
 # Chart and its reading side by side, as in the sections below; the table takes the page's width: in

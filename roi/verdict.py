@@ -63,10 +63,16 @@ def loss_chance(results: Results) -> float | None:
 
 
 def _tone(results: Results) -> Tone:
-    """A lopsided range can put the NPV at the likely values on one side of 0 and most outcomes on the
+    return tone_of(results.finance.npv, loss_chance(results))
+
+
+def tone_of(npv: float, loss: float | None) -> Tone:
+    """The verdict's tone from the NPV at the likely values [currency] and the chance of a loss [fraction;
+    None without ranges] (the app's badge, the workbook's live verdict and ROI & risk's reason label).
+
+    A lopsided range can put the NPV at the likely values on one side of 0 and most outcomes on the
     other: "likely pays back" beside a 77% chance of a loss was a wrong answer, so those cases say both."""
-    loss = loss_chance(results)
-    if results.finance.npv < 0:
+    if npv < 0:
         return "split_loss" if loss is not None and loss < MOST else "bad"
     if loss is not None and loss > MOST:
         return "split_gain"

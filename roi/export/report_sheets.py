@@ -45,15 +45,14 @@ from roi.models import Results, Scenario
 from roi.scenario_builder import MEASURED, PER_ADOPTER, WEEKLY_RATES, working_week_factor
 from roi.uncertainty import TORNADO_HIGH_QUANTILE, TORNADO_LOW_QUANTILE
 from roi.verdict import (  # the headlines are the engine's own words: the live verdict must not drift
-    CONFIDENT_LOSS_CHANCE,
     HEADLINES,
-    MOST,
     REASON_LABELS,
     STRAINED_HEADLINES,
     Tone,
     loss_chance,
     median_reason,
     simulated,
+    tone_of,
     verdict,
 )
 from roi.whatif import npv_at_likely
@@ -85,7 +84,7 @@ def formula_string(words: str) -> str:
 def live_verdict(results: Results) -> str:
     """The headline of :func:`roi.verdict.verdict` as a formula over the live model.
 
-    The same rules and thresholds (:func:`roi.verdict._tone`) on the live NPV and the chance of a loss
+    The same rules and thresholds (:func:`roi.verdict.tone_of`) on the live NPV and the chance of a loss
     (Monte Carlo: the exported value, flagged when inputs changed since): "bad" when NPV < 0 and most
     outcomes lose, "split_loss" when most gain; "split_gain" when NPV ≥ 0 and most outcomes lose, "mixed"
     when the chance of a loss exceeds ``CONFIDENT_LOSS_CHANCE``;
@@ -102,16 +101,16 @@ def live_verdict(results: Results) -> str:
             return plain
         return f"IF({strained},{formula_string(STRAINED_HEADLINES[name])},{plain})"
 
-    if loss is None:
-        positive, negative = tone("good"), tone("bad")
-    else:
+    def branch(npv: float) -> str:  # the headline on one side of 0, by the app's own rule
+        name = tone_of(npv, loss)
+        if loss is None or name == "bad":
+            return tone(name)
         note = formula_string(
             f" (Chance of a loss {chance(loss)} from the Monte Carlo at export: export again to update it.)"
         )
-        stale = f'IF({MODEL_CHANGED}>0,{note},"")'
-        gains: Tone = "split_gain" if loss > MOST else "mixed" if loss > CONFIDENT_LOSS_CHANCE else "good"
-        positive = f"{tone(gains)}&{stale}"
-        negative = f"{tone('split_loss')}&{stale}" if loss < MOST else tone("bad")
+        return f'{tone(name)}&IF({MODEL_CHANGED}>0,{note},"")'
+
+    positive, negative = branch(0.0), branch(-1.0)
     first_problem = f'INDEX({CHECKS},MATCH("?*",{CHECKS},0))'
     more = f'IF({INPUT_PROBLEMS}>1," (and "&({INPUT_PROBLEMS}-1)&" more: see column G of Assumptions)","")'
     return (
