@@ -55,6 +55,9 @@ MEDIAN_BINS = 2048
 MIN_MEDIAN_BINS = 256
 """Fewest bins used for very many developers: each bin then holds 0.4% of the values."""
 
+DENSE_HISTOGRAM_CELLS = 50_000_000
+"""Largest units × bins histogram built dense (up to 400 MB); above it, a sparse matrix."""
+
 EDGE_GAP_DAYS = 7
 """An edge of a period with no event of a source for longer than this (and than three of its mean intervals)
 means the export starts late or stops early there; shorter gaps are a week's rhythm (``_Period.covered``)."""
@@ -373,7 +376,7 @@ def _draws(sample: _Sample, boot: _Bootstrap, rng: np.random.Generator) -> np.nd
         exact_single = len(sample.values) * float(w.max(initial=0.0)) < 2**24
         if exact_single:
             w = boot.weights_single(sample.group, sample.n_units)
-        if sample.n_units * k <= 50_000_000:  # dense units × bins histogram: BLAS products
+        if sample.n_units * k <= DENSE_HISTOGRAM_CELLS:  # dense units × bins histogram: BLAS products
             cells = np.bincount(sample.unit_of * k + bins, minlength=sample.n_units * k)
             return representative[_half_mass_bins(w, cells.reshape(sample.n_units, k).astype(w.dtype))]
         histogram = sparse.csr_matrix((np.ones(len(bins)), (sample.unit_of, bins)), shape=(sample.n_units, k))

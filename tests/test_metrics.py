@@ -103,6 +103,19 @@ def test_small_samples_say_so_instead_of_an_interval(github):
     assert (change.n_baseline, change.n_post) == (2, 3)
 
 
+@pytest.mark.parametrize("baseline_prs, interval", [(29, False), (30, True)])
+def test_an_interval_needs_thirty_events_in_each_period(baseline_prs, interval):
+    # 40 PRs after adoption; 29 before gives the change alone, 30 gives an interval and a test.
+    prs = _weekday_prs("2025-01-06", "2025-04-25")
+    before = prs[prs["merged_at"] < pd.Timestamp(ADOPTION, tz="UTC")]
+    after = prs[prs["merged_at"] >= pd.Timestamp(ADOPTION, tz="UTC")]
+    parts = {"pull_requests": [pd.concat([before.tail(baseline_prs), after.head(40)])]}
+    change = measure(build_dataset(parts, [], "UTC"), ADOPTION).changes["prs_per_dev_week"]
+    assert (change.n_baseline, change.n_post) == (baseline_prs, 40)
+    assert (change.ci_low is not None, change.p_value is not None) == (interval, interval)
+    assert ("too small" in (change.note or "")) != interval
+
+
 def test_evidence_without_a_pre_period_control_is_before_after_only(github):
     # bob (agent assignee, label) and alice (co-author trailer) use AI; carol has no PR before adoption.
     assert github.comparison == "before/after only" and github.cohorts is None

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from roi import metrics
 from roi.metrics import (_bins, _Bootstrap, _draws, _half_mass_bins, _mann_whitney, _median,
                          _median_bins_of_resamples, _sorted_quantiles)
 
@@ -87,6 +88,22 @@ def test_single_precision_bin_masses_equal_double_precision():
     fast = _draws(sample, boot, np.random.default_rng(0))
     boot.weights_single = boot.weights  # force the float64 product
     assert np.array_equal(fast, _draws(sample, boot, np.random.default_rng(0)))
+
+
+@pytest.mark.parametrize("single", [True, False])
+def test_sparse_histogram_gives_the_dense_histograms_medians(monkeypatch, single):
+    # Only many developers × many bins (over 50M cells) take the sparse path: forced here on 400 × ≤2048.
+    rng = np.random.default_rng(12)
+    values = rng.lognormal(1.0, 1.0, 20_000).round(2)
+    sample = _median("developers", values, rng.integers(0, 400, len(values)))
+    boot = _Bootstrap(11, 300)
+    if not single:
+        boot.weights_single = boot.weights  # the float64 product
+    dense = _draws(sample, boot, np.random.default_rng(0))
+    monkeypatch.setattr(metrics, "DENSE_HISTOGRAM_CELLS", 0)
+    sparse = _draws(sample, boot, np.random.default_rng(0))
+    assert np.array_equal(sparse, dense)
+    assert len(np.unique(dense)) > 10  # real spread, not one repeated bin
 
 
 @settings(max_examples=300)
