@@ -145,6 +145,18 @@ def bring_back_replaced() -> None:
                           "and the scenario measured from them.")
 
 
+def stop_using_exports() -> None:
+    """Unload the user's exports (the scenario keeps what was measured), keeping them to bring back."""
+    files, adoption, ramp = appstate.loaded()
+    st.session_state[REPLACED] = (files, adoption, ramp, appstate.scenario())
+    appstate.use_exports(None, None, 0)
+    count = f"{len(files)} export{'s' if len(files) != 1 else ''}"
+    # Replaces the upload's notice, which pointed at an adoption date no longer shown.
+    st.session_state[appstate.NOTICE] = (
+        "info", f"Stopped using {count} ({fmt.file_names([name for name, _ in files])}). **Bring back the exports "
+        "loaded before** undoes it.")
+
+
 NO_COLUMN = "(none)"
 
 
@@ -516,9 +528,11 @@ with tab_exports:
                         )
                         for line in scenario.notes.splitlines():
                             st.caption(markdown_safe(line))
-        if not demo and st.button("Stop using these exports", key="data_forget", icon=":material/delete:"):
-            appstate.use_exports(None, None, 0)
-            st.rerun()
+        if not demo:
+            st.button("Stop using these exports", key="data_forget", icon=":material/delete:",
+                      on_click=stop_using_exports,
+                      help="The scenario keeps the values measured from them; **Bring back the exports loaded "
+                      "before** undoes it.")
 
 # --- Estimates -------------------------------------------------------------------------------
 FIELDS = tuple(TEMPLATE_METRICS)

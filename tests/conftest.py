@@ -55,6 +55,32 @@ def open_app():
     return _open
 
 
+@pytest.fixture
+def downloads(monkeypatch):
+    """``downloads(at, label)`` → the bytes behind the download button with this label.
+
+    AppTest keeps a download's bytes only in a media store it discards after each run, so the store's
+    ``load_and_get_id`` is spied on and every file it is given is kept by its address."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    kept: dict[str, bytes] = {}
+    load = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        file_id = load(self, path_or_data, mimetype, kind, filename)
+        kept[self.get_url(file_id)] = self.get_file(file_id).content
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+
+    def _bytes(at, label: str) -> bytes:
+        found = [button for button in at.get("download_button") if button.proto.label == label]
+        assert len(found) == 1, f"{len(found)} download buttons labelled {label!r}"
+        return kept[found[0].proto.url]
+
+    return _bytes
+
+
 def metric_value(at, label: str) -> str:
     """The value shown by the metric tile with this label (fails if there is none)."""
     found = [m for m in at.metric if m.label == label]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from roi import formatting as fmt
 from roi.engine import compute
 from roi.models import scenario_to_json
 from roi.whatif import with_value
-from roi.workshop import workshop_zip
+from roi.workshop import read_workshop, workshop_zip
 from tests.conftest import metric_value
 
 PAGE = "pages/compare.py"
@@ -225,3 +228,27 @@ def test_names_in_the_table_cannot_form_images_or_links(open_app, worked_example
     assert list(shown) == [f"A {escaped}", f"A {escaped} (open, not kept)"]
     assert all(f"Tool {escaped}" in column["AI tools priced"] for column in shown.values())
     assert image not in str(shown)
+
+
+def test_the_downloads_hold_what_the_page_compares(open_app, worked_example, downloads):
+    # One kept, the open one edited after: the workshop, the CSV and the scenario file are each checked
+    # against what they must hold, read back as a user's next visit or spreadsheet would.
+    edited = with_value(worked_example, "review.reviewers", 40)
+    at = open_app(page=PAGE, scenario=edited)
+    at.session_state["compared"] = [worked_example]
+    at.run()
+    scenarios, open_index = read_workshop("saved.zip", downloads(at, "Download the workshop (2 scenarios)"))
+    assert scenarios == [worked_example, edited] and open_index == 1
+
+    rows = list(csv.reader(io.StringIO(downloads(at, "Download the comparison (CSV)").decode("utf-8"))))
+    assert rows[0] == ["figure", "label", "unit", "Faros-style shock, 50 developers",
+                       "Faros-style shock, 50 developers (open, not kept)"]
+    by_key = {row[0]: row[3:] for row in rows[1:]}
+    for column, scenario in enumerate((worked_example, edited)):
+        results = compute(scenario)
+        assert float(by_key["npv"][column]) == results.finance.npv  # every digit, not the table's "−$8.5k"
+        assert float(by_key["utilisation_after"][column]) == results.review.post.utilization
+        assert int(by_key["reviewers"][column]) == scenario.review.reviewers
+
+    at.selectbox(key="compare_pick").set_value(0).run()
+    assert downloads(at, "Download its scenario file") == scenario_to_json(worked_example).encode("utf-8")

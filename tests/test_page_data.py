@@ -203,6 +203,25 @@ def test_exports_an_upload_replaced_can_be_brought_back(page):
     assert not [b for b in page.button if b.key == "data_bring_back"]  # once
 
 
+def test_exports_no_longer_used_keep_the_scenario_and_can_be_brought_back(page):
+    exports_uploader(page).set_value(("acme_pulls.json", github_pulls(), "application/json"))
+    page.run()
+    measured = page.session_state["scenario"]
+    page.button(key="data_forget").click().run()
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"] == measured  # nothing measured is lost
+    infos = [box.value for box in page.info]
+    assert infos[0] == ("Stopped using 1 export (acme_pulls.json). **Bring back the exports loaded before** "
+                        "undoes it.")
+    assert infos[1].startswith("No exports loaded: the scenario keeps the values measured from 1 export")
+    assert not page.warning  # the upload's notice pointed at an adoption date no longer on the page
+    assert not [t for t in page.table if "Definition" in t.value.columns]  # no measured table without exports
+    page.button(key="data_bring_back").click().run()
+    assert page.session_state["scenario"] == measured
+    assert list(_table(page, "Definition").loc["Merged PRs", ["Before", "After"]]) == ["64", "128"]
+    assert "data_bring_back" not in [button.key for button in page.button]  # offered once
+
+
 def test_files_can_be_added_to_the_loaded_exports_and_a_namesake_is_replaced(page):
     assert not page.toggle  # the demo's files are not added to
     exports_uploader(page).set_value(("a.json", github_pulls(authors=4), "application/json")).run()

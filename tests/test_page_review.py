@@ -85,6 +85,24 @@ def test_a_fraction_typed_for_the_review_share_is_kept_and_questioned(page, work
                for e in page.error)
 
 
+def test_target_wait_changes_reviewers_needed_and_is_saved(page, worked_example):
+    page.number_input(key="review_target").set_value(1.0).run()
+    expected = compute_review(with_value(worked_example, "review.target_wait_hours", 1.0)).reviewers_needed
+    assert page.session_state["scenario"].review.target_wait_hours == 1.0
+    assert metric_value(page, "Reviewers needed") == str(expected)
+    assert expected > 37  # a shorter wait than the worked example's 4 h needs more people
+
+
+def test_review_speed_changes_utilisation_and_is_saved(page, worked_example):
+    # Twice the speed: each PR's reading time halves, the fixed overhead per review stays.
+    page.number_input(key="review_speed").set_value(2 * worked_example.review.loc_per_hour).run()
+    faster = compute_review(with_value(worked_example, "review.loc_per_hour", 2 * worked_example.review.loc_per_hour))
+    assert page.session_state["scenario"].review.loc_per_hour == 2 * worked_example.review.loc_per_hour
+    assert metric_value(page, "Reviewer utilisation") == f"{faster.post.utilization:.0%}"
+    assert faster.post.utilization < 2.1008
+    assert metric_value(page, "Reviewers needed") == str(faster.reviewers_needed)
+
+
 def test_values_survive_a_page_switch(page):
     page.number_input(key="review_reviewers").set_value(30).run()
     page.switch_page("pages/summary.py").run()
