@@ -110,11 +110,39 @@ def browser():
         launched.close()
 
 
+RUN_COUNTER = """
+window.__runsStarted = 0;
+new MutationObserver(() => {
+  const state = document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state');
+  if (state === 'running' && window.__lastState !== 'running') window.__runsStarted += 1;
+  window.__lastState = state;
+}).observe(document, {attributes: true, childList: true, subtree: true, attributeFilter: ['data-test-script-state']});
+"""
+"""Counts the script runs the page has started (added to every page before its own scripts)."""
+NO_RUN_MS = 2000  # an action that starts no run (a scroll, a field not yet left) is given this long to start one
+
+
+def new_page(browser, **options):
+    """A tab that counts its script runs (see :func:`settle`)."""
+    page = browser.new_page(**options)
+    page.add_init_script(RUN_COUNTER)
+    return page
+
+
 def settle(page) -> None:
-    """Wait until the app has finished its script run (and the page has stopped growing)."""
-    page.wait_for_timeout(400)  # let a click's rerun start
+    """Wait for the script run the last action started, if any, to finish (and its spinners to go).
+
+    A fixed pause before looking was a race: on a busy machine a click's run can start after it, and the
+    page still "not running" from before passed for the new one."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("() => window.__runsStarted > (window.__runsSeen || 0)", timeout=NO_RUN_MS)
+    except PlaywrightTimeout:
+        pass  # no run started: nothing to wait for
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=RUN_TIMEOUT)
     page.wait_for_selector('[data-testid="stSpinner"]', state="detached", timeout=RUN_TIMEOUT)
+    page.evaluate("() => { window.__runsSeen = window.__runsStarted; }")
 
 
 def shoot(page, name: str) -> Path:
@@ -154,7 +182,7 @@ def metric(page, label: str) -> str:
 
 
 def test_main_flow(browser, server, tmp_path):
-    page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+    page = new_page(browser, viewport={"width": 1440, "height": 900}, accept_downloads=True)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
 
@@ -282,7 +310,7 @@ def test_the_rollout_page_fits_a_laptop(browser, server):
     # costs scrolled sideways (878, 894 and 870 px of columns, measured here): each grid's scroll container
     # is no wider inside than out, at 1280, 1366 and 1920 px and once the gates are measured; and the
     # guardrails box shows all its lines.
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = new_page(browser, viewport={"width": 1280, "height": 900})
     page.goto(server)
     settle(page)
     go(page, "Rollout plan")
@@ -321,7 +349,7 @@ def test_the_summary_tiles_fit_a_laptop_at_125_percent(browser, server):
     # A 1280-pixel laptop at 125% is 1024 CSS px at 1.25 device pixels each: with the sidebar open, four
     # tiles in st.columns(4) were 129 px and cut "+$3.5M" and "+1,197.7%". Every tile's value shows in
     # full there; 1280 px keeps four tiles a row.
-    page = browser.new_page(viewport={"width": 1024, "height": 640}, device_scale_factor=1.25)
+    page = new_page(browser, viewport={"width": 1024, "height": 640}, device_scale_factor=1.25)
     page.goto(server)
     settle(page)
     assert page.locator('[data-testid="stSidebar"]').bounding_box()["width"] > 200  # the sidebar is open
@@ -363,7 +391,7 @@ def test_the_productivity_tiles_wrap_evenly(browser, server):
     # A 1280-pixel laptop at 110% is 1164 CSS px: st.grid put four of the five tiles in its 704 px and
     # "Net gain (N)" alone under them. Five tiles read as one row of five, or three over two; every value
     # whole, from 1024 px (125%) to 1920 px.
-    page = browser.new_page(viewport={"width": 1164, "height": 900}, device_scale_factor=1.1)
+    page = new_page(browser, viewport={"width": 1164, "height": 900}, device_scale_factor=1.1)
     page.goto(server)
     settle(page)
     go(page, "Productivity")
@@ -422,7 +450,7 @@ def _cuts_nothing(page, where: str) -> None:
 
 def _laptop_at_125_percent(browser, server):
     """A page of the app, opened and run, on a 1280-pixel laptop at 125% zoom (1024 CSS px)."""
-    page = browser.new_page(viewport={"width": 1024, "height": 900}, device_scale_factor=1.25)
+    page = new_page(browser, viewport={"width": 1024, "height": 900}, device_scale_factor=1.25)
     page.goto(server)
     settle(page)
     return page
@@ -587,7 +615,7 @@ FOCUSED_BUTTON = """() => {
 def test_buttons_show_keyboard_focus(browser, server):
     # Streamlit rings a focused button in the primary colour at half opacity, 2.5:1 on white, under the 3:1
     # WCAG 2.4.11 asks of a focus indicator: Tab reached "Download the workbook" unseen. The app outlines it.
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page = new_page(browser, viewport={"width": 1440, "height": 900})
     page.goto(server)
     settle(page)
     go(page, "Export")
