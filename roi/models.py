@@ -25,7 +25,8 @@ from roi.rollout_models import WEEKS_PER_YEAR, PlainNumber, RolloutPlan
 SCHEMA_VERSION: Final = 1  # Final: the type is Literal[1], as Scenario.schema_version's
 
 Share = Annotated[float, PlainNumber, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Positive = Annotated[float, PlainNumber, Field(ge=1e-9, allow_inf_nan=False)]
+MIN_POSITIVE = 1e-9
+Positive = Annotated[float, PlainNumber, Field(ge=MIN_POSITIVE, allow_inf_nan=False)]
 """Strictly positive; at least 1e-9 because the engine divides by these (0.000… LOC/h overflows to infinity)."""
 NonNegative = Annotated[float, PlainNumber, Field(ge=0.0, allow_inf_nan=False)]
 Finite = Annotated[float, PlainNumber, Field(allow_inf_nan=False)]
@@ -86,6 +87,14 @@ class PeriodMetrics(_Model):
         None, description="change lead time, commit to production [calendar h]"
     )
     review_hours: NonNegative | None = Field(None, description="observed median time in review [calendar h]")
+
+    @field_validator("bugs_per_dev_week")
+    @classmethod
+    def _bugs_zero_or_countable(cls, value: float) -> float:
+        # The naive index divides by the baseline's bugs: a rate of 1e-320 overflowed it to −infinity.
+        if 0.0 < value < MIN_POSITIVE:
+            raise ValueError(f"is {value:g}; enter 0 for no bugs, or at least {MIN_POSITIVE:g} bugs per developer-week")
+        return value
 
 
 class Review(_Model):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
+from roi import compute
 from roi.errors import ScenarioError, SchemaVersionError
 from roi.models import Scenario, load_scenario, parse_scenario, save_scenario, scenario_to_json
 from tests.conftest import SCENARIOS
@@ -89,6 +91,17 @@ def test_invalid_field_is_named_with_the_fix(mutate, field, words):
     assert error.file == "s.json"
     assert (error.field or "").startswith(field)
     assert words in error.message
+
+
+def test_a_bug_rate_too_small_to_divide_by_is_refused_not_overflowed():
+    # The naive index divides by the baseline's bugs: 1e-320 gave −infinity and a traceback from compute.
+    data = base()
+    data["baseline"]["bugs_per_dev_week"] = 1e-320
+    error = error_for(data)
+    assert error.field == "baseline.bugs_per_dev_week"
+    assert error.message == "is 9.99989e-321; enter 0 for no bugs, or at least 1e-09 bugs per developer-week"
+    data["baseline"]["bugs_per_dev_week"] = 1e-9  # the smallest accepted: finite, however absurd the index
+    assert math.isfinite(compute(parse_scenario(json.dumps(data), source="s.json")).productivity.naive_index)
 
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
