@@ -190,6 +190,14 @@ class Finance(_Model):
 RANGE_SPECIAL_KEYS = ("productivity_uplift", "pr_count_growth", "pr_size_growth")
 """Range keys that are not scenario fields: g, and P1/P0 − 1, L1/L0 − 1 (METHODS §4)."""
 
+GROWTH_RANGE_OF = {"post.tasks_per_dev_week": "productivity_uplift", "post.prs_per_dev_week": "pr_count_growth",
+                   "post.pr_size_loc": "pr_size_growth"}
+"""Post values that a growth range replaces in every draw when both are ranged."""
+OUTSIDE_THE_MONEY = ("team.hours_per_week", "review.reviewers", "review.review_share", "review.arrival_cv2",
+                     "review.service_cv2", "review.target_wait_hours", "baseline.review_hours", "post.review_hours",
+                     "baseline.lead_time_hours", "post.lead_time_hours")
+"""Scenario numbers the NPV never reads: the review queue's, and observed times shown for context (a test
+checks this against what roi.inputs reads).  A range over one would change no simulated outcome."""
 _NOT_MODEL_INPUTS = ("schema_version", "finance.horizon_years")
 _SETTINGS = ("uncertainty", "measurement", "rollout")
 """Numbers a range cannot vary: the Monte Carlo reads them as settings (or not at all), so a range over
@@ -315,6 +323,16 @@ class Scenario(_Model):
                         "make the count or size negative; raise the low end to -1 or more"
                     )
                 continue
+            if key in OUTSIDE_THE_MONEY:
+                raise ValueError(
+                    f"uncertainty range '{key}' varies a number the NPV does not use (it sizes the review queue "
+                    "or is shown for context), so every simulated outcome would ignore it; remove the range"
+                )
+            if GROWTH_RANGE_OF.get(key) in self.uncertainty.ranges:
+                raise ValueError(
+                    f"uncertainty ranges '{key}' and '{GROWTH_RANGE_OF[key]}' vary the same number, and the "
+                    f"growth range replaces this one in every draw; remove one of the two"
+                )
             if key in _NOT_MODEL_INPUTS or key.startswith(tuple(f"{section}." for section in _SETTINGS)):
                 raise ValueError(
                     f"uncertainty range '{key}' names a setting, not an input of the model (the model would "

@@ -19,7 +19,7 @@ import pandas as pd
 from roi import capacity
 from roi.engine import compute_review
 from roi.errors import ScenarioError
-from roi.models import MAX_TOOLS, QueueStats, Scenario, Tool, field_limits, scenario_from_dict
+from roi.models import MAX_TOOLS, OUTSIDE_THE_MONEY, QueueStats, Scenario, Tool, field_limits, scenario_from_dict
 
 _EDIT_SOURCE = ""  # edits come from the screen, not a file: errors name only the field
 
@@ -485,7 +485,7 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
     Raises:
         ScenarioError: a value breaks a rule of the scenario, naming the field.
     """
-    from roi.ingest.template import SHARES
+    from roi.ingest.template import SHARES, UNUSED_RANGE
     from roi.scenario_builder import MEASURED_NOTE, RANGE_KEYS  # the builder's, so both paths agree
 
     by_field: dict[str, dict[str, Any]] = {}
@@ -508,6 +508,8 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
             continue
         if low is None or high is None:
             raise ScenarioError("give both the low and the high value after adoption, or neither", field=field)
+        if f"post.{field}" in OUTSIDE_THE_MONEY:
+            raise ScenarioError(UNUSED_RANGE, field=field)
         if not low <= post <= high:  # said in the values typed, before they become a growth range
             raise ScenarioError(
                 f"after adoption, low {low:.3g} ≤ likely {post:.3g} ≤ high {high:.3g} does not hold; put the "

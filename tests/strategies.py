@@ -14,7 +14,7 @@ def scenarios(draw, with_uncertainty: bool = False) -> Scenario:
     tasks0 = draw(st.floats(0.5, 10))
     prs0 = draw(st.floats(0.2, 10))
     size0 = draw(st.floats(10, 1500))
-    bugs0 = draw(st.floats(0, 2))
+    bugs0 = draw(st.just(0.0) | st.floats(1e-6, 2))  # a rate is 0 or at least 1e-9 (roi.models)
     adoption = draw(st.lists(st.floats(0.1, 1), min_size=3, max_size=3))  # the default 3-year horizon
     data = {
         "name": "generated",

@@ -248,3 +248,14 @@ def test_typed_estimates_read_empty_cells_of_every_kind_as_no_value():
     )
     assert typed == {"recovery_hours": (None, None, None, None), "review_hours": (1.5, 2.0, None, None)}
     assert [cell_text(v) for v in (0.04132, 386.67, 188419.0, None)] == ["0.0413", "387", "188419", ""]
+
+
+def test_a_range_on_a_time_the_money_does_not_use_names_its_cell(capsys, tmp_path):
+    # Row 11 is review_hours: its range became 'post.review_hours', which no simulated outcome reads.
+    code, _, err = _scenario(capsys, tmp_path, _template(_set(A11="review_hours", B11=10, C11=12, D11=11, E11=14)))
+    assert code == 2
+    assert err == (f"error: {tmp_path / 'estimates.xlsx'}, row 11, column 'low': low/high are given for a time the money does not "
+                   "depend on (it is shown for context), so no simulated outcome would use them; clear low and "
+                   "high in this row")
+    code, scenario, err = _scenario(capsys, tmp_path, _template(_set(A11="review_hours", B11=10, C11=12)))
+    assert code == 0 and scenario["post"]["review_hours"] == 12, err

@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from roi import compute
+from roi import compute, inputs
 from roi.errors import ScenarioError, SchemaVersionError
-from roi.models import Scenario, load_scenario, parse_scenario, save_scenario, scenario_to_json
+from roi.models import OUTSIDE_THE_MONEY, Scenario, get_path, load_scenario, parse_scenario, save_scenario, scenario_to_json
 from tests.conftest import SCENARIOS
 
 
@@ -302,3 +302,51 @@ def test_the_contract_example_file_is_the_worked_example():
     sample = base()
     del sample["notes"]
     assert parse_scenario(json.dumps(contract)) == parse_scenario(json.dumps(sample))
+
+
+def _number_paths(prefix: str, value) -> list[str]:
+    """Dotted paths of every number under a dumped section (lists by index), true/false left out."""
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _number_paths(f"{prefix}.{key}", item)]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in _number_paths(f"{prefix}.{index}", item)]
+    return [prefix] if isinstance(value, (int, float)) and not isinstance(value, bool) else []
+
+
+def test_the_numbers_outside_the_money_are_the_ones_the_model_never_reads(monkeypatch):
+    # Every optional number set, so that every term of the NPV is counted and reads its inputs.
+    data = base()
+    for period in ("baseline", "post"):
+        data[period].update(deployments_per_week=5, change_failure_rate=0.1, recovery_hours=3, rework_rate=0.05,
+                            lead_time_hours=20, review_hours=10)
+    data["costs"]["fte_annual_cost"] = 150_000
+    scenario = Scenario.model_validate(data)
+    read: set[str] = set()
+    get_path = inputs.get_path
+    monkeypatch.setattr(inputs, "get_path", lambda s, path: (read.add(path), get_path(s, path))[1])
+    inputs.resolve_inputs(scenario)
+    dumped = scenario.model_dump()
+    numbers = {p for section in ("team", "baseline", "post", "review", "quality", "costs", "finance")
+               for p in _number_paths(section, dumped[section])}
+    assert read <= numbers
+    assert numbers - read == set(OUTSIDE_THE_MONEY) | {"finance.horizon_years"}
+
+
+@pytest.mark.parametrize("key", ["review.reviewers", "post.review_hours", "team.hours_per_week"])
+def test_a_range_over_a_number_the_money_does_not_use_is_refused(key):
+    data = base()
+    value = get_path(Scenario.model_validate(data), key) or 10
+    data["uncertainty"]["ranges"][key] = [value * 0.9, value, value * 1.1]
+    error = error_for(data)
+    assert error.message == (f"uncertainty range '{key}' varies a number the NPV does not use (it sizes the review "
+                             "queue or is shown for context), so every simulated outcome would ignore it; remove "
+                             "the range")
+
+
+def test_a_range_and_a_growth_range_over_the_same_number_are_refused():
+    data = base()
+    data["uncertainty"]["ranges"]["post.tasks_per_dev_week"] = [4.4, 4.84, 5.2]
+    assert "productivity_uplift" in data["uncertainty"]["ranges"]
+    assert error_for(data).message == (
+        "uncertainty ranges 'post.tasks_per_dev_week' and 'productivity_uplift' vary the same number, and the growth "
+        "range replaces this one in every draw; remove one of the two")

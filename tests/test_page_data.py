@@ -496,12 +496,16 @@ def test_estimates_typed_as_in_a_room_decimal_commas_and_percentages(open_app, w
          "the number alone (this measure is in calendar hours)"),
         (0, "-1", "Row 'Completed work items per developer-week', After (likely) (tasks/dev-week): -1 is "
          "negative; give a value of zero or more"),
+        (9, {"After, low": "1", "After, high": "2"}, "Row 'Median time in review, first review to merge' (calendar "
+         "hours): low/high are given for a time the money does not depend on (it is shown for context), so no "
+         "simulated outcome would use them; clear low and high in this row"),
     ],
 )
 def test_estimates_typed_wrongly_name_the_cell(open_app, worked_example, row, typed, message):
     page = open_app(page=PAGE, scenario=worked_example)
     page.session_state["data_estimates_editor"] = {
-        "edited_rows": {row: {"Before": "1", "After (likely)": typed}}, "added_rows": [], "deleted_rows": []}
+        "edited_rows": {row: {"Before": "1", "After (likely)": "1.5", **typed} if isinstance(typed, dict)
+                        else {"Before": "1", "After (likely)": typed}}, "added_rows": [], "deleted_rows": []}
     page.button(key="data_estimates_use").click().run()
     assert not page.exception
     assert [e.value for e in page.error] == [message]

@@ -21,6 +21,7 @@ import pandas as pd
 from roi import safety
 from roi.errors import InputFormatError
 from roi.ingest._common import SourceReport, _unique, decode_text, find_column, numbers, read_csv_text
+from roi.models import OUTSIDE_THE_MONEY
 
 if TYPE_CHECKING:  # openpyxl is imported where a workbook is read
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -43,6 +44,9 @@ METRICS: dict[str, tuple[str, str]] = {
 }
 """Template rows: scenario period fields (METHODS §0), unit and meaning."""
 
+UNUSED_RANGE = ("low/high are given for a time the money does not depend on (it is shown for context), so no "
+                "simulated outcome would use them; clear low and high in this row")
+"""A range entered for lead time or time in review (roi.models.OUTSIDE_THE_MONEY)."""
 SHEET, NOTES_SHEET = "Estimates", "How to fill"
 """The template workbook's sheets: the one read, and the instructions."""
 SHARES = {"change_failure_rate", "rework_rate"}
@@ -88,7 +92,8 @@ def template_xlsx() -> bytes:
     notes = book.create_sheet(NOTES_SHEET)
     for line in ("One row per metric; leave a cell empty when you do not know it.",
                  "baseline: before the AI tool; post: for a developer who uses it.",
-                 "low/high (optional): the range you believe for the post value; it becomes the uncertainty range.",
+                 "low/high (optional): the range you believe for the post value; it becomes the uncertainty range "
+                 "(not for lead time or time in review, which the money does not use).",
                  "Rates are shares: type 0.12 or 12% for 12%. Hours are calendar hours.",
                  "Type each value as a number alone, without its unit (4.5, not 4.5 h)."):
         notes.append([line])
@@ -354,6 +359,8 @@ def _check_row(row: Any, name: str, position: int, columns: dict[str, str]) -> N
                                    f"{value / 100:g} (or {value:g}%) for {value:g}%", file=name, row=position,
                                    column=columns[key])
     low, post, high = row.low, row.post, row.high
+    if f"post.{row.metric}" in OUTSIDE_THE_MONEY and not (pd.isna(low) and pd.isna(high)):
+        raise InputFormatError(UNUSED_RANGE, file=name, row=position, column=columns["low"])
     if not pd.isna(low) and not pd.isna(high) and not (low <= (post if not pd.isna(post) else low) <= high):
         raise InputFormatError(f"low {low:g}, post {post:g}, high {high:g} must satisfy low <= post <= high",
                                file=name, row=position, column=columns["low"])
