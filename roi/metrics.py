@@ -353,7 +353,9 @@ def _bins(values: np.ndarray, ordered: np.ndarray, most: int) -> tuple[np.ndarra
     edges = _sorted_quantiles(ordered, np.linspace(0.0, 1.0, most + 1))
     bins = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, most - 1)
     counts = np.bincount(bins, minlength=most)
-    return bins, np.bincount(bins, values, minlength=most) / np.maximum(counts, 1)
+    # Summed in sorted order (bins rise with the values), so the last bits do not depend on the files' order.
+    sums = np.bincount(np.repeat(np.arange(most), counts), ordered, minlength=most)
+    return bins, sums / np.maximum(counts, 1)
 
 
 def _draws(sample: _Sample, boot: _Bootstrap, rng: np.random.Generator) -> np.ndarray:
@@ -588,7 +590,7 @@ def _joint_codes(first: pd.Series, second: pd.Series, nobody: str | None = None)
     codes_b, uniques_b = pd.factorize(second)
     lowered = pd.Series(np.concatenate([np.asarray(uniques_a, dtype=object), np.asarray(uniques_b, dtype=object)]),
                         dtype="object").astype(str).str.lower()
-    joint = pd.factorize(lowered)[0]
+    joint = pd.factorize(lowered, sort=True)[0]  # in login order: the bootstrap's units whatever the files' order
     missing = int(joint.max()) + 1 if len(joint) else 0  # a null login matches nobody
     a = np.where(codes_a < 0, missing, joint[: len(uniques_a)][codes_a] if len(uniques_a) else missing)
     b = np.where(codes_b < 0, missing + 1, joint[len(uniques_a):][codes_b] if len(uniques_b) else missing + 1)
@@ -709,7 +711,7 @@ def _prepare_prs(dataset: Dataset, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> _
         names_reviewers = bool((reviewer_code >= 0).any())
         prs["author_code"] = author_code
     else:
-        prs["author_code"] = pd.factorize(prs["author_key"])[0]
+        prs["author_code"] = pd.factorize(prs["author_key"], sort=True)[0]  # in login order, as _joint_codes
         names_reviewers = dataset.has("reviews")
     return _Prepared(prs=prs, has_prs=dataset.has("pull_requests"), has_sizes=bool(prs["size"].notna().any()),
                      has_reviews=dataset.has("reviews"), names_reviewers=names_reviewers, reviewer_pairs=pairs, skipped=skipped,
@@ -845,12 +847,15 @@ def _dora(dataset: Dataset, period: _Period, commit_times: pd.DataFrame, failed:
             daily = _daily(deployments["deployed_at"][in_period], covered)
             samples["deployments_per_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), count, daily, 7.0)
         if count and dataset.has("incidents"):
-            flags = failed[in_period].astype(float)
+            # In time order (then id): the bootstrap weighs deployments by position, whatever the files' order.
+            chosen = deployments.loc[in_period, ["deployed_at", "source", "deploy_id"]].reset_index(drop=True)
+            order = chosen.sort_values(["deployed_at", "source", "deploy_id"], kind="stable").index.to_numpy()
+            flags = failed[in_period][order].astype(float)
             values["change_failure_rate"] = float(flags.mean())
             samples["change_failure_rate"] = _ratio(f"{period.name}:deployments", flags, np.ones_like(flags), count, flags)
             opened = np.sort(_ns(incidents["created_at"]))
             closed = np.sort(_ns(incidents["resolved_at"].dropna()))
-            times = _ns(deployments["deployed_at"])[in_period]
+            times = _ns(deployments["deployed_at"])[in_period][order]
             open_now = np.searchsorted(opened, times, side="right") - np.searchsorted(closed, times, side="right")
             rework = (open_now > 0).astype(float)
             values["rework_rate"] = float(rework.mean())

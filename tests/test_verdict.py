@@ -261,7 +261,7 @@ def test_likely_pays_back_is_never_said_when_most_outcomes_lose():
     assert found.tone == "split_gain"
     assert found.headline == ("At the likely values the AI rollout pays back, but most simulated outcomes lose "
                               "money, and review is the bottleneck.")
-    assert found.reason is not None and found.reason.startswith("The median (−$553k) sits below the NPV")
+    assert found.reason is not None and found.reason.startswith("The median (−$558k) sits below the NPV")
     assert "with a 77% chance of losing money" in found.points[2]
 
 
@@ -270,7 +270,7 @@ def test_does_not_pay_back_is_never_said_when_most_outcomes_gain():
     assert results.finance.npv < 0 and loss_chance(results) < MOST
     found = verdict(scenario, results)
     assert found.tone == "split_loss"
-    assert found.reason is not None and found.reason.startswith("The median (+$981k) sits above the NPV")
+    assert found.reason is not None and found.reason.startswith("The median (+$977k) sits above the NPV")
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in SCENARIOS.glob("*.json")))
