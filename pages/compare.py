@@ -51,13 +51,13 @@ with right:
         found, failed, opened = [], [], None
         for upload in uploads:
             try:
-                scenarios, open_index = read_workshop(upload.name, upload.getvalue())
+                workshop = read_workshop(upload.name, upload.getvalue())
             except RoiError as error:
                 failed.append(error)
                 continue
-            if open_index is not None:  # the scenario open when the workshop was saved opens again
-                opened = len(found) + open_index
-            found += scenarios
+            if workshop.open_index is not None:  # the scenario open when the workshop was saved opens again
+                opened = len(found) + workshop.open_index
+            found += workshop.scenarios
         for error in failed:
             appstate.show_error(error)
         if failed:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import zipfile
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +20,17 @@ from roi.errors import ScenarioError
 from roi.export import comparison_csv
 from roi.models import MAX_SCENARIO_BYTES, load_scenario, scenario_to_json
 from roi.whatif import with_value
-from roi.workshop import MAX_SCENARIOS, read_scenarios, read_workshop, workshop_zip
+from roi import workshop
+from roi.workshop import (
+    MANIFEST,
+    MAX_EXPORT_FILES,
+    MAX_SCENARIOS,
+    Exports,
+    Workshop,
+    read_scenarios,
+    read_workshop,
+    workshop_zip,
+)
 from tests.conftest import SCENARIOS
 from tests.strategies import scenarios
 
@@ -148,9 +160,9 @@ class TestWorkshopFile:
     def test_the_open_scenario_is_marked_and_read_back(self, worked):
         other = worked.model_copy(update={"name": "Other"})
         data = workshop_zip([worked, other], open_index=1)
-        assert read_workshop("workshop.zip", data) == ([worked, other], 1)
-        assert read_workshop("workshop.zip", workshop_zip([worked, other])) == ([worked, other], None)
-        assert read_workshop("one.json", scenario_to_json(worked).encode()) == ([worked], None)
+        assert read_workshop("workshop.zip", data) == Workshop([worked, other], 1)
+        assert read_workshop("workshop.zip", workshop_zip([worked, other])) == Workshop([worked, other], None)
+        assert read_workshop("one.json", scenario_to_json(worked).encode()) == Workshop([worked], None)
         # The mark is a zip comment: the member is still an ordinary scenario file.
         member = zipfile.ZipFile(io.BytesIO(data)).read("other.json")
         assert read_scenarios("other.json", member) == [other]
@@ -212,6 +224,117 @@ class TestWorkshopFile:
         message = r"^w\.zip: big\.json: is 5,242,881 bytes, but a scenario file"
         with pytest.raises(ScenarioError, match=message):
             read_scenarios("w.zip", data)
+
+
+class TestWorkshopExports:
+    """The exports a workshop file carries: restored exactly as loaded, read within limits."""
+
+    EXPORTS = Exports(
+        (("acme_pulls.json", b'[{"number": 1}]'), ("swarmia.csv", b"PR,Author\n1,dev0\n"),
+         ("acme_pulls.json", b"[]")),  # two folders' pulls.json, uploaded together
+        date(2025, 3, 3), 2, "Europe/Berlin", {"swarmia.csv": {"table": "pull_requests", "author": "Author"}},
+    )
+
+    def _manifest_zip(self, worked, manifest: dict, members: dict[str, bytes]) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("a.json", scenario_to_json(worked))
+            archive.writestr(MANIFEST, json.dumps(manifest))
+            for name, content in members.items():
+                archive.writestr(name, content)
+        return buffer.getvalue()
+
+    def _manifest(self, **changes) -> dict:
+        return {"version": 1, "exports": [{"file": "a.json", "member": "exports/a.json"}], "adoption_date": None,
+                "ramp_weeks": 0, "timezone": "UTC", "column_mappings": {}, **changes}
+
+    def test_round_trip_is_exact(self, worked):
+        other = worked.model_copy(update={"name": "Other"})
+        data = workshop_zip([worked, other], open_index=1, exports=self.EXPORTS)
+        assert read_workshop("w.zip", data) == Workshop([worked, other], 1, self.EXPORTS)
+        assert data == workshop_zip([worked, other], open_index=1, exports=self.EXPORTS)  # same bytes
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        assert archive.namelist() == ["faros-style-shock-50-developers.json", "other.json", MANIFEST,
+                                      "exports/acme_pulls.json", "exports/swarmia.csv", "exports/2/acme_pulls.json"]
+        assert archive.read("exports/swarmia.csv") == b"PR,Author\n1,dev0\n"  # unzipped, the files as loaded
+        # The scenarios stay ordinary scenario files, and comparing them leaves the exports unread.
+        assert read_scenarios("other.json", archive.read("other.json")) == [other]
+        assert read_scenarios("w.zip", data) == [worked, other]
+        assert read_workshop("w.zip", workshop_zip([worked])).exports is None  # none saved: none read
+
+    def test_a_workshop_folder_zipped_again_on_a_mac(self, worked):
+        saved = zipfile.ZipFile(io.BytesIO(workshop_zip([worked], 0, self.EXPORTS)))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for member in saved.infolist():
+                archive.writestr(f"acme-workshop/{member.filename}", saved.read(member))
+            archive.writestr("__MACOSX/acme-workshop/._a.json", b"\x00\x05\x16\x07")
+        assert read_workshop("w.zip", buffer.getvalue()) == Workshop([worked], None, self.EXPORTS)
+
+    def test_an_export_over_the_limit_is_refused_from_the_directory(self, worked, monkeypatch):
+        monkeypatch.setattr(workshop, "MAX_UPLOAD_BYTES", 10)
+        data = self._manifest_zip(worked, self._manifest(), {"exports/a.json": b"[" + b"1," * 10 + b"1]"})
+        with pytest.raises(ScenarioError, match=r"^w\.zip: exports/a\.json: is 23 bytes, over the limit of 10 bytes"):
+            read_workshop("w.zip", data)
+
+    def test_exports_over_the_total_are_refused_from_the_directory(self, worked, monkeypatch):
+        monkeypatch.setattr(workshop, "MAX_EXPORT_BYTES", 30)
+        listed = [{"file": f"{i}.json", "member": f"exports/{i}.json"} for i in range(3)]
+        data = self._manifest_zip(worked, self._manifest(exports=listed),
+                                  {f"exports/{i}.json": b"[" + b"1," * 5 + b"1]" for i in range(3)})
+        with pytest.raises(ScenarioError, match=r"^w\.zip: holds exports of more than 0 GB together"):
+            read_workshop("w.zip", data)
+
+    def test_too_many_exports(self, worked):
+        listed = [{"file": f"{i}.json", "member": f"exports/{i}.json"} for i in range(MAX_EXPORT_FILES + 1)]
+        with pytest.raises(ScenarioError) as error:
+            read_workshop("w.zip", self._manifest_zip(worked, self._manifest(exports=listed), {}))
+        assert error.value.describe().startswith(f"w.zip: {MANIFEST}, field 'exports': List should have at most "
+                                                 f"{MAX_EXPORT_FILES} items")
+
+    def test_a_bomb_is_refused_from_its_directory(self, worked):
+        data = self._manifest_zip(worked, self._manifest(), {"exports/a.json": bytes(4 * 1024 * 1024)})
+        assert len(data) < 50_000
+        with pytest.raises(ScenarioError, match=r"^w\.zip: exports/a\.json: would expand 1,0\d\d-fold"):
+            read_workshop("w.zip", data)
+
+    @pytest.mark.parametrize(("manifest", "message"), [
+        (b"{not json", f"w.zip: {MANIFEST}: is not valid JSON; save the workshop again"),
+        (json.dumps({"version": 2, "exports": []}).encode(),
+         f"w.zip: {MANIFEST}: version 2 was written by a newer version of this tool (this one reads up to 1); "
+         "upgrade the tool to open it"),
+        (json.dumps({"version": 1, "exports": [], "timezone": "Mars/Olympus"}).encode(),
+         f"w.zip: {MANIFEST}, field 'timezone': 'Mars/Olympus' is not a time zone name; save the workshop again"),
+        (json.dumps({"version": 1, "exports": [{"file": "../a\u0000.json", "member": "exports/a.json"}]}).encode(),
+         f"w.zip: {MANIFEST}, field 'exports.0.file': '../a?.json' is not a file name (it holds a path or control "
+         "characters); save the workshop again"),
+        (json.dumps({"version": 1, "exports": [{"file": "b.json", "member": "exports/b.json"}]}).encode(),
+         f"w.zip: exports/b.json: is listed in {MANIFEST} as the export 'b.json' but is not in the workshop's "
+         "exports folder; save the workshop again"),
+        (json.dumps({"version": 1, "exports": [{"file": "a.json", "member": "a.json"}]}).encode(),
+         f"w.zip: a.json: is listed in {MANIFEST} as the export 'a.json' but is not in the workshop's exports "
+         "folder; save the workshop again"),
+    ])
+    def test_a_bad_list_of_exports_is_named(self, worked, manifest, message):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("a.json", scenario_to_json(worked))
+            archive.writestr(MANIFEST, manifest)
+            archive.writestr("exports/a.json", b"[]")
+        with pytest.raises(ScenarioError) as error:
+            read_workshop("w.zip", buffer.getvalue())
+        assert error.value.describe() == message
+
+    def test_a_damaged_export_is_named(self, worked):
+        data = bytearray(workshop_zip([worked], 0, self.EXPORTS))
+        member = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("exports/swarmia.csv")
+        start = member.header_offset + 30 + len(member.filename) + len(member.extra)
+        data[start + 2] ^= 0xFF  # a byte of its deflated content
+        with pytest.raises(ScenarioError) as error:
+            read_workshop("w.zip", bytes(data))
+        assert error.value.describe() == ("w.zip: exports/swarmia.csv: cannot be unpacked (damaged, encrypted or an "
+                                          "unusual compression); save the workshop again")
+        assert read_scenarios("w.zip", bytes(data)) == [worked]  # comparing still works
 
 
 def test_npv_chart_says_each_scenarios_npv_and_range(pairs):

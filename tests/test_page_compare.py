@@ -237,8 +237,8 @@ def test_the_downloads_hold_what_the_page_compares(open_app, worked_example, dow
     at = open_app(page=PAGE, scenario=edited)
     at.session_state["compared"] = [worked_example]
     at.run()
-    scenarios, open_index = read_workshop("saved.zip", downloads(at, "Download the workshop (2 scenarios)"))
-    assert scenarios == [worked_example, edited] and open_index == 1
+    saved = read_workshop("saved.zip", downloads(at, "Download the workshop (2 scenarios)"))
+    assert saved.scenarios == [worked_example, edited] and saved.open_index == 1 and saved.exports is None
 
     rows = list(csv.reader(io.StringIO(downloads(at, "Download the comparison (CSV)").decode("utf-8"))))
     assert rows[0] == ["figure", "label", "unit", "Faros-style shock, 50 developers",
