@@ -41,6 +41,7 @@ from roi.privacy import new_salt, pseudonymise_tables
 from roi.safety import markdown_safe
 from roi.verdict import loss_chance
 from roi.whatif import with_assumption
+from roi.workshop import Exports, workshop_zip
 
 ROOT = Path(__file__).resolve().parent
 SCENARIOS = ROOT / "sample_data" / "scenarios"
@@ -68,6 +69,7 @@ DEEP_LINK = "deep_link"  # url path of a page asked for by its address before ap
 COMPARED = "compared"  # scenarios kept for comparison (inputs only), in the order kept
 COLUMN_MAPPINGS = "column_mappings"  # file name -> {"table": ..., our column: their column}, as the user mapped it
 TIMEZONE = "timezone"  # IANA zone of export times written without an offset (Jira's)
+REPLACED_EXPORTS = "data_replaced_exports"  # (files, adoption, ramp, scenario) to bring back (Data page)
 _SHOWN = "notice_shown"  # (kind, text, page, scenario) of the last notice shown
 _NOTICE_SLOT = "notice_slot"  # where this run drew the notice, so that an error below can take it away
 _EDIT_ERRORS = "edit_errors"  # widget key -> message of the last refused edit
@@ -354,6 +356,49 @@ def workshop() -> tuple[list[Scenario], int]:
     return [*kept, current], len(kept)
 
 
+def workshop_exports() -> Exports | None:
+    """The user's own loaded exports as the workshop file saves them (None: none loaded, or the demo's)."""
+    files = st.session_state[EXPORTS]
+    if not files or files == DEMO:
+        return None
+    files = tuple(files)
+    return Exports(files, st.session_state[ADOPTION_DATE], st.session_state[RAMP_WEEKS], timezone(),
+                   mappings_of(files))
+
+
+# A resource, not data: the zip may hold hundreds of MB of exports, not to be copied on every rerun.
+@st.cache_resource(show_spinner="Packing the workshop file…", max_entries=2)
+def _workshop_file(scenarios_json: tuple[str, ...], open_index: int, key: Key, adoption: date | None,
+                   ramp_weeks: int, _scenarios: tuple[Scenario, ...], _exports: Exports | None) -> bytes:
+    return workshop_zip(_scenarios, open_index, _exports)
+
+
+def workshop_file(include_exports: bool) -> bytes:
+    """The workshop file (:func:`workshop`), with the user's own loaded exports if ``include_exports``; cached
+    on the scenarios and the exports' digest."""
+    saved, open_index = workshop()
+    exports = workshop_exports() if include_exports else None
+    key = read_key(exports.files) if exports is not None else ()
+    adoption, ramp = (exports.adoption_date, exports.ramp_weeks) if exports is not None else (None, 0)
+    return _workshop_file(tuple(s.model_dump_json() for s in saved), open_index, key, adoption, ramp,
+                          tuple(saved), exports)
+
+
+def restore_exports(saved: Exports) -> None:
+    """Load a reopened workshop's exports as they were loaded when it was saved, without measuring them
+    again: the scenario opened with them already holds their measurements and every edit made since.
+
+    The user's own exports loaded before can be brought back on the Data page, as after an upload.
+    """
+    state = st.session_state
+    before = loaded() if state[EXPORTS] != DEMO else None
+    if before is not None and before[0] != saved.files:
+        state[REPLACED_EXPORTS] = (*before, scenario())
+    state[COLUMN_MAPPINGS] = {**state[COLUMN_MAPPINGS], **saved.column_mappings}
+    state[TIMEZONE] = saved.timezone
+    use_exports(saved.files, saved.adoption_date, saved.ramp_weeks)
+
+
 def drop_compared(index: int) -> None:
     """Take a kept scenario out of the comparison."""
     kept = compared()
@@ -609,7 +654,14 @@ def text_field(
 
 
 def kept_number(label: str, key: str, default: float, container: Any = st, **kwargs: Any) -> Any:
-    """A number input for a what-if that is not part of the scenario, kept across page switches.
+    """A number input for a what-if that is not part of the scenario, kept across page switches
+    (:func:`kept_widget`)."""
+    return kept_widget("number_input", label, key, default, container, **kwargs)
+
+
+def kept_widget(widget: str, label: str, key: str, default: Any, container: Any = st, **kwargs: Any) -> Any:
+    """A ``widget`` (``"number_input"``, ``"checkbox"``) for a choice that is not part of the scenario, kept
+    across page switches.
 
     Streamlit forgets a widget's value when its page is left; the value is kept under
     ``"kept_" + key`` and put back before the widget is drawn, within ``max_value`` (which can
@@ -624,7 +676,7 @@ def kept_number(label: str, key: str, default: float, container: Any = st, **kwa
     def keep() -> None:
         st.session_state[kept] = st.session_state[key]
 
-    return container.number_input(label, key=key, on_change=keep, **kwargs)
+    return getattr(container, widget)(label, key=key, on_change=keep, **kwargs)
 
 
 TILE_MIN_WIDTH = 190

@@ -7,8 +7,8 @@ from roi import charts, comparison
 from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.export import comparison_csv, scenario_json
-from roi.safety import markdown_safe, markdown_safe_table
-from roi.workshop import read_workshop, workshop_zip
+from roi.safety import MAX_UPLOAD_BYTES, markdown_safe, markdown_safe_table
+from roi.workshop import read_workshop
 
 appstate.require_app(__file__)
 appstate.show_notice()
@@ -48,7 +48,7 @@ with right:
         help="Scenario files (.json) from the Export page, or a workshop file (.zip) saved below.",
     )
     if uploads:
-        found, failed, opened = [], [], None
+        found, failed, opened, restored = [], [], None, None
         for upload in uploads:
             try:
                 workshop = read_workshop(upload.name, upload.getvalue())
@@ -57,6 +57,7 @@ with right:
                 continue
             if workshop.open_index is not None:  # the scenario open when the workshop was saved opens again
                 opened = len(found) + workshop.open_index
+                restored = workshop.exports  # with the exports loaded then
             found += workshop.scenarios
         for error in failed:
             appstate.show_error(error)
@@ -72,7 +73,17 @@ with right:
                 said.append(" ".join(filter(None, (kept_note, note))))
             kind = "warning" if any(notes) else "success"
             if opened is not None:
+                if restored is not None:  # before opening: the scenario opens on its own exports
+                    appstate.restore_exports(restored)
                 appstate.open_kept(snapshots[opened], " ".join(said), kind)
+                if restored is not None and st.session_state[appstate.EXPORTS] is restored.files:
+                    count = len(restored.files)
+                    kind, text = st.session_state[appstate.NOTICE]
+                    st.session_state[appstate.NOTICE] = (kind, (
+                        f"{text} The workshop's {count} export{'s' if count != 1 else ''} "
+                        f"({fmt.file_names([name for name, _ in restored.files])}) "
+                        f"{'are' if count != 1 else 'is'} loaded again, as when it was saved (the Data page lists "
+                        f"{'them' if count != 1 else 'it'})."))
             else:
                 st.session_state[appstate.NOTICE] = (kind, " ".join(said))
             st.session_state["compare_upload_round"] = upload_round + 1
@@ -107,18 +118,36 @@ else:
 st.subheader("Save the workshop", anchor=False)
 if kept:
     stem = fmt.file_stem(current.name, fallback="workshop")
-    saved, open_index = appstate.workshop()
+    saved, _ = appstate.workshop()
+    own = appstate.workshop_exports()
+    exports = len(own.files) if own is not None else 0
+    include = own is not None and appstate.kept_widget(
+        "checkbox", f"Include the {exports} loaded export{'s' if exports != 1 else ''} ({fmt.file_size(own.size)})",
+        "compare_workshop_exports", True,
+        help="They hold people's logins and the organisation's activity: whoever gets the workshop file can read "
+        "them. Leave them out to share only the scenarios; the exports must then be uploaded again after reopening "
+        "it.",
+    )
+    data = appstate.workshop_file(include)
+    what = f"{len(saved)} scenario{'s' if len(saved) != 1 else ''}"
+    if include:
+        what += f", {exports} export{'s' if exports != 1 else ''}, {fmt.file_size(len(data))}"
     st.download_button(
-        f"Download the workshop ({len(saved)} scenario{'s' if len(saved) != 1 else ''})",
-        data=workshop_zip(saved, open_index),
+        f"Download the workshop ({what})",
+        data=data,
         file_name=f"{stem}-workshop.zip",
         mime="application/zip",
         key="compare_workshop",
         icon=":material/save:",
         on_click="ignore",
-        help="A zip of the scenarios compared above, the open one included as it is now: add it back here "
-        "to resume the workshop, with the same scenario open.",
+        help="A zip of the scenarios compared above, the open one included as it is now, and the exports loaded "
+        "on the Data page if included: add it back here to resume the workshop, with the same scenario open and "
+        "the same exports loaded.",
     )
+    if include and len(data) > MAX_UPLOAD_BYTES:
+        st.warning(f"The workshop file is {fmt.file_size(len(data))}, over the {MAX_UPLOAD_BYTES / 1024**2:,.0f} MB the "
+                   "app accepts as an upload, so it could not be added back here: leave the exports out, and keep "
+                   "them to upload again.", icon=":material/warning:")
     st.download_button(
         "Download the comparison (CSV)",
         data=comparison_csv(pairs),

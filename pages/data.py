@@ -51,7 +51,7 @@ tab_exports, tab_estimates, tab_research = st.tabs(
 # --- Exports ---------------------------------------------------------------------------------
 UPLOAD_ERROR = "data_upload_error"  # (digest of the files in the uploader, message)
 UPLOAD_ROUND = "data_upload_round"
-REPLACED = "data_replaced_exports"
+REPLACED = appstate.REPLACED_EXPORTS
 """(files, adoption date, ramp weeks, scenario) of the user's exports an upload replaced, until the next upload:
 removing the files an upload refused left one in the uploader, which replaced eight loaded exports unasked."""
 """Bumped after each good upload: the uploader is drawn afresh (empty) under a new key.

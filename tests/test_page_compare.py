@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
+
+import pandas as pd
 
 from roi import formatting as fmt
 from roi.engine import compute
 from roi.models import scenario_to_json
 from roi.whatif import with_value
 from roi.workshop import read_workshop, workshop_zip
-from tests.conftest import metric_value
+from tests.conftest import exports_uploader, github_pulls, metric_value
 
 PAGE = "pages/compare.py"
 
@@ -252,3 +255,95 @@ def test_the_downloads_hold_what_the_page_compares(open_app, worked_example, dow
 
     at.selectbox(key="compare_pick").set_value(0).run()
     assert downloads(at, "Download its scenario file") == scenario_to_json(worked_example).encode("utf-8")
+
+
+def _workshop_button(at) -> str:
+    """The label of the workshop's download button (it says the file's size when it holds exports)."""
+    labels = [b.proto.label for b in at.get("download_button") if b.proto.label.startswith("Download the workshop")]
+    assert len(labels) == 1, labels
+    return labels[0]
+
+
+def _measured_client(open_app):
+    """A session whose exports were uploaded on the Data page, an assumption edited after the measurement, and the
+    scenario kept: (the AppTest on the Compare page, the Data page's measured table and files table)."""
+    at = open_app(page="pages/data.py")
+    exports_uploader(at).set_value(("acme_pulls.json", github_pulls(), "application/json")).run()
+    at.date_input(key="data_adoption").set_value(date(2025, 3, 3)).run()
+    at.number_input(key="data_ramp").set_value(1).run()
+    measured_table = next(t.value for t in at.table if "Definition" in t.value.columns)
+    files_table = at.dataframe[0].value
+    at.switch_page("pages/review.py").run()
+    at.number_input(key="review_reviewers").set_value(40).run()  # an edit the measurement must not undo
+    at.switch_page(PAGE).run()
+    at.button(key="compare_keep").click().run()
+    assert not at.exception and not at.error
+    return at, measured_table, files_table
+
+
+def test_a_reopened_workshop_brings_back_its_exports_as_loaded(open_app, downloads):
+    at, measured_table, files_table = _measured_client(open_app)
+    edited = at.session_state["scenario"]
+    assert edited.review.reviewers == 40 and edited.measurement.ramp_weeks == 1
+    assert at.checkbox(key="compare_workshop_exports").value  # included unless left out
+    label = _workshop_button(at)
+    saved = downloads(at, label)
+    assert label == f"Download the workshop (1 scenario, 1 export, {fmt.file_size(len(saved))})"
+    assert read_workshop("saved.zip", saved).exports.files == (("acme_pulls.json", github_pulls()),)
+
+    fresh = open_app(page=PAGE)  # another day: the demo organisation, as the app starts
+    fresh.file_uploader(key="compare_upload_0").set_value(("acme-workshop.zip", saved, "application/zip")).run()
+    assert not fresh.exception and not fresh.error
+    assert fresh.session_state["scenario"] == edited  # the edit stays: not measured again over it
+    assert fresh.session_state["compared"] == [edited]
+    assert fresh.session_state["exports"] == (("acme_pulls.json", github_pulls()),)
+    assert (fresh.session_state["adoption_date"], fresh.session_state["ramp_weeks"]) == (date(2025, 3, 3), 1)
+    assert fresh.success[0].value.endswith(
+        "The workshop's 1 export (acme_pulls.json) is loaded again, as when it was saved (the Data page lists it).")
+    fresh.switch_page("pages/data.py").run()
+    assert not fresh.exception and not fresh.error
+    pd.testing.assert_frame_equal(next(t.value for t in fresh.table if "Definition" in t.value.columns),
+                                  measured_table)
+    pd.testing.assert_frame_equal(fresh.dataframe[0].value, files_table)
+    # 8 developers × 2 PRs a week after adoption, the first week left out as ramp-up: 7 weeks, not 8.
+    assert list(measured_table.loc["Merged PRs", ["Before", "After"]]) == ["64", "112"]
+    assert fresh.date_input(key="data_adoption").value == date(2025, 3, 3)
+    assert fresh.session_state["scenario"] == edited
+    fresh.switch_page("pages/productivity.py").run()
+    assert fresh.get("arrow_vega_lite_chart") or fresh.get("vega_lite_chart")
+    assert not any("Load pull-request exports" in i.value for i in fresh.info)  # the PR distributions are back
+
+
+def test_a_workshop_can_leave_the_exports_out(open_app, downloads):
+    at, _, _ = _measured_client(open_app)
+    at.checkbox(key="compare_workshop_exports").uncheck().run()
+    saved = downloads(at, "Download the workshop (1 scenario)")
+    assert read_workshop("saved.zip", saved).exports is None
+    at.switch_page("pages/review.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.checkbox(key="compare_workshop_exports").value  # the choice outlives a visit to another page
+
+    fresh = open_app(page=PAGE)
+    fresh.file_uploader(key="compare_upload_0").set_value(("acme-workshop.zip", saved, "application/zip")).run()
+    assert fresh.session_state["scenario"].review.reviewers == 40
+    assert fresh.session_state["exports"] is None  # not the demo's files under the client's scenario
+    assert "measured from 1 export (acme_pulls.json): upload it on the Data page" in fresh.success[0].value
+
+
+def test_exports_a_reopened_workshop_replaced_can_be_brought_back(open_app, downloads):
+    at, _, _ = _measured_client(open_app)
+    saved = downloads(at, _workshop_button(at))
+    other = ("other_pulls.json", github_pulls(authors=4))
+    fresh = open_app(page="pages/data.py")
+    exports_uploader(fresh).set_value((*other, "application/json")).run()
+    mine = fresh.session_state["scenario"]
+    fresh.switch_page(PAGE).run()
+    fresh.file_uploader(key="compare_upload_0").set_value(("acme-workshop.zip", saved, "application/zip")).run()
+    assert fresh.session_state["exports"] == (("acme_pulls.json", github_pulls()),)
+    # The scenario open before is kept, as ever (under " (2)": the workshop's has the same name).
+    assert fresh.session_state["compared"][-1] == mine.model_copy(update={"name": f"{mine.name} (2)"})
+    fresh.switch_page("pages/data.py").run()
+    fresh.button(key="data_bring_back").click().run()
+    assert not fresh.exception and not fresh.error
+    assert fresh.session_state["exports"] == (other,)
+    assert fresh.session_state["scenario"] == mine
