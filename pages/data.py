@@ -271,7 +271,8 @@ with tab_exports:
         key=uploader_key(),
         # txt and tsv: Excel's "Unicode text" (UTF-16, tabs), which a Jira CSV re-saved in Excel often becomes.
         type=["json", "gz", "csv", "ndjson", "jsonl", "xlsx", "txt", "tsv"],
-        help="Files never leave this server and are never written to its disk; what was read from them stays in "
+        help="Files never leave this server, unless you download them in the workshop file (Compare page), and are "
+        "never written to its disk; what was read from them stays in "
         "its memory cache (up to 8 sets of files) after the session, and the files for 8 hours so that a reload "
         "of this tab resumes it (SECURITY.md). Once read, they are listed under "
         "**Loaded exports** and the uploader is ready for the next set.",

@@ -19,6 +19,7 @@ from roi.engine import compute
 from roi.errors import ScenarioError
 from roi.export import comparison_csv
 from roi.models import MAX_SCENARIO_BYTES, load_scenario, scenario_to_json
+from roi.safety import MAX_COMPRESSION_RATIO, MAX_UPLOAD_BYTES
 from roi.whatif import with_value
 from roi import workshop
 from roi.workshop import (
@@ -352,3 +353,15 @@ def test_every_figure_of_the_csv_is_documented():
     documented = {name for line in table.splitlines() if line.startswith("| `")
                   for name in line.split("|")[1].replace("`", "").replace(" ", "").split(",")}
     assert documented == {figure.key for figure in comparison.FIGURES}
+
+
+def test_the_workshop_file_s_limits_are_documented_as_they_are():
+    from tests.conftest import ROOT
+
+    section = " ".join((ROOT / "docs" / "scenario-file.md").read_text().split("The **workshop file**")[1]
+                       .split("The **comparison CSV**")[0].split())
+    assert f"at most {MAX_SCENARIOS} scenario files" in section
+    assert f"at most {MAX_EXPORT_FILES:,} exports, each within the {MAX_UPLOAD_BYTES // 1024**2} MB upload limit, " \
+           f"{workshop.MAX_EXPORT_BYTES // 1024**3} GB together and none expanding more than " \
+           f"{MAX_COMPRESSION_RATIO}-fold" in section
+    assert f"`{MANIFEST}`" in section
