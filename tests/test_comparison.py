@@ -337,6 +337,17 @@ class TestWorkshopExports:
                                           "unusual compression); save the workshop again")
         assert read_scenarios("w.zip", bytes(data)) == [worked]  # comparing still works
 
+    @given(st.data())
+    def test_a_damaged_workshop_file_is_an_error_never_a_crash(self, worked, data):
+        saved = bytearray(workshop_zip([worked], 0, self.EXPORTS))
+        for _ in range(data.draw(st.integers(1, 4))):  # bytes flipped anywhere: headers, manifest, members
+            saved[data.draw(st.integers(0, len(saved) - 1))] ^= data.draw(st.integers(1, 255))
+        cut = data.draw(st.integers(len(saved) // 2, len(saved)))
+        try:
+            read_workshop("w.zip", bytes(saved[:cut]))
+        except ScenarioError as error:
+            assert error.describe().startswith("w.zip")
+
 
 def test_npv_chart_says_each_scenarios_npv_and_range(pairs):
     # Its aria-label: a screen reader hears each scenario's NPV and range (no description before).
