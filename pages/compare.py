@@ -121,12 +121,14 @@ if kept:
     saved, _ = appstate.workshop()
     own = appstate.workshop_exports()
     exports = len(own.files) if own is not None else 0
+    # Over the upload limit they are left out unless asked for: packing 1.6 GB takes a minute, and a
+    # workshop file that large may not be accepted back.
     include = own is not None and appstate.kept_widget(
         "checkbox", f"Include the {exports} loaded export{'s' if exports != 1 else ''} ({fmt.file_size(own.size)})",
-        "compare_workshop_exports", True,
+        "compare_workshop_exports", own.size <= MAX_UPLOAD_BYTES,
         help="They hold people's logins and the organisation's activity: whoever gets the workshop file can read "
         "them. Leave them out to share only the scenarios; the exports must then be uploaded again after reopening "
-        "it.",
+        "it. Exports over the upload limit are left out unless you tick this.",
     )
     data = appstate.workshop_file(include)
     what = f"{len(saved)} scenario{'s' if len(saved) != 1 else ''}"
