@@ -45,6 +45,11 @@ def period_queue(scenario: Scenario, prs_per_dev_week: float, pr_size_loc: float
     return capacity.queue_stats(arrivals, effort, review_share, reviewers, review.arrival_cv2, review.service_cv2)
 
 
+MIN_DERIVED_TARGET_HOURS = 1 / 3600
+"""Shortest target taken from the baseline wait [h]: a lightly loaded pool's wait underflows to 0 h, which no
+pool meets (reviewers needed was null, "raise the target", though no target was set)."""
+
+
 def compute_review(scenario: Scenario) -> ReviewResult:
     """The review queue before and after adoption, and the staffing that meets the target (METHODS §2)."""
     team, review = scenario.team, scenario.review
@@ -52,7 +57,9 @@ def compute_review(scenario: Scenario) -> ReviewResult:
     before, after = scenario.baseline, scenario.post
     baseline = period_queue(scenario, before.prs_per_dev_week, before.pr_size_loc, review.review_share, pool)
     post = period_queue(scenario, after.prs_per_dev_week, after.pr_size_loc, review.review_share, pool)
-    target = review.target_wait_hours if review.target_wait_hours is not None else baseline.wait_hours
+    target = review.target_wait_hours
+    if target is None and baseline.wait_hours is not None:  # keep today's wait, at least a second of it
+        target = max(baseline.wait_hours, MIN_DERIVED_TARGET_HOURS)
     needed = (
         capacity.reviewers_needed(
             post.arrival_per_hour, post.effort_hours, review.review_share, review.arrival_cv2, review.service_cv2,

@@ -12,6 +12,7 @@ import pytest
 
 from roi import capacity
 from roi.engine import compute
+from roi.models import Scenario
 
 REL = 1e-4
 
@@ -164,3 +165,24 @@ class TestMonteCarlo:
             assert block[key] == pytest.approx(results.finance.npv, rel=1e-12)
         assert block["prob_npv_positive"] == 0.0
         assert block["draws"] == 20_000 and sum(block["histogram_counts"]) == 20_000
+
+
+def test_a_baseline_wait_that_underflows_to_zero_gives_a_one_second_target():
+    # 200 developers, 1 PR a week each before, 400 reviewers: ρ 2.5%, Wq underflows to 0.0 h. The target "keep
+    # today's wait" was 0 h, which no pool meets: reviewers needed was null with "raise the target".
+    scenario = Scenario.model_validate({
+        "team": {"developers": 200},
+        "baseline": {"tasks_per_dev_week": 4, "prs_per_dev_week": 1, "pr_size_loc": 100},
+        "post": {"tasks_per_dev_week": 4.4, "prs_per_dev_week": 2, "pr_size_loc": 150},
+        "review": {"reviewers": 400}})
+    review = compute(scenario).review
+    assert review.baseline.wait_hours == 0.0
+    assert review.target_wait_hours == 1 / 3600 and "reviewers_needed" not in review.null_reasons
+    # λ = 200·2/40 = 10 PRs/h, E(L) = 0.25 + 150/400 = 0.625 h at f = 0.25: a = 25. Reviewers needed is the first
+    # pool whose wait is at most a second.
+    def wait(reviewers: int) -> float:
+        return capacity.queue_stats(10.0, 0.625, 0.25, reviewers, 1.0, 1.5).wait_hours  # default cs² 1.5
+
+    assert review.post.offered_load == pytest.approx(25.0)
+    needed = review.reviewers_needed
+    assert wait(needed) <= 1 / 3600 < wait(needed - 1)

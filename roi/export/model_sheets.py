@@ -434,7 +434,7 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
         text("working time"),
         None,
         None,
-        text("the scenario's target, or the baseline wait when it gives none", "note"),
+        text("the scenario's target, or the baseline wait (at least 1 second) when it gives none", "note"),
     )
     sheet.add(
         text("Reviewers needed to meet the target"),
