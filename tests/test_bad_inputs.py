@@ -75,7 +75,9 @@ EXPORT_ERRORS = [
         ["not an export format this tool recognises", "full_name", "expected GitHub pulls"],
     ),
     ("wrong_api_error.json", ["error response from the API", "'Bad credentials'", "check the token"]),
-    ("delimiter_mixed.csv", ["row 2", "column 'time_created'", "is empty"]),
+    ("delimiter_mixed.csv", ["column 'time_created'", "is empty in all 2 rows"]),
+    ("github_pulls_wrong_key.json", ["column 'created_at'", "the file has no 'created_at' at all"]),
+    ("fourkeys_deployments_bad_date.csv", ["row 3", "'2025-13-45 10:00 UTC' is not a date-time"]),
     ("not_text.csv", ["is a PDF", "load the export itself"]),
     (
         "future_dates.json",
@@ -200,8 +202,8 @@ def test_scenario_command_writes_nothing_on_bad_input(tmp_path, capsys):
 
 def test_library_errors_carry_file_row_and_column():
     with pytest.raises(InputFormatError) as info:
-        read_exports([CORPUS / "delimiter_mixed.csv"])
-    assert (info.value.row, info.value.column) == (2, "time_created")
+        read_exports([CORPUS / "delimiter_mixed.csv"])  # every row: no row to name
+    assert (info.value.row, info.value.column) == (None, "time_created")
     with pytest.raises(InputFormatError) as info:
         read_exports([("pulls.json", (CORPUS / "negative_additions.json").read_bytes())])
     assert (info.value.file, info.value.column) == ("pulls.json", "additions")
@@ -211,6 +213,44 @@ def test_library_errors_carry_file_row_and_column():
     with pytest.raises(DataError) as info:
         measure(read_exports([CORPUS / "no_developers_after_adoption.json"]), date(2025, 2, 1))
     assert info.value.field == "adoption_date"
+
+
+def _read_error(name: str, data: bytes) -> InputFormatError:
+    with pytest.raises(InputFormatError) as info:
+        read_exports([(name, data)])
+    return info.value
+
+
+def test_a_field_missing_from_every_record_is_said_to_be_missing_from_the_file():
+    # created_at renamed opened_at in every record: not row 1's mistake, and no row to fix.
+    error = _read_error("pulls.json", (CORPUS / "github_pulls_wrong_key.json").read_bytes())
+    assert (error.row, error.column) == (None, "created_at")
+    assert error.describe() == (
+        "pulls.json, column 'created_at': the file has no 'created_at' at all (missing or empty in all 5 rows), "
+        "yet every row needs this date: export the file again with that field, under that name")
+    # Missing from some records only: the first of them is named, as before.
+    records = json.loads((CORPUS / "github_pulls_wrong_key.json").read_text())
+    for record in records[:3]:
+        record["created_at"] = record.pop("opened_at")
+    error = _read_error("pulls.json", json.dumps(records).encode())
+    assert error.describe() == "pulls.json, row 4, column 'created_at': is empty; every row needs this date"
+
+
+def test_a_csv_column_empty_in_every_row_is_said_to_be_empty_throughout():
+    text = "source,deploy_id,time_created\ngithub,d1,\ngithub,d2,  \n"
+    assert _read_error("deployments.csv", text.encode()).describe() == (
+        "deployments.csv, column 'time_created': is empty in all 2 rows, yet every row needs this date: export the "
+        "file again with the column filled in")
+    text = "source,deploy_id,time_created\ngithub,d1,2025-03-12 22:00:00 UTC\ngithub,d2,\n"
+    assert _read_error("deployments.csv", text.encode()).describe() == (
+        "deployments.csv, row 3, column 'time_created': is empty; every row needs this date")
+
+
+def test_a_bad_date_is_quoted_as_the_file_has_it():
+    # Not as cleaned for the parser ("2025-13-45 10:00Z"): the user searches the file for what is quoted.
+    error = _read_error("deployments.csv", (CORPUS / "fourkeys_deployments_bad_date.csv").read_bytes())
+    assert error.describe() == ("deployments.csv, row 3, column 'time_created': '2025-13-45 10:00 UTC' is not a "
+                                "date-time; expected ISO 8601 such as 2025-03-12T15:04:00Z")
 
 
 def test_uploaded_bytes_get_the_same_checks_as_paths(generated):

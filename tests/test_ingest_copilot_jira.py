@@ -206,6 +206,17 @@ def test_jira_unparsable_date_names_row_and_column():
     assert (error.value.file, error.value.row, error.value.column) == ("jira.csv", 3, "Created")
 
 
+def test_jira_created_empty_in_every_row_is_said_of_the_column_not_of_row_2():
+    text = "Issue key,Issue Type,Created\r\nX-1,Task,\r\nX-2,Task,\r\n"
+    with pytest.raises(InputFormatError) as error:
+        read_file("jira.csv", text.encode())
+    assert error.value.describe() == ("jira.csv, column 'Created': is empty in all 2 rows, yet every row needs this "
+                                      "date: export the file again with the column filled in")
+    with pytest.raises(InputFormatError) as error:  # empty in some rows only: the first is named
+        read_file("jira.csv", b"Issue key,Issue Type,Created\r\nX-1,Task,03/Feb/25 9:15 AM\r\nX-2,Task,\r\n")
+    assert error.value.describe() == "jira.csv, row 3, column 'Created': is empty; every issue needs its creation date"
+
+
 def test_jira_missing_created_column_is_named():
     with pytest.raises(InputFormatError) as error:
         read_file("jira.csv", b"Issue key,Issue Type,Summary\nX-1,Task,Hi\n")

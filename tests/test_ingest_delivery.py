@@ -251,7 +251,8 @@ def test_missing_required_column_is_named():
     assert (error.value.file, error.value.column) == ("incidents.csv", "time_resolved")
     with pytest.raises(InputFormatError) as error:
         read_file("deploys.csv", b"deploy_id,time_created\nd1,\n")
-    assert (error.value.row, error.value.column) == (2, "time_created")
+    assert error.value.describe() == ("deploys.csv, column 'time_created': is empty in its only row, yet every row "
+                                      "needs this date: export the file again with the column filled in")
 
 
 def test_bad_timezone_and_missing_file():

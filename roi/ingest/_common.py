@@ -531,6 +531,18 @@ def implausible_date(value: Any, name: str, row: int, column_name: str) -> Input
                             "2200: a mistyped year?)", file=name, row=row, column=column_name)
 
 
+def absent_throughout(name: str, column_name: str, rows: int, *, in_header: bool = False) -> InputFormatError:
+    """The error for a required date no row has: the field was renamed or left out of the whole export (or, for
+    a column the header names, ``in_header``, the column is empty), which naming row 1 as empty would hide."""
+    where = "its only row" if rows == 1 else f"all {rows} rows"
+    if in_header:
+        return InputFormatError(f"is empty in {where}, yet every row needs this date: export the file again with the "
+                                "column filled in", file=name, column=column_name)
+    return InputFormatError(f"the file has no '{column_name}' at all (missing or empty in {where}), yet every row "
+                            "needs this date: export the file again with that field, under that name",
+                            file=name, column=column_name)
+
+
 def _not_a_date(value: Any, name: str, row: int, column_name: str) -> InputFormatError:
     return InputFormatError(f"{safety.quote(repr(value))} is not a date-time; expected text such as "
                             "2025-03-12T15:04:00Z", file=name, row=row, column=column_name)
@@ -538,13 +550,14 @@ def _not_a_date(value: Any, name: str, row: int, column_name: str) -> InputForma
 
 def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column_name: str,
                report: SourceReport | None = None, *, timezone: str = UTC, row_offset: int = 1,
-               required: bool = False) -> pd.Series:
+               required: bool = False, in_header: bool = False) -> pd.Series:
     """ISO-8601-like text as UTC timestamps (``datetime64[ns, UTC]``); empty or null stays NaT.
 
     Offsets (``Z``, ``-06:00``, `` UTC``) are honoured.  Values without one are read in
     ``timezone`` and the assumption is written to ``report``.  An unparsable value is an error
-    naming its row (``row_offset`` is the row number of the first value).  Vectorised (Arrow
-    compute and pandas' C parser): no Python code per value.
+    naming its row (``row_offset`` is the row number of the first value).  ``required``: an empty value is an
+    error too, and no value at all is said to be (:func:`absent_throughout`; ``in_header``: the values are a
+    CSV column the header names).  Vectorised (Arrow compute and pandas' C parser): no Python code per value.
     """
     index = values.index if isinstance(values, pd.Series) else None
     if isinstance(values, pd.Series):
@@ -557,7 +570,8 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
     elif isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
     if pa.types.is_timestamp(values.type) and values.type.tz is not None:  # parsed by the CSV reader, offsets honoured
-        return _checked_times(values.cast(pa.timestamp("us", tz=UTC)), values, name, column_name, row_offset, required)
+        return _checked_times(values.cast(pa.timestamp("us", tz=UTC)), values, name, column_name, row_offset, required,
+                              in_header)
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         try:
             values = values.cast(pa.string())
@@ -568,7 +582,7 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
         # Microseconds first: Arrow's string cast to nanoseconds wraps silently outside 1677-2262.
         parsed = pa.compute.cast(values, pa.timestamp("us", tz=UTC))
         if not required or not parsed.null_count:
-            checked = _checked_times(parsed, values, name, column_name, row_offset, required)
+            checked = _checked_times(parsed, values, name, column_name, row_offset, required, in_header)
             if index is not None:
                 checked.index = index
             return checked
@@ -577,6 +591,8 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
     text = pa.compute.utf8_trim_whitespace(values)
     present = pa.compute.fill_null(pa.compute.not_equal(text, ""), False).to_numpy(zero_copy_only=False)
     out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if required and len(text) and not present.any():
+        raise absent_throughout(name, column_name, len(text), in_header=in_header)
     if required and not present.all():
         raise InputFormatError("is empty; every row needs this date", file=name,
                                row=int(np.flatnonzero(~present)[0]) + row_offset, column=column_name)
@@ -606,15 +622,16 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
         bad = parsed.isna().to_numpy()
         if bad.any():
             first = int(np.flatnonzero(bad)[0])
+            written = values[int(where[first])].as_py()  # as the file has it: not trimmed, not " UTC" → "Z"
             raise InputFormatError(
-                f"'{strings.iloc[first]}' is not a date-time; expected ISO 8601 such as 2025-03-12T15:04:00Z",
+                f"'{safety.quote(written)}' is not a date-time; expected ISO 8601 such as 2025-03-12T15:04:00Z",
                 file=name, row=int(where[first]) + row_offset, column=column_name)
         out[where] = parsed.dt.tz_convert(UTC).dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
     return pd.Series(out, index=index).dt.tz_localize(UTC)
 
 
 def _checked_times(parsed: pa.Array, values: pa.Array, name: str, column_name: str, row_offset: int,
-                   required: bool) -> pd.Series:
+                   required: bool, in_header: bool) -> pd.Series:
     """Microsecond UTC times as ``datetime64[ns, UTC]``; a date outside 2000–2200, or an empty
     required one, is an error naming its row (``values`` is what the file holds, for the message)."""
     odd = pa.compute.or_(pa.compute.less(parsed, EARLIEST_DATE), pa.compute.greater_equal(parsed, LATEST_DATE))
@@ -623,6 +640,8 @@ def _checked_times(parsed: pa.Array, values: pa.Array, name: str, column_name: s
         shown = values[position].as_py()
         raise implausible_date(shown if isinstance(shown, str) else shown.isoformat(), name,
                                position + row_offset, column_name)
+    if required and len(parsed) and parsed.null_count == len(parsed):
+        raise absent_throughout(name, column_name, len(parsed), in_header=in_header)
     if required and parsed.null_count:
         position = pa.compute.index(pa.compute.is_null(parsed), True).as_py()
         raise InputFormatError("is empty; every row needs this date", file=name, row=position + row_offset,

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from roi.errors import InputFormatError
-from roi.ingest._common import (SourceReport, decode_text, decompress, numbers, refuse_repeated_header,
+from roi.ingest._common import (SourceReport, absent_throughout, decode_text, decompress, numbers, refuse_repeated_header,
                                 sniff_delimiter, source_column, timestamps, work_item_tables)
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 
@@ -167,6 +167,8 @@ def read_pull_requests(name: str, data: bytes, report: SourceReport, timezone: s
         "labels": labels, "ai_evidence": ai_evidence(labels, _text(table, "description")),
         "merge_commit_sha": _text(table, "merge_commit_sha"),
     })
+    if "created_date" in ts and len(frame) and ts["created_date"].isna().all():  # the whole column: not row 1's
+        raise absent_throughout(name, "created_date", len(frame), in_header=True)
     if "created_date" in ts and ts["created_date"].isna().any():
         row = int(np.flatnonzero(ts["created_date"].isna().to_numpy())[0]) + 2
         raise InputFormatError("is empty; every pull request needs its creation date", file=name, row=row,
@@ -261,7 +263,7 @@ def read_issues(name: str, data: bytes, report: SourceReport, timezone: str) -> 
                                        "resolved_at": "resolution_date"})
     kind = _text(table, "type").fillna("").str.upper().map(_KINDS).fillna("other")
     created = timestamps(table.column("created_date"), name, "created_date", report, timezone=timezone,
-                         row_offset=2, required=True)
+                         row_offset=2, required=True, in_header=True)
     resolved = timestamps(table.column("resolution_date"), name, "resolution_date", report, timezone=timezone,
                           row_offset=2)
     items = pd.DataFrame({
@@ -283,7 +285,7 @@ def read_incidents(name: str, data: bytes, report: SourceReport, timezone: str) 
     return {"incidents": pd.DataFrame({
         "source": name, "incident_id": _text(table, "incident_key"),
         "created_at": timestamps(table.column("created_date"), name, "created_date", report, timezone=timezone,
-                                 row_offset=2, required=True),
+                                 row_offset=2, required=True, in_header=True),
         "resolved_at": timestamps(table.column("resolution_date"), name, "resolution_date", report,
                                   timezone=timezone, row_offset=2),
     })}

@@ -76,7 +76,7 @@ def read_deployments(name: str, data: bytes, report: SourceReport, timezone: str
     cols = require_columns(frame, name, "a Four Keys deployments table", DEPLOYMENT_COLUMNS)
     report.name_columns("deployments", {"deploy_id": cols["deploy_id"], "deployed_at": cols["time_created"]})
     deployed = timestamps(frame[cols["time_created"]], name, cols["time_created"], report, timezone=timezone,
-                          row_offset=offset, required=True)
+                          row_offset=offset, required=True, in_header=True)
     ids = _keys(frame, cols["deploy_id"])
     out = {"deployments": pd.DataFrame({"source": name, "deploy_id": ids, "deployed_at": deployed})}
     if "changes" in frame:
@@ -97,7 +97,7 @@ def read_incidents(name: str, data: bytes, report: SourceReport, timezone: str) 
     out = {"incidents": pd.DataFrame({
         "source": name, "incident_id": ids,
         "created_at": timestamps(frame[cols["time_created"]], name, cols["time_created"], report,
-                                 timezone=timezone, row_offset=offset, required=True),
+                                 timezone=timezone, row_offset=offset, required=True, in_header=True),
         "resolved_at": timestamps(frame[cols["time_resolved"]], name, cols["time_resolved"], report,
                                   timezone=timezone, row_offset=offset),
     })}
@@ -116,5 +116,5 @@ def read_changes(name: str, data: bytes, report: SourceReport, timezone: str) ->
     return {"changes": pd.DataFrame({
         "source": name, "sha": frame[cols["change_id"]].astype(str),
         "committed_at": timestamps(frame[cols["time_created"]], name, cols["time_created"], report,
-                                   timezone=timezone, row_offset=offset, required=True),
+                                   timezone=timezone, row_offset=offset, required=True, in_header=True),
     })}

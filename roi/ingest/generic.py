@@ -192,7 +192,8 @@ def read_mapped(name: str, data: bytes, report: SourceReport, timezone: str,
         theirs = mapping.get(ours)
         if not theirs:
             return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
-        return timestamps(frame[theirs], name, theirs, report, timezone=timezone, row_offset=2, required=required)
+        return timestamps(frame[theirs], name, theirs, report, timezone=timezone, row_offset=2, required=required,
+                          in_header=True)
 
     def number(ours: str, whole: bool = False) -> pd.Series:
         theirs = mapping.get(ours)

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from roi.errors import InputFormatError
-from roi.ingest._common import (EARLIEST_DATE, LATEST_DATE, SourceReport, decode_text, find_column, header_row,
-                                implausible_date, localize, numbers, read_csv_text, sniff_lines_delimiter,
-                                work_item_tables)
+from roi.ingest._common import (EARLIEST_DATE, LATEST_DATE, SourceReport, absent_throughout, decode_text, find_column,
+                                header_row, implausible_date, localize, numbers, read_csv_text,
+                                sniff_lines_delimiter, work_item_tables)
 
 KEY = ("Issue key", "Clave de incidencia", "Clave", "Vorgangsschlüssel", "Schlüssel", "Clé", "Clé de ticket",
        "Chave", "Chiave", "Sleutel", "Klucz")
@@ -283,6 +283,8 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
                     "column of the file is read month first")
     created_at = parse_dates(frame[created], name, created, timezone, row_offset, report, bool(month_first))
     no_created = created_at.isna() & ~no_key
+    if no_created.any() and no_created.sum() == (~no_key).sum():  # the whole column: not row 1's mistake
+        raise absent_throughout(name, created, int(no_created.sum()), in_header=True)
     if no_created.any():
         raise InputFormatError("is empty; every issue needs its creation date", file=name,
                                row=int(np.flatnonzero(no_created.to_numpy())[0]) + row_offset, column=created)
