@@ -261,7 +261,7 @@ def resume(saved: Scenario, notice: str, kind: str = "success") -> None:
         # stay too).
         st.session_state[COLUMN_MAPPINGS] = {**st.session_state[COLUMN_MAPPINGS], **measured.column_mappings}
         st.session_state[TIMEZONE] = measured.timezone or "UTC"
-        if found is not None and sorted(name for name, _ in found[0]) == sorted(measured.sources):
+        if found is not None and measured_from(found[0], measured.sources):
             use_exports(st.session_state[EXPORTS], measured.adoption_date, measured.ramp_weeks)
         else:
             use_exports(None, None, 0)
@@ -272,6 +272,22 @@ def resume(saved: Scenario, notice: str, kind: str = "success") -> None:
                 "to see the measured metrics again."
             )
     set_scenario(saved, notice, kind)
+
+
+def measured_from(files: Files, sources: list[str]) -> bool:
+    """Whether a scenario measured from ``sources`` (its ``measurement.sources``) was measured from these files:
+    the files that hold records, as the sources name them. An empty file skipped beside them is no source, and a
+    scenario saved before they were left out of its sources names it: then all the files match too."""
+    names = sorted(name for name, _ in files)
+    if names == sorted(sources):
+        return True
+    if not set(sources) < set(names):  # no file to leave out: not read (the exports may be large)
+        return False
+    try:
+        used = read(files).used_files()
+    except RoiError:
+        return False
+    return sorted(Path(name).name for name in used) == sorted(sources)
 
 
 def _open_demo() -> None:
@@ -1102,9 +1118,10 @@ def apply_measurement(files: Files, adoption: date, ramp_weeks: int) -> str | No
             new = new.model_copy(update={"name": "Your organisation (estimates)"})
         notice = f"The scenario now uses the estimates from {', '.join(file for file, _ in files)}."
     else:
+        used = len(new.measurement.sources)  # an empty file skipped beside the others is not one of them
         notice = (
-            f"The scenario now uses the metrics measured from {len(files)} "
-            f"file{'s' if len(files) != 1 else ''} (AI adopted {adoption:%d %b %Y})."
+            f"The scenario now uses the metrics measured from {used} "
+            f"file{'s' if used != 1 else ''} (AI adopted {adoption:%d %b %Y})."
         )
     set_scenario(new, notice)
     return None

@@ -91,7 +91,7 @@ def handle_upload(files: appstate.Files) -> None:
     suggested = suggest_adoption_date(dataset)
     adoption = suggested or st.session_state.get(appstate.ADOPTION_DATE)
     saved = appstate.scenario().measurement
-    resumed = saved is not None and sorted(name for name, _ in files) == sorted(saved.sources)
+    resumed = saved is not None and appstate.measured_from(files, saved.sources)
     if resumed:  # the files a resumed scenario was measured from: its own adoption date and ramp
         adoption = saved.adoption_date
         st.session_state[appstate.RAMP_WEEKS] = saved.ramp_weeks

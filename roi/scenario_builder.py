@@ -28,6 +28,7 @@ from scipy import stats
 from roi import defaults
 from roi import formatting as fmt
 from roi.errors import DataError, ScenarioError
+from roi.ingest.tables import EMPTY_FORMAT
 from roi.metrics import MIN_SAMPLE, ChangeStat, Estimate, Metrics
 from roi.models import Scenario, scenario_from_dict
 from roi.whatif import names_tool
@@ -392,9 +393,12 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         DataError: tasks, PRs or PR size can be neither measured nor taken from ``base`` or the
             estimates template.
     """
+    # The files read: an empty file skipped beside them contributed nothing, so the scenario neither names it
+    # nor asks for it when it is opened again.
+    used = [Path(s.file).name for s in metrics.sources if s.format != EMPTY_FORMAT]
     templates = [Path(s.file).name for s in metrics.sources if s.format == "estimates_template"]
     # Only the estimates template: nothing was measured, so the scenario says so and has no measurement.
-    estimates_only = bool(templates) and len(templates) == len(metrics.sources)
+    estimates_only = bool(templates) and len(templates) == len(used)
     if estimates_only:
         notes: list[str] = [f"Estimates from the template file{'s' if len(templates) != 1 else ''} "
                             f"{', '.join(templates)}; nothing measured from exports."]
@@ -572,7 +576,6 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
                          + " come from the template's low and high values.")
     data = {} if base is None else base.model_dump(exclude={"team", "baseline", "post", "review", "uncertainty",
                                                             "measurement", "notes", "name"})
-    sources = [Path(s.file).name for s in metrics.sources]
     data.update(
         name=name or (f"{base.name} — {'estimates' if estimates_only else 'measured'}" if base is not None
                       else "Estimates from the template" if estimates_only
@@ -582,7 +585,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         # CONTRACT: present only when the periods were measured from exports (absent = estimates).
         measurement=None if estimates_only else {
             "adoption_date": metrics.adoption_date, "ramp_weeks": metrics.ramp_weeks,
-            "sources": sources, "column_mappings": dict(column_mappings or {}), "kept_from_base": kept_fields,
+            "sources": used, "column_mappings": dict(column_mappings or {}), "kept_from_base": kept_fields,
             "few_events": few_events, "timezone": None if timezone == "UTC" else timezone,
             "adoption_share": None if estimates_only else identified,
             "counted": {path: count for path, count in (("team.developers", developers),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -17,7 +18,10 @@ from roi.ingest import detect, read_exports, read_file, table_to_map
 from roi.ingest.detect import near_miss
 from roi.ingest.generic import MAPPABLE, propose, suggest_mapping, validate_mapping
 from roi.ingest.template import METRICS, template_csv, template_xlsx
-from tests.conftest import xlsx
+from roi.metrics import measure
+from roi.models import load_scenario
+from roi.scenario_builder import scenario_from_metrics
+from tests.conftest import SCENARIOS, github_pulls, xlsx
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
@@ -225,8 +229,18 @@ def test_an_empty_page_beside_exports_is_skipped_with_a_caution_and_alone_refuse
                                    "export it again"]),
         "blank.csv": (0, ["is empty: skipped; if it should hold data, export it again"]),
     }
+    assert dataset.used_files() == [str(good)]  # what the data was measured from: not the skipped files
     with pytest.raises(InputFormatError, match="^deploys_page2.json: holds no records"):
         read_exports([("deploys_page2.json", b"[]"), ("blank.csv", b"")])  # nothing at all: refused
+
+
+def test_a_scenario_measured_beside_an_empty_file_does_not_name_it_as_a_source():
+    """The skipped file was saved among the scenario's sources, so opening the scenario again asked for it, and
+    uploading the files that hold data did not match them (the adoption date and ramp were not restored)."""
+    dataset = read_exports([("pulls.json", github_pulls()), ("blank.csv", b"")])
+    base = load_scenario(SCENARIOS / "worked_example.json")
+    scenario = scenario_from_metrics(measure(dataset, date(2025, 3, 3)), base=base)
+    assert scenario.measurement.sources == ["pulls.json"]
 
 
 def test_every_file_that_cannot_be_read_is_named_in_one_error():

@@ -157,7 +157,7 @@ def test_an_empty_page_is_skipped_and_several_bad_files_are_named_at_once(page):
     exports_uploader(page).set_value([("acme_pulls.json", github_pulls(), "application/json"),
                                       ("pulls_page9.json", b"[]", "application/json")]).run()
     assert not page.exception and not page.error
-    assert page.session_state["scenario"].measurement.sources == ["acme_pulls.json", "pulls_page9.json"]
+    assert page.session_state["scenario"].measurement.sources == ["acme_pulls.json"]  # the page gave nothing
     assert ("**pulls_page9.json**: holds no records (an empty JSON array): skipped; if it should hold data, export "
             "it again") in [w.value for w in page.warning]
     exports_uploader(page).set_value([("a.json", github_pulls(), "application/json"),
@@ -168,7 +168,7 @@ def test_an_empty_page_is_skipped_and_several_bad_files_are_named_at_once(page):
     assert error.value.startswith("2 files cannot be read, so none was loaded: (1) team.json: is not an export format")
     assert "(2) notes.csv: is not an export format this tool recognises (its header is hello); expected a format " \
            "listed in (1). The data loaded before is still in use." in error.value
-    assert page.session_state["scenario"].measurement.sources == ["acme_pulls.json", "pulls_page9.json"]
+    assert page.session_state["scenario"].measurement.sources == ["acme_pulls.json"]
 
 
 def test_a_good_upload_empties_the_uploader_and_the_next_one_replaces_it(page):
@@ -813,6 +813,35 @@ def test_the_files_of_a_resumed_scenario_are_measured_at_its_adoption_date_and_r
     assert resumed.baseline == saved.baseline and resumed.post == saved.post
     assert at.date_input(key="data_adoption").value == date(2025, 2, 3)
     assert not any("date in use before was kept" in w.value for w in at.warning)
+
+
+def test_an_empty_file_skipped_beside_the_exports_is_not_asked_for_when_the_scenario_is_resumed(open_app):
+    """It was saved among the scenario's sources: the notice said "measured from 2 files", the reopened scenario
+    asked for it, and uploading the file that holds data did not restore the adoption date and ramp."""
+    pulls = ("acme_pulls.json", github_pulls(), "application/json")
+    empty = ("empty.csv", b"", "text/csv")
+    first = open_app(page=PAGE)
+    exports_uploader(first).set_value([pulls, empty]).run()
+    assert first.warning[0].value.startswith("The scenario now uses the metrics measured from 1 file (AI adopted")
+    assert ("**empty.csv**: is empty: skipped; if it should hold data, export it again"
+            in [w.value for w in first.warning])
+    first.date_input(key="data_adoption").set_value(date(2025, 2, 3)).run()
+    first.number_input(key="data_ramp").set_value(1).run()
+    saved = first.session_state["scenario"]
+    assert saved.measurement.sources == ["acme_pulls.json"]
+
+    for upload in ([pulls], [pulls, empty]):  # the file that holds data; or the upload as it was
+        at = open_app(page="pages/export.py")
+        at.file_uploader(key="export_scenario_upload").set_value(
+            ("client.json", saved.model_dump_json().encode(), "application/json")).run()
+        assert at.success[0].value.endswith("It was measured from 1 export (acme_pulls.json): upload it on the Data "
+                                            "page to see the measured metrics again.")
+        at.switch_page(PAGE).run()
+        exports_uploader(at).set_value(upload).run()
+        assert not at.exception and not at.error
+        resumed = at.session_state["scenario"]
+        assert (resumed.measurement.adoption_date, resumed.measurement.ramp_weeks) == (date(2025, 2, 3), 1)
+        assert resumed.baseline == saved.baseline and resumed.post == saved.post
 
 
 def test_an_hr_list_almost_a_people_directory_is_offered_for_mapping_with_what_it_lacks(page):

@@ -32,7 +32,7 @@ from roi.ingest import devlake, generic, gitlab, template
 from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record, is_api_error, load_json
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, near_miss
 from roi.ingest.github import NO_REPO_CAUTION, NO_SIZES_NOTE
-from roi.ingest.tables import SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
+from roi.ingest.tables import EMPTY_FORMAT, SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
 from roi.models import looks_like_scenario
 
 FileInput = str | Path | tuple[str, bytes]
@@ -309,7 +309,7 @@ def _read_or_refuse(outcomes: list[tuple[dict[str, pd.DataFrame], SourceReport] 
     read_files: list[tuple[dict[str, pd.DataFrame], SourceReport]] = []
     for outcome in outcomes:
         if isinstance(outcome, InputFormatError):  # only empty files are left
-            report = SourceReport(outcome.file or "export", "empty (no records)")
+            report = SourceReport(outcome.file or "export", EMPTY_FORMAT)
             report.caution(f"{outcome.message.split(';')[0]}: skipped; if it should hold data, export it again")
             read_files.append(({}, report))
         else:

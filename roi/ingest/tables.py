@@ -98,6 +98,10 @@ def empty(table: str) -> pd.DataFrame:
     return empty_frame(SCHEMAS[table])
 
 
+EMPTY_FORMAT = "empty (no records)"
+"""The format of a file skipped for holding no records beside files that do (an empty page of a download)."""
+
+
 @dataclass(frozen=True)
 class Dataset:
     """Canonical tables read from a set of exports, and what each file contributed."""
@@ -127,6 +131,11 @@ class Dataset:
 
     def formats(self) -> set[str]:
         return {s.format for s in self.sources}
+
+    def used_files(self) -> list[str]:
+        """The files read, in order, less those skipped for holding no records: what the data was measured from
+        (the skipped ones are still reported, under ``sources``)."""
+        return [s.file for s in self.sources if s.format != EMPTY_FORMAT]
 
     def review_rows(self) -> np.ndarray | None:
         """Each review's row in ``pull_requests`` (the only row with its repo and number), or None when
