@@ -189,12 +189,14 @@ def mapping_widgets(name: str, table: pd.DataFrame, current: dict[str, str], sec
     return mapping
 
 
-def map_columns(files: appstate.Files, tables: dict[str, pd.DataFrame], *, loaded: bool) -> None:
+def map_columns(files: appstate.Files, tables: dict[str, pd.DataFrame], *, loaded: bool, hinted: bool = False
+                ) -> None:
     """The column-mapping step for files in no known format: ``tables`` (file name -> first rows), each
     mapped from the proposal or its saved mapping; once every mapping is complete, the files are read
-    with them (``loaded``: the files in use are measured again; else the upload goes on)."""
+    with them (``loaded``: the files in use are measured again; else the upload goes on). ``hinted``: the
+    step's lead said what a file almost in a known format lacks, so it is not said again under its name."""
     saved = st.session_state[appstate.COLUMN_MAPPINGS]
-    hints = appstate.mapping_hints(files)
+    hints = {} if hinted else appstate.mapping_hints(files)
     chosen = {}
     for name, table in tables.items():
         st.markdown(f"**{markdown_safe(name)}**")
@@ -302,17 +304,29 @@ with tab_exports:
             files = with_loaded(files)
         unmapped = appstate.tables_to_map(files)
         if unmapped:
-            st.subheader("Map the columns of files in no known format", anchor=False)
+            # A file recognised as a known format that lacks a column is said to be so first: it is not in
+            # "none of the formats", and exporting it again may be the better fix.
+            hints = appstate.mapping_hints(files)
+            unknown = [name for name in unmapped if name not in hints]
+            st.subheader("Map the columns of files in no known format" if unknown else
+                         f"Map the columns of {'the file' if len(unmapped) == 1 else 'files'} missing a column",
+                         anchor=False)
+            lead = [f"{markdown_safe(name)} {markdown_safe(hints[name])}: export it again with every column, or "
+                    "map its columns below." for name in unmapped if name in hints]
+            if unknown:
+                lead.append(f"{markdown_safe(fmt.file_names(unknown))} {'is' if len(unknown) == 1 else 'are'} in "
+                            "none of the formats above. For an export from Swarmia, LinearB, Jellyfish or your own "
+                            "reports, say what one row is and which of its columns holds each of ours (the first "
+                            "guess comes from the column names).")
+            else:
+                lead.append("To map, say what one row is and which of its columns holds each of ours (the first "
+                            "guess comes from the column names).")
             st.markdown(
-                f"{markdown_safe(fmt.file_names(list(unmapped)))} {'is' if len(unmapped) == 1 else 'are'} in none of "
-                "the formats "
-                "above. For an export from Swarmia, LinearB, Jellyfish or your own reports, say what one row "
-                "is and which of its columns holds each of ours (the first guess comes from the column "
-                "names). The mapping is saved in the scenario, so the file reads the same way next time. "
+                " ".join(lead) + " The mapping is saved in the scenario, so the file reads the same way next time. "
                 f"Times without an offset are read as {appstate.timezone()} (the time zone above). A file that "
                 "holds none of these: remove it from the uploader above."
             )
-            map_columns(files, unmapped, loaded=False)
+            map_columns(files, unmapped, loaded=False, hinted=True)
         else:
             handle_upload(files)
         error = st.session_state.get(UPLOAD_ERROR)

@@ -851,14 +851,45 @@ def test_an_hr_list_almost_a_people_directory_is_offered_for_mapping_with_what_i
     exports_uploader(page).set_value([("acme_pulls.json", github_pulls(), "application/json"),
                                       ("hr.csv", hr, "text/csv")]).run()
     assert not page.error
-    assert ("It looks like a people directory ('GitHub handle') but has no email column: export it again with "
-            "every column, or map its columns here.") in [c.value for c in page.caption]
+    assert [s.value for s in page.subheader][0] == "Map the columns of the file missing a column"
+    lead = next(md.value for md in page.markdown if md.value.startswith("hr.csv"))
+    assert lead.startswith("hr.csv looks like a people directory ('GitHub handle') but has no email column: export "
+                           "it again with every column, or map its columns below. To map, say what one row is")
+    assert not any("looks like" in c.value for c in page.caption)  # said once, in the lead
     assert _mapping_box(page, "upload", "hr.csv", "people", "email").value == "E-Mail (work)"
     assert _mapping_box(page, "upload", "hr.csv", "people", "email").label == "Email (required)"
     page.button(key="data_map_apply_upload").click().run()
     assert not page.exception and not page.error
     formats = page.dataframe[0].value.set_index("File")["Format"]
     assert formats["hr.csv"] == "mapped CSV/XLSX (people)"
+
+
+JIRA_WITHOUT_CREATED = ("Issue key,Issue Type,Status,Opened On,Resolved\r\n"
+                        "NW-2,Bug,Done,26/Aug/25 8:25 AM,31/Aug/25 4:28 PM\r\n"
+                        "NW-1,Task,Done,25/Aug/25 2:59 PM,30/Aug/25 7:32 AM\r\n").encode()
+
+
+def test_a_jira_export_without_its_created_column_is_named_as_such_not_as_in_no_known_format(page):
+    """The step said the file "is in none of the formats above. For an export from Swarmia, LinearB…", then
+    that it looks like a Jira CSV export without its Created column."""
+    exports_uploader(page).set_value(("jira.csv", JIRA_WITHOUT_CREATED, "text/csv")).run()
+    assert not page.exception and not page.error
+    assert [s.value for s in page.subheader][0] == "Map the columns of the file missing a column"
+    lead = next(md.value for md in page.markdown if md.value.startswith("jira.csv"))
+    assert lead == (
+        "jira.csv looks like a Jira CSV export ('Issue key') but has no 'Created' column: export it again with every "
+        "column, or map its columns below. To map, say what one row is and which of its columns holds each of ours "
+        "(the first guess comes from the column names). The mapping is saved in the scenario, so the file reads "
+        "the same way next time. Times without an offset are read as UTC (the time zone above). A file that holds "
+        "none of these: remove it from the uploader above.")
+    # Beside a file in no format at all: each is said to be what it is.
+    exports_uploader(page).set_value([("jira.csv", JIRA_WITHOUT_CREATED, "text/csv"),
+                                      ("swarmia.csv", _swarmia_csv(), "text/csv")]).run()
+    assert [s.value for s in page.subheader][0] == "Map the columns of files in no known format"
+    lead = next(md.value for md in page.markdown if md.value.startswith("jira.csv"))
+    assert lead.startswith("jira.csv looks like a Jira CSV export ('Issue key') but has no 'Created' column: export "
+                           "it again with every column, or map its columns below. swarmia.csv is in none of the "
+                           "formats above. For an export from Swarmia, LinearB")
 
 
 def test_another_table_chosen_in_the_mapping_step_gets_its_own_proposal(page):
