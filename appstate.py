@@ -71,7 +71,7 @@ COLUMN_MAPPINGS = "column_mappings"  # file name -> {"table": ..., our column: t
 TIMEZONE = "timezone"  # IANA zone of export times written without an offset (Jira's)
 REPLACED_EXPORTS = "data_replaced_exports"  # (files, adoption, ramp, scenario) to bring back (Data page)
 _SHOWN = "notice_shown"  # (kind, text, page, scenario) of the last notice shown
-_NOTICE_SLOT = "notice_slot"  # where this run drew the notice, so that an error below can take it away
+_NOTICE_SLOT = "notice_slot"  # (kind, slot) where this run drew the notice, so that what follows can take it away
 _EDIT_ERRORS = "edit_errors"  # widget key -> message of the last refused edit
 _SLIPS = "percent_slips"  # widget key -> (value, warning) of an edit that looks like a fraction typed as a %
 
@@ -452,8 +452,18 @@ def show_notice() -> None:
     kind, text = notice
     slot = st.empty()
     getattr(slot, kind)(markdown_safe(text))  # notices quote file and scenario names
-    if kind == "success":  # a warning ("loaded, but not measured") may be what the error explains: it stays
-        st.session_state[_NOTICE_SLOT] = slot
+    st.session_state[_NOTICE_SLOT] = (kind, slot)
+
+
+def withdraw_notice(kinds: tuple[str, ...] = ("success", "info", "warning")) -> None:
+    """Take away the notice of an earlier action drawn in this run (if of one of ``kinds``), for good: what the
+    page shows below it now (an error, an upload waiting for its columns to be mapped) is about something else,
+    and under "Loaded 4 files" reads as if that had just been done."""
+    drawn = st.session_state.get(_NOTICE_SLOT)
+    if drawn is not None and drawn[0] in kinds:
+        st.session_state.pop(_NOTICE_SLOT)
+        drawn[1].empty()
+        st.session_state.pop(_SHOWN, None)
 
 
 FOCUS_STYLE = """<style>
@@ -483,10 +493,7 @@ def show_error(error: RoiError | str) -> None:
     """A user's mistake, located and actionable (file, row, column or field); a text is shown as it is
     (Markdown made safe).  The success notice of an earlier action ("Loaded 4 files") goes: above a new
     error it reads as if that action had just succeeded."""
-    slot = st.session_state.pop(_NOTICE_SLOT, None)
-    if slot is not None:
-        slot.empty()
-        st.session_state.pop(_SHOWN, None)
+    withdraw_notice(("success",))  # a warning ("loaded, but not measured") may be what the error explains: it stays
     text = error.describe() if isinstance(error, RoiError) else error
     st.error(markdown_safe(text), icon=":material/error:")  # file names, cells: no live links
 

@@ -306,6 +306,7 @@ with tab_exports:
         if unmapped:
             # A file recognised as a known format that lacks a column is said to be so first: it is not in
             # "none of the formats", and exporting it again may be the better fix.
+            appstate.withdraw_notice()  # "measured from 8 files" above the step read as if these had been read
             hints = appstate.mapping_hints(files)
             unknown = [name for name in unmapped if name not in hints]
             st.subheader("Map the columns of files in no known format" if unknown else

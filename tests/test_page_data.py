@@ -892,6 +892,24 @@ def test_a_jira_export_without_its_created_column_is_named_as_such_not_as_in_no_
                            "formats above. For an export from Swarmia, LinearB")
 
 
+def test_the_notice_of_a_good_upload_goes_when_the_next_upload_waits_for_its_columns_to_be_mapped(page):
+    """"The scenario now uses the metrics measured from 1 file" stayed above the mapping step, reading as if
+    the new file had been read."""
+    exports_uploader(page).set_value(("acme_pulls.json", github_pulls(), "application/json")).run()
+    assert page.warning[0].value.startswith("The scenario now uses the metrics measured from 1 file")
+    page.date_input(key="data_adoption").set_value(date(2025, 2, 3)).run()
+    assert [s.value for s in page.success] == [
+        "The scenario now uses the metrics measured from 1 file (AI adopted 03 Feb 2025)."]
+    measured = page.session_state["scenario"]
+    exports_uploader(page).set_value(("swarmia.csv", _swarmia_csv(), "text/csv")).run()
+    assert [s.value for s in page.subheader][0] == "Map the columns of files in no known format"
+    assert not page.success and not page.exception and not page.error
+    assert not any("measured from" in w.value for w in page.warning)
+    _mapping_box(page, "upload", "swarmia.csv", "pull_requests", "size").set_value("Lines changed").run()
+    assert not page.success  # not back on the next run either
+    assert page.session_state["scenario"] == measured  # nothing read yet: the scenario is unchanged
+
+
 def test_another_table_chosen_in_the_mapping_step_gets_its_own_proposal(page):
     incidents = b"Ticket,Opened,Restored,Severity\nINC-1,2025-02-03 09:00,2025-02-03 11:00,high\n"
     exports_uploader(page).set_value(("incidents.csv", incidents, "text/csv")).run()
