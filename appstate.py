@@ -917,6 +917,23 @@ def _tables_to_map(key: Key, _files: Files) -> tuple[dict[str, Any], dict[str, s
     return tables, hints
 
 
+@st.cache_data(show_spinner="Checking the other files…", max_entries=16)
+def _files_error(key: Key, _files: Files) -> str | None:
+    from roi.ingest import check_files
+
+    try:
+        check_files(_files, timezone=dict(key).get(_ZONE, "UTC"))
+    except RoiError as error:
+        return error.describe()
+    return None
+
+
+def files_error(files: Files) -> str | None:
+    """What reading these files (in known formats) on their own finds wrong, or None; only the message is kept,
+    not what was read (``roi.ingest.check_files``)."""
+    return _files_error(read_key(files), files)
+
+
 def mappable_tables(files: Files) -> dict[str, Any]:
     """File name -> its first rows (text cells), for each file in no known format (mapped or not)."""
     return _tables_to_map(digest(files), files)[0]

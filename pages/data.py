@@ -327,6 +327,13 @@ with tab_exports:
                 f"Times without an offset are read as {appstate.timezone()} (the time zone above). A file that "
                 "holds none of these: remove it from the uploader above."
             )
+            # The other files' own errors now, not once the mapping is done (they are read only then).
+            mappable = appstate.mappable_tables(files)
+            others = tuple(item for item in files if item[0] not in mappable)
+            wrong = appstate.files_error(others) if others else None
+            if wrong:
+                appstate.show_error(fmt.ended(wrong) + " Correct it too: the files are read together once the "
+                                    "columns below are mapped.")
             map_columns(files, unmapped, loaded=False, hinted=True)
         else:
             handle_upload(files)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roi.errors import InputFormatError
-from roi.ingest import detect, read_exports, read_file, table_to_map
+from roi.ingest import check_files, detect, read_exports, read_file, table_to_map
 from roi.ingest.detect import near_miss
 from roi.ingest.generic import MAPPABLE, propose, suggest_mapping, validate_mapping
 from roi.ingest.template import METRICS, template_csv, template_xlsx
@@ -241,6 +241,21 @@ def test_a_scenario_measured_beside_an_empty_file_does_not_name_it_as_a_source()
     base = load_scenario(SCENARIOS / "worked_example.json")
     scenario = scenario_from_metrics(measure(dataset, date(2025, 3, 3)), base=base)
     assert scenario.measurement.sources == ["pulls.json"]
+
+
+def test_check_files_gives_read_exports_error_for_the_files_own_problems_and_keeps_nothing():
+    good = FIXTURES / "fourkeys_deployments.csv"
+    assert check_files([good, ("blank.csv", b"")]) is None
+    assert check_files([("blank.csv", b"")]) is None  # no error here: the files to map may hold the records
+    assert check_files([]) is None
+    bad = ("deploys.csv", b"deploy_id,time_created\nd1,2025-03-12 22:00:00 UTC\nd2,2025-13-45 10:00 UTC\n")
+    with pytest.raises(InputFormatError) as error:
+        check_files([good, bad])
+    assert error.value.describe() == ("deploys.csv, row 3, column 'time_created': '2025-13-45 10:00 UTC' is not a "
+                                      "date-time; expected ISO 8601 such as 2025-03-12T15:04:00Z")
+    with pytest.raises(InputFormatError) as error:
+        check_files([bad, ("notes.csv", b"foo,bar\n1,2\n")])
+    assert error.value.describe().startswith("2 files cannot be read, so none was loaded: (1) deploys.csv, row 3")
 
 
 def test_every_file_that_cannot_be_read_is_named_in_one_error():

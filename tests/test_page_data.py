@@ -910,6 +910,25 @@ def test_the_notice_of_a_good_upload_goes_when_the_next_upload_waits_for_its_col
     assert page.session_state["scenario"] == measured  # nothing read yet: the scenario is unchanged
 
 
+def test_another_file_s_error_is_said_at_once_not_after_the_mapping(page):
+    """A Jira date that cannot be read was reported only once the other file's columns had been mapped."""
+    jira = "Issue key,Issue Type,Created\r\nX-1,Task,03/Feb/25 9:15 AM\r\nX-2,Task,31/Foo/25 8:25 AM\r\n".encode()
+    exports_uploader(page).set_value([("swarmia.csv", _swarmia_csv(), "text/csv"),
+                                      ("jira.csv", jira, "text/csv"), ("empty.csv", b"", "text/csv")]).run()
+    assert not page.exception
+    assert [s.value for s in page.subheader][0] == "Map the columns of files in no known format"
+    assert [e.value for e in page.error] == [
+        "jira.csv, row 3, column 'Created': '31/Foo/25 8:25 AM' is not a date Jira writes; expected e.g. "
+        "12/Mar/24 3:04 PM, 12/03/24 15:04, 12.03.2024 15:04 or 3/12/2024 15:04 like the rest of the column. "
+        "Correct it too: the files are read together once the columns below are mapped."]
+    # The good files alone (the empty one beside them is skipped, as when they are read): no error.
+    exports_uploader(page).set_value([("swarmia.csv", _swarmia_csv(), "text/csv"),
+                                      ("acme_pulls.json", github_pulls(), "application/json"),
+                                      ("empty.csv", b"", "text/csv")]).run()
+    assert not page.error and not page.exception
+    assert [s.value for s in page.subheader][0] == "Map the columns of files in no known format"
+
+
 def test_another_table_chosen_in_the_mapping_step_gets_its_own_proposal(page):
     incidents = b"Ticket,Opened,Restored,Severity\nINC-1,2025-02-03 09:00,2025-02-03 11:00,high\n"
     exports_uploader(page).set_value(("incidents.csv", incidents, "text/csv")).run()

@@ -248,18 +248,7 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
     files = list(files)
     if not files:
         raise InputFormatError("no export files given; pass at least one file")
-
-    def read(item: FileInput) -> tuple[dict[str, pd.DataFrame], SourceReport] | InputFormatError:
-        try:
-            name, data = _load(item)  # one file's bytes at a time per thread, released once read
-            return read_file(name, data, timezone=timezone, mapping=_mapping_for(name, column_mappings))
-        except InputFormatError as error:
-            error.file = error.file or _name(item)
-            return error
-
-    with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(files))) as pool:
-        outcomes = list(pool.map(read, files))  # in file order
-    read_files = _read_or_refuse(outcomes)
+    read_files = _read_or_refuse(_read_each(files, column_mappings, timezone))
     parts: dict[str, list[pd.DataFrame]] = defaultdict(list)
     reports: list[SourceReport] = []
     pull_rows = 0  # rows of pull_requests before this file's: where its DevLake ids' PRs will be
@@ -284,6 +273,40 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
         deduplicated = replace(deduplicated, review_pr_rows=ReviewRows(deduplicated.pull_requests,
                                                                        deduplicated.reviews, rows))
     return deduplicated
+
+
+def _read_each(files: list[FileInput], column_mappings: Mapping[str, Mapping[str, str]] | None, timezone: str
+               ) -> list[tuple[dict[str, pd.DataFrame], SourceReport] | InputFormatError]:
+    """Each file read on its own (:func:`read_file`), in file order: its tables and report, or its error."""
+    def read(item: FileInput) -> tuple[dict[str, pd.DataFrame], SourceReport] | InputFormatError:
+        try:
+            name, data = _load(item)  # one file's bytes at a time per thread, released once read
+            return read_file(name, data, timezone=timezone, mapping=_mapping_for(name, column_mappings))
+        except InputFormatError as error:
+            error.file = error.file or _name(item)
+            return error
+
+    with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(files))) as pool:
+        return list(pool.map(read, files))  # in file order
+
+
+def check_files(files: Iterable[FileInput], *, timezone: str = "UTC") -> None:
+    """Read each file on its own and drop what was read: the error :func:`read_exports` would give for the
+    files' own problems (a bad date, a missing column; with several files, each of them), found before the
+    files can be read together (the app's column-mapping step, while another file waits for its mapping).
+    An empty file is no error here; what only files read together can show (a PR in two files that
+    disagree) is left to :func:`read_exports`.
+
+    Raises:
+        InputFormatError: as :func:`read_exports`.
+    """
+    _check_timezone(timezone)
+    files = list(files)
+    if not files:
+        return
+    outcomes = _read_each(files, None, timezone)
+    if any(isinstance(o, InputFormatError) and not isinstance(o, NoRecordsError) for o in outcomes):
+        _read_or_refuse(outcomes)
 
 
 def _read_or_refuse(outcomes: list[tuple[dict[str, pd.DataFrame], SourceReport] | InputFormatError]
@@ -799,5 +822,5 @@ def load_demo() -> Dataset:
     return read_exports(demo_files())
 
 
-__all__ = ["DEMO_ADOPTION_DATE", "DEMO_DIR", "Dataset", "FORMATS", "SCHEMAS", "SourceReport", "demo_files",
-           "detect", "load_demo", "read_exports", "read_file", "suggest_adoption_date"]
+__all__ = ["DEMO_ADOPTION_DATE", "DEMO_DIR", "Dataset", "FORMATS", "SCHEMAS", "SourceReport", "check_files",
+           "demo_files", "detect", "load_demo", "read_exports", "read_file", "suggest_adoption_date"]
