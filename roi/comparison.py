@@ -15,7 +15,8 @@ import pandas as pd
 
 from roi import formatting as fmt
 from roi.models import Results, Scenario
-from roi.verdict import BADGE_LABELS, CONFIDENT_LOSS_CHANCE, MOST, loss_chance, simulated, verdict
+from roi.defaults import UTILIZATION_LIMIT
+from roi.verdict import BADGE_LABELS, CONFIDENT_LOSS_CHANCE, MOST, loss_chance, review_strained, simulated, verdict
 
 Value = float | int | str | None
 Pair = tuple[Scenario, Results]
@@ -45,6 +46,16 @@ def _signed_percent(digits: int) -> Callable[[Any, Scenario], str]:
     return lambda value, _s: fmt.percent(value, signed=True, digits=digits)
 
 
+REVIEW_BOTTLENECK = "review is the bottleneck"
+"""Added to a verdict whose review queue is strained (roi.verdict.review_strained), as the summary's headline
+says it: two scenarios differing only in reviewers have the same NPV, and only this tells them apart."""
+
+
+def _verdict_text(scenario: Scenario, results: Results) -> str:
+    label = BADGE_LABELS[verdict(scenario, results).tone]
+    return f"{label}; {REVIEW_BOTTLENECK}" if review_strained(results) else label
+
+
 def _post_wait(_scenario: Scenario, results: Results) -> Value:
     return results.review.post.wait_hours if results.review.post.stable else None
 
@@ -52,12 +63,14 @@ def _post_wait(_scenario: Scenario, results: Results) -> Value:
 FIGURES: tuple[Figure, ...] = (
     Figure("currency", "Currency", "ISO code", lambda s, _r: s.currency, lambda v, _s: str(v),
            "The currency of the scenario's money (never converted)."),
-    Figure("verdict", "Verdict", "text", lambda s, r: BADGE_LABELS[verdict(s, r).tone],
+    Figure("verdict", "Verdict", "text", lambda s, r: _verdict_text(s, r),
            lambda v, _s: str(v),
            f"Pays back: NPV ≥ 0 and at most a {fmt.percent(CONFIDENT_LOSS_CHANCE)} chance of a loss; "
            f"with risk: NPV ≥ 0 and at most {fmt.percent(MOST)}; does not pay back: NPV < 0 and a chance of a loss "
            f"of at least {fmt.percent(MOST)} (or no ranges); uncertain: the NPV at the likely values and most "
-           "simulated outcomes fall on opposite sides of 0 (as on the Executive summary)."),
+           "simulated outcomes fall on opposite sides of 0 (as on the Executive summary). "
+           f"\"{REVIEW_BOTTLENECK}\" when reviewers are overrun or above {fmt.percent(UTILIZATION_LIMIT)} "
+           "utilisation after adoption: the money assumes the reviews get done, which this pool cannot do."),
     Figure("developers", "Developers", "people", lambda s, _r: s.team.developers,
            lambda v, _s: fmt.number(v), "Developers in scope (team.developers)."),
     Figure("output_change", "Output per developer", "fraction", lambda _s, r: r.productivity.output_change,

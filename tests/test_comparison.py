@@ -65,7 +65,8 @@ class TestValues:
         assert column["wait_after"] is None  # unstable: no wait
         assert column["reviewers_needed"] == 37
         assert column["backlog_growth"] == pytest.approx(187.1425, rel=1e-4)
-        assert column["verdict"] == "Uncertain"  # a loss at the likely values, 55% of outcomes gain
+        # A loss at the likely values, 55% of outcomes gain; 210% reviewer utilisation after adoption.
+        assert column["verdict"] == "Uncertain; review is the bottleneck"
         # The Monte Carlo of the worked example (P10 −751k, P90 +884k, P(NPV > 0) 0.549).
         assert column["npv_p10"] == pytest.approx(-750_543.5, rel=1e-3)
         assert column["npv_p90"] == pytest.approx(884_455.6, rel=1e-3)
@@ -376,3 +377,13 @@ def test_the_workshop_file_s_limits_are_documented_as_they_are():
            f"{workshop.MAX_EXPORT_BYTES // 1024**3} GB together and none expanding more than " \
            f"{MAX_COMPRESSION_RATIO}-fold" in section
     assert f"`{MANIFEST}`" in section
+
+
+def test_scenarios_that_differ_only_in_reviewers_are_told_apart_by_the_verdict(worked_example):
+    """Reviewers do not enter the NPV (METHODS §3): 17 and 50 reviewers gave the same money and the same
+    "Uncertain", though 17 leave the queue overrun at 210% and 50 run it at 71%."""
+    overrun, staffed = worked_example, with_value(worked_example, "review.reviewers", 50)
+    shown = comparison.values([(s, compute(s)) for s in (overrun, staffed)])
+    npv, verdicts = shown.loc["npv"].iloc[1:], shown.loc["verdict"].iloc[1:]
+    assert npv.iloc[0] == npv.iloc[1]
+    assert list(verdicts) == ["Uncertain; review is the bottleneck", "Uncertain"]
