@@ -102,6 +102,14 @@ def calibrate(scenario: Scenario, baseline: QueueStats, reviewers: int) -> Calib
     share = capacity.calibrate_review_share(
         working, baseline.arrival_per_hour, baseline.effort_hours, reviewers, review.arrival_cv2, review.service_cv2
     )
+    full_time_load = baseline.arrival_per_hour * baseline.effort_hours  # reviewers busy if they only reviewed
+    if share is None and full_time_load >= reviewers:
+        return Calibration(
+            observed_hours=observed, review_share=None,
+            reason=f"the baseline's reviews keep {full_time_load:,.1f} full-time reviewers busy, more than the "
+            f"{reviewers:,} in the pool, so its queue never clears at any review share and no share explains the "
+            f"observed {observed:g} calendar h; check the number of reviewers",
+        )
     if share is None:
         return Calibration(
             observed_hours=observed, review_share=None,

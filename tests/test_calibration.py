@@ -6,6 +6,7 @@ import pytest
 
 from roi import capacity
 from roi.engine import compute
+from roi.whatif import with_values
 
 
 def with_observed(scenario, hours):
@@ -54,7 +55,6 @@ def test_every_null_result_says_why(worked_example):
 
 def test_no_pool_found_says_whether_the_load_or_the_target_is_out_of_reach(worked_example):
     from roi.engine import _no_pool_reason
-    from roi.whatif import with_values
 
     # 1,000,000 developers × 50 PRs/week of 2,000 LOC keep 26,250,000 reviewers busy: beyond any search.
     huge = with_values(worked_example, {"team.developers": 1_000_000, "post.prs_per_dev_week": 50,
@@ -68,3 +68,14 @@ def test_no_pool_found_says_whether_the_load_or_the_target_is_out_of_reach(worke
     # A reachable load with a target no pool meets names the pools tried: 10 × 35.71 + 1,000 = 1,357.
     assert _no_pool_reason(35.71425, 1e-9) == (
         "no pool up to 1,357 reviewers (10 × the offered load + 1,000) meets a 1e-09 h wait target; raise the target")
+
+
+def test_a_pool_too_small_at_any_share_is_named_as_the_cause(worked_example):
+    # 3 PRs per developer-week × 50 developers / 40 h = 3.75 PRs an hour of E(L) 0.625 h: 2.34 full-time
+    # reviewers. With 2 the queue never clears even at f = 1; the message blamed the review speed.
+    scenario = with_values(worked_example, {"baseline.review_hours": 20.0, "review.reviewers": 2})
+    calibration = compute(scenario).review.calibration
+    assert calibration is not None and calibration.review_share is None
+    assert calibration.reason == (
+        "the baseline's reviews keep 2.3 full-time reviewers busy, more than the 2 in the pool, so its queue never "
+        "clears at any review share and no share explains the observed 20 calendar h; check the number of reviewers")
