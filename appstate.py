@@ -501,8 +501,8 @@ def show_error(error: RoiError | str) -> None:
 # --- Widgets bound to scenario fields ---------------------------------------------------------
 
 
-_BOUND = re.compile(r"^Input should be (greater|less) than( or equal to)? (\S+) \(got [^)]*\)")
-"""The bound in roi.models' message for a value out of range (pydantic's words)."""
+_BOUND = re.compile(r"^must be (more than|at least|less than|at most) (\S+) \(got [^)]*\)")
+"""The bound in roi.models' message for a value out of range."""
 
 
 def refused_edit(
@@ -530,16 +530,9 @@ def refused_edit(
         )
     found = _BOUND.match(error.message)
     if found:
-        side, inclusive, bound = found.group(1), bool(found.group(2)), float(found.group(3))
-        shown = f"{bound * 100:g}%" if percent else f"{bound:g}"
-        if side == "greater":
-            what = f"at least {shown}" if inclusive else f"more than {shown}"
-            if 0 < bound <= 1e-9:  # the models' "greater than or equal to 0.000000001": above zero
-                what = "more than 0"
-            elif bound == 0 and inclusive:  # a price, a share: 0 itself is allowed
-                what = f"{shown} or more"
-        else:
-            what = f"at most {shown}" if inclusive else f"less than {shown}"
+        side, bound = found.group(1), float(found.group(2))
+        shown = f"{bound * 100:g}%" if percent and (bound or side != "more than") else f"{bound:g}"  # not "more than 0%"
+        what = f"{shown} or more" if side == "at least" and bound == 0 else f"{side} {shown}"  # a price, a share: 0 is allowed
         return f"Enter {what} for “{label}”; {outcome}."
     return f"“{label}”: {error.message.rstrip('.')}. {sentence}."
 

@@ -578,6 +578,10 @@ def _pydantic_message(error: ValidationError) -> tuple[str, str]:
         return path, typed
     message = first["msg"].removeprefix("Value error, ")
     received = first.get("input")
+    if kind in _BOUND_ERRORS:  # "must be at most 1", not pydantic's "Input should be less than or equal to 1"
+        bound = float((first.get("ctx") or {}).get(_BOUND_ERRORS[kind][0], 0))
+        message = "must be more than 0" if kind == "greater_than_equal" and 0 < bound <= MIN_POSITIVE \
+            else f"must be {_BOUND_ERRORS[kind][1]} {bound:g}"
     if kind not in ("value_error",) and not isinstance(received, (dict, list)):
         message = f"{message} (got {received!r})"
     if kind in _BOUND_ERRORS:  # how to fix it, as every error must say
@@ -590,8 +594,9 @@ def _pydantic_message(error: ValidationError) -> tuple[str, str]:
     return path, message
 
 
-_BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
-"""pydantic's error types for a number out of a field's range."""
+_BOUND_ERRORS = {"greater_than": ("gt", "more than"), "greater_than_equal": ("ge", "at least"),
+                 "less_than": ("lt", "less than"), "less_than_equal": ("le", "at most")}
+"""pydantic's error types for a number out of a field's range: the bound's key in the error, and its words."""
 
 
 def looks_like_scenario(data: Any) -> TypeGuard[dict[str, Any]]:

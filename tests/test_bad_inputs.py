@@ -142,7 +142,7 @@ SCENARIO_ERRORS = [
         ["1e+308 is not a usable number", "below 1e+12"],
     ),
     ("scenario_huge_integer.json", ScenarioError, "costs.one_off_cost", ["whole number over 1e+12"]),
-    ("scenario_negative_developers.json", ScenarioError, "team.developers", ["greater than 0", "got -50"]),
+    ("scenario_negative_developers.json", ScenarioError, "team.developers", ["must be more than 0", "got -50"]),
     (
         "scenario_future_version.json",
         SchemaVersionError,

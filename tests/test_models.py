@@ -56,24 +56,25 @@ def test_omitted_adoption_is_not_taken_as_given():
 
 
 def test_a_number_out_of_range_says_how_to_fix_it():
-    """CONTRACT: an error says what is wrong and how to fix it; pydantic's words said only the first."""
+    """CONTRACT: an error says what is wrong and how to fix it; pydantic's words ("Input should be less than or
+    equal to 1") said only the first, in a library's jargon."""
     data = base()
     data["review"]["review_share"] = 40
-    assert error_for(data).message == ("Input should be less than or equal to 1 (got 40); a share is a fraction "
-                                       "from 0 to 1: did you mean 0.4 (40%)?")
+    assert error_for(data).message == ("must be at most 1 (got 40); a share is a fraction from 0 to 1: did you mean "
+                                       "0.4 (40%)?")
     data = base()
     data["team"]["developers"] = -5
-    assert error_for(data).message == ("Input should be greater than 0 (got -5); change it to a value in that range "
+    assert error_for(data).message == ("must be more than 0 (got -5); change it to a value in that range "
                                        "(docs/scenario-file.md gives each field's)")
 
 
 @pytest.mark.parametrize(
     ("mutate", "field", "words"),
     [
-        (lambda d: d["team"].update(developers=-5), "team.developers", "greater than 0"),
-        (lambda d: d["team"].update(developers=0), "team.developers", "greater than 0"),
-        (lambda d: d["review"].update(review_share=1.5), "review.review_share", "less than or equal to 1"),
-        (lambda d: d["finance"].update(capture_factor=-0.1), "finance.capture_factor", "greater than or equal to 0"),
+        (lambda d: d["team"].update(developers=-5), "team.developers", "must be more than 0"),
+        (lambda d: d["team"].update(developers=0), "team.developers", "must be more than 0"),
+        (lambda d: d["review"].update(review_share=1.5), "review.review_share", "must be at most 1"),
+        (lambda d: d["finance"].update(capture_factor=-0.1), "finance.capture_factor", "must be at least 0"),
         (lambda d: d["finance"].update(adoption_by_year=[0.5, 0.9]), "finance", "adoption_by_year has 2 values"),
         (lambda d: d["team"].update(developers="fifty"), "team.developers", "must be a number"),
         (lambda d: d["uncertainty"]["ranges"].update(productivity_uplift=[0.3, 0.2, 0.4]), "uncertainty.ranges",

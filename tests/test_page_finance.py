@@ -115,14 +115,14 @@ def test_refused_edits_name_the_field_as_the_page_shows_it(page, worked_example)
         "30, or lower “Delivery hours per week (H_task)” first."
     )
     assert page.session_state["scenario"] == worked_example
-    # A share above 100% in the percentage the box shows ("less than or equal to 1 (got 1.5)" in the engine).
+    # A share above 100% in the percentage the box shows ("must be at most 1 (got 1.5)" in the engine).
     page.number_input(key="finance_capture_factor").set_value(150).run()
     assert page.error[0].value == (
         "Enter at most 100% for “Capture factor (φ): freed time that becomes value”; "
         "the earlier value is kept."
     )
     assert page.session_state["scenario"] == worked_example
-    assert not any("field '" in e.value or "Input should be" in e.value for e in page.error)
+    assert not any("field '" in e.value or "must be at most" in e.value for e in page.error)
     # The box shows the value in use (50%): typing it again changes nothing the browser sends, so the error
     # stayed until another value was entered, even after leaving the page. The next action clears it.
     page.run()
