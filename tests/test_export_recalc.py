@@ -31,7 +31,7 @@ from roi.export import build_workbook
 from roi.export.assumptions import all_assumptions
 from roi.export.known_results import model_results
 from roi.export.layout import wrapped_lines
-from roi.export.model_sheets import ADD_COST_LINES, NOT_WITHIN_HORIZON, queue_inputs
+from roi.export.model_sheets import ADD_COST_LINES, COST_LINES, NOT_WITHIN_HORIZON, queue_inputs
 from roi.export.model_sheets import STALE_NOTE
 from roi.export.xlsx import LINE_HEIGHT_POINTS
 from roi.export.rollout_sheets import (
@@ -40,6 +40,7 @@ from roi.export.rollout_sheets import (
     DUE_WEEK_PROBLEM,
     NO_START_DATE,
     PLAN_NOT_ALLOWED,
+    SPARE_GATES_NOTE,
     START_DATE_CELL,
     WAVE_CHECK_LABEL,
     WAVE_CHECKS,
@@ -53,6 +54,7 @@ from roi.rollout_tables import DECISION_LABELS, gate_table, schedule_table
 from roi.verdict import loss_chance, verdict
 from roi.whatif import with_pr_size_limit
 from tests.conftest import SCENARIOS, WAVE_REVIEW_ROWS
+from tests.libreoffice_macro import edit_in_libreoffice
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = [
@@ -474,6 +476,22 @@ def _with_extra_cost(data: bytes, amount: float) -> bytes:
     return out.getvalue()
 
 
+CLEARED_INPUTS: dict[str, tuple[str, ...]] = {
+    "reviewers": ("utilization_post",),
+    "review_share": ("offered_load_post", "utilization_post", "min_time_in_review_hours"),
+    "loc_per_hour": ("effort_post_hours", "net_hours", "npv", "roi", "payback_months", "utilization_post"),
+    "developers": ("incident_hours", "net_hours", "npv", "break_even_net_hours"),
+    "delivery_hours_per_week": ("qapi",),
+    "hours_per_week": ("arrival_post_per_hour", "utilization_post"),
+    "baseline_tasks_per_dev_week": ("output_change", "net_hours", "npv"),
+}
+"""Inputs a model formula divides by, cleared (the Delete key passes any validation) or set to 0 → named
+outputs that must then be blank (not #DIV/0!) while the Summary's verdict names the input."""
+
+QUEUE_ONLY_INPUTS = {"reviewers", "review_share", "hours_per_week"}
+"""Of :data:`CLEARED_INPUTS`, those only the review queue divides by: the cash flow keeps its NPV."""
+
+
 START_DATE = datetime(2026, 2, 2)
 """Typed into the Checklist's "Week 0 starts on" cell."""
 
@@ -504,6 +522,27 @@ GATE_EDITS: dict[str, tuple[float | None, float]] = {
 }
 """The Pilot's gates after its weeks, as a PM enters them on the Rollout plan: metric → (baseline typed, or
 None to keep the exported one; the measured value)."""
+
+
+RENAMED_TOOL = "Cursor Business"
+"""Typed over the worked example's tool_1_name."""
+
+
+def _gates_note_row(sheet) -> int:
+    return next(row[0].row for row in sheet.iter_rows() if row[0].value == SPARE_GATES_NOTE)
+
+
+def _with_gate_typed_below(data: bytes) -> bytes:
+    """A gate of the PM's own typed into the first spare row under the gates: the full rollout's, failed."""
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Rollout plan"]
+    first_spare = _gates_note_row(sheet) - 5
+    assert sheet.cell(first_spare - 1, 8).data_type == "f" and sheet.cell(first_spare, 1).value is None
+    for column, value in zip("ABCFH", ("Full rollout", "Incidents per week", "at most 3", 5, "fail"), strict=True):
+        sheet[f"{column}{first_spare}"] = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _with_gate_edits(data: bytes) -> bytes:
@@ -708,6 +747,11 @@ def recalculated(tmp_path_factory):
         limited = with_pr_size_limit(cases["worked"][0], limit)
         cases[f"pr_limit_{name}"] = (limited, edit_workbook(base, {"pr_size_limit_loc": limit}))
     cases["extra_cost"] = (cases["worked"][0], _with_extra_cost(base, EXTRA_COST))
+    for name in CLEARED_INPUTS:
+        cases[f"cleared_{name}"] = (cases["worked"][0], edit_workbook(base, {name: None}))
+        cases[f"zeroed_{name}"] = (cases["worked"][0], edit_workbook(base, {name: 0}))
+    cases["tool_renamed"] = (cases["worked"][0], edit_workbook(base, {"tool_1_name": RENAMED_TOOL}))
+    cases["gate_typed_below"] = (cases["worked"][0], _with_gate_typed_below(base))
     cases["checklist_edit"] = (cases["worked"][0], _with_checklist_edits(base))
     cases["gates_edit"] = (cases["worked"][0], _with_gate_edits(base))
     cases["checklist_bad_weeks"] = (cases["worked"][0], _with_bad_due_weeks(base))
@@ -953,8 +997,9 @@ def test_input_cells_are_validated_with_the_models_bounds(recalculated):
     assert names["horizon_years"] not in by_cell  # fixed, not an input
 
 
-def test_the_cost_total_sums_every_line_down_to_the_blank_row(recalculated):
-    """The blank "other costs" row is inside every year's SUM, so rows inserted above it count too."""
+def test_the_cost_total_sums_every_line_from_the_label_row_to_the_row_above_it(recalculated):
+    """Every year's SUM runs from the row that opens the cost lines (above set-up) to the row just above
+    the total, wherever it is: rows inserted anywhere among the cost lines count (LibreOffice tests below)."""
     scenario, _, formulas = recalculated["worked"]
     sheet = formulas["Cash flow"]
     spacer = _spacer_row(sheet)
@@ -962,9 +1007,10 @@ def test_the_cost_total_sums_every_line_down_to_the_blank_row(recalculated):
     costs = [c for row in sheet[ref.replace("$", "")] for c in row]
     assert costs[0].row == spacer + 1
     setup = next(row[0].row for row in sheet.iter_rows() if str(row[0].value).startswith("Set-up"))
+    assert sheet.cell(setup - 1, 1).value == COST_LINES
     for cell in costs:
         column = cell.column_letter
-        assert cell.value == f"=SUM({column}{setup}:{column}{spacer})*(1+cost_risk)"
+        assert cell.value == f"=SUM({column}{setup - 1}:INDEX({column}:{column},ROW()-1))*(1+cost_risk)"
     assert scenario.costs.tools, "the worked example has a licence line between set-up and the blank row"
 
 
@@ -1362,3 +1408,118 @@ def test_a_wave_input_the_plan_does_not_allow_is_named_on_its_wave(recalculated,
     rows = [[c.value for c in row] for row in values["Rollout plan"].iter_rows()]
     heading = next(i for i, row in enumerate(rows) if row[0] == "Cost by month (live, from the waves and Assumptions)")
     assert rows[heading + 1][0] == PLAN_NOT_ALLOWED
+
+
+# --- Edits a PM makes in the workbook over weeks --------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["cleared", "zeroed"])
+@pytest.mark.parametrize("name", list(CLEARED_INPUTS))
+def test_a_cleared_or_zeroed_divisor_leaves_no_error_value_anywhere(recalculated, name, how):
+    """loc_per_hour cleared filled 134 cells with #DIV/0! (NPV, ROI, payback among them): now the cells
+    that divide by it are blank, the verdict names the input, and what does not depend on it keeps its value."""
+    scenario, values, _ = recalculated[f"{how}_{name}"]
+    assert_no_error_values(values)
+    assert workbook_value(values, "verdict").startswith(f"Check the assumptions: {name} must be")
+    for output in CLEARED_INPUTS[name]:
+        assert workbook_value(values, output) in (None, ""), output
+    if name in QUEUE_ONLY_INPUTS:
+        assert workbook_value(values, "npv") == pytest.approx(compute(scenario).finance.npv, rel=RELATIVE)
+
+
+def test_tool_line_labels_follow_an_edited_tool_name(recalculated):
+    _, values, _ = recalculated["tool_renamed"]
+    labels = [c.value for c in values["Cash flow"]["A"] if "Cursor" in str(c.value)]
+    assert labels == [f"Tool 1 licences ({RENAMED_TOOL})", f"Tool 1 usage ({RENAMED_TOOL})"]
+    _, unedited, _ = recalculated["worked"]
+    name = recalculated["worked"][0].costs.tools[0].name
+    assert [c.value for c in unedited["Cash flow"]["A"] if name in str(c.value)] == [
+        f"Tool 1 licences ({name})", f"Tool 1 usage ({name})"
+    ]
+
+
+def _go_no_go(values) -> list[str]:
+    return _wave_table(values["Rollout plan"])["Go / no-go"][:3]
+
+
+def test_a_gate_typed_under_the_table_counts_in_its_waves_go_no_go(recalculated):
+    """A gate typed in the row under the last one was ignored: its failure now makes the wave a no-go."""
+    assert _go_no_go(recalculated["worked"][1]) == [DECISION_LABELS["incomplete"]] * 3
+    assert _go_no_go(recalculated["gate_typed_below"][1]) == [DECISION_LABELS["incomplete"]] * 2 + [
+        DECISION_LABELS["no-go"]
+    ]
+
+
+LO_AMOUNT = 10_000.0
+"""A cost typed into a cost line inserted in LibreOffice."""
+
+
+@pytest.fixture(scope="module")
+def edited_in_libreoffice(tmp_path_factory):
+    """The worked example after edits made in LibreOffice itself (rows inserted as a user inserts them,
+    inputs cleared, recalculated and typed back): name → (values, formulas)."""
+    scenario = scenario_from_dict(worked_data())
+    base = build_workbook(scenario, compute(scenario))
+    book = load_workbook(io.BytesIO(base))
+    cash, plan = book["Cash flow"], book["Rollout plan"]
+    setup = next(row[0].row for row in cash.iter_rows() if str(row[0].value).startswith("Set-up"))
+    total = _spacer_row(cash) + 1
+    note = _gates_note_row(plan)
+    steps = {
+        # directly above the first cost line (set-up), year 0; directly above the total, year 1
+        "cost_above_setup": [f"insrow|Cash flow|{setup}", f"text|Cash flow|A{setup}|Security review",
+                             f"num|Cash flow|B{setup}|{LO_AMOUNT}"],
+        "cost_above_total": [f"insrow|Cash flow|{total}", f"text|Cash flow|A{total}|Security review",
+                             f"num|Cash flow|C{total}|{LO_AMOUNT}"],
+        # a row inserted above the line closing the gates' spare rows: a failed gate of the pilot's
+        "gate_inserted": [f"insrow|Rollout plan|{note}", f"text|Rollout plan|A{note}|Pilot",
+                          f"text|Rollout plan|B{note}|Incidents per week", f"text|Rollout plan|H{note}|fail"],
+    }
+    for name in CLEARED_INPUTS:
+        (cell,) = _cells(book, name)
+        where = f"Assumptions|{cell.coordinate}"
+        steps[f"restored_{name}"] = [f"clear|{where}", "calc", f"num|{where}|{cell.value!r}"]
+    edited = edit_in_libreoffice(
+        {name: (base, ops) for name, ops in steps.items()}, tmp_path_factory.mktemp("libreoffice_edits")
+    )
+    return {
+        name: (load_workbook(io.BytesIO(data), data_only=True), load_workbook(io.BytesIO(data)))
+        for name, data in edited.items()
+    }
+
+
+@pytest.mark.parametrize("name, year", [("cost_above_setup", 0), ("cost_above_total", 1)])
+def test_a_cost_line_inserted_first_or_last_lowers_npv_by_its_discounted_cost(edited_in_libreoffice, name, year):
+    """A row inserted directly above "Set-up" (the first cost line) or directly above the total (below
+    "Other costs") fell outside SUM(set-up:other costs) and NPV ignored it: now it counts, discounted."""
+    values, formulas = edited_in_libreoffice[name]
+    scenario = scenario_from_dict(worked_data())
+    finance = compute(scenario).finance
+    cost = LO_AMOUNT * (1 + scenario.finance.cost_risk) / (1 + scenario.finance.discount_rate) ** year
+    assert workbook_value(values, "npv") == pytest.approx(finance.npv - cost, rel=RELATIVE)
+    costs = list(finance.costs_by_year)
+    costs[year] += LO_AMOUNT * (1 + scenario.finance.cost_risk)
+    assert workbook_value(values, "costs_by_year") == pytest.approx(costs, rel=RELATIVE)
+    assert workbook_value(values, "model_changed") == 1
+    assert_no_error_values(values)
+    assert any(row[0].value == "Security review" for row in formulas["Cash flow"].iter_rows())
+
+
+def test_a_gate_row_inserted_above_the_closing_line_counts(edited_in_libreoffice):
+    values, _ = edited_in_libreoffice["gate_inserted"]
+    assert _go_no_go(values) == [DECISION_LABELS["no-go"]] + [DECISION_LABELS["incomplete"]] * 2
+
+
+@pytest.mark.parametrize("name", list(CLEARED_INPUTS))
+def test_a_cleared_input_typed_back_gives_the_exported_numbers(edited_in_libreoffice, name):
+    """Cleared, recalculated, typed back: every named output is the engine's again (nothing stays blank)."""
+    values, formulas = edited_in_libreoffice[f"restored_{name}"]
+    assert_outputs_match(values, formulas, scenario_from_dict(worked_data()))
+    assert_no_error_values(values)
+
+
+def test_the_cost_lines_open_with_a_label_row_the_total_sums_from(recalculated):
+    _, values, _ = recalculated["worked"]
+    sheet = values["Cash flow"]
+    opening = next(row for row in sheet.iter_rows() if row[0].value == COST_LINES)
+    assert all(c.value is None for c in opening[1:5])  # blank year cells: nothing to add to the total

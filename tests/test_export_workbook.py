@@ -43,6 +43,8 @@ from roi.export.rollout_sheets import (
     CHECKLIST_STALE_NOTE,
     CHECKLIST_STATUSES,
     OWNER_ROLES,
+    SPARE_GATE_ROWS,
+    SPARE_GATES_NOTE,
     WAVE_CHECK_LABEL,
     WAVE_CHECKS,
     WAVE_VALUES_LABEL,
@@ -179,7 +181,7 @@ def test_the_pr_size_limit_is_a_blank_named_input_that_caps_the_post_pr_size(boo
         "=IF(ISNUMBER(pr_size_limit_loc),MIN(post_pr_size_loc,pr_size_limit_loc),post_pr_size_loc)"
     )
     effort = named_cell(book, "effort_post_hours")
-    assert effort.value == "=overhead_hours+post_pr_size_capped_loc/loc_per_hour"
+    assert effort.value == '=IF(N(loc_per_hour)>0,overhead_hours+post_pr_size_capped_loc/loc_per_hour,"")'
 
 
 def get(scenario: Scenario, path: str):
@@ -240,6 +242,7 @@ _TOKEN = re.compile(
 def _names_in(formula: str) -> set[str]:
     """Identifiers a formula refers to: not strings, functions, cell references or booleans."""
     found = set()
+    formula = re.sub(r"\$?\b[A-Z]{1,3}:\$?[A-Z]{1,3}\b", "", formula)  # whole columns (B:B)
     for token in _TOKEN.findall(formula):
         if token[0] in "\"'0123456789" or token.endswith("(") or token.upper() in ("TRUE", "FALSE"):
             continue
@@ -1475,14 +1478,15 @@ def test_the_waves_review_load_is_formulas_over_the_share_and_the_assumptions(bo
     expected = {
         "PRs / week": f"=(developers-{d})*baseline_prs_per_dev_week+{d}*post_prs_per_dev_week",
         "Extra PRs / week": f"={d}*(post_prs_per_dev_week-baseline_prs_per_dev_week)",
-        "Review h / week": f"=(developers-{d})*baseline_prs_per_dev_week*effort_baseline_hours"
-        f"+{d}*post_prs_per_dev_week*effort_post_hours",
-        "Extra review h / week": f"={d}*review_tax_hours",
+        "Review h / week": f"=IF(N(loc_per_hour)>0,(developers-{d})*baseline_prs_per_dev_week*effort_baseline_hours"
+        f'+{d}*post_prs_per_dev_week*effort_post_hours,"")',  # blank, not #DIV/0!, while E(L) is not defined
+        "Extra review h / week": f'=IF(N(loc_per_hour)>0,{d}*review_tax_hours,"")',
         "Reviewers": "=reviewers",
         "Review capacity h / week": f"=IF(ISBLANK({pool}),reviewers,{pool})*review_share*hours_per_week",
-        "Reviewer utilisation": f'=IF({capacity}>0,{work}/{capacity},"")',  # blank, not #DIV/0!
-        "Review backlog growth h / week": f"=MAX(0,{work}-{capacity})",
-        "Freed h / week": f"={d}*net_hours",
+        "Reviewer utilisation": f'=IF(N(loc_per_hour)>0,IF({capacity}>0,{work}/{capacity},""),"")',
+        "Review backlog growth h / week": f'=IF(N(loc_per_hour)>0,MAX(0,{work}-{capacity}),"")',
+        "Freed h / week": f'=IF(AND(N(baseline_tasks_per_dev_week)>0,N(loc_per_hour)>0,N(developers)>0),'
+        f'{d}*net_hours,"")',
         "Extra bugs / week": f"={d}*(post_bugs_per_dev_week-baseline_bugs_per_dev_week)",
     }
     for label, formula in expected.items():
@@ -1661,3 +1665,61 @@ def test_a_share_gate_shows_its_values_in_percent_with_no_unit_that_contradicts_
     assert gate[6].value is None
     wait = next(row for row in plan.iter_rows() if str(row[1].value).startswith("Review wait"))
     assert wait[6].value == "calendar h"
+
+
+def test_gate_baselines_and_measured_values_are_validated_by_their_unit(book, worked):
+    """A share typed as a whole number (5 for 5%) passed a gate of at most 7%: a share gate's Baseline
+    and Measured accept a fraction from 0 to 1 and say how to type it, every other gate's at least 0."""
+    scenario, _ = worked
+    plan = book["Rollout plan"]
+    gates = [g for wave in rollout_report(scenario).waves for g in wave.gates]
+    rows = [row for row in plan.iter_rows() if row[0].data_type == "f" and row[1].value and row[7].data_type == "f"]
+    assert len(rows) == len(gates) == 15
+    shares = {"Change failure rate"}  # the worked example's only share gate (unit fraction)
+    for row in rows:
+        for cell in (row[3], row[5]):  # Baseline, Measured
+            rule = _validation_of(plan, cell.coordinate)
+            assert rule.type == "decimal" and rule.allow_blank, cell.coordinate
+            if row[1].value in shares:
+                assert (rule.operator, float(rule.formula1), float(rule.formula2)) == ("between", 0.0, 1.0)
+                assert "0.05 for 5%" in rule.prompt and "0.05 for 5%" in rule.error
+            else:
+                assert (rule.operator, float(rule.formula1), rule.formula2) == ("greaterThanOrEqual", 0.0, None)
+    assert sum(row[1].value in shares for row in rows) == 3  # one per wave
+
+
+def test_spare_gate_rows_are_counted_by_every_waves_go_no_go(book):
+    """Rows under the gates for a PM's own gates: yellow, a Result drop-down, and inside the ranges the
+    waves' go / no-go count, down to the line that closes them (rows inserted above it count too)."""
+    plan = book["Rollout plan"]
+    note = next(row[0].row for row in plan.iter_rows() if row[0].value == SPARE_GATES_NOTE)
+    spare = range(note - SPARE_GATE_ROWS, note)
+    assert plan.cell(spare[0] - 1, 8).data_type == "f"  # the last exported gate's result
+    assert all(plan.cell(r, c).value is None and plan.cell(r, c).fill.fgColor.rgb == "00FFF2CC"
+               for r in spare for c in range(1, 10))
+    (results,) = [v for v in plan.data_validations.dataValidation if f"H{spare[0]}" in v.sqref]
+    assert results.type == "list" and results.formula1 == '"pass,fail,not judged"'
+    waves, _ = _plan_blocks(plan)
+    first = next(row[0].row for row in plan.iter_rows() if row[0].value == "Wave" and row[7].value == "Result") + 1
+    for cell in waves["Go / no-go"][:3]:
+        assert f"$A${first}:$A${note}" in cell.value and f"$H${first}:$H${note}" in cell.value
+
+
+def test_an_unstable_waves_wait_says_unstable(book, worked):
+    """The expansion's queue cannot drain: the app and Review capacity say "unstable", not a blank."""
+    scenario, _ = worked
+    waves, _ = _plan_blocks(book["Rollout plan"])
+    report = rollout_report(scenario)
+    expected = ["unstable" if w.wait_hours is None else pytest.approx(w.wait_hours) for w in report.waves]
+    assert [c.value for c in waves["Review wait (working h)"][:3]] == expected
+    assert expected[1] == "unstable" and expected[0] != "unstable"  # the worked example has both kinds
+
+
+def test_tool_line_labels_follow_the_tool_name_input(book, worked):
+    """"Tool 1 licences (…)" is a formula over tool_1_name (an editable input), stored with its text."""
+    scenario, _ = worked
+    cash = book["Cash flow"]
+    labels = [c.value for c in cash["A"] if isinstance(c.value, str) and "tool_1_name" in c.value]
+    assert labels == ['="Tool 1 licences ("&tool_1_name&")"', '="Tool 1 usage ("&tool_1_name&")"']
+    name = scenario.costs.tools[0].name
+    assert named_cell(book, "tool_1_name").value == name

@@ -38,12 +38,40 @@ NO_BREAK_EVEN = "none"
 UNSTABLE = "unstable"
 """Shown instead of a wait when the review queue cannot drain."""
 
-ADD_COST_LINES = "Other costs: type them here, or insert cost lines above this row"
-"""Label of the blank row that closes the cost lines, so rows inserted above it are summed."""
+COST_LINES = "Cost lines: insert a row anywhere from here down to the total and type a cost into it"
+"""Label of the row that opens the cost lines (its year cells blank): the first row of each year's
+cost total, so a line inserted directly above the first cost line (set-up) is summed too."""
+
+ADD_COST_LINES = "Other costs: type them here, or insert cost lines above or below this row"
+"""Label of the blank row that closes the cost lines: type a cost into it, or insert rows around it."""
 
 CAPPED_POST_PR_SIZE = "post_pr_size_capped_loc"
 """Defined name of the mean PR size after adoption the model uses [LOC]: ``post_pr_size_loc`` capped
 at the PR size limit (``pr_size_limit_loc``), as :func:`roi.whatif.with_pr_size_limit` caps it."""
+
+EFFORT_INPUTS = ("loc_per_hour",)
+"""The named inputs E(L) = t0 + L / r divides by.  Each tuple below names the inputs a quantity divides
+by, directly or through the cells it uses: while one of them is blank or 0 (the Delete key passes any
+validation) the quantity's cell is blank, not #DIV/0!, and the Summary's verdict names the input."""
+OUTPUT_INPUTS = ("baseline_tasks_per_dev_week",)
+"""g = T1 / T0 − 1."""
+NET_INPUTS = (*OUTPUT_INPUTS, *EFFORT_INPUTS, "developers")
+"""N = G − ΔR − ΔD − ΔI (ΔI divides by n), and every cash flow line built on it."""
+ARRIVAL_INPUTS = ("hours_per_week",)
+"""λ = n · P / H."""
+LOAD_INPUTS = (*ARRIVAL_INPUTS, "review_share", *EFFORT_INPUTS)
+"""a = λ / μ with μ = f / E(L)."""
+UTILIZATION_INPUTS = (*LOAD_INPUTS, "reviewers")
+"""ρ = a / c."""
+
+
+def guarded(formula: str, inputs: tuple[str, ...]) -> str:
+    """``formula`` while every named input in ``inputs`` holds a number above 0, else blank ("")."""
+    if not inputs:
+        return formula
+    tests = ",".join(f"N({name})>0" for name in inputs)
+    return f'IF({tests if len(inputs) == 1 else f"AND({tests})"},{formula},"")'
+
 
 MAX_CURVE_ROWS = 60
 """Reviewer counts listed in the wait table (evenly spaced when the range is wider)."""
@@ -72,7 +100,7 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
     rows: tuple[tuple[str, str, Format, str, str, str], ...] = (
         (
             "Review effort per PR, baseline E(L0)",
-            "overhead_hours+baseline_pr_size_loc/loc_per_hour",
+            guarded("overhead_hours+baseline_pr_size_loc/loc_per_hour", EFFORT_INPUTS),
             "hours",
             "h",
             "E(L) = t0 + L / r (SmartBear/Cisco review speed)",
@@ -88,7 +116,7 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
         ),
         (
             "Review effort per PR, after adoption E(L1)",
-            f"overhead_hours+{CAPPED_POST_PR_SIZE}/loc_per_hour",
+            guarded(f"overhead_hours+{CAPPED_POST_PR_SIZE}/loc_per_hour", EFFORT_INPUTS),
             "hours",
             "h",
             "E(L1) = t0 + L1 / r, L1 with the PR size limit",
@@ -96,7 +124,7 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
         ),
         (
             "Output change g",
-            "post_tasks_per_dev_week/baseline_tasks_per_dev_week-1",
+            guarded("post_tasks_per_dev_week/baseline_tasks_per_dev_week-1", OUTPUT_INPUTS),
             "percent",
             "",
             "g = T1 / T0 − 1",
@@ -104,7 +132,7 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
         ),
         (
             "Gross gain G",
-            "output_change*delivery_hours_per_week",
+            guarded("output_change*delivery_hours_per_week", OUTPUT_INPUTS),
             "hours",
             "h/dev-week",
             "G = g · H_task",
@@ -112,7 +140,10 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
         ),
         (
             "Review tax ΔR",
-            "post_prs_per_dev_week*effort_post_hours-baseline_prs_per_dev_week*effort_baseline_hours",
+            guarded(
+                "post_prs_per_dev_week*effort_post_hours-baseline_prs_per_dev_week*effort_baseline_hours",
+                EFFORT_INPUTS,
+            ),
             "hours",
             "h/dev-week",
             "ΔR = P1·E(L1) − P0·E(L0): hours the developer's PRs now cost reviewers",
@@ -160,8 +191,11 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
         ),
         (
             "Incident and rework hours ΔI",
-            "((failure_hours_post-failure_hours_baseline)*responders_per_incident"
-            "+(rework_deploys_post-rework_deploys_baseline)*rework_hours_per_deploy)/developers",
+            guarded(
+                "((failure_hours_post-failure_hours_baseline)*responders_per_incident"
+                "+(rework_deploys_post-rework_deploys_baseline)*rework_hours_per_deploy)/developers",
+                ("developers",),
+            ),
             "hours",
             "h/dev-week",
             "ΔI = [Δ(D·CFR·M)·resp + Δ(D·RW)·h_rw] / n",
@@ -169,7 +203,7 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
         ),
         (
             "Net hours N",
-            "gross_gain_hours-review_tax_hours-defect_hours-incident_hours",
+            guarded("gross_gain_hours-review_tax_hours-defect_hours-incident_hours", NET_INPUTS),
             "hours",
             "h/dev-week",
             "N = G − ΔR − ΔD − ΔI",
@@ -177,7 +211,7 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
         ),
         (
             "Quality-adjusted productivity index QAPI",
-            "1+net_hours/delivery_hours_per_week",
+            guarded("1+net_hours/delivery_hours_per_week", (*NET_INPUTS, "delivery_hours_per_week")),
             "factor",
             "",
             "QAPI = 1 + N / H_task (1 + g when there are no side effects)",
@@ -185,8 +219,11 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
         ),
         (
             "Naive index (contrast only)",
-            "(1+output_change)*(1-IF(baseline_bugs_per_dev_week>0,"
-            "(post_bugs_per_dev_week-baseline_bugs_per_dev_week)/baseline_bugs_per_dev_week,0))",
+            guarded(
+                "(1+output_change)*(1-IF(baseline_bugs_per_dev_week>0,"
+                "(post_bugs_per_dev_week-baseline_bugs_per_dev_week)/baseline_bugs_per_dev_week,0))",
+                OUTPUT_INPUTS,
+            ),
             "factor",
             "",
             "(1 + g)·(1 − bug growth per developer): ignores the review tax",
@@ -336,8 +373,8 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
     )
     both(
         "Review workload",
-        "developers*baseline_prs_per_dev_week*effort_baseline_hours",
-        "developers*post_prs_per_dev_week*effort_post_hours",
+        guarded("developers*baseline_prs_per_dev_week*effort_baseline_hours", EFFORT_INPUTS),
+        guarded("developers*post_prs_per_dev_week*effort_post_hours", EFFORT_INPUTS),
         "hours",
         "h/week",
         "n · P · E(L)",
@@ -354,8 +391,8 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
     )
     both(
         "Arrival rate λ",
-        "developers*baseline_prs_per_dev_week/hours_per_week",
-        "developers*post_prs_per_dev_week/hours_per_week",
+        guarded("developers*baseline_prs_per_dev_week/hours_per_week", ARRIVAL_INPUTS),
+        guarded("developers*post_prs_per_dev_week/hours_per_week", ARRIVAL_INPUTS),
         "number",
         "PRs/working h",
         "λ = n · P / H",
@@ -363,8 +400,8 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
     )
     both(
         "Offered load a",
-        "arrival_baseline_per_hour/(review_share/effort_baseline_hours)",
-        "arrival_post_per_hour/(review_share/effort_post_hours)",
+        guarded("arrival_baseline_per_hour/(review_share/effort_baseline_hours)", LOAD_INPUTS),
+        guarded("arrival_post_per_hour/(review_share/effort_post_hours)", LOAD_INPUTS),
         "number",
         "reviewers busy",
         "a = λ / μ with μ = f / E(L)",
@@ -372,8 +409,8 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
     )
     both(
         "Utilisation ρ",
-        "offered_load_baseline/reviewers",
-        "offered_load_post/reviewers",
+        guarded("offered_load_baseline/reviewers", UTILIZATION_INPUTS),
+        guarded("offered_load_post/reviewers", UTILIZATION_INPUTS),
         "percent",
         "",
         "ρ = a / c = workload / capacity; 100% or more is unstable",
@@ -381,16 +418,16 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
     )
     both(
         "Queue",
-        f'IF(utilization_baseline<1,"stable","{UNSTABLE}")',
-        f'IF(utilization_post<1,"stable","{UNSTABLE}")',
+        guarded(f'IF(utilization_baseline<1,"stable","{UNSTABLE}")', UTILIZATION_INPUTS),
+        guarded(f'IF(utilization_post<1,"stable","{UNSTABLE}")', UTILIZATION_INPUTS),
         "text",
         "",
         "stable only if ρ < 1",
     )
     both(
         "Backlog growth",
-        "MAX(0,review_workload_baseline_hours-review_capacity_hours)",
-        "MAX(0,review_workload_post_hours-review_capacity_hours)",
+        guarded("MAX(0,review_workload_baseline_hours-review_capacity_hours)", EFFORT_INPUTS),
+        guarded("MAX(0,review_workload_post_hours-review_capacity_hours)", EFFORT_INPUTS),
         "hours",
         "review h/week",
         "max(0, n·P·E(L) − c·f·H): review hours that pile up every week",
@@ -398,8 +435,8 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
     )
     both(
         "Minimum time in review",
-        "effort_baseline_hours/review_share",
-        "effort_post_hours/review_share",
+        guarded("effort_baseline_hours/review_share", ("review_share", *EFFORT_INPUTS)),
+        guarded("effort_post_hours/review_share", ("review_share", *EFFORT_INPUTS)),
         "hours",
         "h",
         "E(L) / f: no staffing beats it; only smaller PRs lower it",
@@ -477,14 +514,17 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
         before, after = wait_before[count - 1], wait_after[count - 1]
         sheet.add(
             Cell(count, "int", "key" if count == scenario.review.reviewers else "plain"),
-            Cell(Formula(f"offered_load_baseline/A{row}"), "percent"),
+            Cell(Formula(guarded(f"offered_load_baseline/A{row}", LOAD_INPUTS)), "percent"),
             _queue_value(None if math.isnan(before) else float(before), "hours"),
-            Cell(Formula(f"offered_load_post/A{row}"), "percent"),
+            Cell(Formula(guarded(f"offered_load_post/A{row}", LOAD_INPUTS)), "percent"),
             _queue_value(None if math.isnan(after) else float(after), "hours"),
             _queue_value(None if math.isnan(after) else float(after) + floor_after, "hours"),
         )
     return sheet
 
+
+CALIBRATED_INPUTS = (*ARRIVAL_INPUTS, *EFFORT_INPUTS, "reviewers")
+"""ρ at the calibrated f = λ · E(L) / (f · c), f a value above 0."""
 
 CALIBRATED_NOTE = "calibrated by the engine from the observed review time; re-export after changing inputs"
 """What the calibrated review share says about itself: a value the workbook cannot recompute."""
@@ -536,7 +576,8 @@ def _calibration(sheet: Sheet, results: Results) -> None:
     sheet.add(
         text("Utilisation ρ at the calibrated f"),
         *(
-            Cell(Formula(f"{load}/calibrated_review_share/reviewers"), "percent", "output", name=name)
+            Cell(Formula(guarded(f"{load}/calibrated_review_share/reviewers", CALIBRATED_INPUTS)), "percent",
+                 "output", name=name)
             for load, name in both
         ),
         None,
@@ -547,7 +588,7 @@ def _calibration(sheet: Sheet, results: Results) -> None:
     sheet.add(
         text("Queue at the calibrated f"),
         *(
-            Cell(Formula(f'IF({name}<1,"stable","{UNSTABLE}")'), "text", "output")
+            Cell(Formula(guarded(f'IF({name}<1,"stable","{UNSTABLE}")', CALIBRATED_INPUTS)), "text", "output")
             for _, name in both
         ),
     )
@@ -564,7 +605,8 @@ def _calibration(sheet: Sheet, results: Results) -> None:
         text("Backlog growth at the calibrated f"),
         None,
         Cell(
-            Formula("MAX(0,review_workload_post_hours-reviewers*calibrated_review_share*hours_per_week)"),
+            Formula(guarded("MAX(0,review_workload_post_hours-reviewers*calibrated_review_share*hours_per_week)",
+                            EFFORT_INPUTS)),
             "hours",
             "output",
             name="backlog_growth_calibrated_hours_per_week",
@@ -622,6 +664,11 @@ def _staleness_check(scenario: Scenario, results: Results) -> tuple[Cell, Cell]:
     return message, Cell(Formula(f"IFERROR(IF(AND({same}),0,1),1)"), "int", "output", name=QUEUE_STALE)
 
 
+def _tool_label(k: int, kind: str, name: str) -> Formula:
+    """Label of tool ``k``'s licence or usage line: live over its name (``tool_k_name``, Assumptions)."""
+    return Formula(f'"Tool {k} {kind} ("&tool_{k}_name&")"', cached=f"Tool {k} {kind} ({name})")
+
+
 def cash_flow_sheet(scenario: Scenario) -> Sheet:
     """Years 0..Y: benefits, costs, discount factors, PV, NPV, ROI, payback and break-even (METHODS §3)."""
     years = scenario.finance.horizon_years
@@ -635,7 +682,13 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
             "title",
         )
     )
-    sheet.add(text("Live formulas over Assumptions and Productivity.", "note"))
+    sheet.add(
+        text(
+            "Live formulas over Assumptions and Productivity. To add a cost, type it into the \"Other costs\" "
+            "row or insert a row anywhere from the \"Cost lines\" row down to the total.",
+            "note",
+        )
+    )
     header = sheet.add(
         text("Item", "header"),
         *(text(f"Year {t}", "header") for t in range(years + 1)),
@@ -643,9 +696,10 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
     )
 
     # by_year(t, column); `...` not [int, str]: mypy cannot infer the tool rows' lambdas (they bind k=k).
-    def line(label: str, fmt: Format, by_year: Callable[..., str | float | None], how: str = "",
+    def line(label: str | Formula, fmt: Format, by_year: Callable[..., str | float | None], how: str = "",
              role: Role = "plain", name: str | None = None) -> int:
-        """A row with one cell per year; ``by_year(t, column)`` gives a formula, a number or None."""
+        """A row with one cell per year; ``by_year(t, column)`` gives a formula, a number or None.
+        ``label``: its text, or a live formula giving it (a tool's name, an input)."""
         cells = []
         for t in range(years + 1):
             value = by_year(t, col(first + t))
@@ -654,7 +708,9 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
                 if value is None
                 else Cell(Formula(value) if isinstance(value, str) else value, fmt, role)
             )
-        row = sheet.add(text(label, "key" if role == "output" else "plain"), *cells, text(how, "note"))
+        style: Role = "key" if role == "output" else "plain"
+        first_cell = Cell(label, "text", style) if isinstance(label, Formula) else text(label, style)
+        row = sheet.add(first_cell, *cells, text(how, "note"))
         if name:
             sheet.name_range(name, row, first, row, last)
         return row
@@ -671,7 +727,10 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
         "Value of freed time",
         "money",
         lambda t, c: (
-            f"developers*{c}{adoption}*net_hours*working_weeks_per_year*loaded_cost_per_hour*capture_factor"
+            guarded(
+                f"developers*{c}{adoption}*net_hours*working_weeks_per_year*loaded_cost_per_hour*capture_factor",
+                NET_INPUTS,
+            )
             if t
             else None
         ),
@@ -686,12 +745,17 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
     benefits = line(
         "Benefits, risk-adjusted",
         "money",
-        lambda t, c: f"({c}{value}-{c}{downtime})*(1-benefit_risk)" if t else 0.0,
+        lambda t, c: guarded(f"({c}{value}-{c}{downtime})*(1-benefit_risk)", NET_INPUTS) if t else 0.0,
         "[n·a_t·N·W·rate·φ − a_t·ΔDT] · (1 − r_b)",
         "output",
         "benefits_by_year",
     )
-    setup = line(
+    opening = sheet.add(
+        text(COST_LINES, "note"),
+        *(None for _ in range(years + 1)),
+        text("the total sums every row from here to the row just above it", "note"),
+    )
+    line(
         "Set-up: training and one-off cost",
         "money",
         lambda t, c: None if t else "training_hours_per_dev*developers*loaded_cost_per_hour+one_off_cost",
@@ -702,7 +766,7 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
     for k, tool in enumerate(scenario.costs.tools, start=1):
         tool_rows.append(
             line(
-                f"Tool {k} licences ({tool.name})",
+                _tool_label(k, "licences", tool.name),
                 "money",
                 lambda t, c, k=k: (
                     f"developers*tool_{k}_seat_coverage*tool_{k}_price_per_seat_month*12" if t else None
@@ -712,7 +776,7 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
         )
         tool_rows.append(
             line(
-                f"Tool {k} usage ({tool.name})",
+                _tool_label(k, "usage", tool.name),
                 "money",
                 lambda t, c, k=k: (
                     f"MIN(developers*tool_{k}_seat_coverage,developers*{c}{adoption})*tool_{k}_usage_per_dev_month*12"
@@ -723,20 +787,23 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
             )
         )
 
-    spacer = sheet.add(
+    sheet.add(
         text(ADD_COST_LINES, "note"),
         *(Cell(None, "money", "input") for _ in range(years + 1)),
         text(
-            "counted in the total below, like any row inserted above this one; the app's Monte Carlo, "
-            "tornado and rollout do not know about it",
+            "counted in the total below, like any row inserted between the cost lines' first row and "
+            "the total; the app's Monte Carlo, tornado and rollout do not know about it",
             "note",
         ),
     )
+    # To the row just above the total wherever it is (INDEX … ROW()-1): a row inserted right above the
+    # total is summed too, where a fixed end (the "Other costs" row) would leave it out.
     costs = line(
         "Costs, risk-adjusted",
         "money",
-        lambda t, c: f"SUM({c}{setup}:{c}{spacer})*(1+cost_risk)",
-        "Σ cost lines above (set-up in year 0; governance + licences + usage after) · (1 + r_c)",
+        lambda t, c: f"SUM({c}{opening}:INDEX({c}:{c},ROW()-1))*(1+cost_risk)",
+        "Σ rows from the cost lines' first row to the row above (set-up in year 0; governance + licences "
+        "+ usage after) · (1 + r_c)",
         "output",
         "costs_by_year",
     )
@@ -757,13 +824,14 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
         "idle_seat_cost_by_year",
     )
     # Named, so they are stored with their results: a mail preview showed the cash flow's bottom lines blank.
-    net = line("Net cash flow", "money", lambda t, c: f"{c}{benefits}-{c}{costs}", "benefits − costs",
+    net = line("Net cash flow", "money", lambda t, c: guarded(f"{c}{benefits}-{c}{costs}", NET_INPUTS),
+               "benefits − costs",
                name="net_cash_flow_by_year")
     cumulative = sheet.next_row
     line(
         "Cumulative net cash flow",
         "money",
-        lambda t, c: f"{col(first + t - 1)}{cumulative}+{c}{net}" if t else f"{c}{net}",
+        lambda t, c: guarded(f"{col(first + t - 1)}{cumulative}+{c}{net}" if t else f"{c}{net}", NET_INPUTS),
         "undiscounted",
         name="cumulative_cash_flow_by_year",
     )
@@ -777,7 +845,8 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
         prev, months = col(first + t - 1), f"{MONTHS_PER_YEAR:g}"
         inside_year = f"{months}*({t}-1)+{months}*(-{prev}{cumulative})/{c}{net}"
         back_at_zero = f"AND({prev}{cumulative}<0,{c}{cumulative}>=0)"
-        return f'IF(ISNUMBER({prev}{payback}),{prev}{payback},IF({back_at_zero},{inside_year},""))'
+        return guarded(f'IF(ISNUMBER({prev}{payback}),{prev}{payback},IF({back_at_zero},{inside_year},""))',
+                       NET_INPUTS)
 
     line(
         "Payback reached (months)",
@@ -786,7 +855,8 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
         "first year the cumulative is back at ≥ 0 from below: 12(t − 1) + 12 · (−cum_{t−1}) / net_t",
     )
     factor = line("Discount factor", "factor", lambda t, c: f"1/(1+discount_rate)^{c}{year}", "1 / (1 + d)^t")
-    pv_benefit_row = line("Present value of benefits", "money", lambda t, c: f"{c}{benefits}*{c}{factor}")
+    pv_benefit_row = line("Present value of benefits", "money",
+                          lambda t, c: guarded(f"{c}{benefits}*{c}{factor}", NET_INPUTS))
     pv_cost_row = line("Present value of costs", "money", lambda t, c: f"{c}{costs}*{c}{factor}")
     per_hour = line(
         "Benefit of one net hour per developer-week",
@@ -847,10 +917,12 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
             "downtime_cost_change_per_year",
         ),
     )
+    on_net_hours = {"pv_benefits", "npv", "roi", "payback_months", "break_even_net_hours"}  # SUM skips a blank
     for label, formula, fmt, how, name in summary:
         sheet.add(
             text(label, "key"),
-            Cell(Formula(formula), fmt, "output", name=name),
+            Cell(Formula(guarded(formula, NET_INPUTS) if name in on_net_hours else formula), fmt, "output",
+                 name=name),
             text(f"{name}: {how}", "note"),
         )
     sheet.blank()

@@ -34,7 +34,7 @@ from roi.export.layout import (
     text,
     wrapped_lines,
 )
-from roi.export.model_sheets import STALE_NOTE, stale_note
+from roi.export.model_sheets import EFFORT_INPUTS, NET_INPUTS, STALE_NOTE, UNSTABLE, guarded, stale_note
 from roi.export.report_sheets import MODEL_CHANGED, formula_string
 from roi.export.rules import Rule, rule_for
 from roi.export.safety import looks_like_formula
@@ -44,6 +44,7 @@ from roi.rollout import (
     IDLE_SEAT_REVIEW_WEEKS,
     MAX_MEASURE_WEEKS,
     MIN_MEASURE_WEEKS,
+    METRICS,
     MIN_PRS_PER_PERIOD,
     MONTHS_PER_YEAR,
     RolloutReport,
@@ -476,27 +477,33 @@ def _live_waves(
                 f"{d}*(post_prs_per_dev_week-baseline_prs_per_dev_week)", wave.extra_prs_per_week, "number"
             ),
             "Review h / week": (
-                f"(developers-{d})*baseline_prs_per_dev_week*effort_baseline_hours"
-                f"+{d}*post_prs_per_dev_week*effort_post_hours",
+                guarded(
+                    f"(developers-{d})*baseline_prs_per_dev_week*effort_baseline_hours"
+                    f"+{d}*post_prs_per_dev_week*effort_post_hours",
+                    EFFORT_INPUTS,
+                ),
                 wave.review_hours_per_week,
                 "hours",
             ),
-            "Extra review h / week": (f"{d}*review_tax_hours", wave.extra_review_hours_per_week, "hours"),
+            "Extra review h / week": (
+                guarded(f"{d}*review_tax_hours", EFFORT_INPUTS), wave.extra_review_hours_per_week, "hours"
+            ),
             "Review capacity h / week": (
                 f"{_pool(pool)}*review_share*hours_per_week", wave.review_capacity_hours_per_week, "hours"
             ),
             "Reviewer utilisation": (
                 # blank, not #DIV/0!, while a cleared pool leaves no capacity: the checks name the cell
-                f"IF({ref('Review capacity h / week')}>0,{work}/{ref('Review capacity h / week')},\"\")",
+                guarded(f"IF({ref('Review capacity h / week')}>0,{work}/{ref('Review capacity h / week')},\"\")",
+                        EFFORT_INPUTS),
                 wave.utilization,
                 "percent",
             ),
             "Review backlog growth h / week": (
-                f"MAX(0,{work}-{ref('Review capacity h / week')})",
+                guarded(f"MAX(0,{work}-{ref('Review capacity h / week')})", EFFORT_INPUTS),
                 wave.backlog_growth_hours_per_week,
                 "hours",
             ),
-            "Freed h / week": (f"{d}*net_hours", wave.net_hours_per_week, "hours"),
+            "Freed h / week": (guarded(f"{d}*net_hours", NET_INPUTS), wave.net_hours_per_week, "hours"),
             "Extra bugs / week": (
                 f"{d}*(post_bugs_per_dev_week-baseline_bugs_per_dev_week)", wave.extra_bugs_per_week, "number"
             ),
@@ -530,6 +537,8 @@ def _live_waves(
                 cells[column] = Cell(Formula("reviewers", cached=wave.reviewers), "int", "input")
             elif column in _WAVE_INPUTS:
                 cells[column] = Cell(row[column], _COLUMN_FORMATS.get(column, "int"), "input")
+            elif column == "Review wait (working h)" and row[column] is None:
+                cells[column] = text(UNSTABLE, "warning")  # no wait, as the app and Review capacity say
             else:
                 cells[column] = row[column]
         out.append(cells)
@@ -557,12 +566,27 @@ def gates_first_row(header_row: int, columns: list[str]) -> int:
     return header_row + len(columns) + 4
 
 
+SPARE_GATE_ROWS = 5
+"""Blank yellow rows under the gates table for gates a PM adds in the workbook (counted by go / no-go)."""
+
+GATE_RESULTS = ("pass", "fail", "not judged")
+"""A gate's results (:func:`roi.rollout.evaluate_gate`), as the Result column writes them."""
+
+SPARE_GATES_NOTE = (
+    "Rows above: add a gate of your own: its wave (as named in the wave table) and its Result (pass, fail "
+    "or not judged); the wave's Go / no-go counts it. For more, insert rows above this line."
+)
+"""The line closing the gates table, under its spare rows: the last row the go / no-go counts, so rows
+inserted above it are counted too."""
+
+
 def _live_decision(report: RolloutReport, name_cell: str, first: int) -> str:
-    """A wave's go / no-go from its gates' live results (:func:`roi.rollout.wave_decision`)."""
+    """A wave's go / no-go from its gates' live results (:func:`roi.rollout.wave_decision`), the
+    exported gates' and any typed into the spare rows below them, down to the line that closes them."""
     count = sum(len(wave.gates) for wave in report.waves)
     if not count:
         return '"' + DECISION_LABELS["no gates"] + '"'
-    last = first + count - 1
+    last = first + count + SPARE_GATE_ROWS  # the closing line (SPARE_GATES_NOTE)
     waves, results = f"$A${first}:$A${last}", f"$H${first}:$H${last}"
     return (
         f'IF(COUNTIF({waves},{name_cell})=0,"{DECISION_LABELS["no gates"]}",'
@@ -618,6 +642,34 @@ def _live_gates(report: RolloutReport, name_cells: list[str], first: int) -> lis
                  wrap=True),
         ])
     return rows
+
+
+def _gate_validations(sheet: Sheet, report: RolloutReport, first: int) -> None:
+    """The spare rows and closing line under the gates (rows from ``first``), and validation of every
+    gate's Baseline and Measured (D, F): a share a fraction from 0 to 1 (5 typed for 5% passed a gate of
+    at most 7%), other metrics at least 0; a spare row's Result one of :data:`GATE_RESULTS`."""
+    shares: list[str] = []
+    others: list[str] = []
+    for row, gate in enumerate((gate for wave in report.waves for gate in wave.gates), start=first):
+        (shares if METRICS[gate.metric].unit == "fraction" else others).append(f"D{row} F{row}")
+    spare = sheet.next_row
+    for _ in range(SPARE_GATE_ROWS):
+        sheet.add(*(Cell(None, "number" if c in ("Baseline", "Threshold", "Measured") else "text", "input")
+                    for c in GATE_COLUMNS))
+    sheet.add(text(SPARE_GATES_NOTE, "note"))
+    sheet.dropdowns.append(Dropdown(f"H{spare}:H{spare + SPARE_GATE_ROWS - 1}", GATE_RESULTS, title="Result"))
+    if shares:
+        sheet.validations.append(Validation(
+            " ".join(shares), whole=False, low=0, high=1, title="Share",
+            prompt="A share as a fraction: 0.05 for 5% (or type 5%).",
+            error="Enter the share as a fraction from 0 to 1: 0.05 for 5% (or type 5%), not 5.",
+        ))
+    if others:
+        sheet.validations.append(Validation(
+            " ".join(others), whole=False, low=0, high=None, title="Gate value",
+            prompt="The metric's value in the unit of column G.",
+            error="Enter a number of at least 0, in the unit of column G.",
+        ))
 
 
 def _wave_validations(sheet: Sheet, header_row: int, columns: list[str], waves: int) -> None:
@@ -807,6 +859,7 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
         names = [f"{col(index + 2)}{header_row}" for index in range(len(report.waves))]
         for cells in _live_gates(report, names, sheet.next_row):
             sheet.add(*cells)
+        _gate_validations(sheet, report, gates_first_row(header_row, columns))
 
     sheet.blank()
     sheet.add(text("Expectations: the gain to plan roadmaps on", "heading"))
