@@ -170,7 +170,7 @@ with main:
             f"{fmt.hours(calibration.observed_hours, unit='calendar h')} ({fmt.hours(observed)} of working "
             "time) in review (from the first review to the merge). The model reproduces that when "
             "reviewers spend "
-            f"{fmt.percent(calibration.review_share)} of their time reviewing; with that share "
+            f"{fmt.assumption_percent(calibration.review_share)} of their time reviewing; with that share "
             + (
                 f"it predicts {fmt.duration(calibration.post.time_in_review_hours)} of working time in review "
                 "after adoption"
@@ -187,7 +187,7 @@ with main:
                 # The observed queue did clear: say what that means rather than leave two stories.
                 text += (
                     ", so after adoption reviewers gave reviews more of their time than before. The figures "
-                    f"above use the scenario's share, {fmt.percent(whatif.review.review_share)}"
+                    f"above use the scenario's share, {fmt.assumption_percent(whatif.review.review_share)}"
                 )
         st.markdown(text + ".")
     elif calibration is not None and calibration.reason:

@@ -78,7 +78,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure("quality_adjusted", "Quality-adjusted productivity", "fraction",
            lambda _s, r: r.productivity.qapi - 1.0, _signed_percent(1),
            "QAPI − 1 = N / delivery hours: the gain after the review tax, extra bugs and incidents."),
-    Figure("net_hours", "Net time gained", "h per adopting developer-week", lambda _s, r: r.productivity.net_hours,
+    Figure("net_hours", "Net time gained per adopting developer-week", "h per adopting developer-week",
+           lambda _s, r: r.productivity.net_hours,
            lambda v, _s: fmt.hours(v, digits=2, signed=True),
            "N = G − ΔR − ΔD − ΔI, hours per adopting developer per week."),
     Figure("npv", "Net present value", "currency", lambda _s, r: r.finance.npv, _money,
@@ -116,7 +117,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("utilisation_after", "Reviewer utilisation after", "fraction",
            lambda _s, r: r.review.post.utilization, lambda v, _s: fmt.percent(v),
            "The same after adoption; at 100% and above the queue never clears."),
-    Figure("wait_after", "Mean wait for a review after", "working hours", _post_wait,
+    Figure("wait_after", "Mean wait for a review after (working time)", "working hours", _post_wait,
            lambda v, _s: fmt.duration(v, missing="unstable"),
            "Mean time a PR waits for a reviewer after adoption (Allen–Cunneen); none when the queue "
            "never clears."),

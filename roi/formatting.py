@@ -101,6 +101,11 @@ def share(value: float) -> str:
     return text.replace(".0%", "%")
 
 
+def assumption_percent(value: float) -> str:
+    """A percentage as the assumption boxes show it: one decimal, none when whole ("18.3%", "25%")."""
+    return percent(value, digits=1).replace(".0%", "%")
+
+
 def hours(
     value: float | None,
     *,

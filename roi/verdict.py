@@ -160,12 +160,8 @@ def _calibration_note(scenario: Scenario, results: Results) -> str:
         return ""
     if abs(calibration.review_share - assumed) <= CALIBRATION_GAP * assumed:
         return ""
-
-    def share(value: float) -> str:
-        return fmt.percent(value, digits=1).replace(".0%", "%")
-
-    return (f" Your data suggest reviewers spend {share(calibration.review_share)} of their time "
-            f"reviewing, not the {share(assumed)} assumed: at that share, utilisation after "
+    return (f" Your data suggest reviewers spend {fmt.assumption_percent(calibration.review_share)} of their "
+            f"time reviewing, not the {fmt.assumption_percent(assumed)} assumed: at that share, utilisation after "
             f"adoption is {fmt.percent(calibration.post.utilization)} (Review capacity).")
 
 

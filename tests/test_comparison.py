@@ -102,7 +102,7 @@ class TestValues:
         assert first["AI tools priced"] == "GitHub Copilot Enterprise"
         assert first["Quality-adjusted productivity"] == "+2.8%"
         assert first["Payback"] == "not within 3 years"
-        assert first["Mean wait for a review after"] == "unstable"
+        assert first["Mean wait for a review after (working time)"] == "unstable"
         assert first["Chance of a loss"] == "45%"
         assert table["40 reviewers"]["Chance of a loss"] == "n/a"
         assert table["40 reviewers"]["Reviewer utilisation after"] == "89%"
