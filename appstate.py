@@ -384,9 +384,10 @@ def workshop_exports() -> Exports | None:
 
 # A resource, not data: the zip may hold hundreds of MB of exports, not to be copied on every rerun.
 @st.cache_resource(show_spinner="Packing the workshop file…", max_entries=2)
-def _workshop_file(scenarios_json: tuple[str, ...], open_index: int, key: Key, adoption: date | None,
-                   ramp_weeks: int, _scenarios: tuple[Scenario, ...], _exports: Exports | None) -> bytes:
-    return workshop_zip(_scenarios, open_index, _exports)
+def _workshop_file(scenarios_json: tuple[str, ...], open_index: int, open_kept: bool, key: Key,
+                   adoption: date | None, ramp_weeks: int, _scenarios: tuple[Scenario, ...], _exports: Exports | None
+                   ) -> bytes:
+    return workshop_zip(_scenarios, open_index, _exports, open_kept=open_kept)
 
 
 def workshop_file(include_exports: bool) -> bytes:
@@ -396,8 +397,8 @@ def workshop_file(include_exports: bool) -> bytes:
     exports = workshop_exports() if include_exports else None
     key = read_key(exports.files) if exports is not None else ()
     adoption, ramp = (exports.adoption_date, exports.ramp_weeks) if exports is not None else (None, 0)
-    return _workshop_file(tuple(s.model_dump_json() for s in saved), open_index, key, adoption, ramp,
-                          tuple(saved), exports)
+    return _workshop_file(tuple(s.model_dump_json() for s in saved), open_index, scenario() in compared(), key,
+                          adoption, ramp, tuple(saved), exports)
 
 
 def restore_exports(saved: Exports) -> None:

@@ -48,17 +48,21 @@ with right:
         help="Scenario files (.json) from the Export page, or a workshop file (.zip) saved below.",
     )
     if uploads:
-        found, failed, opened, restored = [], [], None, None
+        found, failed, opened, restored, unkept = [], [], None, None, None
         for upload in uploads:
             try:
                 workshop = read_workshop(upload.name, upload.getvalue())
             except RoiError as error:
                 failed.append(error)
                 continue
+            scenarios = list(workshop.scenarios)
             if workshop.open_index is not None:  # the scenario open when the workshop was saved opens again
-                opened = len(found) + workshop.open_index
                 restored = workshop.exports  # with the exports loaded then
-            found += workshop.scenarios
+                if workshop.open_kept:
+                    opened, unkept = len(found) + workshop.open_index, None
+                else:  # it opens as it was, open but not kept
+                    opened, unkept = None, scenarios.pop(workshop.open_index)
+            found += scenarios
         for error in failed:
             appstate.show_error(error)
         if failed:
@@ -71,11 +75,14 @@ with right:
                 snapshot, kept_note = appstate.keep(s)
                 snapshots.append(snapshot)
                 said.append(" ".join(filter(None, (kept_note, note))))
+            if unkept is not None and (note := appstate.defaulted_note(unkept, "its")):
+                notes.append(note)
+                said.append(note)
             kind = "warning" if any(notes) else "success"
-            if opened is not None:
+            if opened is not None or unkept is not None:
                 if restored is not None:  # before opening: the scenario opens on its own exports
                     appstate.restore_exports(restored)
-                appstate.open_kept(snapshots[opened], " ".join(said), kind)
+                appstate.open_kept(snapshots[opened] if opened is not None else unkept, " ".join(said), kind)
                 if restored is not None and st.session_state[appstate.EXPORTS] is restored.files:
                     count = len(restored.files)
                     kind, text = st.session_state[appstate.NOTICE]

@@ -123,7 +123,9 @@ with top:
         delta_color="gray",
         delta_arrow="off",
         help="Mean wait after adoption before a reviewer picks a PR up (working hours); the chip gives "
-        "it before adoption.",
+        "it before adoption. The queue model's wait for a free reviewer, not the time in review your exports "
+        "measure (first review to merge, below): a PR's review also takes the reviewing itself, and rounds of "
+        "changes.",
     )
     appstate.reviewers_needed_metric(
         cols[2], review.reviewers_needed, whatif.review.reviewers,

@@ -51,6 +51,8 @@ _UNREADABLE = (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError
 OPEN_MARK = b"open"
 """The zip comment of the member that was the open scenario when the workshop was saved (a comment, so
 the member is still an ordinary scenario file)."""
+OPEN_NOT_KEPT_MARK = b"open, not kept"
+"""The same for an open scenario that was not kept for comparison (edited after the last "Keep")."""
 
 Files = tuple[tuple[str, bytes], ...]
 
@@ -82,6 +84,8 @@ class Workshop:
     scenarios: list[Scenario]
     open_index: int | None = None
     exports: Exports | None = None
+    open_kept: bool = True
+    """Whether the open scenario was also kept for comparison (it was not: it opens without being kept)."""
 
 
 class _Export(BaseModel):
@@ -117,8 +121,8 @@ class _Manifest(BaseModel):
         return zone
 
 
-def workshop_zip(scenarios: Sequence[Scenario], open_index: int | None = None, exports: Exports | None = None
-                 ) -> bytes:
+def workshop_zip(scenarios: Sequence[Scenario], open_index: int | None = None, exports: Exports | None = None,
+                 *, open_kept: bool = True) -> bytes:
     """The scenarios as a zip, one ``<name>.json`` each, in the given order; ``open_index`` marks the one
     open in the app (:data:`OPEN_MARK`), which :func:`read_workshop` gives back; ``exports``, if given, go
     under :data:`EXPORTS_FOLDER` with :data:`MANIFEST`."""
@@ -128,7 +132,7 @@ def workshop_zip(scenarios: Sequence[Scenario], open_index: int | None = None, e
         for index, (stem, scenario) in enumerate(zip(stems, scenarios, strict=True)):
             member = _member(f"{fmt.file_stem(stem)}.json")
             if index == open_index:
-                member.comment = OPEN_MARK
+                member.comment = OPEN_MARK if open_kept else OPEN_NOT_KEPT_MARK
             archive.writestr(member, scenario_to_json(scenario))
         if exports is not None:
             paths = _export_paths([file for file, _ in exports.files])
@@ -221,7 +225,9 @@ def read_workshop(name: str, data: bytes, *, with_exports: bool = True) -> Works
             file=name,
         )
     scenarios = []
-    opened = next((index for index, member in enumerate(members) if member.comment == OPEN_MARK), None)
+    opened = next((index for index, member in enumerate(members)
+                   if member.comment in (OPEN_MARK, OPEN_NOT_KEPT_MARK)), None)
+    open_kept = opened is None or members[opened].comment == OPEN_MARK
     for member in members:
         source = f"{name}: {member.filename}"
         if member.file_size > MAX_SCENARIO_BYTES:
@@ -232,7 +238,7 @@ def read_workshop(name: str, data: bytes, *, with_exports: bool = True) -> Works
             )
         scenarios.append(parse_scenario(_read(archive, member, source), source=source))
     exports = None if manifest is None or not with_exports else _read_exports(name, archive, manifest, folder or "")
-    return Workshop(scenarios, opened, exports)
+    return Workshop(scenarios, opened, exports, open_kept)
 
 
 def _read(archive: zipfile.ZipFile, member: zipfile.ZipInfo, source: str) -> bytes:

@@ -151,6 +151,24 @@ def test_a_reopened_workshop_opens_the_scenario_open_when_it_was_saved(open_app,
     assert "kept as" not in at.success[0].value
 
 
+def test_a_reopened_workshop_leaves_the_open_scenario_unkept_as_it_was(open_app, worked_example, downloads):
+    """One kept and the open one edited after: reopened, both were kept ("3 kept", "The open scenario is already
+    kept") where the comparison had shown one kept and the open one, not kept."""
+    edited = with_value(worked_example, "finance.discount_rate", 0.05)
+    at = open_app(page=PAGE, scenario=edited)
+    at.session_state["compared"] = [worked_example]
+    at.run()
+    before = table(at)
+    saved = downloads(at, "Download the workshop (2 scenarios)")
+    assert read_workshop("w.zip", saved).open_kept is False
+    again = open_app(page=PAGE)  # a fresh session
+    again.file_uploader(key="compare_upload_0").set_value(("acme-workshop.zip", saved, "application/zip")).run()
+    assert not again.exception and not again.error
+    assert again.session_state["compared"] == [worked_example]
+    assert again.session_state["scenario"] == edited
+    assert table(again) == before  # the same columns: one kept, the open one not kept
+
+
 def test_a_reopened_workshop_keeps_an_edited_open_scenario_first(open_app, worked_example):
     other = with_value(worked_example, "name", "Other")
     edited = with_value(worked_example, "name", "Mine")
