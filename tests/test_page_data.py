@@ -802,17 +802,28 @@ def test_the_files_of_a_resumed_scenario_are_measured_at_its_adoption_date_and_r
     saved = first.session_state["scenario"]
     assert (saved.measurement.adoption_date, saved.measurement.ramp_weeks) == (date(2025, 2, 3), 1)
 
+    at = _resume_then_upload(open_app, saved, pulls)
+    assert at.date_input(key="data_adoption").value == date(2025, 2, 3)
+    assert not any("date in use before was kept" in w.value for w in at.warning)
+
+
+def _resume_then_upload(open_app, saved, upload):
+    """A fresh session that opens the saved scenario file, then uploads ``upload`` on the Data page: the saved
+    adoption date (2025-02-03), ramp (1 week) and periods must come back."""
     at = open_app(page="pages/export.py")
     at.file_uploader(key="export_scenario_upload").set_value(
         ("client.json", saved.model_dump_json().encode(), "application/json")).run()
+    names = saved.measurement.sources
+    assert at.success[0].value.endswith(f"It was measured from {len(names)} export{'s' if len(names) != 1 else ''} "
+                                        f"({', '.join(names)}): upload {'it' if len(names) == 1 else 'them'} on the "
+                                        "Data page to see the measured metrics again.")
     at.switch_page(PAGE).run()
-    exports_uploader(at).set_value(pulls).run()
+    exports_uploader(at).set_value(upload).run()
     assert not at.exception and not at.error
     resumed = at.session_state["scenario"]
     assert (resumed.measurement.adoption_date, resumed.measurement.ramp_weeks) == (date(2025, 2, 3), 1)
     assert resumed.baseline == saved.baseline and resumed.post == saved.post
-    assert at.date_input(key="data_adoption").value == date(2025, 2, 3)
-    assert not any("date in use before was kept" in w.value for w in at.warning)
+    return at
 
 
 def test_an_empty_file_skipped_beside_the_exports_is_not_asked_for_when_the_scenario_is_resumed(open_app):
@@ -831,17 +842,7 @@ def test_an_empty_file_skipped_beside_the_exports_is_not_asked_for_when_the_scen
     assert saved.measurement.sources == ["acme_pulls.json"]
 
     for upload in ([pulls], [pulls, empty]):  # the file that holds data; or the upload as it was
-        at = open_app(page="pages/export.py")
-        at.file_uploader(key="export_scenario_upload").set_value(
-            ("client.json", saved.model_dump_json().encode(), "application/json")).run()
-        assert at.success[0].value.endswith("It was measured from 1 export (acme_pulls.json): upload it on the Data "
-                                            "page to see the measured metrics again.")
-        at.switch_page(PAGE).run()
-        exports_uploader(at).set_value(upload).run()
-        assert not at.exception and not at.error
-        resumed = at.session_state["scenario"]
-        assert (resumed.measurement.adoption_date, resumed.measurement.ramp_weeks) == (date(2025, 2, 3), 1)
-        assert resumed.baseline == saved.baseline and resumed.post == saved.post
+        _resume_then_upload(open_app, saved, upload)
 
 
 def test_an_hr_list_almost_a_people_directory_is_offered_for_mapping_with_what_it_lacks(page):
