@@ -605,6 +605,25 @@ def looks_like_scenario(data: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(data, dict) and bool({"team", "baseline", "post"} & set(data))
 
 
+def _without_ignored_ranges(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without the uncertainty ranges every draw ignored, which versions before 27 November 2026 saved
+    (the estimates template turned a low/high for time in review into one), and a line of its notes saying so:
+    they changed no result, so a file holding one opens as it computed before rather than being refused."""
+    uncertainty = data.get("uncertainty")
+    if not isinstance(uncertainty, dict) or not isinstance(ranges := uncertainty.get("ranges"), dict):
+        return data
+    ignored = [key for key in ranges if key in OUTSIDE_THE_MONEY or GROWTH_RANGE_OF.get(key) in ranges]
+    if not ignored:
+        return data
+    kept = {key: value for key, value in ranges.items() if key not in ignored}
+    line = (f"Opened without the uncertainty range{'s' if len(ignored) > 1 else ''} over {', '.join(ignored)}: "
+            "no simulated outcome used them (a number the NPV does not read, or one its growth range replaces), "
+            "so no result changed.")
+    notes = data.get("notes")
+    return {**data, "uncertainty": {**uncertainty, "ranges": kept},
+            "notes": f"{notes}\n{line}" if isinstance(notes, str) and notes else line}
+
+
 def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
     """Validate a decoded scenario file, migrating older schema versions.
 
@@ -637,6 +656,7 @@ def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
         _reject_non_finite(data)
     except ScenarioError as error:
         raise ScenarioError(error.message, file=source, field=error.field) from None
+    data = _without_ignored_ranges(data)
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:

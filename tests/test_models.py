@@ -338,16 +338,32 @@ def test_a_range_over_a_number_the_money_does_not_use_is_refused(key):
     data = base()
     value = get_path(Scenario.model_validate(data), key) or 10
     data["uncertainty"]["ranges"][key] = [value * 0.9, value, value * 1.1]
-    error = error_for(data)
-    assert error.message == (f"uncertainty range '{key}' varies a number the NPV does not use (it sizes the review "
-                             "queue or is shown for context), so every simulated outcome would ignore it; remove "
-                             "the range")
+    with pytest.raises(ValueError) as info:
+        Scenario.model_validate(data)
+    assert (f"uncertainty range '{key}' varies a number the NPV does not use (it sizes the review queue or is shown "
+            "for context), so every simulated outcome would ignore it; remove the range") in str(info.value)
 
 
 def test_a_range_and_a_growth_range_over_the_same_number_are_refused():
     data = base()
     data["uncertainty"]["ranges"]["post.tasks_per_dev_week"] = [4.4, 4.84, 5.2]
     assert "productivity_uplift" in data["uncertainty"]["ranges"]
-    assert error_for(data).message == (
-        "uncertainty ranges 'post.tasks_per_dev_week' and 'productivity_uplift' vary the same number, and the growth "
-        "range replaces this one in every draw; remove one of the two")
+    with pytest.raises(ValueError) as info:
+        Scenario.model_validate(data)
+    assert ("uncertainty ranges 'post.tasks_per_dev_week' and 'productivity_uplift' vary the same number, and the "
+            "growth range replaces this one in every draw; remove one of the two") in str(info.value)
+
+
+def test_a_file_saved_with_ignored_ranges_opens_without_them_and_says_so():
+    """Older versions saved a range over post.review_hours from the estimates template: refusing the file would
+    lose a consultant's scenario over a range that changed no result."""
+    data = base()
+    plain = parse_scenario(json.dumps(data), source="s.json")
+    data["uncertainty"]["ranges"]["post.review_hours"] = [8, 10, 14]
+    data["uncertainty"]["ranges"]["post.tasks_per_dev_week"] = [4.4, 4.84, 5.2]
+    opened = parse_scenario(json.dumps(data), source="s.json")
+    assert opened.uncertainty.ranges == plain.uncertainty.ranges
+    assert opened.notes.endswith(
+        "Opened without the uncertainty ranges over post.review_hours, post.tasks_per_dev_week: no simulated outcome "
+        "used them (a number the NPV does not read, or one its growth range replaces), so no result changed.")
+    assert compute(opened).uncertainty == compute(plain).uncertainty
