@@ -548,10 +548,14 @@ with wave_box:
 with gate_box:
     # A static table: the Reason ("not measured yet: load exports…") wraps in sight; as a data grid its
     # one-line cells scrolled sideways at 1366 px, and narrower columns would have cut it off.
-    st.container(key="rollout_gate_results").table(
-        markdown_safe_table(pd.DataFrame(tables.gate_table(report, formatted=True)), columns=["Wave"]),
-        hide_index=True,
-    )
+    gate_rows = tables.gate_table(report, formatted=True)
+    if gate_rows:
+        st.container(key="rollout_gate_results").table(
+            markdown_safe_table(pd.DataFrame(gate_rows), columns=["Wave"]), hide_index=True
+        )
+    else:  # every gate deleted, or a plan written without any: each wave goes ahead on its date
+        st.caption("No gates in this plan: every wave goes ahead on its start week. Add gates in the table "
+                   "above to hold a wave until its measurements pass.")
 
 st.header("Cost by month")
 cols = st.columns(3)

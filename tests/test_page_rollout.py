@@ -248,6 +248,21 @@ def test_saved_plan_is_shown_and_can_be_reset(worked_example):
     assert _table(at, "rollout_wave_costs")["Developers with a seat"][0] == 5
 
 
+def test_a_plan_without_gates_says_so(page, worked_example):
+    """Every gate row deleted: the gate results table raised KeyError 'Wave', and the plan, already saved,
+    crashed every later visit until Reset threw it away. docs/rollout.md's own example has a wave without."""
+    rows = len(page.data_editor(key="rollout_gates").value)
+    page.session_state["rollout_gates"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": list(range(rows))}
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert [len(w.gates) for w in page.session_state["scenario"].rollout.waves] == [0, 0, 0]
+    assert ("No gates in this plan: every wave goes ahead on its start week. Add gates in the table above to hold a "
+            "wave until its measurements pass.") in [c.value for c in page.caption]
+    again = _page(page.session_state["scenario"])  # the saved gateless plan opens too
+    with pytest.raises(KeyError):  # no results table to draw
+        again.main.get_by_key("rollout_gate_results")
+
+
 def test_start_date_is_saved_with_the_plan(page):
     page.date_input(key="rollout_start_date").set_value(date(2026, 3, 2)).run()
     assert page.session_state["scenario"].rollout.start_date == date(2026, 3, 2)
