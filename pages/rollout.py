@@ -69,14 +69,19 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dict("records")
 
 
-def apply_edits(name: str, change: Callable[[], RolloutPlan]) -> None:
-    """When data editor ``name`` was edited, save the plan ``change()`` builds, or show why it cannot."""
+def apply_edits(name: str, change: Callable[[], RolloutPlan], columns: dict[str, Any]) -> None:
+    """When data editor ``name`` was edited, save the plan ``change()`` builds, or show why it cannot, naming
+    the cell by the heading ``columns`` (the editor's column config) gives it, not the plan's field name."""
     if not edited(name):
         return
     try:
         new_plan = change()
-    except RoiError as error:
-        appstate.show_error(error)
+    except RoiError as error:  # the table is saved whole: its other edits wait for this one to be fixed
+        config = columns.get(error.column or error.field or "")
+        if config is not None:
+            error.column, error.field = config if isinstance(config, str) else config["label"], None
+        appstate.show_error(fmt.ended(error.describe()) + " No edit in this table is saved until it is fixed (they "
+                            "are lost if you leave the page first).")
         return
     if new_plan != plan:
         save(new_plan)
@@ -138,6 +143,36 @@ st.caption(
 )
 wave_rows = [{**row, "source": index} for index, row in enumerate(tables.wave_input_rows(plan))]
 wave_frame = pd.DataFrame(wave_rows).astype({"reviewers": "Float64", "source": "Float64"})
+wave_columns = {
+    # Short headings, the full names in the help: at 1280 px with the sidebar open the long ones
+    # pushed the planned reviewers out of sight.  Widths fit each heading beside its edit icon
+    # (text + 44 px; "small", 75 px, cut "Training h" and "Reviewers"): 808 px with the row markers.
+    "name": st.column_config.TextColumn("Wave", required=True),
+    "start_week": st.column_config.NumberColumn(
+        "Start wk", help="Start week (week 0 = the rollout start)", min_value=0, max_value=520, step=1,
+        required=True, width=95,
+    ),
+    "seat_share_pct": st.column_config.NumberColumn(
+        "Seats %",
+        help="Developers with a seat once the wave starts (%, cumulative)",
+        min_value=0.1,
+        max_value=100,
+        step=0.1,
+        format="%.1f%%",
+        required=True,
+    ),
+    # The default cohorts whole (291 px of text; at 160 px they were cut at 1280 px), yet not "large":
+    # at 1366 px that scrolled the planned reviewers, an input, out of sight.
+    "teams": st.column_config.TextColumn("Teams / cohort", width=300),
+    "training_hours_per_dev": st.column_config.NumberColumn(
+        "Training h", help="Training hours per developer joining (empty: the scenario's training hours)",
+        min_value=0, max_value=1000, step=0.5, width=105
+    ),
+    "reviewers": st.column_config.NumberColumn(
+        "Reviewers", help="Planned reviewers (empty: today's pool)", min_value=1, step=1, format="%d",
+        width=105,
+    ),
+}
 wave_edits = st.data_editor(
     wave_frame,
     key=key("rollout_waves"),
@@ -145,40 +180,12 @@ wave_edits = st.data_editor(
     hide_index=True,
     placeholder=EMPTY,
     column_order=["name", "start_week", "seat_share_pct", "teams", "training_hours_per_dev", "reviewers"],
-    column_config={
-        # Short headings, the full names in the help: at 1280 px with the sidebar open the long ones
-        # pushed the planned reviewers out of sight.  Widths fit each heading beside its edit icon
-        # (text + 44 px; "small", 75 px, cut "Training h" and "Reviewers"): 808 px with the row markers.
-        "name": st.column_config.TextColumn("Wave", required=True),
-        "start_week": st.column_config.NumberColumn(
-            "Start wk", help="Start week (week 0 = the rollout start)", min_value=0, max_value=520, step=1,
-            required=True, width=95,
-        ),
-        "seat_share_pct": st.column_config.NumberColumn(
-            "Seats %",
-            help="Developers with a seat once the wave starts (%, cumulative)",
-            min_value=0.1,
-            max_value=100,
-            step=0.1,
-            format="%.1f%%",
-            required=True,
-        ),
-        # The default cohorts whole (291 px of text; at 160 px they were cut at 1280 px), yet not "large":
-        # at 1366 px that scrolled the planned reviewers, an input, out of sight.
-        "teams": st.column_config.TextColumn("Teams / cohort", width=300),
-        "training_hours_per_dev": st.column_config.NumberColumn(
-            "Training h", help="Training hours per developer joining (empty: the scenario's training hours)",
-            min_value=0, step=0.5, width=105
-        ),
-        "reviewers": st.column_config.NumberColumn(
-            "Reviewers", help="Planned reviewers (empty: today's pool)", min_value=1, step=1, format="%d",
-            width=105,
-        ),
-    },
+    column_config=wave_columns,
 )
 apply_edits(
     "rollout_waves",
     lambda: tables.update_plan(plan, waves=tables.waves_from_rows(records(wave_edits), plan.waves)),
+    wave_columns,
 )
 
 wave_box = st.container()
@@ -193,38 +200,40 @@ st.caption(
 )
 wave_names = [wave.name for wave in plan.waves]
 metric_labels = [info.label for info in rollout.METRICS.values()]
-gate_columns = ["wave", "metric", "rule", "threshold", "unit", "measured"]
-gate_frame = pd.DataFrame(tables.gate_input_rows(plan), columns=gate_columns).astype(
+gate_fields = ["wave", "metric", "rule", "threshold", "unit", "measured"]
+gate_frame = pd.DataFrame(tables.gate_input_rows(plan), columns=gate_fields).astype(
     {"threshold": "Float64", "measured": "Float64"}
 )
+gate_columns = {
+    "wave": st.column_config.SelectboxColumn("Wave", options=wave_names, required=True),
+    "metric": st.column_config.SelectboxColumn(
+        "Metric", options=metric_labels, required=True, width=GATE_METRIC_WIDTH
+    ),  # the longest label fits; at "large" the Measured input was scrolled out of sight at 1366 px
+    # One column for the comparison and its basis ("≤ baseline +"): as "Pass if" and "Of" the editor
+    # scrolled sideways at 1280 px with the sidebar open (Measured out of sight).
+    "rule": st.column_config.SelectboxColumn(
+        "Pass if",
+        help="Pass if the measured value is ≤ (at most) or ≥ (at least) the threshold, the baseline + "
+        "the threshold, or the baseline × the threshold",
+        options=list(tables.RULE_LABELS.values()),
+        required=True,
+    ),
+    "threshold": st.column_config.NumberColumn("Threshold", required=True, format=GATE_VALUE),
+    "unit": st.column_config.TextColumn("Unit", disabled=True),
+    "measured": st.column_config.NumberColumn("Measured", format=GATE_VALUE),
+}
 gate_edits = st.data_editor(
     gate_frame,
     key=key("rollout_gates"),
     num_rows="dynamic",
     hide_index=True,
     placeholder=EMPTY,
-    column_config={
-        "wave": st.column_config.SelectboxColumn("Wave", options=wave_names, required=True),
-        "metric": st.column_config.SelectboxColumn(
-            "Metric", options=metric_labels, required=True, width=GATE_METRIC_WIDTH
-        ),  # the longest label fits; at "large" the Measured input was scrolled out of sight at 1366 px
-        # One column for the comparison and its basis ("≤ baseline +"): as "Pass if" and "Of" the editor
-        # scrolled sideways at 1280 px with the sidebar open (Measured out of sight).
-        "rule": st.column_config.SelectboxColumn(
-            "Pass if",
-            help="Pass if the measured value is ≤ (at most) or ≥ (at least) the threshold, the baseline + "
-            "the threshold, or the baseline × the threshold",
-            options=list(tables.RULE_LABELS.values()),
-            required=True,
-        ),
-        "threshold": st.column_config.NumberColumn("Threshold", required=True, format=GATE_VALUE),
-        "unit": st.column_config.TextColumn("Unit", disabled=True),
-        "measured": st.column_config.NumberColumn("Measured", format=GATE_VALUE),
-    },
+    column_config=gate_columns,
 )
 apply_edits(
     "rollout_gates",
     lambda: tables.update_plan(plan, waves=tables.gates_from_rows(records(gate_edits), plan.waves)),
+    gate_columns,
 )
 
 with st.expander("Baselines the gates compare with"):
@@ -237,24 +246,26 @@ with st.expander("Baselines the gates compare with"):
     baseline_frame = pd.DataFrame(
         tables.baseline_input_rows(scenario, plan), columns=["metric", "baseline", "unit", "source"]
     ).astype({"baseline": "Float64"})
+    baseline_columns = {
+        "metric": st.column_config.TextColumn("Metric", width="large"),
+        "baseline": st.column_config.NumberColumn("Baseline", format=GATE_VALUE),
+        "unit": "Unit",
+        "source": "Source",
+    }
     baseline_edits = st.data_editor(
         baseline_frame,
         key=key("rollout_gate_baselines"),
         hide_index=True,
         placeholder=EMPTY,
         disabled=["metric", "unit", "source"],
-        column_config={
-            "metric": st.column_config.TextColumn("Metric", width="large"),
-            "baseline": st.column_config.NumberColumn("Baseline", format=GATE_VALUE),
-            "unit": "Unit",
-            "source": "Source",
-        },
+        column_config=baseline_columns,
     )
     apply_edits(
         "rollout_gate_baselines",
         lambda: tables.update_plan(
             plan, baseline=tables.baseline_from_rows(records(baseline_edits), scenario, plan)
         ),
+        baseline_columns,
     )
 
 gate_box = st.container()
@@ -302,6 +313,23 @@ checklist_frame = pd.DataFrame(
     columns=["id", "title", "owner_role", "due_week", "wave", "status", "notes", "fires"],
 )
 checklist_frame = checklist_frame.astype({"due_week": "Float64"}).set_index("id")
+checklist_columns = {
+    "title": st.column_config.TextColumn("Action", width=255),
+    "owner_role": st.column_config.TextColumn("Owner", width=145),  # "Engineering manager" whole
+    "due_week": st.column_config.NumberColumn(
+        "Due wk", help="Due week", min_value=0, max_value=520, step=1, format="%d", width=80
+    ),
+    "wave": st.column_config.TextColumn(
+        "Wave", help="Due before wave: done before this wave starts", width=85
+    ),
+    "status": st.column_config.SelectboxColumn(
+        "Status", options=list(tables.STATUSES), required=True, width=105  # "not applicable" whole
+    ),
+    "notes": st.column_config.TextColumn("Notes", width=75),
+    "fires": st.column_config.CheckboxColumn(
+        "Fires", help="Still triggered: the scenario's numbers still call for this action", width=55
+    ),
+}
 checklist_edits = st.data_editor(
     checklist_frame,
     key=key("rollout_checklist"),
@@ -311,23 +339,7 @@ checklist_edits = st.data_editor(
     # Short headings, the full name in their help, and fixed widths that add up to 800 px: it scrolled
     # sideways at 1280 px with the sidebar open (818 px).  Only the longest titles are cut; each
     # action's full title is under "Why each action" below.
-    column_config={
-        "title": st.column_config.TextColumn("Action", width=255),
-        "owner_role": st.column_config.TextColumn("Owner", width=145),  # "Engineering manager" whole
-        "due_week": st.column_config.NumberColumn(
-            "Due wk", help="Due week", min_value=0, max_value=520, step=1, format="%d", width=80
-        ),
-        "wave": st.column_config.TextColumn(
-            "Wave", help="Due before wave: done before this wave starts", width=85
-        ),
-        "status": st.column_config.SelectboxColumn(
-            "Status", options=list(tables.STATUSES), required=True, width=105  # "not applicable" whole
-        ),
-        "notes": st.column_config.TextColumn("Notes", width=75),
-        "fires": st.column_config.CheckboxColumn(
-            "Fires", help="Still triggered: the scenario's numbers still call for this action", width=55
-        ),
-    },
+    column_config=checklist_columns,
 )
 apply_edits(
     "rollout_checklist",
@@ -337,6 +349,7 @@ apply_edits(
             records(checklist_edits.rename_axis("id").reset_index()), tables.default_tracking(report, results)
         ),
     ),
+    checklist_columns,
 )
 
 with st.expander("Why each action"):

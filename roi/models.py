@@ -564,7 +564,7 @@ def _number_type_message(kind: str, received: Any) -> str | None:
     return None
 
 
-def _pydantic_message(error: ValidationError) -> tuple[str, str]:
+def validation_message(error: ValidationError) -> tuple[str, str]:
     """(field path, message) of the first validation error, phrased for a user."""
     first = error.errors()[0]
     path = ".".join(str(p) for p in first["loc"])
@@ -576,6 +576,12 @@ def _pydantic_message(error: ValidationError) -> tuple[str, str]:
     typed = _number_type_message(kind, first.get("input"))
     if typed is not None:
         return path, typed
+    limits = first.get("ctx") or {}
+    if kind == "string_too_long" and isinstance(first.get("input"), str):
+        return path, (f"is {len(first['input']):,} characters long; shorten it to at most "
+                      f"{limits.get('max_length', 0):,}")
+    if kind == "string_too_short":
+        return path, "is empty; type at least one character"
     message = first["msg"].removeprefix("Value error, ")
     received = first.get("input")
     if kind in _BOUND_ERRORS:  # "must be at most 1", not pydantic's "Input should be less than or equal to 1"
@@ -660,7 +666,7 @@ def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        field, message = _pydantic_message(error)
+        field, message = validation_message(error)
         raise ScenarioError(message, file=source, field=field or None) from None
 
 

@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeVar, overload
 from pydantic import BaseModel, ValidationError
 
 from roi.errors import ScenarioError
-from roi.models import Results, Scenario
+from roi.models import Results, Scenario, validation_message
 from roi.rollout import (
     METRICS,
     ExpectationsResult,
@@ -244,9 +244,7 @@ def _validated(model: type[Model], data: dict[str, Any], index: int | None = Non
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
+        field, message = validation_message(error)  # "must be at most 1000 (got 5000); change it …"
         raise ScenarioError(message, row=None if index is None else index + 1, field=field or None) from None
 
 

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from roi import formatting as fmt
 from roi.comparison import unique_names
 from roi.errors import ScenarioError
-from roi.models import MAX_SCENARIO_BYTES, Scenario, _pydantic_message, parse_scenario, scenario_to_json
+from roi.models import MAX_SCENARIO_BYTES, Scenario, validation_message, parse_scenario, scenario_to_json
 from roi.safety import MAX_COMPRESSION_RATIO, MAX_UPLOAD_BYTES, quote
 
 MAX_SCENARIOS = 50
@@ -267,7 +267,7 @@ def _read_exports(name: str, archive: zipfile.ZipFile, manifest: zipfile.ZipInfo
     try:
         listed = _Manifest.model_validate(raw)
     except ValidationError as error:
-        where, message = _pydantic_message(error)
+        where, message = validation_message(error)
         raise ScenarioError(f"{message}; save the workshop again", file=source, field=where or None) from None
     by_name = {m.filename: m for m in archive.infolist()}
     entries, total = [], 0

@@ -112,8 +112,15 @@ def test_adding_a_wave_copies_the_gates_and_sorts_by_week(page):
 def test_a_bad_wave_edit_is_refused_with_its_row_and_column(page):
     page.session_state["rollout_waves"] = _edit({1: {"seat_share_pct": 150}})
     page.run()
-    assert any("row 2" in e.value and "seat_share_pct" in e.value for e in page.error)
+    # Named by the heading the user sees, not the plan's field (it said 'seat_share_pct'); and that the table's
+    # other edits wait for this one.
+    assert [e.value for e in page.error] == [
+        "row 2, column 'Seats %': 150% is outside 0–100%; enter the share of developers with a seat once the wave "
+        "starts. No edit in this table is saved until it is fixed (they are lost if you leave the page first)."]
     assert page.session_state["scenario"].rollout is None
+    page.session_state["rollout_waves"] = _edit({1: {"training_hours_per_dev": 5000}})
+    page.run()  # a field the model bounds: its words, and the heading
+    assert page.error[0].value.startswith("row 2, column 'Training h': must be at most 1000 (got 5000.0)")
 
 
 def test_a_wave_moved_past_the_horizon_is_refused(page):
