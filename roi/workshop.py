@@ -86,6 +86,8 @@ class Workshop:
     exports: Exports | None = None
     open_kept: bool = True
     """Whether the open scenario was also kept for comparison (it was not: it opens without being kept)."""
+    has_exports: bool = False
+    """Whether the file holds exports (read only ``with_exports``)."""
 
 
 class _Export(BaseModel):
@@ -238,7 +240,7 @@ def read_workshop(name: str, data: bytes, *, with_exports: bool = True) -> Works
             )
         scenarios.append(parse_scenario(_read(archive, member, source), source=source))
     exports = None if manifest is None or not with_exports else _read_exports(name, archive, manifest, folder or "")
-    return Workshop(scenarios, opened, exports, open_kept)
+    return Workshop(scenarios, opened, exports, open_kept, manifest is not None)
 
 
 def _read(archive: zipfile.ZipFile, member: zipfile.ZipInfo, source: str) -> bytes:
@@ -270,10 +272,13 @@ def _read_exports(name: str, archive: zipfile.ZipFile, manifest: zipfile.ZipInfo
         where, message = validation_message(error)
         raise ScenarioError(f"{message}; save the workshop again", file=source, field=where or None) from None
     by_name = {m.filename: m for m in archive.infolist()}
-    entries, total = [], 0
+    entries, total, packed, seen = [], 0, 0, set()
     for export in listed.exports:
         member = by_name.get(folder + export.member)
         where = f"{name}: {folder}{export.member}"
+        if export.member in seen:  # each listing would be unpacked again: a few kB could fill the memory
+            raise ScenarioError(f"is listed twice in {MANIFEST}; save the workshop again", file=where)
+        seen.add(export.member)
         if member is None or member.is_dir() or not export.member.startswith(EXPORTS_FOLDER):
             raise ScenarioError(f"is listed in {MANIFEST} as the export '{quote(export.file)}' but is not in the "
                                 "workshop's exports folder; save the workshop again", file=where)
@@ -284,11 +289,18 @@ def _read_exports(name: str, archive: zipfile.ZipFile, manifest: zipfile.ZipInfo
         if member.file_size > _RATIO_CHECK_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO:
             raise ScenarioError(f"would expand {ratio:,.0f}-fold (over the {MAX_COMPRESSION_RATIO}× limit: a "
                                 "'zip bomb', not an export); refused without opening it", file=where)
-        total += member.file_size
+        total, packed = total + member.file_size, packed + member.compress_size
+        if total > _RATIO_CHECK_FROM_BYTES and total > MAX_COMPRESSION_RATIO * max(packed, 1):
+            # Many small members, each under the per-member check, together expanding like one bomb.
+            raise ScenarioError(f"holds exports that would expand {total / max(packed, 1):,.0f}-fold together "
+                                f"(over the {MAX_COMPRESSION_RATIO}× limit: a 'zip bomb', not exports); refused "
+                                "without opening them", file=name)
         if total > MAX_EXPORT_BYTES:
             raise ScenarioError(f"holds exports of more than {MAX_EXPORT_BYTES / 1024**3:,.0f} GB together, more "
                                 "than a workshop may hold; refused without opening them. Save the workshop "
                                 "without its exports", file=name)
         entries.append((export.file, member, where))
     files = tuple((file, _read(archive, member, where)) for file, member, where in entries)
-    return Exports(files, listed.adoption_date, listed.ramp_weeks, listed.timezone, listed.column_mappings)
+    names = {file for file, _ in files}  # a mapping for another file would replace the user's own for it
+    mappings = {file: mapping for file, mapping in listed.column_mappings.items() if file in names}
+    return Exports(files, listed.adoption_date, listed.ramp_weeks, listed.timezone, mappings)

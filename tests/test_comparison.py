@@ -253,7 +253,7 @@ class TestWorkshopExports:
     def test_round_trip_is_exact(self, worked):
         other = worked.model_copy(update={"name": "Other"})
         data = workshop_zip([worked, other], open_index=1, exports=self.EXPORTS)
-        assert read_workshop("w.zip", data) == Workshop([worked, other], 1, self.EXPORTS)
+        assert read_workshop("w.zip", data) == Workshop([worked, other], 1, self.EXPORTS, has_exports=True)
         assert data == workshop_zip([worked, other], open_index=1, exports=self.EXPORTS)  # same bytes
         archive = zipfile.ZipFile(io.BytesIO(data))
         assert archive.namelist() == ["faros-style-shock-50-developers.json", "other.json", MANIFEST,
@@ -271,7 +271,7 @@ class TestWorkshopExports:
             for member in saved.infolist():
                 archive.writestr(f"acme-workshop/{member.filename}", saved.read(member))
             archive.writestr("__MACOSX/acme-workshop/._a.json", b"\x00\x05\x16\x07")
-        assert read_workshop("w.zip", buffer.getvalue()) == Workshop([worked], None, self.EXPORTS)
+        assert read_workshop("w.zip", buffer.getvalue()) == Workshop([worked], None, self.EXPORTS, has_exports=True)
 
     def test_an_export_over_the_limit_is_refused_from_the_directory(self, worked, monkeypatch):
         monkeypatch.setattr(workshop, "MAX_UPLOAD_BYTES", 10)
@@ -327,6 +327,28 @@ class TestWorkshopExports:
             read_workshop("w.zip", buffer.getvalue())
         assert error.value.describe() == message
 
+    def test_small_members_that_expand_together_like_a_bomb_are_refused(self, worked):
+        # 20 members of 100 KiB of zeros: each under the 1 MiB the per-member check starts at, 2 MB together
+        # from a few kB (the audit's 5 kB zip unpacked 1,000 such members into 1 GB).
+        listed = [{"file": f"{i}.json", "member": f"exports/{i}.json"} for i in range(20)]
+        data = self._manifest_zip(worked, self._manifest(exports=listed),
+                                  {f"exports/{i}.json": bytes(100 * 1024) for i in range(20)})
+        with pytest.raises(ScenarioError, match=r"^w\.zip: holds exports that would expand [\d,]+-fold together"):
+            read_workshop("w.zip", data)
+
+    def test_a_member_listed_twice_is_refused(self, worked):
+        listed = [{"file": "a.json", "member": "exports/a.json"}, {"file": "b.json", "member": "exports/a.json"}]
+        data = self._manifest_zip(worked, self._manifest(exports=listed), {"exports/a.json": b"[]"})
+        with pytest.raises(ScenarioError) as error:
+            read_workshop("w.zip", data)
+        assert error.value.describe() == f"w.zip: exports/a.json: is listed twice in {MANIFEST}; save the workshop again"
+
+    def test_mappings_of_files_not_in_the_workshop_are_left_out(self, worked):
+        # A mapping for another file would replace the user's own mapping of a file with that name.
+        mappings = {"a.json": {"table": "deployments"}, "theirs.csv": {"table": "pull_requests"}}
+        data = self._manifest_zip(worked, self._manifest(column_mappings=mappings), {"exports/a.json": b"[]"})
+        assert read_workshop("w.zip", data).exports.column_mappings == {"a.json": {"table": "deployments"}}
+
     def test_a_damaged_export_is_named(self, worked):
         data = bytearray(workshop_zip([worked], 0, self.EXPORTS))
         member = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("exports/swarmia.csv")
@@ -373,9 +395,9 @@ def test_the_workshop_file_s_limits_are_documented_as_they_are():
     section = " ".join((ROOT / "docs" / "scenario-file.md").read_text().split("The **workshop file**")[1]
                        .split("The **comparison CSV**")[0].split())
     assert f"at most {MAX_SCENARIOS} scenario files" in section
-    assert f"at most {MAX_EXPORT_FILES:,} exports, each within the {MAX_UPLOAD_BYTES // 1024**2} MB upload limit, " \
-           f"{workshop.MAX_EXPORT_BYTES // 1024**3} GB together and none expanding more than " \
-           f"{MAX_COMPRESSION_RATIO}-fold" in section
+    assert f"at most {MAX_EXPORT_FILES:,} exports, each listed once, within the {MAX_UPLOAD_BYTES // 1024**2} MB " \
+           f"upload limit, {workshop.MAX_EXPORT_BYTES // 1024**3} GB together and none expanding more than " \
+           f"{MAX_COMPRESSION_RATIO}-fold, nor all of them together" in section
     assert f"`{MANIFEST}`" in section
 
 
