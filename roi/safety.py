@@ -131,7 +131,9 @@ _BOMS = (
     (b"\xfe\xff", "utf-16"),
 )
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Also the invisible characters that reorder or hide text (bidi overrides and isolates, zero-width spaces): a
+# file named "exe." + U+202E + "fdp" reads as "exe.pdf".
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _MARKDOWN_LINKS = re.compile(r"([\\\[\]<>])")
 
 

@@ -445,3 +445,11 @@ def test_a_doctype_in_a_part_not_named_xml_is_refused():
     # A worksheet renamed sheet1.dat (its relationship points at the new name) was not scanned.
     data = generate.workbook_with_part("xl/worksheets/sheet1.dat", generate.BILLION_LAUGHS)
     _refused(lambda: safety.inspect_zip_container("dat.xlsx", data), "xl/worksheets/sheet1.dat", "DOCTYPE")
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2066", "\u200b", "\u200f", "\ufeff"])
+def test_characters_that_reorder_or_hide_text_are_shown_as_question_marks(hidden):
+    # A workshop's export named "exe." + RLO + "fdp" read as "exe.pdf" in the app's notices.
+    name = f"exe.{hidden}fdp"
+    assert safety.quote(name) == safety.one_line(name) == "exe.?fdp"
+    assert safety.markdown_safe(name) == "exe.?fdp"
