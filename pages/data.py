@@ -138,17 +138,22 @@ def handle_upload(files: appstate.Files) -> None:
 
 
 def bring_back_replaced() -> None:
-    """Undo the upload that replaced the user's exports: those files, their adoption date and the scenario."""
+    """Undo the upload that replaced the user's exports: those files, their adoption date and the scenario (none
+    kept after "Stop using these exports", which left the scenario as it was: edits made since stay)."""
     files, adoption, ramp, scenario = st.session_state.pop(REPLACED)
     appstate.use_exports(files, adoption, ramp)
-    appstate.set_scenario(scenario, f"Back to the {len(files)} export{'s' if len(files) != 1 else ''} loaded before "
-                          "and the scenario measured from them.")
+    count = f"{len(files)} export{'s' if len(files) != 1 else ''}"
+    if scenario is None:
+        st.session_state[appstate.NOTICE] = ("success", f"Back to the {count} loaded before; the scenario is as it "
+                                             "was.")
+        return
+    appstate.set_scenario(scenario, f"Back to the {count} loaded before and the scenario measured from them.")
 
 
 def stop_using_exports() -> None:
     """Unload the user's exports (the scenario keeps what was measured), keeping them to bring back."""
     files, adoption, ramp = appstate.loaded()
-    st.session_state[REPLACED] = (files, adoption, ramp, appstate.scenario())
+    st.session_state[REPLACED] = (files, adoption, ramp, None)  # the scenario does not change: nothing to undo
     appstate.use_exports(None, None, 0)
     count = f"{len(files)} export{'s' if len(files) != 1 else ''}"
     # Replaces the upload's notice, which pointed at an adoption date no longer shown.
@@ -282,8 +287,9 @@ with tab_exports:
     if st.session_state.get(REPLACED):
         st.button("Bring back the exports loaded before", key="data_bring_back", icon=":material/undo:",
                   on_click=bring_back_replaced,
-                  help="The files the last upload replaced, with their adoption date and the scenario measured "
-                  "from them (edits made since are dropped).")
+                  help="The files the last upload (or workshop reopened) replaced, with their adoption date and the "
+                  "scenario measured from them (edits made since are dropped); after **Stop using these exports**, "
+                  "the files alone (the scenario stays as it is).")
     own_exports = appstate.loaded() is not None and st.session_state[appstate.EXPORTS] != appstate.DEMO
     add = own_exports and st.toggle(
         "Add to the loaded exports",
@@ -299,7 +305,7 @@ with tab_exports:
         "Copilot) are not affected. The scenario saves the zone.",
     )
     if uploaded:
-        files = tuple((f.name, f.getvalue()) for f in uploaded)
+        files = new_files = tuple((f.name, f.getvalue()) for f in uploaded)
         if add:
             files = with_loaded(files)
         unmapped = appstate.tables_to_map(files)
@@ -327,9 +333,10 @@ with tab_exports:
                 f"Times without an offset are read as {appstate.timezone()} (the time zone above). A file that "
                 "holds none of these: remove it from the uploader above."
             )
-            # The other files' own errors now, not once the mapping is done (they are read only then).
+            # The other new files' own errors now, not once the mapping is done (they are read only then); the
+            # loaded ones were read without one.
             mappable = appstate.mappable_tables(files)
-            others = tuple(item for item in files if item[0] not in mappable)
+            others = tuple(item for item in new_files if item[0] not in mappable)
             wrong = appstate.files_error(others) if others else None
             if wrong:
                 appstate.show_error(fmt.ended(wrong) + " Correct it too: the files are read together once the "

@@ -216,8 +216,13 @@ def test_exports_no_longer_used_keep_the_scenario_and_can_be_brought_back(page):
     assert infos[1].startswith("No exports loaded: the scenario keeps the values measured from 1 export")
     assert not page.warning  # the upload's notice pointed at an adoption date no longer on the page
     assert not [t for t in page.table if "Definition" in t.value.columns]  # no measured table without exports
+    page.switch_page("pages/review.py").run()
+    page.number_input(key="review_reviewers").set_value(40).run()  # an edit after stopping: it stays
+    page.switch_page(PAGE).run()
     page.button(key="data_bring_back").click().run()
-    assert page.session_state["scenario"] == measured
+    assert page.session_state["scenario"] == measured.model_copy(
+        update={"review": measured.review.model_copy(update={"reviewers": 40})})
+    assert page.success[0].value == "Back to the 1 export loaded before; the scenario is as it was."
     assert list(_table(page, "Definition").loc["Merged PRs", ["Before", "After"]]) == ["64", "128"]
     assert "data_bring_back" not in [button.key for button in page.button]  # offered once
 
