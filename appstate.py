@@ -69,7 +69,7 @@ DEEP_LINK = "deep_link"  # url path of a page asked for by its address before ap
 COMPARED = "compared"  # scenarios kept for comparison (inputs only), in the order kept
 COLUMN_MAPPINGS = "column_mappings"  # file name -> {"table": ..., our column: their column}, as the user mapped it
 TIMEZONE = "timezone"  # IANA zone of export times written without an offset (Jira's)
-REPLACED_EXPORTS = "data_replaced_exports"  # (files, adoption, ramp, scenario) to bring back (Data page)
+REPLACED_EXPORTS = "data_replaced_exports"  # (files, adoption, ramp, scenario or None: keep it) to bring back
 _SHOWN = "notice_shown"  # (kind, text, page, scenario) of the last notice shown
 _NOTICE_SLOT = "notice_slot"  # (kind, slot) where this run drew the notice, so that what follows can take it away
 _EDIT_ERRORS = "edit_errors"  # widget key -> message of the last refused edit
@@ -372,18 +372,29 @@ def workshop() -> tuple[list[Scenario], int]:
     return [*kept, current], len(kept)
 
 
+WORKSHOP_FILE_TTL = 3600
+"""Seconds a packed workshop file (raw exports in it) may stay in the server's memory cache."""
+INCLUDE_EXPORTS_UP_TO = 50_000_000
+"""Exports up to this size [bytes] are in the workshop file unless unticked; larger ones only when ticked
+(packing takes about a second per 100 MB, on every visit after an edit)."""
+
+
 def workshop_exports() -> Exports | None:
-    """The user's own loaded exports as the workshop file saves them (None: none loaded, or the demo's)."""
+    """The user's own loaded exports as the workshop file saves them (None: none loaded, the demo's, or no
+    scenario of the workshop measured from them: one client's raw exports must not travel with another's)."""
     files = st.session_state[EXPORTS]
     if not files or files == DEMO:
         return None
     files = tuple(files)
+    names = {name for name, _ in files}
+    if not any(s.measurement is not None and set(s.measurement.sources) <= names for s in workshop()[0]):
+        return None
     return Exports(files, st.session_state[ADOPTION_DATE], st.session_state[RAMP_WEEKS], timezone(),
                    mappings_of(files))
 
 
 # A resource, not data: the zip may hold hundreds of MB of exports, not to be copied on every rerun.
-@st.cache_resource(show_spinner="Packing the workshop file…", max_entries=2)
+@st.cache_resource(show_spinner="Packing the workshop file…", max_entries=2, ttl=WORKSHOP_FILE_TTL)
 def _workshop_file(scenarios_json: tuple[str, ...], open_index: int, open_kept: bool, key: Key,
                    adoption: date | None, ramp_weeks: int, _scenarios: tuple[Scenario, ...], _exports: Exports | None
                    ) -> bytes:

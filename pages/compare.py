@@ -48,21 +48,30 @@ with right:
         help="Scenario files (.json) from the Export page, or a workshop file (.zip) saved below.",
     )
     if uploads:
-        found, failed, opened, restored, unkept = [], [], None, None, None
+        found, failed, opened, restored, unkept, unmarked = [], [], None, None, None, []
+        reopened = None  # the upload whose open scenario opens again, with its exports if it holds any
         for upload in uploads:
-            try:
-                workshop = read_workshop(upload.name, upload.getvalue())
+            try:  # the exports are read below, once every file is known to be good: a failed upload stays
+                # in the uploader and is read again on every click
+                workshop = read_workshop(upload.name, upload.getvalue(), with_exports=False)
             except RoiError as error:
                 failed.append(error)
                 continue
             scenarios = list(workshop.scenarios)
+            if workshop.has_exports and workshop.open_index is None:
+                unmarked.append(upload.name)  # re-zipped by hand: which scenario they belong to is lost
             if workshop.open_index is not None:  # the scenario open when the workshop was saved opens again
-                restored = workshop.exports  # with the exports loaded then
+                reopened = upload
                 if workshop.open_kept:
                     opened, unkept = len(found) + workshop.open_index, None
                 else:  # it opens as it was, open but not kept
                     opened, unkept = None, scenarios.pop(workshop.open_index)
             found += scenarios
+        if reopened is not None and not failed:
+            try:
+                restored = read_workshop(reopened.name, reopened.getvalue()).exports  # with the exports loaded then
+            except RoiError as error:
+                failed.append(error)
         for error in failed:
             appstate.show_error(error)
         if failed:
@@ -78,6 +87,11 @@ with right:
             if unkept is not None and (note := appstate.defaulted_note(unkept, "its")):
                 notes.append(note)
                 said.append(note)
+            if unmarked:  # said, not silently dropped
+                notes.append(f"{fmt.file_names(unmarked)} also {'holds' if len(unmarked) == 1 else 'hold'} exports, "
+                             "but no longer marks which scenario was open (zipped again by hand?), so they were not "
+                             "loaded: upload them on the Data page.")
+                said.append(notes[-1])
             kind = "warning" if any(notes) else "success"
             if opened is not None or unkept is not None:
                 if restored is not None:  # before opening: the scenario opens on its own exports
@@ -128,14 +142,14 @@ if kept:
     saved, _ = appstate.workshop()
     own = appstate.workshop_exports()
     exports = len(own.files) if own is not None else 0
-    # Over the upload limit they are left out unless asked for: packing 1.6 GB takes a minute, and a
-    # workshop file that large may not be accepted back.
+    # Large ones are left out unless asked for: the file is packed again after every edit (1.6 GB: a
+    # minute), and one over the upload limit cannot be added back.
     include = own is not None and appstate.kept_widget(
         "checkbox", f"Include the {exports} loaded export{'s' if exports != 1 else ''} ({fmt.file_size(own.size)})",
-        "compare_workshop_exports", own.size <= MAX_UPLOAD_BYTES,
+        "compare_workshop_exports", own.size <= appstate.INCLUDE_EXPORTS_UP_TO,
         help="They hold people's logins and the organisation's activity: whoever gets the workshop file can read "
         "them. Leave them out to share only the scenarios; the exports must then be uploaded again after reopening "
-        "it. Exports over the upload limit are left out unless you tick this.",
+        f"it. Exports over {fmt.file_size(appstate.INCLUDE_EXPORTS_UP_TO)} are left out unless you tick this.",
     )
     data = appstate.workshop_file(include)
     what = f"{len(saved)} scenario{'s' if len(saved) != 1 else ''}"

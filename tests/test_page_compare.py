@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date
 
 import pandas as pd
@@ -365,3 +366,61 @@ def test_exports_a_reopened_workshop_replaced_can_be_brought_back(open_app, down
     assert not fresh.exception and not fresh.error
     assert fresh.session_state["exports"] == (other,)
     assert fresh.session_state["scenario"] == mine
+
+
+def test_exports_no_scenario_of_the_workshop_was_measured_from_stay_out(open_app, worked_example):
+    """Client A's exports loaded, client B's scenario (estimates) open and kept: A's raw exports with their
+    logins went into B's workshop file, ticked by default."""
+    at, _, _ = _measured_client(open_app)
+    at.session_state["compared"] = [worked_example]
+    at.session_state["scenario"] = worked_example
+    at.run()
+    assert not at.exception
+    assert _workshop_button(at) == "Download the workshop (1 scenario)"
+    assert not [box for box in at.checkbox if box.key == "compare_workshop_exports"]
+
+
+def test_large_exports_are_left_out_unless_ticked(open_app, downloads, monkeypatch):
+    # Packed again after every edit: over 50 MB (here 1 kB) they cost a visit seconds, so they are asked for.
+    import appstate
+
+    monkeypatch.setattr(appstate, "INCLUDE_EXPORTS_UP_TO", 1000)
+    at, _, _ = _measured_client(open_app)
+    assert not at.checkbox(key="compare_workshop_exports").value
+    assert _workshop_button(at) == "Download the workshop (1 scenario)"
+    at.checkbox(key="compare_workshop_exports").check().run()
+    assert read_workshop("w.zip", downloads(at, _workshop_button(at))).exports is not None
+
+
+def test_a_workshop_whose_open_mark_was_lost_says_its_exports_were_not_loaded(open_app, worked_example):
+    # Unzipped and zipped again (Finder drops the zip comments): the exports cannot be told to belong to a scenario.
+    from roi.workshop import Exports
+
+    saved = zipfile.ZipFile(io.BytesIO(workshop_zip([worked_example], 0, Exports((("a.json", b"[]"),)))))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member in saved.infolist():
+            archive.writestr(member.filename, saved.read(member))  # without its comment
+    at = open_app(page=PAGE)
+    at.file_uploader(key="compare_upload_0").set_value(("acme-workshop.zip", buffer.getvalue(), "application/zip"))
+    at.run()
+    assert not at.exception and not at.error
+    assert at.warning[0].value.endswith(
+        "acme-workshop.zip also holds exports, but no longer marks which scenario was open (zipped again by hand?), "
+        "so they were not loaded: upload them on the Data page.")
+
+
+def test_a_failed_upload_beside_a_workshop_does_not_unpack_its_exports(open_app, worked_example, monkeypatch):
+    # The uploader keeps a failed upload, so every click read it again: the exports too (hundreds of MB).
+    from roi import workshop
+    from roi.workshop import Exports
+
+    unpacked = []
+    read_exports = workshop._read_exports
+    monkeypatch.setattr(workshop, "_read_exports", lambda *args: unpacked.append(1) or read_exports(*args))
+    saved = workshop_zip([worked_example], 0, Exports((("a.json", b"[]"),)))
+    at = open_app(page=PAGE)
+    at.file_uploader(key="compare_upload_0").set_value(
+        [("w.zip", saved, "application/zip"), ("bad.json", b"{not json", "application/json")]).run()
+    at.run()
+    assert at.error and unpacked == []
