@@ -461,10 +461,13 @@ with summary:
         "is committed to roadmaps.",
     )
     last = report.waves[-1]
+    # Measured against the pool the last wave plans (today's unless it plans its own), and named for the
+    # wave it is when the plan stops short of everyone.
+    pool = "today's pool" if plan.waves[-1].reviewers is None else f"the {fmt.number(last.reviewers)} planned"
     cols[3].container(key="rollout_reviewers_needed").metric(
-        "Reviewers needed at full rollout",
+        "Reviewers needed at full rollout" if last.seat_share >= 1 else f"Reviewers needed at {markdown_safe(last.name)}",
         fmt.number(last.reviewers_needed, missing="no target"),
-        delta=f"+{fmt.number(last.reviewers_to_add)} to today's pool" if last.reviewers_to_add else None,
+        delta=f"+{fmt.number(last.reviewers_to_add)} to {pool}" if last.reviewers_to_add else None,
         delta_color="inverse",
     )
 

@@ -255,6 +255,17 @@ def test_saved_plan_is_shown_and_can_be_reset(worked_example):
     assert _table(at, "rollout_wave_costs")["Developers with a seat"][0] == 5
 
 
+def test_reviewers_needed_at_the_last_wave_is_counted_from_the_pool_it_plans(page):
+    """With 30 reviewers planned for the full rollout the tile said "37 (+7 to today's pool)": today's is 17."""
+    assert _metric(page, "rollout_reviewers_needed") == "37"
+    delta = page.main.get_by_key("rollout_reviewers_needed").metric[0].delta
+    assert delta == "+20 to today's pool"
+    page.session_state["rollout_waves"] = _edit({2: {"reviewers": 30}})
+    page.run()
+    tile = page.main.get_by_key("rollout_reviewers_needed").metric[0]
+    assert (tile.label, tile.value, tile.delta) == ("Reviewers needed at full rollout", "37", "+7 to the 30 planned")
+
+
 def test_a_plan_without_gates_says_so(page, worked_example):
     """Every gate row deleted: the gate results table raised KeyError 'Wave', and the plan, already saved,
     crashed every later visit until Reset threw it away. docs/rollout.md's own example has a wave without."""
