@@ -184,7 +184,9 @@ wave_edits = st.data_editor(
 )
 apply_edits(
     "rollout_waves",
-    lambda: tables.update_plan(plan, waves=tables.waves_from_rows(records(wave_edits), plan.waves)),
+    lambda: tables.update_plan(
+        plan, waves=tables.waves_from_rows(records(wave_edits), plan.waves, scenario.team.developers)
+    ),
     wave_columns,
 )
 

@@ -26,6 +26,7 @@ from roi.rollout import (
     RolloutReport,
     TrackedChecklistItem,
     baseline_metrics,
+    developers_with_seats,
     format_metric,
     track_checklist,
 )
@@ -278,7 +279,8 @@ def wave_input_rows(plan: RolloutPlan) -> list[dict[str, Any]]:
     ]
 
 
-def waves_from_rows(rows: Sequence[Mapping[str, Any]], previous: Sequence[Wave]) -> list[Wave]:
+def waves_from_rows(rows: Sequence[Mapping[str, Any]], previous: Sequence[Wave], developers: int | None = None
+                    ) -> list[Wave]:
     """Edited wave rows back into waves, sorted by start week.
 
     A row's ``source`` (its position in ``previous``, absent for a new row) keeps that wave's
@@ -322,7 +324,20 @@ def waves_from_rows(rows: Sequence[Mapping[str, Any]], previous: Sequence[Wave])
         waves.append((index, _validated(Wave, data, index)))
     if not waves:
         raise ScenarioError("the plan needs at least one wave; add a row", row=1, column="name")
-    return [wave for _, wave in sorted(waves, key=lambda pair: pair[1].start_week)]
+    ordered = sorted(waves, key=lambda pair: pair[1].start_week)
+    if developers is not None:  # a wave that seats nobody (0.1 typed for 10%) would plan $0 and no one silently
+        seated = 0
+        for index, wave in ordered:
+            now = developers_with_seats(developers, wave.seat_share)
+            if now <= seated:
+                least = 100 * (seated + 0.5) / developers
+                meant = f" (did you mean {100 * wave.seat_share * 100:g}%?)" if wave.seat_share * 100 <= 1 else ""
+                raise ScenarioError(
+                    f"{100 * wave.seat_share:g}% of {developers:,} developers seats nobody new{meant}; enter at least "
+                    f"{math.ceil(least * 10) / 10:g}% so that it adds a developer, or remove the wave",
+                    row=index + 1, column="seat_share_pct")
+            seated = now
+    return [wave for _, wave in ordered]
 
 
 # --- Gates -----------------------------------------------------------------------------------

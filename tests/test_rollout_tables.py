@@ -114,6 +114,25 @@ class TestWaveRows:
         rows = [{**row, "source": i} for i, row in enumerate(wave_input_rows(plan))]
         assert waves_from_rows(rows, plan.waves) == plan.waves
 
+    @pytest.mark.parametrize(
+        "row, share, message",
+        [
+            # 0.1 typed for 10%: 0.05 developers of 50 round to none; it planned a $0 pilot the expansion absorbed.
+            (0, 0.1, "0.1% of 50 developers seats nobody new (did you mean 10%?); enter at least 1% so that it adds "
+                     "a developer, or remove the wave"),
+            # 10.5% of 50 is 5 (rounded half up), the pilot's 5 already: at least 5.5 / 50 = 11%.
+            (1, 10.5, "10.5% of 50 developers seats nobody new; enter at least 11% so that it adds a developer, or "
+                      "remove the wave"),
+        ],
+    )
+    def test_a_wave_that_seats_nobody_new_is_refused(self, plan, row, share, message):
+        rows = [{**r, "source": i} for i, r in enumerate(wave_input_rows(plan))]
+        rows[row] = {**rows[row], "seat_share_pct": share}
+        assert waves_from_rows(rows, plan.waves) is not None  # without a team size: not judged
+        with pytest.raises(ScenarioError) as error:
+            waves_from_rows(rows, plan.waves, developers=50)
+        assert (error.value.row, error.value.column, error.value.message) == (row + 1, "seat_share_pct", message)
+
     def test_edits_keep_gates_and_sort(self, plan):
         rows = [{**row, "source": i} for i, row in enumerate(wave_input_rows(plan))]
         rows[1] = {**rows[1], "name": "Majority", "start_week": 20, "seat_share_pct": 60}
