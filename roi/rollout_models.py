@@ -76,7 +76,10 @@ FRACTION_METRICS = frozenset({"change_failure_rate", "rework_rate", "ai_acceptan
 
 
 def _check_fraction(metric: str, value: float | None, what: str) -> None:
-    """A share's value in [0, 1]: 8 typed for a change failure rate of 8% made a gate that could never fail."""
+    """A share's value in [0, 1]: 8 typed for a change failure rate of 8% made a gate that could never fail; and
+    no value below 0: every gate metric is a count, a size, a time or a share (−50 lines passed a size gate)."""
+    if value is not None and value < 0 and metric not in FRACTION_METRICS:
+        raise ValueError(f"{what} of {metric} cannot be negative, got {value:g}; enter 0 or more")
     if metric in FRACTION_METRICS and value is not None and not 0.0 <= value <= 1.0:
         meant = fraction_meant(value)
         raise ValueError(f"{what} of {metric} is a fraction from 0 to 1 (0.08 = 8%), got {value:g}"

@@ -364,6 +364,10 @@ def _from_shown(metric: str, value: float | None, index: int, column: str, basis
     A share outside 0–100% is refused here, in percent, before the model's check (which speaks in fractions).
     15 significant digits undo the float noise of ×100 (0.07 was shown as 7.000000000000001).
     """
+    if value is not None and value < 0 and (basis == "absolute" or column == "measured") \
+            and not _is_share(metric, basis):  # a share says so below, in percent
+        raise ScenarioError(f"{METRICS[metric].label} cannot be negative, got {value:g}; enter 0 or more",
+                            row=index + 1, column=column)
     if value is None or not _is_share(metric, basis):
         return value
     if basis == "absolute" and not 0.0 <= value <= 100.0:

@@ -214,6 +214,19 @@ class TestGateRows:
     def test_round_trip(self, plan):
         assert gates_from_rows(gate_input_rows(plan), plan.waves) == plan.waves
 
+    @pytest.mark.parametrize("row, column", [(2, "measured"), (2, "threshold"), (1, "measured")])
+    def test_a_negative_size_or_time_is_refused(self, plan, row, column):
+        # −50 lines measured passed "PR size at most 400"; a threshold of −400 could never pass.
+        rows = gate_input_rows(plan)
+        rows[row] = {**rows[row], column: -50}
+        with pytest.raises(ScenarioError) as error:
+            gates_from_rows(rows, plan.waves)
+        label = rows[row]["metric"]
+        assert (error.value.row, error.value.column) == (row + 1, column)
+        assert error.value.message == f"{label} cannot be negative, got -50; enter 0 or more"
+        with pytest.raises(ValueError, match="cannot be negative"):  # a scenario file's too
+            Gate(metric="pr_size_loc_median", threshold=400, measured=-50)
+
     def test_labels_map_back_and_gates_move_between_waves(self, plan):
         rows = gate_input_rows(plan)
         rows[0] = {
