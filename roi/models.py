@@ -614,7 +614,8 @@ def looks_like_scenario(data: Any) -> TypeGuard[dict[str, Any]]:
 def _without_ignored_ranges(data: dict[str, Any]) -> dict[str, Any]:
     """``data`` without the uncertainty ranges every draw ignored, which versions before 27 November 2026 saved
     (the estimates template turned a low/high for time in review into one), and a line of its notes saying so:
-    they changed no result, so a file holding one opens as it computed before rather than being refused."""
+    no simulated NPV depended on them, so a file holding one opens rather than being refused (the other ranges are
+    drawn afresh: the P10–P90 moves by sampling noise only)."""
     uncertainty = data.get("uncertainty")
     if not isinstance(uncertainty, dict) or not isinstance(ranges := uncertainty.get("ranges"), dict):
         return data
@@ -623,8 +624,7 @@ def _without_ignored_ranges(data: dict[str, Any]) -> dict[str, Any]:
         return data
     kept = {key: value for key, value in ranges.items() if key not in ignored}
     line = (f"Opened without the uncertainty range{'s' if len(ignored) > 1 else ''} over {', '.join(ignored)}: "
-            "no simulated outcome used them (a number the NPV does not read, or one its growth range replaces), "
-            "so no result changed.")
+            "no simulated NPV depended on them (a number the NPV does not read, or one its growth range replaces).")
     notes = data.get("notes")
     return {**data, "uncertainty": {**uncertainty, "ranges": kept},
             "notes": f"{notes}\n{line}" if isinstance(notes, str) and notes else line}

@@ -364,6 +364,6 @@ def test_a_file_saved_with_ignored_ranges_opens_without_them_and_says_so():
     opened = parse_scenario(json.dumps(data), source="s.json")
     assert opened.uncertainty.ranges == plain.uncertainty.ranges
     assert opened.notes.endswith(
-        "Opened without the uncertainty ranges over post.review_hours, post.tasks_per_dev_week: no simulated outcome "
-        "used them (a number the NPV does not read, or one its growth range replaces), so no result changed.")
+        "Opened without the uncertainty ranges over post.review_hours, post.tasks_per_dev_week: no simulated NPV "
+        "depended on them (a number the NPV does not read, or one its growth range replaces).")
     assert compute(opened).uncertainty == compute(plain).uncertainty
