@@ -455,14 +455,16 @@ def baseline_input_rows(scenario: Scenario, plan: RolloutPlan) -> list[dict[str,
 def baseline_from_rows(
     rows: Sequence[Mapping[str, Any]], scenario: Scenario, plan: RolloutPlan
 ) -> dict[str, float]:
-    """The plan's baseline overrides: entered values (shares in percent) that differ from the scenario's."""
+    """The plan's baseline overrides: the entered ones kept, and values (shares in percent) that differ from what
+    the table showed.  Compared with the shown value, not the scenario's: bugs per task, derived from the tasks
+    baseline, was frozen as "entered" once the tasks baseline was entered."""
     labels = {key: info.label for key, info in METRICS.items()}
-    from_scenario = baseline_metrics(scenario)
+    shown = baseline_metrics(scenario, plan)
     overrides: dict[str, float] = {}
     for index, row in enumerate(rows):
         metric = _choice(row, "metric", index, labels)
         value = _from_shown(metric, _number(row, "baseline", index, required=False), index, "baseline")
-        differs = not math.isclose(value, from_scenario.get(metric, math.nan)) if value is not None else False
+        differs = not math.isclose(value, shown.get(metric, math.nan)) if value is not None else False
         if value is not None and (metric in plan.baseline or differs):
             overrides[metric] = value
     return overrides

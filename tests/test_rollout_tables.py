@@ -335,6 +335,18 @@ class TestBaselineRows:
         }
 
 
+    def test_a_value_derived_from_an_entered_one_stays_derived(self, worked_example, plan):
+        # Tasks entered as 5: bugs per task shows 0.5 / 5 = 0.1; an edit elsewhere stored that 0.1 as "entered",
+        # and it no longer followed the tasks or bugs baselines.
+        entered = plan.model_copy(update={"baseline": {"tasks_per_dev_week": 5.0}})
+        rows = baseline_input_rows(worked_example, entered)
+        by_metric = {row["metric"]: row for row in rows}
+        assert by_metric["Bugs per task"]["baseline"] == pytest.approx(0.1)
+        by_metric["Change failure rate"]["baseline"] = 5
+        assert baseline_from_rows(rows, worked_example, entered) == {"tasks_per_dev_week": 5.0,
+                                                                     "change_failure_rate": 0.05}
+
+
 class TestChecklistRows:
     def test_only_differences_are_tracked(self, report, results):
         defaults = default_tracking(report, results)
