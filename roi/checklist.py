@@ -178,8 +178,8 @@ def _expectation_setting(ctx: ChecklistContext) -> ChecklistItem | None:
         title="Plan roadmaps on the quality-adjusted gain",
         # To 0.1 point, as the summary shows both: "+21%" and "+3%" read as a different pair than +21.0 / +2.8.
         reason=f"Output rises {percent(g, signed=True, digits=1)} but quality-adjusted productivity only "
-        f"{percent(quality_adjusted, signed=True, digits=1)}: commit roadmaps to the smaller figure, not the "
-        "headline.",
+        f"{percent(quality_adjusted, signed=True, digits=1)}: plan roadmaps on the smaller figure, not the "
+        "headline, and commit to its downside (the Rollout plan's roadmap commit, at P10).",
     )
 
 

@@ -86,8 +86,8 @@ def test_idle_seats_cost_is_money_as_every_page_writes_it(worked_example):
 def test_expectation_setting_rounds_as_the_summary_does(worked_example):
     # g = 4.84 / 4.0 − 1 = +21.0%, QAPI − 1 = 0.85215 / 30 = +2.8%: the summary's tiles, not "+21%" and "+3%".
     assert item(worked_example, "expectation-setting").reason == (
-        "Output rises +21.0% but quality-adjusted productivity only +2.8%: commit roadmaps to the smaller "
-        "figure, not the headline."
+        "Output rises +21.0% but quality-adjusted productivity only +2.8%: plan roadmaps on the smaller figure, "
+        "not the headline, and commit to its downside (the Rollout plan's roadmap commit, at P10)."
     )
     # A net loss is written with the app's minus sign: PRs at 600 LOC make N = 6.3 − (5.94 × 1.75 − 1.875)
     # − 0.18 = −2.40 h, QAPI − 1 = −8.0%.
