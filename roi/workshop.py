@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 import zlib
 import zoneinfo
@@ -55,6 +56,7 @@ OPEN_NOT_KEPT_MARK = b"open, not kept"
 """The same for an open scenario that was not kept for comparison (edited after the last "Keep")."""
 
 Files = tuple[tuple[str, bytes], ...]
+_NOT_IN_A_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # control characters and line breaks
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,9 @@ class _Export(BaseModel):
     @field_validator("file")
     @classmethod
     def _a_file_name(cls, name: str) -> str:
-        # A NUL would collide with appstate's cache-key markers; a path is not what the uploader gives.
-        if any(ch in name for ch in "/\\") or quote(name, len(name)) != name:
+        # A NUL would collide with appstate's cache-key markers; a path is not what the uploader gives. Format
+        # characters (a right-to-left mark in a Hebrew name) are allowed: every message quotes names safely.
+        if any(ch in name for ch in "/\\") or _NOT_IN_A_NAME.search(name):
             raise ValueError(f"'{quote(name)}' is not a file name (it holds a path or control characters)")
         return name
 

@@ -343,6 +343,11 @@ class TestWorkshopExports:
             read_workshop("w.zip", data)
         assert error.value.describe() == f"w.zip: exports/a.json: is listed twice in {MANIFEST}; save the workshop again"
 
+    def test_a_name_with_a_right_to_left_mark_round_trips(self, worked):
+        # Hebrew or Arabic file names can hold one; messages show it as "?", but the name itself is the file's.
+        exports = Exports((("\u05d3\u05d5\u05d7\u200f.json", b"[]"),))
+        assert read_workshop("w.zip", workshop_zip([worked], 0, exports)).exports == exports
+
     def test_mappings_of_files_not_in_the_workshop_are_left_out(self, worked):
         # A mapping for another file would replace the user's own mapping of a file with that name.
         mappings = {"a.json": {"table": "deployments"}, "theirs.csv": {"table": "pull_requests"}}
