@@ -251,20 +251,20 @@ BOX_VALUES_LIMIT = 1_000
 """Above this many values, a period's box plot is drawn from its five-number summary (:func:`box_data`)."""
 
 
-def box_data(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows a box plot of ``frame`` (``period``, ``value``) needs: a period's values when few, else
-    its minimum, quartiles and maximum.
+def box_values(values: np.ndarray) -> np.ndarray:
+    """The values a box plot of ``values`` needs: all of them when few, else the minimum, quartiles and maximum.
 
     Vega-Lite's box plot takes quartiles by linear interpolation at (n − 1)·p, as numpy does, so
     the five values [min, Q1, median, Q3, max] draw exactly the box and whiskers of all the values,
     without sending a million PRs to the browser (encoding them took most of a rerun on 1M PRs).
     """
-    parts = []
-    for period, group in frame.groupby("period", sort=False):
-        if len(group) > BOX_VALUES_LIMIT:
-            summary = np.quantile(group["value"], [0.0, 0.25, 0.5, 0.75, 1.0])
-            group = pd.DataFrame({"period": period, "value": summary})
-        parts.append(group)
+    return np.quantile(values, [0.0, 0.25, 0.5, 0.75, 1.0]) if len(values) > BOX_VALUES_LIMIT else values
+
+
+def box_data(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`box_values` of each period of ``frame`` (``period``, ``value``), as rows."""
+    parts = [pd.DataFrame({"period": period, "value": box_values(group["value"].to_numpy())})
+             for period, group in frame.groupby("period", sort=False)]
     return pd.concat(parts, ignore_index=True) if parts else frame
 
 
@@ -289,20 +289,22 @@ def distribution(
     Parameters: per-PR values of each period; ``measure`` names the axis; ``unit`` e.g. "LOC" or
     "hours".  A log axis keeps heavy right tails readable; values ≤ 0 are left out.
     """
-    frame = pd.concat(
-        [
-            pd.DataFrame({"period": "Before AI", "value": np.asarray(before, dtype=float)}),
-            pd.DataFrame({"period": "After AI", "value": np.asarray(after, dtype=float)}),
-        ],
-        ignore_index=True,
-    )
-    frame = frame[np.isfinite(frame["value"]) & (frame["value"] > 0)]
-    medians = frame.groupby("period", sort=False)["value"].median().reset_index()
+    # Per period in numpy: a frame of a million rows grouped by its period took 160 ms per chart on 1M PRs.
+    periods = {}
+    for period, values in (("Before AI", before), ("After AI", after)):
+        kept = np.asarray(values, dtype=float)
+        kept = kept[np.isfinite(kept) & (kept > 0)]
+        if len(kept):
+            periods[period] = kept
+    boxes_of = {period: box_values(values) for period, values in periods.items()}  # one partition each
+    medians = pd.DataFrame({"period": list(periods), "value": [
+        float(boxes_of[p][2] if len(v) > BOX_VALUES_LIMIT else np.median(v)) for p, v in periods.items()]})
     medians["label"] = [
         f"median {fmt.number(v, digits=0 if v >= 10 else 1)} {unit}" for v in medians["value"]
     ]
     y = alt.Y("period:N", sort=["Before AI", "After AI"], title=None)
-    low, high = (float(frame["value"].min()), float(frame["value"].max())) if len(frame) else (1.0, 10.0)
+    low, high = ((min(float(v.min()) for v in periods.values()), max(float(v.max()) for v in periods.values()))
+                 if periods else (1.0, 10.0))
     scale = alt.Scale(type="log", domain=[low / 1.5, high * 1.5])
     # Vega's own log ticks (1, 2, 3 … 10, 20, 30 …) ran together into "100200" and "200300".
     axis = alt.Axis(values=log_ticks(low / 1.5, high * 1.5), format=",")
@@ -310,7 +312,8 @@ def distribution(
         "period:N", legend=None, scale=alt.Scale(domain=["Before AI", "After AI"], range=[MUTED, BRAND])
     )
     boxes = (
-        alt.Chart(box_data(frame))
+        alt.Chart(pd.DataFrame({"period": [p for p, v in boxes_of.items() for _ in v],
+                                "value": np.concatenate([np.zeros(0), *boxes_of.values()])}))
         .mark_boxplot(size=36, extent="min-max")
         .encode(
             y=y,
@@ -323,9 +326,8 @@ def distribution(
         .mark_text(dy=-28, fontWeight="bold")
         .encode(y=y, x=alt.X("value:Q"), text=alt.Text("label:N"))
     )
-    counts = frame.groupby("period", sort=False)["value"].size()
     summary = "; ".join(
-        f"{period}: {label} over {fmt.number(counts[period])} PRs"
+        f"{period}: {label} over {fmt.number(len(periods[period]))} PRs"
         for period, label in zip(medians["period"], medians["label"], strict=True)
     )
     description = f"{measure} per PR ({unit}), box plots before vs after AI. {summary}."
