@@ -248,7 +248,7 @@ def index_domain(changes: Sequence[float] | pd.Series[float]) -> list[float]:
 
 
 BOX_VALUES_LIMIT = 1_000
-"""Above this many values, a period's box plot is drawn from its five-number summary (:func:`box_data`)."""
+"""Above this many values, a period's box plot is drawn from its five-number summary (:func:`box_values`)."""
 
 
 def box_values(values: np.ndarray) -> np.ndarray:
@@ -259,13 +259,6 @@ def box_values(values: np.ndarray) -> np.ndarray:
     without sending a million PRs to the browser (encoding them took most of a rerun on 1M PRs).
     """
     return np.quantile(values, [0.0, 0.25, 0.5, 0.75, 1.0]) if len(values) > BOX_VALUES_LIMIT else values
-
-
-def box_data(frame: pd.DataFrame) -> pd.DataFrame:
-    """:func:`box_values` of each period of ``frame`` (``period``, ``value``), as rows."""
-    parts = [pd.DataFrame({"period": period, "value": box_values(group["value"].to_numpy())})
-             for period, group in frame.groupby("period", sort=False)]
-    return pd.concat(parts, ignore_index=True) if parts else frame
 
 
 def log_ticks(low: float, high: float) -> list[float]:
