@@ -585,13 +585,13 @@ def validation_message(error: ValidationError) -> tuple[str, str]:
     message = first["msg"].removeprefix("Value error, ")
     received = first.get("input")
     if kind in _BOUND_ERRORS:  # "must be at most 1", not pydantic's "Input should be less than or equal to 1"
-        bound = float((first.get("ctx") or {}).get(_BOUND_ERRORS[kind][0], 0))
+        bound = float(limits.get(_BOUND_ERRORS[kind][0], 0))
         message = "must be more than 0" if kind == "greater_than_equal" and 0 < bound <= MIN_POSITIVE \
             else f"must be {_BOUND_ERRORS[kind][1]} {bound:g}"
     if kind not in ("value_error",) and not isinstance(received, (dict, list)):
         message = f"{message} (got {received!r})"
     if kind in _BOUND_ERRORS:  # how to fix it, as every error must say
-        share = kind == "less_than_equal" and (first.get("ctx") or {}).get("le") == 1
+        share = kind == "less_than_equal" and limits.get("le") == 1
         meant = fraction_meant(received) if share and isinstance(received, (int, float)) else None
         if meant:
             message += f"; a share is a fraction from 0 to 1: {meant}"
