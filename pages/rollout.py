@@ -270,6 +270,9 @@ with st.expander("Baselines the gates compare with"):
         baseline_columns,
     )
 
+for slip in tables.gate_slips(scenario, plan):  # kept as typed: a rate under 1% can be right
+    st.warning(slip)
+
 gate_box = st.container()
 
 found = appstate.loaded()  # the demo organisation's files until others are uploaded

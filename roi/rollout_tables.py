@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from roi.errors import ScenarioError
 from roi.models import Results, Scenario, validation_message
+from roi.percent_slip import percent_meant
 from roi.rollout import (
     METRICS,
     ExpectationsResult,
@@ -430,6 +431,47 @@ def gates_from_rows(rows: Sequence[Mapping[str, Any]], waves: Sequence[Wave]) ->
         }
         by_wave[wave].append(_validated(Gate, data, index))
     return [wave.model_copy(update={"gates": by_wave[wave.name]}) for wave in waves]
+
+
+def _percent_slip(value: float | None, reference: float | None) -> bool:
+    """Whether a share under 1% looks like a fraction typed into a percent cell: 100× it is within a factor of
+    ten of the value it is compared with (a measured CFR of 0.08% beside an 8% baseline).  Without a reference
+    a share under 1% can be right (an elite team's change failure rate), so nothing is said."""
+    if value is None or reference is None or not 0.0 < value < 0.01 or reference <= 0.0:
+        return False
+    return reference / 10 <= value * 100 <= reference * 10
+
+
+def gate_slips(scenario: Scenario, plan: RolloutPlan) -> list[str]:
+    """Warnings for the gate and baseline cells holding a rate under 1% that was more likely typed as a fraction
+    (0.08 for 8%): kept as typed, since under 1% can be right, but said beside the tables.
+
+    A measured value or a "≤ / ≥" threshold is compared with the metric's baseline (a measured value, without
+    one, with its gate's threshold); an entered baseline with the scenario's value.
+    """
+    baselines = baseline_metrics(scenario, plan)
+    from_scenario = baseline_metrics(scenario)
+    cells: list[tuple[str, str, float | None, float | None]] = []  # where, metric, value, compared with
+    row = 0
+    for wave in plan.waves:
+        for gate in wave.gates:
+            row += 1
+            if not _is_share(gate.metric, gate.basis):
+                continue
+            baseline = baselines.get(gate.metric)
+            if gate.basis == "absolute":
+                cells.append((f"Gates, row {row} ({wave.name}), Threshold", gate.metric, gate.threshold, baseline))
+            fallback = gate.threshold if gate.basis == "absolute" else None
+            cells.append((f"Gates, row {row} ({wave.name}), Measured", gate.metric, gate.measured,
+                          baseline if baseline is not None else fallback))
+    cells += [(f"Baselines, {METRICS[metric].label}", metric, value, from_scenario.get(metric))
+              for metric, value in plan.baseline.items() if METRICS[metric].unit == "fraction"]
+    return [
+        f"{where}: {value * 100:.4g}% for {METRICS[metric].label.lower()}, {percent_meant(value)} Rates are "
+        f"typed in percent (8 = 8%); it is compared with {format_metric(metric, reference)}."
+        for where, metric, value, reference in cells
+        if value is not None and reference is not None and _percent_slip(value, reference)
+    ]
 
 
 def baseline_input_rows(scenario: Scenario, plan: RolloutPlan) -> list[dict[str, Any]]:

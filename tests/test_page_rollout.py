@@ -204,6 +204,20 @@ def test_a_gate_baseline_can_be_entered(worked_example, page):
     assert page.session_state["scenario"].rollout.baseline == {"change_failure_rate": 0.1}
 
 
+def test_a_rate_typed_as_a_fraction_is_kept_and_questioned(worked_example, page):
+    rows = list(page.data_editor(key="rollout_gate_baselines").value["metric"])
+    page.session_state["rollout_gate_baselines"] = _edit({rows.index("Change failure rate"): {"baseline": 8}})
+    page.run()
+    assert not page.warning
+    page.session_state["rollout_gates"] = _edit({0: {"measured": 0.08}})  # 0.08 typed for 8%
+    page.run()
+    assert page.session_state["scenario"].rollout.waves[0].gates[0].measured == 0.0008  # kept as typed
+    assert [w.value for w in page.warning] == [
+        "Gates, row 1 (Pilot), Measured: 0.08% for change failure rate, did you mean 8%? Rates are typed in "
+        "percent (8 = 8%); it is compared with 8.0%."
+    ]
+
+
 def test_checklist_status_and_notes_are_saved_in_the_scenario(page):
     ids = list(page.data_editor(key="rollout_checklist").value.index)
     row = ids.index("ai-policy")

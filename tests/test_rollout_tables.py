@@ -26,6 +26,7 @@ from roi.rollout_tables import (
     default_tracking,
     expectations_from_inputs,
     gate_input_rows,
+    gate_slips,
     gate_table,
     gates_from_rows,
     schedule_table,
@@ -316,6 +317,62 @@ class TestGateRows:
         rows[3] = {**rows[3], "threshold": -1}  # bugs per task, baseline ×
         with pytest.raises(ScenarioError, match="multiplier"):
             gates_from_rows(rows, plan.waves)
+
+
+class TestGateSlips:
+    """A rate typed as a fraction into a percent cell (0.08 for 8%) is kept, since under 1% can be right, but
+    said when 100× it is near the value it is compared with."""
+
+    @staticmethod
+    def _plan(plan, baseline, **gate):
+        wave = plan.waves[0].model_copy(update={"gates": [Gate(metric="change_failure_rate", **gate)]})
+        return plan.model_copy(update={"waves": [wave], "baseline": baseline})
+
+    def test_a_measured_rate_a_hundredth_of_its_baseline(self, worked_example, plan):
+        slipped = self._plan(plan, {"change_failure_rate": 0.08}, basis="baseline_plus", threshold=0.02,
+                             measured=0.0008)
+        assert gate_slips(worked_example, slipped) == [
+            "Gates, row 1 (Pilot), Measured: 0.08% for change failure rate, did you mean 8%? Rates are typed "
+            "in percent (8 = 8%); it is compared with 8.0%."
+        ]
+
+    def test_an_absolute_threshold_and_a_measured_value_without_baseline(self, worked_example, plan):
+        # Without a baseline a measured value is compared with its gate's "≤" threshold (0.1 typed for 10%) …
+        slipped = self._plan(plan, {}, threshold=0.15, measured=0.001)
+        assert gate_slips(worked_example, slipped) == [
+            "Gates, row 1 (Pilot), Measured: 0.1% for change failure rate, did you mean 10%? Rates are typed "
+            "in percent (8 = 8%); it is compared with 15.0%."
+        ]
+        # … and a threshold typed as a fraction ("≤ 0.15" for 15%) with the baseline.
+        with_baseline = self._plan(plan, {"change_failure_rate": 0.12}, threshold=0.0015)
+        assert gate_slips(worked_example, with_baseline) == [
+            "Gates, row 1 (Pilot), Threshold: 0.15% for change failure rate, did you mean 15%? Rates are typed "
+            "in percent (8 = 8%); it is compared with 12.0%."
+        ]
+
+    @pytest.mark.parametrize(
+        ("baseline", "measured"),
+        [
+            ({"change_failure_rate": 0.0006}, 0.005),  # an elite team: 0.5% beside 0.06% is no slip of 100×
+            ({"change_failure_rate": 0.08}, 0.01),  # 1% is a percentage either way
+            ({"change_failure_rate": 0.08}, 0.0),
+            ({}, 0.0008),  # "baseline +" with no baseline: nothing to compare with
+        ],
+    )
+    def test_no_warning_when_the_rate_can_be_meant(self, worked_example, plan, baseline, measured):
+        assert gate_slips(worked_example, self._plan(plan, baseline, basis="baseline_plus", threshold=0.02,
+                                                     measured=measured)) == []
+
+    def test_an_entered_baseline_against_the_scenario(self, worked_example, plan):
+        scenario = worked_example.model_copy(
+            update={"baseline": worked_example.baseline.model_copy(update={"change_failure_rate": 0.05})}
+        )
+        entered = plan.model_copy(update={"baseline": {"change_failure_rate": 0.0005}})
+        assert gate_slips(scenario, entered) == [
+            "Baselines, Change failure rate: 0.05% for change failure rate, did you mean 5%? Rates are typed in "
+            "percent (8 = 8%); it is compared with 5.0%."
+        ]
+        assert gate_slips(worked_example, plan) == []  # the default plan of the worked example
 
 
 class TestBaselineRows:
