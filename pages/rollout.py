@@ -356,6 +356,8 @@ apply_edits(
     ),
     checklist_columns,
 )
+for late in tables.late_checklist_items(report):
+    st.warning(late)
 
 with st.expander("Why each action"):
     for item in report.checklist:

@@ -280,6 +280,11 @@ class TrackedChecklistItem(_Result):
     owner_role: str
     due_week: int | None = Field(description="week of the rollout it is due by; null = not tied any more")
     wave: str | None = Field(description="the wave it must be done before; null = not tied to a wave start")
+    late_for: str | None = Field(
+        default=None,
+        description="the wave it should be done before, when the due week the team set falls after that wave "
+        "starts; null = on time or not tied to a wave",
+    )
     status: ChecklistStatus
     notes: str
     fires: bool = Field(
@@ -838,8 +843,11 @@ def track_checklist(
     for item in items:
         entry = by_id.pop(item.id, None)
         due_week, wave = _due(item, waves)
+        late_for = None
         if entry is not None and entry.due_week is not None:  # still due before its wave until its start,
-            due_week, wave = entry.due_week, wave if entry.due_week <= due_week else None  # as the workbook says
+            on_time = due_week is None or entry.due_week <= due_week  # as the workbook says
+            late_for = None if on_time else wave
+            due_week, wave = entry.due_week, wave if on_time else None
         merged.append(
             TrackedChecklistItem(
                 id=item.id,
@@ -852,6 +860,7 @@ def track_checklist(
                 else item.owner_role,
                 due_week=due_week,
                 wave=wave,
+                late_for=late_for,
                 status=entry.status if entry is not None else item.status,
                 notes=entry.notes if entry is not None else "",
                 fires=True,

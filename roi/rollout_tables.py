@@ -178,6 +178,19 @@ def checklist_table(report: RolloutReport) -> list[dict[str, Any]]:
     ]
 
 
+def late_checklist_items(report: RolloutReport) -> list[str]:
+    """A warning for each checklist item whose due week, set by the team, falls after the start of the wave it
+    should be done before: the wave would start without it (the table's "Wave" cell goes blank)."""
+    starts = {wave.name: wave.start_week for wave in report.waves}
+    return [
+        f"'{item.title}' is due in week {item.due_week}, after '{item.late_for}' starts in week "
+        f"{starts[item.late_for]}, which it should come before: move it to week {starts[item.late_for]} or "
+        "earlier, or the wave starts without it."
+        for item in report.checklist
+        if item.late_for is not None and item.late_for in starts
+    ]
+
+
 # --- Cell parsing ----------------------------------------------------------------------------
 
 

@@ -145,6 +145,22 @@ def test_moving_a_wave_moves_the_checklist_due_weeks(page):
     assert checklist.loc["review-capacity", "wave"] == "Expansion"
 
 
+def test_a_due_week_after_its_wave_starts_is_kept_and_questioned(page):
+    # The worked example's PR-size limit is due before the expansion, which starts in week 6.
+    checklist = page.data_editor(key="rollout_checklist").value
+    row = list(checklist.index).index("pr-size-limit")
+    assert (checklist.loc["pr-size-limit", "due_week"], checklist.loc["pr-size-limit", "wave"]) == (6, "Expansion")
+    page.session_state["rollout_checklist"] = _edit({row: {"due_week": 9}})
+    page.run()
+    checklist = page.data_editor(key="rollout_checklist").value
+    assert checklist.loc["pr-size-limit", "due_week"] == 9 and checklist.loc["pr-size-limit", "wave"] in ("", None)
+    title = checklist.loc["pr-size-limit", "title"]
+    assert [w.value for w in page.warning] == [
+        f"'{title}' is due in week 9, after 'Expansion' starts in week 6, which it should come before: "
+        "move it to week 6 or earlier, or the wave starts without it."
+    ]
+
+
 def _gated(worked_example: Scenario, measured: float) -> Scenario:
     plan = RolloutPlan(
         waves=[

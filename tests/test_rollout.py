@@ -558,10 +558,15 @@ class TestChecklistTracking:
         """As the workbook's "Due before wave" formula says: the wave while the due week is at or before its
         start week. A typed 6 (the expansion's start) read blank in the app and "Expansion" in the workbook;
         a typed 5 read blank in both, though an action done by week 5 is done before the expansion."""
-        for typed, wave in ((6, "Expansion"), (5, "Expansion"), (0, "Expansion"), (7, None)):
+        for typed, wave, late_for in ((6, "Expansion", None), (5, "Expansion", None), (0, "Expansion", None),
+                                      (7, None, "Expansion")):
             tracking = [ChecklistTracking(item_id="pr-size-limit", due_week=typed)]
             item = next(i for i in track_checklist(results.checklist, tracking, waves) if i.id == "pr-size-limit")
-            assert (item.due_week, item.wave) == (typed, wave)
+            assert (item.due_week, item.wave, item.late_for) == (typed, wave, late_for)
+        # An item tied to no wave is never late, however late its due week.
+        tracking = [ChecklistTracking(item_id="idle-seats", due_week=400)]
+        item = next(i for i in track_checklist(results.checklist, tracking, waves) if i.id == "idle-seats")
+        assert (item.due_week, item.wave, item.late_for) == (400, None, None)
 
     def test_items_that_stop_firing_are_kept_only_if_touched(self, results, waves):
         tracking = [
