@@ -158,6 +158,16 @@ def gate_table(report: RolloutReport, *, formatted: bool = False) -> list[dict[s
     return rows
 
 
+LATE_FOR = "late for "
+"""How "Due before wave" names the wave an item is due after the start of (the workbook's formula says the same)."""
+
+
+def due_before_label(item: TrackedChecklistItem) -> str:
+    """The "Due before wave" cell: the wave the item is done before, "late for <wave>" when its due week falls
+    after that wave starts, or blank when it is tied to no wave."""
+    return item.wave or (LATE_FOR + item.late_for if item.late_for else "")
+
+
 def checklist_table(report: RolloutReport) -> list[dict[str, Any]]:
     """One row per tracked checklist item, engine order, then items that no longer fire."""
     return [
@@ -168,7 +178,7 @@ def checklist_table(report: RolloutReport) -> list[dict[str, Any]]:
             "Priority": item.priority,
             "Owner": item.owner_role,
             "Due week": item.due_week,
-            "Due before wave": item.wave or "",
+            "Due before wave": due_before_label(item),
             "Status": item.status,
             "Notes": item.notes,
             "Still triggered": item.fires,

@@ -50,7 +50,7 @@ from roi.export.rollout_sheets import (
 from roi.models import Scenario, get_path, load_scenario, scenario_from_dict
 from roi.rollout import METRICS, default_plan, rollout_report
 from roi.rollout_models import RolloutPlan
-from roi.rollout_tables import DECISION_LABELS, gate_table, schedule_table
+from roi.rollout_tables import DECISION_LABELS, due_before_label, gate_table, schedule_table
 from roi.verdict import loss_chance, verdict
 from roi.whatif import with_pr_size_limit
 from tests.conftest import SCENARIOS, WAVE_REVIEW_ROWS
@@ -1138,7 +1138,7 @@ def _checklist_due(values) -> dict[str, tuple[Any, str | None]]:
 
 
 def _app_checklist_due(scenario: Scenario) -> dict[str, tuple[int | None, str | None]]:
-    return {item.id: (item.due_week, item.wave) for item in rollout_report(scenario).checklist}
+    return {item.id: (item.due_week, due_before_label(item) or None) for item in rollout_report(scenario).checklist}
 
 
 def test_checklist_due_before_wave_follows_an_edited_due_week(recalculated):
@@ -1155,7 +1155,7 @@ def test_checklist_due_before_wave_follows_an_edited_due_week(recalculated):
     ]
     app = _app_checklist_due(worked.model_copy(update={"rollout": RolloutPlan.model_validate(plan)}))
     assert got == app
-    assert _checklist_due(recalculated["worked"][1])[first] == (0, "Pilot") and app[first] == (9, None)
+    assert _checklist_due(recalculated["worked"][1])[first] == (0, "Pilot") and app[first] == (9, "late for Pilot")
     assert app["review-depth"] == (3, "Expansion")
 
 

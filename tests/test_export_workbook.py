@@ -57,7 +57,7 @@ from roi.export.xlsx import render
 from roi.models import PeriodMetrics, Scenario, load_scenario, parse_scenario, scenario_from_dict
 from roi.rollout import default_plan, rollout_report
 from roi.rollout_models import RolloutPlan
-from roi.rollout_tables import schedule_table
+from roi.rollout_tables import due_before_label, schedule_table
 from roi.verdict import verdict
 from roi.whatif import with_value
 from tests.conftest import SCENARIOS, WAVE_REVIEW_ROWS
@@ -1079,7 +1079,8 @@ def test_checklist_due_weeks_and_waves_follow_the_rollout_plan(worked):
 
     def due_before(row, index: int) -> str:
         w = row[week].coordinate
-        return f'=IF(AND(ISNUMBER({w}),{w}<={start(index)}),{_wave_cell(scenario, "Wave", index)},"")'
+        wave = _wave_cell(scenario, "Wave", index)
+        return f'=IF(ISNUMBER({w}),IF({w}<={start(index)},"","late for ")&{wave},"")'
 
     for item, index in (("baseline-first", 0), ("review-depth", 1), ("workload-watch", 2)):
         assert by_item[item][week].value == f"={start(index)}", item
@@ -1095,7 +1096,8 @@ def test_checklist_due_weeks_and_waves_follow_the_rollout_plan(worked):
     app = {item.id: item for item in rollout_report(scenario, results).checklist}
     for row in stored:
         item = app[row[0].value]
-        assert (row[week].value, row[before].value or None) == (item.due_week, item.wave), item.id
+        assert (row[week].value, row[before].value or None) == (item.due_week, due_before_label(item) or None), \
+            item.id
     assert app["pr-size-limit"].wave == "Expansion" == app["review-capacity"].wave  # week 3 is before week 6
 
 

@@ -53,7 +53,14 @@ from roi.rollout import (
     wave_tie,
 )
 from roi.rollout_models import MAX_WEEK, WEEKS_PER_YEAR, ChecklistStatus
-from roi.rollout_tables import DECISION_LABELS, checklist_table, gate_table, schedule_table, wave_table
+from roi.rollout_tables import (
+    DECISION_LABELS,
+    LATE_FOR,
+    checklist_table,
+    gate_table,
+    schedule_table,
+    wave_table,
+)
 
 _POOL_RULE = rule_for("rollout.waves.0.reviewers")
 """What a wave's reviewer pool [people] may be (``roi.rollout_models.Wave``'s bounds)."""
@@ -991,9 +998,9 @@ def _due_cells(
     start = _tied_cell(report, labels, tie, "Start week")
     if not typed:
         due_week = Cell(Formula(start, cached=value), "int", "input")
+    wave = _tied_cell(report, labels, tie, "Wave")
     before = Formula(
-        f'IF(AND(ISNUMBER({week}),{week}<={start}),{_tied_cell(report, labels, tie, "Wave")},"")',
-        cached=row["Due before wave"],
+        f'IF(ISNUMBER({week}),IF({week}<={start},"","{LATE_FOR}")&{wave},"")', cached=row["Due before wave"]
     )
     return due_week, Cell(before, "text")
 
@@ -1017,7 +1024,8 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
             "Each action with the numbers that triggered it, by due week. Yellow cells are yours to edit: "
             "the start date, owner, due week, status (drop-down) and notes; due dates follow the start "
             "date and the due week. A due week tied to a wave links to its start week on the Rollout plan "
-            "until you type one; \"Due before wave\" names the wave while the due week is its start week. "
+            "until you type one; \"Due before wave\" names the wave while the due week is at or before its start "
+            "week, and says \"late for\" it after. "
             "Sort and filter with the header's buttons.",
             "note",
         )
