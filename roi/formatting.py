@@ -136,6 +136,16 @@ def number(
     return f"{sign}{shown:,.{digits}f}"
 
 
+def count(value: float, noun: str, plural: str | None = None) -> str:
+    """A whole number of things, the noun agreeing with it: ``count(1, "reviewer")`` → "1 reviewer",
+    ``count(16885, "reviewer")`` → "16,885 reviewers" ("Today's 1 reviewers meet …" at a pool of one).
+
+    ``plural`` for a noun that does not just take an "s" (``count(2, "person", "people")``).
+    """
+    shown = number(value)
+    return f"{shown} {noun if shown == '1' else plural or noun + 's'}"
+
+
 def months(value: float | None, *, horizon_years: int | None = None, never: bool = False) -> str:
     """Payback time to 0.1 month, as the workbook shows it ('0.0" months"'): ``months(14.23)`` →
     "14.2 months", ``months(0.54)`` → "0.5 months"; ``None`` → "not within 3 years" (given the horizon),

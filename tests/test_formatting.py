@@ -107,6 +107,15 @@ class TestHoursMonthsIndex:
         assert fmt.number(1234.6) == "1,235"
         assert fmt.number(-3.14159, digits=2) == f"{M}3.14"
 
+    def test_count_agrees_with_its_noun(self):
+        # "Today's 1 reviewers meet …", "Money over 1 years": the noun follows the number shown.
+        assert fmt.count(1, "reviewer") == "1 reviewer"
+        assert fmt.count(2, "reviewer") == "2 reviewers"
+        assert fmt.count(16885, "reviewer") == "16,885 reviewers"
+        assert fmt.count(0, "year") == "0 years"
+        assert fmt.count(1, "person", "people") == "1 person"
+        assert fmt.count(2, "person", "people") == "2 people"
+
 
 class TestInputs:
     def test_both_ends_of_a_range_take_the_decimals_of_the_larger(self):
