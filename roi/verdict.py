@@ -178,9 +178,9 @@ def _review_point(scenario: Scenario, results: Results) -> str:
     if needed is not None and r.target_wait_hours is not None:
         target = fmt.hours(r.target_wait_hours, unit="working h")
         staffing = (
-            f" Meeting the {target} wait target takes {fmt.number(needed)} reviewers (today {fmt.number(have)})."
+            f" Meeting the {target} wait target takes {fmt.count(needed, 'reviewer')} (today {fmt.number(have)})."
             if needed > have
-            else f" Today's {fmt.number(have)} reviewers meet the {target} wait target."
+            else f" Today's {fmt.count(have, 'reviewer')} {'meets' if have == 1 else 'meet'} the {target} wait target."
         )
     if not r.post.stable:
         backlog = fmt.hours(r.backlog_growth_hours_per_week, digits=0, unit="review hours")
@@ -209,7 +209,7 @@ def money_point(scenario: Scenario, results: Results) -> str:
     currency = scenario.currency
     years = scenario.finance.horizon_years
     npv = fmt.money(f.npv, currency, compact=True, signed=True)
-    text = f"Net present value over {years} years: {npv}"
+    text = f"Net present value over {fmt.count(years, 'year')}: {npv}"
     u = simulated(results)
     if u is not None:
         loss = fmt.chance(loss_chance(results))

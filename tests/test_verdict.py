@@ -110,6 +110,18 @@ def test_without_ranges_or_target(worked_example):
                                     "85% busy, a few more PRs make the wait grow steeply.")
 
 
+@pytest.mark.parametrize(("n", "pool", "horizon"), [(1, "1 reviewer meets", "1 year"),
+                                                    (2, "2 reviewers meet", "2 years")])
+def test_a_pool_and_horizon_of_one_read_in_the_singular(worked_example, n, pool, horizon):
+    # "Today's 1 reviewers meet the 4.0 working h wait target", "Net present value over 1 years".
+    small = with_values(worked_example, {
+        "team.developers": n, "review.reviewers": n, "review.target_wait_hours": 40.0, "uncertainty": None,
+        "finance.horizon_years": n, "finance.adoption_by_year": worked_example.finance.adoption_by_year[:n]})
+    found = verdict(small, compute(small))
+    assert found.points[1].endswith(f"Today's {pool} the 40.0 working h wait target.")
+    assert found.points[2].startswith(f"Net present value over {horizon}: {MINUS}$")
+
+
 @pytest.mark.parametrize("name", ["metr_2025.json", "uplevel_2024.json"])
 def test_losses_read_as_falls(name):
     scenario = load_scenario(SCENARIOS / name)
