@@ -930,7 +930,8 @@ def generated_guardrails(
     tasks_limit = scenario.baseline.tasks_per_dev_week * (1.0 + defaults.WORKLOAD_GROWTH_LIMIT)
     needed = results.review.reviewers_needed
     staffing = (
-        f" (the model needs {needed} reviewers at full rollout, {review.reviewers} today)"
+        f" (the model needs {formatting.count(needed, 'reviewer')} at full rollout, "
+        f"{formatting.number(review.reviewers)} today)"
         if needed is not None
         else ""
     )

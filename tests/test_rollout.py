@@ -622,6 +622,19 @@ class TestExpectations:
         # g = 4.84 / 4.0 − 1 to 0.1 point, as the page's "Headline output change" tile shows it.
         assert result.guardrails[0].endswith("; the headline +21.0% is not a planning figure.")
 
+    @pytest.mark.parametrize(("target", "staffing"), [
+        (40.0, "(the model needs 1 reviewer at full rollout, 1 today)"),
+        (4.0, "(the model needs 2 reviewers at full rollout, 1 today)"),
+    ])
+    def test_staffing_guardrail_agrees_with_its_number(self, worked_example, target, staffing):
+        # "the model needs 1 reviewers at full rollout": one developer, one reviewer, a loose or tight target.
+        data = worked_example.model_dump()
+        data["team"]["developers"], data["review"]["reviewers"] = 1, 1
+        data["review"]["target_wait_hours"] = target
+        scenario = scenario_from_dict(data)
+        result = expectations(scenario, compute(scenario))
+        assert result.guardrails[2].endswith(f"add reviewers rather than hours {staffing}.")
+
     def test_quality_slip_moves_time_to_quality(self, worked_example):
         # Bugs per task 0.125 → 0.8 / 4.84 = 0.165: test-automation fires, quality 0.2 + 0.2 + 0.1.
         data = worked_example.model_dump()
