@@ -772,7 +772,8 @@ def reviewers_needed_metric(container: Any, needed: int | None, reviewers: int, 
     gap = needed - reviewers if needed is not None else None
     delta = None
     if gap is not None:
-        delta = f"{fmt.number(gap, signed=True)} on today's {reviewers}" if gap > 0 else f"today's {reviewers} are enough"
+        delta = (f"{fmt.number(gap, signed=True)} on today's {fmt.number(reviewers)}" if gap > 0
+                 else f"today's {fmt.number(reviewers)} {'is' if reviewers == 1 else 'are'} enough")
     container.metric(
         "Reviewers needed",
         fmt.number(needed, missing="no target"),

@@ -70,6 +70,7 @@ with controls:
             max_value=min(scenario.review.reviewers, MAX_TEAM_POOLS),
             step=1,
             help="Split developers and reviewers into this many teams that only review their own PRs.",
+            disabled=scenario.review.reviewers < 2,  # one reviewer: nothing to split
         )
 
 whatif = scenario
@@ -119,7 +120,8 @@ with top:
         # Short: "under 1 min" was 180 px of text in the 161 px tile at 1280 px (the chip has room).
         fmt.duration(review.post.wait_hours, missing="unstable", short=True),
         border=True,
-        delta=f"before: {fmt.duration(review.baseline.wait_hours, missing='unstable')}",  # not "n/a"
+        # Short as the tile (not "n/a"): "<1 min" beside "before: under 1 min" read as two different waits.
+        delta=f"before: {fmt.duration(review.baseline.wait_hours, missing='unstable', short=True)}",
         delta_color="gray",
         delta_arrow="off",
         help="Mean wait after adoption before a reviewer picks a PR up (working hours); the chip gives "
@@ -160,7 +162,9 @@ with main:
         f"**The floor set by PR size:** a PR spends at least "
         f"**{fmt.hours(review.min_time_in_review_hours)}** "
         f"in review (effort {fmt.hours(review.post.effort_hours, digits=2)} ÷ "
-        f"{fmt.percent(whatif.review.review_share)} of a reviewer's time) however many reviewers there are. "
+        # As the box above shows the share: a whole percent read "÷ 0%" at 0.1%.
+        f"{fmt.assumption_percent(whatif.review.review_share)} of a reviewer's time) however many reviewers "
+        "there are. "
         "Only smaller PRs lower it."
     )
     calibration = review.calibration
@@ -201,23 +205,30 @@ try:
 except RoiError as error:
     appstate.show_error(error)
 else:
-    table = pd.DataFrame(
-        [
+    rows = [
+        {
+            "Set-up": "One shared pool",
+            "Reviewers": fmt.number(whatif.review.reviewers),
+            "Mean wait for a review": fmt.duration(pooled.mean_wait_hours, missing="unstable"),
+            "Reviewers needed for the target": fmt.number(pooled.reviewers_needed, missing="no target"),
+        },
+    ]
+    if split.teams > 1:  # "1 separate team pools" repeated the shared pool's row
+        rows.append(
             {
-                "Set-up": "One shared pool",
-                "Reviewers": fmt.number(whatif.review.reviewers),
-                "Mean wait for a review": fmt.duration(pooled.mean_wait_hours, missing="unstable"),
-                "Reviewers needed for the target": fmt.number(pooled.reviewers_needed, missing="no target"),
-            },
-            {
-                "Set-up": f"{split.teams} separate team pools",
+                "Set-up": f"{fmt.number(split.teams)} separate team pools",
                 "Reviewers": pool_sizes(split.reviewers_per_team),
                 "Mean wait for a review": fmt.duration(split.mean_wait_hours, missing="unstable"),
                 "Reviewers needed for the target": fmt.number(split.reviewers_needed, missing="no target"),
-            },
-        ]
-    )
-    st.dataframe(table, hide_index=True, key="review_pools_table")
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key="review_pools_table")
+    if split.teams == 1:
+        st.caption(
+            "A single reviewer cannot be split into team pools."
+            if whatif.review.reviewers == 1
+            else "Compare with 2 or more team pools (What-ifs) to see what splitting the pool costs."
+        )
     st.caption(
         "Pooling effect (Smith & Whitt 1981): in separate pools a PR can wait for its busy team while "
         "another team's reviewer is idle, so the same people wait longer, and meeting the target takes more "

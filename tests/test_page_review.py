@@ -7,7 +7,7 @@ import json
 import pytest
 
 from roi.engine import compute_productivity, compute_review
-from roi.whatif import with_value
+from roi.whatif import with_value, with_values
 from tests.conftest import metric_delta, metric_value
 
 PAGE = "pages/review.py"
@@ -33,7 +33,8 @@ def test_worked_example(page):
     assert metric_value(page, "Reviewer utilisation") == "210%"  # "55% → 210%" was cut at 1366 px
     assert metric_delta(page, "Reviewer utilisation") == "before: 55%"
     assert metric_value(page, "Mean wait") == "unstable"
-    assert metric_delta(page, "Mean wait") == "before: under 1 min"  # Wq 0.00726 h
+    # In the tile's short form: "<1 min" beside "before: under 1 min" read as two different waits.
+    assert metric_delta(page, "Mean wait") == "before: <1 min"  # Wq 0.00726 h
     assert metric_value(page, "Reviewers needed") == "37"
     assert metric_value(page, "Backlog growth") == "187"  # the unit in the chip: cut at 1280 px
     assert metric_delta(page, "Backlog growth") == "review h / week"
@@ -144,6 +145,31 @@ def test_no_more_teams_than_reviewers(page):
     page.number_input(key="review_teams").set_value(17).run()
     assert not page.exception and not page.error
     assert page.dataframe[0].value["Reviewers"].iloc[1] == "17 × 1"  # more than five pools: counted
+
+
+@pytest.mark.parametrize(("n", "enough"), [(1, "today's 1 is enough"), (2, "today's 2 are enough")])
+def test_a_pool_of_one_reads_in_the_singular_and_is_not_split(open_app, worked_example, n, enough):
+    # "today's 1 are enough", and a "1 separate team pools" row repeating the shared pool's.
+    small = with_values(worked_example, {"team.developers": n, "review.reviewers": n,
+                                         "review.target_wait_hours": 40.0})
+    at = open_app(page=PAGE, scenario=small)
+    assert metric_delta(at, "Reviewers needed") == enough
+    pools = at.dataframe[0].value
+    if n == 1:
+        assert list(pools["Set-up"]) == ["One shared pool"]
+        assert at.number_input(key="review_teams").proto.disabled
+        assert "A single reviewer cannot be split into team pools." in [c.value for c in at.caption]
+    else:
+        assert list(pools["Set-up"]) == ["One shared pool", "2 separate team pools"]
+        assert not at.number_input(key="review_teams").proto.disabled
+
+
+def test_a_small_review_share_keeps_its_decimal_in_the_floor(open_app, worked_example):
+    # 0.1% of the week read "÷ 0%" (the share rounded to a whole percent).
+    at = open_app(page=PAGE, scenario=with_value(worked_example, "review.review_share", 0.001))
+    floor = next(m.value for m in at.markdown if m.value.startswith("**The floor set by PR size:**"))
+    effort = compute_review(with_value(worked_example, "review.review_share", 0.001)).post.effort_hours
+    assert f"(effort {effort:.2f} h ÷ 0.1% of a reviewer's time)" in floor
 
 
 def test_charts_show_the_markers(page):
