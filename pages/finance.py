@@ -39,7 +39,7 @@ def money(value, **kwargs):
 
 st.title("ROI & risk")
 st.caption(
-    f"Risk-adjusted cash flows over {years} years (Forrester TEI style), discounted at "
+    f"Risk-adjusted cash flows over {fmt.count(years, 'year')} (Forrester TEI style), discounted at "
     f"{fmt.share(scenario.finance.discount_rate)} a year. Benefits value the net hours gained at the "
     f"loaded cost of {money(scenario.team.loaded_cost_per_hour, digits=2)}/h, of which "
     f"{fmt.share(scenario.finance.capture_factor)} becomes business value."

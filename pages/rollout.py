@@ -584,7 +584,7 @@ st.header("Cost by month")
 cols = st.columns(3)
 cols[0].metric("First year", appstate.money(report.cost_by_year[0], scenario))
 cols[1].metric(
-    f"Over {scenario.finance.horizon_years} years",
+    f"Over {fmt.count(scenario.finance.horizon_years, 'year')}",
     appstate.money(report.schedule[-1].cumulative_cost, scenario),
 )
 cols[2].metric(  # "at full rollout" in the chip: in a third of 1024 px the label read "…per mo…"

@@ -23,8 +23,8 @@ found = verdict(scenario, results)
 st.title(markdown_safe(scenario.name))  # a loaded file's name: no live links or images
 developers, reviewers = scenario.team.developers, scenario.review.reviewers
 st.caption(
-    f"{appstate.source_line(scenario)} · {fmt.number(developers)} developer{'s' if developers != 1 else ''} · "
-    f"{fmt.number(reviewers)} reviewer{'s' if reviewers != 1 else ''} · {scenario.finance.horizon_years}-year horizon"
+    f"{appstate.source_line(scenario)} · {fmt.count(developers, 'developer')} · "
+    f"{fmt.count(reviewers, 'reviewer')} · {scenario.finance.horizon_years}-year horizon"
 )
 
 for caveat in measurement_caveats(scenario):  # numbers behind the verdict that the exports do not back
@@ -81,7 +81,7 @@ cols[3].metric(
     "quality-adjusted figure."
 )
 
-st.subheader(f"Money over {scenario.finance.horizon_years} years", anchor=False)
+st.subheader(f"Money over {fmt.count(scenario.finance.horizon_years, 'year')}", anchor=False)
 cols = appstate.tile_row(4)
 # The P10 to P90 range in the chip, named in the help: "P10 +$2.2M to P90 +$5.…" was cut at 1280 px.
 npv_range = (

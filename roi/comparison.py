@@ -110,7 +110,7 @@ FIGURES: tuple[Figure, ...] = (
            lambda v, s: fmt.months(v, horizon_years=s.finance.horizon_years),
            "When cumulative (undiscounted) benefits first cover cumulative costs."),
     Figure("horizon_years", "Horizon", "years", lambda s, _r: s.finance.horizon_years,
-           lambda v, _s: f"{v} years", "Years the cash flows run (finance.horizon_years)."),
+           lambda v, _s: fmt.count(v, "year"), "Years the cash flows run (finance.horizon_years)."),
     Figure("utilisation_before", "Reviewer utilisation before", "fraction",
            lambda _s, r: r.review.baseline.utilization, lambda v, _s: fmt.percent(v),
            "Review demand / review capacity of the pool before adoption."),

@@ -102,10 +102,16 @@ class TestValues:
         assert first["AI tools priced"] == "GitHub Copilot Enterprise"
         assert first["Quality-adjusted productivity"] == "+2.8%"
         assert first["Payback"] == "not within 3 years"
+        assert first["Horizon"] == "3 years"
         assert first["Mean wait for a review after (working time)"] == "unstable"
         assert first["Chance of a loss"] == "45%"
         assert table["40 reviewers"]["Chance of a loss"] == "n/a"
         assert table["40 reviewers"]["Reviewer utilisation after"] == "89%"
+
+    def test_a_horizon_of_one_year_reads_in_the_singular(self, worked):
+        one = worked.model_copy(update={"finance": worked.finance.model_copy(
+            update={"horizon_years": 1, "adoption_by_year": [0.7]})})
+        assert comparison.table([(one, compute(one))])[one.name]["Horizon"] == "1 year"
 
     def test_repeated_names_get_their_own_column(self, pairs):
         doubled = [pairs[0], pairs[0], pairs[1]]

@@ -9,7 +9,7 @@ import pytest
 from roi import compute
 from roi import formatting as fmt
 from roi.models import load_scenario
-from roi.whatif import with_assumption, with_value
+from roi.whatif import with_assumption, with_value, with_values
 from tests.conftest import metric_delta, metric_value
 
 PAGE = "pages/finance.py"
@@ -49,6 +49,13 @@ def test_worked_example(page):
         "**0.90 h net per developer-week**" in md.value and "**0.05 h short**" in md.value
         for md in page.markdown
     )
+
+
+@pytest.mark.parametrize(("n", "over"), [(1, "over 1 year ("), (2, "over 2 years (")])
+def test_a_horizon_of_one_year_reads_in_the_singular(open_app, worked_example, n, over):
+    short = with_values(worked_example, {"finance.adoption_by_year": [0.7, 0.9][:n], "finance.horizon_years": n})
+    at = open_app(page=PAGE, scenario=short)
+    assert any(c.value.startswith(f"Risk-adjusted cash flows {over}") for c in at.caption)
 
 
 def test_changing_an_assumption_recomputes(page, worked_example):

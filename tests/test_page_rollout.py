@@ -53,6 +53,14 @@ def page(worked_example) -> AppTest:
     return _page(worked_example)
 
 
+@pytest.mark.parametrize(("n", "label"), [(1, "Over 1 year"), (2, "Over 2 years")])
+def test_a_horizon_of_one_year_reads_in_the_singular(worked_example, n, label):
+    data = worked_example.model_dump()
+    data["finance"]["horizon_years"], data["finance"]["adoption_by_year"] = n, [0.7, 0.9][:n]
+    at = _page(Scenario.model_validate(data))
+    assert label in [m.label for m in at.metric]
+
+
 def test_default_plan_is_shown_and_not_saved(page, worked_example):
     costs = _table(page, "rollout_wave_costs")
     assert list(costs["Wave"]) == ["Pilot", "Expansion", "Full rollout"]

@@ -52,6 +52,19 @@ def test_opens_on_the_demo_organisation_with_a_full_result(open_app):
     assert not at.error
 
 
+@pytest.mark.parametrize(("n", "people", "money"), [
+    (1, "1 developer · 1 reviewer · 1-year horizon", "Money over 1 year"),
+    (2, "2 developers · 2 reviewers · 2-year horizon", "Money over 2 years"),
+])
+def test_a_team_and_horizon_of_one_read_in_the_singular(open_app, worked_example, n, people, money):
+    data = worked_example.model_dump()
+    data["team"]["developers"], data["review"]["reviewers"] = n, n
+    data["finance"]["horizon_years"], data["finance"]["adoption_by_year"] = n, [0.7, 0.9][:n]
+    at = open_app(scenario=scenario_from_dict(data))
+    assert any(c.value.endswith(people) for c in at.caption)
+    assert money in [h.value for h in at.subheader]
+
+
 def test_worked_example_verdict(open_app, worked_example):
     # METHODS §5: g +21%, QAPI 1.0284, NPV −8,499.02, ROI −5.50%, no payback, post ρ 2.101 (unstable),
     # 37 reviewers needed for a 4 h wait, backlog 187.1 review-h/week, floor 4.81 h; P(NPV>0) ≈ 0.55.
