@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from roi import defaults
-from roi.formatting import money, percent
+from roi.formatting import count, hours, money, number, percent
 from roi.models import ChecklistItem, FinanceResult, ProductivityResult, ReviewResult, Scenario
 
 
@@ -44,7 +44,7 @@ class ChecklistContext:
 
 
 def _pct(x: float) -> str:
-    return f"{x:+.0%}"
+    return percent(x, signed=True)  # "+12,397%": separators, as the tiles write it
 
 
 def _baseline_first(ctx: ChecklistContext) -> ChecklistItem | None:
@@ -88,21 +88,22 @@ def _review_capacity(ctx: ChecklistContext) -> ChecklistItem | None:
     if needed is None:
         add = "add reviewers"
     elif extra > 0:
-        add = f"add {extra} reviewer{'s' if extra != 1 else ''} ({reviewers} → {needed})"
+        add = f"add {count(extra, 'reviewer')} ({number(reviewers)} → {number(needed)})"
     else:
-        add = f"keep at least {needed} reviewers with their review time protected"
+        add = f"keep at least {count(needed, 'reviewer')} with their review time protected"
     state = (
         f"unstable: {ctx.review.backlog_growth_hours_per_week:,.0f} review hours pile up every week"
-        if not post.stable else f"{post.wait_hours:.1f} h average wait"
+        if not post.stable else f"{hours(post.wait_hours)} average wait"
     )
     target = ctx.review.target_wait_hours
     # No target: none was set and the queue was already unstable before adoption (no wait to keep).
-    goal = f"To meet the {target:.1f} h target: {add}" if target is not None else \
+    goal = f"To meet the {hours(target)} target: {add}" if target is not None else \
         f"No wait target is set and the queue was unstable even before adoption: set a target wait, {add}"
     return ChecklistItem(
         id="review-capacity", category="review", priority=1, owner_role="Engineering manager", due_week=4,
         title="Grow review capacity before the extra PRs arrive",
-        reason=f"Reviewer utilisation goes {ctx.review.baseline.utilization:.0%} → {post.utilization:.0%} "
+        # Separators as on the tiles: "12397% → 46897% … add 16849 reviewers" at 50,000 developers.
+        reason=f"Reviewer utilisation goes {percent(ctx.review.baseline.utilization)} → {percent(post.utilization)} "
         f"({state}). {goal}, pool reviewers across teams, and let an AI first-pass review catch the "
         "mechanical issues.",
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from roi.engine import compute
-from roi.whatif import with_value
+from roi.whatif import with_value, with_values
 
 
 def item(scenario, rule_id):
@@ -19,6 +21,31 @@ def test_review_capacity_with_enough_reviewers_but_high_utilisation(worked_examp
     stretched = with_value(worked_example, "review.reviewers", 40)
     reason = item(stretched, "review-capacity").reason
     assert "89%" in reason and "keep at least 37 reviewers" in reason
+
+
+def test_review_capacity_at_scale_writes_thousands_separators():
+    # 50,000 developers in the demo read "12397% → 46897% … add 16849 reviewers (36 → 16885)".
+    from roi.models import load_scenario
+    from tests.conftest import SCENARIOS
+
+    huge = with_value(load_scenario(SCENARIOS / "demo_org.json"), "team.developers", 50_000)
+    assert item(huge, "review-capacity").reason == (
+        "Reviewer utilisation goes 12,397% → 46,897% (unstable: 168,470 review hours pile up every week). To meet "
+        "the 4.0 h target: add 16,849 reviewers (36 → 16,885), pool reviewers across teams, and let an AI "
+        "first-pass review catch the mechanical issues.")
+
+
+@pytest.mark.parametrize(("n", "keep"), [(1, "keep at least 1 reviewer with"), (2, "keep at least 2 reviewers with")])
+def test_review_capacity_keeps_a_pool_of_one_in_the_singular(worked_example, n, keep):
+    # n developers and reviewers at 20% of their time: ρ 0.89 after adoption, yet n meet a 400 h target.
+    small = with_values(worked_example, {"team.developers": n, "review.reviewers": n,
+                                         "review.target_wait_hours": 400.0, "review.review_share": 0.2})
+    assert f"To meet the 400.0 h target: {keep} their review time protected" in item(small, "review-capacity").reason
+
+
+@pytest.mark.parametrize(("reviewers", "add"), [(36, "add 1 reviewer (36 → 37)"), (35, "add 2 reviewers (35 → 37)")])
+def test_review_capacity_adds_one_reviewer_in_the_singular(worked_example, reviewers, add):
+    assert add in item(with_value(worked_example, "review.reviewers", reviewers), "review-capacity").reason
 
 
 def test_review_capacity_without_a_target_asks_for_one(worked_example):
