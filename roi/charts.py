@@ -320,7 +320,7 @@ def distribution(
         .encode(y=y, x=alt.X("value:Q"), text=alt.Text("label:N"))
     )
     summary = "; ".join(
-        f"{period}: {label} over {fmt.number(len(periods[period]))} PRs"
+        f"{period}: {label} over {fmt.count(len(periods[period]), 'PR')}"
         for period, label in zip(medians["period"], medians["label"], strict=True)
     )
     description = f"{measure} per PR ({unit}), box plots before vs after AI. {summary}."
@@ -347,9 +347,9 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None) -> t
     # Whole reviewers only: on a half-step domain Vega put its ticks at 0.5, 1.5 … for a small pool.
     step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000) if x_max / s <= 12 or s == 1000)
     x = alt.X("reviewers:Q", title="Reviewers in the pool", scale=x_scale,
-              axis=alt.Axis(values=list(range(step, x_max + 1, step)), format="d"))
+              axis=alt.Axis(values=list(range(step, x_max + 1, step)), format=",d"))  # "17,000", as the tiles
     tooltip = [
-        alt.Tooltip("reviewers:Q", title="Reviewers"),
+        alt.Tooltip("reviewers:Q", title="Reviewers", format=",d"),
         alt.Tooltip("util_label:N", title="Utilisation"),
         alt.Tooltip("wait_label:N", title="Mean wait"),
     ]
@@ -373,9 +373,10 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None) -> t
         for halo in ({**HALO, "stroke": UNSTABLE_FILL}, {})
     ]
     # Each label on its own line (pixels from the top): "Today: 36" and "Needed: 37" sit a pool apart.
-    markers = [{"reviewers": current, "label": f"Today: {current}", "kind": "today", "top": 30}]
+    # Separators as on the tiles ("Needed: 16885" beside a "16,885" tile).
+    markers = [{"reviewers": current, "label": f"Today: {fmt.number(current)}", "kind": "today", "top": 30}]
     if needed is not None:
-        markers.append({"reviewers": needed, "label": f"Needed: {needed}", "kind": "needed", "top": 48})
+        markers.append({"reviewers": needed, "label": f"Needed: {fmt.number(needed)}", "kind": "needed", "top": 48})
     marker_frame = pd.DataFrame(markers)
     marker_colour = alt.Color(
         "kind:N", legend=None, scale=alt.Scale(domain=["today", "needed"], range=["#333333", GAIN])
@@ -408,16 +409,17 @@ def _capacity_summary(data: pd.DataFrame, current: int, needed: int | None) -> s
     if len(today):
         row = today.iloc[0]
         parts.append(
-            f"Today's {current} reviewers: utilisation {row['util_label']}, mean wait {row['wait_label']}."
+            f"Today's {fmt.count(current, 'reviewer')}: utilisation {row['util_label']}, mean wait "
+            f"{row['wait_label']}."
         )
     if needed is not None:
-        parts.append(f"Reviewers needed for the target wait: {needed}.")
+        parts.append(f"Reviewers needed for the target wait: {fmt.number(needed)}.")
     unstable = data.loc[~data["stable"], "reviewers"]
     if len(unstable):
-        parts.append(
-            f"Pools of {int(unstable.min())} to {int(unstable.max())} reviewers are unstable: "
-            "the backlog grows every week."
-        )
+        smallest, largest = int(unstable.min()), int(unstable.max())
+        pools = (f"A pool of {fmt.count(smallest, 'reviewer')} is" if smallest == largest  # not "Pools of 1 to 1"
+                 else f"Pools of {fmt.number(smallest)} to {fmt.count(largest, 'reviewer')} are")
+        parts.append(f"{pools} unstable: the backlog grows every week.")
     return " ".join(parts)
 
 

@@ -48,8 +48,9 @@ def timeline_data(report: RolloutReport) -> tuple[pd.DataFrame, pd.DataFrame]:
     phases = []
     for wave in report.waves:
         label = (
-            f"{wave.name}: {fmt.number(wave.developers)} developers, "
-            f"{fmt.number(wave.reviewers_needed, missing='no target')} reviewers needed"
+            f"{wave.name}: {fmt.count(wave.developers, 'developer')}, "
+            + ("no target reviewers needed" if wave.reviewers_needed is None
+               else f"{fmt.count(wave.reviewers_needed, 'reviewer')} needed")
         )
         for phase, start, end in (
             ("ramp-up", wave.start_week, wave.measure_from_week),
@@ -140,7 +141,7 @@ def timeline_chart(report: RolloutReport) -> alt.TopLevelMixin:
     chart = alt.layer(bars, points).resolve_scale(color="independent")
     waves = "; ".join(
         f"{wave.name}: weeks {wave.start_week} to {wave.end_week}, measured from week "
-        f"{wave.measure_from_week}, {fmt.number(wave.developers)} developers"
+        f"{wave.measure_from_week}, {fmt.count(wave.developers, 'developer')}"
         for wave in report.waves
     )
     due = "; ".join(f"{row.title}: week {row.week}, {row.status}" for row in deadlines.itertuples())

@@ -18,7 +18,7 @@ from roi import formatting as fmt
 from roi.engine import compute, compute_productivity
 from roi.inputs import npv
 from roi.uncertainty import likely_values
-from roi.whatif import review_curve, with_value
+from roi.whatif import review_curve, with_value, with_values
 from tests.strategies import scenarios
 
 
@@ -147,13 +147,43 @@ class TestCapacity:
         rules = [row for v in views if v["mark"]["type"] == "rule" for row in _data(spec, v) if "y" in row]
         assert rules == [{"y": 1.0}]
 
+    @pytest.mark.parametrize(("developers", "words"), [
+        (2, "Today's 1 reviewer: utilisation 143%, mean wait unstable. Reviewers needed for the target wait: 2. "
+            "A pool of 1 reviewer is unstable: the backlog grows every week."),
+        (3, "Today's 1 reviewer: utilisation 214%, mean wait unstable. Reviewers needed for the target wait: 3. "
+            "Pools of 1 to 2 reviewers are unstable: the backlog grows every week."),
+    ])
+    def test_a_pool_of_one_is_described_in_the_singular(self, worked_example, developers, words):
+        # "Today's 1 reviewers", "Pools of 1 to 1 reviewers are unstable" (2 and 3 developers, one reviewer).
+        small = with_values(worked_example, {"team.developers": developers, "review.reviewers": 1,
+                                             "review.target_wait_hours": 40.0})
+        needed = compute(small).review.reviewers_needed
+        spec = charts.utilisation_chart(review_curve(small), current=1, needed=needed).to_dict()
+        assert spec["description"].endswith(words)
+
+    def test_large_pools_are_labelled_with_separators(self):
+        # 50,000 developers in the demo: the marker read "Needed: 16885" beside a "16,885" tile.
+        from roi.models import load_scenario
+        from tests.conftest import SCENARIOS
+
+        huge = with_value(load_scenario(SCENARIOS / "demo_org.json"), "team.developers", 50_000)
+        spec = charts.utilisation_chart(review_curve(huge), current=36, needed=16_885).to_dict()
+        texts = {row["label"] for v in _layers(spec) if v["mark"]["type"] == "text" for row in _data(spec, v)
+                 if "label" in row}
+        assert {"Today: 36", "Needed: 16,885"} <= texts
+        assert "Reviewers needed for the target wait: 16,885. Pools of 1 to 16,882 reviewers" in spec["description"]
+
+    def test_a_single_pr_is_counted_in_the_singular(self):
+        spec = charts.distribution([100], [200, 300], "PR size", "LOC").to_dict()
+        assert "Before AI: median 100 LOC over 1 PR; After AI: median 250 LOC over 2 PRs." in spec["description"]
+
     def test_the_pool_axis_ticks_whole_reviewers(self, worked_example):
         # A small pool's half-step domain (0.5 to 10.5) gave ticks at 0.5, 1.5 … 10.5.
         curve = review_curve(worked_example)
         for top, values in ((10, list(range(1, 11))), (52, list(range(5, 51, 5)))):  # the curve ends at 52
             spec = charts.utilisation_chart(curve[curve["reviewers"] <= top], current=3, needed=None).to_dict()
             line = next(v for v in _layers(spec) if v["mark"]["type"] == "line")
-            assert line["encoding"]["x"]["axis"] == {"format": "d", "values": values}
+            assert line["encoding"]["x"]["axis"] == {"format": ",d", "values": values}
 
     def test_the_unstable_label_is_drawn_over_the_curve(self, worked_example):
         # The utilisation curve starts high inside the unstable region and ran through its label.

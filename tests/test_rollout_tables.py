@@ -519,6 +519,19 @@ class TestCharts:
             "Checklist due",
         ]
 
+    def test_a_wave_of_one_developer_is_labelled_in_the_singular(self, worked_example):
+        # Two developers, one reviewer: the pilot seats one developer and needs one reviewer for a 400 h wait.
+        small = worked_example.model_copy(update={
+            "team": worked_example.team.model_copy(update={"developers": 2}),
+            "review": worked_example.review.model_copy(update={"reviewers": 1, "target_wait_hours": 400.0})})
+        report = rollout_report(small)
+        phases, _ = timeline_data(report)
+        assert list(dict.fromkeys(phases["label"])) == [
+            "Pilot: 1 developer, 1 reviewer needed", "Full rollout: 2 developers, 2 reviewers needed"]
+        description = timeline_chart(report).to_dict()["description"]
+        assert "measured from week 2, 1 developer; Full rollout: weeks 8 to 14, measured from week 10, 2 developers." \
+            in description
+
     def test_monthly_cost(self, report):
         data = monthly_cost_data(report)
         month_one = data[data["month"] == 1]
