@@ -500,11 +500,15 @@ with wave_box:
         # Short headings, the full name in each heading's help: the table scrolled sideways at 1366 px.
         # No fixed widths here or below: each column is as wide as its heading or widest value (in 75 px
         # "small" columns headings such as "Licences/mo" were cut, and the monthly costs scrolled at 1280 px).
+        # Counts with separators ("%,d"), as the tiles: "Seated 50000" beside "16,885" at 50,000 developers.
         column_config={
             "Start week": st.column_config.NumberColumn("Start wk", help="Start week"),
             "End week": st.column_config.NumberColumn("End wk", help="End week"),
-            "Developers with a seat": st.column_config.NumberColumn("Seated", help="Developers with a seat"),
-            "Developers added": st.column_config.NumberColumn("Added", help="Developers added"),
+            "Developers with a seat": st.column_config.NumberColumn(
+                "Seated", help="Developers with a seat", format="%,d"
+            ),
+            "Developers added": st.column_config.NumberColumn("Added", help="Developers added", format="%,d"),
+            "Seats": st.column_config.NumberColumn(format="%,d"),
             **{
                 name: st.column_config.NumberColumn(short, help=f"{name} ({currency})", format="%,.0f")
                 for name, short in (
@@ -545,19 +549,19 @@ with wave_box:
         hide_index=True,
         column_config={  # short headings, the full name in their help (it scrolled sideways at 1366 px)
             "Extra PRs / week": st.column_config.NumberColumn(
-                "Extra PRs/wk", help="Extra PRs / week", format="%.1f"
+                "Extra PRs/wk", help="Extra PRs / week", format="%,.1f"
             ),
             "Review h / week": st.column_config.NumberColumn(
-                "Review h/wk", help="Review h / week: review hours the wave needs", format="%.1f"
+                "Review h/wk", help="Review h / week: review hours the wave needs", format="%,.1f"
             ),
             "Review capacity h / week": st.column_config.NumberColumn(
-                "Capacity/wk", help="Review capacity h / week", format="%.0f"
+                "Capacity/wk", help="Review capacity h / week", format="%,.0f"
             ),
-            "Reviewers": st.column_config.NumberColumn(help="Reviewers planned for the wave"),
-            "Reviewers needed": st.column_config.NumberColumn("Needed", help="Reviewers needed"),
-            "Reviewers to add": st.column_config.NumberColumn("To add", help="Reviewers to add"),
+            "Reviewers": st.column_config.NumberColumn(help="Reviewers planned for the wave", format="%,d"),
+            "Reviewers needed": st.column_config.NumberColumn("Needed", help="Reviewers needed", format="%,d"),
+            "Reviewers to add": st.column_config.NumberColumn("To add", help="Reviewers to add", format="%,d"),
             "Reviewer utilisation": st.column_config.NumberColumn(
-                "Utilisation", help="Reviewer utilisation", format="%.0f%%"
+                "Utilisation", help="Reviewer utilisation", format="%,.0f%%"
             ),
             "Review wait (working h)": st.column_config.TextColumn(
                 "Wait",
@@ -600,7 +604,8 @@ st.container(key="rollout_monthly_costs").dataframe(
     pd.DataFrame(tables.schedule_table(report)),
     hide_index=True,
     column_config={  # short headings, the full name in their help (it scrolled sideways at 1366 px)
-        "Developers with a seat": st.column_config.NumberColumn("Seated", help="Developers with a seat"),
+        "Developers with a seat": st.column_config.NumberColumn("Seated", help="Developers with a seat", format="%,d"),
+        "Seats": st.column_config.NumberColumn(format="%,d"),
         **{
             name: st.column_config.NumberColumn(short, help=f"{name} ({scenario.currency})", format="%,.0f")
             for name, short in (

@@ -451,6 +451,23 @@ def test_wave_and_monthly_tables_fit_1366_px_with_full_names_in_the_help(page):
         assert not fixed, (key, fixed)
 
 
+def test_wave_and_monthly_counts_have_thousands_separators(page):
+    # 50,000 developers read "Seated 50000", "Review h/wk 57048.1", "Needed 16885" and "Utilisation 46897%"
+    # beside tiles with separators. Streamlit's sprintf writes "%,d" of 16885 as "16,885".
+    import json
+
+    expected = {
+        "rollout_wave_costs": {"Developers with a seat": "%,d", "Developers added": "%,d", "Seats": "%,d"},
+        "rollout_wave_review": {"Extra PRs / week": "%,.1f", "Review h / week": "%,.1f",
+                                "Review capacity h / week": "%,.0f", "Reviewers": "%,d", "Reviewers needed": "%,d",
+                                "Reviewers to add": "%,d", "Reviewer utilisation": "%,.0f%%"},
+        "rollout_monthly_costs": {"Developers with a seat": "%,d", "Seats": "%,d"},
+    }
+    for key, formats in expected.items():
+        config = json.loads(page.main.get_by_key(key).dataframe[0].proto.columns)
+        assert {name: config[name]["type_config"]["format"] for name in formats} == formats, key
+
+
 def test_the_waves_editor_fits_1280_px_with_full_names_in_the_help(page):
     # At 1280 px with the sidebar open (an 818 px main area) the waves editor's long headings pushed the
     # planned reviewers out of sight (measured in Chromium); the short headings fit, full names in the help.
