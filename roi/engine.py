@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from roi import capacity, productivity, uncertainty
+from roi import capacity, formatting, productivity, uncertainty
 from roi.checklist import ChecklistContext, build_checklist
 from roi.inputs import cash_flows, npv_per_net_hour, productivity_terms, resolve_inputs
 from roi.finance import payback_months, roi
@@ -108,7 +108,8 @@ def calibrate(scenario: Scenario, baseline: QueueStats, reviewers: int) -> Calib
             observed_hours=observed, review_share=None,
             reason=f"the baseline's reviews keep {full_time_load:,.1f} full-time reviewers busy, more than the "
             f"{reviewers:,} in the pool, so its queue never clears at any review share and no share explains the "
-            f"observed {observed:g} calendar h; check the number of reviewers",
+            # To 0.1 h, as the page writes the observed time beside it ("14.6", not "14.5718").
+            f"observed {formatting.hours(observed, unit='calendar h')}; check the number of reviewers",
         )
     if share is None:
         return Calibration(

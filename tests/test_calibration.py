@@ -78,4 +78,11 @@ def test_a_pool_too_small_at_any_share_is_named_as_the_cause(worked_example):
     assert calibration is not None and calibration.review_share is None
     assert calibration.reason == (
         "the baseline's reviews keep 2.3 full-time reviewers busy, more than the 2 in the pool, so its queue never "
-        "clears at any review share and no share explains the observed 20 calendar h; check the number of reviewers")
+        "clears at any review share and no share explains the observed 20.0 calendar h; check the number of reviewers")
+    # The demo's 14.571805… calendar h at 50,000 developers read "14.5718" under the page's "14.6 calendar h".
+    from roi.models import load_scenario
+    from tests.conftest import SCENARIOS
+
+    huge = with_values(load_scenario(SCENARIOS / "demo_org.json"), {"team.developers": 50_000})
+    assert compute(huge).review.calibration.reason.endswith(
+        "no share explains the observed 14.6 calendar h; check the number of reviewers")
