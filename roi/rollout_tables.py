@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
+from roi import formatting
 from roi.errors import ScenarioError
 from roi.models import Results, Scenario, validation_message
 from roi.percent_slip import percent_meant
@@ -357,7 +358,8 @@ def waves_from_rows(rows: Sequence[Mapping[str, Any]], previous: Sequence[Wave],
                 least = 100 * (seated + 0.5) / developers
                 meant = f" (did you mean {100 * wave.seat_share * 100:g}%?)" if wave.seat_share * 100 <= 1 else ""
                 raise ScenarioError(
-                    f"{100 * wave.seat_share:g}% of {developers:,} developers seats nobody new{meant}; enter at least "
+                    f"{100 * wave.seat_share:g}% of {formatting.count(developers, 'developer')} seats nobody new{meant}; "
+                    "enter at least "
                     f"{math.ceil(least * 10) / 10:g}% so that it adds a developer, or remove the wave",
                     row=index + 1, column="seat_share_pct")
             seated = now

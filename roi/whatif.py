@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from roi import capacity
+from roi import capacity, formatting
 from roi.engine import compute_review
 from roi.errors import ScenarioError
 from roi.models import MAX_TOOLS, OUTSIDE_THE_MONEY, QueueStats, Scenario, Tool, field_limits, scenario_from_dict
@@ -336,8 +336,8 @@ def team_pools(scenario: Scenario, teams: int) -> TeamPools:
         raise ScenarioError(f"compare at most {MAX_TEAM_POOLS} team pools, not {teams}", field="teams")
     if teams > reviewers:
         raise ScenarioError(
-            f"{reviewers} reviewers cannot staff {teams} separate teams; use at most {reviewers} teams "
-            "or add reviewers",
+            f"{formatting.count(reviewers, 'reviewer')} cannot staff {teams} separate teams; use at most "
+            f"{formatting.count(reviewers, 'team')} or add reviewers",
             field="teams",
         )
     review, pooled = scenario.review, compute_review(scenario)

@@ -115,6 +115,14 @@ class TestWaveRows:
         rows = [{**row, "source": i} for i, row in enumerate(wave_input_rows(plan))]
         assert waves_from_rows(rows, plan.waves) == plan.waves
 
+    @pytest.mark.parametrize(("developers", "team"), [(1, "1 developer"), (2, "2 developers")])
+    def test_a_wave_of_a_team_of_one_that_seats_nobody_is_refused_in_the_singular(self, plan, developers, team):
+        rows = [{**r, "source": i} for i, r in enumerate(wave_input_rows(plan))]
+        rows[0]["seat_share_pct"] = 1
+        with pytest.raises(ScenarioError) as caught:
+            waves_from_rows(rows, plan.waves, developers=developers)
+        assert caught.value.message.startswith(f"1% of {team} seats nobody new (did you mean 100%?); ")
+
     @pytest.mark.parametrize(
         "row, share, message",
         [

@@ -233,6 +233,15 @@ class TestTeamPools:
             team_pools(worked_example, 18)
         assert "17 reviewers cannot staff 18 separate teams" in caught.value.message
 
+    @pytest.mark.parametrize(("reviewers", "message"), [
+        (1, "1 reviewer cannot staff 2 separate teams; use at most 1 team or add reviewers"),
+        (2, "2 reviewers cannot staff 3 separate teams; use at most 2 teams or add reviewers"),
+    ])
+    def test_too_many_teams_for_a_pool_of_one(self, worked_example, reviewers, message):
+        with pytest.raises(ScenarioError) as caught:
+            team_pools(with_value(worked_example, "review.reviewers", reviewers), reviewers + 1)
+        assert caught.value.message == message
+
     @given(reviewers=st.integers(6, 60), teams=st.integers(2, 6))
     def test_pooling_never_waits_longer(self, reviewers, teams):
         assume(teams <= reviewers)
