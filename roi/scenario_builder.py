@@ -534,18 +534,19 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     review = base.review.model_dump() if base is not None else None
     if reviewers:
         review = {**(review or {}), "reviewers": reviewers}
-        notes.append(f"Review pool: {reviewers} distinct reviewers before adoption.")
+        notes.append(f"Review pool: {fmt.count(reviewers, 'distinct reviewer')} before adoption.")
     elif review is not None and developers:
         # Without reviews (GitLab MR lists without their notes) the base's pool stays; a pool larger than the measured team
         # described another organisation (the demo's 36 reviewers for a client's 3 developers).
         if review["reviewers"] > developers:
+            everyone = "that developer is" if developers == 1 else f"all {fmt.number(developers)} are"
             notes.append(f"Review pool not measured (no reviewer named in these exports): the base scenario's "
-                         f"{review['reviewers']} reviewers are more than the {developers} active developers, "
-                         f"so all {developers} are assumed to review.")
+                         f"{fmt.count(review['reviewers'], 'reviewer')} are more than the "
+                         f"{fmt.count(developers, 'active developer')}, so {everyone} assumed to review.")
             review = {**review, "reviewers": developers}
         else:
-            notes.append(f"Review pool not measured (no reviewer named in these exports): {review['reviewers']} "
-                         "reviewers kept from the base scenario.")
+            notes.append(f"Review pool not measured (no reviewer named in these exports): "
+                         f"{fmt.count(review['reviewers'], 'reviewer')} kept from the base scenario.")
     elif review is None:
         review = {"reviewers": max(1, round(developers * defaults.REVIEW_SHARE))}
         notes.append("Review pool not measured (no reviews): a quarter of the developers assumed.")

@@ -110,7 +110,7 @@ def describe(cost: UsageCost) -> str:
     per = fmt.money(cost.per_dev_month, cost.currency, digits=2)
     span = (f"{cost.whole_months} whole calendar month{'s' if cost.whole_months != 1 else ''}, "
             f"{cost.first_day:%-d %b %Y} to {cost.last_day:%-d %b %Y}" if cost.whole_months
-            else f"{(cost.last_day - cost.first_day).days + 1} days ({cost.first_day:%-d %b} to "
+            else f"{fmt.count((cost.last_day - cost.first_day).days + 1, 'day')} ({cost.first_day:%-d %b} to "
                  f"{cost.last_day:%-d %b %Y}), scaled to a month")
     return (f"{cost.tool} usage billing measured in your exports: {per} per active developer-month "
             f"({fmt.money(cost.total, cost.currency)} of estimated cost over {fmt.number(cost.developer_months, digits=0 if cost.whole_months else 1)} "

@@ -85,6 +85,18 @@ def test_a_list_page_whose_prs_all_have_details_says_so():
         "another file (the detail objects, gh or GraphQL output of the same PRs)"]
 
 
+@pytest.mark.parametrize(("count", "said"), [(1, "its one PR has"), (2, "every one of its 2 PRs has")])
+def test_a_list_page_of_one_pr_with_details_says_so_in_the_singular(count, said):
+    from tests.conftest import github_pulls
+
+    detail = json.loads(github_pulls())[:count]
+    listed = [{k: v for k, v in pr.items() if k not in ("additions", "deletions")} for pr in detail]
+    data = read_exports([("list.json", json.dumps(listed).encode()), ("detail.json", json.dumps(detail).encode())])
+    assert [n for n in data.sources[0].notes if "sizes" in n] == [
+        f"list pages carry no PR sizes (additions/deletions): {said} them from another file (the detail objects, "
+        "gh or GraphQL output of the same PRs)"]
+
+
 def test_reviews_drop_pending_and_keep_the_link_to_their_pr():
     tables, report = read_file(*_file("github_reviews.json"))
     reviews = tables["reviews"]

@@ -343,6 +343,18 @@ def test_a_base_review_pool_larger_than_the_measured_team_is_capped_and_said(wor
         in scenario.notes
 
 
+@pytest.mark.parametrize(("developers", "said"), [
+    (1, "the base scenario's 17 reviewers are more than the 1 active developer, so that developer is assumed to review."),
+    (2, "the base scenario's 17 reviewers are more than the 2 active developers, so all 2 are assumed to review."),
+])
+def test_a_team_of_one_capping_the_review_pool_is_said_in_the_singular(worked_example, developers, said):
+    metrics = _metrics({"developers": developers, "prs_per_dev_week": 2.0, "pr_size_loc": 100, "tasks_per_dev_week": 1.0},
+                       {"developers": developers, "prs_per_dev_week": 2.5, "pr_size_loc": 120, "tasks_per_dev_week": 1.2})
+    scenario = scenario_from_metrics(metrics, worked_example)
+    assert scenario.review.reviewers == developers
+    assert f"Review pool not measured (no reviewer named in these exports): {said}" in scenario.notes
+
+
 def test_missing_delivery_metrics_name_the_exports_that_have_them(worked_example):
     """Deployments missing: the caveat said to upload "Jira for tasks and bugs, GitHub or GitLab for PRs"."""
     scenario = worked_example.model_copy(update={"measurement": None})

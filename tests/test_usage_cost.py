@@ -73,6 +73,12 @@ def test_a_shorter_export_is_scaled_to_a_month():
     assert "over 0.7 developer-months of 2 people" in describe(cost)
 
 
+@pytest.mark.parametrize(("last", "days"), [("2026-03-10", "1 day"), ("2026-03-11", "2 days")])
+def test_an_export_of_one_day_says_so_in_the_singular(last, days):
+    [cost] = measured(record("2026-03-10", "a@x.com", 1000), record(last, "a@x.com", 1000))
+    assert f"; {days} (10 Mar to " in describe(cost)
+
+
 def test_terminals_add_up_and_a_repeated_page_counts_once():
     day = [record("2026-03-02", "a@x.com", 1000), record("2026-03-02", "a@x.com", 700, terminal="iTerm.app"),
            record("2026-03-30", "a@x.com", 300)]

@@ -734,7 +734,8 @@ def _sizes_from_other_files(sources: pd.DataFrame, kept: pd.DataFrame, reports: 
         covered = len(theirs.merge(sized, on=["repo", "number"]))
         if not covered:
             continue
-        said = (f"every one of its {len(theirs)} PRs has them from another file (the detail objects, gh or GraphQL "
+        every = "its one PR has" if len(theirs) == 1 else f"every one of its {len(theirs):,} PRs has"  # not "1 PRs"
+        said = (f"{every} them from another file (the detail objects, gh or GraphQL "
                 "output of the same PRs)" if covered == len(theirs) else
                 f"{covered} of its {len(theirs)} PRs have them from another file; add the detail objects, gh or "
                 "GraphQL output of the others for their pr_size_loc")
