@@ -430,6 +430,31 @@ def test_payback_is_text_when_not_within_the_horizon(book):
     assert NOT_WITHIN_HORIZON in named_cell(book, "payback_months").value
 
 
+def _texts(workbook, title: str) -> list[str]:
+    return [c.value for row in workbook[title].iter_rows() for c in row if isinstance(c.value, str)]
+
+
+def test_sentences_copied_from_the_app_read_in_the_singular_and_with_separators():
+    # "Today's 1 reviewers meet …", "over 1 years", "needs 1 reviewers" (one developer and reviewer, a year), and
+    # "12397% → 46897% … add 16849 reviewers (36 → 16885)" (50,000 developers in the demo).
+    worked = load_scenario(SCENARIOS / "worked_example.json")
+    one = worked.model_copy(update={
+        "team": worked.team.model_copy(update={"developers": 1}),
+        "review": worked.review.model_copy(update={"reviewers": 1, "target_wait_hours": 40.0}),
+        "finance": worked.finance.model_copy(update={"horizon_years": 1, "adoption_by_year": [0.7]})})
+    book = load(build_workbook(one, compute(one), created=CREATED))
+    summary = _texts(book, "Summary")
+    assert any(t.endswith("Today's 1 reviewer meets the 40.0 working h wait target.") for t in summary)
+    assert any(t.startswith("Net present value over 1 year: ") for t in summary)
+    assert any(t.endswith("(the model needs 1 reviewer at full rollout, 1 today).") for t in _texts(book, "Rollout plan"))
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    huge = demo.model_copy(update={"team": demo.team.model_copy(update={"developers": 50_000})})
+    checklist = _texts(load(build_workbook(huge, compute(huge), created=CREATED)), "Checklist")
+    assert any(t.startswith("Reviewer utilisation goes 12,397% → 46,897% (unstable: 168,470 review hours pile up "
+                            "every week). To meet the 4.0 h target: add 16,849 reviewers (36 → 16,885)")
+               for t in checklist)
+
+
 def test_sources_say_default_scenario_or_measured():
     data = worked_data()
     del data["review"]["review_share"]
