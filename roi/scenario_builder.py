@@ -30,7 +30,7 @@ from roi import formatting as fmt
 from roi.errors import DataError, ScenarioError
 from roi.ingest.tables import EMPTY_FORMAT
 from roi.metrics import MIN_SAMPLE, ChangeStat, Estimate, Metrics
-from roi.models import Scenario, scenario_from_dict
+from roi.models import Scenario, Tool, scenario_from_dict
 from roi.whatif import names_tool
 
 REQUIRED = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc")
@@ -342,13 +342,33 @@ def _seat_parts(scenario: Scenario, seats: SeatsHeld) -> list[str]:
         parts.append(f"the seats export shows Copilot {next(iter(seats.plans)).capitalize()} seats, but “{line.name}” "
                      f"prices {named[0].capitalize()}")
     priced = line.seat_coverage * developers
-    if abs(seats.count - priced) > max(1.0, SEAT_COUNT_TOLERANCE * priced):
-        matching = min(seats.count / developers, 1.0)
+    if abs(seats.count - priced) <= max(1.0, SEAT_COUNT_TOLERANCE * priced):
+        return parts
+    if seats.count > developers:  # no coverage up to 100% matches (it suggested 100%, the value in use)
+        parts.append(_seats_beyond_team(line, developers, seats.count, scenario.currency))
+    else:
         parts.append(f"the seats export lists {fmt.number(seats.count)} Copilot seats, but “{line.name}” prices "
                      f"{fmt.number(round(priced))} ({fmt.share(line.seat_coverage)} of {fmt.number(developers)} "
-                     f"developer{'s' if developers != 1 else ''}; a seat coverage of {fmt.share(matching)} matches "
-                     "the export)")
+                     f"developer{'s' if developers != 1 else ''}; a seat coverage of "
+                     f"{fmt.share(seats.count / developers)} matches the export)")
     return parts
+
+
+def _seats_beyond_team(line: Tool, developers: int, seats: int, currency: str) -> str:
+    """The seats export holds more seats than the scenario has developers in scope: the costs price
+    n·coverage seats with a coverage of at most 100% (:func:`roi.finance.running_cost`), so no coverage
+    matches; the seats not priced [seats] and their list price [currency/month] are named."""
+    priced = round(line.seat_coverage * developers)
+    extra = seats - priced
+    people = f"{fmt.number(developers)} developer{'s' if developers != 1 else ''}"
+    return (f"the seats export lists {fmt.number(seats)} Copilot seats, more than the {people} in scope: "
+            f"“{line.name}” prices {fmt.number(priced)} ({fmt.share(line.seat_coverage)} of {people}), and "
+            "the costs count at most one seat per developer in scope (a seat coverage of 100%). If the seats cover a "
+            "larger team, raise “Developers in scope (n)” (ROI & risk → Team) to it; if this scenario covers only "
+            "part of that team, "
+            f"the other {fmt.number(extra)} seat{'s' if extra != 1 else ''} cost "
+            f"{fmt.money(extra * line.price_per_seat_month, currency)} a month at "
+            f"{fmt.money(line.price_per_seat_month, currency)} per seat-month and are not in this scenario's costs")
 
 
 def licence_caveat(scenario: Scenario, formats: set[str], seats: SeatsHeld | None = None) -> str | None:

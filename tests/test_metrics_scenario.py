@@ -436,18 +436,45 @@ def poisson_ratio_interval_of(change: float, n_baseline: int, n_post: int) -> tu
     return found
 
 
-@pytest.mark.parametrize(("developers", "said"), [
-    (100_000, "prices 100,000 (100% of 100,000 developers; a seat coverage of 0.1% matches the export)"),
-    (1, "prices 1 (100% of 1 developer; a seat coverage of 100% matches the export)"),
-])
-def test_the_seat_count_caveat_writes_numbers_as_the_tiles_do(developers, said):
+def test_the_seat_count_caveat_writes_numbers_as_the_tiles_do():
     """At 100,000 developers it said "prices 100000 (… a seat coverage of 0% matches …)" for 108 seats."""
     from roi.models import load_scenario
     from roi.scenario_builder import SeatsHeld, licence_caveat
     from roi.whatif import with_value
     from tests.conftest import SCENARIOS
 
-    scenario = with_value(load_scenario(SCENARIOS / "demo_org.json"), "team.developers", developers)
+    scenario = with_value(load_scenario(SCENARIOS / "demo_org.json"), "team.developers", 100_000)
     caveat = licence_caveat(scenario, {"copilot_seats"}, SeatsHeld(count=108, plans=frozenset({"enterprise"})))
-    assert caveat is not None and f"the seats export lists 108 Copilot seats, but “GitHub Copilot Enterprise” {said}" \
-        in caveat
+    assert caveat is not None and ("the seats export lists 108 Copilot seats, but “GitHub Copilot Enterprise” prices "
+                                   "100,000 (100% of 100,000 developers; a seat coverage of 0.1% matches the export)"
+                                   ) in caveat
+
+
+@pytest.mark.parametrize(("developers", "coverage", "said"), [
+    # 1 developer at 100%: 1 seat priced, 108 − 1 = 107 not, × $39 = $4,173 a month.
+    (1, 1.0, "more than the 1 developer in scope: “GitHub Copilot Enterprise” prices 1 (100% of 1 developer), "
+             "and the costs count at most one seat per developer in scope (a seat coverage of 100%). If the seats "
+             "cover a larger team, raise “Developers in scope (n)” (ROI & risk → Team) to it; if this scenario covers "
+             "only part of that team, the other 107 seats cost $4,173 a month at $39 per seat-month and are not in "
+             "this scenario's costs."),
+    # 3 developers: 108 − 3 = 105 seats, × $39 = $4,095.
+    (3, 1.0, "more than the 3 developers in scope: “GitHub Copilot Enterprise” prices 3 (100% of 3 developers), "),
+    (3, 1.0, "the other 105 seats cost $4,095 a month"),
+    # 100 developers at 80%: 80 priced, 108 − 80 = 28 seats not, × $39 = $1,092.
+    (100, 0.8, "prices 80 (80% of 100 developers), and the costs count at most one seat per developer in scope"),
+    (100, 0.8, "the other 28 seats cost $1,092 a month at $39 per seat-month"),
+])
+def test_more_seats_than_developers_in_scope_are_named_as_such(developers, coverage, said):
+    """At 1 developer it said "… prices 1 (100% of 1 developer; a seat coverage of 100% matches the export)": a
+    coverage is at most 100% (the costs price n·coverage seats), so it suggested the value in use, matching nothing."""
+    from roi.models import load_scenario
+    from roi.scenario_builder import SeatsHeld, licence_caveat
+    from roi.whatif import with_values
+    from tests.conftest import SCENARIOS
+
+    scenario = with_values(load_scenario(SCENARIOS / "demo_org.json"), {
+        "team.developers": developers, "costs.tools.0.seat_coverage": coverage,
+        "finance.adoption_by_year": [0.7, 0.8, 0.8]})
+    caveat = licence_caveat(scenario, {"copilot_seats"}, SeatsHeld(count=108, plans=frozenset({"enterprise"})))
+    assert caveat is not None and caveat.startswith("Licences: the seats export lists 108 Copilot seats, ")
+    assert said in caveat and "matches the export" not in caveat
