@@ -3,7 +3,8 @@
 Rules follow the lesson of the AI productivity paradox (Faros 2025; DORA 2024/2025): the
 organisation has to change with the tool — smaller PRs, review capacity, test automation,
 honest expectations — or the downstream bottleneck eats the gain.  Thresholds live in
-``roi.defaults`` with their sources.  Items are sorted by priority (1 = do first).
+``roi.defaults`` with their sources.  Items are sorted by priority (1 = do first).  A rollout the
+verdict says does not pay back leads with that (``no-payback``, this project's addition to the spec's rules).
 """
 
 from __future__ import annotations
@@ -11,19 +12,37 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from roi import defaults
-from roi.formatting import count, hours, money, number, percent
-from roi.models import ChecklistItem, FinanceResult, ProductivityResult, ReviewResult, Scenario
+from roi import defaults, verdict
+from roi.formatting import a_or_an, chance, count, hours, money, number, percent
+from roi.models import (
+    ChecklistItem,
+    FinanceResult,
+    ProductivityResult,
+    Results,
+    ReviewResult,
+    Scenario,
+    UncertaintyResult,
+)
 
 
 @dataclass(frozen=True)
 class ChecklistContext:
-    """What the rules read: the scenario and the engine's deterministic results."""
+    """What the rules read: the scenario, the engine's deterministic results and its Monte Carlo (``None``
+    without uncertainty ranges)."""
 
     scenario: Scenario
     productivity: ProductivityResult
     review: ReviewResult
     finance: FinanceResult
+    uncertainty: UncertaintyResult | None = None
+
+    @property
+    def results(self) -> Results:
+        """The results the verdict reads (:mod:`roi.verdict`), without the checklist being built."""
+        return Results(
+            scenario_name=self.scenario.name, currency=self.scenario.currency, productivity=self.productivity,
+            review=self.review, finance=self.finance, uncertainty=self.uncertainty, checklist=[],
+        )
 
     @property
     def review_hours_per_pr(self) -> float:
@@ -45,6 +64,28 @@ class ChecklistContext:
 
 def _pct(x: float) -> str:
     return percent(x, signed=True)  # "+12,397%": separators, as the tiles write it
+
+
+def _no_payback(ctx: ChecklistContext) -> ChecklistItem | None:
+    """Fires when the verdict is "Does not pay back" (:func:`roi.verdict.tone_of` is ``bad``: NPV < 0 and a
+    chance of a loss of at least 50%, or no ranges), with the verdict's own reason (:func:`roi.verdict.loss_reason`).
+    Not in the spec's rules: without it, "What to do first" led with review capacity on a rollout losing $6.3M."""
+    results = ctx.results
+    loss = verdict.loss_chance(results)
+    if verdict.tone_of(ctx.finance.npv, loss) != "bad":
+        return None
+    currency = ctx.scenario.currency
+    npv = money(ctx.finance.npv, currency, compact=True, signed=True)
+    odds = "" if loss is None else f", with {a_or_an(chance(loss))} {chance(loss)} chance of losing money"
+    why = verdict.loss_reason(ctx.scenario, results)  # never None here: the NPV is below 0
+    return ChecklistItem(
+        id="no-payback", category="cost", priority=1, owner_role="VP Engineering", due_week=4,
+        title="Do not scale the rollout until the numbers pay back",
+        reason=f"The net present value over {count(ctx.scenario.finance.horizon_years, 'year')} is {npv}{odds}. "
+        + (f"{why} " if why else "")
+        + "Keep the rollout to the pilot: renegotiate the licence price or cut what eats the gain, re-measure on "
+        "the pilot's exports, and expand only once the scenario pays back.",
+    )
 
 
 def _baseline_first(ctx: ChecklistContext) -> ChecklistItem | None:
@@ -235,6 +276,7 @@ def _ai_policy(ctx: ChecklistContext) -> ChecklistItem:
 
 
 RULES: tuple[Callable[[ChecklistContext], ChecklistItem | None], ...] = (
+    _no_payback,
     _baseline_first,
     _review_capacity,
     _pr_size_limit,

@@ -172,13 +172,14 @@ def compute(scenario: Scenario) -> Results:
     productivity_result = compute_productivity(scenario)
     review_result = compute_review(scenario)
     finance_result = compute_finance(scenario, productivity_result.net_hours)
-    context = ChecklistContext(scenario, productivity_result, review_result, finance_result)
+    simulated = uncertainty.analyse(scenario)
+    context = ChecklistContext(scenario, productivity_result, review_result, finance_result, simulated)
     return Results(
         scenario_name=scenario.name,
         currency=scenario.currency,
         productivity=productivity_result,
         review=review_result,
         finance=finance_result,
-        uncertainty=uncertainty.analyse(scenario),
+        uncertainty=simulated,
         checklist=build_checklist(context),
     )

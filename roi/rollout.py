@@ -120,6 +120,7 @@ MONTHS_PER_YEAR = 12
 _EPSILON = 1e-9
 
 _DUE_BEFORE_WAVE: dict[str, int] = {
+    "no-payback": 1,
     "baseline-first": 0,
     "ai-policy": 0,
     "expectation-setting": 0,
@@ -134,7 +135,7 @@ _DUE_BEFORE_WAVE: dict[str, int] = {
 """Checklist item → index of the wave it must be done before (−1 = the last wave).
 
 Before the pilot: what must hold from day one.  Before the second wave: what the pilot is
-meant to prove (small PRs, tests, measurement).  ``review-capacity`` is due before the first
+meant to prove (that the rollout pays back, small PRs, tests, measurement).  ``review-capacity`` is due before the first
 wave that needs more reviewers than planned; ``idle-seats`` a licence cycle after the last."""
 
 

@@ -120,3 +120,49 @@ def test_expectation_setting_rounds_as_the_summary_does(worked_example):
     # − 0.18 = −2.40 h, QAPI − 1 = −8.0%.
     worse = with_value(worked_example, "post.pr_size_loc", 600)
     assert "only −8.0%:" in item(worse, "expectation-setting").reason
+
+
+def test_no_payback_leads_with_the_verdicts_npv_and_reason(worked_example):
+    # METHODS §5 without ranges: NPV −8,499.02 (no chance of a loss to give), G = 6.30 h, N = 0.852 h, below the
+    # 0.9017 h break-even; PV(costs) $154,558, half of it licences (39 × 12 × 50 × (0.7, 0.9, 0.9) seats, discounted).
+    fixed = worked_example.model_copy(update={"uncertainty": None})
+    checklist = compute(fixed).checklist
+    assert checklist[0].id == "no-payback"  # before baseline-first, the other priority-1 item of this scenario
+    first = checklist[0]
+    assert (first.category, first.priority, first.owner_role, first.due_week) == ("cost", 1, "VP Engineering", 4)
+    assert first.title == "Do not scale the rollout until the numbers pay back"
+    assert first.reason == (
+        "The net present value over 3 years is −$8.5k. The review tax and extra bugs cut the gain from 6.30 h to "
+        "0.85 h per developer-week, below the 0.90 h it takes to pay back the costs ($155k, 50% of them licences at "
+        "$39 per seat-month). Keep the rollout to the pilot: renegotiate the licence price or cut what eats the "
+        "gain, re-measure on the pilot's exports, and expand only once the scenario pays back."
+    )
+
+
+def test_no_payback_follows_the_verdict_not_the_npv_alone(worked_example):
+    """With its ranges the worked example's NPV is −$8.5k but P(NPV > 0) ≈ 0.55: the verdict says "Uncertain",
+    so the checklist does not say it does not pay back. A one-off cost of $100,000 instead of $5,000 takes
+    95,000 × 1.1 (cost risk) = $104,500 more off the NPV: −$113.0k (−$113k), and the chance of a loss passes 50%."""
+    from roi.verdict import loss_chance, tone_of
+
+    for scenario, tone in ((worked_example, "split_loss"),
+                           (with_value(worked_example, "costs.one_off_cost", 100_000.0), "bad"),
+                           (with_value(worked_example, "costs.tools.0.price_per_seat_month", 19.0), "mixed")):
+        results = compute(scenario)
+        assert tone_of(results.finance.npv, loss_chance(results)) == tone
+        assert ("no-payback" in [i.id for i in results.checklist]) == (tone == "bad")
+    dear = item(with_value(worked_example, "costs.one_off_cost", 100_000.0), "no-payback")
+    assert dear.reason.startswith("The net present value over 3 years is −$113k, with a 52% chance of losing "
+                                  "money. ")
+
+
+def test_no_payback_names_the_chance_of_a_loss_when_the_ranges_give_one():
+    # The demo at $2,000 a seat-month: every simulated outcome loses (P10 −$7.1M, P90 −$5.0M).
+    from roi.models import load_scenario
+    from tests.conftest import SCENARIOS
+
+    dear = with_value(load_scenario(SCENARIOS / "demo_org.json"), "costs.tools.0.price_per_seat_month", 2000.0)
+    first = compute(dear).checklist[0]
+    assert first.id == "no-payback"
+    assert first.reason.startswith("The net present value over 3 years is −$6.3M, with a >99% chance of losing "
+                                   "money. The costs ($8.0M, 99% of them licences at $2,000 per seat-month) outweigh")

@@ -109,6 +109,8 @@ class TestWorkedExample:
                          "small-batches", "ai-policy"):
             assert expected in ids
         assert "test-automation" not in ids and "rework" not in ids
+        # NPV −8,499.02 but P(NPV > 0) ≈ 0.55: the verdict is "Uncertain", not "Does not pay back".
+        assert "no-payback" not in ids
         capacity_item = next(i for i in results.checklist if i.id == "review-capacity")
         assert "17 → 37" in capacity_item.reason and "187" in capacity_item.reason
         assert [i.priority for i in results.checklist] == sorted(i.priority for i in results.checklist)

@@ -1126,6 +1126,23 @@ def test_checklist_due_weeks_and_waves_follow_the_rollout_plan(worked):
     assert app["pr-size-limit"].wave == "Expansion" == app["review-capacity"].wave  # week 3 is before week 6
 
 
+def test_a_rollout_that_does_not_pay_back_is_on_the_checklist_before_the_second_wave(worked):
+    """Without ranges the worked example does not pay back (NPV −8,499.02): "no-payback" is on the Checklist
+    sheet, its due week the expansion's start week and due before it, as on the Rollout page."""
+    scenario, _ = worked
+    fixed = scenario.model_copy(update={"uncertainty": None})
+    fixed = fixed.model_copy(update={"rollout": default_plan(fixed)})
+    data = build_workbook(fixed, compute(fixed))
+    header, rows = _checklist_rows(load(data)["Checklist"])
+    week, before, action = header.index("Due week"), header.index("Due before wave"), header.index("Action")
+    (row,) = [row for row in rows if row[0].value == "no-payback"]
+    assert row[action].value == "Do not scale the rollout until the numbers pay back"
+    assert row[week].value == f"={_wave_cell(fixed, 'Start week', 1)}"
+    _, stored = _checklist_rows(load_workbook(io.BytesIO(data), data_only=True)["Checklist"])
+    (row,) = [row for row in stored if row[0].value == "no-payback"]
+    assert (row[week].value, row[before].value) == (6, "Expansion")
+
+
 def test_checklist_due_dates_follow_the_start_date(worked):
     """With a start date, each due date is stored (for viewers that do not recalculate): week 0 + 7 × week."""
     scenario, results = worked

@@ -116,6 +116,23 @@ def test_a_losing_verdict_says_why_under_the_headline(open_app):
     assert not any("**Why:**" in md.value for md in demo.main.get_by_key("summary_verdict").markdown)
 
 
+def test_what_to_do_first_leads_with_the_loss_when_the_rollout_does_not_pay_back(open_app):
+    """At $2,000 a seat-month the demo loses $6.3M with a >99% chance of a loss; "What to do first" led with
+    review capacity, PR size and test automation, none of which addresses the loss."""
+    from roi.whatif import with_value
+
+    dear = with_value(load_scenario(SCENARIOS / "demo_org.json"), "costs.tools.0.price_per_seat_month", 2000.0)
+    at = open_app(scenario=dear)
+    assert at.main.get_by_key("summary_verdict").subheader[0].value == "As planned, the AI rollout does not pay back."
+    card = at.main.get_by_key("summary_action_1")
+    assert card.markdown[0].value == "**1. Do not scale the rollout until the numbers pay back**"
+    assert card.markdown[1].value.startswith("The net present value over 3 years is −$6.3M, with a >99% chance of "
+                                             "losing money. The costs ($8.0M, 99% of them licences at $2,000")
+    second = rollout_report(dear, compute(dear)).waves[1]  # due before the second wave starts
+    assert card.caption[0].value == f"Owner: VP Engineering · by week {second.start_week}"
+    assert second.start_week > 0
+
+
 def test_tiles_fit_a_quarter_of_a_1280_pixel_screen_with_the_sidebar_open(open_app, worked_example):
     # Measured in Chromium at 1280 px with the sidebar open, a quarter-width tile shows about 23 characters
     # of label ("Fastest possible review"), 9 of value ("+1,197.7%") and 25 of chip. "Naive index (for

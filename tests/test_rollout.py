@@ -519,6 +519,14 @@ class TestChecklistTracking:
         assert (tracked["idle-seats"].due_week, tracked["idle-seats"].wave) == (16, None)
         assert all(item.fires and item.status == "todo" for item in tracked.values())
 
+    def test_no_payback_is_due_before_the_second_wave(self, worked_example, waves):
+        """Without ranges the worked example does not pay back (NPV −8,499.02): the pilot runs, the expansion
+        (week 6) waits for numbers that pay back."""
+        fixed = worked_example.model_copy(update={"uncertainty": None})
+        tracked = track_checklist(compute(fixed).checklist, [], waves)
+        assert tracked[0].id == "no-payback"
+        assert (tracked[0].due_week, tracked[0].wave) == (6, "Expansion")
+
     def test_review_capacity_with_no_wave_short_of_reviewers_is_due_before_the_last_wave(self, results, waves):
         """It fires on utilisation alone (at or above 0.85 with enough reviewers): due where the load peaks,
         not at the second wave (a team with enough reviewers was told to act earlier than one short of them)."""
@@ -531,6 +539,7 @@ class TestChecklistTracking:
         wave short of reviewers, a licence cycle after the last start, or not tied."""
         assert [wave_tie("ai-policy", n) for n in (0, 1, 3)] == [None, 0, 0]
         assert [wave_tie("pr-size-limit", n) for n in (1, 3)] == [0, 1]  # the second wave, or the only one
+        assert [wave_tie("no-payback", n) for n in (1, 3)] == [0, 1]  # what the pilot must prove
         assert [wave_tie("workload-watch", n) for n in (1, 3)] == [0, 2]  # the last wave
         assert (wave_tie("review-capacity", 3), wave_tie("idle-seats", 3)) == ("first-short", "after-last")
         assert wave_tie("not-an-item", 3) is None
