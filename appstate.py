@@ -215,6 +215,7 @@ _FIELD_LABELS = {
     "measurement.column_mappings": "Column mappings of the exports",
     "measurement.kept_from_base": "Metrics the exports did not measure",
     "measurement.few_events": "Metrics measured from fewer than 30 events",
+    "measurement.deployments_developers": "Developers the deployments per week were scaled to",
     "rollout.expectations.plan_gain_basis": "Plan roadmaps on",
 }
 """Labels of the scenario fields that are not assumptions of the ROI & risk page: as their pages show them

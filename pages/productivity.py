@@ -8,6 +8,7 @@ from roi import charts, dora
 from roi import formatting as fmt
 from roi.inputs import delivery_terms_left_out
 from roi.scenario_builder import week_units
+from roi.team_rates import deployments_caveat, rates, with_deployments_scaled
 
 appstate.require_app(__file__)
 appstate.show_notice()
@@ -60,6 +61,25 @@ for term, empty in delivery_terms_left_out(scenario):
         "both periods: enter the missing values on the Data page's **Estimates** tab, or load deployments "
         "and incidents that cover both periods.",
         icon=":material/info:",
+    )
+
+if team_rates := deployments_caveat(scenario, here=True):  # the team's deployments on another team size
+    st.warning(team_rates, icon=":material/info:")
+    developers = scenario.team.developers
+
+    def scale_deployments() -> None:
+        scaled = with_deployments_scaled(appstate.scenario())
+        appstate.set_scenario(
+            scaled,
+            f"Deployments per week scaled to {fmt.number(developers)} developer{'s' if developers != 1 else ''}: "
+            f"{rates(scaled.baseline.deployments_per_week, scaled.post.deployments_per_week)}, a working week.",
+        )
+
+    st.button(
+        f"Scale deployments to {fmt.number(developers)} developer{'s' if developers != 1 else ''}",
+        key="productivity_scale_deployments",
+        on_click=scale_deployments,
+        icon=":material/straighten:",
     )
 
 left, right = appstate.chart_pair()

@@ -9,6 +9,7 @@ from roi.defaults import UTILIZATION_LIMIT as STRETCHED
 from roi.rollout import planned_checklist
 from roi.safety import markdown_safe
 from roi.scenario_builder import measurement_caveats
+from roi.team_rates import deployments_caveat
 from roi.verdict import BADGE_LABELS, REASON_LABELS, payback_tile, review_strained, simulated, verdict
 
 appstate.require_app(__file__)
@@ -29,6 +30,8 @@ st.caption(
 
 for caveat in measurement_caveats(scenario):  # numbers behind the verdict that the exports do not back
     st.warning(caveat, icon=":material/info:")
+if team_rates := deployments_caveat(scenario):  # the team's deployments on another number of developers
+    st.warning(team_rates, icon=":material/info:")
 if licences := appstate.licence_caveat(scenario):
     st.warning(licences, icon=":material/info:")
 

@@ -271,6 +271,11 @@ class Measurement(_Model):
         description="team.developers and review.reviewers as the exports counted them (active developers, distinct "
         "reviewers before adoption); an edited value no longer equals its count",
     )
+    deployments_developers: Annotated[int, PlainNumber, Field(gt=0, le=1_000_000)] | None = Field(
+        None,
+        description="developers the team's deployments per week describe once scaled to the developers in scope "
+        "(roi.team_rates.with_deployments_scaled); null: the developers the exports counted (counted)",
+    )
 
     @field_validator("counted")
     @classmethod

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from roi import formatting as fmt
 from roi.models import load_scenario
 from roi.whatif import with_values
@@ -110,3 +112,46 @@ def test_a_naive_index_below_the_quality_adjusted_one_is_explained_as_such(open_
         "gives **+1.7%**: it takes the bug growth off all output, though fixing the extra bugs takes **0.17 h** "
         "per developer-week, and it ignores the **2.48 h** that reviewers now spend on more and larger PRs. "
         "Quality-adjusted productivity counts each in hours: **+14.0%**.")
+
+
+def test_fewer_developers_than_the_deployments_were_measured_on_are_warned_and_scaled_on_request(open_app):
+    """The demo's deployments are its 120 developers': with 1 in scope, ΔI = 3.02054 h instead of 0.025171 h
+    (tests/test_team_rates.py) and the quality-adjusted gain +4.0% instead of +14.0%. The page says so and
+    scales them only when asked: D0 = 10.5790 / 120 = 0.0882, D1 = 11.3049 / 120 = 0.0942."""
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    at = open_app(page=PAGE, scenario=with_values(demo, {"team.developers": 1}))
+    assert metric_value(at, "Incidents (−ΔI)") == f"{M}3.02"  # as entered: nothing scaled silently
+    (warning,) = [w.value for w in at.warning if "deployments per week" in w.value]
+    assert warning.startswith("The deployments per week (10.6 before, 11.3 after adoption, a working week) are the "
+                              "team's, measured on the 120 developers the exports counted, but the scenario has 1 "
+                              "developer in scope.")
+    assert "3.02 h per developer-week instead of 0.03 h, and the quality-adjusted gain is +4.0% instead of +14.0%" \
+        in warning
+    assert "scale the deployments to 1 developer with the button below (× 1/120: 0.0882 before, 0.0942 after " \
+        "adoption); otherwise set “Developers in scope (n)” (ROI & risk → Team) back to 120." in warning
+    button = at.button(key="productivity_scale_deployments")
+    assert button.label == "Scale deployments to 1 developer"
+    button.click().run()
+    assert not at.exception
+    scenario = at.session_state["scenario"]
+    assert scenario.team.developers == 1  # the developers stay as entered
+    assert scenario.baseline.deployments_per_week * 120 == pytest.approx(10.579023063978328)
+    assert scenario.post.deployments_per_week * 120 == pytest.approx(11.304860854881406)
+    assert metric_value(at, "Incidents (−ΔI)") == f"{M}0.03"  # 3.02054 / 120 = 0.025171 h
+    assert not [w.value for w in at.warning if "deployments per week" in w.value]
+    assert not [b for b in at.button if b.key == "productivity_scale_deployments"]
+    assert any("Deployments per week scaled to 1 developer: 0.0882 before, 0.0942 after adoption" in s.value
+               for s in at.success)
+    at.switch_page("pages/summary.py").run()  # the Summary agrees: +14.0%, no warning left
+    assert metric_value(at, "Quality-adjusted") == "+14.0%"
+    assert not [w.value for w in at.warning if "deployments per week" in w.value]
+
+
+def test_the_summary_warns_of_the_same_mismatch(open_app):
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    at = open_app(scenario=with_values(demo, {"team.developers": 3}))
+    (warning,) = [w.value for w in at.warning if "deployments per week" in w.value]
+    # 3.02054 / 3 = 1.01 h; × 3/120: 0.264 and 0.283 deployments a working week.
+    assert "the incidents of 120 developers fall on 3: 1.01 h per developer-week instead of 0.03 h" in warning
+    assert "scale the deployments to 3 developers on the Productivity page (× 3/120: 0.264 before, 0.283 after" \
+        in warning

@@ -417,7 +417,13 @@ def source_of(scenario: Scenario, assumption: Assumption) -> str:
     counted = measurement.counted.get(assumption.path) if measurement is not None else None
     if measurement is not None and (section in ("baseline", "post") or counted == get_path(scenario, assumption.path)):
         files = file_names(measurement.sources) or "exports"
-        return f"Measured from {files} (adoption {measurement.adoption_date.isoformat()})"
+        measured = f"Measured from {files} (adoption {measurement.adoption_date.isoformat()})"
+        scaled_to = measurement.deployments_developers
+        team = measurement.counted.get("team.developers")
+        if assumption.path.endswith(".deployments_per_week") and scaled_to is not None and team is not None:
+            # roi.team_rates.with_deployments_scaled: the team's rate × n / n_counted
+            return f"{measured}, scaled from the {team:,} developers counted to {scaled_to:,} (× {scaled_to:,}/{team:,})"
+        return measured
     note = f" (blank = {assumption.blank_means})" if assumption.blank_means else ""
     if assumption.default is None or (_was_given(scenario, assumption.path) and not _is_default(scenario, assumption)):
         return f"Scenario file{note}"
