@@ -172,7 +172,7 @@ def payback(value: float | None, horizon_years: int) -> str:
     Short enough for a quarter of a laptop screen ("Not within 3 years" was cut to "Not withi…").
     """
     if value is None or not math.isfinite(value):
-        return f"> {horizon_years} year{'s' if horizon_years != 1 else ''}"
+        return f"> {count(horizon_years, 'year')}"
     return months(value)
 
 

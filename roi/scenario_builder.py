@@ -348,8 +348,8 @@ def _seat_parts(scenario: Scenario, seats: SeatsHeld) -> list[str]:
         parts.append(_seats_beyond_team(line, developers, seats.count, scenario.currency))
     else:
         parts.append(f"the seats export lists {fmt.number(seats.count)} Copilot seats, but “{line.name}” prices "
-                     f"{fmt.number(round(priced))} ({fmt.share(line.seat_coverage)} of {fmt.number(developers)} "
-                     f"developer{'s' if developers != 1 else ''}; a seat coverage of "
+                     f"{fmt.number(round(priced))} ({fmt.share(line.seat_coverage)} of {fmt.count(developers, 'developer')}; "
+                     "a seat coverage of "
                      f"{fmt.share(seats.count / developers)} matches the export)")
     return parts
 
@@ -360,13 +360,13 @@ def _seats_beyond_team(line: Tool, developers: int, seats: int, currency: str) -
     matches; the seats not priced [seats] and their list price [currency/month] are named."""
     priced = round(line.seat_coverage * developers)
     extra = seats - priced
-    people = f"{fmt.number(developers)} developer{'s' if developers != 1 else ''}"
+    people = fmt.count(developers, "developer")
     return (f"the seats export lists {fmt.number(seats)} Copilot seats, more than the {people} in scope: "
             f"“{line.name}” prices {fmt.number(priced)} ({fmt.share(line.seat_coverage)} of {people}), and "
             "the costs count at most one seat per developer in scope (a seat coverage of 100%). If the seats cover a "
             "larger team, raise “Developers in scope (n)” (ROI & risk → Team) to it; if this scenario covers only "
             "part of that team, "
-            f"the other {fmt.number(extra)} seat{'s' if extra != 1 else ''} cost "
+            f"the other {fmt.count(extra, 'seat')} cost "
             f"{fmt.money(extra * line.price_per_seat_month, currency)} a month at "
             f"{fmt.money(line.price_per_seat_month, currency)} per seat-month and are not in this scenario's costs")
 

@@ -127,7 +127,7 @@ def _rate(value: float | None) -> str:
 
 
 def _people(count: int) -> str:
-    return f"{fmt.number(count)} developer{'s' if count != 1 else ''}"
+    return fmt.count(count, "developer")
 
 
 def rates(baseline: float | None, post: float | None) -> str:
