@@ -21,7 +21,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -706,6 +706,18 @@ def kept_widget(widget: str, label: str, key: str, default: Any, container: Any 
         st.session_state[kept] = st.session_state[key]
 
     return getattr(container, widget)(label, key=key, on_change=keep, **kwargs)
+
+
+def kept_tabs(labels: list[str], key: str) -> Sequence[Any]:
+    """``st.tabs`` that open on the tab last open when the page is visited again (Streamlit forgets a page's
+    widget values when another page runs: the Data page came back on "Your exports" with the estimates half
+    typed on "Estimates").  Keyed, so the open tab also survives the page's own reruns."""
+    kept = f"kept_{key}"
+    if key not in st.session_state and st.session_state.get(kept) in labels:
+        st.session_state[key] = st.session_state[kept]
+    tabs = st.tabs(labels, key=key, on_change="rerun")
+    st.session_state[kept] = st.session_state.get(key, labels[0])
+    return tabs
 
 
 TILE_MIN_WIDTH = 190

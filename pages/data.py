@@ -44,8 +44,8 @@ st.caption(
 
 # Keyed: the tab stays open across reruns. Unkeyed, the notice that appears above it after "Use these
 # estimates" or a filled-in template redrew the tabs on "Your exports", showing the demo's measurements.
-tab_exports, tab_estimates, tab_research = st.tabs(
-    ["Your exports", "Estimates", "Published research"], key="data_tab", on_change="rerun"
+tab_exports, tab_estimates, tab_research = appstate.kept_tabs(
+    ["Your exports", "Estimates", "Published research"], "data_tab"
 )
 
 # --- Exports ---------------------------------------------------------------------------------

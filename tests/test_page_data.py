@@ -362,6 +362,18 @@ def test_estimates_form(open_app, worked_example):
     assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((-0.1, 0.3, 0.45))
 
 
+def test_the_open_tab_is_kept_when_the_page_is_left_and_opened_again(open_app, worked_example):
+    """Streamlit forgets a page's widget values when another page runs: the page came back on "Your exports"."""
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.session_state["data_tab"] = "Published research"  # what a click on the tab sets
+    page.run()
+    page.switch_page("pages/summary.py").run()
+    assert "data_tab" not in page.session_state  # forgotten by Streamlit …
+    page.switch_page(PAGE).run()
+    assert not page.exception
+    assert page.session_state["data_tab"] == "Published research"  # … and put back
+
+
 def test_the_estimates_tab_stays_open_after_the_estimates_are_used(open_app, worked_example):
     """The tabs were unkeyed: the notice that appears above them after "Use these estimates" (or a filled-in
     template) drew them afresh on "Your exports", the demo's measurements, not the estimates just entered."""
