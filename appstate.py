@@ -144,7 +144,8 @@ def remember() -> None:
 
 
 def _kept_keys() -> tuple[str, ...]:
-    """The what-ifs kept outside the scenario (``kept_`` widget values, :func:`number_input`)."""
+    """The what-ifs kept outside the scenario (``kept_`` widget values, :func:`number_input`; the adoption
+    years a shorter horizon cut off, :data:`CUT_ADOPTION`)."""
     return tuple(str(key) for key in st.session_state if str(key).startswith("kept_"))
 
 
@@ -191,6 +192,20 @@ def require_app(page_file: str) -> None:
 
 def scenario() -> Scenario:
     return st.session_state[SCENARIO]
+
+
+CUT_ADOPTION = "kept_cut_adoption"
+"""(a scenario, the adoption shares a shorter horizon cut off it, year Y + 1 first): a longer horizon brings
+them back (ROI & risk, :func:`roi.whatif.with_horizon`). Tied to that scenario by value, not kept for
+whichever is open: one opened, loaded, measured or reset to is another value and never inherits them, however
+it replaced the scenario; an edit of a field carries them to the edited scenario (:func:`_write_back`).
+``kept_``: saved across a reload and forgotten on a reset, as the other what-ifs kept outside the scenario."""
+
+
+def cut_adoption(current: Scenario) -> tuple[float, ...]:
+    """The adoption shares a shorter horizon cut off ``current`` (:data:`CUT_ADOPTION`); none for any other."""
+    kept = st.session_state.get(CUT_ADOPTION)
+    return kept[1] if kept is not None and kept[0] == current else ()
 
 
 def set_scenario(new: Scenario, notice: str | None = None, kind: str = "success") -> None:
@@ -304,7 +319,7 @@ def _open_demo() -> None:
 def reset() -> None:
     """Back to the demo organisation: forget uploads, edits and what-ifs (the kept scenarios stay)."""
     for key in [k for k in st.session_state if str(k).startswith("kept_")]:
-        del st.session_state[key]  # what-ifs outside the scenario (PR size limit, team split)
+        del st.session_state[key]  # what-ifs outside the scenario (PR size limit, team split, cut adoption)
     _open_demo()
     set_scenario(scenario(), "Back to the demo organisation.")
 
@@ -571,17 +586,20 @@ def _write_back(
             f"Give a value for “{label or path}”; it cannot be left empty. The earlier value is kept."
         )
         return
-    previous = get_path(scenario(), path)
+    before = scenario()
+    previous = get_path(before, path)
     try:
         new = None if value is None else convert(value / scale if scale != 1 else value)
         if edit is not None:
-            st.session_state[SCENARIO] = edit(scenario(), new)
+            st.session_state[SCENARIO] = edit(before, new)
         else:
-            st.session_state[SCENARIO] = with_assumption(scenario(), path, new)  # its range moves with it
+            st.session_state[SCENARIO] = with_assumption(before, path, new)  # its range moves with it
         errors.pop(key, None)
     except RoiError as error:
         errors[key] = refused_edit(label or path, path, error, percent=scale == 100.0)
         return
+    if cut := cut_adoption(before):  # the same scenario, edited: the years its horizon cut off stay with it
+        st.session_state[CUT_ADOPTION] = (scenario(), cut)
     slips = st.session_state[_SLIPS]
     slips.pop(key, None)
     if scale == 100.0 and (warning := slip_warning(path, new, previous)):

@@ -203,10 +203,16 @@ def change_horizon() -> None:
             "Give the horizon in years (1 to 10); the earlier value is kept."
         )
         return
+    current, years = appstate.scenario(), int(st.session_state["finance_horizon"])
+    remembered = appstate.cut_adoption(current)
     try:
-        appstate.set_scenario(with_horizon(appstate.scenario(), int(st.session_state["finance_horizon"])))
+        changed = with_horizon(current, years, remembered)
     except RoiError as error:
         st.session_state["finance_horizon_error"] = error.describe()
+        return
+    appstate.set_scenario(changed)
+    # The years beyond the new horizon, as the user had them: a longer horizon brings them back.
+    st.session_state[appstate.CUT_ADOPTION] = (changed, tuple([*current.finance.adoption, *remembered][years:]))
 
 
 NEW_TOOL_NAME, NEW_TOOL_PRICE = "finance_new_tool_name", "finance_new_tool_price"
@@ -393,7 +399,9 @@ with tabs[0]:
         step=1,
         key="finance_horizon",
         on_change=change_horizon,
-        help="Forrester TEI convention: 3 years. Adoption follows the horizon.",
+        help="Forrester TEI convention: 3 years. A shorter horizon sets the adoption of the later years aside, "
+        "and a longer one brings it back; years never set take the last year's adoption (edit them under "
+        "Adoption).",
     )
     if error := st.session_state.pop("finance_horizon_error", None):
         st.error(error)

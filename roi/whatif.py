@@ -213,10 +213,16 @@ def with_tool_renamed(scenario: Scenario, index: int, name: str) -> Scenario:
     return with_value(scenario, field, _tool_name(scenario, name, field, other_than=index))
 
 
-def with_horizon(scenario: Scenario, years: int) -> Scenario:
-    """The scenario over ``years`` years; adoption is cut, or extended with its last year's share."""
-    adoption = scenario.finance.adoption
-    resized = (adoption + [adoption[-1]] * years)[:years] if adoption else None
+def with_horizon(scenario: Scenario, years: int, remembered: Sequence[float] = ()) -> Scenario:
+    """The scenario over ``years`` years; adoption is cut, or extended.
+
+    ``remembered`` are adoption shares [fractions] for the years after the scenario's horizon, year Y + 1
+    first: those a shorter horizon cut off, so that trying one and coming back restores what the user had.
+    A longer horizon takes them first, then repeats the last share: [0.7] with (0.9, 0.95) over 4 years is
+    [0.7, 0.9, 0.95, 0.95]; without them [0.7, 0.7, 0.7, 0.7].
+    """
+    shares = scenario.finance.adoption + list(remembered)
+    resized = (shares + [shares[-1]] * years)[:years] if shares else None
     return with_values(scenario, {"finance.horizon_years": years, "finance.adoption_by_year": resized})
 
 

@@ -9,7 +9,7 @@ import pytest
 from roi import compute
 from roi import formatting as fmt
 from roi.models import load_scenario
-from roi.whatif import with_assumption, with_value, with_values
+from roi.whatif import with_assumption, with_horizon, with_value, with_values
 from tests.conftest import metric_delta, metric_value
 
 PAGE = "pages/finance.py"
@@ -81,6 +81,45 @@ def test_horizon_resizes_adoption(page):
     payback = compute(scenario).finance.payback_months
     assert (metric_value(page, "Payback"), metric_delta(page, "Payback")) == fmt.payback_tile(payback, 5)
     assert fmt.months(payback).startswith(metric_value(page, "Payback") + " ")  # the unit in the chip
+
+
+def test_a_shorter_horizon_and_back_restores_the_adoption_entered(page, worked_example):
+    """Adoption 70% / 90% / 90%: a 1-year horizon and back gave 70% / 70% / 70%, NPV −$8.5k → −$28.8k: PV of
+    benefits 83,352 · 0.7 · (1/1.1 + 1/1.21 + 1/1.331) · 0.85215 h = 123,646; PV of costs 1,320 a year of usage
+    billing less in years 2 and 3, 154,558 − 1,320 · (1/1.21 + 1/1.331) = 152,476."""
+    horizon = page.number_input(key="finance_horizon")
+    horizon.set_value(1).run()
+    assert page.session_state["scenario"].finance.adoption_by_year == [0.7]
+    page.number_input(key="finance_horizon").set_value(3).run()
+    assert page.session_state["scenario"].finance.adoption_by_year == [0.7, 0.9, 0.9]
+    assert page.session_state["scenario"] == worked_example
+    assert metric_value(page, "Net present value") == f"{M}$8.5k"  # METHODS §5, as if never changed
+    padded = with_value(worked_example, "finance.adoption_by_year", [0.7, 0.7, 0.7])
+    assert compute(padded).finance.npv == pytest.approx(123_646 - 152_476, abs=2)  # what it was
+
+
+def test_a_longer_horizon_after_a_shorter_one_is_the_same_as_without_it(page, worked_example):
+    page.number_input(key="finance_horizon").set_value(1).run()
+    page.number_input(key="finance_horizon").set_value(10).run()
+    assert page.session_state["scenario"].finance.adoption_by_year == [0.7] + [0.9] * 9
+    assert page.session_state["scenario"] == with_horizon(worked_example, 10)  # as 3 → 10
+    page.number_input(key="finance_horizon").set_value(2).run()  # 10 → 2 → 3: year 3 as it was at 10 years
+    page.number_input(key="finance_horizon").set_value(3).run()
+    assert page.session_state["scenario"] == worked_example
+
+
+def test_the_cut_adoption_stays_with_its_scenario(page, worked_example):
+    page.number_input(key="finance_horizon").set_value(1).run()
+    page.number_input(key="finance_adoption_year_1").set_value(60).run()  # an edit of the same scenario
+    page.number_input(key="finance_horizon").set_value(3).run()
+    assert page.session_state["scenario"].finance.adoption_by_year == [0.6, 0.9, 0.9]
+    page.number_input(key="finance_horizon").set_value(1).run()
+    # Another scenario of one year (opened, loaded, measured: however it replaces this one) has no later years.
+    other = with_value(page.session_state["scenario"], "name", "Another scenario")
+    page.session_state["scenario"] = other
+    page.run()
+    page.number_input(key="finance_horizon").set_value(3).run()
+    assert page.session_state["scenario"].finance.adoption_by_year == [0.6, 0.6, 0.6]
 
 
 def test_a_horizon_that_would_end_before_a_planned_wave_is_refused(open_app, worked_example):

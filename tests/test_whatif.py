@@ -162,6 +162,17 @@ class TestWithValues:
         assert with_horizon(worked_example, 2).finance.adoption_by_year == [0.7, 0.9]
         assert compute(with_horizon(worked_example, 5)).finance.costs_by_year[5] == pytest.approx(52406.09)
 
+    def test_a_longer_horizon_takes_the_remembered_shares_first(self, worked_example):
+        one_year = with_horizon(worked_example, 1)
+        assert one_year.finance.adoption_by_year == [0.7]
+        # The years a shorter horizon cut off come back, then the last of them repeats.
+        assert with_horizon(one_year, 3, (0.9, 0.9)) == worked_example
+        assert with_horizon(one_year, 5, (0.8, 0.95)).finance.adoption_by_year == [0.7, 0.8, 0.95, 0.95, 0.95]
+        assert with_horizon(one_year, 2, (0.8, 0.95)).finance.adoption_by_year == [0.7, 0.8]  # as many as needed
+        assert with_horizon(one_year, 3).finance.adoption_by_year == [0.7, 0.7, 0.7]  # nothing remembered
+        # Shorter, they are not used: the horizon cuts the scenario's own shares.
+        assert with_horizon(worked_example, 2, (0.5,)).finance.adoption_by_year == [0.7, 0.9]
+
 
 class TestPrSizeLimit:
     def test_methods_vector(self, worked_example):
