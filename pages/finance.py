@@ -12,7 +12,15 @@ from roi.finance import cumulative_net
 from roi.safety import markdown_safe
 from roi.scenario_builder import adoption_caveat
 from roi.usage_cost import describe
-from roi.verdict import loss_chance, loss_reason, median_reason, payback_tile, simulated, tone_of
+from roi.verdict import (
+    loss_chance,
+    loss_reason,
+    median_reason,
+    payback_tile,
+    shortfall_advice,
+    simulated,
+    tone_of,
+)
 from roi.whatif import (
     names_tool,
     npv_at_likely,
@@ -186,8 +194,7 @@ with right:
         st.markdown(
             f"The tool pays for itself at **{needed} net per developer-week**. "
             + (
-                f"Today's {today} is **{fmt.hours(shortfall, digits=2)} short**: cut the review tax "
-                "(smaller PRs) or raise capture."
+                f"Today's {today} is **{fmt.hours(shortfall, digits=2)} short**: {shortfall_advice(results)}"
                 if shortfall > 0
                 else f"Today's {today} clears it by {fmt.hours(-shortfall, digits=2)}."
             )

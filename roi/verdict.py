@@ -374,6 +374,21 @@ def loss_reason(scenario: Scenario, results: Results) -> str | None:
     )
 
 
+def shortfall_advice(results: Results) -> str:
+    """What would close a shortfall below the break-even net hours (the ROI & risk page's break-even).
+
+    NPV = s·N − costs, with s [currency per net hour per developer-week] growing with the capture factor: with
+    a positive net gain N a higher capture helps, but with N ≤ 0 capturing more of it deepens the loss (it
+    can never reach the break-even), so N must turn positive first.
+    """
+    if results.productivity.net_hours > 0:
+        return "cut the review tax (smaller PRs) or raise capture."
+    return (
+        "raising capture cannot help while the net gain is not positive, as capturing more of a loss only "
+        "deepens it. Turn the net gain positive first: smaller PRs (less review tax) and fewer defects."
+    )
+
+
 def risk_reason(scenario: Scenario, results: Results) -> str | None:
     """Where a simulated scenario's risk comes from: the tornado's largest swing (one input's P10 to P90)."""
     u = simulated(results)

@@ -58,6 +58,18 @@ def test_a_horizon_of_one_year_reads_in_the_singular(open_app, worked_example, n
     assert any(c.value.startswith(f"Risk-adjusted cash flows {over}") for c in at.caption)
 
 
+def test_a_negative_net_gain_is_not_told_to_raise_capture(open_app, worked_example):
+    # 4.4 tasks after adoption: N = 0.1 × 30 − 5.26785 − 0.18 = −2.44785 h; the break-even stays
+    # 0.85215 + 8,499.02 / 171,400.77 = 0.90174 h (the costs do not depend on N): 3.34959 h short.
+    page = open_app(page=PAGE, scenario=with_value(worked_example, "post.tasks_per_dev_week", 4.4))
+    sentence = next(md.value for md in page.markdown if md.value.startswith("The tool pays for itself"))
+    assert sentence == (
+        f"The tool pays for itself at **0.90 h net per developer-week**. Today's {M}2.45 h is **3.35 h short**: "
+        "raising capture cannot help while the net gain is not positive, as capturing more of a loss only "
+        "deepens it. Turn the net gain positive first: smaller PRs (less review tax) and fewer defects."
+    )
+
+
 def test_changing_an_assumption_recomputes(page, worked_example):
     page.number_input(key="finance_capture_factor").set_value(80).run()
     assert not page.exception and not page.error

@@ -8,7 +8,7 @@ from roi import compute
 from roi.formatting import MINUS
 from roi.models import load_scenario
 from roi import formatting as fmt
-from roi.verdict import CONFIDENT_LOSS_CHANCE, MOST, cost_lines, loss_chance, loss_reason, verdict
+from roi.verdict import CONFIDENT_LOSS_CHANCE, MOST, cost_lines, loss_chance, loss_reason, shortfall_advice, verdict
 from roi.whatif import with_assumption, with_value, with_values
 from tests.conftest import SCENARIOS
 
@@ -194,6 +194,22 @@ def test_a_losing_verdict_says_why_side_effects(worked_example):
     assert verdict(dora, compute(dora)).reason == (
         "Output per developer falls 1.5%, so no hours are gained to pay for it."
     )
+
+
+def test_capture_is_advised_only_while_the_net_gain_is_positive(worked_example):
+    # Worked example: N = 0.85 h, short of the 0.90 h break-even: capturing more of a gain helps.
+    assert shortfall_advice(compute(worked_example)) == "cut the review tax (smaller PRs) or raise capture."
+    # 4.4 tasks after adoption: G = 0.1 × 30 = 3.00 h, N = 3.00 − 5.26785 − 0.18 = −2.45 h. NPV = s·N − costs
+    # with s growing with capture: more capture, a larger loss.
+    fewer = with_value(worked_example, "post.tasks_per_dev_week", 4.4)
+    results = compute(fewer)
+    assert results.productivity.net_hours == pytest.approx(-2.44785)
+    assert shortfall_advice(results) == (
+        "raising capture cannot help while the net gain is not positive, as capturing more of a loss only "
+        "deepens it. Turn the net gain positive first: smaller PRs (less review tax) and fewer defects."
+    )
+    more = compute(with_value(fewer, "finance.capture_factor", 0.8))
+    assert more.finance.npv < results.finance.npv
 
 
 def test_a_losing_verdict_says_why_downtime():
