@@ -337,6 +337,31 @@ class TestFinanceCharts:
         assert [r["label"] for r in rows] == ["0.85 h", "0.90 h"]  # METHODS §5: break-even N = 0.9017 h
         assert bars["encoding"]["color"]["scale"]["range"][0] == charts.LOSS  # short of break-even
 
+    def test_a_negative_net_gain_is_drawn_as_a_loss(self, worked_example):
+        # 4.4 tasks after adoption: N = 3.00 − 5.26785 − 0.18 = −2.44785 h; benefit_t = 83,352 · a_t · N
+        # (n · W · rate · φ · (1 − r_b) = 50 · 46 · 90.6 · 0.5 · 0.8): −142,823 in year 1, −183,630 after.
+        results = compute(with_value(worked_example, "post.tasks_per_dev_week", 4.4))
+        data = charts.cash_flow_data(results.finance, "USD")
+        benefits = data[data["flow"] != "Costs"]
+        assert benefits["amount"].round(0).tolist() == [0, -142_823, -183_630, -183_630]
+        # Below 0 they are not "Benefits" in the gain's green: a loss, in a colour of their own.
+        assert benefits["flow"].tolist() == ["Benefits"] + [charts.NEGATIVE_BENEFITS] * 3
+        spec = charts.cash_flow(results.finance, "USD").to_dict()
+        bars = next(v for v in _layers(spec) if v["mark"]["type"] == "bar")
+        scale = bars["encoding"]["color"]["scale"]
+        assert scale["domain"] == ["Benefits", "Benefits below 0 (a loss)", "Costs", "Cumulative net"]
+        assert scale["range"] == [charts.GAIN, charts.LOST, charts.LOSS, "#333333"]
+        # The break-even's "−2.45 h" starts on its bar: over a white halo, not black on the loss colour.
+        spec = charts.break_even(results.productivity.net_hours, results.finance.break_even_net_hours).to_dict()
+        texts = [v for v in _layers(spec) if v["mark"]["type"] == "text"]
+        assert [v["mark"].get("stroke") for v in texts] == ["white", None]  # the halo first, under the label
+        assert all([r["label"] for r in _data(spec, v)] == [f"{fmt.MINUS}2.45 h", "0.90 h"] for v in texts)
+
+    def test_a_cash_flow_without_negative_benefits_has_no_such_entry(self, results):
+        spec = charts.cash_flow(results.finance, "USD").to_dict()
+        bars = next(v for v in _layers(spec) if v["mark"]["type"] == "bar")
+        assert bars["encoding"]["color"]["scale"]["domain"] == ["Benefits", "Costs", "Cumulative net"]
+
 
 def test_distribution_medians():
     chart = charts.distribution([100, 150, 200], [200, 381, 900, 1200], "PR size", "LOC")
