@@ -16,7 +16,16 @@ import pandas as pd
 from roi import formatting as fmt
 from roi.models import Results, Scenario
 from roi.defaults import UTILIZATION_LIMIT
-from roi.verdict import BADGE_LABELS, CONFIDENT_LOSS_CHANCE, MOST, loss_chance, review_strained, simulated, verdict
+from roi.verdict import (
+    BADGE_LABELS,
+    CONFIDENT_LOSS_CHANCE,
+    MOST,
+    loss_chance,
+    payback_text,
+    review_strained,
+    simulated,
+    verdict,
+)
 
 Value = float | int | str | None
 Pair = tuple[Scenario, Results]
@@ -36,6 +45,9 @@ class Figure:
     value: Callable[[Scenario, Results], Value]
     text: Callable[[Any, Scenario], str]
     help: str
+    text_of: Callable[[Scenario, Results], str] | None = None
+    """The text from the results themselves, where the value cannot say it: no payback is "never" or "not
+    within 3 years" (:func:`roi.verdict.payback_text`), as on the single-scenario pages."""
 
 
 def _money(value: float | None, scenario: Scenario) -> str:
@@ -108,7 +120,8 @@ FIGURES: tuple[Figure, ...] = (
            "NPV / PV(costs)."),
     Figure("payback_months", "Payback", "months", lambda _s, r: r.finance.payback_months,
            lambda v, s: fmt.months(v, horizon_years=s.finance.horizon_years),
-           "When cumulative (undiscounted) benefits first cover cumulative costs."),
+           "When cumulative (undiscounted) benefits first cover cumulative costs; never when no year's benefits "
+           "exceed its costs.", text_of=lambda _s, r: payback_text(r)),
     Figure("horizon_years", "Horizon", "years", lambda s, _r: s.finance.horizon_years,
            lambda v, _s: fmt.count(v, "year"), "Years the cash flows run (finance.horizon_years)."),
     Figure("utilisation_before", "Reviewer utilisation before", "fraction",
@@ -164,5 +177,7 @@ def values(pairs: Sequence[Pair]) -> pd.DataFrame:
 def table(pairs: Sequence[Pair]) -> pd.DataFrame:
     """The figures as the app writes them: index = label, one text column per scenario."""
     names = unique_names([s.name for s, _ in pairs])
-    rows = {f.label: [f.text(f.value(s, r), s) for s, r in pairs] for f in FIGURES}
+    rows = {
+        f.label: [f.text_of(s, r) if f.text_of else f.text(f.value(s, r), s) for s, r in pairs] for f in FIGURES
+    }
     return pd.DataFrame.from_dict(rows, orient="index", columns=names)

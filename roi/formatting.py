@@ -146,18 +146,29 @@ def count(value: float, noun: str, plural: str | None = None) -> str:
     return f"{shown} {noun if shown == '1' else plural or noun + 's'}"
 
 
+NEVER, NEVER_BECAUSE = "never", "no year makes money"
+"""A payback that will not come (:func:`roi.finance.never_pays_back`: no year's benefits exceed its costs), and why:
+the app's tiles, sentences and comparison, and the workbook's payback cell, all say it in these words."""
+PAYBACK_NEVER = f"{NEVER}: {NEVER_BECAUSE}"
+
+
+def not_within(horizon_years: int) -> str:
+    """A payback beyond the horizon, the cumulative net still below 0 at its end: "not within 3 years"."""
+    return f"not within {count(horizon_years, 'year')}"
+
+
 def months(value: float | None, *, horizon_years: int | None = None, never: bool = False) -> str:
     """Payback time to 0.1 month, as the workbook shows it ('0.0" months"'): ``months(14.23)`` →
-    "14.2 months", ``months(0.54)`` → "0.5 months"; ``None`` → "not within 3 years" (given the horizon),
-    or with ``never`` (:func:`roi.finance.never_pays_back`) "never: every year's net cash flow is negative".
+    "14.2 months", ``months(0.54)`` → "0.5 months"; ``None`` → "not within 3 years" (given the horizon,
+    :func:`not_within`), or with ``never`` (:func:`roi.finance.never_pays_back`) :data:`PAYBACK_NEVER`.
 
     A payback under 0.05 months is "under 0.1 months", not "0.0 months" nor "immediately": the
     year-0 set-up cost is still being paid back.
     """
     if value is None or not math.isfinite(value):
         if never:
-            return "never: every year's net cash flow is negative"
-        return f"not within {horizon_years} years" if horizon_years else "never"
+            return PAYBACK_NEVER
+        return not_within(horizon_years) if horizon_years else NEVER
     if value <= 0:
         return "immediately"
     rounded = round(value, 1)
@@ -178,7 +189,7 @@ def payback(value: float | None, horizon_years: int) -> str:
 
 def payback_tile(value: float | None, horizon_years: int, never: bool = False) -> tuple[str, str | None]:
     """A payback tile's value and chip: ("0.5", "months"), ("> 3 years", "not within the horizon"), or with
-    ``never`` (:func:`roi.finance.never_pays_back`) ("Never", "loses money each year").
+    ``never`` (:func:`roi.finance.never_pays_back`) ("Never", "no year makes money"): :data:`PAYBACK_NEVER`.
 
     The unit goes in the chip: "0.5 months" was cut to "0.5 mon…" in a quarter of a 1280-pixel screen
     with the sidebar open, and "not within the 3-year horizon" to "not within the 3-year h…" (the value
@@ -186,7 +197,7 @@ def payback_tile(value: float | None, horizon_years: int, never: bool = False) -
     """
     if value is None or not math.isfinite(value):
         if never:
-            return "Never", "loses money each year"  # as short as "not within the horizon": it fits 1280 px
+            return NEVER.capitalize(), NEVER_BECAUSE  # shorter than "not within the horizon": it fits 1280 px
         return payback(value, horizon_years), "not within the horizon"
     text = months(value)  # "0.5 months", "under 0.1 months", "1.0 month" or "immediately"
     if " " not in text:

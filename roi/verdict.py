@@ -218,7 +218,7 @@ def money_point(scenario: Scenario, results: Results) -> str:
             f"{fmt.money(u.npv_p90, currency, compact=True, signed=True)}), with {fmt.a_or_an(loss)} "
             f"{loss} chance of losing money"
         )
-    payback = fmt.months(f.payback_months, horizon_years=years, never=_never_pays_back(results))
+    payback = payback_text(results)
     if f.npv < 0 and f.payback_months is not None:
         # "Does not pay back" beside "payback 32.7 months": the cash comes back, too late for the cost of capital.
         rate = fmt.share(scenario.finance.discount_rate)
@@ -231,9 +231,18 @@ def _never_pays_back(results: Results) -> bool:
     return money_model.never_pays_back(results.finance.benefits_by_year, results.finance.costs_by_year)
 
 
+def payback_text(results: Results) -> str:
+    """Payback in words, as the summary's sentence, the comparison and the workbook write it: "14.2 months";
+    else "never: no year makes money" when no year's benefits exceed its costs (:func:`roi.finance.never_pays_back`:
+    it will not pay back after the horizon either), else "not within 3 years" (a year gains, too little yet)."""
+    f = results.finance
+    years = len(f.benefits_by_year) - 1
+    return fmt.months(f.payback_months, horizon_years=years, never=_never_pays_back(results))
+
+
 def payback_tile(scenario: Scenario, results: Results) -> tuple[str, str | None]:
-    """The payback tile's value and chip (:func:`roi.formatting.payback_tile`): "Never" when every year's
-    costs exceed its benefits."""
+    """The payback tile's value and chip (:func:`roi.formatting.payback_tile`): "Never" by the rule of
+    :func:`payback_text`."""
     return fmt.payback_tile(results.finance.payback_months, scenario.finance.horizon_years,
                             never=_never_pays_back(results))
 

@@ -31,7 +31,7 @@ from roi.export import build_workbook
 from roi.export.assumptions import all_assumptions
 from roi.export.known_results import model_results
 from roi.export.layout import wrapped_lines
-from roi.export.model_sheets import ADD_COST_LINES, COST_LINES, NOT_WITHIN_HORIZON, queue_inputs
+from roi.export.model_sheets import ADD_COST_LINES, COST_LINES, queue_inputs
 from roi.export.model_sheets import STALE_NOTE
 from roi.export.xlsx import LINE_HEIGHT_POINTS
 from roi.export.rollout_sheets import (
@@ -353,9 +353,11 @@ def edge_data() -> dict[str, dict]:
     one_period["baseline"]["rework_rate"] = 0.1  # the rework term has both periods: it counts
     no_setup = worked_data()  # cumulative 0 at year 0, below 0 after year 1, back at 0 in year 2
     no_setup["costs"] |= {"training_hours_per_dev": 0, "one_off_cost": 0}
+    never = worked_data()  # $2,000 a seat-month: every year's costs exceed its benefits, payback "never"
+    never["costs"]["tools"][0]["price_per_seat_month"] = 2000
     return {
         "pays_back": pays_back, "no_costs": no_costs, "no_capture": no_capture, "stretched": stretched,
-        "delivery_one_period": one_period, "no_setup_cost": no_setup,
+        "delivery_one_period": one_period, "no_setup_cost": no_setup, "never_pays_back": never,
     }
 
 
@@ -369,6 +371,7 @@ EDITS: dict[str, dict[str, float | None]] = {
     "fte_cost_blank": {"fte_annual_cost": None},
     "bigger_gain": {"post_tasks_per_dev_week": 6.0},
     "seat_price": {"tool_1_price_per_seat_month": 19},
+    "seat_price_never_paid_back": {"tool_1_price_per_seat_month": 2000},
     "review_and_costs": {  # every review and cost input a PM negotiates, at once
         "loc_per_hour": 250,
         "overhead_hours": 0.5,
@@ -840,7 +843,7 @@ def test_worked_example_matches_the_published_vector(recalculated):
         -8_499.02,
     )
     assert round(v("roi"), 4) == -0.0550
-    assert v("payback_months") == NOT_WITHIN_HORIZON
+    assert v("payback_months") == "not within 3 years"  # as the app says it: year 2 gains, too little
     assert round(v("break_even_net_hours"), 4) == 0.9017
 
 
@@ -848,7 +851,7 @@ def test_summary_shows_the_live_outputs(recalculated):
     _, values, _ = recalculated["worked"]
     summary = {row[0].value: row[1].value for row in values["Summary"].iter_rows() if row[0].value}
     assert summary["Net present value (NPV)"] == workbook_value(values, "npv")
-    assert summary["Payback"] == NOT_WITHIN_HORIZON
+    assert summary["Payback"] == "not within 3 years"
     assert summary["Verdict (live)"] == (
         "At the likely values the AI rollout does not pay back, but most simulated outcomes make money."
     )
@@ -884,7 +887,7 @@ def test_random_scenarios_cover_the_optional_inputs(recalculated):
     assert len({s.finance.horizon_years for s in scenarios}) >= 3
 
 
-@pytest.mark.parametrize("name", ["pays_back", "no_costs", "no_capture", "stretched", "demo"])
+@pytest.mark.parametrize("name", ["pays_back", "no_costs", "no_capture", "stretched", "demo", "never_pays_back"])
 def test_edge_scenarios_match_the_engine(recalculated, name):
     scenario, values, formulas = recalculated[name]
     assert_outputs_match(values, formulas, scenario)
@@ -897,8 +900,19 @@ def test_edge_scenarios_match_the_engine(recalculated, name):
         "no_capture": results.break_even_net_hours is None,
         "stretched": results.npv > 0 and 0.85 <= post.utilization < 1,
         "demo": results.npv > 0 and post.utilization >= 1,  # pays back on paper, the queue never clears
+        "never_pays_back": all(b < c for b, c in zip(results.benefits_by_year, results.costs_by_year, strict=True)),
     }
     assert reached[name], f"{name} no longer reaches the branch it is meant to test"
+
+
+@pytest.mark.parametrize(("name", "edit"), [("never_pays_back", None), ("seat_price_never_paid_back", "edit_")])
+def test_a_payback_that_never_comes_says_so_in_the_apps_words(recalculated, name, edit):
+    """No year's benefits exceed its costs: "never", as the app's summary, ROI & risk and comparison say it
+    (roi.verdict.payback_text), live when a seat price typed into the file makes it so; not "not within horizon"."""
+    _, values, _ = recalculated[f"{edit or ''}{name}"]
+    assert workbook_value(values, "payback_months") == "never: no year makes money"
+    summary = {row[0].value: row[1].value for row in values["Summary"].iter_rows() if row[0].value}
+    assert summary["Payback"] == "never: no year makes money"
 
 
 @pytest.mark.parametrize("name", list(EDITS))

@@ -34,7 +34,6 @@ from roi.export.layout import Cell, DocumentProperties, Sheet, WorkbookLayout
 from roi.export.model_sheets import (
     DORA_HEADING,
     MAX_CURVE_ROWS,
-    NOT_WITHIN_HORIZON,
     STALE_NOTE,
     reviewer_counts,
 )
@@ -426,8 +425,10 @@ def test_checklist_status_has_a_drop_down(book, worked):
 
 
 def test_payback_is_text_when_not_within_the_horizon(book):
-    """The worked example never pays back in 3 years (METHODS §5): the formula's text branch."""
-    assert NOT_WITHIN_HORIZON in named_cell(book, "payback_months").value
+    """The worked example does not pay back in 3 years (METHODS §5): the formula's text branches, in the app's
+    words (roi.verdict.payback_text): "never" when no year's net cash flow is above 0, else not within 3 years."""
+    formula = named_cell(book, "payback_months").value
+    assert 'COUNTIF(C' in formula and '">0")=0,"never: no year makes money","not within 3 years"' in formula
 
 
 def _texts(workbook, title: str) -> list[str]:
@@ -1004,7 +1005,7 @@ def test_viewers_that_do_not_recalculate_see_the_summary(worked):
     summary = pd.read_excel(io.BytesIO(build_workbook(scenario, results)), sheet_name="Summary", header=None)
     rows = {row[0]: row[1] for row in summary.itertuples(index=False) if isinstance(row[0], str)}
     assert rows["Net present value (NPV)"] == pytest.approx(-8499.02, abs=0.01)
-    assert rows["Payback"] == "not within horizon"
+    assert rows["Payback"] == "not within 3 years"  # as the app says it (year 2 gains, too little)
     assert rows["Verdict (live)"] == (
         "At the likely values the AI rollout does not pay back, but most simulated outcomes make money."
     )
@@ -1182,7 +1183,7 @@ def test_viewers_that_do_not_recalculate_see_the_model_sheets_named_outputs(work
 
     cash = by_label("Cash flow")
     assert cash["Net present value (NPV)"][0] == pytest.approx(-8499.02, abs=0.01)
-    assert cash["Payback"][0] == NOT_WITHIN_HORIZON
+    assert cash["Payback"][0] == "not within 3 years"
     costs = [25_432, 51_086.09, 52_406.09, 52_406.09]
     assert cash["Costs, risk-adjusted"][:4] == pytest.approx(costs, abs=0.01)
     book = load_workbook(io.BytesIO(data), data_only=True)

@@ -92,3 +92,25 @@ def test_the_workbook_groups_the_thousands_of_a_percentage_as_the_tiles_do(open_
     assert roi.number_format == "#,##0.0%"  # 38.375 → "3,837.5%"
     at = open_app(page="pages/summary.py", scenario=scenario)
     assert metric_value(at, "Return on investment") == "+3,837.5%"
+
+
+def test_a_payback_that_never_comes_is_named_alike_everywhere(open_app, worked_example):
+    """$2,000 a seat-month: year 1 costs 50 · 2,000 · 12 · 1.1 = $1.32M more against $49.7k of benefits, and so
+    every year. The summary and ROI & risk said "Never", Compare scenarios "not within 3 years" and the
+    workbook "not within horizon"; the worked example itself (year 2 gains, too little) is not within 3 years."""
+    from roi.comparison import table
+    from roi.whatif import with_value
+
+    dear = with_value(worked_example, "costs.tools.0.price_per_seat_month", 2000.0)
+    results = compute(dear)
+    assert all(b < c for b, c in zip(results.finance.benefits_by_year, results.finance.costs_by_year, strict=True))
+    for page in ("pages/summary.py", "pages/finance.py"):
+        at = open_app(page=page, scenario=dear)
+        assert (metric_value(at, "Payback"), metric_delta(at, "Payback")) == ("Never", "no year makes money")
+    summary = open_app(page="pages/summary.py", scenario=dear).main.get_by_key("summary_verdict").markdown[-1]
+    assert summary.value.endswith("; payback never: no year makes money.")
+    compared = table([(dear, results), (worked_example, compute(worked_example))])
+    assert list(compared.loc["Payback"]) == ["never: no year makes money", "not within 3 years"]
+    for title in ("Summary", "Cash flow"):
+        assert sheet_rows(dear, title)["Payback"] == "never: no year makes money", title
+        assert sheet_rows(worked_example, title)["Payback"] == "not within 3 years", title

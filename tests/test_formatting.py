@@ -85,7 +85,9 @@ class TestHoursMonthsIndex:
         # To 0.1 month, as the workbook's '0.0" months"' cell shows it: the demo organisation paid back in
         # 0.54 months, which the app showed as "1 month" and the workbook as "0.5 months".
         assert fmt.months(None, horizon_years=3) == "not within 3 years"
+        assert fmt.months(None, horizon_years=1) == "not within 1 year"  # "not within 1 years"
         assert fmt.months(None) == "never"
+        assert fmt.months(None, horizon_years=3, never=True) == "never: no year makes money"
         assert fmt.months(14.23) == "14.2 months"
         assert fmt.months(0.5368159033688169) == "0.5 months"
         assert fmt.months(0.96) == "1.0 month"
@@ -227,6 +229,7 @@ def test_payback_tile_puts_the_unit_in_the_chip():
     assert fmt.payback_tile(0.04, 3) == ("< 0.1", "months")
     assert fmt.payback_tile(0.0, 3) == ("immediately", None)
     assert fmt.payback_tile(None, 3) == ("> 3 years", "not within the horizon")
+    assert fmt.payback_tile(None, 3, never=True) == ("Never", "no year makes money")  # fmt.PAYBACK_NEVER's words
 
 
 def test_file_names_name_the_first_three_then_count_the_rest():

@@ -17,9 +17,10 @@ from collections.abc import Mapping, Sequence
 from roi import capacity, finance, productivity
 from roi.export.cached_values import CachedValue
 from roi.export.layout import Cell, Formula, Sheet
-from roi.export.model_sheets import NO_BREAK_EVEN, NO_COSTS, NOT_WITHIN_HORIZON
+from roi.export.model_sheets import NO_BREAK_EVEN, NO_COSTS
 from roi.inputs import FAILURE_INPUTS, REWORK_INPUTS, delivery_term_counted, npv_per_net_hour, resolve_inputs
 from roi.models import QueueStats, Results, Scenario
+from roi.verdict import payback_text
 
 Known = CachedValue | Sequence[float]
 
@@ -86,7 +87,7 @@ def model_results(scenario: Scenario, results: Results) -> dict[str, Known]:
         "pv_costs": fin.pv_costs,
         "npv": fin.npv,
         "roi": NO_COSTS if fin.roi is None else fin.roi,
-        "payback_months": NOT_WITHIN_HORIZON if fin.payback_months is None else fin.payback_months,
+        "payback_months": payback_text(results) if fin.payback_months is None else fin.payback_months,
         "break_even_net_hours": NO_BREAK_EVEN if fin.break_even_net_hours is None else fin.break_even_net_hours,
         # Floats, not arrays: the scenario's own inputs, no Monte Carlo draws.
         "npv_per_net_hour": float(npv_per_net_hour(resolve_inputs(scenario))),

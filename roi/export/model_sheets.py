@@ -19,15 +19,13 @@ from roi.defaults import HOURS_PER_YEAR_FTE
 from roi.export.assumptions import PR_SIZE_LIMIT, same_as_exported
 from roi.export.layout import Cell, Chart, Format, Formula, Role, Series, Sheet, col, text, unit_beside
 from roi.finance import MONTHS_PER_YEAR
+from roi.formatting import PAYBACK_NEVER, not_within
 from roi.inputs import FAILURE_INPUTS, REWORK_INPUTS
 from roi.models import Results, Scenario
 
 NPV_LABEL = "Net present value (NPV)"
 ROI_LABEL = "Return on investment (ROI)"
 """The app's tile names, with the abbreviations the formulas use: one name for one figure."""
-
-NOT_WITHIN_HORIZON = "not within horizon"
-"""What the ``payback_months`` cell holds when cumulative cash flow never turns positive."""
 
 NO_COSTS = "no costs"
 """What the ``roi`` cell holds when nothing is spent (ROI is undefined)."""
@@ -881,11 +879,13 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
         (ROI_LABEL, f'IF(pv_costs>0,npv/pv_costs,"{NO_COSTS}")', "percent", "NPV / PV(costs)", "roi"),
         (
             "Payback",
+            # Not paid back: "never" by the app's rule (roi.verdict.payback_text), no year's net cash flow above 0.
             f"IF(ISNUMBER({col(last)}{payback}),{col(last)}{payback},"
-            f'IF(MIN({span(cumulative)})>=0,0,"{NOT_WITHIN_HORIZON}"))',
+            f'IF(MIN({span(cumulative)})>=0,0,IF(COUNTIF({col(first + 1)}{net}:{col(last)}{net},">0")=0,'
+            f'"{PAYBACK_NEVER}","{not_within(years)}")))',
             "months",
             f"months until cumulative net cash flow, once below 0, is back at 0; 0 if it never goes below 0; "
-            f'"{NOT_WITHIN_HORIZON}" otherwise',
+            f'"{PAYBACK_NEVER}" if no year\'s net cash flow is above 0; "{not_within(years)}" otherwise',
             "payback_months",
         ),
         (
