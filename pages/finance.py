@@ -20,6 +20,7 @@ from roi.verdict import (
     shortfall_advice,
     simulated,
     tone_of,
+    unused_seats,
 )
 from roi.whatif import (
     names_tool,
@@ -103,6 +104,12 @@ with right:
             f"**Idle-seat cost:** seats nobody uses cost **{money(idle_total)}** over the horizon "
             f"({money(f.idle_seat_cost_by_year[1])} in year 1, when adoption is "
             f"{fmt.percent(scenario.finance.adoption[0])}). Assign seats in waves."
+        )
+    elif unused := unused_seats(scenario):  # idle seats that cost nothing are still idle
+        year, share = unused
+        st.markdown(
+            f"**Idle-seat cost:** none: {fmt.percent(share)} of seats are unused in year {year}, but they cost "
+            f"nothing at {money(0)} a seat."
         )
     else:
         st.markdown("**Idle-seat cost:** none: every seat is used in every year.")

@@ -53,6 +53,14 @@ def running_cost(
     return (governance_fte * fte_annual_cost + licences) * (1.0 + cost_risk)
 
 
+def idle_seats(developers: Money, adoption: Money, tools: Sequence[ToolPricing]) -> Money:
+    """Σ_k max(0, seats_k − n·a_t) [seats]: seats bought that nobody uses, whatever they cost."""
+    idle: Money = 0.0
+    for tool in tools:
+        idle = idle + np.maximum(0.0, developers * tool.seat_coverage - developers * adoption)
+    return idle
+
+
 def idle_seat_cost(developers: Money, adoption: Money, tools: Sequence[ToolPricing]) -> Money:
     """Σ_k max(0, seats_k − n·a_t)·price_k·12 [currency/year]: what seats nobody uses cost."""
     cost: Money = 0.0

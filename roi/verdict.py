@@ -296,6 +296,21 @@ def cost_lines(scenario: Scenario) -> dict[str, float]:
     }
 
 
+def unused_seats(scenario: Scenario) -> tuple[int, float] | None:
+    """The first year (1..Y) in which seats go unused, and the share of the seats bought that do [fraction];
+    ``None`` when every seat is used in every year (or none is bought).
+
+    Whatever they cost: at a seat price of 0 the idle-seat cost is 0 while seats still go unused.
+    """
+    inputs = resolve_inputs(scenario)
+    seats = sum(float(inputs.developers * tool.seat_coverage) for tool in inputs.tools)
+    for year, adoption in enumerate(inputs.adoption, start=1):
+        idle = float(money_model.idle_seats(inputs.developers, adoption, inputs.tools))
+        if seats > 0 and idle > 0:
+            return year, idle / seats
+    return None
+
+
 def _cost_driver(scenario: Scenario, results: Results) -> str:
     """The largest cost line in words, with its share of PV(costs): "licences at $1,500 per seat-month"."""
     lines = cost_lines(scenario)

@@ -70,6 +70,21 @@ def test_a_negative_net_gain_is_not_told_to_raise_capture(open_app, worked_examp
     )
 
 
+def test_seats_unused_at_no_cost_are_still_said_to_be_unused(open_app, worked_example):
+    # $0 a seat and no usage billing: no idle-seat cost, yet 15 of the 50 seats are unused in year 1 (adoption
+    # 70%): "every seat is used in every year" was false.
+    free = with_values(worked_example, {"costs.tools.0.price_per_seat_month": 0.0,
+                                        "costs.tools.0.usage_per_dev_month": 0.0})
+    page = open_app(page=PAGE, scenario=free)
+    idle = [md.value for md in page.markdown if md.value.startswith("**Idle-seat cost:**")]
+    assert idle == [
+        "**Idle-seat cost:** none: 30% of seats are unused in year 1, but they cost nothing at $0 a seat."
+    ]
+    full = with_value(free, "finance.adoption_by_year", [1.0, 1.0, 1.0])
+    idle = [md.value for md in open_app(page=PAGE, scenario=full).markdown if md.value.startswith("**Idle")]
+    assert idle == ["**Idle-seat cost:** none: every seat is used in every year."]
+
+
 def test_changing_an_assumption_recomputes(page, worked_example):
     page.number_input(key="finance_capture_factor").set_value(80).run()
     assert not page.exception and not page.error

@@ -8,8 +8,17 @@ from roi import compute
 from roi.formatting import MINUS
 from roi.models import load_scenario
 from roi import formatting as fmt
-from roi.verdict import CONFIDENT_LOSS_CHANCE, MOST, cost_lines, loss_chance, loss_reason, shortfall_advice, verdict
-from roi.whatif import with_assumption, with_value, with_values
+from roi.verdict import (
+    CONFIDENT_LOSS_CHANCE,
+    MOST,
+    cost_lines,
+    loss_chance,
+    loss_reason,
+    shortfall_advice,
+    unused_seats,
+    verdict,
+)
+from roi.whatif import with_assumption, with_tool_added, with_tool_removed, with_value, with_values
 from tests.conftest import SCENARIOS
 
 
@@ -210,6 +219,23 @@ def test_capture_is_advised_only_while_the_net_gain_is_positive(worked_example):
     )
     more = compute(with_value(fewer, "finance.capture_factor", 0.8))
     assert more.finance.npv < results.finance.npv
+
+
+def test_unused_seats_are_counted_whatever_they_cost(worked_example):
+    # 50 seats, adoption 70% / 90% / 90%: 15 of the 50 seats unused in year 1, at any price.
+    free = with_values(worked_example, {"costs.tools.0.price_per_seat_month": 0.0,
+                                        "costs.tools.0.usage_per_dev_month": 0.0})
+    assert sum(compute(free).finance.idle_seat_cost_by_year) == 0
+    assert unused_seats(free) == (1, pytest.approx(0.3))
+    # Seats for 90% of the developers, 90% of them using the tool every year: every seat used.
+    seated = with_values(worked_example, {"costs.tools.0.seat_coverage": 0.9, "finance.adoption_by_year": [0.9] * 3})
+    assert unused_seats(seated) is None
+    # A second line seating 45 (10 unused in year 1): 15 + 10 of the 50 + 45 seats unused.
+    both = with_tool_added(free, {"name": "Claude Team", "price_per_seat_month": 30.0, "seat_coverage": 0.9})
+    assert unused_seats(both) == (1, pytest.approx(25 / 95))
+    # Every developer using it every year: none.
+    assert unused_seats(with_value(worked_example, "finance.adoption_by_year", [1.0, 1.0, 1.0])) is None
+    assert unused_seats(with_tool_removed(worked_example, 0)) is None  # no seats bought
 
 
 def test_a_losing_verdict_says_why_downtime():
