@@ -400,9 +400,7 @@ def measured_usage() -> None:
 sections = dict(SECTIONS)
 # Keyed: the tab stays open across reruns. Unkeyed, an edit that made the "Why it does not pay back" box
 # appear above them (a licence price raised) drew the tabs afresh on "Finance", away from the edited box.
-tabs = st.tabs(
-    ["Finance", "Adoption", "Licences and costs", "Team", "Quality"], key="finance_tab", on_change="rerun"
-)
+tabs = appstate.kept_tabs(["Finance", "Adoption", "Licences and costs", "Team", "Quality"], "finance_tab")
 with tabs[0]:
     st.session_state["finance_horizon"] = years
     st.columns(3)[0].number_input(

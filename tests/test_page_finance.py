@@ -237,7 +237,7 @@ def test_every_assumption_box_can_be_emptied(page, worked_example):
     assert page.session_state["scenario"].finance.horizon_years == 3
 
 
-def test_the_open_tab_stays_open_when_an_edit_makes_the_scenario_lose(open_app):
+def test_the_open_tab_stays_open_when_an_edit_makes_the_scenario_lose_and_across_pages(open_app):
     """The tabs were unkeyed: a licence price raised on "Licences and costs" made the "Why it does not pay
     back" box appear above them, and they were drawn afresh on "Finance", away from the edited box."""
     page = open_app(page=PAGE)  # the demo, which pays back
@@ -245,6 +245,9 @@ def test_the_open_tab_stays_open_when_an_edit_makes_the_scenario_lose(open_app):
     page.session_state["finance_tab"] = "Licences and costs"  # what a click on the tab sets
     page.number_input(key="finance_tool_1_price_per_seat_month").set_value(3900).run()
     assert any("Why it does not pay back" in md.value for md in page.markdown)
+    assert page.session_state["finance_tab"] == "Licences and costs"
+    page.switch_page("pages/summary.py").run()  # Streamlit forgets the page's widgets: the tab came back on
+    page.switch_page(PAGE).run()  # "Finance"
     assert page.session_state["finance_tab"] == "Licences and costs"
 
 
