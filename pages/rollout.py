@@ -600,22 +600,37 @@ cols[2].metric(  # "at full rollout" in the chip: in a third of 1024 px the labe
 )
 st.altair_chart(monthly_cost_chart(report), width="stretch")
 st.caption(f"Costs in {scenario.currency}, not risk-adjusted. Point at a heading for its full name.")
+schedule = pd.DataFrame(tables.schedule_table(report))
 st.container(key="rollout_monthly_costs").dataframe(
-    pd.DataFrame(tables.schedule_table(report)),
+    schedule,
     hide_index=True,
-    column_config={  # short headings, the full name in their help (it scrolled sideways at 1366 px)
-        "Developers with a seat": st.column_config.NumberColumn("Seated", help="Developers with a seat", format="%,d"),
-        "Seats": st.column_config.NumberColumn(format="%,d"),
+    # Short headings, the full name in their help (it scrolled sideways at 1366 px). Each figure's column is as
+    # wide as its heading (text and padding, px) or its widest value in any month (appstate.figures_width):
+    # 813 px with 50,000 developers, within the 818 px grid at 1280 px with the sidebar open (838 px scrolled).
+    column_config={
+        "Year": st.column_config.NumberColumn(width=42),  # "Year" is 25 px: under the grid's 50 px minimum
+        "Developers with a seat": st.column_config.NumberColumn(
+            "Seated",
+            help="Developers with a seat",
+            format="%,d",
+            width=appstate.figures_width(schedule["Developers with a seat"], 57),
+        ),
+        "Seats": st.column_config.NumberColumn(format="%,d", width=appstate.figures_width(schedule["Seats"], 48)),
         **{
-            name: st.column_config.NumberColumn(short, help=f"{name} ({scenario.currency})", format="%,.0f")
-            for name, short in (
-                ("Seat cost", "Seat cost"),
-                ("Usage cost", "Usage"),
-                ("Training cost", "Training"),
-                ("Governance cost", "Governance"),
-                ("One-off cost", "One-off"),
-                ("Total cost", "Total"),
-                ("Cumulative cost", "Cumulative"),
+            name: st.column_config.NumberColumn(
+                short,
+                help=f"{name} ({scenario.currency})",
+                format="%,.0f",
+                width=appstate.figures_width(schedule[name], heading_px),
+            )
+            for name, short, heading_px in (
+                ("Seat cost", "Seat cost", 69),
+                ("Usage cost", "Usage", 52),
+                ("Training cost", "Training", 64),
+                ("Governance cost", "Gov.", 42),  # "Governance", 86 px, scrolled the grid with 50,000 developers
+                ("One-off cost", "One-off", 60),
+                ("Total cost", "Total", 45),
+                ("Cumulative cost", "Cumulative", 83),
             )
         },
     },

@@ -144,3 +144,14 @@ def test_page_links_show_keyboard_focus(open_app):
         assert f'[data-testid="{link}"]:focus-visible' in appstate.FOCUS_STYLE
     outline = re.search(r"outline: (\d+)px solid (#[0-9a-f]{6})", appstate.FOCUS_STYLE)
     assert int(outline.group(1)) >= 2 and outline.group(2) == "#1f4e79"  # 8.0:1 on the sidebar's #f3f6fa
+
+
+def test_a_column_of_figures_is_as_wide_as_its_widest_value_in_any_row():
+    # The data grid sizes a column from its first ten rows, leaving out a value twice their average: with
+    # 50,000 developers the monthly costs' Training column took the width of its heading (64 px) and the
+    # training month's "12,684,000" was cut. Digits 7 px, separators 3.5 px, 16 px padding and 1 to spare.
+    training = [5_436_000.0, 12_684_000.0] + [0.0] * 34
+    assert appstate.figures_width(training, 64) == 8 * 7 + 2 * 3.5 + 16 + 1 == 80
+    assert appstate.figures_width([0.0, 1_570.0], 64) == 64  # the heading is the wider
+    assert appstate.figures_width([15_000, 50_000], 48, separators=False) == 5 * 7 + 17 == 52
+    assert appstate.figures_width([], 42) == 42

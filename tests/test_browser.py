@@ -337,6 +337,28 @@ def test_the_rollout_page_fits_a_laptop(browser, server):
     page.close()
 
 
+def test_the_rollout_page_fits_fifty_thousand_developers(browser, server):
+    # With 50,000 developers the monthly costs had 838 px of columns in the 818 px grid at 1280 px with the
+    # sidebar open, and their Training column was as wide as its heading: the grid sizes a column from its
+    # first ten rows less a value twice their average, and the training month's "12,684,000" was cut (each
+    # figure's width now comes from every month: the AppTests check it). No grid scrolls at 1280 px.
+    page = new_page(browser, viewport={"width": 1280, "height": 900})
+    page.goto(server)
+    settle(page)
+    go(page, "ROI & risk")
+    page.get_by_role("tab", name="Team").click()
+    settle(page)
+    field = page.get_by_role("spinbutton", name="Developers in scope (n)")
+    field.fill("50000")
+    field.press("Enter")
+    settle(page)
+    assert field.input_value() == "50000"
+    go(page, "Rollout plan")
+    assert page.locator('[data-testid="stSidebar"]').bounding_box()["width"] > 200  # the sidebar is open
+    assert not _scrolled_rollout_grids(page)
+    page.close()
+
+
 CUT_TILES = """() => [...document.querySelectorAll('[data-testid="stMetric"]')].flatMap(tile => {
     const value = tile.querySelector('[data-testid="stMetricValue"]');
     const cut = [value, ...value.querySelectorAll('*')].some(part => part.scrollWidth > part.clientWidth);
