@@ -789,6 +789,22 @@ def chart_pair() -> list[Any]:
     return [grid.cell(), grid.cell()]
 
 
+SIDEBAR_SPARE_WIDTH = 1280
+"""Narrowest window (CSS px) whose main area, beside the open sidebar (300 px), holds the Rollout page's data
+grids (818 px); at 1024 px (a 1280-pixel laptop at 125%) they have 562 px, and 862 px with the sidebar
+collapsed. Streamlit collapses it by itself only at 768 px and below."""
+
+
+def sidebar_note(key: str, text: str) -> None:
+    """A caption shown only while the sidebar is open in a window under :data:`SIDEBAR_SPARE_WIDTH` (the
+    server does not know the window's width: a style shows or hides it in the browser)."""
+    box = f"[data-testid='stLayoutWrapper']:has(> .st-key-{key})"  # the container's wrapper: hidden, no gap either
+    st.html(  # a style-only st.html takes no space
+        f"<style>{box} {{ display: none; }} @media (max-width: {SIDEBAR_SPARE_WIDTH - 1}px) {{ "
+        f"body:has([data-testid='stSidebar'][data-collapsed='false']) {box} {{ display: flex; }} }}</style>"
+    )
+    st.container(key=key).caption(text)
+
 GRID_PADDING = 16  # px: a data grid cell's padding, 8 px each side
 DIGIT_PX, SEPARATOR_PX = 7.0, 3.5  # px of a digit (or a sign) and of a "," or "." in the grid's 14 px Source Sans
 

@@ -117,6 +117,11 @@ else:
     st.button(
         "Reset to the default plan", key="rollout_reset", on_click=reset_plan, icon=":material/restart_alt:"
     )
+appstate.sidebar_note(  # the grids need 818 px: 562 px beside the open sidebar at 1024 px, 862 px without it
+    "rollout_narrow",
+    "Collapse the sidebar (« at its top) to see every column of the tables below: in a window this narrow "
+    "they scroll sideways beside it.",
+)
 
 summary = st.container()
 
