@@ -277,6 +277,8 @@ class TestFinanceCharts:
         # The tallest bar reaches 1 / 1.4 of the height: the labels' two lines sit above every bar.
         bars = next(v for v in _layers(spec) if v["mark"]["type"] == "bar")
         assert bars["encoding"]["y"]["scale"]["domain"] == [0, pytest.approx(data["share"].max() * 1.4)]
+        # Labels 6 px apart or every other one hidden: at 10 years "14M16M" touched at 1164 px.
+        assert bars["encoding"]["x"]["axis"]["labelSeparation"] == 6
 
     def test_tornado_order_and_origin(self, worked_example, results):
         base = float(npv(worked_example, likely_values(worked_example)))
@@ -302,6 +304,9 @@ class TestFinanceCharts:
         bars = next(v for v in _layers(spec) if v["mark"]["type"] == "bar")
         assert bars["encoding"]["x"]["scale"]["zero"] is False
         assert bars["encoding"]["x"]["axis"]["tickCount"] == 6
+        # 32 px beyond the outermost bars for "P10" / "P90" whatever the width: a tenth of the range alone was
+        # 20 px at 1024 px, and at 10 years the longest bar's "P90" ran 5 px past the chart.
+        assert bars["encoding"]["x"]["scale"]["padding"] == 32
 
     def test_money_axes_read_like_the_money_on_the_page(self, worked_example, results):
         # d3's "~s" wrote a billion yen as "1G" on the histogram's axis and zero as "0k" on the rollout
