@@ -144,7 +144,8 @@ rows.append(
         "Idle seats": "",
     }
 )
-st.dataframe(pd.DataFrame(rows), hide_index=True, key="finance_cash_table")
+# As tall as its rows: at the default height (ten rows) a 10-year horizon's "Present value" was scrolled out.
+st.dataframe(pd.DataFrame(rows), hide_index=True, key="finance_cash_table", height="content")
 
 st.subheader("Uncertainty", anchor=False)
 if u is None:

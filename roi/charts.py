@@ -558,11 +558,21 @@ CASH_FLOW_LOSS_LEGEND_COLUMNS = "width < 270 ? 1 : width < 460 ? 2 : 0"
 columns (estimated from the 273 px of three entries and the labels' widths)."""
 
 
+CASH_FLOW_YEARS = "replace(replace(datum.label, ' (set-up)', ''), 'Year ', '')"
+CASH_FLOW_YEAR_TITLE = "Year (0 = set-up)"
+"""The cash flow's years as numbers under a title that says so: at 10 years the 11 labels have 23 px each in
+the chart's 254 px plot at 1024 px, where "Year 0 (set-upYear 1 Year 2…" printed over each other, and at
+1440 px "Year 0 (set-up)" (84 px) still ran into "Year 1". Tooltips and the description keep the words."""
+CASH_FLOW_BAR_WIDTH = "min(46, 0.7 * bandwidth('x'))"
+"""Bars 46 px wide, narrower where a year has less room: 46 px bars in 23 px years merged into one band."""
+
+
 def cash_flow(finance: FinanceResult, currency: str) -> alt.TopLevelMixin:
     """Benefits up, costs down, by year, with the cumulative net as a line (undiscounted)."""
     data = cash_flow_data(finance, currency)
     years = list(dict.fromkeys(data["year"]))
-    x = alt.X("year:N", sort=years, title=None, axis=alt.Axis(labelAngle=0))
+    axis = alt.Axis(labelAngle=0, labelExpr=CASH_FLOW_YEARS)
+    x = alt.X("year:N", sort=years, title=CASH_FLOW_YEAR_TITLE, axis=axis)
     y_title = f"{currency} per year"
     low = min(0.0, float(data["amount"].min()), float(data["cumulative"].min()))
     high = max(0.0, float(data["amount"].max()), float(data["cumulative"].max()))
@@ -573,7 +583,7 @@ def cash_flow(finance: FinanceResult, currency: str) -> alt.TopLevelMixin:
              ("Cumulative net", "#333333")]
     bars = (
         alt.Chart(data)
-        .mark_bar(size=46)
+        .mark_bar(width=alt.ExprRef(CASH_FLOW_BAR_WIDTH))
         .encode(
             x=x,
             y=alt.Y(

@@ -544,6 +544,48 @@ def test_no_page_cuts_text(browser, server):
     page.close()
 
 
+AXIS_LABEL_OVERLAPS = """() => [...document.querySelectorAll('.stVegaLiteChart g.role-axis')].flatMap(axis => {
+    const boxes = [...axis.querySelectorAll('g.role-axis-label text')]
+        .filter(text => getComputedStyle(text).opacity !== '0')  // hidden by Vega's labelOverlap
+        .map(text => text.getBoundingClientRect()).filter(box => box.width > 0)
+        .sort((a, b) => a.left - b.left);
+    return boxes.slice(1).flatMap((box, i) => {
+        const before = boxes[i];
+        const sameLine = Math.abs(box.top - before.top) < 2;
+        return sameLine && box.left < before.right + 2 ? [[Math.round(before.right - box.left)]] : [];
+    });
+})"""
+"""px by which a shown axis label reaches into (or within 2 px of) its neighbour on its line, in any chart."""
+
+CASH_TABLE_ROWS = """() => {
+    const scroller = document.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
+    return [scroller.scrollHeight, scroller.clientHeight];
+}"""
+"""The ROI & risk page's one data grid, "Cash flows in figures": [scrollHeight, clientHeight]."""
+
+
+def test_the_roi_page_reads_at_a_ten_year_horizon(browser, server):
+    # At 10 years the cash flow's year labels printed over each other at 1024 px ("Year 0 (set-upYear 1
+    # Year 2…") and "Year 0 (set-up)" ran into "Year 1" at 1440 px; the figures below it showed ten rows and
+    # scrolled the "Present value" row out of sight. No axis label touches another, the table shows every
+    # row and no text is cut, from 1024 to 1920 px.
+    page = _laptop_at_125_percent(browser, server)
+    go(page, "ROI & risk")
+    field = page.get_by_role("spinbutton", name="Horizon (years)")
+    field.fill("10")
+    field.press("Enter")
+    settle(page)
+    years = page.locator(".stVegaLiteChart svg text", has_text="Year (0 = set-up)")
+    years.first.wait_for(timeout=RUN_TIMEOUT)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        assert _settled(page, AXIS_LABEL_OVERLAPS) == [], width
+        inner, outer = _settled(page, CASH_TABLE_ROWS)
+        assert inner <= outer, (width, inner, outer)
+    _cuts_nothing(page, "ROI & risk, 10 years")
+    page.close()
+
+
 UPLOADED_EXPORT = "acme-platform_github_pull_requests_2025-01-01_to_2025-06-30_all_repositories.json"
 """A client's export under the long name its tooling gave it."""
 

@@ -253,6 +253,27 @@ class TestFinanceCharts:
         )
         charts.cash_flow(results.finance, "USD").to_dict()
 
+    def test_cash_flow_years_fit_a_ten_year_horizon(self, worked_example):
+        # At 10 years "Year 0 (set-up)", "Year 1" … "Year 10" printed over each other in the 306 px chart of
+        # 1024 px (23 px a year), and the 46 px bars merged into one band; at 1440 px "Year 0 (set-up)" still
+        # ran into "Year 1". The axis shows the years as numbers under a title that says so.
+        from roi.whatif import with_horizon
+
+        finance = compute(with_horizon(worked_example, 10)).finance
+        spec = charts.cash_flow(finance, "USD").to_dict()
+        bars = next(v for v in _layers(spec) if v["mark"]["type"] == "bar")
+        x = bars["encoding"]["x"]
+        assert x["title"] == "Year (0 = set-up)"
+        assert x["axis"]["labelAngle"] == 0 and x["axis"]["labelExpr"] == charts.CASH_FLOW_YEARS
+
+        def shown(label: str) -> str:  # the label expression, as Vega's replace (the first match) reads it
+            return label.replace(" (set-up)", "", 1).replace("Year ", "", 1)
+
+        assert [shown(year) for year in x["sort"]] == [str(t) for t in range(11)]  # two digits at most
+        tooltips = [row["year"] for row in _data(spec, bars)]
+        assert tooltips[:3] == ["Year 0 (set-up)", "Year 0 (set-up)", "Year 1"]
+        assert bars["mark"]["width"] == {"expr": "min(46, 0.7 * bandwidth('x'))"}  # 16 px bars in 23 px years
+
     def test_histogram_marks_percentiles(self, results):
         data = charts.histogram_data(results.uncertainty, "USD")
         assert data["share"].sum() == pytest.approx(1.0)
