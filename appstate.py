@@ -809,13 +809,13 @@ GRID_PADDING = 16  # px: a data grid cell's padding, 8 px each side
 DIGIT_PX, SEPARATOR_PX = 7.0, 3.5  # px of a digit (or a sign) and of a "," or "." in the grid's 14 px Source Sans
 
 
-def figures_width(values: Any, heading_px: int, separators: bool = True) -> int:
-    """Width (px) of a data grid column of whole numbers, shown "1,950,000" (``separators``) or "50000": its
+def figures_width(values: Any, heading_px: int) -> int:
+    """Width (px) of a data grid column of whole numbers shown with separators ("1,950,000"): its
     widest value over every row with the cell padding, and at least ``heading_px`` (its heading's text and
     padding). The grid sizes a column from its first ten rows and leaves out a value twice their average:
     with 50,000 developers the training month's "12,684,000" was cut, and a running total that grows past
     them would be too."""
-    shown = (f"{value:,.0f}" if separators else f"{value:.0f}" for value in values)
+    shown = (f"{value:,.0f}" for value in values)
     widest = max((sum(SEPARATOR_PX if char in ",." else DIGIT_PX for char in text) for text in shown), default=0.0)
     return max(heading_px, math.ceil(widest) + GRID_PADDING + 1)  # 1 px to spare: the grid rounds its own
 

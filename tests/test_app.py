@@ -153,5 +153,5 @@ def test_a_column_of_figures_is_as_wide_as_its_widest_value_in_any_row():
     training = [5_436_000.0, 12_684_000.0] + [0.0] * 34
     assert appstate.figures_width(training, 64) == 8 * 7 + 2 * 3.5 + 16 + 1 == 80
     assert appstate.figures_width([0.0, 1_570.0], 64) == 64  # the heading is the wider
-    assert appstate.figures_width([15_000, 50_000], 48, separators=False) == 5 * 7 + 17 == 52
+    assert appstate.figures_width([15_000, 50_000], 48) == 56  # "50,000": ceil(5 × 7 + 3.5) + 16 + 1
     assert appstate.figures_width([], 42) == 42
