@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 
@@ -236,3 +237,31 @@ def test_the_exported_event_tables_are_pseudonymised_by_default(open_app, monkey
     assert not {f"dev{i}" for i in range(8)} & authors
     at.checkbox(key="export_pseudonymise").uncheck().run()  # the user may choose real names
     assert "dev3" in set(built[-1]["pull_requests"]["author"])
+
+
+def test_no_person_value_of_the_exports_survives_pseudonymisation():
+    # Jira assignees (Alice Chen, Bob Li, Carol Diaz) are people like PR authors: a pseudonymous export that
+    # hashed the authors but kept the assignees in clear would name them. Checked over every text cell of every
+    # table, so a table that adds a person column later is caught too.
+    from pathlib import Path
+
+    from roi.ingest import read_exports
+
+    fixtures = Path(__file__).parent / "fixtures" / "ingest"
+    ds = read_exports([fixtures / name for name in ("jira_all_fields.csv", "github_pulls_page1.json",
+                                                     "copilot_seats.json")])
+    salt = b"0123456789abcdef"
+    p = privacy.pseudonymise_dataset(ds, salt)
+    assignees = p.work_items["assignee"].dropna().tolist()
+    assert assignees and all(a.startswith(privacy.PSEUDONYM_PREFIX) for a in assignees)
+    assert set(assignees) == {privacy.pseudonymise(n, salt) for n in ("Alice Chen", "Bob Li", "Carol Diaz")}
+    people = set()
+    for table, columns in privacy.PERSON_COLUMNS.items():
+        frame = getattr(ds, table)
+        for column, bot_flag in columns.items():
+            rows = frame if bot_flag is None else frame[~frame[bot_flag].fillna(False).astype(bool)]
+            people |= set(rows[column].dropna())
+    assert {"Alice Chen", "Bob Li", "Carol Diaz"} <= people
+    frames = [getattr(p, f.name) for f in dataclasses.fields(p) if isinstance(getattr(p, f.name), pd.DataFrame)]
+    cells = {v for frame in frames for c in frame.columns for v in frame[c].dropna() if isinstance(v, str)}
+    assert not cells & people

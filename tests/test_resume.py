@@ -50,3 +50,23 @@ def test_an_unknown_token_opens_the_demo(open_app):
     assert not [i for i in at.info if "reloaded" in i.value]
     assert "no longer kept (a reload restores a tab once, for 8 hours" in at.warning[0].value
     assert not _reloaded(None).warning  # an address without a token: a fresh start, nothing to say
+
+
+def test_a_saved_tab_older_than_the_keep_time_is_not_restored(worked_example):
+    # Expired tabs are only evicted when some session next saves one: until then an old address (a browser's
+    # history, a proxy's log) must still not reopen the client's data, whatever is left in memory.
+    import time
+
+    import appstate
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    at.session_state["scenario"] = with_value(worked_example, "name", "Client")
+    at.run()
+    token = at.session_state["resume_token"]
+    saved, lock = appstate._saved_tabs()
+    with lock:
+        saved[token] = (time.monotonic() - appstate.RESUME_KEEP_SECONDS - 1, saved[token][1])
+    back = _reloaded(token)
+    assert back.session_state["scenario"].name != "Client"
+    assert not [i for i in back.info if "reloaded" in i.value]
+    assert back.warning[0].value == appstate.RESUME_GONE
