@@ -159,6 +159,22 @@ def test_tasks_and_bugs_from_jira_over_the_periods_jira_widens():
     assert m.post.recovery_hours == 3.5  # API-5, an incident issue: 20/Mar 10:00 PM → 21/Mar 1:30 AM
 
 
+def test_an_issue_not_done_keeps_its_resolution_date_but_is_no_completed_task():
+    # Jira keeps the Resolved date of a re-opened issue: only Status Category Done completes a task, so a
+    # not-done story resolved inside the post period leaves tasks per developer-week at API-5 alone.
+    import dataclasses
+
+    data = read_exports(GITHUB + [FIXTURES / "jira_all_fields.csv"])
+    reopened = pd.DataFrame({"source": data.work_items["source"].iloc[0], "key": ["API-99"], "kind": ["story"],
+                             "done": [False], "created_at": [pd.Timestamp("2025-03-10T09:00:00Z")],
+                             "resolved_at": [pd.Timestamp("2025-03-15T09:00:00Z")], "story_points": [None],
+                             "assignee": [data.work_items["assignee"].dropna().iloc[0]]})
+    items = pd.concat([data.work_items, reopened.astype(data.work_items.dtypes.to_dict())], ignore_index=True)
+    m = measure(dataclasses.replace(data, work_items=items), ADOPTION)
+    post_weeks = (18 * DAY + 1.5 * 3600) / (7 * DAY)  # 2.580357, as the Jira export widens it
+    assert m.post.tasks_per_dev_week == pytest.approx(1 / (3 * post_weeks), rel=1e-6)  # 0.129181, not 2 tasks
+
+
 def _weekday_prs(first: str, last: str, authors: int = 4) -> pd.DataFrame:
     """One PR per author merged at 15:00 UTC every weekday from ``first`` to ``last``."""
     rows = [{"source": "prs", "repo": "r", "number": number, "author": f"dev{number % authors}",
@@ -731,3 +747,114 @@ def test_an_edge_gap_longer_than_a_week_and_three_intervals_is_cut():
 
     assert period.covered(daily(7.5)).start == pd.Timestamp("2025-01-13 12:00", tz="UTC")
     assert period.covered(daily(6.5)).start == start
+
+
+def _gh_prs(reviews_at: tuple[str, ...] = ()) -> bytes:
+    """gh pr list JSON: alice's PRs created 2025-02-03 and 2025-03-03 at 10:00Z, each merged a day later; each
+    reviewed at the given times of its creation day by bob, carol, … in turn."""
+    prs = [{"number": n, "author": {"login": "alice", "is_bot": False}, "state": "MERGED", "isDraft": False,
+            "createdAt": f"{day}T10:00:00Z", "mergedAt": f"{day[:-2]}{int(day[-2:]) + 1:02d}T10:00:00Z",
+            "additions": 1, "deletions": 1,
+            "reviews": [{"author": {"login": who}, "state": "COMMENTED", "submittedAt": f"{day}T{at}:00Z"}
+                        for who, at in zip(("bob", "carol"), reviews_at)]}
+           for n, day in ((1, "2025-02-03"), (2, "2025-03-03"))]
+    return json.dumps(prs).encode()
+
+
+def test_a_review_dated_before_its_pr_was_created_is_left_out_of_the_pickup_time():
+    # bob's reviews at 09:00 precede their PRs (10:00): a broken export, counted as skipped and not used, so the
+    # first review is carol's at 12:00 — 2 h, not −1 h.
+    m = measure(read_exports([("prs.json", _gh_prs(("09:00", "12:00")))]), date(2025, 3, 1))
+    assert (m.baseline.pickup_hours_median, m.post.pickup_hours_median) == (2.0, 2.0)
+    (source,) = m.sources
+    assert source.skipped == {"submitted before its PR was created (a broken export)": 2}
+
+
+def _copilot_day(day: str, users: int | None, suggested: int = 0, accepted: int = 0) -> dict:
+    return {"date": day, "total_active_users": users, "copilot_ide_code_completions": {"editors": [
+        {"name": "vscode", "models": [{"name": "default", "languages": [
+            {"name": "python", "total_code_suggestions": suggested, "total_code_acceptances": accepted}]}]}]}}
+
+
+def test_ai_acceptance_rate_is_capped_at_one_hundred_percent():
+    # GitHub counts partial acceptances, so a period can hold more acceptances (12) than suggestions (10);
+    # the rate is capped at 100% as the reader's note says, never 120%.
+    days = [_copilot_day("2025-03-03", 4, 6, 7), _copilot_day("2025-03-04", 4, 4, 5)]
+    m = measure(read_exports([("prs.json", _gh_prs()), ("copilot.json", json.dumps(days).encode())]),
+                date(2025, 3, 1))
+    assert m.post.ai_acceptance_rate == 1.0
+
+
+def test_a_day_without_an_active_user_count_is_left_out_of_the_mean_not_zero():
+    # 03-03: 5 users, 03-04: unknown → the post mean is 5, not (5 + 0) / 2 = 2.5.
+    days = [_copilot_day("2025-02-03", 4), _copilot_day("2025-03-03", 5), _copilot_day("2025-03-04", None)]
+    m = measure(read_exports([("prs.json", _gh_prs()), ("copilot.json", json.dumps(days).encode())]),
+                date(2025, 3, 1))
+    assert (m.baseline.ai_active_users, m.post.ai_active_users) == (4.0, 5.0)
+
+
+@pytest.mark.parametrize("extra_change, extra_deployment", [
+    # c4, committed an hour after d3 that lists it (clock skew, a bad join): a −1 h lead time is left out.
+    ("github,push,c4,2025-03-12 23:00:00 UTC", 'github,d3,2025-03-12 22:00:00 UTC,c3,"[""c3"",""c4""]"'),
+    # c3 listed again under a re-deploy d4 two days later: measured to its first deployment d3 (2 h), not 50 h.
+    ("", 'github,d4,2025-03-14 22:00:00 UTC,c3,"[""c3""]"'),
+], ids=["committed-after-its-deployment", "re-deployed-later"])
+def test_lead_time_is_to_a_commits_first_deployment_and_never_negative(extra_change, extra_deployment):
+    changes = (FIXTURES / "fourkeys_changes.csv").read_text().rstrip("\n") + ("\n" + extra_change if extra_change else "")
+    deployments = (FIXTURES / "fourkeys_deployments.csv").read_text().splitlines()
+    if extra_deployment.startswith("github,d3,"):
+        deployments = [line for line in deployments if not line.startswith("github,d3,")]
+    deployments.append(extra_deployment)
+    files = [*GITHUB, FIXTURES / "fourkeys_incidents.csv", ("fourkeys_changes.csv", (changes + "\n").encode()),
+             ("fourkeys_deployments.csv", ("\n".join(deployments) + "\n").encode())]
+    m = measure(read_exports(files), ADOPTION)
+    # As in test_dora_metrics_from_four_keys: c2 24 h 0.25 s, c2b 6 h 0.25 s, c3 2 h → median 6 h 0.25 s.
+    assert m.post.lead_time_hours == pytest.approx(6 + 0.25 / 3600)
+
+
+def _with_ai_evidence(data, author: str, before_adoption: bool):
+    """``data`` with the first PR of ``author`` merged before (or after) adoption labelled as AI-assisted."""
+    pulls = data.pull_requests.copy()
+    side = pulls["merged_at"].lt(pd.Timestamp("2025-03-03", tz="UTC")) == before_adoption
+    pulls.loc[pulls.index[pulls["author"].eq(author) & side][0], "ai_evidence"] = "label"
+    return build_dataset({"pull_requests": [pulls], "seats": [data.seats]}, [], "UTC")
+
+
+def test_an_ai_label_from_before_adoption_is_no_evidence_of_ai_use_now():
+    # erin's only AI-labelled PR is from a trial before the rollout: she stays in the control cohort with c0,
+    # beside b, the one active seat holder (cohorts 1 and 2, not 2 and 1).
+    data = _with_ai_evidence(_cohort_dataset({"b": (40, 50), "erin": (40, 42), "c0": (40, 41)}, {"b": True}),
+                             "erin", before_adoption=True)
+    m = measure(data, ADOPTION, draws=100)
+    assert m.comparison == "difference-in-differences"
+    assert (m.cohorts.ai_users, m.cohorts.non_users) == (1, 2)
+
+
+def test_a_seat_holder_with_other_evidence_of_ai_use_is_no_known_non_user():
+    # alice never used her Copilot seat, but her PR after adoption is AI-labelled: she is a user, and only a
+    # user — a control cohort holding her would understate the effect.
+    from roi.metrics import _ai_users, _Period, _prepare_prs
+
+    data = _with_ai_evidence(_cohort_dataset({"alice": (40, 50), "bob": (40, 42)}, {"alice": False, "bob": False}),
+                             "alice", before_adoption=False)
+    adoption = pd.Timestamp("2025-03-03", tz="UTC")
+    prep = _prepare_prs(data, (adoption, adoption))
+    users, non_users, evidence, _ = _ai_users(data, prep, _Period("post", adoption, pd.Timestamp("2025-04-28", tz="UTC")))
+    assert "alice" in users and not users & non_users
+    assert non_users == {"bob"} and "PR labels" in evidence
+
+
+def test_the_human_assignee_of_an_ai_agent_pr_is_an_ai_user():
+    # dave's own PRs carry no evidence; the Copilot coding agent's PR assigned to him is his (and is left out of
+    # the PR metrics): he forms the AI cohort, c0 and c1 the control.
+    data = _cohort_dataset({"dave": (40, 50), "c0": (40, 42), "c1": (40, 41)}, {})
+    merged = pd.Timestamp("2025-03-20T12:00:00Z")
+    agent = {"source": "prs", "repo": "r", "number": 9999, "author": "Copilot", "author_is_bot": True,
+             "ai_agent": True, "assignee": "Dave", "is_draft": False, "created_at": merged - pd.Timedelta(hours=3),
+             "merged_at": merged, "closed_at": merged, "additions": 10.0, "deletions": 0.0, "labels": "",
+             "ai_evidence": ""}
+    pulls = pd.concat([data.pull_requests, pd.DataFrame([agent])], ignore_index=True)
+    m = measure(build_dataset({"pull_requests": [pulls]}, [], "UTC"), ADOPTION, draws=100)
+    assert m.comparison == "difference-in-differences"
+    assert (m.cohorts.ai_users, m.cohorts.non_users) == (1, 2)
+    assert "assignees of AI coding-agent PRs" in m.cohorts.identified_by
