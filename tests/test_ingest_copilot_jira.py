@@ -310,3 +310,35 @@ def test_days_without_a_copilot_record_are_noted():
         day["date"] = date
     _, whole = read_file("metrics.json", json.dumps(days).encode())
     assert not any("have no record" in note for note in whole.notes)
+
+
+def test_a_repeated_copilot_day_keeps_its_last_copy():
+    # Appended daily pulls repeat a day: the last copy holds the newest numbers, as the skip reason says.
+    data = json.dumps([{"date": "2025-06-02", "total_active_users": 5},
+                       {"date": "2025-06-02", "total_active_users": 7}]).encode()
+    tables, report = read_file("metrics.json", data)
+    assert tables["ai_daily"]["active_users"].tolist() == [7.0]
+    assert report.skipped == {"copy of a day repeated in the file (2025-06-02; the last copy is kept)": 1}
+
+
+def test_a_usage_record_with_activity_and_an_empty_feature_breakdown_has_unknown_completions():
+    # Generation activity (5) but totals_by_feature []: the completion counts are unknown, not 0 of 0, and the
+    # file says so (such records are left out of the acceptance rate).
+    record = {"day": "2025-06-02", "user_login": "alice", "code_generation_activity_count": 5,
+              "totals_by_feature": []}
+    tables, report = read_file("users.ndjson", (json.dumps(record) + "\n").encode())
+    row = tables["ai_user_days"].iloc[0]
+    assert pd.isna(row["suggestions"]) and pd.isna(row["acceptances"])
+    assert any(note.startswith("1 record(s) without a totals_by_feature") for note in report.notes)
+
+
+def test_a_seat_without_an_assignee_is_left_out_and_counted():
+    # A team or enterprise seat names nobody: counted under skipped, and not a row of seats (it would be a
+    # NaN "person" among the non-users).
+    page = {"total_seats": 2, "seats": [
+        {"assignee": {"login": "alice"}, "created_at": "2025-03-03T09:00:00Z", "last_activity_at": None},
+        {"assignee": None, "assigning_team": {"slug": "x"}, "created_at": "2025-03-03T09:00:00Z",
+         "last_activity_at": None}]}
+    tables, report = read_file("seats.json", json.dumps(page).encode())
+    assert tables["seats"]["user"].tolist() == ["alice"]
+    assert report.skipped == {"seat without an assignee login (team or enterprise seat)": 1}

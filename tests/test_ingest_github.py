@@ -456,3 +456,65 @@ def test_the_merged_copy_outranks_the_sized_one_and_takes_its_sizes():
         kept = pulls.set_index("number")
         assert kept["merged_at"].notna().to_dict() == {109: True, 108: True, 107: True, 106: True, 105: False}
         assert kept["additions"].to_dict() == {n: 10.0 * n for n in (109, 108, 107, 106, 105)}
+
+
+def _rest_pull(number: int, login: str, kind: str, **extra) -> dict:
+    return {"number": number, "user": {"login": login, "type": kind},
+            "url": f"https://api.github.com/repos/acme/api/pulls/{number}", "state": "closed", "draft": False,
+            "created_at": "2025-03-01T00:00:00Z", "merged_at": "2025-03-02T00:00:00Z", **extra}
+
+
+def test_a_bot_with_a_plain_login_is_told_by_its_account_type_or_is_bot_flag():
+    # FORMATS.md §1: a GitHub App named like a person (acme-deployer, deploy-helper) is a bot by its type
+    # (REST user.type "Bot") or gh's is_bot, not by any name rule; else it would count as a developer.
+    tables, _ = read_file("pulls.json", json.dumps([_rest_pull(5, "acme-deployer", "Bot"),
+                                                    _rest_pull(6, "acme-dev", "User")]).encode())
+    assert tables["pull_requests"]["author_is_bot"].tolist() == [True, False]
+    gh = [{"number": 2, "author": {"login": "deploy-helper", "is_bot": True}, "createdAt": "2025-03-01T00:00:00Z",
+           "mergedAt": None, "url": "https://github.com/acme/api/pull/2", "reviews": []},
+          {"number": 3, "author": {"login": "dana", "is_bot": False}, "createdAt": "2025-03-01T00:00:00Z",
+           "mergedAt": None, "url": "https://github.com/acme/api/pull/3", "reviews": []}]
+    tables, _ = read_file("gh.json", json.dumps(gh).encode())
+    assert tables["pull_requests"]["author_is_bot"].tolist() == [True, False]
+    review = {"user": {"login": "acme-checker", "type": "Bot"}, "state": "COMMENTED",
+              "submitted_at": "2025-03-01T10:00:00Z", "pull_request_url": "https://api.github.com/repos/acme/api/pulls/5"}
+    tables, _ = read_file("reviews.json", json.dumps([review]).encode())
+    assert tables["reviews"]["reviewer_is_bot"].tolist() == [True]
+
+
+def test_a_copilot_branch_opened_by_an_unlisted_bot_is_an_ai_agent_pr_in_a_rest_page():
+    # The REST reader passes the head branch to the agent rule: acme-agent[bot] is in no list of agents, but its
+    # copilot/ branch makes the PR an agent's, whose assignee dave is then credited as an AI user.
+    pull = _rest_pull(6, "acme-agent[bot]", "Bot", head={"ref": "copilot/fix-6"}, assignees=[{"login": "dave"}])
+    tables, _ = read_file("pulls.json", json.dumps([pull]).encode())
+    prs = tables["pull_requests"]
+    assert prs["ai_agent"].tolist() == [True] and prs["assignee"].tolist() == ["dave"]
+
+
+def test_a_pending_review_in_gh_output_is_left_out_as_its_note_says():
+    # carol's review is PENDING (no submittedAt): the note says it is left out, so it must not stay in the rows
+    # (it would join the reviewer pool).
+    gh = [{"number": 1, "author": {"login": "alice"}, "createdAt": "2025-03-01T00:00:00Z",
+           "mergedAt": "2025-03-02T00:00:00Z", "url": "https://github.com/acme/api/pull/1",
+           "reviews": [{"author": {"login": "bob"}, "state": "APPROVED", "submittedAt": "2025-03-01T10:00:00Z"},
+                       {"author": {"login": "carol"}, "state": "PENDING", "submittedAt": None}]}]
+    tables, report = read_file("gh.json", json.dumps(gh).encode())
+    assert tables["reviews"]["reviewer"].tolist() == ["bob"]
+    assert "1 review(s) without submittedAt (pending) left out" in report.notes
+
+
+def test_ai_labels_are_whole_labels_not_prefixes():
+    # airflow, llm-infra are not AI labels (a prefix match would move their authors into the AI cohort);
+    # "AI" alone and "ai-assisted" in a list of labels are.
+    from roi.ingest.identity import ai_evidence
+
+    labels = pd.Series(["airflow", "llm-infra", "AI", "ai-assisted,backend"])
+    assert ai_evidence(labels).tolist() == ["", "", "label", "label"]
+
+
+def test_a_first_record_longer_than_the_peek_is_still_recognised():
+    # A PR whose description embeds a big log (300,000 characters, over the 256 KiB peek) comes first:
+    # the file is still GitHub pulls, not an unknown format.
+    record = {"number": 1, "user": {"login": "a"}, "created_at": "2025-03-01T00:00:00Z", "merged_at": None,
+              "body": "x" * 300_000}
+    assert detect("p.json", json.dumps([record]).encode()) == "github_pulls"

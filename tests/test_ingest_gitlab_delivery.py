@@ -103,6 +103,16 @@ def test_issues_become_work_items_and_incidents():
     assert pd.isna(incidents["resolved_at"]["acme/app#5"])
 
 
+@pytest.mark.parametrize("label", ["bugfix-release", "bug-bash", "defect-triage", "buggy-ci"])
+def test_a_label_that_only_starts_like_bug_makes_no_bug(label):
+    # Only bug / defect (scoped or not) is a bug label: a bug-bash or a bugfix release is other work, and
+    # counting it as a bug would raise bugs per developer-week (and the defect hours).
+    records = [_issue(1, "issue", "opened", "2025-02-03T09:00:00Z", None, [label]),
+               _issue(2, "issue", "closed", "2025-02-03T09:00:00Z", "2025-02-05T09:00:00Z", ["type::bug"])]
+    tables, _ = read_file(*_file("issues.json", records))
+    assert tables["work_items"]["kind"].tolist() == ["story", "bug"]
+
+
 def test_a_work_item_epic_is_skipped_and_counted():
     epic = dict(_issue(9, "epic", "closed", "2025-02-03T09:00:00Z", "2025-02-20T09:00:00Z"), type="EPIC")
     tables, report = read_file(*_file("issues.json", [ISSUES[0], epic]))
