@@ -42,6 +42,7 @@ from roi.rollout import (
     wave_decision,
     wave_tie,
     week_to_month,
+    with_derived_metrics,
 )
 from roi.rollout_models import (
     ChecklistTracking,
@@ -122,6 +123,14 @@ class TestWaveArithmetic:
         own = plan.model_copy(update={"waves": [plan.waves[0], plan.waves[1].model_copy(
             update={"training_hours_per_dev": 0.0}), plan.waves[2]]})
         assert [w.training_cost for w in plan_waves(worked_example, own)] == pytest.approx([1812, 0, 12684], rel=REL)
+
+    def test_a_wave_shorter_than_the_ramp_up_is_measured_from_its_last_week(self, worked_example):
+        # The next wave starts a week later, the ramp-up is 2 weeks: the pilot ends in week 1, so its measuring
+        # starts in week 1 too, never in week 2 (after its end) in the Rollout plan table and the workbook.
+        plan = RolloutPlan.model_validate({"waves": [{"name": "Pilot", "start_week": 0, "seat_share": 0.1},
+                                                     {"name": "Full", "start_week": 1, "seat_share": 1.0}]})
+        pilot = plan_waves(worked_example, plan)[0]
+        assert (pilot.end_week, pilot.measure_from_week) == (1, 1)
 
     def test_prs_and_review_load(self, waves):
         # Pilot: 45 × 3 + 5 × 5.94 = 164.7 PRs/week, 14.7 extra;
@@ -406,6 +415,14 @@ class TestGates:
         )
         not_measured = evaluate_gate(self.CFR, None, 0.10)
         assert not_measured.passed is None and "not measured" in not_measured.reason
+
+    def test_a_measurement_that_is_no_finite_number_is_not_measured(self):
+        # Plain mappings (typed or loaded values) may hold NaN: "not measured yet", never a fail that would make
+        # the wave no-go (nan <= 12% is False); an infinite tasks value gives no bugs per task of 0 (a pass).
+        nan = evaluate_gates([self.CFR], {"change_failure_rate": float("nan")}, {"change_failure_rate": 0.1})
+        assert nan[0].passed is None and wave_decision(nan) == "incomplete"
+        assert with_derived_metrics({"tasks_per_dev_week": float("inf"), "bugs_per_dev_week": 1}) == {
+            "bugs_per_dev_week": 1.0}
 
     def test_mappings_with_derived_bugs_per_task(self):
         # Bugs per task: baseline 0.5 / 4.0 = 0.125;
