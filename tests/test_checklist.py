@@ -122,6 +122,23 @@ def test_expectation_setting_rounds_as_the_summary_does(worked_example):
     assert "only −8.0%:" in item(worse, "expectation-setting").reason
 
 
+def test_expectation_setting_is_quiet_when_the_quality_adjusted_gain_is_near_the_headline(worked_example):
+    # Bugs per task kept (0.5 × 4.84 / 4.0) and PRs no larger: g = +21%, QAPI − 1 = +13.5%, above half of g
+    # (10.5%), so no roadmap warning; the gap is relative to g, not an absolute 50 points.
+    close = with_values(worked_example, {"post.bugs_per_dev_week": 0.5 * 4.84 / 4.0, "post.pr_size_loc": 150})
+    results = compute(close)
+    assert results.productivity.output_change == pytest.approx(0.21)
+    assert results.productivity.qapi - 1 == pytest.approx(0.13475)
+    assert item(close, "expectation-setting") is None
+
+
+def test_rework_is_quiet_when_the_rate_does_not_rise(worked_example):
+    # Unplanned deployments 5% before and after: no "rise from 5.0% to 5.0%" item.
+    flat = with_values(worked_example, {"baseline.rework_rate": 0.05, "post.rework_rate": 0.05})
+    assert item(flat, "rework") is None
+    assert "5.0%" in item(with_value(flat, "post.rework_rate", 0.06), "rework").reason
+
+
 def test_no_payback_leads_with_the_verdicts_npv_and_reason(worked_example):
     # METHODS §5 without ranges: NPV −8,499.02 (no chance of a loss to give), G = 6.30 h, N = 0.852 h, below the
     # 0.9017 h break-even; PV(costs) $154,558, half of it licences (39 × 12 × 50 × (0.7, 0.9, 0.9) seats, discounted).

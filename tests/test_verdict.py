@@ -205,6 +205,36 @@ def test_a_losing_verdict_says_why_side_effects(worked_example):
     )
 
 
+def test_a_capture_over_100_percent_is_never_advised(worked_example):
+    # Capture 30% and the one tool at $130 a seat-month: N* = 2.96 h against N = 0.85 h, so capture alone would
+    # need φ* = 0.3 × N*/N = 104% — impossible; the side effects are named instead. At $120, φ* = 98% is
+    # possible and the capture sentence is right.
+    def at(price: float):
+        return with_assumption(with_value(worked_example, "costs.tools.0.price_per_seat_month", price),
+                               "finance.capture_factor", 0.3)
+
+    dear = at(130.0)
+    results = compute(dear)
+    assert 0.3 * results.finance.break_even_net_hours / results.productivity.net_hours == pytest.approx(1.04, abs=5e-3)
+    assert loss_reason(dear, results) == (
+        "The review tax and extra bugs cut the gain from 6.30 h to 0.85 h per developer-week, below the 2.96 h it "
+        "takes to pay back the costs ($304k, 75% of them licences at $130 per seat-month)."
+    )
+    cheaper = at(120.0)
+    assert loss_reason(cheaper, compute(cheaper)) == (
+        "Only 30% of the hours gained become business value (capture factor); from 98% the rollout pays back."
+    )
+
+
+def test_the_cost_driver_quotes_the_dearest_of_several_licences(worked_example):
+    # Copilot Enterprise at $39 beside a $19 tool: "up to $39", the price that drives the licence line.
+    two = with_tool_added(worked_example, {"name": "Cheap", "price_per_seat_month": 19.0})
+    assert loss_reason(two, compute(two)) == (
+        "The review tax and extra bugs cut the gain from 6.30 h to 0.85 h per developer-week, below the 1.08 h it "
+        "takes to pay back the costs ($186k, 59% of them licences (up to $39 per seat-month))."
+    )
+
+
 def test_capture_is_advised_only_while_the_net_gain_is_positive(worked_example):
     # Worked example: N = 0.85 h, short of the 0.90 h break-even: capturing more of a gain helps.
     assert shortfall_advice(compute(worked_example)) == "cut the review tax (smaller PRs) or raise capture."
