@@ -300,6 +300,31 @@ class TestWorkshopExports:
         assert error.value.describe().startswith(f"w.zip: {MANIFEST}, field 'exports': List should have at most "
                                                  f"{MAX_EXPORT_FILES} items")
 
+    @pytest.mark.parametrize("member", ["big.json", MANIFEST])
+    def test_an_oversize_scenario_or_list_of_exports_is_refused_before_it_is_read(self, worked, member, monkeypatch):
+        # 6 MiB of spaces pack into a few kB: the zip directory's size refuses the member before anything is
+        # inflated in memory (the module's promise), so reading it is never attempted.
+        members = {"a.json": scenario_to_json(worked).encode(), MANIFEST: json.dumps(self._manifest()).encode(),
+                   "exports/a.json": b"[]", member: b" " * (6 * 1024 * 1024)}
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, content in members.items():
+                archive.writestr(name, content)
+        assert len(buffer.getvalue()) < 50_000
+
+        read = zipfile.ZipFile.read
+
+        def small_only(archive, name, *args, **kwargs):
+            info = name if isinstance(name, zipfile.ZipInfo) else archive.getinfo(name)
+            assert info.file_size < 1024 * 1024, f"{info.filename} was read"
+            return read(archive, name, *args, **kwargs)
+
+        monkeypatch.setattr(zipfile.ZipFile, "read", small_only)
+        what = "a scenario file" if member == "big.json" else "the list of a workshop's exports"
+        with pytest.raises(ScenarioError, match=rf"^w\.zip: {member}: is 6,291,456 bytes, but {what} is a few "
+                                                r"kilobytes \(limit 5,242,880\)"):
+            read_workshop("w.zip", buffer.getvalue())
+
     def test_a_bomb_is_refused_from_its_directory(self, worked):
         data = self._manifest_zip(worked, self._manifest(), {"exports/a.json": bytes(4 * 1024 * 1024)})
         assert len(data) < 50_000
@@ -316,6 +341,10 @@ class TestWorkshopExports:
         (json.dumps({"version": 1, "exports": [{"file": "../a\u0000.json", "member": "exports/a.json"}]}).encode(),
          f"w.zip: {MANIFEST}, field 'exports.0.file': '../a?.json' is not a file name (it holds a path or control "
          "characters); save the workshop again"),
+        # A Windows path (backslashes) is a path too: a crafted file could name an export ..\..\pulls.json.
+        (json.dumps({"version": 1, "exports": [{"file": "..\\..\\pulls.json", "member": "exports/a.json"}]}).encode(),
+         f"w.zip: {MANIFEST}, field 'exports.0.file': '..\\..\\pulls.json' is not a file name (it holds a path or "
+         "control characters); save the workshop again"),
         (json.dumps({"version": 1, "exports": [{"file": "b.json", "member": "exports/b.json"}]}).encode(),
          f"w.zip: exports/b.json: is listed in {MANIFEST} as the export 'b.json' but is not in the workshop's "
          "exports folder; save the workshop again"),
