@@ -63,6 +63,19 @@ def test_output_and_quality_adjusted_changes_are_rounded_alike():
     )
 
 
+def test_a_change_that_rounds_to_zero_reads_as_unchanged():
+    # DORA 2024 preset with 4.0016 tasks after adoption: g = +0.04%, shown to 0.1 point as 0.0%, so "is
+    # unchanged", never "rises 0.0%"; +0.06% rounds to 0.1% and does rise.
+    from roi.verdict import _direction, productivity_point
+
+    dora = load_scenario(SCENARIOS / "dora_2024.json")
+    flat = compute(with_value(dora, "post.tasks_per_dev_week", 4.0 * 1.0004))
+    assert flat.productivity.output_change == pytest.approx(0.0004)
+    assert productivity_point(flat).startswith("Output per developer is unchanged;")
+    assert _direction(0.0004) == _direction(-0.0004) == "is unchanged"
+    assert _direction(0.0006) == "rises 0.1%"
+
+
 def test_the_productivity_point_names_only_the_side_effects_there_are():
     # Cui et al. preset: tasks +26.1%, more and larger PRs but no bug or incident data (ΔD = ΔI = 0):
     # N = 0.261 × 30 − ΔR = 7.34 h, QAPI − 1 = 7.34 / 30 = +24.5%. Only the review tax took hours.
