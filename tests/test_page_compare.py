@@ -424,3 +424,31 @@ def test_a_failed_upload_beside_a_workshop_does_not_unpack_its_exports(open_app,
         [("w.zip", saved, "application/zip"), ("bad.json", b"{not json", "application/json")]).run()
     at.run()
     assert at.error and unpacked == []
+
+
+def test_keeping_the_same_scenario_twice_keeps_it_once(worked_example):
+    # The Keep buttons are disabled once a scenario is kept, but a double click runs the callback twice before
+    # the page is drawn again: the second keep must not add an "X (2)" column (and a second workshop member).
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP_TIMEOUT
+
+    def twice():
+        import streamlit as st
+
+        import appstate
+
+        first = appstate.keep(st.session_state["to_keep"])[1]
+        second = appstate.keep(st.session_state["to_keep"])[1]
+        st.session_state["notes"] = (first, second)
+
+    at = AppTest.from_function(twice, default_timeout=APP_TIMEOUT)
+    at.session_state["compared"] = []
+    at.session_state["to_keep"] = worked_example
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["compared"] == [worked_example]
+    assert at.session_state["notes"] == (
+        "Kept 'Faros-style shock, 50 developers' for comparison (1 kept).",
+        "'Faros-style shock, 50 developers' is already in the comparison.",
+    )

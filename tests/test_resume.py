@@ -70,3 +70,29 @@ def test_a_saved_tab_older_than_the_keep_time_is_not_restored(worked_example):
     assert back.session_state["scenario"].name != "Client"
     assert not [i for i in back.info if "reloaded" in i.value]
     assert back.warning[0].value == appstate.RESUME_GONE
+
+
+def test_only_the_most_recent_tabs_are_kept(worked_example):
+    # Each saved tab may hold a client's exports (hundreds of MB): beyond RESUME_TABS the oldest is pushed out
+    # when a tab is saved, not kept for the whole RESUME_KEEP_SECONDS.
+    import time
+
+    import appstate
+
+    saved, lock = appstate._saved_tabs()
+    fillers = [f"filler-{i}" for i in range(appstate.RESUME_TABS)]
+    with lock:
+        for token in fillers:
+            saved[token] = (time.monotonic(), {})
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+        at.session_state["scenario"] = worked_example
+        at.run()
+        with lock:
+            assert len(saved) == appstate.RESUME_TABS
+            assert fillers[0] not in saved and fillers[1] in saved
+            assert next(reversed(saved)) == at.session_state["resume_token"]
+    finally:
+        with lock:
+            for token in fillers:
+                saved.pop(token, None)
