@@ -270,6 +270,16 @@ class TestWorkshopExports:
         assert read_scenarios("w.zip", data) == [worked, other]
         assert read_workshop("w.zip", workshop_zip([worked])).exports is None  # none saved: none read
 
+    def test_three_exports_of_one_name_are_all_kept(self, worked):
+        # Three repositories' pages all named pulls.json: exports/pulls.json, exports/2/… and exports/3/…, so the
+        # reopened workshop still has every repository's PRs, in order.
+        exports = Exports((("pulls.json", b"[1]"), ("pulls.json", b"[2]"), ("pulls.json", b"[3]")))
+        data = workshop_zip([worked], 0, exports)
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        assert [n for n in names if n.startswith("exports/")] == [
+            "exports/pulls.json", "exports/2/pulls.json", "exports/3/pulls.json"]
+        assert read_workshop("w.zip", data).exports.files == exports.files
+
     def test_a_workshop_folder_zipped_again_on_a_mac(self, worked):
         saved = zipfile.ZipFile(io.BytesIO(workshop_zip([worked], 0, self.EXPORTS)))
         buffer = io.BytesIO()
