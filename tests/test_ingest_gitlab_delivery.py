@@ -113,6 +113,16 @@ def test_a_label_that_only_starts_like_bug_makes_no_bug(label):
     assert tables["work_items"]["kind"].tolist() == ["story", "bug"]
 
 
+def test_a_reopened_issue_keeps_no_resolution_time():
+    # A re-opened issue keeps its stale closed_at: it is not done, so it has no resolution time (which would
+    # bound the periods' coverage and show on the Data sheet).
+    reopened = _issue(1, "issue", "opened", "2025-02-03T09:00:00Z", "2025-03-05T00:00:00Z")
+    tables, _ = read_file(*_file("issues.json", [reopened, ISSUES[1]]))
+    items = tables["work_items"].set_index("key")
+    assert pd.isna(items.loc["acme/app#1", "resolved_at"]) and not items.loc["acme/app#1", "done"]
+    assert items.loc["acme/app#2", "resolved_at"] == pd.Timestamp("2025-02-06T09:00:00Z")
+
+
 def test_a_work_item_epic_is_skipped_and_counted():
     epic = dict(_issue(9, "epic", "closed", "2025-02-03T09:00:00Z", "2025-02-20T09:00:00Z"), type="EPIC")
     tables, report = read_file(*_file("issues.json", [ISSUES[0], epic]))
