@@ -58,6 +58,21 @@ def test_review_capacity_without_a_target_asks_for_one(worked_example):
         "add reviewers" in reason
 
 
+def test_review_capacity_fires_from_the_utilisation_limit_on(worked_example):
+    # The same limit as the verdict's "review is the bottleneck": at exactly 85% (a stable queue) the item is
+    # there, just below it is not. No scenario lands on 0.85 exactly, so the engine's review result is edited.
+    from roi.checklist import ChecklistContext, _review_capacity
+
+    results = compute(with_value(worked_example, "review.reviewers", 40))
+
+    def at(utilization: float):
+        post = results.review.post.model_copy(update={"utilization": utilization, "stable": True})
+        review = results.review.model_copy(update={"post": post})
+        return _review_capacity(ChecklistContext(worked_example, results.productivity, review, results.finance))
+
+    assert at(0.85) is not None and at(0.8499) is None
+
+
 def test_review_capacity_quiet_below_the_limit(worked_example):
     assert item(with_value(worked_example, "review.reviewers", 60), "review-capacity") is None  # ρ = 0.60
 

@@ -430,6 +430,31 @@ def test_the_review_finding_says_when_the_data_imply_another_review_share():
     assert "Your data suggest" not in verdict(close, compute(close)).points[1]
 
 
+@pytest.mark.parametrize(("npv", "loss", "tone"), [
+    (100.0, 0.2, "good"),  # "at most 20%": exactly 20% still pays back
+    (1.0, 0.5, "mixed"),  # "above 20% and at most 50%"
+    (-1.0, 0.5, "bad"),  # "a chance of a loss of at least 50%": not "Uncertain"
+])
+def test_the_tone_on_its_thresholds_exactly(npv, loss, tone):
+    """Methodology §8 on the boundaries themselves (the probabilities near them above read 1 − p, never exact)."""
+    from roi.verdict import tone_of
+
+    assert tone_of(npv, loss) == tone
+
+
+def test_review_is_strained_from_the_utilisation_limit_on():
+    # "above the utilisation limit" includes it: at exactly 85% the headline says review is the bottleneck, as
+    # the checklist's review-capacity item does at 85%.
+    from types import SimpleNamespace
+
+    from roi.verdict import review_strained
+
+    def at(utilization: float):
+        return SimpleNamespace(review=SimpleNamespace(post=SimpleNamespace(stable=True, utilization=utilization)))
+
+    assert review_strained(at(0.85)) and not review_strained(at(0.8499))
+
+
 @pytest.mark.parametrize(("gain_chance", "npv", "tone"), [
     (0.81, 1.0, "good"), (0.78, 1.0, "mixed"), (0.49, 1.0, "split_gain"),
     (0.51, -1.0, "split_loss"), (0.49, -1.0, "bad"),
