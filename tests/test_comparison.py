@@ -193,6 +193,12 @@ class TestWorkshopFile:
             archive.writestr("workshop/.DS_Store", b"\x00\x00")
         assert read_scenarios("w.zip", buffer.getvalue()) == [worked]
 
+    def test_a_mac_resource_file_without_a_leading_dot_is_skipped(self, worked):
+        # macOS keeps AppleDouble data under __MACOSX/, usually as ._name (left out for its dot), but a member
+        # named like the scenario itself must be left out for its folder, not parsed as a scenario.
+        data = self._zip({"s.json": scenario_to_json(worked), "__MACOSX/s.json": b"\x00\x05\x16\x07junk"})
+        assert read_scenarios("w.zip", data) == [worked]
+
     def _zip(self, members: dict[str, bytes | str]) -> bytes:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

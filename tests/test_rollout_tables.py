@@ -181,6 +181,8 @@ class TestWaveRows:
             ({"seat_share_pct": "lots"}, "seat_share_pct", "not a number"),
             ({"start_week": 2.5}, "start_week", "not a whole number"),
             ({"start_week": math.nan}, "start_week", "is empty"),
+            # 1e999 reads as infinity: the table names the cell (the model would name only its field).
+            ({"training_hours_per_dev": "1e999"}, "training_hours_per_dev", "is not a finite number"),
         ],
     )
     def test_bad_cells_name_row_and_column(self, plan, change, column, message):
