@@ -71,12 +71,12 @@ if team_rates := deployments_caveat(scenario, here=True):  # the team's deployme
         scaled = with_deployments_scaled(appstate.scenario())
         appstate.set_scenario(
             scaled,
-            f"Deployments per week scaled to {fmt.number(developers)} developer{'s' if developers != 1 else ''}: "
+            f"Deployments per week scaled to {fmt.count(developers, 'developer')}: "
             f"{rates(scaled.baseline.deployments_per_week, scaled.post.deployments_per_week)}, a working week.",
         )
 
     st.button(
-        f"Scale deployments to {fmt.number(developers)} developer{'s' if developers != 1 else ''}",
+        f"Scale deployments to {fmt.count(developers, 'developer')}",
         key="productivity_scale_deployments",
         on_click=scale_deployments,
         icon=":material/straighten:",
