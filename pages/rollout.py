@@ -513,7 +513,7 @@ with wave_box:
                 "Seated", help="Developers with a seat", format="%,d"
             ),
             "Developers added": st.column_config.NumberColumn("Added", help="Developers added", format="%,d"),
-            "Seats": st.column_config.NumberColumn(format="%,d"),
+            "Seats": st.column_config.NumberColumn(format="%,.0f"),  # d × coverage, rounded: "%,d" cut 11.88 to 11
             **{
                 name: st.column_config.NumberColumn(short, help=f"{name} ({currency})", format="%,.0f")
                 for name, short in (
@@ -620,7 +620,7 @@ st.container(key="rollout_monthly_costs").dataframe(
             format="%,d",
             width=appstate.figures_width(schedule["Developers with a seat"], 57),
         ),
-        "Seats": st.column_config.NumberColumn(format="%,d", width=appstate.figures_width(schedule["Seats"], 48)),
+        "Seats": st.column_config.NumberColumn(format="%,.0f", width=appstate.figures_width(schedule["Seats"], 48)),
         **{
             name: st.column_config.NumberColumn(
                 short,

@@ -454,7 +454,7 @@ def test_wave_and_monthly_tables_fit_1366_px_with_full_names_in_the_help(page):
     months = page.main.get_by_key("rollout_monthly_costs").dataframe[0]
     config = json.loads(months.proto.columns)
     money = [name for name in config if config[name].get("type_config", {}).get("format") == "%,.0f"]
-    assert len(money) == 7
+    assert len(money) == 8  # the seven costs and the seats
     for name in money:  # 7 px a digit, 16 px of padding
         digits = max(len(f"{value:.0f}") for value in months.value[name])
         assert config[name]["width"] >= 7 * digits + 16, (name, digits)
@@ -466,11 +466,12 @@ def test_wave_and_monthly_counts_have_thousands_separators(page):
     import json
 
     expected = {
-        "rollout_wave_costs": {"Developers with a seat": "%,d", "Developers added": "%,d", "Seats": "%,d"},
+        # Seats = developers × coverage can be fractional: rounded ("%,d" cut 11.88 to "11" beside "Seated 12").
+        "rollout_wave_costs": {"Developers with a seat": "%,d", "Developers added": "%,d", "Seats": "%,.0f"},
         "rollout_wave_review": {"Extra PRs / week": "%,.1f", "Review h / week": "%,.1f",
                                 "Review capacity h / week": "%,.0f", "Reviewers": "%,d", "Reviewers needed": "%,d",
                                 "Reviewers to add": "%,d", "Reviewer utilisation": "%,.0f%%"},
-        "rollout_monthly_costs": {"Developers with a seat": "%,d", "Seats": "%,d"},
+        "rollout_monthly_costs": {"Developers with a seat": "%,d", "Seats": "%,.0f"},
     }
     for key, formats in expected.items():
         config = json.loads(page.main.get_by_key(key).dataframe[0].proto.columns)
