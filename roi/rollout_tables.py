@@ -481,7 +481,7 @@ def gate_slips(scenario: Scenario, plan: RolloutPlan) -> list[str]:
     for wave in plan.waves:
         for gate in wave.gates:
             row += 1
-            if not _is_share(gate.metric, gate.basis):
+            if not _is_share(gate.metric):  # a share's measured value is in percent whatever the rule
                 continue
             baseline = baselines.get(gate.metric)
             if gate.basis == "absolute":

@@ -360,6 +360,14 @@ class TestGateSlips:
             "in percent (8 = 8%); it is compared with 12.0%."
         ]
 
+    def test_a_measured_rate_under_a_multiplier_rule_is_still_in_percent(self, worked_example, plan):
+        slipped = self._plan(plan, {"change_failure_rate": 0.08}, basis="baseline_times", threshold=1.1,
+                             measured=0.0008)
+        assert gate_slips(worked_example, slipped) == [
+            "Gates, row 1 (Pilot), Measured: 0.08% for change failure rate, did you mean 8%? Rates are typed "
+            "in percent (8 = 8%); it is compared with 8.0%."
+        ]
+
     @pytest.mark.parametrize(
         ("baseline", "measured"),
         [
