@@ -6,6 +6,7 @@ import streamlit as st
 import appstate
 from roi import charts, dora
 from roi import formatting as fmt
+from roi.errors import RoiError
 from roi.inputs import delivery_terms_left_out
 from roi.scenario_builder import week_units
 from roi.team_rates import deployments_caveat, rates, with_deployments_scaled
@@ -68,7 +69,12 @@ if team_rates := deployments_caveat(scenario, here=True):  # the team's deployme
     developers = scenario.team.developers
 
     def scale_deployments() -> None:
-        scaled = with_deployments_scaled(appstate.scenario())
+        try:
+            scaled = with_deployments_scaled(appstate.scenario())
+        except RoiError as error:  # a second click, or one from a page drawn before the scenario changed
+            said = fmt.ended(error.describe(field=False))
+            st.session_state[appstate.NOTICE] = ("warning", said[:1].upper() + said[1:])
+            return
         appstate.set_scenario(
             scaled,
             f"Deployments per week scaled to {fmt.count(developers, 'developer')}: "

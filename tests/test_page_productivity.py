@@ -147,6 +147,20 @@ def test_fewer_developers_than_the_deployments_were_measured_on_are_warned_and_s
     assert not [w.value for w in at.warning if "deployments per week" in w.value]
 
 
+def test_a_stale_click_on_scale_deployments_says_there_is_nothing_to_scale(open_app):
+    """A second click, or a click on a page drawn before the scenario changed, raised an uncaught error."""
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    at = open_app(page=PAGE, scenario=with_values(demo, {"team.developers": 1}))
+    button = at.button(key="productivity_scale_deployments")
+    at.session_state["scenario"] = demo  # meanwhile back at the 120 developers the deployments describe
+    button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["scenario"] == demo  # nothing scaled
+    assert any(w.value.startswith("The deployments per week need no scaling") for w in at.warning), [
+        w.value for w in at.warning
+    ]
+
+
 def test_the_summary_warns_of_the_same_mismatch(open_app):
     demo = load_scenario(SCENARIOS / "demo_org.json")
     at = open_app(scenario=with_values(demo, {"team.developers": 3}))
