@@ -210,7 +210,13 @@ def cut_adoption(current: Scenario) -> tuple[float, ...]:
 
 
 def set_scenario(new: Scenario, notice: str | None = None, kind: str = "success") -> None:
-    """Replace the scenario (every bound widget follows on the next run); ``kind``: the notice's st call."""
+    """Replace the scenario (every bound widget follows on the next run); ``kind``: the notice's st call.
+
+    The adoption years a shorter horizon set aside (:data:`CUT_ADOPTION`) follow an edit that leaves the name and
+    the finance section as they were (a tool added or removed); any other scenario starts without them."""
+    old = st.session_state.get(SCENARIO)
+    if old is not None and (cut := cut_adoption(old)) and new.name == old.name and new.finance == old.finance:
+        st.session_state[CUT_ADOPTION] = (new, cut)
     st.session_state[SCENARIO] = new
     st.session_state[_EDIT_ERRORS] = {}
     if notice:

@@ -220,12 +220,23 @@ def change_horizon() -> None:
         return
     current, years = appstate.scenario(), int(st.session_state["finance_horizon"])
     remembered = appstate.cut_adoption(current)
+    notice = None
     try:
         changed = with_horizon(current, years, remembered)
     except RoiError as error:
-        st.session_state["finance_horizon_error"] = error.describe()
-        return
-    appstate.set_scenario(changed)
+        if not remembered:
+            st.session_state["finance_horizon_error"] = error.describe()
+            return
+        try:  # the years set aside no longer fit (fewer seats since): the later years repeat the last share
+            changed = with_horizon(current, years)
+        except RoiError:
+            st.session_state["finance_horizon_error"] = error.describe()
+            return
+        restored = ", ".join(fmt.percent(share) for share in remembered[: years - current.finance.horizon_years])
+        notice = (f"The adoption set aside for the later years ({restored}) was not brought back: {error.message}. "
+                  "Those years repeat the last year's share; edit them under Adoption.")
+        remembered = ()
+    appstate.set_scenario(changed, notice, kind="warning")
     # The years beyond the new horizon, as the user had them: a longer horizon brings them back.
     st.session_state[appstate.CUT_ADOPTION] = (changed, tuple([*current.finance.adoption, *remembered][years:]))
 

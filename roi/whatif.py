@@ -219,11 +219,18 @@ def with_horizon(scenario: Scenario, years: int, remembered: Sequence[float] = (
     ``remembered`` are adoption shares [fractions] for the years after the scenario's horizon, year Y + 1
     first: those a shorter horizon cut off, so that trying one and coming back restores what the user had.
     A longer horizon takes them first, then repeats the last share: [0.7] with (0.9, 0.95) over 4 years is
-    [0.7, 0.9, 0.95, 0.95]; without them [0.7, 0.7, 0.7, 0.7].
+    [0.7, 0.9, 0.95, 0.95]; without them [0.7, 0.7, 0.7, 0.7].  An uncertainty range over a year cut off is
+    dropped.
     """
     shares = scenario.finance.adoption + list(remembered)
     resized = (shares + [shares[-1]] * years)[:years] if shares else None
-    return with_values(scenario, {"finance.horizon_years": years, "finance.adoption_by_year": resized})
+    changes: dict[str, Any] = {"finance.horizon_years": years, "finance.adoption_by_year": resized}
+    # A range over a year the horizon no longer has names nothing: dropped (it refused the shorter horizon).
+    prefix = "finance.adoption_by_year."
+    for key in scenario.uncertainty.ranges if scenario.uncertainty is not None else {}:
+        if key.startswith(prefix) and int(key.removeprefix(prefix)) >= years:
+            changes[_RANGES + key] = None
+    return with_values(scenario, changes)
 
 
 def with_pr_size_limit(scenario: Scenario, limit_loc: float) -> Scenario:

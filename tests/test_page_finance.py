@@ -332,6 +332,25 @@ def test_a_small_percentage_where_one_is_plausible_is_not_questioned(page):
     assert not page.warning and not page.error
 
 
+def test_the_cut_adoption_follows_a_tool_added_and_gives_way_to_fewer_seats(page, worked_example):
+    page.number_input(key="finance_horizon").set_value(1).run()
+    add_tool(page, "Cursor Business", 20)  # a button's edit of the same scenario: the years set aside follow it
+    page.number_input(key="finance_horizon").set_value(3).run()
+    assert page.session_state["scenario"].finance.adoption_by_year == [0.7, 0.9, 0.9]
+    # Seats cut to 70% at one year: the 90% set aside no longer fits, and refused the longer horizon in words
+    # about a year the page did not show. The horizon now lengthens with year 1's share, and says why.
+    page.number_input(key="finance_horizon").set_value(1).run()
+    page.number_input(key="finance_tool_1_seat_coverage").set_value(70).run()
+    page.number_input(key="finance_tool_2_seat_coverage").set_value(0).run()
+    page.number_input(key="finance_horizon").set_value(3).run()
+    assert not page.exception and not page.error, [e.value for e in page.error]
+    assert page.session_state["scenario"].finance.adoption_by_year == [0.7, 0.7, 0.7]
+    assert any(w.value.startswith("The adoption set aside for the later years (90%, 90%) was not brought back: "
+                                  "adoption in year 2 is 90% of developers") for w in page.warning), [
+        w.value for w in page.warning
+    ]
+
+
 # --- Licence lines: add, rename, remove ----------------------------------------------------------------
 
 CURSOR = {"name": "Cursor Business", "price_per_seat_month": 20}

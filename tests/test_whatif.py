@@ -173,6 +173,13 @@ class TestWithValues:
         # Shorter, they are not used: the horizon cuts the scenario's own shares.
         assert with_horizon(worked_example, 2, (0.5,)).finance.adoption_by_year == [0.7, 0.9]
 
+    def test_a_range_over_a_year_cut_off_is_dropped(self, worked_example):
+        ranged = with_value(worked_example, "uncertainty.ranges.finance.adoption_by_year.2", [0.8, 0.9, 1.0])
+        shorter = with_horizon(ranged, 2)  # refused before: the range named a year the scenario no longer had
+        assert "finance.adoption_by_year.2" not in shorter.uncertainty.ranges
+        assert shorter.uncertainty.ranges == worked_example.uncertainty.ranges
+        assert with_horizon(ranged, 3) == ranged  # kept while its year is
+
 
 class TestPrSizeLimit:
     def test_methods_vector(self, worked_example):
