@@ -23,6 +23,7 @@ from roi.verdict import (
     unused_seats,
 )
 from roi.whatif import (
+    adoption_set_aside,
     names_tool,
     npv_at_likely,
     with_horizon,
@@ -238,7 +239,7 @@ def change_horizon() -> None:
         remembered = ()
     appstate.set_scenario(changed, notice, kind="warning")
     # The years beyond the new horizon, as the user had them: a longer horizon brings them back.
-    st.session_state[appstate.CUT_ADOPTION] = (changed, tuple([*current.finance.adoption, *remembered][years:]))
+    st.session_state[appstate.CUT_ADOPTION] = (changed, adoption_set_aside(current, years, remembered))
 
 
 NEW_TOOL_NAME, NEW_TOOL_PRICE = "finance_new_tool_name", "finance_new_tool_price"

@@ -233,6 +233,12 @@ def with_horizon(scenario: Scenario, years: int, remembered: Sequence[float] = (
     return with_values(scenario, changes)
 
 
+def adoption_set_aside(scenario: Scenario, years: int, remembered: Sequence[float] = ()) -> tuple[float, ...]:
+    """The adoption shares [fractions] :func:`with_horizon` leaves beyond a horizon of ``years``, year Y + 1 first:
+    the scenario's own and the ``remembered`` ones after them, for a longer horizon to bring back."""
+    return tuple([*scenario.finance.adoption, *remembered][years:])
+
+
 def with_pr_size_limit(scenario: Scenario, limit_loc: float) -> Scenario:
     """The scenario with post-adoption PR size capped at ``limit_loc`` [LOC], PR count unchanged.
 

@@ -13,6 +13,7 @@ from roi.engine import compute, compute_productivity, compute_review
 from roi.errors import ScenarioError
 from roi.models import MAX_TOOLS, Scenario, Tool, field_limits
 from roi.whatif import (
+    adoption_set_aside,
     apply_finding,
     review_curve,
     team_pools,
@@ -172,6 +173,10 @@ class TestWithValues:
         assert with_horizon(one_year, 3).finance.adoption_by_year == [0.7, 0.7, 0.7]  # nothing remembered
         # Shorter, they are not used: the horizon cuts the scenario's own shares.
         assert with_horizon(worked_example, 2, (0.5,)).finance.adoption_by_year == [0.7, 0.9]
+        # What a horizon leaves aside: the scenario's later years, then the remembered ones.
+        assert adoption_set_aside(worked_example, 1) == (0.9, 0.9)
+        assert adoption_set_aside(one_year, 1, (0.8, 0.95)) == (0.8, 0.95)
+        assert adoption_set_aside(worked_example, 5) == ()
 
     def test_a_range_over_a_year_cut_off_is_dropped(self, worked_example):
         ranged = with_value(worked_example, "uncertainty.ranges.finance.adoption_by_year.2", [0.8, 0.9, 1.0])
