@@ -2,7 +2,8 @@
 
 The app shows a share as a percentage (0.25 → "25"), so a box given 0.8 holds 0.8%.  The value is
 kept as typed (a small percentage can be right) and :func:`slip_warning` says so beside the box
-where it is more likely a fraction typed by mistake (:func:`percent_meant`).  A file or a table that
+where it is more likely a fraction typed by mistake (:func:`percent_meant`); a table cell compared with a
+baseline is questioned by :func:`slipped_beside`.  A file or a table that
 takes fractions refuses a share above 1 and names the fraction meant (:func:`fraction_meant`).
 """
 
@@ -37,6 +38,15 @@ def slip_warning(path: str, value: float | None, previous: float | None = None) 
         return None
     meant = f"{value * 10_000:.4g}"
     return f"{value * 100:.4g}% — {percent_meant(value)} This box takes percentages: type {meant} for {meant}%."
+
+
+def slipped_beside(value: float, reference: float) -> bool:
+    """Whether a share under 1% in a percent cell looks like a fraction typed there: 100× it is within a factor of
+    ten of the value it is compared with (a measured CFR of 0.08% beside an 8% baseline).  Without a positive
+    reference a share under 1% can be right (an elite team's change failure rate), so nothing is said."""
+    if not 0.0 < value < 0.01 or reference <= 0.0:
+        return False
+    return reference / 10 <= value * 100 <= reference * 10
 
 
 def percent_meant(share: float) -> str:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from roi import formatting
 from roi.errors import ScenarioError
 from roi.models import Results, Scenario, validation_message
-from roi.percent_slip import percent_meant
+from roi.percent_slip import percent_meant, slipped_beside
 from roi.rollout import (
     METRICS,
     ExpectationsResult,
@@ -458,15 +458,6 @@ def gates_from_rows(rows: Sequence[Mapping[str, Any]], waves: Sequence[Wave]) ->
     return [wave.model_copy(update={"gates": by_wave[wave.name]}) for wave in waves]
 
 
-def _percent_slip(value: float | None, reference: float | None) -> bool:
-    """Whether a share under 1% looks like a fraction typed into a percent cell: 100× it is within a factor of
-    ten of the value it is compared with (a measured CFR of 0.08% beside an 8% baseline).  Without a reference
-    a share under 1% can be right (an elite team's change failure rate), so nothing is said."""
-    if value is None or reference is None or not 0.0 < value < 0.01 or reference <= 0.0:
-        return False
-    return reference / 10 <= value * 100 <= reference * 10
-
-
 def gate_slips(scenario: Scenario, plan: RolloutPlan) -> list[str]:
     """Warnings for the gate and baseline cells holding a rate under 1% that was more likely typed as a fraction
     (0.08 for 8%): kept as typed, since under 1% can be right, but said beside the tables.
@@ -495,7 +486,7 @@ def gate_slips(scenario: Scenario, plan: RolloutPlan) -> list[str]:
         f"{where}: {value * 100:.4g}% for {METRICS[metric].label.lower()}, {percent_meant(value)} Rates are "
         f"typed in percent (8 = 8%); it is compared with {format_metric(metric, reference)}."
         for where, metric, value, reference in cells
-        if value is not None and reference is not None and _percent_slip(value, reference)
+        if value is not None and reference is not None and slipped_beside(value, reference)
     ]
 
 
