@@ -571,7 +571,7 @@ FIELDS = tuple(TEMPLATE_METRICS)
 def measure_label(field: str) -> str:
     """The estimates table's name for a field's row (\"Completed work items per developer-week\")."""
     label = TEMPLATE_METRICS[field][1]
-    return label[:1].upper() + label[1:]
+    return fmt.capitalised(label)
 
 
 VALUE_COLUMNS = dict(zip(VALUE_KEYS, ("Before", "After (likely)", "After, low", "After, high"), strict=True))

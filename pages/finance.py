@@ -353,7 +353,7 @@ def use_measured(number: int, per_dev_month: float, tool: str) -> None:
         changed, index = with_measured_usage(current, None if chosen == NEW_LINE else chosen, tool, per_dev_month)
     except RoiError as error:  # a line removed since the page was drawn, or a name already taken
         message = error.describe(field=False)
-        st.session_state["finance_usage_error"] = message[:1].upper() + message[1:]
+        st.session_state["finance_usage_error"] = fmt.capitalised(message)
         return
     line = changed.costs.tools[index]
     appstate.set_scenario(

@@ -72,8 +72,7 @@ if team_rates := deployments_caveat(scenario, here=True):  # the team's deployme
         try:
             scaled = with_deployments_scaled(appstate.scenario())
         except RoiError as error:  # a second click, or one from a page drawn before the scenario changed
-            said = fmt.ended(error.describe(field=False))
-            st.session_state[appstate.NOTICE] = ("warning", said[:1].upper() + said[1:])
+            st.session_state[appstate.NOTICE] = ("warning", fmt.capitalised(fmt.ended(error.describe(field=False))))
             return
         appstate.set_scenario(
             scaled,

@@ -72,6 +72,12 @@ def money(
     return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency}"
 
 
+def capitalised(text: str) -> str:
+    """``text`` with its first letter upper-case and the rest as it is (an error's message, made a sentence
+    of its own; ``str.capitalize`` lowered "Copilot")."""
+    return text[:1].upper() + text[1:]
+
+
 def ended(text: str) -> str:
     """``text`` as a sentence that a further one can follow: a full stop added unless it ends in ``. ? !``
     ("… did you mean 0.015 (1.5%)?" took a stray ".").
