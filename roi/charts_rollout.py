@@ -147,9 +147,8 @@ def timeline_chart(report: RolloutReport) -> alt.TopLevelMixin:
     due = "; ".join(f"{row.title}: week {row.week}, {row.status}" for row in deadlines.itertuples())
     description = f"Rollout timeline by week. {waves}." + (f" Checklist due: {due}." if due else "")
     # One band per row, whatever the container's height (a fixed height squeezes many waves).
-    return _finish(chart, "Rollout timeline", description=description).properties(
-        height=alt.Step(ROW_STEP), padding={"left": 30, "right": 10, "top": 5, "bottom": 5}
-    )
+    return _finish(chart, "Rollout timeline", alt.Step(ROW_STEP), description=description,
+                   padding={"left": 30, "right": 10, "top": 5, "bottom": 5})
 
 
 def monthly_cost_data(report: RolloutReport) -> pd.DataFrame:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import appstate
+from roi import charts
+from roi.engine import compute
 from roi.models import load_scenario
 from tests.conftest import APP_TIMEOUT, ROOT, SCENARIOS, metric_value
 
@@ -155,3 +158,18 @@ def test_a_column_of_figures_is_as_wide_as_its_widest_value_in_any_row():
     assert appstate.figures_width([0.0, 1_570.0], 64) == 64  # the heading is the wider
     assert appstate.figures_width([15_000, 50_000], 48) == 56  # "50,000": ceil(5 × 7 + 3.5) + 16 + 1
     assert appstate.figures_width([], 42) == 42
+
+
+def test_a_chart_is_drawn_without_checking_its_spec_again(worked_example, monkeypatch):
+    # Altair checked each chart against the whole Vega-Lite schema as Streamlit drew it: 110 ms of a ROI & risk
+    # rerun. tests/test_charts.py checks every chart roi.charts builds; drawing must not pay for it again.
+    finance = compute(worked_example).finance
+    figure, same = charts.cash_flow(finance, "USD"), charts.cash_flow(finance, "USD")
+
+    def check(*args, **kwargs):
+        raise AssertionError("the chart was checked against the Vega-Lite schema as it was drawn")
+
+    monkeypatch.setattr(alt.utils.schemapi, "validate_jsonschema", check)
+    appstate.chart(figure, "test_chart")
+    with pytest.raises(AssertionError, match="as it was drawn"):  # the check is the one a draw would run
+        same.to_dict()

@@ -737,3 +737,10 @@ def test_every_name_gets_its_own_label_and_loses_no_character(names):
         assert all(len(line) <= charts.NAME_LINE for line in lines) or label == "\n".join(
             charts.name_lines(name, break_words=False)
         )
+
+
+def test_every_chart_is_valid_vega_lite(worked_example, results):
+    # The app draws charts without checking them (appstate.chart: 110 ms a ROI & risk rerun), and _finish sets
+    # their size and config without Altair's per-property check: this is where every chart is checked whole.
+    for name, (build, _) in _every_chart(worked_example, results).items():
+        assert build().to_dict(validate=True)["$schema"].startswith("https://vega.github.io/schema/vega-lite/"), name
