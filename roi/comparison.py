@@ -43,11 +43,20 @@ class Figure:
     label: str
     unit: str
     value: Callable[[Scenario, Results], Value]
-    text: Callable[[Any, Scenario], str]
+    text: Callable[[Any, Scenario], str] | None
+    """The value in words; ``None`` where the value cannot say it and ``text_of`` writes it from the results."""
     help: str
     text_of: Callable[[Scenario, Results], str] | None = None
-    """The text from the results themselves, where the value cannot say it: no payback is "never" or "not
-    within 3 years" (:func:`roi.verdict.payback_text`), as on the single-scenario pages."""
+    """The text from the results themselves: no payback is "never" or "not within 3 years"
+    (:func:`roi.verdict.payback_text`), as on the single-scenario pages."""
+
+    def written(self, scenario: Scenario, results: Results) -> str:
+        """The figure as the app writes it for one scenario."""
+        if self.text_of is not None:
+            return self.text_of(scenario, results)
+        if self.text is None:  # a programming error in FIGURES, never a user's
+            raise TypeError(f"figure {self.key!r} has neither text nor text_of")
+        return self.text(self.value(scenario, results), scenario)
 
 
 def _money(value: float | None, scenario: Scenario) -> str:
@@ -118,8 +127,7 @@ FIGURES: tuple[Figure, ...] = (
     Figure("roi", "Return on investment", "fraction", lambda _s, r: r.finance.roi,
            lambda v, _s: fmt.percent(v, signed=True, digits=1, missing="no costs"),
            "NPV / PV(costs)."),
-    Figure("payback_months", "Payback", "months", lambda _s, r: r.finance.payback_months,
-           lambda v, s: fmt.months(v, horizon_years=s.finance.horizon_years),
+    Figure("payback_months", "Payback", "months", lambda _s, r: r.finance.payback_months, None,
            "When cumulative (undiscounted) benefits first cover cumulative costs; never when no year's benefits "
            "exceed its costs.", text_of=lambda _s, r: payback_text(r)),
     Figure("horizon_years", "Horizon", "years", lambda s, _r: s.finance.horizon_years,
@@ -177,7 +185,5 @@ def values(pairs: Sequence[Pair]) -> pd.DataFrame:
 def table(pairs: Sequence[Pair]) -> pd.DataFrame:
     """The figures as the app writes them: index = label, one text column per scenario."""
     names = unique_names([s.name for s, _ in pairs])
-    rows = {
-        f.label: [f.text_of(s, r) if f.text_of else f.text(f.value(s, r), s) for s, r in pairs] for f in FIGURES
-    }
+    rows = {f.label: [f.written(s, r) for s, r in pairs] for f in FIGURES}
     return pd.DataFrame.from_dict(rows, orient="index", columns=names)
