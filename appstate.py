@@ -520,8 +520,9 @@ def focus_style() -> None:
     st.html(FOCUS_STYLE)
 
 
-def chart(figure: Any, key: str, container: Any = st) -> None:
-    """Draw a :mod:`roi.charts` chart; they carry their own styling, so Streamlit's theme stays off.
+def chart(figure: Any, key: str, container: Any = st, *, theme: str | None = None) -> None:
+    """Draw a :mod:`roi.charts` chart; they carry their own styling, so Streamlit's theme stays off (the
+    rollout charts' spacing was set under it: ``theme="streamlit"``).
 
     Drawn without checking its spec against the Vega-Lite JSON schema: Altair's ``to_dict()``, which
     Streamlit calls, checks it on every rerun, 110 ms of a ROI & risk rerun's four charts.  Every chart
@@ -529,7 +530,7 @@ def chart(figure: Any, key: str, container: Any = st) -> None:
     """
     # An attribute of this chart object alone (no global switch: other sessions' threads draw too).
     object.__setattr__(figure, "to_dict", functools.partial(figure.to_dict, validate=False))
-    container.altair_chart(figure, key=key, theme=None)
+    container.altair_chart(figure, key=key, theme=theme)
 
 
 def show_error(error: RoiError | str) -> None:

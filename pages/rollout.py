@@ -575,7 +575,7 @@ with wave_box:
             ),
         },
     )
-    st.altair_chart(timeline_chart(report), width="stretch")
+    appstate.chart(timeline_chart(report), "rollout_timeline", theme="streamlit")
 
 with gate_box:
     # A static table: the Reason ("not measured yet: load exports…") wraps in sight; as a data grid its
@@ -603,7 +603,7 @@ cols[2].metric(  # "at full rollout" in the chip: in a third of 1024 px the labe
     delta_color="gray",
     delta_arrow="off",
 )
-st.altair_chart(monthly_cost_chart(report), width="stretch")
+appstate.chart(monthly_cost_chart(report), "rollout_monthly_cost", theme="streamlit")
 st.caption(f"Costs in {scenario.currency}, not risk-adjusted. Point at a heading for its full name.")
 schedule = pd.DataFrame(tables.schedule_table(report))
 st.container(key="rollout_monthly_costs").dataframe(
