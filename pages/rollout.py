@@ -532,9 +532,9 @@ with wave_box:
                 "Reviewer utilisation": wave_table["Reviewer utilisation"] * 100,
                 # No wait where the queue never clears: said in words, as on the Review capacity page; a wait
                 # in the Summary's words, short: "under 1 min" (it read "0.00") widened the table past 1280 px.
-                "Review wait (working h)": [
+                "Modelled review wait (working h)": [
                     "unstable" if pd.isna(wait) else fmt.duration(wait, short=True)
-                    for wait in wave_table["Review wait (working h)"]
+                    for wait in wave_table["Modelled review wait (working h)"]
                 ],
             }
         )[
@@ -547,7 +547,7 @@ with wave_box:
                 "Reviewers needed",
                 "Reviewers to add",
                 "Reviewer utilisation",
-                "Review wait (working h)",
+                "Modelled review wait (working h)",
                 "Go / no-go",
             ]
         ],
@@ -568,10 +568,11 @@ with wave_box:
             "Reviewer utilisation": st.column_config.NumberColumn(
                 "Utilisation", help="Reviewer utilisation", format="%,.0f%%"
             ),
-            "Review wait (working h)": st.column_config.TextColumn(
+            "Modelled review wait (working h)": st.column_config.TextColumn(
                 "Wait",
-                help="Review wait, mean, in working time: 'unstable' when the pool cannot keep up (utilisation "
-                "≥ 100%): it never clears.",
+                help="Modelled review wait (working h): the queue model's mean wait for a first review, in "
+                "working time, as on Review capacity (not the measured median of a gate): 'unstable' when the pool "
+                "cannot keep up (utilisation ≥ 100%): it never clears.",
             ),
         },
     )

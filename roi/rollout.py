@@ -148,13 +148,13 @@ class _Result(BaseModel):
 
 class MetricInfo(_Result):
     label: str
-    unit: Literal["fraction", "calendar h", "h", "LOC", "per task", "per dev-week", "per week", "users"]
+    unit: Literal["fraction", "calendar h", "LOC", "per task", "per dev-week", "per week", "users"]
 
 
 METRICS: dict[str, MetricInfo] = {
     "change_failure_rate": MetricInfo(label="Change failure rate", unit="fraction"),
     "pickup_hours_median": MetricInfo(
-        label="Review wait (median, created → first review)", unit="calendar h"
+        label="Time to first review (median, created → first review)", unit="calendar h"
     ),
     "review_hours_median": MetricInfo(
         label="Time in review (median, first review → merged)", unit="calendar h"
@@ -167,9 +167,9 @@ METRICS: dict[str, MetricInfo] = {
     "tasks_per_dev_week": MetricInfo(label="Tasks per developer-week", unit="per dev-week"),
     "prs_per_dev_week": MetricInfo(label="PRs per developer-week", unit="per dev-week"),
     "deployments_per_week": MetricInfo(label="Deployments per week", unit="per week"),
-    "recovery_hours": MetricInfo(label="Failed deployment recovery time", unit="h"),
+    "recovery_hours": MetricInfo(label="Failed deployment recovery time", unit="calendar h"),
     "rework_rate": MetricInfo(label="Deployment rework rate", unit="fraction"),
-    "lead_time_hours": MetricInfo(label="Change lead time", unit="h"),
+    "lead_time_hours": MetricInfo(label="Change lead time", unit="calendar h"),
     "ai_active_users": MetricInfo(label="AI active users (daily mean)", unit="users"),
     "ai_acceptance_rate": MetricInfo(label="AI suggestion acceptance rate", unit="fraction"),
 }
@@ -181,7 +181,7 @@ def format_metric(metric: str, value: float | None) -> str:
     unit = METRICS[metric].unit
     if unit == "fraction":
         return formatting.percent(value, digits=1)
-    if unit in ("calendar h", "h"):
+    if unit == "calendar h":
         return formatting.hours(value, digits=1)
     if unit == "LOC":
         return formatting.number(value) + ("" if value is None else " LOC")

@@ -89,7 +89,7 @@ def wave_table(report: RolloutReport) -> list[dict[str, Any]]:
             "Reviewers needed": w.reviewers_needed,
             "Reviewers to add": w.reviewers_to_add,
             "Reviewer utilisation": w.utilization,
-            "Review wait (working h)": w.wait_hours,
+            "Modelled review wait (working h)": w.wait_hours,
             "Review backlog growth h / week": w.backlog_growth_hours_per_week,
             "Freed h / week": w.net_hours_per_week,
             "Extra bugs / week": w.extra_bugs_per_week,

@@ -1538,7 +1538,7 @@ def test_the_waves_review_load_is_formulas_over_the_share_and_the_assumptions(bo
         assert waves[label][1].value == formula, label
     labels = list(waves)
     assert labels[labels.index(WAVE_VALUES_LABEL) - 1 :] == [  # go / no-go is live (its gates'), above the flag
-        "Go / no-go", WAVE_VALUES_LABEL, "Reviewers needed", "Reviewers to add", "Review wait (working h)"
+        "Go / no-go", WAVE_VALUES_LABEL, "Reviewers needed", "Reviewers to add", "Modelled review wait (working h)"
     ]
     assert all(labels.index(label) < labels.index(WAVE_VALUES_LABEL) for label in expected)
 
@@ -1756,7 +1756,7 @@ def test_an_unstable_waves_wait_says_unstable(book, worked):
     waves, _ = _plan_blocks(book["Rollout plan"])
     report = rollout_report(scenario)
     expected = ["unstable" if w.wait_hours is None else pytest.approx(w.wait_hours) for w in report.waves]
-    assert [c.value for c in waves["Review wait (working h)"][:3]] == expected
+    assert [c.value for c in waves["Modelled review wait (working h)"][:3]] == expected
     assert expected[1] == "unstable" and expected[0] != "unstable"  # the worked example has both kinds
 
 

@@ -73,10 +73,10 @@ def test_default_plan_is_shown_and_not_saved(page, worked_example):
     report = rollout_report(worked_example, compute(worked_example))
     assert review["Reviewer utilisation"].iloc[-1] == pytest.approx(100 * report.waves[-1].utilization)
     # Full rollout overruns its 17 reviewers: no wait, the word instead (the pilot's is a number).
-    assert report.waves[-1].wait_hours is None and review["Review wait (working h)"].iloc[-1] == "unstable"
+    assert report.waves[-1].wait_hours is None and review["Modelled review wait (working h)"].iloc[-1] == "unstable"
     # The pilot's 0.093 working hours in the Summary's words (it read "0.09"; the demo's "0.00" beside "under 1 min").
     assert report.waves[0].wait_hours == pytest.approx(0.093, abs=5e-4)
-    assert review["Review wait (working h)"].iloc[0] == "6 min"
+    assert review["Modelled review wait (working h)"].iloc[0] == "6 min"
     assert page.session_state["scenario"].rollout is None  # nothing edited: the plan follows the numbers
     assert _metric(page, "rollout_reviewers_needed") == "37"
 

@@ -59,7 +59,7 @@ class TestOutputTables:
         assert [row["Wave"] for row in rows] == ["Pilot", "Expansion", "Full rollout"]
         assert [row["Licence cost / month"] for row in rows] == pytest.approx([245, 735, 2450])
         assert [row["Reviewers needed"] for row in rows] == [13, 19, 37]
-        assert rows[1]["Review wait (working h)"] is None  # unstable: no number, never a made-up wait
+        assert rows[1]["Modelled review wait (working h)"] is None  # unstable: no number, never a made-up wait
         assert {row["Go / no-go"] for row in rows} == {"not measured yet"}
 
     def test_schedule_table(self, report):

@@ -148,7 +148,7 @@ _COLUMN_FORMATS: dict[str, Format] = {
             "Review h / week",
             "Extra review h / week",
             "Review capacity h / week",
-            "Review wait (working h)",
+            "Modelled review wait (working h)",
             "Review backlog growth h / week",
             "Freed h / week",
         ),
@@ -158,7 +158,7 @@ _COLUMN_FORMATS: dict[str, Format] = {
 }
 """Number formats of the rollout tables' columns; other numbers are shown as counts or plain numbers."""
 
-_UNIT_FORMATS: dict[str, Format] = {"fraction": "percent", "h": "hours", "calendar h": "hours"}
+_UNIT_FORMATS: dict[str, Format] = {"fraction": "percent", "calendar h": "hours"}
 """Gate values are in their metric's unit (the table's "Unit" column)."""
 
 
@@ -220,7 +220,7 @@ WAVE_VALUES_LABEL = "Rows below: computed by the app at export"
 the wait): per wave, live, empty while they are up to date and the stale note once the wave's seat
 share or reviewer pool or an assumption changed."""
 
-_ERLANG_ROWS = ("Reviewers needed", "Reviewers to add", "Review wait (working h)")
+_ERLANG_ROWS = ("Reviewers needed", "Reviewers to add", "Modelled review wait (working h)")
 """The wave table's rows the app computes with Erlang C (``roi.capacity``): written as values below
 :data:`WAVE_VALUES_LABEL`, after every live row."""
 
@@ -544,7 +544,7 @@ def _live_waves(
                 cells[column] = Cell(Formula("reviewers", cached=wave.reviewers), "int", "input")
             elif column in _WAVE_INPUTS:
                 cells[column] = Cell(row[column], _COLUMN_FORMATS.get(column, "int"), "input")
-            elif column == "Review wait (working h)" and row[column] is None:
+            elif column == "Modelled review wait (working h)" and row[column] is None:
                 cells[column] = text(UNSTABLE, "warning")  # no wait, as the app and Review capacity say
             else:
                 cells[column] = row[column]
@@ -554,7 +554,7 @@ def _live_waves(
 
 GATE_COLUMNS = ("Wave", "Metric", "Rule", "Baseline", "Threshold", "Measured", "Unit", "Result", "Reason")
 """The gates table's columns (:func:`roi.rollout_tables.gate_table`'s), A to I."""
-_GATE_TEXT_FORMATS = {"fraction": '"0.0%"', "h": '"#,##0.0"" h"""', "calendar h": '"#,##0.0"" h"""',
+_GATE_TEXT_FORMATS = {"fraction": '"0.0%"', "calendar h": '"#,##0.0"" h"""',
                       "LOC": '"#,##0"" LOC"""'}
 """How a live reason writes a gate's values (TEXT's format), by the metric's unit, as
 :func:`roi.rollout.format_metric` does; other units: :func:`_gate_text`."""
