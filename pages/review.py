@@ -113,7 +113,9 @@ with top:
         delta=f"before: {fmt.percent(review.baseline.utilization)}",
         delta_color="gray",
         delta_arrow="off",
-        help="Review demand / review capacity after adoption (before adoption in the chip).",
+        help="Review demand / review capacity after adoption (before adoption in the chip). After adoption "
+        "means the full rollout: every developer in scope using the tool (the Rollout page gives each wave's "
+        "own figures).",
     )
     cols[1].metric(
         "Mean wait",  # after adoption, as the utilisation beside it; "Mean wait after adop…" at 1280 px

@@ -138,7 +138,8 @@ cols[0].metric(
     delta_color="red" if not r.post.stable else ("orange" if r.post.utilization >= STRETCHED else "green"),
     delta_arrow="off",
     help="Review demand / review capacity of the pool after adoption (the chip gives it before). At 100% "
-    "and above the queue never clears.",
+    "and above the queue never clears. After adoption means the full rollout: every developer in scope using "
+    "the tool (the Rollout page gives each wave's own figures).",
 )
 appstate.reviewers_needed_metric(
     cols[1], r.reviewers_needed, scenario.review.reviewers,
