@@ -13,6 +13,7 @@ from roi.safety import markdown_safe
 from roi.scenario_builder import adoption_caveat
 from roi.usage_cost import describe
 from roi.verdict import (
+    break_even_shortfall,
     loss_chance,
     loss_reason,
     median_reason,
@@ -99,10 +100,9 @@ if reason := loss_reason(scenario, results):  # the summary's "Why:", beside the
 left, right = st.columns([3, 2], gap="large")
 appstate.chart(charts.cash_flow(f, currency), "finance_cash_flow", left)
 with right:
-    idle_total = sum(f.idle_seat_cost_by_year)
-    if idle_total > 0:
+    if f.idle_seat_cost > 0:
         st.markdown(
-            f"**Idle-seat cost:** seats nobody uses cost **{money(idle_total)}** over the horizon "
+            f"**Idle-seat cost:** seats nobody uses cost **{money(f.idle_seat_cost)}** over the horizon "
             f"({money(f.idle_seat_cost_by_year[1])} in year 1, when adoption is "
             f"{fmt.percent(scenario.finance.adoption[0])}). Assign seats in waves."
         )
@@ -116,10 +116,11 @@ with right:
         st.markdown("**Idle-seat cost:** none: every seat is used in every year.")
 st.markdown("**Cash flows in figures**")  # the chart above is titled "Cash flow by year"
 rows = []
-for t, (benefit, cost, idle, cumulative) in enumerate(
+for t, (benefit, cost, net, idle, cumulative) in enumerate(
     zip(
         f.benefits_by_year,
         f.costs_by_year,
+        f.net_by_year,
         f.idle_seat_cost_by_year,
         cumulative_net(f.benefits_by_year, f.costs_by_year),
         strict=True,
@@ -130,7 +131,7 @@ for t, (benefit, cost, idle, cumulative) in enumerate(
             "Year": "0 (set-up)" if t == 0 else str(t),
             "Benefits": money(benefit),
             "Costs": money(cost),
-            "Net": money(benefit - cost, signed=True),
+            "Net": money(net, signed=True),
             "Cumulative": money(cumulative, signed=True),
             "Idle seats": money(idle),
         }
@@ -190,12 +191,12 @@ appstate.chart(
     charts.break_even(results.productivity.net_hours, f.break_even_net_hours), "finance_break_even", left
 )
 with right:
-    if f.break_even_net_hours is None:
+    shortfall = break_even_shortfall(results)
+    if shortfall is None:
         st.markdown(
             "No break-even: the benefits do not depend on the hours gained (no adoption or no capture)."
         )
     else:
-        shortfall = f.break_even_net_hours - results.productivity.net_hours
         needed, today = (
             fmt.hours(f.break_even_net_hours, digits=2),
             fmt.hours(results.productivity.net_hours, digits=2),

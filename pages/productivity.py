@@ -8,6 +8,8 @@ from roi import charts, dora
 from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.inputs import delivery_terms_left_out
+from roi.metrics import DEFINITIONS
+from roi.period_changes import period_changes
 from roi.scenario_builder import week_units
 from roi.team_rates import deployments_caveat, rates, with_deployments_scaled
 
@@ -126,47 +128,17 @@ with right:
     )
 
 st.subheader("Before and after adoption", anchor=False)
-b, a = scenario.baseline, scenario.post
-review = results.review
+MEASURES = {  # label and how the value is written, by roi.period_changes' measure
+    "tasks_per_dev_week": ("Completed tasks per developer-week", lambda v: fmt.number(v, digits=2)),
+    "prs_per_dev_week": ("Merged PRs per developer-week", lambda v: fmt.number(v, digits=2)),
+    "pr_size_loc": ("Mean PR size (lines changed)", fmt.number),
+    "review_effort_hours": ("Review effort per PR", lambda v: fmt.hours(v, digits=2)),
+    "bugs_per_dev_week": ("Bugs per developer-week", lambda v: fmt.number(v, digits=3)),
+    "bugs_per_task": ("Bugs per completed task", lambda v: fmt.number(v, digits=3)),
+}
 rows = [
-    (
-        "Completed tasks per developer-week",
-        fmt.number(b.tasks_per_dev_week, digits=2),
-        fmt.number(a.tasks_per_dev_week, digits=2),
-        a.tasks_per_dev_week / b.tasks_per_dev_week - 1,
-    ),
-    (
-        "Merged PRs per developer-week",
-        fmt.number(b.prs_per_dev_week, digits=2),
-        fmt.number(a.prs_per_dev_week, digits=2),
-        a.prs_per_dev_week / b.prs_per_dev_week - 1,
-    ),
-    (
-        "Mean PR size (lines changed)",
-        fmt.number(b.pr_size_loc),
-        fmt.number(a.pr_size_loc),
-        a.pr_size_loc / b.pr_size_loc - 1,
-    ),
-    (
-        "Review effort per PR",
-        fmt.hours(review.baseline.effort_hours, digits=2),
-        fmt.hours(review.post.effort_hours, digits=2),
-        review.post.effort_hours / review.baseline.effort_hours - 1,
-    ),
-    (
-        "Bugs per developer-week",
-        fmt.number(b.bugs_per_dev_week, digits=3),
-        fmt.number(a.bugs_per_dev_week, digits=3),
-        (a.bugs_per_dev_week / b.bugs_per_dev_week - 1) if b.bugs_per_dev_week else None,
-    ),
-    (
-        "Bugs per completed task",
-        fmt.number(b.bugs_per_dev_week / b.tasks_per_dev_week, digits=3),
-        fmt.number(a.bugs_per_dev_week / a.tasks_per_dev_week, digits=3),
-        ((a.bugs_per_dev_week / a.tasks_per_dev_week) / (b.bugs_per_dev_week / b.tasks_per_dev_week) - 1)
-        if b.bugs_per_dev_week
-        else None,
-    ),
+    (MEASURES[c.measure][0], MEASURES[c.measure][1](c.before), MEASURES[c.measure][1](c.after), c.change)
+    for c in period_changes(scenario, results.review)
 ]
 table = pd.DataFrame(
     [
@@ -208,6 +180,11 @@ if delivery:
         "week (7 days, as DORA counts time; the scenario's rates are per working week) across all its "
         "services; DORA counts it per application, so a team with many services reads faster here."
     )
+    with st.expander("How each is counted"):  # the Data page shows them only beside measured exports
+        st.markdown("\n".join(
+            f"- **{p.reference.label}**: {DEFINITIONS[p.reference.metric]}"
+            for p in delivery if p.reference.metric in DEFINITIONS
+        ))
     with st.expander(f"The DORA tiers ({dora.REFERENCE_LABEL})"):
         st.table(dora.reference_table())
 else:

@@ -57,8 +57,8 @@ cols[1].metric(
     "Quality-adjusted",  # "Quality-adjusted productivity" is cut off in a quarter of the page
     fmt.percent(p.qapi - 1, signed=True, digits=1),
     border=True,
-    delta=f"{fmt.number((p.qapi - 1 - p.output_change) * 100, digits=1, signed=True)} points vs output",
-    delta_color="red" if p.qapi - 1 < p.output_change else "green",
+    delta=f"{fmt.number(p.quality_adjustment * 100, digits=1, signed=True)} points vs output",
+    delta_color="red" if p.quality_adjustment < 0 else "green",
     delta_arrow="off",
     help="Quality-adjusted productivity, QAPI − 1 = N / delivery hours: the gain after the review tax, extra "
     "bug fixing and incidents.",

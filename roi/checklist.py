@@ -185,10 +185,8 @@ def _test_automation(ctx: ChecklistContext) -> ChecklistItem | None:
     if b.change_failure_rate is not None and p.change_failure_rate is not None and _worse(b.change_failure_rate,
                                                                                           p.change_failure_rate):
         reasons.append(f"change failure rate {b.change_failure_rate:.1%} → {p.change_failure_rate:.1%}")
-    bugs_per_task_before = b.bugs_per_dev_week / b.tasks_per_dev_week
-    bugs_per_task_after = p.bugs_per_dev_week / p.tasks_per_dev_week
-    if _worse(bugs_per_task_before, bugs_per_task_after):
-        reasons.append(f"bugs per task {bugs_per_task_before:.3f} → {bugs_per_task_after:.3f}")
+    if _worse(b.bugs_per_task, p.bugs_per_task):
+        reasons.append(f"bugs per task {b.bugs_per_task:.3f} → {p.bugs_per_task:.3f}")
     if not reasons:
         return None
     return ChecklistItem(
@@ -245,7 +243,7 @@ def _idle_seats(ctx: ChecklistContext) -> ChecklistItem | None:
     return ChecklistItem(
         id="idle-seats", category="cost", priority=3, owner_role="Finance partner", due_week=12,
         title="Reclaim idle seats",
-        reason=f"Seats nobody uses cost {money(sum(idle), currency)} over the horizon "
+        reason=f"Seats nobody uses cost {money(ctx.finance.idle_seat_cost, currency)} over the horizon "
         f"({money(idle[1], currency)} in year 1): assign seats in waves and reclaim inactive ones monthly.",
     )
 

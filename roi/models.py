@@ -96,6 +96,10 @@ class PeriodMetrics(_Model):
             raise ValueError(f"is {value:g}; enter 0 for no bugs, or at least {MIN_POSITIVE:g} bugs per developer-week")
         return value
 
+    @property
+    def bugs_per_task(self) -> float:
+        """B / T: bugs created per completed task [bugs per task] (quality judged per task, METHODS §1)."""
+        return self.bugs_per_dev_week / self.tasks_per_dev_week
 
 class Review(_Model):
     """The shared reviewer pool (METHODS §2)."""
@@ -806,6 +810,12 @@ class ProductivityResult(_Model):
     qapi: float = Field(description="quality-adjusted productivity index, 1 + N / H_task")
     naive_index: float = Field(description="(1 + g)·(1 − bug growth per developer); a contrast only")
 
+    @property
+    def quality_adjustment(self) -> float:
+        """(QAPI − 1) − g: what review, bugs and incidents take off the output gain [fraction; < 0 when
+        they cost time]."""
+        return self.qapi - 1.0 - self.output_change
+
 
 class QueueStats(_Model):
     """The review queue in one period (METHODS §2). Wait fields are null when unstable."""
@@ -861,6 +871,16 @@ class FinanceResult(_Model):
     null_reasons: dict[str, str] = Field(
         default_factory=dict, description="why each null field above is null (field name -> reason)"
     )
+
+    @property
+    def net_by_year(self) -> list[float]:
+        """Benefits − costs of each year, year 0 first [currency; undiscounted, risk-adjusted]."""
+        return [b - c for b, c in zip(self.benefits_by_year, self.costs_by_year, strict=True)]
+
+    @property
+    def idle_seat_cost(self) -> float:
+        """Idle-seat cost over the horizon, the sum of ``idle_seat_cost_by_year`` [currency; undiscounted]."""
+        return sum(self.idle_seat_cost_by_year)
 
 
 class TornadoRow(_Model):

@@ -398,6 +398,14 @@ def loss_reason(scenario: Scenario, results: Results) -> str | None:
     )
 
 
+def break_even_shortfall(results: Results) -> float | None:
+    """The break-even net gain less today's, N* − N [h per adopting developer-week]: above 0 the tool is that
+    far short of paying for itself, at or below 0 it clears the break-even by −(N* − N); ``None`` without a
+    break-even (the NPV does not depend on N)."""
+    needed = results.finance.break_even_net_hours
+    return None if needed is None else needed - results.productivity.net_hours
+
+
 def shortfall_advice(results: Results) -> str:
     """What would close a shortfall below the break-even net hours (the ROI & risk page's break-even).
 

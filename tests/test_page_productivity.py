@@ -7,6 +7,7 @@ import json
 import pytest
 
 from roi import formatting as fmt
+from roi.metrics import DEFINITIONS
 from roi.models import load_scenario
 from roi.whatif import with_values
 from tests.conftest import SCENARIOS, metric_value
@@ -94,7 +95,12 @@ def test_delivery_metrics_are_shown_against_the_dora_2024_reference(open_app, wo
     placed = at.table[0].value
     assert placed.loc["Change lead time"].tolist() == [f"1.2{fmt.NBSP}days", "High", f"2.8{fmt.NBSP}days", "High"]
     assert placed.loc["Change failure rate", "Tier after"] == "nearest Medium (10%)"
-    assert at.expander[0].label == "The DORA tiers (2024 reference)"
+    # How each is counted, as the Data page says it beside measured exports (a client's estimates too).
+    assert at.expander[0].label == "How each is counted"
+    counted = at.expander[0].markdown[0].value
+    assert f"- **Change failure rate**: {DEFINITIONS['change_failure_rate']}" in counted.splitlines()
+    assert counted.count("\n- ") == 3  # lead time, deployment frequency, change failure rate, recovery time
+    assert at.expander[1].label == "The DORA tiers (2024 reference)"
     assert at.table[1].value.loc["Failed deployment recovery time", "Elite"] == "under an hour"
     assert any("per application" in c.value for c in at.caption)
     at = open_app(page=PAGE, scenario=worked_example)  # no delivery metrics: where to get them
