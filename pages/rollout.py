@@ -481,6 +481,8 @@ with summary:
         fmt.number(last.reviewers_needed, missing="no target"),
         delta=f"+{fmt.number(last.reviewers_to_add)} to {pool}" if last.reviewers_to_add else None,
         delta_color="inverse",
+        help="Smallest pool whose modelled mean wait meets the target (Review capacity) with this wave's "
+        "developers seated and using the tool.",
     )
 
 with wave_box:
@@ -592,10 +594,18 @@ with gate_box:
 
 st.header("Cost by month")
 cols = st.columns(3)
-cols[0].metric("First year", appstate.money(report.cost_by_year[0], scenario))
+BUDGET = ("A budget: undiscounted and not risk-adjusted, with everyone seated counted as a user, so it differs "
+          "from the costs on ROI & risk, which follow the adoption by year and add the cost risk (docs/rollout.md).")
+cols[0].metric(
+    "First year",
+    appstate.money(report.cost_by_year[0], scenario),
+    help="The plan's costs in months 1 to 12: seats and usage billing from the month each wave starts, training "
+    "in that month, governance every month and the one-off set-up in month 1. " + BUDGET,
+)
 cols[1].metric(
     f"Over {fmt.count(scenario.finance.horizon_years, 'year')}",
     appstate.money(report.schedule[-1].cumulative_cost, scenario),
+    help="The same costs over the finance horizon: the running total of the last month below. " + BUDGET,
 )
 cols[2].metric(  # "at full rollout" in the chip: in a third of 1024 px the label read "…per mo…"
     "Licences per month",
@@ -603,6 +613,8 @@ cols[2].metric(  # "at full rollout" in the chip: in a third of 1024 px the labe
     delta="at full rollout",
     delta_color="gray",
     delta_arrow="off",
+    help="Seats and usage billing a month once the last wave has its seats: Σ seats × seat price + Σ users × "
+    "usage billing, every tool line.",
 )
 appstate.chart(monthly_cost_chart(report), "rollout_monthly_cost", theme="streamlit")
 st.caption(f"Costs in {scenario.currency}, not risk-adjusted. Point at a heading for its full name.")

@@ -536,3 +536,12 @@ def test_the_roadmap_tile_names_the_committed_gain_not_the_planning_gain(open_ap
     at = open_app(page="pages/rollout.py")
     labels = [m.label for m in at.metric]
     assert "Roadmap commit (P10)" in labels and not any(l.startswith("Plan roadmaps on") for l in labels)
+
+
+def test_the_cost_tiles_say_what_they_count_and_why_they_differ_from_roi_and_risk(page):
+    # $312,578 over 3 years on the demo against $340,443 of costs on ROI & risk, with nothing on the page saying why.
+    helps = {m.label: m.help for m in page.metric}
+    for label in ("First year", "Over 3 years"):
+        assert "not risk-adjusted" in helps[label] and "adoption by year" in helps[label], label
+    assert helps["Licences per month"].startswith("Seats and usage billing a month once the last wave")
+    assert "modelled mean wait" in helps["Reviewers needed at full rollout"]
