@@ -35,6 +35,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from roi import formatting as fmt
 from roi import scenario_builder
 from roi.comparison import unique_names
+from roi.decimal_comma import comma_warning
 from roi.engine import compute
 from roi.errors import RoiError
 from roi.models import DELIVERY_RULE, Results, Scenario, get_path, load_scenario, parse_scenario
@@ -594,6 +595,7 @@ def _write_back(
     nullable: bool,
     label: str = "",
     edit: Edit | None = None,
+    decimals: bool = False,
 ) -> None:
     value = st.session_state[key]
     errors = st.session_state[_EDIT_ERRORS]
@@ -620,15 +622,18 @@ def _write_back(
     slips.pop(key, None)
     if scale == 100.0 and (warning := slip_warning(path, new, previous)):
         slips[key] = (new, warning)  # shown while the box holds this value (kept as typed)
+    elif decimals and (warning := comma_warning(new, previous)):
+        slips[key] = (new, warning)
 
 
-def _slip(key: str, path: str, value: float | None) -> str | None:
-    """The warning for a percentage box: the one its last edit raised while the value stands, else the
-    field's own (a value under 1% where that is implausible, however it got there: a loaded file)."""
+def _slip(key: str, path: str, value: float | None, percent: bool) -> str | None:
+    """The warning for a box: the one its last edit raised while the value stands (a percentage typed as a
+    fraction, a decimal comma), else a percentage box's own (a value under 1% where that is implausible,
+    however it got there: a loaded file)."""
     found = st.session_state[_SLIPS].get(key)
     if found is not None and found[0] == value:
         return found[1]
-    return slip_warning(path, value)
+    return slip_warning(path, value) if percent else None
 
 
 def number_field(
@@ -687,13 +692,14 @@ def number_field(
         placeholder=placeholder,
         label_visibility=label_visibility,
         on_change=_write_back,
-        args=(key, path, scale, convert, nullable, label),
+        # A box showing decimals is questioned when a decimal comma may have been read as a thousands separator.
+        args=(key, path, scale, convert, nullable, label, None, not (percent or integer) and digits > 0),
     )
     message = st.session_state[_EDIT_ERRORS].pop(key, None)  # shown once: the next action clears it
     if message:
         container.error(message, icon=":material/error:")
-    elif percent and (slip := _slip(key, path, current)):
-        container.warning(slip, icon=":material/percent:")
+    elif slip := _slip(key, path, current, percent):
+        container.warning(slip, icon=":material/percent:" if percent else ":material/warning:")
 
 
 def text_field(
