@@ -12,8 +12,16 @@ from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.ingest import generic, suggest_adoption_date
 from roi.ingest.template import METRICS as TEMPLATE_METRICS
-from roi.ingest.template import VALUE_KEYS, cell_text, template_csv, template_xlsx, typed_estimates
+from roi.ingest.template import (
+    SHARES,
+    VALUE_KEYS,
+    cell_text,
+    template_csv,
+    template_xlsx,
+    typed_estimates,
+)
 from roi.metrics import DEFINITIONS, MIN_SAMPLE
+from roi.percent_slip import percent_meant, slipped_in_row
 from roi.safety import markdown_safe
 from roi.scenario_builder import before_after_reason, week_units
 from roi.whatif import apply_finding, estimates_of, with_estimates
@@ -568,6 +576,16 @@ with tab_exports:
 FIELDS = tuple(TEMPLATE_METRICS)
 
 
+TABLE_SHARE_UNIT = "%: 8.5 = 8.5%"
+"""A rate's unit in the estimates table: a percentage, as in every other box of the app (the template file
+keeps fractions)."""
+
+
+def table_unit(field: str) -> str:
+    """A field's unit as the estimates table shows it."""
+    return TABLE_SHARE_UNIT if field in SHARES else TEMPLATE_METRICS[field][0]
+
+
 def measure_label(field: str) -> str:
     """The estimates table's name for a field's row (\"Completed work items per developer-week\")."""
     label = TEMPLATE_METRICS[field][1]
@@ -594,9 +612,9 @@ def estimates_frame() -> pd.DataFrame:
             {
                 "field": field,
                 "Measure": measure_label(field),
-                "Unit": TEMPLATE_METRICS[field][0],
+                "Unit": table_unit(field),
                 **{  # an empty cell as None: the table shows "—" for it
-                    column: cell_text(value) or None
+                    column: cell_text(value, percent=field in SHARES) or None
                     for column, value in zip(VALUE_COLUMNS.values(), values, strict=True)
                 },
             }
@@ -616,7 +634,19 @@ def frame_to_estimates(frame: pd.DataFrame, shown: pd.DataFrame) -> dict:
         )
         for (_, row), (_, before) in zip(frame.iterrows(), shown.iterrows(), strict=True)
     }
-    return typed_estimates(cells)
+    return typed_estimates(cells, rates_in_percent=True)
+
+
+def rate_slips(estimates: dict) -> list[str]:
+    """A rate typed as a fraction where the table takes percentages (0.085 for 8.5% beside 4.1% before):
+    kept, and said (:func:`roi.percent_slip.slipped_in_row`)."""
+    return [
+        f"Row '{measure_label(field)}', {list(VALUE_COLUMNS.values())[position]}: "
+        f"{values[position] * 100:.4g}% — {percent_meant(values[position])} Rates in this table "
+        "are percentages (8.5 for 8.5%); the value is kept."
+        for field, values in estimates.items() if field in SHARES
+        for position in slipped_in_row(values)
+    ]
 
 
 with tab_estimates:
@@ -656,8 +686,8 @@ with tab_estimates:
             disabled=["Measure", "Unit"],
             column_config={
                 c: st.column_config.TextColumn(
-                    help="A number; a decimal comma (0,25) is fine, and a rate may be typed as a "
-                    "percentage (25%)."
+                    help="A number; a decimal comma (0,25) is fine. Rates are percentages, as everywhere in "
+                    "the app: 8.5 or 8.5% for 8.5%."
                 )
                 for c in VALUE_COLUMNS.values()
             },
@@ -674,14 +704,17 @@ with tab_estimates:
             st.caption("Typed cells are not in use until **Use these estimates**; they stay here meanwhile.")
         if use:
             try:
+                estimates = frame_to_estimates(edited, frame)
+                slips = rate_slips(estimates)
                 appstate.set_scenario(
-                    with_estimates(appstate.scenario(), frame_to_estimates(edited, frame)),
-                    "The scenario now uses your estimates.",
+                    with_estimates(appstate.scenario(), estimates),
+                    " ".join(["The scenario now uses your estimates.", *slips]),
+                    kind="warning" if slips else "success",
                 )
                 st.rerun()
             except RoiError as error:
                 if error.field in TEMPLATE_METRICS:  # the row (and cell) as the table names it, in its unit
-                    unit = TEMPLATE_METRICS[error.field][0]
+                    unit = table_unit(error.field)
                     row = measure_label(error.field)
                     cell = f", {VALUE_COLUMNS[error.column]}" if error.column in VALUE_COLUMNS else ""
                     appstate.show_error(f"Row '{row}'{cell} ({unit}): {error.message}")

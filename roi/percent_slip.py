@@ -3,11 +3,13 @@
 The app shows a share as a percentage (0.25 → "25"), so a box given 0.8 holds 0.8%.  The value is
 kept as typed (a small percentage can be right) and :func:`slip_warning` says so beside the box
 where it is more likely a fraction typed by mistake (:func:`percent_meant`); a table cell compared with a
-baseline is questioned by :func:`slipped_beside`.  A file or a table that
-takes fractions refuses a share above 1 and names the fraction meant (:func:`fraction_meant`).
+baseline is questioned by :func:`slipped_beside`, a rate's row of estimates by :func:`slipped_in_row`.  A
+file that takes fractions refuses a share above 1 and names the fraction meant (:func:`fraction_meant`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 RARELY_BELOW_ONE_PERCENT = frozenset(
     {
@@ -47,6 +49,18 @@ def slipped_beside(value: float, reference: float) -> bool:
     if not 0.0 < value < 0.01 or reference <= 0.0:
         return False
     return reference / 10 <= value * 100 <= reference * 10
+
+
+def slipped_in_row(values: Sequence[float | None]) -> list[int]:
+    """Positions of the shares in a row of one rate's values (before, after, low, high: fractions) that look like
+    a fraction typed into a percent cell: :func:`slipped_beside` the largest of the row's other values (0.085
+    typed as the rate after adoption, beside 4.1% before)."""
+    found = []
+    for position, value in enumerate(values):
+        others = [v for i, v in enumerate(values) if i != position and v is not None]
+        if value is not None and others and slipped_beside(value, max(others)):
+            found.append(position)
+    return found
 
 
 def percent_meant(share: float) -> str:

@@ -248,6 +248,22 @@ def test_typed_estimates_read_empty_cells_of_every_kind_as_no_value():
     )
     assert typed == {"recovery_hours": (None, None, None, None), "review_hours": (1.5, 2.0, None, None)}
     assert [cell_text(v) for v in (0.04132, 386.67, 188419.0, None)] == ["0.0413", "387", "188419", ""]
+    assert [cell_text(v, percent=True) for v in (0.04132, 0.0, 1.0, None)] == ["4.13%", "0%", "100%", ""]
+
+
+def test_the_app_s_table_takes_rates_as_percentages_and_the_file_as_fractions():
+    cells = {"change_failure_rate": ("4.1", "8,5", "0,085", "9.5%"), "rework_rate": ("1", None, None, None),
+             "tasks_per_dev_week": ("4", "4,5", None, None)}
+    assert typed_estimates(cells, rates_in_percent=True) == {
+        "change_failure_rate": (0.041, 0.085, 0.00085, 0.095),  # "0,085" is 0.085%, as "0.085" would be
+        "rework_rate": (0.01, None, None, None),  # "1" is 1%, not 100%
+        "tasks_per_dev_week": (4.0, 4.5, None, None),  # not a rate: as typed
+    }
+    with pytest.raises(InputFormatError, match="'abc' is not a number"):  # not made "abc%"
+        typed_estimates({"rework_rate": ("abc", None, None, None)}, rates_in_percent=True)
+    # The template's rule: a bare number is the fraction itself (4.1 is refused later as more than 1, 100%).
+    assert typed_estimates({"change_failure_rate": ("4.1", None, None, None)}) == {
+        "change_failure_rate": (4.1, None, None, None)}
 
 
 def test_a_range_on_a_time_the_money_does_not_use_names_its_cell(capsys, tmp_path):

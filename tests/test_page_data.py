@@ -490,7 +490,7 @@ def test_estimates_typed_as_in_a_room_decimal_commas_and_percentages(open_app, w
     page = open_app(page=PAGE, scenario=worked_example)
     page.session_state["data_estimates_editor"] = {
         "edited_rows": {
-            5: {"Before": "4%", "After (likely)": "0,06"},  # change failure rate: a share
+            5: {"Before": "4%", "After (likely)": "6,5"},  # change failure rate: a percentage
             6: {"Before": "1,5", "After (likely)": " 2,25 "},  # recovery hours
         },
         "added_rows": [],
@@ -499,7 +499,7 @@ def test_estimates_typed_as_in_a_room_decimal_commas_and_percentages(open_app, w
     page.button(key="data_estimates_use").click().run()
     assert not page.exception and not page.error
     scenario = page.session_state["scenario"]
-    assert (scenario.baseline.change_failure_rate, scenario.post.change_failure_rate) == (0.04, 0.06)
+    assert (scenario.baseline.change_failure_rate, scenario.post.change_failure_rate) == (0.04, 0.065)
     assert (scenario.baseline.recovery_hours, scenario.post.recovery_hours) == (1.5, 2.25)
     assert scenario.post.tasks_per_dev_week == worked_example.post.tasks_per_dev_week  # untouched: exact
 
@@ -599,18 +599,39 @@ def test_an_export_uploaded_as_the_template_is_named_as_not_the_template(open_ap
     assert page.error[0].value.startswith("deploys.csv: is an export, not the estimates template; load it in")
 
 
-def test_rates_are_shown_and_checked_as_shares(open_app, worked_example):
-    # The unit said "fraction 0-1"; 12 typed for 12% said "field 'baseline.change_failure_rate': Input should
-    # be less than or equal to 1 (got 12.0)".
+def test_rates_are_percentages_as_in_every_other_box(open_app, worked_example):
+    # The table took rates as fractions while every other box of the app takes percentages: "1" typed for a 1%
+    # change failure rate became 100%, silently (the NPV fell from +$722k to +$542k under "Pays back").
     page = open_app(page=PAGE, scenario=worked_example)
     table = page.data_editor(key=_estimates_editor(page)).value
-    assert table.loc[5, "Unit"] == "share: 0.25 = 25%" and "fraction" not in "".join(table["Unit"])
+    assert table.loc[5, "Unit"] == "%: 8.5 = 8.5%" and "share" not in "".join(table["Unit"])
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {5: {"Before": "4.1", "After (likely)": "1"}}, "added_rows": [], "deleted_rows": []}
+    page.button(key="data_estimates_use").click().run()
+    assert not page.error and not page.warning
+    scenario = page.session_state["scenario"]
+    assert (scenario.baseline.change_failure_rate, scenario.post.change_failure_rate) == (0.041, 0.01)
+    table = page.data_editor(key=_estimates_editor(page)).value
+    assert (table.loc[5, "Before"], table.loc[5, "After (likely)"]) == ("4.1%", "1%")  # shown as typed
+
+    # A fraction typed out of habit (0.15 for 15%, beside 12%) is kept and questioned.
+    page = open_app(page=PAGE, scenario=worked_example)
     page.session_state["data_estimates_editor"] = {
         "edited_rows": {5: {"Before": 12.0, "After (likely)": 0.15}}, "added_rows": [], "deleted_rows": []}
     page.button(key="data_estimates_use").click().run()
+    scenario = page.session_state["scenario"]
+    assert (scenario.baseline.change_failure_rate, scenario.post.change_failure_rate) == (0.12, 0.0015)
+    assert [w.value for w in page.warning] == [
+        "The scenario now uses your estimates. Row 'Failed deployments / deployments', After (likely): 0.15% — "
+        "did you mean 15%? Rates in this table are percentages (8.5 for 8.5%); the value is kept."]
+
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {5: {"Before": "150", "After (likely)": "8"}}, "added_rows": [], "deleted_rows": []}
+    page.button(key="data_estimates_use").click().run()
     assert [e.value for e in page.error] == [
-        "Row 'Failed deployments / deployments' (share: 0.25 = 25%): 12 is more than 1 (100%): rates are "
-        "shares; write 0.12 for 12%"]
+        "Row 'Failed deployments / deployments', Before (%: 8.5 = 8.5%): '150%' is more than 100%; a rate is a "
+        "share of deployments, at most 100%"]
     assert page.session_state["scenario"] == worked_example
 
 

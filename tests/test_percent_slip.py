@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from roi.percent_slip import slip_warning
+from roi.percent_slip import slip_warning, slipped_in_row
 
 HINT = "This box takes percentages: type"
 
@@ -24,3 +24,17 @@ HINT = "This box takes percentages: type"
 )
 def test_only_implausible_small_percentages_are_questioned(path, value, previous, expected):
     assert slip_warning(path, value, previous) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "slipped"),
+    [
+        ((0.041, 0.00085, None, None), [1]),  # 0.085 typed for 8.5% after adoption, beside 4.1% before
+        ((0.0004, 0.05, 0.0003, 0.08), [0, 2]),  # several cells of the row
+        ((0.004, 0.005, None, None), []),  # an elite team's 0.4% → 0.5%: nothing to compare with above 1%
+        ((0.041, 0.00002, None, None), []),  # 100× is 0.2%, not near 4.1%
+        ((None, 0.005, None, None), []),  # alone in its row
+    ],
+)
+def test_a_fraction_in_a_row_of_percentages_is_found_beside_the_row_s_other_values(values, slipped):
+    assert slipped_in_row(values) == slipped

@@ -316,7 +316,7 @@ def _plain(cells: pd.Series, metric: pd.Series, name: str, column: str) -> pd.Se
     shares = percent & share
     if shares.any():
         number = text[shares].str.rstrip("%").str.strip().str.replace(",", ".", regex=False)
-        value = pd.to_numeric(number) / 100
+        value = (pd.to_numeric(number) / 100).round(12)  # 4.1% is 0.041, not 0.040999999999999995
         if (value > 1).any():
             position = int(np.flatnonzero((value > 1).to_numpy())[0])
             raise InputFormatError(f"'{safety.quote(text[shares].iloc[position], 40)}' is more than 100%; a "
@@ -370,12 +370,14 @@ VALUE_KEYS = ("baseline", "post", "low", "high")
 """An estimate's four values, in the order of :data:`roi.whatif.Estimate` and of the template's columns."""
 
 
-def cell_text(value: float | None) -> str:
+def cell_text(value: float | None, *, percent: bool = False) -> str:
     """An estimate as a table cell shows it for editing: 3 significant digits (``0.0413``, ``387``), whole
     numbers from 1,000 (``188419``, not ``1.88e+05``), without a thousands separator (read back, ``1,200``
-    is ambiguous); empty for no value."""
+    is ambiguous); a rate as a ``percent`` (0.0413 → ``4.13%``); empty for no value."""
     if value is None or math.isnan(value):
         return ""
+    if percent:
+        return f"{value * 100:.3g}%"
     return f"{value:.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
@@ -387,10 +389,12 @@ def _blank(value: Any) -> bool:  # a cell, of any type (pandas-stubs type pd.isn
 _Values = tuple[float | None, float | None, float | None, float | None]
 
 
-def typed_estimates(cells: Mapping[str, Sequence[object]]) -> dict[str, _Values]:
+def typed_estimates(cells: Mapping[str, Sequence[object]], *, rates_in_percent: bool = False) -> dict[str, _Values]:
     """Estimates typed in a table (metric → baseline, post, low, high: each a number, text or empty), read
     with the template's rules: a decimal comma (``0,25``), a rate as a percentage (``25%``); ``1,200``
-    (ambiguous), a unit (``4 h``), a date or a negative value is refused.
+    (ambiguous), a unit (``4 h``), a date or a negative value is refused.  With ``rates_in_percent`` (the
+    app's table, whose every other box takes percentages) a rate typed as a bare number is a percentage too:
+    ``8.5`` is 8.5% (in the template file it is refused as more than 1).
 
     Raises:
         InputFormatError: naming the metric (``field``) and the value (``column``: one of :data:`VALUE_KEYS`).
@@ -401,6 +405,10 @@ def typed_estimates(cells: Mapping[str, Sequence[object]]) -> dict[str, _Values]
     for index, key in enumerate(VALUE_KEYS):
         typed = pd.Series(["" if _blank(cells[m][index]) else str(cells[m][index]).strip() for m in metrics],
                           dtype=object)
+        if rates_in_percent:
+            bare = metric.isin(SHARES) & typed.str.fullmatch(r"\d+(?:[.,]\d+)?", na=False)
+            # A decimal comma read as in the template ("0,085" is 0.085), then as a percentage like every other.
+            typed = typed.where(~bare, typed.str.replace(",", ".", regex=False) + "%")
         try:
             values = numbers(_plain(typed, metric, "", key), "", key)
         except InputFormatError as error:  # row = position + 2, as in a file with a header row
