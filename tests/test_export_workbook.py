@@ -1708,7 +1708,7 @@ def test_a_share_gate_shows_its_values_in_percent_with_no_unit_that_contradicts_
     gate = next(row for row in plan.iter_rows() if row[1].value == "Change failure rate")
     assert "%" in gate[3].number_format and "%" in gate[5].number_format  # baseline and measured inputs
     assert gate[6].value is None
-    wait = next(row for row in plan.iter_rows() if str(row[1].value).startswith("Review wait"))
+    wait = next(row for row in plan.iter_rows() if str(row[1].value).startswith("Time to first review"))
     assert wait[6].value == "calendar h"
 
 
