@@ -38,12 +38,13 @@ from roi.comparison import unique_names
 from roi.decimal_comma import comma_warning
 from roi.engine import compute
 from roi.errors import RoiError
+from roi.ingest.template import METRICS as TEMPLATE_METRICS
 from roi.models import DELIVERY_RULE, Results, Scenario, get_path, load_scenario, parse_scenario
 from roi.percent_slip import slip_warning
 from roi.privacy import new_salt, pseudonymise_tables
 from roi.safety import markdown_safe
 from roi.verdict import loss_chance
-from roi.whatif import with_assumption
+from roi.whatif import estimates_of, with_assumption
 from roi.workshop import Exports, workshop_zip
 
 ROOT = Path(__file__).resolve().parent
@@ -110,6 +111,24 @@ RESUME_PARAM = "session"
 lost the whole workshop (scenario, kept scenarios, uploads) without a word."""
 ESTIMATES_DRAFT = "data_estimates_draft"
 """(the scenario's estimates as shown, the edited table) while estimates are typed but not yet used (Data page)."""
+
+
+def _estimates(scenario: Scenario) -> dict:
+    """The scenario's values as the Data page's estimates table shows them (its rows, unformatted)."""
+    return estimates_of(scenario, tuple(TEMPLATE_METRICS))
+
+
+def unused_estimates_warning(saved: str) -> None:
+    """Say, above a download, that estimates typed on the Data page but not in use are not in what it saves
+    (``saved``: "the workshop file"); they stay in the table meanwhile."""
+    if st.session_state.get(ESTIMATES_DRAFT) is not None:
+        st.warning(
+            f"Estimates typed on the **Data** page are not in use yet, so they are not in {saved}: click **Use "
+            "these estimates** there first (or discard them).",
+            icon=":material/edit_note:",
+        )
+
+
 RESUME_KEYS = (SCENARIO, COMPARED, EXPORTS, ADOPTION_DATE, RAMP_WEEKS, COLUMN_MAPPINGS, TIMEZONE, ESTIMATES_DRAFT)
 """What a reload brings back: the user's inputs (widget values follow the scenario), not results or notices."""
 RESUME_KEEP_SECONDS = 8 * 3600
@@ -219,6 +238,8 @@ def set_scenario(new: Scenario, notice: str | None = None, kind: str = "success"
     old = st.session_state.get(SCENARIO)
     if old is not None and (cut := cut_adoption(old)) and new.name == old.name and new.finance == old.finance:
         st.session_state[CUT_ADOPTION] = (new, cut)
+    if old is not None and st.session_state.get(ESTIMATES_DRAFT) is not None and _estimates(new) != _estimates(old):
+        st.session_state[ESTIMATES_DRAFT] = None  # typed over estimates since replaced: the Data page drops them too
     st.session_state[SCENARIO] = new
     st.session_state[_EDIT_ERRORS] = {}
     if notice:

@@ -410,6 +410,45 @@ def test_typed_estimates_outlive_a_visit_to_another_page(open_app, worked_exampl
     assert page.session_state["data_estimates_draft"] is None
 
 
+def test_typed_estimates_not_in_use_are_named_where_a_file_is_saved(open_app, worked_example):
+    # A consultant typed 1.33 and saved the workshop without "Use these estimates": the reopened file had 1.52.
+    unused = "Estimates typed on the **Data** page are not in use yet"
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {0: {"After (likely)": "5.1"}}, "added_rows": [], "deleted_rows": []}
+    page.run()
+    page.switch_page("pages/export.py").run()
+    assert [w.value for w in page.warning if w.value.startswith(unused)] == [
+        f"{unused}, so they are not in the workbook or the scenario file below: click **Use these estimates** "
+        "there first (or discard them)."]
+    page.switch_page("pages/compare.py").run()
+    page.button(key="compare_keep").click().run()
+    assert any(w.value.startswith(f"{unused}, so they are not in the workshop file") for w in page.warning)
+    page.switch_page(PAGE).run()
+    page.button(key="data_estimates_use").click().run()  # used: in the scenario, nothing to say
+    assert page.session_state["scenario"].post.tasks_per_dev_week == 5.1
+    page.switch_page("pages/export.py").run()
+    assert not [w for w in page.warning if w.value.startswith(unused)]
+
+
+def test_typed_estimates_are_dropped_with_the_estimates_they_were_typed_over(open_app, worked_example):
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {0: {"After (likely)": "5.1"}}, "added_rows": [], "deleted_rows": []}
+    page.run()
+    assert page.session_state["data_estimates_draft"] is not None
+    page.switch_page("pages/finance.py").run()
+    page.number_input(key="finance_capture_factor").set_value(60.0).run()  # not an estimate: the draft stays
+    assert page.session_state["data_estimates_draft"] is not None
+    page.switch_page("pages/export.py").run()
+    assert page.warning  # the typed cells are named there
+    other = (SCENARIOS / "metr_2025.json").read_bytes()
+    page.file_uploader(key="export_scenario_upload").set_value(("metr.json", other, "application/json")).run()
+    assert page.session_state["scenario"].name != worked_example.name
+    # Typed over the estimates of another scenario: dropped (the Data page would), and no longer named.
+    assert page.session_state["data_estimates_draft"] is None and not page.warning
+
+
 def test_typed_estimates_can_be_discarded(open_app, worked_example):
     page = open_app(page=PAGE, scenario=worked_example)
     page.session_state["data_estimates_editor"] = {
