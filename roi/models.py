@@ -319,6 +319,14 @@ class Scenario(_Model):
     measurement: Measurement | None = None
     rollout: RolloutPlan | None = Field(None, description="the rollout plan (roi.rollout_models); null = none yet")
 
+    @field_validator("name")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        # A blank name titled every page with nothing, "****" on the Export page, files "scenario.json".
+        if not value.strip():
+            raise ValueError("is empty; give the scenario a name: it titles every page and names the saved files")
+        return value
+
     @model_validator(mode="after")
     def _ranges_name_fields(self) -> Scenario:
         if self.uncertainty is None:

@@ -44,6 +44,17 @@ def test_sidebar_rename(open_app, worked_example):
     assert at.session_state["scenario"].review == worked_example.review  # only the name changed
 
 
+def test_an_emptied_scenario_name_is_refused_and_the_earlier_one_kept(open_app, worked_example):
+    # A blank name titled every page with nothing, showed "****" on the Export page and saved "scenario.json".
+    at = open_app(scenario=worked_example)
+    at.sidebar.text_input(key="sidebar_name").set_value("   ").run()
+    assert at.session_state["scenario"].name == worked_example.name
+    # Shown under the box on the next run that draws the sidebar (AppTest draws it only on a session's first).
+    assert at.session_state[appstate._EDIT_ERRORS] == {"sidebar_name": (
+        "“Scenario name”: is empty; give the scenario a name: it titles every page and names the saved files. The "
+        "earlier value is kept.")}
+
+
 def test_sidebar_reset_back_to_the_demo(open_app, worked_example):
     at = open_app(scenario=worked_example)
     assert at.sidebar.caption[0].value == "Estimates or published findings (not measured from exports)"

@@ -83,6 +83,7 @@ def test_a_number_out_of_range_says_how_to_fix_it():
         (lambda d: d.update(colour="blue"), "colour", "unknown key"),
         (lambda d: d["review"].update(reveiwers=3), "review.reveiwers", "unknown key"),
         (lambda d: d.pop("team"), "team", "is required"),
+        (lambda d: d.update(name=" "), "name", "is empty; give the scenario a name"),
     ],
 )
 def test_invalid_field_is_named_with_the_fix(mutate, field, words):
