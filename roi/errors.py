@@ -67,3 +67,20 @@ class NoRecordsError(InputFormatError):
 
 class DataError(RoiError):
     """The data read fine but cannot answer the question (no merged PRs, date outside the data)."""
+
+
+def json_syntax(message: str) -> str:
+    """Python's JSON error (``JSONDecodeError.msg``) in words that stand alone: its messages that end in
+    "at" expect the position after them ("Unterminated string starting at" read as cut off in a sentence)."""
+    readable = {
+        "Unterminated string starting at": "a text value that never ends (a closing quote missing, or the file "
+                                           "cut short)",
+        "Invalid control character at": "a line break or tab inside a text value (write it as \\n or \\t)",
+        "Expecting value": "a value missing (or a trailing comma, or a word JSON does not know)",
+        "Expecting property name enclosed in double quotes": "a key that is not in double quotes (or a trailing "
+                                                              "comma)",
+        "Extra data": "more data after the end of the JSON",
+    }
+    if message in readable:
+        return readable[message]
+    return message.removesuffix(" starting at").removesuffix(" at")

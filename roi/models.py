@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic.fields import FieldInfo
 
 from roi import defaults
-from roi.errors import ScenarioError, SchemaVersionError
+from roi.errors import ScenarioError, SchemaVersionError, json_syntax
 from roi.percent_slip import fraction_meant
 from roi.rollout_models import WEEKS_PER_YEAR, PlainNumber, RolloutPlan
 
@@ -705,7 +705,7 @@ def parse_scenario(text: str | bytes, *, source: str = "scenario") -> Scenario:
         )
     except json.JSONDecodeError as error:
         raise ScenarioError(
-            f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}; "
+            f"not valid JSON at line {error.lineno}, column {error.colno}: {json_syntax(error.msg)}; "
             "fix the syntax or re-save the scenario from the app",
             file=source,
         ) from None

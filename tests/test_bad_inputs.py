@@ -69,7 +69,7 @@ EXPORT_ERRORS = [
     ("header_only.csv", ["no dated events", "0 data row(s)", "add such an export"]),
     ("truncated.json", ["ends before its JSON is complete", "line", "cut short", "export it again"]),
     ("truncated_first_record.json", ["ends before its JSON is complete", "line 7", "cut short"]),
-    ("broken_json.json", ["is not valid JSON", "line 3", "Expecting value"]),
+    ("broken_json.json", ["is not valid JSON", "line 3", "a value missing"]),
     (
         "wrong_api_repos.json",
         ["not an export format this tool recognises", "full_name", "expected GitHub pulls"],

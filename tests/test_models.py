@@ -368,3 +368,19 @@ def test_a_file_saved_with_ignored_ranges_opens_without_them_and_says_so():
         "Opened without the uncertainty ranges over post.review_hours, post.tasks_per_dev_week: no simulated NPV "
         "depended on them (a number the NPV does not read, or one its growth range replaces).")
     assert compute(opened).uncertainty == compute(plain).uncertainty
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"name": "Acme', "line 1, column 10: a text value that never ends (a closing quote missing, or the file "
+                          "cut short); fix the syntax"),
+        ('{"name": "Acme",}', "line 1, column 17: a key that is not in double quotes (or a trailing comma)"),
+        ('{"name": "A"} x', "line 1, column 15: more data after the end of the JSON"),
+    ],
+)
+def test_a_json_syntax_error_is_said_in_words_that_stand_alone(text, said):
+    # "Unterminated string starting at; fix the syntax" read as a sentence cut off.
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, source="workshop.json")
+    assert said in caught.value.describe()

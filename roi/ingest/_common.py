@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.json as pa_json
 
 from roi import safety
-from roi.errors import InputFormatError, NoRecordsError
+from roi.errors import InputFormatError, NoRecordsError, json_syntax
 
 UTC = "UTC"
 _MAX_JSON_BLOCK = 2**31 - 64
@@ -221,9 +221,9 @@ def _invalid_json(name: str, text: str, error: json.JSONDecodeError) -> InputFor
     """Where the JSON breaks; a file that stops inside a value was cut short (a download stopped)."""
     line = text.count("\n", 0, error.pos) + 1
     if not text[error.pos:].strip() or error.msg.startswith("Unterminated string"):
-        return InputFormatError(f"ends before its JSON is complete (line {line}: {error.msg}): the download or "
+        return InputFormatError(f"ends before its JSON is complete (line {line}: {json_syntax(error.msg)}): the download or "
                                 "copy was cut short; export it again", file=name)
-    return InputFormatError(f"is not valid JSON (line {line}: {error.msg}); export it again or check the file is "
+    return InputFormatError(f"is not valid JSON (line {line}: {json_syntax(error.msg)}); export it again or check the file is "
                             "complete", file=name)
 
 
