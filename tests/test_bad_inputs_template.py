@@ -275,3 +275,18 @@ def test_a_range_on_a_time_the_money_does_not_use_names_its_cell(capsys, tmp_pat
                    "high in this row")
     code, scenario, err = _scenario(capsys, tmp_path, _template(_set(A11="review_hours", B11=10, C11=12)))
     assert code == 0 and scenario["post"]["review_hours"] == 12, err
+
+
+def test_the_app_s_own_workbook_given_as_an_export_is_named_as_such(worked_example):
+    # It was offered for a column mapping of its Summary sheet, as "in none of the formats above".
+    from roi.engine import compute
+    from roi.export import build_workbook
+    from roi.export.workbook import SHEET_ORDER
+    from roi.ingest.template import OWN_WORKBOOK_SHEETS
+
+    assert OWN_WORKBOOK_SHEETS <= set(SHEET_ORDER)
+    with pytest.raises(InputFormatError) as caught:
+        read_exports([("client-roi.xlsx", build_workbook(worked_example, compute(worked_example)))])
+    assert caught.value.describe() == (
+        "client-roi.xlsx: is a workbook this app exported, not an export to measure: it cannot be read back. Resume "
+        "the scenario from its file (.json) on the Export page, or load the exports it was measured from")

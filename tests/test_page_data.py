@@ -1030,3 +1030,19 @@ def test_reset_to_the_demo_reads_its_exports_in_utc_again(open_app):
     fresh.sidebar.button(key="sidebar_reset").click().run()
     assert not fresh.exception
     assert fresh.session_state["timezone"] == "UTC" and fresh.session_state["scenario"] == demo
+
+
+def test_the_app_s_own_workbook_dropped_on_the_exports_uploader_is_named(page):
+    from roi.engine import compute
+    from roi.export import build_workbook
+
+    scenario = page.session_state["scenario"]
+    book = build_workbook(scenario, compute(scenario))
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    exports_uploader(page).set_value(("roi.xlsx", book, mime)).run()
+    assert not page.exception
+    assert [e.value for e in page.error] == [
+        "roi.xlsx: is a workbook this app exported, not an export to measure: it cannot be read back. Resume the "
+        "scenario from its file (.json) on the Export page, or load the exports it was measured from. The data loaded "
+        "before is still in use."]
+    assert page.session_state["scenario"] == scenario

@@ -117,6 +117,11 @@ def read_table(name: str, data: bytes, report: SourceReport | None = None) -> pd
     return read_csv_text(decode_text(data, name, report), name)
 
 
+OWN_WORKBOOK_SHEETS = frozenset({"Summary", "Assumptions", "Cash flow", "Sensitivity", "Checklist"})
+"""Sheets of the workbook the Export page writes (``roi.export.workbook.SHEET_ORDER``): uploaded as an export,
+it was offered for a column mapping of its Summary sheet."""
+
+
 def _read_workbook(name: str, data: bytes, report: SourceReport | None) -> pd.DataFrame:
     from openpyxl import load_workbook
 
@@ -130,6 +135,11 @@ def _read_workbook(name: str, data: bytes, report: SourceReport | None) -> pd.Da
         if not sheets:
             raise InputFormatError("holds no worksheet (only charts); save the data sheet as .xlsx or "
                                    "CSV UTF-8", file=name)
+        if OWN_WORKBOOK_SHEETS <= {s.title for s in sheets}:
+            raise InputFormatError(
+                "is a workbook this app exported, not an export to measure: it cannot be read back. Resume the "
+                "scenario from its file (.json) on the Export page, or load the exports it was measured from",
+                file=name)
         sheet = _sheet(name, sheets, report)
         if report is not None:
             _refuse_merged(name, data, sheet)
