@@ -285,7 +285,8 @@ with tab_exports:
         accept_multiple_files=True,
         key=uploader_key(),
         # txt and tsv: Excel's "Unicode text" (UTF-16, tabs), which a Jira CSV re-saved in Excel often becomes.
-        type=["json", "gz", "csv", "ndjson", "jsonl", "xlsx", "txt", "tsv"],
+        # zip: a workshop file or an archive of exports, named as such (the uploader said only "not allowed").
+        type=["json", "gz", "csv", "ndjson", "jsonl", "xlsx", "txt", "tsv", "zip"],
         help="Files never leave this server, unless you download them in the workshop file (Compare page), and are "
         "never written to its disk; what was read from them stays in "
         "its memory cache (up to 8 sets of files) after the session, and the files for 8 hours so that a reload "

@@ -231,9 +231,29 @@ def inspect_zip_container(name: str, data: bytes) -> None:
         ) from None
     with archive:
         members = archive.infolist()
+        _refuse_workshop(name, archive, members)
         _check_members(name, members)
         for member in members:  # every part, whatever its name: a worksheet may be called sheet1.dat
             _refuse_dtd(name, archive, member)
+
+
+def _refuse_workshop(name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    """The app's own workshop file (scenario files at the zip's top, :mod:`roi.workshop`), named as such: given
+    as an export it read "a zip archive but not an .xlsx workbook".  Only the start of one small member is read."""
+    tops = [m for m in members if "/" not in m.filename and m.filename.endswith(".json") and m.file_size < 1024**2]
+    if len(members) > MAX_ZIP_MEMBERS or not tops or any(m.filename == "[Content_Types].xml" for m in members):
+        return
+    try:
+        with archive.open(tops[0]) as member:
+            head = member.read(4096)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        return  # encrypted or damaged: _check_members says what
+    if b'"schema_version"' in head:
+        raise InputFormatError(
+            "is a workshop file (saved scenarios), not an export: open it on Compare scenarios, under 'Add saved "
+            "scenario files or a workshop file'",
+            file=name,
+        )
 
 
 def _check_members(name: str, members: list[zipfile.ZipInfo]) -> None:

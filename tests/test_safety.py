@@ -177,6 +177,13 @@ def test_a_zip_that_is_not_a_workbook():
     _refused(lambda: safety.inspect_zip_container("exports.xlsx", buffer.getvalue()), "not an .xlsx workbook")
 
 
+def test_a_workshop_file_is_named_as_one(worked_example):
+    from roi.workshop import workshop_zip
+
+    _refused(lambda: safety.inspect_zip_container("w.zip", workshop_zip([worked_example])),
+             "is a workshop file (saved scenarios), not an export: open it on Compare scenarios")
+
+
 @pytest.mark.parametrize(
     "data, words",
     [
