@@ -68,13 +68,17 @@ def _signed_percent(digits: int) -> Callable[[Any, Scenario], str]:
 
 
 REVIEW_BOTTLENECK = "review is the bottleneck"
-"""Added to a verdict whose review queue is strained (roi.verdict.review_strained), as the summary's headline
-says it: two scenarios differing only in reviewers have the same NPV, and only this tells them apart."""
+"""Added to a verdict whose review queue never clears after adoption, as the summary's headline says it: two
+scenarios differing only in reviewers have the same NPV, and only this tells them apart."""
+REVIEWERS_STRETCHED = "reviewers stretched"
+"""Added instead when the queue keeps up above the utilisation limit (roi.verdict.review_strained)."""
 
 
 def _verdict_text(scenario: Scenario, results: Results) -> str:
     label = BADGE_LABELS[verdict(scenario, results).tone]
-    return f"{label}; {REVIEW_BOTTLENECK}" if review_strained(results) else label
+    if not review_strained(results):
+        return label
+    return f"{label}; {REVIEW_BOTTLENECK if not results.review.post.stable else REVIEWERS_STRETCHED}"
 
 
 def _post_wait(_scenario: Scenario, results: Results) -> Value:
@@ -90,8 +94,9 @@ FIGURES: tuple[Figure, ...] = (
            f"with risk: NPV ≥ 0 and at most {fmt.percent(MOST)}; does not pay back: NPV < 0 and a chance of a loss "
            f"of at least {fmt.percent(MOST)} (or no ranges); uncertain: the NPV at the likely values and most "
            "simulated outcomes fall on opposite sides of 0 (as on the Executive summary). "
-           f"\"{REVIEW_BOTTLENECK}\" when reviewers are overrun or above {fmt.percent(UTILIZATION_LIMIT)} "
-           "utilisation after adoption: the money assumes the reviews get done, which this pool cannot do."),
+           f"\"{REVIEW_BOTTLENECK}\" when reviewers are overrun after adoption (the queue never clears), "
+           f"\"{REVIEWERS_STRETCHED}\" when they keep up above {fmt.percent(UTILIZATION_LIMIT)} utilisation: the "
+           "money assumes the reviews get done."),
     Figure("developers", "Developers", "people", lambda s, _r: s.team.developers,
            lambda v, _s: fmt.number(v), "Developers in scope (team.developers)."),
     Figure("output_change", "Output per developer", "fraction", lambda _s, r: r.productivity.output_change,

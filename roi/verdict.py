@@ -106,13 +106,30 @@ STRAINED_HEADLINES: dict[Tone, str] = {
     "split_gain": "At the likely values the AI rollout pays back, but most simulated outcomes lose money, and "
                   "review is the bottleneck.",
 }
-"""Headlines when reviewers are stretched or overrun after adoption: the money is there, the flow is not."""
+"""Headlines when reviewers are overrun after adoption (the queue never clears): the money is there, the flow
+is not."""
+
+STRETCHED_HEADLINES: dict[Tone, str] = {
+    "good": "The AI rollout pays back, but reviewers are stretched to their limit.",
+    "mixed": "The AI rollout likely pays back, but with real downside risk and reviewers stretched to their limit.",
+    "split_gain": "At the likely values the AI rollout pays back, but most simulated outcomes lose money, and "
+                  "reviewers are stretched to their limit.",
+}
+"""Headlines when reviewers keep up but are above the utilisation limit: "the bottleneck" beside "today's 36
+are enough" (89% busy) read as a contradiction."""
 
 
 def review_strained(results: Results) -> bool:
     """True when the post-adoption review queue is unstable or above the utilisation limit."""
     post = results.review.post
     return not post.stable or post.utilization >= defaults.UTILIZATION_LIMIT
+
+
+def strained_headline(tone: Tone, results: Results) -> str:
+    """The headline of a tone whose review queue is strained: the bottleneck when it never clears (ρ ≥ 1),
+    else stretched reviewers."""
+    headlines = STRAINED_HEADLINES if not results.review.post.stable else STRETCHED_HEADLINES
+    return headlines.get(tone, HEADLINES[tone])
 
 
 def _direction(change: float) -> str:
@@ -467,8 +484,7 @@ def verdict(scenario: Scenario, results: Results) -> Verdict:
     tone = _tone(results)
     return Verdict(
         tone=tone,
-        headline=STRAINED_HEADLINES.get(tone, HEADLINES[tone]) if review_strained(results)
-        else HEADLINES[tone],
+        headline=strained_headline(tone, results) if review_strained(results) else HEADLINES[tone],
         points=(productivity_point(results), review_point(scenario, results), money_point(scenario, results)),
         reason=_reason(scenario, results, tone),
     )

@@ -465,3 +465,7 @@ def test_scenarios_that_differ_only_in_reviewers_are_told_apart_by_the_verdict(w
     npv, verdicts = shown.loc["npv"].iloc[1:], shown.loc["verdict"].iloc[1:]
     assert npv.iloc[0] == npv.iloc[1]
     assert list(verdicts) == ["Uncertain; review is the bottleneck", "Uncertain"]
+    # 41 reviewers keep up, at 87%: stretched, not overrun.
+    busy = with_value(worked_example, "review.reviewers", 41)
+    assert compute(busy).review.post.stable
+    assert comparison.values([(busy, compute(busy))]).loc["verdict"].iloc[1] == "Uncertain; reviewers stretched"

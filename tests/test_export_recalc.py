@@ -859,14 +859,16 @@ def test_summary_shows_the_live_outputs(recalculated):
 
 
 @pytest.mark.parametrize("name", ["demo", "stretched"])
-def test_the_live_verdict_calls_a_stretched_or_overrun_pool_a_bottleneck(recalculated, name):
-    """Utilisation 112.6% (demo: the queue never clears) or 89% (stable, but past the app's 85% limit)."""
+def test_the_live_verdict_names_an_overrun_pool_the_bottleneck_and_a_busy_one_stretched(recalculated, name):
+    """Utilisation 112.6% (demo: the queue never clears) or 89% (stable, but past the app's 85% limit: "the
+    bottleneck" there read against the tiles' "today's reviewers are enough")."""
     scenario, values, _ = recalculated[name]
     live = workbook_value(values, "verdict")
     assert live == verdict(scenario, compute(scenario)).headline
     assert live == {
         "demo": "The AI rollout pays back, but review capacity is now the bottleneck.",
-        "stretched": "The AI rollout likely pays back, but with real downside risk and a review bottleneck.",
+        "stretched": "The AI rollout likely pays back, but with real downside risk and reviewers stretched to "
+                     "their limit.",
     }[name]
 
 

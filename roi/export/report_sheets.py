@@ -47,6 +47,7 @@ from roi.verdict import (  # the headlines are the engine's own words: the live 
     HEADLINES,
     REASON_LABELS,
     STRAINED_HEADLINES,
+    STRETCHED_HEADLINES,
     Tone,
     loss_chance,
     median_reason,
@@ -88,7 +89,8 @@ def live_verdict(results: Results) -> str:
     (Monte Carlo: the exported value, flagged when inputs changed since): "bad" when NPV < 0 and most
     outcomes lose, "split_loss" when most gain; "split_gain" when NPV ≥ 0 and most outcomes lose, "mixed"
     when the chance of a loss exceeds ``CONFIDENT_LOSS_CHANCE``;
-    review is strained from ``defaults.UTILIZATION_LIMIT`` (and always once unstable, ρ ≥ 1).
+    review is strained from ``defaults.UTILIZATION_LIMIT``: stretched reviewers, the bottleneck once unstable
+    (ρ ≥ 1).
     While an input holds a value it may not (blank, text, 0 developers …) it says
     "Check the assumptions: <name> must be …" instead of a verdict built on it.
     """
@@ -99,7 +101,8 @@ def live_verdict(results: Results) -> str:
         plain = formula_string(HEADLINES[name])
         if name not in STRAINED_HEADLINES:
             return plain
-        return f"IF({strained},{formula_string(STRAINED_HEADLINES[name])},{plain})"
+        stretched = f"IF({strained},{formula_string(STRETCHED_HEADLINES[name])},{plain})"
+        return f"IF(utilization_post>=1,{formula_string(STRAINED_HEADLINES[name])},{stretched})"
 
     def branch(npv: float) -> str:  # the headline on one side of 0, by the app's own rule
         name = tone_of(npv, loss)
