@@ -206,8 +206,8 @@ def _review_point(scenario: Scenario, results: Results) -> str:
         # The money counts the extra review hours (ΔR) but not that they cannot all be done with this pool.
         return (
             f"Review {becomes} the bottleneck: reviewer utilisation goes {before} → {after}, so {backlog} "
-            f"pile up every week.{staffing} The value below assumes the reviews get done: until then, the extra "
-            "PRs wait."
+            f"pile up every week.{staffing} The value below already charges the extra review hours (the review "
+            "tax) but assumes they get done, which this pool cannot do: until it grows, the extra PRs wait."
         )
     wait = fmt.duration(r.post.wait_hours)
     if r.post.utilization >= defaults.UTILIZATION_LIMIT:

@@ -42,7 +42,8 @@ def test_worked_example(worked_example):
     assert found.points[1] == (
         "Review becomes the bottleneck: reviewer utilisation goes 55% → 210%, so 187 review "
         "hours pile up every week. Meeting the 4.0 working h wait target takes 37 reviewers (today 17). The value "
-        "below assumes the reviews get done: until then, the extra PRs wait."
+        "below already charges the extra review hours (the review tax) but assumes they get done, which this pool "
+        "cannot do: until it grows, the extra PRs wait."
     )
     assert found.points[2] == (
         f"Net present value over 3 years: {MINUS}$8.5k (P10 {MINUS}$751k to P90 +$884k), "
