@@ -13,7 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from roi import defaults, verdict
-from roi.formatting import a_or_an, chance, count, hours, money, number, percent
+from roi.estimates_note import estimated_over_measurement
+from roi.formatting import METRICS, a_or_an, chance, count, hours, in_sentence, money, number, percent
 from roi.models import (
     ChecklistItem,
     FinanceResult,
@@ -91,6 +92,15 @@ def _no_payback(ctx: ChecklistContext) -> ChecklistItem | None:
 def _baseline_first(ctx: ChecklistContext) -> ChecklistItem | None:
     if ctx.scenario.measurement is not None:
         return None
+    if typed := estimated_over_measurement(ctx.scenario):  # the rest is measured: name what is not
+        names = [in_sentence(METRICS.get(f, METRICS.get(f"{f}_median", (f, "")))[0]) for f in typed]
+        return ChecklistItem(
+            id="baseline-first", category="measurement", priority=1, owner_role="Engineering manager", due_week=0,
+            title="Measure what was estimated",
+            reason=f"The scenario is measured from exports except {', '.join(names)}, typed as estimates: export "
+            "what measures them (3–6 months before and after adoption) before the first seats are assigned, so "
+            "the change can be shown rather than assumed.",
+        )
     return ChecklistItem(
         id="baseline-first", category="measurement", priority=1, owner_role="Engineering manager", due_week=0,
         title="Measure a baseline before rolling out",

@@ -78,6 +78,12 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def in_sentence(label: str) -> str:
+    """A heading-style label inside a sentence: lower-case, but an abbreviation kept ("Merged PRs per
+    developer-week" → "merged PRs per developer-week", not "merged prs …")."""
+    return " ".join(w if w[:2].isupper() else w.lower() for w in label.split(" "))
+
+
 def ended(text: str) -> str:
     """``text`` as a sentence that a further one can follow: a full stop added unless it ends in ``. ? !``
     ("… did you mean 0.015 (1.5%)?" took a stray ".").

@@ -223,8 +223,7 @@ def _with_change(scenario: Scenario, field: str) -> str:
     before, after = getattr(scenario.baseline, field), getattr(scenario.post, field)
     change = f" ({fmt.percent(after / before - 1.0, signed=True, digits=1)} after adoption)" \
         if before and after is not None else ""
-    label = " ".join(w if w[:2].isupper() else w.lower() for w in fmt.METRICS[MEASURED[field]][0].split(" "))
-    return f"{label}{change}"  # "merged PRs per developer-week", not "merged prs …"
+    return f"{fmt.in_sentence(fmt.METRICS[MEASURED[field]][0])}{change}"
 
 
 GITLAB_HAS_NO_SIZES = (" If your PRs come from GitLab: its MR lists carry no PR sizes and no reviews; PR size "

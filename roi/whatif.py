@@ -19,6 +19,7 @@ import pandas as pd
 from roi import capacity, formatting
 from roi.engine import compute_review
 from roi.errors import ScenarioError
+from roi.estimates_note import ESTIMATES_NOTE, OVER_MEASUREMENT, RANGE_ONLY, entered_before
 from roi.models import MAX_TOOLS, OUTSIDE_THE_MONEY, QueueStats, Scenario, Tool, field_limits, scenario_from_dict
 
 _EDIT_SOURCE = ""  # edits come from the screen, not a file: errors name only the field
@@ -479,11 +480,9 @@ Estimate = tuple[float | None, float | None, float | None, float | None]
 """(baseline, post, low, high) of one period field, as in the estimates template; None = not given."""
 
 
-_ESTIMATES_NOTE = "Estimates entered for "
-"""The start of the notes' line saying which fields are estimates: the last such line replaces earlier ones,
-naming their fields too."""
-_RANGE_ONLY = " (range only)"
-"""After a field of that line whose uncertainty range alone was entered: its values are still measured."""
+ESTIMATES_SUFFIX = " · with estimates"
+"""Added to a measured scenario's name once values are typed over it, so that Compare tells the two apart
+(they had one name, one of them marked "open, not kept"), as a finding's name does (:func:`finding_name`)."""
 
 
 def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenario:
@@ -554,15 +553,19 @@ def with_estimates(scenario: Scenario, estimates: dict[str, Estimate]) -> Scenar
     # Values entered: the periods are the user's estimates, so the scenario no longer claims to be measured,
     # and its notes say so (they went on describing the exports, in the saved file and the workbook).
     lines = (scenario.notes or "").splitlines()
-    kept = [line for line in lines if not line.startswith(_ESTIMATES_NOTE)]
-    entered = _entered_before(lines)
+    kept = [line for line in lines if not line.startswith(ESTIMATES_NOTE)]
+    entered = entered_before(lines)
     entered.update(dict.fromkeys(values, False))
     entered.update({f: entered.get(f, True) for f in ranges})
-    note = _ESTIMATES_NOTE + ", ".join(f + (_RANGE_ONLY if only else "") for f, only in entered.items())
+    note = ESTIMATES_NOTE + ", ".join(f + (RANGE_ONLY if only else "") for f, only in entered.items())
     if any(line.startswith(MEASURED_NOTE) for line in kept):
-        note += "; the notes above describe the measurement that the other values are still from"
+        note += OVER_MEASUREMENT
     measurement = None if values else scenario.measurement
-    return updated.model_copy(update={"measurement": measurement, "notes": "\n".join([*kept, note + "."])})
+    name = scenario.name
+    if values and scenario.measurement is not None and not name.endswith(ESTIMATES_SUFFIX):
+        name = name[: 200 - len(ESTIMATES_SUFFIX)].rstrip() + ESTIMATES_SUFFIX
+    return updated.model_copy(
+        update={"measurement": measurement, "notes": "\n".join([*kept, note + "."]), "name": name})
 
 
 def _period_values(scenario: Scenario, field: str) -> list[Any]:
@@ -581,13 +584,6 @@ def _close(new: Sequence[float | None] | None, old: Sequence[float | None] | Non
         return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-6)
 
     return len(new) == len(old) and all(same(a, b) for a, b in zip(new, old, strict=True))
-
-
-def _entered_before(lines: list[str]) -> dict[str, bool]:
-    """The fields an earlier estimates line of the notes names → whether only their range was entered."""
-    line = next((line for line in reversed(lines) if line.startswith(_ESTIMATES_NOTE)), "")
-    names = line.removeprefix(_ESTIMATES_NOTE).split(";")[0].removesuffix(".")
-    return {name.removesuffix(_RANGE_ONLY): name.endswith(_RANGE_ONLY) for name in names.split(", ") if name}
 
 
 def estimates_of(scenario: Scenario, fields: tuple[str, ...]) -> dict[str, Estimate]:

@@ -198,3 +198,19 @@ def test_no_payback_names_the_chance_of_a_loss_when_the_ranges_give_one():
     assert first.id == "no-payback"
     assert first.reason.startswith("The net present value over 3 years is −$6.3M, with a >99% chance of losing "
                                    "money. The costs ($8.0M, 99% of them licences at $2,000 per seat-month) outweigh")
+
+
+def test_estimates_typed_over_a_measurement_name_what_is_left_to_measure():
+    # A consultant typed two values over the demo's 20 exports: the first action said "The scenario's periods are
+    # not measured from exports … export 3–6 months of PRs", though all but two values were measured.
+    from roi.models import load_scenario
+    from roi.whatif import with_estimates
+    from tests.conftest import SCENARIOS
+
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    typed = with_estimates(demo, {"tasks_per_dev_week": (1.2, 1.4, None, None),
+                                  "prs_per_dev_week": (1.9, 2.2, None, None)})
+    first = item(typed, "baseline-first")
+    assert first.title == "Measure what was estimated"
+    assert first.reason.startswith("The scenario is measured from exports except completed tasks per "
+                                   "developer-week, merged PRs per developer-week, typed as estimates: export")

@@ -410,6 +410,7 @@ class TestEstimates:
     def test_estimates_on_a_measured_scenario_are_no_longer_called_measured(self):
         from tests.conftest import SCENARIOS
         from roi.models import load_scenario
+        from roi.estimates_note import estimated_over_measurement
         from roi.whatif import with_estimates
 
         demo = load_scenario(SCENARIOS / "demo_org.json")
@@ -426,12 +427,17 @@ class TestEstimates:
         assert again.notes == demo.notes + (
             "\nEstimates entered for tasks_per_dev_week, bugs_per_dev_week; the notes above describe the "
             "measurement that the other values are still from.")
+        # Named apart from the measured scenario on Compare (both were "Demo organisation (120 developers)"), once.
+        assert estimated.name == again.name == "Demo organisation (120 developers) · with estimates"
+        assert estimated_over_measurement(again) == ["tasks_per_dev_week", "bugs_per_dev_week"]
+        assert estimated_over_measurement(demo) == []
 
     def test_only_what_differs_counts_and_ranges_alone_keep_the_measurement(self):
         """The page gives every row of its table: low and high typed for two measured rows dropped the
         measurement (adoption date, sources, mappings) and called every row an estimate."""
         from tests.conftest import SCENARIOS
         from roi.models import load_scenario
+        from roi.estimates_note import estimated_over_measurement
         from roi.whatif import estimates_of, with_estimates
 
         demo = load_scenario(SCENARIOS / "demo_org.json")
@@ -439,7 +445,8 @@ class TestEstimates:
         assert with_estimates(demo, rows) == demo  # the table as shown: nothing entered
         baseline, post, _, _ = rows["bugs_per_dev_week"]
         ranged = with_estimates(demo, {**rows, "bugs_per_dev_week": (baseline, post, post * 0.9, post * 1.5)})
-        assert ranged.measurement == demo.measurement
+        assert ranged.measurement == demo.measurement and ranged.name == demo.name
+        assert estimated_over_measurement(ranged) == []  # its values are all measured
         assert ranged.uncertainty.ranges["post.bugs_per_dev_week"] == pytest.approx((post * 0.9, post, post * 1.5))
         assert ranged.notes.endswith("\nEstimates entered for bugs_per_dev_week (range only); the notes above "
                                      "describe the measurement that the other values are still from.")
