@@ -335,7 +335,10 @@ checklist_columns = {
     "status": st.column_config.SelectboxColumn(
         "Status", options=list(tables.STATUSES), required=True, width=105  # "not applicable" whole
     ),
-    "notes": st.column_config.TextColumn("Notes", width=75),
+    "notes": st.column_config.TextColumn(  # narrow, to fit 1280 px: a long note shows whole when clicked
+        "Notes", help="Double-click a cell to read or edit its whole note; the workbook's Checklist sheet shows it "
+        "whole too.", width=75
+    ),
     "fires": st.column_config.CheckboxColumn(
         "Fires", help="Still triggered: the scenario's numbers still call for this action", width=55
     ),
