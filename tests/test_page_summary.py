@@ -70,6 +70,7 @@ def test_worked_example_verdict(open_app, worked_example):
     # 37 reviewers needed for a 4 h wait, backlog 187.1 review-h/week, floor 4.81 h; P(NPV>0) ≈ 0.55.
     at = open_app(scenario=worked_example)
     assert metric_value(at, "Output per developer") == "+21.0%"
+    assert metric_delta(at, "Output per developer") == "per adopting developer"  # not the Data page's org-wide
     assert metric_value(at, "Quality-adjusted") == "+2.8%"
     assert metric_value(at, "Net time gained") == "+0.85 h"
     assert metric_value(at, "Net present value") == f"{M}$8.5k"
