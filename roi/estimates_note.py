@@ -19,10 +19,14 @@ OVER_MEASUREMENT = "; the notes above describe the measurement that the other va
 """Ends that line when the scenario was measured before the values were entered."""
 
 
+def _last_line(lines: list[str]) -> str:
+    """The notes' last estimates line ("" without one): each replaces the one before, naming its fields too."""
+    return next((line for line in reversed(lines) if line.startswith(ESTIMATES_NOTE)), "")
+
+
 def entered_before(lines: list[str]) -> dict[str, bool]:
     """The fields the last estimates line of the notes names → whether only their range was entered."""
-    line = next((line for line in reversed(lines) if line.startswith(ESTIMATES_NOTE)), "")
-    names = line.removeprefix(ESTIMATES_NOTE).split(";")[0].removesuffix(".")
+    names = _last_line(lines).removeprefix(ESTIMATES_NOTE).split(";")[0].removesuffix(".")
     return {name.removesuffix(RANGE_ONLY): name.endswith(RANGE_ONLY) for name in names.split(", ") if name}
 
 
@@ -31,7 +35,6 @@ def estimated_over_measurement(scenario: Scenario) -> list[str]:
     fields are still the measured ones), in the order entered; empty when it was not measured before or
     only ranges were typed."""
     lines = (scenario.notes or "").splitlines()
-    line = next((line for line in reversed(lines) if line.startswith(ESTIMATES_NOTE)), "")
-    if not line.removesuffix(".").endswith(OVER_MEASUREMENT):
+    if not _last_line(lines).removesuffix(".").endswith(OVER_MEASUREMENT):
         return []
     return [field for field, range_only in entered_before(lines).items() if not range_only]

@@ -101,6 +101,7 @@ class PeriodMetrics(_Model):
         """B / T: bugs created per completed task [bugs per task] (quality judged per task, METHODS §1)."""
         return self.bugs_per_dev_week / self.tasks_per_dev_week
 
+
 class Review(_Model):
     """The shared reviewer pool (METHODS §2)."""
 

@@ -219,11 +219,11 @@ def _load_json_values(text: str, name: str, decoder: json.JSONDecoder) -> Any:
 
 def _invalid_json(name: str, text: str, error: json.JSONDecodeError) -> InputFormatError:
     """Where the JSON breaks; a file that stops inside a value was cut short (a download stopped)."""
-    line = text.count("\n", 0, error.pos) + 1
+    line, problem = text.count("\n", 0, error.pos) + 1, json_syntax(error.msg)
     if not text[error.pos:].strip() or error.msg.startswith("Unterminated string"):
-        return InputFormatError(f"ends before its JSON is complete (line {line}: {json_syntax(error.msg)}): the download or "
-                                "copy was cut short; export it again", file=name)
-    return InputFormatError(f"is not valid JSON (line {line}: {json_syntax(error.msg)}); export it again or check the file is "
+        return InputFormatError(f"ends before its JSON is complete (line {line}: {problem}): the download or copy "
+                                "was cut short; export it again", file=name)
+    return InputFormatError(f"is not valid JSON (line {line}: {problem}); export it again or check the file is "
                             "complete", file=name)
 
 
