@@ -17,6 +17,7 @@ from roi.verdict import (
     loss_chance,
     loss_reason,
     median_reason,
+    payback_text,
     payback_tile,
     shortfall_advice,
     simulated,
@@ -212,6 +213,13 @@ with right:
 
 st.subheader("Assumptions", anchor=False)
 st.caption("Every change recalculates the whole app and is kept when you switch pages.")
+# The tiles are a screen or two above the boxes: a change's effect, in sight while typing in front of a room.
+st.markdown(
+    f"**Now:** NPV {money(f.npv, compact=True, signed=True)} · ROI "
+    f"{fmt.percent(f.roi, signed=True, digits=1, missing='no costs')} · payback {payback_text(results)} · "
+    f"chance of a loss {fmt.chance(loss_chance(results), missing='not simulated')}",
+    help="The tiles at the top of the page, repeated beside the assumptions.",
+)
 
 
 def change_horizon() -> None:

@@ -588,3 +588,14 @@ def test_the_adoption_tab_says_when_the_exports_measured_another_share(open_app)
     assert any(box.value.startswith(said) for box in page.info), [box.value for box in page.info]
     page.number_input(key="finance_adoption_year_1").set_value(80).run()  # what the exports show: nothing to say
     assert not any(box.value.startswith("The exports show") for box in page.info)
+
+
+def test_the_headline_figures_are_repeated_beside_the_assumptions(open_app, worked_example):
+    # At 1280×800 the capture factor box is 2,580 px down the page: its effect on the NPV was out of sight.
+    at = open_app(page=PAGE, scenario=worked_example)
+    now = next(m.value for m in at.markdown if m.value.startswith("**Now:**"))
+    assert now == f"**Now:** NPV {fmt.MINUS}$8.5k · ROI {fmt.MINUS}5.5% · payback not within 3 years · chance of a loss 45%"
+    at.number_input(key="finance_capture_factor").set_value(80.0).run()
+    now = next(m.value for m in at.markdown if m.value.startswith("**Now:**"))
+    assert now.startswith(f"**Now:** NPV {metric_value(at, 'Net present value')} · ROI "
+                          f"{metric_value(at, 'Return on investment')} · payback ")
