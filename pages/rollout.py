@@ -483,9 +483,7 @@ with summary:
         "Reviewers needed at full rollout" if last.seat_share >= 1 else f"Reviewers needed at {markdown_safe(last.name)}",
         fmt.number(last.reviewers_needed, missing="no target"),
         delta=f"+{fmt.number(last.reviewers_to_add)} to {pool}" if last.reviewers_to_add else None,
-        delta_color="inverse",
-        help="Smallest pool whose modelled mean wait meets the target (Review capacity) with this wave's "
-        "developers seated and using the tool.",
+        delta_color="inverse",  # no help: its icon cut "Reviewers needed at full rollout" at 1280 px
     )
 
 with wave_box:

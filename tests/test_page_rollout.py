@@ -544,4 +544,3 @@ def test_the_cost_tiles_say_what_they_count_and_why_they_differ_from_roi_and_ris
     for label in ("First year", "Over 3 years"):
         assert "not risk-adjusted" in helps[label] and "adoption by year" in helps[label], label
     assert helps["Licences per month"].startswith("Seats and usage billing a month once the last wave")
-    assert "modelled mean wait" in helps["Reviewers needed at full rollout"]
