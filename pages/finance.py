@@ -222,6 +222,9 @@ st.markdown(
 )
 
 
+HORIZON = "Horizon (years)"
+
+
 def change_horizon() -> None:
     if st.session_state["finance_horizon"] is None:  # emptied: keep the horizon, as for every assumption
         st.session_state["finance_horizon_error"] = (
@@ -235,12 +238,12 @@ def change_horizon() -> None:
         changed = with_horizon(current, years, remembered)
     except RoiError as error:
         if not remembered:
-            st.session_state["finance_horizon_error"] = error.describe()
+            st.session_state["finance_horizon_error"] = appstate.refused_edit(HORIZON, "finance.horizon_years", error)
             return
         try:  # the years set aside no longer fit (fewer seats since): the later years repeat the last share
             changed = with_horizon(current, years)
         except RoiError:
-            st.session_state["finance_horizon_error"] = error.describe()
+            st.session_state["finance_horizon_error"] = appstate.refused_edit(HORIZON, "finance.horizon_years", error)
             return
         restored = ", ".join(fmt.percent(share) for share in remembered[: years - current.finance.horizon_years])
         notice = (f"The adoption set aside for the later years ({restored}) was not brought back: {error.message}. "
@@ -426,11 +429,9 @@ tabs = appstate.kept_tabs(["Finance", "Adoption", "Licences and costs", "Team", 
 with tabs[0]:
     st.session_state["finance_horizon"] = years
     st.columns(3)[0].number_input(
-        "Horizon (years)",
+        HORIZON,
         value=None,  # can be emptied (with the default, an emptied box became 1 year): see change_horizon
-        min_value=1,
-        max_value=10,
-        step=1,
+        step=1,  # no min or max: the browser kept a typed 50 in the box beside a 3-year NPV; the rule says it
         key="finance_horizon",
         on_change=change_horizon,
         help="Forrester TEI convention: 3 years. A shorter horizon sets the adoption of the later years aside, "

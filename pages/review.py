@@ -26,32 +26,23 @@ controls, main = st.columns([1, 2.6], gap="large")
 with controls:
     with st.container(border=True, key="review_pool_box"):
         st.markdown("**Your reviewer pool**  \nSaved in the scenario.")
-        appstate.number_field(
-            "Reviewers", "review.reviewers", key="review_reviewers", integer=True, min_value=1
-        )
+        # No min or max on these boxes: the browser kept a typed −3 or 150% in the box, with only a small inline
+        # note, beside results for the earlier value; the model's own rule now says what is wrong under the box,
+        # and the box goes back to the value in use (as on ROI & risk).
+        appstate.number_field("Reviewers", "review.reviewers", key="review_reviewers", integer=True)
         appstate.number_field(
             "Time spent reviewing (%)",
             "review.review_share",
             key="review_share",
             percent=True,
-            # Not 1: Streamlit would refuse 0.8 (a fraction typed for 80%) before the app could say so; one
-            # decimal, as every percentage assumption, so that 0.8 does not show as 1.
-            min_value=0,
-            max_value=100,
+            # One decimal, as every percentage assumption, so that 0.8 (a fraction typed for 80%) does not show as 1.
             step=1,
             digits=1,
         )
         appstate.number_field(
-            "Target wait for a review (h)",
-            "review.target_wait_hours",
-            key="review_target",
-            min_value=0.1,
-            step=0.5,
-            digits=1,
+            "Target wait for a review (h)", "review.target_wait_hours", key="review_target", step=0.5, digits=1
         )
-        appstate.number_field(
-            "Review speed (LOC/h)", "review.loc_per_hour", key="review_speed", min_value=10, step=25
-        )
+        appstate.number_field("Review speed (LOC/h)", "review.loc_per_hour", key="review_speed", step=25)
     with st.container(border=True, key="review_whatif_box"):
         st.markdown("**What-ifs**  \nTry them here; apply the PR size limit to keep it.")
         limit = appstate.kept_number(

@@ -158,10 +158,19 @@ def test_a_horizon_that_would_end_before_a_planned_wave_is_refused(open_app, wor
     page.number_input(key="finance_horizon").set_value(2).run()
     assert not page.exception
     assert page.error[0].value == (
-        "rollout wave 3 ('Full rollout') starts in week 120, after the 2-year horizon (weeks 0–103); start the "
-        "wave earlier or choose a longer horizon"
+        "“Horizon (years)”: rollout wave 3 ('Full rollout') starts in week 120, after the 2-year horizon (weeks "
+        "0–103); start the wave earlier or choose a longer horizon. The earlier value is kept."
     )
     assert page.session_state["scenario"].finance.horizon_years == 3
+
+
+@pytest.mark.parametrize(("typed", "said"), [(50, "Enter at most 10"), (0, "Enter at least 1")])
+def test_a_horizon_out_of_range_is_refused_and_the_box_shows_the_one_in_use(open_app, worked_example, typed, said):
+    # The browser's own range check kept a typed 50 in the box, with a small inline note, beside the 3-year NPV.
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.number_input(key="finance_horizon").set_value(typed).run()
+    assert [e.value for e in page.error] == [f"{said} for “Horizon (years)”; the earlier value is kept."]
+    assert page.number_input(key="finance_horizon").value == 3 == page.session_state["scenario"].finance.horizon_years
     page.switch_page("pages/summary.py").run()  # it planned the waves of the refused horizon and failed
     assert not page.exception, [e.value for e in page.exception]
 
