@@ -577,7 +577,7 @@ with tab_exports:
 FIELDS = tuple(TEMPLATE_METRICS)
 
 
-TABLE_SHARE_UNIT = "%: 8.5 = 8.5%"
+TABLE_SHARE_UNIT = "% (8.5 for 8.5%)"
 """A rate's unit in the estimates table: a percentage, as in every other box of the app (the template file
 keeps fractions)."""
 
@@ -715,7 +715,7 @@ with tab_estimates:
                 st.rerun()
             except RoiError as error:
                 if error.field in TEMPLATE_METRICS:  # the row (and cell) as the table names it, in its unit
-                    unit = table_unit(error.field)
+                    unit = "%" if error.field in SHARES else table_unit(error.field)
                     row = measure_label(error.field)
                     cell = f", {VALUE_COLUMNS[error.column]}" if error.column in VALUE_COLUMNS else ""
                     appstate.show_error(f"Row '{row}'{cell} ({unit}): {error.message}")

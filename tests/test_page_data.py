@@ -643,7 +643,7 @@ def test_rates_are_percentages_as_in_every_other_box(open_app, worked_example):
     # change failure rate became 100%, silently (the NPV fell from +$722k to +$542k under "Pays back").
     page = open_app(page=PAGE, scenario=worked_example)
     table = page.data_editor(key=_estimates_editor(page)).value
-    assert table.loc[5, "Unit"] == "%: 8.5 = 8.5%" and "share" not in "".join(table["Unit"])
+    assert table.loc[5, "Unit"] == "% (8.5 for 8.5%)" and "share" not in "".join(table["Unit"])
     page.session_state["data_estimates_editor"] = {
         "edited_rows": {5: {"Before": "4.1", "After (likely)": "1"}}, "added_rows": [], "deleted_rows": []}
     page.button(key="data_estimates_use").click().run()
@@ -669,7 +669,7 @@ def test_rates_are_percentages_as_in_every_other_box(open_app, worked_example):
         "edited_rows": {5: {"Before": "150", "After (likely)": "8"}}, "added_rows": [], "deleted_rows": []}
     page.button(key="data_estimates_use").click().run()
     assert [e.value for e in page.error] == [
-        "Row 'Failed deployments / deployments', Before (%: 8.5 = 8.5%): '150%' is more than 100%; a rate is a "
+        "Row 'Failed deployments / deployments', Before (%): '150%' is more than 100%; a rate is a "
         "share of deployments, at most 100%"]
     assert page.session_state["scenario"] == worked_example
 
