@@ -25,7 +25,8 @@ st.markdown(
     "A live Excel model: the summary and checklist, every assumption as a named input cell with its "
     "source, and productivity, review capacity and cash-flow sheets whose formulas recalculate when an "
     "assumption changes. Also the rollout plan, the sensitivity analysis and, when exports are loaded, the "
-    "measured metrics with their intervals."
+    "measured metrics with their intervals. Edits made in the workbook stay there: the app does not read it "
+    "back, so keep the plan's statuses and notes in the app too and save the scenario file below to resume."
 )
 include_tables, pseudonymise = False, True
 if appstate.loaded() is not None and scenario.measurement is not None:

@@ -18,6 +18,8 @@ def test_downloads_on_the_demo(open_app):
     labels = {button.label for button in at.get("download_button")}
     assert labels == {"Download the workbook", "Download the scenario file", "Download the metrics"}
     assert "kB" in at.caption[1].value or "MB" in at.caption[1].value
+    # A PM kept editing the workbook for weeks, and "export again" dropped every status typed there.
+    assert any("the app does not read it back" in m.value for m in at.markdown)
 
 
 def test_estimates_offer_no_metrics(open_app, worked_example):

@@ -639,8 +639,11 @@ def queue_inputs(scenario: Scenario, results: Results) -> dict[str, float | None
 QUEUE_STALE = "queue_values_stale"
 """Defined name of the cell that is 0 while the queue values match the assumptions, 1 once not."""
 
-STALE_NOTE = "Stale: assumptions changed since export; export the scenario again."
-"""What a value computed by the app says next to it once the assumptions it came from changed."""
+BACK_IN_THE_APP = "make the change in the app and export again (the app does not read this workbook back)"
+"""How to refresh what the app computed: a PM read "export again" as a refresh that keeps the workbook's edits."""
+STALE_NOTE = f"Stale: inputs changed since export; {BACK_IN_THE_APP}."
+"""What a value computed by the app says next to it once the inputs it came from changed (an assumption, or a
+wave's share or reviewers)."""
 
 
 def stale_note(flag: str) -> Cell:
@@ -654,7 +657,7 @@ def _staleness_check(scenario: Scenario, results: Results) -> tuple[Cell, Cell]:
     message = Cell(
         Formula(
             f'IF({QUEUE_STALE}=0,"Up to date with the assumptions.",'
-            '"Assumptions changed since export: these queue values are stale; export the scenario again.")'
+            f'"Assumptions changed since export: these queue values are stale; {BACK_IN_THE_APP}.")'
         ),
         "text",
         "warning",

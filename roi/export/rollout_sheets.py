@@ -94,8 +94,9 @@ DUE_WEEK_PROBLEM = f"Due week must be 0–{MAX_WEEK}"
 :data:`~roi.rollout_models.MAX_WEEK` (text, a fraction, a negative week pasted past the validation)."""
 
 CHECKLIST_STALE_NOTE = (
-    "Stale: assumptions changed since export; which actions are listed, \"Still triggered\" and "
-    "\"Why\" (its numbers) are the app's at export: export the scenario again."
+    "Stale: assumptions changed since export; the actions listed, \"Still triggered\" and \"Why\" are the app's "
+    "at export. The app does not read this workbook back: make the change, statuses and notes in the app, then "
+    "export again."
 )
 """The Checklist's live note (row 3, from "Due date" on) once ``model_changed`` is 1: its rules
 are not formulas, so the actions and the numbers that triggered them stay the export's."""
