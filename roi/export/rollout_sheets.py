@@ -20,7 +20,7 @@ import re
 from datetime import date, timedelta
 from typing import Any, Protocol, get_args
 
-from roi.export.assumptions import same_as_exported
+from roi.export.assumptions import CHECKS, same_as_exported
 from roi.export.layout import (
     DEFAULT_WIDTH,
     Cell,
@@ -35,7 +35,7 @@ from roi.export.layout import (
     wrapped_lines,
 )
 from roi.export.model_sheets import EFFORT_INPUTS, NET_INPUTS, STALE_NOTE, UNSTABLE, guarded, stale_note
-from roi.export.report_sheets import MODEL_CHANGED, formula_string
+from roi.export.report_sheets import INPUT_PROBLEMS, MODEL_CHANGED, formula_string
 from roi.export.rules import Rule, rule_for
 from roi.export.safety import looks_like_formula
 from roi.models import Scenario
@@ -273,7 +273,13 @@ def _assumption_check(report: RolloutReport, labels: list[str]) -> Cell:
         )
         wrong_here = f'AND(OR({",".join(follows)}),NOT({rule_for(path).valid(name)}))'
         parts.append(f'IF({wrong_here},IF(ISBLANK({name}),{blank},{wrong}),"")')
-    return Cell(Formula(f"TRIM({'&'.join(parts)})", cached=""), "text", "warning")
+    linked = f"TRIM({'&'.join(parts)})"
+    # Any other Assumption not allowed (developers cleared): the waves showed 0 developers and a budget of
+    # governance alone, with nothing on this sheet to say why; the Summary's verdict said it.
+    first = f'INDEX({CHECKS},MATCH("?*",{CHECKS},0))'
+    more = f'IF({INPUT_PROBLEMS}>1," (and "&({INPUT_PROBLEMS}-1)&" more: see column G of Assumptions)","")'
+    other = f'IF({INPUT_PROBLEMS}>0,"Check the assumptions: "&{first}&{more},"")'  # as the Summary's verdict
+    return Cell(Formula(f'IF({linked}<>"",{linked},{other})', cached=""), "text", "warning")
 
 
 def _training(cell: str) -> str:
