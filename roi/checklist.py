@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from roi import defaults, verdict
 from roi.estimates_note import estimated_over_measurement
-from roi.formatting import METRICS, a_or_an, chance, count, hours, in_sentence, money, number, percent
+from roi.metrics import period_label
+from roi.formatting import a_or_an, chance, count, hours, in_sentence, money, number, percent
 from roi.models import (
     ChecklistItem,
     FinanceResult,
@@ -93,7 +94,7 @@ def _baseline_first(ctx: ChecklistContext) -> ChecklistItem | None:
     if ctx.scenario.measurement is not None:
         return None
     if typed := estimated_over_measurement(ctx.scenario):  # the rest is measured: name what is not
-        names = [in_sentence(METRICS.get(f, METRICS.get(f"{f}_median", (f, "")))[0]) for f in typed]
+        names = [in_sentence(period_label(f)) for f in typed]
         return ChecklistItem(
             id="baseline-first", category="measurement", priority=1, owner_role="Engineering manager", due_week=0,
             title="Measure what was estimated",

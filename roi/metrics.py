@@ -64,6 +64,21 @@ means the export starts late or stops early there; shorter gaps are a week's rhy
 
 HOUR = np.timedelta64(3600, "s")
 
+MEASURED = {
+    "tasks_per_dev_week": "tasks_per_dev_week", "prs_per_dev_week": "prs_per_dev_week",
+    "pr_size_loc": "pr_size_loc", "bugs_per_dev_week": "bugs_per_dev_week",
+    "deployments_per_week": "deployments_per_week", "change_failure_rate": "change_failure_rate",
+    "recovery_hours": "recovery_hours", "rework_rate": "rework_rate", "lead_time_hours": "lead_time_hours",
+    "review_hours": "review_hours_median",
+}
+"""Scenario period field → Metrics period field."""
+
+
+def period_label(field: str) -> str:
+    """A scenario period field's reader-facing name, its measured metric's ("Merged PRs per developer-week")."""
+    return fmt.METRICS[MEASURED[field]][0]
+
+
 DEFINITIONS: dict[str, str] = {
     "developers": "Active developers: distinct people (not bots) who authored at least one merged PR in the "
                   "period; without a PR export, distinct assignees of the work items completed in the period.",
@@ -1414,5 +1429,5 @@ def metrics_json(metrics: Metrics) -> str:
     return metrics.model_dump_json(indent=2) + "\n"
 
 
-__all__ = ["BOOTSTRAP_DRAWS", "BOOTSTRAP_SEED", "DEFINITIONS", "MIN_SAMPLE", "ChangeStat", "Cohorts", "Metrics",
-           "PeriodMetrics", "SourceSummary", "measure", "metrics_json"]
+__all__ = ["BOOTSTRAP_DRAWS", "BOOTSTRAP_SEED", "DEFINITIONS", "MEASURED", "MIN_SAMPLE", "ChangeStat", "Cohorts",
+           "Metrics", "PeriodMetrics", "SourceSummary", "measure", "metrics_json", "period_label"]

@@ -29,21 +29,12 @@ from roi import defaults
 from roi import formatting as fmt
 from roi.errors import DataError, ScenarioError
 from roi.ingest.tables import EMPTY_FORMAT
-from roi.metrics import MIN_SAMPLE, ChangeStat, Estimate, Metrics
+from roi.metrics import MEASURED, MIN_SAMPLE, ChangeStat, Estimate, Metrics, period_label
 from roi.models import Scenario, Tool, scenario_from_dict
 from roi.whatif import names_tool
 
 REQUIRED = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc")
 """Period fields a scenario cannot do without."""
-
-MEASURED = {
-    "tasks_per_dev_week": "tasks_per_dev_week", "prs_per_dev_week": "prs_per_dev_week",
-    "pr_size_loc": "pr_size_loc", "bugs_per_dev_week": "bugs_per_dev_week",
-    "deployments_per_week": "deployments_per_week", "change_failure_rate": "change_failure_rate",
-    "recovery_hours": "recovery_hours", "rework_rate": "rework_rate", "lead_time_hours": "lead_time_hours",
-    "review_hours": "review_hours_median",
-}
-"""Scenario period field → Metrics period field."""
 
 PER_ADOPTER = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc", "bugs_per_dev_week", "review_hours")
 """Fields whose change is attributed to adopters (scaled by the adoption share); the rest are team-level."""
@@ -223,7 +214,7 @@ def _with_change(scenario: Scenario, field: str) -> str:
     before, after = getattr(scenario.baseline, field), getattr(scenario.post, field)
     change = f" ({fmt.percent(after / before - 1.0, signed=True, digits=1)} after adoption)" \
         if before and after is not None else ""
-    return f"{fmt.in_sentence(fmt.METRICS[MEASURED[field]][0])}{change}"
+    return f"{fmt.in_sentence(period_label(field))}{change}"
 
 
 GITLAB_HAS_NO_SIZES = (" If your PRs come from GitLab: its MR lists carry no PR sizes and no reviews; PR size "
