@@ -22,6 +22,7 @@ from roi.verdict import (
     MOST,
     loss_chance,
     payback_text,
+    review_overrun,
     review_strained,
     simulated,
     verdict,
@@ -78,7 +79,7 @@ def _verdict_text(scenario: Scenario, results: Results) -> str:
     label = BADGE_LABELS[verdict(scenario, results).tone]
     if not review_strained(results):
         return label
-    return f"{label}; {REVIEW_BOTTLENECK if not results.review.post.stable else REVIEWERS_STRETCHED}"
+    return f"{label}; {REVIEW_BOTTLENECK if review_overrun(results) else REVIEWERS_STRETCHED}"
 
 
 def _post_wait(_scenario: Scenario, results: Results) -> Value:

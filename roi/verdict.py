@@ -125,10 +125,16 @@ def review_strained(results: Results) -> bool:
     return not post.stable or post.utilization >= defaults.UTILIZATION_LIMIT
 
 
+def review_overrun(results: Results) -> bool:
+    """True when the post-adoption review queue never clears (ρ ≥ 1): "the bottleneck", where a strained queue
+    that keeps up is "stretched"."""
+    return not results.review.post.stable
+
+
 def strained_headline(tone: Tone, results: Results) -> str:
     """The headline of a tone whose review queue is strained: the bottleneck when it never clears (ρ ≥ 1),
     else stretched reviewers."""
-    headlines = STRAINED_HEADLINES if not results.review.post.stable else STRETCHED_HEADLINES
+    headlines = STRAINED_HEADLINES if review_overrun(results) else STRETCHED_HEADLINES
     return headlines.get(tone, HEADLINES[tone])
 
 
