@@ -582,13 +582,15 @@ with wave_box:
     appstate.chart(timeline_chart(report), "rollout_timeline", theme="streamlit")
 
 with gate_box:
-    # A static table: the Reason ("not measured yet: load exports…") wraps in sight; as a data grid its
-    # one-line cells scrolled sideways at 1366 px, and narrower columns would have cut it off.
+    # A static table wraps in sight (as a data grid it scrolled sideways at 1366 px). Each result in a few
+    # words, and what to do about the unjudged ones said once below: a sentence in every row wrapped one
+    # word a line beside the sidebar at 1024 px, 15 times over.
     gate_rows = tables.gate_table(report, formatted=True)
     if gate_rows:
-        st.container(key="rollout_gate_results").table(
-            markdown_safe_table(pd.DataFrame(gate_rows), columns=["Wave"]), hide_index=True
-        )
+        results = st.container(key="rollout_gate_results")
+        results.table(markdown_safe_table(pd.DataFrame(gate_rows), columns=["Wave"]), hide_index=True)
+        for advice in tables.gate_advice(report):
+            results.caption(markdown_safe(advice))  # it names the waves
     else:  # every gate deleted, or a plan written without any: each wave goes ahead on its date
         st.caption("No gates in this plan: every wave goes ahead on its start week. Add gates in the table "
                    "above to hold a wave until its measurements pass.")

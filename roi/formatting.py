@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 MINUS = "\u2212"
 NBSP = "\u00a0"
@@ -382,6 +383,11 @@ def p_value(value: float | None) -> str:
     if value < 0.001:
         return f"p{NBSP}<{NBSP}0.001"
     return f"p{NBSP}={NBSP}{value:.3f}" if value < 0.01 else f"p{NBSP}={NBSP}{value:.2f}"
+
+
+def listed(names: Sequence[str]) -> str:
+    """Names in a sentence: "a", "a and b", "a, b and c"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def file_names(names: list[str], shown: int = 3) -> str:

@@ -25,6 +25,7 @@ from roi.percent_slip import percent_meant, slipped_beside
 from roi.rollout import (
     METRICS,
     ExpectationsResult,
+    GateResult,
     RolloutReport,
     TrackedChecklistItem,
     baseline_metrics,
@@ -130,11 +131,25 @@ def _rule(basis: str, comparison: str, threshold: float, metric: str) -> str:
     return f"{COMPARISON_LABELS[comparison]} baseline × {threshold:g}"
 
 
+NOT_MEASURED = "not measured yet"
+NO_BASELINE = "no baseline"
+
+
+def gate_state(result: GateResult) -> str:
+    """A gate's result in a few words: pass, fail, or why it cannot be judged (no baseline for a relative
+    threshold, or no measurement yet)."""
+    if result.passed is not None:
+        return "pass" if result.passed else "fail"
+    return NO_BASELINE if result.threshold is None else NOT_MEASURED
+
+
 def gate_table(report: RolloutReport, *, formatted: bool = False) -> list[dict[str, Any]]:
     """One row per gate: the rule, baseline, threshold and measured value side by side, and the verdict.
 
-    ``formatted=True`` gives the values as text in their unit (for the page); otherwise numbers
-    with a unit column (for the workbook).
+    ``formatted=True`` gives the values as text in their unit and the result in a few words
+    (:func:`gate_state`; what to do about an unjudged gate is said once, by :func:`gate_advice`), for the
+    page, where a sentence per row wrapped one word a line beside the sidebar at 1024 px.  Otherwise
+    numbers with a unit column, "not judged" and the engine's reason for each gate (for the workbook).
     """
     rows = []
     for wave, result in ((w, g) for w in report.waves for g in w.gates):
@@ -145,18 +160,41 @@ def gate_table(report: RolloutReport, *, formatted: bool = False) -> list[dict[s
                 key: format_metric(result.metric, value) if value is not None else "—"
                 for key, value in numbers.items()
             }
+        verdict = {"Result": gate_state(result)} if formatted else {
+            "Unit": METRICS[result.metric].unit,
+            "Result": "pass" if result.passed else "fail" if result.passed is False else "not judged",
+            "Reason": result.reason,
+        }
         rows.append(
             {
                 "Wave": wave.name,
                 "Metric": result.label,
                 "Rule": _rule(result.basis, result.comparison, result.setting, result.metric),
                 **values,
-                **({} if formatted else {"Unit": METRICS[result.metric].unit}),
-                "Result": "pass" if result.passed else "fail" if result.passed is False else "not judged",
-                "Reason": result.reason,
+                **verdict,
             }
         )
     return rows
+
+
+def gate_advice(report: RolloutReport) -> list[str]:
+    """What to do about the gates that cannot be judged, once for all of them: the metrics without a
+    baseline, then the gates not measured yet (the page's table says only which state each gate is in)."""
+    unjudged = [(wave.name, gate) for wave in report.waves for gate in wave.gates if gate.passed is None]
+    no_baseline = list(dict.fromkeys(gate.label.lower() for _, gate in unjudged if gate_state(gate) == NO_BASELINE))
+    not_measured = list(dict.fromkeys(name for name, gate in unjudged if gate_state(gate) == NOT_MEASURED))
+    advice = []
+    if no_baseline:
+        advice.append(
+            f"No baseline for {formatting.listed(no_baseline)}: enter it under “Baselines the gates compare with”, or measure "
+            "the pre-rollout period from exports (the first wave's earlier data becomes the baseline)."
+        )
+    if not_measured:
+        advice.append(
+            f"Not measured yet ({formatting.listed(not_measured)}): load exports covering the wave's measured period and use "
+            "“Measure a wave from the loaded exports”, or enter the measured value in the gates table above."
+        )
+    return advice
 
 
 LATE_FOR = "late for "

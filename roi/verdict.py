@@ -288,10 +288,6 @@ def _digits_apart(smaller: float, larger: float, digits: int = 2) -> int:
     return digits
 
 
-def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
 def cost_lines(scenario: Scenario) -> dict[str, float]:
     """PV of the costs by kind [currency]: licences, the programme team, set-up (their sum is PV(costs)).
 
@@ -373,7 +369,7 @@ def loss_reason(scenario: Scenario, results: Results) -> str | None:
     if p.net_hours <= 0:
         lost = sum(h for _, h in effects)
         return (
-            f"{_and([n for n, _ in effects]).capitalize()} take {fmt.hours(lost, digits=2)} {per_week}, more "
+            f"{fmt.listed([n for n, _ in effects]).capitalize()} take {fmt.hours(lost, digits=2)} {per_week}, more "
             f"than the {fmt.hours(p.gross_gain_hours, digits=2)} the tool saves"
             + (f"; {effects[0][0]} takes the most ({fmt.hours(effects[0][1], digits=2)})." if len(effects) > 1
                else ".")
@@ -407,7 +403,7 @@ def loss_reason(scenario: Scenario, results: Results) -> str | None:
     if effects and p.gross_gain_hours >= f.break_even_net_hours:
         digits = _digits_apart(p.net_hours, f.break_even_net_hours)  # never "4.19 h … below the 4.19 h"
         return (
-            f"{_and([n for n, _ in effects]).capitalize()} cut the gain from "
+            f"{fmt.listed([n for n, _ in effects]).capitalize()} cut the gain from "
             f"{fmt.hours(p.gross_gain_hours, digits=2)} to {fmt.hours(p.net_hours, digits=digits)} {per_week}, "
             f"below the {fmt.hours(f.break_even_net_hours, digits=digits)} it takes to pay back the costs "
             f"({fmt.money(f.pv_costs, scenario.currency, compact=True)}, {_cost_driver(scenario, results)})."

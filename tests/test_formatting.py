@@ -232,6 +232,10 @@ def test_payback_tile_puts_the_unit_in_the_chip():
     assert fmt.payback_tile(None, 3, never=True) == ("Never", "no year makes money")  # fmt.PAYBACK_NEVER's words
 
 
+def test_listed_joins_names_as_a_sentence_does():
+    assert [fmt.listed(["a", "b", "c"][:n]) for n in (1, 2, 3)] == ["a", "a and b", "a, b and c"]
+
+
 def test_file_names_name_the_first_three_then_count_the_rest():
     assert fmt.file_names([]) == ""
     assert fmt.file_names(["a.json", "b.json", "c.json", "d.json"]) == "a.json, b.json, c.json, d.json"

@@ -25,6 +25,7 @@ from roi.rollout_tables import (
     checklist_table,
     default_tracking,
     expectations_from_inputs,
+    gate_advice,
     gate_input_rows,
     gate_slips,
     gate_table,
@@ -87,9 +88,43 @@ class TestOutputTables:
             "fraction",
         )
         assert (number["Rule"], number["Result"]) == ("at most baseline +2.0 points", "fail")
+        assert number["Reason"] == "13.0% > 12.0%: fail"
         text = gate_table(report, formatted=True)[0]
         assert (text["Baseline"], text["Threshold"], text["Measured"]) == ("10.0%", "12.0%", "13.0%")
-        assert "Unit" not in text
+        assert (text["Result"], "Unit" in text, "Reason" in text) == ("fail", False, False)
+
+    def test_unjudged_gates_say_why_in_a_word_and_what_to_do_once(self, worked_example, plan):
+        def gate(metric: str, basis: str = "baseline_times", measured: float | None = None) -> Gate:
+            return Gate(metric=metric, basis=basis, threshold=1.1, measured=measured)
+
+        # Pilot: PR size not measured; CFR with no baseline. Next wave: the same two gates, and one passed.
+        pilot = [gate("pr_size_loc_median"), gate("change_failure_rate", "baseline_plus")]
+        gated = update_plan(
+            plan,
+            waves=[
+                plan.waves[0].model_copy(update={"gates": pilot}),
+                plan.waves[1].model_copy(update={"gates": [*pilot, gate("pr_size_loc_median", "absolute", 1.0)]}),
+                *(wave.model_copy(update={"gates": []}) for wave in plan.waves[2:]),
+            ],
+            baseline={"pr_size_loc_median": 200.0},
+        )
+        report = rollout_report(worked_example.model_copy(update={"rollout": gated}))
+        results = [(row["Wave"], row["Result"]) for row in gate_table(report, formatted=True)]
+        names = [wave.name for wave in gated.waves]
+        assert results == [
+            (names[0], "not measured yet"),
+            (names[0], "no baseline"),
+            (names[1], "not measured yet"),
+            (names[1], "no baseline"),
+            (names[1], "pass"),  # 1 LOC ≤ 1.1 LOC
+        ]
+        assert [row["Result"] for row in gate_table(report)] == ["not judged"] * 4 + ["pass"]  # the workbook's
+        assert gate_advice(report) == [
+            "No baseline for change failure rate: enter it under “Baselines the gates compare with”, or measure "
+            "the pre-rollout period from exports (the first wave's earlier data becomes the baseline).",
+            f"Not measured yet ({names[0]} and {names[1]}): load exports covering the wave's measured period and "
+            "use “Measure a wave from the loaded exports”, or enter the measured value in the gates table above.",
+        ]
 
     def test_checklist_table(self, report):
         rows = checklist_table(report)
