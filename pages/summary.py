@@ -21,7 +21,8 @@ p, r, f = results.productivity, results.review, results.finance
 u = simulated(results)  # None without ranges: every draw would be the NPV
 found = verdict(scenario, results)
 
-st.title(markdown_safe(scenario.name))  # a loaded file's name: no live links or images
+# A loaded file's name: no live links or images. A size down (appstate.TOP_STYLE), for the verdict to fit a projector.
+st.container(key="summary_title").title(markdown_safe(scenario.name))
 developers, reviewers = scenario.team.developers, scenario.review.reviewers
 st.caption(
     f"{appstate.source_line(scenario)} · {fmt.count(developers, 'developer')} · "

@@ -591,6 +591,34 @@ def test_the_roi_page_reads_at_a_ten_year_horizon(browser, server):
     page.close()
 
 
+def test_the_summary_verdict_fits_a_projector_when_the_rollout_loses(browser, server):
+    # At $2,000 a seat the verdict box holds a "Why" paragraph and three points (545 px): at 1024×768 it
+    # ended 75 px below the screen, the NPV point out of sight, under 6rem of empty space and a two-line
+    # title. The whole box is in sight, and the title is not under the header.
+    page = new_page(browser, viewport={"width": 1024, "height": 768})
+    page.goto(server)
+    settle(page)
+    go(page, "ROI & risk")
+    page.get_by_role("tab", name="Licences and costs").click()
+    price = page.get_by_role("spinbutton", name="Tool 1: list price per seat")
+    price.fill("2000")
+    price.press("Enter")
+    settle(page)
+    go(page, "Executive summary")
+    box = page.locator(".st-key-summary_verdict")
+    box.get_by_text("does not pay back", exact=False).first.wait_for(timeout=RUN_TIMEOUT)
+    box.get_by_text("Net present value over 3 years", exact=False).wait_for()
+    # The page opens at its top: the ROI & risk page's scroll (down at the price) is undone just after.
+    page.wait_for_function("() => document.querySelector('[data-testid=\"stMain\"]').scrollTop === 0")
+    bounds = box.bounding_box()
+    assert bounds["height"] > 450, bounds  # the loss case's long box, measured
+    assert bounds["y"] + bounds["height"] <= 768, bounds
+    title = page.locator("h1").first.bounding_box()
+    header = page.locator('[data-testid="stHeader"]').bounding_box()
+    assert title["y"] >= header["y"] + header["height"] - 30, (title, header)  # its padding, not its text
+    page.close()
+
+
 UPLOADED_EXPORT = "acme-platform_github_pull_requests_2025-01-01_to_2025-06-30_all_repositories.json"
 """A client's export under the long name its tooling gave it."""
 
