@@ -305,6 +305,52 @@ def test_server_config_no_telemetry_no_tracebacks_and_the_same_upload_limit():
     assert config["server"]["maxUploadSize"] * 1024 * 1024 == safety.MAX_UPLOAD_BYTES
 
 
+def test_the_app_listens_on_this_machine_only():
+    """`make run`'s command (no --server.address) must not listen on the network: the app has no login, and a
+    workshop's Wi-Fi is shared. Checked in the kernel's table of listening sockets, not in the config file."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    from tests.conftest import ROOT
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    streamlit = str(Path(sys.executable).with_name("streamlit"))
+    server = subprocess.Popen(
+        [streamlit, "run", "app.py", "--server.port", str(port), "--server.fileWatcherType", "none"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        listening = []
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            for line in Path(table).read_text().splitlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, _, hex_port = local.rpartition(":")
+                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                    listening.append(address)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    loopback = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1 and ::1, as the kernel writes them
+    assert listening, "the server never listened"
+    assert set(listening) <= loopback, listening
+
+
 def test_no_code_path_unpickles_evaluates_or_executes_anything():
     """Static check of the engine and the app: no pickle/marshal/shelve, no eval/exec/compile, no
     pandas.read_pickle or numpy.load (which unpickles), no shell.  User files are only ever parsed."""
