@@ -129,11 +129,18 @@ def _metrics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _warn(text: str) -> None:
+    """A line on stderr for a result that is written but may mislead (exit status stays 0)."""
+    print(f"warning: {one_line(text)}", file=sys.stderr)
+
+
 def _scenario(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from roi.ingest import read_exports
+    from roi.metrics import measure
     from roi.models import load_scenario, save_scenario
-    from roi.scenario_builder import scenario_from_metrics
+    from roi.scenario_builder import NO_BASE_NOTE, licence_caveat, scenario_from_metrics, seats_held
 
     if Path(args.out).suffix.lower() != ".json":
         raise RoiError("the scenario must be a .json file; give --out NEW.json", file=args.out)
@@ -145,9 +152,15 @@ def _scenario(args: argparse.Namespace) -> int:
     mappings = dict(measured.column_mappings) if measured is not None else None
     # As the base's exports were read, unless told otherwise: its mappings and its time zone.
     timezone = args.timezone if args.timezone is not None else (measured.timezone if measured is not None else None) or "UTC"
-    scenario = scenario_from_metrics(_read_and_measure(args, mappings, timezone), base, name=args.name,
+    dataset = read_exports(args.files, mappings, timezone=timezone)
+    scenario = scenario_from_metrics(measure(dataset, args.adoption_date, args.ramp_weeks), base, name=args.name,
                                      column_mappings=mappings, timezone=timezone)
     save_scenario(scenario, args.out)
+    if base is None:
+        _warn(NO_BASE_NOTE)
+    # The app says this beside the verdict while the exports are loaded; a scenario file from here has no exports.
+    if licences := licence_caveat(scenario, dataset.formats(), seats_held(dataset.seats)):
+        _warn(licences)
     return EXIT_OK
 
 

@@ -111,6 +111,13 @@ def _adoption_share(metrics: Metrics, notes: list[str]) -> float:
 
 
 MEASURED_NOTE = "Measured from exports"
+NO_BASE_NOTE = (
+    "No base scenario: the assumptions not measured are defaults, which price no licences, training, set-up "
+    "or governance, so the NPV counts the benefits alone and the rollout cannot fail to pay back. Enter the "
+    "client's costs on ROI & risk → Licences and costs, or build the scenario again with --base SCENARIO.json."
+)
+"""A measured scenario without a base has no costs: said in its notes (and by the command line, on stderr),
+because a "free tool" verdict is the wrong investment decision."""
 """The start of a measured scenario's first note (which later edits recognise)."""
 
 
@@ -587,6 +594,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         if templated & set(ranges):
             notes.append("Uncertainty ranges " + ", ".join(sorted(templated & set(ranges)))
                          + " come from the template's low and high values.")
+    if base is None:
+        notes.append(NO_BASE_NOTE)
     data = {} if base is None else base.model_dump(exclude={"team", "baseline", "post", "review", "uncertainty",
                                                             "measurement", "notes", "name"})
     data.update(

@@ -268,6 +268,27 @@ def test_scenario_takes_measured_metrics_from_the_exports_and_the_rest_from_the_
     assert new.measurement.adoption_date.isoformat() == "2025-03-03"
 
 
+def test_a_scenario_without_a_base_says_it_prices_nothing(tmp_path):
+    """CONTRACT lets `--base` be left out ("or defaults"); the defaults price no licence, so the NPV was the
+    benefits alone and the verdict "Pays back", without a word, while the exports showed Copilot in use."""
+    from roi.models import load_scenario
+    from roi.scenario_builder import NO_BASE_NOTE
+
+    out = tmp_path / "new.json"
+    files = sorted(str(path) for path in (ROOT / "sample_data" / "demo").iterdir())
+    done = run("scenario", *files, "--adoption-date", "2025-03-03", "--out", str(out))
+    assert done.returncode == 0 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        f"warning: {NO_BASE_NOTE}",
+        "warning: Licences: the exports show use of Copilot, which no licence line prices. The costs, and "
+        "so the verdict, price the tools on ROI & risk → Licences and costs: check them there.",
+    ]
+    scenario = load_scenario(out)
+    assert scenario.costs.tools == [] and NO_BASE_NOTE in (scenario.notes or "").splitlines()
+    results = json.loads(run("compute", str(out)).stdout)["finance"]
+    assert results["pv_costs"] == 0 and results["npv"] == results["pv_benefits"] > 0  # what the warning is about
+
+
 def test_other_tools_can_call_the_command_line_from_any_directory(tmp_path):
     """`make` installs the package (editable), so `python -m roi` is not tied to the checkout's directory."""
     done = subprocess.run([sys.executable, "-m", "roi", "compute", str(SCENARIOS / "worked_example.json")],
