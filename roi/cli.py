@@ -40,10 +40,10 @@ def _print(text: str) -> None:
 
 
 def _compute(args: argparse.Namespace) -> int:
-    from roi.engine import compute
     from roi.models import load_scenario
+    from roi.rollout import planned_results
 
-    results = compute(load_scenario(args.scenario))
+    results = planned_results(load_scenario(args.scenario))  # the checklist as the app and workbook schedule it
     _print(results.model_dump_json(indent=2) + "\n")
     return EXIT_OK
 

@@ -1027,6 +1027,29 @@ def planned_checklist(scenario: Scenario, results: Results) -> list[TrackedCheck
     return track_checklist(results.checklist, plan.checklist, plan_waves(scenario, plan, results))
 
 
+def planned_results(scenario: Scenario, results: Results | None = None) -> Results:
+    """``results`` with each checklist item's owner, due week and status as the rollout plan schedules it
+    (:func:`planned_checklist`), as the app and the workbook show them: ``python -m roi compute`` printed the
+    rules' own owners, weeks and "todo" while the scenario file recorded the item done by Jane in week 1.
+
+    The items and their order stay the engine's (what the numbers trigger); an item the team tracked that no
+    longer fires is in the app and the workbook only.  A due week the plan leaves blank keeps the rule's.
+    """
+    results = results if results is not None else compute(scenario)
+    planned = {item.id: item for item in planned_checklist(scenario, results)}
+    checklist = [
+        item.model_copy(
+            update={
+                "owner_role": planned[item.id].owner_role,
+                "due_week": planned[item.id].due_week if planned[item.id].due_week is not None else item.due_week,
+                "status": planned[item.id].status,
+            }
+        )
+        for item in results.checklist
+    ]
+    return results.model_copy(update={"checklist": checklist})
+
+
 def rollout_report(scenario: Scenario, results: Results | None = None) -> RolloutReport:
     """The scenario's plan (or the default one) with every number the page and the workbook show."""
     results = results if results is not None else compute(scenario)

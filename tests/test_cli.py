@@ -30,6 +30,35 @@ def test_compute_prints_the_worked_example_numbers():
     assert set(results) >= {"productivity", "review", "finance", "uncertainty", "checklist"}
 
 
+def test_compute_prints_the_checklist_as_the_plan_and_the_team_schedule_it(tmp_path, capsys):
+    """The results' checklist had the rules' owners, due weeks and "todo" while the app, the workbook and the
+    scenario file said done, by Jane, in week 1 (docs audit): now the same owner, week and status as the app."""
+    from roi.engine import compute
+    from roi.models import load_scenario, save_scenario
+    from roi.rollout import default_plan, planned_checklist
+    from roi.rollout_models import ChecklistTracking
+
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    tracking = [ChecklistTracking(item_id="ai-policy", status="done", owner_role="Jane", due_week=1)]
+    plan = default_plan(demo).model_copy(update={"checklist": tracking})
+    tracked = tmp_path / "tracked.json"
+    save_scenario(demo.model_copy(update={"rollout": plan}), tracked)
+    for path, policy in ((SCENARIOS / "demo_org.json", None), (tracked, ("done", "Jane", 1))):
+        assert main(["compute", str(path)]) == 0
+        items = {item["id"]: item for item in json.loads(capsys.readouterr().out)["checklist"]}
+        scenario = load_scenario(path)
+        rules = {item.id: item for item in compute(scenario).checklist}
+        assert list(items) == list(rules)  # what the numbers trigger, in the engine's order
+        for item in planned_checklist(scenario, compute(scenario)):  # as the Summary and the Rollout page say
+            assert (items[item.id]["owner_role"], items[item.id]["due_week"]) == (item.owner_role, item.due_week)
+        ai_policy = items["ai-policy"]
+        assert (ai_policy["status"], ai_policy["owner_role"], ai_policy["due_week"]) == (
+            policy or ("todo", rules["ai-policy"].owner_role, ai_policy["due_week"])
+        )
+    # The demo's review-capacity item: due before the full rollout starts (week 8), not the rule's week 4.
+    assert (rules["review-capacity"].due_week, items["review-capacity"]["due_week"]) == (4, 8)
+
+
 def test_bad_scenario_exits_2_with_one_error_line(tmp_path):
     bad = tmp_path / "bad.json"
     data = json.loads((SCENARIOS / "worked_example.json").read_text())
