@@ -329,6 +329,8 @@ def test_frozen_headers_widths_and_landscape_print_fit_to_width(book):
     assert book["Cash flow"].freeze_panes == "B4"
     assert book["Checklist"].freeze_panes == "A5"
     assert book["Checklist"].print_title_rows == "$1:$4"
+    assert book["Rollout plan"].freeze_panes == "B1"  # the row labels beside waves scrolled sideways (PM audit)
+    assert book["Rollout plan"].print_title_rows is None
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title

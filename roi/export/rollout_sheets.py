@@ -813,6 +813,9 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     sheet = Sheet(
         ROLLOUT_PLAN,
         widths={1: 32, 2: 30, 3: 24, 4: 24, 5: 16, 6: 16, 7: 12, 8: 12, 9: 60, 10: 14, 11: 14, 12: 15},
+        # The labels column stays in sight: the waves are columns, and a plan of five scrolls sideways. No rows:
+        # the sheet stacks tables with their own headings (waves, gates, expectations, cost by month).
+        freeze="B1",
     )
     sheet.add(text("Rollout plan", "title"))
     plan_note = (
