@@ -9,7 +9,7 @@ import pytest
 
 from roi.ingest.template import template_csv
 from roi.models import load_scenario
-from tests.conftest import SCENARIOS, exports_uploader, github_pulls
+from tests.conftest import ROOT, SCENARIOS, exports_uploader, github_pulls
 
 PAGE = "pages/data.py"
 ADOPTION = date(2025, 3, 3)  # the demo organisation's adoption date, kept for an upload without Copilot data
@@ -99,6 +99,20 @@ def test_a_people_directory_is_listed_with_the_other_exports(page):
     assert sources.loc["people.csv", "Left out"] == 1
     assert "**people.csv** left out 1 row without a login" in [c.value for c in page.caption]
     assert page.session_state["scenario"].measurement.sources == ["acme_pulls.json", "people.csv"]
+
+
+def test_left_out_counts_a_files_rows_even_when_it_holds_reviews_too(page):
+    # gh pr list output: 6 PRs, 3 counted (a bot's, a draft and an unmerged one left out), and 4 of the reviews
+    # inside them left out. "Left out" said 7 beside Rows 6 and Used 3; the reviews are under the reasons.
+    gh = (ROOT / "tests" / "fixtures" / "ingest" / "gh_pr_list.json").read_bytes()
+    page.date_input(key="data_adoption").set_value(date(2025, 3, 10))
+    exports_uploader(page).set_value(("gh_pr_list.json", gh, "application/json"))
+    page.run()
+    assert not page.exception and not page.error
+    row = page.dataframe[0].value.set_index("File").loc["gh_pr_list.json"]
+    assert list(row[["Rows", "Used", "Left out"]]) == [6, 3, 3]
+    reasons = next(c.value for c in page.caption if c.value.startswith("**gh_pr_list.json** left out"))
+    assert "1 bot author; 1 draft; 1 not merged" in reasons and "1 submitted after the merge" in reasons
 
 
 def test_uploading_an_export_changes_the_measured_metrics(page):
