@@ -1,7 +1,8 @@
 """The command line: ``python -m roi compute|metrics|scenario|export|template|compare``.
 
 Exit status 0 on success; on bad input exit status 2 and one ``error:`` line on stderr that
-names the file (and row/column or field) and how to fix it.  Never a traceback for a user's
+names the file (and row/column or field) and how to fix it.  A result that is written but may mislead
+adds ``warning:`` lines on stderr, exit status 0.  Never a traceback for a user's
 mistake, never a half-written output file.
 """
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # annotations only: each command imports what it uses when it
     from datetime import date
 
     from roi.metrics import Metrics
+    from roi.models import Scenario
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -39,11 +41,35 @@ def _print(text: str) -> None:
                        "reading it", file="standard output") from None
 
 
-def _compute(args: argparse.Namespace) -> int:
+def _warn(text: str) -> None:
+    """A line on stderr for a result that is written but may mislead (exit status stays 0)."""
+    print(f"warning: {one_line(text)}", file=sys.stderr)
+
+
+def _opened(path: str) -> Scenario:
+    """The scenario file at ``path``, with a warning for each line its notes gained as it was opened (an
+    uncertainty range no draw used, dropped): the results JSON has no notes, so a script never saw it."""
+    import json
+    from pathlib import Path
+
     from roi.models import load_scenario
+
+    scenario = load_scenario(path)
+    try:
+        written = json.loads(Path(path).read_bytes()).get("notes")
+    except (OSError, ValueError):  # read a moment ago; a file changed since keeps its warnings
+        written = None
+    before = set(written.splitlines()) if isinstance(written, str) else set()
+    for line in (scenario.notes or "").splitlines():
+        if line not in before:
+            _warn(line)
+    return scenario
+
+
+def _compute(args: argparse.Namespace) -> int:
     from roi.rollout import planned_results
 
-    results = planned_results(load_scenario(args.scenario))  # the checklist as the app and workbook schedule it
+    results = planned_results(_opened(args.scenario))  # the checklist as the app and workbook schedule it
     _print(results.model_dump_json(indent=2) + "\n")
     return EXIT_OK
 
@@ -53,11 +79,10 @@ def _export(args: argparse.Namespace) -> int:
 
     from roi.engine import compute
     from roi.export import build_workbook, write_atomic
-    from roi.models import load_scenario
 
     if Path(args.out).suffix.lower() != ".xlsx":
         raise RoiError("the workbook must be an .xlsx file; give --out REPORT.xlsx", file=args.out)
-    scenario = load_scenario(args.scenario)
+    scenario = _opened(args.scenario)
     write_atomic(args.out, build_workbook(scenario, compute(scenario)))
     return EXIT_OK
 
@@ -127,11 +152,6 @@ def _metrics(args: argparse.Namespace) -> int:
 
     _print(metrics_json(_read_and_measure(args, timezone=args.timezone if args.timezone is not None else "UTC")))
     return EXIT_OK
-
-
-def _warn(text: str) -> None:
-    """A line on stderr for a result that is written but may mislead (exit status stays 0)."""
-    print(f"warning: {one_line(text)}", file=sys.stderr)
 
 
 def _scenario(args: argparse.Namespace) -> int:

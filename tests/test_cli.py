@@ -59,6 +59,22 @@ def test_compute_prints_the_checklist_as_the_plan_and_the_team_schedule_it(tmp_p
     assert (rules["review-capacity"].due_week, items["review-capacity"]["due_week"]) == (4, 8)
 
 
+def test_a_range_dropped_as_the_scenario_opens_is_said_on_stderr(tmp_path):
+    """A range over a number the NPV does not read is dropped on opening, with a line in the notes; the results
+    JSON and the workbook's file name carry no notes, so `compute` and `export` said nothing (docs audit L6)."""
+    data = json.loads((SCENARIOS / "worked_example.json").read_text())
+    data["uncertainty"]["ranges"]["review.reviewers"] = [15, 17, 20]
+    path = tmp_path / "ranged.json"
+    path.write_text(json.dumps(data))
+    said = ("warning: Opened without the uncertainty range over review.reviewers: no simulated NPV depended on "
+            "them (a number the NPV does not read, or one its growth range replaces).")
+    for command in (["compute", str(path)], ["export", str(path), "--out", str(tmp_path / "r.xlsx")]):
+        done = run(*command)
+        assert done.returncode == 0 and done.stderr.splitlines() == [said], done.stderr
+    done = run("compute", str(SCENARIOS / "worked_example.json"))  # its own notes are not news
+    assert done.returncode == 0 and done.stderr == ""
+
+
 def test_bad_scenario_exits_2_with_one_error_line(tmp_path):
     bad = tmp_path / "bad.json"
     data = json.loads((SCENARIOS / "worked_example.json").read_text())
