@@ -1425,7 +1425,11 @@ def test_a_wave_input_the_plan_does_not_allow_is_named_on_its_wave(recalculated,
     with pytest.raises((ValueError, ScenarioError)):  # the app refuses each of these plans
         plan_waves = RolloutPlan.model_validate(plan)
         rollout_report(recalculated["worked"][0].model_copy(update={"rollout": plan_waves}))
-    # No budget from a plan the app refuses (a share typed as 30 gave months of −521,460): blank, and said.
+    # No budget from a plan the app refuses (a share typed as 30 gave months of −521,460, and a share of 1.5
+    # "−25 developers added"): the waves' figures and the months blank, and said; the checks stay.
+    table = _wave_table(values["Rollout plan"])
+    for label in ("Start month", "Developers added", "Licence cost / month", "Reviewer utilisation", "Freed h / week"):
+        assert all(value in (None, "") for value in table[label][:3]), (name, label, table[label][:3])
     months = _month_table(values["Rollout plan"])
     assert all(month[column] in (None, "") for month in months for column in ("Seat cost", "Total cost")), name
     rows = [[c.value for c in row] for row in values["Rollout plan"].iter_rows()]

@@ -535,6 +535,8 @@ def _live_waves(
         for column in columns:
             if column in live:
                 formula, cached, fmt = live[column]
+                if column not in _SAID_OF_ANY_PLAN:  # a share of 1.5 pasted past validation showed −25 added
+                    formula = f'IF({PLAN_ALLOWED},{formula},"")'
                 role: Role = "warning" if column in (WAVE_VALUES_LABEL, WAVE_CHECK_LABEL) else "plain"
                 cells[column] = Cell(
                     Formula(formula, cached=cached), fmt, role, wrap=role == "warning", lines=room.get(column, 1)
@@ -724,9 +726,14 @@ def _wave_validations(sheet: Sheet, header_row: int, columns: list[str], waves: 
 
 
 PLAN_ALLOWED = f'COUNTIF({WAVE_CHECKS},"?*")=0'
-"""Formula text: TRUE while every wave's Check cell is empty (the plan is one the app allows)."""
-PLAN_NOT_ALLOWED = ("The Check row under the wave names says what the plan does not allow: the cost by month "
-                    "is blank until it is fixed.")
+"""Formula text: TRUE while every wave's Check cell is empty (the plan is one the app allows).  The waves'
+figures and the cost by month are blank while it is FALSE: numbers of a plan the app refuses are not
+numbers to budget with.  (The checks read only the waves' inputs, never these figures: no circle.)"""
+PLAN_NOT_ALLOWED = ("The Check row under the wave names says what the plan does not allow: the waves' figures "
+                    "and the cost by month are blank until it is fixed.")
+_SAID_OF_ANY_PLAN = (WAVE_CHECK_LABEL, WAVE_VALUES_LABEL, "Go / no-go")
+"""The wave rows shown whatever the plan: what is wrong with it, whether the app's values are stale, and the
+gates' verdict (from the gates table, not from the wave's figures)."""
 """The live line above the cost by month while :data:`PLAN_ALLOWED` is FALSE: a share typed as 30 for 30% gave
 months of −521,460 with nothing beside them."""
 
