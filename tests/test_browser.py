@@ -365,21 +365,28 @@ def test_the_rollout_page_fits_a_laptop(browser, server):
     page.close()
 
 
+def _enter_on_roi_tab(page, server: str, tab: str, field: str, value: str):
+    """Open the app, type ``value`` into the number box ``field`` on the ROI & risk page's ``tab`` and let it
+    run; the box is returned."""
+    page.goto(server)
+    settle(page)
+    go(page, "ROI & risk")
+    page.get_by_role("tab", name=tab).click()
+    settle(page)
+    box = page.get_by_role("spinbutton", name=field)
+    box.fill(value)
+    box.press("Enter")
+    settle(page)
+    return box
+
+
 def test_the_rollout_page_fits_fifty_thousand_developers(browser, server):
     # With 50,000 developers the monthly costs had 838 px of columns in the 818 px grid at 1280 px with the
     # sidebar open, and their Training column was as wide as its heading: the grid sizes a column from its
     # first ten rows less a value twice their average, and the training month's "12,684,000" was cut (each
     # figure's width now comes from every month: the AppTests check it). No grid scrolls at 1280 px.
     page = new_page(browser, viewport={"width": 1280, "height": 900})
-    page.goto(server)
-    settle(page)
-    go(page, "ROI & risk")
-    page.get_by_role("tab", name="Team").click()
-    settle(page)
-    field = page.get_by_role("spinbutton", name="Developers in scope (n)")
-    field.fill("50000")
-    field.press("Enter")
-    settle(page)
+    field = _enter_on_roi_tab(page, server, "Team", "Developers in scope (n)", "50000")
     assert field.input_value() == "50000"
     go(page, "Rollout plan")
     assert page.locator('[data-testid="stSidebar"]').bounding_box()["width"] > 200  # the sidebar is open
@@ -596,14 +603,7 @@ def test_the_summary_verdict_fits_a_projector_when_the_rollout_loses(browser, se
     # ended 75 px below the screen, the NPV point out of sight, under 6rem of empty space and a two-line
     # title. The whole box is in sight, and the title is not under the header.
     page = new_page(browser, viewport={"width": 1024, "height": 768})
-    page.goto(server)
-    settle(page)
-    go(page, "ROI & risk")
-    page.get_by_role("tab", name="Licences and costs").click()
-    price = page.get_by_role("spinbutton", name="Tool 1: list price per seat")
-    price.fill("2000")
-    price.press("Enter")
-    settle(page)
+    _enter_on_roi_tab(page, server, "Licences and costs", "Tool 1: list price per seat", "2000")
     go(page, "Executive summary")
     box = page.locator(".st-key-summary_verdict")
     box.get_by_text("does not pay back", exact=False).first.wait_for(timeout=RUN_TIMEOUT)
