@@ -15,7 +15,7 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 appstate.init()
-appstate.focus_style()
+appstate.page_styles()
 
 pages = [
     st.Page("pages/summary.py", title="Executive summary", icon=":material/insights:", default=True),

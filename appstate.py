@@ -546,9 +546,10 @@ name, one size down: on a 1024×768 projector the Summary's verdict box in a los
 paragraph and three points) ended 75 px below the screen's edge, its NPV point out of sight."""
 
 
-def focus_style() -> None:
+def page_styles() -> None:
     """Draw :data:`FOCUS_STYLE` and :data:`TOP_STYLE` (a style-only ``st.html`` takes no space on the page)."""
-    st.html(FOCUS_STYLE + TOP_STYLE)
+    st.html(FOCUS_STYLE)
+    st.html(TOP_STYLE)
 
 
 def chart(figure: Any, key: str, container: Any = st, *, theme: str | None = None) -> None:

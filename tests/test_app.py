@@ -153,7 +153,7 @@ def test_page_links_show_keyboard_focus(open_app):
 
     at = open_app()
     styles = [element.proto.body for element in at.get("html")]
-    assert appstate.FOCUS_STYLE in styles
+    assert appstate.FOCUS_STYLE in styles and appstate.TOP_STYLE in styles  # each drawn whole, on every page
     for link in ("stSidebarNavLink", "stPageLink-NavLink"):
         assert f'[data-testid="{link}"]:focus-visible' in appstate.FOCUS_STYLE
     outline = re.search(r"outline: (\d+)px solid (#[0-9a-f]{6})", appstate.FOCUS_STYLE)
