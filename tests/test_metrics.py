@@ -793,6 +793,21 @@ def test_a_day_without_an_active_user_count_is_left_out_of_the_mean_not_zero():
     assert (m.baseline.ai_active_users, m.post.ai_active_users) == (4.0, 5.0)
 
 
+def test_a_collapsed_zero_usage_day_counts_zero_users_and_an_engaged_only_day_stays_unknown():
+    # FORMATS.md §2a: a zero-usage day collapses to {"total_engaged_users": 0}. Post days 03-03 (2 users),
+    # 03-04 collapsed (0), 03-05 (4), 03-12 (6): (2 + 0 + 4 + 6) / 4 = 3.0 (4.0 when the collapsed day was
+    # dropped). 03-06 gives 3 engaged users but no active count: at least 3, unknown, so left out.
+    days = [_copilot_day("2025-02-03", 1), _copilot_day("2025-03-03", 2),
+            {"date": "2025-03-04", "total_engaged_users": 0}, _copilot_day("2025-03-05", 4),
+            {"date": "2025-03-06", "total_engaged_users": 3}, _copilot_day("2025-03-12", 6)]
+    m = measure(read_exports([("prs.json", _gh_prs()), ("copilot.json", json.dumps(days).encode())]),
+                date(2025, 3, 1))
+    assert (m.baseline.ai_active_users, m.post.ai_active_users) == (1.0, 3.0)
+    notes = next(s.notes for s in m.sources if s.file == "copilot.json")
+    assert any(n.startswith("1 day(s) without total_active_users and with total_engaged_users 0") for n in notes)
+    assert any(n.startswith("1 day(s) with total_engaged_users but no total_active_users") for n in notes)
+
+
 @pytest.mark.parametrize("extra_change, extra_deployment", [
     # c4, committed an hour after d3 that lists it (clock skew, a bad join): a −1 h lead time is left out.
     ("github,push,c4,2025-03-12 23:00:00 UTC", 'github,d3,2025-03-12 22:00:00 UTC,c3,"[""c3"",""c4""]"'),

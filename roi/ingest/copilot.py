@@ -2,7 +2,7 @@
 
 FORMATS.md §2.  Copilot days are UTC calendar days.  Acceptance counts come from code
 completions only and must be summed over ``editors[].models[].languages[]`` (there is no
-top-level total); a zero-usage day collapses to ``{"total_engaged_users": 0}``.  In the usage
+top-level total); a zero-usage day collapses to ``{"total_engaged_users": 0}`` (read as 0 active users).  In the usage
 reports they are the ``code_completion`` row of ``totals_by_feature[]``: the top-level activity
 counts also hold chat, agent and edit activity.
 """
@@ -94,11 +94,30 @@ def read_metrics(name: str, data: bytes, report: SourceReport, timezone: str) ->
     days = _records(name, data)
     report.rows = len(days)
     rows = []
+    collapsed = unknown = 0
     for row, day in enumerate(days, start=1):
         suggestions, acceptances, lines_suggested, lines_accepted = _completion_totals(day, name, row)
-        rows.append((day.get("date"), _count(day, "total_active_users", name, row),
-                     _unused_count(day, "total_engaged_users"), suggestions, acceptances, lines_suggested,
-                     lines_accepted))
+        active = _count(day, "total_active_users", name, row)
+        engaged = _unused_count(day, "total_engaged_users")
+        if "total_active_users" not in day and engaged is not None:
+            if engaged == 0:
+                # FORMATS.md §2a: a zero-usage day collapses to {"total_engaged_users": 0}: a day with data
+                # and no user, so 0 (left out, it lifted the daily mean to a weekday mean).
+                active = 0.0
+                suggestions = 0.0 if suggestions is None else suggestions
+                acceptances = 0.0 if acceptances is None else acceptances
+                collapsed += 1
+            else:
+                # Engaged users are a subset of the active ones (passive use, such as seeing a suggestion,
+                # counts as active only): the active count is unknown, not the engaged one.
+                unknown += 1
+        rows.append((day.get("date"), active, engaged, suggestions, acceptances, lines_suggested, lines_accepted))
+    if collapsed:
+        report.note(f"{collapsed} day(s) without total_active_users and with total_engaged_users 0 (a zero-usage "
+                    "day as GitHub collapses it): counted as days with 0 active users")
+    if unknown:
+        report.note(f"{unknown} day(s) with total_engaged_users but no total_active_users: their active users "
+                    "are unknown (at least the engaged ones) and left out of ai_active_users")
     frame = pd.DataFrame(rows, columns=["date", "active_users", "engaged_users", "suggestions", "acceptances",
                                         "lines_suggested", "lines_accepted"])
     report.name_columns("ai_daily", {"active_users": "total_active_users",
