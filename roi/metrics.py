@@ -517,10 +517,15 @@ class _Period:
     name: str
     start: pd.Timestamp
     end: pd.Timestamp  # inclusive last instant
+    # The period stops at an instant it excludes (the baseline at adoption, a post period at midnight after
+    # `until`) and `end` is the microsecond before it: its weeks run to that instant. Measured to `end`, two
+    # equally long periods differed by 1e-12 weeks and equal per-developer rates no longer tied in the test.
+    open_end: bool = False
 
     @property
     def weeks(self) -> float:
-        return max((self.end - self.start) / pd.Timedelta(days=7), 0.0)
+        stop = self.end + pd.Timedelta(microseconds=1) if self.open_end else self.end
+        return max((stop - self.start) / pd.Timedelta(days=7), 0.0)
 
     def mask(self, times: pd.Series) -> np.ndarray:
         values = _ns(times)
@@ -557,7 +562,7 @@ class _Period:
                 last = max(last, min(seen.max(), end))
         early_end = end - last > tolerance and not (values > end).any()
         return _Period(self.name, pd.Timestamp(first, tz="UTC") if late_start else self.start,
-                       pd.Timestamp(last, tz="UTC") if early_end else self.end)
+                       pd.Timestamp(last, tz="UTC") if early_end else self.end, self.open_end and not early_end)
 
 
 def _finite(value: Any) -> float | None:
@@ -1165,7 +1170,8 @@ def _rate_period(period: _Period, events: pd.Series) -> _Period:
     than the gap its edge rule lets a source miss (a week, or three of the source's mean intervals)."""
     if events.empty:
         return _Period(period.name, period.start, period.start)
-    return _Period(period.name, max(period.start, events.min()), min(period.end, events.max()))
+    end = min(period.end, events.max())
+    return _Period(period.name, max(period.start, events.min()), end, period.open_end and end == period.end)
 
 
 def _skip_ramp_days(dataset: Dataset, prep: _Prepared, ramp: tuple[pd.Timestamp, pd.Timestamp]) -> None:
@@ -1273,16 +1279,17 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
     spans: dict[str, _Period] = {}  # per period: the part of it the rate sources' events span
     if not every.empty:
         first, last = every.min(), every.max()
-        if until is not None:
-            last = min(last, pd.Timestamp(until, tz="UTC") + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1))
+        stop = pd.Timestamp(until, tz="UTC") + pd.Timedelta(days=1) if until is not None else None
+        if stop is not None:
+            last = min(last, stop - pd.Timedelta(microseconds=1))
         if not first < adoption or not post_start <= last:
             ramp = f" plus {ramp_weeks} ramp-up week(s)" if ramp_weeks else ""
             raise DataError(
                 f"adoption date {adoption_date.isoformat()}{ramp} is outside the data: its events run from "
                 f"{first.date().isoformat()} to {last.date().isoformat()}; choose a date with data on both sides",
                 file=fmt.file_names(event_files) or None, field="adoption_date")
-        baseline = _Period("baseline", first, adoption - pd.Timedelta(microseconds=1))
-        post = _Period("post", post_start, last)
+        baseline = _Period("baseline", first, adoption - pd.Timedelta(microseconds=1), open_end=True)
+        post = _Period("post", post_start, last, open_end=stop is not None and last == stop - pd.Timedelta(microseconds=1))
         spans = {period.name: _rate_period(period, events) for period in (baseline, post)}
         if len(ai_times) and len(events) and (ai_times.min() < events.min() or ai_times.max() > events.max()):
             notes.append(f"the AI usage days run from {ai_times.min():%Y-%m-%d} to {ai_times.max():%Y-%m-%d}, "

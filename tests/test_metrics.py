@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 
 from roi.errors import DataError, InputFormatError
 from roi.ingest import read_exports
@@ -189,6 +190,37 @@ def _weekday_prs(first: str, last: str, authors: int = 4) -> pd.DataFrame:
 def _deployments(times: list[pd.Timestamp]) -> pd.DataFrame:
     return pd.DataFrame({"source": "deploys", "deploy_id": [f"d{i}" for i in range(len(times))],
                          "deployed_at": times, "repo": None})
+
+
+def _prs_at(merges: dict[str, list[pd.Timestamp]]) -> pd.DataFrame:
+    """PRs merged at the given times by each author, created 5 h before, 60 lines each."""
+    rows = [{"source": "prs", "repo": "r", "number": number, "author": author, "author_is_bot": False,
+             "ai_agent": False, "is_draft": False, "created_at": merged - pd.Timedelta(hours=5), "merged_at": merged,
+             "closed_at": merged, "additions": 50.0, "deletions": 10.0, "labels": "", "ai_evidence": ""}
+            for number, (author, merged) in enumerate((a, t) for a, times in merges.items() for t in times)]
+    return pd.DataFrame(rows)
+
+
+def test_equal_periods_measure_equal_weeks_so_equal_rates_tie_in_the_test():
+    # Baseline 2025-01-06 00:00 → adoption 03-03 00:00 and post 03-03 → 04-28 00:00 are both exactly 8 weeks.
+    # Baseline PRs per developer 16, 8, 4, 4; post 16, 8, 8, 4, 16 (a fifth developer): rates /8 tie across
+    # the periods. The baseline was measured to 1 µs before adoption, its rates were a hair higher and
+    # the ties broke (the audit's hand set 2: p 0.712 instead of scipy's 0.379).
+    first, adoption, last = (pd.Timestamp(d, tz="UTC") for d in ("2025-01-06", "2025-03-03", "2025-04-28"))
+    span = adoption - first
+    base, post = (16, 8, 4, 4), (16, 8, 8, 4, 16)
+    merges: dict[str, list[pd.Timestamp]] = {f"dev{k}": [] for k in range(5)}
+    for k, n in enumerate(base):
+        merges[f"dev{k}"] += [first + span * i / n for i in range(n)]
+    for k, n in enumerate(post):
+        merges[f"dev{k}"] += [last - span * i / n for i in range(n)]
+    m = measure(build_dataset({"pull_requests": [_prs_at(merges)]}, [], "UTC"), ADOPTION)
+    assert (m.baseline.weeks, m.post.weeks) == (8.0, 8.0)
+    assert m.baseline.prs_per_dev_week == 32 / (4 * 8.0) and m.post.prs_per_dev_week == 52 / (5 * 8.0)
+    expected = stats.mannwhitneyu(np.array(post) / 8.0, np.array(base) / 8.0, alternative="two-sided")
+    change = m.changes["prs_per_dev_week"]
+    assert change.p_value == pytest.approx(expected.pvalue, rel=1e-12)
+    assert change.effect_size == pytest.approx(expected.statistic / (5 * 4), rel=1e-12)
 
 
 def test_a_source_with_gaps_at_the_edges_is_counted_over_the_whole_period():
