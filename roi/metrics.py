@@ -536,10 +536,16 @@ class _Period:
 
         An edge counts as missed when the source has no event beyond it and the gap from the edge to its
         nearest event inside exceeds :data:`EDGE_GAP_DAYS` days and three of the source's mean intervals
-        between events there (a Poisson gap that long has a 5 % chance): the export started late or
-        stopped early. A shorter gap is the source's own rhythm (weekends, a release every other week),
-        and counting only from its first to its last event would inflate its rate by about one interval.
+        between events (a Poisson gap that long has a 5 % chance): the export started late or stopped
+        early. A shorter gap is the source's own rhythm (weekends, a release every other week), and
+        counting only from its first to its last event would inflate its rate by about one interval.
         A source with no event inside covers nothing.
+
+        The mean interval is the longer of the one inside the period and the one over all the source's
+        events. Inside alone, one event (or two close together) gave an interval of about 0, so a week's
+        gap cut the period: one deployment in 7.9 weeks read as 2 a week. Over the export alone, a source
+        that slowed after adoption would be judged by its faster baseline rhythm. An export with a single
+        event has no rhythm to judge a gap by: it covers the whole period.
 
         ``reach``: the export's other timestamps (a work item's creation beside its completion). They show
         how late the export was taken, so the end edge is missed only before the latest of them too: a Jira
@@ -551,8 +557,11 @@ class _Period:
         if not len(inside):
             return _Period(self.name, self.start, self.start)
         first, last = inside.min(), inside.max()
-        mean_gap = (last - first) / (len(inside) - 1) if len(inside) > 1 else np.timedelta64(0, "ns")
-        tolerance = max(np.timedelta64(EDGE_GAP_DAYS, "D"), 3 * mean_gap)
+        own = values[~np.isnat(values)]
+        gaps = [(x.max() - x.min()) / (len(x) - 1) for x in (inside, own) if len(x) > 1]
+        if not gaps:
+            return self
+        tolerance = max(np.timedelta64(EDGE_GAP_DAYS, "D"), 3 * max(gaps))
         late_start = first - start > tolerance and not (values < start).any()
         if reach is not None:
             seen = _ns(reach)

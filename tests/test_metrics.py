@@ -781,6 +781,36 @@ def test_an_edge_gap_longer_than_a_week_and_three_intervals_is_cut():
     assert period.covered(daily(6.5)).start == start
 
 
+def test_one_event_inside_a_period_is_judged_by_the_exports_rhythm_not_cut_to_itself():
+    """The audit's hand set 2: deployments 01-10 10:00, 02-10 10:00, 02-10 12:00 and 03-20 12:00; PRs every
+    weekday 01-06 … 05-09 at 15:00; 2 ramp-up weeks. The post period 03-17 … 05-09 15:00 holds one deployment
+    with a 50-day gap after it. Its mean interval inside was 0, so a week's gap cut the period to 03-17 …
+    03-20 12:00 (0.5 weeks, 2.0 a week); over the export it is 69 days / 3 = 23 days, and 50 < 3 × 23."""
+    times = [pd.Timestamp(t, tz="UTC") for t in ("2025-01-10 10:00", "2025-02-10 10:00", "2025-02-10 12:00",
+                                                  "2025-03-20 12:00")]
+    parts = {"pull_requests": [_weekday_prs("2025-01-06", "2025-05-09")], "deployments": [_deployments(times)]}
+    m = measure(build_dataset(parts, [], "UTC"), ADOPTION, ramp_weeks=2)
+    base_weeks, post_weeks = (55 * DAY + 9 * 3600) / (7 * DAY), (53 * DAY + 15 * 3600) / (7 * DAY)
+    assert m.baseline.deployments_per_week == pytest.approx(3 / base_weeks)  # 0.3783
+    assert m.post.deployments_per_week == pytest.approx(1 / post_weeks)  # 0.1305, not 2.0
+    assert not any("deployment export covers" in note for note in m.notes)
+
+
+def test_a_source_that_slowed_is_judged_by_its_own_rhythm_in_the_period():
+    # Daily events for 60 days before the period, then weekly inside it from day 9 (a 9-day gap at the start).
+    # Over the whole export the mean interval is about 1.4 days (tolerance: a week), so the start would be cut;
+    # inside it is 7 days (tolerance 21 days): the slower rhythm, not a late export.
+    start = pd.Timestamp("2025-03-03", tz="UTC")
+    period = _Period("p", start, start + pd.Timedelta(days=70))
+    before = start - pd.to_timedelta(np.arange(1, 61), unit="D")
+    inside = start + pd.to_timedelta(np.arange(9, 70, 7), unit="D")
+    times = pd.Series(before.append(inside))
+    assert period.covered(times).start == start
+    # A single event in the whole export: no rhythm to judge a gap by, the whole period.
+    one = pd.Series([start + pd.Timedelta(days=30)])
+    assert period.covered(one).weeks == period.weeks
+
+
 def _gh_prs(reviews_at: tuple[str, ...] = ()) -> bytes:
     """gh pr list JSON: alice's PRs created 2025-02-03 and 2025-03-03 at 10:00Z, each merged a day later; each
     reviewed at the given times of its creation day by bob, carol, … in turn."""
