@@ -809,12 +809,30 @@ def _pr_period(prep: _Prepared, period: _Period, authors: set[str] | None = None
     return values, samples
 
 
-def _daily(times: pd.Series, period: _Period) -> np.ndarray:
-    """Counts per calendar day of the period: the units for team rates."""
-    days = max(int(np.ceil((period.end - period.start) / pd.Timedelta(days=1))), 1)
-    index = ((_ns(times) - period.start.to_datetime64()) // np.timedelta64(1, "D")).astype(np.int64)
-    index = np.clip(index, 0, days - 1)
-    return np.bincount(index, minlength=days).astype(float)
+def _daily(times: pd.Series, period: _Period) -> tuple[np.ndarray, np.ndarray]:
+    """Counts per calendar day (00:00 UTC) of the period, and the share of each day inside it: the units for
+    team rates.
+
+    Calendar days in UTC, where the periods split (--timezone only reads times written without a zone); they
+    were 24-hour windows from the period's first event (08:44 on the demo). The first and last day are cut
+    where the period starts or ends at an event: their share is their weight in the bootstrap (Σ counts /
+    Σ shares is then the reported rate), and the test leaves them out, as their counts are of fewer hours
+    than a whole day's."""
+    day = np.timedelta64(1, "D")
+    start, end = period.start.to_datetime64(), period.end.to_datetime64()
+    stop = end + np.timedelta64(1, "us") if period.open_end else end  # the instant the period's weeks run to
+    first = start.astype("datetime64[D]").astype(start.dtype)
+    days = int((end - first) // day) + 1  # through the day that holds the period's last instant
+    edges = first + np.arange(days + 1) * day
+    share = (np.minimum(edges[1:], stop) - np.maximum(edges[:-1], start)) / day
+    index = np.clip(((_ns(times) - first) // day).astype(np.int64), 0, days - 1)
+    return np.bincount(index, minlength=days).astype(float), np.clip(share.astype(float), 0.0, 1.0)
+
+
+def _day_rates(group: str, times: pd.Series, period: _Period, scale: float) -> _Sample:
+    """A team rate's sample: calendar days weighted by their share inside the period, whole days tested."""
+    counts, share = _daily(times, period)
+    return _ratio(group, counts, share, len(times), counts[share == 1.0], scale)
 
 
 def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tuple[_Values, _Samples]:
@@ -833,14 +851,13 @@ def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tu
     if covered.weeks > 0:
         finished = done[period.mask(done["resolved_at"])]
         values["tasks_per_dev_week"] = len(finished) / (developers * covered.weeks)
-        daily = _daily(finished["resolved_at"], covered)
-        samples["tasks_per_dev_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), len(finished), daily, 7.0 / developers)
+        samples["tasks_per_dev_week"] = _day_rates(f"{period.name}:days", finished["resolved_at"], covered,
+                                                   7.0 / developers)
     covered = by_created if by_created.weeks > 0 else by_resolved
     if covered.weeks > 0 and items["kind"].eq("bug").any():
         bugs = items[items["kind"].eq("bug").to_numpy() & period.mask(items["created_at"])]
         values["bugs_per_dev_week"] = len(bugs) / (developers * covered.weeks)
-        daily = _daily(bugs["created_at"], covered)
-        samples["bugs_per_dev_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), len(bugs), daily, 7.0 / developers)
+        samples["bugs_per_dev_week"] = _day_rates(f"{period.name}:days", bugs["created_at"], covered, 7.0 / developers)
     return values, samples
 
 
@@ -877,8 +894,8 @@ def _dora(dataset: Dataset, period: _Period, commit_times: pd.DataFrame, failed:
         count = int(in_period.sum())
         if weeks > 0:
             values["deployments_per_week"] = count / weeks
-            daily = _daily(deployments["deployed_at"][in_period], covered)
-            samples["deployments_per_week"] = _ratio(f"{period.name}:days", daily, np.ones_like(daily), count, daily, 7.0)
+            samples["deployments_per_week"] = _day_rates(f"{period.name}:days", deployments["deployed_at"][in_period],
+                                                         covered, 7.0)
         if count and dataset.has("incidents"):
             # In time order (then id): the bootstrap weighs deployments by position, whatever the files' order.
             chosen = deployments.loc[in_period, ["deployed_at", "source", "deploy_id"]].reset_index(drop=True)

@@ -29,7 +29,7 @@ def sheet_rows(scenario, title: str) -> dict[str, object]:
 
 @pytest.mark.parametrize(
     ("file", "shown", "loss"),
-    [("demo_org.json", "<1%", 0.00415), ("worked_example.json", "45%", 0.4513)],
+    [("demo_org.json", "<1%", 0.0045), ("worked_example.json", "45%", 0.4513)],
 )
 def test_the_chance_of_a_loss_has_the_apps_name_and_sign_in_the_workbook(open_app, file, shown, loss):
     """The tiles say "Chance of a loss 45%"; the workbook said "Probability NPV > 0 54.9%", the same

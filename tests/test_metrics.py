@@ -223,6 +223,34 @@ def test_equal_periods_measure_equal_weeks_so_equal_rates_tie_in_the_test():
     assert change.effect_size == pytest.approx(expected.statistic / (5 * 4), rel=1e-12)
 
 
+def test_daily_counts_are_calendar_days_and_days_cut_by_the_period_are_not_tested():
+    """Deployments at 09:00 and 20:00 UTC from 2025-01-07 to 04-24; PRs (the periods) run 01-06 15:00 …
+    04-25 15:00. The test compares deployments per calendar day (00:00 UTC) over the whole days: 01-07 …
+    03-02 before, 03-03 … 04-24 after (01-06 and 04-25 are cut at 15:00 by the periods' first and last
+    event). Windows of 24 hours from 01-06 15:00 paired each 20:00 deployment with the next morning's."""
+    morning_base, evening_base = {0: 1, 1: 0, 2: 2}, {0: 2, 1: 0}  # by day index mod 3, mod 2
+    morning_post, evening_post = {0: 1, 1: 2, 2: 2}, {0: 1, 1: 1}
+    times, base_counts, post_counts = [], [], []
+    for day in pd.date_range("2025-01-07", "2025-04-24", tz="UTC"):
+        d = (day - pd.Timestamp("2025-01-07", tz="UTC")).days
+        post = day >= pd.Timestamp(ADOPTION, tz="UTC")
+        morning, evening = ((morning_post, evening_post) if post else (morning_base, evening_base))
+        n_morning, n_evening = morning[d % 3], evening[d % 2]
+        times += [day + pd.Timedelta(hours=9)] * n_morning + [day + pd.Timedelta(hours=20)] * n_evening
+        (post_counts if post else base_counts).append(n_morning + n_evening)
+    parts = {"pull_requests": [_weekday_prs("2025-01-06", "2025-04-25")], "deployments": [_deployments(times)]}
+    m = measure(build_dataset(parts, [], "UTC"), ADOPTION)
+    base_weeks, post_weeks = (55 * DAY + 9 * 3600) / (7 * DAY), (53 * DAY + 15 * 3600) / (7 * DAY)
+    assert m.baseline.deployments_per_week == pytest.approx(sum(base_counts) / base_weeks)
+    assert m.post.deployments_per_week == pytest.approx(sum(post_counts) / post_weeks)
+    assert (len(base_counts), len(post_counts)) == (55, 53)
+    expected = stats.mannwhitneyu(post_counts, base_counts, alternative="two-sided")
+    change = m.changes["deployments_per_week"]
+    assert change.p_value == pytest.approx(expected.pvalue, rel=1e-9)
+    assert change.effect_size == pytest.approx(expected.statistic / (55 * 53), rel=1e-12)
+    assert change.ci_low < change.change < change.ci_high
+
+
 def test_a_source_with_gaps_at_the_edges_is_counted_over_the_whole_period():
     # PRs every weekday 2025-01-06 (Mon) … 2025-04-25 (Fri), adoption 2025-03-03: baseline 2025-01-06 15:00 …
     # adoption = 7 weeks 6 days 9 h; post 2025-03-03 … 2025-04-25 15:00 = 7 weeks 4 days 15 h.
