@@ -101,10 +101,12 @@ DEFINITIONS: dict[str, str] = {
                          "export's created issues cover).",
     "deployments_per_week": "Successful production deployments / weeks the deployment export covers (team "
                             "total).",
-    "change_failure_rate": "Deployments that needed immediate intervention / deployments. A deployment failed "
-                           "when an incident names one of its commits as the root cause (Four Keys); incidents "
-                           "without commit links are charged to the last deployment before them (DevLake's "
-                           "rule).",
+    "change_failure_rate": "Deployments that needed immediate intervention / deployments. A deployment failed when "
+                           "an incident names one of its commits as the root cause (Four Keys); an incident without "
+                           "commit links, or whose root-cause commits no deployment in the exports lists (a "
+                           "deployment lists only the commits of its push, or the export starts after it), is "
+                           "charged to the last deployment before it (DevLake's rule; the notes count incidents "
+                           "charged so despite their links).",
     "recovery_hours": "Median calendar hours from an incident's creation to its resolution (failed deployment "
                       "recovery time), over incidents created in the period and resolved.",
     "rework_rate": "Deployments made while an incident was open (unplanned deployments made because of a "
@@ -861,26 +863,33 @@ def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tu
     return values, samples
 
 
-def _failed_deployments(dataset: Dataset) -> tuple[np.ndarray, int]:
+def _failed_deployments(dataset: Dataset) -> tuple[np.ndarray, int, int]:
     """Per deployment: True when an incident is charged to it (root-cause commit, else the last one before);
-    and the number of incidents charged to none (without a root-cause link, created before every deployment)."""
+    the number of incidents charged to none (not matched through a commit, created before every deployment);
+    and the number of incidents whose root-cause commits no deployment lists, charged to the one before them.
+
+    The last-deployment rule (DevLake's) serves incidents without commit links and also those whose commits
+    are in no deployment's list: a Four Keys deployment lists only the commits of its push event, and a
+    deployment export taken from a later date than the incidents misses the one that shipped the cause.
+    Charged to nothing, such an incident would lower the change failure rate; the notes count them."""
     deployments, incidents = dataset.deployments, dataset.incidents
     failed = np.zeros(len(deployments), bool)
     if not len(deployments) or not len(incidents):
-        return failed, 0
-    linked_incidents = set()
+        return failed, 0, 0
+    matched = set()
     if len(dataset.incident_changes) and len(dataset.deployment_changes):
         causes = dataset.incident_changes.merge(dataset.deployment_changes, on="sha")
         failed |= deployments["deploy_id"].isin(set(causes["deploy_id"])).to_numpy()
-        linked_incidents = set(causes["incident_id"])
-    unlinked = incidents[~incidents["incident_id"].isin(linked_incidents)]
-    if len(unlinked):
-        order = np.argsort(_ns(deployments["deployed_at"]), kind="stable")
-        times = _ns(deployments["deployed_at"])[order]
-        before = np.searchsorted(times, _ns(unlinked["created_at"]), side="right") - 1
-        failed[order[before[before >= 0]]] = True
-        return failed, int((before < 0).sum())
-    return failed, 0
+        matched = set(causes["incident_id"])
+    unmatched = incidents[~incidents["incident_id"].isin(matched)]
+    if not len(unmatched):
+        return failed, 0, 0
+    order = np.argsort(_ns(deployments["deployed_at"]), kind="stable")
+    times = _ns(deployments["deployed_at"])[order]
+    before = np.searchsorted(times, _ns(unmatched["created_at"]), side="right") - 1
+    failed[order[before[before >= 0]]] = True
+    with_links = unmatched["incident_id"].isin(set(dataset.incident_changes["incident_id"])).to_numpy()
+    return failed, int((before < 0).sum()), int((with_links & (before >= 0)).sum())
 
 
 def _dora(dataset: Dataset, period: _Period, commit_times: pd.DataFrame, failed: np.ndarray
@@ -1327,12 +1336,17 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
     samples: dict[str, _Samples] = {"baseline": {}, "post": {}}
     if baseline is not None and post is not None:  # both or neither
         commit_times = _commit_times(dataset)
-        failed, uncharged = _failed_deployments(dataset)
+        failed, uncharged, unlisted = _failed_deployments(dataset)
         if uncharged:
             notes.append(f"{uncharged} incident(s) without a root-cause commit were created before the first "
                          "deployment in the exports: charged to no deployment, they count in no change failure "
                          "rate (recovery time still counts them); export deployments from further back to charge "
                          "them")
+        if unlisted:
+            notes.append(f"{unlisted} incident(s) name root-cause commits that no deployment in the exports lists: "
+                         "each is charged, as an incident without commit links is, to the last deployment before "
+                         "it (change failure rate); export the deployments with the commits they shipped, from "
+                         "as far back as the incidents, to charge the deployment that shipped the cause")
         ai_days, replaced = _ai_days(dataset)
         ai_present = dataset.has("ai_daily") or dataset.has("ai_user_days")
         if replaced:  # people cannot be matched across an organisation's totals and per-person rows

@@ -140,6 +140,27 @@ def test_dora_metrics_from_four_keys():
     assert m.baseline.lead_time_hours == 24.0 and m.post.lead_time_hours == pytest.approx(6 + 0.25 / 3600)
 
 
+def test_an_incident_whose_root_cause_no_deployment_lists_is_charged_to_the_deployment_before_it():
+    """Weekly deployments 101-103 before adoption and 201-203 after, each listing one commit. Incident 1 names
+    commit zz, which no deployment lists: charged to 102, the last deployment before it (1/3 before, not 0/3),
+    and the notes count it. Incident 2 names d1, shipped by 201; incident 3 names no commit: charged to 203."""
+    deployments = "source,deploy_id,time_created,main_commit,changes\n" + "".join(
+        f'github,{d},2025-{day} 10:00:00 UTC,{c},"[""{c}""]"\n' for d, day, c in (
+            (101, "02-03", "a1"), (102, "02-10", "b1"), (103, "02-17", "c1"),
+            (201, "03-04", "d1"), (202, "03-11", "e1"), (203, "03-18", "f1")))
+    incidents = ("source,incident_id,time_created,time_resolved,changes\n"
+                 'github,1,2025-02-12 10:00:00 UTC,2025-02-12 12:00:00 UTC,"[""zz""]"\n'
+                 'github,2,2025-03-12 10:00:00 UTC,2025-03-12 11:00:00 UTC,"[""d1""]"\n'
+                 'github,3,2025-03-19 10:00:00 UTC,2025-03-19 13:00:00 UTC,"[]"\n')
+    m = measure(read_exports([("fourkeys_deployments.csv", deployments.encode()),
+                              ("fourkeys_incidents.csv", incidents.encode())]), ADOPTION)
+    assert (m.baseline.change_failure_rate, m.post.change_failure_rate) == (1 / 3, 2 / 3)
+    assert ("1 incident(s) name root-cause commits that no deployment in the exports lists: each is charged, as "
+            "an incident without commit links is, to the last deployment before it (change failure rate); export "
+            "the deployments with the commits they shipped, from as far back as the incidents, to charge the "
+            "deployment that shipped the cause") in m.notes
+
+
 def test_tasks_and_bugs_from_jira_over_the_periods_jira_widens():
     m = measure(read_exports(GITHUB + [FIXTURES / "jira_all_fields.csv"]), ADOPTION)
     # Jira spans 2025-02-03 09:15 (API-1 created) … 2025-03-21 01:30 (API-5 resolved), so the periods do; the
