@@ -88,9 +88,9 @@ DEFINITIONS: dict[str, str] = {
     "prs_per_dev_week": "Merged PRs / (active developers × weeks the PR export's merges cover).",
     "pr_size_loc": "Mean lines added + deleted per merged PR.",
     "pr_size_loc_median": "Median lines added + deleted per merged PR.",
-    "pickup_hours_median": "Median calendar hours from PR creation to its first review by someone other than "
-                           "the author (bots and the author's own thread replies excluded), among PRs reviewed "
-                           "before they were merged.",
+    "pickup_hours_median": "Median calendar hours from PR creation to its first review by someone other than the "
+                           "author (bots and the author's own thread replies excluded, and reviews dated before the "
+                           "PR was created, a broken export), among PRs reviewed before they were merged.",
     "review_hours_median": "Median calendar hours from a PR's first review by someone other than the author "
                            "to its merge.",
     "cycle_hours_median": "Median calendar hours from PR creation to merge.",
@@ -109,13 +109,16 @@ DEFINITIONS: dict[str, str] = {
                            "charged so despite their links).",
     "recovery_hours": "Median calendar hours from an incident's creation to its resolution (failed deployment "
                       "recovery time), over incidents created in the period and resolved.",
-    "rework_rate": "Deployments made while an incident was open (unplanned deployments made because of a "
-                   "production incident) / deployments.",
-    "lead_time_hours": "Median calendar hours from a commit to the first production deployment that shipped it. "
-                       "Commit times come from a changes table (Four Keys); without one, a PR's creation time "
-                       "stands in for its commits (matched through the merge commit). A deployment that names only "
-                       "its project (GitLab) ships each PR of the project merged before it and not yet deployed. "
-                       "Bots' changes count too: DORA measures every change that reaches production.",
+    "rework_rate": "Deployments made while an incident was open (unplanned deployments made because of a production "
+                   "incident) / deployments. An incident is open from its creation until its resolution (a "
+                   "deployment at the instant it is resolved is not rework); an incident with no resolution time "
+                   "stays open, so every later deployment counts as rework.",
+    "lead_time_hours": "Median calendar hours from a commit to the first production deployment that shipped it. A "
+                       "commit counts in the period of that deployment, not of its merge. Commit times come from a "
+                       "changes table (Four Keys); without one, a PR's creation time stands in for its commits "
+                       "(matched through the merge commit). A deployment that names only its project (GitLab) ships "
+                       "each PR of the project merged before it and not yet deployed. Bots' changes count too: DORA "
+                       "measures every change that reaches production.",
     "ai_active_users": "Mean daily active users of the AI assistant over the period's days with data. Copilot "
                        "metrics days give total_active_users (people with any Copilot activity that day, passive use"
                        " such as being shown a suggestion included), not total_engaged_users; a zero-usage day, "

@@ -161,6 +161,27 @@ def test_an_incident_whose_root_cause_no_deployment_lists_is_charged_to_the_depl
             "deployment that shipped the cause") in m.notes
 
 
+def test_rework_counts_an_incident_open_from_creation_to_resolution_and_an_unresolved_one_for_ever():
+    """Deployments 03-04, 03-11, 03-18 and 03-25 at 10:00. Incident 1: 03-10 09:00 → 03-11 10:00, resolved at
+    the instant of 03-11's deployment, which is then no rework. Incident 2: 03-17 09:00, never resolved: 03-18
+    and 03-25 are rework. Post rework 2/4. Lead time: c0, committed 02-28 09:00 and first deployed 03-04
+    10:00 (after adoption), counts in the post period, as its deployment does: 97 h."""
+    deployments = "source,deploy_id,time_created,main_commit,changes\n" + "".join(
+        f'github,{d},2025-{day} 10:00:00 UTC,{c},"[""{c}""]"\n' for d, day, c in (
+            (100, "02-25", "b0"), (101, "03-04", "c0"), (102, "03-11", "c1"), (103, "03-18", "c2"),
+            (104, "03-25", "c3")))
+    incidents = ("source,incident_id,time_created,time_resolved,changes\n"
+                 'github,1,2025-03-10 09:00:00 UTC,2025-03-11 10:00:00 UTC,"[]"\n'
+                 'github,2,2025-03-17 09:00:00 UTC,,"[]"\n')
+    changes = ("source,event_type,change_id,time_created\n"
+               "github,push,b0,2025-02-25 08:00:00 UTC\ngithub,push,c0,2025-02-28 09:00:00 UTC\n")
+    m = measure(read_exports([("fourkeys_deployments.csv", deployments.encode()),
+                              ("fourkeys_incidents.csv", incidents.encode()),
+                              ("fourkeys_changes.csv", changes.encode())]), ADOPTION)
+    assert (m.baseline.rework_rate, m.post.rework_rate) == (0.0, 2 / 4)
+    assert (m.baseline.lead_time_hours, m.post.lead_time_hours) == (2.0, 97.0)
+
+
 def test_tasks_and_bugs_from_jira_over_the_periods_jira_widens():
     m = measure(read_exports(GITHUB + [FIXTURES / "jira_all_fields.csv"]), ADOPTION)
     # Jira spans 2025-02-03 09:15 (API-1 created) … 2025-03-21 01:30 (API-5 resolved), so the periods do; the
