@@ -195,6 +195,17 @@ def test_sample_data_readme_quotes_the_measured_changes(metrics):
         assert f"{words} {metrics.changes[field].change:+.0%}" in flat, field
 
 
+def test_sample_data_readme_describes_the_demo_copilot_days():
+    """It said weekends collapse to {"total_engaged_users": 0}; every day has total_active_users."""
+    days = json.loads((DEMO_DIR / "copilot_metrics.json").read_text())
+    assert all("total_active_users" in day for day in days)
+    weekend = [d["total_active_users"] for d in days if pd.Timestamp(d["date"]).weekday() >= 5]
+    assert (min(weekend), max(weekend)) == (1, 7)
+    assert sum(d["total_engaged_users"] == 0 for d in days) == 6
+    readme = (ROOT / "sample_data" / "README.md").read_text()
+    assert "every day with `total_active_users` (1–7 on weekends); the six days without an engaged user" in readme
+
+
 def test_demo_adoption_date_is_suggested_from_the_seats():
     assert suggest_adoption_date(load_demo()) == DEMO_ADOPTION_DATE
 
