@@ -1,4 +1,4 @@
-"""Review capacity as a queue (METHODS §2): where the bottleneck moves and how long PRs wait.
+"""Review capacity as a queue (methodology §2): where the bottleneck moves and how long PRs wait.
 
 PRs arrive at one shared reviewer pool at λ = n·P/H per working hour; each of the c
 reviewers serves at μ = f / E(L).  Erlang C (computed by the Erlang-B recursion, which
@@ -62,7 +62,7 @@ def erlang_c(servers: int, offered_load: float) -> float:
     """Probability that an arrival waits in an M/M/c queue [fraction].
 
     Parameters: servers c (≥ 1), offered_load a = λ/μ [Erlangs], a < c.
-    Examples (METHODS §2): C(3, 2.5) = 0.702247; C(10, 6) = 0.101299.
+    Examples (methodology §2): C(3, 2.5) = 0.702247; C(10, 6) = 0.101299.
     """
     if servers < 1:
         raise ValueError("servers must be at least 1")

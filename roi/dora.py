@@ -1,4 +1,4 @@
-"""A team's delivery metrics beside the DORA 2024 reference tiers (METHODS §7).
+"""A team's delivery metrics beside the DORA 2024 reference tiers (methodology §9).
 
 The 2024 State of DevOps report groups teams into four clusters, Elite, High, Medium and Low, and
 publishes each cluster's typical change lead time, deployment frequency, change failure rate and
@@ -24,7 +24,7 @@ from roi.models import Scenario
 from roi.scenario_builder import working_week_factor
 
 REFERENCE_LABEL = "2024 reference"
-"""How every tier is labelled (METHODS §7): the tiers are the 2024 report's, not a current standard."""
+"""How every tier is labelled (methodology §9): the tiers are the 2024 report's, not a current standard."""
 
 TIERS = ("Elite", "High", "Medium", "Low")
 """The 2024 report's clusters, fastest first."""
@@ -106,7 +106,7 @@ REFERENCES: tuple[Reference, ...] = (
         ),
     ),
 )
-"""The four metrics the 2024 report tiers, in its order (METHODS §7)."""
+"""The four metrics the 2024 report tiers, in its order (methodology §9)."""
 
 
 def place(reference: Reference, value: float | None) -> str | None:

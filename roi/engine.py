@@ -20,7 +20,7 @@ from roi.models import (
 
 
 def compute_productivity(scenario: Scenario) -> ProductivityResult:
-    """Quality-adjusted productivity per adopting developer (METHODS §1)."""
+    """Quality-adjusted productivity per adopting developer (methodology §1)."""
     terms = productivity_terms(resolve_inputs(scenario))
     return ProductivityResult(
         output_change=float(terms.output_change),
@@ -51,7 +51,7 @@ pool meets (reviewers needed was null, "raise the target", though no target was 
 
 
 def compute_review(scenario: Scenario) -> ReviewResult:
-    """The review queue before and after adoption, and the staffing that meets the target (METHODS §2)."""
+    """The review queue before and after adoption, and the staffing meeting the target (methodology §2)."""
     team, review = scenario.team, scenario.review
     pool = review.reviewers
     before, after = scenario.baseline, scenario.post
@@ -135,7 +135,7 @@ def _no_pool_reason(offered_load: float, target_wait_hours: float) -> str:
 
 
 def compute_finance(scenario: Scenario, net_hours: float) -> FinanceResult:
-    """Cash flows, NPV, ROI, payback and break-even for the given net hours N (METHODS §3)."""
+    """Cash flows, NPV, ROI, payback and break-even for the given net hours N (methodology §3)."""
     inputs = resolve_inputs(scenario)
     flows = cash_flows(inputs, net_hours)
     benefits = [float(x) for x in flows.benefits]

@@ -1,4 +1,4 @@
-"""Financial ROI of the tool spend, Forrester TEI style (METHODS §3).
+"""Financial ROI of the tool spend, Forrester TEI style (methodology §3).
 
 Cash flows are indexed by year, 0..Y: year 0 (set-up) is undiscounted, later years are
 discounted at the year's end.  Every function accepts floats or numpy arrays of draws

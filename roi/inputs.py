@@ -23,7 +23,7 @@ Value = float | np.ndarray
 
 @dataclass(frozen=True)
 class ModelInputs:
-    """Every number the productivity and finance formulas read (symbols of METHODS §0)."""
+    """Every number the productivity and finance formulas read (symbols of methodology §0)."""
 
     developers: Value
     delivery_hours_per_week: Value
@@ -72,7 +72,7 @@ REWORK_INPUTS = ("deployments_per_week", "rework_rate")
 def delivery_term_counted(scenario: Scenario, fields: tuple[str, ...]) -> bool:
     """Whether both periods give every input of a ΔI term (``FAILURE_INPUTS`` or ``REWORK_INPUTS``).
 
-    METHODS §1: "a term is 0 where its inputs are null".  A term is a change, so it needs both periods:
+    methodology §1: "a term is 0 where an input is null".  A term is a change, so it needs both periods:
     counting a missing period as 0 made a baseline's incidents, never entered after adoption, a gain.
     """
     return all(get_path(scenario, f"{period}.{f}") is not None for period in ("baseline", "post") for f in fields)
@@ -193,7 +193,7 @@ class ProductivityTerms:
 
 
 def productivity_terms(inputs: ModelInputs) -> ProductivityTerms:
-    """METHODS §1 over resolved inputs."""
+    """Methodology §1 over resolved inputs."""
     output_change = inputs.tasks_after / inputs.tasks_before - 1.0
     gross = productivity.gross_gain_hours(output_change, inputs.delivery_hours_per_week)
     review_tax = productivity.review_tax_hours(
@@ -230,7 +230,7 @@ class CashFlows:
 
 
 def cash_flows(inputs: ModelInputs, net_hours: Value) -> CashFlows:
-    """METHODS §3 over resolved inputs and the net hours N per adopting developer-week."""
+    """Methodology §3 over resolved inputs and the net hours N per adopting developer-week."""
     downtime = finance.downtime_cost_change_per_year(
         inputs.failure_hours_change, inputs.working_weeks_per_year, inputs.downtime_cost_per_hour, inputs.impact_share
     )

@@ -98,12 +98,12 @@ class PeriodMetrics(_Model):
 
     @property
     def bugs_per_task(self) -> float:
-        """B / T: bugs created per completed task [bugs per task] (quality judged per task, METHODS §1)."""
+        """B / T: bugs created per completed task [bugs per task] (quality per task, methodology §1)."""
         return self.bugs_per_dev_week / self.tasks_per_dev_week
 
 
 class Review(_Model):
-    """The shared reviewer pool (METHODS §2)."""
+    """The shared reviewer pool (methodology §2)."""
 
     reviewers: Annotated[int, PlainNumber, Field(gt=0, le=1_000_000)] = Field(description="people who review")
     review_share: Annotated[float, PlainNumber, Field(ge=1e-9, le=1.0, allow_inf_nan=False)] = Field(
@@ -125,7 +125,7 @@ class Quality(_Model):
 
 
 class Tool(_Model):
-    """One AI assistant licence line (METHODS §3)."""
+    """One AI assistant licence line (methodology §3)."""
 
     name: str = Field(min_length=1, max_length=200)
     price_per_seat_month: NonNegative = Field(description="list price per seat [currency/month]")
@@ -193,7 +193,7 @@ class Finance(_Model):
 
 
 RANGE_SPECIAL_KEYS = ("productivity_uplift", "pr_count_growth", "pr_size_growth")
-"""Range keys that are not scenario fields: g, and P1/P0 − 1, L1/L0 − 1 (METHODS §4)."""
+"""Range keys that are not scenario fields: g, and P1/P0 − 1, L1/L0 − 1 (methodology §4)."""
 
 GROWTH_RANGE_OF = {"post.tasks_per_dev_week": "productivity_uplift", "post.prs_per_dev_week": "pr_count_growth",
                    "post.pr_size_loc": "pr_size_growth"}
@@ -379,7 +379,7 @@ class Scenario(_Model):
 
     @model_validator(mode="after")
     def _adopters_have_seats(self) -> Scenario:
-        # Benefits count n·a_t adopters (METHODS §3), costs n·coverage seats: adopters beyond the seats
+        # Benefits count n·a_t adopters (methodology §3), costs n·coverage seats: adopters beyond the seats
         # were counted as gaining hours from a tool nobody paid for (coverage 0 raised the NPV).  Checked
         # for every draw too: a range may lower the seats or raise adoption, each at its own end.
         tools = self.costs.tools
@@ -808,7 +808,7 @@ def save_scenario(scenario: Scenario, path: str | Path) -> None:
 
 
 class ProductivityResult(_Model):
-    """Quality-adjusted productivity per adopting developer (METHODS §1), hours per week."""
+    """Quality-adjusted productivity per adopting developer (methodology §1), hours per week."""
 
     output_change: float = Field(description="g = T1/T0 − 1 [fraction]")
     gross_gain_hours: float = Field(description="G = g · H_task [h/dev-week]")
@@ -827,7 +827,7 @@ class ProductivityResult(_Model):
 
 
 class QueueStats(_Model):
-    """The review queue in one period (METHODS §2). Wait fields are null when unstable."""
+    """The review queue in one period (methodology §2). Wait fields are null when unstable."""
 
     arrival_per_hour: float = Field(description="λ, PRs arriving for review per working hour")
     effort_hours: float = Field(description="E(L), review effort per PR [h]")
@@ -866,7 +866,7 @@ class ReviewResult(_Model):
 
 
 class FinanceResult(_Model):
-    """Cash flows by year (index 0 = year 0) and their summary (METHODS §3)."""
+    """Cash flows by year (index 0 = year 0) and their summary (methodology §3)."""
 
     benefits_by_year: list[float]
     costs_by_year: list[float]

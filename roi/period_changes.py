@@ -1,8 +1,8 @@
 """The scenario's measures before and after adoption, side by side with their relative change.
 
-The Productivity page's "Before and after adoption" table: the inputs of METHODS §1 per developer-week
+The Productivity page's "Before and after adoption" table: the inputs of methodology §1 per developer-week
 (tasks T, merged PRs P, mean PR size L, bugs B), the review effort per PR E(L) of §2, and bugs per
-completed task B/T, the denominator quality is judged by (docs/methodology.md §1, "Denominators").
+completed task B/T, the denominator quality is judged by (methodology §1, "Denominators").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Quality-adjusted productivity (METHODS §1): output gains net of review tax, defects and incidents.
+"""Quality-adjusted productivity (methodology §1): output gains net of review tax, defects and incidents.
 
 All functions accept floats or numpy arrays (the Monte Carlo passes arrays of draws) and
 return hours per *adopting* developer per working week unless said otherwise.

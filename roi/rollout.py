@@ -5,9 +5,9 @@ test automation, review capacity, honest expectations) or the downstream bottlen
 gain.  A plan (:class:`roi.rollout_models.RolloutPlan`, saved in the scenario) rolls seats
 out in waves; this module turns it into numbers, all from the engine's own formulas:
 
-- per wave (:func:`plan_waves`): seats, seat and usage cost per month (METHODS §3), extra PRs
-  and review hours per week (METHODS §1), and the reviewers needed at that adoption level
-  (the engine's queueing model, METHODS §2);
+- per wave (:func:`plan_waves`): seats, seat and usage cost per month (methodology §3), extra PRs
+  and review hours per week (methodology §1), and the reviewers needed at that adoption level
+  (the engine's queueing model, methodology §2);
 - by month (:func:`monthly_cost_schedule`): the cash cost of the plan and its running total;
 - per gate (:func:`evaluate_gates`): measured value beside the threshold, pass or fail;
 - the engine checklist merged with what the team recorded (:func:`track_checklist`);
@@ -94,7 +94,7 @@ MIN_MEASURE_WEEKS = 4
 """Shortest measured period per wave [weeks]: a month smooths weekly noise."""
 
 MIN_PRS_PER_PERIOD = 30
-"""PRs a wave needs before its medians are read (METHODS §6: below 30 PRs the sample is too small)."""
+"""PRs a wave needs before its medians are read (docs/metrics.md: below 30 PRs the sample is too small)."""
 
 MAX_MEASURE_WEEKS = 13
 """Longest measured period per wave [weeks]: a quarter. A small team merging few PRs would wait years
@@ -360,7 +360,7 @@ def _wave_length_weeks(scenario: Scenario, developers: int) -> int:
 
 
 def _licence_costs(scenario: Scenario, developers: int) -> tuple[float, float, float]:
-    """(seats, seat cost, usage cost) per month for ``developers`` seated users (METHODS §3, unrisked).
+    """(seats, seat cost, usage cost) per month for ``developers`` seated users (methodology §3, unrisked).
 
     seats_k = d·coverage_k; usage is billed for seated users, min(seats_k, d) = seats_k.
     """
@@ -447,7 +447,7 @@ def plan_waves(scenario: Scenario, plan: RolloutPlan, results: Results | None = 
 
     With d of n developers seated (all of them using the tool), the team merges
     (n−d)·P0 + d·P1 PRs a week needing (n−d)·P0·E(L0) + d·P1·E(L1) review hours: one
-    reviewer pool serving a mix of PRs (METHODS §2 with λ and E(L) of the mix; the
+    reviewer pool serving a mix of PRs (methodology §2 with λ and E(L) of the mix; the
     scenario's service variability is kept).  Reviewers needed is the engine's
     ``capacity.reviewers_needed`` at the engine's wait target.  ``results`` (the scenario's
     engine results) saves recomputing the wait target and N.

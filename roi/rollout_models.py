@@ -67,7 +67,7 @@ GateMetric = Literal[
     "ai_acceptance_rate",
 ]
 """Metrics a gate can test: the period fields of the metrics JSON (CONTRACT.md), plus
-``bugs_per_task`` = bugs_per_dev_week / tasks_per_dev_week (METHODS §1: quality per task)."""
+``bugs_per_task`` = bugs_per_dev_week / tasks_per_dev_week (methodology §1: quality per task)."""
 
 ChecklistStatus = Literal["todo", "doing", "done", "not applicable"]
 

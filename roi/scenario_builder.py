@@ -1,4 +1,4 @@
-"""Build a scenario from measured metrics (METHODS §6, "Building a scenario from measured data").
+"""Build a scenario from measured metrics (docs/metrics.md, "Building a scenario").
 
 The scenario's post metrics describe an *adopting* developer (benefits are later scaled by
 ``finance.adoption_by_year``).  When the exports tell AI users from non-users, the AI-user
@@ -6,13 +6,13 @@ cohort's own baseline and post metrics are used for the metrics the cohorts have
 throughput, size and review time.  Every other per-developer change (tasks, bugs) is the
 organisation-wide change divided by the adoption share: the identified AI users over the active
 developers (the cohorts).  Only when AI users cannot be told apart is it the post period's mean
-daily AI users over its active developers, as METHODS §6 writes it:
+daily AI users over its active developers, as docs/metrics.md ("Building a scenario") writes it:
 change per adopter = org-wide change / (ai_active_users / developers).  Team-level DORA metrics are
 taken as measured.  Whatever the exports cannot measure comes from the estimates template,
 else from the base scenario; the scenario's ``notes`` say which and how.
 
 Units: the exports' rates are per calendar week (days / 7, CONTRACT "Metrics JSON"); the
-scenario's are per working week (METHODS, Units), since the engine annualises them with the
+scenario's are per working week (docs/methodology.md, "Units"), since the engine annualises them with the
 W working weeks of a year.  Measured rates per week are therefore multiplied by
 (365.25 / 7) / W (1.1343 at W = 46): a year's work done in its W working weeks.
 """
@@ -47,7 +47,7 @@ COHORT_FIELDS = ("prs_per_dev_week", "pr_size_loc", "review_hours")
 
 RANGE_KEYS = {"tasks_per_dev_week": "productivity_uplift", "prs_per_dev_week": "pr_count_growth",
               "pr_size_loc": "pr_size_growth"}
-"""Scenario fields whose growth has a special uncertainty key (METHODS §4)."""
+"""Scenario fields whose growth has a special uncertainty key (methodology §4)."""
 
 WEEKLY_RATES = ("tasks_per_dev_week", "prs_per_dev_week", "bugs_per_dev_week", "deployments_per_week")
 """Scenario fields that are rates per week: measured per calendar week, used per working week."""
@@ -68,7 +68,7 @@ def _cohort_share(metrics: Metrics) -> float | None:
 
 
 def _adoption_share(metrics: Metrics, notes: list[str]) -> float:
-    """Share of active developers using the tool after adoption, in (0, 1] (METHODS §6).
+    """Share of active developers using the tool after adoption, in (0, 1] (docs/metrics.md).
 
     1 when every active developer shows AI use; else the identified AI users / active developers
     (the cohorts); else ai_active_users / developers of the post period; else 1 (org-wide changes
@@ -172,7 +172,7 @@ def poisson_ratio_interval(stat: ChangeStat, level: float = 0.95) -> tuple[float
     interval of p gives one for the ratio (Przyborowski & Wilenski 1940) [fractions].
 
     The exposures' ratio E_b / E_p follows from the change and the counts: (change + 1)·n_b / n_p.  ``None``
-    without events in both periods.  For 10 completed tasks the bootstrap (METHODS §6: 30 events) gives no
+    without events in both periods.  For 10 completed tasks the bootstrap (docs/metrics.md: 30 events) gives no
     interval, and the Monte Carlo took a −48% measured from them as certain ("100% chance of a loss")."""
     n_base, n_post = stat.n_baseline, stat.n_post
     if stat.change is None or n_base <= 0 or n_post <= 0:

@@ -1,7 +1,7 @@
 """Team-level rates measured on one team, used with another number of developers in scope.
 
-Deployments per week D are the team's (METHODS §0: "production deployments per week (team)"), and ΔI
-divides the team's extra incident and rework hours by the developers in scope n (METHODS §1:
+Deployments per week D are the team's (methodology §0: "production deployments per week (whole team)"), and ΔI
+divides the team's extra incident and rework hours by the developers in scope n (methodology §1:
 ΔI = [Δ(D·CFR·M)·resp + Δ(D·RW)·h_rw] / n).  A measured scenario's D counts the deployments of the
 developers the exports counted (``measurement.counted['team.developers']``).  With n edited to 1 of the
 demo's 120 developers, ΔI put all 120 developers' incident hours on the 1: 0.03 h → 3.02 h per

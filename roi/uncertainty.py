@@ -1,4 +1,4 @@
-"""Uncertainty (METHODS §4): Monte Carlo over the whole model, and a tornado of single-input swings.
+"""Uncertainty (methodology §4): Monte Carlo over the whole model, and a tornado of single-input swings.
 
 Every uncertain input has (low, likely, high).  PERT draws x = lo + (hi − lo)·Beta(α, β)
 with α = 1 + 4(m − lo)/(hi − lo), β = 1 + 4(hi − m)/(hi − lo) (Vose, *Risk Analysis*,

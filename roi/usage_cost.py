@@ -1,6 +1,6 @@
 """Usage billing per active developer-month, measured in an AI tool's usage export.
 
-METHODS §3 prices agentic usage billed on top of a seat (Claude Code ≈ $150–250 per developer-month)
+methodology §3 prices agentic usage billed on top of a seat (Claude Code ≈ $150–250 per developer-month)
 as a tool's ``usage_per_dev_month``.  Claude Code's usage report gives each person's estimated cost
 per day (``roi.ingest.ai_tools``; organisations on API billing only), so the client's own figure can
 replace the published range:

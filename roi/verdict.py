@@ -350,7 +350,7 @@ def _cost_driver(scenario: Scenario, results: Results) -> str:
 
 
 def loss_reason(scenario: Scenario, results: Results) -> str | None:
-    """Why the NPV is negative, in one sentence traceable to the formulas (METHODS §2–§3); else ``None``.
+    """Why the NPV is negative, in one sentence traceable to the formulas (methodology §2–§3); else ``None``.
 
     NPV = s·N − D − C, with s = dNPV/dN (the captured value of one net hour per developer-week over
     the horizon), D the PV of the extra downtime and C = PV(costs). Checked in this order:

@@ -1,7 +1,7 @@
 """What-ifs: a changed scenario, and the review-pool views the engine does not give directly.
 
 Every what-if is a *new* validated :class:`~roi.models.Scenario` passed to the engine, so a
-what-if and a saved scenario can never disagree.  Units as in METHODS.md: hours are working
+what-if and a saved scenario can never disagree.  Units as in docs/methodology.md: hours are working
 hours, rates are per developer-week, shares are fractions.
 """
 
@@ -244,7 +244,7 @@ def with_pr_size_limit(scenario: Scenario, limit_loc: float) -> Scenario:
     """The scenario with post-adoption PR size capped at ``limit_loc`` [LOC], PR count unchanged.
 
     L1' = min(L1, limit), and so is each Monte Carlo draw of it (the ``pr_size_growth`` range is
-    capped at the limit's growth).  As in METHODS §5 ("PR size held to +25%: L1 = 187.5 → N = 3.726 h"),
+    capped at the limit's growth).  As in methodology §5 ("PR size held to +25%: L1 = 187.5 → N = 3.726 h"),
     the PR count is held: a limit is taken to stop AI-inflated diffs, not to split the same
     code into more PRs (splitting would add t0 overhead per extra PR).
     """

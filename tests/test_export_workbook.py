@@ -994,6 +994,23 @@ def test_without_a_calibration_the_review_sheet_says_why(observed, says):
     assert "calibrated_review_share" not in book.defined_names
 
 
+def test_titles_cite_the_methodology_in_the_repository_not_the_spec():
+    """The sheets cite docs/methodology.md's own sections; the spec's METHODS.md is not in the repository and
+    numbers its sections differently."""
+    scenario = load_scenario(SCENARIOS / "demo_org.json")  # observed review time: the calibration heading too
+    book = load(build_workbook(scenario, compute(scenario)))
+    texts = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    texts = [t for t in texts if isinstance(t, str)]
+    assert [t for t in texts if "METHODS" in t] == []
+    for title in (
+        "Quality-adjusted productivity per adopting developer (docs/methodology.md §1)",
+        "Review capacity: the reviewer pool as a queue (docs/methodology.md §2)",
+        "Calibration to the observed review time (docs/methodology.md §2): f computed by the app",
+        "Sensitivity: Monte Carlo and tornado (docs/methodology.md §4)",
+    ):
+        assert title in texts, title
+
+
 def test_the_observed_review_time_is_labelled_as_calibrating_f(book):
     labels = {row[4].value: row[0].value for row in book["Assumptions"].iter_rows(min_row=4) if row[4].value}
     baseline = labels["baseline_review_hours"]

@@ -1,6 +1,6 @@
 """The live model: Productivity, Review capacity and Cash flow as formulas over the named assumptions.
 
-Every formula of METHODS §1 and §3, and the utilisation and backlog of §2, is a spreadsheet
+Every formula of methodology §1 and §3, and the utilisation and backlog of §2, is a spreadsheet
 formula here, so editing an assumption moves NPV, ROI and payback exactly as the engine
 would.  Only the Erlang C queue (wait, time in review, reviewers needed) is written as
 values computed by :mod:`roi.capacity`, with a cell that says when they are out of date; so is
@@ -87,10 +87,10 @@ def _output(sheet: Sheet, label: str, formula: str, fmt: Format, unit: str, how:
 
 
 def productivity_sheet(scenario: Scenario) -> Sheet:
-    """G, ΔR, ΔD, ΔI, N and QAPI per adopting developer-week (METHODS §1) as formulas; below them the
+    """G, ΔR, ΔD, ΔI, N and QAPI per adopting developer-week (methodology §1) as formulas; below them the
     scenario's delivery metrics against the DORA tiers (values, as the app's Productivity page)."""
     sheet = Sheet("Productivity", widths={1: 50, 2: 16, 3: 14, 4: 70, 5: 26}, freeze="A4")
-    sheet.add(text("Quality-adjusted productivity per adopting developer (METHODS §1)", "title"))
+    sheet.add(text("Quality-adjusted productivity per adopting developer (docs/methodology.md §1)", "title"))
     sheet.add(
         text("Live formulas over the Assumptions sheet. Hours are working hours per developer-week.", "note")
     )
@@ -329,7 +329,7 @@ def review_capacity_sheet(scenario: Scenario, results: Results) -> Sheet:
     """Workload, capacity, utilisation and backlog as formulas; the Erlang C queue as values."""
     review = results.review
     sheet = Sheet("Review capacity", widths={1: 52, 2: 21, 3: 21, 4: 21, 5: 21, 6: 22, 7: 60}, freeze="A4")
-    sheet.add(text("Review capacity: the reviewer pool as a queue (METHODS §2)", "title"))
+    sheet.add(text("Review capacity: the reviewer pool as a queue (docs/methodology.md §2)", "title"))
     sheet.add(
         text(
             "Workload, capacity, utilisation and backlog are live formulas. Times are working hours.", "note"
@@ -535,7 +535,9 @@ def _calibration(sheet: Sheet, results: Results) -> None:
     is its check against the data (``results.review.calibration``), shown beside it: f is a
     value, the utilisation and backlog at that f are live.
     """
-    sheet.add(text("Calibration to the observed review time (METHODS §2): f computed by the app", "heading"))
+    sheet.add(
+        text("Calibration to the observed review time (docs/methodology.md §2): f computed by the app", "heading")
+    )
     calibration = results.review.calibration
     if calibration is None:
         sheet.add(
@@ -671,7 +673,7 @@ def _tool_label(k: int, kind: str, name: str) -> Formula:
 
 
 def cash_flow_sheet(scenario: Scenario) -> Sheet:
-    """Years 0..Y: benefits, costs, discount factors, PV, NPV, ROI, payback and break-even (METHODS §3)."""
+    """Years 0..Y: benefits, costs, discount factors, PV, NPV, ROI, payback, break-even (methodology §3)."""
     years = scenario.finance.horizon_years
     first, last = 2, 2 + years  # columns of year 0 and year Y
     sheet = Sheet(

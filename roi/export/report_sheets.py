@@ -63,7 +63,7 @@ VALUES_NOTE = (
 )
 
 LOSS_CHANCE_LABEL = "Chance of a loss (NPV ≤ 0)"
-"""The app's "Chance of a loss" tile, 1 − P(NPV > 0) (METHODS §4), as Summary and Sensitivity name it."""
+"""The app's "Chance of a loss" tile, 1 − P(NPV > 0) (methodology §4), as Summary and Sensitivity say."""
 
 INPUT_PROBLEMS = "input_problems"
 """Defined name of the Summary cell counting the inputs that hold a value they may not (Assumptions G)."""
@@ -562,7 +562,7 @@ def _seed_row(seed: int) -> tuple[str, int | str, Format]:
 def sensitivity_sheet(scenario: Scenario, results: Results) -> Sheet:
     """Monte Carlo percentiles and the tornado (table and chart), as values from the engine."""
     sheet = Sheet("Sensitivity", widths={1: 40, 2: 16, 3: 16, 4: 16, 5: 16, 6: 16, 7: 18, 8: 18, 9: 20})
-    sheet.add(text("Sensitivity: Monte Carlo and tornado (METHODS §4)", "title"))
+    sheet.add(text("Sensitivity: Monte Carlo and tornado (docs/methodology.md §4)", "title"))
     sheet.add(text(VALUES_NOTE, "note"))
     sheet.add(stale_note(MODEL_CHANGED))
     spec, result = scenario.uncertainty, results.uncertainty

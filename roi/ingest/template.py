@@ -42,7 +42,7 @@ METRICS: dict[str, tuple[str, str]] = {
     "lead_time_hours": ("calendar hours", "change lead time, commit to production"),
     "review_hours": ("calendar hours", "median time in review, first review to merge"),
 }
-"""Template rows: scenario period fields (METHODS §0), unit and meaning."""
+"""Template rows: scenario period fields (methodology §0), unit and meaning."""
 
 UNUSED_RANGE = ("low/high are given for a time the money does not depend on (it is shown for context), so no "
                 "simulated outcome would use them; clear low and high in this row")
@@ -53,7 +53,7 @@ SHARES = {"change_failure_rate", "rework_rate"}
 HEADER = ("metric", "baseline", "post", "low", "high", "unit", "description")
 EXAMPLE = {"tasks_per_dev_week": (4.0, 4.84, 4.4, 5.2), "prs_per_dev_week": (3.0, 5.94, 3.9, 6.6),
            "pr_size_loc": (150, 381, 190, 450), "bugs_per_dev_week": (0.5, 0.545, 0.5, 0.6)}
-"""Values pre-filled in the template: the Faros-style worked example (METHODS §5)."""
+"""Values pre-filled in the template: the Faros-style worked example (methodology §5)."""
 
 
 def rows() -> list[tuple[str, float | None, float | None, float | None, float | None, str, str]]:
