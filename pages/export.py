@@ -1,4 +1,6 @@
-"""Export: the stakeholder workbook, and the scenario file that saves and resumes a workshop exactly."""
+"""Export: the stakeholder workbook, and the scenario file that saves and resumes the open scenario exactly.
+
+The whole workshop (the scenarios kept and the loaded exports) is saved on Compare scenarios."""
 
 import streamlit as st
 
@@ -61,7 +63,7 @@ else:
     )
     st.caption(f"{fmt.file_size(len(workbook))} · opens in Excel, LibreOffice Calc and Google Sheets.")
 
-st.subheader("Save and resume a workshop", anchor=False)
+st.subheader("Save and resume this scenario", anchor=False)
 left, right = st.columns(2, gap="large")
 with left:
     st.markdown("**Save** every input of this scenario, as edited, to a file you can keep, mail or version.")
@@ -75,8 +77,9 @@ with left:
         on_click="ignore",
     )
     st.caption(
-        "The file holds the inputs and the names of the exports they were measured from, not the exports "
-        "themselves. Several scenarios at once: keep them and save the workshop on **Compare scenarios**."
+        "The file holds this one scenario: its inputs and the names of the exports they were measured from, "
+        "not the exports themselves, nor the scenarios kept for comparison. To save the whole workshop (the "
+        "scenarios kept and the loaded exports), download the workshop on **Compare scenarios**."
     )
 with right:
     st.markdown("**Resume** from a saved scenario file: every page shows it at once.")

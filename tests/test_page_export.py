@@ -1,4 +1,4 @@
-"""AppTest of the export page: downloads offered, and a workshop saved and resumed exactly."""
+"""AppTest of the export page: downloads offered, and a scenario saved and resumed exactly."""
 
 from __future__ import annotations
 
@@ -22,13 +22,23 @@ def test_downloads_on_the_demo(open_app):
     assert any("the app does not read it back" in m.value for m in at.markdown)
 
 
+def test_the_scenario_file_is_one_scenario_and_the_workshop_is_saved_on_compare(open_app):
+    # A consultant saved from here after a session of several scenarios and lost the comparison.
+    at = open_app(page=PAGE)
+    assert "Save and resume this scenario" in [s.value for s in at.subheader]
+    assert not any("workshop" in s.value for s in at.subheader)
+    caption = next(c.value for c in at.caption if "this one scenario" in c.value)
+    assert "nor the scenarios kept for comparison" in caption
+    assert "download the workshop on **Compare scenarios**" in caption
+
+
 def test_estimates_offer_no_metrics(open_app, worked_example):
     at = open_app(page=PAGE, scenario=worked_example)
     labels = {button.label for button in at.get("download_button")}
     assert labels == {"Download the workbook", "Download the scenario file"}
 
 
-def test_resume_a_saved_workshop_exactly(open_app, worked_example):
+def test_resume_a_saved_scenario_exactly(open_app, worked_example):
     edited = with_value(worked_example, "review.reviewers", 29)
     at = open_app(page=PAGE)
     at.file_uploader(key="export_scenario_upload").set_value(
