@@ -749,6 +749,12 @@ with tab_estimates:
         icon=":material/download:",
         on_click="ignore",
     )
+    st.caption(
+        "The template comes filled in with the worked example's tasks, PRs, PR size and bugs as examples: "
+        "replace them, or clear the rows you do not know. Estimates change only the measures in the table: "
+        "set the team (ROI & risk → Team), the reviewers (Review capacity), the licences (ROI & risk → "
+        "Licences and costs) and the scenario's name (sidebar) yourself."
+    )
     filled = st.file_uploader("Filled-in template", type=["xlsx", "csv"], key="data_template_upload")
     if filled is None:  # removed (or a new visit): the same file chosen again is applied again
         st.session_state.pop("data_template_done", None)

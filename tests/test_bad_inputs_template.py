@@ -3,6 +3,7 @@ cells."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
@@ -13,7 +14,14 @@ from openpyxl import load_workbook
 from roi.cli import main
 from roi.errors import InputFormatError
 from roi.ingest import read_exports
-from roi.ingest.template import cell_text, template_xlsx, typed_estimates
+from roi.ingest.template import (
+    EXAMPLE,
+    EXAMPLE_NOTE,
+    cell_text,
+    template_csv,
+    template_xlsx,
+    typed_estimates,
+)
 from tests.conftest import SCENARIOS
 
 
@@ -155,6 +163,19 @@ def test_values_the_template_would_leave_out_are_refused(csv, where, message):
     with pytest.raises(InputFormatError) as caught:
         read_exports([("estimates.csv", csv)])
     assert f"estimates.csv, {where}: {message}" in str(caught.value), caught.value
+
+
+def test_the_template_says_its_filled_in_rows_are_the_worked_examples_to_replace():
+    """A user who filled in only the rows they knew uploaded the example's values for the others, and they were
+    used: the first instruction says what the filled-in rows are."""
+    book = load_workbook(io.BytesIO(template_xlsx()))
+    notes = [row[0] for row in book["How to fill"].iter_rows(values_only=True)]
+    assert notes[0] == EXAMPLE_NOTE
+    assert "are examples: the worked example's values" in notes[0] and "Replace them with yours" in notes[0]
+    filled = {row[0] for row in book["Estimates"].iter_rows(min_row=2, values_only=True) if row[1] is not None}
+    assert filled == set(EXAMPLE) == {"tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc", "bugs_per_dev_week"}
+    rows = list(csv.DictReader(io.StringIO(template_csv().decode())))
+    assert {row["metric"] for row in rows if row["baseline"]} == filled  # the CSV holds the same examples
 
 
 def test_the_template_writes_rates_as_shares_the_way_the_reader_takes_them(capsys, tmp_path):

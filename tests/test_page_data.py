@@ -342,6 +342,15 @@ def test_filled_in_template(open_app, worked_example):
     assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((0.1, 0.21, 0.3))
 
 
+def test_the_template_is_said_to_hold_examples_and_what_else_to_set(page):
+    """Starting from the template on the demo kept its team, reviewers, licences and name, and the template's
+    rows were the worked example's values: the page says both where it offers the template."""
+    note = next(c.value for c in page.caption if c.value.startswith("The template comes filled in"))
+    assert "the worked example's tasks, PRs, PR size and bugs as examples: replace them" in note
+    for where in ("(ROI & risk → Team)", "(Review capacity)", "(ROI & risk → Licences and costs)", "(sidebar)"):
+        assert where in note
+
+
 def test_the_same_template_can_be_applied_again(open_app):
     """Apply the filled-in template, change the estimates in the form, then choose the template again to go
     back to it: it must be applied again, not taken for the one already applied."""

@@ -54,6 +54,11 @@ HEADER = ("metric", "baseline", "post", "low", "high", "unit", "description")
 EXAMPLE = {"tasks_per_dev_week": (4.0, 4.84, 4.4, 5.2), "prs_per_dev_week": (3.0, 5.94, 3.9, 6.6),
            "pr_size_loc": (150, 381, 190, 450), "bugs_per_dev_week": (0.5, 0.545, 0.5, 0.6)}
 """Values pre-filled in the template: the Faros-style worked example (methodology §5)."""
+EXAMPLE_NOTE = ("The rows filled in (tasks, PRs, PR size, bugs) are examples: the worked example's values before "
+                "and after (a team of 50 developers, docs/methodology.md §5), with an example low and high. "
+                "Replace them with yours, or clear a row you do not know: a row left filled in is used.")
+"""The template's first instruction: a user who filled in only the rows they knew uploaded the example's
+values for the others, and they were used."""
 
 
 def rows() -> list[tuple[str, float | None, float | None, float | None, float | None, str, str]]:
@@ -90,7 +95,8 @@ def template_xlsx() -> bytes:
     for letter, width in zip("ABCDEFG", (24, 10, 10, 10, 10, 16, 48)):
         sheet.column_dimensions[letter].width = width
     notes = book.create_sheet(NOTES_SHEET)
-    for line in ("One row per metric; leave a cell empty when you do not know it.",
+    for line in (EXAMPLE_NOTE,
+                 "One row per metric; leave a cell empty when you do not know it.",
                  "baseline: before the AI tool; post: for a developer who uses it.",
                  "low/high (optional): the range you believe for the post value; it becomes the uncertainty range "
                  "(not for lead time or time in review, which the money does not use).",
