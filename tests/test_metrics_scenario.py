@@ -326,6 +326,17 @@ def test_metrics_measured_from_too_few_events_are_named(worked_example):
         "period.")
 
 
+def test_only_the_verdicts_inputs_measured_from_too_few_events_are_named():
+    """As docs/app.md, scenario-file.md and metrics.md say: the demo's recovery time comes from fewer than 30
+    failed deployments, but deployments and incidents are few by nature, so the summary does not name it."""
+    from roi.models import load_scenario
+    from tests.conftest import SCENARIOS
+
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    assert demo.measurement.few_events == ["recovery_hours"]
+    assert measurement_caveats(demo) == []
+
+
 def test_a_base_review_pool_larger_than_the_measured_team_is_capped_and_said(worked_example):
     """GitLab MR lists carry no reviews: on the Data page the demo's 36 reviewers were kept for a client
     with 3 active developers, and the summary said "Today's 36 reviewers meet the 4.0 h wait target"."""
