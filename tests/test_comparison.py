@@ -445,6 +445,21 @@ def test_every_figure_of_the_csv_is_documented():
     assert documented == {figure.key for figure in comparison.FIGURES}
 
 
+def test_the_csv_s_units_are_documented_as_written():
+    """The table left the unit blank for currency, verdict, developers, horizon_years, reviewers and tools; the
+    CSV writes ISO code, text, people, years, people and text. One unit for a row's figures, or one each."""
+    from tests.conftest import ROOT
+
+    table = (ROOT / "docs" / "scenario-file.md").read_text().split("The **comparison CSV**")[1]
+    documented = {}
+    for line in table.splitlines():
+        if line.startswith("| `"):
+            keys = line.split("|")[1].replace("`", "").replace(" ", "").split(",")
+            units = [unit.strip() for unit in line.split("|")[2].split(",")]
+            documented.update(zip(keys, units if len(units) == len(keys) else units * len(keys), strict=True))
+    assert documented == {figure.key: figure.unit for figure in comparison.FIGURES}
+
+
 def test_the_workshop_file_s_limits_are_documented_as_they_are():
     from tests.conftest import ROOT
 
