@@ -17,9 +17,10 @@ kept = appstate.compared()
 
 st.title("Compare scenarios")
 st.markdown(
-    "Keep the scenario you have open, change an assumption or load other data, and keep that too: the "
-    "scenarios you keep are shown side by side, each computed exactly as its own pages show it. A kept "
-    "scenario is a snapshot; edits to the open scenario change only the column marked *open*."
+    "Keep the scenario you have open, change an assumption or load other data, rename it in the sidebar "
+    "(**Scenario name**) to say what changed, and keep that too: the scenarios you keep are shown side by "
+    "side, each computed exactly as its own pages show it. A kept scenario is a snapshot; edits to the open "
+    "scenario change only the column marked *open*."
 )
 
 left, right = st.columns(2, gap="large")

@@ -28,6 +28,8 @@ def test_nothing_to_compare_at_first(open_app):
     at = open_app(page=PAGE)
     assert "Nothing to compare yet" in at.info[0].value
     assert not at.table
+    # Kept twice under the demo's name, the columns read "Demo organisation (120 developers)" and "… (2)".
+    assert any("rename it in the sidebar (**Scenario name**) to say what changed" in m.value for m in at.markdown)
 
 
 def test_keep_then_edit_shows_both_as_their_pages_do(open_app, worked_example):
