@@ -3,7 +3,7 @@
 ``measure(dataset, adoption_date, ramp_weeks)`` splits the events at the adoption date, normalises
 throughput per developer-week, takes medians per PR for size and latency, computes the DORA
 metrics and AI use, and gives every change a cluster-bootstrap 95% interval (resampling
-developers, fixed seed) and a Mann–Whitney p-value (METHODS §6–7).  When AI users can be told
+developers, fixed seed) and a Mann–Whitney p-value (docs/metrics.md).  When AI users can be told
 from non-users it adds the two cohorts and a difference-in-differences; otherwise it says the
 comparison is before/after only.  :data:`DEFINITIONS` says what each metric means; the app shows
 it beside the number and docs/metrics.md repeats it.
@@ -38,7 +38,7 @@ BOOTSTRAP_SEED = 20260101
 """Fixed seed: the same exports always give the same intervals."""
 
 MIN_SAMPLE = 30
-"""Below this many events (PRs, deployments …) in a period, no interval or test (METHODS §6)."""
+"""Below this many events (PRs, deployments …) in a period, no interval or test (docs/metrics.md)."""
 
 RATE_TABLES = frozenset({"pull_requests", "deployments", "incidents", "work_items"})
 """Tables whose dated events (merges, deployments, incidents, resolved work items and bugs) feed rates per week."""
