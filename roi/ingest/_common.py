@@ -755,3 +755,39 @@ def conform(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
         else:
             out[name] = pd.Series(pd.NaT if kind.startswith("datetime") else None, index=frame.index, dtype=kind)
     return pd.DataFrame(out, index=frame.index).reset_index(drop=True)
+
+
+AUTHORLESS_SHARE = 0.1
+"""Above this share of records without an author (but not all of them), the file gets a caution.  A deleted
+account has no author (GitHub's GraphQL and gh say null; GitHub shows it as "ghost"): a few in an old repository
+are normal and stay silent; a tenth of the PRs or more is one "ghost" developer big enough to move the
+per-developer rates."""
+
+
+def check_authors(login: pd.Series, name: str, report: SourceReport, *, field: str, what: str,
+                  export_with: str) -> None:
+    """Refuse a file none of whose ``what`` records (``"PR"``, ``"review"``) has an author ``field``; caution when
+    more than :data:`AUTHORLESS_SHARE` of them have none.
+
+    Records without an author are counted as one person, "ghost" (right for a deleted account).  When no record
+    has one the field was left out of the export (``gh pr list --json`` without ``author``, a slimmed REST file):
+    every PR would be one developer's, and bots' and AI agents' PRs (or reviews) a person's, so the numbers would
+    be silently wrong and re-exporting with the field, as ``export_with`` says, is the fix.
+    """
+    rows = len(login)
+    missing = int(login.isna().sum())
+    if not rows or not missing:
+        return
+    reviews = what == "review"
+    kind = "reviewer" if reviews else "developer"
+    also = "the PR authors' replies on their own PRs and bots' reviews" if reviews else f"bots' and AI agents' {what}s"
+    if missing == rows:
+        every = f"its only {what}" if rows == 1 else f"any of its {rows} {what}s"
+        raise InputFormatError(
+            f"has no '{field}' (the {what}'s author) in {every}: all would count as one {kind}'s ('ghost'), "
+            f"{also} included; export again with it: {export_with}", file=name, column=field)
+    if missing > AUTHORLESS_SHARE * rows:
+        report.caution(
+            f"{missing} of {rows} {what}s have no '{field}' (deleted accounts, or the field left out of some "
+            f"records): they count as one {kind}, 'ghost', and {also} among them cannot be told apart, so "
+            f"per-{kind} numbers are less certain; if the export left it out: {export_with}")

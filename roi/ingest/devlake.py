@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from roi.errors import InputFormatError
-from roi.ingest._common import (SourceReport, absent_throughout, decode_text, decompress, numbers, refuse_repeated_header,
+from roi.ingest._common import (SourceReport, absent_throughout, check_authors, decode_text, decompress, numbers, refuse_repeated_header,
                                 sniff_delimiter, source_column, timestamps, work_item_tables)
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 
@@ -155,6 +155,8 @@ def read_pull_requests(name: str, data: bytes, report: SourceReport, timezone: s
     if "closed_date" not in ts:
         ts["closed_date"] = merged
     login = _text(table, "author_name")
+    check_authors(login, name, report, field="author_name", what="PR", export_with=(
+        "export the table with its author_name column filled (SELECT * FROM pull_requests)"))
     labels = pd.Series("", index=login.index)
     frame = pd.DataFrame({
         "source": source_column(name, table.num_rows), "repo": _text(table, "base_repo_id").fillna(""),

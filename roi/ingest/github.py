@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from roi.errors import InputFormatError
-from roi.ingest._common import SourceReport, column, list_text, load_json, records_table, source_column, timestamps
+from roi.ingest._common import (SourceReport, check_authors, column, list_text, load_json, records_table,
+                                source_column, timestamps)
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 
 _USER = pa.struct([("login", pa.string()), ("type", pa.string())])
@@ -70,6 +71,15 @@ NO_REPO_CAUTION = "no repository in the file (add 'url' to the query): PRs are k
 """A gh or GraphQL file's caution; :func:`roi.ingest._name_unnamed_prs` replaces it when it matches the PRs to the
 one repository the other files name."""
 
+GH_EXPORT = ("gh pr list --state all --json number,url,author,createdAt,mergedAt,closedAt,isDraft,additions,deletions,"
+             "labels,reviews")
+"""The gh command that exports every field the reader uses."""
+
+REST_PULLS_EXPORT = ("save the API's pull-request objects whole, not a selection of their fields "
+                     "(gh api --paginate 'repos/OWNER/REPO/pulls?state=all&per_page=100')")
+REST_REVIEWS_EXPORT = ("save the API's review objects whole, not a selection of their fields "
+                       "(gh api --paginate repos/OWNER/REPO/pulls/NUMBER/reviews)")
+
 NO_SIZES_NOTE = ("list pages carry no PR sizes (additions/deletions): add the single-PR detail objects "
                  "(GET /pulls/{number}), gh or GraphQL output for pr_size_loc")
 """A list page's note; :func:`roi.ingest._deduplicate` rewrites it when other files give its PRs' sizes."""
@@ -88,6 +98,7 @@ def read_pulls(name: str, data: bytes, report: SourceReport, timezone: str) -> d
         pc.struct_field(pc.extract_regex(column(table, "url"), _REPO_FROM_API_URL), "repo"),
         pc.struct_field(pc.extract_regex(column(table, "html_url"), _REPO_FROM_HTML_URL), "repo")))
     login = _pandas(column(table, "user.login"))
+    check_authors(login, name, report, field="user", what="PR", export_with=REST_PULLS_EXPORT)
     head_ref = _pandas(column(table, "head.ref"))
     labels = list_text(column(table, "labels"), "name")
     assignees = list_text(column(table, "assignees"), "login")
@@ -129,6 +140,7 @@ def read_reviews(name: str, data: bytes, report: SourceReport, timezone: str) ->
         raise InputFormatError("does not say which PR the review belongs to; keep the review's "
                                "'pull_request_url' in the export", file=name, row=row, column="pull_request_url")
     login = _pandas(column(table, "user.login"))
+    check_authors(login, name, report, field="user", what="review", export_with=REST_REVIEWS_EXPORT)
     frame = pd.DataFrame({
         "source": source_column(name, table.num_rows),
         "repo": _pandas(repo),
@@ -173,7 +185,8 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
     document = load_json(data, name)
     pages = document if isinstance(document, list) else [document]
     page_repos: list[str] = []  # each record's page's repository: a loop over repositories writes one file
-    if pages and isinstance(pages[0], dict) and "data" in pages[0]:
+    graphql = bool(pages) and isinstance(pages[0], dict) and "data" in pages[0]
+    if graphql:
         records = []
         for page in pages:
             nodes, repo_name = graphql_nodes(page)
@@ -189,8 +202,7 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
             # `gh search prs --json` has no such field (its merged PRs read "closed"): none would count.
             raise InputFormatError(
                 "does not say which PRs were merged (no 'mergedAt' field: `gh search prs` output, or `gh pr list` "
-                "without it); export with gh pr list --state all --json number,url,author,createdAt,mergedAt,"
-                "closedAt,isDraft,additions,deletions,labels,reviews", file=name, column="mergedAt")
+                f"without it); export with {GH_EXPORT}", file=name, column="mergedAt")
     for record in records:  # a repository other than GraphQL's object (no name in it) names none
         if not isinstance(record.get("repository", {}), dict):
             del record["repository"]
@@ -207,6 +219,8 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
     if repo.eq("").any():
         report.caution(NO_REPO_CAUTION)
     login = _pandas(column(table, "author.login"))
+    check_authors(login, name, report, field="author", what="PR", export_with=(
+        "add author { login __typename } to the query's pullRequests nodes" if graphql else GH_EXPORT))
     kind = _pandas(column(table, "author.__typename"))
     labels = list_text(column(table, "labels"), "name")
     report.name_columns("pull_requests", {"created_at": "createdAt", "merged_at": "mergedAt",
@@ -230,6 +244,8 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
     flat = reviews_list.flatten()
     parent = pc.list_parent_indices(reviews_list).to_numpy()
     reviewer = _pandas(pc.struct_field(pc.struct_field(flat, "author"), "login"))
+    check_authors(reviewer, name, report, field="reviews.author", what="review", export_with=(
+        "add author { login __typename } to the query's reviews nodes" if graphql else GH_EXPORT))
     reviews = pd.DataFrame({
         "source": name, "repo": repo.to_numpy()[parent] if len(parent) else [],
         "number": number.to_numpy()[parent] if len(parent) else [],

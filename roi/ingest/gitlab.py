@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from roi.errors import InputFormatError
-from roi.ingest._common import (SourceReport, column, connection_nodes, json_object, load_json, records_table,
+from roi.ingest._common import (SourceReport, check_authors, column, connection_nodes, json_object, load_json, records_table,
                                source_column, timestamps, work_item_tables)
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 from roi.safety import quote
@@ -97,6 +97,10 @@ def _merge_requests(name: str, table: pa.Table, report: SourceReport, timezone: 
     repo = pd.Series(pc.coalesce(*paths, pc.cast(column(table, "project_id"), pa.string())).to_pandas(),
                      dtype="object").fillna("")
     login = pd.Series(column(table, "author.username").to_pandas())
+    check_authors(login, name, report, field="author", what="MR", export_with=(
+        "add author { username } to the query's mergeRequests nodes" if names else
+        "save the API's merge request objects whole, not a selection of their fields "
+        "(GET /projects/:id/merge_requests?state=all)"))
     labels = pd.Series(pc.binary_join(column(table, "labels"), ",").to_pandas()).fillna("")
     state = pd.Series(column(table, "state").to_pandas()).fillna("").str.lower()
     merged = timestamps(column(table, "merged_at"), name, theirs("merged_at"), report, timezone=timezone)

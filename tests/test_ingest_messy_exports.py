@@ -1,0 +1,110 @@
+"""Messy real-world exports that used to give silently wrong numbers (the input audit): each is now refused
+with what to do, or read with a caution saying what the numbers rest on."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from roi.errors import InputFormatError
+from roi.ingest import read_file
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+
+
+def _json(name: str) -> object:
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def _refusal(name: str, data: bytes) -> str:
+    with pytest.raises(InputFormatError) as caught:
+        read_file(name, data)
+    return caught.value.describe()
+
+
+GH_EXPORT = ("gh pr list --state all --json number,url,author,createdAt,mergedAt,closedAt,isDraft,additions,"
+             "deletions,labels,reviews")
+
+
+# --- H1, H2: no author in the export -------------------------------------------------------------------------
+
+
+def test_gh_output_without_author_is_refused_naming_the_field_and_the_command():
+    """`gh pr list --json` without `author`: the 6 PRs were one developer 'ghost', the dependabot PR a person's."""
+    records = _json("gh_pr_list.json")
+    for record in records:
+        del record["author"]
+    assert _refusal("prs.json", json.dumps(records).encode()) == (
+        "prs.json, column 'author': has no 'author' (the PR's author) in any of its 6 PRs: all would count as one "
+        "developer's ('ghost'), bots' and AI agents' PRs included; export again with it: " + GH_EXPORT)
+
+
+def test_a_few_deleted_accounts_stay_ghost_and_more_than_a_tenth_get_a_caution():
+    records = _json("gh_pr_list.json")
+    records[0]["author"] = None  # a deleted account: gh writes null
+    tables, report = read_file("prs.json", json.dumps(records).encode())
+    assert tables["pull_requests"]["author"].tolist() == ["ghost", "app/dependabot", "erin", "dana", "erin", "erin"]
+    assert report.cautions == [
+        "1 of 6 PRs have no 'author' (deleted accounts, or the field left out of some records): they count as one "
+        "developer, 'ghost', and bots' and AI agents' PRs among them cannot be told apart, so per-developer numbers "
+        f"are less certain; if the export left it out: {GH_EXPORT}"]
+
+
+def test_graphql_reviews_without_author_are_refused_with_the_query_field_to_add():
+    page = _json("github_graphql_page.json")
+    for node in page["data"]["repository"]["pullRequests"]["nodes"]:
+        for review in node["reviews"]["nodes"]:
+            del review["author"]
+    assert _refusal("page.json", json.dumps(page).encode()) == (
+        "page.json, column 'reviews.author': has no 'reviews.author' (the review's author) in any of its 3 reviews: "
+        "all would count as one reviewer's ('ghost'), the PR authors' replies on their own PRs and bots' reviews "
+        "included; export again with it: add author { login __typename } to the query's reviews nodes")
+
+
+def test_rest_reviews_without_user_are_refused():
+    """The audit's file: reviewers 6 → 1, the Copilot bot's reviews and self-replies counted, without a word."""
+    records = _json("github_reviews.json")
+    for record in records:
+        del record["user"]
+    assert _refusal("reviews.json", json.dumps(records).encode()) == (
+        "reviews.json, column 'user': has no 'user' (the review's author) in any of its 10 reviews: all would count "
+        "as one reviewer's ('ghost'), the PR authors' replies on their own PRs and bots' reviews included; export "
+        "again with it: save the API's review objects whole, not a selection of their fields "
+        "(gh api --paginate repos/OWNER/REPO/pulls/NUMBER/reviews)")
+
+
+def test_one_review_in_ten_without_user_is_a_deleted_account_and_no_caution():
+    records = _json("github_reviews.json")
+    records[0]["user"] = None
+    tables, report = read_file("reviews.json", json.dumps(records).encode())
+    assert tables["reviews"]["reviewer"].iloc[0] == "ghost"
+    assert report.cautions == []
+
+
+def test_gitlab_merge_requests_without_author_are_refused():
+    records = _json("gitlab_merge_requests.json")
+    for record in records:
+        del record["author"]
+    assert _refusal("mrs.json", json.dumps(records).encode()) == (
+        "mrs.json, column 'author': has no 'author' (the MR's author) in any of its 3 MRs: all would count as one "
+        "developer's ('ghost'), bots' and AI agents' MRs included; export again with it: save the API's merge "
+        "request objects whole, not a selection of their fields (GET /projects/:id/merge_requests?state=all)")
+
+
+def test_devlake_pull_requests_with_author_name_empty_throughout_are_refused():
+    rows = list(csv.DictReader(io.StringIO((FIXTURES / "devlake_pull_requests.csv").read_text(encoding="utf-8"))))
+    for row in rows:
+        row["author_name"] = ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    assert _refusal("pull_requests.csv", out.getvalue().encode()) == (
+        "pull_requests.csv, column 'author_name': has no 'author_name' (the PR's author) in any of its 4 PRs: all "
+        "would count as one developer's ('ghost'), bots' and AI agents' PRs included; export again with it: export "
+        "the table with its author_name column filled (SELECT * FROM pull_requests)")
+
