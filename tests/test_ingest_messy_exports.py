@@ -108,3 +108,14 @@ def test_devlake_pull_requests_with_author_name_empty_throughout_are_refused():
         "would count as one developer's ('ghost'), bots' and AI agents' PRs included; export again with it: export "
         "the table with its author_name column filled (SELECT * FROM pull_requests)")
 
+
+def test_rest_pulls_without_user_are_named_as_such_not_called_unknown():
+    """M4: the same slimming on the pulls file was 'not an export format this tool recognises'."""
+    records = _json("github_pulls_page1.json")
+    for record in records:
+        del record["user"]
+    assert _refusal("pulls.json", json.dumps(records).encode()) == (
+        "pulls.json: looks like GitHub REST pull requests but has no 'user' (the PR's author); save the API's "
+        "pull-request objects whole, not a selection of their fields "
+        "(gh api --paginate 'repos/OWNER/REPO/pulls?state=all&per_page=100')")
+

@@ -30,7 +30,7 @@ from roi import safety
 from roi.errors import InputFormatError, NoRecordsError
 from roi.ingest import devlake, generic, gitlab, template
 from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record, is_api_error, load_json
-from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, near_miss
+from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, json_near_miss, near_miss
 from roi.ingest.github import NO_REPO_CAUTION, NO_SIZES_NOTE
 from roi.ingest.tables import EMPTY_FORMAT, SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
 from roi.models import looks_like_scenario
@@ -102,6 +102,9 @@ def read_file(name: str, data: bytes, *, timezone: str = "UTC",
         _refuse_scenario_file(name, data)
         _refuse_wrapper(name, data)
         _refuse_broken_json(name, data)
+        almost_json = json_near_miss(data)
+        if almost_json:
+            raise InputFormatError(almost_json, file=name)
         almost = near_miss(data)
         if almost:
             raise InputFormatError(f"{almost}; export it again with every column (or put the column's name back)",

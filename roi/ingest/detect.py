@@ -160,6 +160,23 @@ def near_miss(data: bytes) -> str | None:
     return header_near_miss(csv_header(text))
 
 
+def json_near_miss(data: bytes) -> str | None:
+    """For JSON no format accepts: what it almost is, what it lacks and how to export it with that, if known.
+
+    GitHub REST pull requests slimmed without ``user`` (a ``jq`` or ``Select-Object`` that kept other fields)
+    lack the field that tells them from other records; the author is what is missing, not the format.
+    """
+    text = decode_text(data[:_PEEK], "export").lstrip()
+    record = first_record(text) if text.startswith(("[", "{")) else None
+    if record is None:
+        return None
+    keys = set(record)
+    if "number" in keys and "user" not in keys and keys & {"merged_at", "head", "base"}:
+        return (f"looks like GitHub REST pull requests but has no 'user' (the PR's author); "
+                f"{github.REST_PULLS_EXPORT}")
+    return None
+
+
 def header_near_miss(header: list[str]) -> str | None:
     """:func:`near_miss` of a table's header (a workbook's, or a file offered for a column mapping)."""
     columns = [c for c in header if c]
