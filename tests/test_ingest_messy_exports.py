@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from roi.errors import InputFormatError
-from roi.ingest import read_file
+from roi.ingest import read_exports, read_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 
@@ -119,3 +119,41 @@ def test_rest_pulls_without_user_are_named_as_such_not_called_unknown():
         "pull-request objects whole, not a selection of their fields "
         "(gh api --paginate 'repos/OWNER/REPO/pulls?state=all&per_page=100')")
 
+
+# --- H6: Four Keys deployments' changes that name no commit of the changes table ---------------------------------
+
+FK_CHANGES = (FIXTURES / "fourkeys_changes.csv").read_bytes()
+
+
+def _deployments(changes_d2: str, others: tuple[str, str] = ('"[""c3""]"', '"[""c1""]"')) -> bytes:
+    return ("source,deploy_id,time_created,main_commit,changes\n"
+            f"github,d3,2025-03-12 22:00:00 UTC,c3,{others[0]}\n"
+            f"github,d2,2025-03-05 10:00:00 UTC,c2,{changes_d2}\n"
+            f"github,d1,2025-02-10 09:00:00 UTC,c1,{others[1]}\n").encode()
+
+
+@pytest.mark.parametrize("joined", ["c2 c2b", '"c2, c2b"', "c2;c2b", '"c2 ; c2b "'])
+def test_changes_joined_by_spaces_or_semicolons_are_split_like_commas(joined):
+    """ARRAY_TO_STRING(changes, ' ') made one long 'sha' of them, so lead time was null without a word."""
+    tables, _ = read_file("deployments.csv", _deployments(joined))
+    links = tables["deployment_changes"]
+    assert links[links["deploy_id"] == "github:d2"]["sha"].tolist() == ["c2", "c2b"]
+
+
+def test_a_changes_table_no_deployment_ships_is_left_out_with_a_caution():
+    dataset = read_exports([("deployments.csv", _deployments("[]", ("[]", "[]"))), ("changes.csv", FK_CHANGES)])
+    report = {r.file: r for r in dataset.sources}["changes.csv"]
+    assert (report.rows, report.used_rows) == (4, 0)
+    assert report.skipped == {"commit no deployment in the exports ships (not in any deployment's changes): "
+                              "lead time cannot use it": 4}
+    assert report.cautions == [
+        "0 of 4 changes are shipped by a deployment in the exports, so lead time cannot be measured: check the "
+        "deployments' 'changes' column; it should list the commit ids this file's change_id holds (a JSON array, "
+        "or ids separated by commas, spaces or semicolons)"]
+
+
+def test_one_unshipped_commit_of_four_is_counted_left_out_without_a_caution():
+    """c2b is on no deployment: 3 of 4 changes shipped is a normal export (a commit on a branch never merged)."""
+    dataset = read_exports([("deployments.csv", _deployments('"[""c2""]"')), ("changes.csv", FK_CHANGES)])
+    report = {r.file: r for r in dataset.sources}["changes.csv"]
+    assert report.used_rows == 3 and report.cautions == []

@@ -269,6 +269,7 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
     dataset = build_dataset(parts, reports, timezone)
     _refuse_impossible(dataset)
     deduplicated = _deduplicate(dataset, reports, matched)
+    _count_unshipped_changes(deduplicated, reports)
     if review_rows is not None and deduplicated.pull_requests is dataset.pull_requests:
         # No PR dropped: the rows the join found are still the PRs' rows, and each (repo, number) is on one
         # row, so the metrics can use them instead of matching every review to its PR again.
@@ -276,6 +277,34 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
         deduplicated = replace(deduplicated, review_pr_rows=ReviewRows(deduplicated.pull_requests,
                                                                        deduplicated.reviews, rows))
     return deduplicated
+
+
+UNSHIPPED_SHARE = 0.05
+"""A changes table of which fewer than this share of commits is shipped by a deployment in the exports gets a
+caution.  Four Keys' changes are the commits pushed; its deployments list the commits each one shipped, so a
+commit only on a branch never merged is the usual unshipped one, never nearly all of them: then the
+deployments' ``changes`` do not name this table's commits (a serialisation the reader does not split, an
+export of other repositories)."""
+
+
+def _count_unshipped_changes(dataset: Dataset, reports: list[SourceReport]) -> None:
+    """Count the changes no deployment in the exports ships as left out (lead time cannot use them), and caution
+    on a changes file almost none of whose commits is shipped, beside a deployments export."""
+    changes = dataset.changes
+    if not len(changes) or not len(dataset.deployments):
+        return
+    unshipped = ~changes["sha"].isin(dataset.deployment_changes["sha"]).to_numpy()
+    _count_skipped(changes, unshipped, "commit no deployment in the exports ships (not in any deployment's "
+                   "changes): lead time cannot use it", reports)
+    by_name = _by_name(reports)
+    for source, rows in changes.groupby("source", sort=False)["sha"]:
+        shipped = int(rows.isin(dataset.deployment_changes["sha"]).sum())
+        if shipped < UNSHIPPED_SHARE * len(rows):
+            by_name[str(source)].caution(
+                f"{shipped} of {len(rows)} changes are shipped by a deployment in the exports, so lead time "
+                f"{'cannot be measured' if not shipped else 'rests on those few'}: check the deployments' 'changes' "
+                "column; it should list the commit ids this file's change_id holds (a JSON array, or ids "
+                "separated by commas, spaces or semicolons)")
 
 
 def _read_each(files: list[FileInput], column_mappings: Mapping[str, Mapping[str, str]] | None, timezone: str

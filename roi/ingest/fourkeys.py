@@ -2,7 +2,8 @@
 
 FORMATS.md §6.  BigQuery writes TIMESTAMPs as ``2025-01-15 08:16:15 UTC``.  The repeated
 ``changes`` field cannot be exported as CSV, so CSV files carry it as a JSON string
-(``TO_JSON_STRING``) or a comma-joined list (``ARRAY_TO_STRING``); NDJSON carries arrays.
+(``TO_JSON_STRING``) or a joined list (``ARRAY_TO_STRING`` with a comma, space or semicolon); NDJSON carries
+arrays.
 Every Four Keys deployment is a production deployment.  Deployments and incidents are keyed as Four Keys
 keys them, by ``source`` and id (``github:101``, ``gitlab:101``); a change by its commit id alone, which
 names one commit whichever system reported it (and is what deployments list in ``changes``).
@@ -11,6 +12,7 @@ names one commit whichever system reported it (and is what deployments list in `
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 
@@ -34,8 +36,12 @@ def _frame(name: str, data: bytes, report: SourceReport) -> tuple[pd.DataFrame, 
     return read_csv_text(text, name), 2
 
 
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
 def _changes(values: pd.Series, name: str, row_offset: int) -> list[list[str]]:
-    """The repeated ``changes`` field: a list, a JSON array string, or comma-separated text."""
+    """The repeated ``changes`` field: a list, a JSON array string, or text separated by commas, white space or
+    semicolons (``ARRAY_TO_STRING(changes, ' ')``: commit ids hold none of them)."""
     out = []
     for position, value in enumerate(values.tolist()):
         if isinstance(value, list):
@@ -49,7 +55,7 @@ def _changes(values: pd.Series, name: str, row_offset: int) -> list[list[str]]:
                 raise InputFormatError(f"'{str(value)[:40]}…' is not a JSON array of commit ids", file=name,
                                        row=position + row_offset, column="changes") from None
         else:
-            out.append([v.strip() for v in str(value).split(",") if v.strip()])
+            out.append([v for v in _SEPARATORS.split(str(value)) if v])
     return out
 
 
