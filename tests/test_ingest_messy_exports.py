@@ -157,3 +157,43 @@ def test_one_unshipped_commit_of_four_is_counted_left_out_without_a_caution():
     dataset = read_exports([("deployments.csv", _deployments('"[""c2""]"')), ("changes.csv", FK_CHANGES)])
     report = {r.file: r for r in dataset.sources}["changes.csv"]
     assert report.used_rows == 3 and report.cautions == []
+
+
+# --- H3: Jira resolutions outside the word lists ----------------------------------------------------------------
+
+WONT_DO = "resolved as won't do, duplicate, cannot reproduce or declined (not completed work)"
+
+
+def _jira(header: str, resolutions: list[str], category: str = "Done") -> bytes:
+    rows = [f"X-{n},Task,{category},{resolution},{category},03/Feb/25 9:15 AM,04/Feb/25 3:04 PM"
+            for n, resolution in enumerate(resolutions, start=1)]
+    return "\n".join([header, *rows, ""]).encode()
+
+
+ITALIAN = "Chiave,Tipo di ticket,Stato,Risoluzione,Categoria di stato,Creato,Risolto"
+ENGLISH = "Issue key,Issue Type,Status,Resolution,Status Category,Created,Resolved"
+
+
+@pytest.mark.parametrize(("header", "resolutions", "category"), [
+    (ITALIAN, ["Completato", "Non verrà eseguito", "Duplicato", "Impossibile riprodurre"], "Completato"),
+    ("Chave,Tipo de item,Situação,Resolução,Status Category,Criado,Resolvido",
+     ["Concluído", "Não será feito", "Duplicado", "Não é possível reproduzir"], "Done"),
+    (ENGLISH, ["Done", "Not a Bug", "Obsolete", "Works as Designed"], "Done"),
+    (ENGLISH, ["Fixed", "Cannot Reproduce", "Won’t Do", "Out of Scope"], "Done"),
+])
+def test_won_t_do_resolutions_in_italian_portuguese_and_custom_english_are_not_completed_work(
+        header, resolutions, category):
+    """The Italian export counted 3 won't-do issues as completed tasks (post tasks/dev-week +10%)."""
+    tables, report = read_file("jira.csv", _jira(header, resolutions, category))
+    assert tables["work_items"]["key"].tolist() == ["X-1"]
+    assert report.skipped == {WONT_DO: 3}
+    assert report.cautions == []
+
+
+def test_resolutions_counted_as_done_that_are_not_known_done_words_are_named_with_their_counts():
+    tables, report = read_file("jira.csv", _jira(ENGLISH, ["Done", "Parked", "Fixed", "Parked", "Moved to Trello"]))
+    assert tables["work_items"]["key"].tolist() == ["X-1", "X-2", "X-3", "X-4", "X-5"]
+    assert report.cautions == [
+        "'Resolution' values counted as done that are not known done words: Parked (2), Moved to Trello (1); if one "
+        "means the work was not done (won't do, duplicate, obsolete …), those issues count as completed tasks: give "
+        "them a resolution such as Won't Do, or leave them out of the export"]

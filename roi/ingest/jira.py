@@ -20,6 +20,7 @@ from roi.errors import InputFormatError
 from roi.ingest._common import (EARLIEST_DATE, LATEST_DATE, SourceReport, absent_throughout, decode_text, find_column,
                                 header_row, implausible_date, localize, numbers, read_csv_text,
                                 sniff_lines_delimiter, work_item_tables)
+from roi.safety import quote
 
 KEY = ("Issue key", "Clave de incidencia", "Clave", "Vorgangsschlüssel", "Schlüssel", "Clé", "Clé de ticket",
        "Chave", "Chiave", "Sleutel", "Klucz")
@@ -59,8 +60,36 @@ NOT_DONE_RESOLUTIONS = {
     "kann nicht reproduziert werden", "abgelehnt", "abgebrochen", "storniert", "unvollstandig",
     "ne sera pas fait", "ne sera pas realise", "ne sera pas corrige", "doublon", "impossible a reproduire",
     "ne peut etre reproduit", "refuse", "rejete", "annule", "incomplet",
+    "non verra eseguito", "non verra risolto", "non verra corretto", "non risolvero", "duplicato", "duplicata",
+    "impossibile riprodurre", "non riproducibile", "rifiutato", "rifiutata", "respinto", "annullato", "annullata",
+    "incompleta",
+    "nao sera feito", "nao sera corrigido", "nao sera resolvido", "nao e possivel reproduzir",
+    "nao foi possivel reproduzir", "recusado", "recusada", "rejeitado", "rejeitada",
+    "wordt niet gedaan", "wordt niet opgelost", "duplicaat", "kan niet reproduceren", "afgewezen", "geannuleerd",
+    "onvolledig",
+    "nie zostanie wykonane", "nie zostanie naprawione", "nie mozna odtworzyc", "odrzucone",
+    "anulowane", "niekompletne",
+    # Common custom resolutions of English-language Jira sites.
+    "not a bug", "not an issue", "not a defect", "works as designed", "working as designed", "works as intended",
+    "working as intended", "as designed", "by design", "obsolete", "invalid", "wont implement", "not reproducible",
+    "unable to reproduce", "out of scope", "abandoned", "withdrawn", "superseded", "no longer relevant",
+    "no longer needed", "not needed", "no action needed", "no action required", "no change required",
 }
-"""Resolutions (or, without one, statuses) of issues closed without doing the work [folded text]."""
+"""Resolutions (or, without one, statuses) of issues closed without doing the work [folded text]: Jira's own in
+every language whose headers the reader knows (English, Spanish, German, French, Italian, Portuguese, Dutch,
+Polish) and English custom ones common on Jira sites."""
+
+DONE_RESOLUTIONS = {
+    "done", "fixed", "resolved", "complete", "completed", "implemented", "delivered", "released", "deployed",
+    "hecho", "listo", "resuelto", "resuelta", "corregido", "completado", "finalizado",
+    "fertig", "erledigt", "behoben", "gelost", "abgeschlossen", "umgesetzt",
+    "termine", "terminee", "fait", "resolu", "resolue", "corrige",
+    "completato", "completata", "fatto", "risolto", "risolta", "corretto",
+    "concluido", "concluida", "feito", "resolvido", "resolvida", "corrigido",
+    "gereed", "klaar", "opgelost", "voltooid", "gotowe", "zrobione", "naprawione", "rozwiazane", "ukonczone",
+}
+"""Resolutions that mean the work was done [folded text]; any other resolution of a done issue is counted as
+done and named in a caution (a custom "Parked" may mean it was not)."""
 
 _MONTHS = {
     1: ("jan", "ene", "janv", "janvier", "januar", "jän", "gen", "enero"),
@@ -126,6 +155,25 @@ def declined(resolution: pd.Series | None, status: pd.Series | None) -> pd.Serie
     if status is not None:
         out |= resolved_as.eq("") & _folded(status).isin(NOT_DONE_RESOLUTIONS)
     return out
+
+
+def _caution_unknown_resolutions(resolution: pd.Series, done: np.ndarray, column_name: str,
+                                 report: SourceReport) -> None:
+    """Caution naming the resolutions of issues counted as done that are neither a known done word nor a known
+    not-done one (a custom "Parked", a language the lists lack), with how many issues have each."""
+    values = resolution[done].astype(str).str.strip()
+    folded = _folded(values)
+    unknown = values[folded.ne("").to_numpy() & ~folded.isin(DONE_RESOLUTIONS | NOT_DONE_RESOLUTIONS).to_numpy()]
+    if unknown.empty:
+        return
+    counts = unknown.value_counts(sort=False)
+    listed = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    named = ", ".join(f"{quote(value, 40)} ({count})" for value, count in listed[:10])
+    more = f" and {len(listed) - 10} more" if len(listed) > 10 else ""
+    report.caution(
+        f"'{column_name}' values counted as done that are not known done words: {named}{more}; if one means the "
+        "work was not done (won't do, duplicate, obsolete …), those issues count as completed tasks: give them "
+        "a resolution such as Won't Do, or leave them out of the export")
 
 
 _MONTH_FIRST = tuple(f for f in _DATE_FORMATS if f.startswith("%m/"))
@@ -304,6 +352,8 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
         report.skip("resolved as won't do, duplicate, cannot reproduce or declined (not completed work)",
                     int(left_out.sum()))
         keep &= ~left_out
+    if resolution is not None:
+        _caution_unknown_resolutions(frame[resolution], (done & keep).to_numpy(), resolution, report)
     undated = (done & resolved_at.isna() & keep).to_numpy()
     if undated.any() and not (resolved_at.notna() & keep).any():
         if resolved is None:
