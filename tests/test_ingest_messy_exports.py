@@ -197,3 +197,90 @@ def test_resolutions_counted_as_done_that_are_not_known_done_words_are_named_wit
         "'Resolution' values counted as done that are not known done words: Parked (2), Moved to Trello (1); if one "
         "means the work was not done (won't do, duplicate, obsolete …), those issues count as completed tasks: give "
         "them a resolution such as Won't Do, or leave them out of the export"]
+
+
+# --- H5: partial downloads that say so ----------------------------------------------------------------------------
+
+PAGINATE = ("the download stopped before the last page, so the periods miss PRs; save every page: gh api graphql "
+            "--paginate -f query=… with $endCursor in pullRequests(first: 100, after: $endCursor) and "
+            "pageInfo { hasNextPage endCursor } in the query")
+
+
+def _page(numbers: list[int] | None = None, *, total: int | None = 2, more: bool = False) -> dict:
+    """The fixture's GraphQL page (acme/web, PRs 11 and 12) with its nodes, totalCount and hasNextPage set."""
+    page = _json("github_graphql_page.json")
+    connection = page["data"]["repository"]["pullRequests"]
+    connection["nodes"] = [n for n in connection["nodes"] if numbers is None or n["number"] in numbers]
+    connection["pageInfo"]["hasNextPage"] = more
+    if total is None:
+        del connection["totalCount"]
+    else:
+        connection["totalCount"] = total
+    return page
+
+
+def _cautions(*files: tuple[str, object]) -> dict[str, list[str]]:
+    dataset = read_exports([(name, json.dumps(content).encode()) for name, content in files])
+    return {r.file: r.cautions for r in dataset.sources}
+
+
+def test_a_graphql_page_with_fewer_prs_than_its_total_count_is_cautioned():
+    """The sample's first page holds 15 of 56 PRs with hasNextPage true: measured as if whole, without a word."""
+    assert _cautions(("page.json", _page(total=5, more=True))) == {"page.json": [
+        f"holds 2 of the 5 PRs of acme/web GitHub counted (totalCount): {PAGINATE}"]}
+
+
+def test_pages_saved_apart_and_loaded_together_are_whole():
+    assert _cautions(("p1.json", _page([11], more=True)), ("p2.json", _page([12]))) == {"p1.json": [], "p2.json": []}
+    assert _cautions(("p1.json", _page([11], more=True))) == {"p1.json": [
+        f"holds 1 of the 2 PRs of acme/web GitHub counted (totalCount): {PAGINATE}"]}
+
+
+def test_a_last_page_that_says_more_follow_is_cautioned_without_a_total_count():
+    assert _cautions(("page.json", _page(total=None, more=True))) == {"page.json": [
+        f"its last page of acme/web says more PRs follow (pageInfo.hasNextPage: true): {PAGINATE}"]}
+
+
+def test_errors_beside_the_data_are_quoted():
+    page = _page()
+    page["errors"] = [{"type": "RATE_LIMITED", "message": "API rate limit exceeded for user ID 1."}]
+    assert _cautions(("page.json", page)) == {"page.json": [
+        "GitHub answered with errors beside the data (API rate limit exceeded for user ID 1.): the PRs it gave are "
+        "read, but the answer may stop part way; run the query again once the error is resolved (a rate limit: "
+        "after it resets)"]}
+
+
+def test_prs_holding_fewer_reviews_than_their_total_count_are_cautioned():
+    """reviews(first: 1) dropped the baseline's reviewers from 5 to 4 without a word."""
+    page = _page()
+    page["data"]["repository"]["pullRequests"]["nodes"][1]["reviews"]["totalCount"] = 5  # PR 12 holds 2
+    assert _cautions(("page.json", page)) == {"page.json": [
+        "1 of 2 PRs hold fewer reviews than GitHub counted (reviews totalCount; #12: 2 of 5): first-review times, "
+        "reviewers and the bot and self-review filters see only those; query reviews(first: 100)"]}
+
+
+def _gh(count: int) -> list[dict]:
+    return [{"number": n, "url": f"https://github.com/acme/app/pull/{n}", "author": {"login": "dana"},
+             "createdAt": "2025-03-19T12:00:00Z", "mergedAt": "2025-03-20T12:00:00Z", "isDraft": False}
+            for n in range(1, count + 1)]
+
+
+def test_gh_output_of_exactly_the_default_limit_asks_whether_it_was_cut():
+    assert _cautions(("prs.json", _gh(30))) == {"prs.json": [
+        "holds exactly 30 PRs of acme/app, gh pr list's default --limit: was the export cut there? If the "
+        f"repository has more, export again with --limit 10000 ({GH_EXPORT} --limit 10000)"]}
+    assert _cautions(("prs.json", _gh(31))) == {"prs.json": []}
+
+
+def _rest(numbers: range) -> list[dict]:
+    record = _json("github_pulls_page1.json")[0]
+    return [{**record, "number": n, "url": f"https://api.github.com/repos/acme/api/pulls/{n}"} for n in numbers]
+
+
+def test_a_rest_file_of_one_full_page_asks_whether_it_was_cut_unless_the_next_page_is_loaded():
+    assert _cautions(("page1.json", _rest(range(1, 101)))) == {"page1.json": [
+        "holds exactly 100 PRs of acme/api, one full page at the REST API's largest page size (per_page=100): was "
+        "the export cut there? If the repository has more, save every page "
+        "(gh api --paginate 'repos/OWNER/REPO/pulls?state=all&per_page=100')"]}
+    assert _cautions(("page1.json", _rest(range(1, 101))), ("page2.json", _rest(range(101, 113)))) == {
+        "page1.json": [], "page2.json": []}

@@ -28,7 +28,7 @@ import pyarrow.acero  # noqa: F401  Table.join's engine, loaded here rather than
 
 from roi import safety
 from roi.errors import InputFormatError, NoRecordsError
-from roi.ingest import devlake, generic, gitlab, template
+from roi.ingest import devlake, generic, github, gitlab, template
 from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record, is_api_error, load_json
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, json_near_miss, near_miss
 from roi.ingest.github import NO_REPO_CAUTION, NO_SIZES_NOTE
@@ -263,6 +263,7 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
             parts[table].append(frame)
         pull_rows += len(tables.get("pull_requests", ()))
         reports.append(report)
+    graphql_counts = parts.pop(github.GRAPHQL_COUNTS, [])
     _attach_gitlab_notes(parts, reports)
     matched = _name_unnamed_prs(parts, reports)
     review_rows = _attach_devlake_reviews(parts, reports)
@@ -270,6 +271,8 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
     _refuse_impossible(dataset)
     deduplicated = _deduplicate(dataset, reports, matched)
     _count_unshipped_changes(deduplicated, reports)
+    _caution_missing_pages(graphql_counts, dataset.pull_requests, reports)
+    _ask_about_page_sized_exports(dataset.pull_requests, reports)
     if review_rows is not None and deduplicated.pull_requests is dataset.pull_requests:
         # No PR dropped: the rows the join found are still the PRs' rows, and each (repo, number) is on one
         # row, so the metrics can use them instead of matching every review to its PR again.
@@ -277,6 +280,69 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
         deduplicated = replace(deduplicated, review_pr_rows=ReviewRows(deduplicated.pull_requests,
                                                                        deduplicated.reviews, rows))
     return deduplicated
+
+
+def _caution_missing_pages(counts: list[pd.DataFrame], pulls: pd.DataFrame, reports: list[SourceReport]) -> None:
+    """Caution on a GitHub GraphQL file whose repository has fewer PRs in the exports than GitHub counted
+    (``totalCount``), or, without a count, whose last page says more follow (``pageInfo.hasNextPage``).
+
+    Counted over every file: page 1 and page 2 saved apart and loaded together are whole.  ``pulls``: the PRs
+    before duplicates are dropped, with the repository unnamed PRs were given (:func:`_name_unnamed_prs`).
+    """
+    if not counts:
+        return
+    by_name = _by_name(reports)
+    sources, repos, numbers = (pulls[c].to_numpy() for c in ("source", "repo", "number"))
+    for row in pd.concat(counts, ignore_index=True).to_dict("records"):
+        source, repo, held = str(row["source"]), str(row["repo"]), int(row["held"])
+        total = None if pd.isna(row["total"]) else int(row["total"])
+        if not repo:  # the pages name no repository: the one its PRs were given, if one
+            given = pd.unique(repos[sources == source])
+            repo = str(given[0]) if len(given) == 1 else ""
+        mine = (repos == repo) & ((sources == source) | bool(repo))  # unnamed: this file's PRs only
+        found = len(pd.unique(numbers[mine]))
+        if (found >= total) if total is not None else not row["more"]:
+            continue
+        whose = f" of {repo}" if repo else ""
+        said = ((f"holds {held} of the {total} PRs{whose} GitHub counted (totalCount)"
+                 + (f", and the exports {found}" if found != held else "")) if total is not None
+                else f"its last page{whose} says more PRs follow (pageInfo.hasNextPage: true)")
+        by_name[source].caution(f"{said}: the download stopped before the last page, so the periods miss PRs; "
+                                f"{github.PAGINATE}")
+
+
+_PAGE_SIZES = {
+    "github_gh_cli": {30: "gh pr list's default --limit"},
+    "github_pulls": {30: "the REST API's default page size (per_page)",
+                     100: "one full page at the REST API's largest page size (per_page=100)"},
+}
+"""PR counts a cut export holds: gh stops at 30 PRs unless told --limit; a REST page holds 30, or 100."""
+
+
+def _ask_about_page_sized_exports(pulls: pd.DataFrame, reports: list[SourceReport]) -> None:
+    """Ask, in a caution, whether a gh or REST file of exactly a default limit or page size of PRs is all of them.
+
+    Only a file of that many records is suspect (a cut export is cut per command); its repository's PRs are then
+    counted over every file of the format, so that pages saved apart (100, 100 and 37) are whole."""
+    by_name = _by_name(reports)
+    for format_id, sizes in _PAGE_SIZES.items():
+        suspect = [r.file for r in reports if r.format == format_id and r.rows in sizes]
+        if not suspect:
+            continue
+        sources = pulls["source"].to_numpy()
+        files = pulls["source"].isin([r.file for r in reports if r.format == format_id]).to_numpy()
+        for repo in pd.unique(pulls.loc[pulls["source"].isin(suspect).to_numpy(), "repo"]):
+            mine = files & pulls["repo"].eq(repo).to_numpy()
+            count = len(pd.unique(pulls["number"].to_numpy()[mine]))
+            what = sizes.get(count)
+            if what is None:
+                continue
+            fix = (f"export again with --limit 10000 ({github.GH_EXPORT} --limit 10000)" if format_id == "github_gh_cli"
+                   else "save every page (gh api --paginate 'repos/OWNER/REPO/pulls?state=all&per_page=100')")
+            whose = f" of {repo}" if repo else ""
+            for source in pd.unique(sources[mine]):
+                by_name[str(source)].caution(f"holds exactly {count} PRs{whose}, {what}: was the export cut there? "
+                                             f"If the repository has more, {fix}")
 
 
 UNSHIPPED_SHARE = 0.05

@@ -14,9 +14,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from roi import safety
 from roi.errors import InputFormatError
-from roi.ingest._common import (SourceReport, check_authors, column, list_text, load_json, records_table,
-                                source_column, timestamps)
+from roi.ingest._common import (SourceReport, check_authors, column, connection_nodes, json_object, list_text,
+                                load_json, records_table, source_column, timestamps)
+from roi.ingest.gitlab import graphql_errors
 from roi.ingest.identity import agent_mask, ai_evidence, bot_mask
 
 _USER = pa.struct([("login", pa.string()), ("type", pa.string())])
@@ -162,17 +164,77 @@ def graphql_nodes(document: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
     def obj(value: object) -> dict[str, Any]:
         return value if isinstance(value, dict) else {}
 
-    document = obj(document)
-    data = obj(document.get("data", document))
-    repository = obj(data.get("repository"))
-    connection = obj(repository.get("pullRequests") or data.get("search"))
+    connection, name = _connection(document)
     edges = connection.get("edges")
     if not isinstance(edges, list):
         edges = []
     nodes = connection.get("nodes") or [e.get("node") for e in edges if isinstance(e, dict)]
+    return [n for n in nodes if isinstance(n, dict)] if isinstance(nodes, list) else [], name
+
+
+def _connection(document: object) -> tuple[dict[str, Any], str]:
+    """A GraphQL page's ``pullRequests`` (or ``search``) connection and the repository's name, if given."""
+    def obj(value: object) -> dict[str, Any]:
+        return value if isinstance(value, dict) else {}
+
+    document = obj(document)
+    data = obj(document.get("data", document))
+    repository = obj(data.get("repository"))
+    connection = obj(repository.get("pullRequests") or data.get("search"))
     name = repository.get("nameWithOwner")
-    return [n for n in nodes if isinstance(n, dict)] if isinstance(nodes, list) else [], (
-        name if isinstance(name, str) else "")
+    return connection, name if isinstance(name, str) else ""
+
+
+PAGINATE = ("save every page: gh api graphql --paginate -f query=… with $endCursor in pullRequests(first: 100, "
+            "after: $endCursor) and pageInfo { hasNextPage endCursor } in the query")
+
+
+GRAPHQL_COUNTS = "_github_graphql_counts"
+"""A side table of GraphQL files: per repository (``repo``, '' when the pages name none), the PR nodes the file
+holds (``held``), GitHub's ``totalCount`` (``total``, NaN when not queried) and whether its last page says more
+follow (``more``).  :func:`roi.ingest.read_exports` cautions when the exports hold fewer PRs: a file that is
+one page of several loaded together is complete."""
+
+
+def graphql_counts(name: str, pages: list[object]) -> pd.DataFrame:
+    """:data:`GRAPHQL_COUNTS` of a file's pages (a loop over repositories writes each one's pages in turn)."""
+    by_repo: dict[str, list[dict[str, Any]]] = {}
+    for page in pages:
+        connection, repo = _connection(page)
+        by_repo.setdefault(repo, []).append(connection)
+    rows = []
+    for repo, connections in by_repo.items():
+        totals = [c.get("totalCount", c.get("issueCount")) for c in connections]
+        total = next((t for t in totals if isinstance(t, int) and not isinstance(t, bool)), None)
+        rows.append({"source": name, "repo": repo,
+                     "held": sum(isinstance(node, dict) for c in connections for node in connection_nodes(c)),
+                     "total": float("nan") if total is None else float(total),
+                     "more": json_object(connections[-1].get("pageInfo")).get("hasNextPage") is True})
+    return pd.DataFrame(rows, columns=["source", "repo", "held", "total", "more"])
+
+
+def _caution_partial_graphql(pages: list[object], records: list[dict[str, Any]], report: SourceReport) -> None:
+    """Cautions for a GraphQL file that says it is incomplete: errors beside the data, PRs with fewer review
+    nodes than their reviews' ``totalCount`` (missing pages of PRs: :data:`GRAPHQL_COUNTS`)."""
+    errors = graphql_errors(pages)
+    if errors:
+        answered = "; ".join(safety.quote(message, 200) for message in errors[:3])
+        report.caution(f"GitHub answered with errors beside the data ({answered}): the PRs it gave are read, but the "
+                       "answer may stop part way; run the query again once the error is resolved (a rate limit: "
+                       "after it resets)")
+    cut = []
+    for record in records:
+        reviews = record.get("reviews")
+        if isinstance(reviews, dict) and isinstance(reviews.get("totalCount"), int):
+            nodes = reviews.get("nodes")
+            held = len(nodes) if isinstance(nodes, list) else 0
+            if reviews["totalCount"] > held:
+                cut.append((record.get("number"), held, reviews["totalCount"]))
+    if cut:
+        number, held, total = cut[0]
+        report.caution(f"{len(cut)} of {len(records)} PRs hold fewer reviews than GitHub counted (reviews totalCount; "
+                       f"#{number}: {held} of {total}): first-review times, reviewers and the bot and self-review "
+                       "filters see only those; query reviews(first: 100)")
 
 
 def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
@@ -185,6 +247,7 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
     document = load_json(data, name)
     pages = document if isinstance(document, list) else [document]
     page_repos: list[str] = []  # each record's page's repository: a loop over repositories writes one file
+    counts = None
     graphql = bool(pages) and isinstance(pages[0], dict) and "data" in pages[0]
     if graphql:
         records = []
@@ -192,6 +255,8 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
             nodes, repo_name = graphql_nodes(page)
             records.extend(nodes)
             page_repos.extend([repo_name] * len(nodes))
+        _caution_partial_graphql(pages, records, report)
+        counts = graphql_counts(name, pages)
         for record in records:  # GraphQL connections hold lists under 'nodes'
             for key in ("reviews", "labels", "assignees"):
                 if isinstance(record.get(key), dict):
@@ -260,4 +325,7 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
     if pending.any():
         report.note(f"{int(pending.sum())} review(s) without submittedAt (pending) left out")
     report.tables.update({"pull_requests", "reviews"})
-    return {"pull_requests": pulls, "reviews": reviews[~pending.to_numpy()]}
+    out = {"pull_requests": pulls, "reviews": reviews[~pending.to_numpy()]}
+    if counts is not None:
+        out[GRAPHQL_COUNTS] = counts
+    return out
