@@ -284,3 +284,32 @@ def test_a_rest_file_of_one_full_page_asks_whether_it_was_cut_unless_the_next_pa
         "(gh api --paginate 'repos/OWNER/REPO/pulls?state=all&per_page=100')"]}
     assert _cautions(("page1.json", _rest(range(1, 101))), ("page2.json", _rest(range(101, 113)))) == {
         "page1.json": [], "page2.json": []}
+
+
+# --- H4: one absurd PR size --------------------------------------------------------------------------------------
+
+
+def test_a_merged_pr_of_more_than_50000_lines_is_named_in_a_caution():
+    """One PR of 10,000,000 lines made the post mean PR size 500,458 and the reviewers needed 239, without a word.
+    A bot's (never counted) and one of exactly 50,000 lines are not named."""
+    records = _gh(5)
+    records[0].update(author={"login": "dependabot[bot]", "is_bot": True}, additions=60_000, deletions=0)
+    records[1].update(additions=10_000_000, deletions=31)
+    records[2].update(additions=49_990, deletions=10)
+    records[3].update(additions=120, deletions=30)
+    assert _cautions(("prs.json", records)) == {"prs.json": [
+        "1 merged PR changes more than 50,000 lines: acme/app#2 (10,000,031 lines); the mean PR size (pr_size_loc) "
+        "counts it in the period it was merged in, and so do the reviewers a scenario built from it needs (the "
+        "median, pr_size_loc_median, hardly moves); if such a PR is vendored or generated code, a lockfile or "
+        "data, leave it out of the export"]}
+
+
+def test_several_huge_prs_are_named_largest_first():
+    records = _gh(4)
+    for record, lines in zip(records, (70_000, 2_000_000, 100, 50_001)):
+        record.update(additions=lines, deletions=0)
+    assert _cautions(("prs.json", records))["prs.json"] == [
+        "3 merged PRs change more than 50,000 lines: acme/app#2 (2,000,000 lines), acme/app#1 (70,000 lines), "
+        "acme/app#4 (50,001 lines); the mean PR size (pr_size_loc) counts them in the period they were merged in, "
+        "and so do the reviewers a scenario built from it needs (the median, pr_size_loc_median, hardly moves); "
+        "if such a PR is vendored or generated code, a lockfile or data, leave it out of the export"]

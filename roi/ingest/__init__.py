@@ -273,6 +273,7 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
     _count_unshipped_changes(deduplicated, reports)
     _caution_missing_pages(graphql_counts, dataset.pull_requests, reports)
     _ask_about_page_sized_exports(dataset.pull_requests, reports)
+    _caution_huge_prs(deduplicated.pull_requests, reports)
     if review_rows is not None and deduplicated.pull_requests is dataset.pull_requests:
         # No PR dropped: the rows the join found are still the PRs' rows, and each (repo, number) is on one
         # row, so the metrics can use them instead of matching every review to its PR again.
@@ -343,6 +344,37 @@ def _ask_about_page_sized_exports(pulls: pd.DataFrame, reports: list[SourceRepor
             for source in pd.unique(sources[mine]):
                 by_name[str(source)].caution(f"holds exactly {count} PRs{whose}, {what}: was the export cut there? "
                                              f"If the repository has more, {fix}")
+
+
+HUGE_PR_LINES = 50_000
+"""A PR of more lines changed (added + deleted) than this is no reviewed change: vendored or generated code, a
+lockfile, data, a mass rename, or a broken count.  A team's PRs are a few hundred lines, so one such PR moves
+the mean PR size (pr_size_loc) by itself (the audit's 10,000,000-line PR among 20 made it 500,458 lines, from
+462, and the reviewers a scenario needs 239, from 4); the median hardly moves."""
+
+
+def _caution_huge_prs(pulls: pd.DataFrame, reports: list[SourceReport]) -> None:
+    """Caution naming each PR that may count (merged, by a person, not a draft) above :data:`HUGE_PR_LINES`."""
+    lines = pulls["additions"].fillna(0).to_numpy() + pulls["deletions"].fillna(0).to_numpy()
+    huge = lines > HUGE_PR_LINES
+    if not huge.any():
+        return
+    counted = (pulls["merged_at"].notna() & ~pulls["author_is_bot"].fillna(False).astype(bool)
+               & ~pulls["ai_agent"].fillna(False).astype(bool) & ~pulls["is_draft"].fillna(False).astype(bool))
+    huge &= counted.to_numpy()
+    by_name = _by_name(reports)
+    for source in pd.unique(pulls["source"].to_numpy()[huge]):
+        mine = huge & (pulls["source"].to_numpy() == source)
+        found = sorted(zip(lines[mine], pulls["repo"].to_numpy()[mine], pulls["number"].to_numpy()[mine]),
+                       key=lambda item: (-item[0], str(item[1]), int(item[2])))
+        named = ", ".join(f"{f'{repo}#' if repo else '#'}{number} ({size:,.0f} lines)"
+                          for size, repo, number in found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+        one = len(found) == 1
+        by_name[str(source)].caution(
+            f"{len(found)} merged PR{' changes' if one else 's change'} more than {HUGE_PR_LINES:,} lines: {named}; "
+            f"the mean PR size (pr_size_loc) counts {'it' if one else 'them'} in the period {'it was' if one else 'they were'} "
+            "merged in, and so do the reviewers a scenario built from it needs (the median, pr_size_loc_median, "
+            "hardly moves); if such a PR is vendored or generated code, a lockfile or data, leave it out of the export")
 
 
 UNSHIPPED_SHARE = 0.05
