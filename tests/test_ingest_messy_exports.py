@@ -313,3 +313,16 @@ def test_several_huge_prs_are_named_largest_first():
         "acme/app#4 (50,001 lines); the mean PR size (pr_size_loc) counts them in the period they were merged in, "
         "and so do the reviewers a scenario built from it needs (the median, pr_size_loc_median, hardly moves); "
         "if such a PR is vendored or generated code, a lockfile or data, leave it out of the export"]
+
+
+# --- M5: GitHub's error answers --------------------------------------------------------------------------------
+
+
+def test_a_graphql_answer_of_repository_null_and_not_found_quotes_github_s_error():
+    """It was 'holds no merged pull request by a person (no rows)'."""
+    answer = {"data": {"repository": None}, "errors": [{"type": "NOT_FOUND", "message": "Could not resolve"}]}
+    assert _refusal("page.json", json.dumps(answer).encode()) == (
+        "page.json: is an error response from a GraphQL API (Could not resolve), not exported data: the repository "
+        "was not found at the owner and name the query gives, the token cannot read it, or the query has a mistake; "
+        "correct it and run the query again")
+

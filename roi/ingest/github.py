@@ -213,6 +213,19 @@ def graphql_counts(name: str, pages: list[object]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["source", "repo", "held", "total", "more"])
 
 
+def _refuse_error_answer(pages: list[object], records: list[dict[str, Any]], name: str) -> None:
+    """A GraphQL file without PRs whose pages carry ``errors`` (``repository: null`` with NOT_FOUND) is GitHub's
+    error, quoted, not a repository without merged PRs."""
+    errors = graphql_errors(pages)
+    if records or not errors:
+        return
+    answered = "; ".join(safety.quote(message, 200) for message in errors[:3])
+    raise InputFormatError(
+        f"is an error response from a GraphQL API ({answered}), not exported data: the repository was not found at "
+        "the owner and name the query gives, the token cannot read it, or the query has a mistake; correct it and "
+        "run the query again", file=name)
+
+
 def _caution_partial_graphql(pages: list[object], records: list[dict[str, Any]], report: SourceReport) -> None:
     """Cautions for a GraphQL file that says it is incomplete: errors beside the data, PRs with fewer review
     nodes than their reviews' ``totalCount`` (missing pages of PRs: :data:`GRAPHQL_COUNTS`)."""
@@ -255,6 +268,7 @@ def read_gh(name: str, data: bytes, report: SourceReport, timezone: str) -> dict
             nodes, repo_name = graphql_nodes(page)
             records.extend(nodes)
             page_repos.extend([repo_name] * len(nodes))
+        _refuse_error_answer(pages, records, name)
         _caution_partial_graphql(pages, records, report)
         counts = graphql_counts(name, pages)
         for record in records:  # GraphQL connections hold lists under 'nodes'
