@@ -21,10 +21,13 @@ class RoiError(Exception):
         row: int | None = None,
         column: str | None = None,
         field: str | None = None,
+        row_label: str = "row",
     ) -> None:
         self.message = message
         self.file = file
         self.row = row
+        self.row_label = row_label
+        """How the message names ``row``: ``record`` for a JSON file's records (counting from 1), which are no rows."""
         self.column = column
         self.field = field
         super().__init__(self.describe())
@@ -39,7 +42,7 @@ class RoiError(Exception):
         if self.file:
             where.append(self.file)
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{self.row_label} {self.row}")
         if self.column:
             where.append(f"column '{self.column}'")
         if self.field and field:

@@ -326,3 +326,22 @@ def test_a_graphql_answer_of_repository_null_and_not_found_quotes_github_s_error
         "was not found at the owner and name the query gives, the token cannot read it, or the query has a mistake; "
         "correct it and run the query again")
 
+
+# --- M1: numbers written as JSON text; a JSON record is no row ------------------------------------------------
+
+
+def test_a_number_written_as_json_text_is_called_text_in_record_n():
+    """It was "row 1, column 'additions': '376' is not a whole number" of a JSON record holding a whole number."""
+    records = _json("github_pulls_page1.json")
+    records[1]["additions"] = "376"
+    assert _refusal("pulls.json", json.dumps(records).encode()) == (
+        "pulls.json, record 2, column 'additions': is the text \"376\", not a JSON number: a tool that quotes "
+        "numbers (a script, a PowerShell or Excel round trip) rewrote the file; save the API's JSON unchanged")
+
+
+def test_a_value_of_the_wrong_type_is_quoted_short():
+    records = _json("github_pulls_page1.json")
+    records[0]["base"] = "x" * 500
+    message = _refusal("pulls.json", json.dumps(records).encode())
+    assert message == ("pulls.json, record 1, column 'base': '" + "x" * 78 + "… is not a JSON object; the field should "
+                       "hold one")

@@ -301,13 +301,30 @@ def _typed_error(records: list[Any], schema: pa.Schema, name: str, error: Except
         if not isinstance(record, dict):
             continue
         for f in schema:
+            value = record.get(f.name)
             try:
-                pa.array([record.get(f.name)], type=f.type)
+                pa.array([value], type=f.type)
             except (pa.ArrowInvalid, pa.ArrowTypeError):
+                if _quoted_number(value) and (pa.types.is_integer(f.type) or pa.types.is_floating(f.type)):
+                    return InputFormatError(
+                        f"is the text {safety.quote(json.dumps(value), 40)}, not a JSON number: a tool that quotes "
+                        "numbers (a script, a PowerShell or Excel round trip) rewrote the file; save the API's JSON "
+                        "unchanged", file=name, row=index, row_label="record",
+                        column=f.name)
                 return InputFormatError(
-                    f"{record.get(f.name)!r} is not a {_type_name(f.type)}; the field should hold one",
-                    file=name, row=index, column=f.name)
+                    f"{safety.quote(repr(value), 80)} is not a {_type_name(f.type)}; the field should hold one",
+                    file=name, row=index, row_label="record", column=f.name)
     return InputFormatError(f"cannot be read as JSON records ({error})", file=name)
+
+
+def _quoted_number(value: object) -> bool:
+    """A number written as JSON text (``"376"``, ``"1.5"``)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return math.isfinite(float(value.strip()))
+    except ValueError:
+        return False
 
 
 def _type_name(kind: pa.DataType) -> str:

@@ -286,7 +286,7 @@ def read_graphql(name: str, data: bytes, report: SourceReport, timezone: str) ->
     try:
         table = records_table(records, GRAPHQL_SCHEMA, name)
     except InputFormatError as error:  # named in the file's terms: createdAt, not created_at
-        raise InputFormatError(error.message, file=name, row=error.row,
+        raise InputFormatError(error.message, file=name, row=error.row, row_label=error.row_label,
                                column=_GRAPHQL_NAMES.get(error.column or "", error.column)) from None
     report.name_columns("pull_requests", {"number": "iid", "created_at": "createdAt", "merged_at": "mergedAt",
                                           "closed_at": "closedAt", "additions": "diffStatsSummary.additions",
