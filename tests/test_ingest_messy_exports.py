@@ -345,3 +345,26 @@ def test_a_value_of_the_wrong_type_is_quoted_short():
     message = _refusal("pulls.json", json.dumps(records).encode())
     assert message == ("pulls.json, record 1, column 'base': '" + "x" * 78 + "… is not a JSON object; the field should "
                        "hold one")
+
+
+# --- H5: a Copilot seats download of its first page(s) only --------------------------------------------------
+
+
+def _seats(keep: slice, total: int) -> dict:
+    """The fixture's seats page (3 seats, total_seats 3) with some of its seats and another total_seats."""
+    page = _json("copilot_seats.json")
+    return {**page, "total_seats": total, "seats": page["seats"][keep]}
+
+
+def test_a_seats_file_with_fewer_seats_than_total_seats_is_cautioned():
+    """48 counted, 8 in the file (the API's first page saved alone): read as if every seat, without a word."""
+    assert _cautions(("seats.json", _seats(slice(None), 10))) == {"seats.json": [
+        "the seats files hold 3 of the 10 seats GitHub counts (total_seats): the download stopped after the first "
+        "page(s), so adopters are missing from the AI users, the adoption date and the seats held; save every "
+        "page (gh api --paginate /orgs/ORG/copilot/billing/seats)"]}
+
+
+def test_seat_pages_saved_apart_and_loaded_together_are_whole():
+    both = _cautions(("seats_1.json", _seats(slice(0, 2), 3)), ("seats_2.json", _seats(slice(2, 3), 3)))
+    assert both == {"seats_1.json": [], "seats_2.json": []}
+    assert _cautions(("seats.json", _json("copilot_seats.json"))) == {"seats.json": []}

@@ -28,7 +28,7 @@ import pyarrow.acero  # noqa: F401  Table.join's engine, loaded here rather than
 
 from roi import safety
 from roi.errors import InputFormatError, NoRecordsError
-from roi.ingest import devlake, generic, github, gitlab, template
+from roi.ingest import copilot, devlake, generic, github, gitlab, template
 from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record, is_api_error, load_json
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, json_near_miss, near_miss
 from roi.ingest.github import NO_REPO_CAUTION, NO_SIZES_NOTE
@@ -264,6 +264,7 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
         pull_rows += len(tables.get("pull_requests", ()))
         reports.append(report)
     graphql_counts = parts.pop(github.GRAPHQL_COUNTS, [])
+    _caution_missing_seats(parts.pop(copilot.SEAT_COUNTS, []), reports)
     _attach_gitlab_notes(parts, reports)
     matched = _name_unnamed_prs(parts, reports)
     review_rows = _attach_devlake_reviews(parts, reports)
@@ -281,6 +282,24 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
         deduplicated = replace(deduplicated, review_pr_rows=ReviewRows(deduplicated.pull_requests,
                                                                        deduplicated.reviews, rows))
     return deduplicated
+
+
+def _caution_missing_seats(counts: list[pd.DataFrame], reports: list[SourceReport]) -> None:
+    """Caution on each Copilot seats file when the seats files together hold fewer seats than GitHub's
+    ``total_seats``: only the first page was saved, and the seats missing name adopters (the AI-user cohort,
+    the adoption date, the seats held against the licences priced)."""
+    if not counts:
+        return
+    table = pd.concat(counts, ignore_index=True)
+    total, held = table["total"].max(), int(table["held"].sum())
+    if pd.isna(total) or held >= total:
+        return
+    by_name = _by_name(reports)
+    for source in table["source"]:
+        by_name[str(source)].caution(
+            f"the seats files hold {held:,} of the {int(total):,} seats GitHub counts (total_seats): the download "
+            "stopped after the first page(s), so adopters are missing from the AI users, the adoption date and "
+            "the seats held; save every page (gh api --paginate /orgs/ORG/copilot/billing/seats)")
 
 
 def _caution_missing_pages(counts: list[pd.DataFrame], pulls: pd.DataFrame, reports: list[SourceReport]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from roi.errors import InputFormatError
@@ -341,11 +342,20 @@ def _unused_dates(values: list[object], name: str, column: str, report: SourceRe
         return pd.Series(pd.NaT, index=range(len(values)), dtype="datetime64[ns, UTC]")
 
 
+SEAT_COUNTS = "_copilot_seat_counts"
+"""A side table of seats files: the seats the file holds (``held``) and the largest ``total_seats`` its pages
+give (``total``, NaN without one).  :func:`roi.ingest.read_exports` cautions when every seats file together
+holds fewer: the API pages 50 seats at a time, and a file of page 1 alone missed most adopters."""
+
+
 def read_seats(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
     """``GET /orgs/{org}/copilot/billing/seats`` pages: ``{total_seats, seats[]}``."""
     pages = load_json(data, name)
     pages = pages if isinstance(pages, list) else [pages]
     seats = [s for page in pages if isinstance(page, dict) for s in _list(page.get("seats")) if isinstance(s, dict)]
+    totals = [total for page in pages if isinstance(page, dict)
+              if isinstance(total := page.get("total_seats"), int) and not isinstance(total, bool) and total >= 0]
+    counts = pd.DataFrame({"source": [name], "held": [len(seats)], "total": [max(totals) if totals else np.nan]})
     report.rows = len(seats)
     users = pd.Series([_login(s.get("assignee")) for s in seats], dtype="object")
     frame = pd.DataFrame({
@@ -362,7 +372,7 @@ def read_seats(name: str, data: bytes, report: SourceReport, timezone: str) -> d
     report.skip("seat without an assignee login (team or enterprise seat)", int(no_user.sum()))
     report.name_columns("seats", {"user": "assignee.login", "assigned_at": "created_at"})
     report.tables.add("seats")
-    return {"seats": frame[~no_user.to_numpy()]}
+    return {"seats": frame[~no_user.to_numpy()], SEAT_COUNTS: counts}
 
 
 ACTIVITY_HEADER = ("login", "last activity at")
