@@ -112,7 +112,7 @@ DEFINITIONS: dict[str, str] = {
     "rework_rate": "Deployments made while an incident was open (unplanned deployments made because of a production "
                    "incident) / deployments. An incident is open from its creation until its resolution (a "
                    "deployment at the instant it is resolved is not rework); an incident with no resolution time "
-                   "stays open, so every later deployment counts as rework.",
+                   "stays open, so every later deployment counts as rework (the notes say how many).",
     "lead_time_hours": "Median calendar hours from a commit to the first production deployment that shipped it. A "
                        "commit counts in the period of that deployment, not of its merge. Commit times come from a "
                        "changes table (Four Keys); without one, a PR's creation time stands in for its commits "
@@ -866,6 +866,25 @@ def _work_items(dataset: Dataset, period: _Period, developers: int | None) -> tu
     return values, samples
 
 
+def _open_incidents_note(dataset: Dataset) -> str | None:
+    """A note when incidents have no resolution time while deployments follow them: each stays open in the rework
+    rate for ever (one left open in the tracker made every later deployment rework), and is not in recovery."""
+    incidents, deployments = dataset.incidents, dataset.deployments
+    if not len(incidents) or not len(deployments):
+        return None
+    unresolved = incidents["resolved_at"].isna().to_numpy()
+    if not unresolved.any():
+        return None
+    first = _ns(incidents["created_at"])[unresolved].min()
+    after = int((_ns(deployments["deployed_at"]) > first).sum())
+    if not after:
+        return None
+    return (f"{int(unresolved.sum())} incident(s) have no resolution time (open in the export): each counts as "
+            f"open from its creation on, so the {after} deployment(s) after the first of them count as rework, and "
+            "recovery time leaves them out; if they were resolved, export the incidents again with their "
+            "resolution times")
+
+
 def _failed_deployments(dataset: Dataset) -> tuple[np.ndarray, int, int]:
     """Per deployment: True when an incident is charged to it (root-cause commit, else the last one before);
     the number of incidents charged to none (not matched through a commit, created before every deployment);
@@ -1350,6 +1369,8 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
                          "each is charged, as an incident without commit links is, to the last deployment before "
                          "it (change failure rate); export the deployments with the commits they shipped, from "
                          "as far back as the incidents, to charge the deployment that shipped the cause")
+        if note := _open_incidents_note(dataset):
+            notes.append(note)
         ai_days, replaced = _ai_days(dataset)
         ai_present = dataset.has("ai_daily") or dataset.has("ai_user_days")
         if replaced:  # people cannot be matched across an organisation's totals and per-person rows
