@@ -1341,9 +1341,12 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
             last = min(last, stop - pd.Timedelta(microseconds=1))
         if not first < adoption or not post_start <= last:
             ramp = f" plus {ramp_weeks} ramp-up week(s)" if ramp_weeks else ""
+            # Which side is empty: "events run from 2025-10-01" beside an adoption on 2025-10-01 read as inside.
+            side = "before it" if not first < adoption else "after it" + (" and its ramp-up" if ramp_weeks else "")
             raise DataError(
                 f"adoption date {adoption_date.isoformat()}{ramp} is outside the data: its events run from "
-                f"{first.date().isoformat()} to {last.date().isoformat()}; choose a date with data on both sides",
+                f"{first.date().isoformat()} to {last.date().isoformat()}, so none falls {side}; choose a date "
+                "with data on both sides",
                 file=fmt.file_names(event_files) or None, field="adoption_date")
         baseline = _Period("baseline", first, adoption - pd.Timedelta(microseconds=1), open_end=True)
         post = _Period("post", post_start, last, open_end=stop is not None and last == stop - pd.Timedelta(microseconds=1))

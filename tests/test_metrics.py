@@ -473,8 +473,13 @@ def test_adoption_date_outside_the_data_is_an_error():
     with pytest.raises(DataError, match="ramp-up") as error:
         measure(data, ADOPTION, ramp_weeks=3)
     # The PRs merged during the ramp-up weeks are events of the data too: it said "… to 2025-02-10".
-    assert "plus 3 ramp-up week(s) is outside the data: its events run from 2025-02-04 to 2025-03-18" in \
-        error.value.message
+    assert ("plus 3 ramp-up week(s) is outside the data: its events run from 2025-02-04 to 2025-03-18, so none "
+            "falls after it and its ramp-up") in error.value.message
+    # An adoption on the first event's day leaves nothing before it: "events run from 2025-02-04" beside an
+    # adoption date of 2025-02-04 read as inside the data.
+    with pytest.raises(DataError) as error:
+        measure(data, date(2025, 2, 4))
+    assert "its events run from 2025-02-04 to 2025-03-18, so none falls before it" in error.value.message
     with pytest.raises(InputFormatError):
         measure(data, ADOPTION, ramp_weeks=-1)
 

@@ -291,7 +291,7 @@ def test_exports_read_but_not_measurable_at_the_suggested_date_are_loaded_to_pic
     assert not page.exception
     assert [e.value for e in page.error] == [
         "acme_pulls.json: adoption date 2026-03-03 is outside the data: its events run from 2025-01-07 to "
-        "2025-04-24; choose a date with data on both sides"
+        "2025-04-24, so none falls after it; choose a date with data on both sides"
     ]
     assert page.warning[0].value.startswith(
         "The exports are loaded but could not be measured with AI adopted 03 Mar 2026"
