@@ -368,3 +368,17 @@ def test_seat_pages_saved_apart_and_loaded_together_are_whole():
     both = _cautions(("seats_1.json", _seats(slice(0, 2), 3)), ("seats_2.json", _seats(slice(2, 3), 3)))
     assert both == {"seats_1.json": [], "seats_2.json": []}
     assert _cautions(("seats.json", _json("copilot_seats.json"))) == {"seats.json": []}
+
+
+# --- M7: a header and no rows ----------------------------------------------------------------------------------
+
+
+def test_a_file_of_its_header_alone_beside_others_says_it_adds_nothing():
+    jira = (FIXTURES / "jira_all_fields.csv").read_bytes()
+    header = jira.splitlines(keepends=True)[0]
+    dataset = read_exports([("empty_search.csv", header), ("jira.csv", jira)])
+    notes = {r.file: r.notes for r in dataset.sources}
+    said = "holds its header and no rows: it adds nothing; if it should hold data, export it again"
+    assert said in notes["empty_search.csv"] and said not in notes["jira.csv"]
+    alone = read_exports([("jira.csv", jira)])
+    assert dataset.work_items.equals(alone.work_items) and dataset.incidents.equals(alone.incidents)

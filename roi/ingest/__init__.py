@@ -262,6 +262,10 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
         for table, frame in tables.items():
             parts[table].append(frame)
         pull_rows += len(tables.get("pull_requests", ()))
+        if report.rows == 0 and report.format != EMPTY_FORMAT:
+            # A header and nothing under it: a search that found nothing, or an export cut short. Beside
+            # other files it added nothing without a word (an incidents file with none is a true zero).
+            report.note("holds its header and no rows: it adds nothing; if it should hold data, export it again")
         reports.append(report)
     graphql_counts = parts.pop(github.GRAPHQL_COUNTS, [])
     _caution_missing_seats(parts.pop(copilot.SEAT_COUNTS, []), reports)
