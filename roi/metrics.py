@@ -119,11 +119,12 @@ DEFINITIONS: dict[str, str] = {
                        "(matched through the merge commit). A deployment that names only its project (GitLab) ships "
                        "each PR of the project merged before it and not yet deployed. Bots' changes count too: DORA "
                        "measures every change that reaches production.",
+    # In words, not field names: "total_engaged_users" cannot wrap, and cut the Data page's table at 1024 px.
     "ai_active_users": "Mean daily active users of the AI assistant over the period's days with data. Copilot "
-                       "metrics days give total_active_users (people with any Copilot activity that day, passive use"
-                       " such as being shown a suggestion included), not total_engaged_users; a zero-usage day, "
-                       "which GitHub collapses to a record with total_engaged_users 0 and nothing else, counts as 0 "
-                       "users, while a day with engaged users but no active count is left out (its active users are "
+                       "metrics days give GitHub's active users (people with any Copilot activity that day, passive "
+                       "use such as being shown a suggestion included), not its engaged users; a zero-usage day, "
+                       "which GitHub collapses to a record of 0 engaged users and nothing else, counts as 0 users, "
+                       "while a day with engaged users but no active count is left out (its active users are "
                        "unknown). A day with organisation totals (Copilot metrics) takes those alone: per-person "
                        "rows of that day (a Cursor export) are not added, as the same person cannot be told apart in"
                        " both, and the notes say on how many days. Per-person rows count people: a person active in "
