@@ -36,6 +36,17 @@ from roi.whatif import names_tool
 REQUIRED = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc")
 """Period fields a scenario cannot do without."""
 
+PR_SIZE_EXPORTS = ("GitHub PR details, gh or GraphQL output, GitLab GraphQL mergeRequests pages (diffStatsSummary), "
+                   "or DevLake's pull_requests table")
+"""The exports that carry PR sizes (lines added and deleted)."""
+
+NEEDED_EXPORT = {
+    "tasks_per_dev_week": "tasks need a work-item export such as Jira",
+    "prs_per_dev_week": "PR throughput needs a PR or MR export",
+    "pr_size_loc": f"PR size needs {PR_SIZE_EXPORTS}; GitLab's REST MR lists have no line counts",
+}
+"""What each :data:`REQUIRED` field needs, said when it cannot be measured."""
+
 PER_ADOPTER = ("tasks_per_dev_week", "prs_per_dev_week", "pr_size_loc", "bugs_per_dev_week", "review_hours")
 """Fields whose change is attributed to adopters (scaled by the adoption share); the rest are team-level."""
 
@@ -225,9 +236,7 @@ def _with_change(scenario: Scenario, field: str) -> str:
 
 
 GITLAB_HAS_NO_SIZES = (" If your PRs come from GitLab: its MR lists carry no PR sizes and no reviews; PR size "
-                       "needs GitHub PR details, gh or "
-                       "GraphQL output, GitLab GraphQL mergeRequests pages (diffStatsSummary), or DevLake's "
-                       "pull_requests table; review time needs reviews, such as the "
+                       f"needs {PR_SIZE_EXPORTS}; review time needs reviews, such as the "
                        "GitLab MRs' notes (/merge_requests/:iid/notes), GitHub reviews or DevLake's "
                        "pull_request_comments table.")
 """Said with a caveat on PR size or review time: "GitHub or GitLab for PRs" alone sent GitLab users in circles."""
@@ -519,10 +528,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
                         file=", ".join(s.file for s in metrics.sources) or None, field=zeros[0])
     missing = [f for f in REQUIRED if baseline.get(f) is None or post.get(f) is None]
     if missing:
-        raise DataError(f"{', '.join(missing)} cannot be measured from these exports (tasks need a work-item "
-                        "export such as Jira; PR size needs GitHub PR details, gh or GraphQL output, GitLab GraphQL "
-                        "mergeRequests pages (diffStatsSummary), or DevLake's pull_requests table; GitLab's REST MR "
-                        "lists have no line counts); add such an export, "
+        needs = "; ".join(NEEDED_EXPORT[f] for f in missing)  # only what is missing: tasks said PR size's too
+        raise DataError(f"{', '.join(missing)} cannot be measured from these exports ({needs}); add such an export, "
                         "fill in the estimates template, or give a base scenario with --base",
                         file=", ".join(s.file for s in metrics.sources) or None, field=missing[0])
     weeks_per_year = base.team.working_weeks_per_year if base is not None else defaults.WORKING_WEEKS_PER_YEAR

@@ -289,6 +289,8 @@ def test_scenario_errors_name_the_exports(tmp_path):
     done = run("scenario", pulls, "--adoption-date", "2025-03-03", "--out", str(out))
     assert done.returncode == 2 and not out.exists()
     assert done.stderr.startswith(f"error: {pulls}, field 'tasks_per_dev_week': tasks_per_dev_week")
+    # What the missing field needs, not the other fields' exports too (it named PR size's beside tasks).
+    assert "(tasks need a work-item export such as Jira); add such an export" in done.stderr
     estimates = str(FIXTURES / "estimates.csv")
     done = run("scenario", estimates, "--adoption-date", "2025-03-03", "--out", str(out))
     assert done.returncode == 2 and not out.exists()
