@@ -382,3 +382,17 @@ def test_a_file_of_its_header_alone_beside_others_says_it_adds_nothing():
     assert said in notes["empty_search.csv"] and said not in notes["jira.csv"]
     alone = read_exports([("jira.csv", jira)])
     assert dataset.work_items.equals(alone.work_items) and dataset.incidents.equals(alone.incidents)
+
+
+# --- L3: MySQL's \N for NULL ------------------------------------------------------------------------------------
+
+
+def test_a_devlake_table_dumped_by_mysql_reads_its_backslash_n_as_empty():
+    r"""`SELECT … INTO OUTFILE` and `mysqldump --tab` write NULL as \N: "'\N' is not a date-time" refused the table."""
+    original = (FIXTURES / "devlake_pull_requests.csv").read_text(encoding="utf-8")
+    dumped = original
+    while ",," in dumped:  # every empty cell (the open PR's merged and closed dates among them) as \N
+        dumped = dumped.replace(",,", ",\\N,")
+    assert dumped.count("\\N") > 10
+    read = [read_exports([("devlake_pull_requests.csv", text.encode())]).pull_requests for text in (original, dumped)]
+    assert read[1].equals(read[0])

@@ -72,7 +72,8 @@ def _table(name: str, data: bytes, report: SourceReport, wanted: list[str], opti
     attempts += [(text, pa_csv.ParseOptions(delimiter=delimiter)),
                  (text, pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True))]
     for number, (types, parse) in enumerate(attempts, start=1):
-        convert = pa_csv.ConvertOptions(include_columns=include, column_types=types, strings_can_be_null=True)
+        convert = pa_csv.ConvertOptions(include_columns=include, column_types=types, strings_can_be_null=True,
+                                        null_values=_NULLS)
         try:
             table = pa_csv.read_csv(pa.BufferReader(data), convert_options=convert, parse_options=parse)
             if types is text:  # a header row among the data cannot pass the typed parse of the times
@@ -88,6 +89,11 @@ def _table(name: str, data: bytes, report: SourceReport, wanted: list[str], opti
             raise InputFormatError(f"has a header Arrow reads differently ({error}); export the table again",
                                    file=name) from None
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+_NULLS = [*pa_csv.ConvertOptions().null_values, "\\N"]
+"""Arrow's empty values ("", NULL, null, N/A …) and MySQL's ``\\N``, which ``SELECT … INTO OUTFILE`` and
+``mysqldump --tab`` write for NULL: a DevLake table dumped so was refused on "'\\N' is not a date-time"."""
 
 
 def _refuse_repeated_header(table: pa.Table, name: str) -> None:
