@@ -396,3 +396,14 @@ def test_a_devlake_table_dumped_by_mysql_reads_its_backslash_n_as_empty():
     assert dumped.count("\\N") > 10
     read = [read_exports([("devlake_pull_requests.csv", text.encode())]).pull_requests for text in (original, dumped)]
     assert read[1].equals(read[0])
+
+
+# --- M3: curl -i ------------------------------------------------------------------------------------------------
+
+
+def test_a_file_saved_with_its_http_headers_says_how_to_save_it():
+    body = (FIXTURES / "github_pulls_page1.json").read_bytes()
+    saved = b"HTTP/2 200\r\ncontent-type: application/json; charset=utf-8\r\nlink: <https://api.github.com/x>\r\n\r\n"
+    assert _refusal("pulls.json", saved + body) == (
+        "pulls.json: starts with the HTTP response's headers (HTTP/2 200): it was saved with curl -i or gh api -i; "
+        "save it again without -i, or delete the lines before the first [ or {")

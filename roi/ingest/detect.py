@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import csv
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
+from roi import safety
 from roi.errors import InputFormatError, NoRecordsError
 from roi.ingest import ai_tools, copilot, devlake, fourkeys, github, gitlab, jira, people, template
 from roi.ingest._common import (SourceReport, decode_text, find_column, first_json_value, first_record, header_row,
@@ -223,6 +225,12 @@ def detect(name: str, data: bytes) -> str | None:
         return "estimates_template" if template.is_template_header(frame.columns) else None
     text = decode_text(data[:_PEEK], name)
     stripped = text.lstrip()
+    if re.match(r"HTTP/[0-9.]+ [0-9]{3}", stripped):
+        # `curl -i` or `gh api -i` output: the response's status line and headers, then the JSON.
+        raise InputFormatError(
+            f"starts with the HTTP response's headers ({safety.quote(stripped.splitlines()[0], 40)}): it was saved "
+            "with curl -i or gh api -i; save it again without -i, or delete the lines before the first [ or {",
+            file=name)
     if stripped.startswith(("[", "{")):
         found = _json_format(stripped)
         if found is None and len(data) > _PEEK:  # a first record longer than the peek
