@@ -176,14 +176,17 @@ def test_payback_month_lies_in_the_year_the_cumulative_net_turns_non_negative(sc
 
     finance = compute(scenario).finance
     cumulative = cumulative_net(finance.benefits_by_year, finance.costs_by_year)
-    crossed = [year for year, total in enumerate(cumulative) if total >= 0]
-    if not crossed:
-        assert finance.payback_months is None
-    elif crossed[0] == 0:
+    below = [year for year, total in enumerate(cumulative) if total < 0]
+    if not below:  # nothing spent before the benefits cover it
         assert finance.payback_months == 0.0
+        return
+    # Back at 0 after having been below: a cumulative of exactly 0 at year 0 followed by a loss is no payback
+    # (hypothesis found the case: no set-up cost, $0 seats, a governance FTE and a capture factor of 0).
+    back = [year for year in range(below[0] + 1, len(cumulative)) if cumulative[year] >= 0]
+    if not back:
+        assert finance.payback_months is None
     else:
-        year = crossed[0]
-        assert 12 * (year - 1) < finance.payback_months <= 12 * year
+        assert 12 * (back[0] - 1) < finance.payback_months <= 12 * back[0]
 
 
 @given(scenarios(), st.floats(1.0, 100.0))
