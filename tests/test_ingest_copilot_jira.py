@@ -232,10 +232,27 @@ def test_jira_missing_created_column_is_named():
     ("12/Mär/24 15:04", "2024-03-12T15:04"),  # German
     ("12/mar/24 3:04 p. m.", "2024-03-12T15:04"),  # Spanish a. m./p. m.
     ("2026-02-25 16:38:58.679", "2026-02-25T16:38:58.679"),  # custom date fields
+    # ISO 8601 as scripts and add-ons write it (it was refused as "not a date Jira writes"): without an offset,
+    # a time in the reading zone (UTC here) like Jira's own; with one, that instant.
+    ("2025-08-19T18:06:00", "2025-08-19T18:06"),
+    ("2025-08-19T18:06:00+0200", "2025-08-19T16:06"),
+    ("2025-08-19T18:06:00.000+02:00", "2025-08-19T16:06"),
+    ("2025-08-19T18:06:00Z", "2025-08-19T18:06"),
 ])
 def test_jira_date_variants(text, expected):
     tables, _ = read_file("j.csv", f"Issue key,Created\nX-1,{text}\n".encode())
     assert tables["work_items"]["created_at"].iloc[0] == pd.Timestamp(expected, tz="UTC")
+
+
+def test_jira_iso_times_with_an_offset_are_that_instant_whatever_the_reading_zone():
+    data = b"Issue key,Created\nX-1,2025-08-19T18:06:00+0200\nX-2,2025-08-20T09:00:00+0200\n"
+    naive = b"Issue key,Created\nX-1,2025-08-19T18:06:00\nX-2,2025-08-20T09:00:00\n"
+    for zone in ("UTC", "America/New_York"):
+        tables, _ = read_file("j.csv", data, timezone=zone)
+        assert list(tables["work_items"]["created_at"]) == [pd.Timestamp("2025-08-19T16:06", tz="UTC"),
+                                                            pd.Timestamp("2025-08-20T07:00", tz="UTC")]
+    tables, _ = read_file("j.csv", naive, timezone="America/New_York")  # EDT, UTC−4: read in the zone
+    assert tables["work_items"]["created_at"].iloc[0] == pd.Timestamp("2025-08-19T22:06", tz="UTC")
 
 
 @pytest.mark.parametrize(("fixture", "old", "new", "expected"), [

@@ -111,9 +111,15 @@ _MONTH_WORD = re.compile(r"(?<=[\s/.\-])([^\W\d_]+)\.?(?=[\s/.\-])")
 # of the column reads only month first; the order is decided over the whole column, with a time or without.
 _DATE_FORMATS = ("%d/%m/%y %I:%M %p", "%d/%m/%Y %I:%M %p", "%d/%m/%y %H:%M", "%d/%m/%Y %H:%M",
                  "%d.%m.%Y %H:%M", "%d.%m.%y %H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S",
-                 "%Y-%m-%d %H:%M", "%d/%m/%y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d",
+                 "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+                 "%d/%m/%y", "%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d",
                  # Month first: what Excel in a US locale writes when it re-saves the export (11/25/2025 22:00).
                  "%m/%d/%Y %H:%M", "%m/%d/%y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%y %I:%M %p", "%m/%d/%Y")
+
+
+_ISO_WITH_OFFSET = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})"
+"""An ISO 8601 date-time with its offset: not what Jira writes, but what scripts and add-ons that export
+Jira issues to CSV do (its REST API's ``2025-08-19T18:06:00.000+0200``)."""
 
 
 def is_jira_header(cells: list[str]) -> bool:
@@ -201,6 +207,18 @@ def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, r
     if not present.any():
         return out
     clean = _normalise_dates(text[present])
+    if clean.str.fullmatch(_ISO_WITH_OFFSET).all():
+        # Written by a script or an add-on with its offset (2025-08-19T18:06:00+0200): the instant itself,
+        # not a time in the reading time zone.
+        parsed = pd.to_datetime(clean, format="ISO8601", utc=True, errors="coerce")
+        if parsed.notna().all():
+            odd = ((parsed < EARLIEST_DATE) | (parsed >= LATEST_DATE)).to_numpy()
+            if odd.any():
+                first = int(np.flatnonzero(odd)[0])
+                position = int(np.flatnonzero(present.to_numpy())[first])
+                raise implausible_date(text[present].iloc[first], name, position + row_offset, column_name)
+            out[present] = parsed
+            return out
     formats = (*_MONTH_FIRST, *(f for f in _DATE_FORMATS if f not in _MONTH_FIRST)) if month_first else _DATE_FORMATS
     for fmt in formats:
         parsed = pd.to_datetime(clean, format=fmt, errors="coerce")
