@@ -407,3 +407,16 @@ def test_a_file_saved_with_its_http_headers_says_how_to_save_it():
     assert _refusal("pulls.json", saved + body) == (
         "pulls.json: starts with the HTTP response's headers (HTTP/2 200): it was saved with curl -i or gh api -i; "
         "save it again without -i, or delete the lines before the first [ or {")
+
+
+# --- L6: a Jira issue resolved before it was created ------------------------------------------------------------
+
+
+def test_a_jira_story_resolved_before_it_was_created_is_kept_and_said():
+    header = "Issue key,Issue Type,Status Category,Created,Resolved\n"
+    rows = ("LED-245,Story,Done,01/Jul/25 9:00 AM,02/Jul/25 5:00 PM\n"
+            "LED-246,Story,Done,03/Jul/25 7:14 AM,02/Jul/25 6:45 PM\n")
+    tables, report = read_file("jira.csv", (header + rows).encode())
+    assert list(tables["work_items"]["key"]) == ["LED-245", "LED-246"]  # both completed work
+    assert ("1 issue(s) resolved before they were created (first: LED-246, row 3; moved or imported issues keep "
+            "their old dates): counted, completed work by its resolution date, bugs by their creation") in report.notes

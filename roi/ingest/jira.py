@@ -388,6 +388,15 @@ def read_jira(name: str, data: bytes, report: SourceReport, timezone: str) -> di
     if type_column is None:
         report.note("no issue type column: bugs cannot be told apart (bugs_per_dev_week stays empty)")
     kind = issue_kind(frame[type_column]) if type_column else pd.Series("other", index=frame.index)
+    # Resolved before created: a moved or imported issue keeps its old resolution date. Tasks count by the
+    # resolution and bugs by the creation, neither by the span, so it is kept and said (an incident's span
+    # is its recovery time: refused with the other exports' incidents).
+    backwards = ((resolved_at < created_at) & keep & kind.ne("incident")).to_numpy()
+    if backwards.any():
+        first = int(np.flatnonzero(backwards)[0])
+        report.note(f"{int(backwards.sum())} issue(s) resolved before they were created (first: "
+                    f"{quote(frame[key].iloc[first], 40)}, row {first + row_offset}; moved or imported issues keep "
+                    "their old dates): counted, completed work by its resolution date, bugs by their creation")
     items = pd.DataFrame({
         "source": name, "key": frame[key].str.strip(), "kind": kind, "done": done.to_numpy(),
         "created_at": created_at, "resolved_at": resolved_at,
