@@ -420,3 +420,21 @@ def test_a_jira_story_resolved_before_it_was_created_is_kept_and_said():
     assert list(tables["work_items"]["key"]) == ["LED-245", "LED-246"]  # both completed work
     assert ("1 issue(s) resolved before they were created (first: LED-246, row 3; moved or imported issues keep "
             "their old dates): counted, completed work by its resolution date, bugs by their creation") in report.notes
+
+
+# --- L4: Go's zero time -----------------------------------------------------------------------------------------
+
+
+def test_gos_zero_time_is_a_date_never_set_not_a_mistyped_year():
+    """gh (written in Go) can write an unset time as 0001-01-01T00:00:00Z: an open PR's closedAt was refused
+    as "not a plausible date (… a mistyped year?)"; it is empty, as null is."""
+    prs = _json("gh_pr_list.json")
+    unset = [pr for pr in prs if pr.get("closedAt") is None]
+    assert unset  # the fixture's open PRs
+    for pr in unset:
+        pr["closedAt"] = "0001-01-01T00:00:00Z"
+        if pr.get("mergedAt") is None:
+            pr["mergedAt"] = "0001-01-01T00:00:00Z"
+    zero = read_exports([("gh.json", json.dumps(prs).encode())]).pull_requests
+    same = read_exports([("gh.json", (FIXTURES / "gh_pr_list.json").read_bytes())]).pull_requests
+    assert zero.equals(same)

@@ -542,6 +542,11 @@ LATEST_DATE = pd.Timestamp("2200-01-01", tz=UTC)
 """Dates outside these are typos ("0025" for "2025") or placeholders: no export this tool reads holds one."""
 
 
+GO_ZERO_TIME = "0001-01-01"
+"""The date of Go's zero time (``0001-01-01T00:00:00Z``), which tools written in Go (gh among them) can write for
+a time that was never set, such as an open PR's close time: read as empty, not refused as "a mistyped year"."""
+
+
 def implausible_date(value: Any, name: str, row: int, column_name: str) -> InputFormatError:
     """The error for a date outside EARLIEST_DATE..LATEST_DATE, naming its row and column."""
     return InputFormatError(f"'{safety.quote(value)}' is not a plausible date (exports hold dates from 2000 to "
@@ -595,6 +600,9 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
         except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
             position = pa.compute.index(pa.compute.is_valid(values), True).as_py()
             raise _not_a_date(values[position].as_py(), name, position + row_offset, column_name) from None
+    unset = pa.compute.starts_with(values, GO_ZERO_TIME)
+    if pa.compute.any(unset).as_py():  # Go's zero time: a date never set, as null is
+        values = pa.compute.if_else(unset, pa.scalar(None, values.type), values)
     try:  # fast path: every value has an offset (GitHub, GitLab, DevLake); Arrow parses in C++
         # Microseconds first: Arrow's string cast to nanoseconds wraps silently outside 1677-2262.
         parsed = pa.compute.cast(values, pa.timestamp("us", tz=UTC))
