@@ -38,7 +38,7 @@ UPLOADS = [
     ("usage.json.gz", generate.gzip_bomb, "gzip bomb"),
     ("not_text.csv", lambda: (CORPUS / "not_text.csv").read_bytes(), "is a PDF"),
     ("jira.xlsx", lambda: xlsx(["Issue key", "Created"], ["P-1", "2025-01-06 09:00"]),
-     "is an Excel workbook in no format this tool recognises (its header is Issue key, Created)"),
+     "is an Excel workbook of a Jira CSV export (a CSV opened and saved in Excel)"),
     ("merged_early.json", lambda: _merged_before_created(), "PR acme/api#7 has merged_at 2025-01-06 08:00 UTC, "
      "before its created_at 2025-01-06 09:00 UTC"),
 ]

@@ -134,12 +134,20 @@ def test_pages_slurped_into_an_array_of_arrays_are_read():
 
 
 @pytest.mark.parametrize("name", ["jira.xlsx", "jira.csv"])
-def test_a_workbook_in_no_known_format_is_named_with_its_header(capsys, tmp_path, name):
-    # A Jira export opened in Excel and saved as .xlsx (or saved as .xlsx under its .csv name).
+def test_a_csv_export_saved_as_a_workbook_is_named_as_one(capsys, tmp_path, name):
+    # A Jira export opened in Excel and saved as .xlsx (or saved as .xlsx under its .csv name): it was called "in
+    # no format this tool recognises (its header is Issue key, …)".
     book = xlsx(["Issue key", "Created", "Resolved"], ["P-1", "2025-01-01 10:00", "2025-01-02 10:00"])
     line = _error_line(capsys, tmp_path, {name: book})
-    assert line.startswith(f"error: {tmp_path / name}: is an Excel workbook in no format this tool recognises "
-                           "(its header is Issue key, Created, Resolved); save the sheet as CSV UTF-8"), line
+    assert line.startswith(f"error: {tmp_path / name}: is an Excel workbook of a Jira CSV export (a CSV opened "
+                           "and saved in Excel), which this tool reads as CSV only"), line
+
+
+def test_a_workbook_in_no_known_format_is_named_with_its_header(capsys, tmp_path):
+    book = xlsx(["Team", "Sprint", "Velocity"], ["Core", "S1", "30"])
+    line = _error_line(capsys, tmp_path, {"velocity.xlsx": book})
+    assert line.startswith(f"error: {tmp_path / 'velocity.xlsx'}: is an Excel workbook in no format this tool "
+                           "recognises (its header is Team, Sprint, Velocity); save the sheet as CSV UTF-8"), line
 
 
 JIRA_HEADER = "Summary,Issue key,Issue Type,Status,Resolution,Assignee,Created,Resolved"

@@ -438,3 +438,23 @@ def test_gos_zero_time_is_a_date_never_set_not_a_mistyped_year():
     zero = read_exports([("gh.json", json.dumps(prs).encode())]).pull_requests
     same = read_exports([("gh.json", (FIXTURES / "gh_pr_list.json").read_bytes())]).pull_requests
     assert zero.equals(same)
+
+
+# --- L7: a CSV export saved as a workbook -----------------------------------------------------------------------
+
+
+def test_a_jira_export_saved_as_a_workbook_is_named_as_one():
+    """It was "an Excel workbook in no format this tool recognises (its header is Summary, Issue key, …)"."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in csv.reader(io.StringIO((FIXTURES / "jira_all_fields.csv").read_text(encoding="utf-8"))):
+        book.active.append(row)
+    saved = io.BytesIO()
+    book.save(saved)
+    with pytest.raises(InputFormatError) as refused:
+        read_exports([("jira.xlsx", saved.getvalue())])
+    assert refused.value.describe() == (
+        "jira.xlsx: is an Excel workbook of a Jira CSV export (a CSV opened and saved in Excel), which this tool "
+        "reads as CSV only: export it again as CSV, or save the sheet as CSV UTF-8 (Excel: File → Save As → CSV "
+        "UTF-8) and load the CSV")

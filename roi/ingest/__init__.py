@@ -147,7 +147,16 @@ def _refuse_workbook(name: str, data: bytes) -> None:
     """A workbook other than the estimates template: name it with its header and say to save it as CSV."""
     if data[:4] != b"PK\x03\x04":
         return
-    names = [c for c in template.read_table(name, data).columns if not c.startswith("Unnamed:")]
+    frame = template.read_table(name, data)
+    try:  # a CSV export opened and saved in Excel: say which, as "no format this tool recognises" misled
+        saved = detect(name, frame.to_csv(index=False).encode())
+    except InputFormatError:
+        saved = None
+    if saved is not None:
+        raise InputFormatError(f"is an Excel workbook of a {FORMATS[saved].title} (a CSV opened and saved in Excel), "
+                               "which this tool reads as CSV only: export it again as CSV, or save the sheet as CSV "
+                               "UTF-8 (Excel: File → Save As → CSV UTF-8) and load the CSV", file=name)
+    names = [c for c in frame.columns if not c.startswith("Unnamed:")]
     fields = ", ".join(safety.quote(c, 30) for c in names[:8]) + (", …" if len(names) > 8 else "")
     raise InputFormatError(
         f"is an Excel workbook in no format this tool recognises{f' (its header is {fields})' if fields else ''}; "
