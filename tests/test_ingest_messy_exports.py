@@ -458,3 +458,17 @@ def test_a_jira_export_saved_as_a_workbook_is_named_as_one():
         "jira.xlsx: is an Excel workbook of a Jira CSV export (a CSV opened and saved in Excel), which this tool "
         "reads as CSV only: export it again as CSV, or save the sheet as CSV UTF-8 (Excel: File → Save As → CSV "
         "UTF-8) and load the CSV")
+
+
+# --- L2: a Four Keys table re-saved by Excel --------------------------------------------------------------------
+
+
+def test_a_four_keys_table_re_saved_by_excel_says_so():
+    """Excel rewrote '2025-01-15T08:16:00Z' as '15/01/2025 08:16' (and the commas as ';'): the refusal said only
+    that ISO 8601 was expected."""
+    deployments = ("source;deploy_id;time_created;main_commit;changes\n"
+                   'github;101;15/01/2025 08:16;a1;"[""a1""]"\n').encode()
+    assert _refusal("fourkeys_deployments.csv", deployments) == (
+        "fourkeys_deployments.csv, row 2, column 'time_created': '15/01/2025 08:16' is not a date-time; expected "
+        "ISO 8601 such as 2025-03-12T15:04:00Z (a date as Excel writes it: the file was opened and saved in Excel, "
+        "which rewrites dates; export it again and load it without saving it in Excel)")

@@ -648,8 +648,11 @@ def timestamps(values: pd.Series | pa.Array | pa.ChunkedArray, name: str, column
         if bad.any():
             first = int(np.flatnonzero(bad)[0])
             written = values[int(where[first])].as_py()  # as the file has it: not trimmed, not " UTC" → "Z"
+            excel = (" (a date as Excel writes it: the file was opened and saved in Excel, which rewrites dates; "
+                     "export it again and load it without saving it in Excel)"
+                     if re.match(r"\s*\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b", str(written)) else "")
             raise InputFormatError(
-                f"'{safety.quote(written)}' is not a date-time; expected ISO 8601 such as 2025-03-12T15:04:00Z",
+                f"'{safety.quote(written)}' is not a date-time; expected ISO 8601 such as 2025-03-12T15:04:00Z{excel}",
                 file=name, row=int(where[first]) + row_offset, column=column_name)
         out[where] = parsed.dt.tz_convert(UTC).dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
     return pd.Series(out, index=index).dt.tz_localize(UTC)
