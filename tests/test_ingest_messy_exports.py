@@ -472,3 +472,18 @@ def test_a_four_keys_table_re_saved_by_excel_says_so():
         "fourkeys_deployments.csv, row 2, column 'time_created': '15/01/2025 08:16' is not a date-time; expected "
         "ISO 8601 such as 2025-03-12T15:04:00Z (a date as Excel writes it: the file was opened and saved in Excel, "
         "which rewrites dates; export it again and load it without saving it in Excel)")
+
+
+# --- M2: PowerShell's ConvertTo-Json without -Depth -------------------------------------------------------------
+
+
+def test_objects_powershell_cut_to_text_say_which_option_writes_them_whole():
+    """`Invoke-RestMethod … | ConvertTo-Json` writes objects deeper than 2 levels as "@{login=acme; id=1}": the
+    error quoted the whole record (5,300 characters) and said the object 'is not a JSON object'."""
+    pulls = _json("github_pulls_page1.json")
+    pulls[0]["base"]["repo"] = "@{id=812345678; name=api; full_name=acme/api; private=True}"
+    message = _refusal("pulls.json", json.dumps(pulls).encode())
+    assert message == (
+        "pulls.json, record 1, column 'base': holds PowerShell's text for an object (@{id=812345678; name=api; "
+        "full_name=acm…) where JSON belongs: the file was written by ConvertTo-Json with too small a -Depth "
+        "(2 unless given), which turns objects nested deeper into text; write it again with ConvertTo-Json -Depth 10")

@@ -311,10 +311,29 @@ def _typed_error(records: list[Any], schema: pa.Schema, name: str, error: Except
                         "numbers (a script, a PowerShell or Excel round trip) rewrote the file; save the API's JSON "
                         "unchanged", file=name, row=index, row_label="record",
                         column=f.name)
+                if (flattened := _powershell_text(value)) is not None:
+                    return InputFormatError(
+                        f"holds PowerShell's text for an object ({safety.quote(flattened, 40)}) where JSON belongs: "
+                        "the file was written by ConvertTo-Json with too small a -Depth (2 unless given), which "
+                        "turns objects nested deeper into text; write it again with ConvertTo-Json -Depth 10",
+                        file=name, row=index, row_label="record", column=f.name)
                 return InputFormatError(
                     f"{safety.quote(repr(value), 80)} is not a {_type_name(f.type)}; the field should hold one",
                     file=name, row=index, row_label="record", column=f.name)
     return InputFormatError(f"cannot be read as JSON records ({error})", file=name)
+
+
+def _powershell_text(value: object, depth: int = 0) -> str | None:
+    """The first ``@{…}`` string in ``value`` (PowerShell's text for an object, which ``ConvertTo-Json`` writes for
+    an object past its ``-Depth``, 2 by default), or None."""
+    if isinstance(value, str):
+        return value if value.startswith("@{") else None
+    if depth < 20:
+        items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        for item in items:
+            if (found := _powershell_text(item, depth + 1)) is not None:
+                return found
+    return None
 
 
 def _quoted_number(value: object) -> bool:
