@@ -305,13 +305,17 @@ def test_a_copilot_count_written_as_text_is_refused_not_skipped(capsys, tmp_path
     days = [_copilot_day(f"2025-03-0{d}", 5, 100, 30) for d in range(1, 8)]
     days[2]["total_active_users"] = "50"
     line = _error_line(capsys, tmp_path, {"pulls.json": _json(PULLS), "copilot.json": _json(days)})
-    assert "copilot.json, row 3, column 'total_active_users': should be a number, got '50'" in line, line
+    assert ("copilot.json, record 3, column 'total_active_users': is the text \"50\", not a JSON number: a tool that "
+            "quotes numbers") in line, line
     days[2]["total_active_users"] = 50
     language = days[2]["copilot_ide_code_completions"]["editors"][0]["models"][0]["languages"][0]
     language["total_code_suggestions"] = "1000"
     line = _error_line(capsys, tmp_path, {"pulls.json": _json(PULLS), "copilot.json": _json(days)})
-    assert ("copilot.json, row 3, column 'copilot_ide_code_completions.editors[].models[].languages[]."
-            "total_code_suggestions': should be a number, got '1000'") in line, line
+    assert ("copilot.json, record 3, column 'copilot_ide_code_completions.editors[].models[].languages[]."
+            "total_code_suggestions': is the text \"1000\", not a JSON number") in line, line
+    language["total_code_suggestions"] = [1000]  # not a number at all
+    line = _error_line(capsys, tmp_path, {"pulls.json": _json(PULLS), "copilot.json": _json(days)})
+    assert "total_code_suggestions': should be a number, got [1000]; export the file again" in line, line
 
 
 def _gh(number: int, created: str, merged: str, login: str) -> dict:

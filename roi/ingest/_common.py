@@ -305,12 +305,9 @@ def _typed_error(records: list[Any], schema: pa.Schema, name: str, error: Except
             try:
                 pa.array([value], type=f.type)
             except (pa.ArrowInvalid, pa.ArrowTypeError):
-                if _quoted_number(value) and (pa.types.is_integer(f.type) or pa.types.is_floating(f.type)):
-                    return InputFormatError(
-                        f"is the text {safety.quote(json.dumps(value), 40)}, not a JSON number: a tool that quotes "
-                        "numbers (a script, a PowerShell or Excel round trip) rewrote the file; save the API's JSON "
-                        "unchanged", file=name, row=index, row_label="record",
-                        column=f.name)
+                if quoted_number(value) and (pa.types.is_integer(f.type) or pa.types.is_floating(f.type)):
+                    return InputFormatError(quoted_number_message(value), file=name, row=index, row_label="record",
+                                            column=f.name)
                 if (flattened := _powershell_text(value)) is not None:
                     return InputFormatError(
                         f"holds PowerShell's text for an object ({safety.quote(flattened, 40)}) where JSON belongs: "
@@ -336,7 +333,13 @@ def _powershell_text(value: object, depth: int = 0) -> str | None:
     return None
 
 
-def _quoted_number(value: object) -> bool:
+def quoted_number_message(value: object) -> str:
+    """What is wrong with a number written as JSON text (``"376"``), and how to get the file right."""
+    return (f"is the text {safety.quote(json.dumps(value), 40)}, not a JSON number: a tool that quotes numbers (a "
+            "script, a PowerShell or Excel round trip) rewrote the file; save the API's JSON unchanged")
+
+
+def quoted_number(value: object) -> bool:
     """A number written as JSON text (``"376"``, ``"1.5"``)."""
     if not isinstance(value, str):
         return False

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from roi.errors import InputFormatError
-from roi.ingest._common import SourceReport, decode_text, find_column, load_json, read_csv_text, timestamps
+from roi.ingest._common import (SourceReport, decode_text, find_column, load_json, quoted_number,
+                                quoted_number_message, read_csv_text, timestamps)
 from roi.safety import quote
 
 
@@ -44,8 +45,9 @@ def _count(record: dict[str, Any], key: str, name: str, row: int, path: str = ""
     value = record.get(key)
     number = _number(value)
     if number is None and value is not None:
-        raise InputFormatError(f"should be a number, got {quote(repr(value))}; export the file again", file=name,
-                               row=row, column=f"{path}{key}")
+        said = (quoted_number_message(value) if quoted_number(value)
+                else f"should be a number, got {quote(repr(value))}; export the file again")
+        raise InputFormatError(said, file=name, row=row, row_label="record", column=f"{path}{key}")
     return number
 
 
