@@ -19,7 +19,7 @@ import pandas as pd
 from roi.errors import InputFormatError
 from roi.ingest._common import (EARLIEST_DATE, LATEST_DATE, SourceReport, absent_throughout, decode_text, find_column,
                                 header_row, implausible_date, localize, numbers, read_csv_text,
-                                sniff_lines_delimiter, work_item_tables)
+                                sniff_lines_delimiter, timestamps, work_item_tables)
 from roi.safety import quote
 
 KEY = ("Issue key", "Clave de incidencia", "Clave", "Vorgangsschlüssel", "Schlüssel", "Clé", "Clé de ticket",
@@ -208,17 +208,9 @@ def parse_dates(values: pd.Series, name: str, column_name: str, timezone: str, r
         return out
     clean = _normalise_dates(text[present])
     if clean.str.fullmatch(_ISO_WITH_OFFSET).all():
-        # Written by a script or an add-on with its offset (2025-08-19T18:06:00+0200): the instant itself,
-        # not a time in the reading time zone.
-        parsed = pd.to_datetime(clean, format="ISO8601", utc=True, errors="coerce")
-        if parsed.notna().all():
-            odd = ((parsed < EARLIEST_DATE) | (parsed >= LATEST_DATE)).to_numpy()
-            if odd.any():
-                first = int(np.flatnonzero(odd)[0])
-                position = int(np.flatnonzero(present.to_numpy())[first])
-                raise implausible_date(text[present].iloc[first], name, position + row_offset, column_name)
-            out[present] = parsed
-            return out
+        # Written by a script or an add-on with its offset (2025-08-19T18:06:00+0200): the instant itself, read
+        # as every other export's ISO times are.
+        return timestamps(values, name, column_name, row_offset=row_offset)
     formats = (*_MONTH_FIRST, *(f for f in _DATE_FORMATS if f not in _MONTH_FIRST)) if month_first else _DATE_FORMATS
     for fmt in formats:
         parsed = pd.to_datetime(clean, format=fmt, errors="coerce")
