@@ -162,7 +162,7 @@ def gate_table(report: RolloutReport, *, formatted: bool = False) -> list[dict[s
             }
         verdict = {"Result": gate_state(result)} if formatted else {
             "Unit": METRICS[result.metric].unit,
-            "Result": "pass" if result.passed else "fail" if result.passed is False else "not judged",
+            "Result": gate_state(result) if result.passed is not None else "not judged",
             "Reason": result.reason,
         }
         rows.append(
