@@ -9,6 +9,7 @@ from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.export import metrics_csv, scenario_json
 from roi.models import parse_scenario
+from roi.workbook_edits import edits_summary, read_edited_workbook
 from roi.safety import markdown_safe
 
 appstate.require_app(__file__)
@@ -27,8 +28,9 @@ st.markdown(
     "A live Excel model: the summary and checklist, every assumption as a named input cell with its "
     "source, and productivity, review capacity and cash-flow sheets whose formulas recalculate when an "
     "assumption changes. Also the rollout plan, the sensitivity analysis and, when exports are loaded, the "
-    "measured metrics with their intervals. Edits made in the workbook stay there: the app does not read it "
-    "back, so keep the plan's statuses and notes in the app too and save the scenario file below to resume."
+    "measured metrics with their intervals. Keep editing it in Excel: the assumptions, waves, gates and the "
+    "checklist's statuses, owners and notes. To bring those edits back into the app, open the edited workbook "
+    "under **Resume** below."
 )
 include_tables, pseudonymise = False, True
 if appstate.loaded() is not None and scenario.measurement is not None:
@@ -82,26 +84,37 @@ with left:
         "scenarios kept and the loaded exports), download the workshop on **Compare scenarios**."
     )
 with right:
-    st.markdown("**Resume** from a saved scenario file: every page shows it at once.")
-    upload = st.file_uploader("Scenario file", type=["json"], key="export_scenario_upload")
+    st.markdown(
+        "**Resume** from a saved scenario file, or from a workbook exported here and edited in Excel (its "
+        "assumptions, waves, gates and checklist as they are now): every page shows it at once."
+    )
+    upload = st.file_uploader("Scenario file or edited workbook", type=["json", "xlsx"],
+                              key="export_scenario_upload")
     if upload is None:  # removed (or a new visit): the same file chosen again is opened again
         st.session_state.pop("export_loaded", None)
     else:
         content = upload.getvalue()
         done = appstate.digest(((upload.name, content),))
         if st.session_state.get("export_loaded") != done:
+            edits = None
             try:
-                loaded = parse_scenario(content, source=upload.name)
+                if content[:4] == b"PK\x03\x04" and upload.name.lower().endswith(".xlsx"):
+                    edits = read_edited_workbook(content, upload.name)
+                    loaded = edits.scenario
+                else:
+                    loaded = parse_scenario(content, source=upload.name)
             except RoiError as error:
                 appstate.show_error(fmt.ended(error.describe()) + " The current scenario is unchanged.")
             else:
                 st.session_state["export_loaded"] = done
                 notice = f"Scenario '{loaded.name}' loaded from {upload.name}."
+                if edits is not None:
+                    notice += " " + " ".join((edits_summary(edits), *edits.notes))
                 left_out = appstate.defaulted_note(loaded)  # an older version's file lacks the newer fields
                 if left_out:
                     appstate.resume(loaded, f"{notice} {left_out}", "warning")
-                else:
-                    appstate.resume(loaded, notice)
+                else:  # edits the workbook holds but the scenario cannot (a what-if): a warning
+                    appstate.resume(loaded, notice, "warning" if edits is not None and edits.notes else "success")
                 st.rerun()
 
 if metrics is not None:

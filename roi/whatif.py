@@ -83,15 +83,23 @@ def with_assumption(scenario: Scenario, path: str, value: Any) -> Scenario:
     the field's limits (a share stays within [0, 1]); a range whose likely value is 0 is shifted
     instead.  Without a range, or for a value of ``None``, this is :func:`with_value`.
     """
+    return with_values(scenario, assumption_changes(scenario, {path: value}))
+
+
+def assumption_changes(scenario: Scenario, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The changes for :func:`with_values` that set each path in ``values`` as :func:`with_assumption`
+    sets one: the path's uncertainty range, if any, moved along with it."""
     ranges = scenario.uncertainty.ranges if scenario.uncertainty else {}
-    if path not in ranges or value is None:
-        return with_value(scenario, path, value)
-    low, likely, high = ranges[path]
-    ends = [x * (value / likely) for x in (low, high)] if likely != 0 else [x + value for x in (low, high)]
-    floor, ceiling = field_limits(scenario, path)
-    ends = [min(max(x, floor), ceiling) for x in ends]
-    moved = [min(*ends, value), value, max(*ends, value)]  # the likely value exactly as given
-    return with_values(scenario, {path: value, _RANGES + path: moved})
+    changes = dict(values)
+    for path, value in values.items():
+        if path not in ranges or value is None:
+            continue
+        low, likely, high = ranges[path]
+        ends = [x * (value / likely) for x in (low, high)] if likely != 0 else [x + value for x in (low, high)]
+        floor, ceiling = field_limits(scenario, path)
+        ends = [min(max(x, floor), ceiling) for x in ends]
+        changes[_RANGES + path] = [min(*ends, value), value, max(*ends, value)]  # the likely value as given
+    return changes
 
 
 def _child(node: Any, part: str, path: str) -> Any:

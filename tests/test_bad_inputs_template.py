@@ -309,5 +309,5 @@ def test_the_app_s_own_workbook_given_as_an_export_is_named_as_such(worked_examp
     with pytest.raises(InputFormatError) as caught:
         read_exports([("client-roi.xlsx", build_workbook(worked_example, compute(worked_example)))])
     assert caught.value.describe() == (
-        "client-roi.xlsx: is a workbook this app exported, not an export to measure: it cannot be read back. Resume "
-        "the scenario from its file (.json) on the Export page, or load the exports it was measured from")
+        "client-roi.xlsx: is a workbook this app exported, not an export to measure: open it on the Export page "
+        "(Resume), which takes the edits made in it, or load the exports it was measured from here")

@@ -35,15 +35,18 @@ from roi.export.model_sheets import ADD_COST_LINES, COST_LINES, queue_inputs
 from roi.export.model_sheets import STALE_NOTE
 from roi.export.xlsx import LINE_HEIGHT_POINTS
 from roi.export.rollout_sheets import (
+    CHECKLIST_HEADER,
     CHECKLIST_HEADER_ROW,
     CHECKLIST_STALE_NOTE,
     DUE_WEEK_PROBLEM,
+    GATE_ROWS,
     NO_START_DATE,
     PLAN_NOT_ALLOWED,
     SPARE_GATES_NOTE,
     START_DATE_CELL,
     WAVE_CHECK_LABEL,
     WAVE_CHECKS,
+    WAVE_ROW_NAMES,
     WAVE_VALUES_LABEL,
     assumption_problem,
 )
@@ -205,9 +208,10 @@ def _cells(workbook, name: str) -> list:
     return [c for row in found for c in row] if isinstance(found, tuple) else [found]
 
 
-PLAN_INPUTS = {START_DATE_CELL, WAVE_CHECKS}
+PLAN_INPUTS = {START_DATE_CELL, WAVE_CHECKS, *WAVE_ROW_NAMES.values(), GATE_ROWS, CHECKLIST_HEADER}
 """Named cells outside the Assumptions sheet that are the rollout plan's, not the model's outputs: its
-start date (an input) and the live check of its wave inputs."""
+start date (an input), the live check of its wave inputs, and the rows the app reads back (waves, gates,
+the Checklist's header)."""
 
 
 def output_names(workbook) -> set[str]:

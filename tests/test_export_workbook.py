@@ -130,7 +130,9 @@ def rich_book(rich):
 
 
 def test_sheets_come_in_the_documented_order(book):
-    assert book.sheetnames == [*SHEET_ORDER, "Data"]
+    assert book.sheetnames == [*SHEET_ORDER, "Data", "Scenario file"]
+    # the scenario as exported, for the app to open the edited workbook again: out of the way
+    assert [sheet.title for sheet in book.worksheets if sheet.sheet_state != "visible"] == ["Scenario file"]
 
 
 @pytest.mark.parametrize("name", KEY_OUTPUTS)
@@ -563,7 +565,7 @@ def test_large_tables_are_truncated_with_a_note(worked):
     scenario, results = worked
     tables = {"pulls/2025?": _pulls(25), "reviews": _pulls(4)}
     book = load(build_workbook(scenario, results, tables=tables, row_limit=10))
-    assert book.sheetnames[-2:] == ["Data pulls 2025", "Data reviews"]
+    assert book.sheetnames[-3:] == ["Data pulls 2025", "Data reviews", "Scenario file"]
     pulls = book["Data pulls 2025"]
     assert pulls.max_row == 2 + 10 and pulls["A12"].value == 10
     assert "Truncated: showing the first 10 of 25 rows" in pulls["A1"].value

@@ -1065,9 +1065,9 @@ def test_the_app_s_own_workbook_dropped_on_the_exports_uploader_is_named(page):
     exports_uploader(page).set_value(("roi.xlsx", book, mime)).run()
     assert not page.exception
     assert [e.value for e in page.error] == [
-        "roi.xlsx: is a workbook this app exported, not an export to measure: it cannot be read back. Resume the "
-        "scenario from its file (.json) on the Export page, or load the exports it was measured from. The data loaded "
-        "before is still in use."]
+        "roi.xlsx: is a workbook this app exported, not an export to measure: open it on the Export page (Resume), "
+        "which takes the edits made in it, or load the exports it was measured from here. The data loaded before is "
+        "still in use."]
     assert page.session_state["scenario"] == scenario
 
 

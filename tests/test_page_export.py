@@ -18,8 +18,8 @@ def test_downloads_on_the_demo(open_app):
     labels = {button.label for button in at.get("download_button")}
     assert labels == {"Download the workbook", "Download the scenario file", "Download the metrics"}
     assert "kB" in at.caption[1].value or "MB" in at.caption[1].value
-    # A PM kept editing the workbook for weeks, and "export again" dropped every status typed there.
-    assert any("the app does not read it back" in m.value for m in at.markdown)
+    # A PM kept editing the workbook for weeks, and "export again" dropped every status typed there: it opens here.
+    assert any("open the edited workbook under **Resume** below" in m.value for m in at.markdown)
 
 
 def test_the_scenario_file_is_one_scenario_and_the_workshop_is_saved_on_compare(open_app):
@@ -218,3 +218,52 @@ def test_the_same_saved_file_can_be_opened_again_to_undo_edits(open_app, worked_
     assert not at.exception and not at.error
     assert at.session_state["scenario"] == worked_example
     assert at.success[0].value == "Scenario 'Faros-style shock, 50 developers' loaded from workshop.json."
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_an_edited_workbook_resumes_with_its_edits_listed(open_app, worked_example):
+    """A PM kept the workbook for weeks: opened here, its edits come back and are named."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from roi import compute
+    from roi.export.workbook import build_workbook
+
+    book = load_workbook(io.BytesIO(build_workbook(worked_example, compute(worked_example))))
+    book["Assumptions"]["B5"] = 60  # developers
+    book["Checklist"]["I5"] = "done"
+    item = book["Checklist"]["A5"].value
+    saved = io.BytesIO()
+    book.save(saved)
+    at = open_app(page=PAGE)  # the demo organisation is open
+    at.file_uploader(key="export_scenario_upload").set_value(("plan-week-6.xlsx", saved.getvalue(), XLSX)).run()
+    assert not at.exception and not at.error
+    scenario = at.session_state["scenario"]
+    assert scenario.team.developers == 60
+    assert {entry.item_id: entry.status for entry in scenario.rollout.checklist} == {item: "done"}
+    assert notice(at, "plan-week-6.xlsx").value == (
+        f"Scenario '{worked_example.name}' loaded from plan-week-6.xlsx. 2 edits made in the workbook: "
+        f"Developers in scope (n) 50 → 60; Checklist: {item}, Status todo → done.")
+    at.switch_page("pages/rollout.py").run()
+    assert not at.exception
+
+
+def test_a_workbook_that_is_not_the_apps_keeps_the_current_scenario(open_app, worked_example):
+    import io
+
+    from openpyxl import Workbook
+
+    at = open_app(page=PAGE, scenario=worked_example)
+    other = Workbook()
+    other.active["A1"] = "budget"
+    saved = io.BytesIO()
+    other.save(saved)
+    at.file_uploader(key="export_scenario_upload").set_value(("budget.xlsx", saved.getvalue(), XLSX)).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("budget.xlsx: has no 'Scenario file' sheet, so it is not a workbook this app "
+                                        "exported")
+    assert at.error[0].value.endswith("The current scenario is unchanged.")
+    assert at.session_state["scenario"] == worked_example

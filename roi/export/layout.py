@@ -191,6 +191,8 @@ class Sheet:
     """Range of a table with filter and sort buttons on its header row (e.g. "A4:L12")."""
     table: pd.DataFrame | None = None
     """Bulk rows of plain values written after ``rows``, one per frame row (the event tables)."""
+    hidden: bool = False
+    """Hidden from the tabs (the app's own copy of the scenario file, which it reads back)."""
 
     def add(self, *cells: Cell | None) -> int:
         """Append a row; returns its row number."""

@@ -641,8 +641,8 @@ def queue_inputs(scenario: Scenario, results: Results) -> dict[str, float | None
 QUEUE_STALE = "queue_values_stale"
 """Defined name of the cell that is 0 while the queue values match the assumptions, 1 once not."""
 
-BACK_IN_THE_APP = "make the change in the app and export again (the app does not read this workbook back)"
-"""How to refresh what the app computed: a PM read "export again" as a refresh that keeps the workbook's edits."""
+BACK_IN_THE_APP = "to refresh them, open this workbook on the app's Export page (Resume), which takes its edits, and export again"
+"""How to refresh what the app computed without losing the workbook's edits (:mod:`roi.workbook_edits`)."""
 STALE_NOTE = f"Stale: inputs changed since export; {BACK_IN_THE_APP}."
 """What a value computed by the app says next to it once the inputs it came from changed (an assumption, or a
 wave's share or reviewers)."""

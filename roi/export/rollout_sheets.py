@@ -95,8 +95,8 @@ DUE_WEEK_PROBLEM = f"Due week must be 0–{MAX_WEEK}"
 
 CHECKLIST_STALE_NOTE = (
     "Stale: assumptions changed since export; the actions listed, \"Still triggered\" and \"Why\" are the app's "
-    "at export. The app does not read this workbook back: make the change, statuses and notes in the app, then "
-    "export again."
+    "at export. To refresh them, open this workbook on the app's Export page (Resume), which takes the statuses, "
+    "owners, due weeks and notes typed here, then export again."
 )
 """The Checklist's live note (row 3, from "Due date" on) once ``model_changed`` is 1: its rules
 are not formulas, so the actions and the numbers that triggered them stay the export's."""
@@ -234,6 +234,22 @@ what the plan allows, else what is wrong ("Start week must be …"), as the app 
 
 WAVE_CHECKS = "wave_checks"
 """Defined name of the wave table's :data:`WAVE_CHECK_LABEL` row (one cell per wave)."""
+
+WAVE_ROW_NAMES = {
+    "Wave": "wave_names",
+    "Start week": "wave_start_weeks",
+    "Share of developers": "wave_seat_shares",
+    "Training h / developer": "wave_training_hours",
+    "Reviewers": "wave_reviewers",
+}
+"""Defined names of the wave table's names and input rows (one cell per wave), by which
+:mod:`roi.workbook_edits` finds them again: a spreadsheet moves a name with the rows inserted above it."""
+
+GATE_ROWS = "gate_rows"
+"""Defined name of the exported gates' rows, columns A (wave) to F (measured)."""
+
+CHECKLIST_HEADER = "checklist_header"
+"""Defined name of the Checklist's header row (Item, Action, … Why)."""
 
 LINKED_ASSUMPTIONS: tuple[tuple[str, str, str], ...] = (
     ("reviewers", "review.reviewers", "Reviewers"),
@@ -871,6 +887,8 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     if waves:
         check_row = waves_at[WAVE_CHECK_LABEL]
         sheet.name_range(WAVE_CHECKS, check_row, 2, check_row, len(waves) + 1)
+        for label, name in WAVE_ROW_NAMES.items():
+            sheet.name_range(name, waves_at[label], 2, waves_at[label], len(waves) + 1)
     _wave_validations(sheet, header_row, columns, len(waves))
     sheet.blank()
     sheet.add(text("Go/no-go gates", "heading"))
@@ -881,8 +899,10 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
         sheet.add(*(text(column, "header") for column in GATE_COLUMNS))
         assert sheet.next_row == gates_first_row(header_row, columns)  # where the waves' go / no-go count
         names = [f"{col(index + 2)}{header_row}" for index in range(len(report.waves))]
-        for cells in _live_gates(report, names, sheet.next_row):
+        first_gate = sheet.next_row
+        for cells in _live_gates(report, names, first_gate):
             sheet.add(*cells)
+        sheet.name_range(GATE_ROWS, first_gate, 1, sheet.next_row - 1, GATE_COLUMNS.index("Measured") + 1)
         _gate_validations(sheet, report, gates_first_row(header_row, columns))
 
     sheet.blank()
@@ -1065,6 +1085,7 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
     )
     assert sheet.next_row == CHECKLIST_HEADER_ROW
     header = sheet.add(*(text(column, "header", wrap=True) for column in columns))
+    sheet.name_range(CHECKLIST_HEADER, header, 1, header, len(columns))
     if not rows:
         sheet.add(text("(none)", "note"))
     for row in rows:

@@ -1,7 +1,7 @@
 """``build_workbook``: the stakeholder workbook as .xlsx bytes, a live Excel model of the scenario.
 
 Sheets: Summary, Assumptions, Metrics, Productivity, Review capacity, Cash flow, Sensitivity,
-Rollout plan, Checklist, Data.  Productivity, Review capacity (utilisation, backlog) and Cash
+Rollout plan, Checklist, Data, and the hidden Scenario file (:mod:`roi.workbook_edits` reads it back).  Productivity, Review capacity (utilisation, backlog) and Cash
 flow are formulas over the named Assumption cells, so the workbook recalculates when an
 assumption changes and agrees with ``roi.compute`` to floating-point precision.  See
 docs/workbook.md for every sheet and defined name.
@@ -22,6 +22,7 @@ from roi.export.layout import DocumentProperties, WorkbookLayout
 from roi.export.model_sheets import cash_flow_sheet, productivity_sheet, review_capacity_sheet
 from roi.export.report_sheets import metrics_sheet, sensitivity_sheet, summary_sheet
 from roi.export.rollout_sheets import checklist_sheet, rollout_sheet
+from roi.export.scenario_sheet import scenario_file_sheet
 from roi.export.xlsx import render
 from roi.models import Results, Scenario
 from roi.rollout import rollout_report
@@ -74,6 +75,8 @@ def build_layout(
     store_results(sheets, model_results(scenario, results))  # for viewers that do not recalculate
     sources = scenario.measurement.sources if scenario.measurement else []
     sheets += data_sheets(tables, {s.title for s in sheets}, row_limit, sources)
+    # the scenario as exported (with the plan shown), for the app to open the edited workbook again
+    sheets.append(scenario_file_sheet(scenario if plan is None else scenario.model_copy(update={"rollout": plan})))
     return WorkbookLayout(
         sheets=sheets,
         properties=DocumentProperties(

@@ -318,6 +318,8 @@ def _render_sheet(
     """Write ``sheet``; its table, if any, and its formulas' known results (coordinate → result)
     are returned to be added to the saved file."""
     ws = wb.create_sheet(sheet.title)
+    if sheet.hidden:
+        ws.sheet_state = "hidden"
     for index, width in sheet.widths.items():
         ws.column_dimensions[col(index)].width = width
     if sheet.freeze:

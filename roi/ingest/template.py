@@ -143,8 +143,8 @@ def _read_workbook(name: str, data: bytes, report: SourceReport | None) -> pd.Da
                                    "CSV UTF-8", file=name)
         if OWN_WORKBOOK_SHEETS <= {s.title for s in sheets}:
             raise InputFormatError(
-                "is a workbook this app exported, not an export to measure: it cannot be read back. Resume the "
-                "scenario from its file (.json) on the Export page, or load the exports it was measured from",
+                "is a workbook this app exported, not an export to measure: open it on the Export page (Resume), "
+                "which takes the edits made in it, or load the exports it was measured from here",
                 file=name)
         sheet = _sheet(name, sheets, report)
         if report is not None:

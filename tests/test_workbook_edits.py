@@ -1,0 +1,372 @@
+"""Opening an exported workbook edited in a spreadsheet: the scenario it holds now (roi.workbook_edits).
+
+A PM kept the plan in the workbook for weeks (statuses, owners, due weeks, notes, moved waves, measured
+gates), and every export from the app started again from the app's plan: all of it was lost.  These tests
+edit workbooks the way a spreadsheet does (openpyxl for typed values; LibreOffice itself, rows inserted,
+for the real thing) and check the scenario read back field by field.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from roi import compute
+from roi.errors import InputFormatError, ScenarioError
+from roi.export.scenario_sheet import SCENARIO_SHEET, scenario_file_sheet
+from roi.export.workbook import build_layout, build_workbook
+from roi.export.xlsx import render
+from roi.models import Scenario, load_scenario
+from roi.rollout import default_plan, rollout_report
+from roi.rollout_models import ChecklistTracking
+from roi.whatif import with_assumption, with_value
+from roi.workbook_edits import EditedWorkbook, edits_summary, read_edited_workbook
+from tests.conftest import SCENARIOS
+from tests.libreoffice_macro import edit_in_libreoffice
+
+
+def exported(scenario: Scenario) -> bytes:
+    return build_workbook(scenario, compute(scenario))
+
+
+def edited(data: bytes, edit) -> bytes:
+    """The workbook after ``edit(workbook)``, saved by openpyxl (formulas kept, no results saved)."""
+    book = load_workbook(io.BytesIO(data))
+    edit(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def read(data: bytes, name: str = "plan.xlsx") -> EditedWorkbook:
+    return read_edited_workbook(data, name)
+
+
+@pytest.fixture(scope="module")
+def demo() -> Scenario:
+    return load_scenario(SCENARIOS / "demo_org.json")
+
+
+@pytest.fixture(scope="module")
+def planned(worked_example) -> Scenario:
+    """The worked example with a plan of its own: a start date, tracked items, an entered baseline."""
+    plan = default_plan(worked_example, compute(worked_example))
+    plan = plan.model_copy(update={
+        "start_date": date(2026, 3, 2),
+        "baseline": {"change_failure_rate": 0.08},
+        "checklist": [
+            ChecklistTracking(item_id="baseline-first", title="Measure a baseline", status="doing",
+                              owner_role="Jane (PM)", due_week=3, notes="export from GitHub on Monday"),
+            ChecklistTracking(item_id="gone-item", title="An item that stopped firing", status="done"),
+        ],
+    })
+    return with_value(worked_example, "rollout", plan.model_dump(mode="json"))
+
+
+# --- Nothing edited: the same scenario ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["worked_example", "demo_org", "faros_paradox_2025", "metr_2025"])
+def test_an_unedited_workbook_gives_back_its_scenario_exactly(name):
+    scenario = load_scenario(SCENARIOS / f"{name}.json")
+    found = read(exported(scenario))
+    assert found.scenario == scenario
+    assert found.edits == () and found.notes == ()
+    assert edits_summary(found) == "No input was edited in the workbook."
+
+
+def test_a_plan_of_its_own_and_its_tracking_come_back_unchanged(planned):
+    found = read(exported(planned))
+    assert found.scenario == planned
+    assert found.edits == ()
+
+
+def test_a_workbook_saved_by_a_spreadsheet_without_edits_is_unchanged(planned):
+    # openpyxl drops every formula's saved result: the links (training hours, reviewers, tied due weeks) still read
+    found = read(edited(exported(planned), lambda book: None))
+    assert found.scenario == planned and found.edits == ()
+
+
+def test_the_scenario_sheet_splits_long_json_over_cells_and_keeps_every_character(worked_example):
+    # leading and trailing spaces at the cells' edges, quotes, backslashes, characters XML cannot hold
+    named = worked_example.model_copy(update={"name": '  "Q3"  \\ plan — été \U0001F680  '})
+    sheet = scenario_file_sheet(named, chunk=7)
+    assert sheet.hidden and len(sheet.rows) > 50
+    layout = build_layout(named, compute(named))
+    layout.sheets[-1] = sheet
+    found = read(render(layout))
+    assert found.scenario == named
+
+
+# --- Assumptions --------------------------------------------------------------------------------
+
+
+def test_edited_assumptions_are_taken_and_their_ranges_move_with_them(worked_example):
+    data = exported(worked_example)
+    book = load_workbook(io.BytesIO(data))
+    cells = {name: book.defined_names[name].attr_text.split("!")[1].replace("$", "")
+             for name in ("developers", "capture_factor", "loc_per_hour", "fte_annual_cost", "tool_1_name")}
+
+    def typed(book):
+        sheet = book["Assumptions"]
+        sheet[cells["developers"]] = 60
+        sheet[cells["capture_factor"]] = 0.6
+        sheet[cells["loc_per_hour"]] = "500"  # a number stored as text, as Excel's green triangle marks it
+        sheet[cells["fte_annual_cost"]] = None  # blank = loaded cost per hour × 2080 h
+        sheet[cells["tool_1_name"]] = "Cursor Business"
+
+    found = read(edited(data, typed))
+    expected = with_assumption(worked_example, "team.developers", 60)
+    expected = with_assumption(expected, "finance.capture_factor", 0.6)
+    expected = with_assumption(expected, "review.loc_per_hour", 500.0)
+    expected = with_value(expected, "costs.fte_annual_cost", None)
+    expected = with_value(expected, "costs.tools.0.name", "Cursor Business")
+    assert found.scenario == expected
+    # the capture factor's range [0.3, 0.5, 0.8] moved with its likely value, as an edit in the app moves it
+    assert found.scenario.uncertainty.ranges["finance.capture_factor"] == pytest.approx([0.36, 0.6, 0.96])
+    assert [(e.cell, e.label, e.before, e.after) for e in found.edits] == [
+        (f"Assumptions!{cells['developers']}", "Developers in scope (n)", "50", "60"),
+        (f"Assumptions!{cells['loc_per_hour']}", "Review speed (r)", "400", "500"),
+        (f"Assumptions!{cells['fte_annual_cost']}", "Cost of one FTE per year", "188419", "(blank)"),
+        (f"Assumptions!{cells['capture_factor']}", "Capture factor (φ): freed time that becomes value", "0.5", "0.6"),
+        (f"Assumptions!{cells['tool_1_name']}", "Tool 1: name", "GitHub Copilot Enterprise", "Cursor Business"),
+    ]
+    assert edits_summary(found).startswith("5 edits made in the workbook: Developers in scope (n) 50 → 60; ")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("developers", "fifty", "Assumptions!B5: Developers in scope (n) holds the text 'fifty'; type a number"),
+        ("developers", 50.5, "Assumptions!B5: Developers in scope (n) must be a whole number, got 50.5"),
+        ("developers", None, "Assumptions!B5: Developers in scope (n) is empty; type a value (it was 50)"),
+        ("developers", True, "Assumptions!B5: Developers in scope (n) holds True; type a number"),
+    ],
+)
+def test_an_assumption_cell_that_is_not_a_value_names_its_cell(worked_example, name, value, message):
+    def edit(book):
+        book["Assumptions"]["B5"] = value
+
+    with pytest.raises(ScenarioError) as caught:
+        read(edited(exported(worked_example), edit))
+    assert caught.value.describe() == f"plan.xlsx: {message}"
+
+
+def test_a_value_the_scenario_does_not_allow_names_the_cell_and_the_rule(worked_example):
+    def edit(book):
+        book["Assumptions"]["B5"] = 0  # developers
+
+    with pytest.raises(ScenarioError) as caught:
+        read(edited(exported(worked_example), edit))
+    assert caught.value.describe() == (
+        "plan.xlsx: Assumptions!B5: field 'team.developers': must be more than 0 (got 0); change it to a value in "
+        "that range (docs/scenario-file.md gives each field's)")
+
+
+def test_a_pr_size_limit_typed_there_is_said_not_taken(worked_example):
+    data = exported(worked_example)
+    at = load_workbook(io.BytesIO(data)).defined_names["pr_size_limit_loc"].attr_text.split("!")[1].replace("$", "")
+
+    def edit(book):
+        book["Assumptions"][at] = 400
+
+    found = read(edited(data, edit))
+    assert found.scenario == worked_example and found.edits == ()
+    assert found.notes == (
+        f"Assumptions!{at} holds a PR size limit: a what-if the scenario does not hold, so it was not taken; "
+        "try it on the Review capacity page (\"PR size limit\").",)
+
+
+# --- Rollout plan --------------------------------------------------------------------------------
+
+
+def test_waves_gates_and_the_start_date_are_taken(demo):
+    def edit(book):
+        plan = book["Rollout plan"]
+        plan["C10"] = 6  # Expansion's start week
+        plan["D15"] = 0.9  # Full rollout's share of developers
+        plan["C29"] = 20  # Expansion's reviewers (was the link to the Assumption)
+        plan["B22"] = 6  # Pilot's training hours
+        plan["F43"] = 0.05  # Pilot's measured change failure rate
+        plan["D44"] = 10  # a baseline for time to first review (the scenario has none)
+        book["Checklist"]["B3"] = datetime(2027, 1, 4)
+
+    found = read(edited(exported(demo), edit))
+    plan = found.scenario.rollout
+    assert plan is not None and plan.start_date == date(2027, 1, 4)
+    assert [(w.name, w.start_week, w.seat_share, w.training_hours_per_dev, w.reviewers) for w in plan.waves] == [
+        # the default plan's waves train for the scenario's 4 h, now written into the plan of its own
+        ("Pilot", 0, 0.1, 6.0, None), ("Expansion", 6, 0.3, 4.0, 20), ("Full rollout", 8, 0.9, 4.0, None)]
+    assert [g.measured for g in plan.waves[0].gates] == [0.05, None, None, None, None]
+    assert all(g.measured is None for w in plan.waves[1:] for g in w.gates)
+    assert plan.baseline == {"pickup_hours_median": 10.0}
+    # everything but the plan is the exported scenario's
+    assert found.scenario.model_copy(update={"rollout": None}) == demo
+    report = rollout_report(found.scenario)
+    # the Pilot's change failure rate gate: 5% ≤ the baseline 0.0413 (10 of 242 deployments) + 2 points
+    assert report.waves[0].gates[0].threshold == pytest.approx(10 / 242 + 0.02)
+    assert report.waves[0].gates[0].passed is True
+    assert [(e.cell, e.before, e.after) for e in found.edits] == [
+        ("Checklist!B3", "(blank)", "2027-01-04"),
+        ("Rollout plan!B22", "4", "6"),
+        ("Rollout plan!C10", "4", "6"),
+        ("Rollout plan!C29", "the Assumption's", "20"),
+        ("Rollout plan!D15", "1", "0.9"),
+        ("Rollout plan!F43", "(blank)", "0.05"),
+        ("Rollout plan!D44", "(blank)", "10"),
+    ]
+
+
+def test_a_plan_the_app_would_refuse_is_refused_with_its_reason(demo):
+    def edit(book):
+        book["Rollout plan"]["C10"] = 9  # Expansion after Full rollout (week 8)
+
+    with pytest.raises(ScenarioError) as caught:
+        read(edited(exported(demo), edit))
+    assert caught.value.describe().startswith(
+        "plan.xlsx: the Rollout plan or Checklist as edited is not a plan the app allows: ")
+    assert "waves must start in order" in caught.value.describe()
+
+
+def test_two_different_baselines_for_one_metric_are_refused(demo):
+    def edit(book):
+        book["Rollout plan"]["D43"] = 0.05
+        book["Rollout plan"]["D48"] = 0.06
+
+    with pytest.raises(ScenarioError) as caught:
+        read(edited(exported(demo), edit))
+    assert caught.value.describe() == (
+        "plan.xlsx: Rollout plan!D43 and Rollout plan!D48 give different baselines for Change failure rate "
+        "(0.05, 0.06): the plan keeps one baseline per metric; make them the same")
+
+
+# --- Checklist -----------------------------------------------------------------------------------
+
+
+def test_statuses_owners_due_weeks_notes_and_added_rows_are_taken(planned):
+    data = exported(planned)
+    sheet = load_workbook(io.BytesIO(data))["Checklist"]
+    rows = {sheet.cell(r, 1).value: r for r in range(5, sheet.max_row + 1)}
+
+    def edit(book):
+        checklist = book["Checklist"]
+        checklist[f"I{rows['ai-policy']}"] = "done"
+        checklist[f"E{rows['pr-size-limit']}"] = "Priya (tech lead)"
+        checklist[f"J{rows['review-depth']}"] = "pairs on the big PRs"
+        checklist[f"F{rows['review-capacity']}"] = 2
+        checklist[f"B{sheet.max_row + 1}"] = "Book the AI training room"  # a row of the PM's own, no id
+        checklist[f"I{sheet.max_row + 1}"] = "Doing"
+        checklist[f"F{sheet.max_row + 1}"] = 1
+
+    found = read(edited(data, edit))
+    tracked = {entry.item_id: entry for entry in found.scenario.rollout.checklist}
+    assert tracked["ai-policy"].status == "done"
+    assert tracked["pr-size-limit"].owner_role == "Priya (tech lead)"
+    assert tracked["review-depth"].notes == "pairs on the big PRs"
+    assert tracked["review-capacity"].due_week == 2
+    assert tracked["own-book-the-ai-training-room"] == ChecklistTracking(
+        item_id="own-book-the-ai-training-room", title="Book the AI training room", status="doing", due_week=1)
+    # what was tracked before is kept as it was, the untouched items stay untracked (their weeks follow the waves)
+    assert tracked["baseline-first"] == planned.rollout.checklist[0]
+    assert tracked["gone-item"] == planned.rollout.checklist[1]
+    assert set(tracked) == {"ai-policy", "pr-size-limit", "review-depth", "review-capacity", "baseline-first",
+                            "gone-item", "own-book-the-ai-training-room"}
+    assert found.notes == (
+        f"Checklist!A{sheet.max_row + 1}: the action 'Book the AI training room' had no item id; it is tracked as "
+        "'own-book-the-ai-training-room'.",)
+    # the app shows the added action beside the engine's
+    shown = {item.id: item for item in rollout_report(found.scenario).checklist}
+    assert shown["own-book-the-ai-training-room"].status == "doing"
+
+
+def test_a_deleted_checklist_row_keeps_what_was_tracked(planned):
+    data = exported(planned)
+    sheet = load_workbook(io.BytesIO(data))["Checklist"]
+    row = next(r for r in range(5, sheet.max_row + 1) if sheet.cell(r, 1).value == "baseline-first")
+
+    found = read(edited(data, lambda book: book["Checklist"].delete_rows(row)))
+    assert found.scenario == planned
+
+
+def test_an_unknown_status_names_its_cell(planned):
+    def edit(book):
+        book["Checklist"]["I5"] = "finished"
+
+    with pytest.raises(ScenarioError) as caught:
+        read(edited(exported(planned), edit))
+    assert caught.value.describe() == (
+        "plan.xlsx: Checklist!I5: 'finished' is not a status; choose one of todo, doing, done, not applicable")
+
+
+# --- Not a workbook of the app's -----------------------------------------------------------------
+
+
+def test_a_workbook_the_app_did_not_export_is_refused_with_what_to_do():
+    book = Workbook()
+    book.active["A1"] = "developers"
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(InputFormatError) as caught:
+        read(out.getvalue(), "budget.xlsx")
+    assert caught.value.describe() == (
+        f"budget.xlsx: has no '{SCENARIO_SHEET}' sheet, so it is not a workbook this app exported (or it was "
+        "exported before the app could read workbooks back, or its sheets were copied into a new file): open the "
+        "scenario file (.json) instead, or export the workbook again")
+
+
+def test_a_damaged_workbook_is_refused():
+    with pytest.raises(InputFormatError) as caught:
+        read(b"PK\x03\x04 not really a zip", "cut.xlsx")
+    assert caught.value.describe().startswith("cut.xlsx: is not a valid .xlsx workbook")
+
+
+def test_a_deleted_assumption_row_is_refused(worked_example):
+    def edit(book):
+        del book.defined_names["developers"]
+
+    with pytest.raises(InputFormatError) as caught:
+        read(edited(exported(worked_example), edit))
+    assert caught.value.describe() == (
+        "plan.xlsx: has no cell named 'developers' (Developers in scope (n)) any more: its row on the Assumptions "
+        "sheet was deleted; export the workbook again from the app")
+
+
+# --- LibreOffice itself: rows inserted, values typed, saved with its results ---------------------
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice (soffice) is not installed; `make test` installs libreoffice-calc-nogui")
+def test_edits_made_in_libreoffice_with_rows_inserted_are_read_back(planned, tmp_path):
+    data = exported(planned)
+    sheet = load_workbook(io.BytesIO(data))["Checklist"]
+    rows = {sheet.cell(r, 1).value: r for r in range(5, sheet.max_row + 1)}
+    steps = [
+        "insrow|Assumptions|5",  # a row above the developers: every name moves down one
+        "num|Assumptions|B6|64",
+        "insrow|Rollout plan|9",  # a row inside the wave table
+        "num|Rollout plan|C11|10",  # Expansion's start week, one row lower
+        "insrow|Checklist|5",  # a row of the PM's own at the top of the checklist
+        "text|Checklist|A5|vendor-review",
+        "text|Checklist|B5|Security review of the vendor",
+        "text|Checklist|I5|done",
+        f"text|Checklist|I{rows['ai-policy'] + 1}|doing",
+        f"text|Checklist|J{rows['ai-policy'] + 1}|draft with legal",
+    ]
+    saved = edit_in_libreoffice({"plan": (data, steps)}, tmp_path)["plan"]
+    found = read(saved, "plan-lo.xlsx")
+    scenario = found.scenario
+    assert scenario.team.developers == 64
+    assert [w.start_week for w in scenario.rollout.waves] == [w.start_week for w in planned.rollout.waves][:1] + [
+        10] + [w.start_week for w in planned.rollout.waves][2:]
+    tracked = {entry.item_id: entry for entry in scenario.rollout.checklist}
+    assert tracked["vendor-review"].status == "done"
+    assert tracked["vendor-review"].title == "Security review of the vendor"
+    assert (tracked["ai-policy"].status, tracked["ai-policy"].notes) == ("doing", "draft with legal")
+    assert tracked["baseline-first"] == planned.rollout.checklist[0]  # its typed due week 3 kept, not a formula
+    assert found.notes == ()
+    assert {e.cell for e in found.edits} >= {"Assumptions!B6", "Rollout plan!C11", "Checklist!A5"}
