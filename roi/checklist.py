@@ -301,6 +301,14 @@ RULES: tuple[Callable[[ChecklistContext], ChecklistItem | None], ...] = (
 )
 
 
+RULE_IDS = frozenset({
+    "no-payback", "baseline-first", "review-capacity", "pr-size-limit", "review-depth", "test-automation",
+    "rework", "expectation-setting", "workload-watch", "idle-seats", "monitor-each-wave", "small-batches",
+    "ai-policy",
+})
+"""The ids :data:`RULES` give their items: any other id tracked in a plan is an action the team added."""
+
+
 def build_checklist(ctx: ChecklistContext) -> list[ChecklistItem]:
     """Every rule that fires, most urgent first (stable within a priority)."""
     items = [item for rule in RULES if (item := rule(ctx)) is not None]

@@ -29,7 +29,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from roi import capacity, defaults, formatting, productivity, uncertainty
-from roi.checklist import QUALITY_SLIP
+from roi.checklist import QUALITY_SLIP, RULE_IDS
 from roi.engine import compute, compute_productivity, compute_review
 from roi.errors import DataError, ScenarioError
 from roi.ingest.tables import Dataset
@@ -830,6 +830,15 @@ def _due(item: ChecklistItem, waves: Sequence[WaveResult]) -> tuple[int | None, 
     return waves[index].start_week, waves[index].name
 
 
+OWN_ACTION_REASON = "An action the team added to the plan (in the workbook's Checklist)."
+
+
+def kept_tracking(entry: ChecklistTracking) -> bool:
+    """Whether a tracked entry stays in the plan: the team recorded something against it, or it is an action
+    of the team's own (an id no rule gives, with a title): a todo with no owner yet is still on the plan."""
+    return entry.touched or (entry.item_id not in RULE_IDS and bool(entry.title.strip()))
+
+
 def track_checklist(
     items: Sequence[ChecklistItem], tracking: Sequence[ChecklistTracking], waves: Sequence[WaveResult]
 ) -> list[TrackedChecklistItem]:
@@ -868,14 +877,15 @@ def track_checklist(
             )
         )
     for entry in tracking:
-        if entry.item_id in by_id and entry.touched:
+        if entry.item_id in by_id and kept_tracking(entry):
             merged.append(
                 TrackedChecklistItem(
                     id=entry.item_id,
                     title=entry.title or entry.item_id,
                     category=None,
                     priority=None,
-                    reason="The numbers no longer trigger this item; kept because the team tracked it.",
+                    reason=OWN_ACTION_REASON if entry.item_id not in RULE_IDS
+                    else "The numbers no longer trigger this item; kept because the team tracked it.",
                     owner_role=entry.owner_role or "",
                     due_week=entry.due_week,
                     wave=None,

@@ -31,6 +31,7 @@ from roi.rollout import (
     baseline_metrics,
     developers_with_seats,
     format_metric,
+    kept_tracking,
     track_checklist,
 )
 from roi.rollout_models import (
@@ -622,7 +623,7 @@ def tracking_from_rows(
             },
             index,
         )
-        if entry.touched:
+        if kept_tracking(entry):
             tracking.append(entry)
     return tracking
 

@@ -38,7 +38,14 @@ from roi import formatting, safety
 from roi.engine import compute
 from roi.errors import InputFormatError, RoiError, ScenarioError
 from roi.export.assumptions import Assumption, all_assumptions
-from roi.export.rollout_sheets import CHECKLIST_HEADER, GATE_ROWS, START_DATE_CELL, WAVE_ROW_NAMES
+from roi.export.rollout_sheets import (
+    CHECKLIST_HEADER,
+    GATE_ROWS,
+    SPARE_ACTIONS_NOTE,
+    SPARE_GATES_NOTE,
+    START_DATE_CELL,
+    WAVE_ROW_NAMES,
+)
 from roi.export.scenario_sheet import FIRST_CHUNK_ROW, SCENARIO_SHEET
 from roi.models import Scenario, get_path, parse_scenario, validation_message
 from roi.rollout import METRICS, rollout_report
@@ -347,6 +354,7 @@ class _Reader:
         if found is None or not gates:
             return waves, baseline
         grid, first, _, last, _ = found
+        self.own_gates(grid, last)
         rows = [r for r in range(first, last + 1) if grid.value(r, 2) not in (None, "")]
         labels = [METRICS[waves[w].gates[g].metric].label for w, g in gates]
         if [grid.value(r, 2) for r in rows] != labels:
@@ -393,6 +401,19 @@ class _Reader:
             new_waves.append(wave.model_copy(update={"gates": new_gates}))
         return new_waves, baseline
 
+    def own_gates(self, grid: _Grid, last: int) -> None:
+        """Say the gates a PM added in the spare rows under the table: the app cannot take them (a metric of
+        free text, a result typed rather than judged), so they would otherwise vanish unsaid."""
+        end = next((r for r in range(last + 1, grid.last_row + 1) if grid.value(r, 1) == SPARE_GATES_NOTE), None)
+        if end is None:
+            return
+        added = [r for r in range(last + 1, end)
+                 if any(grid.value(r, c) not in (None, "") for c in range(1, 10))]
+        if added:
+            rows = ", ".join(str(r) for r in added)
+            self.notes.append(f"{grid.title} rows {rows}: gates added in the workbook are not taken (the app judges "
+                              "a gate on a metric it measures); add them on the app's Rollout page.")
+
     # --- Checklist ----------------------------------------------------------------------------
 
     def start_date(self, plan: RolloutPlan) -> date | None:
@@ -434,6 +455,8 @@ class _Reader:
         for row in range(header + 1, grid.last_row + 1):
             values = {name: grid.value(row, columns[name]) for name in wanted}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+                continue
+            if values["Item"] == SPARE_ACTIONS_NOTE:  # the line closing the spare rows
                 continue
             yield grid, row, values, columns
 

@@ -214,3 +214,35 @@ def test_estimates_typed_over_a_measurement_name_what_is_left_to_measure():
     assert first.title == "Measure what was estimated"
     assert first.reason.startswith("The scenario is measured from exports except completed tasks per "
                                    "developer-week, merged PRs per developer-week, typed as estimates: export")
+
+
+def test_rule_ids_name_every_id_a_rule_can_give():
+    """An id missing from RULE_IDS would make the engine's own item read as an action the team added."""
+    import inspect
+    import re
+
+    from roi.checklist import RULE_IDS, RULES
+
+    given = {found for rule in RULES for found in re.findall(r'\bid="([^"]+)"', inspect.getsource(rule))}
+    assert len(given) == len(RULES)  # one id per rule (baseline-first's two items share theirs)
+    assert given == RULE_IDS
+
+
+def test_an_action_the_team_added_stays_on_the_plan_as_a_todo(worked_example):
+    from roi.rollout import OWN_ACTION_REASON, rollout_report
+    from roi.rollout_models import ChecklistTracking
+    from roi.rollout_tables import checklist_input_rows, default_tracking, tracking_from_rows
+
+    results = compute(worked_example)
+    report = rollout_report(worked_example, results)
+    rows = checklist_input_rows(report) + [{"id": "vendor-review", "title": "Security review of the vendor",
+                                            "owner_role": None, "due_week": None, "status": "todo", "notes": ""}]
+    # the app's table sends every row back: the team's own action, untouched, is kept, the engine's are not stored
+    tracking = tracking_from_rows(rows, default_tracking(report, results))
+    assert tracking == [ChecklistTracking(item_id="vendor-review", title="Security review of the vendor")]
+    # an engine item that stopped firing, with nothing recorded against it, still goes
+    assert tracking_from_rows([{**rows[-1], "id": "rework", "title": "Track and cut deployment rework"}], []) == []
+    plan = report.plan.model_copy(update={"checklist": tracking})
+    shown = rollout_report(worked_example.model_copy(update={"rollout": plan}), results).checklist
+    assert [(i.id, i.reason, i.fires) for i in shown if i.id == "vendor-review"] == [
+        ("vendor-review", OWN_ACTION_REASON, False)]

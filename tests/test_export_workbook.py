@@ -42,6 +42,8 @@ from roi.export.rollout_sheets import (
     CHECKLIST_STALE_NOTE,
     CHECKLIST_STATUSES,
     OWNER_ROLES,
+    SPARE_ACTION_ROWS,
+    SPARE_ACTIONS_NOTE,
     SPARE_GATE_ROWS,
     SPARE_GATES_NOTE,
     WAVE_CHECK_LABEL,
@@ -1062,7 +1064,8 @@ def test_a_currency_without_cents_has_no_decimals(currency, symbol):
 
 def _checklist_rows(sheet) -> tuple[list[str], list[list]]:
     header = [c.value for c in sheet[CHECKLIST_HEADER_ROW]]
-    rows = [list(row) for row in sheet.iter_rows(min_row=CHECKLIST_HEADER_ROW + 1) if row[0].value]
+    rows = [list(row) for row in sheet.iter_rows(min_row=CHECKLIST_HEADER_ROW + 1)
+            if row[0].value and row[0].value != SPARE_ACTIONS_NOTE]
     return header, rows
 
 
@@ -1087,7 +1090,16 @@ def test_the_checklist_is_a_plan_to_keep_editing(book, worked):
     weeks = [(r[column["Due week"]].value, r[column["Priority"]].value) for r in stored]
     assert weeks == sorted(weeks, key=lambda w: (w[0] is None, w[0] or 0, w[1] or 0))
     last = rows[-1][-1]
-    assert sheet.auto_filter.ref == f"A{CHECKLIST_HEADER_ROW}:{last.column_letter}{last.row}"
+    # blank yellow rows for the PM's own actions, their due date's formula ready, in the filter's range
+    spare = range(last.row + 1, last.row + 1 + SPARE_ACTION_ROWS)
+    assert sheet.auto_filter.ref == f"A{CHECKLIST_HEADER_ROW}:{last.column_letter}{spare[-1]}"
+    for number in spare:
+        for name in ("Item", "Action", "Owner", "Due week", "Status", "Notes"):
+            cell = sheet.cell(number, column[name] + 1)
+            assert cell.fill.fgColor.rgb == "00FFF2CC" and cell.value in (None, ""), (name, number)
+        due = sheet.cell(number, column["Due date"] + 1).value
+        assert due.startswith("=IF(OR(ISBLANK(F") and f"rollout_start_date+7*F{number}" in due
+    assert sheet.cell(spare[-1] + 1, 1).value == SPARE_ACTIONS_NOTE
     owner = _validation_of(sheet, rows[0][column["Owner"]].coordinate)
     assert owner.type == "list" and not owner.showErrorMessage, "suggestions: any owner may be typed"
     assert set(OWNER_ROLES) <= set(owner.formula1.strip('"').split(","))

@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 
 from roi import compute
 from roi.errors import InputFormatError, ScenarioError
+from roi.export.rollout_sheets import SPARE_GATES_NOTE
 from roi.export.scenario_sheet import SCENARIO_SHEET, scenario_file_sheet
 from roi.export.workbook import build_layout, build_workbook
 from roi.export.xlsx import render
@@ -244,6 +245,23 @@ def test_two_different_baselines_for_one_metric_are_refused(demo):
         "(0.05, 0.06): the plan keeps one baseline per metric; make them the same")
 
 
+def test_gates_typed_into_the_spare_rows_are_said_not_taken(demo):
+    data = exported(demo)
+    sheet = load_workbook(io.BytesIO(data))["Rollout plan"]
+    closing = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == SPARE_GATES_NOTE)
+
+    def edit(book):
+        book["Rollout plan"][f"A{closing - 5}"] = "Pilot"
+        book["Rollout plan"][f"B{closing - 5}"] = "Developer survey score"
+        book["Rollout plan"][f"H{closing - 5}"] = "pass"
+
+    found = read(edited(data, edit))
+    assert found.scenario == demo and found.edits == ()
+    assert found.notes == (
+        f"Rollout plan rows {closing - 5}: gates added in the workbook are not taken (the app judges a gate on a "
+        "metric it measures); add them on the app's Rollout page.",)
+
+
 # --- Checklist -----------------------------------------------------------------------------------
 
 
@@ -251,6 +269,9 @@ def test_statuses_owners_due_weeks_notes_and_added_rows_are_taken(planned):
     data = exported(planned)
     sheet = load_workbook(io.BytesIO(data))["Checklist"]
     rows = {sheet.cell(r, 1).value: r for r in range(5, sheet.max_row + 1)}
+    spare = max(rows[item.item_id] for item in planned.rollout.checklist) + 1  # the first blank yellow row
+    while sheet.cell(spare, 1).value:
+        spare += 1
 
     def edit(book):
         checklist = book["Checklist"]
@@ -258,9 +279,11 @@ def test_statuses_owners_due_weeks_notes_and_added_rows_are_taken(planned):
         checklist[f"E{rows['pr-size-limit']}"] = "Priya (tech lead)"
         checklist[f"J{rows['review-depth']}"] = "pairs on the big PRs"
         checklist[f"F{rows['review-capacity']}"] = 2
-        checklist[f"B{sheet.max_row + 1}"] = "Book the AI training room"  # a row of the PM's own, no id
-        checklist[f"I{sheet.max_row + 1}"] = "Doing"
-        checklist[f"F{sheet.max_row + 1}"] = 1
+        checklist[f"B{spare}"] = "Book the AI training room"  # a spare row filled in, no id
+        checklist[f"I{spare}"] = "Doing"
+        checklist[f"F{spare}"] = 1
+        checklist[f"A{sheet.max_row + 1}"] = "vendor-review"  # and one typed below the closing line
+        checklist[f"B{sheet.max_row + 1}"] = "Security review of the vendor"
 
     found = read(edited(data, edit))
     tracked = {entry.item_id: entry for entry in found.scenario.rollout.checklist}
@@ -273,10 +296,12 @@ def test_statuses_owners_due_weeks_notes_and_added_rows_are_taken(planned):
     # what was tracked before is kept as it was, the untouched items stay untracked (their weeks follow the waves)
     assert tracked["baseline-first"] == planned.rollout.checklist[0]
     assert tracked["gone-item"] == planned.rollout.checklist[1]
+    assert tracked["vendor-review"] == ChecklistTracking(item_id="vendor-review",
+                                                         title="Security review of the vendor")
     assert set(tracked) == {"ai-policy", "pr-size-limit", "review-depth", "review-capacity", "baseline-first",
-                            "gone-item", "own-book-the-ai-training-room"}
+                            "gone-item", "own-book-the-ai-training-room", "vendor-review"}
     assert found.notes == (
-        f"Checklist!A{sheet.max_row + 1}: the action 'Book the AI training room' had no item id; it is tracked as "
+        f"Checklist!A{spare}: the action 'Book the AI training room' had no item id; it is tracked as "
         "'own-book-the-ai-training-room'.",)
     # the app shows the added action beside the engine's
     shown = {item.id: item for item in rollout_report(found.scenario).checklist}

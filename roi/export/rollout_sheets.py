@@ -1042,6 +1042,32 @@ def _due_cells(
     return due_week, Cell(before, "text")
 
 
+SPARE_ACTION_ROWS = 10
+"""Blank yellow rows under the checklist for actions a PM adds in the workbook (read back by the app)."""
+
+SPARE_ACTIONS_NOTE = (
+    "Rows above: add actions of your own (the Item is optional); the app's Export page (Resume) takes them into "
+    "the plan with the rest. For more, insert rows above this line."
+)
+"""The line closing the Checklist, under its spare rows."""
+
+
+def _due_date(week: str, cached: int | str) -> Cell:
+    """A Checklist row's live due date: the start date + 7 × the due week in ``week``, blank without either,
+    :data:`DUE_WEEK_PROBLEM` for a week the plan does not allow (text, a fraction, out of range)."""
+    allowed = _WEEK_RULE.valid(week)  # a typed or pasted week the plan does not allow
+    return Cell(
+        Formula(
+            f'IF(OR(ISBLANK({week}),IFERROR({allowed},FALSE)),'
+            f"IF(AND(ISNUMBER({START_DATE_CELL}),ISNUMBER({week})),"
+            f'{START_DATE_CELL}+7*{week},""),"{DUE_WEEK_PROBLEM}")',
+            cached=cached,
+        ),
+        "date",
+        wrap=True,
+    )
+
+
 def checklist_sheet(report: RolloutReport) -> Sheet:
     """The tracked checklist as a plan to keep editing: sorted by due week, with filter buttons,
     editable owner, due week, status (drop-down) and notes, due dates from the start date, and due
@@ -1086,8 +1112,6 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
     assert sheet.next_row == CHECKLIST_HEADER_ROW
     header = sheet.add(*(text(column, "header", wrap=True) for column in columns))
     sheet.name_range(CHECKLIST_HEADER, header, 1, header, len(columns))
-    if not rows:
-        sheet.add(text("(none)", "note"))
     for row in rows:
         number = sheet.next_row
         due_week, before = _due_cells(report, labels, row, f"{letter['Due week']}{number}")
@@ -1095,23 +1119,10 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
         for column, value in row.items():
             role: Role = "input" if column in _INPUT_COLUMNS else "plain"
             if column == "Due date":
-                week = f"{letter['Due week']}{number}"
                 due = (
                     _serial(start + timedelta(weeks=value)) if start is not None and value is not None else ""
                 )
-                allowed = _WEEK_RULE.valid(week)  # a typed or pasted week the plan does not allow
-                cells.append(
-                    Cell(
-                        Formula(
-                            f'IF(OR(ISBLANK({week}),IFERROR({allowed},FALSE)),'
-                            f"IF(AND(ISNUMBER({START_DATE_CELL}),ISNUMBER({week})),"
-                            f'{START_DATE_CELL}+7*{week},""),"{DUE_WEEK_PROBLEM}")',
-                            cached=due,
-                        ),
-                        "date",
-                        wrap=True,
-                    )
-                )
+                cells.append(_due_date(f"{letter['Due week']}{number}", due))
             elif column == "Due week":
                 cells.append(due_week)
             elif column == "Due before wave":
@@ -1121,7 +1132,17 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
             else:
                 cells.append(_value(value, _COLUMN_FORMATS.get(column)))
         sheet.add(*cells)
+    for _ in range(SPARE_ACTION_ROWS):  # the PM's own actions, with the due date's formula ready
+        number = sheet.next_row
+        sheet.add(*(
+            _due_date(f"{letter['Due week']}{number}", "") if column == "Due date"
+            else Cell(None, "int", "input") if column == "Due week"
+            else text("", "input", wrap=column in _WRAPPED_COLUMNS) if column in (*_INPUT_COLUMNS, "Item", "Action")
+            else None
+            for column in columns
+        ))
     last = sheet.next_row - 1
+    sheet.add(text(SPARE_ACTIONS_NOTE, "note"))
     end = max(last, STATUS_ROWS_END)
     first = header + 1
 
@@ -1152,6 +1173,5 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
             title="Start date",
         )
     )
-    if rows:
-        sheet.autofilter = f"A{header}:{col(len(columns))}{last}"
+    sheet.autofilter = f"A{header}:{col(len(columns))}{last}"  # the spare rows too: sorted with the rest once filled
     return sheet
