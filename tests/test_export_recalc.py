@@ -37,11 +37,13 @@ from roi.export.xlsx import LINE_HEIGHT_POINTS
 from roi.export.rollout_sheets import (
     CHECKLIST_HEADER,
     CHECKLIST_HEADER_ROW,
+    CHECKLIST_PLAN_NOT_ALLOWED,
     CHECKLIST_STALE_NOTE,
     DUE_WEEK_PROBLEM,
     GATE_ROWS,
     NO_START_DATE,
     PLAN_NOT_ALLOWED,
+    SPARE_ACTIONS_NOTE,
     SPARE_GATES_NOTE,
     START_DATE_CELL,
     WAVE_CHECK_LABEL,
@@ -1156,7 +1158,8 @@ def _checklist_due(values) -> dict[str, tuple[Any, str | None]]:
     sheet = values["Checklist"]
     header = [c.value for c in sheet[CHECKLIST_HEADER_ROW]]
     week, wave = header.index("Due week"), header.index("Due before wave")
-    rows = [row for row in sheet.iter_rows(min_row=CHECKLIST_HEADER_ROW + 1) if row[0].value]
+    rows = [row for row in sheet.iter_rows(min_row=CHECKLIST_HEADER_ROW + 1)
+            if row[0].value and row[0].value != SPARE_ACTIONS_NOTE]
     return {row[0].value: (row[week].value, row[wave].value or None) for row in rows}
 
 
@@ -1439,6 +1442,10 @@ def test_a_wave_input_the_plan_does_not_allow_is_named_on_its_wave(recalculated,
     rows = [[c.value for c in row] for row in values["Rollout plan"].iter_rows()]
     heading = next(i for i, row in enumerate(rows) if row[0] == "Cost by month (live, from the waves and Assumptions)")
     assert rows[heading + 1][0] == PLAN_NOT_ALLOWED
+    # and the Checklist, whose due weeks follow those waves, says so above its table
+    checklist = values["Checklist"]
+    header = [c.value for c in checklist[CHECKLIST_HEADER_ROW]]
+    assert checklist.cell(CHECKLIST_HEADER_ROW - 1, header.index("Due date") + 1).value == CHECKLIST_PLAN_NOT_ALLOWED
 
 
 # --- Edits a PM makes in the workbook over weeks --------------------------------------------

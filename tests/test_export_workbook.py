@@ -39,6 +39,7 @@ from roi.export.model_sheets import (
 )
 from roi.export.rollout_sheets import (
     CHECKLIST_HEADER_ROW,
+    CHECKLIST_PLAN_NOT_ALLOWED,
     CHECKLIST_STALE_NOTE,
     CHECKLIST_STATUSES,
     OWNER_ROLES,
@@ -1313,8 +1314,8 @@ def test_the_checklist_says_when_its_actions_and_numbers_are_stale(book):
     sheet = book["Checklist"]
     header = [c.value for c in sheet[CHECKLIST_HEADER_ROW]]
     note = sheet.cell(CHECKLIST_HEADER_ROW - 1, header.index("Due date") + 1)
-    quoted = CHECKLIST_STALE_NOTE.replace('"', '""')
-    assert note.value == f'=IF(model_changed=0,"","{quoted}")'
+    quoted, plan = (text.replace('"', '""') for text in (CHECKLIST_STALE_NOTE, CHECKLIST_PLAN_NOT_ALLOWED))
+    assert note.value == (f'=IF(COUNTIF(wave_checks,"?*")=0,IF(model_changed=0,"","{quoted}"),"{plan}")')
     assert f"{note.coordinate}:{get_column_letter(len(header))}{note.row}" in {
         str(r) for r in sheet.merged_cells.ranges
     }

@@ -98,6 +98,13 @@ CHECKLIST_STALE_NOTE = (
     "at export. To refresh them, open this workbook on the app's Export page (Resume), which takes the statuses, "
     "owners, due weeks and notes typed here, then export again."
 )
+
+CHECKLIST_PLAN_NOT_ALLOWED = (
+    "The Rollout plan's Check row says what its waves do not allow: the due weeks tied to them, and their dates, "
+    "follow a plan the app would refuse."
+)
+"""The Checklist's live note while :data:`PLAN_ALLOWED` is FALSE: a wave start pasted as −2 showed items due in
+week −2 with nothing on the sheet to say why (the PM audit)."""
 """The Checklist's live note (row 3, from "Due date" on) once ``model_changed`` is 1: its rules
 are not formulas, so the actions and the numbers that triggered them stay the export's."""
 
@@ -1101,7 +1108,8 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
         text("the pilot's first day; blank = no due dates yet", "note"),
         *[None] * (stale_at - 3),
         Cell(
-            Formula(f'IF({MODEL_CHANGED}=0,"","{CHECKLIST_STALE_NOTE.replace(chr(34), chr(34) * 2)}")', cached=""),
+            Formula(f'IF({PLAN_ALLOWED},IF({MODEL_CHANGED}=0,"",{formula_string(CHECKLIST_STALE_NOTE)}),'
+                    f'{formula_string(CHECKLIST_PLAN_NOT_ALLOWED)})', cached=""),
             "text",
             "warning",
             wrap=True,
