@@ -48,12 +48,24 @@ def _warn(text: str) -> None:
 
 def _opened(path: str) -> Scenario:
     """The scenario file at ``path``, with a warning for each line its notes gained as it was opened (an
-    uncertainty range no draw used, dropped): the results JSON has no notes, so a script never saw it."""
+    uncertainty range no draw used, dropped): the results JSON has no notes, so a script never saw it.
+
+    A workbook the app exported (``.xlsx``) gives its scenario with the edits made in it
+    (:mod:`roi.workbook_edits`): the edits are listed on stderr, what it could not take is a warning."""
     import json
     from pathlib import Path
 
     from roi.models import load_scenario
 
+    if Path(path).suffix.lower() == ".xlsx":
+        from roi.safety import read_file
+        from roi.workbook_edits import edits_summary, read_edited_workbook
+
+        edited = read_edited_workbook(read_file(path), path)
+        print(f"note: {one_line(edits_summary(edited))}", file=sys.stderr)
+        for note in edited.notes:
+            _warn(note)
+        return edited.scenario
     scenario = load_scenario(path)
     try:
         written = json.loads(Path(path).read_bytes()).get("notes")
@@ -159,7 +171,7 @@ def _scenario(args: argparse.Namespace) -> int:
 
     from roi.ingest import read_exports
     from roi.metrics import measure
-    from roi.models import load_scenario, save_scenario
+    from roi.models import save_scenario
     from roi.scenario_builder import NO_BASE_NOTE, licence_caveat, scenario_from_metrics, seats_held
 
     if Path(args.out).suffix.lower() != ".json":
@@ -167,7 +179,7 @@ def _scenario(args: argparse.Namespace) -> int:
     if Path(args.out).resolve() in {Path(file).resolve() for file in args.files}:
         raise RoiError("is one of the exports being read, and would be replaced by the scenario; give "
                        "another --out", file=args.out)
-    base = load_scenario(args.base) if args.base else None
+    base = _opened(args.base) if args.base else None
     measured = base.measurement if base is not None else None
     mappings = dict(measured.column_mappings) if measured is not None else None
     # As the base's exports were read, unless told otherwise: its mappings and its time zone.
@@ -235,11 +247,13 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     compute = commands.add_parser("compute", help="print the results JSON of a scenario")
-    compute.add_argument("scenario", metavar="SCENARIO.json")
+    compute.add_argument("scenario", metavar="SCENARIO.json",
+                         help="a scenario file, or a workbook exported by the app (.xlsx) with the edits made in it")
     compute.set_defaults(handler=_compute)
 
     export = commands.add_parser("export", help="write the stakeholder workbook (a live Excel model)")
-    export.add_argument("scenario", metavar="SCENARIO.json")
+    export.add_argument("scenario", metavar="SCENARIO.json",
+                        help="a scenario file, or a workbook exported by the app (.xlsx): a new workbook keeping its edits")
     export.add_argument("--out", required=True, metavar="REPORT.xlsx", help="where to write the workbook")
     export.set_defaults(handler=_export)
 

@@ -370,3 +370,36 @@ def test_a_scenario_file_with_an_unknown_time_zone_names_it(tmp_path, capsys):
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "measurement.timezone" in error
     assert "'Europe/Atlantis' is not a time zone name; use an IANA name such as Europe/Berlin" in error
+
+
+def test_compute_and_export_open_a_workbook_with_the_edits_made_in_it(tmp_path, capsys):
+    """`export edited.xlsx --out new.xlsx` refreshes a PM's workbook without losing what was typed in it."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from roi.engine import compute
+    from roi.export import build_workbook
+    from roi.models import load_scenario, scenario_from_dict
+    from roi.workbook_edits import read_edited_workbook
+
+    scenario = load_scenario(SCENARIOS / "worked_example.json")
+    book = load_workbook(io.BytesIO(build_workbook(scenario, compute(scenario))))
+    book["Assumptions"]["B5"] = 60  # developers
+    book["Checklist"]["I5"] = "done"
+    book["Rollout plan"]["B61"] = "Pilot"  # a gate of the PM's own, in a spare row: said, not taken
+    edited = tmp_path / "plan week 6.xlsx"
+    book.save(edited)
+    assert main(["compute", str(edited)]) == 0
+    out, err = capsys.readouterr()
+    expected = compute(scenario_from_dict({**json.loads(scenario.model_dump_json()), "team": {
+        **scenario.team.model_dump(), "developers": 60}}))
+    assert json.loads(out)["finance"]["npv"] == pytest.approx(expected.finance.npv)
+    assert err.splitlines()[0].startswith("note: 2 edits made in the workbook: Developers in scope (n) 50 → 60; "
+                                          "Checklist: ")
+    assert err.splitlines()[1].startswith("warning: Rollout plan rows 61: gates added in the workbook are not taken")
+    refreshed = tmp_path / "refreshed.xlsx"
+    assert main(["export", str(edited), "--out", str(refreshed)]) == 0
+    again = read_edited_workbook(refreshed.read_bytes(), "refreshed.xlsx")
+    assert again.edits == () and again.scenario.team.developers == 60
+    assert [entry.status for entry in again.scenario.rollout.checklist] == ["done"]
