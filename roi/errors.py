@@ -27,10 +27,15 @@ class RoiError(Exception):
         self.file = file
         self.row = row
         self.row_label = row_label
-        """How the message names ``row``: ``record`` for a JSON file's records (counting from 1), which are no rows."""
+        """How the message names ``row``: ``record`` for a JSON file's records (counting from 1), which are no rows;
+        :func:`roi.ingest.read_file` sets it from the file's format, so a reader need not."""
         self.column = column
         self.field = field
         super().__init__(self.describe())
+
+    def __str__(self) -> str:
+        # The location as it is now: a caller may learn the file's name or format after the raise.
+        return self.describe()
 
     def describe(self, *, field: bool = True) -> str:
         """The message prefixed with the location, e.g. ``pulls.json, row 3, column 'merged_at': …``.

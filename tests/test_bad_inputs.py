@@ -233,7 +233,26 @@ def test_a_field_missing_from_every_record_is_said_to_be_missing_from_the_file()
     for record in records[:3]:
         record["created_at"] = record.pop("opened_at")
     error = _read_error("pulls.json", json.dumps(records).encode())
-    assert error.describe() == "pulls.json, row 4, column 'created_at': is empty; every row needs this date"
+    assert error.describe() == "pulls.json, record 4, column 'created_at': is empty; every row needs this date"
+
+
+def test_a_json_record_is_named_record_n_and_a_csv_row_row_n():
+    # The same Four Keys table, the same reader: a JSON file has records (its second is record 2), a CSV rows
+    # under a header (its second record is row 3).
+    import gzip
+
+    records = [{"source": "github", "deploy_id": "d1", "time_created": "2025-03-12 22:00:00 UTC"},
+               {"source": "github", "deploy_id": "d2", "time_created": "2025-13-45 10:00 UTC"}]
+    said = ", column 'time_created': '2025-13-45 10:00 UTC' is not a date-time; expected ISO 8601 such as " \
+           "2025-03-12T15:04:00Z"
+    ndjson = "\n".join(json.dumps(r) for r in records).encode()
+    for name, data in (("deploys.json", json.dumps(records).encode()), ("deploys.ndjson", ndjson),
+                       ("deploys.json.gz", gzip.compress(json.dumps(records, indent=2).encode()))):
+        error = _read_error(name, data)
+        assert error.describe() == str(error) == f"{name}, record 2{said}"
+    text = "source,deploy_id,time_created\n" + "".join(f"{r['source']},{r['deploy_id']},{r['time_created']}\n"
+                                                        for r in records)
+    assert _read_error("deploys.csv", text.encode()).describe() == f"deploys.csv, row 3{said}"
 
 
 def test_a_csv_column_empty_in_every_row_is_said_to_be_empty_throughout():

@@ -88,9 +88,29 @@ def read_file(name: str, data: bytes, *, timezone: str = "UTC",
               mapping: Mapping[str, str] | None = None) -> tuple[dict[str, pd.DataFrame], SourceReport]:
     """One export: its partial canonical tables and its report.
 
-    ``roi.safety`` checks come first (:func:`_checked`).
+    ``roi.safety`` checks come first (:func:`_checked`).  A message naming a JSON or NDJSON file's record says
+    ``record N`` (its position in the file, from 1), a CSV's or workbook's row ``row N``.
     """
     data = _checked(name, data)
+    try:
+        return _read_checked(name, data, timezone, mapping)
+    except InputFormatError as error:
+        if error.row is not None and _is_json(data):  # here, once, rather than in each reader's messages
+            error.row_label = "record"
+        raise
+
+
+def _is_json(data: bytes) -> bool:
+    """Whether an export is JSON or NDJSON, as :func:`detect` tells: its records are counted, it has no rows."""
+    try:
+        return data[:4] != b"PK\x03\x04" and decode_text(data[:65_536], "export").lstrip().startswith(("[", "{"))
+    except InputFormatError:  # binary: no JSON
+        return False
+
+
+def _read_checked(name: str, data: bytes, timezone: str, mapping: Mapping[str, str] | None
+                  ) -> tuple[dict[str, pd.DataFrame], SourceReport]:
+    """:func:`read_file` of bytes :func:`_checked` has passed."""
     if mapping:
         report = SourceReport(name, "mapped CSV/XLSX")
         return generic.read_mapped(name, data, report, timezone, dict(mapping)), report

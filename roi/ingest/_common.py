@@ -306,17 +306,16 @@ def _typed_error(records: list[Any], schema: pa.Schema, name: str, error: Except
                 pa.array([value], type=f.type)
             except (pa.ArrowInvalid, pa.ArrowTypeError):
                 if quoted_number(value) and (pa.types.is_integer(f.type) or pa.types.is_floating(f.type)):
-                    return InputFormatError(quoted_number_message(value), file=name, row=index, row_label="record",
-                                            column=f.name)
+                    return InputFormatError(quoted_number_message(value), file=name, row=index, column=f.name)
                 if (flattened := _powershell_text(value)) is not None:
                     return InputFormatError(
                         f"holds PowerShell's text for an object ({safety.quote(flattened, 40)}) where JSON belongs: "
                         "the file was written by ConvertTo-Json with too small a -Depth (2 unless given), which "
                         "turns objects nested deeper into text; write it again with ConvertTo-Json -Depth 10",
-                        file=name, row=index, row_label="record", column=f.name)
+                        file=name, row=index, column=f.name)
                 return InputFormatError(
                     f"{safety.quote(repr(value), 80)} is not a {_type_name(f.type)}; the field should hold one",
-                    file=name, row=index, row_label="record", column=f.name)
+                    file=name, row=index, column=f.name)
     return InputFormatError(f"cannot be read as JSON records ({error})", file=name)
 
 

@@ -47,7 +47,7 @@ def _count(record: dict[str, Any], key: str, name: str, row: int, path: str = ""
     if number is None and value is not None:
         said = (quoted_number_message(value) if quoted_number(value)
                 else f"should be a number, got {quote(repr(value))}; export the file again")
-        raise InputFormatError(said, file=name, row=row, row_label="record", column=f"{path}{key}")
+        raise InputFormatError(said, file=name, row=row, column=f"{path}{key}")
     return number
 
 
