@@ -10,6 +10,9 @@ treated as hostile until these checks pass:
   compression method, encryption, macros (``vbaProject.bin``), and any part with a ``DOCTYPE`` or
   ``ENTITY`` declaration (the "billion laughs" entity bomb) — refused with a message, never
   expanded.  openpyxl then parses with defusedxml as a second line of defence.
+* :func:`check_archive` / :func:`read_zip_member` — a zip archive of exports (:mod:`roi.archive`): its files
+  counted, sized and checked for encryption, compression method and ratio from the zip directory before any
+  is decompressed; then each file decompressed alone, its bytes counted as they come (a directory can lie).
 * :func:`decode_text` — text encodings (UTF-8 with or without BOM, UTF-16/32 with BOM, else
   Windows-1252 with the assumption written down); binary files refused.
 * :func:`check_rows` / :func:`count_lines` — the row limit, checked before a table is built.
@@ -56,6 +59,11 @@ __all__ = [
     "read_file",
     "gunzip",
     "inspect_zip_container",
+    "refuse_workshop",
+    "MAX_ARCHIVE_FILES",
+    "MAX_ARCHIVE_BYTES",
+    "check_archive",
+    "read_zip_member",
     "decode_text",
     "check_rows",
     "count_lines",
@@ -88,6 +96,15 @@ _GZIP_RATIO_CHECK_FROM_BYTES = 64 * 1024 * 1024
 
 MAX_ZIP_MEMBERS = 10_000
 """Most parts a workbook may hold (Excel writes a few dozen)."""
+
+MAX_ARCHIVE_FILES = 1_000
+"""Most export files one zip archive of exports may hold (a paginated API download saved page by page is a
+few hundred files); folders and what the OS adds (``__MACOSX/``, ``.DS_Store``) are not counted."""
+
+MAX_ARCHIVE_BYTES = 2 * 1024**3
+"""Most bytes the files of one zip archive of exports may unzip to together [bytes]: what a session can hold
+(the app was measured with 1.6 GB of uploads, docs/benchmarks.md).  Each file is also held to
+:data:`MAX_UPLOAD_BYTES`, as if it had been uploaded on its own."""
 
 MAX_ROWS = 1_048_576
 """Most data rows in one file: Excel's own sheet limit (2^20 rows)."""
@@ -231,13 +248,13 @@ def inspect_zip_container(name: str, data: bytes) -> None:
         ) from None
     with archive:
         members = archive.infolist()
-        _refuse_workshop(name, archive, members)
+        refuse_workshop(name, archive, members)
         _check_members(name, members)
         for member in members:  # every part, whatever its name: a worksheet may be called sheet1.dat
             _refuse_dtd(name, archive, member)
 
 
-def _refuse_workshop(name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+def refuse_workshop(name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
     """The app's own workshop file (scenario files at the zip's top, :mod:`roi.workshop`), named as such: given
     as an export it read "a zip archive but not an .xlsx workbook".  Only the start of one small member is read."""
     tops = [m for m in members if "/" not in m.filename and m.filename.endswith(".json") and m.file_size < 1024**2]
@@ -304,6 +321,93 @@ def _check_members(name: str, members: list[zipfile.ZipInfo]) -> None:
             f"{_SPLIT_ADVICE[0].upper()}{_SPLIT_ADVICE[1:]}",
             file=name,
         )
+
+
+_ZIP_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "Deflate"}
+"""Compression methods read from an archive of exports: the ones Windows and macOS write.  :mod:`zipfile` bounds
+each read's output only for these (bzip2 and LZMA decompress a whole compressed chunk at once, however far it
+expands), and has no Deflate64 (7-Zip's "Ultra"), Zstandard or AES."""
+_ZIP_METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64", 93: "Zstandard"}
+
+
+def check_archive(name: str, members: list[tuple[str, zipfile.ZipInfo]], files: int | None = None) -> None:
+    """Check the export files of zip archive ``name`` from its directory, before any is decompressed.
+
+    ``members``: each file to read, with the name messages give it (``exports.zip: pulls.json``); ``files``:
+    how many there are, when ``members`` lists only the first of them (names are not made for a million).  Refuses
+    more than :data:`MAX_ARCHIVE_FILES` files, an encrypted file, a compression method :mod:`zipfile` cannot
+    unpack, a file over :data:`MAX_UPLOAD_BYTES` or expanding more than :data:`MAX_COMPRESSION_RATIO`-fold, and
+    files over :data:`MAX_ARCHIVE_BYTES` (or that ratio) together.  The sizes are as the directory declares
+    them; :func:`read_zip_member` counts the bytes really produced.
+    """
+    files = len(members) if files is None else files
+    if files > MAX_ARCHIVE_FILES:
+        raise InputFormatError(
+            f"holds {files:,} files, more than the {MAX_ARCHIVE_FILES:,} one archive of exports may hold; "
+            "split it into several .zip files, or load the files themselves", file=name)
+    total, packed = 0, 0
+    for source, member in members:
+        if member.flag_bits & 0x1:
+            raise InputFormatError(
+                "is encrypted (the archive has a password), and this tool never asks for one; unzip the archive "
+                "with its password and load the files, or zip them again without a password", file=source)
+        if member.compress_type not in _ZIP_METHODS:
+            method = f"zip method {member.compress_type}"
+            named = _ZIP_METHOD_NAMES.get(member.compress_type)
+            raise InputFormatError(
+                f"is compressed with a method this tool does not unzip ({f'{named}, ' if named else ''}{method}); zip "
+                "the files again with the ordinary method, Deflate (Windows' 'Send to › Compressed (zipped) folder', "
+                "macOS' 'Compress'), or load them unzipped", file=source)
+        if member.file_size > MAX_UPLOAD_BYTES:
+            raise InputFormatError(
+                f"unzips to {member.file_size:,} bytes, over the limit of {MAX_UPLOAD_BYTES:,} bytes "
+                f"({MAX_UPLOAD_BYTES / _MIB:,.0f} MB) per file; refused without opening it. {_SPLIT_ADVICE[0].upper()}"
+                f"{_SPLIT_ADVICE[1:]}", file=source)
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > _RATIO_CHECK_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise InputFormatError(
+                f"would expand {ratio:,.0f}-fold to {member.file_size / _MIB:,.0f} MB (over the "
+                f"{MAX_COMPRESSION_RATIO}× limit: a 'zip bomb', not an export); refused without opening it. "
+                "Export the data again from its source", file=source)
+        total, packed = total + member.file_size, packed + member.compress_size
+        if total > _RATIO_CHECK_FROM_BYTES and total > MAX_COMPRESSION_RATIO * max(packed, 1):
+            # Many small files, each under the ratio checked alone, together expanding like one bomb.
+            raise InputFormatError(
+                f"holds files that would expand {total / max(packed, 1):,.0f}-fold together (over the "
+                f"{MAX_COMPRESSION_RATIO}× limit: a 'zip bomb', not exports); refused without opening them. "
+                "Export the data again from its source", file=name)
+        if total > MAX_ARCHIVE_BYTES:
+            raise InputFormatError(
+                f"holds files that would unzip to more than {MAX_ARCHIVE_BYTES / _MIB:,.0f} MB together, over the "
+                f"limit for one archive; refused without opening them. {_SPLIT_ADVICE[0].upper()}"
+                f"{_SPLIT_ADVICE[1:]}, in several archives", file=name)
+
+
+def read_zip_member(source: str, archive: zipfile.ZipFile, member: zipfile.ZipInfo,
+                    limit: int = MAX_UPLOAD_BYTES) -> bytes:
+    """The bytes of one file of a zip archive :func:`check_archive` passed, named ``source`` in messages.
+
+    Decompressed a chunk at a time and abandoned as soon as it passes ``limit`` bytes: the bytes produced are
+    counted, not the directory's word for them (a forged directory understates them; :mod:`zipfile` then stops at
+    the size declared, and the checksum of what it cut short fails: "damaged").
+    """
+    chunks, size = [], 0
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise InputFormatError(
+                        f"unzips to more than {limit:,} bytes ({limit / _MIB:,.0f} MB), the limit per file; "
+                        f"refused. {_SPLIT_ADVICE[0].upper()}{_SPLIT_ADVICE[1:]}", file=source)
+                chunks.append(chunk)
+    except InputFormatError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError):
+        raise InputFormatError(
+            "cannot be unzipped (the archive is damaged or cut short); download it again, or zip the files again",
+            file=source) from None
+    return b"".join(chunks)
 
 
 # Declarations in UTF-8/ASCII and in UTF-16 (both byte orders); XML keywords are upper case,
