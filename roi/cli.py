@@ -229,7 +229,9 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _add_export_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("files", nargs="+", metavar="FILE", help="exports (format recognised from content)")
+    command.add_argument("files", nargs="+", metavar="FILE",
+                         help="exports (format recognised from content; .gz files and .zip archives of them are "
+                              "unpacked)")
     command.add_argument("--adoption-date", required=True, type=_adoption_date, metavar="YYYY-MM-DD",
                          help="first day with the AI tool (UTC)")
     command.add_argument("--ramp-weeks", type=_ramp_weeks, default=0, metavar="N",

@@ -20,13 +20,13 @@ W working weeks of a year.  Measured rates per week are therefore multiplied by
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 from scipy import stats
 
 from roi import defaults
 from roi import formatting as fmt
+from roi.archive import shown_name
 from roi.errors import DataError, ScenarioError
 from roi.ingest.tables import EMPTY_FORMAT
 from roi.metrics import MEASURED, MIN_SAMPLE, ChangeStat, Estimate, Metrics, period_label
@@ -423,8 +423,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     """
     # The files read: an empty file skipped beside them contributed nothing, so the scenario neither names it
     # nor asks for it when it is opened again.
-    used = [Path(s.file).name for s in metrics.sources if s.format != EMPTY_FORMAT]
-    templates = [Path(s.file).name for s in metrics.sources if s.format == "estimates_template"]
+    used = [shown_name(s.file) for s in metrics.sources if s.format != EMPTY_FORMAT]
+    templates = [shown_name(s.file) for s in metrics.sources if s.format == "estimates_template"]
     # Only the estimates template: nothing was measured, so the scenario says so and has no measurement.
     estimates_only = bool(templates) and len(templates) == len(used)
     if estimates_only:

@@ -27,6 +27,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from roi import formatting as fmt
+from roi.archive import export_names
 from roi.comparison import unique_names
 from roi.errors import ScenarioError
 from roi.models import MAX_SCENARIO_BYTES, Scenario, validation_message, parse_scenario, scenario_to_json
@@ -304,6 +305,7 @@ def _read_exports(name: str, archive: zipfile.ZipFile, manifest: zipfile.ZipInfo
                                 "without its exports", file=name)
         entries.append((export.file, member, where))
     files = tuple((file, _read(archive, member, where)) for file, member, where in entries)
-    names = {file for file, _ in files}  # a mapping for another file would replace the user's own for it
+    # A mapping for another file would replace the user's own for it; a zip archive's files are named in theirs.
+    names = set(export_names(files))
     mappings = {file: mapping for file, mapping in listed.column_mappings.items() if file in names}
     return Exports(files, listed.adoption_date, listed.ramp_weeks, listed.timezone, mappings)

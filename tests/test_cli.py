@@ -234,6 +234,42 @@ def test_metrics_prints_the_adoption_date_and_ramp_weeks_given(tmp_path):
 
 
 
+def test_metrics_and_scenario_read_a_zip_of_exports_as_the_files_themselves(tmp_path, capsys):
+    """A client's exports.zip: each file in it read as if given on its own (a .gz one gunzipped), named
+    ``exports.zip: path`` in the scenario's sources and in an error line."""
+    import gzip
+    import zipfile
+
+    from roi.models import load_scenario
+
+    pulls, reviews = FIXTURES / "github_pulls_detail.ndjson", FIXTURES / "github_reviews.json"
+    archive = tmp_path / "exports.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("client/pulls.ndjson", pulls.read_bytes())
+        zipped.writestr("client/reviews.json.gz", gzip.compress(reviews.read_bytes()))
+        zipped.writestr("__MACOSX/client/._pulls.ndjson", b"\0\5\26\7")
+    assert main(["metrics", str(pulls), str(reviews), "--adoption-date", "2025-03-03"]) == 0
+    separate = capsys.readouterr().out
+    assert main(["metrics", str(archive), "--adoption-date", "2025-03-03"]) == 0
+    zipped_out, err = capsys.readouterr()
+    assert err == ""
+    assert zipped_out.replace(f"{archive}: client/reviews.json.gz", str(reviews)).replace(
+        f"{archive}: client/pulls.ndjson", str(pulls)) == separate
+    out = tmp_path / "new.json"
+    assert main(["scenario", str(archive), "--adoption-date", "2025-03-03", "--base",
+                 str(SCENARIOS / "worked_example.json"), "--out", str(out)]) == 0
+    assert load_scenario(out).measurement.sources == ["exports.zip: client/pulls.ndjson",
+                                                      "exports.zip: client/reviews.json.gz"]
+    capsys.readouterr()
+    with zipfile.ZipFile(archive, "a") as zipped:
+        zipped.writestr("client/deploys.csv", "source,deploy_id,time_created\ngithub,d1,2025-13-45 10:00 UTC\n")
+    assert main(["metrics", str(archive), "--adoption-date", "2025-03-03"]) == 2
+    out_text, err = capsys.readouterr()
+    assert out_text == "" and err == (
+        f"error: {archive}: client/deploys.csv, row 2, column 'time_created': '2025-13-45 10:00 UTC' is not a "
+        "date-time; expected ISO 8601 such as 2025-03-12T15:04:00Z\n")
+
+
 def _usage_error(capsys, argv: list[str]) -> str:
     with pytest.raises(SystemExit) as info:
         main(argv)

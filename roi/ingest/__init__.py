@@ -1,7 +1,8 @@
 """Read the exports people really have into canonical tables.
 
 ``read_exports(files)`` takes paths or ``(name, bytes)`` pairs (the app passes uploaded
-bytes), recognises each file's format from its content, and returns a :class:`Dataset`: pandas
+bytes), unpacks zip archives of exports into their files (:mod:`roi.archive`), recognises each
+file's format from its content, and returns a :class:`Dataset`: pandas
 tables of pull requests, reviews, deployments, incidents, work items, AI use and the people
 directory, plus one :class:`SourceReport` per file saying what was read, used and skipped and why.
 
@@ -15,7 +16,7 @@ import json
 import math
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
@@ -26,7 +27,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.acero  # noqa: F401  Table.join's engine, loaded here rather than at the first join (0.2 s)
 
-from roi import safety
+from roi import archive, safety
+from roi.archive import ExportFile, FileInput, files_in
 from roi.errors import InputFormatError, NoRecordsError
 from roi.ingest import copilot, devlake, generic, github, gitlab, template
 from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record, is_api_error, load_json
@@ -34,8 +36,6 @@ from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, json_near_m
 from roi.ingest.github import NO_REPO_CAUTION, NO_SIZES_NOTE
 from roi.ingest.tables import EMPTY_FORMAT, SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
 from roi.models import looks_like_scenario
-
-FileInput = str | Path | tuple[str, bytes]
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "sample_data" / "demo"
 """The bundled demo organisation (written by sample_data/generate_demo.py)."""
@@ -54,11 +54,6 @@ def _name(item: FileInput) -> str:
     return str(item[0]) if isinstance(item, tuple) else str(item)
 
 
-def _load(item: FileInput) -> tuple[str, bytes]:
-    """A file's name and bytes (a path is size-checked before it is read)."""
-    return _name(item), bytes(item[1]) if isinstance(item, tuple) else safety.read_file(item)
-
-
 def _check_timezone(timezone: str) -> None:
     try:
         zoneinfo.ZoneInfo(timezone)
@@ -70,15 +65,22 @@ def _check_timezone(timezone: str) -> None:
 def _mapping_for(name: str, mappings: Mapping[str, Mapping[str, str]] | None) -> dict[str, str] | None:
     if not mappings:
         return None
-    found = mappings.get(name) or mappings.get(Path(name).name)
+    # The app names a file as uploaded; the command line by its path, the scenario by its shown name.
+    found = mappings.get(name) or mappings.get(archive.shown_name(name)) or mappings.get(Path(name).name)
     return dict(found) if found else None
 
 
 def _checked(name: str, data: bytes) -> bytes:
     """The file's bytes, unpacked, once ``roi.safety`` has passed them: the size limit, a bounded gunzip, and
-    for a workbook its zip directory (bombs, macros, DOCTYPE/ENTITY declarations) before any parser sees it."""
+    for a workbook its zip directory (bombs, macros, DOCTYPE/ENTITY declarations) before any parser sees it.
+    A zip archive of exports is no one file: :func:`read_exports` reads the files in it."""
     safety.check_size(name, len(data))
-    data = safety.gunzip(name, data) if data[:2] == b"\x1f\x8b" else data
+    gzipped = data[:2] == b"\x1f\x8b"
+    data = safety.gunzip(name, data) if gzipped else data
+    if archive.is_export_archive(name, data):
+        raise InputFormatError(
+            "is a zip archive compressed again with gzip; decompress it (gunzip) and load the .zip" if gzipped else
+            "is a zip archive of several files: read_exports reads each of them, read_file one file", file=name)
     if data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
         safety.inspect_zip_container(name, data)
     return data
@@ -262,7 +264,8 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
     """Read every export into one :class:`Dataset`.
 
     Parameters:
-        files: paths, or ``(file name, bytes)`` pairs; gzip-compressed content is unpacked.
+        files: paths, or ``(file name, bytes)`` pairs; gzip-compressed content is unpacked, and a zip archive of
+            exports is read file by file, each named ``archive.zip: path/in/it.json`` (:mod:`roi.archive`).
         column_mappings: per file name (or base name), ``{"table": ..., our column: their column}``
             for files in no known format (see :data:`roi.ingest.generic.MAPPABLE`).
         timezone: IANA zone for timestamps written without an offset (Jira, some CSVs); the
@@ -457,27 +460,49 @@ def _count_unshipped_changes(dataset: Dataset, reports: list[SourceReport]) -> N
                 "separated by commas, spaces or semicolons)")
 
 
-def _read_each(files: list[FileInput], column_mappings: Mapping[str, Mapping[str, str]] | None, timezone: str
-               ) -> list[tuple[dict[str, pd.DataFrame], SourceReport] | InputFormatError]:
-    """Each file read on its own (:func:`read_file`), in file order: its tables and report, or its error."""
-    def read(item: FileInput) -> tuple[dict[str, pd.DataFrame], SourceReport] | InputFormatError:
+def _read_each(files: list[FileInput], column_mappings: Mapping[str, Mapping[str, str]] | None, timezone: str,
+               leave_out: Collection[str] = ()) -> list[tuple[dict[str, pd.DataFrame], SourceReport] | InputFormatError]:
+    """Each file read on its own (:func:`read_file`), in file order, an archive's files in its order: its tables
+    and report, or its error (an archive refused as a whole: one error).  Files named in ``leave_out`` are not
+    read."""
+    def read(file: ExportFile | InputFormatError) -> tuple[dict[str, pd.DataFrame], SourceReport] | InputFormatError:
+        if isinstance(file, InputFormatError):
+            return file
         try:
-            name, data = _load(item)  # one file's bytes at a time per thread, released once read
-            return read_file(name, data, timezone=timezone, mapping=_mapping_for(name, column_mappings))
+            data = file.read()  # one file's bytes at a time per thread (an archive's unzipped), released once read
+            tables, report = read_file(file.name, data, timezone=timezone,
+                                       mapping=_mapping_for(file.name, column_mappings))
         except InputFormatError as error:
-            error.file = error.file or _name(item)
+            error.file = error.file or file.name
             return error
+        for note in file.notes:
+            report.note(note)
+        return tables, report
 
-    with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(files))) as pool:
-        return list(pool.map(read, files))  # in file order
+    listed = [file for item in files for file in _files_or_error(item)]
+    listed = [file for file in listed if isinstance(file, InputFormatError) or file.name not in leave_out]
+    if not listed:
+        return []
+    with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(listed))) as pool:
+        return list(pool.map(read, listed))  # in file order
 
 
-def check_files(files: Iterable[FileInput], *, timezone: str = "UTC") -> None:
+def _files_or_error(item: FileInput) -> list[ExportFile | InputFormatError]:
+    """:func:`roi.archive.files_in`, or the error refusing the input (an archive's directory, a path)."""
+    try:
+        return list(files_in(item))
+    except InputFormatError as error:
+        error.file = error.file or _name(item)
+        return [error]
+
+
+def check_files(files: Iterable[FileInput], *, timezone: str = "UTC", leave_out: Collection[str] = ()) -> None:
     """Read each file on its own and drop what was read: the error :func:`read_exports` would give for the
     files' own problems (a bad date, a missing column; with several files, each of them), found before the
     files can be read together (the app's column-mapping step, while another file waits for its mapping).
     An empty file is no error here; what only files read together can show (a PR in two files that
-    disagree) is left to :func:`read_exports`.
+    disagree) is left to :func:`read_exports`.  Files named in ``leave_out`` (waiting for their column mapping;
+    a file of an archive named ``archive.zip: path``) are not read.
 
     Raises:
         InputFormatError: as :func:`read_exports`.
@@ -486,7 +511,7 @@ def check_files(files: Iterable[FileInput], *, timezone: str = "UTC") -> None:
     files = list(files)
     if not files:
         return
-    outcomes = _read_each(files, None, timezone)
+    outcomes = _read_each(files, None, timezone, leave_out)
     if any(isinstance(o, InputFormatError) and not isinstance(o, NoRecordsError) for o in outcomes):
         _read_or_refuse(outcomes)
 

@@ -1,0 +1,257 @@
+"""A zip archive of exports: each file in it read as if it had been uploaded on its own (roi.archive), and every
+archive the limits refuse named with the file in it at fault.  Archives are built here, never committed."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zipfile
+
+import pytest
+
+from roi import archive, safety
+from roi.archive import files_in, is_export_archive, shown_name
+from roi.errors import InputFormatError
+from roi.ingest import DEMO_ADOPTION_DATE, SCHEMAS, demo_files, read_exports
+from roi.ingest.template import template_xlsx
+from roi.metrics import measure, metrics_json
+from tests.conftest import github_pulls
+
+TYPES = ".json, .ndjson, .jsonl, .csv, .tsv, .txt, .xlsx, .gz"
+DEPLOYS = "source,deploy_id,time_created\ngithub,d1,2025-03-12 22:00:00 UTC\ngithub,d2,2025-13-45 10:00 UTC\n"
+BAD_DATE = ", column 'time_created': '2025-13-45 10:00 UTC' is not a date-time; expected ISO 8601 such as " \
+           "2025-03-12T15:04:00Z"
+
+
+def _zip(files: dict[str, bytes | str], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as zipped:
+        for name, data in files.items():
+            zipped.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _patch(data: bytes, member: str, *, flags: int | None = None, method: int | None = None,
+           size: int | None = None) -> bytes:
+    """``data`` with ``member``'s local and central headers saying other flags, method or unzipped size."""
+    out, name = bytearray(data), member.encode()
+    # signature, then the offsets of: flags, method, uncompressed size, name length, name
+    for signature, at_flags, at_method, at_size, at_length, at_name in ((b"PK\x03\x04", 6, 8, 22, 26, 30),
+                                                                        (b"PK\x01\x02", 8, 10, 24, 28, 46)):
+        start = 0
+        while (at := out.find(signature, start)) >= 0:
+            length = int.from_bytes(out[at + at_length: at + at_length + 2], "little")
+            if bytes(out[at + at_name: at + at_name + length]) == name:
+                for offset, value, width in ((at_flags, flags, 2), (at_method, method, 2), (at_size, size, 4)):
+                    if value is not None:
+                        out[at + offset: at + offset + width] = value.to_bytes(width, "little")
+            start = at + 4
+    return bytes(out)
+
+
+def _refusal(files, **kwargs) -> str:
+    with pytest.raises(InputFormatError) as info:
+        read_exports(files, **kwargs)
+    return info.value.describe()
+
+
+# --- Read as the files are ---------------------------------------------------------------------------------
+
+
+def test_a_zip_of_the_demo_exports_reads_and_measures_as_the_files_do(tmp_path):
+    files = demo_files()
+    separate = read_exports([(p.name, p.read_bytes()) for p in files])
+    path = tmp_path / "exports.zip"
+    path.write_bytes(_zip({"exports/": b"", "__MACOSX/exports/._jira_export_01.csv": b"\0\5\26\7junk",
+                           "exports/.DS_Store": b"\0\0\0\1Bud1",
+                           **{f"exports/{p.name}": p.read_bytes() for p in files}}))
+    zipped = read_exports([path])
+    prefix = f"{path}: exports/"
+    assert [s.file for s in zipped.sources] == [prefix + p.name for p in files]  # in the archive's order
+    assert all(not s.notes or "also holds" not in s.notes[0] for s in zipped.sources)  # OS junk: not a word
+    for table in SCHEMAS:
+        assert len(getattr(zipped, table)) == len(getattr(separate, table)), table
+    assert [(s.format, s.rows, s.used_rows) for s in zipped.sources] == [
+        (s.format, s.rows, s.used_rows) for s in separate.sources]
+    measured = metrics_json(measure(separate, DEMO_ADOPTION_DATE, 2))
+    assert metrics_json(measure(zipped, DEMO_ADOPTION_DATE, 2)).replace(prefix, "") == measured
+
+
+def test_files_of_other_types_are_skipped_with_a_note_naming_them():
+    data = _zip({"exports/pulls.json": github_pulls(), "exports/contract.pdf": b"%PDF-1.7",
+                 "exports/notes.docx": b"PK\x03\x04", "Thumbs.db": b"\0", ".git/config": b"[core]"})
+    (source,) = read_exports([("exports.zip", data)]).sources
+    assert source.file == "exports.zip: exports/pulls.json"
+    assert source.notes[-1] == ("exports.zip also holds exports/contract.pdf, exports/notes.docx: skipped, as only "
+                                f"{TYPES} files are read")
+
+
+def test_a_path_written_from_the_current_folder_is_not_taken_for_a_hidden_one():
+    data = _zip({"./exports/a.json": b"[]", "./.DS_Store": b"\0", "./__MACOSX/._a.json": b"\0"})
+    assert [f.name for f in files_in(("e.zip", data))] == ["e.zip: ./exports/a.json"]
+
+
+def test_an_archive_with_nothing_to_read_says_what_it_holds():
+    data = _zip({"x.pdf": b"%PDF-1.7", "y.docx": b"PK", "__MACOSX/._x.pdf": b"\0"})
+    assert _refusal([("exports.zip", data)]) == (
+        f"exports.zip: holds no export files: it has x.pdf, y.docx; only {TYPES} files are read")
+    assert _refusal([("exports.zip", _zip({"exports/": b"", ".DS_Store": b"\0"}))]) == (
+        "exports.zip: holds no files; zip the export files themselves")
+
+
+def test_a_message_names_the_archive_and_the_file_in_it_with_its_row_or_record():
+    records = [dict(zip(("source", "deploy_id", "time_created"), line.split(","), strict=True))
+               for line in DEPLOYS.splitlines()[1:]]
+    for member, content, where in (("data/deploys.csv", DEPLOYS, "row 3"),
+                                   ("data/deploys.json", json.dumps(records), "record 2"),
+                                   ("data/deploys.json.gz", gzip.compress(json.dumps(records).encode()), "record 2")):
+        data = _zip({member: content})
+        assert _refusal([("exports.zip", data)]) == f"exports.zip: {member}, {where}{BAD_DATE}"
+
+
+def test_each_file_is_unzipped_only_when_read(monkeypatch):
+    unzipped = []
+    real = safety.read_zip_member
+    monkeypatch.setattr(safety, "read_zip_member", lambda source, *rest: unzipped.append(source) or real(source, *rest))
+    files = files_in(("e.zip", _zip({"a.json": github_pulls(), "b.csv": DEPLOYS})))
+    assert [f.name for f in files] == ["e.zip: a.json", "e.zip: b.csv"] and unzipped == []
+    assert files[1].read() == DEPLOYS.encode() and unzipped == ["e.zip: b.csv"]
+
+
+def test_a_workbook_stays_a_workbook_and_a_zip_of_exports_is_an_archive():
+    book = template_xlsx()
+    assert not is_export_archive("estimates.xlsx", book) and not is_export_archive("estimates.zip", book)
+    assert is_export_archive("exports.zip", _zip({"a.json": b"[]"}))
+    assert not is_export_archive("exports.xlsx", _zip({"a.json": b"[]"}))  # a damaged workbook: said as one
+    (source,) = read_exports([("estimates.xlsx", book)]).sources
+    assert source.format == "estimates_template"
+    # The template inside an archive is a file of it, read as the workbook it is.
+    dataset = read_exports([("exports.zip", _zip({"estimates.xlsx": book, "pulls.json": github_pulls()}))])
+    assert [(s.file, s.format) for s in dataset.sources] == [("exports.zip: estimates.xlsx", "estimates_template"),
+                                                             ("exports.zip: pulls.json", "github_pulls")]
+
+
+def test_a_file_of_an_archive_is_read_through_its_column_mapping(tmp_path):
+    table = "Ref,Opened,Merged,Author\n1,2025-01-06 09:00,2025-01-07 09:00,ann\n"
+    mapping = {"table": "pull_requests", "number": "Ref", "created_at": "Opened", "merged_at": "Merged",
+               "author": "Author"}
+    path = tmp_path / "exports.zip"
+    path.write_bytes(_zip({"swarmia.csv": table}))
+    # The app names it as uploaded, a scenario as shown; the command line gives the path.
+    for files in ([("exports.zip", path.read_bytes())], [path]):
+        (source,) = read_exports(files, {"exports.zip: swarmia.csv": mapping}).sources
+        assert source.format.startswith("mapped") and source.rows == 1
+    assert shown_name(f"{path}: swarmia.csv") == "exports.zip: swarmia.csv" and shown_name(str(path)) == "exports.zip"
+
+
+# --- Refused, naming the archive and the file in it ----------------------------------------------------------
+
+
+def test_too_many_files(monkeypatch):
+    monkeypatch.setattr(safety, "MAX_ARCHIVE_FILES", 3)
+    data = _zip({f"pulls_{n}.json": b"[]" for n in range(4)} | {"__MACOSX/._a": b"", "b.pdf": b""})
+    assert _refusal([("exports.zip", data)]) == (
+        "exports.zip: holds 4 files, more than the 3 one archive of exports may hold; split it into several .zip "
+        "files, or load the files themselves")
+
+
+def test_a_file_that_would_unzip_over_the_upload_limit(monkeypatch):
+    monkeypatch.setattr(safety, "MAX_UPLOAD_BYTES", 1000)
+    data = _zip({"ok.json": b"[]", "data/big.json": json.dumps(list(range(400))).encode()})
+    assert _refusal([("exports.zip", data)]) == (
+        "exports.zip: data/big.json: unzips to 1,890 bytes, over the limit of 1,000 bytes (0 MB) per file; refused "
+        "without opening it. Export a shorter date range (or fewer repositories/projects) per file and load the "
+        "files together")
+
+
+def test_the_bytes_unzipped_are_counted_not_the_directory_s_word_for_them():
+    pulls = github_pulls()
+    data = _zip({"pulls.json": pulls})
+    # A directory that understates a file: zipfile stops at the size declared, and the checksum fails.
+    lied = _patch(data, "pulls.json", size=100)
+    assert _refusal([("exports.zip", lied)]) == (
+        "exports.zip: pulls.json: cannot be unzipped (the archive is damaged or cut short); download it again, "
+        "or zip the files again")
+    # The limit is on the bytes produced, a chunk at a time.
+    with zipfile.ZipFile(io.BytesIO(data)) as zipped:
+        with pytest.raises(InputFormatError) as info:
+            safety.read_zip_member("exports.zip: pulls.json", zipped, zipped.infolist()[0], limit=len(pulls) - 1)
+    assert info.value.describe().startswith(
+        f"exports.zip: pulls.json: unzips to more than {len(pulls) - 1:,} bytes (0 MB), the limit per file; refused.")
+
+
+def test_a_zip_bomb_is_refused_unopened():
+    data = _zip({"pulls.json": b"[]", "logs/bomb.json": b"0" * (3 * 1024 * 1024)})
+    message = _refusal([("exports.zip", data)])
+    assert message.startswith("exports.zip: logs/bomb.json: would expand ") and message.endswith(
+        "-fold to 3 MB (over the 200× limit: a 'zip bomb', not an export); refused without opening it. Export the "
+        "data again from its source")
+    # Files each under the size the ratio is judged from, together expanding like one bomb.
+    together = _zip({f"part_{n}.json": b"0" * 700_000 for n in range(3)})
+    assert _refusal([("exports.zip", together)]).startswith("exports.zip: holds files that would expand ")
+
+
+def test_files_over_the_total_limit(monkeypatch):
+    monkeypatch.setattr(safety, "MAX_ARCHIVE_BYTES", 3 * 1024 * 1024)
+    text = "".join(f"{n:08x}\n" for n in range(250_000)).encode()  # 2.4 MB of text, compressing as text does
+    assert _refusal([("exports.zip", _zip({"a.csv": text, "b.csv": text}))]) == (
+        "exports.zip: holds files that would unzip to more than 3 MB together, over the limit for one archive; "
+        "refused without opening them. Export a shorter date range (or fewer repositories/projects) per file and "
+        "load the files together, in several archives")
+
+
+def test_an_encrypted_file():
+    data = _patch(_zip({"pulls.json": github_pulls(), "secret/seats.json": b"[]"}), "secret/seats.json", flags=1)
+    assert _refusal([("exports.zip", data)]) == (
+        "exports.zip: secret/seats.json: is encrypted (the archive has a password), and this tool never asks for "
+        "one; unzip the archive with its password and load the files, or zip them again without a password")
+
+
+@pytest.mark.parametrize(("method", "said"), [(9, "Deflate64, zip method 9"), (zipfile.ZIP_BZIP2, "bzip2, zip method 12"),
+                                             (zipfile.ZIP_LZMA, "LZMA, zip method 14"), (97, "zip method 97")])
+def test_a_compression_method_other_than_deflate(method, said):
+    # Deflate64 (7-Zip's Ultra) zipfile cannot unzip; bzip2 and LZMA it unzips without bounding a read's output.
+    data = _patch(_zip({"pulls.json": github_pulls()}), "pulls.json", method=method)
+    assert _refusal([("exports.zip", data)]) == (
+        f"exports.zip: pulls.json: is compressed with a method this tool does not unzip ({said}); zip the files "
+        "again with the ordinary method, Deflate (Windows' 'Send to › Compressed (zipped) folder', macOS' "
+        "'Compress'), or load them unzipped")
+    if method in (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):  # written so, too
+        real = _zip({"pulls.json": github_pulls()}, compression=method)
+        assert _refusal([("exports.zip", real)]).startswith(f"exports.zip: pulls.json: is compressed with a method "
+                                                          f"this tool does not unzip ({said})")
+
+
+def test_a_zip_inside_the_archive_is_to_be_unzipped_first():
+    inner = _zip({"pulls.json": github_pulls()})
+    said = ("is a zip archive inside the archive, which this tool does not open; unzip it first and load the files "
+            "it holds (or put them in the outer archive)")
+    assert _refusal([("exports.zip", _zip({"a.csv": DEPLOYS, "old/more.zip": inner}))]) == (
+        f"exports.zip: old/more.zip: {said}")
+    # Whatever its name: known from its content when it is read.
+    assert _refusal([("exports.zip", _zip({"pulls.json": inner}))]) == f"exports.zip: pulls.json: {said}"
+
+
+def test_a_damaged_archive_a_gzipped_one_and_a_workshop_file_are_named(worked_example):
+    from roi.workshop import workshop_zip
+
+    data = _zip({"pulls.json": github_pulls()})
+    assert _refusal([("exports.zip", data[: len(data) // 2])]) == (
+        "exports.zip: is not a complete zip archive (damaged or cut short); download it again, or zip the files "
+        "again")
+    assert _refusal([("exports.zip.gz", gzip.compress(data))]) == (
+        "exports.zip.gz: is a zip archive compressed again with gzip; decompress it (gunzip) and load the .zip")
+    assert _refusal([("workshop.zip", workshop_zip([worked_example]))]).startswith(
+        "workshop.zip: is a workshop file (saved scenarios), not an export: open it on Compare scenarios")
+
+
+def test_a_bad_archive_beside_other_files_is_named_with_them():
+    data = _patch(_zip({"pulls.json": github_pulls()}), "pulls.json", flags=1)
+    message = _refusal([("a.json", github_pulls()), ("exports.zip", data), ("b.csv", b"hello")])
+    assert message.startswith("2 files cannot be read, so none was loaded: (1) exports.zip: pulls.json: is encrypted")
+    assert "(2) b.csv: is not an export format" in message
+
+
+def test_member_names_are_one_line():
+    assert archive.member_name("e.zip", "a\nb\x1b[31m.json") == "e.zip: a?b?[31m.json"
