@@ -34,6 +34,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from roi import formatting as fmt
 from roi import scenario_builder
+from roi.archive import export_names, files_in, shown_name
 from roi.comparison import unique_names
 from roi.decimal_comma import comma_warning
 from roi.engine import compute
@@ -324,7 +325,7 @@ def measured_from(files: Files, sources: list[str]) -> bool:
     """Whether a scenario measured from ``sources`` (its ``measurement.sources``) was measured from these files:
     the files that hold records, as the sources name them. An empty file skipped beside them is no source, and a
     scenario saved before they were left out of its sources names it: then all the files match too."""
-    names = sorted(name for name, _ in files)
+    names = sorted(export_names(files))  # a zip archive's files, as the sources name them
     if names == sorted(sources):
         return True
     if not set(sources) < set(names):  # no file to leave out: not read (the exports may be large)
@@ -333,7 +334,7 @@ def measured_from(files: Files, sources: list[str]) -> bool:
         used = read(files).used_files()
     except RoiError:
         return False
-    return sorted(Path(name).name for name in used) == sorted(sources)
+    return sorted(shown_name(name) for name in used) == sorted(sources)
 
 
 def _open_demo() -> None:
@@ -432,7 +433,7 @@ def workshop_exports() -> Exports | None:
     if not files or files == DEMO:
         return None
     files = tuple(files)
-    names = {name for name, _ in files}
+    names = set(export_names(files))
     if not any(s.measurement is not None and set(s.measurement.sources) <= names for s in workshop()[0]):
         return None
     return Exports(files, st.session_state[ADOPTION_DATE], st.session_state[RAMP_WEEKS], timezone(),
@@ -992,9 +993,9 @@ _ZONE = "\0timezone"
 
 
 def mappings_of(files: Files) -> dict[str, dict[str, str]]:
-    """The column mappings the user made for these files (by file name)."""
+    """The column mappings the user made for these files (by file name; a zip archive's by ``archive.zip: path``)."""
     saved = st.session_state.get(COLUMN_MAPPINGS, {})
-    return {name: saved[name] for name, _ in files if name in saved}
+    return {name: saved[name] for name in export_names(files) if name in saved}
 
 
 def read_key(files: Files) -> Key:
@@ -1025,34 +1026,40 @@ def _tables_to_map(key: Key, _files: Files) -> tuple[dict[str, Any], dict[str, s
     from roi.ingest.detect import header_near_miss
 
     tables, hints = {}, {}
-    for name, data in _files:
+    for upload in _files:
         try:
-            table = table_to_map(name, data)
-        except RoiError:  # a safety limit: reading the files names it
-            table = None
-        if table is not None:
-            tables[name] = table.head(5)  # what the mapping step shows; the file is read whole later
-            hint = header_near_miss([str(c) for c in table.columns])
-            if hint:
-                hints[name] = hint
+            files = files_in(upload)  # a zip archive's files, each unzipped in turn
+        except RoiError:  # an archive refused: reading the files names why
+            continue
+        for file in files:
+            try:
+                table = table_to_map(file.name, file.read())
+            except RoiError:  # a safety limit: reading the files names it
+                table = None
+            if table is not None:
+                tables[file.name] = table.head(5)  # what the mapping step shows; the file is read whole later
+                hint = header_near_miss([str(c) for c in table.columns])
+                if hint:
+                    hints[file.name] = hint
     return tables, hints
 
 
 @st.cache_data(show_spinner="Checking the other files…", max_entries=16)
-def _files_error(key: Key, _files: Files) -> str | None:
+def _files_error(key: Key, leave_out: tuple[str, ...], _files: Files) -> str | None:
     from roi.ingest import check_files
 
     try:
-        check_files(_files, timezone=dict(key).get(_ZONE, "UTC"))
+        check_files(_files, timezone=dict(key).get(_ZONE, "UTC"), leave_out=leave_out)
     except RoiError as error:
         return error.describe()
     return None
 
 
-def files_error(files: Files) -> str | None:
+def files_error(files: Files, leave_out: Sequence[str] = ()) -> str | None:
     """What reading these files (in known formats) on their own finds wrong, or None; only the message is kept,
-    not what was read (``roi.ingest.check_files``)."""
-    return _files_error(read_key(files), files)
+    not what was read (``roi.ingest.check_files``).  The files named in ``leave_out`` (waiting for their column
+    mapping, a zip archive's included) are not read."""
+    return _files_error(read_key(files), tuple(sorted(leave_out)), files)
 
 
 def mappable_tables(files: Files) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import streamlit as st
 
 import appstate
 from roi import formatting as fmt
+from roi.archive import EXPORT_TYPES, shown_name
 from roi.errors import RoiError
 from roi.ingest import generic, suggest_adoption_date
 from roi.ingest.template import METRICS as TEMPLATE_METRICS
@@ -278,15 +279,16 @@ with tab_exports:
         "deployments and issues, "
         "Copilot metrics, usage or seats (API JSON, or the seat activity report CSV), Cursor or Claude Code usage (Admin/Analytics API JSON), Jira CSV, Four Keys "
         "or DevLake tables, and a people directory (a CSV of logins and emails, or GitHub's SAML identities) to match "
-        "Cursor's and Claude Code's emails to PR authors. Formats are recognised from the content; `.gz` files are fine."
+        "Cursor's and Claude Code's emails to PR authors. Formats are recognised from the content; `.gz` files are fine, "
+        "and so is a `.zip` of the exports (each file in it is read as if uploaded on its own)."
     )
     uploaded = st.file_uploader(
         "Exports",
         accept_multiple_files=True,
         key=uploader_key(),
         # txt and tsv: Excel's "Unicode text" (UTF-16, tabs), which a Jira CSV re-saved in Excel often becomes.
-        # zip: a workshop file or an archive of exports, named as such (the uploader said only "not allowed").
-        type=["json", "gz", "csv", "ndjson", "jsonl", "xlsx", "txt", "tsv", "zip"],
+        # zip: an archive of exports, read file by file (a workshop file is named as such).
+        type=[*EXPORT_TYPES, "zip"],
         help="Files never leave this server, unless you download them in the workshop file (Compare page), and are "
         "never written to its disk; what was read from them stays in "
         "its memory cache (up to 8 sets of files) after the session, and the files for 8 hours so that a reload "
@@ -345,8 +347,7 @@ with tab_exports:
             # The other new files' own errors now, not once the mapping is done (they are read only then); the
             # loaded ones were read without one.
             mappable = appstate.mappable_tables(files)
-            others = tuple(item for item in new_files if item[0] not in mappable)
-            wrong = appstate.files_error(others) if others else None
+            wrong = appstate.files_error(new_files, leave_out=list(mappable))
             if wrong:
                 appstate.show_error(fmt.ended(wrong) + " Correct it too: the files are read together once the "
                                     "columns below are mapped.")
@@ -406,14 +407,14 @@ with tab_exports:
             )
             for source in sources:  # an assumption that, if wrong, changes the numbers: not in the expander
                 for caution in source.cautions:
-                    st.warning(f"**{markdown_safe(source.file.rsplit('/', 1)[-1])}**: {markdown_safe(caution)}",
+                    st.warning(f"**{markdown_safe(shown_name(source.file))}**: {markdown_safe(caution)}",
                                icon=":material/warning:")
             with st.expander("Files, formats and rows", expanded=not demo):
                 st.dataframe(
                     pd.DataFrame(
                         [
                             {
-                                "File": s.file.rsplit("/", 1)[-1],
+                                "File": shown_name(s.file),
                                 "Format": s.format.replace("_", " "),
                                 "Rows": s.rows,
                                 "Used": s.used_rows,
@@ -444,7 +445,7 @@ with tab_exports:
                 for source in sources:
                     for note in source.notes:
                         if note not in source.cautions:  # shown above as warnings
-                            by_note.setdefault(note, []).append(source.file.rsplit("/", 1)[-1])
+                            by_note.setdefault(note, []).append(shown_name(source.file))
                 for note, names in by_note.items():
                     st.caption(f"**{markdown_safe(fmt.file_names(names))}**: {markdown_safe(note)}")
             mapped = appstate.mappings_of(files)

@@ -1080,3 +1080,63 @@ def test_a_workshop_file_dropped_on_the_exports_uploader_is_named(page, worked_e
         "workshop.zip: is a workshop file (saved scenarios), not an export: open it on Compare scenarios, under "
         "'Add saved scenario files or a workshop file'.")
     assert not page.exception
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name, data in files.items():
+            zipped.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_zip_of_exports_is_read_file_by_file_each_named_in_it(open_app):
+    """A client's exports.zip was refused ("a zip archive but not an .xlsx workbook"): each file in it is read as
+    if uploaded on its own, named ``exports.zip: path`` in the table, the notes and the scenario's sources."""
+    jira = ("Summary,Issue key,Issue Type,Status,Resolution,Assignee,Created,Resolved\r\n"
+            "s,P-1,Task,Done,Done,alice,13/2/2025 10:00,14/2/2025 10:00\r\n").encode()
+    upload = ("exports.zip", _zip({"client/acme_pulls.json": github_pulls(), "client/jira.csv": jira,
+                                   "client/contract.pdf": b"%PDF-1.7", "__MACOSX/client/._jira.csv": b"\0\5\26\7",
+                                   "client/.DS_Store": b"\0\0\0\1Bud1"}), "application/zip")
+    page = open_app(page=PAGE)
+    assert "zip" in {t.lstrip(".") for t in exports_uploader(page).proto.type}
+    exports_uploader(page).set_value(upload).run()
+    assert not page.exception and not page.error
+    names = ["exports.zip: client/acme_pulls.json", "exports.zip: client/jira.csv"]
+    assert list(page.dataframe[0].value["File"]) == names
+    metrics = _table(page, "Definition")
+    assert list(metrics.loc["Merged PRs", ["Before", "After"]]) == ["64", "128"]  # as the file uploaded alone
+    captions = [c.value for c in page.caption]
+    assert ("**exports.zip: client/acme_pulls.json**: exports.zip also holds client/contract.pdf: skipped, as "
+            "only .json, .ndjson, .jsonl, .csv, .tsv, .txt, .xlsx, .gz files are read") in captions
+    assert ("**exports.zip: client/jira.csv**: Jira writes times in the exporting user's time zone without an "
+            "offset: read as UTC") in captions
+    page.date_input(key="data_adoption").set_value(date(2025, 2, 3)).run()
+    page.number_input(key="data_ramp").set_value(1).run()
+    saved = page.session_state["scenario"]
+    assert saved.measurement.sources == names
+    # Resumed in a fresh session, the same archive is known as the files it was measured from.
+    _resume_then_upload(open_app, saved, upload)
+
+
+def test_a_file_of_a_zip_in_no_known_format_is_offered_for_mapping_under_its_name_in_the_zip(page):
+    jira = "Issue key,Issue Type,Created\r\nX-1,Task,03/Feb/25 9:15 AM\r\nX-2,Task,31/Foo/25 8:25 AM\r\n".encode()
+    upload = ("exports.zip", _zip({"swarmia.csv": _swarmia_csv(), "jira.csv": jira}), "application/zip")
+    exports_uploader(page).set_value(upload).run()
+    assert not page.exception
+    assert [s.value for s in page.subheader][0] == "Map the columns of files in no known format"
+    assert _mapping_box(page, "upload", "exports.zip: swarmia.csv", "pull_requests", "author").value == "Author"
+    # The other file of the archive is checked at once, the one waiting for its mapping is not.
+    assert [e.value for e in page.error] == [
+        "exports.zip: jira.csv, row 3, column 'Created': '31/Foo/25 8:25 AM' is not a date Jira writes; expected "
+        "e.g. 12/Mar/24 3:04 PM, 12/03/24 15:04, 12.03.2024 15:04 or 3/12/2024 15:04 like the rest of the column. "
+        "Correct it too: the files are read together once the columns below are mapped."]
+    upload = ("exports.zip", _zip({"swarmia.csv": _swarmia_csv()}), "application/zip")
+    exports_uploader(page).set_value(upload).run()
+    page.button(key="data_map_apply_upload").click().run()
+    assert not page.exception and not page.error
+    assert list(_table(page, "Definition").loc["Merged PRs", ["Before", "After"]]) == ["64", "128"]
+    assert page.session_state["scenario"].measurement.column_mappings == {"exports.zip: swarmia.csv": SWARMIA_MAPPING}
