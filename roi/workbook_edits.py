@@ -41,6 +41,7 @@ from roi.export.assumptions import Assumption, all_assumptions
 from roi.export.rollout_sheets import (
     CHECKLIST_HEADER,
     GATE_ROWS,
+    ROLLOUT_PLAN,
     SPARE_ACTIONS_NOTE,
     SPARE_GATES_NOTE,
     START_DATE_CELL,
@@ -138,7 +139,7 @@ class _Book:
             self.titles = [sheet.title for sheet in typed.worksheets]
             self.names = {name: value.attr_text for name, value in typed.defined_names.items()}
             self.grids: dict[str, _Grid] = {}
-            for title in (SCENARIO_SHEET, ASSUMPTIONS, "Rollout plan", "Checklist"):
+            for title in (SCENARIO_SHEET, ASSUMPTIONS, ROLLOUT_PLAN, "Checklist"):
                 if title in self.titles:
                     self.grids[title] = _Grid(title, _cells(typed[title]), _cells(saved[title]))
         finally:
@@ -231,10 +232,10 @@ class _Reader:
             except ValueError:
                 raise self.fail(grid, row, column, f"{label} holds the text '{safety.quote(value)}'; type a number"
                                 ) from None
-        if isinstance(value, bool) or isinstance(value, (datetime, date)):
-            raise self.fail(grid, row, column, f"{label} holds {_shown(value)}; type a number")
         if value is None:
             return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):  # TRUE, a date, a time typed as 1:30
+            raise self.fail(grid, row, column, f"{label} holds {_shown(value)}; type a number")
         if not math.isfinite(value):
             raise self.fail(grid, row, column, f"{label} is not a finite number; type a number")
         if whole:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -146,6 +146,7 @@ def test_edited_assumptions_are_taken_and_their_ranges_move_with_them(worked_exa
         ("developers", 50.5, "Assumptions!B5: Developers in scope (n) must be a whole number, got 50.5"),
         ("developers", None, "Assumptions!B5: Developers in scope (n) is empty; type a value (it was 50)"),
         ("developers", True, "Assumptions!B5: Developers in scope (n) holds True; type a number"),
+        ("developers", time(1, 30), "Assumptions!B5: Developers in scope (n) holds 01:30:00; type a number"),
     ],
 )
 def test_an_assumption_cell_that_is_not_a_value_names_its_cell(worked_example, name, value, message):
