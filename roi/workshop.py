@@ -31,15 +31,15 @@ from roi.archive import export_names
 from roi.comparison import unique_names
 from roi.errors import ScenarioError
 from roi.models import MAX_SCENARIO_BYTES, Scenario, validation_message, parse_scenario, scenario_to_json
-from roi.safety import MAX_COMPRESSION_RATIO, MAX_UPLOAD_BYTES, quote
+from roi.safety import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_FILES, MAX_COMPRESSION_RATIO, MAX_UPLOAD_BYTES, quote
 
 MAX_SCENARIOS = 50
 """Most scenarios one workshop file may hold (a workshop compares a handful)."""
-MAX_EXPORT_FILES = 1000
-"""Most exports one workshop file may hold (a paginated API download can be a few hundred pages)."""
-MAX_EXPORT_BYTES = 2 * 1024**3
-"""Most bytes the exports of one workshop file may expand to together: what a session can hold (the app was
-measured with 1.6 GB of uploads, docs/benchmarks.md)."""
+MAX_EXPORT_FILES = MAX_ARCHIVE_FILES
+"""Most exports one workshop file may hold: as many as one zip archive of exports (:mod:`roi.archive`)."""
+MAX_EXPORT_BYTES = MAX_ARCHIVE_BYTES
+"""Most bytes the exports of one workshop file may expand to together: as a zip archive of exports, what a
+session can hold."""
 EXPORTS_FOLDER = "exports/"
 MANIFEST = "_exports.json"
 """The member that lists the exports and how they were read; scenario members are named by
