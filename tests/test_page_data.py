@@ -914,9 +914,12 @@ def _resume_then_upload(open_app, saved, upload):
     at.file_uploader(key="export_scenario_upload").set_value(
         ("client.json", saved.model_dump_json().encode(), "application/json")).run()
     names = saved.measurement.sources
+    # a zip archive's files are asked for as the archive: what to upload
+    archives = list(dict.fromkeys(name.partition(": ")[0] for name in names))
+    held = "" if archives == names else f", in {', '.join(archives)}"
     assert at.success[0].value.endswith(f"It was measured from {len(names)} export{'s' if len(names) != 1 else ''} "
-                                        f"({', '.join(names)}): upload {'it' if len(names) == 1 else 'them'} on the "
-                                        "Data page to see the measured metrics again.")
+                                        f"({', '.join(names)}{held}): upload {'it' if len(archives) == 1 else 'them'} "
+                                        "on the Data page to see the measured metrics again.")
     at.switch_page(PAGE).run()
     exports_uploader(at).set_value(upload).run()
     assert not at.exception and not at.error
