@@ -316,7 +316,9 @@ with st.expander("Measure a wave from the loaded exports"):
 st.header("Checklist")
 st.caption(
     "The engine's actions with the numbers that triggered them. Due weeks follow the waves unless you set "
-    "one. Items the numbers no longer trigger stay while they carry a status, owner, due week or notes."
+    "one. Items the numbers no longer trigger stay while they carry a status, owner, due week or notes. To keep "
+    "the plan in Excel, download the workbook on **Export**, edit it there (its Checklist takes actions of your "
+    "own too) and open it again under **Resume** on that page: what was typed in it comes back here."
 )
 checklist_frame = pd.DataFrame(
     tables.checklist_input_rows(report),
