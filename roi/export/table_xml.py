@@ -11,6 +11,8 @@ with the quote prefix when it looks like a formula.
 
 from __future__ import annotations
 
+import re
+
 import math
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -171,26 +173,46 @@ def _write_part(out: IO[bytes], sheet_xml: str, table: TablePart) -> None:
     out.write(("</sheetData>" + tail).encode("utf-8"))
 
 
+_SHEET_PROPERTIES_END = re.compile(r"</sheetPr>|<sheetPr\b[^>]*/>")
+_WORKSHEET_START = re.compile(r"<worksheet\b[^>]*>")
+
+
+def with_dimension(sheet_xml: str, reference: str) -> str:
+    """``sheet_xml`` declaring its used range (``<dimension ref="A1:L125"/>``, after ``sheetPr`` as the schema
+    orders it): a reader told nothing parses every row of every sheet to find it (openpyxl's read-only mode
+    took 7 s to open a workbook with the demo's event tables, whose sheets are never read)."""
+    element = f'<dimension ref="{reference}" />'
+    anchor = _SHEET_PROPERTIES_END.search(sheet_xml) or _WORKSHEET_START.search(sheet_xml)
+    if anchor is None or "<dimension " in sheet_xml[:anchor.end() + 200]:
+        return sheet_xml
+    return sheet_xml[:anchor.end()] + element + sheet_xml[anchor.end():]
+
+
 def insert_tables(
-    xlsx: bytes, tables: Sequence[TablePart], cached: Mapping[str, Mapping[str, CachedValue]] | None = None
+    xlsx: bytes, tables: Sequence[TablePart], cached: Mapping[str, Mapping[str, CachedValue]] | None = None,
+    dimensions: Mapping[str, str] | None = None,
 ) -> bytes:
-    """``xlsx`` with each table's rows added to the end of its sheet's rows, and the formula cells
-    named in ``cached`` (sheet part → coordinate → result) holding their result."""
+    """``xlsx`` with each table's rows added to the end of its sheet's rows, the formula cells
+    named in ``cached`` (sheet part → coordinate → result) holding their result, and each sheet part in
+    ``dimensions`` declaring its used range (:func:`with_dimension`)."""
     by_part = {t.part.lstrip("/"): t for t in tables}
     results = {part.lstrip("/"): values for part, values in (cached or {}).items() if values}
-    if not by_part and not results:
+    used = {part.lstrip("/"): reference for part, reference in (dimensions or {}).items()}
+    if not by_part and not results and not used:
         return xlsx
     buffer = BytesIO()
     source = zipfile.ZipFile(BytesIO(xlsx))
     with source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            table, values = by_part.get(info.filename), results.get(info.filename)
-            if table is None and values is None:
+            table, values, reference = by_part.get(info.filename), results.get(info.filename), used.get(info.filename)
+            if table is None and values is None and reference is None:
                 target.writestr(info, source.read(info))
                 continue
             sheet_xml = source.read(info).decode("utf-8")
             if values is not None:
                 sheet_xml = with_cached_values(sheet_xml, values)
+            if reference is not None:
+                sheet_xml = with_dimension(sheet_xml, reference)
             entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             with target.open(entry, "w") as out:  # no zip64 header (not every reader takes one): < 2 GiB

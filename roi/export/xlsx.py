@@ -314,9 +314,9 @@ def _style_id(ws: WriteOnlyWorksheet, **style: object) -> int:
 
 def _render_sheet(
     wb: Workbook, sheet: Sheet, currency: str, names: dict[str, str]
-) -> tuple[WriteOnlyWorksheet, TablePart | None, dict[str, CachedValue]]:
-    """Write ``sheet``; its table, if any, and its formulas' known results (coordinate → result)
-    are returned to be added to the saved file."""
+) -> tuple[WriteOnlyWorksheet, TablePart | None, dict[str, CachedValue], str]:
+    """Write ``sheet``; its table, if any, its formulas' known results (coordinate → result) and its
+    used range (``A1:L125``) are returned to be added to the saved file."""
     ws = wb.create_sheet(sheet.title)
     if sheet.hidden:
         ws.sheet_state = "hidden"
@@ -354,8 +354,10 @@ def _render_sheet(
     cached: dict[str, CachedValue] = {}
     last_column = max((len(row) for row in sheet.rows), default=1)
     filtered = _row_span(sheet.autofilter) if sheet.autofilter else range(0)
+    widest = 1
     for row_number, row in enumerate(sheet.rows, start=1):
         row = fit_row(row, sheet.widths, last_column, merge=row_number not in filtered)
+        widest = max(widest, len(row), *(i + c.span for i, c in enumerate(row) if c is not None))
         lines = _wrapped_lines(row, sheet.widths)
         if lines > 1:  # spreadsheets do not grow rows for wrapped text on their own
             ws.row_dimensions[row_number].height = LINE_HEIGHT_POINTS * lines
@@ -375,13 +377,14 @@ def _render_sheet(
     for name, reference in sheet.range_names.items():
         names[name] = f"{_quoted(sheet.title)}!{reference}"
     if sheet.table is None or not len(sheet.table):
-        return ws, None, cached
+        return ws, None, cached, f"A1:{col(widest)}{max(len(sheet.rows), 1)}"
     styles = StyleIds(
         datetime=_style_id(ws, number_format=FORMAT_DATE_DATETIME),
         date=_style_id(ws, number_format=FORMAT_DATE_YYYYMMDD2),
         quoted=_style_id(ws, quotePrefix=True),
     )
-    return ws, TablePart("", sheet.table, len(sheet.rows) + 1, styles), cached  # parts named on saving
+    used = f"A1:{col(max(widest, len(sheet.table.columns)))}{len(sheet.rows) + len(sheet.table)}"
+    return ws, TablePart("", sheet.table, len(sheet.rows) + 1, styles), cached, used  # parts named on saving
 
 
 def render(layout: WorkbookLayout) -> bytes:
@@ -403,5 +406,6 @@ def render(layout: WorkbookLayout) -> bytes:
     wb.calculation.fullCalcOnLoad = True
     buffer = BytesIO()
     wb.save(buffer)
-    tables = [replace(table, part=ws.path) for ws, table, _ in rendered if table is not None]
-    return insert_tables(buffer.getvalue(), tables, {ws.path: cached for ws, _, cached in rendered})
+    tables = [replace(table, part=ws.path) for ws, table, _, _ in rendered if table is not None]
+    return insert_tables(buffer.getvalue(), tables, {ws.path: cached for ws, _, cached, _ in rendered},
+                         {ws.path: used for ws, _, _, used in rendered})
