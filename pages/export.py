@@ -2,6 +2,7 @@
 
 The whole workshop (the scenarios kept and the loaded exports) is saved on Compare scenarios."""
 
+import pandas as pd
 import streamlit as st
 
 import appstate
@@ -11,6 +12,9 @@ from roi.export import metrics_csv, scenario_json
 from roi.models import parse_scenario
 from roi.workbook_edits import edits_summary, read_edited_workbook
 from roi.safety import markdown_safe
+
+EDITS_READ = "export_edits_read"
+"""(file name, :class:`roi.workbook_edits.EditedWorkbook`) of the last workbook opened, listed while it is open."""
 
 appstate.require_app(__file__)
 appstate.show_notice()
@@ -99,8 +103,10 @@ with right:
             edits = None
             try:
                 if content[:4] == b"PK\x03\x04" and upload.name.lower().endswith(".xlsx"):
-                    edits = read_edited_workbook(content, upload.name)
+                    with st.spinner("Reading the workbook's edits…"):
+                        edits = read_edited_workbook(content, upload.name)
                     loaded = edits.scenario
+                    st.session_state[EDITS_READ] = (upload.name, edits)
                 else:
                     loaded = parse_scenario(content, source=upload.name)
             except RoiError as error:
@@ -116,6 +122,14 @@ with right:
                 else:  # edits the workbook holds but the scenario cannot (a what-if): a warning
                     appstate.resume(loaded, notice, "warning" if edits is not None and edits.notes else "success")
                 st.rerun()
+    read_back = st.session_state.get(EDITS_READ)
+    if read_back is not None and read_back[1].scenario == scenario and read_back[1].edits:
+        with st.expander(f"Every edit read from {markdown_safe(read_back[0])}"):
+            st.dataframe(
+                pd.DataFrame([{"Cell": edit.cell, "Input": edit.label, "Before": edit.before, "After": edit.after}
+                              for edit in read_back[1].edits]),
+                hide_index=True,
+            )
 
 if metrics is not None:
     st.subheader("Measured metrics (CSV)", anchor=False)

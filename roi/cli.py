@@ -62,7 +62,7 @@ def _opened(path: str) -> Scenario:
         from roi.workbook_edits import edits_summary, read_edited_workbook
 
         edited = read_edited_workbook(read_file(path), path)
-        print(f"note: {one_line(edits_summary(edited))}", file=sys.stderr)
+        print(f"note: {one_line(edits_summary(edited, limit=len(edited.edits)))}", file=sys.stderr)
         for note in edited.notes:
             _warn(note)
         return edited.scenario

@@ -7,15 +7,21 @@ the yellow cells now hold:
 
 * every named Assumption (``developers``, ``post_pr_size_loc``, ``tool_1_name`` …), with its
   uncertainty range moved along with it as the app's own edits move it;
-* the Rollout plan's waves (start week, share of developers, training hours, reviewers; a cell still
-  linked to its Assumption means "the scenario's"), each gate's baseline and measured value;
+* the Rollout plan's waves (name, start week, share of developers, training hours, reviewers; a cell
+  still linked to its Assumption means "the scenario's"; a wave typed in a column of its own is added),
+  each gate's baseline and measured value;
 * the Checklist's start date and each item's owner, due week (a week still linked to a wave's start
-  follows the waves), status and notes, including rows the PM added.
+  follows the waves), status and notes, and the actions the PM added.
 
-Cells are found by their defined names and header labels, so rows inserted in a spreadsheet do not
-throw them off.  What the workbook shows but the app computes (costs, reviewers needed, results,
-expectations) is not read: it is computed again from the inputs.  A value the scenario does not allow
-is refused with its sheet and cell, before anything changes.
+Cells are found by their defined names and header labels, whatever the sheets are called and wherever
+rows were inserted or sorted.  What the workbook shows but the app computes (costs, reviewers needed,
+results, expectations) is not read: it is computed again from the inputs, and a value typed over one of
+those formulas is said, not taken.  A value the scenario does not allow is refused with its sheet and
+cell, before anything changes.
+
+A scenario with no plan of its own (the app's default plan, generated from its numbers) keeps following
+its numbers: the wave cells left as exported take the default plan of the edited scenario, as the app
+would show it, and only what the PM changed is laid over it.
 """
 
 from __future__ import annotations
@@ -31,17 +37,16 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl.utils.cell import get_column_letter, range_boundaries
-
 from pydantic import ValidationError
 
 from roi import formatting, safety
+from roi.checklist import RULE_IDS
 from roi.engine import compute
 from roi.errors import InputFormatError, RoiError, ScenarioError
-from roi.export.assumptions import Assumption, all_assumptions
+from roi.export.assumptions import all_assumptions
 from roi.export.rollout_sheets import (
     CHECKLIST_HEADER,
     GATE_ROWS,
-    ROLLOUT_PLAN,
     SPARE_ACTIONS_NOTE,
     SPARE_GATES_NOTE,
     START_DATE_CELL,
@@ -49,17 +54,26 @@ from roi.export.rollout_sheets import (
 )
 from roi.export.scenario_sheet import FIRST_CHUNK_ROW, SCENARIO_SHEET
 from roi.models import Scenario, get_path, parse_scenario, validation_message
-from roi.rollout import METRICS, rollout_report
+from roi.percent_slip import fraction_meant
+from roi.rollout import METRICS, default_plan, rollout_report
 from roi.rollout_models import ChecklistTracking, Gate, RolloutPlan, Wave
 from roi.rollout_tables import default_tracking, tracking_from_rows
 from roi.whatif import assumption_changes, with_values
 
-ASSUMPTIONS = "Assumptions"
-
 _LINKED_WAVE_INPUTS = {"Training h / developer": "TRAINING_HOURS_PER_DEV", "Reviewers": "REVIEWERS"}
 """Wave inputs exported as a link to their Assumption (the wave follows the scenario's value)."""
 
+_WAVE_FIELDS = (("Start week", "start_week"), ("Share of developers", "seat_share"),
+                ("Training h / developer", "training_hours_per_dev"), ("Reviewers", "reviewers"))
+
+_APP_VALUE_ROWS = ("Reviewers needed", "Reviewers to add", "Modelled review wait (working h)")
+"""Wave table rows the app writes as values (Erlang C): stale once inputs change, but not formulas."""
+
 _STATUSES = ("todo", "doing", "done", "not applicable")
+_CHECKLIST_COLUMNS = ("Item", "Action", "Owner", "Due week", "Status", "Notes")
+
+_LIMIT = 8
+"""Edits named in the app's notice; the Export page lists them all."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,7 @@ class EditedWorkbook:
     scenario: Scenario
     edits: tuple[WorkbookEdit, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
-    """Edits seen but not taken (a what-if the scenario does not hold, a renamed wave …)."""
+    """Edits seen but not taken (a what-if the scenario does not hold, a value typed over a formula …)."""
 
 
 class _Grid:
@@ -107,6 +121,10 @@ class _Grid:
             return re.sub(r"[\s$]", "", typed[1:]).upper()
         return None
 
+    def blank(self, row: int, column: int) -> bool:
+        value = self.typed.get((row, column))
+        return value is None or (isinstance(value, str) and not value.strip())
+
     def where(self, row: int, column: int) -> str:
         return f"{self.title}!{get_column_letter(column)}{row}"
 
@@ -121,8 +139,18 @@ def _cells(sheet: Any) -> dict[tuple[int, int], Any]:
     return out
 
 
+def _target(reference: str) -> tuple[str, str] | None:
+    """(sheet title, cell range) of a defined name's target, or None for anything else (a constant, #REF!)."""
+    if "!" not in reference or "#REF" in reference.upper():
+        return None
+    sheet, _, cells = reference.rpartition("!")
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet, cells.replace("$", "")
+
+
 class _Book:
-    """The sheets this module reads (never the Data sheets), and the workbook's defined names."""
+    """The sheets the defined names point at and the hidden Scenario file sheet (never the Data sheets)."""
 
     def __init__(self, source: str, data: bytes) -> None:
         from openpyxl import load_workbook
@@ -136,12 +164,12 @@ class _Book:
                 f"cannot be opened as a workbook ({error}); open it in Excel or LibreOffice and save it again "
                 "as .xlsx", file=source) from None
         try:
-            self.titles = [sheet.title for sheet in typed.worksheets]
-            self.names = {name: value.attr_text for name, value in typed.defined_names.items()}
-            self.grids: dict[str, _Grid] = {}
-            for title in (SCENARIO_SHEET, ASSUMPTIONS, ROLLOUT_PLAN, "Checklist"):
-                if title in self.titles:
-                    self.grids[title] = _Grid(title, _cells(typed[title]), _cells(saved[title]))
+            titles = {sheet.title for sheet in typed.worksheets}
+            self.names = {name: found for name, value in typed.defined_names.items()
+                          if (found := _target(str(value.attr_text))) is not None and found[0] in titles}
+            # a sheet renamed in the spreadsheet: its names follow it, so the sheets are found through them
+            wanted = {sheet for sheet, _ in self.names.values()} | ({SCENARIO_SHEET} & titles)
+            self.grids = {title: _Grid(title, _cells(typed[title]), _cells(saved[title])) for title in wanted}
         finally:
             typed.close()
             saved.close()
@@ -151,15 +179,12 @@ class _Book:
 
     def named(self, name: str) -> tuple[_Grid, int, int, int, int] | None:
         """(sheet, first row, first column, last row, last column) of a defined name, or None if absent."""
-        target = self.names.get(name)
-        if target is None or "!" not in target:
+        found = self.names.get(name)
+        if found is None:
             return None
-        sheet, _, reference = target.rpartition("!")
-        grid = self.grids.get(sheet.strip("'").replace("''", "'"))
-        if grid is None or "#REF" in reference.upper():
-            return None
-        first_col, first_row, last_col, last_row = range_boundaries(reference.replace("$", ""))
-        return grid, first_row, first_col, last_row, last_col
+        sheet, reference = found
+        first_col, first_row, last_col, last_row = range_boundaries(reference)
+        return self.grids[sheet], first_row, first_col, last_row, last_col
 
 
 def read_edited_workbook(data: bytes, source: str) -> EditedWorkbook:
@@ -168,14 +193,12 @@ def read_edited_workbook(data: bytes, source: str) -> EditedWorkbook:
     Raises:
         InputFormatError: not a workbook the app exported (no Scenario file sheet), or damaged.
         ScenarioError: an edited cell holds what the scenario does not allow; the message names the
-            sheet and cell, e.g. ``plan.xlsx, Assumptions!B5: must be at least 1 …``.
+            sheet and cell, e.g. ``plan.xlsx: Assumptions!B5: field 'team.developers': must be more than 0 …``.
     """
     safety.check_size(source, len(data))
     safety.inspect_zip_container(source, data)
     book = _Book(source, data)
-    exported = _embedded_scenario(book)
-    reader = _Reader(book, exported)
-    return reader.read()
+    return _Reader(book, _embedded_scenario(book)).read()
 
 
 def _embedded_scenario(book: _Book) -> Scenario:
@@ -190,7 +213,7 @@ def _embedded_scenario(book: _Book) -> Scenario:
     while isinstance(part := grid.typed.get((row, 1)), str) and part:
         chunks.append(part)
         row += 1
-    return parse_scenario("".join(chunks), source=f"{book.source}, sheet '{SCENARIO_SHEET}'")
+    return parse_scenario("".join(chunks), source=f"{book.source}, hidden sheet '{SCENARIO_SHEET}' (do not edit it)")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -208,15 +231,32 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _text(value: Any) -> str:
+    """A text cell as typed; a date typed there as the day it is (not "2026-03-04 00:00:00")."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime) and value == datetime.combine(value.date(), datetime.min.time()):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 class _Reader:
     def __init__(self, book: _Book, exported: Scenario) -> None:
         self.book = book
         self.exported = exported
         self.edits: list[WorkbookEdit] = []
         self.notes: list[str] = []
+        self.cells: dict[str, str] = {}
+        """Where each edited field of the plan was read (``waves.1.seat_share`` → ``Rollout plan!C15``)."""
 
     def fail(self, grid: _Grid, row: int, column: int, message: str) -> ScenarioError:
         return ScenarioError(f"{grid.where(row, column)}: {message}", file=self.book.source)
+
+    def edit(self, cell: str, label: str, before: Any, after: Any) -> None:
+        self.edits.append(WorkbookEdit(cell, label, before if isinstance(before, str) else _shown(before),
+                                       after if isinstance(after, str) else _shown(after)))
 
     def number(self, grid: _Grid, row: int, column: int, label: str, *, whole: bool = False) -> float | None:
         """A cell's number (None when blank); text that is a plain number is read as that number."""
@@ -244,50 +284,66 @@ class _Reader:
             return int(value)
         return float(value)
 
+    def where_field(self, field: str | None) -> str | None:
+        """The cell an error's field was read from (the longest path of :attr:`cells` it starts with)."""
+        if not field:
+            return None
+        field = field.removeprefix("rollout.")
+        matches = [path for path in self.cells if field == path or field.startswith(path + ".")
+                   or path.startswith(field + ".")]
+        return self.cells[max(matches, key=len)] if matches else None
+
     # --- Assumptions --------------------------------------------------------------------------
 
-    def assumptions(self) -> tuple[Scenario, dict[str, str]]:
-        """The exported scenario with the edited Assumptions; and each changed path's cell."""
+    def assumptions(self) -> Scenario:
+        """The exported scenario with the edited Assumptions."""
         changes: dict[str, Any] = {}
         cells: dict[str, str] = {}
-        inputs: list[Assumption] = all_assumptions(self.exported)
-        for assumption in inputs:
+        for assumption in all_assumptions(self.exported):
+            before = get_path(self.exported, assumption.path)
             found = self.book.named(assumption.name)
             if found is None:
-                raise self.book.refuse(
-                    f"has no cell named '{assumption.name}' ({assumption.label}) any more: its row on the "
-                    "Assumptions sheet was deleted; export the workbook again from the app")
+                self.notes.append(f"The workbook has no cell named '{assumption.name}' ({assumption.label}) any more "
+                                  f"(its row was deleted): the value exported, {_shown(before)}, was kept.")
+                continue
             grid, row, column, _, _ = found
-            whole = assumption.fmt == "int"
-            value = self.number(grid, row, column, assumption.label, whole=whole)
-            before = get_path(self.exported, assumption.path)
+            value = self.number(grid, row, column, assumption.label, whole=assumption.fmt == "int")
             if value is None and assumption.blank_means is None:
                 raise self.fail(grid, row, column, f"{assumption.label} is empty; type a value (it was "
                                 f"{_shown(before)})")
             if not _same(value, before):
                 changes[assumption.path] = value
                 cells[assumption.path] = grid.where(row, column)
-                self.edits.append(WorkbookEdit(grid.where(row, column), assumption.label, _shown(before), _shown(value)))
+                self.edit(grid.where(row, column), assumption.label, before, value)
+        seen: dict[str, str] = {}
         for index, tool in enumerate(self.exported.costs.tools):
             found = self.book.named(f"tool_{index + 1}_name")
             if found is None:
                 continue
             grid, row, column, _, _ = found
-            name = grid.value(row, column)
-            name = "" if name is None else str(name).strip()
+            name = _text(grid.value(row, column)).strip()
+            if name.casefold() in seen:
+                raise self.fail(grid, row, column, f"two licence lines are called '{name}' ({seen[name.casefold()]} "
+                                "too); give each its own name")
+            seen[name.casefold()] = grid.where(row, column)
             if name != tool.name:
                 path = f"costs.tools.{index}.name"
                 changes[path] = name
                 cells[path] = grid.where(row, column)
-                self.edits.append(WorkbookEdit(grid.where(row, column), f"Tool {index + 1}: name", tool.name,
-                                               _shown(name)))
-        limit = self.book.named("pr_size_limit_loc")
-        if limit is not None and limit[0].value(limit[1], limit[2]) not in (None, ""):
-            self.notes.append(
-                f"{limit[0].where(limit[1], limit[2])} holds a PR size limit: a what-if the scenario does not "
-                "hold, so it was not taken; try it on the Review capacity page (\"PR size limit\").")
-        scenario = self.apply(self.exported, assumption_changes(self.exported, changes), cells)
-        return scenario, cells
+                self.edit(grid.where(row, column), f"Tool {index + 1}: name", tool.name, name)
+        self.not_taken("pr_size_limit_loc", lambda value: value not in (None, ""),
+                       "holds a PR size limit: a what-if the scenario does not hold, so it was not taken; try it on "
+                       "the Review capacity page (\"PR size limit\").")
+        self.not_taken("horizon_years", lambda value: not _same(value, self.exported.finance.horizon_years),
+                       f"holds another horizon than the {self.exported.finance.horizon_years} years exported: each "
+                       "year is a column of Cash flow, so it is not taken; change the horizon in the app (ROI & "
+                       "risk) and export again.")
+        return self.apply(self.exported, assumption_changes(self.exported, changes), cells)
+
+    def not_taken(self, name: str, changed: Any, message: str) -> None:
+        found = self.book.named(name)
+        if found is not None and changed(found[0].value(found[1], found[2])):
+            self.notes.append(f"{found[0].where(found[1], found[2])} {message}")
 
     def apply(self, scenario: Scenario, changes: dict[str, Any], cells: dict[str, str]) -> Scenario:
         """``with_values``, its error naming the cell of the field it is about."""
@@ -296,111 +352,164 @@ class _Reader:
         except ScenarioError as error:
             where = next((cell for path, cell in cells.items()
                           if error.field and (error.field == path or error.field.startswith(path + "."))), None)
-            if where is None and cells:
-                where = ", ".join(cells.values())
+            where = where or self.where_field(error.field) or ", ".join(cells.values()) or None
             raise ScenarioError(f"{where}: {error.describe()}" if where else error.describe(),
                                 file=self.book.source) from None
 
     # --- Rollout plan -------------------------------------------------------------------------
 
-    def row_of(self, label: str, waves: int) -> tuple[_Grid, int, list[int]] | None:
+    def row_of(self, label: str) -> tuple[_Grid, int] | None:
         found = self.book.named(WAVE_ROW_NAMES[label])
+        return None if found is None else (found[0], found[1])
+
+    def wave_columns(self) -> tuple[_Grid, int, list[int]] | None:
+        """The names row and the columns holding a wave: the named range's (an inserted blank column skipped),
+        then any the PM filled in to its right (a wave added)."""
+        found = self.book.named(WAVE_ROW_NAMES["Wave"])
         if found is None:
             return None
         grid, row, first, _, last = found
-        return grid, row, list(range(first, last + 1))[:waves]
+        columns = [c for c in range(first, last + 1) if not grid.blank(row, c)]
+        column = last + 1
+        while not grid.blank(row, column):
+            columns.append(column)
+            column += 1
+        return grid, row, columns
 
-    def waves(self, plan: RolloutPlan) -> list[Wave]:
-        """The plan's waves with the edited start weeks, shares, training hours and reviewers."""
-        names = self.row_of("Wave", len(plan.waves))
-        if names is None:
-            return list(plan.waves)
-        grid, row, columns = names
-        waves = []
-        for index, (wave, column) in enumerate(zip(plan.waves, columns, strict=False)):
-            shown = grid.value(row, column)
-            if shown is not None and str(shown).strip() != wave.name:
-                self.notes.append(f"{grid.where(row, column)}: the wave '{wave.name}' is called "
-                                  f"'{safety.quote(shown)}' there; wave names are not read back, rename it in the "
-                                  "app.")
+    def waves(self, shown: RolloutPlan, base: RolloutPlan) -> list[Wave]:
+        """The waves as the workbook has them: ``shown`` (what was exported) compared cell by cell, and what
+        changed laid over ``base`` (the same plan, or the default plan of the edited numbers)."""
+        found = self.wave_columns()
+        if found is None:
+            return list(base.waves)
+        grid, name_row, columns = found
+        waves: list[Wave] = []
+        for index, column in enumerate(columns):
+            exported = shown.waves[index] if index < len(shown.waves) else None
+            wave = base.waves[index] if index < len(base.waves) else None
+            name = _text(grid.value(name_row, column)).strip()
             update: dict[str, Any] = {}
-            for label, key in (("Start week", "start_week"), ("Share of developers", "seat_share"),
-                               ("Training h / developer", "training_hours_per_dev"), ("Reviewers", "reviewers")):
-                found = self.row_of(label, len(plan.waves))
-                if found is None or index >= len(found[2]):
+            cells = {"name": grid.where(name_row, column)}
+            if exported is None or name != exported.name:
+                update["name"] = name
+            for label, key in _WAVE_FIELDS:
+                at = self.row_of(label)
+                if at is None:
                     continue
-                cells, at, wave_columns = found
-                column_at = wave_columns[index]
+                sheet, row = at
+                cells[key] = sheet.where(row, column)
                 linked = _LINKED_WAVE_INPUTS.get(label)
-                if linked is not None and cells.formula(at, column_at) == linked:
+                if linked is not None and sheet.formula(row, column) == linked:
+                    if exported is None:
+                        update[key] = None  # a new wave following the Assumption
                     continue  # still the link to the Assumption, as exported
-                value: Any = self.number(cells, at, column_at, f"{label} of '{wave.name}'",
+                value: Any = self.number(sheet, row, column, f"{label} of '{name}'",
                                          whole=key in ("start_week", "reviewers"))
                 if value is None and key in ("start_week", "seat_share"):
-                    raise self.fail(cells, at, column_at, f"{label} of '{wave.name}' is empty; type a value")
-                before = getattr(wave, key)
-                if not _same(value, before):
+                    raise self.fail(sheet, row, column, f"{label} of '{name}' is empty; type a value")
+                if exported is None or not _same(value, getattr(exported, key)):
                     update[key] = value
-                    self.edits.append(WorkbookEdit(cells.where(at, column_at), f"{wave.name}: {label}",
-                                                   "the Assumption's" if before is None else _shown(before),
-                                                   _shown(value)))
-            waves.append(wave.model_copy(update=update) if update else wave)
+                    if exported is not None:
+                        before = getattr(exported, key)
+                        self.edit(sheet.where(row, column), f"{name}: {label}",
+                                  "the Assumption's" if before is None else before, value)
+            if exported is not None and "name" in update:
+                self.edit(cells["name"], f"Wave {index + 1}: name", exported.name, name)
+            for key, cell in cells.items():
+                self.cells[f"waves.{index}.{key}"] = cell
+            if wave is None:  # a wave typed in a column of its own: the last wave's gates, not yet measured
+                gates = [gate.model_copy(update={"measured": None}) for gate in (waves[-1].gates if waves else [])]
+                data = {"name": name, "start_week": 0, "seat_share": 1.0, "gates": [g.model_dump() for g in gates],
+                        **update}
+                wave = self.wave(data, index)
+                self.edit(cells["name"], f"Wave {index + 1} added", "(none)",
+                          f"{name}, week {wave.start_week}, {wave.seat_share:.0%} of developers")
+            elif update:
+                wave = self.wave({**wave.model_dump(), **update}, index)
+            waves.append(wave)
+        for index, gone in enumerate(shown.waves[len(columns):], start=len(columns)):
+            self.edit(f"{grid.title}!{get_column_letter(2 + index)}{name_row}", f"Wave {index + 1} removed",
+                      gone.name, "(removed)")
         return waves
 
-    def gates(self, scenario: Scenario, plan: RolloutPlan, waves: list[Wave]) -> tuple[list[Wave], dict[str, float]]:
+    def wave(self, data: dict[str, Any], index: int) -> Wave:
+        try:
+            return Wave.model_validate(data)
+        except ValidationError as error:
+            where, message = validation_message(error)
+            cell = self.cells.get(f"waves.{index}.{where}") or self.cells.get(f"waves.{index}.name")
+            raise ScenarioError(f"{cell}: wave '{data.get('name')}': {message}", file=self.book.source) from None
+
+    def gates(self, shown: RolloutPlan, waves: list[Wave]) -> tuple[list[Wave], dict[str, float | None]]:
         """The waves' gates with the edited measured values, and the plan's baseline with the edited ones."""
         found = self.book.named(GATE_ROWS)
-        gates = [(w, g) for w, wave in enumerate(waves) for g in range(len(wave.gates))]
-        baseline: dict[str, float] = {str(metric): value for metric, value in plan.baseline.items()}
-        if found is None or not gates:
+        exported = [(w, g) for w, wave in enumerate(shown.waves) for g in range(len(wave.gates))]
+        baseline: dict[str, float | None] = {}
+        if found is None or not exported:
             return waves, baseline
         grid, first, _, last, _ = found
         self.own_gates(grid, last)
-        rows = [r for r in range(first, last + 1) if grid.value(r, 2) not in (None, "")]
-        labels = [METRICS[waves[w].gates[g].metric].label for w, g in gates]
+        rows = [r for r in range(first, last + 1) if not grid.blank(r, 2)]
+        labels = [METRICS[shown.waves[w].gates[g].metric].label for w, g in exported]
         if [grid.value(r, 2) for r in rows] != labels:
             self.notes.append(f"The gates table ({grid.title}!A{first}:F{last}) was rearranged (its metrics are no "
                               "longer the exported ones, in order): its baselines and measured values were not read; "
                               "enter them on the app's Rollout page.")
             return waves, baseline
         shown_baselines = rollout_report(self.exported).baseline
-        measured: dict[tuple[int, int], float | None] = {}
-        typed_baselines: dict[str, list[tuple[str, float | None]]] = {}
-        for r, (w, g) in zip(rows, gates, strict=True):
-            gate = waves[w].gates[g]
-            label = f"{waves[w].name}: gate {METRICS[gate.metric].label}"
+        measured: dict[tuple[int, str], float | None] = {}
+        typed: dict[str, list[tuple[str, float | None]]] = {}
+        for r, (w, g) in zip(rows, exported, strict=True):
+            gate = shown.waves[w].gates[g]
+            label = f"{shown.waves[w].name}: gate {METRICS[gate.metric].label}"
             value = self.number(grid, r, 6, f"{label}, Measured")
-            measured[(w, g)] = value
+            self.cells[f"waves.{w}.gates.{g}.measured"] = grid.where(r, 6)
             if not _same(value, gate.measured):
-                self.edits.append(WorkbookEdit(grid.where(r, 6), f"{label}, Measured", _shown(gate.measured),
-                                               _shown(value)))
+                self.check_gate(gate, value, grid.where(r, 6))
+                measured[(w, gate.metric)] = value
+                self.edit(grid.where(r, 6), f"{label}, Measured", gate.measured, value)
             base = self.number(grid, r, 4, f"{label}, Baseline")
             before = shown_baselines.get(gate.metric)
             if not _same(base, before):
-                typed_baselines.setdefault(gate.metric, []).append((grid.where(r, 4), base))
-                self.edits.append(WorkbookEdit(grid.where(r, 4), f"{label}, Baseline", _shown(before), _shown(base)))
-        for metric, typed in typed_baselines.items():
-            values = {value for _, value in typed}
-            if len(values) > 1:
+                typed.setdefault(gate.metric, []).append((grid.where(r, 4), base))
+        for metric, values in typed.items():
+            if len({value for _, value in values}) > 1:
                 raise ScenarioError(
-                    f"{' and '.join(cell for cell, _ in typed)} give different baselines for "
-                    f"{METRICS[metric].label} ({', '.join(_shown(v) for _, v in typed)}): the plan keeps one "
+                    f"{' and '.join(cell for cell, _ in values)} give different baselines for "
+                    f"{METRICS[metric].label} ({', '.join(_shown(v) for _, v in values)}): the plan keeps one "
                     "baseline per metric; make them the same", file=self.book.source)
-            value = values.pop()
-            if value is not None:
-                baseline[metric] = value
-            elif metric in baseline:
-                del baseline[metric]
-            else:
-                self.notes.append(f"{typed[0][0]}: the baseline of {METRICS[metric].label} was cleared, but it is the "
+            cell, value = values[0]
+            if value is None and metric not in shown.baseline:
+                self.notes.append(f"{cell}: the baseline of {METRICS[metric].label} was cleared, but it is the "
                                   "scenario's own (Assumptions); it was kept. Change it on the Assumptions sheet.")
+                continue
+            self.check_baseline(metric, value, cell)
+            self.edit(cell, f"Baseline of {METRICS[metric].label}", shown_baselines.get(metric), value)
+            baseline[metric] = value  # None: the scenario's again (dropped by read)
+            self.cells[f"baseline.{metric}"] = cell
         new_waves = []
         for w, wave in enumerate(waves):
-            new_gates = [gate if _same(measured[(w, g)], gate.measured)
-                         else Gate.model_validate({**gate.model_dump(), "measured": measured[(w, g)]})
-                         for g, gate in enumerate(wave.gates)]
-            new_waves.append(wave.model_copy(update={"gates": new_gates}))
+            gates = [gate.model_copy(update={"measured": measured[(w, gate.metric)]})
+                     if (w, gate.metric) in measured else gate for gate in wave.gates]
+            new_waves.append(wave.model_copy(update={"gates": gates}))
         return new_waves, baseline
+
+    def check_gate(self, gate: Gate, value: float | None, cell: str) -> None:
+        try:
+            Gate.model_validate({**gate.model_dump(), "measured": value})
+        except ValidationError as error:
+            _, message = validation_message(error)
+            raise ScenarioError(f"{cell}: {METRICS[gate.metric].label}, Measured: {message}",
+                                file=self.book.source) from None
+
+    def check_baseline(self, metric: str, value: float | None, cell: str) -> None:
+        if value is not None and METRICS[metric].unit == "fraction" and not 0 <= value <= 1:
+            meant = fraction_meant(value)
+            raise ScenarioError(f"{cell}: the baseline of {METRICS[metric].label} is a share from 0 to 1 (0.08 = 8%), "
+                                f"got {value:g}" + (f"; {meant}" if meant else ""), file=self.book.source)
+        if value is not None and value < 0:
+            raise ScenarioError(f"{cell}: the baseline of {METRICS[metric].label} cannot be negative, got {value:g}",
+                                file=self.book.source)
 
     def own_gates(self, grid: _Grid, last: int) -> None:
         """Say the gates a PM added in the spare rows under the table: the app cannot take them (a metric of
@@ -408,12 +517,27 @@ class _Reader:
         end = next((r for r in range(last + 1, grid.last_row + 1) if grid.value(r, 1) == SPARE_GATES_NOTE), None)
         if end is None:
             return
-        added = [r for r in range(last + 1, end)
-                 if any(grid.value(r, c) not in (None, "") for c in range(1, 10))]
+        added = [r for r in range(last + 1, end) if any(not grid.blank(r, c) for c in range(1, 10))]
         if added:
             rows = ", ".join(str(r) for r in added)
             self.notes.append(f"{grid.title} rows {rows}: gates added in the workbook are not taken (the app judges "
                               "a gate on a metric it measures); add them on the app's Rollout page.")
+
+    def typed_over(self) -> None:
+        """Say the wave table's formulas a value was typed over (a date in "Starts on"): not taken."""
+        found = self.wave_columns()
+        if found is None:
+            return
+        grid, name_row, columns = found
+        inputs = {label for label, _ in _WAVE_FIELDS} | {"Teams", *_APP_VALUE_ROWS}
+        row = name_row + 1
+        while isinstance(label := grid.value(row, 1), str) and label.strip():
+            if label not in inputs:
+                for column in columns:
+                    if grid.formula(row, column) is None and not grid.blank(row, column):
+                        self.notes.append(f"{grid.where(row, column)} ('{label}') holds a value typed over its "
+                                          "formula: the app computes it from the wave's inputs, so it was not taken.")
+            row += 1
 
     # --- Checklist ----------------------------------------------------------------------------
 
@@ -436,8 +560,7 @@ class _Reader:
         elif not isinstance(value, date):
             raise self.fail(grid, row, column, f"the start date holds {_shown(value)}; type a date, e.g. 2026-03-02")
         if value != plan.start_date:
-            self.edits.append(WorkbookEdit(grid.where(row, column), "Week 0 starts on", _shown(plan.start_date),
-                                           _shown(value)))
+            self.edit(grid.where(row, column), "Week 0 starts on", plan.start_date, value)
         return value
 
     def checklist_rows(self) -> Iterator[tuple[_Grid, int, dict[str, Any], dict[str, int]]]:
@@ -445,88 +568,135 @@ class _Reader:
         if found is None:
             return
         grid, header, first, _, last = found
-        columns = {str(grid.value(header, c)).strip(): c for c in range(first, last + 1)
-                   if grid.value(header, c) is not None}
-        wanted = ("Item", "Action", "Owner", "Due week", "Status", "Notes")
-        if any(name not in columns for name in wanted):
-            missing = [name for name in wanted if name not in columns]
+        columns = {_text(grid.value(header, c)).strip(): c for c in range(first, last + 1)}
+        missing = [name for name in _CHECKLIST_COLUMNS if name not in columns]
+        if missing:
             self.notes.append(f"The Checklist's header row ({grid.title}!{header}) has no {', '.join(missing)} column: "
                               "its statuses, owners, due weeks and notes were not read.")
             return
         for row in range(header + 1, grid.last_row + 1):
-            values = {name: grid.value(row, columns[name]) for name in wanted}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+            if "Due date" in columns and grid.formula(row, columns["Due date"]) is None \
+                    and not grid.blank(row, columns["Due date"]):
+                self.notes.append(f"{grid.where(row, columns['Due date'])} holds a date typed over its formula: the "
+                                  "app takes the due week (the date follows from it and the start date); type the week.")
+            item, action = (_text(grid.value(row, columns[name])).strip() for name in ("Item", "Action"))
+            if item == SPARE_ACTIONS_NOTE:  # the line closing the spare rows
                 continue
-            if values["Item"] == SPARE_ACTIONS_NOTE:  # the line closing the spare rows
+            if not item and not action:  # a blank row, or a formula of the PM's own (a count of the done items)
+                typed = [name for name in _CHECKLIST_COLUMNS[2:] if not grid.blank(row, columns[name])
+                         and grid.formula(row, columns[name]) is None]
+                if typed:
+                    self.notes.append(f"{grid.title} row {row} has a {', '.join(typed)} but no Item or Action: left "
+                                      "out; give it an Action to make it one of the plan's.")
                 continue
-            yield grid, row, values, columns
+            if not action and re.search(r"\s", item):
+                self.notes.append(f"{grid.where(row, columns['Item'])}: '{safety.quote(item)}' is no item id (ids have "
+                                  "no spaces) and the row has no Action: left out, as a remark; type it under Action "
+                                  "to make it an action.")
+                continue
+            yield grid, row, {name: grid.value(row, columns[name]) for name in _CHECKLIST_COLUMNS}, columns
 
     def checklist(self, scenario: Scenario, plan: RolloutPlan) -> list[ChecklistTracking]:
         """The tracked checklist as the sheet's rows now have it (rows deleted there keep what was tracked)."""
         exported = {item.id: item for item in rollout_report(self.exported).checklist}
+        by_title = {item.title: item.id for item in exported.values()}
         report = rollout_report(scenario.model_copy(update={"rollout": plan}))
         defaults = default_tracking(report, compute(scenario))
         recorded = {entry.item_id: entry for entry in plan.checklist}
         rows: list[dict[str, Any]] = []
         kept: list[ChecklistTracking] = []
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for grid, row, values, columns in self.checklist_rows():
-            item = str(values["Item"] or "").strip()
-            title = str(values["Action"] or "").strip()
-            if not item:
-                item = _item_id(title)
+            item = _text(values["Item"]).strip()
+            title = _text(values["Action"]).strip()
+            if not item and title in by_title and by_title[title] not in seen:
+                item = by_title[title]  # its id cleared: still that action
+            elif not item:
+                item = _own_id(title, seen)
                 self.notes.append(f"{grid.where(row, columns['Item'])}: the action '{safety.quote(title)}' had no item "
                                   f"id; it is tracked as '{item}'.")
+            where = grid.where(row, columns["Item"])
             if item in seen:
-                raise self.fail(grid, row, columns["Item"], f"the item '{item}' is listed twice; keep one row per item")
-            seen.add(item)
-            status = str(values["Status"] or "todo").strip().lower()
+                raise self.fail(grid, row, columns["Item"], f"the item '{item}' is listed twice (in {seen[item]} "
+                                "too); keep one row per item")
+            seen[item] = where
+            status = _text(values["Status"] or "todo").strip().lower()
             if status not in _STATUSES:
                 raise self.fail(grid, row, columns["Status"], f"'{safety.quote(values['Status'])}' is not a status; "
                                 f"choose one of {', '.join(_STATUSES)}")
             due_column = columns["Due week"]
             formula = grid.formula(row, due_column)
-            tied = formula is not None and "ROLLOUTPLAN" in formula.replace("'", "")  # follows a wave's start
+            tied = formula is not None and "!" in formula  # links to a wave's start week on the Rollout plan
             due = None if tied else self.number(grid, row, due_column, f"the due week of '{item}'", whole=True)
-            owner = str(values["Owner"] or "").strip() or None  # blank: the engine's owner
-            notes = str(values["Notes"] or "")
+            owner = _text(values["Owner"]).strip() or None  # blank: the engine's owner
+            notes = _text(values["Notes"])
             before = exported.get(item)
-            label = f"Checklist: {item}"
-            if before is None:  # a row the PM added
-                rows.append({"id": item, "title": title, "owner_role": owner, "due_week": due, "status": status,
-                             "notes": notes})
-                self.edits.append(WorkbookEdit(grid.where(row, columns["Item"]), label, "(not listed)",
-                                               f"{title or item} ({status})"))
-                continue
             tracked = recorded.get(item)
+            own = item not in RULE_IDS
+            fields = {"Owner": (columns["Owner"], "owner_role"), "Due week": (due_column, "due_week"),
+                      "Status": (columns["Status"], "status"), "Notes": (columns["Notes"], "notes"),
+                      "Action": (columns["Action"], "title"), "Item": (columns["Item"], "item_id")}
+            for name, (column, key) in fields.items():
+                self.cells[f"checklist.{item}.{key}"] = grid.where(row, column)
+            if before is None:  # a row the PM added
+                entry = {"id": item, "title": title or item, "owner_role": owner, "due_week": due, "status": status,
+                         "notes": notes}
+                self.check_tracking(entry)
+                rows.append(entry)
+                self.edit(where, f"Checklist: {item}", "(not listed)", f"{title or item} ({status})")
+                continue
             changes = {
-                "Owner": (owner or "") != (before.owner_role or ""),
+                # blank: the engine's owner, which it was unless the team had set one
+                "Owner": owner != before.owner_role and not (owner is None and (tracked is None or
+                                                                                 tracked.owner_role is None)),
                 "Status": status != before.status,
                 "Notes": notes != before.notes,
-                "Due week": (tracked is not None and tracked.due_week is not None) if tied else due != before.due_week,
+                # blank or the link: follows the waves, as it did unless the team had set a week
+                "Due week": (tracked is not None and tracked.due_week is not None) if due is None
+                else due != before.due_week,
+                "Action": own and bool(title) and title != before.title,  # the team's own action renamed
             }
             for name, old, new in (("Owner", before.owner_role, owner), ("Status", before.status, status),
-                                   ("Notes", before.notes, notes), ("Due week", before.due_week, due)):
+                                   ("Notes", before.notes, notes), ("Due week", before.due_week, due),
+                                   ("Action", before.title, title)):
                 if changes[name]:
-                    self.edits.append(WorkbookEdit(grid.where(row, columns[name]), f"{label}, {name}", _shown(old),
-                                                   "(follows the waves)" if name == "Due week" and new is None
-                                                   else _shown(new)))
+                    self.edit(grid.where(row, fields[name][0]), f"Checklist: {item}, {name}", old,
+                              "(follows the waves)" if name == "Due week" and new is None else new)
             if not any(changes.values()):
                 if tracked is not None:
                     kept.append(tracked)  # as exported: what the team recorded stays, nothing is made up
                 continue
-            rows.append({
+            entry = {
                 "id": item,
-                "title": before.title,
+                "title": title if changes["Action"] else before.title,
                 "owner_role": owner if changes["Owner"] else tracked.owner_role if tracked is not None else None,
                 "due_week": due if changes["Due week"] else tracked.due_week if tracked is not None else None,
                 "status": status,
                 "notes": notes,
-            })
+            }
+            self.check_tracking(entry)
+            rows.append(entry)
         tracking = tracking_from_rows(rows, defaults) if rows else []
-        kept += [entry for entry in plan.checklist if entry.item_id not in seen]  # a row deleted in the sheet
+        kept += [tracked_entry for tracked_entry in plan.checklist  # a row deleted in the sheet: it stays
+                 if tracked_entry.item_id not in seen]
+        dropped = [item for item in exported.values() if item.id not in seen and item.fires
+                   and item.id not in recorded]
+        if dropped and self.book.named(CHECKLIST_HEADER) is not None:
+            self.notes.append(
+                f"The Checklist's rows of {', '.join(repr(item.title) for item in dropped)} were deleted: the app lists "
+                "the actions the numbers call for while they do; set a status of 'not applicable' to set one aside.")
         order = {entry.item_id: index for index, entry in enumerate(plan.checklist)}  # the plan's order, then new
         return sorted(kept + tracking, key=lambda entry: order.get(entry.item_id, len(order)))
+
+    def check_tracking(self, entry: dict[str, Any]) -> None:
+        """A checklist row as the plan would keep it (lengths, weeks), refused with the cell of the field at fault."""
+        data = {"item_id": entry["id"], **{key: value for key, value in entry.items() if key != "id"}}
+        try:
+            ChecklistTracking.model_validate(data)
+        except ValidationError as error:
+            where, message = validation_message(error)
+            cell = self.cells.get(f"checklist.{entry['id']}.{where}")
+            raise ScenarioError(f"{cell}: {message}" if cell else message, file=self.book.source) from None
 
     # --- Everything ---------------------------------------------------------------------------
 
@@ -535,36 +705,60 @@ class _Reader:
             return RolloutPlan.model_validate(data)
         except ValidationError as error:
             where, message = validation_message(error)
-            raise ScenarioError(f"the Rollout plan or Checklist as edited is not a plan the app allows: {message}",
-                                file=self.book.source, field=where or None) from None
+            cell = self.where_field(where)
+            raise ScenarioError(f"{cell + ': ' if cell else ''}the Rollout plan as edited is not a plan the app "
+                                f"allows: {message}", file=self.book.source) from None
+
+    def base_plan(self, scenario: Scenario, shown: RolloutPlan) -> RolloutPlan:
+        """The plan the edits are laid over: the scenario's own, or the default plan of the edited numbers (the
+        one the app shows for them), unless those give another number of waves than the workbook shows."""
+        if self.exported.rollout is not None or scenario == self.exported:
+            return shown
+        regenerated = default_plan(scenario)
+        return regenerated if len(regenerated.waves) == len(shown.waves) else shown
 
     def read(self) -> EditedWorkbook:
-        scenario, _ = self.assumptions()
-        plan = rollout_report(self.exported).plan  # the plan the workbook showed (the default one if none)
+        scenario = self.assumptions()
+        shown = rollout_report(self.exported).plan  # the plan the workbook showed (the default one if none)
+        base = self.base_plan(scenario, shown)
         edits_before = len(self.edits)
-        start = self.start_date(plan)
-        waves = self.waves(plan)
-        waves, baseline = self.gates(scenario, plan, waves)
-        new_plan = self.validated({**plan.model_dump(), "start_date": start, "waves": [w.model_dump() for w in waves],
-                                   "baseline": baseline})
-        checklist = self.checklist(scenario, new_plan)
-        new_plan = self.validated({**new_plan.model_dump(), "checklist": [e.model_dump() for e in checklist]})
+        start = self.start_date(shown)
+        waves = self.waves(shown, base)
+        waves, typed = self.gates(shown, waves)
+        self.typed_over()
+        merged: dict[str, float | None] = {str(metric): value for metric, value in base.baseline.items()}
+        merged.update(typed)
+        baseline = {metric: value for metric, value in merged.items() if value is not None}
+        plan = self.validated({**base.model_dump(), "start_date": start, "waves": [w.model_dump() for w in waves],
+                               "baseline": baseline})
+        checklist = self.checklist(scenario, plan)
+        plan = self.validated({**plan.model_dump(), "checklist": [e.model_dump() for e in checklist]})
         if len(self.edits) > edits_before:  # else the plan stays as exported (or none: the default one)
-            plan_data = json.loads(new_plan.model_dump_json())
-            scenario = self.apply(scenario, {"rollout": plan_data}, {"rollout": "Rollout plan"})
+            scenario = self.apply(scenario, {"rollout": json.loads(plan.model_dump_json())}, {})
+        elif self.exported.rollout is None and base is not shown and base.waves != shown.waves:
+            starts = ", ".join(str(wave.start_week) for wave in base.waves)
+            self.notes.append(f"The scenario has no plan of its own: the default plan follows the edited numbers, its "
+                              f"waves now starting in weeks {starts} (the workbook showed "
+                              f"{', '.join(str(w.start_week) for w in shown.waves)}).")
         return EditedWorkbook(scenario, tuple(self.edits), tuple(self.notes))
 
 
-def _item_id(title: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60]
-    return f"own-{slug or 'action'}"
+def _own_id(title: str, taken: dict[str, str]) -> str:
+    """An id for an action the PM added without one: ``own-`` and its title's words, numbered if already used."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-")
+    found = f"own-{slug or 'action'}"
+    number = 2
+    while found in taken or found in RULE_IDS:
+        found = f"own-{slug or 'action'}-{number}"
+        number += 1
+    return found
 
 
-def edits_summary(edited: EditedWorkbook, limit: int = 8) -> str:
+def edits_summary(edited: EditedWorkbook, limit: int = _LIMIT) -> str:
     """The edits as one sentence for the app's notice: "3 edits: Developers in scope (n) 50 → 60; …"."""
     shown = [f"{edit.label} {edit.before} → {edit.after}" for edit in edited.edits[:limit]]
     more = len(edited.edits) - len(shown)
     if not shown:
         return "No input was edited in the workbook."
     return (f"{formatting.count(len(edited.edits), 'edit')} made in the workbook: " + "; ".join(shown)
-            + (f"; and {more} more" if more else "") + ".")
+            + (f"; and {more} more (listed on the Export page)" if more else "") + ".")

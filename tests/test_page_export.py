@@ -247,6 +247,12 @@ def test_an_edited_workbook_resumes_with_its_edits_listed(open_app, worked_examp
     assert notice(at, "plan-week-6.xlsx").value == (
         f"Scenario '{worked_example.name}' loaded from plan-week-6.xlsx. 2 edits made in the workbook: "
         f"Developers in scope (n) 50 → 60; Checklist: {item}, Status todo → done.")
+    # every edit, with its cell, listed while the scenario is open (the notice names eight at most)
+    assert at.expander[-1].label == "Every edit read from plan-week-6.xlsx"
+    listed = at.dataframe[-1].value
+    assert listed.to_dict("records") == [
+        {"Cell": "Assumptions!B5", "Input": "Developers in scope (n)", "Before": "50", "After": "60"},
+        {"Cell": "Checklist!I5", "Input": f"Checklist: {item}, Status", "Before": "todo", "After": "done"}]
     at.switch_page("pages/rollout.py").run()
     assert not at.exception
 
