@@ -407,10 +407,14 @@ class _Reader:
                                          whole=key in ("start_week", "reviewers"))
                 if value is None and key in ("start_week", "seat_share"):
                     raise self.fail(sheet, row, column, f"{label} of '{name}' is empty; type a value")
-                if exported is None or not _same(value, getattr(exported, key)):
+                # exported as the link (the wave had no value of its own, or the default plan's training): a number
+                # typed over it is the wave's own, even one equal to the Assumption's at export
+                was_link = linked is not None and exported is not None and (
+                    getattr(exported, key) is None or (key == "training_hours_per_dev" and self.exported.rollout is None))
+                if exported is None or not _same(value, getattr(exported, key)) or (was_link and value is not None):
                     update[key] = value
                     if exported is not None:
-                        before = getattr(exported, key)
+                        before = None if was_link else getattr(exported, key)
                         self.edit(sheet.where(row, column), f"{name}: {label}",
                                   "the Assumption's" if before is None else before, value)
             if exported is not None and "name" in update:

@@ -214,7 +214,7 @@ def test_waves_gates_and_the_start_date_are_taken(demo):
     assert report.waves[0].gates[0].passed is True
     assert [(e.cell, e.before, e.after) for e in found.edits] == [
         ("Checklist!B3", "(blank)", "2027-01-04"),
-        ("Rollout plan!B22", "4", "6"),
+        ("Rollout plan!B22", "the Assumption's", "6"),
         ("Rollout plan!C10", "4", "6"),
         ("Rollout plan!C29", "the Assumption's", "20"),
         ("Rollout plan!D15", "1", "0.9"),
@@ -457,6 +457,18 @@ def test_a_default_plan_follows_the_edited_numbers_whether_or_not_the_plan_was_e
     assert alone.scenario.rollout is None  # still the default plan, which follows the numbers
     assert [w.training_hours_per_dev for w in rollout_report(alone.scenario).plan.waves] == [8, 8, 8]
     assert [w.training_hours_per_dev for w in with_status.scenario.rollout.waves] == [8, 8, 8]
+
+
+def test_a_number_typed_over_a_waves_link_is_the_waves_own_even_equal_to_the_old_assumption(demo):
+    data = exported(demo)
+    training = cell_of(data, "training_hours_per_dev")
+
+    def edit(book):
+        book["Assumptions"][training] = 8
+        book["Rollout plan"]["B22"] = 4  # the pilot keeps 4 h, typed over the link, while the others follow 8 h
+
+    found = read(edited(data, edit))
+    assert [w.training_hours_per_dev for w in found.scenario.rollout.waves] == [4, 8, 8]
 
 
 def test_a_default_plan_of_other_numbers_is_said(demo):
