@@ -10,8 +10,8 @@ from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.export import metrics_csv, scenario_json
 from roi.models import parse_scenario
-from roi.workbook_edits import edits_summary, read_edited_workbook
 from roi.safety import markdown_safe
+from roi.workbook_edits import edits_summary, read_edited_workbook
 
 EDITS_READ = "export_edits_read"
 """(file name, :class:`roi.workbook_edits.EditedWorkbook`) of the last workbook opened, listed while it is open."""
