@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 from pydantic import ValidationError
 
 from roi import formatting, safety
@@ -55,7 +55,7 @@ from roi.export.rollout_sheets import (
 from roi.export.scenario_sheet import FIRST_CHUNK_ROW, SCENARIO_SHEET
 from roi.models import Scenario, get_path, parse_scenario, validation_message
 from roi.percent_slip import fraction_meant
-from roi.rollout import METRICS, default_plan, rollout_report
+from roi.rollout import METRICS, RolloutReport, default_plan, format_metric, rollout_report
 from roi.rollout_models import ChecklistTracking, Gate, RolloutPlan, Wave
 from roi.rollout_tables import default_tracking, tracking_from_rows
 from roi.whatif import assumption_changes, with_values
@@ -250,13 +250,17 @@ class _Reader:
         self.notes: list[str] = []
         self.cells: dict[str, str] = {}
         """Where each edited field of the plan was read (``waves.1.seat_share`` → ``Rollout plan!C15``)."""
+        self.checklist_read = False
+        """Whether the Checklist's rows were read (its header and Item column found)."""
+        self.origin: dict[str, Wave] = {}
+        """Each wave of the workbook (by its name there) → the wave it was exported as."""
 
     def fail(self, grid: _Grid, row: int, column: int, message: str) -> ScenarioError:
         return ScenarioError(f"{grid.where(row, column)}: {message}", file=self.book.source)
 
     def edit(self, cell: str, label: str, before: Any, after: Any) -> None:
-        self.edits.append(WorkbookEdit(cell, label, before if isinstance(before, str) else _shown(before),
-                                       after if isinstance(after, str) else _shown(after)))
+        self.edits.append(WorkbookEdit(cell, label, before if isinstance(before, str) and before else _shown(before),
+                                       after if isinstance(after, str) and after else _shown(after)))
 
     def number(self, grid: _Grid, row: int, column: int, label: str, *, whole: bool = False) -> float | None:
         """A cell's number (None when blank); text that is a plain number is read as that number."""
@@ -338,6 +342,8 @@ class _Reader:
                        f"holds another horizon than the {self.exported.finance.horizon_years} years exported: each "
                        "year is a column of Cash flow, so it is not taken; change the horizon in the app (ROI & "
                        "risk) and export again.")
+        if not changes:
+            return self.exported
         return self.apply(self.exported, assumption_changes(self.exported, changes), cells)
 
     def not_taken(self, name: str, changed: Any, message: str) -> None:
@@ -362,79 +368,138 @@ class _Reader:
         found = self.book.named(WAVE_ROW_NAMES[label])
         return None if found is None else (found[0], found[1])
 
-    def wave_columns(self) -> tuple[_Grid, int, list[int]] | None:
-        """The names row and the columns holding a wave: the named range's (an inserted blank column skipped),
-        then any the PM filled in to its right (a wave added)."""
+    def wave_columns(self) -> tuple[_Grid, int, int, list[int]] | None:
+        """The names row, the wave table's first column, and the columns holding a wave: the named range's (a
+        column cleared or inserted blank skipped), then any the PM filled in to its right (a wave added)."""
         found = self.book.named(WAVE_ROW_NAMES["Wave"])
         if found is None:
             return None
         grid, row, first, _, last = found
-        columns = [c for c in range(first, last + 1) if not grid.blank(row, c)]
+        columns = []
+        for column in range(first, last + 1):
+            if not grid.blank(row, column):
+                columns.append(column)
+                continue
+            start = self.row_of("Start week")
+            if start is not None and not start[0].blank(start[1], column):  # a name cleared, the wave left
+                raise self.fail(grid, row, column, "the wave's name is empty while its start week is not; type a "
+                                "name, or clear the whole column to remove the wave")
         column = last + 1
         while not grid.blank(row, column):
             columns.append(column)
             column += 1
-        return grid, row, columns
+        return grid, row, first, columns
 
     def waves(self, shown: RolloutPlan, base: RolloutPlan) -> list[Wave]:
-        """The waves as the workbook has them: ``shown`` (what was exported) compared cell by cell, and what
-        changed laid over ``base`` (the same plan, or the default plan of the edited numbers)."""
+        """The waves as the workbook has them, each matched to the wave exported by its name (or, renamed, by
+        its place), its cells compared with ``shown`` (what was exported) and what changed laid over ``base``
+        (the same plan, or the default plan of the edited numbers); waves added and removed."""
         found = self.wave_columns()
         if found is None:
             return list(base.waves)
-        grid, name_row, columns = found
+        grid, name_row, first, columns = found
+        names = [_text(grid.value(name_row, column)).strip() for column in columns]
+        exported_names = [wave.name for wave in shown.waves]
+        origin: dict[int, int] = {}  # position among the columns → the exported wave's index
+        for position, name in enumerate(names):
+            if name in exported_names and exported_names.index(name) not in origin.values():
+                origin[position] = exported_names.index(name)
+        for position, column in enumerate(columns):  # renamed: the unmatched exported wave that sat in its column
+            place = column - first
+            if position not in origin and place < len(shown.waves) and place not in origin.values() \
+                    and shown.waves[place].name not in names:
+                origin[position] = place
+        self.origin = {names[position]: shown.waves[index] for position, index in origin.items()}
+        same_base = len(base.waves) == len(shown.waves)
         waves: list[Wave] = []
-        for index, column in enumerate(columns):
-            exported = shown.waves[index] if index < len(shown.waves) else None
-            wave = base.waves[index] if index < len(base.waves) else None
-            name = _text(grid.value(name_row, column)).strip()
-            update: dict[str, Any] = {}
-            cells = {"name": grid.where(name_row, column)}
-            if exported is None or name != exported.name:
-                update["name"] = name
-            for label, key in _WAVE_FIELDS:
-                at = self.row_of(label)
-                if at is None:
-                    continue
-                sheet, row = at
-                cells[key] = sheet.where(row, column)
-                linked = _LINKED_WAVE_INPUTS.get(label)
-                if linked is not None and sheet.formula(row, column) == linked:
-                    if exported is None:
-                        update[key] = None  # a new wave following the Assumption
-                    continue  # still the link to the Assumption, as exported
-                value: Any = self.number(sheet, row, column, f"{label} of '{name}'",
-                                         whole=key in ("start_week", "reviewers"))
-                if value is None and key in ("start_week", "seat_share"):
-                    raise self.fail(sheet, row, column, f"{label} of '{name}' is empty; type a value")
-                # exported as the link (the wave had no value of its own, or the default plan's training): a number
-                # typed over it is the wave's own, even one equal to the Assumption's at export
-                was_link = linked is not None and exported is not None and (
-                    getattr(exported, key) is None or (key == "training_hours_per_dev" and self.exported.rollout is None))
-                if exported is None or not _same(value, getattr(exported, key)) or (was_link and value is not None):
-                    update[key] = value
-                    if exported is not None:
-                        before = None if was_link else getattr(exported, key)
-                        self.edit(sheet.where(row, column), f"{name}: {label}",
-                                  "the Assumption's" if before is None else before, value)
-            if exported is not None and "name" in update:
-                self.edit(cells["name"], f"Wave {index + 1}: name", exported.name, name)
-            for key, cell in cells.items():
-                self.cells[f"waves.{index}.{key}"] = cell
-            if wave is None:  # a wave typed in a column of its own: the last wave's gates, not yet measured
-                gates = [gate.model_copy(update={"measured": None}) for gate in (waves[-1].gates if waves else [])]
-                data = {"name": name, "start_week": 0, "seat_share": 1.0, "gates": [g.model_dump() for g in gates],
-                        **update}
-                wave = self.wave(data, index)
-                self.edit(cells["name"], f"Wave {index + 1} added", "(none)",
-                          f"{name}, week {wave.start_week}, {wave.seat_share:.0%} of developers")
-            elif update:
-                wave = self.wave({**wave.model_dump(), **update}, index)
-            waves.append(wave)
-        for index, gone in enumerate(shown.waves[len(columns):], start=len(columns)):
-            self.edit(f"{grid.title}!{get_column_letter(2 + index)}{name_row}", f"Wave {index + 1} removed",
-                      gone.name, "(removed)")
+        for position, column in enumerate(columns):
+            exported = shown.waves[origin[position]] if position in origin else None
+            wave = None if exported is None else (base if same_base else shown).waves[origin[position]]
+            waves.append(self.wave_at(grid, name_row, column, len(waves), names[position], exported, wave, waves))
+        for index, gone in enumerate(shown.waves):
+            if index not in origin.values():
+                self.edit(grid.where(name_row, first + index), f"Wave {index + 1} removed", gone.name, "(removed)")
+        self.check_order(waves)
         return waves
+
+    def wave_at(self, grid: _Grid, name_row: int, column: int, index: int, name: str, exported: Wave | None,
+                wave: Wave | None, before: list[Wave]) -> Wave:
+        """The wave of one column: ``exported`` compared cell by cell and the changes laid over ``wave``, or a new
+        wave (``exported`` None) with the last wave's gates, not yet measured."""
+        update: dict[str, Any] = {}
+        cells = {"name": grid.where(name_row, column)}
+        if exported is None or name != exported.name:
+            update["name"] = name
+        teams = self.teams_row(grid, name_row)
+        if teams is not None:
+            text = _text(grid.value(teams, column)).strip()
+            cells["teams"] = grid.where(teams, column)
+            if exported is None or text != exported.teams:
+                update["teams"] = text
+                if exported is not None:
+                    self.edit(cells["teams"], f"{name}: Teams", exported.teams, text)
+        for label, key in _WAVE_FIELDS:
+            at = self.row_of(label)
+            if at is None:
+                continue
+            sheet, row = at
+            cells[key] = sheet.where(row, column)
+            linked = _LINKED_WAVE_INPUTS.get(label)
+            if linked is not None and sheet.formula(row, column) == linked:
+                if exported is None or self.exported.rollout is None:
+                    update[key] = None  # the link: the wave follows the Assumption (the default plan's too)
+                continue
+            value: Any = self.number(sheet, row, column, f"{label} of '{safety.quote(name)}'",
+                                     whole=key in ("start_week", "reviewers"))
+            if value is None and key in ("start_week", "seat_share"):
+                raise self.fail(sheet, row, column, f"{label} of '{safety.quote(name)}' is empty; type a value")
+            # exported as the link (the wave had no value of its own, or the default plan's training): a number
+            # typed over it is the wave's own, even one equal to the Assumption's at export
+            was_link = linked is not None and exported is not None and (
+                getattr(exported, key) is None or (key == "training_hours_per_dev" and self.exported.rollout is None))
+            if exported is None or not _same(value, getattr(exported, key)) or (was_link and value is not None):
+                update[key] = value
+                if exported is not None:
+                    old = None if was_link else getattr(exported, key)
+                    self.edit(cells[key], f"{name}: {label}", "the Assumption's" if old is None else old, value)
+        if exported is not None and "name" in update:
+            self.edit(cells["name"], f"Wave {index + 1}: name", exported.name, name)
+        for key, cell in cells.items():
+            self.cells[f"waves.{index}.{key}"] = cell
+        if wave is None:
+            gates = [gate.model_copy(update={"measured": None}) for gate in (before[-1].gates if before else [])]
+            new = self.wave({"name": name, "start_week": 0, "seat_share": 1.0, "gates": [g.model_dump() for g in gates],
+                             **update}, index)
+            self.edit(cells["name"], f"Wave {index + 1} added", "(none)",
+                      f"{name}, week {new.start_week}, {new.seat_share:.0%} of developers")
+            return new
+        return self.wave({**wave.model_dump(), **update}, index) if update else wave
+
+    def teams_row(self, grid: _Grid, name_row: int) -> int | None:
+        """The wave table's "Teams" row (no defined name: not a model input, but the PM's words)."""
+        return next((row for row in range(name_row + 1, name_row + 6) if grid.value(row, 1) == "Teams"), None)
+
+    def check_order(self, waves: list[Wave]) -> None:
+        """What the plan refuses of its waves as a whole (names, order, shares), said at the wave's cell."""
+        for index, wave in enumerate(waves):
+            cell = self.cells.get
+            if [w.name for w in waves].index(wave.name) != index:
+                raise ScenarioError(f"{cell(f'waves.{index}.name')}: two waves are called '{safety.quote(wave.name)}'; "
+                                    "give each wave its own name", file=self.book.source)
+            if index == 0:
+                continue
+            previous = waves[index - 1]
+            if wave.start_week <= previous.start_week:
+                raise ScenarioError(
+                    f"{cell(f'waves.{index}.start_week')}: wave '{safety.quote(wave.name)}' starts in week "
+                    f"{wave.start_week}, not after '{safety.quote(previous.name)}' (week {previous.start_week}); "
+                    "waves start in order, left to right", file=self.book.source)
+            if wave.seat_share <= previous.seat_share:
+                raise ScenarioError(
+                    f"{cell(f'waves.{index}.seat_share')}: wave '{safety.quote(wave.name)}' covers "
+                    f"{wave.seat_share:.4g} of developers, not more than '{safety.quote(previous.name)}' "
+                    f"({previous.seat_share:.4g}); each later wave adds seats (shares are cumulative)",
+                    file=self.book.source)
 
     def wave(self, data: dict[str, Any], index: int) -> Wave:
         try:
@@ -442,40 +507,84 @@ class _Reader:
         except ValidationError as error:
             where, message = validation_message(error)
             cell = self.cells.get(f"waves.{index}.{where}") or self.cells.get(f"waves.{index}.name")
-            raise ScenarioError(f"{cell}: wave '{data.get('name')}': {message}", file=self.book.source) from None
+            raise ScenarioError(f"{cell}: wave '{safety.quote(str(data.get('name')))}': {message}",
+                                file=self.book.source) from None
+
+    def gate_table(self) -> tuple[_Grid, int, dict[str, int], int] | None:
+        """The gates table: its sheet, header row, columns by header label, and its last row (the line closing
+        the spare rows, or the last exported gate)."""
+        found = self.book.named(GATE_ROWS)
+        if found is None:
+            return None
+        grid, first, _, last, _ = found
+        header = first - 1
+        columns = {_text(grid.value(header, column)).strip(): column for column in range(1, 30)
+                   if not grid.blank(header, column)}
+        if any(label not in columns for label in ("Wave", "Metric", "Baseline", "Measured")):
+            self.notes.append(f"The gates table's header ({grid.title}!{header}) lost its Wave, Metric, Baseline or "
+                              "Measured column: its baselines and measured values were not read; enter them on the "
+                              "app's Rollout page.")
+            return None
+        end = next((row for row in range(last + 1, grid.last_row + 1)
+                    if any(grid.value(row, c) == SPARE_GATES_NOTE for c in range(1, 4))), last + 1)
+        return grid, header, columns, end - 1
+
+    def gate_wave(self, grid: _Grid, row: int, column: int, name_row: int | None) -> str:
+        """The wave a gate row names: the link's saved result, or (a workbook saved with no results) the name in the
+        column its link points at."""
+        value = grid.value(row, column)
+        if isinstance(value, str) and value:
+            return value
+        formula = grid.formula(row, column) or ""
+        match = re.fullmatch(r"([A-Z]+)(\d+)", formula)
+        if match is None or name_row is None:
+            return _text(value)
+        return _text(grid.value(name_row, column_index_from_string(match.group(1))))
 
     def gates(self, shown: RolloutPlan, waves: list[Wave]) -> tuple[list[Wave], dict[str, float | None]]:
-        """The waves' gates with the edited measured values, and the plan's baseline with the edited ones."""
-        found = self.book.named(GATE_ROWS)
-        exported = [(w, g) for w, wave in enumerate(shown.waves) for g in range(len(wave.gates))]
+        """The waves' gates with the edited measured values, and the plan's baseline with the edited ones: each
+        row found by its wave and metric, wherever rows or columns moved."""
         baseline: dict[str, float | None] = {}
-        if found is None or not exported:
+        table = self.gate_table()
+        if table is None or not any(wave.gates for wave in shown.waves):
             return waves, baseline
-        grid, first, _, last, _ = found
-        self.own_gates(grid, last)
-        rows = [r for r in range(first, last + 1) if not grid.blank(r, 2)]
-        labels = [METRICS[shown.waves[w].gates[g].metric].label for w, g in exported]
-        if [grid.value(r, 2) for r in rows] != labels:
-            self.notes.append(f"The gates table ({grid.title}!A{first}:F{last}) was rearranged (its metrics are no "
-                              "longer the exported ones, in order): its baselines and measured values were not read; "
-                              "enter them on the app's Rollout page.")
-            return waves, baseline
+        grid, header, columns, last = table
+        labels = {info.label: metric for metric, info in METRICS.items()}
+        found = self.book.named(WAVE_ROW_NAMES["Wave"])
+        name_row = found[1] if found is not None else None
+        origin = self.origin
         shown_baselines = rollout_report(self.exported).baseline
-        measured: dict[tuple[int, str], float | None] = {}
+        measured: dict[tuple[str, str], float | None] = {}
         typed: dict[str, list[tuple[str, float | None]]] = {}
-        for r, (w, g) in zip(rows, exported, strict=True):
-            gate = shown.waves[w].gates[g]
-            label = f"{shown.waves[w].name}: gate {METRICS[gate.metric].label}"
-            value = self.number(grid, r, 6, f"{label}, Measured")
-            self.cells[f"waves.{w}.gates.{g}.measured"] = grid.where(r, 6)
+        own: list[int] = []
+        for row in range(header + 1, last + 1):
+            if all(grid.blank(row, column) for column in columns.values()):
+                continue
+            metric = labels.get(_text(grid.value(row, columns["Metric"])).strip())
+            wave_name = self.gate_wave(grid, row, columns["Wave"], name_row)
+            exported = origin.get(wave_name)
+            gate = next((g for g in exported.gates if g.metric == metric), None) if exported is not None else None
+            if gate is None:
+                if wave_name.startswith("#REF") or (exported is None and metric is not None and wave_name == ""):
+                    continue  # a removed wave's gate, its link broken
+                own.append(row)
+                continue
+            label = f"{wave_name}: gate {METRICS[gate.metric].label}"
+            cell = grid.where(row, columns["Measured"])
+            value = self.number(grid, row, columns["Measured"], f"{label}, Measured")
+            index = next(i for i, wave in enumerate(waves) if wave.name == wave_name)
+            self.cells[f"waves.{index}.gates"] = cell
             if not _same(value, gate.measured):
-                self.check_gate(gate, value, grid.where(r, 6))
-                measured[(w, gate.metric)] = value
-                self.edit(grid.where(r, 6), f"{label}, Measured", gate.measured, value)
-            base = self.number(grid, r, 4, f"{label}, Baseline")
-            before = shown_baselines.get(gate.metric)
-            if not _same(base, before):
-                typed.setdefault(gate.metric, []).append((grid.where(r, 4), base))
+                self.check_gate(gate, value, cell)
+                measured[(wave_name, gate.metric)] = value
+                self.edit(cell, f"{label}, Measured", gate.measured, value)
+            base = self.number(grid, row, columns["Baseline"], f"{label}, Baseline")
+            if not _same(base, shown_baselines.get(gate.metric)):
+                typed.setdefault(gate.metric, []).append((grid.where(row, columns["Baseline"]), base))
+        if own:
+            self.notes.append(f"{grid.title} rows {', '.join(map(str, own))}: gates added in the workbook are not taken "
+                              "(the app judges a gate on a metric it measures, of a wave of the plan); add them on the "
+                              "app's Rollout page.")
         for metric, values in typed.items():
             if len({value for _, value in values}) > 1:
                 raise ScenarioError(
@@ -492,9 +601,9 @@ class _Reader:
             baseline[metric] = value  # None: the scenario's again (dropped by read)
             self.cells[f"baseline.{metric}"] = cell
         new_waves = []
-        for w, wave in enumerate(waves):
-            gates = [gate.model_copy(update={"measured": measured[(w, gate.metric)]})
-                     if (w, gate.metric) in measured else gate for gate in wave.gates]
+        for wave in waves:
+            gates = [gate.model_copy(update={"measured": measured[(wave.name, gate.metric)]})
+                     if (wave.name, gate.metric) in measured else gate for gate in wave.gates]
             new_waves.append(wave.model_copy(update={"gates": gates}))
         return new_waves, baseline
 
@@ -515,24 +624,12 @@ class _Reader:
             raise ScenarioError(f"{cell}: the baseline of {METRICS[metric].label} cannot be negative, got {value:g}",
                                 file=self.book.source)
 
-    def own_gates(self, grid: _Grid, last: int) -> None:
-        """Say the gates a PM added in the spare rows under the table: the app cannot take them (a metric of
-        free text, a result typed rather than judged), so they would otherwise vanish unsaid."""
-        end = next((r for r in range(last + 1, grid.last_row + 1) if grid.value(r, 1) == SPARE_GATES_NOTE), None)
-        if end is None:
-            return
-        added = [r for r in range(last + 1, end) if any(not grid.blank(r, c) for c in range(1, 10))]
-        if added:
-            rows = ", ".join(str(r) for r in added)
-            self.notes.append(f"{grid.title} rows {rows}: gates added in the workbook are not taken (the app judges "
-                              "a gate on a metric it measures); add them on the app's Rollout page.")
-
     def typed_over(self) -> None:
         """Say the wave table's formulas a value was typed over (a date in "Starts on"): not taken."""
         found = self.wave_columns()
         if found is None:
             return
-        grid, name_row, columns = found
+        grid, name_row, _, columns = found
         inputs = {label for label, _ in _WAVE_FIELDS} | {"Teams", *_APP_VALUE_ROWS}
         row = name_row + 1
         while isinstance(label := grid.value(row, 1), str) and label.strip():
@@ -568,80 +665,103 @@ class _Reader:
         return value
 
     def checklist_rows(self) -> Iterator[tuple[_Grid, int, dict[str, Any], dict[str, int]]]:
+        """Each row of the Checklist that is an action (its values by column; a column deleted in the sheet is
+        absent, and keeps what was exported), in sheet order."""
         found = self.book.named(CHECKLIST_HEADER)
         if found is None:
             return
         grid, header, first, _, last = found
         columns = {_text(grid.value(header, c)).strip(): c for c in range(first, last + 1)}
         missing = [name for name in _CHECKLIST_COLUMNS if name not in columns]
+        if "Item" in missing:
+            self.notes.append(f"The Checklist's header row ({grid.title}!{header}) has no Item column: its statuses, "
+                              "owners, due weeks and notes were not read.")
+            return
         if missing:
             self.notes.append(f"The Checklist's header row ({grid.title}!{header}) has no {', '.join(missing)} column: "
-                              "its statuses, owners, due weeks and notes were not read.")
-            return
+                              "what it held was kept as exported.")
+        present = [name for name in _CHECKLIST_COLUMNS if name in columns]
+        self.checklist_read = True
         for row in range(header + 1, grid.last_row + 1):
             if "Due date" in columns and grid.formula(row, columns["Due date"]) is None \
                     and not grid.blank(row, columns["Due date"]):
                 self.notes.append(f"{grid.where(row, columns['Due date'])} holds a date typed over its formula: the "
                                   "app takes the due week (the date follows from it and the start date); type the week.")
-            item, action = (_text(grid.value(row, columns[name])).strip() for name in ("Item", "Action"))
+            item = _text(grid.value(row, columns["Item"])).strip()
+            action = _text(grid.value(row, columns["Action"])).strip() if "Action" in columns else ""
             if item == SPARE_ACTIONS_NOTE:  # the line closing the spare rows
                 continue
+            if "Action" in columns and grid.formula(row, columns["Action"]) is not None:
+                continue  # a sum of the PM's own under the table ("Done:" and a COUNTIF): no action
             if not item and not action:  # a blank row, or a formula of the PM's own (a count of the done items)
-                typed = [name for name in _CHECKLIST_COLUMNS[2:] if not grid.blank(row, columns[name])
+                typed = [name for name in present[2:] if not grid.blank(row, columns[name])
                          and grid.formula(row, columns[name]) is None]
                 if typed:
-                    self.notes.append(f"{grid.title} row {row} has a {', '.join(typed)} but no Item or Action: left "
-                                      "out; give it an Action to make it one of the plan's.")
+                    self.notes.append(f"{grid.title} row {row} has something under {', '.join(typed)} but no Item or "
+                                      "Action: left out; give it an Action to make it one of the plan's.")
                 continue
-            if not action and re.search(r"\s", item):
+            if not action and re.search(r"\s|:$", item):
                 self.notes.append(f"{grid.where(row, columns['Item'])}: '{safety.quote(item)}' is no item id (ids have "
                                   "no spaces) and the row has no Action: left out, as a remark; type it under Action "
                                   "to make it an action.")
                 continue
-            yield grid, row, {name: grid.value(row, columns[name]) for name in _CHECKLIST_COLUMNS}, columns
+            yield grid, row, {name: grid.value(row, columns[name]) for name in present}, columns
+
+    def due_week(self, grid: _Grid, row: int, column: int, item: str, tied_week: int | None) -> tuple[bool, int | None]:
+        """(still tied to the waves, the week typed): the exported link to a wave's start week (its result, if
+        saved, the week the waves give) is tied; a formula of the PM's own (the link + 2) gives its result."""
+        formula = grid.formula(row, column)
+        if formula is not None and "#REF!" in formula:  # linked to a wave whose column was deleted
+            self.notes.append(f"{grid.where(row, column)}: the due week of '{item}' was linked to a wave that was "
+                              "removed; it now follows the plan's waves.")
+            return True, None
+        link = formula is not None and (formula.startswith("IF(") or re.fullmatch(r"('[^']*'|[^!]+)![A-Z]+\d+(\+4)?",
+                                                                              formula) is not None)
+        saved = grid.value(row, column)
+        if link and (saved is None or (isinstance(saved, (int, float)) and _same(saved, tied_week))):
+            return True, None
+        week = self.number(grid, row, column, f"the due week of '{item}'", whole=True)
+        return week is None, None if week is None else int(week)
 
     def checklist(self, scenario: Scenario, plan: RolloutPlan) -> list[ChecklistTracking]:
         """The tracked checklist as the sheet's rows now have it (rows deleted there keep what was tracked)."""
         exported = {item.id: item for item in rollout_report(self.exported).checklist}
-        by_title = {item.title: item.id for item in exported.values()}
-        report = rollout_report(scenario.model_copy(update={"rollout": plan}))
+        report = self.report(scenario.model_copy(update={"rollout": plan}))
         defaults = default_tracking(report, compute(scenario))
+        tied_weeks = {item.id: item.due_week for item in defaults}
         recorded = {entry.item_id: entry for entry in plan.checklist}
+        listed = list(self.checklist_rows())
+        ids = self.item_ids(listed, exported)
         rows: list[dict[str, Any]] = []
         kept: list[ChecklistTracking] = []
         seen: dict[str, str] = {}
-        for grid, row, values, columns in self.checklist_rows():
-            item = _text(values["Item"]).strip()
-            title = _text(values["Action"]).strip()
-            if not item and title in by_title and by_title[title] not in seen:
-                item = by_title[title]  # its id cleared: still that action
-            elif not item:
-                item = _own_id(title, seen)
-                self.notes.append(f"{grid.where(row, columns['Item'])}: the action '{safety.quote(title)}' had no item "
-                                  f"id; it is tracked as '{item}'.")
+        for (grid, row, values, columns), item in zip(listed, ids, strict=True):
+            title = _text(values.get("Action")).strip()
             where = grid.where(row, columns["Item"])
             if item in seen:
                 raise self.fail(grid, row, columns["Item"], f"the item '{item}' is listed twice (in {seen[item]} "
                                 "too); keep one row per item")
             seen[item] = where
-            status = _text(values["Status"] or "todo").strip().lower()
+            before = exported.get(item)
+            tracked = recorded.get(item)
+            status = _text(values.get("Status") or "todo").strip().lower() if "Status" in values \
+                else (before.status if before is not None else "todo")
             if status not in _STATUSES:
                 raise self.fail(grid, row, columns["Status"], f"'{safety.quote(values['Status'])}' is not a status; "
                                 f"choose one of {', '.join(_STATUSES)}")
-            due_column = columns["Due week"]
-            formula = grid.formula(row, due_column)
-            tied = formula is not None and "!" in formula  # links to a wave's start week on the Rollout plan
-            due = None if tied else self.number(grid, row, due_column, f"the due week of '{item}'", whole=True)
-            owner = _text(values["Owner"]).strip() or None  # blank: the engine's owner
-            notes = _text(values["Notes"])
-            before = exported.get(item)
-            tracked = recorded.get(item)
-            own = item not in RULE_IDS
-            fields = {"Owner": (columns["Owner"], "owner_role"), "Due week": (due_column, "due_week"),
-                      "Status": (columns["Status"], "status"), "Notes": (columns["Notes"], "notes"),
-                      "Action": (columns["Action"], "title"), "Item": (columns["Item"], "item_id")}
-            for name, (column, key) in fields.items():
-                self.cells[f"checklist.{item}.{key}"] = grid.where(row, column)
+            if "Due week" in values:
+                tied, due = self.due_week(grid, row, columns["Due week"], item, tied_weeks.get(item))
+            else:
+                tied, due = before is None or (tracked is None or tracked.due_week is None), \
+                    tracked.due_week if tracked is not None else None
+            owner = (_text(values.get("Owner")).strip() or None) if "Owner" in values \
+                else (before.owner_role if before is not None else None)  # blank: the engine's owner
+            notes = _text(values.get("Notes")) if "Notes" in values else (before.notes if before is not None else "")
+            fields = {"Owner": "owner_role", "Due week": "due_week", "Status": "status", "Notes": "notes",
+                      "Action": "title", "Item": "item_id"}
+            for name, key in fields.items():
+                if name in columns:
+                    self.cells[f"checklist.{item}.{key}"] = grid.where(row, columns[name])
             if before is None:  # a row the PM added
                 entry = {"id": item, "title": title or item, "owner_role": owner, "due_week": due, "status": status,
                          "notes": notes}
@@ -655,16 +775,15 @@ class _Reader:
                                                                                  tracked.owner_role is None)),
                 "Status": status != before.status,
                 "Notes": notes != before.notes,
-                # blank or the link: follows the waves, as it did unless the team had set a week
-                "Due week": (tracked is not None and tracked.due_week is not None) if due is None
-                else due != before.due_week,
-                "Action": own and bool(title) and title != before.title,  # the team's own action renamed
+                # tied (or blank): follows the waves, as it did unless the team had set a week
+                "Due week": (tracked is not None and tracked.due_week is not None) if tied else due != before.due_week,
+                "Action": item not in RULE_IDS and bool(title) and title != before.title,  # an own action renamed
             }
             for name, old, new in (("Owner", before.owner_role, owner), ("Status", before.status, status),
                                    ("Notes", before.notes, notes), ("Due week", before.due_week, due),
                                    ("Action", before.title, title)):
                 if changes[name]:
-                    self.edit(grid.where(row, fields[name][0]), f"Checklist: {item}, {name}", old,
+                    self.edit(grid.where(row, columns[name]), f"Checklist: {item}, {name}", old,
                               "(follows the waves)" if name == "Due week" and new is None else new)
             if not any(changes.values()):
                 if tracked is not None:
@@ -681,16 +800,54 @@ class _Reader:
             self.check_tracking(entry)
             rows.append(entry)
         tracking = tracking_from_rows(rows, defaults) if rows else []
-        kept += [tracked_entry for tracked_entry in plan.checklist  # a row deleted in the sheet: it stays
-                 if tracked_entry.item_id not in seen]
-        dropped = [item for item in exported.values() if item.id not in seen and item.fires
-                   and item.id not in recorded]
-        if dropped and self.book.named(CHECKLIST_HEADER) is not None:
-            self.notes.append(
-                f"The Checklist's rows of {', '.join(repr(item.title) for item in dropped)} were deleted: the app lists "
-                "the actions the numbers call for while they do; set a status of 'not applicable' to set one aside.")
+        if self.checklist_read:
+            self.deleted_rows(exported, recorded, seen)
+        kept += [entry for entry in plan.checklist if entry.item_id not in seen]  # a row deleted: what was tracked
         order = {entry.item_id: index for index, entry in enumerate(plan.checklist)}  # the plan's order, then new
         return sorted(kept + tracking, key=lambda entry: order.get(entry.item_id, len(order)))
+
+    def item_ids(self, listed: list[tuple[_Grid, int, dict[str, Any], dict[str, int]]],
+                 exported: dict[str, Any]) -> list[str]:
+        """Each row's item: its Item as exported (case aside); a cleared or mistyped Item whose Action is one of the
+        exported items still that item (said when mistyped); else an action of the team's own (an id made from
+        its Action when the Item is blank)."""
+        folded = {item.casefold(): item for item in exported}
+        ids: list[str | None] = [folded.get(_text(values.get("Item")).strip().casefold()) for _, _, values, _ in listed]
+        unclaimed = {item.title: item.id for item in exported.values() if item.id not in ids}
+        taken: dict[str, str] = {}
+        out = []
+        for (grid, row, values, columns), known in zip(listed, ids, strict=True):
+            typed = _text(values.get("Item")).strip()
+            title = _text(values.get("Action")).strip()
+            if known is None and title in unclaimed:
+                known = unclaimed.pop(title)
+                if typed:
+                    self.notes.append(f"{grid.where(row, columns['Item'])}: the Item '{safety.quote(typed)}' is none of the "
+                                      f"plan's, but its Action is '{safety.quote(title)}': read as '{known}'.")
+            if known is None and not typed:
+                known = _own_id(title, {**taken, **dict.fromkeys(exported, "")})
+                self.notes.append(f"{grid.where(row, columns['Item'])}: the action '{safety.quote(title)}' had no item "
+                                  f"id; it is tracked as '{known}'.")
+            found = known or typed
+            taken[found] = ""
+            out.append(found)
+        return out
+
+    def deleted_rows(self, exported: dict[str, Any], recorded: dict[str, ChecklistTracking],
+                     seen: dict[str, str]) -> None:
+        """Say the Checklist rows deleted in the sheet: an item the numbers call for is listed again, one the team
+        tracked is kept as tracked."""
+        gone = [item for item in exported.values() if item.id not in seen]
+        listed_again = [item.title for item in gone if item.fires and item.id not in recorded]
+        kept = [item.title for item in gone if item.id in recorded]
+        if listed_again:
+            self.notes.append(
+                f"The Checklist's rows of {', '.join(repr(title) for title in listed_again)} were deleted: the app lists "
+                "the actions the numbers call for while they do; set a status of 'not applicable' to set one aside.")
+        if kept:
+            self.notes.append(
+                f"The Checklist's rows of {', '.join(repr(title) for title in kept)} were deleted: what the team "
+                "recorded against them is kept; set a status of 'not applicable' to set one aside.")
 
     def check_tracking(self, entry: dict[str, Any]) -> None:
         """A checklist row as the plan would keep it (lengths, weeks), refused with the cell of the field at fault."""
@@ -739,12 +896,44 @@ class _Reader:
         plan = self.validated({**plan.model_dump(), "checklist": [e.model_dump() for e in checklist]})
         if len(self.edits) > edits_before:  # else the plan stays as exported (or none: the default one)
             scenario = self.apply(scenario, {"rollout": json.loads(plan.model_dump_json())}, {})
-        elif self.exported.rollout is None and base is not shown and base.waves != shown.waves:
-            starts = ", ".join(str(wave.start_week) for wave in base.waves)
-            self.notes.append(f"The scenario has no plan of its own: the default plan follows the edited numbers, its "
-                              f"waves now starting in weeks {starts} (the workbook showed "
-                              f"{', '.join(str(w.start_week) for w in shown.waves)}).")
+        self.default_plan_moved(scenario, shown, base)
+        self.report(scenario)
         return EditedWorkbook(scenario, tuple(self.edits), tuple(self.notes))
+
+    def report(self, scenario: Scenario) -> RolloutReport:
+        """``rollout_report``: what only the whole scenario can refuse (a wave after the horizon), at its cell."""
+        try:
+            return rollout_report(scenario)
+        except ScenarioError as error:
+            where = self.where_field(error.field)
+            raise ScenarioError(f"{where + ': ' if where else ''}{error.describe(field=False)}",
+                                file=self.book.source) from None
+
+    def default_plan_moved(self, scenario: Scenario, shown: RolloutPlan, base: RolloutPlan) -> None:
+        """Say how the default plan of the edited numbers differs from the one the workbook showed (its waves'
+        start weeks, its gates' thresholds): a scenario without a plan of its own follows its numbers."""
+        if self.exported.rollout is not None or scenario == self.exported:
+            return
+        regenerated = default_plan(scenario)
+        if len(regenerated.waves) != len(shown.waves):  # the workbook's waves were kept (base_plan)
+            self.notes.append(f"The scenario had no plan of its own: the default plan of the edited numbers has "
+                              f"{len(regenerated.waves)} waves, the workbook {len(shown.waves)}; the workbook's waves "
+                              "were kept.")
+            return
+        said = []
+        if [w.start_week for w in base.waves] != [w.start_week for w in shown.waves]:
+            said.append(f"its waves now start in weeks {', '.join(str(w.start_week) for w in base.waves)} (the workbook "
+                        f"showed {', '.join(str(w.start_week) for w in shown.waves)})")
+        moved = [(new.metric, old.threshold, new.threshold)  # a relative threshold follows the baseline, as it did
+                 for old, new in zip(shown.waves[0].gates, base.waves[0].gates, strict=False)
+                 if old.metric == new.metric and new.basis == "absolute" and not _same(old.threshold, new.threshold)]
+        if moved:
+            said.append("its gates' thresholds are " + ", ".join(
+                f"{METRICS[metric].label} {format_metric(metric, new)} (was {format_metric(metric, old)})"
+                for metric, old, new in moved))
+        if said:
+            self.notes.append("The scenario has no plan of its own, so its default plan follows the edited numbers: "
+                              + "; ".join(said) + ".")
 
 
 def _own_id(title: str, taken: dict[str, str]) -> str:

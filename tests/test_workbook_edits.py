@@ -201,8 +201,8 @@ def test_waves_gates_and_the_start_date_are_taken(demo):
     plan = found.scenario.rollout
     assert plan is not None and plan.start_date == date(2027, 1, 4)
     assert [(w.name, w.start_week, w.seat_share, w.training_hours_per_dev, w.reviewers) for w in plan.waves] == [
-        # the default plan's waves train for the scenario's 4 h, now written into the plan of its own
-        ("Pilot", 0, 0.1, 6.0, None), ("Expansion", 6, 0.3, 4.0, 20), ("Full rollout", 8, 0.9, 4.0, None)]
+        # the default plan's waves whose training cells are still links follow the Assumption (None) in the plan
+        ("Pilot", 0, 0.1, 6.0, None), ("Expansion", 6, 0.3, None, 20), ("Full rollout", 8, 0.9, None, None)]
     assert [g.measured for g in plan.waves[0].gates] == [0.05, None, None, None, None]
     assert all(g.measured is None for w in plan.waves[1:] for g in w.gates)
     assert plan.baseline == {"pickup_hours_median": 10.0}
@@ -230,8 +230,8 @@ def test_a_plan_the_app_would_refuse_is_refused_with_its_reason(demo):
     with pytest.raises(ScenarioError) as caught:
         read(edited(exported(demo), edit))
     assert caught.value.describe() == (
-        "plan.xlsx: the Rollout plan as edited is not a plan the app allows: wave 'Full rollout' starts in week 8, "
-        "not after 'Expansion' (week 9); waves must start in order")
+        "plan.xlsx: Rollout plan!D10: wave 'Full rollout' starts in week 8, not after 'Expansion' (week 9); waves "
+        "start in order, left to right")
 
 
 def test_two_different_baselines_for_one_metric_are_refused(demo):
@@ -260,7 +260,7 @@ def test_gates_typed_into_the_spare_rows_are_said_not_taken(demo):
     assert found.scenario == demo and found.edits == ()
     assert found.notes == (
         f"Rollout plan rows {closing - 5}: gates added in the workbook are not taken (the app judges a gate on a "
-        "metric it measures); add them on the app's Rollout page.",)
+        "metric it measures, of a wave of the plan); add them on the app's Rollout page.",)
 
 
 # --- Checklist -----------------------------------------------------------------------------------
@@ -456,7 +456,9 @@ def test_a_default_plan_follows_the_edited_numbers_whether_or_not_the_plan_was_e
     alone, with_status = (read(edited(data, hours(status))) for status in (False, True))
     assert alone.scenario.rollout is None  # still the default plan, which follows the numbers
     assert [w.training_hours_per_dev for w in rollout_report(alone.scenario).plan.waves] == [8, 8, 8]
-    assert [w.training_hours_per_dev for w in with_status.scenario.rollout.waves] == [8, 8, 8]
+    # a plan of its own now, whose waves still follow the Assumption as the workbook's links did
+    assert [w.training_hours_per_dev for w in with_status.scenario.rollout.waves] == [None, None, None]
+    assert [w.training_hours_per_dev for w in rollout_report(with_status.scenario).waves] == [8, 8, 8]
 
 
 def test_a_number_typed_over_a_waves_link_is_the_waves_own_even_equal_to_the_old_assumption(demo):
@@ -468,7 +470,8 @@ def test_a_number_typed_over_a_waves_link_is_the_waves_own_even_equal_to_the_old
         book["Rollout plan"]["B22"] = 4  # the pilot keeps 4 h, typed over the link, while the others follow 8 h
 
     found = read(edited(data, edit))
-    assert [w.training_hours_per_dev for w in found.scenario.rollout.waves] == [4, 8, 8]
+    assert [w.training_hours_per_dev for w in found.scenario.rollout.waves] == [4, None, None]
+    assert [w.training_hours_per_dev for w in rollout_report(found.scenario).waves] == [4, 8, 8]
 
 
 def test_a_default_plan_of_other_numbers_is_said(demo):
@@ -477,7 +480,7 @@ def test_a_default_plan_of_other_numbers_is_said(demo):
     starts = [w.start_week for w in rollout_report(found.scenario).plan.waves]
     assert starts != [0, 4, 8]
     assert found.notes == (
-        "The scenario has no plan of its own: the default plan follows the edited numbers, its waves now starting in "
+        "The scenario has no plan of its own, so its default plan follows the edited numbers: its waves now start in "
         f"weeks {', '.join(map(str, starts))} (the workbook showed 0, 4, 8).",)
 
 
@@ -572,7 +575,7 @@ def test_rows_that_are_no_actions_are_left_out_or_said(planned):
         "own-check-jira": "Check Jira!", "own-check-jira-2": "check jira"}
     assert not any("note alone" in title or "Jane" in title for title in tracked.values())
     said = " ".join(found.notes)
-    assert f"Checklist row {first_spare} has a Notes but no Item or Action: left out" in said
+    assert f"Checklist row {first_spare} has something under Notes but no Item or Action: left out" in said
     assert f"Checklist!A{below + 1}: 'Last reviewed by Jane on 3 March' is no item id" in said
 
 
@@ -629,3 +632,95 @@ def test_two_licence_lines_of_one_name_are_refused(worked_example):
 def test_a_date_typed_in_notes_is_kept_as_the_day(demo):
     found = read(edited(exported(demo), lambda book: book["Checklist"].__setitem__("J5", datetime(2026, 3, 4))))
     assert [entry.notes for entry in found.scenario.rollout.checklist] == ["2026-03-04"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice (soffice) is not installed; `make test` installs libreoffice-calc-nogui")
+def test_waves_deleted_and_inserted_as_columns_in_libreoffice_keep_their_gates(demo, tmp_path):
+    """A spreadsheet removes or adds a wave as a column, which shifts the gates table beside it too: waves were
+    matched by place (a measured gate moved to the wrong wave) and the gates read from fixed columns."""
+    data = exported(demo)
+    measured = ["num|Rollout plan|F48|0.035", "num|Rollout plan|F53|0.05"]  # Expansion's and Full rollout's CFR
+    books = {
+        "deleted": (data, [*measured, "delcol|Rollout plan|3"]),  # Expansion's column
+        "inserted": (data, [*measured, "inscol|Rollout plan|3", "text|Rollout plan|C7|Pilot 2",
+                            "num|Rollout plan|C10|2", "num|Rollout plan|C15|0.2"]),
+        "due_formula": (data, ["formula|Checklist|F6|='Rollout plan'.$C$10+2",  # the link + 2: the PM's own week
+                               "text|Checklist|A26|Done:", 'formula|Checklist|B26|=COUNTIF(I5:I23;"done")']),
+    }
+    saved = edit_in_libreoffice(books, tmp_path)
+
+    deleted = read(saved["deleted"]).scenario.rollout
+    assert [w.name for w in deleted.waves] == ["Pilot", "Full rollout"]
+    assert [g.measured for g in deleted.waves[1].gates if g.metric == "change_failure_rate"] == [0.05]
+
+    inserted = read(saved["inserted"])
+    waves = inserted.scenario.rollout.waves
+    assert [(w.name, w.start_week, w.seat_share) for w in waves] == [
+        ("Pilot", 0, 0.1), ("Pilot 2", 2, 0.2), ("Expansion", 4, 0.3), ("Full rollout", 8, 1.0)]
+    cfr = {w.name: [g.measured for g in w.gates if g.metric == "change_failure_rate"] for w in waves}
+    assert cfr == {"Pilot": [None], "Pilot 2": [None], "Expansion": [0.035], "Full rollout": [0.05]}
+
+    formula = read(saved["due_formula"])
+    tracked = {entry.item_id: entry for entry in formula.scenario.rollout.checklist}
+    assert tracked["pr-size-limit"].due_week == 6  # week 4 + 2, not "follows the waves"
+    assert set(tracked) == {"pr-size-limit"}  # the count under the table is no action
+
+
+def test_a_wave_whose_name_alone_was_cleared_is_refused_not_removed(demo):
+    with pytest.raises(ScenarioError) as caught:
+        read(edited(exported(demo), lambda book: book["Rollout plan"].__setitem__("C7", None)))
+    assert caught.value.describe() == (
+        "plan.xlsx: Rollout plan!C7: the wave's name is empty while its start week is not; type a name, or clear the "
+        "whole column to remove the wave")
+
+
+def test_a_default_plans_gate_threshold_moved_by_the_edited_numbers_is_said(demo):
+    data = exported(demo)
+    hours = cell_of(data, "hours_per_week")
+
+    def edit(book):
+        book["Assumptions"][hours] = 30
+        book["Checklist"]["I5"] = "done"
+
+    found = read(edited(data, edit))
+    shown, now = (rollout_report(s).plan.waves[0].gates for s in (demo, found.scenario))
+    moved = [(a.threshold, b.threshold) for a, b in zip(shown, now, strict=True) if a.threshold != b.threshold]
+    assert moved  # the time to first review's threshold is derived from the working week
+    assert any("its gates' thresholds are Time to first review" in note for note in found.notes), found.notes
+
+
+def test_a_checklist_column_deleted_keeps_what_it_held(planned):
+    def edit(book):
+        book["Checklist"].delete_cols(10)  # Notes (openpyxl moves the cells, not the names: the header range ends blank)
+        book["Checklist"]["I5"] = "done"
+
+    found = read(edited(exported(planned), edit))
+    tracked = {entry.item_id: entry for entry in found.scenario.rollout.checklist}
+    assert tracked["baseline-first"].notes == "export from GitHub on Monday"  # as exported
+    assert found.notes[0] == ("The Checklist's header row (Checklist!4) has no Notes column: what it held was kept as "
+                              "exported.")
+    assert not any("were deleted" in note for note in found.notes)
+
+
+@pytest.mark.parametrize(("typed", "said"), [("AI-Policy", False), ("ai-polcy", True)])
+def test_a_mistyped_item_id_with_its_action_is_still_that_item(demo, typed, said):
+    def edit(book):
+        book["Checklist"]["A5"] = typed
+        book["Checklist"]["I5"] = "done"
+
+    found = read(edited(exported(demo), edit))
+    assert [(e.item_id, e.status) for e in found.scenario.rollout.checklist] == [("ai-policy", "done")]
+    assert bool(found.notes) == said
+    if said:
+        assert found.notes == ("Checklist!A5: the Item 'ai-polcy' is none of the plan's, but its Action is 'Publish "
+                               "a clear AI-use policy': read as 'ai-policy'.",)
+
+
+def test_a_wave_after_the_horizon_names_its_cell(demo):
+    with pytest.raises(ScenarioError) as caught:
+        read(edited(exported(demo), lambda book: book["Rollout plan"].__setitem__("D10", 200)))
+    assert caught.value.describe() == (
+        "plan.xlsx: Rollout plan!D10: wave 'Full rollout' starts in week 200, after the 3-year horizon; start it "
+        "earlier or lengthen finance.horizon_years")
