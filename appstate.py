@@ -34,7 +34,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from roi import formatting as fmt
 from roi import scenario_builder
-from roi.archive import SEPARATOR, export_names, files_in, shown_name
+from roi.archive import export_names, files_in, shown_name, split_name
 from roi.comparison import unique_names
 from roi.decimal_comma import comma_warning
 from roi.engine import compute
@@ -314,7 +314,7 @@ def resume(saved: Scenario, notice: str, kind: str = "success") -> None:
             use_exports(None, None, 0)
             files = len(measured.sources)
             # what to upload: a zip archive's files by the archive's name, once
-            uploads = list(dict.fromkeys(source.partition(SEPARATOR)[0] for source in measured.sources))
+            uploads = list(dict.fromkeys(split_name(source)[0] for source in measured.sources))
             held = "" if uploads == measured.sources else f", in {', '.join(uploads)}"
             notice += (
                 f" It was measured from {files} export{'s' if files != 1 else ''} "

@@ -437,7 +437,7 @@ with tab_exports:
                 # Why, one line per file below the table: a cell cuts the reasons at the column's width.
                 for source in sources:
                     if source.skipped:
-                        st.caption(f"**{markdown_safe(source.file.rsplit('/', 1)[-1])}** left out "
+                        st.caption(f"**{markdown_safe(shown_name(source.file))}** left out "
                                    + markdown_safe("; ".join(f"{n:,} {why}" for why, n in source.skipped.items())))
                 # What each file's reader assumed (time zones, date order, columns it lacked), one line per
                 # note with the files it concerns: eight Jira exports share one time-zone note.

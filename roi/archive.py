@@ -20,6 +20,7 @@ read as the one file it is (the estimates template, or a workbook to map).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from roi import safety
 from roi.errors import InputFormatError
 
 __all__ = ["EXPORT_TYPES", "ExportFile", "FileInput", "SEPARATOR", "export_names", "files_in", "is_export_archive",
-           "is_zip", "member_name", "shown_name"]
+           "is_zip", "member_name", "shown_name", "split_name"]
 
 FileInput = str | Path | tuple[str, bytes]
 """A file given to read: a path, or its name and bytes (an upload)."""
@@ -48,6 +49,8 @@ NESTED = ("is a zip archive inside the archive, which this tool does not open; u
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first file, or an empty zip's directory
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 _OS_FILES = frozenset({"thumbs.db", "desktop.ini"})  # Windows' own; macOS' start with a dot or are in __MACOSX/
+_PROSE = re.compile(r"(?i)(read ?me|licen[cs]e|notes?|changelog)([ ._-].*)?$")
+"""A README or notes file beside the exports (``.txt`` is read, as Excel's Unicode text): skipped with the rest."""
 _LISTED = 8
 """Files named when a list of skipped files is given."""
 _UNREADABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError)
@@ -68,16 +71,33 @@ def is_zip(data: bytes) -> bool:
     return bytes(data[:4]) in _ZIP_MAGIC
 
 
+_MEMBER_PATH_SHOWN = 200
+"""Characters of a path inside an archive a name shows; a longer one keeps its end (the file's own name)."""
+
+_ARCHIVE_PART = re.compile(r"^(.*?\.zip): ", re.IGNORECASE)
+"""An archive's name and the separator before the path of one of its files (a plain file named "Acme: Q1.json"
+has none: only an archive's name ends in .zip)."""
+
+
 def member_name(archive: str, path: str) -> str:
     """The name of the file at ``path`` inside ``archive`` in messages (control characters shown as ``?``)."""
-    return f"{archive}{SEPARATOR}{safety.quote(path, 200)}"
+    shown = safety.quote(path, len(path) + 1)
+    if len(shown) > _MEMBER_PATH_SHOWN:  # two files under one long folder kept apart by their own names
+        shown = "…" + shown[-(_MEMBER_PATH_SHOWN - 1):]
+    return f"{archive}{SEPARATOR}{shown}"
+
+
+def split_name(file: str) -> tuple[str, str | None]:
+    """(the file to upload, the path inside it): an archive's name and its file's path, or the file and None."""
+    found = _ARCHIVE_PART.match(file)
+    return (found.group(1), file[found.end():]) if found else (file, None)
 
 
 def shown_name(file: str) -> str:
     """A file's name as the Data page and a scenario's sources show it: without the folders of a path (they are
     the machine's, not the file's), and for a file of an archive the archive's name and the path inside it."""
-    archive, separator, inside = file.partition(SEPARATOR)
-    return Path(archive).name + separator + inside
+    archive, inside = split_name(file)
+    return Path(archive).name + ("" if inside is None else SEPARATOR + inside)
 
 
 def is_export_archive(name: str, data: bytes) -> bool:
@@ -142,9 +162,10 @@ def _is_workbook(members: list[zipfile.ZipInfo]) -> bool:
 
 def _os_junk(path: str) -> bool:
     """A folder's metadata an OS adds to what it zips: macOS' ``__MACOSX/`` and ``.DS_Store``, Windows'
-    ``Thumbs.db``, or any hidden file or folder (a name starting with a dot)."""
+    ``Thumbs.db``, Office's lock files (``~$estimates.xlsx``), or any hidden file or folder (a name starting with
+    a dot)."""
     parts = [p for p in path.split("/") if p not in ("", ".")]  # some tools write ./exports/pulls.json
-    return (not parts or parts[0] == "__MACOSX" or parts[-1].lower() in _OS_FILES
+    return (not parts or parts[0] == "__MACOSX" or parts[-1].lower() in _OS_FILES or parts[-1].startswith("~$")
             or any(p.startswith(".") and p != ".." for p in parts))
 
 
@@ -156,6 +177,7 @@ def _listing(paths: list[str]) -> str:
 def _members(name: str, data: bytes) -> list[ExportFile]:
     """The export files of archive ``name``, checked from its directory; the rest listed in a note."""
     safety.check_size(name, len(data))
+    safety.check_archive_entries(name, data)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -166,13 +188,13 @@ def _members(name: str, data: bytes) -> list[ExportFile]:
     readable: list[zipfile.ZipInfo] = []
     skipped: list[str] = []
     for info in infos:
-        if info.is_dir() or _os_junk(info.filename):
+        if not info.filename or info.is_dir() or _os_junk(info.filename):  # an empty name: no file of anyone's
             continue
         base = info.filename.rsplit("/", 1)[-1]
         suffix = base.rpartition(".")[2].lower() if "." in base else ""
         if suffix == "zip":
             raise InputFormatError(NESTED, file=member_name(name, info.filename))
-        if suffix in EXPORT_TYPES:
+        if suffix in EXPORT_TYPES and not _PROSE.match(base):
             readable.append(info)
         else:
             skipped.append(info.filename)
@@ -181,7 +203,11 @@ def _members(name: str, data: bytes) -> list[ExportFile]:
         raise InputFormatError(
             f"holds no export files: it has {_listing(skipped)}; only {types} files are read" if skipped else
             "holds no files; zip the export files themselves", file=name)
-    named = [(member_name(name, info.filename), info) for info in readable[:safety.MAX_ARCHIVE_FILES + 1]]
+    named: list[tuple[str, zipfile.ZipInfo]] = []
+    for info in readable[:safety.MAX_ARCHIVE_FILES + 1]:
+        source = member_name(name, info.filename)
+        copies = sum(1 for taken, _ in named if taken == source or taken.startswith(f"{source} ("))
+        named.append((f"{source} ({copies + 1})" if copies else source, info))  # one name each, in every report
     safety.check_archive(name, named, files=len(readable))
     notes = (f"{shown_name(name)} also holds {_listing(skipped)}: skipped, as only {types} files are read",
              ) if skipped else ()

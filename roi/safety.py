@@ -63,6 +63,8 @@ __all__ = [
     "MAX_ARCHIVE_FILES",
     "MAX_ARCHIVE_BYTES",
     "check_archive",
+    "check_archive_entries",
+    "MAX_ARCHIVE_ENTRIES",
     "read_zip_member",
     "decode_text",
     "check_rows",
@@ -254,18 +256,24 @@ def inspect_zip_container(name: str, data: bytes) -> None:
             _refuse_dtd(name, archive, member)
 
 
+_WORKSHOP_TOPS_READ = 20
+"""Top-level JSON files of a zip read to tell a workshop file (scenarios alone) from an archive of exports."""
+
+
 def refuse_workshop(name: str, archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
     """The app's own workshop file (scenario files at the zip's top, :mod:`roi.workshop`), named as such: given
     as an export it read "a zip archive but not an .xlsx workbook".  Only the start of one small member is read."""
     tops = [m for m in members if "/" not in m.filename and m.filename.endswith(".json") and m.file_size < 1024**2]
     if len(members) > MAX_ZIP_MEMBERS or not tops or any(m.filename == "[Content_Types].xml" for m in members):
         return
-    try:
-        with archive.open(tops[0]) as member:
-            head = member.read(4096)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
-        return  # encrypted or damaged: _check_members says what
-    if b'"schema_version"' in head:
+    heads = []
+    for top in tops[:_WORKSHOP_TOPS_READ]:  # every top file a scenario (or the manifest): a scenario beside exports
+        try:                                # is named as the file it is, by the reader
+            with archive.open(top) as member:
+                heads.append(member.read(4096))
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+            return  # encrypted or damaged: _check_members says what
+    if all(b'"schema_version"' in head or top.filename == "_exports.json" for head, top in zip(heads, tops, strict=False)):
         raise InputFormatError(
             "is a workshop file (saved scenarios), not an export: open it on Compare scenarios, under 'Add saved "
             "scenario files or a workshop file'",
@@ -328,6 +336,25 @@ _ZIP_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "Deflate"}
 each read's output only for these (bzip2 and LZMA decompress a whole compressed chunk at once, however far it
 expands), and has no Deflate64 (7-Zip's "Ultra"), Zstandard or AES."""
 _ZIP_METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64", 93: "Zstandard"}
+
+
+_END_OF_DIRECTORY = b"PK\x05\x06"
+MAX_ARCHIVE_ENTRIES = 10 * MAX_ARCHIVE_FILES
+"""Most entries (files, folders, what the OS adds) a zip archive of exports may list: counted from its end record
+before :mod:`zipfile` builds an object for each (4 million one-byte names took 92 s and 2 GB)."""
+
+
+def check_archive_entries(name: str, data: bytes) -> None:
+    """Refuse a zip whose end record lists more than :data:`MAX_ARCHIVE_ENTRIES` entries, before its directory is
+    read.  A zip64 archive (the count written as 0xFFFF) is left to :func:`check_archive`."""
+    end = data.rfind(_END_OF_DIRECTORY, max(0, len(data) - 65_557))  # the record and its comment of ≤ 64 KiB
+    if end < 0 or end + 22 > len(data):
+        return  # no end record: zipfile says the archive is damaged
+    entries = int.from_bytes(data[end + 10:end + 12], "little")
+    if MAX_ARCHIVE_ENTRIES < entries < 0xFFFF:
+        raise InputFormatError(
+            f"lists {entries:,} entries, more than the {MAX_ARCHIVE_ENTRIES:,} one archive of exports may list; split "
+            "it into several .zip files, or load the files themselves", file=name)
 
 
 def check_archive(name: str, members: list[tuple[str, zipfile.ZipInfo]], files: int | None = None) -> None:

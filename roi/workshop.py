@@ -180,7 +180,8 @@ def _is_scenario_member(member: zipfile.ZipInfo, exports_folder: str | None) -> 
     """A ``.json`` file, not a folder, the metadata macOS adds when it zips a folder, or the exports."""
     base = member.filename.rsplit("/", 1)[-1]
     return (
-        not member.is_dir()
+        bool(member.filename)  # an empty name (a forged archive): no file
+        and not member.is_dir()
         and base.lower().endswith(".json")
         and not base.startswith(".")
         and not member.filename.startswith("__MACOSX/")
@@ -216,7 +217,7 @@ def read_workshop(name: str, data: bytes, *, with_exports: bool = True) -> Works
             "is not a complete zip file; download the workshop file again", file=name
         ) from None
     # The manifest beside the scenarios, at the top or in the one folder a zipped folder adds.
-    manifest = next((m for m in infos if m.filename.rsplit("/", 1)[-1] == MANIFEST and not m.is_dir()
+    manifest = next((m for m in infos if m.filename.rsplit("/", 1)[-1] == MANIFEST
                      and not m.filename.startswith("__MACOSX/")), None)
     folder = manifest.filename[: -len(MANIFEST)] if manifest is not None else None
     members = [m for m in infos if _is_scenario_member(m, None if folder is None else folder + EXPORTS_FOLDER)]
@@ -283,7 +284,7 @@ def _read_exports(name: str, archive: zipfile.ZipFile, manifest: zipfile.ZipInfo
         if export.member in seen:  # each listing would be unpacked again: a few kB could fill the memory
             raise ScenarioError(f"is listed twice in {MANIFEST}; save the workshop again", file=where)
         seen.add(export.member)
-        if member is None or member.is_dir() or not export.member.startswith(EXPORTS_FOLDER):
+        if member is None or not export.member.startswith(EXPORTS_FOLDER) or member.is_dir():
             raise ScenarioError(f"is listed in {MANIFEST} as the export '{quote(export.file)}' but is not in the "
                                 "workshop's exports folder; save the workshop again", file=where)
         if member.file_size > MAX_UPLOAD_BYTES:

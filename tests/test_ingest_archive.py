@@ -255,3 +255,78 @@ def test_a_bad_archive_beside_other_files_is_named_with_them():
 
 def test_member_names_are_one_line():
     assert archive.member_name("e.zip", "a\nb\x1b[31m.json") == "e.zip: a?b?[31m.json"
+
+
+# --- From the audit of real and hostile archives (27 November) -------------------------------------------------
+
+
+def test_a_member_with_an_empty_name_is_no_file_not_a_traceback():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        out.writestr(zipfile.ZipInfo(""), b"[]")
+    with pytest.raises(InputFormatError) as caught:
+        read_exports([("odd.zip", buffer.getvalue())])
+    assert caught.value.describe() == "odd.zip: holds no files; zip the export files themselves"
+
+
+def test_a_readme_and_an_office_lock_file_beside_the_exports_do_not_block_them():
+    pulls = github_pulls()
+    data = read_exports([("exports.zip", _zip({"README.txt": "Exported on Monday by Jane.", "pulls.json": pulls,
+                                                "~$estimates.xlsx": b"\0lock"}))])
+    report = data.sources[0]
+    assert [r.file for r in data.sources] == ["exports.zip: pulls.json"]
+    assert report.notes[0] == ("exports.zip also holds README.txt: skipped, as only .json, .ndjson, .jsonl, .csv, "
+                               ".tsv, .txt, .xlsx, .gz files are read")
+
+
+def test_files_of_one_name_or_one_long_folder_keep_names_of_their_own():
+    pulls = github_pulls()
+    folder = "client/" + "very-long-folder-name/" * 12
+    data = read_exports([("exports.zip", _zip({f"{folder}acme_pulls.json": pulls, f"{folder}beta_pulls.json": pulls}))])
+    names = [r.file for r in data.sources]
+    assert len(set(names)) == 2 and names[0].endswith("/acme_pulls.json") and names[1].endswith("/beta_pulls.json")
+    assert all(len(name) <= len("exports.zip: ") + 200 for name in names)
+    infos = [zipfile.ZipInfo("pulls.json"), zipfile.ZipInfo("pulls.json")]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out, pytest.warns(UserWarning, match="Duplicate name"):
+        for info in infos:
+            out.writestr(info, pulls)  # as some tools write them
+    assert [file.name for file in files_in(("dup.zip", buffer.getvalue()))] == ["dup.zip: pulls.json",
+                                                                               "dup.zip: pulls.json (2)"]
+
+
+def test_a_scenario_file_beside_exports_is_named_not_taken_for_a_workshop(worked_example):
+    from roi.models import scenario_to_json
+
+    files = {"a-scenario.json": scenario_to_json(worked_example), "pulls.json": github_pulls()}
+    with pytest.raises(InputFormatError) as caught:
+        read_exports([("exports.zip", _zip(files))])
+    assert caught.value.describe().startswith("exports.zip: a-scenario.json: is a scenario file, not an export")
+
+
+def test_an_archive_listing_too_many_entries_is_refused_before_its_directory_is_read():
+    data = bytearray(_zip({"pulls.json": "[]"}))
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 10:end + 12] = (safety.MAX_ARCHIVE_ENTRIES + 1).to_bytes(2, "little")  # as a huge directory says
+    with pytest.raises(InputFormatError) as caught:
+        files_in(("many.zip", bytes(data)))
+    assert caught.value.describe() == (
+        f"many.zip: lists {safety.MAX_ARCHIVE_ENTRIES + 1:,} entries, more than the {safety.MAX_ARCHIVE_ENTRIES:,} one "
+        "archive of exports may list; split it into several .zip files, or load the files themselves")
+
+
+def test_a_colon_in_a_plain_file_name_is_no_archive():
+    assert archive.split_name("Acme: pulls Q1.json") == ("Acme: pulls Q1.json", None)
+    assert archive.split_name("odd: folder/exports.zip: pulls.json") == ("odd: folder/exports.zip", "pulls.json")
+    assert shown_name("/home/me/odd: folder/exports.zip: a/pulls.json") == "exports.zip: a/pulls.json"
+
+
+def test_the_errors_of_files_read_in_turn_do_not_keep_their_bytes():
+    """Each file's error is kept until every file is read: with its traceback it kept the file's bytes too (a zip of
+    40 small .gz files that each unpacked to 64 MB of nothing peaked at 2.9 GB)."""
+    from roi.ingest import _read_each
+
+    nothing = gzip.compress(b" " * 1024)
+    found = _read_each([("exports.zip", _zip({f"p{i}.json.gz": nothing for i in range(3)}))], None, "UTC")
+    assert len(found) == 3 and all(isinstance(error, InputFormatError) for error in found)
+    assert all(error.__traceback__ is None and error.__context__ is None for error in found)
