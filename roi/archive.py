@@ -188,9 +188,10 @@ def _members(name: str, data: bytes) -> list[ExportFile]:
     readable: list[zipfile.ZipInfo] = []
     skipped: list[str] = []
     for info in infos:
-        if not info.filename or info.is_dir() or _os_junk(info.filename):  # an empty name: no file of anyone's
+        path = info.filename.replace("\\", "/")  # PowerShell 5's Compress-Archive writes exports\pulls.json
+        if not path or path.endswith("/") or _os_junk(path):  # an empty name: no file of anyone's
             continue
-        base = info.filename.rsplit("/", 1)[-1]
+        base = path.rsplit("/", 1)[-1]
         suffix = base.rpartition(".")[2].lower() if "." in base else ""
         if suffix == "zip":
             raise InputFormatError(NESTED, file=member_name(name, info.filename))

@@ -330,3 +330,15 @@ def test_the_errors_of_files_read_in_turn_do_not_keep_their_bytes():
     found = _read_each([("exports.zip", _zip({f"p{i}.json.gz": nothing for i in range(3)}))], None, "UTC")
     assert len(found) == 3 and all(isinstance(error, InputFormatError) for error in found)
     assert all(error.__traceback__ is None and error.__context__ is None for error in found)
+
+
+def test_an_archive_of_windows_paths_skips_its_folders_and_junk_as_one_with_slashes():
+    """PowerShell 5's Compress-Archive writes backslashes: its folder entry, .DS_Store and Thumbs.db were listed as
+    skipped files."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for name, content in (("exports\\", b""), ("exports\\.DS_Store", b"\0"), ("exports\\Thumbs.db", b"\0"),
+                              ("exports\\pulls.json", github_pulls())):
+            out.writestr(zipfile.ZipInfo(name), content)
+    files = files_in(("exports.zip", buffer.getvalue()))
+    assert [(file.name, file.notes) for file in files] == [("exports.zip: exports\\pulls.json", ())]
