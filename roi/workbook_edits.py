@@ -250,6 +250,7 @@ class _Reader:
         self.notes: list[str] = []
         self.cells: dict[str, str] = {}
         """Where each edited field of the plan was read (``waves.1.seat_share`` → ``Rollout plan!C15``)."""
+        self.said_beyond: set[int] = set()
         self.checklist_read = False
         """Whether the Checklist's rows were read (its header and Item column found)."""
         self.origin: dict[str, Wave] = {}
@@ -388,6 +389,11 @@ class _Reader:
         while not grid.blank(row, column):
             columns.append(column)
             column += 1
+        beyond = next((c for c in range(column + 1, column + 4) if not grid.blank(row, c)), None)
+        if beyond is not None and beyond not in self.said_beyond:  # a wave typed a column too far: not next to the rest
+            self.said_beyond.add(beyond)
+            self.notes.append(f"{grid.where(row, beyond)}: a wave typed with a blank column before it is not taken; "
+                              "type it in the column right after the last wave.")
         return grid, row, first, columns
 
     def waves(self, shown: RolloutPlan, base: RolloutPlan) -> list[Wave]:

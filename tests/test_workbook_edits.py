@@ -724,3 +724,13 @@ def test_a_wave_after_the_horizon_names_its_cell(demo):
     assert caught.value.describe() == (
         "plan.xlsx: Rollout plan!D10: wave 'Full rollout' starts in week 200, after the 3-year horizon; start it "
         "earlier or lengthen finance.horizon_years")
+
+
+def test_a_wave_typed_a_column_too_far_is_said(demo):
+    def edit(book):
+        book["Rollout plan"]["F7"], book["Rollout plan"]["F10"], book["Rollout plan"]["F15"] = "Phase 4", 12, 1
+
+    found = read(edited(exported(demo), edit))
+    assert found.scenario == demo
+    assert found.notes == ("Rollout plan!F7: a wave typed with a blank column before it is not taken; type it in the "
+                           "column right after the last wave.",)
