@@ -50,6 +50,7 @@ from roi.export.rollout_sheets import (
     SPARE_ACTIONS_NOTE,
     SPARE_GATES_NOTE,
     START_DATE_CELL,
+    WAVE_NAME_CELL,
     WAVE_ROW_NAMES,
 )
 from roi.export.scenario_sheet import FIRST_CHUNK_ROW, SCENARIO_SHEET
@@ -405,16 +406,23 @@ class _Reader:
             return list(base.waves)
         grid, name_row, first, columns = found
         names = [_text(grid.value(name_row, column)).strip() for column in columns]
-        exported_names = [wave.name for wave in shown.waves]
         origin: dict[int, int] = {}  # position among the columns → the exported wave's index
-        for position, name in enumerate(names):
-            if name in exported_names and exported_names.index(name) not in origin.values():
-                origin[position] = exported_names.index(name)
-        for position, column in enumerate(columns):  # renamed: the unmatched exported wave that sat in its column
-            place = column - first
-            if position not in origin and place < len(shown.waves) and place not in origin.values() \
-                    and shown.waves[place].name not in names:
-                origin[position] = place
+        # each exported wave's name cell has a defined name, which follows its column (moved by a column deleted or
+        # inserted before it; #REF! once its own is deleted), whatever the wave is called now
+        cells = {index: self.book.named(WAVE_NAME_CELL.format(index + 1)) for index in range(len(shown.waves))}
+        followed = {cell[2]: index for index, cell in cells.items() if cell is not None and cell[0] is grid}
+        if followed:
+            origin = {position: followed[column] for position, column in enumerate(columns) if column in followed}
+        else:  # a workbook without them: by name, then a renamed wave by its place
+            exported_names = [wave.name for wave in shown.waves]
+            for position, name in enumerate(names):
+                if name in exported_names and exported_names.index(name) not in origin.values():
+                    origin[position] = exported_names.index(name)
+            for position, column in enumerate(columns):
+                place = column - first
+                if position not in origin and place < len(shown.waves) and place not in origin.values() \
+                        and shown.waves[place].name not in names:
+                    origin[position] = place
         self.origin = {names[position]: shown.waves[index] for position, index in origin.items()}
         same_base = len(base.waves) == len(shown.waves)
         waves: list[Wave] = []
@@ -526,11 +534,14 @@ class _Reader:
         header = first - 1
         columns = {_text(grid.value(header, column)).strip(): column for column in range(1, 30)
                    if not grid.blank(header, column)}
-        if any(label not in columns for label in ("Wave", "Metric", "Baseline", "Measured")):
-            self.notes.append(f"The gates table's header ({grid.title}!{header}) lost its Wave, Metric, Baseline or "
-                              "Measured column: its baselines and measured values were not read; enter them on the "
-                              "app's Rollout page.")
-            return None
+        lost = [label for label in ("Wave", "Metric", "Baseline", "Measured") if label not in columns]
+        if lost:  # a wave's column deleted takes the gates' column beside it (they share the sheet's columns)
+            unread = [label.lower() + (" values" if label == "Measured" else "s")
+                      for label in ("Baseline", "Measured") if label in lost]
+            self.notes.append(f"The gates table ({grid.title}!{header}) lost its {', '.join(lost)} column (deleted with "
+                              "a wave's column?)" + (f": its {' and '.join(unread)} were not read; enter them on the "
+                                                    "app's Rollout page." if unread else "; its rows were read in the "
+                                                                                          "order exported."))
         end = next((row for row in range(last + 1, grid.last_row + 1)
                     if any(grid.value(row, c) == SPARE_GATES_NOTE for c in range(1, 4))), last + 1)
         return grid, header, columns, end - 1
@@ -556,6 +567,7 @@ class _Reader:
             return waves, baseline
         grid, header, columns, last = table
         labels = {info.label: metric for metric, info in METRICS.items()}
+        in_order = iter([(wave, gate) for wave in shown.waves for gate in wave.gates])  # without a Metric column
         found = self.book.named(WAVE_ROW_NAMES["Wave"])
         name_row = found[1] if found is not None else None
         origin = self.origin
@@ -566,27 +578,36 @@ class _Reader:
         for row in range(header + 1, last + 1):
             if all(grid.blank(row, column) for column in columns.values()):
                 continue
-            metric = labels.get(_text(grid.value(row, columns["Metric"])).strip())
-            wave_name = self.gate_wave(grid, row, columns["Wave"], name_row)
-            exported = origin.get(wave_name)
-            gate = next((g for g in exported.gates if g.metric == metric), None) if exported is not None else None
-            if gate is None:
-                if wave_name.startswith("#REF") or (exported is None and metric is not None and wave_name == ""):
+            wave_name = self.gate_wave(grid, row, columns["Wave"], name_row) if "Wave" in columns else ""
+            if "Metric" in columns:
+                metric = labels.get(_text(grid.value(row, columns["Metric"])).strip())
+                exported = origin.get(wave_name)
+                gate = next((g for g in exported.gates if g.metric == metric), None) if exported is not None else None
+            else:  # read in the order exported
+                exported, gate = next(in_order, (None, None))
+                metric = gate.metric if gate is not None else None
+                wave_name = next((name for name, wave in origin.items() if wave is exported), "#REF!")
+            if gate is None or exported is None:
+                if wave_name.startswith("#REF") or (metric is not None and wave_name == ""):
                     continue  # a removed wave's gate, its link broken
                 own.append(row)
                 continue
+            if wave_name.startswith("#REF") or wave_name not in origin:
+                continue  # a removed wave's gate
             label = f"{wave_name}: gate {METRICS[gate.metric].label}"
-            cell = grid.where(row, columns["Measured"])
-            value = self.number(grid, row, columns["Measured"], f"{label}, Measured")
-            index = next(i for i, wave in enumerate(waves) if wave.name == wave_name)
-            self.cells[f"waves.{index}.gates"] = cell
-            if not _same(value, gate.measured):
-                self.check_gate(gate, value, cell)
-                measured[(wave_name, gate.metric)] = value
-                self.edit(cell, f"{label}, Measured", gate.measured, value)
-            base = self.number(grid, row, columns["Baseline"], f"{label}, Baseline")
-            if not _same(base, shown_baselines.get(gate.metric)):
-                typed.setdefault(gate.metric, []).append((grid.where(row, columns["Baseline"]), base))
+            if "Measured" in columns:
+                cell = grid.where(row, columns["Measured"])
+                value = self.number(grid, row, columns["Measured"], f"{label}, Measured")
+                index = next(i for i, wave in enumerate(waves) if wave.name == wave_name)
+                self.cells[f"waves.{index}.gates"] = cell
+                if not _same(value, gate.measured):
+                    self.check_gate(gate, value, cell)
+                    measured[(wave_name, gate.metric)] = value
+                    self.edit(cell, f"{label}, Measured", gate.measured, value)
+            if "Baseline" in columns:
+                base = self.number(grid, row, columns["Baseline"], f"{label}, Baseline")
+                if not _same(base, shown_baselines.get(gate.metric)):
+                    typed.setdefault(gate.metric, []).append((grid.where(row, columns["Baseline"]), base))
         if own:
             self.notes.append(f"{grid.title} rows {', '.join(map(str, own))}: gates added in the workbook are not taken "
                               "(the app judges a gate on a metric it measures, of a wave of the plan); add them on the "
@@ -817,10 +838,11 @@ class _Reader:
         """Each row's item: its Item as exported (case aside); a cleared or mistyped Item whose Action is one of the
         exported items still that item (said when mistyped); else an action of the team's own (an id made from
         its Action when the Item is blank)."""
-        folded = {item.casefold(): item for item in exported}
+        folded = {item.casefold(): item for item in (*RULE_IDS, *exported)}  # "Baseline-First" is baseline-first
         ids: list[str | None] = [folded.get(_text(values.get("Item")).strip().casefold()) for _, _, values, _ in listed]
         unclaimed = {item.title: item.id for item in exported.values() if item.id not in ids}
-        taken: dict[str, str] = {}
+        # every Item typed, so that an id made for a blank one is not one typed further down
+        taken: dict[str, str] = {_text(values.get("Item")).strip(): "" for _, _, values, _ in listed}
         out = []
         for (grid, row, values, columns), known in zip(listed, ids, strict=True):
             typed = _text(values.get("Item")).strip()
@@ -921,10 +943,11 @@ class _Reader:
         if self.exported.rollout is not None or scenario == self.exported:
             return
         regenerated = default_plan(scenario)
-        if len(regenerated.waves) != len(shown.waves):  # the workbook's waves were kept (base_plan)
-            self.notes.append(f"The scenario had no plan of its own: the default plan of the edited numbers has "
-                              f"{len(regenerated.waves)} waves, the workbook {len(shown.waves)}; the workbook's waves "
-                              "were kept.")
+        if len(regenerated.waves) != len(shown.waves):
+            kept = ("the plan was edited too, so the workbook's waves were kept as the plan's own"
+                    if scenario.rollout is not None else "it is the plan the app shows, as no wave was edited")
+            self.notes.append(f"The scenario has no plan of its own: the default plan of the edited numbers has "
+                              f"{len(regenerated.waves)} waves, the workbook showed {len(shown.waves)}; {kept}.")
             return
         said = []
         if [w.start_week for w in base.waves] != [w.start_week for w in shown.waves]:

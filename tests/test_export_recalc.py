@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 from datetime import datetime, timedelta
@@ -222,6 +223,7 @@ def output_names(workbook) -> set[str]:
         name
         for name in workbook.defined_names
         if _cells(workbook, name)[0].parent.title != "Assumptions" and name not in PLAN_INPUTS
+        and not re.fullmatch(r"wave_\d+", name)  # each wave's name cell
     }
 
 

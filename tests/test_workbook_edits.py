@@ -734,3 +734,58 @@ def test_a_wave_typed_a_column_too_far_is_said(demo):
     assert found.scenario == demo
     assert found.notes == ("Rollout plan!F7: a wave typed with a blank column before it is not taken; type it in the "
                            "column right after the last wave.",)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice (soffice) is not installed; `make test` installs libreoffice-calc-nogui")
+def test_waves_renamed_and_moved_in_libreoffice_keep_their_own_gates(demo, tmp_path):
+    """Each wave's name cell has a defined name that follows its column: a wave renamed while another's column was
+    deleted, or renamed to another wave's old name, was matched to the wrong wave and its measured gates lost."""
+    data = exported(demo)
+    measured = ["num|Rollout plan|F43|0.05", "num|Rollout plan|F48|0.06", "num|Rollout plan|F53|0.07"]
+    books = {
+        # Expansion renamed, then Pilot's column deleted (it takes the gates' Metric column, B, with it)
+        "renamed_then_deleted": (data, [*measured, "text|Rollout plan|C7|Scale", "delcol|Rollout plan|2"]),
+        # Pilot takes Expansion's old name, Expansion a new one
+        "old_name_reused": (data, [*measured, "text|Rollout plan|B7|Expansion", "text|Rollout plan|C7|Scale"]),
+    }
+    saved = edit_in_libreoffice(books, tmp_path)
+
+    def cfr(found):
+        return {w.name: [g.measured for g in w.gates if g.metric == "change_failure_rate"]
+                for w in found.scenario.rollout.waves}
+
+    moved = read(saved["renamed_then_deleted"])
+    assert cfr(moved) == {"Scale": [0.06], "Full rollout": [0.07]}
+    assert [(e.label, e.before, e.after) for e in moved.edits if "name" in e.label or "removed" in e.label] == [
+        ("Wave 1: name", "Expansion", "Scale"), ("Wave 1 removed", "Pilot", "(removed)")]
+    assert any("lost its Metric column" in note and "read in the order exported" in note for note in moved.notes)
+
+    reused = read(saved["old_name_reused"])
+    assert cfr(reused) == {"Expansion": [0.05], "Scale": [0.06], "Full rollout": [0.07]}
+    assert [w.start_week for w in reused.scenario.rollout.waves] == [0, 4, 8]  # renamed, not moved
+    assert not any("gates added" in note for note in reused.notes)
+
+
+def test_an_id_made_for_a_blank_item_is_none_typed_below_it(planned):
+    data = exported(planned)
+    sheet = load_workbook(io.BytesIO(data))["Checklist"]
+    spare = next(r for r in range(5, sheet.max_row) if not sheet.cell(r, 1).value)
+
+    def edit(book):
+        book["Checklist"][f"B{spare}"] = "Buy pizza"
+        book["Checklist"][f"A{spare + 1}"], book["Checklist"][f"B{spare + 1}"] = "own-buy-pizza", "Buy more pizza"
+
+    found = read(edited(data, edit))
+    assert {e.item_id: e.title for e in found.scenario.rollout.checklist if e.item_id.startswith("own-")} == {
+        "own-buy-pizza-2": "Buy pizza", "own-buy-pizza": "Buy more pizza"}
+
+
+def test_a_default_plan_of_fewer_waves_is_said_as_the_app_shows_it(demo):
+    found = read(edited(exported(demo), lambda book: book["Assumptions"].__setitem__("B5", 4)))
+    assert found.scenario.rollout is None
+    waves = len(rollout_report(found.scenario).plan.waves)
+    assert waves < 3
+    assert found.notes == (f"The scenario has no plan of its own: the default plan of the edited numbers has {waves} "
+                           "waves, the workbook showed 3; it is the plan the app shows, as no wave was edited.",)

@@ -252,6 +252,10 @@ WAVE_ROW_NAMES = {
 """Defined names of the wave table's names and input rows (one cell per wave), by which
 :mod:`roi.workbook_edits` finds them again: a spreadsheet moves a name with the rows inserted above it."""
 
+WAVE_NAME_CELL = "wave_{}"
+"""Defined name of wave k's name cell (``wave_1`` …), by which :mod:`roi.workbook_edits` knows each exported wave
+wherever its column went (a column deleted or inserted before it) and whatever it is called now."""
+
 GATE_ROWS = "gate_rows"
 """Defined name of the exported gates' rows, columns A (wave) to F (measured)."""
 
@@ -896,6 +900,8 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
         sheet.name_range(WAVE_CHECKS, check_row, 2, check_row, len(waves) + 1)
         for label, name in WAVE_ROW_NAMES.items():
             sheet.name_range(name, waves_at[label], 2, waves_at[label], len(waves) + 1)
+        for index in range(len(waves)):  # each wave's own name cell: it follows the wave's column, renamed or moved
+            sheet.name_range(WAVE_NAME_CELL.format(index + 1), header_row, index + 2, header_row, index + 2)
     _wave_validations(sheet, header_row, columns, len(waves))
     sheet.blank()
     sheet.add(text("Go/no-go gates", "heading"))
