@@ -98,6 +98,8 @@ CHECKLIST_STALE_NOTE = (
     "at export. To refresh them, open this workbook on the app's Export page (Resume), which takes the statuses, "
     "owners, due weeks and notes typed here, then export again."
 )
+"""The Checklist's live note (row 3, from "Due date" on) once ``model_changed`` is 1: its rules
+are not formulas, so the actions and the numbers that triggered them stay the export's."""
 
 CHECKLIST_PLAN_NOT_ALLOWED = (
     "The Rollout plan's Check row says what its waves do not allow: the due weeks tied to them, and their dates, "
@@ -105,8 +107,6 @@ CHECKLIST_PLAN_NOT_ALLOWED = (
 )
 """The Checklist's live note while :data:`PLAN_ALLOWED` is FALSE: a wave start pasted as −2 showed items due in
 week −2 with nothing on the sheet to say why (the PM audit)."""
-"""The Checklist's live note (row 3, from "Due date" on) once ``model_changed`` is 1: its rules
-are not formulas, so the actions and the numbers that triggered them stay the export's."""
 
 OWNER_ROLES: tuple[str, ...] = (
     "CTO",
