@@ -1,7 +1,8 @@
 """``build_workbook``: the stakeholder workbook as .xlsx bytes, a live Excel model of the scenario.
 
 Sheets: Summary, Assumptions, Metrics, Productivity, Review capacity, Cash flow, Sensitivity,
-Rollout plan, Checklist, Data, and the hidden Scenario file (:mod:`roi.workbook_edits` reads it back).  Productivity, Review capacity (utilisation, backlog) and Cash
+Rollout plan, Checklist, Data, and the hidden Scenario file (:mod:`roi.workbook_edits` reads it
+back).  Productivity, Review capacity (utilisation, backlog) and Cash
 flow are formulas over the named Assumption cells, so the workbook recalculates when an
 assumption changes and agrees with ``roi.compute`` to floating-point precision.  See
 docs/workbook.md for every sheet and defined name.
