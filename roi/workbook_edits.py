@@ -252,6 +252,10 @@ class _Reader:
         self.cells: dict[str, str] = {}
         """Where each edited field of the plan was read (``waves.1.seat_share`` → ``Rollout plan!C15``)."""
         self.said_beyond: set[int] = set()
+        self.shown = rollout_report(exported)
+        """The plan, baselines and checklist the workbook showed (the default plan if the scenario had none)."""
+        self.regenerated: RolloutPlan | None = None
+        """The default plan of the edited numbers, for a scenario without a plan of its own (:meth:`base_plan`)."""
         self.checklist_read = False
         """Whether the Checklist's rows were read (its header and Item column found)."""
         self.origin: dict[str, Wave] = {}
@@ -571,7 +575,7 @@ class _Reader:
         found = self.book.named(WAVE_ROW_NAMES["Wave"])
         name_row = found[1] if found is not None else None
         origin = self.origin
-        shown_baselines = rollout_report(self.exported).baseline
+        shown_baselines = self.shown.baseline
         measured: dict[tuple[str, str], float | None] = {}
         typed: dict[str, list[tuple[str, float | None]]] = {}
         own: list[int] = []
@@ -752,7 +756,7 @@ class _Reader:
 
     def checklist(self, scenario: Scenario, plan: RolloutPlan) -> list[ChecklistTracking]:
         """The tracked checklist as the sheet's rows now have it (rows deleted there keep what was tracked)."""
-        exported = {item.id: item for item in rollout_report(self.exported).checklist}
+        exported = {item.id: item for item in self.shown.checklist}
         report = self.report(scenario.model_copy(update={"rollout": plan}))
         defaults = default_tracking(report, compute(scenario))
         tied_weeks = {item.id: item.due_week for item in defaults}
@@ -903,12 +907,12 @@ class _Reader:
         one the app shows for them), unless those give another number of waves than the workbook shows."""
         if self.exported.rollout is not None or scenario == self.exported:
             return shown
-        regenerated = default_plan(scenario)
-        return regenerated if len(regenerated.waves) == len(shown.waves) else shown
+        self.regenerated = default_plan(scenario)
+        return self.regenerated if len(self.regenerated.waves) == len(shown.waves) else shown
 
     def read(self) -> EditedWorkbook:
         scenario = self.assumptions()
-        shown = rollout_report(self.exported).plan  # the plan the workbook showed (the default one if none)
+        shown = self.shown.plan  # the plan the workbook showed (the default one if none)
         base = self.base_plan(scenario, shown)
         edits_before = len(self.edits)
         start = self.start_date(shown)
@@ -940,9 +944,9 @@ class _Reader:
     def default_plan_moved(self, scenario: Scenario, shown: RolloutPlan, base: RolloutPlan) -> None:
         """Say how the default plan of the edited numbers differs from the one the workbook showed (its waves'
         start weeks, its gates' thresholds): a scenario without a plan of its own follows its numbers."""
-        if self.exported.rollout is not None or scenario == self.exported:
+        regenerated = self.regenerated
+        if regenerated is None:  # a plan of its own, or the numbers as exported: the workbook's plan
             return
-        regenerated = default_plan(scenario)
         if len(regenerated.waves) != len(shown.waves):
             kept = ("the plan was edited too, so the workbook's waves were kept as the plan's own"
                     if scenario.rollout is not None else "it is the plan the app shows, as no wave was edited")
