@@ -108,8 +108,7 @@ def test_the_scenario_sheet_splits_long_json_over_cells_and_keeps_every_characte
 
 def test_edited_assumptions_are_taken_and_their_ranges_move_with_them(worked_example):
     data = exported(worked_example)
-    book = load_workbook(io.BytesIO(data))
-    cells = {name: book.defined_names[name].attr_text.split("!")[1].replace("$", "")
+    cells = {name: cell_of(data, name)
              for name in ("developers", "capture_factor", "loc_per_hour", "fte_annual_cost", "tool_1_name")}
 
     def typed(book):
@@ -171,7 +170,7 @@ def test_a_value_the_scenario_does_not_allow_names_the_cell_and_the_rule(worked_
 
 def test_a_pr_size_limit_typed_there_is_said_not_taken(worked_example):
     data = exported(worked_example)
-    at = load_workbook(io.BytesIO(data)).defined_names["pr_size_limit_loc"].attr_text.split("!")[1].replace("$", "")
+    at = cell_of(data, "pr_size_limit_loc")
 
     def edit(book):
         book["Assumptions"][at] = 400
