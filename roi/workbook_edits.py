@@ -76,6 +76,9 @@ _CHECKLIST_COLUMNS = ("Item", "Action", "Owner", "Due week", "Status", "Notes")
 _LIMIT = 8
 """Edits named in the app's notice; the Export page lists them all."""
 
+# No rollout starts before this: an earlier date is a number typed into the start date's cell (5 shows as 1900-01-05).
+_EARLIEST_START = date(2000, 1, 1)
+
 
 @dataclass(frozen=True)
 class WorkbookEdit:
@@ -681,7 +684,11 @@ class _Reader:
         value = grid.value(row, column)
         if isinstance(value, datetime):
             value = value.date()
-        elif isinstance(value, str) and value.strip():
+        if isinstance(value, date) and value < _EARLIEST_START:
+            # A number typed into the date-formatted cell: the spreadsheet shows it as a day of 1900.
+            raise self.fail(grid, row, column, f"the start date reads {value.isoformat()}, which is how a plain "
+                            "number shows in a date cell; type a date, e.g. 2026-03-02")
+        if isinstance(value, str) and value.strip():
             try:
                 value = date.fromisoformat(value.strip())
             except ValueError:

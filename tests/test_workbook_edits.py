@@ -222,6 +222,17 @@ def test_waves_gates_and_the_start_date_are_taken(demo):
     ]
 
 
+def test_a_number_typed_into_the_start_date_is_refused_not_read_as_1900(demo):
+    def edit(book):
+        book["Checklist"]["B3"] = 5  # the cell keeps its date format: a spreadsheet shows 1900-01-05
+
+    with pytest.raises(ScenarioError) as caught:
+        read(edited(exported(demo), edit))
+    assert caught.value.describe() == (
+        "plan.xlsx: Checklist!B3: the start date reads 1900-01-05, which is how a plain number shows in a date "
+        "cell; type a date, e.g. 2026-03-02")
+
+
 def test_a_plan_the_app_would_refuse_is_refused_with_its_reason(demo):
     def edit(book):
         book["Rollout plan"]["C10"] = 9  # Expansion after Full rollout (week 8)
