@@ -6,7 +6,8 @@ folder/pulls.json`` wherever a file's name is shown (messages with their row and
 table, a scenario's sources).  The archive's directory is checked by :func:`roi.safety.check_archive`
 before any file is decompressed, and each file is decompressed only when it is read
 (:func:`roi.ingest.read_exports` reads two at a time), by :func:`roi.safety.read_zip_member`, within the
-upload limit.  Then it is read like any other file: a ``.gz`` one gunzipped, its format told from its content.
+upload limit.  Then it is read like any other file: a ``.gz`` one gunzipped (and counted unpacked against the
+archive's total), its format told from its content.
 
 Skipped without a word: folders and what an OS adds (``__MACOSX/``, ``.DS_Store``, ``Thumbs.db``, any name
 starting with a dot).  Skipped with a note: files of other types (``contract.pdf``), listed.  Refused: a zip
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -212,14 +214,38 @@ def _members(name: str, data: bytes) -> list[ExportFile]:
     safety.check_archive(name, named, files=len(readable))
     notes = (f"{shown_name(name)} also holds {_listing(skipped)}: skipped, as only {types} files are read",
              ) if skipped else ()
-    return [ExportFile(source, partial(_read_member, source, archive, info), notes if index == 0 else ())
+    unpacked = _Unpacked(name, sum(info.file_size for _, info in named))
+    return [ExportFile(source, partial(_read_member, source, archive, info, unpacked), notes if index == 0 else ())
             for index, (source, info) in enumerate(named)]
 
 
-def _read_member(source: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+class _Unpacked:
+    """The bytes an archive's files unpack to [bytes], held to :data:`roi.safety.MAX_ARCHIVE_BYTES`: the
+    directory's sizes, checked before any file is read, plus what each ``.gz`` file in it expands by once
+    read (a thousand small ``.gz`` files could otherwise unpack to hundreds of GB)."""
+
+    def __init__(self, archive: str, declared: int) -> None:
+        self.archive, self.total = archive, declared
+        self._lock = threading.Lock()  # files are read two at a time
+
+    def add(self, source: str, more: int) -> None:
+        with self._lock:
+            self.total += more
+            over = self.total > safety.MAX_ARCHIVE_BYTES
+        if over:
+            limit = safety.MAX_ARCHIVE_BYTES / 1024**2
+            raise InputFormatError(
+                f"is gzip-compressed, and gunzipped it takes the files of {shown_name(self.archive)} past "
+                f"{limit:,.0f} MB together, the limit for one archive; refused. Load its files in several "
+                "archives, or a shorter date range per file", file=source)
+
+
+def _read_member(source: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, unpacked: _Unpacked) -> bytes:
     """One file of an archive, unzipped (:func:`roi.safety.read_zip_member`); a zip in it that is no workbook is
-    refused here, whatever its name."""
+    refused here, whatever its name, and a ``.gz`` one counted unpacked against the archive's total."""
     data = safety.read_zip_member(source, archive, info)
     if is_export_archive(source, data):
         raise InputFormatError(NESTED, file=source)
+    if data[:2] == safety.GZIP_MAGIC:  # counted here, gunzipped where every file is (roi.ingest)
+        unpacked.add(source, safety.gunzipped_size(source, data) - len(data))
     return data

@@ -4,7 +4,8 @@ Consultants load exports from clients' systems they have never seen, so every fi
 treated as hostile until these checks pass:
 
 * :func:`check_size` / :func:`read_file` — the upload limit, checked before the bytes are read.
-* :func:`gunzip` — ``.gz`` content decompressed with a hard output limit (no gzip bomb).
+* :func:`gunzip` — ``.gz`` content decompressed with a hard output limit (no gzip bomb);
+  :func:`gunzipped_size` counts what it would produce.
 * :func:`inspect_zip_container` — an ``.xlsx``/``.xlsm`` checked from its zip directory
   *before* any member is decompressed: member count, total declared size, compression ratio,
   compression method, encryption, macros (``vbaProject.bin``), and any part with a ``DOCTYPE`` or
@@ -45,6 +46,8 @@ import numpy as np
 from roi.errors import InputFormatError
 
 if TYPE_CHECKING:  # only its methods are used: importing pandas stays the readers' business
+    from collections.abc import Iterator
+
     import pandas as pd
 
 __all__ = [
@@ -57,7 +60,9 @@ __all__ = [
     "DecodedText",
     "check_size",
     "read_file",
+    "GZIP_MAGIC",
     "gunzip",
+    "gunzipped_size",
     "inspect_zip_container",
     "refuse_workshop",
     "MAX_ARCHIVE_FILES",
@@ -199,18 +204,36 @@ def read_file(path: str | Path, limit: int = MAX_UPLOAD_BYTES) -> bytes:
 # --- Compression --------------------------------------------------------------------------
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+"""The first two bytes of gzip content."""
+
+
 def gunzip(name: str, data: bytes, limit: int = MAX_UNCOMPRESSED_BYTES) -> bytes:
     """Decompress gzip ``data`` (several members allowed), refusing more than ``limit`` bytes of output.
 
     The output is produced a chunk at a time and abandoned as soon as it passes ``limit``, or
     passes 64 MiB while expanding more than :data:`MAX_COMPRESSION_RATIO`-fold (a bomb, not
-    an export), so a gzip bomb costs a bounded amount of memory and time.
+    an export), so a gzip bomb costs a bounded amount of memory and time.  Gzip content inside the
+    gzip is refused: no export is compressed twice on purpose.
     """
-    chunks, size = [], 0
+    unpacked = b"".join(_gunzipped(name, data, limit))
+    if unpacked[:2] == GZIP_MAGIC:
+        raise InputFormatError("is compressed twice with gzip (a .gz inside the .gz); decompress it until it is no "
+                               "longer gzip, and load that", file=name)
+    return unpacked
+
+
+def gunzipped_size(name: str, data: bytes, limit: int = MAX_UNCOMPRESSED_BYTES) -> int:
+    """The bytes gzip ``data`` decompresses to [bytes], counted a chunk at a time without keeping them, within
+    the limits of :func:`gunzip` (whose errors it raises)."""
+    return sum(len(chunk) for chunk in _gunzipped(name, data, limit))
+
+
+def _gunzipped(name: str, data: bytes, limit: int) -> Iterator[bytes]:
+    size = 0
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
             while chunk := stream.read(_CHUNK * 4):
-                chunks.append(chunk)
                 size += len(chunk)
                 bomb = size > _GZIP_RATIO_CHECK_FROM_BYTES and size > MAX_COMPRESSION_RATIO * len(data)
                 if size > limit or bomb:
@@ -223,11 +246,11 @@ def gunzip(name: str, data: bytes, limit: int = MAX_UNCOMPRESSED_BYTES) -> bytes
                     raise InputFormatError(
                         f"decompresses to more than {min(size, limit) / _MIB:,.0f} MB ({why}", file=name
                     )
+                yield chunk
     except (OSError, EOFError, zlib.error):
         raise InputFormatError(
             "is not a complete gzip file (damaged or cut short); download or compress it again", file=name
         ) from None
-    return b"".join(chunks)
 
 
 def inspect_zip_container(name: str, data: bytes) -> None:

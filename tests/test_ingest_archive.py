@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -199,6 +200,28 @@ def test_files_over_the_total_limit(monkeypatch):
         "exports.zip: holds files that would unzip to more than 3 MB together, over the limit for one archive; "
         "refused without opening them. Export a shorter date range (or fewer repositories/projects) per file and "
         "load the files together, in several archives")
+
+
+def test_gz_files_are_counted_unpacked_against_the_total_limit(monkeypatch):
+    """Small .gz files each under the per-file limits, together unpacking past the archive's total."""
+    monkeypatch.setattr(safety, "MAX_ARCHIVE_BYTES", 3 * 1024 * 1024)
+    records = github_pulls(authors=100)  # 1.1 MB of PRs, packing small
+    packed = gzip.compress(records)
+    assert len(packed) * 3 < 3 * 1024 * 1024 < len(records) * 3  # the directory's sizes pass; unpacked they do not
+    message = _refusal([("exports.zip", _zip({f"pulls_{n}.json.gz": packed for n in range(3)}))])
+    # the file read last takes the total over (files are read two at a time: which one that is may vary)
+    assert re.fullmatch(
+        r"exports\.zip: pulls_[012]\.json\.gz: is gzip-compressed, and gunzipped it takes the files of exports\.zip "
+        r"past 3 MB together, the limit for one archive; refused\. Load its files in several archives, or a "
+        r"shorter date range per file", message)
+
+
+def test_a_gz_inside_a_gz_is_named_as_such():
+    twice = gzip.compress(gzip.compress(b"[]"))
+    expected = ("is compressed twice with gzip (a .gz inside the .gz); decompress it until it is no longer gzip, "
+                "and load that")
+    assert _refusal([("pulls.json.gz", twice)]) == f"pulls.json.gz: {expected}"
+    assert _refusal([("exports.zip", _zip({"pulls.json.gz": twice}))]) == f"exports.zip: pulls.json.gz: {expected}"
 
 
 def test_an_encrypted_file():

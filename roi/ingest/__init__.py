@@ -75,7 +75,7 @@ def _checked(name: str, data: bytes) -> bytes:
     for a workbook its zip directory (bombs, macros, DOCTYPE/ENTITY declarations) before any parser sees it.
     A zip archive of exports is no one file: :func:`read_exports` reads the files in it."""
     safety.check_size(name, len(data))
-    gzipped = data[:2] == b"\x1f\x8b"
+    gzipped = data[:2] == safety.GZIP_MAGIC
     data = safety.gunzip(name, data) if gzipped else data
     if archive.is_export_archive(name, data):
         raise InputFormatError(

@@ -82,7 +82,7 @@ class SourceReport:
 
 def decompress(data: bytes, name: str = "export") -> bytes:
     """Unpack gzip content (exports are often saved as ``.json.gz``) within the size limit; other bytes pass through."""
-    if data[:2] == b"\x1f\x8b":
+    if data[:2] == safety.GZIP_MAGIC:
         return safety.gunzip(name, data)
     return data
 
