@@ -211,7 +211,7 @@ def _members(name: str, data: bytes) -> list[ExportFile]:
         source = member_name(name, info.filename)
         copies = sum(1 for taken, _ in named if taken == source or taken.startswith(f"{source} ("))
         named.append((f"{source} ({copies + 1})" if copies else source, info))  # one name each, in every report
-    safety.check_archive(name, named, files=len(readable))
+    safety.check_archive(name, named, files=len(readable), archive_bytes=len(data))
     notes = (f"{shown_name(name)} also holds {_listing(skipped)}: skipped, as only {types} files are read",
              ) if skipped else ()
     unpacked = _Unpacked(name, sum(info.file_size for _, info in named))

@@ -380,7 +380,8 @@ def check_archive_entries(name: str, data: bytes) -> None:
             "it into several .zip files, or load the files themselves", file=name)
 
 
-def check_archive(name: str, members: list[tuple[str, zipfile.ZipInfo]], files: int | None = None) -> None:
+def check_archive(name: str, members: list[tuple[str, zipfile.ZipInfo]], files: int | None = None,
+                  archive_bytes: int | None = None) -> None:
     """Check the export files of zip archive ``name`` from its directory, before any is decompressed.
 
     ``members``: each file to read, with the name messages give it (``exports.zip: pulls.json``); ``files``:
@@ -388,13 +389,18 @@ def check_archive(name: str, members: list[tuple[str, zipfile.ZipInfo]], files: 
     more than :data:`MAX_ARCHIVE_FILES` files, an encrypted file, a compression method :mod:`zipfile` cannot
     unpack, a file over :data:`MAX_UPLOAD_BYTES` or expanding more than :data:`MAX_COMPRESSION_RATIO`-fold, and
     files over :data:`MAX_ARCHIVE_BYTES` (or that ratio) together.  The sizes are as the directory declares
-    them; :func:`read_zip_member` counts the bytes really produced.
+    them; :func:`read_zip_member` counts the bytes really produced.  ``archive_bytes``, the archive's own size:
+    a directory declaring more compressed bytes than that is forged (to pass the ratio checks) or damaged.
     """
     files = len(members) if files is None else files
     if files > MAX_ARCHIVE_FILES:
         raise InputFormatError(
             f"holds {files:,} files, more than the {MAX_ARCHIVE_FILES:,} one archive of exports may hold; "
             "split it into several .zip files, or load the files themselves", file=name)
+    if archive_bytes is not None and sum(member.compress_size for _, member in members) > archive_bytes:
+        raise InputFormatError(
+            "is damaged: its directory says its files take more bytes than the archive holds; download it again, "
+            "or zip the files again", file=name)
     total, packed = 0, 0
     for source, member in members:
         if member.flag_bits & 0x1:

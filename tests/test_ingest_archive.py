@@ -34,17 +34,18 @@ def _zip(files: dict[str, bytes | str], compression: int = zipfile.ZIP_DEFLATED)
 
 
 def _patch(data: bytes, member: str, *, flags: int | None = None, method: int | None = None,
-           size: int | None = None) -> bytes:
-    """``data`` with ``member``'s local and central headers saying other flags, method or unzipped size."""
+           size: int | None = None, packed: int | None = None) -> bytes:
+    """``data`` with ``member``'s local and central headers saying other flags, method, unzipped or zipped size."""
     out, name = bytearray(data), member.encode()
-    # signature, then the offsets of: flags, method, uncompressed size, name length, name
-    for signature, at_flags, at_method, at_size, at_length, at_name in ((b"PK\x03\x04", 6, 8, 22, 26, 30),
-                                                                        (b"PK\x01\x02", 8, 10, 24, 28, 46)):
+    # signature, then the offsets of: flags, method, compressed size, uncompressed size, name length, name
+    for signature, at_flags, at_method, at_packed, at_size, at_length, at_name in (
+            (b"PK\x03\x04", 6, 8, 18, 22, 26, 30), (b"PK\x01\x02", 8, 10, 20, 24, 28, 46)):
         start = 0
         while (at := out.find(signature, start)) >= 0:
             length = int.from_bytes(out[at + at_length: at + at_length + 2], "little")
             if bytes(out[at + at_name: at + at_name + length]) == name:
-                for offset, value, width in ((at_flags, flags, 2), (at_method, method, 2), (at_size, size, 4)):
+                for offset, value, width in ((at_flags, flags, 2), (at_method, method, 2), (at_packed, packed, 4),
+                                             (at_size, size, 4)):
                     if value is not None:
                         out[at + offset: at + offset + width] = value.to_bytes(width, "little")
             start = at + 4
@@ -191,6 +192,15 @@ def test_a_zip_bomb_is_refused_unopened():
     # Files each under the size the ratio is judged from, together expanding like one bomb.
     together = _zip({f"part_{n}.json": b"0" * 700_000 for n in range(3)})
     assert _refusal([("exports.zip", together)]).startswith("exports.zip: holds files that would expand ")
+
+
+def test_a_directory_overstating_the_zipped_sizes_cannot_pass_the_ratio_check():
+    data = _zip({"pulls.json": b"[]", "logs/bomb.json": b"0" * (3 * 1024 * 1024)})
+    forged = _patch(data, "logs/bomb.json", packed=1024 * 1024)  # 3 MB from "1 MB": 3-fold, under the ratio
+    assert len(forged) < 1024 * 1024
+    assert _refusal([("exports.zip", forged)]) == (
+        "exports.zip: is damaged: its directory says its files take more bytes than the archive holds; download it "
+        "again, or zip the files again")
 
 
 def test_files_over_the_total_limit(monkeypatch):
