@@ -328,7 +328,7 @@ def measured_from(files: Files, sources: list[str]) -> bool:
     """Whether a scenario measured from ``sources`` (its ``measurement.sources``) was measured from these files:
     the files that hold records, as the sources name them. An empty file skipped beside them is no source, and a
     scenario saved before they were left out of its sources names it: then all the files match too."""
-    names = sorted(export_names(files))  # a zip archive's files, as the sources name them
+    names = sorted(names_in(files))  # a zip archive's files, as the sources name them
     if names == sorted(sources):
         return True
     if not set(sources) < set(names):  # no file to leave out: not read (the exports may be large)
@@ -436,7 +436,7 @@ def workshop_exports() -> Exports | None:
     if not files or files == DEMO:
         return None
     files = tuple(files)
-    names = set(export_names(files))
+    names = set(names_in(files))
     if not any(s.measurement is not None and set(s.measurement.sources) <= names for s in workshop()[0]):
         return None
     return Exports(files, st.session_state[ADOPTION_DATE], st.session_state[RAMP_WEEKS], timezone(),
@@ -995,10 +995,22 @@ _MAPPED = "\0mapping "  # no file name holds a NUL: the entries after the files'
 _ZONE = "\0timezone"
 
 
+def names_in(files: Files) -> list[str]:
+    """The files these stand for, by name (``roi.archive.export_names``: a zip archive's files as
+    ``archive.zip: path``), remembered by the files' digest: every rerun asks, and an archive of a thousand files
+    takes a tenth of a second to list."""
+    return list(_export_names(digest(files), files))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _export_names(key: Key, _files: Files) -> tuple[str, ...]:
+    return tuple(export_names(_files))
+
+
 def mappings_of(files: Files) -> dict[str, dict[str, str]]:
     """The column mappings the user made for these files (by file name; a zip archive's by ``archive.zip: path``)."""
     saved = st.session_state.get(COLUMN_MAPPINGS, {})
-    return {name: saved[name] for name in export_names(files) if name in saved}
+    return {name: saved[name] for name in names_in(files) if name in saved}
 
 
 def read_key(files: Files) -> Key:

@@ -207,10 +207,15 @@ def _members(name: str, data: bytes) -> list[ExportFile]:
             f"holds no export files: it has {_listing(skipped)}; only {types} files are read" if skipped else
             "holds no files; zip the export files themselves", file=name)
     named: list[tuple[str, zipfile.ZipInfo]] = []
+    taken: set[str] = set()
+    copies: dict[str, int] = {}
     for info in readable[:safety.MAX_ARCHIVE_FILES + 1]:
-        source = member_name(name, info.filename)
-        copies = sum(1 for taken, _ in named if taken == source or taken.startswith(f"{source} ("))
-        named.append((f"{source} ({copies + 1})" if copies else source, info))  # one name each, in every report
+        source = shown = member_name(name, info.filename)
+        while shown in taken:  # one name each, in every report: pulls.json, pulls.json (2), …
+            copies[source] = copies.get(source, 1) + 1
+            shown = f"{source} ({copies[source]})"
+        taken.add(shown)
+        named.append((shown, info))
     safety.check_archive(name, named, files=len(readable), archive_bytes=len(data))
     notes = (f"{shown_name(name)} also holds {_listing(skipped)}: skipped, as only {types} files are read",
              ) if skipped else ()

@@ -319,13 +319,14 @@ def test_files_of_one_name_or_one_long_folder_keep_names_of_their_own():
     names = [r.file for r in data.sources]
     assert len(set(names)) == 2 and names[0].endswith("/acme_pulls.json") and names[1].endswith("/beta_pulls.json")
     assert all(len(name) <= len("exports.zip: ") + 200 for name in names)
-    infos = [zipfile.ZipInfo("pulls.json"), zipfile.ZipInfo("pulls.json")]
+    infos = [zipfile.ZipInfo(path) for path in ("pulls.json (copy).json", "pulls.json", "pulls.json")]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as out, pytest.warns(UserWarning, match="Duplicate name"):
         for info in infos:
             out.writestr(info, pulls)  # as some tools write them
-    assert [file.name for file in files_in(("dup.zip", buffer.getvalue()))] == ["dup.zip: pulls.json",
-                                                                               "dup.zip: pulls.json (2)"]
+    # a name that only starts like another's is no copy of it
+    assert [file.name for file in files_in(("dup.zip", buffer.getvalue()))] == [
+        "dup.zip: pulls.json (copy).json", "dup.zip: pulls.json", "dup.zip: pulls.json (2)"]
 
 
 def test_a_scenario_file_beside_exports_is_named_not_taken_for_a_workshop(worked_example):
