@@ -146,6 +146,17 @@ _BINARY_KINDS = (
     (b"\x1f\x8b", "is gzip-compressed; give it a .gz extension or decompress it first"),
 )
 
+_EXTRACT = "which this tool does not open; extract its files and load them, or zip them as a .zip"
+# Archives of other kinds and programs, told apart only in binary content (a text export never starts with NUL-
+# bearing bytes, so a CSV whose header starts "MZ" stays a CSV): (offset, magic, what it is).
+_ARCHIVE_KINDS = (
+    (257, b"ustar", f"is a tar archive (.tar, or .tar.gz once gunzipped), {_EXTRACT}"),
+    (0, b"7z\xbc\xaf\x27\x1c", f"is a 7-Zip archive, {_EXTRACT}"),
+    (0, b"Rar!\x1a\x07", f"is a RAR archive, {_EXTRACT}"),
+    (0, b"MZ", "is a Windows program (a self-extracting archive?), which this tool never opens or runs; extract "
+               "its files on a machine you trust and load them, or zip them as a .zip"),
+)
+
 # Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -537,6 +548,9 @@ def decode_text(name: str, data: bytes) -> DecodedText:
         if data.startswith(magic):
             raise InputFormatError(message, file=name)
     if b"\x00" in data:
+        for offset, magic, message in _ARCHIVE_KINDS:
+            if data[offset:offset + len(magic)] == magic:
+                raise InputFormatError(message, file=name)
         raise InputFormatError(
             f"contains binary data (a NUL byte at position {data.index(0):,}), so it is not a "
             "text export; load the CSV, JSON or .xlsx file itself, saved as UTF-8",

@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import re
+import tarfile
 import zipfile
 
 import pytest
@@ -277,6 +278,28 @@ def test_a_damaged_archive_a_gzipped_one_and_a_workshop_file_are_named(worked_ex
         "exports.zip.gz: is a zip archive compressed again with gzip; decompress it (gunzip) and load the .zip")
     assert _refusal([("workshop.zip", workshop_zip([worked_example]))]).startswith(
         "workshop.zip: is a workshop file (saved scenarios), not an export: open it on Compare scenarios")
+
+
+def test_archives_of_other_kinds_and_programs_are_named_with_what_to_do(tmp_path):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        tar.add(_write(tmp_path / "pulls.json", github_pulls()), arcname="exports/pulls.json")
+    extract = "which this tool does not open; extract its files and load them, or zip them as a .zip"
+    self_extracting = b"MZ\x90\x00" + b"\x00" * 1000 + _zip({"pulls.json": github_pulls()})
+    for name, data, said in (
+            ("exports.tar.gz", buffer.getvalue(), f"is a tar archive (.tar, or .tar.gz once gunzipped), {extract}"),
+            ("exports.7z", b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(64), f"is a 7-Zip archive, {extract}"),
+            ("exports.rar", b"Rar!\x1a\x07\x01\x00" + bytes(64), f"is a RAR archive, {extract}"),
+            ("exports.exe", self_extracting, "is a Windows program (a self-extracting archive?), which this tool "
+             "never opens or runs; extract its files on a machine you trust and load them, or zip them as a .zip")):
+        assert _refusal([(name, data)]) == f"{name}: {said}"
+    # text never is one of them: a CSV whose header starts with "MZ" is text
+    assert safety.decode_text("teams.csv", b"MZ team,size\nA,3\n").text == "MZ team,size\nA,3\n"
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
 
 
 def test_a_bad_archive_beside_other_files_is_named_with_them():
