@@ -424,8 +424,7 @@ def default_plan(scenario: Scenario, results: Results | None = None) -> RolloutP
                 name=name,
                 start_week=week,
                 seat_share=share,
-                teams=teams,
-                training_hours_per_dev=scenario.costs.training_hours_per_dev,
+                teams=teams,  # no training hours of its own: it follows the scenario's, as they change
                 gates=gates,
             )
         )

@@ -467,17 +467,16 @@ class _Reader:
             cells[key] = sheet.where(row, column)
             linked = _LINKED_WAVE_INPUTS.get(label)
             if linked is not None and sheet.formula(row, column) == linked:
-                if exported is None or self.exported.rollout is None:
-                    update[key] = None  # the link: the wave follows the Assumption (the default plan's too)
+                if exported is None:
+                    update[key] = None  # the link: the wave follows the Assumption
                 continue
             value: Any = self.number(sheet, row, column, f"{label} of '{safety.quote(name)}'",
                                      whole=key in ("start_week", "reviewers"))
             if value is None and key in ("start_week", "seat_share"):
                 raise self.fail(sheet, row, column, f"{label} of '{safety.quote(name)}' is empty; type a value")
-            # exported as the link (the wave had no value of its own, or the default plan's training): a number
-            # typed over it is the wave's own, even one equal to the Assumption's at export
-            was_link = linked is not None and exported is not None and (
-                getattr(exported, key) is None or (key == "training_hours_per_dev" and self.exported.rollout is None))
+            # exported as the link (the wave had no value of its own): a number typed over it is the wave's own,
+            # even one equal to the Assumption's at export
+            was_link = linked is not None and exported is not None and getattr(exported, key) is None
             if exported is None or not _same(value, getattr(exported, key)) or (was_link and value is not None):
                 update[key] = value
                 if exported is not None:

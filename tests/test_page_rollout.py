@@ -325,6 +325,19 @@ def test_start_date_is_saved_with_the_plan(page):
     assert page.session_state["scenario"].rollout.start_date == date(2026, 3, 2)
 
 
+def test_a_saved_plan_keeps_following_the_scenarios_training_hours(page):
+    """Saving the default plan (here by its start date) froze each wave's training at the scenario's 4 h: 10 h set
+    on ROI & risk afterwards left the rollout's training costs at 4 h while the NPV used 10 h."""
+    page.date_input(key="rollout_start_date").set_value(date(2026, 3, 2)).run()
+    scenario = page.session_state["scenario"]
+    assert [w.training_hours_per_dev for w in scenario.rollout.waves] == [None, None, None]
+    page.session_state["scenario"] = scenario.model_copy(
+        update={"costs": scenario.costs.model_copy(update={"training_hours_per_dev": 10.0})})
+    page.run()
+    # the pilot seats 5 developers: 5 × 10 h × $90.6
+    assert _table(page, "rollout_wave_costs")["Training cost"][0] == pytest.approx(5 * 10 * 90.6)
+
+
 def test_gates_measured_from_loaded_exports(worked_example):
     from roi.ingest import demo_files, load_demo
     from roi.metrics import measure

@@ -336,7 +336,14 @@ class TestDefaultPlan:
             ("Expansion", 6, 0.30),
             ("Full rollout", 12, 1.0),
         ]
-        assert all(w.training_hours_per_dev == 4 for w in plan.waves)
+        # no training hours of their own: the waves follow the scenario's 4 h, and keep following them once the
+        # plan is edited (the plan saved with a start date trained for the old hours after the scenario's changed)
+        assert all(w.training_hours_per_dev is None for w in plan.waves)
+        assert [w.training_hours_per_dev for w in plan_waves(worked_example, plan, results)] == [4, 4, 4]
+        changed = worked_example.model_copy(update={"costs": worked_example.costs.model_copy(
+            update={"training_hours_per_dev": 10.0})})
+        dated = plan.model_copy(update={"start_date": date(2026, 3, 2)})
+        assert [w.training_hours_per_dev for w in plan_waves(changed, dated)] == [10, 10, 10]
 
     def test_default_gates(self, worked_example, results):
         gates = {g.metric: g for g in default_plan(worked_example, results).waves[0].gates}

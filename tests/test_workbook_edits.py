@@ -465,7 +465,7 @@ def test_a_default_plan_follows_the_edited_numbers_whether_or_not_the_plan_was_e
 
     alone, with_status = (read(edited(data, hours(status))) for status in (False, True))
     assert alone.scenario.rollout is None  # still the default plan, which follows the numbers
-    assert [w.training_hours_per_dev for w in rollout_report(alone.scenario).plan.waves] == [8, 8, 8]
+    assert [w.training_hours_per_dev for w in rollout_report(alone.scenario).waves] == [8, 8, 8]
     # a plan of its own now, whose waves still follow the Assumption as the workbook's links did
     assert [w.training_hours_per_dev for w in with_status.scenario.rollout.waves] == [None, None, None]
     assert [w.training_hours_per_dev for w in rollout_report(with_status.scenario).waves] == [8, 8, 8]

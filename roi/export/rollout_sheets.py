@@ -267,7 +267,7 @@ LINKED_ASSUMPTIONS: tuple[tuple[str, str, str], ...] = (
     ("training_hours_per_dev", "costs.training_hours_per_dev", "Training h / developer"),
 )
 """(defined name, scenario field, wave row) of the Assumptions a wave input links to (a wave without
-its own pool; the default plan's training hours).  A link shows the Assumption's value (0 for a blank
+its own pool or training hours).  A link shows the Assumption's value (0 for a blank
 cell), so a cleared Assumption is checked once, beside the "Waves" heading, not blamed on each wave."""
 
 
@@ -568,10 +568,8 @@ def _live_waves(
                 cells[column] = Cell(
                     Formula(formula, cached=cached), fmt, role, wrap=role == "warning", lines=room.get(column, 1)
                 )
-            elif column == "Training h / developer" and (
-                report.plan_is_default or report.plan.waves[index].training_hours_per_dev is None
-            ):
-                # the wave trains for the scenario's hours (the default plan's, or left out): follow the assumption
+            elif column == "Training h / developer" and report.plan.waves[index].training_hours_per_dev is None:
+                # the wave trains for the scenario's hours (none of its own): follow the assumption
                 cells[column] = Cell(
                     Formula("training_hours_per_dev", cached=row[column]), "hours", "input"
                 )
