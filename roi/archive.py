@@ -104,9 +104,15 @@ def shown_name(file: str) -> str:
 
 def is_export_archive(name: str, data: bytes) -> bool:
     """Whether ``data`` is a zip archive of exports rather than a workbook (or no zip at all); a damaged zip
-    counts as one when it is named ``.zip``, so that reading it says so."""
+    counts as one when it is named ``.zip``, so that reading it says so.
+
+    Raises:
+        InputFormatError: the zip lists more entries than an archive of exports may
+            (:func:`roi.safety.check_archive_entries`).
+    """
     if not is_zip(data) or Path(name).suffix.lower() in _WORKBOOK_SUFFIXES:
         return False
+    safety.check_archive_entries(name, data)  # before zipfile reads the directory, an object per entry
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return not _is_workbook(archive.infolist())
@@ -179,7 +185,6 @@ def _listing(paths: list[str]) -> str:
 def _members(name: str, data: bytes) -> list[ExportFile]:
     """The export files of archive ``name``, checked from its directory; the rest listed in a note."""
     safety.check_size(name, len(data))
-    safety.check_archive_entries(name, data)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()

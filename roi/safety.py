@@ -69,6 +69,7 @@ __all__ = [
     "MAX_ARCHIVE_BYTES",
     "check_archive",
     "check_archive_entries",
+    "zip_entries",
     "MAX_ARCHIVE_ENTRIES",
     "read_zip_member",
     "decode_text",
@@ -274,6 +275,13 @@ def inspect_zip_container(name: str, data: bytes) -> None:
     """
     if data[:4] == b"\xd0\xcf\x11\xe0":
         raise InputFormatError(dict(_BINARY_KINDS)[b"\xd0\xcf\x11\xe0"], file=name)
+    parts = zip_entries(data)
+    if parts > MAX_ZIP_MEMBERS:  # before zipfile builds an object for each
+        raise InputFormatError(
+            f"holds {parts:,} parts, more than the {MAX_ZIP_MEMBERS:,} a workbook ever needs; "
+            "this is not a normal .xlsx: save the data again from Excel as .xlsx or CSV UTF-8",
+            file=name,
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
@@ -316,12 +324,6 @@ def refuse_workshop(name: str, archive: zipfile.ZipFile, members: list[zipfile.Z
 
 
 def _check_members(name: str, members: list[zipfile.ZipInfo]) -> None:
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise InputFormatError(
-            f"holds {len(members):,} parts, more than the {MAX_ZIP_MEMBERS:,} a workbook ever needs; "
-            "this is not a normal .xlsx: save the data again from Excel as .xlsx or CSV UTF-8",
-            file=name,
-        )
     names = {m.filename.lower() for m in members}
     if any(n.endswith("vbaproject.bin") for n in names):
         raise InputFormatError(
@@ -373,19 +375,35 @@ _ZIP_METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "D
 
 
 _END_OF_DIRECTORY = b"PK\x05\x06"
+_ZIP64_LOCATOR, _ZIP64_END = b"PK\x06\x07", b"PK\x06\x06"
+_CENTRAL_HEADER = b"PK\x01\x02"
 MAX_ARCHIVE_ENTRIES = 10 * MAX_ARCHIVE_FILES
-"""Most entries (files, folders, what the OS adds) a zip archive of exports may list: counted from its end record
-before :mod:`zipfile` builds an object for each (4 million one-byte names took 92 s and 2 GB)."""
+"""Most entries (files, folders, what the OS adds) a zip archive of exports may list: counted before
+:mod:`zipfile` builds an object for each (4 million one-byte names took 92 s and 2 GB)."""
+
+
+def zip_entries(data: bytes) -> int:
+    """The most entries :mod:`zipfile` can find in zip ``data``'s directory [count]: the central-directory
+    headers in the bytes it reads the directory from, located as it locates them (from the end record, or zip64's
+    end record when there is one); 0 without an end record (zipfile then says the archive is damaged).
+
+    Counted, not read from the end record: zipfile ignores the record's count (a forged 1 passed), and zip64
+    writes it as 0xFFFF (any archive of over 65,535 entries passed)."""
+    end = data.rfind(_END_OF_DIRECTORY, max(0, len(data) - 65_557))  # the record and its comment of ≤ 64 KiB
+    if end < 0 or end + 22 > len(data):
+        return 0
+    size, location = int.from_bytes(data[end + 12:end + 16], "little"), end
+    zip64 = end - 20 - 56  # zip64's end record (56 bytes), then its locator (20), then the end record
+    if zip64 >= 0 and data[end - 20:end - 16] == _ZIP64_LOCATOR and data[zip64:zip64 + 4] == _ZIP64_END:
+        size, location = int.from_bytes(data[zip64 + 40:zip64 + 48], "little"), zip64
+    return data.count(_CENTRAL_HEADER, max(0, location - size), location)
 
 
 def check_archive_entries(name: str, data: bytes) -> None:
-    """Refuse a zip whose end record lists more than :data:`MAX_ARCHIVE_ENTRIES` entries, before its directory is
-    read.  A zip64 archive (the count written as 0xFFFF) is left to :func:`check_archive`."""
-    end = data.rfind(_END_OF_DIRECTORY, max(0, len(data) - 65_557))  # the record and its comment of ≤ 64 KiB
-    if end < 0 or end + 22 > len(data):
-        return  # no end record: zipfile says the archive is damaged
-    entries = int.from_bytes(data[end + 10:end + 12], "little")
-    if MAX_ARCHIVE_ENTRIES < entries < 0xFFFF:
+    """Refuse a zip that lists more than :data:`MAX_ARCHIVE_ENTRIES` entries (:func:`zip_entries`), before
+    :mod:`zipfile` reads its directory."""
+    entries = zip_entries(data)
+    if entries > MAX_ARCHIVE_ENTRIES:
         raise InputFormatError(
             f"lists {entries:,} entries, more than the {MAX_ARCHIVE_ENTRIES:,} one archive of exports may list; split "
             "it into several .zip files, or load the files themselves", file=name)

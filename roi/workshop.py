@@ -31,7 +31,8 @@ from roi.archive import export_names
 from roi.comparison import unique_names
 from roi.errors import ScenarioError
 from roi.models import MAX_SCENARIO_BYTES, Scenario, validation_message, parse_scenario, scenario_to_json
-from roi.safety import MAX_ARCHIVE_BYTES, MAX_ARCHIVE_FILES, MAX_COMPRESSION_RATIO, MAX_UPLOAD_BYTES, quote
+from roi.safety import (MAX_ARCHIVE_BYTES, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_FILES, MAX_COMPRESSION_RATIO,
+                        MAX_UPLOAD_BYTES, quote, zip_entries)
 
 MAX_SCENARIOS = 50
 """Most scenarios one workshop file may hold (a workshop compares a handful)."""
@@ -209,6 +210,10 @@ def read_workshop(name: str, data: bytes, *, with_exports: bool = True) -> Works
             raise ScenarioError("is not a zip file, so not a workshop file (a .zip saved on the Compare page); "
                                 "choose the workshop file itself, or a scenario file (.json)", file=name)
         return Workshop([parse_scenario(data, source=name)])
+    entries = zip_entries(data)
+    if entries > MAX_ARCHIVE_ENTRIES:  # before zipfile builds an object for each
+        raise ScenarioError(f"lists {entries:,} entries, more than the {MAX_ARCHIVE_ENTRIES:,} a workshop file may "
+                            "hold, so it is no workshop file saved by this app; choose that file", file=name)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()

@@ -361,15 +361,48 @@ def test_a_scenario_file_beside_exports_is_named_not_taken_for_a_workshop(worked
     assert caught.value.describe().startswith("exports.zip: a-scenario.json: is a scenario file, not an export")
 
 
-def test_an_archive_listing_too_many_entries_is_refused_before_its_directory_is_read():
-    data = bytearray(_zip({"pulls.json": "[]"}))
+@pytest.mark.parametrize("how", ["as written", "count forged to 1", "zip64"])
+def test_an_archive_listing_too_many_entries_is_refused_before_its_directory_is_read(monkeypatch, how):
+    """The entries are counted from the directory's own headers: zipfile ignores the end record's count (a forged
+    1 passed), and zip64 writes it as 0xFFFF (an archive of over 65,535 entries passed)."""
+    monkeypatch.setattr(safety, "MAX_ARCHIVE_ENTRIES", 20)
+    if how == "zip64":
+        monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 5)  # zipfile writes zip64's records past this count
+    data = bytearray(_zip({f"p{n}.json": "[]" for n in range(21)}))
     end = data.rfind(b"PK\x05\x06")
-    data[end + 10:end + 12] = (safety.MAX_ARCHIVE_ENTRIES + 1).to_bytes(2, "little")  # as a huge directory says
+    if how != "as written":  # 1 forged; 0xFFFF, as zip64 writes it past 65,535 entries (zipfile writes min(n, 0xFFFF))
+        data[end + 8:end + 12] = (1 if how == "count forged to 1" else 0xFFFF).to_bytes(2, "little") * 2
+    assert (data.find(b"PK\x06\x06") >= 0) == (how == "zip64")
+    assert int.from_bytes(data[end + 10:end + 12], "little") == {"as written": 21, "count forged to 1": 1,
+                                                                  "zip64": 0xFFFF}[how]
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the directory was read")
+
+    monkeypatch.setattr(zipfile, "ZipFile", unread)
     with pytest.raises(InputFormatError) as caught:
         files_in(("many.zip", bytes(data)))
     assert caught.value.describe() == (
-        f"many.zip: lists {safety.MAX_ARCHIVE_ENTRIES + 1:,} entries, more than the {safety.MAX_ARCHIVE_ENTRIES:,} one "
-        "archive of exports may list; split it into several .zip files, or load the files themselves")
+        "many.zip: lists 21 entries, more than the 20 one archive of exports may list; split it into several .zip "
+        "files, or load the files themselves")
+    assert safety.zip_entries(bytes(data)) == 21
+
+
+def test_a_workbook_or_workshop_file_of_too_many_parts_is_refused_before_its_directory_is_read(monkeypatch):
+    from roi.errors import ScenarioError
+    from roi.workshop import read_workshop
+
+    data = _zip({f"p{n}.json": "[]" for n in range(21)})
+    monkeypatch.setattr(safety, "MAX_ZIP_MEMBERS", 20)
+    monkeypatch.setattr("roi.workshop.MAX_ARCHIVE_ENTRIES", 20)
+    monkeypatch.setattr(zipfile, "ZipFile", None)  # any read of the directory fails the test
+    with pytest.raises(InputFormatError, match="^book.xlsx: holds 21 parts, more than the 20 a workbook ever needs"):
+        safety.inspect_zip_container("book.xlsx", data)
+    with pytest.raises(ScenarioError) as caught:
+        read_workshop("workshop.zip", data)
+    assert caught.value.describe() == (
+        "workshop.zip: lists 21 entries, more than the 20 a workshop file may hold, so it is no workshop file saved "
+        "by this app; choose that file")
 
 
 def test_a_colon_in_a_plain_file_name_is_no_archive():
