@@ -10,11 +10,13 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from roi.cli import main
 from roi.errors import InputFormatError
 from roi.ingest import read_exports
-from roi.ingest._common import _SNIFF_CHARS, sniff_delimiter, sniff_lines_delimiter
+from roi.ingest._common import _SNIFF_CHARS, _last_record, sniff_delimiter, sniff_lines_delimiter
 from roi.metrics import measure
 from tests.conftest import xlsx
 
@@ -667,6 +669,46 @@ def test_short_last_rows_a_complete_file_may_hold_are_read():
     # Header cells without a name (a trailing delimiter) are no cells a row can lack.
     padded = read_exports([("deployments.csv", b"source,deploy_id,time_created,,\r\ngithub,d1,2025-02-10 09:00:00 UTC")])
     assert list(padded.deployments["deployed_at"]) == [pd.Timestamp("2025-02-10 09:00", tz="UTC")]
+
+
+def _last_record_by_lines(text: str) -> str:
+    """The last record as first written: a search of the whole text for each line (the reference)."""
+    total, end = text.count('"'), len(text.rstrip("\r\n"))
+    while True:
+        start = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+        if not start or (total - text.count('"', start)) % 2 == 0:
+            return text[start:]
+        end = start - 1
+
+
+@given(st.lists(st.sampled_from(['a', ',', '"', '\n', '\r', '\r\n', '""', 'x' * 70_000]), max_size=40))
+def test_the_last_record_is_found_as_the_line_by_line_search_finds_it(parts):
+    text = "".join(parts)
+    assert _last_record(text) == _last_record_by_lines(text)
+
+
+def test_a_last_cell_of_many_lines_or_over_the_csv_modules_limit_is_read():
+    """A last record of 20,000 lines made the search quadratic; a cell over 131,072 characters, which the csv
+    module refuses, raised its error as a traceback (pandas reads it)."""
+    lines = "\n".join(f"step {n}" for n in range(20_000))
+    for cell in (lines, "x" * 200_000):
+        data = CUT.replace(b"Category\r\n", b"Category,Description\r\n").replace(b"Done\r\n", b"Done,\r\n") + \
+            f',Done,"{cell}"'.encode()
+        found = read_exports([("jira.csv", data)])
+        assert found.work_items.set_index("key")["done"].to_dict() == {"P-1": True, "P-2": True}
+
+
+def test_a_header_cell_over_the_csv_modules_limit_is_no_traceback():
+    from roi.ingest import table_to_map
+
+    jira = CUT.replace(b"Category\r\n", b"Category," + b"x" * 140_000 + b"\r\n")
+    with pytest.raises(InputFormatError, match="^jira.csv: is not an export format this tool recognises"):
+        read_exports([("jira.csv", jira)])
+    data = b"source,deploy_id,time_created," + b"x" * 140_000 + b"\ngithub,d1,2025-02-10 09:00:00 UTC,1\n"
+    with pytest.raises(InputFormatError, match="^deployments.csv: is not an export format this tool recognises"):
+        read_exports([("deployments.csv", data)])
+    table = table_to_map("hr.csv", b"when,who," + b"y" * 140_000 + b"\n2025-02-10,ana,1\n")  # to map on the Data page
+    assert table is not None and list(table.columns) == ["when", "who", "y" * 140_000]
 
 
 # --- Four Keys rows are keyed by source and id ------------------------------------------------------------

@@ -8,7 +8,6 @@ mapping is needed.  :data:`FORMATS` names every format with the reader that hand
 from __future__ import annotations
 
 from collections.abc import Callable
-import csv
 import re
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ from roi import safety
 from roi.errors import InputFormatError, NoRecordsError
 from roi.ingest import ai_tools, copilot, devlake, fourkeys, github, gitlab, jira, people, template
 from roi.ingest._common import (SourceReport, decode_text, find_column, first_json_value, first_record, header_row,
-                               sniff_lines_delimiter)
+                               record_cells, sniff_lines_delimiter)
 
 Reader = Callable[[str, bytes, SourceReport, str], dict[str, pd.DataFrame]]
 
@@ -202,7 +201,7 @@ def csv_header(text: str) -> list[str]:
     lines = text.splitlines()[:30]
     delimiter = sniff_lines_delimiter(lines)
     index = header_row(lines, delimiter, jira.is_jira_header)
-    return [c.strip() for c in next(csv.reader([lines[index] if lines else ""], delimiter=delimiter), [])]
+    return [c.strip() for c in record_cells(lines[index] if lines else "", delimiter) or []]
 
 
 _GITLAB_APPROVALS = frozenset({"approved_by", "approvals_left", "approvals_required", "user_has_approved"})
