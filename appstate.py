@@ -1290,6 +1290,13 @@ def apply_measurement(files: Files, adoption: date, ramp_weeks: int) -> str | No
             f"The scenario now uses the metrics measured from {used} "
             f"file{'s' if used != 1 else ''} (AI adopted {adoption:%d %b %Y})."
         )
+        counted = new.measurement.counted
+        kept = [f"the {now:,} {label} typed (the exports count {counted[path]:,})"
+                for path, label, now in (("team.developers", "developers", new.team.developers),
+                                         ("review.reviewers", "reviewers", new.review.reviewers))
+                if counted.get(path, now) != now]  # the same exports again: what the user typed over stays
+        if kept:
+            notice += " It keeps " + " and ".join(kept) + "."
     set_scenario(new, notice)
     return None
 

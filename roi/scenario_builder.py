@@ -26,6 +26,7 @@ from scipy import stats
 
 from roi import defaults
 from roi import formatting as fmt
+from roi import team_rates
 from roi.archive import shown_name
 from roi.errors import DataError, ScenarioError
 from roi.ingest.tables import EMPTY_FORMAT
@@ -409,6 +410,16 @@ def licence_caveat(scenario: Scenario, formats: set[str], seats: SeatsHeld | Non
             "Licences and costs: check them there.")
 
 
+def _typed_over_counts(base: Scenario | None, sources: list[str]) -> dict[str, int]:
+    """The counts (``measurement.counted``: developers, reviewers) the user typed over in ``base`` when it was
+    measured from the same files as ``sources``, by field path: their typed values [count].  Another client's
+    exports, or counts left as measured, give none."""
+    if base is None or base.measurement is None or sorted(base.measurement.sources) != sorted(sources):
+        return {}
+    now = {"team.developers": base.team.developers, "review.reviewers": base.review.reviewers}
+    return {path: now[path] for path, count in base.measurement.counted.items() if now[path] != count}
+
+
 def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, name: str | None = None,
                           column_mappings: dict[str, dict[str, str]] | None = None,
                           timezone: str = "UTC") -> Scenario:
@@ -556,6 +567,12 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
         raise DataError("the number of developers cannot be measured (no PR or work-item export with people); "
                         "give a base scenario with --base", file=", ".join(s.file for s in metrics.sources) or None,
                         field="team.developers")
+    # What the user typed over the counts of these same exports stays: re-reading a resumed scenario's own
+    # exports reset its 40 planned reviewers to the 36 counted, without a word.
+    typed = _typed_over_counts(base, used)
+    if "team.developers" in typed:
+        team = {**(team or {}), "developers": typed["team.developers"]}
+        notes.append(f"Team: {fmt.number(typed['team.developers'])} developers as typed, not the {developers} counted.")
     reviewers = metrics.baseline.reviewers
     review = base.review.model_dump() if base is not None else None
     if reviewers:
@@ -576,6 +593,10 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     elif review is None:
         review = {"reviewers": max(1, round(developers * defaults.REVIEW_SHARE))}
         notes.append("Review pool not measured (no reviews): a quarter of the developers assumed.")
+    if "review.reviewers" in typed and reviewers:
+        review = {**(review or {}), "reviewers": typed["review.reviewers"]}
+        notes.append(f"Review pool: {fmt.count(typed['review.reviewers'], 'reviewer')} as typed, not the "
+                     f"{reviewers} counted.")
 
     uncertainty = base.uncertainty.model_dump() if base is not None and base.uncertainty else None
     # The base's range of a value replaced here described the base's value, not this one: a client's
@@ -624,9 +645,14 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
     # estimates template give can be outside a field's range, e.g. a baseline of 1e-12 tasks).
     files = ", ".join(s.file for s in metrics.sources) or None
     try:
-        return scenario_from_dict(data, source=files or "the measured scenario")
+        built = scenario_from_dict(data, source=files or "the measured scenario")
     except ScenarioError as error:
         raise DataError(
             f"the scenario built from these exports is not valid: {error.message}; check that value in the "
             "exports or the estimates template", file=files, field=error.field,
         ) from None
+    scaled_to = base.measurement.deployments_developers if base is not None and base.measurement else None
+    if typed.get("team.developers") is not None and scaled_to == typed["team.developers"] \
+            and team_rates.deployments_mismatch(built) is not None:
+        built = team_rates.with_deployments_scaled(built)  # as the user had scaled them to the developers typed
+    return built

@@ -282,3 +282,28 @@ def test_every_figure_is_the_same_whatever_the_order_of_the_files():
     assert forward.model_dump(exclude={"sources"}) == backward.model_dump(exclude={"sources"})
     assert forward.changes["change_failure_rate"].ci_low is not None  # deployments' intervals are compared too
     assert forward.cohorts is not None and forward.cohorts.did_ci["pr_size_loc"] is not None
+
+
+def test_measuring_a_scenarios_own_exports_again_keeps_the_counts_typed_over_them(metrics):
+    """Resumed, then given its own exports again (as the Data page asks), the demo lost the 40 reviewers typed
+    over the 36 counted, without a word."""
+    from roi.team_rates import with_deployments_scaled
+    from roi.whatif import with_values
+    from tests.conftest import SCENARIOS
+
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    assert demo.measurement.counted == {"team.developers": 120, "review.reviewers": 36}
+    typed = with_deployments_scaled(with_values(demo, {"team.developers": 100, "review.reviewers": 40}))
+    again = scenario_from_metrics(metrics, base=typed, name=typed.name)
+    assert (again.team.developers, again.review.reviewers) == (100, 40)
+    assert again.measurement.counted == {"team.developers": 120, "review.reviewers": 36}
+    # the deployments stay scaled to the 100 developers typed, as the user had scaled them
+    assert again.measurement.deployments_developers == 100
+    assert again.baseline.deployments_per_week == pytest.approx(typed.baseline.deployments_per_week)
+    assert "Team: 100 developers as typed, not the 120 counted." in again.notes
+    assert "Review pool: 40 reviewers as typed, not the 36 counted." in again.notes
+    # counts left as measured follow the exports; another set of files gives its own counts
+    assert scenario_from_metrics(metrics, base=demo).review.reviewers == 36
+    other = typed.measurement.model_copy(update={"sources": ["acme_pulls.json"]})
+    moved = scenario_from_metrics(metrics, base=typed.model_copy(update={"measurement": other}))
+    assert (moved.team.developers, moved.review.reviewers) == (120, 36)

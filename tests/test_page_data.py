@@ -907,6 +907,28 @@ def test_the_files_of_a_resumed_scenario_are_measured_at_its_adoption_date_and_r
     assert not any("date in use before was kept" in w.value for w in at.warning)
 
 
+def test_uploading_a_resumed_scenarios_own_exports_keeps_the_counts_typed_over(open_app):
+    """The audit's consultant typed 40 reviewers over the 36 counted, saved, resumed and uploaded the same
+    exports as the page asks: the 40 became 36 without a word (here the developers, as these PRs have no
+    reviews)."""
+    from roi.whatif import with_value
+
+    pulls = ("acme_pulls.json", github_pulls(), "application/json")
+    first = open_app(page=PAGE)
+    exports_uploader(first).set_value(pulls).run()
+    first.date_input(key="data_adoption").set_value(date(2025, 2, 3)).run()
+    first.number_input(key="data_ramp").set_value(1).run()
+    measured = first.session_state["scenario"]
+    counted = measured.measurement.counted["team.developers"]
+    saved = with_value(measured, "team.developers", counted + 4)
+
+    at = _resume_then_upload(open_app, saved, pulls)
+    assert at.session_state["scenario"].team.developers == counted + 4
+    notices = [s.value for s in at.success]
+    assert any(n.endswith(f"It keeps the {counted + 4} developers typed (the exports count {counted}).")
+               for n in notices), notices
+
+
 def _resume_then_upload(open_app, saved, upload):
     """A fresh session that opens the saved scenario file, then uploads ``upload`` on the Data page: the saved
     adoption date (2025-02-03), ramp (1 week) and periods must come back."""
