@@ -71,6 +71,9 @@ GateMetric = Literal[
 
 ChecklistStatus = Literal["todo", "doing", "done", "not applicable"]
 
+CLOSED_STATUSES: frozenset[ChecklistStatus] = frozenset({"done", "not applicable"})
+"""Statuses of a checklist item the team has closed: no longer an action to take first."""
+
 FRACTION_METRICS = frozenset({"change_failure_rate", "rework_rate", "ai_acceptance_rate"})
 """Gate metrics that are shares, fractions in [0, 1] as in the metrics JSON (CONTRACT.md)."""
 

@@ -196,3 +196,22 @@ def test_an_action_due_at_the_start_says_so(open_app, worked_example):
     captions = [c.value for rank in (1, 2, 3) for c in at.main.get_by_key(f"summary_action_{rank}").caption]
     assert starts and any(c.endswith("· before the rollout starts (week 0)") for c in captions)
     assert not any(c.endswith("by week 0") for c in captions)
+
+
+def test_actions_the_team_closed_are_not_what_to_do_first(open_app, worked_example):
+    """The audit's PM set "Grow review capacity" done and "Limit PR size" not applicable: the summary still led
+    with both, without their status."""
+    from roi.rollout_models import ChecklistTracking
+
+    report = rollout_report(worked_example, compute(worked_example))
+    fired = [item for item in report.checklist if item.fires]
+    closed = [ChecklistTracking(item_id=fired[0].id, status="done"),
+              ChecklistTracking(item_id=fired[1].id, status="not applicable"),
+              ChecklistTracking(item_id=fired[2].id, status="doing")]
+    plan = report.plan.model_copy(update={"checklist": closed})
+    at = open_app(scenario=worked_example.model_copy(update={"rollout": plan}))
+    titles = [at.main.get_by_key(f"summary_action_{rank}").markdown[0].value for rank in (1, 2, 3)]
+    assert titles == [f"**{rank}. {item.title}**" for rank, item in enumerate(fired[2:5], start=1)]
+    assert at.main.get_by_key("summary_action_1").caption[0].value.endswith(" · in progress")
+    assert "2 actions the team marked done or not applicable are left out here; the plan lists them." in [
+        c.value for c in at.caption]
