@@ -50,6 +50,9 @@ class Figure:
     text_of: Callable[[Scenario, Results], str] | None = None
     """The text from the results themselves: no payback is "never" or "not within 3 years"
     (:func:`roi.verdict.payback_text`), as on the single-scenario pages."""
+    whole: Callable[[Any, Scenario], str] | None = None
+    """The value written whole, for a row whose different values ``text`` writes alike (two NPVs $39k apart
+    both read "+$1.6M")."""
 
     def written(self, scenario: Scenario, results: Results) -> str:
         """The figure as the app writes it for one scenario."""
@@ -62,6 +65,18 @@ class Figure:
 
 def _money(value: float | None, scenario: Scenario) -> str:
     return fmt.money(value, scenario.currency, compact=True, signed=True)
+
+
+def _money_whole(value: float | None, scenario: Scenario) -> str:
+    return fmt.money(value, scenario.currency, signed=True)
+
+
+def _cost(value: float | None, scenario: Scenario) -> str:
+    return fmt.money(value, scenario.currency, compact=True)
+
+
+def _cost_whole(value: float | None, scenario: Scenario) -> str:
+    return fmt.money(value, scenario.currency)
 
 
 def _signed_percent(digits: int) -> Callable[[Any, Scenario], str]:
@@ -110,12 +125,13 @@ FIGURES: tuple[Figure, ...] = (
            lambda v, _s: fmt.hours(v, digits=2, signed=True),
            "N = G − ΔR − ΔD − ΔI, hours per adopting developer per week."),
     Figure("npv", "Net present value", "currency", lambda _s, r: r.finance.npv, _money,
-           "PV(benefits) − PV(costs), risk-adjusted, over the scenario's horizon."),
+           "PV(benefits) − PV(costs), risk-adjusted, over the scenario's horizon.", whole=_money_whole),
     Figure("pv_benefits", "Benefits (present value)", "currency", lambda _s, r: r.finance.pv_benefits, _money,
-           "The net hours gained, valued and captured, risk-adjusted and discounted over the horizon."),
-    Figure("pv_costs", "Costs (present value)", "currency", lambda _s, r: r.finance.pv_costs,
-           lambda v, s: fmt.money(v, s.currency, compact=True),
-           "Licences, usage billing, training, set-up and governance, risk-adjusted and discounted."),
+           "The net hours gained, valued and captured, risk-adjusted and discounted over the horizon.",
+           whole=_money_whole),
+    Figure("pv_costs", "Costs (present value)", "currency", lambda _s, r: r.finance.pv_costs, _cost,
+           "Licences, usage billing, training, set-up and governance, risk-adjusted and discounted.",
+           whole=_cost_whole),
     Figure("tools", "AI tools priced", "text",
            lambda s, _r: ", ".join(t.name for t in s.costs.tools) or "none",
            lambda v, _s: str(v),
@@ -123,10 +139,10 @@ FIGURES: tuple[Figure, ...] = (
            "usage billing."),
     Figure("npv_p10", "NPV, P10 (downside)", "currency",
            lambda _s, r: (u.npv_p10 if (u := simulated(r)) else None), _money,
-           "10% of the Monte Carlo outcomes are worse; n/a without uncertainty ranges."),
+           "10% of the Monte Carlo outcomes are worse; n/a without uncertainty ranges.", whole=_money_whole),
     Figure("npv_p90", "NPV, P90", "currency",
            lambda _s, r: (u.npv_p90 if (u := simulated(r)) else None), _money,
-           "10% of the Monte Carlo outcomes are better; n/a without uncertainty ranges."),
+           "10% of the Monte Carlo outcomes are better; n/a without uncertainty ranges.", whole=_money_whole),
     Figure("loss_chance", "Chance of a loss", "fraction", lambda _s, r: loss_chance(r),
            lambda v, _s: fmt.chance(v),
            "1 − P(NPV > 0) over the Monte Carlo draws; n/a without uncertainty ranges."),
@@ -189,7 +205,15 @@ def values(pairs: Sequence[Pair]) -> pd.DataFrame:
 
 
 def table(pairs: Sequence[Pair]) -> pd.DataFrame:
-    """The figures as the app writes them: index = label, one text column per scenario."""
+    """The figures as the app writes them: index = label, one text column per scenario.  A money row whose
+    different values would read alike is written whole."""
     names = unique_names([s.name for s, _ in pairs])
-    rows = {f.label: [f.written(s, r) for s, r in pairs] for f in FIGURES}
+    rows = {}
+    for figure in FIGURES:
+        texts = [figure.written(s, r) for s, r in pairs]
+        if figure.whole is not None:
+            values = [figure.value(s, r) for s, r in pairs]
+            if len(set(zip(texts, values, strict=True))) > len(set(texts)):  # one text for two values
+                texts = [figure.whole(value, s) for value, (s, _) in zip(values, pairs, strict=True)]
+        rows[figure.label] = texts
     return pd.DataFrame.from_dict(rows, orient="index", columns=names)

@@ -108,6 +108,17 @@ class TestValues:
         assert table["40 reviewers"]["Chance of a loss"] == "n/a"
         assert table["40 reviewers"]["Reviewer utilisation after"] == "89%"
 
+    def test_money_that_reads_alike_but_differs_is_written_whole(self, worked):
+        """Two NPVs $39k apart both read "+$1.6M" in a workshop: the row is written whole when that happens."""
+        cheaper = with_value(worked, "costs.one_off_cost", worked.costs.one_off_cost - 20)
+        table = comparison.table([(worked, compute(worked)), (cheaper.model_copy(update={"name": "B"}),
+                                                              compute(cheaper))])
+        # $20 less set-up × 1.1 for the cost risk: NPV −8,499.02 → −8,477.02 and PV(costs) 154,558.19 →
+        # 154,536.19 (year 0, undiscounted), both "−$8.5k" and "$155k" compacted
+        assert list(table.loc["Net present value"]) == ["−$8,499", "−$8,477"]
+        assert list(table.loc["Costs (present value)"]) == ["$154,558", "$154,536"]
+        assert list(table.loc["Benefits (present value)"]) == ["+$146k", "+$146k"]  # the same value: compact
+
     def test_a_horizon_of_one_year_reads_in_the_singular(self, worked):
         one = worked.model_copy(update={"finance": worked.finance.model_copy(
             update={"horizon_years": 1, "adoption_by_year": [0.7]})})
