@@ -209,7 +209,7 @@ def _test_automation(ctx: ChecklistContext) -> ChecklistItem | None:
 
 def _rework(ctx: ChecklistContext) -> ChecklistItem | None:
     before, after = ctx.scenario.baseline.rework_rate, ctx.scenario.post.rework_rate
-    if before is None or after is None or after <= before:
+    if before is None or after is None or not _worse(before, after):  # 10.0% → 10.0% fired
         return None
     return ChecklistItem(
         id="rework", category="quality", priority=2, owner_role="Engineering manager", due_week=6,

@@ -152,6 +152,9 @@ def test_rework_is_quiet_when_the_rate_does_not_rise(worked_example):
     flat = with_values(worked_example, {"baseline.rework_rate": 0.05, "post.rework_rate": 0.05})
     assert item(flat, "rework") is None
     assert "5.0%" in item(with_value(flat, "post.rework_rate", 0.06), "rework").reason
+    # a rise within rounding is no rise ("rise from 10.0% to 10.0%" fired), as for test-automation: 1% of the baseline
+    assert item(with_values(flat, {"baseline.rework_rate": 0.1, "post.rework_rate": 0.10001}), "rework") is None
+    assert item(with_values(flat, {"baseline.rework_rate": 0.1, "post.rework_rate": 0.1011}), "rework") is not None
 
 
 def test_no_payback_leads_with_the_verdicts_npv_and_reason(worked_example):
