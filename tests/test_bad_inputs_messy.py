@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from roi.cli import main
 from roi.errors import InputFormatError
 from roi.ingest import read_exports
-from roi.ingest._common import _SNIFF_CHARS, _last_record, sniff_delimiter, sniff_lines_delimiter
+from roi.ingest._common import _SNIFF_CHARS, _last_record, read_csv_text, sniff_delimiter, sniff_lines_delimiter
 from roi.metrics import measure
 from tests.conftest import xlsx
 
@@ -749,3 +749,22 @@ def test_a_repeated_row_is_counted_as_repeated_in_its_file_or_as_a_duplicate_of_
     assert sorted(two.deployments["deploy_id"]) == ["github:101", "github:102", "gitlab:101"]
     assert [dict(source.skipped) for source in two.sources] == [
         {"duplicate of a row in another file": 3}, {"repeated in the same file (one copy is kept)": 1}]
+
+
+@given(st.lists(st.sampled_from(["a", "a ", "a.1", "a.2", "b", "a.1.1"]), max_size=8))
+def test_header_names_are_made_unique_without_taking_another_columns_name(names):
+    from roi.ingest._common import _unique
+
+    stripped = [name.strip() for name in names]
+    unique = _unique(stripped)
+    assert len(set(unique)) == len(unique) == len(stripped)
+    # the first column of each name keeps it; a renamed one is its name with a suffix
+    for index, (name, made) in enumerate(zip(stripped, unique, strict=True)):
+        assert made == name if name not in stripped[:index] else made.startswith(f"{name}.")
+
+
+def test_a_header_whose_stripped_names_repeat_reads_every_column():
+    """'a', 'a ' and 'a.1' became a, a.1, a.1: the mapped column 'a.1' was two columns, and reading crashed."""
+    frame = read_csv_text("a,a ,a.1\n1,2,3\n", "x.csv")
+    assert list(frame.columns) == ["a", "a.2", "a.1"]
+    assert frame.iloc[0].tolist() == ["1", "2", "3"]

@@ -544,12 +544,19 @@ def refuse_repeated_header(frame: pd.DataFrame, name: str, first_row: int,
 
 
 def _unique(names: list[str]) -> list[str]:
-    """Names made unique as pandas does (``X``, ``X.1``): stripping can make two headers equal again."""
-    seen: Counter[str] = Counter()
+    """Names made unique as pandas does (``X``, ``X.1``): stripping can make two headers equal again.  A suffix
+    is never another column's name (``a``, ``a ``, ``a.1`` became ``a``, ``a.1``, ``a.1``)."""
+    later = Counter(names)  # the names of the columns still to come
+    taken: set[str] = set()
     out = []
     for name in names:
-        out.append(f"{name}.{seen[name]}" if seen[name] else name)
-        seen[name] += 1
+        later[name] -= 1
+        unique, copy = name, 0
+        while unique in taken or (unique != name and later[unique] > 0):
+            copy += 1
+            unique = f"{name}.{copy}"
+        taken.add(unique)
+        out.append(unique)
     return out
 
 
