@@ -138,41 +138,43 @@ else:
         )
 
 st.subheader("Save the workshop", anchor=False)
-if kept:
-    stem = fmt.file_stem(current.name, fallback="workshop")
-    saved, _ = appstate.workshop()
-    own = appstate.workshop_exports()
-    exports = len(own.files) if own is not None else 0
-    # Large ones are left out unless asked for: the file is packed again after every edit (1.6 GB: a
-    # minute), and one over the upload limit cannot be added back.
-    include = own is not None and appstate.kept_widget(
-        "checkbox", f"Include the {exports} loaded export{'s' if exports != 1 else ''} ({fmt.file_size(own.size)})",
-        "compare_workshop_exports", own.size <= appstate.INCLUDE_EXPORTS_UP_TO,
-        help="They hold people's logins and the organisation's activity: whoever gets the workshop file can read "
-        "them. Leave them out to share only the scenarios; the exports must then be uploaded again after reopening "
-        f"it. Exports over {fmt.file_size(appstate.INCLUDE_EXPORTS_UP_TO)} are left out unless you tick this.",
-    )
-    data = appstate.workshop_file(include)
-    appstate.unused_estimates_warning("the workshop file")
-    what = f"{len(saved)} scenario{'s' if len(saved) != 1 else ''}"
-    if include:
-        what += f", {exports} export{'s' if exports != 1 else ''}, {fmt.file_size(len(data))}"
-    st.download_button(
-        f"Download the workshop ({what})",
-        data=data,
-        file_name=f"{stem}-workshop.zip",
-        mime="application/zip",
-        key="compare_workshop",
-        icon=":material/save:",
-        on_click="ignore",
-        help="A zip of the scenarios compared above, the open one included as it is now, and the exports loaded "
-        "on the Data page if included: add it back here to resume the workshop, with the same scenario open and "
-        "the same exports loaded.",
-    )
-    if include and len(data) > MAX_UPLOAD_BYTES:
-        st.warning(f"The workshop file is {fmt.file_size(len(data))}, over the {MAX_UPLOAD_BYTES / 1024**2:,.0f} MB the "
-                   "app accepts as an upload, so it could not be added back here: leave the exports out, and keep "
-                   "them to upload again.", icon=":material/warning:")
+stem = fmt.file_stem(current.name, fallback="workshop")
+saved, _ = appstate.workshop()
+own = appstate.workshop_exports()
+exports = len(own.files) if own is not None else 0
+# Large ones are left out unless asked for: the file is packed again after every edit (1.6 GB: a
+# minute), and one over the upload limit cannot be added back.
+include = own is not None and appstate.kept_widget(
+    "checkbox", f"Include the {exports} loaded export{'s' if exports != 1 else ''} ({fmt.file_size(own.size)})",
+    "compare_workshop_exports", own.size <= appstate.INCLUDE_EXPORTS_UP_TO,
+    help="They hold people's logins and the organisation's activity: whoever gets the workshop file can read "
+    "them. Leave them out to share only the scenarios; the exports must then be uploaded again after reopening "
+    f"it. Exports over {fmt.file_size(appstate.INCLUDE_EXPORTS_UP_TO)} are left out unless you tick this.",
+)
+data = appstate.workshop_file(include)
+appstate.unused_estimates_warning("the workshop file")
+what = f"{len(saved)} scenario{'s' if len(saved) != 1 else ''}"
+if include:
+    what += f", {exports} export{'s' if exports != 1 else ''}, {fmt.file_size(len(data))}"
+st.download_button(
+    f"Download the workshop ({what})",
+    data=data,
+    file_name=f"{stem}-workshop.zip",
+    mime="application/zip",
+    key="compare_workshop",
+    icon=":material/save:",
+    on_click="ignore",
+    help="A zip of the scenarios compared above, the open one included as it is now, and the exports loaded "
+    "on the Data page if included: add it back here to resume the workshop, with the same scenario open and "
+    "the same exports loaded.",
+)
+if include and len(data) > MAX_UPLOAD_BYTES:
+    st.warning(f"The workshop file is {fmt.file_size(len(data))}, over the {MAX_UPLOAD_BYTES / 1024**2:,.0f} MB the "
+               "app accepts as an upload, so it could not be added back here: leave the exports out, and keep "
+               "them to upload again.", icon=":material/warning:")
+if not kept:
+    st.caption("The workshop file holds the open scenario; keep scenarios (above) to save them with it.")
+else:
     st.download_button(
         "Download the comparison (CSV)",
         data=comparison_csv(pairs),
@@ -218,5 +220,4 @@ if kept:
         icon=":material/download:",
         on_click="ignore",
     )
-else:
-    st.caption("Keep a scenario to save the workshop.")
+

@@ -116,6 +116,19 @@ def test_remove(open_app, worked_example):
     assert at.success[0].value == "Removed 'Other' from the comparison."
 
 
+def test_the_open_scenario_alone_can_be_saved_as_a_workshop(open_app, worked_example, downloads):
+    """A consultant who had kept nothing could not save the workshop ("Keep a scenario to save the workshop")."""
+    edited = with_value(worked_example, "finance.discount_rate", 0.05)
+    at = open_app(page=PAGE, scenario=edited)
+    assert "The workshop file holds the open scenario; keep scenarios (above) to save them with it." in [
+        c.value for c in at.caption]
+    saved = downloads(at, "Download the workshop (1 scenario)")
+    again = open_app(page=PAGE)  # a fresh session
+    again.file_uploader(key="compare_upload_0").set_value(("acme-workshop.zip", saved, "application/zip")).run()
+    assert not again.exception and not again.error
+    assert again.session_state["scenario"] == edited and again.session_state["compared"] == []
+
+
 def test_save_and_resume_a_workshop(open_app, worked_example):
     other = with_value(worked_example, "name", "Other")
     saved = workshop_zip([worked_example, other])
