@@ -294,6 +294,10 @@ def defaulted_note(loaded: Scenario, whose: str = "this") -> str | None:
     return f"Not in {whose} file, so set to their defaults: {labels}."
 
 
+PR_LIMIT_WHATIF = "kept_review_pr_limit"
+"""Session key of the Review page's PR size limit what-if (:func:`kept_number` ``review_pr_limit``)."""
+
+
 def resume(saved: Scenario, notice: str, kind: str = "success") -> None:
     """Open a saved scenario file, keeping the loaded exports only if it was measured from them.
 
@@ -302,6 +306,11 @@ def resume(saved: Scenario, notice: str, kind: str = "success") -> None:
     measurements), and one measured from the loaded files gets its own adoption date and ramp back.
     """
     found = loaded()
+    # A what-if tried on the scenario open before is not this one's: the Review page showed its capped PRs
+    # beside the Summary's uncapped ones.
+    tried = st.session_state.pop(PR_LIMIT_WHATIF, 0)
+    if tried:
+        notice += f" The PR size limit tried on Review capacity ({fmt.number(tried)} lines, not applied) is cleared."
     if saved.measurement is not None:
         measured = saved.measurement
         # The file's mappings and time zone read its exports when they are uploaded again (ones mapped since

@@ -85,7 +85,7 @@ with top:
             appstate.set_scenario(
                 whatif, f"PR size limit of {fmt.number(limit)} lines applied to the scenario."
             )
-            st.session_state["kept_review_pr_limit"] = 0.0
+            st.session_state[appstate.PR_LIMIT_WHATIF] = 0.0
 
         button.button("Apply the limit", key="review_apply_limit", on_click=apply_limit, type="primary")
     elif limit and limit >= scenario.post.pr_size_loc:

@@ -100,6 +100,21 @@ def test_reset_forgets_the_what_ifs(open_app):
     assert not any("PRs capped" in i.value for i in fresh.info)
 
 
+def test_opening_a_saved_scenario_clears_the_pr_size_what_if_and_says_so(open_app, worked_example):
+    """Tried on the demo, the limit stayed on the scenario opened next: the Review page showed its capped PRs
+    (86%, "today's 44 are enough") beside the Summary's 105% and 48 needed."""
+    at = open_app(page="pages/review.py")
+    at.number_input(key="review_pr_limit").set_value(300.0).run()
+    at.switch_page("pages/export.py").run()
+    at.file_uploader(key="export_scenario_upload").set_value(
+        ("client.json", worked_example.model_dump_json().encode(), "application/json")).run()
+    assert any(s.value.endswith("The PR size limit tried on Review capacity (300 lines, not applied) is cleared.")
+               for s in at.success), [s.value for s in at.success]
+    at.switch_page("pages/review.py").run()
+    assert at.number_input(key="review_pr_limit").value == 0.0
+    assert not any("PRs capped" in i.value for i in at.info)
+
+
 def test_a_published_finding_on_measured_data_is_not_called_measured(open_app):
     at = open_app(page="pages/data.py")
     assert "Measured from 20 exports" in at.caption[0].value
