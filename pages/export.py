@@ -122,14 +122,17 @@ with right:
                 else:  # edits the workbook holds but the scenario cannot (a what-if): a warning
                     appstate.resume(loaded, notice, "warning" if edits is not None and edits.notes else "success")
                 st.rerun()
-    read_back = st.session_state.get(EDITS_READ)
-    if read_back is not None and read_back[1].scenario == scenario and read_back[1].edits:
-        with st.expander(f"Every edit read from {markdown_safe(read_back[0])}"):
-            st.dataframe(
-                pd.DataFrame([{"Cell": edit.cell, "Input": edit.label, "Before": edit.before, "After": edit.after}
-                              for edit in read_back[1].edits]),
-                hide_index=True,
-            )
+# Below both columns, at the page's width: in the right column its Before and After were scrolled out of
+# sight at 1280 px.
+read_back = st.session_state.get(EDITS_READ)
+if read_back is not None and read_back[1].scenario == scenario and read_back[1].edits:
+    with st.expander(f"Every edit read from {markdown_safe(read_back[0])}"):
+        st.dataframe(
+            pd.DataFrame([{"Cell": edit.cell, "Input": edit.label, "Before": edit.before, "After": edit.after}
+                          for edit in read_back[1].edits]),
+            hide_index=True,
+            key="export_edits_read",
+        )
 
 if metrics is not None:
     st.subheader("Measured metrics (CSV)", anchor=False)
