@@ -11,7 +11,7 @@ from roi.rollout_models import CLOSED_STATUSES as CLOSED
 from roi.safety import markdown_safe
 from roi.scenario_builder import measurement_caveats
 from roi.team_rates import deployments_caveat
-from roi.verdict import BADGE_LABELS, REASON_LABELS, payback_tile, review_strained, simulated, verdict
+from roi.verdict import REASON_LABELS, badge_label, payback_tile, review_strained, simulated, verdict
 
 appstate.require_app(__file__)
 appstate.show_notice()
@@ -41,7 +41,7 @@ BADGE_COLOURS = {"good": "green", "mixed": "orange", "split_gain": "orange", "sp
 # Green beside "review capacity is now the bottleneck" read as all clear: the money holds only once reviews keep up.
 colour = "orange" if found.tone == "good" and review_strained(results) else BADGE_COLOURS[found.tone]
 with st.container(border=True, key="summary_verdict"):
-    st.badge(BADGE_LABELS[found.tone], color=colour, icon=":material/gavel:")
+    st.badge(badge_label(found.tone, results), color=colour, icon=":material/gavel:")
     st.subheader(found.headline, anchor=False)
     if found.reason:  # why it loses, where its risk comes from, or why the likely NPV and most outcomes disagree
         st.markdown(f"**{REASON_LABELS[found.tone]}:** {found.reason}")

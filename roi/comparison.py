@@ -17,13 +17,13 @@ from roi import formatting as fmt
 from roi.models import Results, Scenario
 from roi.defaults import UTILIZATION_LIMIT
 from roi.verdict import (
-    BADGE_LABELS,
     CONFIDENT_LOSS_CHANCE,
+    REVIEW_BOTTLENECK,
+    REVIEWERS_STRETCHED,
     MOST,
     loss_chance,
+    badge_label,
     payback_text,
-    review_overrun,
-    review_strained,
     simulated,
     verdict,
 )
@@ -83,18 +83,8 @@ def _signed_percent(digits: int) -> Callable[[Any, Scenario], str]:
     return lambda value, _s: fmt.percent(value, signed=True, digits=digits)
 
 
-REVIEW_BOTTLENECK = "review is the bottleneck"
-"""Added to a verdict whose review queue never clears after adoption, as the summary's headline says it: two
-scenarios differing only in reviewers have the same NPV, and only this tells them apart."""
-REVIEWERS_STRETCHED = "reviewers stretched"
-"""Added instead when the queue keeps up above the utilisation limit (roi.verdict.review_strained)."""
-
-
 def _verdict_text(scenario: Scenario, results: Results) -> str:
-    label = BADGE_LABELS[verdict(scenario, results).tone]
-    if not review_strained(results):
-        return label
-    return f"{label}; {REVIEW_BOTTLENECK if review_overrun(results) else REVIEWERS_STRETCHED}"
+    return badge_label(verdict(scenario, results).tone, results)
 
 
 def _post_wait(_scenario: Scenario, results: Results) -> Value:

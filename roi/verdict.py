@@ -90,6 +90,21 @@ BADGE_LABELS: dict[Tone, str] = {
 }
 """The verdict in three words, as the summary's badge and the scenario comparison show it."""
 
+REVIEW_BOTTLENECK = "review is the bottleneck"
+"""Added to a verdict whose review queue never clears after adoption, as the summary's headline says it: two
+scenarios differing only in reviewers have the same NPV, and only this tells them apart."""
+REVIEWERS_STRETCHED = "reviewers stretched"
+"""Added instead when the queue keeps up above the utilisation limit (:func:`review_strained`)."""
+
+
+def badge_label(tone: Tone, results: Results) -> str:
+    """The verdict's label with the review strain the money assumes away: "Pays back; review is the
+    bottleneck" (the summary's badge read "Pays back" alone beside an unstable queue; the comparison's row)."""
+    label = BADGE_LABELS[tone]
+    if not review_strained(results):
+        return label
+    return f"{label}; {REVIEW_BOTTLENECK if review_overrun(results) else REVIEWERS_STRETCHED}"
+
 
 HEADLINES: dict[Tone, str] = {
     "good": "The AI rollout pays back as planned.",

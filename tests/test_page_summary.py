@@ -35,6 +35,9 @@ def test_opens_on_the_demo_organisation_with_a_full_result(open_app):
     assert metric_value(at, "Payback") == "1.3"  # "1.3 months" was cut to "1.3 mon…" at 1280 px
     assert metric_delta(at, "Payback") == "months"
     assert "payback 1.3 months." in at.main.get_by_key("summary_verdict").markdown[-1].value
+    # the badge says what the money assumes away (it read "Pays back" alone beside an unstable queue)
+    assert at.main.get_by_key("summary_verdict").markdown[0].value == (
+        ":orange-badge[:material/gavel: Pays back; review is the bottleneck]")
     # After adoption on the tile, before in its chip: "30% → 113%" was cut to "30% → 11…" at 1366 px.
     assert metric_value(at, "Reviewer utilisation") == fmt.percent(results.review.post.utilization)
     assert metric_delta(at, "Reviewer utilisation") == (
