@@ -127,6 +127,12 @@ if len(pairs) < 2:
 else:
     st.subheader("Side by side", anchor=False)
     st.table(markdown_safe_table(comparison.table(pairs)))  # every row at once, as on a projector
+    differing = comparison.differences(pairs)
+    st.markdown("**Inputs that differ**")
+    if differing.empty:
+        st.caption("None of the inputs differ (the AI tools priced may: see above).")
+    else:  # what was changed in a "(2)" copy, without opening each scenario
+        st.container(key="compare_inputs").table(markdown_safe_table(differing))
     with st.expander("What each figure means"):
         st.markdown("\n".join(f"- **{f.label}** — {f.help}" for f in comparison.FIGURES))
     if len(currencies) == 1:

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from roi import formatting as fmt
-from roi.models import Results, Scenario
+from roi.models import Results, Scenario, get_path
 from roi.defaults import UTILIZATION_LIMIT
 from roi.verdict import (
     CONFIDENT_LOSS_CHANCE,
@@ -207,3 +207,37 @@ def table(pairs: Sequence[Pair]) -> pd.DataFrame:
                 texts = [figure.whole(value, s) for value, (s, _) in zip(values, pairs, strict=True)]
         rows[figure.label] = texts
     return pd.DataFrame.from_dict(rows, orient="index", columns=names)
+
+
+def _input_text(value: Any, form: str, scenario: Scenario, blank: str | None) -> str:
+    """An input's value as the workbook's Assumptions sheet formats it (``form``: its number format)."""
+    if value is None:
+        return blank or fmt.NOT_APPLICABLE
+    if form == "percent":
+        return fmt.assumption_percent(value)
+    if form in ("money", "money_exact"):
+        return fmt.money(value, scenario.currency, digits=2 if form == "money_exact" else None)
+    if form in ("int", "id"):
+        return f"{int(value)}" if form == "id" else fmt.number(value)
+    return f"{value:,.6g}"
+
+
+def differences(pairs: Sequence[Pair]) -> pd.DataFrame:
+    """The inputs whose values differ between the scenarios (every input of the workbook's Assumptions sheet but
+    the licence lines, which the "AI tools priced" figure names): index = the input's label, one text column per
+    scenario; no rows when they share every input.  A workshop's "(2)" copy says what was changed in it."""
+    from roi.export.assumptions import SECTIONS, adoption_assumptions  # the export package reads this module
+
+    names = unique_names([s.name for s, _ in pairs])
+    scenarios = [s for s, _ in pairs]
+    longest = max(scenarios, key=lambda s: s.finance.horizon_years, default=None)
+    listed = [a for _, section in SECTIONS for a in section]
+    listed += adoption_assumptions(longest) if longest is not None else []
+    rows: dict[str, list[str]] = {}
+    for item in listed:
+        found = [get_path(s, item.path) for s in scenarios]  # None: an adoption year past a shorter horizon
+        if len(set(map(repr, found))) > 1:
+            rows[item.label] = [_input_text(v, item.fmt, s, item.blank_means) for v, s in zip(found, scenarios,
+                                                                                                strict=True)]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=names, dtype=object)
+

@@ -119,6 +119,20 @@ class TestValues:
         assert list(table.loc["Costs (present value)"]) == ["$154,558", "$154,536"]
         assert list(table.loc["Benefits (present value)"]) == ["+$146k", "+$146k"]  # the same value: compact
 
+    def test_the_inputs_that_differ_are_listed_with_the_workbooks_labels(self, worked):
+        other = with_value(with_value(worked, "finance.capture_factor", 0.6), "team.loaded_cost_per_hour", 100.0)
+        five = other.model_copy(update={"finance": other.finance.model_copy(
+            update={"horizon_years": 4, "adoption_by_year": [0.7, 0.9, 0.9, 0.95]})})
+        found = comparison.differences([(worked, compute(worked)), (five.model_copy(update={"name": "B"}),
+                                                                     compute(five))])
+        # (the horizon itself is a figure of the table above)
+        assert found.to_dict(orient="index") == {
+            "Loaded cost per developer hour (rate)": {worked.name: "$90.60", "B": "$100.00"},
+            "Capture factor (φ): freed time that becomes value": {worked.name: "50%", "B": "60%"},
+            "Adoption in year 4 (a_4)": {worked.name: "n/a", "B": "95%"},
+        }
+        assert comparison.differences([(worked, compute(worked))] * 2).empty
+
     def test_a_horizon_of_one_year_reads_in_the_singular(self, worked):
         one = worked.model_copy(update={"finance": worked.finance.model_copy(
             update={"horizon_years": 1, "adoption_by_year": [0.7]})})

@@ -57,6 +57,9 @@ def test_keep_then_edit_shows_both_as_their_pages_do(open_app, worked_example):
     assert shown[edited]["Reviewer utilisation after"] == "89%"  # 2.101 × 17 / 40
     assert shown[kept]["Net present value"] == "−$8.5k"
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")  # the NPV chart
+    # what was changed, without opening each: the one input edited, as the Assumptions sheet names it
+    inputs = at.main.get_by_key("compare_inputs").table[0].value
+    assert inputs.to_dict(orient="index") == {"Reviewers in the pool (c)": {kept: "17", edited: "40"}}
 
 
 def test_the_same_name_twice_is_told_apart(open_app, worked_example):
