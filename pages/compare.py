@@ -147,7 +147,7 @@ st.subheader("Save the workshop", anchor=False)
 stem = fmt.file_stem(current.name, fallback="workshop")
 saved, _ = appstate.workshop()
 own = appstate.workshop_exports()
-exports = len(own.files) if own is not None else 0
+exports = len(appstate.names_in(own.files)) if own is not None else 0  # a zip archive: its files, as on the Data page
 # Large ones are left out unless asked for: the file is packed again after every edit (1.6 GB: a
 # minute), and one over the upload limit cannot be added back.
 include = own is not None and appstate.kept_widget(

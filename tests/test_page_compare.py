@@ -470,3 +470,22 @@ def test_keeping_the_same_scenario_twice_keeps_it_once(worked_example):
         "Kept 'Faros-style shock, 50 developers' for comparison (1 kept).",
         "'Faros-style shock, 50 developers' is already in the comparison.",
     )
+
+
+def test_a_zip_archive_of_exports_counts_its_files_as_the_data_page_does(open_app):
+    """"Include the 1 loaded export" beside "Measured from 20 exports": the zip was counted as one."""
+    import json
+
+    pulls = json.loads(github_pulls())
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("exports/a_pulls.json", json.dumps(pulls[: len(pulls) // 2]))
+        zipped.writestr("exports/b_pulls.json", json.dumps(pulls[len(pulls) // 2:]))
+    at = open_app(page="pages/data.py")
+    exports_uploader(at).set_value(("acme.zip", archive.getvalue(), "application/zip")).run()
+    at.date_input(key="data_adoption").set_value(date(2025, 3, 3)).run()
+    assert len(at.session_state["scenario"].measurement.sources) == 2
+    at.switch_page(PAGE).run()
+    at.button(key="compare_keep").click().run()
+    assert at.checkbox(key="compare_workshop_exports").label.startswith("Include the 2 loaded exports (")
+    assert _workshop_button(at).startswith("Download the workshop (1 scenario, 2 exports, ")
