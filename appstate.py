@@ -324,10 +324,11 @@ def resume(saved: Scenario, notice: str, kind: str = "success") -> None:
             files = len(measured.sources)
             # what to upload: a zip archive's files by the archive's name, once
             uploads = list(dict.fromkeys(split_name(source)[0] for source in measured.sources))
-            held = "" if uploads == measured.sources else f", in {', '.join(uploads)}"
+            # an archive's files are named by the archive alone: its 20 paths made the notice a paragraph
+            named = ", ".join(measured.sources) if uploads == measured.sources else f"uploaded as {', '.join(uploads)}"
             notice += (
                 f" It was measured from {files} export{'s' if files != 1 else ''} "
-                f"({', '.join(measured.sources)}{held}): upload {'them' if len(uploads) != 1 else 'it'} on the Data "
+                f"({named}): upload {'them' if len(uploads) != 1 else 'it'} on the Data "
                 "page to see the measured metrics again."
             )
     set_scenario(saved, notice, kind)

@@ -938,9 +938,9 @@ def _resume_then_upload(open_app, saved, upload):
     names = saved.measurement.sources
     # a zip archive's files are asked for as the archive: what to upload
     archives = list(dict.fromkeys(name.partition(": ")[0] for name in names))
-    held = "" if archives == names else f", in {', '.join(archives)}"
+    named = ", ".join(names) if archives == names else f"uploaded as {', '.join(archives)}"
     assert at.success[0].value.endswith(f"It was measured from {len(names)} export{'s' if len(names) != 1 else ''} "
-                                        f"({', '.join(names)}{held}): upload {'it' if len(archives) == 1 else 'them'} "
+                                        f"({named}): upload {'it' if len(archives) == 1 else 'them'} "
                                         "on the Data page to see the measured metrics again.")
     at.switch_page(PAGE).run()
     exports_uploader(at).set_value(upload).run()
@@ -1143,8 +1143,15 @@ def test_a_zip_of_exports_is_read_file_by_file_each_named_in_it(open_app):
     page.number_input(key="data_ramp").set_value(1).run()
     saved = page.session_state["scenario"]
     assert saved.measurement.sources == names
-    # Resumed in a fresh session, the same archive is known as the files it was measured from.
-    _resume_then_upload(open_app, saved, upload)
+    # Resumed in a fresh session, the same archive is known as the files it was measured from, and asked for by
+    # its own name (the notice listed every path in it, then the archive)
+    at = _resume_then_upload(open_app, saved, upload)
+    fresh = open_app(page="pages/export.py")
+    fresh.file_uploader(key="export_scenario_upload").set_value(
+        ("client.json", saved.model_dump_json().encode(), "application/json")).run()
+    assert fresh.success[0].value.endswith("It was measured from 2 exports (uploaded as exports.zip): upload it on "
+                                           "the Data page to see the measured metrics again.")
+    assert not at.error
 
 
 def test_a_file_of_a_zip_in_no_known_format_is_offered_for_mapping_under_its_name_in_the_zip(page):
