@@ -120,7 +120,7 @@ def _pr_size_limit(ctx: ChecklistContext) -> ChecklistItem | None:
         id="pr-size-limit", category="review", priority=1, owner_role="Tech lead", due_week=2,
         title=f"Limit PR size to {defaults.PR_SIZE_LIMIT_LOC} lines changed",
         # Which rule fired: the size, or its growth (small PRs growing fast are told why, not "above 400").
-        reason=f"PR size goes {before:,.0f} → {after:,.0f} LOC ({_pct(growth)}); "
+        reason=f"Adopters' PR size goes {before:,.0f} → {after:,.0f} LOC ({_pct(growth)}); "
         + (f"above {defaults.PR_SIZE_LIMIT_LOC} LOC reviews find fewer defects (SmartBear/Cisco)"
            if after > defaults.PR_SIZE_LIMIT_LOC else
            f"growth over {_pct(defaults.PR_SIZE_GROWTH_LIMIT).lstrip('+')} makes each review longer, and above "

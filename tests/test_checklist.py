@@ -96,12 +96,12 @@ def test_pr_size_limit_fires_on_growth_alone(worked_example):
     grown = with_value(worked_example, "post.pr_size_loc", 190)
     # It said only "above 400 LOC reviews find fewer defects" of PRs of 190 LOC: the growth is what fired it.
     assert item(grown, "pr-size-limit").reason.startswith(
-        "PR size goes 150 → 190 LOC (+27%); growth over 25% makes each review longer, and above 400 LOC reviews "
+        "Adopters' PR size goes 150 → 190 LOC (+27%); growth over 25% makes each review longer, and above 400 LOC reviews "
         "find fewer defects (SmartBear/Cisco): cap it before it gets there")
     assert item(with_value(worked_example, "post.pr_size_loc", 185), "pr-size-limit") is None  # +23%
     big = with_value(worked_example, "post.pr_size_loc", 450)
     assert item(big, "pr-size-limit").reason.startswith(
-        "PR size goes 150 → 450 LOC (+200%); above 400 LOC reviews find fewer defects (SmartBear/Cisco), and time")
+        "Adopters' PR size goes 150 → 450 LOC (+200%); above 400 LOC reviews find fewer defects (SmartBear/Cisco), and time")
 
 
 def test_test_automation_fires_when_bugs_per_task_rise(worked_example):
