@@ -105,25 +105,28 @@ class EditedWorkbook:
 class _Grid:
     """One sheet's cells, as typed (a formula's text) and as last calculated (its saved result)."""
 
-    def __init__(self, title: str, typed: dict[tuple[int, int], Any], saved: dict[tuple[int, int], Any]) -> None:
+    def __init__(self, title: str, typed: dict[tuple[int, int], Any], saved: dict[tuple[int, int], Any],
+                 formulas: set[tuple[int, int]]) -> None:
         self.title = title
         self.typed = typed
         self.saved = saved
+        self.formulas = formulas
+        """The cells holding a formula, by their type in the file: text typed as "=Budget sign-off" is no formula."""
         self.last_row = max((row for row, _ in typed), default=0)
 
     def value(self, row: int, column: int) -> Any:
         """The cell's value: its saved result for a formula (None if the file saved none)."""
-        typed = self.typed.get((row, column))
-        if isinstance(typed, str) and typed.startswith("="):
+        if (row, column) in self.formulas:
             return self.saved.get((row, column))
-        return typed
+        return self.typed.get((row, column))
 
     def formula(self, row: int, column: int) -> str | None:
         """The formula's text without ``=``, upper-cased and without ``$`` and spaces; None for a value."""
+        if (row, column) not in self.formulas:
+            return None
         typed = self.typed.get((row, column))
-        if isinstance(typed, str) and typed.startswith("="):
-            return re.sub(r"[\s$]", "", typed[1:]).upper()
-        return None
+        text = typed if isinstance(typed, str) else getattr(typed, "text", None) or ""  # an array formula's text
+        return re.sub(r"[\s$]", "", text.removeprefix("=")).upper()
 
     def blank(self, row: int, column: int) -> bool:
         value = self.typed.get((row, column))
@@ -133,14 +136,24 @@ class _Grid:
         return f"{self.title}!{get_column_letter(column)}{row}"
 
 
-def _cells(sheet: Any) -> dict[tuple[int, int], Any]:
-    out: dict[tuple[int, int], Any] = {}
+def _cells(sheet: Any) -> tuple[dict[tuple[int, int], Any], set[tuple[int, int]]]:
+    """A read-only sheet's values by (row, column), and the cells that hold a formula (by the cell's type)."""
+    values: dict[tuple[int, int], Any] = {}
+    formulas: set[tuple[int, int]] = set()
     for row in sheet.iter_rows():
         for cell in row:
             value = getattr(cell, "value", None)
             if value is not None and hasattr(cell, "row"):
-                out[(cell.row, cell.column)] = value
-    return out
+                values[(cell.row, cell.column)] = value
+                if cell.data_type == "f":
+                    formulas.add((cell.row, cell.column))
+    return values, formulas
+
+
+def _grid(title: str, typed: Any, saved: Any) -> _Grid:
+    """A sheet's grid from its two loads: formulas as typed, and as last calculated."""
+    values, formulas = _cells(typed)
+    return _Grid(title, values, _cells(saved)[0], formulas)
 
 
 def _target(reference: str) -> tuple[str, str] | None:
@@ -173,7 +186,7 @@ class _Book:
                           if (found := _target(str(value.attr_text))) is not None and found[0] in titles}
             # a sheet renamed in the spreadsheet: its names follow it, so the sheets are found through them
             wanted = {sheet for sheet, _ in self.names.values()} | ({SCENARIO_SHEET} & titles)
-            self.grids = {title: _Grid(title, _cells(typed[title]), _cells(saved[title])) for title in wanted}
+            self.grids = {title: _grid(title, typed[title], saved[title]) for title in wanted}
         finally:
             typed.close()
             saved.close()

@@ -799,3 +799,24 @@ def test_a_default_plan_of_fewer_waves_is_said_as_the_app_shows_it(demo):
     assert waves < 3
     assert found.notes == (f"The scenario has no plan of its own: the default plan of the edited numbers has {waves} "
                            "waves, the workbook showed 3; it is the plan the app shows, as no wave was edited.",)
+
+
+def test_text_beginning_with_an_equals_sign_is_text_not_a_formula(planned):
+    """The exporter writes such text as a string: it was taken for a formula, so an action titled "=Budget sign-off
+    by CFO" was skipped, its status edit lost, and a note said its row was deleted."""
+    own = ChecklistTracking(item_id="own-sign-off", title="=Budget sign-off by CFO", status="doing",
+                            owner_role="Jane", notes="=see JIRA-12")
+    scenario = with_value(planned, "rollout.checklist",
+                          [*(e.model_dump() for e in planned.rollout.checklist), own.model_dump()])
+    data = exported(scenario)
+    sheet = load_workbook(io.BytesIO(data))["Checklist"]
+    row = next(r for r in range(5, sheet.max_row + 1) if sheet.cell(r, 1).value == "own-sign-off")
+
+    unedited = read(data)
+    assert unedited.scenario == scenario and unedited.notes == ()
+    found = read(edited(data, lambda book: book["Checklist"].__setitem__(f"I{row}", "done")))
+    assert [(e.cell, e.label, e.before, e.after) for e in found.edits] == [
+        (f"Checklist!I{row}", "Checklist: own-sign-off, Status", "doing", "done")]
+    assert found.notes == ()
+    tracked = {entry.item_id: entry for entry in found.scenario.rollout.checklist}
+    assert tracked["own-sign-off"] == own.model_copy(update={"status": "done"})
