@@ -30,7 +30,6 @@ import io
 import json
 import math
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -173,23 +172,31 @@ class _Book:
         from openpyxl import load_workbook
 
         self.source = source
+        self.grids: dict[str, _Grid] = {}
+        books = []
+        reading = None  # the sheet being read, for the message
         try:
-            typed = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-            saved = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as error:
-            raise InputFormatError(
-                f"cannot be opened as a workbook ({error}); open it in Excel or LibreOffice and save it again "
-                "as .xlsx", file=source) from None
-        try:
+            books.append(typed := load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False))
+            books.append(saved := load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False))
             titles = {sheet.title for sheet in typed.worksheets}
             self.names = {name: found for name, value in typed.defined_names.items()
                           if (found := _target(str(value.attr_text))) is not None and found[0] in titles}
             # a sheet renamed in the spreadsheet: its names follow it, so the sheets are found through them
             wanted = {sheet for sheet, _ in self.names.values()} | ({SCENARIO_SHEET} & titles)
-            self.grids = {title: _grid(title, typed[title], saved[title]) for title in wanted}
+            for reading in sorted(wanted):
+                # openpyxl yields an empty row for each row number a sheet skips: row 40,000,000 took 14 s
+                safety.check_sheet_rows(source, data, typed[reading]._worksheet_path, reading)
+                self.grids[reading] = _grid(reading, typed[reading], saved[reading])
+        except RoiError:
+            raise
+        except Exception as error:  # openpyxl and its XML parser raise many kinds for a damaged workbook
+            damaged = f"its sheet '{safety.quote(reading, 40)}' is damaged: " if reading else ""
+            raise InputFormatError(
+                f"cannot be opened as a workbook ({damaged}{safety.quote(error, 200)}); open it in Excel or "
+                "LibreOffice and save it again as .xlsx", file=source) from None
         finally:
-            typed.close()
-            saved.close()
+            for book in books:
+                book.close()
 
     def refuse(self, message: str) -> RoiError:
         return InputFormatError(message, file=self.source)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import zipfile
 from datetime import date, datetime, time
 
 import pytest
@@ -820,3 +821,49 @@ def test_text_beginning_with_an_equals_sign_is_text_not_a_formula(planned):
     assert found.notes == ()
     tracked = {entry.item_id: entry for entry in found.scenario.rollout.checklist}
     assert tracked["own-sign-off"] == own.model_copy(update={"status": "done"})
+
+
+def with_sheet_xml(data: bytes, title: str, change) -> bytes:
+    """The workbook with the XML of its sheet ``title`` replaced by ``change(xml)`` (``title`` None: the workbook's
+    own part, xl/workbook.xml)."""
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    part = "xl/workbook.xml" if title is None else book[title]._worksheet_path.lstrip("/")
+    book.close()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            target.writestr(entry.filename, change(content) if entry.filename == part else content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("title", "xml", "damaged"),
+    [
+        # the sheets are parsed as they are read, after the workbook opened: an XML ParseError was a traceback
+        ("Checklist", b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                      b'<dimension ref="A1"/><sheetData><row r="1">', "its sheet 'Checklist' is damaged: no element "
+                                                                      "found: line 1, column 120"),
+        (None, b"<workbook", "unclosed token: line 1, column 0"),
+    ],
+)
+def test_a_workbook_whose_xml_is_damaged_is_refused_naming_the_file(demo, title, xml, damaged):
+    with pytest.raises(InputFormatError) as caught:
+        read(with_sheet_xml(exported(demo), title, lambda _: xml))
+    assert caught.value.describe() == (
+        f"plan.xlsx: cannot be opened as a workbook ({damaged}); open it in Excel or LibreOffice and save it again "
+        "as .xlsx")
+
+
+def test_a_sheet_numbering_a_row_past_excels_last_is_refused_before_it_is_read(demo):
+    # openpyxl yields an empty row for each row number skipped: a 66 kB workbook with row 40,000,000 took 14 s
+    def far_row(xml: bytes) -> bytes:
+        return xml.replace(b"</sheetData>", b'<row r="2000000"><c r="B2000000" t="inlineStr"><is><t>x</t></is></c>'
+                                            b"</row></sheetData>")
+
+    with pytest.raises(InputFormatError) as caught:
+        read(with_sheet_xml(exported(demo), SCENARIO_SHEET, far_row))
+    assert caught.value.describe() == (
+        f"plan.xlsx: sheet '{SCENARIO_SHEET}' numbers a row 2,000,000, beyond the limit of 1,048,576 rows (Excel's "
+        "own): it would be read as millions of empty rows, so it is not a saved export, or it is damaged; open it in "
+        "Excel and save it again as .xlsx or CSV UTF-8")
