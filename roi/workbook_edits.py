@@ -574,15 +574,15 @@ class _Reader:
 
     def gate_wave(self, grid: _Grid, row: int, column: int, name_row: int | None) -> str:
         """The wave a gate row names: the link's saved result, or (a workbook saved with no results) the name in the
-        column its link points at."""
+        column its link points at.  Stripped, as the wave table's names are ("Pilot " typed is the wave Pilot)."""
         value = grid.value(row, column)
-        if isinstance(value, str) and value:
-            return value
+        if isinstance(value, str) and value.strip():
+            return value.strip()
         formula = grid.formula(row, column) or ""
         match = re.fullmatch(r"([A-Z]+)(\d+)", formula)
         if match is None or name_row is None:
-            return _text(value)
-        return _text(grid.value(name_row, column_index_from_string(match.group(1))))
+            return _text(value).strip()
+        return _text(grid.value(name_row, column_index_from_string(match.group(1)))).strip()
 
     def gates(self, shown: RolloutPlan, waves: list[Wave]) -> tuple[list[Wave], dict[str, float | None]]:
         """The waves' gates with the edited measured values, and the plan's baseline with the edited ones: each

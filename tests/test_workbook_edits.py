@@ -867,3 +867,18 @@ def test_a_sheet_numbering_a_row_past_excels_last_is_refused_before_it_is_read(d
         f"plan.xlsx: sheet '{SCENARIO_SHEET}' numbers a row 2,000,000, beyond the limit of 1,048,576 rows (Excel's "
         "own): it would be read as millions of empty rows, so it is not a saved export, or it is damaged; open it in "
         "Excel and save it again as .xlsx or CSV UTF-8")
+
+
+def test_a_wave_name_typed_with_spaces_keeps_its_measured_gates(demo):
+    # the wave table's names were stripped, its gate rows' links not: "Pilot " matched no wave, so its measured value
+    # was dropped and its rows said to be gates added in the workbook
+    def edit(book):
+        book["Rollout plan"]["B7"] = " Pilot "
+        book["Rollout plan"]["F43"] = 0.05  # Pilot's measured change failure rate
+
+    found = read(edited(exported(demo), edit))
+    assert [(e.cell, e.label, e.before, e.after) for e in found.edits] == [
+        ("Rollout plan!F43", "Pilot: gate Change failure rate, Measured", "(blank)", "0.05")]
+    assert found.notes == ()
+    assert [(w.name, [g.measured for g in w.gates]) for w in found.scenario.rollout.waves] == [
+        ("Pilot", [0.05, None, None, None, None]), ("Expansion", [None] * 5), ("Full rollout", [None] * 5)]
