@@ -57,7 +57,7 @@ from roi.models import Scenario, get_path, parse_scenario, validation_message
 from roi.percent_slip import fraction_meant
 from roi.rollout import METRICS, RolloutReport, default_plan, format_metric, rollout_report
 from roi.rollout_models import ChecklistTracking, Gate, RolloutPlan, Wave
-from roi.rollout_tables import default_tracking, tracking_from_rows
+from roi.rollout_tables import default_tracking, gate_table, tracking_from_rows
 from roi.whatif import assumption_changes, with_values
 
 _LINKED_WAVE_INPUTS = {"Training h / developer": "TRAINING_HOURS_PER_DEV", "Reviewers": "REVIEWERS"}
@@ -459,7 +459,11 @@ class _Reader:
             waves.append(self.wave_at(grid, name_row, column, len(waves), names[position], exported, wave, waves))
         for index, gone in enumerate(shown.waves):
             if index not in origin.values():
-                self.edit(grid.where(name_row, first + index), f"Wave {index + 1} removed", gone.name, "(removed)")
+                # its name cell if its column was cleared; a column deleted left no cell (its old one holds the next
+                # wave now): the sheet alone
+                cell = cells[index]
+                where = grid.where(cell[1], cell[2]) if cell is not None and cell[0] is grid else grid.title
+                self.edit(where, f"Wave {index + 1} removed", gone.name, "(removed)")
         self.check_order(waves)
         return waves
 
@@ -552,7 +556,7 @@ class _Reader:
 
     def gate_table(self) -> tuple[_Grid, int, dict[str, int], int] | None:
         """The gates table: its sheet, header row, columns by header label, and its last row (the line closing
-        the spare rows, or the last exported gate)."""
+        the spare rows, or the last exported gate); None without it, or without its Wave column (said)."""
         found = self.book.named(GATE_ROWS)
         if found is None:
             return None
@@ -562,12 +566,16 @@ class _Reader:
                    if not grid.blank(header, column)}
         lost = [label for label in ("Wave", "Metric", "Baseline", "Measured") if label not in columns]
         if lost:  # a wave's column deleted takes the gates' column beside it (they share the sheet's columns)
+            # without its Wave, no row can be told to a wave
             unread = [label.lower() + (" values" if label == "Measured" else "s")
-                      for label in ("Baseline", "Measured") if label in lost]
+                      for label in ("Baseline", "Measured") if label in lost or "Wave" in lost]
             self.notes.append(f"The gates table ({grid.title}!{header}) lost its {', '.join(lost)} column (deleted with "
                               "a wave's column?)" + (f": its {' and '.join(unread)} were not read; enter them on the "
-                                                    "app's Rollout page." if unread else "; its rows were read in the "
-                                                                                          "order exported."))
+                                                    "app's Rollout page." if unread else "; its rows were read by "
+                                                                                          "their wave, in the order "
+                                                                                          "exported."))
+            if "Wave" in lost:
+                return None
         end = next((row for row in range(last + 1, grid.last_row + 1)
                     if any(grid.value(row, c) == SPARE_GATES_NOTE for c in range(1, 4))), last + 1)
         return grid, header, columns, end - 1
@@ -584,42 +592,69 @@ class _Reader:
             return _text(value).strip()
         return _text(grid.value(name_row, column_index_from_string(match.group(1)))).strip()
 
+    def gate_rows(self, grid: _Grid, columns: dict[str, int], first: int, last: int) -> list[tuple[int, str, Gate]]:
+        """Each row of the gates table that is an exported gate: (row, its wave's name now, the gate), found by its
+        wave and metric.  Without a Metric column (deleted with a wave's column), by its wave and its place among
+        that wave's rows, if they are still the rows exported (as many, with the same rules); else they are said
+        unread, never given to another gate.  Rows of gates added in the workbook are said."""
+        labels = {info.label: metric for metric, info in METRICS.items()}
+        found = self.book.named(WAVE_ROW_NAMES["Wave"])
+        name_row = found[1] if found is not None else None
+        matched: list[tuple[int, str, Gate]] = []
+        by_wave: dict[str, list[int]] = {}  # without a Metric column: each wave's rows, in sheet order
+        own: list[int] = []
+        for row in range(first, last + 1):
+            if all(grid.blank(row, column) for column in columns.values()):
+                continue
+            wave_name = self.gate_wave(grid, row, columns["Wave"], name_row)
+            if wave_name.startswith("#REF"):
+                continue  # a removed wave's gate, its link broken
+            exported = self.origin.get(wave_name)
+            if "Metric" not in columns:
+                if exported is not None:
+                    by_wave.setdefault(wave_name, []).append(row)
+                elif wave_name:
+                    own.append(row)
+                continue
+            metric = labels.get(_text(grid.value(row, columns["Metric"])).strip())
+            gate = next((g for g in exported.gates if g.metric == metric), None) if exported is not None else None
+            if gate is not None:
+                matched.append((row, wave_name, gate))
+            elif wave_name or metric is None:  # (a known metric with a blank wave is a removed wave's gate)
+                own.append(row)
+        rules: dict[str, list[str]] = {}  # each exported wave's gates' rules, as the Rule column shows them
+        for table_row in gate_table(self.shown):
+            rules.setdefault(table_row["Wave"], []).append(table_row["Rule"])
+        for wave_name, rows in by_wave.items():
+            exported = self.origin[wave_name]
+            same_rules = "Rule" not in columns or rules.get(exported.name) == [
+                _text(grid.value(row, columns["Rule"])).strip() for row in rows]
+            if len(rows) == len(exported.gates) and same_rules:
+                matched += [(row, wave_name, gate) for row, gate in zip(rows, exported.gates, strict=True)]
+            else:
+                self.notes.append(
+                    f"{grid.title} rows {', '.join(map(str, rows))} ({wave_name}'s gates) were not read: the gates "
+                    f"table lost its Metric column and they are no longer the {len(exported.gates)} rows exported "
+                    "(a row deleted, added or moved?), so which gate each row is cannot be told; enter their measured "
+                    "values and baselines on the app's Rollout page.")
+        if own:
+            self.notes.append(f"{grid.title} rows {', '.join(map(str, own))}: gates added in the workbook are not taken "
+                              "(the app judges a gate on a metric it measures, of a wave of the plan); add them on the "
+                              "app's Rollout page.")
+        return sorted(matched, key=lambda found: found[0])
+
     def gates(self, shown: RolloutPlan, waves: list[Wave]) -> tuple[list[Wave], dict[str, float | None]]:
         """The waves' gates with the edited measured values, and the plan's baseline with the edited ones: each
-        row found by its wave and metric, wherever rows or columns moved."""
+        row found by its wave and metric, wherever rows or columns moved (:meth:`gate_rows`)."""
         baseline: dict[str, float | None] = {}
         table = self.gate_table()
         if table is None or not any(wave.gates for wave in shown.waves):
             return waves, baseline
         grid, header, columns, last = table
-        labels = {info.label: metric for metric, info in METRICS.items()}
-        in_order = iter([(wave, gate) for wave in shown.waves for gate in wave.gates])  # without a Metric column
-        found = self.book.named(WAVE_ROW_NAMES["Wave"])
-        name_row = found[1] if found is not None else None
-        origin = self.origin
         shown_baselines = self.shown.baseline
         measured: dict[tuple[str, str], float | None] = {}
         typed: dict[str, list[tuple[str, float | None]]] = {}
-        own: list[int] = []
-        for row in range(header + 1, last + 1):
-            if all(grid.blank(row, column) for column in columns.values()):
-                continue
-            wave_name = self.gate_wave(grid, row, columns["Wave"], name_row) if "Wave" in columns else ""
-            if "Metric" in columns:
-                metric = labels.get(_text(grid.value(row, columns["Metric"])).strip())
-                exported = origin.get(wave_name)
-                gate = next((g for g in exported.gates if g.metric == metric), None) if exported is not None else None
-            else:  # read in the order exported
-                exported, gate = next(in_order, (None, None))
-                metric = gate.metric if gate is not None else None
-                wave_name = next((name for name, wave in origin.items() if wave is exported), "#REF!")
-            if gate is None or exported is None:
-                if wave_name.startswith("#REF") or (metric is not None and wave_name == ""):
-                    continue  # a removed wave's gate, its link broken
-                own.append(row)
-                continue
-            if wave_name.startswith("#REF") or wave_name not in origin:
-                continue  # a removed wave's gate
+        for row, wave_name, gate in self.gate_rows(grid, columns, header + 1, last):
             label = f"{wave_name}: gate {METRICS[gate.metric].label}"
             if "Measured" in columns:
                 cell = grid.where(row, columns["Measured"])
@@ -634,10 +669,6 @@ class _Reader:
                 base = self.number(grid, row, columns["Baseline"], f"{label}, Baseline")
                 if not _same(base, shown_baselines.get(gate.metric)):
                     typed.setdefault(gate.metric, []).append((grid.where(row, columns["Baseline"]), base))
-        if own:
-            self.notes.append(f"{grid.title} rows {', '.join(map(str, own))}: gates added in the workbook are not taken "
-                              "(the app judges a gate on a metric it measures, of a wave of the plan); add them on the "
-                              "app's Rollout page.")
         for metric, values in typed.items():
             if len({value for _, value in values}) > 1:
                 raise ScenarioError(

@@ -771,7 +771,7 @@ def test_waves_renamed_and_moved_in_libreoffice_keep_their_own_gates(demo, tmp_p
     assert cfr(moved) == {"Scale": [0.06], "Full rollout": [0.07]}
     assert [(e.label, e.before, e.after) for e in moved.edits if "name" in e.label or "removed" in e.label] == [
         ("Wave 1: name", "Expansion", "Scale"), ("Wave 1 removed", "Pilot", "(removed)")]
-    assert any("lost its Metric column" in note and "read in the order exported" in note for note in moved.notes)
+    assert any("lost its Metric column" in note and "read by their wave, in the order exported" in note for note in moved.notes)
 
     reused = read(saved["old_name_reused"])
     assert cfr(reused) == {"Expansion": [0.05], "Scale": [0.06], "Full rollout": [0.07]}
@@ -882,3 +882,55 @@ def test_a_wave_name_typed_with_spaces_keeps_its_measured_gates(demo):
     assert found.notes == ()
     assert [(w.name, [g.measured for g in w.gates]) for w in found.scenario.rollout.waves] == [
         ("Pilot", [0.05, None, None, None, None]), ("Expansion", [None] * 5), ("Full rollout", [None] * 5)]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice (soffice) is not installed; `make test` installs libreoffice-calc-nogui")
+def test_gates_without_their_metric_column_are_read_by_their_wave_never_given_to_another(demo, tmp_path):
+    """Pilot's column deleted takes the gates' Metric column (B) with it; the PM then deletes Pilot's five gate rows,
+    which show #REF!. The rows were paired with the exported gates by place, so Full rollout's measured value went to
+    Expansion. Rows 43-47 are now Expansion's gates, 48-52 Full rollout's (Rule in column B, Measured in E)."""
+    data = exported(demo)
+    pilot_gone = ["delcol|Rollout plan|2", *["delrow|Rollout plan|43"] * 5]
+    books = {
+        "cleaned": (data, [*pilot_gone, "num|Rollout plan|E48|0.05"]),  # Full rollout's change failure rate
+        # one of Expansion's rows deleted too: its rows cannot be told apart
+        "row_deleted": (data, [*pilot_gone, "delrow|Rollout plan|44", "num|Rollout plan|E43|0.03",
+                               "num|Rollout plan|E47|0.05"]),
+        # Expansion's first two rows swapped (sorted): as many rows, but not in the order exported
+        "rows_swapped": (data, [*pilot_gone, "text|Rollout plan|B43|at most 16.8 h",
+                                "text|Rollout plan|B44|at most baseline +2.0 points", "num|Rollout plan|E43|0.03",
+                                "num|Rollout plan|E48|0.05"]),
+    }
+    saved = edit_in_libreoffice(books, tmp_path)
+
+    def measured(found):
+        return {w.name: [g.measured for g in w.gates] for w in found.scenario.rollout.waves}
+
+    cleaned = read(saved["cleaned"])
+    assert measured(cleaned) == {"Expansion": [None] * 5, "Full rollout": [0.05, None, None, None, None]}
+    assert [(e.cell, e.label, e.before, e.after) for e in cleaned.edits] == [
+        ("Rollout plan", "Wave 1 removed", "Pilot", "(removed)"),  # B7 holds Expansion now
+        ("Rollout plan!E48", "Full rollout: gate Change failure rate, Measured", "(blank)", "0.05")]
+    assert cleaned.notes[0] == ("The gates table (Rollout plan!42) lost its Metric column (deleted with a wave's "
+                                "column?); its rows were read by their wave, in the order exported.")
+
+    for name, rows in (("row_deleted", "43, 44, 45, 46"), ("rows_swapped", "43, 44, 45, 46, 47")):
+        found = read(saved[name])
+        assert measured(found) == {"Expansion": [None] * 5, "Full rollout": [0.05, None, None, None, None]}, name
+        assert found.notes[1] == (
+            f"Rollout plan rows {rows} (Expansion's gates) were not read: the gates table lost its Metric column and "
+            "they are no longer the 5 rows exported (a row deleted, added or moved?), so which gate each row is cannot "
+            "be told; enter their measured values and baselines on the app's Rollout page.")
+
+
+def test_a_gates_table_without_its_wave_column_is_said_unread(demo):
+    def edit(book):
+        book["Rollout plan"]["A42"] = None  # the header "Wave": no row can be told to a wave
+        book["Rollout plan"]["F43"] = 0.05
+
+    found = read(edited(exported(demo), edit))
+    assert found.scenario == demo and found.edits == ()
+    assert found.notes == ("The gates table (Rollout plan!42) lost its Wave column (deleted with a wave's column?): its "
+                           "baselines and measured values were not read; enter them on the app's Rollout page.",)
