@@ -291,8 +291,9 @@ class _Reader:
         self.edits.append(WorkbookEdit(cell, label, before if isinstance(before, str) and before else _shown(before),
                                        after if isinstance(after, str) and after else _shown(after)))
 
-    def number(self, grid: _Grid, row: int, column: int, label: str, *, whole: bool = False) -> float | None:
-        """A cell's number (None when blank); text that is a plain number is read as that number."""
+    def number(self, grid: _Grid, row: int, column: int, label: str, *, whole: bool = False) -> int | float | None:
+        """A cell's number (None when blank; an int when ``whole``); text that is a plain number is read as that
+        number."""
         value = grid.value(row, column)
         if value is None and grid.formula(row, column) is not None:
             raise self.fail(grid, row, column, f"{label} holds a formula without a saved result; open the workbook "
@@ -312,9 +313,10 @@ class _Reader:
         if not math.isfinite(value):
             raise self.fail(grid, row, column, f"{label} is not a finite number; type a number")
         if whole:
-            if value != int(value):
-                raise self.fail(grid, row, column, f"{label} must be a whole number, got {value:g}")
-            return int(value)
+            # a formula's result carries float noise (=B5*1.1 gives 55.00000000000001): that is still 55
+            if abs(value - round(value)) > 1e-9:
+                raise self.fail(grid, row, column, f"{label} must be a whole number, got {value!r}")
+            return round(value)
         return float(value)
 
     def where_field(self, field: str | None) -> str | None:

@@ -144,6 +144,8 @@ def test_edited_assumptions_are_taken_and_their_ranges_move_with_them(worked_exa
     [
         ("developers", "fifty", "Assumptions!B5: Developers in scope (n) holds the text 'fifty'; type a number"),
         ("developers", 50.5, "Assumptions!B5: Developers in scope (n) must be a whole number, got 50.5"),
+        # the fraction shown as typed (it said "got 50")
+        ("developers", 50.000001, "Assumptions!B5: Developers in scope (n) must be a whole number, got 50.000001"),
         ("developers", None, "Assumptions!B5: Developers in scope (n) is empty; type a value (it was 50)"),
         ("developers", True, "Assumptions!B5: Developers in scope (n) holds True; type a number"),
         ("developers", time(1, 30), "Assumptions!B5: Developers in scope (n) holds 01:30:00; type a number"),
@@ -934,3 +936,11 @@ def test_a_gates_table_without_its_wave_column_is_said_unread(demo):
     assert found.scenario == demo and found.edits == ()
     assert found.notes == ("The gates table (Rollout plan!42) lost its Wave column (deleted with a wave's column?): its "
                            "baselines and measured values were not read; enter them on the app's Rollout page.",)
+
+
+def test_a_whole_number_with_a_formulas_float_noise_is_that_number(worked_example):
+    # =B5*1.2 in Excel gives 60.00000000000001: it was refused as "must be a whole number, got 60"
+    found = read(edited(exported(worked_example), lambda book: book["Assumptions"].__setitem__("B5", 60.00000000000001)))
+    assert found.scenario == with_assumption(worked_example, "team.developers", 60)
+    assert [(e.cell, e.label, e.before, e.after) for e in found.edits] == [
+        ("Assumptions!B5", "Developers in scope (n)", "50", "60")]
