@@ -30,7 +30,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -128,8 +128,7 @@ class _Grid:
         return re.sub(r"[\s$]", "", text.removeprefix("=")).upper()
 
     def blank(self, row: int, column: int) -> bool:
-        value = self.typed.get((row, column))
-        return value is None or (isinstance(value, str) and not value.strip())
+        return _blank(self.typed.get((row, column)))
 
     def where(self, row: int, column: int) -> str:
         return f"{self.title}!{get_column_letter(column)}{row}"
@@ -245,6 +244,10 @@ def _same(a: Any, b: Any) -> bool:
             and not isinstance(b, bool):
         return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
     return bool(a == b)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _shown(value: Any) -> str:
@@ -366,21 +369,28 @@ class _Reader:
                 changes[path] = name
                 cells[path] = grid.where(row, column)
                 self.edit(grid.where(row, column), f"Tool {index + 1}: name", tool.name, name)
-        self.not_taken("pr_size_limit_loc", lambda value: value not in (None, ""),
+        self.not_taken("pr_size_limit_loc", lambda value: None if _blank(value) else
                        "holds a PR size limit: a what-if the scenario does not hold, so it was not taken; try it on "
                        "the Review capacity page (\"PR size limit\").")
-        self.not_taken("horizon_years", lambda value: not _same(value, self.exported.finance.horizon_years),
-                       f"holds another horizon than the {self.exported.finance.horizon_years} years exported: each "
-                       "year is a column of Cash flow, so it is not taken; change the horizon in the app (ROI & "
-                       "risk) and export again.")
+        horizon = self.exported.finance.horizon_years
+        self.not_taken("horizon_years", lambda value: None if _same(value, horizon) else (
+            f"(the horizon) was cleared: each year is a column of Cash flow, so the horizon stays the {horizon} years "
+            "exported; change it in the app (ROI & risk) and export again." if _blank(value) else
+            f"holds another horizon than the {horizon} years exported: each year is a column of Cash flow, so it is "
+            "not taken; change the horizon in the app (ROI & risk) and export again."))
         if not changes:
             return self.exported
         return self.apply(self.exported, assumption_changes(self.exported, changes), cells)
 
-    def not_taken(self, name: str, changed: Any, message: str) -> None:
+    def not_taken(self, name: str, said: Callable[[Any], str | None]) -> None:
+        """Note what ``said(value)`` says of the named cell the scenario does not take (None: nothing to say)."""
         found = self.book.named(name)
-        if found is not None and changed(found[0].value(found[1], found[2])):
-            self.notes.append(f"{found[0].where(found[1], found[2])} {message}")
+        if found is None:
+            return
+        grid, row, column, _, _ = found
+        message = said(grid.value(row, column))
+        if message is not None:
+            self.notes.append(f"{grid.where(row, column)} {message}")
 
     def apply(self, scenario: Scenario, changes: dict[str, Any], cells: dict[str, str]) -> Scenario:
         """``with_values``, its error naming the cell of the field it is about."""

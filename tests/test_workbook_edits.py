@@ -944,3 +944,14 @@ def test_a_whole_number_with_a_formulas_float_noise_is_that_number(worked_exampl
     assert found.scenario == with_assumption(worked_example, "team.developers", 60)
     assert [(e.cell, e.label, e.before, e.after) for e in found.edits] == [
         ("Assumptions!B5", "Developers in scope (n)", "50", "60")]
+
+
+def test_a_cleared_horizon_is_said_cleared_and_kept(demo):
+    data = exported(demo)
+    horizon = cell_of(data, "horizon_years")
+    found = read(edited(data, lambda book: book["Assumptions"].__setitem__(horizon, None)))
+    assert found.scenario == demo and found.edits == ()
+    # it said the cell "holds another horizon than the 3 years exported"
+    assert found.notes == (f"Assumptions!{horizon} (the horizon) was cleared: each year is a column of Cash flow, so "
+                           "the horizon stays the 3 years exported; change it in the app (ROI & risk) and export "
+                           "again.",)
