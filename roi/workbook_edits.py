@@ -164,6 +164,18 @@ def _target(reference: str) -> tuple[str, str] | None:
     return sheet, cells.replace("$", "")
 
 
+def _bounds(cells: str) -> tuple[int, int, int, int] | None:
+    """(first column, first row, last column, last row) of a cell or range; None for a whole row or column (``7:7``,
+    ``B:B``: openpyxl gives no bound there) or what is no range at all."""
+    try:
+        first_col, first_row, last_col, last_row = range_boundaries(cells)
+    except ValueError:
+        return None
+    if first_col is None or first_row is None or last_col is None or last_row is None:
+        return None
+    return first_col, first_row, last_col, last_row
+
+
 class _Book:
     """The sheets the defined names point at and the hidden Scenario file sheet (never the Data sheets)."""
 
@@ -178,8 +190,19 @@ class _Book:
             books.append(typed := load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False))
             books.append(saved := load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False))
             titles = {sheet.title for sheet in typed.worksheets}
-            self.names = {name: found for name, value in typed.defined_names.items()
-                          if (found := _target(str(value.attr_text))) is not None and found[0] in titles}
+            self.names: dict[str, tuple[str, tuple[int, int, int, int]]] = {}
+            """Each defined name that points at cells: (its sheet, (first column, first row, last column, last row)."""
+            self.unusable: dict[str, str] = {}
+            """Each defined name now over a whole row or column, or no cells at all: its reference, as typed."""
+            for name, value in typed.defined_names.items():
+                found = _target(str(value.attr_text))
+                if found is None or found[0] not in titles:
+                    continue
+                bounds = _bounds(found[1])
+                if bounds is None:
+                    self.unusable[name] = str(value.attr_text)
+                else:
+                    self.names[name] = found[0], bounds
             # a sheet renamed in the spreadsheet: its names follow it, so the sheets are found through them
             wanted = {sheet for sheet, _ in self.names.values()} | ({SCENARIO_SHEET} & titles)
             for reading in sorted(wanted):
@@ -205,8 +228,7 @@ class _Book:
         found = self.names.get(name)
         if found is None:
             return None
-        sheet, reference = found
-        first_col, first_row, last_col, last_row = range_boundaries(reference)
+        sheet, (first_col, first_row, last_col, last_row) = found
         return self.grids[sheet], first_row, first_col, last_row, last_col
 
 
@@ -278,6 +300,8 @@ class _Reader:
         self.cells: dict[str, str] = {}
         """Where each edited field of the plan was read (``waves.1.seat_share`` → ``Rollout plan!C15``)."""
         self.said_beyond: set[int] = set()
+        self.said_names: set[str] = set()
+        """The defined names over no cells said (:meth:`named`)."""
         self.shown = rollout_report(exported)
         """The plan, baselines and checklist the workbook showed (the default plan if the scenario had none)."""
         self.regenerated: RolloutPlan | None = None
@@ -331,6 +355,17 @@ class _Reader:
                    or path.startswith(field + ".")]
         return self.cells[max(matches, key=len)] if matches else None
 
+    def named(self, name: str) -> tuple[_Grid, int, int, int, int] | None:
+        """:meth:`_Book.named`; a name changed to a whole row or column is read as absent, and said once."""
+        reference = self.book.unusable.get(name)
+        if reference is not None and name not in self.said_names:
+            self.said_names.add(name)
+            self.notes.append(f"The defined name '{name}' now refers to {safety.quote(reference)}, not a cell or a block "
+                              "of cells (a whole row or column?): it was not read, and what was exported there was "
+                              "kept; point the name at its cells again (the spreadsheet's Name Manager), or export "
+                              "the workbook again.")
+        return self.book.named(name)
+
     # --- Assumptions --------------------------------------------------------------------------
 
     def assumptions(self) -> Scenario:
@@ -339,10 +374,11 @@ class _Reader:
         cells: dict[str, str] = {}
         for assumption in all_assumptions(self.exported):
             before = get_path(self.exported, assumption.path)
-            found = self.book.named(assumption.name)
+            found = self.named(assumption.name)
             if found is None:
-                self.notes.append(f"The workbook has no cell named '{assumption.name}' ({assumption.label}) any more "
-                                  f"(its row was deleted): the value exported, {_shown(before)}, was kept.")
+                if assumption.name not in self.book.unusable:  # else said by named()
+                    self.notes.append(f"The workbook has no cell named '{assumption.name}' ({assumption.label}) any "
+                                      f"more (its row was deleted): the value exported, {_shown(before)}, was kept.")
                 continue
             grid, row, column, _, _ = found
             value = self.number(grid, row, column, assumption.label, whole=assumption.fmt == "int")
@@ -355,7 +391,7 @@ class _Reader:
                 self.edit(grid.where(row, column), assumption.label, before, value)
         seen: dict[str, str] = {}
         for index, tool in enumerate(self.exported.costs.tools):
-            found = self.book.named(f"tool_{index + 1}_name")
+            found = self.named(f"tool_{index + 1}_name")
             if found is None:
                 continue
             grid, row, column, _, _ = found
@@ -384,7 +420,7 @@ class _Reader:
 
     def not_taken(self, name: str, said: Callable[[Any], str | None]) -> None:
         """Note what ``said(value)`` says of the named cell the scenario does not take (None: nothing to say)."""
-        found = self.book.named(name)
+        found = self.named(name)
         if found is None:
             return
         grid, row, column, _, _ = found
@@ -406,13 +442,13 @@ class _Reader:
     # --- Rollout plan -------------------------------------------------------------------------
 
     def row_of(self, label: str) -> tuple[_Grid, int] | None:
-        found = self.book.named(WAVE_ROW_NAMES[label])
+        found = self.named(WAVE_ROW_NAMES[label])
         return None if found is None else (found[0], found[1])
 
     def wave_columns(self) -> tuple[_Grid, int, int, list[int]] | None:
         """The names row, the wave table's first column, and the columns holding a wave: the named range's (a
         column cleared or inserted blank skipped), then any the PM filled in to its right (a wave added)."""
-        found = self.book.named(WAVE_ROW_NAMES["Wave"])
+        found = self.named(WAVE_ROW_NAMES["Wave"])
         if found is None:
             return None
         grid, row, first, _, last = found
@@ -448,7 +484,7 @@ class _Reader:
         origin: dict[int, int] = {}  # position among the columns → the exported wave's index
         # each exported wave's name cell has a defined name, which follows its column (moved by a column deleted or
         # inserted before it; #REF! once its own is deleted), whatever the wave is called now
-        cells = {index: self.book.named(WAVE_NAME_CELL.format(index + 1)) for index in range(len(shown.waves))}
+        cells = {index: self.named(WAVE_NAME_CELL.format(index + 1)) for index in range(len(shown.waves))}
         followed = {cell[2]: index for index, cell in cells.items() if cell is not None and cell[0] is grid}
         if followed:
             origin = {position: followed[column] for position, column in enumerate(columns) if column in followed}
@@ -569,7 +605,7 @@ class _Reader:
     def gate_table(self) -> tuple[_Grid, int, dict[str, int], int] | None:
         """The gates table: its sheet, header row, columns by header label, and its last row (the line closing
         the spare rows, or the last exported gate); None without it, or without its Wave column (said)."""
-        found = self.book.named(GATE_ROWS)
+        found = self.named(GATE_ROWS)
         if found is None:
             return None
         grid, first, _, last, _ = found
@@ -610,7 +646,7 @@ class _Reader:
         that wave's rows, if they are still the rows exported (as many, with the same rules); else they are said
         unread, never given to another gate.  Rows of gates added in the workbook are said."""
         labels = {info.label: metric for metric, info in METRICS.items()}
-        found = self.book.named(WAVE_ROW_NAMES["Wave"])
+        found = self.named(WAVE_ROW_NAMES["Wave"])
         name_row = found[1] if found is not None else None
         matched: list[tuple[int, str, Gate]] = []
         by_wave: dict[str, list[int]] = {}  # without a Metric column: each wave's rows, in sheet order
@@ -739,7 +775,7 @@ class _Reader:
     # --- Checklist ----------------------------------------------------------------------------
 
     def start_date(self, plan: RolloutPlan) -> date | None:
-        found = self.book.named(START_DATE_CELL)
+        found = self.named(START_DATE_CELL)
         if found is None:
             return plan.start_date
         grid, row, column, _, _ = found
@@ -767,7 +803,7 @@ class _Reader:
     def checklist_rows(self) -> Iterator[tuple[_Grid, int, dict[str, Any], dict[str, int]]]:
         """Each row of the Checklist that is an action (its values by column; a column deleted in the sheet is
         absent, and keeps what was exported), in sheet order."""
-        found = self.book.named(CHECKLIST_HEADER)
+        found = self.named(CHECKLIST_HEADER)
         if found is None:
             return
         grid, header, first, _, last = found

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.workbook.defined_name import DefinedName
 
 from roi import compute
 from roi.errors import InputFormatError, ScenarioError
@@ -955,3 +956,26 @@ def test_a_cleared_horizon_is_said_cleared_and_kept(demo):
     assert found.notes == (f"Assumptions!{horizon} (the horizon) was cleared: each year is a column of Cash flow, so "
                            "the horizon stays the 3 years exported; change it in the app (ROI & risk) and export "
                            "again.",)
+
+
+@pytest.mark.parametrize(
+    ("name", "reference", "taken"),
+    [
+        # a TypeError traceback, and "Assumptions!BNone: Developers in scope (n) is empty"
+        ("wave_names", "'Rollout plan'!$7:$7", ("Assumptions!B5", "Developers in scope (n)", "120", "200")),
+        ("developers", "Assumptions!$B:$B", ("Rollout plan!C10", "Expansion: Start week", "4", "6")),
+    ],
+)
+def test_a_defined_name_changed_to_a_whole_row_or_column_is_said_and_not_read(demo, name, reference, taken):
+    def edit(book):
+        del book.defined_names[name]
+        book.defined_names[name] = DefinedName(name, attr_text=reference)
+        book["Assumptions"]["B5"] = 200  # the developers
+        book["Rollout plan"]["C10"] = 6  # Expansion's start week
+
+    found = read(edited(exported(demo), edit))
+    assert [(e.cell, e.label, e.before, e.after) for e in found.edits] == [taken]
+    assert found.notes == (
+        f"The defined name '{name}' now refers to {reference}, not a cell or a block of cells (a whole row or "
+        "column?): it was not read, and what was exported there was kept; point the name at its cells again (the "
+        "spreadsheet's Name Manager), or export the workbook again.",)
