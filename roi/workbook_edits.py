@@ -45,32 +45,38 @@ from roi.errors import InputFormatError, RoiError, ScenarioError
 from roi.export.assumptions import all_assumptions
 from roi.export.rollout_sheets import (
     CHECKLIST_HEADER,
+    CHECKLIST_INPUT_COLUMNS,
+    CHECKLIST_STATUSES,
+    ERLANG_ROWS,
     GATE_ROWS,
+    LINKED_ASSUMPTIONS,
     SPARE_ACTIONS_NOTE,
     SPARE_GATES_NOTE,
     START_DATE_CELL,
+    WAVE_INPUTS,
     WAVE_NAME_CELL,
     WAVE_ROW_NAMES,
 )
 from roi.export.scenario_sheet import FIRST_CHUNK_ROW, SCENARIO_SHEET
 from roi.models import Scenario, get_path, parse_scenario, validation_message
 from roi.percent_slip import fraction_meant
-from roi.rollout import METRICS, RolloutReport, default_plan, format_metric, rollout_report
+from roi.rollout import (
+    IDLE_SEAT_REVIEW_WEEKS,
+    METRICS,
+    RolloutReport,
+    default_plan,
+    format_metric,
+    rollout_report,
+)
 from roi.rollout_models import ChecklistTracking, Gate, RolloutPlan, Wave
 from roi.rollout_tables import default_tracking, gate_table, tracking_from_rows
 from roi.whatif import assumption_changes, with_values
 
-_LINKED_WAVE_INPUTS = {"Training h / developer": "TRAINING_HOURS_PER_DEV", "Reviewers": "REVIEWERS"}
-"""Wave inputs exported as a link to their Assumption (the wave follows the scenario's value)."""
+_LINKED_WAVE_INPUTS = {label: name.upper() for name, _, label in LINKED_ASSUMPTIONS}
+"""Wave inputs exported as a link to their Assumption (the wave follows the scenario's value), as :meth:`_Grid.formula`
+gives the link."""
 
-_WAVE_FIELDS = (("Start week", "start_week"), ("Share of developers", "seat_share"),
-                ("Training h / developer", "training_hours_per_dev"), ("Reviewers", "reviewers"))
-
-_APP_VALUE_ROWS = ("Reviewers needed", "Reviewers to add", "Modelled review wait (working h)")
-"""Wave table rows the app writes as values (Erlang C): stale once inputs change, but not formulas."""
-
-_STATUSES = ("todo", "doing", "done", "not applicable")
-_CHECKLIST_COLUMNS = ("Item", "Action", "Owner", "Due week", "Status", "Notes")
+_CHECKLIST_COLUMNS = ("Item", "Action", *CHECKLIST_INPUT_COLUMNS)
 
 _LIMIT = 8
 """Edits named in the app's notice; the Export page lists them all."""
@@ -531,7 +537,7 @@ class _Reader:
                 update["teams"] = text
                 if exported is not None:
                     self.edit(cells["teams"], f"{name}: Teams", exported.teams, text)
-        for label, key in _WAVE_FIELDS:
+        for label, key in WAVE_INPUTS.items():
             at = self.row_of(label)
             if at is None:
                 continue
@@ -762,7 +768,7 @@ class _Reader:
         if found is None:
             return
         grid, name_row, _, columns = found
-        inputs = {label for label, _ in _WAVE_FIELDS} | {"Teams", *_APP_VALUE_ROWS}
+        inputs = {*WAVE_INPUTS, "Teams", *ERLANG_ROWS}
         row = name_row + 1
         while isinstance(label := grid.value(row, 1), str) and label.strip():
             if label not in inputs:
@@ -851,8 +857,11 @@ class _Reader:
             self.notes.append(f"{grid.where(row, column)}: the due week of '{item}' was linked to a wave that was "
                               "removed; it now follows the plan's waves.")
             return True, None
-        link = formula is not None and (formula.startswith("IF(") or re.fullmatch(r"('[^']*'|[^!]+)![A-Z]+\d+(\+4)?",
-                                                                              formula) is not None)
+        # the link exported: to a wave's start week (idle-seats: the last wave's, + IDLE_SEAT_REVIEW_WEEKS), or the
+        # first wave short of reviewers (an IF)
+        after_last = rf"(\+{IDLE_SEAT_REVIEW_WEEKS})?"
+        link = formula is not None and (formula.startswith("IF(")
+                                        or re.fullmatch(r"('[^']*'|[^!]+)![A-Z]+\d+" + after_last, formula) is not None)
         saved = grid.value(row, column)
         if link and (saved is None or (isinstance(saved, (int, float)) and _same(saved, tied_week))):
             return True, None
@@ -882,9 +891,9 @@ class _Reader:
             tracked = recorded.get(item)
             status = _text(values.get("Status") or "todo").strip().lower() if "Status" in values \
                 else (before.status if before is not None else "todo")
-            if status not in _STATUSES:
+            if status not in CHECKLIST_STATUSES:
                 raise self.fail(grid, row, columns["Status"], f"'{safety.quote(values['Status'])}' is not a status; "
-                                f"choose one of {', '.join(_STATUSES)}")
+                                f"choose one of {', '.join(CHECKLIST_STATUSES)}")
             if "Due week" in values:
                 tied, due = self.due_week(grid, row, columns["Due week"], item, tied_weeks.get(item))
             else:

@@ -979,3 +979,20 @@ def test_a_defined_name_changed_to_a_whole_row_or_column_is_said_and_not_read(de
         f"The defined name '{name}' now refers to {reference}, not a cell or a block of cells (a whole row or "
         "column?): it was not read, and what was exported there was kept; point the name at its cells again (the "
         "spreadsheet's Name Manager), or export the workbook again.",)
+
+
+def test_the_idle_seat_reviews_due_week_link_follows_its_constant(planned, monkeypatch):
+    # the reader knew the link as "the last wave's start week +4": with the constant at 6, an unedited workbook saved
+    # by a spreadsheet was refused ("the due week of 'idle-seats' holds a formula without a saved result")
+    import roi.export.rollout_sheets
+    import roi.rollout
+    import roi.workbook_edits
+
+    for module in (roi.rollout, roi.export.rollout_sheets, roi.workbook_edits):
+        monkeypatch.setattr(module, "IDLE_SEAT_REVIEW_WEEKS", 6)
+    data = exported(planned)
+    sheet = load_workbook(io.BytesIO(data))["Checklist"]
+    row = next(r for r in range(5, sheet.max_row + 1) if sheet.cell(r, 1).value == "idle-seats")
+    assert sheet[f"F{row}"].value.endswith("+6")
+    found = read(edited(data, lambda book: None))
+    assert found.scenario == planned and found.edits == () and found.notes == ()

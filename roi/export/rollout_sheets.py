@@ -228,12 +228,14 @@ WAVE_VALUES_LABEL = "Rows below: computed by the app at export"
 the wait): per wave, live, empty while they are up to date and the stale note once the wave's seat
 share or reviewer pool or an assumption changed."""
 
-_ERLANG_ROWS = ("Reviewers needed", "Reviewers to add", "Modelled review wait (working h)")
+ERLANG_ROWS = ("Reviewers needed", "Reviewers to add", "Modelled review wait (working h)")
 """The wave table's rows the app computes with Erlang C (``roi.capacity``): written as values below
 :data:`WAVE_VALUES_LABEL`, after every live row."""
 
-_WAVE_INPUTS = ("Start week", "Share of developers", "Training h / developer", "Reviewers")
-"""The wave table's rows a PM edits (yellow); the dates, costs and review load follow them."""
+WAVE_INPUTS = {"Start week": "start_week", "Share of developers": "seat_share",
+               "Training h / developer": "training_hours_per_dev", "Reviewers": "reviewers"}
+"""The wave table's rows a PM edits (yellow), by the field of ``Wave`` each holds; the dates, costs and
+review load follow them."""
 
 WAVE_CHECK_LABEL = "Check (live)"
 """Row of the wave table, just under the wave names: per wave, live, empty while its inputs are
@@ -413,10 +415,10 @@ def wave_labels(report: RolloutReport) -> list[str]:
     rows = wave_table(report)
     labels: list[str] = []
     for column in rows[0] if rows else ():
-        if column in _ERLANG_ROWS:
+        if column in ERLANG_ROWS:
             continue
         if column == "Go / no-go":  # live from the gates, then the app's rows last, under their flag
-            labels += [column, WAVE_VALUES_LABEL, *_ERLANG_ROWS]
+            labels += [column, WAVE_VALUES_LABEL, *ERLANG_ROWS]
             continue
         labels.append(column)
         if column == "Wave":  # what is wrong with a wave's inputs, first
@@ -576,7 +578,7 @@ def _live_waves(
             elif column == "Reviewers" and report.plan.waves[index].reviewers is None:
                 # the wave reviews with the planned pool: follow the assumption
                 cells[column] = Cell(Formula("reviewers", cached=wave.reviewers), "int", "input")
-            elif column in _WAVE_INPUTS:
+            elif column in WAVE_INPUTS:
                 cells[column] = Cell(row[column], _COLUMN_FORMATS.get(column, "int"), "input")
             elif column == "Modelled review wait (working h)" and row[column] is None:
                 cells[column] = text(UNSTABLE, "warning")  # no wait, as the app and Review capacity say
@@ -969,7 +971,8 @@ def _owner_options(report: RolloutReport) -> tuple[str, ...]:
     return tuple(options)
 
 
-_INPUT_COLUMNS = ("Owner", "Due week", "Status", "Notes")
+CHECKLIST_INPUT_COLUMNS = ("Owner", "Due week", "Status", "Notes")
+"""The Checklist's columns a PM edits (yellow) in each item's row, besides a new row's Item and Action."""
 _WRAPPED_COLUMNS = ("Action", "Notes", "Why")
 _CHECKLIST_WIDTHS = {
     "Item": 18,
@@ -1129,7 +1132,7 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
         due_week, before = _due_cells(report, labels, row, f"{letter['Due week']}{number}")
         cells: list[Cell | None] = []
         for column, value in row.items():
-            role: Role = "input" if column in _INPUT_COLUMNS else "plain"
+            role: Role = "input" if column in CHECKLIST_INPUT_COLUMNS else "plain"
             if column == "Due date":
                 due = (
                     _serial(start + timedelta(weeks=value)) if start is not None and value is not None else ""
@@ -1149,7 +1152,7 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
         sheet.add(*(
             _due_date(f"{letter['Due week']}{number}", "") if column == "Due date"
             else Cell(None, "int", "input") if column == "Due week"
-            else text("", "input", wrap=column in _WRAPPED_COLUMNS) if column in (*_INPUT_COLUMNS, "Item", "Action")
+            else text("", "input", wrap=column in _WRAPPED_COLUMNS) if column in (*CHECKLIST_INPUT_COLUMNS, "Item", "Action")
             else None
             for column in columns
         ))
