@@ -871,7 +871,7 @@ class _Reader:
     def checklist(self, scenario: Scenario, plan: RolloutPlan) -> list[ChecklistTracking]:
         """The tracked checklist as the sheet's rows now have it (rows deleted there keep what was tracked)."""
         exported = {item.id: item for item in self.shown.checklist}
-        report = self.report(scenario.model_copy(update={"rollout": plan}))
+        report = self.check_whole_scenario(scenario.model_copy(update={"rollout": plan}))
         defaults = default_tracking(report, compute(scenario))
         tied_weeks = {item.id: item.due_week for item in defaults}
         recorded = {entry.item_id: entry for entry in plan.checklist}
@@ -1043,11 +1043,12 @@ class _Reader:
         if len(self.edits) > edits_before:  # else the plan stays as exported (or none: the default one)
             scenario = self.apply(scenario, {"rollout": json.loads(plan.model_dump_json())}, {})
         self.default_plan_moved(scenario, shown, base)
-        self.report(scenario)
+        self.check_whole_scenario(scenario)  # its report is not needed, only its refusal
         return EditedWorkbook(scenario, tuple(self.edits), tuple(self.notes))
 
-    def report(self, scenario: Scenario) -> RolloutReport:
-        """``rollout_report``: what only the whole scenario can refuse (a wave after the horizon), at its cell."""
+    def check_whole_scenario(self, scenario: Scenario) -> RolloutReport:
+        """Refuse what only the whole scenario can refuse (a wave after the horizon), at its cell; else its
+        ``rollout_report``."""
         try:
             return rollout_report(scenario)
         except ScenarioError as error:
