@@ -274,6 +274,12 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _metric_text(metric: str, value: float | None) -> str | None:
+    """A gate metric's value as the Rollout page shows it (a rate typed 0.05 is "5.0%": "→ 0.05" read as 0.05%
+    beside the page's percentages); None when blank."""
+    return None if value is None else format_metric(metric, value)
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -718,7 +724,8 @@ class _Reader:
                 if not _same(value, gate.measured):
                     self.check_gate(gate, value, cell)
                     measured[(wave_name, gate.metric)] = value
-                    self.edit(cell, f"{label}, Measured", gate.measured, value)
+                    self.edit(cell, f"{label}, Measured", _metric_text(gate.metric, gate.measured),
+                              _metric_text(gate.metric, value))
             if "Baseline" in columns:
                 base = self.number(grid, row, columns["Baseline"], f"{label}, Baseline")
                 if not _same(base, shown_baselines.get(gate.metric)):
@@ -735,7 +742,8 @@ class _Reader:
                                   "scenario's own (Assumptions); it was kept. Change it on the Assumptions sheet.")
                 continue
             self.check_baseline(metric, value, cell)
-            self.edit(cell, f"Baseline of {METRICS[metric].label}", shown_baselines.get(metric), value)
+            self.edit(cell, f"Baseline of {METRICS[metric].label}", _metric_text(metric, shown_baselines.get(metric)),
+                      _metric_text(metric, value))
             baseline[metric] = value  # None: the scenario's again (dropped by read)
             self.cells[f"baseline.{metric}"] = cell
         new_waves = []

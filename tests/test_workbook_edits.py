@@ -221,8 +221,8 @@ def test_waves_gates_and_the_start_date_are_taken(demo):
         ("Rollout plan!C10", "4", "6"),
         ("Rollout plan!C29", "the Assumption's", "20"),
         ("Rollout plan!D15", "1", "0.9"),
-        ("Rollout plan!F43", "(blank)", "0.05"),
-        ("Rollout plan!D44", "(blank)", "10"),
+        ("Rollout plan!F43", "(blank)", "5.0%"),  # as the Rollout page shows rates (0.05 read as 0.05%)
+        ("Rollout plan!D44", "(blank)", "10.0 h"),
     ]
 
 
@@ -881,7 +881,7 @@ def test_a_wave_name_typed_with_spaces_keeps_its_measured_gates(demo):
 
     found = read(edited(exported(demo), edit))
     assert [(e.cell, e.label, e.before, e.after) for e in found.edits] == [
-        ("Rollout plan!F43", "Pilot: gate Change failure rate, Measured", "(blank)", "0.05")]
+        ("Rollout plan!F43", "Pilot: gate Change failure rate, Measured", "(blank)", "5.0%")]
     assert found.notes == ()
     assert [(w.name, [g.measured for g in w.gates]) for w in found.scenario.rollout.waves] == [
         ("Pilot", [0.05, None, None, None, None]), ("Expansion", [None] * 5), ("Full rollout", [None] * 5)]
@@ -915,7 +915,7 @@ def test_gates_without_their_metric_column_are_read_by_their_wave_never_given_to
     assert measured(cleaned) == {"Expansion": [None] * 5, "Full rollout": [0.05, None, None, None, None]}
     assert [(e.cell, e.label, e.before, e.after) for e in cleaned.edits] == [
         ("Rollout plan", "Wave 1 removed", "Pilot", "(removed)"),  # B7 holds Expansion now
-        ("Rollout plan!E48", "Full rollout: gate Change failure rate, Measured", "(blank)", "0.05")]
+        ("Rollout plan!E48", "Full rollout: gate Change failure rate, Measured", "(blank)", "5.0%")]
     assert cleaned.notes[0] == ("The gates table (Rollout plan!42) lost its Metric column (deleted with a wave's "
                                 "column?); its rows were read by their wave, in the order exported.")
 
