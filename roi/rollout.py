@@ -37,6 +37,7 @@ from roi.inputs import productivity_terms, resolve_inputs
 from roi.metrics import measure
 from roi.models import ChecklistItem, Results, Scenario
 from roi.rollout_models import (
+    MAX_WEEK,
     WEEKS_PER_YEAR,
     ChecklistStatus,
     ChecklistTracking,
@@ -816,7 +817,8 @@ def _due(item: ChecklistItem, waves: Sequence[WaveResult]) -> tuple[int | None, 
     if tie is None:
         return item.due_week, None
     if tie == "after-last":
-        return waves[-1].start_week + IDLE_SEAT_REVIEW_WEEKS, None
+        # never past the last week a plan holds (a last wave in week 519 of ten years gave week 523)
+        return min(waves[-1].start_week + IDLE_SEAT_REVIEW_WEEKS, MAX_WEEK), None
     if isinstance(tie, int):
         index = tie
     else:  # "first-short"

@@ -68,7 +68,7 @@ from roi.rollout import (
     format_metric,
     rollout_report,
 )
-from roi.rollout_models import ChecklistTracking, Gate, RolloutPlan, Wave
+from roi.rollout_models import MAX_WEEK, ChecklistTracking, Gate, RolloutPlan, Wave
 from roi.rollout_tables import default_tracking, gate_table, tracking_from_rows
 from roi.whatif import assumption_changes, with_values
 
@@ -865,11 +865,11 @@ class _Reader:
             self.notes.append(f"{grid.where(row, column)}: the due week of '{item}' was linked to a wave that was "
                               "removed; it now follows the plan's waves.")
             return True, None
-        # the link exported: to a wave's start week (idle-seats: the last wave's, + IDLE_SEAT_REVIEW_WEEKS), or the
-        # first wave short of reviewers (an IF)
-        after_last = rf"(\+{IDLE_SEAT_REVIEW_WEEKS})?"
-        link = formula is not None and (formula.startswith("IF(")
-                                        or re.fullmatch(r"('[^']*'|[^!]+)![A-Z]+\d+" + after_last, formula) is not None)
+        # the link exported: to a wave's start week (idle-seats: the last wave's, + IDLE_SEAT_REVIEW_WEEKS, at most
+        # MAX_WEEK; without the MIN in workbooks exported before it), or the first wave short of reviewers (an IF)
+        start = r"('[^']*'|[^!(,]+)![A-Z]+\d+"
+        after_last = rf"{start}(\+{IDLE_SEAT_REVIEW_WEEKS})?|MIN\({start}\+{IDLE_SEAT_REVIEW_WEEKS},{MAX_WEEK}\)"
+        link = formula is not None and (formula.startswith("IF(") or re.fullmatch(after_last, formula) is not None)
         saved = grid.value(row, column)
         if link and (saved is None or (isinstance(saved, (int, float)) and _same(saved, tied_week))):
             return True, None

@@ -9,6 +9,7 @@ for the real thing) and check the scenario read back field by field.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from datetime import date, datetime, time
@@ -993,6 +994,31 @@ def test_the_idle_seat_reviews_due_week_link_follows_its_constant(planned, monke
     data = exported(planned)
     sheet = load_workbook(io.BytesIO(data))["Checklist"]
     row = next(r for r in range(5, sheet.max_row + 1) if sheet.cell(r, 1).value == "idle-seats")
-    assert sheet[f"F{row}"].value.endswith("+6")
+    assert sheet[f"F{row}"].value.endswith("+6,520)")
     found = read(edited(data, lambda book: None))
     assert found.scenario == planned and found.edits == () and found.notes == ()
+
+
+def test_the_idle_seat_review_is_due_at_most_in_the_last_week_a_plan_holds(planned):
+    """Last wave in week 518 of a ten-year plan: the engine gave week 522 and the workbook's link 522, past the
+    520 a due week may be ("Due week must be 0–520"). A workbook exported before the MIN reads as linked too."""
+    years = 10
+    long = planned.model_copy(update={"finance": planned.finance.model_copy(
+        update={"horizon_years": years, "adoption_by_year": [0.7] + [0.9] * (years - 1)})})
+    waves = [wave.model_copy(update={"start_week": 518}) if index == len(long.rollout.waves) - 1 else wave
+             for index, wave in enumerate(long.rollout.waves)]
+    long = long.model_copy(update={"rollout": long.rollout.model_copy(update={"waves": waves})})
+    item = next(i for i in rollout_report(long).checklist if i.id == "idle-seats")
+    assert item.due_week == 520
+    data = exported(long)
+    sheet = load_workbook(io.BytesIO(data))["Checklist"]
+    row = next(r for r in range(5, sheet.max_row + 1) if sheet.cell(r, 1).value == "idle-seats")
+    link = sheet[f"F{row}"].value
+    assert re.fullmatch(r"=MIN\('Rollout plan'!\$[A-Z]+\$\d+\+4,520\)", link), link
+
+    def before_the_min(book):  # as exported before the due week was capped
+        book["Checklist"][f"F{row}"] = link.removeprefix("=MIN(").removesuffix(",520)").join(("=", ""))
+
+    for edit in (lambda book: None, before_the_min):
+        found = read(edited(data, edit))
+        assert found.scenario == long and found.edits == () and found.notes == ()

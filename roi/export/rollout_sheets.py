@@ -1044,7 +1044,7 @@ def _due_cells(
     if tie == "after-last":  # due a licence cycle after the last start, before no wave
         if not typed:
             last = _tied_cell(report, labels, len(report.waves) - 1, "Start week")
-            due_week = Cell(Formula(f"{last}+{IDLE_SEAT_REVIEW_WEEKS}", cached=value), "int", "input")
+            due_week = Cell(Formula(f"MIN({last}+{IDLE_SEAT_REVIEW_WEEKS},{MAX_WEEK})", cached=value), "int", "input")
         return due_week, _value(row["Due before wave"], None)
     start = _tied_cell(report, labels, tie, "Start week")
     if not typed:
