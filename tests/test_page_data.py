@@ -891,15 +891,21 @@ def test_excel_unicode_text_is_accepted_by_the_uploader(page):
     assert formats["jira.txt"] == "jira csv"
 
 
-def test_the_files_of_a_resumed_scenario_are_measured_at_its_adoption_date_and_ramp(open_app):
-    """A scenario measured at 3 Feb 2025 with 1 ramp-up week, resumed in a fresh session: uploading its files
-    asked for the adoption date again (the box showed today) instead of measuring them at its own."""
+def _measured_at_3_feb(open_app):
+    """(the upload, the scenario measured from it) of a session that measured one PR export with AI adopted on
+    3 Feb 2025 and 1 ramp-up week."""
     pulls = ("acme_pulls.json", github_pulls(), "application/json")
     first = open_app(page=PAGE)
     exports_uploader(first).set_value(pulls).run()
     first.date_input(key="data_adoption").set_value(date(2025, 2, 3)).run()
     first.number_input(key="data_ramp").set_value(1).run()
-    saved = first.session_state["scenario"]
+    return pulls, first.session_state["scenario"]
+
+
+def test_the_files_of_a_resumed_scenario_are_measured_at_its_adoption_date_and_ramp(open_app):
+    """A scenario measured at 3 Feb 2025 with 1 ramp-up week, resumed in a fresh session: uploading its files
+    asked for the adoption date again (the box showed today) instead of measuring them at its own."""
+    pulls, saved = _measured_at_3_feb(open_app)
     assert (saved.measurement.adoption_date, saved.measurement.ramp_weeks) == (date(2025, 2, 3), 1)
 
     at = _resume_then_upload(open_app, saved, pulls)
@@ -913,12 +919,7 @@ def test_uploading_a_resumed_scenarios_own_exports_keeps_the_counts_typed_over(o
     reviews)."""
     from roi.whatif import with_value
 
-    pulls = ("acme_pulls.json", github_pulls(), "application/json")
-    first = open_app(page=PAGE)
-    exports_uploader(first).set_value(pulls).run()
-    first.date_input(key="data_adoption").set_value(date(2025, 2, 3)).run()
-    first.number_input(key="data_ramp").set_value(1).run()
-    measured = first.session_state["scenario"]
+    pulls, measured = _measured_at_3_feb(open_app)
     counted = measured.measurement.counted["team.developers"]
     saved = with_value(measured, "team.developers", counted + 4)
 
