@@ -768,3 +768,28 @@ def test_a_header_whose_stripped_names_repeat_reads_every_column():
     frame = read_csv_text("a,a ,a.1\n1,2,3\n", "x.csv")
     assert list(frame.columns) == ["a", "a.2", "a.1"]
     assert frame.iloc[0].tolist() == ["1", "2", "3"]
+
+
+def test_a_row_below_blank_lines_is_named_as_the_spreadsheet_numbers_it():
+    """pandas skips blank lines and the readers counted the frame's rows without them: a bad date on row 6 below
+    two blank lines was reported on row 4, a blank one."""
+    import io
+    import zipfile
+
+    title = b"Jira-Export\r\n"  # row 1, then the header on row 2
+    header = b"Issue key,Issue Type,Created,Resolved,Status Category,Description\r\n"
+    good = b'P-1,Story,01/Mar/25 10:00 AM,02/Mar/25 10:00 AM,Done,"steps:\r\n\r\n1. open"\r\n'  # a blank line quoted
+    bad = b"P-2,Story,banana,04/Mar/25 10:00 AM,Done,\r\n"
+    for blanks, row in ((b"", 4), (b"\r\n\r\n", 6), (b"  \r\n", 5), (b",,,,,\r\n", 5)):
+        data = title + header + good + blanks + bad
+        with pytest.raises(InputFormatError) as info:
+            read_exports([("jira.csv", data)])
+        assert (info.value.file, info.value.row, info.value.column) == ("jira.csv", row, "Created")
+    deployments = b"source,deploy_id,time_created\ngithub,d1,2025-02-10 09:00:00 UTC\n\n\ngithub,d2,2025-13-11 09:00\n"
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("fourkeys/deployments.csv", deployments)
+    for files in ([("deployments.csv", deployments)], [("exports.zip", archive.getvalue())]):
+        with pytest.raises(InputFormatError) as info:
+            read_exports(files)
+        assert (info.value.row, info.value.column) == (5, "time_created")

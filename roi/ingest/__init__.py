@@ -31,7 +31,16 @@ from roi import archive, safety
 from roi.archive import ExportFile, FileInput, files_in
 from roi.errors import InputFormatError, NoRecordsError
 from roi.ingest import copilot, devlake, generic, github, gitlab, template
-from roi.ingest._common import SourceReport, decode_text, first_json_value, first_record, is_api_error, load_json
+from roi.ingest._common import (
+    LAST_CSV_READ,
+    SourceReport,
+    decode_text,
+    first_json_value,
+    first_record,
+    is_api_error,
+    load_json,
+    row_in_sheet,
+)
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, json_near_miss, near_miss
 from roi.ingest.github import NO_REPO_CAUTION, NO_SIZES_NOTE
 from roi.ingest.tables import EMPTY_FORMAT, SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
@@ -94,11 +103,14 @@ def read_file(name: str, data: bytes, *, timezone: str = "UTC",
     ``record N`` (its position in the file, from 1), a CSV's or workbook's row ``row N``.
     """
     data = _checked(name, data)
+    LAST_CSV_READ.read = None
     try:
         return _read_checked(name, data, timezone, mapping)
     except InputFormatError as error:
         if error.row is not None and _is_json(data):  # here, once, rather than in each reader's messages
             error.row_label = "record"
+        elif error.row is not None and error.file in (None, name):
+            error.row = row_in_sheet(name, data, error.row)
         raise
 
 

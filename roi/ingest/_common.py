@@ -13,6 +13,7 @@ import io
 import json
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -435,8 +436,43 @@ def header_row(lines: list[str], delimiter: str, is_header: Callable[[list[str]]
     return 0
 
 
+class _LastCsvRead(threading.local):
+    """(file name, title rows above its header) of the CSV this thread last read with :func:`read_csv_text`; None
+    once :func:`read_file <roi.ingest.read_file>` starts another file.  A thread reads one file at a time."""
+
+    read: tuple[str, int] | None = None
+
+
+LAST_CSV_READ = _LastCsvRead()
+
+
+def row_in_sheet(name: str, data: bytes, row: int) -> int:
+    """The spreadsheet row of the record a reader numbered ``row`` in CSV file ``name`` (its bytes ``data``), read
+    last in this thread: pandas skips blank lines, and the readers count a frame's rows without them (a bad date
+    on row 6 below two blank lines was "row 4").  Counted on the error's path only, up to that row; a file
+    this thread did not read as CSV last keeps ``row``."""
+    read = LAST_CSV_READ.read
+    if read is None or read[0] != name:
+        return row
+    title_rows, counted = read[1], row
+    try:
+        records = csv.reader(io.StringIO(safety.decode_text(name, data).text))
+        for number, record in enumerate(records, start=1):
+            if number > row:
+                break
+            # a blank or spaces-only line below the header: pandas skipped it, the spreadsheet shows its row
+            if number > title_rows + 1 and (not record or (len(record) == 1 and not record[0].strip())):
+                row += 1
+    except (csv.Error, InputFormatError):  # a cell over the csv module's limit: the row as the reader counted it
+        return counted
+    return row
+
+
 def read_csv_text(text: str, name: str, delimiter: str | None = None, skip_rows: int = 0) -> pd.DataFrame:
-    """All cells as text (empty cells are ''), duplicate headers renamed ``X``, ``X.1`` ..."""
+    """All cells as text (empty cells are ''), duplicate headers renamed ``X``, ``X.1`` ...
+
+    Its rows are numbered without the blank lines pandas skips: :func:`row_in_sheet` gives a message the
+    spreadsheet's row."""
     lines = text.splitlines()[skip_rows:skip_rows + 1]
     if not lines or not lines[0].strip():
         raise NoRecordsError("is empty: there is no header row", file=name)
@@ -454,6 +490,7 @@ def read_csv_text(text: str, name: str, delimiter: str | None = None, skip_rows:
                                    row=int(unclosed.group(1)) + skip_rows + 1) from None
         raise InputFormatError(f"cannot be read as CSV ({error}); check the delimiter and quoting",
                                file=name) from None
+    LAST_CSV_READ.read = (name, skip_rows)  # pandas' own row above counts blank lines; the frame's rows do not
     # (a header cell over the csv module's limit is no format's: recognising the file said so before)
     header = [cell.strip() for cell in record_cells(lines[0], delimiter) or []]
     frame.columns = _unique([str(c).strip() for c in frame.columns])
