@@ -389,7 +389,11 @@ def zip_entries(data: bytes) -> int:
 
     Counted, not read from the end record: zipfile ignores the record's count (a forged 1 passed), and zip64
     writes it as 0xFFFF (any archive of over 65,535 entries passed)."""
-    end = data.rfind(_END_OF_DIRECTORY, max(0, len(data) - 65_557))  # the record and its comment of ≤ 64 KiB
+    # Found as zipfile finds it: at the end when there is no comment, else the last one in the comment's reach
+    # (only searched, the record's own offset field holding "PK\x05\x06" was taken for it, and counted 0).
+    end = len(data) - 22
+    if end < 0 or data[end:end + 4] != _END_OF_DIRECTORY or data[-2:] != b"\0\0":
+        end = data.rfind(_END_OF_DIRECTORY, max(0, len(data) - 65_557))  # the record and its comment of ≤ 64 KiB
     if end < 0 or end + 22 > len(data):
         return 0
     size, location = int.from_bytes(data[end + 12:end + 16], "little"), end
