@@ -81,8 +81,9 @@ _CHECKLIST_COLUMNS = ("Item", "Action", *CHECKLIST_INPUT_COLUMNS)
 _LIMIT = 8
 """Edits named in the app's notice; the Export page lists them all."""
 
-# No rollout starts before this: an earlier date is a number typed into the start date's cell (5 shows as 1900-01-05).
-_EARLIEST_START = date(2000, 1, 1)
+# No rollout starts before this: an earlier date is a number typed into the start date's cell (5 shows as 1900-01-05,
+# a year typed, 2026, as 1905-07-18); a plan may start in 1999.
+_EARLIEST_START = date(1910, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -871,7 +872,9 @@ class _Reader:
         after_last = rf"{start}(\+{IDLE_SEAT_REVIEW_WEEKS})?|MIN\({start}\+{IDLE_SEAT_REVIEW_WEEKS},{MAX_WEEK}\)"
         link = formula is not None and (formula.startswith("IF(") or re.fullmatch(after_last, formula) is not None)
         saved = grid.value(row, column)
-        if link and (saved is None or (isinstance(saved, (int, float)) and _same(saved, tied_week))):
+        # a link exported before the cap saved the last start + 4 past it (522), where the plan now ties it to 520
+        capped = isinstance(saved, (int, float)) and tied_week == MAX_WEEK and saved > MAX_WEEK
+        if link and (saved is None or (isinstance(saved, (int, float)) and _same(saved, tied_week)) or capped):
             return True, None
         week = self.number(grid, row, column, f"the due week of '{item}'", whole=True)
         return week is None, None if week is None else int(week)

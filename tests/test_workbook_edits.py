@@ -236,6 +236,12 @@ def test_a_number_typed_into_the_start_date_is_refused_not_read_as_1900(demo):
     assert caught.value.describe() == (
         "plan.xlsx: Checklist!B3: the start date reads 1900-01-05, which is how a plain number shows in a date "
         "cell; type a date, e.g. 2026-03-02")
+    with pytest.raises(ScenarioError, match="the start date reads 1905-07-18, which is how a plain number shows"):
+        read(edited(exported(demo), lambda book: book["Checklist"].__setitem__("B3", 2026)))  # a year typed
+    # a real date long ago is a date: a plan may start in 1999
+    old = demo.model_copy(update={"rollout": default_plan(demo, compute(demo)).model_copy(
+        update={"start_date": date(1999, 12, 6)})})
+    assert read(edited(exported(old), lambda book: None)).scenario == old
 
 
 def test_a_plan_the_app_would_refuse_is_refused_with_its_reason(demo):
@@ -1016,9 +1022,24 @@ def test_the_idle_seat_review_is_due_at_most_in_the_last_week_a_plan_holds(plann
     link = sheet[f"F{row}"].value
     assert re.fullmatch(r"=MIN\('Rollout plan'!\$[A-Z]+\$\d+\+4,520\)", link), link
 
-    def before_the_min(book):  # as exported before the due week was capped
+    def before_the_min(book):  # as exported before the due week was capped, saved by a spreadsheet
         book["Checklist"][f"F{row}"] = link.removeprefix("=MIN(").removesuffix(",520)").join(("=", ""))
 
-    for edit in (lambda book: None, before_the_min):
-        found = read(edited(data, edit))
+    for workbook in (edited(data, lambda book: None), edited(data, before_the_min), _uncapped_as_exported(data)):
+        found = read(workbook)
         assert found.scenario == long and found.edits == () and found.notes == ()
+
+
+def _uncapped_as_exported(data: bytes) -> bytes:
+    """``data`` with the idle-seat review's link as the exporter wrote it before the cap, its result saved: the
+    last start + 4 = 522 (such a workbook was refused: "must be at most 520 (got 522)")."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                part, count = re.subn(rb"<f>MIN\(([^<]*?)\+4,520\)</f><v>520(?:\.0)?</v>", rb"<f>\1+4</f><v>522</v>", part)
+                assert count <= 1
+            target.writestr(info, part)
+    assert out.getvalue() != data
+    return out.getvalue()
