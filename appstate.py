@@ -1300,13 +1300,18 @@ def apply_measurement(files: Files, adoption: date, ramp_weeks: int) -> str | No
             f"The scenario now uses the metrics measured from {used} "
             f"file{'s' if used != 1 else ''} (AI adopted {adoption:%d %b %Y})."
         )
-        counted = new.measurement.counted
+        counted, before = new.measurement.counted, current.measurement.counted if current.measurement else {}
+        counts = (("team.developers", "developers", current.team.developers, new.team.developers),
+                  ("review.reviewers", "reviewers", current.review.reviewers, new.review.reviewers))
+        # the same exports again: what the user typed over the counts stays; other exports replace it, said
         kept = [f"the {now:,} {label} typed (the exports count {counted[path]:,})"
-                for path, label, now in (("team.developers", "developers", new.team.developers),
-                                         ("review.reviewers", "reviewers", new.review.reviewers))
-                if counted.get(path, now) != now]  # the same exports again: what the user typed over stays
+                for path, label, _, now in counts if counted.get(path, now) != now]
+        replaced = [f"the {old:,} {label} typed by the {now:,} these exports count"
+                    for path, label, old, now in counts if before.get(path, old) != old and now != old]
         if kept:
             notice += " It keeps " + " and ".join(kept) + "."
+        if replaced:
+            notice += " It replaces " + " and ".join(replaced) + "."
     set_scenario(new, notice)
     return None
 

@@ -410,11 +410,14 @@ def licence_caveat(scenario: Scenario, formats: set[str], seats: SeatsHeld | Non
             "Licences and costs: check them there.")
 
 
-def _typed_over_counts(base: Scenario | None, sources: list[str]) -> dict[str, int]:
-    """The counts (``measurement.counted``: developers, reviewers) the user typed over in ``base`` when it was
-    measured from the same files as ``sources``, by field path: their typed values [count].  Another client's
+def _typed_over_counts(base: Scenario | None, sources: list[str], counts: dict[str, int]) -> dict[str, int]:
+    """The counts (``measurement.counted``: developers, reviewers) the user typed over in ``base``, by field path:
+    their typed values [count], when these exports are the ones ``base`` was measured from: the same files
+    (``sources``) counting the same (``counts``; a name alone matched another client's ``pulls.json``).  Other
     exports, or counts left as measured, give none."""
     if base is None or base.measurement is None or sorted(base.measurement.sources) != sorted(sources):
+        return {}
+    if any(counts.get(path) != count for path, count in base.measurement.counted.items()):
         return {}
     now = {"team.developers": base.team.developers, "review.reviewers": base.review.reviewers}
     return {path: now[path] for path, count in base.measurement.counted.items() if now[path] != count}
@@ -569,7 +572,8 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
                         field="team.developers")
     # What the user typed over the counts of these same exports stays: re-reading a resumed scenario's own
     # exports reset its 40 planned reviewers to the 36 counted, without a word.
-    typed = _typed_over_counts(base, used)
+    counts = {"team.developers": developers, "review.reviewers": metrics.baseline.reviewers or 0}
+    typed = _typed_over_counts(base, used, counts)
     if "team.developers" in typed:
         team = {**(team or {}), "developers": typed["team.developers"]}
         notes.append(f"Team: {fmt.number(typed['team.developers'])} developers as typed, not the {developers} counted.")

@@ -302,8 +302,12 @@ def test_measuring_a_scenarios_own_exports_again_keeps_the_counts_typed_over_the
     assert again.baseline.deployments_per_week == pytest.approx(typed.baseline.deployments_per_week)
     assert "Team: 100 developers as typed, not the 120 counted." in again.notes
     assert "Review pool: 40 reviewers as typed, not the 36 counted." in again.notes
-    # counts left as measured follow the exports; another set of files gives its own counts
+    # counts left as measured follow the exports; another set of files gives its own counts, and so do files of
+    # the same names that count otherwise (another client's pulls.json)
     assert scenario_from_metrics(metrics, base=demo).review.reviewers == 36
+    elsewhere = typed.measurement.model_copy(update={"counted": {"team.developers": 120, "review.reviewers": 29}})
+    assert scenario_from_metrics(metrics, base=typed.model_copy(update={"measurement": elsewhere})).review.reviewers \
+        == 36
     other = typed.measurement.model_copy(update={"sources": ["acme_pulls.json"]})
     moved = scenario_from_metrics(metrics, base=typed.model_copy(update={"measurement": other}))
     assert (moved.team.developers, moved.review.reviewers) == (120, 36)

@@ -930,6 +930,25 @@ def test_uploading_a_resumed_scenarios_own_exports_keeps_the_counts_typed_over(o
                for n in notices), notices
 
 
+def test_another_clients_exports_of_the_same_name_replace_the_typed_counts_and_say_so(open_app):
+    """Kept by file name alone, client B's pulls.json (3 developers counted) kept the 48 typed for client A."""
+    from roi.whatif import with_value
+
+    _, measured = _measured_at_3_feb(open_app)
+    saved = with_value(measured, "team.developers", 48)
+    other = ("acme_pulls.json", github_pulls(authors=3), "application/json")
+    at = open_app(page="pages/export.py")
+    at.file_uploader(key="export_scenario_upload").set_value(
+        ("client.json", saved.model_dump_json().encode(), "application/json")).run()
+    at.switch_page(PAGE).run()
+    exports_uploader(at).set_value(other).run()
+    assert not at.exception and not at.error
+    assert at.session_state["scenario"].team.developers == 3
+    notices = [s.value for s in at.success]
+    assert any(n.endswith("It replaces the 48 developers typed by the 3 these exports count.") for n in notices), \
+        notices
+
+
 def _resume_then_upload(open_app, saved, upload):
     """A fresh session that opens the saved scenario file, then uploads ``upload`` on the Data page: the saved
     adoption date (2025-02-03), ramp (1 week) and periods must come back."""
