@@ -698,6 +698,18 @@ def test_a_last_cell_of_many_lines_or_over_the_csv_modules_limit_is_read():
         assert found.work_items.set_index("key")["done"].to_dict() == {"P-1": True, "P-2": True}
 
 
+def test_a_csv_cut_short_after_a_cell_over_the_csv_modules_limit_is_refused():
+    """The csv module cannot read the record, so the check let it pass: the last issue's Status Category was read
+    as empty, a Done issue not done."""
+    data = (CUT.replace(b"Resolved,Status Category", b"Description,Resolved,Status Category")
+            .replace(b"10:00 AM,Done", b"10:00 AM,,Done") + b',"' + b"x" * 200_000 + b'"')
+    with pytest.raises(InputFormatError) as info:
+        read_exports([("jira.csv", data)])
+    assert (info.value.row, info.value.message) == (
+        3, "has 5 of the header's 6 cells and the file ends in it, without a line break: the file may be cut short "
+           "(a download or copy that stopped), which would leave the missing cells empty; export it again")
+
+
 def test_a_header_cell_over_the_csv_modules_limit_is_no_traceback():
     from roi.ingest import table_to_map
 

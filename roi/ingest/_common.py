@@ -536,13 +536,14 @@ def _refuse_cut_short(text: str, frame: pd.DataFrame, name: str, delimiter: str,
     """
     if not len(frame) or not text or text[-1] in "\r\n":
         return
-    cells = record_cells(_last_record(text), delimiter)
-    if cells is None:  # a cell longer than the csv module reads: pandas read it whole, so no cell is missing
-        return
+    record = _last_record(text)
+    cells = record_cells(record, delimiter)
+    # a cell longer than the csv module reads (a 200,000-character description): the delimiters outside quotes
+    count = len(cells) if cells is not None else _outside_quotes(record).count(delimiter) + 1
     # The frame's last row must agree (empty where the record stops): else the quotes were not as counted.
-    if not 1 < len(cells) < columns or frame.iloc[-1, len(cells):].ne("").any():
+    if not 1 < count < columns or frame.iloc[-1, count:].ne("").any():
         return
-    raise InputFormatError(f"has {len(cells)} of the header's {columns} cells and the file ends in it, without a "
+    raise InputFormatError(f"has {count} of the header's {columns} cells and the file ends in it, without a "
                            "line break: the file may be cut short (a download or copy that stopped), which would "
                            "leave the missing cells empty; export it again", file=name, row=row)
 
