@@ -130,7 +130,7 @@ else:
     differing = comparison.differences(pairs)
     st.markdown("**Inputs that differ**")
     if differing.empty:
-        st.caption("None of the inputs differ (the AI tools priced may: see above).")
+        st.caption("None of the inputs differ.")
     else:  # what was changed in a "(2)" copy, without opening each scenario
         st.container(key="compare_inputs").table(markdown_safe_table(differing))
     with st.expander("What each figure means"):

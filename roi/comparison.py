@@ -209,10 +209,15 @@ def table(pairs: Sequence[Pair]) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index", columns=names)
 
 
-def _input_text(value: Any, form: str, scenario: Scenario, blank: str | None) -> str:
-    """An input's value as the workbook's Assumptions sheet formats it (``form``: its number format)."""
+def _input_text(value: Any, form: str, scenario: Scenario, blank: str | None, exact: bool = False) -> str:
+    """An input's value as the workbook's Assumptions sheet formats it (``form``: its number format); ``exact``:
+    every significant digit, for values that would otherwise read alike."""
     if value is None:
         return blank or fmt.NOT_APPLICABLE
+    if isinstance(value, str):
+        return value
+    if exact:
+        return f"{value * 100:.6g}%" if form == "percent" else f"{value:,.10g}"
     if form == "percent":
         return fmt.assumption_percent(value)
     if form in ("money", "money_exact"):
@@ -222,22 +227,56 @@ def _input_text(value: Any, form: str, scenario: Scenario, blank: str | None) ->
     return f"{value:,.6g}"
 
 
-def differences(pairs: Sequence[Pair]) -> pd.DataFrame:
-    """The inputs whose values differ between the scenarios (every input of the workbook's Assumptions sheet but
-    the licence lines, which the "AI tools priced" figure names): index = the input's label, one text column per
-    scenario; no rows when they share every input.  A workshop's "(2)" copy says what was changed in it."""
-    from roi.export.assumptions import SECTIONS, adoption_assumptions  # the export package reads this module
+@dataclass(frozen=True)
+class _Input:
+    """One compared input: its row label, its value in each scenario (None: the scenario has none) and format."""
 
+    label: str
+    values: list[Any]
+    form: str = "number"
+    blank: str | None = None
+
+
+def _inputs(scenarios: list[Scenario]) -> list[_Input]:
+    """Every input a scenario's results depend on, in each scenario: the workbook's Assumptions (the licence lines
+    matched by their names, not their places), the currency, the horizon and the uncertainty ranges."""
+    from roi.export.assumptions import SECTIONS, TOOL_FIELDS, adoption_assumptions, all_assumptions
+
+    longest = max(scenarios, key=lambda s: s.finance.horizon_years)
+    listed = [_Input("Currency", [s.currency for s in scenarios], "text"),
+              _Input("Horizon (years)", [s.finance.horizon_years for s in scenarios], "int")]
+    listed += [_Input(a.label, [get_path(s, a.path) for s in scenarios], a.fmt, a.blank_means)
+               for _, section in SECTIONS for a in section]
+    listed += [_Input(a.label, [get_path(s, a.path) for s in scenarios], a.fmt) for a in adoption_assumptions(longest)]
+    tools = list(dict.fromkeys(tool.name for s in scenarios for tool in s.costs.tools))
+    for name in tools:
+        lines = [next((t for t in s.costs.tools if t.name == name), None) for s in scenarios]
+        listed += [_Input(f"{name}: {label}", [None if t is None else getattr(t, field) for t in lines], form,
+                          "not priced") for field, label, _, form in TOOL_FIELDS]
+    keys = list(dict.fromkeys(key for s in scenarios for key in (s.uncertainty.ranges if s.uncertainty else {})))
+    labels = {a.path: a.label for a in all_assumptions(longest)}
+    for key in keys:
+        ranges = [s.uncertainty.ranges.get(key) if s.uncertainty else None for s in scenarios]
+        listed.append(_Input(f"Range of {labels.get(key, key.replace('_', ' '))} (low / likely / high)",
+                             [None if r is None else " / ".join(f"{v:,.6g}" for v in r) for r in ranges], "text",
+                             "no range"))
+    return listed
+
+
+def differences(pairs: Sequence[Pair]) -> pd.DataFrame:
+    """The inputs whose values differ between the scenarios (:func:`_inputs`), as the workbook's Assumptions sheet
+    names and formats them: index = the input's label, one text column per scenario; no rows when they share
+    every input.  A workshop's "(2)" copy says what was changed in it.  Values that would read alike are written
+    with every digit ("50%" beside "50%" for 0.5 and 0.5004)."""
     names = unique_names([s.name for s, _ in pairs])
     scenarios = [s for s, _ in pairs]
-    longest = max(scenarios, key=lambda s: s.finance.horizon_years, default=None)
-    listed = [a for _, section in SECTIONS for a in section]
-    listed += adoption_assumptions(longest) if longest is not None else []
     rows: dict[str, list[str]] = {}
-    for item in listed:
-        found = [get_path(s, item.path) for s in scenarios]  # None: an adoption year past a shorter horizon
-        if len(set(map(repr, found))) > 1:
-            rows[item.label] = [_input_text(v, item.fmt, s, item.blank_means) for v, s in zip(found, scenarios,
-                                                                                                strict=True)]
+    for item in _inputs(scenarios) if scenarios else []:
+        if len(set(map(repr, item.values))) < 2:
+            continue
+        texts = [_input_text(v, item.form, s, item.blank) for v, s in zip(item.values, scenarios, strict=True)]
+        if len(set(texts)) < len(set(map(repr, item.values))):
+            texts = [_input_text(v, item.form, s, item.blank, exact=True)
+                     for v, s in zip(item.values, scenarios, strict=True)]
+        rows[item.label] = texts
     return pd.DataFrame.from_dict(rows, orient="index", columns=names, dtype=object)
-

@@ -125,13 +125,33 @@ class TestValues:
             update={"horizon_years": 4, "adoption_by_year": [0.7, 0.9, 0.9, 0.95]})})
         found = comparison.differences([(worked, compute(worked)), (five.model_copy(update={"name": "B"}),
                                                                      compute(five))])
-        # (the horizon itself is a figure of the table above)
         assert found.to_dict(orient="index") == {
+            "Horizon (years)": {worked.name: "3", "B": "4"},
             "Loaded cost per developer hour (rate)": {worked.name: "$90.60", "B": "$100.00"},
             "Capture factor (φ): freed time that becomes value": {worked.name: "50%", "B": "60%"},
             "Adoption in year 4 (a_4)": {worked.name: "n/a", "B": "95%"},
         }
         assert comparison.differences([(worked, compute(worked))] * 2).empty
+
+    def test_the_inputs_that_differ_include_prices_currency_and_ranges_and_tell_close_values_apart(self, worked):
+        """A seat price, the currency or a range changed the NPV while the page said "None of the inputs differ";
+        a capture factor of 0.5 against 0.5004 read "50%" twice."""
+        tool = worked.costs.tools[0].name
+        ranges = {**worked.uncertainty.ranges, "finance.capture_factor": (0.2, 0.5, 0.9)}
+        other = worked.model_copy(update={
+            "name": "B", "currency": "EUR",
+            "costs": worked.costs.model_copy(update={"tools": [worked.costs.tools[0].model_copy(
+                update={"price_per_seat_month": 19.0})]}),
+            "finance": worked.finance.model_copy(update={"capture_factor": 0.5004}),
+            "uncertainty": worked.uncertainty.model_copy(update={"ranges": ranges})})
+        found = comparison.differences([(worked, compute(worked)), (other, compute(other))])
+        assert found.to_dict(orient="index") == {
+            "Currency": {worked.name: "USD", "B": "EUR"},
+            "Capture factor (φ): freed time that becomes value": {worked.name: "50%", "B": "50.04%"},
+            f"{tool}: list price per seat": {worked.name: "$39.00", "B": "€19.00"},
+            "Range of Capture factor (φ): freed time that becomes value (low / likely / high)": {
+                worked.name: "0.3 / 0.5 / 0.8", "B": "0.2 / 0.5 / 0.9"},
+        }
 
     def test_a_horizon_of_one_year_reads_in_the_singular(self, worked):
         one = worked.model_copy(update={"finance": worked.finance.model_copy(
