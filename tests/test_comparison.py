@@ -354,6 +354,21 @@ class TestWorkshopExports:
         with pytest.raises(ScenarioError, match=r"^w\.zip: holds exports of more than 0 GB together"):
             read_workshop("w.zip", data)
 
+    def test_gz_exports_are_counted_gunzipped_against_the_total(self, worked, monkeypatch):
+        """Each .gz export counted by its packed size: a workshop of small .gz files could unpack past 2 GB."""
+        import gzip
+
+        monkeypatch.setattr(workshop, "MAX_EXPORT_BYTES", 3000)
+        packed = gzip.compress(b"[" + b"1," * 600 + b"1]")  # 1,203 bytes gunzipped, a few dozen packed
+        listed = [{"file": f"{i}.json.gz", "member": f"exports/{i}.json.gz"} for i in range(3)]
+        data = self._manifest_zip(worked, self._manifest(exports=listed),
+                                  {f"exports/{i}.json.gz": packed for i in range(3)})
+        with pytest.raises(ScenarioError) as error:
+            read_workshop("w.zip", data)
+        assert error.value.describe() == (
+            "w.zip: exports/2.json.gz: is gzip-compressed, and gunzipped it takes the workshop's exports past 0 GB "
+            "together, more than a workshop may hold; refused. Save the workshop without its exports")
+
     def test_too_many_exports(self, worked):
         listed = [{"file": f"{i}.json", "member": f"exports/{i}.json"} for i in range(MAX_EXPORT_FILES + 1)]
         with pytest.raises(ScenarioError) as error:
