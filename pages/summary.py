@@ -6,8 +6,7 @@ import appstate
 from roi import dora
 from roi import formatting as fmt
 from roi.defaults import UTILIZATION_LIMIT as STRETCHED
-from roi.rollout import planned_checklist
-from roi.rollout_models import CLOSED_STATUSES as CLOSED
+from roi.rollout import actions_first
 from roi.safety import markdown_safe
 from roi.scenario_builder import measurement_caveats
 from roi.team_rates import deployments_caveat
@@ -183,9 +182,7 @@ if delivery:  # the paradox's other half: did shipping get faster?
 st.subheader("What to do first", anchor=False)
 cols = st.columns(3)
 # The due weeks and owners of the rollout plan, so this page and the plan name the same week.
-# What the team marked done or not applicable is no longer to do first (the plan keeps it, with its status).
-fired = [item for item in planned_checklist(scenario, results) if item.fires]
-actions = [item for item in fired if item.status not in CLOSED][:3]
+actions, closed = actions_first(scenario, results)
 for rank, (col, item) in enumerate(zip(cols, actions, strict=False), start=1):
     with col.container(border=True, key=f"summary_action_{rank}", height="stretch"):
         st.markdown(f"**{rank}. {item.title}**")
@@ -194,11 +191,10 @@ for rank, (col, item) in enumerate(zip(cols, actions, strict=False), start=1):
         when = ("" if item.due_week is None else " · before the rollout starts (week 0)" if item.due_week == 0
                 else f" · by week {item.due_week}")
         st.caption(f"Owner: {item.owner_role}{when}" + (" · in progress" if item.status == "doing" else ""))
-closed = sum(item.status in CLOSED for item in fired)
 if closed:
     st.caption(f"{fmt.count(closed, 'action')} the team marked done or not applicable "
                f"{'is' if closed == 1 else 'are'} left out here; the plan lists {'it' if closed == 1 else 'them'}.")
-if fired and not actions:
+if closed and not actions:
     st.caption("Every action the data calls for is marked done or not applicable.")
 st.page_link(
     "pages/rollout.py",

@@ -37,6 +37,7 @@ from roi.inputs import productivity_terms, resolve_inputs
 from roi.metrics import measure
 from roi.models import ChecklistItem, Results, Scenario
 from roi.rollout_models import (
+    CLOSED_STATUSES,
     MAX_WEEK,
     WEEKS_PER_YEAR,
     ChecklistStatus,
@@ -70,6 +71,7 @@ __all__ = [
     "monthly_cost_schedule",
     "plan_waves",
     "planned_checklist",
+    "actions_first",
     "record_measurements",
     "rollout_report",
     "track_checklist",
@@ -1036,6 +1038,15 @@ def planned_checklist(scenario: Scenario, results: Results) -> list[TrackedCheck
     tied to its waves, with the team's owners and dates, so every page names the same week."""
     plan = _plan_of(scenario, results)
     return track_checklist(results.checklist, plan.checklist, plan_waves(scenario, plan, results))
+
+
+def actions_first(scenario: Scenario, results: Results, count: int = 3) -> tuple[list[TrackedChecklistItem], int]:
+    """(the first ``count`` actions the numbers call for that the team has not closed, how many the team closed):
+    the Executive summary's "What to do first".  An item marked done or not applicable is no longer to do first
+    (it led the summary, without its status); the plan keeps it."""
+    fired = [item for item in planned_checklist(scenario, results) if item.fires]
+    open_items = [item for item in fired if item.status not in CLOSED_STATUSES]
+    return open_items[:count], len(fired) - len(open_items)
 
 
 def planned_results(scenario: Scenario, results: Results | None = None) -> Results:
