@@ -239,6 +239,8 @@ class _Unpacked:
         self._lock = threading.Lock()  # files are read two at a time
 
     def add(self, source: str, more: int) -> None:
+        if not more:  # no .gz: nothing grew, and nothing of this file's to refuse
+            return
         with self._lock:
             self.total += more
             over = self.total > safety.MAX_ARCHIVE_BYTES
@@ -256,6 +258,5 @@ def _read_member(source: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, u
     data = safety.read_zip_member(source, archive, info)
     if is_export_archive(source, data):
         raise InputFormatError(NESTED, file=source)
-    if data[:2] == safety.GZIP_MAGIC:  # counted here, gunzipped where every file is (roi.ingest)
-        unpacked.add(source, safety.gunzipped_size(source, data) - len(data))
+    unpacked.add(source, safety.growth_when_read(source, data))  # a .gz counted here, gunzipped in roi.ingest
     return data

@@ -63,6 +63,7 @@ __all__ = [
     "GZIP_MAGIC",
     "gunzip",
     "gunzipped_size",
+    "growth_when_read",
     "inspect_zip_container",
     "refuse_workshop",
     "MAX_ARCHIVE_FILES",
@@ -239,6 +240,12 @@ def gunzipped_size(name: str, data: bytes, limit: int = MAX_UNCOMPRESSED_BYTES) 
     """The bytes gzip ``data`` decompresses to [bytes], counted a chunk at a time without keeping them, within
     the limits of :func:`gunzip` (whose errors it raises)."""
     return sum(len(chunk) for chunk in _gunzipped(name, data, limit))
+
+
+def growth_when_read(name: str, data: bytes) -> int:
+    """The bytes a file of an archive or a workshop grows by when read [bytes]: what a ``.gz`` one gunzips to
+    beyond its own size (counted, not kept), 0 for any other."""
+    return gunzipped_size(name, data) - len(data) if data[:2] == GZIP_MAGIC else 0
 
 
 def _gunzipped(name: str, data: bytes, limit: int) -> Iterator[bytes]:

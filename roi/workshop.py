@@ -31,8 +31,8 @@ from roi.archive import export_names
 from roi.comparison import unique_names
 from roi.errors import ScenarioError
 from roi.models import MAX_SCENARIO_BYTES, Scenario, validation_message, parse_scenario, scenario_to_json
-from roi.safety import (GZIP_MAGIC, MAX_ARCHIVE_BYTES, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_FILES, MAX_COMPRESSION_RATIO,
-                        MAX_UPLOAD_BYTES, gunzipped_size, quote, zip_entries)
+from roi.safety import (MAX_ARCHIVE_BYTES, MAX_ARCHIVE_ENTRIES, MAX_ARCHIVE_FILES, MAX_COMPRESSION_RATIO,
+                        MAX_UPLOAD_BYTES, growth_when_read, quote, zip_entries)
 
 MAX_SCENARIOS = 50
 """Most scenarios one workshop file may hold (a workshop compares a handful)."""
@@ -312,12 +312,11 @@ def _read_exports(name: str, archive: zipfile.ZipFile, manifest: zipfile.ZipInfo
         entries.append((export.file, member, where))
     files = tuple((file, _read(archive, member, where)) for file, member, where in entries)
     for (_, data), (_, _, where) in zip(files, entries, strict=True):
-        if data[:2] == GZIP_MAGIC:  # read gunzipped, as its reader will: counted so against the total
-            total += gunzipped_size(where, data) - len(data)
-            if total > MAX_EXPORT_BYTES:
-                raise ScenarioError(f"is gzip-compressed, and gunzipped it takes the workshop's exports past "
-                                    f"{MAX_EXPORT_BYTES / 1024**3:,.0f} GB together, more than a workshop may hold; "
-                                    "refused. Save the workshop without its exports", file=where)
+        total += growth_when_read(where, data)  # a .gz read gunzipped, as its reader will: counted so
+        if total > MAX_EXPORT_BYTES:
+            raise ScenarioError(f"is gzip-compressed, and gunzipped it takes the workshop's exports past "
+                                f"{MAX_EXPORT_BYTES / 1024**3:,.0f} GB together, more than a workshop may hold; "
+                                "refused. Save the workshop without its exports", file=where)
     # A mapping for another file would replace the user's own for it; a zip archive's files are named in theirs.
     names = set(export_names(files))
     mappings = {file: mapping for file, mapping in listed.column_mappings.items() if file in names}
