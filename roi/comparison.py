@@ -194,6 +194,11 @@ def values(pairs: Sequence[Pair]) -> pd.DataFrame:
     return frame
 
 
+def _read_alike(texts: list[str], values: list[Any]) -> bool:
+    """Whether one of ``texts`` (each value's text, in order) stands for two different ``values``."""
+    return len(set(zip(texts, map(repr, values), strict=True))) > len(set(texts))
+
+
 def table(pairs: Sequence[Pair]) -> pd.DataFrame:
     """The figures as the app writes them: index = label, one text column per scenario.  A money row whose
     different values would read alike is written whole."""
@@ -203,7 +208,7 @@ def table(pairs: Sequence[Pair]) -> pd.DataFrame:
         texts = [figure.written(s, r) for s, r in pairs]
         if figure.whole is not None:
             values = [figure.value(s, r) for s, r in pairs]
-            if len(set(zip(texts, values, strict=True))) > len(set(texts)):  # one text for two values
+            if _read_alike(texts, values):
                 texts = [figure.whole(value, s) for value, (s, _) in zip(values, pairs, strict=True)]
         rows[figure.label] = texts
     return pd.DataFrame.from_dict(rows, orient="index", columns=names)
@@ -275,7 +280,7 @@ def differences(pairs: Sequence[Pair]) -> pd.DataFrame:
         if len(set(map(repr, item.values))) < 2:
             continue
         texts = [_input_text(v, item.form, s, item.blank) for v, s in zip(item.values, scenarios, strict=True)]
-        if len(set(texts)) < len(set(map(repr, item.values))):
+        if _read_alike(texts, item.values):
             texts = [_input_text(v, item.form, s, item.blank, exact=True)
                      for v, s in zip(item.values, scenarios, strict=True)]
         rows[item.label] = texts
