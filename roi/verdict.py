@@ -108,7 +108,7 @@ def badge_label(tone: Tone, results: Results) -> str:
 
 HEADLINES: dict[Tone, str] = {
     "good": "The AI rollout pays back as planned.",
-    "mixed": "The AI rollout likely pays back, but with real downside risk.",
+    "mixed": "At the likely values the AI rollout pays back, but with real downside risk.",
     "split_gain": "At the likely values the AI rollout pays back, but most simulated outcomes lose money.",
     "split_loss": "At the likely values the AI rollout does not pay back, but most simulated outcomes make money.",
     "bad": "As planned, the AI rollout does not pay back.",
@@ -117,7 +117,7 @@ HEADLINES: dict[Tone, str] = {
 
 STRAINED_HEADLINES: dict[Tone, str] = {
     "good": "The AI rollout pays back, but review capacity is now the bottleneck.",
-    "mixed": "The AI rollout likely pays back, but with real downside risk and a review bottleneck.",
+    "mixed": "At the likely values the AI rollout pays back, but with real downside risk and a review bottleneck.",
     "split_gain": "At the likely values the AI rollout pays back, but most simulated outcomes lose money, and "
                   "review is the bottleneck.",
 }
@@ -126,7 +126,8 @@ is not."""
 
 STRETCHED_HEADLINES: dict[Tone, str] = {
     "good": "The AI rollout pays back, but reviewers are stretched to their limit.",
-    "mixed": "The AI rollout likely pays back, but with real downside risk and reviewers stretched to their limit.",
+    "mixed": "At the likely values the AI rollout pays back, but with real downside risk and reviewers stretched "
+             "to their limit.",
     "split_gain": "At the likely values the AI rollout pays back, but most simulated outcomes lose money, and "
                   "reviewers are stretched to their limit.",
 }
@@ -227,8 +228,8 @@ def _review_point(scenario: Scenario, results: Results) -> str:
         # The money counts the extra review hours (ΔR) but not that they cannot all be done with this pool.
         return (
             f"Review {becomes} the bottleneck: reviewer utilisation goes {before} → {after}, so {backlog} "
-            f"pile up every week.{staffing} The value below already charges the extra review hours (the review "
-            "tax) but assumes they get done, which this pool cannot do: until it grows, the extra PRs wait."
+            f"pile up every week.{staffing} The value below already subtracts the extra review hours (the "
+            "review tax) from the hours gained, but assumes they get done, which this pool cannot do: until it grows, the extra PRs wait."
         )
     wait = fmt.duration(r.post.wait_hours)
     if r.post.utilization >= defaults.UTILIZATION_LIMIT:

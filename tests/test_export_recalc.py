@@ -878,8 +878,8 @@ def test_the_live_verdict_names_an_overrun_pool_the_bottleneck_and_a_busy_one_st
     assert live == verdict(scenario, compute(scenario)).headline
     assert live == {
         "demo": "The AI rollout pays back, but review capacity is now the bottleneck.",
-        "stretched": "The AI rollout likely pays back, but with real downside risk and reviewers stretched to "
-                     "their limit.",
+        "stretched": "At the likely values the AI rollout pays back, but with real downside risk and "
+                     "reviewers stretched to their limit.",
     }[name]
 
 

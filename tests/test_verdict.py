@@ -42,8 +42,8 @@ def test_worked_example(worked_example):
     assert found.points[1] == (
         "Review becomes the bottleneck: reviewer utilisation goes 55% → 210%, so 187 review "
         "hours pile up every week. Meeting the 4.0 working h wait target takes 37 reviewers (today 17). The value "
-        "below already charges the extra review hours (the review tax) but assumes they get done, which this pool "
-        "cannot do: until it grows, the extra PRs wait."
+        "below already subtracts the extra review hours (the review tax) from the hours gained, but assumes they "
+        "get done, which this pool cannot do: until it grows, the extra PRs wait."
     )
     assert found.points[2] == (
         f"Net present value over 3 years: {MINUS}$8.5k (P10 {MINUS}$751k to P90 +$884k), "
@@ -108,10 +108,11 @@ def test_a_clear_case_and_a_risky_one():
     assert results.finance.npv > 0 and loss_chance(results) > CONFIDENT_LOSS_CHANCE
     assert not results.review.post.stable  # 100 developers, 34 reviewers: the Faros review shock
     assert verdict(risky, results).headline == (
-        "The AI rollout likely pays back, but with real downside risk and a review bottleneck."
+        "At the likely values the AI rollout pays back, but with real downside risk and a review bottleneck."
     )
     calm = with_value(risky, "review.reviewers", 200)
-    assert verdict(calm, compute(calm)).headline == "The AI rollout likely pays back, but with real downside risk."
+    assert verdict(calm, compute(calm)).headline == (
+        "At the likely values the AI rollout pays back, but with real downside risk.")
 
 
 def test_paying_back_with_stretched_reviewers_says_so():

@@ -151,8 +151,8 @@ def summary_results(results: Results) -> dict[str, CachedValue]:
 VERDICT_COLUMNS = 3
 """Columns the live verdict covers on the Summary (B:D, merged, 94 characters wide)."""
 VERDICT_LINES = 3
-"""Lines the live verdict's row holds: a strained "likely pays back" with the stale Monte Carlo note is ~180
-characters, and "Check the assumptions: " with the longest rule of an input and "(and N more …)" ~220 (two
+"""Lines the live verdict's row holds: a strained "pays back, but with real downside risk" with the stale Monte Carlo
+note is ~190 characters, and "Check the assumptions: " with the longest rule of an input and "(and N more …)" ~220 (two
 lines cut it)."""
 
 
