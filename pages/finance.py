@@ -13,6 +13,8 @@ from roi.safety import markdown_safe
 from roi.scenario_builder import adoption_caveat
 from roi.usage_cost import describe
 from roi.verdict import (
+    TIMING_BASIS,
+    benefits_basis,
     break_even_shortfall,
     loss_chance,
     loss_reason,
@@ -22,6 +24,7 @@ from roi.verdict import (
     shortfall_advice,
     simulated,
     tone_of,
+    unpriced_downtime,
     unused_seats,
 )
 from roi.whatif import (
@@ -52,9 +55,8 @@ def money(value, **kwargs):
 st.title("ROI & risk")
 st.caption(
     f"Risk-adjusted cash flows over {fmt.count(years, 'year')} (Forrester TEI style), discounted at "
-    f"{fmt.share(scenario.finance.discount_rate)} a year. Benefits value the net hours gained at the "
-    f"loaded cost of {money(scenario.team.loaded_cost_per_hour, digits=2)}/h, of which "
-    f"{fmt.share(scenario.finance.capture_factor)} becomes business value."
+    f"{fmt.share(scenario.finance.discount_rate)} a year. {TIMING_BASIS} {benefits_basis(scenario)}"
+    + (f" {downtime}" if (downtime := unpriced_downtime(scenario)) else "")
 )
 
 cols = appstate.tile_row(4)

@@ -10,7 +10,16 @@ from roi.rollout import actions_first
 from roi.safety import markdown_safe
 from roi.scenario_builder import measurement_caveats
 from roi.team_rates import deployments_caveat
-from roi.verdict import REASON_LABELS, badge_label, payback_tile, review_strained, simulated, verdict
+from roi.verdict import (
+    REASON_LABELS,
+    badge_label,
+    benefits_basis,
+    payback_tile,
+    review_strained,
+    simulated,
+    unpriced_downtime,
+    verdict,
+)
 
 appstate.require_app(__file__)
 appstate.show_notice()
@@ -131,6 +140,8 @@ cols[2].metric(
     "the rollout plan's waves do not change it (Rollout page).",
 )
 appstate.loss_chance_metric(cols[3], results)
+# Valued time, not cash: "payback" and "losing money" read as budget savings to a finance committee.
+st.caption(benefits_basis(scenario) + (f" {downtime}" if (downtime := unpriced_downtime(scenario)) else ""))
 
 st.subheader("The review bottleneck", anchor=False)
 cols = appstate.tile_row(4)

@@ -433,6 +433,39 @@ def loss_reason(scenario: Scenario, results: Results) -> str | None:
     )
 
 
+def benefits_basis(scenario: Scenario) -> str:
+    """What the benefits are, in the words the Summary, ROI & risk and the workbook use (methodology §3:
+    freed hours are not cash). "Cash flow" and "payback" are TEI's terms; without this sentence a finance
+    committee read them as budget savings."""
+    rate = fmt.money(scenario.team.loaded_cost_per_hour, scenario.currency, digits=2)
+    return (
+        f"Benefits are the developer hours gained, net of side effects, valued at their loaded cost ({rate}/h), of "
+        f"which {fmt.share(scenario.finance.capture_factor)} is counted (capture factor): capacity for more work, "
+        "not budget savings. It turns into cash only where it replaces hiring, contractors or overtime."
+    )
+
+
+TIMING_BASIS = (
+    "Year 0 (set-up) is not discounted and each later year's flows are discounted from the year's end (Excel's "
+    "=NPV over years 1… plus year 0); payback spreads each year's flows evenly through that year."
+)
+"""The cash flows' timing convention (methodology §3), said where the NPV and the payback are shown."""
+
+
+def unpriced_downtime(scenario: Scenario) -> str | None:
+    """A sentence when failed deployments take more hours after adoption but the scenario prices downtime at 0
+    (its default): the NPV then leaves out their business cost; ``None`` otherwise."""
+    inputs = resolve_inputs(scenario)
+    extra = float(inputs.failure_hours_change)
+    if extra <= 0 or float(inputs.downtime_cost_per_hour * inputs.impact_share) > 0:
+        return None
+    return (
+        f"Failed deployments cost {fmt.hours(extra, digits=1)} more downtime a week after adoption; the NPV prices "
+        "their responders' hours but not the outage itself: if outages cost the business, set its cost of "
+        "downtime and the share of downtime that hurts it under ROI & risk → Quality."
+    )
+
+
 def break_even_shortfall(results: Results) -> float | None:
     """The break-even net gain less today's, N* − N [h per adopting developer-week]: above 0 the tool is that
     far short of paying for itself, at or below 0 it clears the break-even by −(N* − N); ``None`` without a

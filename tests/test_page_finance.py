@@ -44,6 +44,15 @@ def test_worked_example(page):
     # The median (+$78.7k) is not the NPV at the likely values (−$8.5k): the page says why (tests/test_median_gap.py).
     assert any(md.value.startswith("The median (+$78.7k) sits above the NPV at every input's likely value")
                and "Review speed is likely 400 LOC/h" in md.value for md in page.markdown)
+    # The convention of the NPV and the payback, and what the benefits are: valued time, not cash.
+    assert page.caption[0].value == (
+        "Risk-adjusted cash flows over 3 years (Forrester TEI style), discounted at 10% a year. Year 0 (set-up) is "
+        "not discounted and each later year's flows are discounted from the year's end (Excel's =NPV over years 1… "
+        "plus year 0); payback spreads each year's flows evenly through that year. Benefits are the developer hours "
+        "gained, net of side effects, valued at their loaded cost ($90.60/h), of which 50% is counted (capture "
+        "factor): capacity for more work, not budget savings. It turns into cash only where it replaces hiring, "
+        "contractors or overtime."
+    )
     # Break-even N = 0.9017 h against N = 0.852 h.
     assert any(
         "**0.90 h net per developer-week**" in md.value and "**0.05 h short**" in md.value

@@ -10,6 +10,7 @@ from roi import compute
 from roi import formatting as fmt
 from roi.models import load_scenario, scenario_from_dict
 from roi.rollout import rollout_report
+from roi.verdict import benefits_basis, unpriced_downtime
 from tests.conftest import SCENARIOS, metric_delta, metric_value
 
 M = fmt.MINUS
@@ -52,6 +53,10 @@ def test_opens_on_the_demo_organisation_with_a_full_result(open_app):
         when = "before the rollout starts (week 0)" if planned.due_week == 0 else f"by week {planned.due_week}"
         assert card.caption[0].value == f"Owner: {planned.owner_role} · {when}"
     assert [p.due_week for p in plan[:3]] != [i.due_week for i in results.checklist[:3]]  # plan moves them
+    # Under the money: valued time, not cash, and the downtime the demo's failures add that nothing prices.
+    assert at.caption[1].value == benefits_basis(demo) + " " + unpriced_downtime(demo)
+    assert "capacity for more work, not budget savings" in at.caption[1].value
+    assert "Failed deployments cost 1.3 h more downtime a week" in at.caption[1].value
     assert not at.error
 
 

@@ -11,10 +11,12 @@ from roi import formatting as fmt
 from roi.verdict import (
     CONFIDENT_LOSS_CHANCE,
     MOST,
+    benefits_basis,
     cost_lines,
     loss_chance,
     loss_reason,
     shortfall_advice,
+    unpriced_downtime,
     unused_seats,
     verdict,
 )
@@ -484,3 +486,31 @@ def test_a_review_share_a_tenth_off_the_data_is_named():
     # The data's 18.2%: 20.5% is 12.6% off (named), 19% is 4.4% off (not: test above).
     far = with_value(_demo(), "review.review_share", 0.205)
     assert "Your data suggest reviewers spend 18.2%" in verdict(far, compute(far)).points[1]
+
+
+def test_the_benefits_are_said_to_be_valued_time_not_cash():
+    # A finance committee read "cash flow" and "payback" as budget savings: the sentence says what they are.
+    assert benefits_basis(_demo()) == (
+        "Benefits are the developer hours gained, net of side effects, valued at their loaded cost ($90.60/h), of "
+        "which 50% is counted (capture factor): capacity for more work, not budget savings. It turns into cash "
+        "only where it replaces hiring, contractors or overtime."
+    )
+    cheaper = with_values(_demo(), {"team.loaded_cost_per_hour": 60.0, "finance.capture_factor": 0.35})
+    assert "($60.00/h), of which 35% is counted" in benefits_basis(cheaper)
+
+
+def test_unpriced_downtime_is_named_only_when_failures_take_more_hours():
+    # The demo: 11.30 deploys/week × 8.49% failing × 2.14 h to recover = 2.05 h against 10.58 × 4.13% × 1.64 h
+    # = 0.72 h before: 1.34 h a week more downtime, priced at 0 (the default).
+    assert unpriced_downtime(_demo()) == (
+        "Failed deployments cost 1.3 h more downtime a week after adoption; the NPV prices their responders' hours "
+        "but not the outage itself: if outages cost the business, set its cost of downtime and the share of "
+        "downtime that hurts it under ROI & risk → Quality."
+    )
+    priced = with_values(_demo(), {"quality.downtime_cost_per_hour": 5_000.0, "quality.impact_share": 0.2})
+    assert unpriced_downtime(priced) is None
+    # A cost with no share that hurts the business prices nothing: still named.
+    assert unpriced_downtime(with_values(_demo(), {"quality.downtime_cost_per_hour": 5_000.0})) is not None
+    faster = with_values(_demo(), {"post.change_failure_rate": 0.02})  # fewer failure hours after adoption
+    assert unpriced_downtime(faster) is None
+    assert unpriced_downtime(load_scenario(SCENARIOS / "worked_example.json")) is None  # no delivery data

@@ -244,7 +244,13 @@ def summary_sheet(scenario: Scenario, results: Results, created: datetime, chart
         (NPV_LABEL, output("npv"), "money", cur, "Cash flow: PV(benefits) − PV(costs)"),
         (ROI_LABEL, output("roi"), "percent", "", "NPV / PV(costs)"),
         ("Payback", output("payback_months"), "months", "", "cumulative undiscounted cash flow back at 0 from below"),
-        ("PV of benefits", output("pv_benefits"), "money", cur, "Cash flow"),
+        (
+            "PV of benefits",
+            output("pv_benefits"),
+            "money",
+            cur,
+            "Cash flow: developer hours valued at their loaded cost × capture factor (capacity, not budget savings)",
+        ),
         ("PV of costs", output("pv_costs"), "money", cur, "Cash flow"),
         (
             "Net hours per adopting developer-week (N)",
