@@ -9,7 +9,7 @@ import appstate
 from roi import formatting as fmt
 from roi.errors import RoiError
 from roi.export import metrics_csv, scenario_json
-from roi.models import parse_scenario
+from roi.models import notes_added, parse_scenario
 from roi.safety import markdown_safe
 from roi.workbook_edits import edits_summary, read_edited_workbook
 
@@ -116,9 +116,11 @@ with right:
                 notice = f"Scenario '{loaded.name}' loaded from {upload.name}."
                 if edits is not None:
                     notice += " " + " ".join((edits_summary(edits), *edits.notes))
+                # What opening it changed or questions (a currency without its own loaded cost).
+                added = [] if edits is not None else notes_added(loaded, content)
                 left_out = appstate.defaulted_note(loaded)  # an older version's file lacks the newer fields
-                if left_out:
-                    appstate.resume(loaded, f"{notice} {left_out}", "warning")
+                if left_out or added:
+                    appstate.resume(loaded, " ".join((notice, *added, *filter(None, [left_out]))), "warning")
                 else:  # edits the workbook holds but the scenario cannot (a what-if): a warning
                     appstate.resume(loaded, notice, "warning" if edits is not None and edits.notes else "success")
                 st.rerun()

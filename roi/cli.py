@@ -52,10 +52,9 @@ def _opened(path: str) -> Scenario:
 
     A workbook the app exported (``.xlsx``) gives its scenario with the edits made in it
     (:mod:`roi.workbook_edits`): the edits are listed on stderr, what it could not take is a warning."""
-    import json
     from pathlib import Path
 
-    from roi.models import load_scenario
+    from roi.models import load_scenario, notes_added
 
     if Path(path).suffix.lower() == ".xlsx":
         from roi.safety import read_file
@@ -68,13 +67,11 @@ def _opened(path: str) -> Scenario:
         return edited.scenario
     scenario = load_scenario(path)
     try:
-        written = json.loads(Path(path).read_bytes()).get("notes")
-    except (OSError, ValueError):  # read a moment ago; a file changed since keeps its warnings
-        written = None
-    before = set(written.splitlines()) if isinstance(written, str) else set()
-    for line in (scenario.notes or "").splitlines():
-        if line not in before:
-            _warn(line)
+        added = notes_added(scenario, Path(path).read_bytes())
+    except OSError:  # read a moment ago; a file gone since keeps its warnings
+        added = []
+    for line in added:
+        _warn(line)
     return scenario
 
 

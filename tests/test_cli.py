@@ -75,6 +75,23 @@ def test_a_range_dropped_as_the_scenario_opens_is_said_on_stderr(tmp_path):
     assert done.returncode == 0 and done.stderr == ""
 
 
+def test_a_currency_without_its_own_loaded_cost_is_a_warning(tmp_path):
+    """A yen scenario leaving out the loaded cost computes at ¥90.6 an hour, the US dollar default: said on
+    stderr, exit status 0 (the contract lets the field be left out)."""
+    data = json.loads((SCENARIOS / "worked_example.json").read_text())
+    data["currency"] = "JPY"
+    del data["team"]["loaded_cost_per_hour"]
+    path = tmp_path / "yen.json"
+    path.write_text(json.dumps(data))
+    done = run("compute", str(path))
+    assert done.returncode == 0 and json.loads(done.stdout)["finance"]["npv"] < 0
+    assert done.stderr.splitlines() == [
+        "warning: The loaded cost of a developer hour is not in the file, so it took its default, 90.6 an hour: a "
+        "US dollar figure (US wages), read here as JPY 90.6. Give team.loaded_cost_per_hour in JPY (Team tab of "
+        "ROI & risk): every benefit, training hour and the governance FTE rest on it."
+    ]
+
+
 def test_bad_scenario_exits_2_with_one_error_line(tmp_path):
     bad = tmp_path / "bad.json"
     data = json.loads((SCENARIOS / "worked_example.json").read_text())

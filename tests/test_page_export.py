@@ -82,6 +82,25 @@ def test_a_file_from_an_older_version_names_the_fields_set_to_defaults(open_app)
     assert at.session_state["scenario"] == demo.model_copy(update={"measurement": measurement})
 
 
+def test_a_currency_without_its_own_loaded_cost_is_questioned_on_loading(open_app, worked_example):
+    at = open_app(page=PAGE, scenario=worked_example)
+    yen = json.loads(scenario_to_json(worked_example))
+    yen["currency"] = "JPY"
+    del yen["team"]["loaded_cost_per_hour"]
+    at.file_uploader(key="export_scenario_upload").set_value(
+        ("yen.json", json.dumps(yen).encode(), "application/json")
+    ).run()
+    box = notice(at, "yen.json")
+    assert box.proto.format == box.proto.WARNING
+    assert box.value == (
+        f"Scenario '{worked_example.name}' loaded from yen.json. The loaded cost of a developer hour is not in the "
+        "file, so it took its default, 90.6 an hour: a US dollar figure (US wages), read here as JPY 90.6. Give "
+        "team.loaded_cost_per_hour in JPY (Team tab of ROI & risk): every benefit, training hour and the "
+        "governance FTE rest on it. Not in this file, so set to their defaults: Loaded cost per developer hour "
+        "(rate)."
+    )
+
+
 def test_fields_left_out_are_named_as_the_pages_label_them(open_app, worked_example):
     at = open_app(page=PAGE, scenario=worked_example)
     edited = with_value(worked_example, "review.reviewers", 29)
