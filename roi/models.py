@@ -276,6 +276,12 @@ class Measurement(_Model):
         description="team.developers and review.reviewers as the exports counted them (active developers, distinct "
         "reviewers before adoption); an edited value no longer equals its count",
     )
+    control_cohort: bool | None = Field(
+        None,
+        description="true: the exports told AI users from non-users, so the changes are compared with the "
+        "non-users' (difference-in-differences); false: before/after only, so the changes are associated with "
+        "adoption, not shown to be caused by it; null: not recorded (files saved before 28 November 2026)",
+    )
     deployments_developers: Annotated[int, PlainNumber, Field(gt=0, le=1_000_000)] | None = Field(
         None,
         description="developers the team's deployments per week describe once scaled to the developers in scope "

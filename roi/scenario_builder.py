@@ -260,10 +260,20 @@ def before_after_reason(notes: list[str]) -> str:
     return next((note.split(":")[0] for note in notes if "before/after only" in note), "AI users not identified")
 
 
+BEFORE_AFTER_CAVEAT = (
+    "Measured before and after adoption only: the exports cannot tell AI users from non-users (no seats, usage "
+    "reports, AI labels or co-author trailers), so the changes below are associated with adoption, not shown to "
+    "be caused by it. Anything else that changed over the same months (a reorganisation, a release crunch, the "
+    "season) is in them too."
+)
+"""The Summary's caveat on a scenario measured without a control cohort (METHODS §6: say "associated with")."""
+
+
 def measurement_caveats(scenario: Scenario) -> list[str]:
     """Sentences on the period metrics of a measured scenario that its exports did not back: those they
-    did not measure (the base's values, :attr:`roi.models.Measurement.kept_from_base`) and those measured
-    from too few events (``few_events``); empty when there are none, or nothing was measured."""
+    did not measure (the base's values, :attr:`roi.models.Measurement.kept_from_base`), the lack of a control
+    cohort (``control_cohort`` false), and those measured from too few events (``few_events``); empty when there
+    are none, or nothing was measured."""
     measurement = scenario.measurement
     if measurement is None:
         return []
@@ -278,6 +288,8 @@ def measurement_caveats(scenario: Scenario) -> list[str]:
             "These come from the scenario used before the upload, not from your data; upload the exports "
             f"that measure them ({'; '.join(where) or 'see the Data page'}) or enter estimates on the "
             "Data page." + (GITLAB_HAS_NO_SIZES if {"pr_size_loc", "review_hours"} & kept else ""))
+    if measurement.control_cohort is False:  # METHODS §6: without a control cohort, say "associated with"
+        caveats.append(BEFORE_AFTER_CAVEAT)
     # Incidents and deployments are few by nature; only the productivity inputs carry the verdict.
     few = [field for field in measurement.few_events if field in VERDICT_INPUTS]
     if few:
@@ -642,6 +654,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
             "sources": used, "column_mappings": dict(column_mappings or {}), "kept_from_base": kept_fields,
             "few_events": few_events, "timezone": None if timezone == "UTC" else timezone,
             "adoption_share": None if estimates_only else identified,
+            "control_cohort": metrics.comparison == "difference-in-differences",
             "counted": {path: count for path, count in (("team.developers", developers),
                                                         ("review.reviewers", reviewers)) if count}},
     )

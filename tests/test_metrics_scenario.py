@@ -21,7 +21,7 @@ from roi.errors import DataError
 from roi.ingest import read_exports
 from roi.ingest.tables import build_dataset
 from roi.metrics import ChangeStat, CohortPeriods, Cohorts, Metrics, PeriodMetrics, measure
-from roi.scenario_builder import measurement_caveats, scenario_from_metrics
+from roi.scenario_builder import BEFORE_AFTER_CAVEAT, measurement_caveats, scenario_from_metrics
 from roi.verdict import simulated
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,7 +159,7 @@ def test_unmeasured_fields_come_from_the_base_or_the_estimates(worked_example):
         "Not in these exports: completed tasks per developer-week (+21.0% after adoption), bugs per "
         "developer-week (+9.0% after adoption). These come from the scenario used before the upload, not from "
         "your data; upload the exports that measure them (a work-item export such as Jira for tasks and bugs) "
-        "or enter estimates on the Data page."]
+        "or enter estimates on the Data page.", BEFORE_AFTER_CAVEAT]  # no cohorts: before/after only
     assert measurement_caveats(worked_example) == []  # not measured: nothing to single out
     assert scenario.finance == worked_example.finance and scenario.costs == worked_example.costs
     assert scenario.team.developers == 20 and scenario.review.reviewers == worked_example.review.reviewers
@@ -489,3 +489,23 @@ def test_more_seats_than_developers_in_scope_are_named_as_such(developers, cover
     caveat = licence_caveat(scenario, {"copilot_seats"}, SeatsHeld(count=108, plans=frozenset({"enterprise"})))
     assert caveat is not None and caveat.startswith("Licences: the seats export lists 108 Copilot seats, ")
     assert said in caveat and "matches the export" not in caveat
+
+
+def test_a_scenario_measured_without_a_control_cohort_says_associated_with(worked_example):
+    """METHODS §6: without a control cohort, say "associated with". The Data page said it; the Summary, where an
+    executive reads "Output per developer rises 22.9%", did not (CFO audit A5)."""
+    metrics = _metrics({"developers": 20, "prs_per_dev_week": 2.0, "pr_size_loc": 100, "tasks_per_dev_week": 4.0,
+                        "bugs_per_dev_week": 0.5},
+                       {"developers": 20, "prs_per_dev_week": 2.5, "pr_size_loc": 120, "tasks_per_dev_week": 4.4,
+                        "bugs_per_dev_week": 0.5})
+    before_after = scenario_from_metrics(metrics, worked_example)
+    assert before_after.measurement.control_cohort is False
+    assert measurement_caveats(before_after) == [BEFORE_AFTER_CAVEAT]
+    assert BEFORE_AFTER_CAVEAT.startswith("Measured before and after adoption only") and (
+        "associated with adoption, not shown to be caused by it" in BEFORE_AFTER_CAVEAT)
+    compared = scenario_from_metrics(metrics.model_copy(update={"comparison": "difference-in-differences"}),
+                                     worked_example)
+    assert compared.measurement.control_cohort is True and measurement_caveats(compared) == []
+    # A file saved before the field existed claims neither: no caveat rather than a wrong one.
+    older = before_after.measurement.model_copy(update={"control_cohort": None})
+    assert measurement_caveats(before_after.model_copy(update={"measurement": older})) == []

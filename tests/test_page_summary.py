@@ -180,6 +180,10 @@ def test_metrics_the_exports_did_not_measure_are_named_above_the_verdict(open_ap
         "Not in these exports: completed tasks per developer-week (+21.0% after adoption), bugs per "
         "developer-week (+9.0% after adoption). These come from the scenario used before the upload"
     )
+    # A PR export alone cannot tell AI users from the rest: the verdict's changes are "associated with" adoption.
+    from roi.scenario_builder import BEFORE_AFTER_CAVEAT
+
+    assert at.warning[1].value == BEFORE_AFTER_CAVEAT
 
 
 def test_the_delivery_metrics_are_summed_up_under_the_review_bottleneck(open_app, worked_example):
