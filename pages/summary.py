@@ -38,6 +38,11 @@ st.caption(
     f"{fmt.count(reviewers, 'reviewer')} · {scenario.finance.horizon_years}-year horizon"
 )
 
+if scenario.measurement is None and scenario.notes:  # a published finding's source and scope ("a best case for
+    # one kind of task"), with the verdict it carries: on the Data page only, an executive never saw it
+    with st.expander("Where these numbers come from", icon=":material/menu_book:"):
+        for line in scenario.notes.splitlines():
+            st.markdown(markdown_safe(line))
 for caveat in measurement_caveats(scenario):  # numbers behind the verdict that the exports do not back
     st.warning(caveat, icon=":material/info:")
 if team_rates := deployments_caveat(scenario):  # the team's deployments on another number of developers

@@ -227,3 +227,15 @@ def test_actions_the_team_closed_are_not_what_to_do_first(open_app, worked_examp
     assert at.main.get_by_key("summary_action_1").caption[0].value.endswith(" · in progress")
     assert "2 actions the team marked done or not applicable are left out here; the plan lists them." in [
         c.value for c in at.caption]
+
+
+def test_a_published_findings_source_and_scope_are_on_the_summary(open_app):
+    """The Peng preset's "+55.8% faster" is one greenfield task in a lab: its notes said so on the Data page only,
+    and the Summary showed "ROI +3,837.5%" without it (CFO audit A5)."""
+    peng = load_scenario(SCENARIOS / "github_peng_2023.json")
+    at = open_app(scenario=peng)
+    (box,) = [e for e in at.expander if e.label == "Where these numbers come from"]
+    assert [md.value for md in box.markdown] == peng.notes.splitlines()
+    assert box.markdown[0].value.startswith("Peng, Kalliamvakou, Cihon and Demirer (2023)")
+    demo = open_app()  # measured: its notes are the Data page's measurement notes, not a source to cite
+    assert not [e for e in demo.expander if e.label == "Where these numbers come from"]
