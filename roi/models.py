@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import zoneinfo
 from datetime import date
 from pathlib import Path
@@ -588,6 +589,30 @@ def _number_type_message(kind: str, received: Any) -> str | None:
     return None
 
 
+_RANGE_ITEM = re.compile(r"(uncertainty\.ranges\..+)\.[0-2]")
+"""A missing item of an uncertainty range: pydantic names its index, the user wrote the whole range."""
+
+
+def _shape_message(path: str, kind: str, first: Any) -> tuple[str, str] | None:
+    """(field, message) for a value of the wrong shape: pydantic's "Input should be a valid dictionary or instance
+    of Quality" names a class the user never wrote and says nothing of what to write."""
+    received = _json_words(first.get("input"))
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return path, f"must be an object ({{…}}), not {received}; write its fields between braces"
+    range_item = _RANGE_ITEM.fullmatch(path)
+    if kind == "missing" and range_item:
+        return range_item[1], "has fewer than three values; write three numbers [low, likely, high]"
+    if path.startswith("uncertainty.ranges.") and kind in ("tuple_type", "too_long", "too_short"):
+        given = first.get("input")
+        received = f"{len(given)} values" if isinstance(given, (list, tuple)) else received
+        return path, f"must be three numbers [low, likely, high], not {received}"
+    if kind in ("list_type", "tuple_type"):
+        return path, f"must be a list ([…]), not {received}; write its items between square brackets"
+    if kind == "string_type":
+        return path, f"must be text in double quotes, not {received}"
+    return None
+
+
 def validation_message(error: ValidationError) -> tuple[str, str]:
     """(field path, message) of the first validation error, phrased for a user."""
     first = error.errors()[0]
@@ -595,6 +620,9 @@ def validation_message(error: ValidationError) -> tuple[str, str]:
     kind = first["type"]
     if kind == "extra_forbidden":
         return path, "unknown key; remove it or check its spelling against docs/scenario-file.md"
+    shaped = _shape_message(path, kind, first)
+    if shaped is not None:
+        return shaped
     if kind == "missing":
         return path, "is required; add it to the file"
     typed = _number_type_message(kind, first.get("input"))
@@ -694,7 +722,8 @@ def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
         version = int(version)
         data = {**data, "schema_version": version}
     if not isinstance(version, int) or isinstance(version, bool):
-        raise ScenarioError(f"schema_version must be a whole number, got {version!r}", file=source)
+        raise ScenarioError(f"schema_version must be a whole number, not {_json_words(version)}; write "
+                            f"{SCHEMA_VERSION}", file=source)
     if version > SCHEMA_VERSION:
         raise SchemaVersionError(
             f"schema_version {version} was written by a newer version of this tool (this one reads "

@@ -146,7 +146,7 @@ def test_a_whole_schema_version_written_as_a_decimal_is_read_as_that_version():
     with pytest.raises(SchemaVersionError, match="schema_version 2 was written by a newer version"):
         parse_scenario(json.dumps(data))
     data["schema_version"] = 1.5
-    with pytest.raises(ScenarioError, match="schema_version must be a whole number, got 1.5"):
+    with pytest.raises(ScenarioError, match="schema_version must be a whole number, not 1.5; write 1"):
         parse_scenario(json.dumps(data))
 
 
@@ -167,6 +167,46 @@ def test_a_number_of_the_wrong_kind_says_what_to_write(section, key, value, mess
     data[section][key] = value
     error = error_for(data)
     assert (error.file, error.field, error.message) == ("s.json", f"{section}.{key}", message)
+
+
+def _set(data: dict, path: str, value) -> dict:
+    *parents, leaf = path.split("/")
+    owner = data
+    for key in parents:
+        owner = owner[int(key)] if isinstance(owner, list) else owner[key]
+    if isinstance(owner, list):
+        owner[int(leaf)] = value
+    else:
+        owner[leaf] = value
+    return data
+
+
+@pytest.mark.parametrize(("path", "value", "field", "message"), [
+    # It was "Input should be a valid dictionary or instance of Quality (got None)": a class name, no fix.
+    ("quality", None, "quality", "must be an object ({…}), not null; write its fields between braces"),
+    ("team", [], "team", "must be an object ({…}), not a list; write its fields between braces"),
+    ("costs/tools/0", 5, "costs.tools.0", "must be an object ({…}), not 5; write its fields between braces"),
+    ("costs/tools", {}, "costs.tools", "must be a list ([…]), not an object; write its items between square brackets"),
+    ("finance/adoption_by_year", 0.5, "finance.adoption_by_year",
+     "must be a list ([…]), not 0.5; write its items between square brackets"),
+    ("name", 5, "name", "must be text in double quotes, not 5"),
+    # It was "Input should be a valid tuple (got 'x')", and two values named the missing third by its index (.2).
+    ("uncertainty/ranges/review.loc_per_hour", "x", "uncertainty.ranges.review.loc_per_hour",
+     "must be three numbers [low, likely, high], not 'x'"),
+    ("uncertainty/ranges/review.loc_per_hour", [250, 400], "uncertainty.ranges.review.loc_per_hour",
+     "has fewer than three values; write three numbers [low, likely, high]"),
+    ("uncertainty/ranges/review.loc_per_hour", [250, 400, 600, 800], "uncertainty.ranges.review.loc_per_hour",
+     "must be three numbers [low, likely, high], not 4 values"),
+])
+def test_a_value_of_the_wrong_shape_says_what_to_write(path, value, field, message):
+    error = error_for(_set(base(), path, value))
+    assert (error.file, error.field, error.message) == ("s.json", field, message)
+
+
+def test_a_null_schema_version_is_named_as_the_file_wrote_it():
+    data = base()
+    data["schema_version"] = None
+    assert error_for(data).message == "schema_version must be a whole number, not null; write 1"  # not "None"
 
 
 def test_a_whole_number_written_as_a_decimal_is_still_read():
