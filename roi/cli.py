@@ -12,7 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from roi.errors import RoiError
 from roi.safety import one_line
@@ -29,6 +29,8 @@ EXIT_BAD_INPUT = 2
 
 def _print(text: str) -> None:
     """Write the output; a full disk or a closed pipe is one error line, not a traceback."""
+    if sys.stdout is None:  # started with standard output closed (`>&-`): Python gives no stream at all
+        raise RoiError("is closed; send the output to a file or a pipe", file="standard output")
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -41,9 +43,18 @@ def _print(text: str) -> None:
                        "reading it", file="standard output") from None
 
 
+_SAID: list[str] = []
+"""The ``warning:`` and ``note:`` lines of the command running, said on stderr once it succeeds: a failed run
+says one ``error:`` line (CONTRACT), which a script reads as the first line of stderr."""
+
+
 def _warn(text: str) -> None:
     """A line on stderr for a result that is written but may mislead (exit status stays 0)."""
-    print(f"warning: {one_line(text)}", file=sys.stderr)
+    _SAID.append(f"warning: {one_line(text)}")
+
+
+def _note(text: str) -> None:
+    _SAID.append(f"note: {one_line(text)}")
 
 
 def _opened(path: str) -> Scenario:
@@ -61,7 +72,7 @@ def _opened(path: str) -> Scenario:
         from roi.workbook_edits import edits_summary, read_edited_workbook
 
         edited = read_edited_workbook(read_file(path), path)
-        print(f"note: {one_line(edits_summary(edited, limit=len(edited.edits)))}", file=sys.stderr)
+        _note(edits_summary(edited, limit=len(edited.edits)))
         for note in edited.notes:
             _warn(note)
         return edited.scenario
@@ -140,6 +151,13 @@ def _ramp_weeks(text: str) -> int:
     return weeks
 
 
+def _path(text: str) -> str:
+    """A file's path; an empty one would be read as the folder "." ("error: .: cannot be read")."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty file name; give the file's path")
+    return text
+
+
 def _scenario_name(text: str) -> str:
     if not 1 <= len(text) <= 200:
         raise argparse.ArgumentTypeError(f"a scenario name has 1 to 200 characters, this one {len(text)}")
@@ -176,6 +194,10 @@ def _scenario(args: argparse.Namespace) -> int:
     if Path(args.out).resolve() in {Path(file).resolve() for file in args.files}:
         raise RoiError("is one of the exports being read, and would be replaced by the scenario; give "
                        "another --out", file=args.out)
+    if args.base and Path(args.out).resolve() == Path(args.base).resolve():
+        # Its estimates (developers, reviewers, ranges typed) would be lost, and each run appends " — measured".
+        raise RoiError("is the --base scenario, and would be replaced by the scenario built on it; give another "
+                       "--out", file=args.out)
     base = _opened(args.base) if args.base else None
     measured = base.measurement if base is not None else None
     mappings = dict(measured.column_mappings) if measured is not None else None
@@ -226,7 +248,7 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _add_export_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("files", nargs="+", metavar="FILE",
+    command.add_argument("files", nargs="+", type=_path, metavar="FILE",
                          help="exports (format recognised from content; .gz files and .zip archives of them are "
                               "unpacked)")
     command.add_argument("--adoption-date", required=True, type=_adoption_date, metavar="YYYY-MM-DD",
@@ -246,14 +268,14 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     compute = commands.add_parser("compute", help="print the results JSON of a scenario")
-    compute.add_argument("scenario", metavar="SCENARIO.json",
+    compute.add_argument("scenario", type=_path, metavar="SCENARIO.json",
                          help="a scenario file, or a workbook exported by the app (.xlsx) with the edits made in it")
     compute.set_defaults(handler=_compute)
 
     export = commands.add_parser("export", help="write the stakeholder workbook (a live Excel model)")
-    export.add_argument("scenario", metavar="SCENARIO.json",
+    export.add_argument("scenario", type=_path, metavar="SCENARIO.json",
                         help="a scenario file, or a workbook exported by the app (.xlsx): a new workbook keeping its edits")
-    export.add_argument("--out", required=True, metavar="REPORT.xlsx", help="where to write the workbook")
+    export.add_argument("--out", required=True, type=_path, metavar="REPORT.xlsx", help="where to write the workbook")
     export.set_defaults(handler=_export)
 
     metrics = commands.add_parser("metrics", help="read exports and print the before/after metrics JSON")
@@ -262,22 +284,22 @@ def _build_parser() -> argparse.ArgumentParser:
 
     scenario = commands.add_parser("scenario", help="build a scenario from exports (other assumptions from --base)")
     _add_export_arguments(scenario)
-    scenario.add_argument("--base", metavar="SCENARIO.json", help="scenario giving every unmeasured assumption")
-    scenario.add_argument("--out", required=True, metavar="NEW.json", help="where to write the scenario")
+    scenario.add_argument("--base", type=_path, metavar="SCENARIO.json", help="scenario giving every unmeasured assumption")
+    scenario.add_argument("--out", required=True, type=_path, metavar="NEW.json", help="where to write the scenario")
     scenario.add_argument("--name", type=_scenario_name,
                           help="the new scenario's name (default: the base's name + ' — measured')")
     scenario.set_defaults(handler=_scenario)
 
     template = commands.add_parser("template", help="write the estimates template (metric, baseline, post, low, high)")
-    template.add_argument("--out", required=True, metavar="ESTIMATES.xlsx", help="an .xlsx or .csv file")
+    template.add_argument("--out", required=True, type=_path, metavar="ESTIMATES.xlsx", help="an .xlsx or .csv file")
     template.set_defaults(handler=_template)
 
     compare = commands.add_parser(
         "compare", help="scenarios side by side as CSV (one row per figure, one column per scenario)"
     )
-    compare.add_argument("files", nargs="+", metavar="FILE",
+    compare.add_argument("files", nargs="+", type=_path, metavar="FILE",
                          help="scenario files (.json) or workshop files (.zip) saved by the app")
-    compare.add_argument("--out", metavar="COMPARISON.csv", help="where to write the CSV (default: print it)")
+    compare.add_argument("--out", type=_path, metavar="COMPARISON.csv", help="where to write the CSV (default: print it)")
     compare.set_defaults(handler=_compare)
 
     # Each further sub-command adds its sub-parser here, with a `handler`.
@@ -285,22 +307,39 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage mistake as one ``error:`` line with exit status 2."""
+    """argparse that reports a usage mistake as one ``error:`` line with exit status 2, and takes options only
+    as spelled in full: a script writing ``--adoption`` would break the day an option starting so is added."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> None:  # type: ignore[override]
         # One line even when the argument quoted holds a line break.
         self.exit(EXIT_BAD_INPUT, f"error: {one_line(message)}; see 'python -m roi --help'\n")
 
 
+_OPTION_FIELDS = frozenset({"adoption_date", "ramp_weeks"})
+"""Fields of an error that the command line takes as options (--adoption-date, --ramp-weeks), not from a file."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
+    _SAID.clear()
     try:
-        return int(args.handler(args))
+        status = int(args.handler(args))
     except RoiError as error:
-        # One line whatever the message quotes (a multi-line cell, an escape sequence in a name).
-        print(f"error: {one_line(error.describe())}", file=sys.stderr)
+        # One line whatever the message quotes (a multi-line cell, an escape sequence in a name). A value given
+        # as an option (the adoption date) is named by the message, not as a field of the file before it.
+        print(f"error: {one_line(error.describe(field=error.field not in _OPTION_FIELDS))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    finally:
+        said = list(_SAID)
+        _SAID.clear()
+    for line in said:  # only when it succeeded
+        print(line, file=sys.stderr)
+    return status

@@ -1308,10 +1308,6 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
     post_start = adoption + pd.Timedelta(weeks=ramp_weeks)
     prep = _prepare_prs(dataset, (adoption, post_start))
     pr_files = [s.file for s in dataset.sources if "pull_requests" in s.tables]
-    # The files whose dated events bound the periods: an error about the periods names them (CONTRACT: an
-    # error names the file), the PR exports first, else the deployment, incident and work-item exports.
-    event_files = pr_files or [s.file for s in dataset.sources if s.tables & RATE_TABLES] or [
-        s.file for s in dataset.sources if s.tables & AI_TABLES]
     if prep.has_prs and prep.prs.empty:
         counts: Counter[str] = Counter()
         for source in pr_files:
@@ -1348,7 +1344,10 @@ def measure(dataset: Dataset, adoption_date: date, ramp_weeks: int = 0, *, until
                 f"adoption date {adoption_date.isoformat()}{ramp} is outside the data: its events run from "
                 f"{first.date().isoformat()} to {last.date().isoformat()}, so none falls {side}; choose a date "
                 "with data on both sides",
-                file=fmt.file_names(event_files) or None, field="adoption_date")
+                # CONTRACT: an error names the file; here every file whose dated events set that span (only the
+                # PR exports were named, and a Jira export's earlier start was put on them)
+                file=fmt.file_names([s.file for s in dataset.sources if s.tables & (RATE_TABLES | AI_TABLES)]) or None,
+                field="adoption_date")
         baseline = _Period("baseline", first, adoption - pd.Timedelta(microseconds=1), open_end=True)
         post = _Period("post", post_start, last, open_end=stop is not None and last == stop - pd.Timedelta(microseconds=1))
         spans = {period.name: _rate_period(period, events) for period in (baseline, post)}

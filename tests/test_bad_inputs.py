@@ -91,7 +91,7 @@ EXPORT_ERRORS = [
     (
         "no_developers_after_adoption.json",
         [
-            "field 'adoption_date'",
+            "adoption date 2025-02-01",  # the option, named in the message, not as a field of the file
             "outside the data",
             "2025-01-07 to 2025-01-14",
             "choose a date with data on both sides",

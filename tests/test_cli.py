@@ -333,7 +333,67 @@ def test_errors_about_the_periods_name_the_files_without_a_pr_export():
     jira = str(FIXTURES / "jira_all_fields.csv")
     done = run("metrics", jira, "--adoption-date", "2030-01-01")
     assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.startswith(f"error: {jira}, field 'adoption_date': adoption date 2030-01-01 is outside")
+    # The option, not a field of the file before it ("field 'adoption_date'").
+    assert done.stderr.startswith(f"error: {jira}: adoption date 2030-01-01 is outside")
+
+
+def test_a_date_outside_the_data_names_every_file_that_sets_the_span():
+    """The span ran from the Jira file's first day, and only the PR file was named (CLI audit 6)."""
+    jira, pulls = FIXTURES / "jira_all_fields.csv", FIXTURES / "github_pulls_page1.json"
+    done = run("metrics", str(jira), str(pulls), "--adoption-date", "2030-01-01")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert done.stderr.startswith(f"error: {jira}, {pulls}: adoption date 2030-01-01 is outside the data")
+
+
+def test_a_failed_run_says_one_error_line_and_no_warning_before_it(tmp_path):
+    """CONTRACT: bad input gives one line on stderr starting `error:`. A --base whose opening warned printed the
+    warning first, so a script reading the first line saw no error (CLI audit 1)."""
+    data = json.loads((SCENARIOS / "worked_example.json").read_text())
+    data["uncertainty"]["ranges"]["review.reviewers"] = [15, 17, 20]  # dropped as it opens, with a warning
+    base = tmp_path / "base.json"
+    base.write_text(json.dumps(data))
+    done = run("scenario", str(tmp_path / "missing.json"), "--adoption-date", "2025-03-03", "--base", str(base),
+               "--out", str(tmp_path / "new.json"))
+    assert done.returncode == 2 and done.stderr.splitlines()[0].startswith("error: ")
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    done = run("compute", str(base))  # the same warning on a run that succeeds: said, after the work
+    assert done.returncode == 0 and done.stderr.startswith("warning: Opened without the uncertainty range")
+
+
+def test_scenario_refuses_to_write_over_its_base(tmp_path):
+    """--out equal to --base replaced the base's estimates (developers 50 → 6) and appended " — measured" to its
+    name on every run (CLI audit 2)."""
+    base = tmp_path / "loop.json"
+    base.write_bytes((SCENARIOS / "worked_example.json").read_bytes())
+    before = base.read_bytes()
+    done = run("scenario", str(FIXTURES / "github_pulls_page1.json"), "--adoption-date", "2025-03-03",
+               "--base", str(base), "--out", str(tmp_path / "." / "loop.json"))
+    assert done.returncode == 2 and done.stderr == (
+        f"error: {tmp_path / '.' / 'loop.json'}: is the --base scenario, and would be replaced by the scenario "
+        "built on it; give another --out\n")
+    assert base.read_bytes() == before
+
+
+def test_a_closed_standard_output_is_one_error_line(tmp_path):
+    """`>&-` left Python no stdout at all: an AttributeError traceback (CLI audit 3)."""
+    done = subprocess.run(f'"{sys.executable}" -m roi compute "{SCENARIOS / "worked_example.json"}" >&-',
+                          shell=True, capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2
+    assert done.stderr == "error: standard output: is closed; send the output to a file or a pipe\n"
+
+
+def test_an_empty_file_name_is_refused_as_such():
+    done = run("compute", "")  # it was read as the folder ".": "error: .: cannot be read (Is a directory)"
+    assert done.returncode == 2
+    assert done.stderr == ("error: argument SCENARIO.json: an empty file name; give the file's path; see "
+                           "'python -m roi --help'\n")
+
+
+def test_options_are_taken_only_as_spelled_in_full():
+    """--adoption for --adoption-date worked, until an option starting so is added (CLI audit 9)."""
+    done = run("metrics", str(FIXTURES / "github_pulls_page1.json"), "--adoption", "2025-03-03")
+    assert done.returncode == 2 and done.stderr.startswith("error: ")
+    assert "--adoption-date" in done.stderr
 
 
 def test_scenario_errors_name_the_exports(tmp_path):
