@@ -130,39 +130,77 @@ def unused_estimates_warning(saved: str) -> None:
         )
 
 
-RESUME_KEYS = (SCENARIO, COMPARED, EXPORTS, ADOPTION_DATE, RAMP_WEEKS, COLUMN_MAPPINGS, TIMEZONE, ESTIMATES_DRAFT)
-"""What a reload brings back: the user's inputs (widget values follow the scenario), not results or notices."""
+RESUME_KEYS = (SCENARIO, COMPARED, EXPORTS, ADOPTION_DATE, RAMP_WEEKS, COLUMN_MAPPINGS, TIMEZONE, ESTIMATES_DRAFT,
+               REPLACED_EXPORTS)
+"""What a reload brings back: the user's inputs (widget values follow the scenario) and the Data page's undo of
+replaced or stopped exports, not results or notices."""
 RESUME_KEEP_SECONDS = 8 * 3600
 RESUME_TABS = 16
-"""How long and for how many tabs the server keeps a tab's inputs in memory (never on disk)."""
+"""How long and for how many tabs the server keeps a tab's inputs in memory (never on disk).  Only tabs with
+work in them count: a visit that changed nothing saves nothing (:func:`_untouched`)."""
 _TOKEN = "resume_token"
+_OPENED_DEMO = "resume_opened_demo"  # the demo scenario as this session opened it (identity: untouched since)
 
 
 @st.cache_resource
-def _saved_tabs() -> tuple[OrderedDict[str, tuple[float, dict[str, Any]]], threading.Lock]:
-    """Token → (time saved, the tab's inputs), the most recently saved last; shared by every session."""
+def _saved_tabs() -> tuple[OrderedDict[str, tuple[float, dict[str, Any], str | None]], threading.Lock]:
+    """Token → (time saved, the tab's inputs, the session that saved them), the most recently saved last;
+    shared by every session."""
     return OrderedDict(), threading.Lock()
 
 
-RESUME_GONE = (f"This address's saved workshop is no longer kept (a reload restores a tab once, for "
-               f"{RESUME_KEEP_SECONDS // 3600:.0f} hours, and only the {RESUME_TABS} most recent tabs): the demo "
-               "organisation is open. Save workshops with Compare scenarios → Download the workshop.")
-"""The notice of a reload whose saved inputs are gone (used, expired or pushed out by newer tabs)."""
+RESUME_GONE = (f"This address's saved workshop is no longer kept (the server keeps a tab's inputs for "
+               f"{RESUME_KEEP_SECONDS // 3600:.0f} hours after its last use, for the {RESUME_TABS} tabs used most "
+               "recently): the demo organisation is open. Save workshops with Compare scenarios → Download the "
+               "workshop.")
+"""The notice of a reload whose saved inputs are gone (expired or pushed out by tabs used since)."""
+
+
+def _session_id() -> str | None:
+    context = get_script_run_ctx()
+    return context.session_id if context is not None else None
+
+
+def _connected(session_id: str | None) -> bool:
+    """True while the session that saved a tab is still open in a browser, so an address opening its token is a
+    copy (a duplicated tab, a link pasted to a colleague, the projector's PC); False once it has gone (the tab was
+    reloaded or closed), or when there is no server to ask (AppTest)."""
+    from streamlit.runtime import Runtime
+
+    if session_id is None or not Runtime.exists():
+        return False
+    return Runtime.instance().is_active_session(session_id) is True  # AppTest's runtime is a mock: not True
+
+
+def _untouched(state: Any) -> bool:
+    """True while the session shows the demo exactly as it opened it, with nothing kept, typed or undoable: a
+    reload gives the same, so it is not saved (sixteen colleagues glancing at the app pushed out a consultant's
+    workshop)."""
+    return (state.get(SCENARIO) is state.get(_OPENED_DEMO) and not state.get(COMPARED)
+            and state.get(ESTIMATES_DRAFT) is None and state.get(REPLACED_EXPORTS) is None and not _kept_keys()
+            and state.get(EXPORTS) in (None, DEMO))
 
 
 def remember() -> None:
     """Save this tab's inputs under its token, and put the token in the address (every run: Streamlit clears
-    query parameters on a page switch), so that a reload of the tab resumes it (:func:`init`)."""
+    query parameters on a page switch), so that a reload of the tab resumes it (:func:`init`).  A tab showing
+    the untouched demo saves nothing and has no token in its address (a reload opens the demo anyway)."""
     state = st.session_state
     token = state.setdefault(_TOKEN, secrets.token_urlsafe(16))
     saved, lock = _saved_tabs()
     now = time.monotonic()
+    untouched = _untouched(state)
     with lock:
-        saved.pop(token, None)
-        saved[token] = (now, {key: state[key] for key in RESUME_KEYS + _kept_keys() if key in state})
+        saved.pop(token, None)  # a tab reset to the untouched demo drops what it held before
+        if not untouched:
+            saved[token] = (now, {key: state[key] for key in RESUME_KEYS + _kept_keys() if key in state},
+                            _session_id())
         while saved and (len(saved) > RESUME_TABS or now - next(iter(saved.values()))[0] > RESUME_KEEP_SECONDS):
             saved.popitem(last=False)
-    if st.query_params.get(RESUME_PARAM) != token:
+    if untouched:
+        if RESUME_PARAM in st.query_params:
+            del st.query_params[RESUME_PARAM]
+    elif st.query_params.get(RESUME_PARAM) != token:
         st.query_params[RESUME_PARAM] = token
 
 
@@ -173,21 +211,25 @@ def _kept_keys() -> tuple[str, ...]:
 
 
 def _restore() -> bool:
-    """A fresh session whose address names a saved tab: its inputs, under a new token (a link opened in a
-    second tab must not write into the first tab's state). False when there is nothing to restore.
+    """A fresh session whose address names a saved tab: its inputs. False when there is nothing to restore.
 
-    A token restores once: the copy is taken out, so an address left in a browser's history or a proxy's
-    log no longer opens the client's data; the restored tab is saved again under its new token.  A token
-    that is no longer kept says so, instead of silently showing the demo.
+    A reload (the session that saved them has gone) takes the token over and the saved copy stays until this
+    session saves again: a second reload before the first run ends, a common reaction to a slow page, found it
+    used up and lost everything.  An address opened while its tab is still open (a duplicated tab, a pasted
+    link) gets a copy under a new token, so neither tab writes into the other's state, and the first tab's
+    copy stays for its own reload: taking it out lost that tab's workshop.  A token that is no longer kept
+    says so, instead of silently showing the demo.
     """
     token = st.query_params.get(RESUME_PARAM)
     saved, lock = _saved_tabs()
     with lock:
-        found = saved.pop(token, None) if token else None
+        found = saved.get(token) if token else None
     if found is None or time.monotonic() - found[0] > RESUME_KEEP_SECONDS:
         if token:
             st.session_state[NOTICE] = ("warning", RESUME_GONE)
         return False
+    if not _connected(found[2]):
+        st.session_state[_TOKEN] = token
     for key, value in found[1].items():
         st.session_state[key] = value
     st.session_state[NOTICE] = ("info", "The page was reloaded: your scenario, kept scenarios and loaded exports "
@@ -352,7 +394,7 @@ def measured_from(files: Files, sources: list[str]) -> bool:
 
 def _open_demo() -> None:
     demo = demo_scenario()
-    st.session_state[SCENARIO] = demo
+    st.session_state[SCENARIO] = st.session_state[_OPENED_DEMO] = demo
     if demo.measurement is not None and DEMO_FILE.exists():  # measured from the bundled exports
         use_exports(DEMO, demo.measurement.adoption_date, demo.measurement.ramp_weeks)
         st.session_state[TIMEZONE] = demo.measurement.timezone or "UTC"  # as its scenario was measured
