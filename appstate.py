@@ -139,7 +139,9 @@ RESUME_TABS = 16
 """How long and for how many tabs the server keeps a tab's inputs in memory (never on disk).  Only tabs with
 work in them count: a visit that changed nothing saves nothing (:func:`_untouched`)."""
 _TOKEN = "resume_token"
+_RESTORED_FROM = "resume_restored_from"  # the token this session's inputs came from, until its first save
 _OPENED_DEMO = "resume_opened_demo"  # the demo scenario as this session opened it (identity: untouched since)
+_KEPT_DEFAULTS = "resume_kept_defaults"  # "kept_" key -> the value it had before any choice (kept_widget)
 
 
 @st.cache_resource
@@ -173,12 +175,14 @@ def _connected(session_id: str | None) -> bool:
 
 
 def _untouched(state: Any) -> bool:
-    """True while the session shows the demo exactly as it opened it, with nothing kept, typed or undoable: a
-    reload gives the same, so it is not saved (sixteen colleagues glancing at the app pushed out a consultant's
-    workshop)."""
+    """True while the session shows the demo exactly as it opened it, with nothing kept, typed or undoable, and
+    every what-if and remembered tab as drawn first: a reload gives the same, so it is not saved (sixteen
+    colleagues glancing at the app pushed out a consultant's workshop)."""
+    first = state.get(_KEPT_DEFAULTS, {})
     return (state.get(SCENARIO) is state.get(_OPENED_DEMO) and not state.get(COMPARED)
-            and state.get(ESTIMATES_DRAFT) is None and state.get(REPLACED_EXPORTS) is None and not _kept_keys()
-            and state.get(EXPORTS) in (None, DEMO))
+            and state.get(ESTIMATES_DRAFT) is None and state.get(REPLACED_EXPORTS) is None
+            and state.get(EXPORTS) in (None, DEMO)
+            and all(key in first and state[key] == first[key] for key in _kept_keys()))
 
 
 def remember() -> None:
@@ -190,11 +194,17 @@ def remember() -> None:
     saved, lock = _saved_tabs()
     now = time.monotonic()
     untouched = _untouched(state)
+    source = state.pop(_RESTORED_FROM, None)
+    # Saved while this tab is connected (a run stopped by a second reload is not): the copy it was restored from
+    # can go, unless the tab that saved it is still open (a duplicated tab, a pasted link: that tab's reload).
+    settled = source is not None and _connected(_session_id())
     with lock:
         saved.pop(token, None)  # a tab reset to the untouched demo drops what it held before
         if not untouched:
             saved[token] = (now, {key: state[key] for key in RESUME_KEYS + _kept_keys() if key in state},
                             _session_id())
+        if settled and source in saved and not _connected(saved[source][2]):
+            del saved[source]
         while saved and (len(saved) > RESUME_TABS or now - next(iter(saved.values()))[0] > RESUME_KEEP_SECONDS):
             saved.popitem(last=False)
     if untouched:
@@ -211,14 +221,15 @@ def _kept_keys() -> tuple[str, ...]:
 
 
 def _restore() -> bool:
-    """A fresh session whose address names a saved tab: its inputs. False when there is nothing to restore.
+    """A fresh session whose address names a saved tab: its inputs, under a new token (neither tab writes into
+    the other's state). False when there is nothing to restore.
 
-    A reload (the session that saved them has gone) takes the token over and the saved copy stays until this
-    session saves again: a second reload before the first run ends, a common reaction to a slow page, found it
-    used up and lost everything.  An address opened while its tab is still open (a duplicated tab, a pasted
-    link) gets a copy under a new token, so neither tab writes into the other's state, and the first tab's
-    copy stays for its own reload: taking it out lost that tab's workshop.  A token that is no longer kept
-    says so, instead of silently showing the demo.
+    The copy restored from stays until this session has saved its own while connected (:func:`remember`), and
+    then goes only if the tab that saved it has gone: a second reload before the first one's run ended (a
+    common reaction to a slow page) found it taken out and lost everything, and so did the first tab's reload
+    after its address was opened elsewhere (a duplicated tab, a pasted link).  Once a reload has settled, the
+    old address no longer opens the client's data (a browser's history, a proxy's log).  A token that is no
+    longer kept says so, instead of silently showing the demo.
     """
     token = st.query_params.get(RESUME_PARAM)
     saved, lock = _saved_tabs()
@@ -228,8 +239,7 @@ def _restore() -> bool:
         if token:
             st.session_state[NOTICE] = ("warning", RESUME_GONE)
         return False
-    if not _connected(found[2]):
-        st.session_state[_TOKEN] = token
+    st.session_state[_RESTORED_FROM] = token
     for key, value in found[1].items():
         st.session_state[key] = value
     st.session_state[NOTICE] = ("info", "The page was reloaded: your scenario, kept scenarios and loaded exports "
@@ -825,6 +835,7 @@ def kept_widget(widget: str, label: str, key: str, default: Any, container: Any 
     """
     kept = f"kept_{key}"
     st.session_state.setdefault(kept, default)
+    st.session_state.setdefault(_KEPT_DEFAULTS, {}).setdefault(kept, default)  # drawn, not chosen (_untouched)
     if kwargs.get("max_value") is not None and st.session_state[kept] > kwargs["max_value"]:
         st.session_state[kept] = kwargs["max_value"]
     st.session_state[key] = st.session_state[kept]
@@ -844,6 +855,7 @@ def kept_tabs(labels: list[str], key: str) -> Sequence[Any]:
         st.session_state[key] = st.session_state[kept]
     tabs = st.tabs(labels, key=key, on_change="rerun")
     st.session_state[kept] = st.session_state.get(key, labels[0])
+    st.session_state.setdefault(_KEPT_DEFAULTS, {}).setdefault(kept, labels[0])  # opened, not chosen (_untouched)
     return tabs
 
 

@@ -204,6 +204,9 @@ def test_main_flow(browser, server, tmp_path):
     go(page, "Data")
     page.get_by_role("heading", name="Measured before and after adoption").wait_for(timeout=RUN_TIMEOUT)
     shoot(page, "02-data-demo")
+    # Nothing done yet: the tab holds nothing for a reload, so it takes none of the server's saved tabs (the
+    # Data page's tabs, drawn, counted as work: multi-user audit 3).
+    assert "session=" not in page.url
     export = tmp_path / "acme_pulls.json"
     export.write_bytes(github_pulls())
     page.locator('[data-testid="stFileUploader"]').first.locator('input[type="file"]').set_input_files(

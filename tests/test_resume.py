@@ -9,6 +9,13 @@ from roi.whatif import with_value
 from tests.conftest import APP_TIMEOUT, ROOT
 
 
+def _query(token: str) -> AppTest:
+    """A session of the app opened on an address holding ``token``, not yet run."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    at.query_params["session"] = token
+    return at
+
+
 def _reloaded(token: str | None) -> AppTest:
     """A fresh session of the app opened on an address holding ``token``, as a reload does."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
@@ -34,32 +41,78 @@ def test_a_reload_brings_back_the_scenario_the_kept_ones_and_the_what_ifs(worked
     assert back.session_state["compared"] == [other]
     assert back.session_state["kept_review_pr_limit"] == 250.0
     assert "The page was reloaded" in back.info[0].value
-    assert back.session_state["resume_token"] == token  # the tab that saved it has gone: the reload takes it over
-    # A second reload, before or after the first one's run ends (F5 twice on a slow page), restores again: the
-    # first took the saved copy out, and the second found it gone (multi-user audit 2).
-    again = _reloaded(token)
-    assert again.session_state["compared"] == [other] and not again.warning
+    assert back.session_state["resume_token"] != token  # a tab of its own from now on
+    assert _reloaded(back.session_state["resume_token"]).session_state["compared"] == [other]
+
+
+class _Sessions:
+    """Sessions told apart, and which of them a browser still has open: AppTest gives every session one id and
+    has no server to ask, so :func:`appstate._connected` is always False there."""
+
+    def __init__(self, monkeypatch):
+        import itertools
+
+        import streamlit as st
+
+        import appstate
+
+        ids = self.ids = itertools.count()
+        self.open: set[str] = set()
+        monkeypatch.setattr(appstate, "_session_id", lambda: st.session_state.setdefault("test_id", f"s{next(ids)}"))
+        monkeypatch.setattr(appstate, "_connected", lambda session_id: session_id in self.open)
+
+    def start(self, at: AppTest) -> AppTest:
+        """Run ``at`` as a session that stays open in its browser tab."""
+        at.session_state["test_id"] = f"open{next(self.ids)}"
+        self.open.add(at.session_state["test_id"])
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    def close(self, at: AppTest) -> None:
+        self.open.discard(at.session_state["test_id"])
+
+
+def _tab(worked_example) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    at.session_state["scenario"] = with_value(worked_example, "name", "Client A")
+    at.session_state["data_replaced_exports"] = ((("first.json", b"[]"),), None, 0, None)  # the Data page's undo
+    return at
+
+
+def test_a_reload_restores_until_it_has_settled_then_the_old_address_is_spent(worked_example, monkeypatch):
+    """F5 twice on a slow page: the second reload came before the first one's run ended and found the copy taken
+    out, losing everything (multi-user audit 2). The copy now goes once the reloaded tab has saved its own."""
+    sessions = _Sessions(monkeypatch)
+    first = sessions.start(_tab(worked_example))
+    token = first.session_state["resume_token"]
+    sessions.close(first)  # F5: the tab's session goes
+    # The first reload's session is stopped by the second F5 before it has saved while connected.
+    stopped = _reloaded(token)
+    assert stopped.session_state["scenario"].name == "Client A"
+    second = sessions.start(_query(token))
+    assert second.session_state["scenario"].name == "Client A"
+    # "Bring back the exports loaded before" survives a reload too (multi-user audit 5).
+    assert second.session_state["data_replaced_exports"] == ((("first.json", b"[]"),), None, 0, None)
+    assert second.session_state["resume_token"] != token
+    # That reload has settled: the old address (a browser's history) no longer opens the client's data.
+    spent = _reloaded(token)
+    assert spent.session_state["scenario"].name != "Client A"
+    assert spent.warning[0].value.startswith("This address's saved workshop is no longer kept")
 
 
 def test_an_address_opened_while_its_tab_is_open_leaves_that_tab_its_own(worked_example, monkeypatch):
     """A duplicated tab or a pasted link took the saved copy out: the first tab's next reload then lost its whole
-    workshop (multi-user audit 1). The copy now gets a token of its own, and the first tab's stays."""
-    import appstate
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
-    at.session_state["scenario"] = with_value(worked_example, "name", "Client A")
-    at.session_state["data_replaced_exports"] = ((("first.json", b"[]"),), None, 0, None)  # the Data page's undo
-    at.run()
-    token = at.session_state["resume_token"]
-    monkeypatch.setattr(appstate, "_connected", lambda session_id: True)  # the first tab is still open
-    copy = _reloaded(token)
+    workshop (multi-user audit 1). The copy gets a token of its own, and the first tab's stays."""
+    sessions = _Sessions(monkeypatch)
+    first = sessions.start(_tab(worked_example))
+    token = first.session_state["resume_token"]
+    copy = sessions.start(_query(token))
     assert copy.session_state["scenario"].name == "Client A"
     assert copy.session_state["resume_token"] != token  # neither writes into the other's state
-    monkeypatch.setattr(appstate, "_connected", lambda session_id: False)  # now the first tab reloads
-    back = _reloaded(token)
-    assert back.session_state["scenario"].name == "Client A" and back.session_state["resume_token"] == token
-    # "Bring back the exports loaded before" survives a reload too (multi-user audit 5).
-    assert back.session_state["data_replaced_exports"] == ((("first.json", b"[]"),), None, 0, None)
+    sessions.close(first)  # now the first tab reloads
+    back = sessions.start(_query(token))
+    assert back.session_state["scenario"].name == "Client A"
 
 
 def test_a_tab_showing_the_untouched_demo_saves_nothing(worked_example):
