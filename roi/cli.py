@@ -83,7 +83,15 @@ def _opened(path: str) -> Scenario:
         added = []
     for line in added:
         _warn(line)
+    _warn_currency_default(scenario)
     return scenario
+
+
+def _warn_currency_default(scenario: Scenario) -> None:
+    from roi.defaulted import currency_default_warning
+
+    if warning := currency_default_warning(scenario):
+        _warn(f"{scenario.name}: {warning}")
 
 
 def _compute(args: argparse.Namespace) -> int:
@@ -239,6 +247,8 @@ def _compare(args: argparse.Namespace) -> int:
     if args.out and Path(args.out).suffix.lower() != ".csv":
         raise RoiError("the comparison must be a .csv file; give --out COMPARISON.csv", file=args.out)
     scenarios = [s for path in args.files for s in read_scenarios(path, read_file(path))]
+    for scenario in scenarios:
+        _warn_currency_default(scenario)
     table = comparison_csv([(s, compute(s)) for s in scenarios])
     if args.out:
         write_atomic(args.out, table)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
+from roi import defaults
 from roi.models import Scenario
 
 NOT_DEFAULTS = frozenset({"schema_version"})
@@ -46,3 +47,21 @@ def _left_out(model: BaseModel, prefix: str) -> Iterator[str]:
             for index, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     yield from _left_out(item, f"{path}.{index}.")
+
+
+US_DOLLARS = frozenset({"USD", "US$", "$"})
+"""Currencies the defaults' money figures are in (the loaded cost: US wages)."""
+
+
+def currency_default_warning(scenario: Scenario) -> str | None:
+    """A sentence when a file in another currency left out the loaded cost of a developer hour: its default is
+    a US dollar figure (BLS wages), and taken as ¥90.6 an hour it valued every benefit, training hour and
+    governance FTE (loaded rate × 2080 h) at a sixth of a US dollar.  Said as the file is opened (the CLI's
+    warning, the app's notice), not written into the scenario: a note there outlived the fix."""
+    currency = scenario.currency.strip()
+    if currency.upper() in US_DOLLARS or "team.loaded_cost_per_hour" not in defaulted_fields(scenario):
+        return None
+    rate = f"{defaults.LOADED_COST_PER_HOUR:g}"
+    return (f"The loaded cost of a developer hour is not in the file, so it took its default, {rate} an hour: a US "
+            f"dollar figure (US wages), read here as {currency} {rate}. Give team.loaded_cost_per_hour in "
+            f"{currency} (Team tab of ROI & risk): every benefit, training hour and the governance FTE rest on it.")

@@ -677,30 +677,9 @@ def _without_ignored_ranges(data: dict[str, Any]) -> dict[str, Any]:
     kept = {key: value for key, value in ranges.items() if key not in ignored}
     line = (f"Opened without the uncertainty range{'s' if len(ignored) > 1 else ''} over {', '.join(ignored)}: "
             "no simulated NPV depended on them (a number the NPV does not read, or one its growth range replaces).")
-    return _with_note({**data, "uncertainty": {**uncertainty, "ranges": kept}}, line)
-
-
-def _with_note(data: dict[str, Any], line: str) -> dict[str, Any]:
-    """``data`` with ``line`` added to its notes: said where the scenario shows, and by the CLI as a warning."""
     notes = data.get("notes")
-    return {**data, "notes": f"{notes}\n{line}" if isinstance(notes, str) and notes else line}
-
-
-def _with_currency_note(data: dict[str, Any]) -> dict[str, Any]:
-    """``data`` with a line in its notes when its currency is not US dollars but it leaves out the loaded cost
-    of a developer hour: the default is a US dollar figure (BLS wages), and taken as ¥90.6 an hour it valued
-    every benefit, training hour and governance FTE (loaded rate × 2080 h) at a sixth of a US dollar."""
-    currency, team = data.get("currency"), data.get("team")
-    if not isinstance(currency, str) or currency.strip().upper() in ("USD", "US$", "$"):
-        return data
-    if isinstance(team, dict) and team.get("loaded_cost_per_hour") is not None:
-        return data
-    return _with_note(data, (
-        f"The loaded cost of a developer hour is not in the file, so it took its default, "
-        f"{defaults.LOADED_COST_PER_HOUR:g} an hour: a US dollar figure (US wages), read here as "
-        f"{currency.strip()} {defaults.LOADED_COST_PER_HOUR:g}. Give team.loaded_cost_per_hour in "
-        f"{currency.strip()} (Team tab of ROI & risk): every benefit, training hour and the governance FTE rest on it."
-    ))
+    return {**data, "uncertainty": {**uncertainty, "ranges": kept},
+            "notes": f"{notes}\n{line}" if isinstance(notes, str) and notes else line}
 
 
 def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
@@ -736,7 +715,7 @@ def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
         _reject_non_finite(data)
     except ScenarioError as error:
         raise ScenarioError(error.message, file=source, field=error.field) from None
-    data = _with_currency_note(_without_ignored_ranges(data))
+    data = _without_ignored_ranges(data)
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
@@ -746,8 +725,8 @@ def scenario_from_dict(data: Any, *, source: str = "scenario") -> Scenario:
 
 def notes_added(scenario: Scenario, text: str | bytes) -> list[str]:
     """The lines ``scenario``'s notes gained as it was read from the file ``text`` (a range no draw used,
-    dropped; a currency without its loaded cost): the results and the pages do not show notes, so the CLI
-    warns with them and the app adds them to its notice."""
+    dropped): the results and the pages do not show notes, so the CLI warns with them and the app adds them
+    to its notice."""
     try:
         written = json.loads(text).get("notes")
     except (ValueError, AttributeError):  # read a moment ago: not the file that was validated

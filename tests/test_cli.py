@@ -85,11 +85,14 @@ def test_a_currency_without_its_own_loaded_cost_is_a_warning(tmp_path):
     path.write_text(json.dumps(data))
     done = run("compute", str(path))
     assert done.returncode == 0 and json.loads(done.stdout)["finance"]["npv"] < 0
-    assert done.stderr.splitlines() == [
-        "warning: The loaded cost of a developer hour is not in the file, so it took its default, 90.6 an hour: a "
-        "US dollar figure (US wages), read here as JPY 90.6. Give team.loaded_cost_per_hour in JPY (Team tab of "
-        "ROI & risk): every benefit, training hour and the governance FTE rest on it."
+    said = [
+        f"warning: {data['name']}: The loaded cost of a developer hour is not in the file, so it took its default, "
+        "90.6 an hour: a US dollar figure (US wages), read here as JPY 90.6. Give team.loaded_cost_per_hour in JPY "
+        "(Team tab of ROI & risk): every benefit, training hour and the governance FTE rest on it."
     ]
+    assert done.stderr.splitlines() == said
+    done = run("compare", str(path))  # scenarios compared are opened too (review of this session, 5)
+    assert done.returncode == 0 and done.stderr.splitlines() == said
 
 
 def test_bad_scenario_exits_2_with_one_error_line(tmp_path):

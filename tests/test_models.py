@@ -14,7 +14,6 @@ from roi.models import (
     Scenario,
     get_path,
     load_scenario,
-    notes_added,
     parse_scenario,
     save_scenario,
     scenario_to_json,
@@ -417,32 +416,6 @@ def test_a_file_saved_with_ignored_ranges_opens_without_them_and_says_so():
         "Opened without the uncertainty ranges over post.review_hours, post.tasks_per_dev_week: no simulated NPV "
         "depended on them (a number the NPV does not read, or one its growth range replaces).")
     assert compute(opened).uncertainty == compute(plain).uncertainty
-
-
-YEN_NOTE = (
-    "The loaded cost of a developer hour is not in the file, so it took its default, 90.6 an hour: a US dollar "
-    "figure (US wages), read here as JPY 90.6. Give team.loaded_cost_per_hour in JPY (Team tab of ROI & risk): "
-    "every benefit, training hour and the governance FTE rest on it."
-)
-
-
-def test_a_currency_without_its_own_loaded_cost_is_questioned_as_it_opens():
-    """The default loaded cost is US dollars (BLS wages): a yen scenario without one valued a developer hour at
-    ¥90.6 (a sixth of a dollar), silently (CFO audit A4). Opened, as the file allows, with a line saying so."""
-    data = base()
-    data["currency"] = "JPY"
-    del data["team"]["loaded_cost_per_hour"]
-    opened = parse_scenario(json.dumps(data), source="yen.json")
-    assert opened.team.loaded_cost_per_hour == 90.6
-    assert opened.notes.splitlines()[-1] == YEN_NOTE
-    assert notes_added(opened, json.dumps(data)) == [YEN_NOTE]
-    data["team"]["loaded_cost_per_hour"] = 6_800  # given in yen: nothing to say
-    assert YEN_NOTE not in (parse_scenario(json.dumps(data)).notes or "")
-    del data["team"]["loaded_cost_per_hour"]
-    data["currency"] = "usd"  # the default's own currency, however it is written
-    assert parse_scenario(json.dumps(data)).notes == base().get("notes")
-    saved = scenario_to_json(opened)  # saved again: the rate is in the file now, the line is not news
-    assert notes_added(parse_scenario(saved), saved) == []
 
 
 @pytest.mark.parametrize(

@@ -93,11 +93,10 @@ def test_a_currency_without_its_own_loaded_cost_is_questioned_on_loading(open_ap
     box = notice(at, "yen.json")
     assert box.proto.format == box.proto.WARNING
     assert box.value == (
-        f"Scenario '{worked_example.name}' loaded from yen.json. The loaded cost of a developer hour is not in the "
-        "file, so it took its default, 90.6 an hour: a US dollar figure (US wages), read here as JPY 90.6. Give "
-        "team.loaded_cost_per_hour in JPY (Team tab of ROI & risk): every benefit, training hour and the "
-        "governance FTE rest on it. Not in this file, so set to their defaults: Loaded cost per developer hour "
-        "(rate)."
+        f"Scenario '{worked_example.name}' loaded from yen.json. Not in this file, so set to their defaults: Loaded "
+        "cost per developer hour (rate). The loaded cost of a developer hour is not in the file, so it took its "
+        "default, 90.6 an hour: a US dollar figure (US wages), read here as JPY 90.6. Give team.loaded_cost_per_hour "
+        "in JPY (Team tab of ROI & risk): every benefit, training hour and the governance FTE rest on it."
     )
 
 
