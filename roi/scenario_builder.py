@@ -261,12 +261,14 @@ def before_after_reason(notes: list[str]) -> str:
 
 
 BEFORE_AFTER_CAVEAT = (
-    "Measured before and after adoption only: the exports cannot tell AI users from non-users (no seats, usage "
-    "reports, AI labels or co-author trailers), so the changes below are associated with adoption, not shown to "
-    "be caused by it. Anything else that changed over the same months (a reorganisation, a release crunch, the "
-    "season) is in them too."
+    "Measured before and after adoption only, with no group of non-users to compare with (the Data page says "
+    "why): the changes below are associated with adoption, not shown to be caused by it. Anything else that "
+    "changed over the same months (a reorganisation, a release crunch, the season) is in them too."
 )
-"""The Summary's caveat on a scenario measured without a control cohort (METHODS §6: say "associated with")."""
+"""The Summary's caveat on a scenario measured without a control cohort (METHODS §6: say "associated with"); the
+reason, which differs (no seats, every developer a user, no PRs before adoption…), is the Data page's."""
+BEFORE_AFTER_NOTE = "Before/after comparison only"
+"""How a measured scenario's notes start the line saying it was compared before/after only."""
 
 
 def measurement_caveats(scenario: Scenario) -> list[str]:
@@ -288,7 +290,10 @@ def measurement_caveats(scenario: Scenario) -> list[str]:
             "These come from the scenario used before the upload, not from your data; upload the exports "
             f"that measure them ({'; '.join(where) or 'see the Data page'}) or enter estimates on the "
             "Data page." + (GITLAB_HAS_NO_SIZES if {"pr_size_loc", "review_hours"} & kept else ""))
-    if measurement.control_cohort is False:  # METHODS §6: without a control cohort, say "associated with"
+    # METHODS §6: without a control cohort, say "associated with" (a file saved before control_cohort existed
+    # says it in its notes)
+    if measurement.control_cohort is False or (measurement.control_cohort is None and any(
+            line.startswith(BEFORE_AFTER_NOTE) for line in (scenario.notes or "").splitlines())):
         caveats.append(BEFORE_AFTER_CAVEAT)
     # Incidents and deployments are few by nature; only the productivity inputs carry the verdict.
     few = [field for field in measurement.few_events if field in VERDICT_INPUTS]
@@ -481,7 +486,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
                      "against non-users: " + ", ".join(f"{k} {v:+.1%}" for k, v in cohort.did_change.items()
                                                          if v is not None) + ".")
     elif not estimates_only:
-        notes.append(f"Before/after comparison only ({before_after_reason(metrics.notes)}): the changes are "
+        notes.append(f"{BEFORE_AFTER_NOTE} ({before_after_reason(metrics.notes)}): the changes are "
                      "associated with adoption, not proven to be caused by it.")
 
     for field, measured in MEASURED.items():
@@ -654,7 +659,7 @@ def scenario_from_metrics(metrics: Metrics, base: Scenario | None = None, *, nam
             "sources": used, "column_mappings": dict(column_mappings or {}), "kept_from_base": kept_fields,
             "few_events": few_events, "timezone": None if timezone == "UTC" else timezone,
             "adoption_share": None if estimates_only else identified,
-            "control_cohort": metrics.comparison == "difference-in-differences",
+            "control_cohort": cohort is not None,  # as the notes' "Before/after comparison only" line
             "counted": {path: count for path, count in (("team.developers", developers),
                                                         ("review.reviewers", reviewers)) if count}},
     )

@@ -503,9 +503,13 @@ def test_a_scenario_measured_without_a_control_cohort_says_associated_with(worke
     assert measurement_caveats(before_after) == [BEFORE_AFTER_CAVEAT]
     assert BEFORE_AFTER_CAVEAT.startswith("Measured before and after adoption only") and (
         "associated with adoption, not shown to be caused by it" in BEFORE_AFTER_CAVEAT)
-    compared = scenario_from_metrics(metrics.model_copy(update={"comparison": "difference-in-differences"}),
-                                     worked_example)
+    assert "Before/after comparison only (" in before_after.notes  # the reason, for the Data page
+    compared = scenario_from_metrics(_metrics(COHORT_BASELINE, COHORT_POST, cohorts=_cohorts(
+        80, 20, {"prs_per_dev_week": 3.0, "pr_size_loc": 140}, {"prs_per_dev_week": 3.9, "pr_size_loc": 200})),
+        worked_example)
     assert compared.measurement.control_cohort is True and measurement_caveats(compared) == []
-    # A file saved before the field existed claims neither: no caveat rather than a wrong one.
+    # A file saved before the field existed: its notes say whether it was before/after only.
     older = before_after.measurement.model_copy(update={"control_cohort": None})
-    assert measurement_caveats(before_after.model_copy(update={"measurement": older})) == []
+    assert measurement_caveats(before_after.model_copy(update={"measurement": older})) == [BEFORE_AFTER_CAVEAT]
+    older = compared.measurement.model_copy(update={"control_cohort": None})
+    assert measurement_caveats(compared.model_copy(update={"measurement": older})) == []
