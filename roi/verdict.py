@@ -438,10 +438,14 @@ def benefits_basis(scenario: Scenario) -> str:
     freed hours are not cash). "Cash flow" and "payback" are TEI's terms; without this sentence a finance
     committee read them as budget savings."""
     rate = fmt.money(scenario.team.loaded_cost_per_hour, scenario.currency, digits=2)
+    quality = scenario.quality
+    downtime = (" less the business cost of extra downtime,"
+                if quality.downtime_cost_per_hour * quality.impact_share > 0 else "")
     return (
-        f"Benefits are the developer hours gained, net of side effects, valued at their loaded cost ({rate}/h), of "
-        f"which {fmt.share(scenario.finance.capture_factor)} is counted (capture factor): capacity for more work, "
-        "not budget savings. It turns into cash only where it replaces hiring, contractors or overtime."
+        f"Benefits are the developer hours the tool gains or loses, net of side effects, valued at their loaded "
+        f"cost ({rate}/h), of which {fmt.share(scenario.finance.capture_factor)} is counted (capture factor),"
+        f"{downtime} so they are capacity for more work, not budget savings: they turn into cash only where they "
+        "replace hiring, contractors or overtime."
     )
 
 

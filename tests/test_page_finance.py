@@ -49,9 +49,9 @@ def test_worked_example(page):
         "Risk-adjusted cash flows over 3 years (Forrester TEI style), discounted at 10% a year. Year 0 (set-up) is "
         "not discounted and each later year's flows are discounted from the year's end (Excel's =NPV over years 1… "
         "plus year 0); payback spreads each year's flows evenly through that year. Benefits are the developer hours "
-        "gained, net of side effects, valued at their loaded cost ($90.60/h), of which 50% is counted (capture "
-        "factor): capacity for more work, not budget savings. It turns into cash only where it replaces hiring, "
-        "contractors or overtime."
+        "the tool gains or loses, net of side effects, valued at their loaded cost ($90.60/h), of which 50% is "
+        "counted (capture factor), so they are capacity for more work, not budget savings: they turn into cash only "
+        "where they replace hiring, contractors or overtime."
     )
     # Break-even N = 0.9017 h against N = 0.852 h.
     assert any(

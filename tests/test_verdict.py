@@ -491,12 +491,17 @@ def test_a_review_share_a_tenth_off_the_data_is_named():
 def test_the_benefits_are_said_to_be_valued_time_not_cash():
     # A finance committee read "cash flow" and "payback" as budget savings: the sentence says what they are.
     assert benefits_basis(_demo()) == (
-        "Benefits are the developer hours gained, net of side effects, valued at their loaded cost ($90.60/h), of "
-        "which 50% is counted (capture factor): capacity for more work, not budget savings. It turns into cash "
-        "only where it replaces hiring, contractors or overtime."
+        "Benefits are the developer hours the tool gains or loses, net of side effects, valued at their loaded cost "
+        "($90.60/h), of which 50% is counted (capture factor), so they are capacity for more work, not budget "
+        "savings: they turn into cash only where they replace hiring, contractors or overtime."
     )
     cheaper = with_values(_demo(), {"team.loaded_cost_per_hour": 60.0, "finance.capture_factor": 0.35})
-    assert "($60.00/h), of which 35% is counted" in benefits_basis(cheaper)
+    assert "($60.00/h), of which 35% is counted (capture factor), so" in benefits_basis(cheaper)
+    # Priced downtime is in the benefits too, as a cost; a share of 0 prices none.
+    priced = with_values(_demo(), {"quality.downtime_cost_per_hour": 5_000.0, "quality.impact_share": 0.2})
+    assert "(capture factor), less the business cost of extra downtime, so" in benefits_basis(priced)
+    unpriced = with_values(_demo(), {"quality.downtime_cost_per_hour": 5_000.0})
+    assert "downtime" not in benefits_basis(unpriced)
 
 
 def test_unpriced_downtime_is_named_only_when_failures_take_more_hours():
