@@ -162,7 +162,7 @@ def _ramp_weeks(text: str) -> int:
 def _path(text: str) -> str:
     """A file's path; an empty one would be read as the folder "." ("error: .: cannot be read")."""
     if not text.strip():
-        raise argparse.ArgumentTypeError("an empty file name; give the file's path")
+        raise argparse.ArgumentTypeError(f"{'an empty' if not text else 'a blank'} file name; give the file's path")
     return text
 
 
@@ -343,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RoiError as error:
         # One line whatever the message quotes (a multi-line cell, an escape sequence in a name). A value given
         # as an option (the adoption date) is named by the message, not as a field of the file before it.
-        print(f"error: {one_line(error.describe(field=error.field not in _OPTION_FIELDS))}", file=sys.stderr)
+        _to_stderr(f"error: {one_line(error.describe(field=error.field not in _OPTION_FIELDS))}")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
@@ -351,5 +351,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         said = list(_SAID)
         _SAID.clear()
     for line in said:  # only when it succeeded
-        print(line, file=sys.stderr)
+        _to_stderr(line)
     return status
+
+
+def _to_stderr(line: str) -> None:
+    """A line on stderr; none when it is closed (`2>&-`): print() would put it on stdout, after the JSON."""
+    if sys.stderr is not None:
+        print(line, file=sys.stderr)

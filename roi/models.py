@@ -570,6 +570,10 @@ def _json_words(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "an object"
+    if isinstance(value, bool):  # as written in the file, not Python's True
+        return json.dumps(value)
+    if isinstance(value, str):  # as PlainNumber says it
+        return f"the text {value!r}"
     return repr(value)
 
 

@@ -385,6 +385,18 @@ def test_a_closed_standard_output_is_one_error_line(tmp_path):
     assert done.stderr == "error: standard output: is closed; send the output to a file or a pipe\n"
 
 
+def test_warnings_never_reach_standard_output_when_stderr_is_closed(tmp_path):
+    """`2>&-` left Python no stderr, and print(file=None) wrote the warning to stdout after the JSON, which a
+    script then could not parse (review of this session, 8)."""
+    data = json.loads((SCENARIOS / "worked_example.json").read_text())
+    data["uncertainty"]["ranges"]["review.reviewers"] = [15, 17, 20]  # a warning as it opens
+    path = tmp_path / "warned.json"
+    path.write_text(json.dumps(data))
+    done = subprocess.run(f'"{sys.executable}" -m roi compute "{path}" 2>&-', shell=True, capture_output=True,
+                          text=True, cwd=ROOT)
+    assert done.returncode == 0 and json.loads(done.stdout)["finance"]["npv"] == pytest.approx(-8499.02, rel=1e-4)
+
+
 def test_an_empty_file_name_is_refused_as_such():
     done = run("compute", "")  # it was read as the folder ".": "error: .: cannot be read (Is a directory)"
     assert done.returncode == 2

@@ -191,7 +191,8 @@ def _set(data: dict, path: str, value) -> dict:
     ("name", 5, "name", "must be text in double quotes, not 5"),
     # It was "Input should be a valid tuple (got 'x')", and two values named the missing third by its index (.2).
     ("uncertainty/ranges/review.loc_per_hour", "x", "uncertainty.ranges.review.loc_per_hour",
-     "must be three numbers [low, likely, high], not 'x'"),
+     "must be three numbers [low, likely, high], not the text 'x'"),
+    ("quality", True, "quality", "must be an object ({…}), not true; write its fields between braces"),
     ("uncertainty/ranges/review.loc_per_hour", [250, 400], "uncertainty.ranges.review.loc_per_hour",
      "has fewer than three values; write three numbers [low, likely, high]"),
     ("uncertainty/ranges/review.loc_per_hour", [250, 400, 600, 800], "uncertainty.ranges.review.loc_per_hour",
