@@ -28,6 +28,8 @@ pages = [
     st.Page("pages/export.py", title="Export", icon=":material/download:"),
 ]
 page = st.navigation(pages)
+# Each page its own browser title: with one for the whole app, tabs and screen readers could not tell them apart.
+st.set_page_config(page_title=f"{page.title} · AI Coding Assistant ROI")
 linked = st.session_state.pop(appstate.DEEP_LINK, None)  # a page asked for by its address (require_app)
 wanted = next((p for p in pages if p.url_path == linked and p.url_path != page.url_path), None)
 if wanted is not None:

@@ -593,15 +593,19 @@ def withdraw_notice(kinds: tuple[str, ...] = ("success", "info", "warning")) -> 
 
 FOCUS_STYLE = """<style>
 [data-testid="stSidebarNavLink"]:focus-visible, [data-testid="stPageLink-NavLink"]:focus-visible,
-[data-testid^="stBaseButton"]:focus-visible {
+[data-testid^="stBaseButton"]:focus-visible, [data-testid="stTooltipHoverTarget"] button:focus-visible,
+[data-testid="stTab"]:focus-visible, [data-testid="stHeaderActionElements"] a:focus-visible,
+[data-testid="stExpander"] summary:focus-visible, [data-testid="stNumberInputContainer"]:focus-within,
+[data-testid="stTextInputRootElement"]:focus-within {
   outline: 2px solid #1f4e79;
   outline-offset: 2px;
 }
 </style>"""
-"""A visible keyboard focus on the page links and buttons. Streamlit marks a focused link only with a 15% tint
-of light blue (1.1:1 against the sidebar, under the 3:1 WCAG asks of a focus indicator, and much like the
-current page's own highlight), and a button with a ring of the primary colour at half opacity (2.5:1 on
-white); the outline is the theme's primary colour, 8.7:1 on white, 8.0:1 on the sidebar."""
+"""A visible keyboard focus on the page links, buttons, help marks, tabs, expanders and number and text boxes.
+Streamlit marks a focused link only with a 15% tint of light blue (1.1:1 against the sidebar, under the 3:1
+WCAG asks of a focus indicator, and much like the current page's own highlight), a button, help mark or tab with
+a ring of the primary colour at half opacity (2.5:1 on white), and a number box with a 1 px border; the outline
+is the theme's primary colour, 8.7:1 on white, 8.0:1 on the sidebar."""
 
 
 TOP_STYLE = """<style>

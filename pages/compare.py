@@ -15,7 +15,7 @@ appstate.show_notice()
 current = appstate.scenario()
 kept = appstate.compared()
 
-st.title("Compare scenarios")
+st.title("Compare scenarios", anchor=False)
 st.markdown(
     "Keep the scenario you have open, change an assumption or load other data, rename it in the sidebar "
     "(**Scenario name**) to say what changed, and keep that too: the scenarios you keep are shown side by "

@@ -45,7 +45,7 @@ appstate.require_app(__file__)
 appstate.show_notice()
 scenario = appstate.scenario()
 
-st.title("Data")
+st.title("Data", anchor=False)
 st.caption(
     f"The scenario now: **{markdown_safe(scenario.name)}** · {appstate.source_line(scenario)}. "
     "Measured exports give the most convincing case; estimates and published research get you started."

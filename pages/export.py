@@ -21,7 +21,7 @@ appstate.show_notice()
 scenario = appstate.scenario()
 stem = fmt.file_stem(scenario.name)
 
-st.title("Export")
+st.title("Export", anchor=False)
 st.caption(f"**{markdown_safe(scenario.name)}** · {appstate.source_line(scenario)}")
 
 metrics = appstate.scenario_metrics()

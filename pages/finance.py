@@ -52,7 +52,7 @@ def money(value, **kwargs):
     return fmt.money(value, currency, **kwargs)
 
 
-st.title("ROI & risk")
+st.title("ROI & risk", anchor=False)
 st.caption(
     f"Risk-adjusted cash flows over {fmt.count(years, 'year')} (Forrester TEI style), discounted at "
     f"{fmt.share(scenario.finance.discount_rate)} a year. {TIMING_BASIS} {benefits_basis(scenario)}"

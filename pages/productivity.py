@@ -19,7 +19,7 @@ scenario = appstate.scenario()
 results = appstate.results()
 p = results.productivity
 
-st.title("Productivity")
+st.title("Productivity", anchor=False)
 st.caption(
     "Hours per adopting developer per week. Net gain N = gross gain G − review tax ΔR − extra bug fixing ΔD "
     f"− incidents and rework ΔI. {appstate.source_line(scenario)}."

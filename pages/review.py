@@ -15,7 +15,7 @@ appstate.require_app(__file__)
 appstate.show_notice()
 scenario = appstate.scenario()
 
-st.title("Review capacity")
+st.title("Review capacity", anchor=False)
 st.caption(
     "PRs queue for one shared pool of reviewers (Erlang C with the Allen–Cunneen correction for variable "
     "PR sizes). Waits are in working hours. At 100% utilisation and above the queue never clears."

@@ -100,7 +100,7 @@ except RoiError as error:  # a safeguard: the scenario already refuses a wave af
 plan = report.plan
 st.session_state["rollout_seen"] = scenario.model_dump_json()
 
-st.title("Rollout plan")
+st.title("Rollout plan", anchor=False)
 st.caption(
     "Roll seats out in waves and let measured numbers decide each next step: the organisation has to "
     "change with the tool (small PRs, review capacity, tests, honest expectations) or the bottleneck "

@@ -772,6 +772,40 @@ def test_buttons_show_keyboard_focus(browser, server):
     page.close()
 
 
+FOCUS_RING = """() => {
+    const focused = document.activeElement;
+    const ringed = focused && (focused.closest('[data-testid="stNumberInputContainer"]')
+        || (focused.closest('[data-testid="stTooltipHoverTarget"]') && focused) || (focused.matches('[data-testid="stTab"]') && focused));
+    if (!ringed) return null;
+    const style = getComputedStyle(ringed);
+    const kind = ringed.matches('[data-testid="stNumberInputContainer"]') ? 'number box'
+        : ringed.matches('[data-testid="stTab"]') ? 'tab' : 'help mark';
+    return {kind: kind, outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}`};
+}"""
+"""The outline of the focused number box, help mark or tab; null while focus is elsewhere."""
+
+
+def test_help_marks_tabs_and_number_boxes_show_keyboard_focus_and_pages_have_their_own_title(browser, server):
+    # Streamlit rings a help mark or a tab at 2.5:1 and a number box with a 1 px border: tabbing through ROI & risk's
+    # assumptions, the focus was hard to see (accessibility audit 2). Every page was titled alike (audit 5).
+    page = new_page(browser, viewport={"width": 1440, "height": 900})
+    page.goto(server)
+    settle(page)
+    go(page, "ROI & risk")
+    assert page.title() == "ROI & risk · AI Coding Assistant ROI"
+    page.locator('[data-testid="stMain"] h1').click()
+    seen = {}
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        found = page.evaluate(FOCUS_RING)
+        if found:
+            seen.setdefault(found["kind"], found["outline"])
+        if len(seen) == 3:
+            break
+    assert seen == dict.fromkeys(("help mark", "tab", "number box"), "solid 2px rgb(31, 78, 121)"), seen
+    page.close()
+
+
 LONG_NAME = "Demo organisation (120 developers), with the review pool doubled and Copilot Business seats"
 """A scenario name as a workshop might type it in the sidebar."""
 
