@@ -806,6 +806,30 @@ def test_help_marks_tabs_and_number_boxes_show_keyboard_focus_and_pages_have_the
     page.close()
 
 
+CHART_NAMES = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')].map(svg => ({
+    label: svg.getAttribute('aria-label') || (svg.closest('[aria-label]') || {getAttribute: () => null}).getAttribute('aria-label'),
+    read: [...svg.querySelectorAll('[aria-label]')].filter(e => !e.closest('[aria-hidden="true"]'))
+        .map(e => e.getAttribute('aria-label')),
+}))"""
+"""Each chart's accessible name, and the names a screen reader would read inside it."""
+
+
+def test_a_chart_reads_as_its_description_not_its_data(browser, server):
+    # Every mark was named with its raw data ("cumulative: −53336.8", "x: 625024.890311") and each label was read
+    # twice, once for its white halo (accessibility audit 3): each chart is one graphic named by its description.
+    page = new_page(browser, viewport={"width": 1440, "height": 900})
+    page.goto(server)
+    settle(page)
+    go(page, "ROI & risk")
+    page.locator('[data-testid="stVegaLiteChart"] svg').nth(3).wait_for(timeout=RUN_TIMEOUT)
+    charts = page.evaluate(CHART_NAMES)
+    assert len(charts) >= 4
+    for chart in charts:
+        assert chart["label"], charts  # the description _finish gives every chart
+        assert all(name.startswith("Title text") for name in chart["read"]), chart  # its title, once
+    page.close()
+
+
 LONG_NAME = "Demo organisation (120 developers), with the review pool doubled and Copilot Business seats"
 """A scenario name as a workshop might type it in the sidebar."""
 
