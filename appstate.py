@@ -1428,3 +1428,68 @@ def workbook(include_tables: bool = False, pseudonymise: bool = True) -> bytes:
     files, adoption, ramp = found if found is not None and found[1] is not None else ((), None, 0)
     salt = st.session_state.setdefault(PSEUDONYM_SALT, new_salt()) if pseudonymise else None
     return _workbook(current.model_dump_json(), read_key(files), adoption, ramp, include_tables, files, salt)
+
+
+# --- Editing a table's row without the grid ------------------------------------------------------
+
+NEW_ROW = "new"
+
+
+def row_form(frame: Any, columns: dict[str, Any], key: str, *, row_label: Callable[[Any], str],
+             disabled: Sequence[str] = (), can_add: bool = False) -> Any | None:
+    """One row of a data editor's table, edited with ordinary widgets: the grid takes no keyboard cell cursor
+    (glide-data-grid selects a cell by mouse only), so without this a keyboard or screen-reader user could not
+    change a wave, a gate or the checklist (accessibility audit 1).
+
+    ``columns`` is the editor's column config (its labels, options and bounds); a column without one, or in
+    ``disabled``, is kept as it is.  Returns the whole table with the row changed, added (``can_add``) or
+    deleted once a button is pressed, for the same handler as the grid's edits; else None.
+    """
+    import pandas as pd
+
+    with st.expander("Edit a row without the grid (keyboard)"):
+        options: list[Any] = [*range(len(frame)), *([NEW_ROW] if can_add else [])]
+        chosen = st.selectbox("Row", options, key=f"{key}_row",
+                              format_func=lambda r: "A new row" if r == NEW_ROW else row_label(frame.iloc[r]))
+        if chosen is None:
+            return None
+        current = None if chosen == NEW_ROW else frame.iloc[chosen]
+        values: dict[str, Any] = {}
+        for column in frame.columns:
+            config = columns.get(column)
+            if not isinstance(config, dict) or column in disabled or config.get("disabled"):
+                continue
+            was = None if current is None or pd.isna(current[column]) else current[column]
+            values[column] = _row_widget(config, was, f"{key}_{chosen}_{column}")
+        buttons = st.columns(2 if current is not None and can_add else 1)
+        if buttons[0].button("Apply to the table", key=f"{key}_apply"):
+            if current is None:
+                row = pd.DataFrame([{**dict.fromkeys(frame.columns), **values}], columns=frame.columns)
+                return pd.concat([frame, row.astype(frame.dtypes.to_dict(), errors="ignore")], ignore_index=True)
+            changed = frame.copy()
+            for column, value in values.items():
+                changed.loc[changed.index[chosen], column] = pd.NA if value is None else value
+            return changed
+        if len(buttons) > 1 and buttons[1].button("Delete the row", key=f"{key}_delete"):
+            return frame.drop(index=frame.index[chosen]).reset_index(drop=True)
+    return None
+
+
+def _row_widget(config: dict[str, Any], value: Any, key: str) -> Any:
+    """The widget for one cell of :func:`row_form`, from its column config: a number box within its bounds, a
+    choice of its options, a checkbox or a text box."""
+    kind = config.get("type_config") or {}
+    label, help_text = config.get("label") or key, config.get("help")
+    if kind.get("type") == "number":
+        whole = isinstance(kind.get("step"), int)
+        cast: Callable[[Any], Any] = int if whole else float
+        bounds = {name: cast(kind[name]) for name in ("min_value", "max_value") if kind.get(name) is not None}
+        return st.number_input(label, value=None if value is None else cast(value), step=kind.get("step"),
+                               key=key, help=help_text, **bounds)
+    if kind.get("type") == "selectbox":
+        choices = list(kind.get("options") or [])
+        return st.selectbox(label, choices, index=choices.index(value) if value in choices else None, key=key,
+                            help=help_text)
+    if kind.get("type") == "checkbox":
+        return st.checkbox(label, value=bool(value), key=key, help=help_text)
+    return st.text_input(label, value="" if value is None else str(value), key=key, help=help_text) or None

@@ -72,8 +72,13 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def apply_edits(name: str, change: Callable[[], RolloutPlan], columns: dict[str, Any]) -> None:
     """When data editor ``name`` was edited, save the plan ``change()`` builds, or show why it cannot, naming
     the cell by the heading ``columns`` (the editor's column config) gives it, not the plan's field name."""
-    if not edited(name):
-        return
+    if edited(name):
+        apply_change(change, columns)
+
+
+def apply_change(change: Callable[[], RolloutPlan], columns: dict[str, Any]) -> None:
+    """Save the plan ``change()`` builds from a table's edits (the grid's, or a row typed in its form), or show
+    why it cannot, the cell named as :func:`apply_edits` names it."""
     try:
         new_plan = change()
     except RoiError as error:  # the table is saved whole: its other edits wait for this one to be fixed
@@ -194,6 +199,10 @@ apply_edits(
     ),
     wave_columns,
 )
+if (typed := appstate.row_form(wave_frame, wave_columns, "rollout_waves_form", can_add=True,
+                               row_label=lambda row: str(row["name"]))) is not None:
+    apply_change(lambda: tables.update_plan(
+        plan, waves=tables.waves_from_rows(records(typed), plan.waves, scenario.team.developers)), wave_columns)
 
 wave_box = st.container()
 
@@ -242,6 +251,10 @@ apply_edits(
     lambda: tables.update_plan(plan, waves=tables.gates_from_rows(records(gate_edits), plan.waves)),
     gate_columns,
 )
+if (typed_gates := appstate.row_form(gate_frame, gate_columns, "rollout_gates_form", can_add=True,
+                                     row_label=lambda row: f"{row['wave']}: {row['metric']}")) is not None:
+    apply_change(lambda: tables.update_plan(plan, waves=tables.gates_from_rows(records(typed_gates), plan.waves)),
+                 gate_columns)
 
 with st.expander("Baselines the gates compare with"):
     st.caption(
@@ -274,6 +287,11 @@ with st.expander("Baselines the gates compare with"):
         ),
         baseline_columns,
     )
+    if (typed_baselines := appstate.row_form(baseline_frame, baseline_columns, "rollout_baselines_form",
+                                             disabled=["metric", "unit", "source"],
+                                             row_label=lambda row: str(row["metric"]))) is not None:
+        apply_change(lambda: tables.update_plan(
+            plan, baseline=tables.baseline_from_rows(records(typed_baselines), scenario, plan)), baseline_columns)
 
 for slip in tables.gate_slips(scenario, plan):  # kept as typed: a rate under 1% can be right
     st.warning(slip)
@@ -366,6 +384,12 @@ apply_edits(
     ),
     checklist_columns,
 )
+if (typed_items := appstate.row_form(checklist_frame, checklist_columns, "rollout_checklist_form",
+                                     disabled=["title", "wave", "fires"],
+                                     row_label=lambda row: str(row["title"]))) is not None:
+    apply_change(lambda: tables.update_plan(plan, checklist=tables.tracking_from_rows(
+        records(typed_items.rename_axis("id").reset_index()), tables.default_tracking(report, results))),
+        checklist_columns)
 for late in tables.late_checklist_items(report):
     st.warning(late)
 

@@ -564,3 +564,67 @@ def test_the_cost_tiles_say_what_they_count_and_why_they_differ_from_roi_and_ris
     for label in ("First year", "Over 3 years"):
         assert "not risk-adjusted" in helps[label] and "adoption by year" in helps[label], label
     assert helps["Licences per month"].startswith("Seats and usage billing a month once the last wave")
+
+
+# --- The tables edited without the grid (keyboard and screen readers: the grid takes no keyboard cell cursor) ---
+
+def test_a_wave_edited_in_its_keyboard_form_is_the_grid_edit(page):
+    # As test_editing_a_wave_changes_its_cost_and_reviewers_needed, through ordinary widgets: Pilot 10% → 20%.
+    page.selectbox(key="rollout_waves_form_row").set_value(0).run()
+    assert page.number_input(key="rollout_waves_form_0_seat_share_pct").value == pytest.approx(10.0)
+    page.number_input(key="rollout_waves_form_0_seat_share_pct").set_value(20.0)
+    page.button(key="rollout_waves_form_apply").click().run()
+    assert not page.error, [e.value for e in page.error]
+    saved = page.session_state["scenario"].rollout
+    assert saved is not None and saved.waves[0].seat_share == pytest.approx(0.2)
+    assert _table(page, "rollout_wave_costs")["Licence cost / month"][0] == pytest.approx(490)
+    assert _table(page, "rollout_wave_review")["Reviewers needed"][0] == 16
+
+
+def test_a_wave_added_and_deleted_in_the_keyboard_form(page):
+    form = "rollout_waves_form"
+    page.selectbox(key=f"{form}_row").set_value("new").run()
+    page.text_input(key=f"{form}_new_name").input("Second pilot")
+    page.number_input(key=f"{form}_new_start_week").set_value(3)
+    page.number_input(key=f"{form}_new_seat_share_pct").set_value(20.0)
+    page.number_input(key=f"{form}_new_training_hours_per_dev").set_value(2.0)
+    page.button(key=f"{form}_apply").click().run()
+    assert not page.error, [e.value for e in page.error]
+    saved = page.session_state["scenario"].rollout
+    assert [w.name for w in saved.waves] == ["Pilot", "Second pilot", "Expansion", "Full rollout"]
+    assert [g.metric for g in saved.waves[1].gates] == [g.metric for g in saved.waves[-1].gates]  # as the grid
+    page.selectbox(key=f"{form}_row").set_value(1).run()
+    page.button(key=f"{form}_delete").click().run()
+    assert [w.name for w in page.session_state["scenario"].rollout.waves] == ["Pilot", "Expansion", "Full rollout"]
+
+
+def test_a_bad_value_in_the_keyboard_form_is_refused_as_in_the_grid(page):
+    page.selectbox(key="rollout_waves_form_row").set_value(0).run()
+    page.number_input(key="rollout_waves_form_0_start_week").set_value(500)  # past the 3-year horizon
+    page.button(key="rollout_waves_form_apply").click().run()
+    assert page.error and page.session_state["scenario"].rollout is None  # the default plan, unsaved
+
+
+def test_a_checklist_status_set_in_the_keyboard_form_is_saved(page):
+    ids = list(page.data_editor(key="rollout_checklist").value.index)
+    row = ids.index("ai-policy")
+    form = "rollout_checklist_form"
+    page.selectbox(key=f"{form}_row").set_value(row).run()
+    page.selectbox(key=f"{form}_{row}_status").set_value("done")
+    page.text_input(key=f"{form}_{row}_notes").input("on the wiki")
+    page.button(key=f"{form}_apply").click().run()
+    tracking = page.session_state["scenario"].rollout.checklist
+    assert [(t.item_id, t.status, t.notes) for t in tracking] == [("ai-policy", "done", "on the wiki")]
+
+
+def test_a_gate_measured_value_typed_in_the_keyboard_form_judges_it(worked_example):
+    # As test_entering_a_measured_value_judges_the_gate: 420 LOC measured against a 400 LOC limit fails.
+    at = _page(_gated(worked_example, measured=380))
+    form = "rollout_gates_form"
+    at.selectbox(key=f"{form}_row").set_value(0).run()
+    assert at.number_input(key=f"{form}_0_measured").value == 380
+    at.number_input(key=f"{form}_0_measured").set_value(420.0)
+    at.button(key=f"{form}_apply").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert _table(at, "rollout_gate_results")["Result"][0] == "fail"
+    assert at.session_state["scenario"].rollout.waves[0].gates[0].measured == 420
