@@ -599,6 +599,8 @@ def measure_label(field: str) -> str:
 
 VALUE_COLUMNS = dict(zip(VALUE_KEYS, ("Before", "After (likely)", "After, low", "After, high"), strict=True))
 """The estimates table's value columns, by the template's name for each."""
+ESTIMATE_HELP = "A number; a decimal comma (0,25) is fine. Rates are percentages, as everywhere in the app: 8.5 or " \
+    "8.5% for 8.5%."
 ESTIMATES_BASE = "data_estimates_base"
 """(the scenario's estimates as shown, the table the estimates editor was drawn from on this visit)."""
 
@@ -689,16 +691,18 @@ with tab_estimates:
             placeholder="—",
             column_order=["Measure", "Unit", "Before", "After (likely)", "After, low", "After, high"],
             disabled=["Measure", "Unit"],
-            column_config={
-                c: st.column_config.TextColumn(
-                    help="A number; a decimal comma (0,25) is fine. Rates are percentages, as everywhere in "
-                    "the app: 8.5 or 8.5% for 8.5%."
-                )
-                for c in VALUE_COLUMNS.values()
-            },
+            column_config={c: st.column_config.TextColumn(help=ESTIMATE_HELP) for c in VALUE_COLUMNS.values()},
         )
         typed = value_cells(edited) != value_cells(frame)
         st.session_state[appstate.ESTIMATES_DRAFT] = (seen, edited.copy()) if typed else None
+        # The grid takes no keyboard cell cursor: a row typed here joins the cells typed above (not yet in use).
+        by_keyboard = appstate.row_form(
+            edited, {c: st.column_config.TextColumn(c, help=ESTIMATE_HELP) for c in VALUE_COLUMNS.values()},
+            "data_estimates_form", row_label=lambda row: f"{row['Measure']} ({row['Unit']})")
+        if by_keyboard is not None:
+            st.session_state[appstate.ESTIMATES_DRAFT] = st.session_state[ESTIMATES_BASE] = (seen, by_keyboard)
+            st.session_state["data_estimates_generation"] = generation + 1  # an editor drawn from it
+            st.rerun()
         buttons = st.container(horizontal=True)
         use = buttons.button("Use these estimates", key="data_estimates_use", type="primary")
         if typed:

@@ -1192,3 +1192,21 @@ def test_a_file_of_a_zip_in_no_known_format_is_offered_for_mapping_under_its_nam
     assert not page.exception and not page.error
     assert list(_table(page, "Definition").loc["Merged PRs", ["Before", "After"]]) == ["64", "128"]
     assert page.session_state["scenario"].measurement.column_mappings == {"exports.zip: swarmia.csv": SWARMIA_MAPPING}
+
+
+def test_estimates_typed_without_the_grid_are_used_as_the_grids(open_app, worked_example):
+    # As test_estimates_form, with ordinary fields a keyboard reaches (accessibility audit 1): the row's cells
+    # join the table's typed cells, and are used with them.
+    page = open_app(page=PAGE, scenario=worked_example)
+    form = "data_estimates_form"
+    page.selectbox(key=f"{form}_row").set_value(0).run()
+    assert page.text_input(key=f"{form}_0_After (likely)").value == "4.84"
+    page.text_input(key=f"{form}_0_After (likely)").input("5,2")  # a decimal comma, as in the grid
+    page.button(key=f"{form}_apply").click().run()
+    assert not page.exception and not page.error
+    assert page.session_state["scenario"].post.tasks_per_dev_week == 4.84  # typed, not yet in use
+    assert page.data_editor(key=_estimates_editor(page)).value["After (likely)"][0] == "5,2"
+    page.button(key="data_estimates_use").click().run()
+    scenario = page.session_state["scenario"]
+    assert scenario.post.tasks_per_dev_week == pytest.approx(5.2)
+    assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((-0.1, 0.3, 0.45))
