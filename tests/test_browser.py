@@ -264,8 +264,8 @@ def test_main_flow(browser, server, tmp_path):
     page.reload()
     assert_restored()
     # The address opened in a second tab while this one is open (a duplicated tab, the projector's PC) gets a
-    # copy under a token of its own; this tab's reload, then a second one at once, still restore it: taking the
-    # saved copy out on a restore had lost the workshop both ways (multi-user audit 1, 2).
+    # copy under a token of its own, and this tab's reload still restores it: taking the saved copy out on a
+    # restore had lost the workshop (multi-user audit 1; the server is asked whether this tab is still open).
     address = page.url
     copy = new_page(browser, viewport={"width": 1440, "height": 900})
     copy.goto(address)
@@ -274,6 +274,10 @@ def test_main_flow(browser, server, tmp_path):
     copy.wait_for_function("address => location.href !== address", arg=address, timeout=RUN_TIMEOUT)
     copy.close()
     page.reload(wait_until="commit")
+    # A second F5 soon after (at once, Chromium could refuse it: "Not attached to an active page"). Whether it
+    # lands inside the first reload's run depends on the machine: the race itself is tested with sessions told
+    # apart in tests/test_resume.py; here, that a real server restores a tab reloaded twice.
+    page.wait_for_timeout(200)
     page.reload()
     assert_restored()
 
