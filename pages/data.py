@@ -599,8 +599,8 @@ def measure_label(field: str) -> str:
 
 VALUE_COLUMNS = dict(zip(VALUE_KEYS, ("Before", "After (likely)", "After, low", "After, high"), strict=True))
 """The estimates table's value columns, by the template's name for each."""
-ESTIMATE_HELP = "A number; a decimal comma (0,25) is fine. Rates are percentages, as everywhere in the app: 8.5 or " \
-    "8.5% for 8.5%."
+ESTIMATE_HELP = ("A number; a decimal comma (0,25) is fine. Rates are percentages, as everywhere in the app: 8.5 "
+                 "or 8.5% for 8.5%.")
 ESTIMATES_BASE = "data_estimates_base"
 """(the scenario's estimates as shown, the table the estimates editor was drawn from on this visit)."""
 

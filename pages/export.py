@@ -116,7 +116,7 @@ with right:
                 notice = f"Scenario '{loaded.name}' loaded from {upload.name}."
                 if edits is not None:
                     notice += " " + " ".join((edits_summary(edits), *edits.notes))
-                # What opening it changed or questions (a currency without its own loaded cost).
+                # What opening it changed (an uncertainty range no draw used, dropped).
                 added = [] if edits is not None else notes_added(loaded, content)
                 left_out = appstate.defaulted_note(loaded)  # an older version's file lacks the newer fields
                 if left_out or added:

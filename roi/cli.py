@@ -285,7 +285,8 @@ def _build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the stakeholder workbook (a live Excel model)")
     export.add_argument("scenario", type=_path, metavar="SCENARIO.json",
                         help="a scenario file, or a workbook exported by the app (.xlsx): a new workbook keeping its edits")
-    export.add_argument("--out", required=True, type=_path, metavar="REPORT.xlsx", help="where to write the workbook")
+    export.add_argument("--out", required=True, type=_path, metavar="REPORT.xlsx",
+                        help="where to write the workbook")
     export.set_defaults(handler=_export)
 
     metrics = commands.add_parser("metrics", help="read exports and print the before/after metrics JSON")
@@ -294,14 +295,16 @@ def _build_parser() -> argparse.ArgumentParser:
 
     scenario = commands.add_parser("scenario", help="build a scenario from exports (other assumptions from --base)")
     _add_export_arguments(scenario)
-    scenario.add_argument("--base", type=_path, metavar="SCENARIO.json", help="scenario giving every unmeasured assumption")
+    scenario.add_argument("--base", type=_path, metavar="SCENARIO.json",
+                          help="scenario giving every unmeasured assumption")
     scenario.add_argument("--out", required=True, type=_path, metavar="NEW.json", help="where to write the scenario")
     scenario.add_argument("--name", type=_scenario_name,
                           help="the new scenario's name (default: the base's name + ' — measured')")
     scenario.set_defaults(handler=_scenario)
 
     template = commands.add_parser("template", help="write the estimates template (metric, baseline, post, low, high)")
-    template.add_argument("--out", required=True, type=_path, metavar="ESTIMATES.xlsx", help="an .xlsx or .csv file")
+    template.add_argument("--out", required=True, type=_path, metavar="ESTIMATES.xlsx",
+                          help="an .xlsx or .csv file")
     template.set_defaults(handler=_template)
 
     compare = commands.add_parser(
@@ -309,7 +312,8 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("files", nargs="+", type=_path, metavar="FILE",
                          help="scenario files (.json) or workshop files (.zip) saved by the app")
-    compare.add_argument("--out", type=_path, metavar="COMPARISON.csv", help="where to write the CSV (default: print it)")
+    compare.add_argument("--out", type=_path, metavar="COMPARISON.csv",
+                         help="where to write the CSV (default: print it)")
     compare.set_defaults(handler=_compare)
 
     # Each further sub-command adds its sub-parser here, with a `handler`.

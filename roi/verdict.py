@@ -229,7 +229,8 @@ def _review_point(scenario: Scenario, results: Results) -> str:
         return (
             f"Review {becomes} the bottleneck: reviewer utilisation goes {before} → {after}, so {backlog} "
             f"pile up every week.{staffing} The value below already subtracts the extra review hours (the "
-            "review tax) from the hours gained, but assumes they get done, which this pool cannot do: until it grows, the extra PRs wait."
+            "review tax) from the hours gained, but assumes they get done, which this pool cannot do: until it "
+            "grows, the extra PRs wait."
         )
     wait = fmt.duration(r.post.wait_hours)
     if r.post.utilization >= defaults.UTILIZATION_LIMIT:
