@@ -14,7 +14,7 @@ from roi.scenario_builder import adoption_caveat
 from roi.usage_cost import describe
 from roi.verdict import (
     TIMING_BASIS,
-    benefits_basis,
+    benefits_caption,
     break_even_shortfall,
     loss_chance,
     loss_reason,
@@ -24,7 +24,6 @@ from roi.verdict import (
     shortfall_advice,
     simulated,
     tone_of,
-    unpriced_downtime,
     unused_seats,
 )
 from roi.whatif import (
@@ -55,8 +54,7 @@ def money(value, **kwargs):
 st.title("ROI & risk", anchor=False)
 st.caption(
     f"Risk-adjusted cash flows over {fmt.count(years, 'year')} (Forrester TEI style), discounted at "
-    f"{fmt.share(scenario.finance.discount_rate)} a year. {TIMING_BASIS} {benefits_basis(scenario)}"
-    + (f" {downtime}" if (downtime := unpriced_downtime(scenario)) else "")
+    f"{fmt.share(scenario.finance.discount_rate)} a year. {TIMING_BASIS} {benefits_caption(scenario)}"
 )
 
 cols = appstate.tile_row(4)

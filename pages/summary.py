@@ -13,11 +13,10 @@ from roi.team_rates import deployments_caveat
 from roi.verdict import (
     REASON_LABELS,
     badge_label,
-    benefits_basis,
+    benefits_caption,
     payback_tile,
     review_strained,
     simulated,
-    unpriced_downtime,
     verdict,
 )
 
@@ -146,7 +145,7 @@ cols[2].metric(
 )
 appstate.loss_chance_metric(cols[3], results)
 # Valued time, not cash: "payback" and "losing money" read as budget savings to a finance committee.
-st.caption(benefits_basis(scenario) + (f" {downtime}" if (downtime := unpriced_downtime(scenario)) else ""))
+st.caption(benefits_caption(scenario))
 
 st.subheader("The review bottleneck", anchor=False)
 cols = appstate.tile_row(4)

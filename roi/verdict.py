@@ -471,6 +471,13 @@ def unpriced_downtime(scenario: Scenario) -> str | None:
     )
 
 
+def benefits_caption(scenario: Scenario) -> str:
+    """What the benefits are (:func:`benefits_basis`) and, when it applies, the downtime they leave out
+    (:func:`unpriced_downtime`): the sentence under the Summary's money tiles and in ROI & risk's caption."""
+    downtime = unpriced_downtime(scenario)
+    return benefits_basis(scenario) + (f" {downtime}" if downtime else "")
+
+
 def break_even_shortfall(results: Results) -> float | None:
     """The break-even net gain less today's, N* − N [h per adopting developer-week]: above 0 the tool is that
     far short of paying for itself, at or below 0 it clears the break-even by −(N* − N); ``None`` without a
