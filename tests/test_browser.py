@@ -757,6 +757,17 @@ FOCUSED_BUTTON = """() => {
 """The keyboard-focused button's text and outline; null while focus is elsewhere."""
 
 
+def _focus_stops(page, script: str, presses: int):
+    """From the page's title (not the sidebar), press Tab up to ``presses`` times and yield what ``script`` finds
+    at each stop where it finds something."""
+    page.locator('[data-testid="stMain"] h1').click()
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        found = page.evaluate(script)
+        if found:
+            yield found
+
+
 def test_buttons_show_keyboard_focus(browser, server):
     # Streamlit rings a focused button in the primary colour at half opacity, 2.5:1 on white, under the 3:1
     # WCAG 2.4.11 asks of a focus indicator: Tab reached "Download the workbook" unseen. The app outlines it.
@@ -764,13 +775,7 @@ def test_buttons_show_keyboard_focus(browser, server):
     page.goto(server)
     settle(page)
     go(page, "Export")
-    page.locator('[data-testid="stMain"] h1').click()  # start tabbing from the page, not the sidebar
-    focused = None
-    for _ in range(60):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(FOCUSED_BUTTON)
-        if focused:
-            break
+    focused = next(_focus_stops(page, FOCUSED_BUTTON, 60), None)
     assert focused is not None, "Tab reached no button on the Export page"
     assert focused["outline"] == "solid 2px rgb(31, 78, 121)", focused  # #1f4e79, 8.7:1 on white
     page.close()
@@ -797,13 +802,9 @@ def test_help_marks_tabs_and_number_boxes_show_keyboard_focus_and_pages_have_the
     settle(page)
     go(page, "ROI & risk")
     assert page.title() == "ROI & risk · AI Coding Assistant ROI"
-    page.locator('[data-testid="stMain"] h1').click()
     seen = {}
-    for _ in range(120):
-        page.keyboard.press("Tab")
-        found = page.evaluate(FOCUS_RING)
-        if found:
-            seen.setdefault(found["kind"], found["outline"])
+    for found in _focus_stops(page, FOCUS_RING, 120):
+        seen.setdefault(found["kind"], found["outline"])
         if len(seen) == 3:
             break
     assert seen == dict.fromkeys(("help mark", "tab", "number box"), "solid 2px rgb(31, 78, 121)"), seen
