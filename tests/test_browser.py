@@ -802,8 +802,11 @@ def test_help_marks_tabs_and_number_boxes_show_keyboard_focus_and_pages_have_the
     settle(page)
     go(page, "ROI & risk")
     assert page.title() == "ROI & risk · AI Coding Assistant ROI"
+    # Drawn whole before tabbing (on a busy machine the assumptions' boxes were not reached in 120 presses).
+    page.get_by_role("spinbutton", name="Horizon (years)").wait_for(timeout=RUN_TIMEOUT)
+    settle(page)
     seen = {}
-    for found in _focus_stops(page, FOCUS_RING, 120):
+    for found in _focus_stops(page, FOCUS_RING, 300):
         seen.setdefault(found["kind"], found["outline"])
         if len(seen) == 3:
             break
