@@ -1210,3 +1210,22 @@ def test_estimates_typed_without_the_grid_are_used_as_the_grids(open_app, worked
     scenario = page.session_state["scenario"]
     assert scenario.post.tasks_per_dev_week == pytest.approx(5.2)
     assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((-0.1, 0.3, 0.45))
+
+
+def test_estimates_used_keep_the_rates_left_as_shown(page):
+    """A rate left as shown kept the scenario's exact fraction, 0.0413, which the table then read as a
+    percentage typed bare (0.0413%): one edit elsewhere divided the demo's change failure and rework rates
+    by 100, and the quality slip left the verdict."""
+    before = page.session_state["scenario"]
+    rates = {f: (getattr(before.baseline, f), getattr(before.post, f)) for f in ("change_failure_rate", "rework_rate")}
+    assert all(value is not None and value > 0.01 for pair in rates.values() for value in pair)  # the demo's own
+    page.session_state[_estimates_editor(page)] = {
+        "edited_rows": {0: {"After (likely)": "1.6"}},  # tasks per developer-week, and nothing else
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    page.button(key="data_estimates_use").click().run()
+    assert not page.exception and not page.error
+    scenario = page.session_state["scenario"]
+    assert scenario.post.tasks_per_dev_week == 1.6
+    assert {f: (getattr(scenario.baseline, f), getattr(scenario.post, f)) for f in rates} == rates

@@ -402,6 +402,13 @@ def _blank(value: Any) -> bool:  # a cell, of any type (pandas-stubs type pd.isn
     return value is None or (not isinstance(value, str) and bool(pd.isna(value))) or not str(value).strip()
 
 
+def _kept(value: Any) -> bool:
+    """A cell holding a number rather than text: a value kept as the scenario holds it, read as it is (the
+    fraction 0.0413 read as text in the app's table, where a bare rate is a percentage, became 0.0413%)."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
+        and not math.isnan(value)
+
+
 _Values = tuple[float | None, float | None, float | None, float | None]
 
 
@@ -410,7 +417,8 @@ def typed_estimates(cells: Mapping[str, Sequence[object]], *, rates_in_percent: 
     with the template's rules: a decimal comma (``0,25``), a rate as a percentage (``25%``); ``1,200``
     (ambiguous), a unit (``4 h``), a date or a negative value is refused.  With ``rates_in_percent`` (the
     app's table, whose every other box takes percentages) a rate typed as a bare number is a percentage too:
-    ``8.5`` is 8.5% (in the template file it is refused as more than 1).
+    ``8.5`` is 8.5% (in the template file it is refused as more than 1).  A cell that is a number, not text
+    (a value kept as the scenario holds it), is taken as it is: a rate as its fraction.
 
     Raises:
         InputFormatError: naming the metric (``field``) and the value (``column``: one of :data:`VALUE_KEYS`).
@@ -419,8 +427,11 @@ def typed_estimates(cells: Mapping[str, Sequence[object]], *, rates_in_percent: 
     metric = pd.Series(metrics, dtype=object)
     out: dict[str, list[float | None]] = {m: [None] * len(VALUE_KEYS) for m in metrics}
     for index, key in enumerate(VALUE_KEYS):
-        typed = pd.Series(["" if _blank(cells[m][index]) else str(cells[m][index]).strip() for m in metrics],
-                          dtype=object)
+        for name in metrics:
+            if _kept(cells[name][index]):
+                out[name][index] = float(cells[name][index])  # type: ignore[arg-type]  # _kept: a real number
+        typed = pd.Series(["" if _blank(cells[m][index]) or _kept(cells[m][index]) else str(cells[m][index]).strip()
+                           for m in metrics], dtype=object)
         if rates_in_percent:
             bare = metric.isin(SHARES) & typed.str.fullmatch(r"\d+(?:[.,]\d+)?", na=False)
             # A decimal comma read as in the template ("0,085" is 0.085), then as a percentage like every other.
