@@ -32,6 +32,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from roi import defaults
 from roi import formatting as fmt
 from roi import scenario_builder
 from roi.archive import export_names, files_in, shown_name, split_name
@@ -955,19 +956,29 @@ def loss_chance_metric(container: Any, results: Results) -> None:
     )
 
 
-def reviewers_needed_metric(container: Any, needed: int | None, reviewers: int, help: str) -> None:
-    """The "Reviewers needed" tile: the engine's number and the gap to today's pool."""
+def reviewers_needed_metric(container: Any, needed: int | None, reviewers: int, help: str,
+                            utilization: float) -> None:
+    """The "Reviewers needed" tile: the engine's number and the gap to today's pool.
+
+    A pool that meets the wait target above ``defaults.UTILIZATION_LIMIT`` busy (``utilization``, after adoption)
+    is not called "enough": the headline beside it says the reviewers are stretched."""
     gap = needed - reviewers if needed is not None else None
-    delta = None
-    if gap is not None:
-        delta = (f"{fmt.number(gap, signed=True)} on today's {fmt.number(reviewers)}" if gap > 0
-                 else f"today's {fmt.number(reviewers)} {'is' if reviewers == 1 else 'are'} enough")
+    delta, colour = None, "green"
+    if gap is not None and gap > 0:
+        delta, colour = f"{fmt.number(gap, signed=True)} on today's {fmt.number(reviewers)}", "red"
+    elif gap is not None and utilization >= defaults.UTILIZATION_LIMIT:
+        # "stretched", the headline's and the utilisation tile's word; the chip has room for 25 characters
+        delta, colour = f"today's {fmt.number(reviewers)}: stretched", "orange"
+        help += (f" Today's pool meets it, {fmt.percent(utilization)} busy: above "
+                 f"{fmt.percent(defaults.UTILIZATION_LIMIT)} a small rise in PRs makes the wait jump.")
+    elif gap is not None:
+        delta = f"today's {fmt.number(reviewers)} {'is' if reviewers == 1 else 'are'} enough"
     container.metric(
         "Reviewers needed",
         fmt.number(needed, missing="no target"),
         border=True,
         delta=delta,
-        delta_color="red" if gap and gap > 0 else "green",
+        delta_color=colour,
         delta_arrow="off",
         help=help,
     )

@@ -124,7 +124,7 @@ with top:
     )
     appstate.reviewers_needed_metric(
         cols[2], review.reviewers_needed, whatif.review.reviewers,
-        help="Smallest pool whose mean wait meets the target after adoption.",
+        help="Smallest pool whose mean wait meets the target after adoption.", utilization=review.post.utilization,
     )
     cols[3].metric(
         "Backlog growth",

@@ -166,6 +166,7 @@ appstate.reviewers_needed_metric(
     cols[1], r.reviewers_needed, scenario.review.reviewers,
     help="Smallest pool whose mean wait meets the target "
     f"({fmt.hours(r.target_wait_hours, unit='working h', missing='none')}) after adoption.",
+    utilization=r.post.utilization,
 )
 cols[2].metric(
     "Backlog growth",

@@ -50,9 +50,13 @@ def test_changing_reviewers_changes_the_staffing_gap_and_the_scenario(page, work
     assert page.session_state["scenario"].review.reviewers == 40
     assert metric_value(page, "Reviewer utilisation") == f"{2.1008 * 17 / 40:.0%}"
     assert metric_delta(page, "Reviewer utilisation") == f"before: {0.5515 * 17 / 40:.0%}"
-    assert metric_delta(page, "Reviewers needed") == "today's 40 are enough"
+    # 89% busy: the wait target is met, but the pool is not called "enough" beside "reviewers stretched"
+    assert metric_delta(page, "Reviewers needed") == "today's 40: stretched"
+    assert "Today's pool meets it, 89% busy" in next(m for m in page.metric if m.label == "Reviewers needed").help
     assert metric_value(page, "Mean wait") != "unstable"
     assert metric_value(page, "Backlog growth") == "0"
+    page.number_input(key="review_reviewers").set_value(50).run()  # 71% busy: room to spare
+    assert metric_delta(page, "Reviewers needed") == "today's 50 are enough"
 
 
 def test_a_queue_unstable_before_adoption_says_so(page):
