@@ -92,10 +92,20 @@ with right:
         "**Resume** from a saved scenario file, or from a workbook exported here and edited in Excel (its "
         "assumptions, waves, gates and checklist as they are now): every page shows it at once."
     )
-    upload = st.file_uploader("Scenario file or edited workbook", type=["json", "xlsx"],
-                              key="export_scenario_upload")
+    # A workshop (.zip) is taken too, to say where it opens: Streamlit's own refusal ("application/zip files are
+    # not allowed") did not.
+    upload = st.file_uploader("Scenario file or edited workbook", type=["json", "xlsx", "zip"],
+                              key="export_scenario_upload",
+                              help="A workshop file (.zip: kept scenarios and exports) opens on **Compare "
+                              "scenarios**.")
     if upload is None:  # removed (or a new visit): the same file chosen again is opened again
         st.session_state.pop("export_loaded", None)
+    elif upload.name.lower().endswith(".zip"):
+        appstate.show_error(f"{upload.name} is a zip archive, which this box does not open: a workshop file opens "
+                            "on Compare scenarios (\"Add saved scenario files or a workshop file\"), with its kept "
+                            "scenarios and exports; a zip of exports is loaded on the Data page. The current scenario "
+                            "is unchanged.")
+        st.page_link("pages/compare.py", label="Open it on Compare scenarios", icon=":material/arrow_forward:")
     else:
         content = upload.getvalue()
         done = appstate.digest(((upload.name, content),))

@@ -177,6 +177,23 @@ def test_an_export_given_as_the_scenario_file_is_named_as_such(open_app, worked_
     assert at.session_state["scenario"] == worked_example
 
 
+def test_a_workshop_file_here_says_where_it_opens(open_app, worked_example):
+    """A workshop .zip on this uploader got Streamlit's "application/zip files are not allowed", which said
+    neither what the file is for nor where it opens."""
+    from roi.workshop import workshop_zip
+
+    at = open_app(page=PAGE, scenario=worked_example)
+    saved = workshop_zip([worked_example])
+    at.file_uploader(key="export_scenario_upload").set_value(("workshop.zip", saved, "application/zip")).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "workshop.zip is a zip archive, which this box does not open: a workshop file opens on Compare scenarios "
+        "(\"Add saved scenario files or a workshop file\"), with its kept scenarios and exports; a zip of exports "
+        "is loaded on the Data page. The current scenario is unchanged."
+    ]
+    assert at.session_state["scenario"] == worked_example
+
+
 def test_a_saved_measured_workshop_never_shows_other_exports_metrics(open_app):
     """Resuming a client's workshop in a new session (the demo's exports loaded) must not present the demo's
     measurements as the client's: the Data page, the metrics download and the workbook would all show them."""
