@@ -56,6 +56,9 @@ with st.sidebar:
         icon=":material/restart_alt:",
         help="Forget uploads and edits and start again from the demo data (kept scenarios stay).",
     )
+    if appstate.undo_available():
+        st.button("Undo the reset", key="sidebar_undo_reset", on_click=appstate.undo_reset, icon=":material/undo:",
+                  help="Bring back the scenario, loaded exports and what-ifs as they were before the reset.")
 
 st.session_state[appstate.PAGE] = page.url_path
 try:

@@ -414,12 +414,47 @@ def _open_demo() -> None:
         use_exports(None, None, 0)
 
 
+UNDO_RESET = "undo_reset"
+"""(the inputs before "Reset to the demo organisation", the demo scenario the reset opened): what
+:func:`undo_reset` brings back, offered while that demo is still open unchanged."""
+
+
 def reset() -> None:
-    """Back to the demo organisation: forget uploads, edits and what-ifs (the kept scenarios stay)."""
-    for key in [k for k in st.session_state if str(k).startswith("kept_")]:
-        del st.session_state[key]  # what-ifs outside the scenario (PR size limit, team split, cut adoption)
+    """Back to the demo organisation: forget uploads, edits and what-ifs (the kept scenarios stay); what was
+    there can be brought back with :func:`undo_reset` until the scenario is changed (one click next to "Keep
+    for comparison" threw a client's workshop away)."""
+    state = st.session_state
+    before = {key: state[key] for key in (*RESUME_KEYS, *_kept_keys()) if key in state and key != COMPARED}
+    for key in _kept_keys():
+        del state[key]  # what-ifs outside the scenario (PR size limit, team split, cut adoption)
     _open_demo()
     set_scenario(scenario(), "Back to the demo organisation.")
+    state[UNDO_RESET] = (before, scenario())
+
+
+def undo_available() -> bool:
+    """Whether "Undo the reset" is offered: the demo the reset opened is still open, unchanged (an undo after
+    edits would throw them away).  A reset's inputs are dropped once it can no longer be undone."""
+    undo = st.session_state.get(UNDO_RESET)
+    if undo is not None and scenario() is not undo[1]:
+        del st.session_state[UNDO_RESET]
+        return False
+    return undo is not None
+
+
+def undo_reset() -> None:
+    """Bring back what "Reset to the demo organisation" left: scenario, loaded exports, adoption date, typed
+    cells and what-ifs (the kept scenarios were never touched)."""
+    state = st.session_state
+    undo = state.pop(UNDO_RESET, None)
+    if undo is None:
+        return
+    for key in (*RESUME_KEYS, *_kept_keys()):
+        if key != COMPARED:
+            state.pop(key, None)
+    for key, value in undo[0].items():
+        state[key] = value
+    state[NOTICE] = ("success", "The reset is undone: your scenario, loaded exports and what-ifs are back.")
 
 
 # --- Scenarios kept for comparison ------------------------------------------------------------

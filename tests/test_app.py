@@ -65,6 +65,30 @@ def test_sidebar_reset_back_to_the_demo(open_app, worked_example):
     assert at.success[0].value == "Back to the demo organisation."
 
 
+def test_a_reset_can_be_undone_until_the_demo_is_changed(open_app, worked_example):
+    """The reset sits under "Keep for comparison": one click threw a client's scenario, exports and what-ifs
+    away, with only "Back to the demo organisation." to show for it."""
+    at = open_app(page="pages/review.py", scenario=worked_example)
+    at.number_input(key="review_pr_limit").set_value(300.0).run()  # a what-if kept outside the scenario
+    at.switch_page("app.py").run()
+    assert not any(b.key == "sidebar_undo_reset" for b in at.sidebar.button)
+    at.sidebar.button(key="sidebar_reset").click().run()
+    assert at.session_state["scenario"] == load_scenario(SCENARIOS / "demo_org.json")
+    at.sidebar.button(key="sidebar_undo_reset").click().run()
+    assert not at.exception
+    assert at.session_state["scenario"] == worked_example
+    assert at.session_state["kept_review_pr_limit"] == 300.0
+    assert at.success[0].value == "The reset is undone: your scenario, loaded exports and what-ifs are back."
+    assert not any(b.key == "sidebar_undo_reset" for b in at.sidebar.button)
+    # Offered only while the demo the reset opened is unchanged: an undo then would throw the edits away.
+    at.sidebar.button(key="sidebar_reset").click().run()
+    at.switch_page("pages/finance.py").run()
+    at.number_input(key="finance_capture_factor").set_value(90).run()
+    at.switch_page("app.py").run()
+    assert not any(b.key == "sidebar_undo_reset" for b in at.sidebar.button)
+    assert appstate.UNDO_RESET not in at.session_state
+
+
 def test_edits_on_one_page_show_on_every_other(open_app, worked_example):
     at = open_app(page="pages/finance.py", scenario=worked_example)
     at.number_input(key="finance_capture_factor").set_value(90).run()
