@@ -25,7 +25,7 @@ from roi.metrics import DEFINITIONS, MIN_SAMPLE
 from roi.percent_slip import percent_meant, slipped_in_row
 from roi.safety import markdown_safe
 from roi.scenario_builder import before_after_reason, week_units
-from roi.whatif import apply_finding, estimates_of, with_estimates
+from roi.whatif import apply_finding, estimate_range_moved, estimates_of, with_estimates
 
 CHANGE_NOTE = (
     "Baseline {before} weeks, post period {after} weeks. **Change** is after / before − 1. "
@@ -644,6 +644,29 @@ def frame_to_estimates(frame: pd.DataFrame, shown: pd.DataFrame) -> dict:
     return typed_estimates(cells, rates_in_percent=True)
 
 
+def ranges_moved(estimates: dict, frame: pd.DataFrame, shown: pd.DataFrame) -> list[str]:
+    """Rows whose likely value after adoption was changed, beside a low and high left as shown that no longer
+    hold it: the range moves with the likely value (as an edit of an assumption moves its range), and is said.
+    ``estimates`` is changed in place."""
+    exact = estimates_of(appstate.scenario(), FIELDS)
+    likely, low, high = (VALUE_COLUMNS[key] for key in ("post", "low", "high"))
+    said = []
+    for (_, row), (_, before) in zip(frame.iterrows(), shown.iterrows(), strict=True):
+        field, earlier = row["field"], exact[row["field"]][1]
+        if row[likely] == before[likely] or row[low] != before[low] or row[high] != before[high] or earlier is None:
+            continue
+        moved = estimate_range_moved(appstate.scenario(), field, estimates[field], earlier)
+        if moved is not None:
+            share = field in SHARES
+            said.append(f"Row '{measure_label(field)}': the low and high left from before "
+                        f"({cell_text(estimates[field][2], percent=share)} and "
+                        f"{cell_text(estimates[field][3], percent=share)}) did not hold the new likely value, so "
+                        f"they moved with it, to {cell_text(moved[2], percent=share)} and "
+                        f"{cell_text(moved[3], percent=share)}; type your own if you have them.")
+            estimates[field] = moved
+    return said
+
+
 def rate_slips(estimates: dict) -> list[str]:
     """A rate typed as a fraction where the table takes percentages (0.085 for 8.5% beside 4.1% before):
     kept, and said (:func:`roi.percent_slip.slipped_in_row`)."""
@@ -714,7 +737,7 @@ with tab_estimates:
         if use:
             try:
                 estimates = frame_to_estimates(edited, frame)
-                slips = rate_slips(estimates)
+                slips = [*ranges_moved(estimates, edited, frame), *rate_slips(estimates)]
                 appstate.set_scenario(
                     with_estimates(appstate.scenario(), estimates),
                     " ".join(["The scenario now uses your estimates.", *slips]),

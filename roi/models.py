@@ -467,7 +467,9 @@ def _field_bounds(model: BaseModel, path: str) -> list[Any]:
     parts = path.split(".")
     parent = get_path(model, ".".join(parts[:-1])) if len(parts) > 1 else model
     if isinstance(parent, BaseModel):
-        return [m for m in type(parent).model_fields[parts[-1]].metadata if _is_bound(m)]
+        info = type(parent).model_fields[parts[-1]]
+        # An optional field (``Share | None``) keeps its bounds inside the union, not in the field's metadata.
+        return [m for m in info.metadata if _is_bound(m)] or _nested_bounds(info.annotation)
     if isinstance(parent, (list, tuple)) and len(parts) > 1:  # an element of a list field
         owner = get_path(model, ".".join(parts[:-2])) if len(parts) > 2 else model
         return _nested_bounds(type(owner).model_fields[parts[-2]].annotation)

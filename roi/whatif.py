@@ -95,11 +95,33 @@ def assumption_changes(scenario: Scenario, values: Mapping[str, Any]) -> dict[st
         if path not in ranges or value is None:
             continue
         low, likely, high = ranges[path]
-        ends = [x * (value / likely) for x in (low, high)] if likely != 0 else [x + value for x in (low, high)]
-        floor, ceiling = field_limits(scenario, path)
-        ends = [min(max(x, floor), ceiling) for x in ends]
-        changes[_RANGES + path] = [min(*ends, value), value, max(*ends, value)]  # the likely value as given
+        low, high = moved_range(low, likely, high, value, field_limits(scenario, path))
+        changes[_RANGES + path] = [low, value, high]  # the likely value as given
     return changes
+
+
+def moved_range(low: float, likely: float, high: float, value: float,
+                limits: tuple[float, float]) -> tuple[float, float]:
+    """``low`` and ``high`` moved with their ``likely`` value to ``value`` (the field's unit): scaled by
+    ``value / likely``, keeping the range's relative spread (shifted by ``value`` when ``likely`` is 0), clipped
+    to the field's ``limits`` (floor, ceiling) and widened, if need be, to hold ``value``."""
+    ends = [x * (value / likely) for x in (low, high)] if likely != 0 else [x + value for x in (low, high)]
+    floor, ceiling = limits
+    ends = [min(max(x, floor), ceiling) for x in ends]
+    return min(*ends, value), max(*ends, value)
+
+
+def estimate_range_moved(scenario: Scenario, field: str, estimate: Estimate,
+                         likely_before: float | None) -> Estimate | None:
+    """``estimate`` with its low and high moved along with its likely value (:func:`moved_range`) when the
+    likely value, changed from ``likely_before``, left the range kept from before; None when the range still
+    holds it (or there is none).  For the estimates table: a likely value typed for a client beside the demo's
+    range was refused with "low 2.55 ≤ likely 1.6 ≤ high 3 does not hold", for values the user never typed."""
+    baseline, post, low, high = estimate
+    if post is None or low is None or high is None or likely_before is None or low <= post <= high:
+        return None
+    low, high = moved_range(low, likely_before, high, post, field_limits(scenario, f"post.{field}"))
+    return baseline, post, low, high
 
 
 def _child(node: Any, part: str, path: str) -> Any:

@@ -537,13 +537,33 @@ def test_estimates_form_follows_a_scenario_changed_elsewhere(open_app, worked_ex
 
 def test_estimates_out_of_order_name_the_row_in_its_unit(open_app, worked_example):
     page = open_app(page=PAGE, scenario=worked_example)
-    page.session_state["data_estimates_editor"] = {  # likely 3.5 below the low 3.6
-        "edited_rows": {0: {"After (likely)": 3.5}}, "added_rows": [], "deleted_rows": []}
+    page.session_state["data_estimates_editor"] = {  # likely 3.5 below the low 3.7 typed with it
+        "edited_rows": {0: {"After (likely)": "3.5", "After, low": "3.7"}}, "added_rows": [], "deleted_rows": []}
     page.button(key="data_estimates_use").click().run()
     assert [e.value for e in page.error] == [
-        "Row 'Completed work items per developer-week' (tasks/dev-week): after adoption, low 3.6 ≤ likely 3.5 "
+        "Row 'Completed work items per developer-week' (tasks/dev-week): after adoption, low 3.7 ≤ likely 3.5 "
         "≤ high 5.8 does not hold; put the three values in that order"]
     assert page.session_state["scenario"] == worked_example  # nothing changed
+
+
+def test_a_likely_value_outside_the_range_left_from_before_moves_the_range(open_app, worked_example):
+    """A client's likely value typed beside the demo's low and high was refused ("low 2.55 ≤ likely 1.6 ≤ high
+    3 does not hold") for values the user never typed, one row at a time."""
+    page = open_app(page=PAGE, scenario=worked_example)
+    # Tasks: 4.0 before, likely 4.84 in a range of 3.6 to 5.8 (−10% / +21% / +45%). Likely 3.5 alone: the
+    # range is scaled by 3.5 / 4.84, to 2.603 and 4.194, as an edit of an assumption moves its range.
+    page.session_state["data_estimates_editor"] = {
+        "edited_rows": {0: {"After (likely)": "3.5"}}, "added_rows": [], "deleted_rows": []}
+    page.button(key="data_estimates_use").click().run()
+    assert not page.exception and not page.error
+    scenario = page.session_state["scenario"]
+    assert scenario.post.tasks_per_dev_week == 3.5
+    low, high = 3.6 * 3.5 / 4.84, 5.8 * 3.5 / 4.84
+    assert scenario.uncertainty.ranges["productivity_uplift"] == pytest.approx((low / 4 - 1, -0.125, high / 4 - 1))
+    assert [w.value for w in page.warning] == [
+        "The scenario now uses your estimates. Row 'Completed work items per developer-week': the low and high "
+        "left from before (3.6 and 5.8) did not hold the new likely value, so they moved with it, to 2.6 and "
+        "4.19; type your own if you have them."]
 
 
 def test_estimates_typed_as_in_a_room_decimal_commas_and_percentages(open_app, worked_example):

@@ -595,3 +595,19 @@ def _demo_org() -> Scenario:
     from tests.conftest import SCENARIOS
 
     return load_scenario(SCENARIOS / "demo_org.json")
+
+
+def test_an_estimates_range_moves_with_its_likely_value_within_the_fields_limits(worked_example):
+    from roi.whatif import estimate_range_moved
+
+    # A rate: 0.5 likely in 0.4 to 0.9, typed 0.95: scaled by 1.9 to 0.76 and 1.71, a share's ceiling 1.
+    assert estimate_range_moved(worked_example, "change_failure_rate", (0.1, 0.95, 0.4, 0.9), 0.5) == \
+        pytest.approx((0.1, 0.95, 0.76, 1.0))
+    # A likely value of 0 before: shifted, not scaled (0.2 to 0.5 around 0, typed 3 h → 3.2 to 3.5, then
+    # widened to hold 3).
+    assert estimate_range_moved(worked_example, "recovery_hours", (1.0, 3.0, 0.2, 0.5), 0.0) == \
+        pytest.approx((1.0, 3.0, 3.0, 3.5))
+    # Still inside, no range, or nothing to move from: unchanged (None).
+    assert estimate_range_moved(worked_example, "tasks_per_dev_week", (4.0, 5.0, 3.6, 5.8), 4.84) is None
+    assert estimate_range_moved(worked_example, "tasks_per_dev_week", (4.0, 5.0, None, None), 4.84) is None
+    assert estimate_range_moved(worked_example, "tasks_per_dev_week", (4.0, 9.0, 3.6, 5.8), None) is None
