@@ -188,11 +188,10 @@ cols[3].metric(
     f"({fmt.number(scenario.team.hours_per_week)} a week), not the calendar hours the exports measure.",
 )
 
-delivery = dora.change_line(dora.placements(scenario))
-if delivery:  # the paradox's other half: did shipping get faster?
+if dora.delivery_point(dora.placements(scenario)):  # the paradox's other half, said in the verdict above
     st.caption(
-        f"Delivery (DORA): {delivery}. The **Productivity** page places them among the DORA tiers "
-        f"({dora.REFERENCE_LABEL})."
+        f"Delivery (DORA): the verdict above says what moved; the **Productivity** page places each metric among "
+        f"the DORA tiers ({dora.REFERENCE_LABEL})."
     )
 
 st.subheader("What to do first", anchor=False)

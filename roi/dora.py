@@ -199,12 +199,29 @@ def reference_table() -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("Metric")
 
 
-def change_line(found: list[Placement]) -> str | None:
-    """The metrics given for both periods as "before → after", for a one-line summary; None if none is."""
-    parts = [
-        f"{p.reference.label.lower()} {_value(p.reference, p.before, p.after)} → "
-        f"{_value(p.reference, p.after, p.before)}"
-        for p in found
-        if p.before is not None and p.after is not None
-    ]
-    return "; ".join(parts) or None
+UNCHANGED_WITHIN = 0.05
+"""A delivery metric that moved by less than this share of its value before adoption is called unchanged."""
+
+
+def delivery_point(found: list[Placement]) -> str | None:
+    """The verdict's sentence on delivery: which DORA metrics given for both periods got worse, better or did
+    not move (within :data:`UNCHANGED_WITHIN`), worse first; None if no metric is given for both.
+
+    The paradox's other half (did shipping get faster?), said beside output and review rather than in a
+    caption under the review tiles."""
+    groups: dict[str, list[str]] = {"worse": [], "better": [], "unchanged": []}
+    for p in found:
+        if p.before is None or p.after is None:
+            continue
+        moved = (p.after - p.before) / p.before if p.before else (0.0 if p.after == p.before else 1.0)
+        faster = moved > 0 if p.reference.higher_is_faster else moved < 0
+        group = "unchanged" if abs(moved) < UNCHANGED_WITHIN else ("better" if faster else "worse")
+        groups[group].append(f"{p.reference.label.lower()} {_value(p.reference, p.before, p.after)} → "
+                             f"{_value(p.reference, p.after, p.before)}")
+    if not any(groups.values()):
+        return None
+    worse, better = bool(groups["worse"]), bool(groups["better"])
+    summary = ("moved both ways" if worse and better else "got worse" if worse else "improved" if better
+               else "did not change")
+    parts = "; ".join(f"{name}: {fmt.listed(items)}" for name, items in groups.items() if items)
+    return f"Delivery (DORA) {summary}. {parts[:1].upper()}{parts[1:]}."

@@ -543,12 +543,17 @@ def median_reason(scenario: Scenario, results: Results, npv_likely: float) -> st
 
 
 def verdict(scenario: Scenario, results: Results) -> Verdict:
-    """The headline and the three findings behind it: productivity, review capacity, money."""
+    """The headline and the findings behind it: productivity, review capacity, delivery (when both periods give
+    DORA metrics: :func:`roi.dora.delivery_point`) and money."""
+    from roi import dora  # here: dora reads the scenario builder, which computes with the engine, which reads this
+
     tone = _tone(results)
+    delivery = dora.delivery_point(dora.placements(scenario))
     return Verdict(
         tone=tone,
         headline=strained_headline(tone, results) if review_strained(results) else HEADLINES[tone],
-        points=(productivity_point(results), review_point(scenario, results), money_point(scenario, results)),
+        points=(productivity_point(results), review_point(scenario, results), *filter(None, [delivery]),
+                money_point(scenario, results)),
         reason=_reason(scenario, results, tone),
     )
 

@@ -106,14 +106,15 @@ def test_the_published_tiers_are_labelled_2024_reference():
     assert published.loc["Change lead time", "Low"] == "1 to 6 months"
 
 
-def test_the_summary_line_names_only_the_metrics_given_for_both_periods(worked_example):
+def test_the_verdicts_delivery_point_names_only_the_metrics_given_for_both_periods(worked_example):
     both = with_values(worked_example, {
         "baseline.lead_time_hours": 30.0, "post.lead_time_hours": 60.0,  # 30.0 h → 2.5 days: one unit, days
         "baseline.change_failure_rate": 0.1,  # before adoption only: not a change
     })
-    assert dora.change_line(dora.placements(both)) == "change lead time 1.2 days → 2.5 days"
+    assert dora.delivery_point(dora.placements(both)) == (
+        "Delivery (DORA) got worse. Worse: change lead time 1.2 days → 2.5 days.")
     only_before = with_values(worked_example, {"baseline.change_failure_rate": 0.1})
-    assert dora.change_line(dora.placements(only_before)) is None
+    assert dora.delivery_point(dora.placements(only_before)) is None
 
 
 def test_deployment_frequency_is_placed_per_calendar_week():
@@ -126,3 +127,20 @@ def test_deployment_frequency_is_placed_per_calendar_week():
     fast = demo.model_copy(update={"baseline": demo.baseline.model_copy(update={"deployments_per_week": 7.5})})
     frequency = next(p for p in dora.placements(fast) if p.reference.metric == "deployments_per_week")
     assert frequency.before == pytest.approx(7.5 * 46 / (365.25 / 7)) and frequency.before_tier == "High"
+
+
+def test_the_verdicts_delivery_point_sorts_the_metrics_by_where_they_moved(worked_example):
+    def point(values):
+        return dora.delivery_point(dora.placements(with_values(worked_example, values)))
+
+    assert point({}) is None  # no DORA metric for both periods
+    assert point({"baseline.lead_time_hours": 48.0, "post.lead_time_hours": 24.0,
+                  "baseline.change_failure_rate": 0.1, "post.change_failure_rate": 0.08}) == (
+        "Delivery (DORA) improved. Better: change lead time 2.0 days → 1.0 days and change failure rate 10.0% → "
+        "8.0%.")
+    # 48 → 50 h is 4%: within 5%, unchanged; a recovery time given after adoption only is left out.
+    assert point({"baseline.lead_time_hours": 48.0, "post.lead_time_hours": 50.0,
+                  "post.recovery_hours": 3.0}) == (
+        "Delivery (DORA) did not change. Unchanged: change lead time 2.0 days → 2.1 days.")
+    assert point({"baseline.lead_time_hours": 24.0, "post.lead_time_hours": 48.0}) == (
+        "Delivery (DORA) got worse. Worse: change lead time 1.0 days → 2.0 days.")

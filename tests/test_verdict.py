@@ -47,7 +47,7 @@ def test_worked_example(worked_example):
         "below already subtracts the extra review hours (the review tax) from the hours gained, but assumes they "
         "get done, which this pool cannot do: until it grows, the extra PRs wait."
     )
-    assert found.points[2] == (
+    assert found.points[-1] == (
         f"Net present value over 3 years: {MINUS}$8.5k (P10 {MINUS}$751k to P90 +$884k), "
         "with a 45% chance of losing money; payback not within 3 years."
     )
@@ -137,7 +137,7 @@ def test_without_ranges_or_target(worked_example):
     results = compute(plain)
     assert loss_chance(results) is None
     found = verdict(plain, results)
-    assert "P10" not in found.points[2] and "chance" not in found.points[2]
+    assert "P10" not in found.points[-1] and "chance" not in found.points[-1]
     assert found.points[1].startswith("Reviewers are stretched: utilisation")  # 2.101 × 17/40 = 89%
     # Within the target, yet the headline calls review the bottleneck: the point says why.
     assert found.points[1].endswith("Today's 40 reviewers meet the 4.0 working h wait target, with little slack: above "
@@ -153,7 +153,7 @@ def test_a_pool_and_horizon_of_one_read_in_the_singular(worked_example, n, pool,
         "finance.horizon_years": n, "finance.adoption_by_year": worked_example.finance.adoption_by_year[:n]})
     found = verdict(small, compute(small))
     assert found.points[1].endswith(f"Today's {pool} the 40.0 working h wait target.")
-    assert found.points[2].startswith(f"Net present value over {horizon}: {MINUS}$")
+    assert found.points[-1].startswith(f"Net present value over {horizon}: {MINUS}$")
 
 
 @pytest.mark.parametrize("name", ["metr_2025.json", "uplevel_2024.json"])
@@ -342,7 +342,7 @@ def test_a_scenario_that_loses_money_every_year_never_pays_back(open_app):
     results = compute(metr)
     assert results.finance.payback_months is None
     assert never_pays_back(results.finance.benefits_by_year, results.finance.costs_by_year)
-    assert verdict(metr, results).points[2].endswith("; payback never: no year makes money.")
+    assert verdict(metr, results).points[-1].endswith("; payback never: no year makes money.")
     at = open_app(scenario=metr)
     tile = [m for m in at.metric if m.label == "Payback"][0]
     assert (tile.value, tile.delta) == ("Never", "no year makes money")
@@ -371,7 +371,7 @@ def test_likely_pays_back_is_never_said_when_most_outcomes_lose():
     assert found.headline == ("At the likely values the AI rollout pays back, but most simulated outcomes lose "
                               "money, and review is the bottleneck.")
     assert found.reason is not None and found.reason.startswith("The median (−$558k) sits below the NPV")
-    assert "with a 77% chance of losing money" in found.points[2]
+    assert "with a 77% chance of losing money" in found.points[-1]
 
 
 def test_does_not_pay_back_is_never_said_when_most_outcomes_gain():
@@ -411,7 +411,7 @@ def test_a_loss_that_still_gets_its_cash_back_says_it_comes_too_late():
     scenario = with_values(_demo(), {"uncertainty": None, "costs.tools.0.price_per_seat_month": 403.72})
     results = compute(scenario)
     assert results.finance.npv < 0 and results.finance.payback_months == pytest.approx(32.7, abs=0.05)
-    assert verdict(scenario, results).points[2] == (
+    assert verdict(scenario, results).points[-1] == (
         f"Net present value over 3 years: {MINUS}$3.9k; the cash spent comes back in 32.7 months, too late: "
         "discounted at 10% a year, the benefits fall short of the costs."
     )
