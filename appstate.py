@@ -428,7 +428,8 @@ def reset() -> None:
     for key in _kept_keys():
         del state[key]  # what-ifs outside the scenario (PR size limit, team split, cut adoption)
     _open_demo()
-    set_scenario(scenario(), "Back to the demo organisation.")
+    set_scenario(scenario(), "Back to the demo organisation. **Undo the reset** (in the sidebar) brings back what "
+                 "was open, until you change the demo.")
     state[UNDO_RESET] = (before, scenario())
 
 

@@ -62,7 +62,8 @@ def test_sidebar_reset_back_to_the_demo(open_app, worked_example):
     demo = load_scenario(SCENARIOS / "demo_org.json")
     assert at.session_state["scenario"] == demo
     assert at.title[0].value == demo.name
-    assert at.success[0].value == "Back to the demo organisation."
+    assert at.success[0].value == ("Back to the demo organisation. **Undo the reset** (in the sidebar) brings back "
+                                   "what was open, until you change the demo.")
 
 
 def test_a_reset_can_be_undone_until_the_demo_is_changed(open_app, worked_example):
