@@ -6,7 +6,7 @@ import streamlit as st
 import appstate
 from roi import charts
 from roi import formatting as fmt
-from roi.capacity import calendar_to_working_hours
+from roi.capacity import calendar_to_working_hours, calibrated_reviewers_needed
 from roi.engine import compute_review
 from roi.errors import RoiError
 from roi.whatif import MAX_TEAM_POOLS, pool_sizes, review_curve, team_pools, with_pr_size_limit
@@ -178,6 +178,8 @@ with main:
                 f"{fmt.percent(calibration.post.utilization)})"
             )
         )
+        if (needed_at_share := calibrated_reviewers_needed(whatif, review)) is not None:  # beside the tile's figure
+            text += f", and meeting the wait target takes {fmt.count(needed_at_share, 'reviewer')}"
         if whatif.post.review_hours is not None:
             shown = calendar_to_working_hours(whatif.post.review_hours, hours_per_week)
             calendar = fmt.hours(whatif.post.review_hours, unit="calendar h")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from roi import defaults
+from roi.capacity import calibrated_reviewers_needed
 from roi import finance as money_model
 from roi import formatting as fmt
 from roi.inputs import npv_per_net_hour, resolve_inputs
@@ -199,9 +200,11 @@ def _calibration_note(scenario: Scenario, results: Results) -> str:
         return ""
     if abs(calibration.review_share - assumed) <= CALIBRATION_GAP * assumed:
         return ""
+    needed = calibrated_reviewers_needed(scenario, results.review)
+    staffing = "" if needed is None else (f" and meeting the wait target takes {fmt.count(needed, 'reviewer')}")
     return (f" Your data suggest reviewers spend {fmt.assumption_percent(calibration.review_share)} of their "
             f"time reviewing, not the {fmt.assumption_percent(assumed)} assumed: at that share, utilisation after "
-            f"adoption is {fmt.percent(calibration.post.utilization)} (Review capacity).")
+            f"adoption is {fmt.percent(calibration.post.utilization)}{staffing} (Review capacity).")
 
 
 def review_point(scenario: Scenario, results: Results) -> str:

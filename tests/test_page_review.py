@@ -201,7 +201,8 @@ def test_demo_is_checked_against_its_observed_review_time(open_app):
     assert f"({demo.post.review_hours:.1f} calendar h)" in text
     # The demo's pool overruns at the calibrated share (154%): said as such, not as a time.
     assert calibration.post.time_in_review_hours is None
-    assert "the queue after adoption never clears (utilisation 154%)" in text
+    assert "the queue after adoption never clears (utilisation 154%), and meeting the wait target takes 58 " \
+        "reviewers; your data shows" in text  # the staffing at the data's share, beside the tile's 42 at 25%
     # The observed queue did clear: the page says what that means and which share its figures use.
     assert text.endswith("so after adoption reviewers gave reviews more of their time than before. The figures "
                          "above use the scenario's share, 25%.")

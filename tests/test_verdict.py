@@ -436,8 +436,11 @@ def test_the_review_finding_says_when_the_data_imply_another_review_share():
     assert results.review.calibration.review_share == pytest.approx(0.182, abs=5e-4)
     assert verdict(demo, results).points[1].endswith(
         "Your data suggest reviewers spend 18.2% of their time reviewing, not the 25% assumed: at that share, "
-        "utilisation after adoption is 154% (Review capacity)."
+        "utilisation after adoption is 154% and meeting the wait target takes 58 reviewers (Review capacity)."
     )
+    # 58: what the engine's own staffing gives once the scenario takes the data's share (the tile says 42)
+    at_share = with_value(demo, "review.review_share", results.review.calibration.review_share)
+    assert compute(at_share).review.reviewers_needed == 58 and results.review.reviewers_needed == 42
     close = with_value(demo, "review.review_share", 0.19)  # within 10% of the calibrated share: nothing to add
     assert "Your data suggest" not in verdict(close, compute(close)).points[1]
 
