@@ -136,6 +136,9 @@ RESUME_KEYS = (SCENARIO, COMPARED, EXPORTS, ADOPTION_DATE, RAMP_WEEKS, COLUMN_MA
 """What a reload brings back: the user's inputs (widget values follow the scenario) and the Data page's undo of
 replaced or stopped exports, not results or notices."""
 RESUME_KEEP_SECONDS = 8 * 3600
+RESUME_SPENT_SECONDS = 60
+"""How long the copy a reload restored from still opens once the reloaded tab has saved its own: the browser may
+not have the new address yet (a second F5 then found the copy gone and lost the workshop)."""
 RESUME_TABS = 16
 """How long and for how many tabs the server keeps a tab's inputs in memory (never on disk).  Only tabs with
 work in them count: a visit that changed nothing saves nothing (:func:`_untouched`)."""
@@ -205,7 +208,9 @@ def remember() -> None:
             saved[token] = (now, {key: state[key] for key in RESUME_KEYS + _kept_keys() if key in state},
                             _session_id())
         if settled and source in saved and not _connected(saved[source][2]):
-            del saved[source]
+            # Spent in RESUME_SPENT_SECONDS, not at once: this run's new address may not have reached the browser.
+            saved[source] = (now - RESUME_KEEP_SECONDS + RESUME_SPENT_SECONDS, *saved[source][1:])
+            saved.move_to_end(source, last=False)  # evicted first, as soon as it is spent
         while saved and (len(saved) > RESUME_TABS or now - next(iter(saved.values()))[0] > RESUME_KEEP_SECONDS):
             saved.popitem(last=False)
     if untouched:
@@ -228,8 +233,9 @@ def _restore() -> bool:
     The copy restored from stays until this session has saved its own while connected (:func:`remember`), and
     then goes only if the tab that saved it has gone: a second reload before the first one's run ended (a
     common reaction to a slow page) found it taken out and lost everything, and so did the first tab's reload
-    after its address was opened elsewhere (a duplicated tab, a pasted link).  Once a reload has settled, the
-    old address no longer opens the client's data (a browser's history, a proxy's log).  A token that is no
+    after its address was opened elsewhere (a duplicated tab, a pasted link).  A minute after a reload has
+    settled (:data:`RESUME_SPENT_SECONDS`: its new address may not have reached the browser), the old address no
+    longer opens the client's data (a browser's history, a proxy's log).  A token that is no
     longer kept says so, instead of silently showing the demo.
     """
     token = st.query_params.get(RESUME_PARAM)
@@ -648,10 +654,14 @@ is the theme's primary colour, 8.7:1 on white, 8.0:1 on the sidebar."""
 TOP_STYLE = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 .st-key-summary_title h1 { font-size: 2rem; }
+.st-key-summary_verdict { gap: 0.5rem; }
+.st-key-summary_verdict h3 { font-size: 1.6rem; padding: 0.25rem 0 0.5rem; }
 </style>"""
 """Less empty space above each page's title (Streamlit leaves 6rem), and the Summary's title, the scenario's
 name, one size down: on a 1024×768 projector the Summary's verdict box in a loss case (545 px: a "Why"
-paragraph and three points) ended 75 px below the screen's edge, its NPV point out of sight."""
+paragraph and three points) ended 75 px below the screen's edge, its NPV point out of sight.  The verdict's
+headline a size down too, and half the space between its parts: the delivery point (four points) made the box
+60 px taller."""
 
 
 def page_styles() -> None:

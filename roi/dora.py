@@ -202,6 +202,11 @@ def reference_table() -> pd.DataFrame:
 UNCHANGED_WITHIN = 0.05
 """A delivery metric that moved by less than this share of its value before adoption is called unchanged."""
 
+SHORT_LABELS = {"lead_time_hours": "lead time", "deployments_per_week": "deployments",
+                "change_failure_rate": "change failure rate", "recovery_hours": "recovery time"}
+"""The metrics' names in the verdict's delivery point: the verdict box fits a 1024 × 768 projector (the table and
+the Productivity page give the full names)."""
+
 
 def delivery_point(found: list[Placement]) -> str | None:
     """The verdict's sentence on delivery: which DORA metrics given for both periods got worse, better or did
@@ -216,7 +221,7 @@ def delivery_point(found: list[Placement]) -> str | None:
         moved = (p.after - p.before) / p.before if p.before else (0.0 if p.after == p.before else 1.0)
         faster = moved > 0 if p.reference.higher_is_faster else moved < 0
         group = "unchanged" if abs(moved) < UNCHANGED_WITHIN else ("better" if faster else "worse")
-        groups[group].append(f"{p.reference.label.lower()} {_value(p.reference, p.before, p.after)} → "
+        groups[group].append(f"{SHORT_LABELS[p.reference.metric]} {_value(p.reference, p.before, p.after)} → "
                              f"{_value(p.reference, p.after, p.before)}")
     if not any(groups.values()):
         return None

@@ -201,10 +201,11 @@ def _calibration_note(scenario: Scenario, results: Results) -> str:
     if abs(calibration.review_share - assumed) <= CALIBRATION_GAP * assumed:
         return ""
     needed = calibrated_reviewers_needed(scenario, results.review)
-    staffing = "" if needed is None else (f" and meeting the wait target takes {fmt.count(needed, 'reviewer')}")
-    return (f" Your data suggest reviewers spend {fmt.assumption_percent(calibration.review_share)} of their "
-            f"time reviewing, not the {fmt.assumption_percent(assumed)} assumed: at that share, utilisation after "
-            f"adoption is {fmt.percent(calibration.post.utilization)}{staffing} (Review capacity).")
+    staffing = "" if needed is None else f" and the wait target takes {fmt.count(needed, 'reviewer')}"
+    # Short: with the delivery point and a loss's "Why", the verdict box must still fit a 1024 × 768 projector.
+    return (f" At the {fmt.assumption_percent(calibration.review_share)} of their time your data suggest reviewers "
+            f"spend on reviews (not {fmt.assumption_percent(assumed)}), utilisation after adoption is "
+            f"{fmt.percent(calibration.post.utilization)}{staffing}.")
 
 
 def review_point(scenario: Scenario, results: Results) -> str:
@@ -231,9 +232,8 @@ def _review_point(scenario: Scenario, results: Results) -> str:
         # The money counts the extra review hours (ΔR) but not that they cannot all be done with this pool.
         return (
             f"Review {becomes} the bottleneck: reviewer utilisation goes {before} → {after}, so {backlog} "
-            f"pile up every week.{staffing} The value below already subtracts the extra review hours (the "
-            "review tax) from the hours gained, but assumes they get done, which this pool cannot do: until it "
-            "grows, the extra PRs wait."
+            f"pile up every week.{staffing} The value below subtracts the extra review hours (the review tax) "
+            "from the hours gained but assumes they get done: until the pool grows, the extra PRs wait."
         )
     wait = fmt.duration(r.post.wait_hours)
     if r.post.utilization >= defaults.UTILIZATION_LIMIT:

@@ -112,7 +112,7 @@ def test_the_verdicts_delivery_point_names_only_the_metrics_given_for_both_perio
         "baseline.change_failure_rate": 0.1,  # before adoption only: not a change
     })
     assert dora.delivery_point(dora.placements(both)) == (
-        "Delivery (DORA) got worse. Worse: change lead time 1.2 days → 2.5 days.")
+        "Delivery (DORA) got worse. Worse: lead time 1.2 days → 2.5 days.")
     only_before = with_values(worked_example, {"baseline.change_failure_rate": 0.1})
     assert dora.delivery_point(dora.placements(only_before)) is None
 
@@ -136,11 +136,11 @@ def test_the_verdicts_delivery_point_sorts_the_metrics_by_where_they_moved(worke
     assert point({}) is None  # no DORA metric for both periods
     assert point({"baseline.lead_time_hours": 48.0, "post.lead_time_hours": 24.0,
                   "baseline.change_failure_rate": 0.1, "post.change_failure_rate": 0.08}) == (
-        "Delivery (DORA) improved. Better: change lead time 2.0 days → 1.0 days and change failure rate 10.0% → "
+        "Delivery (DORA) improved. Better: lead time 2.0 days → 1.0 days and change failure rate 10.0% → "
         "8.0%.")
     # 48 → 50 h is 4%: within 5%, unchanged; a recovery time given after adoption only is left out.
     assert point({"baseline.lead_time_hours": 48.0, "post.lead_time_hours": 50.0,
                   "post.recovery_hours": 3.0}) == (
-        "Delivery (DORA) did not change. Unchanged: change lead time 2.0 days → 2.1 days.")
+        "Delivery (DORA) did not change. Unchanged: lead time 2.0 days → 2.1 days.")
     assert point({"baseline.lead_time_hours": 24.0, "post.lead_time_hours": 48.0}) == (
-        "Delivery (DORA) got worse. Worse: change lead time 1.0 days → 2.0 days.")
+        "Delivery (DORA) got worse. Worse: lead time 1.0 days → 2.0 days.")

@@ -44,8 +44,8 @@ def test_worked_example(worked_example):
     assert found.points[1] == (
         "Review becomes the bottleneck: reviewer utilisation goes 55% → 210%, so 187 review "
         "hours pile up every week. Meeting the 4.0 working h wait target takes 37 reviewers (today 17). The value "
-        "below already subtracts the extra review hours (the review tax) from the hours gained, but assumes they "
-        "get done, which this pool cannot do: until it grows, the extra PRs wait."
+        "below subtracts the extra review hours (the review tax) from the hours gained but assumes they "
+        "get done: until the pool grows, the extra PRs wait."
     )
     assert found.points[-1] == (
         f"Net present value over 3 years: {MINUS}$8.5k (P10 {MINUS}$751k to P90 +$884k), "
@@ -435,14 +435,14 @@ def test_the_review_finding_says_when_the_data_imply_another_review_share():
     results = compute(demo)
     assert results.review.calibration.review_share == pytest.approx(0.182, abs=5e-4)
     assert verdict(demo, results).points[1].endswith(
-        "Your data suggest reviewers spend 18.2% of their time reviewing, not the 25% assumed: at that share, "
-        "utilisation after adoption is 154% and meeting the wait target takes 58 reviewers (Review capacity)."
+        "At the 18.2% of their time your data suggest reviewers spend on reviews (not 25%), utilisation after "
+        "adoption is 154% and the wait target takes 58 reviewers."
     )
     # 58: what the engine's own staffing gives once the scenario takes the data's share (the tile says 42)
     at_share = with_value(demo, "review.review_share", results.review.calibration.review_share)
     assert compute(at_share).review.reviewers_needed == 58 and results.review.reviewers_needed == 42
     close = with_value(demo, "review.review_share", 0.19)  # within 10% of the calibrated share: nothing to add
-    assert "Your data suggest" not in verdict(close, compute(close)).points[1]
+    assert "your data suggest" not in verdict(close, compute(close)).points[1]
 
 
 @pytest.mark.parametrize(("npv", "loss", "tone"), [
@@ -488,7 +488,7 @@ def test_the_tone_thresholds_are_20_and_50_percent(gain_chance, npv, tone):
 def test_a_review_share_a_tenth_off_the_data_is_named():
     # The data's 18.2%: 20.5% is 12.6% off (named), 19% is 4.4% off (not: test above).
     far = with_value(_demo(), "review.review_share", 0.205)
-    assert "Your data suggest reviewers spend 18.2%" in verdict(far, compute(far)).points[1]
+    assert "At the 18.2% of their time your data suggest" in verdict(far, compute(far)).points[1]
 
 
 def test_the_benefits_are_said_to_be_valued_time_not_cash():
