@@ -149,6 +149,14 @@ _KEPT_DEFAULTS = "resume_kept_defaults"  # "kept_" key -> the value it had befor
 
 
 @st.cache_resource
+def _spent_tabs() -> dict[str, tuple[float, dict[str, Any]]]:
+    """Token → (the instant it is spent, the tab's inputs): copies a reload restored from, kept
+    :data:`RESUME_SPENT_SECONDS` longer outside :func:`_saved_tabs` (whose cap of 16 would evict them first);
+    shared by every session, guarded by :func:`_saved_tabs`' lock."""
+    return {}
+
+
+@st.cache_resource
 def _saved_tabs() -> tuple[OrderedDict[str, tuple[float, dict[str, Any], str | None]], threading.Lock]:
     """Token → (time saved, the tab's inputs, the session that saved them), the most recently saved last;
     shared by every session."""
@@ -207,10 +215,12 @@ def remember() -> None:
         if not untouched:
             saved[token] = (now, {key: state[key] for key in RESUME_KEYS + _kept_keys() if key in state},
                             _session_id())
+        spent = _spent_tabs()
         if settled and source in saved and not _connected(saved[source][2]):
             # Spent in RESUME_SPENT_SECONDS, not at once: this run's new address may not have reached the browser.
-            saved[source] = (now - RESUME_KEEP_SECONDS + RESUME_SPENT_SECONDS, *saved[source][1:])
-            saved.move_to_end(source, last=False)  # evicted first, as soon as it is spent
+            spent[source] = (now + RESUME_SPENT_SECONDS, saved.pop(source)[1])
+        for old in [t for t, (until, _) in spent.items() if until <= now]:
+            del spent[old]
         while saved and (len(saved) > RESUME_TABS or now - next(iter(saved.values()))[0] > RESUME_KEEP_SECONDS):
             saved.popitem(last=False)
     if untouched:
@@ -240,9 +250,13 @@ def _restore() -> bool:
     """
     token = st.query_params.get(RESUME_PARAM)
     saved, lock = _saved_tabs()
+    now = time.monotonic()
     with lock:
         found = saved.get(token) if token else None
-    if found is None or time.monotonic() - found[0] > RESUME_KEEP_SECONDS:
+        spent = _spent_tabs().get(token) if token else None
+    if found is None and spent is not None and now < spent[0]:  # restored from a minute ago: still opens
+        found = (now, spent[1], None)
+    if found is None or now - found[0] > RESUME_KEEP_SECONDS:
         if token:
             st.session_state[NOTICE] = ("warning", RESUME_GONE)
         return False
