@@ -136,12 +136,12 @@ RESUME_KEYS = (SCENARIO, COMPARED, EXPORTS, ADOPTION_DATE, RAMP_WEEKS, COLUMN_MA
 """What a reload brings back: the user's inputs (widget values follow the scenario) and the Data page's undo of
 replaced or stopped exports, not results or notices."""
 RESUME_KEEP_SECONDS = 8 * 3600
-RESUME_SPENT_SECONDS = 60
-"""How long the copy a reload restored from still opens once the reloaded tab has saved its own: the browser may
-not have the new address yet (a second F5 then found the copy gone and lost the workshop)."""
 RESUME_TABS = 16
 """How long and for how many tabs the server keeps a tab's inputs in memory (never on disk).  Only tabs with
 work in them count: a visit that changed nothing saves nothing (:func:`_untouched`)."""
+RESUME_SPENT_SECONDS = 60
+"""How long the copy a reload restored from still opens once the reloaded tab has saved its own: the browser may
+not have the new address yet (a second F5 then found the copy gone and lost the workshop)."""
 _TOKEN = "resume_token"
 _RESTORED_FROM = "resume_restored_from"  # the token this session's inputs came from, until its first save
 _OPENED_DEMO = "resume_opened_demo"  # the demo scenario as this session opened it (identity: untouched since)
