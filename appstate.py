@@ -439,12 +439,18 @@ UNDO_RESET = "undo_reset"
 :func:`undo_reset` brings back, offered while that demo is still open unchanged."""
 
 
+def _reset_keys() -> tuple[str, ...]:
+    """What a reset forgets and its undo brings back: a reload's inputs (:data:`RESUME_KEYS`) but the kept
+    scenarios, which a reset leaves alone, and the what-ifs kept outside the scenario."""
+    return (*[key for key in RESUME_KEYS if key != COMPARED], *_kept_keys())
+
+
 def reset() -> None:
     """Back to the demo organisation: forget uploads, edits and what-ifs (the kept scenarios stay); what was
     there can be brought back with :func:`undo_reset` until the scenario is changed (one click next to "Keep
     for comparison" threw a client's workshop away)."""
     state = st.session_state
-    before = {key: state[key] for key in (*RESUME_KEYS, *_kept_keys()) if key in state and key != COMPARED}
+    before = {key: state[key] for key in _reset_keys() if key in state}
     for key in _kept_keys():
         del state[key]  # what-ifs outside the scenario (PR size limit, team split, cut adoption)
     _open_demo()
@@ -470,9 +476,8 @@ def undo_reset() -> None:
     undo = state.pop(UNDO_RESET, None)
     if undo is None:
         return
-    for key in (*RESUME_KEYS, *_kept_keys()):
-        if key != COMPARED:
-            state.pop(key, None)
+    for key in _reset_keys():
+        state.pop(key, None)
     for key, value in undo[0].items():
         state[key] = value
     state[NOTICE] = ("success", "The reset is undone: your scenario, loaded exports and what-ifs are back.")
