@@ -667,6 +667,31 @@ def ranges_moved(estimates: dict, frame: pd.DataFrame, shown: pd.DataFrame) -> l
     return said
 
 
+def estimate_error_text(error: RoiError) -> str:
+    """An estimate refused, in the table's words: its row (and cell) as the table names it, in its unit."""
+    if error.field not in TEMPLATE_METRICS:
+        return error.describe()
+    unit = "%" if error.field in SHARES else table_unit(error.field)
+    cell = f", {VALUE_COLUMNS[error.column]}" if error.column in VALUE_COLUMNS else ""
+    return f"Row '{measure_label(error.field)}'{cell} ({unit}): {error.message}"
+
+
+def row_errors(frame: pd.DataFrame, shown: pd.DataFrame) -> list[str]:
+    """Each row's error, every row checked alone as **Use these estimates** checks the table: a user who typed
+    several rows wrongly sees them all at once, not one more after each fix.  Empty when no row is wrong alone
+    (the caller then shows the table's own error)."""
+    messages = []
+    for position in range(len(frame)):
+        row, row_shown = frame.iloc[[position]], shown.iloc[[position]]
+        try:
+            estimates = frame_to_estimates(row, row_shown)
+            ranges_moved(estimates, row, row_shown)
+            with_estimates(appstate.scenario(), estimates)
+        except RoiError as error:
+            messages.append(estimate_error_text(error))
+    return messages
+
+
 def rate_slips(estimates: dict) -> list[str]:
     """A rate typed as a fraction where the table takes percentages (0.085 for 8.5% beside 4.1% before):
     kept, and said (:func:`roi.percent_slip.slipped_in_row`)."""
@@ -745,13 +770,8 @@ with tab_estimates:
                 )
                 st.rerun()
             except RoiError as error:
-                if error.field in TEMPLATE_METRICS:  # the row (and cell) as the table names it, in its unit
-                    unit = "%" if error.field in SHARES else table_unit(error.field)
-                    row = measure_label(error.field)
-                    cell = f", {VALUE_COLUMNS[error.column]}" if error.column in VALUE_COLUMNS else ""
-                    appstate.show_error(f"Row '{row}'{cell} ({unit}): {error.message}")
-                else:
-                    appstate.show_error(error)
+                for message in row_errors(edited, frame) or [estimate_error_text(error)]:
+                    appstate.show_error(message)
 
     st.markdown(
         "**Or use the template:** download it, fill it in (with colleagues, in Excel), upload it here."

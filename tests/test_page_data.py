@@ -546,6 +546,27 @@ def test_estimates_out_of_order_name_the_row_in_its_unit(open_app, worked_exampl
     assert page.session_state["scenario"] == worked_example  # nothing changed
 
 
+def test_every_row_typed_wrongly_is_named_at_once(open_app, worked_example):
+    """Errors came one row at a time: each fix revealed the next on the next press, in front of a room."""
+    page = open_app(page=PAGE, scenario=worked_example)
+    page.session_state["data_estimates_editor"] = {"edited_rows": {
+        0: {"After (likely)": "3.5", "After, low": "3.7"},  # out of order
+        2: {"After (likely)": "1,200"},  # ambiguous
+        4: {"After (likely)": "-1"},  # negative
+    }, "added_rows": [], "deleted_rows": []}
+    page.button(key="data_estimates_use").click().run()
+    assert not page.exception
+    assert [e.value for e in page.error] == [
+        "Row 'Completed work items per developer-week' (tasks/dev-week): after adoption, low 3.7 ≤ likely 3.5 "
+        "≤ high 5.8 does not hold; put the three values in that order",
+        "Row 'Mean lines added + deleted per merged PR', After (likely) (lines): '1,200' is ambiguous: write 1200 "
+        "without a thousands separator, or 1.200 with a decimal point",
+        "Row 'Production deployments per week (team)', After (likely) (deploys/week): -1 is negative; give a "
+        "value of zero or more",
+    ]
+    assert page.session_state["scenario"] == worked_example  # nothing changed
+
+
 def test_a_likely_value_outside_the_range_left_from_before_moves_the_range(open_app, worked_example):
     """A client's likely value typed beside the demo's low and high was refused ("low 2.55 ≤ likely 1.6 ≤ high
     3 does not hold") for values the user never typed, one row at a time."""
