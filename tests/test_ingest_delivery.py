@@ -545,3 +545,93 @@ def test_the_kept_copy_of_a_pr_takes_what_only_its_dropped_copies_hold():
     assert {r.file: r.skipped for r in reports} == {
         "list.json": {"duplicate of a PR in another page or file": 1},
         "detail.json": {"duplicate of a PR in another page or file": 1}, "gh.json": {}}
+
+
+_DEVLAKE_PR_HEADER = "id,base_repo_id,status,author_name,author_id,pull_request_key,created_date,merged_date,closed_date," \
+                     "merge_commit_sha,additions,deletions"
+
+
+def _devlake_pr(number: int, author: str, account: int, created: str, merged: str) -> str:
+    return (f"github:GithubPullRequest:1:{number},github:GithubRepo:1:7,MERGED,{author},github:GithubAccount:1:{account},"
+            f"{number},{created},{merged},{merged},m{number},10,2")
+
+
+def _devlake_review(number: int, account: int, at: str) -> str:
+    return f"github:GithubPullRequest:1:{number},github:GithubAccount:1:{account},{at},REVIEW,COMMENTED"
+
+
+# ann (account 1) opens PR 1 and replies on it first; Copilot's reviewer (account 9, a bot) comes next, then
+# bob (account 2, who opened PR 2): the first review by someone else than the author, and no bot, is bob's, 2 h in.
+_REVIEWED_PRS = ("\n".join([
+    _DEVLAKE_PR_HEADER,
+    _devlake_pr(1, "ann", 1, "2025-02-03T08:00:00+00:00", "2025-02-04T08:00:00+00:00"),
+    _devlake_pr(2, "bob", 2, "2025-04-01T08:00:00+00:00", "2025-04-02T08:00:00+00:00"),
+]).encode())
+_REVIEWS_BY_ACCOUNT_ID = ("\n".join([
+    "pull_request_id,account_id,created_date,type,status",
+    _devlake_review(1, 1, "2025-02-03T08:10:00+00:00"),
+    _devlake_review(1, 9, "2025-02-03T08:20:00+00:00"),
+    _devlake_review(1, 2, "2025-02-03T10:00:00+00:00"),
+    _devlake_review(2, 1, "2025-04-01T09:00:00+00:00"),
+]).encode())
+_ACCOUNTS = (b"id,email,full_name,user_name,avatar_url,organization\n"
+             b"github:GithubAccount:1:9,,Copilot,copilot-pull-request-reviewer[bot],,\n"
+             b"github:GithubAccount:1:2,bob@acme.test,Bob,bob,,\n")
+
+
+def test_devlake_reviewers_named_by_account_id_get_their_logins():
+    """DevLake comments name their author by account id, its PRs by login: a PR author's own reply was taken
+    for its first review (0.17 h instead of 2 h), and Copilot's reviewer bot for a person."""
+    data = read_exports([("pull_requests.csv", _REVIEWED_PRS), ("pull_request_comments.csv", _REVIEWS_BY_ACCOUNT_ID),
+                         ("accounts.csv", _ACCOUNTS)])
+    reviews = data.reviews.sort_values("submitted_at")
+    assert reviews["reviewer"].tolist() == ["ann", "copilot-pull-request-reviewer[bot]", "bob", "ann"]
+    assert reviews["reviewer_is_bot"].tolist() == [False, True, False, False]
+    report = {s.file: s for s in data.sources}
+    assert report["accounts.csv"].format == "devlake_accounts" and not report["pull_request_comments.csv"].cautions
+    metrics = measure(data, date(2025, 3, 1))
+    assert metrics.baseline.pickup_hours_median == 2.0  # bob's, not ann's reply (10 min) nor the bot's (20 min)
+    assert metrics.post.pickup_hours_median == 1.0  # ann reviewing bob's PR: a review by someone else
+
+
+def test_devlake_reviewers_without_the_accounts_table_are_paired_through_pr_authors_and_the_rest_said():
+    data = read_exports([("pull_requests.csv", _REVIEWED_PRS), ("pull_request_comments.csv", _REVIEWS_BY_ACCOUNT_ID)])
+    reviews = data.reviews.sort_values("submitted_at")
+    assert reviews["reviewer"].tolist() == ["ann", "github:GithubAccount:1:9", "bob", "ann"]  # the author's reply: hers
+    assert not reviews["reviewer_is_bot"].any()  # account 9 cannot be told for a bot
+    comments = next(s for s in data.sources if s.file == "pull_request_comments.csv")
+    assert comments.cautions == [
+        "1 reviewer(s) are named only by their DevLake account id (account_id, e.g. github:GithubAccount:1:9), "
+        "which no accounts table or PR author_id pairs with a login: bots among them (Copilot's reviewer, say) "
+        "count as reviewers, and a PR author's reply by an unpaired id as a review; add the accounts table "
+        "(SELECT * FROM accounts)"]
+    assert measure(data, date(2025, 3, 1)).baseline.pickup_hours_median == pytest.approx(1 / 3)  # the bot's, said
+
+
+def test_devlake_deployments_ship_every_pr_merged_before_them_in_their_repository():
+    """A deployment-commit row names the commit deployed (here PR 2's merge), not every commit shipped: PR 1,
+    merged an hour earlier, went with it too, and was left out of the lead time."""
+    prs = "\n".join([
+        _DEVLAKE_PR_HEADER,
+        _devlake_pr(1, "ann", 1, "2025-02-03T08:00:00+00:00", "2025-02-04T08:00:00+00:00"),  # shipped 28 h after
+        _devlake_pr(2, "bob", 2, "2025-02-04T07:00:00+00:00", "2025-02-04T09:00:00+00:00"),  # 5 h
+        _devlake_pr(3, "ann", 1, "2025-02-04T13:00:00+00:00", "2025-02-05T09:00:00+00:00"),  # after the last deployment
+    ]).encode()
+    deployments = (b"cicd_deployment_id,commit_sha,environment,result,finished_date,repo_id\n"
+                   b"dep1,m2,PRODUCTION,SUCCESS,2025-02-04T12:00:00+00:00,github:GithubRepo:1:7\n"
+                   b"dep0,m0,PRODUCTION,SUCCESS,2025-02-01T12:00:00+00:00,github:GithubRepo:1:7\n"
+                   b"dep2,m2,STAGING,SUCCESS,2025-02-04T10:00:00+00:00,github:GithubRepo:1:7\n")
+    data = read_exports([("pull_requests.csv", prs), ("cicd_deployment_commits.csv", deployments)])
+    links = data.deployment_changes.sort_values("sha")
+    assert links.to_dict("records") == [{"deploy_id": "dep0", "sha": "m0"}, {"deploy_id": "dep1", "sha": "m1"},
+                                        {"deploy_id": "dep1", "sha": "m2"}]
+    assert measure(data, date(2025, 2, 2)).post.lead_time_hours == pytest.approx((28 + 5) / 2)
+
+
+def test_devlake_accounts_table_pairs_ids_with_logins_and_skips_accounts_without_one():
+    tables, report = _read("devlake_accounts.csv")
+    assert report.format == "devlake_accounts" and report.rows == 4
+    assert tables["_devlake_account_names"][["account_id", "login"]].values.tolist() == [
+        ["github:GithubAccount:1:5", "hank"], ["github:GithubAccount:1:6", "ivy"],
+        ["github:GithubAccount:1:9", "copilot-pull-request-reviewer[bot]"]]
+    assert report.skipped == {"account without a user_name": 1}

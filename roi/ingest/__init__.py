@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.acero  # noqa: F401  Table.join's engine, loaded here rather than at the first join (0.2 s)
 
 from roi import archive, safety
@@ -43,6 +44,7 @@ from roi.ingest._common import (
 )
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, json_near_miss, near_miss
 from roi.ingest.github import NO_REPO_CAUTION, NO_SIZES_NOTE
+from roi.ingest.identity import bot_mask
 from roi.ingest.tables import EMPTY_FORMAT, SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
 from roi.models import looks_like_scenario
 
@@ -315,10 +317,12 @@ def read_exports(files: Iterable[FileInput], column_mappings: Mapping[str, Mappi
     _caution_missing_seats(parts.pop(copilot.SEAT_COUNTS, []), reports)
     _attach_gitlab_notes(parts, reports)
     matched = _name_unnamed_prs(parts, reports)
+    _name_devlake_reviewers(parts, reports)
     review_rows = _attach_devlake_reviews(parts, reports)
+    deployed_repos = parts.pop(devlake.DEPLOYED_REPOS, [])
     dataset = build_dataset(parts, reports, timezone)
     _refuse_impossible(dataset)
-    deduplicated = _deduplicate(dataset, reports, matched)
+    deduplicated = ship_merged_prs(_deduplicate(dataset, reports, matched), deployed_repos)
     _count_unshipped_changes(deduplicated, reports)
     _caution_missing_pages(graphql_counts, dataset.pull_requests, reports)
     _ask_about_page_sized_exports(dataset.pull_requests, reports)
@@ -771,6 +775,74 @@ def _replace_caution(report: SourceReport, old: str, new: str) -> None:
         if old in said:
             said[said.index(old)] = new
     report.caution(new)
+
+
+def _name_devlake_reviewers(parts: dict[str, list[pd.DataFrame]], reports: list[SourceReport]) -> None:
+    """DevLake comments name their author by account id (``github:GithubAccount:1:7496278``), its PRs by login
+    (``author_name``): give each reviewer the login the ``accounts`` table, else a PR's ``author_id``, pairs
+    with the id, so that a PR author's own reply is not taken for a review and a bot's login is seen as one.
+
+    Reviewers still known only by an id are counted on the comments file's caution: bots among them
+    (Copilot's reviewer) cannot be told from people.
+    """
+    names = parts.pop(devlake.ACCOUNT_NAMES, [])
+    comment_files = {r.file for r in reports if r.format == "devlake_pull_request_comments"}
+    if not comment_files:
+        return
+    pairs = pd.concat(names, ignore_index=True) if names else pd.DataFrame(columns=["account_id", "login", "rank"])
+    # The accounts table's login first, then a PR author's.
+    login = pairs.sort_values("rank", kind="stable").drop_duplicates("account_id").set_index("account_id")["login"] \
+        .astype(object)
+    by_name = _by_name(reports)
+    named = []
+    for frame in parts.get("reviews", []):
+        if not len(frame) or str(frame["source"].iloc[0]) not in comment_files:
+            named.append(frame)
+            continue
+        codes, ids = pd.factorize(frame["reviewer"])  # 300,000 comments of a few thousand accounts: each once
+        logins = pd.Series(ids, dtype=object).map(login)
+        if logins.notna().any():
+            renamed = logins.fillna(pd.Series(ids, dtype=object))
+            reviewer = pd.Series(pc.take(pa.array(renamed, pa.string()), pa.array(codes)).to_pandas(), index=frame.index)
+            frame = frame.assign(reviewer=reviewer, reviewer_is_bot=bot_mask(reviewer).to_numpy())
+        else:
+            renamed = pd.Series(ids, dtype=object)
+        unpaired = renamed[renamed.str.contains(devlake.ACCOUNT_ID, na=False).to_numpy()]
+        if len(unpaired):
+            by_name[str(frame["source"].iloc[0])].caution(
+                f"{len(unpaired):,} reviewer(s) are named only by their DevLake account id (account_id, e.g. "
+                f"{safety.quote(str(unpaired.iloc[0]), 40)}), which no accounts table or PR author_id pairs with a "
+                "login: bots among them (Copilot's reviewer, say) count as reviewers, and a PR author's reply by an "
+                "unpaired id as a review; add the accounts table (SELECT * FROM accounts)")
+        named.append(frame)
+    parts["reviews"] = named
+
+
+def ship_merged_prs(dataset: Dataset, deployed_repos: list[pd.DataFrame]) -> Dataset:
+    """Each merged PR as shipped by its repository's first kept deployment at or after its merge, linked
+    through its merge commit (``deployment_changes``).
+
+    A DevLake deployment-commit row names the commit a deployment deployed in a repository (``repo_id``, as the
+    PRs' ``base_repo_id``), not every commit it shipped: everything merged since the previous deployment went
+    with it.  Linked only by that commit, lead time counted the few PRs whose merge commit was the one deployed.
+    """
+    if not deployed_repos or not len(dataset.deployments) or not len(dataset.pull_requests):
+        return dataset
+    deployed = pd.concat(deployed_repos, ignore_index=True).drop_duplicates().merge(
+        dataset.deployments[["deploy_id", "deployed_at"]].drop_duplicates("deploy_id"), on="deploy_id")
+    prs = dataset.pull_requests.dropna(subset=["merged_at", "merge_commit_sha"])
+    links = [dataset.deployment_changes]
+    for repo, shipped in deployed.groupby("repo", sort=False):
+        merged = prs[prs["repo"].eq(repo).to_numpy()]
+        if not len(merged):
+            continue
+        shipped = shipped.sort_values("deployed_at", kind="stable")
+        times = shipped["deployed_at"].to_numpy(dtype="datetime64[ns]")
+        after = np.searchsorted(times, merged["merged_at"].to_numpy(dtype="datetime64[ns]"), side="left")
+        found = after < len(times)  # merged after the last deployment: not shipped yet
+        links.append(pd.DataFrame({"deploy_id": shipped["deploy_id"].to_numpy()[after[found]],
+                                   "sha": merged["merge_commit_sha"].to_numpy()[found]}))
+    return replace(dataset, deployment_changes=pd.concat(links, ignore_index=True).drop_duplicates(ignore_index=True))
 
 
 def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]],

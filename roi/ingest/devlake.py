@@ -29,6 +29,7 @@ HEADERS = {
     "devlake_cicd_deployments": {"cicd_scope_id", "environment", "result", "finished_date"},
     "devlake_issues": {"issue_key", "type", "status", "created_date", "resolution_date"},
     "devlake_incidents": {"incident_key", "created_date", "resolution_date"},
+    "devlake_accounts": {"id", "user_name", "full_name", "avatar_url"},
 }
 """Columns that identify each table (checked in this order: commits before deployments)."""
 
@@ -37,6 +38,19 @@ _KINDS = {"BUG": "bug", "INCIDENT": "incident", "REQUIREMENT": "story", "STORY":
 
 PR_ID_MAP = "_devlake_pr_ids"
 """Internal table: DevLake PR ``id`` → (repo, number), to attach comments to their PRs."""
+
+ACCOUNT_NAMES = "_devlake_account_names"
+"""Internal table: DevLake account id (``github:GithubAccount:1:7496278``) → login (``account_id``, ``login``,
+``rank``: 0 from the accounts table, 1 from a PR's author),
+from the ``accounts`` table and the PRs' ``author_id``/``author_name``: comments name their author by account
+id only, so without it a PR author's reply could not be told from a review, nor a bot from a person."""
+
+DEPLOYED_REPOS = "_devlake_deployed_repos"
+"""Internal table: the repositories each kept deployment deployed (``deploy_id``, ``repo``), to ship every PR
+merged before it (:func:`roi.ingest.ship_merged_prs`)."""
+
+ACCOUNT_ID = r"^[A-Za-z]+:[A-Za-z]*Account:\d+:"
+"""A DevLake account id (``github:GithubAccount:1:7496278``, ``gitlab:GitlabAccount:2:17``)."""
 
 
 _TIME = pa.timestamp("us", tz="UTC")
@@ -148,7 +162,7 @@ def read_pull_requests(name: str, data: bytes, report: SourceReport, timezone: s
     table = _table(name, data, report, ["id", "base_repo_id", "author_name", "created_date", "merged_date",
                                 "pull_request_key"],
                    ["closed_date", "additions", "deletions", "is_draft", "merge_commit_sha", "head_ref", "status",
-                    "title", "description"], times=("created_date", "merged_date", "closed_date"))
+                    "title", "description", "author_id"], times=("created_date", "merged_date", "closed_date"))
     report.rows = table.num_rows
     report.name_columns("pull_requests", {
         "repo": "base_repo_id", "number": "pull_request_key", "created_at": "created_date",
@@ -183,7 +197,15 @@ def read_pull_requests(name: str, data: bytes, report: SourceReport, timezone: s
                                column="created_date")
     ids = pd.DataFrame({"pr_id": _text(table, "id"), "repo": frame["repo"], "number": frame["number"]})
     report.tables.add("pull_requests")
-    return {"pull_requests": frame, PR_ID_MAP: ids}
+    return {"pull_requests": frame, PR_ID_MAP: ids, ACCOUNT_NAMES: _account_names(_text(table, "author_id"), login, rank=1)}
+
+
+def _account_names(ids: pd.Series, logins: pd.Series, rank: int) -> pd.DataFrame:
+    """(account id, login) once per account, where both are given; ``rank`` orders the sources (lower first)."""
+    pairs = pd.DataFrame({"account_id": ids, "login": logins}).drop_duplicates()  # before the copies below
+    pairs = pd.DataFrame({"account_id": pairs["account_id"].str.strip(), "login": pairs["login"].str.strip()}).dropna()
+    pairs = pairs[pairs["account_id"].ne("").to_numpy() & pairs["login"].ne("").to_numpy()]
+    return pairs.drop_duplicates("account_id").reset_index(drop=True).assign(rank=rank)
 
 
 def read_pull_request_comments(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
@@ -214,6 +236,15 @@ def read_pull_request_comments(name: str, data: bytes, report: SourceReport, tim
     })
     report.tables.add("reviews")
     return {"reviews": frame}
+
+
+def read_accounts(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
+    """The ``accounts`` table: the login (``user_name``) of each account id the comments name their authors by."""
+    table = _table(name, data, report, ["id", "user_name"])
+    report.rows = table.num_rows
+    names = _account_names(_text(table, "id"), _text(table, "user_name"), rank=0)
+    report.skip("account without a user_name", table.num_rows - len(names))
+    return {ACCOUNT_NAMES: names}
 
 
 def _deployment_frame(name: str, table: pa.Table, id_column: str, report: SourceReport,
@@ -255,12 +286,15 @@ def read_cicd_deployment_commits(name: str, data: bytes, report: SourceReport,
                                  timezone: str) -> dict[str, pd.DataFrame]:
     """One row per deployed commit: the deployments (once each) and the commits they shipped."""
     table = _table(name, data, report, ["cicd_deployment_id", "commit_sha", "environment", "result"],
-                   ["finished_date", "started_date", "created_date"])
+                   ["finished_date", "started_date", "created_date", "repo_id"])
     report.rows = table.num_rows
     frame, keep = _deployment_frame(name, table, "cicd_deployment_id", report, timezone)
     links = pd.DataFrame({"deploy_id": frame["deploy_id"], "sha": _text(table, "commit_sha")})[keep]
+    repos = pd.DataFrame({"deploy_id": frame["deploy_id"], "repo": _text(table, "repo_id").str.strip()})[keep]
+    repos = repos[repos["repo"].fillna("").ne("").to_numpy()].drop_duplicates()
     report.tables.add("deployments")
-    return {"deployments": frame[keep].drop_duplicates("deploy_id"), "deployment_changes": links}
+    return {"deployments": frame[keep].drop_duplicates("deploy_id"), "deployment_changes": links,
+            DEPLOYED_REPOS: repos}
 
 
 def read_issues(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
@@ -306,4 +340,5 @@ READERS = {
     "devlake_cicd_deployments": read_cicd_deployments,
     "devlake_issues": read_issues,
     "devlake_incidents": read_incidents,
+    "devlake_accounts": read_accounts,
 }
