@@ -43,6 +43,7 @@ from roi.checklist import RULE_IDS
 from roi.engine import compute
 from roi.errors import InputFormatError, RoiError, ScenarioError
 from roi.export.assumptions import all_assumptions
+from roi.export.model_sheets import COST_LINES
 from roi.export.rollout_sheets import (
     CHECKLIST_HEADER,
     CHECKLIST_INPUT_COLUMNS,
@@ -787,6 +788,30 @@ class _Reader:
                                           "formula: the app computes it from the wave's inputs, so it was not taken.")
             row += 1
 
+    def cost_lines_typed(self) -> None:
+        """Say the costs typed on the Cash flow sheet (its "Other costs" row, a cost line inserted, a value typed
+        over a licence's formula): the workbook sums them, the scenario has no place for them, so they were lost
+        without a word when the workbook was opened again."""
+        found = self.named("costs_by_year")
+        if found is None:
+            return
+        grid, total, first, _, last = found
+        row = total - 1
+        while row > 1 and grid.value(row, 1) != COST_LINES:
+            row -= 1
+        if row <= 1:  # the row that opens the cost lines was deleted: where they start cannot be told
+            return
+        typed = [grid.where(r, c) for r in range(row + 1, total) for c in range(first, last + 1)
+                 if grid.formula(r, c) is None and not grid.blank(r, c)]
+        if typed:
+            listed = ", ".join(typed[:6]) + (f" and {len(typed) - 6} more" if len(typed) > 6 else "")
+            self.notes.append(
+                f"{listed}: {'costs' if len(typed) > 1 else 'a cost'} typed on the Cash flow sheet (the \"Other "
+                "costs\" row, a cost line inserted, or a value typed over a formula) that the scenario has no place "
+                "for: the app's figures, and the workbook it exports, leave them out. A set-up cost belongs in "
+                "'One-off set-up cost (year 0)' on the Assumptions sheet, a cost per seat or per developer in a "
+                "licence line; keep any other in this workbook.")
+
     # --- Checklist ----------------------------------------------------------------------------
 
     def start_date(self, plan: RolloutPlan) -> date | None:
@@ -1044,6 +1069,7 @@ class _Reader:
         waves = self.waves(shown, base)
         waves, typed = self.gates(shown, waves)
         self.typed_over()
+        self.cost_lines_typed()
         merged: dict[str, float | None] = {str(metric): value for metric, value in base.baseline.items()}
         merged.update(typed)
         baseline = {metric: value for metric, value in merged.items() if value is not None}

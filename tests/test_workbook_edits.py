@@ -575,6 +575,30 @@ def test_what_is_typed_over_a_formula_or_a_fixed_cell_is_said(demo):
     assert "rows of 'Limit PR size to 400 lines changed' were deleted" in said
 
 
+def test_costs_typed_on_the_cash_flow_sheet_are_said_not_lost_without_a_word(demo):
+    """A PM's cost lines are summed by the workbook, which the scenario cannot hold: opened again, they vanished
+    from the NPV while the app said "No input was edited in the workbook"."""
+    data = exported(demo)
+
+    def edit(book):
+        sheet = book["Cash flow"]
+        other = next(c.row for c in sheet["A"] if isinstance(c.value, str) and c.value.startswith("Other costs"))
+        for column in "CDE":
+            sheet[f"{column}{other}"] = 50000
+        licence = next(c.row for c in sheet["A"] if isinstance(c.value, str) and "licences" in c.value)
+        sheet[f"C{licence}"] = 99  # typed over the licence line's formula
+        edit.cells = [f"C{licence}", *(f"{c}{other}" for c in "CDE")]
+
+    found = read(edited(data, edit))
+    assert found.scenario == demo and found.edits == ()
+    assert found.notes == (
+        f"Cash flow!{edit.cells[0]}, Cash flow!{edit.cells[1]}, Cash flow!{edit.cells[2]}, Cash flow!{edit.cells[3]}: "
+        "costs typed on the Cash flow sheet (the \"Other costs\" row, a cost line inserted, or a value typed over a "
+        "formula) that the scenario has no place for: the app's figures, and the workbook it exports, leave them out. "
+        "A set-up cost belongs in 'One-off set-up cost (year 0)' on the Assumptions sheet, a cost per seat or per "
+        "developer in a licence line; keep any other in this workbook.",)
+
+
 def test_rows_that_are_no_actions_are_left_out_or_said(planned):
     data = exported(planned)
     sheet = load_workbook(io.BytesIO(data))["Checklist"]
