@@ -36,6 +36,7 @@ from roi.export.model_sheets import ADD_COST_LINES, COST_LINES, queue_inputs
 from roi.export.model_sheets import STALE_NOTE
 from roi.export.xlsx import LINE_HEIGHT_POINTS
 from roi.export.rollout_sheets import (
+    ADDED_WAVE_NOTE,
     CHECKLIST_HEADER,
     CHECKLIST_HEADER_ROW,
     CHECKLIST_PLAN_NOT_ALLOWED,
@@ -716,6 +717,20 @@ def _with_plan_edits(
     return out.getvalue()
 
 
+def _with_wave_typed_after_the_last(data: bytes) -> bytes:
+    """A wave typed in the column after the last one (name, start week, share): the app adds it on Resume."""
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Rollout plan"]
+    for row in sheet.iter_rows():
+        label = row[0].value
+        if label in ("Wave", "Start week", "Share of developers"):
+            spare = next(i for i, cell in enumerate(row) if i and cell.value is None)
+            row[spare].value = {"Wave": "Late joiners", "Start week": 40, "Share of developers": 1}[label]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def plan_edited_scenario(
     base: dict, waves: dict[int, dict[str, float | None]], assumptions: dict[str, float]
 ) -> Scenario:
@@ -769,6 +784,7 @@ def recalculated(tmp_path_factory):
     cases["checklist_edit"] = (cases["worked"][0], _with_checklist_edits(base))
     cases["gates_edit"] = (cases["worked"][0], _with_gate_edits(base))
     cases["checklist_bad_weeks"] = (cases["worked"][0], _with_bad_due_weeks(base))
+    cases["wave_added"] = (cases["worked"][0], _with_wave_typed_after_the_last(base))
     for name, (waves, assumptions) in PLAN_EDITS.items():
         cases[f"plan_{name}"] = (
             plan_edited_scenario(worked, waves, assumptions),
@@ -1344,6 +1360,16 @@ def test_an_unedited_rollout_plan_shows_no_stale_note(recalculated):
     assert not any(table[WAVE_CHECK_LABEL])
     texts = [c.value for row in values["Rollout plan"].iter_rows() for c in row if isinstance(c.value, str)]
     assert STALE_NOTE not in texts
+
+
+def test_a_wave_typed_after_the_last_one_is_said_not_costed_by_the_workbook(recalculated):
+    """The app adds a wave typed in the next column on Resume; the workbook has no formulas there, so its costs
+    and totals went on without it, with nothing said."""
+    _, values, _ = recalculated["wave_added"]
+    checks = _wave_table(values["Rollout plan"])[WAVE_CHECK_LABEL]
+    last = _wave_table(values["Rollout plan"])["Wave"].index("Late joiners") - 1
+    assert checks[last] == ADDED_WAVE_NOTE + "."
+    assert not any(checks[:last])
 
 
 @pytest.mark.parametrize("name, stale", [("worked", False), ("edit_developers", True), ("extra_cost", True)])

@@ -241,6 +241,11 @@ WAVE_CHECK_LABEL = "Check (live)"
 """Row of the wave table, just under the wave names: per wave, live, empty while its inputs are
 what the plan allows, else what is wrong ("Start week must be …"), as the app would refuse it."""
 
+ADDED_WAVE_NOTE = ("A wave typed in the next column is in none of this workbook's dates, costs or totals: open the "
+                   "workbook in the app (Export page, Resume), which adds it, and export it again")
+"""The last wave's live check while a name is typed in the column after it (the app reads that column as a
+wave added, :mod:`roi.workbook_edits`; the workbook has no formulas there)."""
+
 WAVE_CHECKS = "wave_checks"
 """Defined name of the wave table's :data:`WAVE_CHECK_LABEL` row (one cell per wave)."""
 
@@ -399,6 +404,8 @@ def _wave_check(
                 "Share of developers must be above {before}'s: each wave adds seats",
             ),
         ]
+    if index == len(report.waves) - 1:  # a wave typed in the next column has no formulas of its own
+        parts.append(f'IF(LEN({ref("Wave", col(index + 3))}&"")>0,{quoted(ADDED_WAVE_NOTE)},"")')
     return f"TRIM({'&'.join(parts)})", list(dict.fromkeys(messages))
 
 
