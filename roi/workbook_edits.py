@@ -202,8 +202,12 @@ class _Book:
             """Each defined name that points at cells: (its sheet, (first column, first row, last column, last row)."""
             self.unusable: dict[str, str] = {}
             """Each defined name now over a whole row or column, or no cells at all: its reference, as typed."""
+            self.lost: set[str] = set()
+            """Each defined name whose cells were deleted (a row, or the whole sheet: every name on it)."""
             for name, value in typed.defined_names.items():
                 found = _target(str(value.attr_text))
+                if "#REF!" in str(value.attr_text) or (found is not None and found[0] not in titles):
+                    self.lost.add(name)
                 if found is None or found[0] not in titles:
                     continue
                 bounds = _bounds(found[1])
@@ -1060,7 +1064,25 @@ class _Reader:
         self.regenerated = default_plan(scenario)
         return self.regenerated if len(self.regenerated.waves) == len(shown.waves) else shown
 
+    def deleted_sheets(self) -> None:
+        """Refuse a workbook without its Assumptions sheet (every other sheet computes from it, and its edits
+        would be taken for rows deleted, one note per input), and say a deleted Rollout plan or Checklist sheet:
+        a sheet deleted takes every name on it, which then refers to #REF!."""
+        lost = self.book.lost
+        if all(a.name in lost for a in all_assumptions(self.exported)):
+            raise self.book.refuse(
+                "its Assumptions sheet was deleted (each of its named cells now refers to #REF!): every other sheet "
+                "computes from it, so the workbook's inputs cannot be read; undo the deletion, or start again from "
+                "the workbook as exported")
+        if all(name in lost for name in WAVE_ROW_NAMES.values()):
+            self.notes.append("The Rollout plan sheet was deleted: the plan's waves, gates and measured values are "
+                              "kept as exported.")
+        if CHECKLIST_HEADER in lost:
+            self.notes.append("The Checklist sheet was deleted: the plan's start date and what it tracked are kept "
+                              "as exported.")
+
     def read(self) -> EditedWorkbook:
+        self.deleted_sheets()
         scenario = self.assumptions()
         shown = self.shown.plan  # the plan the workbook showed (the default one if none)
         base = self.base_plan(scenario, shown)

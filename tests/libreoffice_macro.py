@@ -3,7 +3,7 @@ shifts, as openpyxl's ``insert_rows`` does not), cells typed or cleared, the wor
 
 A Basic macro in a fresh profile reads the steps from a file, one per line: ``open|PATH``,
 ``insrow|SHEET|ROW`` (a blank row inserted as row ROW, the rows from ROW moved down), ``delrow|SHEET|ROW``,
-``inscol|SHEET|COLUMN`` and ``delcol|SHEET|COLUMN`` (1-based: 3 is column C), ``rename|SHEET|NEW``,
+``inscol|SHEET|COLUMN`` and ``delcol|SHEET|COLUMN`` (1-based: 3 is column C), ``delsheet|SHEET``, ``rename|SHEET|NEW``,
 ``num|SHEET|CELL|NUMBER``, ``text|SHEET|CELL|TEXT``, ``formula|SHEET|CELL|=FORMULA`` (LibreOffice's English
 syntax, ``;`` between arguments), ``clear|SHEET|CELL`` (the Delete key), ``calc`` (recalculate), ``save|PATH``
 (recalculate and save as xlsx).  One LibreOffice process runs the steps of every workbook.
@@ -46,6 +46,8 @@ _BASIC = """Sub Main
         oDoc.Sheets.getByName(parts(1)).Columns.removeByIndex(CLng(parts(2)) - 1, 1)
       Case "delrow"
         oDoc.Sheets.getByName(parts(1)).Rows.removeByIndex(CLng(parts(2)) - 1, 1)
+      Case "delsheet"
+        oDoc.Sheets.removeByName(parts(1))
       Case "rename"
         oDoc.Sheets.getByName(parts(1)).setName(parts(2))
       Case "formula"

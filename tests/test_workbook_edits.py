@@ -421,6 +421,27 @@ def test_edits_made_in_libreoffice_with_rows_inserted_are_read_back(planned, tmp
     assert {e.cell for e in found.edits} >= {"Assumptions!B6", "Rollout plan!C11", "Checklist!A5"}
 
 
+def test_sheets_deleted_in_libreoffice_are_named_not_blamed_on_a_cell(planned, tmp_path):
+    """Deleting the Assumptions sheet was reported as "Checklist!F10 … holds the text '#REF!'"; deleting the
+    Checklist or Rollout plan sheet said "No input was edited in the workbook"."""
+    data = exported(planned)
+    saved = edit_in_libreoffice({
+        "assumptions": (data, ["delsheet|Assumptions"]),
+        "plan_and_checklist": (data, ["delsheet|Rollout plan", "delsheet|Checklist"]),
+    }, tmp_path)
+    with pytest.raises(InputFormatError) as refused:
+        read(saved["assumptions"])
+    assert str(refused.value) == (
+        "plan.xlsx: its Assumptions sheet was deleted (each of its named cells now refers to #REF!): every other "
+        "sheet computes from it, so the workbook's inputs cannot be read; undo the deletion, or start again from "
+        "the workbook as exported")
+    found = read(saved["plan_and_checklist"])
+    assert found.scenario == planned and found.edits == ()
+    assert found.notes == (
+        "The Rollout plan sheet was deleted: the plan's waves, gates and measured values are kept as exported.",
+        "The Checklist sheet was deleted: the plan's start date and what it tracked are kept as exported.")
+
+
 # --- What a PM really does to a workbook over weeks ------------------------------------------------
 
 
