@@ -453,9 +453,26 @@ class _Reader:
         except ScenarioError as error:
             where = next((cell for path, cell in cells.items()
                           if error.field and (error.field == path or error.field.startswith(path + "."))), None)
-            where = where or self.where_field(error.field) or ", ".join(cells.values()) or None
+            where = where or self.where_field(error.field) or self.refused_alone(scenario, changes, cells) \
+                or ", ".join(cells.values()) or None
             raise ScenarioError(f"{where}: {error.describe()}" if where else error.describe(),
                                 file=self.book.source) from None
+
+    @staticmethod
+    def refused_alone(scenario: Scenario, changes: dict[str, Any], cells: dict[str, str]) -> str | None:
+        """The edited cells the scenario refuses even alone, for an error that names no field of them (a rule
+        between fields: seat coverage below an adoption share); None when only their combination is refused."""
+        if len(cells) < 2:
+            return None
+        refused = []
+        for path, cell in cells.items():
+            if path not in changes:
+                continue
+            try:
+                with_values(scenario, assumption_changes(scenario, {path: changes[path]}))
+            except ScenarioError:
+                refused.append(cell)
+        return ", ".join(refused) or None
 
     # --- Rollout plan -------------------------------------------------------------------------
 

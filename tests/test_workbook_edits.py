@@ -173,6 +173,24 @@ def test_a_value_the_scenario_does_not_allow_names_the_cell_and_the_rule(worked_
         "that range (docs/scenario-file.md gives each field's)")
 
 
+def test_a_rule_between_fields_names_the_edited_cell_that_breaks_it_not_every_edit(demo):
+    """Seat coverage 0.8 under 90% adoption was refused "at" Assumptions!B5, B33, B59, B61: every edited cell."""
+    data = exported(demo)
+    cells = {name: cell_of(data, name) for name in
+             ("developers", "reviewers", "tool_1_price_per_seat_month", "tool_1_seat_coverage")}
+
+    def edit(book):
+        for name, value in zip(cells, (130, 40, 25, 0.8), strict=True):
+            book["Assumptions"][cells[name]] = value
+
+    with pytest.raises(ScenarioError) as caught:
+        read(edited(data, edit))
+    assert caught.value.describe() == (
+        f"plan.xlsx: Assumptions!{cells['tool_1_seat_coverage']}: adoption in year 2 is 90% of developers, but the "
+        "licence line gives a seat to 80% (seat coverage): an adopter needs a seat; give more developers a seat, or "
+        "lower adoption")
+
+
 def test_a_pr_size_limit_typed_there_is_said_not_taken(worked_example):
     data = exported(worked_example)
     at = cell_of(data, "pr_size_limit_loc")
