@@ -92,9 +92,9 @@ with right:
         "**Resume** from a saved scenario file, or from a workbook exported here and edited in Excel (its "
         "assumptions, waves, gates and checklist as they are now): every page shows it at once."
     )
-    # A workshop (.zip) is taken too, to say where it opens: Streamlit's own refusal ("application/zip files are
-    # not allowed") did not.
-    upload = st.file_uploader("Scenario file or edited workbook", type=["json", "xlsx", "zip"],
+    # A workshop (.zip) is taken too, to say where it opens, and LibreOffice's .ods, to say to save it as .xlsx:
+    # Streamlit's own refusal ("application/zip files are not allowed") said neither.
+    upload = st.file_uploader("Scenario file or edited workbook", type=["json", "xlsx", "zip", "ods"],
                               key="export_scenario_upload",
                               help="A workshop file (.zip: kept scenarios and exports) opens on **Compare "
                               "scenarios**.")

@@ -741,10 +741,20 @@ def notes_added(scenario: Scenario, text: str | bytes) -> list[str]:
     return [line for line in (scenario.notes or "").splitlines() if line not in before]
 
 
+_OPENDOCUMENT = b"mimetypeapplication/vnd.oasis.opendocument."
+"""The stored first entry of an OpenDocument file (a zip): its name, ``mimetype``, then its content."""
+
+
 def parse_scenario(text: str | bytes, *, source: str = "scenario") -> Scenario:
     """Parse scenario JSON text; errors name ``source`` and the line of a JSON syntax error."""
     _check_scenario_size(len(text), source)
     head = text[:4].encode("latin-1", "replace") if isinstance(text, str) else text[:4]
+    if head.startswith(b"PK\x03\x04") and _OPENDOCUMENT in (text[:100] if isinstance(text, bytes) else b""):
+        raise ScenarioError(
+            "is an OpenDocument spreadsheet (.ods, LibreOffice's own format), which is not read; save it as .xlsx "
+            "(File > Save As > Excel 2007-365) and give that: a workbook the app exported keeps its edits as .xlsx",
+            file=source,
+        )
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         raise ScenarioError(
             "is a zip file (a workshop file or an Excel workbook), not a scenario file; give the scenario's "

@@ -259,6 +259,30 @@ def test_a_workshop_zip_given_to_compute_is_named_as_a_zip(tmp_path, capsys):
     assert line.startswith(f"error: {workshop}: is a zip file") and "'compare'" in line
 
 
+def _ods() -> bytes:
+    """An OpenDocument spreadsheet's container: its first entry ``mimetype``, stored (ODF 1.2 §3.3)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        book.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
+                      compress_type=zipfile.ZIP_STORED)
+        book.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()
+
+
+def test_a_workbook_saved_as_ods_is_named_with_how_to_save_it(tmp_path, capsys):
+    """LibreOffice saves .ods by default: it was called "a zip file (a workshop file or an Excel workbook)"."""
+    plan = tmp_path / "plan.ods"
+    plan.write_bytes(_ods())
+    assert main(["compute", str(plan)]) == 2
+    assert _one_error_line(capsys) == (
+        f"error: {plan}: is an OpenDocument spreadsheet (.ods, LibreOffice's own format), which is not read; save it "
+        "as .xlsx (File > Save As > Excel 2007-365) and give that: a workbook the app exported keeps its edits as "
+        ".xlsx")
+
+
 def test_a_gzipped_scenario_is_named_as_compressed():
     import gzip
 

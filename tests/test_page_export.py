@@ -177,6 +177,21 @@ def test_an_export_given_as_the_scenario_file_is_named_as_such(open_app, worked_
     assert at.session_state["scenario"] == worked_example
 
 
+def test_a_workbook_saved_as_ods_here_says_to_save_it_as_xlsx(open_app, worked_example):
+    """Streamlit refused an .ods ("files are not allowed") without saying that an .xlsx would do."""
+    from tests.test_adversarial import _ods
+
+    at = open_app(page=PAGE, scenario=worked_example)
+    at.file_uploader(key="export_scenario_upload").set_value(
+        ("plan.ods", _ods(), "application/vnd.oasis.opendocument.spreadsheet")).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "plan.ods: is an OpenDocument spreadsheet (.ods, LibreOffice's own format), which is not read; save it as "
+        ".xlsx (File \\> Save As \\> Excel 2007-365) and give that: a workbook the app exported keeps its edits as "
+        ".xlsx. The current scenario is unchanged."]  # Markdown-safe: '>' would start a quote
+    assert at.session_state["scenario"] == worked_example
+
+
 def test_a_workshop_file_here_says_where_it_opens(open_app, worked_example):
     """A workshop .zip on this uploader got Streamlit's "application/zip files are not allowed", which said
     neither what the file is for nor where it opens."""
