@@ -120,14 +120,21 @@ def _estimates(scenario: Scenario) -> dict:
     return estimates_of(scenario, tuple(TEMPLATE_METRICS))
 
 
-def unused_estimates_warning(saved: str) -> None:
-    """Say, above a download, that estimates typed on the Data page but not in use are not in what it saves
-    (``saved``: "the workshop file"); they stay in the table meanwhile."""
+def not_saved_warning(saved: str) -> None:
+    """Say, above a download, what the user typed that is not in what it saves (``saved``: "the workshop file"):
+    estimates typed on the Data page but not in use (they stay in the table meanwhile), and a PR size limit tried
+    on Review capacity but not applied (a reload keeps both; the file does not)."""
     if st.session_state.get(ESTIMATES_DRAFT) is not None:
         st.warning(
             f"Estimates typed on the **Data** page are not in use yet, so they are not in {saved}: click **Use "
             "these estimates** there first (or discard them).",
             icon=":material/edit_note:",
+        )
+    if tried := st.session_state.get(PR_LIMIT_WHATIF, 0):
+        st.warning(
+            f"The PR size limit tried on **Review capacity** ({fmt.number(tried)} lines) is a what-if, so it is not "
+            f"in {saved}: click **Apply the limit** there to keep it in the scenario.",
+            icon=":material/science:",
         )
 
 

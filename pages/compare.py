@@ -158,7 +158,7 @@ include = own is not None and appstate.kept_widget(
     f"it. Exports over {fmt.file_size(appstate.INCLUDE_EXPORTS_UP_TO)} are left out unless you tick this.",
 )
 data = appstate.workshop_file(include)
-appstate.unused_estimates_warning("the workshop file")
+appstate.not_saved_warning("the workshop file")
 what = f"{len(saved)} scenario{'s' if len(saved) != 1 else ''}"
 if include:
     what += f", {exports} export{'s' if exports != 1 else ''}, {fmt.file_size(len(data))}"

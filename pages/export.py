@@ -25,7 +25,7 @@ st.title("Export", anchor=False)
 st.caption(f"**{markdown_safe(scenario.name)}** · {appstate.source_line(scenario)}")
 
 metrics = appstate.scenario_metrics()
-appstate.unused_estimates_warning("the workbook or the scenario file below")
+appstate.not_saved_warning("the workbook or the scenario file below")
 
 st.subheader("Stakeholder workbook (Excel)", anchor=False)
 st.markdown(

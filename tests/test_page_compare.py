@@ -132,6 +132,24 @@ def test_the_open_scenario_alone_can_be_saved_as_a_workshop(open_app, worked_exa
     assert again.session_state["scenario"] == edited and again.session_state["compared"] == []
 
 
+def test_a_pr_size_limit_tried_and_not_applied_is_named_where_the_workshop_is_saved(open_app, worked_example):
+    """A reload keeps the limit tried on Review capacity; the workshop file does not, and said nothing: reopened,
+    the Review page's figures differed."""
+    said = "The PR size limit tried on **Review capacity** (300 lines) is a what-if, so it is not in"
+    at = open_app(page="pages/review.py", scenario=worked_example)
+    at.number_input(key="review_pr_limit").set_value(300).run()
+    at.switch_page(PAGE).run()
+    assert [w.value for w in at.warning if w.value.startswith(said)] == [
+        f"{said} the workshop file: click **Apply the limit** there to keep it in the scenario."]
+    at.switch_page("pages/export.py").run()
+    assert [w.value for w in at.warning if w.value.startswith(said)] == [
+        f"{said} the workbook or the scenario file below: click **Apply the limit** there to keep it in the scenario."]
+    at.switch_page("pages/review.py").run()
+    at.button(key="review_apply_limit").click().run()
+    at.switch_page(PAGE).run()
+    assert not [w for w in at.warning if w.value.startswith(said)]
+
+
 def test_save_and_resume_a_workshop(open_app, worked_example):
     other = with_value(worked_example, "name", "Other")
     saved = workshop_zip([worked_example, other])
