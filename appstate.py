@@ -138,8 +138,11 @@ def not_saved_warning(saved: str) -> None:
         )
 
 
+ROLLOUT_PENDING = "rollout_pending"
+"""Rollout plan tables whose edits a rule refused, kept in their grids until fixed (pages/rollout.py)."""
+
 RESUME_KEYS = (SCENARIO, COMPARED, EXPORTS, ADOPTION_DATE, RAMP_WEEKS, COLUMN_MAPPINGS, TIMEZONE, ESTIMATES_DRAFT,
-               REPLACED_EXPORTS)
+               REPLACED_EXPORTS, ROLLOUT_PENDING)
 """What a reload brings back: the user's inputs (widget values follow the scenario) and the Data page's undo of
 replaced or stopped exports, not results or notices."""
 RESUME_KEEP_SECONDS = 8 * 3600
@@ -200,7 +203,7 @@ def _untouched(state: Any) -> bool:
     first = state.get(_KEPT_DEFAULTS, {})
     return (state.get(SCENARIO) is state.get(_OPENED_DEMO) and not state.get(COMPARED)
             and state.get(ESTIMATES_DRAFT) is None and state.get(REPLACED_EXPORTS) is None
-            and state.get(EXPORTS) in (None, DEMO)
+            and not state.get(ROLLOUT_PENDING) and state.get(EXPORTS) in (None, DEMO)
             and all(key in first and state[key] == first[key] for key in _kept_keys()))
 
 
@@ -1543,7 +1546,13 @@ def row_form(frame: Any, columns: dict[str, Any], key: str, *, row_label: Callab
             if not isinstance(config, dict) or column in disabled or config.get("disabled"):
                 continue
             was = None if current is None or pd.isna(current[column]) else current[column]
-            values[column] = _row_widget(config, was, f"{key}_{chosen}_{column}")
+            widget = f"{key}_{chosen}_{column}"
+            # A widget keeps what it first showed: a due week the waves had moved since (6 → 5 in the grid) was
+            # written back as 6 with a note typed beside it. A cell changed in the table starts its widget afresh.
+            if st.session_state.get(f"{widget}_shown", repr(was)) != repr(was):
+                st.session_state.pop(widget, None)
+            st.session_state[f"{widget}_shown"] = repr(was)
+            values[column] = _row_widget(config, was, widget)
         buttons = st.columns(2 if current is not None and can_add else 1)
         if buttons[0].button("Apply to the table", key=f"{key}_apply"):
             if current is None:

@@ -42,8 +42,36 @@ if st.session_state.get("rollout_seen") != scenario.model_dump_json():
 generation = st.session_state["rollout_generation"]
 
 
+PENDING = appstate.ROLLOUT_PENDING
+"""Editor name → (the scenario it was typed over, its whole table): a table whose edits the plan's rules refused,
+kept in its grid until fixed or discarded.  A row typed in the keyboard form and refused was lost at the next
+row applied, and a grid's edits when the page was left."""
+PENDING_TURNS = "rollout_pending_turns"
+"""Editor name → how many times its grid restarted from a held table (a new key: its edits are relative)."""
+
+
 def key(name: str) -> str:
-    return name if generation == 0 else f"{name}_{generation}"
+    turn = st.session_state.get(PENDING_TURNS, {}).get(name, 0)
+    base = name if generation == 0 else f"{name}_{generation}"
+    return base if not turn else f"{base}_{turn}"
+
+
+def pending(name: str) -> pd.DataFrame | None:
+    """The table of editor ``name`` held since a rule refused it, if typed over the scenario open now."""
+    found = st.session_state.get(PENDING, {}).get(name)
+    return found[1] if found is not None and found[0] == scenario.model_dump_json() else None
+
+
+def restart(name: str, table: pd.DataFrame | None) -> None:
+    """Draw editor ``name`` afresh from ``table`` (None: from the plan) on a rerun now."""
+    held = st.session_state.setdefault(PENDING, {})
+    if table is None:
+        held.pop(name, None)
+    else:
+        held[name] = (scenario.model_dump_json(), table.copy())
+    turns = st.session_state.setdefault(PENDING_TURNS, {})
+    turns[name] = turns.get(name, 0) + 1
+    st.rerun()
 
 
 def save(plan: RolloutPlan | None) -> None:
@@ -56,6 +84,7 @@ def save(plan: RolloutPlan | None) -> None:
         return
     st.session_state["scenario"] = updated
     st.session_state["rollout_seen"] = updated.model_dump_json()
+    st.session_state.pop(PENDING, None)  # typed over the plan before
     st.rerun()
 
 
@@ -69,27 +98,46 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dict("records")
 
 
-def apply_edits(name: str, change: Callable[[], RolloutPlan], columns: dict[str, Any]) -> None:
-    """When data editor ``name`` was edited, save the plan ``change()`` builds, or show why it cannot, naming
-    the cell by the heading ``columns`` (the editor's column config) gives it, not the plan's field name."""
-    if edited(name):
-        apply_change(change, columns)
-
-
-def apply_change(change: Callable[[], RolloutPlan], columns: dict[str, Any]) -> None:
-    """Save the plan ``change()`` builds from a table's edits (the grid's, or a row typed in its form), or show
-    why it cannot, the cell named as :func:`apply_edits` names it."""
+def apply_change(name: str, table: pd.DataFrame, change: Callable[[pd.DataFrame], RolloutPlan],
+                 columns: dict[str, Any], *, fresh: bool) -> None:
+    """Save the plan ``change(table)`` builds from editor ``name``'s table (its grid's edits, or a row typed in its
+    form), or show why it cannot, naming the cell by the heading ``columns`` (the editor's column config) gives
+    it, not the plan's field name.  A refused table with ``fresh`` edits (not the one held already) is held in
+    the grid (:data:`PENDING`)."""
     try:
-        new_plan = change()
+        new_plan = change(table)
     except RoiError as error:  # the table is saved whole: its other edits wait for this one to be fixed
         config = columns.get(error.column or error.field or "")
         if config is not None:
             error.column, error.field = config if isinstance(config, str) else config["label"], None
-        appstate.show_error(fmt.ended(error.describe()) + " No edit in this table is saved until it is fixed (they "
-                            "are lost if you leave the page first).")
+        appstate.show_error(fmt.ended(error.describe()) + " No edit in this table is saved until it is fixed; they "
+                            "stay in the table meanwhile.")
+        if fresh:
+            restart(name, table)
         return
     if new_plan != plan:
         save(new_plan)
+    elif pending(name) is not None:  # edited back to the plan: nothing held any more
+        restart(name, None)
+
+
+def table_editor(name: str, frame: pd.DataFrame, columns: dict[str, Any], change: Callable[[pd.DataFrame], RolloutPlan],
+                 *, row_label: Callable[[Any], str], can_add: bool = False, disabled: list[str] | None = None,
+                 **editor: Any) -> pd.DataFrame:
+    """A plan table's grid, drawn from ``frame`` (or the edits held since a rule refused them), its edits saved
+    through ``change``; its keyboard form, on the grid's table as it is now; returns that table."""
+    held = pending(name)
+    table = st.data_editor(held if held is not None else frame, key=key(name), hide_index=True, placeholder=EMPTY,
+                           column_config=columns, disabled=disabled or False, **editor)
+    if edited(name) or held is not None:
+        apply_change(name, table, change, columns, fresh=edited(name))
+    if held is not None and st.button("Discard the edits not saved", key=f"{name}_discard", icon=":material/undo:"):
+        restart(name, None)
+    typed = appstate.row_form(table, columns, f"{name}_form", can_add=can_add, row_label=row_label,
+                              disabled=disabled or ())
+    if typed is not None:
+        apply_change(name, typed, change, columns, fresh=True)
+    return table
 
 
 def reset_plan() -> None:
@@ -183,26 +231,13 @@ wave_columns = {
         width=105,
     ),
 }
-wave_edits = st.data_editor(
-    wave_frame,
-    key=key("rollout_waves"),
-    num_rows="dynamic",
-    hide_index=True,
-    placeholder=EMPTY,
+table_editor(
+    "rollout_waves", wave_frame, wave_columns,
+    lambda table: tables.update_plan(
+        plan, waves=tables.waves_from_rows(records(table), plan.waves, scenario.team.developers)),
+    row_label=lambda row: str(row["name"]), can_add=True, num_rows="dynamic",
     column_order=["name", "start_week", "seat_share_pct", "teams", "training_hours_per_dev", "reviewers"],
-    column_config=wave_columns,
 )
-apply_edits(
-    "rollout_waves",
-    lambda: tables.update_plan(
-        plan, waves=tables.waves_from_rows(records(wave_edits), plan.waves, scenario.team.developers)
-    ),
-    wave_columns,
-)
-if (typed := appstate.row_form(wave_frame, wave_columns, "rollout_waves_form", can_add=True,
-                               row_label=lambda row: str(row["name"]))) is not None:
-    apply_change(lambda: tables.update_plan(
-        plan, waves=tables.waves_from_rows(records(typed), plan.waves, scenario.team.developers)), wave_columns)
 
 wave_box = st.container()
 
@@ -238,23 +273,11 @@ gate_columns = {
     "unit": st.column_config.TextColumn("Unit", disabled=True),
     "measured": st.column_config.NumberColumn("Measured", format=GATE_VALUE),
 }
-gate_edits = st.data_editor(
-    gate_frame,
-    key=key("rollout_gates"),
-    num_rows="dynamic",
-    hide_index=True,
-    placeholder=EMPTY,
-    column_config=gate_columns,
+table_editor(
+    "rollout_gates", gate_frame, gate_columns,
+    lambda table: tables.update_plan(plan, waves=tables.gates_from_rows(records(table), plan.waves)),
+    row_label=lambda row: f"{row['wave']}: {row['metric']}", can_add=True, num_rows="dynamic",
 )
-apply_edits(
-    "rollout_gates",
-    lambda: tables.update_plan(plan, waves=tables.gates_from_rows(records(gate_edits), plan.waves)),
-    gate_columns,
-)
-if (typed_gates := appstate.row_form(gate_frame, gate_columns, "rollout_gates_form", can_add=True,
-                                     row_label=lambda row: f"{row['wave']}: {row['metric']}")) is not None:
-    apply_change(lambda: tables.update_plan(plan, waves=tables.gates_from_rows(records(typed_gates), plan.waves)),
-                 gate_columns)
 
 with st.expander("Baselines the gates compare with"):
     st.caption(
@@ -272,26 +295,11 @@ with st.expander("Baselines the gates compare with"):
         "unit": "Unit",
         "source": "Source",
     }
-    baseline_edits = st.data_editor(
-        baseline_frame,
-        key=key("rollout_gate_baselines"),
-        hide_index=True,
-        placeholder=EMPTY,
-        disabled=["metric", "unit", "source"],
-        column_config=baseline_columns,
+    table_editor(
+        "rollout_gate_baselines", baseline_frame, baseline_columns,
+        lambda table: tables.update_plan(plan, baseline=tables.baseline_from_rows(records(table), scenario, plan)),
+        row_label=lambda row: str(row["metric"]), disabled=["metric", "unit", "source"],
     )
-    apply_edits(
-        "rollout_gate_baselines",
-        lambda: tables.update_plan(
-            plan, baseline=tables.baseline_from_rows(records(baseline_edits), scenario, plan)
-        ),
-        baseline_columns,
-    )
-    if (typed_baselines := appstate.row_form(baseline_frame, baseline_columns, "rollout_baselines_form",
-                                             disabled=["metric", "unit", "source"],
-                                             row_label=lambda row: str(row["metric"]))) is not None:
-        apply_change(lambda: tables.update_plan(
-            plan, baseline=tables.baseline_from_rows(records(typed_baselines), scenario, plan)), baseline_columns)
 
 for slip in tables.gate_slips(scenario, plan):  # kept as typed: a rate under 1% can be right
     st.warning(slip)
@@ -363,33 +371,16 @@ checklist_columns = {
         "Fires", help="Still triggered: the scenario's numbers still call for this action", width=55
     ),
 }
-checklist_edits = st.data_editor(
-    checklist_frame,
-    key=key("rollout_checklist"),
-    hide_index=True,  # the item ids are under "Why each action": at 1280 px they left the titles 190 px
-    placeholder=EMPTY,
-    disabled=["title", "wave", "fires"],
+table_editor(
+    "rollout_checklist", checklist_frame, checklist_columns,
+    lambda table: tables.update_plan(plan, checklist=tables.tracking_from_rows(
+        records(table.rename_axis("id").reset_index()), tables.default_tracking(report, results))),
+    row_label=lambda row: str(row["title"]), disabled=["title", "wave", "fires"],
     # Short headings, the full name in their help, and fixed widths that add up to 800 px: it scrolled
     # sideways at 1280 px with the sidebar open (818 px).  Only the longest titles are cut; each
-    # action's full title is under "Why each action" below.
-    column_config=checklist_columns,
+    # action's full title is under "Why each action" below.  No index: the item ids are under "Why each
+    # action": at 1280 px they left the titles 190 px.
 )
-apply_edits(
-    "rollout_checklist",
-    lambda: tables.update_plan(
-        plan,
-        checklist=tables.tracking_from_rows(
-            records(checklist_edits.rename_axis("id").reset_index()), tables.default_tracking(report, results)
-        ),
-    ),
-    checklist_columns,
-)
-if (typed_items := appstate.row_form(checklist_frame, checklist_columns, "rollout_checklist_form",
-                                     disabled=["title", "wave", "fires"],
-                                     row_label=lambda row: str(row["title"]))) is not None:
-    apply_change(lambda: tables.update_plan(plan, checklist=tables.tracking_from_rows(
-        records(typed_items.rename_axis("id").reset_index()), tables.default_tracking(report, results))),
-        checklist_columns)
 for late in tables.late_checklist_items(report):
     st.warning(late)
 

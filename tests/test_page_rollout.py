@@ -124,11 +124,18 @@ def test_a_bad_wave_edit_is_refused_with_its_row_and_column(page):
     # other edits wait for this one.
     assert [e.value for e in page.error] == [
         "row 2, column 'Seats %': 150% is outside 0–100%; enter the share of developers with a seat once the wave "
-        "starts. No edit in this table is saved until it is fixed (they are lost if you leave the page first)."]
+        "starts. No edit in this table is saved until it is fixed; they stay in the table meanwhile."]
     assert page.session_state["scenario"].rollout is None
-    page.session_state["rollout_waves"] = _edit({1: {"training_hours_per_dev": 5000}})
+    # The refused table stays in the grid, drawn afresh from it (a new key: a grid's edits are relative to its
+    # table), and the next edit is made on it.
+    held = page.data_editor(key="rollout_waves_1").value
+    assert list(held["seat_share_pct"]) == [10, 150, 100]
+    page.session_state["rollout_waves_1"] = _edit({1: {"seat_share_pct": 30, "training_hours_per_dev": 5000}})
     page.run()  # a field the model bounds: its words, and the heading
     assert page.error[0].value.startswith("row 2, column 'Training h': must be at most 1000 (got 5000.0)")
+    page.button(key="rollout_waves_discard").click().run()
+    assert not page.error and page.session_state["scenario"].rollout is None
+    assert list(page.data_editor(key="rollout_waves_3").value["seat_share_pct"]) == [10, 30, 100]
 
 
 def test_a_wave_moved_past_the_horizon_is_refused(page):
@@ -603,6 +610,45 @@ def test_a_bad_value_in_the_keyboard_form_is_refused_as_in_the_grid(page):
     page.number_input(key="rollout_waves_form_0_start_week").set_value(500)  # past the 3-year horizon
     page.button(key="rollout_waves_form_apply").click().run()
     assert page.error and page.session_state["scenario"].rollout is None  # the default plan, unsaved
+
+
+def test_a_row_refused_in_the_keyboard_form_stays_and_the_next_row_builds_on_it(page):
+    """Pilot typed at 35% (above Expansion's 30%) was refused; Expansion then raised to 50% was saved without it:
+    the Pilot row typed was lost, and the grid never showed it."""
+    form = "rollout_waves_form"
+    page.selectbox(key=f"{form}_row").set_value(0).run()
+    page.text_input(key=f"{form}_0_name").input("Pilot: payments")
+    page.number_input(key=f"{form}_0_seat_share_pct").set_value(35.0)
+    page.button(key=f"{form}_apply").click().run()
+    assert page.error[0].value.startswith("row 2, column 'Seats %'")
+    assert page.session_state["scenario"].rollout is None
+    assert list(page.data_editor(key="rollout_waves_1").value["name"])[0] == "Pilot: payments"  # in the grid
+    page.selectbox(key=f"{form}_row").set_value(1).run()
+    page.number_input(key=f"{form}_1_seat_share_pct").set_value(50.0)
+    page.button(key=f"{form}_apply").click().run()
+    assert not page.error, [e.value for e in page.error]
+    waves = page.session_state["scenario"].rollout.waves
+    assert [(w.name, w.seat_share) for w in waves] == [("Pilot: payments", 0.35), ("Expansion", 0.5),
+                                                         ("Full rollout", 1.0)]
+
+
+def test_the_keyboard_form_shows_a_due_week_the_waves_moved_since_it_was_opened(page):
+    """The form kept the due week it first showed (6) after the waves moved it to 5, and a note typed there wrote
+    6 back: the item stopped following its wave, with a warning that it was late."""
+    ids = list(page.data_editor(key="rollout_checklist").value.index)
+    row = ids.index("pr-size-limit")
+    form = "rollout_checklist_form"
+    page.selectbox(key=f"{form}_row").set_value(row).run()
+    before = page.number_input(key=f"{form}_{row}_due_week").value
+    page.session_state["rollout_waves"] = _edit({1: {"start_week": 5}})  # Expansion, which the item is due before
+    page.run()
+    assert page.number_input(key=f"{form}_{row}_due_week").value == 5 != before
+    page.text_input(key=f"{form}_{row}_notes").input("agreed with the leads")
+    page.button(key=f"{form}_apply").click().run()
+    assert not page.warning or not any("after 'Expansion' starts" in w.value for w in page.warning)
+    tracked = {t.item_id: t for t in page.session_state["scenario"].rollout.checklist}
+    assert tracked["pr-size-limit"].notes == "agreed with the leads"
+    assert tracked["pr-size-limit"].due_week is None  # still follows the waves
 
 
 def test_a_checklist_status_set_in_the_keyboard_form_is_saved(page):

@@ -45,6 +45,19 @@ def test_a_reload_brings_back_the_scenario_the_kept_ones_and_the_what_ifs(worked
     assert _reloaded(back.session_state["resume_token"]).session_state["compared"] == [other]
 
 
+def test_a_reload_brings_back_rollout_edits_a_rule_refused_even_on_the_untouched_demo():
+    """Refused edits stay in the Rollout plan's grid until fixed; on the demo as it opened, the tab saved nothing."""
+    import pandas as pd
+
+    held = {"rollout_waves": ("the scenario typed over", pd.DataFrame({"name": ["Pilot"], "seat_share_pct": [150.0]}))}
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    at.session_state["rollout_pending"] = held
+    at.run()
+    back = _reloaded(at.session_state["resume_token"])
+    found = back.session_state["rollout_pending"]["rollout_waves"]
+    assert found[0] == held["rollout_waves"][0] and found[1].equals(held["rollout_waves"][1])
+
+
 class _Sessions:
     """Sessions told apart, and which of them a browser still has open: AppTest gives every session one id and
     has no server to ask, so :func:`appstate._connected` is always False there."""
