@@ -324,6 +324,9 @@ def set_scenario(new: Scenario, notice: str | None = None, kind: str = "success"
         st.session_state[CUT_ADOPTION] = (new, cut)
     if old is not None and st.session_state.get(ESTIMATES_DRAFT) is not None and _estimates(new) != _estimates(old):
         st.session_state[ESTIMATES_DRAFT] = None  # typed over estimates since replaced: the Data page drops them too
+        dropped = ("Estimates typed on the Data page and not used are dropped: they were typed over the values the "
+                   "scenario held before.")  # opening another client's workshop dropped them without a word
+        notice, kind = (f"{notice} {dropped}" if notice else dropped), ("warning" if kind == "success" else kind)
     st.session_state[SCENARIO] = new
     st.session_state[_EDIT_ERRORS] = {}
     if notice:

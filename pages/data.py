@@ -763,8 +763,10 @@ with tab_estimates:
             try:
                 estimates = frame_to_estimates(edited, frame)
                 slips = [*ranges_moved(estimates, edited, frame), *rate_slips(estimates)]
+                updated = with_estimates(appstate.scenario(), estimates)
+                st.session_state[appstate.ESTIMATES_DRAFT] = None  # used, not dropped
                 appstate.set_scenario(
-                    with_estimates(appstate.scenario(), estimates),
+                    updated,
                     " ".join(["The scenario now uses your estimates.", *slips]),
                     kind="warning" if slips else "success",
                 )

@@ -468,8 +468,12 @@ def test_typed_estimates_are_dropped_with_the_estimates_they_were_typed_over(ope
     other = (SCENARIOS / "metr_2025.json").read_bytes()
     page.file_uploader(key="export_scenario_upload").set_value(("metr.json", other, "application/json")).run()
     assert page.session_state["scenario"].name != worked_example.name
-    # Typed over the estimates of another scenario: dropped (the Data page would), and no longer named.
-    assert page.session_state["data_estimates_draft"] is None and not page.warning
+    # Typed over the estimates of another scenario: dropped (the Data page would), said once, no longer named
+    # above the downloads (opening another client's workshop dropped them without a word).
+    assert page.session_state["data_estimates_draft"] is None
+    assert [w.value for w in page.warning] == [
+        "Scenario 'METR 2025 RCT: experienced developers 19% slower' loaded from metr.json. Estimates typed on the "
+        "Data page and not used are dropped: they were typed over the values the scenario held before."]
 
 
 def test_typed_estimates_can_be_discarded(open_app, worked_example):
