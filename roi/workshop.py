@@ -191,6 +191,13 @@ def _is_scenario_member(member: zipfile.ZipInfo, exports_folder: str | None) -> 
     )
 
 
+def _in_exports_folder(path: str) -> bool:
+    """A member under :data:`EXPORTS_FOLDER` at the top, or in the one folder a zipped folder adds."""
+    parts = path.split("/")
+    return not path.startswith("__MACOSX/") and (parts[0] + "/" == EXPORTS_FOLDER or (
+        len(parts) > 2 and parts[1] + "/" == EXPORTS_FOLDER)) and not path.endswith("/")
+
+
 def read_scenarios(name: str, data: bytes) -> list[Scenario]:
     """The scenarios in an uploaded file: a workshop zip, or one scenario file (JSON).
 
@@ -225,6 +232,10 @@ def read_workshop(name: str, data: bytes, *, with_exports: bool = True) -> Works
     manifest = next((m for m in infos if m.filename.rsplit("/", 1)[-1] == MANIFEST
                      and not m.filename.startswith("__MACOSX/")), None)
     folder = manifest.filename[: -len(MANIFEST)] if manifest is not None else None
+    if manifest is None and (orphan := next((m.filename for m in infos if _in_exports_folder(m.filename)), None)):
+        raise ScenarioError(  # else each export was read as a scenario file and refused as one
+            f"holds exports ({quote(orphan, 80)}) but not the {MANIFEST} that lists them and how they were read: it "
+            "was taken out of the zip; save the workshop again, or load the exports on the Data page", file=name)
     members = [m for m in infos if _is_scenario_member(m, None if folder is None else folder + EXPORTS_FOLDER)]
     if not members:
         raise ScenarioError(

@@ -438,6 +438,20 @@ class TestWorkshopExports:
             read_workshop("w.zip", buffer.getvalue())
         assert error.value.describe() == message
 
+    @pytest.mark.parametrize("folder", ["", "acme-workshop/"])
+    def test_exports_without_their_list_are_named_as_such(self, worked, folder):
+        """With _exports.json taken out, an export was read as a scenario: "exports/seats.json: is not a scenario
+        file"."""
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(f"{folder}a.json", scenario_to_json(worked))
+            archive.writestr(f"{folder}exports/seats.json", b"[]")
+        with pytest.raises(ScenarioError) as error:
+            read_workshop("w.zip", buffer.getvalue())
+        assert error.value.describe() == (
+            f"w.zip: holds exports ({folder}exports/seats.json) but not the {MANIFEST} that lists them and how they "
+            "were read: it was taken out of the zip; save the workshop again, or load the exports on the Data page")
+
     def test_small_members_that_expand_together_like_a_bomb_are_refused(self, worked):
         # 20 members of 100 KiB of zeros: each under the 1 MiB the per-member check starts at, 2 MB together
         # from a few kB (the audit's 5 kB zip unpacked 1,000 such members into 1 GB).
