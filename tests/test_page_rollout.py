@@ -674,3 +674,23 @@ def test_a_gate_measured_value_typed_in_the_keyboard_form_judges_it(worked_examp
     assert not at.error, [e.value for e in at.error]
     assert _table(at, "rollout_gate_results")["Result"][0] == "fail"
     assert at.session_state["scenario"].rollout.waves[0].gates[0].measured == 420
+
+
+def test_guardrails_written_for_earlier_numbers_are_said_and_updated_keeping_the_teams_own(worked_example):
+    """A line appended to the guardrails froze the generated ones: "frees no time" stayed beside a planning gain
+    of +1.4% once the basis was the likely values, and went into the workshop file so."""
+    from roi.rollout import expectations
+    from roi.rollout_models import Expectations
+
+    at_p10 = expectations(worked_example, compute(worked_example)).guardrails
+    plan = default_plan(worked_example).model_copy(update={"expectations": Expectations(
+        plan_gain_basis="likely", guardrails=[*at_p10, "No deploys on Fridays"])})
+    at = _page(worked_example.model_copy(update={"rollout": plan}))
+    warning = next(w.value for w in at.warning if "written from earlier numbers" in w.value)
+    assert warning.startswith("1 guardrail written from earlier numbers no longer reads as the numbers write it "
+                              "now: “Roadmaps commit to no extra throughput")
+    assert "is now “Roadmaps commit to at most +1.4% more throughput" in warning
+    at.button(key="rollout_refresh_guardrails").click().run()
+    saved = at.session_state["scenario"].rollout.expectations.guardrails
+    assert saved[0].startswith("Roadmaps commit to at most +1.4%") and saved[1:] == [*at_p10[1:], "No deploys on Fridays"]
+    assert not any("written from earlier numbers" in w.value for w in at.warning)

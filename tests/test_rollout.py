@@ -23,6 +23,10 @@ from roi.errors import DataError, ScenarioError
 from roi.inputs import resolve_inputs
 from roi.models import parse_scenario, scenario_from_dict, scenario_to_json
 from roi.rollout import (
+    GUARDRAIL_OPENINGS,
+    guardrails_now,
+    refreshed_guardrails,
+    stale_guardrails,
     METRICS,
     baseline_metrics,
     default_plan,
@@ -685,6 +689,20 @@ class TestExpectations:
         result = expectations(worked_example, results, chosen)
         assert result.guardrails == ["No weekend deploys"] and not result.guardrails_generated
         assert result.roadmap_gain == 0 and not result.allocation_generated
+
+    def test_guardrails_written_for_earlier_numbers_are_found_and_brought_up_to_date(self, worked_example, results):
+        """A line appended to the generated guardrails kept them as they were: "frees no time" stayed beside a
+        planning gain of +15.6%. At P10 the worked example frees no time; at the likely values it frees 0.85 h."""
+        at_p10 = expectations(worked_example, results)
+        saved = [*at_p10.guardrails, "No deploys on Fridays"]  # the team's own line, appended
+        likely = expectations(worked_example, results, Expectations(plan_gain_basis="likely", guardrails=saved))
+        now = guardrails_now(worked_example, results, likely)
+        assert all(line.startswith(GUARDRAIL_OPENINGS) for line in now + at_p10.guardrails)
+        assert stale_guardrails(saved, now) == [(at_p10.guardrails[0], now[0])]
+        assert at_p10.guardrails[0].startswith("Roadmaps commit to no extra throughput")
+        assert now[0].startswith("Roadmaps commit to at most +1.4% more throughput")  # 0.85215 · 0.5 / 30
+        assert refreshed_guardrails(saved, now) == [now[0], *saved[1:]]
+        assert stale_guardrails(refreshed_guardrails(saved, now), now) == []
 
     def test_allocation_must_add_up(self):
         with pytest.raises(ValueError, match="add up to 100%"):
