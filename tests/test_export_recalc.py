@@ -46,6 +46,7 @@ from roi.export.rollout_sheets import (
     NO_START_DATE,
     PLAN_NOT_ALLOWED,
     SPARE_ACTIONS_NOTE,
+    SHARE_OVER_ONE,
     SPARE_GATES_NOTE,
     START_DATE_CELL,
     WAVE_CHECK_LABEL,
@@ -557,13 +558,13 @@ def _with_gate_typed_below(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _with_gate_edits(data: bytes) -> bytes:
-    """:data:`GATE_EDITS` typed into the Pilot's rows of the gates table."""
+def _with_gate_edits(data: bytes, edits: dict[str, tuple[float | None, float]] = GATE_EDITS) -> bytes:
+    """``edits`` (:data:`GATE_EDITS`) typed into the Pilot's rows of the gates table."""
     book = load_workbook(io.BytesIO(data))
     sheet = book["Rollout plan"]
     header = next(row for row in sheet.iter_rows() if row[0].value == "Wave" and row[7].value == "Result")
     for row in sheet.iter_rows(min_row=header[0].row + 1, max_row=header[0].row + 5):
-        baseline, measured = GATE_EDITS[row[1].value]
+        baseline, measured = edits[row[1].value]
         if baseline is not None:
             row[3].value = baseline
         row[5].value = measured
@@ -783,6 +784,7 @@ def recalculated(tmp_path_factory):
     cases["gate_typed_below"] = (cases["worked"][0], _with_gate_typed_below(base))
     cases["checklist_edit"] = (cases["worked"][0], _with_checklist_edits(base))
     cases["gates_edit"] = (cases["worked"][0], _with_gate_edits(base))
+    cases["gates_percent"] = (cases["worked"][0], _with_gate_edits(base, {**GATE_EDITS, "Change failure rate": (0.05, 9)}))
     cases["checklist_bad_weeks"] = (cases["worked"][0], _with_bad_due_weeks(base))
     cases["wave_added"] = (cases["worked"][0], _with_wave_typed_after_the_last(base))
     for name, (waves, assumptions) in PLAN_EDITS.items():
@@ -1224,6 +1226,17 @@ def test_gates_judge_the_measured_values_a_pm_enters(recalculated):
     decisions = _wave_table(sheet)["Go / no-go"][: len(report.waves)]
     assert decisions == ["no-go", "not measured yet", "not measured yet"]
     assert decisions[0] == DECISION_LABELS[report.waves[0].decision]
+
+
+def test_a_rate_pasted_as_a_percentage_is_not_judged_but_named(recalculated):
+    """9 pasted for 9% (validation stops typing it, not pasting) read "900.0% > 7.0%: fail", a no-go."""
+    _, values, _ = recalculated["gates_percent"]
+    sheet = values["Rollout plan"]
+    header = next(row for row in sheet.iter_rows() if row[0].value == "Wave" and row[7].value == "Result")
+    rows = [[c.value for c in row[:9]] for row in sheet.iter_rows(min_row=header[0].row + 1) if row[0].value]
+    assert [(r[7], r[8]) for r in rows if r[0] == "Pilot"][0] == ("not judged", SHARE_OVER_ONE)
+    assert [r[7] for r in rows if r[0] == "Pilot"][1:] == ["pass", "pass", "pass", "pass"]
+    assert _wave_table(sheet)["Go / no-go"][0] != "no-go"
 
 
 def test_checklist_due_dates_follow_the_edited_start_date_and_weeks(recalculated):

@@ -646,6 +646,10 @@ def _live_decision(report: RolloutReport, name_cell: str, first: int) -> str:
     )
 
 
+SHARE_OVER_ONE = "a share above 100%: type it as a fraction, 0.09 for 9% (or 9%)"
+"""A rate gate's reason while its measured value or baseline is over 1 (a percentage pasted as a number)."""
+
+
 def _live_gates(report: RolloutReport, name_cells: list[str], first: int) -> list[list[Cell | None]]:
     """The gates table from row ``first``: each gate's baseline and measured value are inputs, its
     threshold (a relative one: from the baseline), result and reason live formulas by the rules of
@@ -672,10 +676,14 @@ def _live_gates(report: RolloutReport, name_cells: list[str], first: int) -> lis
         tolerance = f"1E-9*MAX(1,ABS({threshold}))"
         passes = f"{measured}<={threshold}+{tolerance}" if at_most else f"{measured}>={threshold}-{tolerance}"
         judged = f"AND(ISNUMBER({threshold}),ISNUMBER({measured}))"
+        unjudged = ('IF(ISNUMBER({threshold}),"not measured yet: enter the measured value",'
+                    '"no baseline: enter it under Baseline")').format(threshold=threshold)
+        if unit == "fraction":  # 9 pasted for 9% (validation stops typing it, not pasting) read "900.0% > 12.0%: fail"
+            judged = f"AND({judged},N({measured})<=1,N({base})<=1)"
+            unjudged = (f'IF(OR(N({measured})>1,N({base})>1),"{SHARE_OVER_ONE}",{unjudged})')
         symbols = ("≤", ">") if at_most else ("≥", "<")
         live_reason = (
-            f'IF({result}="not judged",IF(ISNUMBER({threshold}),"not measured yet: enter the measured value",'
-            f'"no baseline: enter it under Baseline"),{_gate_text(measured, unit)}&IF({result}="pass",'
+            f'IF({result}="not judged",{unjudged},{_gate_text(measured, unit)}&IF({result}="pass",'
             f'" {symbols[0]} "," {symbols[1]} ")&{_gate_text(threshold, unit)}&": "&{result})'
         )
         unchanged = f"AND({same_as_exported(base, gate.baseline)},{same_as_exported(measured, gate.measured)})"
