@@ -786,6 +786,7 @@ def _name_devlake_reviewers(parts: dict[str, list[pd.DataFrame]], reports: list[
     (Copilot's reviewer) cannot be told from people.
     """
     names = parts.pop(devlake.ACCOUNT_NAMES, [])
+    distinct = {str(f["source"].iloc[0]): f["reviewer"] for f in parts.pop(devlake.REVIEWER_IDS, []) if len(f)}
     comment_files = {r.file for r in reports if r.format == "devlake_pull_request_comments"}
     if not comment_files:
         return
@@ -799,17 +800,19 @@ def _name_devlake_reviewers(parts: dict[str, list[pd.DataFrame]], reports: list[
         if not len(frame) or str(frame["source"].iloc[0]) not in comment_files:
             named.append(frame)
             continue
-        codes, ids = pd.factorize(frame["reviewer"])  # 300,000 comments of a few thousand accounts: each once
-        logins = pd.Series(ids, dtype=object).map(login)
-        if logins.notna().any():
-            renamed = logins.fillna(pd.Series(ids, dtype=object))
-            reviewer = pd.Series(pc.take(pa.array(renamed, pa.string()), pa.array(codes)).to_pandas(), index=frame.index)
+        source = str(frame["source"].iloc[0])
+        ids = pd.Series(distinct.get(source, pd.Series(dtype=object)), dtype=object)  # found in its reading thread
+        logins = ids.map(login)
+        if logins.notna().any():  # 300,000 comments of a few thousand accounts: each renamed once
+            codes, uniques = pd.factorize(frame["reviewer"])
+            each = pd.Series(uniques, dtype=object)
+            reviewer = pd.Series(pc.take(pa.array(each.map(login).fillna(each), pa.string()), pa.array(codes))
+                                 .to_pandas(), index=frame.index)
             frame = frame.assign(reviewer=reviewer, reviewer_is_bot=bot_mask(reviewer).to_numpy())
-        else:
-            renamed = pd.Series(ids, dtype=object)
+        renamed = logins.astype(object).fillna(ids)
         unpaired = renamed[renamed.str.contains(devlake.ACCOUNT_ID, na=False).to_numpy()]
         if len(unpaired):
-            by_name[str(frame["source"].iloc[0])].caution(
+            by_name[source].caution(
                 f"{len(unpaired):,} reviewer(s) are named only by their DevLake account id (account_id, e.g. "
                 f"{safety.quote(str(unpaired.iloc[0]), 40)}), which no accounts table or PR author_id pairs with a "
                 "login: bots among them (Copilot's reviewer, say) count as reviewers, and a PR author's reply by an "

@@ -45,6 +45,10 @@ ACCOUNT_NAMES = "_devlake_account_names"
 from the ``accounts`` table and the PRs' ``author_id``/``author_name``: comments name their author by account
 id only, so without it a PR author's reply could not be told from a review, nor a bot from a person."""
 
+REVIEWER_IDS = "_devlake_reviewer_ids"
+"""Internal table: the distinct ``account_id`` of a comments file (``source``, ``reviewer``), found in its reading
+thread, so that reviewers are renamed (:data:`ACCOUNT_NAMES`) only in files that name one by an id it pairs."""
+
 DEPLOYED_REPOS = "_devlake_deployed_repos"
 """Internal table: the repositories each kept deployment deployed (``deploy_id``, ``repo``), to ship every PR
 merged before it (:func:`roi.ingest.ship_merged_prs`)."""
@@ -201,9 +205,17 @@ def read_pull_requests(name: str, data: bytes, report: SourceReport, timezone: s
 
 
 def _account_names(ids: pd.Series, logins: pd.Series, rank: int) -> pd.DataFrame:
-    """(account id, login) once per account, where both are given; ``rank`` orders the sources (lower first)."""
-    pairs = pd.DataFrame({"account_id": ids, "login": logins}).drop_duplicates()  # before the copies below
-    pairs = pd.DataFrame({"account_id": pairs["account_id"].str.strip(), "login": pairs["login"].str.strip()}).dropna()
+    """(account id, login) once per account, where both are given; ``rank`` orders the sources (lower first).
+    100,000 PRs have a few thousand authors: each id's first row with a login is found, then only those are
+    cleaned."""
+    given = (ids.notna() & logins.notna()).to_numpy()
+    if not given.all():
+        ids, logins = ids[given], logins[given]
+    codes, uniques = pd.factorize(ids)
+    first = np.empty(len(uniques), np.intp)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write to a code is its first row
+    pairs = pd.DataFrame({"account_id": ids.iloc[first].str.strip().to_numpy(object),
+                          "login": logins.iloc[first].str.strip().to_numpy(object)})
     pairs = pairs[pairs["account_id"].ne("").to_numpy() & pairs["login"].ne("").to_numpy()]
     return pairs.drop_duplicates("account_id").reset_index(drop=True).assign(rank=rank)
 
@@ -235,7 +247,8 @@ def read_pull_request_comments(name: str, data: bytes, report: SourceReport, tim
         "submitted_at": submitted.reset_index(drop=True),
     })
     report.tables.add("reviews")
-    return {"reviews": frame}
+    distinct = pc.unique(table.column("account_id")).drop_null().to_pandas()
+    return {"reviews": frame, REVIEWER_IDS: pd.DataFrame({"source": name, "reviewer": distinct})}
 
 
 def read_accounts(name: str, data: bytes, report: SourceReport, timezone: str) -> dict[str, pd.DataFrame]:
