@@ -8,7 +8,8 @@ processes (so each peak RSS is its own):
     compact JSON arrays as the API returns them, 100,000 PRs / 300,000 reviews per file;
   - the CSV variant: the same PRs and reviews as DevLake ``pull_requests`` and
     ``pull_request_comments`` tables, 100,000 PRs / 300,000 comments per file (every file stays
-    under roi.safety's 200 MB upload limit);
+    under roi.safety's 200 MB upload limit), the comments naming their authors by account id, with the
+    ``accounts`` table that gives each its login;
 - baseline: pyarrow parsing the same files and nothing else (every column, schema inferred):
   ``pyarrow.json`` for the JSON arrays (wrapped as one object, pyarrow's only way to read a
   top-level array) and ``pyarrow.csv`` for the CSV files.  DuckDB's ``read_json``/``read_csv`` too,
@@ -33,6 +34,8 @@ DATA = Path(__file__).resolve().parent / "data"
 ROOT = Path(__file__).resolve().parent.parent
 PRS, REVIEWS_PER_PR, DEVELOPERS = 1_000_000, 3, 5000
 PER_FILE = 100_000
+ACCOUNT, DEPENDABOT, COPILOT_REVIEWER = "github:GithubAccount:1:", 49699333, 175728472
+"""DevLake account ids: a developer's is ACCOUNT + their number; the two bots' are GitHub's."""
 ADOPTION = "2025-07-01"
 START = np.datetime64("2025-01-01T00:00:00")
 
@@ -44,7 +47,7 @@ def _iso(values: np.ndarray) -> np.ndarray:
 def generate(out_dir: Path, scale: float = 1.0) -> dict:
     """Write both variants; returns file lists.  Reuses files already written for this scale."""
     out_dir = Path(out_dir)
-    stamp = out_dir / f"done-v2-{scale:g}.json"
+    stamp = out_dir / f"done-v3-{scale:g}.json"
     if stamp.exists():
         return json.loads(stamp.read_text())
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -127,7 +130,7 @@ def generate(out_dir: Path, scale: float = 1.0) -> dict:
     pulls_csv = pa.table({
         "id": pr_ids, "base_repo_id": np.char.add("github:GithubRepo:1:", (number % 20).astype(str)),
         "status": np.where(merged_ok, "MERGED", "CLOSED"), "title": np.char.add("Change ", number.astype(str)),
-        "author_name": login, "author_id": np.char.add("github:GithubAccount:1:", author.astype(str)),
+        "author_name": login, "author_id": np.where(bot, f"{ACCOUNT}{DEPENDABOT}", np.char.add(ACCOUNT, author.astype(str))),
         "pull_request_key": number, "created_date": created_s,
         "merged_date": pa.array(np.where(merged_ok, merged_s, None), pa.string()), "closed_date": merged_s,
         "additions": additions, "deletions": deletions, "is_draft": np.zeros(n, np.int8),
@@ -135,10 +138,20 @@ def generate(out_dir: Path, scale: float = 1.0) -> dict:
     })
     comments_csv = pa.table({
         "id": np.arange(r), "pull_request_id": pr_ids[pr_of], "body": np.full(r, "Looks good"),
-        "account_id": reviewer_login, "created_date": submitted_s, "type": np.full(r, "REVIEW"),
-        "review_id": np.arange(r), "status": state,
+        # DevLake names a comment's author by account id; the accounts table gives its login.
+        "account_id": np.where(review_bot, f"{ACCOUNT}{COPILOT_REVIEWER}", np.char.add(ACCOUNT, reviewer.astype(str))),
+        "created_date": submitted_s, "type": np.full(r, "REVIEW"), "review_id": np.arange(r), "status": state,
     })
-    csv_files = []
+    accounts_csv = pa.table({
+        "id": np.r_[np.char.add(ACCOUNT, np.arange(devs).astype(str)), [f"{ACCOUNT}{DEPENDABOT}",
+                                                                      f"{ACCOUNT}{COPILOT_REVIEWER}"]],
+        "email": np.full(devs + 2, ""), "full_name": np.full(devs + 2, ""),
+        "user_name": np.r_[np.char.add("dev-", np.arange(devs).astype(str)),
+                           ["dependabot[bot]", "copilot-pull-request-reviewer[bot]"]],
+        "avatar_url": np.full(devs + 2, ""), "organization": np.full(devs + 2, "acme"),
+    })
+    pa_csv.write_csv(accounts_csv, out_dir / "accounts.csv")
+    csv_files = [str(out_dir / "accounts.csv")]
     for table, stem, per in ((pulls_csv, "pull_requests", PER_FILE), (comments_csv, "pull_request_comments",
                                                                        PER_FILE * REVIEWS_PER_PR)):
         for part, start in enumerate(range(0, table.num_rows, per), start=1):

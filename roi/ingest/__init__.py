@@ -804,11 +804,11 @@ def _name_devlake_reviewers(parts: dict[str, list[pd.DataFrame]], reports: list[
         ids = pd.Series(distinct.get(source, pd.Series(dtype=object)), dtype=object)  # found in its reading thread
         logins = ids.map(login)
         if logins.notna().any():  # 300,000 comments of a few thousand accounts: each renamed once
-            codes, uniques = pd.factorize(frame["reviewer"])
-            each = pd.Series(uniques, dtype=object)
-            reviewer = pd.Series(pc.take(pa.array(each.map(login).fillna(each), pa.string()), pa.array(codes))
-                                 .to_pandas(), index=frame.index)
-            frame = frame.assign(reviewer=reviewer, reviewer_is_bot=bot_mask(reviewer).to_numpy())
+            each = logins.astype(object).fillna(ids)
+            codes = frame[devlake.REVIEWER_CODE].to_numpy()
+            reviewer = pc.take(pa.array([*each, "ghost"], pa.string()), pa.array(np.where(codes < 0, len(each), codes)))
+            frame = frame.assign(reviewer=pd.Series(reviewer.to_pandas(), index=frame.index),
+                                 reviewer_is_bot=np.append(bot_mask(each).to_numpy(), False)[codes])
         renamed = logins.astype(object).fillna(ids)
         unpaired = renamed[renamed.str.contains(devlake.ACCOUNT_ID, na=False).to_numpy()]
         if len(unpaired):
