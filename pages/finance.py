@@ -35,6 +35,7 @@ from roi.whatif import (
     with_tool_added,
     with_tool_removed,
     with_tool_renamed,
+    with_value,
 )
 
 appstate.require_app(__file__)
@@ -440,6 +441,15 @@ with tabs[0]:
     )
     if error := st.session_state.pop("finance_horizon_error", None):
         st.error(error)
+    appstate.text_field(
+        "Currency (ISO code: USD, EUR, GBP …)",
+        "currency",
+        "finance_currency",
+        help="Every amount in the app and the workbook is in this currency. Changing it converts nothing: type "
+        "the loaded cost per hour, the seat prices and the other costs in the new currency.",
+        edit=lambda current, code: with_value(current, "currency", code.strip().upper()),
+        container=st.columns(3)[0],
+    )
     appstate.assumption_rows(list(sections["Finance"]), "finance")
 with tabs[1]:
     if measured := adoption_caveat(scenario):

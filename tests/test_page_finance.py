@@ -108,6 +108,22 @@ def test_changing_an_assumption_recomputes(page, worked_example):
     assert metric_value(page, "Net present value") != f"{M}$8.5k"
 
 
+def test_the_currency_is_set_in_the_app_and_converts_nothing(page, worked_example):
+    """A client in euros needed a scenario file edited by hand: no box in the app set the currency."""
+    page.text_input(key="finance_currency").input(" eur ").run()
+    assert not page.exception and not page.error
+    scenario = page.session_state["scenario"]
+    assert scenario.currency == "EUR"
+    assert scenario.team.loaded_cost_per_hour == worked_example.team.loaded_cost_per_hour  # relabelled, not converted
+    assert metric_value(page, "Net present value") == fmt.money(compute(scenario).finance.npv, "EUR", compact=True,
+                                                                 signed=True)
+    assert metric_value(page, "Net present value").startswith(("+€", "−€"))
+    page.text_input(key="finance_currency").input("").run()  # emptied: refused, the currency kept
+    assert page.session_state["scenario"].currency == "EUR"
+    assert [e.value for e in page.error] == [
+        "“Currency (ISO code: USD, EUR, GBP …)”: is empty; type at least one character. The earlier value is kept."]
+
+
 def test_horizon_resizes_adoption(page):
     page.number_input(key="finance_horizon").set_value(5).run()
     scenario = page.session_state["scenario"]
