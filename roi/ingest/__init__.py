@@ -803,13 +803,13 @@ def _name_devlake_reviewers(parts: dict[str, list[pd.DataFrame]], reports: list[
         source = str(frame["source"].iloc[0])
         ids = pd.Series(distinct.get(source, pd.Series(dtype=object)), dtype=object)  # found in its reading thread
         logins = ids.map(login)
-        if logins.notna().any():  # 300,000 comments of a few thousand accounts: each renamed once
-            each = logins.astype(object).fillna(ids)
-            codes = frame[devlake.REVIEWER_CODE].to_numpy()
-            reviewer = pc.take(pa.array([*each, "ghost"], pa.string()), pa.array(np.where(codes < 0, len(each), codes)))
-            frame = frame.assign(reviewer=pd.Series(reviewer.to_pandas(), index=frame.index),
-                                 reviewer_is_bot=np.append(bot_mask(each).to_numpy(), False)[codes])
         renamed = logins.astype(object).fillna(ids)
+        if logins.notna().any():  # 300,000 comments of a few thousand accounts: each renamed once
+            codes = frame[devlake.REVIEWER_CODE].to_numpy()
+            reviewer = pc.take(pa.array([*renamed, "ghost"], pa.string()),
+                               pa.array(np.where(codes < 0, len(renamed), codes)))
+            frame = frame.assign(reviewer=pd.Series(reviewer.to_pandas(), index=frame.index),
+                                 reviewer_is_bot=np.append(bot_mask(renamed).to_numpy(), False)[codes])
         unpaired = renamed[renamed.str.contains(devlake.ACCOUNT_ID, na=False).to_numpy()]
         if len(unpaired):
             by_name[source].caution(

@@ -40,10 +40,10 @@ PR_ID_MAP = "_devlake_pr_ids"
 """Internal table: DevLake PR ``id`` → (repo, number), to attach comments to their PRs."""
 
 ACCOUNT_NAMES = "_devlake_account_names"
-"""Internal table: DevLake account id (``github:GithubAccount:1:7496278``) → login (``account_id``, ``login``,
-``rank``: 0 from the accounts table, 1 from a PR's author),
-from the ``accounts`` table and the PRs' ``author_id``/``author_name``: comments name their author by account
-id only, so without it a PR author's reply could not be told from a review, nor a bot from a person."""
+"""Internal table: DevLake account id (``github:GithubAccount:1:7496278``) → login: ``account_id``, ``login`` and
+``rank`` (0: from the ``accounts`` table, 1: from a PR's ``author_id``/``author_name``).  Comments name their
+author by account id only: without it a PR author's reply could not be told from a review, nor a bot from a
+person."""
 
 REVIEWER_IDS = "_devlake_reviewer_ids"
 """Internal table: the distinct ``account_id`` of a comments file (``source``, ``reviewer``), in the order of the
