@@ -116,10 +116,10 @@ DEFINITIONS: dict[str, str] = {
     "lead_time_hours": "Median calendar hours from a commit to the first production deployment that shipped it. A "
                        "commit counts in the period of that deployment, not of its merge. Commit times come from a "
                        "changes table (Four Keys); without one, a PR's creation time stands in for its commits "
-                       "(matched through the merge commit). A deployment that names only its project (GitLab), or "
-                       "only the commit it deployed in a repository (DevLake's cicd_deployment_commits with "
-                       "repo_id), ships each PR of that project or repository merged before it and not yet "
-                       "deployed. Bots' changes count too: DORA measures every change that reaches production.",
+                       "(matched through the merge commit). A deployment that names only its project (GitLab) or "
+                       "only the commit it deployed in a repository (DevLake) ships each PR of that project or "
+                       "repository merged before it and not yet deployed. Bots' changes count too: DORA measures "
+                       "every change that reaches production.",
     # In words, not field names: "total_engaged_users" cannot wrap, and cut the Data page's table at 1024 px.
     "ai_active_users": "Mean daily active users of the AI assistant over the period's days with data. Copilot "
                        "metrics days give GitHub's active users (people with any Copilot activity that day, passive "

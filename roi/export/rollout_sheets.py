@@ -676,11 +676,11 @@ def _live_gates(report: RolloutReport, name_cells: list[str], first: int) -> lis
         tolerance = f"1E-9*MAX(1,ABS({threshold}))"
         passes = f"{measured}<={threshold}+{tolerance}" if at_most else f"{measured}>={threshold}-{tolerance}"
         judged = f"AND(ISNUMBER({threshold}),ISNUMBER({measured}))"
-        unjudged = ('IF(ISNUMBER({threshold}),"not measured yet: enter the measured value",'
-                    '"no baseline: enter it under Baseline")').format(threshold=threshold)
+        unjudged = (f'IF(ISNUMBER({threshold}),"not measured yet: enter the measured value",'
+                    '"no baseline: enter it under Baseline")')
         if unit == "fraction":  # 9 pasted for 9% (validation stops typing it, not pasting) read "900.0% > 12.0%: fail"
             judged = f"AND({judged},N({measured})<=1,N({base})<=1)"
-            unjudged = (f'IF(OR(N({measured})>1,N({base})>1),"{SHARE_OVER_ONE}",{unjudged})')
+            unjudged = f'IF(OR(N({measured})>1,N({base})>1),"{SHARE_OVER_ONE}",{unjudged})'
         symbols = ("≤", ">") if at_most else ("≥", "<")
         live_reason = (
             f'IF({result}="not judged",{unjudged},{_gate_text(measured, unit)}&IF({result}="pass",'
