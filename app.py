@@ -49,6 +49,10 @@ with st.sidebar:
         disabled=current in appstate.compared(),
         help="Keep a snapshot of this scenario to compare it with others on the Compare scenarios page.",
     )
+    # Saving the whole workshop (kept scenarios and exports) was only found on Compare scenarios.
+    st.page_link("pages/compare.py", label="Save or open the workshop", icon=":material/save:",
+                 help="The workshop file (on Compare scenarios) holds the kept scenarios, the open one and the "
+                 "loaded exports; open it there to resume the workshop.")
     st.button(
         "Reset to the demo organisation",
         key="sidebar_reset",

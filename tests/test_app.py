@@ -55,6 +55,13 @@ def test_an_emptied_scenario_name_is_refused_and_the_earlier_one_kept(open_app, 
         "earlier value is kept.")}
 
 
+def test_the_sidebar_says_where_the_workshop_is_saved(open_app, worked_example):
+    """Saving and reopening the whole workshop was only on Compare scenarios, which a consultant did not find."""
+    at = open_app(scenario=worked_example)
+    links = [e.proto for e in at.sidebar.get("page_link")]
+    assert [(link.label, link.page) for link in links] == [("Save or open the workshop", "compare")]
+
+
 def test_sidebar_reset_back_to_the_demo(open_app, worked_example):
     at = open_app(scenario=worked_example)
     assert at.sidebar.caption[0].value == "Estimates or published findings (not measured from exports)"
