@@ -608,6 +608,17 @@ def test_devlake_reviewers_without_the_accounts_table_are_paired_through_pr_auth
     assert measure(data, date(2025, 3, 1)).baseline.pickup_hours_median == pytest.approx(1 / 3)  # the bot's, said
 
 
+def test_an_accounts_table_without_some_reviewers_says_to_export_it_whole():
+    accounts = b"id,email,full_name,user_name,avatar_url,organization\ngithub:GithubAccount:1:2,,Bob,bob,,\n"
+    data = read_exports([("pull_requests.csv", _REVIEWED_PRS), ("pull_request_comments.csv", _REVIEWS_BY_ACCOUNT_ID),
+                         ("accounts.csv", accounts)])
+    comments = next(s for s in data.sources if s.file == "pull_request_comments.csv")
+    assert comments.cautions[0].startswith("1 reviewer(s) are named only by their DevLake account id (account_id, "
+                                           "e.g. github:GithubAccount:1:9)")
+    assert comments.cautions[0].endswith("the accounts table loaded lacks them: export it whole (SELECT * FROM "
+                                         "accounts)")
+
+
 def test_devlake_deployments_ship_every_pr_merged_before_them_in_their_repository():
     """A deployment-commit row names the commit deployed (here PR 2's merge), not every commit shipped: PR 1,
     merged an hour earlier, went with it too, and was left out of the lead time."""

@@ -795,6 +795,9 @@ def _name_devlake_reviewers(parts: dict[str, list[pd.DataFrame]], reports: list[
     login = pairs.sort_values("rank", kind="stable").drop_duplicates("account_id").set_index("account_id")["login"] \
         .astype(object)
     by_name = _by_name(reports)
+    export_accounts = ("the accounts table loaded lacks them: export it whole (SELECT * FROM accounts)"
+                       if any(r.format == "devlake_accounts" for r in reports)
+                       else "add the accounts table (SELECT * FROM accounts)")
     named = []
     for frame in parts.get("reviews", []):
         if not len(frame) or str(frame["source"].iloc[0]) not in comment_files:
@@ -816,7 +819,7 @@ def _name_devlake_reviewers(parts: dict[str, list[pd.DataFrame]], reports: list[
                 f"{len(unpaired):,} reviewer(s) are named only by their DevLake account id (account_id, e.g. "
                 f"{safety.quote(str(unpaired.iloc[0]), 40)}), which no accounts table or PR author_id pairs with a "
                 "login: bots among them (Copilot's reviewer, say) count as reviewers, and a PR author's reply by an "
-                "unpaired id as a review; add the accounts table (SELECT * FROM accounts)")
+                f"unpaired id as a review; {export_accounts}")
         named.append(frame)
     parts["reviews"] = named
 
