@@ -1550,12 +1550,12 @@ def row_form(frame: Any, columns: dict[str, Any], key: str, *, row_label: Callab
                 continue
             was = None if current is None or pd.isna(current[column]) else current[column]
             widget = f"{key}_{chosen}_{column}"
-            # A widget keeps what it first showed: a due week the waves had moved since (6 → 5 in the grid) was
-            # written back as 6 with a note typed beside it. A cell changed in the table starts its widget afresh.
-            if st.session_state.get(f"{widget}_shown", repr(was)) != repr(was):
-                st.session_state.pop(widget, None)
+            # A widget keeps what it first showed (the browser too: a widget is known by its key): a due week the
+            # waves had moved since (6 → 5 in the grid) was written back as 6 with a note typed beside it. A cell
+            # changed in the table sets its widget's value again.
+            fresh = widget not in st.session_state or st.session_state.get(f"{widget}_shown") != repr(was)
             st.session_state[f"{widget}_shown"] = repr(was)
-            values[column] = _row_widget(config, was, widget)
+            values[column] = _row_widget(config, was, widget, fresh=fresh)
         buttons = st.columns(2 if current is not None and can_add else 1)
         if buttons[0].button("Apply to the table", key=f"{key}_apply"):
             if current is None:
@@ -1570,21 +1570,28 @@ def row_form(frame: Any, columns: dict[str, Any], key: str, *, row_label: Callab
     return None
 
 
-def _row_widget(config: dict[str, Any], value: Any, key: str) -> Any:
+def _row_widget(config: dict[str, Any], value: Any, key: str, *, fresh: bool) -> Any:
     """The widget for one cell of :func:`row_form`, from its column config: a number box within its bounds, a
-    choice of its options, a checkbox or a text box."""
+    choice of its options, a checkbox or a text box.  ``fresh``: show ``value`` (the cell as the table holds it
+    now), else what was typed in it; set through its key, which the browser knows it by, not its default."""
     kind = config.get("type_config") or {}
     label, help_text = config.get("label") or key, config.get("help")
     if kind.get("type") == "number":
         whole = isinstance(kind.get("step"), int)
         cast: Callable[[Any], Any] = int if whole else float
         bounds = {name: cast(kind[name]) for name in ("min_value", "max_value") if kind.get(name) is not None}
-        return st.number_input(label, value=None if value is None else cast(value), step=kind.get("step"),
-                               key=key, help=help_text, **bounds)
+        if fresh:
+            st.session_state[key] = None if value is None else cast(value)
+        return st.number_input(label, step=kind.get("step"), key=key, help=help_text, **bounds)
     if kind.get("type") == "selectbox":
         choices = list(kind.get("options") or [])
-        return st.selectbox(label, choices, index=choices.index(value) if value in choices else None, key=key,
-                            help=help_text)
+        if fresh:
+            st.session_state[key] = value if value in choices else None
+        return st.selectbox(label, choices, key=key, help=help_text)
     if kind.get("type") == "checkbox":
-        return st.checkbox(label, value=bool(value), key=key, help=help_text)
-    return st.text_input(label, value="" if value is None else str(value), key=key, help=help_text) or None
+        if fresh:
+            st.session_state[key] = bool(value)
+        return st.checkbox(label, key=key, help=help_text)
+    if fresh:
+        st.session_state[key] = "" if value is None else str(value)
+    return st.text_input(label, key=key, help=help_text) or None

@@ -470,12 +470,10 @@ if not (exp.allocation_generated and exp.guardrails_generated):
     )
 if not exp.guardrails_generated and (stale := rollout.stale_guardrails(
         exp.guardrails, now := rollout.guardrails_now(scenario, results, exp))):
-    st.warning(
-        f"{fmt.count(len(stale), 'guardrail')} written from earlier numbers no longer "
-        f"{'reads' if len(stale) == 1 else 'read'} as the numbers write {'it' if len(stale) == 1 else 'them'} "
-        "now: " + "; ".join(f"“{markdown_safe(old)}” is now “{markdown_safe(new)}”" for old, new in stale) + ".",
-        icon=":material/update:",
-    )
+    said = (f"{fmt.count(len(stale), 'guardrail')} written from earlier numbers no longer "
+            f"{'reads' if len(stale) == 1 else 'read'} as the numbers write {'it' if len(stale) == 1 else 'them'} "
+            "now: " + "; ".join(f"“{markdown_safe(old)}” is now “{markdown_safe(new)}”" for old, new in stale))
+    st.warning(said if said.endswith(".”") else f"{said}.", icon=":material/update:")  # a guardrail is a sentence
     if st.button("Update them from the numbers (your own lines stay)", key="rollout_refresh_guardrails"):
         refreshed = rollout.refreshed_guardrails(exp.guardrails, now)
         save(tables.update_plan(plan, expectations=plan.expectations.model_copy(update={"guardrails": refreshed})))

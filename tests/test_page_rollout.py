@@ -690,6 +690,7 @@ def test_guardrails_written_for_earlier_numbers_are_said_and_updated_keeping_the
     assert warning.startswith("1 guardrail written from earlier numbers no longer reads as the numbers write it "
                               "now: “Roadmaps commit to no extra throughput")
     assert "is now “Roadmaps commit to at most +1.4% more throughput" in warning
+    assert warning.endswith("is not a planning figure.”")  # the guardrail's own full stop, not a second one
     at.button(key="rollout_refresh_guardrails").click().run()
     saved = at.session_state["scenario"].rollout.expectations.guardrails
     assert saved[0].startswith("Roadmaps commit to at most +1.4%") and saved[1:] == [*at_p10[1:], "No deploys on Fridays"]
