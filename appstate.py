@@ -120,14 +120,26 @@ def _estimates(scenario: Scenario) -> dict:
     return estimates_of(scenario, tuple(TEMPLATE_METRICS))
 
 
+ROLLOUT_PENDING = "rollout_pending"
+"""Rollout plan tables whose edits a rule refused, kept in their grids until fixed (pages/rollout.py)."""
+
+
 def not_saved_warning(saved: str) -> None:
     """Say, above a download, what the user typed that is not in what it saves (``saved``: "the workshop file"):
-    estimates typed on the Data page but not in use (they stay in the table meanwhile), and a PR size limit tried
-    on Review capacity but not applied (a reload keeps both; the file does not)."""
+    estimates typed on the Data page but not in use (they stay in the table meanwhile), Rollout plan edits a rule
+    refused (held in their grid), and a PR size limit tried on Review capacity but not applied (a reload keeps them;
+    the file does not)."""
     if st.session_state.get(ESTIMATES_DRAFT) is not None:
         st.warning(
             f"Estimates typed on the **Data** page are not in use yet, so they are not in {saved}: click **Use "
             "these estimates** there first (or discard them).",
+            icon=":material/edit_note:",
+        )
+    now = scenario().model_dump_json()
+    if any(held[0] == now for held in (st.session_state.get(ROLLOUT_PENDING) or {}).values()):
+        st.warning(
+            f"Edits on the **Rollout plan** page that a rule of the plan refused are held in their table, not in "
+            f"{saved}: fix them there (or discard them).",
             icon=":material/edit_note:",
         )
     if tried := st.session_state.get(PR_LIMIT_WHATIF, 0):
@@ -137,9 +149,6 @@ def not_saved_warning(saved: str) -> None:
             icon=":material/science:",
         )
 
-
-ROLLOUT_PENDING = "rollout_pending"
-"""Rollout plan tables whose edits a rule refused, kept in their grids until fixed (pages/rollout.py)."""
 
 RESUME_KEYS = (SCENARIO, COMPARED, EXPORTS, ADOPTION_DATE, RAMP_WEEKS, COLUMN_MAPPINGS, TIMEZONE, ESTIMATES_DRAFT,
                REPLACED_EXPORTS, ROLLOUT_PENDING)

@@ -612,6 +612,21 @@ def test_a_bad_value_in_the_keyboard_form_is_refused_as_in_the_grid(page):
     assert page.error and page.session_state["scenario"].rollout is None  # the default plan, unsaved
 
 
+def test_edits_held_after_a_refusal_are_named_where_the_files_are_saved(open_app, worked_example):
+    page = open_app(page="pages/rollout.py", scenario=worked_example)
+    page.session_state["rollout_waves"] = _edit({1: {"seat_share_pct": 150}})
+    page.run()
+    said = "Edits on the **Rollout plan** page that a rule of the plan refused are held in their table, not in"
+    page.switch_page("pages/compare.py").run()
+    assert any(w.value.startswith(f"{said} the workshop file") for w in page.warning)
+    page.switch_page("pages/export.py").run()
+    assert any(w.value.startswith(f"{said} the workbook or the scenario file below") for w in page.warning)
+    page.switch_page("pages/rollout.py").run()
+    page.button(key="rollout_waves_discard").click().run()
+    page.switch_page("pages/export.py").run()
+    assert not any(w.value.startswith(said) for w in page.warning)
+
+
 def test_a_row_refused_in_the_keyboard_form_stays_and_the_next_row_builds_on_it(page):
     """Pilot typed at 35% (above Expansion's 30%) was refused; Expansion then raised to 50% was saved without it:
     the Pilot row typed was lost, and the grid never showed it."""
