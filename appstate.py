@@ -1545,7 +1545,8 @@ def row_form(frame: Any, columns: dict[str, Any], key: str, *, row_label: Callab
     """
     import pandas as pd
 
-    with st.expander("Edit a row without the grid (keyboard)"):
+    # Keyed: a button shown above it ("Discard the edits not saved") moved it, and it came back closed after Apply.
+    with st.expander("Edit a row without the grid (keyboard)", key=f"{key}_open"):
         options: list[Any] = [*range(len(frame)), *([NEW_ROW] if can_add else [])]
         chosen = st.selectbox("Row", options, key=f"{key}_row",
                               format_func=lambda r: "A new row" if r == NEW_ROW else row_label(frame.iloc[r]))

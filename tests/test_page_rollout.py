@@ -710,3 +710,11 @@ def test_guardrails_written_for_earlier_numbers_are_said_and_updated_keeping_the
     saved = at.session_state["scenario"].rollout.expectations.guardrails
     assert saved[0].startswith("Roadmaps commit to at most +1.4%") and saved[1:] == [*at_p10[1:], "No deploys on Fridays"]
     assert not any("written from earlier numbers" in w.value for w in at.warning)
+
+
+def test_each_keyboard_form_keeps_its_place_when_a_button_appears_above_it(worked_example):
+    """The form's expander was known by its place: once "Discard the edits not saved" appeared above it (a refused
+    row), Chromium drew it as a new one, closed, after each Apply. Keyed, it stays open (checked in Chromium)."""
+    at = _page(worked_example)
+    for table in ("rollout_waves", "rollout_gates", "rollout_gate_baselines", "rollout_checklist"):
+        assert at.main.get_by_key(f"{table}_form_open").label == "Edit a row without the grid (keyboard)"
