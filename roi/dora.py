@@ -42,10 +42,13 @@ class Reference:
     ``bands``: (tier or in-between wording, upper bound) in the metric's unit, fastest first, for a
     metric published as ranges; ``points``: the published value per tier, for one published as a
     single value (the nearest is named).  ``higher_is_faster``: deployments, where more is better.
+    ``short``: the name in the verdict's delivery point, which fits a 1024 × 768 projector (the table and the
+    Productivity page give ``label``).
     """
 
     metric: str
     label: str
+    short: str
     unit: str
     published: dict[str, str]
     bands: tuple[tuple[str, float], ...] = ()
@@ -57,6 +60,7 @@ REFERENCES: tuple[Reference, ...] = (
     Reference(
         metric="lead_time_hours",
         label="Change lead time",
+        short="lead time",
         unit="h",
         published={"Elite": "under a day", "High": "1 day to 1 week", "Medium": "1 week to 1 month",
                    "Low": "1 to 6 months"},
@@ -71,6 +75,7 @@ REFERENCES: tuple[Reference, ...] = (
     Reference(
         metric="deployments_per_week",
         label="Deployment frequency",
+        short="deployments",
         unit="per week",
         published={"Elite": "on demand (several a day)", "High": "daily to weekly",
                    "Medium": "weekly to monthly", "Low": "monthly to every 6 months"},
@@ -87,6 +92,7 @@ REFERENCES: tuple[Reference, ...] = (
     Reference(
         metric="change_failure_rate",
         label="Change failure rate",
+        short="change failure rate",
         unit="share",
         published={"Elite": "5%", "High": "20%", "Medium": "10%", "Low": "40%"},
         points=(("Elite", 0.05), ("Medium", 0.10), ("High", 0.20), ("Low", 0.40)),
@@ -94,6 +100,7 @@ REFERENCES: tuple[Reference, ...] = (
     Reference(
         metric="recovery_hours",
         label="Failed deployment recovery time",
+        short="recovery time",
         unit="h",
         published={"Elite": "under an hour", "High": "under a day", "Medium": "under a day",
                    "Low": "1 week to 1 month"},
@@ -202,11 +209,6 @@ def reference_table() -> pd.DataFrame:
 UNCHANGED_WITHIN = 0.05
 """A delivery metric that moved by less than this share of its value before adoption is called unchanged."""
 
-SHORT_LABELS = {"lead_time_hours": "lead time", "deployments_per_week": "deployments",
-                "change_failure_rate": "change failure rate", "recovery_hours": "recovery time"}
-"""The metrics' names in the verdict's delivery point: the verdict box fits a 1024 × 768 projector (the table and
-the Productivity page give the full names)."""
-
 
 def delivery_point(found: list[Placement]) -> str | None:
     """The verdict's sentence on delivery: which DORA metrics given for both periods got worse, better or did
@@ -221,7 +223,7 @@ def delivery_point(found: list[Placement]) -> str | None:
         moved = (p.after - p.before) / p.before if p.before else (0.0 if p.after == p.before else 1.0)
         faster = moved > 0 if p.reference.higher_is_faster else moved < 0
         group = "unchanged" if abs(moved) < UNCHANGED_WITHIN else ("better" if faster else "worse")
-        groups[group].append(f"{SHORT_LABELS[p.reference.metric]} {_value(p.reference, p.before, p.after)} → "
+        groups[group].append(f"{p.reference.short} {_value(p.reference, p.before, p.after)} → "
                              f"{_value(p.reference, p.after, p.before)}")
     if not any(groups.values()):
         return None
