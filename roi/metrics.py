@@ -29,7 +29,7 @@ from roi import formatting as fmt
 from roi.errors import DataError, InputFormatError
 from roi.ingest.identity import per_unique
 from roi.ingest.people import email_logins
-from roi.ingest.tables import UNNAMED_REVIEWER, Dataset
+from roi.ingest.tables import UNNAMED_REVIEWER, Dataset, shipping_deployments
 
 BOOTSTRAP_DRAWS = 1000
 """Bootstrap resamples per metric; percentile intervals from 1,000 draws are stable to ~±1%."""
@@ -970,24 +970,16 @@ def _commit_times(dataset: Dataset) -> pd.DataFrame:
 def _repo_commit_times(dataset: Dataset) -> pd.DataFrame:
     """(deployed_at, PR created_at) for each merged PR shipped by a deployment that names only its project: the
     first production deployment of the PR's repository at or after its merge (GitLab's deployments name the
-    commit deployed, not the commits shipped).  The PR's creation stands in for its commits, as in
-    :func:`_linked_commit_times` without a changes table."""
+    commit deployed, not the commits shipped; :func:`~roi.ingest.tables.shipping_deployments`).  The PR's creation
+    stands in for its commits, as in :func:`_linked_commit_times` without a changes table."""
     deployments = dataset.deployments.dropna(subset=["repo"])
-    if not len(deployments):  # before touching the PRs: a copy of a million of them costs 0.1 s
+    if not len(deployments):  # before touching the PRs: a million of them cost 0.1 s
         return pd.DataFrame(columns=["deployed_at", "committed_at"])
-    prs = dataset.pull_requests.dropna(subset=["merged_at"])
-    found = []
-    for repo, shipped in deployments.groupby("repo", sort=False):
-        merged = prs[prs["repo"].eq(repo).to_numpy()]
-        if not len(merged):
-            continue
-        times = np.sort(_ns(shipped["deployed_at"]))
-        after = np.searchsorted(times, _ns(merged["merged_at"]), side="left")
-        shipped_by = after < len(times)  # merged after the last deployment: not shipped yet
-        found.append(pd.DataFrame({
-            "deployed_at": pd.to_datetime(times[after[shipped_by]]).tz_localize("UTC"),
-            "committed_at": merged["created_at"][shipped_by].reset_index(drop=True)}))
-    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["deployed_at", "committed_at"])
+    shipping, shipped = shipping_deployments(deployments, dataset.pull_requests)
+    if not len(shipped):
+        return pd.DataFrame(columns=["deployed_at", "committed_at"])
+    return pd.DataFrame({"deployed_at": deployments["deployed_at"].iloc[shipping].reset_index(drop=True),
+                         "committed_at": dataset.pull_requests["created_at"].iloc[shipped].reset_index(drop=True)})
 
 
 def _linked_commit_times(dataset: Dataset) -> pd.DataFrame:

@@ -45,7 +45,8 @@ from roi.ingest._common import (
 from roi.ingest.detect import EXPECTED, FORMATS, csv_header, detect, json_near_miss, near_miss
 from roi.ingest.github import NO_REPO_CAUTION, NO_SIZES_NOTE
 from roi.ingest.identity import bot_mask
-from roi.ingest.tables import EMPTY_FORMAT, SCHEMAS, Dataset, ReviewRows, build_dataset, with_tables
+from roi.ingest.tables import (EMPTY_FORMAT, SCHEMAS, Dataset, ReviewRows, build_dataset, shipping_deployments,
+                               with_tables)
 from roi.models import looks_like_scenario
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "sample_data" / "demo"
@@ -826,29 +827,23 @@ def _name_devlake_reviewers(parts: dict[str, list[pd.DataFrame]], reports: list[
 
 def ship_merged_prs(dataset: Dataset, deployed_repos: list[pd.DataFrame]) -> Dataset:
     """Each merged PR as shipped by its repository's first kept deployment at or after its merge, linked
-    through its merge commit (``deployment_changes``).
+    through its merge commit (``deployment_changes``; :func:`~roi.ingest.tables.shipping_deployments`).
 
     A DevLake deployment-commit row names the commit a deployment deployed in a repository (``repo_id``, as the
     PRs' ``base_repo_id``), not every commit it shipped: everything merged since the previous deployment went
     with it.  Linked only by that commit, lead time counted the few PRs whose merge commit was the one deployed.
+    A deployment of several repositories ships each one's PRs.
     """
     if not deployed_repos or not len(dataset.deployments) or not len(dataset.pull_requests):
         return dataset
     deployed = pd.concat(deployed_repos, ignore_index=True).drop_duplicates().merge(
         dataset.deployments[["deploy_id", "deployed_at"]].drop_duplicates("deploy_id"), on="deploy_id")
-    prs = dataset.pull_requests.dropna(subset=["merged_at", "merge_commit_sha"])
-    links = [dataset.deployment_changes]
-    for repo, shipped in deployed.groupby("repo", sort=False):
-        merged = prs[prs["repo"].eq(repo).to_numpy()]
-        if not len(merged):
-            continue
-        shipped = shipped.sort_values("deployed_at", kind="stable")
-        times = shipped["deployed_at"].to_numpy(dtype="datetime64[ns]")
-        after = np.searchsorted(times, merged["merged_at"].to_numpy(dtype="datetime64[ns]"), side="left")
-        found = after < len(times)  # merged after the last deployment: not shipped yet
-        links.append(pd.DataFrame({"deploy_id": shipped["deploy_id"].to_numpy()[after[found]],
-                                   "sha": merged["merge_commit_sha"].to_numpy()[found]}))
-    return replace(dataset, deployment_changes=pd.concat(links, ignore_index=True).drop_duplicates(ignore_index=True))
+    pulls = dataset.pull_requests.dropna(subset=["merge_commit_sha"])
+    shipping, shipped = shipping_deployments(deployed, pulls)
+    links = pd.DataFrame({"deploy_id": deployed["deploy_id"].to_numpy()[shipping],
+                          "sha": pulls["merge_commit_sha"].to_numpy()[shipped]})
+    return replace(dataset, deployment_changes=pd.concat([dataset.deployment_changes, links], ignore_index=True)
+                   .drop_duplicates(ignore_index=True))
 
 
 def _attach_devlake_reviews(parts: dict[str, list[pd.DataFrame]],

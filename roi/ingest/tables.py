@@ -189,8 +189,34 @@ def _with_source(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return table
 
 
+def shipping_deployments(deployments: pd.DataFrame, pulls: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(row of ``deployments``, row of ``pulls``), by position, for each merged PR and the first deployment of its
+    repository at or after its merge: the commits a deployment shipped, where the export names only the repository
+    deployed (GitLab's project, DevLake's ``repo_id``).  A PR merged after its repository's last deployment is not
+    shipped yet and has no pair; a deployment without a repository ships nothing.  Pairs come repository by
+    repository (in the order the deployments first name them), each repository's PRs in their order."""
+    repos, merged_at = pulls["repo"].to_numpy(), pulls["merged_at"].to_numpy(dtype="datetime64[ns]")
+    merged = ~np.isnat(merged_at)
+    found_deployments, found_pulls = [], []
+    frame = pd.DataFrame({"repo": deployments["repo"].to_numpy(), "row": np.arange(len(deployments)),
+                          "at": deployments["deployed_at"].to_numpy(dtype="datetime64[ns]")})
+    for repo, shipped in frame.groupby("repo", sort=False):
+        mine = np.flatnonzero(merged & (repos == repo))
+        if not len(mine):
+            continue
+        shipped = shipped.sort_values("at", kind="stable")
+        after = np.searchsorted(shipped["at"].to_numpy(), merged_at[mine], side="left")
+        found = after < len(shipped)
+        found_deployments.append(shipped["row"].to_numpy()[after[found]])
+        found_pulls.append(mine[found])
+    if not found_deployments:
+        return np.zeros(0, np.intp), np.zeros(0, np.intp)
+    return np.concatenate(found_deployments), np.concatenate(found_pulls)
+
+
 def with_tables(dataset: Dataset, **tables: pd.DataFrame) -> Dataset:
     return replace(dataset, **tables)  # type: ignore[arg-type]  # tables by name: mypy cannot match the keys
 
 
-__all__ = ["Dataset", "ReviewRows", "SCHEMAS", "TABLES", "build_dataset", "empty", "with_tables"]
+__all__ = ["Dataset", "ReviewRows", "SCHEMAS", "TABLES", "build_dataset", "empty", "shipping_deployments",
+           "with_tables"]
