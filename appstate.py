@@ -121,7 +121,16 @@ def _estimates(scenario: Scenario) -> dict:
 
 
 ROLLOUT_PENDING = "rollout_pending"
-"""Rollout plan tables whose edits a rule refused, kept in their grids until fixed (pages/rollout.py)."""
+"""Rollout plan tables whose edits a rule refused, kept in their grids until fixed (pages/rollout.py): editor name →
+(the scenario they were typed over, as JSON; the whole table)."""
+
+
+def held_rollout_tables() -> dict[str, Any]:
+    """Editor name → its table held since a rule refused its edits (:data:`ROLLOUT_PENDING`), for those typed
+    over the scenario open now (one replaced since made them moot)."""
+    now = scenario().model_dump_json()
+    return {name: table for name, (over, table) in (st.session_state.get(ROLLOUT_PENDING) or {}).items()
+            if over == now}
 
 
 def not_saved_warning(saved: str) -> None:
@@ -135,8 +144,7 @@ def not_saved_warning(saved: str) -> None:
             "these estimates** there first (or discard them).",
             icon=":material/edit_note:",
         )
-    now = scenario().model_dump_json()
-    if any(held[0] == now for held in (st.session_state.get(ROLLOUT_PENDING) or {}).values()):
+    if held_rollout_tables():
         st.warning(
             f"Edits on the **Rollout plan** page that a rule of the plan refused are held in their table, not in "
             f"{saved}: fix them there (or discard them).",

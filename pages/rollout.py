@@ -58,8 +58,7 @@ def key(name: str) -> str:
 
 def pending(name: str) -> pd.DataFrame | None:
     """The table of editor ``name`` held since a rule refused it, if typed over the scenario open now."""
-    found = st.session_state.get(PENDING, {}).get(name)
-    return found[1] if found is not None and found[0] == scenario.model_dump_json() else None
+    return appstate.held_rollout_tables().get(name)
 
 
 def restart(name: str, table: pd.DataFrame | None) -> None:
