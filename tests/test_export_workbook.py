@@ -319,6 +319,32 @@ def test_number_formats_for_money_percent_and_hours(book):
     assert "months" in named_cell(book, "payback_months").number_format
 
 
+def _contrast(foreground: str, background: str) -> float:
+    def luminance(colour: str) -> float:
+        scaled = [int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in scaled]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_negative_amounts_are_dark_red_by_a_conditional_format_that_meets_wcag_aa(book):
+    # The money formats' [Red] drew a negative NPV in #FF0000, 4.0:1 on white (WCAG AA asks 4.5:1 of text).
+    title, ref = target(book, "npv")
+    assert "[" not in named_cell(book, "npv").number_format  # no colour code: the minus sign stays
+    rules = [(range_, rule) for range_ in book[title].conditional_formatting for rule in range_.rules
+             if ref in range_.sqref]
+    assert [(rule.operator, rule.formula) for _, rule in rules] == [("lessThan", ["0"])]
+    colour = rules[0][1].dxf.font.color.rgb[-6:]
+    for fill in ("FFFFFF", "F2F2F2", "FFF2CC"):  # plain, output and input cells
+        assert _contrast(colour, fill) >= 4.5, fill
+    sheet = book["Cash flow"]
+    net = next(row[0].row for row in sheet.iter_rows(max_col=1) if row[0].value == "Net cash flow")
+    years = f"B{net}:E{net}"  # a row's amounts in one run
+    assert any(years in str(range_.sqref).split() for range_ in sheet.conditional_formatting)
+
+
 @pytest.mark.parametrize("currency, marker", [("EUR", '"€"'), ("CHF", '" CHF"'), ('X"Y', "#,##0")])
 def test_money_format_follows_the_currency(currency, marker):
     data = worked_data()
