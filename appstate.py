@@ -1376,14 +1376,11 @@ def _source(current: Scenario, item: Any, source_of: Callable[[Scenario, Any], s
 
 
 def _cited_source(current: Scenario, item: Any, source_of: Callable[[Scenario, Any], str]) -> str:
-    from roi.export.assumptions import default_sources
-
     text = source_of(current, item)  # the workbook's words: "Scenario file", "Default: <source>", "Measured …"
     if text.startswith("Default") and item.default:
         # Without the engine's unit in brackets: the page shows the unit under the label, and "[fraction]"
         # beside a box in % contradicted it.
-        described = re.sub(r" \[[^\]]*\]", "", default_sources().get(item.default, item.default))
-        return f"{text.split(':', 1)[0]}: {described}"  # "Default" or "Default (blank = …)"
+        return re.sub(r" \[[^\]]*\]", "", text)
     return text.replace("Scenario file", "Set in this scenario", 1)
 
 

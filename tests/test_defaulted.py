@@ -82,3 +82,21 @@ def test_a_currency_without_its_own_loaded_cost_is_questioned_as_it_opens():
     for dollars in ("usd", "USD ", "US$", "$"):  # the default's own currency, however it is written
         data["currency"] = dollars
         assert currency_default_warning(parse_scenario(json.dumps(data))) is None, dollars
+
+
+def test_the_default_rates_source_says_it_is_in_us_dollars_beside_another_currency():
+    """The Team tab and the Assumptions sheet cited "$90.6/h" (US wages) beside a € rate as its source, as if
+    converted; the source now says it is not."""
+    from roi.export.assumptions import all_assumptions, source_of
+
+    data = json.loads((SCENARIOS / "worked_example.json").read_text())
+    del data["team"]["loaded_cost_per_hour"]
+    rate = next(a for a in all_assumptions(parse_scenario(json.dumps(data))) if a.path == "team.loaded_cost_per_hour")
+    data["currency"] = "EUR"
+    euros = source_of(parse_scenario(json.dumps(data)), rate)
+    assert euros.startswith("Default: ") and "$90.6/h" in euros
+    assert euros.endswith("= $90.6/h. A US dollar figure, not converted: type your own rate in EUR.")
+    data["currency"] = "USD"
+    assert source_of(parse_scenario(json.dumps(data)), rate).endswith("= $90.6/h.")
+    data["currency"], data["team"]["loaded_cost_per_hour"] = "EUR", 75.0  # the client's own rate: its file's
+    assert source_of(parse_scenario(json.dumps(data)), rate) == "Scenario file"

@@ -118,6 +118,9 @@ def test_the_currency_is_set_in_the_app_and_converts_nothing(page, worked_exampl
     assert metric_value(page, "Net present value") == fmt.money(compute(scenario).finance.npv, "EUR", compact=True,
                                                                  signed=True)
     assert metric_value(page, "Net present value").startswith(("+€", "−€"))
+    # the default rate's source, US wages' "$90.6/h", read as if converted beside the € amounts
+    rate = [c.value for c in page.caption if "$90.6/h" in c.value]
+    assert len(rate) == 1 and "= $90.6/h. A US dollar figure, not converted: type your own rate in EUR." in rate[0]
     page.text_input(key="finance_currency").input("").run()  # emptied: refused, the currency kept
     assert page.session_state["scenario"].currency == "EUR"
     assert [e.value for e in page.error] == [

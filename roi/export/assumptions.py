@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from roi import defaults
+from roi.defaulted import US_DOLLARS
 from roi.export.layout import Cell, Format, Formula, Sheet, Validation, text, unit_beside, wrapped_lines
 from roi.export.rules import FRACTION_HINT, Rule, rule_for
 from roi.formatting import file_names
@@ -427,7 +428,12 @@ def source_of(scenario: Scenario, assumption: Assumption) -> str:
     note = f" (blank = {assumption.blank_means})" if assumption.blank_means else ""
     if assumption.default is None or (_was_given(scenario, assumption.path) and not _is_default(scenario, assumption)):
         return f"Scenario file{note}"
-    return f"Default{note}: {default_sources().get(assumption.default, assumption.default)}"
+    source = f"Default{note}: {default_sources().get(assumption.default, assumption.default)}"
+    currency = scenario.currency.strip()
+    if assumption.default == "LOADED_COST_PER_HOUR" and currency.upper() not in US_DOLLARS:
+        # beside amounts in EUR the US wages' "$90.6/h" read as if it had been converted
+        source += f" A US dollar figure, not converted: type your own rate in {currency}."
+    return source
 
 
 def _is_default(scenario: Scenario, assumption: Assumption) -> bool:
