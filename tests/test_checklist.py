@@ -63,14 +63,42 @@ def test_review_capacity_fires_from_the_utilisation_limit_on(worked_example):
     # there, just below it is not. No scenario lands on 0.85 exactly, so the engine's review result is edited.
     from roi.checklist import ChecklistContext, _review_capacity
 
-    results = compute(with_value(worked_example, "review.reviewers", 40))
+    staffed = with_value(worked_example, "review.reviewers", 40)  # 37 needed for the 4 h target: none short
+    results = compute(staffed)
 
     def at(utilization: float):
         post = results.review.post.model_copy(update={"utilization": utilization, "stable": True})
         review = results.review.model_copy(update={"post": post})
-        return _review_capacity(ChecklistContext(worked_example, results.productivity, review, results.finance))
+        return _review_capacity(ChecklistContext(staffed, results.productivity, review, results.finance))
 
     assert at(0.85) is not None and at(0.8499) is None
+
+
+def test_review_capacity_fires_when_the_pool_misses_the_target_below_the_utilisation_limit(worked_example):
+    """6 developers, 1 reviewer, 1 → 1.5 PRs a week of 180 LOC: utilisation 63%, yet a 5.96 h wait against the
+    4 h target, 2 reviewers needed; the rollout's wave table said "add 1" and the checklist said nothing (queue
+    audit 3)."""
+    small = with_values(worked_example, {
+        "team.developers": 6, "review.reviewers": 1, "baseline.prs_per_dev_week": 1.0, "post.prs_per_dev_week": 1.5,
+        "baseline.pr_size_loc": 180.0, "post.pr_size_loc": 180.0})
+    results = compute(small)
+    assert results.review.post.stable and results.review.post.utilization < 0.85
+    assert results.review.post.wait_hours == pytest.approx(5.96, abs=0.01) and results.review.reviewers_needed == 2
+    reason = item(small, "review-capacity").reason
+    assert "(5.96 h average wait)" in reason or "(6.0 h average wait)" in reason
+    assert "To meet the 4.0 h target: add 1 reviewer (1 → 2)" in reason
+    # With no target the engine keeps today's wait: a miss of that alone is no action (it would call for reviewers
+    # whenever the load grows).
+    assert item(with_value(small, "review.target_wait_hours", None), "review-capacity") is None
+
+
+def test_review_capacity_without_a_target_names_todays_wait_in_minutes(worked_example):
+    """No target: the engine keeps today's wait, seconds long, which the item called "the 0.0 h target"."""
+    unset = with_value(worked_example, "review.target_wait_hours", None)
+    results = compute(unset)
+    assert results.review.target_wait_hours < 1 / 60  # under a minute
+    assert ("No wait target is set; to keep today's wait (under 1 min): add "
+            in item(unset, "review-capacity").reason)
 
 
 def test_review_capacity_quiet_below_the_limit(worked_example):

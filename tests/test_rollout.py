@@ -22,6 +22,7 @@ from roi.engine import compute
 from roi.errors import DataError, ScenarioError
 from roi.inputs import resolve_inputs
 from roi.models import parse_scenario, scenario_from_dict, scenario_to_json
+from roi.whatif import with_value
 from roi.rollout import (
     GUARDRAIL_OPENINGS,
     guardrails_now,
@@ -360,6 +361,18 @@ class TestDefaultPlan:
         assert gates["pr_size_loc_median"].threshold == 400
         assert (gates["bugs_per_task"].basis, gates["bugs_per_task"].threshold) == ("baseline_times", 1.01)
         assert gates["tasks_per_dev_week"].comparison == "at_least"
+
+    def test_without_a_target_the_first_review_gate_keeps_todays_measured_time(self, worked_example):
+        """No target: the engine's derived one, today's model wait (seconds), became "≤ 0.0 h" calendar hours, and
+        every wave failed it (queue audit 1). The gate now compares with the measured baseline."""
+        unset = with_value(worked_example, "review.target_wait_hours", None)
+        gate = next(g for g in default_plan(unset).waves[0].gates if g.metric == "pickup_hours_median")
+        assert (gate.basis, gate.comparison, gate.threshold) == ("baseline_times", "at_most", 1.0)
+        assert evaluate_gate(gate, 2.0, 2.5).passed and not evaluate_gate(gate, 3.0, 2.5).passed
+        assert evaluate_gate(gate, 2.0, None).passed is None  # no baseline: not judged, never failed
+        tiny = with_value(worked_example, "review.target_wait_hours", 0.01)  # 0.042 calendar h: not "≤ 0.0 h"
+        gate = next(g for g in default_plan(tiny).waves[0].gates if g.metric == "pickup_hours_median")
+        assert gate.threshold == 0.1
 
     def test_slow_pilot_gets_a_longer_wave(self, worked_example):
         # 5 pilot developers merging 1 PR a week need 6 weeks for 30 PRs: 2 + 6 = 8 weeks.
