@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy import special
 
 from roi.models import QueueStats, ReviewResult, Scenario
 
@@ -158,6 +159,37 @@ def wait_curve(
         p_wait / (service_rate * (servers[stable] - offered)) * allen_cunneen_factor(arrival_cv2, service_cv2)
     )
     return servers, utilization, wait
+
+
+def waits_at(
+    servers: np.ndarray,
+    arrival_per_hour: float,
+    effort_hours: float,
+    review_share: float,
+    arrival_cv2: float,
+    service_cv2: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Utilisation and wait [working h; NaN where unstable] of the pool sizes ``servers`` alone, as :func:`wait_curve`
+    gives them, without the pools between (a spread of sizes up to millions of reviewers).
+
+    Erlang B from the Poisson distribution, B_c = P(X = c) / P(X ≤ c) with X ~ Poisson(a), in logs: the same
+    blocking the recursion gives (x_k = 1/B_k summed, :func:`erlang_b_table`), for any one c at once.
+    """
+    service_rate = review_share / effort_hours
+    offered = arrival_per_hour / service_rate
+    servers = np.asarray(servers, dtype=np.float64)
+    utilization = offered / servers
+    stable = utilization < 1.0
+    wait = np.full(len(servers), np.nan)
+    c = servers[stable]
+    if offered <= 0:
+        wait[stable] = 0.0
+        return utilization, wait
+    log_pmf = c * math.log(offered) - offered - special.gammaln(c + 1.0)
+    blocking = np.exp(log_pmf - np.log(special.gammaincc(c + 1.0, offered)))  # Q(c + 1, a) = P(X ≤ c)
+    p_wait = erlang_c_from_b(c, offered, blocking)
+    wait[stable] = p_wait / (service_rate * (c - offered)) * allen_cunneen_factor(arrival_cv2, service_cv2)
+    return utilization, wait
 
 
 def largest_pool_searched(offered_load: float) -> int:

@@ -90,6 +90,18 @@ def test_wait_curve_agrees_with_queue_stats(arrivals, effort, share, max_reviewe
             assert math.isnan(wait[c - 1])
 
 
+@given(st.floats(0.001, 1000), st.floats(0.01, 10.0), st.floats(0.05, 1.0), st.integers(1, 3000),
+       st.floats(0.0, 4.0), st.floats(0.0, 4.0))
+def test_waits_at_chosen_sizes_agree_with_the_erlang_b_recursion(arrivals, effort, share, max_reviewers, ca2, cs2):
+    # The curve of a huge pool evaluates only the sizes drawn, by the Poisson form of Erlang B.
+    servers, utilization, wait = capacity.wait_curve(arrivals, effort, share, max_reviewers, ca2, cs2)
+    again_utilization, again = capacity.waits_at(servers, arrivals, effort, share, ca2, cs2)
+    assert np.allclose(again_utilization, utilization, rtol=1e-12)
+    assert (np.isnan(again) == np.isnan(wait)).all()
+    shown = ~np.isnan(wait) & (wait > 1e-250)  # far below any wait shown, the log form may underflow to 0 first
+    assert np.allclose(again[shown], wait[shown], rtol=1e-9, atol=0)
+
+
 @given(scenarios(with_uncertainty=True))
 def test_scenario_json_round_trips_exactly(scenario):
     text = scenario_to_json(scenario)

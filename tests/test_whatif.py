@@ -580,6 +580,18 @@ def test_a_huge_pool_draws_a_bounded_curve_through_the_sizes_that_matter():
     assert list(full["reviewers"]) == list(range(1, len(full) + 1))
 
 
+def test_a_load_no_pool_carries_draws_a_bounded_unstable_curve():
+    """A 10⁹-line PR made the curve compute every pool up to 1.4 × its load (12 s; a MemoryError at 10⁻⁴ LOC/h):
+    it ends at 1.4 × the largest pool a scenario holds, unstable throughout (queue audit 4)."""
+    from roi.whatif import CURVE_POINTS
+
+    absurd = with_value(_demo_org(), "post.pr_size_loc", 1e9)
+    curve = review_curve(absurd)
+    assert compute_review(absurd).post.offered_load > 8e7  # 83 million reviewers busy
+    assert len(curve) <= CURVE_POINTS + 15 and curve["reviewers"].max() == 1_400_002
+    assert not curve["stable"].any() and curve["wait_hours"].isna().all()
+
+
 def test_team_pools_are_bounded_and_their_sizes_read_short():
     from roi.whatif import MAX_TEAM_POOLS, pool_sizes
 
