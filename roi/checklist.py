@@ -202,14 +202,25 @@ def _worse(before: float, after: float) -> bool:
     return after > before * (1 + QUALITY_SLIP)
 
 
+def _rise(before: float, after: float, *, share: bool) -> str:
+    """"0.50% → 0.51%": a share (as %, from 1 decimal) or a rate (from 3 decimals), with as many decimals as the two
+    values need to read apart (up to 4 more): a rise that fired the rule read "0.5% → 0.5%" or "0.001 → 0.001"."""
+    first = 1 if share else 3
+    for digits in range(first, first + 5):
+        shown = [f"{v:.{digits}%}" if share else f"{v:.{digits}f}" for v in (before, after)]
+        if shown[0] != shown[1]:
+            break
+    return f"{shown[0]} → {shown[1]}"
+
+
 def _test_automation(ctx: ChecklistContext) -> ChecklistItem | None:
     b, p = ctx.scenario.baseline, ctx.scenario.post
     reasons = []
     if b.change_failure_rate is not None and p.change_failure_rate is not None and _worse(b.change_failure_rate,
                                                                                           p.change_failure_rate):
-        reasons.append(f"change failure rate {b.change_failure_rate:.1%} → {p.change_failure_rate:.1%}")
+        reasons.append(f"change failure rate {_rise(b.change_failure_rate, p.change_failure_rate, share=True)}")
     if _worse(b.bugs_per_task, p.bugs_per_task):
-        reasons.append(f"bugs per task {b.bugs_per_task:.3f} → {p.bugs_per_task:.3f}")
+        reasons.append(f"bugs per task {_rise(b.bugs_per_task, p.bugs_per_task, share=False)}")
     if not reasons:
         return None
     return ChecklistItem(
@@ -226,7 +237,8 @@ def _rework(ctx: ChecklistContext) -> ChecklistItem | None:
     return ChecklistItem(
         id="rework", category="quality", priority=2, owner_role="Engineering manager", due_week=6,
         title="Track and cut deployment rework",
-        reason=f"Unplanned deployments rise from {before:.1%} to {after:.1%} of deployments; review incidents' "
+        reason=f"Unplanned deployments rise from {_rise(before, after, share=True).replace(' → ', ' to ')} of "
+        "deployments; review incidents' "
         "root causes for AI-generated changes.",
     )
 

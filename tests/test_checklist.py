@@ -147,6 +147,16 @@ def test_test_automation_ignores_a_rise_within_one_percent(worked_example):
     assert "0.125 → 0.128" in item(up, "test-automation").reason
 
 
+def test_a_small_rate_that_rose_never_reads_unchanged(worked_example):
+    """Bugs per task +14% read "0.001 → 0.001", a change failure rate 0.5% → 0.51% "0.5% → 0.5%", rework "0.4% to
+    0.4%" (queue audit 5): decimals are added until the two values read apart."""
+    rare = with_values(worked_example, {"baseline.bugs_per_dev_week": 0.004, "post.bugs_per_dev_week": 0.004 * 1.21 * 1.14,
+                                        "baseline.change_failure_rate": 0.005, "post.change_failure_rate": 0.0051,
+                                        "baseline.rework_rate": 0.004, "post.rework_rate": 0.00406})
+    assert "change failure rate 0.50% → 0.51%; bugs per task 0.0010 → 0.0011." in item(rare, "test-automation").reason
+    assert "rise from 0.40% to 0.41% of deployments" in item(rare, "rework").reason
+
+
 def test_idle_seats_cost_is_money_as_every_page_writes_it(worked_example):
     # METHODS §5: idle seat cost 0 / 7,020 / 2,340 / 2,340 → 11,700 over the horizon, 7,020 in year 1.
     item = next(i for i in compute(worked_example).checklist if i.id == "idle-seats")
