@@ -152,10 +152,13 @@ def _review_capacity(ctx: ChecklistContext) -> ChecklistItem | None:
         add = f"add {count(extra, 'reviewer')} ({number(reviewers)} → {number(needed)})"
     else:
         add = f"keep at least {count(needed, 'reviewer')} with their review time protected"
-    state = (
-        f"unstable: {ctx.review.backlog_growth_hours_per_week:,.0f} review hours pile up every week"
-        if not post.stable else f"{hours(post.wait_hours)} average wait"
-    )
+    backlog = ctx.review.backlog_growth_hours_per_week
+    if post.stable:
+        state = f"{hours(post.wait_hours)} average wait"
+    elif round(backlog) > 0:
+        state = f"unstable: {backlog:,.0f} review hours pile up every week"
+    else:  # utilisation 100%: no backlog grows on average, yet the queue never settles ("0 review hours pile up")
+        state = "unstable: every review hour is taken, so waits grow without limit"
     target = ctx.review.target_wait_hours
     if target is None:  # none was set and the queue was already unstable before adoption (no wait to keep)
         goal = f"No wait target is set and the queue was unstable even before adoption: set a target wait, {add}"

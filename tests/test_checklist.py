@@ -101,6 +101,17 @@ def test_review_capacity_without_a_target_names_todays_wait_in_minutes(worked_ex
             in item(unset, "review-capacity").reason)
 
 
+def test_review_capacity_at_exactly_full_utilisation_says_the_queue_never_settles(worked_example):
+    # ρ = 1 is unstable, yet n·P·E − c·f·H = 0: it read "unstable: 0 review hours pile up every week".
+    from roi.checklist import ChecklistContext, _review_capacity
+
+    results = compute(worked_example)
+    post = results.review.post.model_copy(update={"utilization": 1.0, "stable": False})
+    review = results.review.model_copy(update={"post": post, "backlog_growth_hours_per_week": 0.0})
+    reason = _review_capacity(ChecklistContext(worked_example, results.productivity, review, results.finance)).reason
+    assert "(unstable: every review hour is taken, so waits grow without limit)" in reason
+
+
 def test_review_capacity_quiet_below_the_limit(worked_example):
     assert item(with_value(worked_example, "review.reviewers", 60), "review-capacity") is None  # ρ = 0.60
 
