@@ -497,7 +497,7 @@ def wait_chart(
             {
                 "y": [target_wait_hours],
                 "x": [x_max + 0.4],
-                "label": [f"Target {fmt.hours(target_wait_hours)}"],
+                "label": [f"Target {fmt.working_wait(target_wait_hours, short=True)}"],
             }
         )
         layers.append(alt.Chart(target).mark_rule(color=GAIN, strokeWidth=2).encode(y=alt.Y("y:Q")))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from roi import defaults, verdict
 from roi.estimates_note import estimated_over_measurement
 from roi.metrics import period_label
-from roi.formatting import a_or_an, chance, count, duration, hours, in_sentence, money, number, percent
+from roi.formatting import a_or_an, chance, count, hours, in_sentence, money, number, percent, working_wait
 from roi.models import (
     ChecklistItem,
     FinanceResult,
@@ -130,12 +130,6 @@ def _pr_size_limit(ctx: ChecklistContext) -> ChecklistItem | None:
     )
 
 
-def _wait(value: float) -> str:
-    """A wait in working hours: minutes under an hour ("0.0 h" read as no wait at all), else hours (never days:
-    :func:`~roi.formatting.duration`'s days are calendar days)."""
-    return duration(value) if value < 1.0 else hours(value)
-
-
 def _review_capacity(ctx: ChecklistContext) -> ChecklistItem | None:
     post = ctx.review.post
     reviewers = ctx.scenario.review.reviewers
@@ -163,9 +157,9 @@ def _review_capacity(ctx: ChecklistContext) -> ChecklistItem | None:
     if target is None:  # none was set and the queue was already unstable before adoption (no wait to keep)
         goal = f"No wait target is set and the queue was unstable even before adoption: set a target wait, {add}"
     elif ctx.scenario.review.target_wait_hours is None:  # the engine's target: today's wait ("0.0 h" said nothing)
-        goal = f"No wait target is set; to keep today's wait ({_wait(target)}): {add}"
+        goal = f"No wait target is set; to keep today's wait ({working_wait(target)}): {add}"
     else:
-        goal = f"To meet the {_wait(target)} target: {add}"
+        goal = f"To meet the {working_wait(target)} target: {add}"
     return ChecklistItem(
         id="review-capacity", category="review", priority=1, owner_role="Engineering manager", due_week=4,
         title="Grow review capacity before the extra PRs arrive",

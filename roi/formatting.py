@@ -316,6 +316,12 @@ def duration(
     return f"{value / 24.0:,.1f} days"
 
 
+def working_wait(value: float, *, short: bool = False) -> str:
+    """A wait in working hours: minutes under an hour ("0.0 h" read as no wait at all), else hours, never days
+    (:func:`duration`'s days are 24-hour calendar days)."""
+    return duration(value, short=short) if value < 1.0 else hours(value)
+
+
 def chance(value: float | None, *, missing: str = NOT_APPLICABLE) -> str:
     """A simulated probability as a percentage that never rounds a possibility away, nor claims a certainty
     a finite number of draws cannot show: 0.003 and 0 → "<1%", 0.997 and 1 → ">99%"."""

@@ -219,11 +219,14 @@ def _review_point(scenario: Scenario, results: Results) -> str:
     have = scenario.review.reviewers
     staffing = ""
     if needed is not None and r.target_wait_hours is not None:
-        target = fmt.hours(r.target_wait_hours, unit="working h")
+        # No target set: the engine keeps today's wait, seconds on most teams ("the 0.0 working h wait target").
+        target = (f"the {fmt.hours(r.target_wait_hours, unit='working h')} wait target"
+                  if scenario.review.target_wait_hours is not None
+                  else f"today's {fmt.working_wait(r.target_wait_hours, short=True)} wait (no target set)")
         staffing = (
-            f" Meeting the {target} wait target takes {fmt.count(needed, 'reviewer')} (today {fmt.number(have)})."
+            f" Meeting {target} takes {fmt.count(needed, 'reviewer')} (today {fmt.number(have)})."
             if needed > have
-            else f" Today's {fmt.count(have, 'reviewer')} {'meets' if have == 1 else 'meet'} the {target} wait target."
+            else f" Today's {fmt.count(have, 'reviewer')} {'meets' if have == 1 else 'meet'} {target}."
         )
     if not r.post.stable:
         backlog = fmt.hours(r.backlog_growth_hours_per_week, digits=0, unit="review hours")

@@ -129,6 +129,10 @@ class TestCapacity:
         assert all(row["wait_hours"] is not None for row in plotted)
         texts = [row["label"] for v in views if v["mark"]["type"] == "text" for row in _data(spec, v)]
         assert "Today: 17" in texts and "Needed: 37" in texts and "Target 4.0 h" in texts
+        # No target set: the engine's, today's wait of seconds, read "Target 0.0 h".
+        derived = charts.wait_chart(review_curve(worked_example), current=17, needed=37, target_wait_hours=0.004)
+        assert "Target <1 min" in [row["label"] for v in _layers(derived.to_dict()) if v["mark"]["type"] == "text"
+                                   for row in _data(derived.to_dict(), v)]
         assert "Unstable: the backlog grows every week" in texts
         # Today's and the needed pool's labels on separate lines: a pool apart they would overprint.
         marker_text = next(v for v in views if v["mark"]["type"] == "text" and v["encoding"]["y"].get("field") == "top")

@@ -144,6 +144,16 @@ def test_without_ranges_or_target(worked_example):
                                     "85% busy, a few more PRs make the wait grow steeply.")
 
 
+def test_without_a_target_the_review_point_names_todays_wait_not_a_zero_target(worked_example):
+    # The engine keeps today's wait when no target is set: seconds, which read "the 0.0 working h wait target".
+    unset = with_value(worked_example, "review.target_wait_hours", None)
+    results = compute(unset)
+    point = verdict(unset, results).points[1]
+    assert "0.0 working h" not in point
+    assert f"Meeting today's <1 min wait (no target set) takes {results.review.reviewers_needed} reviewers (today 17)." \
+        in point
+
+
 @pytest.mark.parametrize(("n", "pool", "horizon"), [(1, "1 reviewer meets", "1 year"),
                                                     (2, "2 reviewers meet", "2 years")])
 def test_a_pool_and_horizon_of_one_read_in_the_singular(worked_example, n, pool, horizon):
