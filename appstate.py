@@ -388,14 +388,15 @@ def field_label(path: str, current: Scenario) -> str:
 def defaulted_note(loaded: Scenario, whose: str = "this") -> str | None:
     """What a file just read left out and so took its default (:func:`roi.defaulted.defaulted_fields`), in
     the pages' words; None when it gave every field.  ``whose``: "this" file, or "its" (one of several)."""
-    from roi.defaulted import currency_default_warning, defaulted_fields
+    from roi.defaulted import currency_default_warning, defaulted_fields, no_costs_warning
 
     fields = defaulted_fields(loaded)
     if not fields:
         return None
     labels = ", ".join(field_label(field, loaded) for field in fields)
-    currency = currency_default_warning(loaded)  # a US dollar default in another currency
-    return f"Not in {whose} file, so set to their defaults: {labels}." + (f" {currency}" if currency else "")
+    # a US dollar default in another currency; no costs at all, which cannot fail to pay back
+    warnings = [w for w in (currency_default_warning(loaded), no_costs_warning(loaded)) if w]
+    return " ".join([f"Not in {whose} file, so set to their defaults: {labels}.", *warnings])
 
 
 PR_LIMIT_WHATIF = "kept_review_pr_limit"

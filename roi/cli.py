@@ -83,15 +83,16 @@ def _opened(path: str) -> Scenario:
         added = []
     for line in added:
         _warn(line)
-    _warn_currency_default(scenario)
+    _warn_defaults(scenario)
     return scenario
 
 
-def _warn_currency_default(scenario: Scenario) -> None:
-    from roi.defaulted import currency_default_warning
+def _warn_defaults(scenario: Scenario) -> None:
+    from roi.defaulted import currency_default_warning, no_costs_warning
 
-    if warning := currency_default_warning(scenario):
-        _warn(f"{scenario.name}: {warning}")
+    for warning in (currency_default_warning(scenario), no_costs_warning(scenario)):
+        if warning:
+            _warn(f"{scenario.name}: {warning}")
 
 
 def _compute(args: argparse.Namespace) -> int:
@@ -248,7 +249,7 @@ def _compare(args: argparse.Namespace) -> int:
         raise RoiError("the comparison must be a .csv file; give --out COMPARISON.csv", file=args.out)
     scenarios = [s for path in args.files for s in read_scenarios(path, read_file(path))]
     for scenario in scenarios:
-        _warn_currency_default(scenario)
+        _warn_defaults(scenario)
     table = comparison_csv([(s, compute(s)) for s in scenarios])
     if args.out:
         write_atomic(args.out, table)

@@ -65,3 +65,14 @@ def currency_default_warning(scenario: Scenario) -> str | None:
     return (f"The loaded cost of a developer hour is not in the file, so it took its default, {rate} an hour: a US "
             f"dollar figure (US wages), read here as {currency} {rate}. Give team.loaded_cost_per_hour in "
             f"{currency} (Team tab of ROI & risk): every benefit, training hour and the governance FTE rest on it.")
+
+
+def no_costs_warning(scenario: Scenario) -> str | None:
+    """A sentence when the file has no ``costs`` section: its defaults price no licence, training, set-up or
+    governance, so the NPV counts the benefits alone and the rollout cannot fail to pay back (``python -m roi
+    compute`` on such a file exited 0 without a word, where ``python -m roi scenario`` without ``--base`` warns)."""
+    if "costs" in scenario.model_fields_set:
+        return None
+    return ("The file has no costs section, so no licence, training, set-up or governance cost is priced: the NPV "
+            "counts the benefits alone and the rollout cannot fail to pay back. Add costs.tools (name, "
+            "price_per_seat_month) and the other costs (ROI & risk → Licences and costs in the app).")

@@ -95,6 +95,25 @@ def test_a_currency_without_its_own_loaded_cost_is_a_warning(tmp_path):
     assert done.returncode == 0 and done.stderr.splitlines() == said
 
 
+def test_a_scenario_without_costs_is_a_warning(tmp_path):
+    """A file without a costs section priced nothing, and compute exited 0 without a word, an NPV of the benefits
+    alone (CLI audit M3); `scenario` without --base already warned."""
+    data = json.loads((SCENARIOS / "worked_example.json").read_text())
+    del data["costs"]
+    path = tmp_path / "free.json"
+    path.write_text(json.dumps(data))
+    done = run("compute", str(path))
+    finance = json.loads(done.stdout)["finance"]
+    assert done.returncode == 0 and sum(finance["costs_by_year"]) == 0
+    assert done.stderr.splitlines() == [
+        f"warning: {data['name']}: The file has no costs section, so no licence, training, set-up or governance "
+        "cost is priced: the NPV counts the benefits alone and the rollout cannot fail to pay back. Add costs.tools "
+        "(name, price_per_seat_month) and the other costs (ROI & risk → Licences and costs in the app)."]
+    data["costs"] = {}  # given, even empty: the client's own statement that nothing is paid
+    path.write_text(json.dumps(data))
+    assert run("compute", str(path)).stderr == ""
+
+
 def test_bad_scenario_exits_2_with_one_error_line(tmp_path):
     bad = tmp_path / "bad.json"
     data = json.loads((SCENARIOS / "worked_example.json").read_text())

@@ -100,6 +100,21 @@ def test_a_currency_without_its_own_loaded_cost_is_questioned_on_loading(open_ap
     )
 
 
+def test_a_file_without_costs_is_questioned_on_loading(open_app, worked_example):
+    at = open_app(page=PAGE, scenario=worked_example)
+    free = json.loads(scenario_to_json(worked_example))
+    del free["costs"]
+    at.file_uploader(key="export_scenario_upload").set_value(
+        ("free.json", json.dumps(free).encode(), "application/json")
+    ).run()
+    box = notice(at, "free.json")
+    assert box.proto.format == box.proto.WARNING
+    assert box.value.endswith(
+        "The file has no costs section, so no licence, training, set-up or governance cost is priced: the NPV counts "
+        "the benefits alone and the rollout cannot fail to pay back. Add costs.tools (name, price_per_seat_month) and "
+        "the other costs (ROI & risk → Licences and costs in the app).")
+
+
 def test_fields_left_out_are_named_as_the_pages_label_them(open_app, worked_example):
     at = open_app(page=PAGE, scenario=worked_example)
     edited = with_value(worked_example, "review.reviewers", 29)
