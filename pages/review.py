@@ -111,10 +111,10 @@ with top:
     cols[1].metric(
         "Mean wait",  # after adoption, as the utilisation beside it; "Mean wait after adop…" at 1280 px
         # Short: "under 1 min" was 180 px of text in the 161 px tile at 1280 px (the chip has room).
-        fmt.duration(review.post.wait_hours, missing="unstable", short=True),
+        fmt.working_wait(review.post.wait_hours, missing="unstable", short=True),
         border=True,
         # Short as the tile (not "n/a"): "<1 min" beside "before: under 1 min" read as two different waits.
-        delta=f"before: {fmt.duration(review.baseline.wait_hours, missing='unstable', short=True)}",
+        delta=f"before: {fmt.working_wait(review.baseline.wait_hours, missing='unstable', short=True)}",
         delta_color="gray",
         delta_arrow="off",
         help="Mean wait after adoption before a reviewer picks a PR up (working hours); the chip gives "
@@ -171,7 +171,7 @@ with main:
             "reviewers spend "
             f"{fmt.assumption_percent(calibration.review_share)} of their time reviewing; with that share "
             + (
-                f"it predicts {fmt.duration(calibration.post.time_in_review_hours)} of working time in review "
+                f"it predicts {fmt.working_wait(calibration.post.time_in_review_hours)} of working time in review "
                 "after adoption"
                 if calibration.post.time_in_review_hours is not None
                 else "the queue after adoption never clears (utilisation "
@@ -204,7 +204,7 @@ else:
         {
             "Set-up": "One shared pool",
             "Reviewers": fmt.number(whatif.review.reviewers),
-            "Mean wait for a review": fmt.duration(pooled.mean_wait_hours, missing="unstable"),
+            "Mean wait for a review": fmt.working_wait(pooled.mean_wait_hours, missing="unstable"),
             "Reviewers needed for the target": fmt.number(pooled.reviewers_needed, missing="no target"),
         },
     ]
@@ -213,7 +213,7 @@ else:
             {
                 "Set-up": f"{fmt.number(split.teams)} separate team pools",
                 "Reviewers": pool_sizes(split.reviewers_per_team),
-                "Mean wait for a review": fmt.duration(split.mean_wait_hours, missing="unstable"),
+                "Mean wait for a review": fmt.working_wait(split.mean_wait_hours, missing="unstable"),
                 "Reviewers needed for the target": fmt.number(split.reviewers_needed, missing="no target"),
             }
         )

@@ -561,7 +561,7 @@ with wave_box:
                 # No wait where the queue never clears: said in words, as on the Review capacity page; a wait
                 # in the Summary's words, short: "under 1 min" (it read "0.00") widened the table past 1280 px.
                 "Modelled review wait (working h)": [
-                    "unstable" if pd.isna(wait) else fmt.duration(wait, short=True)
+                    "unstable" if pd.isna(wait) else fmt.working_wait(wait, short=True)
                     for wait in wave_table["Modelled review wait (working h)"]
                 ],
             }

@@ -350,7 +350,7 @@ def _capacity_layers(curve: pd.DataFrame, current: int, needed: int | None) -> t
     """The parts both capacity panels share: data, x axis, the unstable region and the staffing markers."""
     data = curve.copy()
     data["wait_label"] = [
-        fmt.duration(w) if s else "unstable" for w, s in zip(data["wait_hours"], data["stable"], strict=True)
+        fmt.working_wait(w) if s else "unstable" for w, s in zip(data["wait_hours"], data["stable"], strict=True)
     ]
     data["util_label"] = [fmt.percent(u) for u in data["utilization"]]
     first_stable = int(data.loc[data["stable"], "reviewers"].min()) if data["stable"].any() else None

@@ -151,7 +151,7 @@ FIGURES: tuple[Figure, ...] = (
            lambda _s, r: r.review.post.utilization, lambda v, _s: fmt.percent(v),
            "The same after adoption; at 100% and above the queue never clears."),
     Figure("wait_after", "Mean wait for a review after (working time)", "working hours", _post_wait,
-           lambda v, _s: fmt.duration(v, missing="unstable"),
+           lambda v, _s: fmt.working_wait(v, missing="unstable"),
            "Mean time a PR waits for a reviewer after adoption (Allen–Cunneen); none when the queue "
            "never clears."),
     Figure("reviewers", "Reviewers today", "people", lambda s, _r: s.review.reviewers,

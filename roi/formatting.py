@@ -296,9 +296,9 @@ RANGE_GROWTH_KEYS = {"productivity_uplift", "pr_count_growth", "pr_size_growth"}
 def duration(
     value: float | None, *, missing: str = NOT_APPLICABLE, like: float | None = None, short: bool = False
 ) -> str:
-    """A wait or latency [h] in the unit a reader expects: "under 1 min", "25 min", "4.0 h", "3.2 days".
+    """A measured latency [calendar h] in the unit a reader expects: "under 1 min", "25 min", "4.0 h", "3.2 days".
 
-    Days are 24-hour days, for calendar latencies; working-hour waits stay in hours up to 48 h.
+    Days are 24-hour days: for calendar latencies only (a model's wait in working hours: :func:`working_wait`).
     ``like`` is the value shown beside this one (before and after adoption): both take the unit of
     the larger, so a row reads "1.2 days → 2.8 days", not "29.6 h → 2.8 days".  ``short`` writes
     "<1 min" (as :func:`chance` writes "<1%") for a metric tile, where "under 1 min" did not fit.
@@ -316,9 +316,11 @@ def duration(
     return f"{value / 24.0:,.1f} days"
 
 
-def working_wait(value: float, *, short: bool = False) -> str:
-    """A wait in working hours: minutes under an hour ("0.0 h" read as no wait at all), else hours, never days
-    (:func:`duration`'s days are 24-hour calendar days)."""
+def working_wait(value: float | None, *, short: bool = False, missing: str = NOT_APPLICABLE) -> str:
+    """A wait of the queue model [working h]: minutes under an hour ("0.0 h" read as no wait at all), else hours,
+    never days: :func:`duration`'s are 24-hour calendar days, and a 99.5 working-hour wait read "4.1 days"."""
+    if value is None or not math.isfinite(value):
+        return missing
     return duration(value, short=short) if value < 1.0 else hours(value)
 
 

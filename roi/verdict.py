@@ -238,7 +238,7 @@ def _review_point(scenario: Scenario, results: Results) -> str:
             f"pile up every week.{staffing} The value below subtracts the extra review hours (the review tax) "
             "from the hours gained but assumes they get done: until the pool grows, the extra PRs wait."
         )
-    wait = fmt.duration(r.post.wait_hours)
+    wait = fmt.working_wait(r.post.wait_hours)
     if r.post.utilization >= defaults.UTILIZATION_LIMIT:
         if staffing and needed is not None and needed <= have:  # within the target, yet the headline's bottleneck
             staffing = (f"{staffing[:-1]}, with little slack: above {fmt.percent(defaults.UTILIZATION_LIMIT)} "

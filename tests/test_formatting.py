@@ -185,6 +185,13 @@ class TestMetrics:
         assert fmt.duration(0.007259801573367768, short=True) == "<1 min"
         assert fmt.duration(0.25, short=True) == "15 min"
 
+    def test_a_model_wait_in_working_hours_is_never_written_in_calendar_days(self):
+        # 99.5 working hours (8 developers, 3 reviewers at 23%) read "4.1 days": 24-hour days, 3-4x too short.
+        assert fmt.working_wait(99.46) == "99.5 h" and fmt.working_wait(55.0, short=True) == "55.0 h"
+        assert fmt.working_wait(0.0073) == "under 1 min" and fmt.working_wait(0.0073, short=True) == "<1 min"
+        assert fmt.working_wait(0.25) == "15 min" and fmt.working_wait(None, missing="unstable") == "unstable"
+        assert fmt.working_wait(float("nan"), missing="unstable") == "unstable"
+
     def test_a_before_and_after_pair_shares_one_unit(self):
         # The demo organisation's change lead time read "29.6 h" before and "2.8 days" after on the Data page.
         assert fmt.metric_value("lead_time_hours", 29.5975, like=66.89) == "1.2 days"

@@ -44,6 +44,23 @@ def test_worked_example(page):
     assert pools["Reviewers needed for the target"].iloc[0] == "37"
 
 
+def test_a_long_wait_is_in_working_hours_on_the_tile_and_in_the_verdict(open_app):
+    """The demo at 8 developers, 3 reviewers at 23% of their time: a 99.5 working-hour wait read "4.1 days" (÷ 24)
+    on the tile and in the Summary's verdict, beside "99.5 h" in the first action (CFO audit 1)."""
+    from roi.engine import compute
+    from roi.models import load_scenario
+    from roi.verdict import verdict
+    from tests.conftest import SCENARIOS
+
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    small = with_values(demo, {"team.developers": 8, "review.reviewers": 3, "review.review_share": 0.23})
+    wait = compute_review(small).post.wait_hours
+    assert 48 < wait < 200
+    at = open_app(page=PAGE, scenario=small)
+    assert metric_value(at, "Mean wait") == f"{wait:.1f} h"
+    assert f"the mean wait for a review is {wait:.1f} h" in verdict(small, compute(small)).points[1]
+
+
 def test_changing_reviewers_changes_the_staffing_gap_and_the_scenario(page, worked_example):
     page.number_input(key="review_reviewers").set_value(40).run()
     assert not page.exception
