@@ -385,6 +385,16 @@ def field_label(path: str, current: Scenario) -> str:
     return f"{label} ({period})" if period else label
 
 
+WORD_JOINER = "\u2060"
+
+
+def unbroken_amounts(text: str) -> str:
+    """``text`` with each sign joined to the currency symbol after it (a word joiner, invisible): a line could
+    break between "−" and "$559k", and a loss read as a gain at 1024 px. Both are prefix characters in Unicode's
+    line breaking, which keeps a sign on a digit or a letter (A$), but not on a symbol."""
+    return re.sub(r"([−+-])(?=[$€£¥₹])", rf"\1{WORD_JOINER}", text)
+
+
 def defaulted_note(loaded: Scenario, whose: str = "this") -> str | None:
     """What a file just read left out and so took its default (:func:`roi.defaulted.defaulted_fields`), in
     the pages' words; None when it gave every field.  ``whose``: "this" file, or "its" (one of several)."""

@@ -56,8 +56,8 @@ with st.container(border=True, key="summary_verdict"):
     st.badge(badge_label(found.tone, results), color=colour, icon=":material/gavel:")
     st.subheader(found.headline, anchor=False)
     if found.reason:  # why it loses, where its risk comes from, or why the likely NPV and most outcomes disagree
-        st.markdown(f"**{REASON_LABELS[found.tone]}:** {found.reason}")
-    st.markdown("\n".join(f"- {point}" for point in found.points))
+        st.markdown(appstate.unbroken_amounts(f"**{REASON_LABELS[found.tone]}:** {found.reason}"))
+    st.markdown(appstate.unbroken_amounts("\n".join(f"- {point}" for point in found.points)))
 
 st.subheader("Productivity", anchor=False)
 cols = appstate.tile_row(4)
@@ -201,7 +201,7 @@ actions, closed = actions_first(scenario, results)
 for rank, (col, item) in enumerate(zip(cols, actions, strict=False), start=1):
     with col.container(border=True, key=f"summary_action_{rank}", height="stretch"):
         st.markdown(f"**{rank}. {item.title}**")
-        st.markdown(item.reason)
+        st.markdown(appstate.unbroken_amounts(item.reason))
         # Week 0 is the rollout's first week: "by week 0" read as a typo.
         when = ("" if item.due_week is None else " · before the rollout starts (week 0)" if item.due_week == 0
                 else f" · by week {item.due_week}")
