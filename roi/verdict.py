@@ -112,7 +112,7 @@ HEADLINES: dict[Tone, str] = {
     "mixed": "At the likely values the AI rollout pays back, but with real downside risk.",
     "split_gain": "At the likely values the AI rollout pays back, but most simulated outcomes lose money.",
     "split_loss": "At the likely values the AI rollout does not pay back, but most simulated outcomes make money.",
-    "bad": "As planned, the AI rollout does not pay back.",
+    "bad": "The AI rollout as planned does not pay back.",
 }
 
 

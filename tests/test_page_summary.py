@@ -116,7 +116,7 @@ def test_a_losing_verdict_says_why_under_the_headline(open_app):
     low = with_assumption(load_scenario(SCENARIOS / "demo_org.json"), "finance.capture_factor", 0.02)
     at = open_app(scenario=low)
     box = at.main.get_by_key("summary_verdict")
-    assert box.subheader[0].value == "As planned, the AI rollout does not pay back."
+    assert box.subheader[0].value == "The AI rollout as planned does not pay back."
     assert box.markdown[1].value == (  # under the badge and the headline
         "**Why:** Only 2% of the hours gained become business value (capture factor); from 8.4% the rollout "
         "pays back."
@@ -132,7 +132,7 @@ def test_what_to_do_first_leads_with_the_loss_when_the_rollout_does_not_pay_back
 
     dear = with_value(load_scenario(SCENARIOS / "demo_org.json"), "costs.tools.0.price_per_seat_month", 2000.0)
     at = open_app(scenario=dear)
-    assert at.main.get_by_key("summary_verdict").subheader[0].value == "As planned, the AI rollout does not pay back."
+    assert at.main.get_by_key("summary_verdict").subheader[0].value == "The AI rollout as planned does not pay back."
     card = at.main.get_by_key("summary_action_1")
     assert card.markdown[0].value == "**1. Do not scale the rollout until the numbers pay back**"
     # The sign joined to its amount (a word joiner): at 1024 px a card broke the line between "−" and "$559k".
