@@ -9,13 +9,15 @@ verdict says does not pay back leads with that (``no-payback``, this project's a
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from roi import defaults, verdict
 from roi.estimates_note import estimated_over_measurement
 from roi.metrics import period_label
-from roi.formatting import a_or_an, chance, count, hours, in_sentence, money, number, percent, working_wait
+from roi.formatting import a_or_an, chance, count, in_sentence, money, number, percent, working_wait
 from roi.models import (
     ChecklistItem,
     FinanceResult,
@@ -148,7 +150,7 @@ def _review_capacity(ctx: ChecklistContext) -> ChecklistItem | None:
         add = f"keep at least {count(needed, 'reviewer')} with their review time protected"
     backlog = ctx.review.backlog_growth_hours_per_week
     if post.stable:
-        state = f"{hours(post.wait_hours)} average wait"
+        state = f"{working_wait(post.wait_hours)} average wait"
     elif round(backlog) > 0:
         state = f"unstable: {backlog:,.0f} review hours pile up every week"
     else:  # utilisation 100%: no backlog grows on average, yet the queue never settles ("0 review hours pile up")
@@ -160,6 +162,11 @@ def _review_capacity(ctx: ChecklistContext) -> ChecklistItem | None:
         goal = f"No wait target is set; to keep today's wait ({working_wait(target)}): {add}"
     else:
         goal = f"To meet the {working_wait(target)} target: {add}"
+    # The target met at 96% busy is the verdict's "stretched to their limit": say the pool that leaves slack too.
+    slack = math.floor(post.offered_load / defaults.UTILIZATION_LIMIT) + 1
+    if needed is not None and slack > max(needed, reviewers):
+        goal += (f" ({number(slack)} keep utilisation under {percent(defaults.UTILIZATION_LIMIT)}, room for a busy "
+                 "week)")
     return ChecklistItem(
         id="review-capacity", category="review", priority=1, owner_role="Engineering manager", due_week=4,
         title="Grow review capacity before the extra PRs arrive",

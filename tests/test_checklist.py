@@ -31,8 +31,23 @@ def test_review_capacity_at_scale_writes_thousands_separators():
     huge = with_value(load_scenario(SCENARIOS / "demo_org.json"), "team.developers", 50_000)
     assert item(huge, "review-capacity").reason == (
         "Reviewer utilisation goes 12,397% → 46,897% (unstable: 168,470 review hours pile up every week). To meet "
-        "the 4.0 h target: add 16,849 reviewers (36 → 16,885), pool reviewers across teams, and let an AI "
-        "first-pass review catch the mechanical issues.")
+        "the 4.0 h target: add 16,849 reviewers (36 → 16,885) (19,863 keep utilisation under 85%, room for a busy "
+        "week), pool reviewers across teams, and let an AI first-pass review catch the mechanical issues.")
+
+
+def test_review_capacity_names_the_pool_that_leaves_slack_too():
+    """The demo's action said "add 6 reviewers (36 → 42)"; at 42 the verdict calls reviewers "stretched to their
+    limit" (96.5% busy). a = 40.52 reviewers busy: ⌊40.52 / 0.85⌋ + 1 = 48 keep utilisation under 85%."""
+    from roi.models import load_scenario
+    from tests.conftest import SCENARIOS
+
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    results = compute(demo)
+    assert results.review.post.offered_load == pytest.approx(40.52, abs=0.01)
+    assert ("To meet the 4.0 h target: add 6 reviewers (36 → 42) (48 keep utilisation under 85%, room for a busy "
+            "week)") in item(demo, "review-capacity").reason
+    assert compute(with_value(demo, "review.reviewers", 48)).review.post.utilization < 0.85
+    assert compute(with_value(demo, "review.reviewers", 47)).review.post.utilization >= 0.85
 
 
 @pytest.mark.parametrize(("n", "keep"), [(1, "keep at least 1 reviewer with"), (2, "keep at least 2 reviewers with")])
