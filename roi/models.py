@@ -7,6 +7,8 @@ week are per working week, shares are fractions in [0, 1].
 
 from __future__ import annotations
 
+import difflib
+
 import json
 import math
 import re
@@ -621,10 +623,17 @@ def _shape_message(path: str, kind: str, first: Any) -> tuple[str, str] | None:
 
 def validation_message(error: ValidationError) -> tuple[str, str]:
     """(field path, message) of the first validation error, phrased for a user."""
-    first = error.errors()[0]
+    errors = error.errors()
+    # An unknown key first: "Team" for "team" was reported as "field 'team': is required".
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     path = ".".join(str(p) for p in first["loc"])
     kind = first["type"]
     if kind == "extra_forbidden":
+        parent, key = first["loc"][:-1], str(first["loc"][-1])
+        missing = [str(e["loc"][-1]) for e in errors if e["type"] == "missing" and e["loc"][:-1] == parent]
+        close = difflib.get_close_matches(key.lower(), missing, n=1, cutoff=0.6)
+        if close:
+            return path, f"unknown key; did you mean '{close[0]}' (required)? Rename it"
         return path, "unknown key; remove it or check its spelling against docs/scenario-file.md"
     shaped = _shape_message(path, kind, first)
     if shaped is not None:

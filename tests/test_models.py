@@ -91,6 +91,10 @@ def test_a_number_out_of_range_says_how_to_fix_it():
         (lambda d: d.update(colour="blue"), "colour", "unknown key"),
         (lambda d: d["review"].update(reveiwers=3), "review.reveiwers", "unknown key"),
         (lambda d: d.pop("team"), "team", "is required"),
+        # A required key misspelt was named as missing, not as the unknown key typed (CLI audit L1).
+        (lambda d: d.update(Team=d.pop("team")), "Team", "unknown key; did you mean 'team' (required)? Rename it"),
+        (lambda d: d["review"].update(reveiwers=d["review"].pop("reviewers")), "review.reveiwers",
+         "unknown key; did you mean 'reviewers' (required)? Rename it"),
         (lambda d: d.update(name=" "), "name", "is empty; give the scenario a name"),
     ],
 )
