@@ -143,6 +143,8 @@ def compute_finance(scenario: Scenario, net_hours: float) -> FinanceResult:
     npv = float(flows.npv)
     slope = float(npv_per_net_hour(inputs))
     break_even = net_hours - npv / slope if slope > 0 else math.inf
+    if abs(break_even) <= 1e-12 * max(1.0, abs(net_hours)):  # rounding of N − N: nothing priced gave −4.4e-16
+        break_even = 0.0
     payback = payback_months(benefits, costs)
     ratio = roi(npv, float(flows.pv_costs))
     reasons = {}

@@ -188,3 +188,11 @@ def test_a_baseline_wait_that_underflows_to_zero_gives_a_one_second_target():
     assert review.post.offered_load == pytest.approx(25.0)
     needed = review.reviewers_needed
     assert wait(needed) <= 1 / 3600 < wait(needed - 1)
+
+
+def test_break_even_without_costs_is_zero_not_rounding_noise(worked_example):
+    """Nothing priced: NPV = slope × N, so the break-even N − NPV/slope is 0; it came out −4.4e-16 (CLI audit L4)."""
+    from roi.models import Costs
+
+    free = worked_example.model_copy(update={"costs": Costs()})
+    assert compute(free).finance.break_even_net_hours == 0.0
