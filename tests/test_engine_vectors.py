@@ -190,9 +190,12 @@ def test_a_baseline_wait_that_underflows_to_zero_gives_a_one_second_target():
     assert wait(needed) <= 1 / 3600 < wait(needed - 1)
 
 
-def test_break_even_without_costs_is_zero_not_rounding_noise(worked_example):
+def test_break_even_without_costs_is_zero_not_rounding_noise():
     """Nothing priced: NPV = slope × N, so the break-even N − NPV/slope is 0; it came out −4.4e-16 (CLI audit L4)."""
-    from roi.models import Costs
+    from roi.models import parse_scenario
 
-    free = worked_example.model_copy(update={"costs": Costs()})
+    free = parse_scenario(json.dumps({
+        "schema_version": 1, "team": {"developers": 50}, "review": {"reviewers": 10},
+        "baseline": {"tasks_per_dev_week": 4, "prs_per_dev_week": 3, "pr_size_loc": 150},
+        "post": {"tasks_per_dev_week": 4.5, "prs_per_dev_week": 3.5, "pr_size_loc": 200}}))
     assert compute(free).finance.break_even_net_hours == 0.0
