@@ -70,6 +70,23 @@ def _pct(x: float) -> str:
     return percent(x, signed=True)  # "+12,397%": separators, as the tiles write it
 
 
+def _past(value: float, limit: float, shown: Callable[[float, int], str]) -> str:
+    """``value`` as ``shown`` writes it with no decimals, or with the few that set it apart from a ``limit`` it
+    exceeds: 400.01 LOC read "400 LOC; above 400 LOC", +25.004% "+25%; growth over 25%"."""
+    digits = 0
+    while value > limit and shown(value, digits) == shown(limit, digits) and digits < 4:
+        digits += 1
+    return shown(value, digits)
+
+
+def _loc(value: float, digits: int) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def _signed_percent(value: float, digits: int) -> str:
+    return percent(value, signed=True, digits=digits)
+
+
 def _no_payback(ctx: ChecklistContext) -> ChecklistItem | None:
     """Fires when the verdict is "Does not pay back" (:func:`roi.verdict.tone_of` is ``bad``: NPV < 0 and a
     chance of a loss of at least 50%, or no ranges), with the verdict's own reason (:func:`roi.verdict.loss_reason`).
@@ -122,7 +139,8 @@ def _pr_size_limit(ctx: ChecklistContext) -> ChecklistItem | None:
         id="pr-size-limit", category="review", priority=1, owner_role="Tech lead", due_week=2,
         title=f"Limit PR size to {defaults.PR_SIZE_LIMIT_LOC} lines changed",
         # Which rule fired: the size, or its growth (small PRs growing fast are told why, not "above 400").
-        reason=f"Adopters' PR size goes {before:,.0f} → {after:,.0f} LOC ({_pct(growth)}); "
+        reason=f"Adopters' PR size goes {before:,.0f} → {_past(after, defaults.PR_SIZE_LIMIT_LOC, _loc)} LOC "
+        f"({_past(growth, defaults.PR_SIZE_GROWTH_LIMIT, _signed_percent)}); "
         + (f"above {defaults.PR_SIZE_LIMIT_LOC} LOC reviews find fewer defects (SmartBear/Cisco)"
            if after > defaults.PR_SIZE_LIMIT_LOC else
            f"growth over {_pct(defaults.PR_SIZE_GROWTH_LIMIT).lstrip('+')} makes each review longer, and above "
@@ -269,7 +287,8 @@ def _workload_watch(ctx: ChecklistContext) -> ChecklistItem | None:
     return ChecklistItem(
         id="workload-watch", category="people", priority=3, owner_role="Engineering manager", due_week=8,
         title="Watch workload and burnout",
-        reason=f"Tasks per developer rise {_pct(g)} (over {defaults.WORKLOAD_GROWTH_LIMIT:.0%}); check that the "
+        reason=f"Tasks per developer rise {_past(g, defaults.WORKLOAD_GROWTH_LIMIT, _signed_percent)} (over "
+        f"{defaults.WORKLOAD_GROWTH_LIMIT:.0%}); check that the "
         "extra output is not paid for in overtime and context switching.",
     )
 

@@ -183,6 +183,25 @@ def test_a_small_rate_that_rose_never_reads_unchanged(worked_example):
     assert "rise from 0.40% to 0.41% of deployments" in item(rare, "rework").reason
 
 
+def test_size_and_growth_rules_fire_just_past_their_limits_and_say_so(worked_example):
+    """At exactly 400 LOC, +25% and +15% nothing fires; just past them it does, and the figures read past the
+    limit: 400.01 LOC read "400 LOC; above 400 LOC" (queue audit 6)."""
+    near = with_values(worked_example, {"baseline.pr_size_loc": 350.0, "post.pr_size_loc": 400.0})  # +14%
+    assert item(near, "pr-size-limit") is None
+    over = with_value(near, "post.pr_size_loc", 400.01)
+    assert item(over, "pr-size-limit").reason.startswith(
+        "Adopters' PR size goes 350 → 400.01 LOC (+14%); above 400 LOC reviews find fewer defects")
+    grown = with_values(worked_example, {"baseline.pr_size_loc": 150.0, "post.pr_size_loc": 187.5})  # +25.0%
+    assert item(grown, "pr-size-limit") is None
+    past = with_value(grown, "post.pr_size_loc", 187.506)  # +25.004%
+    assert item(past, "pr-size-limit").reason.startswith(
+        "Adopters' PR size goes 150 → 188 LOC (+25.004%); growth over 25% makes each review longer")
+    busy = with_value(worked_example, "post.tasks_per_dev_week", 4.6)  # +15.0% of 4.0
+    assert item(busy, "workload-watch") is None
+    busier = with_value(worked_example, "post.tasks_per_dev_week", 4.6004)  # +15.01%
+    assert item(busier, "workload-watch").reason.startswith("Tasks per developer rise +15.01% (over 15%)")
+
+
 def test_idle_seats_cost_is_money_as_every_page_writes_it(worked_example):
     # METHODS §5: idle seat cost 0 / 7,020 / 2,340 / 2,340 → 11,700 over the horizon, 7,020 in year 1.
     item = next(i for i in compute(worked_example).checklist if i.id == "idle-seats")
