@@ -117,6 +117,9 @@ with right:
     else:
         st.markdown("**Idle-seat cost:** none: every seat is used in every year.")
 st.markdown("**Cash flows in figures**")  # the chart above is titled "Cash flow by year"
+# A CFO read the cumulative −$663k beside an NPV of −$559k as a contradiction: the years are not discounted.
+st.caption("Each year's amounts are risk-adjusted and not discounted, as is their cumulative sum; the Present "
+           f"value row discounts them at {fmt.share(scenario.finance.discount_rate)} a year, which gives the NPV.")
 rows = []
 for t, (benefit, cost, net, idle, cumulative) in enumerate(
     zip(

@@ -581,7 +581,7 @@ def cash_flow(finance: FinanceResult, currency: str) -> alt.TopLevelMixin:
     years = list(dict.fromkeys(data["year"]))
     axis = alt.Axis(labelAngle=0, labelExpr=CASH_FLOW_YEARS)
     x = alt.X("year:N", sort=years, title=CASH_FLOW_YEAR_TITLE, axis=axis)
-    y_title = f"{currency} per year"
+    y_title = f"{currency} (bars per year, line cumulative)"  # the line is no per-year amount
     low = min(0.0, float(data["amount"].min()), float(data["cumulative"].min()))
     high = max(0.0, float(data["amount"].max()), float(data["cumulative"].max()))
     pad = 0.12 * (high - low or 1.0)

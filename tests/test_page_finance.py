@@ -36,6 +36,9 @@ def test_worked_example(page):
     # its last columns were scrolled out of sight.
     assert not any(column.dataframe for column in page.columns)
     assert list(cash.columns) == ["Year", "Benefits", "Costs", "Net", "Cumulative", "Idle seats"]
+    # The cumulative net is not discounted, the NPV is: a CFO read the two as a contradiction.
+    assert ("Each year's amounts are risk-adjusted and not discounted, as is their cumulative sum; the Present value "
+            "row discounts them at 10% a year, which gives the NPV.") in [c.value for c in page.caption]
     # METHODS §5 costs and benefits by year, and idle seat cost 0 / 7,020 / 2,340 / 2,340.
     assert list(cash["Costs"]) == ["$25,432", "$51,086", "$52,406", "$52,406", "$154,558"]
     assert list(cash["Benefits"]) == ["$0", "$49,720", "$63,926", "$63,926", "$146,059"]
