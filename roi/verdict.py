@@ -418,9 +418,12 @@ def loss_reason(scenario: Scenario, results: Results) -> str | None:
     capture = finance_in.capture_factor
     needed = capture * f.break_even_net_hours / p.net_hours
     if capture < defaults.CAPTURE_FACTOR and needed <= 1:  # below the usual share; capture alone fixes it
+        # The costs are a lever too: at the demo's price a 20% capture pays back (CFO audit: only capture was named).
         return (
             f"Only {fmt.share(capture)} of the hours gained become business value (capture factor); from "
-            f"{fmt.share(needed)} the rollout pays back."
+            f"{fmt.share(needed)} the rollout pays back, as it does with costs under "
+            f"{fmt.money(f.pv_benefits, scenario.currency, compact=True)} (now "
+            f"{fmt.money(f.pv_costs, scenario.currency, compact=True)})."
         )
     target = fmt.hours(f.break_even_net_hours, digits=2)
     if effects and p.gross_gain_hours >= f.break_even_net_hours:
