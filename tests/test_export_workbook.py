@@ -355,6 +355,22 @@ def test_money_format_follows_the_currency(currency, marker):
     assert marker in fmt and fmt.count('"') % 2 == 0
 
 
+def test_a_measured_scenario_exported_without_its_exports_is_not_called_estimates(book):
+    """python -m roi export of the demo (measured) wrote "No measured metrics were loaded: the periods above are the
+    scenario's estimates" on Metrics, while Assumptions said "Measured from …" (CLI audit L5)."""
+    from tests.conftest import SCENARIOS
+
+    demo = load_scenario(SCENARIOS / "demo_org.json")
+    notes = [c.value for row in load(build_workbook(demo, compute(demo)))["Metrics"].iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith(("No measured", "The periods above"))]
+    assert len(notes) == 1 and notes[0].startswith(
+        f"The periods above were measured from {demo.measurement.sources[0]}")
+    assert "export it from the app with them loaded" in notes[0]
+    estimated = [c.value for row in book["Metrics"].iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value.startswith("No measured metrics were loaded")]
+    assert estimated == ["No measured metrics were loaded: the periods above are the scenario's estimates."]
+
+
 def test_frozen_headers_widths_and_landscape_print_fit_to_width(book):
     assert book["Assumptions"].freeze_panes == "B4"
     assert book["Cash flow"].freeze_panes == "B4"

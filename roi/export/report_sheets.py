@@ -37,7 +37,7 @@ from roi.export.model_sheets import (
     ROI_LABEL,
     stale_note,
 )
-from roi.formatting import INPUT_LABELS, RANGE_GROWTH_KEYS, chance, input_label
+from roi.formatting import INPUT_LABELS, RANGE_GROWTH_KEYS, chance, file_names, input_label
 from roi.formatting import number as fmt_number
 from roi.metrics import DEFINITIONS
 from roi.models import Results, Scenario
@@ -452,9 +452,15 @@ def metrics_sheet(scenario: Scenario, metrics: Any | None) -> Sheet:
         )
     if metrics is None:
         sheet.blank()
-        sheet.add(
-            text("No measured metrics were loaded: the periods above are the scenario's estimates.", "note")
-        )
+        measured = scenario.measurement
+        # A measured scenario exported without its exports (python -m roi export): "the scenario's estimates"
+        # contradicted the Assumptions sheet's "Measured from …".
+        sheet.add(text(
+            "No measured metrics were loaded: the periods above are the scenario's estimates." if measured is None
+            else f"The periods above were measured from {file_names(measured.sources) or 'exports'} (adoption "
+                 f"{measured.adoption_date.isoformat()}); their intervals, p-values and cohorts are not in this "
+                 "workbook, as it was exported without the exports: export it from the app with them loaded.",
+            "note"))
         return sheet
     _measured_metrics(sheet, plain(metrics))
     return sheet
