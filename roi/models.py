@@ -243,7 +243,8 @@ class Uncertainty(_Model):
         for key, (low, likely, high) in ranges.items():
             if not low <= likely <= high:
                 raise ValueError(
-                    f"range '{key}' must satisfy low <= likely <= high, got [{low:g}, {likely:g}, {high:g}]"
+                    f"range '{key}' must satisfy low <= likely <= high, got [{low:g}, {likely:g}, {high:g}]; "
+                    "write it as [low, likely, high]"
                 )
         return ranges
 
@@ -649,6 +650,11 @@ def validation_message(error: ValidationError) -> tuple[str, str]:
                       f"{limits.get('max_length', 0):,}")
     if kind == "string_too_short":
         return path, "is empty; type at least one character"
+    if kind == "literal_error":  # "Input should be 'pert' or 'triangular'": the choices, and the fix
+        return path, f"is {first.get('input')!r}; write one of {limits.get('expected', '')}"
+    if kind.startswith(("date_", "datetime_")) and isinstance(first.get("input"), str):
+        why = f" ({limits['error']})" if limits.get("error") else ""
+        return path, f"is {first['input']!r}, not a date{why}; write a date as YYYY-MM-DD (2025-03-03)"
     message = first["msg"].removeprefix("Value error, ")
     received = first.get("input")
     if kind in _BOUND_ERRORS:  # "must be at most 1", not pydantic's "Input should be less than or equal to 1"

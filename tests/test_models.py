@@ -96,6 +96,11 @@ def test_a_number_out_of_range_says_how_to_fix_it():
         (lambda d: d["review"].update(reveiwers=d["review"].pop("reviewers")), "review.reveiwers",
          "unknown key; did you mean 'reviewers' (required)? Rename it"),
         (lambda d: d.update(name=" "), "name", "is empty; give the scenario a name"),
+        # pydantic's words had no fix: "Input should be 'pert' or 'triangular' (got 'normal')" (CLI audit L6).
+        (lambda d: d["uncertainty"].update(distribution="normal"), "uncertainty.distribution",
+         "is 'normal'; write one of 'pert' or 'triangular'"),
+        (lambda d: d["uncertainty"]["ranges"].update({"team.loaded_cost_per_hour": [130, 90.6, 75]}),
+         "uncertainty.ranges", "got [130, 90.6, 75]; write it as [low, likely, high]"),
     ],
 )
 def test_invalid_field_is_named_with_the_fix(mutate, field, words):
@@ -437,3 +442,13 @@ def test_a_json_syntax_error_is_said_in_words_that_stand_alone(text, said):
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(text, source="workshop.json")
     assert said in caught.value.describe()
+
+
+def test_a_date_that_is_not_one_says_why_and_how_to_write_it():
+    # It was "Input should be a valid date or datetime, month value is outside expected range of 1-12 (got …)".
+    data = json.loads((SCENARIOS / "demo_org.json").read_text())
+    data["measurement"]["adoption_date"] = "2025-13-01"
+    error = error_for(data)
+    assert error.field == "measurement.adoption_date"
+    assert error.message == ("is '2025-13-01', not a date (month value is outside expected range of 1-12); write a "
+                             "date as YYYY-MM-DD (2025-03-03)")
