@@ -371,6 +371,18 @@ def test_a_measured_scenario_exported_without_its_exports_is_not_called_estimate
     assert estimated == ["No measured metrics were loaded: the periods above are the scenario's estimates."]
 
 
+def test_inputs_are_told_apart_by_their_border_not_only_by_yellow(book):
+    # Yellow alone marked the inputs (no cue for a reader who cannot tell yellow from the outputs' grey): every
+    # bordered cell is a yellow input and every yellow input has its border, and the sheets' notes say so.
+    for title in ("Assumptions", "Rollout plan", "Checklist"):
+        sheet = book[title]
+        cells = [c for row in sheet.iter_rows() for c in row]
+        bordered = {c.coordinate for c in cells if c.border.left.style == "thin" and c.border.bottom.style == "thin"}
+        yellow = {c.coordinate for c in cells if c.fill.fgColor.rgb in ("00FFF2CC", "FFFFF2CC")}
+        assert yellow and bordered == yellow, title
+        assert "Yellow cells with a border" in sheet["A2"].value, title
+
+
 def test_frozen_headers_widths_and_landscape_print_fit_to_width(book):
     assert book["Assumptions"].freeze_panes == "B4"
     assert book["Cash flow"].freeze_panes == "B4"

@@ -509,7 +509,7 @@ def assumptions_sheet(scenario: Scenario) -> Sheet:
     sheet.add(text("Assumptions: every input of the model", "title"))
     sheet.add(
         text(
-            "Yellow cells are inputs: change one and every live output (Productivity, Review capacity, "
+            "Yellow cells with a border are inputs: change one and every live output (Productivity, Review capacity, "
             "Cash flow, Summary) recalculates. Each input has the defined name in column E; column G says "
             "when a value is not allowed, column H when it differs from the export.",
             "note",

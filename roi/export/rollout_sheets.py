@@ -874,7 +874,7 @@ def rollout_sheet(scenario: Scenario, report: RolloutReport) -> Sheet:
     )
     sheet.add(
         text(
-            f"{plan_note} Yellow cells are yours to edit: each wave's start week, share of developers, "
+            f"{plan_note} Yellow cells with a border are yours to edit: each wave's start week, share of developers, "
             "training hours and reviewers, and each gate's baseline and measured value; the Check row under "
             "the wave names says what the plan does not allow. Its dates, costs and review load, the gates' "
             "results, the waves' go / no-go and the cost by month are live "
@@ -1113,7 +1113,7 @@ def checklist_sheet(report: RolloutReport) -> Sheet:
     sheet.add(text("Rollout checklist", "title"))
     sheet.add(
         text(
-            "Each action with the numbers that triggered it, by due week. Yellow cells are yours to edit: "
+            "Each action with the numbers that triggered it, by due week. Yellow cells with a border are yours to edit: "
             "the start date, owner, due week, status (drop-down) and notes; due dates follow the start "
             "date and the due week. A due week tied to a wave links to its start week on the Rollout plan "
             "until you type one; \"Due before wave\" names the wave while the due week is at or before its start "
