@@ -341,7 +341,12 @@ _OPTION_FIELDS = frozenset({"adoption_date", "ramp_weeks"})
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    # Files after an option (metrics a.json --adoption-date D b.csv) are files too, as a shell user expects.
+    if extra and hasattr(args, "files") and all(item.strip() and not item.startswith("-") for item in extra):
+        args.files = [*args.files, *extra]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     _SAID.clear()
     try:
         status = int(args.handler(args))

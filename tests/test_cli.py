@@ -270,6 +270,13 @@ def test_metrics_prints_the_adoption_date_and_ramp_weeks_given(tmp_path):
     assert "cohorts" in payload and payload["cohorts"] is None  # no AI evidence in these files
     default = json.loads(run("metrics", *files, "--adoption-date", "2025-03-03").stdout)
     assert default["ramp_weeks"] == 0 and default["post"]["start"].startswith("2025-03-03T00:00:00")
+    # Files after the options are files too: "unrecognized arguments" refused them (CLI audit L8).
+    mixed = run("metrics", files[0], "--adoption-date", "2025-03-03", files[1])
+    assert mixed.returncode == 0, mixed.stderr
+    assert json.loads(mixed.stdout) == default
+    unknown = run("metrics", *files, "--adoption-date", "2025-03-03", "--bogus")
+    assert unknown.returncode == 2 and unknown.stderr.startswith("error: unrecognized arguments: --bogus")
+    assert run("compute", str(SCENARIOS / "worked_example.json"), "second.json").returncode == 2
 
 
 
