@@ -10,7 +10,6 @@ verdict says does not pay back leads with that (``no-payback``, this project's a
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable
 from dataclasses import dataclass
 

@@ -8,7 +8,6 @@ week are per working week, shares are fractions in [0, 1].
 from __future__ import annotations
 
 import difflib
-
 import json
 import math
 import re
