@@ -223,8 +223,12 @@ def delivery_point(found: list[Placement]) -> str | None:
         moved = (p.after - p.before) / p.before if p.before else (0.0 if p.after == p.before else 1.0)
         faster = moved > 0 if p.reference.higher_is_faster else moved < 0
         group = "unchanged" if abs(moved) < UNCHANGED_WITHIN else ("better" if faster else "worse")
-        groups[group].append(f"{p.reference.short} {_value(p.reference, p.before, p.after)} → "
-                             f"{_value(p.reference, p.after, p.before)}")
+        if p.reference.unit == "per week":  # calendar weeks: beside the scenario's "a working week" caveat
+            groups[group].append(f"{p.reference.short} {fmt.number(p.before, digits=1)} → "
+                                 f"{fmt.number(p.after, digits=1)} a calendar week")
+        else:
+            groups[group].append(f"{p.reference.short} {_value(p.reference, p.before, p.after)} → "
+                                 f"{_value(p.reference, p.after, p.before)}")
     if not any(groups.values()):
         return None
     worse, better = bool(groups["worse"]), bool(groups["better"])

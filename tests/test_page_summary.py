@@ -195,7 +195,7 @@ def test_the_delivery_metrics_are_a_point_of_the_verdict(open_app, worked_exampl
     verdict_box = at.get("markdown")  # the verdict's points: one bulleted markdown
     (points,) = [m.value for m in verdict_box if m.value.startswith("- Output per developer")]
     assert ("\n- Delivery (DORA) moved both ways. Worse: lead time 1.2 days → 2.8 days, change failure rate 4.1% → "
-            "8.5% and recovery time 1.6 h → 2.1 h; better: deployments 9.3 a week → 10.0 a week.\n- Net present "
+            "8.5% and recovery time 1.6 h → 2.1 h; better: deployments 9.3 → 10.0 a calendar week.\n- Net present "
             "value") in points
     (line,) = [c.value for c in at.caption if c.value.startswith("Delivery (DORA):")]
     assert "(2024 reference)" in line
