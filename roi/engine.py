@@ -151,7 +151,9 @@ def compute_finance(scenario: Scenario, net_hours: float) -> FinanceResult:
     if ratio is None:
         reasons["roi"] = "nothing is spent (PV of costs is 0), so there is no return to divide by"
     if payback is None:
-        reasons["payback_months"] = f"cumulative benefits stay below costs within the {len(benefits) - 1}-year horizon"
+        reasons["payback_months"] = (
+            f"the cumulative net cash flow is below 0 at the end of the {len(benefits) - 1}-year horizon"
+            if sum(benefits) < sum(costs) else "no money flows in or out over the horizon")
     if not math.isfinite(break_even):
         reasons["break_even_net_hours"] = "NPV does not depend on net hours (no adoption or capture factor 0)"
     return FinanceResult(

@@ -106,23 +106,30 @@ def cumulative_net(benefits: Sequence[float], costs: Sequence[float]) -> list[fl
 
 
 def payback_months(benefits: Sequence[float], costs: Sequence[float]) -> float | None:
-    """First month at which cumulative undiscounted (benefit − cost), having been below 0, is back at 0;
+    """Month at which cumulative undiscounted (benefit − cost), having been below 0, is back at 0 for good;
     linear inside a year [months].
 
-    12(t−1) + 12·(−cum_{t−1})/net_t for the first year t with cum_{t−1} < 0 ≤ cum_t; 0 when the
-    cumulative never goes below 0 (nothing spent before the benefits cover it); ``None`` when it is
-    below 0 at the horizon's end.  A cumulative of exactly 0 at year 0 (no set-up cost) is not payback
-    when year 1's costs exceed its benefits: it was read as "payback immediately" beside a loss.
+    12(t−1) + 12·(−cum_{t−1})/net_t for the last year t with cum_{t−1} < 0 ≤ cum_t when no later cum is below 0;
+    0 when the cumulative never goes below 0 and something flows (nothing spent before the benefits cover it);
+    ``None`` when it is below 0 at the horizon's end, or nothing flows at all.  A cumulative of exactly 0 at
+    year 0 (no set-up cost) is not payback when year 1's costs exceed its benefits: it was read as "payback
+    immediately" beside a loss; nor is a first crossing that a later fall undoes: a $1 set-up cost paid back
+    in year 1 read "payback 0.0 months" beside a horizon ending $72.8k down.
     """
     cumulative = benefits[0] - costs[0]
     ever_below = cumulative < 0
+    payback: float | None = None
     for year in range(1, len(benefits)):
         net = benefits[year] - costs[year]
         if cumulative < 0 <= cumulative + net:
-            return MONTHS_PER_YEAR * (year - 1) + MONTHS_PER_YEAR * (-cumulative) / net
+            payback = MONTHS_PER_YEAR * (year - 1) + MONTHS_PER_YEAR * (-cumulative) / net
         cumulative += net
-        ever_below = ever_below or cumulative < 0
-    return None if ever_below else 0.0
+        if cumulative < 0:  # below again: an earlier payback is undone
+            payback, ever_below = None, True
+    if payback is not None or ever_below:
+        return payback
+    flows = any(benefit or cost for benefit, cost in zip(benefits, costs, strict=True))
+    return 0.0 if flows else None
 
 
 def never_pays_back(benefits: Sequence[float], costs: Sequence[float]) -> bool:

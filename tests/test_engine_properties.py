@@ -189,16 +189,18 @@ def test_payback_month_lies_in_the_year_the_cumulative_net_turns_non_negative(sc
     finance = compute(scenario).finance
     cumulative = cumulative_net(finance.benefits_by_year, finance.costs_by_year)
     below = [year for year, total in enumerate(cumulative) if total < 0]
-    if not below:  # nothing spent before the benefits cover it
-        assert finance.payback_months == 0.0
+    if not below:  # nothing spent before the benefits cover it (and no payback when nothing flows at all)
+        flows = any(finance.benefits_by_year) or any(finance.costs_by_year)
+        assert finance.payback_months == (0.0 if flows else None)
         return
-    # Back at 0 after having been below: a cumulative of exactly 0 at year 0 followed by a loss is no payback
-    # (hypothesis found the case: no set-up cost, $0 seats, a governance FTE and a capture factor of 0).
-    back = [year for year in range(below[0] + 1, len(cumulative)) if cumulative[year] >= 0]
-    if not back:
+    # Back at 0 for good after the last year below: a cumulative of exactly 0 at year 0 followed by a loss is no
+    # payback (hypothesis found the case: no set-up cost, $0 seats, a governance FTE and a capture factor of 0),
+    # nor is a crossing that a later fall undoes.
+    if below[-1] == len(cumulative) - 1:
         assert finance.payback_months is None
     else:
-        assert 12 * (back[0] - 1) < finance.payback_months <= 12 * back[0]
+        back = below[-1] + 1
+        assert 12 * (back - 1) < finance.payback_months <= 12 * back
 
 
 @given(scenarios(), st.floats(1.0, 100.0))

@@ -365,9 +365,15 @@ def edge_data() -> dict[str, dict]:
     no_setup["costs"] |= {"training_hours_per_dev": 0, "one_off_cost": 0}
     never = worked_data()  # $2,000 a seat-month: every year's costs exceed its benefits, payback "never"
     never["costs"]["tools"][0]["price_per_seat_month"] = 2000
+    undone = worked_data()  # adoption 90% then 10%: paid back in year 1, below 0 again to the end: no payback
+    undone["post"]["pr_size_loc"] = 150
+    undone["finance"]["adoption_by_year"] = [0.9, 0.1, 0.1]
+    undone["costs"] |= {"training_hours_per_dev": 0, "one_off_cost": 1}
+    undone["costs"]["tools"][0]["price_per_seat_month"] = 200
     return {
         "pays_back": pays_back, "no_costs": no_costs, "no_capture": no_capture, "stretched": stretched,
         "delivery_one_period": one_period, "no_setup_cost": no_setup, "never_pays_back": never,
+        "payback_undone": undone,
     }
 
 
@@ -918,7 +924,8 @@ def test_random_scenarios_cover_the_optional_inputs(recalculated):
     assert len({s.finance.horizon_years for s in scenarios}) >= 3
 
 
-@pytest.mark.parametrize("name", ["pays_back", "no_costs", "no_capture", "stretched", "demo", "never_pays_back"])
+@pytest.mark.parametrize("name", ["pays_back", "no_costs", "no_capture", "stretched", "demo", "never_pays_back",
+                                  "payback_undone"])
 def test_edge_scenarios_match_the_engine(recalculated, name):
     scenario, values, formulas = recalculated[name]
     assert_outputs_match(values, formulas, scenario)
@@ -932,6 +939,8 @@ def test_edge_scenarios_match_the_engine(recalculated, name):
         "stretched": results.npv > 0 and 0.85 <= post.utilization < 1,
         "demo": results.npv > 0 and post.utilization >= 1,  # pays back on paper, the queue never clears
         "never_pays_back": all(b < c for b, c in zip(results.benefits_by_year, results.costs_by_year, strict=True)),
+        # a crossing in year 1 that a later fall undoes: no payback, in the workbook as in the engine
+        "payback_undone": results.net_by_year[1] > 0 and results.payback_months is None,
     }
     assert reached[name], f"{name} no longer reaches the branch it is meant to test"
 

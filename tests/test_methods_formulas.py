@@ -134,6 +134,29 @@ def test_payback_is_linear_inside_the_year_it_turns(worked_example):
     assert finance.payback_months([0.0, 100.0, 0.0, 300.0], [0.0, 50.0, 150.0, 0.0]) == pytest.approx(
         24 + 12 * 100 / 300
     )
+    # Paid back in year 1, then below 0 again to the end: no payback (a $1 set-up cost read "0.0 months" beside a
+    # horizon ending in a loss, and without it the reason said the cumulative "stays below costs"; fin audit 1).
+    assert finance.payback_months([0.0, 100.0, 0.0], [1.0, 50.0, 150.0]) is None
+    assert finance.payback_months([0.0, 100.0, 0.0], [0.0, 50.0, 150.0]) is None
+    # Paid back, below again, back for good: the last crossing, 12·(3 − 1) + 12·101/300 = 28.04 months.
+    assert finance.payback_months([0.0, 100.0, 0.0, 400.0], [1.0, 50.0, 150.0, 100.0]) == pytest.approx(
+        24 + 12 * 101 / 300)
+    assert finance.payback_months([0.0, 0.0, 0.0], [0.0, 0.0, 0.0]) is None  # nothing flows: no "0 months"
+
+
+def test_a_horizon_that_ends_in_a_loss_has_no_payback_whatever_the_set_up_cost(worked_example):
+    """Adoption 90% then 10%: year 1 pays, later years lose. Payback was 8e-05 months with a $1 set-up cost and
+    none without, with a reason saying the cumulative never rose (fin audit 1)."""
+    for one_off in (0.0, 1.0):
+        falling = with_values(worked_example, {
+            "uncertainty": None, "post.pr_size_loc": 150.0, "finance.adoption_by_year": [0.9, 0.1, 0.1],
+            "costs.training_hours_per_dev": 0.0, "costs.one_off_cost": one_off,
+            "costs.tools.0.price_per_seat_month": 200.0})
+        f = compute(falling).finance
+        assert f.net_by_year[1] > 0 and sum(f.net_by_year) < 0 and f.npv < 0
+        assert f.payback_months is None
+        assert f.null_reasons["payback_months"] == "the cumulative net cash flow is below 0 at the end of the " \
+                                                   "3-year horizon"
 
 
 @pytest.mark.parametrize(("low", "likely", "high", "alpha", "beta"), [

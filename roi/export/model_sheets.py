@@ -841,21 +841,23 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
     payback = sheet.next_row
 
     def payback_so_far(t: int, c: str) -> str:
-        """Months to payback if reached by year t (carried forward once found), else empty text: the
-        cumulative back at 0 from below (roi.finance.payback_months), never at year 0."""
+        """Months to payback if reached by year t and not undone since (carried forward while the cumulative
+        stays ≥ 0), else empty text: the cumulative back at 0 from below (roi.finance.payback_months), never at
+        year 0."""
         if not t:
             return '""'
         prev, months = col(first + t - 1), f"{MONTHS_PER_YEAR:g}"
         inside_year = f"{months}*({t}-1)+{months}*(-{prev}{cumulative})/{c}{net}"
         back_at_zero = f"AND({prev}{cumulative}<0,{c}{cumulative}>=0)"
-        return guarded(f'IF(ISNUMBER({prev}{payback}),{prev}{payback},IF({back_at_zero},{inside_year},""))',
-                       NET_INPUTS)
+        return guarded(f'IF({c}{cumulative}<0,"",IF({back_at_zero},{inside_year},'
+                       f'IF(ISNUMBER({prev}{payback}),{prev}{payback},"")))', NET_INPUTS)
 
     line(
         "Payback reached (months)",
         "months",
         payback_so_far,
-        "first year the cumulative is back at ≥ 0 from below: 12(t − 1) + 12 · (−cum_{t−1}) / net_t",
+        "last year the cumulative is back at ≥ 0 from below, if it stays there: 12(t − 1) + 12 · (−cum_{t−1}) / "
+        "net_t",
     )
     factor = line("Discount factor", "factor", lambda t, c: f"1/(1+discount_rate)^{c}{year}", "1 / (1 + d)^t")
     pv_benefit_row = line("Present value of benefits", "money",
@@ -886,10 +888,10 @@ def cash_flow_sheet(scenario: Scenario) -> Sheet:
             "Payback",
             # Not paid back: "never" by the app's rule (roi.verdict.payback_text), no year's net cash flow above 0.
             f"IF(ISNUMBER({col(last)}{payback}),{col(last)}{payback},"
-            f'IF(MIN({span(cumulative)})>=0,0,IF(COUNTIF({col(first + 1)}{net}:{col(last)}{net},">0")=0,'
-            f'"{PAYBACK_NEVER}","{not_within(years)}")))',
+            f"IF(AND(MIN({span(cumulative)})>=0,SUMPRODUCT(ABS({span(benefits)}))+SUMPRODUCT(ABS({span(costs)}))>0),0,"
+            f'IF(COUNTIF({col(first + 1)}{net}:{col(last)}{net},">0")=0,"{PAYBACK_NEVER}","{not_within(years)}")))',
             "months",
-            f"months until cumulative net cash flow, once below 0, is back at 0; 0 if it never goes below 0; "
+            f"months until cumulative net cash flow, once below 0, is back at 0 for good; 0 if it never goes below 0; "
             f'"{PAYBACK_NEVER}" if no year\'s net cash flow is above 0; "{not_within(years)}" otherwise',
             "payback_months",
         ),
