@@ -81,7 +81,8 @@ def naive_index(output_change: float, bugs_before: float, bugs_after: float) -> 
     """(1 + g)·(1 − quality loss), the usual headline figure; hides the review tax.
 
     Quality loss is the relative growth in bugs per developer (0 when there were none
-    before).  Faros 2025: 1.21 × 0.91 = 1.101.  Shown only as a contrast to QAPI.
+    before).  Faros 2025: 1.21 × 0.91 = 1.101.  Shown only as a contrast to QAPI.  The quality
+    factor stops at 0: bugs tripling (a loss of 200%) made the index −1.21, output below nothing.
     """
     loss = (bugs_after - bugs_before) / bugs_before if bugs_before > 0 else 0.0
-    return (1.0 + output_change) * (1.0 - loss)
+    return (1.0 + output_change) * max(0.0, 1.0 - loss)

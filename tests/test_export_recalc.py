@@ -370,10 +370,12 @@ def edge_data() -> dict[str, dict]:
     undone["finance"]["adoption_by_year"] = [0.9, 0.1, 0.1]
     undone["costs"] |= {"training_hours_per_dev": 0, "one_off_cost": 1}
     undone["costs"]["tools"][0]["price_per_seat_month"] = 200
+    tripled = worked_data()  # bugs 0.5 → 1.5: the naive index's quality factor stops at 0
+    tripled["post"]["bugs_per_dev_week"] = 1.5
     return {
         "pays_back": pays_back, "no_costs": no_costs, "no_capture": no_capture, "stretched": stretched,
         "delivery_one_period": one_period, "no_setup_cost": no_setup, "never_pays_back": never,
-        "payback_undone": undone,
+        "payback_undone": undone, "bugs_tripled": tripled,
     }
 
 
@@ -925,7 +927,7 @@ def test_random_scenarios_cover_the_optional_inputs(recalculated):
 
 
 @pytest.mark.parametrize("name", ["pays_back", "no_costs", "no_capture", "stretched", "demo", "never_pays_back",
-                                  "payback_undone"])
+                                  "payback_undone", "bugs_tripled"])
 def test_edge_scenarios_match_the_engine(recalculated, name):
     scenario, values, formulas = recalculated[name]
     assert_outputs_match(values, formulas, scenario)
@@ -941,6 +943,7 @@ def test_edge_scenarios_match_the_engine(recalculated, name):
         "never_pays_back": all(b < c for b, c in zip(results.benefits_by_year, results.costs_by_year, strict=True)),
         # a crossing in year 1 that a later fall undoes: no payback, in the workbook as in the engine
         "payback_undone": results.net_by_year[1] > 0 and results.payback_months is None,
+        "bugs_tripled": everything.productivity.naive_index == 0.0,
     }
     assert reached[name], f"{name} no longer reaches the branch it is meant to test"
 

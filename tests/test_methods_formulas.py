@@ -15,7 +15,7 @@ from roi import capacity, finance, uncertainty
 from roi.engine import compute
 from roi.inputs import delivery_terms_left_out
 from roi.metrics import _Bootstrap, _change, _median
-from roi.whatif import with_values
+from roi.whatif import with_value, with_values
 
 REL = 1e-9
 
@@ -230,3 +230,10 @@ def test_each_wave_adds_the_review_hours_of_its_whole_seated_share():
     report = rollout_report(load_scenario(SCENARIOS / "worked_example.json"))
     assert [w.extra_review_hours_per_week for w in report.waves] == pytest.approx([26.3393, 79.0178, 263.3925],
                                                                                    abs=1e-4)
+
+
+def test_the_naive_index_stops_at_zero_when_bugs_more_than_double(worked_example):
+    # Bugs 0.5 → 1.5 per developer-week: a quality loss of 200% made the naive index 1.21 × (1 − 2) = −1.21.
+    tripled = with_value(worked_example, "post.bugs_per_dev_week", 1.5)
+    assert compute(tripled).productivity.naive_index == 0.0
+    assert compute(worked_example).productivity.naive_index == pytest.approx(1.21 * (1 - 0.09), rel=1e-9)

@@ -218,13 +218,13 @@ def productivity_sheet(scenario: Scenario) -> Sheet:
         (
             "Naive index (contrast only)",
             guarded(
-                "(1+output_change)*(1-IF(baseline_bugs_per_dev_week>0,"
+                "(1+output_change)*MAX(0,1-IF(baseline_bugs_per_dev_week>0,"
                 "(post_bugs_per_dev_week-baseline_bugs_per_dev_week)/baseline_bugs_per_dev_week,0))",
                 OUTPUT_INPUTS,
             ),
             "factor",
             "",
-            "(1 + g)·(1 − bug growth per developer): ignores the review tax",
+            "(1 + g)·max(0, 1 − bug growth per developer): ignores the review tax",
             "naive_index",
         ),
     )
