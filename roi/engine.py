@@ -142,9 +142,9 @@ def compute_finance(scenario: Scenario, net_hours: float) -> FinanceResult:
     costs = [float(x) for x in flows.costs]
     npv = float(flows.npv)
     slope = float(npv_per_net_hour(inputs))
-    break_even = net_hours - npv / slope if slope > 0 else math.inf
-    if abs(break_even) <= 1e-12 * max(1.0, abs(net_hours)):  # rounding of N − N: nothing priced gave −4.4e-16
-        break_even = 0.0
+    # NPV is linear in N: NPV(N) = NPV(0) + slope·N, so N* = −NPV(0)/slope. Not N − NPV(N)/slope, whose two
+    # terms cancel: nothing priced gave −4.4e-16, and N = −5,905 h lost five digits.
+    break_even = 0.0 - float(cash_flows(inputs, 0.0).npv) / slope if slope > 0 else math.inf
     payback = payback_months(benefits, costs)
     ratio = roi(npv, float(flows.pv_costs))
     reasons = {}

@@ -266,7 +266,7 @@ def cash_flows(inputs: ModelInputs, net_hours: Value) -> CashFlows:
 
 
 def npv_per_net_hour(inputs: ModelInputs) -> Value:
-    """dNPV/dN [currency per h/dev-week]: NPV is linear in N, so break-even N = N − NPV / this."""
+    """dNPV/dN [currency per h/dev-week]: NPV is linear in N, so break-even N = −NPV(N = 0) / this."""
     per_hour = [
         finance.yearly_benefit(
             inputs.developers, adoption, 1.0, inputs.working_weeks_per_year, inputs.loaded_cost_per_hour,

@@ -200,3 +200,15 @@ def test_break_even_without_costs_is_zero_not_rounding_noise():
         "baseline": {"tasks_per_dev_week": 4, "prs_per_dev_week": 3, "pr_size_loc": 150},
         "post": {"tasks_per_dev_week": 4.5, "prs_per_dev_week": 3.5, "pr_size_loc": 200}}))
     assert compute(free).finance.break_even_net_hours == 0.0
+
+
+def test_break_even_does_not_depend_on_the_net_hours_it_is_computed_at(worked_example):
+    """N* depends on costs, adoption and value per hour, not on N: computed as N − NPV/slope it lost digits far
+    from N* (2e-5 relative at N = −5,905 h; fin audit 5)."""
+    from roi.whatif import with_value
+
+    expected = compute(worked_example).finance.break_even_net_hours
+    assert expected == pytest.approx(0.9017, abs=5e-5)  # METHODS §5
+    for size in (381.0, 1e6, 1e7):  # N from +0.85 h to −148,493 h a developer-week
+        far = compute(with_value(worked_example, "post.pr_size_loc", size)).finance.break_even_net_hours
+        assert far == pytest.approx(expected, rel=1e-13)
