@@ -94,7 +94,7 @@ if reason := loss_reason(scenario, results):  # the summary's "Why:", beside the
         # With ranges whose outcomes mostly gain (the summary's "Uncertain"), the reason is the likely values' only.
         bad = tone_of(results.finance.npv, loss_chance(results)) == "bad"
         why = "Why it does not pay back" if bad else "Why the NPV at the likely values is negative"
-        st.markdown(f":red[**{why}:**] {reason}")
+        st.markdown(appstate.unbroken_amounts(f":red[**{why}:**] {reason}"))
 
 # Chart and its reading side by side, as in the sections below; the table takes the page's width: in
 # half of it, on a 1366-pixel laptop, its last columns (idle seats; the cumulative too in yen) were
@@ -166,13 +166,13 @@ else:
     left, right = st.columns([3, 2], gap="large")
     appstate.chart(charts.npv_histogram(u, currency), "finance_histogram", left)
     with right:
-        st.markdown(
+        st.markdown(appstate.unbroken_amounts(
             f"Over **{u.draws:,}** simulated outcomes the NPV has a median of "
             f"**{money(u.npv_p50, compact=True, signed=True)}**; 80% fall between "
             f"**{money(u.npv_p10, compact=True, signed=True)}** (P10, the downside) and "
             f"**{money(u.npv_p90, compact=True, signed=True)}** (P90). The chance of a loss (NPV ≤ 0) is "
             f"**{fmt.chance(loss_chance(results))}**."
-        )
+        ))
         top = u.tornado[0] if u.tornado else None
         if top is not None:
             st.markdown(
@@ -182,7 +182,7 @@ else:
             )
         reason = median_reason(scenario, results, at_likely)
         if reason:
-            st.markdown(reason)
+            st.markdown(appstate.unbroken_amounts(reason))
         st.caption(
             f"{scenario.uncertainty.distribution.upper()} distributions on each low / likely / high range. "
             "Tornado below: NPV with one input at its P10 or P90 and the others at their likely values."
@@ -218,10 +218,10 @@ with right:
 st.subheader("Assumptions", anchor=False)
 st.caption("Every change recalculates the whole app and is kept when you switch pages.")
 # The tiles are a screen or two above the boxes: a change's effect, in sight while typing in front of a room.
-st.markdown(
+st.markdown(appstate.unbroken_amounts(
     f"**Now:** NPV {money(f.npv, compact=True, signed=True)} · ROI "
     f"{fmt.percent(f.roi, signed=True, digits=1, missing='no costs')} · payback {payback_text(results)} · "
-    f"chance of a loss {fmt.chance(loss_chance(results), missing='not simulated')}",
+    f"chance of a loss {fmt.chance(loss_chance(results), missing='not simulated')}"),
     help="The tiles at the top of the page, repeated beside the assumptions.",
 )
 

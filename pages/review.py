@@ -9,6 +9,7 @@ from roi import formatting as fmt
 from roi.capacity import calendar_to_working_hours, calibrated_reviewers_needed
 from roi.engine import compute_review
 from roi.errors import RoiError
+from roi.verdict import wait_goal
 from roi.whatif import MAX_TEAM_POOLS, pool_sizes, review_curve, team_pools, with_pr_size_limit
 
 appstate.require_app(__file__)
@@ -40,7 +41,9 @@ with controls:
             digits=1,
         )
         appstate.number_field(
-            "Target wait for a review (h)", "review.target_wait_hours", key="review_target", step=0.5, digits=1
+            # Empty is METHODS' "no target": keep today's wait (it showed 0.0, and emptying it was refused).
+            "Target wait for a review (h)", "review.target_wait_hours", key="review_target", step=0.5, digits=1,
+            nullable=True, placeholder="empty: keep today's wait",
         )
         appstate.number_field("Review speed (LOC/h)", "review.loc_per_hour", key="review_speed", step=25)
     with st.container(border=True, key="review_whatif_box"):
@@ -179,7 +182,7 @@ with main:
             )
         )
         if (needed_at_share := calibrated_reviewers_needed(whatif, review)) is not None:  # beside the tile's figure
-            text += f", and meeting the wait target takes {fmt.count(needed_at_share, 'reviewer')}"
+            text += f", and {wait_goal(whatif)} takes {fmt.count(needed_at_share, 'reviewer')}"
         if whatif.post.review_hours is not None:
             shown = calendar_to_working_hours(whatif.post.review_hours, hours_per_week)
             calendar = fmt.hours(whatif.post.review_hours, unit="calendar h")
@@ -200,12 +203,15 @@ try:
 except RoiError as error:
     appstate.show_error(error)
 else:
+    # Short, for 1024 px ("Reviewers needed for the target" was cut), and without a target nobody set.
+    needed_column = "Needed for the target" if whatif.review.target_wait_hours is not None else \
+        "Needed for today's wait"
     rows = [
         {
             "Set-up": "One shared pool",
             "Reviewers": fmt.number(whatif.review.reviewers),
             "Mean wait for a review": fmt.working_wait(pooled.mean_wait_hours, missing="unstable"),
-            "Reviewers needed for the target": fmt.number(pooled.reviewers_needed, missing="no target"),
+            needed_column: fmt.number(pooled.reviewers_needed, missing="no target"),
         },
     ]
     if split.teams > 1:  # "1 separate team pools" repeated the shared pool's row
@@ -214,7 +220,7 @@ else:
                 "Set-up": f"{fmt.number(split.teams)} separate team pools",
                 "Reviewers": pool_sizes(split.reviewers_per_team),
                 "Mean wait for a review": fmt.working_wait(split.mean_wait_hours, missing="unstable"),
-                "Reviewers needed for the target": fmt.number(split.reviewers_needed, missing="no target"),
+                needed_column: fmt.number(split.reviewers_needed, missing="no target"),
             }
         )
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="review_pools_table")
@@ -226,7 +232,7 @@ else:
         )
     st.caption(
         "Pooling effect (Smith & Whitt 1981): in separate pools a PR can wait for its busy team while "
-        "another team's reviewer is idle, so the same people wait longer, and meeting the target takes more "
+        f"another team's reviewer is idle, so the same people wait longer, and {wait_goal(whatif)} takes more "
         "of them. "
         "Developers are split evenly across teams."
     )

@@ -388,7 +388,7 @@ with st.expander("Why each action"):
         # Titles and owners can come from a loaded scenario file: no live links or images.
         st.markdown(
             f"**{markdown_safe(item.title)}** ({markdown_safe(item.owner_role)}; item "
-            f"{markdown_safe(item.id)}) — {item.reason}"
+            f"{markdown_safe(item.id)}) — {appstate.unbroken_amounts(item.reason)}"
         )
 
 # --- Expectations ---------------------------------------------------------------------------

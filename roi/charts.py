@@ -581,7 +581,9 @@ def cash_flow(finance: FinanceResult, currency: str) -> alt.TopLevelMixin:
     years = list(dict.fromkeys(data["year"]))
     axis = alt.Axis(labelAngle=0, labelExpr=CASH_FLOW_YEARS)
     x = alt.X("year:N", sort=years, title=CASH_FLOW_YEAR_TITLE, axis=axis)
-    y_title = f"{currency} (bars per year, line cumulative)"  # the line is no per-year amount
+    # The line is no per-year amount; on two short lines: as one, it was taller than the plot at 1024 px and
+    # pushed the chart's title up, cut.
+    y_title = [f"{currency} per year (bars)", "cumulative (line)"]
     low = min(0.0, float(data["amount"].min()), float(data["cumulative"].min()))
     high = max(0.0, float(data["amount"].max()), float(data["cumulative"].max()))
     pad = 0.12 * (high - low or 1.0)

@@ -201,11 +201,17 @@ def _calibration_note(scenario: Scenario, results: Results) -> str:
     if abs(calibration.review_share - assumed) <= CALIBRATION_GAP * assumed:
         return ""
     needed = calibrated_reviewers_needed(scenario, results.review)
-    staffing = "" if needed is None else f" and the wait target takes {fmt.count(needed, 'reviewer')}"
+    staffing = "" if needed is None else f" and {wait_goal(scenario)} takes {fmt.count(needed, 'reviewer')}"
     # Short: with the delivery point and a loss's "Why", the verdict box must still fit a 1024 × 768 projector.
     return (f" At the {fmt.assumption_percent(calibration.review_share)} of their time your data suggest reviewers "
             f"spend on reviews (not {fmt.assumption_percent(assumed)}), utilisation after adoption is "
             f"{fmt.percent(calibration.post.utilization)}{staffing}.")
+
+
+def wait_goal(scenario: Scenario) -> str:
+    """What the reviewers needed are sized for: "meeting the wait target", or, with none set, "keeping today's
+    wait" (the engine's target then; "the wait target takes 81 reviewers" named a target nobody set)."""
+    return "meeting the wait target" if scenario.review.target_wait_hours is not None else "keeping today's wait"
 
 
 def review_point(scenario: Scenario, results: Results) -> str:

@@ -256,7 +256,7 @@ class TestFinanceCharts:
             sum(results.finance.benefits_by_year) - sum(results.finance.costs_by_year)
         )
         spec = json.dumps(charts.cash_flow(results.finance, "USD").to_dict())
-        assert '"title": "USD (bars per year, line cumulative)"' in spec  # the cumulative line is no yearly amount
+        assert '"title": ["USD per year (bars)", "cumulative (line)"]' in spec  # the cumulative line is no yearly amount
 
     def test_cash_flow_years_fit_a_ten_year_horizon(self, worked_example):
         # At 10 years "Year 0 (set-up)", "Year 1" … "Year 10" printed over each other in the 306 px chart of

@@ -45,7 +45,8 @@ def test_worked_example(page):
     assert list(cash["Idle seats"])[:4] == ["$0", "$7,020", "$2,340", "$2,340"]
     assert any("**$11,700**" in md.value for md in page.markdown)  # idle seats over the horizon
     # The median (+$78.7k) is not the NPV at the likely values (−$8.5k): the page says why (tests/test_median_gap.py).
-    assert any(md.value.startswith("The median (+$78.7k) sits above the NPV at every input's likely value")
+    # "+⁠$": the sign joined to the symbol (a word joiner), so a line never breaks between them
+    assert any(md.value.startswith("The median (+\u2060$78.7k) sits above the NPV at every input's likely value")
                and "Review speed is likely 400 LOC/h" in md.value for md in page.markdown)
     # The convention of the NPV and the payback, and what the benefits are: valued time, not cash.
     assert page.caption[0].value == (
@@ -635,8 +636,9 @@ def test_the_headline_figures_are_repeated_beside_the_assumptions(open_app, work
     # At 1280×800 the capture factor box is 2,580 px down the page: its effect on the NPV was out of sight.
     at = open_app(page=PAGE, scenario=worked_example)
     now = next(m.value for m in at.markdown if m.value.startswith("**Now:**"))
-    assert now == f"**Now:** NPV {fmt.MINUS}$8.5k · ROI {fmt.MINUS}5.5% · payback not within 3 years · chance of a loss 45%"
+    assert now == (f"**Now:** NPV {fmt.MINUS}\u2060$8.5k · ROI {fmt.MINUS}5.5% · payback not within 3 years · chance of "
+                   "a loss 45%")
     at.number_input(key="finance_capture_factor").set_value(80.0).run()
     now = next(m.value for m in at.markdown if m.value.startswith("**Now:**"))
-    assert now.startswith(f"**Now:** NPV {metric_value(at, 'Net present value')} · ROI "
+    assert now.replace("\u2060", "").startswith(f"**Now:** NPV {metric_value(at, 'Net present value')} · ROI "
                           f"{metric_value(at, 'Return on investment')} · payback ")

@@ -41,7 +41,7 @@ def test_worked_example(page):
     pools = page.dataframe[0].value  # the one table on the page: pooled vs per-team
     assert list(pools["Reviewers"]) == ["17", "6 + 6 + 5"]
     assert list(pools["Mean wait for a review"]) == ["unstable", "unstable"]  # never a number when unstable
-    assert pools["Reviewers needed for the target"].iloc[0] == "37"
+    assert pools["Needed for the target"].iloc[0] == "37"
 
 
 def test_a_long_wait_is_in_working_hours_on_the_tile_and_in_the_verdict(open_app):
@@ -59,6 +59,17 @@ def test_a_long_wait_is_in_working_hours_on_the_tile_and_in_the_verdict(open_app
     at = open_app(page=PAGE, scenario=small)
     assert metric_value(at, "Mean wait") == f"{wait:.1f} h"
     assert f"the mean wait for a review is {wait:.1f} h" in verdict(small, compute(small)).points[1]
+
+
+def test_the_target_can_be_emptied_to_keep_todays_wait_and_the_page_says_so(page):
+    """Empty is METHODS' "no target" (keep today's wait); the box refused it ("it cannot be left empty") and, with
+    no target from a file, showed 0.0. The pools table and its caption named a target nobody set (UI check 3-4)."""
+    page.number_input(key="review_target").set_value(None).run()
+    assert not page.error and page.session_state["scenario"].review.target_wait_hours is None
+    assert page.number_input(key="review_target").value is None
+    pools = page.dataframe[0].value if "Set-up" in page.dataframe[0].value.columns else page.dataframe[1].value
+    assert "Needed for today's wait" in pools.columns
+    assert any("and keeping today's wait takes more of them" in c.value for c in page.caption)
 
 
 def test_changing_reviewers_changes_the_staffing_gap_and_the_scenario(page, worked_example):

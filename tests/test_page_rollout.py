@@ -444,6 +444,18 @@ def test_the_checklist_fits_1280_px_with_full_names_in_the_help(page):
     assert any("item review-capacity)" in reason for reason in reasons), reasons[:2]
 
 
+def test_a_negative_amount_in_why_each_action_keeps_its_sign_on_its_line(open_app, worked_example):
+    # At 1366 px "…over 3 years is −" ended a line and "$6.3M" began the next (UI check 1): a word joiner holds them.
+    from roi.whatif import with_value
+
+    dear = with_value(worked_example, "costs.tools.0.price_per_seat_month", 2000.0)
+    page = open_app(page=PAGE, scenario=dear)
+    reasons = [block.value for expander in page.expander if expander.label == "Why each action"
+               for block in expander.markdown]
+    loss = next(reason for reason in reasons if "item no-payback)" in reason)
+    assert "is −\u2060$" in loss and "−$" not in loss
+
+
 def test_gate_results_wrap_instead_of_scrolling_sideways(page):
     # As a data grid, the gate results scrolled sideways at 1366 px; a static table wraps. Each result is a
     # few words and what to do about the unjudged gates is said once below (a sentence in each of 15 rows

@@ -451,7 +451,7 @@ def test_the_review_finding_says_when_the_data_imply_another_review_share():
     assert results.review.calibration.review_share == pytest.approx(0.182, abs=5e-4)
     assert verdict(demo, results).points[1].endswith(
         "At the 18.2% of their time your data suggest reviewers spend on reviews (not 25%), utilisation after "
-        "adoption is 154% and the wait target takes 58 reviewers."
+        "adoption is 154% and meeting the wait target takes 58 reviewers."
     )
     # 58: what the engine's own staffing gives once the scenario takes the data's share (the tile says 42)
     at_share = with_value(demo, "review.review_share", results.review.calibration.review_share)
