@@ -195,7 +195,9 @@ if dora.delivery_point(dora.placements(scenario)):  # the paradox's other half, 
     )
 
 st.subheader("What to do first", anchor=False)
-cols = st.columns(3)
+# Three to a row where each card gets 250 px, else fewer: at 1024 px three columns were 177 px wide and a loss's
+# first card ran 825 px tall beside two mostly empty ones.
+cols = appstate.tile_row(3, min_width=250)
 # The due weeks and owners of the rollout plan, so this page and the plan name the same week.
 actions, closed = actions_first(scenario, results)
 for rank, (col, item) in enumerate(zip(cols, actions, strict=False), start=1):
