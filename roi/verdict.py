@@ -428,7 +428,7 @@ def loss_reason(scenario: Scenario, results: Results) -> str | None:
         return (
             f"Only {fmt.share(capture)} of the hours gained become business value (capture factor); from "
             f"{fmt.share(needed)} the rollout pays back, as it does with costs under "
-            f"{fmt.money(f.pv_benefits, scenario.currency, compact=True)} (now "
+            f"{fmt.money(f.pv_benefits, scenario.currency, compact=True)} in present value (now "
             f"{fmt.money(f.pv_costs, scenario.currency, compact=True)})."
         )
     target = fmt.hours(f.break_even_net_hours, digits=2)

@@ -326,7 +326,7 @@ def test_a_losing_scenario_says_why_beside_its_inputs(page):
     page.number_input(key="finance_capture_factor").set_value(2).run()  # 2% capture
     assert page.main.get_by_key("finance_loss_reason").markdown[0].value.endswith(
         "Only 2% of the hours gained become business value (capture factor); from 53% the rollout pays back, as it "
-        "does with costs under $5.8k (now $155k)."
+        "does with costs under $5.8k in present value (now $155k)."
     )
     page.number_input(key="finance_capture_factor").set_value(80).run()  # pays back: no reason shown
     assert not any("Why" in md.value for md in page.markdown)

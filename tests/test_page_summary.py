@@ -119,7 +119,7 @@ def test_a_losing_verdict_says_why_under_the_headline(open_app):
     assert box.subheader[0].value == "The AI rollout as planned does not pay back."
     assert box.markdown[1].value == (  # under the badge and the headline
         "**Why:** Only 2% of the hours gained become business value (capture factor); from 8.4% the rollout "
-        "pays back, as it does with costs under $69.0k (now $291k)."
+        "pays back, as it does with costs under $69.0k in present value (now $291k)."
     )
     demo = open_app()  # a clear case has no "Why:" line: the headline and the three findings
     assert not any("**Why:**" in md.value for md in demo.main.get_by_key("summary_verdict").markdown)

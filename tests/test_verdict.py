@@ -201,7 +201,7 @@ def test_a_losing_verdict_says_why_capture():
     assert needed == pytest.approx(0.0844, abs=5e-4)
     assert verdict(low, results).reason == (
         "Only 2% of the hours gained become business value (capture factor); from 8.4% the rollout pays back, as it "
-        "does with costs under $69.0k (now $291k)."
+        "does with costs under $69.0k in present value (now $291k)."
     )
     assert compute(with_value(low, "finance.capture_factor", 0.085)).finance.npv > 0  # and it does
     # The costs, the other lever: NPV = PV(benefits) − PV(costs), so below PV(benefits) it pays back.
@@ -262,7 +262,7 @@ def test_a_capture_over_100_percent_is_never_advised(worked_example):
     cheaper = at(120.0)
     assert loss_reason(cheaper, compute(cheaper)) == (
         "Only 30% of the hours gained become business value (capture factor); from 98% the rollout pays back, as it "
-        "does with costs under $87.6k (now $288k)."
+        "does with costs under $87.6k in present value (now $288k)."
     )
 
 
