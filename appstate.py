@@ -643,11 +643,18 @@ def restore_exports(saved: Exports) -> None:
     use_exports(saved.files, saved.adoption_date, saved.ramp_weeks)
 
 
+COMPARE_PICK = "compare_pick"
+"""Session key of the Compare page's choice of a kept scenario, by its (unique) name."""
+
+
 def drop_compared(index: int) -> None:
-    """Take a kept scenario out of the comparison."""
+    """Take a kept scenario out of the comparison; the picker moves to the scenario now in its place, named."""
     kept = compared()
     gone = kept[index]
-    st.session_state[COMPARED] = kept[:index] + kept[index + 1 :]
+    left = kept[:index] + kept[index + 1 :]
+    st.session_state[COMPARED] = left
+    if left:  # set through the widget's key: the browser showed the removed name (Streamlit knows it by key)
+        st.session_state[COMPARE_PICK] = left[min(index, len(left) - 1)].name
     st.session_state[NOTICE] = ("success", f"Removed '{gone.name}' from the comparison.")
 
 

@@ -192,10 +192,12 @@ else:
     )
 
     st.subheader("Kept scenarios", anchor=False)
-    names = [s.name for s in kept]
-    index = st.selectbox(
-        "Scenario", range(len(kept)), format_func=lambda i: names[i], key="compare_pick"
-    )
+    names = [s.name for s in kept]  # unique: the comparison names each kept scenario apart
+    # By name, not position: after a removal the next scenario took the removed one's slot while the box
+    # still showed the removed name, and its buttons acted on the other scenario.
+    if st.session_state.get(appstate.COMPARE_PICK) not in names:
+        st.session_state[appstate.COMPARE_PICK] = names[0]
+    index = names.index(st.selectbox("Scenario", names, key=appstate.COMPARE_PICK))
     chosen = kept[index]
     st.caption(markdown_safe(appstate.source_line(chosen)))
     # At their own width, wrapping: in a third of the page each (127 px of label at 1024 px) they read

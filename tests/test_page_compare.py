@@ -81,7 +81,7 @@ def test_open_a_kept_scenario_keeps_the_one_you_had(open_app, worked_example):
     at = open_app(page=PAGE, scenario=worked_example)
     at.session_state["compared"] = [demo]
     at.run()
-    at.selectbox(key="compare_pick").set_value(0).run()
+    at.selectbox(key="compare_pick").set_value(demo.name).run()
     at.button(key="compare_open").click().run()
     assert not at.exception
     assert at.session_state["scenario"] == demo
@@ -113,10 +113,27 @@ def test_remove(open_app, worked_example):
     at = open_app(page=PAGE, scenario=worked_example)
     at.session_state["compared"] = [worked_example, other]
     at.run()
-    at.selectbox(key="compare_pick").set_value(1).run()
+    at.selectbox(key="compare_pick").set_value("Other").run()
     at.button(key="compare_remove").click().run()
     assert at.session_state["compared"] == [worked_example]
     assert at.success[0].value == "Removed 'Other' from the comparison."
+
+
+def test_after_a_removal_the_picker_names_the_scenario_its_buttons_act_on(open_app, worked_example):
+    """Picked by position, the box kept showing a removed scenario's name while the next one took its slot:
+    "Download its scenario file" then saved that other scenario, and a second Remove dropped it (compare audit 1)."""
+    first, second, third = (with_value(worked_example, "name", name) for name in ("First", "Second", "Third"))
+    at = open_app(page=PAGE, scenario=worked_example)
+    at.session_state["compared"] = [first, second, third]
+    at.run()
+    at.selectbox(key="compare_pick").set_value("Second").run()
+    at.button(key="compare_remove").click().run()
+    assert at.session_state["compared"] == [first, third]
+    assert at.selectbox(key="compare_pick").value == "Third"  # the scenario now in its place, named
+    assert at.selectbox(key="compare_pick").options == ["First", "Third"]
+    at.button(key="compare_remove").click().run()
+    assert at.session_state["compared"] == [first]
+    assert at.selectbox(key="compare_pick").value == "First"
 
 
 def test_the_open_scenario_alone_can_be_saved_as_a_workshop(open_app, worked_example, downloads):
@@ -308,7 +325,7 @@ def test_the_downloads_hold_what_the_page_compares(open_app, worked_example, dow
         assert float(by_key["utilisation_after"][column]) == results.review.post.utilization
         assert int(by_key["reviewers"][column]) == scenario.review.reviewers
 
-    at.selectbox(key="compare_pick").set_value(0).run()
+    at.selectbox(key="compare_pick").set_value(worked_example.name).run()
     assert downloads(at, "Download its scenario file") == scenario_to_json(worked_example).encode("utf-8")
 
 
