@@ -221,6 +221,9 @@ def _input_text(value: Any, form: str, scenario: Scenario, blank: str | None, ex
         return blank or fmt.NOT_APPLICABLE
     if isinstance(value, str):
         return value
+    if form.startswith("range:"):  # (low, likely, high) of the input named after the colon, in its unit
+        key = form.removeprefix("range:")
+        return " / ".join(f"{v:,.10g}" if exact else fmt.input_value(key, v, scenario.currency) for v in value)
     if exact:
         return f"{value * 100:.6g}%" if form == "percent" else f"{value:,.10g}"
     if form == "percent":
@@ -250,8 +253,15 @@ def _inputs(scenarios: list[Scenario]) -> list[_Input]:
     longest = max(scenarios, key=lambda s: s.finance.horizon_years)
     listed = [_Input("Currency", [s.currency for s in scenarios], "text"),
               _Input("Horizon (years)", [s.finance.horizon_years for s in scenarios], "int")]
-    listed += [_Input(a.label, [get_path(s, a.path) for s in scenarios], a.fmt, a.blank_means)
-               for _, section in SECTIONS for a in section]
+    # Before and after adoption share their labels: keyed by label alone, the after value replaced the before one.
+    # Units where the value does not carry its own (a plain number, hours).
+    periods = {"baseline": "before adoption", "post": "after adoption"}
+    for _, section in SECTIONS:
+        for a in section:
+            notes = [periods.get(a.path.split(".")[0], ""), a.unit if a.fmt in ("number", "hours") else ""]
+            shown = ", ".join(note for note in notes if note)
+            listed.append(_Input(f"{a.label} ({shown})" if shown else a.label, [get_path(s, a.path) for s in scenarios],
+                                 a.fmt, a.blank_means))
     listed += [_Input(a.label, [get_path(s, a.path) for s in scenarios], a.fmt) for a in adoption_assumptions(longest)]
     tools = list(dict.fromkeys(tool.name for s in scenarios for tool in s.costs.tools))
     for name in tools:
@@ -262,9 +272,11 @@ def _inputs(scenarios: list[Scenario]) -> list[_Input]:
     labels = {a.path: a.label for a in all_assumptions(longest)}
     for key in keys:
         ranges = [s.uncertainty.ranges.get(key) if s.uncertainty else None for s in scenarios]
-        listed.append(_Input(f"Range of {labels.get(key, key.replace('_', ' '))} (low / likely / high)",
-                             [None if r is None else " / ".join(f"{v:,.6g}" for v in r) for r in ranges], "text",
-                             "no range"))
+        # In the input's unit ("−31.0% / −16.0% / −1.0%", not "-0.3097 / -0.1597 / -0.0097"), under its name
+        # ("Range of pr size growth" read as a field name).
+        listed.append(_Input(f"Range of {fmt.in_sentence(labels.get(key) or fmt.input_label(key))} "
+                             "(low / likely / high)",
+                             ranges, f"range:{key}", "no range"))
     return listed
 
 

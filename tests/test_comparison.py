@@ -20,7 +20,7 @@ from roi.errors import ScenarioError
 from roi.export import comparison_csv
 from roi.models import MAX_SCENARIO_BYTES, load_scenario, scenario_to_json
 from roi.safety import MAX_COMPRESSION_RATIO, MAX_UPLOAD_BYTES
-from roi.whatif import with_value
+from roi.whatif import with_value, with_values
 from roi import workshop
 from roi.workshop import (
     MANIFEST,
@@ -149,8 +149,21 @@ class TestValues:
             "Currency": {worked.name: "USD", "B": "EUR"},
             "Capture factor (φ): freed time that becomes value": {worked.name: "50%", "B": "50.04%"},
             f"{tool}: list price per seat": {worked.name: "$39.00", "B": "€19.00"},
-            "Range of Capture factor (φ): freed time that becomes value (low / likely / high)": {
-                worked.name: "0.3 / 0.5 / 0.8", "B": "0.2 / 0.5 / 0.9"},
+            # in the input's unit, not "0.3 / 0.5 / 0.8"
+            "Range of capture factor (φ): freed time that becomes value (low / likely / high)": {
+                worked.name: "30.0% / 50.0% / 80.0%", "B": "20.0% / 50.0% / 90.0%"},
+        }
+
+    def test_inputs_before_and_after_adoption_are_both_listed_with_their_units(self, worked):
+        """Keyed by label, the after value replaced the before one ("Completed tasks per developer-week 4.84 | 4.5"
+        for a change of both) and numbers had no unit (compare audit 2, 8)."""
+        other = with_values(worked, {"name": "B", "baseline.tasks_per_dev_week": 3.5, "post.tasks_per_dev_week": 4.5,
+                                     "baseline.recovery_hours": 2.0})
+        found = comparison.differences([(worked, compute(worked)), (other, compute(other))])
+        assert found.to_dict(orient="index") == {
+            "Completed tasks per developer-week (before adoption, tasks/dev-week)": {worked.name: "4", "B": "3.5"},
+            "Completed tasks per developer-week (after adoption, tasks/dev-week)": {worked.name: "4.84", "B": "4.5"},
+            "Failed deployment recovery time (before adoption, calendar h)": {worked.name: "not measured", "B": "2"},
         }
 
     def test_a_horizon_of_one_year_reads_in_the_singular(self, worked):
