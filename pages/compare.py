@@ -126,6 +126,8 @@ if len(pairs) < 2:
     )
 else:
     st.subheader("Side by side", anchor=False)
+    if mixed := comparison.mixed_currencies([s for s, _ in pairs]):
+        st.warning(mixed, icon=":material/currency_exchange:")
     st.table(markdown_safe_table(comparison.table(pairs)))  # every row at once, as on a projector
     differing = comparison.differences(pairs)
     st.markdown("**Inputs that differ**")

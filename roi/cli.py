@@ -240,6 +240,7 @@ def _template(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from roi.comparison import mixed_currencies
     from roi.engine import compute
     from roi.export import comparison_csv, write_atomic
     from roi.safety import read_file
@@ -250,6 +251,8 @@ def _compare(args: argparse.Namespace) -> int:
     scenarios = [s for path in args.files for s in read_scenarios(path, read_file(path))]
     for scenario in scenarios:
         _warn_defaults(scenario)
+    if mixed := mixed_currencies(scenarios):
+        _warn(mixed)
     table = comparison_csv([(s, compute(s)) for s in scenarios])
     if args.out:
         write_atomic(args.out, table)

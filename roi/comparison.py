@@ -280,6 +280,17 @@ def _inputs(scenarios: list[Scenario]) -> list[_Input]:
     return listed
 
 
+def mixed_currencies(scenarios: Sequence[Scenario]) -> str | None:
+    """A warning when the scenarios' money is in more than one currency: no amount is converted, so "+$1.4M" and
+    "+€1.4M" side by side are not one comparison (the page said so only under its chart, the CSV not at all)."""
+    currencies = list(dict.fromkeys(s.currency for s in scenarios))
+    if len(currencies) < 2:
+        return None
+    return (f"The scenarios' money is in different currencies ({', '.join(currencies)}) and no amount is "
+            "converted: compare NPVs, costs and benefits only between scenarios in the same currency, or set one "
+            "currency and its amounts in each.")
+
+
 def differences(pairs: Sequence[Pair]) -> pd.DataFrame:
     """The inputs whose values differ between the scenarios (:func:`_inputs`), as the workbook's Assumptions sheet
     names and formats them: index = the input's label, one text column per scenario; no rows when they share

@@ -144,7 +144,7 @@ def test_compare_a_workshop_and_a_file(tmp_path, capsys):
     import csv
     import io
 
-    from roi.models import load_scenario
+    from roi.models import load_scenario, scenario_to_json
     from roi.workshop import workshop_zip
 
     worked = load_scenario(SCENARIOS / "worked_example.json")
@@ -159,6 +159,12 @@ def test_compare_a_workshop_and_a_file(tmp_path, capsys):
     out = tmp_path / "comparison.csv"
     assert main(["compare", str(workshop), "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8").startswith("figure,label,unit,")
+    assert capsys.readouterr().err == ""
+
+    euros = tmp_path / "euros.json"  # amounts in two currencies, side by side: said on stderr
+    euros.write_text(scenario_to_json(worked.model_copy(update={"name": "In euros", "currency": "EUR"})))
+    assert main(["compare", str(workshop), str(euros), "--out", str(out)]) == 0
+    assert "warning: The scenarios' money is in different currencies (USD, EUR)" in capsys.readouterr().err
 
 
 def test_compare_refuses_a_wrong_output_and_names_a_bad_member(tmp_path, capsys):

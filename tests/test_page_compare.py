@@ -252,6 +252,10 @@ def test_other_currencies_are_not_drawn_on_one_axis(open_app, worked_example):
     at.run()
     assert table(at)["In euros"]["Net present value"] == "−€8.5k"
     assert any("different currencies (USD, EUR)" in c.value for c in at.caption)
+    # Above the table, not only under the chart: "+$1.4M … +€1.4M" on one row read as one comparison.
+    assert [w.value for w in at.warning] == [
+        "The scenarios' money is in different currencies (USD, EUR) and no amount is converted: compare NPVs, costs "
+        "and benefits only between scenarios in the same currency, or set one currency and its amounts in each."]
 
 
 def test_kept_from_the_sidebar_and_kept_through_a_reset(open_app, worked_example):
