@@ -128,7 +128,10 @@ else:
     st.subheader("Side by side", anchor=False)
     if mixed := comparison.mixed_currencies([s for s, _ in pairs]):
         st.warning(mixed, icon=":material/currency_exchange:")
-    st.table(markdown_safe_table(comparison.table(pairs)))  # every row at once, as on a projector
+    # every row at once, as on a projector; a sign joined to its amount ("+" ended a 1024 px cell, "€1,432,755"
+    # began the next line)
+    st.table(markdown_safe_table(comparison.table(pairs)).map(
+        lambda cell: appstate.unbroken_amounts(cell) if isinstance(cell, str) else cell))
     differing = comparison.differences(pairs)
     st.markdown("**Inputs that differ**")
     if differing.empty:
