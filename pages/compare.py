@@ -142,6 +142,10 @@ else:
         st.markdown("\n".join(f"- **{f.label}** — {f.help}" for f in comparison.FIGURES))
     if len(currencies) == 1:
         appstate.chart(charts.npv_comparison(comparison.values(pairs), currencies[0]), key="compare_npv")
+        horizons = sorted({s.finance.horizon_years for s, _ in pairs})
+        if len(horizons) > 1:  # a 5-year NPV beside 3-year ones, drawn without a word
+            st.caption(f"The NPVs are over different horizons ({fmt.listed([str(h) for h in horizons])} years): a "
+                       "longer one counts more years of benefits and costs (the table's Horizon row).")
     else:
         st.caption(
             f"The scenarios' money is in different currencies ({', '.join(currencies)}), so their NPVs are "

@@ -12,7 +12,7 @@ import pandas as pd
 from roi import formatting as fmt
 from roi.engine import compute
 from roi.models import scenario_to_json
-from roi.whatif import with_value
+from roi.whatif import with_value, with_values
 from roi.workshop import read_workshop, workshop_zip
 from tests.conftest import exports_uploader, github_pulls, metric_value
 
@@ -258,6 +258,16 @@ def test_other_currencies_are_not_drawn_on_one_axis(open_app, worked_example):
     assert [w.value for w in at.warning] == [
         "The scenarios' money is in different currencies (USD, EUR) and no amount is converted: compare NPVs, costs "
         "and benefits only between scenarios in the same currency, or set one currency and its amounts in each."]
+
+
+def test_npvs_over_different_horizons_are_said_to_be(open_app, worked_example):
+    longer = with_values(worked_example, {"name": "Five years", "finance.horizon_years": 5,
+                                          "finance.adoption_by_year": [0.7, 0.9, 0.9, 0.9, 0.9]})
+    at = open_app(page=PAGE, scenario=worked_example)
+    at.session_state["compared"] = [worked_example, longer]
+    at.run()
+    assert ("The NPVs are over different horizons (3 and 5 years): a longer one counts more years of benefits and "
+            "costs (the table's Horizon row).") in [c.value for c in at.caption]
 
 
 def test_kept_from_the_sidebar_and_kept_through_a_reset(open_app, worked_example):
