@@ -478,10 +478,14 @@ def wait_chart(
 
     Waits of unstable pools (NaN) are not drawn: that region is shaded "unstable".  The axis is
     capped at 3× the target (at least 8 h) so the curve near the stability bound cannot flatten
-    everything else.
+    everything else, but raised to show today's pool when its wait is within 10× that (a 99.5 h wait of 3 reviewers
+    had no point under a 12 h cap).
     """
     data, x, x_scale, x_max, tooltip, region, markers = _capacity_layers(curve, current, needed)
     cap = max(8.0, 3.0 * target_wait_hours) if target_wait_hours else 8.0
+    today = curve.loc[curve["reviewers"] == current, "wait_hours"]
+    if len(today) and 0 < float(today.iloc[0]) <= 10 * cap:  # NaN (unstable) fails both comparisons
+        cap = max(cap, 1.1 * float(today.iloc[0]))
     line = (
         alt.Chart(data[data["stable"]])
         .mark_line(color=BRAND, strokeWidth=3, clip=True, point=True)

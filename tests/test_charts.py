@@ -117,6 +117,28 @@ class ProductivityFromChanges:
 
 
 class TestCapacity:
+    def test_todays_long_wait_is_inside_the_axis(self):
+        """The demo at 8 developers and 3 reviewers at 23%: today's 99.5 h wait had no point under the 12 h cap
+        (UI check 7); a wait far above it (over 10× the cap) still does not flatten the curve."""
+        from roi.models import load_scenario
+        from tests.conftest import SCENARIOS
+
+        small = with_values(load_scenario(SCENARIOS / "demo_org.json"),
+                            {"team.developers": 8, "review.reviewers": 3, "review.review_share": 0.23})
+        curve = review_curve(small)
+        today = float(curve.loc[curve["reviewers"] == 3, "wait_hours"].iloc[0])
+        assert today == pytest.approx(99.46, abs=0.01)
+
+        def domain(current: int) -> list[float]:
+            spec = charts.wait_chart(curve, current=current, needed=4, target_wait_hours=4.0).to_dict()
+            return next(v["encoding"]["y"]["scale"]["domain"] for v in _layers(spec)
+                        if v["encoding"].get("y", {}).get("field") == "wait_hours")
+
+        assert domain(3) == [0, pytest.approx(1.1 * today)]
+        assert domain(4) == [0, 12.0]  # a pool that meets the target: the 3× target cap, as before
+        curve.loc[curve["reviewers"] == 3, "wait_hours"] = 1_000.0  # over 10× the cap: the curve is not flattened
+        assert domain(3) == [0, 12.0]
+
     def test_unstable_waits_are_never_drawn(self, worked_example):
         spec = charts.wait_chart(
             review_curve(worked_example), current=17, needed=37, target_wait_hours=4.0
