@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from roi import defaults, verdict
 from roi.estimates_note import estimated_over_measurement
 from roi.metrics import period_label
-from roi.formatting import a_or_an, chance, count, in_sentence, money, number, percent, working_wait
+from roi.formatting import (a_or_an, chance, count, digits_apart, in_sentence, money, number, percent,
+                            working_wait)
 from roi.models import (
     ChecklistItem,
     FinanceResult,
@@ -69,13 +70,11 @@ def _pct(x: float) -> str:
     return percent(x, signed=True)  # "+12,397%": separators, as the tiles write it
 
 
-def _past(value: float, limit: float, shown: Callable[[float, int], str]) -> str:
+def _past(value: float, limit: float, shown: Callable[[float, int], str], scale: float = 1.0) -> str:
     """``value`` as ``shown`` writes it with no decimals, or with the few that set it apart from a ``limit`` it
-    exceeds: 400.01 LOC read "400 LOC; above 400 LOC", +25.004% "+25%; growth over 25%"."""
-    digits = 0
-    while value > limit and shown(value, digits) == shown(limit, digits) and digits < 4:
-        digits += 1
-    return shown(value, digits)
+    exceeds (``scale``: what ``shown`` multiplies by, 100 for a percentage): 400.01 LOC read "400 LOC; above 400
+    LOC", +25.004% "+25%; growth over 25%"."""
+    return shown(value, digits_apart(limit * scale, value * scale) if value > limit else 0)
 
 
 def _loc(value: float, digits: int) -> str:
@@ -139,7 +138,7 @@ def _pr_size_limit(ctx: ChecklistContext) -> ChecklistItem | None:
         title=f"Limit PR size to {defaults.PR_SIZE_LIMIT_LOC} lines changed",
         # Which rule fired: the size, or its growth (small PRs growing fast are told why, not "above 400").
         reason=f"Adopters' PR size goes {before:,.0f} → {_past(after, defaults.PR_SIZE_LIMIT_LOC, _loc)} LOC "
-        f"({_past(growth, defaults.PR_SIZE_GROWTH_LIMIT, _signed_percent)}); "
+        f"({_past(growth, defaults.PR_SIZE_GROWTH_LIMIT, _signed_percent, 100.0)}); "
         + (f"above {defaults.PR_SIZE_LIMIT_LOC} LOC reviews find fewer defects (SmartBear/Cisco)"
            if after > defaults.PR_SIZE_LIMIT_LOC else
            f"growth over {_pct(defaults.PR_SIZE_GROWTH_LIMIT).lstrip('+')} makes each review longer, and above "
@@ -225,13 +224,12 @@ def _worse(before: float, after: float) -> bool:
 
 def _rise(before: float, after: float, *, share: bool) -> str:
     """"0.50% → 0.51%": a share (as %, from 1 decimal) or a rate (from 3 decimals), with as many decimals as the two
-    values need to read apart (up to 4 more): a rise that fired the rule read "0.5% → 0.5%" or "0.001 → 0.001"."""
-    first = 1 if share else 3
-    for digits in range(first, first + 5):
-        shown = [f"{v:.{digits}%}" if share else f"{v:.{digits}f}" for v in (before, after)]
-        if shown[0] != shown[1]:
-            break
-    return f"{shown[0]} → {shown[1]}"
+    values need to read apart: a rise that fired the rule read "0.5% → 0.5%" or "0.001 → 0.001"."""
+    if share:
+        digits = digits_apart(before * 100, after * 100, 1)
+        return f"{before:.{digits}%} → {after:.{digits}%}"
+    digits = digits_apart(before, after, 3)
+    return f"{before:.{digits}f} → {after:.{digits}f}"
 
 
 def _test_automation(ctx: ChecklistContext) -> ChecklistItem | None:
@@ -286,7 +284,7 @@ def _workload_watch(ctx: ChecklistContext) -> ChecklistItem | None:
     return ChecklistItem(
         id="workload-watch", category="people", priority=3, owner_role="Engineering manager", due_week=8,
         title="Watch workload and burnout",
-        reason=f"Tasks per developer rise {_past(g, defaults.WORKLOAD_GROWTH_LIMIT, _signed_percent)} (over "
+        reason=f"Tasks per developer rise {_past(g, defaults.WORKLOAD_GROWTH_LIMIT, _signed_percent, 100.0)} (over "
         f"{defaults.WORKLOAD_GROWTH_LIMIT:.0%}); check that the "
         "extra output is not paid for in overtime and context switching.",
     )

@@ -316,6 +316,14 @@ def duration(
     return f"{value / 24.0:,.1f} days"
 
 
+def digits_apart(smaller: float, larger: float, digits: int = 0, most: int = 6) -> int:
+    """Decimals (from ``digits``, at most ``most``) at which ``smaller`` rounds below ``larger``: the figures a
+    sentence compares never read alike ("4.19 h … below the 4.19 h", "0.5% → 0.5%", "400 LOC; above 400 LOC")."""
+    while digits < most and round(smaller, digits) >= round(larger, digits):
+        digits += 1
+    return digits
+
+
 def working_wait(value: float | None, *, short: bool = False, missing: str = NOT_APPLICABLE) -> str:
     """A wait of the queue model [working h]: minutes under an hour ("0.0 h" read as no wait at all), else hours,
     never days: :func:`duration`'s are 24-hour calendar days, and a 99.5 working-hour wait read "4.1 days"."""

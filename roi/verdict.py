@@ -310,13 +310,6 @@ def _side_effects(results: Results) -> list[tuple[str, float]]:
     return sorted(((name, h) for name, h in found if h > 0), key=lambda item: -item[1])
 
 
-def _digits_apart(smaller: float, larger: float, digits: int = 2) -> int:
-    """Decimals (from ``digits``, at most 6) at which ``smaller`` rounds below ``larger``."""
-    while digits < 6 and round(smaller, digits) >= round(larger, digits):
-        digits += 1
-    return digits
-
-
 def cost_lines(scenario: Scenario) -> dict[str, float]:
     """PV of the costs by kind [currency]: licences, the programme team, set-up (their sum is PV(costs)).
 
@@ -433,7 +426,7 @@ def loss_reason(scenario: Scenario, results: Results) -> str | None:
         )
     target = fmt.hours(f.break_even_net_hours, digits=2)
     if effects and p.gross_gain_hours >= f.break_even_net_hours:
-        digits = _digits_apart(p.net_hours, f.break_even_net_hours)  # never "4.19 h … below the 4.19 h"
+        digits = fmt.digits_apart(p.net_hours, f.break_even_net_hours, 2)  # never "4.19 h … below the 4.19 h"
         return (
             f"{fmt.listed([n for n, _ in effects]).capitalize()} cut the gain from "
             f"{fmt.hours(p.gross_gain_hours, digits=2)} to {fmt.hours(p.net_hours, digits=digits)} {per_week}, "
