@@ -370,9 +370,6 @@ _FIELD_LABELS = {
 """Labels of the scenario fields that are not assumptions of the ROI & risk page: as their pages show them
 (ramp-up, roadmap basis, the summary's caveats), else in plain words (Monte Carlo settings, column mappings)."""
 
-_PERIODS = {"baseline": "before adoption", "post": "after adoption"}
-
-
 def field_label(path: str, current: Scenario) -> str:
     """A scenario field as the pages name it: the assumption's label (with its period for the two periods'
     metrics), else :data:`_FIELD_LABELS`, else the path itself (a field no page labels)."""
@@ -381,7 +378,7 @@ def field_label(path: str, current: Scenario) -> str:
     label = next((item.label for item in all_assumptions(current) if item.path == path), None)
     if label is None:
         return _FIELD_LABELS.get(path, path)
-    period = _PERIODS.get(path.split(".", 1)[0])
+    period = fmt.PERIOD_NAMES.get(path.split(".", 1)[0])
     return f"{label} ({period})" if period else label
 
 

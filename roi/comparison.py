@@ -255,10 +255,9 @@ def _inputs(scenarios: list[Scenario]) -> list[_Input]:
               _Input("Horizon (years)", [s.finance.horizon_years for s in scenarios], "int")]
     # Before and after adoption share their labels: keyed by label alone, the after value replaced the before one.
     # Units where the value does not carry its own (a plain number, hours).
-    periods = {"baseline": "before adoption", "post": "after adoption"}
     for _, section in SECTIONS:
         for a in section:
-            notes = [periods.get(a.path.split(".")[0], ""), a.unit if a.fmt in ("number", "hours") else ""]
+            notes = [fmt.PERIOD_NAMES.get(a.path.split(".")[0], ""), a.unit if a.fmt in ("number", "hours") else ""]
             shown = ", ".join(note for note in notes if note)
             listed.append(_Input(f"{a.label} ({shown})" if shown else a.label, [get_path(s, a.path) for s in scenarios],
                                  a.fmt, a.blank_means))

@@ -316,6 +316,10 @@ def duration(
     return f"{value / 24.0:,.1f} days"
 
 
+PERIOD_NAMES = {"baseline": "before adoption", "post": "after adoption"}
+"""A scenario section's period in words, to tell its fields from the other period's of the same label."""
+
+
 def digits_apart(smaller: float, larger: float, digits: int = 0, most: int = 6) -> int:
     """Decimals (from ``digits``, at most ``most``) at which ``smaller`` rounds below ``larger``: the figures a
     sentence compares never read alike ("4.19 h … below the 4.19 h", "0.5% → 0.5%", "400 LOC; above 400 LOC")."""
